@@ -1,0 +1,282 @@
+import { listInstanceTypes, describeInstanceType } from '../catalog/instanceTypes';
+import {
+  listBaseFrameworkVersions,
+  listPyVersions,
+  listTransformersVersions,
+  resolveTrainingImage,
+  canonicalTransformersVersion,
+} from '../catalog/huggingfaceImages';
+import type { BaseFramework } from '../catalog/huggingfaceImages';
+import { parseDocument } from 'yaml';
+import { JOB_SCHEMA, schemaAt } from './schemaValidation';
+import type { JsonSchema } from './schemaValidation';
+import type { Position, Range } from './problem';
+import { LineIndex } from './problem';
+
+/**
+ * Editor assistance for job files (completion and hover), computed from the text alone so that it
+ * is testable in plain node and works on half-typed, unparsable files. It reads the block structure
+ * from indentation, which is what a user sees and what the YAML is while it is being typed.
+ */
+
+export type CursorContext =
+  | { kind: 'key'; parentPath: string[]; prefix: string; siblings: string[]; replace: Range }
+  | { kind: 'value'; keyPath: string[]; prefix: string; replace: Range };
+
+interface LineInfo {
+  indent: number;
+  key?: string;
+  /** Text after `key:` on the same line, trimmed. */
+  rest?: string;
+  listItem: boolean;
+}
+
+const KEY_LINE = /^(\s*)(-\s+)?([A-Za-z0-9_][\w.-]*|"[^"]*"|'[^']*')\s*:(?:\s+(.*)|$)/;
+
+function parseLine(line: string): LineInfo | undefined {
+  if (/^\s*(#.*)?$/.test(line)) return undefined;
+  const m = KEY_LINE.exec(line);
+  const indent = /^\s*/.exec(line)![0].length;
+  if (!m) return { indent, listItem: /^\s*-(\s|$)/.test(line) };
+  const key = m[3]!.replace(/^["']|["']$/g, '');
+  return { indent: m[1]!.length + (m[2]?.length ?? 0), key, rest: (m[4] ?? '').replace(/\s+#.*$/, '').trim(), listItem: !!m[2] };
+}
+
+/** The keys enclosing line `lineNo` at indentation `indent`, outermost first. */
+function enclosingPath(lines: string[], lineNo: number, indent: number): string[] {
+  const path: string[] = [];
+  let limit = indent;
+  for (let i = lineNo - 1; i >= 0 && limit > 0; i--) {
+    const info = parseLine(lines[i]!);
+    if (!info || info.indent >= limit) continue;
+    if (info.key !== undefined && (info.rest === '' || info.rest === undefined)) {
+      path.unshift(info.key);
+      limit = info.indent;
+    } else if (info.listItem) {
+      limit = info.indent;
+    } else {
+      limit = info.indent;
+    }
+  }
+  return path;
+}
+
+function siblingKeys(lines: string[], lineNo: number, indent: number): string[] {
+  const keys: string[] = [];
+  for (const dir of [-1, 1]) {
+    for (let i = lineNo + dir; i >= 0 && i < lines.length; i += dir) {
+      const info = parseLine(lines[i]!);
+      if (!info) continue;
+      if (info.indent < indent) break;
+      if (info.indent === indent && info.key !== undefined) keys.push(info.key);
+    }
+  }
+  return keys;
+}
+
+export function cursorContext(text: string, position: Position): CursorContext | undefined {
+  const lines = text.split(/\r?\n/);
+  const line = lines[position.line] ?? '';
+  const before = line.slice(0, position.character);
+  if (/#/.test(before.replace(/"[^"]*"|'[^']*'/g, ''))) return undefined; // inside a comment
+  const valueMatch = /^(\s*)(-\s+)?([A-Za-z0-9_][\w.-]*)\s*:\s*(["']?)([^"'#]*)$/.exec(before);
+  if (valueMatch) {
+    const indent = valueMatch[1]!.length + (valueMatch[2]?.length ?? 0);
+    const prefix = valueMatch[5]!;
+    const startChar = position.character - prefix.length - valueMatch[4]!.length;
+    const after = line.slice(position.character);
+    const tail = /^[^\s#]*["']?/.exec(after)![0];
+    return {
+      kind: 'value',
+      keyPath: [...enclosingPath(lines, position.line, indent), valueMatch[3]!],
+      prefix,
+      replace: { start: { line: position.line, character: startChar }, end: { line: position.line, character: position.character + tail.length } },
+    };
+  }
+  const keyMatch = /^(\s*)(-\s+)?([A-Za-z0-9_]*)$/.exec(before);
+  if (keyMatch) {
+    const indent = keyMatch[1]!.length + (keyMatch[2]?.length ?? 0);
+    const prefix = keyMatch[3]!;
+    const after = /^[\w.-]*/.exec(line.slice(position.character))![0];
+    return {
+      kind: 'key',
+      parentPath: enclosingPath(lines, position.line, indent),
+      prefix,
+      siblings: siblingKeys(lines, position.line, indent),
+      replace: { start: { line: position.line, character: position.character - prefix.length }, end: { line: position.line, character: position.character + after.length } },
+    };
+  }
+  return undefined;
+}
+
+export interface Suggestion {
+  label: string;
+  /** Text inserted, replacing `replace`. */
+  insertText: string;
+  /** Snippet syntax (`$1`) in insertText. */
+  snippet: boolean;
+  kind: 'property' | 'value' | 'enum';
+  detail?: string;
+  documentation?: string;
+  sortText?: string;
+  replace: Range;
+}
+
+const QUOTED_KEYS = new Set(['transformers_version', 'pytorch_version', 'tensorflow_version']);
+
+export function completionsAt(text: string, position: Position): Suggestion[] {
+  const ctx = cursorContext(text, position);
+  if (!ctx) return [];
+  if (ctx.kind === 'key') {
+    const schema = schemaAt(ctx.parentPath);
+    const props = schema?.properties ?? {};
+    const required = new Set(schema?.required ?? []);
+    return Object.entries(props)
+      .filter(([name]) => !ctx.siblings.includes(name))
+      .map(([name, s], i) => ({
+        label: name,
+        insertText: keyInsertText(name, s),
+        snippet: true,
+        kind: 'property' as const,
+        detail: `${typeLabel(s)}${required.has(name) ? ' · required' : ''}${s.default !== undefined ? ` · default ${JSON.stringify(s.default)}` : ''}`,
+        documentation: s.markdownDescription ?? s.description,
+        sortText: `${required.has(name) ? '0' : '1'}${String(i).padStart(3, '0')}`,
+        replace: ctx.replace,
+      }));
+  }
+  return valueSuggestions(text, ctx.keyPath, ctx.replace);
+}
+
+function keyInsertText(name: string, s: JsonSchema): string {
+  const t = Array.isArray(s.type) ? s.type[0] : s.type;
+  if (t === 'object') return `${name}:\n  $0`;
+  if (t === 'array') return `${name}:\n  - $0`;
+  if (QUOTED_KEYS.has(name)) return `${name}: "$0"`;
+  return `${name}: $0`;
+}
+
+function typeLabel(s: JsonSchema): string {
+  if (s.type) return Array.isArray(s.type) ? s.type.join(' | ') : s.type;
+  const alts = [...(s.anyOf ?? []), ...(s.oneOf ?? [])].map((a) => (Array.isArray(a.type) ? a.type.join(' | ') : a.type)).filter(Boolean);
+  return alts.length ? alts.join(' | ') : 'value';
+}
+
+function topLevelStrings(text: string): Record<string, string> {
+  try {
+    const data = parseDocument(text).toJS() as Record<string, unknown> | null;
+    if (!data || typeof data !== 'object') return {};
+    return Object.fromEntries(Object.entries(data).filter(([, v]) => typeof v === 'string' || typeof v === 'number').map(([k, v]) => [k, String(v)]));
+  } catch {
+    return {};
+  }
+}
+
+function valueSuggestions(text: string, keyPath: string[], replace: Range): Suggestion[] {
+  const key = keyPath.join('.');
+  const file = topLevelStrings(text);
+  const quoted = (v: string) => `"${v}"`;
+  const plain = (items: Array<{ label: string; insert?: string; detail?: string; doc?: string }>, kind: Suggestion['kind'] = 'value'): Suggestion[] =>
+    items.map((it, i) => ({ label: it.label, insertText: it.insert ?? it.label, snippet: false, kind, ...(it.detail ? { detail: it.detail } : {}), ...(it.doc ? { documentation: it.doc } : {}), sortText: String(i).padStart(4, '0'), replace }));
+
+  switch (key) {
+    case 'instance_type':
+      return plain(listInstanceTypes().map((t) => ({ label: t.name, detail: describeInstanceType(t.name) ?? '', doc: t.efa ? 'Has EFA: suited to multi-node training.' : '' })));
+    case 'transformers_version':
+      return plain(listTransformersVersions().slice().reverse().map((v) => ({ label: v, insert: quoted(v), detail: baseSummary(v) })));
+    case 'pytorch_version':
+    case 'tensorflow_version': {
+      const framework: BaseFramework = key === 'pytorch_version' ? 'pytorch' : 'tensorflow';
+      const tf = canonicalTransformersVersion(file['transformers_version'] ?? '');
+      const versions = tf ? listBaseFrameworkVersions(tf, framework) : [];
+      return plain(versions.map((v) => ({ label: v, insert: quoted(v), detail: `${framework === 'pytorch' ? 'PyTorch' : 'TensorFlow'} ${v} with transformers ${tf}` })));
+    }
+    case 'py_version': {
+      const tf = canonicalTransformersVersion(file['transformers_version'] ?? '');
+      const framework: BaseFramework = file['tensorflow_version'] ? 'tensorflow' : 'pytorch';
+      const base = file[`${framework}_version`];
+      const versions = tf && base ? listPyVersions(tf, framework, base) : ['py312', 'py311', 'py310', 'py39', 'py38'];
+      return plain(versions.map((v) => ({ label: v })));
+    }
+    default: {
+      const s = schemaAt(keyPath);
+      if (!s) return [];
+      if (s.enum) return plain(s.enum.map((v, i) => ({ label: String(v), ...(s.enumDescriptions?.[i] ? { doc: s.enumDescriptions[i] } : {}) })), 'enum');
+      const t = Array.isArray(s.type) ? s.type : [s.type];
+      if (t.includes('boolean')) return plain([{ label: 'true' }, { label: 'false' }], 'enum');
+      if (s.examples?.length) return plain(s.examples.filter((e) => typeof e !== 'object').map((e) => ({ label: String(e) })));
+      return [];
+    }
+  }
+}
+
+function baseSummary(transformersVersion: string): string {
+  const parts: string[] = [];
+  for (const framework of ['pytorch', 'tensorflow'] as const) {
+    const vs = listBaseFrameworkVersions(transformersVersion, framework);
+    if (vs.length) parts.push(`${framework === 'pytorch' ? 'PyTorch' : 'TensorFlow'} ${vs.join(', ')}`);
+  }
+  return parts.join(' · ');
+}
+
+export interface HoverInfo {
+  markdown: string;
+  range: Range;
+}
+
+/** Documentation for the key under the cursor, plus what its value means (hardware, image) where that helps. */
+export function hoverAt(text: string, position: Position): HoverInfo | undefined {
+  const lines = text.split(/\r?\n/);
+  const line = lines[position.line] ?? '';
+  const m = KEY_LINE.exec(line);
+  if (!m) return undefined;
+  const indent = m[1]!.length + (m[2]?.length ?? 0);
+  const keyStart = indent;
+  const keyEnd = keyStart + m[3]!.length;
+  const key = m[3]!.replace(/^["']|["']$/g, '');
+  const path = [...enclosingPath(lines, position.line, indent), key];
+  const index = new LineIndex(text);
+  const lineStart = index.offsetAt({ line: position.line, character: 0 });
+  const onKey = position.character >= keyStart && position.character <= keyEnd;
+  const value = (m[4] ?? '').replace(/\s+#.*$/, '').replace(/^["']|["']$/g, '').trim();
+  const valueStart = m[4] !== undefined ? line.indexOf(m[4], keyEnd) : -1;
+  const onValue = valueStart >= 0 && position.character >= valueStart;
+  if (!onKey && !onValue) return undefined;
+  const schema = schemaAt(path, JOB_SCHEMA);
+  const parts: string[] = [];
+  if (onKey) {
+    if (!schema) return undefined;
+    parts.push(`**${path.join('.')}** — ${typeLabel(schema)}`);
+    parts.push(schema.markdownDescription ?? schema.description ?? '');
+    if (schema.default !== undefined) parts.push(`Default: \`${JSON.stringify(schema.default)}\``);
+  } else {
+    const extra = valueHover(text, path.join('.'), value);
+    if (!extra) return undefined;
+    parts.push(extra);
+  }
+  const start = onKey ? keyStart : valueStart;
+  const end = onKey ? keyEnd : line.length;
+  void lineStart;
+  return { markdown: parts.filter(Boolean).join('\n\n'), range: { start: { line: position.line, character: start }, end: { line: position.line, character: end } } };
+}
+
+function valueHover(text: string, key: string, value: string): string | undefined {
+  if (key === 'instance_type') {
+    const d = describeInstanceType(value);
+    return d ? `**${value}**: ${d}` : undefined;
+  }
+  if (['transformers_version', 'pytorch_version', 'tensorflow_version', 'py_version', 'region'].includes(key)) {
+    const f = topLevelStrings(text);
+    if (!f['transformers_version']) return undefined;
+    const r = resolveTrainingImage(
+      {
+        transformersVersion: f['transformers_version'],
+        ...(f['pytorch_version'] ? { pytorchVersion: f['pytorch_version'] } : {}),
+        ...(f['tensorflow_version'] ? { tensorflowVersion: f['tensorflow_version'] } : {}),
+        ...(f['py_version'] ? { pyVersion: f['py_version'] } : {}),
+      },
+      f['region'] ?? 'us-east-1',
+    );
+    return r.ok ? `Training image:\n\n\`${r.uri}\`` : r.message;
+  }
+  return undefined;
+}

@@ -1,0 +1,131 @@
+import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import { formatPath, LineIndex } from './problem';
+import type { Problem, Range } from './problem';
+
+export type JsonPath = ReadonlyArray<string | number>;
+
+/**
+ * A parsed job file that remembers where every key and value stands in the text, so each problem
+ * can point at the exact characters it is about.
+ */
+export class JobDocument {
+  readonly lines: LineIndex;
+  readonly doc: Document.Parsed;
+  readonly syntaxProblems: Problem[];
+
+  constructor(readonly text: string) {
+    this.lines = new LineIndex(text);
+    // YAML 1.2 core schema: `yes` stays a string and `1.10` is a float, as most YAML tools read it today.
+    this.doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true });
+    this.syntaxProblems = [
+      ...this.doc.errors.map((e) => ({ severity: 'error' as const, code: `yaml.${e.code}`, message: firstLine(e.message), path: '', range: this.lines.rangeOf(e.pos[0], e.pos[1]) })),
+      ...this.doc.warnings.map((e) => ({ severity: 'warning' as const, code: `yaml.${e.code}`, message: firstLine(e.message), path: '', range: this.lines.rangeOf(e.pos[0], e.pos[1]) })),
+    ];
+  }
+
+  get root(): YAMLMap | undefined {
+    return isMap(this.doc.contents) ? this.doc.contents : undefined;
+  }
+
+  /** The plain JavaScript value of the document (numbers lose the int/float distinction: see training/pythonJson). */
+  toJS(): unknown {
+    return this.doc.toJS({ maxAliasCount: 100 });
+  }
+
+  /** The pair whose value is at `path` (for map members), or undefined for list items and the root. */
+  pairAt(path: JsonPath): Pair | undefined {
+    if (path.length === 0) return undefined;
+    const parent = this.nodeAt(path.slice(0, -1));
+    const last = path[path.length - 1];
+    if (!isMap(parent)) return undefined;
+    return parent.items.find((p) => isPair(p) && keyText(p) === String(last));
+  }
+
+  nodeAt(path: JsonPath): Node | undefined {
+    let node: unknown = this.doc.contents;
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => keyText(p) === String(seg));
+        node = pair?.value ?? undefined;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        node = node.items[seg];
+      } else {
+        return undefined;
+      }
+    }
+    return (node as Node | null) ?? undefined;
+  }
+
+  /** Range of the key naming `path` (the last segment); for list items, the item itself. */
+  keyRange(path: JsonPath): Range | undefined {
+    const pair = this.pairAt(path);
+    const key = pair?.key as Node | undefined;
+    if (key?.range) return this.lines.rangeOf(key.range[0], key.range[1]);
+    return this.valueRange(path);
+  }
+
+  /** Range of the value at `path`; falls back to its key when the value is empty (`key:` with nothing after). */
+  valueRange(path: JsonPath): Range | undefined {
+    const node = this.nodeAt(path);
+    if (node?.range) {
+      // For block collections, point at the first line only: a squiggle over 40 lines helps nobody.
+      if ((isMap(node) || isSeq(node)) && !node.flow) {
+        const pair = this.pairAt(path);
+        const key = pair?.key as Node | undefined;
+        if (key?.range) return this.lines.rangeOf(key.range[0], key.range[1]);
+        return this.lines.rangeOf(node.range[0], lineEnd(this.text, node.range[0]));
+      }
+      return this.lines.rangeOf(node.range[0], node.range[1]);
+    }
+    const pair = this.pairAt(path);
+    const key = pair?.key as Node | undefined;
+    if (key?.range) return this.lines.rangeOf(key.range[0], key.range[1]);
+    return undefined;
+  }
+
+  /** The exact source text of a scalar, e.g. `1.10` where the parsed value is 1.1. */
+  sourceOf(node: Node): string | undefined {
+    return node.range ? this.text.slice(node.range[0], node.range[1]) : undefined;
+  }
+
+  /** A range for problems about the whole file: its first non-empty line, never a phantom position. */
+  fileRange(): Range {
+    const m = /\S[^\r\n]*/.exec(this.text);
+    return m ? this.lines.rangeOf(m.index, m.index + m[0].length) : this.lines.rangeOf(0, 0);
+  }
+
+  problem(severity: Problem['severity'], code: string, path: JsonPath, message: string, on: 'key' | 'value' = 'value'): Problem {
+    const range = (on === 'key' ? this.keyRange(path) : this.valueRange(path)) ?? this.closestRange(path);
+    return { severity, code, message, path: formatPath(path), range };
+  }
+
+  /** The deepest existing ancestor's key range: a problem about a missing child points at its parent. */
+  closestRange(path: JsonPath): Range {
+    for (let n = path.length; n > 0; n--) {
+      const r = this.keyRange(path.slice(0, n));
+      if (r) return r;
+    }
+    return this.fileRange();
+  }
+}
+
+export function keyText(pair: unknown): string | undefined {
+  if (!isPair(pair)) return undefined;
+  const k = pair.key;
+  if (isScalar(k)) return String(k.value);
+  return k == null ? undefined : String(k);
+}
+
+export function isScalarNode(node: unknown): node is import('yaml').Scalar {
+  return isScalar(node);
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function lineEnd(text: string, from: number): number {
+  const i = text.indexOf('\n', from);
+  return i < 0 ? text.length : i;
+}

@@ -1,0 +1,106 @@
+/**
+ * The job file's data model: the `HuggingFace` estimator's keyword arguments, in snake_case, as a
+ * user would carry them over from a notebook. The JSON schema (schemas/sagemaker-job.schema.json)
+ * is the authority on what is allowed; this type mirrors it for the code that reads a file that
+ * has already been validated.
+ */
+
+/** A hyperparameter value as YAML denotes it: encoded with Python's `json.dumps` when sent. */
+export type HyperparameterValue = string | number | boolean | null | HyperparameterValue[] | { [key: string]: HyperparameterValue };
+
+export interface GitConfig {
+  repo: string;
+  branch?: string;
+  commit?: string;
+  /** Values may be `${env:NAME}` references; never written out in clear. */
+  token?: string;
+  username?: string;
+  password?: string;
+  '2FA_enabled'?: boolean;
+}
+
+export interface SmDataParallel {
+  enabled: boolean;
+  custom_mpi_options?: string;
+}
+
+export interface SmModelParallel {
+  enabled: boolean;
+  parameters?: Record<string, HyperparameterValue>;
+}
+
+export interface MpiDistribution {
+  enabled: boolean;
+  processes_per_host?: number;
+  custom_mpi_options?: string;
+}
+
+export interface Distribution {
+  smdistributed?: { dataparallel?: SmDataParallel; modelparallel?: SmModelParallel };
+  pytorchddp?: { enabled: boolean };
+  torch_distributed?: { enabled: boolean };
+  mpi?: MpiDistribution;
+}
+
+/** One input channel, as the SDK's `TrainingInput` takes it. */
+export interface ChannelInput {
+  s3_data: string;
+  distribution?: 'FullyReplicated' | 'ShardedByS3Key';
+  input_mode?: 'File' | 'Pipe' | 'FastFile';
+  content_type?: string;
+  compression?: 'None' | 'Gzip';
+  record_wrapping?: 'None' | 'RecordIO';
+  s3_data_type?: 'S3Prefix' | 'ManifestFile' | 'AugmentedManifestFile';
+  attribute_names?: string[];
+  shuffle_seed?: number;
+}
+
+export interface MetricDefinition {
+  Name: string;
+  Regex: string;
+}
+
+export interface JobSpec {
+  entry_point: string;
+  source_dir?: string;
+  git_config?: GitConfig;
+  dependencies?: string[];
+  instance_type: string;
+  instance_count?: number;
+  transformers_version?: string;
+  pytorch_version?: string;
+  tensorflow_version?: string;
+  py_version?: string;
+  image_uri?: string;
+  role: string;
+  region?: string;
+  hyperparameters?: Record<string, HyperparameterValue>;
+  distribution?: Distribution;
+  /** A bare string is the `training` channel, as in `estimator.fit("s3://…")`. */
+  inputs?: string | Record<string, string | ChannelInput>;
+  output_path?: string;
+  code_location?: string;
+  base_job_name?: string;
+  volume_size?: number;
+  max_run?: number;
+  use_spot_instances?: boolean;
+  max_wait?: number;
+  checkpoint_s3_uri?: string;
+  checkpoint_local_path?: string;
+  environment?: Record<string, string>;
+  tags?: Array<{ Key: string; Value: string }> | Record<string, string>;
+  subnets?: string[];
+  security_group_ids?: string[];
+  metric_definitions?: MetricDefinition[];
+  enable_network_isolation?: boolean;
+  encrypt_inter_container_traffic?: boolean;
+  disable_profiler?: boolean;
+  keep_alive_period_in_seconds?: number;
+  max_retry_attempts?: number;
+  output_kms_key?: string;
+  volume_kms_key?: string;
+  container_log_level?: number | string;
+  disable_output_compression?: boolean;
+  /** Not an estimator argument: the expected wall time, used only for the cost estimate. */
+  expected_run?: number;
+}

@@ -1,0 +1,65 @@
+/** A position as LSP and VS Code count it: 0-based line, 0-based UTF-16 character. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One thing wrong (or worth knowing) about a job file, anchored to the exact text it is about. */
+export interface Problem {
+  severity: Severity;
+  message: string;
+  /** Dotted path of the offending key or value, e.g. `distribution.smdistributed.dataparallel.enabled`; '' for the file. */
+  path: string;
+  range: Range;
+  /** Stable identifier of the check, for code actions and tests. */
+  code: string;
+}
+
+/** Maps string offsets (UTF-16 code units, as JavaScript and the `yaml` package count them) to positions. */
+export class LineIndex {
+  private readonly lineStarts: number[] = [0];
+
+  constructor(private readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 /* \n */) this.lineStarts.push(i + 1);
+      else if (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10) this.lineStarts.push(i + 1);
+    }
+  }
+
+  positionAt(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= clamped) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: clamped - this.lineStarts[lo]! };
+  }
+
+  offsetAt(position: Position): number {
+    const start = this.lineStarts[Math.max(0, Math.min(position.line, this.lineStarts.length - 1))]!;
+    return Math.min(start + position.character, this.text.length);
+  }
+
+  rangeOf(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(Math.max(start, end)) };
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+}
+
+export function formatPath(path: ReadonlyArray<string | number>): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}

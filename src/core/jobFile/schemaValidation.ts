@@ -1,0 +1,227 @@
+import Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { isMap, isScalar, isSeq } from 'yaml';
+import jobSchema from '../../../schemas/sagemaker-job.schema.json';
+import { closestMatch } from './didYouMean';
+import type { JobDocument, JsonPath } from './jobDocument';
+import type { Problem } from './problem';
+
+/** The one JSON schema of the job file, shared by the validator, the CLI, completion and hover. */
+export const JOB_SCHEMA: JsonSchema = jobSchema as unknown as JsonSchema;
+
+export interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  markdownDescription?: string;
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  required?: string[];
+  enum?: unknown[];
+  enumDescriptions?: string[];
+  examples?: unknown[];
+  default?: unknown;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  $ref?: string;
+  definitions?: Record<string, JsonSchema>;
+  [key: string]: unknown;
+}
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  // Compiled on first use, not at load: activation stays cheap until a job file is opened.
+  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(JOB_SCHEMA);
+  return compiled;
+}
+
+/** Runs the schema over the document and turns ajv's errors into problems at the exact keys and values. */
+export function schemaProblems(doc: JobDocument, data: unknown, skip: (path: JsonPath, keyword: string) => boolean): Problem[] {
+  const validate = validator();
+  if (validate(data)) return [];
+  const errors = pruneAlternatives(validate.errors ?? []);
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    const p = toProblem(e, doc);
+    if (!p || skip(pointerToPath(e.instancePath, doc), e.keyword)) continue;
+    const key = `${p.path}|${p.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(p);
+  }
+  return problems;
+}
+
+/** `/distribution/smdistributed/0` → ['distribution', 'smdistributed', 0], numbers only where the YAML has a list. */
+export function pointerToPath(pointer: string, doc: JobDocument): JsonPath {
+  if (!pointer) return [];
+  const path: Array<string | number> = [];
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    path.push(isSeq(doc.nodeAt(path)) && /^\d+$/.test(seg) ? Number(seg) : seg);
+  }
+  return path;
+}
+
+/**
+ * ajv reports every failed branch of an anyOf/oneOf. Users only care about the branch that matches
+ * the shape they wrote (a map for a map, a string for a string): the errors inside the value come
+ * from that branch, and the "wrong type" errors at the value itself come from the others. When
+ * nothing inside the value is wrong, one summary error for the alternative remains.
+ */
+function pruneAlternatives(errors: ErrorObject[]): ErrorObject[] {
+  let result = errors;
+  for (const alt of errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')) {
+    if (!result.includes(alt)) continue;
+    const at = alt.instancePath;
+    const isShapeError = (e: ErrorObject) => e.instancePath === at && (e.keyword === 'type' || e.keyword === 'anyOf' || e.keyword === 'oneOf');
+    const related = result.filter((e) => e !== alt && (e.instancePath === at || e.instancePath.startsWith(`${at}/`)));
+    const specific = related.filter((e) => !isShapeError(e));
+    result = result.filter((e) => {
+      if (e === alt) return specific.length === 0;
+      return !(related.includes(e) && isShapeError(e));
+    });
+  }
+  return result;
+}
+
+function toProblem(e: ErrorObject, doc: JobDocument): Problem | undefined {
+  const path = pointerToPath(e.instancePath, doc);
+  const name = displayName(path);
+  const parent = e.parentSchema as JsonSchema | undefined;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const known = Object.keys(parent?.properties ?? {});
+      const guess = closestMatch(key, known);
+      const where = path.length ? ` in \`${name}\`` : '';
+      const hint = guess ? ` Did you mean \`${guess}\`?` : known.length && known.length <= 8 ? ` Expected one of: ${known.join(', ')}.` : '';
+      return doc.problem('error', 'schema.unknownKey', [...path, key], `Unknown key \`${key}\`${where}.${hint}`, 'key');
+    }
+    case 'required': {
+      const missing = String((e.params as { missingProperty: string }).missingProperty);
+      const sub = parent?.properties?.[missing];
+      const about = sub?.description ? ` ${firstSentence(sub.description)}` : '';
+      const where = path.length ? ` in \`${name}\`` : '';
+      const p = doc.problem('error', 'schema.required', [...path, missing], `Missing required key \`${missing}\`${where}.${about}`, 'key');
+      return p;
+    }
+    case 'type': {
+      const expected = String((e.params as { type: string }).type).replace(/,/g, ' or ');
+      if (expected === 'boolean' && typeof e.data === 'string' && /^(yes|no|on|off|y|n|true|false)$/i.test(e.data)) {
+        return doc.problem('error', 'schema.type', path, `\`${name}\` must be true or false. YAML 1.2 reads ${JSON.stringify(e.data)} as a string, not a boolean.`);
+      }
+      return doc.problem('error', 'schema.type', path, `\`${name}\` must be ${article(expected)}, not ${describeNode(doc, path)}.`);
+    }
+    case 'enum': {
+      const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
+      const guess = closestMatch(String(e.data), allowed);
+      return doc.problem('error', 'schema.enum', path, `\`${name}\` must be one of ${allowed.join(', ')}${guess ? ` (did you mean \`${guess}\`?)` : ''}.`);
+    }
+    case 'const':
+      return doc.problem('error', 'schema.const', path, `\`${name}\` must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}.`);
+    case 'pattern': {
+      const example = parent?.examples?.[0];
+      return doc.problem('error', 'schema.pattern', path, `\`${name}\` has an invalid value ${JSON.stringify(e.data)}${example !== undefined ? `; for example \`${String(example)}\`` : ''}.`);
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const op = { minimum: '≥', maximum: '≤', exclusiveMinimum: '>', exclusiveMaximum: '<' }[e.keyword];
+      const limit = (e.params as { limit: number }).limit;
+      return doc.problem('error', 'schema.range', path, `\`${name}\` must be ${op} ${limit} (got ${String(e.data)}).`);
+    }
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems':
+    case 'maxItems':
+    case 'minProperties':
+    case 'maxProperties':
+      return doc.problem('error', 'schema.size', path, `\`${name}\` ${e.message ?? 'has the wrong size'}.`);
+    case 'anyOf':
+    case 'oneOf': {
+      const kinds = ((parent?.[e.keyword] as JsonSchema[] | undefined) ?? []).map(describeSchema).filter(Boolean);
+      return doc.problem('error', 'schema.shape', path, `\`${name}\` must be ${kinds.length ? kinds.join(' or ') : 'of another shape'}, not ${describeNode(doc, path)}.`);
+    }
+    case 'if':
+    case 'then':
+    case 'else':
+    case 'not':
+      return undefined;
+    default:
+      return doc.problem('error', `schema.${e.keyword}`, path, `\`${name || 'file'}\` ${e.message ?? 'is invalid'}.`);
+  }
+}
+
+function displayName(path: JsonPath): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || 'the job file';
+}
+
+function describeNode(doc: JobDocument, path: JsonPath): string {
+  const node = doc.nodeAt(path);
+  if (isMap(node)) return 'a map';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null) return 'an empty value';
+    if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+    return `${typeof v === 'number' ? 'the number' : 'the boolean'} ${doc.sourceOf(node) ?? String(v)}`;
+  }
+  return 'nothing';
+}
+
+function describeSchema(s: JsonSchema): string {
+  if (s.description && s.description.length < 60) return s.description;
+  const t = Array.isArray(s.type) ? s.type.join(' or ') : s.type;
+  if (t === 'object') return 'a map';
+  if (t === 'array') return 'a list';
+  return t ? article(t) : '';
+}
+
+function article(type: string): string {
+  if (type === 'object') return 'a map';
+  if (type === 'array') return 'a list';
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+export function firstSentence(text: string): string {
+  const m = /^(.*?[.!?])(\s|$)/s.exec(text);
+  return (m ? m[1]! : text).replace(/\s+/g, ' ');
+}
+
+/** The schema for the value at `path`, following properties, items and additionalProperties. */
+export function schemaAt(path: JsonPath, root: JsonSchema = JOB_SCHEMA): JsonSchema | undefined {
+  let s: JsonSchema | undefined = root;
+  for (const seg of path) {
+    if (!s) return undefined;
+    s = resolveRef(s, root);
+    const candidates: JsonSchema[] = [s, ...(s.anyOf ?? []), ...(s.oneOf ?? [])].map((c) => resolveRef(c, root));
+    let next: JsonSchema | undefined;
+    for (const c of candidates) {
+      if (typeof seg === 'number' && c.items) next = c.items;
+      else if (typeof seg === 'string' && c.properties?.[seg]) next = c.properties[seg];
+      else if (typeof seg === 'string' && typeof c.additionalProperties === 'object') next = c.additionalProperties;
+      if (next) break;
+    }
+    s = next;
+  }
+  return s ? resolveRef(s, root) : undefined;
+}
+
+function resolveRef(s: JsonSchema, root: JsonSchema): JsonSchema {
+  let cur = s;
+  for (let i = 0; i < 8 && cur.$ref; i++) {
+    const parts = cur.$ref.replace(/^#\//, '').split('/');
+    let target: unknown = root;
+    for (const p of parts) target = (target as Record<string, unknown>)?.[p];
+    if (!target) break;
+    cur = { ...(target as JsonSchema), ...Object.fromEntries(Object.entries(cur).filter(([k]) => k !== '$ref')) };
+  }
+  return cur;
+}

@@ -1,0 +1,351 @@
+import * as path from 'path';
+import { isScalar } from 'yaml';
+import { regionPartition, resolveTrainingImage } from '../catalog/huggingfaceImages';
+import type { ImageField } from '../catalog/huggingfaceImages';
+import {
+  findInstanceType,
+  isGpuInstanceType,
+  isSmddpUnsupported,
+  listInstanceTypes,
+  SMDDP_SUPPORTED_FRAMEWORK_VERSIONS,
+  SMDDP_SUPPORTED_INSTANCE_TYPES,
+} from '../catalog/instanceTypes';
+import { closestMatch } from './didYouMean';
+import type { JobDocument, JsonPath } from './jobDocument';
+import type { JobSpec } from './jobSpec';
+import type { Problem } from './problem';
+
+/** What the checks may ask of the outside world. All optional: without them, file checks are skipped. */
+export interface JobFileContext {
+  /** Folder the job file lives in: relative source_dir and dependencies resolve against it. */
+  baseDir?: string;
+  /** Whether a path exists, and whether it is a directory. */
+  stat?: (absolutePath: string) => { isDirectory: boolean } | undefined;
+  /** The region the job will launch in when the file names none (settings, AWS profile). */
+  defaultRegion?: string;
+}
+
+export const VERSION_KEYS = ['transformers_version', 'pytorch_version', 'tensorflow_version', 'py_version'];
+
+/** CreateTrainingJob's HyperParameters map: at most 100 entries, keys ≤ 256 and values ≤ 2500 characters (API reference). */
+export const HYPERPARAMETER_LIMITS = { entries: 100, keyLength: 256, valueLength: 2500 };
+
+/** Keys the SDK adds to every script-mode job: submit directory, program, log level, job name, region. */
+const SDK_ADDED_HYPERPARAMETERS = 5;
+
+const SECRET_NAME = /(^|[_\-.])(token|password|passwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)($|[_\-.])|^(hf|hub)_?token$/i;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
+const ENV_REFERENCE = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
+
+export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFileContext): Problem[] {
+  const out: Problem[] = [];
+  const add = (severity: Problem['severity'], code: string, p: JsonPath, message: string, on: 'key' | 'value' = 'value') => {
+    out.push(doc.problem(severity, code, p, message, on));
+  };
+
+  checkVersionsAreStrings(doc, add);
+  checkImage(spec, context, add);
+  checkInstanceType(spec, add);
+  checkDistribution(spec, add);
+  checkRole(spec, add);
+  checkS3Uris(spec, add);
+  checkJobName(spec, add);
+  checkSpot(spec, add);
+  checkHyperparameters(spec, add);
+  checkGitConfig(spec, add);
+  checkSourceFiles(spec, context, add);
+  checkMisc(spec, add);
+  return out;
+}
+
+type Add = (severity: Problem['severity'], code: string, p: JsonPath, message: string, on?: 'key' | 'value') => void;
+
+/** `pytorch_version: 1.10` is the float 1.1 in YAML: the job would ask for a version nobody meant. */
+function checkVersionsAreStrings(doc: JobDocument, add: Add): void {
+  for (const key of VERSION_KEYS) {
+    const node = doc.nodeAt([key]);
+    if (!isScalar(node) || typeof node.value !== 'number') continue;
+    const written = doc.sourceOf(node) ?? String(node.value);
+    const denotes = String(node.value);
+    const meaning = written === denotes ? `the number ${denotes}` : `the number ${denotes}, not "${written}"`;
+    add('error', 'version.yamlNumber', [key], `\`${key}: ${written}\` is ${meaning} in YAML. Quote it: ${key}: "${written}".`);
+  }
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function checkImage(spec: JobSpec, context: JobFileContext, add: Add): void {
+  const region = str(spec.region) ?? context.defaultRegion;
+  if (str(spec.region) !== undefined && !regionPartition(spec.region!)) {
+    add('error', 'region.invalid', ['region'], `\`${spec.region}\` is not an AWS region name (for example us-east-1, eu-west-1, cn-north-1).`);
+    return;
+  }
+  if (str(spec.image_uri)) {
+    if (spec.transformers_version !== undefined || spec.pytorch_version !== undefined || spec.tensorflow_version !== undefined) {
+      add('info', 'image.overrides', ['image_uri'], 'image_uri is used as given; transformers_version, pytorch_version and tensorflow_version only name the image and are not checked.', 'key');
+    }
+    return;
+  }
+  if (spec.pytorch_version !== undefined && spec.tensorflow_version !== undefined) {
+    add('error', 'image.twoFrameworks', ['tensorflow_version'], 'Set pytorch_version or tensorflow_version, not both: a Hugging Face image is built on one of them.', 'key');
+    return;
+  }
+  const versions = [spec.transformers_version, spec.pytorch_version, spec.tensorflow_version, spec.py_version];
+  if (versions.some((v) => v !== undefined && typeof v !== 'string')) return; // reported as YAML numbers or by the schema
+  if (spec.transformers_version === undefined) {
+    add('error', 'image.noVersions', ['transformers_version'], 'Set transformers_version (with pytorch_version or tensorflow_version and py_version) to pick a Hugging Face training image, or set image_uri.', 'key');
+    return;
+  }
+  if (spec.pytorch_version === undefined && spec.tensorflow_version === undefined) {
+    add('error', 'image.noFramework', ['transformers_version'], 'Set pytorch_version or tensorflow_version: the SDK needs one of them to pick the image.', 'key');
+    return;
+  }
+  const resolution = resolveTrainingImage(
+    {
+      transformersVersion: spec.transformers_version,
+      ...(spec.pytorch_version !== undefined ? { pytorchVersion: spec.pytorch_version } : {}),
+      ...(spec.tensorflow_version !== undefined ? { tensorflowVersion: spec.tensorflow_version } : {}),
+      ...(spec.py_version !== undefined ? { pyVersion: spec.py_version } : {}),
+    },
+    region ?? 'us-east-1',
+  );
+  if (!resolution.ok) {
+    const field: ImageField = resolution.field;
+    if (field === 'region' && !str(spec.region)) return; // the default region is not the file's fault
+    add('error', 'image.matrix', [field], sentence(resolution.message));
+  }
+}
+
+function checkInstanceType(spec: JobSpec, add: Add): void {
+  const type = str(spec.instance_type);
+  if (!type || type === 'local' || type === 'local_gpu') return;
+  if (!findInstanceType(type)) {
+    if (!/^ml\.[a-z0-9-]+\.[a-z0-9]+$/.test(type)) return; // the schema's pattern reports the shape
+    const guess = closestMatch(type, listInstanceTypes().map((t) => t.name));
+    add('warning', 'instance.unknown', ['instance_type'], `\`${type}\` is not a SageMaker training instance type this extension knows${guess ? `; did you mean \`${guess}\`?` : '.'} If it is new, launch will still try it.`);
+    return;
+  }
+  if (!str(spec.image_uri) && !isGpuInstanceType(type)) {
+    add('error', 'instance.noGpu', ['instance_type'], `\`${type}\` has no GPU, and the Hugging Face training images are GPU-only (the SDK fails with "Unsupported processor: cpu"). Pick a GPU type such as ml.g5.xlarge, or set image_uri.`);
+  }
+}
+
+function enabled(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && (v as { enabled?: unknown }).enabled === true;
+}
+
+function checkDistribution(spec: JobSpec, add: Add): void {
+  const d = spec.distribution;
+  if (typeof d !== 'object' || d === null) {
+    if ((spec.instance_count ?? 1) > 1 && spec.distribution === undefined) {
+      add('info', 'distribution.none', ['instance_count'], `With instance_count ${spec.instance_count} and no distribution, every instance runs the script on its own: set distribution (e.g. torch_distributed) for data-parallel training.`);
+    }
+    return;
+  }
+  const smddp = enabled(d.smdistributed?.dataparallel);
+  const smp = enabled(d.smdistributed?.modelparallel);
+  const torchDistributed = enabled(d.torch_distributed);
+  const strategies = [smddp && 'smdistributed.dataparallel', enabled(d.pytorchddp) && 'pytorchddp', torchDistributed && 'torch_distributed', enabled(d.mpi) && !smp && 'mpi'].filter(Boolean) as string[];
+  if (strategies.length > 1) {
+    add('error', 'distribution.conflict', ['distribution'], `Choose one distribution strategy; this file enables ${strategies.join(' and ')}.`, 'key');
+  }
+  if (smp && !enabled(d.mpi)) {
+    add('error', 'distribution.smpNeedsMpi', ['distribution', 'smdistributed', 'modelparallel'], 'smdistributed.modelparallel runs under MPI: also set distribution.mpi.enabled: true (and processes_per_host).', 'key');
+  }
+  const type = str(spec.instance_type);
+  if ((smddp || smp) && type) {
+    const path = ['distribution', 'smdistributed', smddp ? 'dataparallel' : 'modelparallel'];
+    if (/^ml\.p5[a-z]*\./.test(type) && !torchDistributed) {
+      add('error', 'smdistributed.p5', path, `SMDataParallel and SMModelParallel do not support ${type} (the SDK refuses it). Use distribution.torch_distributed instead.`, 'key');
+    } else if (smddp && isSmddpUnsupported(type)) {
+      add('warning', 'smdistributed.unsupportedInstance', path, `smdistributed.dataparallel is reported not to work on ${type}; use torch_distributed, or one of ${SMDDP_SUPPORTED_INSTANCE_TYPES.join(', ')}.`, 'key');
+    } else if (smddp && !SMDDP_SUPPORTED_INSTANCE_TYPES.includes(type) && type !== 'local_gpu') {
+      add('warning', 'smdistributed.instanceType', path, `smdistributed.dataparallel was built for ${SMDDP_SUPPORTED_INSTANCE_TYPES.join(', ')}; ${type} is not among them. Older SDKs refuse it; newer ones let the job fail at run time.`, 'key');
+    }
+  }
+  if (smddp && !str(spec.image_uri)) {
+    const framework = spec.tensorflow_version !== undefined ? 'tensorflow' : 'pytorch';
+    const version = str(framework === 'pytorch' ? spec.pytorch_version : spec.tensorflow_version);
+    if (version && !SMDDP_SUPPORTED_FRAMEWORK_VERSIONS[framework].includes(version)) {
+      add('error', 'smdistributed.frameworkVersion', [`${framework}_version`], `smdistributed.dataparallel supports ${framework === 'pytorch' ? 'PyTorch' : 'TensorFlow'} ${SMDDP_SUPPORTED_FRAMEWORK_VERSIONS[framework][0]} to ${SMDDP_SUPPORTED_FRAMEWORK_VERSIONS[framework].at(-1)}, not ${version} (the images since transformers 4.36 lack the library). Use torch_distributed.`);
+    }
+    const py = str(spec.py_version);
+    if (py && !py.startsWith('py3')) {
+      add('error', 'smdistributed.python', ['py_version'], `smdistributed.dataparallel needs Python 3 (py_version py3x), not ${py}.`);
+    }
+  }
+}
+
+function checkRole(spec: JobSpec, add: Add): void {
+  const role = str(spec.role);
+  if (role === undefined || role === '') return;
+  if (role.startsWith('arn:')) {
+    if (ROLE_ARN.test(role)) return;
+    const service = /^arn:[^:]*:([^:]*):/.exec(role)?.[1];
+    const what = service && service !== 'iam' ? `an ARN of ${service}, not an IAM role` : 'not a valid IAM role ARN';
+    add('error', 'role.invalid', ['role'], `role is ${what}. Give the execution role's ARN (arn:aws:iam::<account>:role/<name>) or its bare name.`);
+  } else if (!ROLE_NAME.test(role)) {
+    add('error', 'role.invalid', ['role'], `\`${role}\` is neither an IAM role ARN nor a role name (letters, digits and +=,.@_- up to 64 characters).`);
+  }
+}
+
+/** Problem with an `s3://bucket/key` URI, or undefined when it is well-formed. */
+export function s3UriProblem(uri: string): string | undefined {
+  const m = /^s3:\/\/([^/]*)(\/.*)?$/.exec(uri);
+  if (!m) return `\`${uri}\` is not an S3 URI; write s3://bucket/prefix.`;
+  const bucket = m[1]!;
+  if (bucket.length < 3 || bucket.length > 63) return `S3 bucket names have 3 to 63 characters; \`${bucket}\` has ${bucket.length}.`;
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
+    return `\`${bucket}\` is not a valid S3 bucket name (lowercase letters, digits, dots and hyphens; starts and ends with a letter or digit).`;
+  }
+  return undefined;
+}
+
+function checkS3Uris(spec: JobSpec, add: Add): void {
+  for (const key of ['output_path', 'code_location', 'checkpoint_s3_uri'] as const) {
+    const v = str(spec[key]);
+    if (v === undefined) continue;
+    const p = s3UriProblem(v);
+    if (p) add('error', 's3.uri', [key], p);
+  }
+  const src = str(spec.source_dir);
+  if (src?.startsWith('s3://')) {
+    const p = s3UriProblem(src);
+    if (p) add('error', 's3.uri', ['source_dir'], p);
+    else if (!src.endsWith('.tar.gz')) add('error', 's3.sourceDir', ['source_dir'], 'An S3 source_dir must point to a .tar.gz file (the SDK uses it as sagemaker_submit_directory as is).');
+  }
+  const inputs = spec.inputs;
+  const channels: Array<[JsonPath, unknown]> = typeof inputs === 'string' ? [[['inputs'], inputs]] : typeof inputs === 'object' && inputs !== null ? Object.entries(inputs).map(([k, v]) => [typeof v === 'object' && v !== null ? ['inputs', k, 's3_data'] : ['inputs', k], typeof v === 'object' && v !== null ? (v as { s3_data?: unknown }).s3_data : v]) : [];
+  for (const [p, v] of channels) {
+    if (typeof v === 'string' && v.startsWith('s3://')) {
+      const problem = s3UriProblem(v);
+      if (problem) add('error', 's3.uri', p, problem);
+    }
+  }
+}
+
+function checkJobName(spec: JobSpec, add: Add): void {
+  const name = str(spec.base_job_name);
+  if (name === undefined) return;
+  if (!JOB_NAME.test(name)) {
+    add('error', 'jobName.pattern', ['base_job_name'], `base_job_name \`${name}\` can't start a SageMaker job name: use letters, digits and single hyphens, starting with a letter or digit (no underscores or dots).`);
+  } else if (name.length > 39) {
+    add('info', 'jobName.truncated', ['base_job_name'], `The SDK keeps ${63 - 24} characters of base_job_name to make room for the timestamp: the job will be named ${name.slice(0, 39)}-<timestamp>.`);
+  }
+}
+
+function checkSpot(spec: JobSpec, add: Add): void {
+  const maxRun = typeof spec.max_run === 'number' ? spec.max_run : 86400;
+  if (spec.use_spot_instances === true) {
+    if (spec.max_wait === undefined) {
+      add('error', 'spot.maxWait', ['use_spot_instances'], `Managed spot training needs max_wait (seconds to wait for spot capacity plus run time), at least max_run (${maxRun}).`, 'key');
+    } else if (typeof spec.max_wait === 'number' && spec.max_wait < maxRun) {
+      add('error', 'spot.maxWaitTooShort', ['max_wait'], `max_wait (${spec.max_wait}) must be at least max_run (${maxRun}${spec.max_run === undefined ? ', the default' : ''}).`);
+    }
+  } else if (spec.max_wait !== undefined) {
+    add('warning', 'spot.maxWaitWithoutSpot', ['max_wait'], 'max_wait only applies to managed spot training: set use_spot_instances: true, or remove it.', 'key');
+  }
+}
+
+function checkHyperparameters(spec: JobSpec, add: Add): void {
+  const hps = spec.hyperparameters;
+  if (typeof hps !== 'object' || hps === null || Array.isArray(hps)) return;
+  const keys = Object.keys(hps);
+  const total = keys.length + SDK_ADDED_HYPERPARAMETERS + distributionHyperparameterCount(spec);
+  if (total > HYPERPARAMETER_LIMITS.entries) {
+    add('error', 'hyperparameters.count', ['hyperparameters'], `CreateTrainingJob takes at most ${HYPERPARAMETER_LIMITS.entries} hyperparameters; with the keys the SDK adds this job would send ${total}.`, 'key');
+  }
+  for (const key of keys) {
+    if (key.length > HYPERPARAMETER_LIMITS.keyLength) {
+      add('error', 'hyperparameters.keyLength', ['hyperparameters', key], `Hyperparameter names have at most ${HYPERPARAMETER_LIMITS.keyLength} characters.`, 'key');
+    }
+    // JSON.stringify is at most a few characters shorter than Python's json.dumps (", " separators, \u escapes).
+    const encodedLength = JSON.stringify(hps[key])?.length ?? 0;
+    if (encodedLength > HYPERPARAMETER_LIMITS.valueLength) {
+      add('error', 'hyperparameters.valueLength', ['hyperparameters', key], `This value is ${encodedLength} characters once JSON-encoded; CreateTrainingJob takes at most ${HYPERPARAMETER_LIMITS.valueLength}. Put large values in a file in source_dir or an input channel.`);
+    }
+    if (SECRET_NAME.test(key)) {
+      add('warning', 'hyperparameters.secret', ['hyperparameters', key], `\`${key}\` looks like a secret. Hyperparameters are visible to anyone who can describe the job (console, API, logs); pass secrets through environment or Secrets Manager instead.`, 'key');
+    }
+    if (key.startsWith('sagemaker_')) {
+      add('warning', 'hyperparameters.reserved', ['hyperparameters', key], `Keys starting with sagemaker_ are set by the SDK and read by the training toolkit; yours would be overwritten or confuse it.`, 'key');
+    }
+  }
+}
+
+function distributionHyperparameterCount(spec: JobSpec): number {
+  const d = spec.distribution;
+  if (!d) return 0;
+  if (enabled(d.smdistributed?.dataparallel)) return 3;
+  if (enabled(d.smdistributed?.modelparallel)) return 6;
+  if (enabled(d.mpi)) return 3;
+  if (enabled(d.pytorchddp) || enabled(d.torch_distributed)) return 2;
+  return 0;
+}
+
+function checkGitConfig(spec: JobSpec, add: Add): void {
+  const g = spec.git_config;
+  if (typeof g !== 'object' || g === null) return;
+  for (const key of ['token', 'password'] as const) {
+    const v = g[key];
+    if (typeof v === 'string' && !ENV_REFERENCE.test(v)) {
+      add('error', 'git.literalSecret', ['git_config', key], `Don't write a ${key} into the job file: reference an environment variable instead, e.g. ${key}: \${env:GIT_${key.toUpperCase()}}.`);
+    }
+  }
+  if (typeof g.repo === 'string' && !/^(https?:\/\/|git@|ssh:\/\/|file:\/\/)/.test(g.repo)) {
+    add('error', 'git.repo', ['git_config', 'repo'], 'git_config.repo must be an https://, http://, ssh:// or git@ URL.');
+  }
+  if (g.branch !== undefined && g.commit !== undefined) {
+    add('info', 'git.commitWins', ['git_config', 'commit'], 'With both branch and commit, the commit is checked out (as the SDK does).', 'key');
+  }
+}
+
+function checkSourceFiles(spec: JobSpec, context: JobFileContext, add: Add): void {
+  if (!context.stat || !context.baseDir || spec.git_config) return;
+  const src = str(spec.source_dir);
+  if (src?.startsWith('s3://')) return;
+  const entry = str(spec.entry_point);
+  const dir = src !== undefined ? path.resolve(context.baseDir, src) : context.baseDir;
+  if (src !== undefined) {
+    const s = context.stat(dir);
+    if (!s) {
+      add('error', 'source.missing', ['source_dir'], `source_dir \`${src}\` does not exist (looked in ${dir}).`);
+      return;
+    }
+    if (!s.isDirectory) {
+      add('error', 'source.notDir', ['source_dir'], `source_dir \`${src}\` is a file; it must be a folder (or an s3://…tar.gz).`);
+      return;
+    }
+  }
+  if (entry !== undefined && !entry.startsWith('s3://')) {
+    const s = context.stat(path.resolve(dir, entry));
+    if (!s || s.isDirectory) {
+      add('error', 'source.entryPoint', ['entry_point'], `entry_point \`${entry}\` is not a file in ${src !== undefined ? `source_dir \`${src}\`` : 'the job file\'s folder'}.`);
+    }
+  }
+  (spec.dependencies ?? []).forEach((dep, i) => {
+    if (typeof dep === 'string' && !context.stat!(path.resolve(context.baseDir!, dep))) {
+      add('error', 'source.dependency', ['dependencies', i], `dependency \`${dep}\` does not exist.`);
+    }
+  });
+}
+
+function checkMisc(spec: JobSpec, add: Add): void {
+  if (spec.checkpoint_local_path !== undefined && spec.checkpoint_s3_uri === undefined) {
+    add('warning', 'checkpoint.localOnly', ['checkpoint_local_path'], 'checkpoint_local_path does nothing without checkpoint_s3_uri.', 'key');
+  }
+  const hps = spec.hyperparameters as Record<string, unknown> | undefined;
+  if (spec.enable_network_isolation === true && hps && (typeof hps['dataset_name'] === 'string' || typeof hps['model_name_or_path'] === 'string')) {
+    const key = typeof hps['model_name_or_path'] === 'string' ? 'model_name_or_path' : 'dataset_name';
+    add('warning', 'network.isolatedHub', ['enable_network_isolation'], `With network isolation the container cannot reach the Hugging Face Hub, so ${key} "${hps[key]}" cannot be downloaded; pass it as an input channel instead.`, 'key');
+  }
+}
+
+function sentence(s: string): string {
+  const t = s.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
