@@ -1,5 +1,6 @@
 // One esbuild context per target. Type checking is a separate step (`npm run typecheck`).
 import * as esbuild from 'esbuild';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -49,6 +50,36 @@ const targets = [
   },
 ];
 
+/**
+ * The schema Red Hat's YAML extension gets through `yamlValidation`: the job schema without its
+ * validation keywords, so it offers completion and hover but never reports a problem. Our own
+ * validator is the only source of diagnostics, with exact ranges; both at once would show every
+ * problem twice.
+ */
+function writeAssistSchema() {
+  const VALIDATION = new Set(['required', 'additionalProperties', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'type', 'anyOf', 'oneOf', 'format', 'const', 'propertyNames', 'minProperties', 'maxProperties', 'if', 'then', 'else', 'not', 'dependencies']);
+  const strip = (node) => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (!node || typeof node !== 'object') return node;
+    const out = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'enum') out.examples = v; // offered as values, not enforced
+      else if (k === 'properties' || k === 'definitions') out[k] = Object.fromEntries(Object.entries(v).map(([n, s]) => [n, strip(s)]));
+      else if (!VALIDATION.has(k)) out[k] = strip(v);
+    }
+    // Keep the alternatives' properties reachable for completion without their type checks.
+    for (const alt of [...(node.anyOf ?? []), ...(node.oneOf ?? [])]) {
+      if (alt && typeof alt === 'object' && alt.properties) out.properties = { ...(out.properties ?? {}), ...strip(alt).properties };
+      if (alt && typeof alt === 'object' && alt.$ref) out.$ref = alt.$ref;
+    }
+    return out;
+  };
+  const schema = JSON.parse(readFileSync('schemas/sagemaker-job.schema.json', 'utf8'));
+  mkdirSync('dist', { recursive: true });
+  writeFileSync('dist/sagemaker-job.assist.schema.json', `${JSON.stringify(strip(schema), null, 1)}\n`);
+}
+
+writeAssistSchema();
 const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

@@ -89,8 +89,10 @@ export class JobDocument {
     return node.range ? this.text.slice(node.range[0], node.range[1]) : undefined;
   }
 
-  /** A range for problems about the whole file: its first non-empty line, never a phantom position. */
+  /** A range for problems about the whole file: its first key (or first non-empty line), never a phantom position. */
   fileRange(): Range {
+    const first = this.root?.items[0]?.key as Node | undefined;
+    if (first?.range) return this.lines.rangeOf(first.range[0], first.range[1]);
     const m = /\S[^\r\n]*/.exec(this.text);
     return m ? this.lines.rangeOf(m.index, m.index + m[0].length) : this.lines.rangeOf(0, 0);
   }

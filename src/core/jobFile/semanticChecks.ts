@@ -335,6 +335,12 @@ function checkSourceFiles(spec: JobSpec, context: JobFileContext, add: Add): voi
 }
 
 function checkMisc(spec: JobSpec, add: Add): void {
+  const hasSubnets = Array.isArray(spec.subnets) && spec.subnets.length > 0;
+  const hasGroups = Array.isArray(spec.security_group_ids) && spec.security_group_ids.length > 0;
+  if (hasSubnets !== hasGroups) {
+    const [missing, present] = hasSubnets ? ['security_group_ids', 'subnets'] : ['subnets', 'security_group_ids'];
+    add('error', 'vpc.incomplete', [present], `A VPC configuration needs both subnets and security_group_ids; ${missing} is missing.`, 'key');
+  }
   if (spec.checkpoint_local_path !== undefined && spec.checkpoint_s3_uri === undefined) {
     add('warning', 'checkpoint.localOnly', ['checkpoint_local_path'], 'checkpoint_local_path does nothing without checkpoint_s3_uri.', 'key');
   }

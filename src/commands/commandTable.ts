@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { guarded } from '../host/commandRunner';
+import { CommandId } from '../host/ids';
+import type { Services } from '../host/services';
+import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
+import { newJobFile } from './newJobFile';
+import { validateWorkspace } from './validateWorkspace';
+
+export interface CommandDeps {
+  services: Services;
+  diagnostics: JobFileDiagnostics;
+}
+
+type Handler = (...args: never[]) => unknown;
+
+/** Every command of the extension, one entry each; a test checks it against package.json both ways. */
+export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
+  const { services } = deps;
+  return {
+    [CommandId.newJobFile]: newJobFile(services),
+    [CommandId.validateWorkspace]: validateWorkspace(services, deps.diagnostics),
+    [CommandId.showExtensionLog]: () => services.log.show(),
+  };
+}
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable {
+  const log = deps.services.log.for('commands');
+  const table = commandTable(deps);
+  return vscode.Disposable.from(
+    ...Object.entries(table).map(([id, handler]) =>
+      vscode.commands.registerCommand(id, guarded(id, log, () => deps.services.log.show(), handler as (...args: unknown[]) => unknown)),
+    ),
+  );
+}

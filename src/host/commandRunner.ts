@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import type { ComponentLog } from './log';
+
+/** Raised to end a command quietly: the user cancelled, nothing to report. */
+export class Cancelled extends Error {
+  readonly code = 'cancelled';
+}
+
+/**
+ * The one error boundary of every command: logs once, shows the message with a way to the log,
+ * and stays silent on cancellation.
+ */
+export function guarded<A extends unknown[]>(name: string, log: ComponentLog, showLog: () => void, fn: (...args: A) => unknown): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      if (err instanceof Cancelled || (err instanceof vscode.CancellationError)) return;
+      log.error(`${name} failed:`, err);
+      const message = err instanceof Error ? err.message : String(err);
+      void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
+        if (choice === 'Show Log') showLog();
+      });
+    }
+  };
+}

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { completionsAt, cursorContext, hoverAt } from '../../src/core/jobFile/assist';
+
+/** Splits `text` at the `|` marker: the text without it and the marker's position. */
+function at(marked: string) {
+  const offset = marked.indexOf('|');
+  const text = marked.slice(0, offset) + marked.slice(offset + 1);
+  const before = text.slice(0, offset).split('\n');
+  return { text, position: { line: before.length - 1, character: before[before.length - 1]!.length } };
+}
+
+describe('completion', () => {
+  it('offers top-level keys not yet present, required ones first', () => {
+    const { text, position } = at('entry_point: train.py\ninst|\n');
+    const labels = completionsAt(text, position).map((s) => s.label);
+    assert.ok(labels.includes('instance_type'));
+    assert.ok(labels.includes('instance_count'));
+    assert.ok(!labels.includes('entry_point'), 'existing keys are not offered again');
+    const items = completionsAt(text, position);
+    const required = items.filter((s) => s.detail?.includes('required')).map((s) => s.label);
+    assert.ok(required.includes('role') && required.includes('instance_type'));
+    assert.ok(items.find((s) => s.label === 'role')!.sortText! < items.find((s) => s.label === 'volume_size')!.sortText!);
+  });
+
+  it('offers nested keys from the enclosing map', () => {
+    const { text, position } = at('distribution:\n  smdistributed:\n    |\n');
+    assert.deepEqual(completionsAt(text, position).map((s) => s.label).sort(), ['dataparallel', 'modelparallel']);
+  });
+
+  it('offers instance types with their GPUs in the detail', () => {
+    const { text, position } = at('instance_type: ml.p3|\n');
+    const items = completionsAt(text, position);
+    const p3dn = items.find((s) => s.label === 'ml.p3dn.24xlarge');
+    assert.ok(p3dn, 'ml.p3dn.24xlarge is offered');
+    assert.match(p3dn.detail!, /8 × NVIDIA V100 32 GB/);
+    assert.deepEqual(p3dn.replace, { start: { line: 0, character: 15 }, end: { line: 0, character: 20 } });
+  });
+
+  it('offers only the PyTorch versions that exist for the chosen transformers version, quoted', () => {
+    const { text, position } = at('transformers_version: "4.6.1"\npytorch_version: |\n');
+    const items = completionsAt(text, position);
+    assert.deepEqual(items.map((s) => s.label).sort(), ['1.6.0', '1.7.1', '1.8.1']);
+    assert.equal(items[0]!.insertText.startsWith('"'), true);
+  });
+
+  it('offers the py versions of the chosen image, and enum values from the schema', () => {
+    const pv = at('transformers_version: "4.4.2"\npytorch_version: "1.6.0"\npy_version: |\n');
+    assert.deepEqual(completionsAt(pv.text, pv.position).map((s) => s.label), ['py36']);
+    const mode = at('inputs:\n  train:\n    s3_data: s3://b/k\n    input_mode: |\n');
+    assert.deepEqual(completionsAt(mode.text, mode.position).map((s) => s.label).sort(), ['FastFile', 'File', 'Pipe']);
+  });
+
+  it('offers nothing inside comments', () => {
+    const { text, position } = at('# instance_type: ml.|\n');
+    assert.equal(cursorContext(text, position), undefined);
+    assert.deepEqual(completionsAt(text, position), []);
+  });
+});
+
+describe('hover', () => {
+  it('shows the schema documentation of a key', () => {
+    const { text, position } = at('instance_c|ount: 2\n');
+    const info = hoverAt(text, position)!;
+    assert.match(info.markdown, /\*\*instance_count\*\*/);
+    assert.match(info.markdown, /Default: `1`/);
+    assert.deepEqual(info.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 14 } });
+  });
+
+  it('documents nested keys', () => {
+    const { text, position } = at('distribution:\n  smdistributed:\n    datapar|allel:\n      enabled: true\n');
+    assert.match(hoverAt(text, position)!.markdown, /distribution\.smdistributed\.dataparallel/);
+  });
+
+  it('shows the hardware behind an instance type and the image behind versions', () => {
+    const it1 = at('instance_type: ml.p3dn.24x|large\n');
+    assert.match(hoverAt(it1.text, it1.position)!.markdown, /8 × NVIDIA V100 32 GB/);
+    const it2 = at('transformers_version: "4.4|.2"\npytorch_version: "1.6.0"\npy_version: py36\n');
+    assert.match(hoverAt(it2.text, it2.position)!.markdown, /huggingface-pytorch-training:1\.6\.0-transformers4\.4\.2-gpu-py36-cu110-ubuntu18\.04/);
+  });
+});
