@@ -1,0 +1,515 @@
+/**
+ * Job file → the CreateTrainingJob request SageMaker Python SDK v2.257 sends for the same
+ * `HuggingFace(...)` estimator and `fit()` (estimator.py `_prepare_for_training`,
+ * `_TrainingJob._get_train_args`; job.py `_Job._load_config`; session.py `_get_train_request`),
+ * plus the source archive upload `fit()` performs first.
+ *
+ * Pure: the clock, region, account and any IAM/git results come in through `context`; the
+ * caller does the S3 and SageMaker calls. Field order follows the SDK's request dict, so a JSON
+ * dump of our request diffs cleanly with the one boto3 logs.
+ */
+import * as path from 'node:path';
+import { regionPartition, resolveTrainingImage } from '../catalog/huggingfaceImages';
+import type { ChannelInput, Distribution, JobSpec, MetricDefinition } from '../jobFile/jobSpec';
+import { trainingJobName } from './jobName';
+import { pythonJsonDumpsValue } from './pythonJson';
+import { TrainingPlanError } from './trainingPlanError';
+
+export interface S3DataSource {
+  S3DataType: string;
+  S3Uri: string;
+  S3DataDistributionType?: string;
+  AttributeNames?: string[];
+}
+
+export interface TrainingChannel {
+  DataSource: { S3DataSource: S3DataSource };
+  CompressionType?: string;
+  ContentType?: string;
+  RecordWrapperType?: string;
+  InputMode?: string;
+  ShuffleConfig?: { Seed: number };
+  ChannelName: string;
+}
+
+/** CreateTrainingJob's request, in the SDK's PascalCase; only the fields a Hugging Face job file can set. */
+export interface CreateTrainingJobRequest {
+  AlgorithmSpecification: {
+    TrainingInputMode: 'File' | 'Pipe' | 'FastFile';
+    TrainingImage: string;
+    MetricDefinitions?: MetricDefinition[];
+    EnableSageMakerMetricsTimeSeries?: boolean;
+  };
+  OutputDataConfig: { S3OutputPath: string; KmsKeyId?: string; CompressionType?: 'NONE' };
+  TrainingJobName: string;
+  StoppingCondition: { MaxRuntimeInSeconds: number; MaxWaitTimeInSeconds?: number };
+  ResourceConfig: {
+    VolumeSizeInGB: number;
+    VolumeKmsKeyId?: string;
+    KeepAlivePeriodInSeconds?: number;
+    InstanceCount: number;
+    InstanceType: string;
+  };
+  RoleArn: string;
+  InputDataConfig?: TrainingChannel[];
+  HyperParameters?: Record<string, string>;
+  Environment?: Record<string, string>;
+  Tags?: Array<{ Key: string; Value: string }>;
+  VpcConfig?: { Subnets: string[]; SecurityGroupIds: string[] };
+  EnableNetworkIsolation?: boolean;
+  EnableInterContainerTrafficEncryption?: boolean;
+  EnableManagedSpotTraining?: boolean;
+  CheckpointConfig?: { S3Uri: string; LocalPath?: string };
+  DebugHookConfig?: { S3OutputPath: string; CollectionConfigurations: never[] };
+  ProfilerConfig?: { S3OutputPath?: string; DisableProfiler: boolean };
+  RetryStrategy?: { MaximumRetryAttempts: number };
+}
+
+/** The `sourcedir.tar.gz` that `fit()` builds and uploads before CreateTrainingJob (fw_utils.py `tar_and_upload_dir`). */
+export interface SourceArchiveUpload {
+  /**
+   * What goes into the archive: a directory whose top-level entries become the archive root, or,
+   * without `source_dir`, the entry point file alone. Relative to the job file's folder unless
+   * `context.baseDir` or a git clone made it absolute.
+   */
+  from: string;
+  fromKind: 'directory' | 'file';
+  /** The estimator's `dependencies`, each added at the archive root under its base name. */
+  dependencies: string[];
+  /** `s3://{bucket}/{key}`. */
+  to: string;
+  bucket: string;
+  key: string;
+  /** PutObject arguments the SDK passes to `upload_file`. */
+  extraArgs: { ServerSideEncryption: 'aws:kms'; SSEKMSKeyId?: string; ExpectedBucketOwner?: string };
+  /** Present when `from` lies in a `git_config` repository not cloned yet (a preview): the path is inside the repo. */
+  git?: { repo: string; branch?: string; commit?: string };
+}
+
+export interface TrainingPlanContext {
+  /** The session's region (the caller picks `spec.region`, else the profile's). */
+  region: string;
+  /** The caller's account (STS GetCallerIdentity): names the default bucket. */
+  accountId: string;
+  now: Date;
+  /** `fit(job_name=…)`: used as is. */
+  jobName?: string;
+  /** The ARN IAM returned for a bare role name; without it the ARN is built offline. */
+  roleArn?: string;
+  /** Where `git_config.repo` was cloned (and checked out) on this machine. */
+  sourceDirIsGit?: { repo: string };
+  /** Folder the job file's relative paths are relative to; when set, `from` and dependencies are absolute. */
+  baseDir?: string;
+}
+
+export interface TrainingJobPlanInput {
+  spec: JobSpec;
+  /** The user's hyperparameters, already `json.dumps`-encoded from the YAML (`encodeHyperparameters`). */
+  hyperparameters: Record<string, string>;
+  /**
+   * `json.dumps` of `distribution.smdistributed.modelparallel.parameters` encoded from the YAML
+   * (`encodeJobFileValues`), so `1.0` stays a float; otherwise encoded from the spec's values.
+   */
+  modelParallelParameters?: string;
+  context: TrainingPlanContext;
+}
+
+export interface TrainingJobPlan {
+  createTrainingJob: CreateTrainingJobRequest;
+  uploads: SourceArchiveUpload[];
+  /** Set when the SDK would use (and create if missing) `sagemaker-{region}-{account}`. */
+  defaultBucket?: string;
+}
+
+const DEFAULT_VOLUME_SIZE_GB = 30;
+const DEFAULT_MAX_RUN_SECONDS = 24 * 60 * 60;
+const LOGGING_INFO = 20;
+const CODE_CHANNEL = 'code';
+const CODE_CHANNEL_SUBMIT_DIR = '/opt/ml/input/data/code/sourcedir.tar.gz';
+const SOURCE_ARCHIVE = 'sourcedir.tar.gz';
+/** The SDK raises for this tag unless torch_distributed is on: it ships without SMDDP/SMP. */
+const UNSUPPORTED_SM_PARALLELISM_IMAGES = ['2.0.1-gpu-py310-cu121'];
+/** fw_utils.py DEBUGGER_UNSUPPORTED_REGIONS (PROFILER_UNSUPPORTED_REGIONS is the same list in v2.257). */
+const DEBUGGER_UNSUPPORTED_REGIONS = ['us-iso-east-1', 'us-isob-east-1', 'ap-southeast-3', 'ap-southeast-4', 'eu-south-2', 'me-central-1', 'ap-south-2', 'eu-central-2', 'us-gov-east-1'];
+const PROFILER_UNSUPPORTED_REGIONS = DEBUGGER_UNSUPPORTED_REGIONS;
+
+/** Everything `HuggingFace(**spec).fit(inputs)` would upload and send, without doing it. */
+export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPlan {
+  const { spec, context } = input;
+  const region = context.region;
+  if (spec.instance_type === 'local' || spec.instance_type === 'local_gpu') {
+    throw new TrainingPlanError('instanceType.local', `instance_type ${spec.instance_type} runs on this machine and creates no SageMaker training job; use the local runner, or pick an ml.* instance type.`, { path: 'instance_type', value: spec.instance_type });
+  }
+  const partition = regionPartition(region);
+  if (!partition) {
+    throw new TrainingPlanError('region.unknown', `"${region}" is not an AWS region name (expected something like us-east-1).`, { path: 'region', value: region });
+  }
+
+  const image = trainingImage(spec, region);
+  const jobName = trainingJobName({ jobName: context.jobName, baseJobName: spec.base_job_name, image, now: context.now });
+
+  // _prepare_for_training: output_path defaults to the default bucket, which the SDK then creates.
+  const defaultBucket = `sagemaker-${region}-${context.accountId}`;
+  const outputDefaulted = spec.output_path === undefined;
+  const outputPath = spec.output_path ?? s3PathJoin(['s3://', defaultBucket], true);
+  const outputBucket = parseS3Url(outputPath, 'output_path').bucket;
+
+  const code = stageSourceCode(spec, context, { jobName, outputPath, outputBucket, outputDefaulted, defaultBucket });
+  const networkIsolation = spec.enable_network_isolation === true;
+
+  refuseSecrets(input.hyperparameters);
+  // Framework._script_mode_hyperparam_update, then HuggingFace.hyperparameters() adds the distribution keys.
+  const hyperParameters: Record<string, string> = { ...input.hyperparameters };
+  hyperParameters.sagemaker_submit_directory = pythonJsonDumpsValue(networkIsolation ? CODE_CHANNEL_SUBMIT_DIR : code.submitDirectory);
+  hyperParameters.sagemaker_program = pythonJsonDumpsValue(code.scriptName);
+  hyperParameters.sagemaker_container_log_level = pythonJsonDumpsValue(spec.container_log_level ?? LOGGING_INFO);
+  hyperParameters.sagemaker_job_name = pythonJsonDumpsValue(jobName);
+  hyperParameters.sagemaker_region = pythonJsonDumpsValue(region);
+  for (const [key, value] of distributionHyperparameters(spec, input.modelParallelParameters)) {
+    hyperParameters[key] = value;
+  }
+
+  const channels = inputChannels(spec.inputs);
+  if (networkIsolation) {
+    if (channels.some((c) => c.ChannelName === CODE_CHANNEL)) {
+      throw new TrainingPlanError('inputs.duplicateChannel', 'With enable_network_isolation the code travels in an input channel named "code"; rename your "code" input channel.', { path: 'inputs.code' });
+    }
+    channels.push(s3Channel(CODE_CHANNEL, { s3_data: code.submitDirectory }));
+  }
+
+  const request: CreateTrainingJobRequest = {
+    AlgorithmSpecification: { TrainingInputMode: 'File', TrainingImage: image },
+    OutputDataConfig: { S3OutputPath: outputPath },
+    TrainingJobName: jobName,
+    StoppingCondition: { MaxRuntimeInSeconds: spec.max_run ?? DEFAULT_MAX_RUN_SECONDS },
+    ResourceConfig: {
+      VolumeSizeInGB: spec.volume_size ?? DEFAULT_VOLUME_SIZE_GB,
+      ...(spec.volume_kms_key !== undefined ? { VolumeKmsKeyId: spec.volume_kms_key } : {}),
+      ...(spec.keep_alive_period_in_seconds !== undefined ? { KeepAlivePeriodInSeconds: spec.keep_alive_period_in_seconds } : {}),
+      InstanceCount: spec.instance_count ?? 1,
+      InstanceType: spec.instance_type,
+    },
+    RoleArn: roleArn(spec.role, context, partition.partition),
+  };
+  if (spec.output_kms_key !== undefined) request.OutputDataConfig.KmsKeyId = spec.output_kms_key;
+  if (spec.disable_output_compression) request.OutputDataConfig.CompressionType = 'NONE';
+  if (spec.max_wait) request.StoppingCondition.MaxWaitTimeInSeconds = spec.max_wait;
+
+  // `inputs: {}` still sends an (empty) InputDataConfig, as the SDK's `input_config is not None` does.
+  if (channels.length > 0 || (spec.inputs !== undefined && spec.inputs !== null)) request.InputDataConfig = channels;
+  if (spec.metric_definitions !== undefined) request.AlgorithmSpecification.MetricDefinitions = spec.metric_definitions;
+  // The HuggingFace estimator turns SageMaker metrics on unless told otherwise; a job file cannot.
+  request.AlgorithmSpecification.EnableSageMakerMetricsTimeSeries = true;
+  request.HyperParameters = hyperParameters;
+  if (spec.environment !== undefined) request.Environment = spec.environment;
+  if (spec.tags !== undefined) request.Tags = tagList(spec.tags);
+  const vpc = vpcConfig(spec);
+  if (vpc) request.VpcConfig = vpc;
+  if (networkIsolation) request.EnableNetworkIsolation = true;
+  if (spec.encrypt_inter_container_traffic) request.EnableInterContainerTrafficEncryption = true;
+  if (spec.use_spot_instances) request.EnableManagedSpotTraining = true;
+  if (spec.checkpoint_s3_uri) {
+    request.CheckpointConfig = { S3Uri: spec.checkpoint_s3_uri };
+    if (spec.checkpoint_local_path) request.CheckpointConfig.LocalPath = spec.checkpoint_local_path;
+  }
+  // Debugger's hook is on by default where the region has Debugger. Framework drops it for
+  // checkpointing + distributed jobs only for mxnet/pytorch/tensorflow estimators; HuggingFace's
+  // framework name is "huggingface", so a Hugging Face job keeps it.
+  if (!DEBUGGER_UNSUPPORTED_REGIONS.includes(region.toLowerCase())) {
+    request.DebugHookConfig = { S3OutputPath: outputPath, CollectionConfigurations: [] };
+  }
+  request.ProfilerConfig = profilerDisabled(spec, region) ? { DisableProfiler: true } : { S3OutputPath: outputPath, DisableProfiler: false };
+  if (spec.max_retry_attempts !== undefined) request.RetryStrategy = { MaximumRetryAttempts: spec.max_retry_attempts };
+
+  const plan: TrainingJobPlan = { createTrainingJob: request, uploads: code.upload ? [code.upload] : [] };
+  if (outputDefaulted) plan.defaultBucket = defaultBucket;
+  return plan;
+}
+
+// Hugging Face, GitHub and AWS access-key shapes. Hyperparameters are shown in plain text by
+// DescribeTrainingJob and the console, so the SDK would happily leak them; we refuse instead.
+const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  [/\bhf_[A-Za-z0-9]{30,}/, 'a Hugging Face token'],
+  [/\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/, 'a GitHub token'],
+  [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key'],
+];
+
+function refuseSecrets(hyperparameters: Record<string, string>): void {
+  for (const [name, value] of Object.entries(hyperparameters)) {
+    const hit = SECRET_PATTERNS.find(([pattern]) => pattern.test(value));
+    if (hit) {
+      throw new TrainingPlanError(
+        'hyperparameters.secret',
+        `hyperparameters.${name} looks like ${hit[1]}. Hyperparameters are visible to anyone who can describe the job; pass secrets through environment (from a secret store) instead.`,
+        { path: `hyperparameters.${name}` },
+      );
+    }
+  }
+}
+
+/** `s3_path_join` (s3_utils.py): joins with single slashes, keeps a leading `s3://`, trims slashes at the ends. */
+export function s3PathJoin(parts: ReadonlyArray<string | undefined>, withEndSlash = false): string {
+  const args = parts.filter((p): p is string => p !== undefined && p !== '');
+  let merged = '';
+  args.forEach((p, i) => {
+    merged += i === 0 || merged.endsWith('/') || p.startsWith('/') ? p : `/${p}`;
+  });
+  if (withEndSlash && merged !== '' && !merged.endsWith('/')) merged += '/';
+  let filtered = merged;
+  if (filtered !== '') {
+    // After `s3://` the next slashes also collapse into its own, so `s3:////foo` is `s3://foo`.
+    filtered = filtered.startsWith('s3://') ? `s3://${collapseSlashes(filtered.slice(5)).replace(/^\//, '')}` : collapseSlashes(filtered);
+  }
+  filtered = filtered.replace(/^\/+/, '');
+  if (!withEndSlash && filtered !== 's3://') filtered = filtered.replace(/\/+$/, '');
+  return filtered;
+}
+
+/** Bucket and key prefix of an `s3://` URL (s3_utils.py `parse_s3_url`). */
+export function parseS3Url(url: string, key: string): { bucket: string; prefix: string } {
+  const m = /^s3:\/\/([^/?#]*)([^?#]*)/i.exec(url);
+  if (!m) {
+    throw new TrainingPlanError('s3.notS3Uri', `${key} must be an s3:// URI (got "${url}").`, { path: key, value: url });
+  }
+  return { bucket: m[1]!, prefix: m[2]!.replace(/^\/+/, '') };
+}
+
+function collapseSlashes(s: string): string {
+  return s.replace(/\/{2,}/g, '/');
+}
+
+function trainingImage(spec: JobSpec, region: string): string {
+  if (spec.image_uri) return spec.image_uri;
+  const resolved = resolveTrainingImage(
+    {
+      transformersVersion: spec.transformers_version ?? '',
+      pytorchVersion: spec.pytorch_version,
+      tensorflowVersion: spec.tensorflow_version,
+      pyVersion: spec.py_version,
+    },
+    region,
+  );
+  if (!resolved.ok) {
+    throw new TrainingPlanError('image.unresolved', `No training image: ${resolved.message}.`, { path: resolved.field, suggestions: resolved.suggestions });
+  }
+  return resolved.uri;
+}
+
+/** session.py `expand_role`: anything with a `/` is taken as an ARN; a bare name becomes the account's role. */
+function roleArn(role: string, context: TrainingPlanContext, partition: string): string {
+  if (role.includes('/')) return role;
+  return context.roleArn ?? `arn:${partition}:iam::${context.accountId}:role/${role}`;
+}
+
+interface StagedCode {
+  /** What `sagemaker_submit_directory` names when the code is not in a channel: the archive's S3 URI. */
+  submitDirectory: string;
+  scriptName: string;
+  upload?: SourceArchiveUpload;
+}
+
+/** estimator.py `_stage_user_code_in_s3` + fw_utils.py `tar_and_upload_dir`, minus the I/O. */
+function stageSourceCode(
+  spec: JobSpec,
+  context: TrainingPlanContext,
+  out: { jobName: string; outputPath: string; outputBucket: string; outputDefaulted: boolean; defaultBucket: string },
+): StagedCode {
+  const sourceDir = spec.source_dir;
+  if (sourceDir !== undefined && /^s3:\/\//i.test(sourceDir)) {
+    // Code already in S3 (a sourcedir.tar.gz): nothing is built or uploaded.
+    return { submitDirectory: sourceDir, scriptName: spec.entry_point };
+  }
+
+  let bucket: string;
+  let prefix: string;
+  let kmsKey: string | undefined;
+  if (spec.code_location === undefined) {
+    bucket = out.outputBucket;
+    // Only a defaulted output path lends its prefix (default_bucket_prefix, empty here); a user's
+    // output_path puts the code at the root of its bucket.
+    const keyPrefix = out.outputDefaulted ? parseS3Url(out.outputPath, 'output_path').prefix : '';
+    prefix = s3PathJoin([keyPrefix, out.jobName, 'source']);
+    kmsKey = spec.output_kms_key;
+  } else {
+    const location = parseS3Url(spec.code_location, 'code_location');
+    bucket = location.bucket;
+    prefix = s3PathJoin([location.prefix, out.jobName, 'source']);
+    kmsKey = bucket === out.outputBucket ? spec.output_kms_key : undefined;
+  }
+  const key = `${prefix}/${SOURCE_ARCHIVE}`;
+
+  const extraArgs: SourceArchiveUpload['extraArgs'] = { ServerSideEncryption: 'aws:kms' };
+  if (kmsKey) extraArgs.SSEKMSKeyId = kmsKey;
+  // The SDK asserts ownership only of the default bucket it named itself, against bucket squatting.
+  if (out.outputDefaulted && bucket === out.defaultBucket) extraArgs.ExpectedBucketOwner = context.accountId;
+
+  const local = localSources(spec, context);
+  const upload: SourceArchiveUpload = {
+    from: local.from,
+    fromKind: sourceDir === undefined ? 'file' : 'directory',
+    dependencies: local.dependencies,
+    to: `s3://${bucket}/${key}`,
+    bucket,
+    key,
+    extraArgs,
+  };
+  if (local.git) upload.git = local.git;
+  return {
+    submitDirectory: upload.to,
+    // Without source_dir only the script itself is archived, so it runs by its base name.
+    scriptName: sourceDir === undefined ? baseName(spec.entry_point) : spec.entry_point,
+    upload,
+  };
+}
+
+function localSources(spec: JobSpec, context: TrainingPlanContext): { from: string; dependencies: string[]; git?: SourceArchiveUpload['git'] } {
+  const inTree = spec.source_dir ?? spec.entry_point;
+  const deps = spec.dependencies ?? [];
+  if (spec.git_config) {
+    if (context.sourceDirIsGit) {
+      const root = context.sourceDirIsGit.repo;
+      return { from: path.join(root, inTree), dependencies: deps.map((d) => path.join(root, d)) };
+    }
+    const git: NonNullable<SourceArchiveUpload['git']> = { repo: withoutCredentials(spec.git_config.repo) };
+    if (spec.git_config.branch !== undefined) git.branch = spec.git_config.branch;
+    if (spec.git_config.commit !== undefined) git.commit = spec.git_config.commit;
+    return { from: inTree, dependencies: deps, git };
+  }
+  if (context.baseDir) {
+    const base = context.baseDir;
+    return { from: path.resolve(base, inTree), dependencies: deps.map((d) => path.resolve(base, d)) };
+  }
+  return { from: inTree, dependencies: deps };
+}
+
+/** A repository URL without `user:password@`: plans are shown and logged. */
+function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
+}
+
+function baseName(p: string): string {
+  const parts = p.split(/[\\/]/);
+  return parts[parts.length - 1] ?? p;
+}
+
+/**
+ * HuggingFace `_huggingface_distribution_configuration` → Framework `_distribution_configuration`,
+ * in the SDK's key order, each value `json.dumps`-encoded.
+ */
+function distributionHyperparameters(spec: JobSpec, modelParallelParameters: string | undefined): Array<[string, string]> {
+  const dist: Distribution = spec.distribution ?? {};
+  const out: Array<[string, string]> = [];
+  const add = (key: string, value: unknown) => out.push([key, pythonJsonDumpsValue(value)]);
+  const instanceType = spec.instance_type;
+
+  // Only the presence of `pytorchddp` is checked first: with it, `torch_distributed` is not looked at.
+  const ddpEnabled = dist.pytorchddp !== undefined && (dist.pytorchddp.enabled ?? false);
+  const torchDistributedEnabled = dist.pytorchddp === undefined && dist.torch_distributed !== undefined && (dist.torch_distributed.enabled ?? false);
+  if (ddpEnabled) {
+    add('sagemaker_pytorch_ddp_enabled', true);
+    add('sagemaker_instance_type', instanceType);
+    return out;
+  }
+  if (torchDistributedEnabled) {
+    add('sagemaker_torch_distributed_enabled', true);
+    add('sagemaker_instance_type', instanceType);
+    return out;
+  }
+
+  if (dist.mpi !== undefined) {
+    add('sagemaker_mpi_enabled', dist.mpi.enabled ?? false);
+    if (dist.mpi.processes_per_host) add('sagemaker_mpi_num_of_processes_per_host', dist.mpi.processes_per_host);
+    add('sagemaker_mpi_custom_mpi_options', dist.mpi.custom_mpi_options ?? '');
+  }
+
+  const sm = dist.smdistributed;
+  if (sm !== undefined) {
+    const strategies = Object.keys(sm);
+    if (strategies.length > 1) {
+      throw new TrainingPlanError('distribution.multipleSmdistributed', 'Use one smdistributed strategy: dataparallel or modelparallel, not both.', { path: 'distribution.smdistributed' });
+    }
+    const mp = sm.modelparallel;
+    if (mp !== undefined && mp.enabled === true) {
+      const params = mp.parameters ?? {};
+      if (Object.keys(params).length > 0) out.push(['mp_parameters', modelParallelParameters ?? pythonJsonDumpsValue(params)]);
+    }
+    const torchDistributed = dist.torch_distributed?.enabled ?? false;
+    const ddp = sm.dataparallel?.enabled ?? false;
+    const image = spec.image_uri ?? '';
+    const badImage = UNSUPPORTED_SM_PARALLELISM_IMAGES.find((tag) => image.includes(tag));
+    if (badImage && !torchDistributed) {
+      throw new TrainingPlanError('distribution.imageUnsupported', `smdistributed does not work with the image ${image} (it ships without SMDDP/SMP); pick another image or use torch_distributed.`, { path: 'image_uri', value: image });
+    }
+    if (instanceType.includes('p5.48xlarge') && !torchDistributed) {
+      throw new TrainingPlanError('distribution.p5Unsupported', 'smdistributed data and model parallelism do not support ml.p5.48xlarge; use torch_distributed or another instance type.', { path: 'instance_type', value: instanceType });
+    }
+    add('sagemaker_distributed_dataparallel_enabled', ddp);
+    add('sagemaker_instance_type', instanceType);
+    if (ddp) add('sagemaker_distributed_dataparallel_custom_mpi_options', sm.dataparallel?.custom_mpi_options ?? '');
+  }
+  return out;
+}
+
+/** job.py `_format_inputs_to_input_config`: a bare string is the `training` channel. */
+function inputChannels(inputs: JobSpec['inputs']): TrainingChannel[] {
+  if (inputs === undefined || inputs === null) return [];
+  if (typeof inputs === 'string') return [s3Channel('training', { s3_data: requireS3Input(inputs, 'inputs') })];
+  return Object.entries(inputs).map(([name, value]) =>
+    typeof value === 'string' ? s3Channel(name, { s3_data: requireS3Input(value, `inputs.${name}`) }) : s3Channel(name, value),
+  );
+}
+
+function requireS3Input(uri: string, key: string): string {
+  if (uri.startsWith('s3://')) return uri;
+  const why = uri.startsWith('file://') ? 'file:// inputs work only in local mode' : 'it must start with s3://';
+  throw new TrainingPlanError('inputs.notS3Uri', `Input ${uri} cannot be sent to SageMaker: ${why}.`, { path: key, value: uri });
+}
+
+/** inputs.py `TrainingInput(...).config` plus `ChannelName`, in that dict order. */
+function s3Channel(name: string, input: ChannelInput): TrainingChannel {
+  return {
+    DataSource: {
+      S3DataSource: {
+        S3DataType: input.s3_data_type ?? 'S3Prefix',
+        S3Uri: input.s3_data,
+        S3DataDistributionType: input.distribution ?? 'FullyReplicated',
+        ...(input.attribute_names !== undefined ? { AttributeNames: input.attribute_names } : {}),
+      },
+    },
+    ...(input.compression !== undefined ? { CompressionType: input.compression } : {}),
+    ...(input.content_type !== undefined ? { ContentType: input.content_type } : {}),
+    ...(input.record_wrapping !== undefined ? { RecordWrapperType: input.record_wrapping } : {}),
+    ...(input.input_mode !== undefined ? { InputMode: input.input_mode } : {}),
+    ...(input.shuffle_seed !== undefined ? { ShuffleConfig: { Seed: input.shuffle_seed } } : {}),
+    ChannelName: name,
+  };
+}
+
+/** utils.py `format_tags`: a mapping becomes `[{Key: str(k), Value: str(v)}]`; a list is sent as written. */
+function tagList(tags: NonNullable<JobSpec['tags']>): Array<{ Key: string; Value: string }> {
+  if (Array.isArray(tags)) return tags;
+  return Object.entries(tags).map(([k, v]) => ({ Key: k, Value: pythonStr(v) }));
+}
+
+function pythonStr(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  return String(v);
+}
+
+function vpcConfig(spec: JobSpec): CreateTrainingJobRequest['VpcConfig'] {
+  const { subnets, security_group_ids: groups } = spec;
+  if (subnets === undefined && groups === undefined) return undefined;
+  if (subnets === undefined || groups === undefined) {
+    throw new TrainingPlanError('vpc.incomplete', 'A custom VPC needs both subnets and security_group_ids.', { path: subnets === undefined ? 'subnets' : 'security_group_ids' });
+  }
+  return { Subnets: subnets, SecurityGroupIds: groups };
+}
+
+/** Off when asked, in regions without the profiler, and on Trainium (EstimatorBase.__init__). */
+function profilerDisabled(spec: JobSpec, region: string): boolean {
+  if (spec.disable_profiler) return true;
+  if (PROFILER_UNSUPPORTED_REGIONS.includes(region.toLowerCase())) return true;
+  const family = /^ml[._]([a-z\d-]+)\.?\w*$/.exec(spec.instance_type);
+  return family !== null && family[1]!.startsWith('trn');
+}

@@ -1,0 +1,264 @@
+/**
+ * Python's `json.dumps(v)` (default arguments) over the value a YAML node denotes, byte for byte.
+ *
+ * The SDK sends every hyperparameter as `json.dumps(value)` (estimator.py `_json_encode_hyperparameters`),
+ * so `5e-5` must travel as `5e-05`, `1.0` as `1.0` and `"samsum"` as `"\"samsum\""`. A JavaScript
+ * value cannot carry that: `1.0` and `1` are the same number and big ints lose digits. So this
+ * works from the `yaml` package's nodes and the source text: YAML 1.2 core schema decides int vs
+ * float, the source digits give big ints exactly, and doubles are printed with Python's repr rules.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, Scalar } from 'yaml';
+import { TrainingPlanError } from './trainingPlanError';
+
+const INT_TAG = 'tag:yaml.org,2002:int';
+const FLOAT_TAG = 'tag:yaml.org,2002:float';
+
+/**
+ * `json.dumps` of the value `node` denotes. `source` is the text the node was parsed from;
+ * `doc` is needed only to follow aliases (`*anchor`).
+ */
+export function pythonJsonDumps(node: unknown, source: string, doc?: Document): string {
+  return dumpNode(node, source, doc, 0);
+}
+
+/**
+ * The `HyperParameters` map the SDK sends for the user's hyperparameters: `str(key)` →
+ * `json.dumps(value)`, in the file's order. `node` is the value of the `hyperparameters:` key
+ * (absent or null gives an empty map).
+ *
+ * Integer-like keys (`"1"`) come first in a JavaScript object whatever the file's order; the
+ * service treats the map as unordered, so only a textual diff with boto3's log would notice.
+ */
+export function encodeHyperparameters(node: unknown, source: string, doc?: Document): Record<string, string> {
+  const target = resolveAlias(node, doc);
+  if (target === null || target === undefined || (isScalar(target) && target.value === null)) return {};
+  if (!isMap(target)) {
+    throw new TrainingPlanError('hyperparameters.notMapping', 'hyperparameters must be a mapping of names to values (name: value lines).', { path: 'hyperparameters' });
+  }
+  const out: Record<string, string> = {};
+  for (const pair of target.items) {
+    const name = pythonStrOfKey(pair.key, source, doc);
+    out[name] = dumpNode(pair.value, source, doc, 1, `hyperparameters.${name}`);
+  }
+  return out;
+}
+
+/**
+ * Convenience for callers holding only the job file text: parses it the way the job-file reader
+ * does (YAML 1.2 core) and encodes `hyperparameters` and, when present,
+ * `distribution.smdistributed.modelparallel.parameters` (sent as `mp_parameters`).
+ */
+export function encodeJobFileValues(text: string): { hyperparameters: Record<string, string>; modelParallelParameters?: string } {
+  const doc = parseDocument(text, { uniqueKeys: true, strict: true });
+  const hyperparameters = encodeHyperparameters(doc.getIn(['hyperparameters'], true), text, doc);
+  const mp = doc.getIn(['distribution', 'smdistributed', 'modelparallel', 'parameters'], true);
+  if (mp === undefined || mp === null) return { hyperparameters };
+  return { hyperparameters, modelParallelParameters: pythonJsonDumps(mp, text, doc) };
+}
+
+/**
+ * `json.dumps` of a plain JavaScript value, for values our own code adds (job name, region,
+ * instance type, flags, counts). Integral numbers print as Python ints, others as Python floats.
+ */
+export function pythonJsonDumpsValue(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'string') return pythonJsonString(v);
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : pythonFloatRepr(v, true);
+  if (Array.isArray(v)) return `[${v.map(pythonJsonDumpsValue).join(', ')}]`;
+  if (v instanceof Map) {
+    return `{${[...v.entries()].map(([k, val]) => `${pythonJsonString(jsonKeyOfValue(k))}: ${pythonJsonDumpsValue(val)}`).join(', ')}}`;
+  }
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return `{${Object.entries(v).map(([k, val]) => `${pythonJsonString(k)}: ${pythonJsonDumpsValue(val)}`).join(', ')}}`;
+  }
+  throw new TrainingPlanError('hyperparameters.notJson', `A value of type ${describe(v)} cannot be encoded as JSON.`);
+}
+
+/** A string as `json.dumps` writes it with `ensure_ascii=True`. */
+export function pythonJsonString(s: string): string {
+  let out = '"';
+  // UTF-16 code units are exactly what Python escapes (astral characters become surrogate pairs).
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) out += '\\"';
+    else if (c === 0x5c) out += '\\\\';
+    else if (c === 0x0a) out += '\\n';
+    else if (c === 0x0d) out += '\\r';
+    else if (c === 0x09) out += '\\t';
+    else if (c === 0x08) out += '\\b';
+    else if (c === 0x0c) out += '\\f';
+    else if (c < 0x20 || c >= 0x7f) out += `\\u${c.toString(16).padStart(4, '0')}`;
+    else out += s[i];
+  }
+  return out + '"';
+}
+
+/**
+ * Python's `repr(float)`: the shortest digits that round-trip, positional notation for decimal
+ * exponents -4..15, otherwise `d.ddde±XX`. With `json`, the non-finite values are spelled as
+ * `json.dumps` spells them (`Infinity`, `NaN`) instead of `inf`, `nan`.
+ */
+export function pythonFloatRepr(x: number, json = false): string {
+  if (Number.isNaN(x)) return json ? 'NaN' : 'nan';
+  if (x === Infinity) return json ? 'Infinity' : 'inf';
+  if (x === -Infinity) return json ? '-Infinity' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const sign = x < 0 ? '-' : '';
+  // String(x) yields the shortest round-trip digits, ties broken toward x, as Python's repr does;
+  // only the layout differs, so take the digits and the exponent and lay them out Python's way.
+  const [mantissa, expPart] = String(Math.abs(x)).split('e') as [string, string | undefined];
+  const [intPart, fracPart = ''] = mantissa.split('.') as [string, string | undefined];
+  let digits = intPart + fracPart;
+  let power = (expPart ? Number(expPart) : 0) - fracPart.length; // value = digits × 10^power
+  const lead = /^0*/.exec(digits)![0].length;
+  digits = digits.slice(lead);
+  const trail = /0*$/.exec(digits)![0].length;
+  digits = digits.slice(0, digits.length - trail);
+  power += trail;
+  const exponent = power + digits.length - 1; // scientific exponent of the leading digit
+  if (exponent < -4 || exponent >= 16) {
+    const m = digits.length === 1 ? digits : `${digits[0]}.${digits.slice(1)}`;
+    const e = String(Math.abs(exponent)).padStart(2, '0');
+    return `${sign}${m}e${exponent < 0 ? '-' : '+'}${e}`;
+  }
+  if (power >= 0) return `${sign}${digits}${'0'.repeat(power)}.0`;
+  const point = digits.length + power; // digits before the decimal point
+  if (point > 0) return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+  return `${sign}0.${'0'.repeat(-point)}${digits}`;
+}
+
+/** Python's `str()` of a scalar used as a dict key (`str(k)` in `_json_encode_hyperparameters`). */
+function pythonStrOfKey(keyNode: unknown, source: string, doc: Document | undefined): string {
+  const key = resolveAlias(keyNode, doc);
+  if (key === null || key === undefined) return 'None';
+  if (!isScalar(key)) {
+    throw new TrainingPlanError('hyperparameters.badKey', 'A hyperparameter name must be a plain value (text or number), not a list or mapping.');
+  }
+  const v = key.value;
+  if (v === null) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint') {
+    return numberKind(key, source) === 'int' ? exactInt(key, source) : pythonFloatRepr(Number(v));
+  }
+  throw new TrainingPlanError('hyperparameters.badKey', `A hyperparameter name of type ${describe(v)} cannot be sent; use text.`);
+}
+
+function dumpNode(node: unknown, source: string, doc: Document | undefined, depth: number, path?: string): string {
+  if (depth > 1000) throw new TrainingPlanError('hyperparameters.notJson', 'The value nests too deeply to be encoded as JSON.', pathContext(path));
+  const target = resolveAlias(node, doc);
+  if (target === null || target === undefined) return 'null';
+  if (isMap(target)) {
+    const parts = target.items.map((pair) => {
+      if (!isPair(pair)) return '';
+      return `${pythonJsonString(jsonKeyOfNode(pair.key, source, doc, path))}: ${dumpNode(pair.value, source, doc, depth + 1, path)}`;
+    });
+    return `{${parts.join(', ')}}`;
+  }
+  if (isSeq(target)) return `[${target.items.map((item) => dumpNode(item, source, doc, depth + 1, path)).join(', ')}]`;
+  if (isScalar(target)) return dumpScalar(target, source, path);
+  throw new TrainingPlanError('hyperparameters.notJson', 'This YAML value cannot be encoded as JSON.', pathContext(path));
+}
+
+function dumpScalar(node: Scalar, source: string, path?: string): string {
+  const v = node.value;
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'string') return pythonJsonString(v);
+  if (typeof v === 'number' || typeof v === 'bigint') {
+    return numberKind(node, source) === 'int' ? exactInt(node, source) : pythonFloatRepr(Number(v), true);
+  }
+  throw new TrainingPlanError('hyperparameters.notJson', `A YAML ${describe(v)} value cannot be sent as a hyperparameter; write it as text.`, pathContext(path));
+}
+
+/** The key as `json.dumps` converts dict keys: str as is, int/float as text, True → "true", None → "null". */
+function jsonKeyOfNode(keyNode: unknown, source: string, doc: Document | undefined, path?: string): string {
+  const key = resolveAlias(keyNode, doc);
+  if (key === null || key === undefined) return 'null';
+  if (!isScalar(key)) {
+    throw new TrainingPlanError('hyperparameters.notJson', 'JSON object keys must be text or numbers, not lists or mappings.', pathContext(path));
+  }
+  const v = key.value;
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint') {
+    return numberKind(key, source) === 'int' ? exactInt(key, source) : pythonFloatRepr(Number(v), true);
+  }
+  throw new TrainingPlanError('hyperparameters.notJson', `JSON object keys cannot be ${describe(v)} values.`, pathContext(path));
+}
+
+function jsonKeyOfValue(k: unknown): string {
+  if (k === null || k === undefined) return 'null';
+  if (typeof k === 'string') return k;
+  if (typeof k === 'boolean') return k ? 'true' : 'false';
+  if (typeof k === 'bigint') return k.toString();
+  if (typeof k === 'number') return Number.isInteger(k) ? BigInt(k).toString() : pythonFloatRepr(k, true);
+  throw new TrainingPlanError('hyperparameters.notJson', `JSON object keys cannot be ${describe(k)} values.`);
+}
+
+/**
+ * int or float as YAML resolved the scalar. An explicit `!!int` / `!!float` tag wins; otherwise
+ * the written form decides: a float has a `.`, an exponent or is `.inf`/`.nan` (hex digits may be `e`).
+ */
+function numberKind(node: Scalar, source: string): 'int' | 'float' {
+  if (typeof node.value === 'bigint') return 'int';
+  if (node.tag === INT_TAG) return 'int';
+  if (node.tag === FLOAT_TAG) return 'float';
+  if (node.format === 'HEX' || node.format === 'OCT' || node.format === 'BIN') return 'int';
+  if (node.format === 'EXP') return 'float';
+  const raw = scalarText(node, source).trim().toLowerCase().replace(/^[-+]/, '');
+  if (/^0x/.test(raw)) return 'int';
+  if (raw.includes('.') || raw.includes('e') || raw.includes('inf') || raw.includes('nan')) return 'float';
+  return Number.isInteger(node.value) ? 'int' : 'float';
+}
+
+/**
+ * Digits of an int exactly as Python would hold it. Numbers beyond 2^53 have lost digits in the
+ * parsed value, so those are read back from the source text (decimal, `0o`, `0x`, and YAML 1.1's
+ * `0b` and `_` separators).
+ */
+function exactInt(node: Scalar, source: string): string {
+  const v = node.value;
+  if (typeof v === 'bigint') return v.toString();
+  const n = Number(v);
+  if (Number.isSafeInteger(n)) return BigInt(n).toString();
+  const raw = scalarText(node, source).trim().replace(/_/g, '');
+  const m = /^([-+]?)(0x[0-9a-f]+|0o[0-7]+|0b[01]+|[0-9]+)$/i.exec(raw);
+  if (m) {
+    const magnitude = BigInt(m[2]!.toLowerCase());
+    return (m[1] === '-' ? -magnitude : magnitude).toString();
+  }
+  return Number.isFinite(n) ? BigInt(Math.trunc(n)).toString() : pythonFloatRepr(n, true);
+}
+
+function scalarText(node: Scalar, source: string): string {
+  if (node.range) return source.slice(node.range[0], node.range[1]);
+  const own = (node as { source?: unknown }).source;
+  return typeof own === 'string' ? own : String(node.value);
+}
+
+function resolveAlias(node: unknown, doc: Document | undefined): unknown {
+  if (!isAlias(node)) return isPair(node) ? node.value : node;
+  if (!doc) {
+    throw new TrainingPlanError('yaml.unresolvedAlias', `The alias *${node.source} needs its document to be resolved.`);
+  }
+  const target = node.resolve(doc);
+  if (target === undefined) {
+    throw new TrainingPlanError('yaml.unresolvedAlias', `The alias *${node.source} refers to no anchor &${node.source} above it.`);
+  }
+  return target;
+}
+
+function describe(v: unknown): string {
+  if (v instanceof Uint8Array) return 'binary';
+  if (v instanceof Date) return 'timestamp';
+  return v === null ? 'null' : typeof v;
+}
+
+function pathContext(path: string | undefined): { path?: string } {
+  return path ? { path } : {};
+}

@@ -1,0 +1,33 @@
+/** Why a job file could not be turned into the CreateTrainingJob request the SDK would send. */
+export type TrainingPlanErrorCode =
+  | 'hyperparameters.notMapping'
+  | 'hyperparameters.notJson'
+  | 'hyperparameters.badKey'
+  | 'hyperparameters.secret'
+  | 'yaml.unresolvedAlias'
+  | 'image.unresolved'
+  | 'region.unknown'
+  | 'instanceType.local'
+  | 's3.notS3Uri'
+  | 'inputs.notS3Uri'
+  | 'inputs.duplicateChannel'
+  | 'vpc.incomplete'
+  | 'distribution.multipleSmdistributed'
+  | 'distribution.p5Unsupported'
+  | 'distribution.imageUnsupported';
+
+/**
+ * Thrown by the training-request core. `context` names the job-file key (`path`) and the offending
+ * value where that helps a UI point at it; it never carries secrets (git tokens, passwords).
+ */
+export class TrainingPlanError extends Error {
+  override readonly name = 'TrainingPlanError';
+
+  constructor(
+    readonly code: TrainingPlanErrorCode,
+    message: string,
+    readonly context: { path?: string; value?: string; suggestions?: string[] } = {},
+  ) {
+    super(message);
+  }
+}
