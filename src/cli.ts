@@ -1,16 +1,24 @@
 import { UsageError } from './cli/cliError';
 import type { CliCommand, CliIo } from './cli/cliError';
+import { inferCommand } from './cli/inferCommand';
+import { pushCommand } from './cli/pushCommand';
 import { validateCommand } from './cli/validateCommand';
 
 const USAGE = `Usage: sagemaker-hf <command> [options]
 
 Commands:
   validate FILE... [--json]     check job files (*.sagemaker.yaml) against the schema and SageMaker's rules
+  push DIR --repo NAMESPACE/NAME [--private] [--message M] [--hub-url URL] [--include-checkpoints]
+                                upload a model folder to the Hugging Face Hub (token from HF_TOKEN)
+  infer MODEL --text TEXT [--endpoint URL] [--provider NAME] [--hub-url URL] [--json]
+                                run a summarization request against a model and print the summary
 `;
 
 /** One table of commands; each file in src/cli/ implements one. */
 const COMMANDS: Record<string, CliCommand> = {
   validate: validateCommand,
+  push: pushCommand,
+  infer: inferCommand,
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

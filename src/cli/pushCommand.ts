@@ -1,0 +1,95 @@
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { HubError } from '../hub/hubErrors';
+import type { HubErrorCode } from '../hub/hubErrors';
+import { resolveHubToken } from '../hub/hubToken';
+import { pushModelFolder } from '../hub/pushModelFolder';
+import type { PushProgress } from '../hub/pushModelFolder';
+import { UsageError } from './cliError';
+import type { CliIo } from './cliError';
+
+const USAGE = 'sagemaker-hf push DIR --repo NAMESPACE/NAME [--private] [--message M] [--hub-url URL] [--include-checkpoints]';
+
+/** Failures about what the user typed or the folder on disk, reported as usage/I-O errors (exit 2). */
+const INPUT_FAILURES: ReadonlySet<HubErrorCode> = new Set(['hub.repoNameInvalid', 'hub.folderUnreadable', 'hub.folderEmpty']);
+
+/**
+ * `sagemaker-hf push DIR --repo NS/NAME`: uploads a model folder to the Hub with the token in HF_TOKEN.
+ * Progress goes to stderr, the repository URL to stdout. 0 pushed, 1 the Hub refused or failed, 2 usage/I-O.
+ */
+export async function pushCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      repo: { type: 'string' },
+      private: { type: 'boolean' },
+      message: { type: 'string' },
+      'hub-url': { type: 'string' },
+      'include-checkpoints': { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`push needs exactly one model folder: ${USAGE}`);
+  if (!values.repo) throw new UsageError(`push needs --repo NAMESPACE/NAME: ${USAGE}`);
+  const token = resolveHubToken({ env: io.env });
+  if (!token) {
+    io.stderr('sagemaker-hf push: no Hugging Face token: set HF_TOKEN to an access token with the "write" role (https://huggingface.co/settings/tokens).\n');
+    return 2;
+  }
+  const hubUrl = values['hub-url'] ?? (io.env.HF_ENDPOINT || undefined);
+  const folder = path.resolve(io.cwd, positionals[0]!);
+  try {
+    const result = await pushModelFolder({
+      folder,
+      repo: values.repo,
+      accessToken: token.token,
+      includeCheckpoints: values['include-checkpoints'],
+      ...(values.private !== undefined ? { private: values.private } : {}),
+      ...(values.message ? { commitMessage: values.message } : {}),
+      ...(hubUrl ? { hubUrl } : {}),
+      onProgress: (event) => {
+        const line = progressLine(event, positionals[0]!);
+        if (line) io.stderr(`${line}\n`);
+      },
+    });
+    io.stdout(`${result.repoUrl}\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof HubError)) throw err;
+    io.stderr(`sagemaker-hf push: ${err.message}\n`);
+    return INPUT_FAILURES.has(err.code) ? 2 : 1;
+  }
+}
+
+/** One line per step worth reading; in-between progress of a file is left to the editor's progress bar. */
+export function progressLine(event: PushProgress, folderArg: string): string | undefined {
+  switch (event.kind) {
+    case 'listed': {
+      const left = event.skipped.length ? `; left out ${event.skipped.join(', ')}` : '';
+      const hint = event.skipped.some((s) => /(^|\/)checkpoint-\d+\/$/.test(s)) ? ' (--include-checkpoints pushes them)' : '';
+      return `Pushing ${event.files} file${event.files === 1 ? '' : 's'} (${formatBytes(event.bytes)}) from ${folderArg}${left}${hint}`;
+    }
+    case 'repo':
+      return event.created ? `Created ${event.repoUrl}` : `Repository ${event.repo} exists; adding a commit`;
+    case 'phase':
+      return event.phase === 'preuploading' ? 'Asking the Hub which files go through LFS' : event.phase === 'uploadingLargeFiles' ? 'Uploading large files' : 'Committing';
+    case 'file':
+      if (event.progress === 0) return `  ${event.state} ${event.path}`;
+      if (event.progress >= 1 && event.state === 'uploading') return `  uploaded ${event.path}`;
+      return undefined;
+    case 'committed':
+      return `Committed ${event.commitOid.slice(0, 7)}: ${event.commitUrl}`;
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}

@@ -1,0 +1,265 @@
+// Pushes a trained model folder to a Hub model repository over HTTP (create repo → preupload → LFS → NDJSON
+// commit, all through @huggingface/hub), replacing the blog's password login + git/git-lfs push.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { HUB_URL, createRepo, uploadFilesWithProgress } from '@huggingface/hub';
+import { fetchWithSignal } from './hubAccount';
+import { HubError, hubApiFailure, isAbort, networkFailureCode, toHubError } from './hubErrors';
+import type { HubFailureSituation } from './hubErrors';
+import { redactHubTokens } from './hubToken';
+
+export interface ModelFolderFile {
+  /** Relative to the folder, `/`-separated: the path in the repository. */
+  path: string;
+  absolutePath: string;
+  size: number;
+}
+
+export interface ModelFolderListing {
+  files: ModelFolderFile[];
+  /** Relative paths of the entries left out, so a UI can say what it did not push. */
+  skipped: string[];
+}
+
+export interface ModelFolderOptions {
+  /** Push the Trainer's intermediate `checkpoint-*` folders too. Default false. */
+  includeCheckpoints?: boolean;
+}
+
+/**
+ * Folders never pushed: version-control and tool caches. `.cache` is where huggingface_hub keeps its
+ * download metadata inside a local folder; it describes another repository, not this model.
+ */
+const SKIPPED_DIRECTORIES = new Set(['.git', '.cache', '__pycache__', '.ipynb_checkpoints', '.venv', 'node_modules']);
+const SKIPPED_FILES = new Set(['.DS_Store', 'Thumbs.db']);
+/**
+ * The Trainer's intermediate checkpoints (`checkpoint-500/` …) each hold a full copy of the weights plus the
+ * optimizer state, several times the model's size. transformers' own `Trainer.push_to_hub` leaves them out
+ * the same way; `includeCheckpoints` brings them back for those who resume training from the Hub.
+ */
+const CHECKPOINT_DIRECTORY = /^checkpoint-\d+$/;
+
+/** The files a push would send, walking the folder (file symlinks are followed, folder symlinks are not). */
+export async function listModelFolder(folder: string, opts: ModelFolderOptions = {}): Promise<ModelFolderListing> {
+  const files: ModelFolderFile[] = [];
+  const skipped: string[] = [];
+  const walk = async (dir: string, prefix: string): Promise<void> => {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+      const abs = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (SKIPPED_DIRECTORIES.has(entry.name) || (!opts.includeCheckpoints && CHECKPOINT_DIRECTORY.test(entry.name))) skipped.push(`${rel}/`);
+        else await walk(abs, rel);
+        continue;
+      }
+      if (SKIPPED_FILES.has(entry.name) || entry.name.endsWith('.pyc')) {
+        skipped.push(rel);
+        continue;
+      }
+      const stat = await fs.stat(abs).catch(() => undefined);
+      if (stat?.isFile()) files.push({ path: rel, absolutePath: abs, size: stat.size });
+      else skipped.push(rel);
+    }
+  };
+  await walk(folder, '');
+  return { files, skipped };
+}
+
+export type PushPhase = 'preuploading' | 'uploadingLargeFiles' | 'committing';
+
+export type PushProgress =
+  | { kind: 'listed'; files: number; bytes: number; skipped: string[] }
+  | { kind: 'repo'; repo: string; repoUrl: string; created: boolean }
+  | { kind: 'phase'; phase: PushPhase }
+  /** Per LFS file: hashing then uploading, progress 0..1 (node's fetch reports only the start and the end). */
+  | { kind: 'file'; path: string; state: 'hashing' | 'uploading'; progress: number }
+  | { kind: 'committed'; commitOid: string; commitUrl: string };
+
+export interface PushModelFolderOptions extends ModelFolderOptions {
+  folder: string;
+  /** `namespace/name` */
+  repo: string;
+  /** Visibility for a repository we create; an existing repository keeps its own. Unset: the namespace's default. */
+  private?: boolean;
+  commitMessage?: string;
+  accessToken: string;
+  hubUrl?: string;
+  onProgress?: (event: PushProgress) => void;
+  signal?: AbortSignal;
+  /**
+   * Offer the Xet transfer protocol for large files (the hub client's default). The Hub may then answer with
+   * Xet instead of plain LFS; the local emulator always answers "basic", so it works either way.
+   */
+  useXet?: boolean;
+}
+
+export interface PushedFile {
+  path: string;
+  size: number;
+  /** Sent through LFS (the Hub decided: size, binary content or a .gitattributes pattern). */
+  lfs: boolean;
+}
+
+export interface PushResult {
+  repo: string;
+  repoUrl: string;
+  /** False when the repository already existed. */
+  created: boolean;
+  commitOid: string;
+  commitUrl: string;
+  files: PushedFile[];
+  skipped: string[];
+}
+
+/** Who and where, for error messages; each call site adds what it was doing. */
+type Situation = Omit<HubFailureSituation, 'action'>;
+
+const REPO_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
+const DEFAULT_COMMIT_MESSAGE = 'Upload model trained with SageMaker HF Trainer';
+
+export async function pushModelFolder(opts: PushModelFolderOptions): Promise<PushResult> {
+  const hubUrl = (opts.hubUrl ?? HUB_URL).replace(/\/+$/, '');
+  const repo = opts.repo;
+  const namespace = repo.split('/')[0] ?? '';
+  const situation = { hubUrl, repo, namespace, token: opts.accessToken, ...(opts.signal ? { signal: opts.signal } : {}) };
+  const emit = (event: PushProgress) => {
+    try {
+      opts.onProgress?.(event);
+    } catch {
+      // A failing progress view must not fail the push.
+    }
+  };
+
+  if (!REPO_ID.test(repo) || repo.includes('--') || repo.includes('..')) {
+    throw new HubError('hub.repoNameInvalid', `"${repo}" is not a Hub repository id: use NAMESPACE/NAME, e.g. your-user/bart-large-cnn-samsum.`, { repo, hubUrl });
+  }
+  if (!opts.accessToken) {
+    throw new HubError('hub.tokenMissing', "No Hugging Face token: set one with 'SageMaker HF: Set Hugging Face Token' (the CLI reads HF_TOKEN).", { repo, hubUrl });
+  }
+
+  let listing: ModelFolderListing;
+  try {
+    listing = await listModelFolder(opts.folder, opts);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new HubError('hub.folderUnreadable', `Cannot read the model folder ${opts.folder} (${code}).`, { repo, hubUrl });
+  }
+  if (listing.files.length === 0) {
+    throw new HubError('hub.folderEmpty', `The model folder ${opts.folder} has no files to push${listing.skipped.length ? ` (left out: ${listing.skipped.join(', ')})` : ''}.`, { repo, hubUrl });
+  }
+  emit({ kind: 'listed', files: listing.files.length, bytes: listing.files.reduce((n, f) => n + f.size, 0), skipped: listing.skipped });
+
+  const { repoUrl, created } = await ensureRepo(opts, hubUrl, situation);
+  emit({ kind: 'repo', repo, repoUrl, created });
+
+  const lfsPaths = new Set<string>();
+  const uploading = new Set<string>();
+  const lastReported = new Map<string, number>();
+  let phase: PushPhase | undefined;
+  try {
+    opts.signal?.throwIfAborted();
+    const steps = uploadFilesWithProgress({
+      repo: { type: 'model', name: repo },
+      accessToken: opts.accessToken,
+      hubUrl,
+      files: listing.files.map((f) => ({ path: f.path, content: pathToFileURL(f.absolutePath) })),
+      commitTitle: opts.commitMessage?.trim() || DEFAULT_COMMIT_MESSAGE,
+      ...(opts.signal ? { abortSignal: opts.signal } : {}),
+      ...(opts.useXet !== undefined ? { useXet: opts.useXet } : {}),
+    });
+    let step = await steps.next();
+    while (!step.done) {
+      const event = step.value;
+      if (event.event === 'phase') {
+        phase = event.phase;
+        emit({ kind: 'phase', phase });
+      } else if (event.state === 'hashing' || event.state === 'uploading') {
+        if (event.state === 'hashing') lfsPaths.add(event.path);
+        if (event.state === 'uploading' && phase === 'uploadingLargeFiles') {
+          if (event.progress < 1) uploading.add(event.path);
+          else uploading.delete(event.path);
+        }
+        // Hashing reports every 64 KiB read; a hundred steps a file are plenty for any progress display.
+        const key = `${event.state}:${event.path}`;
+        const last = lastReported.get(key);
+        if (last === undefined || event.progress >= 1 || event.progress - last >= 0.01) {
+          lastReported.set(key, event.progress);
+          emit({ kind: 'file', path: event.path, state: event.state, progress: event.progress });
+        }
+      }
+      // The client subscribes to our signal only after its first event, so an abort right then would be lost.
+      if (opts.signal?.aborted) {
+        await steps.return(undefined);
+        opts.signal.throwIfAborted();
+      }
+      step = await steps.next();
+    }
+    const output = step.value;
+    if (!output) throw new HubError('hub.requestFailed', `The Hub accepted the upload to ${repo} but returned no commit.`, { repo, hubUrl });
+    emit({ kind: 'committed', commitOid: output.commit.oid, commitUrl: output.commit.url });
+    return {
+      repo,
+      repoUrl,
+      created,
+      commitOid: output.commit.oid,
+      commitUrl: output.commit.url,
+      files: listing.files.map((f) => ({ path: f.path, size: f.size, lfs: lfsPaths.has(f.path) })),
+      skipped: listing.skipped,
+    };
+  } catch (err) {
+    throw uploadFailure(err, phase, [...lfsPaths], [...uploading], situation);
+  }
+}
+
+async function ensureRepo(opts: PushModelFolderOptions, hubUrl: string, situation: Situation): Promise<{ repoUrl: string; created: boolean }> {
+  try {
+    const made = await createRepo({
+      repo: { type: 'model', name: opts.repo },
+      accessToken: opts.accessToken,
+      hubUrl,
+      ...(opts.private !== undefined ? { visibility: opts.private ? 'private' : 'public' } : {}),
+      ...(opts.signal ? { fetch: fetchWithSignal(opts.signal) } : {}),
+    });
+    return { repoUrl: made.repoUrl || `${hubUrl}/${opts.repo}`, created: true };
+  } catch (err) {
+    const api = hubApiFailure(err);
+    if (api?.status === 409) {
+      // The repository exists (as huggingface_hub's create_repo(exist_ok=True) reads a 409); the Hub names its URL.
+      const url = (err as { data?: { url?: unknown } }).data?.url;
+      return { repoUrl: typeof url === 'string' ? url : `${hubUrl}/${opts.repo}`, created: false };
+    }
+    throw toHubError(err, { ...situation, action: `create the repository ${opts.repo}` });
+  }
+}
+
+/**
+ * Names the file when large-file storage failed. The hub client aborts the other uploads and rethrows the
+ * first failure; its message names the file for non-JSON storage errors, else the upload in flight does.
+ */
+function uploadFailure(err: unknown, phase: PushPhase | undefined, lfsPaths: string[], inFlight: string[], situation: Situation): HubError {
+  const action = phase === 'committing' ? `commit to ${situation.repo}` : `upload to ${situation.repo}`;
+  if (err instanceof HubError) return err;
+  if (isAbort(err, situation.signal)) return toHubError(err, { ...situation, action });
+  const api = hubApiFailure(err);
+  const network = api ? undefined : networkFailureCode(err);
+  const storageFailure = phase === 'uploadingLargeFiles' && (network !== undefined || (api !== undefined && api.status !== 401 && !api.url.includes('/info/lfs/objects/batch')));
+  if (!storageFailure) return toHubError(err, { ...situation, action });
+  const message = err instanceof Error ? err.message : '';
+  const file = lfsPaths.find((p) => message.includes(` ${p} `)) ?? inFlight[0] ?? lfsPaths[0] ?? 'a large file';
+  const detail = api ? `HTTP ${api.status}: ${api.serverMessage}` : `network: ${network}`;
+  return new HubError(
+    'hub.uploadFailed',
+    redactHubTokens(`Uploading ${file} to ${situation.repo} failed (${detail}). Nothing was committed; push again to retry (files already stored are not sent twice).`, [situation.token]),
+    {
+      hubUrl: situation.hubUrl,
+      ...(situation.repo ? { repo: situation.repo } : {}),
+      file,
+      ...(api ? { status: api.status } : {}),
+      ...(network ? { cause: network } : {}),
+    },
+  );
+}

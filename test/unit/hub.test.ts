@@ -1,0 +1,381 @@
+// The Hub adapters against the local Hub emulator, through the real @huggingface/hub and @huggingface/inference
+// clients: every assertion is on what the emulated Hub recorded or served back, not on mocks of our code.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { downloadFile } from '@huggingface/hub';
+import { inferCommand } from '../../src/cli/inferCommand';
+import { pushCommand } from '../../src/cli/pushCommand';
+import { UsageError } from '../../src/cli/cliError';
+import type { CliIo } from '../../src/cli/cliError';
+import { hubWhoAmI } from '../../src/hub/hubAccount';
+import { HubError, NotDeployedError } from '../../src/hub/hubErrors';
+import { redactHubTokens, resolveHubToken } from '../../src/hub/hubToken';
+import { listModelFolder, pushModelFolder } from '../../src/hub/pushModelFolder';
+import type { PushProgress } from '../../src/hub/pushModelFolder';
+import { runSummarization } from '../../src/hub/runSummarization';
+import { extractiveSummary } from '../emulators/hub/extractiveSummary';
+import {
+  EMULATOR_ORG,
+  EMULATOR_READONLY_ORG,
+  EMULATOR_READ_TOKEN,
+  EMULATOR_USER,
+  EMULATOR_WRITE_TOKEN,
+  startHubEmulator,
+} from '../emulators/hub/hubEmulator';
+import type { HubEmulator } from '../emulators/hub/hubEmulator';
+import { REPO_ROOT } from './repoRoot';
+
+const FIXTURE_MODEL = path.join(REPO_ROOT, 'test/emulators/hub/fixtures/trainedModel');
+const BIG_FILE = 'pytorch_model.bin';
+/** Above the Hub's 10 MiB line, so the weights take the LFS path by size as well as by name. */
+const BIG_FILE_SIZE = 10 * 1024 * 1024 + 512 * 1024;
+const BAD_TOKEN = 'hf_thisTokenIsNotKnownToTheHub0123456';
+
+const DIALOGUE = [
+  "Amanda: I baked cookies. Do you want some?",
+  'Jerry: Sure! What kind of cookies?',
+  'Amanda: Chocolate cookies, the ones you liked last time.',
+  'Jerry: Great, bring the cookies tomorrow please.',
+  'Amanda: OK :-)',
+].join('\n');
+
+let hub: HubEmulator;
+let workDir: string;
+
+/** Weights stand-in: deterministic pseudo-random bytes (xorshift32), different per seed. */
+function weights(seed: number, size = BIG_FILE_SIZE): Buffer {
+  const buf = Buffer.alloc(size);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i + 4 <= size; i += 4) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    buf.writeUInt32LE(x >>> 0, i);
+  }
+  return buf;
+}
+
+/** The fixture model plus generated weights and the junk a training output folder carries. */
+async function modelFolder(name: string, seed: number): Promise<string> {
+  const dir = path.join(workDir, name);
+  await fs.cp(FIXTURE_MODEL, dir, { recursive: true });
+  await fs.writeFile(path.join(dir, BIG_FILE), weights(seed));
+  await fs.mkdir(path.join(dir, 'checkpoint-500'));
+  await fs.writeFile(path.join(dir, 'checkpoint-500', 'optimizer.pt'), weights(seed + 1, 4096));
+  await fs.mkdir(path.join(dir, '__pycache__'));
+  await fs.writeFile(path.join(dir, '__pycache__', 'train.cpython-311.pyc'), 'x');
+  await fs.mkdir(path.join(dir, '.git'));
+  await fs.writeFile(path.join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+  return dir;
+}
+
+async function readBack(repo: string, file: string): Promise<Buffer> {
+  const blob = await downloadFile({ repo: { type: 'model', name: repo }, path: file, hubUrl: hub.url, accessToken: EMULATOR_WRITE_TOKEN, xet: false });
+  assert.ok(blob, `${file} should exist in ${repo}`);
+  return Buffer.from(await blob.arrayBuffer());
+}
+
+async function rejection(promise: Promise<unknown>): Promise<HubError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof HubError, `expected a HubError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected the call to fail');
+}
+
+function captureIo(env: NodeJS.ProcessEnv): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    cwd: workDir,
+    env,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
+  return io;
+}
+
+before(async () => {
+  workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-test-'));
+  hub = await startHubEmulator({ deployedModels: ['facebook/bart-large-cnn'], maxLifetimeMs: 5 * 60_000 });
+});
+
+after(async () => {
+  await hub?.stop();
+  await fs.rm(workDir, { recursive: true, force: true });
+});
+
+describe('hubWhoAmI', () => {
+  it('returns the token owner and the organisations', async () => {
+    const me = await hubWhoAmI({ hubUrl: hub.url, accessToken: EMULATOR_WRITE_TOKEN });
+    assert.deepEqual(me, { name: EMULATOR_USER, type: 'user', orgs: [EMULATOR_ORG, EMULATOR_READONLY_ORG], tokenRole: 'write' });
+  });
+
+  it('reports a rejected token as such, with the way to fix it and without the token', async () => {
+    const err = await rejection(hubWhoAmI({ hubUrl: hub.url, accessToken: BAD_TOKEN }));
+    assert.equal(err.code, 'hub.tokenRejected');
+    assert.equal(err.context.status, 401);
+    assert.match(err.message, /SageMaker HF: Set Hugging Face Token/);
+    assert.ok(!`${err.message} ${err.stack} ${JSON.stringify(err.context)}`.includes(BAD_TOKEN));
+  });
+
+  it('reports an unreachable Hub as a network failure', async () => {
+    const err = await rejection(hubWhoAmI({ hubUrl: 'http://127.0.0.1:9', accessToken: EMULATOR_WRITE_TOKEN }));
+    assert.equal(err.code, 'hub.network');
+    assert.match(err.message, /127\.0\.0\.1:9/);
+  });
+});
+
+describe('pushModelFolder', () => {
+  const repo = `${EMULATOR_USER}/bart-large-cnn-samsum`;
+  let folder: string;
+  let firstCommit: string;
+
+  before(async () => {
+    folder = await modelFolder('model-a', 7);
+  });
+
+  it('leaves out .git, __pycache__ and checkpoint folders, and keeps checkpoints when asked', async () => {
+    const listing = await listModelFolder(folder);
+    assert.deepEqual(listing.files.map((f) => f.path), ['README.md', 'all_results.json', 'config.json', BIG_FILE, 'tokenizer/vocab.txt']);
+    assert.deepEqual(listing.skipped, ['.git/', '__pycache__/', 'checkpoint-500/']);
+    const withCheckpoints = await listModelFolder(folder, { includeCheckpoints: true });
+    assert.ok(withCheckpoints.files.some((f) => f.path === 'checkpoint-500/optimizer.pt'));
+  });
+
+  it('creates the repository and commits every file, the weights through LFS', async () => {
+    const events: PushProgress[] = [];
+    const result = await pushModelFolder({
+      folder,
+      repo,
+      private: false,
+      commitMessage: 'Fine-tuned on samsum with SageMaker',
+      accessToken: EMULATOR_WRITE_TOKEN,
+      hubUrl: hub.url,
+      onProgress: (e) => events.push(e),
+    });
+    assert.equal(result.created, true);
+    assert.equal(result.repoUrl, `${hub.url}/${repo}`);
+    assert.deepEqual(result.files.filter((f) => f.lfs).map((f) => f.path), [BIG_FILE]);
+
+    const recorded = hub.state.repos.get(repo);
+    assert.ok(recorded);
+    assert.equal(recorded.commits.length, 2, 'the initial commit and ours');
+    const commit = recorded.commits[1]!;
+    assert.equal(commit.oid, result.commitOid);
+    assert.equal(commit.title, 'Fine-tuned on samsum with SageMaker');
+    assert.deepEqual(
+      commit.changes.map((c) => `${c.op} ${c.path}`).sort(),
+      ['file README.md', 'file all_results.json', 'file config.json', `lfsFile ${BIG_FILE}`, 'file tokenizer/vocab.txt'].sort(),
+    );
+    assert.ok(hub.state.lfsBatchTransfers[0]?.includes('basic'));
+
+    const phases = events.filter((e) => e.kind === 'phase').map((e) => (e.kind === 'phase' ? e.phase : ''));
+    assert.deepEqual(phases, ['preuploading', 'uploadingLargeFiles', 'committing']);
+    assert.ok(events.some((e) => e.kind === 'file' && e.path === BIG_FILE && e.state === 'uploading' && e.progress === 1));
+    firstCommit = result.commitOid;
+  });
+
+  it('serves back every pushed file byte for byte through resolve', async () => {
+    for (const file of ['README.md', 'all_results.json', 'config.json', 'tokenizer/vocab.txt', BIG_FILE]) {
+      const served = await readBack(repo, file);
+      assert.ok(served.equals(await fs.readFile(path.join(folder, file))), `${file} differs`);
+    }
+  });
+
+  it('pushes again to the existing repository (409) without re-uploading stored weights', async () => {
+    const putsBefore = hub.state.requests.filter((r) => r.method === 'PUT').length;
+    await fs.writeFile(path.join(folder, 'all_results.json'), '{"epoch": 4.0}\n');
+    const result = await pushModelFolder({ folder, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url });
+    assert.equal(result.created, false);
+    assert.equal(result.repoUrl, `${hub.url}/${repo}`);
+    assert.notEqual(result.commitOid, firstCommit);
+    assert.ok(hub.state.requests.some((r) => r.path === '/api/repos/create' && r.status === 409));
+    assert.equal(hub.state.requests.filter((r) => r.method === 'PUT').length, putsBefore, 'the weights were already stored');
+    assert.equal(hub.state.repos.get(repo)?.commits.length, 3);
+    assert.equal((await readBack(repo, 'all_results.json')).toString(), '{"epoch": 4.0}\n');
+  });
+
+  it('names the file when its upload fails, and records no commit', async () => {
+    const failing = `${EMULATOR_USER}/upload-fails`;
+    const dir = await modelFolder('model-b', 99);
+    hub.setFaults({ failUploadPut: 1 });
+    try {
+      const err = await rejection(pushModelFolder({ folder: dir, repo: failing, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+      assert.equal(err.code, 'hub.uploadFailed');
+      assert.equal(err.context.file, BIG_FILE);
+      assert.equal(err.context.status, 500);
+      assert.match(err.message, new RegExp(`Uploading ${BIG_FILE.replace('.', '\\.')} to ${failing}`));
+      assert.match(err.message, /Nothing was committed/);
+    } finally {
+      hub.setFaults({});
+    }
+    assert.equal(hub.state.repos.get(failing)?.commits.length, 1, 'only the initial commit');
+    assert.ok(!hub.state.requests.some((r) => r.path === `/api/models/${failing}/commit/main`));
+  });
+
+  it('rejects a bad token without ever showing it', async () => {
+    const err = await rejection(pushModelFolder({ folder, repo: `${EMULATOR_USER}/never`, accessToken: BAD_TOKEN, hubUrl: hub.url }));
+    assert.equal(err.code, 'hub.tokenRejected');
+    assert.match(err.message, /token rejected: set it again with 'SageMaker HF: Set Hugging Face Token'/);
+    assert.ok(!`${err.message} ${err.stack} ${JSON.stringify(err.context)}`.includes(BAD_TOKEN));
+    assert.equal(hub.state.repos.has(`${EMULATOR_USER}/never`), false);
+  });
+
+  it('says there is no write access to a namespace the user only reads', async () => {
+    const err = await rejection(pushModelFolder({ folder, repo: `${EMULATOR_READONLY_ORG}/model`, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+    assert.equal(err.code, 'hub.forbidden');
+    assert.match(err.message, new RegExp(`No write access to the namespace "${EMULATOR_READONLY_ORG}"`));
+  });
+
+  it('says a read-only token cannot push', async () => {
+    const err = await rejection(pushModelFolder({ folder, repo: `${EMULATOR_USER}/read-token`, accessToken: EMULATOR_READ_TOKEN, hubUrl: hub.url }));
+    assert.equal(err.code, 'hub.forbidden');
+    assert.match(err.message, /"write" role/);
+  });
+
+  it('refuses a repository id without a namespace before calling the Hub', async () => {
+    const before = hub.state.requests.length;
+    const err = await rejection(pushModelFolder({ folder, repo: 'just-a-name', accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+    assert.equal(err.code, 'hub.repoNameInvalid');
+    assert.equal(hub.state.requests.length, before);
+  });
+
+  it('stops quietly when cancelled, before anything is committed', async () => {
+    const cancelled = `${EMULATOR_USER}/cancelled`;
+    const controller = new AbortController();
+    const err = await rejection(
+      pushModelFolder({
+        folder,
+        repo: cancelled,
+        accessToken: EMULATOR_WRITE_TOKEN,
+        hubUrl: hub.url,
+        signal: controller.signal,
+        onProgress: (e) => {
+          if (e.kind === 'phase' && e.phase === 'preuploading') controller.abort();
+        },
+      }),
+    );
+    assert.equal(err.code, 'cancelled');
+    assert.equal(hub.state.repos.get(cancelled)?.commits.length, 1);
+  });
+
+  it('never lets a token reach the emulator request log', () => {
+    const log = JSON.stringify(hub.state.requests);
+    for (const token of [EMULATOR_WRITE_TOKEN, EMULATOR_READ_TOKEN, BAD_TOKEN]) assert.ok(!log.includes(token));
+  });
+});
+
+describe('runSummarization', () => {
+  it('summarizes through a configured endpoint URL', async () => {
+    const result = await runSummarization({ model: `${EMULATOR_USER}/bart-large-cnn-samsum`, text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl: `${hub.url}/endpoints/bart-samsum` });
+    assert.equal(result.summary, extractiveSummary(DIALOGUE));
+    assert.equal(result.via, 'endpoint');
+    assert.equal(typeof result.latencyMs, 'number');
+    const call = hub.state.summarizations.at(-1);
+    assert.deepEqual(call && { route: call.route, target: call.target, inputs: call.inputs }, { route: 'endpoint', target: 'bart-samsum', inputs: DIALOGUE });
+  });
+
+  it('summarizes with a model a provider serves, through the router', async () => {
+    const result = await runSummarization({ model: 'facebook/bart-large-cnn', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url });
+    assert.equal(result.summary, extractiveSummary(DIALOGUE));
+    assert.equal(hub.state.summarizations.at(-1)?.route, 'router');
+  });
+
+  it('says plainly that a freshly pushed model is not deployed, and what to do instead', async () => {
+    const fresh = `${EMULATOR_USER}/fresh-finetune`;
+    await pushModelFolder({ folder: FIXTURE_MODEL, repo: fresh, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url });
+    const err = await rejection(runSummarization({ model: fresh, text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+    assert.ok(err instanceof NotDeployedError);
+    assert.equal(err.code, 'hub.notDeployed');
+    assert.match(err.message, /freshly fine-tuned model is usually not deployed by any provider/);
+    assert.match(err.message, /endpoint URL/);
+    assert.match(err.message, /SageMaker endpoint/);
+    assert.match(err.message, /locally/);
+  });
+
+  it('reads a 404 from the router route used as endpoint as "not deployed"', async () => {
+    const err = await rejection(
+      runSummarization({ model: `${EMULATOR_USER}/fresh-finetune`, text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl: `${hub.url}/hf-inference/models/${EMULATOR_USER}/fresh-finetune` }),
+    );
+    assert.ok(err instanceof NotDeployedError);
+  });
+
+  it('gives up after a bounded number of 503 answers', async () => {
+    hub.setFaults({ unavailable: /^POST \/endpoints\// });
+    try {
+      const before = hub.state.requests.filter((r) => r.path === '/endpoints/loading').length;
+      const err = await rejection(
+        runSummarization({ model: 'x/y', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl: `${hub.url}/endpoints/loading`, maxAttempts: 2, retryDelayMs: 0 }),
+      );
+      assert.equal(err.code, 'hub.inferenceUnavailable');
+      assert.equal(hub.state.requests.filter((r) => r.path === '/endpoints/loading').length - before, 2);
+    } finally {
+      hub.setFaults({});
+    }
+  });
+});
+
+describe('hub token handling', () => {
+  it('prefers the stored token, then HF_TOKEN, and ignores blanks', () => {
+    assert.deepEqual(resolveHubToken({ stored: 'hf_stored', env: { HF_TOKEN: 'hf_env' } }), { token: 'hf_stored', source: 'secretStorage' });
+    assert.deepEqual(resolveHubToken({ stored: '  ', env: { HF_TOKEN: 'hf_env' } }), { token: 'hf_env', source: 'HF_TOKEN' });
+    assert.equal(resolveHubToken({ env: {} }), undefined);
+  });
+
+  it('masks hf_ tokens, Bearer credentials and known secrets in any text', () => {
+    const text = `token hf_AbCdEf0123456789 in "Authorization: Bearer secret-value" and raw s3cr3t-known`;
+    const masked = redactHubTokens(text, ['s3cr3t-known']);
+    assert.equal(masked, 'token hf_*** in "Authorization: Bearer ***" and raw ***');
+  });
+});
+
+describe('sagemaker-hf push / infer', () => {
+  it('push prints the repository URL on stdout and progress on stderr', async () => {
+    const io = captureIo({ HF_TOKEN: EMULATOR_WRITE_TOKEN });
+    const code = await pushCommand([FIXTURE_MODEL, '--repo', `${EMULATOR_USER}/cli-model`, '--message', 'from the CLI', '--hub-url', hub.url], io);
+    assert.equal(code, 0, io.err);
+    assert.equal(io.out, `${hub.url}/${EMULATOR_USER}/cli-model\n`);
+    assert.match(io.err, /Committed [0-9a-f]{7}/);
+    assert.equal(hub.state.repos.get(`${EMULATOR_USER}/cli-model`)?.commits.at(-1)?.title, 'from the CLI');
+    assert.ok(!`${io.out}${io.err}`.includes(EMULATOR_WRITE_TOKEN));
+  });
+
+  it('push exits 2 without a token and on usage errors', async () => {
+    const io = captureIo({});
+    assert.equal(await pushCommand([FIXTURE_MODEL, '--repo', `${EMULATOR_USER}/x`, '--hub-url', hub.url], io), 2);
+    assert.match(io.err, /HF_TOKEN/);
+    await assert.rejects(pushCommand([FIXTURE_MODEL], captureIo({ HF_TOKEN: EMULATOR_WRITE_TOKEN })), UsageError);
+  });
+
+  it('push exits 1 with the Hub’s refusal when the token is rejected', async () => {
+    const io = captureIo({ HF_TOKEN: BAD_TOKEN });
+    assert.equal(await pushCommand([FIXTURE_MODEL, '--repo', `${EMULATOR_USER}/x`, '--hub-url', hub.url], io), 1);
+    assert.match(io.err, /token rejected/);
+    assert.ok(!io.err.includes(BAD_TOKEN));
+  });
+
+  it('infer prints the summary and the latency', async () => {
+    const io = captureIo({ HF_TOKEN: EMULATOR_WRITE_TOKEN });
+    const code = await inferCommand([`${EMULATOR_USER}/cli-model`, '--text', DIALOGUE, '--endpoint', `${hub.url}/endpoints/cli`], io);
+    assert.equal(code, 0, io.err);
+    assert.equal(io.out, `${extractiveSummary(DIALOGUE)}\n`);
+    assert.match(io.err, /^latency: \d+ ms \(via endpoint\)\n$/);
+  });
+
+  it('infer exits 1 with the not-deployed explanation for a fresh model', async () => {
+    const io = captureIo({ HF_TOKEN: EMULATOR_WRITE_TOKEN });
+    assert.equal(await inferCommand([`${EMULATOR_USER}/cli-model`, '--text', DIALOGUE, '--hub-url', hub.url], io), 1);
+    assert.match(io.err, /usually not deployed by any provider/);
+  });
+});
