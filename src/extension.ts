@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/commandTable';
+import { HubSession } from './host/hubSession';
 import { Log } from './host/log';
 import { Settings } from './host/settings';
 import type { Services } from './host/services';
@@ -10,7 +11,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const log = new Log();
   context.subscriptions.push(log);
   try {
-    const services: Services = { context, log, settings: new Settings() };
+    const services: Services = { context, log, settings: new Settings(), hub: new HubSession(context.secrets) };
     const language = registerLanguage(services);
     context.subscriptions.push(language.disposable, registerCommands({ services, diagnostics: language.diagnostics }));
   } catch (err) {

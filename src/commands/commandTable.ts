@@ -4,6 +4,7 @@ import { CommandId } from '../host/ids';
 import type { Services } from '../host/services';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
 import { newJobFile } from './newJobFile';
+import { clearHubToken, setHubToken } from './setHubToken';
 import { validateWorkspace } from './validateWorkspace';
 
 export interface CommandDeps {
@@ -20,6 +21,8 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
     [CommandId.newJobFile]: newJobFile(services),
     [CommandId.validateWorkspace]: validateWorkspace(services, deps.diagnostics),
     [CommandId.showExtensionLog]: () => services.log.show(),
+    [CommandId.setHubToken]: setHubToken(services),
+    [CommandId.clearHubToken]: clearHubToken(services),
   };
 }
 

@@ -6,6 +6,8 @@ export const CommandId = {
   newJobFile: 'sagemakerHf.newJobFile',
   validateWorkspace: 'sagemakerHf.validateWorkspace',
   showExtensionLog: 'sagemakerHf.showExtensionLog',
+  setHubToken: 'sagemakerHf.setHubToken',
+  clearHubToken: 'sagemakerHf.clearHubToken',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -13,6 +15,7 @@ export const Setting = {
   validationDelayMs: 'sagemakerHf.validation.delayMs',
   region: 'sagemakerHf.aws.region',
   profile: 'sagemakerHf.aws.profile',
+  hubUrl: 'sagemakerHf.hub.endpoint',
 } as const;
 export type Setting = (typeof Setting)[keyof typeof Setting];
 

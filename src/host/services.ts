@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { HubSession } from './hubSession';
 import type { Log } from './log';
 import type { Settings } from './settings';
 
@@ -7,4 +8,5 @@ export interface Services {
   context: vscode.ExtensionContext;
   log: Log;
   settings: Settings;
+  hub: HubSession;
 }

@@ -20,6 +20,11 @@ export class Settings {
     return this.get<string>(Setting.profile, '') || undefined;
   }
 
+  /** The Hugging Face Hub to talk to; undefined means huggingface.co. */
+  get hubUrl(): string | undefined {
+    return this.get<string>(Setting.hubUrl, '').replace(/\/+$/, '') || undefined;
+  }
+
   static affects(e: vscode.ConfigurationChangeEvent, ...keys: Setting[]): boolean {
     return keys.some((k) => e.affectsConfiguration(k));
   }
