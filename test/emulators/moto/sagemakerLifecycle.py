@@ -1,0 +1,1118 @@
+"""Starts moto's server with SageMaker training jobs that live like real ones.
+
+    PYTHONPATH=.tools/moto/root/usr/lib/python3/dist-packages \
+        /usr/bin/python3 test/emulators/moto/sagemakerLifecycle.py -H 127.0.0.1 -p 5000
+
+moto 5.1 models a training job as a record that is Completed the moment it is created: it keeps no
+lifecycle, overwrites the caller's MetricDefinitions, accepts duplicate names, has no StopTrainingJob,
+writes no logs and no model, paginates ListTrainingJobs before filtering, ignores SortBy, and serialises
+timestamps as "YYYY-MM-DD HH:MM:SS" strings that the JS SDK cannot parse. The extension's job tree, log
+tailer and model download need all of that, so this launcher patches moto's SageMaker backend before
+handing over to moto's own server `main()` (same command line: -H, -p, ...).
+
+What a job does here (times are fractions of its duration D = SIM_SECONDS, measured from CreationTime):
+
+    0.00 Starting     "Starting the training job"
+    0.05 Starting     "Launching requested ML instances"
+    0.10 Starting     "Preparing the instances for training"
+    0.15 Downloading  "Downloading input data"                  (TrainingStartTime: billing starts)
+    0.25 Training     "Downloading the training image"
+    0.35 Training     "Training image download completed. Training in progress."
+                      log streams /aws/sagemaker/TrainingJobs <job>/algo-N-<epochSeconds> appear, N = 1..InstanceCount
+    0.90 Uploading    "Uploading generated training model"     (model.tar.gz is written at 1.00)
+    1.00 Completed    "Training job completed"
+
+A failing job stops at 0.62 with a traceback in its logs and a Failed transition; StopTrainingJob moves an
+InProgress job to Stopping and, SIM_STOP_SECONDS later, to Stopped. Nothing runs in the background: every
+SageMaker Describe/List call and every CloudWatch Logs read brings the jobs up to the wall clock first. Log
+events carry the time they were scheduled for, not the time they were written, so a job's log content depends
+only on its name, hyperparameters, instance count, duration and SIM_LOG_LINES_PER_HOST, never on polling.
+
+Knobs (environment at launch; POST /moto-api/sim/config changes them at run time, see SimulationConfig):
+    SIM_SECONDS              duration D of a job, default 6 (float)
+    SIM_STOP_SECONDS         Stopping -> Stopped, default 1 (float)
+    SIM_LOG_LINES_PER_HOST   Trainer lines per algo-N stream between preamble and epilogue, default 20
+    SIM_FAIL_JOBS            regular expression; jobs whose name it matches (re.search) fail
+    SIM_MAX_LIFETIME_SECONDS the server exits after this long, default 3600; 0 = no limit
+    SIM_EXIT_WITH_PARENT     "1": exit as soon as the process that started us is gone
+A job also fails when its HyperParameters hold sim_outcome = "\"Failed\"" (JSON-encoded, as the SDKs send it).
+"""
+
+import gzip
+import io
+import json
+import math
+import os
+import random
+import re
+import sys
+import tarfile
+import threading
+import time
+from typing import Any, Dict, List, Optional, Tuple
+
+try:
+    import moto
+    import moto.server
+    from moto.logs.models import LogsBackend, logs_backends
+    from moto.moto_api._internal.models import MotoAPIBackend
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+    from moto.s3.models import s3_backends
+    from moto.sagemaker.exceptions import (
+        AWSValidationException,
+        ResourceInUseException,
+        ResourceNotFound,
+        ValidationError,
+    )
+    from moto.sagemaker.models import (
+        BaseObject,
+        FakeTrainingJob,
+        SageMakerModelBackend,
+        sagemaker_backends,
+    )
+    from moto.sagemaker.responses import SageMakerResponse, format_enum_error
+    from moto.utilities.utils import get_partition
+    from werkzeug.wrappers import Request, Response
+except ImportError as missing:
+    raise SystemExit(
+        f"sagemakerLifecycle: {missing}. Run `sudo bash scripts/setup-moto.sh`, then start this file with "
+        "/usr/bin/python3 and PYTHONPATH=<repo>/.tools/moto/root/usr/lib/python3/dist-packages."
+    )
+
+SUPPORTED_MOTO = "5.1."
+LOG_GROUP = "/aws/sagemaker/TrainingJobs"
+
+# One lock for every job of every backend: werkzeug serves requests on threads, and a Describe racing a
+# GetLogEvents must not write the same log lines twice.
+state_lock = threading.RLock()
+
+
+def warn(message: str) -> None:
+    print(f"sagemakerLifecycle: {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Configuration
+# --------------------------------------------------------------------------------------------------------------
+
+
+class SimulationConfig:
+    """Launch defaults from the environment plus run-time overrides from POST /moto-api/sim/config.
+
+    JSON shape (GET returns the effective values, POST merges what it is given; null restores the launch
+    default of a key, and a job entry set to null is removed):
+        {"simSeconds": 6, "stopSeconds": 1, "logLinesPerHost": 20, "failJobs": null,
+         "jobs": {"<TrainingJobName>": {"outcome": "Failed", "simSeconds": 2, "logLinesPerHost": 5,
+                                        "failureReason": "..."}}}
+    A job reads its settings once, when it is created, so changing them never rewrites a running job.
+    """
+
+    def __init__(self) -> None:
+        self.defaults = {
+            "simSeconds": env_float("SIM_SECONDS", 6.0),
+            "stopSeconds": env_float("SIM_STOP_SECONDS", 1.0),
+            "logLinesPerHost": int(env_float("SIM_LOG_LINES_PER_HOST", 20)),
+            "failJobs": os.environ.get("SIM_FAIL_JOBS") or None,
+        }
+        validate_settings(self.defaults, "environment")
+        self.reset()
+
+    def reset(self) -> None:
+        self.values: Dict[str, Any] = dict(self.defaults)
+        self.jobs: Dict[str, Dict[str, Any]] = {}
+
+    def to_json(self) -> Dict[str, Any]:
+        return {**self.values, "jobs": self.jobs}
+
+    def update(self, body: Dict[str, Any]) -> None:
+        if not isinstance(body, dict):
+            raise ValueError("the body must be a JSON object")
+        unknown = set(body) - set(self.defaults) - {"jobs"}
+        if unknown:
+            raise ValueError(f"unknown keys {sorted(unknown)}; known: {sorted(self.defaults) + ['jobs']}")
+        values = dict(self.values)
+        for key in self.defaults:
+            if key in body:
+                values[key] = self.defaults[key] if body[key] is None else body[key]
+        validate_settings(values, "body")
+        jobs = dict(self.jobs)
+        for name, settings in (body.get("jobs") or {}).items():
+            if settings is None:
+                jobs.pop(name, None)
+                continue
+            validate_job_settings(name, settings)
+            jobs[name] = {**jobs.get(name, {}), **settings}
+        self.values, self.jobs = values, jobs
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"sagemakerLifecycle: {name}={raw!r} is not a number")
+
+
+def validate_settings(values: Dict[str, Any], where: str) -> None:
+    check_number(values["simSeconds"], "simSeconds", 0.05, 86400, where)
+    check_number(values["stopSeconds"], "stopSeconds", 0, 3600, where)
+    check_lines(values["logLinesPerHost"], "logLinesPerHost", where)
+    if values["failJobs"] is not None:
+        if not isinstance(values["failJobs"], str):
+            raise ValueError(f"{where}: failJobs must be a regular expression string or null")
+        try:
+            re.compile(values["failJobs"])
+        except re.error as e:
+            raise ValueError(f"{where}: failJobs {values['failJobs']!r} is not a valid regular expression: {e}")
+
+
+def validate_job_settings(name: str, settings: Any) -> None:
+    where = f"jobs[{name!r}]"
+    if not isinstance(settings, dict):
+        raise ValueError(f"{where} must be an object or null")
+    allowed = {"outcome", "simSeconds", "logLinesPerHost", "failureReason"}
+    unknown = set(settings) - allowed
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}; known: {sorted(allowed)}")
+    if "outcome" in settings and settings["outcome"] not in ("Completed", "Failed"):
+        raise ValueError(f"{where}: outcome must be \"Completed\" or \"Failed\"")
+    if "simSeconds" in settings:
+        check_number(settings["simSeconds"], "simSeconds", 0.05, 86400, where)
+    if "logLinesPerHost" in settings:
+        check_lines(settings["logLinesPerHost"], "logLinesPerHost", where)
+    if "failureReason" in settings and not isinstance(settings["failureReason"], str):
+        raise ValueError(f"{where}: failureReason must be a string")
+
+
+def check_number(value: Any, key: str, low: float, high: float, where: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise ValueError(f"{where}: {key} must be a number from {low} to {high}, got {value!r}")
+
+
+def check_lines(value: Any, key: str, where: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100000:
+        raise ValueError(f"{where}: {key} must be an integer from 0 to 100000, got {value!r}")
+
+
+config = SimulationConfig()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What the training script "prints" and "saves": a deterministic Hugging Face Trainer run
+# --------------------------------------------------------------------------------------------------------------
+
+# Fractions of the job's duration (see the module docstring).
+TIMELINE: List[Tuple[float, str, str]] = [
+    (0.00, "Starting", "Starting the training job"),
+    (0.05, "Starting", "Launching requested ML instances"),
+    (0.10, "Starting", "Preparing the instances for training"),
+    (0.15, "Downloading", "Downloading input data"),
+    (0.25, "Training", "Downloading the training image"),
+    (0.35, "Training", "Training image download completed. Training in progress."),
+    (0.90, "Uploading", "Uploading generated training model"),
+]
+TRAINING_START = 0.15  # TrainingStartTime: the instances are ready, billing starts
+CONTAINER_START = 0.35  # the training image runs: log streams appear
+TRAINER_END = 0.86  # the Trainer's last line; the toolkit reports success just before Uploading
+TRAINING_END = 0.90
+FAIL_AT = 0.62  # where a failing job dies, about halfway through its log lines
+SPOT_BILLABLE_FRACTION = 0.3  # what managed spot training typically bills (SDK: "savings: 70.0%")
+
+GPUS_PER_INSTANCE = {
+    "ml.p3.2xlarge": 1, "ml.p3.8xlarge": 4, "ml.p3.16xlarge": 8, "ml.p3dn.24xlarge": 8,
+    "ml.p4d.24xlarge": 8, "ml.p4de.24xlarge": 8, "ml.p5.48xlarge": 8, "ml.g5.12xlarge": 4,
+    "ml.g5.24xlarge": 4, "ml.g5.48xlarge": 8, "ml.g4dn.12xlarge": 4,
+}
+SAMSUM_TRAIN, SAMSUM_EVAL, SAMSUM_TEST = 14732, 818, 819
+
+
+def decode_hyperparameters(raw: Optional[Dict[str, str]]) -> Dict[str, Any]:
+    """The SDKs JSON-encode every value ("\"samsum\"", "true", "5e-05"); the toolkit decodes them the same way."""
+    decoded: Dict[str, Any] = {}
+    for key, value in (raw or {}).items():
+        try:
+            decoded[key] = json.loads(value)
+        except (TypeError, ValueError):
+            decoded[key] = value
+    return decoded
+
+
+def as_number(value: Any, default: float) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def is_true(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
+def script_arguments(hps: Dict[str, Any]) -> List[str]:
+    """The toolkit's `--key value` list: sorted, sagemaker_* split off, booleans as Python prints them."""
+    args: List[str] = []
+    for key in sorted(k for k in hps if not k.startswith("sagemaker_") and k != "sim_outcome"):
+        args += [f"--{key}", str(hps[key])]
+    return args
+
+
+class TrainerRun:
+    """One simulated run of a Hugging Face summarisation script (run_summarization.py on samsum, by default).
+
+    Everything is derived from the job's name, hyperparameters and resources through a seeded random
+    generator, so the same job always prints and saves the same numbers.
+    """
+
+    def __init__(self, name: str, request: Dict[str, Any], lines_per_host: int):
+        self.name = name
+        self.hps = decode_hyperparameters(request.get("HyperParameters"))
+        resources = request.get("ResourceConfig") or {}
+        self.instance_count = max(1, int(resources.get("InstanceCount") or 1))
+        self.instance_type = resources.get("InstanceType") or "ml.p3.2xlarge"
+        self.gpus = GPUS_PER_INSTANCE.get(self.instance_type, 1)
+        self.smddp = is_true(self.hps.get("sagemaker_distributed_dataparallel_enabled"))
+        self.lines_per_host = lines_per_host
+        self.random = random.Random(name)  # str seeds hash with sha512: stable across processes
+
+        self.epochs = as_number(self.hps.get("num_train_epochs"), 3.0)
+        self.learning_rate = as_number(self.hps.get("learning_rate"), 5e-5)
+        batch = as_number(self.hps.get("per_device_train_batch_size"), 8)
+        world = self.instance_count * self.gpus if self.smddp else self.gpus
+        self.steps_per_epoch = max(1, math.ceil(SAMSUM_TRAIN / max(1.0, batch * world)))
+        self.total_steps = max(1, round(self.steps_per_epoch * self.epochs))
+        self.model = str(self.hps.get("model_name_or_path") or "facebook/bart-large-cnn")
+        self.program = str(self.hps.get("sagemaker_program") or "train.py")
+        self.do_predict = is_true(self.hps.get("do_predict"))
+
+        self.history: List[Tuple[float, Dict[str, Any]]] = []  # (fraction of training, log_history entry)
+        self.evaluations: Dict[int, Dict[str, float]] = {}
+        self._plan_history()
+        self.train_metrics = self._train_metrics()
+        self.eval_metrics = self._final_eval()
+        self.test_metrics = self._test_metrics() if self.do_predict else None
+
+    # -- numbers -------------------------------------------------------------------------------------------
+
+    def _loss(self, progress: float) -> float:
+        return round(1.35 + 0.95 * math.exp(-3.0 * progress) + self.random.uniform(-0.03, 0.03), 4)
+
+    def _evaluation(self, epoch: int) -> Dict[str, float]:
+        if epoch not in self.evaluations:
+            rnd = self.random
+            self.evaluations[epoch] = {
+                "eval_loss": round(1.62 - 0.04 * epoch + rnd.uniform(-0.02, 0.02), 4),
+                "eval_rouge1": round(40.2 + 0.9 * epoch + rnd.uniform(-0.3, 0.3), 4),
+                "eval_rouge2": round(20.1 + 0.6 * epoch + rnd.uniform(-0.3, 0.3), 4),
+                "eval_rougeL": round(33.4 + 0.8 * epoch + rnd.uniform(-0.3, 0.3), 4),
+                "eval_rougeLsum": round(37.0 + 0.8 * epoch + rnd.uniform(-0.3, 0.3), 4),
+                "eval_gen_len": round(60.0 + rnd.uniform(-2, 2), 4),
+                "eval_runtime": round(95 + rnd.uniform(-5, 5), 4),
+                "eval_samples_per_second": round(SAMSUM_EVAL / 95, 3),
+            }
+        return self.evaluations[epoch]
+
+    def _plan_history(self) -> None:
+        """lines_per_host Trainer log entries, evenly spread; the one that closes an epoch is its evaluation."""
+        k = self.lines_per_host
+        whole_epochs = max(1, int(self.epochs))
+        for j in range(1, k + 1):
+            progress = j / k
+            step = max(1, round(progress * self.total_steps))
+            epoch = round(progress * self.epochs, 2)
+            closes_epoch = math.floor(progress * whole_epochs + 1e-9) > math.floor((j - 1) / k * whole_epochs + 1e-9)
+            if closes_epoch:
+                entry: Dict[str, Any] = {**self._evaluation(math.floor(progress * whole_epochs + 1e-9)), "epoch": epoch}
+            else:
+                lr = self.learning_rate * (1 - step / self.total_steps)
+                entry = {"loss": self._loss(progress), "learning_rate": lr, "epoch": epoch}
+            self.history.append((progress, {**entry, "step": step}))
+
+    def _train_metrics(self) -> Dict[str, Any]:
+        losses = [e["loss"] for _, e in self.history if "loss" in e] or [self._loss(1.0)]
+        runtime = round(self.total_steps * self.random.uniform(1.6, 1.9), 4)
+        return {
+            "epoch": float(self.epochs),
+            "train_loss": round(sum(losses) / len(losses), 4),
+            "train_runtime": runtime,
+            "train_samples": SAMSUM_TRAIN,
+            "train_samples_per_second": round(SAMSUM_TRAIN * self.epochs / runtime, 3),
+            "train_steps_per_second": round(self.total_steps / runtime, 3),
+        }
+
+    def _final_eval(self) -> Dict[str, Any]:
+        last = self._evaluation(max(1, int(self.epochs)))
+        return {"epoch": float(self.epochs), **last, "eval_samples": SAMSUM_EVAL}
+
+    def _test_metrics(self) -> Dict[str, Any]:
+        rnd = self.random
+        return {
+            "test_loss": round(self.eval_metrics["eval_loss"] + rnd.uniform(0, 0.05), 4),
+            "test_rouge1": round(self.eval_metrics["eval_rouge1"] - rnd.uniform(0, 0.8), 4),
+            "test_rouge2": round(self.eval_metrics["eval_rouge2"] - rnd.uniform(0, 0.8), 4),
+            "test_rougeL": round(self.eval_metrics["eval_rougeL"] - rnd.uniform(0, 0.8), 4),
+            "test_rougeLsum": round(self.eval_metrics["eval_rougeLsum"] - rnd.uniform(0, 0.8), 4),
+            "test_gen_len": round(59.5 + rnd.uniform(-2, 2), 4),
+            "test_runtime": round(96 + rnd.uniform(-5, 5), 4),
+            "test_samples": SAMSUM_TEST,
+            "test_samples_per_second": round(SAMSUM_TEST / 96, 3),
+        }
+
+    # -- what the hosts print ------------------------------------------------------------------------------
+
+    def command(self) -> str:
+        args = " ".join(script_arguments(self.hps))
+        if self.smddp:
+            hosts = ",".join(f"algo-{n}:{self.gpus}" for n in range(1, self.instance_count + 1))
+            return (
+                f"mpirun --host {hosts} -np {self.instance_count * self.gpus} --allow-run-as-root --tag-output "
+                "--oversubscribe -mca btl_tcp_if_include eth0 -mca oob_tcp_if_include eth0 -mca plm_rsh_no_tree_spawn 1 "
+                "-mca pml ob1 -mca btl ^openib -mca orte_abort_on_non_zero_status 1 -x NCCL_DEBUG=WARN "
+                "-x SMDATAPARALLEL_USE_HOMOGENEOUS=1 -x SMDATAPARALLEL_SERVER_ADDR=algo-1 -x SMDATAPARALLEL_SERVER_PORT=7592 "
+                f"-x FI_PROVIDER=efa smddprun /opt/conda/bin/python3.8 -m mpi4py {self.program} {args}"
+            ).rstrip()
+        return f"/opt/conda/bin/python3.8 {self.program} {args}".rstrip()
+
+    def rank_prefix(self, host: int, stream: str = "stdout") -> str:
+        return f"[1,{(host - 1) * self.gpus}]<{stream}>:" if self.smddp else ""
+
+    def preamble(self, host: int, at: float) -> List[str]:
+        ts = toolkit_time(at)
+        lines = [
+            "bash: cannot set terminal process group (-1): Inappropriate ioctl for device",
+            "bash: no job control in this shell",
+            f"{ts} sagemaker-training-toolkit INFO     Imported framework sagemaker_pytorch_container.training",
+            f"{ts} sagemaker-training-toolkit INFO     No Neurons detected (normal if no neurons installed)",
+            f"{ts} sagemaker_pytorch_container.training INFO     Block until all host DNS lookups succeed.",
+        ]
+        if self.smddp and host > 1:
+            return lines + [f"{ts} sagemaker-training-toolkit INFO     Waiting for MPI Master to create SSH daemon."]
+        runner = "SMDataParallel" if self.smddp else "user training script"
+        return lines + [
+            f"{ts} sagemaker_pytorch_container.training INFO     Invoking {runner}",
+            f"{ts} sagemaker-training-toolkit INFO     Invoking user script",
+            "Invoking script with the following command:",
+            self.command(),
+        ]
+
+    def body(self, host: int) -> List[Tuple[float, str]]:
+        """(fraction of training, line): the Trainer's dicts on algo-1, tqdm progress on the other hosts."""
+        lines = []
+        for progress, entry in self.history:
+            if host == 1:
+                shown = {k: v for k, v in entry.items() if k != "step"}
+                lines.append((progress, self.rank_prefix(1) + repr(shown)))
+            else:
+                step = entry["step"]
+                pct = int(100 * step / self.total_steps)
+                bar = ("█" * (pct // 10)).ljust(10)
+                lines.append((progress, f"{self.rank_prefix(host, 'stderr')}{pct:3d}%|{bar}| {step}/{self.total_steps}"))
+        return lines
+
+    def epilogue(self, host: int, at: float) -> List[str]:
+        ts = toolkit_time(at)
+        done = [f"{ts} sagemaker-training-toolkit INFO     Reporting training SUCCESS"]
+        if host != 1:
+            return done
+        p = self.rank_prefix(1)
+        summary = {k: self.train_metrics[k] for k in ("train_runtime", "train_samples_per_second", "train_steps_per_second", "train_loss", "epoch")}
+        lines = [p + repr(summary)]
+        lines += [p + line for line in metrics_block("train", self.train_metrics)]
+        lines += [p + line for line in metrics_block("eval", self.eval_metrics)]
+        if self.test_metrics:
+            lines += [p + line for line in metrics_block("test", self.test_metrics)]
+        return lines + done
+
+    def failure(self, host: int, at: float, reason_message: str) -> List[str]:
+        ts = toolkit_time(at)
+        p = self.rank_prefix(host, "stderr")
+        lines = [
+            p + "Traceback (most recent call last):",
+            p + f'  File "{self.program}", line 655, in <module>',
+            p + "    main()",
+            p + f'  File "{self.program}", line 585, in main',
+            p + "    train_result = trainer.train(resume_from_checkpoint=checkpoint)",
+            p + '  File "/opt/conda/lib/python3.8/site-packages/transformers/trainer.py", line 1120, in train',
+            p + "    tr_loss += self.training_step(model, inputs)",
+            p + reason_message,
+        ]
+        if self.smddp:
+            lines += [
+                "--------------------------------------------------------------------------",
+                f"MPI_ABORT was invoked on rank {(host - 1) * self.gpus} in communicator MPI_COMM_WORLD",
+                "with errorcode 1.",
+                "--------------------------------------------------------------------------",
+            ]
+        return lines + [
+            f"{ts} sagemaker-training-toolkit ERROR    Reporting training FAILURE",
+            f"{ts} sagemaker-training-toolkit ERROR    ExecuteUserScriptError:",
+            "ExitCode 1",
+            f'ErrorMessage "{reason_message}"',
+            f'Command "{self.command()}"',
+        ]
+
+    # -- what the script saves to /opt/ml/model ------------------------------------------------------------
+
+    def model_files(self) -> Dict[str, bytes]:
+        history = [entry for _, entry in self.history]
+        history.append({**self.train_metrics, "step": self.total_steps, "total_flos": 1.2e16})
+        all_results = {**self.train_metrics, **self.eval_metrics, **(self.test_metrics or {})}
+        files = {
+            "config.json": self._model_config(),
+            # A stand-in for the weights: small, deterministic, and clearly not a real checkpoint.
+            "pytorch_model.bin": b"SIMULATED-WEIGHTS sagemakerLifecycle\n" + random.Random(self.name + "/weights").randbytes(16 * 1024),
+            "train_results.json": self.train_metrics,
+            "eval_results.json": self.eval_metrics,
+            "all_results.json": all_results,
+            "trainer_state.json": {
+                "best_metric": None,
+                "best_model_checkpoint": None,
+                "epoch": float(self.epochs),
+                "global_step": self.total_steps,
+                "is_hyper_param_search": False,
+                "is_local_process_zero": True,
+                "is_world_process_zero": True,
+                "log_history": history,
+                "max_steps": self.total_steps,
+                "num_train_epochs": self.epochs,
+                "total_flos": 1.2e16,
+                "trial_name": None,
+                "trial_params": None,
+            },
+        }
+        if self.test_metrics:
+            files["test_results.json"] = self.test_metrics
+        return {
+            name: content if isinstance(content, bytes) else (json.dumps(content, indent=2, sort_keys=True) + "\n").encode()
+            for name, content in files.items()
+        }
+
+    def _model_config(self) -> Dict[str, Any]:
+        family = next((f for f in ("bart", "t5", "pegasus", "bert", "gpt2") if f in self.model.lower()), "bart")
+        architectures = {
+            "bart": "BartForConditionalGeneration", "t5": "T5ForConditionalGeneration",
+            "pegasus": "PegasusForConditionalGeneration", "bert": "BertForSequenceClassification",
+            "gpt2": "GPT2LMHeadModel",
+        }
+        return {
+            "_name_or_path": self.model,
+            "architectures": [architectures[family]],
+            "model_type": family,
+            "d_model": 1024,
+            "encoder_layers": 12,
+            "decoder_layers": 12,
+            "vocab_size": 50264,
+            "max_position_embeddings": 1024,
+            "task_specific_params": {"summarization": {"max_length": 142, "min_length": 56, "num_beams": 4}},
+            "torch_dtype": "float32",
+            "transformers_version": "4.4.2",
+        }
+
+
+def metrics_block(split: str, metrics: Dict[str, Any]) -> List[str]:
+    """Trainer.log_metrics: a header and right-aligned `key = value` rows (what MetricDefinitions usually match)."""
+    width = max(len(k) for k in metrics)
+    rows = [f"***** {split} metrics *****"]
+    for key in sorted(metrics):
+        value = metrics[key]
+        if key.endswith("_runtime"):
+            value = format_runtime(value)
+        rows.append(f"  {key.ljust(width)} = {value!s:>10}")
+    return rows
+
+
+def format_runtime(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}.{int((seconds - whole) * 100):02d}"
+
+
+def toolkit_time(at: float) -> str:
+    """The toolkit's logging format: 2021-04-01 13:04:23,412 (UTC)."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(at)) + f",{int(at * 1000) % 1000:03d}"
+
+
+def model_tarball(files: Dict[str, bytes], at: float) -> bytes:
+    buffer = io.BytesIO()
+    # Fixed gzip header time and entry times: the same job yields the same bytes.
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=int(at)) as gz:
+        with tarfile.open(fileobj=gz, mode="w") as tar:
+            for name in sorted(files):
+                info = tarfile.TarInfo(name)
+                info.size = len(files[name])
+                info.mtime = int(at)
+                info.mode = 0o644
+                tar.addfile(info, io.BytesIO(files[name]))
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The training job
+# --------------------------------------------------------------------------------------------------------------
+
+# DescribeTrainingJobResponse members that are the caller's request, returned exactly as sent.
+ECHOED_REQUEST_FIELDS = [
+    "HyperParameters", "AlgorithmSpecification", "RoleArn", "InputDataConfig", "OutputDataConfig",
+    "ResourceConfig", "VpcConfig", "StoppingCondition", "CheckpointConfig", "DebugHookConfig",
+    "ExperimentConfig", "DebugRuleConfigurations", "TensorBoardOutputConfig", "ProfilerConfig",
+    "ProfilerRuleConfigurations", "Environment", "RetryStrategy", "RemoteDebugConfig", "InfraCheckConfig",
+]
+REQUIRED_REQUEST_FIELDS = ["AlgorithmSpecification", "RoleArn", "OutputDataConfig", "ResourceConfig", "StoppingCondition"]
+JOB_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+TERMINAL = ("Completed", "Failed", "Stopped")
+SCRIPT_ERROR = (
+    "RuntimeError: CUDA out of memory. Tried to allocate 256.00 MiB (GPU 0; 31.75 GiB total capacity; "
+    "29.12 GiB already allocated; 180.94 MiB free; 30.02 GiB reserved in total by PyTorch)"
+)
+
+
+class SimulatedTrainingJob(BaseObject):
+    """A training job whose status follows the wall clock. Stored in moto's own `training_jobs` dict, so
+    tags, Search and POST /moto-api/reset keep working unchanged."""
+
+    # moto's model metaclass files every model under the service named by its module (moto.<service>.*):
+    # that is what lists the jobs in /moto-api/data.json.
+    __module__ = "moto.sagemaker.lifecycle"
+
+    def __init__(self, backend: SageMakerModelBackend, request: Dict[str, Any], created_at: float):
+        name = request["TrainingJobName"]
+        self.account_id = backend.account_id
+        self.region_name = backend.region_name
+        self.training_job_name = name
+        self.arn = FakeTrainingJob.arn_formatter(name, backend.account_id, backend.region_name)
+        self.tags = list(request.get("Tags") or [])
+        self.request = request
+
+        # The plan is fixed here; later config changes only affect jobs created after them.
+        job_settings = config.jobs.get(name, {})
+        self.duration = float(job_settings.get("simSeconds", config.values["simSeconds"]))
+        self.stop_seconds = float(config.values["stopSeconds"])
+        lines = int(job_settings.get("logLinesPerHost", config.values["logLinesPerHost"]))
+        self.outcome = planned_outcome(name, request, job_settings)
+        self.run = TrainerRun(name, request, lines)
+        self.spot = bool(request.get("EnableManagedSpotTraining"))
+
+        self.created_at = created_at
+        self.fail_at = self.at(FAIL_AT) if self.outcome == "Failed" else None
+        # The shape SageMaker gives a script that exited non-zero; a configured failureReason replaces it
+        # (the logs keep the default traceback).
+        self.failure_reason = job_settings.get("failureReason") or (
+            f'AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage "{SCRIPT_ERROR}"\n'
+            f'Command "{self.run.command()}", exit code: 1'
+        )
+        self.stop_requested_at: Optional[float] = None
+        self.ended_at: Optional[float] = None
+        self.status = "InProgress"
+        self.model_artifact: Optional[str] = None
+        self.final_metrics: List[Dict[str, Any]] = []
+
+        self.streams: Dict[int, str] = {}
+        self.schedule = self._log_schedule(SCRIPT_ERROR)
+        self.emitted: Dict[int, int] = {host: 0 for host in self.schedule}
+        self.emitted_lines: List[Tuple[float, str]] = []
+
+    def at(self, fraction: float) -> float:
+        return self.created_at + fraction * self.duration
+
+    # -- logs ----------------------------------------------------------------------------------------------
+
+    def _log_schedule(self, error: str) -> Dict[int, List[Tuple[float, str]]]:
+        """Every line each host will print, with the time it prints it (events in one block share a time)."""
+        start, end = self.at(CONTAINER_START), self.at(TRAINER_END)
+        schedule: Dict[int, List[Tuple[float, str]]] = {}
+        for host in range(1, self.run.instance_count + 1):
+            events = [(start, line) for line in self.run.preamble(host, start)]
+            k = len(self.run.history)
+            for index, (_, line) in enumerate(self.run.body(host)):
+                # Body line j of k sits at j/(k+1) of the container's run, leaving room for the epilogue.
+                events.append((start + (index + 1) / (k + 1) * (end - start), line))
+            if self.fail_at is not None:
+                events = [e for e in events if e[0] < self.fail_at]
+                events += [(self.fail_at, line) for line in self.run.failure(host, self.fail_at, error)]
+            else:
+                events += [(end, line) for line in self.run.epilogue(host, end)]
+            schedule[host] = events
+        return schedule
+
+    def _emit_logs(self, until: float) -> None:
+        for host, events in self.schedule.items():
+            first = self.emitted[host]
+            due = [e for e in events[first:] if e[0] <= until]
+            if not due:
+                continue
+            logs = logs_backends[self.account_id][self.region_name]
+            if LOG_GROUP not in logs.groups:
+                logs.create_log_group(LOG_GROUP, tags={})
+            if host not in self.streams:
+                # AWS names streams <job>/algo-N-<epoch seconds when the container started>.
+                self.streams[host] = f"{self.training_job_name}/algo-{host}-{int(self.at(CONTAINER_START))}"
+                logs.ensure_log_stream(LOG_GROUP, self.streams[host])
+            logs.put_log_events(LOG_GROUP, self.streams[host], [{"timestamp": int(t * 1000), "message": m} for t, m in due])
+            self.emitted[host] = first + len(due)
+            self.emitted_lines += due
+
+    # -- lifecycle -----------------------------------------------------------------------------------------
+
+    def advance(self, now: float) -> None:
+        """Bring the job to `now`: write the log lines that are due, and finish it when its end has passed."""
+        if self.status in TERMINAL:
+            return
+        if self.stop_requested_at is not None:
+            self._emit_logs(self.stop_requested_at)
+            if now >= self.stop_requested_at + self.stop_seconds:
+                self._finish("Stopped", self.stop_requested_at + self.stop_seconds)
+            return
+        self._emit_logs(now)
+        if self.fail_at is not None and now >= self.fail_at:
+            self._finish("Failed", self.fail_at)
+        elif self.fail_at is None and now >= self.at(1.0):
+            self._finish("Completed", self.at(1.0))
+
+    def stop(self, now: float) -> None:
+        self.advance(now)
+        if self.primary_status() != "InProgress":
+            raise ValidationError(
+                message=f"The request was rejected because the training job is in status {self.primary_status()}."
+            )
+        self.stop_requested_at = now
+
+    def _finish(self, status: str, at: float) -> None:
+        self.ended_at = at
+        if status == "Completed":
+            self._upload_model(self.run.model_files(), at)
+        elif status == "Stopped" and self.stop_requested_at >= self.at(CONTAINER_START):
+            # SageMaker uploads /opt/ml/model after SIGTERM; a Trainer that was interrupted saved nothing.
+            self._upload_model({}, at)
+        self.final_metrics = self._final_metrics()
+        self.status = status
+
+    def _upload_model(self, files: Dict[str, bytes], at: float) -> None:
+        output = (self.request.get("OutputDataConfig") or {})
+        path = str(output.get("S3OutputPath") or "")
+        if not path.startswith("s3://"):
+            warn(f"{self.training_job_name}: S3OutputPath {path!r} is not an s3:// URI; no model written")
+            return
+        bucket, _, prefix = path[len("s3://"):].partition("/")
+        base = "/".join(p for p in (prefix.strip("/"), self.training_job_name, "output") if p)
+        s3 = s3_backends[self.account_id][get_partition(self.region_name)]
+        try:
+            s3.get_bucket(bucket)
+        except Exception:
+            warn(f"{self.training_job_name}: bucket {bucket!r} does not exist; no model written")
+            return
+        if output.get("CompressionType") == "NONE":
+            # disable_output_compression: the files themselves, under output/model/.
+            for name, content in files.items():
+                s3.put_object(bucket, f"{base}/model/{name}", content)
+            self.model_artifact = f"s3://{bucket}/{base}/model/"
+        else:
+            s3.put_object(bucket, f"{base}/model.tar.gz", model_tarball(files, at))
+            self.model_artifact = f"s3://{bucket}/{base}/model.tar.gz"
+
+    def _final_metrics(self) -> List[Dict[str, Any]]:
+        """Like SageMaker: each MetricDefinition's regex over every log line; the last match wins."""
+        definitions = (self.request.get("AlgorithmSpecification") or {}).get("MetricDefinitions") or []
+        metrics = []
+        for definition in definitions:
+            try:
+                pattern = re.compile(definition.get("Regex", ""))
+            except re.error:
+                continue
+            found: Optional[Tuple[float, float]] = None
+            for at, line in self.emitted_lines:
+                match = pattern.search(line)
+                if not match:
+                    continue
+                try:
+                    found = (at, float(match.group(1) if match.groups() else match.group(0)))
+                except (TypeError, ValueError):
+                    continue
+            if found:
+                metrics.append({"MetricName": definition.get("Name"), "Value": found[1], "Timestamp": found[0]})
+        return metrics
+
+    # -- what Describe/List show ---------------------------------------------------------------------------
+
+    def transitions(self, now: float) -> List[Dict[str, Any]]:
+        cut = min(now, self.fail_at or math.inf, self.stop_requested_at or math.inf)
+        result: List[Dict[str, Any]] = []
+        for fraction, status, message in TIMELINE:
+            at = self.at(fraction)
+            if at > cut:
+                break
+            if result and result[-1]["Status"] == status:
+                result[-1]["StatusMessage"] = message
+                continue
+            if result:
+                result[-1]["EndTime"] = at
+            result.append({"Status": status, "StartTime": at, "StatusMessage": message})
+
+        def close_with(status: str, at: float, message: str, ended: bool = True) -> None:
+            if result:
+                result[-1]["EndTime"] = at
+            entry = {"Status": status, "StartTime": at, "StatusMessage": message}
+            if ended:
+                entry["EndTime"] = at
+            result.append(entry)
+
+        if self.status == "Completed":
+            close_with("Completed", self.ended_at, "Training job completed")
+        elif self.status == "Failed":
+            close_with("Failed", self.ended_at, "Training job failed")
+        elif self.stop_requested_at is not None:
+            close_with("Stopping", self.stop_requested_at, "Stopping the training job", ended=False)
+            if self.status == "Stopped":
+                close_with("Stopped", self.ended_at, "Training job stopped")
+        return result
+
+    def last_modified(self, now: float) -> float:
+        """The latest status or status-message change, as AWS moves LastModifiedTime."""
+        cut = min(now, self.fail_at or math.inf, self.stop_requested_at or math.inf)
+        changes = [self.at(f) for f, _, _ in TIMELINE if self.at(f) <= cut]
+        changes += [t for t in (self.stop_requested_at, self.ended_at) if t is not None and t <= now]
+        return max(changes)
+
+    def primary_status(self) -> str:
+        if self.status == "InProgress" and self.stop_requested_at is not None:
+            return "Stopping"
+        return self.status
+
+    def describe(self, now: float) -> Dict[str, Any]:
+        transitions = self.transitions(now)
+        response: Dict[str, Any] = {
+            "TrainingJobName": self.training_job_name,
+            "TrainingJobArn": self.arn,
+            "TrainingJobStatus": self.primary_status(),
+            "SecondaryStatus": transitions[-1]["Status"],
+            "CreationTime": self.created_at,
+            "LastModifiedTime": self.last_modified(now),
+            "SecondaryStatusTransitions": transitions,
+            "EnableNetworkIsolation": bool(self.request.get("EnableNetworkIsolation", False)),
+            "EnableInterContainerTrafficEncryption": bool(self.request.get("EnableInterContainerTrafficEncryption", False)),
+            "EnableManagedSpotTraining": self.spot,
+        }
+        for field in ECHOED_REQUEST_FIELDS:
+            if self.request.get(field) is not None:
+                response[field] = self.request[field]
+        started = self.at(TRAINING_START)
+        if min(now, self.ended_at or math.inf, self.stop_requested_at or math.inf) >= started:
+            response["TrainingStartTime"] = started
+        if self.status in TERMINAL:
+            response["TrainingEndTime"] = self.ended_at
+            if "TrainingStartTime" in response:
+                seconds = max(1, round(self.ended_at - started))
+                response["TrainingTimeInSeconds"] = seconds
+                response["BillableTimeInSeconds"] = max(1, round(seconds * SPOT_BILLABLE_FRACTION)) if self.spot else seconds
+        if self.status == "Failed":
+            response["FailureReason"] = self.failure_reason
+        if self.model_artifact:
+            response["ModelArtifacts"] = {"S3ModelArtifacts": self.model_artifact}
+        if self.final_metrics:
+            response["FinalMetricDataList"] = self.final_metrics
+        for rules, statuses in (("DebugRuleConfigurations", "DebugRuleEvaluationStatuses"),
+                                ("ProfilerRuleConfigurations", "ProfilerRuleEvaluationStatuses")):
+            if self.request.get(rules):
+                response[statuses] = [self._rule_status(rule) for rule in self.request[rules]]
+        return response
+
+    def _rule_status(self, rule: Dict[str, Any]) -> Dict[str, Any]:
+        name = rule.get("RuleConfigurationName", "rule")
+        status = {"Completed": "NoIssuesFound", "Failed": "Error", "Stopped": "Stopped"}.get(self.status, "InProgress")
+        return {
+            "RuleConfigurationName": name,
+            "RuleEvaluationJobArn": f"arn:{get_partition(self.region_name)}:sagemaker:{self.region_name}:{self.account_id}:processing-job/{self.training_job_name[:26]}-{name[:20]}".lower(),
+            "RuleEvaluationStatus": status,
+            "LastModifiedTime": self.ended_at or self.created_at,
+        }
+
+    def summary(self, now: float) -> Dict[str, Any]:
+        transitions = self.transitions(now)
+        summary = {
+            "TrainingJobName": self.training_job_name,
+            "TrainingJobArn": self.arn,
+            "CreationTime": self.created_at,
+            "LastModifiedTime": self.last_modified(now),
+            "TrainingJobStatus": self.primary_status(),
+            "SecondaryStatus": transitions[-1]["Status"],
+        }
+        if self.status in TERMINAL:
+            summary["TrainingEndTime"] = self.ended_at
+        return summary
+
+    # moto's Search and generic helpers read these.
+    def gen_response_object(self) -> Dict[str, Any]:
+        return self.describe(time.time())
+
+    @property
+    def response_object(self) -> Dict[str, Any]:  # type: ignore[override]
+        return self.describe(time.time())
+
+
+def planned_outcome(name: str, request: Dict[str, Any], job_settings: Dict[str, Any]) -> str:
+    """Per-job config beats the sim_outcome hyperparameter, which beats SIM_FAIL_JOBS."""
+    if "outcome" in job_settings:
+        return job_settings["outcome"]
+    asked = decode_hyperparameters(request.get("HyperParameters")).get("sim_outcome")
+    if asked in ("Failed", "Completed"):
+        return asked
+    pattern = config.values["failJobs"]
+    if pattern and re.search(pattern, name):
+        return "Failed"
+    return "Completed"
+
+
+def advance_backend(backend: SageMakerModelBackend, now: float) -> None:
+    for job in list(backend.training_jobs.values()):
+        if isinstance(job, SimulatedTrainingJob):
+            job.advance(now)
+
+
+def advance_everywhere() -> None:
+    now = time.time()
+    with state_lock:
+        for _, _, backend in list(sagemaker_backends.iter_backends()):
+            advance_backend(backend, now)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Patches: SageMaker API
+# --------------------------------------------------------------------------------------------------------------
+
+
+def create_training_job(self: SageMakerResponse) -> Tuple[int, Dict[str, str], str]:
+    # The whole body, not moto's selection of it: Describe returns what the caller sent.
+    request = json.loads(self.body or "{}")
+    name = request.get("TrainingJobName")
+    if not isinstance(name, str) or not JOB_NAME.match(name):
+        raise AWSValidationException(
+            f"1 validation error detected: Value '{name}' at 'trainingJobName' failed to satisfy constraint: "
+            "Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
+        )
+    missing = [f for f in REQUIRED_REQUEST_FIELDS if request.get(f) is None]
+    if missing:
+        raise AWSValidationException(
+            f"{len(missing)} validation error{'s' if len(missing) > 1 else ''} detected: "
+            + "; ".join(f"Value null at '{f[0].lower() + f[1:]}' failed to satisfy constraint: Member must not be null" for f in missing)
+        )
+    backend = self.sagemaker_backend
+    with state_lock:
+        if name in backend.training_jobs:
+            raise ResourceInUseException(
+                "Training job names must be unique within an AWS account and region, and a training job with this "
+                f"name already exists ({backend.training_jobs[name].arn})"
+            )
+        job = SimulatedTrainingJob(backend, request, time.time())
+        backend.training_jobs[name] = job
+    return 200, {}, json.dumps({"TrainingJobArn": job.arn})
+
+
+def describe_training_job(self: SageMakerModelBackend, training_job_name: str) -> Dict[str, Any]:
+    now = time.time()
+    with state_lock:
+        job = self.training_jobs.get(training_job_name)
+        if job is None:
+            arn = FakeTrainingJob.arn_formatter(training_job_name, self.account_id, self.region_name)
+            raise ValidationError(message=f"Could not find training job '{arn}'.")
+        if not isinstance(job, SimulatedTrainingJob):
+            return job.response_object
+        job.advance(now)
+        return job.describe(now)
+
+
+def stop_training_job(self: SageMakerResponse) -> str:
+    name = self._get_param("TrainingJobName")
+    backend = self.sagemaker_backend
+    with state_lock:
+        job = backend.training_jobs.get(name)
+        if not isinstance(job, SimulatedTrainingJob):
+            raise ResourceNotFound(message="Requested resource not found.")
+        job.stop(time.time())
+    return "{}"
+
+
+LIST_SORT_KEYS = {
+    "CreationTime": lambda s: (s["CreationTime"], s["TrainingJobName"]),
+    "Name": lambda s: (s["TrainingJobName"],),
+    "Status": lambda s: (s["TrainingJobStatus"], s["CreationTime"]),
+}
+LIST_STATUSES = ["InProgress", "Completed", "Failed", "Stopping", "Stopped"]
+LIST_DEFAULT_MAX_RESULTS = 10
+
+
+def list_training_jobs(self: SageMakerResponse) -> Tuple[int, Dict[str, str], str]:
+    """AWS semantics: filter, then sort, then page. Newest first unless told otherwise (what the console and
+    `aws sagemaker list-training-jobs` show), MaxResults 10 by default."""
+    max_results = self._get_int_param("MaxResults") or LIST_DEFAULT_MAX_RESULTS
+    sort_by = self._get_param("SortBy", "CreationTime")
+    sort_order = self._get_param("SortOrder", "Descending")
+    status_equals = self._get_param("StatusEquals")
+    errors = []
+    if not 1 <= max_results <= 100:
+        errors.append(f"Value '{max_results}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100")
+    if sort_by not in LIST_SORT_KEYS:
+        errors.append(format_enum_error(sort_by, "sortBy", list(LIST_SORT_KEYS)))
+    if sort_order not in ("Ascending", "Descending"):
+        errors.append(format_enum_error(sort_order, "sortOrder", ["Ascending", "Descending"]))
+    if status_equals is not None and status_equals not in LIST_STATUSES:
+        errors.append(format_enum_error(status_equals, "statusEquals", LIST_STATUSES))
+    if errors:
+        raise AWSValidationException(f"{len(errors)} validation error{'s' if len(errors) > 1 else ''} detected: {'; '.join(errors)}")
+
+    token = self._get_param("NextToken")
+    try:
+        offset = int(token) if token else 0
+        if offset < 0:
+            raise ValueError
+    except ValueError:
+        raise AWSValidationException("Invalid pagination token because the token is not one this API returned.")
+
+    name_contains = self._get_param("NameContains")
+    bounds = {key: self._get_param(key) for key in ("CreationTimeAfter", "CreationTimeBefore", "LastModifiedTimeAfter", "LastModifiedTimeBefore")}
+    backend = self.sagemaker_backend
+    now = time.time()
+    with state_lock:
+        advance_backend(backend, now)
+        summaries = [
+            job.summary(now) if isinstance(job, SimulatedTrainingJob) else legacy_summary(job)
+            for job in backend.training_jobs.values()
+        ]
+    selected = [
+        s for s in summaries
+        if (name_contains is None or name_contains in s["TrainingJobName"])
+        and (status_equals is None or s["TrainingJobStatus"] == status_equals)
+        and (bounds["CreationTimeAfter"] is None or s["CreationTime"] > as_number(bounds["CreationTimeAfter"], 0))
+        and (bounds["CreationTimeBefore"] is None or s["CreationTime"] < as_number(bounds["CreationTimeBefore"], 0))
+        and (bounds["LastModifiedTimeAfter"] is None or s["LastModifiedTime"] > as_number(bounds["LastModifiedTimeAfter"], 0))
+        and (bounds["LastModifiedTimeBefore"] is None or s["LastModifiedTime"] < as_number(bounds["LastModifiedTimeBefore"], 0))
+    ]
+    selected.sort(key=LIST_SORT_KEYS[sort_by], reverse=sort_order == "Descending")
+    page = selected[offset:offset + max_results]
+    response: Dict[str, Any] = {"TrainingJobSummaries": page}
+    if offset + max_results < len(selected):
+        # An offset into the filtered, sorted list; jobs created while paging can shift it (AWS uses a cursor).
+        response["NextToken"] = str(offset + max_results)
+    return 200, {}, json.dumps(response)
+
+
+def legacy_summary(job: Any) -> Dict[str, Any]:
+    """A job that moto created without this plugin (not expected, but keep List from failing on it)."""
+    return {"TrainingJobName": job.training_job_name, "TrainingJobArn": job.arn, "CreationTime": 0.0,
+            "LastModifiedTime": 0.0, "TrainingJobStatus": job.training_job_status}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Patches: CloudWatch Logs reads bring jobs up to date first, so a tailer that never calls Describe still
+# sees lines appear
+# --------------------------------------------------------------------------------------------------------------
+
+
+def advancing(method: Any) -> Any:
+    def wrapper(self: LogsBackend, *args: Any, **kwargs: Any) -> Any:
+        advance_everywhere()
+        return method(self, *args, **kwargs)
+
+    wrapper.__name__ = method.__name__
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Test-only endpoint and reset
+# --------------------------------------------------------------------------------------------------------------
+
+SIM_PATH = "/moto-api/sim/config"
+
+
+def handle_sim_request(environ: Dict[str, Any], start_response: Any) -> Any:
+    request = Request(environ)
+    if request.path != SIM_PATH:
+        response = json_response(404, {"error": f"unknown path {request.path}; use {SIM_PATH}"})
+    elif request.method == "GET":
+        with state_lock:
+            response = json_response(200, config.to_json())
+    elif request.method == "POST":
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+            with state_lock:
+                config.update(body)
+                response = json_response(200, config.to_json())
+        except ValueError as e:
+            response = json_response(400, {"error": str(e)})
+    else:
+        response = json_response(405, {"error": "use GET or POST"})
+    return response(environ, start_response)
+
+
+def json_response(status: int, body: Any) -> Response:
+    return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+class SimulationDispatcher(DomainDispatcherApplication):
+    """moto's WSGI app with /moto-api/sim/* answered here before moto routes the request."""
+
+    def __call__(self, environ: Dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO", "").startswith("/moto-api/sim/"):
+            return handle_sim_request(environ, start_response)
+        return super().__call__(environ, start_response)
+
+
+original_api_reset = MotoAPIBackend.reset
+
+
+def reset_everything(self: MotoAPIBackend) -> None:
+    """POST /moto-api/reset: moto drops every backend (our jobs live in them); we also drop run-time config."""
+    with state_lock:
+        original_api_reset(self)
+        config.reset()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Wiring and lifetime
+# --------------------------------------------------------------------------------------------------------------
+
+
+def install() -> None:
+    if not moto.__version__.startswith(SUPPORTED_MOTO):
+        warn(f"written for moto {SUPPORTED_MOTO}x, running on {moto.__version__}; the patched internals may have moved")
+    SageMakerResponse.create_training_job = create_training_job
+    SageMakerResponse.stop_training_job = stop_training_job
+    SageMakerResponse.list_training_jobs = list_training_jobs
+    SageMakerModelBackend.describe_training_job = describe_training_job
+    for name in ("describe_log_groups", "describe_log_streams", "get_log_events", "filter_log_events"):
+        setattr(LogsBackend, name, advancing(getattr(LogsBackend, name)))
+    MotoAPIBackend.reset = reset_everything
+    moto.server.DomainDispatcherApplication = SimulationDispatcher
+
+
+def exit_later(reason: str, check: Any, interval: float) -> None:
+    def watch() -> None:
+        while not check():
+            time.sleep(interval)
+        try:
+            warn(f"exiting: {reason}")
+        except OSError:
+            pass  # stderr was a pipe to the parent that just died
+        os._exit(0)
+
+    threading.Thread(target=watch, name="lifetime", daemon=True).start()
+
+
+def guard_lifetime() -> None:
+    """Test servers must never outlive their test run, even when the runner is killed with SIGKILL."""
+    lifetime = env_float("SIM_MAX_LIFETIME_SECONDS", 3600)
+    if lifetime > 0:
+        deadline = time.monotonic() + lifetime
+        exit_later(f"SIM_MAX_LIFETIME_SECONDS={lifetime:g} reached", lambda: time.monotonic() >= deadline, 1.0)
+    if os.environ.get("SIM_EXIT_WITH_PARENT") == "1":
+        parent = os.getppid()
+        exit_later("the parent process is gone", lambda: os.getppid() != parent, 0.5)
+
+
+def main() -> None:
+    install()
+    guard_lifetime()
+    moto.server.main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()
