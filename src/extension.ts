@@ -1,19 +1,37 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/commandTable';
+import { AwsSession } from './host/awsSession';
 import { HubSession } from './host/hubSession';
 import { Log } from './host/log';
+import { ReadonlyDocuments } from './host/readonlyDocuments';
 import { Settings } from './host/settings';
 import type { Services } from './host/services';
 import { registerLanguage } from './language/registerLanguage';
+import { registerViews } from './views/registerViews';
 
 /** Composition root: builds the services once and hands them to each feature. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = new Log();
   context.subscriptions.push(log);
   try {
-    const services: Services = { context, log, settings: new Settings(), hub: new HubSession(context.secrets) };
+    const settings = new Settings();
+    const services: Services = { context, log, settings, hub: new HubSession(context.secrets) };
+    const aws = new AwsSession(settings);
+    const documents = new ReadonlyDocuments();
     const language = registerLanguage(services);
-    context.subscriptions.push(language.disposable, registerCommands({ services, diagnostics: language.diagnostics }));
+    const views = registerViews(services, aws);
+    context.subscriptions.push(
+      aws,
+      documents,
+      language.disposable,
+      views.disposable,
+      registerCommands({
+        services,
+        diagnostics: language.diagnostics,
+        jobs: { aws, tree: views.tree, logs: views.logs, documents },
+        openModelCard: () => vscode.window.showInformationMessage('The model card view is not part of this build yet.'),
+      }),
+    );
   } catch (err) {
     // VS Code does not tell the user when an extension fails to activate, so we do.
     log.for('activate').error('activation failed:', err);

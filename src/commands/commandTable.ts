@@ -3,6 +3,8 @@ import { guarded } from '../host/commandRunner';
 import { CommandId } from '../host/ids';
 import type { Services } from '../host/services';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
+import { jobCommands } from './jobCommands';
+import type { JobCommandDeps } from './jobCommands';
 import { newJobFile } from './newJobFile';
 import { clearHubToken, setHubToken } from './setHubToken';
 import { validateWorkspace } from './validateWorkspace';
@@ -10,6 +12,8 @@ import { validateWorkspace } from './validateWorkspace';
 export interface CommandDeps {
   services: Services;
   diagnostics: JobFileDiagnostics;
+  jobs: JobCommandDeps;
+  openModelCard: (...args: never[]) => unknown;
 }
 
 type Handler = (...args: never[]) => unknown;
@@ -17,12 +21,28 @@ type Handler = (...args: never[]) => unknown;
 /** Every command of the extension, one entry each; a test checks it against package.json both ways. */
 export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
   const { services } = deps;
+  const jobs = jobCommands(deps.jobs);
   return {
     [CommandId.newJobFile]: newJobFile(services),
     [CommandId.validateWorkspace]: validateWorkspace(services, deps.diagnostics),
     [CommandId.showExtensionLog]: () => services.log.show(),
     [CommandId.setHubToken]: setHubToken(services),
     [CommandId.clearHubToken]: clearHubToken(services),
+    [CommandId.refreshJobs]: jobs.refresh,
+    [CommandId.loadMoreJobs]: jobs.loadMore,
+    [CommandId.filterJobsByStatus]: jobs.filterByStatus,
+    [CommandId.filterJobsByName]: jobs.filterByName,
+    [CommandId.clearJobFilter]: jobs.clearFilter,
+    [CommandId.showJobLogs]: jobs.showLogs,
+    [CommandId.stopTailing]: jobs.stopTailing,
+    [CommandId.stopJob]: jobs.stopJob,
+    [CommandId.describeJob]: jobs.describeJob,
+    [CommandId.cloneJobFile]: jobs.cloneJobFile,
+    [CommandId.copyJobName]: jobs.copyName,
+    [CommandId.copyJobArn]: jobs.copyArn,
+    [CommandId.openJobInConsole]: jobs.openInConsole,
+    [CommandId.focusJobs]: jobs.focusView,
+    [CommandId.openModelCard]: deps.openModelCard,
   };
 }
 

@@ -8,6 +8,21 @@ export const CommandId = {
   showExtensionLog: 'sagemakerHf.showExtensionLog',
   setHubToken: 'sagemakerHf.setHubToken',
   clearHubToken: 'sagemakerHf.clearHubToken',
+  refreshJobs: 'sagemakerHf.refreshJobs',
+  loadMoreJobs: 'sagemakerHf.loadMoreJobs',
+  filterJobsByStatus: 'sagemakerHf.filterJobsByStatus',
+  filterJobsByName: 'sagemakerHf.filterJobsByName',
+  clearJobFilter: 'sagemakerHf.clearJobFilter',
+  showJobLogs: 'sagemakerHf.showJobLogs',
+  stopTailing: 'sagemakerHf.stopTailing',
+  stopJob: 'sagemakerHf.stopJob',
+  describeJob: 'sagemakerHf.describeJob',
+  cloneJobFile: 'sagemakerHf.cloneJobFile',
+  copyJobName: 'sagemakerHf.copyJobName',
+  copyJobArn: 'sagemakerHf.copyJobArn',
+  openJobInConsole: 'sagemakerHf.openJobInConsole',
+  focusJobs: 'sagemakerHf.focusJobs',
+  openModelCard: 'sagemakerHf.openModelCard',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -16,6 +31,10 @@ export const Setting = {
   region: 'sagemakerHf.aws.region',
   profile: 'sagemakerHf.aws.profile',
   hubUrl: 'sagemakerHf.hub.endpoint',
+  endpoints: 'sagemakerHf.aws.endpoints',
+  jobsPageSize: 'sagemakerHf.jobs.pageSize',
+  jobsRefreshSeconds: 'sagemakerHf.jobs.refreshIntervalSeconds',
+  logsHistoryLines: 'sagemakerHf.logs.historyLines',
 } as const;
 export type Setting = (typeof Setting)[keyof typeof Setting];
 
@@ -24,3 +43,7 @@ export const JOB_FILE_GLOB = '**/*.sagemaker.{yaml,yml}';
 export const JOB_FILE_PATTERN = /\.sagemaker\.ya?ml$/i;
 
 export const DIAGNOSTIC_SOURCE = 'sagemaker-hf';
+
+export const ViewId = {
+  trainingJobs: 'sagemakerHf.trainingJobs',
+} as const;

@@ -1,0 +1,129 @@
+import * as vscode from 'vscode';
+import { consoleUrl } from '../core/jobs/trainingJobView';
+import { Cancelled } from '../host/commandRunner';
+import type { AwsSession } from '../host/awsSession';
+import type { ReadonlyDocuments } from '../host/readonlyDocuments';
+import type { JobLogChannels } from '../logs/jobLogChannels';
+import { JobNode } from '../views/jobNodes';
+import type { TrainingJobsTree } from '../views/trainingJobsTree';
+
+export interface JobCommandDeps {
+  aws: AwsSession;
+  tree: TrainingJobsTree;
+  logs: JobLogChannels;
+  documents: ReadonlyDocuments;
+  /** The local backend's stop, for jobs in the "Local" group. */
+  stopLocal?: (jobName: string) => Promise<void>;
+  /** Shows a local job's log channel. */
+  showLocalLogs?: (jobName: string) => void;
+}
+
+/** A job argument from the tree (a node), a notification (a name), or nothing (ask). */
+export type JobArg = JobNode | string | undefined;
+
+async function pickJob(deps: JobCommandDeps, arg: JobArg, filter: (origin: 'cloud' | 'local', status: string) => boolean = () => true): Promise<{ name: string; origin: 'cloud' | 'local' }> {
+  if (arg instanceof JobNode) return { name: arg.view.name, origin: arg.origin };
+  if (typeof arg === 'string') return { name: arg, origin: deps.tree.findJob(arg)?.origin ?? 'cloud' };
+  const items = [...deps.tree.jobs()]
+    .map((v) => ({ v, origin: (deps.tree.findJob(v.name)?.origin ?? 'cloud') as 'cloud' | 'local' }))
+    .filter(({ v, origin }) => filter(origin, v.status))
+    .map(({ v, origin }) => ({ label: v.name, description: `${v.status}${origin === 'local' ? ' · local' : ''}`, origin }));
+  const picked = await vscode.window.showQuickPick(items, { title: 'Training job', placeHolder: items.length ? 'Pick a training job' : 'No job loaded: refresh the Training Jobs view' });
+  if (!picked) throw new Cancelled();
+  return { name: picked.label, origin: picked.origin };
+}
+
+export function jobCommands(deps: JobCommandDeps) {
+  return {
+    refresh: () => deps.tree.reload(),
+    loadMore: () => deps.tree.loadPage(),
+
+    filterByStatus: async () => {
+      const statuses = ['Any', 'InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'];
+      const current = deps.tree.currentFilter;
+      const picked = await vscode.window.showQuickPick(statuses.map((s) => ({ label: s, picked: s === (current.status ?? 'Any') })), { title: 'Show training jobs with status' });
+      if (!picked) throw new Cancelled();
+      await deps.tree.setFilter({ ...current, ...(picked.label === 'Any' ? { status: undefined } : { status: picked.label }) });
+    },
+
+    filterByName: async () => {
+      const current = deps.tree.currentFilter;
+      const text = await vscode.window.showInputBox({ title: 'Show training jobs whose name contains', value: current.nameContains ?? '', prompt: 'Empty to show all' });
+      if (text === undefined) throw new Cancelled();
+      await deps.tree.setFilter({ ...current, nameContains: text.trim() || undefined });
+    },
+
+    clearFilter: () => deps.tree.setFilter({}),
+
+    showLogs: async (arg: JobArg) => {
+      const job = await pickJob(deps, arg);
+      if (job.origin === 'local') deps.showLocalLogs?.(job.name);
+      else deps.logs.show(job.name);
+    },
+
+    stopTailing: async (arg: JobArg) => {
+      const job = await pickJob(deps, arg, (origin) => origin === 'cloud');
+      deps.logs.stop(job.name);
+    },
+
+    stopJob: async (arg: JobArg) => {
+      const job = await pickJob(deps, arg, (_o, status) => status === 'InProgress');
+      const choice = await vscode.window.showWarningMessage(`Stop training job ${job.name}?`, { modal: true, detail: 'SageMaker stops the instances; what the script saved to /opt/ml/model so far is uploaded. This cannot be undone.' }, 'Stop Job');
+      if (choice !== 'Stop Job') throw new Cancelled();
+      if (job.origin === 'local') {
+        await deps.stopLocal?.(job.name);
+      } else {
+        const { stopTrainingJob } = deps.aws.jobs();
+        const result = await stopTrainingJob(deps.aws.clients(), job.name);
+        void vscode.window.showInformationMessage(`Training job ${job.name} is ${result.status}.`);
+        await deps.tree.track(job.name);
+      }
+    },
+
+    describeJob: async (arg: JobArg) => {
+      const job = await pickJob(deps, arg, (origin) => origin === 'cloud');
+      const d = await deps.tree.description(job.name);
+      await deps.documents.show(`${job.name}.json`, `${JSON.stringify(d, (k, v) => (k === '$metadata' ? undefined : v), 2)}\n`);
+    },
+
+    cloneJobFile: async (arg: JobArg) => {
+      const job = await pickJob(deps, arg, (origin) => origin === 'cloud');
+      const d = await deps.tree.description(job.name);
+      const { trainingJobTags } = deps.aws.jobs();
+      const tags = d.TrainingJobArn ? await trainingJobTags(deps.aws.clients(), d.TrainingJobArn).catch(() => []) : [];
+      const { jobFileFromDescription } = require('../core/jobs/jobFileFromDescription') as typeof import('../core/jobs/jobFileFromDescription');
+      const clone = jobFileFromDescription(d, { tags });
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const target = await vscode.window.showSaveDialog({
+        title: 'Clone as Job File',
+        ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, clone.fileName) } : {}),
+        filters: { 'SageMaker job file': ['yaml', 'yml'] },
+      });
+      if (!target) throw new Cancelled();
+      await vscode.workspace.fs.writeFile(target, Buffer.from(clone.text, 'utf8'));
+      await vscode.window.showTextDocument(target);
+      if (clone.notes.length) void vscode.window.showInformationMessage(`Cloned ${job.name}. ${clone.notes.join(' ')}`);
+    },
+
+    copyName: async (arg: JobArg) => {
+      const job = await pickJob(deps, arg);
+      await vscode.env.clipboard.writeText(job.name);
+    },
+
+    copyArn: async (arg: JobArg) => {
+      const job = await pickJob(deps, arg, (origin) => origin === 'cloud');
+      const node = deps.tree.findJob(job.name);
+      const arn = node?.view.arn ?? (await deps.tree.description(job.name)).TrainingJobArn;
+      if (!arn) throw new Error(`No ARN known for ${job.name}.`);
+      await vscode.env.clipboard.writeText(arn);
+    },
+
+    openInConsole: async (arg: JobArg) => {
+      const job = await pickJob(deps, arg, (origin) => origin === 'cloud');
+      const region = deps.tree.findJob(job.name)?.view.region ?? (await deps.aws.clients().region());
+      await vscode.env.openExternal(vscode.Uri.parse(consoleUrl(region, job.name)));
+    },
+
+    focusView: () => vscode.commands.executeCommand('sagemakerHf.trainingJobs.focus'),
+  };
+}

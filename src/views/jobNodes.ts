@@ -1,0 +1,106 @@
+import * as vscode from 'vscode';
+import type { TrainingJobView } from '../core/jobs/trainingJobView';
+
+/** Context values, matched by regex in package.json menus: `sagemaker:job:<origin>:<status>`. */
+export const ContextValue = {
+  job: (view: TrainingJobView, origin: 'cloud' | 'local') => `sagemaker:job:${origin}:${view.status}${view.artifactsUri ? ':artifacts' : ''}`,
+  loadMore: 'sagemaker:loadMore',
+  message: 'sagemaker:message',
+  detail: 'sagemaker:detail',
+  group: 'sagemaker:group',
+} as const;
+
+const STATUS_ICON: Record<string, [string, string?]> = {
+  InProgress: ['sync~spin', 'charts.blue'],
+  Stopping: ['loading~spin', 'charts.orange'],
+  Completed: ['pass', 'testing.iconPassed'],
+  Failed: ['error', 'testing.iconFailed'],
+  Stopped: ['debug-stop', 'charts.orange'],
+};
+
+export function statusIcon(status: string): vscode.ThemeIcon {
+  const [id, color] = STATUS_ICON[status] ?? ['circle-outline'];
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+export class JobNode extends vscode.TreeItem {
+  constructor(
+    public view: TrainingJobView,
+    readonly origin: 'cloud' | 'local',
+    description: string,
+  ) {
+    super(view.name, vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `${origin}:${view.name}`;
+    this.update(view, description);
+  }
+
+  update(view: TrainingJobView, description: string): void {
+    this.view = view;
+    this.description = description;
+    this.iconPath = statusIcon(view.status);
+    this.contextValue = ContextValue.job(view, this.origin);
+    this.tooltip = jobTooltip(view);
+  }
+}
+
+export class DetailNode extends vscode.TreeItem {
+  constructor(
+    label: string,
+    readonly children: DetailNode[] = [],
+    options: { description?: string; icon?: string; tooltip?: string; id?: string } = {},
+  ) {
+    super(label, children.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    if (options.description) this.description = options.description;
+    if (options.icon) this.iconPath = new vscode.ThemeIcon(options.icon);
+    if (options.tooltip) this.tooltip = options.tooltip;
+    if (options.id) this.id = options.id;
+    this.contextValue = children.length ? ContextValue.group : ContextValue.detail;
+  }
+}
+
+export class LoadMoreNode extends vscode.TreeItem {
+  constructor(command: string) {
+    super('Load more…', vscode.TreeItemCollapsibleState.None);
+    this.id = 'loadMore';
+    this.iconPath = new vscode.ThemeIcon('more');
+    this.contextValue = ContextValue.loadMore;
+    this.command = { command, title: 'Load more' };
+  }
+}
+
+export class MessageNode extends vscode.TreeItem {
+  constructor(message: string, icon = 'info', tooltip?: string) {
+    super(message, vscode.TreeItemCollapsibleState.None);
+    this.iconPath = new vscode.ThemeIcon(icon);
+    this.contextValue = ContextValue.message;
+    if (tooltip) this.tooltip = tooltip;
+  }
+}
+
+export class LocalGroupNode extends vscode.TreeItem {
+  constructor(count: number) {
+    super('Local', vscode.TreeItemCollapsibleState.Expanded);
+    this.id = 'local-group';
+    this.description = `${count} job${count === 1 ? '' : 's'} on this machine`;
+    this.iconPath = new vscode.ThemeIcon('vm');
+    this.contextValue = ContextValue.group;
+  }
+}
+
+export type TreeNode = JobNode | DetailNode | LoadMoreNode | MessageNode | LocalGroupNode;
+
+function md(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+function jobTooltip(v: TrainingJobView): vscode.MarkdownString {
+  const lines = [`**${md(v.name)}**`, '', `Status: **${md(v.status)}**${v.secondaryStatus ? ` (${md(v.secondaryStatus)})` : ''}`];
+  if (v.resources) lines.push(`Instances: ${md(v.resources)}`);
+  if (v.createdAt) lines.push(`Created: ${v.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC`);
+  if (v.trainingSeconds !== undefined) lines.push(`Training time: ${v.trainingSeconds} s${v.billableSeconds !== undefined ? `, billable ${v.billableSeconds} s` : ''}`);
+  if (v.failureReason) lines.push('', `Failure: ${md(v.failureReason)}`);
+  if (v.artifactsUri) lines.push('', `Model: \`${v.artifactsUri.replace(/`/g, '')}\``);
+  const m = new vscode.MarkdownString(lines.join('  \n'));
+  m.supportThemeIcons = false;
+  return m;
+}

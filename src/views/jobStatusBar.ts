@@ -1,0 +1,72 @@
+import * as vscode from 'vscode';
+import { CommandId } from '../host/ids';
+import { Disposable } from '../host/lifecycle';
+import type { JobEnd, TrainingJobsTree } from './trainingJobsTree';
+
+/** The count of running jobs in the status bar (click: the Training Jobs view). */
+export class JobStatusBar extends Disposable {
+  private readonly item = this.register(vscode.window.createStatusBarItem('sagemakerHf.runningJobs', vscode.StatusBarAlignment.Left, 50));
+
+  constructor(tree: TrainingJobsTree) {
+    super();
+    this.item.name = 'SageMaker HF: running training jobs';
+    this.item.command = CommandId.focusJobs;
+    this.register(tree.onDidChangeRunningCount((n) => this.update(n)));
+  }
+
+  private update(running: number): void {
+    if (running === 0) {
+      this.item.hide();
+      return;
+    }
+    this.item.text = `$(sync~spin) ${running} training`;
+    this.item.tooltip = `${running} SageMaker training job${running === 1 ? '' : 's'} in progress — show the Training Jobs view`;
+    this.item.show();
+  }
+}
+
+/**
+ * A notification when a job this window launched or watched ends: Completed → Open Model Card,
+ * Failed → the reason and Show Logs.
+ */
+export class JobEndNotifications extends Disposable {
+  private readonly watched = new Set<string>();
+
+  constructor(tree: TrainingJobsTree, logEnds: vscode.Event<{ jobName: string; status: string; reason?: string }>) {
+    super();
+    this.register(tree.onDidSeeJobEnd((e) => this.notify(e)));
+    this.register(logEnds((e) => {
+      const node = tree.findJob(e.jobName);
+      if (node) void tree.track(e.jobName);
+      else this.announce(e.jobName, e.status, e.reason, 'cloud');
+    }));
+  }
+
+  watch(jobName: string): void {
+    this.watched.add(jobName);
+  }
+
+  private notify(e: JobEnd): void {
+    if (!this.watched.has(e.view.name)) return;
+    this.announce(e.view.name, e.view.status, e.view.failureReason, e.origin);
+  }
+
+  private announce(name: string, status: string, reason: string | undefined, origin: 'cloud' | 'local'): void {
+    if (!this.watched.delete(name)) return;
+    const where = origin === 'local' ? 'Local job' : 'Training job';
+    if (status === 'Completed') {
+      void vscode.window.showInformationMessage(`${where} ${name} completed.`, 'Open Model Card', 'Show Logs').then((c) => {
+        if (c === 'Open Model Card') void vscode.commands.executeCommand(CommandId.openModelCard, name);
+        if (c === 'Show Logs') void vscode.commands.executeCommand(CommandId.showJobLogs, name);
+      });
+    } else if (status === 'Failed') {
+      void vscode.window.showErrorMessage(`${where} ${name} failed${reason ? `: ${reason}` : '.'}`, 'Show Logs').then((c) => {
+        if (c === 'Show Logs') void vscode.commands.executeCommand(CommandId.showJobLogs, name);
+      });
+    } else {
+      void vscode.window.showWarningMessage(`${where} ${name} ${status.toLowerCase()}.`, 'Show Logs').then((c) => {
+        if (c === 'Show Logs') void vscode.commands.executeCommand(CommandId.showJobLogs, name);
+      });
+    }
+  }
+}

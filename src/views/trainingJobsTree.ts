@@ -1,0 +1,309 @@
+import * as vscode from 'vscode';
+import { formatAge, formatDuration, trainingJobViewFromDescription, trainingJobViewFromSummary } from '../core/jobs/trainingJobView';
+import type { TrainingJobView } from '../core/jobs/trainingJobView';
+import type { TrainingJobDescription } from '../core/jobs/trainingJobDescription';
+import type { AwsSession } from '../host/awsSession';
+import { CommandId } from '../host/ids';
+import { Disposable } from '../host/lifecycle';
+import type { ComponentLog } from '../host/log';
+import type { Settings } from '../host/settings';
+import { DetailNode, JobNode, LoadMoreNode, LocalGroupNode, MessageNode } from './jobNodes';
+import type { TreeNode } from './jobNodes';
+
+export interface JobFilter {
+  status?: string;
+  nameContains?: string;
+}
+
+/** Local jobs come from the local backend; the tree shows them in their own group. */
+export interface LocalJobSource {
+  list(): Promise<TrainingJobView[]>;
+  readonly onDidChange: vscode.Event<void>;
+}
+
+export interface JobEnd {
+  view: TrainingJobView;
+  origin: 'cloud' | 'local';
+}
+
+/**
+ * The "Training Jobs" view: ListTrainingJobs newest first with a trailing "Load more", filters by
+ * status and name, a "Local" group for jobs run on this machine, and a refresh of in-flight jobs
+ * that backs off on throttling and pauses while the view is hidden.
+ */
+export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvider<TreeNode> {
+  private readonly changed = this.register(new vscode.EventEmitter<TreeNode | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly jobEnded = this.register(new vscode.EventEmitter<JobEnd>());
+  /** A job seen in flight reached a terminal state. */
+  readonly onDidSeeJobEnd = this.jobEnded.event;
+  private readonly countChanged = this.register(new vscode.EventEmitter<number>());
+  /** Number of jobs in flight among those loaded (cloud and local). */
+  readonly onDidChangeRunningCount = this.countChanged.event;
+
+  private nodes: JobNode[] = [];
+  private localNodes: JobNode[] = [];
+  private nextToken: string | undefined;
+  private loaded = false;
+  private loading: Promise<void> | undefined;
+  private error: string | undefined;
+  private filter: JobFilter = {};
+  private timer: NodeJS.Timeout | undefined;
+  private intervalMs: number;
+  private view: vscode.TreeView<TreeNode> | undefined;
+  private readonly details = new Map<string, TrainingJobDescription>();
+
+  constructor(
+    private readonly aws: AwsSession,
+    private readonly settings: Settings,
+    private readonly log: ComponentLog,
+    private readonly local?: LocalJobSource,
+  ) {
+    super();
+    this.intervalMs = settings.jobsRefreshSeconds * 1000;
+    this.register(aws.onDidChange(() => void this.reload()));
+    if (local) this.register(local.onDidChange(() => void this.reloadLocal()));
+    this.register({ dispose: () => clearTimeout(this.timer) });
+  }
+
+  attach(view: vscode.TreeView<TreeNode>): void {
+    this.view = view;
+    this.register(view.onDidChangeVisibility(() => this.schedule()));
+    void this.updateDescription();
+  }
+
+  get currentFilter(): JobFilter {
+    return { ...this.filter };
+  }
+
+  setFilter(filter: JobFilter): Promise<void> {
+    this.filter = filter;
+    return this.reload();
+  }
+
+  /** Every loaded job, cloud and local. */
+  jobs(): TrainingJobView[] {
+    return [...this.localNodes, ...this.nodes].map((n) => n.view);
+  }
+
+  findJob(name: string): JobNode | undefined {
+    return [...this.nodes, ...this.localNodes].find((n) => n.view.name === name);
+  }
+
+  async reload(): Promise<void> {
+    this.nodes = [];
+    this.nextToken = undefined;
+    this.loaded = false;
+    this.error = undefined;
+    this.details.clear();
+    await this.updateDescription();
+    this.changed.fire(undefined);
+    await this.loadPage();
+    await this.reloadLocal();
+  }
+
+  private async reloadLocal(): Promise<void> {
+    if (!this.local) return;
+    const views = await this.local.list().catch((err: unknown) => {
+      this.log.warn('listing local jobs failed:', err);
+      return [] as TrainingJobView[];
+    });
+    const previous = new Map(this.localNodes.map((n) => [n.view.name, n.view]));
+    this.localNodes = views.map((v) => new JobNode(v, 'local', describe(v)));
+    for (const v of views) {
+      const before = previous.get(v.name);
+      if (before?.inFlight && v.terminal) this.jobEnded.fire({ view: v, origin: 'local' });
+    }
+    this.changed.fire(undefined);
+    this.emitCount();
+    this.schedule();
+  }
+
+  /** Appends the next page; concurrent calls (double clicks on "Load more") share one request. */
+  loadPage(): Promise<void> {
+    this.loading ??= this.fetchPage().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  private async fetchPage(): Promise<void> {
+    if (this.loaded && !this.nextToken) return;
+    try {
+      const { listTrainingJobs } = this.aws.jobs();
+      const page = await listTrainingJobs(this.aws.clients(), {
+        pageSize: this.settings.jobsPageSize,
+        ...(this.filter.status ? { status: this.filter.status } : {}),
+        ...(this.filter.nameContains ? { nameContains: this.filter.nameContains } : {}),
+        ...(this.nextToken ? { nextToken: this.nextToken } : {}),
+      });
+      const known = new Set(this.nodes.map((n) => n.view.name));
+      for (const s of page.jobs) {
+        if (known.has(s.TrainingJobName ?? '')) continue;
+        const view = trainingJobViewFromSummary(s);
+        this.nodes.push(new JobNode(view, 'cloud', describe(view)));
+      }
+      this.nextToken = page.nextToken;
+      this.error = undefined;
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+      this.log.warn('listing training jobs failed:', err);
+    }
+    this.loaded = true;
+    this.changed.fire(undefined);
+    this.emitCount();
+    this.schedule();
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return node;
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    if (node instanceof JobNode && node.origin === 'local') return new LocalGroupNode(this.localNodes.length);
+    return undefined;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) {
+      if (!this.loaded) await this.loadPage();
+      const roots: TreeNode[] = [];
+      if (this.localNodes.length) roots.push(new LocalGroupNode(this.localNodes.length));
+      if (this.error) roots.push(new MessageNode(`Could not list training jobs: ${this.error}`, 'warning', 'Check the AWS profile and region (settings sagemakerHf.aws.*), then refresh.'));
+      roots.push(...this.nodes);
+      if (this.nextToken) roots.push(new LoadMoreNode(CommandId.loadMoreJobs));
+      if (!this.error && this.nodes.length === 0 && this.localNodes.length === 0 && (this.filter.status || this.filter.nameContains)) {
+        roots.push(new MessageNode('No training job matches the filter.', 'filter'));
+      }
+      return roots;
+    }
+    if (node instanceof LocalGroupNode) return this.localNodes;
+    if (node instanceof JobNode) return this.jobDetails(node);
+    if (node instanceof DetailNode) return node.children;
+    return [];
+  }
+
+  private async jobDetails(node: JobNode): Promise<TreeNode[]> {
+    if (node.origin === 'cloud' && !node.view.detailed) {
+      try {
+        const { describeTrainingJob } = this.aws.jobs();
+        const d = (await describeTrainingJob(this.aws.clients(), node.view.name)) as TrainingJobDescription;
+        this.details.set(node.view.name, d);
+        node.update(trainingJobViewFromDescription(d, new Date()), '');
+        node.description = describe(node.view);
+        this.changed.fire(node);
+      } catch (err) {
+        return [new MessageNode(`Could not describe the job: ${err instanceof Error ? err.message : String(err)}`, 'warning')];
+      }
+    }
+    return detailNodes(node.view);
+  }
+
+  /** The last DescribeTrainingJob answer for a job, fetching it when needed. */
+  async description(name: string): Promise<TrainingJobDescription> {
+    const { describeTrainingJob } = this.aws.jobs();
+    const d = (await describeTrainingJob(this.aws.clients(), name)) as TrainingJobDescription;
+    this.details.set(name, d);
+    return d;
+  }
+
+  /** Puts a job the extension just launched at the top, before the next list shows it. */
+  async track(jobName: string): Promise<void> {
+    try {
+      const d = await this.description(jobName);
+      const view = trainingJobViewFromDescription(d, new Date());
+      const existing = this.findJob(jobName);
+      if (existing) existing.update(view, describe(view));
+      else this.nodes.unshift(new JobNode(view, 'cloud', describe(view)));
+      this.changed.fire(undefined);
+      this.emitCount();
+      this.schedule();
+    } catch (err) {
+      this.log.warn(`tracking ${jobName} failed:`, err);
+    }
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    const inFlight = [...this.nodes, ...this.localNodes].some((n) => n.view.inFlight);
+    if (!inFlight || (this.view && !this.view.visible)) return;
+    this.timer = setTimeout(() => void this.refreshInFlight(), this.intervalMs);
+  }
+
+  /** Describes each in-flight cloud job; throttling doubles the interval (up to 5 minutes), success restores it. */
+  private async refreshInFlight(): Promise<void> {
+    const { describeTrainingJob } = this.aws.jobs();
+    let throttled = false;
+    for (const node of this.nodes.filter((n) => n.view.inFlight).slice(0, 20)) {
+      try {
+        const d = (await describeTrainingJob(this.aws.clients(), node.view.name)) as TrainingJobDescription;
+        const wasInFlight = node.view.inFlight;
+        const view = trainingJobViewFromDescription(d, new Date());
+        node.update(view, describe(view));
+        this.details.set(view.name, d);
+        this.changed.fire(node);
+        if (wasInFlight && view.terminal) this.jobEnded.fire({ view, origin: 'cloud' });
+      } catch (err) {
+        const name = (err as { name?: string }).name ?? '';
+        if (/Throttl|TooManyRequests/i.test(name)) throttled = true;
+        else this.log.warn(`refreshing ${node.view.name} failed:`, err);
+      }
+    }
+    await this.reloadLocal();
+    this.intervalMs = throttled ? Math.min(this.intervalMs * 2, 300_000) : this.settings.jobsRefreshSeconds * 1000;
+    this.emitCount();
+    this.schedule();
+  }
+
+  private emitCount(): void {
+    this.countChanged.fire([...this.nodes, ...this.localNodes].filter((n) => n.view.inFlight).length);
+  }
+
+  private async updateDescription(): Promise<void> {
+    if (!this.view) return;
+    const where = await this.aws.describe();
+    const parts = [where];
+    if (this.filter.status) parts.push(`status: ${this.filter.status}`);
+    if (this.filter.nameContains) parts.push(`name: *${this.filter.nameContains}*`);
+    this.view.description = parts.join(' · ');
+  }
+}
+
+function describe(v: TrainingJobView): string {
+  const parts: string[] = [];
+  if (v.secondaryStatus && v.secondaryStatus !== v.status) parts.push(v.secondaryStatus);
+  else parts.push(v.status);
+  if (v.createdAt) parts.push(formatAge(v.createdAt, new Date()));
+  if (v.resources) parts.push(v.resources);
+  return parts.join(' · ');
+}
+
+function detailNodes(v: TrainingJobView): DetailNode[] {
+  const out: DetailNode[] = [];
+  if (v.failureReason) out.push(new DetailNode('Failure', [], { description: v.failureReason, icon: 'error', tooltip: v.failureReason }));
+  if (v.timeline.length) {
+    out.push(
+      new DetailNode(
+        'Timeline',
+        v.timeline.map((t) => new DetailNode(t.status, [], { description: `${t.durationSeconds !== undefined ? formatDuration(t.durationSeconds) : ''}${t.current ? ' · now' : ''}${t.message ? ` · ${t.message}` : ''}`, icon: t.current ? 'debug-stackframe' : 'circle-small-filled', tooltip: t.message })),
+        { icon: 'history', description: `${v.timeline.length} steps` },
+      ),
+    );
+  }
+  const userHps = v.hyperparameters.filter((h) => !h.sdkSet);
+  if (v.hyperparameters.length) {
+    out.push(
+      new DetailNode(
+        'Hyperparameters',
+        [...userHps, ...v.hyperparameters.filter((h) => h.sdkSet)].map((h) => new DetailNode(h.name, [], { description: h.display, icon: h.sdkSet ? 'gear' : 'symbol-field', tooltip: `${h.name} = ${h.encoded}` })),
+        { icon: 'settings', description: `${userHps.length} set by you` },
+      ),
+    );
+  }
+  if (v.finalMetrics.length) {
+    out.push(new DetailNode('Final metrics', v.finalMetrics.map((m) => new DetailNode(m.name, [], { description: String(m.value), icon: 'graph' })), { icon: 'graph-line' }));
+  }
+  if (v.artifactsUri) out.push(new DetailNode('Model artifacts', [], { description: v.artifactsUri, icon: 'package', tooltip: v.artifactsUri }));
+  if (v.image) out.push(new DetailNode('Image', [], { description: v.image, icon: 'server-environment', tooltip: v.image }));
+  return out;
+}
