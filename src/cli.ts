@@ -1,6 +1,8 @@
 import { UsageError } from './cli/cliError';
 import type { CliCommand, CliIo } from './cli/cliError';
 import { inferCommand } from './cli/inferCommand';
+import { launchCommand } from './cli/launchCommand';
+import { planCommand } from './cli/planCommand';
 import { pushCommand } from './cli/pushCommand';
 import { validateCommand } from './cli/validateCommand';
 
@@ -8,6 +10,11 @@ const USAGE = `Usage: sagemaker-hf <command> [options]
 
 Commands:
   validate FILE... [--json]     check job files (*.sagemaker.yaml) against the schema and SageMaker's rules
+  plan FILE [--json] [--region R] [--account ID] [--job-name NAME] [--time ISO-8601] [--profile P]
+                                the exact CreateTrainingJob request and uploads a launch would make
+                                (with --account: no network call at all)
+  launch FILE [--profile P] [--region R] [--job-name N] [--wait [--poll S]]
+                                package and upload the source, then create the training job
   push DIR --repo NAMESPACE/NAME [--private] [--message M] [--hub-url URL] [--include-checkpoints]
                                 upload a model folder to the Hugging Face Hub (token from HF_TOKEN)
   infer MODEL --text TEXT [--endpoint URL] [--provider NAME] [--hub-url URL] [--json]
@@ -17,6 +24,8 @@ Commands:
 /** One table of commands; each file in src/cli/ implements one. */
 const COMMANDS: Record<string, CliCommand> = {
   validate: validateCommand,
+  plan: planCommand,
+  launch: launchCommand,
   push: pushCommand,
   infer: inferCommand,
 };
@@ -48,6 +57,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
+  // The AWS SDK warns on every client that releases after January 2027 need Node 22; the CLI runs on the user's Node.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const io: CliIo = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

@@ -1,0 +1,51 @@
+/**
+ * Waiting for a training job to end, by polling DescribeTrainingJob. Deliberately plain: log
+ * streaming (CloudWatch) is its own feature and replaces the status lines here when it lands.
+ */
+import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import type { DescribeTrainingJobCommandOutput, SageMakerClient } from '@aws-sdk/client-sagemaker';
+
+export const TERMINAL_TRAINING_JOB_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Stopped']);
+
+export interface WaitForTrainingJobOptions {
+  /** Between two DescribeTrainingJob calls; default 15 s (the SDK polls status every 30 s). */
+  pollMs?: number;
+  /** Stops waiting (the job keeps running). */
+  signal?: AbortSignal;
+  /** Called on the first answer and whenever the primary or secondary status changes. */
+  onStatus?: (job: DescribeTrainingJobCommandOutput) => void;
+}
+
+/** Resolves with the last DescribeTrainingJob once the job is Completed, Failed or Stopped. */
+export async function waitForTrainingJob(sagemaker: SageMakerClient, jobName: string, options: WaitForTrainingJobOptions = {}): Promise<DescribeTrainingJobCommandOutput> {
+  const pollMs = options.pollMs ?? 15_000;
+  let last = '';
+  for (;;) {
+    const job = await sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }), options.signal ? { abortSignal: options.signal } : {});
+    const seen = `${job.TrainingJobStatus}/${job.SecondaryStatus}`;
+    if (seen !== last) {
+      last = seen;
+      options.onStatus?.(job);
+    }
+    if (job.TrainingJobStatus && TERMINAL_TRAINING_JOB_STATUSES.has(job.TrainingJobStatus)) return job;
+    await delay(pollMs, options.signal);
+  }
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

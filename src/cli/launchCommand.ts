@@ -1,0 +1,133 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import type { DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
+import { AwsClients } from '../aws/awsClients';
+import { LaunchError } from '../aws/launch/launchError';
+import { launchTrainingJob } from '../aws/launch/launchTrainingJob';
+import { waitForTrainingJob } from '../aws/launch/waitForTrainingJob';
+import { SourceStagingError } from '../aws/staging/stagingError';
+import { TrainingPlanError } from '../core/training/trainingPlanError';
+import { UsageError } from './cliError';
+import type { CliIo } from './cliError';
+import { formatProblems } from './validateCommand';
+
+const USAGE = 'sagemaker-hf launch FILE [--profile P] [--region R] [--job-name NAME] [--wait [--poll SECONDS]]';
+const EXIT_CANCELLED = 130;
+
+/**
+ * `sagemaker-hf launch FILE`: what the editor's "Launch Distributed Training" does, from a
+ * terminal. Progress goes to stderr; stdout gets the job name and ARN (one per line), so
+ * `name=$(sagemaker-hf launch f | head -1)` works. Ctrl-C cancels until the job is created.
+ * Exit 0 launched (with --wait: Completed), 1 refused, failed or the job did not complete,
+ * 2 usage or I/O errors, 130 cancelled.
+ */
+export async function launchCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      profile: { type: 'string' },
+      region: { type: 'string' },
+      'job-name': { type: 'string' },
+      wait: { type: 'boolean', default: false },
+      poll: { type: 'string' },
+      local: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`launch needs one job file: ${USAGE}`);
+  if (values.local) throw new UsageError('--local is not wired into the CLI yet.');
+  const pollMs = values.poll === undefined ? undefined : Number(values.poll) * 1000;
+  if (pollMs !== undefined && !(pollMs > 0)) throw new UsageError(`--poll must be a number of seconds (got "${values.poll}").`);
+  const file = positionals[0]!;
+  const absolute = path.resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = await fs.readFile(absolute, 'utf8');
+  } catch (err) {
+    io.stderr(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+    return 2;
+  }
+
+  const clients = new AwsClients({
+    ...(values.region ? { region: values.region } : {}),
+    ...(values.profile ? { profile: values.profile } : {}),
+    endpoints: AwsClients.endpointsFromEnv(io.env),
+  });
+  const controller = new AbortController();
+  const onInterrupt = (): void => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    const outcome = await launchTrainingJob({
+      clients,
+      jobFilePath: absolute,
+      text,
+      options: {
+        signal: controller.signal,
+        env: io.env,
+        ...(values.region ? { region: values.region } : {}),
+        ...(values['job-name'] ? { jobName: values['job-name'] } : {}),
+      },
+      onProgress: (p) => io.stderr(`${p.message}\n`),
+    });
+    if (outcome.kind === 'invalid') {
+      io.stderr(formatProblems(file, outcome.problems));
+      io.stderr(`${file}: not launched: fix the errors above.\n`);
+      return 1;
+    }
+    io.stderr(formatProblems(file, outcome.warnings.filter((p) => p.severity === 'warning')));
+    io.stdout(`${outcome.jobName}\n${outcome.jobArn}\n`);
+    const stopHint = `aws sagemaker stop-training-job --region ${outcome.region} --training-job-name ${outcome.jobName}`;
+    if (outcome.cancelledAfterCreate) {
+      io.stderr(`Cancelled too late: training job ${outcome.jobName} had already been created and is running. To stop it: ${stopHint}\n`);
+      return EXIT_CANCELLED;
+    }
+    io.stderr(`${outcome.consoleUrl}\n`);
+    if (!values.wait) return 0;
+    return await waitAndReport(clients, outcome.jobName, outcome.region, io, controller.signal, pollMs, stopHint);
+  } catch (err) {
+    if ((err instanceof LaunchError || err instanceof SourceStagingError) && err.code === 'cancelled') {
+      io.stderr(`${err.message}\n`);
+      return EXIT_CANCELLED;
+    }
+    if (err instanceof LaunchError || err instanceof SourceStagingError || err instanceof TrainingPlanError) {
+      io.stderr(`sagemaker-hf launch: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    clients.destroy();
+  }
+}
+
+/** --wait: status lines until the job ends. Log streaming will replace this. */
+async function waitAndReport(clients: AwsClients, jobName: string, region: string, io: CliIo, signal: AbortSignal, pollMs: number | undefined, stopHint: string): Promise<number> {
+  // The job may be in another region than the clients' default: the file's `region` wins.
+  const regional = clients.connection.region === region ? clients : new AwsClients({ ...clients.connection, region });
+  try {
+    const job = await waitForTrainingJob(regional.sagemaker(), jobName, {
+      signal,
+      ...(pollMs !== undefined ? { pollMs } : {}),
+      onStatus: (j) => io.stderr(`${statusLine(j)}\n`),
+    });
+    if (job.TrainingJobStatus === 'Completed') return 0;
+    if (job.FailureReason) io.stderr(`${job.FailureReason}\n`);
+    return 1;
+  } catch (err) {
+    if (signal.aborted) {
+      io.stderr(`Stopped waiting; training job ${jobName} keeps running. To stop it: ${stopHint}\n`);
+      return EXIT_CANCELLED;
+    }
+    io.stderr(`sagemaker-hf launch: could not follow ${jobName}: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    if (regional !== clients) regional.destroy();
+  }
+}
+
+function statusLine(job: DescribeTrainingJobCommandOutput): string {
+  const transitions = job.SecondaryStatusTransitions ?? [];
+  const detail = transitions[transitions.length - 1]?.StatusMessage;
+  return `${job.TrainingJobStatus ?? '?'} / ${job.SecondaryStatus ?? '?'}${detail ? `: ${detail}` : ''}`;
+}

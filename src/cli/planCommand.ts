@@ -1,0 +1,119 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { AwsClients } from '../aws/awsClients';
+import { LaunchError } from '../aws/launch/launchError';
+import { planTrainingJob } from '../aws/launch/launchTrainingJob';
+import type { PlannedTrainingJob } from '../aws/launch/launchTrainingJob';
+import { TrainingPlanError } from '../core/training/trainingPlanError';
+import { UsageError } from './cliError';
+import type { CliIo } from './cliError';
+import { formatProblems } from './validateCommand';
+
+const USAGE = 'sagemaker-hf plan FILE [--json] [--region R] [--account ID] [--job-name NAME] [--time ISO-8601] [--profile P]';
+
+/**
+ * `sagemaker-hf plan FILE`: the CreateTrainingJob request and uploads a launch would make.
+ * With --account nothing touches the network (the role is expanded offline); without it the
+ * account comes from STS and a bare role name from IAM, as the SDK does. Exit 0 planned, 1 when
+ * the file has errors or the SDK would refuse it, 2 on usage or I/O errors.
+ */
+export async function planCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      region: { type: 'string' },
+      account: { type: 'string' },
+      'job-name': { type: 'string' },
+      time: { type: 'string' },
+      profile: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`plan needs one job file: ${USAGE}`);
+  const file = positionals[0]!;
+  if (values.account !== undefined && !/^\d{12}$/.test(values.account)) throw new UsageError(`--account must be a 12-digit AWS account id (got "${values.account}").`);
+  const now = values.time === undefined ? new Date() : parseTime(values.time);
+  const absolute = path.resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = await fs.readFile(absolute, 'utf8');
+  } catch (err) {
+    io.stderr(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+    return 2;
+  }
+
+  const clients = new AwsClients({
+    ...(values.region ? { region: values.region } : {}),
+    ...(values.profile ? { profile: values.profile } : {}),
+    endpoints: AwsClients.endpointsFromEnv(io.env),
+  });
+  try {
+    const outcome = await planTrainingJob({
+      jobFilePath: absolute,
+      text,
+      clients,
+      now,
+      ...(values.region ? { region: values.region } : {}),
+      ...(values.account ? { accountId: values.account } : {}),
+      ...(values['job-name'] ? { jobName: values['job-name'] } : {}),
+    });
+    if (outcome.kind === 'invalid') {
+      io.stderr(formatProblems(file, outcome.problems));
+      io.stderr(`${file}: not planned: fix the errors above (sagemaker-hf validate ${file}).\n`);
+      return 1;
+    }
+    io.stderr(formatProblems(file, outcome.warnings.filter((p) => p.severity === 'warning')));
+    io.stdout(values.json ? `${JSON.stringify(planJson(outcome), null, 2)}\n` : planSummary(outcome, file));
+    return 0;
+  } catch (err) {
+    if (err instanceof TrainingPlanError || err instanceof LaunchError) {
+      io.stderr(`sagemaker-hf plan: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    clients.destroy();
+  }
+}
+
+/** What `--json` prints: the request in the SDK's field names, and each upload's source and target. */
+export function planJson(planned: PlannedTrainingJob): { createTrainingJob: unknown; uploads: Array<{ from: string; to: string }> } {
+  return {
+    createTrainingJob: planned.plan.createTrainingJob,
+    uploads: planned.plan.uploads.map((u) => ({ from: u.git ? u.git.repo : u.from, to: u.to })),
+  };
+}
+
+function planSummary(planned: PlannedTrainingJob, file: string): string {
+  const r = planned.plan.createTrainingJob;
+  const hp = r.HyperParameters ?? {};
+  const lines = [
+    `Training job     ${r.TrainingJobName}`,
+    `Region           ${planned.region} (account ${planned.accountId})`,
+    `Image            ${r.AlgorithmSpecification.TrainingImage}`,
+    `Instances        ${r.ResourceConfig.InstanceCount} x ${r.ResourceConfig.InstanceType}, ${r.ResourceConfig.VolumeSizeInGB} GB volume, at most ${r.StoppingCondition.MaxRuntimeInSeconds} s${r.EnableManagedSpotTraining ? ' (spot)' : ''}`,
+    `Role             ${r.RoleArn}`,
+    `Output           ${r.OutputDataConfig.S3OutputPath}`,
+    `Hyperparameters  ${Object.keys(hp).length}`,
+    ...Object.entries(hp).map(([k, v]) => `  ${k} = ${v}`),
+  ];
+  for (const u of planned.plan.uploads) {
+    const from = u.git ? `${u.git.repo}${u.git.commit ? `@${u.git.commit}` : u.git.branch ? ` (${u.git.branch})` : ''}: ${u.from}` : u.from;
+    lines.push(`Upload           ${from}`, `              →  ${u.to}`);
+  }
+  if (planned.plan.defaultBucket) lines.push(`Default bucket   ${planned.plan.defaultBucket} (created at launch if missing)`);
+  lines.push('', `The exact request: sagemaker-hf plan ${file} --json`);
+  return `${lines.join('\n')}\n`;
+}
+
+function parseTime(value: string): Date {
+  // ISO-8601 with a date and a time; a bare date or a locale string would be read in local time.
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value)) {
+    throw new UsageError(`--time must be an ISO-8601 time with a zone, like 2024-05-01T12:00:00.000Z (got "${value}").`);
+  }
+  const t = new Date(value);
+  if (Number.isNaN(t.getTime())) throw new UsageError(`--time "${value}" is not a valid time.`);
+  return t;
+}
