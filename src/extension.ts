@@ -1,13 +1,18 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/commandTable';
+import { runLocally } from './commands/runLocally';
 import { AwsSession } from './host/awsSession';
 import { HubSession } from './host/hubSession';
+import { InFlightLaunches } from './host/inFlightLaunches';
+import { LocalJobs } from './host/localJobs';
 import { Log } from './host/log';
 import { ReadonlyDocuments } from './host/readonlyDocuments';
 import { Settings } from './host/settings';
 import type { Services } from './host/services';
+import { JobFileCodeLens } from './language/jobFileCodeLens';
 import { registerLanguage } from './language/registerLanguage';
 import { registerViews } from './views/registerViews';
+import { JOB_FILE_GLOB } from './host/ids';
 
 /** Composition root: builds the services once and hands them to each feature. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -17,18 +22,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const settings = new Settings();
     const services: Services = { context, log, settings, hub: new HubSession(context.secrets) };
     const aws = new AwsSession(settings);
+    const local = new LocalJobs();
     const documents = new ReadonlyDocuments();
     const language = registerLanguage(services);
-    const views = registerViews(services, aws);
+    const views = registerViews(services, aws, local);
+    const launch = { services, aws, diagnostics: language.diagnostics, documents, tree: views.tree, logs: views.logs, notifications: views.notifications, launchesInFlight: new InFlightLaunches() };
     context.subscriptions.push(
       aws,
+      local,
       documents,
       language.disposable,
       views.disposable,
+      vscode.languages.registerCodeLensProvider({ pattern: JOB_FILE_GLOB }, new JobFileCodeLens()),
       registerCommands({
         services,
         diagnostics: language.diagnostics,
-        jobs: { aws, tree: views.tree, logs: views.logs, documents },
+        jobs: { aws, tree: views.tree, logs: views.logs, documents, stopLocal: (name) => local.stop(name), showLocalLogs: (name) => views.logs.channel(name).show(true) },
+        launch,
+        runLocally: runLocally({ services, diagnostics: language.diagnostics, local, logs: views.logs, tree: views.tree, notifications: views.notifications }),
         openModelCard: () => vscode.window.showInformationMessage('The model card view is not part of this build yet.'),
       }),
     );

@@ -4,6 +4,8 @@ import { CommandId } from '../host/ids';
 import type { Services } from '../host/services';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
 import { jobCommands } from './jobCommands';
+import { launchTraining, previewTrainingRequest } from './launchTraining';
+import type { LaunchDeps } from './launchTraining';
 import type { JobCommandDeps } from './jobCommands';
 import { newJobFile } from './newJobFile';
 import { clearHubToken, setHubToken } from './setHubToken';
@@ -14,6 +16,8 @@ export interface CommandDeps {
   diagnostics: JobFileDiagnostics;
   jobs: JobCommandDeps;
   openModelCard: (...args: never[]) => unknown;
+  launch: LaunchDeps;
+  runLocally: (...args: never[]) => unknown;
 }
 
 type Handler = (...args: never[]) => unknown;
@@ -43,6 +47,9 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
     [CommandId.openJobInConsole]: jobs.openInConsole,
     [CommandId.focusJobs]: jobs.focusView,
     [CommandId.openModelCard]: deps.openModelCard,
+    [CommandId.launchTraining]: launchTraining(deps.launch),
+    [CommandId.previewRequest]: previewTrainingRequest(deps.launch),
+    [CommandId.runLocally]: deps.runLocally,
   };
 }
 

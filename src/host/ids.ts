@@ -23,6 +23,9 @@ export const CommandId = {
   openJobInConsole: 'sagemakerHf.openJobInConsole',
   focusJobs: 'sagemakerHf.focusJobs',
   openModelCard: 'sagemakerHf.openModelCard',
+  launchTraining: 'sagemakerHf.launchTraining',
+  previewRequest: 'sagemakerHf.previewRequest',
+  runLocally: 'sagemakerHf.runLocally',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -35,6 +38,10 @@ export const Setting = {
   jobsPageSize: 'sagemakerHf.jobs.pageSize',
   jobsRefreshSeconds: 'sagemakerHf.jobs.refreshIntervalSeconds',
   logsHistoryLines: 'sagemakerHf.logs.historyLines',
+  showLaunchPreview: 'sagemakerHf.launch.showPreview',
+  localRoot: 'sagemakerHf.local.root',
+  localInterpreter: 'sagemakerHf.local.pythonInterpreter',
+  localInstallRequirements: 'sagemakerHf.local.installRequirements',
 } as const;
 export type Setting = (typeof Setting)[keyof typeof Setting];
 

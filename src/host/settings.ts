@@ -50,6 +50,11 @@ export class Settings {
     return Math.max(0, Math.round(this.get(Setting.logsHistoryLines, 1000)));
   }
 
+  /** Show the exact request and ask before launching. */
+  get showLaunchPreview(): boolean {
+    return this.get(Setting.showLaunchPreview, true);
+  }
+
   static affects(e: vscode.ConfigurationChangeEvent, ...keys: Setting[]): boolean {
     return keys.some((k) => e.affectsConfiguration(k));
   }

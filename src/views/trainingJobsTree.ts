@@ -223,6 +223,13 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
     }
   }
 
+  /** Selects a job's row in the view (after a launch: "Reveal in Explorer"). */
+  async reveal(jobName: string): Promise<void> {
+    const node = this.findJob(jobName);
+    if (node && this.view) await this.view.reveal(node, { select: true, focus: true, expand: true });
+    else await vscode.commands.executeCommand(`${'sagemakerHf.trainingJobs'}.focus`);
+  }
+
   private schedule(): void {
     clearTimeout(this.timer);
     const inFlight = [...this.nodes, ...this.localNodes].some((n) => n.view.inFlight);

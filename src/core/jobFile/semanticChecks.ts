@@ -296,7 +296,7 @@ function checkGitConfig(spec: JobSpec, add: Add): void {
       add('error', 'git.literalSecret', ['git_config', key], `Don't write a ${key} into the job file: reference an environment variable instead, e.g. ${key}: \${env:GIT_${key.toUpperCase()}}.`);
     }
   }
-  if (typeof g.repo === 'string' && !/^(https?:\/\/|git@|ssh:\/\/|file:\/\/)/.test(g.repo)) {
+  if (typeof g.repo === 'string' && !/^(https?:\/\/|git@|ssh:\/\/)/.test(g.repo)) {
     add('error', 'git.repo', ['git_config', 'repo'], 'git_config.repo must be an https://, http://, ssh:// or git@ URL.');
   }
   if (g.branch !== undefined && g.commit !== undefined) {

@@ -1,0 +1,165 @@
+/**
+ * SageMaker training jobs for the job tree and the CLI: list (newest first, paged), describe, stop.
+ */
+import { DescribeTrainingJobCommand, ListTagsCommand, ListTrainingJobsCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import type { DescribeTrainingJobCommandOutput, SageMakerClient, Tag, TrainingJobStatus, TrainingJobSummary } from '@aws-sdk/client-sagemaker';
+
+/** What these functions need from AwsClients (tests pass their own). */
+export interface SageMakerClients {
+  sagemaker(): SageMakerClient;
+}
+
+export type TrainingJobErrorCode = 'JobNotFound' | 'JobNotStoppable' | 'InvalidStatusFilter' | 'TooManyPages';
+
+export class TrainingJobError extends Error {
+  constructor(
+    readonly code: TrainingJobErrorCode,
+    message: string,
+    readonly context: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    this.name = 'TrainingJobError';
+  }
+}
+
+export const TRAINING_JOB_STATUSES: readonly TrainingJobStatus[] = ['InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'];
+
+export interface ListTrainingJobsOptions {
+  /** StatusEquals. */
+  status?: string;
+  /** NameContains. */
+  nameContains?: string;
+  /** Jobs wanted per page (MaxResults of each request, 1–100); default 20. */
+  pageSize?: number;
+  /** Continue after an earlier page. */
+  nextToken?: string;
+  /**
+   * Requests one page may use before it returns what it has (with a token to go on). A status
+   * filter can need many: see `listTrainingJobs`.
+   */
+  maxRequests?: number;
+  signal?: AbortSignal;
+}
+
+export interface TrainingJobPage {
+  /** Newest first. Usually `pageSize` jobs; fewer at the end of the list, a few more when a filtered request overshot. */
+  jobs: TrainingJobSummary[];
+  /** Present when there may be more. */
+  nextToken?: string;
+  /** ListTrainingJobs calls this page took. */
+  requests: number;
+}
+
+/**
+ * One page of ListTrainingJobs, newest first. AWS applies MaxResults *before* StatusEquals and
+ * NameContains (boto3's `list_training_jobs` documents it for StatusEquals), so a filtered
+ * response can be short or empty while more matches follow: keep asking until the page has
+ * `pageSize` jobs or the tokens run out. Each request still asks for `pageSize`, so a scan through
+ * many non-matching jobs costs few requests; the page may then hold up to 2 × pageSize − 1 jobs,
+ * which a "Load more" list simply appends.
+ */
+export async function listTrainingJobs(clients: SageMakerClients, options: ListTrainingJobsOptions = {}): Promise<TrainingJobPage> {
+  const pageSize = Math.max(1, Math.min(100, Math.floor(options.pageSize ?? 20)));
+  const maxRequests = Math.max(1, options.maxRequests ?? 25);
+  if (options.status !== undefined && !TRAINING_JOB_STATUSES.includes(options.status as TrainingJobStatus)) {
+    throw new TrainingJobError('InvalidStatusFilter', `"${options.status}" is not a training job status; use one of ${TRAINING_JOB_STATUSES.join(', ')}.`, { status: options.status });
+  }
+  const jobs: TrainingJobSummary[] = [];
+  let token = options.nextToken;
+  let requests = 0;
+  do {
+    const response = await clients.sagemaker().send(
+      new ListTrainingJobsCommand({
+        MaxResults: pageSize,
+        SortBy: 'CreationTime',
+        SortOrder: 'Descending',
+        ...(token ? { NextToken: token } : {}),
+        ...(options.status ? { StatusEquals: options.status as TrainingJobStatus } : {}),
+        ...(options.nameContains ? { NameContains: options.nameContains } : {}),
+      }),
+      options.signal ? { abortSignal: options.signal } : {},
+    );
+    requests++;
+    jobs.push(...(response.TrainingJobSummaries ?? []));
+    token = response.NextToken || undefined;
+  } while (token && jobs.length < pageSize && requests < maxRequests);
+  return token ? { jobs, nextToken: token, requests } : { jobs, requests };
+}
+
+/** Every job matching the filters, up to `max`, paging as needed (for the CLI). */
+export async function listTrainingJobsUpTo(clients: SageMakerClients, max: number, options: Omit<ListTrainingJobsOptions, 'nextToken'> = {}): Promise<TrainingJobSummary[]> {
+  const jobs: TrainingJobSummary[] = [];
+  let token: string | undefined;
+  do {
+    const page = await listTrainingJobs(clients, { ...options, pageSize: Math.min(100, options.pageSize ?? Math.max(1, max)), ...(token ? { nextToken: token } : {}) });
+    jobs.push(...page.jobs);
+    token = page.nextToken;
+  } while (token && jobs.length < max);
+  return jobs.slice(0, max);
+}
+
+export async function describeTrainingJob(clients: SageMakerClients, jobName: string, signal?: AbortSignal): Promise<DescribeTrainingJobCommandOutput> {
+  try {
+    return await clients.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }), signal ? { abortSignal: signal } : {});
+  } catch (error) {
+    throw notFoundOr(error, jobName);
+  }
+}
+
+/** The job's tags (DescribeTrainingJob leaves them out), for cloning it as a job file. */
+export async function trainingJobTags(clients: SageMakerClients, jobArn: string): Promise<Tag[]> {
+  const tags: Tag[] = [];
+  let token: string | undefined;
+  do {
+    const page = await clients.sagemaker().send(new ListTagsCommand({ ResourceArn: jobArn, MaxResults: 100, ...(token ? { NextToken: token } : {}) }));
+    tags.push(...(page.Tags ?? []));
+    token = page.NextToken || undefined;
+  } while (token);
+  return tags;
+}
+
+export interface StopResult {
+  /** The status before the stop (InProgress). */
+  previousStatus: string;
+  /** What DescribeTrainingJob says right after: Stopping (or Stopped). */
+  status: string;
+}
+
+/**
+ * StopTrainingJob, for an InProgress job only: SageMaker refuses any other status with a bare
+ * ValidationException, so the status is checked first and named in the error.
+ */
+export async function stopTrainingJob(clients: SageMakerClients, jobName: string): Promise<StopResult> {
+  const before = await describeTrainingJob(clients, jobName);
+  const previousStatus = before.TrainingJobStatus ?? 'Unknown';
+  if (previousStatus !== 'InProgress') throw notStoppable(jobName, previousStatus);
+  try {
+    await clients.sagemaker().send(new StopTrainingJobCommand({ TrainingJobName: jobName }));
+  } catch (error) {
+    if (errorName(error) === 'ValidationException') {
+      // It ended between our Describe and the Stop.
+      const now = await describeTrainingJob(clients, jobName);
+      throw notStoppable(jobName, now.TrainingJobStatus ?? 'Unknown');
+    }
+    throw notFoundOr(error, jobName);
+  }
+  const after = await describeTrainingJob(clients, jobName);
+  return { previousStatus, status: after.TrainingJobStatus ?? 'Unknown' };
+}
+
+function notStoppable(jobName: string, status: string): TrainingJobError {
+  const why = status === 'Stopping' ? 'it is already stopping' : `it has already ended (${status})`;
+  return new TrainingJobError('JobNotStoppable', `Training job ${jobName} cannot be stopped: ${why}. Only InProgress jobs can be stopped.`, { jobName, status });
+}
+
+function notFoundOr(error: unknown, jobName: string): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  if ((errorName(error) === 'ValidationException' || errorName(error) === 'ResourceNotFound') && /could not find|not found|does not exist/i.test(message)) {
+    return new TrainingJobError('JobNotFound', `No training job named ${jobName} in this account and region. Check the name (\`sagemaker-hf jobs\` lists them) and the region or profile.`, { jobName });
+  }
+  return error;
+}
+
+function errorName(error: unknown): string | undefined {
+  return (error as { name?: string } | undefined)?.name;
+}

@@ -1,0 +1,186 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { AwsClients } from '../aws/awsClients';
+import { describeTrainingJob, TrainingJobError } from '../aws/trainingJobs';
+import { validateJobFile } from '../core/jobFile/validateJobFile';
+import { createModelCard } from '../core/modelCard/modelCard';
+import type { ModelCardInput, ModelCardJob } from '../core/modelCard/modelCard';
+import { isRunFile, parseRunFile } from '../core/modelCard/runFiles';
+import { modelCardJobFromDescription, modelCardJobFromSpec } from '../core/modelCard/trainingJobDescription';
+import type { TrainingJobDescription } from '../core/modelCard/trainingJobDescription';
+import { UsageError } from './cliError';
+import type { CliIo } from './cliError';
+import { awsConnectionFromCli, AWS_OPTIONS } from './jobsCommand';
+import { jobFileContext } from './validateCommand';
+
+const USAGE =
+  'sagemaker-hf card DIR [--job-file FILE | --job NAME] [--out FILE|-] [--force] [--repo-id NAMESPACE/NAME] [--license ID] [--language CODE] [--pipeline-tag TAG] [--widget-text TEXT]';
+
+export interface CardCommandDeps {
+  /** DescribeTrainingJob for --job (tests pass their own; otherwise the AWS SDK with the CLI's region and profile). */
+  describe?: (jobName: string) => Promise<TrainingJobDescription>;
+}
+
+/**
+ * `sagemaker-hf card DIR`: writes a model card (README.md) for an extracted model folder from its
+ * `*_results.json`, `trainer_state.json` and `config.json`, plus what is known about the job:
+ * `--job-file` (the .sagemaker.yaml it was launched from), `--job NAME` (DescribeTrainingJob), or
+ * a `job.json` (the local backend's record) in DIR or its parent folder.
+ *
+ * Exit 0 when written; 1 when the card's metadata would fail the Hub's checks (a bad --license or
+ * --language), nothing written; 2 on usage or I/O errors, including an existing README.md without
+ * --force.
+ */
+export async function cardCommand(args: string[], io: CliIo, deps: CardCommandDeps = {}): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      'job-file': { type: 'string' },
+      job: { type: 'string' },
+      out: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      'repo-id': { type: 'string' },
+      license: { type: 'string' },
+      language: { type: 'string', multiple: true },
+      'pipeline-tag': { type: 'string' },
+      'widget-text': { type: 'string' },
+      ...AWS_OPTIONS,
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`card needs exactly one model folder: ${USAGE}`);
+  if (values['job-file'] && values.job) throw new UsageError('card takes --job-file or --job, not both.');
+  const dir = path.resolve(io.cwd, positionals[0] ?? '');
+
+  let files: Record<string, unknown>;
+  try {
+    files = await readRunFiles(dir);
+  } catch (err) {
+    io.stderr(`sagemaker-hf card: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (Object.keys(files).length === 0) {
+    io.stderr(`sagemaker-hf card: ${dir} has none of *_results.json, trainer_state.json, config.json. Point it at an extracted model folder (sagemaker-hf extract model.tar.gz --to DIR).\n`);
+    return 2;
+  }
+
+  let job: ModelCardJob | undefined;
+  let hyperparameters: Record<string, unknown> = {};
+  const record = await readJobRecord(dir);
+  if (record) {
+    ({ job, hyperparameters } = modelCardJobFromDescription(record.description));
+    io.stderr(`Using the job record ${record.file}\n`);
+  }
+  if (values.job) {
+    let description: TrainingJobDescription;
+    try {
+      description = await (deps.describe ?? describeWithSdk(values, io.env))(values.job);
+    } catch (err) {
+      io.stderr(`sagemaker-hf card: cannot describe training job ${values.job}: ${err instanceof TrainingJobError || err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
+    ({ job, hyperparameters } = modelCardJobFromDescription(description));
+  }
+  if (values['job-file']) {
+    const file = path.resolve(io.cwd, values['job-file']);
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (err) {
+      io.stderr(`sagemaker-hf card: cannot read ${values['job-file']}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      return 2;
+    }
+    const validation = validateJobFile(text, jobFileContext(file));
+    const errors = validation.problems.filter((p) => p.severity === 'error');
+    if (!validation.spec || errors.length > 0) {
+      io.stderr(`sagemaker-hf card: ${values['job-file']} has errors; run sagemaker-hf validate ${values['job-file']}\n`);
+      return 2;
+    }
+    const fromSpec = modelCardJobFromSpec(validation.spec);
+    // The job file says what was asked for; a job record, when there is one, says what ran.
+    job = { ...fromSpec.job, ...(job ?? {}), ...(fromSpec.job.distribution ? { distribution: fromSpec.job.distribution } : {}) };
+    hyperparameters = fromSpec.hyperparameters;
+  }
+  if (!job) io.stderr('No job file, job name or job.json: the card will not describe the hardware or the hyperparameters (pass --job-file or --job).\n');
+
+  const input: ModelCardInput = {
+    files,
+    hyperparameters,
+    ...(job ? { job } : {}),
+    ...(values['repo-id'] ? { repoId: values['repo-id'] } : {}),
+    ...(values.license ? { license: values.license } : {}),
+    ...(values.language ? { language: values.language.length === 1 ? values.language[0]! : values.language } : {}),
+    ...(values['pipeline-tag'] ? { pipelineTag: values['pipeline-tag'] } : {}),
+    ...(values['widget-text'] !== undefined ? { widgetText: values['widget-text'] } : {}),
+  };
+  const card = createModelCard(input);
+  for (const p of card.problems) io.stderr(`${p.severity}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`);
+  if (card.problems.some((p) => p.severity === 'error')) return 1;
+  io.stderr(`Pipeline tag: ${card.pipelineTag.tag ?? '(none)'} (${card.pipelineTag.rule})\n`);
+
+  const out = values.out ?? path.join(dir, 'README.md');
+  if (out === '-') {
+    io.stdout(card.readme);
+    return 0;
+  }
+  const outPath = path.resolve(io.cwd, out);
+  try {
+    await fs.writeFile(outPath, card.readme, { flag: values.force ? 'w' : 'wx' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    io.stderr(code === 'EEXIST' ? `sagemaker-hf card: ${outPath} exists; pass --force to replace it, or --out FILE.\n` : `sagemaker-hf card: cannot write ${outPath}: ${code ?? String(err)}\n`);
+    return 2;
+  }
+  io.stderr(`Wrote ${outPath}\n`);
+  return 0;
+}
+
+async function readRunFiles(dir: string): Promise<Record<string, unknown>> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (err) {
+    throw new Error(`cannot read the folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const files: Record<string, unknown> = {};
+  for (const name of names.filter(isRunFile).sort()) {
+    const text = await fs.readFile(path.join(dir, name), 'utf8');
+    try {
+      files[name] = parseRunFile(text);
+    } catch (err) {
+      throw new Error(`${name} is not valid JSON (${(err as Error).message}); was the archive extracted completely?`);
+    }
+  }
+  return files;
+}
+
+/** The local backend's job.json, in DIR or (when DIR is the job's model folder) its parent. */
+async function readJobRecord(dir: string): Promise<{ file: string; description: TrainingJobDescription } | undefined> {
+  for (const file of [path.join(dir, 'job.json'), path.join(path.dirname(dir), 'job.json')]) {
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (parsed && typeof parsed === 'object' && typeof (parsed as TrainingJobDescription).TrainingJobName === 'string') return { file, description: parsed as TrainingJobDescription };
+    } catch {
+      // Not a job record: some other job.json.
+    }
+  }
+  return undefined;
+}
+
+function describeWithSdk(flags: { region?: string; profile?: string }, env: NodeJS.ProcessEnv): (jobName: string) => Promise<TrainingJobDescription> {
+  return async (jobName) => {
+    const clients = new AwsClients(awsConnectionFromCli(flags, env));
+    try {
+      return await describeTrainingJob(clients, jobName);
+    } finally {
+      clients.destroy();
+    }
+  };
+}

@@ -1,0 +1,99 @@
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { AwsClients } from '../aws/awsClients';
+import { FilePriceCache, resolveTrainingPrice } from '../aws/preflight/pricing';
+import type { PriceResolution } from '../aws/preflight/pricing';
+import { runPreflight } from '../aws/preflight/runPreflight';
+import { estimateTrainingCost, renderCostEstimateText } from '../core/cost/costEstimate';
+import type { CostEstimate } from '../core/cost/costEstimate';
+import type { JobSpec } from '../core/jobFile/jobSpec';
+import { validateJobFile } from '../core/jobFile/validateJobFile';
+import { isReadyToLaunch, renderChecklistText } from '../core/preflight/checklist';
+import { UsageError } from './cliError';
+import type { CliIo } from './cliError';
+import { formatProblems, jobFileContext } from './validateCommand';
+
+const USAGE = 'sagemaker-hf doctor [FILE] [--json] [--region R] [--profile P]';
+const LOCAL_TYPES = new Set(['local', 'local_gpu']);
+
+/** Where prices from the Price List API are kept between runs (a day), like other CLIs' caches. */
+export function priceCachePath(env: NodeJS.ProcessEnv): string {
+  const base = env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache');
+  return path.join(base, 'sagemaker-hf', 'training-prices.json');
+}
+
+/**
+ * `sagemaker-hf doctor [FILE]`: the setup check, and with a job file the checks of its role,
+ * buckets, instance type, quota and image plus its cost estimate. Exit 0 when nothing blocks a
+ * launch (every item passed, could not be checked, or failed without blocking), 1 when a blocking
+ * item failed or the file has errors, 2 on usage or I/O errors.
+ */
+export async function doctorCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      region: { type: 'string' },
+      profile: { type: 'string' },
+    },
+  });
+  if (positionals.length > 1) throw new UsageError(`doctor takes at most one job file: ${USAGE}`);
+  if (values.region !== undefined && values.region.trim() === '') throw new UsageError(`--region needs a region name: ${USAGE}`);
+
+  let spec: JobSpec | undefined;
+  const file = positionals[0];
+  if (file !== undefined) {
+    const absolute = path.resolve(io.cwd, file);
+    let text: string;
+    try {
+      text = await fs.readFile(absolute, 'utf8');
+    } catch (err) {
+      io.stderr(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      return 2;
+    }
+    const validation = validateJobFile(text, jobFileContext(absolute, values.region));
+    const errors = validation.problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0 || !validation.spec) {
+      io.stderr(formatProblems(file, errors));
+      io.stderr(`${file}: not checked: fix the errors above first (sagemaker-hf validate ${file}).\n`);
+      return 1;
+    }
+    spec = validation.spec;
+  }
+
+  const clients = new AwsClients({
+    ...(values.region ? { region: values.region } : {}),
+    ...(values.profile ? { profile: values.profile } : {}),
+    endpoints: AwsClients.endpointsFromEnv(io.env),
+  });
+  try {
+    const checklist = await runPreflight({ clients, ...(spec ? { spec } : {}), ...(values.region ? { region: values.region } : {}) });
+    let price: PriceResolution | undefined;
+    let estimate: CostEstimate | undefined;
+    const type = spec?.instance_type?.trim();
+    if (spec && type && !LOCAL_TYPES.has(type) && checklist.region) {
+      price = await resolveTrainingPrice(clients, type, checklist.region, { cache: new FilePriceCache(priceCachePath(io.env)) });
+      if (price.quote) estimate = estimateTrainingCost(spec, price.quote);
+    }
+    const ready = isReadyToLaunch(checklist);
+
+    if (values.json) {
+      const out = { ready, checklist, cost: estimate ?? null, ...(price?.apiProblem ? { priceNote: price.apiProblem } : {}) };
+      io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+    } else {
+      io.stdout(renderChecklistText(checklist));
+      if (estimate) {
+        io.stdout(`\n${renderCostEstimateText(estimate)}`);
+        if (price?.apiProblem) io.stdout(`  note: ${price.apiProblem}\n`);
+      } else if (price) {
+        io.stdout(`\nCost estimate: not available. ${price.apiProblem ?? ''}\n`);
+      }
+    }
+    return ready ? 0 : 1;
+  } finally {
+    clients.destroy();
+  }
+}

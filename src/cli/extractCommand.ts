@@ -1,0 +1,73 @@
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { ArchiveError, REFUSED_ARCHIVE_CODES } from '../artifacts/archiveError';
+import { formatBytes } from '../artifacts/archiveEntryGuard';
+import { extractTarGzFile } from '../artifacts/extractArchive';
+import type { ExtractProgress } from '../artifacts/extractArchive';
+import { UsageError } from './cliError';
+import type { CliIo } from './cliError';
+
+const USAGE = 'sagemaker-hf extract ARCHIVE --to DIR [--overwrite] [--max-bytes N] [--max-entries N]';
+
+/**
+ * `sagemaker-hf extract ARCHIVE --to DIR [--overwrite]`: unpacks a model.tar.gz safely.
+ * 0 when extracted, 1 when the archive was refused (hostile, corrupt, over a limit), 2 on usage or
+ * I/O errors (including a non-empty DIR without --overwrite). Progress goes to stderr.
+ */
+export async function extractCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      to: { type: 'string' },
+      overwrite: { type: 'boolean', default: false },
+      'max-bytes': { type: 'string' },
+      'max-entries': { type: 'string' },
+      quiet: { type: 'boolean', short: 'q', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`extract needs exactly one archive: ${USAGE}`);
+  if (!values.to) throw new UsageError(`extract needs --to DIR: ${USAGE}`);
+  const archive = path.resolve(io.cwd, positionals[0] ?? '');
+  const target = path.resolve(io.cwd, values.to);
+  const maxBytes = parseLimit(values['max-bytes'], '--max-bytes', true);
+  const maxEntries = parseLimit(values['max-entries'], '--max-entries', false);
+
+  let lastShown = -1;
+  const onProgress = values.quiet
+    ? undefined
+    : (p: ExtractProgress) => {
+        // One line per 64 MiB keeps a log readable for multi-GB checkpoints.
+        const step = Math.floor(p.bytesOut / (64 * 1024 * 1024));
+        if (step === lastShown) return;
+        lastShown = step;
+        io.stderr(`  ${formatBytes(p.bytesOut)} unpacked, ${p.entries} entries${p.entry ? `: ${p.entry}` : ''}\n`);
+      };
+  try {
+    const result = await extractTarGzFile(archive, target, {
+      overwrite: values.overwrite,
+      ...(maxBytes !== undefined ? { maxBytes } : {}),
+      ...(maxEntries !== undefined ? { maxEntries } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
+    io.stderr(`Extracted ${result.files} file${result.files === 1 ? '' : 's'} (${formatBytes(result.bytesOut)} unpacked from ${formatBytes(result.bytesIn)}) into ${result.targetDir}\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ArchiveError)) throw err;
+    const refused = REFUSED_ARCHIVE_CODES.has(err.code);
+    io.stderr(`sagemaker-hf extract: ${refused ? 'refused: ' : ''}${err.message} [${err.code}]\n`);
+    if (err.code === 'target-exists' && !values.overwrite) io.stderr('  (pass --overwrite to replace its contents once the extraction has succeeded)\n');
+    return refused ? 1 : 2;
+  }
+}
+
+/** Accepts plain integers and binary suffixes (`512M`, `80G`) for --max-bytes. */
+function parseLimit(text: string | undefined, flag: string, sizes: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)([KMGT]i?B?)?$/i.exec(text.trim());
+  if (!m || (!sizes && m[2])) throw new UsageError(`${flag} takes a whole number${sizes ? ' with an optional K, M, G or T suffix' : ''}, not '${text}'`);
+  const power = m[2] ? 'KMGT'.indexOf(m[2][0]!.toUpperCase()) + 1 : 0;
+  const value = Number(m[1]) * 1024 ** power;
+  if (!Number.isSafeInteger(value) || value <= 0) throw new UsageError(`${flag} must be a positive number, not '${text}'`);
+  return value;
+}

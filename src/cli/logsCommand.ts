@@ -1,0 +1,78 @@
+import { parseArgs } from 'util';
+import { AwsClients } from '../aws/awsClients';
+import { LogTailError, tailTrainingJobLogs } from '../aws/logTail';
+import type { LogTailClients, TailOptions } from '../aws/logTail';
+import { TrainingJobError } from '../aws/trainingJobs';
+import { formatLogLine, omittedHistoryLine } from '../core/logs/logFormat';
+import { UsageError } from './cliError';
+import type { CliIo } from './cliError';
+import { AWS_OPTIONS, awsConnectionFromCli } from './jobsCommand';
+
+export interface LogsCommandDeps {
+  clients?: LogTailClients;
+  /** Ends the tail (the command itself aborts on SIGINT). */
+  signal?: AbortSignal;
+  policy?: TailOptions['policy'];
+}
+
+const USAGE = 'sagemaker-hf logs JOB [--follow] [--history N]';
+
+/**
+ * `sagemaker-hf logs JOB [--follow] [--history N]`: every host's lines, labelled `[algo-N]`, with the
+ * SDK's status lines and, once the job has ended, its summary. Exit 0, or 1 when the job failed,
+ * 130 when interrupted.
+ */
+export async function logsCommand(args: string[], io: CliIo, deps: LogsCommandDeps = {}): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { follow: { type: 'boolean', short: 'f', default: false }, history: { type: 'string' }, ...AWS_OPTIONS },
+  });
+  if (positionals.length !== 1) throw new UsageError(`logs needs exactly one training job name: ${USAGE}`);
+  const jobName = positionals[0]!;
+  let historyLines: number | undefined;
+  if (values.history !== undefined) {
+    historyLines = Number(values.history);
+    if (!Number.isInteger(historyLines) || historyLines < 0) throw new UsageError(`--history must be a whole number of lines (got ${values.history}).`);
+  }
+
+  const controller = new AbortController();
+  const interrupt = (): void => controller.abort();
+  deps.signal?.addEventListener('abort', interrupt, { once: true });
+  if (!deps.signal) process.once('SIGINT', interrupt);
+  const owned = deps.clients ? undefined : new AwsClients({ ...awsConnectionFromCli(values, io.env), maxAttempts: 8 });
+  try {
+    const end = await tailTrainingJobLogs({
+      clients: deps.clients ?? owned!,
+      jobName,
+      follow: values.follow,
+      ...(historyLines !== undefined ? { historyLines } : {}),
+      signal: controller.signal,
+      ...(deps.policy ? { policy: deps.policy } : {}),
+      onLines: (lines) => io.stdout(lines.map((l) => `${formatLogLine(l)}\n`).join('')),
+      onStatus: (update) => {
+        if (update.lines.length > 0) io.stdout(update.lines.map((l) => `${l}\n`).join(''));
+      },
+      onHistoryTrimmed: (omitted) => io.stdout(`${omittedHistoryLine(omitted)}\n`),
+      onRetry: (notice) => {
+        if (notice.attempt >= 3) io.stderr(`${notice.operation} ${notice.kind === 'throttled' ? 'throttled' : 'failed'} ${notice.attempt} times; retrying in ${(notice.delayMs / 1000).toFixed(1)} s\n`);
+      },
+    });
+    if (end.reason === 'aborted') return 130;
+    if (end.summary) io.stdout(end.summary.lines.map((l) => `${l}\n`).join(''));
+    if (end.reason === 'snapshot' && end.description && !end.summary) {
+      io.stderr(`${jobName} is ${end.description.TrainingJobStatus}${end.description.SecondaryStatus ? ` (${end.description.SecondaryStatus})` : ''}; add --follow to keep reading until it ends.\n`);
+    }
+    return end.description?.TrainingJobStatus === 'Failed' ? 1 : 0;
+  } catch (error) {
+    if (error instanceof TrainingJobError || error instanceof LogTailError) {
+      io.stderr(`sagemaker-hf logs: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    deps.signal?.removeEventListener('abort', interrupt);
+    owned?.destroy();
+  }
+}

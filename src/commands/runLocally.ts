@@ -1,0 +1,117 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { buildTrainingJobPlan } from '../core/training/createTrainingJobRequest';
+import { encodeJobFileValues } from '../core/training/pythonJson';
+import { formatSdkTime } from '../core/logs/logFormat';
+import { validateJobFile } from '../core/jobFile/validateJobFile';
+import { Cancelled } from '../host/commandRunner';
+import { Setting } from '../host/ids';
+import type { LocalJobs } from '../host/localJobs';
+import type { Services } from '../host/services';
+import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
+import { contextFor } from '../language/jobFileDiagnostics';
+import type { JobLogChannels } from '../logs/jobLogChannels';
+import type { JobEndNotifications } from '../views/jobStatusBar';
+import type { TrainingJobsTree } from '../views/trainingJobsTree';
+import { jobFileDocument, refuseOnErrors } from './launchTraining';
+
+export interface RunLocallyDeps {
+  services: Services;
+  diagnostics: JobFileDiagnostics;
+  local: LocalJobs;
+  logs: JobLogChannels;
+  tree: TrainingJobsTree;
+  notifications: JobEndNotifications;
+}
+
+/**
+ * "Run Locally": the job file's entry point on this machine, under SageMaker's container
+ * contract (the /opt/ml layout, SM_* variables, hyperparameters as the toolkit passes them), one
+ * process per host. No AWS account, no Docker.
+ */
+export function runLocally(deps: RunLocallyDeps) {
+  return async (arg?: vscode.Uri): Promise<void> => {
+    if (!vscode.workspace.isTrusted) throw new Error('Run Locally executes the job\'s script, so it needs a trusted workspace (Workspaces: Manage Workspace Trust).');
+    const doc = await jobFileDocument(arg);
+    if (await refuseOnErrors(deps, doc)) return;
+    const root = deps.local.root();
+    if (!root) throw new Error('Open a folder first: local jobs are kept in its .sagemaker-local folder.');
+    const text = doc.getText();
+    const validation = validateJobFile(text, contextFor(doc.uri, deps.services.settings.region));
+    if (!validation.spec) return;
+    const spec = validation.spec;
+    const now = new Date();
+    const region = spec.region ?? deps.services.settings.region ?? 'us-east-1';
+    // The hyperparameters exactly as a launch would send them, then pointed at this machine by the runner.
+    const encoded = encodeJobFileValues(text);
+    const plan = buildTrainingJobPlan({
+      spec,
+      hyperparameters: encoded.hyperparameters,
+      ...(encoded.modelParallelParameters ? { modelParallelParameters: encoded.modelParallelParameters } : {}),
+      context: { region, accountId: '000000000000', now, baseDir: path.dirname(doc.uri.fsPath) },
+    });
+    const request = plan.createTrainingJob;
+    const config = vscode.workspace.getConfiguration();
+    const interpreter = config.get<string>(Setting.localInterpreter, 'python3').trim() || 'python3';
+    const install = await allowRequirements(config.get<string>(Setting.localInstallRequirements, 'ask'), spec, doc);
+
+    const { runLocalJob } = require('../local/localJob') as typeof import('../local/localJob');
+    const { localJobOptionsFromSpec } = require('../local/localJobOptions') as typeof import('../local/localJobOptions');
+    const channel = deps.logs.channel(request.TrainingJobName);
+    channel.clear();
+    channel.show(true);
+    channel.appendLine(`Running ${request.TrainingJobName} locally: ${spec.instance_count ?? 1} host(s), ${interpreter}, job folder ${path.join(root, request.TrainingJobName)}`);
+
+    const start = async (checkoutDir?: string) =>
+      runLocalJob(
+        {
+          ...localJobOptionsFromSpec({ spec, jobFileDir: path.dirname(doc.uri.fsPath), jobName: request.TrainingJobName, root, hyperparameters: request.HyperParameters, interpreter, installRequirements: install, ...(checkoutDir ? { checkoutDir } : {}) }),
+          trainingImage: request.AlgorithmSpecification.TrainingImage,
+        },
+        {
+          onLine: (l) => channel.appendLine(`[${l.host}] ${l.line}`),
+          onStatus: (s) => {
+            channel.appendLine(`${formatSdkTime(s.time)} ${s.secondaryStatus} - ${s.message}`);
+            if (s.failureReason) channel.appendLine(`Failure reason: ${s.failureReason}`);
+            deps.local.notifyChanged();
+          },
+        },
+      );
+
+    let job;
+    if (spec.git_config) {
+      const { withGitCheckout } = require('../aws/staging/gitSource') as typeof import('../aws/staging/gitSource');
+      job = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Cloning ${spec.git_config.repo}…` }, () =>
+        withGitCheckout({ gitConfig: spec.git_config!, entryPoint: spec.entry_point, ...(spec.source_dir ? { sourceDir: spec.source_dir } : {}), ...(spec.dependencies ? { dependencies: spec.dependencies } : {}) }, (checkout) => start(checkout.root)),
+      );
+    } else {
+      job = await start();
+    }
+    deps.local.track(job);
+    deps.notifications.watch(job.jobName);
+    await deps.tree.reveal(job.jobName).catch(() => undefined);
+    void job.completion.then((record) => {
+      channel.appendLine('');
+      channel.appendLine(`Job ${record.TrainingJobName}: ${record.TrainingJobStatus}${record.TrainingTimeInSeconds !== undefined ? ` after ${record.TrainingTimeInSeconds} s` : ''}.`);
+      if (record.Local.modelArtifact) channel.appendLine(`Model: ${record.Local.modelArtifact}`);
+      if (record.FailureReason) channel.appendLine(`Failure reason: ${record.FailureReason}`);
+    });
+  };
+}
+
+/** pip-installing a requirements.txt changes the user's environment: only with their consent. */
+async function allowRequirements(setting: string | undefined, spec: { source_dir?: string }, doc: vscode.TextDocument): Promise<boolean> {
+  if (setting === 'never') return false;
+  const req = path.join(path.dirname(doc.uri.fsPath), spec.source_dir ?? '.', 'requirements.txt');
+  const exists = await vscode.workspace.fs.stat(vscode.Uri.file(req)).then(() => true, () => false);
+  if (!exists) return false;
+  if (setting === 'always') return true;
+  const choice = await vscode.window.showWarningMessage(
+    `${path.relative(path.dirname(doc.uri.fsPath), req)} lists packages. Install them into the local Python interpreter before running (as SageMaker does in the container)?`,
+    { modal: true, detail: 'This changes the packages of the interpreter set in sagemakerHf.local.pythonInterpreter. Use a virtual environment if that matters.' },
+    'Install and Run',
+    'Run Without Installing',
+  );
+  if (!choice) throw new Cancelled();
+  return choice === 'Install and Run';
+}

@@ -1,0 +1,661 @@
+/**
+ * SageMaker's container contract for one host of a Hugging Face (PyTorch) training job: what the
+ * platform writes to `/opt/ml/input/config`, and what the training toolkit then hands the entry
+ * point — its argv and its environment.
+ *
+ * Every rule below is read from the public toolkit sources and cited by function:
+ * TK = aws/sagemaker-training-toolkit `src/sagemaker_training/` (environment.py, mapping.py,
+ * params.py, process.py, runner.py, torch_distributed.py, smdataparallel.py), PTK =
+ * aws/sagemaker-pytorch-training-toolkit `src/sagemaker_pytorch_container/training.py` (the HF
+ * DLC's `SAGEMAKER_TRAINING_MODULE`).
+ *
+ * Pure: no I/O. Paths are rooted at `baseDir`, which is `/opt/ml` in a real container and the
+ * host folder's `opt/ml` for a local run (the toolkit itself honours `SAGEMAKER_BASE_DIR` the
+ * same way outside SageMaker).
+ */
+
+import {
+  comparePythonStrings,
+  dictGet,
+  fromJsValue,
+  parsePythonJson,
+  pyDict,
+  pyBool,
+  pyInt,
+  pyList,
+  pyNone,
+  pyStr,
+  pythonJsonDumps,
+  pythonStr,
+  pythonTruthy,
+} from './pythonValue';
+import type { PyDict, PyValue } from './pythonValue';
+
+export const SAGEMAKER_BASE_PATH = '/opt/ml';
+export const HOMOGENEOUS_CLUSTER = 'homogeneousCluster';
+/** The HF training DLC inherits the PyTorch DLC's framework module. */
+export const PYTORCH_TRAINING_MODULE = 'sagemaker_pytorch_container.training:main';
+/** PTK `MASTER_PORT` and TK torch_distributed `MASTER_PORT`. */
+export const TOOLKIT_MASTER_PORT = 7777;
+const SMDATAPARALLEL_SERVER_PORT = 7592;
+const DEFAULT_LOG_LEVEL = 20; // logging.INFO
+
+/**
+ * TK params.SAGEMAKER_HYPERPARAMETERS: split off the user's hyperparameters, but (unlike the other
+ * `sagemaker_*` keys) not passed on as framework parameters either.
+ */
+export const TOOLKIT_RESERVED_HYPERPARAMETERS: readonly string[] = [
+  'sagemaker_program',
+  'sagemaker_submit_directory',
+  'sagemaker_enable_cloudwatch_metrics',
+  'sagemaker_region',
+  'sagemaker_container_log_level',
+  'sagemaker_job_name',
+  'default_user_module_name',
+  '_tuning_objective_metric',
+  'sagemaker_s3_output',
+];
+const SAGEMAKER_PREFIX = 'sagemaker_';
+
+/** TK `__init__.SM_EFA_NCCL_INSTANCES` / `SM_EFA_RDMA_INSTANCES`. */
+const EFA_NCCL_INSTANCES = new Set([
+  'ml.g4dn.8xlarge',
+  'ml.g4dn.12xlarge',
+  'ml.g5.48xlarge',
+  'ml.p3dn.24xlarge',
+  'ml.p4d.24xlarge',
+  'ml.p4de.24xlarge',
+  'ml.p5.48xlarge',
+  'ml.trn1.32xlarge',
+  'ml.p6e-gb200.36xlarge',
+]);
+const EFA_RDMA_INSTANCES = new Set(['ml.p4d.24xlarge', 'ml.p4de.24xlarge', 'ml.trn1.32xlarge', 'ml.p6e-gb200.36xlarge']);
+
+/** One input channel as CreateTrainingJob describes it (only what reaches the container). */
+export interface ChannelDescription {
+  name: string;
+  contentType?: string;
+  inputMode?: 'File' | 'Pipe' | 'FastFile';
+  distribution?: 'FullyReplicated' | 'ShardedByS3Key';
+  recordWrapping?: 'None' | 'RecordIO';
+  compression?: 'None' | 'Gzip';
+}
+
+export interface ContainerContractInput {
+  /** CreateTrainingJob.HyperParameters: every value a `json.dumps`-ed string, `sagemaker_*` keys included. */
+  hyperparameters: Readonly<Record<string, string>>;
+  /** `algo-1` … `algo-N`. */
+  hosts: readonly string[];
+  currentHost: string;
+  channels: readonly ChannelDescription[];
+  instanceType: string;
+  jobName: string;
+  /** `/opt/ml` on SageMaker; `<job folder>/algo-N/opt/ml` locally. */
+  baseDir?: string;
+  /** Fallback when no `sagemaker_region` hyperparameter is set (the toolkit asks boto3). */
+  region?: string;
+  /** What `nvidia-smi --list-gpus` counts on the machine. */
+  numGpus: number;
+  /** `multiprocessing.cpu_count()`. */
+  numCpus: number;
+  /** What `neuron-ls` counts; TK `num_neurons` forces 64 on trn2.48xlarge. */
+  numNeurons?: number;
+  /** `SAGEMAKER_TRAINING_MODULE` of the image; `null` for an image without one. */
+  frameworkModule?: string | null;
+  networkInterfaceName?: string;
+  /** CreateTrainingJob.Environment: the container's environment before the toolkit adds to it. */
+  environment?: Readonly<Record<string, string>>;
+  /** `sys.executable` of the interpreter that runs the script (`/opt/conda/bin/python3.x` in the DLC). */
+  pythonExecutable: string;
+  /** Names directly inside the code directory: a `setup.py` makes the entry point a package. */
+  codeDirEntries?: readonly string[];
+  /**
+   * Where the hosts actually meet. In a cluster `MASTER_ADDR` is the master's host name; a local
+   * run has no `algo-1` in DNS, so it points the rendezvous at an address that works here.
+   */
+  rendezvous?: { address: string; port: number };
+}
+
+export type EntryPointType = 'python-program' | 'python-package' | 'command';
+
+/** The runner PTK `train()` picks; distributed ones apply only when the host's group is distributed. */
+export type ToolkitRunner = 'process' | 'mpi' | 'smdataparallel' | 'torch_distributed' | 'pytorch_xla';
+
+export interface ContractPaths {
+  baseDir: string;
+  codeDir: string;
+  modelDir: string;
+  inputDir: string;
+  inputConfigDir: string;
+  inputDataDir: string;
+  outputDir: string;
+  outputDataDir: string;
+  outputIntermediateDir: string;
+  /** TK files.write_failure_file; its first 1024 characters become FailureReason. */
+  failureFile: string;
+  /** TK files.write_success_file. */
+  successFile: string;
+  channelDirs: Record<string, string>;
+}
+
+export interface ContainerContract {
+  host: string;
+  hostIndex: number;
+  isMaster: boolean;
+  masterHostname: string;
+  paths: ContractPaths;
+  /** Decoded, user-facing hyperparameters (TK `Environment.hyperparameters`). */
+  hyperparameters: PyDict;
+  /** `sagemaker_*` keys other than the reserved ones (TK `additional_framework_parameters`). */
+  frameworkParameters: PyDict;
+  /** The argv after the script name: TK `mapping.to_cmd_args(hyperparameters)`. */
+  userArgs: string[];
+  entryPoint: string;
+  entryPointType: EntryPointType;
+  runner: ToolkitRunner;
+  /** What every rank runs: `python <entry> <args>` (TK `ProcessRunner._create_command`). */
+  processCommand: string[];
+  /**
+   * What the toolkit launches on this host when that is a plain command (process runner, or
+   * `torchrun …` for torch_distributed); undefined for the MPI-based runners, whose `mpirun`
+   * line is built on the master from installed libraries.
+   */
+  containerCommand?: string[];
+  /** Environment the script gets on top of the machine's own (platform + toolkit + PTK + `SM_*`). */
+  env: Record<string, string>;
+  /** Variables set only by this emulation, not by SageMaker (documented per key). */
+  localOnlyEnv: string[];
+  /** TK `Environment` as a dict (`SM_TRAINING_ENV` decoded). */
+  trainingEnv: PyDict;
+  /** The three files the platform writes to `input/config`. */
+  configFiles: { 'hyperparameters.json': string; 'resourceconfig.json': string; 'inputdataconfig.json': string };
+  /** Things that would differ on SageMaker, in words a user can act on. */
+  notes: string[];
+}
+
+/** TK environment.read_hyperparameters: `json.loads` each value, the raw string when that fails. */
+export function decodeHyperparameters(encoded: Readonly<Record<string, string>>): PyDict {
+  return pyDict(
+    Object.entries(encoded).map(([key, raw]) => {
+      try {
+        return [key, parsePythonJson(raw)] as const;
+      } catch {
+        return [key, pyStr(raw)] as const;
+      }
+    }),
+  );
+}
+
+export interface SplitHyperparameters {
+  user: PyDict;
+  framework: PyDict;
+  reserved: PyDict;
+}
+
+/** TK `mapping.split_by_criteria(keys=SAGEMAKER_HYPERPARAMETERS, prefix="sagemaker_")` then the framework filter. */
+export function splitHyperparameters(decoded: PyDict): SplitHyperparameters {
+  const user: Array<[string, PyValue]> = [];
+  const framework: Array<[string, PyValue]> = [];
+  const reserved: Array<[string, PyValue]> = [];
+  for (const [key, value] of decoded.entries) {
+    if (TOOLKIT_RESERVED_HYPERPARAMETERS.includes(key)) reserved.push([key, value]);
+    else if (key.startsWith(SAGEMAKER_PREFIX)) framework.push([key, value]);
+    else user.push([key, value]);
+  }
+  return { user: pyDict(user), framework: pyDict(framework), reserved: pyDict(reserved) };
+}
+
+/**
+ * TK `mapping.to_cmd_args`: keys sorted; `--key` (`-k` for a one-character key); the value is
+ * `str()` of the decoded value (`None` → empty string, booleans `True`/`False`, lists in Python
+ * syntax), except a dict, which becomes `k=v,k2=v2` with its keys sorted and each `v` `str()`-ed.
+ */
+export function toCmdArgs(hyperparameters: PyDict): string[] {
+  const sorted = [...hyperparameters.entries].sort(([a], [b]) => comparePythonStrings(a, b));
+  const args: string[] = [];
+  for (const [key, value] of sorted) {
+    const length = [...key].length; // len() counts code points
+    args.push(length === 0 ? '' : length > 1 ? `--${key}` : `-${key}`);
+    args.push(cmdArgValue(value));
+  }
+  return args;
+}
+
+function cmdArgValue(value: PyValue): string {
+  if (value.type === 'dict') {
+    return [...value.entries]
+      .sort(([a], [b]) => comparePythonStrings(a, b))
+      .map(([k, v]) => `${k}=${pythonStr(v)}`)
+      .join(',');
+  }
+  return value.type === 'none' ? '' : pythonStr(value); // TK mapping._decode(None) == ""
+}
+
+/**
+ * TK `mapping.to_env_vars`: `SM_` + upper-cased key; a string stays as is, `None` is empty, any
+ * other value is `json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=True)`.
+ */
+export function toEnvVars(entries: ReadonlyArray<readonly [string, PyValue]>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    const name = key ? `SM_${key.toUpperCase()}` : '';
+    env[name] =
+      value.type === 'str' ? value.value : value.type === 'none' ? '' : pythonJsonDumps(value, { sortKeys: true, compact: true });
+  }
+  return env;
+}
+
+/** resourceconfig.json as the platform writes it for a homogeneous cluster (observed key order). */
+export function resourceConfigFor(hosts: readonly string[], currentHost: string, instanceType: string, networkInterfaceName = 'eth0') {
+  return {
+    current_host: currentHost,
+    current_instance_type: instanceType,
+    current_group_name: HOMOGENEOUS_CLUSTER,
+    hosts: [...hosts],
+    instance_groups: [{ instance_group_name: HOMOGENEOUS_CLUSTER, instance_type: instanceType, hosts: [...hosts] }],
+    network_interface_name: networkInterfaceName,
+  };
+}
+
+/** inputdataconfig.json: one entry per channel, in request order. */
+export function inputDataConfigFor(channels: readonly ChannelDescription[]): Record<string, Record<string, string>> {
+  const config: Record<string, Record<string, string>> = {};
+  for (const channel of channels) {
+    const entry: Record<string, string> = {};
+    if (channel.contentType) entry.ContentType = channel.contentType;
+    entry.TrainingInputMode = channel.inputMode ?? 'File';
+    entry.S3DistributionType = channel.distribution ?? 'FullyReplicated';
+    entry.RecordWrapperType = channel.recordWrapping ?? 'None';
+    if (channel.compression && channel.compression !== 'None') entry.CompressionType = channel.compression;
+    config[channel.name] = entry;
+  }
+  return config;
+}
+
+/** TK `_entry_point_type.get`. */
+export function entryPointTypeOf(entryPoint: string, codeDirEntries: readonly string[]): EntryPointType {
+  if (entryPoint.endsWith('.sh')) return 'command';
+  if (codeDirEntries.includes('setup.py')) return 'python-package';
+  if (entryPoint.endsWith('.py')) return 'python-program';
+  return 'command';
+}
+
+/** Python's `shlex.quote`. */
+export function shellQuote(s: string): string {
+  if (s === '') return "''";
+  if (/^[\w@%+=:,./-]+$/.test(s)) return s;
+  return `'${s.replace(/'/g, `'"'"'`)}'`;
+}
+
+/** `os.path.join` for the separator the base path already uses. */
+function joinPath(base: string, ...parts: string[]): string {
+  const separator = base.includes('\\') && !base.includes('/') ? '\\' : '/';
+  const trimmed = base.length > 1 ? base.replace(/[\\/]+$/, '') : base;
+  return [trimmed, ...parts].join(separator);
+}
+
+export function contractPaths(baseDir: string, channelNames: readonly string[]): ContractPaths {
+  const inputDir = joinPath(baseDir, 'input');
+  const outputDir = joinPath(baseDir, 'output');
+  const inputDataDir = joinPath(inputDir, 'data');
+  return {
+    baseDir,
+    codeDir: joinPath(baseDir, 'code'),
+    modelDir: joinPath(baseDir, 'model'),
+    inputDir,
+    inputConfigDir: joinPath(inputDir, 'config'),
+    inputDataDir,
+    outputDir,
+    outputDataDir: joinPath(outputDir, 'data'),
+    outputIntermediateDir: joinPath(outputDir, 'intermediate'),
+    failureFile: joinPath(outputDir, 'failure'),
+    successFile: joinPath(outputDir, 'success'),
+    channelDirs: Object.fromEntries(channelNames.map((name) => [name, joinPath(inputDataDir, name)])),
+  };
+}
+
+const DISTRIBUTION_FLAGS = [
+  'sagemaker_mpi_enabled',
+  'sagemaker_parameter_server_enabled',
+  'sagemaker_distributed_dataparallel_enabled',
+  'sagemaker_pytorch_ddp_enabled',
+  'sagemaker_pytorch_xla_multi_worker_enabled',
+  'sagemaker_multi_worker_mirrored_strategy_enabled',
+  'sagemaker_torch_distributed_enabled',
+];
+
+/** Computes the whole contract for one host. */
+export function computeContainerContract(input: ContainerContractInput): ContainerContract {
+  const baseDir = input.baseDir ?? SAGEMAKER_BASE_PATH;
+  const hosts = [...input.hosts];
+  const hostIndex = hosts.indexOf(input.currentHost);
+  if (hostIndex < 0) throw new RangeError(`Host ${input.currentHost} is not one of ${hosts.join(', ')}`);
+  const networkInterfaceName = input.networkInterfaceName ?? 'eth0';
+  const frameworkModule = input.frameworkModule === undefined ? PYTORCH_TRAINING_MODULE : input.frameworkModule;
+  const notes: string[] = [];
+
+  const decoded = decodeHyperparameters(input.hyperparameters);
+  const { user, framework, reserved } = splitHyperparameters(decoded);
+  const reservedValue = (key: string) => dictGet(reserved, key);
+
+  const paths = contractPaths(
+    baseDir,
+    input.channels.map((c) => c.name),
+  );
+  const resourceConfigObject = resourceConfigFor(hosts, input.currentHost, input.instanceType, networkInterfaceName);
+  const inputDataConfigObject = inputDataConfigFor(input.channels);
+  const resourceConfig = fromJsValue(resourceConfigObject) as PyDict;
+  const inputDataConfig = fromJsValue(inputDataConfigObject) as PyDict;
+
+  // TK Environment.__init__ (SAGEMAKER_PROGRAM in the container env would win over the hyperparameter).
+  const programFromEnv = input.environment?.SAGEMAKER_PROGRAM;
+  const programValue = reservedValue('sagemaker_program');
+  const userEntryPoint = programFromEnv ?? (programValue ? pythonStr(programValue) : undefined);
+  const moduleName = parseModuleName(programFromEnv ?? pythonStr(programValue ?? pyNone));
+  const submitDirectory = reservedValue('sagemaker_submit_directory');
+  const moduleDir = submitDirectory ? pythonStr(submitDirectory) : paths.codeDir;
+  const logLevel = reservedValue('sagemaker_container_log_level') ?? pyInt(DEFAULT_LOG_LEVEL);
+  const currentGroup = HOMOGENEOUS_CLUSTER;
+
+  // TK get_distribution_instance_groups_from_resource_config / get_distribution_hosts / get_master_hostname.
+  const explicitGroups = dictGet(framework, 'sagemaker_distribution_instance_groups');
+  const distributionGroups: PyValue = explicitGroups
+    ? explicitGroups
+    : pyList(DISTRIBUTION_FLAGS.some((flag) => pythonTruthy(dictGet(framework, flag))) ? [pyStr(currentGroup)] : []);
+  const distributionGroupNames = distributionGroups.type === 'list' ? distributionGroups.items.map((g) => pythonStr(g)) : [];
+  const distributionHosts = distributionGroupNames.includes(currentGroup) ? hosts : [];
+  const masterHostname = distributionHosts[0] ?? hosts[0]!;
+  const isMaster = input.currentHost === masterHostname;
+  const distributionEnabled = distributionGroupNames.includes(currentGroup);
+
+  const numNeurons = input.instanceType.includes('trn2.48xlarge') ? 64 : (input.numNeurons ?? 0);
+  const userArgs = toCmdArgs(user);
+  const jobNameValue = reservedValue('sagemaker_job_name');
+  const regionValue = reservedValue('sagemaker_region');
+
+  const instanceGroupsDict = pyDict([[currentGroup, fromJsValue(resourceConfigObject.instance_groups[0])]]);
+
+  // dict(Environment): every @property, as SM_TRAINING_ENV and the "Training Env" log show it.
+  const trainingEnv = pyDict([
+    ['additional_framework_parameters', framework],
+    ['channel_input_dirs', fromJsValue(paths.channelDirs)],
+    ['current_host', pyStr(input.currentHost)],
+    ['current_instance_group', pyStr(currentGroup)],
+    ['current_instance_group_hosts', fromJsValue(hosts)],
+    ['current_instance_type', pyStr(input.instanceType)],
+    ['distribution_hosts', fromJsValue(distributionHosts)],
+    ['distribution_instance_groups', distributionGroups],
+    ['framework_module', frameworkModule === null ? pyNone : pyStr(frameworkModule)],
+    ['hosts', fromJsValue(hosts)],
+    ['hyperparameters', user],
+    ['input_config_dir', pyStr(paths.inputConfigDir)],
+    ['input_data_config', inputDataConfig],
+    ['input_dir', pyStr(paths.inputDir)],
+    ['instance_groups', pyList([pyStr(currentGroup)])],
+    ['instance_groups_dict', instanceGroupsDict],
+    ['is_hetero', pyBool(false)],
+    ['is_master', pyBool(isMaster)],
+    // Read from SM_HP_MP_PARAMETERS before the toolkit has exported it, hence None.
+    ['is_modelparallel_enabled', pyNone],
+    // No smddprun/smddpmprun binaries exist outside the DLC.
+    ['is_smddpmprun_installed', pyBool(false)],
+    ['is_smddprun_installed', pyBool(false)],
+    ['job_name', pyStr(input.jobName)],
+    ['log_level', logLevel],
+    ['master_hostname', pyStr(masterHostname)],
+    ['model_dir', pyStr(paths.modelDir)],
+    ['module_dir', pyStr(moduleDir)],
+    ['module_name', moduleName === undefined ? pyNone : pyStr(moduleName)],
+    ['network_interface_name', pyStr(networkInterfaceName)],
+    ['num_cpus', pyInt(input.numCpus)],
+    ['num_gpus', pyInt(input.numGpus)],
+    ['num_neurons', pyInt(numNeurons)],
+    ['output_data_dir', pyStr(paths.outputDataDir)],
+    ['output_dir', pyStr(paths.outputDir)],
+    ['output_intermediate_dir', pyStr(paths.outputIntermediateDir)],
+    ['resource_config', resourceConfig],
+    ['topology', pyList([])],
+    ['user_entry_point', userEntryPoint === undefined ? pyNone : pyStr(userEntryPoint)],
+  ]);
+
+  // TK Environment.to_env_vars, in its order (later keys win on a clash, as in the dict literal).
+  const smEntries: Array<readonly [string, PyValue]> = [
+    ['hosts', fromJsValue(hosts)],
+    ['network_interface_name', pyStr(networkInterfaceName)],
+    ['hps', user],
+    ['user_entry_point', userEntryPoint === undefined ? pyNone : pyStr(userEntryPoint)],
+    ['framework_params', framework],
+    ['resource_config', resourceConfig],
+    ['input_data_config', inputDataConfig],
+    ['output_data_dir', pyStr(paths.outputDataDir)],
+    ['channels', pyList(input.channels.map((c) => c.name).sort(comparePythonStrings).map(pyStr))],
+    ['current_host', pyStr(input.currentHost)],
+    ['current_instance_type', pyStr(input.instanceType)],
+    ['current_instance_group', pyStr(currentGroup)],
+    ['current_instance_group_hosts', fromJsValue(hosts)],
+    ['instance_groups', pyList([pyStr(currentGroup)])],
+    ['instance_groups_dict', instanceGroupsDict],
+    ['distribution_instance_groups', distributionGroups],
+    ['is_hetero', pyBool(false)],
+    ['module_name', moduleName === undefined ? pyNone : pyStr(moduleName)],
+    ['log_level', logLevel],
+    ['framework_module', frameworkModule === null ? pyNone : pyStr(frameworkModule)],
+    ['input_dir', pyStr(paths.inputDir)],
+    ['input_config_dir', pyStr(paths.inputConfigDir)],
+    ['output_dir', pyStr(paths.outputDir)],
+    ['num_cpus', pyInt(input.numCpus)],
+    ['num_gpus', pyInt(input.numGpus)],
+    ['num_neurons', pyInt(numNeurons)],
+    ['model_dir', pyStr(paths.modelDir)],
+    ['module_dir', pyStr(moduleDir)],
+    ['training_env', trainingEnv],
+    ['user_args', pyList(userArgs.map(pyStr))],
+    ['output_intermediate_dir', pyStr(paths.outputIntermediateDir)],
+    ...Object.entries(paths.channelDirs).map(([name, dir]) => [`channel_${name}`, pyStr(dir)] as const),
+    ...user.entries.map(([key, value]) => [`hp_${key}`, value] as const),
+  ];
+
+  // The container's own environment: CreateTrainingJob.Environment plus what the platform and the image set.
+  const env: Record<string, string> = { ...(input.environment ?? {}) };
+  env.TRAINING_JOB_NAME = input.jobName;
+  if (frameworkModule !== null) env.SAGEMAKER_TRAINING_MODULE = frameworkModule;
+  const localOnlyEnv: string[] = [];
+  if (baseDir !== SAGEMAKER_BASE_PATH) {
+    // TK environment.py reads it when /opt/ml does not exist; a script importing the toolkit then finds this host's folders.
+    env.SAGEMAKER_BASE_DIR = baseDir;
+    localOnlyEnv.push('SAGEMAKER_BASE_DIR');
+  }
+  // TK Environment.__init__ writes these into os.environ.
+  env.SAGEMAKER_JOB_NAME = jobNameValue ? pythonStr(jobNameValue) : '';
+  env.CURRENT_HOST = input.currentHost;
+  env.SAGEMAKER_REGION = regionValue ? pythonStr(regionValue) : (input.region ?? '');
+  // PTK train(): _set_nccl_environment and _set_distributed_environment, for every job.
+  env.NCCL_SOCKET_IFNAME = networkInterfaceName;
+  env.NCCL_IB_DISABLE = '1';
+  env.NCCL_DEBUG = 'WARN';
+  env.MASTER_ADDR = input.rendezvous?.address ?? masterHostname;
+  env.MASTER_PORT = String(input.rendezvous?.port ?? TOOLKIT_MASTER_PORT);
+  if (input.rendezvous) {
+    notes.push(
+      `MASTER_ADDR/MASTER_PORT are ${input.rendezvous.address}:${input.rendezvous.port} here; on SageMaker they are ${masterHostname}:${TOOLKIT_MASTER_PORT}.`,
+    );
+  }
+
+  const runner = pickRunner(framework, distributionEnabled);
+  const entryPoint = userEntryPoint ?? '';
+  const entryPointType = entryPointTypeOf(entryPoint, input.codeDirEntries ?? []);
+  const processCommand = processCommandFor(entryPointType, entryPoint, userArgs, input.pythonExecutable);
+  const processesPerHost = processesPerHostFor(framework, input.numGpus, numNeurons);
+  let containerCommand: string[] | undefined;
+
+  if (runner === 'torch_distributed') {
+    // TK TorchDistributedRunner._setup.
+    if (EFA_NCCL_INSTANCES.has(input.instanceType)) env.FI_PROVIDER = 'efa';
+    if (EFA_RDMA_INSTANCES.has(input.instanceType)) {
+      env.FI_EFA_USE_DEVICE_RDMA = '1';
+      env.RDMAV_FORK_SAFE = '1';
+    }
+    env.NCCL_PROTO = 'simple';
+    containerCommand = [
+      'torchrun',
+      '--nnodes',
+      String(hosts.length),
+      '--nproc_per_node',
+      String(processesPerHost),
+      ...(hosts.length > 1 ? ['--master_addr', masterHostname, '--master_port', String(TOOLKIT_MASTER_PORT), '--node_rank', String(hostIndex)] : []),
+      entryPoint,
+      ...userArgs,
+    ];
+  } else if (runner === 'smdataparallel') {
+    // The `-x` exports of TK SMDataParallelRunner._get_mpirun_command, which every rank inherits.
+    const customOptions = dictGet(framework, 'sagemaker_distributed_dataparallel_custom_mpi_options');
+    const ncclDebug = /--NCCL_DEBUG[= ](\S+)/.exec(customOptions ? pythonStr(customOptions) : '')?.[1] ?? 'INFO';
+    const smddpInstanceType = dictGet(framework, 'sagemaker_instance_type');
+    const instanceType = smddpInstanceType && pythonTruthy(smddpInstanceType) ? pythonStr(smddpInstanceType) : input.instanceType;
+    env.NCCL_DEBUG = ncclDebug;
+    if (hosts.length > 1) {
+      env.SMDATAPARALLEL_USE_HOMOGENEOUS = '1';
+      env.SMDATAPARALLEL_SERVER_ADDR = masterHostname;
+      env.SMDATAPARALLEL_SERVER_PORT = String(SMDATAPARALLEL_SERVER_PORT);
+      env.SAGEMAKER_INSTANCE_TYPE = instanceType;
+    } else {
+      env.SMDATAPARALLEL_USE_SINGLENODE = '1';
+    }
+    env.FI_PROVIDER = 'efa';
+    env.RDMAV_FORK_SAFE = '1';
+    if (EFA_NCCL_INSTANCES.has(instanceType)) env.NCCL_PROTO = 'simple';
+    if (EFA_RDMA_INSTANCES.has(instanceType)) env.FI_EFA_USE_DEVICE_RDMA = '1';
+    notes.push(
+      `On SageMaker ${masterHostname} starts every rank with mpirun (${processesPerHost} per host${dictGet(framework, 'sagemaker_distributed_dataparallel_enabled') ? ', through smddprun' : ''}); ` +
+        'here each host runs one process with the same environment and no MPI.',
+    );
+  } else if (runner === 'mpi') {
+    notes.push(`On SageMaker ${masterHostname} starts the ranks with mpirun; here each host runs one process without MPI.`);
+  } else if (runner === 'pytorch_xla') {
+    notes.push('PyTorch XLA multi-worker training needs the Training Compiler image; here each host runs one plain process.');
+  } else {
+    containerCommand = processCommand;
+  }
+
+  if (runner === 'torch_distributed' || runner === 'smdataparallel') {
+    // What torchrun gives each worker of a one-process-per-host run (local_elastic_agent's worker env).
+    // For pytorchddp/smdistributed SageMaker uses mpirun instead; these let torch.distributed's env:// init work here too.
+    const worldSize = String(hosts.length);
+    const rank = String(hostIndex);
+    Object.assign(env, {
+      RANK: rank,
+      LOCAL_RANK: '0',
+      GROUP_RANK: rank,
+      ROLE_RANK: rank,
+      ROLE_NAME: 'default',
+      LOCAL_WORLD_SIZE: '1',
+      WORLD_SIZE: worldSize,
+      GROUP_WORLD_SIZE: worldSize,
+      ROLE_WORLD_SIZE: worldSize,
+      // Not set by torchrun; Lightning and some launchers read it.
+      NODE_RANK: rank,
+    });
+    localOnlyEnv.push('NODE_RANK');
+    if (runner === 'smdataparallel') localOnlyEnv.push('RANK', 'LOCAL_RANK', 'GROUP_RANK', 'ROLE_RANK', 'ROLE_NAME', 'LOCAL_WORLD_SIZE', 'WORLD_SIZE', 'GROUP_WORLD_SIZE', 'ROLE_WORLD_SIZE');
+    if (processesPerHost > 1) notes.push(`SageMaker would start ${processesPerHost} processes per host (one per GPU); here each host runs one.`);
+  }
+
+  Object.assign(env, toEnvVars(smEntries));
+  // TK environment.write_env_vars puts the code directory first on sys.path.
+  env.PYTHONPATH = paths.codeDir;
+
+  notes.push(...argvNotes(userArgs));
+
+  const hyperparametersJson = JSON.stringify(input.hyperparameters);
+  return {
+    host: input.currentHost,
+    hostIndex,
+    isMaster,
+    masterHostname,
+    paths,
+    hyperparameters: user,
+    frameworkParameters: framework,
+    userArgs,
+    entryPoint,
+    entryPointType,
+    runner,
+    processCommand,
+    containerCommand,
+    env,
+    localOnlyEnv,
+    trainingEnv,
+    configFiles: {
+      'hyperparameters.json': hyperparametersJson,
+      'resourceconfig.json': JSON.stringify(resourceConfigObject),
+      'inputdataconfig.json': JSON.stringify(inputDataConfigObject),
+    },
+    notes,
+  };
+}
+
+/** TK Environment._parse_module_name; `str(None)` is "None" when there is no program at all. */
+function parseModuleName(program: string): string {
+  return program.endsWith('.py') ? program.slice(0, -3) : program;
+}
+
+/** PTK train(): the first enabled flag in this order wins, only on a distributed host. */
+function pickRunner(framework: PyDict, distributionEnabled: boolean): ToolkitRunner {
+  if (!distributionEnabled) return 'process';
+  const on = (key: string) => pythonTruthy(dictGet(framework, key));
+  if (on('sagemaker_mpi_enabled')) return 'mpi';
+  if (on('sagemaker_pytorch_ddp_enabled')) return 'smdataparallel';
+  if (on('sagemaker_torch_distributed_enabled')) return 'torch_distributed';
+  if (on('sagemaker_distributed_dataparallel_enabled')) return 'smdataparallel';
+  if (on('sagemaker_pytorch_xla_multi_worker_enabled')) return 'pytorch_xla';
+  return 'process';
+}
+
+/** TK runner._get_by_runner_type: one per GPU, else per Neuron core, else 1; the MPI hyperparameter wins. */
+function processesPerHostFor(framework: PyDict, numGpus: number, numNeurons: number): number {
+  const explicit = dictGet(framework, 'sagemaker_mpi_num_of_processes_per_host');
+  if (explicit && pythonTruthy(explicit)) {
+    const n = Number(pythonStr(explicit));
+    if (Number.isFinite(n) && n > 0) return n;
+  }
+  return numGpus > 0 ? numGpus : numNeurons > 0 ? numNeurons : 1;
+}
+
+/** TK ProcessRunner._create_command. */
+function processCommandFor(type: EntryPointType, entryPoint: string, args: string[], python: string): string[] {
+  switch (type) {
+    case 'python-package':
+      // Python's str.replace replaces every ".py", not just the suffix.
+      return [python, '-m', entryPoint.split('.py').join(''), ...args];
+    case 'python-program':
+      return [python, entryPoint, ...args];
+    case 'command':
+      // The toolkit wraps the script in an extra pair of double quotes for its outer shell; this is what the inner one runs.
+      return ['/bin/sh', '-c', `./${entryPoint} ${args.map(shellQuote).join(' ')}`];
+  }
+}
+
+/**
+ * PTK runs the script with capture_error=True, so TK process.create joins the command with spaces
+ * and hands it to `/bin/sh` (asyncio.create_subprocess_shell): a value with blanks or shell
+ * characters does not arrive as one argument. Worth saying before the job costs money.
+ */
+function argvNotes(args: string[]): string[] {
+  const notes: string[] = [];
+  for (let i = 1; i < args.length; i += 2) {
+    const value = args[i]!;
+    if (value === '') {
+      notes.push(`${args[i - 1]} has an empty value: the toolkit's shell drops it, so the script sees ${args[i - 1]} with no value.`);
+    } else if (/[\s'"\\$`;&|<>(){}*?[\]#~!]/.test(value)) {
+      notes.push(
+        `${args[i - 1]} ${JSON.stringify(value)}: SageMaker's toolkit passes the command line through /bin/sh unquoted, ` +
+          'so blanks split this value and shell characters are interpreted.',
+      );
+    }
+  }
+  return notes;
+}
+
+/** The command line exactly as TK process.create gives it to the shell: `" ".join(cmd)`. */
+export function toolkitCommandLine(command: readonly string[]): string {
+  return command.join(' ');
+}

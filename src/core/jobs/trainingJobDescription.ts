@@ -1,0 +1,137 @@
+/**
+ * The parts of SageMaker's DescribeTrainingJob and ListTrainingJobs answers the views, the log tail
+ * and the job-file clone read, in the API's own PascalCase. The core may not import the AWS SDK, so
+ * these mirror its output shapes structurally: an SDK `DescribeTrainingJobCommandOutput` or
+ * `TrainingJobSummary` can be passed wherever these are expected. Timestamps are `Date`s, as the
+ * SDK returns them.
+ */
+
+export interface SecondaryStatusTransition {
+  Status?: string;
+  StartTime?: Date;
+  EndTime?: Date;
+  StatusMessage?: string;
+}
+
+export interface RuleEvaluationStatus {
+  RuleConfigurationName?: string;
+  RuleEvaluationStatus?: string;
+  StatusDetails?: string;
+  LastModifiedTime?: Date;
+}
+
+export interface DescribedS3DataSource {
+  S3DataType?: string;
+  S3Uri?: string;
+  S3DataDistributionType?: string;
+  AttributeNames?: string[];
+}
+
+export interface DescribedChannel {
+  ChannelName?: string;
+  DataSource?: { S3DataSource?: DescribedS3DataSource; FileSystemDataSource?: unknown };
+  ContentType?: string;
+  CompressionType?: string;
+  RecordWrapperType?: string;
+  InputMode?: string;
+  ShuffleConfig?: { Seed?: number };
+}
+
+export interface DescribedInstanceGroup {
+  InstanceType?: string;
+  InstanceCount?: number;
+  InstanceGroupName?: string;
+}
+
+export interface TrainingJobDescription {
+  TrainingJobName?: string;
+  TrainingJobArn?: string;
+  TrainingJobStatus?: string;
+  SecondaryStatus?: string;
+  FailureReason?: string;
+  CreationTime?: Date;
+  TrainingStartTime?: Date;
+  TrainingEndTime?: Date;
+  LastModifiedTime?: Date;
+  SecondaryStatusTransitions?: SecondaryStatusTransition[];
+  HyperParameters?: Record<string, string>;
+  AlgorithmSpecification?: {
+    TrainingImage?: string;
+    AlgorithmName?: string;
+    TrainingInputMode?: string;
+    MetricDefinitions?: Array<{ Name?: string; Regex?: string }>;
+    EnableSageMakerMetricsTimeSeries?: boolean;
+  };
+  RoleArn?: string;
+  InputDataConfig?: DescribedChannel[];
+  OutputDataConfig?: { S3OutputPath?: string; KmsKeyId?: string; CompressionType?: string };
+  ResourceConfig?: {
+    InstanceType?: string;
+    InstanceCount?: number;
+    VolumeSizeInGB?: number;
+    VolumeKmsKeyId?: string;
+    KeepAlivePeriodInSeconds?: number;
+    InstanceGroups?: DescribedInstanceGroup[];
+  };
+  StoppingCondition?: { MaxRuntimeInSeconds?: number; MaxWaitTimeInSeconds?: number; MaxPendingTimeInSeconds?: number };
+  VpcConfig?: { Subnets?: string[]; SecurityGroupIds?: string[] };
+  EnableNetworkIsolation?: boolean;
+  EnableInterContainerTrafficEncryption?: boolean;
+  EnableManagedSpotTraining?: boolean;
+  CheckpointConfig?: { S3Uri?: string; LocalPath?: string };
+  DebugHookConfig?: { S3OutputPath?: string; LocalPath?: string; HookParameters?: Record<string, string>; CollectionConfigurations?: unknown[] };
+  ProfilerConfig?: { S3OutputPath?: string; DisableProfiler?: boolean; ProfilingIntervalInMilliseconds?: number; ProfilingParameters?: Record<string, string> };
+  DebugRuleConfigurations?: unknown[];
+  ProfilerRuleConfigurations?: unknown[];
+  TensorBoardOutputConfig?: unknown;
+  ExperimentConfig?: unknown;
+  Environment?: Record<string, string>;
+  RetryStrategy?: { MaximumRetryAttempts?: number };
+  ModelArtifacts?: { S3ModelArtifacts?: string };
+  FinalMetricDataList?: Array<{ MetricName?: string; Value?: number; Timestamp?: Date }>;
+  TrainingTimeInSeconds?: number;
+  BillableTimeInSeconds?: number;
+  DebugRuleEvaluationStatuses?: RuleEvaluationStatus[];
+  ProfilerRuleEvaluationStatuses?: RuleEvaluationStatus[];
+}
+
+/** One row of ListTrainingJobs. */
+export interface TrainingJobSummaryLike {
+  TrainingJobName?: string;
+  TrainingJobArn?: string;
+  CreationTime?: Date;
+  TrainingEndTime?: Date;
+  LastModifiedTime?: Date;
+  TrainingJobStatus?: string;
+  SecondaryStatus?: string;
+}
+
+/** The statuses after which a job never changes again. */
+export const TERMINAL_TRAINING_STATUSES: readonly string[] = ['Completed', 'Failed', 'Stopped'];
+
+export function isTerminalStatus(status: string | undefined): boolean {
+  return status !== undefined && TERMINAL_TRAINING_STATUSES.includes(status);
+}
+
+/** How many instances the job runs on: InstanceCount, or the sum over heterogeneous instance groups (as the SDK's `_logs_init` counts). */
+export function instanceCountOf(description: Pick<TrainingJobDescription, 'ResourceConfig'>): number {
+  const resources = description.ResourceConfig;
+  if (resources?.InstanceGroups && resources.InstanceGroups.length > 0) {
+    return resources.InstanceGroups.reduce((n, g) => n + (g.InstanceCount ?? 0), 0);
+  }
+  return resources?.InstanceCount ?? 1;
+}
+
+export interface TrainingJobArnParts {
+  partition: string;
+  region: string;
+  accountId: string;
+  name: string;
+}
+
+/** `arn:{partition}:sagemaker:{region}:{account}:training-job/{name}`; undefined for anything else. */
+export function parseTrainingJobArn(arn: string | undefined): TrainingJobArnParts | undefined {
+  const m = /^arn:([a-z-]+):sagemaker:([a-z0-9-]+):(\d{12}):training-job\/(.+)$/.exec(arn ?? '');
+  if (!m) return undefined;
+  return { partition: m[1]!, region: m[2]!, accountId: m[3]!, name: m[4]! };
+}

@@ -1,0 +1,208 @@
+/**
+ * A training job as the job tree, tooltips, `sagemaker-hf jobs` and notifications show it, built
+ * from DescribeTrainingJob (everything) or a ListTrainingJobs row (status and times only).
+ */
+import { regionPartition } from '../catalog/huggingfaceImages';
+import { parsePythonJson } from '../contract/pythonValue';
+import type { PyValue } from '../contract/pythonValue';
+import { instanceCountOf, isTerminalStatus, parseTrainingJobArn } from './trainingJobDescription';
+import type { TrainingJobDescription, TrainingJobSummaryLike } from './trainingJobDescription';
+
+export interface TimelineEntry {
+  status: string;
+  message: string;
+  start?: Date;
+  end?: Date;
+  /** Whole seconds from start to end, or to `now` for the entry still open. */
+  durationSeconds?: number;
+  /** The entry the job is in now (no end yet and the job still in flight). */
+  current: boolean;
+}
+
+export interface HyperparameterEntry {
+  name: string;
+  /** The string SageMaker stores (`json.dumps` of the value when the SDK sent it). */
+  encoded: string;
+  /** The value `json.loads` gives back; undefined when the string is not JSON (sent by another tool as is). */
+  value?: PyValue;
+  /** For display: strings bare, everything else as JSON (`true`, `5e-05`, `[1, 2]`). */
+  display: string;
+  /** Set by the SDK (`sagemaker_*`, `mp_parameters`) rather than by the user. */
+  sdkSet: boolean;
+}
+
+export interface MetricEntry {
+  name: string;
+  value: number;
+  timestamp?: Date;
+}
+
+export interface TrainingJobView {
+  name: string;
+  arn?: string;
+  region?: string;
+  status: string;
+  secondaryStatus?: string;
+  /** InProgress or Stopping: the job still changes, so views refresh it. */
+  inFlight: boolean;
+  terminal: boolean;
+  createdAt?: Date;
+  lastModifiedAt?: Date;
+  trainingStartedAt?: Date;
+  endedAt?: Date;
+  instanceType?: string;
+  instanceCount?: number;
+  /** `ml.p3dn.24xlarge × 2`; undefined when only a list row is known. */
+  resources?: string;
+  image?: string;
+  timeline: TimelineEntry[];
+  hyperparameters: HyperparameterEntry[];
+  finalMetrics: MetricEntry[];
+  artifactsUri?: string;
+  failureReason?: string;
+  trainingSeconds?: number;
+  billableSeconds?: number;
+  spot: boolean;
+  /** True when built from DescribeTrainingJob, false from a list row. */
+  detailed: boolean;
+}
+
+const IN_FLIGHT = ['InProgress', 'Stopping'];
+
+/** `now` closes the open timeline entry's duration. */
+export function trainingJobViewFromDescription(d: TrainingJobDescription, now: Date): TrainingJobView {
+  const status = d.TrainingJobStatus ?? 'Unknown';
+  const view = baseView(d.TrainingJobName ?? '', d.TrainingJobArn, status, d.SecondaryStatus);
+  view.detailed = true;
+  setIf(view, 'createdAt', d.CreationTime);
+  setIf(view, 'lastModifiedAt', d.LastModifiedTime);
+  setIf(view, 'trainingStartedAt', d.TrainingStartTime);
+  setIf(view, 'endedAt', d.TrainingEndTime);
+  const groups = d.ResourceConfig?.InstanceGroups ?? [];
+  if (groups.length > 0) {
+    view.instanceCount = instanceCountOf(d);
+    view.resources = groups.map((g) => `${g.InstanceType ?? '?'} × ${g.InstanceCount ?? 0}`).join(' + ');
+  } else if (d.ResourceConfig?.InstanceType) {
+    view.instanceType = d.ResourceConfig.InstanceType;
+    view.instanceCount = d.ResourceConfig.InstanceCount ?? 1;
+    view.resources = `${view.instanceType} × ${view.instanceCount}`;
+  }
+  setIf(view, 'image', d.AlgorithmSpecification?.TrainingImage);
+  view.timeline = timeline(d, now);
+  view.hyperparameters = decodeHyperparameterEntries(d.HyperParameters ?? {});
+  view.finalMetrics = (d.FinalMetricDataList ?? [])
+    .filter((m) => m.MetricName !== undefined && m.Value !== undefined)
+    .map((m) => (m.Timestamp ? { name: m.MetricName!, value: m.Value!, timestamp: m.Timestamp } : { name: m.MetricName!, value: m.Value! }));
+  setIf(view, 'artifactsUri', d.ModelArtifacts?.S3ModelArtifacts);
+  setIf(view, 'failureReason', d.FailureReason);
+  setIf(view, 'trainingSeconds', d.TrainingTimeInSeconds);
+  setIf(view, 'billableSeconds', d.BillableTimeInSeconds);
+  view.spot = d.EnableManagedSpotTraining === true;
+  return view;
+}
+
+export function trainingJobViewFromSummary(s: TrainingJobSummaryLike): TrainingJobView {
+  const view = baseView(s.TrainingJobName ?? '', s.TrainingJobArn, s.TrainingJobStatus ?? 'Unknown', s.SecondaryStatus);
+  setIf(view, 'createdAt', s.CreationTime);
+  setIf(view, 'lastModifiedAt', s.LastModifiedTime);
+  setIf(view, 'endedAt', s.TrainingEndTime);
+  return view;
+}
+
+function baseView(name: string, arn: string | undefined, status: string, secondaryStatus: string | undefined): TrainingJobView {
+  const view: TrainingJobView = {
+    name,
+    status,
+    inFlight: IN_FLIGHT.includes(status),
+    terminal: isTerminalStatus(status),
+    timeline: [],
+    hyperparameters: [],
+    finalMetrics: [],
+    spot: false,
+    detailed: false,
+  };
+  setIf(view, 'arn', arn);
+  setIf(view, 'region', parseTrainingJobArn(arn)?.region);
+  setIf(view, 'secondaryStatus', secondaryStatus);
+  return view;
+}
+
+function timeline(d: TrainingJobDescription, now: Date): TimelineEntry[] {
+  const inFlight = IN_FLIGHT.includes(d.TrainingJobStatus ?? '');
+  const transitions = d.SecondaryStatusTransitions ?? [];
+  return transitions.map((t, i) => {
+    const entry: TimelineEntry = { status: t.Status ?? '', message: t.StatusMessage ?? '', current: false };
+    setIf(entry, 'start', t.StartTime);
+    setIf(entry, 'end', t.EndTime);
+    const last = i === transitions.length - 1;
+    entry.current = last && !t.EndTime && inFlight;
+    const until = t.EndTime ?? (entry.current ? now : undefined);
+    if (t.StartTime && until) entry.durationSeconds = Math.max(0, Math.round((until.getTime() - t.StartTime.getTime()) / 1000));
+    return entry;
+  });
+}
+
+/** Every hyperparameter decoded the way the training toolkit does (`json.loads`, the raw string when that fails), in SageMaker's order. */
+export function decodeHyperparameterEntries(encoded: Readonly<Record<string, string>>): HyperparameterEntry[] {
+  return Object.entries(encoded).map(([name, raw]) => {
+    const entry: HyperparameterEntry = { name, encoded: raw, display: raw, sdkSet: isSdkHyperparameter(name) };
+    try {
+      entry.value = parsePythonJson(raw);
+      entry.display = entry.value.type === 'str' ? entry.value.value : raw.trim();
+    } catch {
+      // Not JSON: sent as is by a tool that does not encode; the toolkit passes it on as a string.
+    }
+    return entry;
+  });
+}
+
+/** Keys the SDK adds to a job's hyperparameters (and the training toolkit reads). */
+export function isSdkHyperparameter(name: string): boolean {
+  return name.startsWith('sagemaker_') || name === 'mp_parameters';
+}
+
+/** `42s`, `5m`, `3h`, `2d`: how long ago, for a tree item's description. */
+export function formatAge(from: Date, now: Date): string {
+  const seconds = Math.max(0, Math.floor((now.getTime() - from.getTime()) / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}
+
+/** `1h 02m 03s`, `5m 12s`, `42s`. */
+export function formatDuration(totalSeconds: number): string {
+  const s = Math.max(0, Math.round(totalSeconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h > 0) return `${h}h ${pad(m)}m ${pad(sec)}s`;
+  if (m > 0) return `${m}m ${pad(sec)}s`;
+  return `${sec}s`;
+}
+
+/** One line for a tree item: secondary status, age and resources, e.g. `Training · 5m ago · ml.p3dn.24xlarge × 2`. */
+export function jobDescriptionLine(view: TrainingJobView, now: Date): string {
+  const parts: string[] = [];
+  if (view.secondaryStatus && view.secondaryStatus !== view.status) parts.push(view.secondaryStatus);
+  else parts.push(view.status);
+  if (view.createdAt) parts.push(`${formatAge(view.createdAt, now)} ago`);
+  if (view.resources) parts.push(view.resources);
+  return parts.join(' · ');
+}
+
+/** The job's page in the SageMaker console of its partition. */
+export function consoleUrl(region: string, jobName: string): string {
+  const partition = regionPartition(region)?.partition;
+  const host =
+    partition === 'aws-cn' ? 'console.amazonaws.cn' : partition === 'aws-us-gov' ? 'console.amazonaws-us-gov.com' : `${region}.console.aws.amazon.com`;
+  return `https://${host}/sagemaker/home?region=${region}#/jobs/${encodeURIComponent(jobName)}`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+function setIf<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}

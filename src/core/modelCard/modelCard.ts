@@ -1,0 +1,450 @@
+import { stringify } from 'yaml';
+import type { Distribution } from '../jobFile/jobSpec';
+import { describeInstanceType, findInstanceType } from '../catalog/instanceTypes';
+import { pythonFloatRepr } from '../contract/pythonValue';
+import { codeBlock, escapeMarkdownText, escapeTableCell, hubLink, isHubId, markdownTable } from './markdown';
+import { validateModelCardMetadata } from './metadata';
+import type { ModelCardMetadata, ModelCardProblem, ModelIndexResult, WidgetExample } from './metadata';
+import { inferPipelineTag } from './pipelineTag';
+import type { PipelineTag, PipelineTagInference } from './pipelineTag';
+import { DATASET_SPLIT, SPLIT_LABEL, formatNumber, metricHubType, metricLabel, modelIndexValue, readSplitResults } from './results';
+import type { ResultSplit, SplitResults } from './results';
+
+/**
+ * A README.md for a model fine-tuned on SageMaker, in the Hub's model-card format: YAML front matter
+ * on line 1 (emitted by the `yaml` package, never by string templates), then Markdown in which every
+ * value from the run is escaped.
+ *
+ * Fixes against the card of the blog post this project starts from: the front matter starts on the
+ * first line (the blog's template began with an empty line, so the Hub saw no metadata);
+ * `library_name`, `base_model`, `pipeline_tag` and `model-index` are set; the task type is
+ * `summarization` (a pipeline tag) rather than `abstractive-text-summarization`; metrics are
+ * `type: rouge` named "Validation ROUGE-1" (not "ROGUE"/`rogue-1`); every results file is read,
+ * not just two; the usage snippet calls the variable it assigned (the blog assigned `summarizer`
+ * and called `nlp`); the hardware is described from the instance catalog (p3dn is V100, not A100).
+ */
+
+export interface ModelCardJob {
+  /** The training job name; absent when the card is made from a job file alone. */
+  name?: string;
+  instanceType: string;
+  instanceCount: number;
+  trainingTimeSeconds?: number;
+  billableSeconds?: number;
+  region?: string;
+  transformersVersion?: string;
+  pytorchVersion?: string;
+  status?: string;
+  /** ISO 8601 text or a Date; only the UTC date is shown. */
+  createdAt?: string | Date;
+  /** The training script, e.g. `run_summarization.py` (else `sagemaker_program` from the hyperparameters). */
+  entryPoint?: string;
+  distribution?: Distribution;
+}
+
+export interface ModelCardInput {
+  /** Parsed files of the model folder by name: `eval_results.json`, `trainer_state.json`, `config.json`, … */
+  files: Record<string, unknown>;
+  /** The job's hyperparameters, decoded (not the JSON-encoded strings SageMaker stores). */
+  hyperparameters: Record<string, unknown>;
+  job?: ModelCardJob;
+  /** `namespace/name` on the Hub, for the usage snippet and model-index name. */
+  repoId?: string;
+  /** Widget example input; summarization defaults to the blog's dialogue. */
+  widgetText?: string;
+  /** A Hub license id; default apache-2.0 (the license of the blog's base model). Check the base model's own license. */
+  license?: string;
+  /** Default `en`, the language of the example datasets; set it for other languages. */
+  language?: string | string[];
+  /** Overrides the inferred pipeline tag (see inferPipelineTag for the rules). */
+  pipelineTag?: string;
+}
+
+export interface ModelCard {
+  /** The README.md text. */
+  readme: string;
+  metadata: ModelCardMetadata;
+  modelName: string;
+  pipelineTag: PipelineTagInference;
+  results: SplitResults[];
+  /** validateModelCardMetadata of `metadata`: empty unless an input (license, language) is off-spec. */
+  problems: ModelCardProblem[];
+}
+
+export const DEFAULT_LICENSE = 'apache-2.0';
+export const DEFAULT_LANGUAGE = 'en';
+
+/** The blog's widget example, a SAMSum-style dialogue (trailing spaces removed). */
+export const DEFAULT_DIALOGUE = [
+  'Jeff: Can I train a 🤗 Transformers model on Amazon SageMaker?',
+  'Philipp: Sure you can use the new Hugging Face Deep Learning Container.',
+  'Jeff: ok.',
+  'Jeff: and how can I get started?',
+  'Jeff: where can I find documentation?',
+  'Philipp: ok, ok you can find everything here. https://huggingface.co/blog/the-partnership-amazon-sagemaker-and-hugging-face',
+].join('\n');
+
+const TASK_NAMES: Partial<Record<PipelineTag, string>> = {
+  summarization: 'Summarization',
+  translation: 'Translation',
+  'text-classification': 'Text Classification',
+  'token-classification': 'Token Classification',
+  'question-answering': 'Question Answering',
+  'text-generation': 'Text Generation',
+  'fill-mask': 'Fill-Mask',
+  'multiple-choice': 'Multiple Choice',
+};
+
+/** Tasks whose widget takes one text, so a `widgetText` can be offered as an example. */
+const TEXT_WIDGET_TASKS: ReadonlySet<string> = new Set(['summarization', 'translation', 'text-classification', 'token-classification', 'text-generation', 'fill-mask']);
+
+/** Keys whose values are never printed (hub_token, aws_secret_access_key, api_key, …). */
+const SECRET_KEY = /(^|[_-])(token|password|passwd|secret|api[_-]?key|access[_-]?key|credentials?|auth)($|[_-])/i;
+const SECRET_VALUE = /\bhf_[A-Za-z0-9]{20,}\b|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/;
+
+export function createModelCard(input: ModelCardInput): ModelCard {
+  const hp = input.hyperparameters;
+  const config = asRecord(input.files['config.json']);
+  const trainerState = asRecord(input.files['trainer_state.json']);
+  const results = dedupeHeldOut(readSplitResults(input.files));
+  const baseModel = stringValue(hp.model_name_or_path);
+  const dataset = stringValue(hp.dataset_name);
+  const datasetConfig = stringValue(hp.dataset_config_name);
+  const entryPoint = input.job?.entryPoint ?? stringValue(hp.sagemaker_program);
+
+  const pipelineTag = inferPipelineTag({
+    metricKeys: results.flatMap((r) => r.metrics.map((m) => m.rawKey)),
+    ...(config ? { config } : {}),
+    ...(entryPoint ? { entryPoint } : {}),
+    ...(baseModel ? { baseModel } : {}),
+    ...(input.pipelineTag !== undefined ? { override: input.pipelineTag } : {}),
+  });
+  const tag = pipelineTag.tag;
+  const modelName = chooseModelName(input.repoId, baseModel, dataset);
+  const datasetId = dataset && isHubId(dataset) ? dataset : undefined;
+
+  const modelIndex = tag && datasetId ? modelIndexResults(results, tag, datasetId, datasetConfig) : [];
+  const hubMetrics = unique(modelIndex.flatMap((r) => r.metrics.map((m) => m.type)));
+  const widgetText = input.widgetText ?? (tag === 'summarization' ? DEFAULT_DIALOGUE : undefined);
+  const widget: WidgetExample[] | undefined =
+    widgetText !== undefined && tag !== undefined && TEXT_WIDGET_TASKS.has(tag)
+      ? [{ text: widgetText, ...(input.widgetText === undefined ? { example_title: 'Dialogue' } : {}) }]
+      : undefined;
+
+  const metadata: ModelCardMetadata = {
+    language: input.language ?? DEFAULT_LANGUAGE,
+    license: input.license ?? DEFAULT_LICENSE,
+    library_name: 'transformers',
+    tags: unique(['sagemaker', modelFamily(config, baseModel), tag].filter((t): t is string => t !== undefined && /^[a-z0-9][a-z0-9._-]*$/.test(t))),
+    ...(baseModel && isHubId(baseModel) ? { base_model: baseModel } : {}),
+    ...(datasetId ? { datasets: [datasetId] } : {}),
+    ...(hubMetrics.length > 0 ? { metrics: hubMetrics } : {}),
+    ...(tag ? { pipeline_tag: tag } : {}),
+    ...(widget ? { widget } : {}),
+    ...(modelIndex.length > 0 ? { 'model-index': [{ name: modelName, results: modelIndex }] } : {}),
+  };
+
+  const body = [
+    `# ${escapeMarkdownText(modelName)}`,
+    description(baseModel, dataset, datasetConfig, input.job),
+    headline(modelIndex),
+    trainingProcedure(input, entryPoint, trainerState),
+    resultsSection(results),
+    usageSection(tag, input.repoId && isHubId(input.repoId) ? input.repoId : modelName, input.widgetText ?? (tag === 'summarization' ? DEFAULT_DIALOGUE : undefined), input.repoId !== undefined && isHubId(input.repoId)),
+  ].filter((s) => s !== '');
+
+  const readme = `---\n${frontMatter(metadata)}---\n\n${body.join('\n\n')}\n`;
+  return { readme, metadata, modelName, pipelineTag, results, problems: validateModelCardMetadata(metadata) };
+}
+
+/** The README.md text alone. */
+export function renderModelCard(input: ModelCardInput): string {
+  return createModelCard(input).readme;
+}
+
+/**
+ * YAML for the front matter. YAML 1.1 rules, as PyYAML (the Hub's Python tooling) reads them, so
+ * strings like `no`, `on` or `1_000` come out quoted; no line folding; no anchors. The guard
+ * below cannot fire with the `yaml` package's output (multi-line strings are indented block
+ * scalars); it is there so that no future option change can end the front matter early.
+ */
+function frontMatter(metadata: ModelCardMetadata): string {
+  const text = stringify(metadata, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false });
+  if (/^(---|\.\.\.)\s*$/m.test(text)) throw new Error('The model card metadata would end the front matter early.');
+  return text;
+}
+
+function dedupeHeldOut(results: SplitResults[]): SplitResults[] {
+  // `test` (transformers ≤ 4.5 scripts) and `predict` (later ones) are the same held-out split.
+  const hasTest = results.some((r) => r.split === 'test');
+  return results.filter((r) => !(r.split === 'predict' && hasTest));
+}
+
+function modelIndexResults(results: SplitResults[], tag: PipelineTag, datasetId: string, datasetConfig: string | undefined): ModelIndexResult[] {
+  const out: ModelIndexResult[] = [];
+  for (const r of results) {
+    if (r.split === 'train') continue;
+    const metrics = r.metrics.flatMap((m) => {
+      const type = metricHubType(m.key);
+      if (!type || typeof m.value !== 'number' || !Number.isFinite(m.value)) return [];
+      return [{ type, value: modelIndexValue(m.value), name: `${SPLIT_LABEL[r.split]} ${metricLabel(m.key)}` }];
+    });
+    if (metrics.length === 0) continue;
+    out.push({
+      task: { type: tag, ...(TASK_NAMES[tag] ? { name: TASK_NAMES[tag] } : {}) },
+      dataset: { type: datasetId, name: datasetId, ...(datasetConfig ? { config: datasetConfig } : {}), split: DATASET_SPLIT[r.split] },
+      metrics,
+    });
+  }
+  return out;
+}
+
+function chooseModelName(repoId: string | undefined, baseModel: string | undefined, dataset: string | undefined): string {
+  if (repoId && isHubId(repoId)) return repoId.split('/').pop() ?? repoId;
+  const base = baseModel ? baseModel.split(/[\\/]/).filter(Boolean).pop() : undefined;
+  const data = dataset ? dataset.split('/').pop() : undefined;
+  const name = [base, data].filter(Boolean).join('-').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  return name === '' ? 'fine-tuned-model' : name.slice(0, 96);
+}
+
+/** config.json's `model_type` (bart, t5, pegasus) or else the base model name's first word. */
+function modelFamily(config: Record<string, unknown> | undefined, baseModel: string | undefined): string | undefined {
+  const type = stringValue(config?.model_type);
+  if (type) return type.toLowerCase();
+  const base = baseModel?.split(/[\\/]/).filter(Boolean).pop();
+  return base?.split(/[-_]/)[0]?.toLowerCase();
+}
+
+function description(baseModel: string | undefined, dataset: string | undefined, datasetConfig: string | undefined, job: ModelCardJob | undefined): string {
+  const what = baseModel ? `a fine-tuned version of ${hubLink(baseModel, 'model')}` : 'a fine-tuned model';
+  const on = dataset ? ` on the ${hubLink(dataset, 'dataset')}${datasetConfig ? ` (${escapeMarkdownText(datasetConfig)})` : ''} dataset` : '';
+  const where = job ? 'It was trained on Amazon SageMaker with the Hugging Face Deep Learning Container.' : 'It was trained with the Hugging Face Trainer under the SageMaker training contract.';
+  return `This model is ${what}${on}. ${where}`;
+}
+
+function headline(modelIndex: ModelIndexResult[]): string {
+  const first = modelIndex[0];
+  if (!first) return '';
+  const lines = first.metrics.map((m) => `- ${escapeMarkdownText(m.name ?? m.type)}: ${formatNumber(Number(m.value))}`);
+  return `It achieves the following results on the ${escapeMarkdownText(first.dataset.split ?? 'evaluation')} split:\n\n${lines.join('\n')}`;
+}
+
+function trainingProcedure(input: ModelCardInput, entryPoint: string | undefined, trainerState: Record<string, unknown> | undefined): string {
+  const job = input.job;
+  const facts: string[] = [];
+  if (job) {
+    if (job.name) facts.push(`- Training job: ${escapeMarkdownText(job.name)}${job.status ? ` (${escapeMarkdownText(job.status)})` : ''}`);
+    else if (job.status) facts.push(`- Job status: ${escapeMarkdownText(job.status)}`);
+    facts.push(`- Hardware: ${hardware(job)}`);
+    const distribution = describeDistribution(job.distribution, input.hyperparameters);
+    if (distribution) facts.push(`- Distribution: ${distribution}`);
+    if (job.region) facts.push(`- Region: ${escapeMarkdownText(job.region)}`);
+    const created = isoDate(job.createdAt);
+    if (created) facts.push(`- Started: ${created}`);
+    if (isCount(job.trainingTimeSeconds)) {
+      const billable = isCount(job.billableSeconds) ? `; billable time ${formatDuration(job.billableSeconds)}` : '';
+      facts.push(`- Training time: ${formatDuration(job.trainingTimeSeconds)}${billable}`);
+    }
+  }
+  const frameworks = [
+    ['Transformers', job?.transformersVersion ?? stringValue(asRecord(input.files['config.json'])?.transformers_version)],
+    ['PyTorch', job?.pytorchVersion],
+  ].filter((f): f is [string, string] => typeof f[1] === 'string' && f[1] !== '');
+  if (frameworks.length > 0) facts.push(`- Frameworks: ${frameworks.map(([n, v]) => `${n} ${escapeMarkdownText(v)}`).join(', ')}`);
+  if (entryPoint) facts.push(`- Entry point: ${escapeMarkdownText(entryPoint)}`);
+  const steps = trainerState?.global_step;
+  const epochs = trainerState?.epoch;
+  if (isCount(steps)) facts.push(`- Steps: ${steps}${typeof epochs === 'number' && Number.isFinite(epochs) ? ` over ${formatNumber(epochs)} epochs` : ''}`);
+  const best = trainerState?.best_metric;
+  if (typeof best === 'number' && Number.isFinite(best)) {
+    const checkpoint = stringValue(trainerState?.best_model_checkpoint);
+    facts.push(`- Best metric: ${formatNumber(best)}${checkpoint ? ` at ${escapeMarkdownText(checkpoint)}` : ''}`);
+  }
+
+  const parts = ['## Training procedure'];
+  if (facts.length > 0) parts.push(facts.join('\n'));
+  const hp = hyperparameterRows(input.hyperparameters);
+  if (hp.length > 0) parts.push(`### Hyperparameters\n\n${markdownTable(['Hyperparameter', 'Value'], hp)}`);
+  const log = trainingLog(trainerState);
+  if (log) parts.push(log);
+  return parts.length > 1 ? parts.join('\n\n') : '';
+}
+
+function hardware(job: ModelCardJob): string {
+  const count = isCount(job.instanceCount) && job.instanceCount > 0 ? job.instanceCount : 1;
+  const type = escapeMarkdownText(job.instanceType);
+  const spec = describeInstanceType(job.instanceType);
+  const gpus = findInstanceType(job.instanceType)?.acceleratorCount ?? 0;
+  const total = gpus > 0 && count > 1 ? `, ${gpus * count} GPUs in all` : '';
+  return `${count} × ${type}${spec ? ` (${escapeMarkdownText(spec)}${count > 1 ? ' each' : ''}${total})` : ''}`;
+}
+
+/** The distribution strategy, from the job file's `distribution` or the `sagemaker_*` hyperparameters the SDK adds. */
+function describeDistribution(distribution: Distribution | undefined, hp: Record<string, unknown>): string | undefined {
+  const on = (v: unknown) => v === true || v === 'true' || v === 'True';
+  if (distribution?.smdistributed?.dataparallel?.enabled || on(hp.sagemaker_distributed_dataparallel_enabled)) return 'SageMaker distributed data parallel (smdistributed.dataparallel)';
+  if (distribution?.smdistributed?.modelparallel?.enabled || hp.mp_parameters !== undefined) return 'SageMaker model parallel (smdistributed.modelparallel)';
+  if (distribution?.torch_distributed?.enabled || on(hp.sagemaker_torch_distributed_enabled)) return 'torchrun (torch_distributed)';
+  if (distribution?.pytorchddp?.enabled || on(hp.sagemaker_pytorch_ddp_enabled)) return 'PyTorch DistributedDataParallel (pytorchddp)';
+  if (distribution?.mpi?.enabled || on(hp.sagemaker_mpi_enabled)) {
+    const perHost = distribution?.mpi?.processes_per_host ?? hp.sagemaker_mpi_num_of_processes_per_host;
+    return `MPI${isCount(perHost) ? `, ${perHost} processes per host` : ''}`;
+  }
+  return undefined;
+}
+
+/** Sorted by name; the SDK's own `sagemaker_*` keys left out; secrets shown as (redacted). */
+function hyperparameterRows(hp: Record<string, unknown>): string[][] {
+  return Object.keys(hp)
+    .filter((k) => !k.startsWith('sagemaker_'))
+    .sort()
+    .map((k) => [escapeTableCell(k), escapeTableCell(SECRET_KEY.test(k) ? '(redacted)' : hyperparameterText(hp[k]))]);
+}
+
+function hyperparameterText(value: unknown): string {
+  let text: string;
+  if (typeof value === 'number') text = Number.isInteger(value) ? String(value) : pythonFloatRepr(value);
+  else if (typeof value === 'string') text = value;
+  else if (typeof value === 'boolean') text = value ? 'True' : 'False';
+  else if (value === null || value === undefined) text = 'None';
+  else text = JSON.stringify(value) ?? String(value);
+  return SECRET_VALUE.test(text) ? '(redacted)' : text;
+}
+
+/** Evaluation rows of the log history, like the Trainer's own cards: the latest training loss beside each evaluation. */
+function trainingLog(trainerState: Record<string, unknown> | undefined): string {
+  const history = Array.isArray(trainerState?.log_history) ? trainerState.log_history : [];
+  const columns: string[] = [];
+  const rows: Array<{ loss: number | undefined; epoch: unknown; step: unknown; values: Record<string, unknown> }> = [];
+  let lastLoss: number | undefined;
+  for (const record of history) {
+    const r = asRecord(record);
+    if (!r || 'train_runtime' in r) continue;
+    if (typeof r.loss === 'number') lastLoss = r.loss;
+    const evalKeys = Object.keys(r).filter((k) => k.startsWith('eval_') && (k === 'eval_loss' || metricHubType(k.slice(5)) !== undefined));
+    if (evalKeys.length === 0) continue;
+    for (const k of evalKeys) if (!columns.includes(k)) columns.push(k);
+    rows.push({ loss: lastLoss, epoch: r.epoch, step: r.step, values: r });
+  }
+  if (rows.length === 0) return '';
+  columns.sort((a, b) => (a === 'eval_loss' ? -1 : b === 'eval_loss' ? 1 : 0));
+  const MAX_ROWS = 50;
+  const shown = rows.slice(-MAX_ROWS);
+  const cell = (v: unknown) => (typeof v === 'number' ? formatNumber(v) : v === undefined ? ' ' : escapeTableCell(String(v)));
+  const table = markdownTable(
+    ['Training loss', 'Epoch', 'Step', ...columns.map((c) => escapeTableCell(`Validation ${metricLabel(c.slice(5))}`))],
+    shown.map((r) => [r.loss === undefined ? 'No log' : formatNumber(r.loss), cell(r.epoch), cell(r.step), ...columns.map((c) => cell(r.values[c]))]),
+    ['right', 'right', 'right', ...columns.map(() => 'right' as const)],
+  );
+  const note = rows.length > MAX_ROWS ? `\n\nThe last ${MAX_ROWS} of ${rows.length} evaluations are shown.` : '';
+  return `### Training log\n\nFrom trainer_state.json:\n\n${table}${note}`;
+}
+
+function resultsSection(results: SplitResults[]): string {
+  if (results.length === 0) return '';
+  const parts = ['## Results'];
+  for (const r of results) {
+    // The Trainer's memory tracker (`init_mem_cpu_alloc_delta`, …) measures the run, not the model.
+    const rows = r.metrics.filter((m) => !/(^|_)mem_(cpu|gpu)_/.test(m.key)).map((m) => [escapeTableCell(metricLabel(m.key)), metricText(m.value)]);
+    if (rows.length === 0) continue;
+    parts.push(`### ${sectionTitle(r.split)}\n\nFrom ${escapeMarkdownText(r.file)} (${DATASET_SPLIT[r.split]} split):\n\n${markdownTable(['Metric', 'Value'], rows, ['left', 'right'])}`);
+  }
+  return parts.length > 1 ? parts.join('\n\n') : '';
+}
+
+function sectionTitle(split: ResultSplit): string {
+  return split === 'train' ? 'Training' : split === 'eval' ? 'Validation' : 'Test';
+}
+
+function metricText(value: unknown): string {
+  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'string') return escapeTableCell(value);
+  if (typeof value === 'boolean') return String(value);
+  return escapeTableCell(JSON.stringify(value) ?? String(value));
+}
+
+interface TaskSnippet {
+  variable: string;
+  inputVariable: string;
+  defaultInput: string;
+  call: (fn: string, input: string) => string;
+}
+
+const SNIPPETS: Partial<Record<PipelineTag, TaskSnippet>> = {
+  summarization: { variable: 'summarizer', inputVariable: 'text', defaultInput: DEFAULT_DIALOGUE, call: (f, i) => `print(${f}(${i})[0]["summary_text"])` },
+  translation: { variable: 'translator', inputVariable: 'text', defaultInput: 'The weather is nice today.', call: (f, i) => `print(${f}(${i})[0]["translation_text"])` },
+  'text-generation': { variable: 'generator', inputVariable: 'prompt', defaultInput: 'Amazon SageMaker is', call: (f, i) => `print(${f}(${i})[0]["generated_text"])` },
+  'text-classification': { variable: 'classifier', inputVariable: 'text', defaultInput: 'I really enjoyed this film.', call: (f, i) => `print(${f}(${i}))` },
+  'token-classification': { variable: 'tagger', inputVariable: 'text', defaultInput: 'My name is Clara and I live in Berkeley.', call: (f, i) => `print(${f}(${i}))` },
+};
+
+/**
+ * A snippet that runs as written: it calls the variable it assigned. Without a Hub id it loads the
+ * model from the folder of that name (run it next to the folder, or put your repository id there).
+ */
+function usageSection(tag: PipelineTag | undefined, model: string, text: string | undefined, onHub: boolean): string {
+  const where = onHub ? '' : `\n\nRun it next to the ${escapeMarkdownText(model)} folder, or replace the name with the model's Hub id once it is pushed.`;
+  const snippet = tag ? SNIPPETS[tag] : undefined;
+  let code: string;
+  if (snippet) {
+    const inputVar = tag === 'summarization' && text === DEFAULT_DIALOGUE ? 'conversation' : snippet.inputVariable;
+    code = [
+      'from transformers import pipeline',
+      '',
+      `${snippet.variable} = pipeline(${pythonString(tag ?? '')}, model=${pythonString(model)})`,
+      '',
+      `${inputVar} = ${pythonString(text ?? snippet.defaultInput, true)}`,
+      snippet.call(snippet.variable, inputVar),
+    ].join('\n');
+  } else if (tag) {
+    code = ['from transformers import pipeline', '', `pipe = pipeline(${pythonString(tag)}, model=${pythonString(model)})`].join('\n');
+  } else {
+    code = [
+      'from transformers import AutoModel, AutoTokenizer',
+      '',
+      `tokenizer = AutoTokenizer.from_pretrained(${pythonString(model)})`,
+      `model = AutoModel.from_pretrained(${pythonString(model)})`,
+    ].join('\n');
+  }
+  return `## Usage${where}\n\n${codeBlock('python', code)}`;
+}
+
+/**
+ * A Python string literal. Multi-line text reads best triple-quoted; anything a triple-quoted
+ * literal would misread (backslashes, quotes at the end, `"""`, control characters) falls back to
+ * a JSON string literal, which Python parses identically.
+ */
+function pythonString(text: string, preferBlock = false): string {
+  const blockSafe = preferBlock && text.includes('\n') && !text.includes('"""') && !text.includes('\\') && !text.endsWith('"') && !/[\u0000-\u0009\u000b-\u001f\u007f\u2028\u2029]/.test(text);
+  return blockSafe ? `"""${text}"""` : JSON.stringify(text).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min ${s} s`;
+}
+
+function isoDate(value: string | Date | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const d = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString().slice(0, 10);
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}
+
+function stringValue(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,81 @@
+import { parseImageUri } from '../catalog/huggingfaceImages';
+import { parsePythonJson } from '../contract/pythonValue';
+import type { JobSpec } from '../jobFile/jobSpec';
+import type { ModelCardJob } from './modelCard';
+import { pythonToJs } from './runFiles';
+
+/**
+ * The fields of a DescribeTrainingJob response the model card uses. The local backend's `job.json`
+ * has the same shape (src/local/localJobRecord.ts), so one reader serves both. Declared here
+ * structurally because the core does not import the AWS SDK.
+ */
+export interface TrainingJobDescription {
+  TrainingJobName?: string;
+  TrainingJobArn?: string;
+  TrainingJobStatus?: string;
+  CreationTime?: string | Date;
+  TrainingTimeInSeconds?: number;
+  BillableTimeInSeconds?: number;
+  /** As SageMaker stores them: every value JSON-encoded by the SDK (`"\"samsum\""`, `"5e-05"`). */
+  HyperParameters?: Record<string, string>;
+  AlgorithmSpecification?: { TrainingImage?: string };
+  ResourceConfig?: { InstanceType?: string; InstanceCount?: number };
+  /** Local jobs only. */
+  Local?: { entryPoint?: string };
+}
+
+/**
+ * Hyperparameters back as the user wrote them. Values the SDK encoded with `json.dumps` are
+ * decoded (Python's rules: NaN allowed, big ints kept as text); a value that is not JSON (set by
+ * hand in the console) stays the string it is.
+ */
+export function decodeHyperparameters(encoded: Readonly<Record<string, string>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, text] of Object.entries(encoded)) {
+    try {
+      out[key] = pythonToJs(parsePythonJson(text));
+    } catch {
+      out[key] = text;
+    }
+  }
+  return out;
+}
+
+/** What a finished (or running) job tells the card: hardware, times, versions, and its hyperparameters. */
+export function modelCardJobFromDescription(description: TrainingJobDescription): { job: ModelCardJob; hyperparameters: Record<string, unknown> } {
+  const hyperparameters = decodeHyperparameters(description.HyperParameters ?? {});
+  const image = description.AlgorithmSpecification?.TrainingImage ? parseImageUri(description.AlgorithmSpecification.TrainingImage) : undefined;
+  const region = /^arn:[^:]+:sagemaker:([^:]+):/.exec(description.TrainingJobArn ?? '')?.[1] ?? image?.region ?? stringOf(hyperparameters.sagemaker_region);
+  const entryPoint = description.Local?.entryPoint ?? stringOf(hyperparameters.sagemaker_program);
+  const job: ModelCardJob = {
+    ...(description.TrainingJobName ? { name: description.TrainingJobName } : {}),
+    instanceType: description.ResourceConfig?.InstanceType ?? stringOf(hyperparameters.sagemaker_instance_type) ?? 'unknown',
+    instanceCount: description.ResourceConfig?.InstanceCount ?? 1,
+    ...(typeof description.TrainingTimeInSeconds === 'number' ? { trainingTimeSeconds: description.TrainingTimeInSeconds } : {}),
+    ...(typeof description.BillableTimeInSeconds === 'number' ? { billableSeconds: description.BillableTimeInSeconds } : {}),
+    ...(region ? { region } : {}),
+    ...(image ? { transformersVersion: image.transformersVersion, ...(image.baseFramework === 'pytorch' ? { pytorchVersion: image.baseVersion } : {}) } : {}),
+    ...(description.TrainingJobStatus ? { status: description.TrainingJobStatus } : {}),
+    ...(description.CreationTime !== undefined ? { createdAt: description.CreationTime } : {}),
+    ...(entryPoint ? { entryPoint } : {}),
+  };
+  return { job, hyperparameters };
+}
+
+/** What a job file says about the job it launches (no run facts: those come from the job itself). */
+export function modelCardJobFromSpec(spec: JobSpec): { job: ModelCardJob; hyperparameters: Record<string, unknown> } {
+  const job: ModelCardJob = {
+    instanceType: spec.instance_type,
+    instanceCount: spec.instance_count ?? 1,
+    ...(spec.region ? { region: spec.region } : {}),
+    ...(spec.transformers_version ? { transformersVersion: String(spec.transformers_version) } : {}),
+    ...(spec.pytorch_version ? { pytorchVersion: String(spec.pytorch_version) } : {}),
+    ...(spec.entry_point ? { entryPoint: spec.entry_point } : {}),
+    ...(spec.distribution ? { distribution: spec.distribution } : {}),
+  };
+  return { job, hyperparameters: { ...(spec.hyperparameters ?? {}) } };
+}
+
+function stringOf(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}

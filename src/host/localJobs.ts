@@ -1,0 +1,94 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { trainingJobViewFromDescription } from '../core/jobs/trainingJobView';
+import type { TrainingJobView } from '../core/jobs/trainingJobView';
+import type { TrainingJobDescription } from '../core/jobs/trainingJobDescription';
+import type { LocalJob } from '../local/localJob';
+import type { LocalJobRecord } from '../local/localJobRecord';
+import { Setting } from './ids';
+
+/**
+ * Jobs run on this machine by the local backend: the ones running now (their handles, for Stop)
+ * and every job folder under the local root (their job.json, for the tree, logs and model card).
+ */
+export class LocalJobs implements vscode.Disposable {
+  private readonly running = new Map<string, LocalJob>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  /** `<first workspace folder>/.sagemaker-local`, or the `sagemakerHf.local.root` setting. */
+  root(): string | undefined {
+    const configured = vscode.workspace.getConfiguration().get<string>(Setting.localRoot, '').trim();
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (configured) return path.isAbsolute(configured) || !folder ? configured : path.join(folder, configured);
+    return folder ? path.join(folder, '.sagemaker-local') : undefined;
+  }
+
+  track(job: LocalJob): void {
+    this.running.set(job.jobName, job);
+    void job.completion.finally(() => {
+      this.running.delete(job.jobName);
+      this.changed.fire();
+    });
+    this.changed.fire();
+  }
+
+  notifyChanged(): void {
+    this.changed.fire();
+  }
+
+  isRunning(name: string): boolean {
+    return this.running.has(name);
+  }
+
+  async stop(name: string): Promise<void> {
+    const job = this.running.get(name);
+    if (!job) throw new Error(`The local job ${name} is not running in this window.`);
+    await job.stop();
+  }
+
+  async records(): Promise<LocalJobRecord[]> {
+    const root = this.root();
+    if (!root) return [];
+    const { listLocalJobs } = require('../local/localJobRecord') as typeof import('../local/localJobRecord');
+    return listLocalJobs(root);
+  }
+
+  async record(name: string): Promise<LocalJobRecord | undefined> {
+    return (await this.records()).find((r) => r.TrainingJobName === name);
+  }
+
+  async list(): Promise<TrainingJobView[]> {
+    const now = new Date();
+    // listLocalJobs already reports a job whose runner died mid-run as ended, so records can be shown as they are.
+    return (await this.records()).map((r) => trainingJobViewFromDescription(asDescription(r), now));
+  }
+
+  dispose(): void {
+    for (const job of this.running.values()) void job.stop();
+    this.running.clear();
+    this.changed.dispose();
+  }
+}
+
+/** job.json has DescribeTrainingJob's shape with ISO strings for times. */
+export function asDescription(r: LocalJobRecord): TrainingJobDescription {
+  const date = (s: string | undefined) => (s ? new Date(s) : undefined);
+  return {
+    TrainingJobName: r.TrainingJobName,
+    TrainingJobStatus: r.TrainingJobStatus,
+    SecondaryStatus: r.SecondaryStatus,
+    ...(r.FailureReason ? { FailureReason: r.FailureReason } : {}),
+    CreationTime: date(r.CreationTime),
+    TrainingStartTime: date(r.TrainingStartTime),
+    TrainingEndTime: date(r.TrainingEndTime),
+    LastModifiedTime: date(r.LastModifiedTime),
+    ...(r.TrainingTimeInSeconds !== undefined ? { TrainingTimeInSeconds: r.TrainingTimeInSeconds } : {}),
+    HyperParameters: r.HyperParameters,
+    AlgorithmSpecification: r.AlgorithmSpecification,
+    ResourceConfig: r.ResourceConfig,
+    OutputDataConfig: r.OutputDataConfig,
+    ...(r.ModelArtifacts ? { ModelArtifacts: r.ModelArtifacts } : {}),
+    SecondaryStatusTransitions: r.SecondaryStatusTransitions.map((t) => ({ Status: t.Status, StatusMessage: t.StatusMessage, StartTime: date(t.StartTime), EndTime: date(t.EndTime) })),
+  } as TrainingJobDescription;
+}

@@ -1,0 +1,144 @@
+/**
+ * A validated job file (JobSpec) turned into the options of a local run: paths resolved against the
+ * job file's folder, `inputs` turned into channels the way `estimator.fit()` names them.
+ */
+
+import * as path from 'node:path';
+
+import { encodeHyperparameterValue } from '../core/contract/pythonValue';
+import type { ChannelInput, JobSpec } from '../core/jobFile/jobSpec';
+import type { ChannelFetcher } from './channelFetcher';
+import type { LocalChannel, LocalJobOptions } from './localJob';
+import { LocalJobError } from './localJobError';
+
+export interface LocalJobSpecInput {
+  spec: JobSpec;
+  /** Folder of the job file; relative paths in it start there. */
+  jobFileDir: string;
+  jobName: string;
+  /** Where local jobs live, e.g. defaultLocalRoot(workspaceFolder). */
+  root: string;
+  /**
+   * CreateTrainingJob.HyperParameters exactly as a launch would send them. Pass them when you have
+   * them (the request builder makes them); otherwise the job file's hyperparameters are encoded here
+   * and the distribution keys added the way the SDK adds them.
+   */
+  hyperparameters?: Record<string, string>;
+  /** For a job with git_config: the folder the repository is checked out in. */
+  checkoutDir?: string;
+  channelFetcher?: ChannelFetcher;
+  interpreter?: string;
+  installRequirements?: boolean;
+  stopGraceMs?: number;
+  numGpus?: number;
+}
+
+const LOG_LEVELS: Record<string, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
+
+export function localJobOptionsFromSpec(input: LocalJobSpecInput): LocalJobOptions {
+  const { spec, jobFileDir } = input;
+  let codeRoot = jobFileDir;
+  if (spec.git_config) {
+    if (!input.checkoutDir) {
+      throw new LocalJobError('UnsupportedForLocalRun', 'This job takes its code from git_config: clone the repository first and pass the checkout folder.', {
+        repo: spec.git_config.repo,
+      });
+    }
+    codeRoot = input.checkoutDir;
+  }
+  if (spec.source_dir?.startsWith('s3://')) {
+    throw new LocalJobError('UnsupportedForLocalRun', 'source_dir is in S3; a local run needs the code on this machine. Point source_dir at a local folder.', {
+      sourceDir: spec.source_dir,
+    });
+  }
+  const sourceDir = spec.source_dir !== undefined ? path.resolve(codeRoot, spec.source_dir) : undefined;
+  const entryPoint = sourceDir !== undefined ? spec.entry_point : path.resolve(codeRoot, spec.entry_point);
+
+  return {
+    jobName: input.jobName,
+    sourceDir,
+    entryPoint,
+    dependencies: (spec.dependencies ?? []).map((d) => path.resolve(codeRoot, d)),
+    hyperparameters: input.hyperparameters ?? encodeSpecHyperparameters(spec),
+    instanceType: spec.instance_type,
+    instanceCount: spec.instance_count ?? 1,
+    channels: channelsOf(spec),
+    environment: spec.environment,
+    region: spec.region,
+    root: input.root,
+    baseDir: jobFileDir,
+    interpreter: input.interpreter,
+    installRequirements: input.installRequirements,
+    channelFetcher: input.channelFetcher,
+    stopGraceMs: input.stopGraceMs,
+    numGpus: input.numGpus,
+    trainingImage: spec.image_uri,
+  };
+}
+
+/** `estimator.fit(inputs)`: a bare string is the `training` channel. */
+function channelsOf(spec: JobSpec): Record<string, LocalChannel> {
+  if (spec.inputs === undefined) return {};
+  if (typeof spec.inputs === 'string') return { training: { source: spec.inputs } };
+  const channels: Record<string, LocalChannel> = {};
+  for (const [name, value] of Object.entries(spec.inputs)) {
+    channels[name] = typeof value === 'string' ? { source: value } : channelFromInput(name, value);
+  }
+  return channels;
+}
+
+function channelFromInput(name: string, input: ChannelInput): LocalChannel {
+  // The SDK's own local mode refuses these too: they only mean something to SageMaker's data service.
+  if (input.s3_data_type && input.s3_data_type !== 'S3Prefix') {
+    throw new LocalJobError('UnsupportedForLocalRun', `Channel ${name} uses s3_data_type ${input.s3_data_type}; local runs support S3Prefix data only.`, { channel: name });
+  }
+  if (input.compression === 'Gzip' || input.record_wrapping === 'RecordIO') {
+    throw new LocalJobError('UnsupportedForLocalRun', `Channel ${name} uses Gzip compression or RecordIO wrapping, which local runs do not support.`, { channel: name });
+  }
+  return {
+    source: input.s3_data,
+    ...(input.content_type ? { contentType: input.content_type } : {}),
+    ...(input.distribution ? { distribution: input.distribution } : {}),
+    ...(input.input_mode ? { inputMode: input.input_mode } : {}),
+  };
+}
+
+/**
+ * The SDK's `_json_encode_hyperparameters` over the job file's hyperparameters, plus the
+ * `sagemaker_*` keys of `_distribution_configuration` and the HuggingFace estimator. The local run
+ * sets `sagemaker_program`, `sagemaker_submit_directory` and `sagemaker_job_name` itself.
+ */
+export function encodeSpecHyperparameters(spec: JobSpec): Record<string, string> {
+  const encoded: Record<string, string> = {};
+  for (const [key, value] of Object.entries(spec.hyperparameters ?? {})) encoded[key] = encodeHyperparameterValue(value);
+  const level = spec.container_log_level;
+  encoded.sagemaker_container_log_level = encodeHyperparameterValue(typeof level === 'string' ? (LOG_LEVELS[level] ?? 20) : (level ?? 20));
+  if (spec.region) encoded.sagemaker_region = encodeHyperparameterValue(spec.region);
+  const distribution = spec.distribution ?? {};
+  const instanceType = encodeHyperparameterValue(spec.instance_type);
+  const dataParallel = distribution.smdistributed?.dataparallel;
+  if (dataParallel?.enabled) {
+    encoded.sagemaker_distributed_dataparallel_enabled = 'true';
+    encoded.sagemaker_instance_type = instanceType;
+    encoded.sagemaker_distributed_dataparallel_custom_mpi_options = encodeHyperparameterValue(dataParallel.custom_mpi_options ?? '');
+  }
+  const modelParallel = distribution.smdistributed?.modelparallel;
+  if (modelParallel?.enabled) {
+    encoded.mp_parameters = encodeHyperparameterValue(modelParallel.parameters ?? {});
+    encoded.sagemaker_instance_type = instanceType;
+  }
+  if (distribution.pytorchddp?.enabled) {
+    encoded.sagemaker_pytorch_ddp_enabled = 'true';
+    encoded.sagemaker_instance_type = instanceType;
+  }
+  if (distribution.torch_distributed?.enabled) {
+    encoded.sagemaker_torch_distributed_enabled = 'true';
+    encoded.sagemaker_instance_type = instanceType;
+  }
+  if (distribution.mpi?.enabled) {
+    encoded.sagemaker_mpi_enabled = 'true';
+    encoded.sagemaker_mpi_num_of_processes_per_host = encodeHyperparameterValue(distribution.mpi.processes_per_host ?? 1);
+    encoded.sagemaker_mpi_custom_mpi_options = encodeHyperparameterValue(distribution.mpi.custom_mpi_options ?? '');
+  }
+  return encoded;
+}

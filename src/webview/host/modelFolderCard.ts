@@ -1,0 +1,308 @@
+// What the Model Card panel shows for a model folder, computed without 'vscode' so it can be tested in
+// plain node: reading the folder, generating README.md with the core's card builder, and turning
+// README.md plus the run files into the protocol's CardContent.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { readModelCardMetadata } from '../../core/modelCard/metadata';
+import { createModelCard } from '../../core/modelCard/modelCard';
+import type { ModelCard, ModelCardJob } from '../../core/modelCard/modelCard';
+import { SPLIT_LABEL, formatNumber, metricLabel } from '../../core/modelCard/results';
+import { isRunFile, parseRunFile } from '../../core/modelCard/runFiles';
+import { trainingCurves } from '../../core/modelCard/trainingCurves';
+import { modelCardJobFromDescription } from '../../core/modelCard/trainingJobDescription';
+import type { TrainingJobDescription } from '../../core/modelCard/trainingJobDescription';
+import type { CardContent, CurveSeries, FrontMatterField, ReadmeSource, ResultsTable } from '../protocol';
+
+export const README = 'README.md';
+
+export type ModelFolderErrorCode = 'modelCard.folderUnreadable' | 'modelCard.notAModelFolder';
+
+export class ModelFolderError extends Error {
+  override readonly name = 'ModelFolderError';
+
+  constructor(
+    readonly code: ModelFolderErrorCode,
+    message: string,
+    readonly context: { folder: string },
+  ) {
+    super(message);
+  }
+}
+
+export interface ModelFolderRun {
+  folder: string;
+  /** Parsed run files by name (`eval_results.json`, `trainer_state.json`, `config.json`, …). */
+  files: Record<string, unknown>;
+  /** Run files left out, each with the reason ("trainer_state.json: not valid JSON …"). */
+  unreadable: string[];
+  /** Newest modification time of the run files (ms), 0 when there are none. */
+  newestRunFileMs: number;
+  readme?: { text: string; mtimeMs: number };
+}
+
+/** The run and what is known about the job that produced it. */
+export interface CardJob {
+  job: ModelCardJob;
+  hyperparameters: Record<string, unknown>;
+}
+
+/** A run file larger than this is not a Trainer's JSON; reading it whole could exhaust memory. */
+const MAX_RUN_FILE_BYTES = 64 * 1024 * 1024;
+
+export async function readModelFolder(folder: string): Promise<ModelFolderRun> {
+  let names: string[];
+  try {
+    names = await fs.readdir(folder);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new ModelFolderError('modelCard.folderUnreadable', `Cannot read the model folder ${folder} (${code}). Download or extract the model again, or pick another folder.`, { folder });
+  }
+  const files: Record<string, unknown> = {};
+  const unreadable: string[] = [];
+  let newestRunFileMs = 0;
+  for (const name of names.filter(isRunFile).sort()) {
+    const file = path.join(folder, name);
+    try {
+      const stat = await fs.stat(file);
+      if (!stat.isFile()) continue;
+      if (stat.size > MAX_RUN_FILE_BYTES) {
+        unreadable.push(`${name}: ${Math.round(stat.size / 1024 / 1024)} MiB is too large for a run file`);
+        continue;
+      }
+      files[name] = parseRunFile(await fs.readFile(file, 'utf8'));
+      newestRunFileMs = Math.max(newestRunFileMs, stat.mtimeMs);
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+      unreadable.push(`${name}: not readable as JSON (${reason}); was the archive extracted completely?`);
+    }
+  }
+  let readme: ModelFolderRun['readme'];
+  if (names.includes(README)) {
+    const file = path.join(folder, README);
+    try {
+      const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
+      readme = { text, mtimeMs: stat.mtimeMs };
+    } catch (err) {
+      unreadable.push(`${README}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  }
+  if (!readme && Object.keys(files).length === 0) {
+    const why = unreadable.length > 0 ? ` (${unreadable.join('; ')})` : '';
+    throw new ModelFolderError(
+      'modelCard.notAModelFolder',
+      `${folder} has no model card to show: none of README.md, config.json, *_results.json or trainer_state.json could be read${why}. Open the folder a job's model.tar.gz was downloaded or extracted to.`,
+      { folder },
+    );
+  }
+  return { folder, files, unreadable, newestRunFileMs, ...(readme ? { readme } : {}) };
+}
+
+/**
+ * The local backend's job.json (DescribeTrainingJob's field names), in the folder or, when the folder is
+ * a job's model folder, its parent: the same places `sagemaker-hf card` looks.
+ */
+export async function readJobRecord(folder: string): Promise<TrainingJobDescription | undefined> {
+  for (const file of [path.join(folder, 'job.json'), path.join(path.dirname(folder), 'job.json')]) {
+    try {
+      const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as unknown;
+      if (isRecord(parsed) && typeof parsed.TrainingJobName === 'string') return parsed as TrainingJobDescription;
+    } catch {
+      // Absent, or some other job.json.
+    }
+  }
+  return undefined;
+}
+
+export function cardJobFromDescription(description: TrainingJobDescription | undefined): CardJob | undefined {
+  return description ? modelCardJobFromDescription(description) : undefined;
+}
+
+/** README.md generated from the run files by the core's card builder (the same one `sagemaker-hf card` uses). */
+export function generateCard(run: Pick<ModelFolderRun, 'files'>, cardJob: CardJob | undefined, repoId?: string): ModelCard {
+  return createModelCard({
+    files: run.files,
+    hyperparameters: cardJob?.hyperparameters ?? {},
+    ...(cardJob ? { job: cardJob.job } : {}),
+    ...(repoId ? { repoId } : {}),
+  });
+}
+
+/** README.md is older than a run file it was (or should have been) generated from. */
+export function isReadmeStale(run: ModelFolderRun): boolean {
+  return run.readme !== undefined && run.newestRunFileMs > run.readme.mtimeMs;
+}
+
+export interface CardContentInput {
+  run: ModelFolderRun;
+  cardJob: CardJob | undefined;
+  /** The README text shown: from disk, from an editor, or generated. */
+  readmeText: string;
+  readmeSource: ReadmeSource;
+  notice?: string;
+}
+
+/** Most points a curve sends to the view; longer runs are thinned evenly, keeping the last point. */
+export const MAX_CURVE_POINTS = 2_000;
+
+export function buildCardContent(input: CardContentInput): CardContent {
+  const { run } = input;
+  const generated = generateCard(run, input.cardJob);
+  const read = readModelCardMetadata(input.readmeText);
+  const metadata = isRecord(read.metadata) ? read.metadata : undefined;
+  const widgetText = widgetTextOf(metadata) ?? widgetTextOf(generated.metadata);
+  const modelIndexName = Array.isArray(metadata?.['model-index']) && isRecord(metadata['model-index'][0]) ? metadata['model-index'][0].name : undefined;
+  const notices = [input.notice, ...run.unreadable.map((u) => `Left out ${u}.`)].filter((n): n is string => !!n);
+  return {
+    folder: run.folder,
+    title: typeof modelIndexName === 'string' && modelIndexName.trim() !== '' ? modelIndexName : generated.modelName,
+    markdown: read.body,
+    readmeSource: input.readmeSource,
+    stale: input.readmeSource === 'file' && isReadmeStale(run),
+    frontMatter: frontMatterFields(read.metadata),
+    problems: read.problems.map((p) => `${p.severity === 'warning' ? 'Warning' : 'Error'}: ${p.path ? `${p.path}: ` : ''}${p.message}`),
+    results: resultsTables(generated),
+    curves: curveSeries(run.files['trainer_state.json']),
+    ...(widgetText !== undefined ? { widgetText } : {}),
+    ...(input.cardJob?.job.name ? { jobName: input.cardJob.job.name } : {}),
+    ...(notices.length > 0 ? { notice: notices.join(' ') } : {}),
+  };
+}
+
+function resultsTables(card: ModelCard): ResultsTable[] {
+  return card.results
+    .map((r) => ({
+      split: r.split,
+      title: SPLIT_LABEL[r.split],
+      file: r.file,
+      rows: r.metrics.map((m) => ({ metric: metricLabel(m.key), value: valueText(m.value) })),
+    }))
+    .filter((t) => t.rows.length > 0);
+}
+
+function curveSeries(trainerState: unknown): CurveSeries[] {
+  return trainingCurves(trainerState).map((c) => ({
+    key: c.key,
+    label: c.label,
+    axis: c.axis,
+    points: thin(c.points).map((p) => ({ step: p.step, value: p.value, ...(p.epoch !== undefined ? { epoch: p.epoch } : {}) })),
+  }));
+}
+
+function thin<T>(points: readonly T[]): T[] {
+  if (points.length <= MAX_CURVE_POINTS) return [...points];
+  const stride = points.length / (MAX_CURVE_POINTS - 1);
+  const out: T[] = [];
+  for (let i = 0; i < MAX_CURVE_POINTS - 1; i++) out.push(points[Math.floor(i * stride)]!);
+  out.push(points[points.length - 1]!);
+  return out;
+}
+
+const MAX_FIELD_TEXT = 500;
+
+/** Front matter as key/value text, in the file's order; model-index and widget summarized. */
+export function frontMatterFields(metadata: unknown): FrontMatterField[] {
+  if (!isRecord(metadata)) return [];
+  return Object.entries(metadata).map(([key, value]) => {
+    let text: string;
+    if (key === 'model-index' && Array.isArray(value)) text = modelIndexSummary(value);
+    else if (key === 'widget' && Array.isArray(value)) text = `${value.length} example${value.length === 1 ? '' : 's'}`;
+    else if (Array.isArray(value) && value.every((v) => !isRecord(v) && !Array.isArray(v))) text = value.map(valueText).join(', ');
+    else text = valueText(value);
+    return { key, value: text.length > MAX_FIELD_TEXT ? `${text.slice(0, MAX_FIELD_TEXT)}…` : text };
+  });
+}
+
+function modelIndexSummary(entries: unknown[]): string {
+  const results = entries.flatMap((e) => (isRecord(e) && Array.isArray(e.results) ? e.results : []));
+  return results
+    .map((r) => {
+      if (!isRecord(r)) return valueText(r);
+      const task = isRecord(r.task) ? valueText(r.task.type) : '?';
+      const dataset = isRecord(r.dataset) ? `${valueText(r.dataset.name ?? r.dataset.type)}${r.dataset.split !== undefined ? ` (${valueText(r.dataset.split)})` : ''}` : '?';
+      const metrics = Array.isArray(r.metrics) ? r.metrics.map((m) => (isRecord(m) ? `${valueText(m.name ?? m.type)} ${valueText(m.value)}` : valueText(m))).join(', ') : '';
+      return `${task} on ${dataset}${metrics ? `: ${metrics}` : ''}`;
+    })
+    .join('; ');
+}
+
+function widgetTextOf(metadata: unknown): string | undefined {
+  if (!isRecord(metadata) || !Array.isArray(metadata.widget)) return undefined;
+  const first = metadata.widget.find((w) => isRecord(w) && typeof w.text === 'string');
+  return isRecord(first) && typeof first.text === 'string' ? first.text : undefined;
+}
+
+function valueText(value: unknown): string {
+  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (value instanceof Date) return value.toISOString();
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * The default repository name, `{base-model-name}-{dataset}`: from the job's hyperparameters, else the
+ * README's `base_model` and `datasets`, else config.json's `_name_or_path` (where save_pretrained records
+ * the model it started from); the folder's name when none of them says.
+ */
+export function defaultRepoName(input: { folder: string; cardJob: CardJob | undefined; readmeText?: string; files: Record<string, unknown> }): string {
+  const hp = input.cardJob?.hyperparameters ?? {};
+  const metadata = input.readmeText !== undefined ? readModelCardMetadata(input.readmeText).metadata : undefined;
+  const meta = isRecord(metadata) ? metadata : {};
+  const config = isRecord(input.files['config.json']) ? input.files['config.json'] : {};
+  const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+  const base = [hp.model_name_or_path, first(meta.base_model), config._name_or_path].find(isText);
+  const dataset = [hp.dataset_name, first(meta.datasets)].find(isText);
+  const lastPart = (id: string) => id.split(/[\\/]/).filter(Boolean).pop() ?? '';
+  const joined = hubName([base, dataset].filter(isText).map(lastPart).join('-'));
+  return joined || hubName(path.basename(input.folder)) || 'fine-tuned-model';
+}
+
+/** Text made into a valid Hub repository name part (or '' when nothing is left). */
+function hubName(text: string): string {
+  return text
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^[-._]+|[-._]+$/g, '')
+    .slice(0, 96)
+    .replace(/[-._]+$/g, '');
+}
+
+const SECRET_KEY = /(^|[_-])(token|password|passwd|secret|api[_-]?key|access[_-]?key|credentials?|auth)($|[_-])/i;
+const SECRET_VALUE = /\b(?:hf|api_org)_[A-Za-z0-9]{10,}|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/;
+
+/**
+ * The job description as the panel keeps it in workspace storage, to rebuild the card after a reload:
+ * only the fields the card reads, and hyperparameters that look like credentials (a `hub_token` passed
+ * to the training script is common) replaced, so no secret is written to VS Code's storage.
+ */
+export function storableJobDescription(d: TrainingJobDescription): TrainingJobDescription {
+  const hyperparameters = Object.fromEntries(
+    Object.entries(d.HyperParameters ?? {}).map(([k, v]) => [k, SECRET_KEY.test(k) || SECRET_VALUE.test(v) ? JSON.stringify('(redacted)') : v]),
+  );
+  return {
+    ...(d.TrainingJobName !== undefined ? { TrainingJobName: d.TrainingJobName } : {}),
+    ...(d.TrainingJobArn !== undefined ? { TrainingJobArn: d.TrainingJobArn } : {}),
+    ...(d.TrainingJobStatus !== undefined ? { TrainingJobStatus: d.TrainingJobStatus } : {}),
+    ...(d.CreationTime !== undefined ? { CreationTime: d.CreationTime instanceof Date ? d.CreationTime.toISOString() : d.CreationTime } : {}),
+    ...(d.TrainingTimeInSeconds !== undefined ? { TrainingTimeInSeconds: d.TrainingTimeInSeconds } : {}),
+    ...(d.BillableTimeInSeconds !== undefined ? { BillableTimeInSeconds: d.BillableTimeInSeconds } : {}),
+    ...(d.HyperParameters !== undefined ? { HyperParameters: hyperparameters } : {}),
+    ...(d.AlgorithmSpecification?.TrainingImage !== undefined ? { AlgorithmSpecification: { TrainingImage: d.AlgorithmSpecification.TrainingImage } } : {}),
+    ...(d.ResourceConfig !== undefined ? { ResourceConfig: { ...(d.ResourceConfig.InstanceType !== undefined ? { InstanceType: d.ResourceConfig.InstanceType } : {}), ...(d.ResourceConfig.InstanceCount !== undefined ? { InstanceCount: d.ResourceConfig.InstanceCount } : {}) } } : {}),
+    ...(d.Local?.entryPoint !== undefined ? { Local: { entryPoint: d.Local.entryPoint } } : {}),
+  };
+}
+
+function isText(v: unknown): v is string {
+  return typeof v === 'string' && v.trim() !== '';
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
