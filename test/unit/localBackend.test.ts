@@ -1,0 +1,440 @@
+/**
+ * The local backend running real Python processes: the probe entry point (test/fixtures/probe)
+ * records what it was given, failing and never-ending scripts check the failure and stop paths,
+ * and the quickstart example runs end to end on two hosts.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { list as listTar } from 'tar';
+import { parse as parseYaml } from 'yaml';
+
+import { encodeHyperparameterValue } from '../../src/core/contract/pythonValue';
+import type { JobSpec } from '../../src/core/jobFile/jobSpec';
+import { runLocalJob } from '../../src/local/localJob';
+import type { LocalJobListener, LocalJobOptions, LocalLogLine, LocalStatusChange } from '../../src/local/localJob';
+import { LocalJobError } from '../../src/local/localJobError';
+import { localJobOptionsFromSpec } from '../../src/local/localJobOptions';
+import { listLocalJobs, readLocalJob } from '../../src/local/localJobRecord';
+import { IgnoreRules } from '../../src/local/sagemakerIgnore';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const probeDir = path.join(repoRoot, 'test', 'fixtures', 'probe');
+const quickstartDir = path.join(repoRoot, 'examples', 'quickstart');
+const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+let scratch: string;
+before(async () => {
+  scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'local-backend-'));
+});
+after(async () => {
+  await fs.rm(scratch, { recursive: true, force: true });
+});
+
+async function freshDir(name: string): Promise<string> {
+  const dir = path.join(scratch, name);
+  await fs.mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/** Collects everything a job reports. */
+function recorder(): LocalJobListener & { lines: LocalLogLine[]; statuses: LocalStatusChange[]; waitFor(text: string, host: string): Promise<void> } {
+  const lines: LocalLogLine[] = [];
+  const statuses: LocalStatusChange[] = [];
+  const waiters: Array<{ text: string; host: string; resolve: () => void }> = [];
+  return {
+    lines,
+    statuses,
+    onLine(line) {
+      lines.push(line);
+      for (const w of waiters.filter((w) => w.host === line.host && line.line.includes(w.text))) w.resolve();
+    },
+    onStatus(change) {
+      statuses.push(change);
+    },
+    waitFor(text, host) {
+      if (lines.some((l) => l.host === host && l.line.includes(text))) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ text, host, resolve }));
+    },
+  };
+}
+
+/** A process is gone when `ps` no longer lists it or lists it as a zombie awaiting its reaper. */
+function isRunning(pid: number): boolean {
+  try {
+    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)]).toString().trim();
+    return state !== '' && !state.startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+async function tarEntries(file: string): Promise<Map<string, string>> {
+  const entries = new Map<string, string>();
+  await listTar({
+    file,
+    onReadEntry: (entry) => {
+      const chunks: Buffer[] = [];
+      entry.on('data', (c: Buffer) => chunks.push(c));
+      entry.on('end', () => entries.set(entry.path, Buffer.concat(chunks).toString('utf8')));
+    },
+  });
+  return entries;
+}
+
+function probeOptions(root: string, probeOut: string, overrides: Partial<LocalJobOptions> = {}): LocalJobOptions {
+  return {
+    jobName: 'probe-job',
+    sourceDir: probeDir,
+    entryPoint: 'probe.py',
+    dependencies: [path.join(probeDir, 'deps', 'shared_util')],
+    hyperparameters: {
+      num_train_epochs: encodeHyperparameterValue(3),
+      learning_rate: encodeHyperparameterValue(5e-5),
+      model_name_or_path: encodeHyperparameterValue('facebook/bart-large-cnn'),
+      do_train: encodeHyperparameterValue(true),
+      source_prefix: encodeHyperparameterValue('summarize: this'),
+      sagemaker_program: encodeHyperparameterValue('ignored.py'),
+      sagemaker_region: encodeHyperparameterValue('eu-west-1'),
+      sagemaker_torch_distributed_enabled: 'true',
+      sagemaker_instance_type: encodeHyperparameterValue('ml.p3.2xlarge'),
+    },
+    instanceType: 'ml.p3.2xlarge',
+    instanceCount: 2,
+    channels: {
+      train: { source: path.join(probeDir, 'data', 'train') },
+      validation: { source: `file://${path.join(probeDir, 'data', 'validation')}`, contentType: 'text/plain' },
+      shards: { source: path.join('data', 'train'), distribution: 'ShardedByS3Key' },
+    },
+    environment: { PROBE_OUT: probeOut },
+    root,
+    baseDir: probeDir,
+    interpreter: python,
+    numGpus: 0,
+    ...overrides,
+  };
+}
+
+interface ProbeRecord {
+  argv: string[];
+  cwd: string;
+  executable: string;
+  env: Record<string, string>;
+  config: Record<string, string>;
+  tree: string[];
+  helper: string;
+  shared_util: string;
+}
+
+// A broken kill or stop shows up as a job that never ends: these bounds turn that into a failure.
+const processTest = { timeout: 60_000 };
+
+describe('runLocalJob with the probe on two hosts', processTest, () => {
+  let root: string;
+  let probeOut: string;
+  let events: ReturnType<typeof recorder>;
+  let records: Record<string, ProbeRecord>;
+  let folder: string;
+
+  before(async () => {
+    root = await freshDir('probe-root');
+    probeOut = await freshDir('probe-out');
+    events = recorder();
+    const job = await runLocalJob(probeOptions(root, probeOut), events);
+    folder = job.folder;
+    const record = await job.completion;
+    assert.equal(record.TrainingJobStatus, 'Completed', record.FailureReason);
+    records = {};
+    for (const host of ['algo-1', 'algo-2']) {
+      records[host] = JSON.parse(await fs.readFile(path.join(probeOut, `${host}.json`), 'utf8')) as ProbeRecord;
+    }
+  }, processTest);
+
+  it('reports SageMaker statuses in order and records them in job.json', async () => {
+    assert.deepEqual(
+      events.statuses.map((s) => `${s.status}/${s.secondaryStatus}`),
+      ['InProgress/Starting', 'InProgress/Downloading', 'InProgress/Training', 'InProgress/Uploading', 'Completed/Completed'],
+    );
+    const record = await readLocalJob(folder);
+    assert.equal(record?.TrainingJobStatus, 'Completed');
+    assert.deepEqual(record?.SecondaryStatusTransitions.map((t) => t.Status), ['Starting', 'Downloading', 'Training', 'Uploading', 'Completed']);
+    assert.deepEqual(record?.ResourceConfig, { InstanceType: 'ml.p3.2xlarge', InstanceCount: 2, VolumeSizeInGB: 0 });
+    assert.equal(record?.HyperParameters.sagemaker_program, '"probe.py"', 'the run points sagemaker_program at its entry point');
+    assert.equal(record?.HyperParameters.learning_rate, '5e-05');
+    assert.ok(record?.TrainingStartTime && record.TrainingEndTime);
+    const listed = await listLocalJobs(root);
+    assert.deepEqual(listed.map((j) => j.TrainingJobName), ['probe-job']);
+  });
+
+  it('starts each host with the toolkit argv: sorted --key value, True for booleans, split by the toolkit shell', () => {
+    assert.deepEqual(records['algo-1']!.argv, [
+      'probe.py',
+      '--do_train', 'True',
+      '--learning_rate', '5e-05',
+      '--model_name_or_path', 'facebook/bart-large-cnn',
+      '--num_train_epochs', '3',
+      // /bin/sh splits "summarize: this" exactly as in the container.
+      '--source_prefix', 'summarize:', 'this',
+    ]);
+    assert.ok(events.lines.some((l) => l.stream === 'toolkit' && l.line.startsWith('--source_prefix')), 'the split is announced');
+  });
+
+  it('runs in the host code folder with the toolkit environment, paths rooted in the host folder', () => {
+    for (const host of ['algo-1', 'algo-2']) {
+      const record = records[host]!;
+      const base = path.join(folder, host, 'opt', 'ml');
+      assert.equal(record.cwd, path.join(base, 'code'));
+      const env = record.env;
+      assert.equal(env.SM_CURRENT_HOST, host);
+      assert.equal(env.CURRENT_HOST, host);
+      assert.equal(env.SM_HOSTS, '["algo-1","algo-2"]');
+      assert.equal(env.SM_MODEL_DIR, path.join(base, 'model'));
+      assert.equal(env.SM_OUTPUT_DATA_DIR, path.join(base, 'output', 'data'));
+      assert.equal(env.SM_CHANNEL_TRAIN, path.join(base, 'input', 'data', 'train'));
+      assert.equal(env.SM_CHANNELS, '["shards","train","validation"]');
+      assert.equal(env.SM_HP_LEARNING_RATE, '5e-05');
+      assert.equal(env.SM_HP_DO_TRAIN, 'true');
+      assert.equal(env.SM_NUM_GPUS, '0');
+      assert.equal(env.SM_USER_ENTRY_POINT, 'probe.py');
+      assert.equal(env.SM_FRAMEWORK_PARAMS, '{"sagemaker_instance_type":"ml.p3.2xlarge","sagemaker_torch_distributed_enabled":true}');
+      assert.equal(env.SAGEMAKER_REGION, 'eu-west-1');
+      assert.equal(env.SAGEMAKER_JOB_NAME, 'probe-job');
+      assert.equal(env.TRAINING_JOB_NAME, 'probe-job');
+      assert.equal(env.PROBE_OUT, probeOut, 'the job environment reaches the script');
+      assert.equal(env.SAGEMAKER_BASE_DIR, base);
+      assert.equal(env.PYTHONPATH.split(path.delimiter)[0], path.join(base, 'code'));
+      assert.equal(record.helper, 'helper imported');
+      assert.equal(record.shared_util, 'dependency imported');
+      const trainingEnv = JSON.parse(env.SM_TRAINING_ENV!) as { is_master: boolean; module_dir: string };
+      assert.equal(trainingEnv.is_master, host === 'algo-1');
+      assert.equal(trainingEnv.module_dir, `file://${probeDir}`, 'as the SDK local mode sets sagemaker_submit_directory');
+    }
+  });
+
+  it('gives torch_distributed hosts one rank each and a rendezvous that works on this machine', () => {
+    const [one, two] = [records['algo-1']!.env, records['algo-2']!.env];
+    assert.deepEqual([one.RANK, two.RANK, one.WORLD_SIZE, two.LOCAL_RANK], ['0', '1', '2', '0']);
+    assert.equal(one.MASTER_ADDR, '127.0.0.1');
+    assert.equal(one.MASTER_PORT, two.MASTER_PORT);
+    assert.notEqual(one.MASTER_PORT, '');
+  });
+
+  it('writes the three config files per host', () => {
+    const config = records['algo-2']!.config;
+    const hyperparameters = JSON.parse(config['hyperparameters.json']!) as Record<string, string>;
+    assert.equal(hyperparameters.model_name_or_path, '"facebook/bart-large-cnn"');
+    assert.equal(hyperparameters.sagemaker_job_name, '"probe-job"');
+    const resource = JSON.parse(config['resourceconfig.json']!) as { current_host: string; hosts: string[]; current_instance_type: string };
+    assert.deepEqual([resource.current_host, resource.hosts, resource.current_instance_type], ['algo-2', ['algo-1', 'algo-2'], 'ml.p3.2xlarge']);
+    const input = JSON.parse(config['inputdataconfig.json']!) as Record<string, Record<string, string>>;
+    assert.deepEqual(Object.keys(input), ['train', 'validation', 'shards']);
+    assert.equal(input.validation!.ContentType, 'text/plain');
+    assert.equal(input.shards!.S3DistributionType, 'ShardedByS3Key');
+  });
+
+  it('copies the code without what .sagemakerignore excludes, and the channels (sharded ones split between hosts)', () => {
+    const tree = records['algo-1']!.tree;
+    for (const expected of ['code/probe.py', 'code/lib/helper.py', 'code/keep.tmp', 'code/shared_util/__init__.py', 'input/config/resourceconfig.json', 'input/data/train/nested/c.txt', 'input/data/validation/v.txt', 'model/', 'output/data/', 'output/intermediate/']) {
+      assert.ok(tree.includes(expected), `${expected} in ${tree.join(', ')}`);
+    }
+    for (const excluded of ['code/notes.tmp', 'code/ignored/', 'code/data/', 'code/deps/']) {
+      assert.ok(!tree.includes(excluded), `${excluded} must not be copied`);
+    }
+    const shardFiles = (host: string) => records[host]!.tree.filter((p) => p.startsWith('input/data/shards/') && !p.endsWith('/'));
+    assert.deepEqual(shardFiles('algo-1'), ['input/data/shards/a.txt', 'input/data/shards/d.txt']);
+    assert.deepEqual(shardFiles('algo-2'), ['input/data/shards/b.txt', 'input/data/shards/nested/c.txt']);
+  });
+
+  it('reports every output line with its host and stream, and keeps a log per host', async () => {
+    assert.ok(events.lines.some((l) => l.host === 'algo-1' && l.stream === 'stdout' && l.line === 'probe recorded algo-1'));
+    assert.ok(events.lines.some((l) => l.host === 'algo-2' && l.stream === 'stderr' && l.line === 'a warning on stderr'));
+    assert.ok(events.lines.every((l) => l.time instanceof Date));
+    const log = await fs.readFile(path.join(folder, 'logs', 'algo-2.log'), 'utf8');
+    assert.match(log, /probe recorded algo-2/);
+  });
+
+  it('packs model/ of all hosts into model.tar.gz (algo-1 wins a name clash) and output/data into output.tar.gz', async () => {
+    const model = await tarEntries(path.join(folder, 'output', 'model.tar.gz'));
+    assert.deepEqual([...model.keys()].sort(), ['same-name.txt', 'written-by-algo-1.txt', 'written-by-algo-2.txt']);
+    assert.equal(model.get('same-name.txt'), 'algo-1');
+    const output = await tarEntries(path.join(folder, 'output', 'output.tar.gz'));
+    assert.deepEqual([...output.keys()].sort(), ['metrics-algo-1.json', 'metrics-algo-2.json']);
+    assert.ok(existsSync(path.join(folder, 'algo-1', 'opt', 'ml', 'output', 'success')));
+    const record = await readLocalJob(folder);
+    assert.equal(record?.ModelArtifacts?.S3ModelArtifacts, `file://${path.join(folder, 'output', 'model.tar.gz')}`);
+  });
+});
+
+describe('runLocalJob argv modes', processTest, () => {
+  it('passes each value intact with argvMode "exact"', async () => {
+    const probeOut = await freshDir('exact-out');
+    const job = await runLocalJob(probeOptions(await freshDir('exact-root'), probeOut, { instanceCount: 1, argvMode: 'exact' }));
+    assert.equal((await job.completion).TrainingJobStatus, 'Completed');
+    const record = JSON.parse(await fs.readFile(path.join(probeOut, 'algo-1.json'), 'utf8')) as ProbeRecord;
+    assert.deepEqual(record.argv.slice(-2), ['--source_prefix', 'summarize: this']);
+  });
+});
+
+describe('runLocalJob when the script fails', processTest, () => {
+  it('fails the job with the toolkit reason, writes output/failure and tears the other host down', async () => {
+    const probeOut = await freshDir('fail-out');
+    const events = recorder();
+    const job = await runLocalJob(probeOptions(await freshDir('fail-root'), probeOut, { jobName: 'failing-job', entryPoint: 'failing.py', stopGraceMs: 2000 }), events);
+    const record = await job.completion;
+    assert.equal(record.TrainingJobStatus, 'Failed');
+    assert.equal(record.SecondaryStatus, 'Failed');
+    const reason = record.FailureReason ?? '';
+    assert.ok(reason.startsWith('AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage "'), reason);
+    assert.match(reason, /ValueError: learning_rate must be positive, got -0\.1/);
+    assert.match(reason, /Command "\S+ failing\.py --do_train True /);
+    const failureFile = await fs.readFile(path.join(job.folder, 'algo-2', 'opt', 'ml', 'output', 'failure'), 'utf8');
+    assert.equal(`AlgorithmError: ${failureFile}`, reason);
+    assert.equal(events.statuses.at(-1)?.failureReason, reason);
+    assert.equal(existsSync(path.join(job.folder, 'output', 'model.tar.gz')), false, 'no model from a failed job');
+    const algo1 = Number(await fs.readFile(path.join(probeOut, 'algo-1.pid'), 'utf8'));
+    assert.equal(isRunning(algo1), false, 'algo-1 was still training and must be stopped');
+    assert.equal((await readLocalJob(job.folder))?.TrainingJobStatus, 'Failed');
+  });
+});
+
+describe('runLocalJob stop', processTest, () => {
+  it('ends every process of every host, escalating to SIGKILL, and ends Stopped with the model uploaded', async () => {
+    const probeOut = await freshDir('stop-out');
+    const events = recorder();
+    const options = probeOptions(await freshDir('stop-root'), probeOut, { jobName: 'stopped-job', entryPoint: 'sleeper.py', stopGraceMs: 300 });
+    options.hyperparameters = { ...options.hyperparameters, ignore_sigterm: encodeHyperparameterValue(true) };
+    const job = await runLocalJob(options, events);
+    await Promise.all([events.waitFor('ready on algo-1', 'algo-1'), events.waitFor('ready on algo-2', 'algo-2')]);
+    const pids: number[] = [];
+    for (const host of job.hosts) pids.push(...(JSON.parse(await fs.readFile(path.join(probeOut, `${host}-pids.json`), 'utf8')) as number[]));
+    assert.equal(pids.length, 4);
+    assert.ok(pids.every(isRunning));
+    const record = await job.stop();
+    assert.equal(record.TrainingJobStatus, 'Stopped');
+    assert.deepEqual(events.statuses.slice(-3).map((s) => `${s.status}/${s.secondaryStatus}`), ['Stopping/Stopping', 'Stopping/Uploading', 'Stopped/Stopped']);
+    assert.deepEqual(pids.filter(isRunning), [], 'no process of the job is left');
+    const model = await tarEntries(path.join(job.folder, 'output', 'model.tar.gz'));
+    assert.equal(model.get('checkpoint.txt'), 'epoch 1');
+    assert.equal(record.FailureReason, undefined);
+  });
+});
+
+describe('runLocalJob refuses what CreateTrainingJob would refuse', processTest, () => {
+  it('names the problem and what to do', async () => {
+    const root = await freshDir('refusals');
+    const base = probeOptions(root, root, { instanceCount: 1 });
+    await assert.rejects(runLocalJob({ ...base, jobName: 'no_underscores' }), (e: LocalJobError) => e.code === 'InvalidJobName');
+    await assert.rejects(runLocalJob({ ...base, entryPoint: 'missing.py' }), (e: LocalJobError) => e.code === 'EntryPointNotFound' && /missing\.py/.test(e.message));
+    await assert.rejects(runLocalJob({ ...base, channels: { train: { source: 'nowhere' } } }), (e: LocalJobError) => e.code === 'ChannelNotFound');
+    await assert.rejects(runLocalJob({ ...base, channels: { train: { source: 's3://bucket/train' } } }), (e: LocalJobError) => e.code === 'ChannelNeedsFetcher');
+    await assert.rejects(runLocalJob({ ...base, interpreter: 'no-such-python-3' }), (e: LocalJobError) => e.code === 'InterpreterNotFound');
+    await fs.mkdir(path.join(root, 'taken'));
+    await assert.rejects(runLocalJob({ ...base, jobName: 'taken' }), (e: LocalJobError) => e.code === 'JobExists');
+    assert.ok(!existsSync(path.join(root, 'no_underscores')));
+  });
+
+  it('fetches s3:// channels through the ChannelFetcher port', async () => {
+    const requests: string[] = [];
+    const probeOut = await freshDir('fetch-out');
+    const job = await runLocalJob(
+      probeOptions(await freshDir('fetch-root'), probeOut, {
+        instanceCount: 1,
+        channels: { train: { source: 's3://bucket/prefix/train' } },
+        channelFetcher: {
+          async fetchChannel(request) {
+            requests.push(`${request.channel} ${request.uri}`);
+            await fs.mkdir(path.join(request.destination, 'part'), { recursive: true });
+            await fs.writeFile(path.join(request.destination, 'part', 'rows.jsonl'), '{}\n');
+          },
+        },
+      }),
+    );
+    assert.equal((await job.completion).TrainingJobStatus, 'Completed');
+    assert.deepEqual(requests, ['train s3://bucket/prefix/train']);
+    const record = JSON.parse(await fs.readFile(path.join(probeOut, 'algo-1.json'), 'utf8')) as ProbeRecord;
+    assert.ok(record.tree.includes('input/data/train/part/rows.jsonl'));
+  });
+});
+
+describe('listLocalJobs', () => {
+  it('reports a job whose runner died while it was in progress as Failed', async () => {
+    const root = await freshDir('interrupted');
+    const dead = spawn(python, ['-c', 'pass']);
+    const deadPid = await new Promise<number>((resolve) => dead.on('exit', () => resolve(dead.pid!)));
+    const folder = path.join(root, 'orphan');
+    await fs.mkdir(folder);
+    const now = new Date().toISOString();
+    await fs.writeFile(
+      path.join(folder, 'job.json'),
+      JSON.stringify({ TrainingJobName: 'orphan', TrainingJobStatus: 'InProgress', SecondaryStatus: 'Training', CreationTime: now, LastModifiedTime: now, Local: { runnerPid: deadPid } }),
+    );
+    await fs.mkdir(path.join(root, 'not-a-job'));
+    const jobs = await listLocalJobs(root);
+    assert.deepEqual(jobs.map((j) => [j.TrainingJobName, j.TrainingJobStatus]), [['orphan', 'Failed']]);
+    assert.match(jobs[0]!.FailureReason ?? '', /runner exited/);
+    assert.deepEqual(await listLocalJobs(path.join(root, 'missing')), []);
+  });
+});
+
+describe('.sagemakerignore', () => {
+  const rules = IgnoreRules.parse(['# comment', '*.log', '/build', 'cache/', 'docs/**/*.png', '!docs/keep/**', '**/tmp', 'a?c', '[0-9]*.bin', '\\#hash', 'trailing   '].join('\n'));
+  const cases: Array<[string, boolean, boolean]> = [
+    ['train.log', false, true],
+    ['logs/deep/run.log', false, true],
+    ['build', true, true],
+    ['src/build', true, false],
+    ['cache', true, true],
+    ['cache', false, false],
+    ['src/cache', true, true],
+    ['docs/img/a.png', false, true],
+    ['docs/a.png', false, true],
+    ['docs/keep/a.png', false, false],
+    ['x/y/tmp', true, true],
+    ['abc', false, true],
+    ['abbc', false, false],
+    ['7.bin', false, true],
+    ['x.bin', false, false],
+    ['#hash', false, true],
+    ['trailing', false, true],
+    ['train.py', false, false],
+  ];
+  for (const [file, isDirectory, ignored] of cases) {
+    it(`${ignored ? 'ignores' : 'keeps'} ${file}${isDirectory ? '/' : ''}`, () => {
+      assert.equal(rules.ignores(file, isDirectory), ignored);
+    });
+  }
+});
+
+describe('the quickstart example on two hosts', processTest, () => {
+  it('completes, and model.tar.gz holds the files the Hugging Face Trainer writes', async () => {
+    const spec = parseYaml(await fs.readFile(path.join(quickstartDir, 'quickstart.sagemaker.yaml'), 'utf8')) as JobSpec;
+    assert.equal(spec.instance_count, 2);
+    const events = recorder();
+    const root = await freshDir('quickstart');
+    const job = await runLocalJob(
+      localJobOptionsFromSpec({ spec, jobFileDir: quickstartDir, jobName: 'quickstart-test', root, interpreter: python, numGpus: 0 }),
+      events,
+    );
+    const record = await job.completion;
+    assert.equal(record.TrainingJobStatus, 'Completed', record.FailureReason);
+    const model = await tarEntries(record.Local.modelArtifact!);
+    for (const file of ['config.json', 'model.safetensors', 'train_results.json', 'eval_results.json', 'predict_results.json', 'all_results.json', 'trainer_state.json', 'generated_predictions.txt']) {
+      assert.ok(model.has(file), `${file} in model.tar.gz (${[...model.keys()].join(', ')})`);
+    }
+    const evalResults = JSON.parse(model.get('eval_results.json')!) as Record<string, number>;
+    for (const key of ['eval_loss', 'eval_rouge1', 'eval_rouge2', 'eval_rougeL', 'eval_rougeLsum', 'eval_runtime', 'eval_samples_per_second', 'eval_samples', 'epoch']) {
+      assert.equal(typeof evalResults[key], 'number', key);
+    }
+    assert.ok(evalResults.eval_rouge1! > 0 && evalResults.eval_rouge1! <= 100);
+    const state = JSON.parse(model.get('trainer_state.json')!) as { log_history: Array<Record<string, number>>; global_step: number };
+    assert.ok(state.log_history.some((entry) => 'loss' in entry && 'learning_rate' in entry));
+    assert.ok(state.global_step > 0);
+    assert.equal(model.get('generated_predictions.txt')!.split('\n').length, 12, 'one prediction per test dialogue');
+    assert.ok(events.lines.some((l) => l.host === 'algo-1' && /^\{'loss': /.test(l.line)), 'Trainer-style loss lines');
+    assert.ok(events.lines.some((l) => l.host === 'algo-2' && /Connected 2 hosts/.test(l.line)), 'algo-2 trained with algo-1');
+  });
+});
