@@ -15,6 +15,8 @@ Commands:
                                 (with --account: no network call at all)
   launch FILE [--profile P] [--region R] [--job-name N] [--wait [--poll S]]
                                 package and upload the source, then create the training job
+  launch FILE --local [--root DIR] [--python PATH] [--install-requirements]
+                                run the job on this machine under SageMaker's container contract
   push DIR --repo NAMESPACE/NAME [--private] [--message M] [--hub-url URL] [--include-checkpoints]
                                 upload a model folder to the Hugging Face Hub (token from HF_TOKEN)
   infer MODEL --text TEXT [--endpoint URL] [--provider NAME] [--hub-url URL] [--json]

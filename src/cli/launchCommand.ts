@@ -9,10 +9,11 @@ import { waitForTrainingJob } from '../aws/launch/waitForTrainingJob';
 import { SourceStagingError } from '../aws/staging/stagingError';
 import { TrainingPlanError } from '../core/training/trainingPlanError';
 import { UsageError } from './cliError';
+import { launchLocally } from './localLaunch';
 import type { CliIo } from './cliError';
 import { formatProblems } from './validateCommand';
 
-const USAGE = 'sagemaker-hf launch FILE [--profile P] [--region R] [--job-name NAME] [--wait [--poll SECONDS]]';
+const USAGE = 'sagemaker-hf launch FILE [--profile P] [--region R] [--job-name NAME] [--wait [--poll SECONDS]] | launch FILE --local [--root DIR] [--python PATH] [--install-requirements]';
 const EXIT_CANCELLED = 130;
 
 /**
@@ -33,10 +34,12 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
       wait: { type: 'boolean', default: false },
       poll: { type: 'string' },
       local: { type: 'boolean', default: false },
+      root: { type: 'string' },
+      python: { type: 'string' },
+      'install-requirements': { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError(`launch needs one job file: ${USAGE}`);
-  if (values.local) throw new UsageError('--local is not wired into the CLI yet.');
   const pollMs = values.poll === undefined ? undefined : Number(values.poll) * 1000;
   if (pollMs !== undefined && !(pollMs > 0)) throw new UsageError(`--poll must be a number of seconds (got "${values.poll}").`);
   const file = positionals[0]!;
@@ -47,6 +50,10 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
   } catch (err) {
     io.stderr(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
     return 2;
+  }
+
+  if (values.local) {
+    return launchLocally(file, text, { ...(values.root ? { root: values.root } : {}), ...(values.python ? { python: values.python } : {}), installRequirements: values['install-requirements'], ...(values.region ? { region: values.region } : {}) }, io);
   }
 
   const clients = new AwsClients({

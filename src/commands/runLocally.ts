@@ -1,7 +1,5 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { buildTrainingJobPlan } from '../core/training/createTrainingJobRequest';
-import { encodeJobFileValues } from '../core/training/pythonJson';
 import { formatSdkTime } from '../core/logs/logFormat';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
 import { Cancelled } from '../host/commandRunner';
@@ -36,61 +34,47 @@ export function runLocally(deps: RunLocallyDeps) {
     if (await refuseOnErrors(deps, doc)) return;
     const root = deps.local.root();
     if (!root) throw new Error('Open a folder first: local jobs are kept in its .sagemaker-local folder.');
-    const text = doc.getText();
-    const validation = validateJobFile(text, contextFor(doc.uri, deps.services.settings.region));
-    if (!validation.spec) return;
-    const spec = validation.spec;
-    const now = new Date();
-    const region = spec.region ?? deps.services.settings.region ?? 'us-east-1';
-    // The hyperparameters exactly as a launch would send them, then pointed at this machine by the runner.
-    const encoded = encodeJobFileValues(text);
-    const plan = buildTrainingJobPlan({
-      spec,
-      hyperparameters: encoded.hyperparameters,
-      ...(encoded.modelParallelParameters ? { modelParallelParameters: encoded.modelParallelParameters } : {}),
-      context: { region, accountId: '000000000000', now, baseDir: path.dirname(doc.uri.fsPath) },
-    });
-    const request = plan.createTrainingJob;
     const config = vscode.workspace.getConfiguration();
     const interpreter = config.get<string>(Setting.localInterpreter, 'python3').trim() || 'python3';
+    const spec = validateJobFile(doc.getText(), contextFor(doc.uri, deps.services.settings.region)).spec;
+    if (!spec) return;
     const install = await allowRequirements(config.get<string>(Setting.localInstallRequirements, 'ask'), spec, doc);
-
-    const { runLocalJob } = require('../local/localJob') as typeof import('../local/localJob');
-    const { localJobOptionsFromSpec } = require('../local/localJobOptions') as typeof import('../local/localJobOptions');
-    const channel = deps.logs.channel(request.TrainingJobName);
-    channel.clear();
-    channel.show(true);
-    channel.appendLine(`Running ${request.TrainingJobName} locally: ${spec.instance_count ?? 1} host(s), ${interpreter}, job folder ${path.join(root, request.TrainingJobName)}`);
-
-    const start = async (checkoutDir?: string) =>
-      runLocalJob(
-        {
-          ...localJobOptionsFromSpec({ spec, jobFileDir: path.dirname(doc.uri.fsPath), jobName: request.TrainingJobName, root, hyperparameters: request.HyperParameters, interpreter, installRequirements: install, ...(checkoutDir ? { checkoutDir } : {}) }),
-          trainingImage: request.AlgorithmSpecification.TrainingImage,
+    const { runJobFileLocally } = require('../local/runJobFile') as typeof import('../local/runJobFile');
+    let channel: vscode.OutputChannel | undefined;
+    const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the local job…' }, () =>
+      runJobFileLocally({
+        jobFilePath: doc.uri.fsPath,
+        text: doc.getText(),
+        root,
+        context: contextFor(doc.uri, deps.services.settings.region),
+        ...(deps.services.settings.region ? { region: deps.services.settings.region } : {}),
+        interpreter,
+        installRequirements: install,
+        onPrepared: (request) => {
+          channel = deps.logs.channel(request.TrainingJobName);
+          channel.clear();
+          channel.show(true);
+          channel.appendLine(`Running ${request.TrainingJobName} locally: ${request.ResourceConfig.InstanceCount} host(s) as ${request.ResourceConfig.InstanceType}, ${interpreter}, job folder ${path.join(root, request.TrainingJobName)}`);
         },
-        {
-          onLine: (l) => channel.appendLine(`[${l.host}] ${l.line}`),
+        listener: {
+          onLine: (l) => channel?.appendLine(`[${l.host}] ${l.line}`),
           onStatus: (s) => {
-            channel.appendLine(`${formatSdkTime(s.time)} ${s.secondaryStatus} - ${s.message}`);
-            if (s.failureReason) channel.appendLine(`Failure reason: ${s.failureReason}`);
+            channel?.appendLine(`${formatSdkTime(s.time)} ${s.secondaryStatus} - ${s.message}`);
             deps.local.notifyChanged();
           },
         },
-      );
-
-    let job;
-    if (spec.git_config) {
-      const { withGitCheckout } = require('../aws/staging/gitSource') as typeof import('../aws/staging/gitSource');
-      job = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Cloning ${spec.git_config.repo}…` }, () =>
-        withGitCheckout({ gitConfig: spec.git_config!, entryPoint: spec.entry_point, ...(spec.source_dir ? { sourceDir: spec.source_dir } : {}), ...(spec.dependencies ? { dependencies: spec.dependencies } : {}) }, (checkout) => start(checkout.root)),
-      );
-    } else {
-      job = await start();
+      }),
+    );
+    if (outcome.kind === 'invalid') {
+      await refuseOnErrors(deps, doc, outcome.problems);
+      return;
     }
+    const job = outcome.job;
     deps.local.track(job);
     deps.notifications.watch(job.jobName);
     await deps.tree.reveal(job.jobName).catch(() => undefined);
     void job.completion.then((record) => {
+      if (!channel) return;
       channel.appendLine('');
       channel.appendLine(`Job ${record.TrainingJobName}: ${record.TrainingJobStatus}${record.TrainingTimeInSeconds !== undefined ? ` after ${record.TrainingTimeInSeconds} s` : ''}.`);
       if (record.Local.modelArtifact) channel.appendLine(`Model: ${record.Local.modelArtifact}`);

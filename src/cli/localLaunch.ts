@@ -1,0 +1,61 @@
+import * as path from 'path';
+import { formatSdkTime } from '../core/logs/logFormat';
+import { defaultLocalRoot } from '../local/localJob';
+import { runJobFileLocally } from '../local/runJobFile';
+import type { CliIo } from './cliError';
+import { formatProblems, jobFileContext } from './validateCommand';
+
+export interface LocalLaunchFlags {
+  root?: string;
+  python?: string;
+  installRequirements?: boolean;
+  region?: string;
+}
+
+/**
+ * `sagemaker-hf launch FILE --local`: the job on this machine, logs as they come (host-labelled,
+ * with SageMaker's status lines), the end summary, and the job name on stdout. Ctrl-C stops every
+ * host. Exit 0 Completed, 1 refused or Failed/Stopped.
+ */
+export async function launchLocally(file: string, text: string, flags: LocalLaunchFlags, io: CliIo): Promise<number> {
+  const absolute = path.resolve(io.cwd, file);
+  const root = flags.root ? path.resolve(io.cwd, flags.root) : defaultLocalRoot(io.cwd);
+  const outcome = await runJobFileLocally({
+    jobFilePath: absolute,
+    text,
+    root,
+    context: jobFileContext(absolute, flags.region),
+    ...(flags.region ? { region: flags.region } : {}),
+    ...(flags.python ? { interpreter: flags.python } : {}),
+    ...(flags.installRequirements ? { installRequirements: true } : {}),
+    env: io.env,
+    onPrepared: (r) => io.stderr(`Running ${r.TrainingJobName} locally on ${r.ResourceConfig.InstanceCount} host(s) (as ${r.ResourceConfig.InstanceType}); jobs folder ${root}\n`),
+    listener: {
+      onLine: (l) => io.stderr(`[${l.host}] ${l.line}\n`),
+      onStatus: (s) => {
+        io.stderr(`${formatSdkTime(s.time)} ${s.secondaryStatus} - ${s.message}\n`);
+      },
+    },
+  });
+  if (outcome.kind === 'invalid') {
+    io.stderr(formatProblems(file, outcome.problems));
+    return 1;
+  }
+  const { job } = outcome;
+  const onInterrupt = (): void => {
+    io.stderr('Stopping every host…\n');
+    void job.stop();
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    const record = await job.completion;
+    const seconds = record.TrainingTimeInSeconds !== undefined ? `, ${record.TrainingTimeInSeconds} s of training` : '';
+    io.stderr(`\n${record.TrainingJobName}: ${record.TrainingJobStatus}${seconds}\n`);
+    if (record.FailureReason) io.stderr(`Failure reason: ${record.FailureReason}\n`);
+    if (record.Local.modelArtifact) io.stderr(`Model: ${record.Local.modelArtifact}\n`);
+    io.stdout(`${record.TrainingJobName}\n${job.folder}\n`);
+    return record.TrainingJobStatus === 'Completed' ? 0 : 1;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * A job file run on this machine: the editor's "Run Locally" and `sagemaker-hf launch --local`.
+ * The hyperparameters are exactly those a launch would send (the request builder makes them), then
+ * the local runner points the code and job-name keys at this machine.
+ */
+import * as path from 'path';
+import type { Problem } from '../core/jobFile/problem';
+import type { JobFileContext } from '../core/jobFile/semanticChecks';
+import { validateJobFile } from '../core/jobFile/validateJobFile';
+import { buildTrainingJobPlan } from '../core/training/createTrainingJobRequest';
+import type { CreateTrainingJobRequest } from '../core/training/createTrainingJobRequest';
+import { encodeJobFileValues } from '../core/training/pythonJson';
+import { withGitCheckout } from '../aws/staging/gitSource';
+import { runLocalJob } from './localJob';
+import type { LocalJob, LocalJobListener } from './localJob';
+import { localJobOptionsFromSpec } from './localJobOptions';
+
+/** No account is involved in a local run; the request builder needs one to name the default bucket. */
+const LOCAL_ACCOUNT = '000000000000';
+
+export interface RunJobFileOptions {
+  jobFilePath: string;
+  text: string;
+  /** Folder that holds local jobs (`<workspace>/.sagemaker-local`). */
+  root: string;
+  /** Validation context (file checks); the caller's stat port. */
+  context?: JobFileContext;
+  region?: string;
+  interpreter?: string;
+  installRequirements?: boolean;
+  now?: Date;
+  env?: NodeJS.ProcessEnv;
+  listener?: LocalJobListener;
+  /** Called once the git checkout (if any) is done and before the hosts start. */
+  onPrepared?(request: CreateTrainingJobRequest): void;
+}
+
+export type RunJobFileOutcome = { kind: 'invalid'; problems: Problem[] } | { kind: 'started'; job: LocalJob; request: CreateTrainingJobRequest };
+
+export async function runJobFileLocally(o: RunJobFileOptions): Promise<RunJobFileOutcome> {
+  const validation = validateJobFile(o.text, o.context ?? {});
+  if (!validation.spec || validation.problems.some((p) => p.severity === 'error')) return { kind: 'invalid', problems: validation.problems };
+  const spec = validation.spec;
+  const jobFileDir = path.dirname(path.resolve(o.jobFilePath));
+  const encoded = encodeJobFileValues(o.text);
+  // Channels of a local run may be local folders, which a SageMaker request refuses; they do not
+  // change the hyperparameters, so the request is built without them (the runner reads spec.inputs).
+  const { inputs: _localInputs, ...specWithoutInputs } = spec;
+  const plan = buildTrainingJobPlan({
+    spec: specWithoutInputs,
+    hyperparameters: encoded.hyperparameters,
+    ...(encoded.modelParallelParameters ? { modelParallelParameters: encoded.modelParallelParameters } : {}),
+    context: { region: spec.region ?? o.region ?? 'us-east-1', accountId: LOCAL_ACCOUNT, now: o.now ?? new Date(), baseDir: jobFileDir },
+  });
+  const request = plan.createTrainingJob;
+  const start = async (checkoutDir?: string): Promise<LocalJob> => {
+    o.onPrepared?.(request);
+    return runLocalJob(
+      {
+        ...localJobOptionsFromSpec({
+          spec,
+          jobFileDir,
+          jobName: request.TrainingJobName,
+          root: o.root,
+          hyperparameters: request.HyperParameters,
+          ...(o.interpreter ? { interpreter: o.interpreter } : {}),
+          ...(o.installRequirements ? { installRequirements: true } : {}),
+          ...(checkoutDir ? { checkoutDir } : {}),
+        }),
+        trainingImage: request.AlgorithmSpecification.TrainingImage,
+      },
+      o.listener,
+    );
+  };
+  const git = spec.git_config;
+  const job = git
+    ? await withGitCheckout(
+        { gitConfig: git, entryPoint: spec.entry_point, ...(spec.source_dir ? { sourceDir: spec.source_dir } : {}), ...(spec.dependencies ? { dependencies: spec.dependencies } : {}) },
+        (checkout) => start(checkout.root),
+        o.env ? { env: o.env } : {},
+      )
+    : await start();
+  return { kind: 'started', job, request };
+}
