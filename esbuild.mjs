@@ -47,6 +47,16 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    define: { __VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
+  },
+  {
+    // The Model Card webview's page script; its stylesheet is served from media/webview/ as it is.
+    ...common,
+    entryPoints: ['src/webview/app/main.ts'],
+    outfile: 'dist/webview/modelCard.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
   },
 ];
 

@@ -1,36 +1,61 @@
 import { UsageError } from './cli/cliError';
 import type { CliCommand, CliIo } from './cli/cliError';
-import { inferCommand } from './cli/inferCommand';
-import { launchCommand } from './cli/launchCommand';
-import { planCommand } from './cli/planCommand';
-import { pushCommand } from './cli/pushCommand';
-import { validateCommand } from './cli/validateCommand';
 
 const USAGE = `Usage: sagemaker-hf <command> [options]
 
-Commands:
+Job files
   validate FILE... [--json]     check job files (*.sagemaker.yaml) against the schema and SageMaker's rules
   plan FILE [--json] [--region R] [--account ID] [--job-name NAME] [--time ISO-8601] [--profile P]
                                 the exact CreateTrainingJob request and uploads a launch would make
                                 (with --account: no network call at all)
+  doctor [FILE] [--json] [--region R] [--profile P]
+                                check the AWS setup (credentials, role, buckets, instance quota, image)
+                                and estimate what the job will cost
+
+Training jobs
   launch FILE [--profile P] [--region R] [--job-name N] [--wait [--poll S]]
                                 package and upload the source, then create the training job
   launch FILE --local [--root DIR] [--python PATH] [--install-requirements]
                                 run the job on this machine under SageMaker's container contract
+  jobs [--status S] [--name-contains X] [--max N] [--json]
+                                list training jobs, newest first
+  logs JOB [--follow] [--history N]
+                                every host's CloudWatch log, labelled, with status lines and the end summary
+  stop JOB                      stop an InProgress training job
+
+Models
+  extract ARCHIVE --to DIR [--overwrite]
+                                unpack a model.tar.gz safely (nothing written outside DIR)
+  card DIR [--job-file FILE] [--out FILE|-]
+                                write the model card (README.md) from the Trainer's result files
   push DIR --repo NAMESPACE/NAME [--private] [--message M] [--hub-url URL] [--include-checkpoints]
                                 upload a model folder to the Hugging Face Hub (token from HF_TOKEN)
   infer MODEL --text TEXT [--endpoint URL] [--provider NAME] [--hub-url URL] [--json]
                                 run a summarization request against a model and print the summary
+
+AWS credentials come from the standard chain (environment, ~/.aws, SSO, instance metadata);
+AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> override endpoints.
 `;
 
-/** One table of commands; each file in src/cli/ implements one. */
-const COMMANDS: Record<string, CliCommand> = {
-  validate: validateCommand,
-  plan: planCommand,
-  launch: launchCommand,
-  push: pushCommand,
-  infer: inferCommand,
+/**
+ * One table of commands; each lives in src/cli/<name>Command.ts and is required when run, so
+ * `validate` does not load the AWS or Hugging Face SDKs.
+ */
+const COMMANDS: Record<string, () => CliCommand> = {
+  validate: () => require('./cli/validateCommand').validateCommand,
+  plan: () => require('./cli/planCommand').planCommand,
+  doctor: () => require('./cli/doctorCommand').doctorCommand,
+  launch: () => require('./cli/launchCommand').launchCommand,
+  jobs: () => require('./cli/jobsCommand').jobsCommand,
+  logs: () => require('./cli/logsCommand').logsCommand,
+  stop: () => require('./cli/stopCommand').stopCommand,
+  extract: () => require('./cli/extractCommand').extractCommand,
+  card: () => require('./cli/cardCommand').cardCommand,
+  push: () => require('./cli/pushCommand').pushCommand,
+  infer: () => require('./cli/inferCommand').inferCommand,
 };
+
+export const CLI_COMMANDS = Object.keys(COMMANDS);
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -39,24 +64,28 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    io.stdout('0.1.0\n');
+    io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     io.stderr(`sagemaker-hf: unknown command '${name}'\n\n${USAGE}`);
     return 2;
   }
   try {
-    return await command(rest, io);
+    return await load()(rest, io);
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (err as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const code = (err as { code?: string }).code;
+    if (err instanceof UsageError || code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       io.stderr(`sagemaker-hf ${name}: ${(err as Error).message}\n`);
       return 2;
     }
     throw err;
   }
 }
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 if (require.main === module) {
   // The AWS SDK warns on every client that releases after January 2027 need Node 22; the CLI runs on the user's Node.

@@ -5,7 +5,7 @@
  * and your model. S3's answers:
  *
  *   200            exists, is the account's own (the owner check passed); BucketRegion says where
- *   301            exists in another region (x-amz-bucket-region)
+ *   301 (or 400)   exists in another region (x-amz-bucket-region)
  *   403            not the account's own, or the caller may not read it: asked again without the
  *                  owner check, and then against the caller's own bucket list, to tell which
  *   404            does not exist: fine for the default bucket (the launch creates it), not for a named one
@@ -84,7 +84,8 @@ export async function checkBucket(ctx: PreflightContext, target: JobBucket): Pro
     if (first.region && first.region !== ctx.region) return wrongRegion(first.region);
     return make('passed', `exists${first.region ? ` in ${first.region}` : ''}, owned by account ${account}`);
   }
-  if (first.status === 301) return wrongRegion(first.region);
+  // 301 from the regional endpoint, or 400 when the request was signed for the wrong region: both name the bucket's region.
+  if (first.status === 301 || (first.status === 400 && first.region && first.region !== ctx.region)) return wrongRegion(first.region);
   if (first.status === 404) {
     if (target.isDefault) return make('passed', `does not exist yet; the launch creates it in ${ctx.region} for account ${account}, as the SageMaker SDK does`);
     return make('failed', `The bucket does not exist.`, { action: `Create it in ${ctx.region}, or fix the name in ${keys}.`, command: createBucketCommand(bucket, ctx.region) });

@@ -12,7 +12,7 @@ import { errorCode, isAccessDenied, unreachableReason } from './awsErrors';
 import type { PreflightContext } from './preflightContext';
 import { DEFAULT_CHECK_TIMEOUT_MS, sendOptions } from './preflightContext';
 
-interface RoleRef {
+export interface RoleRef {
   name: string;
   /** Present when the job file gave an ARN. */
   arn?: { partition: string; account: string; path: string };

@@ -32,7 +32,7 @@ function str(value: unknown): string | undefined {
 }
 
 /** A PriceList element as the SDK hands it over: a JSON string, a lazy JSON string object, or already parsed. */
-export function priceListDocument(element: unknown): Json | undefined {
+export function priceListDocument(element: unknown): Record<string, unknown> | undefined {
   if (typeof element === 'string') {
     try {
       return obj(JSON.parse(element));

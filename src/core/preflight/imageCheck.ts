@@ -65,7 +65,10 @@ export function checkTrainingImage(spec: JobSpec, region: string): CheckItem {
   if (resolved.ok) {
     return { ...base, status: 'passed', blocking: true, detail: `${resolved.uri} is published in ${region} according to the SageMaker SDK's image catalog. ${NOT_ASKED_ECR}` };
   }
-  const suggestions = resolved.suggestions.slice(0, 8);
+  // For a region, nearby ones first (same geography prefix): the data and the users are likely there.
+  const geography = region.split('-')[0];
+  const ordered = resolved.field === 'region' ? [...resolved.suggestions].sort((a, b) => Number(b.split('-')[0] === geography) - Number(a.split('-')[0] === geography)) : resolved.suggestions;
+  const suggestions = ordered.slice(0, 8);
   return {
     ...base,
     status: 'failed',

@@ -1,0 +1,538 @@
+// The setup check, each failing item produced by a real misconfiguration and read back through the
+// real @aws-sdk clients: STS, IAM and S3 from moto; Service Quotas, the Price List and S3's
+// ExpectedBucketOwner rule (which moto 5.1.1 ignores) from the awsExtras fake in front of it.
+// The pure parts (trust policies, the image catalog, the renderer, the bucket list) run without either.
+//
+// Skipped (with the setup command) only when scripts/setup-moto.sh has not been run on this machine.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { parse } from 'yaml';
+import { AwsClients } from '../../src/aws/awsClients';
+import { PreflightCache, runPreflight } from '../../src/aws/preflight/runPreflight';
+import { doctorCommand } from '../../src/cli/doctorCommand';
+import { UsageError } from '../../src/cli/cliError';
+import type { CliIo } from '../../src/cli/cliError';
+import { listInstanceTypes } from '../../src/core/catalog/instanceTypes';
+import type { JobSpec } from '../../src/core/jobFile/jobSpec';
+import { blockingFailures, isReadyToLaunch, renderChecklistText, summarizeChecklist } from '../../src/core/preflight/checklist';
+import type { CheckItem, Checklist } from '../../src/core/preflight/checklist';
+import { checkTrainingImage } from '../../src/core/preflight/imageCheck';
+import { jobBuckets } from '../../src/core/preflight/jobBuckets';
+import { quotaConsoleUrl, trainingQuotaName } from '../../src/core/preflight/nextSteps';
+import { decodePolicyDocument, sagemakerTrust } from '../../src/core/preflight/trustPolicy';
+import { fakeQuotaCode, startAwsExtras } from '../emulators/awsExtras/awsExtras';
+import type { AwsExtras } from '../emulators/awsExtras/awsExtras';
+import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
+import type { MotoServer } from '../emulators/moto/motoServer';
+import { REPO_ROOT } from './repoRoot';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const ACCOUNT = '123456789012';
+const OTHER_ACCOUNT = '111122223333';
+const SEED_FILE = path.join(REPO_ROOT, 'test/fixtures/jobFiles/valid/seed.sagemaker.yaml');
+const SEED = parse(readFileSync(SEED_FILE, 'utf8')) as JobSpec;
+const P3DN_QUOTA = trainingQuotaName('ml.p3dn.24xlarge', false);
+
+function trust(service: string): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
+}
+
+function item(checklist: Checklist, id: string): CheckItem {
+  const found = checklist.items.find((i) => i.id === id);
+  assert.ok(found, `no ${id} item in:\n${renderChecklistText(checklist)}`);
+  return found;
+}
+
+describe('trust policies', () => {
+  it('reads the URL-encoded document IAM returns and finds the SageMaker trust', () => {
+    const encoded = encodeURIComponent(trust('sagemaker.amazonaws.com'));
+    const verdict = sagemakerTrust(decodePolicyDocument(encoded));
+    assert.equal(verdict.trusted, true);
+  });
+
+  it('says who is trusted instead when SageMaker is not', () => {
+    const verdict = sagemakerTrust(decodePolicyDocument(trust('lambda.amazonaws.com')));
+    assert.equal(verdict.trusted, false);
+    assert.match(verdict.reason, /it trusts Service:lambda\.amazonaws\.com, not sagemaker\.amazonaws\.com/);
+  });
+
+  it('accepts a service list, a single statement object and action wildcards', () => {
+    const doc = { Version: '2012-10-17', Statement: { Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com', 'sagemaker.amazonaws.com'] }, Action: ['sts:Assume*'] } };
+    assert.equal(sagemakerTrust(doc).trusted, true);
+  });
+
+  it('honours an unconditional Deny, and notes conditions it cannot evaluate', () => {
+    const allow = { Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } };
+    assert.match(sagemakerTrust({ Statement: [allow] }).reason, /under conditions/);
+    const deny = { Effect: 'Deny', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' };
+    assert.equal(sagemakerTrust({ Statement: [allow, deny] }).trusted, false);
+  });
+
+  it('treats an unreadable document as no trust', () => {
+    assert.equal(sagemakerTrust(decodePolicyDocument('%E0%A4%A')).trusted, false);
+  });
+});
+
+describe('which buckets a launch writes to', () => {
+  it('defaults output and code to sagemaker-{region}-{account}', () => {
+    assert.deepEqual(jobBuckets(SEED, 'us-east-1', ACCOUNT), [{ bucket: `sagemaker-us-east-1-${ACCOUNT}`, uses: ['output', 'code'], isDefault: true }]);
+  });
+
+  it('follows output_path, code_location and checkpoint_s3_uri, and skips code already in S3', () => {
+    const spec: JobSpec = { ...SEED, output_path: 's3://out/x', code_location: 's3://code/y', checkpoint_s3_uri: 's3://out/ckpt' };
+    assert.deepEqual(jobBuckets(spec, 'us-east-1', ACCOUNT), [
+      { bucket: 'out', uses: ['output', 'checkpoint'], isDefault: false },
+      { bucket: 'code', uses: ['code'], isDefault: false },
+    ]);
+    assert.deepEqual(jobBuckets({ ...spec, source_dir: 's3://code/sourcedir.tar.gz' }, 'us-east-1', ACCOUNT).map((b) => b.bucket), ['out']);
+  });
+});
+
+describe('the training image check (catalog, no ECR call)', () => {
+  it('passes the seed image in us-east-1 and says ECR was not asked', () => {
+    const got = checkTrainingImage(SEED, 'us-east-1');
+    assert.equal(got.status, 'passed');
+    assert.match(got.detail, /763104351884\.dkr\.ecr\.us-east-1\.amazonaws\.com\/huggingface-pytorch-training:1\.6\.0-transformers4\.4\.2-gpu-py36-cu110-ubuntu18\.04/);
+    assert.match(got.detail, /Not confirmed with ECR/);
+  });
+
+  it('fails when the versions have no image in the region, naming regions that have it', () => {
+    const got = checkTrainingImage({ ...SEED, transformers_version: '4.26.0', pytorch_version: '1.13.1', py_version: 'py39' }, 'eu-south-2');
+    assert.equal(got.status, 'failed');
+    assert.equal(got.blocking, true);
+    assert.match(got.detail, /not published in eu-south-2/);
+    // Nearby regions first: the user most likely wants to stay in Europe.
+    assert.match(got.nextStep?.action ?? '', /\(eu-central-1, eu-north-1, eu-south-1, eu-west-1, eu-west-2, eu-west-3, af-south-1/);
+  });
+
+  it('fails an image_uri from another region and offers the same image from the job\'s', () => {
+    const uri = '763104351884.dkr.ecr.us-west-2.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04';
+    const got = checkTrainingImage({ ...SEED, image_uri: uri }, 'us-east-1');
+    assert.equal(got.status, 'failed');
+    assert.match(got.nextStep?.action ?? '', /image_uri: 763104351884\.dkr\.ecr\.us-east-1\.amazonaws\.com\/huggingface-pytorch-training:1\.6\.0-transformers4\.4\.2/);
+  });
+
+  it('leaves a custom image unknown rather than guessing', () => {
+    const got = checkTrainingImage({ ...SEED, image_uri: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/my-trainer:latest` }, 'us-east-1');
+    assert.equal(got.status, 'unknown');
+    assert.equal(got.blocking, false);
+  });
+});
+
+describe('the checklist text', () => {
+  it('marks each item, shows the next step under failures and counts what blocks', () => {
+    const checklist: Checklist = {
+      checkedAt: '2026-11-26T00:00:00.000Z',
+      region: 'us-east-1',
+      accountId: ACCOUNT,
+      items: [
+        { id: 'credentials', kind: 'credentials', title: 'AWS credentials', status: 'passed', blocking: true, detail: 'account 123456789012' },
+        { id: 'quota', kind: 'quota', title: 'Quota', status: 'failed', blocking: true, detail: 'is 0', nextStep: { action: 'Request an increase', command: 'aws service-quotas …', url: 'https://example' } },
+        { id: 'image', kind: 'image', title: 'Image', status: 'unknown', blocking: false, detail: 'not checked' },
+      ],
+    };
+    const text = renderChecklistText(checklist);
+    assert.match(text, /✓ passed  AWS credentials/);
+    assert.match(text, /✗ FAILED  Quota\n\s+is 0\n\s+→ Request an increase\n\s+https:\/\/example\n\s+\$ aws service-quotas …/);
+    assert.match(text, /\? unknown Image/);
+    assert.match(text, /1 passed, 1 failed, 1 could not be checked — 1 blocking problem/);
+    assert.deepEqual(summarizeChecklist(checklist), { passed: 1, failed: 1, unknown: 1, blocking: 1 });
+    assert.equal(isReadyToLaunch(checklist), false);
+  });
+});
+
+const installProblem = motoInstallProblem();
+
+describe('preflight against moto and the awsExtras fake', { skip: installProblem ?? false }, () => {
+  let moto: MotoServer;
+  let extras: AwsExtras;
+  const opened: AwsClients[] = [];
+
+  const clientsFor = (region: string, overrides: Partial<ConstructorParameters<typeof AwsClients>[0]> = {}): AwsClients => {
+    const c = new AwsClients({
+      region,
+      endpoints: { sts: moto.endpoint, iam: moto.endpoint, s3: extras.endpoint, serviceQuotas: extras.endpoint, pricing: extras.endpoint },
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      ...overrides,
+    });
+    opened.push(c);
+    return c;
+  };
+
+  before(async () => {
+    moto = await startMoto({ maxLifetimeSeconds: 600 });
+    const everything = listInstanceTypes().map((t) => t.name);
+    extras = await startAwsExtras({
+      s3Upstream: moto.endpoint,
+      trainingOffer: {
+        'us-east-1': everything,
+        'us-west-2': everything,
+        // amazon-sagemaker-examples#3494: "Unsupported instance type ml.p3dn.24xlarge" in eu-central-1.
+        'eu-central-1': everything.filter((t) => t !== 'ml.p3dn.24xlarge'),
+      },
+      prices: [{ region: 'us-east-1', instanceType: 'ml.p3dn.24xlarge', usd: 35.894, publicationDate: '2026-11-01T00:00:00Z' }],
+      // A quota nobody ever changed: only the AWS default is listed.
+      defaultOnly: ['us-east-1|ml.g5.2xlarge for training job usage'],
+      quotaValues: { 'us-east-1|ml.g5.2xlarge for training job usage': 1 },
+      maxLifetimeMs: 600_000,
+    });
+
+    const cfg = awsTestClientConfig(moto.endpoint);
+    const iam = new IAMClient(cfg);
+    await iam.send(new CreateRoleCommand({ RoleName: 'SageMakerRole', AssumeRolePolicyDocument: trust('sagemaker.amazonaws.com') }));
+    await iam.send(new CreateRoleCommand({ RoleName: 'AmazonSageMaker-ExecutionRole-1', Path: '/service-role/', AssumeRolePolicyDocument: trust('sagemaker.amazonaws.com') }));
+    await iam.send(new CreateRoleCommand({ RoleName: 'LambdaRole', AssumeRolePolicyDocument: trust('lambda.amazonaws.com') }));
+    iam.destroy();
+
+    const s3 = new S3Client(cfg);
+    await s3.send(new CreateBucketCommand({ Bucket: 'team-models' }));
+    await s3.send(new CreateBucketCommand({ Bucket: 'models-eu', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+    s3.destroy();
+    // Another account's buckets: moto takes the account from this header.
+    const other = new S3Client(cfg);
+    other.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = OTHER_ACCOUNT;
+        return next(args);
+      },
+      { step: 'build', name: 'otherAccount' },
+    );
+    await other.send(new CreateBucketCommand({ Bucket: 'squatted-models' }));
+    await other.send(new CreateBucketCommand({ Bucket: `sagemaker-us-west-2-${ACCOUNT}`, CreateBucketConfiguration: { LocationConstraint: 'us-west-2' } }));
+    other.destroy();
+  });
+
+  after(async () => {
+    for (const c of opened) c.destroy();
+    await extras?.stop();
+    await moto?.stop();
+  });
+
+  it('passes a good setup: the seed job with a quota of 2 p3dn instances', async () => {
+    extras.setQuotaValue('us-east-1', P3DN_QUOTA, 2);
+    const checklist = await runPreflight({ clients: clientsFor('us-east-1'), spec: SEED });
+    assert.deepEqual(
+      checklist.items.map((i) => [i.id, i.status]),
+      [
+        ['credentials', 'passed'],
+        ['region', 'passed'],
+        ['role', 'passed'],
+        [`bucket:sagemaker-us-east-1-${ACCOUNT}`, 'passed'],
+        ['instanceType', 'passed'],
+        ['quota', 'passed'],
+        ['image', 'passed'],
+      ],
+      renderChecklistText(checklist),
+    );
+    assert.equal(isReadyToLaunch(checklist), true);
+    assert.equal(checklist.accountId, ACCOUNT);
+    assert.match(item(checklist, 'credentials').detail, /account 123456789012 as arn:aws:sts::123456789012:user\/moto/);
+    assert.match(item(checklist, 'role').detail, /arn:aws:iam::123456789012:role\/SageMakerRole trusts sagemaker\.amazonaws\.com/);
+    assert.match(item(checklist, `bucket:sagemaker-us-east-1-${ACCOUNT}`).detail, /does not exist yet; the launch creates it/);
+    assert.match(item(checklist, 'quota').detail, /2 instances allowed; this job needs 2/);
+  });
+
+  it('creates nothing: the missing default bucket is still missing after the check', async () => {
+    const s3 = new S3Client(awsTestClientConfig(moto.endpoint));
+    try {
+      await assert.rejects(s3.send(new HeadBucketCommand({ Bucket: `sagemaker-us-east-1-${ACCOUNT}` })), (err: unknown) => (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404);
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('stops a job asking for 2 × ml.p3dn.24xlarge with a quota of 0, naming the quota and how to raise it', async () => {
+    extras.setQuotaValue('us-east-1', P3DN_QUOTA, 0);
+    const from = extras.requests.length;
+    const checklist = await runPreflight({ clients: clientsFor('us-east-1'), spec: SEED });
+    const quota = item(checklist, 'quota');
+    assert.equal(quota.status, 'failed');
+    assert.equal(quota.blocking, true);
+    const code = fakeQuotaCode(P3DN_QUOTA);
+    assert.match(quota.detail, new RegExp(`quota "ml\\.p3dn\\.24xlarge for training job usage" \\(${code}\\) in us-east-1 is 0 instances; this job needs 2`));
+    assert.equal(quota.nextStep?.command, `aws service-quotas request-service-quota-increase --service-code sagemaker --quota-code ${code} --desired-value 2 --region us-east-1`);
+    assert.equal(quota.nextStep?.url, quotaConsoleUrl('us-east-1', code));
+    assert.match(quota.nextStep?.url ?? '', new RegExp(`^https://us-east-1\\.console\\.aws\\.amazon\\.com/servicequotas/home/services/sagemaker/quotas/${code}`));
+    assert.deepEqual(blockingFailures(checklist).map((i) => i.id), ['quota']);
+    assert.equal(isReadyToLaunch(checklist), false);
+    // What Service Quotas was asked: the sagemaker quotas, paged.
+    const listed = extras.requests.slice(from).filter((r) => r.operation === 'ListServiceQuotas');
+    assert.ok(listed.length >= 2, 'the listing is paged (the fake has more than 100 sagemaker quotas)');
+    assert.ok(listed.every((r) => r.body['ServiceCode'] === 'sagemaker'));
+  });
+
+  it('mentions an increase already requested instead of sending the user to file another', async () => {
+    extras.setQuotaValue('us-west-2', P3DN_QUOTA, 0);
+    const clients = clientsFor('us-west-2');
+    const { RequestServiceQuotaIncreaseCommand } = await import('@aws-sdk/client-service-quotas');
+    await clients.serviceQuotas().send(new RequestServiceQuotaIncreaseCommand({ ServiceCode: 'sagemaker', QuotaCode: fakeQuotaCode(P3DN_QUOTA), DesiredValue: 4 }));
+    const checklist = await runPreflight({ clients, spec: { ...SEED, region: 'us-west-2', output_path: 's3://team-models/out' } });
+    const quota = item(checklist, 'quota');
+    assert.equal(quota.status, 'failed');
+    assert.match(quota.detail, /An increase to 4 is already requested \(PENDING/);
+    assert.equal(quota.nextStep?.command, undefined);
+    assert.match(quota.nextStep?.action ?? '', /Wait for the pending request/);
+  });
+
+  it('checks the spot quota for a spot job', async () => {
+    const spotQuota = trainingQuotaName('ml.p3dn.24xlarge', true);
+    extras.setQuotaValue('us-east-1', P3DN_QUOTA, 8);
+    extras.setQuotaValue('us-east-1', spotQuota, 1);
+    const checklist = await runPreflight({ clients: clientsFor('us-east-1'), spec: { ...SEED, use_spot_instances: true, max_wait: 172800 } });
+    const quota = item(checklist, 'quota');
+    assert.equal(quota.title, 'Quota "ml.p3dn.24xlarge for spot training job usage" ≥ 2');
+    assert.equal(quota.status, 'failed');
+    assert.match(quota.detail, /is 1 instance;/);
+  });
+
+  it('falls back to the AWS default of a quota that has no applied value', async () => {
+    const from = extras.requests.length;
+    const checklist = await runPreflight({ clients: clientsFor('us-east-1'), spec: { ...SEED, instance_type: 'ml.g5.2xlarge', instance_count: 1, distribution: undefined } });
+    const quota = item(checklist, 'quota');
+    assert.equal(quota.status, 'passed');
+    assert.match(quota.detail, /1 instance allowed \(the AWS default; the account has no applied value\); this job needs 1/);
+    assert.ok(extras.requests.slice(from).some((r) => r.operation === 'ListAWSDefaultServiceQuotas' && r.body['ServiceCode'] === 'sagemaker'));
+  });
+
+  it('fails an instance type the region does not offer for training, and names ones it does', async () => {
+    const checklist = await runPreflight({ clients: clientsFor('eu-central-1'), spec: { ...SEED, region: 'eu-central-1' } });
+    const offered = item(checklist, 'instanceType');
+    assert.equal(offered.status, 'failed');
+    assert.equal(offered.blocking, true);
+    assert.match(offered.detail, /SageMaker does not offer ml\.p3dn\.24xlarge for training in eu-central-1/);
+    // Same accelerator (V100) first.
+    assert.match(offered.detail, /Types offered there include ml\.p3\.16xlarge, ml\.p3\.2xlarge, ml\.p3\.8xlarge/);
+    assert.equal(checklist.items.some((i) => i.id === 'quota'), false, 'no quota to report for a type that has none');
+  });
+
+  it('fails a role SageMaker cannot assume, with the trust policy to add', async () => {
+    const checklist = await runPreflight({ clients: clientsFor('us-east-1'), spec: { ...SEED, role: 'LambdaRole' } });
+    const role = item(checklist, 'role');
+    assert.equal(role.status, 'failed');
+    assert.equal(role.blocking, true);
+    assert.match(role.detail, /it trusts Service:lambda\.amazonaws\.com, not sagemaker\.amazonaws\.com: SageMaker cannot assume it/);
+    assert.equal(role.nextStep?.command, 'aws iam update-assume-role-policy --role-name LambdaRole --policy-document file://sagemaker-trust.json');
+    assert.deepEqual(JSON.parse(role.nextStep?.document ?? '{}').Statement[0].Principal, { Service: 'sagemaker.amazonaws.com' });
+  });
+
+  it('fails a role that does not exist, with the commands that create one', async () => {
+    const checklist = await runPreflight({ clients: clientsFor('us-east-1'), spec: { ...SEED, role: 'NoSuchRole' } });
+    const role = item(checklist, 'role');
+    assert.equal(role.status, 'failed');
+    assert.match(role.detail, /No role named NoSuchRole exists in account 123456789012/);
+    assert.match(role.nextStep?.command ?? '', /aws iam create-role --role-name NoSuchRole/);
+  });
+
+  it('finds a role under a path by its bare name, and fails an ARN that leaves the path out', async () => {
+    const bare = await runPreflight({ clients: clientsFor('us-east-1'), spec: { ...SEED, role: 'AmazonSageMaker-ExecutionRole-1' } });
+    assert.equal(item(bare, 'role').status, 'passed');
+    const noPath = await runPreflight({ clients: clientsFor('us-east-1'), spec: { ...SEED, role: `arn:aws:iam::${ACCOUNT}:role/AmazonSageMaker-ExecutionRole-1` } });
+    const role = item(noPath, 'role');
+    assert.equal(role.status, 'failed');
+    assert.match(role.nextStep?.action ?? '', /role: arn:aws:iam::123456789012:role\/service-role\/AmazonSageMaker-ExecutionRole-1/);
+  });
+
+  it('fails a role of another account without asking IAM', async () => {
+    const checklist = await runPreflight({ clients: clientsFor('us-east-1'), spec: { ...SEED, role: `arn:aws:iam::${OTHER_ACCOUNT}:role/SageMakerRole` } });
+    assert.match(item(checklist, 'role').detail, /belongs to account 111122223333, but jobs are created by account 123456789012/);
+  });
+
+  it('fails an output bucket owned by another account, having asked S3 with ExpectedBucketOwner', async () => {
+    const from = extras.requests.length;
+    const checklist = await runPreflight({ clients: clientsFor('us-east-1'), spec: { ...SEED, output_path: 's3://squatted-models/runs' } });
+    const bucket = item(checklist, 'bucket:squatted-models');
+    assert.equal(bucket.status, 'failed');
+    assert.equal(bucket.blocking, true);
+    assert.match(bucket.detail, /belongs to another account, not 123456789012/);
+    assert.match(bucket.nextStep?.command ?? '', /^aws s3 mb s3:\/\/squatted-models-123456789012 --region us-east-1$/);
+    // First with the owner check (403), then without (200): readable, so definitely someone else's.
+    const heads = extras.requests.slice(from).filter((r) => r.operation.startsWith('S3 HEAD /squatted-models'));
+    assert.deepEqual(heads.map((r) => r.expectedBucketOwner), [ACCOUNT, undefined]);
+  });
+
+  it('fails a default bucket name someone else holds', async () => {
+    extras.setQuotaValue('us-west-2', P3DN_QUOTA, 2);
+    const checklist = await runPreflight({ clients: clientsFor('us-west-2'), spec: { ...SEED, region: 'us-west-2' } });
+    const bucket = item(checklist, `bucket:sagemaker-us-west-2-${ACCOUNT}`);
+    assert.equal(bucket.status, 'failed');
+    assert.match(bucket.detail, /someone holds the default bucket name/);
+  });
+
+  it('passes the account\'s own bucket, and fails one in another region', async () => {
+    const checklist = await runPreflight({ clients: clientsFor('us-east-1'), spec: { ...SEED, output_path: 's3://team-models/runs', checkpoint_s3_uri: 's3://models-eu/ckpt' } });
+    assert.match(item(checklist, 'bucket:team-models').detail, /exists in us-east-1, owned by account 123456789012/);
+    const eu = item(checklist, 'bucket:models-eu');
+    assert.equal(eu.status, 'failed');
+    assert.match(eu.detail, /The bucket is in eu-west-1, the job in us-east-1/);
+    assert.match(eu.title, /\(checkpoint\)/);
+  });
+
+  it('fails a named bucket that does not exist, with the command that creates it', async () => {
+    const checklist = await runPreflight({ clients: clientsFor('us-east-1'), spec: { ...SEED, output_path: 's3://no-such-bucket-anywhere/x' } });
+    const bucket = item(checklist, 'bucket:no-such-bucket-anywhere');
+    assert.equal(bucket.status, 'failed');
+    assert.equal(bucket.nextStep?.command, 'aws s3 mb s3://no-such-bucket-anywhere --region us-east-1');
+  });
+
+  it('reports a quota it may not read as unknown, which does not block', async () => {
+    extras.setQuotaValue('us-east-1', P3DN_QUOTA, 2);
+    extras.setDenied('ListServiceQuotas', true);
+    try {
+      const checklist = await runPreflight({ clients: clientsFor('us-east-1'), spec: SEED });
+      const quota = item(checklist, 'quota');
+      assert.equal(quota.status, 'unknown');
+      assert.equal(quota.blocking, false);
+      assert.match(quota.detail, /AWS denied servicequotas:ListServiceQuotas to arn:aws:sts::123456789012:user\/moto/);
+      assert.equal(isReadyToLaunch(checklist), true);
+    } finally {
+      extras.setDenied('ListServiceQuotas', false);
+    }
+  });
+
+  it('fails on missing credentials and leaves the AWS checks unknown', async () => {
+    const noCredentials = async () => {
+      const err = new Error('Could not load credentials from any providers');
+      err.name = 'CredentialsProviderError';
+      throw err;
+    };
+    const checklist = await runPreflight({ clients: clientsFor('us-east-1', { credentials: noCredentials }), spec: SEED });
+    const credentials = item(checklist, 'credentials');
+    assert.equal(credentials.status, 'failed');
+    assert.equal(credentials.nextStep?.command, 'aws configure');
+    for (const id of ['role', 'bucket', 'instanceType', 'quota']) {
+      assert.equal(item(checklist, id).status, 'unknown');
+      assert.match(item(checklist, id).detail, /needs working AWS credentials/);
+    }
+    assert.equal(item(checklist, 'image').status, 'passed', 'the image check needs no AWS call');
+  });
+
+  it('gives up on a service that does not answer, as unknown, within its deadline', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((s) => sockets.add(s));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as net.AddressInfo).port;
+      const clients = clientsFor('us-east-1', { endpoints: { sts: moto.endpoint, iam: moto.endpoint, s3: extras.endpoint, serviceQuotas: `http://127.0.0.1:${port}`, pricing: extras.endpoint } });
+      const checklist = await runPreflight({ clients, spec: SEED, options: { timeoutMs: 300 } });
+      const quota = item(checklist, 'quota');
+      assert.equal(quota.status, 'unknown');
+      assert.match(quota.detail, /did not answer within/);
+      assert.equal(item(checklist, 'role').status, 'passed');
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+  });
+
+  it('serves passed results from its cache, but checks a failure again', async () => {
+    const cache = new PreflightCache();
+    extras.setQuotaValue('us-east-1', P3DN_QUOTA, 0);
+    const first = await runPreflight({ clients: clientsFor('us-east-1'), spec: SEED, options: { cache } });
+    assert.equal(item(first, 'quota').status, 'failed');
+    assert.equal(item(first, 'role').cached, undefined);
+
+    extras.setQuotaValue('us-east-1', P3DN_QUOTA, 2);
+    const from = extras.requests.length;
+    const second = await runPreflight({ clients: clientsFor('us-east-1'), spec: SEED, options: { cache } });
+    assert.equal(item(second, 'quota').status, 'passed', 'the raised quota is seen at once');
+    assert.equal(item(second, 'role').cached, true);
+    assert.ok(extras.requests.slice(from).some((r) => r.operation === 'ListServiceQuotas'));
+
+    const at = extras.requests.length;
+    const third = await runPreflight({ clients: clientsFor('us-east-1'), spec: SEED, options: { cache } });
+    assert.equal(item(third, 'quota').cached, true);
+    assert.equal(extras.requests.slice(at).filter((r) => r.operation === 'ListServiceQuotas').length, 0);
+    const refreshed = await runPreflight({ clients: clientsFor('us-east-1'), spec: SEED, options: { cache, refresh: true } });
+    assert.equal(item(refreshed, 'quota').cached, undefined);
+  });
+
+  describe('sagemaker-hf doctor', () => {
+    let tmp: string;
+    const saved: Record<string, string | undefined> = {};
+    const run = async (args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const io: CliIo = {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        cwd: REPO_ROOT,
+        env: {
+          AWS_ENDPOINT_URL_STS: moto.endpoint,
+          AWS_ENDPOINT_URL_IAM: moto.endpoint,
+          AWS_ENDPOINT_URL_S3: extras.endpoint,
+          AWS_ENDPOINT_URL_SERVICE_QUOTAS: extras.endpoint,
+          AWS_ENDPOINT_URL_PRICING: extras.endpoint,
+          XDG_CACHE_HOME: tmp,
+        },
+      };
+      const code = await doctorCommand(args, io);
+      return { code, stdout, stderr };
+    };
+
+    before(() => {
+      tmp = mkdtempSync(path.join(os.tmpdir(), 'sagemaker-hf-doctor-'));
+      // The CLI takes credentials from the standard chain, as a user's shell provides them.
+      for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) saved[k] = process.env[k];
+      process.env.AWS_ACCESS_KEY_ID = 'test';
+      process.env.AWS_SECRET_ACCESS_KEY = 'test';
+      delete process.env.AWS_SESSION_TOKEN;
+      delete process.env.AWS_PROFILE;
+    });
+
+    after(() => {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it('exits 1 on the seed job with a quota of 0, printing the quota, the fix and the cost ceiling', async () => {
+      extras.setQuotaValue('us-east-1', P3DN_QUOTA, 0);
+      const { code, stdout } = await run([SEED_FILE, '--region', 'us-east-1']);
+      assert.equal(code, 1, stdout);
+      assert.match(stdout, /✗ FAILED  Quota "ml\.p3dn\.24xlarge for training job usage" ≥ 2/);
+      assert.match(stdout, /\$ aws service-quotas request-service-quota-increase --service-code sagemaker --quota-code L-[0-9A-F]{8} --desired-value 2 --region us-east-1/);
+      assert.match(stdout, /ceiling: \$1,722\.91 — max_run 24 h × 2 instances/);
+      assert.match(stdout, /price: AWS Price List API \(AmazonSageMaker USE1-Train:ml\.p3dn\.24xlarge, SKU [0-9A-F]+\), published 2026-11-01/);
+    });
+
+    it('exits 0 once the quota covers the job, and --json carries the checklist and the estimate', async () => {
+      extras.setQuotaValue('us-east-1', P3DN_QUOTA, 2);
+      const { code, stdout } = await run([SEED_FILE, '--region', 'us-east-1', '--json']);
+      assert.equal(code, 0, stdout);
+      const out = JSON.parse(stdout) as { ready: boolean; checklist: Checklist; cost: { ceiling: { usd: number }; price: { source: string } } };
+      assert.equal(out.ready, true);
+      assert.equal(out.checklist.items.find((i) => i.id === 'quota')?.status, 'passed');
+      assert.equal(out.cost.ceiling.usd, 1722.912);
+      assert.equal(out.cost.price.source, 'price-list-api');
+    });
+
+    it('without a file, checks the credentials, the region and the default bucket', async () => {
+      const { code, stdout } = await run(['--region', 'us-east-1']);
+      assert.equal(code, 0, stdout);
+      assert.match(stdout, /✓ passed  AWS credentials/);
+      assert.match(stdout, /Bucket s3:\/\/sagemaker-us-east-1-123456789012/);
+      assert.doesNotMatch(stdout, /Cost estimate/);
+    });
+
+    it('exits 1 without checking anything when the job file has errors', async () => {
+      const { code, stderr } = await run([path.join(REPO_ROOT, 'test/fixtures/jobFiles/invalid/missing-required.sagemaker.yaml'), '--region', 'us-east-1']);
+      assert.equal(code, 1);
+      assert.match(stderr, /not checked: fix the errors above first/);
+    });
+
+    it('refuses two files and an unreadable one as usage errors', async () => {
+      await assert.rejects(run(['a.sagemaker.yaml', 'b.sagemaker.yaml']), UsageError);
+      assert.equal((await run(['no-such.sagemaker.yaml'])).code, 2);
+    });
+  });
+});
