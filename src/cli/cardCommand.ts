@@ -6,6 +6,8 @@ import { describeTrainingJob, TrainingJobError } from '../aws/trainingJobs';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
 import { createModelCard } from '../core/modelCard/modelCard';
 import type { ModelCardInput, ModelCardJob } from '../core/modelCard/modelCard';
+import { isHubId } from '../core/modelCard/markdown';
+import { isPipelineTag } from '../core/modelCard/pipelineTag';
 import { isRunFile, parseRunFile } from '../core/modelCard/runFiles';
 import { modelCardJobFromDescription, modelCardJobFromSpec } from '../core/modelCard/trainingJobDescription';
 import type { TrainingJobDescription } from '../core/modelCard/trainingJobDescription';
@@ -15,7 +17,7 @@ import { awsConnectionFromCli, AWS_OPTIONS } from './jobsCommand';
 import { jobFileContext } from './validateCommand';
 
 const USAGE =
-  'sagemaker-hf card DIR [--job-file FILE | --job NAME] [--out FILE|-] [--force] [--repo-id NAMESPACE/NAME] [--license ID] [--language CODE] [--pipeline-tag TAG] [--widget-text TEXT]';
+  'sagemaker-hf card DIR [--job-file FILE | --job NAME] [--out FILE|-] [--force] [--repo-id NAMESPACE/NAME] [--license ID] [--language CODE] [--pipeline-tag TAG] [--widget-text TEXT] [--widget-output TEXT]';
 
 export interface CardCommandDeps {
   /** DescribeTrainingJob for --job (tests pass their own; otherwise the AWS SDK with the CLI's region and profile). */
@@ -46,11 +48,18 @@ export async function cardCommand(args: string[], io: CliIo, deps: CardCommandDe
       language: { type: 'string', multiple: true },
       'pipeline-tag': { type: 'string' },
       'widget-text': { type: 'string' },
+      'widget-output': { type: 'string' },
       ...AWS_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new UsageError(`card needs exactly one model folder: ${USAGE}`);
   if (values['job-file'] && values.job) throw new UsageError('card takes --job-file or --job, not both.');
+  if (values['repo-id'] !== undefined && !(isHubId(values['repo-id']) && values['repo-id'].includes('/'))) {
+    throw new UsageError(`--repo-id takes a Hub repository id, namespace/name (got ${values['repo-id']}).`);
+  }
+  if (values['pipeline-tag'] !== undefined && !isPipelineTag(values['pipeline-tag'])) {
+    throw new UsageError(`--pipeline-tag ${values['pipeline-tag']} is not a Hub pipeline tag (e.g. summarization, text-classification, translation).`);
+  }
   const dir = path.resolve(io.cwd, positionals[0] ?? '');
 
   let files: Record<string, unknown>;
@@ -113,6 +122,7 @@ export async function cardCommand(args: string[], io: CliIo, deps: CardCommandDe
     ...(values.language ? { language: values.language.length === 1 ? values.language[0]! : values.language } : {}),
     ...(values['pipeline-tag'] ? { pipelineTag: values['pipeline-tag'] } : {}),
     ...(values['widget-text'] !== undefined ? { widgetText: values['widget-text'] } : {}),
+    ...(values['widget-output'] !== undefined ? { widgetOutput: values['widget-output'] } : {}),
   };
   const card = createModelCard(input);
   for (const p of card.problems) io.stderr(`${p.severity}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`);

@@ -48,10 +48,15 @@ export interface ModelCardInput {
   /** The job's hyperparameters, decoded (not the JSON-encoded strings SageMaker stores). */
   hyperparameters: Record<string, unknown>;
   job?: ModelCardJob;
-  /** `namespace/name` on the Hub, for the usage snippet and model-index name. */
+  /** `namespace/name` on the Hub, for the usage snippet and model-index name; ignored unless it is one. */
   repoId?: string;
   /** Widget example input; summarization defaults to the blog's dialogue. */
   widgetText?: string;
+  /**
+   * What the model answered to the widget example (e.g. from a local test run). The Hub shows it
+   * when no inference provider serves the model, which is the usual case for a fresh fine-tune.
+   */
+  widgetOutput?: string;
   /** A Hub license id; default apache-2.0 (the license of the blog's base model). Check the base model's own license. */
   license?: string;
   /** Default `en`, the language of the example datasets; set it for other languages. */
@@ -120,7 +125,8 @@ export function createModelCard(input: ModelCardInput): ModelCard {
     ...(input.pipelineTag !== undefined ? { override: input.pipelineTag } : {}),
   });
   const tag = pipelineTag.tag;
-  const modelName = chooseModelName(input.repoId, baseModel, dataset);
+  const repoId = input.repoId !== undefined && isHubId(input.repoId) && input.repoId.includes('/') ? input.repoId : undefined;
+  const modelName = chooseModelName(repoId, baseModel, dataset);
   const datasetId = dataset && isHubId(dataset) ? dataset : undefined;
 
   const modelIndex = tag && datasetId ? modelIndexResults(results, tag, datasetId, datasetConfig) : [];
@@ -128,7 +134,7 @@ export function createModelCard(input: ModelCardInput): ModelCard {
   const widgetText = input.widgetText ?? (tag === 'summarization' ? DEFAULT_DIALOGUE : undefined);
   const widget: WidgetExample[] | undefined =
     widgetText !== undefined && tag !== undefined && TEXT_WIDGET_TASKS.has(tag)
-      ? [{ text: widgetText, ...(input.widgetText === undefined ? { example_title: 'Dialogue' } : {}) }]
+      ? [{ text: widgetText, ...(input.widgetText === undefined ? { example_title: 'Dialogue' } : {}), ...(input.widgetOutput !== undefined ? { output: { text: input.widgetOutput } } : {}) }]
       : undefined;
 
   const metadata: ModelCardMetadata = {
@@ -150,7 +156,7 @@ export function createModelCard(input: ModelCardInput): ModelCard {
     headline(modelIndex),
     trainingProcedure(input, entryPoint, trainerState),
     resultsSection(results),
-    usageSection(tag, input.repoId && isHubId(input.repoId) ? input.repoId : modelName, input.widgetText ?? (tag === 'summarization' ? DEFAULT_DIALOGUE : undefined), input.repoId !== undefined && isHubId(input.repoId)),
+    usageSection(tag, repoId ?? modelName, widgetText, repoId !== undefined),
   ].filter((s) => s !== '');
 
   const readme = `---\n${frontMatter(metadata)}---\n\n${body.join('\n\n')}\n`;
@@ -218,8 +224,8 @@ function modelFamily(config: Record<string, unknown> | undefined, baseModel: str
 function description(baseModel: string | undefined, dataset: string | undefined, datasetConfig: string | undefined, job: ModelCardJob | undefined): string {
   const what = baseModel ? `a fine-tuned version of ${hubLink(baseModel, 'model')}` : 'a fine-tuned model';
   const on = dataset ? ` on the ${hubLink(dataset, 'dataset')}${datasetConfig ? ` (${escapeMarkdownText(datasetConfig)})` : ''} dataset` : '';
-  const where = job ? 'It was trained on Amazon SageMaker with the Hugging Face Deep Learning Container.' : 'It was trained with the Hugging Face Trainer under the SageMaker training contract.';
-  return `This model is ${what}${on}. ${where}`;
+  const where = job ? ' It was trained on Amazon SageMaker with the Hugging Face Deep Learning Container.' : '';
+  return `This model is ${what}${on}.${where}`;
 }
 
 function headline(modelIndex: ModelIndexResult[]): string {
