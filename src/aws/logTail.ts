@@ -11,7 +11,9 @@
  *   accepted whole or not at all; a failed page is asked again with the same token after a backoff;
  *   the query's start only moves when a poll was read to its last page, and then only to where
  *   nothing unseen can be (newest ingestion − poll duration − allowance for delivery lag); the
- *   overlap this re-reads is de-duplicated by eventId;
+ *   overlap this re-reads is de-duplicated by eventId; lines that reached a later page of a poll
+ *   after it began are held back to the next poll so no stream's line overtakes an earlier one,
+ *   and the final flush polls again until nothing is held back;
  * - the SDK's nextToken bug in stream discovery does not apply (there is no discovery call).
  *
  * The state machine is the SDK's: TAILING (read, pause, Describe when the status interval has
@@ -29,7 +31,7 @@ import type { LogCursorState, LogLine } from '../core/logs/logCursor';
 import { ruleStatusLines, statusLinesSince } from '../core/logs/logFormat';
 import { backoffDelayMs, tailPolicy } from '../core/logs/tailPolicy';
 import type { BackoffPolicy, TailPolicy } from '../core/logs/tailPolicy';
-import { describeTrainingJob } from './trainingJobs';
+import { describeTrainingJob, withServiceClock } from './trainingJobs';
 import type { SageMakerClients } from './trainingJobs';
 
 export const TRAINING_JOB_LOG_GROUP = '/aws/sagemaker/TrainingJobs';
@@ -198,10 +200,14 @@ export async function tailTrainingJobLogs(options: TailOptions): Promise<TailEnd
     await sleep(delayMs, signal);
   };
 
+  let describedAt: number | undefined;
   const describe = async (): Promise<DescribeTrainingJobCommandOutput | undefined> =>
     withBackoff('DescribeTrainingJob', () => {
       stats.describeTrainingJobCalls++;
-      return describeTrainingJob(clients, jobName, signal);
+      return describeTrainingJob(clients, jobName, signal, (time) => {
+        describedAt = time;
+        cursor?.noteServiceTime(time);
+      });
     });
 
   const deliver = (lines: LogLine[], c: LogCursor): void => {
@@ -221,10 +227,13 @@ export async function tailTrainingJobLogs(options: TailOptions): Promise<TailEnd
     for (let failures = 0; ; ) {
       if (signal?.aborted) return;
       try {
-        started ??= performance.now();
+        if (started === undefined) {
+          started = performance.now();
+          c.beginPoll();
+        }
         stats.filterLogEventsCalls++;
         const page = await clients.logs().send(
-          new FilterLogEventsCommand({
+          withServiceClock(new FilterLogEventsCommand({
             logGroupName,
             logStreamNamePrefix: c.prefix,
             startTime: c.queryStart(),
@@ -232,7 +241,7 @@ export async function tailTrainingJobLogs(options: TailOptions): Promise<TailEnd
             interleaved: true,
             ...(policy.pageLimit ? { limit: policy.pageLimit } : {}),
             ...(token ? { nextToken: token } : {}),
-          }),
+          }), (time) => c.noteServiceTime(time)),
           signal ? { abortSignal: signal } : {},
         );
         failures = 0;
@@ -256,7 +265,7 @@ export async function tailTrainingJobLogs(options: TailOptions): Promise<TailEnd
           // An expired token: read the poll again from its start; the cursor drops what it has seen.
           token = undefined;
           started = undefined;
-          c.restartPoll();
+          c.beginPoll();
           continue;
         }
         if (kind !== 'throttled' && kind !== 'serverError' && kind !== 'network') {
@@ -266,7 +275,8 @@ export async function tailTrainingJobLogs(options: TailOptions): Promise<TailEnd
         await backOff('FilterLogEvents', kind, failures, error);
       }
     }
-    if (!historyReleased) {
+    // The history is what the first complete poll found, held-back lines included (they come with the next poll).
+    if (!historyReleased && c.heldBackByLastCompletedPoll() === 0) {
       historyReleased = true;
       const { lines, omitted } = history.release();
       if (omitted > 0) options.onHistoryTrimmed?.(omitted);
@@ -277,6 +287,7 @@ export async function tailTrainingJobLogs(options: TailOptions): Promise<TailEnd
   let description = await describe();
   if (!description) return finish('aborted');
   cursor ??= new LogCursor(jobName, (description.CreationTime?.getTime() ?? Date.now()) - policy.overlapMs, policy);
+  if (describedAt !== undefined) cursor.noteServiceTime(describedAt);
   options.onStatus?.({ lines: statusLinesSince(description, undefined), description, first: true });
   let printed = description;
   let rulesPrinted: DescribeTrainingJobCommandOutput | undefined;

@@ -9,7 +9,7 @@ export interface SageMakerClients {
   sagemaker(): SageMakerClient;
 }
 
-export type TrainingJobErrorCode = 'JobNotFound' | 'JobNotStoppable' | 'InvalidStatusFilter' | 'TooManyPages';
+export type TrainingJobErrorCode = 'JobNotFound' | 'JobNotStoppable' | 'InvalidStatusFilter';
 
 export class TrainingJobError extends Error {
   constructor(
@@ -98,9 +98,11 @@ export async function listTrainingJobsUpTo(clients: SageMakerClients, max: numbe
   return jobs.slice(0, max);
 }
 
-export async function describeTrainingJob(clients: SageMakerClients, jobName: string, signal?: AbortSignal): Promise<DescribeTrainingJobCommandOutput> {
+/** `onServiceTime` gets the service's clock from the answer's Date header (the log tail uses it). */
+export async function describeTrainingJob(clients: SageMakerClients, jobName: string, signal?: AbortSignal, onServiceTime?: (time: number) => void): Promise<DescribeTrainingJobCommandOutput> {
+  const command = new DescribeTrainingJobCommand({ TrainingJobName: jobName });
   try {
-    return await clients.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }), signal ? { abortSignal: signal } : {});
+    return await clients.sagemaker().send(onServiceTime ? withServiceClock(command, onServiceTime) : command, signal ? { abortSignal: signal } : {});
   } catch (error) {
     throw notFoundOr(error, jobName);
   }
@@ -162,4 +164,33 @@ function notFoundOr(error: unknown, jobName: string): unknown {
 
 function errorName(error: unknown): string | undefined {
   return (error as { name?: string } | undefined)?.name;
+}
+
+/** Margin under an answer's Date header: it has one-second resolution and comes from another host than the ingestion clock. */
+const SERVICE_CLOCK_MARGIN_MS = 1_000;
+
+/**
+ * Reports the service's clock from the answer's Date header (minus a margin) to `note`: a lower
+ * bound of what the service had ingested by then, which the cursor uses to keep streams in order
+ * without holding lines back needlessly.
+ */
+export function withServiceClock<C extends { middlewareStack: { add: (...args: never[]) => unknown } }>(command: C, note: (time: number) => void): C {
+  const middleware = (next: (args: unknown) => Promise<{ response?: unknown }>) => async (args: unknown) => {
+    const result = await next(args);
+    const headers = (result.response as { headers?: Record<string, string | undefined> } | undefined)?.headers;
+    const time = httpDate(headers?.['date'] ?? headers?.['Date']);
+    if (Number.isFinite(time)) note(time - SERVICE_CLOCK_MARGIN_MS);
+    return result;
+  };
+  (command.middlewareStack.add as (m: unknown, o: unknown) => void)(middleware, { step: 'deserialize', name: 'sagemakerHfServiceClock', override: true });
+  return command;
+}
+
+/**
+ * An IMF-fixdate (`Thu, 26 Nov 2026 07:50:05 GMT`); the earliest when a server sent the header twice
+ * and the client joined them with a comma (werkzeug behind moto does).
+ */
+export function httpDate(header: string | undefined): number {
+  const times = [...(header ?? '').matchAll(/[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT/g)].map((m) => Date.parse(m[0]));
+  return times.length > 0 ? Math.min(...times) : Number.NaN;
 }

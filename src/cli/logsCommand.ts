@@ -40,6 +40,7 @@ export async function logsCommand(args: string[], io: CliIo, deps: LogsCommandDe
   const interrupt = (): void => controller.abort();
   deps.signal?.addEventListener('abort', interrupt, { once: true });
   if (!deps.signal) process.once('SIGINT', interrupt);
+  // More SDK retries than the default 3: a long tail meets throttling, and each retry it absorbs is one backoff less here.
   const owned = deps.clients ? undefined : new AwsClients({ ...awsConnectionFromCli(values, io.env), maxAttempts: 8 });
   try {
     const end = await tailTrainingJobLogs({

@@ -25,7 +25,7 @@ import type { DescribedChannel, TrainingJobDescription } from './trainingJobDesc
 export interface JobFileClone {
   /** The `.sagemaker.yaml` text. */
   text: string;
-  /** A file name for it: `{base job name}.sagemaker.yaml`. */
+  /** A file name for it: `{job name}.sagemaker.yaml`. */
   fileName: string;
   /** What the job had that the file cannot carry, in plain words (also comments in `text`). */
   notes: string[];
@@ -228,7 +228,7 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   }
   doc.commentBefore = [...header, ...notes.map((n) => `Note: ${n}`)].map((line) => ` ${line}`).join('\n');
   const text = doc.toString({ lineWidth: 0 });
-  return { text, fileName: `${base ?? name}.sagemaker.yaml`, notes };
+  return { text, fileName: `${name}.sagemaker.yaml`, notes };
 }
 
 /** The base name before `name_from_base`'s timestamp, when the name has one. */
@@ -263,7 +263,10 @@ function pyNode(value: PyValue, flow = true): Node {
       return new Scalar(Number.isSafeInteger(Number(value.value)) ? Number(value.value) : value.value);
     case 'float': {
       const scalar = new Scalar(value.value);
-      if (Number.isInteger(value.value)) scalar.minFractionDigits = 1;
+      const magnitude = Math.abs(value.value);
+      // Python's repr switches to an exponent below 1e-4 and from 1e16: so does the file (5e-5, as in the notebooks).
+      if (magnitude !== 0 && Number.isFinite(magnitude) && (magnitude < 1e-4 || magnitude >= 1e16)) scalar.format = 'EXP';
+      else if (Number.isInteger(value.value)) scalar.minFractionDigits = 1;
       return scalar;
     }
     case 'str':

@@ -32,15 +32,17 @@
  * the token, is missing. A line ingested no later than Q1 is safe: its predecessors were visible
  * for every page and sort before it, so they came in its page or an earlier one. The cursor knows a
  * lower bound of Q1: the largest ingestionTime of anything returned before this poll or on its
- * first page. Later pages' lines ingested after that bound are held back — not marked seen, and the
- * next start kept at or before them — and come, in order, with the next poll, whose bound already
- * covers them. Polls of one page (the usual case) hold nothing back.
+ * first page, and the service's clock as read before the poll began (`noteServiceTime`, from the
+ * Date header of an earlier answer; `beginPoll` takes it in). Later pages' lines ingested after
+ * that bound are held back — not marked seen, and the next start kept at or before them — and come,
+ * in order, with the next poll, whose bound already covers them. Polls of one page (the usual
+ * case), and catch-up reads of lines written before the tail began, hold nothing back.
  *
  * The limit: a line delivered more than the allowance after its timestamp, once the start has moved
  * past it, is lost. The allowance grows with the lags observed, up to `maxOverlapMs`.
  *
  * Pages are accepted whole or not at all, so a page that failed is simply asked for again; a poll
- * that cannot continue (an expired token) starts over with `restartPoll()`. The cursor's state is
+ * that cannot continue (an expired token) starts over with `beginPoll()`. The cursor's state is
  * plain JSON, so a tail can be detached and resumed later without gaps or repeats
  * (`state()` / `LogCursor.restore`).
  */
@@ -86,6 +88,8 @@ export interface LogCursorState {
   seen: Array<[string, number]>;
   /** The largest ingestionTime any query returned. */
   maxIngestionTime?: number;
+  /** The service's clock, as last read from an answer (a lower bound of its time now). */
+  serviceTime?: number;
   /** The largest ingestionTime - timestamp seen. */
   maxLagMs: number;
   /** Streams seen so far, in the order they first appeared. */
@@ -120,6 +124,7 @@ export class LogCursor {
   /** The poll under way: its page count, what its first page proves was visible, what it held back. */
   private poll = { page: 0, visibleUpTo: undefined as number | undefined, heldBackFrom: Number.POSITIVE_INFINITY, heldBack: 0 };
   private heldBackByLastPoll = 0;
+  private serviceTime: number | undefined;
 
   constructor(
     readonly jobName: string,
@@ -139,7 +144,8 @@ export class LogCursor {
     for (const [id, ts] of state.seen) cursor.seen.set(id, ts);
     cursor.maxIngestionTime = state.maxIngestionTime;
     cursor.maxLagMs = state.maxLagMs;
-    cursor.restartPoll();
+    cursor.serviceTime = state.serviceTime;
+    cursor.beginPoll();
     for (const s of state.streams) cursor.noteStream(s);
     cursor.newStreams.length = 0;
     cursor.stats.delivered = state.delivered;
@@ -239,12 +245,28 @@ export class LogCursor {
         }
       }
     }
-    this.restartPoll();
+    this.beginPoll();
   }
 
-  /** The poll under way is abandoned and read again from its first page (an expired token). */
-  restartPoll(): void {
-    this.poll = { page: 0, visibleUpTo: this.maxIngestionTime, heldBackFrom: Number.POSITIVE_INFINITY, heldBack: 0 };
+  /**
+   * A poll starts now: call right before asking for its first page (again, to read a poll over from
+   * its first page after an expired token). What is known to be visible is fixed here, so service
+   * times noted from this poll's own answers cannot count for it. `completePoll` also calls it, so a
+   * caller that never notes service times need not.
+   */
+  beginPoll(): void {
+    const known = [this.maxIngestionTime, this.serviceTime].filter((t): t is number => t !== undefined);
+    this.poll = { page: 0, visibleUpTo: known.length > 0 ? Math.max(...known) : undefined, heldBackFrom: Number.POSITIVE_INFINITY, heldBack: 0 };
+  }
+
+  /**
+   * The service's clock was at least `time` (ms) when it answered: the Date header of an answer,
+   * minus a margin for the header's one-second resolution and skew between the service's hosts.
+   * Everything ingested by then is visible to any later query; it lets a poll whose lines were all
+   * written before it began (a reattach, a quiet job) hand everything out in one pass.
+   */
+  noteServiceTime(time: number): void {
+    if (Number.isFinite(time)) this.serviceTime = Math.max(this.serviceTime ?? time, time);
   }
 
   /**
@@ -267,6 +289,7 @@ export class LogCursor {
       delivered: this.stats.delivered,
     };
     if (this.maxIngestionTime !== undefined) state.maxIngestionTime = this.maxIngestionTime;
+    if (this.serviceTime !== undefined) state.serviceTime = this.serviceTime;
     return state;
   }
 

@@ -20,7 +20,7 @@ export interface TailPolicy extends OverlapSettings {
    * FilterLogEvents per poll is cheap enough to read twice as often.
    */
   pollIntervalMs: number;
-  /** DescribeTrainingJob at most this often (the SDK: 30 s). */
+  /** DescribeTrainingJob at most this often (the SDK: 30 s, which also delays the end of a tail by up to that). */
   statusIntervalMs: number;
   /** FilterLogEvents page size; undefined lets the service fill pages (up to 10,000 events or 1 MB). */
   pageLimit?: number;
@@ -31,7 +31,7 @@ export interface TailPolicy extends OverlapSettings {
 
 export const DEFAULT_TAIL_POLICY: Readonly<TailPolicy> = Object.freeze({
   pollIntervalMs: 5_000,
-  statusIntervalMs: 15_000,
+  statusIntervalMs: 10_000,
   // Agents on SageMaker hosts flush every few seconds; a minute of overlap also covers host clock
   // skew and CloudWatch's own visibility delay, and costs one page per poll at usual log rates.
   overlapMs: 60_000,
@@ -46,10 +46,21 @@ export function tailPolicy(overrides: Partial<Omit<TailPolicy, 'backoff'>> & { b
   const { backoff, ...rest } = overrides;
   const policy: TailPolicy = { ...DEFAULT_TAIL_POLICY, ...stripUndefined(rest), backoff: { ...DEFAULT_TAIL_POLICY.backoff, ...stripUndefined(backoff ?? {}) } };
   for (const key of ['pollIntervalMs', 'statusIntervalMs', 'overlapMs', 'lagMarginMs', 'maxOverlapMs', 'recentLinesPerHost'] as const) {
-    if (!Number.isFinite(policy[key]) || policy[key] < 0) throw new RangeError(`Tail policy: ${key} must be a number ≥ 0 (got ${policy[key]}).`);
+    if (!Number.isFinite(policy[key]) || policy[key] < 0) throw new TailPolicyError(`Log tailing: ${key} must be a number ≥ 0 (got ${policy[key]}).`, { key, value: policy[key] });
   }
-  if (policy.maxOverlapMs < policy.overlapMs) throw new RangeError('Tail policy: maxOverlapMs must be at least overlapMs.');
+  if (policy.maxOverlapMs < policy.overlapMs) throw new TailPolicyError(`Log tailing: maxOverlapMs (${policy.maxOverlapMs}) must be at least overlapMs (${policy.overlapMs}).`, { key: 'maxOverlapMs', value: policy.maxOverlapMs });
   return policy;
+}
+
+export class TailPolicyError extends RangeError {
+  readonly code = 'InvalidTailPolicy';
+  constructor(
+    message: string,
+    readonly context: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+    this.name = 'TailPolicyError';
+  }
 }
 
 /**

@@ -1,0 +1,249 @@
+// The lines a log tail prints besides the raw log: the SageMaker SDK's status lines, rule lines,
+// host labels, and the end-of-job summary with the failure's explanation and hints.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { TrainingJobDescription } from '../../src/core/jobs/trainingJobDescription';
+import { explainFailure, failureHints, pythonFixed1, RecentLines, summarizeJobEnd } from '../../src/core/logs/jobEndSummary';
+import type { LogLine } from '../../src/core/logs/logCursor';
+import { formatLogLine, formatSdkTime, omittedHistoryLine, ruleStatusLines, statusLinesSince } from '../../src/core/logs/logFormat';
+
+/** A DescribeTrainingJob answer, built up the way a job moves (PR-GitHub-style builder). */
+class DescriptionBuilder {
+  private readonly d: TrainingJobDescription = {
+    TrainingJobName: 'hf-bart-samsum',
+    TrainingJobStatus: 'InProgress',
+    ResourceConfig: { InstanceType: 'ml.p3dn.24xlarge', InstanceCount: 2, VolumeSizeInGB: 30 },
+    SecondaryStatusTransitions: [],
+  };
+
+  transition(status: string, message: string, at: string): this {
+    const list = this.d.SecondaryStatusTransitions!;
+    const start = new Date(at);
+    if (list.length > 0) list[list.length - 1]!.EndTime = start;
+    list.push({ Status: status, StatusMessage: message, StartTime: start });
+    this.d.SecondaryStatus = status;
+    return this;
+  }
+
+  /** The SDK prints this time on every status line. */
+  modified(at: string): this {
+    this.d.LastModifiedTime = new Date(at);
+    return this;
+  }
+
+  ended(status: 'Completed' | 'Failed' | 'Stopped', trainingSeconds: number, billableSeconds = trainingSeconds): this {
+    this.d.TrainingJobStatus = status;
+    this.d.TrainingTimeInSeconds = trainingSeconds;
+    this.d.BillableTimeInSeconds = billableSeconds;
+    return this;
+  }
+
+  with(fields: Partial<TrainingJobDescription>): this {
+    Object.assign(this.d, fields);
+    return this;
+  }
+
+  build(): TrainingJobDescription {
+    return structuredClone(this.d);
+  }
+}
+
+const aJob = () => new DescriptionBuilder();
+
+function line(stream: string, timestamp: number, message: string): LogLine {
+  const host = /algo-\d+/.exec(stream)![0];
+  return { eventId: `${stream}:${timestamp}:${message}`, stream, host, timestamp, message };
+}
+
+describe('status lines, as the SageMaker SDK prints them', () => {
+  const starting = aJob()
+    .transition('Starting', 'Starting the training job', '2021-04-01T13:00:10Z')
+    .transition('Starting', 'Launching requested ML instances', '2021-04-01T13:00:20Z')
+    .modified('2021-04-01T13:00:35Z');
+
+  it('prints every transition on the first answer, each stamped with the job’s LastModifiedTime, not the transition’s StartTime', () => {
+    assert.deepEqual(statusLinesSince(starting.build(), undefined), [
+      '2021-04-01 13:00:35 Starting - Starting the training job',
+      '2021-04-01 13:00:35 Starting - Launching requested ML instances',
+    ]);
+  });
+
+  it('prints only the newest transition when the count is the same but its message changed', () => {
+    const before = starting.build();
+    const after = structuredClone(before);
+    after.SecondaryStatusTransitions![1]!.StatusMessage = 'Preparing the instances for training';
+    after.LastModifiedTime = new Date('2021-04-01T13:02:00Z');
+    assert.deepEqual(statusLinesSince(after, before), ['2021-04-01 13:02:00 Starting - Preparing the instances for training']);
+  });
+
+  it('prints the transitions added since the last answer, and nothing when the newest message is unchanged', () => {
+    const before = starting.build();
+    const after = aJob()
+      .transition('Starting', 'Starting the training job', '2021-04-01T13:00:10Z')
+      .transition('Starting', 'Launching requested ML instances', '2021-04-01T13:00:20Z')
+      .transition('Downloading', 'Downloading input data', '2021-04-01T13:03:00Z')
+      .transition('Training', 'Downloading the training image', '2021-04-01T13:04:00Z')
+      .modified('2021-04-01T13:04:00Z')
+      .build();
+    assert.deepEqual(statusLinesSince(after, before), [
+      '2021-04-01 13:04:00 Downloading - Downloading input data',
+      '2021-04-01 13:04:00 Training - Downloading the training image',
+    ]);
+    assert.deepEqual(statusLinesSince(after, after), []);
+  });
+
+  it('follows Python slicing when the previous answer had more transitions than this one', () => {
+    const longer = aJob()
+      .transition('Starting', 'a', '2021-04-01T13:00:00Z')
+      .transition('Downloading', 'b', '2021-04-01T13:01:00Z')
+      .transition('Training', 'c', '2021-04-01T13:02:00Z')
+      .modified('2021-04-01T13:02:00Z')
+      .build();
+    const shorter = aJob().transition('Starting', 'a', '2021-04-01T13:00:00Z').transition('Training', 'x', '2021-04-01T13:05:00Z').modified('2021-04-01T13:05:00Z').build();
+    // transitions[3 - 2:] in Python: the second one only.
+    assert.deepEqual(statusLinesSince(shorter, longer), ['2021-04-01 13:05:00 Training - x']);
+  });
+
+  it('prints nothing for a job without transitions yet', () => {
+    assert.deepEqual(statusLinesSince(aJob().build(), undefined), []);
+  });
+
+  it('formats times in UTC whatever the local zone', () => {
+    assert.equal(formatSdkTime(new Date(Date.UTC(2021, 3, 1, 23, 59, 59, 999))), '2021-04-01 23:59:59');
+  });
+
+  it('prints all rule statuses the first time and again only when one changes', () => {
+    const rules = (status: string): TrainingJobDescription =>
+      aJob()
+        .with({
+          ProfilerRuleEvaluationStatuses: [{ RuleConfigurationName: 'ProfilerReport-1617282031', RuleEvaluationStatus: status }],
+          DebugRuleEvaluationStatuses: [{ RuleConfigurationName: 'LossNotDecreasing', RuleEvaluationStatus: 'InProgress' }],
+        })
+        .build();
+    assert.deepEqual(ruleStatusLines(rules('InProgress'), undefined), ['LossNotDecreasing: InProgress', 'ProfilerReport-1617282031: InProgress']);
+    assert.deepEqual(ruleStatusLines(rules('InProgress'), rules('InProgress')), []);
+    assert.deepEqual(ruleStatusLines(rules('NoIssuesFound'), rules('InProgress')), ['ProfilerReport-1617282031: NoIssuesFound']);
+  });
+});
+
+describe('host-labelled lines', () => {
+  it('labels a line with its host and drops the trailing newline', () => {
+    assert.equal(formatLogLine({ host: 'algo-2', message: 'epoch 1 done\n' }), '[algo-2] epoch 1 done');
+  });
+
+  it('labels every line of a multi-line event', () => {
+    assert.equal(formatLogLine({ host: 'algo-1', message: 'Traceback:\r\n  File "x.py"' }), '[algo-1] Traceback:\n[algo-1]   File "x.py"');
+  });
+
+  it('says how many history lines were held back', () => {
+    assert.equal(omittedHistoryLine(1), '… 1 earlier line not shown (history limit)');
+    assert.equal(omittedHistoryLine(1200), '… 1200 earlier lines not shown (history limit)');
+  });
+});
+
+describe('end-of-job summary', () => {
+  it('multiplies training and billable seconds by the instance count, as the SDK does', () => {
+    const s = summarizeJobEnd(aJob().ended('Completed', 1200).build(), []);
+    assert.deepEqual(s.lines, ['Training seconds: 2400', 'Billable seconds: 2400']);
+    assert.equal(s.trainingSeconds, 2400);
+    assert.equal(s.spotSavingsPercent, undefined);
+  });
+
+  it('counts the instances of heterogeneous instance groups', () => {
+    const d = aJob().ended('Completed', 100).with({ ResourceConfig: { InstanceGroups: [{ InstanceType: 'ml.p4d.24xlarge', InstanceCount: 2 }, { InstanceType: 'ml.c5.xlarge', InstanceCount: 1 }] } }).build();
+    assert.deepEqual(summarizeJobEnd(d, []).lines, ['Training seconds: 300', 'Billable seconds: 300']);
+  });
+
+  it('prints managed spot savings with one decimal, rounding ties to even like Python', () => {
+    const s = summarizeJobEnd(aJob().ended('Completed', 1000, 300).with({ EnableManagedSpotTraining: true }).build(), []);
+    assert.deepEqual(s.lines, ['Training seconds: 2000', 'Billable seconds: 600', 'Managed Spot Training savings: 70.0%']);
+    assert.equal(pythonFixed1(70.25), '70.2');
+    assert.equal(pythonFixed1(70.35), (70.35).toFixed(1)); // not an exact tie in binary: no special case
+    assert.equal(pythonFixed1(0.75), '0.8');
+  });
+
+  it('warns like the SDK when the job was stopped', () => {
+    const s = summarizeJobEnd(aJob().ended('Stopped', 10).build(), []);
+    assert.match(s.lines[0]!, /^Job ended with status 'Stopped' rather than 'Completed'\./);
+  });
+
+  it('states the failure like the SDK, then the lines that explain it and hints', () => {
+    const reason = 'AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage "RuntimeError: CUDA out of memory. Tried to allocate 256.00 MiB"\nCommand "mpirun --host algo-1:8,algo-2:8 -np 16 smddprun python run.py"';
+    const recent = [
+      line('job/algo-2-1', 1000, '[1,8]<stderr>: 20%|██        | 70/348'),
+      line('job/algo-1-1', 1500, "[1,0]<stdout>:{'loss': 1.85, 'epoch': 0.6}"),
+      line('job/algo-1-1', 2000, '[1,0]<stderr>:Traceback (most recent call last):'),
+      line('job/algo-1-1', 2000, '[1,0]<stderr>:  File "run.py", line 655, in <module>'),
+      line('job/algo-1-1', 2000, '[1,0]<stderr>:RuntimeError: CUDA out of memory. Tried to allocate 256.00 MiB'),
+      line('job/algo-2-1', 2001, '[1,8]<stderr>:Traceback (most recent call last):'),
+      line('job/algo-2-1', 2001, '[1,8]<stderr>:RuntimeError: CUDA out of memory.'),
+      line('job/algo-1-1', 2002, 'MPI_ABORT was invoked on rank 0 in communicator MPI_COMM_WORLD'),
+    ];
+    const s = summarizeJobEnd(aJob().ended('Failed', 50).with({ FailureReason: reason }).build(), recent);
+    assert.equal(s.lines[0], `Error for Training job hf-bart-samsum: Failed. Reason: ${reason}. Check troubleshooting guide for common errors: https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-python-sdk-troubleshooting.html`);
+    assert.equal(s.lines[1], 'Last lines before the failure:');
+    // The host that failed first (algo-1, at 2000), from its traceback on; not algo-2's.
+    assert.deepEqual(
+      s.explanation.lines.map((l) => l.message),
+      ['[1,0]<stderr>:Traceback (most recent call last):', '[1,0]<stderr>:  File "run.py", line 655, in <module>', '[1,0]<stderr>:RuntimeError: CUDA out of memory. Tried to allocate 256.00 MiB', 'MPI_ABORT was invoked on rank 0 in communicator MPI_COMM_WORLD'],
+    );
+    assert.ok(s.lines.includes('  [algo-1] [1,0]<stderr>:Traceback (most recent call last):'));
+    assert.deepEqual(s.hints.map((h) => h.code), ['cudaOutOfMemory', 'mpi', 'executeUserScript']);
+    assert.match(s.hints.find((h) => h.code === 'executeUserScript')!.message, /exit code 1/);
+    assert.ok(s.lines.includes('Hints:'));
+    assert.deepEqual(s.lines.slice(-2), ['Training seconds: 100', 'Billable seconds: 100']);
+  });
+
+  it('keeps the start and the end of a long failure block and says how much it left out', () => {
+    const lines = [line('job/algo-1-1', 10, 'Traceback (most recent call last):')];
+    for (let i = 0; i < 40; i++) lines.push(line('job/algo-1-1', 11 + i, `  frame ${i}`));
+    lines.push(line('job/algo-1-1', 60, 'ValueError: bad dataset column'));
+    const e = explainFailure(lines, 10);
+    assert.equal(e.lines.length, 10);
+    assert.equal(e.omitted, 32);
+    assert.equal(e.lines[0]!.message, 'Traceback (most recent call last):');
+    assert.equal(e.lines[9]!.message, 'ValueError: bad dataset column');
+    const s = summarizeJobEnd(aJob().ended('Failed', 1).with({ FailureReason: 'AlgorithmError: boom' }).build(), lines, { maxExplainingLines: 10 });
+    assert.ok(s.lines.includes('  … 32 more lines …'));
+  });
+
+  it('falls back to the last lines when nothing looks like an error', () => {
+    const lines = Array.from({ length: 30 }, (_, i) => line('job/algo-1-1', i, `step ${i}`));
+    assert.deepEqual(explainFailure(lines).lines.map((l) => l.message), lines.slice(-10).map((l) => l.message));
+  });
+
+  it('points at quotas for ResourceLimitExceeded, naming the instance type', () => {
+    const hints = failureHints(
+      "ResourceLimitExceeded: The account-level service limit 'ml.p3dn.24xlarge for training job usage' is 0 Instances, with current utilization of 0 Instances and a request delta of 2 Instances.",
+      [],
+      aJob().build(),
+    );
+    assert.deepEqual(hints.map((h) => h.code), ['resourceLimitExceeded']);
+    assert.match(hints[0]!.message, /ml\.p3dn\.24xlarge for training job usage/);
+    assert.match(hints[0]!.message, /Service Quotas/);
+  });
+
+  it('adds the smddprun hint when smdistributed runs where it is not supported, not for every smddp failure', () => {
+    const smddpLines = [line('job/algo-1-1', 1, 'mpirun ... smddprun /opt/conda/bin/python3.8 -m mpi4py run.py'), line('job/algo-1-1', 2, 'RuntimeError: CUDA out of memory.')];
+    assert.ok(!failureHints('AlgorithmError: ExecuteUserScriptError', smddpLines, aJob().build()).some((h) => h.code === 'smddprun'));
+    const onP5 = aJob().with({ ResourceConfig: { InstanceType: 'ml.p5.48xlarge', InstanceCount: 2 } }).build();
+    assert.ok(failureHints('AlgorithmError: ExecuteUserScriptError', smddpLines, onP5).some((h) => h.code === 'smddprun'));
+    const missingModule = [line('job/algo-1-1', 1, "ModuleNotFoundError: No module named 'smdistributed'"), line('job/algo-1-1', 2, 'smddprun failed')];
+    assert.ok(failureHints('AlgorithmError', missingModule, aJob().build()).some((h) => h.code === 'smddprun'));
+  });
+
+  it('recognises the host OOM killer and max_run', () => {
+    assert.deepEqual(failureHints('AlgorithmError: ExecuteUserScriptError:\nExitCode 137\nExtraInfo "OutOfMemory: Process killed by SIGKILL (signal 9)"', []).map((h) => h.code), ['hostOutOfMemory', 'executeUserScript']);
+    assert.deepEqual(failureHints('MaxRuntimeExceeded: Training job runtime exceeded MaxRuntimeInSeconds provided', []).map((h) => h.code), ['maxRuntime']);
+  });
+
+  it('remembers the last lines per host, so a chatty host cannot push out another host’s traceback', () => {
+    const recent = new RecentLines(3);
+    recent.add([line('job/algo-1-1', 1, 'Traceback (most recent call last):'), line('job/algo-1-1', 2, 'KeyError: x')]);
+    recent.add(Array.from({ length: 100 }, (_, i) => line('job/algo-2-1', 3 + i, `tqdm ${i}`)));
+    const all = recent.lines();
+    assert.deepEqual(all.filter((l) => l.host === 'algo-1').map((l) => l.message), ['Traceback (most recent call last):', 'KeyError: x']);
+    assert.deepEqual(all.filter((l) => l.host === 'algo-2').map((l) => l.message), ['tqdm 97', 'tqdm 98', 'tqdm 99']);
+    assert.deepEqual(all.map((l) => l.timestamp), [1, 2, 100, 101, 102]);
+  });
+});

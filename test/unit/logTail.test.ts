@@ -1,0 +1,853 @@
+// Multi-host log tailing that never loses or repeats a line.
+//
+// 1. The cursor alone (plain node): a simulated CloudWatch Logs group whose events become visible in
+//    ingestion order, carry older timestamps than their neighbours, share timestamps, arrive on
+//    streams that start late, and are read with pages that fail and are retried.
+// 2. The real @aws-sdk clients against moto with our SageMaker lifecycle plugin, through a fault
+//    proxy that throttles, answers 5xx and drops connections: 100k events on 16 streams, jobs that
+//    complete and fail, reattaching, the CLI — and the API calls compared with the SageMaker SDK's
+//    per-stream GetLogEvents algorithm (the BASELINE below) replayed against the same job.
+//
+// The moto part is skipped, with the setup command, only where scripts/setup-moto.sh has not run.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { performance } from 'node:perf_hooks';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  DescribeLogStreamsCommand,
+  GetLogEventsCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
+import { awsFailureKind, tailTrainingJobLogs } from '../../src/aws/logTail';
+import type { LogTailClients, StatusUpdate, TailEnd, TailOptions } from '../../src/aws/logTail';
+import { logsCommand } from '../../src/cli/logsCommand';
+import type { CliIo } from '../../src/cli/cliError';
+import { HistoryLimit, hostLabel, LogCursor, mergeByTimestamp } from '../../src/core/logs/logCursor';
+import type { CloudWatchLogEvent, LogLine, OverlapSettings } from '../../src/core/logs/logCursor';
+import { formatLogLine } from '../../src/core/logs/logFormat';
+import { backoffDelayMs, DEFAULT_TAIL_POLICY, tailPolicy } from '../../src/core/logs/tailPolicy';
+import { seededRandom, startFaultProxy } from '../emulators/faultProxy';
+import type { FaultProxy } from '../emulators/faultProxy';
+import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
+import type { MotoServer } from '../emulators/moto/motoServer';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+// ---------------------------------------------------------------------------------------------------
+// 1. The cursor against a simulated CloudWatch Logs group
+// ---------------------------------------------------------------------------------------------------
+
+interface SimEvent {
+  id: string;
+  stream: string;
+  ts: number;
+  ingest: number;
+  seq: number;
+  message: string;
+}
+
+/**
+ * FilterLogEvents as documented: events with timestamp ≥ startTime that are visible (ingested) when
+ * the page is asked for, sorted by timestamp, ingestion time and request; a token continues after
+ * the last event returned, so events ingested meanwhile behind the token are not in this query.
+ */
+class SimulatedLogGroup {
+  readonly events: SimEvent[] = [];
+  private seq = 0;
+
+  put(stream: string, ts: number, ingest: number, message: string): SimEvent {
+    const e = { id: `e${++this.seq}`, stream, ts, ingest, seq: this.seq, message };
+    this.events.push(e);
+    return e;
+  }
+
+  query(now: number, startTime: number, token: string | undefined, limit: number): { events: CloudWatchLogEvent[]; nextToken?: string } {
+    const key = (e: SimEvent) => [e.ts, e.ingest, e.seq] as const;
+    const after = token ? (JSON.parse(token) as [number, number, number]) : undefined;
+    const greater = (e: SimEvent) => {
+      if (!after) return true;
+      const k = key(e);
+      for (let i = 0; i < 3; i++) if (k[i] !== after[i]) return k[i]! > after[i]!;
+      return false;
+    };
+    const visible = this.events
+      .filter((e) => e.ingest <= now && e.ts >= startTime && greater(e))
+      .sort((a, b) => a.ts - b.ts || a.ingest - b.ingest || a.seq - b.seq);
+    const page = visible.slice(0, limit);
+    const out: { events: CloudWatchLogEvent[]; nextToken?: string } = {
+      events: page.map((e) => ({ eventId: e.id, logStreamName: e.stream, timestamp: e.ts, ingestionTime: e.ingest, message: e.message })),
+    };
+    if (visible.length > limit) out.nextToken = JSON.stringify(key(page[page.length - 1]!));
+    return out;
+  }
+}
+
+interface SimRun {
+  delivered: LogLine[];
+  cursor: LogCursor;
+}
+
+/**
+ * Polls the group the way the tail does, on a simulated clock: every request takes time (events keep
+ * arriving while a poll pages), some requests fail before or after the service answered (the page is
+ * then not accepted and is asked again with the same token), and the poll's duration is measured
+ * from the first request to the last answer.
+ */
+function simulateTail(group: SimulatedLogGroup, options: {
+  job: string;
+  startAt: number;
+  until: number;
+  pollEveryMs: number;
+  pageLimit: number;
+  failRate: number;
+  rng: () => number;
+  overlap: OverlapSettings;
+  cursor?: LogCursor;
+  /** Detach at this time, in the middle of whatever poll is under way (like an abort). */
+  detachAt?: number;
+  /** Note the service's clock from each answer, as the tail does from Date headers. */
+  serviceClock?: boolean;
+}): SimRun {
+  const cursor = options.cursor ?? new LogCursor(options.job, 0, options.overlap);
+  const delivered: LogLine[] = [];
+  let now = options.startAt;
+  // Like the tail's final flush: past `until`, poll until a poll holds nothing back.
+  while (now <= options.until || cursor.heldBackByLastCompletedPoll() > 0) {
+    let token: string | undefined;
+    const started = now;
+    cursor.beginPoll();
+    for (;;) {
+      now += 5 + Math.floor(options.rng() * 60);
+      if (options.rng() < options.failRate) {
+        now += 200; // throttled: back off, ask again
+        continue;
+      }
+      const computedAt = now;
+      const page = group.query(now, cursor.queryStart(), token, options.pageLimit);
+      now += 5 + Math.floor(options.rng() * 60);
+      if (options.rng() < options.failRate) continue; // the answer was lost on the way back
+      // The answer's Date header, a little under the time the service computed the page.
+      if (options.serviceClock) cursor.noteServiceTime(computedAt - Math.floor(options.rng() * 1000));
+      delivered.push(...cursor.acceptPage(page.events));
+      if (options.detachAt !== undefined && now > options.detachAt) return { delivered, cursor };
+      token = page.nextToken;
+      if (!token) break;
+    }
+    cursor.completePoll(now - started);
+    now += options.pollEveryMs;
+  }
+  return { delivered, cursor };
+}
+
+interface Workload {
+  group: SimulatedLogGroup;
+  written: Map<string, SimEvent[]>;
+  lastIngest: number;
+}
+
+/**
+ * Streams that write bursts of lines sharing a timestamp, delivered with a per-batch lag (each
+ * stream's deliveries in order), some streams starting late and shipping their first lines long
+ * after their timestamps.
+ */
+function workload(seed: number, opts: { streams: number; perStream: number; maxLagMs: number; lateStreamLagMs: number; job?: string }): Workload {
+  const rng = seededRandom(seed);
+  const group = new SimulatedLogGroup();
+  const written = new Map<string, SimEvent[]>();
+  const job = opts.job ?? 'job';
+  for (let s = 1; s <= opts.streams; s++) {
+    const stream = `${job}/algo-${s}-1700000000`;
+    const list: SimEvent[] = [];
+    let ts = 1_000_000 + s * 700; // later hosts start later
+    let lastIngest = 0;
+    let first = true;
+    while (list.length < opts.perStream) {
+      const batch = 1 + Math.floor(rng() * 40);
+      const lag = first && s % 3 === 0 ? opts.lateStreamLagMs : Math.floor(rng() * opts.maxLagMs);
+      first = false;
+      const ingest = Math.max(lastIngest, ts + lag + batch);
+      for (let i = 0; i < batch && list.length < opts.perStream; i++) {
+        if (rng() < 0.3) ts += 1 + Math.floor(rng() * 50); // otherwise the same millisecond as the line before
+        list.push(group.put(stream, ts, ingest, `${stream} #${list.length}`));
+      }
+      lastIngest = ingest;
+      ts += Math.floor(rng() * 300);
+    }
+    written.set(stream, list);
+  }
+  return { group, written, lastIngest: Math.max(...group.events.map((e) => e.ingest)) };
+}
+
+function assertExactlyOnceInOrder(written: Map<string, SimEvent[]>, delivered: readonly LogLine[]): void {
+  const ids = delivered.map((l) => l.eventId);
+  assert.equal(new Set(ids).size, ids.length, 'a line was delivered twice');
+  for (const [stream, events] of written) {
+    const got = delivered.filter((l) => l.stream === stream).map((l) => l.message);
+    assert.deepEqual(got, events.map((e) => e.message), `stream ${stream}: lines lost, repeated or out of order`);
+  }
+  assert.equal(delivered.length, [...written.values()].reduce((n, l) => n + l.length, 0));
+}
+
+const TEST_OVERLAP: OverlapSettings = { overlapMs: 2_000, lagMarginMs: 1_000, maxOverlapMs: 120_000 };
+
+describe('LogCursor: each event exactly once, in order per stream', () => {
+  it('across small pages, timestamps shared between pages and polls, and late-delivered lines', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const w = workload(seed, { streams: 6, perStream: 400, maxLagMs: 1_500, lateStreamLagMs: 1_500 });
+      const run = simulateTail(w.group, { job: 'job', startAt: 1_000_000, until: w.lastIngest + 5_000, pollEveryMs: 300, pageLimit: 7, failRate: 0, rng: seededRandom(seed * 31), overlap: TEST_OVERLAP, serviceClock: seed % 2 === 0 });
+      assertExactlyOnceInOrder(w.written, run.delivered);
+      assert.ok(run.cursor.stats.duplicates > 0, 'the overlap re-read nothing: the test does not exercise de-duplication');
+    }
+  });
+
+  it('when a third of the requests fail before or after the service answered', () => {
+    for (const seed of [11, 12, 13]) {
+      const w = workload(seed, { streams: 4, perStream: 300, maxLagMs: 1_000, lateStreamLagMs: 1_000 });
+      const run = simulateTail(w.group, { job: 'job', startAt: 1_000_000, until: w.lastIngest + 5_000, pollEveryMs: 250, pageLimit: 5, failRate: 0.33, rng: seededRandom(seed), overlap: TEST_OVERLAP, serviceClock: seed !== 12 });
+      assertExactlyOnceInOrder(w.written, run.delivered);
+    }
+  });
+
+  it('picks up streams that start late and deliver their first lines long after their timestamps', () => {
+    // Every third host ships its first batch 30 s late; the overlap floor (40 s, like the 60 s default) covers it.
+    const overlap = { ...TEST_OVERLAP, overlapMs: 40_000 };
+    for (const seed of [21, 22]) {
+      const w = workload(seed, { streams: 6, perStream: 200, maxLagMs: 500, lateStreamLagMs: 30_000 });
+      const run = simulateTail(w.group, { job: 'job', startAt: 1_000_000, until: w.lastIngest + 5_000, pollEveryMs: 300, pageLimit: 50, failRate: 0.1, rng: seededRandom(seed), overlap });
+      assertExactlyOnceInOrder(w.written, run.delivered);
+      assert.deepEqual([...run.cursor.streams()].sort(), [...w.written.keys()].sort());
+    }
+  });
+
+  it('widens its overlap to the largest delivery lag it observes, up to maxOverlapMs', () => {
+    const cursor = new LogCursor('job', 0, { overlapMs: 2_000, lagMarginMs: 1_000, maxOverlapMs: 100_000 });
+    assert.equal(cursor.allowanceMs(), 2_000);
+    cursor.acceptPage([{ eventId: '1', logStreamName: 'job/algo-1-1', timestamp: 1_000, ingestionTime: 31_000, message: '30 s late' }]);
+    assert.equal(cursor.allowanceMs(), 31_000);
+    cursor.completePoll(0);
+    cursor.acceptPage([{ eventId: '2', logStreamName: 'job/algo-1-1', timestamp: 1_000, ingestionTime: 901_000, message: '15 min late' }]);
+    assert.equal(cursor.allowanceMs(), 100_000);
+  });
+
+  it('loses a line only when it comes later than its allowance, after the start has moved past it (the documented limit)', () => {
+    const group = new SimulatedLogGroup();
+    const cursor = new LogCursor('job', 0, { overlapMs: 2_000, lagMarginMs: 0, maxOverlapMs: 2_000 });
+    group.put('job/algo-1-1', 100_000, 100_000, 'on time');
+    cursor.acceptPage(group.query(100_500, cursor.queryStart(), undefined, 100).events);
+    cursor.completePoll(10);
+    assert.equal(cursor.queryStart(), 100_000 - 10 - 2_000);
+    group.put('job/algo-2-1', 97_000, 101_000, '4 s late: before the window, lost');
+    group.put('job/algo-2-1', 98_500, 101_000, '2.5 s late but inside the window');
+    const got = cursor.acceptPage(group.query(101_500, cursor.queryStart(), undefined, 100).events).map((l) => l.message);
+    assert.deepEqual(got, ['2.5 s late but inside the window']);
+  });
+
+  it('continues exactly where a saved state left off (reattach), through JSON', () => {
+    const w = workload(31, { streams: 5, perStream: 300, maxLagMs: 1_200, lateStreamLagMs: 1_200 });
+    const common = { job: 'job', startAt: 1_000_000, until: w.lastIngest + 5_000, pollEveryMs: 200, pageLimit: 9, failRate: 0.1, overlap: TEST_OVERLAP };
+    // The first tail detaches in the middle of a poll, 3 s into an 8 s workload.
+    const first = simulateTail(w.group, { ...common, rng: seededRandom(1), detachAt: 1_003_000 });
+    const saved = JSON.parse(JSON.stringify(first.cursor.state()));
+    assert.ok(first.delivered.length > 0 && first.delivered.length < 1500, `the first tail should stop half way (delivered ${first.delivered.length})`);
+    const resumed = LogCursor.restore('job', saved, TEST_OVERLAP);
+    // The second tail starts a while later: the detached time's lines must all come.
+    const second = simulateTail(w.group, { ...common, startAt: 1_010_000, rng: seededRandom(2), cursor: resumed });
+    assertExactlyOnceInOrder(w.written, [...first.delivered, ...second.delivered]);
+  });
+
+  it('remembers ids only for its overlap, not for the whole log', () => {
+    const w = workload(41, { streams: 2, perStream: 3000, maxLagMs: 200, lateStreamLagMs: 200 });
+    const run = simulateTail(w.group, { job: 'job', startAt: 1_000_000, until: w.lastIngest + 5_000, pollEveryMs: 500, pageLimit: 500, failRate: 0, rng: seededRandom(3), overlap: TEST_OVERLAP });
+    assertExactlyOnceInOrder(w.written, run.delivered);
+    assert.ok(run.cursor.rememberedIds() < 1000, `remembers ${run.cursor.rememberedIds()} ids`);
+  });
+
+  it('keeps a stream in order when its lines arrive between the pages of one poll', () => {
+    const group = new SimulatedLogGroup();
+    // Before the poll: stream B has lines at 10..19 (ingested at 100).
+    for (let i = 0; i < 10; i++) group.put('job/algo-2-1', 10 + i, 100, `b${i}`);
+    const cursor = new LogCursor('job', 0, TEST_OVERLAP);
+    const out: LogLine[] = [];
+    // Page 1 at t=150 (limit 5): b0..b4; token after ts 14.
+    let page = group.query(150, cursor.queryStart(), undefined, 5);
+    out.push(...cursor.acceptPage(page.events));
+    // Between the pages stream A delivers two batches: a0 at ts 12 (sorts before the token), then a1 at ts 30.
+    group.put('job/algo-1-1', 12, 160, 'a0');
+    group.put('job/algo-1-1', 30, 161, 'a1');
+    // Page 2 at t=170 holds b5..b9 and a1, but not a0: handing out a1 now would put it before a0.
+    page = group.query(170, cursor.queryStart(), page.nextToken, 100);
+    assert.deepEqual(page.events.map((e) => e.message), ['b5', 'b6', 'b7', 'b8', 'b9', 'a1']);
+    out.push(...cursor.acceptPage(page.events));
+    cursor.completePoll(20);
+    assert.equal(cursor.stats.heldBack, 1);
+    // The next poll brings a0 and a1, in order.
+    page = group.query(500, cursor.queryStart(), undefined, 100);
+    out.push(...cursor.acceptPage(page.events));
+    cursor.completePoll(5);
+    assert.deepEqual(out.filter((l) => l.host === 'algo-1').map((l) => l.message), ['a0', 'a1']);
+    assert.deepEqual(out.filter((l) => l.host === 'algo-2').map((l) => l.message), ['b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9']);
+  });
+
+  it('reads a log written before it began in one pass when it knows the service clock, holding nothing back', () => {
+    const w = workload(51, { streams: 4, perStream: 500, maxLagMs: 1_000, lateStreamLagMs: 1_000 });
+    const catchUp = (serviceClock: boolean) => {
+      const cursor = new LogCursor('job', 0, TEST_OVERLAP);
+      if (serviceClock) cursor.noteServiceTime(w.lastIngest + 10); // e.g. DescribeTrainingJob's Date header
+      const run = simulateTail(w.group, { job: 'job', startAt: w.lastIngest + 20, until: w.lastIngest + 20, pollEveryMs: 300, pageLimit: 100, failRate: 0, rng: seededRandom(1), overlap: TEST_OVERLAP, cursor });
+      assertExactlyOnceInOrder(w.written, run.delivered);
+      return run.cursor.stats;
+    };
+    assert.deepEqual([catchUp(true).polls, catchUp(true).heldBack], [1, 0]);
+    assert.ok(catchUp(false).polls > 1, 'without the service clock, later pages are held back to a second pass');
+  });
+
+  it('hands out an event repeated in one page or across polls once', () => {
+    const cursor = new LogCursor('job', 0, TEST_OVERLAP);
+    const e = (id: string, ts: number): CloudWatchLogEvent => ({ eventId: id, logStreamName: 'job/algo-1-1', timestamp: ts, ingestionTime: ts, message: id });
+    assert.deepEqual(cursor.acceptPage([e('a', 5), e('b', 5), e('a', 5)]).map((l) => l.eventId), ['a', 'b']);
+    cursor.completePoll(0);
+    assert.deepEqual(cursor.acceptPage([e('a', 5), e('b', 5), e('c', 5)]).map((l) => l.eventId), ['c']);
+    assert.equal(cursor.stats.duplicates, 3);
+  });
+
+  it('ignores streams of other jobs (moto ignores logStreamNamePrefix) and events before its start', () => {
+    const cursor = new LogCursor('job-1', 100, TEST_OVERLAP);
+    const lines = cursor.acceptPage([
+      { eventId: '1', logStreamName: 'job-10/algo-1-1', timestamp: 200, message: 'other job' },
+      { eventId: '2', logStreamName: 'job-1/algo-1-1', timestamp: 50, message: 'before start' },
+      { eventId: '3', logStreamName: 'job-1/algo-2-1', timestamp: 200, message: 'mine' },
+    ]);
+    assert.deepEqual(lines.map((l) => [l.host, l.message]), [['algo-2', 'mine']]);
+    assert.equal(cursor.stats.foreign, 1);
+    assert.equal(cursor.stats.beforeStart, 1);
+  });
+
+  it('orders a page by timestamp, keeping the service order among equal timestamps', () => {
+    const cursor = new LogCursor('job', 0, TEST_OVERLAP);
+    const lines = cursor.acceptPage([
+      { eventId: 'b1', logStreamName: 'job/algo-2-1', timestamp: 20, message: 'b1' },
+      { eventId: 'a1', logStreamName: 'job/algo-1-1', timestamp: 10, message: 'a1' },
+      { eventId: 'a2', logStreamName: 'job/algo-1-1', timestamp: 20, message: 'a2' },
+      { eventId: 'b2', logStreamName: 'job/algo-2-1', timestamp: 20, message: 'b2' },
+    ]);
+    assert.deepEqual(lines.map((l) => l.message), ['a1', 'b1', 'a2', 'b2']);
+  });
+
+  it('refuses a saved state of another job', () => {
+    const state = new LogCursor('job-a', 0, TEST_OVERLAP).state();
+    assert.throws(() => LogCursor.restore('job-b', state, TEST_OVERLAP), { code: 'LogCursorStateMismatch' });
+  });
+});
+
+describe('host labels, merging and the history limit', () => {
+  it('labels algo-N streams and keeps other names readable', () => {
+    assert.equal(hostLabel('my-job/algo-2-1617279600', 'my-job'), 'algo-2');
+    assert.equal(hostLabel('my-job/algo-12-1617279600'), 'algo-12');
+    assert.equal(hostLabel('my-job/rule-1617279600', 'my-job'), 'rule');
+    assert.equal(hostLabel('my-job/custom', 'my-job'), 'custom');
+  });
+
+  it('merges streams by timestamp like the SDK’s multi_stream_iter: ties go to the earlier stream, each stream’s order kept', () => {
+    const a = [{ timestamp: 1, v: 'a1' }, { timestamp: 3, v: 'a3' }, { timestamp: 3, v: 'a3b' }];
+    const b = [{ timestamp: 2, v: 'b2' }, { timestamp: 3, v: 'b3' }];
+    assert.deepEqual(mergeByTimestamp([a, b]).map((x) => x.v), ['a1', 'b2', 'a3', 'a3b', 'b3']);
+  });
+
+  it('holds the first poll back and releases only its last N lines, then passes everything', () => {
+    const mk = (n: number): LogLine => ({ eventId: String(n), stream: 's/algo-1-1', host: 'algo-1', timestamp: n, message: `line ${n}` });
+    const limit = new HistoryLimit(3);
+    assert.deepEqual(limit.offer([mk(1), mk(2)]), []);
+    assert.deepEqual(limit.offer([mk(3), mk(4), mk(5)]), []);
+    const { lines, omitted } = limit.release();
+    assert.deepEqual(lines.map((l) => l.timestamp), [3, 4, 5]);
+    assert.equal(omitted, 2);
+    assert.deepEqual(limit.offer([mk(6)]).map((l) => l.timestamp), [6]);
+  });
+});
+
+describe('tail policy', () => {
+  it('backs off exponentially with jitter, capped', () => {
+    const b = { baseMs: 1000, maxMs: 8000, maxConsecutiveFailures: 5 };
+    assert.equal(backoffDelayMs(b, 1, () => 0), 500);
+    assert.equal(backoffDelayMs(b, 1, () => 0.999999), 1000);
+    assert.equal(backoffDelayMs(b, 3, () => 0), 2000);
+    assert.equal(backoffDelayMs(b, 10, () => 0.999999), 8000);
+  });
+
+  it('merges overrides into the defaults and rejects nonsense', () => {
+    const p = tailPolicy({ pollIntervalMs: 100, backoff: { baseMs: 10 } });
+    assert.equal(p.pollIntervalMs, 100);
+    assert.equal(p.backoff.baseMs, 10);
+    assert.equal(p.backoff.maxMs, DEFAULT_TAIL_POLICY.backoff.maxMs);
+    assert.throws(() => tailPolicy({ statusIntervalMs: -1 }), { code: 'InvalidTailPolicy', message: /statusIntervalMs must be a number ≥ 0/ });
+    assert.throws(() => tailPolicy({ overlapMs: 10, maxOverlapMs: 5 }), { code: 'InvalidTailPolicy' });
+  });
+
+  it('classifies SDK errors for retrying', () => {
+    assert.equal(awsFailureKind({ name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }), 'throttled');
+    assert.equal(awsFailureKind({ name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }), 'serverError');
+    assert.equal(awsFailureKind({ name: 'Error', code: 'ECONNRESET', message: 'aborted' }), 'network');
+    assert.equal(awsFailureKind({ name: 'SyntaxError', message: 'Unexpected end of JSON input' }), 'network');
+    assert.equal(awsFailureKind({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } }), 'notFound');
+    assert.equal(awsFailureKind({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }), 'fatal');
+    assert.equal(awsFailureKind({ name: 'AbortError' }), 'aborted');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// 2. Against moto, through the real SDK clients
+// ---------------------------------------------------------------------------------------------------
+
+const LOG_GROUP = '/aws/sagemaker/TrainingJobs';
+const HF_IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04';
+const FAST = { pollIntervalMs: 150, statusIntervalMs: 300, overlapMs: 3_000, lagMarginMs: 1_000, backoff: { baseMs: 50, maxMs: 400, maxConsecutiveFailures: 40 } };
+
+function hfJob(name: string, overrides: Partial<CreateTrainingJobCommandInput> = {}, hyperparameters: Record<string, string> = {}): CreateTrainingJobCommandInput {
+  return {
+    TrainingJobName: name,
+    RoleArn: 'arn:aws:iam::123456789012:role/sagemaker-execution',
+    AlgorithmSpecification: { TrainingImage: HF_IMAGE, TrainingInputMode: 'File' },
+    HyperParameters: {
+      model_name_or_path: '"facebook/bart-large-cnn"',
+      num_train_epochs: '3',
+      per_device_train_batch_size: '4',
+      sagemaker_program: '"run_summarization.py"',
+      sagemaker_distributed_dataparallel_enabled: 'true',
+      sagemaker_instance_type: '"ml.p3dn.24xlarge"',
+      ...hyperparameters,
+    },
+    OutputDataConfig: { S3OutputPath: 's3://sagemaker-us-east-1-123456789012/' },
+    ResourceConfig: { InstanceCount: 2, InstanceType: 'ml.p3dn.24xlarge', VolumeSizeInGB: 30 },
+    StoppingCondition: { MaxRuntimeInSeconds: 86400 },
+    ...overrides,
+  };
+}
+
+/** Clients whose every request goes through `endpoint` (a fault proxy, or moto itself). */
+function clientsFor(endpoint: string, maxAttempts?: number): LogTailClients & { destroy(): void } {
+  const config = { ...awsTestClientConfig(endpoint), ...(maxAttempts ? { maxAttempts } : {}) };
+  const logs = new CloudWatchLogsClient(config);
+  const sagemaker = new SageMakerClient(config);
+  return { logs: () => logs, sagemaker: () => sagemaker, destroy: () => (logs.destroy(), sagemaker.destroy()) };
+}
+
+interface Captured {
+  lines: LogLine[];
+  statuses: StatusUpdate[];
+  trimmed: number[];
+  end?: TailEnd;
+}
+
+async function tail(options: Omit<TailOptions, 'onLines' | 'onStatus' | 'onEnd' | 'onHistoryTrimmed'>, captured: Captured = { lines: [], statuses: [], trimmed: [] }): Promise<Captured> {
+  captured.end = await tailTrainingJobLogs({
+    ...options,
+    onLines: (lines) => captured.lines.push(...lines),
+    onStatus: (u) => captured.statuses.push(u),
+    onHistoryTrimmed: (n) => captured.trimmed.push(n),
+  });
+  return captured;
+}
+
+/** Every stream's messages, read straight from moto (the ground truth a tail must reproduce). */
+async function groundTruth(logs: CloudWatchLogsClient, job: string): Promise<Map<string, string[]>> {
+  const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName: LOG_GROUP, logStreamNamePrefix: `${job}/` }));
+  const out = new Map<string, string[]>();
+  for (const s of streams.logStreams ?? []) {
+    const messages: string[] = [];
+    let token: string | undefined;
+    for (;;) {
+      const page = await logs.send(new GetLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: s.logStreamName, startFromHead: true, ...(token ? { nextToken: token } : {}) }));
+      messages.push(...(page.events ?? []).map((e) => e.message ?? ''));
+      if (!page.events?.length) break;
+      token = page.nextForwardToken;
+    }
+    out.set(s.logStreamName!, messages);
+  }
+  return out;
+}
+
+function byStream(lines: readonly LogLine[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const l of lines) {
+    if (!out.has(l.stream)) out.set(l.stream, []);
+    out.get(l.stream)!.push(l.message);
+  }
+  return out;
+}
+
+function sortedEntries(m: Map<string, string[]>): Array<[string, string[]]> {
+  return [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+// -- BASELINE: the SageMaker Python SDK v2's log reading (session.py `_logs_for_job`, `_flush_log_streams`,
+// logs.py `multi_stream_iter` / `log_stream`), replayed with the JS SDK only to count its API calls
+// against the same job. Not product code. --------------------------------------------------------------
+
+interface BaselineCalls {
+  describeLogStreams: number;
+  getLogEvents: number;
+  describeTrainingJob: number;
+}
+
+interface BaselineState {
+  streams: string[];
+  positions: Map<string, { timestamp: number; skip: number }>;
+}
+
+async function baselineFlush(logs: CloudWatchLogsClient, job: string, instanceCount: number, state: BaselineState, calls: BaselineCalls, out: Array<{ stream: string; message: string }>): Promise<void> {
+  if (state.streams.length < instanceCount) {
+    try {
+      let page = await logs.send(new DescribeLogStreamsCommand({ logGroupName: LOG_GROUP, logStreamNamePrefix: `${job}/`, orderBy: 'LogStreamName', limit: Math.min(instanceCount, 50) }));
+      calls.describeLogStreams++;
+      state.streams = (page.logStreams ?? []).map((s) => s.logStreamName!);
+      // The SDK's loop never passes the token back; with more streams than `limit` it would ask forever. Stop after one.
+      if (page.nextToken) {
+        page = await logs.send(new DescribeLogStreamsCommand({ logGroupName: LOG_GROUP, logStreamNamePrefix: `${job}/`, orderBy: 'LogStreamName', limit: 50 }));
+        calls.describeLogStreams++;
+        state.streams.push(...(page.logStreams ?? []).map((s) => s.logStreamName!));
+      }
+      for (const s of state.streams) if (!state.positions.has(s)) state.positions.set(s, { timestamp: 0, skip: 0 });
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+    }
+  }
+  const perStream: Array<Array<{ stream: string; timestamp: number; message: string }>> = [];
+  for (const stream of state.streams) {
+    const position = state.positions.get(stream)!;
+    let skip = position.skip;
+    const events: Array<{ stream: string; timestamp: number; message: string }> = [];
+    let token: string | undefined;
+    for (;;) {
+      const page = await logs.send(new GetLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: stream, startTime: position.timestamp, startFromHead: true, ...(token ? { nextToken: token } : {}) }));
+      calls.getLogEvents++;
+      token = page.nextForwardToken;
+      let got = page.events ?? [];
+      if (got.length === 0) break;
+      if (got.length > skip) {
+        got = got.slice(skip);
+        skip = 0;
+      } else {
+        skip -= got.length;
+        got = [];
+      }
+      events.push(...got.map((e) => ({ stream, timestamp: e.timestamp ?? 0, message: e.message ?? '' })));
+    }
+    perStream.push(events);
+  }
+  for (const event of mergeByTimestamp(perStream)) {
+    out.push({ stream: event.stream, message: event.message });
+    const p = state.positions.get(event.stream)!;
+    state.positions.set(event.stream, event.timestamp === p.timestamp ? { timestamp: p.timestamp, skip: p.skip + 1 } : { timestamp: event.timestamp, skip: 1 });
+  }
+}
+
+/** The SDK's TAILING → JOB_COMPLETE → COMPLETE loop with the same intervals as our tail. */
+async function baselineTail(clients: LogTailClients, job: string, intervals: { pollIntervalMs: number; statusIntervalMs: number }): Promise<{ calls: BaselineCalls; lines: Array<{ stream: string; message: string }> }> {
+  const calls: BaselineCalls = { describeLogStreams: 0, getLogEvents: 0, describeTrainingJob: 0 };
+  const lines: Array<{ stream: string; message: string }> = [];
+  const state: BaselineState = { streams: [], positions: new Map() };
+  let description = await clients.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: job }));
+  calls.describeTrainingJob++;
+  const instances = description.ResourceConfig?.InstanceCount ?? 1;
+  let phase: 'tailing' | 'jobComplete' | 'complete' = ['Completed', 'Failed', 'Stopped'].includes(description.TrainingJobStatus!) ? 'complete' : 'tailing';
+  let lastDescribe = performance.now();
+  for (;;) {
+    await baselineFlush(clients.logs(), job, instances, state, calls, lines);
+    if (phase === 'complete') break;
+    await new Promise((r) => setTimeout(r, intervals.pollIntervalMs));
+    if (phase === 'jobComplete') phase = 'complete';
+    else if (performance.now() - lastDescribe >= intervals.statusIntervalMs) {
+      description = await clients.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: job }));
+      calls.describeTrainingJob++;
+      lastDescribe = performance.now();
+      if (['Completed', 'Failed', 'Stopped'].includes(description.TrainingJobStatus!)) phase = 'jobComplete';
+    }
+  }
+  return { calls, lines };
+}
+
+const installProblem = motoInstallProblem();
+
+describe('tailing training jobs against moto through the real SDK', { skip: installProblem ?? false }, () => {
+  let moto: MotoServer;
+  let direct: LogTailClients & { destroy(): void };
+  const proxies: FaultProxy[] = [];
+
+  before(async () => {
+    moto = await startMoto({ simSeconds: 300, stopSeconds: 0.5, logLinesPerHost: 12 });
+    direct = clientsFor(moto.endpoint);
+  });
+
+  after(async () => {
+    direct?.destroy();
+    for (const p of proxies) await p.stop();
+    await moto?.stop();
+  });
+
+  async function proxy(seed: number, rates: { throttle?: number; serverError?: number; drop?: number }): Promise<FaultProxy> {
+    const p = await startFaultProxy({ target: moto.endpoint, seed, rates, maxLifetimeMs: 5 * 60_000 });
+    proxies.push(p);
+    return p;
+  }
+
+  it('prints exactly the 100,000 lines 16 hosts write while CloudWatch throttles, fails and drops connections', async (t) => {
+    const job = 'bulk-16-hosts';
+    const hosts = 16;
+    const perHost = 6_250;
+    await moto.configure({ jobs: { [job]: { simSeconds: 86_400, logLinesPerHost: 0 } } });
+    // A job that stays InProgress (its simulated container would start hours from now), so every line is ours.
+    await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job, { ResourceConfig: { InstanceCount: hosts, InstanceType: 'ml.p3.2xlarge', VolumeSizeInGB: 30 } })));
+    await direct.logs().send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP })).catch((e: Error) => {
+      if (e.name !== 'ResourceAlreadyExistsException') throw e;
+    });
+
+    const faults = await proxy(1234, { throttle: 0.1, serverError: 0.07, drop: 0.07 });
+    // maxAttempts 1: the SDK retries nothing, so every fault reaches the tail's own backoff-and-resume.
+    const tailClients = clientsFor(faults.endpoint, 1);
+    const started = performance.now();
+    const captured: Captured = { lines: [], statuses: [], trimmed: [] };
+    const tailing = tail({ clients: tailClients, jobName: job, follow: true, policy: FAST, random: seededRandom(99) }, captured);
+
+    // Writers: batches of 1–2,000 events per stream, hosts joining one after another, timestamps 0–1.5 s
+    // behind the clock (so lines keep arriving older than what was already read), bursts sharing a millisecond.
+    const rng = seededRandom(4321);
+    const written = new Map<string, string[]>();
+    const clock = new Map<string, number>();
+    const epoch = Math.floor(Date.now() / 1000);
+    const pending: string[] = [];
+    for (let n = 1; n <= hosts; n++) pending.push(`${job}/algo-${n}-${epoch}`);
+    let round = 0;
+    while (pending.length > 0) {
+      round++;
+      const open = pending.filter((_, i) => i < 2 + round); // host N starts writing in round N − 2
+      const stream = open[Math.floor(rng() * open.length)]!;
+      if (!written.has(stream)) {
+        await direct.logs().send(new CreateLogStreamCommand({ logGroupName: LOG_GROUP, logStreamName: stream }));
+        written.set(stream, []);
+      }
+      const lines = written.get(stream)!;
+      const count = Math.min(perHost - lines.length, 1 + Math.floor(rng() * 2_000));
+      let ts = Math.max(clock.get(stream) ?? 0, Date.now() - Math.floor(rng() * 1_500));
+      const batch: Array<{ timestamp: number; message: string }> = [];
+      for (let i = 0; i < count; i++) {
+        if (rng() < 0.2) ts += 1;
+        const message = `${hostLabel(stream)} line ${lines.length + i} ${'x'.repeat(Math.floor(rng() * 40))}`;
+        batch.push({ timestamp: ts, message });
+      }
+      clock.set(stream, ts);
+      await direct.logs().send(new PutLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: stream, logEvents: batch }));
+      lines.push(...batch.map((e) => e.message));
+      // Hosts write over several seconds, so many polls (and their pages) overlap the writing.
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      if (lines.length === perHost) pending.splice(pending.indexOf(stream), 1);
+    }
+    const writtenMs = performance.now() - started;
+    await direct.sagemaker().send(new StopTrainingJobCommand({ TrainingJobName: job }));
+    await tailing;
+    const totalMs = performance.now() - started;
+    tailClients.destroy();
+
+    const printed = new Map<string, string[]>();
+    for (const line of captured.lines) {
+      const text = formatLogLine(line);
+      if (!printed.has(line.host)) printed.set(line.host, []);
+      printed.get(line.host)!.push(text);
+    }
+    const expected = new Map<string, string[]>([...written].map(([stream, msgs]) => [hostLabel(stream), msgs.map((m) => `[${hostLabel(stream)}] ${m}`)]));
+    assert.equal(captured.lines.length, hosts * perHost, 'lines lost or repeated');
+    assert.deepEqual(sortedEntries(printed), sortedEntries(expected));
+
+    const filter = faults.requestsOf('FilterLogEvents');
+    t.diagnostic(`100k lines: written in ${(writtenMs / 1000).toFixed(1)} s, tail done after ${(totalMs / 1000).toFixed(1)} s`);
+    t.diagnostic(`FilterLogEvents HTTP requests ${filter.requests} (throttled ${filter.throttled}, 5xx ${filter.serverError}, dropped ${filter.dropped}); tail stats ${JSON.stringify(captured.end!.stats)}`);
+    const all = faults.counters;
+    assert.ok(all.throttled > 0 && all.serverError > 0 && all.dropped > 0, `not every kind of fault happened: ${JSON.stringify(all)}`);
+    assert.equal(captured.end!.reason, 'ended');
+    assert.equal(captured.end!.description!.TrainingJobStatus, 'Stopped');
+    assert.ok(captured.end!.stats.duplicatesDropped > 0, 'the overlap never re-read a line: de-duplication was not exercised');
+
+    // Reading the same 100k lines once more from scratch: one FilterLogEvents query against the SDK's
+    // DescribeLogStreams + GetLogEvents per stream (BASELINE), each through its own counting proxy.
+    const oursCounter = await proxy(5, {});
+    const baselineCounter = await proxy(6, {});
+    const oursOnce = clientsFor(oursCounter.endpoint);
+    const baselineOnce = clientsFor(baselineCounter.endpoint);
+    const snapshot = await tail({ clients: oursOnce, jobName: job, follow: false, policy: FAST });
+    const baselineLines: Array<{ stream: string; message: string }> = [];
+    const baselineCalls: BaselineCalls = { describeLogStreams: 0, getLogEvents: 0, describeTrainingJob: 0 };
+    await baselineFlush(baselineOnce.logs(), job, hosts, { streams: [], positions: new Map() }, baselineCalls, baselineLines);
+    oursOnce.destroy();
+    baselineOnce.destroy();
+    assert.equal(snapshot.lines.length, hosts * perHost);
+    assert.equal(baselineLines.length, hosts * perHost);
+    const ourReads = oursCounter.requestsOf('FilterLogEvents').requests;
+    t.diagnostic(`one full read of 100k lines: ours ${ourReads} FilterLogEvents; SDK baseline ${baselineCalls.describeLogStreams} DescribeLogStreams + ${baselineCalls.getLogEvents} GetLogEvents`);
+    assert.ok(ourReads < baselineCalls.describeLogStreams + baselineCalls.getLogEvents);
+  });
+
+  describe('a two-host job that completes', () => {
+    const job = 'hf-two-hosts-completes';
+    let ours: Captured;
+    let baseline: Awaited<ReturnType<typeof baselineTail>>;
+    let oursProxy: FaultProxy;
+    let baselineProxy: FaultProxy;
+    let truth: Map<string, string[]>;
+
+    before(async () => {
+      await moto.configure({ jobs: { [job]: { simSeconds: 4 } } });
+      oursProxy = await proxy(1, {});
+      baselineProxy = await proxy(2, {});
+      const oursClients = clientsFor(oursProxy.endpoint);
+      const baselineClients = clientsFor(baselineProxy.endpoint);
+      await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job, { EnableManagedSpotTraining: true, StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 } })));
+      // Both read the same job at the same time with the same intervals.
+      [ours, baseline] = await Promise.all([
+        tail({ clients: oursClients, jobName: job, follow: true, policy: FAST }),
+        baselineTail(baselineClients, job, FAST),
+      ]);
+      oursClients.destroy();
+      baselineClients.destroy();
+      truth = await groundTruth(direct.logs(), job);
+    });
+
+    it('shows both hosts’ lines, each exactly once and in its stream’s order', () => {
+      assert.equal(truth.size, 2);
+      assert.deepEqual(sortedEntries(byStream(ours.lines)), sortedEntries(truth));
+      assert.deepEqual(new Set(ours.lines.map((l) => l.host)), new Set(['algo-1', 'algo-2']));
+    });
+
+    it('prints the SDK’s status lines as the job moves, ending with Completed', () => {
+      const all = ours.statuses.flatMap((s) => s.lines);
+      assert.match(all[0]!, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} Starting - Starting the training job$/);
+      for (const expected of ['Downloading - Downloading input data', 'Training - Training image download completed. Training in progress.', 'Uploading - Uploading generated training model', 'Completed - Training job completed']) {
+        assert.ok(all.some((l) => l.endsWith(expected)), `no status line ending "${expected}" in:\n${all.join('\n')}`);
+      }
+    });
+
+    it('ends with training and billable seconds × 2 hosts and the spot savings', () => {
+      const end = ours.end!;
+      assert.equal(end.reason, 'ended');
+      const d = end.description!;
+      assert.deepEqual(end.summary!.lines, [
+        `Training seconds: ${d.TrainingTimeInSeconds! * 2}`,
+        `Billable seconds: ${d.BillableTimeInSeconds! * 2}`,
+        `Managed Spot Training savings: ${((1 - d.BillableTimeInSeconds! / d.TrainingTimeInSeconds!) * 100).toFixed(1)}%`,
+      ]);
+    });
+
+    it('uses fewer API calls than the SDK’s per-stream GetLogEvents loop on the same job', (t) => {
+      // The baseline is right too (it reads every line once), so the comparison is fair.
+      assert.deepEqual(sortedEntries(byStream(baseline.lines.map((l, i) => ({ eventId: String(i), host: '', timestamp: 0, ...l })))), sortedEntries(truth));
+      const ourCalls = oursProxy.counters.requests;
+      const baselineCalls = baselineProxy.counters.requests;
+      t.diagnostic(`API calls, ours: ${ourCalls} (${JSON.stringify(Object.fromEntries(Object.entries(oursProxy.counters.byOperation).map(([k, v]) => [k, v.requests])))})`);
+      t.diagnostic(`API calls, SDK baseline: ${baselineCalls} (${JSON.stringify(baseline.calls)})`);
+      assert.equal(oursProxy.requestsOf('GetLogEvents').requests + oursProxy.requestsOf('DescribeLogStreams').requests, 0);
+      assert.ok(ourCalls < baselineCalls, `ours ${ourCalls} ≥ baseline ${baselineCalls}`);
+      // Log reads alone: one FilterLogEvents per poll against (1 + streams) GetLogEvents per poll and more.
+      const ourReads = oursProxy.requestsOf('FilterLogEvents').requests;
+      const baselineReads = baselineProxy.requestsOf('GetLogEvents').requests + baselineProxy.requestsOf('DescribeLogStreams').requests;
+      assert.ok(ourReads * 2 <= baselineReads, `log reads: ours ${ourReads}, baseline ${baselineReads}`);
+    });
+  });
+
+  it('explains a failed job: the reason, the lines before it and hints', async () => {
+    const job = 'hf-two-hosts-fails';
+    await moto.configure({ jobs: { [job]: { simSeconds: 3, outcome: 'Failed' } } });
+    await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job)));
+    const got = await tail({ clients: direct, jobName: job, follow: true, policy: FAST });
+    const end = got.end!;
+    assert.equal(end.description!.TrainingJobStatus, 'Failed');
+    const summary = end.summary!;
+    assert.match(summary.lines[0]!, new RegExp(`^Error for Training job ${job}: Failed\\. Reason: AlgorithmError: ExecuteUserScriptError:`));
+    assert.equal(summary.explanation.lines[0]!.message.replace(/^\[1,\d+\]<stderr>:/, ''), 'Traceback (most recent call last):');
+    assert.ok(summary.explanation.lines.some((l) => /CUDA out of memory/.test(l.message)));
+    assert.deepEqual(summary.hints.map((h) => h.code), ['cudaOutOfMemory', 'mpi', 'executeUserScript']);
+    assert.ok(got.statuses.flatMap((s) => s.lines).some((l) => l.endsWith('Failed - Training job failed')));
+    assert.deepEqual(sortedEntries(byStream(got.lines)), sortedEntries(await groundTruth(direct.logs(), job)));
+  });
+
+  it('reattaches: the last N lines of history, then from a saved cursor without repeating a line', async () => {
+    const job = 'hf-reattach';
+    await moto.configure({ jobs: { [job]: { simSeconds: 3 } } });
+    await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job)));
+
+    // A first tail stops (aborted) once some lines are in.
+    const controller = new AbortController();
+    const first: Captured = { lines: [], statuses: [], trimmed: [] };
+    first.end = await tailTrainingJobLogs({
+      clients: direct,
+      jobName: job,
+      follow: true,
+      policy: FAST,
+      signal: controller.signal,
+      onLines: (lines) => {
+        first.lines.push(...lines);
+        controller.abort();
+      },
+    });
+    assert.equal(first.end.reason, 'aborted');
+    assert.ok(first.lines.length > 0);
+
+    // Resuming from its cursor brings every other line, none twice.
+    const second = await tail({ clients: direct, jobName: job, follow: true, policy: FAST, cursor: first.end.cursor });
+    const truth = await groundTruth(direct.logs(), job);
+    assert.deepEqual(sortedEntries(byStream([...first.lines, ...second.lines])), sortedEntries(truth));
+
+    // A new attach to the finished job with a history limit shows its last 5 lines only.
+    const everything = await tail({ clients: direct, jobName: job, follow: false, policy: FAST });
+    const late = await tail({ clients: direct, jobName: job, follow: false, historyLines: 5, policy: FAST });
+    const total = [...truth.values()].reduce((n, l) => n + l.length, 0);
+    assert.equal(everything.lines.length, total);
+    assert.deepEqual(late.trimmed, [total - 5]);
+    assert.deepEqual(late.lines.map((l) => l.eventId), everything.lines.slice(-5).map((l) => l.eventId));
+    assert.equal(late.end!.reason, 'snapshot');
+    assert.ok(late.end!.summary, 'a finished job gets its summary on a snapshot too');
+  });
+
+  it('sagemaker-hf logs JOB --follow prints host-labelled lines, status lines and the summary; exits 1 for a failed job', async () => {
+    const job = 'hf-cli-logs';
+    await moto.configure({ jobs: { [job]: { simSeconds: 3, outcome: 'Failed' } } });
+    await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job)));
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = { stdout: (s) => out.push(s), stderr: (s) => err.push(s), cwd: process.cwd(), env: {} };
+    const code = await logsCommand([job, '--follow'], io, { clients: direct, policy: FAST });
+    const text = out.join('');
+    assert.equal(code, 1, err.join(''));
+    assert.match(text, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} Starting - Starting the training job$/m);
+    assert.match(text, /^\[algo-1\] .*Invoking user script$/m);
+    assert.match(text, /^\[algo-2\] /m);
+    assert.match(text, /^Error for Training job hf-cli-logs: Failed\. Reason: /m);
+    assert.match(text, /^Hints:$/m);
+
+    const missing: string[] = [];
+    const codeMissing = await logsCommand(['no-such-job'], { ...io, stderr: (s) => missing.push(s) }, { clients: direct, policy: FAST });
+    assert.equal(codeMissing, 2);
+    assert.match(missing.join(''), /No training job named no-such-job/);
+  });
+
+  // The pause between polls is ten minutes: only an abort that cuts it short lets this test end in time.
+  it('stops tailing when aborted, in the middle of a pause, and says so', { timeout: 60_000 }, async () => {
+    const job = 'hf-abort';
+    await moto.configure({ jobs: { [job]: { simSeconds: 60 } } });
+    await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job)));
+    const controller = new AbortController();
+    const end = await tailTrainingJobLogs({
+      clients: direct,
+      jobName: job,
+      follow: true,
+      policy: { ...FAST, pollIntervalMs: 600_000 },
+      signal: controller.signal,
+      onLines: () => {},
+      onStatus: () => setTimeout(() => controller.abort(), 100),
+    });
+    assert.equal(end.reason, 'aborted');
+    assert.equal(end.summary, undefined);
+  });
+});
