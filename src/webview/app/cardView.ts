@@ -55,7 +55,7 @@ export class CardView {
       'div',
       { className: 'card-main' },
       h('section', { className: 'panel-section' }, h('h2', {}, 'Training curves'), this.curves),
-      h('section', { className: 'panel-section' }, h('h2', {}, 'Results'), this.results),
+      h('section', { className: 'panel-section' }, h('h2', {}, 'Results ', h('span', { className: 'muted' }, '(from the run files)')), this.results),
       h('section', { className: 'panel-section' }, h('h2', {}, 'Model card ', this.source), this.markdown),
     );
     this.details = h('section', { className: 'panel-section', testId: 'metadata' }, h('h2', {}, 'Metadata'), this.problems, this.frontMatter);

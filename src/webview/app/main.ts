@@ -43,14 +43,12 @@ if (app) {
 function receive(message: HostMessage): void {
   switch (message.type) {
     case 'card':
-      // A card for another folder would mean a confused host; never let it overwrite the restored folder.
-      if (state && state.folder !== message.card.folder) return;
+      // The folder is what the serializer needs to bring the panel back after a reload.
       saveState({ folder: message.card.folder });
       card.render(message.card);
       inference.suggestText(message.card.widgetText);
       return;
     case 'cardError':
-      if (state && state.folder !== message.folder) return;
       saveState({ folder: message.folder });
       card.renderError(message.folder, message.message);
       return;

@@ -51,6 +51,7 @@ export class TrainingCharts {
     Chart.defaults.color = theme.foreground;
     Chart.defaults.borderColor = theme.grid;
     const boxes: HTMLElement[] = [];
+    const pending: Array<[HTMLCanvasElement, ChartConfiguration<'line', Array<{ x: number; y: number }>>]> = [];
     let colour = 0;
     for (const group of GROUPS) {
       const series = this.curves.filter((c) => c.axis === group.axis);
@@ -91,11 +92,11 @@ export class TrainingCharts {
           },
         },
       };
-      this.charts.push(new Chart(canvas, config));
+      pending.push([canvas, config]);
     }
-    // Charts are created on detached canvases and attached together, so the container changes once.
+    // The canvases go into the page first, so that chart.js measures and draws each chart as it is created.
     replaceChildren(this.container, ...boxes);
-    for (const chart of this.charts) chart.resize();
+    this.charts = pending.map(([canvas, config]) => new Chart(canvas, config));
   }
 }
 
@@ -109,11 +110,14 @@ interface Theme {
 function readTheme(): Theme {
   const style = getComputedStyle(document.body);
   const v = (name: string) => style.getPropertyValue(name).trim();
-  const foreground = v('--vscode-foreground') || v('--vscode-editor-foreground');
+  // The body's computed colour is the theme's foreground (see modelCard.css), or the browser's default
+  // when a theme lacks the variable: never an empty colour, which would draw nothing.
+  const foreground = v('--vscode-foreground') || style.color;
+  const palette = PALETTE.map(v).filter(Boolean);
   return {
-    fontFamily: v('--vscode-font-family'),
+    fontFamily: v('--vscode-font-family') || style.fontFamily,
     foreground,
     grid: v('--vscode-editorWidget-border') || v('--vscode-panel-border') || foreground,
-    palette: PALETTE.map(v).filter(Boolean),
+    palette: palette.length > 0 ? palette : [foreground],
   };
 }

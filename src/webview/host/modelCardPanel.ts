@@ -10,6 +10,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isRunFile } from '../../core/modelCard/runFiles';
 import type { TrainingJobDescription } from '../../core/modelCard/trainingJobDescription';
 import { Cancelled } from '../../host/commandRunner';
 import { Disposable } from '../../host/lifecycle';
@@ -127,6 +128,8 @@ export class ModelCardPanel extends Disposable {
   private run: ModelFolderRun | undefined;
   private card: CardContent | undefined;
   private cardError: string | undefined;
+  /** What the panel last did to README.md, shown until the user asks for something else. */
+  private notice: string | undefined;
   private token: TokenStatus = { set: false };
   private defaults: PushDefaults;
   private push: PushStatus | undefined;
@@ -183,7 +186,7 @@ export class ModelCardPanel extends Disposable {
     const watcher = this.register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '*')));
     const onFile = (uri: vscode.Uri) => {
       const name = path.basename(uri.fsPath);
-      if (name === README || /^(train|eval|test|predict|all)_results\.json$|^trainer_state\.json$|^config\.json$/.test(name)) this.scheduleReload();
+      if (name === README || isRunFile(name)) this.scheduleReload();
     };
     this.register(watcher.onDidChange(onFile));
     this.register(watcher.onDidCreate(onFile));
@@ -234,7 +237,14 @@ export class ModelCardPanel extends Disposable {
       this.log.warn('ignored a message that is not part of the protocol:', typeof message === 'object' && message !== null && 'type' in message ? String((message as { type: unknown }).type).slice(0, 40) : typeof message);
       return;
     }
-    void this.handle(message).catch((err: unknown) => this.log.error(`${message.type} failed:`, err));
+    void this.handle(message).catch((err: unknown) => {
+      // The panel's actions report failures like commands do: logged once, shown with a way to the log.
+      if (err instanceof Cancelled || err instanceof vscode.CancellationError) return;
+      this.log.error(`${message.type} failed:`, err);
+      void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err), 'Show Log').then((choice) => {
+        if (choice === 'Show Log') this.services.log.show();
+      });
+    });
   }
 
   private async handle(message: ViewMessage): Promise<void> {
@@ -244,9 +254,11 @@ export class ModelCardPanel extends Disposable {
         this.postSnapshot();
         return;
       case 'refresh':
+        this.notice = undefined;
         await Promise.all([this.load(), this.refreshAccount()]);
         return;
       case 'edit':
+        this.notice = undefined;
         await this.edit();
         return;
       case 'generate':
@@ -300,7 +312,6 @@ export class ModelCardPanel extends Disposable {
       const open = this.openReadme();
       let readmeText: string;
       let source: CardContent['readmeSource'];
-      let notice: string | undefined;
       if (open?.isDirty) {
         readmeText = open.getText();
         source = 'editor';
@@ -311,12 +322,12 @@ export class ModelCardPanel extends Disposable {
         readmeText = generateCard(run, cardJob, this.remembered().pushedRepo).readme;
         const written = await this.writeReadme(readmeText);
         source = written === true ? 'file' : 'generated';
-        notice = written === true ? 'README.md was generated from the run files.' : `README.md could not be written (${written}); this is the generated card, not saved.`;
+        this.notice = written === true ? 'README.md was generated from the run files.' : `README.md could not be written (${written}); this is the generated card, not saved.`;
         if (written === true) run.readme = { text: readmeText, mtimeMs: Date.now() };
       }
       if (seq !== this.loadSeq || this.isDisposed) return;
       this.run = run;
-      this.card = buildCardContent({ run, cardJob, readmeText, readmeSource: source, ...(notice ? { notice } : {}) });
+      this.card = buildCardContent({ run, cardJob, readmeText, readmeSource: source, ...(this.notice ? { notice: this.notice } : {}) });
       this.cardError = undefined;
       this.panel.title = panelTitle(this.folder, this.card.title);
       this.defaults = { ...this.defaults, name: defaultRepoName({ folder: this.folder, cardJob, readmeText, files: run.files }) };
@@ -340,7 +351,8 @@ export class ModelCardPanel extends Disposable {
       void this.cardJob().then((cardJob) => {
         if (!this.run || this.isDisposed) return;
         const readmeText = open.getText();
-        this.card = buildCardContent({ run: this.run, cardJob, readmeText, readmeSource: open.isDirty ? 'editor' : 'file' });
+        this.card = buildCardContent({ run: this.run, cardJob, readmeText, readmeSource: open.isDirty ? 'editor' : 'file', ...(this.notice ? { notice: this.notice } : {}) });
+        this.panel.title = panelTitle(this.folder, this.card.title);
         this.defaults = { ...this.defaults, name: defaultRepoName({ folder: this.folder, cardJob, readmeText, files: this.run.files }) };
         this.post({ type: 'card', card: this.card });
       });
@@ -398,6 +410,7 @@ export class ModelCardPanel extends Disposable {
       if (choice !== replace) return;
     }
     if (current !== generated) await this.replaceReadme(generated);
+    this.notice = current === generated ? 'README.md is already the card generated from the run files.' : 'README.md was regenerated from the run files.';
     await this.load();
   }
 
@@ -504,7 +517,7 @@ export class ModelCardPanel extends Disposable {
       this.post({ type: 'pushDefaults', defaults: this.defaults });
       const openAction = 'Open on the Hub';
       void vscode.window.showInformationMessage(`Pushed ${result.files.length} files to ${repo}.`, openAction).then((choice) => {
-        if (choice === openAction) void vscode.env.openExternal(vscode.Uri.parse(result.repoUrl));
+        if (choice === openAction && /^https?:\/\//.test(result.repoUrl)) void vscode.env.openExternal(vscode.Uri.parse(result.repoUrl));
       });
     } catch (err) {
       const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'push.failed';
@@ -517,7 +530,11 @@ export class ModelCardPanel extends Disposable {
       if (!cancelled) {
         this.log.error(`push of ${this.folder} to ${repo} failed:`, err);
         if (tokenTrouble) this.offerSetToken(message);
-        else void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => choice === 'Show Log' && this.services.log.show());
+        else {
+          void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
+            if (choice === 'Show Log') this.services.log.show();
+          });
+        }
       }
     } finally {
       if (this.pushAbort === abort) this.pushAbort = undefined;
@@ -538,7 +555,10 @@ export class ModelCardPanel extends Disposable {
     const asGenerated = [undefined, this.remembered().pushedRepo].map((id) => generateCard(run, cardJob, id).readme);
     if (current === undefined || asGenerated.includes(current)) {
       const forRepo = generateCard(run, cardJob, repo).readme;
-      if (forRepo !== current) await this.replaceReadme(forRepo);
+      if (forRepo !== current) {
+        await this.replaceReadme(forRepo);
+        this.notice = `README.md was regenerated for ${repo}: its usage snippet loads the model from the Hub.`;
+      }
     }
   }
 
@@ -552,8 +572,9 @@ export class ModelCardPanel extends Disposable {
       this.inference = { error: full };
       this.post({ type: 'inferenceError', error: full });
     };
-    const [namespace, name, ...rest] = model.split('/');
-    const idProblem = rest.length > 0 || name === undefined ? 'Enter the model as NAMESPACE/NAME, e.g. your-user/bart-large-cnn-samsum.' : repoIdProblem(namespace ?? '', name);
+    // NAMESPACE/NAME, or a bare NAME as the Hub's oldest models have (gpt2, t5-small).
+    const parts = model.split('/');
+    const idProblem = parts.length > 2 || model === '' ? 'Enter the model as NAMESPACE/NAME, e.g. your-user/bart-large-cnn-samsum.' : repoIdProblem(parts.length === 2 ? parts[0]! : 'models', parts.at(-1)!);
     if (idProblem) {
       fail({ code: 'hub.repoNameInvalid', message: idProblem });
       return;
