@@ -56,7 +56,8 @@ const build = await run('node', ['esbuild.mjs'], { env });
 console.log('▶ type-check and compile tests');
 rmSync(path.join(root, 'out'), { recursive: true, force: true });
 const tsc = await run('npx', ['tsc', '-p', 'tsconfig.json'], { env });
-if (build.code !== 0 || tsc.code !== 0) {
+const tscWebview = await run('npx', ['tsc', '-p', 'tsconfig.webview.json'], { env });
+if (build.code !== 0 || tsc.code !== 0 || tscWebview.code !== 0) {
   record('build', 0, 1);
   finish();
 }

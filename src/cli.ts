@@ -24,6 +24,8 @@ Training jobs
   stop JOB                      stop an InProgress training job
 
 Models
+  download JOB [--to DIR] [--overwrite] [--output]
+                                stream a completed job's model.tar.gz from S3 and extract it (default ./models/JOB)
   extract ARCHIVE --to DIR [--overwrite]
                                 unpack a model.tar.gz safely (nothing written outside DIR)
   card DIR [--job-file FILE] [--out FILE|-]
@@ -49,6 +51,7 @@ const COMMANDS: Record<string, () => CliCommand> = {
   jobs: () => require('./cli/jobsCommand').jobsCommand,
   logs: () => require('./cli/logsCommand').logsCommand,
   stop: () => require('./cli/stopCommand').stopCommand,
+  download: () => require('./cli/downloadCommand').downloadCommand,
   extract: () => require('./cli/extractCommand').extractCommand,
   card: () => require('./cli/cardCommand').cardCommand,
   push: () => require('./cli/pushCommand').pushCommand,

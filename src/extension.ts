@@ -12,6 +12,8 @@ import type { Services } from './host/services';
 import { JobFileCodeLens } from './language/jobFileCodeLens';
 import { registerLanguage } from './language/registerLanguage';
 import { registerViews } from './views/registerViews';
+import { openModelCard } from './webview/host/openModelCard';
+import { registerModelCardPanel } from './webview/host/modelCardPanel';
 import { JOB_FILE_GLOB } from './host/ids';
 
 /** Composition root: builds the services once and hands them to each feature. */
@@ -32,6 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       local,
       documents,
       language.disposable,
+      registerModelCardPanel(services),
       views.disposable,
       vscode.languages.registerCodeLensProvider({ pattern: JOB_FILE_GLOB }, new JobFileCodeLens()),
       registerCommands({
@@ -40,7 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         jobs: { aws, tree: views.tree, logs: views.logs, documents, stopLocal: (name) => local.stop(name), showLocalLogs: (name) => views.logs.channel(name).show(true) },
         launch,
         runLocally: runLocally({ services, diagnostics: language.diagnostics, local, logs: views.logs, tree: views.tree, notifications: views.notifications }),
-        openModelCard: () => vscode.window.showInformationMessage('The model card view is not part of this build yet.'),
+        openModelCard: openModelCard(services, { describe: (name) => views.tree.description(name) }),
+        download: { aws, tree: views.tree, local },
       }),
     );
   } catch (err) {

@@ -3,6 +3,8 @@ import { guarded } from '../host/commandRunner';
 import { CommandId } from '../host/ids';
 import type { Services } from '../host/services';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
+import { downloadModel } from './downloadModel';
+import type { DownloadDeps } from './downloadModel';
 import { jobCommands } from './jobCommands';
 import { launchTraining, previewTrainingRequest } from './launchTraining';
 import type { LaunchDeps } from './launchTraining';
@@ -18,6 +20,7 @@ export interface CommandDeps {
   openModelCard: (...args: never[]) => unknown;
   launch: LaunchDeps;
   runLocally: (...args: never[]) => unknown;
+  download: DownloadDeps;
 }
 
 type Handler = (...args: never[]) => unknown;
@@ -50,6 +53,7 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
     [CommandId.launchTraining]: launchTraining(deps.launch),
     [CommandId.previewRequest]: previewTrainingRequest(deps.launch),
     [CommandId.runLocally]: deps.runLocally,
+    [CommandId.downloadModel]: downloadModel(deps.download),
   };
 }
 

@@ -26,6 +26,7 @@ export const CommandId = {
   launchTraining: 'sagemakerHf.launchTraining',
   previewRequest: 'sagemakerHf.previewRequest',
   runLocally: 'sagemakerHf.runLocally',
+  downloadModel: 'sagemakerHf.downloadModel',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -42,6 +43,7 @@ export const Setting = {
   localRoot: 'sagemakerHf.local.root',
   localInterpreter: 'sagemakerHf.local.pythonInterpreter',
   localInstallRequirements: 'sagemakerHf.local.installRequirements',
+  inferenceEndpointUrl: 'sagemakerHf.inference.endpointUrl',
 } as const;
 export type Setting = (typeof Setting)[keyof typeof Setting];
 

@@ -3,6 +3,14 @@ import { CommandId } from '../host/ids';
 import { Disposable } from '../host/lifecycle';
 import type { JobEnd, TrainingJobsTree } from './trainingJobsTree';
 
+async function openCard(jobName: string): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = folder ? vscode.Uri.joinPath(folder, 'models', jobName) : undefined;
+  const present = target ? await vscode.workspace.fs.stat(vscode.Uri.joinPath(target, 'config.json')).then(() => true, () => false) : false;
+  if (present && target) await vscode.commands.executeCommand(CommandId.openModelCard, { folder: target.fsPath });
+  else await vscode.commands.executeCommand(CommandId.downloadModel, jobName, 'openModelCard');
+}
+
 /** The count of running jobs in the status bar (click: the Training Jobs view). */
 export class JobStatusBar extends Disposable {
   private readonly item = this.register(vscode.window.createStatusBarItem('sagemakerHf.runningJobs', vscode.StatusBarAlignment.Left, 50));
@@ -56,7 +64,8 @@ export class JobEndNotifications extends Disposable {
     const where = origin === 'local' ? 'Local job' : 'Training job';
     if (status === 'Completed') {
       void vscode.window.showInformationMessage(`${where} ${name} completed.`, 'Open Model Card', 'Show Logs').then((c) => {
-        if (c === 'Open Model Card') void vscode.commands.executeCommand(CommandId.openModelCard, name);
+        // The card is built from the model's files: download them first unless they are here already.
+        if (c === 'Open Model Card') void openCard(name);
         if (c === 'Show Logs') void vscode.commands.executeCommand(CommandId.showJobLogs, name);
       });
     } else if (status === 'Failed') {
