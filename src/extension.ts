@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { SageMakerHfApi } from './api';
 import { registerCommands } from './commands/commandTable';
 import { runLocally } from './commands/runLocally';
 import { AwsSession } from './host/awsSession';
@@ -17,7 +18,7 @@ import { registerModelCardPanel } from './webview/host/modelCardPanel';
 import { JOB_FILE_GLOB } from './host/ids';
 
 /** Composition root: builds the services once and hands them to each feature. */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<SageMakerHfApi> {
   const log = new Log();
   context.subscriptions.push(log);
   try {
@@ -47,6 +48,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         download: { aws, tree: views.tree, local },
       }),
     );
+    return {
+      trainingJobs: () => views.tree.jobs(),
+      refreshTrainingJobs: () => views.tree.reload(),
+      jobLog: (name) => views.logs.text(name),
+    };
   } catch (err) {
     // VS Code does not tell the user when an extension fails to activate, so we do.
     log.for('activate').error('activation failed:', err);

@@ -1,3 +1,4 @@
+import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AwsSession } from '../host/awsSession';
@@ -36,7 +37,7 @@ export function downloadModel(deps: DownloadDeps) {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (!folder) throw new Error('Open a folder first: models are downloaded into its models/ folder.');
     const target = path.join(folder, 'models', jobName);
-    const exists = await vscode.workspace.fs.readDirectory(vscode.Uri.file(target)).then((e) => e.length > 0, () => false);
+    const exists = await fs.readdir(target).then((e) => e.length > 0, () => false);
     if (exists) {
       const c = await vscode.window.showWarningMessage(`models/${jobName} already exists.`, { modal: true, detail: 'Replace it with a fresh download? The old folder is removed only once the new one is complete.' }, 'Replace');
       if (c !== 'Replace') throw new Cancelled();
@@ -71,9 +72,10 @@ export function downloadModel(deps: DownloadDeps) {
       await vscode.commands.executeCommand(CommandId.openModelCard, { folder: target });
       return target;
     }
-    const c = await vscode.window.showInformationMessage(`Downloaded the model of ${jobName} into models/${jobName}.`, 'Open Model Card', 'Reveal in Explorer');
-    if (c === 'Open Model Card') await vscode.commands.executeCommand(CommandId.openModelCard, { folder: target });
-    if (c === 'Reveal in Explorer') await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(target));
+    void vscode.window.showInformationMessage(`Downloaded the model of ${jobName} into models/${jobName}.`, 'Open Model Card', 'Reveal in Explorer').then((c) => {
+      if (c === 'Open Model Card') void vscode.commands.executeCommand(CommandId.openModelCard, { folder: target });
+      if (c === 'Reveal in Explorer') void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(target));
+    });
     return target;
   };
 }

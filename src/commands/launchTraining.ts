@@ -141,13 +141,16 @@ export function launchTraining(deps: LaunchDeps) {
     await deps.tree.track(launched.jobName);
     const renamed = launched.renamedFrom ? ` (${launched.renamedFrom} was taken)` : '';
     if (launched.cancelledAfterCreate) {
-      const c = await vscode.window.showWarningMessage(`The job ${launched.jobName} had already been created when you cancelled; it is running and billing.`, 'Stop Job', 'Show Logs');
-      if (c === 'Stop Job') await vscode.commands.executeCommand('sagemakerHf.stopJob', launched.jobName);
-      if (c === 'Show Logs') deps.logs.show(launched.jobName);
+      void vscode.window.showWarningMessage(`The job ${launched.jobName} had already been created when you cancelled; it is running and billing.`, 'Stop Job', 'Show Logs').then((c) => {
+        if (c === 'Stop Job') void vscode.commands.executeCommand('sagemakerHf.stopJob', launched.jobName);
+        if (c === 'Show Logs') deps.logs.show(launched.jobName);
+      });
       return;
     }
-    const choice = await vscode.window.showInformationMessage(`Launched ${launched.jobName}${renamed} on ${where}.`, 'Show Logs', 'Reveal in Explorer');
-    if (choice === 'Show Logs') deps.logs.show(launched.jobName);
-    if (choice === 'Reveal in Explorer') await deps.tree.reveal(launched.jobName);
+    // Not awaited: the command is done once the job exists; the notification waits for the user alone.
+    void vscode.window.showInformationMessage(`Launched ${launched.jobName}${renamed} on ${where}.`, 'Show Logs', 'Reveal in Explorer').then((choice) => {
+      if (choice === 'Show Logs') deps.logs.show(launched.jobName);
+      if (choice === 'Reveal in Explorer') void deps.tree.reveal(launched.jobName);
+    });
   };
 }

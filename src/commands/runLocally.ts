@@ -8,7 +8,7 @@ import type { LocalJobs } from '../host/localJobs';
 import type { Services } from '../host/services';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
 import { contextFor } from '../language/jobFileDiagnostics';
-import type { JobLogChannels } from '../logs/jobLogChannels';
+import type { JobChannel, JobLogChannels } from '../logs/jobLogChannels';
 import type { JobEndNotifications } from '../views/jobStatusBar';
 import type { TrainingJobsTree } from '../views/trainingJobsTree';
 import { jobFileDocument, refuseOnErrors } from './launchTraining';
@@ -40,7 +40,7 @@ export function runLocally(deps: RunLocallyDeps) {
     if (!spec) return;
     const install = await allowRequirements(config.get<string>(Setting.localInstallRequirements, 'ask'), spec, doc);
     const { runJobFileLocally } = require('../local/runJobFile') as typeof import('../local/runJobFile');
-    let channel: vscode.OutputChannel | undefined;
+    let channel: JobChannel | undefined;
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the local job…' }, () =>
       runJobFileLocally({
         jobFilePath: doc.uri.fsPath,

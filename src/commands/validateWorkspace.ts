@@ -18,8 +18,9 @@ export function validateWorkspace(_services: Services, diagnostics: JobFileDiagn
     }
     const summary = `${files.length} job file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`;
     if (errors + warnings > 0) {
-      const choice = await vscode.window.showWarningMessage(summary, 'Show Problems');
-      if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
+      void vscode.window.showWarningMessage(summary, 'Show Problems').then((choice) => {
+        if (choice === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+      });
     } else {
       void vscode.window.showInformationMessage(summary);
     }

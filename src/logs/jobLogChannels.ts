@@ -3,8 +3,46 @@ import type { AwsSession } from '../host/awsSession';
 import type { ComponentLog } from '../host/log';
 import type { Settings } from '../host/settings';
 
+/** A job's output channel, remembering its last lines (for "what did the job print" without reading the UI). */
+export class JobChannel {
+  private readonly lines: string[] = [];
+  private partial = '';
+
+  constructor(private readonly channel: vscode.OutputChannel, private readonly keep = 5000) {}
+
+  appendLine(line: string): void {
+    this.append(`${line}\n`);
+  }
+
+  append(text: string): void {
+    this.channel.append(text);
+    const parts = (this.partial + text).split('\n');
+    this.partial = parts.pop() ?? '';
+    this.lines.push(...parts);
+    if (this.lines.length > this.keep) this.lines.splice(0, this.lines.length - this.keep);
+  }
+
+  clear(): void {
+    this.channel.clear();
+    this.lines.length = 0;
+    this.partial = '';
+  }
+
+  show(preserveFocus = true): void {
+    this.channel.show(preserveFocus);
+  }
+
+  text(): string {
+    return this.lines.join('\n') + (this.partial ? `\n${this.partial}` : '');
+  }
+
+  dispose(): void {
+    this.channel.dispose();
+  }
+}
+
 interface Tail {
-  channel: vscode.OutputChannel;
+  channel: JobChannel;
   abort: AbortController;
   done: Promise<void>;
 }
@@ -16,7 +54,7 @@ interface Tail {
  */
 export class JobLogChannels implements vscode.Disposable {
   private readonly tails = new Map<string, Tail>();
-  private readonly channels = new Map<string, vscode.OutputChannel>();
+  private readonly channels = new Map<string, JobChannel>();
   private readonly ended = new vscode.EventEmitter<{ jobName: string; status: string; reason?: string }>();
   /** A tailed job reached a terminal state. */
   readonly onDidSeeJobEnd = this.ended.event;
@@ -74,18 +112,23 @@ export class JobLogChannels implements vscode.Disposable {
     this.tails.get(jobName)?.abort.abort();
   }
 
-  private channelFor(jobName: string): vscode.OutputChannel {
+  private channelFor(jobName: string): JobChannel {
     let channel = this.channels.get(jobName);
     if (!channel) {
-      channel = vscode.window.createOutputChannel(`SageMaker Job: ${jobName}`);
+      channel = new JobChannel(vscode.window.createOutputChannel(`SageMaker Job: ${jobName}`));
       this.channels.set(jobName, channel);
     }
     return channel;
   }
 
-  /** Appends lines to a job's channel (the local backend writes through this too). */
-  channel(jobName: string): vscode.OutputChannel {
+  /** A job's channel (the local backend writes through this too). */
+  channel(jobName: string): JobChannel {
     return this.channelFor(jobName);
+  }
+
+  /** What the job's channel shows (its last lines), or '' when it has none. */
+  text(jobName: string): string {
+    return this.channels.get(jobName)?.text() ?? '';
   }
 
   dispose(): void {

@@ -52,6 +52,8 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
   private intervalMs: number;
   private view: vscode.TreeView<TreeNode> | undefined;
   private readonly details = new Map<string, TrainingJobDescription>();
+  /** Jobs this window launched: followed to their end even while the view is hidden, for the notification. */
+  private readonly watched = new Set<string>();
 
   constructor(
     private readonly aws: AwsSession,
@@ -209,6 +211,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
 
   /** Puts a job the extension just launched at the top, before the next list shows it. */
   async track(jobName: string): Promise<void> {
+    this.watched.add(jobName);
     try {
       const d = await this.description(jobName);
       const view = trainingJobViewFromDescription(d, new Date());
@@ -232,16 +235,18 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
 
   private schedule(): void {
     clearTimeout(this.timer);
-    const inFlight = [...this.nodes, ...this.localNodes].some((n) => n.view.inFlight);
-    if (!inFlight || (this.view && !this.view.visible)) return;
-    this.timer = setTimeout(() => void this.refreshInFlight(), this.intervalMs);
+    const inFlight = [...this.nodes, ...this.localNodes].filter((n) => n.view.inFlight);
+    const hidden = this.view !== undefined && !this.view.visible;
+    // While hidden, only the jobs this window launched are followed (a few Describe calls), so their end is announced.
+    if (inFlight.length === 0 || (hidden && !inFlight.some((n) => this.watched.has(n.view.name)))) return;
+    this.timer = setTimeout(() => void this.refreshInFlight(hidden), this.intervalMs);
   }
 
   /** Describes each in-flight cloud job; throttling doubles the interval (up to 5 minutes), success restores it. */
-  private async refreshInFlight(): Promise<void> {
+  private async refreshInFlight(watchedOnly: boolean): Promise<void> {
     const { describeTrainingJob } = this.aws.jobs();
     let throttled = false;
-    for (const node of this.nodes.filter((n) => n.view.inFlight).slice(0, 20)) {
+    for (const node of this.nodes.filter((n) => n.view.inFlight && (!watchedOnly || this.watched.has(n.view.name))).slice(0, 20)) {
       try {
         const d = (await describeTrainingJob(this.aws.clients(), node.view.name)) as TrainingJobDescription;
         const wasInFlight = node.view.inFlight;
@@ -249,7 +254,10 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
         node.update(view, describe(view));
         this.details.set(view.name, d);
         this.changed.fire(node);
-        if (wasInFlight && view.terminal) this.jobEnded.fire({ view, origin: 'cloud' });
+        if (wasInFlight && view.terminal) {
+          this.watched.delete(view.name);
+          this.jobEnded.fire({ view, origin: 'cloud' });
+        }
       } catch (err) {
         const name = (err as { name?: string }).name ?? '';
         if (/Throttl|TooManyRequests/i.test(name)) throttled = true;

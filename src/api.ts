@@ -1,0 +1,14 @@
+import type { TrainingJobView } from './core/jobs/trainingJobView';
+
+/**
+ * What the extension returns from `activate()`: read-only views of its state, for other
+ * extensions and for the integration tests (which assert on what a user would see).
+ */
+export interface SageMakerHfApi {
+  /** Training jobs loaded in the Training Jobs view, local ones first. */
+  trainingJobs(): TrainingJobView[];
+  /** Reloads the view from AWS and the local jobs folder. */
+  refreshTrainingJobs(): Promise<void>;
+  /** The last lines of a job's output channel. */
+  jobLog(jobName: string): string;
+}
