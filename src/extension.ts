@@ -5,6 +5,7 @@ import { runLocally } from './commands/runLocally';
 import { AwsSession } from './host/awsSession';
 import { HubSession } from './host/hubSession';
 import { InFlightLaunches } from './host/inFlightLaunches';
+import { PreflightSession } from './host/preflightSession';
 import { LocalJobs } from './host/localJobs';
 import { Log } from './host/log';
 import { ReadonlyDocuments } from './host/readonlyDocuments';
@@ -29,7 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     const documents = new ReadonlyDocuments();
     const language = registerLanguage(services);
     const views = registerViews(services, aws, local);
-    const launch = { services, aws, diagnostics: language.diagnostics, documents, tree: views.tree, logs: views.logs, notifications: views.notifications, launchesInFlight: new InFlightLaunches() };
+    const launch = { services, aws, diagnostics: language.diagnostics, documents, tree: views.tree, logs: views.logs, notifications: views.notifications, launchesInFlight: new InFlightLaunches(), preflight: new PreflightSession() };
     context.subscriptions.push(
       aws,
       local,

@@ -6,6 +6,8 @@ import { LaunchError } from '../aws/launch/launchError';
 import { planTrainingJob } from '../aws/launch/launchTrainingJob';
 import type { PlannedTrainingJob } from '../aws/launch/launchTrainingJob';
 import { TrainingPlanError } from '../core/training/trainingPlanError';
+import { resolveTrainingPrice } from '../aws/preflight/pricing';
+import { estimateTrainingCost, renderCostEstimateText } from '../core/cost/costEstimate';
 import { UsageError } from './cliError';
 import type { CliIo } from './cliError';
 import { formatProblems } from './validateCommand';
@@ -65,7 +67,14 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
       return 1;
     }
     io.stderr(formatProblems(file, outcome.warnings.filter((p) => p.severity === 'warning')));
-    io.stdout(values.json ? `${JSON.stringify(planJson(outcome), null, 2)}\n` : planSummary(outcome, file));
+    if (values.json) {
+      io.stdout(`${JSON.stringify(planJson(outcome), null, 2)}\n`);
+      return 0;
+    }
+    io.stdout(planSummary(outcome, file));
+    // The estimate: with --account nothing may touch the network, so the bundled price table is used.
+    const price = await resolveTrainingPrice(clients, outcome.spec.instance_type, outcome.region, { offline: Boolean(values.account), timeoutMs: 8000 });
+    io.stdout(price.quote ? `\n${renderCostEstimateText(estimateTrainingCost(outcome.spec, price.quote))}` : `\nNo cost estimate: ${price.apiProblem ?? 'no price known'}\n`);
     return 0;
   } catch (err) {
     if (err instanceof TrainingPlanError || err instanceof LaunchError) {

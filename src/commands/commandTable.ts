@@ -3,6 +3,7 @@ import { guarded } from '../host/commandRunner';
 import { CommandId } from '../host/ids';
 import type { Services } from '../host/services';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
+import { checkSetup } from './checkSetup';
 import { downloadModel } from './downloadModel';
 import type { DownloadDeps } from './downloadModel';
 import { jobCommands } from './jobCommands';
@@ -54,6 +55,7 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
     [CommandId.previewRequest]: previewTrainingRequest(deps.launch),
     [CommandId.runLocally]: deps.runLocally,
     [CommandId.downloadModel]: downloadModel(deps.download),
+    [CommandId.checkSetup]: checkSetup({ services, aws: deps.launch.aws, preflight: deps.launch.preflight }),
   };
 }
 

@@ -3,6 +3,9 @@ import * as vscode from 'vscode';
 import type { Problem } from '../core/jobFile/problem';
 import type { AwsSession } from '../host/awsSession';
 import type { InFlightLaunches } from '../host/inFlightLaunches';
+import type { PreflightSession } from '../host/preflightSession';
+import { blockingFailures } from '../core/preflight/checklist';
+import { showChecklist } from './checkSetup';
 import { Cancelled } from '../host/commandRunner';
 import type { ReadonlyDocuments } from '../host/readonlyDocuments';
 import type { Services } from '../host/services';
@@ -20,6 +23,7 @@ export interface LaunchDeps {
   logs: JobLogChannels;
   notifications: JobEndNotifications;
   launchesInFlight: InFlightLaunches;
+  preflight: PreflightSession;
 }
 
 /** The job file the command acts on: the argument (CodeLens, explorer, editor title) or the active editor. */
@@ -90,11 +94,29 @@ export function launchTraining(deps: LaunchDeps) {
     }
     const request = planned.plan.createTrainingJob;
     const where = `${request.ResourceConfig.InstanceCount} × ${request.ResourceConfig.InstanceType} in ${planned.region}`;
+    // Preflight before anything is packed or uploaded: no quota, a role SageMaker cannot assume or a
+    // bucket of another account would only fail after the upload, or minutes into Starting.
+    const clients = deps.aws.clients();
+    const [checklist, cost] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking the AWS setup and the price…' }, () =>
+      Promise.all([deps.preflight.check(clients, planned.spec, planned.region), deps.preflight.estimate(clients, planned.spec, planned.region).catch((err: unknown) => ({ text: `No cost estimate: ${(err as Error).message}` }))]),
+    );
+    const blocking = blockingFailures(checklist);
+    if (blocking.length > 0) {
+      const choice = await vscode.window.showErrorMessage(
+        `${blocking.length === 1 ? 'A setup problem' : `${blocking.length} setup problems`} would stop ${request.TrainingJobName} before it trains.`,
+        { modal: true, detail: blocking.map((b) => `${b.title}: ${b.detail}${b.nextStep ? `\n→ ${b.nextStep.action}` : ''}`).join('\n\n') },
+        'Show Checklist',
+        'Launch Anyway',
+      );
+      if (choice === 'Show Checklist') void showChecklist(checklist, vscode.workspace.asRelativePath(doc.uri));
+      if (choice !== 'Launch Anyway') throw new Cancelled();
+    }
+    log.info(cost.text);
     if (deps.services.settings.showLaunchPreview) {
       await deps.documents.show(`${request.TrainingJobName}.request.json`, previewText(planned), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
       const choice = await vscode.window.showInformationMessage(
         `Launch ${request.TrainingJobName} on ${where}?`,
-        { modal: true, detail: `The request beside is what will be sent to CreateTrainingJob, for account ${planned.accountId}. ${planned.plan.uploads.length ? `The source is packed and uploaded to ${planned.plan.uploads.map((u) => u.to).join(', ')} first.` : ''}` },
+        { modal: true, detail: `${cost.text}\nThe request beside is what will be sent to CreateTrainingJob, for account ${planned.accountId}. ${planned.plan.uploads.length ? `The source is packed and uploaded to ${planned.plan.uploads.map((u) => u.to).join(', ')} first.` : ''}` },
         'Launch',
       );
       if (choice !== 'Launch') throw new Cancelled();
@@ -106,7 +128,7 @@ export function launchTraining(deps: LaunchDeps) {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         return launchTrainingJob({
-          clients: deps.aws.clients(),
+          clients,
           jobFilePath: doc.uri.fsPath,
           text: doc.getText(),
           inFlight: deps.launchesInFlight.get(),

@@ -27,6 +27,7 @@ export const CommandId = {
   previewRequest: 'sagemakerHf.previewRequest',
   runLocally: 'sagemakerHf.runLocally',
   downloadModel: 'sagemakerHf.downloadModel',
+  checkSetup: 'sagemakerHf.checkSetup',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
