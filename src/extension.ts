@@ -44,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
         diagnostics: language.diagnostics,
         jobs: { aws, tree: views.tree, logs: views.logs, documents, stopLocal: (name) => local.stop(name), showLocalLogs: (name) => views.logs.channel(name).show(true) },
         launch,
-        runLocally: runLocally({ services, diagnostics: language.diagnostics, local, logs: views.logs, tree: views.tree, notifications: views.notifications }),
+        runLocally: runLocally({ services, aws, diagnostics: language.diagnostics, local, logs: views.logs, tree: views.tree, notifications: views.notifications }),
         openModelCard: openModelCard(services, { describe: (name) => views.tree.description(name) }),
         download: { aws, tree: views.tree, local },
       }),

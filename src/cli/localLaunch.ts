@@ -2,6 +2,9 @@ import * as path from 'path';
 import { formatSdkTime } from '../core/logs/logFormat';
 import { defaultLocalRoot } from '../local/localJob';
 import { runJobFileLocally } from '../local/runJobFile';
+import { AwsClients } from '../aws/awsClients';
+import { S3ChannelFetcher } from '../aws/artifacts/s3ChannelFetcher';
+import { awsConnectionFromCli } from './jobsCommand';
 import type { CliIo } from './cliError';
 import { formatProblems, jobFileContext } from './validateCommand';
 
@@ -29,6 +32,7 @@ export async function launchLocally(file: string, text: string, flags: LocalLaun
     ...(flags.python ? { interpreter: flags.python } : {}),
     ...(flags.installRequirements ? { installRequirements: true } : {}),
     env: io.env,
+    channelFetcher: new S3ChannelFetcher(() => new AwsClients(awsConnectionFromCli({ ...(flags.region ? { region: flags.region } : {}) }, io.env)).s3()),
     onPrepared: (r) => io.stderr(`Running ${r.TrainingJobName} locally on ${r.ResourceConfig.InstanceCount} host(s) (as ${r.ResourceConfig.InstanceType}); jobs folder ${root}\n`),
     listener: {
       onLine: (l) => io.stderr(`[${l.host}] ${l.line}\n`),

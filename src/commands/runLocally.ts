@@ -4,6 +4,7 @@ import { formatSdkTime } from '../core/logs/logFormat';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
 import { Cancelled } from '../host/commandRunner';
 import { Setting } from '../host/ids';
+import type { AwsSession } from '../host/awsSession';
 import type { LocalJobs } from '../host/localJobs';
 import type { Services } from '../host/services';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
@@ -15,6 +16,7 @@ import { jobFileDocument, refuseOnErrors } from './launchTraining';
 
 export interface RunLocallyDeps {
   services: Services;
+  aws: AwsSession;
   diagnostics: JobFileDiagnostics;
   local: LocalJobs;
   logs: JobLogChannels;
@@ -50,6 +52,7 @@ export function runLocally(deps: RunLocallyDeps) {
         ...(deps.services.settings.region ? { region: deps.services.settings.region } : {}),
         interpreter,
         installRequirements: install,
+        channelFetcher: { fetchChannel: (r) => new (require('../aws/artifacts/s3ChannelFetcher') as typeof import('../aws/artifacts/s3ChannelFetcher')).S3ChannelFetcher(() => deps.aws.clients().s3()).fetchChannel(r) },
         onPrepared: (request) => {
           channel = deps.logs.channel(request.TrainingJobName);
           channel.clear();

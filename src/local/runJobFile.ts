@@ -12,6 +12,7 @@ import type { CreateTrainingJobRequest } from '../core/training/createTrainingJo
 import { encodeJobFileValues } from '../core/training/pythonJson';
 import { withGitCheckout } from '../aws/staging/gitSource';
 import { runLocalJob } from './localJob';
+import type { ChannelFetcher } from './channelFetcher';
 import type { LocalJob, LocalJobListener } from './localJob';
 import { localJobOptionsFromSpec } from './localJobOptions';
 
@@ -31,6 +32,8 @@ export interface RunJobFileOptions {
   now?: Date;
   env?: NodeJS.ProcessEnv;
   listener?: LocalJobListener;
+  /** For s3:// channels (an S3-backed implementation from src/aws); without it such channels are refused. */
+  channelFetcher?: ChannelFetcher;
   /** Called once the git checkout (if any) is done and before the hosts start. */
   onPrepared?(request: CreateTrainingJobRequest): void;
 }
@@ -66,6 +69,7 @@ export async function runJobFileLocally(o: RunJobFileOptions): Promise<RunJobFil
           ...(o.interpreter ? { interpreter: o.interpreter } : {}),
           ...(o.installRequirements ? { installRequirements: true } : {}),
           ...(checkoutDir ? { checkoutDir } : {}),
+          ...(o.channelFetcher ? { channelFetcher: o.channelFetcher } : {}),
         }),
         trainingImage: request.AlgorithmSpecification.TrainingImage,
       },
