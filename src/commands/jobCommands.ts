@@ -38,19 +38,24 @@ export function jobCommands(deps: JobCommandDeps) {
     refresh: () => deps.tree.reload(),
     loadMore: () => deps.tree.loadPage(),
 
-    filterByStatus: async () => {
+    /** The status may be given (keybindings, other extensions); otherwise it is asked. */
+    filterByStatus: async (status?: string) => {
       const statuses = ['Any', 'InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'];
       const current = deps.tree.currentFilter;
-      const picked = await vscode.window.showQuickPick(statuses.map((s) => ({ label: s, picked: s === (current.status ?? 'Any') })), { title: 'Show training jobs with status' });
-      if (!picked) throw new Cancelled();
-      await deps.tree.setFilter({ ...current, ...(picked.label === 'Any' ? { status: undefined } : { status: picked.label }) });
+      let label = typeof status === 'string' && statuses.includes(status) ? status : undefined;
+      if (!label) {
+        const picked = await vscode.window.showQuickPick(statuses.map((s) => ({ label: s, picked: s === (current.status ?? 'Any') })), { title: 'Show training jobs with status' });
+        if (!picked) throw new Cancelled();
+        label = picked.label;
+      }
+      await deps.tree.setFilter({ ...current, ...(label === 'Any' ? { status: undefined } : { status: label }) });
     },
 
-    filterByName: async () => {
+    filterByName: async (text?: string) => {
       const current = deps.tree.currentFilter;
-      const text = await vscode.window.showInputBox({ title: 'Show training jobs whose name contains', value: current.nameContains ?? '', prompt: 'Empty to show all' });
-      if (text === undefined) throw new Cancelled();
-      await deps.tree.setFilter({ ...current, nameContains: text.trim() || undefined });
+      const value = typeof text === 'string' ? text : await vscode.window.showInputBox({ title: 'Show training jobs whose name contains', value: current.nameContains ?? '', prompt: 'Empty to show all' });
+      if (value === undefined) throw new Cancelled();
+      await deps.tree.setFilter({ ...current, nameContains: value.trim() || undefined });
     },
 
     clearFilter: () => deps.tree.setFilter({}),
@@ -66,17 +71,22 @@ export function jobCommands(deps: JobCommandDeps) {
       deps.logs.stop(job.name);
     },
 
-    stopJob: async (arg: JobArg) => {
+    /** `{ confirmed: true }` skips the question, for keybindings and other extensions that asked already. */
+    stopJob: async (arg: JobArg, options?: { confirmed?: boolean }): Promise<string> => {
       const job = await pickJob(deps, arg, (_o, status) => status === 'InProgress');
-      const choice = await vscode.window.showWarningMessage(`Stop training job ${job.name}?`, { modal: true, detail: 'SageMaker stops the instances; what the script saved to /opt/ml/model so far is uploaded. This cannot be undone.' }, 'Stop Job');
-      if (choice !== 'Stop Job') throw new Cancelled();
+      if (options?.confirmed !== true) {
+        const choice = await vscode.window.showWarningMessage(`Stop training job ${job.name}?`, { modal: true, detail: 'SageMaker stops the instances; what the script saved to /opt/ml/model so far is uploaded. This cannot be undone.' }, 'Stop Job');
+        if (choice !== 'Stop Job') throw new Cancelled();
+      }
       if (job.origin === 'local') {
         await deps.stopLocal?.(job.name);
+        return 'Stopped';
       } else {
         const { stopTrainingJob } = deps.aws.jobs();
         const result = await stopTrainingJob(deps.aws.clients(), job.name);
         void vscode.window.showInformationMessage(`Training job ${job.name} is ${result.status}.`);
         await deps.tree.track(job.name);
+        return result.status;
       }
     },
 

@@ -1,14 +1,6 @@
 import * as vscode from 'vscode';
 import type { TrainingJobView } from '../core/jobs/trainingJobView';
-
-/** Context values, matched by regex in package.json menus: `sagemaker:job:<origin>:<status>`. */
-export const ContextValue = {
-  job: (view: TrainingJobView, origin: 'cloud' | 'local') => `sagemaker:job:${origin}:${view.status}${view.artifactsUri ? ':artifacts' : ''}`,
-  loadMore: 'sagemaker:loadMore',
-  message: 'sagemaker:message',
-  detail: 'sagemaker:detail',
-  group: 'sagemaker:group',
-} as const;
+import { ContextValue } from './contextValues';
 
 const STATUS_ICON: Record<string, [string, string?]> = {
   InProgress: ['sync~spin', 'charts.blue'],
@@ -38,7 +30,7 @@ export class JobNode extends vscode.TreeItem {
     this.view = view;
     this.description = description;
     this.iconPath = statusIcon(view.status);
-    this.contextValue = ContextValue.job(view, this.origin);
+    this.contextValue = ContextValue.job(view.status, this.origin, view.artifactsUri !== undefined);
     this.tooltip = jobTooltip(view);
   }
 }

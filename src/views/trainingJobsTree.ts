@@ -46,6 +46,8 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
   private nextToken: string | undefined;
   private loaded = false;
   private loading: Promise<void> | undefined;
+  /** Bumped by every reload: a page fetched for an older filter or region is dropped, not appended. */
+  private generation = 0;
   private error: string | undefined;
   private filter: JobFilter = {};
   private timer: NodeJS.Timeout | undefined;
@@ -93,6 +95,8 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
   }
 
   async reload(): Promise<void> {
+    this.generation++;
+    this.loading = undefined;
     this.nodes = [];
     this.nextToken = undefined;
     this.loaded = false;
@@ -123,14 +127,18 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
 
   /** Appends the next page; concurrent calls (double clicks on "Load more") share one request. */
   loadPage(): Promise<void> {
-    this.loading ??= this.fetchPage().finally(() => {
-      this.loading = undefined;
-    });
+    if (!this.loading) {
+      const loading = this.fetchPage().finally(() => {
+        if (this.loading === loading) this.loading = undefined;
+      });
+      this.loading = loading;
+    }
     return this.loading;
   }
 
   private async fetchPage(): Promise<void> {
     if (this.loaded && !this.nextToken) return;
+    const generation = this.generation;
     try {
       const { listTrainingJobs } = this.aws.jobs();
       const page = await listTrainingJobs(this.aws.clients(), {
@@ -139,6 +147,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
         ...(this.filter.nameContains ? { nameContains: this.filter.nameContains } : {}),
         ...(this.nextToken ? { nextToken: this.nextToken } : {}),
       });
+      if (generation !== this.generation) return;
       const known = new Set(this.nodes.map((n) => n.view.name));
       for (const s of page.jobs) {
         if (known.has(s.TrainingJobName ?? '')) continue;
@@ -148,6 +157,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       this.nextToken = page.nextToken;
       this.error = undefined;
     } catch (err) {
+      if (generation !== this.generation) return;
       this.error = err instanceof Error ? err.message : String(err);
       this.log.warn('listing training jobs failed:', err);
     }

@@ -146,3 +146,72 @@ describe('training jobs against the AWS emulator', function () {
     assert.match(log, /Completed - Training job completed/);
   });
 });
+
+describe('the Training Jobs view: paging, filters, stop', function () {
+  this.timeout(120_000);
+  let moto: MotoServer | undefined;
+  let api: SageMakerHfApi;
+  const config = () => vscode.workspace.getConfiguration('sagemakerHf');
+
+  before(async function () {
+    if (motoInstallProblem()) this.skip();
+    moto = await startMoto({ simSeconds: 1 });
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' });
+    const e = moto.endpoint;
+    await config().update('aws.endpoints', { sagemaker: e, s3: e, logs: e, sts: e, iam: e }, vscode.ConfigurationTarget.Global);
+    await config().update('aws.region', 'us-east-1', vscode.ConfigurationTarget.Global);
+    await config().update('jobs.pageSize', 2, vscode.ConfigurationTarget.Global);
+    api = await vscode.extensions.getExtension<SageMakerHfApi>(EXTENSION_ID)!.activate();
+    const { CreateTrainingJobCommand, SageMakerClient } = await import('@aws-sdk/client-sagemaker');
+    const sm = new SageMakerClient({ region: 'us-east-1', endpoint: e, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await moto.configure({ jobs: { 'paging-long': { simSeconds: 600 } } });
+    for (const name of ['paging-a', 'paging-b', 'paging-c', 'other-d', 'paging-long']) {
+      await sm.send(
+        new CreateTrainingJobCommand({
+          TrainingJobName: name,
+          RoleArn: 'arn:aws:iam::123456789012:role/r',
+          AlgorithmSpecification: { TrainingImage: 'img', TrainingInputMode: 'File' },
+          OutputDataConfig: { S3OutputPath: 's3://b/out/' },
+          ResourceConfig: { InstanceCount: 1, InstanceType: 'ml.g5.xlarge', VolumeSizeInGB: 30 },
+          StoppingCondition: { MaxRuntimeInSeconds: 3600 },
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Let the short jobs finish, so that the status filter below has one job in progress and four ended.
+    const { DescribeTrainingJobCommand } = await import('@aws-sdk/client-sagemaker');
+    await until('the short jobs to end', async () => ((await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: 'other-d' }))).TrainingJobStatus === 'Completed' ? true : undefined));
+    await api.refreshTrainingJobs();
+  });
+
+  after(async () => {
+    for (const key of ['aws.endpoints', 'aws.region', 'jobs.pageSize']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('sagemakerHf.clearJobFilter');
+    await moto?.stop();
+  });
+
+  const cloudNames = () => api.trainingJobs().filter((j) => !j.name.startsWith('quickstart-')).map((j) => j.name);
+
+  it('lists a page, newest first, and Load more appends the next', async () => {
+    assert.deepEqual(cloudNames(), ['paging-long', 'other-d']);
+    await vscode.commands.executeCommand('sagemakerHf.loadMoreJobs');
+    assert.deepEqual(cloudNames(), ['paging-long', 'other-d', 'paging-c', 'paging-b']);
+  });
+
+  it('filters by name and by status', async () => {
+    await vscode.commands.executeCommand('sagemakerHf.filterJobsByName', 'paging');
+    await until('the name filter', () => (cloudNames().every((n) => n.startsWith('paging-')) && cloudNames().length > 0 ? true : undefined));
+    await vscode.commands.executeCommand('sagemakerHf.filterJobsByName', '');
+    await vscode.commands.executeCommand('sagemakerHf.filterJobsByStatus', 'InProgress');
+    await until('the status filter', () => (cloudNames().join() === 'paging-long' ? true : undefined)).catch((e: Error) => {
+      throw new Error(`${e.message}: the view shows ${JSON.stringify(api.trainingJobs().map((j) => `${j.name} ${j.status}`))}`);
+    });
+    await vscode.commands.executeCommand('sagemakerHf.clearJobFilter');
+  });
+
+  it('Stop Job stops a job in progress and the view follows it to Stopped', async () => {
+    const status = await vscode.commands.executeCommand<string>('sagemakerHf.stopJob', 'paging-long', { confirmed: true });
+    assert.ok(['Stopping', 'Stopped'].includes(status), status);
+    await until('Stopped', () => api.trainingJobs().find((j) => j.name === 'paging-long' && j.status === 'Stopped'), 30_000);
+  });
+});
