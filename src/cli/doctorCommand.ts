@@ -1,4 +1,3 @@
-import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
@@ -11,9 +10,10 @@ import type { CostEstimate } from '../core/cost/costEstimate';
 import type { JobSpec } from '../core/jobFile/jobSpec';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
 import { isReadyToLaunch, renderChecklistText } from '../core/preflight/checklist';
-import { UsageError } from './cliError';
+import { readInputFile, UsageError } from './cliError';
 import type { CliIo } from './cliError';
-import { formatProblems, jobFileContext } from './validateCommand';
+import { jobFileContext } from '../local/jobFileOnDisk';
+import { formatProblems } from './validateCommand';
 
 const USAGE = 'sagemaker-hf doctor [FILE] [--json] [--region R] [--profile P]';
 const LOCAL_TYPES = new Set(['local', 'local_gpu']);
@@ -47,13 +47,8 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
   const file = positionals[0];
   if (file !== undefined) {
     const absolute = path.resolve(io.cwd, file);
-    let text: string;
-    try {
-      text = await fs.readFile(absolute, 'utf8');
-    } catch (err) {
-      io.stderr(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
-      return 2;
-    }
+    const text = await readInputFile(file, absolute, io);
+    if (text === undefined) return 2;
     const validation = validateJobFile(text, jobFileContext(absolute, values.region));
     const errors = validation.problems.filter((p) => p.severity === 'error');
     if (errors.length > 0 || !validation.spec) {

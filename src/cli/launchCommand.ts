@@ -1,4 +1,3 @@
-import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import type { DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
@@ -8,7 +7,7 @@ import { launchTrainingJob } from '../aws/launch/launchTrainingJob';
 import { waitForTrainingJob } from '../aws/launch/waitForTrainingJob';
 import { SourceStagingError } from '../aws/staging/stagingError';
 import { TrainingPlanError } from '../core/training/trainingPlanError';
-import { UsageError } from './cliError';
+import { readInputFile, UsageError } from './cliError';
 import { launchLocally } from './localLaunch';
 import type { CliIo } from './cliError';
 import { formatProblems } from './validateCommand';
@@ -44,13 +43,8 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
   if (pollMs !== undefined && !(pollMs > 0)) throw new UsageError(`--poll must be a number of seconds (got "${values.poll}").`);
   const file = positionals[0]!;
   const absolute = path.resolve(io.cwd, file);
-  let text: string;
-  try {
-    text = await fs.readFile(absolute, 'utf8');
-  } catch (err) {
-    io.stderr(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
-    return 2;
-  }
+  const text = await readInputFile(file, absolute, io);
+  if (text === undefined) return 2;
 
   if (values.local) {
     return launchLocally(file, text, { ...(values.root ? { root: values.root } : {}), ...(values.python ? { python: values.python } : {}), installRequirements: values['install-requirements'], ...(values.region ? { region: values.region } : {}) }, io);

@@ -6,7 +6,8 @@ import { AwsClients } from '../aws/awsClients';
 import { S3ChannelFetcher } from '../aws/artifacts/s3ChannelFetcher';
 import { awsConnectionFromCli } from './jobsCommand';
 import type { CliIo } from './cliError';
-import { formatProblems, jobFileContext } from './validateCommand';
+import { jobFileContext } from '../local/jobFileOnDisk';
+import { formatProblems } from './validateCommand';
 
 export interface LocalLaunchFlags {
   root?: string;

@@ -1,4 +1,3 @@
-import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { AwsClients } from '../aws/awsClients';
@@ -8,7 +7,7 @@ import type { PlannedTrainingJob } from '../aws/launch/launchTrainingJob';
 import { TrainingPlanError } from '../core/training/trainingPlanError';
 import { resolveTrainingPrice } from '../aws/preflight/pricing';
 import { estimateTrainingCost, renderCostEstimateText } from '../core/cost/costEstimate';
-import { UsageError } from './cliError';
+import { readInputFile, UsageError } from './cliError';
 import type { CliIo } from './cliError';
 import { formatProblems } from './validateCommand';
 
@@ -38,13 +37,8 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
   if (values.account !== undefined && !/^\d{12}$/.test(values.account)) throw new UsageError(`--account must be a 12-digit AWS account id (got "${values.account}").`);
   const now = values.time === undefined ? new Date() : parseTime(values.time);
   const absolute = path.resolve(io.cwd, file);
-  let text: string;
-  try {
-    text = await fs.readFile(absolute, 'utf8');
-  } catch (err) {
-    io.stderr(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
-    return 2;
-  }
+  const text = await readInputFile(file, absolute, io);
+  if (text === undefined) return 2;
 
   const clients = new AwsClients({
     ...(values.region ? { region: values.region } : {}),

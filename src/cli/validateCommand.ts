@@ -1,9 +1,9 @@
-import { promises as fs, statSync } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
+import { jobFileContext } from '../local/jobFileOnDisk';
 import type { Problem } from '../core/jobFile/problem';
-import { UsageError } from './cliError';
+import { readInputFile, UsageError } from './cliError';
 import type { CliIo } from './cliError';
 
 export interface FileProblems {
@@ -19,11 +19,8 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   let ioFailed = false;
   for (const file of positionals) {
     const absolute = path.resolve(io.cwd, file);
-    let text: string;
-    try {
-      text = await fs.readFile(absolute, 'utf8');
-    } catch (err) {
-      io.stderr(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+    const text = await readInputFile(file, absolute, io);
+    if (text === undefined) {
       ioFailed = true;
       continue;
     }
@@ -45,19 +42,4 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
 /** `file:line:col: severity: message`, 1-based as compilers print them (and as editors link them). */
 export function formatProblems(file: string, problems: Problem[]): string {
   return problems.map((p) => `${file}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.severity}: ${p.message}\n`).join('');
-}
-
-/** The file checks' view of the disk, rooted at the job file's folder. */
-export function jobFileContext(absoluteFile: string, defaultRegion?: string) {
-  return {
-    baseDir: path.dirname(absoluteFile),
-    stat: (p: string) => {
-      try {
-        return { isDirectory: statSync(p).isDirectory() };
-      } catch {
-        return undefined;
-      }
-    },
-    ...(defaultRegion ? { defaultRegion } : {}),
-  };
 }

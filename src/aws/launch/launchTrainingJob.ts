@@ -6,7 +6,6 @@
  *
  * The editor command and the CLI both sit on this module; neither needs the other.
  */
-import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { CopyObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
@@ -14,6 +13,7 @@ import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
 import type { JobSpec } from '../../core/jobFile/jobSpec';
 import type { Problem } from '../../core/jobFile/problem';
 import { validateJobFile } from '../../core/jobFile/validateJobFile';
+import { jobFileContext } from '../../local/jobFileOnDisk';
 import { buildTrainingJobPlan } from '../../core/training/createTrainingJobRequest';
 import type { CreateTrainingJobRequest, SourceArchiveUpload, TrainingJobPlan, TrainingPlanContext } from '../../core/training/createTrainingJobRequest';
 import { freshJobName } from '../../core/training/jobName';
@@ -73,7 +73,7 @@ export type TrainingJobPlanOutcome = { kind: 'invalid'; problems: Problem[] } | 
  */
 export async function planTrainingJob(args: PlanTrainingJobArgs): Promise<TrainingJobPlanOutcome> {
   const jobFilePath = path.resolve(args.jobFilePath);
-  const validation = validateJobFile(args.text, validationContext(jobFilePath, args.region ?? args.clients?.connection.region));
+  const validation = validateJobFile(args.text, jobFileContext(jobFilePath, args.region ?? args.clients?.connection.region));
   const errors = validation.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0 || !validation.spec) return { kind: 'invalid', problems: validation.problems };
   const spec = validation.spec;
@@ -194,7 +194,7 @@ export async function launchTrainingJob(args: LaunchTrainingJobArgs): Promise<La
   }
   const release = args.inFlight?.begin(jobFilePath);
   try {
-    const validation = validateJobFile(args.text, validationContext(jobFilePath, options.region ?? args.clients.connection.region));
+    const validation = validateJobFile(args.text, jobFileContext(jobFilePath, options.region ?? args.clients.connection.region));
     if (!validation.spec || validation.problems.some((p) => p.severity === 'error')) return { kind: 'invalid', problems: validation.problems };
     const spec = validation.spec;
     const region = await jobRegion(spec, options.region, args.clients);
@@ -459,20 +459,6 @@ function clientsForRegion(clients: AwsClients, region: string): AwsClients {
   return new AwsClients({ ...clients.connection, region });
 }
 
-/** The validator's view of the disk, rooted at the job file's folder. */
-function validationContext(jobFilePath: string, defaultRegion: string | undefined) {
-  return {
-    baseDir: path.dirname(jobFilePath),
-    stat: (p: string) => {
-      try {
-        return { isDirectory: statSync(p).isDirectory() };
-      } catch {
-        return undefined;
-      }
-    },
-    ...(defaultRegion ? { defaultRegion } : {}),
-  };
-}
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new LaunchError('cancelled', 'Launch cancelled before the training job was created.');
