@@ -6,7 +6,7 @@ import { AwsSession } from './host/awsSession';
 import { HubSession } from './host/hubSession';
 import { InFlightLaunches } from './host/inFlightLaunches';
 import { PreflightSession } from './host/preflightSession';
-import { LocalJobs } from './host/localJobs';
+import { asDescription, LocalJobs } from './host/localJobs';
 import { Log } from './host/log';
 import { ReadonlyDocuments } from './host/readonlyDocuments';
 import { Settings } from './host/settings';
@@ -45,7 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
         jobs: { aws, tree: views.tree, logs: views.logs, documents, stopLocal: (name) => local.stop(name), showLocalLogs: (name) => views.logs.channel(name).show(true) },
         launch,
         runLocally: runLocally({ services, aws, diagnostics: language.diagnostics, local, logs: views.logs, tree: views.tree, notifications: views.notifications }),
-        openModelCard: openModelCard(services, { describe: (name) => views.tree.description(name) }),
+        openModelCard: openModelCard(services, { describe: async (name) => { const record = await local.record(name); return record ? asDescription(record) : views.tree.description(name); } }),
         download: { aws, tree: views.tree, local },
       }),
     );

@@ -69,11 +69,12 @@ export function downloadModel(deps: DownloadDeps) {
       }
     });
     if (then === 'openModelCard') {
-      await vscode.commands.executeCommand(CommandId.openModelCard, { folder: target });
+      // By job name: the card then describes the job (hyperparameters, instances, time) too.
+      await vscode.commands.executeCommand(CommandId.openModelCard, jobName);
       return target;
     }
     void vscode.window.showInformationMessage(`Downloaded the model of ${jobName} into models/${jobName}.`, 'Open Model Card', 'Reveal in Explorer').then((c) => {
-      if (c === 'Open Model Card') void vscode.commands.executeCommand(CommandId.openModelCard, { folder: target });
+      if (c === 'Open Model Card') void vscode.commands.executeCommand(CommandId.openModelCard, jobName);
       if (c === 'Reveal in Explorer') void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(target));
     });
     return target;

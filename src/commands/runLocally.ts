@@ -77,6 +77,8 @@ export function runLocally(deps: RunLocallyDeps) {
     deps.notifications.watch(job.jobName);
     await deps.tree.reveal(job.jobName).catch(() => undefined);
     void job.completion.then((record) => {
+      // A job of a few seconds can end before the view's refresh ever sees it running.
+      deps.notifications.announce(record.TrainingJobName, record.TrainingJobStatus, record.FailureReason, 'local');
       if (!channel) return;
       channel.appendLine('');
       channel.appendLine(`Job ${record.TrainingJobName}: ${record.TrainingJobStatus}${record.TrainingTimeInSeconds !== undefined ? ` after ${record.TrainingTimeInSeconds} s` : ''}.`);

@@ -7,7 +7,7 @@ async function openCard(jobName: string): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const target = folder ? vscode.Uri.joinPath(folder, 'models', jobName) : undefined;
   const present = target ? await vscode.workspace.fs.stat(vscode.Uri.joinPath(target, 'config.json')).then(() => true, () => false) : false;
-  if (present && target) await vscode.commands.executeCommand(CommandId.openModelCard, { folder: target.fsPath });
+  if (present) await vscode.commands.executeCommand(CommandId.openModelCard, jobName);
   else await vscode.commands.executeCommand(CommandId.downloadModel, jobName, 'openModelCard');
 }
 
@@ -59,7 +59,8 @@ export class JobEndNotifications extends Disposable {
     this.announce(e.view.name, e.view.status, e.view.failureReason, e.origin);
   }
 
-  private announce(name: string, status: string, reason: string | undefined, origin: 'cloud' | 'local'): void {
+  /** Announces a watched job's end once, whoever saw it first (the view's refresh, the log tail, the local runner). */
+  announce(name: string, status: string, reason: string | undefined, origin: 'cloud' | 'local'): void {
     if (!this.watched.delete(name)) return;
     const where = origin === 'local' ? 'Local job' : 'Training job';
     if (status === 'Completed') {

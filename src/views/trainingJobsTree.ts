@@ -136,7 +136,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
     return this.loading;
   }
 
-  private async fetchPage(): Promise<void> {
+  private async fetchPage(notify = true): Promise<void> {
     if (this.loaded && !this.nextToken) return;
     const generation = this.generation;
     try {
@@ -162,7 +162,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       this.log.warn('listing training jobs failed:', err);
     }
     this.loaded = true;
-    this.changed.fire(undefined);
+    if (notify) this.changed.fire(undefined);
     this.emitCount();
     this.schedule();
   }
@@ -178,7 +178,8 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
-      if (!this.loaded) await this.loadPage();
+      // Loaded here for this very call: signalling a change now would make VS Code ask again mid-render.
+      if (!this.loaded) await (this.loading ?? this.fetchPage(false));
       const roots: TreeNode[] = [];
       if (this.localNodes.length) roots.push(new LocalGroupNode(this.localNodes.length));
       if (this.error) roots.push(new MessageNode(`Could not list training jobs: ${this.error}`, 'warning', 'Check the AWS profile and region (settings sagemakerHf.aws.*), then refresh.'));
@@ -238,9 +239,17 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
 
   /** Selects a job's row in the view (after a launch: "Reveal in Explorer"). */
   async reveal(jobName: string): Promise<void> {
+    // Show the view first and let it load its rows: revealing an element VS Code has not resolved
+    // yet fails ("Cannot resolve tree item") when the view was never opened.
+    await vscode.commands.executeCommand('sagemakerHf.trainingJobs.focus');
+    if (!this.loaded) await this.loadPage();
     const node = this.findJob(jobName);
-    if (node && this.view) await this.view.reveal(node, { select: true, focus: true, expand: true });
-    else await vscode.commands.executeCommand(`${'sagemakerHf.trainingJobs'}.focus`);
+    if (!node || !this.view) return;
+    try {
+      await this.view.reveal(node, { select: true, focus: true, expand: true });
+    } catch (err) {
+      this.log.warn(`revealing ${jobName}:`, err);
+    }
   }
 
   private schedule(): void {
