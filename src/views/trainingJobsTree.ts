@@ -72,8 +72,14 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
 
   attach(view: vscode.TreeView<TreeNode>): void {
     this.view = view;
-    this.register(view.onDidChangeVisibility(() => this.schedule()));
-    void this.updateDescription();
+    // Resolving the region may load the AWS SDK (a profile's region): only once the view is shown.
+    this.register(
+      view.onDidChangeVisibility(() => {
+        if (view.visible && !view.description) void this.updateDescription();
+        this.schedule();
+      }),
+    );
+    if (view.visible) void this.updateDescription();
   }
 
   get currentFilter(): JobFilter {
@@ -294,7 +300,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
   }
 
   private async updateDescription(): Promise<void> {
-    if (!this.view) return;
+    if (!this.view?.visible) return;
     const where = await this.aws.describe();
     const parts = [where];
     if (this.filter.status) parts.push(`status: ${this.filter.status}`);
