@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
-const only = ['--unit', '--integration', '--e2e'].filter((a) => args.has(a));
+const only = ['--unit', '--integration', '--e2e', '--bench'].filter((a) => args.has(a));
 const want = (stage) => only.length === 0 || only.includes(`--${stage}`);
 const total = { passed: 0, failed: 0, skipped: 0 };
 const stageResults = [];
@@ -98,6 +98,15 @@ if (want('e2e') && existsSync(path.join(root, 'test/e2e/journey.mjs'))) {
   const m = /e2e: (\d+) passed, (\d+) failed/.exec(res.out);
   if (m) record('e2e', Number(m[1]), Number(m[2]) || (res.code !== 0 ? 1 : 0));
   else record('e2e', 0, 1);
+}
+
+// Benchmarks in quick mode: only that each still runs (no timing is asserted anywhere).
+if (want('bench') && existsSync(path.join(root, 'bench/run.mjs'))) {
+  console.log('▶ benchmarks, quick mode (they run; figures are in docs/PERFORMANCE.md)');
+  const res = await run('node', ['bench/run.mjs', '--quick'], { env, capture: true });
+  const m = /bench: (\d+) passed, (\d+) failed/.exec(res.out);
+  if (m) record('bench', Number(m[1]), Number(m[2]) || (res.code !== 0 ? 1 : 0));
+  else record('bench', 0, 1);
 }
 
 finish();

