@@ -1,7 +1,7 @@
 // Extension activation in a real extension host, the main bundle's size and what is in it.
 //
 // The candidate is the production build, made by the repository's own esbuild.mjs --production in a
-// staging folder (bench/.build/extension/, symlinks to src/, schemas/, media/, package.json), so the
+// staging folder (in the run's temporary folder; symlinks to src/, schemas/, media/, package.json), so the
 // shared dist/ is never touched and the bundles are measured as the build script makes them; a module
 // hook (lib/esbuildMetafileHook.mjs) collects the metafile of each bundle it writes. The baseline is
 // bench/fixtures/emptyExtension, loaded the same way.
@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { activationSetupProblem, timeActivation } from '../activation/runActivation.mjs';
-import { buildDir, repoRoot } from '../lib/build.mjs';
+import { repoRoot } from '../lib/build.mjs';
 import { alternate, fmtBytes, fmtMs, fmtRatio, median, runJson } from '../lib/harness.mjs';
 
 export const title = 'Activation and bundle';
@@ -55,8 +55,13 @@ function composition(metafile, outputName) {
 }
 
 /** Packages node loads when the extension's main module is required (packages left external, vscode stubbed). */
-async function packagesLoadedAtLoad() {
-  const probe = path.join(buildDir, 'activation', 'extensionExternal.js');
+async function packagesLoadedAtLoad(tmp) {
+  const folder = path.join(tmp, 'extension-external-probe');
+  const probe = path.join(folder, 'extension.js');
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  // Packages stay external: they resolve through this link, and node's cache names them by real path.
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(folder, 'node_modules'));
   await esbuild.build({ entryPoints: [path.join(repoRoot, 'src', 'extension.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', external: ['vscode'], outfile: probe, logLevel: 'silent' });
   const script = `require(${JSON.stringify(path.join(repoRoot, 'bench', 'activation', 'vscodeStub.cjs'))});
 const t = performance.now(); require(${JSON.stringify(probe)}); const ms = performance.now() - t;
@@ -73,7 +78,8 @@ const t = performance.now(); require(${JSON.stringify(file)}); console.log(JSON.
 }
 
 export async function run(ctx) {
-  const stage = path.join(buildDir, 'extension');
+  // Stages live in the run's temporary folder: two runs at once must not rebuild each other's.
+  const stage = path.join(ctx.tmp, 'extension');
   const { main, metafiles } = stageBuild(stage);
   const mainName = path.basename(main);
   const bytes = statSync(main).size;
@@ -82,7 +88,7 @@ export async function run(ctx) {
   if (!comp) throw new Error(`esbuild.mjs wrote no metafile for ${mainName}`);
   // Bundles the main one requires (lazily, as it should), e.g. dist/vendor.js with the SDKs.
   const others = comp.siblings.filter((name) => metafiles[name]).map((name) => ({ name, ...composition(metafiles[name], name) }));
-  const loaded = await packagesLoadedAtLoad();
+  const loaded = await packagesLoadedAtLoad(ctx.tmp);
   const sdkAtLoad = loaded.packages.filter((p) => SDK_PACKAGE.test(p));
   const sdkInBundle = comp.packages.filter((p) => SDK_PACKAGE.test(p.name));
   const sdkBytes = sdkInBundle.reduce((n, p) => n + p.bytes, 0);
@@ -130,14 +136,14 @@ export async function run(ctx) {
     rows.push({ measure: `${o.name} (loaded when first required)`, ours: fmtBytes(o.bytes), baseline: '', ratio: '', target: '', met: null });
   }
   const notes = [
-    `Bundles built by esbuild.mjs --production: ${path.relative(repoRoot, main)} ${bytes} bytes; largest parts: ${comp.packages.slice(0, 10).map((p) => `${p.name} ${fmtBytes(p.bytes)}`).join(', ')}.${others.map((o) => ` ${o.name}: ${o.packages.slice(0, 6).map((p) => `${p.name} ${fmtBytes(p.bytes)}`).join(', ')}, …`).join('')}`,
+    `Bundles built by esbuild.mjs --production: ${path.relative(stage, main)} ${bytes} bytes; largest parts: ${comp.packages.slice(0, 10).map((p) => `${p.name} ${fmtBytes(p.bytes)}`).join(', ')}.${others.map((o) => ` ${o.name}: ${o.packages.slice(0, 6).map((p) => `${p.name} ${fmtBytes(p.bytes)}`).join(', ')}, …`).join('')}`,
   ];
   const details = { bundle: { bytes, gzipBytes, composition: comp, others, packagesLoadedAtLoad: loaded.packages, sdkAtLoad }, require: req };
 
   const problem = activationSetupProblem();
   if (problem) throw new Error(`activation in VS Code cannot run: ${problem}`);
   const probe = ctx.built['bench/activation/activationProbe.ts'];
-  const windows = ctx.quick ? 1 : 5;
+  const windows = ctx.quick ? 1 : 9;
   const sample = async (extensionPath, id) => {
     const r = await timeActivation({ extensionPaths: [extensionPath], probe, activate: [id] });
     const s = r.samples[0];
@@ -162,7 +168,7 @@ export async function run(ctx) {
   if (!ctx.quick) {
     // What activate() itself loads, in the real extension host: the same entry built with packages
     // left external (node_modules symlinked), so node's module cache names every package it needed.
-    const extStage = path.join(buildDir, 'extension-external');
+    const extStage = path.join(ctx.tmp, 'extension-external');
     rmSync(extStage, { recursive: true, force: true });
     mkdirSync(path.join(extStage, 'dist'), { recursive: true });
     for (const name of ['media', 'package.json', 'node_modules']) symlinkSync(path.join(repoRoot, name), path.join(extStage, name));
@@ -181,7 +187,7 @@ export async function run(ctx) {
 
     // Where the time goes: the extension host's own profiler during activate(), on the development
     // build (esbuild.mjs without --production: not minified) so that samples map to source modules.
-    const profStage = path.join(buildDir, 'extension-profile');
+    const profStage = path.join(ctx.tmp, 'extension-profile');
     const { main: profMain } = stageBuild(profStage, true);
     const profileFile = path.join(ctx.resultsDir, 'activation.cpuprofile');
     const prof = await timeActivation({ extensionPaths: [profStage], probe, activate: [OUR_ID], cpuProfileFile: profileFile });
