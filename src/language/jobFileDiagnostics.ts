@@ -1,12 +1,11 @@
-import { statSync } from 'fs';
 import * as vscode from 'vscode';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
 import type { JobFileContext } from '../core/jobFile/semanticChecks';
 import { JOB_FILE_PATTERN, DIAGNOSTIC_SOURCE } from '../host/ids';
 import { Disposable } from '../host/lifecycle';
 import type { Services } from '../host/services';
+import { jobFileContext } from '../local/jobFileOnDisk';
 import { toDiagnostic } from './convert';
-import * as path from 'path';
 
 export function isJobFile(doc: vscode.TextDocument): boolean {
   return JOB_FILE_PATTERN.test(doc.uri.path);
@@ -65,17 +64,6 @@ export class JobFileDiagnostics extends Disposable {
 
 /** File checks (source_dir, entry_point) only for files on disk; untitled and virtual files skip them. */
 export function contextFor(uri: vscode.Uri, defaultRegion: string | undefined): JobFileContext {
-  const ctx: JobFileContext = defaultRegion ? { defaultRegion } : {};
-  if (uri.scheme !== 'file') return ctx;
-  return {
-    ...ctx,
-    baseDir: path.dirname(uri.fsPath),
-    stat: (p) => {
-      try {
-        return { isDirectory: statSync(p).isDirectory() };
-      } catch {
-        return undefined;
-      }
-    },
-  };
+  if (uri.scheme === 'file') return jobFileContext(uri.fsPath, defaultRegion);
+  return defaultRegion ? { defaultRegion } : {};
 }
