@@ -81,6 +81,38 @@ describe('job file validation: ranges', () => {
     }
   });
 
+  it('a key written twice in a mapping is an error on the whole second key, naming the line of the first', () => {
+    const text = 'entry_point: train.py\nhyperparameters:\n  epochs: 3\n  lr: 5e-5\n  epochs: 4\ninstance_type: ml.g5.xlarge\n';
+    const dups = validateJobFile(text).problems.filter((p) => p.code === 'yaml.DUPLICATE_KEY');
+    assert.equal(dups.length, 1);
+    assert.equal(dups[0]!.severity, 'error');
+    assert.deepEqual(dups[0]!.range, { start: { line: 4, character: 2 }, end: { line: 4, character: 8 } });
+    assert.match(dups[0]!.message, /"epochs".*line 3/);
+  });
+
+  it('finds duplicates in every mapping, flow or block, nested in lists, as yaml compares keys', () => {
+    const text = [
+      'tags: [{Key: a, Key: b}]', // flow map inside a flow list
+      'metric_definitions:',
+      '  - Name: loss',
+      '    Regex: x',
+      '    Name: again', // block map inside a block list
+      'hyperparameters: {1: a, 0x1: b, "1": c}', // 1 and 0x1 resolve to the same number; "1" is a string
+      'inputs:',
+      '  train: s3://b/t',
+      'entry_point: t.py',
+      'entry_point: u.py', // the root
+      '',
+    ].join('\n');
+    const dups = validateJobFile(text).problems.filter((p) => p.code === 'yaml.DUPLICATE_KEY');
+    assert.deepEqual(dups.map((p) => [p.range.start.line, p.range.start.character, p.range.end.character]), [[0, 16, 19], [4, 4, 8], [5, 24, 27], [9, 0, 11]]);
+  });
+
+  it('distinct keys that look alike are not duplicates', () => {
+    const text = 'entry_point: t.py\nhyperparameters:\n  a: 1\n  A: 2\n  "a ": 3\n  nested: {a: 1}\n';
+    assert.deepEqual(validateJobFile(text).problems.filter((p) => p.code === 'yaml.DUPLICATE_KEY'), []);
+  });
+
   it('an empty file gets one clear error, not a schema dump', () => {
     const { problems } = validateJobFile('# nothing yet\n');
     assert.equal(problems.length, 1);

@@ -17,9 +17,12 @@ export class JobDocument {
   constructor(readonly text: string) {
     this.lines = new LineIndex(text);
     // YAML 1.2 core schema: `yes` stays a string and `1.10` is a float, as most YAML tools read it today.
-    this.doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true });
+    // Duplicate keys are found by duplicateKeyProblems below, not by yaml's `uniqueKeys`, which compares
+    // each key with every key before it in its map: quadratic in the hyperparameters (bench/validation.ts).
+    this.doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, strict: true });
     this.syntaxProblems = [
       ...this.doc.errors.map((e) => ({ severity: 'error' as const, code: `yaml.${e.code}`, message: firstLine(e.message), path: '', range: this.lines.rangeOf(e.pos[0], e.pos[1]) })),
+      ...duplicateKeyProblems(this.doc.contents, this.lines),
       ...this.doc.warnings.map((e) => ({ severity: 'warning' as const, code: `yaml.${e.code}`, message: firstLine(e.message), path: '', range: this.lines.rangeOf(e.pos[0], e.pos[1]) })),
     ];
   }
@@ -121,6 +124,49 @@ export function keyText(pair: unknown): string | undefined {
 
 export function isScalarNode(node: unknown): node is import('yaml').Scalar {
   return isScalar(node);
+}
+
+/**
+ * A key written twice in one mapping, at the second key: YAML forbids it and tools disagree on which
+ * value wins (PyYAML keeps the last, others refuse the file). Keys are equal as yaml's own `uniqueKeys`
+ * has them: scalars by resolved value (`1` and `0x1` collide, `1` and `"1"` do not), other nodes by
+ * identity. One Set per mapping keeps this linear in the size of the file.
+ */
+function duplicateKeyProblems(root: unknown, lines: LineIndex): Problem[] {
+  const problems: Problem[] = [];
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isSeq(node)) {
+      for (const item of node.items) pending.push(item);
+    } else if (isMap(node)) {
+      // Resolved key → offset of its first occurrence.
+      const seen = new Map<unknown, number | undefined>();
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        const identity = isScalar(key) ? key.value : key;
+        if (!seen.has(identity)) {
+          seen.set(identity, key?.range?.[0]);
+        } else {
+          const firstAt = seen.get(identity);
+          const at = key?.range ?? (pair.value as Node | null)?.range;
+          const where = firstAt === undefined ? '' : `: it is already set on line ${lines.positionAt(firstAt).line + 1}`;
+          if (at) {
+            problems.push({
+              severity: 'error',
+              code: 'yaml.DUPLICATE_KEY',
+              message: `Duplicate key${isScalar(key) ? ` ${JSON.stringify(String(identity))}` : ''}${where}. A mapping holds each key once; remove one of them.`,
+              path: '',
+              range: lines.rangeOf(at[0], at[1]),
+            });
+          }
+        }
+        if (key && !isScalar(key)) pending.push(key);
+        pending.push(pair.value);
+      }
+    }
+  }
+  return problems;
 }
 
 function firstLine(s: string): string {
