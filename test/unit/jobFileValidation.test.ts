@@ -147,6 +147,39 @@ describe('job file validation: checks beyond the schema', () => {
     assert.ok(codes(`instance_type: ml.g5.xlarge\nhyperparameters:\n  prompt: "${'x'.repeat(2500)}"\n`).includes('hyperparameters.valueLength'));
   });
 
+  it('warns where the toolkit\'s unquoted /bin/sh command line would change a hyperparameter, at its value', () => {
+    const text = `${base}instance_type: ml.g5.xlarge\nhyperparameters:\n  source_prefix: "summarize: "\n  layers: [1, 2]\n  generation: {num_beams: 4, prefix: "a b"}\n  stop: "$HOME"\n  empty: ""\n  nothing:\n  lr: 5e-5\n  model_name_or_path: facebook/bart-large-cnn\n  do_train: true\n  weights: {a: 1, b: 2}\n`;
+    const problems = validateJobFile(text).problems.filter((p) => p.code.startsWith('hyperparameters.'));
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.path, p.severity]),
+      [
+        ['hyperparameters.shellSplit', 'hyperparameters.source_prefix', 'warning'],
+        ['hyperparameters.shellSplit', 'hyperparameters.layers', 'warning'],
+        ['hyperparameters.shellSplit', 'hyperparameters.generation', 'warning'],
+        ['hyperparameters.shellSplit', 'hyperparameters.stop', 'warning'],
+        ['hyperparameters.emptyArgument', 'hyperparameters.empty', 'warning'],
+        ['hyperparameters.emptyArgument', 'hyperparameters.nothing', 'warning'],
+      ],
+    );
+    // The squiggle is on the value as written; for a missing value, on the key.
+    assert.deepEqual(problems[0]!.range, { start: { line: 7, character: 17 }, end: { line: 7, character: 30 } });
+    assert.match(problems[0]!.message, /`--source_prefix summarize: ` through \/bin\/sh/);
+    assert.deepEqual(problems[5]!.range, { start: { line: 12, character: 2 }, end: { line: 12, character: 9 } });
+  });
+
+  it('notes that a local input folder serves local runs only, and warns when it does not exist', () => {
+    const text = `${base}instance_type: ml.g5.xlarge\ninputs:\n  train: ./data/train\n  test: file:///srv/data/test\n  extra: ./nowhere\n  s3: s3://my-bucket/samsum\n`;
+    const stat = (p: string) => (p === '/work/job/data/train' || p === '/srv/data/test' ? { isDirectory: true } : undefined);
+    const problems = validateJobFile(text, { baseDir: '/work/job', stat }).problems.filter((p) => p.code.startsWith('inputs.'));
+    assert.deepEqual(problems.map((p) => [p.code, p.path, p.severity]), [
+      ['inputs.local', 'inputs.train', 'info'],
+      ['inputs.local', 'inputs.test', 'info'],
+      ['inputs.missing', 'inputs.extra', 'warning'],
+    ]);
+    assert.match(problems[2]!.message, /\/work\/job\/nowhere/);
+    assert.deepEqual(problems[0]!.range, { start: { line: 7, character: 9 }, end: { line: 7, character: 21 } });
+  });
+
   it('accepts a bare role name and an ARN in another partition, and rejects other ARNs', () => {
     assert.ok(!codes('instance_type: ml.g5.xlarge\n').includes('role.invalid'));
     assert.ok(!validateJobFile(base.replace('SageMakerRole', 'arn:aws-us-gov:iam::123456789012:role/x/y') + 'instance_type: ml.g5.xlarge\n').problems.some((p) => p.code === 'role.invalid'));

@@ -637,15 +637,22 @@ function processCommandFor(type: EntryPointType, entryPoint: string, args: strin
 /**
  * PTK runs the script with capture_error=True, so TK process.create joins the command with spaces
  * and hands it to `/bin/sh` (asyncio.create_subprocess_shell): a value with blanks or shell
- * characters does not arrive as one argument. Worth saying before the job costs money.
+ * characters does not arrive as one argument, and an empty one does not arrive at all.
  */
+export function shellAltersArgument(value: string): 'dropped' | 'split' | undefined {
+  if (value === '') return 'dropped';
+  return /[\s'"\\$`;&|<>(){}*?[\]#~!]/.test(value) ? 'split' : undefined;
+}
+
+/** Worth saying before the job costs money: see shellAltersArgument. */
 function argvNotes(args: string[]): string[] {
   const notes: string[] = [];
   for (let i = 1; i < args.length; i += 2) {
     const value = args[i]!;
-    if (value === '') {
+    const altered = shellAltersArgument(value);
+    if (altered === 'dropped') {
       notes.push(`${args[i - 1]} has an empty value: the toolkit's shell drops it, so the script sees ${args[i - 1]} with no value.`);
-    } else if (/[\s'"\\$`;&|<>(){}*?[\]#~!]/.test(value)) {
+    } else if (altered === 'split') {
       notes.push(
         `${args[i - 1]} ${JSON.stringify(value)}: SageMaker's toolkit passes the command line through /bin/sh unquoted, ` +
           'so blanks split this value and shell characters are interpreted.',

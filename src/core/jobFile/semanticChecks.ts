@@ -10,6 +10,8 @@ import {
   SMDDP_SUPPORTED_FRAMEWORK_VERSIONS,
   SMDDP_SUPPORTED_INSTANCE_TYPES,
 } from '../catalog/instanceTypes';
+import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
+import { fromJsValue, pyDict } from '../contract/pythonValue';
 import { closestMatch } from './didYouMean';
 import type { JobDocument, JsonPath } from './jobDocument';
 import type { JobSpec } from './jobSpec';
@@ -50,7 +52,7 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
   checkInstanceType(spec, add);
   checkDistribution(spec, add);
   checkRole(spec, add);
-  checkS3Uris(spec, add);
+  checkS3Uris(spec, context, add);
   checkJobName(spec, add);
   checkSpot(spec, add);
   checkHyperparameters(spec, add);
@@ -205,7 +207,7 @@ export function s3UriProblem(uri: string): string | undefined {
   return undefined;
 }
 
-function checkS3Uris(spec: JobSpec, add: Add): void {
+function checkS3Uris(spec: JobSpec, context: JobFileContext, add: Add): void {
   for (const key of ['output_path', 'code_location', 'checkpoint_s3_uri'] as const) {
     const v = str(spec[key]);
     if (v === undefined) continue;
@@ -221,11 +223,34 @@ function checkS3Uris(spec: JobSpec, add: Add): void {
   const inputs = spec.inputs;
   const channels: Array<[JsonPath, unknown]> = typeof inputs === 'string' ? [[['inputs'], inputs]] : typeof inputs === 'object' && inputs !== null ? Object.entries(inputs).map(([k, v]) => [typeof v === 'object' && v !== null ? ['inputs', k, 's3_data'] : ['inputs', k], typeof v === 'object' && v !== null ? (v as { s3_data?: unknown }).s3_data : v]) : [];
   for (const [p, v] of channels) {
-    if (typeof v === 'string' && v.startsWith('s3://')) {
+    if (typeof v !== 'string') continue;
+    if (v.startsWith('s3://')) {
       const problem = s3UriProblem(v);
       if (problem) add('error', 's3.uri', p, problem);
+      continue;
+    }
+    // A local folder is what Run Locally reads; CreateTrainingJob takes S3 (or EFS/FSx) only, and the SDK
+    // refuses it too ("must be a valid S3 or FILE URI") unless it runs in local mode.
+    const folder = localInputPath(v, context.baseDir);
+    if (folder !== undefined && context.stat && !context.stat(folder)) {
+      add('warning', 'inputs.missing', p, `\`${v}\` does not exist on this machine (looked in ${folder}): a local run would fail to mount this channel.`);
+    } else {
+      add('info', 'inputs.local', p, `A folder on this machine: Run Locally mounts it as this channel, but a job on SageMaker reads its channels from S3. Upload it (aws s3 sync ${v} s3://<bucket>/<prefix>) and use that URI to launch there.`);
     }
   }
+}
+
+/** The absolute path a non-S3 channel names (`./data`, `/data`, `file:///data`), when there is a folder to resolve against. */
+function localInputPath(value: string, baseDir: string | undefined): string | undefined {
+  if (value.startsWith('file://')) {
+    try {
+      return decodeURIComponent(new URL(value).pathname);
+    } catch {
+      return undefined;
+    }
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return undefined; // another scheme: the schema or launch says why
+  return baseDir === undefined ? (path.isAbsolute(value) ? value : undefined) : path.resolve(baseDir, value);
 }
 
 function checkJobName(spec: JobSpec, add: Add): void {
@@ -273,7 +298,31 @@ function checkHyperparameters(spec: JobSpec, add: Add): void {
     }
     if (key.startsWith('sagemaker_')) {
       add('warning', 'hyperparameters.reserved', ['hyperparameters', key], `Keys starting with sagemaker_ are set by the SDK and read by the training toolkit; yours would be overwritten or confuse it.`, 'key');
+    } else {
+      checkCommandLineArgument(key, hps[key], add);
     }
+  }
+}
+
+/**
+ * The training toolkit turns each hyperparameter into `--key value` (value as Python's str()) and, for
+ * the Hugging Face containers, runs the script through /bin/sh with the arguments joined by spaces and
+ * unquoted. The script's argparse then sees something else than the job file says, and only once the
+ * instances are paid for.
+ */
+function checkCommandLineArgument(key: string, value: unknown, add: Add): void {
+  let args: string[];
+  try {
+    args = toCmdArgs(pyDict([[key, fromJsValue(value)]]));
+  } catch {
+    return; // not a JSON value: the schema says so
+  }
+  const [flag, arg] = args as [string, string];
+  const altered = shellAltersArgument(arg);
+  if (altered === 'dropped') {
+    add('warning', 'hyperparameters.emptyArgument', ['hyperparameters', key], `An empty value reaches the script as nothing at all: SageMaker's training toolkit runs \`${flag}\` through /bin/sh unquoted, so the script sees ${flag} with no value (argparse then takes the next flag or fails). Remove the key, or give it a value.`, value === null || value === undefined ? 'key' : 'value');
+  } else if (altered === 'split') {
+    add('warning', 'hyperparameters.shellSplit', ['hyperparameters', key], `The script will not receive this value as written: SageMaker's training toolkit runs \`${flag} ${arg}\` through /bin/sh unquoted, so blanks split it into several arguments and characters such as $ ; * ' " are interpreted by the shell. Use a value without them, or pass it through environment.`);
   }
 }
 
