@@ -41,7 +41,13 @@ function stageBuild(stage, development = false) {
 }
 
 /** `yaml`, `@aws-sdk/client-s3`, or the first two folders of our own sources (`src/core`). */
-const packageOf = (input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.replace(/^(\.\.\/)+/, '').split('/').slice(0, 2).join('/');
+const packageOf = (input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? ownPath(input).split('/').slice(0, 2).join('/');
+
+/** esbuild follows the staging folder's symlinks, so our sources appear as ../../work/main/src/…: make them src/…. */
+function ownPath(input) {
+  const absolute = input.replace(/^(\.\.\/)+/, '/');
+  return absolute.startsWith(`${repoRoot}/`) ? absolute.slice(repoRoot.length + 1) : input.replace(/^(\.\.\/)+/, '');
+}
 
 /** What is in one bundle, by package (node_modules) or folder (src/…), largest first. */
 function composition(metafile, outputName) {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Checklist, CheckItem } from '../core/preflight/checklist';
-import { validateJobFile } from '../core/jobFile/validateJobFile';
+import { validateJobFile } from '../language/jobFileTools';
 import type { AwsSession } from '../host/awsSession';
 import type { PreflightSession } from '../host/preflightSession';
 import type { Services } from '../host/services';

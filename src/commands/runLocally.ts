@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { formatSdkTime } from '../core/logs/logFormat';
-import { validateJobFile } from '../core/jobFile/validateJobFile';
+import { validateJobFile } from '../language/jobFileTools';
 import { Cancelled } from '../host/commandRunner';
 import { Setting } from '../host/ids';
 import type { AwsSession } from '../host/awsSession';

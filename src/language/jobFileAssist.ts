@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { completionsAt, hoverAt } from '../core/jobFile/assist';
+import { completionsAt, hoverAt } from './jobFileTools';
 import type { Suggestion } from '../core/jobFile/assist';
 import { toRange } from './convert';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { validateJobFile } from '../core/jobFile/validateJobFile';
+import { validateJobFile } from './jobFileTools';
 import type { JobFileContext } from '../core/jobFile/semanticChecks';
 import { JOB_FILE_PATTERN, DIAGNOSTIC_SOURCE } from '../host/ids';
 import { Disposable } from '../host/lifecycle';
