@@ -74,6 +74,16 @@ const targets = [
     define: { __VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
   },
   {
+    // The source archive's worker thread. Beside extension.js and cli.js, because both start it
+    // from their own folder (src/aws/staging/sourceArchive.ts); node builtins only, no vendor.js.
+    ...common,
+    entryPoints: ['src/aws/staging/sourceArchiveWorker.ts'],
+    outfile: 'dist/sourceArchiveWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     // The Model Card webview's page script; its stylesheet is served from media/webview/ as it is.
     ...common,
     entryPoints: ['src/webview/app/main.ts'],

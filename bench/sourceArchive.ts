@@ -1,24 +1,30 @@
 // sourcedir.tar.gz of a large source tree. Child-process entry points for bench/run.mjs:
 //
 //   node bench/.build/sourceArchive.js tree --dir DIR --files N     writes a source tree of N files
-//   node bench/.build/sourceArchive.js pack --dir DIR --out FILE     the candidate: listSourceArchive +
-//                                                                   packSourceArchive into FILE
-//   … pack --variant asyncGzip | direct | worker                     what-ifs for the recommendation in
-//                                                                   docs/PERFORMANCE.md (not product code)
+//   node bench/.build/sourceArchive.js pack --dir DIR --out FILE     the candidate: openSourceArchive
+//                                                                   (list, then archive) into FILE
+//   … pack --variant mainThread | nodeTar                            what-ifs (not product code): the same
+//                                                                   listing and tar writer without the
+//                                                                   worker; the node-tar Pack used before
+//   node bench/.build/sourceArchive.js small --dir DIR --runs N      a small tree on the caller's thread
+//                                                                   against the worker, alternating
 //
 // Each prints one JSON line. The baseline (GNU `tar czf FILE -C DIR .`) is run by run.mjs itself.
+// The worker must sit beside this file as sourceArchiveWorker.js (bench/suites/sourceArchive.mjs
+// builds it there), as it sits beside dist/extension.js.
 
-import { createWriteStream, mkdirSync, promises as fs, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as zlib from 'node:zlib';
 import { Pack } from 'tar';
-import { listSourceArchive, packSourceArchive, SOURCE_ARCHIVE_MTIME } from '../src/aws/staging/sourceArchive';
-import type { ArchiveEntry } from '../src/aws/staging/sourceArchive';
-import { peakRssBytes } from './lib/stats';
+import { listSourceArchive, openSourceArchive, SOURCE_ARCHIVE_MTIME } from '../src/aws/staging/sourceArchive';
+import type { ArchiveEntry, ArchiveSource } from '../src/aws/staging/sourceArchive';
+import { listSourceEntries } from '../src/aws/staging/sourceListing';
+import { writeTar } from '../src/aws/staging/tarWriter';
+import { median, peakRssBytes } from './lib/stats';
 
 export interface SourceTree {
   files: number;
@@ -30,9 +36,14 @@ export interface PackRun {
   ms: number;
   listMs: number;
   files: number;
+  entries: number;
   inputBytes: number;
   archiveBytes: number;
   peakRssBytes: number;
+  /** Resident set once the modules are loaded, before packing: what packing adds is the difference. */
+  rssBeforeBytes: number;
+  /** Longest the main thread's event loop was blocked while listing and packing. */
+  longestStallMs: number;
 }
 
 const LINES = [
@@ -99,184 +110,141 @@ function writeTree(dir: string, files: number): SourceTree {
 }
 
 /**
- * What-if 1: packSourceArchive's own Pack, but gzip moved off the main thread (node-tar compresses
- * synchronously in-line; zlib.createGzip runs on the thread pool, beside the file reads) and eight
- * files in flight instead of one, naming entries by path instead of by position.
+ * What-if: the product's listing and tar writer on the main thread, no worker — what the worker
+ * buys is the event loop (this variant's longest stall is the whole listing, then the whole read).
+ * The archive is held in memory until gzip takes it, so this is no option for large trees either.
  */
-function packAsyncGzip(entries: readonly ArchiveEntry[]): Readable {
+function packOnMainThread(source: ArchiveSource): { contents: { entries: ArchiveEntry[]; files: number; totalBytes: number }; archive: () => Readable } {
+  const contents = listSourceEntries(source);
+  return {
+    contents,
+    archive: () => {
+      const gzip = zlib.createGzip({ chunkSize: 64 * 1024 });
+      writeTar(contents.entries, SOURCE_ARCHIVE_MTIME.getTime() / 1000, (block, length) => gzip.write(block.subarray(0, length)));
+      gzip.end();
+      return gzip;
+    },
+  };
+}
+
+/** A file is stored in full each time it appears (the product never writes hard-link entries). */
+class NoHardLinks extends Map<`${number}:${number}`, string> {
+  override set(): this {
+    return this;
+  }
+}
+
+/**
+ * What-if (before): packSourceArchive as it was up to this change — node-tar's Pack, gzip inside it
+ * (synchronous, on the main thread), one file in flight so that entries keep the listing's order.
+ */
+function packWithNodeTar(entries: readonly ArchiveEntry[]): Readable {
   const root = path.parse(entries[0]?.absolutePath ?? process.cwd()).root;
-  const names = new Map<string, ArchiveEntry[]>();
-  for (const e of entries) names.set(e.absolutePath, [...(names.get(e.absolutePath) ?? []), e]);
+  let next = 0;
   const pack = new Pack({
-    gzip: false,
+    gzip: true,
     portable: true,
     follow: true,
     noDirRecurse: true,
     mtime: SOURCE_ARCHIVE_MTIME,
     cwd: root,
-    jobs: 8,
-    linkCache: new (class extends Map<`${number}:${number}`, string> {
-      override set(): this {
-        return this;
-      }
-    })(),
+    jobs: 1,
+    linkCache: new NoHardLinks(),
     onWriteEntry: (entry) => {
-      const e = names.get(entry.absolute)!.shift()!;
-      entry.path = e.kind === 'directory' ? `${e.name}/` : e.name;
+      const expected = entries[next]!;
+      next += 1;
+      entry.path = expected.kind === 'directory' ? `${expected.name}/` : expected.name;
       entry.noMtime = false;
     },
   });
   for (const e of entries) pack.add(path.relative(root, e.absolutePath));
   pack.end();
-  return pack.pipe(zlib.createGzip({ chunkSize: 64 * 1024 }));
-}
-
-function ustarHeader(name: string, size: number, directory: boolean): Buffer {
-  const h = Buffer.alloc(512);
-  let prefix = '';
-  let rest = name;
-  if (Buffer.byteLength(name) > 100) {
-    const cut = name.lastIndexOf('/', 155);
-    prefix = name.slice(0, cut);
-    rest = name.slice(cut + 1);
-  }
-  h.write(rest, 0);
-  h.write(directory ? '0000755\0' : '0000644\0', 100);
-  h.write('0000000\0', 108);
-  h.write('0000000\0', 116);
-  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-  h.write(`${Math.floor(SOURCE_ARCHIVE_MTIME.getTime() / 1000).toString(8).padStart(11, '0')}\0`, 136);
-  h.write('        ', 148);
-  h.write(directory ? '5' : '0', 156);
-  h.write('ustar\u000000', 257);
-  h.write(prefix, 345);
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  return h;
-}
-
-/**
- * What-if 2: the least node can do — the listing's entries written in order as ustar records, eight
- * files read ahead with readFile, gzip on the thread pool. The ceiling for any node packer here.
- */
-function packDirect(entries: readonly ArchiveEntry[]): Readable {
-  const out = new PassThrough({ highWaterMark: 1024 * 1024 });
-  const gzip = zlib.createGzip({ chunkSize: 64 * 1024 });
-  out.pipe(gzip);
-  const reads: Array<Promise<Buffer> | undefined> = [];
-  const start = (i: number) => {
-    const e = entries[i];
-    if (e && e.kind === 'file') reads[i] = fs.readFile(e.absolutePath);
-  };
-  void (async () => {
-    for (let i = 0; i < 8; i++) start(i);
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i]!;
-      start(i + 8);
-      let chunk: Buffer;
-      if (e.kind === 'directory') {
-        chunk = ustarHeader(`${e.name}/`, 0, true);
-      } else {
-        const data = await reads[i]!;
-        reads[i] = undefined;
-        chunk = Buffer.concat([ustarHeader(e.name, data.length, false), data, Buffer.alloc((512 - (data.length % 512)) % 512)]);
-      }
-      if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
-    }
-    out.end(Buffer.alloc(1024));
-  })().catch((err: unknown) => gzip.destroy(err as Error));
-  return gzip;
-}
-
-/** Chunks the worker may have in flight before it waits for the main thread to take them. */
-const WORKER_CREDITS = 8;
-
-/**
- * What-if 3: GNU tar's way — list and read with synchronous calls, one after the other, no thread-pool
- * round trip per file — but in a worker thread, so the event loop (the extension host's) never waits;
- * the tar stream comes back in 1 MiB chunks, gzip runs on the thread pool. A shared counter of chunks
- * in flight is the backpressure. Lists the same entries in the same order as listSourceArchive (the
- * generated tree has no .sagemakerignore and no links).
- */
-function packInWorker(dir: string): Readable {
-  const gzip = zlib.createGzip({ chunkSize: 64 * 1024 });
-  const inFlight = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(__filename, { workerData: { dir, inFlight } });
-  worker.on('message', (chunk: Uint8Array | null) => {
-    if (chunk === null) {
-      gzip.end();
-      return;
-    }
-    gzip.write(chunk, () => {
-      Atomics.sub(inFlight, 0, 1);
-      Atomics.notify(inFlight, 0);
-    });
-  });
-  worker.on('error', (err) => gzip.destroy(err));
-  return gzip;
-}
-
-function runPackWorker(dir: string, inFlight: Int32Array): void {
-  let batch: Buffer[] = [];
-  let batchBytes = 0;
-  const send = () => {
-    while (Atomics.load(inFlight, 0) >= WORKER_CREDITS) Atomics.wait(inFlight, 0, Atomics.load(inFlight, 0), 1000);
-    const chunk = Buffer.concat(batch);
-    Atomics.add(inFlight, 0, 1);
-    parentPort!.postMessage(chunk, [chunk.buffer as ArrayBuffer]);
-    batch = [];
-    batchBytes = 0;
-  };
-  const add = (b: Buffer) => {
-    batch.push(b);
-    batchBytes += b.length;
-    if (batchBytes >= 1024 * 1024) send();
-  };
-  const walk = (folder: string, prefix: string) => {
-    const dirents = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const d of dirents) {
-      const absolute = path.join(folder, d.name);
-      const name = prefix ? `${prefix}/${d.name}` : d.name;
-      if (statSync(absolute).isDirectory()) {
-        add(ustarHeader(`${name}/`, 0, true));
-        walk(absolute, name);
-      } else {
-        const data = readFileSync(absolute);
-        add(ustarHeader(name, data.length, false));
-        add(data);
-        const pad = (512 - (data.length % 512)) % 512;
-        if (pad) add(Buffer.alloc(pad));
-      }
-    }
-  };
-  walk(dir, '');
-  add(Buffer.alloc(1024));
-  send();
-  parentPort!.postMessage(null);
+  return pack as unknown as Readable;
 }
 
 async function pack(dir: string, out: string, variant: string): Promise<PackRun> {
-  if (variant === 'worker') {
-    const started = performance.now();
-    let archiveBytes = 0;
-    const archive = packInWorker(path.resolve(dir));
-    archive.on('data', (c: Buffer) => {
-      archiveBytes += c.length;
-    });
-    await pipeline(archive, createWriteStream(out));
-    return { ms: performance.now() - started, listMs: 0, files: 0, inputBytes: 0, archiveBytes, peakRssBytes: peakRssBytes() };
-  }
+  const source: ArchiveSource = { from: path.resolve(dir), fromKind: 'directory', dependencies: [] };
+  const rssBeforeBytes = process.memoryUsage.rss();
+  const stalls = monitorEventLoopDelay({ resolution: 5 });
+  stalls.enable();
+  // The histogram records from its timer's second tick: let it tick before the work starts.
+  await new Promise((resolve) => setTimeout(resolve, 20));
   const started = performance.now();
-  const contents = await listSourceArchive({ from: path.resolve(dir), fromKind: 'directory', dependencies: [] });
-  const listMs = performance.now() - started;
+  let listMs: number;
+  let archive: Readable;
+  let contents: { entries: ArchiveEntry[]; files: number; totalBytes: number };
+  let close = (): void => undefined;
+  if (variant === 'product') {
+    const opened = await openSourceArchive(source);
+    listMs = performance.now() - started;
+    contents = opened.contents;
+    archive = opened.archive();
+    close = () => opened.close();
+  } else if (variant === 'mainThread') {
+    const opened = packOnMainThread(source);
+    listMs = performance.now() - started;
+    contents = opened.contents;
+    archive = opened.archive();
+  } else if (variant === 'nodeTar') {
+    contents = await listSourceArchive(source);
+    listMs = performance.now() - started;
+    archive = packWithNodeTar(contents.entries);
+  } else {
+    throw new Error(`unknown variant ${variant}; use product, mainThread or nodeTar`);
+  }
   let archiveBytes = 0;
-  const archive = variant === 'asyncGzip' ? packAsyncGzip(contents.entries) : variant === 'direct' ? packDirect(contents.entries) : packSourceArchive(contents.entries);
   archive.on('data', (c: Buffer) => {
     archiveBytes += c.length;
   });
   await pipeline(archive, createWriteStream(out));
-  return { ms: performance.now() - started, listMs, files: contents.files, inputBytes: contents.totalBytes, archiveBytes, peakRssBytes: peakRssBytes() };
+  const ms = performance.now() - started;
+  stalls.disable();
+  close();
+  return {
+    ms,
+    listMs,
+    files: contents.files,
+    entries: contents.entries.length,
+    inputBytes: contents.totalBytes,
+    archiveBytes,
+    peakRssBytes: peakRssBytes(),
+    rssBeforeBytes,
+    longestStallMs: stalls.max / 1e6,
+  };
+}
+
+async function drain(stream: Readable): Promise<number> {
+  let n = 0;
+  for await (const c of stream) n += (c as Buffer).length;
+  return n;
+}
+
+/** A small tree packed where the product packs it (this thread) and in the worker, alternately. */
+async function small(dir: string, runs: number): Promise<{ entries: number; inputBytes: number; inThreadMs: number; workerMs: number; inThreadSamples: number[]; workerSamples: number[] }> {
+  const source: ArchiveSource = { from: path.resolve(dir), fromKind: 'directory', dependencies: [] };
+  const once = async (inThreadLimits?: { entries: number; bytes: number }): Promise<number> => {
+    const started = performance.now();
+    const opened = await openSourceArchive(source, inThreadLimits ? { inThreadLimits } : {});
+    await drain(opened.archive());
+    opened.close();
+    return performance.now() - started;
+  };
+  const inThread: number[] = [];
+  const worker: number[] = [];
+  // One of each first: module code and the tree in the page cache.
+  await once();
+  await once({ entries: 0, bytes: 0 });
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      inThread.push(await once());
+      worker.push(await once({ entries: 0, bytes: 0 }));
+    } else {
+      worker.push(await once({ entries: 0, bytes: 0 }));
+      inThread.push(await once());
+    }
+  }
+  const contents = await listSourceArchive(source);
+  return { entries: contents.entries.length, inputBytes: contents.totalBytes, inThreadMs: median(inThread), workerMs: median(worker), inThreadSamples: inThread, workerSamples: worker };
 }
 
 function option(name: string): string {
@@ -288,15 +256,19 @@ function option(name: string): string {
 
 async function main(): Promise<void> {
   const command = process.argv[2];
-  const result = command === 'tree' ? writeTree(option('dir'), Number(option('files'))) : command === 'pack' ? await pack(option('dir'), option('out'), process.argv.includes('--variant') ? option('variant') : 'product') : undefined;
-  if (!result) throw new Error(`unknown command ${command}; use tree or pack`);
+  const result =
+    command === 'tree'
+      ? writeTree(option('dir'), Number(option('files')))
+      : command === 'pack'
+        ? await pack(option('dir'), option('out'), process.argv.includes('--variant') ? option('variant') : 'product')
+        : command === 'small'
+          ? await small(option('dir'), Number(option('runs')))
+          : undefined;
+  if (!result) throw new Error(`unknown command ${command}; use tree, pack or small`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (!isMainThread) {
-  const { dir, inFlight } = workerData as { dir: string; inFlight: Int32Array };
-  runPackWorker(dir, inFlight);
-} else if (require.main === module) {
+if (require.main === module) {
   main().catch((err: unknown) => {
     process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);

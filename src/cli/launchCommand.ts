@@ -5,7 +5,7 @@ import { AwsClients } from '../aws/awsClients';
 import { LaunchError } from '../aws/launch/launchError';
 import { launchTrainingJob } from '../aws/launch/launchTrainingJob';
 import { waitForTrainingJob } from '../aws/launch/waitForTrainingJob';
-import { SourceStagingError } from '../aws/staging/stagingError';
+import { SourceStagingError } from '../source/stagingError';
 import { TrainingPlanError } from '../core/training/trainingPlanError';
 import { readInputFile, UsageError } from './cliError';
 import { launchLocally } from './localLaunch';

@@ -10,7 +10,7 @@ import { validateJobFile } from '../core/jobFile/validateJobFile';
 import { buildTrainingJobPlan } from '../core/training/createTrainingJobRequest';
 import type { CreateTrainingJobRequest } from '../core/training/createTrainingJobRequest';
 import { encodeJobFileValues } from '../core/training/pythonJson';
-import { withGitCheckout } from '../aws/staging/gitSource';
+import { withGitCheckout } from '../source/gitSource';
 import { runLocalJob } from './localJob';
 import type { ChannelFetcher } from './channelFetcher';
 import type { LocalJob, LocalJobListener } from './localJob';

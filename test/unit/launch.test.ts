@@ -23,7 +23,7 @@ import { LaunchError } from '../../src/aws/launch/launchError';
 import { launchTrainingJob, LaunchesInFlight, planTrainingJob } from '../../src/aws/launch/launchTrainingJob';
 import type { LaunchedTrainingJob, LaunchOutcome, LaunchProgress } from '../../src/aws/launch/launchTrainingJob';
 import { awsCallError, createTrainingJobError } from '../../src/aws/launch/serviceErrors';
-import { SourceStagingError } from '../../src/aws/staging/stagingError';
+import { SourceStagingError } from '../../src/source/stagingError';
 import { launchCommand } from '../../src/cli/launchCommand';
 import { planCommand } from '../../src/cli/planCommand';
 import type { CliIo } from '../../src/cli/cliError';

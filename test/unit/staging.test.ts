@@ -22,9 +22,9 @@ import {
 import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
 import type { SourceArchiveUpload } from '../../src/core/training/createTrainingJobRequest';
-import { withGitCheckout, gitRemote, redactUrl } from '../../src/aws/staging/gitSource';
+import { withGitCheckout, gitRemote, redactUrl } from '../../src/source/gitSource';
 import { listSourceArchive, packSourceArchive, SOURCE_ARCHIVE_MTIME, uploadSourceArchive } from '../../src/aws/staging/sourceArchive';
-import { SourceStagingError } from '../../src/aws/staging/stagingError';
+import { SourceStagingError } from '../../src/source/stagingError';
 import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
 import type { MotoServer } from '../emulators/moto/motoServer';
 import { REPO_ROOT } from './repoRoot';

@@ -19,10 +19,10 @@ import type { CreateTrainingJobRequest, SourceArchiveUpload, TrainingJobPlan, Tr
 import { freshJobName } from '../../core/training/jobName';
 import { encodeJobFileValues } from '../../core/training/pythonJson';
 import { AwsClients } from '../awsClients';
-import { withGitCheckout } from '../staging/gitSource';
+import { withGitCheckout } from '../../source/gitSource';
 import { uploadSourceArchive } from '../staging/sourceArchive';
 import type { SkippedPath } from '../staging/sourceArchive';
-import { SourceStagingError } from '../staging/stagingError';
+import { SourceStagingError } from '../../source/stagingError';
 import { ensureDefaultBucket } from './defaultBucket';
 import { resolveAccount, resolveRoleArn } from './identity';
 import type { CallerIdentity } from './identity';

@@ -24,7 +24,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { GitConfig } from '../../core/jobFile/jobSpec';
+import type { GitConfig } from '../core/jobFile/jobSpec';
 import { SourceStagingError } from './stagingError';
 
 export interface GitSourceRequest {
