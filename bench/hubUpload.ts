@@ -3,23 +3,23 @@
 //   node bench/.build/hubUpload.js emulator
 //       runs the Hub emulator in its own process (so it never shares an event loop with the client
 //       being measured); prints {"url": …} and serves until stdin closes
-//   node bench/.build/hubUpload.js push --hub URL --folder DIR --repo NS/NAME
-//       the candidate: pushModelFolder (create repo → preupload → hash → LFS PUT → commit)
+//   node bench/.build/hubUpload.js push --hub URL --folder DIR --repo NS/NAME --via ours|client
+//       the candidate: pushModelFolder (create repo → preupload → hash → LFS PUT → commit); with
+//       `--via client`, the what-if of the hub client's own path for the same steps (file URLs, its
+//       FileBlob, node's fetch: what pushModelFolder did before it had its own blob and upload fetch)
 //   node bench/.build/hubUpload.js grant --hub URL --file FILE --repo NS/NAME
 //       for the baseline: creates the repository and asks the LFS batch API for the file's upload URL
 //       (sha256 computed here, untimed), so that run.mjs can time `curl -T FILE URL` alone
-//   node bench/.build/hubUpload.js put --href URL --file FILE --via fetch|http
-//       what-if for docs/PERFORMANCE.md (not product code): the LFS PUT alone, sent with node's fetch
-//       and a file-backed Blob (as the hub client sends it) or with node:http and a file stream
 //
 // Each prints one JSON line.
 
 import { createHash } from 'node:crypto';
-import { createReadStream, openAsBlob, statSync } from 'node:fs';
-import * as http from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { createRepo } from '@huggingface/hub';
-import { pushModelFolder } from '../src/hub/pushModelFolder';
+import { pathToFileURL } from 'node:url';
+import { createRepo, uploadFilesWithProgress } from '@huggingface/hub';
+import { listModelFolder, pushModelFolder } from '../src/hub/pushModelFolder';
+import type { PushProgress } from '../src/hub/pushModelFolder';
 import { EMULATOR_WRITE_TOKEN, startHubEmulator } from '../test/emulators/hub/hubEmulator';
 import { peakRssBytes } from './lib/stats';
 
@@ -59,27 +59,21 @@ async function emulator(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-async function push(hubUrl: string, folder: string, repo: string): Promise<PushRun> {
+async function push(hubUrl: string, folder: string, repo: string, via: string): Promise<PushRun> {
   const marks = { hashStart: 0, hashEnd: 0, uploadStart: 0, uploadEnd: 0 };
+  const onProgress = (event: PushProgress) => {
+    if (event.kind !== 'file') return;
+    const now = performance.now();
+    if (event.state === 'hashing') {
+      marks.hashStart ||= now;
+      marks.hashEnd = now;
+    } else {
+      marks.uploadStart ||= now;
+      marks.uploadEnd = now;
+    }
+  };
   const started = performance.now();
-  const result = await pushModelFolder({
-    folder,
-    repo,
-    accessToken: EMULATOR_WRITE_TOKEN,
-    hubUrl,
-    useXet: false,
-    onProgress: (event) => {
-      if (event.kind !== 'file') return;
-      const now = performance.now();
-      if (event.state === 'hashing') {
-        marks.hashStart ||= now;
-        marks.hashEnd = now;
-      } else {
-        marks.uploadStart ||= now;
-        marks.uploadEnd = now;
-      }
-    },
-  });
+  const result = via === 'client' ? await pushThroughClient(hubUrl, folder, repo, onProgress) : await pushModelFolder({ folder, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl, useXet: false, onProgress });
   const ms = performance.now() - started;
   return {
     ms,
@@ -89,6 +83,31 @@ async function push(hubUrl: string, folder: string, repo: string): Promise<PushR
     lfs: result.files.every((f) => f.lfs),
     peakRssBytes: peakRssBytes(),
   };
+}
+
+/**
+ * What-if (not product code): the same push through the hub client's own path, as pushModelFolder did
+ * before it passed its own blobs and upload fetch: file URLs (the client's FileBlob, 64 KiB reads) and
+ * node 20's global fetch for every request.
+ */
+async function pushThroughClient(hubUrl: string, folder: string, repo: string, onProgress: (event: PushProgress) => void): Promise<{ files: Array<{ size: number; lfs: boolean }> }> {
+  const listing = await listModelFolder(folder);
+  await createRepo({ repo: { type: 'model', name: repo }, accessToken: EMULATOR_WRITE_TOKEN, hubUrl });
+  const lfs = new Set<string>();
+  const steps = uploadFilesWithProgress({
+    repo: { type: 'model', name: repo },
+    accessToken: EMULATOR_WRITE_TOKEN,
+    hubUrl,
+    files: listing.files.map((f) => ({ path: f.path, content: pathToFileURL(f.absolutePath) })),
+    useXet: false,
+  });
+  for (let step = await steps.next(); !step.done; step = await steps.next()) {
+    const event = step.value;
+    if (event.event !== 'fileProgress' || event.state === 'error') continue;
+    if (event.state === 'hashing') lfs.add(event.path);
+    onProgress({ kind: 'file', path: event.path, state: event.state, progress: event.progress });
+  }
+  return { files: listing.files.map((f) => ({ size: f.size, lfs: lfs.has(f.path) })) };
 }
 
 async function grant(hubUrl: string, file: string, repo: string): Promise<UploadGrant> {
@@ -111,39 +130,14 @@ async function grant(hubUrl: string, file: string, repo: string): Promise<Upload
   return { href, oid, size, hashMs };
 }
 
-export interface PutRun {
-  ms: number;
-  peakRssBytes: number;
-}
-
-async function put(href: string, file: string, via: string): Promise<PutRun> {
-  const started = performance.now();
-  if (via === 'fetch') {
-    const res = await fetch(href, { method: 'PUT', body: await openAsBlob(file) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`PUT answered ${res.status}: ${text}`);
-  } else {
-    await new Promise<void>((resolve, reject) => {
-      const req = http.request(href, { method: 'PUT', headers: { 'Content-Length': String(statSync(file).size) } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`PUT answered ${res.statusCode}`))));
-      });
-      req.on('error', reject);
-      pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), req).catch(reject);
-    });
-  }
-  return { ms: performance.now() - started, peakRssBytes: peakRssBytes() };
-}
-
 async function main(): Promise<void> {
   const command = process.argv[2];
   if (command === 'emulator') return emulator();
   const result =
-    command === 'push' ? await push(option('hub'), option('folder'), option('repo'))
+    command === 'push' ? await push(option('hub'), option('folder'), option('repo'), option('via'))
     : command === 'grant' ? await grant(option('hub'), option('file'), option('repo'))
-    : command === 'put' ? await put(option('href'), option('file'), option('via'))
     : undefined;
-  if (!result) throw new Error(`unknown command ${command}; use emulator, push, grant or put`);
+  if (!result) throw new Error(`unknown command ${command}; use emulator, push or grant`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -3,12 +3,13 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { HUB_URL, createRepo, uploadFilesWithProgress } from '@huggingface/hub';
+import { HUB_URL, commitIter, createRepo } from '@huggingface/hub';
 import { fetchWithSignal } from './hubAccount';
+import { fileUploadFetch } from './fileUploadFetch';
 import { HubError, hubApiFailure, isAbort, networkFailureCode, toHubError } from './hubErrors';
 import type { HubFailureSituation } from './hubErrors';
 import { redactHubTokens } from './hubToken';
+import { LocalFileBlob } from './localFileBlob';
 
 export interface ModelFolderFile {
   /** Relative to the folder, `/`-separated: the path in the repository. */
@@ -75,7 +76,7 @@ export type PushProgress =
   | { kind: 'listed'; files: number; bytes: number; skipped: string[] }
   | { kind: 'repo'; repo: string; repoUrl: string; created: boolean }
   | { kind: 'phase'; phase: PushPhase }
-  /** Per LFS file: hashing then uploading, progress 0..1 (node's fetch reports only the start and the end). */
+  /** Per LFS file: hashing then uploading, progress 0..1 (uploading reaches 1 once the storage has accepted the file). */
   | { kind: 'file'; path: string; state: 'hashing' | 'uploading'; progress: number }
   | { kind: 'committed'; commitOid: string; commitUrl: string };
 
@@ -162,16 +163,20 @@ export async function pushModelFolder(opts: PushModelFolderOptions): Promise<Pus
   let phase: PushPhase | undefined;
   try {
     opts.signal?.throwIfAborted();
-    const steps = uploadFilesWithProgress({
+    // commitIter is what the client's uploadFilesWithProgress runs, minus its XMLHttpRequest wrapper (absent in
+    // node). Our blobs and fetch stream each file from disk for hashing and upload instead of holding it.
+    const steps = commitIter({
       repo: { type: 'model', name: repo },
       accessToken: opts.accessToken,
       hubUrl,
-      files: listing.files.map((f) => ({ path: f.path, content: pathToFileURL(f.absolutePath) })),
-      commitTitle: opts.commitMessage?.trim() || DEFAULT_COMMIT_MESSAGE,
+      operations: listing.files.map((f) => ({ operation: 'addOrUpdate' as const, path: f.path, content: LocalFileBlob.ofFile(f.absolutePath, f.size) })),
+      title: opts.commitMessage?.trim() || DEFAULT_COMMIT_MESSAGE,
+      fetch: fileUploadFetch(),
       ...(opts.signal ? { abortSignal: opts.signal } : {}),
       ...(opts.useXet !== undefined ? { useXet: opts.useXet } : {}),
     });
     let step = await steps.next();
+    let firstEvent = true;
     while (!step.done) {
       const event = step.value;
       if (event.event === 'phase') {
@@ -183,7 +188,7 @@ export async function pushModelFolder(opts: PushModelFolderOptions): Promise<Pus
           if (event.progress < 1) uploading.add(event.path);
           else uploading.delete(event.path);
         }
-        // Hashing reports every 64 KiB read; a hundred steps a file are plenty for any progress display.
+        // Hashing and uploading report every few MiB; a hundred steps a file are plenty for any progress display.
         const key = `${event.state}:${event.path}`;
         const last = lastReported.get(key);
         if (last === undefined || event.progress >= 1 || event.progress - last >= 0.01) {
@@ -191,11 +196,14 @@ export async function pushModelFolder(opts: PushModelFolderOptions): Promise<Pus
           emit({ kind: 'file', path: event.path, state: event.state, progress: event.progress });
         }
       }
-      // The client subscribes to our signal only after its first event, so an abort right then would be lost.
-      if (opts.signal?.aborted) {
+      // The client subscribes to our signal only after its first event, so an abort right then would be lost:
+      // stop it ourselves. Later it stops by itself (its requests and hashing reject with an AbortError, which
+      // next() rethrows); closing it early then would leave that rejection unhandled inside the client.
+      if (firstEvent && opts.signal?.aborted) {
         await steps.return(undefined);
         opts.signal.throwIfAborted();
       }
+      firstEvent = false;
       step = await steps.next();
     }
     const output = step.value;

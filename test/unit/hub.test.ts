@@ -183,6 +183,8 @@ describe('pushModelFolder', () => {
     const phases = events.filter((e) => e.kind === 'phase').map((e) => (e.kind === 'phase' ? e.phase : ''));
     assert.deepEqual(phases, ['preuploading', 'uploadingLargeFiles', 'committing']);
     assert.ok(events.some((e) => e.kind === 'file' && e.path === BIG_FILE && e.state === 'uploading' && e.progress === 1));
+    // Streamed from disk with the bytes sent reported on the way, not only at the start and the end.
+    assert.ok(events.some((e) => e.kind === 'file' && e.path === BIG_FILE && e.state === 'uploading' && e.progress > 0 && e.progress < 1));
     firstCommit = result.commitOid;
   });
 
@@ -268,6 +270,28 @@ describe('pushModelFolder', () => {
     );
     assert.equal(err.code, 'cancelled');
     assert.equal(hub.state.repos.get(cancelled)?.commits.length, 1);
+  });
+
+  it('stops quietly when cancelled during a large-file upload, storing and committing nothing', async () => {
+    const cancelled = `${EMULATOR_USER}/cancelled-upload`;
+    const dir = await modelFolder('model-c', 123);
+    const stored = hub.state.lfsObjects.size;
+    const controller = new AbortController();
+    const err = await rejection(
+      pushModelFolder({
+        folder: dir,
+        repo: cancelled,
+        accessToken: EMULATOR_WRITE_TOKEN,
+        hubUrl: hub.url,
+        signal: controller.signal,
+        onProgress: (e) => {
+          if (e.kind === 'file' && e.state === 'uploading' && e.progress > 0 && e.progress < 1) controller.abort();
+        },
+      }),
+    );
+    assert.equal(err.code, 'cancelled');
+    assert.equal(hub.state.repos.get(cancelled)?.commits.length, 1);
+    assert.equal(hub.state.lfsObjects.size, stored, 'the half-sent weights were not stored');
   });
 
   it('never lets a token reach the emulator request log', () => {
