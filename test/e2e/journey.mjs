@@ -540,6 +540,13 @@ const steps = [
       expect(tabLabel === `Model Card: ${readme.expectedTitle}`, `the Model Card tab reads "${tabLabel}", not "Model Card: ${readme.expectedTitle}"`);
       const workbenchImages = await page.locator('img[src="x"]').count();
       expect(workbenchImages === 0, `the workbench page holds ${workbenchImages} <img src="x"> elements: the tab title was parsed as HTML`);
+      // A link the sanitizer disarmed (its href removed) reads as plain text, not as a link that does nothing.
+      const disarmed = await readmeCard.locator('[data-testid="card-markdown"]').evaluate((root) =>
+        Array.from(root.querySelectorAll('a:not([href])')).map((a) => ({ text: a.textContent?.slice(0, 40) ?? '', color: getComputedStyle(a).color, around: getComputedStyle(a.parentElement ?? root).color })),
+      );
+      expect(disarmed.length > 0, 'the hostile README left no disarmed link in the card: the check of their colour checks nothing');
+      const linkLooking = disarmed.filter((a) => a.color !== a.around);
+      expect(linkLooking.length === 0, `disarmed links still coloured as links: ${linkLooking.map((a) => `"${a.text}" ${a.color} vs ${a.around}`).join(' | ')}`);
       await readmeCard.locator('[data-testid="card-markdown"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await j.shot('hostile-readme');
 
