@@ -52,6 +52,19 @@ const vendorStubs = {
   },
 };
 
+/**
+ * `import * as vscode from 'vscode'` in a CommonJS bundle becomes `__toESM(require("vscode"))` in
+ * every module that imports it: 28 copies of the API's properties at load, a few milliseconds of
+ * activation. Routing the import through one bundled module that re-exports `vscode` makes it one.
+ */
+const vscodeOnce = {
+  name: 'vscode-once',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' }));
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+  },
+};
+
 const targets = [
   {
     ...common,
@@ -61,7 +74,7 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode', './vendor.js'],
-    plugins: [...common.plugins, vendorStubs],
+    plugins: [...common.plugins, vendorStubs, vscodeOnce],
   },
   {
     ...common,
