@@ -11,7 +11,7 @@
 //   4. Show Logs: [algo-1] and [algo-2] lines and the end-of-job summary in the job's channel
 //   5. Download Model with progress; Open Model Card: the card and its curves in the webview
 //   6. Set Hugging Face Token; Push to Hub: progress, the repo URL, the files on the Hub emulator
-//   7. the inference test in the webview returns the summary the endpoint produced
+//   7. the inference test in the webview returns the summary the endpoint produced; the card survives Reload Window
 //   8. Run Locally on the quickstart: the job shows up under "Local" and completes
 //   9. the XSS corpus (test/fixtures/modelCardWorkspace/hostile-*) in every card field renders inert
 //
@@ -419,7 +419,7 @@ const steps = [
   },
   {
     n: 7,
-    name: 'inference test in the model card',
+    name: 'inference test in the model card; the card survives Reload Window',
     timeoutSeconds: 60,
     async run(j) {
       const { hub } = j;
@@ -445,7 +445,19 @@ const steps = [
       expect(/through the configured endpoint/.test(latency), `the latency line reads "${latency}"`);
       await card.locator('[data-testid="inference-output"]').scrollIntoViewIfNeeded();
       await j.shot('inference');
-      return `"${shown}" (${latency})`;
+
+      // The panel outlives a window reload: VS Code hands its saved state (the folder) to our serializer,
+      // which rebuilds the card from the folder on disk.
+      const titleBefore = (await card.locator('[data-testid="card-title"]').innerText()).trim();
+      const reloaded = j.page.waitForEvent('domcontentloaded', { timeout: 60_000 });
+      await j.wb.runCommand('Developer: Reload Window');
+      await reloaded;
+      await j.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await j.page.locator('.statusbar').waitFor({ timeout: 60_000 });
+      const restored = await expectModelCard(j);
+      expect(restored.title === titleBefore, `after Reload Window the Model Card shows "${restored.title}", not "${titleBefore}"`);
+      await j.shot('model-card-after-reload');
+      return `"${shown}" (${latency}); the card "${restored.title}" came back after Reload Window with ${restored.charts} charts`;
     },
   },
   {
