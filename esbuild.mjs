@@ -53,6 +53,24 @@ const vendorStubs = {
 };
 
 /**
+ * The job-file validator and completion/hover (with ajv, the compiled schema and the checks: a third
+ * of the main bundle) in dist/jobFile.js, required when a job file first needs them. VS Code compiles
+ * all of dist/extension.js at activation even where its modules are initialised later, and most
+ * windows never open a job file. Every import of these two modules in the extension becomes a stub.
+ */
+const JOB_FILE_MODULES = ['validateJobFile', 'assist'];
+const jobFileStubs = {
+  name: 'job-file-stubs',
+  setup(build) {
+    build.onResolve({ filter: /core\/jobFile\/(validateJobFile|assist)$/ }, (args) => ({ path: args.path.split('/').pop(), namespace: 'job-file' }));
+    build.onLoad({ filter: /.*/, namespace: 'job-file' }, (args) => ({
+      contents: `module.exports = require('./jobFile.js')[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * `import * as vscode from 'vscode'` in a CommonJS bundle becomes `__toESM(require("vscode"))` in
  * every module that imports it: 28 copies of the API's properties at load, a few milliseconds of
  * activation. Routing the import through one bundled module that re-exports `vscode` makes it one.
@@ -73,8 +91,8 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', './vendor.js'],
-    plugins: [...common.plugins, vendorStubs, vscodeOnce],
+    external: ['vscode', './vendor.js', './jobFile.js'],
+    plugins: [...common.plugins, vendorStubs, jobFileStubs, vscodeOnce],
   },
   {
     ...common,
@@ -85,6 +103,20 @@ const targets = [
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
     define: { __VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
+  },
+  {
+    // dist/jobFile.js: see jobFileStubs. Each module is evaluated on first access, as in vendor.js.
+    ...common,
+    stdin: {
+      contents: JOB_FILE_MODULES.map((m) => `Object.defineProperty(exports, ${JSON.stringify(m)}, { enumerable: true, get: () => require('./src/core/jobFile/${m}') });`).join('\n'),
+      resolveDir: '.',
+      sourcefile: 'jobFile.js',
+      loader: 'js',
+    },
+    outfile: 'dist/jobFile.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     // The source archive's worker thread. Beside extension.js and cli.js, because both start it

@@ -149,7 +149,7 @@ export async function run(ctx) {
   const problem = activationSetupProblem();
   if (problem) throw new Error(`activation in VS Code cannot run: ${problem}`);
   const probe = ctx.built['bench/activation/activationProbe.ts'];
-  const windows = ctx.quick ? 1 : 9;
+  const windows = ctx.quick ? 1 : 15;
   const sample = async (extensionPath, id) => {
     const r = await timeActivation({ extensionPaths: [extensionPath], probe, activate: [id] });
     const s = r.samples[0];
