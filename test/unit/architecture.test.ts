@@ -96,3 +96,18 @@ describe('manifest', () => {
     }
   });
 });
+
+describe('the packaged extension', () => {
+  it('holds every file beside dist/extension.js that the bundle loads (vendor.js, jobFile.js, the worker)', () => {
+    const bundle = readFileSync(path.join(REPO_ROOT, 'dist/extension.js'), 'utf8');
+    const distFiles = new Set(readdirSync(path.join(REPO_ROOT, 'dist')).filter((f) => f.endsWith('.js')));
+    const loaded = [...new Set([...bundle.matchAll(/["'](?:\.\/)?([A-Za-z][\w.-]*\.js)["']/g)].map((m) => m[1]!))].filter((f) => distFiles.has(f) && f !== 'extension.js');
+    assert.ok(loaded.includes('vendor.js') && loaded.includes('jobFile.js'), `the bundle names ${loaded.join(', ') || 'no file'} beside itself: the check would check nothing`);
+    const allowed = readFileSync(path.join(REPO_ROOT, '.vscodeignore'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('!'))
+      .map((l) => l.slice(1).trim());
+    const missing = loaded.filter((f) => !allowed.includes(`dist/${f}`) && !allowed.includes('dist/**'));
+    assert.deepEqual(missing, [], `.vscodeignore leaves these out of the package: ${missing.join(', ')}`);
+  });
+});
