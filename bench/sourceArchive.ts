@@ -19,11 +19,11 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as zlib from 'node:zlib';
-import { Pack } from 'tar';
 import { listSourceArchive, openSourceArchive, SOURCE_ARCHIVE_MTIME } from '../src/aws/staging/sourceArchive';
 import type { ArchiveEntry, ArchiveSource } from '../src/aws/staging/sourceArchive';
 import { listSourceEntries } from '../src/aws/staging/sourceListing';
 import { writeTar } from '../src/aws/staging/tarWriter';
+import { nodeTarSourceArchive } from '../test/reference/nodeTarSourceArchive';
 import { median, peakRssBytes } from './lib/stats';
 
 export interface SourceTree {
@@ -127,41 +127,6 @@ function packOnMainThread(source: ArchiveSource): { contents: { entries: Archive
   };
 }
 
-/** A file is stored in full each time it appears (the product never writes hard-link entries). */
-class NoHardLinks extends Map<`${number}:${number}`, string> {
-  override set(): this {
-    return this;
-  }
-}
-
-/**
- * What-if (before): packSourceArchive as it was up to this change — node-tar's Pack, gzip inside it
- * (synchronous, on the main thread), one file in flight so that entries keep the listing's order.
- */
-function packWithNodeTar(entries: readonly ArchiveEntry[]): Readable {
-  const root = path.parse(entries[0]?.absolutePath ?? process.cwd()).root;
-  let next = 0;
-  const pack = new Pack({
-    gzip: true,
-    portable: true,
-    follow: true,
-    noDirRecurse: true,
-    mtime: SOURCE_ARCHIVE_MTIME,
-    cwd: root,
-    jobs: 1,
-    linkCache: new NoHardLinks(),
-    onWriteEntry: (entry) => {
-      const expected = entries[next]!;
-      next += 1;
-      entry.path = expected.kind === 'directory' ? `${expected.name}/` : expected.name;
-      entry.noMtime = false;
-    },
-  });
-  for (const e of entries) pack.add(path.relative(root, e.absolutePath));
-  pack.end();
-  return pack as unknown as Readable;
-}
-
 async function pack(dir: string, out: string, variant: string): Promise<PackRun> {
   const source: ArchiveSource = { from: path.resolve(dir), fromKind: 'directory', dependencies: [] };
   const rssBeforeBytes = process.memoryUsage.rss();
@@ -188,7 +153,7 @@ async function pack(dir: string, out: string, variant: string): Promise<PackRun>
   } else if (variant === 'nodeTar') {
     contents = await listSourceArchive(source);
     listMs = performance.now() - started;
-    archive = packWithNodeTar(contents.entries);
+    archive = nodeTarSourceArchive(contents.entries);
   } else {
     throw new Error(`unknown variant ${variant}; use product, mainThread or nodeTar`);
   }

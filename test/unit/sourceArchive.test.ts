@@ -13,9 +13,9 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
-import { Pack } from 'tar';
 import { IN_THREAD_LIMITS, listSourceArchive, openSourceArchive, SOURCE_ARCHIVE_MTIME } from '../../src/aws/staging/sourceArchive';
 import type { ArchiveEntry, ArchiveSource, InThreadLimits } from '../../src/aws/staging/sourceArchive';
+import { nodeTarSourceArchive } from '../reference/nodeTarSourceArchive';
 import type { ArchiveMessage, ArchiveTask } from '../../src/aws/staging/sourceArchiveProtocol';
 import { CONTROL_SLOTS } from '../../src/aws/staging/sourceArchiveProtocol';
 import { SourceStagingError } from '../../src/source/stagingError';
@@ -44,34 +44,6 @@ async function pack(source: ArchiveSource, inThreadLimits?: InThreadLimits): Pro
   } finally {
     opened.close();
   }
-}
-
-/** What packSourceArchive wrote up to 0.x: node-tar's Pack in portable mode, entries named by position. */
-async function packWithNodeTar(entries: readonly ArchiveEntry[]): Promise<Buffer> {
-  const root = path.parse(entries[0]!.absolutePath).root;
-  let next = 0;
-  const pack = new Pack({
-    gzip: true,
-    portable: true,
-    follow: true,
-    noDirRecurse: true,
-    mtime: SOURCE_ARCHIVE_MTIME,
-    cwd: root,
-    jobs: 1,
-    linkCache: new (class extends Map<`${number}:${number}`, string> {
-      override set(): this {
-        return this;
-      }
-    })(),
-    onWriteEntry: (entry) => {
-      const e = entries[next++]!;
-      entry.path = e.kind === 'directory' ? `${e.name}/` : e.name;
-      entry.noMtime = false;
-    },
-  });
-  for (const e of entries) pack.add(path.relative(root, e.absolutePath));
-  pack.end();
-  return drain(pack as unknown as Readable);
 }
 
 function hasCommand(command: string, arg: string): boolean {
@@ -122,7 +94,7 @@ describe('sourcedir.tar.gz format', () => {
   it('is byte for byte what node-tar\'s portable Pack wrote before, on the caller\'s thread and in the worker', async () => {
     const inThread = await pack(source, NEVER_WORKER);
     const inWorker = await pack(source, ALWAYS_WORKER);
-    const reference = await packWithNodeTar(inThread.entries);
+    const reference = await drain(nodeTarSourceArchive(inThread.entries));
     assert.ok(reference.equals(inThread.gz), 'caller\'s thread: the archive differs from node-tar\'s');
     assert.ok(reference.equals(inWorker.gz), 'worker: the archive differs from node-tar\'s');
     // The gzip header names no operating system, so Windows, macOS and Linux agree.
