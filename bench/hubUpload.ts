@@ -22,6 +22,7 @@ import { listModelFolder, pushModelFolder } from '../src/hub/pushModelFolder';
 import type { PushProgress } from '../src/hub/pushModelFolder';
 import { EMULATOR_WRITE_TOKEN, startHubEmulator } from '../test/emulators/hub/hubEmulator';
 import { peakRssBytes } from './lib/stats';
+import { option, runMain } from './lib/benchCli';
 
 export interface PushRun {
   ms: number;
@@ -41,12 +42,6 @@ export interface UploadGrant {
   hashMs: number;
 }
 
-function option(name: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at > 0 ? process.argv[at + 1] : undefined;
-  if (value === undefined) throw new Error(`--${name} is required`);
-  return value;
-}
 
 async function emulator(): Promise<void> {
   const hub = await startHubEmulator({ maxLifetimeMs: 20 * 60_000 });
@@ -141,9 +136,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

@@ -24,6 +24,7 @@ import type { FaultProxy } from '../test/emulators/faultProxy';
 import { awsTestClientConfig, startMoto } from '../test/emulators/moto/motoServer';
 import { SdkLogReader } from './lib/sdkLogReader';
 import { median, quantile } from './lib/stats';
+import { runMain } from './lib/benchCli';
 
 const LOG_GROUP = '/aws/sagemaker/TrainingJobs';
 const HOSTS = 16;
@@ -339,9 +340,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

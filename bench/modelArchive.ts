@@ -15,6 +15,7 @@ import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client
 import { Upload } from '@aws-sdk/lib-storage';
 import { extractTarGz } from '../src/artifacts/extractArchive';
 import { peakRssBytes } from './lib/stats';
+import { option, runMain } from './lib/benchCli';
 
 export interface GeneratedArchive {
   compressedBytes: number;
@@ -200,12 +201,6 @@ async function extract(endpoint: string, bucket: string, key: string, dir: strin
   return { ms, processMs: performance.now(), bytesIn: result.bytesIn, bytesOut: result.bytesOut, files: result.files, peakRssBytes: peakRssBytes(), progressCalls, lastRate: rate };
 }
 
-function option(name: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at > 0 ? process.argv[at + 1] : undefined;
-  if (value === undefined) throw new Error(`--${name} is required`);
-  return value;
-}
 
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -218,9 +213,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

@@ -25,6 +25,7 @@ import { listSourceEntries } from '../src/aws/staging/sourceListing';
 import { writeTar } from '../src/aws/staging/tarWriter';
 import { nodeTarSourceArchive } from '../test/reference/nodeTarSourceArchive';
 import { median, peakRssBytes } from './lib/stats';
+import { option, runMain } from './lib/benchCli';
 
 export interface SourceTree {
   files: number;
@@ -212,12 +213,6 @@ async function small(dir: string, runs: number): Promise<{ entries: number; inpu
   return { entries: contents.entries.length, inputBytes: contents.totalBytes, inThreadMs: median(inThread), workerMs: median(worker), inThreadSamples: inThread, workerSamples: worker };
 }
 
-function option(name: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at > 0 ? process.argv[at + 1] : undefined;
-  if (value === undefined) throw new Error(`--${name} is required`);
-  return value;
-}
 
 async function main(): Promise<void> {
   const command = process.argv[2];
@@ -233,9 +228,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);
