@@ -1,7 +1,8 @@
 // The job-file validator and assist, loaded when a job file first needs them rather than at
 // activation: with yaml, ajv and the schema they are the largest part of the main bundle, and most
-// windows never open a job file (docs/PERFORMANCE.md, activation). esbuild keeps a module reached
-// only through require() uninitialised until that call.
+// windows never open a job file (docs/PERFORMANCE.md, activation). esbuild.mjs turns every import of
+// these modules into a stub that requires dist/jobFile.js; requiring the stub here, on first use,
+// rather than importing it keeps that file from loading at activation.
 import type * as Assist from '../core/jobFile/assist';
 import type * as Validate from '../core/jobFile/validateJobFile';
 
