@@ -34,16 +34,22 @@ export class Workbench {
   /** Runs a command from the palette (F1) by its full title, "Category: Title". */
   async runCommand(title, { timeout = 10_000 } = {}) {
     const { page } = this;
-    await this.dismissQuickInput();
-    await this.focusWorkbench();
-    await page.keyboard.press('F1');
     const input = page.locator(`${QUICK_INPUT} input`);
-    // F1 can be swallowed (a webview that just lost focus); the title bar's command center opens the same box.
-    if (!(await input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false))) {
-      await page.locator('.command-center .search-label, .command-center-center').first().click();
-      await input.waitFor({ state: 'visible', timeout });
+    // The palette closes when focus moves away from it, e.g. to a panel a command has just asked
+    // to show. A fill into a palette that closed under it would wait for its whole timeout, so the
+    // palette is opened again, up to three times.
+    for (let attempt = 1; ; attempt++) {
+      await this.dismissQuickInput();
+      await this.focusWorkbench();
+      await page.keyboard.press('F1');
+      // F1 can be swallowed (a webview that just lost focus); the title bar's command center opens the same box.
+      if (!(await input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false))) {
+        await page.locator('.command-center .search-label, .command-center-center').first().click();
+        await input.waitFor({ state: 'visible', timeout });
+      }
+      const filled = await input.fill(`>${title}`, { timeout: 5_000 }).then(() => true, (err) => (attempt < 3 ? false : Promise.reject(err)));
+      if (filled) break;
     }
-    await input.fill(`>${title}`);
     // The palette's aria-label is the title, then ", <keybinding>" or ", similar commands".
     const row = page.locator(`${QUICK_INPUT} ${ROW}`).filter({ has: page.locator('.label-name', { hasText: exactly(title) }) }).first();
     try {
