@@ -33,15 +33,16 @@ export async function extractCommand(args: string[], io: CliIo): Promise<number>
   const maxBytes = parseLimit(values['max-bytes'], '--max-bytes', true);
   const maxEntries = parseLimit(values['max-entries'], '--max-entries', false);
 
-  let lastShown = -1;
+  let lastShown = 0;
   const onProgress = values.quiet
     ? undefined
     : (p: ExtractProgress) => {
-        // One line per 64 MiB keeps a log readable for multi-GB checkpoints.
+        // One line per 64 MiB keeps a log readable for multi-GB checkpoints; an archive under 64 MiB gets
+        // only the closing line (a first line would report the first inflated chunk, not progress).
         const step = Math.floor(p.bytesOut / (64 * 1024 * 1024));
         if (step === lastShown) return;
         lastShown = step;
-        io.stderr(`  ${formatBytes(p.bytesOut)} unpacked, ${p.entries} entries${p.entry ? `: ${p.entry}` : ''}\n`);
+        io.stderr(`  ${formatBytes(p.bytesOut)} unpacked, ${p.entries} ${p.entries === 1 ? 'entry' : 'entries'}${p.entry ? `: ${p.entry}` : ''}\n`);
       };
   try {
     const result = await extractTarGzFile(archive, target, {

@@ -498,6 +498,23 @@ describe('sagemaker-hf extract', () => {
     assert.equal(await fs.readFile(path.join(box.target, 'config.json'), 'utf8'), '{}');
   });
 
+  it('reports progress once per 64 MiB unpacked, and nothing but the closing line for a small archive', async () => {
+    const box = await sandbox();
+    await fs.writeFile(path.join(box.dir, 'small.tar.gz'), tgz([{ name: 'config.json', data: '{}' }, { name: 'all_results.json', data: '{}' }]));
+    const small = capture(box.dir);
+    assert.equal(await extractCommand(['small.tar.gz', '--to', 'small'], small), 0);
+    assert.deepEqual(small.err.trimEnd().split('\n').map((l) => l.replace(/ \(.*/, '')), ['Extracted 2 files']);
+
+    // 130 MiB of zeros (gzip makes that ~130 KiB): two 64 MiB marks crossed, while the one entry is written.
+    await fs.writeFile(path.join(box.dir, 'big.tar.gz'), tgz([{ name: 'model.safetensors', data: Buffer.alloc(130 * 1024 * 1024) }]));
+    const big = capture(box.dir);
+    assert.equal(await extractCommand(['big.tar.gz', '--to', 'big'], big), 0);
+    const lines = big.err.trimEnd().split('\n');
+    assert.equal(lines.length, 3, big.err);
+    for (const line of lines.slice(0, 2)) assert.match(line, /^ {2}\d+(\.\d)? MiB unpacked, 1 entry: model\.safetensors$/);
+    assert.match(lines[2]!, /^Extracted 1 file /);
+  });
+
   it('exits 1 on a hostile archive, naming the entry and the code', async () => {
     const box = await sandbox();
     await fs.writeFile(path.join(box.dir, 'model.tar.gz'), tgz([{ name: '../evil', data: 'x' }]));
