@@ -1,3 +1,4 @@
+import { awsAccessProblem } from './aws/awsErrors';
 import { UsageError } from './cli/cliError';
 import type { CliCommand, CliIo } from './cli/cliError';
 
@@ -83,8 +84,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`sagemaker-hf ${name}: ${(err as Error).message}\n`);
       return 2;
     }
+    const access = awsAccessProblem(err, 'cli', { ...profileOf(rest, io.env) });
+    if (access) {
+      io.stderr(`sagemaker-hf ${name}: ${access}\n`);
+      return 2;
+    }
     throw err;
   }
+}
+
+/** The profile an AWS command uses: `--profile P` or `--profile=P`, else AWS_PROFILE. */
+function profileOf(args: readonly string[], env: NodeJS.ProcessEnv): { profile?: string } {
+  let profile = env['AWS_PROFILE'];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--profile' && args[i + 1]) profile = args[i + 1];
+    else if (args[i]?.startsWith('--profile=')) profile = args[i]!.slice('--profile='.length);
+  }
+  return profile ? { profile } : {};
 }
 
 declare const __VERSION__: string | undefined;

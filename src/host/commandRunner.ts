@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ComponentLog } from './log';
+import { awsAccessProblem } from '../aws/awsErrors';
 
 /** Raised to end a command quietly: the user cancelled, nothing to report. */
 export class Cancelled extends Error {
@@ -18,7 +19,7 @@ export function guarded<A extends unknown[]>(name: string, log: ComponentLog, sh
     } catch (err) {
       if (err instanceof Cancelled || (err instanceof vscode.CancellationError)) return undefined;
       log.error(`${name} failed:`, err);
-      const message = err instanceof Error ? err.message : String(err);
+      const message = awsAccessProblem(err, 'extension') ?? (err instanceof Error ? err.message : String(err));
       void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
         if (choice === 'Show Log') showLog();
       });

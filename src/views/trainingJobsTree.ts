@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { awsAccessProblem } from '../aws/awsErrors';
 import { formatAge, formatDuration, trainingJobViewFromDescription, trainingJobViewFromSummary } from '../core/jobs/trainingJobView';
 import type { TrainingJobView } from '../core/jobs/trainingJobView';
 import type { TrainingJobDescription } from '../core/jobs/trainingJobDescription';
@@ -164,7 +165,8 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       this.error = undefined;
     } catch (err) {
       if (generation !== this.generation) return;
-      this.error = err instanceof Error ? err.message : String(err);
+      const profile = this.settings.profile ?? process.env['AWS_PROFILE'];
+      this.error = awsAccessProblem(err, 'extension', profile ? { profile } : {}) ?? (err instanceof Error ? err.message : String(err));
       this.log.warn('listing training jobs failed:', err);
     }
     this.loaded = true;

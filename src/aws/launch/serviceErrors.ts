@@ -5,6 +5,7 @@
  * not offer, access denied on a call or on `iam:PassRole`, and missing or expired credentials.
  * The service's own words are always kept: they are what a search engine or AWS support needs.
  */
+import { NETWORK_CODES, REJECTED_CREDENTIALS } from '../awsErrors';
 import { LaunchError } from './launchError';
 import type { LaunchErrorContext } from './launchError';
 
@@ -25,8 +26,6 @@ interface ServiceErrorShape {
   $metadata?: { httpStatusCode?: number };
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-const CREDENTIAL_ERRORS = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'InvalidClientTokenId', 'UnrecognizedClientException', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidSignatureException']);
 
 export function serviceErrorCode(err: unknown): string | undefined {
   const e = err as ServiceErrorShape | undefined;
@@ -54,7 +53,7 @@ export function awsCallError(err: unknown, ctx: AwsCallContext, extra: LaunchErr
   if (e.name === 'CredentialsProviderError') {
     return new LaunchError('aws.noCredentials', `No AWS credentials were found for ${ctx.call}. Sign in (\`aws sso login\`, or \`aws configure\`), or choose a profile (sagemakerHf.aws.profile / --profile). The SDK said: ${serviceMessage}`, context, { cause: err });
   }
-  if (CREDENTIAL_ERRORS.has(serviceCode)) {
+  if (REJECTED_CREDENTIALS.has(serviceCode)) {
     return new LaunchError('aws.badCredentials', `AWS rejected the credentials for ${ctx.call} (${serviceCode}): they are expired or wrong. Refresh them (\`aws sso login\`, new access keys) and launch again. AWS said: ${serviceMessage}`, context, { cause: err });
   }
   if (e.code && NETWORK_CODES.has(e.code)) {

@@ -15,7 +15,7 @@ import type { CheckItem, CheckStatus, NextStep } from '../../core/preflight/chec
 import type { JobBucket } from '../../core/preflight/jobBuckets';
 import { jobBuckets } from '../../core/preflight/jobBuckets';
 import { createBucketCommand } from '../../core/preflight/nextSteps';
-import { httpStatus, responseHeader, unreachableReason } from './awsErrors';
+import { httpStatus, responseHeader, unreachableReason } from '../awsErrors';
 import type { PreflightContext } from './preflightContext';
 import { DEFAULT_CHECK_TIMEOUT_MS, sendOptions } from './preflightContext';
 

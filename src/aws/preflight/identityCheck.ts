@@ -3,7 +3,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { regionPartition } from '../../core/catalog/huggingfaceImages';
 import type { CheckItem } from '../../core/preflight/checklist';
 import type { AwsClients } from '../awsClients';
-import { errorCode, errorMessage, isNoCredentials, isRejectedCredentials, unreachableReason } from './awsErrors';
+import { errorCode, errorMessage, isNoCredentials, isRejectedCredentials, unreachableReason } from '../awsErrors';
 import type { CallerIdentity } from './preflightContext';
 import { DEFAULT_CHECK_TIMEOUT_MS } from './preflightContext';
 

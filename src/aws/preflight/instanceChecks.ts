@@ -8,7 +8,7 @@
 import { findInstanceType } from '../../core/catalog/instanceTypes';
 import type { CheckItem } from '../../core/preflight/checklist';
 import { quotaConsoleUrl, quotaIncreaseCommand, trainingQuotaName } from '../../core/preflight/nextSteps';
-import { unreachableReason } from './awsErrors';
+import { unreachableReason } from '../awsErrors';
 import type { PreflightContext } from './preflightContext';
 import { DEFAULT_CHECK_TIMEOUT_MS } from './preflightContext';
 import { lookupSageMakerQuotas, pendingIncrease } from './serviceQuotas';

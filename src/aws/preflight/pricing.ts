@@ -13,7 +13,7 @@ import type { PriceListProduct } from '../../core/cost/priceList';
 import { BUNDLED_PRICE_TABLE, tablePrice } from '../../core/cost/trainingPrice';
 import type { PriceQuote, TrainingPriceTable } from '../../core/cost/trainingPrice';
 import type { AwsClients } from '../awsClients';
-import { unreachableReason } from './awsErrors';
+import { unreachableReason } from '../awsErrors';
 
 export const SAGEMAKER_PRICE_SERVICE_CODE = 'AmazonSageMaker';
 /** Prices change a few times a year; a day is fresh enough for an estimate. */

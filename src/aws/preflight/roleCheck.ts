@@ -8,7 +8,7 @@ import { GetRoleCommand } from '@aws-sdk/client-iam';
 import type { CheckItem } from '../../core/preflight/checklist';
 import { createRoleCommand, sagemakerTrustPolicy, trustPolicyUpdateCommand } from '../../core/preflight/nextSteps';
 import { decodePolicyDocument, sagemakerTrust } from '../../core/preflight/trustPolicy';
-import { errorCode, isAccessDenied, unreachableReason } from './awsErrors';
+import { errorCode, isAccessDenied, unreachableReason } from '../awsErrors';
 import type { PreflightContext } from './preflightContext';
 import { DEFAULT_CHECK_TIMEOUT_MS, sendOptions } from './preflightContext';
 
