@@ -4,6 +4,7 @@ import { CommandId } from '../host/ids';
 import type { Services } from '../host/services';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
 import { checkSetup } from './checkSetup';
+import { createQuickstart } from './createQuickstart';
 import { downloadModel } from './downloadModel';
 import type { DownloadDeps } from './downloadModel';
 import { jobCommands } from './jobCommands';
@@ -32,6 +33,7 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
   const jobs = jobCommands(deps.jobs);
   return {
     [CommandId.newJobFile]: newJobFile(services),
+    [CommandId.createQuickstart]: createQuickstart(services),
     [CommandId.validateWorkspace]: validateWorkspace(services, deps.diagnostics),
     [CommandId.showExtensionLog]: () => services.log.show(),
     [CommandId.setHubToken]: setHubToken(services),

@@ -4,6 +4,7 @@ export const EXTENSION_ID = 'sagemaker-hf.sagemaker-hf-trainer';
 
 export const CommandId = {
   newJobFile: 'sagemakerHf.newJobFile',
+  createQuickstart: 'sagemakerHf.createQuickstart',
   validateWorkspace: 'sagemakerHf.validateWorkspace',
   showExtensionLog: 'sagemakerHf.showExtensionLog',
   setHubToken: 'sagemakerHf.setHubToken',

@@ -29,6 +29,7 @@
 //   --only  run these steps (the ones skipped are not counted)
 //   --keep  keep the session's temp folder (workspace, user data) and print where it is
 // The last line on stdout is always `e2e: N passed, N failed`; the exit code is 0 only when nothing failed.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
@@ -50,6 +51,7 @@ const viewport = { width: 1400, height: 900 };
 const jobFile = 'bart-samsum/bart-large-cnn-samsum.sagemaker.yaml';
 const seedFile = 'seed-bart-samsum/bart-large-cnn-samsum.sagemaker.yaml';
 const quickstartFile = 'quickstart/quickstart.sagemaker.yaml';
+const walkthroughTitle = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).contributes.walkthroughs[0].title;
 const AWS = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
 
 const log = (text) => process.stdout.write(`${text}\n`);
@@ -462,13 +464,33 @@ const steps = [
   },
   {
     n: 8,
-    name: 'Run Locally on the quickstart: the local job completes',
+    name: 'Get Started walkthrough: Create Quickstart Project, then its Run Locally button; the local job completes',
     timeoutSeconds: 150,
     async run(j) {
-      const { wb } = j;
+      const { wb, page } = j;
       await wb.runCommand('View: Close All Editor Groups').catch(() => undefined);
-      await wb.openFile(quickstartFile);
-      await wb.runCommand('SageMaker HF: Run Locally');
+      // What a new user does: the walkthrough writes the quickstart into the workspace (the journey's
+      // workspace has none) and runs it from its own button, with no job file editor active.
+      await wb.openWalkthrough(walkthroughTitle);
+      await wb.clickWalkthroughButton('Try the quickstart', 'Create Quickstart Project');
+      const name = page.locator('.quick-input-widget input');
+      await name.waitFor({ state: 'visible', timeout: 10_000 });
+      const proposed = await name.inputValue();
+      expect(proposed === path.dirname(quickstartFile), `Create Quickstart Project proposed the folder "${proposed}", not "${path.dirname(quickstartFile)}"`);
+      await page.keyboard.press('Enter');
+      await wb.activeEditorTab(path.basename(quickstartFile)).waitFor({ timeout: 15_000 });
+      const ready = await wb.waitForToast(/^The quickstart is ready/, { timeout: 10_000 });
+      const copied = fs.readdirSync(path.join(j.workspace, path.dirname(quickstartFile)), { recursive: true }).filter((f) => !fs.statSync(path.join(j.workspace, path.dirname(quickstartFile), f)).isDirectory()).sort();
+      const shipped = execFileSync('git', ['ls-files'], { cwd: path.join(repoRoot, 'examples', 'quickstart'), encoding: 'utf8' }).trim().split('\n').sort();
+      expect(JSON.stringify(copied) === JSON.stringify(shipped), `the new quickstart folder holds ${copied.join(', ')}; the extension ships ${shipped.join(', ')}`);
+      // Back to the walkthrough; a preview tab may have given way to the job file, as in any workbench.
+      const walkthroughTab = page.locator('.tab', { hasText: 'Walkthrough' }).first();
+      if (await walkthroughTab.isVisible()) await walkthroughTab.click();
+      else await wb.openWalkthrough(walkthroughTitle);
+      await expectSoon(() => wb.walkthroughStepDone('Try the quickstart'), 5_000, async () => 'the walkthrough does not show "Try the quickstart" as done');
+      await wb.clickWalkthroughButton('Run it on this machine', 'Run Locally');
+      // The walkthrough is the active editor and the job file a hidden tab: the command asks which job file.
+      await wb.chooseQuickPickItem('Which job file?', quickstartFile);
       await wb.showViewContainer('SageMaker HF');
       const localGroup = wb.treeRow(/^Local/);
       await localGroup.waitFor({ state: 'visible', timeout: 30_000 });
@@ -515,7 +537,7 @@ const steps = [
       const toast = wb.toast(new RegExp(`^Local job ${jobName} completed\\.`));
       const announced = await toast.waitFor({ state: 'visible', timeout: 5_000 }).then(() => 'announced', () => 'not announced');
       await j.shot('local-job-completed');
-      return `${jobName}: ${seen.join(' → ')} under "${last.group.label}", ${lines.length} rows in its channel; end ${announced}`;
+      return `"${ready}"; ${copied.length} files copied; ${jobName}: ${seen.join(' → ')} under "${last.group.label}", ${lines.length} rows in its channel; end ${announced}`;
     },
   },
   {
@@ -1016,10 +1038,7 @@ function withTimeout(promise, ms, what) {
 function copyWorkspace(target) {
   fs.cpSync(workspaceFixture, target, { recursive: true });
   fs.cpSync(path.join(repoRoot, 'examples', 'seed-bart-samsum'), path.join(target, 'seed-bart-samsum'), { recursive: true });
-  // Not the quickstart's own local runs, downloaded models or bytecode from earlier demos.
-  const leftovers = /(^|\/)(\.sagemaker-local|models|__pycache__)(\/|$)/;
-  const from = path.join(repoRoot, 'examples', 'quickstart');
-  fs.cpSync(from, path.join(target, 'quickstart'), { recursive: true, filter: (src) => !leftovers.test(path.relative(from, src)) });
+  // No quickstart: step 8 creates it through the walkthrough, as a new user would.
   // Step 9's XSS corpus: a run folder (no README.md) and a folder with a hostile README.md.
   for (const name of ['hostile-run', 'hostile-readme']) fs.cpSync(path.join(hostileFixtures, name), path.join(target, name), { recursive: true });
 }

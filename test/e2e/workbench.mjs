@@ -413,6 +413,50 @@ export class Workbench {
     return this.page.locator('.monaco-dialog-box');
   }
 
+  // ── Walkthroughs (the Welcome page's "Get Started" steps) ────────────────────
+
+  /** Opens a walkthrough by its title through Welcome: Open Walkthrough…, and waits for its steps. */
+  async openWalkthrough(title, { timeout = 15_000 } = {}) {
+    const { page } = this;
+    await this.runCommand('Welcome: Open Walkthrough...');
+    // The picker's rows read "<title>, <extension>, <description>".
+    const row = page.locator(`${QUICK_INPUT} ${ROW}`).filter({ has: page.locator('.label-name', { hasText: exactly(title) }) }).first();
+    await row.waitFor({ state: 'visible', timeout });
+    await row.click();
+    await page.locator('.getting-started-step').first().waitFor({ state: 'visible', timeout });
+  }
+
+  /** A step of the open walkthrough, by its title. */
+  walkthroughStep(title) {
+    return this.page.locator('.getting-started-step').filter({ has: this.page.locator('.step-title', { hasText: exactly(title) }) });
+  }
+
+  /** Expands a step (only the expanded one shows its buttons) and clicks its button `label`. */
+  async clickWalkthroughButton(stepTitle, label, { timeout = 10_000 } = {}) {
+    const step = this.walkthroughStep(stepTitle);
+    const button = step.locator('a.monaco-button', { hasText: exactly(label) });
+    if (!(await button.isVisible())) await step.locator('.step-title').click();
+    await button.waitFor({ state: 'visible', timeout });
+    await button.click();
+    await this.restMouse();
+  }
+
+  /** Whether the walkthrough shows the step as done (its completion event fired). */
+  async walkthroughStepDone(stepTitle) {
+    return (await this.walkthroughStep(stepTitle).locator('.codicon-getting-started-step-checked').count()) > 0;
+  }
+
+  /** Answers the quick pick titled `title` with the item labelled `label` (typed, so a long list needs no scrolling). */
+  async chooseQuickPickItem(title, label, { timeout = 10_000 } = {}) {
+    const { page } = this;
+    await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: exactly(title) }).waitFor({ state: 'visible', timeout });
+    await page.locator(`${QUICK_INPUT} input`).fill(label);
+    const row = page.locator(`${QUICK_INPUT} ${ROW}[aria-label="${label}"]`).first();
+    await row.waitFor({ state: 'visible', timeout });
+    await row.click();
+    await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout });
+  }
+
   // ── Views ──────────────────────────────────────────────────────────────────
 
   /** Shows a view container of the activity bar (clicking it again would hide it). */

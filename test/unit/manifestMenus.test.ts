@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { QUICKSTART_FILES } from '../../src/commands/quickstartFiles';
 import { ContextValue } from '../../src/views/contextValues';
 import type { JobOrigin } from '../../src/views/contextValues';
 import { REPO_ROOT } from './repoRoot';
@@ -52,5 +54,39 @@ describe('Training Jobs view: menus match the rows they are for', () => {
     for (const [menu, entries] of Object.entries(pkg.contributes.menus as Record<string, Array<{ command: string }>>)) {
       for (const e of entries) assert.ok(commands.has(e.command), `${menu}: ${e.command}`);
     }
+  });
+});
+
+describe('the Get Started walkthrough and the welcome view', () => {
+  const commands = new Set<string>(pkg.contributes.commands.map((c: { command: string }) => c.command));
+  const walkthroughs: Array<{ id: string; steps: Array<{ id: string; description: string; media: { markdown?: string }; completionEvents?: string[] }> }> = pkg.contributes.walkthroughs;
+  const links = (text: string) => [...text.matchAll(/\(command:([\w.]+)/g)].map((m) => m[1]!);
+
+  it('every command link and completion event names a contributed command (or a workbench one)', () => {
+    const texts = [...walkthroughs.flatMap((w) => w.steps.map((s) => s.description)), ...pkg.contributes.viewsWelcome.map((v: { contents: string }) => v.contents)];
+    const named = [...texts.flatMap(links), ...walkthroughs.flatMap((w) => w.steps.flatMap((s) => (s.completionEvents ?? []).filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length))))];
+    assert.ok(named.length >= 10, `only ${named.length} commands named: the check checks little`);
+    assert.deepEqual(named.filter((c) => !commands.has(c) && !c.startsWith('workbench.')), []);
+    const views = new Set<string>(Object.values(pkg.contributes.views as Record<string, Array<{ id: string }>>).flat().map((v) => v.id));
+    const viewEvents = walkthroughs.flatMap((w) => w.steps.flatMap((s) => (s.completionEvents ?? []).filter((e) => e.startsWith('onView:')).map((e) => e.slice('onView:'.length))));
+    assert.deepEqual(viewEvents.filter((v) => !views.has(v)), []);
+  });
+
+  it('every step has a markdown page that exists and ships (media/** is in the package)', () => {
+    const allowed = readFileSync(path.join(REPO_ROOT, '.vscodeignore'), 'utf8').split('\n');
+    assert.ok(allowed.includes('!media/**'));
+    for (const step of walkthroughs.flatMap((w) => w.steps)) {
+      assert.match(step.media.markdown ?? '', /^media\//, step.id);
+      assert.ok(existsSync(path.join(REPO_ROOT, step.media.markdown!)), `${step.id}: ${step.media.markdown} is missing`);
+      assert.ok((step.completionEvents ?? []).length > 0, `${step.id} never completes`);
+    }
+  });
+
+  it('the quickstart the extension copies is every file git tracks in examples/quickstart, each one packaged', () => {
+    const tracked = execFileSync('git', ['ls-files', 'examples/quickstart'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim().split('\n').map((f) => f.slice('examples/quickstart/'.length));
+    assert.deepEqual([...QUICKSTART_FILES].sort(), tracked.sort());
+    const allowed = readFileSync(path.join(REPO_ROOT, '.vscodeignore'), 'utf8').split('\n');
+    assert.deepEqual(QUICKSTART_FILES.filter((f) => !allowed.includes(`!examples/quickstart/${f}`)), []);
+    assert.equal(QUICKSTART_FILES[0], 'quickstart.sagemaker.yaml', 'the job file comes first: the command opens it');
   });
 });

@@ -1,0 +1,16 @@
+// No vscode here: the manifest test reads this list in plain node.
+
+/**
+ * The quickstart's files, as the extension ships them (examples/quickstart; .vscodeignore lists each
+ * one and a test keeps this list equal to the files git tracks there). The job file comes first.
+ */
+export const QUICKSTART_FILES = [
+  'quickstart.sagemaker.yaml',
+  'train.py',
+  'summarize.py',
+  'README.md',
+  '.sagemakerignore',
+  'data/train/train.jsonl',
+  'data/validation/validation.jsonl',
+  'data/test/test.jsonl',
+] as const;
