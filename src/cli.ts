@@ -4,6 +4,9 @@ import type { CliCommand, CliIo } from './cli/cliError';
 
 const USAGE = `Usage: sagemaker-hf <command> [options]
 
+Getting started
+  quickstart [DIR]              write the quickstart (a job that runs on this machine in seconds) into DIR
+
 Job files
   validate FILE... [--json]     check job files (*.sagemaker.yaml) against the schema and SageMaker's rules
   plan FILE [--json] [--region R] [--account ID] [--job-name NAME] [--time ISO-8601] [--profile P]
@@ -57,6 +60,7 @@ const COMMANDS: Record<string, () => CliCommand> = {
   card: () => require('./cli/cardCommand').cardCommand,
   push: () => require('./cli/pushCommand').pushCommand,
   infer: () => require('./cli/inferCommand').inferCommand,
+  quickstart: () => require('./cli/quickstartCommand').quickstartCommand,
 };
 
 export const CLI_COMMANDS = Object.keys(COMMANDS);

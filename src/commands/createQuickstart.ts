@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Cancelled } from '../host/commandRunner';
 import { CommandId } from '../host/ids';
 import type { Services } from '../host/services';
-import { QUICKSTART_FILES } from './quickstartFiles';
+import { QUICKSTART_FILES } from '../core/quickstartFiles';
 
 
 /**

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { QUICKSTART_FILES } from '../../src/commands/quickstartFiles';
+import { QUICKSTART_FILES } from '../../src/core/quickstartFiles';
 import { ContextValue } from '../../src/views/contextValues';
 import type { JobOrigin } from '../../src/views/contextValues';
 import { REPO_ROOT } from './repoRoot';

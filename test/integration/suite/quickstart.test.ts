@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { QUICKSTART_FILES } from '../../../src/commands/quickstartFiles';
+import { QUICKSTART_FILES } from '../../../src/core/quickstartFiles';
 
 const extensionId = 'sagemaker-hf.sagemaker-hf-trainer';
 const workspace = () => vscode.workspace.workspaceFolders![0]!.uri;

@@ -1,4 +1,4 @@
-// No vscode here: the manifest test reads this list in plain node.
+// The quickstart the extension (Create Quickstart Project) and the CLI (sagemaker-hf quickstart) copy.
 
 /**
  * The quickstart's files, as the extension ships them (examples/quickstart; .vscodeignore lists each
