@@ -1,6 +1,7 @@
 // One esbuild context per target. Type checking is a separate step (`npm run typecheck`).
 import * as esbuild from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { generateValidator } from './scripts/generateValidator.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -20,13 +21,21 @@ const problemMatcher = {
   },
 };
 
+/** In watch mode: each rebuild regenerates the precompiled schema validator, so a schema edit reaches it. */
+const schemaValidator = {
+  name: 'schema-validator',
+  setup(build) {
+    build.onStart(() => void generateValidator());
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
   sourcemap: !production,
   sourcesContent: false,
   logLevel: 'warning',
-  plugins: watch ? [problemMatcher] : [],
+  plugins: watch ? [problemMatcher, schemaValidator] : [],
 };
 
 /**
@@ -179,6 +188,8 @@ function vendorTarget() {
 }
 
 writeAssistSchema();
+// The precompiled schema validator the job-file code imports (scripts/generateValidator.mjs).
+generateValidator();
 const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

@@ -2,7 +2,7 @@
 // Regenerates data/prices/sagemaker-training-prices.json — the offline fallback of the cost estimate — from
 // the AWS Price List API (GetProducts, service AmazonSageMaker, on-demand Training instance-hours).
 //
-//   npx tsc -p tsconfig.json                       # the script reuses the compiled price-list reader
+//   npm run compile-tests                          # the script reuses the compiled price-list reader
 //   node scripts/refresh-prices.mjs [--region us-east-1]... [--all-types] [--profile P] [--out FILE]
 //                                   [--endpoint URL] [--dry-run]
 //
@@ -42,7 +42,7 @@ try {
   catalog = require(path.join(repo, 'out', 'src', 'core', 'catalog', 'instanceTypes.js'));
   trainingPrice = require(path.join(repo, 'out', 'src', 'core', 'cost', 'trainingPrice.js'));
 } catch {
-  console.error('refresh-prices: the compiled sources are missing; run `npx tsc -p tsconfig.json` first.');
+  console.error('refresh-prices: the compiled sources are missing; run `npm run compile-tests` first.');
   process.exit(2);
 }
 const { PricingClient, GetProductsCommand } = require('@aws-sdk/client-pricing');

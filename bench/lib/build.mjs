@@ -5,6 +5,7 @@ import * as esbuild from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateValidator } from '../../scripts/generateValidator.mjs';
 
 export const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const repoRoot = path.resolve(benchDir, '..');
@@ -16,6 +17,7 @@ export const buildDir = path.join(benchDir, '.build');
  */
 export async function buildBenchEntries(entries) {
   mkdirSync(buildDir, { recursive: true });
+  generateValidator(); // src/core/jobFile/generated/, which the validator imports
   const out = {};
   await Promise.all(entries.map(async (entry) => {
     const outfile = path.join(buildDir, entry.replace(/^bench\//, '').replace(/\.ts$/, '.js'));
