@@ -3,7 +3,7 @@
 // two alternating call by call so that GC and CPU-frequency noise falls on both alike.
 //
 //   node bench/.build/validation.js [--quick]       prints one JSON line (ValidationBenchResult)
-//   node bench/.build/validation.js --cold          first validation in a fresh process (schema compile included)
+//   node bench/.build/validation.js --cold          first validation in a fresh process (loading the validator included)
 //   node --cpu-prof bench/.build/validation.js --profile 5000   validates a 5,000-line file for a few seconds
 
 import { parseDocument } from 'yaml';
