@@ -7,7 +7,7 @@ export const entries = ['bench/validation.ts'];
 export async function run(ctx) {
   const script = ctx.built['bench/validation.ts'];
   const warm = await runJson(process.execPath, [script, ...(ctx.quick ? ['--quick'] : [])], { timeoutMs: 300_000 });
-  // The first validation of a session compiles the schema (ajv); a few fresh processes for its median.
+  // The first validation in a fresh process: loading the validator and yaml's first parse; a few processes for the median.
   const colds = [];
   for (let i = 0; i < (ctx.quick ? 1 : 5); i++) colds.push(await runJson(process.execPath, [script, '--cold'], { timeoutMs: 60_000 }));
   const coldMedian = (key) => colds.map((c) => c[key]).sort((a, b) => a - b)[Math.floor(colds.length / 2)];
