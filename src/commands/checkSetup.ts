@@ -3,7 +3,9 @@ import type { Checklist, CheckItem } from '../core/preflight/checklist';
 import { validateJobFile } from '../language/jobFileTools';
 import type { AwsSession } from '../host/awsSession';
 import type { PreflightSession } from '../host/preflightSession';
+import { WalkthroughDone } from '../host/ids';
 import type { Services } from '../host/services';
+import { markWalkthroughStep } from '../host/walkthrough';
 import { contextFor } from '../language/jobFileDiagnostics';
 
 export interface CheckSetupDeps {
@@ -28,6 +30,7 @@ export function checkSetup(deps: CheckSetupDeps) {
     const checklist = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the AWS setup${doc ? ` for ${vscode.workspace.asRelativePath(doc.uri)}` : ''}…` }, () =>
       deps.preflight.check(clients, spec, spec?.region ?? deps.services.settings.region, true),
     );
+    markWalkthroughStep(WalkthroughDone.setupChecked);
     void showChecklist(checklist, doc ? vscode.workspace.asRelativePath(doc.uri) : undefined);
     return checklist;
   };
@@ -46,6 +49,9 @@ export async function showChecklist(checklist: Checklist, file?: string): Promis
   pick.placeholder = 'Pick an item to act on its next step (open the page, or copy the command)';
   pick.items = items;
   pick.matchOnDetail = true;
+  // A result to read, often opened from the walkthrough, whose page takes the focus back as it marks
+  // the step done: it stays until Escape.
+  pick.ignoreFocusOut = true;
   pick.onDidAccept(async () => {
     const step = pick.selectedItems[0]?.item.nextStep;
     if (!step) return;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Cancelled } from '../host/commandRunner';
-import { CommandId } from '../host/ids';
+import { CommandId, WalkthroughDone } from '../host/ids';
+import { markWalkthroughStep } from '../host/walkthrough';
 import type { Services } from '../host/services';
 import { QUICKSTART_FILES } from '../core/quickstartFiles';
 
@@ -30,6 +31,8 @@ export function createQuickstart(services: Services) {
           if (!/^[\w.-]+$/.test(n) || n === '.' || n === '..') return 'Use letters, digits, dots, dashes and underscores.';
           return (await exists(vscode.Uri.joinPath(workspace, n))) ? `${n} already exists; the quickstart goes into a new folder.` : undefined;
         },
+        // Started from the walkthrough, the page takes the focus back as it marks the step done.
+        ignoreFocusOut: true,
       });
       if (!name) throw new Cancelled();
       target = vscode.Uri.joinPath(workspace, name.trim());
@@ -47,6 +50,7 @@ export function createQuickstart(services: Services) {
       throw new Error(`Could not create the quickstart in ${target.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
     }
     services.log.for('quickstart').info(`created the quickstart in ${target.fsPath}`);
+    markWalkthroughStep(WalkthroughDone.quickstart);
 
     const jobFile = vscode.Uri.joinPath(target, QUICKSTART_FILES[0]);
     await vscode.window.showTextDocument(jobFile, { preview: false });

@@ -9,6 +9,8 @@ import { showChecklist } from './checkSetup';
 import { Cancelled } from '../host/commandRunner';
 import type { ReadonlyDocuments } from '../host/readonlyDocuments';
 import type { Services } from '../host/services';
+import { WalkthroughDone } from '../host/ids';
+import { markWalkthroughStep } from '../host/walkthrough';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
 import type { JobLogChannels } from '../logs/jobLogChannels';
 import type { JobEndNotifications } from '../views/jobStatusBar';
@@ -51,7 +53,7 @@ export async function jobFileDocument(arg: unknown): Promise<vscode.TextDocument
   const items = found
     .map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri }))
     .sort((a, b) => a.label.localeCompare(b.label));
-  const picked = await vscode.window.showQuickPick(items, { title: 'Which job file?', placeHolder: 'No job file is open: choose one of the workspace', ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, { title: 'Which job file?', placeHolder: 'No job file is open: choose one of the workspace', ignoreFocusOut: true /* the walkthrough takes the focus back */ });
   if (!picked) throw new Cancelled();
   return vscode.workspace.openTextDocument(picked.uri);
 }
@@ -180,6 +182,7 @@ export function launchTraining(deps: LaunchDeps) {
       await refuseOnErrors(deps, doc, launched.problems);
       return;
     }
+    markWalkthroughStep(WalkthroughDone.launched);
     deps.notifications.watch(launched.jobName);
     await deps.tree.track(launched.jobName);
     const renamed = launched.renamedFrom ? ` (${launched.renamedFrom} was taken)` : '';

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { Services } from '../host/services';
 import { Cancelled } from '../host/commandRunner';
+import { WalkthroughDone } from '../host/ids';
+import { markWalkthroughStep } from '../host/walkthrough';
 
 const TEMPLATE = `# A SageMaker training job for a Hugging Face script. Keys are the HuggingFace estimator's
 # keyword arguments; hover a key for its documentation, Ctrl+Space for completion.
@@ -36,6 +38,8 @@ export function newJobFile(_services: Services) {
       prompt: 'Name of the job file (".sagemaker.yaml" is added)',
       value: 'train',
       validateInput: (v) => (/^[\w.-]+$/.test(v.trim()) ? undefined : 'Use letters, digits, dots, dashes and underscores.'),
+      // Started from the walkthrough, the page takes the focus back as it marks the step done.
+      ignoreFocusOut: true,
     });
     if (!name) throw new Cancelled();
     const fileName = `${name.trim().replace(/\.sagemaker\.ya?ml$/i, '')}.sagemaker.yaml`;
@@ -50,5 +54,6 @@ export function newJobFile(_services: Services) {
       const editor = await vscode.window.showTextDocument(doc);
       await editor.edit((e) => e.insert(new vscode.Position(0, 0), TEMPLATE));
     }
+    markWalkthroughStep(WalkthroughDone.jobFile);
   };
 }

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { formatSdkTime } from '../core/logs/logFormat';
 import { validateJobFile } from '../language/jobFileTools';
 import { Cancelled } from '../host/commandRunner';
-import { Setting } from '../host/ids';
+import { Setting, WalkthroughDone } from '../host/ids';
+import { markWalkthroughStep } from '../host/walkthrough';
 import type { AwsSession } from '../host/awsSession';
 import type { LocalJobs } from '../host/localJobs';
 import type { Services } from '../host/services';
@@ -74,6 +75,7 @@ export function runLocally(deps: RunLocallyDeps) {
     }
     const job = outcome.job;
     deps.local.track(job);
+    markWalkthroughStep(WalkthroughDone.localRun);
     deps.notifications.watch(job.jobName);
     await deps.tree.reveal(job.jobName).catch(() => undefined);
     void job.completion.then((record) => {

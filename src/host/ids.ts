@@ -32,6 +32,21 @@ export const CommandId = {
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
+/**
+ * Context keys the walkthrough's steps complete on (package.json, contributes.walkthroughs): each is set
+ * once the step's action has happened, not when its command starts. A step marked done moves the
+ * walkthrough's focus, which would take the keyboard from the input box or pick the command just opened.
+ */
+export const WalkthroughDone = {
+  quickstart: 'sagemakerHf.walkthrough.quickstartCreated',
+  localRun: 'sagemakerHf.walkthrough.localRunStarted',
+  jobFile: 'sagemakerHf.walkthrough.jobFileCreated',
+  setupChecked: 'sagemakerHf.walkthrough.setupChecked',
+  launched: 'sagemakerHf.walkthrough.jobLaunched',
+  modelCard: 'sagemakerHf.walkthrough.modelCardOpened',
+} as const;
+export type WalkthroughDone = (typeof WalkthroughDone)[keyof typeof WalkthroughDone];
+
 export const Setting = {
   validationDelayMs: 'sagemakerHf.validation.delayMs',
   region: 'sagemakerHf.aws.region',

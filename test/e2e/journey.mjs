@@ -472,12 +472,28 @@ const steps = [
       // What a new user does: the walkthrough writes the quickstart into the workspace (the journey's
       // workspace has none) and runs it from its own button, with no job file editor active.
       await wb.openWalkthrough(walkthroughTitle);
-      await wb.clickWalkthroughButton('Try the quickstart', 'Create Quickstart Project');
       const name = page.locator('.quick-input-widget input');
+      // A walkthrough button's input box must survive the page marking the step done (it takes the
+      // focus back then, which closes a box that does not ignore focus-out).
+      await wb.clickWalkthroughButton('Describe your own job', 'New Job File');
       await name.waitFor({ state: 'visible', timeout: 10_000 });
+      await delay(1_500);
+      expect(await name.isVisible(), 'New Job File from the walkthrough: its input box closed by itself');
+      await name.fill('from-walkthrough');
+      await page.keyboard.press('Enter');
+      await wb.activeEditorTab('from-walkthrough.sagemaker.yaml').waitFor({ timeout: 15_000 });
+      expect(fs.existsSync(path.join(j.workspace, 'from-walkthrough.sagemaker.yaml')), 'New Job File did not write from-walkthrough.sagemaker.yaml');
+      await wb.runCommand('View: Close All Editor Groups').catch(() => undefined);
+      await wb.openWalkthrough(walkthroughTitle);
+      await wb.clickWalkthroughButton('Try the quickstart', 'Create Quickstart Project');
+      await name.waitFor({ state: 'visible', timeout: 10_000 });
+      await delay(1_500);
+      expect(await name.isVisible(), 'Create Quickstart Project from the walkthrough: its input box closed by itself');
       const proposed = await name.inputValue();
       expect(proposed === path.dirname(quickstartFile), `Create Quickstart Project proposed the folder "${proposed}", not "${path.dirname(quickstartFile)}"`);
-      await page.keyboard.press('Enter');
+      // Into the box, as a user clicks: a walkthrough opened a second time puts the focus back on its
+      // selected step a moment after it shows, which can come after a quick click on its button.
+      await name.press('Enter');
       await wb.activeEditorTab(path.basename(quickstartFile)).waitFor({ timeout: 15_000 });
       const ready = await wb.waitForToast(/^The quickstart is ready/, { timeout: 10_000 });
       const copied = fs.readdirSync(path.join(j.workspace, path.dirname(quickstartFile)), { recursive: true }).filter((f) => !fs.statSync(path.join(j.workspace, path.dirname(quickstartFile), f)).isDirectory()).sort();
@@ -516,6 +532,7 @@ const steps = [
       }
       const jobName = last.job.label.split(' ')[0];
       expect(/ml\.p3\.2xlarge × 2/.test(last.job.label), `the local job row reads "${last.job.label}"`);
+      await expectSoon(() => wb.walkthroughStepDone('Run it on this machine'), 5_000, async () => 'the walkthrough does not show "Run it on this machine" as done once the local job ran');
       await expectSoon(
         async () => (await wb.outputChannelName().catch(() => '')) === `SageMaker Job: ${jobName}`,
         10_000,
@@ -537,7 +554,7 @@ const steps = [
       const toast = wb.toast(new RegExp(`^Local job ${jobName} completed\\.`));
       const announced = await toast.waitFor({ state: 'visible', timeout: 5_000 }).then(() => 'announced', () => 'not announced');
       await j.shot('local-job-completed');
-      return `"${ready}"; ${copied.length} files copied; ${jobName}: ${seen.join(' → ')} under "${last.group.label}", ${lines.length} rows in its channel; end ${announced}`;
+      return `New Job File wrote from-walkthrough.sagemaker.yaml; "${ready}"; ${copied.length} files copied; ${jobName}: ${seen.join(' → ')} under "${last.group.label}", ${lines.length} rows in its channel; end ${announced}`;
     },
   },
   {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { QUICKSTART_FILES } from '../../src/core/quickstartFiles';
+import { WalkthroughDone } from '../../src/host/ids';
 import { ContextValue } from '../../src/views/contextValues';
 import type { JobOrigin } from '../../src/views/contextValues';
 import { REPO_ROOT } from './repoRoot';
@@ -70,6 +71,23 @@ describe('the Get Started walkthrough and the welcome view', () => {
     const views = new Set<string>(Object.values(pkg.contributes.views as Record<string, Array<{ id: string }>>).flat().map((v) => v.id));
     const viewEvents = walkthroughs.flatMap((w) => w.steps.flatMap((s) => (s.completionEvents ?? []).filter((e) => e.startsWith('onView:')).map((e) => e.slice('onView:'.length))));
     assert.deepEqual(viewEvents.filter((v) => !views.has(v)), []);
+  });
+
+  it('steps with a command button complete on a context key the extension sets after the action, never on the command starting', () => {
+    // onCommand checks the step off as the command starts, and the walkthrough then takes the focus
+    // from the input box or pick the command opened.
+    const keys = new Set<string>(Object.values(WalkthroughDone));
+    for (const step of walkthroughs.flatMap((w) => w.steps)) {
+      const events = step.completionEvents ?? [];
+      assert.deepEqual(events.filter((e) => e.startsWith('onCommand:')), [], step.id);
+      for (const e of events.filter((x) => x.startsWith('onContext:'))) assert.ok(keys.has(e.slice('onContext:'.length)), `${step.id}: ${e} is not a WalkthroughDone key`);
+    }
+    const used = new Set(walkthroughs.flatMap((w) => w.steps.flatMap((s) => (s.completionEvents ?? []).map((e) => e.slice('onContext:'.length)))));
+    assert.deepEqual([...keys].filter((k) => !used.has(k)), [], 'WalkthroughDone keys no step completes on');
+    // Each key is set somewhere in src/ (markWalkthroughStep(WalkthroughDone.<name>)).
+    const src = execFileSync('grep', ['-rhoE', 'markWalkthroughStep\\(WalkthroughDone\\.[a-zA-Z]+\\)', path.join(REPO_ROOT, 'src')], { encoding: 'utf8' });
+    const marked = new Set<string>([...src.matchAll(/WalkthroughDone\.(\w+)/g)].map((m) => WalkthroughDone[m[1] as keyof typeof WalkthroughDone]));
+    assert.deepEqual([...keys].filter((k) => !marked.has(k as string)), [], 'keys nothing sets');
   });
 
   it('every step has a markdown page that exists and ships (media/** is in the package)', () => {

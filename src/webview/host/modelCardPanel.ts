@@ -15,7 +15,9 @@ import type { TrainingJobDescription } from '../../core/modelCard/trainingJobDes
 import { Cancelled } from '../../host/commandRunner';
 import { Disposable } from '../../host/lifecycle';
 import type { ComponentLog } from '../../host/log';
+import { WalkthroughDone } from '../../host/ids';
 import type { Services } from '../../host/services';
+import { markWalkthroughStep } from '../../host/walkthrough';
 import {
   MAX_INFERENCE_TEXT,
   MODEL_CARD_VIEW_TYPE,
@@ -102,6 +104,7 @@ export class ModelCardPanel extends Disposable {
       return open;
     }
     const panel = vscode.window.createWebviewPanel(MODEL_CARD_VIEW_TYPE, panelTitle(folder), vscode.ViewColumn.Active, webviewOptions(services));
+    markWalkthroughStep(WalkthroughDone.modelCard);
     return new ModelCardPanel(services, panel, folder, target.job);
   }
 
