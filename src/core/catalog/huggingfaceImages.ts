@@ -180,9 +180,17 @@ export function listTrainingImages(): TrainingImage[] {
   return [...IMAGE_ROWS].sort((a, b) => compareVersions(b.transformers, a.transformers)).map(toImage);
 }
 
+let transformersVersions: readonly string[] | undefined;
+
+/** Sorted once: every validation resolves the job's image through it. */
+function transformersVersionsNewestFirst(): readonly string[] {
+  transformersVersions ??= Object.freeze(unique(IMAGE_ROWS.map((r) => r.transformers)).sort((a, b) => compareVersions(b, a)));
+  return transformersVersions;
+}
+
 /** The transformers versions that have a training image, newest first. */
 export function listTransformersVersions(): string[] {
-  return unique(IMAGE_ROWS.map((r) => r.transformers)).sort((a, b) => compareVersions(b, a));
+  return [...transformersVersionsNewestFirst()];
 }
 
 /**
@@ -191,7 +199,7 @@ export function listTransformersVersions(): string[] {
  */
 export function canonicalTransformersVersion(version: string): string | undefined {
   const v = version.trim();
-  const versions = listTransformersVersions();
+  const versions = transformersVersionsNewestFirst();
   if (versions.includes(v)) return v;
   // Each major.minor has exactly one image version, so the SDK's alias table is this derivation.
   return v.split('.').length === 2 ? versions.find((full) => majorMinor(full) === v) : undefined;
