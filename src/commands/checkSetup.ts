@@ -7,6 +7,7 @@ import { WalkthroughDone } from '../host/ids';
 import type { Services } from '../host/services';
 import { markWalkthroughStep } from '../host/walkthrough';
 import { contextFor } from '../language/jobFileDiagnostics';
+import { jobFileIfAny } from './jobFileTarget';
 
 export interface CheckSetupDeps {
   services: Services;
@@ -23,8 +24,8 @@ const ICON: Record<CheckItem['status'], string> = { passed: '$(pass-filled)', fa
  */
 export function checkSetup(deps: CheckSetupDeps) {
   return async (arg?: vscode.Uri): Promise<Checklist> => {
-    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-    const doc = uri && /\.sagemaker\.ya?ml$/i.test(uri.path) ? await vscode.workspace.openTextDocument(uri) : undefined;
+    // With no job file to go by, the checks that need one (role, buckets, instance type) are skipped.
+    const doc = await jobFileIfAny(arg instanceof vscode.Uri && !/\.sagemaker\.ya?ml$/i.test(arg.path) ? undefined : arg);
     const spec = doc ? validateJobFile(doc.getText(), contextFor(doc.uri, deps.services.settings.region)).spec : undefined;
     const clients = deps.aws.clients();
     const checklist = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the AWS setup${doc ? ` for ${vscode.workspace.asRelativePath(doc.uri)}` : ''}…` }, () =>

@@ -6,6 +6,7 @@ import type { InFlightLaunches } from '../host/inFlightLaunches';
 import type { PreflightSession } from '../host/preflightSession';
 import { blockingFailures } from '../core/preflight/checklist';
 import { showChecklist } from './checkSetup';
+import { jobFileDocument } from './jobFileTarget';
 import { Cancelled } from '../host/commandRunner';
 import type { ReadonlyDocuments } from '../host/readonlyDocuments';
 import type { Services } from '../host/services';
@@ -26,36 +27,6 @@ export interface LaunchDeps {
   notifications: JobEndNotifications;
   launchesInFlight: InFlightLaunches;
   preflight: PreflightSession;
-}
-
-const isJobFile = (uri: vscode.Uri) => /\.sagemaker\.ya?ml$/i.test(uri.path);
-
-/**
- * The job file the command acts on: the argument (CodeLens, explorer, editor title), else the active
- * editor's, else the one job file among the visible editors, else the workspace's job file (asking
- * which when there are several). A command run from a walkthrough or a terminal link has no active
- * text editor.
- */
-export async function jobFileDocument(arg: unknown): Promise<vscode.TextDocument> {
-  if (arg instanceof vscode.Uri) {
-    if (!isJobFile(arg)) throw new Error(`${vscode.workspace.asRelativePath(arg)} is not a job file: job files are named *.sagemaker.yaml.`);
-    return vscode.workspace.openTextDocument(arg);
-  }
-  const active = vscode.window.activeTextEditor?.document.uri;
-  if (active && isJobFile(active)) return vscode.workspace.openTextDocument(active);
-  const visible = [...new Map(vscode.window.visibleTextEditors.map((e) => [e.document.uri.toString(), e.document.uri])).values()].filter(isJobFile);
-  if (visible.length === 1) return vscode.workspace.openTextDocument(visible[0]!);
-  const found = await vscode.workspace.findFiles('**/*.sagemaker.{yaml,yml}', '**/{node_modules,.git,.sagemaker-local}/**', 500);
-  if (found.length === 0) {
-    throw new Error('No job file (*.sagemaker.yaml) is open or in this workspace. Create one with "SageMaker HF: New Job File", or try "SageMaker HF: Create Quickstart Project".');
-  }
-  if (found.length === 1) return vscode.workspace.openTextDocument(found[0]!);
-  const items = found
-    .map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri }))
-    .sort((a, b) => a.label.localeCompare(b.label));
-  const picked = await vscode.window.showQuickPick(items, { title: 'Which job file?', placeHolder: 'No job file is open: choose one of the workspace', ignoreFocusOut: true /* the walkthrough takes the focus back */ });
-  if (!picked) throw new Cancelled();
-  return vscode.workspace.openTextDocument(picked.uri);
 }
 
 /** Refuses a file with errors: the problems are already in the Problems view, which gets the focus. */

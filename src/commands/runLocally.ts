@@ -13,7 +13,8 @@ import { contextFor } from '../language/jobFileDiagnostics';
 import type { JobChannel, JobLogChannels } from '../logs/jobLogChannels';
 import type { JobEndNotifications } from '../views/jobStatusBar';
 import type { TrainingJobsTree } from '../views/trainingJobsTree';
-import { jobFileDocument, refuseOnErrors } from './launchTraining';
+import { jobFileDocument } from './jobFileTarget';
+import { refuseOnErrors } from './launchTraining';
 
 export interface RunLocallyDeps {
   services: Services;

@@ -51,6 +51,19 @@ describe('Create Quickstart Project, then Run Locally from the walkthrough (no j
     await vscode.commands.executeCommand('sagemakerHf.createQuickstart', target);
   });
 
+  it('Check Setup without an argument checks the job file in view (its role and instance type), not the settings alone', async () => {
+    const jobFile = vscode.Uri.joinPath(target, 'quickstart.sagemaker.yaml');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.window.showTextDocument(jobFile, { viewColumn: vscode.ViewColumn.One });
+    await vscode.window.showTextDocument(vscode.Uri.joinPath(target, 'README.md'), { viewColumn: vscode.ViewColumn.Two });
+    const checklist = await vscode.commands.executeCommand<{ items: Array<{ id: string; title: string }> }>('sagemakerHf.checkSetup');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.ok(checklist, 'Check Setup returned no checklist');
+    const ids = checklist.items.map((i) => i.id);
+    assert.ok(ids.includes('role'), `no role item: ${ids.join(', ')}`);
+    assert.ok(checklist.items.some((i) => i.title.includes('ml.p3.2xlarge')), checklist.items.map((i) => i.title).join(' | '));
+  });
+
   it('Run Locally without an argument takes the one job file among the visible editors, and the job completes', async () => {
     const jobFile = vscode.Uri.joinPath(target, 'quickstart.sagemaker.yaml');
     // The job file beside, a file that is not a job file active: what a walkthrough button leaves.
