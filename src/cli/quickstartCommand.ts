@@ -9,7 +9,7 @@ import type { CliIo } from './cliError';
 const USAGE = 'sagemaker-hf quickstart [DIR]   (default ./quickstart; DIR must not exist)';
 
 /** The shipped quickstart: examples/quickstart beside dist/ (this file is bundled into dist/cli.js). */
-export function shippedQuickstart(): string {
+function shippedQuickstart(): string {
   return path.join(__dirname, '..', 'examples', 'quickstart');
 }
 

@@ -25,7 +25,7 @@ const ICON: Record<CheckItem['status'], string> = { passed: '$(pass-filled)', fa
 export function checkSetup(deps: CheckSetupDeps) {
   return async (arg?: vscode.Uri): Promise<Checklist> => {
     // With no job file to go by, the checks that need one (role, buckets, instance type) are skipped.
-    const doc = await jobFileIfAny(arg instanceof vscode.Uri && !/\.sagemaker\.ya?ml$/i.test(arg.path) ? undefined : arg);
+    const doc = await jobFileIfAny(arg);
     const spec = doc ? validateJobFile(doc.getText(), contextFor(doc.uri, deps.services.settings.region)).spec : undefined;
     const clients = deps.aws.clients();
     const checklist = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the AWS setup${doc ? ` for ${vscode.workspace.asRelativePath(doc.uri)}` : ''}…` }, () =>

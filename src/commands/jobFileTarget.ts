@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { Cancelled } from '../host/commandRunner';
+import { JOB_FILE_GLOB, JOB_FILE_PATTERN, JOB_FILE_SEARCH_EXCLUDE } from '../host/ids';
 
-const isJobFile = (uri: vscode.Uri) => /\.sagemaker\.ya?ml$/i.test(uri.path);
+const isJobFile = (uri: vscode.Uri) => JOB_FILE_PATTERN.test(uri.path);
 
 /**
  * The job file the command acts on: the argument (CodeLens, explorer, editor title), else the active
@@ -25,10 +26,11 @@ export async function jobFileDocument(arg: unknown): Promise<vscode.TextDocument
 
 /**
  * The job file a command that can do without one should use, without asking: the argument, the active
- * editor's, the one visible, or the workspace's only job file; undefined otherwise (Check Setup).
+ * editor's, the one visible, or the workspace's only job file; undefined otherwise (Check Setup). An
+ * argument that is not a job file (a command run on another file) counts as none.
  */
 export async function jobFileIfAny(arg: unknown): Promise<vscode.TextDocument | undefined> {
-  const found = (await jobFileInView(arg)) ?? (await workspaceJobFiles().then((all) => (all.length === 1 ? all[0] : undefined)));
+  const found = (await jobFileInView(arg instanceof vscode.Uri && !isJobFile(arg) ? undefined : arg)) ?? (await workspaceJobFiles().then((all) => (all.length === 1 ? all[0] : undefined)));
   return found ? vscode.workspace.openTextDocument(found) : undefined;
 }
 
@@ -44,5 +46,5 @@ async function jobFileInView(arg: unknown): Promise<vscode.Uri | undefined> {
 }
 
 function workspaceJobFiles(): Thenable<vscode.Uri[]> {
-  return vscode.workspace.findFiles('**/*.sagemaker.{yaml,yml}', '**/{node_modules,.git,.sagemaker-local}/**', 500);
+  return vscode.workspace.findFiles(JOB_FILE_GLOB, JOB_FILE_SEARCH_EXCLUDE, 500);
 }

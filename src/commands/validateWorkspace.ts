@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { Services } from '../host/services';
-import { JOB_FILE_GLOB } from '../host/ids';
+import { JOB_FILE_GLOB, JOB_FILE_SEARCH_EXCLUDE } from '../host/ids';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
 
 /** Checks every job file in the workspace, opened or not, and sums up in one message. */
 export function validateWorkspace(_services: Services, diagnostics: JobFileDiagnostics) {
   return async (): Promise<void> => {
-    const files = await vscode.workspace.findFiles(JOB_FILE_GLOB, '{**/node_modules/**,**/.sagemaker-local/**}');
+    const files = await vscode.workspace.findFiles(JOB_FILE_GLOB, JOB_FILE_SEARCH_EXCLUDE);
     let errors = 0;
     let warnings = 0;
     for (const uri of files) {

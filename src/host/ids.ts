@@ -67,6 +67,8 @@ export type Setting = (typeof Setting)[keyof typeof Setting];
 /** Files the extension treats as job files. */
 export const JOB_FILE_GLOB = '**/*.sagemaker.{yaml,yml}';
 export const JOB_FILE_PATTERN = /\.sagemaker\.ya?ml$/i;
+/** Where workspace searches for job files do not look: installed packages and local runs' copies of the source. */
+export const JOB_FILE_SEARCH_EXCLUDE = '{**/node_modules/**,**/.sagemaker-local/**}';
 
 export const DIAGNOSTIC_SOURCE = 'sagemaker-hf';
 

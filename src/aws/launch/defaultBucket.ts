@@ -12,7 +12,8 @@ import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { BucketLocationConstraint } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../awsClients';
 import { LaunchError } from './launchError';
-import { awsCallError, httpStatus, serviceErrorCode } from './serviceErrors';
+import { httpStatus } from '../awsErrors';
+import { awsCallError, serviceErrorCode } from './serviceErrors';
 
 export interface DefaultBucketResult {
   bucket: string;

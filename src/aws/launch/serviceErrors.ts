@@ -5,7 +5,7 @@
  * not offer, access denied on a call or on `iam:PassRole`, and missing or expired credentials.
  * The service's own words are always kept: they are what a search engine or AWS support needs.
  */
-import { NETWORK_CODES, REJECTED_CREDENTIALS } from '../awsErrors';
+import { httpStatus, isNetwork, isNoCredentials, isRejectedCredentials } from '../awsErrors';
 import { LaunchError } from './launchError';
 import type { LaunchErrorContext } from './launchError';
 
@@ -23,17 +23,12 @@ interface ServiceErrorShape {
   message?: string;
   code?: string;
   Code?: string;
-  $metadata?: { httpStatusCode?: number };
 }
 
 
 export function serviceErrorCode(err: unknown): string | undefined {
   const e = err as ServiceErrorShape | undefined;
   return e?.Code ?? e?.name;
-}
-
-export function httpStatus(err: unknown): number | undefined {
-  return (err as ServiceErrorShape | undefined)?.$metadata?.httpStatusCode;
 }
 
 export function isAbortError(err: unknown): boolean {
@@ -50,13 +45,13 @@ export function awsCallError(err: unknown, ctx: AwsCallContext, extra: LaunchErr
   const who = ctx.principal ?? 'the AWS identity in use';
 
   if (isAbortError(err)) return new LaunchError('cancelled', 'Launch cancelled before the training job was created.', context, { cause: err });
-  if (e.name === 'CredentialsProviderError') {
+  if (isNoCredentials(err)) {
     return new LaunchError('aws.noCredentials', `No AWS credentials were found for ${ctx.call}. Sign in (\`aws sso login\`, or \`aws configure\`), or choose a profile (sagemakerHf.aws.profile / --profile). The SDK said: ${serviceMessage}`, context, { cause: err });
   }
-  if (REJECTED_CREDENTIALS.has(serviceCode)) {
+  if (isRejectedCredentials(err)) {
     return new LaunchError('aws.badCredentials', `AWS rejected the credentials for ${ctx.call} (${serviceCode}): they are expired or wrong. Refresh them (\`aws sso login\`, new access keys) and launch again. AWS said: ${serviceMessage}`, context, { cause: err });
   }
-  if (e.code && NETWORK_CODES.has(e.code)) {
+  if (isNetwork(err)) {
     return new LaunchError('aws.unreachable', `Could not reach AWS for ${ctx.call} (${e.code}). Check the network, a proxy, or the endpoint overrides (AWS_ENDPOINT_URL*). ${serviceMessage}`, { ...context, serviceCode: e.code }, { cause: err });
   }
   if (serviceCode === 'AccessDenied' || serviceCode === 'AccessDeniedException' || httpStatus(err) === 403) {
