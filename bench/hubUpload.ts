@@ -40,8 +40,9 @@ export interface UploadGrant {
   oid: string;
   size: number;
   hashMs: number;
+  /** sha256 of the same number of bytes already in memory: the CPU's own cost, no reads. */
+  cpuHashMs: number;
 }
-
 
 async function emulator(): Promise<void> {
   const hub = await startHubEmulator({ maxLifetimeMs: 20 * 60_000 });
@@ -113,6 +114,7 @@ async function grant(hubUrl: string, file: string, repo: string): Promise<Upload
   await pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), hash);
   const oid = hash.digest('hex');
   const hashMs = performance.now() - hashStart;
+  const cpuHashMs = inMemorySha256Ms(size);
   const res = await fetch(`${hubUrl}/${repo}.git/info/lfs/objects/batch`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${EMULATOR_WRITE_TOKEN}`, Accept: 'application/vnd.git-lfs+json', 'Content-Type': 'application/vnd.git-lfs+json' },
@@ -122,7 +124,17 @@ async function grant(hubUrl: string, file: string, repo: string): Promise<Upload
   const body = (await res.json()) as { objects: Array<{ actions?: { upload?: { href: string } } }> };
   const href = body.objects[0]?.actions?.upload?.href;
   if (!href) throw new Error(`LFS batch gave no upload action: ${JSON.stringify(body)}`);
-  return { href, oid, size, hashMs };
+  return { href, oid, size, hashMs, cpuHashMs };
+}
+
+/** Time for node's crypto (OpenSSL) to hash `size` bytes held in memory, 64 MiB at a time. */
+function inMemorySha256Ms(size: number): number {
+  const block = Buffer.alloc(Math.min(size, 64 * 1024 * 1024), 0x5a);
+  const hash = createHash('sha256');
+  const start = performance.now();
+  for (let left = size; left > 0; left -= block.length) hash.update(left >= block.length ? block : block.subarray(0, left));
+  hash.digest();
+  return performance.now() - start;
 }
 
 async function main(): Promise<void> {
