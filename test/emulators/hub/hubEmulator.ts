@@ -6,7 +6,10 @@
 //   GET  /api/models/<ns>/<name>[?expand[]=…]             model info; inference provider mapping
 //   POST /api/models/<ns>/<name>/preupload/<rev>          commit step 1: regular or lfs, per file
 //   POST /<ns>/<name>.git/info/lfs/objects/batch          commit step 2: LFS batch, answers transfer "basic"
+//                                                         (or "xet" with `xet: true` when the client offers it)
 //   PUT  /lfs-upload/<oid>?sig=…                          the pre-signed upload URL the batch hands out
+//   GET  /api/models/<ns>/<name>/xet-write-token/<rev>    a Xet CAS write token ({accessToken, exp, casUrl})
+//   POST /cas/v1/xorbs/default/<hash>, /cas/v1/shards     the Xet CAS (xetCas.ts): files rebuilt and sha256-checked
 //   POST /api/models/<ns>/<name>/commit/<rev>             commit step 3: NDJSON header/file/lfsFile/deletedFile
 //   GET  /<ns>/<name>/resolve/<rev>/<path>                file download (Range aware; LFS → 302 to /lfs-files)
 //   POST /hf-inference/models/<ns>/<name>                 the router's hf-inference route (404 unless deployed)
@@ -29,6 +32,7 @@ import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { extractiveSummary } from './extractiveSummary';
+import { XetFormatError, XetStore } from './xetCas';
 import {
   LFS_SIZE_THRESHOLD,
   commitAt,
@@ -76,6 +80,11 @@ export interface HubEmulatorOptions {
   faults?: HubFaults;
   /** The server closes itself after this long, whatever the test does. Default 10 minutes. */
   maxLifetimeMs?: number;
+  /**
+   * Answer LFS batches that offer "xet" with the Xet transfer, as the Hub does for Xet-backed repositories
+   * (the default for new accounts since May 2025). Off by default: then every batch answers "basic".
+   */
+  xet?: boolean;
 }
 
 export interface LoggedRequest {
@@ -110,6 +119,11 @@ export interface HubEmulatorState {
   lfsBatchTransfers: string[][];
   /** Upload PUTs received since the faults were last set. */
   uploadPuts: number;
+  /**
+   * What the Xet CAS received: write tokens issued, xorbs stored, shards accepted, files rebuilt from them,
+   * and the stored chunks by compression scheme ([stored, LZ4, byte-grouped LZ4]).
+   */
+  xet: { writeTokens: number; xorbs: number; shards: number; files: number; dedupQueries: number; chunkSchemes: number[] };
   summarizations: SummarizationCall[];
   deployedModels: Set<string>;
 }
@@ -141,6 +155,8 @@ const DEFAULT_TOKENS: Record<string, EmulatedToken> = {
 
 const MAX_JSON_BODY = 64 * 1024 * 1024;
 const MAX_COMMIT_BODY = 1024 * 1024 * 1024;
+/** A xorb holds at most 64 MiB of chunks (the clients' limit); a shard at most 64 MiB. */
+const MAX_XORB_BODY = 65 * 1024 * 1024;
 
 type Auth = { kind: 'none' } | { kind: 'invalid' } | { kind: 'valid'; token: EmulatedToken; user: EmulatedUser };
 
@@ -168,12 +184,17 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
     lfsObjects: new Map(),
     lfsBatchTransfers: [],
     uploadPuts: 0,
+    xet: { writeTokens: 0, xorbs: 0, shards: 0, files: 0, dedupQueries: 0, chunkSchemes: [0, 0, 0] },
     summarizations: [],
     deployedModels: new Set(opts.deployedModels ?? []),
   };
   let faults: HubFaults = opts.faults ?? {};
   /** Pre-signed upload grants handed out by the batch API: signature → object. */
   const uploadGrants = new Map<string, { oid: string; size: number }>();
+  const xetStore = new XetStore(blobDir);
+  state.xet.chunkSchemes = xetStore.schemes;
+  /** Xet CAS access tokens handed out: value → repository and expiry (epoch seconds). */
+  const xetTokens = new Map<string, { repo: string; exp: number }>();
   let requestCounter = 0;
   let baseUrl = '';
 
@@ -339,8 +360,10 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
     requireWrite(auth, namespaceOf(repo.id), 'push to this repo');
     state.lfsBatchTransfers.push(Array.isArray(body.transfers) ? body.transfers.map(String) : []);
     if (!Array.isArray(body.objects)) throw new HttpFailure(422, { message: '"objects" must be an array' });
+    const xet = opts.xet === true && Array.isArray(body.transfers) && body.transfers.includes('xet');
+    const xetHeader = xet ? issueXetToken(repo.id) : undefined;
     return {
-      transfer: 'basic',
+      transfer: xet ? 'xet' : 'basic',
       objects: body.objects.map((o: { oid: unknown; size: unknown }) => {
         const oid = String(o.oid);
         const size = Number(o.size);
@@ -349,11 +372,64 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
         }
         const stored = state.lfsObjects.get(oid);
         if (stored && stored.size === size) return { oid, size };
+        // Xet: the "upload action" is where to refresh the CAS token; the header carries the first one.
+        if (xetHeader) return { oid, size, authenticated: true, actions: { upload: { href: `${baseUrl}/api/models/${repo.id}/xet-write-token/main`, header: xetHeader } } };
         const sig = randomBytes(16).toString('hex');
         uploadGrants.set(sig, { oid, size });
         return { oid, size, authenticated: true, actions: { upload: { href: `${baseUrl}/lfs-upload/${oid}?sig=${sig}`, expires_in: 86400 } } };
       }),
     };
+  };
+
+  /** A CAS write token for a repository, in the headers the batch answer carries (the Hub's names). */
+  const issueXetToken = (repo: string): Record<string, string> => {
+    const accessToken = `xet_${randomBytes(16).toString('hex')}`;
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    xetTokens.set(accessToken, { repo, exp });
+    state.xet.writeTokens += 1;
+    return { 'X-Xet-Cas-Url': `${baseUrl}/cas`, 'X-Xet-Access-Token': accessToken, 'X-Xet-Token-Expiration': String(exp), 'X-Xet-Session-Id': randomBytes(8).toString('hex') };
+  };
+
+  const xetWriteToken = (id: string, auth: Auth) => {
+    const repo = readableRepo(id, auth);
+    requireWrite(auth, namespaceOf(repo.id), 'push to this repo');
+    const header = issueXetToken(repo.id);
+    return { accessToken: header['X-Xet-Access-Token'], exp: Number(header['X-Xet-Token-Expiration']), casUrl: header['X-Xet-Cas-Url'] };
+  };
+
+  /** The Xet CAS: its own bearer tokens (from the batch or the write-token route), never a Hub token. */
+  const cas = async (req: http.IncomingMessage, res: http.ServerResponse, method: string, seg: string[]) => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const grant = bearer ? xetTokens.get(bearer) : undefined;
+    if (!grant || grant.exp * 1000 < Date.now()) {
+      await drain(req);
+      throw new HttpFailure(401, { error: 'Invalid or expired CAS token' });
+    }
+    const route = seg.slice(1).join('/');
+    try {
+      if (method === 'GET' && seg.length === 5 && route.startsWith('v1/chunks/default/')) {
+        state.xet.dedupQueries += 1;
+        throw new HttpFailure(404, { error: 'No shard holds this chunk' });
+      }
+      if (method === 'POST' && seg.length === 5 && route.startsWith('v1/xorbs/default/')) {
+        const inserted = await xetStore.putXorb(seg[4]!, await readBody(req, MAX_XORB_BODY));
+        state.xet.xorbs += 1;
+        return sendJson(res, 200, { was_inserted: inserted });
+      }
+      if (method === 'POST' && route === 'v1/shards') {
+        const files = await xetStore.putShard(await readBody(req, MAX_XORB_BODY));
+        state.xet.shards += 1;
+        for (const f of files) {
+          state.xet.files += 1;
+          state.lfsObjects.set(f.sha256, { oid: f.sha256, size: f.size, file: f.file });
+        }
+        return sendJson(res, 200, { result: files.length ? 1 : 0 });
+      }
+    } catch (err) {
+      if (err instanceof XetFormatError) throw new HttpFailure(400, { error: `Malformed upload: ${err.message}` });
+      throw err;
+    }
+    throw new HttpFailure(404, 'Not Found');
   };
 
   const lfsUpload = async (req: http.IncomingMessage, res: http.ServerResponse, oid: string, query: URLSearchParams) => {
@@ -528,6 +604,7 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
       throw new HttpFailure(503, 'Service Unavailable');
     }
     // An unknown token is refused everywhere, even on public resources, as the Hub does.
+    if (seg[0] === 'cas') return cas(req, res, method, seg);
     if (auth.kind === 'invalid' && seg[0] !== 'lfs-upload' && seg[0] !== 'lfs-files') throw new HttpFailure(401, INVALID_CREDENTIALS);
 
     if (method === 'GET' && url.pathname === '/api/whoami-v2') return sendJson(res, 200, whoAmI(auth));
@@ -536,6 +613,7 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
       const id = `${seg[2]}/${seg[3]}`;
       if (method === 'GET' && seg.length === 4) return sendJson(res, 200, modelInfo(id, auth, url.searchParams));
       if (method === 'POST' && seg[4] === 'preupload' && seg.length === 6) return sendJson(res, 200, await preupload(req, id, seg[5]!, auth));
+      if (method === 'GET' && seg[4] === 'xet-write-token' && seg.length === 6) return sendJson(res, 200, xetWriteToken(id, auth));
       if (method === 'POST' && seg[4] === 'commit' && seg.length === 6) return sendJson(res, 200, await commitRoute(req, id, seg[5]!, auth, url.searchParams));
     }
     if (method === 'POST' && seg.length === 6 && seg[1]?.endsWith('.git') && seg.slice(2).join('/') === 'info/lfs/objects/batch') {
@@ -560,7 +638,8 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const auth = authenticate(req);
+    // The Xet CAS checks its own tokens (cas()); a Hub token check would call each of them invalid.
+    const auth: Auth = url.pathname.startsWith('/cas/') ? { kind: 'none' } : authenticate(req);
     requestCounter += 1;
     res.setHeader('X-Request-Id', `Root=1-emulator-${requestCounter}`);
     res.on('finish', () => {
