@@ -69,7 +69,7 @@ if (!values['no-emulators']) {
   const { startMoto } = await import(path.join(root, 'out/test/emulators/moto/motoServer.js'));
   const { startHubEmulator, EMULATOR_WRITE_TOKEN } = await import(path.join(root, 'out/test/emulators/hub/hubEmulator.js'));
   const moto = await startMoto({ simSeconds: 30, maxLifetimeSeconds: 4 * 3600 });
-  const hub = await startHubEmulator({ maxLifetimeMs: 4 * 3600 * 1000 });
+  const hub = await startHubEmulator({ maxLifetimeMs: 4 * 3600 * 1000, xet: true });
   process.on('exit', () => {
     void moto.stop();
     void hub.stop();

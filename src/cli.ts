@@ -35,7 +35,8 @@ Models
   card DIR [--job-file FILE] [--out FILE|-]
                                 write the model card (README.md) from the Trainer's result files
   push DIR --repo NAMESPACE/NAME [--private] [--message M] [--hub-url URL] [--include-checkpoints]
-                                upload a model folder to the Hugging Face Hub (token from HF_TOKEN)
+       [--transfer lfs|xet]     upload a model folder to the Hugging Face Hub (token from HF_TOKEN);
+                                large files as plain LFS (default) or as Xet chunks
   infer MODEL --text TEXT [--endpoint URL] [--provider NAME] [--hub-url URL] [--json]
                                 run a summarization request against a model and print the summary
 

@@ -3,12 +3,12 @@ import { parseArgs } from 'node:util';
 import { HubError } from '../hub/hubErrors';
 import type { HubErrorCode } from '../hub/hubErrors';
 import { resolveHubToken } from '../hub/hubToken';
-import { pushModelFolder } from '../hub/pushModelFolder';
+import { HUB_TRANSFERS, pushModelFolder } from '../hub/pushModelFolder';
 import type { PushProgress } from '../hub/pushModelFolder';
 import { UsageError } from './cliError';
 import type { CliIo } from './cliError';
 
-const USAGE = 'sagemaker-hf push DIR --repo NAMESPACE/NAME [--private] [--message M] [--hub-url URL] [--include-checkpoints]';
+const USAGE = 'sagemaker-hf push DIR --repo NAMESPACE/NAME [--private] [--message M] [--hub-url URL] [--include-checkpoints] [--transfer lfs|xet]';
 
 /** Failures about what the user typed or the folder on disk, reported as usage/I-O errors (exit 2). */
 const INPUT_FAILURES: ReadonlySet<HubErrorCode> = new Set(['hub.repoNameInvalid', 'hub.folderUnreadable', 'hub.folderEmpty']);
@@ -27,10 +27,13 @@ export async function pushCommand(args: string[], io: CliIo): Promise<number> {
       message: { type: 'string' },
       'hub-url': { type: 'string' },
       'include-checkpoints': { type: 'boolean', default: false },
+      transfer: { type: 'string', default: 'lfs' },
     },
   });
   if (positionals.length !== 1) throw new UsageError(`push needs exactly one model folder: ${USAGE}`);
   if (!values.repo) throw new UsageError(`push needs --repo NAMESPACE/NAME: ${USAGE}`);
+  const transfer = HUB_TRANSFERS.find((t) => t === values.transfer);
+  if (!transfer) throw new UsageError(`--transfer must be ${HUB_TRANSFERS.join(' or ')}, not "${values.transfer}": ${USAGE}`);
   const token = resolveHubToken({ env: io.env });
   if (!token) {
     io.stderr('sagemaker-hf push: no Hugging Face token: set HF_TOKEN to an access token with the "write" role (https://huggingface.co/settings/tokens).\n');
@@ -44,6 +47,7 @@ export async function pushCommand(args: string[], io: CliIo): Promise<number> {
       repo: values.repo,
       accessToken: token.token,
       includeCheckpoints: values['include-checkpoints'],
+      transfer,
       ...(values.private !== undefined ? { private: values.private } : {}),
       ...(values.message ? { commitMessage: values.message } : {}),
       ...(hubUrl ? { hubUrl } : {}),

@@ -52,6 +52,7 @@ export const Setting = {
   region: 'sagemakerHf.aws.region',
   profile: 'sagemakerHf.aws.profile',
   hubUrl: 'sagemakerHf.hub.endpoint',
+  hubUploadTransfer: 'sagemakerHf.hub.uploadTransfer',
   endpoints: 'sagemakerHf.aws.endpoints',
   jobsPageSize: 'sagemakerHf.jobs.pageSize',
   jobsRefreshSeconds: 'sagemakerHf.jobs.refreshIntervalSeconds',

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AwsEndpoints } from '../aws/awsClients';
+import type { HubTransfer } from '../hub/pushModelFolder';
 import { Setting } from './ids';
 
 /** Typed access to the extension's settings: one getter per setting. */
@@ -24,6 +25,11 @@ export class Settings {
   /** The Hugging Face Hub to talk to; undefined means huggingface.co. */
   get hubUrl(): string | undefined {
     return this.get<string>(Setting.hubUrl, '').replace(/\/+$/, '') || undefined;
+  }
+
+  /** How Push to Hub sends large files; anything but "xet" is plain LFS. */
+  get hubUploadTransfer(): HubTransfer {
+    return this.get<string>(Setting.hubUploadTransfer, 'lfs') === 'xet' ? 'xet' : 'lfs';
   }
 
   /** Endpoint overrides per AWS service (LocalStack, moto, VPC endpoints). */

@@ -416,7 +416,12 @@ const steps = [
         const local = fs.readFileSync(path.join(folder, file));
         expect(onHub && Buffer.compare(onHub, local) === 0, `${file} on the Hub differs from the model folder's`);
       }
-      return `token stored for ${EMULATOR_USER}; "${outcome.split('\n')[0]}"; ${href}; ${files.length} files identical on the Hub emulator`;
+      // The emulator answers Xet to clients that offer it, as the Hub does; the default setting
+      // (sagemakerHf.hub.uploadTransfer: lfs) offers plain LFS only, so no xorb is sent.
+      const lfsFiles = held.commits.at(-1).changes.filter((c) => c.op === 'lfsFile').length;
+      const offered = hub.state.lfsBatchTransfers.at(-1);
+      expect(lfsFiles === 0 || (offered && !offered.includes('xet') && hub.state.xet.xorbs === 0), `the push offered ${JSON.stringify(offered)} and sent ${hub.state.xet.xorbs} xorbs; the default transfer is plain LFS`);
+      return `token stored for ${EMULATOR_USER}; "${outcome.split('\n')[0]}"; ${href}; ${files.length} files identical on the Hub emulator (${lfsFiles} through LFS)`;
     },
   },
   {
@@ -1136,7 +1141,7 @@ async function main() {
     const { AwsClients } = require(compiled('src/aws/awsClients.js'));
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
     owned.moto = await startMoto({ simSeconds, logLinesPerHost: 6, maxLifetimeSeconds: budgetSeconds + 60 });
-    owned.hub = await startHubEmulator({ maxLifetimeMs: (budgetSeconds + 60) * 1000 });
+    owned.hub = await startHubEmulator({ maxLifetimeMs: (budgetSeconds + 60) * 1000, xet: true });
     owned.extras = await startAwsExtras(awsExtrasSetup());
     const endpoint = owned.moto.endpoint;
     const endpoints = { sagemaker: endpoint, s3: endpoint, logs: endpoint, sts: endpoint, iam: endpoint, serviceQuotas: owned.extras.endpoint, pricing: owned.extras.endpoint };

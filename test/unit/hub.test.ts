@@ -179,6 +179,7 @@ describe('pushModelFolder', () => {
       ['file README.md', 'file all_results.json', 'file config.json', `lfsFile ${BIG_FILE}`, 'file tokenizer/vocab.txt'].sort(),
     );
     assert.ok(hub.state.lfsBatchTransfers[0]?.includes('basic'));
+    assert.ok(!hub.state.lfsBatchTransfers[0]?.includes('xet'), 'plain LFS unless transfer is "xet"');
 
     const phases = events.filter((e) => e.kind === 'phase').map((e) => (e.kind === 'phase' ? e.phase : ''));
     assert.deepEqual(phases, ['preuploading', 'uploadingLargeFiles', 'committing']);
@@ -380,6 +381,10 @@ describe('sagemaker-hf push / infer', () => {
     assert.equal(await pushCommand([FIXTURE_MODEL, '--repo', `${EMULATOR_USER}/x`, '--hub-url', hub.url], io), 2);
     assert.match(io.err, /HF_TOKEN/);
     await assert.rejects(pushCommand([FIXTURE_MODEL], captureIo({ HF_TOKEN: EMULATOR_WRITE_TOKEN })), UsageError);
+    await assert.rejects(
+      pushCommand([FIXTURE_MODEL, '--repo', `${EMULATOR_USER}/x`, '--transfer', 'git'], captureIo({ HF_TOKEN: EMULATOR_WRITE_TOKEN })),
+      (err: unknown) => err instanceof UsageError && /--transfer must be lfs or xet, not "git"/.test(err.message),
+    );
   });
 
   it('push exits 1 with the Hub’s refusal when the token is rejected', async () => {

@@ -499,6 +499,7 @@ export class ModelCardPanel extends Disposable {
             commitMessage: request.commitMessage.trim() || DEFAULT_COMMIT_MESSAGE,
             accessToken: token.token,
             ...(this.services.settings.hubUrl ? { hubUrl: this.services.settings.hubUrl } : {}),
+            transfer: this.services.settings.hubUploadTransfer,
             signal: abort.signal,
             onProgress: (event) => {
               const status = this.push;
