@@ -1,12 +1,14 @@
 // Hub upload of one large file. Child-process entry points for bench/run.mjs:
 //
-//   node bench/.build/hubUpload.js emulator
+//   node bench/.build/hubUpload.js emulator [--xet]
 //       runs the Hub emulator in its own process (so it never shares an event loop with the client
-//       being measured); prints {"url": …} and serves until stdin closes
-//   node bench/.build/hubUpload.js push --hub URL --folder DIR --repo NS/NAME --via ours|client
-//       the candidate: pushModelFolder (create repo → preupload → hash → LFS PUT → commit); with
-//       `--via client`, the what-if of the hub client's own path for the same steps (file URLs, its
-//       FileBlob, node's fetch: what pushModelFolder did before it had its own blob and upload fetch)
+//       being measured); prints {"url": …} and serves until stdin closes. With --xet its LFS batch
+//       answers "xet" to clients that offer it, as the Hub does for Xet-backed repositories
+//   node bench/.build/hubUpload.js push --hub URL --folder DIR --repo NS/NAME --via ours|xet|client
+//       the candidate: pushModelFolder (create repo → preupload → hash → LFS PUT → commit); `--via xet`,
+//       pushModelFolder with transfer 'xet' (to an emulator started with --xet); `--via client`, the
+//       what-if of the hub client's own path for the same steps (file URLs, its FileBlob, node's fetch:
+//       what pushModelFolder did before it had its own blob and upload fetch)
 //   node bench/.build/hubUpload.js grant --hub URL --file FILE --repo NS/NAME
 //       for the baseline: creates the repository and asks the LFS batch API for the file's upload URL
 //       (sha256 computed here, untimed), so that run.mjs can time `curl -T FILE URL` alone
@@ -15,6 +17,7 @@
 
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { createRepo, uploadFilesWithProgress } from '@huggingface/hub';
@@ -33,6 +36,11 @@ export interface PushRun {
   bytes: number;
   lfs: boolean;
   peakRssBytes: number;
+  /** CPU time of this (client) process during the push, user + system. */
+  cpuMs: number;
+  /** Event-loop delay of the pushing thread (the extension host's, in the editor): p99 and worst. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 export interface UploadGrant {
@@ -45,7 +53,7 @@ export interface UploadGrant {
 }
 
 async function emulator(): Promise<void> {
-  const hub = await startHubEmulator({ maxLifetimeMs: 20 * 60_000 });
+  const hub = await startHubEmulator({ maxLifetimeMs: 20 * 60_000, xet: process.argv.includes('--xet') });
   process.stdout.write(`${JSON.stringify({ url: hub.url })}\n`);
   // Serve until the parent goes away (stdin closes) or asks us to stop.
   const stop = () => void hub.stop().then(() => process.exit(0));
@@ -68,10 +76,20 @@ async function push(hubUrl: string, folder: string, repo: string, via: string): 
       marks.uploadEnd = now;
     }
   };
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const cpu = process.cpuUsage();
   const started = performance.now();
-  const result = via === 'client' ? await pushThroughClient(hubUrl, folder, repo, onProgress) : await pushModelFolder({ folder, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl, useXet: false, onProgress });
+  const result =
+    via === 'client' ? await pushThroughClient(hubUrl, folder, repo, onProgress)
+    : await pushModelFolder({ folder, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl, transfer: via === 'xet' ? 'xet' : 'lfs', onProgress });
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  loop.disable();
   return {
+    cpuMs: (used.user + used.system) / 1000,
+    loopDelayP99Ms: loop.percentile(99) / 1e6,
+    loopDelayMaxMs: loop.max / 1e6,
     ms,
     hashMs: marks.hashEnd - marks.hashStart,
     uploadMs: marks.uploadEnd - marks.uploadStart,

@@ -10,8 +10,8 @@ import { fmtBytes, fmtMs, fmtRate, fmtRatio, median, MiB, rotate, runJson, timeP
 export const title = 'Hub upload';
 export const entries = ['bench/hubUpload.ts'];
 
-async function startEmulator(script) {
-  const child = spawn(process.execPath, [script, 'emulator'], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function startEmulator(script, { xet = false } = {}) {
+  const child = spawn(process.execPath, [script, 'emulator', ...(xet ? ['--xet'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise((resolve, reject) => {
     readline.createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the Hub emulator exited early (${code})`)));
@@ -51,9 +51,9 @@ export async function run(ctx) {
         await hub.stop();
       }
     };
-    /** A push of the folder to a fresh emulator; `via` "client" is the what-if below. */
+    /** A push of the folder to a fresh emulator; `via` "xet" is the Xet transfer, "client" the what-if below. */
     const pushed = async (via) => {
-      const hub = await startEmulator(script);
+      const hub = await startEmulator(script, { xet: via === 'xet' });
       try {
         return await runJson(process.execPath, [script, 'push', '--hub', hub.url, '--folder', folder, '--repo', `alice/bench-${n++}`, '--via', via], { timeoutMs: 600_000 });
       } finally {
@@ -63,11 +63,15 @@ export async function run(ctx) {
     const contenders = [
       () => pushed('ours'),
       () => granted((href) => timeProcess('curl', ['-sSf', '-T', file, href, '-o', '/dev/null'], { timeoutMs: 600_000 })),
+      // The other transfer a user can choose (sagemakerHf.hub.uploadTransfer, push --transfer xet).
+      () => pushed('xet'),
     ];
     // What-if (full mode): the hub client's own path, as pushModelFolder was before its own blob and
     // upload fetch, so the change is measured in the same run as the baseline.
     if (!ctx.quick) contenders.push(() => pushed('client'));
-    const [ours, curl, viaClient] = await rotate(pairs, contenders);
+    const [ours, curl, xet, viaClient] = await rotate(pairs, contenders);
+    const xetMs = median(xet.map((r) => r.ms));
+    const perGiB = (runs) => fmtMs(median(runs.map((r) => r.cpuMs)) * ((1024 * MiB) / size));
     const oursMs = median(ours.map((r) => r.ms));
     const curlMs = median(curl.map((r) => r.ms));
     const hashMs = median(curl.map((r) => r.hashMs));
@@ -110,8 +114,32 @@ export async function run(ctx) {
         met: null,
       },
       {
+        measure: `${fmtBytes(size)} file, transfer 'xet' (the hub client's default): throughput`,
+        ours: fmtRate(size / (xetMs / 1000)),
+        baseline: `${fmtRate(size / (curlMs / 1000))} curl -T`,
+        ratio: fmtRatio(curlMs / xetMs),
+        target: '',
+        met: null,
+      },
+      {
+        measure: `${fmtBytes(size)} file: client CPU per GiB, lfs / xet`,
+        ours: `${perGiB(ours)} / ${perGiB(xet)}`,
+        baseline: '',
+        ratio: '',
+        target: '',
+        met: null,
+      },
+      {
+        measure: `${fmtBytes(size)} file: client event-loop delay p99 (max), lfs / xet`,
+        ours: `${fmtMs(median(ours.map((r) => r.loopDelayP99Ms)))} (${fmtMs(Math.max(...ours.map((r) => r.loopDelayMaxMs)))}) / ${fmtMs(median(xet.map((r) => r.loopDelayP99Ms)))} (${fmtMs(Math.max(...xet.map((r) => r.loopDelayMaxMs)))})`,
+        baseline: '',
+        ratio: '',
+        target: '',
+        met: null,
+      },
+      {
         measure: `${fmtBytes(size)} file: peak RSS`,
-        ours: fmtBytes(Math.max(...ours.map((r) => r.peakRssBytes))),
+        ours: `${fmtBytes(Math.max(...ours.map((r) => r.peakRssBytes)))} (xet: ${fmtBytes(Math.max(...xet.map((r) => r.peakRssBytes)))})`,
         baseline: `${fmtBytes(Math.max(...curl.map((r) => r.peakRssBytes)))} curl`,
         ratio: '',
         target: '',
@@ -134,8 +162,9 @@ export async function run(ctx) {
       `ours ${secs(ours)} s, of which hashing (sha256, before any byte may be sent) ${fmtMs(median(ours.map((r) => r.hashMs)))} and the LFS PUT ${fmtMs(uploadMs)}; curl -T ${secs(curl)} s (the grant step hashed the file untimed in ${fmtMs(hashMs)} with node's crypto). The emulator hashes and stores what it receives in both cases.`,
       `An LFS client must know the sha256 before it may send a byte, so hashing at that speed and then sending at curl's speed comes to about ${fmtRatio(curlMs / (curlMs + hashMs))} of bare curl -T here. Even hashing bytes already in memory takes ${fmtMs(cpuHashMs)} (${fmtRate(size / (cpuHashMs / 1000))}, OpenSSL through node's crypto), so no LFS client can pass ${fmtRatio(curlMs / (curlMs + cpuHashMs))} on this machine; the target needs sha256 at 4× the PUT's speed.`,
     ];
+    notes.push(`transfer 'xet': ${secs(xet)} s; the client chunks, hashes (keyed blake3) and LZ4-compresses every 64 KiB chunk in JavaScript on its main thread, and the emulator rebuilds and sha256-checks each file from the xorbs (test/emulators/hub/xetCas.ts).`);
     if (viaClient) notes.push(`The hub client's own path: ${secs(viaClient)} s, of which hashing ${fmtMs(median(viaClient.map((r) => r.hashMs)))} and the LFS PUT ${fmtMs(median(viaClient.map((r) => r.uploadMs)))}.`);
-    return { rows, notes, details: { size, ours, baseline: curl.map(({ stdout, stderr, ...r }) => r), whatIf: { viaClient } } };
+    return { rows, notes, details: { size, ours, baseline: curl.map(({ stdout, stderr, ...r }) => r), xet, whatIf: { viaClient } } };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
