@@ -301,6 +301,52 @@ describe('pushModelFolder', () => {
   });
 });
 
+describe('pushModelFolder with multipart LFS uploads', () => {
+  // The Hub's LFS storage hands out one URL per part for large files, then a completion URL.
+  let mp: HubEmulator;
+  const PART = 4 * 1024 * 1024;
+
+  before(async () => {
+    mp = await startHubEmulator({ multipartChunkSize: PART, maxLifetimeMs: 5 * 60_000 });
+  });
+
+  after(async () => {
+    await mp?.stop();
+  });
+
+  it('sends every part, completes the upload, and the Hub holds the file byte for byte', async () => {
+    const dir = await modelFolder('model-multipart', 21);
+    const repo = `${EMULATOR_USER}/bart-multipart`;
+    const events: PushProgress[] = [];
+    const result = await pushModelFolder({ folder: dir, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: mp.url, onProgress: (e) => events.push(e) });
+    const parts = mp.state.requests.filter((r) => r.path.startsWith('/lfs-part/'));
+    assert.equal(parts.length, Math.ceil(BIG_FILE_SIZE / PART));
+    assert.ok(parts.every((r) => r.status === 200));
+    assert.deepEqual(mp.state.requests.filter((r) => r.path.startsWith('/lfs-complete/')).map((r) => r.status), [200]);
+    assert.equal(mp.state.requests.filter((r) => r.path.startsWith('/lfs-upload/')).length, 0, 'no single PUT');
+    assert.equal(mp.state.repos.get(repo)?.commits.at(-1)?.oid, result.commitOid);
+    assert.ok((await mp.readFile(repo, BIG_FILE))?.equals(await fs.readFile(path.join(dir, BIG_FILE))), 'the joined parts are the file');
+    const uploads = events.filter((e): e is Extract<PushProgress, { kind: 'file' }> => e.kind === 'file' && e.path === BIG_FILE && e.state === 'uploading');
+    assert.ok(uploads.some((e) => e.progress > 0 && e.progress < 1), 'progress across the parts');
+    assert.equal(uploads.at(-1)?.progress, 1);
+  });
+
+  it('names the file when a part fails, and commits nothing', async () => {
+    const dir = await modelFolder('model-multipart-fails', 22);
+    const repo = `${EMULATOR_USER}/bart-multipart-fails`;
+    mp.setFaults({ failUploadPut: 2 });
+    try {
+      const err = await rejection(pushModelFolder({ folder: dir, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: mp.url }));
+      assert.equal(err.code, 'hub.uploadFailed');
+      assert.equal(err.context.file, BIG_FILE);
+      assert.match(err.message, /Nothing was committed/);
+    } finally {
+      mp.setFaults({});
+    }
+    assert.equal(mp.state.repos.get(repo)?.commits.length, 1, 'only the initial commit');
+  });
+});
+
 describe('runSummarization', () => {
   it('summarizes through a configured endpoint URL', async () => {
     const result = await runSummarization({ model: `${EMULATOR_USER}/bart-large-cnn-samsum`, text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl: `${hub.url}/endpoints/bart-samsum` });

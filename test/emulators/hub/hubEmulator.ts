@@ -8,6 +8,9 @@
 //   POST /<ns>/<name>.git/info/lfs/objects/batch          commit step 2: LFS batch, answers transfer "basic"
 //                                                         (or "xet" with `xet: true` when the client offers it)
 //   PUT  /lfs-upload/<oid>?sig=…                          the pre-signed upload URL the batch hands out
+//   PUT  /lfs-part/<oid>/<n>?sig=…, POST /lfs-complete/<oid>?sig=…
+//                                                         multipart upload (with `multipartChunkSize`): parts,
+//                                                         then the completion that joins and checks them
 //   GET  /api/models/<ns>/<name>/xet-write-token/<rev>    a Xet CAS write token ({accessToken, exp, casUrl})
 //   POST /cas/v1/xorbs/default/<hash>, /cas/v1/shards     the Xet CAS (xetCas.ts): files rebuilt and sha256-checked
 //   POST /api/models/<ns>/<name>/commit/<rev>             commit step 3: NDJSON header/file/lfsFile/deletedFile
@@ -85,6 +88,11 @@ export interface HubEmulatorOptions {
    * (the default for new accounts since May 2025). Off by default: then every batch answers "basic".
    */
   xet?: boolean;
+  /**
+   * Hand out multipart uploads (a `chunk_size` header and one URL per part, then a completion URL) for LFS
+   * objects larger than this many bytes, as the Hub's LFS storage does for large files. Unset: one PUT each.
+   */
+  multipartChunkSize?: number;
 }
 
 export interface LoggedRequest {
@@ -191,6 +199,8 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
   let faults: HubFaults = opts.faults ?? {};
   /** Pre-signed upload grants handed out by the batch API: signature → object. */
   const uploadGrants = new Map<string, { oid: string; size: number }>();
+  /** Multipart uploads in progress: signature → object, part size, and the parts received (number → file, ETag). */
+  const multipartGrants = new Map<string, { oid: string; size: number; chunkSize: number; parts: Map<number, { file: string; etag: string; size: number }> }>();
   const xetStore = new XetStore(blobDir);
   state.xet.chunkSchemes = xetStore.schemes;
   /** Xet CAS access tokens handed out: value → repository and expiry (epoch seconds). */
@@ -375,6 +385,13 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
         // Xet: the "upload action" is where to refresh the CAS token; the header carries the first one.
         if (xetHeader) return { oid, size, authenticated: true, actions: { upload: { href: `${baseUrl}/api/models/${repo.id}/xet-write-token/main`, header: xetHeader } } };
         const sig = randomBytes(16).toString('hex');
+        const chunkSize = opts.multipartChunkSize;
+        if (chunkSize && size > chunkSize) {
+          multipartGrants.set(sig, { oid, size, chunkSize, parts: new Map() });
+          const header: Record<string, string> = { chunk_size: String(chunkSize) };
+          for (let n = 1; n <= Math.ceil(size / chunkSize); n++) header[String(n)] = `${baseUrl}/lfs-part/${oid}/${n}?sig=${sig}`;
+          return { oid, size, authenticated: true, actions: { upload: { href: `${baseUrl}/lfs-complete/${oid}?sig=${sig}`, header, expires_in: 86400 } } };
+        }
         uploadGrants.set(sig, { oid, size });
         return { oid, size, authenticated: true, actions: { upload: { href: `${baseUrl}/lfs-upload/${oid}?sig=${sig}`, expires_in: 86400 } } };
       }),
@@ -430,6 +447,89 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
       throw err;
     }
     throw new HttpFailure(404, 'Not Found');
+  };
+
+  /** One part of a multipart upload, stored as it comes; its ETag is the part's MD5, as S3 answers. */
+  const lfsPart = async (req: http.IncomingMessage, res: http.ServerResponse, oid: string, part: number, query: URLSearchParams) => {
+    const grant = multipartGrants.get(query.get('sig') ?? '');
+    const parts = grant ? Math.ceil(grant.size / grant.chunkSize) : 0;
+    if (!grant || grant.oid !== oid || !Number.isInteger(part) || part < 1 || part > parts) {
+      await drain(req);
+      return sendS3Error(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+    }
+    state.uploadPuts += 1;
+    if (faults.failUploadPut !== undefined && state.uploadPuts === faults.failUploadPut) {
+      await drain(req);
+      return sendS3Error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
+    }
+    const expected = part < parts ? grant.chunkSize : grant.size - grant.chunkSize * (parts - 1);
+    const file = path.join(blobDir, `part-${oid}-${part}-${randomBytes(4).toString('hex')}`);
+    const md5 = createHash('md5');
+    let received = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        received += chunk.length;
+        if (received > expected) return done(new Error('part larger than its share'));
+        md5.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(req, meter, createWriteStream(file));
+    } catch {
+      await fs.rm(file, { force: true });
+      return sendS3Error(res, 400, 'IncompleteBody', `Part ${part} should be ${expected} bytes; the upload did not match.`);
+    }
+    if (received !== expected) {
+      await fs.rm(file, { force: true });
+      return sendS3Error(res, 400, 'IncompleteBody', `Part ${part} should be ${expected} bytes, got ${received}.`);
+    }
+    const etag = `"${md5.digest('hex')}"`;
+    const previous = grant.parts.get(part);
+    if (previous) await fs.rm(previous.file, { force: true });
+    grant.parts.set(part, { file, etag, size: received });
+    res.writeHead(200, { ETag: etag, 'Content-Length': '0' });
+    res.end();
+  };
+
+  /** The completion: every part named with its ETag, joined in order, the whole checked against the oid. */
+  const lfsComplete = async (req: http.IncomingMessage, res: http.ServerResponse, oid: string, query: URLSearchParams) => {
+    const grant = multipartGrants.get(query.get('sig') ?? '');
+    if (!grant || grant.oid !== oid) {
+      await drain(req);
+      throw new HttpFailure(403, { message: 'Unknown or expired multipart upload' });
+    }
+    const body = await readJson(req);
+    const named = Array.isArray(body.parts) ? (body.parts as Array<{ partNumber: unknown; etag: unknown }>) : [];
+    const count = Math.ceil(grant.size / grant.chunkSize);
+    if (body.oid !== oid || named.length !== count) throw new HttpFailure(400, { message: `The completion must name the object and all ${count} parts` });
+    for (const p of named) {
+      const stored = grant.parts.get(Number(p.partNumber));
+      if (!stored) throw new HttpFailure(400, { message: `Part ${String(p.partNumber)} was never uploaded` });
+      if (stored.etag !== p.etag) throw new HttpFailure(400, { message: `Part ${String(p.partNumber)}: ETag ${String(p.etag)} does not match the stored part's ${stored.etag}` });
+    }
+    const joined = path.join(blobDir, `joining-${oid}`);
+    const hash = createHash('sha256');
+    const out = createWriteStream(joined);
+    for (let n = 1; n <= count; n++) {
+      for await (const chunk of createReadStream(grant.parts.get(n)!.file) as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      }
+    }
+    out.end();
+    await finished(out);
+    await Promise.all([...grant.parts.values()].map((p) => fs.rm(p.file, { force: true })));
+    multipartGrants.delete(query.get('sig')!);
+    const digest = hash.digest('hex');
+    if (digest !== oid) {
+      await fs.rm(joined, { force: true });
+      throw new HttpFailure(400, { message: `The joined parts hash to ${digest}, not ${oid}` });
+    }
+    const file = path.join(blobDir, oid);
+    await fs.rename(joined, file);
+    state.lfsObjects.set(oid, { oid, size: grant.size, file });
+    sendJson(res, 200, {});
   };
 
   const lfsUpload = async (req: http.IncomingMessage, res: http.ServerResponse, oid: string, query: URLSearchParams) => {
@@ -605,7 +705,7 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
     }
     // An unknown token is refused everywhere, even on public resources, as the Hub does.
     if (seg[0] === 'cas') return cas(req, res, method, seg);
-    if (auth.kind === 'invalid' && seg[0] !== 'lfs-upload' && seg[0] !== 'lfs-files') throw new HttpFailure(401, INVALID_CREDENTIALS);
+    if (auth.kind === 'invalid' && !['lfs-upload', 'lfs-part', 'lfs-complete', 'lfs-files'].includes(seg[0] ?? '')) throw new HttpFailure(401, INVALID_CREDENTIALS);
 
     if (method === 'GET' && url.pathname === '/api/whoami-v2') return sendJson(res, 200, whoAmI(auth));
     if (method === 'POST' && url.pathname === '/api/repos/create') return sendJson(res, 200, await createRepoRoute(req, auth));
@@ -621,6 +721,8 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
       return sendJson(res, 200, body, { 'Content-Type': 'application/vnd.git-lfs+json' });
     }
     if (method === 'PUT' && seg[0] === 'lfs-upload' && seg.length === 2) return lfsUpload(req, res, seg[1]!, url.searchParams);
+    if (method === 'PUT' && seg[0] === 'lfs-part' && seg.length === 3) return lfsPart(req, res, seg[1]!, Number(seg[2]), url.searchParams);
+    if (method === 'POST' && seg[0] === 'lfs-complete' && seg.length === 2) return lfsComplete(req, res, seg[1]!, url.searchParams);
     if ((method === 'GET' || method === 'HEAD') && seg[0] === 'lfs-files' && seg.length === 2) return lfsFile(req, res, seg[1]!);
     if ((method === 'GET' || method === 'HEAD') && seg.length >= 5 && seg[2] === 'resolve') {
       return resolveRoute(req, res, `${seg[0]}/${seg[1]}`, seg[3]!, seg.slice(4).join('/'), auth);
