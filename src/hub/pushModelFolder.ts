@@ -102,7 +102,7 @@ export interface PushModelFolderOptions extends ModelFolderOptions {
  * JavaScript on this thread, so only chunks the Hub lacks are sent. Xet saves bytes when a push repeats most
  * of a large file the Hub already holds; fine-tuned weights share no chunks with their base, and whole files
  * already on the Hub are skipped by both. Measured on a 1 GiB file (docs/PERFORMANCE.md, Hub upload): 'lfs'
- * 337 MiB/s and 1.7 s of CPU, 'xet' 29 MiB/s and 32 s of CPU with event-loop stalls up to 0.3 s, hence the
+ * ~335 MiB/s and 1.7 s of CPU, 'xet' ~30 MiB/s and 32 s of CPU with event-loop stalls up to 0.3 s, hence the
  * default.
  */
 export type HubTransfer = 'lfs' | 'xet';
