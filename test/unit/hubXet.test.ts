@@ -11,6 +11,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { downloadFile } from '@huggingface/hub';
+import type { HubError } from '../../src/hub/hubErrors';
 import { pushModelFolder } from '../../src/hub/pushModelFolder';
 import type { PushProgress } from '../../src/hub/pushModelFolder';
 import { EMULATOR_USER, EMULATOR_WRITE_TOKEN, startHubEmulator } from '../emulators/hub/hubEmulator';
@@ -122,6 +123,35 @@ describe('pushModelFolder to a Xet-backed repository', () => {
     assert.equal(hub.state.xet.xorbs, xorbs);
     assert.equal(hub.state.requests.filter((r) => r.path.startsWith('/lfs-upload/')).length, puts + 2, 'one PUT per large file');
     assert.ok((await readBack(`${EMULATOR_USER}/bart-lfs-bridge`, 'model.safetensors')).equals(await fs.readFile(path.join(dir, 'model.safetensors'))));
+  });
+
+  it('stops when cancelled mid-upload: the push rejects as cancelled and nothing is committed, even later', async () => {
+    const cancelled = `${EMULATOR_USER}/xet-cancelled`;
+    const dir = await modelFolder('model-xet-cancel', 8);
+    const controller = new AbortController();
+    let err: unknown;
+    const started = Date.now();
+    try {
+      await pushModelFolder({
+        folder: dir,
+        repo: cancelled,
+        accessToken: EMULATOR_WRITE_TOKEN,
+        hubUrl: hub.url,
+        transfer: 'xet',
+        signal: controller.signal,
+        onProgress: (e) => {
+          if (e.kind === 'file' && e.state === 'uploading' && e.progress > 0 && e.progress < 1) controller.abort();
+        },
+      });
+    } catch (e) {
+      err = e;
+    }
+    assert.equal((err as HubError | undefined)?.code, 'cancelled', `rejected with ${String(err)}`);
+    const took = Date.now() - started;
+    // Whatever the client still had in flight must not end in a commit.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(hub.state.repos.get(cancelled)?.commits.length, 1, `only the initial commit (the push took ${took} ms to stop)`);
+    assert.ok(!hub.state.requests.some((r) => r.path === `/api/models/${cancelled}/commit/main`));
   });
 
   it('refuses a malformed xorb with a 400 naming the fault', async () => {
