@@ -27,6 +27,7 @@ import {
   startHubEmulator,
 } from '../emulators/hub/hubEmulator';
 import type { HubEmulator } from '../emulators/hub/hubEmulator';
+import { pseudoRandomBytes } from './pseudoRandomBytes';
 import { REPO_ROOT } from './repoRoot';
 
 const FIXTURE_MODEL = path.join(REPO_ROOT, 'test/emulators/hub/fixtures/trainedModel');
@@ -46,17 +47,9 @@ const DIALOGUE = [
 let hub: HubEmulator;
 let workDir: string;
 
-/** Weights stand-in: deterministic pseudo-random bytes (xorshift32), different per seed. */
+/** Weights stand-in: deterministic pseudo-random bytes, different per seed. */
 function weights(seed: number, size = BIG_FILE_SIZE): Buffer {
-  const buf = Buffer.alloc(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i + 4 <= size; i += 4) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    buf.writeUInt32LE(x >>> 0, i);
-  }
-  return buf;
+  return pseudoRandomBytes(seed, size);
 }
 
 /** The fixture model plus generated weights and the junk a training output folder carries. */

@@ -16,6 +16,7 @@ import { pushModelFolder } from '../../src/hub/pushModelFolder';
 import type { PushProgress } from '../../src/hub/pushModelFolder';
 import { EMULATOR_USER, EMULATOR_WRITE_TOKEN, startHubEmulator } from '../emulators/hub/hubEmulator';
 import type { HubEmulator } from '../emulators/hub/hubEmulator';
+import { pseudoRandomBytes } from './pseudoRandomBytes';
 import { REPO_ROOT } from './repoRoot';
 
 const FIXTURE_MODEL = path.join(REPO_ROOT, 'test/emulators/hub/fixtures/trainedModel');
@@ -24,18 +25,6 @@ const MiB = 1024 * 1024;
 let hub: HubEmulator;
 let workDir: string;
 
-/** Pseudo-random bytes (xorshift32): incompressible, so their chunks are stored as they are. */
-function noise(seed: number, size: number): Buffer {
-  const buf = Buffer.alloc(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i + 4 <= size; i += 4) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    buf.writeUInt32LE(x >>> 0, i);
-  }
-  return buf;
-}
 
 /** float32 weights of small magnitude: their byte groups compress, as real checkpoints' do (LZ4 and byte-grouped LZ4). */
 function floats(seed: number, size: number): Buffer {
@@ -52,7 +41,7 @@ function floats(seed: number, size: number): Buffer {
 async function modelFolder(name: string, seed: number): Promise<string> {
   const dir = path.join(workDir, name);
   await fs.cp(FIXTURE_MODEL, dir, { recursive: true });
-  await fs.writeFile(path.join(dir, 'model.safetensors'), Buffer.concat([floats(seed, 8 * MiB), noise(seed, 60 * MiB), Buffer.alloc(2 * MiB)]));
+  await fs.writeFile(path.join(dir, 'model.safetensors'), Buffer.concat([floats(seed, 8 * MiB), pseudoRandomBytes(seed, 60 * MiB), Buffer.alloc(2 * MiB)]));
   await fs.writeFile(path.join(dir, 'training_args.bin'), floats(seed + 1, 3 * MiB + 17));
   return dir;
 }

@@ -27,6 +27,7 @@
 // stops by itself after maxLifetimeMs. Authorization values are never logged or stored.
 
 import { createHash, randomBytes } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -449,6 +450,15 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
     throw new HttpFailure(404, 'Not Found');
   };
 
+  /** Counts an upload PUT (whole object or part); true when the active faults fail this one, answered as S3 does. */
+  const failedByFault = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
+    state.uploadPuts += 1;
+    if (faults.failUploadPut === undefined || state.uploadPuts !== faults.failUploadPut) return false;
+    await drain(req);
+    sendS3Error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
+    return true;
+  };
+
   /** One part of a multipart upload, stored as it comes; its ETag is the part's MD5, as S3 answers. */
   const lfsPart = async (req: http.IncomingMessage, res: http.ServerResponse, oid: string, part: number, query: URLSearchParams) => {
     const grant = multipartGrants.get(query.get('sig') ?? '');
@@ -457,32 +467,14 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
       await drain(req);
       return sendS3Error(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
     }
-    state.uploadPuts += 1;
-    if (faults.failUploadPut !== undefined && state.uploadPuts === faults.failUploadPut) {
-      await drain(req);
-      return sendS3Error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
-    }
+    if (await failedByFault(req, res)) return;
     const expected = part < parts ? grant.chunkSize : grant.size - grant.chunkSize * (parts - 1);
     const file = path.join(blobDir, `part-${oid}-${part}-${randomBytes(4).toString('hex')}`);
     const md5 = createHash('md5');
-    let received = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        received += chunk.length;
-        if (received > expected) return done(new Error('part larger than its share'));
-        md5.update(chunk);
-        done(null, chunk);
-      },
-    });
-    try {
-      await pipeline(req, meter, createWriteStream(file));
-    } catch {
-      await fs.rm(file, { force: true });
-      return sendS3Error(res, 400, 'IncompleteBody', `Part ${part} should be ${expected} bytes; the upload did not match.`);
-    }
+    const received = await receiveBody(req, file, expected, md5);
     if (received !== expected) {
       await fs.rm(file, { force: true });
-      return sendS3Error(res, 400, 'IncompleteBody', `Part ${part} should be ${expected} bytes, got ${received}.`);
+      return sendS3Error(res, 400, 'IncompleteBody', `Part ${part} should be ${expected} bytes; the upload did not match.`);
     }
     const etag = `"${md5.digest('hex')}"`;
     const previous = grant.parts.get(part);
@@ -538,25 +530,11 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
       await drain(req);
       return sendS3Error(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
     }
-    state.uploadPuts += 1;
-    if (faults.failUploadPut !== undefined && state.uploadPuts === faults.failUploadPut) {
-      await drain(req);
-      return sendS3Error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
-    }
+    if (await failedByFault(req, res)) return;
     const temp = path.join(blobDir, `incoming-${randomBytes(8).toString('hex')}`);
     const hash = createHash('sha256');
-    let received = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        received += chunk.length;
-        if (received > grant.size) return done(new Error('body larger than the announced size'));
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
-    try {
-      await pipeline(req, meter, createWriteStream(temp));
-    } catch {
+    const received = await receiveBody(req, temp, grant.size, hash);
+    if (received === undefined) {
       await fs.rm(temp, { force: true });
       return sendS3Error(res, 400, 'IncompleteBody', `Expected ${grant.size} bytes, the upload did not match.`);
     }
@@ -858,6 +836,28 @@ async function readJson(req: http.IncomingMessage): Promise<Record<string, any>>
     // answered below
   }
   throw new HttpFailure(400, { error: 'The request body must be a JSON object' });
+}
+
+/**
+ * Streams a request body into `file`, through `hash`, refusing more than `limit` bytes. Returns the number of
+ * bytes received, or undefined when the body was too long or broke off (the caller removes the file).
+ */
+async function receiveBody(req: http.IncomingMessage, file: string, limit: number, hash: Hash): Promise<number | undefined> {
+  let received = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      received += chunk.length;
+      if (received > limit) return done(new Error('body larger than announced'));
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(req, meter, createWriteStream(file));
+    return received;
+  } catch {
+    return undefined;
+  }
 }
 
 async function drain(req: http.IncomingMessage): Promise<void> {
