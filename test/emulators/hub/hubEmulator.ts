@@ -681,8 +681,8 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
       }
       throw new HttpFailure(503, 'Service Unavailable');
     }
-    // An unknown token is refused everywhere, even on public resources, as the Hub does.
     if (seg[0] === 'cas') return cas(req, res, method, seg);
+    // An unknown token is refused everywhere, even on public resources, as the Hub does.
     if (auth.kind === 'invalid' && !['lfs-upload', 'lfs-part', 'lfs-complete', 'lfs-files'].includes(seg[0] ?? '')) throw new HttpFailure(401, INVALID_CREDENTIALS);
 
     if (method === 'GET' && url.pathname === '/api/whoami-v2') return sendJson(res, 200, whoAmI(auth));

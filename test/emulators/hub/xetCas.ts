@@ -73,7 +73,7 @@ const FLAG_WITH_METADATA_EXT = 0x40000000;
 const SHARD_MAGIC = Buffer.concat([Buffer.from('HFRepoMetaData\0', 'latin1'), Buffer.from([85, 105, 103, 69, 106, 123, 129, 87, 131, 165, 189, 217, 92, 205, 209, 74, 169])]);
 
 /** A stored xorb's chunk table; throws XetFormatError when the bytes are not a run of well-formed chunks. */
-export function parseXorb(bytes: Buffer): XetChunk[] {
+function parseXorb(bytes: Buffer): XetChunk[] {
   const chunks: XetChunk[] = [];
   let at = 0;
   while (at < bytes.length) {
@@ -93,7 +93,7 @@ export function parseXorb(bytes: Buffer): XetChunk[] {
 }
 
 /** The raw bytes of one chunk of a xorb. */
-export function decodeChunk(xorb: Buffer, chunk: XetChunk): Buffer {
+function decodeChunk(xorb: Buffer, chunk: XetChunk): Buffer {
   const data = xorb.subarray(chunk.offset + HEADER_BYTES, chunk.offset + HEADER_BYTES + chunk.compressedLength);
   if (chunk.scheme === 0) return data;
   const raw = decodeLz4Frame(data, chunk.rawLength);
@@ -101,7 +101,7 @@ export function decodeChunk(xorb: Buffer, chunk: XetChunk): Buffer {
 }
 
 /** Parses a shard; throws XetFormatError on anything malformed. */
-export function parseShard(bytes: Buffer): XetShard {
+function parseShard(bytes: Buffer): XetShard {
   if (bytes.length < SHARD_HEADER_BYTES || !bytes.subarray(0, SHARD_MAGIC.length).equals(SHARD_MAGIC)) throw new XetFormatError('not a shard (bad magic tag)');
   if (bytes.readBigUInt64LE(32) !== 2n) throw new XetFormatError(`shard header version ${bytes.readBigUInt64LE(32)}`);
   let at = SHARD_HEADER_BYTES;
@@ -256,7 +256,7 @@ function regroupBytes(grouped: Buffer): Buffer {
  * Decodes an LZ4 frame (https://github.com/lz4/lz4/blob/dev/doc/lz4_Frame_format.md) whose content is
  * `rawLength` bytes. Blocks may refer back into earlier blocks, so all are decoded into one buffer.
  */
-export function decodeLz4Frame(frame: Buffer, rawLength: number): Buffer {
+function decodeLz4Frame(frame: Buffer, rawLength: number): Buffer {
   if (frame.length < 7 || frame.readUInt32LE(0) !== 0x184d2204) throw new XetFormatError('not an LZ4 frame');
   const flg = frame[4]!;
   if (flg >> 6 !== 1) throw new XetFormatError(`LZ4 frame version ${flg >> 6}`);
