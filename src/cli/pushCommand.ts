@@ -81,6 +81,8 @@ export function progressLine(event: PushProgress, folderArg: string): string | u
       if (event.progress === 0) return `  ${event.state} ${event.path}`;
       if (event.progress >= 1 && event.state === 'uploading') return `  uploaded ${event.path}`;
       return undefined;
+    case 'retry':
+      return `  ${event.reason} while uploading ${event.path}; trying again in ${Math.round(event.delayMs / 100) / 10} s (attempt ${event.attempt} of ${event.attempts})`;
     case 'committed':
       return `Committed ${event.commitOid.slice(0, 7)}: ${event.commitUrl}`;
   }

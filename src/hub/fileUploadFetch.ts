@@ -4,6 +4,11 @@
 // files, or multipart parts) go instead through node:http(s), streamed from the file with backpressure and
 // with real upload progress; every other request goes to the fetch it wraps, unchanged.
 //
+// An upload the storage fails for a passing reason (HTTP 500/502/503/504, a dropped or refused connection,
+// an idle socket) is sent again from the file after a pause, as huggingface_hub's Python client retries
+// its LFS PUTs: a pre-signed PUT of the same bytes is idempotent, and a 2 GB upload should not be lost to
+// one 503. Anything else (a refused signature, a changed file, a cancel) fails at once.
+//
 // Proxies and TLS: the request uses node's default agents, the very ones VS Code patches in the extension
 // host for `http.proxy`, system proxies and system certificates, as it extends fetch; in a plain node process
 // (the CLI) neither node 20's fetch nor node:http reads HTTP(S)_PROXY, so the route is the same as before.
@@ -28,7 +33,28 @@ export interface FileUploadFetchOptions {
    * Default 300 000.
    */
   idleTimeoutMs?: number;
+  /** Pauses before each new attempt of a failed upload; its length is the number of retries. Default 1, 3 and 9 s. */
+  retryDelaysMs?: readonly number[];
+  /** Told before each pause, so a progress view can say why an upload started over. */
+  onRetry?: (retry: UploadRetry) => void;
 }
+
+export interface UploadRetry {
+  /** The file on disk being uploaded (the whole file, or the file a part belongs to). */
+  filePath: string;
+  /** The attempt about to start: 2 for the first retry. */
+  attempt: number;
+  attempts: number;
+  /** Why the last attempt failed, e.g. "HTTP 503" or "ECONNRESET". */
+  reason: string;
+  delayMs: number;
+}
+
+/** Statuses a storage answers for a passing fault (huggingface_hub retries its LFS PUTs on the same four). */
+const RETRIED_STATUSES = new Set([500, 502, 503, 504]);
+/** Connection failures worth another attempt: dropped, refused, timed out, or a name lookup that failed for now. */
+const RETRIED_NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const DEFAULT_RETRY_DELAYS_MS = [1000, 3000, 9000];
 
 /** Progress never reaches 1 from the bytes sent: the hub client reports 1 once the storage has said yes. */
 const ALMOST_DONE = 0.9999;
@@ -36,6 +62,7 @@ const ALMOST_DONE = 0.9999;
 export function fileUploadFetch(opts: FileUploadFetchOptions = {}): typeof fetch {
   const fallback = opts.fallback ?? ((input, init) => fetch(input, init));
   const idleTimeoutMs = opts.idleTimeoutMs ?? 300_000;
+  const retryDelaysMs = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   // Multipart: several parts of one file in flight, each with its own request; the file's progress is their sum.
   const partsSent = new WeakMap<(progress: number) => void, Map<number, number>>();
 
@@ -66,8 +93,47 @@ export function fileUploadFetch(opts: FileUploadFetchOptions = {}): typeof fetch
         report = (sent) => callback(Math.min(sent / body.size, ALMOST_DONE));
       }
     }
-    return sendFile(url, method, new Headers(init?.headers), body, init?.signal ?? undefined, idleTimeoutMs, report);
+    const signal = init?.signal ?? undefined;
+    const attempts = retryDelaysMs.length + 1;
+    for (let attempt = 1; ; attempt++) {
+      let reason: string | undefined;
+      try {
+        const response = await sendFile(url, method, new Headers(init?.headers), body, signal, idleTimeoutMs, report);
+        if (!RETRIED_STATUSES.has(response.status) || attempt === attempts) return response;
+        reason = `HTTP ${response.status}`;
+      } catch (err) {
+        reason = retriedNetworkCode(err);
+        if (!reason || attempt === attempts || signal?.aborted) throw err;
+      }
+      const delayMs = retryDelaysMs[attempt - 1]!;
+      opts.onRetry?.({ filePath: body.filePath, attempt: attempt + 1, attempts, reason, delayMs });
+      report?.(0);
+      await pause(delayMs, signal);
+    }
   };
+}
+
+/** The code of a connection failure worth retrying (as sendFile shapes it, like undici), else undefined. */
+function retriedNetworkCode(err: unknown): string | undefined {
+  if (!(err instanceof TypeError) || !(err.cause instanceof Error)) return undefined;
+  const code = (err.cause as NodeJS.ErrnoException).code;
+  return code && RETRIED_NETWORK_CODES.has(code) ? code : undefined;
+}
+
+/** Waits `ms`, or rejects as soon as the signal aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(abortReason(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortReason(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /**

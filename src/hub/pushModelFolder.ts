@@ -78,6 +78,8 @@ export type PushProgress =
   | { kind: 'phase'; phase: PushPhase }
   /** Per LFS file: hashing then uploading, progress 0..1 (uploading reaches 1 once the storage has accepted the file). */
   | { kind: 'file'; path: string; state: 'hashing' | 'uploading'; progress: number }
+  /** An upload (or one part of it) failed for a passing reason and starts again from the file after `delayMs`. */
+  | { kind: 'retry'; path: string; attempt: number; attempts: number; reason: string; delayMs: number }
   | { kind: 'committed'; commitOid: string; commitUrl: string };
 
 export interface PushModelFolderOptions extends ModelFolderOptions {
@@ -93,6 +95,8 @@ export interface PushModelFolderOptions extends ModelFolderOptions {
   signal?: AbortSignal;
   /** How large files travel; default 'lfs' (see HubTransfer). */
   transfer?: HubTransfer;
+  /** Pauses before each new attempt of a plain LFS upload that failed for a passing reason (fileUploadFetch's default: 1, 3, 9 s). */
+  uploadRetryDelaysMs?: readonly number[];
 }
 
 /**
@@ -181,7 +185,15 @@ export async function pushModelFolder(opts: PushModelFolderOptions): Promise<Pus
       hubUrl,
       operations: listing.files.map((f) => ({ operation: 'addOrUpdate' as const, path: f.path, content: LocalFileBlob.ofFile(f.absolutePath, f.size) })),
       title: opts.commitMessage?.trim() || DEFAULT_COMMIT_MESSAGE,
-      fetch: fileUploadFetch(),
+      fetch: fileUploadFetch({
+        ...(opts.uploadRetryDelaysMs ? { retryDelaysMs: opts.uploadRetryDelaysMs } : {}),
+        onRetry: (retry) => {
+          const file = listing.files.find((f) => f.absolutePath === retry.filePath);
+          // The upload starts over from 0: let its next progress through however close it is to the last shown.
+          if (file) lastReported.delete(`uploading:${file.path}`);
+          emit({ kind: 'retry', path: file?.path ?? path.basename(retry.filePath), attempt: retry.attempt, attempts: retry.attempts, reason: retry.reason, delayMs: retry.delayMs });
+        },
+      }),
       ...(opts.signal ? { abortSignal: opts.signal } : {}),
       useXet: opts.transfer === 'xet',
     });

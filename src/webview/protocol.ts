@@ -118,6 +118,8 @@ export interface PushFileProgress {
   state: 'hashing' | 'uploading';
   /** 0..1 */
   progress: number;
+  /** Set once an upload failed for a passing reason and started again, e.g. "attempt 2 of 4 after HTTP 503". */
+  retry?: string;
 }
 
 export type PushState = 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -302,7 +304,7 @@ const isPushStatus = isShape<PushStatus>({
   repoUrl: optional(isString),
   created: optional(isBoolean),
   phases: isShape<Record<PushPhase, PhaseState>>({ preuploading: isPhaseState, uploadingLargeFiles: isPhaseState, committing: isPhaseState }),
-  files: isArrayOf(isShape<PushFileProgress>({ path: isString, state: oneOf(['hashing', 'uploading'] as const), progress: isFiniteNumber })),
+  files: isArrayOf(isShape<PushFileProgress>({ path: isString, state: oneOf(['hashing', 'uploading'] as const), progress: isFiniteNumber, retry: optional(isString) })),
 });
 const isPushOutcome = isShape<PushOutcome>({
   repo: isString,

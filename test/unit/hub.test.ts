@@ -202,12 +202,35 @@ describe('pushModelFolder', () => {
     assert.equal((await readBack(repo, 'all_results.json')).toString(), '{"epoch": 4.0}\n');
   });
 
-  it('names the file when its upload fails, and records no commit', async () => {
-    const failing = `${EMULATOR_USER}/upload-fails`;
-    const dir = await modelFolder('model-b', 99);
+  it('sends an upload again after a passing storage failure (HTTP 500), says so, and commits the file whole', async () => {
+    const repo = `${EMULATOR_USER}/upload-retried`;
+    const dir = await modelFolder('model-r', 98);
+    const events: PushProgress[] = [];
     hub.setFaults({ failUploadPut: 1 });
     try {
-      const err = await rejection(pushModelFolder({ folder: dir, repo: failing, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+      await pushModelFolder({ folder: dir, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url, uploadRetryDelaysMs: [10, 10, 10], onProgress: (e) => events.push(e) });
+    } finally {
+      hub.setFaults({});
+    }
+    assert.deepEqual(
+      events.filter((e) => e.kind === 'retry'),
+      [{ kind: 'retry', path: BIG_FILE, attempt: 2, attempts: 4, reason: 'HTTP 500', delayMs: 10 }],
+    );
+    assert.ok((await readBack(repo, BIG_FILE)).equals(await fs.readFile(path.join(dir, BIG_FILE))));
+    assert.equal(hub.state.repos.get(repo)?.commits.length, 2);
+  });
+
+  it('names the file when its upload keeps failing, after the retries, and records no commit', async () => {
+    const failing = `${EMULATOR_USER}/upload-fails`;
+    const dir = await modelFolder('model-b', 99);
+    hub.setFaults({ failUploadPut: 1, failUploadPuts: Infinity });
+    const retries: PushProgress[] = [];
+    try {
+      const err = await rejection(
+        pushModelFolder({ folder: dir, repo: failing, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url, uploadRetryDelaysMs: [10, 10], onProgress: (e) => e.kind === 'retry' && retries.push(e) }),
+      );
+      assert.equal(retries.length, 2);
+      assert.equal(hub.state.uploadPuts, 3, 'the first attempt and two retries');
       assert.equal(err.code, 'hub.uploadFailed');
       assert.equal(err.context.file, BIG_FILE);
       assert.equal(err.context.status, 500);
@@ -324,12 +347,26 @@ describe('pushModelFolder with multipart LFS uploads', () => {
     assert.equal(uploads.at(-1)?.progress, 1);
   });
 
+  it('sends a part again when the storage failed it once, and completes the upload', async () => {
+    const dir = await modelFolder('model-multipart-retry', 23);
+    const repo = `${EMULATOR_USER}/bart-multipart-retry`;
+    const retries: PushProgress[] = [];
+    mp.setFaults({ failUploadPut: 2 });
+    try {
+      await pushModelFolder({ folder: dir, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: mp.url, uploadRetryDelaysMs: [10], onProgress: (e) => e.kind === 'retry' && retries.push(e) });
+    } finally {
+      mp.setFaults({});
+    }
+    assert.equal(retries.length, 1);
+    assert.ok((await mp.readFile(repo, BIG_FILE))?.equals(await fs.readFile(path.join(dir, BIG_FILE))), 'the joined parts are the file');
+  });
+
   it('names the file when a part fails, and commits nothing', async () => {
     const dir = await modelFolder('model-multipart-fails', 22);
     const repo = `${EMULATOR_USER}/bart-multipart-fails`;
-    mp.setFaults({ failUploadPut: 2 });
+    mp.setFaults({ failUploadPut: 2, failUploadPuts: Infinity });
     try {
-      const err = await rejection(pushModelFolder({ folder: dir, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: mp.url }));
+      const err = await rejection(pushModelFolder({ folder: dir, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: mp.url, uploadRetryDelaysMs: [10] }));
       assert.equal(err.code, 'hub.uploadFailed');
       assert.equal(err.context.file, BIG_FILE);
       assert.match(err.message, /Nothing was committed/);
@@ -413,6 +450,19 @@ describe('sagemaker-hf push / infer', () => {
     assert.match(io.err, /Committed [0-9a-f]{7}/);
     assert.equal(hub.state.repos.get(`${EMULATOR_USER}/cli-model`)?.commits.at(-1)?.title, 'from the CLI');
     assert.ok(!`${io.out}${io.err}`.includes(EMULATOR_WRITE_TOKEN));
+  });
+
+  it('push says on stderr when it sends an upload again after a storage failure', async () => {
+    const dir = await modelFolder('model-cli-retry', 31);
+    const io = captureIo({ HF_TOKEN: EMULATOR_WRITE_TOKEN });
+    hub.setFaults({ failUploadPut: 1 });
+    try {
+      assert.equal(await pushCommand([dir, '--repo', `${EMULATOR_USER}/cli-retried`, '--hub-url', hub.url], io), 0, io.err);
+    } finally {
+      hub.setFaults({});
+    }
+    assert.match(io.err, new RegExp(`HTTP 500 while uploading ${BIG_FILE.replace('.', '\\.')}; trying again in 1 s \\(attempt 2 of 4\\)`));
+    assert.match(io.err, /Committed [0-9a-f]{7}/);
   });
 
   it('push exits 2 without a token and on usage errors', async () => {

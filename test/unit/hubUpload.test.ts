@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRepo } from '@huggingface/hub';
 import { fileUploadFetch } from '../../src/hub/fileUploadFetch';
+import type { UploadRetry } from '../../src/hub/fileUploadFetch';
 import { networkFailureCode, toHubError } from '../../src/hub/hubErrors';
 import { FILE_READ_CHUNK, FileChangedError, LocalFileBlob } from '../../src/hub/localFileBlob';
 import { EMULATOR_WRITE_TOKEN, startHubEmulator } from '../emulators/hub/hubEmulator';
@@ -159,6 +160,62 @@ describe('fileUploadFetch', () => {
     });
     assert.equal(res.status, 403);
     assert.match(await res.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
+    assert.equal(hub.state.requests.filter((r) => r.path === new URL(href).pathname).length, 1, 'a refusal is not retried');
+  });
+
+  it('sends the file again after a 503, from its first byte, and says why before it does', async () => {
+    let calls = 0;
+    const bodies: Buffer[] = [];
+    const server = await recordingServer((req, res) => {
+      calls += 1;
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        bodies.push(Buffer.concat(chunks));
+        res.writeHead(calls === 1 ? 503 : 200, { ETag: '"ok"' });
+        res.end(calls === 1 ? '<Error><Code>SlowDown</Code></Error>' : '');
+      });
+    });
+    try {
+      const bytes = patterned(3 * FILE_READ_CHUNK + 7, 17);
+      const retries: UploadRetry[] = [];
+      const progress: number[] = [];
+      const file = await fileOf('retried.bin', bytes);
+      const res = await fileUploadFetch({ retryDelaysMs: [20, 20], onRetry: (r) => retries.push(r) })(`${server.url}/put`, {
+        method: 'PUT',
+        body: LocalFileBlob.ofFile(file, bytes.length),
+        ...{ progressHint: { progressCallback: (p: number) => progress.push(p) } },
+      });
+      assert.equal(res.status, 200);
+      assert.deepEqual(retries, [{ filePath: file, attempt: 2, attempts: 3, reason: 'HTTP 503', delayMs: 20 }]);
+      assert.equal(bodies.length, 2);
+      assert.ok(bodies[1]!.equals(bytes), 'the second attempt carried the whole file');
+      assert.ok(progress.includes(0) && progress.indexOf(0) > 0, 'progress went back to 0 for the new attempt');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops waiting to retry as soon as the upload is cancelled', async () => {
+    const server = await recordingServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(500);
+        res.end();
+      });
+    });
+    try {
+      const bytes = patterned(1000, 19);
+      const controller = new AbortController();
+      const upload = fileUploadFetch({ retryDelaysMs: [60_000], onRetry: () => controller.abort() })(`${server.url}/put`, {
+        method: 'PUT',
+        body: LocalFileBlob.ofFile(await fileOf('cancel-retry.bin', bytes), bytes.length),
+        signal: controller.signal,
+      });
+      await assert.rejects(upload, (err: unknown) => err instanceof DOMException && err.name === 'AbortError');
+    } finally {
+      await server.close();
+    }
   });
 
   it('sends multipart parts as slices of the file and sums their progress for the file', async () => {
@@ -227,10 +284,15 @@ describe('fileUploadFetch', () => {
     const url = server.url;
     await server.close();
     const bytes = patterned(100);
-    const err = await fileUploadFetch()(`${url}/x`, { method: 'PUT', body: LocalFileBlob.ofFile(await fileOf('refused-conn.bin', bytes), bytes.length) }).then(
+    const retries: UploadRetry[] = [];
+    const err = await fileUploadFetch({ retryDelaysMs: [5, 5], onRetry: (r) => retries.push(r) })(`${url}/x`, {
+      method: 'PUT',
+      body: LocalFileBlob.ofFile(await fileOf('refused-conn.bin', bytes), bytes.length),
+    }).then(
       () => assert.fail('expected a network failure'),
       (e: unknown) => e,
     );
+    assert.deepEqual(retries.map((r) => `${r.attempt}/${r.attempts} ${r.reason}`), ['2/3 ECONNREFUSED', '3/3 ECONNREFUSED'], 'tried three times in all');
     assert.ok(err instanceof TypeError);
     assert.equal(networkFailureCode(err), 'ECONNREFUSED');
     assert.equal(toHubError(err, { action: 'upload to alice/m', hubUrl: 'https://huggingface.co' }).code, 'hub.network');

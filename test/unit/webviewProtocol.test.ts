@@ -310,8 +310,11 @@ describe('push progress as the panel shows it', () => {
     assert.deepEqual(status.phases, { preuploading: 'active', uploadingLargeFiles: 'pending', committing: 'pending' });
     applyPushProgress(status, { kind: 'file', path: 'model.safetensors', state: 'hashing', progress: 0.5 });
     applyPushProgress(status, { kind: 'phase', phase: 'uploadingLargeFiles' });
+    const line = applyPushProgress(status, { kind: 'retry', path: 'model.safetensors', attempt: 2, attempts: 4, reason: 'HTTP 503', delayMs: 1000 });
+    assert.equal(line, 'HTTP 503 while uploading model.safetensors: trying again (attempt 2 of 4 after HTTP 503)');
     applyPushProgress(status, { kind: 'file', path: 'model.safetensors', state: 'uploading', progress: 1 });
-    assert.deepEqual(status.files, [{ path: 'model.safetensors', state: 'uploading', progress: 1 }]);
+    assert.deepEqual(status.files, [{ path: 'model.safetensors', state: 'uploading', progress: 1, retry: 'attempt 2 of 4 after HTTP 503' }]);
+    assert.ok(isHostMessage({ type: 'pushProgress', status }), 'the view accepts a status with a retry note');
     // No large files: the client goes straight from preuploading to committing.
     const small = newPushStatus('alice/s');
     applyPushProgress(small, { kind: 'phase', phase: 'committing' });

@@ -136,7 +136,7 @@ export class PushView {
         'li',
         { testId: 'push-file', attrs: { 'data-path': f.path, 'data-state': f.state } },
         h('span', { className: 'file-path' }, f.path),
-        h('span', { className: 'muted' }, f.state === 'uploading' && f.progress >= 1 ? ' uploaded' : ` ${f.state} ${Math.round(f.progress * 100)}%`),
+        h('span', { className: 'muted' }, `${f.state === 'uploading' && f.progress >= 1 ? ' uploaded' : ` ${f.state} ${Math.round(f.progress * 100)}%`}${f.retry ? ` · ${f.retry}` : ''}`),
         progressBar(f.progress),
       ),
     );

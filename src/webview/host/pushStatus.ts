@@ -46,6 +46,13 @@ export function applyPushProgress(status: PushStatus, event: PushProgress): stri
       }
       return `${event.state} ${event.path} ${Math.round(event.progress * 100)}%`;
     }
+    case 'retry': {
+      const note = `attempt ${event.attempt} of ${event.attempts} after ${event.reason}`;
+      const existing = status.files.find((f) => f.path === event.path);
+      if (existing) existing.retry = note;
+      else status.files.push({ path: event.path, state: 'uploading', progress: 0, retry: note });
+      return `${event.reason} while uploading ${event.path}: trying again (${note})`;
+    }
     case 'committed':
       for (const p of PUSH_PHASES) status.phases[p] = 'done';
       return 'committed';

@@ -66,8 +66,10 @@ export interface EmulatedToken {
 }
 
 export interface HubFaults {
-  /** The Nth upload PUT (1-based) after these faults are set answers 500 as S3 does, and stores nothing. */
+  /** The Nth upload PUT (1-based, parts included) after these faults are set answers 500 as S3 does, and stores nothing. */
   failUploadPut?: number;
+  /** How many upload PUTs in a row fail from the Nth on (default 1); Infinity for every one after it. */
+  failUploadPuts?: number;
   /** Wait this long before answering each request whose `METHOD /path` matches `delayOn` (all when unset). */
   delayMs?: number;
   delayOn?: RegExp;
@@ -453,7 +455,8 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
   /** Counts an upload PUT (whole object or part); true when the active faults fail this one, answered as S3 does. */
   const failedByFault = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
     state.uploadPuts += 1;
-    if (faults.failUploadPut === undefined || state.uploadPuts !== faults.failUploadPut) return false;
+    const first = faults.failUploadPut;
+    if (first === undefined || state.uploadPuts < first || state.uploadPuts >= first + (faults.failUploadPuts ?? 1)) return false;
     await drain(req);
     sendS3Error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
     return true;
