@@ -202,8 +202,8 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
   let faults: HubFaults = opts.faults ?? {};
   /** Pre-signed upload grants handed out by the batch API: signature → object. */
   const uploadGrants = new Map<string, { oid: string; size: number }>();
-  /** Multipart uploads in progress: signature → object, part size, and the parts received (number → file, ETag). */
-  const multipartGrants = new Map<string, { oid: string; size: number; chunkSize: number; parts: Map<number, { file: string; etag: string; size: number }> }>();
+  /** Multipart uploads in progress: signature → object, part size and count, and the parts received (number → file, ETag). */
+  const multipartGrants = new Map<string, { oid: string; size: number; chunkSize: number; partCount: number; parts: Map<number, { file: string; etag: string }> }>();
   const xetStore = new XetStore(blobDir);
   state.xet.chunkSchemes = xetStore.schemes;
   /** Xet CAS access tokens handed out: value → repository and expiry (epoch seconds). */
@@ -390,9 +390,10 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
         const sig = randomBytes(16).toString('hex');
         const chunkSize = opts.multipartChunkSize;
         if (chunkSize && size > chunkSize) {
-          multipartGrants.set(sig, { oid, size, chunkSize, parts: new Map() });
+          const partCount = Math.ceil(size / chunkSize);
+          multipartGrants.set(sig, { oid, size, chunkSize, partCount, parts: new Map() });
           const header: Record<string, string> = { chunk_size: String(chunkSize) };
-          for (let n = 1; n <= Math.ceil(size / chunkSize); n++) header[String(n)] = `${baseUrl}/lfs-part/${oid}/${n}?sig=${sig}`;
+          for (let n = 1; n <= partCount; n++) header[String(n)] = `${baseUrl}/lfs-part/${oid}/${n}?sig=${sig}`;
           return { oid, size, authenticated: true, actions: { upload: { href: `${baseUrl}/lfs-complete/${oid}?sig=${sig}`, header, expires_in: 86400 } } };
         }
         uploadGrants.set(sig, { oid, size });
@@ -465,13 +466,12 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
   /** One part of a multipart upload, stored as it comes; its ETag is the part's MD5, as S3 answers. */
   const lfsPart = async (req: http.IncomingMessage, res: http.ServerResponse, oid: string, part: number, query: URLSearchParams) => {
     const grant = multipartGrants.get(query.get('sig') ?? '');
-    const parts = grant ? Math.ceil(grant.size / grant.chunkSize) : 0;
-    if (!grant || grant.oid !== oid || !Number.isInteger(part) || part < 1 || part > parts) {
+    if (!grant || grant.oid !== oid || !Number.isInteger(part) || part < 1 || part > grant.partCount) {
       await drain(req);
       return sendS3Error(res, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
     }
     if (await failedByFault(req, res)) return;
-    const expected = part < parts ? grant.chunkSize : grant.size - grant.chunkSize * (parts - 1);
+    const expected = part < grant.partCount ? grant.chunkSize : grant.size - grant.chunkSize * (grant.partCount - 1);
     const file = path.join(blobDir, `part-${oid}-${part}-${randomBytes(4).toString('hex')}`);
     const md5 = createHash('md5');
     const received = await receiveBody(req, file, expected, md5);
@@ -482,7 +482,7 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
     const etag = `"${md5.digest('hex')}"`;
     const previous = grant.parts.get(part);
     if (previous) await fs.rm(previous.file, { force: true });
-    grant.parts.set(part, { file, etag, size: received });
+    grant.parts.set(part, { file, etag });
     res.writeHead(200, { ETag: etag, 'Content-Length': '0' });
     res.end();
   };
@@ -496,7 +496,7 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
     }
     const body = await readJson(req);
     const named = Array.isArray(body.parts) ? (body.parts as Array<{ partNumber: unknown; etag: unknown }>) : [];
-    const count = Math.ceil(grant.size / grant.chunkSize);
+    const count = grant.partCount;
     if (body.oid !== oid || named.length !== count) throw new HttpFailure(400, { message: `The completion must name the object and all ${count} parts` });
     for (const p of named) {
       const stored = grant.parts.get(Number(p.partNumber));

@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
-export interface XetChunk {
+interface XetChunk {
   /** Offset of the chunk's header in the xorb. */
   offset: number;
   scheme: number;
@@ -29,7 +29,7 @@ export interface XetChunk {
   rawLength: number;
 }
 
-export interface XetFileSegment {
+interface XetFileSegment {
   xorbHash: string;
   rawBytes: number;
   chunkStart: number;
@@ -37,21 +37,21 @@ export interface XetFileSegment {
   chunkEnd: number;
 }
 
-export interface XetShardFile {
+interface XetShardFile {
   fileHash: string;
   segments: XetFileSegment[];
   /** The file's sha256, from the metadata extension (the clients always send one). */
   sha256?: string;
 }
 
-export interface XetShardXorb {
+interface XetShardXorb {
   hash: string;
   chunks: number;
   rawBytes: number;
   storedBytes: number;
 }
 
-export interface XetShard {
+interface XetShard {
   files: XetShardFile[];
   xorbs: XetShardXorb[];
 }
@@ -159,10 +159,6 @@ export class XetStore {
   readonly schemes = [0, 0, 0];
 
   constructor(private readonly dir: string) {}
-
-  has(hash: string): boolean {
-    return this.xorbs.has(hash);
-  }
 
   /** Stores a xorb under its hash; false when it was already there. */
   async putXorb(hash: string, bytes: Buffer): Promise<boolean> {
