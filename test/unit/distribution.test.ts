@@ -357,6 +357,12 @@ const REFUSALS: RefusalRow[] = [
     code: undefined,
   },
   {
+    name: 'two smdistributed strategies, even behind an enabled pytorchddp (validate_smdistributed runs in HuggingFace(...))',
+    spec: { distribution: { pytorchddp: { enabled: true }, smdistributed: { dataparallel: { enabled: false }, modelparallel: { enabled: false } } } },
+    code: 'distribution.multipleSmdistributed',
+    path: 'distribution.smdistributed',
+  },
+  {
     name: 'smdistributed on p5 without torch_distributed (golden: error-p5-smddp)',
     spec: { instance_type: 'ml.p5.48xlarge', distribution: { smdistributed: { dataparallel: { enabled: true } } } },
     code: 'distribution.p5Unsupported',
