@@ -18,7 +18,7 @@ import { computeContainerContract, shellQuote, toolkitCommandLine } from '../cor
 import type { ChannelDescription, ContainerContract } from '../core/contract/containerContract';
 import { failureFileText, failureReasonFromFile, shellExitCode, toolkitErrorMessage } from '../core/contract/failureReason';
 import type { ScriptFailure } from '../core/contract/failureReason';
-import { encodeHyperparameterValue } from '../core/contract/pythonValue';
+import { encodeHyperparameter } from '../core/sagemaker/hyperparameters';
 import { mergeFolders, packFolder } from './artifacts';
 import type { ChannelFetcher } from './channelFetcher';
 import { copyShard, copyTree, exists } from './fileTree';
@@ -317,13 +317,13 @@ class LocalJobRun {
     this.hosts = Array.from({ length: options.instanceCount }, (_, i) => `algo-${i + 1}`);
     this.hyperparameters = {
       ...options.hyperparameters,
-      sagemaker_program: encodeHyperparameterValue(context.code.entryPoint),
-      sagemaker_submit_directory: encodeHyperparameterValue(pathToFileURL(context.code.sourceDir).href),
-      sagemaker_job_name: encodeHyperparameterValue(options.jobName),
+      sagemaker_program: encodeHyperparameter(context.code.entryPoint),
+      sagemaker_submit_directory: encodeHyperparameter(pathToFileURL(context.code.sourceDir).href),
+      sagemaker_job_name: encodeHyperparameter(options.jobName),
     };
     if (this.hyperparameters.sagemaker_container_log_level === undefined) this.hyperparameters.sagemaker_container_log_level = '20';
     if (this.hyperparameters.sagemaker_region === undefined && options.region) {
-      this.hyperparameters.sagemaker_region = encodeHyperparameterValue(options.region);
+      this.hyperparameters.sagemaker_region = encodeHyperparameter(options.region);
     }
     const now = new Date().toISOString();
     this.state = {

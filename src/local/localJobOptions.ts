@@ -5,8 +5,9 @@
 
 import * as path from 'node:path';
 
-import { encodeHyperparameterValue } from '../core/contract/pythonValue';
 import type { ChannelInput, JobSpec } from '../core/jobFile/jobSpec';
+import { sdkDistributionHyperparameters } from '../core/sagemaker/distribution';
+import { encodeHyperparameter } from '../core/sagemaker/hyperparameters';
 import type { ChannelFetcher } from './channelFetcher';
 import type { LocalChannel, LocalJobOptions } from './localJob';
 import { LocalJobError } from './localJobError';
@@ -105,40 +106,15 @@ function channelFromInput(name: string, input: ChannelInput): LocalChannel {
 
 /**
  * The SDK's `_json_encode_hyperparameters` over the job file's hyperparameters, plus the
- * `sagemaker_*` keys of `_distribution_configuration` and the HuggingFace estimator. The local run
- * sets `sagemaker_program`, `sagemaker_submit_directory` and `sagemaker_job_name` itself.
+ * `sagemaker_*` keys of its distribution configuration (src/core/sagemaker/distribution.ts). The
+ * local run sets `sagemaker_program`, `sagemaker_submit_directory` and `sagemaker_job_name` itself.
  */
 export function encodeSpecHyperparameters(spec: JobSpec): Record<string, string> {
   const encoded: Record<string, string> = {};
-  for (const [key, value] of Object.entries(spec.hyperparameters ?? {})) encoded[key] = encodeHyperparameterValue(value);
+  for (const [key, value] of Object.entries(spec.hyperparameters ?? {})) encoded[key] = encodeHyperparameter(value);
   const level = spec.container_log_level;
-  encoded.sagemaker_container_log_level = encodeHyperparameterValue(typeof level === 'string' ? (LOG_LEVELS[level] ?? 20) : (level ?? 20));
-  if (spec.region) encoded.sagemaker_region = encodeHyperparameterValue(spec.region);
-  const distribution = spec.distribution ?? {};
-  const instanceType = encodeHyperparameterValue(spec.instance_type);
-  const dataParallel = distribution.smdistributed?.dataparallel;
-  if (dataParallel?.enabled) {
-    encoded.sagemaker_distributed_dataparallel_enabled = 'true';
-    encoded.sagemaker_instance_type = instanceType;
-    encoded.sagemaker_distributed_dataparallel_custom_mpi_options = encodeHyperparameterValue(dataParallel.custom_mpi_options ?? '');
-  }
-  const modelParallel = distribution.smdistributed?.modelparallel;
-  if (modelParallel?.enabled) {
-    encoded.mp_parameters = encodeHyperparameterValue(modelParallel.parameters ?? {});
-    encoded.sagemaker_instance_type = instanceType;
-  }
-  if (distribution.pytorchddp?.enabled) {
-    encoded.sagemaker_pytorch_ddp_enabled = 'true';
-    encoded.sagemaker_instance_type = instanceType;
-  }
-  if (distribution.torch_distributed?.enabled) {
-    encoded.sagemaker_torch_distributed_enabled = 'true';
-    encoded.sagemaker_instance_type = instanceType;
-  }
-  if (distribution.mpi?.enabled) {
-    encoded.sagemaker_mpi_enabled = 'true';
-    encoded.sagemaker_mpi_num_of_processes_per_host = encodeHyperparameterValue(distribution.mpi.processes_per_host ?? 1);
-    encoded.sagemaker_mpi_custom_mpi_options = encodeHyperparameterValue(distribution.mpi.custom_mpi_options ?? '');
-  }
+  encoded.sagemaker_container_log_level = encodeHyperparameter(typeof level === 'string' ? (LOG_LEVELS[level] ?? 20) : (level ?? 20));
+  if (spec.region) encoded.sagemaker_region = encodeHyperparameter(spec.region);
+  for (const [key, value] of sdkDistributionHyperparameters(spec.distribution, { instanceType: spec.instance_type })) encoded[key] = value;
   return encoded;
 }

@@ -8,10 +8,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { computeContainerContract, decodeHyperparameters, splitHyperparameters, toCmdArgs } from '../../src/core/contract/containerContract';
+import { computeContainerContract, splitHyperparameters, toCmdArgs } from '../../src/core/contract/containerContract';
 import type { ContainerContractInput } from '../../src/core/contract/containerContract';
 import { failureFileText, failureReasonFromFile, toolkitErrorMessage } from '../../src/core/contract/failureReason';
-import { encodeHyperparameterValue, parsePythonJson, pythonJsonDumps, pythonRepr, pythonStr } from '../../src/core/contract/pythonValue';
+import { parsePythonJson, pythonJsonDumps, pythonRepr, pythonStr } from '../../src/core/contract/pythonValue';
+import { decodeHyperparameters } from '../../src/core/sagemaker/hyperparameters';
 
 /** The blog's HuggingFace estimator, encoded as SDK2 `_json_encode_hyperparameters` sends it. */
 const blogHyperparameters: Record<string, string> = {
@@ -393,17 +394,6 @@ describe('failure reason (TK process.watch, process.check_error, errors._CalledP
 });
 
 describe('Python values', () => {
-  it('encodes job file values like json.dumps (what the SDK puts in HyperParameters)', () => {
-    assert.equal(encodeHyperparameterValue(5e-5), '5e-05');
-    assert.equal(encodeHyperparameterValue('samsum'), '"samsum"');
-    assert.equal(encodeHyperparameterValue(true), 'true');
-    assert.equal(encodeHyperparameterValue(3), '3');
-    assert.equal(encodeHyperparameterValue(0.1), '0.1');
-    assert.equal(encodeHyperparameterValue([1, 'a']), '[1, "a"]');
-    assert.equal(encodeHyperparameterValue({ b: 1, a: null }), '{"b": 1, "a": null}');
-    assert.equal(encodeHyperparameterValue('Zürich'), '"Z\\u00fcrich"');
-  });
-
   it('parses like json.loads: later duplicate keys win in the first position, NaN is accepted, garbage is an error', () => {
     assert.equal(pythonRepr(parsePythonJson('{"a": 1, "b": 2, "a": 3}')), "{'a': 3, 'b': 2}");
     assert.equal(pythonStr(parsePythonJson(' NaN ')), 'nan');

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { list as listTar } from 'tar';
 import { parse as parseYaml } from 'yaml';
 
-import { encodeHyperparameterValue } from '../../src/core/contract/pythonValue';
+import { encodeHyperparameter } from '../../src/core/sagemaker/hyperparameters';
 import type { JobSpec } from '../../src/core/jobFile/jobSpec';
 import { runLocalJob } from '../../src/local/localJob';
 import type { LocalJobListener, LocalJobOptions, LocalLogLine, LocalStatusChange } from '../../src/local/localJob';
@@ -93,15 +93,15 @@ function probeOptions(root: string, probeOut: string, overrides: Partial<LocalJo
     entryPoint: 'probe.py',
     dependencies: [path.join(probeDir, 'deps', 'shared_util')],
     hyperparameters: {
-      num_train_epochs: encodeHyperparameterValue(3),
-      learning_rate: encodeHyperparameterValue(5e-5),
-      model_name_or_path: encodeHyperparameterValue('facebook/bart-large-cnn'),
-      do_train: encodeHyperparameterValue(true),
-      source_prefix: encodeHyperparameterValue('summarize: this'),
-      sagemaker_program: encodeHyperparameterValue('ignored.py'),
-      sagemaker_region: encodeHyperparameterValue('eu-west-1'),
+      num_train_epochs: encodeHyperparameter(3),
+      learning_rate: encodeHyperparameter(5e-5),
+      model_name_or_path: encodeHyperparameter('facebook/bart-large-cnn'),
+      do_train: encodeHyperparameter(true),
+      source_prefix: encodeHyperparameter('summarize: this'),
+      sagemaker_program: encodeHyperparameter('ignored.py'),
+      sagemaker_region: encodeHyperparameter('eu-west-1'),
       sagemaker_torch_distributed_enabled: 'true',
-      sagemaker_instance_type: encodeHyperparameterValue('ml.p3.2xlarge'),
+      sagemaker_instance_type: encodeHyperparameter('ml.p3.2xlarge'),
     },
     instanceType: 'ml.p3.2xlarge',
     instanceCount: 2,
@@ -306,7 +306,7 @@ describe('runLocalJob stop', processTest, () => {
     const probeOut = await freshDir('stop-out');
     const events = recorder();
     const options = probeOptions(await freshDir('stop-root'), probeOut, { jobName: 'stopped-job', entryPoint: 'sleeper.py', stopGraceMs: 300 });
-    options.hyperparameters = { ...options.hyperparameters, ignore_sigterm: encodeHyperparameterValue(true) };
+    options.hyperparameters = { ...options.hyperparameters, ignore_sigterm: encodeHyperparameter(true) };
     const job = await runLocalJob(options, events);
     await Promise.all([events.waitFor('ready on algo-1', 'algo-1'), events.waitFor('ready on algo-2', 'algo-2')]);
     const pids: number[] = [];

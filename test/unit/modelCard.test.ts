@@ -16,7 +16,7 @@ import type { ModelCardInput } from '../../src/core/modelCard/modelCard';
 import { inferPipelineTag } from '../../src/core/modelCard/pipelineTag';
 import { formatNumber, readSplitResults } from '../../src/core/modelCard/results';
 import { isRunFile, parseRunFile } from '../../src/core/modelCard/runFiles';
-import { decodeHyperparameters, modelCardJobFromDescription, modelCardJobFromSpec } from '../../src/core/modelCard/trainingJobDescription';
+import { modelCardJobFromDescription, modelCardJobFromSpec } from '../../src/core/modelCard/trainingJobDescription';
 import type { TrainingJobDescription } from '../../src/core/modelCard/trainingJobDescription';
 import { trainingCurves } from '../../src/core/modelCard/trainingCurves';
 
@@ -357,12 +357,6 @@ describe('trainingCurves', () => {
 });
 
 describe('job facts and run files', () => {
-  it('decodes the JSON-encoded hyperparameters SageMaker stores, leaving non-JSON values as text', () => {
-    assert.deepEqual(decodeHyperparameters({ a: '"samsum"', b: '5e-05', c: 'true', d: '3', e: 'not json', f: 'NaN', g: '123456789012345678901234' }), {
-      a: 'samsum', b: 5e-5, c: true, d: 3, e: 'not json', f: Number.NaN, g: '123456789012345678901234',
-    });
-  });
-
   it('reads the job facts from DescribeTrainingJob', () => {
     const { job, hyperparameters } = modelCardJobFromDescription(describeFixture);
     assert.deepEqual(job, {

@@ -197,3 +197,6 @@ export const SMDDP_SUPPORTED_FRAMEWORK_VERSIONS: Readonly<Record<'pytorch' | 'te
 export const TORCH_DISTRIBUTED_GPU_FRAMEWORK_VERSIONS: readonly string[] = [
   '1.13.1', '2.0.0', '2.0.1', '2.1.0', '2.1.2', '2.2.0', '2.3.0', '2.3.1', '2.4.1', '2.5.1', '2.6.0', '2.7.1', '2.8.0',
 ];
+
+/** PyTorch versions the SDK accepts for `torch_distributed` on Trainium (`TRAINIUM_SUPPORTED_TORCH_DISTRIBUTED_FRAMEWORK_VERSIONS` in v2.257.6). */
+export const TORCH_DISTRIBUTED_TRAINIUM_FRAMEWORK_VERSIONS: readonly string[] = ['1.11', '1.11.0', '1.12', '1.12.0', '1.12.1', '1.13.1', '2.0.0'];

@@ -9,6 +9,9 @@
  * aws/sagemaker-pytorch-training-toolkit `src/sagemaker_pytorch_container/training.py` (the HF
  * DLC's `SAGEMAKER_TRAINING_MODULE`).
  *
+ * Which runner starts the script, and how many processes per host, is the distribution owner's
+ * (src/core/sagemaker/distribution.ts); what that runner does on the host is runnerLaunch.ts.
+ *
  * Pure: no I/O. Paths are rooted at `baseDir`, which is `/opt/ml` in a real container and the
  * host folder's `opt/ml` for a local run (the toolkit itself honours `SAGEMAKER_BASE_DIR` the
  * same way outside SageMaker).
@@ -18,7 +21,6 @@ import {
   comparePythonStrings,
   dictGet,
   fromJsValue,
-  parsePythonJson,
   pyDict,
   pyBool,
   pyInt,
@@ -27,17 +29,17 @@ import {
   pyStr,
   pythonJsonDumps,
   pythonStr,
-  pythonTruthy,
 } from './pythonValue';
 import type { PyDict, PyValue } from './pythonValue';
+import { RUNNER_LAUNCH, TOOLKIT_MASTER_PORT } from './runnerLaunch';
+import { distributionFlagged, processesPerHost as processesPerHostFor, toolkitRunner } from '../sagemaker/distribution';
+import type { ToolkitRunner } from '../sagemaker/distribution';
+import { decodeHyperparameters } from '../sagemaker/hyperparameters';
 
 export const SAGEMAKER_BASE_PATH = '/opt/ml';
 export const HOMOGENEOUS_CLUSTER = 'homogeneousCluster';
 /** The HF training DLC inherits the PyTorch DLC's framework module. */
 export const PYTORCH_TRAINING_MODULE = 'sagemaker_pytorch_container.training:main';
-/** PTK `MASTER_PORT` and TK torch_distributed `MASTER_PORT`. */
-export const TOOLKIT_MASTER_PORT = 7777;
-const SMDATAPARALLEL_SERVER_PORT = 7592;
 const DEFAULT_LOG_LEVEL = 20; // logging.INFO
 
 /**
@@ -56,20 +58,6 @@ export const TOOLKIT_RESERVED_HYPERPARAMETERS: readonly string[] = [
   'sagemaker_s3_output',
 ];
 const SAGEMAKER_PREFIX = 'sagemaker_';
-
-/** TK `__init__.SM_EFA_NCCL_INSTANCES` / `SM_EFA_RDMA_INSTANCES`. */
-const EFA_NCCL_INSTANCES = new Set([
-  'ml.g4dn.8xlarge',
-  'ml.g4dn.12xlarge',
-  'ml.g5.48xlarge',
-  'ml.p3dn.24xlarge',
-  'ml.p4d.24xlarge',
-  'ml.p4de.24xlarge',
-  'ml.p5.48xlarge',
-  'ml.trn1.32xlarge',
-  'ml.p6e-gb200.36xlarge',
-]);
-const EFA_RDMA_INSTANCES = new Set(['ml.p4d.24xlarge', 'ml.p4de.24xlarge', 'ml.trn1.32xlarge', 'ml.p6e-gb200.36xlarge']);
 
 /** One input channel as CreateTrainingJob describes it (only what reaches the container). */
 export interface ChannelDescription {
@@ -117,9 +105,6 @@ export interface ContainerContractInput {
 }
 
 export type EntryPointType = 'python-program' | 'python-package' | 'command';
-
-/** The runner PTK `train()` picks; distributed ones apply only when the host's group is distributed. */
-export type ToolkitRunner = 'process' | 'mpi' | 'smdataparallel' | 'torch_distributed' | 'pytorch_xla';
 
 export interface ContractPaths {
   baseDir: string;
@@ -171,19 +156,6 @@ export interface ContainerContract {
   configFiles: { 'hyperparameters.json': string; 'resourceconfig.json': string; 'inputdataconfig.json': string };
   /** Things that would differ on SageMaker, in words a user can act on. */
   notes: string[];
-}
-
-/** TK environment.read_hyperparameters: `json.loads` each value, the raw string when that fails. */
-export function decodeHyperparameters(encoded: Readonly<Record<string, string>>): PyDict {
-  return pyDict(
-    Object.entries(encoded).map(([key, raw]) => {
-      try {
-        return [key, parsePythonJson(raw)] as const;
-      } catch {
-        return [key, pyStr(raw)] as const;
-      }
-    }),
-  );
 }
 
 export interface SplitHyperparameters {
@@ -314,16 +286,6 @@ export function contractPaths(baseDir: string, channelNames: readonly string[]):
   };
 }
 
-const DISTRIBUTION_FLAGS = [
-  'sagemaker_mpi_enabled',
-  'sagemaker_parameter_server_enabled',
-  'sagemaker_distributed_dataparallel_enabled',
-  'sagemaker_pytorch_ddp_enabled',
-  'sagemaker_pytorch_xla_multi_worker_enabled',
-  'sagemaker_multi_worker_mirrored_strategy_enabled',
-  'sagemaker_torch_distributed_enabled',
-];
-
 /** Computes the whole contract for one host. */
 export function computeContainerContract(input: ContainerContractInput): ContainerContract {
   const baseDir = input.baseDir ?? SAGEMAKER_BASE_PATH;
@@ -361,7 +323,7 @@ export function computeContainerContract(input: ContainerContractInput): Contain
   const explicitGroups = dictGet(framework, 'sagemaker_distribution_instance_groups');
   const distributionGroups: PyValue = explicitGroups
     ? explicitGroups
-    : pyList(DISTRIBUTION_FLAGS.some((flag) => pythonTruthy(dictGet(framework, flag))) ? [pyStr(currentGroup)] : []);
+    : pyList(distributionFlagged(framework) ? [pyStr(currentGroup)] : []);
   const distributionGroupNames = distributionGroups.type === 'list' ? distributionGroups.items.map((g) => pythonStr(g)) : [];
   const distributionHosts = distributionGroupNames.includes(currentGroup) ? hosts : [];
   const masterHostname = distributionHosts[0] ?? hosts[0]!;
@@ -375,6 +337,137 @@ export function computeContainerContract(input: ContainerContractInput): Contain
 
   const instanceGroupsDict = pyDict([[currentGroup, fromJsValue(resourceConfigObject.instance_groups[0])]]);
 
+  const { trainingEnv, envVarEntries: smEntries } = toolkitEnvironment({
+    input,
+    paths,
+    hosts,
+    currentGroup,
+    framework,
+    user,
+    userArgs,
+    userEntryPoint,
+    moduleName,
+    moduleDir,
+    logLevel,
+    frameworkModule,
+    networkInterfaceName,
+    numNeurons,
+    masterHostname,
+    isMaster,
+    distributionHosts,
+    distributionGroups,
+    resourceConfig,
+    inputDataConfig,
+    instanceGroupsDict,
+  });
+
+  // The container's own environment: CreateTrainingJob.Environment plus what the platform and the image set.
+  const env: Record<string, string> = { ...(input.environment ?? {}) };
+  env.TRAINING_JOB_NAME = input.jobName;
+  if (frameworkModule !== null) env.SAGEMAKER_TRAINING_MODULE = frameworkModule;
+  const localOnlyEnv: string[] = [];
+  if (baseDir !== SAGEMAKER_BASE_PATH) {
+    // TK environment.py reads it when /opt/ml does not exist; a script importing the toolkit then finds this host's folders.
+    env.SAGEMAKER_BASE_DIR = baseDir;
+    localOnlyEnv.push('SAGEMAKER_BASE_DIR');
+  }
+  // TK Environment.__init__ writes these into os.environ.
+  env.SAGEMAKER_JOB_NAME = jobNameValue ? pythonStr(jobNameValue) : '';
+  env.CURRENT_HOST = input.currentHost;
+  env.SAGEMAKER_REGION = regionValue ? pythonStr(regionValue) : (input.region ?? '');
+  // PTK train(): _set_nccl_environment and _set_distributed_environment, for every job.
+  env.NCCL_SOCKET_IFNAME = networkInterfaceName;
+  env.NCCL_IB_DISABLE = '1';
+  env.NCCL_DEBUG = 'WARN';
+  env.MASTER_ADDR = input.rendezvous?.address ?? masterHostname;
+  env.MASTER_PORT = String(input.rendezvous?.port ?? TOOLKIT_MASTER_PORT);
+  if (input.rendezvous) {
+    notes.push(
+      `MASTER_ADDR/MASTER_PORT are ${input.rendezvous.address}:${input.rendezvous.port} here; on SageMaker they are ${masterHostname}:${TOOLKIT_MASTER_PORT}.`,
+    );
+  }
+
+  const runner: ToolkitRunner = toolkitRunner(framework, distributionEnabled);
+  const entryPoint = userEntryPoint ?? '';
+  const entryPointType = entryPointTypeOf(entryPoint, input.codeDirEntries ?? []);
+  const processCommand = processCommandFor(entryPointType, entryPoint, userArgs, input.pythonExecutable);
+  const launch = RUNNER_LAUNCH[runner]({
+    hosts,
+    hostIndex,
+    masterHostname,
+    instanceType: input.instanceType,
+    framework,
+    processesPerHost: processesPerHostFor(framework, input.numGpus, numNeurons),
+    entryPoint,
+    userArgs,
+    processCommand,
+  });
+  Object.assign(env, launch.env);
+  localOnlyEnv.push(...launch.localOnlyEnv);
+  notes.push(...launch.notes);
+
+  Object.assign(env, toEnvVars(smEntries));
+  // TK environment.write_env_vars puts the code directory first on sys.path.
+  env.PYTHONPATH = paths.codeDir;
+
+  notes.push(...argvNotes(userArgs));
+
+  const hyperparametersJson = JSON.stringify(input.hyperparameters);
+  return {
+    host: input.currentHost,
+    hostIndex,
+    isMaster,
+    masterHostname,
+    paths,
+    hyperparameters: user,
+    frameworkParameters: framework,
+    userArgs,
+    entryPoint,
+    entryPointType,
+    runner,
+    processCommand,
+    containerCommand: launch.containerCommand,
+    env,
+    localOnlyEnv,
+    trainingEnv,
+    configFiles: {
+      'hyperparameters.json': hyperparametersJson,
+      'resourceconfig.json': JSON.stringify(resourceConfigObject),
+      'inputdataconfig.json': JSON.stringify(inputDataConfigObject),
+    },
+    notes,
+  };
+}
+
+/** What TK `Environment` computes for a host, from the facts `computeContainerContract` gathered. */
+interface EnvironmentFacts {
+  input: ContainerContractInput;
+  paths: ContractPaths;
+  hosts: string[];
+  currentGroup: string;
+  framework: PyDict;
+  user: PyDict;
+  userArgs: string[];
+  userEntryPoint: string | undefined;
+  moduleName: string | undefined;
+  moduleDir: string;
+  logLevel: PyValue;
+  frameworkModule: string | null;
+  networkInterfaceName: string;
+  numNeurons: number;
+  masterHostname: string;
+  isMaster: boolean;
+  distributionHosts: string[];
+  distributionGroups: PyValue;
+  resourceConfig: PyDict;
+  inputDataConfig: PyDict;
+  instanceGroupsDict: PyDict;
+}
+
+/** `dict(Environment)` (SM_TRAINING_ENV) and the entries of TK `Environment.to_env_vars`, in its order. */
+function toolkitEnvironment(f: EnvironmentFacts): { trainingEnv: PyDict; envVarEntries: Array<readonly [string, PyValue]> } {
+  const { input, paths, hosts, currentGroup, framework, user, userArgs, userEntryPoint, moduleName, moduleDir, logLevel, frameworkModule } = f;
+  const { networkInterfaceName, numNeurons, masterHostname, isMaster, distributionHosts, distributionGroups, resourceConfig, inputDataConfig, instanceGroupsDict } = f;
   // dict(Environment): every @property, as SM_TRAINING_ENV and the "Training Env" log show it.
   const trainingEnv = pyDict([
     ['additional_framework_parameters', framework],
@@ -454,170 +547,12 @@ export function computeContainerContract(input: ContainerContractInput): Contain
     ...Object.entries(paths.channelDirs).map(([name, dir]) => [`channel_${name}`, pyStr(dir)] as const),
     ...user.entries.map(([key, value]) => [`hp_${key}`, value] as const),
   ];
-
-  // The container's own environment: CreateTrainingJob.Environment plus what the platform and the image set.
-  const env: Record<string, string> = { ...(input.environment ?? {}) };
-  env.TRAINING_JOB_NAME = input.jobName;
-  if (frameworkModule !== null) env.SAGEMAKER_TRAINING_MODULE = frameworkModule;
-  const localOnlyEnv: string[] = [];
-  if (baseDir !== SAGEMAKER_BASE_PATH) {
-    // TK environment.py reads it when /opt/ml does not exist; a script importing the toolkit then finds this host's folders.
-    env.SAGEMAKER_BASE_DIR = baseDir;
-    localOnlyEnv.push('SAGEMAKER_BASE_DIR');
-  }
-  // TK Environment.__init__ writes these into os.environ.
-  env.SAGEMAKER_JOB_NAME = jobNameValue ? pythonStr(jobNameValue) : '';
-  env.CURRENT_HOST = input.currentHost;
-  env.SAGEMAKER_REGION = regionValue ? pythonStr(regionValue) : (input.region ?? '');
-  // PTK train(): _set_nccl_environment and _set_distributed_environment, for every job.
-  env.NCCL_SOCKET_IFNAME = networkInterfaceName;
-  env.NCCL_IB_DISABLE = '1';
-  env.NCCL_DEBUG = 'WARN';
-  env.MASTER_ADDR = input.rendezvous?.address ?? masterHostname;
-  env.MASTER_PORT = String(input.rendezvous?.port ?? TOOLKIT_MASTER_PORT);
-  if (input.rendezvous) {
-    notes.push(
-      `MASTER_ADDR/MASTER_PORT are ${input.rendezvous.address}:${input.rendezvous.port} here; on SageMaker they are ${masterHostname}:${TOOLKIT_MASTER_PORT}.`,
-    );
-  }
-
-  const runner = pickRunner(framework, distributionEnabled);
-  const entryPoint = userEntryPoint ?? '';
-  const entryPointType = entryPointTypeOf(entryPoint, input.codeDirEntries ?? []);
-  const processCommand = processCommandFor(entryPointType, entryPoint, userArgs, input.pythonExecutable);
-  const processesPerHost = processesPerHostFor(framework, input.numGpus, numNeurons);
-  let containerCommand: string[] | undefined;
-
-  if (runner === 'torch_distributed') {
-    // TK TorchDistributedRunner._setup.
-    if (EFA_NCCL_INSTANCES.has(input.instanceType)) env.FI_PROVIDER = 'efa';
-    if (EFA_RDMA_INSTANCES.has(input.instanceType)) {
-      env.FI_EFA_USE_DEVICE_RDMA = '1';
-      env.RDMAV_FORK_SAFE = '1';
-    }
-    env.NCCL_PROTO = 'simple';
-    containerCommand = [
-      'torchrun',
-      '--nnodes',
-      String(hosts.length),
-      '--nproc_per_node',
-      String(processesPerHost),
-      ...(hosts.length > 1 ? ['--master_addr', masterHostname, '--master_port', String(TOOLKIT_MASTER_PORT), '--node_rank', String(hostIndex)] : []),
-      entryPoint,
-      ...userArgs,
-    ];
-  } else if (runner === 'smdataparallel') {
-    // The `-x` exports of TK SMDataParallelRunner._get_mpirun_command, which every rank inherits.
-    const customOptions = dictGet(framework, 'sagemaker_distributed_dataparallel_custom_mpi_options');
-    const ncclDebug = /--NCCL_DEBUG[= ](\S+)/.exec(customOptions ? pythonStr(customOptions) : '')?.[1] ?? 'INFO';
-    const smddpInstanceType = dictGet(framework, 'sagemaker_instance_type');
-    const instanceType = smddpInstanceType && pythonTruthy(smddpInstanceType) ? pythonStr(smddpInstanceType) : input.instanceType;
-    env.NCCL_DEBUG = ncclDebug;
-    if (hosts.length > 1) {
-      env.SMDATAPARALLEL_USE_HOMOGENEOUS = '1';
-      env.SMDATAPARALLEL_SERVER_ADDR = masterHostname;
-      env.SMDATAPARALLEL_SERVER_PORT = String(SMDATAPARALLEL_SERVER_PORT);
-      env.SAGEMAKER_INSTANCE_TYPE = instanceType;
-    } else {
-      env.SMDATAPARALLEL_USE_SINGLENODE = '1';
-    }
-    env.FI_PROVIDER = 'efa';
-    env.RDMAV_FORK_SAFE = '1';
-    if (EFA_NCCL_INSTANCES.has(instanceType)) env.NCCL_PROTO = 'simple';
-    if (EFA_RDMA_INSTANCES.has(instanceType)) env.FI_EFA_USE_DEVICE_RDMA = '1';
-    notes.push(
-      `On SageMaker ${masterHostname} starts every rank with mpirun (${processesPerHost} per host${dictGet(framework, 'sagemaker_distributed_dataparallel_enabled') ? ', through smddprun' : ''}); ` +
-        'here each host runs one process with the same environment and no MPI.',
-    );
-  } else if (runner === 'mpi') {
-    notes.push(`On SageMaker ${masterHostname} starts the ranks with mpirun; here each host runs one process without MPI.`);
-  } else if (runner === 'pytorch_xla') {
-    notes.push('PyTorch XLA multi-worker training needs the Training Compiler image; here each host runs one plain process.');
-  } else {
-    containerCommand = processCommand;
-  }
-
-  if (runner === 'torch_distributed' || runner === 'smdataparallel') {
-    // What torchrun gives each worker of a one-process-per-host run (local_elastic_agent's worker env).
-    // For pytorchddp/smdistributed SageMaker uses mpirun instead; these let torch.distributed's env:// init work here too.
-    const worldSize = String(hosts.length);
-    const rank = String(hostIndex);
-    Object.assign(env, {
-      RANK: rank,
-      LOCAL_RANK: '0',
-      GROUP_RANK: rank,
-      ROLE_RANK: rank,
-      ROLE_NAME: 'default',
-      LOCAL_WORLD_SIZE: '1',
-      WORLD_SIZE: worldSize,
-      GROUP_WORLD_SIZE: worldSize,
-      ROLE_WORLD_SIZE: worldSize,
-      // Not set by torchrun; Lightning and some launchers read it.
-      NODE_RANK: rank,
-    });
-    localOnlyEnv.push('NODE_RANK');
-    if (runner === 'smdataparallel') localOnlyEnv.push('RANK', 'LOCAL_RANK', 'GROUP_RANK', 'ROLE_RANK', 'ROLE_NAME', 'LOCAL_WORLD_SIZE', 'WORLD_SIZE', 'GROUP_WORLD_SIZE', 'ROLE_WORLD_SIZE');
-    if (processesPerHost > 1) notes.push(`SageMaker would start ${processesPerHost} processes per host (one per GPU); here each host runs one.`);
-  }
-
-  Object.assign(env, toEnvVars(smEntries));
-  // TK environment.write_env_vars puts the code directory first on sys.path.
-  env.PYTHONPATH = paths.codeDir;
-
-  notes.push(...argvNotes(userArgs));
-
-  const hyperparametersJson = JSON.stringify(input.hyperparameters);
-  return {
-    host: input.currentHost,
-    hostIndex,
-    isMaster,
-    masterHostname,
-    paths,
-    hyperparameters: user,
-    frameworkParameters: framework,
-    userArgs,
-    entryPoint,
-    entryPointType,
-    runner,
-    processCommand,
-    containerCommand,
-    env,
-    localOnlyEnv,
-    trainingEnv,
-    configFiles: {
-      'hyperparameters.json': hyperparametersJson,
-      'resourceconfig.json': JSON.stringify(resourceConfigObject),
-      'inputdataconfig.json': JSON.stringify(inputDataConfigObject),
-    },
-    notes,
-  };
+  return { trainingEnv, envVarEntries: smEntries };
 }
 
 /** TK Environment._parse_module_name; `str(None)` is "None" when there is no program at all. */
 function parseModuleName(program: string): string {
   return program.endsWith('.py') ? program.slice(0, -3) : program;
-}
-
-/** PTK train(): the first enabled flag in this order wins, only on a distributed host. */
-function pickRunner(framework: PyDict, distributionEnabled: boolean): ToolkitRunner {
-  if (!distributionEnabled) return 'process';
-  const on = (key: string) => pythonTruthy(dictGet(framework, key));
-  if (on('sagemaker_mpi_enabled')) return 'mpi';
-  if (on('sagemaker_pytorch_ddp_enabled')) return 'smdataparallel';
-  if (on('sagemaker_torch_distributed_enabled')) return 'torch_distributed';
-  if (on('sagemaker_distributed_dataparallel_enabled')) return 'smdataparallel';
-  if (on('sagemaker_pytorch_xla_multi_worker_enabled')) return 'pytorch_xla';
-  return 'process';
-}
-
-/** TK runner._get_by_runner_type: one per GPU, else per Neuron core, else 1; the MPI hyperparameter wins. */
-function processesPerHostFor(framework: PyDict, numGpus: number, numNeurons: number): number {
-  const explicit = dictGet(framework, 'sagemaker_mpi_num_of_processes_per_host');
-  if (explicit && pythonTruthy(explicit)) {
-    const n = Number(pythonStr(explicit));
-    if (Number.isFinite(n) && n > 0) return n;
-  }
-  return numGpus > 0 ? numGpus : numNeurons > 0 ? numNeurons : 1;
 }
 
 /** TK ProcessRunner._create_command. */

@@ -383,12 +383,22 @@ export function fromJsValue(value: unknown): PyValue {
   throw new TypeError(`A ${typeof value} cannot be a hyperparameter value`);
 }
 
-/**
- * The SDK's `_json_encode_hyperparameters`: every value becomes `json.dumps(value)` (Python's
- * default separators and `ensure_ascii`), which is what CreateTrainingJob.HyperParameters holds.
- */
-export function encodeHyperparameterValue(value: unknown): string {
-  return pythonJsonDumps(fromJsValue(value));
+/** A Python value as plain JavaScript: ints beyond 2^53 become their decimal text. */
+export function pythonToJs(value: PyValue): unknown {
+  switch (value.type) {
+    case 'none':
+      return null;
+    case 'bool':
+    case 'float':
+    case 'str':
+      return value.value;
+    case 'int':
+      return value.value >= BigInt(Number.MIN_SAFE_INTEGER) && value.value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value.value) : value.value.toString();
+    case 'list':
+      return value.items.map(pythonToJs);
+    case 'dict':
+      return Object.fromEntries(value.entries.map(([k, v]) => [k, pythonToJs(v)]));
+  }
 }
 
 /** Looks a key up in a Python dict value. */

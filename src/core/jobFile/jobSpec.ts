@@ -5,8 +5,12 @@
  * has already been validated.
  */
 
-/** A hyperparameter value as YAML denotes it: encoded with Python's `json.dumps` when sent. */
-export type HyperparameterValue = string | number | boolean | null | HyperparameterValue[] | { [key: string]: HyperparameterValue };
+import type { Distribution } from '../sagemaker/distribution';
+import type { HyperparameterValue } from '../sagemaker/hyperparameters';
+
+// Owned by the SageMaker concept modules; re-exported for the code that reads a JobSpec.
+export type { Distribution, MpiDistribution, SmDataParallel, SmModelParallel } from '../sagemaker/distribution';
+export type { HyperparameterValue } from '../sagemaker/hyperparameters';
 
 export interface GitConfig {
   repo: string;
@@ -17,29 +21,6 @@ export interface GitConfig {
   username?: string;
   password?: string;
   '2FA_enabled'?: boolean;
-}
-
-export interface SmDataParallel {
-  enabled: boolean;
-  custom_mpi_options?: string;
-}
-
-export interface SmModelParallel {
-  enabled: boolean;
-  parameters?: Record<string, HyperparameterValue>;
-}
-
-export interface MpiDistribution {
-  enabled: boolean;
-  processes_per_host?: number;
-  custom_mpi_options?: string;
-}
-
-export interface Distribution {
-  smdistributed?: { dataparallel?: SmDataParallel; modelparallel?: SmModelParallel };
-  pytorchddp?: { enabled: boolean };
-  torch_distributed?: { enabled: boolean };
-  mpi?: MpiDistribution;
 }
 
 /** One input channel, as the SDK's `TrainingInput` takes it. */

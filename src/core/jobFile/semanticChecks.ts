@@ -12,6 +12,7 @@ import {
 } from '../catalog/instanceTypes';
 import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
 import { fromJsValue, pyDict } from '../contract/pythonValue';
+import { enabledStrategies, sdkDistributionHyperparameters, sdkIgnoredStrategies, torchDistributedRefusals } from '../sagemaker/distribution';
 import { closestMatch } from './didYouMean';
 import type { JobDocument, JsonPath } from './jobDocument';
 import type { JobSpec } from './jobSpec';
@@ -151,10 +152,12 @@ function checkDistribution(spec: JobSpec, add: Add): void {
   const smddp = enabled(d.smdistributed?.dataparallel);
   const smp = enabled(d.smdistributed?.modelparallel);
   const torchDistributed = enabled(d.torch_distributed);
-  const strategies = [smddp && 'smdistributed.dataparallel', enabled(d.pytorchddp) && 'pytorchddp', torchDistributed && 'torch_distributed', enabled(d.mpi) && !smp && 'mpi'].filter(Boolean) as string[];
+  const strategies = enabledStrategies(d);
   if (strategies.length > 1) {
     add('error', 'distribution.conflict', ['distribution'], `Choose one distribution strategy; this file enables ${strategies.join(' and ')}.`, 'key');
   }
+  for (const { strategy, message } of sdkIgnoredStrategies(d)) add('warning', 'distribution.ignored', ['distribution', ...strategy.path], message, 'key');
+  for (const refusal of torchDistributedRefusals(spec)) add('error', refusal.code, [...refusal.path], refusal.message, 'key');
   if (smp && !enabled(d.mpi)) {
     add('error', 'distribution.smpNeedsMpi', ['distribution', 'smdistributed', 'modelparallel'], 'smdistributed.modelparallel runs under MPI: also set distribution.mpi.enabled: true (and processes_per_host).', 'key');
   }
@@ -326,14 +329,9 @@ function checkCommandLineArgument(key: string, value: unknown, add: Add): void {
   }
 }
 
+/** The distribution keys the SDK adds for this file (src/core/sagemaker/distribution.ts). */
 function distributionHyperparameterCount(spec: JobSpec): number {
-  const d = spec.distribution;
-  if (!d) return 0;
-  if (enabled(d.smdistributed?.dataparallel)) return 3;
-  if (enabled(d.smdistributed?.modelparallel)) return 6;
-  if (enabled(d.mpi)) return 3;
-  if (enabled(d.pytorchddp) || enabled(d.torch_distributed)) return 2;
-  return 0;
+  return sdkDistributionHyperparameters(spec.distribution, { instanceType: str(spec.instance_type) ?? '' }).length;
 }
 
 function checkGitConfig(spec: JobSpec, add: Add): void {

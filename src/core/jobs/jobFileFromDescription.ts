@@ -17,8 +17,9 @@
 import { Document, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node } from 'yaml';
 import { parseImageUri } from '../catalog/huggingfaceImages';
-import { parsePythonJson, pyStr } from '../contract/pythonValue';
 import type { PyValue } from '../contract/pythonValue';
+import { DISTRIBUTION_HYPERPARAMETER_KEYS, distributionFromHyperparameters } from '../sagemaker/distribution';
+import { decodeHyperparameters } from '../sagemaker/hyperparameters';
 import { parseTrainingJobArn } from './trainingJobDescription';
 import type { DescribedChannel, TrainingJobDescription } from './trainingJobDescription';
 
@@ -47,21 +48,13 @@ const SECRET_NAME = /(^|[_\-.])(token|password|passwd|secret|api[_-]?key|access[
 const SECRET_VALUE = /^(hf_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,})$/;
 
 /** The SDK's keys this module maps back to estimator arguments (anything else `sagemaker_*` stays a hyperparameter). */
-const MAPPED_SDK_KEYS = new Set([
+const MAPPED_SDK_KEYS: ReadonlySet<string> = new Set([
   'sagemaker_submit_directory',
   'sagemaker_program',
   'sagemaker_container_log_level',
   'sagemaker_job_name',
   'sagemaker_region',
-  'sagemaker_instance_type',
-  'sagemaker_distributed_dataparallel_enabled',
-  'sagemaker_distributed_dataparallel_custom_mpi_options',
-  'sagemaker_mpi_enabled',
-  'sagemaker_mpi_num_of_processes_per_host',
-  'sagemaker_mpi_custom_mpi_options',
-  'sagemaker_pytorch_ddp_enabled',
-  'sagemaker_torch_distributed_enabled',
-  'mp_parameters',
+  ...DISTRIBUTION_HYPERPARAMETER_KEYS,
 ]);
 
 export function jobFileFromDescription(d: TrainingJobDescription, options: JobFileCloneOptions = {}): JobFileClone {
@@ -72,15 +65,11 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   const parsedImage = image ? parseImageUri(image) : undefined;
   const region = arn?.region ?? parsedImage?.region;
 
-  const decoded = new Map<string, PyValue>();
-  for (const [key, raw] of Object.entries(d.HyperParameters ?? {})) decoded.set(key, decodeValue(raw));
+  const decodedDict = decodeHyperparameters(d.HyperParameters ?? {});
+  const decoded = new Map<string, PyValue>(decodedDict.entries);
   const str = (key: string): string | undefined => {
     const v = decoded.get(key);
     return v?.type === 'str' ? v.value : undefined;
-  };
-  const bool = (key: string): boolean | undefined => {
-    const v = decoded.get(key);
-    return v?.type === 'bool' ? v.value : undefined;
   };
 
   const doc = new Document({});
@@ -146,33 +135,10 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   }
   if (hyperparameters.items.length > 0) set('hyperparameters', hyperparameters);
 
-  // Distribution, from the keys HuggingFace._distribution_configuration wrote.
-  const distribution = new YAMLMap();
-  if (bool('sagemaker_pytorch_ddp_enabled')) distribution.set('pytorchddp', doc.createNode({ enabled: true }));
-  if (bool('sagemaker_torch_distributed_enabled')) distribution.set('torch_distributed', doc.createNode({ enabled: true }));
-  if (decoded.has('sagemaker_mpi_enabled')) {
-    const mpi: Record<string, unknown> = { enabled: bool('sagemaker_mpi_enabled') ?? false };
-    const perHost = decoded.get('sagemaker_mpi_num_of_processes_per_host');
-    if (perHost?.type === 'int') mpi['processes_per_host'] = Number(perHost.value);
-    const mpiOptions = str('sagemaker_mpi_custom_mpi_options');
-    if (mpiOptions) mpi['custom_mpi_options'] = mpiOptions;
-    distribution.set('mpi', doc.createNode(mpi));
-  }
-  const mpParameters = decoded.get('mp_parameters');
-  if (mpParameters !== undefined) {
-    const modelparallel = new YAMLMap();
-    modelparallel.set('enabled', true);
-    modelparallel.set('parameters', pyNode(mpParameters, false));
-    const smdistributed = new YAMLMap();
-    smdistributed.set('modelparallel', modelparallel);
-    distribution.set('smdistributed', smdistributed);
-  } else if (decoded.has('sagemaker_distributed_dataparallel_enabled')) {
-    const dataparallel: Record<string, unknown> = { enabled: bool('sagemaker_distributed_dataparallel_enabled') ?? false };
-    const ddpOptions = str('sagemaker_distributed_dataparallel_custom_mpi_options');
-    if (ddpOptions) dataparallel['custom_mpi_options'] = ddpOptions;
-    distribution.set('smdistributed', doc.createNode({ dataparallel }));
-  }
-  if (distribution.items.length > 0) set('distribution', distribution);
+  // Distribution, from the keys HuggingFace._distribution_configuration wrote: block maps down to
+  // the model parallel parameters, whose own values stay in flow style.
+  const distribution = distributionFromHyperparameters(decodedDict);
+  if (distribution) set('distribution', pyNode(distribution, 4));
 
   set('inputs', inputsValue(channels.filter((c) => !(isolatedCode && c.ChannelName === CODE_CHANNEL)), notes));
 
@@ -240,20 +206,12 @@ function imageRepository(image: string | undefined): string | undefined {
   return /\/([^/:@]+)[:@][^/]*$/.exec(image ?? '')?.[1];
 }
 
-function decodeValue(raw: string): PyValue {
-  try {
-    return parsePythonJson(raw);
-  } catch {
-    // Not JSON (sent as is by another tool): the toolkit would pass the string through.
-    return pyStr(raw);
-  }
-}
-
 /**
  * A YAML node that denotes `value` as the job-file reader sees it: floats keep a fraction so they
- * stay floats, ints are written with all their digits, nested lists and maps in flow style.
+ * stay floats, ints are written with all their digits; lists and maps in flow style below the
+ * first `blockLevels` levels.
  */
-function pyNode(value: PyValue, flow = true): Node {
+function pyNode(value: PyValue, blockLevels = 0): Node {
   switch (value.type) {
     case 'none':
       return new Scalar(null);
@@ -273,14 +231,14 @@ function pyNode(value: PyValue, flow = true): Node {
       return new Scalar(value.value);
     case 'list': {
       const seq = new YAMLSeq();
-      seq.flow = flow;
-      for (const item of value.items) seq.items.push(pyNode(item));
+      seq.flow = blockLevels <= 0;
+      for (const item of value.items) seq.items.push(pyNode(item, blockLevels - 1));
       return seq;
     }
     case 'dict': {
       const map = new YAMLMap();
-      map.flow = flow;
-      for (const [k, v] of value.entries) map.set(new Scalar(k), pyNode(v));
+      map.flow = blockLevels <= 0;
+      for (const [k, v] of value.entries) map.set(new Scalar(k), pyNode(v, blockLevels - 1));
       return map;
     }
   }

@@ -3,8 +3,8 @@
  * from DescribeTrainingJob (everything) or a ListTrainingJobs row (status and times only).
  */
 import { regionPartition } from '../catalog/huggingfaceImages';
-import { parsePythonJson } from '../contract/pythonValue';
 import type { PyValue } from '../contract/pythonValue';
+import { isSdkHyperparameter, parseHyperparameter } from '../sagemaker/hyperparameters';
 import { instanceCountOf, isTerminalStatus, parseTrainingJobArn } from './trainingJobDescription';
 import type { TrainingJobDescription, TrainingJobSummaryLike } from './trainingJobDescription';
 
@@ -146,19 +146,14 @@ function timeline(d: TrainingJobDescription, now: Date): TimelineEntry[] {
 export function decodeHyperparameterEntries(encoded: Readonly<Record<string, string>>): HyperparameterEntry[] {
   return Object.entries(encoded).map(([name, raw]) => {
     const entry: HyperparameterEntry = { name, encoded: raw, display: raw, sdkSet: isSdkHyperparameter(name) };
-    try {
-      entry.value = parsePythonJson(raw);
-      entry.display = entry.value.type === 'str' ? entry.value.value : raw.trim();
-    } catch {
-      // Not JSON: sent as is by a tool that does not encode; the toolkit passes it on as a string.
+    // Not JSON: sent as is by a tool that does not encode; the toolkit passes it on as a string.
+    const value = parseHyperparameter(raw);
+    if (value !== undefined) {
+      entry.value = value;
+      entry.display = value.type === 'str' ? value.value : raw.trim();
     }
     return entry;
   });
-}
-
-/** Keys the SDK adds to a job's hyperparameters (and the training toolkit reads). */
-export function isSdkHyperparameter(name: string): boolean {
-  return name.startsWith('sagemaker_') || name === 'mp_parameters';
 }
 
 /** `42s`, `5m`, `3h`, `2d`: how long ago, for a tree item's description. */

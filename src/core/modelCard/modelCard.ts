@@ -1,7 +1,10 @@
 import { stringify } from 'yaml';
-import type { Distribution } from '../jobFile/jobSpec';
 import { describeInstanceType, findInstanceType } from '../catalog/instanceTypes';
-import { pythonFloatRepr } from '../contract/pythonValue';
+import { fromJsValue, pyDict, pythonFloatRepr } from '../contract/pythonValue';
+import type { PyValue } from '../contract/pythonValue';
+import { describeDistribution, describeJobFileDistribution } from '../sagemaker/distribution';
+import type { Distribution } from '../sagemaker/distribution';
+import { isSdkHyperparameter } from '../sagemaker/hyperparameters';
 import { codeBlock, escapeMarkdownText, escapeTableCell, hubLink, isHubId, markdownTable } from './markdown';
 import { validateModelCardMetadata } from './metadata';
 import type { ModelCardMetadata, ModelCardProblem, ModelIndexResult, WidgetExample } from './metadata';
@@ -242,7 +245,7 @@ function trainingProcedure(input: ModelCardInput, entryPoint: string | undefined
     if (job.name) facts.push(`- Training job: ${escapeMarkdownText(job.name)}${job.status ? ` (${escapeMarkdownText(job.status)})` : ''}`);
     else if (job.status) facts.push(`- Job status: ${escapeMarkdownText(job.status)}`);
     facts.push(`- Hardware: ${hardware(job)}`);
-    const distribution = describeDistribution(job.distribution, input.hyperparameters);
+    const distribution = distributionFact(job, input.hyperparameters);
     if (distribution) facts.push(`- Distribution: ${distribution}`);
     if (job.region) facts.push(`- Region: ${escapeMarkdownText(job.region)}`);
     const created = isoDate(job.createdAt);
@@ -286,17 +289,18 @@ function hardware(job: ModelCardJob): string {
 }
 
 /** The distribution strategy, from the job file's `distribution` or the `sagemaker_*` hyperparameters the SDK adds. */
-function describeDistribution(distribution: Distribution | undefined, hp: Record<string, unknown>): string | undefined {
-  const on = (v: unknown) => v === true || v === 'true' || v === 'True';
-  if (distribution?.smdistributed?.dataparallel?.enabled || on(hp.sagemaker_distributed_dataparallel_enabled)) return 'SageMaker distributed data parallel (smdistributed.dataparallel)';
-  if (distribution?.smdistributed?.modelparallel?.enabled || hp.mp_parameters !== undefined) return 'SageMaker model parallel (smdistributed.modelparallel)';
-  if (distribution?.torch_distributed?.enabled || on(hp.sagemaker_torch_distributed_enabled)) return 'torchrun (torch_distributed)';
-  if (distribution?.pytorchddp?.enabled || on(hp.sagemaker_pytorch_ddp_enabled)) return 'PyTorch DistributedDataParallel (pytorchddp)';
-  if (distribution?.mpi?.enabled || on(hp.sagemaker_mpi_enabled)) {
-    const perHost = distribution?.mpi?.processes_per_host ?? hp.sagemaker_mpi_num_of_processes_per_host;
-    return `MPI${isCount(perHost) ? `, ${perHost} processes per host` : ''}`;
+function distributionFact(job: ModelCardJob, hp: Record<string, unknown>): string | undefined {
+  if (job.distribution !== undefined) return describeJobFileDistribution(job.distribution, job.instanceType);
+  const sdkSet: Array<[string, PyValue]> = [];
+  for (const [key, value] of Object.entries(hp)) {
+    if (!isSdkHyperparameter(key)) continue;
+    try {
+      sdkSet.push([key, fromJsValue(value)]);
+    } catch {
+      // Not a JSON value: no strategy reads it.
+    }
   }
-  return undefined;
+  return describeDistribution(pyDict(sdkSet));
 }
 
 /** Sorted by name; the SDK's own `sagemaker_*` keys left out; secrets shown as (redacted). */

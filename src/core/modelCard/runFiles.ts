@@ -1,5 +1,4 @@
-import { parsePythonJson } from '../contract/pythonValue';
-import type { PyValue } from '../contract/pythonValue';
+import { parsePythonJson, pythonToJs } from '../contract/pythonValue';
 
 /**
  * The files of a model folder the card reads: what `Trainer.save_metrics` / `save_state` and
@@ -15,22 +14,4 @@ export function isRunFile(name: string): boolean {
  */
 export function parseRunFile(text: string): unknown {
   return pythonToJs(parsePythonJson(text.replace(/^\ufeff/, '')));
-}
-
-/** A parsed Python value as plain JS; ints beyond 2^53 become their decimal text. */
-export function pythonToJs(value: PyValue): unknown {
-  switch (value.type) {
-    case 'none':
-      return null;
-    case 'bool':
-    case 'float':
-    case 'str':
-      return value.value;
-    case 'int':
-      return value.value >= BigInt(Number.MIN_SAFE_INTEGER) && value.value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value.value) : value.value.toString();
-    case 'list':
-      return value.items.map(pythonToJs);
-    case 'dict':
-      return Object.fromEntries(value.entries.map(([k, v]) => [k, pythonToJs(v)]));
-  }
 }

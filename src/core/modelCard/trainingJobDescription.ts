@@ -1,8 +1,7 @@
 import { parseImageUri } from '../catalog/huggingfaceImages';
-import { parsePythonJson } from '../contract/pythonValue';
 import type { JobSpec } from '../jobFile/jobSpec';
+import { decodeHyperparameterValues } from '../sagemaker/hyperparameters';
 import type { ModelCardJob } from './modelCard';
-import { pythonToJs } from './runFiles';
 
 /**
  * The fields of a DescribeTrainingJob response the model card uses. The local backend's `job.json`
@@ -24,26 +23,11 @@ export interface TrainingJobDescription {
   Local?: { entryPoint?: string };
 }
 
-/**
- * Hyperparameters back as the user wrote them. Values the SDK encoded with `json.dumps` are
- * decoded (Python's rules: NaN allowed, big ints kept as text); a value that is not JSON (set by
- * hand in the console) stays the string it is.
- */
-export function decodeHyperparameters(encoded: Readonly<Record<string, string>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, text] of Object.entries(encoded)) {
-    try {
-      out[key] = pythonToJs(parsePythonJson(text));
-    } catch {
-      out[key] = text;
-    }
-  }
-  return out;
-}
-
 /** What a finished (or running) job tells the card: hardware, times, versions, and its hyperparameters. */
 export function modelCardJobFromDescription(description: TrainingJobDescription): { job: ModelCardJob; hyperparameters: Record<string, unknown> } {
-  const hyperparameters = decodeHyperparameters(description.HyperParameters ?? {});
+  // Back as the user wrote them (Python's rules: NaN allowed, big ints kept as text); a value that
+  // is not JSON (set by hand in the console) stays the string it is.
+  const hyperparameters = decodeHyperparameterValues(description.HyperParameters ?? {});
   const image = description.AlgorithmSpecification?.TrainingImage ? parseImageUri(description.AlgorithmSpecification.TrainingImage) : undefined;
   const region = /^arn:[^:]+:sagemaker:([^:]+):/.exec(description.TrainingJobArn ?? '')?.[1] ?? image?.region ?? stringOf(hyperparameters.sagemaker_region);
   const entryPoint = description.Local?.entryPoint ?? stringOf(hyperparameters.sagemaker_program);

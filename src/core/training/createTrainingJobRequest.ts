@@ -10,9 +10,10 @@
  */
 import * as path from 'node:path';
 import { regionPartition, resolveTrainingImage } from '../catalog/huggingfaceImages';
-import type { ChannelInput, Distribution, JobSpec, MetricDefinition } from '../jobFile/jobSpec';
+import type { ChannelInput, JobSpec, MetricDefinition } from '../jobFile/jobSpec';
+import { sdkDistributionHyperparameters, sdkDistributionRefusals } from '../sagemaker/distribution';
+import { encodeHyperparameter } from '../sagemaker/hyperparameters';
 import { trainingJobName } from './jobName';
-import { pythonJsonDumpsValue } from './pythonJson';
 import { TrainingPlanError } from './trainingPlanError';
 
 export interface S3DataSource {
@@ -127,8 +128,6 @@ const LOGGING_INFO = 20;
 const CODE_CHANNEL = 'code';
 const CODE_CHANNEL_SUBMIT_DIR = '/opt/ml/input/data/code/sourcedir.tar.gz';
 const SOURCE_ARCHIVE = 'sourcedir.tar.gz';
-/** The SDK raises for this tag unless torch_distributed is on: it ships without SMDDP/SMP. */
-const UNSUPPORTED_SM_PARALLELISM_IMAGES = ['2.0.1-gpu-py310-cu121'];
 /** fw_utils.py DEBUGGER_UNSUPPORTED_REGIONS (PROFILER_UNSUPPORTED_REGIONS is the same list in v2.257). */
 const DEBUGGER_UNSUPPORTED_REGIONS = ['us-iso-east-1', 'us-isob-east-1', 'ap-southeast-3', 'ap-southeast-4', 'eu-south-2', 'me-central-1', 'ap-south-2', 'eu-central-2', 'us-gov-east-1'];
 const PROFILER_UNSUPPORTED_REGIONS = DEBUGGER_UNSUPPORTED_REGIONS;
@@ -145,6 +144,10 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
     throw new TrainingPlanError('region.unknown', `"${region}" is not an AWS region name (expected something like us-east-1).`, { path: 'region', value: region });
   }
 
+  // HuggingFace.__init__ (validate_distribution) and fit() (_distribution_configuration) raise these.
+  const refusal = sdkDistributionRefusals(spec)[0];
+  if (refusal) throw new TrainingPlanError(refusal.code, refusal.message, { path: refusal.path.join('.'), ...(refusal.value !== undefined ? { value: refusal.value } : {}) });
+
   const image = trainingImage(spec, region);
   const jobName = trainingJobName({ jobName: context.jobName, baseJobName: spec.base_job_name, image, now: context.now });
 
@@ -160,12 +163,13 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   refuseSecrets(input.hyperparameters);
   // Framework._script_mode_hyperparam_update, then HuggingFace.hyperparameters() adds the distribution keys.
   const hyperParameters: Record<string, string> = { ...input.hyperparameters };
-  hyperParameters.sagemaker_submit_directory = pythonJsonDumpsValue(networkIsolation ? CODE_CHANNEL_SUBMIT_DIR : code.submitDirectory);
-  hyperParameters.sagemaker_program = pythonJsonDumpsValue(code.scriptName);
-  hyperParameters.sagemaker_container_log_level = pythonJsonDumpsValue(spec.container_log_level ?? LOGGING_INFO);
-  hyperParameters.sagemaker_job_name = pythonJsonDumpsValue(jobName);
-  hyperParameters.sagemaker_region = pythonJsonDumpsValue(region);
-  for (const [key, value] of distributionHyperparameters(spec, input.modelParallelParameters)) {
+  hyperParameters.sagemaker_submit_directory = encodeHyperparameter(networkIsolation ? CODE_CHANNEL_SUBMIT_DIR : code.submitDirectory);
+  hyperParameters.sagemaker_program = encodeHyperparameter(code.scriptName);
+  hyperParameters.sagemaker_container_log_level = encodeHyperparameter(spec.container_log_level ?? LOGGING_INFO);
+  hyperParameters.sagemaker_job_name = encodeHyperparameter(jobName);
+  hyperParameters.sagemaker_region = encodeHyperparameter(region);
+  const distributionContext = { instanceType: spec.instance_type, ...(input.modelParallelParameters !== undefined ? { modelParallelParameters: input.modelParallelParameters } : {}) };
+  for (const [key, value] of sdkDistributionHyperparameters(spec.distribution, distributionContext)) {
     hyperParameters[key] = value;
   }
 
@@ -390,64 +394,6 @@ function withoutCredentials(url: string): string {
 function baseName(p: string): string {
   const parts = p.split(/[\\/]/);
   return parts[parts.length - 1] ?? p;
-}
-
-/**
- * HuggingFace `_huggingface_distribution_configuration` → Framework `_distribution_configuration`,
- * in the SDK's key order, each value `json.dumps`-encoded.
- */
-function distributionHyperparameters(spec: JobSpec, modelParallelParameters: string | undefined): Array<[string, string]> {
-  const dist: Distribution = spec.distribution ?? {};
-  const out: Array<[string, string]> = [];
-  const add = (key: string, value: unknown) => out.push([key, pythonJsonDumpsValue(value)]);
-  const instanceType = spec.instance_type;
-
-  // Only the presence of `pytorchddp` is checked first: with it, `torch_distributed` is not looked at.
-  const ddpEnabled = dist.pytorchddp !== undefined && (dist.pytorchddp.enabled ?? false);
-  const torchDistributedEnabled = dist.pytorchddp === undefined && dist.torch_distributed !== undefined && (dist.torch_distributed.enabled ?? false);
-  if (ddpEnabled) {
-    add('sagemaker_pytorch_ddp_enabled', true);
-    add('sagemaker_instance_type', instanceType);
-    return out;
-  }
-  if (torchDistributedEnabled) {
-    add('sagemaker_torch_distributed_enabled', true);
-    add('sagemaker_instance_type', instanceType);
-    return out;
-  }
-
-  if (dist.mpi !== undefined) {
-    add('sagemaker_mpi_enabled', dist.mpi.enabled ?? false);
-    if (dist.mpi.processes_per_host) add('sagemaker_mpi_num_of_processes_per_host', dist.mpi.processes_per_host);
-    add('sagemaker_mpi_custom_mpi_options', dist.mpi.custom_mpi_options ?? '');
-  }
-
-  const sm = dist.smdistributed;
-  if (sm !== undefined) {
-    const strategies = Object.keys(sm);
-    if (strategies.length > 1) {
-      throw new TrainingPlanError('distribution.multipleSmdistributed', 'Use one smdistributed strategy: dataparallel or modelparallel, not both.', { path: 'distribution.smdistributed' });
-    }
-    const mp = sm.modelparallel;
-    if (mp !== undefined && mp.enabled === true) {
-      const params = mp.parameters ?? {};
-      if (Object.keys(params).length > 0) out.push(['mp_parameters', modelParallelParameters ?? pythonJsonDumpsValue(params)]);
-    }
-    const torchDistributed = dist.torch_distributed?.enabled ?? false;
-    const ddp = sm.dataparallel?.enabled ?? false;
-    const image = spec.image_uri ?? '';
-    const badImage = UNSUPPORTED_SM_PARALLELISM_IMAGES.find((tag) => image.includes(tag));
-    if (badImage && !torchDistributed) {
-      throw new TrainingPlanError('distribution.imageUnsupported', `smdistributed does not work with the image ${image} (it ships without SMDDP/SMP); pick another image or use torch_distributed.`, { path: 'image_uri', value: image });
-    }
-    if (instanceType.includes('p5.48xlarge') && !torchDistributed) {
-      throw new TrainingPlanError('distribution.p5Unsupported', 'smdistributed data and model parallelism do not support ml.p5.48xlarge; use torch_distributed or another instance type.', { path: 'instance_type', value: instanceType });
-    }
-    add('sagemaker_distributed_dataparallel_enabled', ddp);
-    add('sagemaker_instance_type', instanceType);
-    if (ddp) add('sagemaker_distributed_dataparallel_custom_mpi_options', sm.dataparallel?.custom_mpi_options ?? '');
-  }
-  return out;
 }
 
 /** job.py `_format_inputs_to_input_config`: a bare string is the `training` channel. */

@@ -12,9 +12,14 @@ export type TrainingPlanErrorCode =
   | 'inputs.notS3Uri'
   | 'inputs.duplicateChannel'
   | 'vpc.incomplete'
+  // The SDK's distribution refusals (src/core/sagemaker/distribution.ts).
   | 'distribution.multipleSmdistributed'
   | 'distribution.p5Unsupported'
-  | 'distribution.imageUnsupported';
+  | 'distribution.imageUnsupported'
+  | 'torch_distributed.python'
+  | 'torch_distributed.instanceType'
+  | 'torch_distributed.frameworkVersion'
+  | 'torch_distributed.entryPoint';
 
 /**
  * Thrown by the training-request core. `context` names the job-file key (`path`) and the offending
