@@ -90,6 +90,13 @@ if (want('integration')) {
   const m = /integration: (\d+) passed, (\d+) failed/.exec(res.out);
   if (m) record('integration', Number(m[1]), Number(m[2]) || (res.code !== 0 ? 1 : 0));
   else record('integration', 0, 1);
+  // The run above has Workspace Trust off (the folder trusted); what a repository's settings may do
+  // must also hold in Restricted Mode. A second, small session: one suite file, the folder untrusted.
+  console.log('▶ integration tests in an untrusted workspace (Restricted Mode)');
+  const untrusted = await run('node', ['test/integration/runInVsCode.mjs', '--untrusted', '--only', 'workspaceSettings.test.js'], { env, capture: true });
+  const u = /integration: (\d+) passed, (\d+) failed/.exec(untrusted.out);
+  if (u) record('integration (untrusted workspace)', Number(u[1]), Number(u[2]) || (untrusted.code !== 0 ? 1 : 0));
+  else record('integration (untrusted workspace)', 0, 1);
 }
 
 if (want('e2e') && existsSync(path.join(root, 'test/e2e/journey.mjs'))) {

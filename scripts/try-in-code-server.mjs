@@ -62,6 +62,9 @@ process.on('SIGTERM', () => {
 });
 
 const settings = { 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'security.workspace.trust.enabled': false };
+// code-server's workbench is a remote window: settings of scope `machine` (sagemakerHf.aws.endpoints,
+// aws.profile) are read from its Remote settings (user-data/Machine/settings.json) only.
+const remoteSettings = {};
 const env = { ...process.env, HOME: home, TMPDIR: tmp, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 if (!values['no-emulators']) {
@@ -75,9 +78,11 @@ if (!values['no-emulators']) {
     void hub.stop();
   });
   Object.assign(settings, {
-    'sagemakerHf.aws.endpoints': { sagemaker: moto.endpoint, s3: moto.endpoint, logs: moto.endpoint, sts: moto.endpoint, iam: moto.endpoint },
     'sagemakerHf.aws.region': 'us-east-1',
     'sagemakerHf.hub.endpoint': hub.url,
+  });
+  Object.assign(remoteSettings, {
+    'sagemakerHf.aws.endpoints': { sagemaker: moto.endpoint, s3: moto.endpoint, logs: moto.endpoint, sts: moto.endpoint, iam: moto.endpoint },
   });
   Object.assign(env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' });
   const { IAMClient, CreateRoleCommand } = await import('@aws-sdk/client-iam');
@@ -96,6 +101,8 @@ if (!values['no-emulators']) {
   );
 }
 writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify(settings, null, 2));
+mkdirSync(path.join(userData, 'Machine'), { recursive: true });
+writeFileSync(path.join(userData, 'Machine/settings.json'), JSON.stringify(remoteSettings, null, 2));
 
 step('Start code-server');
 const codeServer = path.join(root, '.tools/code-server/node_modules/.bin/code-server');

@@ -23,7 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
   const log = new Log();
   context.subscriptions.push(log);
   try {
-    const settings = new Settings();
+    const settings = new Settings(log.for('settings'));
     const services: Services = { context, log, settings, hub: new HubSession(context.secrets) };
     const aws = new AwsSession(settings);
     const local = new LocalJobs();

@@ -109,7 +109,7 @@ export function awsAccessProblem(err: unknown, surface: AccessSurface, context: 
     return `No AWS credentials were found for the profile "${profile}". Check that it exists (\`aws configure list-profiles\`), or sign in with it (\`aws sso login --profile ${profile}\`). The SDK said: ${said}`;
   }
   if (isNoCredentials(err)) {
-    return `No AWS credentials were found. Sign in (\`aws sso login\`, or \`aws configure\`), or choose a profile that has them (${cli ? '--profile or AWS_PROFILE' : 'sagemakerHf.aws.profile, or AWS_PROFILE'}). The SDK said: ${said}`;
+    return `No AWS credentials were found. Sign in (\`aws sso login\`, or \`aws configure\`), or choose a profile that has them (${cli ? '--profile or AWS_PROFILE' : 'sagemakerHf.aws.profile in your user settings, or AWS_PROFILE'}). The SDK said: ${said}`;
   }
   if (isRejectedCredentials(err)) {
     return `AWS rejected the credentials (${errorCode(err)}): they are expired or wrong. Refresh them (\`aws sso login\`, new access keys) and try again. AWS said: ${said}`;

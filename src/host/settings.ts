@@ -2,12 +2,34 @@ import * as vscode from 'vscode';
 import type { AwsEndpoints } from '../aws/awsClients';
 import type { HubTransfer } from '../hub/pushModelFolder';
 import { Setting } from './ids';
+import type { ComponentLog } from './log';
+import { ignoredWorkspaceValueMessage, userLevelValue } from './userLevelSettings';
 
-/** Typed access to the extension's settings: one getter per setting. */
+/**
+ * Typed access to the extension's settings: one getter per setting. The settings that decide where
+ * the Hugging Face token and signed AWS requests go are read from the user's settings only (see
+ * userLevelSettings.ts): a repository's .vscode/settings.json never redirects them.
+ */
 export class Settings {
+  /** User-level-only settings whose ignored workspace value was already logged (once per session). */
+  private readonly warned = new Set<Setting>();
+
+  constructor(private readonly log?: ComponentLog) {}
+
   private get<T>(key: Setting, fallback: T): T {
     const [section, ...rest] = key.split('.');
     return vscode.workspace.getConfiguration(section).get<T>(rest.join('.'), fallback);
+  }
+
+  /** A user-level-only setting: user (or remote) settings, else the default; a workspace value is ignored and logged once. */
+  private userLevel<T>(key: Setting, fallback: T): T {
+    const [section, ...rest] = key.split('.');
+    const { value, ignored } = userLevelValue(vscode.workspace.getConfiguration(section).inspect<T>(rest.join('.')));
+    if (ignored.length > 0 && !this.warned.has(key)) {
+      this.warned.add(key);
+      this.log?.warn(ignoredWorkspaceValueMessage(key, ignored));
+    }
+    return value ?? fallback;
   }
 
   get validationDelayMs(): number {
@@ -18,13 +40,19 @@ export class Settings {
     return this.get<string>(Setting.region, '') || undefined;
   }
 
+  /** The named AWS profile; user settings only. */
   get profile(): string | undefined {
-    return this.get<string>(Setting.profile, '') || undefined;
+    return str(this.userLevel<unknown>(Setting.profile, '')) || undefined;
   }
 
-  /** The Hugging Face Hub to talk to; undefined means huggingface.co. */
+  /** The Hugging Face Hub to talk to (the token goes there); user settings only; undefined means huggingface.co. */
   get hubUrl(): string | undefined {
-    return this.get<string>(Setting.hubUrl, '').replace(/\/+$/, '') || undefined;
+    return str(this.userLevel<unknown>(Setting.hubUrl, '')).replace(/\/+$/, '') || undefined;
+  }
+
+  /** The dedicated endpoint of the Model Card's inference test (the token goes there); user settings only. */
+  get inferenceEndpointUrl(): string | undefined {
+    return str(this.userLevel<unknown>(Setting.inferenceEndpointUrl, '')) || undefined;
   }
 
   /** How Push to Hub sends large files; anything but "xet" is plain LFS. */
@@ -32,9 +60,10 @@ export class Settings {
     return this.get<string>(Setting.hubUploadTransfer, 'lfs') === 'xet' ? 'xet' : 'lfs';
   }
 
-  /** Endpoint overrides per AWS service (LocalStack, moto, VPC endpoints). */
+  /** Endpoint overrides per AWS service (LocalStack, moto, VPC endpoints); user settings only. */
   get endpoints(): AwsEndpoints {
-    const raw = this.get<Record<string, unknown>>(Setting.endpoints, {});
+    const value = this.userLevel<unknown>(Setting.endpoints, {});
+    const raw = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
     const out: AwsEndpoints = {};
     for (const key of ['sagemaker', 's3', 'logs', 'sts', 'iam', 'serviceQuotas', 'pricing'] as const) {
       const v = raw[key];
@@ -64,4 +93,9 @@ export class Settings {
   static affects(e: vscode.ConfigurationChangeEvent, ...keys: Setting[]): boolean {
     return keys.some((k) => e.affectsConfiguration(k));
   }
+}
+
+/** A string setting's value trimmed; anything else a hand-edited settings.json may hold counts as unset. */
+function str(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
 }

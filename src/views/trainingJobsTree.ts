@@ -190,7 +190,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       if (!this.loaded) await (this.loading ?? this.fetchPage(false));
       const roots: TreeNode[] = [];
       if (this.localNodes.length) roots.push(new LocalGroupNode(this.localNodes.length));
-      if (this.error) roots.push(new MessageNode(`Could not list training jobs: ${this.error}`, 'warning', 'Check the AWS profile and region (settings sagemakerHf.aws.*), then refresh.'));
+      if (this.error) roots.push(new MessageNode(`Could not list training jobs: ${this.error}`, 'warning', 'Check the AWS profile and region (settings sagemakerHf.aws.*; the profile and endpoints only in your user settings), then refresh.'));
       roots.push(...this.nodes);
       if (this.nextToken) roots.push(new LoadMoreNode(CommandId.loadMoreJobs));
       if (!this.error && this.nodes.length === 0 && this.localNodes.length === 0 && (this.filter.status || this.filter.nameContains)) {

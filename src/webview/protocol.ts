@@ -201,7 +201,7 @@ export type ViewMessage =
   | { type: 'setToken' }
   | { type: 'infer'; request: InferenceRequest }
   | { type: 'cancelInference' }
-  /** Open the setting `sagemakerHf.inference.endpointUrl`: one of the ways to run a model no provider serves. */
+  /** Open the user setting `sagemakerHf.inference.endpointUrl` (user settings only): one of the ways to run a model no provider serves. */
   | { type: 'configureEndpoint' };
 
 // ── View state (acquireVsCodeApi().getState/setState, and the panel serializer) ──

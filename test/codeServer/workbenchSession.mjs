@@ -41,7 +41,10 @@ const chromiumFlags = [
 // the folder over to that VS Code instead of serving it.
 const withheldEnv = /^(AWS_|HF_|HUGGING_FACE_|VSCODE_|ELECTRON_)/;
 
-/** The user settings of every session: no start page, telemetry, updates or trust prompt in the way. */
+/**
+ * The user settings of every session: no start page, telemetry, updates or trust prompt in the way.
+ * Workspace Trust is off (every folder trusted) unless a session asks for an untrusted folder.
+ */
 export const quietSettings = Object.freeze({
   'workbench.startupEditor': 'none',
   'workbench.enableExperiments': false,
@@ -79,6 +82,13 @@ export function workbenchSetupProblem() {
  *   service refuses every modal. No default: each caller says which it is.
  * @property {number} lifetimeSeconds code-server is killed after this long, whatever happens
  * @property {Record<string, unknown>} [settings] user settings, on top of quietSettings
+ * @property {Record<string, unknown>} [remoteSettings] the Remote settings (code-server's
+ *   user-data/Machine/settings.json). The workbench is a remote window, so settings of scope `machine`
+ *   and `machine-overridable` (sagemakerHf.aws.endpoints, aws.profile, local.pythonInterpreter) are
+ *   read from here only; in `settings` they would be ignored.
+ * @property {'off' | 'untrusted'} [workspaceTrust] 'off' (default): Workspace Trust disabled, so the
+ *   folder is trusted; 'untrusted': Workspace Trust on, no start-up prompt, and the folder opens in
+ *   Restricted Mode (a fresh user-data folder trusts nothing)
  * @property {Record<string, string>} [env] extra environment for code-server (so for the extension
  *   host) and for Chromium
  * @property {string} [logLevel] code-server's --log; its own default when absent
@@ -103,7 +113,10 @@ export class WorkbenchSession {
   constructor(options) {
     if (typeof options.smokeTestDriver !== 'boolean') throw new TypeError('WorkbenchSession: say whether to enable the smoke-test driver (smokeTestDriver: true | false)');
     this.options = options;
-    this.dirs = prepareDirs(options.root, { ...quietSettings, ...options.settings });
+    const trust = options.workspaceTrust ?? 'off';
+    if (trust !== 'off' && trust !== 'untrusted') throw new TypeError(`WorkbenchSession: workspaceTrust is 'off' or 'untrusted', not ${JSON.stringify(trust)}`);
+    const trustSettings = trust === 'untrusted' ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+    this.dirs = prepareDirs(options.root, { ...quietSettings, ...trustSettings, ...options.settings }, options.remoteSettings);
     this.env = sessionEnv(this.dirs, options.env ?? {});
     /** @type {import('node:child_process').ChildProcess | undefined} */
     this.codeServer = undefined;
@@ -251,7 +264,7 @@ function chromiumPath() {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 }
 
-function prepareDirs(root, settings) {
+function prepareDirs(root, settings, remoteSettings) {
   const dirs = {
     userData: path.join(root, 'user-data'),
     extensions: path.join(root, 'extensions'),
@@ -272,6 +285,10 @@ function prepareDirs(root, settings) {
   fs.chmodSync(dirs.xdgRuntime, 0o700);
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  if (remoteSettings) {
+    fs.mkdirSync(path.join(dirs.userData, 'Machine'), { recursive: true });
+    fs.writeFileSync(path.join(dirs.userData, 'Machine', 'settings.json'), JSON.stringify(remoteSettings, null, 2));
+  }
   // An explicit (empty) config keeps code-server from writing ~/.config/code-server/config.yaml.
   fs.writeFileSync(dirs.codeServerConfig, '');
   return dirs;
@@ -298,7 +315,7 @@ function sessionEnv(dirs, extra) {
   };
 }
 
-function spawnCodeServer(port, dirs, env, { lifetimeSeconds, logLevel }) {
+function spawnCodeServer(port, dirs, env, { lifetimeSeconds, logLevel, workspaceTrust }) {
   const args = [
     // coreutils' timeout bounds code-server's life even if the caller is SIGKILLed and never cleans
     // up (a CI job cancelled hard); it signals the whole process group when it fires.
@@ -313,7 +330,7 @@ function spawnCodeServer(port, dirs, env, { lifetimeSeconds, logLevel }) {
     '--extensions-dir', dirs.extensions,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust === 'untrusted' ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     ...(logLevel ? ['--log', logLevel] : []),

@@ -1161,15 +1161,20 @@ async function main() {
       viewport,
       lifetimeSeconds: budgetSeconds + 30,
       env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: AWS.region },
+      // Where the Hub token and signed AWS requests go is a user-level choice only (issue 14): the Hub
+      // and inference endpoints have scope `application` (user settings), the AWS endpoints scope
+      // `machine`, which code-server's remote window reads from the Remote settings only.
       settings: {
         'sagemakerHf.aws.region': AWS.region,
-        'sagemakerHf.aws.endpoints': endpoints,
         'sagemakerHf.hub.endpoint': owned.hub.url,
         // The hub emulator's dedicated-endpoint route: summarization of whatever model is named.
         'sagemakerHf.inference.endpointUrl': `${owned.hub.url}/endpoints/bart-large-cnn-samsum`,
         'sagemakerHf.jobs.refreshIntervalSeconds': 2,
-        'sagemakerHf.local.pythonInterpreter': '/usr/bin/python3',
         'sagemakerHf.local.installRequirements': 'never',
+      },
+      remoteSettings: {
+        'sagemakerHf.aws.endpoints': endpoints,
+        'sagemakerHf.local.pythonInterpreter': '/usr/bin/python3',
       },
     });
     const { page } = owned.session;

@@ -39,6 +39,9 @@ export function sessionPrerequisiteProblem() {
  * @property {string} tmp a folder this session may fill (removed by the caller)
  * @property {string} workspace the folder to open
  * @property {Record<string, unknown>} settings user settings, on top of quiet defaults
+ * @property {Record<string, unknown>} [remoteSettings] the Remote settings: where settings of scope
+ *   `machine` / `machine-overridable` (sagemakerHf.aws.endpoints, local.pythonInterpreter) must go,
+ *   since code-server's workbench is a remote window (see WorkbenchSession)
  * @property {Record<string, string>} env extra environment for code-server and so the extension host
  * @property {number} lifetimeSeconds code-server is killed after this long whatever happens
  * @property {{ width: number, height: number }} viewport
@@ -65,6 +68,7 @@ export class VsCodeSession extends WorkbenchSession {
       root: options.tmp,
       smokeTestDriver: false, // see the top of this file
       settings: { ...journeySettings, ...options.settings },
+      ...(options.remoteSettings ? { remoteSettings: options.remoteSettings } : {}),
       env: options.env,
       lifetimeSeconds: options.lifetimeSeconds,
       logLevel: 'info',

@@ -12,9 +12,15 @@
 // It builds nothing: run `node esbuild.mjs` and `npx tsc -p tsconfig.json` first.
 //
 // Usage: node test/integration/runInVsCode.mjs [--workspace DIR] [--suite FILE] [--timeout SECONDS]
-//                                              [--env NAME=VALUE ...] [--verbose]
+//                                              [--env NAME=VALUE ...] [--untrusted] [--only FILE ...]
+//                                              [--verbose]
+// --untrusted turns Workspace Trust on and opens the folder untrusted (Restricted Mode); by default
+// trust is off, so the folder is trusted. --only runs just the named suite files (e.g.
+// workspaceSettings.test.js) instead of every *.test.js: scripts/test.mjs uses both for a second,
+// small run that checks what an untrusted workspace can and cannot do.
 // The same options as environment variables: INTEGRATION_WORKSPACE, INTEGRATION_SUITE,
-// INTEGRATION_TIMEOUT, INTEGRATION_ENV (a JSON object), INTEGRATION_VERBOSE=1; CHROMIUM_PATH.
+// INTEGRATION_TIMEOUT, INTEGRATION_ENV (a JSON object), INTEGRATION_UNTRUSTED=1, INTEGRATION_ONLY
+// (comma-separated), INTEGRATION_VERBOSE=1; CHROMIUM_PATH.
 // The last line on stdout is always `integration: N passed, N failed`; the exit code is 0 only when
 // the suite ran, nothing failed and the extension activated without logging an error.
 import { randomBytes } from 'node:crypto';
@@ -29,8 +35,10 @@ const defaultSuite = path.join(repoRoot, 'out', 'test', 'integration', 'suite', 
 const defaultWorkspaceFixture = path.join(repoRoot, 'test', 'fixtures', 'workspace');
 const defaultTimeoutSeconds = 300;
 const tallyPattern = /(\d+) passed, (\d+) failed\s*$/;
-// Must match outputTagVariable in suite/index.ts.
+// Must match outputTagVariable, onlyFilesVariable and workspaceTrustVariable in suite/index.ts.
 const outputTagVariable = 'SAGEMAKER_HF_TEST_OUTPUT_TAG';
+const onlyFilesVariable = 'SAGEMAKER_HF_TEST_ONLY';
+const workspaceTrustVariable = 'SAGEMAKER_HF_TEST_WORKSPACE_TRUST';
 
 export class IntegrationRunError extends Error {
   /** @param {string} code @param {string} message */
@@ -47,6 +55,9 @@ export class IntegrationRunError extends Error {
  * @property {string} [suite] compiled test entry (exports `run`); default out/test/integration/suite/index.js
  * @property {number} [timeoutSeconds] whole-session limit; default 300
  * @property {Record<string, string>} [env] extra environment for the extension host
+ * @property {'off' | 'untrusted'} [workspaceTrust] 'off' (default): the folder is trusted; 'untrusted':
+ *   Workspace Trust on and the folder opened in Restricted Mode
+ * @property {string[]} [only] suite file names (e.g. workspaceSettings.test.js) to run instead of all
  * @property {boolean} [verbose] also print the workbench's own log and the browser console
  * @property {(line: string) => void} [onOutput] receives the extension host's output; default stdout
  *
@@ -74,11 +85,19 @@ export async function runInVsCode(options = {}) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sagemaker-hf-it-'));
   // See outputTagVariable in suite/index.ts: tells the suite's output apart from the workbench's.
   const outputTag = `[it-${randomBytes(6).toString('hex')}]`;
+  const workspaceTrust = options.workspaceTrust ?? 'off';
   const session = new WorkbenchSession({
     root: tmp,
     // The suite is the test entry of the payload, which newer workbenches load only with the driver.
     smokeTestDriver: true,
-    env: { ...options.env, [outputTagVariable]: outputTag },
+    workspaceTrust,
+    env: {
+      ...options.env,
+      [outputTagVariable]: outputTag,
+      // The suite checks that the folder's trust is the one asked for, so an untrusted run cannot pass trusted.
+      [workspaceTrustVariable]: workspaceTrust,
+      ...(options.only?.length ? { [onlyFilesVariable]: options.only.join(',') } : {}),
+    },
     // code-server outlives the session limit a little, so that the timeout below is what reports.
     lifetimeSeconds: timeoutSeconds + 30,
   });
@@ -252,6 +271,8 @@ function parseCommandLine(argv) {
       suite: { type: 'string' },
       timeout: { type: 'string' },
       env: { type: 'string', multiple: true },
+      untrusted: { type: 'boolean' },
+      only: { type: 'string', multiple: true },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -275,6 +296,8 @@ function parseCommandLine(argv) {
     suite: values.suite ?? process.env.INTEGRATION_SUITE,
     timeoutSeconds: timeout,
     env,
+    workspaceTrust: values.untrusted || process.env.INTEGRATION_UNTRUSTED === '1' ? 'untrusted' : 'off',
+    only: values.only ?? (process.env.INTEGRATION_ONLY ? process.env.INTEGRATION_ONLY.split(',').map((f) => f.trim()).filter(Boolean) : undefined),
     verbose: values.verbose ?? process.env.INTEGRATION_VERBOSE === '1',
   };
 }

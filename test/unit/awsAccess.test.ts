@@ -65,7 +65,7 @@ describe('awsAccessProblem', () => {
   it('names the extension settings, not CLI flags, for the extension', () => {
     assert.match(awsAccessProblem(new Error('Region is missing'), 'extension')!, /^No AWS region: set sagemakerHf\.aws\.region or AWS_REGION/);
     const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
-    assert.match(awsAccessProblem(noCredentials, 'extension')!, /choose a profile that has them \(sagemakerHf\.aws\.profile, or AWS_PROFILE\)\. The SDK said: Could not load credentials from any providers$/);
+    assert.match(awsAccessProblem(noCredentials, 'extension')!, /choose a profile that has them \(sagemakerHf\.aws\.profile in your user settings, or AWS_PROFILE\)\. The SDK said: Could not load credentials from any providers$/);
   });
 
   it('calls expired or wrong credentials rejected, with the service code', () => {

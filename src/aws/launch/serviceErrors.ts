@@ -46,7 +46,7 @@ export function awsCallError(err: unknown, ctx: AwsCallContext, extra: LaunchErr
 
   if (isAbortError(err)) return new LaunchError('cancelled', 'Launch cancelled before the training job was created.', context, { cause: err });
   if (isNoCredentials(err)) {
-    return new LaunchError('aws.noCredentials', `No AWS credentials were found for ${ctx.call}. Sign in (\`aws sso login\`, or \`aws configure\`), or choose a profile (sagemakerHf.aws.profile / --profile). The SDK said: ${serviceMessage}`, context, { cause: err });
+    return new LaunchError('aws.noCredentials', `No AWS credentials were found for ${ctx.call}. Sign in (\`aws sso login\`, or \`aws configure\`), or choose a profile (sagemakerHf.aws.profile in your user settings / --profile). The SDK said: ${serviceMessage}`, context, { cause: err });
   }
   if (isRejectedCredentials(err)) {
     return new LaunchError('aws.badCredentials', `AWS rejected the credentials for ${ctx.call} (${serviceCode}): they are expired or wrong. Refresh them (\`aws sso login\`, new access keys) and launch again. AWS said: ${serviceMessage}`, context, { cause: err });

@@ -11,7 +11,7 @@ const TITLE = 'AWS credentials';
 
 function signInStep(profile: string | undefined) {
   return {
-    action: `Sign in or configure credentials${profile ? ` for the profile ${profile}` : ''} (or pick another profile: the sagemakerHf.aws.profile setting, --profile).`,
+    action: `Sign in or configure credentials${profile ? ` for the profile ${profile}` : ''} (or pick another profile: the sagemakerHf.aws.profile user setting, --profile).`,
     command: profile ? `aws sso login --profile ${profile}` : 'aws configure',
   };
 }

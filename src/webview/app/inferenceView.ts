@@ -41,7 +41,7 @@ export class InferenceView {
       'section',
       { className: 'panel-section', testId: 'inference' },
       h('h2', {}, 'Try it'),
-      h('p', { className: 'muted' }, 'Runs a summarization through Hugging Face Inference Providers, or the endpoint set in "sagemakerHf.inference.endpointUrl".'),
+      h('p', { className: 'muted' }, 'Runs a summarization through Hugging Face Inference Providers, or the endpoint set in your user setting "sagemakerHf.inference.endpointUrl" (a workspace cannot set it: your token goes there).'),
       h('label', { attrs: { for: 'inference-model' } }, 'Model'),
       this.model,
       h('label', { attrs: { for: 'inference-text' } }, 'Text'),

@@ -15,7 +15,7 @@ import type { TrainingJobDescription } from '../../core/modelCard/trainingJobDes
 import { Cancelled } from '../../host/commandRunner';
 import { Disposable } from '../../host/lifecycle';
 import type { ComponentLog } from '../../host/log';
-import { WalkthroughDone } from '../../host/ids';
+import { Setting, WalkthroughDone } from '../../host/ids';
 import type { Services } from '../../host/services';
 import { markWalkthroughStep } from '../../host/walkthrough';
 import {
@@ -54,9 +54,6 @@ import {
 } from './modelFolderCard';
 import type { CardJob, ModelFolderRun } from './modelFolderCard';
 
-/** Settings this panel reads that the shared Settings class does not (yet) carry. */
-const ENDPOINT_URL_SECTION = 'sagemakerHf';
-const ENDPOINT_URL_KEY = 'inference.endpointUrl';
 const SET_TOKEN_COMMAND = 'sagemakerHf.setHubToken';
 const SET_TOKEN_ACTION = 'Set Hugging Face Token';
 /** workspaceState: per folder, the job it came from and the repository it was last pushed to. */
@@ -284,7 +281,8 @@ export class ModelCardPanel extends Disposable {
         this.inferenceAbort?.abort();
         return;
       case 'configureEndpoint':
-        await vscode.commands.executeCommand('workbench.action.openSettings', `${ENDPOINT_URL_SECTION}.${ENDPOINT_URL_KEY}`);
+        // The User tab: only the user's own settings can set where the token goes (a workspace value is ignored).
+        await vscode.commands.executeCommand('workbench.action.openGlobalSettings', { query: Setting.inferenceEndpointUrl });
         return;
     }
   }
@@ -592,7 +590,7 @@ export class ModelCardPanel extends Disposable {
     this.inferenceAbort = abort;
     this.inference = { running: model };
     this.post({ type: 'inferenceRunning', model });
-    const endpointUrl = vscode.workspace.getConfiguration(ENDPOINT_URL_SECTION).get<string>(ENDPOINT_URL_KEY, '').trim();
+    const endpointUrl = this.services.settings.inferenceEndpointUrl;
     try {
       const token = await this.services.hub.token();
       const { runSummarization } = require('../../hub/runSummarization') as typeof import('../../hub/runSummarization');

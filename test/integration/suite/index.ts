@@ -13,6 +13,15 @@ import Mocha from 'mocha';
  */
 export const outputTagVariable = 'SAGEMAKER_HF_TEST_OUTPUT_TAG';
 
+/** Set by runInVsCode.mjs --only: comma-separated suite file names to run instead of every *.test.js. */
+export const onlyFilesVariable = 'SAGEMAKER_HF_TEST_ONLY';
+
+/**
+ * Set by runInVsCode.mjs: 'untrusted' when the folder was opened in Restricted Mode, 'off' when
+ * Workspace Trust is disabled (the folder trusted). Unset under other runners.
+ */
+export const workspaceTrustVariable = 'SAGEMAKER_HF_TEST_WORKSPACE_TRUST';
+
 /** The closing line runInVsCode.mjs looks for; keep the two in step. */
 export function formatTally(passed: number, failed: number): string {
   return `${passed} passed, ${failed} failed`;
@@ -81,12 +90,19 @@ async function runMocha(): Promise<void> {
     color: false,
   });
 
-  // Every *.test.js next to this file; sorted so the order does not depend on the file system.
+  // Every *.test.js next to this file (or those --only names); sorted so the order does not depend on the file system.
   const suiteDir = __dirname;
-  const files = fs
+  const only = (process.env[onlyFilesVariable] ?? '').split(',').filter(Boolean);
+  const all = fs
     .readdirSync(suiteDir)
     .filter((name) => name.endsWith('.test.js'))
     .sort();
+  const missing = only.filter((name) => !all.includes(name));
+  if (missing.length > 0) {
+    console.log(formatTally(0, 1));
+    throw new Error(`--only names ${missing.join(', ')}, which ${suiteDir} does not hold (it has ${all.join(', ') || 'no *.test.js'}).`);
+  }
+  const files = only.length > 0 ? all.filter((name) => only.includes(name)) : all;
   if (files.length === 0) {
     console.log(formatTally(0, 1));
     throw new Error(`No *.test.js files in ${suiteDir}; compile the tests first with \`npx tsc -p tsconfig.json\`.`);
