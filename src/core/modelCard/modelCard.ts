@@ -163,11 +163,6 @@ export function createModelCard(input: ModelCardInput): ModelCard {
   return { readme, metadata, modelName, pipelineTag, results, problems: validateModelCardMetadata(metadata) };
 }
 
-/** The README.md text alone. */
-export function renderModelCard(input: ModelCardInput): string {
-  return createModelCard(input).readme;
-}
-
 /**
  * YAML for the front matter. YAML 1.1 rules, as PyYAML (the Hub's Python tooling) reads them, so
  * strings like `no`, `on` or `1_000` come out quoted; no line folding; no anchors. The guard
