@@ -5,6 +5,7 @@
 import { regionPartition } from '../catalog/huggingfaceImages';
 import { parsePythonJson } from '../contract/pythonValue';
 import type { PyValue } from '../contract/pythonValue';
+import { formatAge } from '../format';
 import { instanceCountOf, isTerminalStatus, parseTrainingJobArn } from './trainingJobDescription';
 import type { TrainingJobDescription, TrainingJobSummaryLike } from './trainingJobDescription';
 
@@ -161,32 +162,12 @@ export function isSdkHyperparameter(name: string): boolean {
   return name.startsWith('sagemaker_') || name === 'mp_parameters';
 }
 
-/** `42s`, `5m`, `3h`, `2d`: how long ago, for a tree item's description. */
-export function formatAge(from: Date, now: Date): string {
-  const seconds = Math.max(0, Math.floor((now.getTime() - from.getTime()) / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
-  return `${Math.floor(seconds / 86400)}d`;
-}
-
-/** `1h 02m 03s`, `5m 12s`, `42s`. */
-export function formatDuration(totalSeconds: number): string {
-  const s = Math.max(0, Math.round(totalSeconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (h > 0) return `${h}h ${pad(m)}m ${pad(sec)}s`;
-  if (m > 0) return `${m}m ${pad(sec)}s`;
-  return `${sec}s`;
-}
-
-/** One line for a tree item: secondary status, age and resources, e.g. `Training · 5m ago · ml.p3dn.24xlarge × 2`. */
+/** The Training Jobs tree's description of a job: secondary status, age and resources, e.g. `Training · 5 min ago · ml.p3dn.24xlarge × 2`. */
 export function jobDescriptionLine(view: TrainingJobView, now: Date): string {
   const parts: string[] = [];
   if (view.secondaryStatus && view.secondaryStatus !== view.status) parts.push(view.secondaryStatus);
   else parts.push(view.status);
-  if (view.createdAt) parts.push(`${formatAge(view.createdAt, now)} ago`);
+  if (view.createdAt) parts.push(formatAge(view.createdAt, now));
   if (view.resources) parts.push(view.resources);
   return parts.join(' · ');
 }
@@ -197,10 +178,6 @@ export function consoleUrl(region: string, jobName: string): string {
   const host =
     partition === 'aws-cn' ? 'console.amazonaws.cn' : partition === 'aws-us-gov' ? 'console.amazonaws-us-gov.com' : `${region}.console.aws.amazon.com`;
   return `https://${host}/sagemaker/home?region=${region}#/jobs/${encodeURIComponent(jobName)}`;
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
 }
 
 function setIf<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {

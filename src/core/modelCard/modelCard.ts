@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { Distribution } from '../jobFile/jobSpec';
 import { describeInstanceType, findInstanceType } from '../catalog/instanceTypes';
 import { pythonFloatRepr } from '../contract/pythonValue';
+import { formatDuration } from '../format';
 import { codeBlock, escapeMarkdownText, escapeTableCell, hubLink, isHubId, markdownTable } from './markdown';
 import { validateModelCardMetadata } from './metadata';
 import type { ModelCardMetadata, ModelCardProblem, ModelIndexResult, WidgetExample } from './metadata';
@@ -418,14 +419,6 @@ function usageSection(tag: PipelineTag | undefined, model: string, text: string 
 function pythonString(text: string, preferBlock = false): string {
   const blockSafe = preferBlock && text.includes('\n') && !text.includes('"""') && !text.includes('\\') && !text.endsWith('"') && !/[\u0000-\u0009\u000b-\u001f\u007f\u2028\u2029]/.test(text);
   return blockSafe ? `"""${text}"""` : JSON.stringify(text).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
-}
-
-function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds} s`;
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min ${s} s`;
 }
 
 function isoDate(value: string | Date | undefined): string | undefined {
