@@ -23,7 +23,6 @@
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
-import { isTerminalStatus } from '../core/jobs/trainingJobDescription';
 import { RecentLines, summarizeJobEnd } from '../core/logs/jobEndSummary';
 import type { JobEndSummary } from '../core/logs/jobEndSummary';
 import { HistoryLimit, LogCursor } from '../core/logs/logCursor';
@@ -31,6 +30,7 @@ import type { LogCursorState, LogLine } from '../core/logs/logCursor';
 import { ruleStatusLines, statusLinesSince } from '../core/logs/logFormat';
 import { backoffDelayMs, tailPolicy } from '../core/logs/tailPolicy';
 import type { BackoffPolicy, TailPolicy } from '../core/logs/tailPolicy';
+import { isTerminalStatus } from '../core/sagemaker/jobStatus';
 import { describeTrainingJob, withServiceClock } from './trainingJobs';
 import type { SageMakerClients } from './trainingJobs';
 

@@ -4,8 +4,7 @@
  */
 import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import type { DescribeTrainingJobCommandOutput, SageMakerClient } from '@aws-sdk/client-sagemaker';
-
-export const TERMINAL_TRAINING_JOB_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Stopped']);
+import { isTerminalStatus } from '../../core/sagemaker/jobStatus';
 
 export interface WaitForTrainingJobOptions {
   /** Between two DescribeTrainingJob calls; default 15 s (the SDK polls status every 30 s). */
@@ -27,7 +26,7 @@ export async function waitForTrainingJob(sagemaker: SageMakerClient, jobName: st
       last = seen;
       options.onStatus?.(job);
     }
-    if (job.TrainingJobStatus && TERMINAL_TRAINING_JOB_STATUSES.has(job.TrainingJobStatus)) return job;
+    if (isTerminalStatus(job.TrainingJobStatus)) return job;
     await delay(pollMs, options.signal);
   }
 }

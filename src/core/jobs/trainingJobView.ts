@@ -6,7 +6,8 @@ import { regionPartition } from '../catalog/huggingfaceImages';
 import { parsePythonJson } from '../contract/pythonValue';
 import type { PyValue } from '../contract/pythonValue';
 import { formatAge } from '../format';
-import { instanceCountOf, isTerminalStatus, parseTrainingJobArn } from './trainingJobDescription';
+import { isInFlightStatus, isTerminalStatus } from '../sagemaker/jobStatus';
+import { instanceCountOf, parseTrainingJobArn } from './trainingJobDescription';
 import type { TrainingJobDescription, TrainingJobSummaryLike } from './trainingJobDescription';
 
 export interface TimelineEntry {
@@ -68,8 +69,6 @@ export interface TrainingJobView {
   detailed: boolean;
 }
 
-const IN_FLIGHT = ['InProgress', 'Stopping'];
-
 /** `now` closes the open timeline entry's duration. */
 export function trainingJobViewFromDescription(d: TrainingJobDescription, now: Date): TrainingJobView {
   const status = d.TrainingJobStatus ?? 'Unknown';
@@ -114,7 +113,7 @@ function baseView(name: string, arn: string | undefined, status: string, seconda
   const view: TrainingJobView = {
     name,
     status,
-    inFlight: IN_FLIGHT.includes(status),
+    inFlight: isInFlightStatus(status),
     terminal: isTerminalStatus(status),
     timeline: [],
     hyperparameters: [],
@@ -129,7 +128,7 @@ function baseView(name: string, arn: string | undefined, status: string, seconda
 }
 
 function timeline(d: TrainingJobDescription, now: Date): TimelineEntry[] {
-  const inFlight = IN_FLIGHT.includes(d.TrainingJobStatus ?? '');
+  const inFlight = isInFlightStatus(d.TrainingJobStatus);
   const transitions = d.SecondaryStatusTransitions ?? [];
   return transitions.map((t, i) => {
     const entry: TimelineEntry = { status: t.Status ?? '', message: t.StatusMessage ?? '', current: false };
