@@ -31,6 +31,7 @@ import { ruleStatusLines, statusLinesSince } from '../core/logs/logFormat';
 import { backoffDelayMs, tailPolicy } from '../core/logs/tailPolicy';
 import type { BackoffPolicy, TailPolicy } from '../core/logs/tailPolicy';
 import { isTerminalStatus } from '../core/sagemaker/jobStatus';
+import { sleep } from '../core/sleep';
 import { describeTrainingJob, withServiceClock } from './trainingJobs';
 import type { SageMakerClients } from './trainingJobs';
 
@@ -365,20 +366,4 @@ export function awsFailureKind(error: unknown): AwsFailureKind {
 function describeError(error: unknown): string {
   const e = error as { name?: string; message?: string } | undefined;
   return e?.name && e.message ? `${e.name}: ${e.message}` : String(error);
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) {
-      resolve();
-      return;
-    }
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

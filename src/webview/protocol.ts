@@ -9,6 +9,8 @@
 // each `ready` (the view is rebuilt whenever the panel comes back from the background) it posts its whole
 // current state again.
 
+import { isRecord } from '../core/isRecord';
+
 export const MODEL_CARD_VIEW_TYPE = 'sagemakerHf.modelCard';
 
 // ── Shared shapes ─────────────────────────────────────────────────────────────
@@ -225,10 +227,6 @@ const MAX_PATH = 4_096;
 // ── Guards ────────────────────────────────────────────────────────────────────
 
 type Guard<T> = (v: unknown) => v is T;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const isString: Guard<string> = (v): v is string => typeof v === 'string';
 const isBoolean: Guard<boolean> = (v): v is boolean => typeof v === 'boolean';

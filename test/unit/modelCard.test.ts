@@ -316,6 +316,12 @@ describe('validateModelCardMetadata', () => {
     assert.deepEqual(read.problems.map((p) => p.path), ['language[0]'].map(() => 'language'));
   });
 
+  it('takes a YAML 1.1 date for a value, not a mapping (before, it was taken for a mapping without text)', () => {
+    const read = readModelCardMetadata('---\nwidget:\n  - 2024-01-01\n---\n');
+    assert.ok((read.metadata as { widget: unknown[] }).widget[0] instanceof Date);
+    assert.deepEqual(read.problems.map((p) => `${p.path}: ${p.message}`), ['widget[0]: A widget example must be a mapping with text (or src).']);
+  });
+
   it('quotes such strings when writing, so Norwegian stays Norwegian', () => {
     const card = createModelCard({ ...blogInput(), language: ['no', 'en'] });
     assert.match(card.readme, /language:\n {2}- "no"\n {2}- en\n/);

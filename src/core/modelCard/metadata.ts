@@ -1,4 +1,5 @@
 import { parseDocument } from 'yaml';
+import { isRecord } from '../isRecord';
 import { isHubId } from './markdown';
 import { isPipelineTag } from './pipelineTag';
 
@@ -189,10 +190,6 @@ function stringList(m: Record<string, unknown>, key: string, add: Add): boolean 
     return false;
   }
   return true;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function show(v: unknown): string {

@@ -3,6 +3,7 @@ import type { Distribution } from '../jobFile/jobSpec';
 import { describeInstanceType, findInstanceType } from '../catalog/instanceTypes';
 import { pythonFloatRepr } from '../contract/pythonValue';
 import { formatDuration } from '../format';
+import { isRecord } from '../isRecord';
 import { codeBlock, escapeMarkdownText, escapeTableCell, hubLink, isHubId, markdownTable } from './markdown';
 import { validateModelCardMetadata } from './metadata';
 import type { ModelCardMetadata, ModelCardProblem, ModelIndexResult, WidgetExample } from './metadata';
@@ -436,7 +437,7 @@ function stringValue(v: unknown): string | undefined {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 function unique<T>(items: T[]): T[] {

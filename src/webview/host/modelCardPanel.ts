@@ -10,6 +10,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isRecord } from '../../core/isRecord';
 import { isRunFile } from '../../core/modelCard/runFiles';
 import type { TrainingJobDescription } from '../../core/modelCard/trainingJobDescription';
 import { Cancelled } from '../../host/commandRunner';
@@ -626,12 +627,12 @@ export class ModelCardPanel extends Disposable {
 
   private rememberedAll(): Record<string, RememberedFolder> {
     const all = this.services.context.workspaceState.get<unknown>(FOLDER_STATE_KEY);
-    return typeof all === 'object' && all !== null && !Array.isArray(all) ? (all as Record<string, RememberedFolder>) : {};
+    return isRecord(all) ? (all as Record<string, RememberedFolder>) : {};
   }
 
   private remembered(): RememberedFolder {
     const entry = this.rememberedAll()[this.folder];
-    return typeof entry === 'object' && entry !== null ? entry : {};
+    return isRecord(entry) ? entry : {};
   }
 
   private async remember(update: RememberedFolder): Promise<void> {
