@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { awsAccessProblem } from '../aws/awsErrors';
+import { awsAccessProblem, isThrottled } from '../aws/awsErrors';
 import { formatDuration } from '../core/format';
 import { jobDescriptionLine, trainingJobViewFromDescription, trainingJobViewFromSummary } from '../core/jobs/trainingJobView';
 import type { TrainingJobView } from '../core/jobs/trainingJobView';
@@ -287,8 +287,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
           this.jobEnded.fire({ view, origin: 'cloud' });
         }
       } catch (err) {
-        const name = (err as { name?: string }).name ?? '';
-        if (/Throttl|TooManyRequests/i.test(name)) throttled = true;
+        if (isThrottled(err)) throttled = true;
         else this.log.warn(`refreshing ${node.view.name} failed:`, err);
       }
     }
