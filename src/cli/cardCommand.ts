@@ -6,7 +6,7 @@ import { describeTrainingJob, TrainingJobError } from '../aws/trainingJobs';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
 import { createModelCard } from '../core/modelCard/modelCard';
 import type { ModelCardInput, ModelCardJob } from '../core/modelCard/modelCard';
-import { isHubId } from '../core/modelCard/markdown';
+import { hubRepoIdProblem } from '../core/hubRepoId';
 import { isPipelineTag } from '../core/modelCard/pipelineTag';
 import { isRunFile, parseRunFile } from '../core/modelCard/runFiles';
 import { modelCardJobFromDescription, modelCardJobFromSpec } from '../core/modelCard/trainingJobDescription';
@@ -54,9 +54,8 @@ export async function cardCommand(args: string[], io: CliIo, deps: CardCommandDe
   });
   if (positionals.length !== 1) throw new UsageError(`card needs exactly one model folder: ${USAGE}`);
   if (values['job-file'] && values.job) throw new UsageError('card takes --job-file or --job, not both.');
-  if (values['repo-id'] !== undefined && !(isHubId(values['repo-id']) && values['repo-id'].includes('/'))) {
-    throw new UsageError(`--repo-id takes a Hub repository id, namespace/name (got ${values['repo-id']}).`);
-  }
+  const repoIdProblem = values['repo-id'] !== undefined ? hubRepoIdProblem(values['repo-id'], { namespace: 'required' }) : undefined;
+  if (repoIdProblem) throw new UsageError(`--repo-id takes a Hub repository id, namespace/name: ${repoIdProblem}`);
   if (values['pipeline-tag'] !== undefined && !isPipelineTag(values['pipeline-tag'])) {
     throw new UsageError(`--pipeline-tag ${values['pipeline-tag']} is not a Hub pipeline tag (e.g. summarization, text-classification, translation).`);
   }

@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { cardCommand } from '../../src/cli/cardCommand';
 import type { CliIo } from '../../src/cli/cliError';
 import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
-import { codeBlock, escapeMarkdownText, escapeTableCell, isHubId } from '../../src/core/modelCard/markdown';
+import { codeBlock, escapeMarkdownText, escapeTableCell, hubLink } from '../../src/core/modelCard/markdown';
 import { readModelCardMetadata, validateModelCardMetadata } from '../../src/core/modelCard/metadata';
 import type { ModelCardMetadata } from '../../src/core/modelCard/metadata';
 import { createModelCard, DEFAULT_DIALOGUE } from '../../src/core/modelCard/modelCard';
@@ -423,8 +423,10 @@ describe('markdown escaping', () => {
     assert.equal(codeBlock('python', 'x = 1'), '```python\nx = 1\n```');
   });
 
-  it('accepts Hub ids only', () => {
-    assert.deepEqual(['facebook/bart-large-cnn', 'samsum', 'a/b/c', 'x--y', '-x', 'a b', 'evil](javascript:x)'].map(isHubId), [true, true, false, false, false, false, false]);
+  it('links Hub ids only (the rule is core/hubRepoId.ts, tested in hubRepoId.test.ts)', () => {
+    assert.equal(hubLink('facebook/bart-large-cnn', 'model'), '[facebook/bart-large-cnn](https://huggingface.co/facebook/bart-large-cnn)');
+    assert.equal(hubLink('samsum', 'dataset'), '[samsum](https://huggingface.co/datasets/samsum)');
+    for (const id of ['a/b/c', 'x--y', '-x', 'a b', 'evil](javascript:x)', 'me/model.git']) assert.doesNotMatch(hubLink(id, 'model'), /\]\(https:/, id);
   });
 });
 

@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { repoIdProblem } from '../../src/core/hubRepoId';
 import { inertRawHtml } from '../../src/webview/app/inertHtml';
 import { createNonce, modelCardCsp, modelCardHtml } from '../../src/webview/host/modelCardHtml';
 import {
@@ -23,7 +24,7 @@ import {
   storableJobDescription,
 } from '../../src/webview/host/modelFolderCard';
 import { applyPushProgress, newPushStatus } from '../../src/webview/host/pushStatus';
-import { MAX_INFERENCE_TEXT, isHostMessage, isModelCardViewState, isViewMessage, repoIdProblem } from '../../src/webview/protocol';
+import { MAX_INFERENCE_TEXT, isHostMessage, isModelCardViewState, isViewMessage } from '../../src/webview/protocol';
 import type { CardContent, HostMessage, ViewMessage } from '../../src/webview/protocol';
 import { REPO_ROOT } from './repoRoot';
 
@@ -131,18 +132,6 @@ describe('webview protocol: saved view state', () => {
     assert.equal(isModelCardViewState({ version: 1, folder: '/m', push: { namespace: 'a', name: 'b', private: false, commitMessage: '' }, inference: { model: 'a/b', text: 't' } }), true);
     for (const bad of [undefined, null, {}, { version: 2, folder: '/m' }, { version: 1 }, { version: 1, folder: '' }, { version: 1, folder: '/m', push: { namespace: 'a' } }]) {
       assert.equal(isModelCardViewState(bad), false, JSON.stringify(bad));
-    }
-  });
-});
-
-describe('webview protocol: Hub repository ids', () => {
-  it('accepts Hub names and explains what is wrong with others', () => {
-    assert.equal(repoIdProblem('alice', 'bart-large-cnn-samsum'), undefined);
-    assert.equal(repoIdProblem('acme-org', 'model.v2_final'), undefined);
-    assert.match(repoIdProblem('', 'x') ?? '', /namespace/);
-    assert.match(repoIdProblem('alice', ' ') ?? '', /repository name/);
-    for (const [ns, name] of [['alice', 'a--b'], ['alice', '-a'], ['alice', 'a.'], ['alice', 'a..b'], ['alice', 'a/b'], ['al ice', 'x'], ['alice', '<script>'], ['alice', 'n'.repeat(97)]] as const) {
-      assert.match(repoIdProblem(ns, name) ?? '', /not valid on the Hub/, `${ns}/${name}`);
     }
   });
 });

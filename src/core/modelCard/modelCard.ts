@@ -3,8 +3,9 @@ import type { Distribution } from '../jobFile/jobSpec';
 import { describeInstanceType, findInstanceType } from '../catalog/instanceTypes';
 import { pythonFloatRepr } from '../contract/pythonValue';
 import { formatDuration } from '../format';
+import { isHubRepoId } from '../hubRepoId';
 import { isRecord } from '../isRecord';
-import { codeBlock, escapeMarkdownText, escapeTableCell, hubLink, isHubId, markdownTable } from './markdown';
+import { codeBlock, escapeMarkdownText, escapeTableCell, hubLink, markdownTable } from './markdown';
 import { validateModelCardMetadata } from './metadata';
 import type { ModelCardMetadata, ModelCardProblem, ModelIndexResult, WidgetExample } from './metadata';
 import { inferPipelineTag } from './pipelineTag';
@@ -127,9 +128,9 @@ export function createModelCard(input: ModelCardInput): ModelCard {
     ...(input.pipelineTag !== undefined ? { override: input.pipelineTag } : {}),
   });
   const tag = pipelineTag.tag;
-  const repoId = input.repoId !== undefined && isHubId(input.repoId) && input.repoId.includes('/') ? input.repoId : undefined;
+  const repoId = input.repoId !== undefined && isHubRepoId(input.repoId, { namespace: 'required' }) ? input.repoId : undefined;
   const modelName = chooseModelName(repoId, baseModel, dataset);
-  const datasetId = dataset && isHubId(dataset) ? dataset : undefined;
+  const datasetId = dataset && isHubRepoId(dataset, { namespace: 'optional' }) ? dataset : undefined;
 
   const modelIndex = tag && datasetId ? modelIndexResults(results, tag, datasetId, datasetConfig) : [];
   const hubMetrics = unique(modelIndex.flatMap((r) => r.metrics.map((m) => m.type)));
@@ -144,7 +145,7 @@ export function createModelCard(input: ModelCardInput): ModelCard {
     license: input.license ?? DEFAULT_LICENSE,
     library_name: 'transformers',
     tags: unique(['sagemaker', modelFamily(config, baseModel), tag].filter((t): t is string => t !== undefined && /^[a-z0-9][a-z0-9._-]*$/.test(t))),
-    ...(baseModel && isHubId(baseModel) ? { base_model: baseModel } : {}),
+    ...(baseModel && isHubRepoId(baseModel, { namespace: 'optional' }) ? { base_model: baseModel } : {}),
     ...(datasetId ? { datasets: [datasetId] } : {}),
     ...(hubMetrics.length > 0 ? { metrics: hubMetrics } : {}),
     ...(tag ? { pipeline_tag: tag } : {}),
@@ -203,7 +204,7 @@ function modelIndexResults(results: SplitResults[], tag: PipelineTag, datasetId:
 }
 
 function chooseModelName(repoId: string | undefined, baseModel: string | undefined, dataset: string | undefined): string {
-  if (repoId && isHubId(repoId)) return repoId.split('/').pop() ?? repoId;
+  if (repoId && isHubRepoId(repoId, { namespace: 'optional' })) return repoId.split('/').pop() ?? repoId;
   const base = baseModel ? baseModel.split(/[\\/]/).filter(Boolean).pop() : undefined;
   const data = dataset ? dataset.split('/').pop() : undefined;
   const name = [base, data].filter(Boolean).join('-').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^[-.]+|[-.]+$/g, '');

@@ -10,6 +10,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { hubRepoIdProblem, repoIdProblem } from '../../core/hubRepoId';
 import { isRecord } from '../../core/isRecord';
 import { isRunFile } from '../../core/modelCard/runFiles';
 import type { TrainingJobDescription } from '../../core/modelCard/trainingJobDescription';
@@ -24,7 +25,6 @@ import {
   MODEL_CARD_VIEW_TYPE,
   isModelCardViewState,
   isViewMessage,
-  repoIdProblem,
 } from '../protocol';
 import type {
   CardContent,
@@ -578,8 +578,7 @@ export class ModelCardPanel extends Disposable {
       this.post({ type: 'inferenceError', error: full });
     };
     // NAMESPACE/NAME, or a bare NAME as the Hub's oldest models have (gpt2, t5-small).
-    const parts = model.split('/');
-    const idProblem = parts.length > 2 || model === '' ? 'Enter the model as NAMESPACE/NAME, e.g. your-user/bart-large-cnn-samsum.' : repoIdProblem(parts.length === 2 ? parts[0]! : 'models', parts.at(-1)!);
+    const idProblem = model === '' ? 'Enter the model as NAMESPACE/NAME, e.g. your-user/bart-large-cnn-samsum.' : hubRepoIdProblem(model, { namespace: 'optional' });
     if (idProblem) {
       fail({ code: 'hub.repoNameInvalid', message: idProblem });
       return;
