@@ -16,8 +16,8 @@ import type { ModelCardInput } from '../../src/core/modelCard/modelCard';
 import { inferPipelineTag } from '../../src/core/modelCard/pipelineTag';
 import { formatNumber, readSplitResults } from '../../src/core/modelCard/results';
 import { isRunFile, parseRunFile } from '../../src/core/modelCard/runFiles';
-import { decodeHyperparameters, modelCardJobFromDescription, modelCardJobFromSpec } from '../../src/core/modelCard/trainingJobDescription';
-import type { TrainingJobDescription } from '../../src/core/modelCard/trainingJobDescription';
+import { decodeHyperparameters, modelCardJobFromDescription, modelCardJobFromSpec } from '../../src/core/modelCard/modelCardJob';
+import type { JobDescriptionForCard } from '../../src/core/modelCard/modelCardJob';
 import { trainingCurves } from '../../src/core/modelCard/trainingCurves';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/modelCard');
@@ -30,7 +30,7 @@ function runFiles(dir: string): Record<string, unknown> {
   return files;
 }
 
-const describeFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'blog-describe-training-job.json'), 'utf8')) as TrainingJobDescription;
+const describeFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'blog-describe-training-job.json'), 'utf8')) as JobDescriptionForCard;
 
 function blogInput(): ModelCardInput {
   const { job, hyperparameters } = modelCardJobFromDescription(describeFixture);
@@ -190,7 +190,7 @@ describe('createModelCard: the blog run (bart-large-cnn on samsum, 2 × ml.p3dn.
 });
 
 describe('createModelCard: hostile strings stay data', () => {
-  const { job, hyperparameters } = modelCardJobFromDescription(JSON.parse(readFileSync(path.join(HOSTILE_RUN, 'job.json'), 'utf8')) as TrainingJobDescription);
+  const { job, hyperparameters } = modelCardJobFromDescription(JSON.parse(readFileSync(path.join(HOSTILE_RUN, 'job.json'), 'utf8')) as JobDescriptionForCard);
   const widgetText = 'line one\n---\n<script>alert(6)</script>\n```\n... |x|';
   const card = createModelCard({ files: runFiles(HOSTILE_RUN), hyperparameters: { ...hyperparameters, dataset_config_name: 'cfg\n---\nx: y' }, job, widgetText });
 
@@ -497,13 +497,23 @@ describe('sagemaker-hf card', () => {
     assert.equal(existsSync(path.join(dir, 'README.md')), false);
   });
 
-  it('exits 2 on a folder without run files, and on a broken results file', async () => {
+  it('exits 2 on a folder without run files, or whose only run file is broken, saying why', async () => {
     const empty = await scratchDir('card-empty-');
     assert.equal(await cardCommand([empty], capture(empty)), 2);
     await fs.writeFile(path.join(empty, 'eval_results.json'), '{"eval_loss": 1.2');
     const io = capture(empty);
     assert.equal(await cardCommand([empty], io), 2);
-    assert.match(io.err, /eval_results\.json is not valid JSON/);
+    assert.match(io.err, /eval_results\.json is not valid JSON .*was the archive extracted completely\?/);
+    assert.match(io.err, /sagemaker-hf extract model\.tar\.gz --to DIR/);
+  });
+
+  it('leaves out a broken run file beside good ones, as the Model Card panel does, and says so', async () => {
+    const dir = await copyOf(BLOG_RUN);
+    await fs.writeFile(path.join(dir, 'test_results.json'), '{"test_loss": 1.2');
+    const io = capture(dir);
+    assert.equal(await cardCommand(['.', '--out', '-'], io), 0, io.err);
+    assert.match(io.err, /warning: left out test_results\.json: it is not valid JSON/);
+    assert.match(io.out, /^---\n/);
   });
 
   it('refuses a pipeline tag the Hub does not know, such as the blog card\'s', async () => {

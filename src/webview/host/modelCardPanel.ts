@@ -10,10 +10,12 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { ModelFolderError, README, readJobRecord, readModelFolder } from '../../artifacts/modelFolder';
+import type { ModelFolderRun } from '../../artifacts/modelFolder';
 import { hubRepoIdProblem, repoIdProblem } from '../../core/hubRepoId';
 import { isRecord } from '../../core/isRecord';
 import { isRunFile } from '../../core/modelCard/runFiles';
-import type { TrainingJobDescription } from '../../core/modelCard/trainingJobDescription';
+import type { JobDescriptionForCard } from '../../core/modelCard/modelCardJob';
 import { Cancelled } from '../../host/commandRunner';
 import { Disposable } from '../../host/lifecycle';
 import type { ComponentLog } from '../../host/log';
@@ -42,18 +44,8 @@ import type {
 } from '../protocol';
 import { createNonce, modelCardHtml } from './modelCardHtml';
 import { applyPushProgress, newPushStatus } from './pushStatus';
-import {
-  ModelFolderError,
-  README,
-  buildCardContent,
-  cardJobFromDescription,
-  defaultRepoName,
-  generateCard,
-  readJobRecord,
-  readModelFolder,
-  storableJobDescription,
-} from './modelFolderCard';
-import type { CardJob, ModelFolderRun } from './modelFolderCard';
+import { buildCardContent, cardJobFromDescription, defaultRepoName, generateCard, storableJobDescription } from './modelFolderCard';
+import type { CardJob } from './modelFolderCard';
 
 /** Settings this panel reads that the shared Settings class does not (yet) carry. */
 const ENDPOINT_URL_SECTION = 'sagemakerHf';
@@ -68,7 +60,7 @@ const EDIT_DEBOUNCE_MS = 250;
 const DEFAULT_COMMIT_MESSAGE = 'Upload model fine-tuned on Amazon SageMaker';
 
 interface RememberedFolder {
-  job?: TrainingJobDescription;
+  job?: JobDescriptionForCard;
   pushedRepo?: string;
 }
 
@@ -76,7 +68,7 @@ export interface ModelCardTarget {
   /** The model folder, an absolute path. */
   folder: string;
   /** The training job the folder came from, when known: the card then describes hardware and hyperparameters. */
-  job?: TrainingJobDescription;
+  job?: JobDescriptionForCard;
 }
 
 /**
@@ -128,7 +120,7 @@ export class ModelCardPanel extends Disposable {
   private readonly log: ComponentLog;
   private ready = false;
   private isDisposed = false;
-  private job: TrainingJobDescription | undefined;
+  private job: JobDescriptionForCard | undefined;
   private run: ModelFolderRun | undefined;
   private card: CardContent | undefined;
   private cardError: string | undefined;
@@ -149,7 +141,7 @@ export class ModelCardPanel extends Disposable {
     private readonly services: Services,
     private readonly panel: vscode.WebviewPanel,
     folder: string,
-    job: TrainingJobDescription | undefined,
+    job: JobDescriptionForCard | undefined,
   ) {
     super();
     this.folder = folder;
@@ -293,11 +285,11 @@ export class ModelCardPanel extends Disposable {
   // ── The card ────────────────────────────────────────────────────────────────
 
   private async cardJob(): Promise<CardJob | undefined> {
-    const job = this.job ?? this.remembered().job ?? (await readJobRecord(this.folder));
+    const job = this.job ?? this.remembered().job ?? (await readJobRecord(this.folder))?.description;
     return cardJobFromDescription(job);
   }
 
-  private async useJob(job: TrainingJobDescription): Promise<void> {
+  private async useJob(job: JobDescriptionForCard): Promise<void> {
     this.job = job;
     await this.rememberJob(job);
     await this.load();
@@ -644,7 +636,7 @@ export class ModelCardPanel extends Disposable {
     await this.services.context.workspaceState.update(FOLDER_STATE_KEY, all);
   }
 
-  private rememberJob(job: TrainingJobDescription): Promise<void> {
+  private rememberJob(job: JobDescriptionForCard): Promise<void> {
     return this.remember({ job: storableJobDescription(job) });
   }
 }

@@ -5,11 +5,12 @@ import type { ModelCardJob } from './modelCard';
 import { pythonToJs } from './runFiles';
 
 /**
- * The fields of a DescribeTrainingJob response the model card uses. The local backend's `job.json`
- * has the same shape (src/local/localJobRecord.ts), so one reader serves both. Declared here
- * structurally because the core does not import the AWS SDK.
+ * The fields of a DescribeTrainingJob response the model card uses (a subset of
+ * core/jobs/trainingJobDescription.ts's, with times also as the ISO strings JSON keeps). The local
+ * backend's `job.json` has the same shape (src/local/localJobRecord.ts), so one reader serves both.
+ * Declared here structurally because the core does not import the AWS SDK.
  */
-export interface TrainingJobDescription {
+export interface JobDescriptionForCard {
   TrainingJobName?: string;
   TrainingJobArn?: string;
   TrainingJobStatus?: string;
@@ -42,7 +43,7 @@ export function decodeHyperparameters(encoded: Readonly<Record<string, string>>)
 }
 
 /** What a finished (or running) job tells the card: hardware, times, versions, and its hyperparameters. */
-export function modelCardJobFromDescription(description: TrainingJobDescription): { job: ModelCardJob; hyperparameters: Record<string, unknown> } {
+export function modelCardJobFromDescription(description: JobDescriptionForCard): { job: ModelCardJob; hyperparameters: Record<string, unknown> } {
   const hyperparameters = decodeHyperparameters(description.HyperParameters ?? {});
   const image = description.AlgorithmSpecification?.TrainingImage ? parseImageUri(description.AlgorithmSpecification.TrainingImage) : undefined;
   const region = /^arn:[^:]+:sagemaker:([^:]+):/.exec(description.TrainingJobArn ?? '')?.[1] ?? image?.region ?? stringOf(hyperparameters.sagemaker_region);
