@@ -46,9 +46,9 @@ AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> override endpoints.
 
 /**
  * One table of commands; each lives in src/cli/<name>Command.ts and is required when run, so
- * `validate` does not load the AWS or Hugging Face SDKs.
+ * `validate` does not load the AWS or Hugging Face SDKs. USAGE lists exactly these (a test checks).
  */
-const COMMANDS: Record<string, () => CliCommand> = {
+export const COMMANDS: Readonly<Record<string, () => CliCommand>> = {
   validate: () => require('./cli/validateCommand').validateCommand,
   plan: () => require('./cli/planCommand').planCommand,
   doctor: () => require('./cli/doctorCommand').doctorCommand,
@@ -63,8 +63,6 @@ const COMMANDS: Record<string, () => CliCommand> = {
   infer: () => require('./cli/inferCommand').inferCommand,
   quickstart: () => require('./cli/quickstartCommand').quickstartCommand,
 };
-
-export const CLI_COMMANDS = Object.keys(COMMANDS);
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;

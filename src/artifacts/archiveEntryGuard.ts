@@ -1,3 +1,4 @@
+import { formatBytes } from '../core/format';
 import { ArchiveError, quoteEntry } from './archiveError';
 
 /** What the extractor writes for an admitted entry. */
@@ -209,15 +210,4 @@ function describe(kind: NodeKind): string {
     case 'hardlink':
       return 'a hard link';
   }
-}
-
-export function formatBytes(n: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${n} bytes` : `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }

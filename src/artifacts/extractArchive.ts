@@ -5,7 +5,8 @@ import * as zlib from 'zlib';
 import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
 import { ArchiveError, quoteEntry } from './archiveError';
-import { ArchiveEntryGuard, formatBytes } from './archiveEntryGuard';
+import { formatBytes } from '../core/format';
+import { ArchiveEntryGuard } from './archiveEntryGuard';
 import type { AdmittedEntry } from './archiveEntryGuard';
 
 export interface ExtractProgress {

@@ -1,9 +1,10 @@
 /**
  * How we read an AWS failure: a missing region, a missing or rejected credential, a permission the
- * caller lacks, a timeout, a network that is not there. The setup check turns these into "could not
- * check" items, never into a verdict on the thing being checked; every other surface (the CLI, the
- * Training Jobs view, a command's error message) says what to do about them through
- * `awsAccessProblem`. No SDK is imported: the errors are read by their shape.
+ * caller lacks, a timeout, a network that is not there, throttling, a server error. The setup check
+ * turns these into "could not check" items, never into a verdict on the thing being checked; every
+ * other surface (the CLI, the Training Jobs view, a command's error message) says what to do about
+ * them through `awsAccessProblem`; the log tail and the tree's refresh back off on the passing ones
+ * (`awsFailureKind`, `isThrottled`). No SDK is imported: the errors are read by their shape.
  */
 
 interface ErrorShape {
@@ -13,9 +14,38 @@ interface ErrorShape {
   Code?: string;
   $metadata?: { httpStatusCode?: number };
   $response?: { headers?: Record<string, string | undefined> };
+  cause?: unknown;
 }
 
-const NETWORK_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Node's and undici's codes for a connection that could not be made or was cut. */
+const NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'UND_ERR_SOCKET',
+]);
+/** The error names AWS services use for "slow down" (the SDK's own throttling list, plus S3's and CloudWatch's). */
+const THROTTLING: ReadonlySet<string> = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'SlowDown',
+  'ProvisionedThroughputExceededException',
+  'BandwidthLimitExceeded',
+]);
+/** Service-side failures by name, for the services that answer them without a 5xx status. */
+const SERVER_ERRORS: ReadonlySet<string> = new Set(['InternalFailure', 'InternalServerError', 'InternalServerException', 'ServiceUnavailable', 'ServiceUnavailableException', 'ServiceException']);
 const REJECTED_CREDENTIALS: ReadonlySet<string> = new Set([
   'ExpiredToken',
   'ExpiredTokenException',
@@ -66,9 +96,52 @@ export function isAccessDenied(err: unknown): boolean {
   return code === 'AccessDenied' || code === 'AccessDeniedException' || code === 'Forbidden' || code === 'UnauthorizedOperation';
 }
 
+/** The connection failed or was cut (ECONNREFUSED, ECONNRESET, ENOTFOUND, …), on the error or its `cause`. */
 export function isNetwork(err: unknown): boolean {
-  const code = (err as ErrorShape | undefined)?.code;
-  return code !== undefined && NETWORK_CODES.has(code);
+  return networkCode(err) !== undefined;
+}
+
+/** The network error code of `err` or of the error that caused it; undefined for any other failure. */
+export function networkCode(err: unknown): string | undefined {
+  for (let e = err as ErrorShape | undefined, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as ErrorShape | undefined, depth++) {
+    if (e.code !== undefined && NETWORK_CODES.has(e.code)) return e.code;
+  }
+  return undefined;
+}
+
+/** AWS asked the caller to slow down: a throttling error name, or HTTP 429. */
+export function isThrottled(err: unknown): boolean {
+  return THROTTLING.has((err as ErrorShape | undefined)?.name ?? '') || httpStatus(err) === 429;
+}
+
+/** The service failed on its side: a 5xx status, or a server error name. */
+export function isServerError(err: unknown): boolean {
+  const status = httpStatus(err);
+  return SERVER_ERRORS.has((err as ErrorShape | undefined)?.name ?? '') || (status !== undefined && status >= 500);
+}
+
+export type AwsFailureKind = 'throttled' | 'serverError' | 'network' | 'notFound' | 'invalidToken' | 'aborted' | 'fatal';
+
+/**
+ * What kind of failure an AWS SDK error is, for deciding to back off and retry. The SDK retries
+ * these itself a few times; what reaches here is what its retry budget could not absorb, or a
+ * response cut off mid-body (which its deserializer reports as a parse error): that counts as
+ * `network` too, as does a request timeout.
+ */
+export function awsFailureKind(err: unknown): AwsFailureKind {
+  const e = (err ?? {}) as ErrorShape;
+  const name = e.name ?? '';
+  const status = httpStatus(err);
+  if (name === 'AbortError') return 'aborted';
+  if (isThrottled(err)) return 'throttled';
+  if (name === 'ResourceNotFoundException') return 'notFound';
+  if (name === 'InvalidParameterException' && /token/i.test(e.message ?? '')) return 'invalidToken';
+  if (isServerError(err)) return 'serverError';
+  if (isNetwork(err) || name === 'TimeoutError' || name === 'RequestTimeout' || name === 'RequestTimeoutException') return 'network';
+  if (/socket hang up|aborted|premature close|ECONNRESET|EPIPE|Deserialization error|Unexpected end of JSON|Unterminated string in JSON|JSON at position/i.test(e.message ?? '')) return 'network';
+  if (name === 'SyntaxError' && (status === undefined || status < 300)) return 'network';
+  if (e.cause !== undefined && e.cause !== err && awsFailureKind(e.cause) === 'network') return 'network';
+  return 'fatal';
 }
 
 /**
@@ -80,7 +153,7 @@ export function unreachableReason(err: unknown, call: string, principal: string 
   if (isNoCredentials(err)) return `${call} needs AWS credentials and none were found.`;
   if (isRejectedCredentials(err)) return `AWS rejected the credentials for ${call} (${errorCode(err)}).`;
   if (isAccessDenied(err)) return `AWS denied ${call} to ${principal ?? 'the AWS identity in use'}: ${errorMessage(err)}`;
-  if (isNetwork(err)) return `Could not reach AWS for ${call} (${(err as ErrorShape).code}).`;
+  if (isNetwork(err)) return `Could not reach AWS for ${call} (${networkCode(err)}).`;
   return `${call} failed (${errorCode(err)}): ${errorMessage(err)}`;
 }
 
@@ -115,7 +188,7 @@ export function awsAccessProblem(err: unknown, surface: AccessSurface, context: 
     return `AWS rejected the credentials (${errorCode(err)}): they are expired or wrong. Refresh them (\`aws sso login\`, new access keys) and try again. AWS said: ${said}`;
   }
   if (isNetwork(err)) {
-    return `Could not reach AWS (${(err as ErrorShape).code}). Check the network, a proxy, or the endpoint overrides (AWS_ENDPOINT_URL*). ${said}`;
+    return `Could not reach AWS (${networkCode(err)}). Check the network, a proxy, or the endpoint overrides (AWS_ENDPOINT_URL*). ${said}`;
   }
   return undefined;
 }

@@ -23,7 +23,6 @@
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
-import { isTerminalStatus } from '../core/jobs/trainingJobDescription';
 import { RecentLines, summarizeJobEnd } from '../core/logs/jobEndSummary';
 import type { JobEndSummary } from '../core/logs/jobEndSummary';
 import { HistoryLimit, LogCursor } from '../core/logs/logCursor';
@@ -31,6 +30,10 @@ import type { LogCursorState, LogLine } from '../core/logs/logCursor';
 import { ruleStatusLines, statusLinesSince } from '../core/logs/logFormat';
 import { backoffDelayMs, tailPolicy } from '../core/logs/tailPolicy';
 import type { BackoffPolicy, TailPolicy } from '../core/logs/tailPolicy';
+import { isTerminalStatus } from '../core/sagemaker/jobStatus';
+import { sleep } from '../core/sleep';
+import { awsFailureKind } from './awsErrors';
+import type { AwsFailureKind } from './awsErrors';
 import { describeTrainingJob, withServiceClock } from './trainingJobs';
 import type { SageMakerClients } from './trainingJobs';
 
@@ -56,7 +59,9 @@ export type TailEndReason =
   /** The signal was aborted ("Stop Tailing", channel closed, Ctrl-C). */
   | 'aborted';
 
-export type AwsFailureKind = 'throttled' | 'serverError' | 'network' | 'notFound' | 'invalidToken' | 'aborted' | 'fatal';
+/** The tail's retry notices name the failure as awsErrors.ts classifies it. */
+export { awsFailureKind };
+export type { AwsFailureKind };
 
 export interface RetryNotice {
   operation: 'FilterLogEvents' | 'DescribeTrainingJob';
@@ -323,62 +328,7 @@ export async function tailTrainingJobLogs(options: TailOptions): Promise<TailEnd
   return finish(options.follow && isTerminalStatus(description.TrainingJobStatus) ? 'ended' : 'snapshot', description);
 }
 
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'RequestThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'SlowDown',
-  'ProvisionedThroughputExceededException',
-  'BandwidthLimitExceeded',
-]);
-const SERVER_ERRORS = new Set(['InternalFailure', 'InternalServerError', 'InternalServerException', 'ServiceUnavailable', 'ServiceUnavailableException', 'ServiceException']);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
-
-/**
- * What kind of failure an AWS SDK error is, for deciding to back off and retry. The SDK retries
- * these itself a few times; what reaches here is what its retry budget could not absorb, or a
- * response cut off mid-body (which its deserializer reports as a parse error).
- */
-export function awsFailureKind(error: unknown): AwsFailureKind {
-  const e = (error ?? {}) as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $response?: unknown; cause?: unknown };
-  const name = e.name ?? '';
-  const status = e.$metadata?.httpStatusCode;
-  if (name === 'AbortError') return 'aborted';
-  if (THROTTLING.has(name) || status === 429) return 'throttled';
-  if (name === 'ResourceNotFoundException') return 'notFound';
-  if (name === 'InvalidParameterException' && /token/i.test(e.message ?? '')) return 'invalidToken';
-  if (SERVER_ERRORS.has(name) || (status !== undefined && status >= 500)) return 'serverError';
-  if (NETWORK_CODES.has(e.code ?? '') || name === 'TimeoutError' || name === 'RequestTimeout' || name === 'RequestTimeoutException') return 'network';
-  if (/socket hang up|aborted|premature close|ECONNRESET|EPIPE|Deserialization error|Unexpected end of JSON|Unterminated string in JSON|JSON at position/i.test(e.message ?? '')) return 'network';
-  if (name === 'SyntaxError' && (status === undefined || status < 300)) return 'network';
-  if (e.cause !== undefined && e.cause !== error) {
-    const inner = awsFailureKind(e.cause);
-    if (inner === 'network') return inner;
-  }
-  return 'fatal';
-}
-
 function describeError(error: unknown): string {
   const e = error as { name?: string; message?: string } | undefined;
   return e?.name && e.message ? `${e.name}: ${e.message}` : String(error);
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) {
-      resolve();
-      return;
-    }
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

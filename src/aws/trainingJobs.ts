@@ -2,7 +2,8 @@
  * SageMaker training jobs for the job tree and the CLI: list (newest first, paged), describe, stop.
  */
 import { DescribeTrainingJobCommand, ListTagsCommand, ListTrainingJobsCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
-import type { DescribeTrainingJobCommandOutput, SageMakerClient, Tag, TrainingJobStatus, TrainingJobSummary } from '@aws-sdk/client-sagemaker';
+import type { DescribeTrainingJobCommandOutput, SageMakerClient, Tag, TrainingJobSummary } from '@aws-sdk/client-sagemaker';
+import { isTrainingJobStatus, TRAINING_JOB_STATUSES } from '../core/sagemaker/jobStatus';
 
 /** What these functions need from AwsClients (tests pass their own). */
 export interface SageMakerClients {
@@ -21,8 +22,6 @@ export class TrainingJobError extends Error {
     this.name = 'TrainingJobError';
   }
 }
-
-export const TRAINING_JOB_STATUSES: readonly TrainingJobStatus[] = ['InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'];
 
 export interface ListTrainingJobsOptions {
   /** StatusEquals. */
@@ -61,7 +60,7 @@ export interface TrainingJobPage {
 export async function listTrainingJobs(clients: SageMakerClients, options: ListTrainingJobsOptions = {}): Promise<TrainingJobPage> {
   const pageSize = Math.max(1, Math.min(100, Math.floor(options.pageSize ?? 20)));
   const maxRequests = Math.max(1, options.maxRequests ?? 25);
-  if (options.status !== undefined && !TRAINING_JOB_STATUSES.includes(options.status as TrainingJobStatus)) {
+  if (options.status !== undefined && !isTrainingJobStatus(options.status)) {
     throw new TrainingJobError('InvalidStatusFilter', `"${options.status}" is not a training job status; use one of ${TRAINING_JOB_STATUSES.join(', ')}.`, { status: options.status });
   }
   const jobs: TrainingJobSummary[] = [];
@@ -74,7 +73,7 @@ export async function listTrainingJobs(clients: SageMakerClients, options: ListT
         SortBy: 'CreationTime',
         SortOrder: 'Descending',
         ...(token ? { NextToken: token } : {}),
-        ...(options.status ? { StatusEquals: options.status as TrainingJobStatus } : {}),
+        ...(options.status !== undefined && isTrainingJobStatus(options.status) ? { StatusEquals: options.status } : {}),
         ...(options.nameContains ? { NameContains: options.nameContains } : {}),
       }),
       options.signal ? { abortSignal: options.signal } : {},

@@ -1,16 +1,16 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { ModelFolderError, readJobRecord, readModelFolder } from '../artifacts/modelFolder';
 import { AwsClients } from '../aws/awsClients';
 import { describeTrainingJob, TrainingJobError } from '../aws/trainingJobs';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
 import { createModelCard } from '../core/modelCard/modelCard';
 import type { ModelCardInput, ModelCardJob } from '../core/modelCard/modelCard';
-import { isHubId } from '../core/modelCard/markdown';
+import { hubRepoIdProblem } from '../core/hubRepoId';
 import { isPipelineTag } from '../core/modelCard/pipelineTag';
-import { isRunFile, parseRunFile } from '../core/modelCard/runFiles';
-import { modelCardJobFromDescription, modelCardJobFromSpec } from '../core/modelCard/trainingJobDescription';
-import type { TrainingJobDescription } from '../core/modelCard/trainingJobDescription';
+import { modelCardJobFromDescription, modelCardJobFromSpec } from '../core/modelCard/modelCardJob';
+import type { JobDescriptionForCard } from '../core/modelCard/modelCardJob';
 import { UsageError } from './cliError';
 import type { CliIo } from './cliError';
 import { awsConnectionFromCli, AWS_OPTIONS } from './jobsCommand';
@@ -21,7 +21,7 @@ const USAGE =
 
 export interface CardCommandDeps {
   /** DescribeTrainingJob for --job (tests pass their own; otherwise the AWS SDK with the CLI's region and profile). */
-  describe?: (jobName: string) => Promise<TrainingJobDescription>;
+  describe?: (jobName: string) => Promise<JobDescriptionForCard>;
 }
 
 /**
@@ -54,9 +54,8 @@ export async function cardCommand(args: string[], io: CliIo, deps: CardCommandDe
   });
   if (positionals.length !== 1) throw new UsageError(`card needs exactly one model folder: ${USAGE}`);
   if (values['job-file'] && values.job) throw new UsageError('card takes --job-file or --job, not both.');
-  if (values['repo-id'] !== undefined && !(isHubId(values['repo-id']) && values['repo-id'].includes('/'))) {
-    throw new UsageError(`--repo-id takes a Hub repository id, namespace/name (got ${values['repo-id']}).`);
-  }
+  const repoIdProblem = values['repo-id'] !== undefined ? hubRepoIdProblem(values['repo-id'], { namespace: 'required' }) : undefined;
+  if (repoIdProblem) throw new UsageError(`--repo-id takes a Hub repository id, namespace/name: ${repoIdProblem}`);
   if (values['pipeline-tag'] !== undefined && !isPipelineTag(values['pipeline-tag'])) {
     throw new UsageError(`--pipeline-tag ${values['pipeline-tag']} is not a Hub pipeline tag (e.g. summarization, text-classification, translation).`);
   }
@@ -64,13 +63,12 @@ export async function cardCommand(args: string[], io: CliIo, deps: CardCommandDe
 
   let files: Record<string, unknown>;
   try {
-    files = await readRunFiles(dir);
+    const run = await readModelFolder(dir, { readme: false });
+    files = run.files;
+    for (const u of run.unreadable) io.stderr(`warning: left out ${u.file}: it ${u.reason}\n`);
   } catch (err) {
-    io.stderr(`sagemaker-hf card: ${(err as Error).message}\n`);
-    return 2;
-  }
-  if (Object.keys(files).length === 0) {
-    io.stderr(`sagemaker-hf card: ${dir} has none of *_results.json, trainer_state.json, config.json. Point it at an extracted model folder (sagemaker-hf extract model.tar.gz --to DIR).\n`);
+    if (!(err instanceof ModelFolderError)) throw err;
+    io.stderr(`sagemaker-hf card: ${err.message}${err.code === 'modelCard.notAModelFolder' ? ' From the CLI: sagemaker-hf download JOB, or sagemaker-hf extract model.tar.gz --to DIR.' : ''}\n`);
     return 2;
   }
 
@@ -82,7 +80,7 @@ export async function cardCommand(args: string[], io: CliIo, deps: CardCommandDe
     io.stderr(`Using the job record ${record.file}\n`);
   }
   if (values.job) {
-    let description: TrainingJobDescription;
+    let description: JobDescriptionForCard;
     try {
       description = await (deps.describe ?? describeWithSdk(values, io.env))(values.job);
     } catch (err) {
@@ -146,45 +144,7 @@ export async function cardCommand(args: string[], io: CliIo, deps: CardCommandDe
   return 0;
 }
 
-async function readRunFiles(dir: string): Promise<Record<string, unknown>> {
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch (err) {
-    throw new Error(`cannot read the folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  const files: Record<string, unknown> = {};
-  for (const name of names.filter(isRunFile).sort()) {
-    const text = await fs.readFile(path.join(dir, name), 'utf8');
-    try {
-      files[name] = parseRunFile(text);
-    } catch (err) {
-      throw new Error(`${name} is not valid JSON (${(err as Error).message}); was the archive extracted completely?`);
-    }
-  }
-  return files;
-}
-
-/** The local backend's job.json, in DIR or (when DIR is the job's model folder) its parent. */
-async function readJobRecord(dir: string): Promise<{ file: string; description: TrainingJobDescription } | undefined> {
-  for (const file of [path.join(dir, 'job.json'), path.join(path.dirname(dir), 'job.json')]) {
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch {
-      continue;
-    }
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      if (parsed && typeof parsed === 'object' && typeof (parsed as TrainingJobDescription).TrainingJobName === 'string') return { file, description: parsed as TrainingJobDescription };
-    } catch {
-      // Not a job record: some other job.json.
-    }
-  }
-  return undefined;
-}
-
-function describeWithSdk(flags: { region?: string; profile?: string }, env: NodeJS.ProcessEnv): (jobName: string) => Promise<TrainingJobDescription> {
+function describeWithSdk(flags: { region?: string; profile?: string }, env: NodeJS.ProcessEnv): (jobName: string) => Promise<JobDescriptionForCard> {
   return async (jobName) => {
     const clients = new AwsClients(awsConnectionFromCli(flags, env));
     try {

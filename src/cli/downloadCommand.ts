@@ -4,7 +4,7 @@ import { AwsClients } from '../aws/awsClients';
 import { downloadModel, DownloadError } from '../aws/artifacts/downloadModel';
 import type { DownloadClients } from '../aws/artifacts/downloadModel';
 import { ArchiveError, REFUSED_ARCHIVE_CODES } from '../artifacts/archiveError';
-import { formatBytes } from '../artifacts/archiveEntryGuard';
+import { formatBytes } from '../core/format';
 import { UsageError } from './cliError';
 import type { CliIo } from './cliError';
 import { AWS_OPTIONS, awsConnectionFromCli } from './jobsCommand';

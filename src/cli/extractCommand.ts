@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { ArchiveError, REFUSED_ARCHIVE_CODES } from '../artifacts/archiveError';
-import { formatBytes } from '../artifacts/archiveEntryGuard';
+import { formatBytes } from '../core/format';
 import { extractTarGzFile } from '../artifacts/extractArchive';
 import type { ExtractProgress } from '../artifacts/extractArchive';
 import { UsageError } from './cliError';

@@ -3,7 +3,8 @@ import { AwsClients } from '../aws/awsClients';
 import type { AwsConnection } from '../aws/awsClients';
 import { listTrainingJobsUpTo, TrainingJobError } from '../aws/trainingJobs';
 import type { SageMakerClients } from '../aws/trainingJobs';
-import { formatAge, trainingJobViewFromSummary } from '../core/jobs/trainingJobView';
+import { formatAge } from '../core/format';
+import { trainingJobViewFromSummary } from '../core/jobs/trainingJobView';
 import { UsageError } from './cliError';
 import type { CliIo } from './cliError';
 
@@ -75,7 +76,7 @@ export async function jobsCommand(args: string[], io: CliIo, deps: JobsCommandDe
       return 0;
     }
     const now = deps.now ?? new Date();
-    const rows = views.map((v) => [v.name, v.status, v.secondaryStatus ?? '', v.createdAt ? `${formatAge(v.createdAt, now)} ago` : '']);
+    const rows = views.map((v) => [v.name, v.status, v.secondaryStatus ?? '', v.createdAt ? formatAge(v.createdAt, now) : '']);
     io.stdout(table(['NAME', 'STATUS', 'SECONDARY', 'CREATED'], rows));
     return 0;
   } catch (error) {

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { formatDuration } from '../core/format';
 import { formatSdkTime } from '../core/logs/logFormat';
 import { defaultLocalRoot } from '../local/localJob';
 import { runJobFileLocally } from '../local/runJobFile';
@@ -54,7 +55,7 @@ export async function launchLocally(file: string, text: string, flags: LocalLaun
   process.once('SIGINT', onInterrupt);
   try {
     const record = await job.completion;
-    const seconds = record.TrainingTimeInSeconds !== undefined ? `, ${record.TrainingTimeInSeconds} s of training` : '';
+    const seconds = record.TrainingTimeInSeconds !== undefined ? `, ${formatDuration(record.TrainingTimeInSeconds)} of training` : '';
     io.stderr(`\n${record.TrainingJobName}: ${record.TrainingJobStatus}${seconds}\n`);
     if (record.FailureReason) io.stderr(`Failure reason: ${record.FailureReason}\n`);
     if (record.Local.modelArtifact) io.stderr(`Model: ${record.Local.modelArtifact}\n`);

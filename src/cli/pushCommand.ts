@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatBytes } from '../core/format';
 import { HubError } from '../hub/hubErrors';
 import type { HubErrorCode } from '../hub/hubErrors';
 import { resolveHubToken } from '../hub/hubToken';
@@ -86,16 +87,4 @@ export function progressLine(event: PushProgress, folderArg: string): string | u
     case 'committed':
       return `Committed ${event.commitOid.slice(0, 7)}: ${event.commitUrl}`;
   }
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -1,6 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { formatBytes } from '../core/format';
 import type { AwsSession } from '../host/awsSession';
 import { Cancelled } from '../host/commandRunner';
 import { CommandId } from '../host/ids';
@@ -12,16 +13,6 @@ export interface DownloadDeps {
   aws: AwsSession;
   tree: TrainingJobsTree;
   local: LocalJobs;
-}
-
-function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
 /**

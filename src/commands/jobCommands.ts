@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { consoleUrl } from '../core/jobs/trainingJobView';
+import { TRAINING_JOB_STATUSES } from '../core/sagemaker/jobStatus';
 import { Cancelled } from '../host/commandRunner';
 import type { AwsSession } from '../host/awsSession';
 import type { ReadonlyDocuments } from '../host/readonlyDocuments';
@@ -40,7 +41,7 @@ export function jobCommands(deps: JobCommandDeps) {
 
     /** The status may be given (keybindings, other extensions); otherwise it is asked. */
     filterByStatus: async (status?: string) => {
-      const statuses = ['Any', 'InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'];
+      const statuses: string[] = ['Any', ...TRAINING_JOB_STATUSES];
       const current = deps.tree.currentFilter;
       let label = typeof status === 'string' && statuses.includes(status) ? status : undefined;
       if (!label) {

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { formatDuration } from '../core/format';
 import { formatSdkTime } from '../core/logs/logFormat';
 import { validateJobFile } from '../language/jobFileTools';
 import { Cancelled } from '../host/commandRunner';
@@ -84,7 +85,7 @@ export function runLocally(deps: RunLocallyDeps) {
       deps.notifications.announce(record.TrainingJobName, record.TrainingJobStatus, record.FailureReason, 'local');
       if (!channel) return;
       channel.appendLine('');
-      channel.appendLine(`Job ${record.TrainingJobName}: ${record.TrainingJobStatus}${record.TrainingTimeInSeconds !== undefined ? ` after ${record.TrainingTimeInSeconds} s` : ''}.`);
+      channel.appendLine(`Job ${record.TrainingJobName}: ${record.TrainingJobStatus}${record.TrainingTimeInSeconds !== undefined ? ` after ${formatDuration(record.TrainingTimeInSeconds)}` : ''}.`);
       if (record.Local.modelArtifact) channel.appendLine(`Model: ${record.Local.modelArtifact}`);
       if (record.FailureReason) channel.appendLine(`Failure reason: ${record.FailureReason}`);
     });

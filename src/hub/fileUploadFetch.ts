@@ -16,6 +16,7 @@
 import { open } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { sleep } from '../core/sleep';
 import { FILE_READ_CHUNK, FileChangedError, LocalFileBlob } from './localFileBlob';
 
 /** What the hub client adds to the init of an upload (commit.ts: `progressHint`, with part/numParts for multipart). */
@@ -108,7 +109,8 @@ export function fileUploadFetch(opts: FileUploadFetchOptions = {}): typeof fetch
       const delayMs = retryDelaysMs[attempt - 1]!;
       opts.onRetry?.({ filePath: body.filePath, attempt: attempt + 1, attempts, reason, delayMs });
       report?.(0);
-      await pause(delayMs, signal);
+      await sleep(delayMs, signal);
+      if (signal?.aborted) throw abortReason(signal);
     }
   };
 }
@@ -118,22 +120,6 @@ function retriedNetworkCode(err: unknown): string | undefined {
   if (!(err instanceof TypeError) || !(err.cause instanceof Error)) return undefined;
   const code = (err.cause as NodeJS.ErrnoException).code;
   return code && RETRIED_NETWORK_CODES.has(code) ? code : undefined;
-}
-
-/** Waits `ms`, or rejects as soon as the signal aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(abortReason(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal!));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

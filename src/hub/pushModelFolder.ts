@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { HUB_URL, commitIter, createRepo } from '@huggingface/hub';
+import { hubRepoIdProblem } from '../core/hubRepoId';
 import { fetchWithSignal } from './hubAccount';
 import { fileUploadFetch } from './fileUploadFetch';
 import { HubError, hubApiFailure, isAbort, networkFailureCode, toHubError } from './hubErrors';
@@ -133,7 +134,6 @@ export interface PushResult {
 /** Who and where, for error messages; each call site adds what it was doing. */
 type Situation = Omit<HubFailureSituation, 'action'>;
 
-const REPO_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
 const DEFAULT_COMMIT_MESSAGE = 'Upload model trained with SageMaker HF Trainer';
 
 export async function pushModelFolder(opts: PushModelFolderOptions): Promise<PushResult> {
@@ -149,9 +149,8 @@ export async function pushModelFolder(opts: PushModelFolderOptions): Promise<Pus
     }
   };
 
-  if (!REPO_ID.test(repo) || repo.includes('--') || repo.includes('..')) {
-    throw new HubError('hub.repoNameInvalid', `"${repo}" is not a Hub repository id: use NAMESPACE/NAME, e.g. your-user/bart-large-cnn-samsum.`, { repo, hubUrl });
-  }
+  const repoProblem = hubRepoIdProblem(repo, { namespace: 'required' });
+  if (repoProblem) throw new HubError('hub.repoNameInvalid', repoProblem, { repo, hubUrl });
   if (!opts.accessToken) {
     throw new HubError('hub.tokenMissing', "No Hugging Face token: set one with 'SageMaker HF: Set Hugging Face Token' (the CLI reads HF_TOKEN).", { repo, hubUrl });
   }

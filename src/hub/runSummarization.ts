@@ -11,6 +11,7 @@ import {
   setLogger,
 } from '@huggingface/inference';
 import type { InferenceProviderOrPolicy } from '@huggingface/inference';
+import { sleep } from '../core/sleep';
 import { HubError, NotDeployedError, SET_TOKEN_HINT, isAbort, networkFailureCode } from './hubErrors';
 import { redactHubTokens } from './hubToken';
 
@@ -87,7 +88,7 @@ export async function runSummarization(opts: SummarizationOptions): Promise<Summ
     } catch (err) {
       const status = err instanceof InferenceClientProviderApiError ? err.httpResponse.status : undefined;
       if (status === 503 && attempt < maxAttempts && !opts.signal?.aborted) {
-        await delay(opts.retryDelayMs ?? 2000, opts.signal);
+        await sleep(opts.retryDelayMs ?? 2000, opts.signal);
         continue;
       }
       throw inferenceError(err, opts);
@@ -142,14 +143,4 @@ function isRouterModelUrl(endpointUrl: string): boolean {
   } catch {
     return false;
   }
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

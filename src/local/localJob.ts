@@ -19,12 +19,14 @@ import type { ChannelDescription, ContainerContract } from '../core/contract/con
 import { failureFileText, failureReasonFromFile, shellExitCode, toolkitErrorMessage } from '../core/contract/failureReason';
 import type { ScriptFailure } from '../core/contract/failureReason';
 import { encodeHyperparameter } from '../core/sagemaker/hyperparameters';
+import { isTerminalStatus } from '../core/sagemaker/jobStatus';
+import type { TrainingJobStatus } from '../core/sagemaker/jobStatus';
 import { mergeFolders, packFolder } from './artifacts';
 import type { ChannelFetcher } from './channelFetcher';
 import { copyShard, copyTree, exists } from './fileTree';
 import { LocalJobError } from './localJobError';
 import { LOCAL_JOB_RECORD_VERSION, writeJobRecord } from './localJobRecord';
-import type { LocalJobRecord, SecondaryStatus, TrainingJobStatus } from './localJobRecord';
+import type { LocalJobRecord, SecondaryStatus } from './localJobRecord';
 import { cpuCount, detectGpuCount, findFreePort, probeInterpreter } from './machine';
 import type { PythonInterpreter } from './machine';
 import { SIGNAL_NUMBERS, signalProcessGroup, startProcessGroup } from './processTree';
@@ -386,7 +388,7 @@ class LocalJobRun {
   }
 
   private isFinished(): boolean {
-    return ['Completed', 'Failed', 'Stopped'].includes(this.state.TrainingJobStatus);
+    return isTerminalStatus(this.state.TrainingJobStatus);
   }
 
   private async execute(): Promise<LocalJobRecord> {

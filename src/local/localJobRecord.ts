@@ -7,12 +7,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
+import { isInFlightStatus } from '../core/sagemaker/jobStatus';
+import type { TrainingJobStatus } from '../core/sagemaker/jobStatus';
 import { processAlive } from './processTree';
 
 export const JOB_RECORD_FILE = 'job.json';
 export const LOCAL_JOB_RECORD_VERSION = 1;
 
-export type TrainingJobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
 export type SecondaryStatus = 'Starting' | 'Downloading' | 'Training' | 'Uploading' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
 
 export interface SecondaryStatusTransition {
@@ -104,8 +105,7 @@ export async function listLocalJobs(root: string): Promise<LocalJobRecord[]> {
 
 /** A job left InProgress by a runner that no longer exists (editor closed, CLI killed) is reported Failed. */
 function reconcileInterrupted(record: LocalJobRecord): LocalJobRecord {
-  const unfinished = record.TrainingJobStatus === 'InProgress' || record.TrainingJobStatus === 'Stopping';
-  if (!unfinished || record.Local.runnerPid === process.pid || processAlive(record.Local.runnerPid)) return record;
+  if (!isInFlightStatus(record.TrainingJobStatus) || record.Local.runnerPid === process.pid || processAlive(record.Local.runnerPid)) return record;
   return {
     ...record,
     TrainingJobStatus: 'Failed',

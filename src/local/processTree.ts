@@ -44,17 +44,6 @@ export function signalProcessGroup(pid: number, signal: NodeJS.Signals): boolean
   }
 }
 
-/** True while any process of the group led by `pid` exists. */
-export function processGroupAlive(pid: number): boolean {
-  if (process.platform === 'win32') return processAlive(pid);
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { formatDuration } from '../core/format';
 import type { TrainingJobView } from '../core/jobs/trainingJobView';
 import { ContextValue } from './contextValues';
 
@@ -89,7 +90,7 @@ function jobTooltip(v: TrainingJobView): vscode.MarkdownString {
   const lines = [`**${md(v.name)}**`, '', `Status: **${md(v.status)}**${v.secondaryStatus ? ` (${md(v.secondaryStatus)})` : ''}`];
   if (v.resources) lines.push(`Instances: ${md(v.resources)}`);
   if (v.createdAt) lines.push(`Created: ${v.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC`);
-  if (v.trainingSeconds !== undefined) lines.push(`Training time: ${v.trainingSeconds} s${v.billableSeconds !== undefined ? `, billable ${v.billableSeconds} s` : ''}`);
+  if (v.trainingSeconds !== undefined) lines.push(`Training time: ${formatDuration(v.trainingSeconds)}${v.billableSeconds !== undefined ? `; billable time ${formatDuration(v.billableSeconds)}` : ''}`);
   if (v.failureReason) lines.push('', `Failure: ${md(v.failureReason)}`);
   if (v.artifactsUri) lines.push('', `Model: \`${v.artifactsUri.replace(/`/g, '')}\``);
   const m = new vscode.MarkdownString(lines.join('  \n'));

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { awsAccessProblem } from '../aws/awsErrors';
-import { formatAge, formatDuration, trainingJobViewFromDescription, trainingJobViewFromSummary } from '../core/jobs/trainingJobView';
+import { awsAccessProblem, isThrottled } from '../aws/awsErrors';
+import { formatDuration } from '../core/format';
+import { jobDescriptionLine, trainingJobViewFromDescription, trainingJobViewFromSummary } from '../core/jobs/trainingJobView';
 import type { TrainingJobView } from '../core/jobs/trainingJobView';
 import type { TrainingJobDescription } from '../core/jobs/trainingJobDescription';
 import type { AwsSession } from '../host/awsSession';
@@ -122,7 +123,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       return [] as TrainingJobView[];
     });
     const previous = new Map(this.localNodes.map((n) => [n.view.name, n.view]));
-    this.localNodes = views.map((v) => new JobNode(v, 'local', describe(v)));
+    this.localNodes = views.map((v) => new JobNode(v, 'local', jobDescriptionLine(v, new Date())));
     for (const v of views) {
       const before = previous.get(v.name);
       if (before?.inFlight && v.terminal) this.jobEnded.fire({ view: v, origin: 'local' });
@@ -159,7 +160,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       for (const s of page.jobs) {
         if (known.has(s.TrainingJobName ?? '')) continue;
         const view = trainingJobViewFromSummary(s);
-        this.nodes.push(new JobNode(view, 'cloud', describe(view)));
+        this.nodes.push(new JobNode(view, 'cloud', jobDescriptionLine(view, new Date())));
       }
       this.nextToken = page.nextToken;
       this.error = undefined;
@@ -211,7 +212,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
         const d = (await describeTrainingJob(this.aws.clients(), node.view.name)) as TrainingJobDescription;
         this.details.set(node.view.name, d);
         node.update(trainingJobViewFromDescription(d, new Date()), '');
-        node.description = describe(node.view);
+        node.description = jobDescriptionLine(node.view, new Date());
         this.changed.fire(node);
       } catch (err) {
         return [new MessageNode(`Could not describe the job: ${err instanceof Error ? err.message : String(err)}`, 'warning')];
@@ -235,8 +236,8 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       const d = await this.description(jobName);
       const view = trainingJobViewFromDescription(d, new Date());
       const existing = this.findJob(jobName);
-      if (existing) existing.update(view, describe(view));
-      else this.nodes.unshift(new JobNode(view, 'cloud', describe(view)));
+      if (existing) existing.update(view, jobDescriptionLine(view, new Date()));
+      else this.nodes.unshift(new JobNode(view, 'cloud', jobDescriptionLine(view, new Date())));
       this.changed.fire(undefined);
       this.emitCount();
       this.schedule();
@@ -278,7 +279,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
         const d = (await describeTrainingJob(this.aws.clients(), node.view.name)) as TrainingJobDescription;
         const wasInFlight = node.view.inFlight;
         const view = trainingJobViewFromDescription(d, new Date());
-        node.update(view, describe(view));
+        node.update(view, jobDescriptionLine(view, new Date()));
         this.details.set(view.name, d);
         this.changed.fire(node);
         if (wasInFlight && view.terminal) {
@@ -286,8 +287,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
           this.jobEnded.fire({ view, origin: 'cloud' });
         }
       } catch (err) {
-        const name = (err as { name?: string }).name ?? '';
-        if (/Throttl|TooManyRequests/i.test(name)) throttled = true;
+        if (isThrottled(err)) throttled = true;
         else this.log.warn(`refreshing ${node.view.name} failed:`, err);
       }
     }
@@ -309,15 +309,6 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
     if (this.filter.nameContains) parts.push(`name: *${this.filter.nameContains}*`);
     this.view.description = parts.join(' · ');
   }
-}
-
-function describe(v: TrainingJobView): string {
-  const parts: string[] = [];
-  if (v.secondaryStatus && v.secondaryStatus !== v.status) parts.push(v.secondaryStatus);
-  else parts.push(v.status);
-  if (v.createdAt) parts.push(formatAge(v.createdAt, new Date()));
-  if (v.resources) parts.push(v.resources);
-  return parts.join(' · ');
 }
 
 function detailNodes(v: TrainingJobView): DetailNode[] {

@@ -9,6 +9,8 @@
 // each `ready` (the view is rebuilt whenever the panel comes back from the background) it posts its whole
 // current state again.
 
+import { isRecord } from '../core/isRecord';
+
 export const MODEL_CARD_VIEW_TYPE = 'sagemakerHf.modelCard';
 
 // ── Shared shapes ─────────────────────────────────────────────────────────────
@@ -226,10 +228,6 @@ const MAX_PATH = 4_096;
 
 type Guard<T> = (v: unknown) => v is T;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 const isString: Guard<string> = (v): v is string => typeof v === 'string';
 const isBoolean: Guard<boolean> = (v): v is boolean => typeof v === 'boolean';
 const isFiniteNumber: Guard<number> = (v): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -379,22 +377,3 @@ export const isModelCardViewState = isShape<ModelCardViewState>({
   push: optional(isPushRequest),
   inference: optional(isInferenceRequest),
 });
-
-// ── Rules both sides apply ────────────────────────────────────────────────────
-
-/**
- * Why `namespace/name` is not a Hub repository id, or undefined when it is one: letters, digits, `-`,
- * `_`, `.`, at most 96 characters a part, no `--` or `..`, not starting or ending with `-` or `.`.
- * The view checks as you type; the host checks again before pushing.
- */
-export function repoIdProblem(namespace: string, name: string): string | undefined {
-  const part = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/;
-  if (namespace.trim() === '') return 'Choose a namespace: your user name or one of your organisations.';
-  if (name.trim() === '') return 'Enter a repository name.';
-  for (const [label, value] of [['namespace', namespace], ['name', name]] as const) {
-    if (!part.test(value) || value.includes('--') || value.includes('..')) {
-      return `The ${label} "${value}" is not valid on the Hub: use letters, digits, "-", "_" and ".", at most 96 characters, no "--" or "..", and start and end with a letter or digit.`;
-    }
-  }
-  return undefined;
-}

@@ -59,7 +59,7 @@ describe('cost estimate arithmetic', () => {
     const estimate = estimateTrainingCost({ ...SEED, max_run: 36000, expected_run: 5400 }, quote(10));
     assert.deepEqual(estimate.expected, { seconds: 5400, usd: 30 });
     assert.equal(estimate.ceiling.usd, 200);
-    assert.match(renderCostEstimateText(estimate), /expected: \$30\.00 — expected_run 1\.5 h/);
+    assert.match(renderCostEstimateText(estimate), /expected: \$30\.00 — expected_run 1 h 30 min/);
   });
 
   it('counts an expected_run beyond max_run only up to max_run, and says why', () => {

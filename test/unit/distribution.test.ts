@@ -20,7 +20,7 @@ import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
 import type { JobSpec } from '../../src/core/jobFile/jobSpec';
 import { jobFileFromDescription } from '../../src/core/jobs/jobFileFromDescription';
 import { createModelCard } from '../../src/core/modelCard/modelCard';
-import { modelCardJobFromDescription, modelCardJobFromSpec } from '../../src/core/modelCard/trainingJobDescription';
+import { modelCardJobFromDescription, modelCardJobFromSpec } from '../../src/core/modelCard/modelCardJob';
 import {
   describeDistribution,
   describeJobFileDistribution,

@@ -263,10 +263,14 @@ describe('pushModelFolder', () => {
     assert.match(err.message, /"write" role/);
   });
 
-  it('refuses a repository id without a namespace before calling the Hub', async () => {
+  it('refuses a repository id without a namespace, or one the Hub would refuse, before calling the Hub', async () => {
     const before = hub.state.requests.length;
-    const err = await rejection(pushModelFolder({ folder, repo: 'just-a-name', accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
-    assert.equal(err.code, 'hub.repoNameInvalid');
+    // The rule is core/hubRepoId.ts (hubRepoId.test.ts has its table); ending in "-" or ".git" was let through here before.
+    for (const [repo, says] of [['just-a-name', /NAMESPACE\/NAME/], [`${EMULATOR_USER}/model-`, /start and end/], [`${EMULATOR_USER}/model.git`, /\.git/]] as const) {
+      const err = await rejection(pushModelFolder({ folder, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+      assert.equal(err.code, 'hub.repoNameInvalid', repo);
+      assert.match(err.message, says, repo);
+    }
     assert.equal(hub.state.requests.length, before);
   });
 

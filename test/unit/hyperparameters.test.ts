@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { pythonRepr } from '../../src/core/contract/pythonValue';
 import { jobFileFromDescription } from '../../src/core/jobs/jobFileFromDescription';
 import { trainingJobViewFromDescription } from '../../src/core/jobs/trainingJobView';
-import { modelCardJobFromDescription } from '../../src/core/modelCard/trainingJobDescription';
+import { modelCardJobFromDescription } from '../../src/core/modelCard/modelCardJob';
 import {
   decodeHyperparameter,
   decodeHyperparameters,

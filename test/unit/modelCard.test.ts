@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { cardCommand } from '../../src/cli/cardCommand';
 import type { CliIo } from '../../src/cli/cliError';
 import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
-import { codeBlock, escapeMarkdownText, escapeTableCell, isHubId } from '../../src/core/modelCard/markdown';
+import { codeBlock, escapeMarkdownText, escapeTableCell, hubLink } from '../../src/core/modelCard/markdown';
 import { readModelCardMetadata, validateModelCardMetadata } from '../../src/core/modelCard/metadata';
 import type { ModelCardMetadata } from '../../src/core/modelCard/metadata';
 import { createModelCard, DEFAULT_DIALOGUE } from '../../src/core/modelCard/modelCard';
@@ -16,8 +16,8 @@ import type { ModelCardInput } from '../../src/core/modelCard/modelCard';
 import { inferPipelineTag } from '../../src/core/modelCard/pipelineTag';
 import { formatNumber, readSplitResults } from '../../src/core/modelCard/results';
 import { isRunFile, parseRunFile } from '../../src/core/modelCard/runFiles';
-import { modelCardJobFromDescription, modelCardJobFromSpec } from '../../src/core/modelCard/trainingJobDescription';
-import type { TrainingJobDescription } from '../../src/core/modelCard/trainingJobDescription';
+import { modelCardJobFromDescription, modelCardJobFromSpec } from '../../src/core/modelCard/modelCardJob';
+import type { JobDescriptionForCard } from '../../src/core/modelCard/modelCardJob';
 import { trainingCurves } from '../../src/core/modelCard/trainingCurves';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/modelCard');
@@ -30,7 +30,7 @@ function runFiles(dir: string): Record<string, unknown> {
   return files;
 }
 
-const describeFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'blog-describe-training-job.json'), 'utf8')) as TrainingJobDescription;
+const describeFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'blog-describe-training-job.json'), 'utf8')) as JobDescriptionForCard;
 
 function blogInput(): ModelCardInput {
   const { job, hyperparameters } = modelCardJobFromDescription(describeFixture);
@@ -190,7 +190,7 @@ describe('createModelCard: the blog run (bart-large-cnn on samsum, 2 × ml.p3dn.
 });
 
 describe('createModelCard: hostile strings stay data', () => {
-  const { job, hyperparameters } = modelCardJobFromDescription(JSON.parse(readFileSync(path.join(HOSTILE_RUN, 'job.json'), 'utf8')) as TrainingJobDescription);
+  const { job, hyperparameters } = modelCardJobFromDescription(JSON.parse(readFileSync(path.join(HOSTILE_RUN, 'job.json'), 'utf8')) as JobDescriptionForCard);
   const widgetText = 'line one\n---\n<script>alert(6)</script>\n```\n... |x|';
   const card = createModelCard({ files: runFiles(HOSTILE_RUN), hyperparameters: { ...hyperparameters, dataset_config_name: 'cfg\n---\nx: y' }, job, widgetText });
 
@@ -316,6 +316,12 @@ describe('validateModelCardMetadata', () => {
     assert.deepEqual(read.problems.map((p) => p.path), ['language[0]'].map(() => 'language'));
   });
 
+  it('takes a YAML 1.1 date for a value, not a mapping (before, it was taken for a mapping without text)', () => {
+    const read = readModelCardMetadata('---\nwidget:\n  - 2024-01-01\n---\n');
+    assert.ok((read.metadata as { widget: unknown[] }).widget[0] instanceof Date);
+    assert.deepEqual(read.problems.map((p) => `${p.path}: ${p.message}`), ['widget[0]: A widget example must be a mapping with text (or src).']);
+  });
+
   it('quotes such strings when writing, so Norwegian stays Norwegian', () => {
     const card = createModelCard({ ...blogInput(), language: ['no', 'en'] });
     assert.match(card.readme, /language:\n {2}- "no"\n {2}- en\n/);
@@ -411,8 +417,10 @@ describe('markdown escaping', () => {
     assert.equal(codeBlock('python', 'x = 1'), '```python\nx = 1\n```');
   });
 
-  it('accepts Hub ids only', () => {
-    assert.deepEqual(['facebook/bart-large-cnn', 'samsum', 'a/b/c', 'x--y', '-x', 'a b', 'evil](javascript:x)'].map(isHubId), [true, true, false, false, false, false, false]);
+  it('links Hub ids only (the rule is core/hubRepoId.ts, tested in hubRepoId.test.ts)', () => {
+    assert.equal(hubLink('facebook/bart-large-cnn', 'model'), '[facebook/bart-large-cnn](https://huggingface.co/facebook/bart-large-cnn)');
+    assert.equal(hubLink('samsum', 'dataset'), '[samsum](https://huggingface.co/datasets/samsum)');
+    for (const id of ['a/b/c', 'x--y', '-x', 'a b', 'evil](javascript:x)', 'me/model.git']) assert.doesNotMatch(hubLink(id, 'model'), /\]\(https:/, id);
   });
 });
 
@@ -483,13 +491,23 @@ describe('sagemaker-hf card', () => {
     assert.equal(existsSync(path.join(dir, 'README.md')), false);
   });
 
-  it('exits 2 on a folder without run files, and on a broken results file', async () => {
+  it('exits 2 on a folder without run files, or whose only run file is broken, saying why', async () => {
     const empty = await scratchDir('card-empty-');
     assert.equal(await cardCommand([empty], capture(empty)), 2);
     await fs.writeFile(path.join(empty, 'eval_results.json'), '{"eval_loss": 1.2');
     const io = capture(empty);
     assert.equal(await cardCommand([empty], io), 2);
-    assert.match(io.err, /eval_results\.json is not valid JSON/);
+    assert.match(io.err, /eval_results\.json is not valid JSON .*was the archive extracted completely\?/);
+    assert.match(io.err, /sagemaker-hf extract model\.tar\.gz --to DIR/);
+  });
+
+  it('leaves out a broken run file beside good ones, as the Model Card panel does, and says so', async () => {
+    const dir = await copyOf(BLOG_RUN);
+    await fs.writeFile(path.join(dir, 'test_results.json'), '{"test_loss": 1.2');
+    const io = capture(dir);
+    assert.equal(await cardCommand(['.', '--out', '-'], io), 0, io.err);
+    assert.match(io.err, /warning: left out test_results\.json: it is not valid JSON/);
+    assert.match(io.out, /^---\n/);
   });
 
   it('refuses a pipeline tag the Hub does not know, such as the blog card\'s', async () => {

@@ -15,7 +15,7 @@ import { stopCommand } from '../../src/cli/stopCommand';
 import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
 import { baseJobName, jobFileFromDescription } from '../../src/core/jobs/jobFileFromDescription';
 import type { TrainingJobDescription } from '../../src/core/jobs/trainingJobDescription';
-import { consoleUrl, formatAge, formatDuration, jobDescriptionLine, trainingJobViewFromDescription, trainingJobViewFromSummary } from '../../src/core/jobs/trainingJobView';
+import { consoleUrl, jobDescriptionLine, trainingJobViewFromDescription, trainingJobViewFromSummary } from '../../src/core/jobs/trainingJobView';
 import { buildTrainingJobPlan } from '../../src/core/training/createTrainingJobRequest';
 import type { CreateTrainingJobRequest } from '../../src/core/training/createTrainingJobRequest';
 import { encodeJobFileValues } from '../../src/core/training/pythonJson';
@@ -97,15 +97,13 @@ describe('the job view', () => {
     const row = trainingJobViewFromSummary({ TrainingJobName: 'x', TrainingJobStatus: 'Stopping', SecondaryStatus: 'Stopping', CreationTime: new Date('2026-11-26T08:58:00Z') });
     assert.equal(row.inFlight, true);
     assert.equal(row.detailed, false);
-    assert.equal(jobDescriptionLine(row, now), 'Stopping · 2m ago');
-    assert.equal(jobDescriptionLine(trainingJobViewFromDescription(described, now), now), 'Training · 1h ago · ml.p3dn.24xlarge × 2');
+    assert.equal(jobDescriptionLine(row, now), 'Stopping · 2 min ago');
+    assert.equal(jobDescriptionLine(trainingJobViewFromDescription(described, now), now), 'Training · 1 h ago · ml.p3dn.24xlarge × 2');
+    assert.equal(jobDescriptionLine({ ...row, secondaryStatus: 'Stopping', status: 'InProgress' }, now), 'Stopping · 2 min ago', 'the secondary status when it says more');
+    assert.equal(jobDescriptionLine({ ...row, secondaryStatus: 'InProgress', status: 'InProgress' }, now), 'InProgress · 2 min ago');
   });
 
-  it('formats ages, durations and console links', () => {
-    assert.equal(formatAge(new Date(0), new Date(42_000)), '42s');
-    assert.equal(formatAge(new Date(0), new Date(3 * 86400_000)), '3d');
-    assert.equal(formatDuration(3723), '1h 02m 03s');
-    assert.equal(formatDuration(312), '5m 12s');
+  it('links to the console of the job\'s partition', () => {
     assert.equal(consoleUrl('us-east-1', 'a-job'), 'https://us-east-1.console.aws.amazon.com/sagemaker/home?region=us-east-1#/jobs/a-job');
     assert.equal(consoleUrl('cn-north-1', 'a-job'), 'https://console.amazonaws.cn/sagemaker/home?region=cn-north-1#/jobs/a-job');
   });
@@ -326,7 +324,7 @@ describe('training jobs against moto through the real SDK', { skip: installProbl
     const lines = out.join('').trimEnd().split('\n');
     assert.match(lines[0]!, /^NAME +STATUS +SECONDARY +CREATED$/);
     assert.equal(lines.length, 3);
-    assert.match(lines[1]!, /^list-run-3 +(Stopping|Stopped) +\S+ +1h ago$/);
+    assert.match(lines[1]!, /^list-run-3 +(Stopping|Stopped) +\S+ +1 h ago$/);
 
     const json: string[] = [];
     assert.equal(await jobsCommand(['--status', 'Completed', '--json'], io(json, err), { clients }), 0);

@@ -7,23 +7,22 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ModelFolderError, readJobRecord, readModelFolder } from '../../src/artifacts/modelFolder';
+import { repoIdProblem } from '../../src/core/hubRepoId';
 import { inertRawHtml } from '../../src/webview/app/inertHtml';
 import { createNonce, modelCardCsp, modelCardHtml } from '../../src/webview/host/modelCardHtml';
 import {
   MAX_CURVE_POINTS,
-  ModelFolderError,
   buildCardContent,
   cardJobFromDescription,
   defaultRepoName,
   frontMatterFields,
   generateCard,
   isReadmeStale,
-  readJobRecord,
-  readModelFolder,
   storableJobDescription,
 } from '../../src/webview/host/modelFolderCard';
 import { applyPushProgress, newPushStatus } from '../../src/webview/host/pushStatus';
-import { MAX_INFERENCE_TEXT, isHostMessage, isModelCardViewState, isViewMessage, repoIdProblem } from '../../src/webview/protocol';
+import { MAX_INFERENCE_TEXT, isHostMessage, isModelCardViewState, isViewMessage } from '../../src/webview/protocol';
 import type { CardContent, HostMessage, ViewMessage } from '../../src/webview/protocol';
 import { REPO_ROOT } from './repoRoot';
 
@@ -36,7 +35,7 @@ const IMG = '<img src=x onerror=alert("xss-img")>';
 /** A card as the host sends it: built from the hostile fixture, not written by hand. */
 async function hostileCard(): Promise<CardContent> {
   const run = await readModelFolder(HOSTILE_RUN);
-  const cardJob = cardJobFromDescription(await readJobRecord(HOSTILE_RUN));
+  const cardJob = cardJobFromDescription((await readJobRecord(HOSTILE_RUN))?.description);
   return buildCardContent({ run, cardJob, readmeText: generateCard(run, cardJob).readme, readmeSource: 'generated' });
 }
 
@@ -135,18 +134,6 @@ describe('webview protocol: saved view state', () => {
   });
 });
 
-describe('webview protocol: Hub repository ids', () => {
-  it('accepts Hub names and explains what is wrong with others', () => {
-    assert.equal(repoIdProblem('alice', 'bart-large-cnn-samsum'), undefined);
-    assert.equal(repoIdProblem('acme-org', 'model.v2_final'), undefined);
-    assert.match(repoIdProblem('', 'x') ?? '', /namespace/);
-    assert.match(repoIdProblem('alice', ' ') ?? '', /repository name/);
-    for (const [ns, name] of [['alice', 'a--b'], ['alice', '-a'], ['alice', 'a.'], ['alice', 'a..b'], ['alice', 'a/b'], ['al ice', 'x'], ['alice', '<script>'], ['alice', 'n'.repeat(97)]] as const) {
-      assert.match(repoIdProblem(ns, name) ?? '', /not valid on the Hub/, `${ns}/${name}`);
-    }
-  });
-});
-
 describe('Model Card HTML', () => {
   const cspSource = 'https://file+.vscode-resource.vscode-cdn.net';
   const nonce = createNonce();
@@ -212,7 +199,7 @@ describe('Model Card content from a model folder', () => {
     const run = await readModelFolder(HOSTILE_RUN);
     assert.deepEqual(Object.keys(run.files).sort(), ['config.json', 'eval_results.json', 'test_results.json', 'train_results.json', 'trainer_state.json']);
     assert.equal(run.readme, undefined);
-    assert.equal((await readJobRecord(HOSTILE_RUN))?.TrainingJobName, 'hostile-run-2024');
+    assert.equal((await readJobRecord(HOSTILE_RUN))?.description.TrainingJobName, 'hostile-run-2024');
     const empty = await fs.mkdtemp(path.join(tmp, 'empty-'));
     await assert.rejects(readModelFolder(empty), (e: unknown) => e instanceof ModelFolderError && e.code === 'modelCard.notAModelFolder');
     await assert.rejects(readModelFolder(path.join(tmp, 'missing')), (e: unknown) => e instanceof ModelFolderError && e.code === 'modelCard.folderUnreadable' && /ENOENT/.test(e.message));
@@ -230,7 +217,7 @@ describe('Model Card content from a model folder', () => {
 
   it('generates README.md whose Markdown quotes hostile strings escaped, and never the hub token', async () => {
     const run = await readModelFolder(HOSTILE_RUN);
-    const readme = generateCard(run, cardJobFromDescription(await readJobRecord(HOSTILE_RUN))).readme;
+    const readme = generateCard(run, cardJobFromDescription((await readJobRecord(HOSTILE_RUN))?.description)).readme;
     const prose = readme.replace(/^(`{3,})[\s\S]*?^\1/gm, '');
     assert.doesNotMatch(prose, /(?<!\\)<(script|img)/i);
     assert.doesNotMatch(prose, /(?<!\\)\]\(javascript:/i);

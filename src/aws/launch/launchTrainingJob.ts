@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { CopyObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
+import { formatBytes } from '../../core/format';
 import type { JobSpec } from '../../core/jobFile/jobSpec';
 import type { Problem } from '../../core/jobFile/problem';
 import { validateJobFile } from '../../core/jobFile/validateJobFile';
@@ -467,18 +468,4 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
 function cancelledError(err: unknown): LaunchError | SourceStagingError {
   if ((err instanceof LaunchError || err instanceof SourceStagingError) && err.code === 'cancelled') return err;
   return new LaunchError('cancelled', 'Launch cancelled before the training job was created; nothing was left in S3.', {}, { cause: err });
-}
-
-/** `3.2 MB`, decimal units as S3's console shows them. */
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let unit = '';
-  for (const u of units) {
-    v /= 1000;
-    unit = u;
-    if (v < 1000) break;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${unit}`;
 }

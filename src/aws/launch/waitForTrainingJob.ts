@@ -4,8 +4,8 @@
  */
 import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import type { DescribeTrainingJobCommandOutput, SageMakerClient } from '@aws-sdk/client-sagemaker';
-
-export const TERMINAL_TRAINING_JOB_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Stopped']);
+import { isTerminalStatus } from '../../core/sagemaker/jobStatus';
+import { sleep } from '../../core/sleep';
 
 export interface WaitForTrainingJobOptions {
   /** Between two DescribeTrainingJob calls; default 15 s (the SDK polls status every 30 s). */
@@ -27,25 +27,8 @@ export async function waitForTrainingJob(sagemaker: SageMakerClient, jobName: st
       last = seen;
       options.onStatus?.(job);
     }
-    if (job.TrainingJobStatus && TERMINAL_TRAINING_JOB_STATUSES.has(job.TrainingJobStatus)) return job;
-    await delay(pollMs, options.signal);
+    if (isTerminalStatus(job.TrainingJobStatus)) return job;
+    await sleep(pollMs, options.signal);
+    options.signal?.throwIfAborted();
   }
-}
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -7,6 +7,7 @@
  * Instance time only: storage, S3, data transfer and CloudWatch are not in it, and the estimate
  * says so.
  */
+import { formatDuration } from '../format';
 import type { JobSpec } from '../jobFile/jobSpec';
 import type { PriceQuote } from './trainingPrice';
 
@@ -97,13 +98,6 @@ export function estimateTrainingCost(spec: JobSpec, price: PriceQuote): CostEsti
 
 export function formatUsd(usd: number): string {
   return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
-
-/** Hours as a person says them: "24 h", "1.5 h", "45 min". */
-export function formatDuration(seconds: number): string {
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  const hours = seconds / 3600;
-  return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} h`;
 }
 
 /** "$35.894/hour" with as many decimals as the price has (up to 4): rounding a rate hides what a reader may want to check. */

@@ -5,6 +5,7 @@
  * the product whose usage type is `<REGION>-Train:<type>` (component "Training"); the same type
  * also has Hosting, Processing, Notebook… products at other prices, which must not be picked.
  */
+import { isRecord } from '../isRecord';
 import type { PriceQuote } from './trainingPrice';
 
 export interface PriceListProduct {
@@ -24,7 +25,7 @@ export interface PriceListProduct {
 type Json = Record<string, unknown>;
 
 function obj(value: unknown): Json | undefined {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 function str(value: unknown): string | undefined {

@@ -122,10 +122,6 @@ export function keyText(pair: unknown): string | undefined {
   return k == null ? undefined : String(k);
 }
 
-export function isScalarNode(node: unknown): node is import('yaml').Scalar {
-  return isScalar(node);
-}
-
 /**
  * A key written twice in one mapping, at the second key: YAML forbids it and tools disagree on which
  * value wins (PyYAML keeps the last, others refuse the file). Keys are equal as yaml's own `uniqueKeys`

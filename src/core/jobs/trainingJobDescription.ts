@@ -106,13 +106,6 @@ export interface TrainingJobSummaryLike {
   SecondaryStatus?: string;
 }
 
-/** The statuses after which a job never changes again. */
-export const TERMINAL_TRAINING_STATUSES: readonly string[] = ['Completed', 'Failed', 'Stopped'];
-
-export function isTerminalStatus(status: string | undefined): boolean {
-  return status !== undefined && TERMINAL_TRAINING_STATUSES.includes(status);
-}
-
 /** How many instances the job runs on: InstanceCount, or the sum over heterogeneous instance groups (as the SDK's `_logs_init` counts). */
 export function instanceCountOf(description: Pick<TrainingJobDescription, 'ResourceConfig'>): number {
   const resources = description.ResourceConfig;

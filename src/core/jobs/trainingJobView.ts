@@ -4,8 +4,10 @@
  */
 import { regionPartition } from '../catalog/huggingfaceImages';
 import type { PyValue } from '../contract/pythonValue';
+import { formatAge } from '../format';
 import { isSdkHyperparameter, parseHyperparameter } from '../sagemaker/hyperparameters';
-import { instanceCountOf, isTerminalStatus, parseTrainingJobArn } from './trainingJobDescription';
+import { isInFlightStatus, isTerminalStatus } from '../sagemaker/jobStatus';
+import { instanceCountOf, parseTrainingJobArn } from './trainingJobDescription';
 import type { TrainingJobDescription, TrainingJobSummaryLike } from './trainingJobDescription';
 
 export interface TimelineEntry {
@@ -67,8 +69,6 @@ export interface TrainingJobView {
   detailed: boolean;
 }
 
-const IN_FLIGHT = ['InProgress', 'Stopping'];
-
 /** `now` closes the open timeline entry's duration. */
 export function trainingJobViewFromDescription(d: TrainingJobDescription, now: Date): TrainingJobView {
   const status = d.TrainingJobStatus ?? 'Unknown';
@@ -113,7 +113,7 @@ function baseView(name: string, arn: string | undefined, status: string, seconda
   const view: TrainingJobView = {
     name,
     status,
-    inFlight: IN_FLIGHT.includes(status),
+    inFlight: isInFlightStatus(status),
     terminal: isTerminalStatus(status),
     timeline: [],
     hyperparameters: [],
@@ -128,7 +128,7 @@ function baseView(name: string, arn: string | undefined, status: string, seconda
 }
 
 function timeline(d: TrainingJobDescription, now: Date): TimelineEntry[] {
-  const inFlight = IN_FLIGHT.includes(d.TrainingJobStatus ?? '');
+  const inFlight = isInFlightStatus(d.TrainingJobStatus);
   const transitions = d.SecondaryStatusTransitions ?? [];
   return transitions.map((t, i) => {
     const entry: TimelineEntry = { status: t.Status ?? '', message: t.StatusMessage ?? '', current: false };
@@ -156,32 +156,12 @@ export function decodeHyperparameterEntries(encoded: Readonly<Record<string, str
   });
 }
 
-/** `42s`, `5m`, `3h`, `2d`: how long ago, for a tree item's description. */
-export function formatAge(from: Date, now: Date): string {
-  const seconds = Math.max(0, Math.floor((now.getTime() - from.getTime()) / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
-  return `${Math.floor(seconds / 86400)}d`;
-}
-
-/** `1h 02m 03s`, `5m 12s`, `42s`. */
-export function formatDuration(totalSeconds: number): string {
-  const s = Math.max(0, Math.round(totalSeconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (h > 0) return `${h}h ${pad(m)}m ${pad(sec)}s`;
-  if (m > 0) return `${m}m ${pad(sec)}s`;
-  return `${sec}s`;
-}
-
-/** One line for a tree item: secondary status, age and resources, e.g. `Training · 5m ago · ml.p3dn.24xlarge × 2`. */
+/** The Training Jobs tree's description of a job: secondary status, age and resources, e.g. `Training · 5 min ago · ml.p3dn.24xlarge × 2`. */
 export function jobDescriptionLine(view: TrainingJobView, now: Date): string {
   const parts: string[] = [];
   if (view.secondaryStatus && view.secondaryStatus !== view.status) parts.push(view.secondaryStatus);
   else parts.push(view.status);
-  if (view.createdAt) parts.push(`${formatAge(view.createdAt, now)} ago`);
+  if (view.createdAt) parts.push(formatAge(view.createdAt, now));
   if (view.resources) parts.push(view.resources);
   return parts.join(' · ');
 }
@@ -192,10 +172,6 @@ export function consoleUrl(region: string, jobName: string): string {
   const host =
     partition === 'aws-cn' ? 'console.amazonaws.cn' : partition === 'aws-us-gov' ? 'console.amazonaws-us-gov.com' : `${region}.console.aws.amazon.com`;
   return `https://${host}/sagemaker/home?region=${region}#/jobs/${encodeURIComponent(jobName)}`;
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
 }
 
 function setIf<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {

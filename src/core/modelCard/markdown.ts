@@ -7,6 +7,8 @@
  * row or a code block early.
  */
 
+import { isHubRepoId } from '../hubRepoId';
+
 /**
  * Backslash-escapes the characters that have meaning inside a line of Markdown: code spans,
  * emphasis, links and images (`[`), raw HTML and autolinks (`<`), entities (`&`), tables (`|`),
@@ -57,17 +59,7 @@ export function codeBlock(language: string, code: string): string {
 
 /** A Markdown link to a Hub page, only for ids that cannot smuggle anything into the URL or the text. */
 export function hubLink(id: string, kind: 'model' | 'dataset'): string {
-  if (!isHubId(id)) return escapeMarkdownText(id);
+  if (!isHubRepoId(id, { namespace: 'optional' })) return escapeMarkdownText(id);
   const url = kind === 'model' ? `https://huggingface.co/${id}` : `https://huggingface.co/datasets/${id}`;
   return `[${escapeMarkdownText(id)}](${url})`;
-}
-
-/**
- * A Hub repository id: `name` or `namespace/name`, letters, digits, `-`, `_`, `.`, at most 96
- * characters a part, no `--` or `..`, not starting or ending with `-` or `.` (the Hub's rules).
- */
-export function isHubId(id: string): boolean {
-  const parts = id.split('/');
-  if (parts.length > 2) return false;
-  return parts.every((p) => /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/.test(p) && !p.includes('--') && !p.includes('..'));
 }

@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
-import { isHubId } from './markdown';
+import { isHubRepoId } from '../hubRepoId';
+import { isRecord } from '../isRecord';
 import { isPipelineTag } from './pipelineTag';
 
 /**
@@ -105,11 +106,11 @@ export function validateModelCardMetadata(frontMatter: unknown): ModelCardProble
   if (typeof m.pipeline_tag === 'string' && !isPipelineTag(m.pipeline_tag)) add('pipeline_tag', `${show(m.pipeline_tag)} is not a Hub pipeline tag (for summaries it is summarization).`);
   stringList(m, 'tags', add);
   stringList(m, 'metrics', add);
-  if (stringList(m, 'datasets', add)) (m.datasets as string[]).forEach((d, i) => isHubId(d) || add(`datasets[${i}]`, `${show(d)} is not a Hub dataset id.`));
+  if (stringList(m, 'datasets', add)) (m.datasets as string[]).forEach((d, i) => isHubRepoId(d, { namespace: 'optional' }) || add(`datasets[${i}]`, `${show(d)} is not a Hub dataset id.`));
   if (m.base_model !== undefined) {
     const bases = typeof m.base_model === 'string' ? [m.base_model] : Array.isArray(m.base_model) ? m.base_model : undefined;
     if (!bases) add('base_model', 'base_model must be a model id or a list of them.');
-    else bases.forEach((b, i) => (typeof b === 'string' && isHubId(b)) || add(Array.isArray(m.base_model) ? `base_model[${i}]` : 'base_model', `${show(b)} is not a Hub model id (namespace/name).`));
+    else bases.forEach((b, i) => (typeof b === 'string' && isHubRepoId(b, { namespace: 'optional' })) || add(Array.isArray(m.base_model) ? `base_model[${i}]` : 'base_model', `${show(b)} is not a Hub model id (namespace/name).`));
   }
   if (m.widget !== undefined) validateWidget(m.widget, add);
   if (m['model-index'] !== undefined) validateModelIndex(m['model-index'], add);
@@ -189,10 +190,6 @@ function stringList(m: Record<string, unknown>, key: string, add: Add): boolean 
     return false;
   }
   return true;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function show(v: unknown): string {

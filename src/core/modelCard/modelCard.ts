@@ -5,7 +5,10 @@ import type { PyValue } from '../contract/pythonValue';
 import { describeDistribution, describeJobFileDistribution } from '../sagemaker/distribution';
 import type { Distribution } from '../sagemaker/distribution';
 import { isSdkHyperparameter } from '../sagemaker/hyperparameters';
-import { codeBlock, escapeMarkdownText, escapeTableCell, hubLink, isHubId, markdownTable } from './markdown';
+import { codeBlock, escapeMarkdownText, escapeTableCell, hubLink, markdownTable } from './markdown';
+import { formatDuration } from '../format';
+import { isHubRepoId } from '../hubRepoId';
+import { isRecord } from '../isRecord';
 import { validateModelCardMetadata } from './metadata';
 import type { ModelCardMetadata, ModelCardProblem, ModelIndexResult, WidgetExample } from './metadata';
 import { inferPipelineTag } from './pipelineTag';
@@ -128,9 +131,9 @@ export function createModelCard(input: ModelCardInput): ModelCard {
     ...(input.pipelineTag !== undefined ? { override: input.pipelineTag } : {}),
   });
   const tag = pipelineTag.tag;
-  const repoId = input.repoId !== undefined && isHubId(input.repoId) && input.repoId.includes('/') ? input.repoId : undefined;
+  const repoId = input.repoId !== undefined && isHubRepoId(input.repoId, { namespace: 'required' }) ? input.repoId : undefined;
   const modelName = chooseModelName(repoId, baseModel, dataset);
-  const datasetId = dataset && isHubId(dataset) ? dataset : undefined;
+  const datasetId = dataset && isHubRepoId(dataset, { namespace: 'optional' }) ? dataset : undefined;
 
   const modelIndex = tag && datasetId ? modelIndexResults(results, tag, datasetId, datasetConfig) : [];
   const hubMetrics = unique(modelIndex.flatMap((r) => r.metrics.map((m) => m.type)));
@@ -145,7 +148,7 @@ export function createModelCard(input: ModelCardInput): ModelCard {
     license: input.license ?? DEFAULT_LICENSE,
     library_name: 'transformers',
     tags: unique(['sagemaker', modelFamily(config, baseModel), tag].filter((t): t is string => t !== undefined && /^[a-z0-9][a-z0-9._-]*$/.test(t))),
-    ...(baseModel && isHubId(baseModel) ? { base_model: baseModel } : {}),
+    ...(baseModel && isHubRepoId(baseModel, { namespace: 'optional' }) ? { base_model: baseModel } : {}),
     ...(datasetId ? { datasets: [datasetId] } : {}),
     ...(hubMetrics.length > 0 ? { metrics: hubMetrics } : {}),
     ...(tag ? { pipeline_tag: tag } : {}),
@@ -164,11 +167,6 @@ export function createModelCard(input: ModelCardInput): ModelCard {
 
   const readme = `---\n${frontMatter(metadata)}---\n\n${body.join('\n\n')}\n`;
   return { readme, metadata, modelName, pipelineTag, results, problems: validateModelCardMetadata(metadata) };
-}
-
-/** The README.md text alone. */
-export function renderModelCard(input: ModelCardInput): string {
-  return createModelCard(input).readme;
 }
 
 /**
@@ -209,7 +207,7 @@ function modelIndexResults(results: SplitResults[], tag: PipelineTag, datasetId:
 }
 
 function chooseModelName(repoId: string | undefined, baseModel: string | undefined, dataset: string | undefined): string {
-  if (repoId && isHubId(repoId)) return repoId.split('/').pop() ?? repoId;
+  if (repoId && isHubRepoId(repoId, { namespace: 'optional' })) return repoId.split('/').pop() ?? repoId;
   const base = baseModel ? baseModel.split(/[\\/]/).filter(Boolean).pop() : undefined;
   const data = dataset ? dataset.split('/').pop() : undefined;
   const name = [base, data].filter(Boolean).join('-').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^[-.]+|[-.]+$/g, '');
@@ -429,14 +427,6 @@ function pythonString(text: string, preferBlock = false): string {
   return blockSafe ? `"""${text}"""` : JSON.stringify(text).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
-function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds} s`;
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min ${s} s`;
-}
-
 function isoDate(value: string | Date | undefined): string | undefined {
   if (value === undefined) return undefined;
   const d = value instanceof Date ? value : new Date(value);
@@ -452,7 +442,7 @@ function stringValue(v: unknown): string | undefined {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 function unique<T>(items: T[]): T[] {

@@ -6,6 +6,8 @@
  * (transformers 4.4, the blog's run) call the held-out split `test`, newer ones `predict`.
  */
 
+import { isRecord } from '../isRecord';
+
 export type ResultSplit = 'train' | 'eval' | 'test' | 'predict';
 
 export interface ResultMetric {
@@ -140,5 +142,5 @@ export function modelIndexValue(value: number): number {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return isRecord(value) ? value : undefined;
 }

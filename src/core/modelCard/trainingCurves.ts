@@ -1,3 +1,4 @@
+import { isRecord } from '../isRecord';
 import { metricLabel } from './results';
 
 /**
@@ -61,8 +62,4 @@ function curveLabel(key: string): string {
   if (key === 'grad_norm') return 'Gradient norm';
   if (key.startsWith('eval_')) return `Validation ${metricLabel(key.slice(5))}`;
   return metricLabel(key);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

@@ -2,7 +2,9 @@
 // progress per phase and per large file, and the repository URL at the end. The page never sees the
 // token: it asks the host, which pushes.
 
-import { PUSH_PHASES, repoIdProblem } from '../protocol';
+import { formatBytes } from '../../core/format';
+import { repoIdProblem } from '../../core/hubRepoId';
+import { PUSH_PHASES } from '../protocol';
 import type { PhaseState, PushDefaults, PushFailure, PushOutcome, PushPhase, PushRequest, PushStatus, TokenStatus, ViewMessage } from '../protocol';
 import { button, externalLink, h, replaceChildren } from './dom';
 
@@ -213,15 +215,4 @@ function progressBar(value: number | undefined): HTMLProgressElement {
   const bar = h('progress', { attrs: { max: '1' } });
   if (value !== undefined) bar.value = Math.max(0, Math.min(1, value));
   return bar;
-}
-
-function formatBytes(n: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${n} bytes` : `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -10,8 +10,12 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { ModelFolderError, README, readJobRecord, readModelFolder } from '../../artifacts/modelFolder';
+import type { ModelFolderRun } from '../../artifacts/modelFolder';
+import { hubRepoIdProblem, repoIdProblem } from '../../core/hubRepoId';
+import { isRecord } from '../../core/isRecord';
 import { isRunFile } from '../../core/modelCard/runFiles';
-import type { TrainingJobDescription } from '../../core/modelCard/trainingJobDescription';
+import type { JobDescriptionForCard } from '../../core/modelCard/modelCardJob';
 import { Cancelled } from '../../host/commandRunner';
 import { Disposable } from '../../host/lifecycle';
 import type { ComponentLog } from '../../host/log';
@@ -23,7 +27,6 @@ import {
   MODEL_CARD_VIEW_TYPE,
   isModelCardViewState,
   isViewMessage,
-  repoIdProblem,
 } from '../protocol';
 import type {
   CardContent,
@@ -41,18 +44,8 @@ import type {
 } from '../protocol';
 import { createNonce, modelCardHtml } from './modelCardHtml';
 import { applyPushProgress, newPushStatus } from './pushStatus';
-import {
-  ModelFolderError,
-  README,
-  buildCardContent,
-  cardJobFromDescription,
-  defaultRepoName,
-  generateCard,
-  readJobRecord,
-  readModelFolder,
-  storableJobDescription,
-} from './modelFolderCard';
-import type { CardJob, ModelFolderRun } from './modelFolderCard';
+import { buildCardContent, cardJobFromDescription, defaultRepoName, generateCard, storableJobDescription } from './modelFolderCard';
+import type { CardJob } from './modelFolderCard';
 
 const SET_TOKEN_COMMAND = 'sagemakerHf.setHubToken';
 const SET_TOKEN_ACTION = 'Set Hugging Face Token';
@@ -64,7 +57,7 @@ const EDIT_DEBOUNCE_MS = 250;
 const DEFAULT_COMMIT_MESSAGE = 'Upload model fine-tuned on Amazon SageMaker';
 
 interface RememberedFolder {
-  job?: TrainingJobDescription;
+  job?: JobDescriptionForCard;
   pushedRepo?: string;
 }
 
@@ -72,7 +65,7 @@ export interface ModelCardTarget {
   /** The model folder, an absolute path. */
   folder: string;
   /** The training job the folder came from, when known: the card then describes hardware and hyperparameters. */
-  job?: TrainingJobDescription;
+  job?: JobDescriptionForCard;
 }
 
 /**
@@ -124,7 +117,7 @@ export class ModelCardPanel extends Disposable {
   private readonly log: ComponentLog;
   private ready = false;
   private isDisposed = false;
-  private job: TrainingJobDescription | undefined;
+  private job: JobDescriptionForCard | undefined;
   private run: ModelFolderRun | undefined;
   private card: CardContent | undefined;
   private cardError: string | undefined;
@@ -145,7 +138,7 @@ export class ModelCardPanel extends Disposable {
     private readonly services: Services,
     private readonly panel: vscode.WebviewPanel,
     folder: string,
-    job: TrainingJobDescription | undefined,
+    job: JobDescriptionForCard | undefined,
   ) {
     super();
     this.folder = folder;
@@ -290,11 +283,11 @@ export class ModelCardPanel extends Disposable {
   // ── The card ────────────────────────────────────────────────────────────────
 
   private async cardJob(): Promise<CardJob | undefined> {
-    const job = this.job ?? this.remembered().job ?? (await readJobRecord(this.folder));
+    const job = this.job ?? this.remembered().job ?? (await readJobRecord(this.folder))?.description;
     return cardJobFromDescription(job);
   }
 
-  private async useJob(job: TrainingJobDescription): Promise<void> {
+  private async useJob(job: JobDescriptionForCard): Promise<void> {
     this.job = job;
     await this.rememberJob(job);
     await this.load();
@@ -575,8 +568,7 @@ export class ModelCardPanel extends Disposable {
       this.post({ type: 'inferenceError', error: full });
     };
     // NAMESPACE/NAME, or a bare NAME as the Hub's oldest models have (gpt2, t5-small).
-    const parts = model.split('/');
-    const idProblem = parts.length > 2 || model === '' ? 'Enter the model as NAMESPACE/NAME, e.g. your-user/bart-large-cnn-samsum.' : repoIdProblem(parts.length === 2 ? parts[0]! : 'models', parts.at(-1)!);
+    const idProblem = model === '' ? 'Enter the model as NAMESPACE/NAME, e.g. your-user/bart-large-cnn-samsum.' : hubRepoIdProblem(model, { namespace: 'optional' });
     if (idProblem) {
       fail({ code: 'hub.repoNameInvalid', message: idProblem });
       return;
@@ -624,12 +616,12 @@ export class ModelCardPanel extends Disposable {
 
   private rememberedAll(): Record<string, RememberedFolder> {
     const all = this.services.context.workspaceState.get<unknown>(FOLDER_STATE_KEY);
-    return typeof all === 'object' && all !== null && !Array.isArray(all) ? (all as Record<string, RememberedFolder>) : {};
+    return isRecord(all) ? (all as Record<string, RememberedFolder>) : {};
   }
 
   private remembered(): RememberedFolder {
     const entry = this.rememberedAll()[this.folder];
-    return typeof entry === 'object' && entry !== null ? entry : {};
+    return isRecord(entry) ? entry : {};
   }
 
   private async remember(update: RememberedFolder): Promise<void> {
@@ -642,7 +634,7 @@ export class ModelCardPanel extends Disposable {
     await this.services.context.workspaceState.update(FOLDER_STATE_KEY, all);
   }
 
-  private rememberJob(job: TrainingJobDescription): Promise<void> {
+  private rememberJob(job: JobDescriptionForCard): Promise<void> {
     return this.remember({ job: storableJobDescription(job) });
   }
 }

@@ -1,45 +1,19 @@
 // What the Model Card panel shows for a model folder, computed without 'vscode' so it can be tested in
-// plain node: reading the folder, generating README.md with the core's card builder, and turning
-// README.md plus the run files into the protocol's CardContent.
+// plain node: generating README.md with the core's card builder from what artifacts/modelFolder.ts read,
+// and turning README.md plus the run files into the protocol's CardContent.
 
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { ModelFolderRun } from '../../artifacts/modelFolder';
+import { toHubRepoName } from '../../core/hubRepoId';
+import { isRecord } from '../../core/isRecord';
 import { readModelCardMetadata } from '../../core/modelCard/metadata';
 import { createModelCard } from '../../core/modelCard/modelCard';
 import type { ModelCard, ModelCardJob } from '../../core/modelCard/modelCard';
 import { SPLIT_LABEL, formatNumber, metricLabel } from '../../core/modelCard/results';
-import { isRunFile, parseRunFile } from '../../core/modelCard/runFiles';
 import { trainingCurves } from '../../core/modelCard/trainingCurves';
-import { modelCardJobFromDescription } from '../../core/modelCard/trainingJobDescription';
-import type { TrainingJobDescription } from '../../core/modelCard/trainingJobDescription';
+import { modelCardJobFromDescription } from '../../core/modelCard/modelCardJob';
+import type { JobDescriptionForCard } from '../../core/modelCard/modelCardJob';
 import type { CardContent, CurveSeries, FrontMatterField, ReadmeSource, ResultsTable } from '../protocol';
-
-export const README = 'README.md';
-
-export type ModelFolderErrorCode = 'modelCard.folderUnreadable' | 'modelCard.notAModelFolder';
-
-export class ModelFolderError extends Error {
-  override readonly name = 'ModelFolderError';
-
-  constructor(
-    readonly code: ModelFolderErrorCode,
-    message: string,
-    readonly context: { folder: string },
-  ) {
-    super(message);
-  }
-}
-
-export interface ModelFolderRun {
-  folder: string;
-  /** Parsed run files by name (`eval_results.json`, `trainer_state.json`, `config.json`, …). */
-  files: Record<string, unknown>;
-  /** Run files left out, each with the reason ("trainer_state.json: not valid JSON …"). */
-  unreadable: string[];
-  /** Newest modification time of the run files (ms), 0 when there are none. */
-  newestRunFileMs: number;
-  readme?: { text: string; mtimeMs: number };
-}
 
 /** The run and what is known about the job that produced it. */
 export interface CardJob {
@@ -47,74 +21,7 @@ export interface CardJob {
   hyperparameters: Record<string, unknown>;
 }
 
-/** A run file larger than this is not a Trainer's JSON; reading it whole could exhaust memory. */
-const MAX_RUN_FILE_BYTES = 64 * 1024 * 1024;
-
-export async function readModelFolder(folder: string): Promise<ModelFolderRun> {
-  let names: string[];
-  try {
-    names = await fs.readdir(folder);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new ModelFolderError('modelCard.folderUnreadable', `Cannot read the model folder ${folder} (${code}). Download or extract the model again, or pick another folder.`, { folder });
-  }
-  const files: Record<string, unknown> = {};
-  const unreadable: string[] = [];
-  let newestRunFileMs = 0;
-  for (const name of names.filter(isRunFile).sort()) {
-    const file = path.join(folder, name);
-    try {
-      const stat = await fs.stat(file);
-      if (!stat.isFile()) continue;
-      if (stat.size > MAX_RUN_FILE_BYTES) {
-        unreadable.push(`${name}: ${Math.round(stat.size / 1024 / 1024)} MiB is too large for a run file`);
-        continue;
-      }
-      files[name] = parseRunFile(await fs.readFile(file, 'utf8'));
-      newestRunFileMs = Math.max(newestRunFileMs, stat.mtimeMs);
-    } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
-      unreadable.push(`${name}: not readable as JSON (${reason}); was the archive extracted completely?`);
-    }
-  }
-  let readme: ModelFolderRun['readme'];
-  if (names.includes(README)) {
-    const file = path.join(folder, README);
-    try {
-      const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
-      readme = { text, mtimeMs: stat.mtimeMs };
-    } catch (err) {
-      unreadable.push(`${README}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
-  }
-  if (!readme && Object.keys(files).length === 0) {
-    const why = unreadable.length > 0 ? ` (${unreadable.join('; ')})` : '';
-    throw new ModelFolderError(
-      'modelCard.notAModelFolder',
-      `${folder} has no model card to show: none of README.md, config.json, *_results.json or trainer_state.json could be read${why}. Open the folder a job's model.tar.gz was downloaded or extracted to.`,
-      { folder },
-    );
-  }
-  return { folder, files, unreadable, newestRunFileMs, ...(readme ? { readme } : {}) };
-}
-
-/**
- * The local backend's job.json (DescribeTrainingJob's field names), in the folder or, when the folder is
- * a job's model folder, its parent: the same places `sagemaker-hf card` looks.
- */
-export async function readJobRecord(folder: string): Promise<TrainingJobDescription | undefined> {
-  for (const file of [path.join(folder, 'job.json'), path.join(path.dirname(folder), 'job.json')]) {
-    try {
-      const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as unknown;
-      if (isRecord(parsed) && typeof parsed.TrainingJobName === 'string') return parsed as TrainingJobDescription;
-    } catch {
-      // Absent, or some other job.json.
-    }
-  }
-  return undefined;
-}
-
-export function cardJobFromDescription(description: TrainingJobDescription | undefined): CardJob | undefined {
+export function cardJobFromDescription(description: JobDescriptionForCard | undefined): CardJob | undefined {
   return description ? modelCardJobFromDescription(description) : undefined;
 }
 
@@ -152,7 +59,7 @@ export function buildCardContent(input: CardContentInput): CardContent {
   const metadata = isRecord(read.metadata) ? read.metadata : undefined;
   const widgetText = widgetTextOf(metadata) ?? widgetTextOf(generated.metadata);
   const modelIndexName = Array.isArray(metadata?.['model-index']) && isRecord(metadata['model-index'][0]) ? metadata['model-index'][0].name : undefined;
-  const notices = [input.notice, ...run.unreadable.map((u) => `Left out ${u}.`)].filter((n): n is string => !!n);
+  const notices = [input.notice, ...run.unreadable.map((u) => `Left out ${u.file}: it ${u.reason}.`)].filter((n): n is string => !!n);
   return {
     folder: run.folder,
     title: typeof modelIndexName === 'string' && modelIndexName.trim() !== '' ? modelIndexName : generated.modelName,
@@ -258,19 +165,8 @@ export function defaultRepoName(input: { folder: string; cardJob: CardJob | unde
   const base = [hp.model_name_or_path, first(meta.base_model), config._name_or_path].find(isText);
   const dataset = [hp.dataset_name, first(meta.datasets)].find(isText);
   const lastPart = (id: string) => id.split(/[\\/]/).filter(Boolean).pop() ?? '';
-  const joined = hubName([base, dataset].filter(isText).map(lastPart).join('-'));
-  return joined || hubName(path.basename(input.folder)) || 'fine-tuned-model';
-}
-
-/** Text made into a valid Hub repository name part (or '' when nothing is left). */
-function hubName(text: string): string {
-  return text
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/\.{2,}/g, '.')
-    .replace(/^[-._]+|[-._]+$/g, '')
-    .slice(0, 96)
-    .replace(/[-._]+$/g, '');
+  const joined = toHubRepoName([base, dataset].filter(isText).map(lastPart).join('-'));
+  return joined || toHubRepoName(path.basename(input.folder)) || 'fine-tuned-model';
 }
 
 const SECRET_KEY = /(^|[_-])(token|password|passwd|secret|api[_-]?key|access[_-]?key|credentials?|auth)($|[_-])/i;
@@ -281,7 +177,7 @@ const SECRET_VALUE = /\b(?:hf|api_org)_[A-Za-z0-9]{10,}|\b(?:AKIA|ASIA)[0-9A-Z]{
  * only the fields the card reads, and hyperparameters that look like credentials (a `hub_token` passed
  * to the training script is common) replaced, so no secret is written to VS Code's storage.
  */
-export function storableJobDescription(d: TrainingJobDescription): TrainingJobDescription {
+export function storableJobDescription(d: JobDescriptionForCard): JobDescriptionForCard {
   const hyperparameters = Object.fromEntries(
     Object.entries(d.HyperParameters ?? {}).map(([k, v]) => [k, SECRET_KEY.test(k) || SECRET_VALUE.test(v) ? JSON.stringify('(redacted)') : v]),
   );
@@ -301,8 +197,4 @@ export function storableJobDescription(d: TrainingJobDescription): TrainingJobDe
 
 function isText(v: unknown): v is string {
   return typeof v === 'string' && v.trim() !== '';
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }

@@ -2,16 +2,16 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TrainingJobDescription } from '../../core/modelCard/trainingJobDescription';
+import { ModelFolderError, readModelFolder } from '../../artifacts/modelFolder';
+import type { JobDescriptionForCard } from '../../core/modelCard/modelCardJob';
 import { Cancelled } from '../../host/commandRunner';
 import type { Services } from '../../host/services';
 import { ModelCardPanel } from './modelCardPanel';
 import type { ModelCardTarget } from './modelCardPanel';
-import { ModelFolderError, readModelFolder } from './modelFolderCard';
 
 /** How the command finds out about a job it is given by name (the jobs tree passes its DescribeTrainingJob). */
 export interface ModelCardJobLookup {
-  describe(jobName: string): Promise<TrainingJobDescription>;
+  describe(jobName: string): Promise<JobDescriptionForCard>;
 }
 
 /** What the command accepts: a folder (Explorer), a job (tree node or name, from a notification), or a target. */

@@ -292,7 +292,7 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
     const namespace = typeof body.organization === 'string' && body.organization ? body.organization : requireUser(auth).user.name;
     const user = requireWrite(auth, namespace, 'create a model');
     if (!isValidRepoName(name)) {
-      throw new HttpFailure(400, { error: `Invalid repo name "${name}": use letters, digits, '-', '_' and '.', and at most 96 characters` });
+      throw new HttpFailure(400, { error: `Invalid repo name "${name}": use letters, digits, '-', '_' and '.', start and end with a letter, digit or '_', at most 96 characters, not ending in '.git'` });
     }
     const id = `${namespace}/${name}`;
     if (state.repos.has(id)) throw new HttpFailure(409, { error: 'You already created this model repo', url: `${baseUrl}/${id}` });

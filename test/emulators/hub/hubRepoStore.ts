@@ -102,9 +102,13 @@ export function commitAt(repo: EmulatedRepo, rev: string): RepoCommit | undefine
   return repo.commits.find((c) => c.oid === oid);
 }
 
-/** The Hub's repository name rule, simplified: letters, digits, `-`, `_`, `.`; no `--`/`..`; at most 96 characters. */
+/**
+ * The Hub's repository name rule as huggingface_hub's validate_repo_id states it: letters, digits, `-`, `_`,
+ * `.`, starting and ending with a letter, digit or `_`; no `--`/`..`; at most 96 characters; not `….git`.
+ * Written here on its own (not imported from src/) so that the client's check is tested against it.
+ */
 export function isValidRepoName(name: string): boolean {
-  return /^[A-Za-z0-9]([A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$/.test(name) && !name.includes('--') && !name.includes('..');
+  return /^[A-Za-z0-9_]([A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?$/.test(name) && !name.includes('--') && !name.includes('..') && !name.endsWith('.git');
 }
 
 /** The patterns a `.gitattributes` text sends to LFS (`filter=lfs`), as path matchers. */

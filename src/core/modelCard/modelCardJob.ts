@@ -4,11 +4,12 @@ import { decodeHyperparameterValues } from '../sagemaker/hyperparameters';
 import type { ModelCardJob } from './modelCard';
 
 /**
- * The fields of a DescribeTrainingJob response the model card uses. The local backend's `job.json`
- * has the same shape (src/local/localJobRecord.ts), so one reader serves both. Declared here
- * structurally because the core does not import the AWS SDK.
+ * The fields of a DescribeTrainingJob response the model card uses (a subset of
+ * core/jobs/trainingJobDescription.ts's, with times also as the ISO strings JSON keeps). The local
+ * backend's `job.json` has the same shape (src/local/localJobRecord.ts), so one reader serves both.
+ * Declared here structurally because the core does not import the AWS SDK.
  */
-export interface TrainingJobDescription {
+export interface JobDescriptionForCard {
   TrainingJobName?: string;
   TrainingJobArn?: string;
   TrainingJobStatus?: string;
@@ -24,7 +25,7 @@ export interface TrainingJobDescription {
 }
 
 /** What a finished (or running) job tells the card: hardware, times, versions, and its hyperparameters. */
-export function modelCardJobFromDescription(description: TrainingJobDescription): { job: ModelCardJob; hyperparameters: Record<string, unknown> } {
+export function modelCardJobFromDescription(description: JobDescriptionForCard): { job: ModelCardJob; hyperparameters: Record<string, unknown> } {
   // Back as the user wrote them (Python's rules: NaN allowed, big ints kept as text); a value that
   // is not JSON (set by hand in the console) stays the string it is.
   const hyperparameters = decodeHyperparameterValues(description.HyperParameters ?? {});

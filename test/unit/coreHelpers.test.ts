@@ -1,0 +1,52 @@
+// The two small helpers every layer shares: isRecord (src/core/isRecord.ts), the guard before reading
+// a key of untyped data, and sleep (src/core/sleep.ts), the one wait that an abort ends.
+
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
+import { isRecord } from '../../src/core/isRecord';
+import { sleep } from '../../src/core/sleep';
+
+describe('isRecord', () => {
+  it('is true for mappings only', () => {
+    for (const v of [{}, { a: 1 }, Object.create(null) as object, JSON.parse('{"x":[1]}') as object]) assert.equal(isRecord(v), true, JSON.stringify(v));
+    // A Date is what YAML 1.1 makes of `2024-01-01`: a value, not a mapping.
+    for (const v of [null, undefined, [], [1], 'x', 1, true, new Date(0)]) assert.equal(isRecord(v), false, String(v));
+  });
+});
+
+describe('sleep', () => {
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
+  afterEach(() => mock.timers.reset());
+
+  /** Whether the promise has settled, after the microtasks queued so far have run. */
+  async function settled(p: Promise<void>): Promise<boolean> {
+    let done = false;
+    void p.then(() => (done = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    return done;
+  }
+
+  it('resolves once the time has passed, not before', async () => {
+    const p = sleep(1000);
+    mock.timers.tick(999);
+    assert.equal(await settled(p), false);
+    mock.timers.tick(1);
+    assert.equal(await settled(p), true);
+  });
+
+  it('resolves (never rejects) as soon as the signal aborts, or at once when it has', async () => {
+    const abort = new AbortController();
+    const p = sleep(60_000, abort.signal);
+    assert.equal(await settled(p), false);
+    abort.abort(new Error('stop'));
+    assert.equal(await settled(p), true);
+    assert.equal(await settled(sleep(60_000, abort.signal)), true);
+  });
+
+  it('resolves at once for no time at all', async () => {
+    assert.equal(await settled(sleep(0)), true);
+    assert.equal(await settled(sleep(-5)), true);
+    assert.equal(await settled(sleep(Number.NaN)), true);
+  });
+});
