@@ -40,8 +40,8 @@ const common = {
 
 /**
  * The SDKs the extension uses, bundled into dist/vendor.js instead of the main bundle: VS Code
- * parses dist/extension.js at activation, so 1.8 MB of SDK code there costs every window about a
- * hundred milliseconds even though it is only evaluated when first used. The main bundle gets a
+ * parses dist/extension.js at activation, so SDK code there costs every window its compile time
+ * even though it is only evaluated when first used. The main bundle gets a
  * stub per package that requires dist/vendor.js when an adapter first needs it, and each package
  * inside vendor.js is still evaluated only on first access.
  */
@@ -81,8 +81,8 @@ const jobFileStubs = {
 
 /**
  * `import * as vscode from 'vscode'` in a CommonJS bundle becomes `__toESM(require("vscode"))` in
- * every module that imports it: 28 copies of the API's properties at load, a few milliseconds of
- * activation. Routing the import through one bundled module that re-exports `vscode` makes it one.
+ * every module that imports it: the API's properties are copied once per such module, at activation.
+ * Routing the import through one bundled module that re-exports `vscode` makes it one.
  */
 const vscodeOnce = {
   name: 'vscode-once',

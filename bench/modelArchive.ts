@@ -114,8 +114,8 @@ function tarHeader(name: string, size: number, mode: number, type: '0' | '5'): B
 
 /**
  * Writes the tar stream of `files` into `gzip`. Weight shards go in at level 0: deflate stores
- * incompressible data anyway (level 1 gives the same bytes, stored blocks), but spends ~35 s per GiB
- * finding that out; text goes in at level 1.
+ * incompressible data anyway (level 1 gives the same bytes, stored blocks), but spends longer finding
+ * that out than the benchmark spends extracting; text goes in at level 1.
  */
 async function writeTar(files: PlannedFile[], gzip: zlib.Gzip): Promise<number> {
   let total = 0;

@@ -1,7 +1,7 @@
 // Precompiles the job-file schema (schemas/sagemaker-job.schema.json) into a standalone ajv
 // validator, src/core/jobFile/generated/jobSchemaValidator.ts. Compiling the schema with ajv at run
-// time took ~70 ms on the first validation in every process (the first job file opened, every
-// `sagemaker-hf validate`) and shipped ajv's compiler; the generated code loads in ~4 ms and needs
+// time held up the first validation in every process (the first job file opened, every
+// `sagemaker-hf validate`) and shipped ajv's compiler; the generated code only has to load, and needs
 // only one small ajv runtime helper.
 //
 // The file is generated, not kept in git: esbuild.mjs, `npm run typecheck` / `compile-tests` and the

@@ -48,9 +48,9 @@ export const DEFAULT_MAX_BYTES = 64 * 1024 ** 3;
 export const DEFAULT_MAX_ENTRIES = 100_000;
 
 // zlib's default 16 KiB output chunks cost a parse step and a write per 16 KiB; with 1 MiB chunks
-// each file is written in a few large writev calls. On a 205 MB model archive (tmpfs, 2 cores)
-// 16 KiB took 1.28 s, 64 KiB–1 MiB 0.82–0.88 s, against 1.26 s for GNU `tar xzf`. Like GNU tar,
-// nothing is fsynced: the rename at the end publishes the folder, durability is the OS's business.
+// each file is written in a few large writev calls (docs/PERFORMANCE.md, "Model archive", compares
+// the result with GNU `tar xzf`). Like GNU tar, nothing is fsynced: the rename at the end publishes
+// the folder, durability is the OS's business.
 const GUNZIP_CHUNK = 1024 * 1024;
 // How much of one file may wait in memory for the disk before the parser is paused.
 const WRITE_HIGH_WATER = 8 * 1024 * 1024;

@@ -1,6 +1,6 @@
 // A `fetch` for the hub client that sends file bodies the way curl does. Node 20's fetch (undici) sends a
-// file-backed Blob by reading it far ahead of the socket — peak memory grows with the file (1.1 GiB for a
-// 1 GiB file) — and at ~0.65× of curl's speed. Requests whose body is a LocalFileBlob (the LFS PUTs: whole
+// file-backed Blob by reading it far ahead of the socket — peak memory grows with the size of the
+// file — and slower than curl sends it. Requests whose body is a LocalFileBlob (the LFS PUTs: whole
 // files, or multipart parts) go instead through node:http(s), streamed from the file with backpressure and
 // with real upload progress; every other request goes to the fetch it wraps, unchanged.
 //
@@ -124,8 +124,8 @@ function retriedNetworkCode(err: unknown): string | undefined {
 
 /**
  * Buffers the body is read into and written from, each reused once the socket has taken its bytes: a fresh
- * buffer per chunk (as a file read stream allocates) cost ~30,000 page faults per GiB against ~5,000, and
- * 5–10 % of the PUT's speed against the CPU-bound Hub emulator (docs/PERFORMANCE.md, Hub upload).
+ * buffer per chunk (as a file read stream allocates) touches fresh pages, a page fault per chunk sent, CPU
+ * taken from the send itself (docs/PERFORMANCE.md, Hub upload).
  */
 const SEND_BUFFERS = 4;
 

@@ -6,9 +6,9 @@ import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 
 /**
- * 1 MiB per read. sha256 over 64 KiB reads (node's file-stream default, and the hub client's FileBlob) costs
- * about a third more CPU per byte in stream bookkeeping; 1 MiB hashes as fast as 4 MiB, and with the client
- * hashing and uploading up to five files at once, keeps a 6-file push at ~120 MiB peak RSS instead of ~210.
+ * 1 MiB per read. sha256 over 64 KiB reads (node's file-stream default, and the hub client's FileBlob) spends
+ * more CPU per byte in stream bookkeeping; larger reads hash no faster and only hold more memory, once for
+ * every file the client hashes or uploads at the same time (up to five).
  */
 export const FILE_READ_CHUNK = 1024 * 1024;
 

@@ -106,9 +106,9 @@ export interface PushModelFolderOptions extends ModelFolderOptions {
  * protocol, the hub client's own default: content-defined chunks, each hashed and LZ4-compressed in
  * JavaScript on this thread, so only chunks the Hub lacks are sent. Xet saves bytes when a push repeats most
  * of a large file the Hub already holds; fine-tuned weights share no chunks with their base, and whole files
- * already on the Hub are skipped by both. Measured on a 1 GiB file (docs/PERFORMANCE.md, Hub upload): 'lfs'
- * ~335 MiB/s and 1.7 s of CPU, 'xet' ~30 MiB/s and 32 s of CPU with event-loop stalls up to 0.3 s, hence the
- * default.
+ * already on the Hub are skipped by both. 'xet' is CPU-bound on the pushing thread (the extension host's) and
+ * stalls its event loop, where 'lfs' costs one hash pass and then goes at the link's speed (both measured
+ * side by side in docs/PERFORMANCE.md, Hub upload), hence the default.
  */
 export type HubTransfer = 'lfs' | 'xet';
 export const HUB_TRANSFERS: readonly HubTransfer[] = ['lfs', 'xet'];

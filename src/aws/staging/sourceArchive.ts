@@ -81,10 +81,10 @@ export interface SourceArchive {
 }
 
 /**
- * Up to these, a tree is listed and packed on the caller's thread: a worker's start-up (35–50 ms
- * on the benchmark machine) costs more than blocking the event loop for the few milliseconds the
- * synchronous calls take (~20 µs per entry listed, ~4 ms per MiB read, measured there). Past
- * them, the listing done so far is dropped and the worker starts over.
+ * Up to these, a tree is listed and packed on the caller's thread: for a tree this small a worker's
+ * start-up costs more than the synchronous calls block the event loop for (docs/PERFORMANCE.md,
+ * "Source archive": the small-tree row measures both). Past them, the listing done so far is
+ * dropped and the worker starts over.
  */
 export const IN_THREAD_LIMITS: Readonly<InThreadLimits> = Object.freeze({ entries: 256, bytes: 2 * 1024 * 1024 });
 

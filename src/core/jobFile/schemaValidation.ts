@@ -33,7 +33,7 @@ export interface JsonSchema {
 
 /**
  * The schema precompiled at build time by scripts/generateValidator.mjs (ajv's standalone code, with
- * allErrors and verbose): no schema compilation at run time, ~70 ms on each process's first validation.
+ * allErrors and verbose): no schema compilation at run time to hold up each process's first validation.
  */
 const validator = (): ValidateFunction => generatedValidate as ValidateFunction;
 
