@@ -23,7 +23,7 @@ import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
 import type { SourceArchiveUpload } from '../../src/core/training/createTrainingJobRequest';
 import { withGitCheckout, gitRemote, redactUrl } from '../../src/source/gitSource';
-import { listSourceArchive, packSourceArchive, SOURCE_ARCHIVE_MTIME, uploadSourceArchive } from '../../src/aws/staging/sourceArchive';
+import { listSourceArchive, openSourceArchive, packSourceArchive, SOURCE_ARCHIVE_MTIME, uploadSourceArchive } from '../../src/aws/staging/sourceArchive';
 import { SourceStagingError } from '../../src/source/stagingError';
 import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
 import type { MotoServer } from '../emulators/moto/motoServer';
@@ -161,6 +161,26 @@ describe('sourcedir.tar.gz contents', () => {
   it('without source_dir holds the entry point alone (plus dependencies), named by its base name', async () => {
     const contents = await listSourceArchive({ from: path.join(SEED, 'src', 'train.py'), fromKind: 'file', dependencies: [path.join(SEED, 'src', 'requirements.txt')] });
     assert.deepEqual(contents.entries.map((e) => e.name), ['train.py', 'requirements.txt']);
+  });
+
+  it('refuses a .sagemakerignore line that cannot work, naming the file, the line and the pattern (in this thread and in the worker)', async () => {
+    const dir = await tempDir('bad-ignore');
+    try {
+      await write(path.join(dir, 'train.py'), 'print(1)\n');
+      await write(path.join(dir, '.sagemakerignore'), '# keep the checkpoints home\ncheckpoints/\n[z-a]*.bin\n');
+      const source = { from: dir, fromKind: 'directory' as const, dependencies: [] };
+      for (const list of [() => listSourceArchive(source), () => openSourceArchive(source, { inThreadLimits: { entries: 0, bytes: 0 } }).then((a) => a.close())]) {
+        await assert.rejects(list(), (e: unknown) => {
+          assert.ok(e instanceof SourceStagingError, String(e));
+          assert.equal(e.code, 'source.ignoreFileInvalid');
+          assert.equal(e.message, `${path.join(dir, '.sagemakerignore')} line 3: the range z-a runs backwards, so it matches nothing (did you mean a-z?) in the pattern \`[z-a]*.bin\`; fix or remove that line.`);
+          assert.equal(e.context.line, 3);
+          return true;
+        });
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a dependency that does not exist, naming it', async () => {
