@@ -429,9 +429,11 @@ function ownerArg(upload: SourceArchiveUpload): { ExpectedBucketOwner?: string }
 }
 
 /**
- * lib-storage aborts its multipart upload itself when a part fails, but not when the first
- * request (CreateMultipartUpload) raced a failure; an UploadId it knows of is aborted here again.
- * AbortMultipartUpload is idempotent (NoSuchUpload after the first).
+ * lib-storage aborts its multipart upload itself when a part or the body fails (also when the
+ * failure came while CreateMultipartUpload was on its way: it waits for the UploadId first), but
+ * when that AbortMultipartUpload fails in turn (throttled, a dropped connection) the upload stays
+ * open, its parts billed; the UploadId it knows of is aborted here once more. AbortMultipartUpload
+ * is idempotent (NoSuchUpload after the first). staging.test.ts produces each of these races.
  */
 async function abortLeftovers(s3: S3Client, uploader: Upload, where: { bucket: string; key: string }): Promise<void> {
   const uploadId = (uploader as unknown as { uploadId?: string }).uploadId;
