@@ -229,6 +229,7 @@ export async function tailTrainingJobLogs(options: TailOptions): Promise<TailEnd
   const flush = async (c: LogCursor): Promise<void> => {
     let token: string | undefined;
     let started: number | undefined;
+    let restarts = 0;
     for (let failures = 0; ; ) {
       if (signal?.aborted) return;
       try {
@@ -268,6 +269,15 @@ export async function tailTrainingJobLogs(options: TailOptions): Promise<TailEnd
         }
         if (kind === 'invalidToken' && token !== undefined) {
           // An expired token: read the poll again from its start; the cursor drops what it has seen.
+          // A poll that can never finish (every token it is given expires) stops rather than spins.
+          if (++restarts > policy.backoff.maxConsecutiveFailures) {
+            throw new LogTailError(
+              'TooManyFailures',
+              `FilterLogEvents for ${jobName}: the page token expired ${restarts} times while reading one pass over the log (last: ${describeError(error)}); the tail stopped. Run it again to resume where it left off.`,
+              { jobName, operation: 'FilterLogEvents', kind, attempts: restarts },
+              c.state(),
+            );
+          }
           token = undefined;
           started = undefined;
           c.beginPoll();

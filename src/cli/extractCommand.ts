@@ -12,7 +12,8 @@ const USAGE = 'sagemaker-hf extract ARCHIVE --to DIR [--overwrite] [--max-bytes 
 /**
  * `sagemaker-hf extract ARCHIVE --to DIR [--overwrite]`: unpacks a model.tar.gz safely.
  * 0 when extracted, 1 when the archive was refused (hostile, corrupt, over a limit), 2 on usage or
- * I/O errors (including a non-empty DIR without --overwrite). Progress goes to stderr.
+ * I/O errors (including a non-empty DIR without --overwrite), 130 when interrupted (Ctrl-C): the
+ * working folder is removed and DIR left as it was. Progress goes to stderr.
  */
 export async function extractCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -44,9 +45,13 @@ export async function extractCommand(args: string[], io: CliIo): Promise<number>
         lastShown = step;
         io.stderr(`  ${formatBytes(p.bytesOut)} unpacked, ${p.entries} ${p.entries === 1 ? 'entry' : 'entries'}${p.entry ? `: ${p.entry}` : ''}\n`);
       };
+  const controller = new AbortController();
+  const onInterrupt = (): void => controller.abort();
+  process.once('SIGINT', onInterrupt);
   try {
     const result = await extractTarGzFile(archive, target, {
       overwrite: values.overwrite,
+      signal: controller.signal,
       ...(maxBytes !== undefined ? { maxBytes } : {}),
       ...(maxEntries !== undefined ? { maxEntries } : {}),
       ...(onProgress ? { onProgress } : {}),
@@ -55,10 +60,16 @@ export async function extractCommand(args: string[], io: CliIo): Promise<number>
     return 0;
   } catch (err) {
     if (!(err instanceof ArchiveError)) throw err;
+    if (err.code === 'aborted' && controller.signal.aborted) {
+      io.stderr(`sagemaker-hf extract: interrupted; nothing was written to ${target}.\n`);
+      return 130;
+    }
     const refused = REFUSED_ARCHIVE_CODES.has(err.code);
     io.stderr(`sagemaker-hf extract: ${refused ? 'refused: ' : ''}${err.message} [${err.code}]\n`);
     if (err.code === 'target-exists' && !values.overwrite) io.stderr('  (pass --overwrite to replace its contents once the extraction has succeeded)\n');
     return refused ? 1 : 2;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
   }
 }
 

@@ -7,6 +7,7 @@ import { launchTrainingJob } from '../aws/launch/launchTrainingJob';
 import { waitForTrainingJob } from '../aws/launch/waitForTrainingJob';
 import { SourceStagingError } from '../source/stagingError';
 import { TrainingPlanError } from '../core/training/trainingPlanError';
+import { showControlCharacters } from '../core/logs/logFormat';
 import { readInputFile, UsageError } from './cliError';
 import { launchLocally } from './localLaunch';
 import type { CliIo } from './cliError';
@@ -110,10 +111,10 @@ async function waitAndReport(clients: AwsClients, jobName: string, region: strin
     const job = await waitForTrainingJob(regional.sagemaker(), jobName, {
       signal,
       ...(pollMs !== undefined ? { pollMs } : {}),
-      onStatus: (j) => io.stderr(`${statusLine(j)}\n`),
+      onStatus: (j) => io.stderr(`${showControlCharacters(statusLine(j))}\n`),
     });
     if (job.TrainingJobStatus === 'Completed') return 0;
-    if (job.FailureReason) io.stderr(`${job.FailureReason}\n`);
+    if (job.FailureReason) io.stderr(`${showControlCharacters(job.FailureReason)}\n`);
     return 1;
   } catch (err) {
     if (signal.aborted) {

@@ -3,7 +3,7 @@ import { AwsClients } from '../aws/awsClients';
 import { LogTailError, tailTrainingJobLogs } from '../aws/logTail';
 import type { LogTailClients, TailOptions } from '../aws/logTail';
 import { TrainingJobError } from '../aws/trainingJobs';
-import { formatLogLine, omittedHistoryLine } from '../core/logs/logFormat';
+import { formatLogLine, omittedHistoryLine, showControlCharacters } from '../core/logs/logFormat';
 import { UsageError } from './cliError';
 import type { CliIo } from './cliError';
 import { AWS_OPTIONS, awsConnectionFromCli } from './jobsCommand';
@@ -20,9 +20,12 @@ const USAGE = 'sagemaker-hf logs JOB [--follow] [--history N]';
 /**
  * `sagemaker-hf logs JOB [--follow] [--history N]`: every host's lines, labelled `[algo-N]`, with the
  * SDK's status lines and, once the job has ended, its summary. Exit 0, or 1 when the job failed,
- * 130 when interrupted.
+ * 130 when interrupted. Control characters in what the job wrote are printed as escapes (`\x1b`).
  */
-export async function logsCommand(args: string[], io: CliIo, deps: LogsCommandDeps = {}): Promise<number> {
+export async function logsCommand(args: string[], terminal: CliIo, deps: LogsCommandDeps = {}): Promise<number> {
+  // Everything printed here may carry text the job wrote (lines, failure reasons, status messages):
+  // its control characters are shown, never obeyed by the terminal.
+  const io: CliIo = { ...terminal, stdout: (t) => terminal.stdout(showControlCharacters(t)), stderr: (t) => terminal.stderr(showControlCharacters(t)) };
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,

@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { HUB_URL, commitIter, createRepo } from '@huggingface/hub';
 import { hubRepoIdProblem } from '../core/hubRepoId';
+import { MAX_FOLDER_DEPTH, tooDeepText, unreadableText } from '../core/folderWalk';
 import { fetchWithSignal } from './hubAccount';
 import { fileUploadFetch } from './fileUploadFetch';
 import { HubError, hubApiFailure, isAbort, networkFailureCode, toHubError } from './hubErrors';
@@ -43,19 +44,27 @@ const SKIPPED_FILES = new Set(['.DS_Store', 'Thumbs.db']);
  */
 const CHECKPOINT_DIRECTORY = /^checkpoint-\d+$/;
 
-/** The files a push would send, walking the folder (file symlinks are followed, folder symlinks are not). */
+/**
+ * The files a push would send, walking the folder (file symlinks are followed, folder symlinks are not).
+ * A folder that cannot be read, or more than MAX_FOLDER_DEPTH below `folder`, is a `hub.folderUnreadable`
+ * HubError naming it.
+ */
 export async function listModelFolder(folder: string, opts: ModelFolderOptions = {}): Promise<ModelFolderListing> {
   const files: ModelFolderFile[] = [];
   const skipped: string[] = [];
-  const walk = async (dir: string, prefix: string): Promise<void> => {
-    const entries = await fs.readdir(dir, { withFileTypes: true });
+  const walk = async (dir: string, prefix: string, depth: number): Promise<void> => {
+    if (depth > MAX_FOLDER_DEPTH) throw new HubError('hub.folderUnreadable', `${tooDeepText(dir, folder)}; nothing was pushed. Move what should not be pushed out of the model folder.`);
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new HubError('hub.folderUnreadable', `${unreadableText('folder', dir, code)}; nothing was pushed. Make it readable, or move it out of the model folder.`);
+    });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
       const abs = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (SKIPPED_DIRECTORIES.has(entry.name) || (!opts.includeCheckpoints && CHECKPOINT_DIRECTORY.test(entry.name))) skipped.push(`${rel}/`);
-        else await walk(abs, rel);
+        else await walk(abs, rel, depth + 1);
         continue;
       }
       if (SKIPPED_FILES.has(entry.name) || entry.name.endsWith('.pyc')) {
@@ -67,7 +76,7 @@ export async function listModelFolder(folder: string, opts: ModelFolderOptions =
       else skipped.push(rel);
     }
   };
-  await walk(folder, '');
+  await walk(folder, '', 0);
   return { files, skipped };
 }
 
@@ -159,6 +168,7 @@ export async function pushModelFolder(opts: PushModelFolderOptions): Promise<Pus
   try {
     listing = await listModelFolder(opts.folder, opts);
   } catch (err) {
+    if (err instanceof HubError) throw new HubError(err.code, err.message, { repo, hubUrl });
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new HubError('hub.folderUnreadable', `Cannot read the model folder ${opts.folder} (${code}).`, { repo, hubUrl });
   }

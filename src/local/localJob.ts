@@ -31,7 +31,8 @@ import { cpuCount, detectGpuCount, findFreePort, probeInterpreter } from './mach
 import type { PythonInterpreter } from './machine';
 import { SIGNAL_NUMBERS, signalProcessGroup, startProcessGroup } from './processTree';
 import type { HostProcess } from './processTree';
-import { IGNORE_FILE_NAME, IgnoreRules } from './sagemakerIgnore';
+import { IGNORE_FILE_NAME, IgnoreFileError, IgnoreRules } from '../core/sagemakerIgnore';
+import { unreadableText } from '../core/folderWalk';
 
 export const DEFAULT_LOCAL_ROOT_NAME = '.sagemaker-local';
 export const DEFAULT_INTERPRETER = 'python3';
@@ -433,8 +434,7 @@ class LocalJobRun {
 
   private async prepareHosts(): Promise<void> {
     const { folder, code, interpreter } = this.context;
-    const ignoreText = code.copyWholeDir ? await fs.readFile(path.join(code.sourceDir, IGNORE_FILE_NAME), 'utf8').catch(() => undefined) : undefined;
-    const ignore = ignoreText === undefined ? IgnoreRules.empty() : IgnoreRules.parse(ignoreText);
+    const ignore = code.copyWholeDir ? await readIgnoreFile(code.sourceDir) : IgnoreRules.empty();
     const numGpus = this.options.numGpus ?? (await detectGpuCount());
     const port = await findFreePort();
     await fs.mkdir(path.join(folder, 'logs'), { recursive: true });
@@ -786,5 +786,24 @@ function notify(call: () => void): void {
     call();
   } catch {
     // the job goes on; its log file and job.json still have everything
+  }
+}
+
+/** source_dir's `.sagemakerignore` (none: nothing ignored); an unreadable file or an unusable line is a LocalJobError naming it. */
+async function readIgnoreFile(sourceDir: string): Promise<IgnoreRules> {
+  const file = path.join(sourceDir, IGNORE_FILE_NAME);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return IgnoreRules.empty();
+    throw new LocalJobError('PathUnreadable', `${unreadableText('file', file, code)}. Make it readable, or remove it.`, { path: file, errno: code });
+  }
+  try {
+    return IgnoreRules.parse(text, file);
+  } catch (err) {
+    if (err instanceof IgnoreFileError) throw new LocalJobError('IgnoreFileInvalid', err.message, { path: file, line: err.problems[0]?.line });
+    throw err;
   }
 }

@@ -10,7 +10,10 @@ export type LocalJobErrorCode =
   | 'UnsupportedForLocalRun'
   | 'InterpreterNotFound'
   | 'InterpreterTooOld'
-  | 'JobRecordUnreadable';
+  | 'JobRecordUnreadable'
+  | 'PathUnreadable'
+  | 'FolderTooDeep'
+  | 'IgnoreFileInvalid';
 
 /** Something that stops a local job before it starts; the message says what to change. */
 export class LocalJobError extends Error {

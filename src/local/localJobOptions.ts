@@ -72,7 +72,8 @@ export function localJobOptionsFromSpec(input: LocalJobSpecInput): LocalJobOptio
     installRequirements: input.installRequirements,
     channelFetcher: input.channelFetcher,
     stopGraceMs: input.stopGraceMs,
-    numGpus: input.numGpus,
+    // SageMaker local mode's `local` runs its container without GPUs; `local_gpu` and ml.* types get this machine's.
+    numGpus: input.numGpus ?? (spec.instance_type === 'local' ? 0 : undefined),
     trainingImage: spec.image_uri,
   };
 }

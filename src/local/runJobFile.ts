@@ -53,7 +53,7 @@ export async function runJobFileLocally(o: RunJobFileOptions): Promise<RunJobFil
     spec: specWithoutInputs,
     hyperparameters: encoded.hyperparameters,
     ...(encoded.modelParallelParameters ? { modelParallelParameters: encoded.modelParallelParameters } : {}),
-    context: { region: spec.region ?? o.region ?? 'us-east-1', accountId: LOCAL_ACCOUNT, now: o.now ?? new Date(), baseDir: jobFileDir },
+    context: { region: spec.region ?? o.region ?? 'us-east-1', accountId: LOCAL_ACCOUNT, now: o.now ?? new Date(), baseDir: jobFileDir, localRun: true },
   });
   const request = plan.createTrainingJob;
   const start = async (checkoutDir?: string): Promise<LocalJob> => {

@@ -72,8 +72,7 @@ export class JobLogChannels implements vscode.Disposable {
     if (this.tails.has(jobName)) return;
     const abort = new AbortController();
     const { tailTrainingJobLogs } = this.aws.logTail();
-    const { formatLogLine } = require('../core/logs/logFormat') as typeof import('../core/logs/logFormat');
-    const { omittedHistoryLine } = require('../core/logs/logFormat') as typeof import('../core/logs/logFormat');
+    const { formatLogLine, omittedHistoryLine, showControlCharacters } = require('../core/logs/logFormat') as typeof import('../core/logs/logFormat');
     const history = this.settings.logsHistoryLines;
     channel.appendLine(`Tailing ${jobName} (CloudWatch /aws/sagemaker/TrainingJobs, every host)…`);
     const done = tailTrainingJobLogs({
@@ -83,13 +82,14 @@ export class JobLogChannels implements vscode.Disposable {
       ...(history > 0 ? { historyLines: history } : {}),
       signal: abort.signal,
       onLines: (lines) => channel.append(lines.map((l) => `${formatLogLine(l)}\n`).join('')),
-      onStatus: (u) => u.lines.forEach((l) => channel.appendLine(l)),
+      // Status and summary lines carry the job's own words (StatusMessage, FailureReason): shown like its log lines.
+      onStatus: (u) => u.lines.forEach((l) => channel.appendLine(showControlCharacters(l))),
       onHistoryTrimmed: (n) => channel.appendLine(omittedHistoryLine(n)),
       onRetry: (n) => this.log.warn(`logs of ${jobName}: ${n.operation} ${n.kind}, retry ${n.attempt} in ${n.delayMs} ms`),
       onEnd: (end) => {
         if (end.summary) {
           channel.appendLine('');
-          end.summary.lines.forEach((l) => channel.appendLine(l));
+          end.summary.lines.forEach((l) => channel.appendLine(showControlCharacters(l)));
         }
         if (end.reason === 'ended') {
           const status = end.description?.TrainingJobStatus ?? 'Unknown';

@@ -13,8 +13,9 @@
 //   proxy.counters.byOperation['Logs_20140328.FilterLogEvents'].forwarded
 //   await proxy.stop();
 //
-// Faults apply only to requests `faultsFor` selects (by X-Amz-Target, e.g. only log reads). The proxy
-// stops by itself after maxLifetimeMs and never keeps a test process alive (its server is unref'd).
+// Faults apply only to requests `faultsFor` selects (by X-Amz-Target, e.g. only log reads). `respond`
+// answers chosen requests itself with a given AWS error (an expired nextToken, say), before any roll.
+// The proxy stops by itself after maxLifetimeMs and never keeps a test process alive (its server is unref'd).
 
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -37,9 +38,21 @@ export interface FaultProxyOptions {
   faultsFor?: (target: string) => boolean;
   /** The proxy closes itself after this long; default 10 minutes. */
   maxLifetimeMs?: number;
+  /**
+   * Looked at before the fault roll: an AWS error to answer this request with instead of forwarding it
+   * (counted as `answered`), or undefined to go on. Consumes no random draw, so the fault schedule stays.
+   */
+  respond?: (request: { operation: string; body: Buffer }) => AwsErrorAnswer | undefined;
 }
 
-export type FaultOutcome = 'forwarded' | 'throttled' | 'serverError' | 'dropped';
+/** An error in the AWS JSON protocol's shape, e.g. `{ status: 400, type: 'InvalidParameterException', message: 'The given nextToken is expired.' }`. */
+export interface AwsErrorAnswer {
+  status: number;
+  type: string;
+  message: string;
+}
+
+export type FaultOutcome = 'forwarded' | 'throttled' | 'serverError' | 'dropped' | 'answered';
 
 export interface OperationCounters {
   requests: number;
@@ -47,6 +60,8 @@ export interface OperationCounters {
   throttled: number;
   serverError: number;
   dropped: number;
+  /** Answered by `respond`. */
+  answered: number;
 }
 
 export interface FaultCounters extends OperationCounters {
@@ -101,6 +116,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const body = Buffer.concat(chunks);
       const operation = String(req.headers['x-amz-target'] ?? `${req.method} ${req.url?.split('?')[0]}`);
       count(operation, 'request');
+      const answer = options.respond?.({ operation, body });
+      if (answer) {
+        count(operation, 'answered');
+        return awsError(res, answer.status, answer.type, answer.message, `fault-proxy-${++requestSeq}`);
+      }
       const roll = faultsFor(operation) ? random() : 1;
       const throttle = rates.throttle ?? 0;
       const serverError = rates.serverError ?? 0;
@@ -207,7 +227,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 }
 
 function zero(): OperationCounters {
-  return { requests: 0, forwarded: 0, throttled: 0, serverError: 0, dropped: 0 };
+  return { requests: 0, forwarded: 0, throttled: 0, serverError: 0, dropped: 0, answered: 0 };
 }
 
 /** The error shape of AWS JSON-protocol services (CloudWatch Logs, SageMaker): the SDK reads `__type` and the header. */

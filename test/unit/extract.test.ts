@@ -1,7 +1,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { createWriteStream, existsSync, promises as fs } from 'node:fs';
+import { once } from 'node:events';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
@@ -14,6 +16,7 @@ import { extractTarGz, extractTarGzFile } from '../../src/artifacts/extractArchi
 import type { ExtractOptions, ExtractProgress } from '../../src/artifacts/extractArchive';
 import { extractCommand } from '../../src/cli/extractCommand';
 import type { CliIo } from '../../src/cli/cliError';
+import { REPO_ROOT } from './repoRoot';
 
 // ---- a raw ustar writer, so hostile headers are exactly what the test says (no library sanitising) ----
 
@@ -537,6 +540,52 @@ describe('sagemaker-hf extract', () => {
     const box = await sandbox();
     assert.equal(await extractCommand(['nope.tar.gz', '--to', 'model'], capture(box.dir)), 2);
     await assert.rejects(extractCommand(['nope.tar.gz'], capture(box.dir)), /needs --to/);
+  });
+
+  // The built CLI in its own process, as a user runs it. The archive comes through a named pipe that
+  // the test fills 16 KiB at a time, so the extraction is certainly under way (its first file is in
+  // the working folder, the archive not yet complete) when Ctrl-C arrives, however fast the machine.
+  it('on Ctrl-C (SIGINT) removes its hidden working folder, leaves no target and exits 130', { skip: process.platform === 'win32' ? 'named pipes' : false, timeout: 60_000 }, async () => {
+    const cli = path.join(REPO_ROOT, 'dist', 'cli.js');
+    if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT });
+    const box = await sandbox();
+    const archive = tgz([{ name: 'config.json', data: '{}' }, { name: 'model.safetensors', data: bytes(7, 4 * 1024 * 1024) }]);
+    execFileSync('mkfifo', [path.join(box.dir, 'model.tar.gz')]);
+    const before = await listTree(box.dir);
+
+    const child = spawn(process.execPath, [cli, 'extract', 'model.tar.gz', '--to', 'model'], { cwd: box.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    const writer = createWriteStream(path.join(box.dir, 'model.tar.gz'));
+    writer.on('error', () => undefined); // EPIPE once the CLI has closed its end
+    let sent = 0;
+    const feeder = setInterval(() => {
+      if (sent >= archive.length) return;
+      writer.write(archive.subarray(sent, sent + 16 * 1024));
+      sent += 16 * 1024;
+    }, 20);
+    try {
+      // Wait for the working folder (.model.partial-…) to hold the first file.
+      let working: string | undefined;
+      for (let waited = 0; !working; waited += 20) {
+        assert.ok(waited < 30_000, `no working folder with config.json appeared; stderr: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const hidden = (await fs.readdir(box.dir)).find((n) => n.startsWith('.model.partial-'));
+        if (hidden && (await fs.readdir(path.join(box.dir, hidden)).catch((): string[] => [])).includes('config.json')) working = hidden;
+      }
+      child.kill('SIGINT');
+      const [code, signal] = await exited;
+      assert.equal(signal, null, 'the CLI died of the signal instead of handling it');
+      assert.equal(code, 130, stderr);
+      assert.match(stderr, /interrupted; nothing was written to .*model/);
+      assert.ok(sent < archive.length, 'the archive was complete before the interrupt: nothing was interrupted');
+      assert.deepEqual(await listTree(box.dir), before, 'a hidden working folder or the target was left behind');
+    } finally {
+      clearInterval(feeder);
+      writer.destroy();
+      child.kill('SIGKILL');
+    }
   });
 
   it('applies --max-bytes with a size suffix', async () => {

@@ -197,7 +197,9 @@ describe('fileUploadFetch', () => {
   });
 
   it('stops waiting to retry as soon as the upload is cancelled', async () => {
+    let requests = 0;
     const server = await recordingServer((req, res) => {
+      requests++;
       req.resume();
       req.on('end', () => {
         res.writeHead(500);
@@ -207,12 +209,28 @@ describe('fileUploadFetch', () => {
     try {
       const bytes = patterned(1000, 19);
       const controller = new AbortController();
-      const upload = fileUploadFetch({ retryDelaysMs: [60_000], onRetry: () => controller.abort() })(`${server.url}/put`, {
+      // The cancel comes 50 ms into a 60 s pause (not before it starts): only a pause that listens ends in time.
+      let cancelledAt = 0;
+      const upload = fileUploadFetch({
+        retryDelaysMs: [60_000],
+        onRetry: () =>
+          void setTimeout(() => {
+            cancelledAt = performance.now();
+            controller.abort();
+          }, 50),
+      })(`${server.url}/put`, {
         method: 'PUT',
         body: LocalFileBlob.ofFile(await fileOf('cancel-retry.bin', bytes), bytes.length),
         signal: controller.signal,
       });
-      await assert.rejects(upload, (err: unknown) => err instanceof DOMException && err.name === 'AbortError');
+      let timer: NodeJS.Timeout | undefined;
+      const tooLate = new Promise<'too late'>((resolve) => (timer = setTimeout(() => resolve('too late'), 5_000)));
+      const outcome = await Promise.race([upload.then(() => 'resolved', (err: unknown) => err), tooLate]);
+      clearTimeout(timer);
+      assert.notEqual(outcome, 'too late', 'still pausing 5 s after the cancel (the pause ignores cancellation)');
+      assert.ok(outcome instanceof DOMException && outcome.name === 'AbortError', String(outcome));
+      assert.ok(cancelledAt > 0 && performance.now() - cancelledAt < 5_000);
+      assert.equal(requests, 1, 'sent again after the cancel');
     } finally {
       await server.close();
     }

@@ -5,12 +5,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DescribeTrainingJobCommand, ListTrainingJobsCommand, ResourceLimitExceeded } from '@aws-sdk/client-sagemaker';
 import type { DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
 import { parseDocument } from 'yaml';
@@ -285,6 +286,44 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     );
     assert.equal(job.cancelledAfterCreate, true);
     assert.equal((await describeJob('cancelled-too-late')).TrainingJobName, 'cancelled-too-late');
+  });
+
+  it('cancelled in the middle of a multipart upload: no job, no object and no open multipart upload left in S3', async () => {
+    // A source of 32 MiB of incompressible bytes: seven 5 MiB parts, four in flight at a time; the cancel
+    // comes once the first is in, while most of the archive is still to be read.
+    const dir = path.join(tmp, 'cancel-multipart');
+    await fs.mkdir(path.join(dir, 'src'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'src', 'train.py'), 'print("big")\n');
+    await fs.writeFile(path.join(dir, 'src', 'weights.bin'), randomBytes(32 * 1024 * 1024));
+    const file = path.join(dir, 'big.sagemaker.yaml');
+    const text = SEED_TEXT.replace(/dependencies:\n {2}- \.\/shared\/common_lib\n/, '');
+    await fs.writeFile(file, text);
+    const jobName = 'cancelled-multipart';
+    const requestsBefore = s3Requests.length;
+    const controller = new AbortController();
+    const uploaded: number[] = [];
+    await assert.rejects(
+      launchTrainingJob({
+        clients,
+        jobFilePath: file,
+        text,
+        options: { now: NOW, jobName, partSize: 5 * 1024 * 1024, signal: controller.signal },
+        onProgress: (p) => {
+          if (p.step !== 'uploading') return;
+          uploaded.push(p.uploadedBytes);
+          if (p.uploadedBytes >= 5 * 1024 * 1024) controller.abort();
+        },
+      }),
+      (e: unknown) => (e as { code?: string }).code === 'cancelled',
+    );
+    const commands = s3Requests.slice(requestsBefore).map((r) => r.command);
+    assert.ok(commands.includes('CreateMultipartUploadCommand') && commands.includes('UploadPartCommand'), `not a multipart upload: ${commands.join(' ')}`);
+    assert.ok(!commands.includes('CompleteMultipartUploadCommand'), 'the upload completed before the cancel');
+    assert.ok(Math.max(...uploaded) < 32 * 1024 * 1024);
+    assert.ok(!(await jobNames()).includes(jobName));
+    assert.deepEqual(await keysUnder(`${jobName}/`), []);
+    const open = await clients.s3().send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
+    assert.deepEqual((open.Uploads ?? []).filter((u) => u.Key?.startsWith(`${jobName}/`)).map((u) => u.Key), [], 'a multipart upload was left open (its parts are billed)');
   });
 
   it('resolves the caller and the role as the SDK does', async () => {

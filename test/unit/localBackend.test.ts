@@ -20,7 +20,12 @@ import type { LocalJobListener, LocalJobOptions, LocalLogLine, LocalStatusChange
 import { LocalJobError } from '../../src/local/localJobError';
 import { localJobOptionsFromSpec } from '../../src/local/localJobOptions';
 import { listLocalJobs, readLocalJob } from '../../src/local/localJobRecord';
-import { IgnoreRules } from '../../src/local/sagemakerIgnore';
+import { IgnoreRules } from '../../src/core/sagemakerIgnore';
+import { launchCommand } from '../../src/cli/launchCommand';
+import { planCommand } from '../../src/cli/planCommand';
+import type { CliIo } from '../../src/cli/cliError';
+import { runJobFileLocally } from '../../src/local/runJobFile';
+import { jobFileContext } from '../../src/local/jobFileOnDisk';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const probeDir = path.join(repoRoot, 'test', 'fixtures', 'probe');
@@ -407,6 +412,75 @@ describe('.sagemakerignore', () => {
       assert.equal(rules.ignores(file, isDirectory), ignored);
     });
   }
+});
+
+describe('instance_type local and local_gpu (the schema documents them for local runs)', processTest, () => {
+  const capture = (cwd: string): CliIo & { out: string; err: string } => {
+    const io = { out: '', err: '', cwd, env: { ...process.env }, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+    return io;
+  };
+  const jobFolder = async (name: string, instanceType: string): Promise<string> => {
+    const dir = await freshDir(name);
+    await fs.writeFile(
+      path.join(dir, 'train.py'),
+      'import os\nprint("instance", os.environ["SM_CURRENT_INSTANCE_TYPE"], "gpus", os.environ["SM_NUM_GPUS"], flush=True)\nopen(os.path.join(os.environ["SM_MODEL_DIR"], "model.txt"), "w").write("ok")\n',
+    );
+    await fs.writeFile(
+      path.join(dir, 'job.sagemaker.yaml'),
+      `entry_point: train.py\nsource_dir: .\ninstance_type: ${instanceType}\ninstance_count: 1\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\nrole: SageMakerRole\nhyperparameters:\n  epochs: 1\n`,
+    );
+    return dir;
+  };
+
+  for (const [instanceType, gpus] of [['local', '0'], ['local_gpu', undefined]] as const) {
+    it(`sagemaker-hf launch --local runs a job file with instance_type: ${instanceType}`, async () => {
+      const dir = await jobFolder(`local-type-${instanceType}`, instanceType);
+      const io = capture(dir);
+      const code = await launchCommand(['job.sagemaker.yaml', '--local', '--root', path.join(dir, '..', `jobs-${instanceType}`), '--python', python], io);
+      assert.equal(code, 0, io.err);
+      // SageMaker local mode's `local` has no GPUs; `local_gpu` gets whatever this machine has.
+      assert.match(io.err, new RegExp(`^\\[algo-1\\] instance ${instanceType} gpus ${gpus ?? '\\d+'}$`, 'm'));
+      assert.match(io.err, /: Completed/);
+    });
+  }
+
+  it('sagemaker-hf plan (a SageMaker launch) still refuses it, saying how to run it locally', async () => {
+    const dir = await jobFolder('local-type-plan', 'local');
+    const io = capture(dir);
+    assert.equal(await planCommand(['job.sagemaker.yaml', '--account', '123456789012', '--region', 'us-east-1'], io), 1);
+    assert.match(io.err, /^sagemaker-hf plan: instance_type local runs the job on this machine; SageMaker has no such instance type\. Run it with `sagemaker-hf launch FILE --local` \(or Run Locally in the editor\), or pick an ml\.\* instance type/m);
+  });
+});
+
+describe('a .sagemakerignore line that cannot work, in a local run', () => {
+  it('is a validation error on source_dir naming the file, the line and the pattern; nothing starts', async () => {
+    const dir = await freshDir('bad-ignore');
+    await fs.writeFile(path.join(dir, 'train.py'), 'print(1)\n');
+    await fs.writeFile(path.join(dir, '.sagemakerignore'), '*.pyc\n\n[z-a]\n');
+    const jobFilePath = path.join(dir, 'job.sagemaker.yaml');
+    const text = 'entry_point: train.py\nsource_dir: .\ninstance_type: local\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\nrole: SageMakerRole\n';
+    await fs.writeFile(jobFilePath, text);
+    const root = path.join(dir, '.jobs');
+    const outcome = await runJobFileLocally({ jobFilePath, text, root, context: jobFileContext(jobFilePath), interpreter: python });
+    assert.equal(outcome.kind, 'invalid');
+    const problems = outcome.kind === 'invalid' ? outcome.problems.filter((p) => p.code === 'source.ignoreFile') : [];
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]!.path, 'source_dir');
+    assert.equal(problems[0]!.severity, 'error');
+    assert.match(problems[0]!.message, new RegExp(`^${path.join(dir, '.sagemakerignore').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} line 3: the range z-a runs backwards`));
+    assert.equal(existsSync(root), false, 'a job folder was created');
+  });
+
+  it('stops a run that skipped validation with a failure reason naming it, not a raw SyntaxError', processTest, async () => {
+    const dir = await freshDir('bad-ignore-direct');
+    await fs.writeFile(path.join(dir, 'train.py'), 'print(1)\n');
+    await fs.writeFile(path.join(dir, '.sagemakerignore'), 'ok/\n[z-a]\n');
+    const spec: JobSpec = { entry_point: 'train.py', source_dir: '.', instance_type: 'local', role: 'r' } as JobSpec;
+    const job = await runLocalJob(localJobOptionsFromSpec({ spec, jobFileDir: dir, jobName: 'bad-ignore', root: path.join(dir, '..', 'bad-ignore-jobs'), interpreter: python, numGpus: 0 }));
+    const record = await job.completion;
+    assert.equal(record.TrainingJobStatus, 'Failed');
+    assert.match(record.FailureReason ?? '', /^ClientError: .*\.sagemakerignore line 2: the range z-a runs backwards.*`\[z-a\]`/);
+  });
 });
 
 describe('the quickstart example on two hosts', processTest, () => {

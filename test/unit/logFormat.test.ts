@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { TrainingJobDescription } from '../../src/core/jobs/trainingJobDescription';
 import { explainFailure, failureHints, pythonFixed1, RecentLines, summarizeJobEnd } from '../../src/core/logs/jobEndSummary';
 import type { LogLine } from '../../src/core/logs/logCursor';
-import { formatLogLine, formatSdkTime, omittedHistoryLine, ruleStatusLines, statusLinesSince } from '../../src/core/logs/logFormat';
+import { formatLogLine, formatSdkTime, omittedHistoryLine, ruleStatusLines, showControlCharacters, statusLinesSince } from '../../src/core/logs/logFormat';
 
 /** A DescribeTrainingJob answer, built up the way a job moves (PR-GitHub-style builder). */
 class DescriptionBuilder {
@@ -133,6 +133,24 @@ describe('host-labelled lines', () => {
 
   it('labels every line of a multi-line event', () => {
     assert.equal(formatLogLine({ host: 'algo-1', message: 'Traceback:\r\n  File "x.py"' }), '[algo-1] Traceback:\n[algo-1]   File "x.py"');
+  });
+
+  it('shows terminal control sequences as text: OSC 52 clipboard writes, titles, screen clears, C1 and bidi controls', () => {
+    assert.equal(
+      formatLogLine({ host: 'algo-1', message: 'ok\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;owned\x1b\\\x1b[2J\x1b[3J\rhidden\x9d0;t\x9c\u202etxt.exe\x00\x7f' }),
+      '[algo-1] ok\\x1b]52;c;cm0gLXJmIH4=\\x07\\x1b]0;owned\\x1b\\\\x1b[2J\\x1b[3J\\rhidden\\x9d0;t\\x9c\\u202etxt.exe\\x00\\x7f',
+    );
+    // Each line of a multi-line event separately; a CR before LF still ends the line.
+    assert.equal(formatLogLine({ host: 'algo-2', message: 'a\x1b[31m\r\nb\x1b[0m\n' }), '[algo-2] a\\x1b[31m\n[algo-2] b\\x1b[0m');
+  });
+
+  it('keeps tabs, line feeds, backslashes and ordinary text as they are, so showing twice changes nothing', () => {
+    const text = 'loss\t0.5 C:\\runs\\x1b ü 日本 🙂\nnext';
+    assert.equal(showControlCharacters(text), text);
+    const shown = showControlCharacters('\x1b[2J\u2066x\u2069');
+    assert.equal(shown, '\\x1b[2J\\u2066x\\u2069');
+    assert.equal(showControlCharacters(shown), shown);
+    assert.doesNotMatch(showControlCharacters(String.fromCharCode(...Array.from({ length: 0xa0 }, (_, i) => i))), /[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
   });
 
   it('says how many history lines were held back', () => {

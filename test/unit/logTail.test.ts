@@ -17,13 +17,14 @@ import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
   CreateLogStreamCommand,
+  DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
   GetLogEventsCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
-import { awsFailureKind, tailTrainingJobLogs } from '../../src/aws/logTail';
+import { awsFailureKind, LogTailError, tailTrainingJobLogs } from '../../src/aws/logTail';
 import type { LogTailClients, StatusUpdate, TailEnd, TailOptions } from '../../src/aws/logTail';
 import { logsCommand } from '../../src/cli/logsCommand';
 import type { CliIo } from '../../src/cli/cliError';
@@ -32,7 +33,7 @@ import type { CloudWatchLogEvent, LogLine, OverlapSettings } from '../../src/cor
 import { formatLogLine } from '../../src/core/logs/logFormat';
 import { backoffDelayMs, DEFAULT_TAIL_POLICY, tailPolicy } from '../../src/core/logs/tailPolicy';
 import { seededRandom, startFaultProxy } from '../emulators/faultProxy';
-import type { FaultProxy } from '../emulators/faultProxy';
+import type { AwsErrorAnswer, FaultProxy } from '../emulators/faultProxy';
 import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
 import type { MotoServer } from '../emulators/moto/motoServer';
 
@@ -396,6 +397,8 @@ describe('tail policy', () => {
     assert.equal(awsFailureKind({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } }), 'notFound');
     assert.equal(awsFailureKind({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }), 'fatal');
     assert.equal(awsFailureKind({ name: 'AbortError' }), 'aborted');
+    assert.equal(awsFailureKind({ name: 'InvalidParameterException', message: 'The given nextToken is expired.', $metadata: { httpStatusCode: 400 } }), 'invalidToken');
+    assert.equal(awsFailureKind({ name: 'InvalidParameterException', message: 'startTime must be positive', $metadata: { httpStatusCode: 400 } }), 'fatal');
   });
 });
 
@@ -428,11 +431,22 @@ function hfJob(name: string, overrides: Partial<CreateTrainingJobCommandInput> =
   };
 }
 
-/** Clients whose every request goes through `endpoint` (a fault proxy, or moto itself). */
-function clientsFor(endpoint: string, maxAttempts?: number): LogTailClients & { destroy(): void } {
+/** Clients whose every request goes through `endpoint` (a fault proxy, or moto itself); with `account`, as that moto account. */
+function clientsFor(endpoint: string, maxAttempts?: number, account?: string): LogTailClients & { destroy(): void } {
   const config = { ...awsTestClientConfig(endpoint), ...(maxAttempts ? { maxAttempts } : {}) };
   const logs = new CloudWatchLogsClient(config);
   const sagemaker = new SageMakerClient(config);
+  if (account) {
+    for (const client of [logs, sagemaker] as const) {
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = account;
+          return next(args);
+        },
+        { step: 'finalizeRequest', name: 'motoAccount' },
+      );
+    }
+  }
   return { logs: () => logs, sagemaker: () => sagemaker, destroy: () => (logs.destroy(), sagemaker.destroy()) };
 }
 
@@ -589,11 +603,28 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     await moto?.stop();
   });
 
-  async function proxy(seed: number, rates: { throttle?: number; serverError?: number; drop?: number }): Promise<FaultProxy> {
-    const p = await startFaultProxy({ target: moto.endpoint, seed, rates, maxLifetimeMs: 5 * 60_000 });
+  async function proxy(
+    seed: number,
+    rates: { throttle?: number; serverError?: number; drop?: number },
+    more: { faultsFor?: (target: string) => boolean; respond?: (request: { operation: string; body: Buffer }) => AwsErrorAnswer | undefined } = {},
+  ): Promise<FaultProxy> {
+    const p = await startFaultProxy({ target: moto.endpoint, seed, rates, maxLifetimeMs: 5 * 60_000, ...more });
     proxies.push(p);
     return p;
   }
+
+  /** A job that has run to Completed (DescribeTrainingJob brings the simulation up to the clock). */
+  async function completedJob(job: string, settings: { simSeconds: number; logLinesPerHost?: number }, clients: LogTailClients = direct): Promise<void> {
+    await moto.configure({ jobs: { [job]: settings } });
+    await clients.sagemaker().send(new CreateTrainingJobCommand(hfJob(job)));
+    for (;;) {
+      const d = await clients.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: job }));
+      if (d.TrainingJobStatus === 'Completed') return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  const isFilter = (target: string) => target.endsWith('.FilterLogEvents');
 
   it('prints exactly the 100,000 lines 16 hosts write while CloudWatch throttles, fails and drops connections', async (t) => {
     const job = 'bulk-16-hosts';
@@ -830,6 +861,131 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     const codeMissing = await logsCommand(['no-such-job'], { ...io, stderr: (s) => missing.push(s) }, { clients: direct, policy: FAST });
     assert.equal(codeMissing, 2);
     assert.match(missing.join(''), /No training job named no-such-job/);
+  });
+
+  it('gives up after maxConsecutiveFailures failures in a row, says so (and the CLI exits 2), and resumes from the cursor it hands back', { timeout: 60_000 }, async () => {
+    const job = 'hf-gives-up';
+    await completedJob(job, { simSeconds: 1.5 });
+    // Every log read fails with a 5xx; DescribeTrainingJob goes through.
+    const failing = await proxy(11, { serverError: 1 }, { faultsFor: isFilter });
+    const clients = clientsFor(failing.endpoint, 1);
+    const notices: number[] = [];
+    const policy = { ...FAST, backoff: { baseMs: 10, maxMs: 40, maxConsecutiveFailures: 3 } };
+    const err = await tailTrainingJobLogs({ clients, jobName: job, follow: true, policy, onLines: () => assert.fail('no line can come through'), onRetry: (n) => notices.push(n.attempt) }).then(
+      () => assert.fail('the tail should have given up'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof LogTailError, String(err));
+    assert.equal(err.code, 'TooManyFailures');
+    assert.match(err.message, new RegExp(`^FilterLogEvents for ${job} failed 4 times in a row \\(last: (InternalFailure|ServiceUnavailable): .*\\); the tail stopped\\. Run it again to resume where it left off\\.$`));
+    assert.deepEqual(notices, [1, 2, 3], 'three pauses, then it stops');
+    assert.equal(failing.requestsOf('FilterLogEvents').requests, 4);
+
+    const out: string[] = [];
+    const stderr: string[] = [];
+    const code = await logsCommand([job], { stdout: (t) => out.push(t), stderr: (t) => stderr.push(t), cwd: process.cwd(), env: {} }, { clients, policy });
+    assert.equal(code, 2);
+    assert.match(stderr.join(''), /^FilterLogEvents failed 3 times; retrying in \d+\.\d s$/m);
+    assert.match(stderr.join(''), new RegExp(`^sagemaker-hf logs: FilterLogEvents for ${job} failed 4 times in a row .*Run it again to resume where it left off\\.$`, 'm'));
+    clients.destroy();
+
+    // Once CloudWatch answers again, the cursor the error carried brings every line, once.
+    const resumed = await tail({ clients: direct, jobName: job, follow: true, policy: FAST, cursor: err.cursor });
+    assert.deepEqual(sortedEntries(byStream(resumed.lines)), sortedEntries(await groundTruth(direct.logs(), job)));
+    assert.equal(resumed.end!.reason, 'ended');
+  });
+
+  it('reads a poll again from its first page when a nextToken has expired, losing and repeating no line', { timeout: 60_000 }, async () => {
+    const job = 'hf-token-expires';
+    // In an account of its own: moto ignores logStreamNamePrefix, and other jobs' lines in the pages
+    // would decide which pages the expiries hit.
+    const account = '310987654321';
+    const own = clientsFor(moto.endpoint, undefined, account);
+    await completedJob(job, { simSeconds: 1.5, logLinesPerHost: 30 }, own);
+    const truth = await groundTruth(own.logs(), job);
+    own.destroy();
+    const total = [...truth.values()].reduce((n, l) => n + l.length, 0);
+    // CloudWatch Logs' answer to a token it no longer honours, for the 3rd and the 5th page asked with a token.
+    let withToken = 0;
+    const expiring = await proxy(12, {}, {
+      respond: ({ operation, body }) => {
+        if (!isFilter(operation) || !(JSON.parse(body.toString('utf8')) as { nextToken?: string }).nextToken) return undefined;
+        withToken++;
+        return withToken === 3 || withToken === 5 ? { status: 400, type: 'InvalidParameterException', message: 'The given nextToken is expired.' } : undefined;
+      },
+    });
+    const clients = clientsFor(expiring.endpoint, 1, account);
+    const got = await tail({ clients, jobName: job, follow: false, policy: { ...FAST, pageLimit: 7 } });
+    clients.destroy();
+    assert.equal(expiring.requestsOf('FilterLogEvents').answered, 2, 'both expiries were answered');
+    assert.ok(total > 7 * 5, `the log needs more than five pages (it has ${total} lines)`);
+    assert.deepEqual(sortedEntries(byStream(got.lines)), sortedEntries(truth));
+    assert.equal(got.lines.length, total);
+    assert.ok(got.end!.stats.duplicatesDropped > 0, 'the re-read pages were not de-duplicated: the restart never re-read anything');
+
+    // A token that expires every time it is used stops the tail instead of spinning.
+    const always = await proxy(13, {}, {
+      respond: ({ operation, body }) => (isFilter(operation) && (JSON.parse(body.toString('utf8')) as { nextToken?: string }).nextToken ? { status: 400, type: 'InvalidParameterException', message: 'The given nextToken is expired.' } : undefined),
+    });
+    const spinning = clientsFor(always.endpoint, 1, account);
+    await assert.rejects(tail({ clients: spinning, jobName: job, follow: false, policy: { ...FAST, pageLimit: 7, backoff: { ...FAST.backoff, maxConsecutiveFailures: 3 } } }), (e: unknown) => {
+      assert.ok(e instanceof LogTailError);
+      assert.equal(e.code, 'TooManyFailures');
+      assert.match(e.message, /the page token expired 4 times while reading one pass over the log/);
+      return true;
+    });
+    spinning.destroy();
+    assert.equal(always.requestsOf('FilterLogEvents').answered, 4);
+  });
+
+  it('waits for the log group of an account’s first job (ResourceNotFoundException) instead of failing', { timeout: 60_000 }, async () => {
+    // A fresh account in moto: no /aws/sagemaker/TrainingJobs group until its first container logs.
+    const account = '210987654321';
+    const job = 'hf-first-job-of-an-account';
+    await moto.configure({ jobs: { [job]: { simSeconds: 3 } } });
+    const clients = clientsFor(moto.endpoint, undefined, account);
+    const logs = clients.logs();
+    const sagemaker = clients.sagemaker();
+    const notFound: string[] = [];
+    logs.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (e) {
+          notFound.push((e as Error).name);
+          throw e;
+        }
+      },
+      { step: 'initialize', name: 'recordErrors' },
+    );
+    try {
+      assert.deepEqual((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: LOG_GROUP }))).logGroups ?? [], [], 'the account has no log group yet');
+      await sagemaker.send(new CreateTrainingJobCommand(hfJob(job)));
+      const got = await tail({ clients, jobName: job, follow: true, policy: FAST });
+      assert.ok(notFound.length > 0 && notFound.every((n) => n === 'ResourceNotFoundException'), `no poll met the missing group: ${JSON.stringify(notFound)}`);
+      assert.equal(got.end!.reason, 'ended');
+      assert.equal(got.end!.description!.TrainingJobStatus, 'Completed');
+      const truth = await groundTruth(logs, job);
+      assert.equal(truth.size, 2);
+      assert.deepEqual(sortedEntries(byStream(got.lines)), sortedEntries(truth));
+    } finally {
+      clients.destroy();
+    }
+  });
+
+  it('sagemaker-hf logs prints control characters from the log as visible escapes, never to the terminal', async () => {
+    const job = 'hf-hostile-log';
+    await completedJob(job, { simSeconds: 1.5, logLinesPerHost: 2 });
+    const stream = `${job}/algo-9-${Math.floor(Date.now() / 1000)}`;
+    await direct.logs().send(new CreateLogStreamCommand({ logGroupName: LOG_GROUP, logStreamName: stream }));
+    const hostile = 'done\x1b]52;c;ZWNobyBwd25lZA==\x07 \x1b]0;title\x07\x1b[2J\x1b[H\rfake\u202eevil\x9b31m';
+    await direct.logs().send(new PutLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: stream, logEvents: [{ timestamp: Date.now() - 1_000, message: hostile }] }));
+    const out: string[] = [];
+    const code = await logsCommand([job], { stdout: (t) => out.push(t), stderr: (t) => out.push(t), cwd: process.cwd(), env: {} }, { clients: direct, policy: FAST });
+    assert.equal(code, 0);
+    const text = out.join('');
+    assert.ok(text.includes('[algo-9] done\\x1b]52;c;ZWNobyBwd25lZA==\\x07 \\x1b]0;title\\x07\\x1b[2J\\x1b[H\\rfake\\u202eevil\\x9b31m\n'), text.split('\n').filter((l) => l.includes('algo-9')).join('\n'));
+    assert.doesNotMatch(text, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/, 'a control character reached the terminal');
   });
 
   // The pause between polls is ten minutes: only an abort that cuts it short lets this test end in time.

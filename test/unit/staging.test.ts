@@ -23,7 +23,7 @@ import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
 import type { SourceArchiveUpload } from '../../src/core/training/createTrainingJobRequest';
 import { withGitCheckout, gitRemote, redactUrl } from '../../src/source/gitSource';
-import { listSourceArchive, packSourceArchive, SOURCE_ARCHIVE_MTIME, uploadSourceArchive } from '../../src/aws/staging/sourceArchive';
+import { listSourceArchive, openSourceArchive, packSourceArchive, SOURCE_ARCHIVE_MTIME, uploadSourceArchive } from '../../src/aws/staging/sourceArchive';
 import { SourceStagingError } from '../../src/source/stagingError';
 import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
 import type { MotoServer } from '../emulators/moto/motoServer';
@@ -163,6 +163,26 @@ describe('sourcedir.tar.gz contents', () => {
     assert.deepEqual(contents.entries.map((e) => e.name), ['train.py', 'requirements.txt']);
   });
 
+  it('refuses a .sagemakerignore line that cannot work, naming the file, the line and the pattern (in this thread and in the worker)', async () => {
+    const dir = await tempDir('bad-ignore');
+    try {
+      await write(path.join(dir, 'train.py'), 'print(1)\n');
+      await write(path.join(dir, '.sagemakerignore'), '# keep the checkpoints home\ncheckpoints/\n[z-a]*.bin\n');
+      const source = { from: dir, fromKind: 'directory' as const, dependencies: [] };
+      for (const list of [() => listSourceArchive(source), () => openSourceArchive(source, { inThreadLimits: { entries: 0, bytes: 0 } }).then((a) => a.close())]) {
+        await assert.rejects(list(), (e: unknown) => {
+          assert.ok(e instanceof SourceStagingError, String(e));
+          assert.equal(e.code, 'source.ignoreFileInvalid');
+          assert.equal(e.message, `${path.join(dir, '.sagemakerignore')} line 3: the range z-a runs backwards, so it matches nothing (did you mean a-z?) in the pattern \`[z-a]*.bin\`; fix or remove that line.`);
+          assert.equal(e.context.line, 3);
+          return true;
+        });
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a dependency that does not exist, naming it', async () => {
     await assert.rejects(listSourceArchive({ ...SEED_SOURCE, dependencies: [path.join(SEED, 'shared', 'missing_lib')] }), (e: unknown) => {
       assert.ok(e instanceof SourceStagingError);
@@ -296,6 +316,80 @@ describe('uploading sourcedir.tar.gz to S3 (moto)', { skip: motoInstallProblem()
     await nothingLeft(s3, key);
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'job-cancelled/' }));
     assert.equal(listed.KeyCount ?? 0, 0);
+    s3.destroy();
+  });
+
+  // The races behind "nothing stays in S3": each test makes one happen on purpose, in the order that
+  // leaves something behind when the code that handles it is missing.
+
+  /** A client whose S3 commands are recorded by name, and which runs `hook` before sending the ones it names. */
+  const instrumented = (hook: (command: string, input: Record<string, unknown>) => Promise<void> | void = () => undefined) => {
+    const s3 = client();
+    const commands: string[] = [];
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const command = context.commandName ?? '';
+        commands.push(command);
+        await hook(command, args.input as Record<string, unknown>);
+        return next(args);
+      },
+      { step: 'initialize', name: 'raceHook' },
+    );
+    return { s3, commands };
+  };
+
+  it('a cancel that arrives while the last part completes the upload: the finished object is deleted again', async () => {
+    const key = 'job-cancel-completing/source/sourcedir.tar.gz';
+    const controller = new AbortController();
+    const { s3, commands } = instrumented((command) => {
+      // The cancel comes in just as CompleteMultipartUpload leaves: S3 completes it anyway.
+      if (command === 'CompleteMultipartUploadCommand') controller.abort();
+    });
+    await assert.rejects(uploadSourceArchive({ s3, upload: bigUpload(key), partSize: 5 * 1024 * 1024, signal: controller.signal }), (e: unknown) => e instanceof SourceStagingError && e.code === 'cancelled');
+    assert.ok(commands.includes('CompleteMultipartUploadCommand') && commands.includes('DeleteObjectCommand'), commands.join(' '));
+    await nothingLeft(s3, key);
+    s3.destroy();
+  });
+
+  it('a cancel that arrives while a single-request upload is under way: the object it stored is deleted again', async () => {
+    const key = 'job-cancel-putting/source/sourcedir.tar.gz';
+    const controller = new AbortController();
+    const { s3, commands } = instrumented((command) => {
+      if (command === 'PutObjectCommand') controller.abort();
+    });
+    await assert.rejects(uploadSourceArchive({ s3, upload: upload(key), signal: controller.signal }), (e: unknown) => e instanceof SourceStagingError && e.code === 'cancelled');
+    assert.ok(commands.includes('PutObjectCommand') && commands.includes('DeleteObjectCommand'), commands.join(' '));
+    await nothingLeft(s3, key);
+    s3.destroy();
+  });
+
+  it('a cancel that arrives while CreateMultipartUpload is on its way: the upload it opens is aborted', async () => {
+    const key = 'job-cancel-creating/source/sourcedir.tar.gz';
+    const controller = new AbortController();
+    const { s3, commands } = instrumented((command) => {
+      if (command === 'CreateMultipartUploadCommand') controller.abort();
+    });
+    await assert.rejects(uploadSourceArchive({ s3, upload: bigUpload(key), partSize: 5 * 1024 * 1024, signal: controller.signal }), (e: unknown) => e instanceof SourceStagingError && e.code === 'cancelled');
+    assert.ok(commands.includes('CreateMultipartUploadCommand') && commands.includes('AbortMultipartUploadCommand'), commands.join(' '));
+    await nothingLeft(s3, key);
+    s3.destroy();
+  });
+
+  it('when the abort lib-storage sends after a failed part fails too, the multipart upload is aborted again: no open upload', async () => {
+    const key = 'job-abort-fails/source/sourcedir.tar.gz';
+    let aborts = 0;
+    const { s3, commands } = instrumented((command, input) => {
+      if (command === 'UploadPartCommand' && input['PartNumber'] === 2) {
+        throw Object.assign(new Error('We encountered an internal error. Please try again.'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } });
+      }
+      // lib-storage's own AbortMultipartUpload meets a throttled S3 (after the SDK's retries).
+      if (command === 'AbortMultipartUploadCommand' && ++aborts === 1) {
+        throw Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
+      }
+    });
+    await assert.rejects(uploadSourceArchive({ s3, upload: bigUpload(key), partSize: 5 * 1024 * 1024 }), (e: unknown) => e instanceof SourceStagingError && e.code === 'upload.failed');
+    assert.equal(commands.filter((c) => c === 'AbortMultipartUploadCommand').length, 2, commands.join(' '));
+    await nothingLeft(s3, key);
     s3.destroy();
   });
 });
@@ -481,14 +575,29 @@ describe('git credentials', () => {
     assert.ok(!(await fs.readFile(spyLog, 'utf8')).includes(TOKEN));
   });
 
-  it('a wrong token fails without prompting and without echoing the token', async () => {
+  it('a wrong token fails without prompting, and without echoing the token even when the server echoes it', async () => {
     const wrong = 'ghp_wrong_wrong_wrong';
-    await assert.rejects(withGitCheckout(request({ token: '${env:GIT_TOKEN}' }), async () => undefined, { env: { ...process.env, GIT_TOKEN: wrong } }), (e: unknown) => {
-      assert.ok(e instanceof SourceStagingError);
-      assert.equal(e.code, 'git.cloneFailed');
-      assert.ok(!e.message.includes(wrong));
-      return true;
-    });
+    const basic = Buffer.from(`x-access-token:${wrong}`).toString('base64');
+    // A git host that answers a refused credential with a message quoting it (header and decoded token):
+    // git prints a text/plain error body as "remote: …" lines, so the token reaches git's stderr.
+    const echoing = await startEchoingGitServer();
+    try {
+      await assert.rejects(withGitCheckout({ ...request({ token: '${env:GIT_TOKEN}' }), gitConfig: { repo: `${echoing.url}/org/repo.git`, branch: 'main', token: '${env:GIT_TOKEN}' } }, async () => undefined, { env: { ...process.env, GIT_TOKEN: wrong } }), (e: unknown) => {
+        assert.ok(e instanceof SourceStagingError);
+        assert.equal(e.code, 'git.cloneFailed');
+        // The server's words made it into the message (so the echo was really there to redact) …
+        assert.match(e.message, /remote: Bad credentials/, e.message);
+        // … with the token and its Basic encoding blanked.
+        assert.ok(!e.message.includes(wrong), e.message);
+        assert.ok(!e.message.includes(basic), e.message);
+        assert.ok(!JSON.stringify(e.context).includes(wrong));
+        assert.match(e.message, /\*\*\*/);
+        return true;
+      });
+      assert.ok(echoing.authorizations.includes(`Basic ${basic}`), 'git never sent the credential');
+    } finally {
+      await echoing.close();
+    }
   });
 
   it('names an unset variable before running git', async () => {
@@ -516,6 +625,35 @@ describe('git credentials', () => {
     assert.deepEqual(gitRemote({ repo: 'git@github.com:org/repo.git', token: '${env:T}' }, { T: 't' }).env, {}, 'SSH uses the agent');
   });
 });
+
+/**
+ * A git smart-HTTP host that refuses every request with 403 and a text/plain body quoting the
+ * Authorization header it got and the password inside it, as careless servers and proxies do.
+ */
+async function startEchoingGitServer(): Promise<GitHttpServer> {
+  const authorizations: string[] = [];
+  const server = http.createServer((req, res) => {
+    req.resume();
+    const auth = req.headers.authorization ?? '';
+    authorizations.push(auth);
+    const decoded = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString('utf8') : '';
+    const password = decoded.slice(decoded.indexOf(':') + 1);
+    res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(`Bad credentials: token ${password} is not valid for this repository\n(you sent "Authorization: ${auth}")\n`);
+  });
+  server.unref();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    authorizations,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 interface GitHttpServer {
   url: string;

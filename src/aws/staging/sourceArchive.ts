@@ -8,7 +8,7 @@
  * worth a thread's start-up are read on the caller's thread (IN_THREAD_LIMITS).
  *
  * Two departures from the SDK, both so the archive is something a user can reason about:
- * - a `.sagemakerignore` at the source root (gitignore syntax, src/local/sagemakerIgnore.ts) keeps
+ * - a `.sagemakerignore` at the source root (gitignore syntax, src/core/sagemakerIgnore.ts) keeps
  *   files home; its rules match archive paths, so they apply inside dependencies too (`__pycache__/`,
  *   `*.ckpt`). The local runner reads the same file, so what runs locally is what ships.
  * - the same tree gives the same bytes: entries sorted, one fixed mtime, no owner names or ids.
@@ -429,9 +429,11 @@ function ownerArg(upload: SourceArchiveUpload): { ExpectedBucketOwner?: string }
 }
 
 /**
- * lib-storage aborts its multipart upload itself when a part fails, but not when the first
- * request (CreateMultipartUpload) raced a failure; an UploadId it knows of is aborted here again.
- * AbortMultipartUpload is idempotent (NoSuchUpload after the first).
+ * lib-storage aborts its multipart upload itself when a part or the body fails (also when the
+ * failure came while CreateMultipartUpload was on its way: it waits for the UploadId first), but
+ * when that AbortMultipartUpload fails in turn (throttled, a dropped connection) the upload stays
+ * open, its parts billed; the UploadId it knows of is aborted here once more. AbortMultipartUpload
+ * is idempotent (NoSuchUpload after the first). staging.test.ts produces each of these races.
  */
 async function abortLeftovers(s3: S3Client, uploader: Upload, where: { bucket: string; key: string }): Promise<void> {
   const uploadId = (uploader as unknown as { uploadId?: string }).uploadId;

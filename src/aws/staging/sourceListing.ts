@@ -7,13 +7,16 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
-import { IGNORE_FILE_NAME, IgnoreRules } from '../../local/sagemakerIgnore';
+import { MAX_FOLDER_DEPTH, tooDeepText, unreadableText } from '../../core/folderWalk';
+import { IGNORE_FILE_NAME, IgnoreFileError, IgnoreRules } from '../../core/sagemakerIgnore';
 import type { ArchiveSource, SourceArchiveContents } from './sourceArchive';
 import { SourceStagingError } from '../../source/stagingError';
 
 /**
  * The source's entries; paths must already be absolute. Throws `SourceStagingError` for a missing
- * source or dependency. With `maxVisits`, gives up (undefined) after looking at that many paths.
+ * source or dependency, an unusable `.sagemakerignore` line, a folder or file that cannot be read,
+ * and a tree more than MAX_FOLDER_DEPTH folders deep. With `maxVisits`, gives up (undefined) after
+ * looking at that many paths.
  */
 export function listSourceEntries(source: ArchiveSource): SourceArchiveContents;
 export function listSourceEntries(source: ArchiveSource, maxVisits: number): SourceArchiveContents | undefined;
@@ -31,21 +34,21 @@ const OVER_BUDGET = Symbol('over budget');
 function listAll(source: ArchiveSource, maxVisits: number): SourceArchiveContents {
   const contents: SourceArchiveContents = { entries: [], ignored: [], skipped: [], files: 0, totalBytes: 0 };
   const rules = source.fromKind === 'directory' ? readIgnoreRules(source.from) : IgnoreRules.empty();
-  const walker = new TreeWalker(rules, contents, maxVisits);
+  const walker = new TreeWalker(rules, contents, maxVisits, source.from);
 
   const top = statFollowing(source.from);
   if (!top) throw new SourceStagingError('source.missing', `The source ${source.fromKind === 'directory' ? 'folder' : 'file'} ${source.from} does not exist.`, { path: source.from });
   if (source.fromKind === 'directory') {
     if (!top.isDirectory()) throw new SourceStagingError('source.missing', `source_dir ${source.from} is not a folder.`, { path: source.from });
     // The folder itself is not an entry: its content is the archive root (os.listdir in the SDK).
-    walker.children(source.from, '', new Set([realpathSync.native(source.from)]));
+    walker.children(source.from, '', new Set([realPath(source.from)]), 1);
   } else {
-    walker.add(source.from, path.basename(source.from), top, new Set());
+    walker.add(source.from, path.basename(source.from), top, new Set(), 1);
   }
   for (const dependency of source.dependencies) {
     const stat = statFollowing(dependency);
     if (!stat) throw new SourceStagingError('source.dependencyMissing', `The dependency ${dependency} does not exist; fix \`dependencies\` in the job file.`, { path: dependency });
-    walker.add(dependency, path.basename(path.resolve(dependency)), stat, new Set());
+    walker.add(dependency, path.basename(path.resolve(dependency)), stat, new Set(), 1);
   }
   return contents;
 }
@@ -55,10 +58,11 @@ class TreeWalker {
     private readonly rules: IgnoreRules,
     private readonly out: SourceArchiveContents,
     private visitsLeft: number,
+    private readonly root: string,
   ) {}
 
-  /** Adds `absolute` as `name`, and what is under it when it is a folder. */
-  add(absolute: string, name: string, stat: Stats, ancestors: ReadonlySet<string>): void {
+  /** Adds `absolute` as `name` (`depth` folders below the root), and what is under it when it is a folder. */
+  add(absolute: string, name: string, stat: Stats, ancestors: ReadonlySet<string>, depth: number): void {
     this.visitsLeft -= 1;
     if (this.visitsLeft < 0) throw OVER_BUDGET;
     const isDirectory = stat.isDirectory();
@@ -67,13 +71,20 @@ class TreeWalker {
       return;
     }
     if (isDirectory) {
-      const real = realpathSync.native(absolute);
+      const real = realPath(absolute);
       if (ancestors.has(real)) {
         this.out.skipped.push({ name, reason: 'linkLoop' });
         return;
       }
+      if (depth > MAX_FOLDER_DEPTH) {
+        throw new SourceStagingError(
+          'source.tooDeep',
+          `${tooDeepText(absolute, this.root)}. Leave the folder out with a line in ${IGNORE_FILE_NAME}, or move the code to a shallower folder.`,
+          { path: absolute, depth, limit: MAX_FOLDER_DEPTH },
+        );
+      }
       this.out.entries.push({ name, absolutePath: absolute, kind: 'directory', size: 0 });
-      this.children(absolute, name, new Set([...ancestors, real]));
+      this.children(absolute, name, new Set([...ancestors, real]), depth + 1);
     } else if (stat.isFile()) {
       this.out.entries.push({ name, absolutePath: absolute, kind: 'file', size: stat.size });
       this.out.files += 1;
@@ -83,8 +94,13 @@ class TreeWalker {
     }
   }
 
-  children(folder: string, prefix: string, ancestors: ReadonlySet<string>): void {
-    const dirents = readdirSync(folder, { withFileTypes: true });
+  children(folder: string, prefix: string, ancestors: ReadonlySet<string>, depth: number): void {
+    let dirents;
+    try {
+      dirents = readdirSync(folder, { withFileTypes: true });
+    } catch (err) {
+      throw unreadable('folder', folder, err);
+    }
     // Code-unit order, the same on every machine (readdir's order is the file system's).
     dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const dirent of dirents) {
@@ -97,7 +113,7 @@ class TreeWalker {
         this.out.skipped.push({ name, reason: 'danglingLink' });
         continue;
       }
-      this.add(absolute, name, stat, ancestors);
+      this.add(absolute, name, stat, ancestors, depth);
     }
   }
 }
@@ -107,17 +123,44 @@ function statFollowing(p: string): Stats | undefined {
     return statSync(p, { throwIfNoEntry: false });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOOP') return undefined;
-    throw err;
+    throw unreadable('path', p, err);
   }
 }
 
-function readIgnoreRules(folder: string): IgnoreRules {
+function realPath(p: string): string {
   try {
-    return IgnoreRules.parse(readFileSync(path.join(folder, IGNORE_FILE_NAME), 'utf8'));
+    return realpathSync.native(p);
+  } catch (err) {
+    throw unreadable('folder', p, err);
+  }
+}
+
+/** A file system refusal as a SourceStagingError naming the path (root can read anything; others meet EACCES here). */
+function unreadable(kind: 'folder' | 'file' | 'path', p: string, err: unknown): SourceStagingError {
+  const code = (err as NodeJS.ErrnoException).code;
+  return new SourceStagingError(
+    'source.unreadable',
+    `${unreadableText(kind, p, code)}, so the source archive cannot be packed. Make it readable, or leave it out with a line in ${IGNORE_FILE_NAME}.`,
+    { path: p, errno: code },
+    { cause: err },
+  );
+}
+
+function readIgnoreRules(folder: string): IgnoreRules {
+  const file = path.join(folder, IGNORE_FILE_NAME);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
   } catch (err) {
     // ENOTDIR: source_dir is a file, which the caller reports as such.
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return IgnoreRules.empty();
-    throw err;
+    throw unreadable('file', file, err);
+  }
+  try {
+    return IgnoreRules.parse(text, file);
+  } catch (err) {
+    if (!(err instanceof IgnoreFileError)) throw err;
+    throw new SourceStagingError('source.ignoreFileInvalid', err.message, { path: file, line: err.problems[0]?.line });
   }
 }

@@ -14,6 +14,7 @@ import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
 import { fromJsValue, pyDict } from '../contract/pythonValue';
 import { enabledStrategies, sdkDistributionHyperparameters, sdkIgnoredStrategies, torchDistributedRefusals } from '../sagemaker/distribution';
 import { closestMatch } from './didYouMean';
+import { ignoreFileProblems } from './ignoreFileCheck';
 import type { JobDocument, JsonPath } from './jobDocument';
 import type { JobSpec } from './jobSpec';
 import type { Problem } from './problem';
@@ -24,6 +25,8 @@ export interface JobFileContext {
   baseDir?: string;
   /** Whether a path exists, and whether it is a directory. */
   stat?: (absolutePath: string) => { isDirectory: boolean } | undefined;
+  /** A small text file's content (source_dir's `.sagemakerignore`), undefined when absent or unreadable. */
+  readText?: (absolutePath: string) => string | undefined;
   /** The region the job will launch in when the file names none (settings, AWS profile). */
   defaultRegion?: string;
 }
@@ -367,6 +370,7 @@ function checkSourceFiles(spec: JobSpec, context: JobFileContext, add: Add): voi
       add('error', 'source.notDir', ['source_dir'], `source_dir \`${src}\` is a file; it must be a folder (or an s3://…tar.gz).`);
       return;
     }
+    if (context.readText) for (const message of ignoreFileProblems(dir, context.readText)) add('error', 'source.ignoreFile', ['source_dir'], message);
   }
   if (entry !== undefined && !entry.startsWith('s3://')) {
     const s = context.stat(path.resolve(dir, entry));

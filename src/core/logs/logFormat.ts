@@ -7,13 +7,35 @@
 import type { RuleEvaluationStatus, TrainingJobDescription } from '../jobs/trainingJobDescription';
 import type { LogLine } from './logCursor';
 
-/** `[algo-2] message`; each line of a multi-line event is labelled, so a channel stays readable. */
+/**
+ * `[algo-2] message`; each line of a multi-line event is labelled, so a channel stays readable.
+ * Control characters are shown, not sent (see `showControlCharacters`).
+ */
 export function formatLogLine(line: Pick<LogLine, 'host' | 'message'>): string {
   const message = line.message.replace(/\r?\n$/, '');
   return message
     .split(/\r?\n/)
-    .map((part) => `[${line.host}] ${part}`)
+    .map((part) => `[${line.host}] ${showControlCharacters(part)}`)
     .join('\n');
+}
+
+// C0 controls but tab and line feed, DEL, the C1 controls (0x9b is a one-byte CSI, 0x9d a one-byte
+// OSC to some terminals), and the bidirectional overrides and isolates, which reorder what follows.
+const CONTROL_CHARACTERS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text that came from a training job (its log lines, failure reason, status messages), with every
+ * control character written out as an escape (`\x1b`, `\r`, `\u202e`) instead of left for a
+ * terminal to obey: a line in CloudWatch must not be able to write the clipboard (OSC 52), retitle
+ * the window, clear the screen, move the cursor over earlier lines or reverse the text after it.
+ * Tabs and line feeds stay. Backslashes are left alone, so applying it twice changes nothing.
+ */
+export function showControlCharacters(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (c) => {
+    const code = c.charCodeAt(0);
+    if (c === '\r') return '\\r';
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** `YYYY-MM-DD HH:MM:SS` in UTC, as the SDK formats `LastModifiedTime`. */

@@ -101,6 +101,12 @@ export interface TrainingPlanContext {
   sourceDirIsGit?: { repo: string };
   /** Folder the job file's relative paths are relative to; when set, `from` and dependencies are absolute. */
   baseDir?: string;
+  /**
+   * The plan is for a run on this machine (Run Locally, `launch --local`), which takes the request's
+   * hyperparameters and image: `instance_type: local` and `local_gpu` are accepted, as the SDK's
+   * local mode accepts them. Without it they are refused, since SageMaker has no such instance type.
+   */
+  localRun?: boolean;
 }
 
 export interface TrainingJobPlanInput {
@@ -136,8 +142,12 @@ const PROFILER_UNSUPPORTED_REGIONS = DEBUGGER_UNSUPPORTED_REGIONS;
 export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPlan {
   const { spec, context } = input;
   const region = context.region;
-  if (spec.instance_type === 'local' || spec.instance_type === 'local_gpu') {
-    throw new TrainingPlanError('instanceType.local', `instance_type ${spec.instance_type} runs on this machine and creates no SageMaker training job; use the local runner, or pick an ml.* instance type.`, { path: 'instance_type', value: spec.instance_type });
+  if ((spec.instance_type === 'local' || spec.instance_type === 'local_gpu') && !context.localRun) {
+    throw new TrainingPlanError(
+      'instanceType.local',
+      `instance_type ${spec.instance_type} runs the job on this machine; SageMaker has no such instance type. Run it with \`sagemaker-hf launch FILE --local\` (or Run Locally in the editor), or pick an ml.* instance type (e.g. ml.g5.xlarge) to train on SageMaker.`,
+      { path: 'instance_type', value: spec.instance_type },
+    );
   }
   const partition = regionPartition(region);
   if (!partition) {
