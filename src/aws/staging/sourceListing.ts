@@ -29,7 +29,7 @@ export function listSourceEntries(source: ArchiveSource, maxVisits = Number.POSI
 const OVER_BUDGET = Symbol('over budget');
 
 function listAll(source: ArchiveSource, maxVisits: number): SourceArchiveContents {
-  const contents: SourceArchiveContents = { entries: [], ignored: [], skipped: [], files: 0, totalBytes: 0 };
+  const contents: SourceArchiveContents = { entries: [], ignored: [], skipped: [], externalLinks: [], files: 0, totalBytes: 0 };
   const rules = source.fromKind === 'directory' ? readIgnoreRules(source.from) : IgnoreRules.empty();
   const walker = new TreeWalker(rules, contents, maxVisits);
 
@@ -38,27 +38,38 @@ function listAll(source: ArchiveSource, maxVisits: number): SourceArchiveContent
   if (source.fromKind === 'directory') {
     if (!top.isDirectory()) throw new SourceStagingError('source.missing', `source_dir ${source.from} is not a folder.`, { path: source.from });
     // The folder itself is not an entry: its content is the archive root (os.listdir in the SDK).
-    walker.children(source.from, '', new Set([realpathSync.native(source.from)]));
+    const real = realpathSync.native(source.from);
+    walker.root = { path: source.from, real };
+    walker.children(source.from, '', new Set([real]), false);
   } else {
-    walker.add(source.from, path.basename(source.from), top, new Set());
+    walker.root = undefined;
+    walker.add(source.from, path.basename(source.from), top, new Set(), false);
   }
   for (const dependency of source.dependencies) {
     const stat = statFollowing(dependency);
     if (!stat) throw new SourceStagingError('source.dependencyMissing', `The dependency ${dependency} does not exist; fix \`dependencies\` in the job file.`, { path: dependency });
-    walker.add(dependency, path.basename(path.resolve(dependency)), stat, new Set());
+    // A dependency is a folder of its own: its links may not leave it either.
+    walker.root = stat.isDirectory() ? { path: dependency, real: realpathSync.native(dependency) } : undefined;
+    walker.add(dependency, path.basename(path.resolve(dependency)), stat, new Set(), false);
   }
   return contents;
 }
 
 class TreeWalker {
+  /** The folder being walked (source_dir or a dependency folder) and its real path: links that leave it are reported. */
+  root: { path: string; real: string } | undefined;
+
   constructor(
     private readonly rules: IgnoreRules,
     private readonly out: SourceArchiveContents,
     private visitsLeft: number,
   ) {}
 
-  /** Adds `absolute` as `name`, and what is under it when it is a folder. */
-  add(absolute: string, name: string, stat: Stats, ancestors: ReadonlySet<string>): void {
+  /**
+   * Adds `absolute` as `name`, and what is under it when it is a folder. `outside`: a link above it
+   * already left the root (and was reported). `linkTarget`: where `absolute` leads, when it is a link.
+   */
+  add(absolute: string, name: string, stat: Stats, ancestors: ReadonlySet<string>, outside: boolean, linkTarget?: string): void {
     this.visitsLeft -= 1;
     if (this.visitsLeft < 0) throw OVER_BUDGET;
     const isDirectory = stat.isDirectory();
@@ -66,14 +77,19 @@ class TreeWalker {
       this.out.ignored.push(name);
       return;
     }
+    let leaves = outside;
+    if (!outside && linkTarget !== undefined && this.root && !isInside(linkTarget, this.root.real)) {
+      this.out.externalLinks.push({ name, path: absolute, root: this.root.path, target: linkTarget });
+      leaves = true;
+    }
     if (isDirectory) {
-      const real = realpathSync.native(absolute);
+      const real = linkTarget ?? realpathSync.native(absolute);
       if (ancestors.has(real)) {
         this.out.skipped.push({ name, reason: 'linkLoop' });
         return;
       }
       this.out.entries.push({ name, absolutePath: absolute, kind: 'directory', size: 0 });
-      this.children(absolute, name, new Set([...ancestors, real]));
+      this.children(absolute, name, new Set([...ancestors, real]), leaves);
     } else if (stat.isFile()) {
       this.out.entries.push({ name, absolutePath: absolute, kind: 'file', size: stat.size });
       this.out.files += 1;
@@ -83,7 +99,7 @@ class TreeWalker {
     }
   }
 
-  children(folder: string, prefix: string, ancestors: ReadonlySet<string>): void {
+  children(folder: string, prefix: string, ancestors: ReadonlySet<string>, outside: boolean): void {
     const dirents = readdirSync(folder, { withFileTypes: true });
     // Code-unit order, the same on every machine (readdir's order is the file system's).
     dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -97,9 +113,15 @@ class TreeWalker {
         this.out.skipped.push({ name, reason: 'danglingLink' });
         continue;
       }
-      this.add(absolute, name, stat, ancestors);
+      this.add(absolute, name, stat, ancestors, outside, dirent.isSymbolicLink() ? realpathSync.native(absolute) : undefined);
     }
   }
+}
+
+/** Whether `p` is `root` or under it (both real paths). */
+function isInside(p: string, root: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 function statFollowing(p: string): Stats | undefined {
