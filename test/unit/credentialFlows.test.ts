@@ -62,8 +62,12 @@ describe('git_config credentials in the validator', () => {
     assert.deepEqual(literal.map((p) => [p.code, p.severity]), [['git.literalSecret', 'error']]);
     assert.equal(inUrl[0]!.path, 'git_config.repo');
     assert.ok(!inUrl[0]!.message.includes('hunter2secret'));
-    // A token in the URL's user part is no password (GitHub's https://TOKEN@github.com form is a user name): not refused, not sent over http either.
+    // A user name is no secret; a token written as the user name (GitHub's https://TOKEN@github.com form) is.
     assert.deepEqual(problems('git_config:\n  repo: https://me@github.com/org/code.git\n', /^git\./), []);
+    const tokenUser = validateJobFile(`${BASE}git_config:\n  repo: https://ghp_abcdefghijklmnopqrstuvwxyz0123456789AB@github.com/org/code.git\n`).problems.filter((p) => p.code.startsWith('git.'));
+    assert.deepEqual(tokenUser.map((p) => [p.code, p.path, p.severity]), [['git.literalSecret', 'git_config.repo', 'error']]);
+    assert.match(tokenUser[0]!.message, /looks like a GitHub token/);
+    assert.ok(!tokenUser[0]!.message.includes('ghp_abc'));
     // Over plain http the URL's password is refused twice over: in the file, and on the wire.
     assert.deepEqual(
       problems('git_config:\n  repo: http://me:pw@git.example.com/code.git\n', /^git\./).map((p) => p[0]),

@@ -16,7 +16,8 @@
  * - a git credential taken from a variable that holds another service's secret (`AWS_*`, `HF_TOKEN`,
  *   …): `token: ${env:AWS_SECRET_ACCESS_KEY}` with a repo URL of the file author's choosing would
  *   otherwise post the user's AWS key to that author's server;
- * - a password written into the repository URL, the same as a literal `password:`.
+ * - a password (or a token as the user name) written into the repository URL, the same as a literal
+ *   `password:`.
  */
 import type { JsonPath } from './jobDocument';
 import { SECRET_NAME, secretValueKind } from './secretPatterns';
@@ -199,13 +200,17 @@ export function gitCredentialProblems(git: unknown): CredentialProblem[] {
   const target = gitRemoteTarget(g['repo']);
   const host = target.host ?? 'the repository host';
   const problems: CredentialProblem[] = [];
-  if (target.urlPassword !== undefined) {
+  // GitHub and GitLab also take a token as the URL's user name (https://ghp_…@github.com/…).
+  const userKind = target.urlUser === undefined ? undefined : secretValueKind(target.urlUser);
+  if (target.urlPassword !== undefined || userKind) {
     problems.push({
       severity: 'error',
       code: 'git.literalSecret',
       path: ['git_config', 'repo'],
       on: 'value',
-      message: "Don't write a password into git_config.repo: the URL sits in the job file in clear. Remove `user:password@` from it and reference an environment variable instead, e.g. password: ${env:GIT_PASSWORD}.",
+      message: userKind
+        ? `Don't write a token into git_config.repo: its user name looks like ${userKind}, and the URL sits in the job file in clear. Remove \`token@\` from it and reference an environment variable instead, e.g. token: \${env:GIT_TOKEN}.`
+        : "Don't write a password into git_config.repo: the URL sits in the job file in clear. Remove `user:password@` from it and reference an environment variable instead, e.g. password: ${env:GIT_PASSWORD}.",
     });
   }
   for (const key of GIT_CREDENTIAL_KEYS) {
