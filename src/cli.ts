@@ -10,15 +10,17 @@ Getting started
 Job files
   validate FILE... [--json]     check job files (*.sagemaker.yaml) against the schema and SageMaker's rules
   plan FILE [--json] [--region R] [--account ID] [--job-name NAME] [--time ISO-8601] [--profile P]
-                                the exact CreateTrainingJob request and uploads a launch would make
+                                the exact CreateTrainingJob request and uploads a launch would make,
+                                where each \${env:NAME} goes (by name) and links that leave source_dir
                                 (with --account: no network call at all)
   doctor [FILE] [--json] [--region R] [--profile P]
                                 check the AWS setup (credentials, role, buckets, instance quota, image)
                                 and estimate what the job will cost
 
 Training jobs
-  launch FILE [--profile P] [--region R] [--job-name N] [--wait [--poll S]]
+  launch FILE [--profile P] [--region R] [--job-name N] [--follow-external-links] [--wait [--poll S]]
                                 package and upload the source, then create the training job
+                                (links that leave source_dir are refused unless --follow-external-links)
   launch FILE --local [--root DIR] [--python PATH] [--install-requirements]
                                 run the job on this machine under SageMaker's container contract
   jobs [--status S] [--name-contains X] [--max N] [--json]
@@ -34,9 +36,11 @@ Models
                                 unpack a model.tar.gz safely (nothing written outside DIR)
   card DIR [--job-file FILE] [--out FILE|-]
                                 write the model card (README.md) from the Trainer's result files
-  push DIR --repo NAMESPACE/NAME [--private] [--message M] [--hub-url URL] [--include-checkpoints]
-       [--transfer lfs|xet]     upload a model folder to the Hugging Face Hub (token from HF_TOKEN);
-                                large files as plain LFS (default) or as Xet chunks
+  push DIR --repo NAMESPACE/NAME [--public] [--message M] [--hub-url URL] [--include-checkpoints]
+       [--follow-external-links] [--transfer lfs|xet]
+                                upload a model folder to the Hugging Face Hub (token from HF_TOKEN);
+                                a new repository is private unless --public; large files as plain
+                                LFS (default) or as Xet chunks
   infer MODEL --text TEXT [--endpoint URL] [--provider NAME] [--hub-url URL] [--json]
                                 run a summarization request against a model and print the summary
 

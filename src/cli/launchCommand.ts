@@ -5,6 +5,7 @@ import { AwsClients } from '../aws/awsClients';
 import { LaunchError } from '../aws/launch/launchError';
 import { launchTrainingJob } from '../aws/launch/launchTrainingJob';
 import { waitForTrainingJob } from '../aws/launch/waitForTrainingJob';
+import { describeExternalLinks } from '../aws/staging/sourceArchive';
 import { SourceStagingError } from '../source/stagingError';
 import { TrainingPlanError } from '../core/training/trainingPlanError';
 import { showControlCharacters } from '../core/logs/logFormat';
@@ -13,13 +14,15 @@ import { launchLocally } from './localLaunch';
 import type { CliIo } from './cliError';
 import { formatProblems } from './validateCommand';
 
-const USAGE = 'sagemaker-hf launch FILE [--profile P] [--region R] [--job-name NAME] [--wait [--poll SECONDS]] | launch FILE --local [--root DIR] [--python PATH] [--install-requirements]';
+const USAGE = 'sagemaker-hf launch FILE [--profile P] [--region R] [--job-name NAME] [--follow-external-links] [--wait [--poll SECONDS]] | launch FILE --local [--root DIR] [--python PATH] [--install-requirements]';
 const EXIT_CANCELLED = 130;
 
 /**
  * `sagemaker-hf launch FILE`: what the editor's "Launch Distributed Training" does, from a
  * terminal. Progress goes to stderr; stdout gets the job name and ARN (one per line), so
  * `name=$(sagemaker-hf launch f | head -1)` works. Ctrl-C cancels until the job is created.
+ * Symbolic links that leave source_dir (or a dependency, or the git checkout) refuse the launch,
+ * listing them, unless --follow-external-links says their targets may be uploaded.
  * Exit 0 launched (with --wait: Completed), 1 refused, failed or the job did not complete,
  * 2 usage or I/O errors, 130 cancelled.
  */
@@ -37,6 +40,7 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
       root: { type: 'string' },
       python: { type: 'string' },
       'install-requirements': { type: 'boolean', default: false },
+      'follow-external-links': { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError(`launch needs one job file: ${USAGE}`);
@@ -67,6 +71,10 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
       options: {
         signal: controller.signal,
         env: io.env,
+        confirmExternalLinks: (links) => {
+          if (values['follow-external-links']) io.stderr(`Following ${links.length} link${links.length === 1 ? '' : 's'} out of the source folder (--follow-external-links):\n${describeExternalLinks(links).replace(/^/gm, '  ')}\n`);
+          return values['follow-external-links'];
+        },
         ...(values.region ? { region: values.region } : {}),
         ...(values['job-name'] ? { jobName: values['job-name'] } : {}),
       },

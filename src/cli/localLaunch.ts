@@ -9,6 +9,9 @@ import { awsConnectionFromCli } from './jobsCommand';
 import type { CliIo } from './cliError';
 import { jobFileContext } from '../local/jobFileOnDisk';
 import { formatProblems } from './validateCommand';
+import { TrainingPlanError } from '../core/training/trainingPlanError';
+import { SourceStagingError } from '../source/stagingError';
+import { LocalJobError } from '../local/localJobError';
 
 export interface LocalLaunchFlags {
   root?: string;
@@ -42,7 +45,15 @@ export async function launchLocally(file: string, text: string, flags: LocalLaun
         io.stderr(`${formatSdkTime(s.time)} ${s.secondaryStatus} - ${s.message}\n`);
       },
     },
+  }).catch((err: unknown) => {
+    // Refusals with a message that says what to do: a ${env:NAME} not set, a clone that failed, a channel it cannot run.
+    if (err instanceof TrainingPlanError || err instanceof SourceStagingError || err instanceof LocalJobError) return { kind: 'refused' as const, message: err.message };
+    throw err;
   });
+  if (outcome.kind === 'refused') {
+    io.stderr(`sagemaker-hf launch --local: ${outcome.message}\n`);
+    return 1;
+  }
   if (outcome.kind === 'invalid') {
     io.stderr(formatProblems(file, outcome.problems));
     return 1;

@@ -4,6 +4,9 @@ import { AwsClients } from '../aws/awsClients';
 import { LaunchError } from '../aws/launch/launchError';
 import { planTrainingJob } from '../aws/launch/launchTrainingJob';
 import type { PlannedTrainingJob } from '../aws/launch/launchTrainingJob';
+import { expandedEnvironmentNote, planDocument } from '../aws/launch/planPreview';
+import { describeCredentialFlow } from '../core/jobFile/credentialFlows';
+import { SourceStagingError } from '../source/stagingError';
 import { TrainingPlanError } from '../core/training/trainingPlanError';
 import { resolveTrainingPrice } from '../aws/preflight/pricing';
 import { estimateTrainingCost, renderCostEstimateText } from '../core/cost/costEstimate';
@@ -16,8 +19,10 @@ const USAGE = 'sagemaker-hf plan FILE [--json] [--region R] [--account ID] [--jo
 /**
  * `sagemaker-hf plan FILE`: the CreateTrainingJob request and uploads a launch would make.
  * With --account nothing touches the network (the role is expanded offline); without it the
- * account comes from STS and a bare role name from IAM, as the SDK does. Exit 0 planned, 1 when
- * the file has errors or the SDK would refuse it, 2 on usage or I/O errors.
+ * account comes from STS and a bare role name from IAM, as the SDK does. Also lists where each
+ * `${env:NAME}` goes (names, never values; a variable that is not set fails the plan) and the links
+ * in the source that leave their folder. Exit 0 planned, 1 when the file has errors, the SDK would
+ * refuse it or a variable is missing, 2 on usage or I/O errors.
  */
 export async function planCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -54,6 +59,7 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
       ...(values.region ? { region: values.region } : {}),
       ...(values.account ? { accountId: values.account } : {}),
       ...(values['job-name'] ? { jobName: values['job-name'] } : {}),
+      env: io.env,
     });
     if (outcome.kind === 'invalid') {
       io.stderr(formatProblems(file, outcome.problems));
@@ -62,16 +68,18 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     }
     io.stderr(formatProblems(file, outcome.warnings.filter((p) => p.severity === 'warning')));
     if (values.json) {
-      io.stdout(`${JSON.stringify(planJson(outcome), null, 2)}\n`);
+      // The request in the SDK's field names, each upload, and (when there are any) where ${env:NAME}
+      // values go and the links that leave their folder: the editor's preview shows the same document.
+      io.stdout(`${JSON.stringify(planDocument(outcome), null, 2)}\n`);
       return 0;
     }
-    io.stdout(planSummary(outcome, file));
+    io.stdout(planSummary(outcome, file, io.cwd));
     // The estimate: with --account nothing may touch the network, so the bundled price table is used.
     const price = await resolveTrainingPrice(clients, outcome.spec.instance_type, outcome.region, { offline: Boolean(values.account), timeoutMs: 8000 });
     io.stdout(price.quote ? `\n${renderCostEstimateText(estimateTrainingCost(outcome.spec, price.quote))}` : `\nNo cost estimate: ${price.apiProblem ?? 'no price known'}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof TrainingPlanError || err instanceof LaunchError) {
+    if (err instanceof TrainingPlanError || err instanceof LaunchError || err instanceof SourceStagingError) {
       io.stderr(`sagemaker-hf plan: ${err.message}\n`);
       return 1;
     }
@@ -81,15 +89,7 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** What `--json` prints: the request in the SDK's field names, and each upload's source and target. */
-export function planJson(planned: PlannedTrainingJob): { createTrainingJob: unknown; uploads: Array<{ from: string; to: string }> } {
-  return {
-    createTrainingJob: planned.plan.createTrainingJob,
-    uploads: planned.plan.uploads.map((u) => ({ from: u.git ? u.git.repo : u.from, to: u.to })),
-  };
-}
-
-function planSummary(planned: PlannedTrainingJob, file: string): string {
+function planSummary(planned: PlannedTrainingJob, file: string, cwd: string): string {
   const r = planned.plan.createTrainingJob;
   const hp = r.HyperParameters ?? {};
   const lines = [
@@ -107,6 +107,18 @@ function planSummary(planned: PlannedTrainingJob, file: string): string {
     lines.push(`Upload           ${from}`, `              →  ${u.to}`);
   }
   if (planned.plan.defaultBucket) lines.push(`Default bucket   ${planned.plan.defaultBucket} (created at launch if missing)`);
+  const environment = Object.entries(r.Environment ?? {});
+  if (environment.length > 0) lines.push(`Environment      ${environment.length}`, ...environment.map(([k, v]) => `  ${k} = ${v}`));
+  if (planned.credentialFlows.length > 0) {
+    lines.push(`Secrets          ${planned.credentialFlows.length}, by name (values are read from this machine's environment at launch, never shown)`);
+    lines.push(...planned.credentialFlows.map((f) => `  ${describeCredentialFlow(f)}  (${f.via})`));
+    const note = expandedEnvironmentNote(planned);
+    if (note) lines.push(`  Launch sends: ${note}`);
+  }
+  if (planned.externalLinks.length > 0) {
+    lines.push(`Links out        ${planned.externalLinks.length} link${planned.externalLinks.length === 1 ? '' : 's'} leave${planned.externalLinks.length === 1 ? 's' : ''} ${planned.externalLinks.length === 1 ? 'its' : 'their'} folder: launch uploads the target${planned.externalLinks.length === 1 ? '' : 's'} only with --follow-external-links`);
+    lines.push(...planned.externalLinks.map((l) => `  ${path.relative(cwd, l.path)} → ${l.target}`));
+  }
   lines.push('', `The exact request: sagemaker-hf plan ${file} --json`);
   return `${lines.join('\n')}\n`;
 }

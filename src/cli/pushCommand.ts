@@ -4,19 +4,22 @@ import { formatBytes } from '../core/format';
 import { HubError } from '../hub/hubErrors';
 import type { HubErrorCode } from '../hub/hubErrors';
 import { resolveHubToken } from '../hub/hubToken';
-import { HUB_TRANSFERS, pushModelFolder } from '../hub/pushModelFolder';
+import { describeModelFolderLinks, HUB_TRANSFERS, pushModelFolder } from '../hub/pushModelFolder';
 import type { PushProgress } from '../hub/pushModelFolder';
 import { UsageError } from './cliError';
 import type { CliIo } from './cliError';
 
-const USAGE = 'sagemaker-hf push DIR --repo NAMESPACE/NAME [--private] [--message M] [--hub-url URL] [--include-checkpoints] [--transfer lfs|xet]';
+const USAGE = 'sagemaker-hf push DIR --repo NAMESPACE/NAME [--public] [--message M] [--hub-url URL] [--include-checkpoints] [--follow-external-links] [--transfer lfs|xet]';
 
 /** Failures about what the user typed or the folder on disk, reported as usage/I-O errors (exit 2). */
-const INPUT_FAILURES: ReadonlySet<HubErrorCode> = new Set(['hub.repoNameInvalid', 'hub.folderUnreadable', 'hub.folderEmpty']);
+const INPUT_FAILURES: ReadonlySet<HubErrorCode> = new Set(['hub.repoNameInvalid', 'hub.folderUnreadable', 'hub.folderEmpty', 'hub.externalLinks']);
 
 /**
  * `sagemaker-hf push DIR --repo NS/NAME`: uploads a model folder to the Hub with the token in HF_TOKEN.
- * Progress goes to stderr, the repository URL to stdout. 0 pushed, 1 the Hub refused or failed, 2 usage/I-O.
+ * A repository it creates is private unless --public, as the Model Card panel's Push does (an existing
+ * repository keeps its visibility). Files that are links to files outside the folder refuse the push,
+ * listed, unless --follow-external-links. Progress goes to stderr, the repository URL to stdout.
+ * 0 pushed, 1 the Hub refused or failed, 2 usage/I-O (a link out of the folder included).
  */
 export async function pushCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,7 +27,10 @@ export async function pushCommand(args: string[], io: CliIo): Promise<number> {
     allowPositionals: true,
     options: {
       repo: { type: 'string' },
-      private: { type: 'boolean' },
+      public: { type: 'boolean', default: false },
+      // Accepted for scripts written when the default was the namespace's: private is the default now.
+      private: { type: 'boolean', default: false },
+      'follow-external-links': { type: 'boolean', default: false },
       message: { type: 'string' },
       'hub-url': { type: 'string' },
       'include-checkpoints': { type: 'boolean', default: false },
@@ -35,6 +41,7 @@ export async function pushCommand(args: string[], io: CliIo): Promise<number> {
   if (!values.repo) throw new UsageError(`push needs --repo NAMESPACE/NAME: ${USAGE}`);
   const transfer = HUB_TRANSFERS.find((t) => t === values.transfer);
   if (!transfer) throw new UsageError(`--transfer must be ${HUB_TRANSFERS.join(' or ')}, not "${values.transfer}": ${USAGE}`);
+  if (values.public && values.private) throw new UsageError(`--public and --private contradict each other (a new repository is private unless --public): ${USAGE}`);
   const token = resolveHubToken({ env: io.env });
   if (!token) {
     io.stderr('sagemaker-hf push: no Hugging Face token: set HF_TOKEN to an access token with the "write" role (https://huggingface.co/settings/tokens).\n');
@@ -49,7 +56,11 @@ export async function pushCommand(args: string[], io: CliIo): Promise<number> {
       accessToken: token.token,
       includeCheckpoints: values['include-checkpoints'],
       transfer,
-      ...(values.private !== undefined ? { private: values.private } : {}),
+      private: !values.public,
+      confirmExternalLinks: (links) => {
+        if (values['follow-external-links']) io.stderr(`Pushing the targets of ${links.length} link${links.length === 1 ? '' : 's'} out of the folder (--follow-external-links):\n${describeModelFolderLinks(links).replace(/^/gm, '  ')}\n`);
+        return values['follow-external-links'];
+      },
       ...(values.message ? { commitMessage: values.message } : {}),
       ...(hubUrl ? { hubUrl } : {}),
       onProgress: (event) => {

@@ -52,9 +52,42 @@ async function plan(deps: LaunchDeps, doc: vscode.TextDocument) {
   );
 }
 
-function previewText(planned: { plan: { createTrainingJob: unknown; uploads: Array<{ from: string; to: string }> } }): string {
-  const body = { createTrainingJob: planned.plan.createTrainingJob, uploads: planned.plan.uploads.map((u) => ({ from: u.from, to: u.to })) };
-  return `${JSON.stringify(body, null, 2)}\n`;
+type Planned = import('../aws/launch/launchTrainingJob').PlannedTrainingJob;
+type ExternalLink = import('../aws/staging/sourceArchive').ExternalLink;
+
+/** The preview document (as `sagemaker-hf plan --json` prints it): the request, the uploads, where `${env:NAME}` values go, links out of the source. */
+function previewText(planned: Planned): string {
+  const { planDocumentText } = require('../aws/launch/planPreview') as typeof import('../aws/launch/planPreview');
+  return planDocumentText(planned);
+}
+
+/** What the Launch question adds to the request beside it: secrets by name and where they go, the environment launch expands, links out. */
+function launchNotes(planned: Planned): string {
+  const { describeCredentialFlow } = require('../core/jobFile/credentialFlows') as typeof import('../core/jobFile/credentialFlows');
+  const { expandedEnvironmentNote } = require('../aws/launch/planPreview') as typeof import('../aws/launch/planPreview');
+  const notes: string[] = [];
+  if (planned.credentialFlows.length > 0) notes.push(`Secrets, read from VS Code's environment at launch:\n${planned.credentialFlows.map((f) => `• ${describeCredentialFlow(f)}`).join('\n')}`);
+  const expanded = expandedEnvironmentNote(planned);
+  if (expanded) notes.push(`Sent to CreateTrainingJob: ${expanded}`);
+  if (planned.externalLinks.length > 0) notes.push(`Links that leave the source folder (you will be asked before their targets are uploaded):\n${linkLines(planned.externalLinks)}`);
+  return notes.length ? `\n\n${notes.join('\n\n')}` : '';
+}
+
+function linkLines(links: readonly ExternalLink[]): string {
+  const shown = links.slice(0, 10).map((l) => `• ${vscode.workspace.asRelativePath(l.path)} → ${l.target}`);
+  if (links.length > 10) shown.push(`• and ${links.length - 10} more`);
+  return shown.join('\n');
+}
+
+/** The modal that names the links leaving the source folder before their targets are uploaded. */
+async function confirmExternalLinks(links: readonly ExternalLink[]): Promise<boolean> {
+  const upload = 'Upload Their Targets';
+  const choice = await vscode.window.showWarningMessage(
+    `${links.length === 1 ? 'A symbolic link leaves' : `${links.length} symbolic links leave`} the source folder: ${links.length === 1 ? 'its target' : 'their targets'} would be uploaded to S3 with the code.`,
+    { modal: true, detail: `${linkLines(links)}\n\nUpload ${links.length === 1 ? 'it' : 'them'} only if ${links.length === 1 ? 'it belongs' : 'they belong'} in the job. Otherwise remove the links, or list them in .sagemakerignore.` },
+    upload,
+  );
+  return choice === upload;
 }
 
 /** "Preview Training Request": the exact CreateTrainingJob request, read-only, without launching. */
@@ -110,7 +143,7 @@ export function launchTraining(deps: LaunchDeps) {
       await deps.documents.show(`${request.TrainingJobName}.request.json`, previewText(planned), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
       const choice = await vscode.window.showInformationMessage(
         `Launch ${request.TrainingJobName} on ${where}?`,
-        { modal: true, detail: `${cost.text}\nThe request beside is what will be sent to CreateTrainingJob, for account ${planned.accountId}. ${planned.plan.uploads.length ? `The source is packed and uploaded to ${planned.plan.uploads.map((u) => u.to).join(', ')} first.` : ''}` },
+        { modal: true, detail: `${cost.text}\nThe request beside is what will be sent to CreateTrainingJob, for account ${planned.accountId}. ${planned.plan.uploads.length ? `The source is packed and uploaded to ${planned.plan.uploads.map((u) => u.to).join(', ')} first.` : ''}${launchNotes(planned)}` },
         'Launch',
       );
       if (choice !== 'Launch') throw new Cancelled();
@@ -129,6 +162,7 @@ export function launchTraining(deps: LaunchDeps) {
           options: {
             now: planned.now,
             signal: abort.signal,
+            confirmExternalLinks,
             confirmDuplicate: async () =>
               (await vscode.window.showWarningMessage(`${path.basename(doc.uri.fsPath)} is already being launched. Launch a second job?`, { modal: true }, 'Launch Another')) === 'Launch Another',
           },

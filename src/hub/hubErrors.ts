@@ -14,6 +14,7 @@ export type HubErrorCode =
   | 'hub.repoNameInvalid'
   | 'hub.folderUnreadable'
   | 'hub.folderEmpty'
+  | 'hub.externalLinks'
   | 'hub.uploadFailed'
   | 'hub.notDeployed'
   | 'hub.inferenceFailed'

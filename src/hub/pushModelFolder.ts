@@ -20,10 +20,20 @@ export interface ModelFolderFile {
   size: number;
 }
 
+/** A file symlink in the model folder whose target lies outside it: a push would upload that file's content. */
+export interface ModelFolderLink {
+  /** Relative to the folder, `/`-separated. */
+  path: string;
+  /** Where it leads, every link resolved. */
+  target: string;
+}
+
 export interface ModelFolderListing {
   files: ModelFolderFile[];
   /** Relative paths of the entries left out, so a UI can say what it did not push. */
   skipped: string[];
+  /** Files among `files` that are links leaving the folder: pushModelFolder sends them only when confirmed. */
+  externalLinks: ModelFolderLink[];
 }
 
 export interface ModelFolderOptions {
@@ -45,13 +55,15 @@ const SKIPPED_FILES = new Set(['.DS_Store', 'Thumbs.db']);
 const CHECKPOINT_DIRECTORY = /^checkpoint-\d+$/;
 
 /**
- * The files a push would send, walking the folder (file symlinks are followed, folder symlinks are not).
- * A folder that cannot be read, or more than MAX_FOLDER_DEPTH below `folder`, is a `hub.folderUnreadable`
- * HubError naming it.
+ * The files a push would send, walking the folder: file symlinks are followed (those that leave the
+ * folder are listed in `externalLinks`), folder symlinks are not. A folder that cannot be read, or more
+ * than MAX_FOLDER_DEPTH below `folder`, is a `hub.folderUnreadable` HubError naming it.
  */
 export async function listModelFolder(folder: string, opts: ModelFolderOptions = {}): Promise<ModelFolderListing> {
   const files: ModelFolderFile[] = [];
   const skipped: string[] = [];
+  const externalLinks: ModelFolderLink[] = [];
+  const realFolder = await fs.realpath(folder);
   const walk = async (dir: string, prefix: string, depth: number): Promise<void> => {
     if (depth > MAX_FOLDER_DEPTH) throw new HubError('hub.folderUnreadable', `${tooDeepText(dir, folder)}; nothing was pushed. Move what should not be pushed out of the model folder.`);
     const entries = await fs.readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
@@ -72,12 +84,27 @@ export async function listModelFolder(folder: string, opts: ModelFolderOptions =
         continue;
       }
       const stat = await fs.stat(abs).catch(() => undefined);
-      if (stat?.isFile()) files.push({ path: rel, absolutePath: abs, size: stat.size });
-      else skipped.push(rel);
+      if (!stat?.isFile()) {
+        skipped.push(rel);
+        continue;
+      }
+      files.push({ path: rel, absolutePath: abs, size: stat.size });
+      if (entry.isSymbolicLink()) {
+        const target = await fs.realpath(abs);
+        const inside = path.relative(realFolder, target);
+        if (inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) externalLinks.push({ path: rel, target });
+      }
     }
   };
   await walk(folder, '', 0);
-  return { files, skipped };
+  return { files, skipped, externalLinks };
+}
+
+/** `path → target`, one a line, at most `max`, for messages. */
+export function describeModelFolderLinks(links: readonly ModelFolderLink[], max = 10): string {
+  const shown = links.slice(0, max).map((l) => `${l.path} → ${l.target}`);
+  if (links.length > max) shown.push(`and ${links.length - max} more`);
+  return shown.join('\n');
 }
 
 export type PushPhase = 'preuploading' | 'uploadingLargeFiles' | 'committing';
@@ -107,6 +134,11 @@ export interface PushModelFolderOptions extends ModelFolderOptions {
   transfer?: HubTransfer;
   /** Pauses before each new attempt of a plain LFS upload that failed for a passing reason (fileUploadFetch's default: 1, 3, 9 s). */
   uploadRetryDelaysMs?: readonly number[];
+  /**
+   * Asked, before the Hub is called, when files of the folder are links that leave it: true pushes
+   * their targets' content too. Absent or false refuses the push (`hub.externalLinks`), naming them.
+   */
+  confirmExternalLinks?: (links: readonly ModelFolderLink[]) => boolean | Promise<boolean>;
 }
 
 /**
@@ -174,6 +206,19 @@ export async function pushModelFolder(opts: PushModelFolderOptions): Promise<Pus
   }
   if (listing.files.length === 0) {
     throw new HubError('hub.folderEmpty', `The model folder ${opts.folder} has no files to push${listing.skipped.length ? ` (left out: ${listing.skipped.join(', ')})` : ''}.`, { repo, hubUrl });
+  }
+  if (listing.externalLinks.length > 0) {
+    const links = listing.externalLinks;
+    const confirmed = opts.confirmExternalLinks ? await opts.confirmExternalLinks(links) : false;
+    if (opts.signal?.aborted) throw new HubError('cancelled', `Push to ${repo} cancelled; nothing was pushed.`, { repo, hubUrl });
+    if (!confirmed) {
+      const one = links.length === 1;
+      throw new HubError(
+        'hub.externalLinks',
+        `${one ? 'A file' : `${links.length} files`} in ${opts.folder} ${one ? 'is a symbolic link' : 'are symbolic links'} to ${one ? 'a file' : 'files'} outside it, so the push would publish ${one ? 'its' : 'their'} content to ${repo}:\n${describeModelFolderLinks(links)}\nNothing was pushed. Remove or replace ${one ? 'the link' : 'the links'}, or confirm that ${one ? 'its target belongs' : 'their targets belong'} in the model (sagemaker-hf push --follow-external-links).`,
+        { repo, hubUrl, file: links[0]!.path },
+      );
+    }
   }
   emit({ kind: 'listed', files: listing.files.length, bytes: listing.files.reduce((n, f) => n + f.size, 0), skipped: listing.skipped });
 

@@ -4,6 +4,7 @@
  * the local runner points the code and job-name keys at this machine.
  */
 import * as path from 'path';
+import { expandEnvironment } from '../core/jobFile/credentialFlows';
 import type { Problem } from '../core/jobFile/problem';
 import type { JobFileContext } from '../core/jobFile/semanticChecks';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
@@ -30,6 +31,7 @@ export interface RunJobFileOptions {
   interpreter?: string;
   installRequirements?: boolean;
   now?: Date;
+  /** Where `${env:NAME}` references are read (git_config credentials, environment values); default process.env. */
   env?: NodeJS.ProcessEnv;
   listener?: LocalJobListener;
   /** For s3:// channels (an S3-backed implementation from src/aws); without it such channels are refused. */
@@ -44,6 +46,9 @@ export async function runJobFileLocally(o: RunJobFileOptions): Promise<RunJobFil
   const validation = validateJobFile(o.text, o.context ?? {});
   if (!validation.spec || validation.problems.some((p) => p.severity === 'error')) return { kind: 'invalid', problems: validation.problems };
   const spec = validation.spec;
+  // `${env:NAME}` values are set in the hosts' environment as a launch would send them; a variable
+  // that is not set stops the run here (TrainingPlanError), naming it, before anything starts.
+  const environment = expandEnvironment(spec.environment, o.env ?? process.env);
   const jobFileDir = path.dirname(path.resolve(o.jobFilePath));
   const encoded = encodeJobFileValues(o.text);
   // Channels of a local run may be local folders, which a SageMaker request refuses; they do not
@@ -72,6 +77,7 @@ export async function runJobFileLocally(o: RunJobFileOptions): Promise<RunJobFil
           ...(o.channelFetcher ? { channelFetcher: o.channelFetcher } : {}),
         }),
         trainingImage: request.AlgorithmSpecification.TrainingImage,
+        ...(environment !== undefined ? { environment } : {}),
       },
       o.listener,
     );

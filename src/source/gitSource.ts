@@ -14,7 +14,9 @@
  * the child's environment and is never written anywhere. A token is sent with the user name
  * `x-access-token` unless `username` is given; GitHub, GitLab and Azure DevOps accept any user
  * name with a token as the password. Credentials written into the repo URL itself
- * (`https://user:pass@host/…`) are moved into the header the same way. SSH URLs use the user's
+ * (`https://user:pass@host/…`, which the validator refuses) are moved into the header the same way.
+ * Never sent: a credential over plain http:// to another machine, or one taken from another
+ * service's variable (AWS_*, HF_TOKEN…): see src/core/jobFile/credentialFlows.ts. SSH URLs use the user's
  * SSH agent and keys; the fields above are ignored for them, as in the SDK.
  *
  * Git never prompts (GIT_TERMINAL_PROMPT=0, ssh BatchMode): a launch fails with a message rather
@@ -24,6 +26,8 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { envReference, gitCredentialProblems, gitRemoteTarget, sentGitCredentialKeys } from '../core/jobFile/credentialFlows';
+import type { GitCredentialKey } from '../core/jobFile/credentialFlows';
 import type { GitConfig } from '../core/jobFile/jobSpec';
 import { SourceStagingError } from './stagingError';
 
@@ -56,7 +60,6 @@ export interface GitCheckoutOptions {
   tempRoot?: string;
 }
 
-const ENV_REFERENCE = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
 const TOKEN_USER = 'x-access-token';
 const STDERR_LIMIT = 8 * 1024;
 
@@ -145,39 +148,42 @@ interface GitRemote {
   secrets: string[];
 }
 
-/** The URL to clone and how to authenticate, from `git_config` and the environment. */
+/**
+ * The URL to clone and how to authenticate, from `git_config` and the environment. Refuses what
+ * src/core/jobFile/credentialFlows.ts refuses (the validator reports the same before any launch):
+ * a credential over plain http:// to another machine, another service's secret (AWS_*, HF_TOKEN…)
+ * as a git credential.
+ */
 export function gitRemote(config: GitConfig, env: NodeJS.ProcessEnv): GitRemote {
-  let url = config.repo;
-  let urlUser: string | undefined;
-  let urlPassword: string | undefined;
-  let origin: string | undefined;
-  if (/^https?:\/\//i.test(url)) {
-    const parsed = safeUrl(url);
-    if (parsed) {
-      urlUser = parsed.username ? decodeURIComponent(parsed.username) : undefined;
-      urlPassword = parsed.password ? decodeURIComponent(parsed.password) : undefined;
-      if (urlUser !== undefined || urlPassword !== undefined) {
-        parsed.username = '';
-        parsed.password = '';
-        url = parsed.toString();
-      }
-      origin = `${parsed.protocol}//${parsed.host}/`;
-    }
+  const refused = gitCredentialProblems(config).filter((p) => p.code === 'git.insecureTransport' || p.code === 'git.foreignSecret');
+  if (refused.length > 0) {
+    throw new SourceStagingError('git.credentialRefused', `Not cloning ${redactUrl(config.repo)}: ${refused.map((p) => p.message).join(' ')}`, { repo: redactUrl(config.repo) });
   }
-  const token = resolveReference(config.token, 'token', env);
-  const username = resolveReference(config.username, 'username', env) ?? urlUser;
-  const password = resolveReference(config.password, 'password', env) ?? urlPassword;
-  const secrets = [token, password, urlPassword].filter((s): s is string => !!s);
+  const target = gitRemoteTarget(config.repo);
+  let url = config.repo;
+  if (target.sendsBasicAuth && (target.urlUser !== undefined || target.urlPassword !== undefined)) {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    url = parsed.toString();
+  }
+  // Only what is sent is resolved: an unused password's variable need not be set.
+  const sent = sentGitCredentialKeys(config);
+  const resolve = (key: GitCredentialKey) => (sent.includes(key) ? resolveReference(config[key], key, env) : undefined);
+  const token = resolve('token');
+  const username = resolve('username') ?? target.urlUser;
+  const password = resolve('password') ?? target.urlPassword;
+  const secrets = [token, password].filter((s): s is string => !!s);
 
   const extraEnv: Record<string, string> = {};
   const secret = token ?? password;
-  if (origin && secret) {
+  if (target.origin && secret) {
     const user = username ?? (token ? TOKEN_USER : '');
     const basic = Buffer.from(`${user}:${secret}`, 'utf8').toString('base64');
     secrets.push(basic);
     const index = Number(env['GIT_CONFIG_COUNT'] ?? '0') || 0;
     extraEnv['GIT_CONFIG_COUNT'] = String(index + 1);
-    extraEnv[`GIT_CONFIG_KEY_${index}`] = `http.${origin}.extraHeader`;
+    extraEnv[`GIT_CONFIG_KEY_${index}`] = `http.${target.origin}.extraHeader`;
     extraEnv[`GIT_CONFIG_VALUE_${index}`] = `Authorization: Basic ${basic}`;
   }
   return { url, displayUrl: redactUrl(config.repo), env: extraEnv, secrets };
@@ -185,11 +191,11 @@ export function gitRemote(config: GitConfig, env: NodeJS.ProcessEnv): GitRemote 
 
 function resolveReference(value: string | undefined, key: string, env: NodeJS.ProcessEnv): string | undefined {
   if (value === undefined || value === '') return undefined;
-  const m = ENV_REFERENCE.exec(value);
-  if (!m) return value;
-  const resolved = env[m[1]!];
+  const variable = envReference(value);
+  if (variable === undefined) return value;
+  const resolved = env[variable];
   if (resolved === undefined || resolved === '') {
-    throw new SourceStagingError('git.credentialMissing', `git_config.${key} refers to the environment variable ${m[1]}, which is not set. Set it where the launch runs (for the editor: before starting VS Code), or remove git_config.${key}.`, { variable: m[1]!, key });
+    throw new SourceStagingError('git.credentialMissing', `git_config.${key} refers to the environment variable ${variable}, which is not set. Set it where the launch runs (for the editor: before starting VS Code), or remove git_config.${key}.`, { variable, key });
   }
   return resolved;
 }
@@ -197,14 +203,6 @@ function resolveReference(value: string | undefined, key: string, env: NodeJS.Pr
 /** A URL without `user:password@`, for messages and logs. */
 export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
-}
-
-function safeUrl(url: string): URL | undefined {
-  try {
-    return new URL(url);
-  } catch {
-    return undefined;
-  }
 }
 
 class GitRunner {

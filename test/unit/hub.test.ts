@@ -146,6 +146,33 @@ describe('pushModelFolder', () => {
     assert.ok(withCheckpoints.files.some((f) => f.path === 'checkpoint-500/optimizer.pt'));
   });
 
+  it('refuses to push a file that links outside the folder unless confirmed, calling nothing on the Hub', async () => {
+    const dir = await modelFolder('model-links', 41);
+    const outside = path.join(workDir, 'outside-model');
+    await fs.mkdir(outside, { recursive: true });
+    await fs.writeFile(path.join(outside, 'credentials'), 'NOT-A-MODEL-FILE\n');
+    await fs.symlink(path.join(outside, 'credentials'), path.join(dir, 'extra.txt'));
+    await fs.symlink('config.json', path.join(dir, 'config_alias.json'));
+    const listing = await listModelFolder(dir);
+    assert.deepEqual(listing.externalLinks, [{ path: 'extra.txt', target: await fs.realpath(path.join(outside, 'credentials')) }], 'a link inside the folder is no concern');
+
+    const linked = `${EMULATOR_USER}/linked-model`;
+    const requests = hub.state.requests.length;
+    let asked: string[] = [];
+    for (const confirmExternalLinks of [undefined, (links: readonly { path: string }[]) => ((asked = links.map((l) => l.path)), false)]) {
+      const err = await rejection(pushModelFolder({ folder: dir, repo: linked, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url, ...(confirmExternalLinks ? { confirmExternalLinks } : {}) }));
+      assert.equal(err.code, 'hub.externalLinks');
+      assert.match(err.message, /A file in .* is a symbolic link to a file outside it, so the push would publish its content to .*linked-model:\nextra\.txt → .*credentials\nNothing was pushed/);
+    }
+    assert.deepEqual(asked, ['extra.txt']);
+    assert.equal(hub.state.requests.length, requests, 'the Hub was called');
+    assert.equal(hub.state.repos.get(linked), undefined);
+
+    await pushModelFolder({ folder: dir, repo: linked, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url, confirmExternalLinks: () => true });
+    assert.equal((await readBack(linked, 'extra.txt')).toString(), 'NOT-A-MODEL-FILE\n');
+    assert.ok((await readBack(linked, 'config_alias.json')).equals(await fs.readFile(path.join(dir, 'config.json'))));
+  });
+
   it('creates the repository and commits every file, the weights through LFS', async () => {
     const events: PushProgress[] = [];
     const result = await pushModelFolder({
@@ -454,6 +481,30 @@ describe('sagemaker-hf push / infer', () => {
     assert.match(io.err, /Committed [0-9a-f]{7}/);
     assert.equal(hub.state.repos.get(`${EMULATOR_USER}/cli-model`)?.commits.at(-1)?.title, 'from the CLI');
     assert.ok(!`${io.out}${io.err}`.includes(EMULATOR_WRITE_TOKEN));
+  });
+
+  it('push creates a private repository unless --public, as the Model Card panel does', async () => {
+    const env = { HF_TOKEN: EMULATOR_WRITE_TOKEN };
+    assert.equal(await pushCommand([FIXTURE_MODEL, '--repo', `${EMULATOR_USER}/cli-private`, '--hub-url', hub.url], captureIo(env)), 0);
+    assert.equal(hub.state.repos.get(`${EMULATOR_USER}/cli-private`)?.private, true);
+    assert.equal(await pushCommand([FIXTURE_MODEL, '--repo', `${EMULATOR_USER}/cli-public`, '--public', '--hub-url', hub.url], captureIo(env)), 0);
+    assert.equal(hub.state.repos.get(`${EMULATOR_USER}/cli-public`)?.private, false);
+    await assert.rejects(pushCommand([FIXTURE_MODEL, '--repo', `${EMULATOR_USER}/x`, '--public', '--private'], captureIo(env)), (err: unknown) => err instanceof UsageError && /contradict/.test(err.message));
+  });
+
+  it('push lists files that link outside the folder and exits 2 without --follow-external-links', async () => {
+    const dir = await modelFolder('model-cli-links', 43);
+    await fs.writeFile(path.join(workDir, 'private-notes.txt'), 'PRIVATE\n');
+    await fs.symlink(path.join(workDir, 'private-notes.txt'), path.join(dir, 'notes.txt'));
+    const refused = captureIo({ HF_TOKEN: EMULATOR_WRITE_TOKEN });
+    assert.equal(await pushCommand([dir, '--repo', `${EMULATOR_USER}/cli-links`, '--hub-url', hub.url], refused), 2);
+    assert.equal(refused.out, '');
+    assert.match(refused.err, /\nnotes\.txt → .*private-notes\.txt\nNothing was pushed\..*--follow-external-links/s);
+    assert.equal(hub.state.repos.get(`${EMULATOR_USER}/cli-links`), undefined);
+    const followed = captureIo({ HF_TOKEN: EMULATOR_WRITE_TOKEN });
+    assert.equal(await pushCommand([dir, '--repo', `${EMULATOR_USER}/cli-links`, '--hub-url', hub.url, '--follow-external-links'], followed), 0, followed.err);
+    assert.match(followed.err, /Pushing the targets of 1 link out of the folder \(--follow-external-links\):\n {2}notes\.txt → /);
+    assert.equal((await readBack(`${EMULATOR_USER}/cli-links`, 'notes.txt')).toString(), 'PRIVATE\n');
   });
 
   it('push says on stderr when it sends an upload again after a storage failure', async () => {

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs, readFileSync, realpathSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -30,6 +30,7 @@ import { planCommand } from '../../src/cli/planCommand';
 import type { CliIo } from '../../src/cli/cliError';
 import type { JobSpec } from '../../src/core/jobFile/jobSpec';
 import { buildTrainingJobPlan } from '../../src/core/training/createTrainingJobRequest';
+import { TrainingPlanError } from '../../src/core/training/trainingPlanError';
 import { encodeJobFileValues } from '../../src/core/training/pythonJson';
 import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
 import type { MotoServer } from '../emulators/moto/motoServer';
@@ -81,6 +82,25 @@ function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { out: string; err: str
   const io = { out: '', err: '', cwd: REPO_ROOT, env, stdout: (t: string) => (io.out += t), stderr: (t: string) => (io.err += t) };
   return io;
 }
+
+/**
+ * A job folder under `parent`: the seed job file (without the dependency) with `extra` appended, a
+ * `src/` holding train.py, and whatever `setup` adds to src/.
+ */
+async function jobFolder(parent: string, name: string, extra = '', setup?: (src: string) => Promise<void>): Promise<{ file: string; text: string; src: string }> {
+  const dir = path.join(parent, name);
+  const src = path.join(dir, 'src');
+  await fs.mkdir(src, { recursive: true });
+  await fs.writeFile(path.join(src, 'train.py'), 'print("train")\n');
+  await setup?.(src);
+  const text = SEED_TEXT.replace(/^dependencies:\n  - .*\n/m, '') + extra;
+  const file = path.join(dir, `${name}.sagemaker.yaml`);
+  await fs.writeFile(file, text);
+  return { file, text, src };
+}
+
+/** A value that must never be printed, planned or returned: only SageMaker (moto) may receive it. */
+const SENTINEL = 'hf_SENTINELsecretVALUE0123456789abcdefXYZ';
 
 function git(args: string[], cwd: string): string {
   return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], {
@@ -236,6 +256,137 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
       return true;
     });
     assert.deepEqual(await keysUnder(''), before);
+  });
+
+  it('sends ${env:NAME} environment values expanded, while plan and the outcome hold only the name', async () => {
+    const { file, text } = await jobFolder(tmp, 'env-expand', 'environment:\n  HF_TOKEN: ${env:SENTINEL_HF_TOKEN}\n  NCCL_DEBUG: INFO\n');
+    const env = { SENTINEL_HF_TOKEN: SENTINEL };
+    const planned = await planTrainingJob({ jobFilePath: file, text, clients, now: NOW, env });
+    assert.equal(planned.kind, 'planned');
+    if (planned.kind !== 'planned') return;
+    assert.deepEqual(planned.plan.createTrainingJob.Environment, { HF_TOKEN: '${env:SENTINEL_HF_TOKEN}', NCCL_DEBUG: 'INFO' });
+    assert.deepEqual(planned.credentialFlows.map((f) => [f.key, f.variable, f.to]), [['environment.HF_TOKEN', 'SENTINEL_HF_TOKEN', 'SageMaker']]);
+    assert.ok(!JSON.stringify(planned).includes(SENTINEL));
+
+    const job = launched(await launchTrainingJob({ clients, jobFilePath: file, text, options: { now: NOW, env, jobName: 'env-expanded' } }));
+    const stored = await describeJob('env-expanded');
+    assert.deepEqual(stored.Environment, { HF_TOKEN: SENTINEL, NCCL_DEBUG: 'INFO' }, 'SageMaker receives the value');
+    assert.deepEqual(job.request.Environment, planned.plan.createTrainingJob.Environment, 'the outcome shows the request as previewed');
+    assert.ok(!JSON.stringify(job).includes(SENTINEL));
+  });
+
+  it('keeps expanded values out of the error when SageMaker quotes the request back', async () => {
+    const { file, text } = await jobFolder(tmp, 'env-echo', 'environment:\n  HF_TOKEN: ${env:SENTINEL_HF_TOKEN}\n');
+    // moto quotes nothing back; SageMaker's validation messages do ("Value '…' at 'environment' failed to satisfy
+    // constraint"), so this client answers CreateTrainingJob the way SageMaker would, with the values it was sent.
+    const echoing = new AwsClients(clients.connection);
+    echoing.sagemaker().middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'CreateTrainingJobCommand') {
+          const sent = (args.input as { Environment?: Record<string, string> }).Environment;
+          throw Object.assign(new Error(`1 validation error detected: Value '${JSON.stringify(sent)}' at 'environment' failed to satisfy constraint: Map value must satisfy constraint`), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'echoEnvironment' },
+    );
+    try {
+      await assert.rejects(launchTrainingJob({ clients: echoing, jobFilePath: file, text, options: { now: NOW, env: { SENTINEL_HF_TOKEN: SENTINEL }, jobName: 'env-echo' } }), (e: unknown) => {
+        assert.ok(e instanceof LaunchError, String(e));
+        assert.equal(e.code, 'service.validation');
+        assert.match(e.message, /Value '\{"HF_TOKEN":"\*\*\*"\}' at 'environment'/);
+        assert.ok(!JSON.stringify({ message: e.message, context: e.context }).includes(SENTINEL));
+        assert.equal(e.cause, undefined, 'the raw error (with the value) is not kept');
+        return true;
+      });
+    } finally {
+      echoing.destroy();
+    }
+  });
+
+  it('refuses to launch with an ${env:NAME} that is not set, naming it, before calling or uploading anything', async () => {
+    const { file, text } = await jobFolder(tmp, 'env-missing', 'environment:\n  HF_TOKEN: ${env:SENTINEL_NOT_SET}\n');
+    const requests = s3Requests.length;
+    await assert.rejects(launchTrainingJob({ clients, jobFilePath: file, text, options: { now: NOW, env: { SENTINEL_NOT_SET: '' }, jobName: 'env-missing' } }), (e: unknown) => {
+      assert.ok(e instanceof TrainingPlanError, String(e));
+      assert.equal(e.code, 'env.variableMissing');
+      assert.match(e.message, /environment\.HF_TOKEN \(\$\{env:SENTINEL_NOT_SET\}\) refers to the environment variable SENTINEL_NOT_SET, which is not set/);
+      return true;
+    });
+    assert.equal(s3Requests.length, requests);
+    assert.ok(!(await jobNames()).includes('env-missing'));
+    await assert.rejects(planTrainingJob({ jobFilePath: file, text, clients, now: NOW, env: {} }), /SENTINEL_NOT_SET/);
+  });
+
+  it('refuses source links that leave the folder (to /etc, to a file outside) unless confirmed; links inside need nothing', async () => {
+    const outside = path.join(tmp, 'outside-of-src');
+    await fs.mkdir(outside, { recursive: true });
+    await fs.writeFile(path.join(outside, 'secret.txt'), 'OUTSIDE-THE-FOLDER\n');
+    const etc = await jobFolder(tmp, 'link-to-etc', '', async (src) => {
+      await fs.symlink('/etc', path.join(src, 'etc'));
+      await fs.symlink(path.join(outside, 'secret.txt'), path.join(src, 'notes.txt'));
+    });
+    const planned = await planTrainingJob({ jobFilePath: etc.file, text: etc.text, clients, now: NOW });
+    assert.equal(planned.kind, 'planned');
+    if (planned.kind !== 'planned') return;
+    assert.deepEqual(planned.externalLinks.map((l) => [l.name, l.path, l.target]), [
+      ['etc', path.join(etc.src, 'etc'), realpathSync('/etc')],
+      ['notes.txt', path.join(etc.src, 'notes.txt'), realpathSync(path.join(outside, 'secret.txt'))],
+    ]);
+    let asked: string[] = [];
+    for (const confirmExternalLinks of [undefined, (links: readonly { name: string }[]) => ((asked = links.map((l) => l.name)), false)]) {
+      await assert.rejects(launchTrainingJob({ clients, jobFilePath: etc.file, text: etc.text, options: { now: NOW, jobName: 'links-refused', ...(confirmExternalLinks ? { confirmExternalLinks } : {}) } }), (e: unknown) => {
+        assert.ok(e instanceof SourceStagingError, String(e));
+        assert.equal(e.code, 'source.externalLinks');
+        assert.match(e.message, /2 symbolic links leave the folder being packed/);
+        assert.match(e.message, new RegExp(`^etc → ${realpathSync('/etc')}$`, 'm'));
+        assert.match(e.message, /^notes\.txt → .*secret\.txt$/m);
+        assert.match(e.message, /Nothing was uploaded/);
+        return true;
+      });
+    }
+    assert.deepEqual(asked, ['etc', 'notes.txt'], 'the confirmation names the links');
+    assert.deepEqual(await keysUnder('links-refused/'), []);
+    assert.ok(!(await jobNames()).includes('links-refused'));
+
+    // Links inside the folder: packed (followed) without a question.
+    const inside = await jobFolder(tmp, 'link-inside', '', async (src) => {
+      await fs.mkdir(path.join(src, 'lib'));
+      await fs.writeFile(path.join(src, 'lib', 'a.py'), 'A = 1\n');
+      await fs.symlink('lib', path.join(src, 'lib_alias'));
+    });
+    const plain = launched(await launchTrainingJob({ clients, jobFilePath: inside.file, text: inside.text, options: { now: NOW, jobName: 'links-inside' } }));
+    assert.deepEqual(await archiveEntries(clients.s3(), plain.uploads[0]!.to), ['lib/', 'lib/a.py', 'lib_alias/', 'lib_alias/a.py', 'train.py']);
+
+    // A link out, confirmed: its target is packed under the link's name.
+    await fs.symlink(path.join(outside, 'secret.txt'), path.join(inside.src, 'notes.txt'));
+    const confirmed = launched(await launchTrainingJob({ clients, jobFilePath: inside.file, text: inside.text, options: { now: NOW, jobName: 'links-confirmed', confirmExternalLinks: () => true } }));
+    assert.ok((await archiveEntries(clients.s3(), confirmed.uploads[0]!.to)).includes('notes.txt'));
+  });
+
+  it('refuses a git_config checkout whose source_dir holds a link out of the clone, uploading nothing', async () => {
+    const repoRoot = path.join(tmp, 'git-link');
+    const work = path.join(repoRoot, 'work');
+    await fs.mkdir(path.join(work, 'code'), { recursive: true });
+    git(['init', '--quiet', '--bare', path.join(repoRoot, 'remote.git')], tmp);
+    git(['init', '--quiet', work], tmp);
+    await fs.writeFile(path.join(work, 'code', 'train.py'), 'print(1)\n');
+    await fs.symlink('/etc/passwd', path.join(work, 'code', 'users.txt'));
+    git(['add', '.'], work);
+    git(['commit', '--quiet', '-m', 'a link out'], work);
+    git(['push', '--quiet', path.join(repoRoot, 'remote.git'), 'HEAD:refs/heads/main'], work);
+    const url = 'https://git.example.test/hostile/code.git';
+    const gitEnv = { ...process.env, GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.file://${path.join(repoRoot, 'remote.git')}.insteadOf`, GIT_CONFIG_VALUE_0: url };
+    const text = SEED_TEXT.replace(/^source_dir: .*$/m, `git_config:\n  repo: ${url}\n  branch: main\nsource_dir: code`).replace(/^dependencies:\n  - .*\n/m, '');
+    const jobFile = path.join(tmp, 'git-link.sagemaker.yaml');
+    await fs.writeFile(jobFile, text);
+    await assert.rejects(launchTrainingJob({ clients, jobFilePath: jobFile, text, options: { now: NOW, env: gitEnv, jobName: 'git-link-refused' } }), (e: unknown) => {
+      assert.ok(e instanceof SourceStagingError, String(e));
+      assert.equal(e.code, 'source.externalLinks');
+      assert.match(e.message, new RegExp(`^users\\.txt → ${realpathSync('/etc/passwd')}$`, 'm'));
+      return true;
+    });
+    assert.deepEqual(await keysUnder('git-link-refused/'), []);
   });
 
   it('refuses a file with errors, returning its problems and calling nothing', async () => {
@@ -492,6 +643,62 @@ describe('sagemaker-hf plan', () => {
     assert.match(io.err, new RegExp(`^${file.replace(/[.]/g, '\\.')}:2:1: error: Missing required key \`role\``, 'm'));
   });
 
+  it('names each secret and where it goes, says launch expands the environment, and never prints a value', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'plan-secrets-'));
+    try {
+      const extra = 'environment:\n  HF_TOKEN: ${env:SENTINEL_HF_TOKEN}\n  NCCL_DEBUG: INFO\n';
+      const { file } = await jobFolder(dir, 'secrets', extra);
+      const gitText = SEED_TEXT.replace(/^source_dir: .*$/m, 'git_config:\n  repo: https://github.com/org/code.git\n  token: ${env:SENTINEL_GIT_TOKEN}\nsource_dir: examples').replace(/^dependencies:\n  - .*\n/m, '') + extra;
+      const gitFile = path.join(dir, 'git.sagemaker.yaml');
+      await fs.writeFile(gitFile, gitText);
+      const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', SENTINEL_HF_TOKEN: SENTINEL, SENTINEL_GIT_TOKEN: `${SENTINEL}-git` };
+
+      const text = captureIo(env);
+      assert.equal(await planCommand([gitFile, '--account', ACCOUNT, '--time', NOW.toISOString()], text), 0, text.err);
+      assert.match(text.out, /^ {2}HF_TOKEN = \$\{env:SENTINEL_HF_TOKEN\}$/m);
+      assert.match(text.out, /^ {2}git_config\.token ← \$SENTINEL_GIT_TOKEN → github\.com {2}\(sent by git from this machine over https, as Basic authentication\)$/m);
+      assert.match(text.out, /^ {2}environment\.HF_TOKEN ← \$SENTINEL_HF_TOKEN → SageMaker/m);
+      assert.match(text.out, /Launch sends: This request, except that Environment\.HF_TOKEN holds the value of the variable named in \$\{env:…\}, expanded at launch from the launching machine's environment/);
+      assert.ok(!`${text.out}${text.err}`.includes(SENTINEL), 'a secret value was printed');
+
+      const json = captureIo(env);
+      assert.equal(await planCommand([file, '--json', '--account', ACCOUNT, '--time', NOW.toISOString()], json), 0, json.err);
+      const printed = JSON.parse(json.out) as { createTrainingJob: { Environment: Record<string, string> }; credentials: Array<{ flow: string }>; launchSends: string };
+      assert.deepEqual(printed.createTrainingJob.Environment, { HF_TOKEN: '${env:SENTINEL_HF_TOKEN}', NCCL_DEBUG: 'INFO' });
+      assert.deepEqual(printed.credentials.map((c) => c.flow), ['environment.HF_TOKEN ← $SENTINEL_HF_TOKEN → SageMaker']);
+      assert.match(printed.launchSends, /Environment\.HF_TOKEN/);
+      assert.ok(!`${json.out}${json.err}`.includes(SENTINEL), 'a secret value was printed');
+
+      // Not set: exit 1, the variable named, nothing planned.
+      const missing = captureIo({ AWS_ENDPOINT_URL: 'http://127.0.0.1:1' });
+      assert.equal(await planCommand([file, '--account', ACCOUNT], missing), 1);
+      assert.equal(missing.out, '');
+      assert.match(missing.err, /environment\.HF_TOKEN \(\$\{env:SENTINEL_HF_TOKEN\}\) refers to the environment variable SENTINEL_HF_TOKEN, which is not set/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lists the links that leave source_dir, and where they lead', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'plan-links-'));
+    try {
+      const { file } = await jobFolder(dir, 'links', '', async (src) => {
+        await fs.symlink('/etc', path.join(src, 'etc'));
+        await fs.symlink('train.py', path.join(src, 'main.py'));
+      });
+      const text = captureIo({ AWS_ENDPOINT_URL: 'http://127.0.0.1:1' });
+      assert.equal(await planCommand([file, '--account', ACCOUNT], text), 0, text.err);
+      assert.match(text.out, /^Links out {8}1 link leaves its folder: launch uploads the target only with --follow-external-links$/m);
+      assert.match(text.out, new RegExp(`^ {2}${path.relative(REPO_ROOT, path.join(dir, 'links', 'src', 'etc')).replace(/[.]/g, '\\.')} → ${realpathSync('/etc')}$`, 'm'));
+      assert.ok(!text.out.includes('main.py'), 'a link inside the folder is no concern');
+      const json = captureIo({ AWS_ENDPOINT_URL: 'http://127.0.0.1:1' });
+      assert.equal(await planCommand([file, '--json', '--account', ACCOUNT], json), 0, json.err);
+      assert.deepEqual(JSON.parse(json.out).linksLeavingTheirFolder, [{ link: path.join(dir, 'links', 'src', 'etc'), in: path.join(dir, 'links', 'src'), target: realpathSync('/etc') }]);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects a time without a zone and an account id that is not one', async () => {
     await assert.rejects(planCommand([SEED_FILE, '--account', ACCOUNT, '--time', '2024-05-01 12:00'], captureIo()), /ISO-8601/);
     await assert.rejects(planCommand([SEED_FILE, '--account', '12345'], captureIo()), /12-digit/);
@@ -532,6 +739,26 @@ describe('sagemaker-hf plan and launch against moto', { skip: installProblem ?? 
     assert.equal(io.out, `cli-completes\narn:aws:sagemaker:us-east-1:${ACCOUNT}:training-job/cli-completes\n`);
     assert.match(io.err, /Packaging src \(5 files, .*\)…\nUploading .* to s3:\/\/.*\/cli-completes\/source\/sourcedir\.tar\.gz…\nCreating training job cli-completes…\nCreated training job cli-completes\./);
     assert.match(io.err, /Completed \/ Completed/);
+  });
+
+  it('launch refuses links out of source_dir, listing them, unless --follow-external-links', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'launch-links-'));
+    try {
+      await fs.writeFile(path.join(dir, 'elsewhere.txt'), 'OUTSIDE\n');
+      const { file } = await jobFolder(dir, 'links', '', async (src) => {
+        await fs.symlink(path.join(dir, 'elsewhere.txt'), path.join(src, 'data.txt'));
+      });
+      const refused = captureIo(env);
+      assert.equal(await launchCommand([file, '--job-name', 'cli-links-refused'], refused), 1);
+      assert.equal(refused.out, '');
+      assert.match(refused.err, /A symbolic link leaves the folder being packed .*\ndata\.txt → .*elsewhere\.txt\nNothing was uploaded\..*--follow-external-links/s);
+      const followed = captureIo(env);
+      assert.equal(await launchCommand([file, '--job-name', 'cli-links-followed', '--follow-external-links'], followed), 0, followed.err);
+      assert.match(followed.err, /Following 1 link out of the source folder \(--follow-external-links\):\n {2}data\.txt → /);
+      assert.match(followed.out, /^cli-links-followed\n/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('launch --wait exits 1 with the failure reason when the job fails', async () => {

@@ -26,6 +26,7 @@ import { planCommand } from '../../src/cli/planCommand';
 import type { CliIo } from '../../src/cli/cliError';
 import { runJobFileLocally } from '../../src/local/runJobFile';
 import { jobFileContext } from '../../src/local/jobFileOnDisk';
+import { TrainingPlanError } from '../../src/core/training/trainingPlanError';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const probeDir = path.join(repoRoot, 'test', 'fixtures', 'probe');
@@ -362,6 +363,53 @@ describe('runLocalJob refuses what CreateTrainingJob would refuse', processTest,
     assert.deepEqual(requests, ['train s3://bucket/prefix/train']);
     const record = JSON.parse(await fs.readFile(path.join(probeOut, 'algo-1.json'), 'utf8')) as ProbeRecord;
     assert.ok(record.tree.includes('input/data/train/part/rows.jsonl'));
+  });
+});
+
+describe('a job file run locally with ${env:NAME} environment values', processTest, () => {
+  const SENTINEL = 'hf_LOCALsentinelVALUE0123456789abcdefXYZ';
+  const jobFile = (dir: string) => path.join(dir, 'env.sagemaker.yaml');
+  const text = 'entry_point: train.py\nsource_dir: .\ninstance_type: ml.g5.xlarge\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\nenvironment:\n  HF_TOKEN: ${env:LOCAL_SENTINEL}\n  PLAIN: as-written\n';
+
+  it('gives the script the variable\'s value, as a launch would send it, and writes it nowhere else', async () => {
+    const dir = await freshDir('env-expand');
+    await fs.writeFile(path.join(dir, 'train.py'), 'import os, json\nopen(os.path.join(os.environ["SM_MODEL_DIR"], "env.json"), "w").write(json.dumps({"HF_TOKEN": os.environ.get("HF_TOKEN"), "PLAIN": os.environ.get("PLAIN")}))\n');
+    await fs.writeFile(jobFile(dir), text);
+    const root = path.join(dir, '.jobs');
+    const outcome = await runJobFileLocally({ jobFilePath: jobFile(dir), text, root, interpreter: python, env: { ...process.env, LOCAL_SENTINEL: SENTINEL } });
+    assert.equal(outcome.kind, 'started');
+    if (outcome.kind !== 'started') return;
+    const record = await outcome.job.completion;
+    assert.equal(record.TrainingJobStatus, 'Completed', record.FailureReason);
+    const modelFile = path.join(outcome.job.folder, 'algo-1', 'opt', 'ml', 'model', 'env.json');
+    assert.deepEqual(JSON.parse(await fs.readFile(modelFile, 'utf8')), { HF_TOKEN: SENTINEL, PLAIN: 'as-written' });
+    assert.equal(outcome.request.Environment?.['HF_TOKEN'], '${env:LOCAL_SENTINEL}', 'the request shown holds the name');
+    // Only the script's own output holds the value: not job.json, the logs or the config files.
+    const leaks: string[] = [];
+    const walk = async (d: string): Promise<void> => {
+      for (const e of await fs.readdir(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) await walk(p);
+        else if (p !== modelFile && !p.endsWith('model.tar.gz') && (await fs.readFile(p)).includes(SENTINEL)) leaks.push(path.relative(root, p));
+      }
+    };
+    await walk(root);
+    assert.deepEqual(leaks, []);
+  });
+
+  it('refuses to start, naming the variable, when it is not set', async () => {
+    const dir = await freshDir('env-missing');
+    await fs.writeFile(path.join(dir, 'train.py'), 'print(1)\n');
+    await fs.writeFile(jobFile(dir), text);
+    const env = { ...process.env };
+    delete env['LOCAL_SENTINEL'];
+    await assert.rejects(runJobFileLocally({ jobFilePath: jobFile(dir), text, root: path.join(dir, '.jobs'), interpreter: python, env }), (e: unknown) => {
+      assert.ok(e instanceof TrainingPlanError);
+      assert.equal(e.code, 'env.variableMissing');
+      assert.match(e.message, /LOCAL_SENTINEL, which is not set/);
+      return true;
+    });
+    assert.equal(existsSync(path.join(dir, '.jobs')), false, 'a job folder was made');
   });
 });
 

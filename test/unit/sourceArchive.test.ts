@@ -162,7 +162,7 @@ describe('the source archive\'s worker thread', () => {
     assert.equal(byDefault.entries.length, IN_THREAD_LIMITS.entries + 20 + 9);
     assert.deepEqual(byDefault.entries, inThread.entries);
     assert.ok(byDefault.gz.equals(inThread.gz));
-    assert.deepEqual(await listSourceArchive(wide), { entries: inThread.entries, ignored: [], skipped: [], files: IN_THREAD_LIMITS.entries + 20, totalBytes: inThread.entries.reduce((s, e) => s + e.size, 0) });
+    assert.deepEqual(await listSourceArchive(wide), { entries: inThread.entries, ignored: [], skipped: [], externalLinks: [], files: IN_THREAD_LIMITS.entries + 20, totalBytes: inThread.entries.reduce((s, e) => s + e.size, 0) });
   });
 
   it('reports a missing dependency with its typed error, as on the caller\'s thread', async () => {

@@ -158,6 +158,42 @@ describe('sourcedir.tar.gz contents', () => {
     }
   });
 
+  it('lists each link that leaves source_dir or a dependency folder once, with where it leads; links that stay inside are not listed', async () => {
+    const dir = await tempDir('external');
+    try {
+      const outside = path.join(dir, 'outside');
+      await write(path.join(outside, 'pkg', 'mod.py'), 'MOD = 1\n');
+      await write(path.join(outside, 'pkg', 'deeper.txt'), 'x\n');
+      await fs.symlink(path.join(outside, 'pkg', 'deeper.txt'), path.join(outside, 'pkg', 'again.txt'));
+      const src = path.join(dir, 'src');
+      await write(path.join(src, 'train.py'), 'print(1)\n');
+      await write(path.join(src, 'lib', 'a.py'), 'A = 1\n');
+      await write(path.join(src, '.sagemakerignore'), 'ignored_link\n');
+      await fs.symlink('/etc', path.join(src, 'etc'));
+      await fs.symlink(path.join(outside, 'pkg'), path.join(src, 'pkg'));
+      await fs.symlink('lib/a.py', path.join(src, 'alias.py'));
+      await fs.symlink('../src/lib', path.join(src, 'lib_again'));
+      await fs.symlink('/etc', path.join(src, 'ignored_link'));
+      const dep = path.join(dir, 'deps', 'helpers');
+      await write(path.join(dep, 'h.py'), 'H = 1\n');
+      await fs.symlink(path.join(src, 'train.py'), path.join(dep, 'from_src.py'));
+
+      const contents = await listSourceArchive({ from: src, fromKind: 'directory', dependencies: [dep] });
+      assert.deepEqual(
+        contents.externalLinks.map((l) => [l.name, l.path, l.root, l.target]),
+        [
+          ['etc', path.join(src, 'etc'), src, await fs.realpath('/etc')],
+          ['pkg', path.join(src, 'pkg'), src, await fs.realpath(path.join(outside, 'pkg'))],
+          // A dependency is a folder of its own: a link from it into source_dir leaves it too.
+          ['helpers/from_src.py', path.join(dep, 'from_src.py'), dep, await fs.realpath(path.join(src, 'train.py'))],
+        ],
+      );
+      assert.ok(contents.ignored.includes('ignored_link'));
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('without source_dir holds the entry point alone (plus dependencies), named by its base name', async () => {
     const contents = await listSourceArchive({ from: path.join(SEED, 'src', 'train.py'), fromKind: 'file', dependencies: [path.join(SEED, 'src', 'requirements.txt')] });
     assert.deepEqual(contents.entries.map((e) => e.name), ['train.py', 'requirements.txt']);
@@ -292,6 +328,34 @@ describe('uploading sourcedir.tar.gz to S3 (moto)', { skip: motoInstallProblem()
     });
     await nothingLeft(s3, key);
     s3.destroy();
+  });
+
+  it('uploads nothing when a link leaves the source folder, unless confirmed', async () => {
+    const dir = await tempDir('upload-links');
+    const s3 = client();
+    try {
+      await write(path.join(dir, 'secret', 'id_rsa'), 'PRIVATE KEY\n');
+      const src = path.join(dir, 'src');
+      await write(path.join(src, 'train.py'), 'print(1)\n');
+      await fs.symlink(path.join(dir, 'secret', 'id_rsa'), path.join(src, 'key.pem'));
+      const key = 'links/sourcedir.tar.gz';
+      const linked = upload(key, { from: src, fromKind: 'directory', dependencies: [] });
+      await assert.rejects(uploadSourceArchive({ s3, upload: linked }), (e: unknown) => {
+        assert.ok(e instanceof SourceStagingError);
+        assert.equal(e.code, 'source.externalLinks');
+        assert.match(e.message, /^key\.pem → .*id_rsa$/m);
+        return true;
+      });
+      await assert.rejects(uploadSourceArchive({ s3, upload: linked, confirmExternalLinks: async () => false }), (e: unknown) => e instanceof SourceStagingError && e.code === 'source.externalLinks');
+      assert.equal(((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'links/' }))).Contents ?? []).length, 0, 'something reached S3');
+      const done = await uploadSourceArchive({ s3, upload: linked, confirmExternalLinks: () => true });
+      const members = await untar(Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray()));
+      assert.equal(members.find((m) => m.path === 'key.pem')?.content.toString(), 'PRIVATE KEY\n');
+      assert.deepEqual(done.contents.externalLinks.map((l) => l.name), ['key.pem']);
+    } finally {
+      s3.destroy();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a missing bucket fails with S3\'s words and what to do', async () => {
@@ -611,6 +675,34 @@ describe('git credentials', () => {
       return true;
     });
     assert.equal(existsSync(spyLog), false, 'git ran');
+  });
+
+  it('never sends another service\'s secret as a git credential: refused before git runs, the server receives nothing', async () => {
+    const sentinel = 'AWS-SENTINEL-secret-access-key-0123456789';
+    for (const variable of ['AWS_SECRET_ACCESS_KEY', 'HF_TOKEN']) {
+      await fs.rm(spyLog, { force: true });
+      const seen = server.authorizations.length;
+      await assert.rejects(withGitCheckout(request({ token: `\${env:${variable}}` }), async () => undefined, { env: { ...process.env, [variable]: sentinel }, gitCommand: spy }), (e: unknown) => {
+        assert.ok(e instanceof SourceStagingError);
+        assert.equal(e.code, 'git.credentialRefused');
+        assert.match(e.message, new RegExp(`${variable} holds .*not a git credential`));
+        assert.ok(!e.message.includes(sentinel));
+        return true;
+      });
+      assert.equal(existsSync(spyLog), false, 'git ran');
+      assert.equal(server.authorizations.length, seen, 'the server was contacted');
+    }
+  });
+
+  it('refuses credentials over plain http:// to another machine, before git runs', async () => {
+    await fs.rm(spyLog, { force: true });
+    const remote = { repo: 'http://git.example.test/org/code.git', branch: 'main', token: '${env:GIT_TOKEN}' };
+    assert.throws(() => gitRemote(remote, { GIT_TOKEN: TOKEN }), (e: unknown) => e instanceof SourceStagingError && e.code === 'git.credentialRefused' && /plain http:\/\/: git would send this token to git\.example\.test unencrypted/.test(e.message));
+    await assert.rejects(withGitCheckout({ ...request({}), gitConfig: remote }, async () => undefined, { env: { ...process.env, GIT_TOKEN: TOKEN }, gitCommand: spy }), (e: unknown) => e instanceof SourceStagingError && e.code === 'git.credentialRefused');
+    assert.equal(existsSync(spyLog), false, 'git ran');
+    // The same URL without credentials is cloned as before; loopback http (this server) keeps its credentials.
+    assert.deepEqual(gitRemote({ repo: 'http://git.example.test/org/code.git' }, {}).env, {});
+    assert.equal(gitRemote({ repo: `${server.url}/remote.git`, token: '${env:GIT_TOKEN}' }, { GIT_TOKEN: TOKEN }).env['GIT_CONFIG_COUNT'], '1');
   });
 
   it('scopes the header to the repository\'s origin and leaves URLs without credentials alone', () => {

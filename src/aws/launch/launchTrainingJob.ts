@@ -11,6 +11,8 @@ import { CopyObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
 import { formatBytes } from '../../core/format';
+import { credentialFlows, expandEnvironment, requireCredentialVariables } from '../../core/jobFile/credentialFlows';
+import type { CredentialFlow, EnvLookup } from '../../core/jobFile/credentialFlows';
 import type { JobSpec } from '../../core/jobFile/jobSpec';
 import type { Problem } from '../../core/jobFile/problem';
 import { validateJobFile } from '../../core/jobFile/validateJobFile';
@@ -21,8 +23,8 @@ import { freshJobName } from '../../core/training/jobName';
 import { encodeJobFileValues } from '../../core/training/pythonJson';
 import { AwsClients } from '../awsClients';
 import { withGitCheckout } from '../../source/gitSource';
-import { uploadSourceArchive } from '../staging/sourceArchive';
-import type { SkippedPath } from '../staging/sourceArchive';
+import { listSourceArchive, uploadSourceArchive } from '../staging/sourceArchive';
+import type { ExternalLink, SkippedPath } from '../staging/sourceArchive';
 import { SourceStagingError } from '../../source/stagingError';
 import { ensureDefaultBucket } from './defaultBucket';
 import { resolveAccount, resolveRoleArn } from './identity';
@@ -49,6 +51,8 @@ export interface PlanTrainingJobArgs {
   jobName?: string;
   now?: Date;
   signal?: AbortSignal;
+  /** Where `${env:NAME}` references must be set (plan fails naming those that are not); default process.env. Values are never read into the plan. */
+  env?: EnvLookup;
 }
 
 export interface PlannedTrainingJob {
@@ -63,6 +67,16 @@ export interface PlannedTrainingJob {
   now: Date;
   /** Warnings and notes of the job file (never errors: a file with errors is `invalid`). */
   warnings: Problem[];
+  /**
+   * Each `${env:NAME}` and where launch sends its value: git_config credentials to the git host,
+   * environment values to SageMaker. The plan's request holds `${env:NAME}` itself, never a value.
+   */
+  credentialFlows: CredentialFlow[];
+  /**
+   * Links in the local source folders (source_dir, dependencies) that leave their folder: launch
+   * uploads their targets only when confirmed. A git_config checkout is only looked at at launch.
+   */
+  externalLinks: ExternalLink[];
 }
 
 export type TrainingJobPlanOutcome = { kind: 'invalid'; problems: Problem[] } | PlannedTrainingJob;
@@ -78,12 +92,15 @@ export async function planTrainingJob(args: PlanTrainingJobArgs): Promise<Traini
   const errors = validation.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0 || !validation.spec) return { kind: 'invalid', problems: validation.problems };
   const spec = validation.spec;
+  requireCredentialVariables(spec, args.env ?? process.env);
+  const flows = credentialFlows(spec);
 
   const region = await jobRegion(spec, args.region, args.clients);
   const now = args.now ?? new Date();
   if (args.accountId !== undefined) {
     const plan = buildPlan(args.text, spec, { region, accountId: args.accountId, now, jobName: args.jobName, baseDir: path.dirname(jobFilePath) });
-    return { kind: 'planned', plan, spec, region, accountId: args.accountId, now, warnings: validation.problems };
+    const externalLinks = await localExternalLinks(plan.uploads, args.signal);
+    return { kind: 'planned', plan, spec, region, accountId: args.accountId, now, warnings: validation.problems, credentialFlows: flows, externalLinks };
   }
   if (!args.clients) throw new LaunchError('region.missing', 'Planning without an account id needs AWS access (STS) to find it; pass the AWS clients, or the account id.');
   const regional = clientsForRegion(args.clients, region);
@@ -91,10 +108,21 @@ export async function planTrainingJob(args: PlanTrainingJobArgs): Promise<Traini
     const caller = await resolveAccount(regional, args.signal);
     const roleArn = await resolveRoleArn(regional, spec.role, { principal: caller.arn, ...(args.signal ? { signal: args.signal } : {}) });
     const plan = buildPlan(args.text, spec, { region, accountId: caller.accountId, now, jobName: args.jobName, roleArn, baseDir: path.dirname(jobFilePath) });
-    return { kind: 'planned', plan, spec, region, accountId: caller.accountId, caller, now, warnings: validation.problems };
+    const externalLinks = await localExternalLinks(plan.uploads, args.signal);
+    return { kind: 'planned', plan, spec, region, accountId: caller.accountId, caller, now, warnings: validation.problems, credentialFlows: flows, externalLinks };
   } finally {
     if (regional !== args.clients) regional.destroy();
   }
+}
+
+/** The links that leave the local folders a launch would pack (a git checkout does not exist yet). */
+async function localExternalLinks(uploads: readonly SourceArchiveUpload[], signal: AbortSignal | undefined): Promise<ExternalLink[]> {
+  const links: ExternalLink[] = [];
+  for (const upload of uploads) {
+    if (upload.git) continue;
+    links.push(...(await listSourceArchive(upload, signal)).externalLinks);
+  }
+  return links;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,8 +148,17 @@ export interface LaunchOptions {
   confirmDuplicate?: () => Promise<boolean>;
   /** Overrides the file's `region`. */
   region?: string;
-  /** Where git_config's `${env:NAME}` references are read; default process.env. */
+  /**
+   * Where `${env:NAME}` references are read (git_config credentials, environment values); default
+   * process.env. A variable that is not set fails the launch before anything is uploaded.
+   */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Asked, before any byte is uploaded, when links in the source leave their folder (source_dir, a
+   * dependency, or in a git_config checkout): true uploads their targets too. Absent or false refuses
+   * the launch with `source.externalLinks` (SourceStagingError), naming them.
+   */
+  confirmExternalLinks?: (links: readonly ExternalLink[]) => boolean | Promise<boolean>;
   /** Upload tuning (tests force multipart uploads with it). */
   partSize?: number;
   /** The git executable for git_config; default `git` on PATH. */
@@ -159,7 +196,10 @@ export interface LaunchedTrainingJob {
   jobArn: string;
   region: string;
   accountId: string;
-  /** The request as sent (after any rename). */
+  /**
+   * The request as sent (after any rename), except that Environment values written `${env:NAME}`
+   * are shown as written: the request sent held their values, which never leave launchTrainingJob.
+   */
   request: CreateTrainingJobRequest;
   uploads: StagedSource[];
   consoleUrl: string;
@@ -228,6 +268,18 @@ async function launchValidated(l: ValidatedLaunch): Promise<LaunchedTrainingJob>
   const { clients, spec, region, options, progress } = l;
   const signal = options.signal;
   const baseDir = path.dirname(l.jobFilePath);
+  // Every ${env:NAME} must be set before anything is called or uploaded; the values are read only
+  // into the request sent, never into the plan, the outcome or a message.
+  const env = options.env ?? process.env;
+  requireCredentialVariables(spec, env);
+  const send = (request: CreateTrainingJobRequest): CreateTrainingJobRequest => {
+    const environment = expandEnvironment(request.Environment, env);
+    return environment === undefined ? request : { ...request, Environment: environment };
+  };
+  const expandedValues = credentialFlows({ environment: spec.environment })
+    .map((f) => env[f.variable] ?? '')
+    .filter((v) => v.length >= 4);
+  const hideExpanded = (text: string): string => expandedValues.reduce((t, v) => t.split(v).join('***'), text);
 
   progress({ step: 'preparing', message: 'Checking the AWS account and role…' });
   const caller = await resolveAccount(clients, signal);
@@ -266,14 +318,24 @@ async function launchValidated(l: ValidatedLaunch): Promise<LaunchedTrainingJob>
       spot: request.EnableManagedSpotTraining === true,
       jobName: request.TrainingJobName,
     });
-    if (uploadedUris.length === 0) return mapped;
-    return new LaunchError(mapped.code, `${mapped.message} (The source code had been uploaded to ${uploadedUris.join(', ')}; it is left there, and a new launch uploads its own.)`, { ...mapped.context, uploaded: uploadedUris }, { cause: err });
+    const uploaded = uploadedUris.length === 0 ? '' : ` (The source code had been uploaded to ${uploadedUris.join(', ')}; it is left there, and a new launch uploads its own.)`;
+    // SageMaker's validation messages may quote the values sent: the expanded ${env:NAME} values are blanked.
+    const message = hideExpanded(`${mapped.message}${uploaded}`);
+    const serviceMessage = mapped.context.serviceMessage === undefined ? undefined : hideExpanded(mapped.context.serviceMessage);
+    const echoed = message !== `${mapped.message}${uploaded}` || serviceMessage !== mapped.context.serviceMessage;
+    if (!echoed && uploadedUris.length === 0) return mapped;
+    return new LaunchError(
+      mapped.code,
+      message,
+      { ...mapped.context, ...(serviceMessage !== undefined ? { serviceMessage } : {}), ...(uploadedUris.length ? { uploaded: uploadedUris } : {}) },
+      echoed ? {} : { cause: err },
+    );
   };
 
   progress({ step: 'creating', message: `Creating training job ${request.TrainingJobName}…`, jobName: request.TrainingJobName });
   let jobArn: string;
   try {
-    jobArn = await createJob(clients, request);
+    jobArn = await createJob(clients, send(request));
   } catch (err) {
     // A taken name is retried once under a fresh timestamp, as a second click a millisecond
     // later would; a name the user chose is theirs to change.
@@ -288,7 +350,7 @@ async function launchValidated(l: ValidatedLaunch): Promise<LaunchedTrainingJob>
     request = renamed.createTrainingJob;
     progress({ step: 'creating', message: `${renamedFrom} was taken; creating training job ${request.TrainingJobName}…`, jobName: request.TrainingJobName });
     try {
-      jobArn = await createJob(clients, request);
+      jobArn = await createJob(clients, send(request));
     } catch (retryErr) {
       throw failure(retryErr);
     }
@@ -354,6 +416,7 @@ async function uploadAll(l: ValidatedLaunch, uploads: SourceArchiveUpload[], pri
       principal,
       ...(l.options.signal ? { signal: l.options.signal } : {}),
       ...(l.options.partSize !== undefined ? { partSize: l.options.partSize } : {}),
+      ...(l.options.confirmExternalLinks ? { confirmExternalLinks: l.options.confirmExternalLinks } : {}),
       onContents: (c) => l.progress({ step: 'packaging', message: `Packaging ${shown} (${c.files} file${c.files === 1 ? '' : 's'}, ${formatBytes(c.totalBytes)})…`, from: upload.from, files: c.files, sourceBytes: c.totalBytes }),
       onProgress: (p) => l.progress({ step: 'uploading', message: `Uploading ${formatBytes(p.uploadedBytes)} to ${upload.to}…`, to: upload.to, uploadedBytes: p.uploadedBytes }),
     });

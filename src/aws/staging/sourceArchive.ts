@@ -14,6 +14,9 @@
  * - the same tree gives the same bytes: entries sorted, one fixed mtime, no owner names or ids.
  *   Links that point nowhere, or back to a folder they sit in, are left out (the SDK would fail or
  *   recurse forever) and reported in `skipped`.
+ * - links that leave their folder (`data -> /etc`, `key.pem -> ~/.ssh/id_rsa`) are listed in
+ *   `externalLinks`, and `uploadSourceArchive` uploads nothing unless the caller confirms them: the
+ *   SDK would ship their targets silently. Links that stay inside the folder need nothing.
  */
 import * as path from 'node:path';
 import { pipeline, Transform } from 'node:stream';
@@ -53,12 +56,30 @@ export interface SkippedPath {
   reason: 'danglingLink' | 'linkLoop' | 'notFileOrFolder';
 }
 
+/** A symbolic link whose target lies outside the folder it sits in (source_dir, or a dependency folder). */
+export interface ExternalLink {
+  /** Archive path of the link. */
+  name: string;
+  /** Where the link itself is on this machine. */
+  path: string;
+  /** The folder it leaves, as given (source_dir or the dependency). */
+  root: string;
+  /** Where it leads, every link resolved. */
+  target: string;
+}
+
 export interface SourceArchiveContents {
   /** In archive order. */
   entries: ArchiveEntry[];
   /** Archive paths left out by `.sagemakerignore` (a folder stands for everything in it). */
   ignored: string[];
   skipped: SkippedPath[];
+  /**
+   * Links that leave their folder, in archive order; what is under a folder link is in `entries` but
+   * not listed again here. Their targets are packed like everything else: `uploadSourceArchive`
+   * refuses to upload unless the caller confirms them.
+   */
+  externalLinks: ExternalLink[];
   files: number;
   /** Sum of the files' sizes, before compression. */
   totalBytes: number;
@@ -323,6 +344,11 @@ export interface SourceArchiveUploadOptions {
   signal?: AbortSignal;
   /** Called once the entries are known, before any byte is read. */
   onContents?: (contents: SourceArchiveContents) => void;
+  /**
+   * Asked when links leave their folder, before any byte is read: true uploads their targets too.
+   * Without it (or on false) the upload is refused with `source.externalLinks`, naming them.
+   */
+  confirmExternalLinks?: (links: readonly ExternalLink[]) => boolean | Promise<boolean>;
   onProgress?: (progress: SourceUploadProgress) => void;
   /** Bytes per part (at least 5 MiB); archives smaller than one part go up in a single PutObject. */
   partSize?: number;
@@ -356,6 +382,12 @@ export async function uploadSourceArchive(options: SourceArchiveUploadOptions): 
     throw err;
   });
   try {
+    const links = opened.contents.externalLinks;
+    if (links.length > 0) {
+      const confirmed = options.confirmExternalLinks ? await options.confirmExternalLinks(links) : false;
+      throwIfCancelled(signal, where);
+      if (!confirmed) throw externalLinksRefused(links, where);
+    }
     return await uploadOpened(opened, options, where);
   } finally {
     // Done, failed or cancelled: a worker still waiting for room to write into must not linger.
@@ -439,6 +471,22 @@ async function abortLeftovers(s3: S3Client, uploader: Upload, where: { bucket: s
   const uploadId = (uploader as unknown as { uploadId?: string }).uploadId;
   if (!uploadId) return;
   await s3.send(new AbortMultipartUploadCommand({ Bucket: where.bucket, Key: where.key, UploadId: uploadId })).catch(() => undefined);
+}
+
+/** `name → target`, one a line, at most `max` of them, for messages. */
+export function describeExternalLinks(links: readonly ExternalLink[], max = 10): string {
+  const shown = links.slice(0, max).map((l) => `${l.name} → ${l.target}`);
+  if (links.length > max) shown.push(`and ${links.length - max} more`);
+  return shown.join('\n');
+}
+
+function externalLinksRefused(links: readonly ExternalLink[], where: { bucket: string; key: string }): SourceStagingError {
+  const roots = [...new Set(links.map((l) => l.root))].join(', ');
+  return new SourceStagingError(
+    'source.externalLinks',
+    `${links.length === 1 ? 'A symbolic link leaves' : `${links.length} symbolic links leave`} the folder being packed (${roots}), so ${links.length === 1 ? 'its target' : 'their targets'} would be uploaded to s3://${where.bucket}/${where.key}:\n${describeExternalLinks(links)}\nNothing was uploaded. Remove ${links.length === 1 ? 'the link' : 'them'} or list ${links.length === 1 ? 'it' : 'them'} in .sagemakerignore; or, if ${links.length === 1 ? 'its target belongs' : 'their targets belong'} in the job, confirm (sagemaker-hf launch --follow-external-links).`,
+    { ...where, links: links.length, first: links[0]!.name },
+  );
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined, where: { bucket: string; key: string }): void {

@@ -32,7 +32,7 @@ export function listSourceEntries(source: ArchiveSource, maxVisits = Number.POSI
 const OVER_BUDGET = Symbol('over budget');
 
 function listAll(source: ArchiveSource, maxVisits: number): SourceArchiveContents {
-  const contents: SourceArchiveContents = { entries: [], ignored: [], skipped: [], files: 0, totalBytes: 0 };
+  const contents: SourceArchiveContents = { entries: [], ignored: [], skipped: [], externalLinks: [], files: 0, totalBytes: 0 };
   const rules = source.fromKind === 'directory' ? readIgnoreRules(source.from) : IgnoreRules.empty();
   const walker = new TreeWalker(rules, contents, maxVisits, source.from);
 
@@ -41,28 +41,40 @@ function listAll(source: ArchiveSource, maxVisits: number): SourceArchiveContent
   if (source.fromKind === 'directory') {
     if (!top.isDirectory()) throw new SourceStagingError('source.missing', `source_dir ${source.from} is not a folder.`, { path: source.from });
     // The folder itself is not an entry: its content is the archive root (os.listdir in the SDK).
-    walker.children(source.from, '', new Set([realPath(source.from)]), 1);
+    const real = realPath(source.from);
+    walker.root = { path: source.from, real };
+    walker.children(source.from, '', new Set([real]), false, 1);
   } else {
-    walker.add(source.from, path.basename(source.from), top, new Set(), 1);
+    walker.root = undefined;
+    walker.add(source.from, path.basename(source.from), top, new Set(), false, 1);
   }
   for (const dependency of source.dependencies) {
     const stat = statFollowing(dependency);
     if (!stat) throw new SourceStagingError('source.dependencyMissing', `The dependency ${dependency} does not exist; fix \`dependencies\` in the job file.`, { path: dependency });
-    walker.add(dependency, path.basename(path.resolve(dependency)), stat, new Set(), 1);
+    // A dependency is a folder of its own: its links may not leave it either.
+    walker.root = stat.isDirectory() ? { path: dependency, real: realPath(dependency) } : undefined;
+    walker.add(dependency, path.basename(path.resolve(dependency)), stat, new Set(), false, 1);
   }
   return contents;
 }
 
 class TreeWalker {
+  /** The folder being walked (source_dir or a dependency folder) and its real path: links that leave it are reported. */
+  root: { path: string; real: string } | undefined;
+
   constructor(
     private readonly rules: IgnoreRules,
     private readonly out: SourceArchiveContents,
     private visitsLeft: number,
-    private readonly root: string,
+    private readonly topFolder: string,
   ) {}
 
-  /** Adds `absolute` as `name` (`depth` folders below the root), and what is under it when it is a folder. */
-  add(absolute: string, name: string, stat: Stats, ancestors: ReadonlySet<string>, depth: number): void {
+  /**
+   * Adds `absolute` as `name` (`depth` folders below the top folder), and what is under it when it is
+   * a folder. `outside`: a link above it already left the root (and was reported). `linkTarget`: where
+   * `absolute` leads, when it is a link.
+   */
+  add(absolute: string, name: string, stat: Stats, ancestors: ReadonlySet<string>, outside: boolean, depth: number, linkTarget?: string): void {
     this.visitsLeft -= 1;
     if (this.visitsLeft < 0) throw OVER_BUDGET;
     const isDirectory = stat.isDirectory();
@@ -70,8 +82,13 @@ class TreeWalker {
       this.out.ignored.push(name);
       return;
     }
+    let leaves = outside;
+    if (!outside && linkTarget !== undefined && this.root && !isInside(linkTarget, this.root.real)) {
+      this.out.externalLinks.push({ name, path: absolute, root: this.root.path, target: linkTarget });
+      leaves = true;
+    }
     if (isDirectory) {
-      const real = realPath(absolute);
+      const real = linkTarget ?? realPath(absolute);
       if (ancestors.has(real)) {
         this.out.skipped.push({ name, reason: 'linkLoop' });
         return;
@@ -79,12 +96,12 @@ class TreeWalker {
       if (depth > MAX_FOLDER_DEPTH) {
         throw new SourceStagingError(
           'source.tooDeep',
-          `${tooDeepText(absolute, this.root)}. Leave the folder out with a line in ${IGNORE_FILE_NAME}, or move the code to a shallower folder.`,
+          `${tooDeepText(absolute, this.topFolder)}. Leave the folder out with a line in ${IGNORE_FILE_NAME}, or move the code to a shallower folder.`,
           { path: absolute, depth, limit: MAX_FOLDER_DEPTH },
         );
       }
       this.out.entries.push({ name, absolutePath: absolute, kind: 'directory', size: 0 });
-      this.children(absolute, name, new Set([...ancestors, real]), depth + 1);
+      this.children(absolute, name, new Set([...ancestors, real]), leaves, depth + 1);
     } else if (stat.isFile()) {
       this.out.entries.push({ name, absolutePath: absolute, kind: 'file', size: stat.size });
       this.out.files += 1;
@@ -94,7 +111,7 @@ class TreeWalker {
     }
   }
 
-  children(folder: string, prefix: string, ancestors: ReadonlySet<string>, depth: number): void {
+  children(folder: string, prefix: string, ancestors: ReadonlySet<string>, outside: boolean, depth: number): void {
     let dirents;
     try {
       dirents = readdirSync(folder, { withFileTypes: true });
@@ -113,9 +130,15 @@ class TreeWalker {
         this.out.skipped.push({ name, reason: 'danglingLink' });
         continue;
       }
-      this.add(absolute, name, stat, ancestors, depth);
+      this.add(absolute, name, stat, ancestors, outside, depth, dirent.isSymbolicLink() ? realPath(absolute) : undefined);
     }
   }
+}
+
+/** Whether `p` is `root` or under it (both real paths). */
+function isInside(p: string, root: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 function statFollowing(p: string): Stats | undefined {

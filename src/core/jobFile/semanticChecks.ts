@@ -13,11 +13,13 @@ import {
 import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
 import { fromJsValue, pyDict } from '../contract/pythonValue';
 import { enabledStrategies, sdkDistributionHyperparameters, sdkIgnoredStrategies, torchDistributedRefusals } from '../sagemaker/distribution';
+import { environmentProblems, gitCredentialProblems } from './credentialFlows';
 import { closestMatch } from './didYouMean';
 import { ignoreFileProblems } from './ignoreFileCheck';
 import type { JobDocument, JsonPath } from './jobDocument';
 import type { JobSpec } from './jobSpec';
 import type { Problem } from './problem';
+import { SECRET_NAME } from './secretPatterns';
 
 /** What the checks may ask of the outside world. All optional: without them, file checks are skipped. */
 export interface JobFileContext {
@@ -39,7 +41,6 @@ export const HYPERPARAMETER_LIMITS = { entries: 100, keyLength: 256, valueLength
 /** Keys the SDK adds to every script-mode job: submit directory, program, log level, job name, region. */
 const SDK_ADDED_HYPERPARAMETERS = 5;
 
-const SECRET_NAME = /(^|[_\-.])(token|password|passwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)($|[_\-.])|^(hf|hub)_?token$/i;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
@@ -61,6 +62,7 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
   checkSpot(spec, add);
   checkHyperparameters(spec, add);
   checkGitConfig(spec, add);
+  checkCredentialFlows(spec, add);
   checkSourceFiles(spec, context, add);
   checkMisc(spec, add);
   return out;
@@ -352,6 +354,11 @@ function checkGitConfig(spec: JobSpec, add: Add): void {
   if (g.branch !== undefined && g.commit !== undefined) {
     add('info', 'git.commitWins', ['git_config', 'commit'], 'With both branch and commit, the commit is checked out (as the SDK does).', 'key');
   }
+}
+
+/** Where git_config's and environment's secrets go (credentialFlows.ts): refused flows, secrets in clear. */
+function checkCredentialFlows(spec: JobSpec, add: Add): void {
+  for (const p of [...gitCredentialProblems(spec.git_config), ...environmentProblems(spec.environment)]) add(p.severity, p.code, p.path, p.message, p.on);
 }
 
 function checkSourceFiles(spec: JobSpec, context: JobFileContext, add: Add): void {

@@ -20,6 +20,7 @@ import { parseImageUri } from '../catalog/huggingfaceImages';
 import type { PyValue } from '../contract/pythonValue';
 import { DISTRIBUTION_HYPERPARAMETER_KEYS, distributionFromHyperparameters } from '../sagemaker/distribution';
 import { decodeHyperparameters } from '../sagemaker/hyperparameters';
+import { SECRET_NAME } from '../jobFile/secretPatterns';
 import { parseTrainingJobArn } from './trainingJobDescription';
 import type { DescribedChannel, TrainingJobDescription } from './trainingJobDescription';
 
@@ -44,7 +45,6 @@ const CODE_CHANNEL = 'code';
 const CODE_CHANNEL_SUBMIT_DIR = '/opt/ml/input/data/code/sourcedir.tar.gz';
 /** `name_from_base`'s suffix: `-%Y-%m-%d-%H-%M-%S-{ms}`. */
 const TIMESTAMP_SUFFIX = /^(.+)-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}$/;
-const SECRET_NAME = /(^|[_\-.])(token|password|passwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)($|[_\-.])|^(hf|hub)_?token$/i;
 const SECRET_VALUE = /^(hf_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,})$/;
 
 /** The SDK's keys this module maps back to estimator arguments (anything else `sagemaker_*` stays a hyperparameter). */

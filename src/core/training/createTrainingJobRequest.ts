@@ -13,6 +13,7 @@ import { regionPartition, resolveTrainingImage } from '../catalog/huggingfaceIma
 import type { ChannelInput, JobSpec, MetricDefinition } from '../jobFile/jobSpec';
 import { sdkDistributionHyperparameters, sdkDistributionRefusals } from '../sagemaker/distribution';
 import { encodeHyperparameter } from '../sagemaker/hyperparameters';
+import { secretValueKind } from '../jobFile/secretPatterns';
 import { trainingJobName } from './jobName';
 import { TrainingPlanError } from './trainingPlanError';
 
@@ -240,21 +241,15 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   return plan;
 }
 
-// Hugging Face, GitHub and AWS access-key shapes. Hyperparameters are shown in plain text by
-// DescribeTrainingJob and the console, so the SDK would happily leak them; we refuse instead.
-const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  [/\bhf_[A-Za-z0-9]{30,}/, 'a Hugging Face token'],
-  [/\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/, 'a GitHub token'],
-  [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key'],
-];
-
+// Hyperparameters are shown in plain text by DescribeTrainingJob and the console, so the SDK would
+// happily leak a token written there; we refuse instead.
 function refuseSecrets(hyperparameters: Record<string, string>): void {
   for (const [name, value] of Object.entries(hyperparameters)) {
-    const hit = SECRET_PATTERNS.find(([pattern]) => pattern.test(value));
-    if (hit) {
+    const kind = secretValueKind(value);
+    if (kind) {
       throw new TrainingPlanError(
         'hyperparameters.secret',
-        `hyperparameters.${name} looks like ${hit[1]}. Hyperparameters are visible to anyone who can describe the job; pass secrets through environment (from a secret store) instead.`,
+        `hyperparameters.${name} looks like ${kind}. Hyperparameters are visible to anyone who can describe the job; pass secrets through environment, written as ${'$'}{env:NAME} so the value comes from your environment at launch.`,
         { path: `hyperparameters.${name}` },
       );
     }

@@ -4,6 +4,7 @@ export type TrainingPlanErrorCode =
   | 'hyperparameters.notJson'
   | 'hyperparameters.badKey'
   | 'hyperparameters.secret'
+  | 'env.variableMissing'
   | 'yaml.unresolvedAlias'
   | 'image.unresolved'
   | 'region.unknown'

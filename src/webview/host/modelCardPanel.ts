@@ -492,6 +492,7 @@ export class ModelCardPanel extends Disposable {
             ...(this.services.settings.hubUrl ? { hubUrl: this.services.settings.hubUrl } : {}),
             transfer: this.services.settings.hubUploadTransfer,
             signal: abort.signal,
+            confirmExternalLinks: (links) => this.confirmExternalLinks(links, repo),
             onProgress: (event) => {
               const status = this.push;
               if (!status) return;
@@ -534,6 +535,20 @@ export class ModelCardPanel extends Disposable {
     } finally {
       if (this.pushAbort === abort) this.pushAbort = undefined;
     }
+  }
+
+  /** The modal that names the files linking out of the folder before their content is published. */
+  private async confirmExternalLinks(links: ReadonlyArray<{ path: string; target: string }>, repo: string): Promise<boolean> {
+    const one = links.length === 1;
+    const push = one ? 'Push Its Target' : 'Push Their Targets';
+    const shown = links.slice(0, 10).map((l) => `• ${l.path} → ${l.target}`);
+    if (links.length > 10) shown.push(`• and ${links.length - 10} more`);
+    const choice = await vscode.window.showWarningMessage(
+      `${one ? 'A file' : `${links.length} files`} in ${path.basename(this.folder)} ${one ? 'is a link' : 'are links'} to ${one ? 'a file' : 'files'} outside the folder: ${one ? 'its' : 'their'} content would be published to ${repo}.`,
+      { modal: true, detail: `${shown.join('\n')}\n\nPush ${one ? 'it' : 'them'} only if ${one ? 'it belongs' : 'they belong'} in the model. Otherwise remove the links, or copy the files into the folder.` },
+      push,
+    );
+    return choice === push;
   }
 
   /**
