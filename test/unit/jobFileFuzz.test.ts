@@ -1,8 +1,8 @@
 // Fuzzing the job-file validator, completion and hover with mutants of every job file we ship
-// (test/fixtures/jobFiles and examples/): byte, line and token mutations, deletions, duplications,
-// anchors, aliases and merge keys, huge values, control characters, deep nesting. Whatever a file
-// holds, the validator must answer with problems whose ranges lie inside the document, and
-// completion and hover must answer at any position, without an exception.
+// (test/fixtures/jobFiles, test/fixtures/requests and examples/): byte, line and token mutations,
+// deletions, duplications, anchors, aliases and merge keys, huge values, control characters, deep
+// nesting. Whatever a file holds, the validator must answer with problems whose ranges lie inside
+// the document, and completion and hover must answer at any position, without an exception.
 //
 // Deterministic: the seed is printed and FUZZ_SEED=<n> replays a run (FUZZ_MUTANTS=<n> changes how
 // many mutants are made). A failure names the seed, the mutant's number and its mutations.
@@ -50,6 +50,7 @@ function seedFiles(): Array<{ name: string; file: string; text: string }> {
     }
   };
   walk(path.join(REPO_ROOT, 'test/fixtures/jobFiles'));
+  walk(path.join(REPO_ROOT, 'test/fixtures/requests')); // the request builder's cases: every kind of hyperparameter
   walk(path.join(REPO_ROOT, 'examples'));
   return found.sort().map((file) => ({ name: path.relative(REPO_ROOT, file), file, text: readFileSync(file, 'utf8') }));
 }

@@ -395,19 +395,20 @@ describe('job file validation: merge keys, hyperparameter names, numbers JSON ca
     const text = `${base}max_run: .inf\nhyperparameters:\n  a: .inf\n  b: -.Inf\n  c: .nan\n  d: 1e400\n  e: "inf"\n  f: 1e308\n`;
     const problems = validateJobFile(text).problems;
     const notFinite = problems.filter((p) => p.code === 'number.notFinite');
+    // A request field cannot carry it at all; a hyperparameter travels as the SDK's non-JSON Infinity.
     assert.deepEqual(notFinite.map((p) => [p.path, p.severity]), [
       ['max_run', 'error'],
-      ['hyperparameters.a', 'error'],
-      ['hyperparameters.b', 'error'],
-      ['hyperparameters.c', 'error'],
-      ['hyperparameters.d', 'error'],
+      ['hyperparameters.a', 'warning'],
+      ['hyperparameters.b', 'warning'],
+      ['hyperparameters.c', 'warning'],
+      ['hyperparameters.d', 'warning'],
     ]);
     assert.match(notFinite[0]!.message, /Write a finite number\.$/);
-    assert.match(notFinite[1]!.message, /Quote it, `"inf"`: the script receives the same inf/);
+    assert.match(notFinite[1]!.message, /the SDK sends Infinity.*Quote it, `"inf"`: the script receives the same inf/);
     assert.match(notFinite[2]!.message, /`"-inf"`/);
-    assert.match(notFinite[3]!.message, /`"nan"`/);
-    assert.match(notFinite[4]!.message, /`1e400` is beyond the largest number a float holds.*quote it \(`"1e400"`\)/);
-    assert.deepEqual(validateJobFile(text).problems.filter((p) => p.path === 'max_run').map((p) => p.code), ['number.notFinite'], 'no second problem for the same value');
+    assert.match(notFinite[3]!.message, /sends NaN.*`"nan"`/);
+    assert.match(notFinite[4]!.message, /`1e400` is beyond the largest number a float holds.*the script receives inf.*quote it \(`"1e400"`\)/);
+    assert.deepEqual(problems.filter((p) => p.path === 'max_run').map((p) => p.code), ['number.notFinite'], 'no second problem for the same value');
   });
 });
 

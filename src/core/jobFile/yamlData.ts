@@ -251,22 +251,32 @@ class Reader {
     }
   }
 
-  /** `.inf`, `.nan` and numbers beyond a double (`1e400` reads as infinity) have no JSON form. */
+  /**
+   * `.inf`, `.nan` and numbers beyond a double (`1e400` reads as infinity) have no JSON form. A
+   * hyperparameter still travels (the SDK's json.dumps writes Infinity or NaN, and the training
+   * toolkit's json.loads reads them back), so there it is a warning; in a request field it is an
+   * error, since the request has no way to carry it.
+   */
   private checkNumber(node: Scalar, path: Path): void {
-    const v = node.value;
-    if (typeof v !== 'number' || Number.isFinite(v)) return;
+    const v = node.value as number;
     const written = node.range ? this.text.slice(node.range[0], node.range[1]) : String(v);
     const shown = excerpt(written);
     const where = segments(path);
     const inScript = where[0] === 'hyperparameters' || formatPath(where).startsWith('distribution.smdistributed.modelparallel.parameters');
-    let message: string;
-    if (/^[-+]?\.(inf|nan)$/i.test(written.trim())) {
-      const word = Number.isNaN(v) ? 'nan' : v < 0 ? '-inf' : 'inf';
-      message = `\`${shown}\` is ${Number.isNaN(v) ? 'NaN (not a number)' : `${v < 0 ? 'minus ' : ''}infinity`} in YAML, which JSON, the form every value is sent in, cannot carry (Python's json.dumps writes ${Number.isNaN(v) ? 'NaN' : v < 0 ? '-Infinity' : 'Infinity'}, which JSON parsers refuse).${inScript ? ` Quote it, \`"${word}"\`: the script receives the same ${word} (Python's float() reads it)${Number.isNaN(v) ? '' : '; or write a finite number'}.` : ' Write a finite number.'}`;
+    const word = Number.isNaN(v) ? 'nan' : v < 0 ? '-inf' : 'inf';
+    const dumped = Number.isNaN(v) ? 'NaN' : v < 0 ? '-Infinity' : 'Infinity';
+    const spelled = /^[-+]?\.(inf|nan)$/i.test(written.trim());
+    const what = spelled
+      ? `\`${shown}\` is ${Number.isNaN(v) ? 'NaN (not a number)' : `${v < 0 ? 'minus ' : ''}infinity`} in YAML`
+      : `\`${shown}\` is beyond the largest number a float holds (about 1.8e308), so it reads as ${v < 0 ? 'minus ' : ''}infinity`;
+    if (inScript) {
+      const fix = spelled
+        ? `Quote it, \`"${word}"\`: the script receives the same ${word} as text (Python's float() reads it)${Number.isNaN(v) ? '' : ', or write a finite number'}.`
+        : `Write a number within range, or quote it (\`"${shown}"\`) to pass the text as written.`;
+      this.report(node, path, 'number.notFinite', `${what}${spelled ? '' : `: the script receives ${word}`}. JSON has no such number: the SDK sends ${dumped}, which SageMaker's training toolkit reads back but other JSON readers refuse. ${fix}`, true, 'warning');
     } else {
-      message = `\`${shown}\` is beyond the largest number a float holds (about 1.8e308), so it reads as ${v < 0 ? 'minus ' : ''}infinity, which JSON, the form every value is sent in, cannot carry. Write a number within range${inScript ? `, or quote it (\`"${shown}"\`) to pass the text as written` : ''}.`;
+      this.report(node, path, 'number.notFinite', `${what}, and JSON, the form of the request, has no such number. Write a finite number.`);
     }
-    this.report(node, path, 'number.notFinite', message);
   }
 
   /** Aliases whose anchor is set only below them, or nowhere. */
@@ -292,11 +302,11 @@ class Reader {
   }
 
   /** `explains`: the problem is about the value at `path` (not the mapping holding it), and says all there is to say about it. */
-  private report(node: Node, path: Path, code: string, message: string, explains = true): void {
+  private report(node: Node, path: Path, code: string, message: string, explains = true, severity: Problem['severity'] = 'error'): void {
     const at = node.range ?? [0, 0];
     const formatted = formatPath(segments(path));
     if (explains) this.explained.add(formatted);
-    this.problems.push({ severity: 'error', code, message, path: formatted, range: this.lines.rangeOf(at[0], at[1]) });
+    this.problems.push({ severity, code, message, path: formatted, range: this.lines.rangeOf(at[0], at[1]) });
   }
 
   private lineOf(node: Node): number {
