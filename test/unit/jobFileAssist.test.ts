@@ -78,4 +78,17 @@ describe('hover', () => {
     const it2 = at('transformers_version: "4.4|.2"\npytorch_version: "1.6.0"\npy_version: py36\n');
     assert.match(hoverAt(it2.text, it2.position)!.markdown, /huggingface-pytorch-training:1\.6\.0-transformers4\.4\.2-gpu-py36-cu110-ubuntu18\.04/);
   });
+
+  it('counts lines as the editor does: a lone \\r ends one', () => {
+    const text = 'entry_point: a.py\rinstance_type: ml.p3dn.24xlarge\r\nrole: x\n';
+    const info = hoverAt(text, { line: 1, character: 20 })!;
+    assert.match(info.markdown, /8 × NVIDIA V100 32 GB/);
+    assert.deepEqual(info.range, { start: { line: 1, character: 15 }, end: { line: 1, character: 31 } });
+    assert.deepEqual(completionsAt(text, { line: 2, character: 2 }).map((s) => s.replace.start.line).slice(0, 1), [2]);
+  });
+
+  it('reads a value whose merge keys and aliases the validator resolves', () => {
+    const text = 'x: &v {transformers_version: "4.4.2"}\n<<: *v\npytorch_version: "1.6.0"\npy_version: py36\n';
+    assert.match(hoverAt(text, { line: 2, character: 20 })!.markdown, /transformers4\.4\.2-gpu-py36/);
+  });
 });

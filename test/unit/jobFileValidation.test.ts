@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { listInstanceTypes } from '../../src/core/catalog/instanceTypes';
+import { closestMatch, editDistance, withinTypoReach } from '../../src/core/jobFile/didYouMean';
 import { jobFileContext } from '../../src/local/jobFileOnDisk';
 import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
+import { encodeJobFileValues } from '../../src/core/training/pythonJson';
 import { REPO_ROOT } from './repoRoot';
 
 interface Expected {
@@ -200,5 +204,255 @@ describe('job file validation: checks beyond the schema', () => {
     const ctx = jobFileContext(path.join(dir, 'x.sagemaker.yaml'));
     assert.ok(validateJobFile(`${base}instance_type: ml.g5.xlarge\nentry_point: missing.py\n`.replace('entry_point: train.py\n', ''), ctx).problems.some((p) => p.code === 'source.entryPoint'));
     assert.ok(validateJobFile(`${base}instance_type: ml.g5.xlarge\nsource_dir: nowhere\n`, ctx).problems.some((p) => p.code === 'source.missing'));
+  });
+});
+
+describe('job file validation: hostile input becomes problems, never an exception', () => {
+  const base = 'entry_point: train.py\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\ninstance_type: ml.g5.xlarge\n';
+  const baseLines = base.split('\n').length - 1;
+  /** The problems of `text`, asserting each range lies inside it. */
+  function problemsOf(text: string, context = {}) {
+    const result = validateJobFile(text, context);
+    const lines = text.split(/\r\n|\r|\n/);
+    for (const p of result.problems) {
+      for (const pos of [p.range.start, p.range.end]) assert.ok(pos.line < lines.length && pos.character <= lines[pos.line]!.length, `${p.code} range ${JSON.stringify(p.range)} is outside the document`);
+    }
+    return result;
+  }
+  const textAt = (text: string, r: { start: { line: number; character: number }; end: { line: number; character: number } }) => {
+    const lines = text.split('\n');
+    assert.equal(r.start.line, r.end.line, 'a one-line range');
+    return lines[r.start.line]!.slice(r.start.character, r.end.character);
+  };
+
+  it('an alias without its anchor (`*Lr` for `&lr`) is an error at the alias, suggesting the anchor, and the file\'s other problems still show', () => {
+    const text = `${base.replace('ml.g5.xlarge', 'ml.g5.xlarg')}hyperparameters:\n  warmup: &lr 5e-5\n  learning_rate: *Lr\n`;
+    const { problems, spec } = problemsOf(text);
+    const alias = problems.filter((p) => p.code.startsWith('yaml.'));
+    assert.equal(alias.length, 1);
+    assert.equal(alias[0]!.code, 'yaml.unresolvedAlias');
+    assert.equal(alias[0]!.severity, 'error');
+    assert.equal(alias[0]!.path, 'hyperparameters.learning_rate');
+    assert.equal(textAt(text, alias[0]!.range), '*Lr');
+    assert.match(alias[0]!.message, /Did you mean `\*lr`\?/);
+    // The value that could not be read says nothing more (no "empty value" warning for it) …
+    assert.deepEqual(problems.filter((p) => p.path === 'hyperparameters.learning_rate').map((p) => p.code), ['yaml.unresolvedAlias']);
+    // … and the rest of the file is checked as usual.
+    assert.ok(problems.some((p) => p.code === 'instance.unknown'), 'the instance type typo is still reported');
+    assert.equal(spec?.hyperparameters?.['warmup'], 5e-5);
+  });
+
+  it('an alias before its anchor is an error at the alias naming the anchor\'s line', () => {
+    const text = `${base}hyperparameters:\n  learning_rate: *lr\n  warmup: &lr 5e-5\n`;
+    const [p, ...rest] = problemsOf(text).problems.filter((x) => x.severity === 'error');
+    assert.deepEqual(rest, []);
+    assert.equal(p!.code, 'yaml.aliasBeforeAnchor');
+    assert.equal(textAt(text, p!.range), '*lr');
+    assert.match(p!.message, new RegExp(`line ${baseLines + 3}\\b`));
+  });
+
+  it('an anchor that contains itself under hyperparameters is an error at the alias, not a circular structure', () => {
+    for (const hps of ['hyperparameters: &h\n  self: *h\n', 'hyperparameters:\n  layers: &a [1, *a]\n', 'hyperparameters:\n  x: &m {y: {z: *m}}\n']) {
+      const text = base + hps;
+      const errors = problemsOf(text).problems.filter((p) => p.severity === 'error');
+      assert.deepEqual(errors.map((p) => p.code), ['yaml.recursiveAlias'], hps);
+      assert.match(textAt(text, errors[0]!.range), /^\*[hma]$/);
+    }
+  });
+
+  it('more than 100 uses of an alias are fine: each repeats its anchor\'s value', () => {
+    const uses = Array.from({ length: 150 }, () => '*w').join(', ');
+    const { problems, spec } = problemsOf(`${base}hyperparameters:\n  width: &w 64\n  layers: [${uses}]\n`);
+    assert.deepEqual(problems.filter((p) => p.severity !== 'info' && p.code !== 'hyperparameters.shellSplit'), []);
+    assert.deepEqual(spec?.hyperparameters?.['layers'], Array.from({ length: 150 }, () => 64));
+  });
+
+  it('aliases that multiply (billion laughs) stop at a bound with one error at the alias that crosses it', () => {
+    let text = `${base}hyperparameters:\n  l0: &l0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n`;
+    for (let i = 1; i <= 9; i++) text += `  l${i}: &l${i} [${Array.from({ length: 10 }, () => `*l${i - 1}`).join(', ')}]\n`;
+    const { problems, spec } = problemsOf(text);
+    assert.deepEqual(problems.map((p) => p.code), ['yaml.aliasExpansion']);
+    assert.match(problems[0]!.message, /more than 10,000 values/);
+    assert.match(textAt(text, problems[0]!.range), /^\*l\d$/);
+    assert.equal(spec, undefined, 'nothing is built from such a file');
+  });
+
+  it('a 5 MB base_job_name or role is reported (the SDK refuses it), not a regex stack overflow, with a short message', () => {
+    const cases: Array<[string, string, string]> = [
+      ['base_job_name', `base_job_name: ${'a-'.repeat(2_500_000)}a\n`, 'schema.size'],
+      ['base_job_name', `base_job_name: ${'a'.repeat(5_000_000)}_\n`, 'jobName.pattern'],
+      ['role', `role: ${'a'.repeat(5_000_000)}\n`, 'role.invalid'],
+      ['role', `role: arn:aws:iam::123456789012:role/${'a/'.repeat(2_500_000)}r\n`, 'role.invalid'],
+      ['region', `region: us${'-a'.repeat(2_500_000)}-1\n`, 'region.invalid'],
+    ];
+    for (const [key, line, code] of cases) {
+      const text = base.replace('role: SageMakerRole\n', '') + (key === 'role' ? '' : 'role: SageMakerRole\n') + line;
+      const { problems } = problemsOf(text);
+      const p = problems.find((x) => x.path === key && x.code === code);
+      assert.ok(p, `${code} for a huge ${key}: got ${problems.map((x) => x.code).join(', ')}`);
+      assert.deepEqual(p.range.start, { line: text.split('\n').length - 2, character: key.length + 2 });
+      assert.ok(problems.every((x) => x.message.length < 1000), 'no message quotes the value whole');
+    }
+  });
+
+  it('nesting deeper than any job file needs is one error; thousands of levels too', () => {
+    const nested = problemsOf(`${base}hyperparameters:\n  x: ${'['.repeat(150)}1${']'.repeat(150)}\n`).problems;
+    assert.deepEqual(nested.map((p) => p.code), ['yaml.tooDeep']);
+    const deeper = problemsOf(`${base}hyperparameters:\n  x: ${'['.repeat(20_000)}1${']'.repeat(20_000)}\n`).problems;
+    assert.ok(deeper.length > 0 && deeper.every((p) => p.severity === 'error' && p.code !== 'internal.error'), deeper.map((p) => p.code).join());
+  });
+
+  it('should a check itself fail, the file gets one internal error at its start instead of an exception', () => {
+    const stat = () => {
+      throw new Error('disk on fire');
+    };
+    const { problems, spec } = validateJobFile(base, { baseDir: '/nowhere', stat });
+    assert.equal(spec, undefined);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]!.code, 'internal.error');
+    assert.deepEqual(problems[0]!.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+    assert.match(problems[0]!.message, /Internal error in the job-file validator.*disk on fire/);
+  });
+});
+
+describe('job file validation: merge keys, hyperparameter names, numbers JSON cannot carry', () => {
+  const base = 'entry_point: train.py\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\ninstance_type: ml.g5.xlarge\n';
+
+  it('merges `<<` keys as PyYAML does, and the request builder sends the same hyperparameters', () => {
+    const text = `${base}distribution: &d {torch_distributed: {enabled: true}}\nhyperparameters:\n  batch: 8\n  <<: [{lr: 1, epochs: 2}, {lr: 3, seed: 4}]\n  epochs: 5\nenvironment:\n  <<: {A: "1", B: "2"}\n  <<: {A: "3"}\n`;
+    const { problems, spec } = validateJobFile(text);
+    assert.deepEqual(problems.filter((p) => p.severity !== 'info'), []);
+    // Earlier merge sources win over later ones, the mapping's own keys over both; merged keys come first.
+    assert.deepEqual(Object.entries(spec!.hyperparameters!), [['lr', 1], ['seed', 4], ['epochs', 5], ['batch', 8]]);
+    // A later `<<` overrides an earlier one (PyYAML reads them in order).
+    assert.deepEqual(spec!.environment, { A: '3', B: '2' });
+    assert.deepEqual(encodeJobFileValues(text).hyperparameters, { lr: '1', seed: '4', epochs: '5', batch: '8' });
+    assert.deepEqual(Object.keys(encodeJobFileValues(text).hyperparameters), ['lr', 'seed', 'epochs', 'batch']);
+  });
+
+  it('agrees with PyYAML itself on merge keys', { skip: !pyyamlAvailable() && 'no python3 with PyYAML' }, () => {
+    const cases = [
+      'hyperparameters:\n  batch: 8\n  <<: [{lr: 1, epochs: 2}, {lr: 3, seed: 4}]\n  epochs: 5\n',
+      'hyperparameters:\n  <<: {lr: 1, epochs: 2}\n  batch: 8\n  <<: {lr: 3, seed: 4}\n',
+      'defaults: &a {lr: 1, <<: {deep: 1, lr: 9}}\nhyperparameters:\n  <<: *a\n  x: y\n',
+      'hyperparameters:\n  "<<": quoted\n  <<: {a: 1}\n',
+    ];
+    const python = spawnSync('/usr/bin/python3', ['-c', 'import sys, json, yaml\nfor doc in json.load(sys.stdin): print(json.dumps(list(yaml.safe_load(doc)["hyperparameters"].items())))'], { input: JSON.stringify(cases), encoding: 'utf8' });
+    assert.equal(python.status, 0, python.stderr);
+    const expected = python.stdout.trim().split('\n').map((l) => JSON.parse(l) as Array<[string, unknown]>);
+    cases.forEach((text, i) => {
+      const spec = validateJobFile(base + text).spec!;
+      assert.deepEqual(Object.entries(spec.hyperparameters!), expected[i], text);
+      assert.deepEqual(Object.entries(encodeJobFileValues(base + text).hyperparameters), expected[i]!.map(([k, v]) => [k, JSON.stringify(v)]), text);
+    });
+  });
+
+  it('a problem about a merged value points at that value where the anchor sets it', () => {
+    const text = `${base}distribution:\n  torch_distributed: &shared\n    enabled: true\n    prompt: "summarize: "\nhyperparameters:\n  <<: *shared\n`;
+    const shell = validateJobFile(text).problems.find((p) => p.code === 'hyperparameters.shellSplit' && p.path === 'hyperparameters.prompt')!;
+    assert.ok(shell, 'the merged value is checked');
+    assert.deepEqual(shell.range, { start: { line: 9, character: 12 }, end: { line: 9, character: 25 } });
+  });
+
+  it('a merge key with something else than a mapping to merge is an error at it', () => {
+    for (const [source, what] of [['3', 'the number 3'], ['[{a: 1}, x]', 'text'], ['[]', undefined]] as const) {
+      const text = `${base}hyperparameters:\n  <<: ${source}\n  b: 1\n`;
+      const problems = validateJobFile(text).problems.filter((p) => p.code === 'yaml.mergeSource');
+      if (what === undefined) {
+        assert.deepEqual(problems, [], 'an empty list merges nothing');
+        continue;
+      }
+      assert.equal(problems.length, 1, source);
+      assert.equal(problems[0]!.range.start.line, 7);
+      assert.match(problems[0]!.message, new RegExp(what));
+    }
+  });
+
+  it('warns about hyperparameter names that /bin/sh would split or that hold NUL, at the name', () => {
+    const text = `${base}hyperparameters:\n  "my key": 1\n  a$b: 2\n  "x;y": 3\n  "a\\0b": 4\n  "": 5\n  fine_name-2: 6\n  k: 7\n`;
+    const problems = validateJobFile(text).problems.filter((p) => p.code.startsWith('hyperparameters.'));
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.severity, p.range.start.line, p.range.start.character]),
+      [
+        ['hyperparameters.shellSplitName', 'warning', 7, 2],
+        ['hyperparameters.shellSplitName', 'warning', 8, 2],
+        ['hyperparameters.shellSplitName', 'warning', 9, 2],
+        ['hyperparameters.nul', 'error', 10, 2],
+        ['hyperparameters.emptyName', 'warning', 11, 2],
+      ],
+    );
+    assert.match(problems[0]!.message, /`--my key …` through \/bin\/sh unquoted/);
+    assert.match(problems[3]!.message, /embedded null byte/);
+    assert.match(problems[4]!.message, /`5`, a stray argument/);
+  });
+
+  it('reports a NUL in a hyperparameter value, which no command line can hold', () => {
+    const p = validateJobFile(`${base}hyperparameters:\n  stop: "a\\0b"\n`).problems.filter((x) => x.path === 'hyperparameters.stop');
+    assert.deepEqual(p.map((x) => [x.code, x.severity]), [['hyperparameters.nul', 'error']]);
+  });
+
+  it('reports .inf, .nan and numbers beyond a double, which JSON cannot carry, saying what to write', () => {
+    const text = `${base}max_run: .inf\nhyperparameters:\n  a: .inf\n  b: -.Inf\n  c: .nan\n  d: 1e400\n  e: "inf"\n  f: 1e308\n`;
+    const problems = validateJobFile(text).problems;
+    const notFinite = problems.filter((p) => p.code === 'number.notFinite');
+    // A request field cannot carry it at all; a hyperparameter travels as the SDK's non-JSON Infinity.
+    assert.deepEqual(notFinite.map((p) => [p.path, p.severity]), [
+      ['max_run', 'error'],
+      ['hyperparameters.a', 'warning'],
+      ['hyperparameters.b', 'warning'],
+      ['hyperparameters.c', 'warning'],
+      ['hyperparameters.d', 'warning'],
+    ]);
+    assert.match(notFinite[0]!.message, /Write a finite number\.$/);
+    assert.match(notFinite[1]!.message, /the SDK sends Infinity.*Quote it, `"inf"`: the script receives the same inf/);
+    assert.match(notFinite[2]!.message, /`"-inf"`/);
+    assert.match(notFinite[3]!.message, /sends NaN.*`"nan"`/);
+    assert.match(notFinite[4]!.message, /`1e400` is beyond the largest number a float holds.*the script receives inf.*quote it \(`"1e400"`\)/);
+    assert.deepEqual(problems.filter((p) => p.path === 'max_run').map((p) => p.code), ['number.notFinite'], 'no second problem for the same value');
+  });
+});
+
+function pyyamlAvailable(): boolean {
+  return spawnSync('/usr/bin/python3', ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
+}
+
+describe('did you mean: bounded by the candidates, whatever the value', () => {
+  const names = listInstanceTypes().map((t) => t.name);
+
+  it('still suggests for typos', () => {
+    assert.equal(closestMatch('ml.g5.xlarg', names), 'ml.g5.xlarge');
+    assert.equal(closestMatch('instanceType', ['instance_type', 'instance_count']), 'instance_type');
+    assert.equal(editDistance('kitten', 'sitting'), 3);
+    assert.equal(editDistance('ab', 'ba'), 1, 'a transposition is one edit');
+  });
+
+  it('the distance gives up at the limit: at once when the lengths alone exceed it, and as soon as a row does', () => {
+    assert.equal(editDistance('x'.repeat(1_000_000), 'ml.g5.xlarge', 4), 5);
+    assert.equal(editDistance('abcdefgh', 'zyxwvuts', 2), 3);
+    for (const [a, b] of [['kitten', 'sitting'], ['ml.p3dn.24xlarge', 'ml.p3.24xlarge'], ['abc', 'abc']] as const) {
+      const full = editDistance(a, b);
+      assert.equal(editDistance(a, b, full), full, 'within the limit, the exact distance');
+      if (full > 0) assert.equal(editDistance(a, b, full - 1), full, 'beyond it, limit + 1');
+    }
+  });
+
+  it('compares nothing for a value far longer than any candidate, and suggests nothing', () => {
+    const long = `ml.g5.xlarge${'x'.repeat(1_000_000)}`;
+    assert.deepEqual(withinTypoReach(long, names), [], 'no candidate is within reach by length');
+    assert.equal(closestMatch(long, names), undefined);
+    assert.equal(closestMatch('a'.repeat(1_000_000), ['instance_type', 'role']), undefined);
+    // Within reach: lengths differing by at most the typo limit (a third of the word, at least 2).
+    assert.deepEqual(withinTypoReach('instance_typ', ['instance_type', 'role', 'instance_count', 'it']), ['instance_type', 'instance_count']);
+  });
+
+  it('a 1 MB instance_type or unknown key is validated in well under the test\'s bound, with no suggestion', { timeout: 60_000 }, () => {
+    const base = 'entry_point: train.py\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\n';
+    const type = validateJobFile(`${base}instance_type: ml.g5.${'x'.repeat(1_000_000)}\n`).problems.find((p) => p.code === 'instance.unknown')!;
+    assert.ok(type, 'the unknown type is reported');
+    assert.doesNotMatch(type.message, /did you mean/);
+    // An explicit key (`? key`): YAML limits implicit ones to 1024 characters.
+    const key = validateJobFile(`${base}instance_type: ml.g5.xlarge\n? ${'instance_type'.repeat(80_000)}\n: 1\n`).problems.find((p) => p.code === 'schema.unknownKey')!;
+    assert.ok(key, 'the unknown key is reported');
+    assert.doesNotMatch(key.message, /Did you mean/);
   });
 });

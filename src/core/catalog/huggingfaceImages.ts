@@ -8,6 +8,8 @@
  * `sagemaker-core/.../image_uri_config/huggingface.json`. Only GPU images exist for training.
  */
 
+import { excerpt } from '../excerpt';
+
 export type BaseFramework = 'pytorch' | 'tensorflow';
 
 /** Which registry table an image is published under (see `registryAccount`). */
@@ -304,7 +306,7 @@ export function resolveTrainingImage(req: TrainingImageRequest, region: string):
   if (!transformersVersion) {
     return failure(
       'transformers_version',
-      `transformers ${requested} has no Hugging Face training image; available transformers versions: ${transformersVersions.join(', ')}`,
+      `transformers ${excerpt(requested)} has no Hugging Face training image; available transformers versions: ${transformersVersions.join(', ')}`,
       nearestFirst(requested, transformersVersions),
     );
   }
@@ -314,7 +316,7 @@ export function resolveTrainingImage(req: TrainingImageRequest, region: string):
   if (pytorch && tensorflow) {
     return failure(
       'tensorflow_version',
-      `set either pytorch_version or tensorflow_version, not both: each Hugging Face image is built on one framework (pytorch_version is ${pytorch}, tensorflow_version is ${tensorflow})`,
+      `set either pytorch_version or tensorflow_version, not both: each Hugging Face image is built on one framework (pytorch_version is ${excerpt(pytorch)}, tensorflow_version is ${excerpt(tensorflow)})`,
       [],
     );
   }
@@ -340,7 +342,7 @@ export function resolveTrainingImage(req: TrainingImageRequest, region: string):
   if (!baseVersion) {
     return failure(
       field,
-      `transformers ${transformersVersion} with ${framework} ${requestedBase} has no training image; available ${framework} versions: ${baseVersions.join(', ')}`,
+      `transformers ${transformersVersion} with ${framework} ${excerpt(requestedBase)} has no training image; available ${framework} versions: ${baseVersions.join(', ')}`,
       nearestFirst(requestedBase, baseVersions),
     );
   }
@@ -350,7 +352,7 @@ export function resolveTrainingImage(req: TrainingImageRequest, region: string):
   if (requestedPy !== undefined && requestedPy !== row.py) {
     return failure(
       'py_version',
-      `transformers ${transformersVersion} with ${framework} ${baseVersion} has a training image only for ${row.py} (got ${requestedPy})`,
+      `transformers ${transformersVersion} with ${framework} ${baseVersion} has a training image only for ${row.py} (got ${excerpt(requestedPy)})`,
       [row.py],
     );
   }
@@ -358,14 +360,14 @@ export function resolveTrainingImage(req: TrainingImageRequest, region: string):
   const trimmedRegion = region.trim();
   const host = ecrHostname(trimmedRegion);
   if (!host) {
-    return failure('region', `"${region}" is not an AWS region name (expected something like us-east-1)`, registryRegions(row.registries));
+    return failure('region', `"${excerpt(region)}" is not an AWS region name (expected something like us-east-1)`, registryRegions(row.registries));
   }
   const account = registryAccount(row.registries, trimmedRegion);
   if (!account) {
     const regions = registryRegions(row.registries);
     return failure(
       'region',
-      `the Hugging Face training images for transformers ${transformersVersion} are not published in ${trimmedRegion}; available regions: ${regions.join(', ')}`,
+      `the Hugging Face training images for transformers ${transformersVersion} are not published in ${excerpt(trimmedRegion)}; available regions: ${regions.join(', ')}`,
       regions,
     );
   }

@@ -7,11 +7,10 @@ import {
   canonicalTransformersVersion,
 } from '../catalog/huggingfaceImages';
 import type { BaseFramework } from '../catalog/huggingfaceImages';
-import { parseDocument } from 'yaml';
+import { JobDocument } from './jobDocument';
 import { JOB_SCHEMA, schemaAt } from './schemaValidation';
 import type { JsonSchema } from './schemaValidation';
 import type { Position, Range } from './problem';
-import { LineIndex } from './problem';
 
 /**
  * Editor assistance for job files (completion and hover), computed from the text alone so that it
@@ -32,6 +31,17 @@ interface LineInfo {
 }
 
 const KEY_LINE = /^(\s*)(-\s+)?([A-Za-z0-9_][\w.-]*|"[^"]*"|'[^']*')\s*:(?:\s+(.*)|$)/;
+/** A plain key and its colon at the start of a line (what is after it is read without a regular expression). */
+const KEY_PREFIX = /^(\s*)(-\s+)?([A-Za-z0-9_][\w.-]*)\s*:/;
+
+/**
+ * `text` without a trailing ` # comment`. A scan for the first blank followed by `#`, not
+ * `/\s+#.*$/`: that pattern retries its blanks from every blank of a long line, quadratic in it.
+ */
+function withoutComment(text: string): string {
+  const at = text.search(/\s#/);
+  return at < 0 ? text : text.slice(0, at);
+}
 
 function parseLine(line: string): LineInfo | undefined {
   if (/^\s*(#.*)?$/.test(line)) return undefined;
@@ -39,7 +49,12 @@ function parseLine(line: string): LineInfo | undefined {
   const indent = /^\s*/.exec(line)![0].length;
   if (!m) return { indent, listItem: /^\s*-(\s|$)/.test(line) };
   const key = m[3]!.replace(/^["']|["']$/g, '');
-  return { indent: m[1]!.length + (m[2]?.length ?? 0), key, rest: (m[4] ?? '').replace(/\s+#.*$/, '').trim(), listItem: !!m[2] };
+  return { indent: m[1]!.length + (m[2]?.length ?? 0), key, rest: withoutComment(m[4] ?? '').trim(), listItem: !!m[2] };
+}
+
+/** Lines as the editor counts them: \r\n, \n and a lone \r each end one (as LineIndex does). */
+function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
 }
 
 /** The keys enclosing line `lineNo` at indentation `indent`, outermost first. */
@@ -74,22 +89,32 @@ function siblingKeys(lines: string[], lineNo: number, indent: number): string[] 
   return keys;
 }
 
+/** `key: "prefix` before the cursor: the key, and the value typed so far after an optional opening quote. */
+function valueBeforeCursor(before: string): { indent: number; key: string; quote: string; prefix: string } | undefined {
+  const m = KEY_PREFIX.exec(before);
+  if (!m) return undefined;
+  const rest = before.slice(m[0].length);
+  const blanks = /^\s*/.exec(rest)![0].length;
+  const quote = rest[blanks] === '"' || rest[blanks] === "'" ? rest[blanks]! : '';
+  const prefix = rest.slice(blanks + quote.length);
+  if (/["'#]/.test(prefix)) return undefined;
+  return { indent: m[1]!.length + (m[2]?.length ?? 0), key: m[3]!, quote, prefix };
+}
+
 export function cursorContext(text: string, position: Position): CursorContext | undefined {
-  const lines = text.split(/\r?\n/);
+  const lines = splitLines(text);
   const line = lines[position.line] ?? '';
   const before = line.slice(0, position.character);
   if (/#/.test(before.replace(/"[^"]*"|'[^']*'/g, ''))) return undefined; // inside a comment
-  const valueMatch = /^(\s*)(-\s+)?([A-Za-z0-9_][\w.-]*)\s*:\s*(["']?)([^"'#]*)$/.exec(before);
-  if (valueMatch) {
-    const indent = valueMatch[1]!.length + (valueMatch[2]?.length ?? 0);
-    const prefix = valueMatch[5]!;
-    const startChar = position.character - prefix.length - valueMatch[4]!.length;
+  const value = valueBeforeCursor(before);
+  if (value) {
+    const startChar = position.character - value.prefix.length - value.quote.length;
     const after = line.slice(position.character);
     const tail = /^[^\s#]*["']?/.exec(after)![0];
     return {
       kind: 'value',
-      keyPath: [...enclosingPath(lines, position.line, indent), valueMatch[3]!],
-      prefix,
+      keyPath: [...enclosingPath(lines, position.line, value.indent), value.key],
+      prefix: value.prefix,
       replace: { start: { line: position.line, character: startChar }, end: { line: position.line, character: position.character + tail.length } },
     };
   }
@@ -124,7 +149,17 @@ export interface Suggestion {
 
 const QUOTED_KEYS = new Set(['transformers_version', 'pytorch_version', 'tensorflow_version']);
 
+/** Completion items at `position`; none, rather than an error, for anything this cannot read. */
 export function completionsAt(text: string, position: Position): Suggestion[] {
+  try {
+    return completionsFor(text, position);
+  } catch {
+    return []; // the last resort: a file must never break the editor's completion
+  }
+}
+
+/** completionsAt without its last-resort guard: what it would swallow, this throws (the fuzz test calls it). */
+export function completionsFor(text: string, position: Position): Suggestion[] {
   const ctx = cursorContext(text, position);
   if (!ctx) return [];
   if (ctx.kind === 'key') {
@@ -163,7 +198,8 @@ function typeLabel(s: JsonSchema): string {
 
 function topLevelStrings(text: string): Record<string, string> {
   try {
-    const data = parseDocument(text).toJS() as Record<string, unknown> | null;
+    // Read as the validator reads it: aliases and merge keys resolved, never more than a job file needs.
+    const data = new JobDocument(text).toJS() as Record<string, unknown> | null | undefined;
     if (!data || typeof data !== 'object') return {};
     return Object.fromEntries(Object.entries(data).filter(([, v]) => typeof v === 'string' || typeof v === 'number').map(([k, v]) => [k, String(v)]));
   } catch {
@@ -173,7 +209,9 @@ function topLevelStrings(text: string): Record<string, string> {
 
 function valueSuggestions(text: string, keyPath: string[], replace: Range): Suggestion[] {
   const key = keyPath.join('.');
-  const file = topLevelStrings(text);
+  // Parsing the whole file is only needed where one value depends on another (the versions).
+  let parsed: Record<string, string> | undefined;
+  const file = (key: string): string | undefined => (parsed ??= topLevelStrings(text))[key];
   const quoted = (v: string) => `"${v}"`;
   const plain = (items: Array<{ label: string; insert?: string; detail?: string; doc?: string }>, kind: Suggestion['kind'] = 'value'): Suggestion[] =>
     items.map((it, i) => ({ label: it.label, insertText: it.insert ?? it.label, snippet: false, kind, ...(it.detail ? { detail: it.detail } : {}), ...(it.doc ? { documentation: it.doc } : {}), sortText: String(i).padStart(4, '0'), replace }));
@@ -186,14 +224,14 @@ function valueSuggestions(text: string, keyPath: string[], replace: Range): Sugg
     case 'pytorch_version':
     case 'tensorflow_version': {
       const framework: BaseFramework = key === 'pytorch_version' ? 'pytorch' : 'tensorflow';
-      const tf = canonicalTransformersVersion(file['transformers_version'] ?? '');
+      const tf = canonicalTransformersVersion(file('transformers_version') ?? '');
       const versions = tf ? listBaseFrameworkVersions(tf, framework) : [];
       return plain(versions.map((v) => ({ label: v, insert: quoted(v), detail: `${framework === 'pytorch' ? 'PyTorch' : 'TensorFlow'} ${v} with transformers ${tf}` })));
     }
     case 'py_version': {
-      const tf = canonicalTransformersVersion(file['transformers_version'] ?? '');
-      const framework: BaseFramework = file['tensorflow_version'] ? 'tensorflow' : 'pytorch';
-      const base = file[`${framework}_version`];
+      const tf = canonicalTransformersVersion(file('transformers_version') ?? '');
+      const framework: BaseFramework = file('tensorflow_version') ? 'tensorflow' : 'pytorch';
+      const base = file(`${framework}_version`);
       const versions = tf && base ? listPyVersions(tf, framework, base) : ['py312', 'py311', 'py310', 'py39', 'py38'];
       return plain(versions.map((v) => ({ label: v })));
     }
@@ -225,7 +263,16 @@ export interface HoverInfo {
 
 /** Documentation for the key under the cursor, plus what its value means (hardware, image) where that helps. */
 export function hoverAt(text: string, position: Position): HoverInfo | undefined {
-  const lines = text.split(/\r?\n/);
+  try {
+    return hoverFor(text, position);
+  } catch {
+    return undefined; // the last resort: a file must never break the editor's hover
+  }
+}
+
+/** hoverAt without its last-resort guard: what it would swallow, this throws (the fuzz test calls it). */
+export function hoverFor(text: string, position: Position): HoverInfo | undefined {
+  const lines = splitLines(text);
   const line = lines[position.line] ?? '';
   const m = KEY_LINE.exec(line);
   if (!m) return undefined;
@@ -234,10 +281,8 @@ export function hoverAt(text: string, position: Position): HoverInfo | undefined
   const keyEnd = keyStart + m[3]!.length;
   const key = m[3]!.replace(/^["']|["']$/g, '');
   const path = [...enclosingPath(lines, position.line, indent), key];
-  const index = new LineIndex(text);
-  const lineStart = index.offsetAt({ line: position.line, character: 0 });
   const onKey = position.character >= keyStart && position.character <= keyEnd;
-  const value = (m[4] ?? '').replace(/\s+#.*$/, '').replace(/^["']|["']$/g, '').trim();
+  const value = withoutComment(m[4] ?? '').replace(/^["']|["']$/g, '').trim();
   const valueStart = m[4] !== undefined ? line.indexOf(m[4], keyEnd) : -1;
   const onValue = valueStart >= 0 && position.character >= valueStart;
   if (!onKey && !onValue) return undefined;
@@ -255,7 +300,6 @@ export function hoverAt(text: string, position: Position): HoverInfo | undefined
   }
   const start = onKey ? keyStart : valueStart;
   const end = onKey ? keyEnd : line.length;
-  void lineStart;
   return { markdown: parts.filter(Boolean).join('\n\n'), range: { start: { line: position.line, character: start }, end: { line: position.line, character: end } } };
 }
 

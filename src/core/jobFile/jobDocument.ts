@@ -1,7 +1,12 @@
-import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
-import { formatPath, LineIndex } from './problem';
+import { excerpt, formatPath, LineIndex } from './problem';
 import type { Problem, Range } from './problem';
+import { flattenedPairs, isMergeKey, readDocumentData, scalarKeyText } from './yamlData';
+import type { DocumentData } from './yamlData';
+
+/** yaml reports running out of stack (a file nesting thousands of levels) by the JavaScript error's message. */
+const TOO_DEEP = 'The file nests too deeply to be read (thousands of levels of lists or mappings); a job file needs a few.';
 
 export type JsonPath = ReadonlyArray<string | number>;
 
@@ -19,11 +24,11 @@ export class JobDocument {
     // YAML 1.2 core schema: `yes` stays a string and `1.10` is a float, as most YAML tools read it today.
     // Duplicate keys are found by duplicateKeyProblems below, not by yaml's `uniqueKeys`, which compares
     // each key with every key before it in its map: quadratic in the hyperparameters (bench/validation.ts).
-    this.doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, strict: true });
+    this.doc = parseWithoutStackTraces(text);
     this.syntaxProblems = [
-      ...this.doc.errors.map((e) => ({ severity: 'error' as const, code: `yaml.${e.code}`, message: firstLine(e.message), path: '', range: this.lines.rangeOf(e.pos[0], e.pos[1]) })),
+      ...this.doc.errors.map((e) => ({ severity: 'error' as const, code: `yaml.${e.code}`, message: e.code === 'RESOURCE_EXHAUSTION' ? TOO_DEEP : excerpt(firstLine(e.message), 300), path: '', range: this.lines.rangeOf(e.pos[0], e.pos[1]) })),
       ...duplicateKeyProblems(this.doc.contents, this.lines),
-      ...this.doc.warnings.map((e) => ({ severity: 'warning' as const, code: `yaml.${e.code}`, message: firstLine(e.message), path: '', range: this.lines.rangeOf(e.pos[0], e.pos[1]) })),
+      ...this.doc.warnings.map((e) => ({ severity: 'warning' as const, code: `yaml.${e.code}`, message: excerpt(firstLine(e.message), 300), path: '', range: this.lines.rangeOf(e.pos[0], e.pos[1]) })),
     ];
   }
 
@@ -31,28 +36,61 @@ export class JobDocument {
     return isMap(this.doc.contents) ? this.doc.contents : undefined;
   }
 
-  /** The plain JavaScript value of the document (numbers lose the int/float distinction: see training/pythonJson). */
+  private dataRead: DocumentData | undefined;
+
+  /** The document's plain value with its aliases and merge keys resolved, and what stood in the way (yamlData.ts). */
+  get data(): DocumentData {
+    this.dataRead ??= readDocumentData(this.doc, this.text, this.lines);
+    return this.dataRead;
+  }
+
+  /**
+   * The plain JavaScript value of the document (numbers lose the int/float distinction: see
+   * training/pythonJson); undefined when `data.problems` say why it cannot be read.
+   */
   toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 100 });
+    return this.data.value;
+  }
+
+  /** Each mapping's members by key, merged keys included (the last one written wins, as in the value). */
+  private readonly members = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+  private membersOf(map: YAMLMap): Map<string, Pair> {
+    let members = this.members.get(map);
+    if (!members) {
+      members = new Map();
+      for (const pair of flattenedPairs(map, (n) => this.data.resolve(n))) {
+        const key = scalarKeyText(this.data.resolve(pair.key));
+        if (key !== undefined) members.set(key, pair);
+      }
+      this.members.set(map, members);
+    }
+    return members;
   }
 
   /** The pair whose value is at `path` (for map members), or undefined for list items and the root. */
   pairAt(path: JsonPath): Pair | undefined {
     if (path.length === 0) return undefined;
     const parent = this.nodeAt(path.slice(0, -1));
-    const last = path[path.length - 1];
     if (!isMap(parent)) return undefined;
-    return parent.items.find((p) => isPair(p) && keyText(p) === String(last));
+    return this.membersOf(parent).get(String(path[path.length - 1]));
   }
 
+  /** The node whose value is at `path`, through aliases (an alias gives the node it repeats) and merge keys. */
   nodeAt(path: JsonPath): Node | undefined {
+    const node = this.writtenNodeAt(path);
+    return ((isAlias(node) ? this.data.resolve(node) : node) as Node | undefined) ?? undefined;
+  }
+
+  /** The node written at `path`: an alias stays itself, so that ranges point at `*name` where it is used. */
+  private writtenNodeAt(path: JsonPath): Node | undefined {
     let node: unknown = this.doc.contents;
     for (const seg of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => keyText(p) === String(seg));
-        node = pair?.value ?? undefined;
-      } else if (isSeq(node) && typeof seg === 'number') {
-        node = node.items[seg];
+      const here = isAlias(node) ? this.data.resolve(node) : node;
+      if (isMap(here)) {
+        node = this.membersOf(here).get(String(seg))?.value ?? undefined;
+      } else if (isSeq(here) && typeof seg === 'number') {
+        node = here.items[seg];
       } else {
         return undefined;
       }
@@ -70,7 +108,8 @@ export class JobDocument {
 
   /** Range of the value at `path`; falls back to its key when the value is empty (`key:` with nothing after). */
   valueRange(path: JsonPath): Range | undefined {
-    const node = this.nodeAt(path);
+    const written = this.writtenNodeAt(path);
+    const node = isAlias(written) ? written : this.nodeAt(path);
     if (node?.range) {
       // For block collections, point at the first line only: a squiggle over 40 lines helps nobody.
       if ((isMap(node) || isSeq(node)) && !node.flow) {
@@ -115,13 +154,6 @@ export class JobDocument {
   }
 }
 
-export function keyText(pair: unknown): string | undefined {
-  if (!isPair(pair)) return undefined;
-  const k = pair.key;
-  if (isScalar(k)) return String(k.value);
-  return k == null ? undefined : String(k);
-}
-
 /**
  * A key written twice in one mapping, at the second key: YAML forbids it and tools disagree on which
  * value wins (PyYAML keeps the last, others refuse the file). Keys are equal as yaml's own `uniqueKeys`
@@ -140,6 +172,11 @@ function duplicateKeyProblems(root: unknown, lines: LineIndex): Problem[] {
       const seen = new Map<unknown, number | undefined>();
       for (const pair of node.items) {
         const key = pair.key as Node | null;
+        if (isMergeKey(key)) {
+          // Several `<<` keys in one mapping each merge, as PyYAML reads them.
+          pending.push(pair.value);
+          continue;
+        }
         const identity = isScalar(key) ? key.value : key;
         if (!seen.has(identity)) {
           seen.set(identity, key?.range?.[0]);
@@ -151,7 +188,7 @@ function duplicateKeyProblems(root: unknown, lines: LineIndex): Problem[] {
             problems.push({
               severity: 'error',
               code: 'yaml.DUPLICATE_KEY',
-              message: `Duplicate key${isScalar(key) ? ` ${JSON.stringify(String(identity))}` : ''}${where}. A mapping holds each key once; remove one of them.`,
+              message: `Duplicate key${isScalar(key) ? ` ${excerpt(JSON.stringify(String(identity)))}` : ''}${where}. A mapping holds each key once; remove one of them.`,
               path: '',
               range: lines.rangeOf(at[0], at[1]),
             });
@@ -165,8 +202,24 @@ function duplicateKeyProblems(root: unknown, lines: LineIndex): Problem[] {
   return problems;
 }
 
+/**
+ * yaml makes each of its errors an Error, and V8 records a stack trace for every one: most of the
+ * time spent on a large broken file (one error per line, 100,000 of them) went into traces nobody
+ * reads. The limit is restored before anything else can run.
+ */
+function parseWithoutStackTraces(text: string): Document.Parsed {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parseDocument(text, { prettyErrors: false, uniqueKeys: false, strict: true });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 function firstLine(s: string): string {
-  return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  const end = s.indexOf('\n');
+  return (end < 0 ? s : s.slice(0, end)).replace(/ at line \d+, column \d+:?$/, '');
 }
 
 function lineEnd(text: string, from: number): number {

@@ -34,6 +34,7 @@ export class LineIndex {
     }
   }
 
+  /** The position of an offset; an offset inside a line break (between \r and \n) counts as the end of its line. */
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
     let lo = 0;
@@ -43,7 +44,14 @@ export class LineIndex {
       if (this.lineStarts[mid]! <= clamped) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: clamped - this.lineStarts[lo]! };
+    return { line: lo, character: Math.min(clamped, this.lineEnd(lo)) - this.lineStarts[lo]! };
+  }
+
+  /** Offset just past the last character of `line`, before its line break. */
+  lineEnd(line: number): number {
+    const next = this.lineStarts[line + 1];
+    if (next === undefined) return this.text.length;
+    return this.text.charCodeAt(next - 1) === 10 && this.text.charCodeAt(next - 2) === 13 ? next - 2 : next - 1;
   }
 
   offsetAt(position: Position): number {
@@ -59,6 +67,8 @@ export class LineIndex {
     return this.lineStarts.length;
   }
 }
+
+export { excerpt } from '../excerpt';
 
 export function formatPath(path: ReadonlyArray<string | number>): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');

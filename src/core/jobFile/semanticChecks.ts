@@ -18,6 +18,7 @@ import { closestMatch } from './didYouMean';
 import { ignoreFileProblems } from './ignoreFileCheck';
 import type { JobDocument, JsonPath } from './jobDocument';
 import type { JobSpec } from './jobSpec';
+import { excerpt as q } from './problem';
 import type { Problem } from './problem';
 import { SECRET_NAME } from './secretPatterns';
 
@@ -42,8 +43,13 @@ export const HYPERPARAMETER_LIMITS = { entries: 100, keyLength: 256, valueLength
 const SDK_ADDED_HYPERPARAMETERS = 5;
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+// No repeated groups in the patterns applied to whole values: V8 keeps a backtracking entry per
+// repetition of a group, and a 5 MB value overflows its stack (RangeError) instead of not matching.
+/** CreateTrainingJob's RoleArn has at most 2048 characters (an IAM path ≤ 512, a name ≤ 64). */
+const ROLE_ARN_MAX = 2048;
 const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
+/** Letters and digits with hyphens between them (`-*` allows several in a row), as SageMaker's job-name pattern has it. */
+const JOB_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
 const ENV_REFERENCE = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
 
 export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFileContext): Problem[] {
@@ -77,8 +83,8 @@ function checkVersionsAreStrings(doc: JobDocument, add: Add): void {
     if (!isScalar(node) || typeof node.value !== 'number') continue;
     const written = doc.sourceOf(node) ?? String(node.value);
     const denotes = String(node.value);
-    const meaning = written === denotes ? `the number ${denotes}` : `the number ${denotes}, not "${written}"`;
-    add('error', 'version.yamlNumber', [key], `\`${key}: ${written}\` is ${meaning} in YAML. Quote it: ${key}: "${written}".`);
+    const meaning = written === denotes ? `the number ${q(denotes)}` : `the number ${q(denotes)}, not "${q(written)}"`;
+    add('error', 'version.yamlNumber', [key], `\`${key}: ${q(written)}\` is ${meaning} in YAML. Quote it: ${key}: "${q(written)}".`);
   }
 }
 
@@ -89,7 +95,7 @@ function str(v: unknown): string | undefined {
 function checkImage(spec: JobSpec, context: JobFileContext, add: Add): void {
   const region = str(spec.region) ?? context.defaultRegion;
   if (str(spec.region) !== undefined && !regionPartition(spec.region!)) {
-    add('error', 'region.invalid', ['region'], `\`${spec.region}\` is not an AWS region name (for example us-east-1, eu-west-1, cn-north-1).`);
+    add('error', 'region.invalid', ['region'], `\`${q(spec.region!)}\` is not an AWS region name (for example us-east-1, eu-west-1, cn-north-1).`);
     return;
   }
   if (str(spec.image_uri)) {
@@ -134,11 +140,11 @@ function checkInstanceType(spec: JobSpec, add: Add): void {
   if (!findInstanceType(type)) {
     if (!/^ml\.[a-z0-9-]+\.[a-z0-9]+$/.test(type)) return; // the schema's pattern reports the shape
     const guess = closestMatch(type, listInstanceTypes().map((t) => t.name));
-    add('warning', 'instance.unknown', ['instance_type'], `\`${type}\` is not a SageMaker training instance type this extension knows${guess ? `; did you mean \`${guess}\`?` : '.'} If it is new, launch will still try it.`);
+    add('warning', 'instance.unknown', ['instance_type'], `\`${q(type)}\` is not a SageMaker training instance type this extension knows${guess ? `; did you mean \`${guess}\`?` : '.'} If it is new, launch will still try it.`);
     return;
   }
   if (!str(spec.image_uri) && !isGpuInstanceType(type)) {
-    add('error', 'instance.noGpu', ['instance_type'], `\`${type}\` has no GPU, and the Hugging Face training images are GPU-only (the SDK fails with "Unsupported processor: cpu"). Pick a GPU type such as ml.g5.xlarge, or set image_uri.`);
+    add('error', 'instance.noGpu', ['instance_type'], `\`${q(type)}\` has no GPU, and the Hugging Face training images are GPU-only (the SDK fails with "Unsupported processor: cpu"). Pick a GPU type such as ml.g5.xlarge, or set image_uri.`);
   }
 }
 
@@ -170,22 +176,22 @@ function checkDistribution(spec: JobSpec, add: Add): void {
   if ((smddp || smp) && type) {
     const path = ['distribution', 'smdistributed', smddp ? 'dataparallel' : 'modelparallel'];
     if (/^ml\.p5[a-z]*\./.test(type) && !torchDistributed) {
-      add('error', 'smdistributed.p5', path, `SMDataParallel and SMModelParallel do not support ${type} (the SDK refuses it). Use distribution.torch_distributed instead.`, 'key');
+      add('error', 'smdistributed.p5', path, `SMDataParallel and SMModelParallel do not support ${q(type)} (the SDK refuses it). Use distribution.torch_distributed instead.`, 'key');
     } else if (smddp && isSmddpUnsupported(type)) {
-      add('warning', 'smdistributed.unsupportedInstance', path, `smdistributed.dataparallel is reported not to work on ${type}; use torch_distributed, or one of ${SMDDP_SUPPORTED_INSTANCE_TYPES.join(', ')}.`, 'key');
+      add('warning', 'smdistributed.unsupportedInstance', path, `smdistributed.dataparallel is reported not to work on ${q(type)}; use torch_distributed, or one of ${SMDDP_SUPPORTED_INSTANCE_TYPES.join(', ')}.`, 'key');
     } else if (smddp && !SMDDP_SUPPORTED_INSTANCE_TYPES.includes(type) && type !== 'local_gpu') {
-      add('warning', 'smdistributed.instanceType', path, `smdistributed.dataparallel was built for ${SMDDP_SUPPORTED_INSTANCE_TYPES.join(', ')}; ${type} is not among them. Older SDKs refuse it; newer ones let the job fail at run time.`, 'key');
+      add('warning', 'smdistributed.instanceType', path, `smdistributed.dataparallel was built for ${SMDDP_SUPPORTED_INSTANCE_TYPES.join(', ')}; ${q(type)} is not among them. Older SDKs refuse it; newer ones let the job fail at run time.`, 'key');
     }
   }
   if (smddp && !str(spec.image_uri)) {
     const framework = spec.tensorflow_version !== undefined ? 'tensorflow' : 'pytorch';
     const version = str(framework === 'pytorch' ? spec.pytorch_version : spec.tensorflow_version);
     if (version && !SMDDP_SUPPORTED_FRAMEWORK_VERSIONS[framework].includes(version)) {
-      add('error', 'smdistributed.frameworkVersion', [`${framework}_version`], `smdistributed.dataparallel supports ${framework === 'pytorch' ? 'PyTorch' : 'TensorFlow'} ${SMDDP_SUPPORTED_FRAMEWORK_VERSIONS[framework][0]} to ${SMDDP_SUPPORTED_FRAMEWORK_VERSIONS[framework].at(-1)}, not ${version} (the images since transformers 4.36 lack the library). Use torch_distributed.`);
+      add('error', 'smdistributed.frameworkVersion', [`${framework}_version`], `smdistributed.dataparallel supports ${framework === 'pytorch' ? 'PyTorch' : 'TensorFlow'} ${SMDDP_SUPPORTED_FRAMEWORK_VERSIONS[framework][0]} to ${SMDDP_SUPPORTED_FRAMEWORK_VERSIONS[framework].at(-1)}, not ${q(version)} (the images since transformers 4.36 lack the library). Use torch_distributed.`);
     }
     const py = str(spec.py_version);
     if (py && !py.startsWith('py3')) {
-      add('error', 'smdistributed.python', ['py_version'], `smdistributed.dataparallel needs Python 3 (py_version py3x), not ${py}.`);
+      add('error', 'smdistributed.python', ['py_version'], `smdistributed.dataparallel needs Python 3 (py_version py3x), not ${q(py)}.`);
     }
   }
 }
@@ -194,23 +200,23 @@ function checkRole(spec: JobSpec, add: Add): void {
   const role = str(spec.role);
   if (role === undefined || role === '') return;
   if (role.startsWith('arn:')) {
-    if (ROLE_ARN.test(role)) return;
+    if (role.length <= ROLE_ARN_MAX && ROLE_ARN.test(role)) return;
     const service = /^arn:[^:]*:([^:]*):/.exec(role)?.[1];
-    const what = service && service !== 'iam' ? `an ARN of ${service}, not an IAM role` : 'not a valid IAM role ARN';
+    const what = service && service !== 'iam' ? `an ARN of ${q(service)}, not an IAM role` : role.length > ROLE_ARN_MAX ? `${role.length.toLocaleString('en-US')} characters long, and a role ARN has at most ${ROLE_ARN_MAX}` : 'not a valid IAM role ARN';
     add('error', 'role.invalid', ['role'], `role is ${what}. Give the execution role's ARN (arn:aws:iam::<account>:role/<name>) or its bare name.`);
   } else if (!ROLE_NAME.test(role)) {
-    add('error', 'role.invalid', ['role'], `\`${role}\` is neither an IAM role ARN nor a role name (letters, digits and +=,.@_- up to 64 characters).`);
+    add('error', 'role.invalid', ['role'], `\`${q(role)}\` is neither an IAM role ARN nor a role name (letters, digits and +=,.@_- up to 64 characters).`);
   }
 }
 
 /** Problem with an `s3://bucket/key` URI, or undefined when it is well-formed. */
 export function s3UriProblem(uri: string): string | undefined {
   const m = /^s3:\/\/([^/]*)(\/.*)?$/.exec(uri);
-  if (!m) return `\`${uri}\` is not an S3 URI; write s3://bucket/prefix.`;
+  if (!m) return `\`${q(uri)}\` is not an S3 URI; write s3://bucket/prefix.`;
   const bucket = m[1]!;
-  if (bucket.length < 3 || bucket.length > 63) return `S3 bucket names have 3 to 63 characters; \`${bucket}\` has ${bucket.length}.`;
+  if (bucket.length < 3 || bucket.length > 63) return `S3 bucket names have 3 to 63 characters; \`${q(bucket)}\` has ${bucket.length}.`;
   if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
-    return `\`${bucket}\` is not a valid S3 bucket name (lowercase letters, digits, dots and hyphens; starts and ends with a letter or digit).`;
+    return `\`${q(bucket)}\` is not a valid S3 bucket name (lowercase letters, digits, dots and hyphens; starts and ends with a letter or digit).`;
   }
   return undefined;
 }
@@ -241,9 +247,9 @@ function checkS3Uris(spec: JobSpec, context: JobFileContext, add: Add): void {
     // refuses it too ("must be a valid S3 or FILE URI") unless it runs in local mode.
     const folder = localInputPath(v, context.baseDir);
     if (folder !== undefined && context.stat && !context.stat(folder)) {
-      add('warning', 'inputs.missing', p, `\`${v}\` does not exist on this machine (looked in ${folder}): a local run would fail to mount this channel.`);
+      add('warning', 'inputs.missing', p, `\`${q(v)}\` does not exist on this machine (looked in ${q(folder)}): a local run would fail to mount this channel.`);
     } else {
-      add('info', 'inputs.local', p, `A folder on this machine: Run Locally mounts it as this channel, but a job on SageMaker reads its channels from S3. Upload it (aws s3 sync ${v} s3://<bucket>/<prefix>) and use that URI to launch there.`);
+      add('info', 'inputs.local', p, `A folder on this machine: Run Locally mounts it as this channel, but a job on SageMaker reads its channels from S3. Upload it (aws s3 sync ${q(v)} s3://<bucket>/<prefix>) and use that URI to launch there.`);
     }
   }
 }
@@ -265,7 +271,7 @@ function checkJobName(spec: JobSpec, add: Add): void {
   const name = str(spec.base_job_name);
   if (name === undefined) return;
   if (!JOB_NAME.test(name)) {
-    add('error', 'jobName.pattern', ['base_job_name'], `base_job_name \`${name}\` can't start a SageMaker job name: use letters, digits and single hyphens, starting with a letter or digit (no underscores or dots).`);
+    add('error', 'jobName.pattern', ['base_job_name'], `base_job_name \`${q(name)}\` can't start a SageMaker job name: use letters, digits and single hyphens, starting with a letter or digit (no underscores or dots).`);
   } else if (name.length > 39) {
     add('info', 'jobName.truncated', ['base_job_name'], `The SDK keeps ${63 - 24} characters of base_job_name to make room for the timestamp: the job will be named ${name.slice(0, 39)}-<timestamp>.`);
   }
@@ -302,7 +308,7 @@ function checkHyperparameters(spec: JobSpec, add: Add): void {
       add('error', 'hyperparameters.valueLength', ['hyperparameters', key], `This value is ${encodedLength} characters once JSON-encoded; CreateTrainingJob takes at most ${HYPERPARAMETER_LIMITS.valueLength}. Put large values in a file in source_dir or an input channel.`);
     }
     if (SECRET_NAME.test(key)) {
-      add('warning', 'hyperparameters.secret', ['hyperparameters', key], `\`${key}\` looks like a secret. Hyperparameters are visible to anyone who can describe the job (console, API, logs); pass secrets through environment or Secrets Manager instead.`, 'key');
+      add('warning', 'hyperparameters.secret', ['hyperparameters', key], `\`${q(key)}\` looks like a secret. Hyperparameters are visible to anyone who can describe the job (console, API, logs); pass secrets through environment or Secrets Manager instead.`, 'key');
     }
     if (key.startsWith('sagemaker_')) {
       add('warning', 'hyperparameters.reserved', ['hyperparameters', key], `Keys starting with sagemaker_ are set by the SDK and read by the training toolkit; yours would be overwritten or confuse it.`, 'key');
@@ -316,7 +322,7 @@ function checkHyperparameters(spec: JobSpec, add: Add): void {
  * The training toolkit turns each hyperparameter into `--key value` (value as Python's str()) and, for
  * the Hugging Face containers, runs the script through /bin/sh with the arguments joined by spaces and
  * unquoted. The script's argparse then sees something else than the job file says, and only once the
- * instances are paid for.
+ * instances are paid for. The same holds for the name: `--my key` is two arguments to the shell.
  */
 function checkCommandLineArgument(key: string, value: unknown, add: Add): void {
   let args: string[];
@@ -326,11 +332,26 @@ function checkCommandLineArgument(key: string, value: unknown, add: Add): void {
     return; // not a JSON value: the schema says so
   }
   const [flag, arg] = args as [string, string];
+  const path = ['hyperparameters', key];
+  // Python refuses to start a process whose command line holds NUL ("embedded null byte").
+  if (key.includes('\0')) {
+    add('error', 'hyperparameters.nul', path, 'This name holds a NUL character (\\0): SageMaker\'s training toolkit cannot start the script with it on the command line (Python refuses it: "embedded null byte"), so the job fails once its instances are running. Remove it.', 'key');
+    return;
+  }
+  if (key === '') {
+    add('warning', 'hyperparameters.emptyName', path, `An empty name gives the script no flag: SageMaker's training toolkit passes only the value${arg === '' ? '' : ` \`${q(arg)}\``}, a stray argument the script's argparse refuses. Give it a name.`, 'key');
+  } else if (shellAltersArgument(flag) === 'split') {
+    add('warning', 'hyperparameters.shellSplitName', path, `The script will not receive this name as written: SageMaker's training toolkit runs \`${q(flag)} …\` through /bin/sh unquoted, so blanks split it into several arguments and characters such as $ ; * ' " are interpreted by the shell. Name it with letters, digits, _ and - only.`, 'key');
+  }
+  if (arg.includes('\0')) {
+    add('error', 'hyperparameters.nul', path, 'This value holds a NUL character (\\0): SageMaker\'s training toolkit cannot start the script with it on the command line (Python refuses it: "embedded null byte"), so the job fails once its instances are running. Remove it.');
+    return;
+  }
   const altered = shellAltersArgument(arg);
   if (altered === 'dropped') {
-    add('warning', 'hyperparameters.emptyArgument', ['hyperparameters', key], `An empty value reaches the script as nothing at all: SageMaker's training toolkit runs \`${flag}\` through /bin/sh unquoted, so the script sees ${flag} with no value (argparse then takes the next flag or fails). Remove the key, or give it a value.`, value === null || value === undefined ? 'key' : 'value');
+    add('warning', 'hyperparameters.emptyArgument', path, `An empty value reaches the script as nothing at all: SageMaker's training toolkit runs \`${q(flag)}\` through /bin/sh unquoted, so the script sees ${q(flag)} with no value (argparse then takes the next flag or fails). Remove the key, or give it a value.`, value === null || value === undefined ? 'key' : 'value');
   } else if (altered === 'split') {
-    add('warning', 'hyperparameters.shellSplit', ['hyperparameters', key], `The script will not receive this value as written: SageMaker's training toolkit runs \`${flag} ${arg}\` through /bin/sh unquoted, so blanks split it into several arguments and characters such as $ ; * ' " are interpreted by the shell. Use a value without them, or pass it through environment.`);
+    add('warning', 'hyperparameters.shellSplit', path, `The script will not receive this value as written: SageMaker's training toolkit runs \`${q(`${flag} ${arg}`)}\` through /bin/sh unquoted, so blanks split it into several arguments and characters such as $ ; * ' " are interpreted by the shell. Use a value without them, or pass it through environment.`);
   }
 }
 
@@ -370,11 +391,11 @@ function checkSourceFiles(spec: JobSpec, context: JobFileContext, add: Add): voi
   if (src !== undefined) {
     const s = context.stat(dir);
     if (!s) {
-      add('error', 'source.missing', ['source_dir'], `source_dir \`${src}\` does not exist (looked in ${dir}).`);
+      add('error', 'source.missing', ['source_dir'], `source_dir \`${q(src)}\` does not exist (looked in ${q(dir)}).`);
       return;
     }
     if (!s.isDirectory) {
-      add('error', 'source.notDir', ['source_dir'], `source_dir \`${src}\` is a file; it must be a folder (or an s3://…tar.gz).`);
+      add('error', 'source.notDir', ['source_dir'], `source_dir \`${q(src)}\` is a file; it must be a folder (or an s3://…tar.gz).`);
       return;
     }
     if (context.readText) for (const message of ignoreFileProblems(dir, context.readText)) add('error', 'source.ignoreFile', ['source_dir'], message);
@@ -382,12 +403,12 @@ function checkSourceFiles(spec: JobSpec, context: JobFileContext, add: Add): voi
   if (entry !== undefined && !entry.startsWith('s3://')) {
     const s = context.stat(path.resolve(dir, entry));
     if (!s || s.isDirectory) {
-      add('error', 'source.entryPoint', ['entry_point'], `entry_point \`${entry}\` is not a file in ${src !== undefined ? `source_dir \`${src}\`` : 'the job file\'s folder'}.`);
+      add('error', 'source.entryPoint', ['entry_point'], `entry_point \`${q(entry)}\` is not a file in ${src !== undefined ? `source_dir \`${q(src)}\`` : 'the job file\'s folder'}.`);
     }
   }
-  (spec.dependencies ?? []).forEach((dep, i) => {
+  (Array.isArray(spec.dependencies) ? spec.dependencies : []).forEach((dep, i) => {
     if (typeof dep === 'string' && !context.stat!(path.resolve(context.baseDir!, dep))) {
-      add('error', 'source.dependency', ['dependencies', i], `dependency \`${dep}\` does not exist.`);
+      add('error', 'source.dependency', ['dependencies', i], `dependency \`${q(dep)}\` does not exist.`);
     }
   });
 }
@@ -405,7 +426,7 @@ function checkMisc(spec: JobSpec, add: Add): void {
   const hps = spec.hyperparameters as Record<string, unknown> | undefined;
   if (spec.enable_network_isolation === true && hps && (typeof hps['dataset_name'] === 'string' || typeof hps['model_name_or_path'] === 'string')) {
     const key = typeof hps['model_name_or_path'] === 'string' ? 'model_name_or_path' : 'dataset_name';
-    add('warning', 'network.isolatedHub', ['enable_network_isolation'], `With network isolation the container cannot reach the Hugging Face Hub, so ${key} "${hps[key]}" cannot be downloaded; pass it as an input channel instead.`, 'key');
+    add('warning', 'network.isolatedHub', ['enable_network_isolation'], `With network isolation the container cannot reach the Hugging Face Hub, so ${key} "${q(String(hps[key]))}" cannot be downloaded; pass it as an input channel instead.`, 'key');
   }
 }
 

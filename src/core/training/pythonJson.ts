@@ -9,6 +9,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Scalar } from 'yaml';
+import { flattenedPairs } from '../jobFile/yamlData';
 import { TrainingPlanError } from './trainingPlanError';
 
 const INT_TAG = 'tag:yaml.org,2002:int';
@@ -37,9 +38,12 @@ export function encodeHyperparameters(node: unknown, source: string, doc?: Docum
     throw new TrainingPlanError('hyperparameters.notMapping', 'hyperparameters must be a mapping of names to values (name: value lines).', { path: 'hyperparameters' });
   }
   const out: Record<string, string> = {};
-  for (const pair of target.items) {
+  // `<<` merge keys merged as PyYAML merges them, so the request holds what the validator checked.
+  for (const pair of flattenedPairs(target, (n) => resolveAlias(n, doc))) {
     const name = pythonStrOfKey(pair.key, source, doc);
-    out[name] = dumpNode(pair.value, source, doc, 1, `hyperparameters.${name}`);
+    const value = dumpNode(pair.value, source, doc, 1, `hyperparameters.${name}`);
+    // A key set twice (merged, then written) keeps its first place and takes the last value, as a dict does.
+    Object.defineProperty(out, name, { value, writable: true, enumerable: true, configurable: true });
   }
   return out;
 }
@@ -51,8 +55,8 @@ export function encodeHyperparameters(node: unknown, source: string, doc?: Docum
  */
 export function encodeJobFileValues(text: string): { hyperparameters: Record<string, string>; modelParallelParameters?: string } {
   const doc = parseDocument(text, { uniqueKeys: true, strict: true });
-  const hyperparameters = encodeHyperparameters(doc.getIn(['hyperparameters'], true), text, doc);
-  const mp = doc.getIn(['distribution', 'smdistributed', 'modelparallel', 'parameters'], true);
+  const hyperparameters = encodeHyperparameters(nodeAtPath(doc, ['hyperparameters']), text, doc);
+  const mp = nodeAtPath(doc, ['distribution', 'smdistributed', 'modelparallel', 'parameters']);
   if (mp === undefined || mp === null) return { hyperparameters };
   return { hyperparameters, modelParallelParameters: pythonJsonDumps(mp, text, doc) };
 }
@@ -152,11 +156,12 @@ function dumpNode(node: unknown, source: string, doc: Document | undefined, dept
   const target = resolveAlias(node, doc);
   if (target === null || target === undefined) return 'null';
   if (isMap(target)) {
-    const parts = target.items.map((pair) => {
-      if (!isPair(pair)) return '';
-      return `${pythonJsonString(jsonKeyOfNode(pair.key, source, doc, path))}: ${dumpNode(pair.value, source, doc, depth + 1, path)}`;
-    });
-    return `{${parts.join(', ')}}`;
+    // Merged keys first, then the mapping's own; a key set twice keeps its first place and its last value.
+    const members = new Map<string, string>();
+    for (const pair of flattenedPairs(target, (n) => resolveAlias(n, doc))) {
+      members.set(jsonKeyOfNode(pair.key, source, doc, path), dumpNode(pair.value, source, doc, depth + 1, path));
+    }
+    return `{${[...members].map(([key, value]) => `${pythonJsonString(key)}: ${value}`).join(', ')}}`;
   }
   if (isSeq(target)) return `[${target.items.map((item) => dumpNode(item, source, doc, depth + 1, path)).join(', ')}]`;
   if (isScalar(target)) return dumpScalar(target, source, path);
@@ -239,6 +244,24 @@ function scalarText(node: Scalar, source: string): string {
   if (node.range) return source.slice(node.range[0], node.range[1]);
   const own = (node as { source?: unknown }).source;
   return typeof own === 'string' ? own : String(node.value);
+}
+
+/**
+ * The node at `path` of the document, following aliases and merge keys as the validator reads them
+ * (a key set twice: the last one), or undefined.
+ */
+function nodeAtPath(doc: Document, path: readonly string[]): unknown {
+  let node: unknown = doc.contents;
+  for (const seg of path) {
+    const here = resolveAlias(node, doc);
+    if (!isMap(here)) return undefined;
+    node = undefined;
+    for (const pair of flattenedPairs(here, (n) => resolveAlias(n, doc))) {
+      const key = resolveAlias(pair.key, doc);
+      if (isScalar(key) && String(key.value) === seg) node = pair.value;
+    }
+  }
+  return node;
 }
 
 function resolveAlias(node: unknown, doc: Document | undefined): unknown {
