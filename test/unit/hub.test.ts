@@ -126,6 +126,7 @@ describe('hubWhoAmI', () => {
     const before = hub.state.requests.length;
     const err = await rejection(hubWhoAmI({ hubUrl: hub.url, accessToken: '' }));
     assert.equal(err.code, 'hub.tokenMissing');
+    assert.equal(err.context.hubUrl, hub.url);
     assert.match(err.message, /Set Hugging Face Token/);
     assert.equal(hub.state.requests.length, before, 'nothing was sent');
   });

@@ -126,6 +126,11 @@ describe('LocalFileBlob', () => {
     const file = await fileOf('shrunk.bin', patterned(100));
     const blob = LocalFileBlob.ofFile(file, 200);
     await assert.rejects(blob.arrayBuffer(), (err: unknown) => err instanceof FileChangedError && err.filePath === file);
+    const err = await blob.text().then(() => assert.fail('expected a FileChangedError'), (e: unknown) => e);
+    assert.ok(err instanceof FileChangedError);
+    assert.equal(err.name, 'FileChangedError');
+    assert.equal(err.code, 'FILE_CHANGED');
+    assert.match(err.message, /shrunk\.bin became shorter while it was being read: do not change the model folder/);
     await assert.rejects(collect(blob.stream()), FileChangedError);
   });
 });
@@ -284,10 +289,35 @@ describe('fileUploadFetch', () => {
         body: LocalFileBlob.ofFile(await fileOf('no-content.bin', bytes), bytes.length),
       });
       assert.equal(res.status, 204);
+      assert.equal(res.statusText, 'No Content');
       assert.equal(res.body, null);
       assert.equal(res.headers.get('etag'), '"no-content"');
       assert.equal(res.headers.get('x-amz-request-id'), 'r1');
       assert.equal(res.url, `${server.url}/empty-answer`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops waiting to retry when the upload is cancelled during the pause, not only before it', async () => {
+    const server = await recordingServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(503);
+        res.end();
+      });
+    });
+    try {
+      const bytes = patterned(1000, 37);
+      const controller = new AbortController();
+      const started = Date.now();
+      const upload = fileUploadFetch({ retryDelaysMs: [60_000], onRetry: () => setTimeout(() => controller.abort(), 50) })(`${server.url}/put`, {
+        method: 'PUT',
+        body: LocalFileBlob.ofFile(await fileOf('cancel-in-pause.bin', bytes), bytes.length),
+        signal: controller.signal,
+      });
+      await assert.rejects(upload, (err: unknown) => err instanceof DOMException && err.name === 'AbortError');
+      assert.ok(Date.now() - started < 30_000, 'rejected long before the 60 s pause would have ended');
     } finally {
       await server.close();
     }
