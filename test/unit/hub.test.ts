@@ -122,6 +122,24 @@ describe('hubWhoAmI', () => {
     assert.ok(!`${err.message} ${err.stack} ${JSON.stringify(err.context)}`.includes(BAD_TOKEN));
   });
 
+  it('refuses an empty token before asking the Hub', async () => {
+    const before = hub.state.requests.length;
+    const err = await rejection(hubWhoAmI({ hubUrl: hub.url, accessToken: '' }));
+    assert.equal(err.code, 'hub.tokenMissing');
+    assert.equal(err.context.hubUrl, hub.url);
+    assert.match(err.message, /Set Hugging Face Token/);
+    assert.equal(hub.state.requests.length, before, 'nothing was sent');
+  });
+
+  it('uses the signal it is given: a cancelled call rejects as cancelled without asking the Hub', async () => {
+    const before = hub.state.requests.length;
+    const controller = new AbortController();
+    controller.abort();
+    const err = await rejection(hubWhoAmI({ hubUrl: hub.url, accessToken: EMULATOR_WRITE_TOKEN, signal: controller.signal }));
+    assert.equal(err.code, 'cancelled');
+    assert.equal(hub.state.requests.length, before, 'nothing was sent');
+  });
+
   it('reports an unreachable Hub as a network failure', async () => {
     const err = await rejection(hubWhoAmI({ hubUrl: 'http://127.0.0.1:9', accessToken: EMULATOR_WRITE_TOKEN }));
     assert.equal(err.code, 'hub.network');
@@ -469,6 +487,27 @@ describe('hub token handling', () => {
     const text = `token hf_AbCdEf0123456789 in "Authorization: Bearer secret-value" and raw s3cr3t-known`;
     const masked = redactHubTokens(text, ['s3cr3t-known']);
     assert.equal(masked, 'token hf_*** in "Authorization: Bearer ***" and raw ***');
+  });
+
+  it('trims HF_TOKEN too: a blank one counts as absent, a padded one is used without its blanks', () => {
+    assert.equal(resolveHubToken({ stored: '', env: { HF_TOKEN: ' \t\n' } }), undefined);
+    assert.deepEqual(resolveHubToken({ env: { HF_TOKEN: '  hf_env \n' } }), { token: 'hf_env', source: 'HF_TOKEN' });
+  });
+
+  it('masks organisation API tokens and lower-case bearer credentials, up to the next separator', () => {
+    assert.equal(redactHubTokens('key api_org_AbCdEf0123456789.'), 'key api_org_***.');
+    assert.equal(redactHubTokens('authorization: bearer abc123,next'), 'authorization: Bearer ***,next');
+    assert.equal(redactHubTokens(`'Bearer abc123' "Bearer def456";`), "'Bearer ***' \"Bearer ***\";");
+  });
+
+  it('leaves names that only start like a token readable (pip install hf_transfer), and masks from 10 characters on', () => {
+    assert.equal(redactHubTokens('pip install hf_transfer hf_123456789'), 'pip install hf_transfer hf_123456789');
+    assert.equal(redactHubTokens('hf_1234567890'), 'hf_***');
+    assert.equal(redactHubTokens('myhf_AbCdEf0123456789'), 'myhf_AbCdEf0123456789', 'only a whole word is a token');
+  });
+
+  it('masks known secrets of four characters or more, but not shorter ones that would blank ordinary text', () => {
+    assert.equal(redactHubTokens('a pin abcd in a sentence', ['a', 'abc', 'abcd', undefined, '']), 'a pin *** in a sentence');
   });
 });
 

@@ -126,6 +126,11 @@ describe('LocalFileBlob', () => {
     const file = await fileOf('shrunk.bin', patterned(100));
     const blob = LocalFileBlob.ofFile(file, 200);
     await assert.rejects(blob.arrayBuffer(), (err: unknown) => err instanceof FileChangedError && err.filePath === file);
+    const err = await blob.text().then(() => assert.fail('expected a FileChangedError'), (e: unknown) => e);
+    assert.ok(err instanceof FileChangedError);
+    assert.equal(err.name, 'FileChangedError');
+    assert.equal(err.code, 'FILE_CHANGED');
+    assert.match(err.message, /shrunk\.bin became shorter while it was being read: do not change the model folder/);
     await assert.rejects(collect(blob.stream()), FileChangedError);
   });
 });
@@ -236,6 +241,106 @@ describe('fileUploadFetch', () => {
     }
   });
 
+  it('answers with the storage’s last failure once every retry is spent, and tries no more', async () => {
+    let calls = 0;
+    const server = await recordingServer((req, res) => {
+      calls += 1;
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(502);
+        res.end('bad gateway');
+      });
+    });
+    try {
+      const bytes = patterned(2000, 23);
+      const retries: UploadRetry[] = [];
+      const res = await fileUploadFetch({ retryDelaysMs: [5, 5], onRetry: (r) => retries.push(r) })(`${server.url}/put`, {
+        method: 'PUT',
+        body: LocalFileBlob.ofFile(await fileOf('always-502.bin', bytes), bytes.length),
+      });
+      assert.equal(res.status, 502);
+      assert.equal(await res.text(), 'bad gateway');
+      assert.equal(calls, 3, 'the first attempt and two retries');
+      assert.deepEqual(retries.map((r) => `${r.attempt}/${r.attempts} ${r.reason} ${r.delayMs}`), ['2/3 HTTP 502 5', '3/3 HTTP 502 5']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails an upload whose socket stays idle past the idle timeout as ETIMEDOUT, and retries it', async () => {
+    // A storage that takes the body and never answers.
+    const server = await recordingServer((req) => req.resume());
+    try {
+      const bytes = patterned(500, 29);
+      const retries: UploadRetry[] = [];
+      const err = await fileUploadFetch({ idleTimeoutMs: 600, retryDelaysMs: [5], onRetry: (r) => retries.push(r) })(`${server.url}/idle`, {
+        method: 'PUT',
+        body: LocalFileBlob.ofFile(await fileOf('idle.bin', bytes), bytes.length),
+      }).then(
+        () => assert.fail('expected the idle upload to fail'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof TypeError);
+      assert.equal(networkFailureCode(err), 'ETIMEDOUT');
+      assert.match(String((err.cause as Error).message), /no progress for 1 s/);
+      assert.deepEqual(retries.map((r) => r.reason), ['ETIMEDOUT']);
+    } finally {
+      server.server.closeAllConnections();
+      await server.close();
+    }
+  });
+
+  it('gives a 204 answer a null body, as fetch does, and keeps the storage’s headers', async () => {
+    const server = await recordingServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(204, { ETag: '"no-content"', 'X-Amz-Request-Id': 'r1' });
+        res.end();
+      });
+    });
+    try {
+      const bytes = patterned(300, 31);
+      const notUsed = (() => Promise.reject(new Error('the wrapped fetch was used'))) as typeof fetch;
+      // A lower-case method is still an upload (fetch upper-cases it too).
+      const res = await fileUploadFetch({ fallback: notUsed })(`${server.url}/empty-answer`, {
+        method: 'post',
+        body: LocalFileBlob.ofFile(await fileOf('no-content.bin', bytes), bytes.length),
+      });
+      assert.equal(res.status, 204);
+      assert.equal(res.statusText, 'No Content');
+      assert.equal(res.body, null);
+      assert.equal(res.headers.get('etag'), '"no-content"');
+      assert.equal(res.headers.get('x-amz-request-id'), 'r1');
+      assert.equal(res.url, `${server.url}/empty-answer`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops waiting to retry when the upload is cancelled during the pause, not only before it', async () => {
+    const server = await recordingServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(503);
+        res.end();
+      });
+    });
+    try {
+      const bytes = patterned(1000, 37);
+      const controller = new AbortController();
+      const started = Date.now();
+      const upload = fileUploadFetch({ retryDelaysMs: [60_000], onRetry: () => setTimeout(() => controller.abort(), 50) })(`${server.url}/put`, {
+        method: 'PUT',
+        body: LocalFileBlob.ofFile(await fileOf('cancel-in-pause.bin', bytes), bytes.length),
+        signal: controller.signal,
+      });
+      await assert.rejects(upload, (err: unknown) => err instanceof DOMException && err.name === 'AbortError');
+      assert.ok(Date.now() - started < 30_000, 'rejected long before the 60 s pause would have ended');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('sends multipart parts as slices of the file and sums their progress for the file', async () => {
     const server = await recordingServer();
     try {
@@ -294,7 +399,13 @@ describe('fileUploadFetch', () => {
     await upload('https://hub.example/api/whoami-v2');
     const memoryBlob = { method: 'PUT', body: new Blob(['in memory']) };
     await upload('https://storage.example/x', memoryBlob);
-    assert.deepEqual(seen.map((s) => s.init), [json, undefined, memoryBlob]);
+    // A file body, but not an upload (GET), or to a URL node:http cannot reach: left to the wrapped fetch too.
+    const file = LocalFileBlob.ofFile(await fileOf('fallback.bin', patterned(10)), 10);
+    const getWithFile = { method: 'GET', body: file };
+    await upload('https://storage.example/y', getWithFile);
+    const otherScheme = { method: 'PUT', body: file };
+    await upload('ftp://storage.example/z', otherScheme);
+    assert.deepEqual(seen.map((s) => s.init), [json, undefined, memoryBlob, getWithFile, otherScheme]);
   });
 
   it('fails a refused connection the way node fetch does, so the Hub errors name the cause', async () => {

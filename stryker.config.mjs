@@ -1,0 +1,125 @@
+// Mutation testing with StrykerJS (issue #14): `npm run mutate` runs every area below in turn;
+// `npm run mutate -- hub` (or artifacts, logTail, core-logs, ...) runs one. See docs/MUTATION.md.
+//
+// How it runs: Stryker copies the repository into .stryker-tmp/sandbox-*, writes every mutant of the
+// area into the sources at once (mutant schemata, switched on by an environment variable), builds
+// that sandbox once (the schema validator, the esbuild bundles in dist/, tsc into out/), then runs
+// the compiled node:test files with the tap runner: one `node out/test/unit/X.test.js` process per
+// test file, whose TAP output it reads (node:test prints TAP when stdout is not a terminal). The
+// "tests" Stryker sees are therefore whole test files, and per-test coverage means: a mutant runs
+// only the test files whose process executed it.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The areas of issue #14, each with the unit test files that exercise it. A test file outside its
+ * area's list cannot kill that area's mutants; listing only the relevant ones keeps the dry run short.
+ * `nodeArgs` are extra arguments for node when it runs the area's test files.
+ */
+export const AREAS = {
+  logTail: {
+    mutate: ['src/aws/logTail.ts'],
+    testFiles: ['logTail'],
+  },
+  artifacts: {
+    mutate: ['src/artifacts/**/*.ts'],
+    testFiles: ['extract', 'downloadModel'],
+  },
+  hub: {
+    mutate: ['src/hub/**/*.ts'],
+    // Not hubXet: each of its runs pushes through the Xet chunker and the bundled CLI (40 s and more
+    // here), which would multiply the run time; what only it checks is counted as undetected.
+    testFiles: ['hubUpload', 'hub'],
+  },
+  'core-logs': {
+    mutate: ['src/core/logs/**/*.ts'],
+    testFiles: ['logFormat', 'logTail'],
+  },
+  'core-training': {
+    mutate: ['src/core/training/**/*.ts'],
+    testFiles: ['trainingRequest', 'pythonJson', 'launch', 'trainingJobs', 'staging'],
+  },
+  'core-jobFile': {
+    mutate: ['src/core/jobFile/**/*.ts', '!src/core/jobFile/generated/**'],
+    testFiles: ['jobFileValidation', 'jobFileAssist', 'schemaValidator', 'cliValidate', 'modelCard', 'trainingJobs', 'cost', 'preflight'],
+  },
+  'core-jobs': {
+    mutate: ['src/core/jobs/**/*.ts'],
+    testFiles: ['trainingJobs', 'logFormat'],
+  },
+  'core-contract': {
+    mutate: ['src/core/contract/**/*.ts'],
+    testFiles: ['containerContract', 'localBackend'],
+  },
+  'core-modelCard': {
+    mutate: ['src/core/modelCard/**/*.ts'],
+    testFiles: ['modelCard'],
+  },
+  'core-catalog': {
+    mutate: ['src/core/catalog/**/*.ts'],
+    testFiles: ['catalog', 'preflight', 'cost'],
+  },
+  'core-cost': {
+    mutate: ['src/core/cost/**/*.ts'],
+    testFiles: ['cost'],
+  },
+  'core-preflight': {
+    mutate: ['src/core/preflight/**/*.ts'],
+    testFiles: ['preflight'],
+  },
+  'core-quickstart': {
+    mutate: ['src/core/quickstartFiles.ts'],
+    testFiles: ['quickstart', 'manifestMenus'],
+  },
+};
+
+const areaName = process.env.MUTATE_AREA ?? 'all';
+const area =
+  areaName === 'all'
+    ? {
+        mutate: Object.values(AREAS).flatMap((a) => a.mutate),
+        testFiles: [...new Set(Object.values(AREAS).flatMap((a) => a.testFiles))],
+      }
+    : AREAS[areaName];
+if (!area) throw new Error(`MUTATE_AREA=${areaName} is not an area; one of: all, ${Object.keys(AREAS).join(', ')}`);
+
+// The test processes inherit this environment. The sandbox has no .tools/ (462 MB, not copied):
+// the moto emulator is found through MOTO_TOOLS_DIR instead.
+process.env.MOTO_TOOLS_DIR ??= path.join(root, '.tools', 'moto');
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'tap',
+  tap: {
+    testFiles: area.testFiles.map((f) => `out/test/unit/${f}.test.js`),
+    nodeArgs: area.nodeArgs ?? [],
+    forceBail: true,
+  },
+  mutate: area.mutate,
+  // One build of the sandbox, with every mutant in it. Stryker puts `// @ts-nocheck` on the sandbox's
+  // src/ and test/ files (disableTypeChecks), so a schema that does not type-check still compiles.
+  // (Stryker runs this without a shell, so the steps are chained in the package.json script.)
+  buildCommand: 'npm run mutate:build',
+  coverageAnalysis: 'perTest',
+  // The machine has two cores shared with other work: one test process at a time by default
+  // (`npm run mutate -- --concurrency 2` to use both).
+  concurrency: 1,
+  // A mutant that makes a test file run this much longer than its clean run is a timeout (most often
+  // an endless loop or a wait that never ends): counted as detected.
+  timeoutMS: 10_000,
+  timeoutFactor: 1.5,
+  incremental: true,
+  incrementalFile: `reports/mutation/${areaName}.incremental.json`,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${areaName}.html` },
+  jsonReporter: { fileName: `reports/mutation/${areaName}.json` },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
+  ignorePatterns: ['/.tools', '/out', '/dist', '/test-results', '/bench/.build', '/.vscode-test', '/.sagemaker-local', '*.vsix', '/src/core/jobFile/generated'],
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+  thresholds: { high: 90, low: 75, break: null },
+};
