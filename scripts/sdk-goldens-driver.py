@@ -2,13 +2,12 @@
 
 Each spec goes through the oracle's own code, unchanged (runpy, as `python3 sdk_request.py spec`);
 only the import of the SDK is shared, which is what takes the time. Before the first run this
-driver, and nothing in the request path, changes three things:
+driver changes two things, neither in the request path:
 
 - the SDK's telemetry is not sent (it would try STS over the network and retry for seconds; it
   builds no part of the request);
-- `HuggingFace(...)` gets the job file's YAML forms of the SDK's objects as the objects themselves,
-  each built one to one from its constructor's keyword arguments (`OBJECT_ARGUMENTS` below), and
-- `TrainingInput(...)` gets `shuffle_config` the same way (`ShuffleConfig(**value)`).
+- `TrainingInput(...)` takes `shuffle_config` as the keyword arguments of `ShuffleConfig` (JSON
+  cannot carry the object), built one to one: `ShuffleConfig(**value)`.
 
 stdin: a JSON list of {"name", "spec" (path), "cwd"}; stdout: one JSON line per spec,
 {"name", "output": <what the oracle printed, parsed>}.
@@ -35,46 +34,11 @@ sys.path.insert(0, args.sdk_src)
 os.environ["SAGEMAKER_SUPPRESS_V2_WARNING"] = "1"
 import sdk_stubs  # noqa: E402,F401  (the oracle's stand-ins, loaded before the SDK as the oracle does)
 
-import sagemaker.huggingface  # noqa: E402
 import sagemaker.inputs  # noqa: E402
 import sagemaker.telemetry.telemetry_logging as telemetry  # noqa: E402
-from sagemaker.debugger import (  # noqa: E402
-    CollectionConfig,
-    DebuggerHookConfig,
-    ProfilerConfig,
-    TensorBoardOutputConfig,
-)
 from sagemaker.inputs import ShuffleConfig  # noqa: E402
-from sagemaker.instance_group import InstanceGroup  # noqa: E402
-from sagemaker.huggingface import TrainingCompilerConfig  # noqa: E402
 
 telemetry._send_telemetry_request = lambda *a, **k: None
-
-
-def debugger_hook_config(value):
-    value = dict(value)
-    if value.get("collection_configs") is not None:
-        value["collection_configs"] = [CollectionConfig(**c) for c in value["collection_configs"]]
-    return DebuggerHookConfig(**value)
-
-
-# Estimator keyword arguments whose SDK value is an object: the YAML form is its constructor's kwargs.
-OBJECT_ARGUMENTS = {
-    "debugger_hook_config": lambda v: v if isinstance(v, bool) else debugger_hook_config(v),
-    "tensorboard_output_config": lambda v: TensorBoardOutputConfig(**v),
-    "profiler_config": lambda v: ProfilerConfig(**v),
-    "instance_groups": lambda v: [InstanceGroup(**g) for g in v],
-    "compiler_config": lambda v: TrainingCompilerConfig(**v),
-}
-
-_HuggingFace = sagemaker.huggingface.HuggingFace
-
-
-def huggingface(**kwargs):
-    for key, build in OBJECT_ARGUMENTS.items():
-        if kwargs.get(key) is not None:
-            kwargs[key] = build(kwargs[key])
-    return _HuggingFace(**kwargs)
 
 
 _TrainingInput = sagemaker.inputs.TrainingInput
@@ -86,7 +50,6 @@ def training_input(s3_data, **kwargs):
     return _TrainingInput(s3_data, **kwargs)
 
 
-sagemaker.huggingface.HuggingFace = huggingface
 sagemaker.inputs.TrainingInput = training_input
 
 start_dir = os.getcwd()

@@ -178,6 +178,17 @@ describe('job file validation: checks beyond the schema', () => {
     assert.deepEqual(mpi.filter((p) => p.severity !== 'info').map((p) => [p.code, p.severity, p.path]), [['distribution.ignored', 'warning', 'distribution.mpi']]);
   });
 
+  it('refuses each estimator argument it does not send by name, with why (issue 16)', () => {
+    const issue16 = ['input_mode', 'model_uri', 'model_channel_name', 'rules', 'debugger_hook_config', 'tensorboard_output_config', 'enable_sagemaker_metrics', 'profiler_config', 'instance_groups', 'training_repository_access_mode', 'training_repository_credentials_provider_arn', 'enable_infra_check', 'container_entry_point', 'container_arguments', 'enable_remote_debug', 'enable_session_tag_chaining', 'training_plan', 'instance_placement_config', 'compiler_config'];
+    for (const key of issue16) {
+      const problems = validateJobFile(`${base}instance_type: ml.g5.xlarge\n${key}: true\n`).problems.filter((p) => p.path === key);
+      assert.deepEqual(problems.map((p) => [p.code, p.severity, p.range.start.line]), [['schema.unsupportedArgument', 'error', 6]], key);
+      assert.match(problems[0]!.message, new RegExp(`^\`${key}\` is a HuggingFace estimator argument this extension does not send: .{20,}`), key);
+    }
+    // Not an estimator argument, and not one nested under another key: the plain unknown-key error.
+    assert.deepEqual(codes('instance_type: ml.g5.xlarge\nconstructor: 1\n').filter((c) => c.startsWith('schema.')), ['schema.unknownKey']);
+  });
+
   it('requires max_wait for spot and accepts a long enough one', () => {
     assert.ok(codes('instance_type: ml.g5.xlarge\nuse_spot_instances: true\n').includes('spot.maxWait'));
     assert.ok(!codes('instance_type: ml.g5.xlarge\nuse_spot_instances: true\nmax_run: 100\nmax_wait: 100\n').some((c) => c.startsWith('spot.')));

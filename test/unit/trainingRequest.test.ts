@@ -9,6 +9,7 @@ import { baseFromName, baseNameFromImage, freshJobName, JOB_NAME_MAX_LENGTH, nam
 import { encodeJobFileValues } from '../../src/core/training/pythonJson';
 import { TrainingPlanError } from '../../src/core/training/trainingPlanError';
 import type { JobSpec } from '../../src/core/jobFile/jobSpec';
+import { encodeSpecHyperparameters } from '../../src/local/localJobOptions';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'requests');
 
@@ -102,6 +103,20 @@ describe('buildTrainingJobPlan fixtures (goldens made by SDK v2.257.6 itself)', 
       });
     }
   }
+});
+
+describe('container_log_level', () => {
+  it('sends a level name as its logging number, the same for a plan and a local run', () => {
+    for (const [name, number] of [['DEBUG', '10'], ['INFO', '20'], ['WARNING', '30'], ['ERROR', '40'], ['CRITICAL', '50']] as const) {
+      const input = planInput('seed-bart-samsum');
+      input.spec.container_log_level = name;
+      assert.equal(buildTrainingJobPlan(input).createTrainingJob.HyperParameters?.sagemaker_container_log_level, number, name);
+      assert.equal(encodeSpecHyperparameters(input.spec).sagemaker_container_log_level, number, name);
+    }
+    const input = planInput('seed-bart-samsum');
+    input.spec.container_log_level = 'LOUD';
+    assert.throws(() => buildTrainingJobPlan(input), (e: unknown) => e instanceof TrainingPlanError && e.code === 'containerLogLevel.unknown');
+  });
 });
 
 describe('buildTrainingJobPlan context', () => {
