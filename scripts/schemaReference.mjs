@@ -49,6 +49,12 @@ const table = [
   '| --- | --- | --- | --- |',
   ...rows(schema.properties, '', schema.required ?? []),
   '',
+  'Every other keyword argument of SDK v2.257.6\'s `HuggingFace` estimator is refused by name, with why:',
+  '',
+  '| estimator argument | supported | why |',
+  '| --- | --- | --- |',
+  ...Object.entries(schema['x-unsupportedArguments'] ?? {}).map(([name, why]) => `| \`${name}\` | no | ${cell(why)} |`),
+  '',
   END,
 ].join('\n');
 

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 
 import type { ChannelInput, JobSpec } from '../core/jobFile/jobSpec';
+import { containerLogLevel, DEFAULT_CONTAINER_LOG_LEVEL } from '../core/sagemaker/containerLogLevel';
 import { sdkDistributionHyperparameters } from '../core/sagemaker/distribution';
 import { encodeHyperparameter } from '../core/sagemaker/hyperparameters';
 import type { ChannelFetcher } from './channelFetcher';
@@ -33,8 +34,6 @@ export interface LocalJobSpecInput {
   stopGraceMs?: number;
   numGpus?: number;
 }
-
-const LOG_LEVELS: Record<string, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
 
 export function localJobOptionsFromSpec(input: LocalJobSpecInput): LocalJobOptions {
   const { spec, jobFileDir } = input;
@@ -113,8 +112,7 @@ function channelFromInput(name: string, input: ChannelInput): LocalChannel {
 export function encodeSpecHyperparameters(spec: JobSpec): Record<string, string> {
   const encoded: Record<string, string> = {};
   for (const [key, value] of Object.entries(spec.hyperparameters ?? {})) encoded[key] = encodeHyperparameter(value);
-  const level = spec.container_log_level;
-  encoded.sagemaker_container_log_level = encodeHyperparameter(typeof level === 'string' ? (LOG_LEVELS[level] ?? 20) : (level ?? 20));
+  encoded.sagemaker_container_log_level = encodeHyperparameter(containerLogLevel(spec.container_log_level) ?? DEFAULT_CONTAINER_LOG_LEVEL);
   if (spec.region) encoded.sagemaker_region = encodeHyperparameter(spec.region);
   for (const [key, value] of sdkDistributionHyperparameters(spec.distribution, { instanceType: spec.instance_type })) encoded[key] = value;
   return encoded;

@@ -58,6 +58,7 @@ export async function runJobFileLocally(o: RunJobFileOptions): Promise<RunJobFil
     spec: specWithoutInputs,
     hyperparameters: encoded.hyperparameters,
     ...(encoded.modelParallelParameters ? { modelParallelParameters: encoded.modelParallelParameters } : {}),
+    ...(encoded.tagValues !== undefined ? { tagValues: encoded.tagValues } : {}),
     context: { region: spec.region ?? o.region ?? 'us-east-1', accountId: LOCAL_ACCOUNT, now: o.now ?? new Date(), baseDir: jobFileDir, localRun: true },
   });
   const request = plan.createTrainingJob;

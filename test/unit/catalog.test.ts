@@ -96,13 +96,21 @@ describe('resolveTrainingImage', () => {
     assert.equal(uriOf(result).split(':')[1], '2.4.1-transformers4.5.0-gpu-py37-cu110-ubuntu18.04');
   });
 
-  it('expands transformers and base-framework aliases to full versions in the tag', () => {
-    assert.equal(uriOf(resolveTrainingImage({ transformersVersion: '4.4', pytorchVersion: '1.6' }, 'us-east-1')), BLOG_URI);
-    const aliased = resolveTrainingImage({ transformersVersion: '4.26', pytorchVersion: '1.13' }, 'us-east-1');
-    assert.equal(uriOf(aliased).split(':')[1], '1.13.1-transformers4.26.0-gpu-py39-cu117-ubuntu20.04');
+  it('picks the image row through aliases but tags with the versions as written, as the SDK does', () => {
+    assert.equal(uriOf(resolveTrainingImage({ transformersVersion: '4.4', pytorchVersion: '1.6' }, 'us-east-1')), BLOG_URI.replace(':1.6.0-transformers4.4.2-', ':1.6-transformers4.4-'));
+    const aliased = resolveTrainingImage({ transformersVersion: '4.56', pytorchVersion: '2.8' }, 'us-east-1');
+    assert.equal(uriOf(aliased).split(':')[1], '2.8-transformers4.56-gpu-py312-cu129-ubuntu22.04');
+    assert.ok(aliased.ok && aliased.transformersVersion === '4.56.2' && aliased.baseVersion === '2.8.0');
     // Under 4.12.3 the SDK maps pytorch1.9 to 1.9.1, not 1.9.0.
     const r412 = resolveTrainingImage({ transformersVersion: '4.12', pytorchVersion: '1.9' }, 'us-east-1');
     assert.ok(r412.ok && r412.baseVersion === '1.9.1' && r412.transformersVersion === '4.12.3');
+  });
+
+  it('refuses a short version beside a full one, as HuggingFace._validate_args does', () => {
+    const mixed = resolveTrainingImage({ transformersVersion: '4.56', pytorchVersion: '2.8.0' }, 'us-east-1');
+    assert.ok(!mixed.ok && mixed.field === 'pytorch_version' && /both in full or both shortened/.test(mixed.message), JSON.stringify(mixed));
+    const other = resolveTrainingImage({ transformersVersion: '4.56.2', pytorchVersion: '2.8' }, 'us-east-1');
+    assert.ok(!other.ok && other.field === 'pytorch_version');
   });
 
   it('defaults py_version to the image\'s only Python version', () => {

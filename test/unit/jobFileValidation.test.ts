@@ -138,6 +138,61 @@ describe('job file validation: checks beyond the schema', () => {
     assert.ok(codes('instance_type: ml.p4d.24xlarge\ndistribution:\n  smdistributed:\n    dataparallel:\n      enabled: true\n').includes('smdistributed.frameworkVersion'));
   });
 
+  const problemsOf = (text: string) => validateJobFile(text).problems.map((p) => ({ code: p.code, severity: p.severity, path: p.path, line: p.range.start.line }));
+
+  it('refuses a short version beside a full one at pytorch_version, as HuggingFace(...) does (issue 16)', () => {
+    const text = base.replace('"4.56.2"', '"4.56"') + 'instance_type: ml.g5.xlarge\n';
+    const p = validateJobFile(text).problems.find((x) => x.code === 'image.matrix');
+    assert.equal(p?.severity, 'error');
+    assert.equal(p?.path, 'pytorch_version');
+    assert.match(p!.message, /both in full or both shortened/);
+    assert.ok(!codes('instance_type: ml.g5.xlarge\n').includes('image.matrix'));
+    assert.ok(!validateJobFile(base.replace('"4.56.2"', '"4.56"').replace('"2.8.0"', '"2.8"') + 'instance_type: ml.g5.xlarge\n').problems.some((x) => x.severity === 'error'));
+  });
+
+  it('refuses torch_distributed with a version alias at pytorch_version, as the SDK compares the text', () => {
+    const text = base.replace('"4.56.2"', '"4.56"').replace('"2.8.0"', '"2.8"') + 'instance_type: ml.p4d.24xlarge\ndistribution:\n  torch_distributed:\n    enabled: true\n';
+    const p = validateJobFile(text).problems.find((x) => x.code === 'torch_distributed.frameworkVersion');
+    assert.equal(p?.severity, 'error');
+    assert.equal(p?.path, 'pytorch_version');
+    assert.equal(p?.range.start.line, 3);
+  });
+
+  it('accepts what the SDK accepts: a long base_job_name, numbers as tag values (issue 16)', () => {
+    const long = 'a-'.repeat(40) + 'z';
+    const problems = problemsOf(`${base}instance_type: ml.g5.xlarge\nbase_job_name: ${long}\ntags:\n  epochs: 3\n  flag: true\n`);
+    assert.deepEqual(problems.filter((p) => p.severity !== 'info'), []);
+    assert.ok(problems.some((p) => p.code === 'jobName.truncated'));
+    // The list form goes to the API as written, and boto3 refuses a number there.
+    assert.ok(validateJobFile(`${base}instance_type: ml.g5.xlarge\ntags:\n  - Key: epochs\n    Value: 3\n`).problems.some((p) => p.severity === 'error'));
+  });
+
+  it('an S3 source_dir: a folder is an error, an object not named .tar.gz/.tgz a warning (the toolkit untars any object)', () => {
+    const at = (src: string) => problemsOf(`${base}instance_type: ml.g5.xlarge\nsource_dir: ${src}\n`).filter((p) => p.code === 's3.sourceDir').map((p) => p.severity);
+    assert.deepEqual(at('s3://my-bucket/code/sourcedir.tar.gz'), []);
+    assert.deepEqual(at('s3://my-bucket/code/archive.tgz'), []);
+    assert.deepEqual(at('s3://my-bucket/code/bundle'), ['warning']);
+    assert.deepEqual(at('s3://my-bucket/code/'), ['error']);
+  });
+
+  it('model parallel without MPI, and MPI beside torch_distributed, are warnings that say what runs', () => {
+    const smp = problemsOf('entry_point: train.py\nrole: SageMakerRole\ntransformers_version: "4.26.0"\npytorch_version: "1.13.1"\npy_version: py39\ninstance_type: ml.p4d.24xlarge\ndistribution:\n  smdistributed:\n    modelparallel:\n      enabled: true\n');
+    assert.deepEqual(smp.filter((p) => p.severity !== 'info').map((p) => [p.code, p.severity]), [['distribution.smpNeedsMpi', 'warning']]);
+    const mpi = problemsOf(`${base}instance_type: ml.p4d.24xlarge\ndistribution:\n  mpi:\n    enabled: true\n  torch_distributed:\n    enabled: true\n`);
+    assert.deepEqual(mpi.filter((p) => p.severity !== 'info').map((p) => [p.code, p.severity, p.path]), [['distribution.ignored', 'warning', 'distribution.mpi']]);
+  });
+
+  it('refuses each estimator argument it does not send by name, with why (issue 16)', () => {
+    const issue16 = ['input_mode', 'model_uri', 'model_channel_name', 'rules', 'debugger_hook_config', 'tensorboard_output_config', 'enable_sagemaker_metrics', 'profiler_config', 'instance_groups', 'training_repository_access_mode', 'training_repository_credentials_provider_arn', 'enable_infra_check', 'container_entry_point', 'container_arguments', 'enable_remote_debug', 'enable_session_tag_chaining', 'training_plan', 'instance_placement_config', 'compiler_config'];
+    for (const key of issue16) {
+      const problems = validateJobFile(`${base}instance_type: ml.g5.xlarge\n${key}: true\n`).problems.filter((p) => p.path === key);
+      assert.deepEqual(problems.map((p) => [p.code, p.severity, p.range.start.line]), [['schema.unsupportedArgument', 'error', 6]], key);
+      assert.match(problems[0]!.message, new RegExp(`^\`${key}\` is a HuggingFace estimator argument this extension does not send: .{20,}`), key);
+    }
+    // Not an estimator argument, and not one nested under another key: the plain unknown-key error.
+    assert.deepEqual(codes('instance_type: ml.g5.xlarge\nconstructor: 1\n').filter((c) => c.startsWith('schema.')), ['schema.unknownKey']);
+  });
+
   it('requires max_wait for spot and accepts a long enough one', () => {
     assert.ok(codes('instance_type: ml.g5.xlarge\nuse_spot_instances: true\n').includes('spot.maxWait'));
     assert.ok(!codes('instance_type: ml.g5.xlarge\nuse_spot_instances: true\nmax_run: 100\nmax_wait: 100\n').some((c) => c.startsWith('spot.')));

@@ -9,6 +9,7 @@ import { baseFromName, baseNameFromImage, freshJobName, JOB_NAME_MAX_LENGTH, nam
 import { encodeJobFileValues } from '../../src/core/training/pythonJson';
 import { TrainingPlanError } from '../../src/core/training/trainingPlanError';
 import type { JobSpec } from '../../src/core/jobFile/jobSpec';
+import { encodeSpecHyperparameters } from '../../src/local/localJobOptions';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'requests');
 
@@ -27,6 +28,7 @@ function planInput(name: string): TrainingJobPlanInput {
     spec: doc.toJS() as JobSpec,
     hyperparameters: encoded.hyperparameters,
     ...(encoded.modelParallelParameters !== undefined ? { modelParallelParameters: encoded.modelParallelParameters } : {}),
+    ...(encoded.tagValues !== undefined ? { tagValues: encoded.tagValues } : {}),
     context: { ...context, now: new Date(context.now) },
   };
 }
@@ -36,28 +38,37 @@ const fixtureNames = readdirSync(FIXTURES)
   .map((f) => f.slice(0, -'.sagemaker.yaml'.length))
   .sort();
 
-describe('buildTrainingJobPlan fixtures (expected requests written from SDK v2.257.6)', () => {
-  it('has fixtures, each with a context and one expectation', () => {
-    assert.ok(fixtureNames.length >= 20, `found ${fixtureNames.length}`);
+interface SdkGolden {
+  sdk: { version: string; commit: string };
+  request?: unknown;
+  uploads?: Array<{ bucket: string; key: string; extra_args: unknown }>;
+  error?: string;
+}
+
+/**
+ * Each fixture's NAME.sdk.json was written by scripts/sdk-goldens.mjs from what SageMaker Python SDK
+ * v2.257.6 itself sent (or refused) for the same job file. NAME.error.json, where present, is our
+ * refusal; `differsFromSdk` in NAME.context.json says why we deliberately do not do what the SDK does.
+ */
+describe('buildTrainingJobPlan fixtures (goldens made by SDK v2.257.6 itself)', () => {
+  it('has fixtures, each with a context and an SDK golden of the pinned revision', () => {
+    assert.ok(fixtureNames.length >= 60, `found ${fixtureNames.length}`);
     for (const name of fixtureNames) {
       assert.ok(existsSync(path.join(FIXTURES, `${name}.context.json`)), `${name}.context.json`);
-      const expectations = ['plan', 'error'].filter((k) => existsSync(path.join(FIXTURES, `${name}.${k}.json`)));
-      assert.equal(expectations.length, 1, `${name}: exactly one of .plan.json / .error.json`);
+      const golden = JSON.parse(readFileSync(path.join(FIXTURES, `${name}.sdk.json`), 'utf8')) as SdkGolden;
+      assert.deepEqual(golden.sdk, { version: '2.257.6', commit: 'fc582aaa46faf7b7e16ab1e13840869712174cd0' }, name);
+      assert.ok((golden.request === undefined) !== (golden.error === undefined), `${name}: a request or an error`);
     }
   });
 
   for (const name of fixtureNames) {
-    const planFile = path.join(FIXTURES, `${name}.plan.json`);
-    if (existsSync(planFile)) {
-      it(`${name}: request, uploads and default bucket, field for field and in the SDK's order`, () => {
-        const expected: unknown = JSON.parse(readFileSync(planFile, 'utf8'));
-        const actual = buildTrainingJobPlan(planInput(name));
-        // Text comparison checks key order too, so a dump diffs cleanly with boto3's debug log.
-        assert.equal(JSON.stringify(actual, null, 2), JSON.stringify(expected, null, 2));
-      });
-    } else {
-      it(`${name}: refused with the SDK's reason`, () => {
-        const expected = JSON.parse(readFileSync(path.join(FIXTURES, `${name}.error.json`), 'utf8')) as { code: string; path?: string };
+    const golden = (): SdkGolden => JSON.parse(readFileSync(path.join(FIXTURES, `${name}.sdk.json`), 'utf8')) as SdkGolden;
+    const errorFile = path.join(FIXTURES, `${name}.error.json`);
+    const differs = (): string | undefined => (JSON.parse(readFileSync(path.join(FIXTURES, `${name}.context.json`), 'utf8')) as { differsFromSdk?: string }).differsFromSdk;
+    if (existsSync(errorFile)) {
+      it(`${name}: refused${golden().error !== undefined ? ' as the SDK refuses it' : ' (the SDK sends it; see differsFromSdk)'}`, () => {
+        if (golden().error === undefined) assert.ok(differs(), `${name}: we refuse what the SDK sends, so the context must say why`);
+        const expected = JSON.parse(readFileSync(errorFile, 'utf8')) as { code: string; path?: string };
         assert.throws(
           () => buildTrainingJobPlan(planInput(name)),
           (e: unknown) => {
@@ -68,8 +79,44 @@ describe('buildTrainingJobPlan fixtures (expected requests written from SDK v2.2
           },
         );
       });
+    } else if (golden().error !== undefined) {
+      it(`${name}: planned although the SDK refuses it (see differsFromSdk)`, () => {
+        assert.ok(differs(), `${name}: the SDK refuses (${golden().error}); plan must too, or the context must say why not`);
+        assert.doesNotThrow(() => buildTrainingJobPlan(planInput(name)));
+      });
+    } else {
+      it(`${name}: the request and uploads the SDK sent, field for field and in its order`, () => {
+        const expected = golden();
+        const input = planInput(name);
+        const plan = buildTrainingJobPlan(input);
+        // Text comparison checks key order too, so a dump diffs cleanly with boto3's debug log.
+        assert.equal(JSON.stringify(plan.createTrainingJob, null, 2), JSON.stringify(expected.request, null, 2));
+        const uploads = plan.uploads.map((u) => ({ bucket: u.bucket, key: u.key, extra_args: u.extraArgs }));
+        assert.equal(JSON.stringify(uploads, null, 2), JSON.stringify(expected.uploads, null, 2));
+        for (const upload of plan.uploads) {
+          assert.equal(upload.to, `s3://${upload.bucket}/${upload.key}`);
+          assert.equal(upload.from, input.spec.source_dir ?? input.spec.entry_point);
+          assert.equal(upload.fromKind, input.spec.source_dir === undefined ? 'file' : 'directory');
+          assert.deepEqual(upload.dependencies, input.spec.dependencies ?? []);
+        }
+        assert.equal(plan.defaultBucket, input.spec.output_path === undefined ? `sagemaker-${input.context.region}-${input.context.accountId}` : undefined);
+      });
     }
   }
+});
+
+describe('container_log_level', () => {
+  it('sends a level name as its logging number, the same for a plan and a local run', () => {
+    for (const [name, number] of [['DEBUG', '10'], ['INFO', '20'], ['WARNING', '30'], ['ERROR', '40'], ['CRITICAL', '50']] as const) {
+      const input = planInput('seed-bart-samsum');
+      input.spec.container_log_level = name;
+      assert.equal(buildTrainingJobPlan(input).createTrainingJob.HyperParameters?.sagemaker_container_log_level, number, name);
+      assert.equal(encodeSpecHyperparameters(input.spec).sagemaker_container_log_level, number, name);
+    }
+    const input = planInput('seed-bart-samsum');
+    input.spec.container_log_level = 'LOUD';
+    assert.throws(() => buildTrainingJobPlan(input), (e: unknown) => e instanceof TrainingPlanError && e.code === 'containerLogLevel.unknown');
+  });
 });
 
 describe('buildTrainingJobPlan context', () => {

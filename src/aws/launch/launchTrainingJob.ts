@@ -502,6 +502,7 @@ function buildPlan(text: string, spec: JobSpec, context: Omit<TrainingPlanContex
     spec,
     hyperparameters: encoded.hyperparameters,
     ...(encoded.modelParallelParameters !== undefined ? { modelParallelParameters: encoded.modelParallelParameters } : {}),
+    ...(encoded.tagValues !== undefined ? { tagValues: encoded.tagValues } : {}),
     context: ctx,
   });
 }

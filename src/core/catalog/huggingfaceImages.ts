@@ -288,9 +288,10 @@ function frameworkLabel(framework: BaseFramework): string {
  * The Hugging Face training image for a version combination in a region, or the first thing that
  * is wrong with it, phrased for the user, with the values that would work.
  *
- * Unlike the SDK, which builds the tag from the strings as written (so "4.26" + "1.13" gives a
- * `1.13-transformers4.26-…` tag), aliases are expanded here and the tag always carries full
- * versions, which every release of these images is published under.
+ * As the SDK does (image_uris.py `retrieve`), the tag carries the versions as written: aliases
+ * pick the image row, so "4.56" + "2.8" gives a `2.8-transformers4.56-…` tag, which the registry
+ * publishes beside the full one. Like `HuggingFace._validate_args`, a short version beside a full
+ * one is refused.
  */
 export function resolveTrainingImage(req: TrainingImageRequest, region: string): ImageResolution {
   const requested = (req.transformersVersion ?? '').trim();
@@ -329,6 +330,13 @@ export function resolveTrainingImage(req: TrainingImageRequest, region: string):
   const framework: BaseFramework = pytorch ? 'pytorch' : 'tensorflow';
   const requestedBase = (pytorch ?? tensorflow) as string;
   const field = fieldOf(framework);
+  if (requested.split('.').length !== requestedBase.split('.').length) {
+    return failure(
+      field,
+      `write transformers_version and ${field} both in full or both shortened, as the SageMaker SDK requires (it refuses transformers_version ${requested} with ${field} ${requestedBase}); for example ${transformersVersion} with ${listBaseFrameworkVersions(transformersVersion, framework)[0] ?? requestedBase}`,
+      [],
+    );
+  }
   const baseVersions = listBaseFrameworkVersions(transformersVersion, framework);
   if (baseVersions.length === 0) {
     const withFramework = unique(IMAGE_ROWS.filter((r) => r.framework === framework).map((r) => r.transformers));
@@ -373,7 +381,7 @@ export function resolveTrainingImage(req: TrainingImageRequest, region: string):
   }
 
   const image = toImage(row);
-  const tag = `${image.baseVersion}-transformers${image.transformersVersion}-gpu-${image.pyVersion}-${image.cudaOs}`;
+  const tag = `${requestedBase}-transformers${requested}-gpu-${image.pyVersion}-${image.cudaOs}`;
   return {
     ok: true,
     uri: `${account}.dkr.${host}/${image.repository}:${tag}`,

@@ -69,7 +69,8 @@ export interface JobSpec {
   checkpoint_s3_uri?: string;
   checkpoint_local_path?: string;
   environment?: Record<string, string>;
-  tags?: Array<{ Key: string; Value: string }> | Record<string, string>;
+  /** A map's values may be numbers or booleans: the SDK sends `str()` of them. */
+  tags?: Array<{ Key: string; Value: string }> | Record<string, string | number | boolean>;
   subnets?: string[];
   security_group_ids?: string[];
   metric_definitions?: MetricDefinition[];

@@ -116,6 +116,9 @@ function lowerBound(items: readonly string[], value: string): number {
   return lo;
 }
 
+/** Estimator keyword arguments of SDK v2.257.6 a job file cannot use, each with why (the schema's `x-unsupportedArguments`). */
+export const UNSUPPORTED_ARGUMENTS: Readonly<Record<string, string>> = Object.freeze({ ...((jobSchema as { 'x-unsupportedArguments'?: Record<string, string> })['x-unsupportedArguments'] ?? {}) });
+
 function toProblem(e: ErrorObject, doc: JobDocument): Problem | undefined {
   const path = pointerToPath(e.instancePath, doc);
   const name = displayName(path);
@@ -123,6 +126,10 @@ function toProblem(e: ErrorObject, doc: JobDocument): Problem | undefined {
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const unsupported = path.length === 0 && Object.prototype.hasOwnProperty.call(UNSUPPORTED_ARGUMENTS, key) ? UNSUPPORTED_ARGUMENTS[key] : undefined;
+      if (unsupported !== undefined) {
+        return doc.problem('error', 'schema.unsupportedArgument', [key], `\`${key}\` is a HuggingFace estimator argument this extension does not send: ${unsupported}`, 'key');
+      }
       const known = Object.keys(parent?.properties ?? {});
       const guess = closestMatch(key, known);
       const where = path.length ? ` in \`${name}\`` : '';

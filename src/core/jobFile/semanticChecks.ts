@@ -7,12 +7,11 @@ import {
   isGpuInstanceType,
   isSmddpUnsupported,
   listInstanceTypes,
-  SMDDP_SUPPORTED_FRAMEWORK_VERSIONS,
   SMDDP_SUPPORTED_INSTANCE_TYPES,
 } from '../catalog/instanceTypes';
 import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
 import { fromJsValue, pyDict } from '../contract/pythonValue';
-import { enabledStrategies, sdkDistributionHyperparameters, sdkIgnoredStrategies, torchDistributedRefusals } from '../sagemaker/distribution';
+import { enabledStrategies, sdkDistributionHyperparameters, sdkDistributionRefusals, sdkIgnoredStrategies } from '../sagemaker/distribution';
 import { environmentProblems, gitCredentialProblems } from './credentialFlows';
 import { closestMatch } from './didYouMean';
 import { ignoreFileProblems } from './ignoreFileCheck';
@@ -162,36 +161,33 @@ function checkDistribution(spec: JobSpec, add: Add): void {
   }
   const smddp = enabled(d.smdistributed?.dataparallel);
   const smp = enabled(d.smdistributed?.modelparallel);
-  const torchDistributed = enabled(d.torch_distributed);
   const strategies = enabledStrategies(d);
-  if (strategies.length > 1) {
-    add('error', 'distribution.conflict', ['distribution'], `Choose one distribution strategy; this file enables ${strategies.join(' and ')}.`, 'key');
+  const ignored = sdkIgnoredStrategies(d);
+  // Blocks the SDK ignores are warned about below; the rest must be one choice.
+  const effective = strategies.filter((id) => !ignored.some((i) => i.strategy.id === id));
+  if (effective.length > 1) {
+    add('error', 'distribution.conflict', ['distribution'], `Choose one distribution strategy; this file enables ${effective.join(' and ')}.`, 'key');
   }
-  for (const { strategy, message } of sdkIgnoredStrategies(d)) add('warning', 'distribution.ignored', ['distribution', ...strategy.path], message, 'key');
-  for (const refusal of torchDistributedRefusals(spec)) add('error', refusal.code, [...refusal.path], refusal.message, 'key');
-  if (smp && !enabled(d.mpi)) {
-    add('error', 'distribution.smpNeedsMpi', ['distribution', 'smdistributed', 'modelparallel'], 'smdistributed.modelparallel runs under MPI: also set distribution.mpi.enabled: true (and processes_per_host).', 'key');
+  for (const { strategy, message } of ignored) add('warning', 'distribution.ignored', ['distribution', ...strategy.path], message, 'key');
+  // What HuggingFace(...) raises (fit()'s image and p5 checks are reported by smdistributed.p5 below).
+  for (const refusal of sdkDistributionRefusals(spec).filter((r) => r.code !== 'distribution.p5Unsupported' && r.code !== 'distribution.imageUnsupported')) {
+    add('error', refusal.code, [...refusal.path], refusal.message, 'key');
+  }
+  if (smp && !enabled(d.mpi) && !ignored.some((i) => i.strategy.id === 'smdistributed.modelparallel')) {
+    // The SDK sends mp_parameters without sagemaker_mpi_enabled; the PyTorch toolkit then starts one
+    // plain process per host, and transformers' is_sagemaker_mp_enabled() is false without the MPI flag.
+    add('warning', 'distribution.smpNeedsMpi', ['distribution', 'smdistributed', 'modelparallel'], 'Without distribution.mpi.enabled: true the job runs, but not model parallel: SageMaker\'s training toolkit starts one plain process per host, and the Hugging Face Trainer turns smdistributed.modelparallel on only under MPI. Also set mpi.enabled: true (and processes_per_host).', 'key');
   }
   const type = str(spec.instance_type);
-  if ((smddp || smp) && type) {
+  const smdistributedIgnored = ignored.some((i) => i.strategy.id.startsWith('smdistributed.'));
+  if ((smddp || smp) && type && !smdistributedIgnored) {
     const path = ['distribution', 'smdistributed', smddp ? 'dataparallel' : 'modelparallel'];
-    if (/^ml\.p5[a-z]*\./.test(type) && !torchDistributed) {
+    if (/^ml\.p5[a-z]*\./.test(type)) {
       add('error', 'smdistributed.p5', path, `SMDataParallel and SMModelParallel do not support ${q(type)} (the SDK refuses it). Use distribution.torch_distributed instead.`, 'key');
     } else if (smddp && isSmddpUnsupported(type)) {
       add('warning', 'smdistributed.unsupportedInstance', path, `smdistributed.dataparallel is reported not to work on ${q(type)}; use torch_distributed, or one of ${SMDDP_SUPPORTED_INSTANCE_TYPES.join(', ')}.`, 'key');
     } else if (smddp && !SMDDP_SUPPORTED_INSTANCE_TYPES.includes(type) && type !== 'local_gpu') {
       add('warning', 'smdistributed.instanceType', path, `smdistributed.dataparallel was built for ${SMDDP_SUPPORTED_INSTANCE_TYPES.join(', ')}; ${q(type)} is not among them. Older SDKs refuse it; newer ones let the job fail at run time.`, 'key');
-    }
-  }
-  if (smddp && !str(spec.image_uri)) {
-    const framework = spec.tensorflow_version !== undefined ? 'tensorflow' : 'pytorch';
-    const version = str(framework === 'pytorch' ? spec.pytorch_version : spec.tensorflow_version);
-    if (version && !SMDDP_SUPPORTED_FRAMEWORK_VERSIONS[framework].includes(version)) {
-      add('error', 'smdistributed.frameworkVersion', [`${framework}_version`], `smdistributed.dataparallel supports ${framework === 'pytorch' ? 'PyTorch' : 'TensorFlow'} ${SMDDP_SUPPORTED_FRAMEWORK_VERSIONS[framework][0]} to ${SMDDP_SUPPORTED_FRAMEWORK_VERSIONS[framework].at(-1)}, not ${q(version)} (the images since transformers 4.36 lack the library). Use torch_distributed.`);
-    }
-    const py = str(spec.py_version);
-    if (py && !py.startsWith('py3')) {
-      add('error', 'smdistributed.python', ['py_version'], `smdistributed.dataparallel needs Python 3 (py_version py3x), not ${q(py)}.`);
     }
   }
 }
@@ -232,7 +228,8 @@ function checkS3Uris(spec: JobSpec, context: JobFileContext, add: Add): void {
   if (src?.startsWith('s3://')) {
     const p = s3UriProblem(src);
     if (p) add('error', 's3.uri', ['source_dir'], p);
-    else if (!src.endsWith('.tar.gz')) add('error', 's3.sourceDir', ['source_dir'], 'An S3 source_dir must point to a .tar.gz file (the SDK uses it as sagemaker_submit_directory as is).');
+    else if (src.endsWith('/') || /^s3:\/\/[^/]+$/.test(src)) add('error', 's3.sourceDir', ['source_dir'], 'An S3 source_dir must be one gzipped tar file, not a folder: the SDK passes it as sagemaker_submit_directory as is, and SageMaker\'s training toolkit downloads that one object, so the job fails at start-up. Point it at a sourcedir.tar.gz.');
+    else if (!/\.(tar\.gz|tgz)$/.test(src)) add('warning', 's3.sourceDir', ['source_dir'], 'SageMaker\'s training toolkit downloads this object and opens it as a gzipped tar (whatever its name), so the job fails at start-up unless it is one. The SDK documents sourcedir.tar.gz.');
   }
   const inputs = spec.inputs;
   const channels: Array<[JsonPath, unknown]> = typeof inputs === 'string' ? [[['inputs'], inputs]] : typeof inputs === 'object' && inputs !== null ? Object.entries(inputs).map(([k, v]) => [typeof v === 'object' && v !== null ? ['inputs', k, 's3_data'] : ['inputs', k], typeof v === 'object' && v !== null ? (v as { s3_data?: unknown }).s3_data : v]) : [];

@@ -22,7 +22,7 @@
  * Functions that take a distribution accept anything (the validator passes what the YAML says,
  * before the schema has been satisfied) and read only what has the expected shape.
  */
-import { TORCH_DISTRIBUTED_GPU_FRAMEWORK_VERSIONS, TORCH_DISTRIBUTED_TRAINIUM_FRAMEWORK_VERSIONS } from '../catalog/instanceTypes';
+import { SMDDP_SUPPORTED_FRAMEWORK_VERSIONS, TORCH_DISTRIBUTED_GPU_FRAMEWORK_VERSIONS, TORCH_DISTRIBUTED_TRAINIUM_FRAMEWORK_VERSIONS } from '../catalog/instanceTypes';
 import { dictGet, pyBool, pyDict, pyInt, pyStr, pythonStr, pythonTruthy } from '../contract/pythonValue';
 import type { PyDict, PyValue } from '../contract/pythonValue';
 import type { TrainingPlanErrorCode } from '../training/trainingPlanError';
@@ -237,7 +237,15 @@ function sdkLauncher(distribution: unknown): DistributionStrategy | undefined {
 export function sdkIgnoredStrategies(distribution: unknown): Array<{ strategy: DistributionStrategy; message: string }> {
   const launchers = DISTRIBUTION_STRATEGIES.filter((s) => s.sdkStage === 'huggingface');
   const first = launchers.find((s) => isPresent(distribution, s.path));
-  if (!first || enabledAt(distribution, first.path)) return [];
+  if (!first) return [];
+  if (enabledAt(distribution, first.path)) {
+    // The SDK writes only the launcher's keys: every other block (mpi, smdistributed, the other
+    // launcher) sends nothing, and the toolkit starts the job with the launcher's runner.
+    return DISTRIBUTION_STRATEGIES.filter((s) => s !== first && enabledAt(distribution, s.path)).map((strategy) => ({
+      strategy,
+      message: `The SageMaker SDK sends only ${first.id} when it is enabled: ${strategy.path.join('.')} is ignored (none of its settings reach the job), and the job runs with ${first.id}. Remove the ${strategy.path.join('.')} block, or ${first.id}.`,
+    }));
+  }
   const names = launchers.map((s) => s.id).join(', ');
   return launchers
     .filter((s) => s !== first && enabledAt(distribution, s.path))
@@ -289,9 +297,38 @@ export function sdkDistributionRefusals(args: DistributionEstimatorArguments): D
   const d = args.distribution;
   if (d === undefined || d === null) return [];
   const out: DistributionRefusal[] = [];
+  // validate_distribution_for_instance_type: Trainium takes torch_distributed and nothing else.
+  const instanceTypeArg = str(args.instance_type) ?? '';
+  if (isTrainiumInstance(instanceTypeArg) && isRecord(d)) {
+    const keys = Object.keys(d);
+    if (keys.length > 1 || (keys.length === 1 && keys[0] !== 'torch_distributed')) {
+      out.push({
+        code: 'distribution.trainium',
+        message: `On Trainium (${instanceTypeArg}) the SageMaker SDK accepts torch_distributed as the only distribution block; remove ${keys.filter((k) => k !== 'torch_distributed').join(', ')}.`,
+        path: ['distribution'],
+      });
+    }
+  }
   const smdistributed = blockAt(d, ['smdistributed']);
   if (smdistributed && Object.keys(smdistributed).length > 1) {
     out.push({ code: 'distribution.multipleSmdistributed', message: 'Use one smdistributed strategy: dataparallel or modelparallel, not both.', path: ['distribution', 'smdistributed'] });
+  } else if (enabledAt(d, ['smdistributed', 'dataparallel']) && !str(args.image_uri)) {
+    // fw_utils._validate_smdataparallel_args, run by HuggingFace(...) whatever launcher wins later.
+    const framework = args.tensorflow_version !== undefined ? 'tensorflow' : 'pytorch';
+    const version = str(framework === 'pytorch' ? args.pytorch_version : args.tensorflow_version);
+    const supported = SMDDP_SUPPORTED_FRAMEWORK_VERSIONS[framework];
+    if (version !== undefined && !supported.includes(version)) {
+      out.push({
+        code: 'smdistributed.frameworkVersion',
+        message: `The SageMaker SDK accepts smdistributed.dataparallel only with ${framework === 'pytorch' ? 'PyTorch' : 'TensorFlow'} ${supported[0]} to ${supported.at(-1)}, not ${version} (it checks this even when another strategy is enabled; the images since transformers 4.36 lack the library). Use torch_distributed, and remove the smdistributed block.`,
+        path: [`${framework}_version`],
+        value: version,
+      });
+    }
+    const py = str(args.py_version);
+    if (py !== undefined && !py.includes('py3')) {
+      out.push({ code: 'smdistributed.python', message: `smdistributed.dataparallel needs Python 3 (py_version py3x), not ${py}.`, path: ['py_version'], value: py });
+    }
   }
   out.push(...torchDistributedRefusals(args));
   if (smdistributed && !sdkLauncher(d)) {

@@ -11,6 +11,7 @@
 import * as path from 'node:path';
 import { regionPartition, resolveTrainingImage } from '../catalog/huggingfaceImages';
 import type { ChannelInput, JobSpec, MetricDefinition } from '../jobFile/jobSpec';
+import { containerLogLevel } from '../sagemaker/containerLogLevel';
 import { sdkDistributionHyperparameters, sdkDistributionRefusals } from '../sagemaker/distribution';
 import { encodeHyperparameter } from '../sagemaker/hyperparameters';
 import { secretValueKind } from '../jobFile/secretPatterns';
@@ -119,6 +120,8 @@ export interface TrainingJobPlanInput {
    * (`encodeJobFileValues`), so `1.0` stays a float; otherwise encoded from the spec's values.
    */
   modelParallelParameters?: string;
+  /** Python's `str()` of each `tags:` map value made from the YAML nodes (`encodeJobFileValues`), so `1.0` stays "1.0". */
+  tagValues?: Record<string, string>;
   context: TrainingPlanContext;
 }
 
@@ -131,7 +134,6 @@ export interface TrainingJobPlan {
 
 const DEFAULT_VOLUME_SIZE_GB = 30;
 const DEFAULT_MAX_RUN_SECONDS = 24 * 60 * 60;
-const LOGGING_INFO = 20;
 const CODE_CHANNEL = 'code';
 const CODE_CHANNEL_SUBMIT_DIR = '/opt/ml/input/data/code/sourcedir.tar.gz';
 const SOURCE_ARCHIVE = 'sourcedir.tar.gz';
@@ -176,7 +178,7 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   const hyperParameters: Record<string, string> = { ...input.hyperparameters };
   hyperParameters.sagemaker_submit_directory = encodeHyperparameter(networkIsolation ? CODE_CHANNEL_SUBMIT_DIR : code.submitDirectory);
   hyperParameters.sagemaker_program = encodeHyperparameter(code.scriptName);
-  hyperParameters.sagemaker_container_log_level = encodeHyperparameter(spec.container_log_level ?? LOGGING_INFO);
+  hyperParameters.sagemaker_container_log_level = encodeHyperparameter(logLevel(spec.container_log_level));
   hyperParameters.sagemaker_job_name = encodeHyperparameter(jobName);
   hyperParameters.sagemaker_region = encodeHyperparameter(region);
   const distributionContext = { instanceType: spec.instance_type, ...(input.modelParallelParameters !== undefined ? { modelParallelParameters: input.modelParallelParameters } : {}) };
@@ -217,7 +219,7 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   request.AlgorithmSpecification.EnableSageMakerMetricsTimeSeries = true;
   request.HyperParameters = hyperParameters;
   if (spec.environment !== undefined) request.Environment = spec.environment;
-  if (spec.tags !== undefined) request.Tags = tagList(spec.tags);
+  if (spec.tags !== undefined) request.Tags = tagList(spec.tags, input.tagValues);
   const vpc = vpcConfig(spec);
   if (vpc) request.VpcConfig = vpc;
   if (networkIsolation) request.EnableNetworkIsolation = true;
@@ -254,6 +256,15 @@ function refuseSecrets(hyperparameters: Record<string, string>): void {
       );
     }
   }
+}
+
+/** The `logging` number the SDK sends: a level name stands for its constant (`WARNING` is 30). */
+function logLevel(value: JobSpec['container_log_level']): number {
+  const level = containerLogLevel(value);
+  if (level === undefined) {
+    throw new TrainingPlanError('containerLogLevel.unknown', `container_log_level ${String(value)} is not a Python logging level: use DEBUG, INFO, WARNING, ERROR, CRITICAL or their numbers 10 to 50.`, { path: 'container_log_level', value: String(value) });
+  }
+  return level;
 }
 
 /** `s3_path_join` (s3_utils.py): joins with single slashes, keeps a leading `s3://`, trims slashes at the ends. */
@@ -437,9 +448,9 @@ function s3Channel(name: string, input: ChannelInput): TrainingChannel {
 }
 
 /** utils.py `format_tags`: a mapping becomes `[{Key: str(k), Value: str(v)}]`; a list is sent as written. */
-function tagList(tags: NonNullable<JobSpec['tags']>): Array<{ Key: string; Value: string }> {
+function tagList(tags: NonNullable<JobSpec['tags']>, strValues: Record<string, string> | undefined): Array<{ Key: string; Value: string }> {
   if (Array.isArray(tags)) return tags;
-  return Object.entries(tags).map(([k, v]) => ({ Key: k, Value: pythonStr(v) }));
+  return Object.entries(tags).map(([k, v]) => ({ Key: k, Value: strValues?.[k] ?? pythonStr(v) }));
 }
 
 function pythonStr(v: unknown): string {

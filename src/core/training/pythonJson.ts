@@ -8,7 +8,7 @@
  * float, the source digits give big ints exactly, and doubles are printed with Python's repr rules.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Scalar } from 'yaml';
+import type { Document, Scalar, YAMLMap } from 'yaml';
 import { flattenedPairs } from '../jobFile/yamlData';
 import { TrainingPlanError } from './trainingPlanError';
 
@@ -53,12 +53,34 @@ export function encodeHyperparameters(node: unknown, source: string, doc?: Docum
  * does (YAML 1.2 core) and encodes `hyperparameters` and, when present,
  * `distribution.smdistributed.modelparallel.parameters` (sent as `mp_parameters`).
  */
-export function encodeJobFileValues(text: string): { hyperparameters: Record<string, string>; modelParallelParameters?: string } {
+export function encodeJobFileValues(text: string): { hyperparameters: Record<string, string>; modelParallelParameters?: string; tagValues?: Record<string, string> } {
   const doc = parseDocument(text, { uniqueKeys: true, strict: true });
   const hyperparameters = encodeHyperparameters(nodeAtPath(doc, ['hyperparameters']), text, doc);
+  const out: { hyperparameters: Record<string, string>; modelParallelParameters?: string; tagValues?: Record<string, string> } = { hyperparameters };
   const mp = nodeAtPath(doc, ['distribution', 'smdistributed', 'modelparallel', 'parameters']);
-  if (mp === undefined || mp === null) return { hyperparameters };
-  return { hyperparameters, modelParallelParameters: pythonJsonDumps(mp, text, doc) };
+  if (mp !== undefined && mp !== null) out.modelParallelParameters = pythonJsonDumps(mp, text, doc);
+  const tags = nodeAtPath(doc, ['tags']);
+  if (isMap(tags)) out.tagValues = pythonStrTagValues(tags, text, doc);
+  return out;
+}
+
+/**
+ * utils.py `format_tags` over a `tags:` map: `str(value)`, so `3` is "3", `0.50` is "0.5", `1.0`
+ * stays "1.0" and `true` is "True". Non-scalar values are left out (the schema refuses them).
+ */
+function pythonStrTagValues(tags: YAMLMap, source: string, doc: Document): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of flattenedPairs(tags, (n) => resolveAlias(n, doc))) {
+    const key = pythonStrOfKey(pair.key, source, doc);
+    const node = resolveAlias(pair.value, doc);
+    if (!isScalar(node)) continue;
+    const v = node.value;
+    if (typeof v === 'string') out[key] = v;
+    else if (typeof v === 'boolean') out[key] = v ? 'True' : 'False';
+    else if (v === null) out[key] = 'None';
+    else out[key] = pythonJsonDumps(node, source, doc).replace(/^(-?)Infinity$/, '$1inf').replace(/^NaN$/, 'nan');
+  }
+  return out;
 }
 
 /**

@@ -13,8 +13,12 @@ export type TrainingPlanErrorCode =
   | 'inputs.notS3Uri'
   | 'inputs.duplicateChannel'
   | 'vpc.incomplete'
+  | 'containerLogLevel.unknown'
   // The SDK's distribution refusals (src/core/sagemaker/distribution.ts).
   | 'distribution.multipleSmdistributed'
+  | 'distribution.trainium'
+  | 'smdistributed.frameworkVersion'
+  | 'smdistributed.python'
   | 'distribution.p5Unsupported'
   | 'distribution.imageUnsupported'
   | 'torch_distributed.python'

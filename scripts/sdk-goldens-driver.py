@@ -1,0 +1,66 @@
+"""Runs the sdk-oracle (sdk_request.py) over many specs in one Python process, for scripts/sdk-goldens.mjs.
+
+Each spec goes through the oracle's own code, unchanged (runpy, as `python3 sdk_request.py spec`);
+only the import of the SDK is shared, which is what takes the time. Before the first run this
+driver changes two things, neither in the request path:
+
+- the SDK's telemetry is not sent (it would try STS over the network and retry for seconds; it
+  builds no part of the request);
+- `TrainingInput(...)` takes `shuffle_config` as the keyword arguments of `ShuffleConfig` (JSON
+  cannot carry the object), built one to one: `ShuffleConfig(**value)`.
+
+stdin: a JSON list of {"name", "spec" (path), "cwd"}; stdout: one JSON line per spec,
+{"name", "output": <what the oracle printed, parsed>}.
+
+Usage: python3 sdk-goldens-driver.py --oracle <sdk_request.py> --sdk-src <dir holding sagemaker/>
+"""
+import argparse
+import contextlib
+import io
+import json
+import os
+import runpy
+import sys
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--oracle", required=True)
+parser.add_argument("--sdk-src", required=True)
+args = parser.parse_args()
+jobs = json.load(sys.stdin)
+
+oracle_dir = os.path.dirname(os.path.abspath(args.oracle))
+sys.path.insert(0, oracle_dir)
+sys.path.insert(0, args.sdk_src)
+os.environ["SAGEMAKER_SUPPRESS_V2_WARNING"] = "1"
+import sdk_stubs  # noqa: E402,F401  (the oracle's stand-ins, loaded before the SDK as the oracle does)
+
+import sagemaker.inputs  # noqa: E402
+import sagemaker.telemetry.telemetry_logging as telemetry  # noqa: E402
+from sagemaker.inputs import ShuffleConfig  # noqa: E402
+
+telemetry._send_telemetry_request = lambda *a, **k: None
+
+
+_TrainingInput = sagemaker.inputs.TrainingInput
+
+
+def training_input(s3_data, **kwargs):
+    if isinstance(kwargs.get("shuffle_config"), dict):
+        kwargs["shuffle_config"] = ShuffleConfig(**kwargs["shuffle_config"])
+    return _TrainingInput(s3_data, **kwargs)
+
+
+sagemaker.inputs.TrainingInput = training_input
+
+start_dir = os.getcwd()
+for job in jobs:
+    os.chdir(job["cwd"])
+    sys.argv = [args.oracle, "--sdk-src", args.sdk_src, job["spec"]]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        runpy.run_path(args.oracle, run_name="__main__")
+    os.chdir(start_dir)
+    printed = out.getvalue()
+    # The SDK's config module prints "Not applying SDK defaults" lines before the JSON.
+    text = printed[printed.index("{"):]
+    print(json.dumps({"name": job["name"], "output": json.loads(text)}), flush=True)
