@@ -25,13 +25,13 @@ import {
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
 import { awsFailureKind, LogTailError, tailTrainingJobLogs } from '../../src/aws/logTail';
-import type { LogTailClients, StatusUpdate, TailEnd, TailOptions } from '../../src/aws/logTail';
+import type { AwsFailureKind, LogTailClients, RetryNotice, StatusUpdate, TailEnd, TailOptions } from '../../src/aws/logTail';
 import { logsCommand } from '../../src/cli/logsCommand';
 import type { CliIo } from '../../src/cli/cliError';
 import { HistoryLimit, hostLabel, LogCursor, mergeByTimestamp } from '../../src/core/logs/logCursor';
 import type { CloudWatchLogEvent, LogLine, OverlapSettings } from '../../src/core/logs/logCursor';
 import { formatLogLine } from '../../src/core/logs/logFormat';
-import { backoffDelayMs, DEFAULT_TAIL_POLICY, tailPolicy } from '../../src/core/logs/tailPolicy';
+import { backoffDelayMs, DEFAULT_TAIL_POLICY, isTransientFailure, retryDelayMs, tailPolicy } from '../../src/core/logs/tailPolicy';
 import { seededRandom, startFaultProxy } from '../emulators/faultProxy';
 import type { AwsErrorAnswer, FaultProxy } from '../emulators/faultProxy';
 import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
@@ -378,6 +378,14 @@ describe('tail policy', () => {
     assert.equal(backoffDelayMs(b, 1, () => 0.999999), 1000);
     assert.equal(backoffDelayMs(b, 3, () => 0), 2000);
     assert.equal(backoffDelayMs(b, 10, () => 0.999999), 8000);
+  });
+
+  it('one retry rule for every call: waits out throttling, 5xx and the network; gives up past maxConsecutiveFailures without drawing a jitter', () => {
+    const b = { baseMs: 1000, maxMs: 8000, maxConsecutiveFailures: 3 };
+    for (const failures of [1, 2, 3]) assert.equal(retryDelayMs(b, failures, () => 0.5), backoffDelayMs(b, failures, () => 0.5));
+    assert.equal(retryDelayMs(b, 4, () => assert.fail('no jitter is drawn when the tail gives up')), undefined);
+    const kinds: AwsFailureKind[] = ['throttled', 'serverError', 'network', 'notFound', 'invalidToken', 'aborted', 'fatal'];
+    assert.deepEqual(kinds.filter(isTransientFailure), ['throttled', 'serverError', 'network']);
   });
 
   it('merges overrides into the defaults and rejects nonsense', () => {
@@ -893,6 +901,61 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     const resumed = await tail({ clients: direct, jobName: job, follow: true, policy: FAST, cursor: err.cursor });
     assert.deepEqual(sortedEntries(byStream(resumed.lines)), sortedEntries(await groundTruth(direct.logs(), job)));
     assert.equal(resumed.end!.reason, 'ended');
+  });
+
+  it('waits out DescribeTrainingJob failures with the same rule as log reads, and gives up on them after maxConsecutiveFailures in a row', { timeout: 60_000 }, async () => {
+    const job = 'hf-describe-retries';
+    await completedJob(job, { simSeconds: 1.5, logLinesPerHost: 5 });
+    const isDescribe = (target: string) => target.endsWith('.DescribeTrainingJob');
+    const throttled = { status: 400, type: 'ThrottlingException', message: 'Rate exceeded' };
+    // The first two DescribeTrainingJob calls are throttled; the third goes through.
+    let describes = 0;
+    const flaky = await proxy(15, {}, { respond: ({ operation }) => (isDescribe(operation) && ++describes <= 2 ? throttled : undefined) });
+    const clients = clientsFor(flaky.endpoint, 1);
+    const notices: RetryNotice[] = [];
+    const got = await tail({ clients, jobName: job, follow: true, policy: FAST, onRetry: (n) => notices.push(n) });
+    clients.destroy();
+    assert.deepEqual(notices.map(({ operation, kind, attempt }) => ({ operation, kind, attempt })), [
+      { operation: 'DescribeTrainingJob', kind: 'throttled', attempt: 1 },
+      { operation: 'DescribeTrainingJob', kind: 'throttled', attempt: 2 },
+    ]);
+    assert.equal(got.end!.reason, 'ended');
+    assert.deepEqual(got.end!.stats.failures, { throttled: 2, serverError: 0, network: 0 });
+    assert.equal(got.end!.stats.retries, 2);
+    assert.deepEqual(sortedEntries(byStream(got.lines)), sortedEntries(await groundTruth(direct.logs(), job)));
+
+    // Every DescribeTrainingJob fails with a 5xx: three pauses, then the tail stops and says which call failed.
+    const down = await proxy(16, { serverError: 1 }, { faultsFor: isDescribe });
+    const failing = clientsFor(down.endpoint, 1);
+    const attempts: number[] = [];
+    const policy = { ...FAST, backoff: { baseMs: 10, maxMs: 40, maxConsecutiveFailures: 3 } };
+    await assert.rejects(tailTrainingJobLogs({ clients: failing, jobName: job, follow: true, policy, onLines: () => assert.fail('no line before the first status'), onRetry: (n) => attempts.push(n.attempt) }), (e: unknown) => {
+      assert.ok(e instanceof LogTailError, String(e));
+      assert.equal(e.code, 'TooManyFailures');
+      assert.match(e.message, new RegExp(`^DescribeTrainingJob for ${job} failed 4 times in a row \\(last: (InternalFailure|ServiceUnavailable): .*\\); the tail stopped\\.`));
+      assert.equal(e.context.operation, 'DescribeTrainingJob');
+      return true;
+    });
+    failing.destroy();
+    assert.deepEqual(attempts, [1, 2, 3]);
+    assert.equal(down.requestsOf('DescribeTrainingJob').requests, 4);
+    assert.equal(down.requestsOf('FilterLogEvents').requests, 0);
+  });
+
+  it('ends with the error a caller’s onLines throws, not blamed on CloudWatch and without asking for the page again', { timeout: 60_000 }, async () => {
+    const job = 'hf-consumer-throws';
+    // In an account of its own: moto ignores logStreamNamePrefix, and other jobs' lines would fill the first pages.
+    const account = '410987654321';
+    const own = clientsFor(moto.endpoint, undefined, account);
+    await completedJob(job, { simSeconds: 1.5, logLinesPerHost: 3 }, own);
+    own.destroy();
+    const counting = await proxy(17, {});
+    const clients = clientsFor(counting.endpoint, 1, account);
+    // Its message reads like a dropped connection: taken for an AWS failure, it would be retried and its lines lost.
+    const thrown = new Error('write aborted: the output channel is closed');
+    await assert.rejects(tailTrainingJobLogs({ clients, jobName: job, follow: false, onLines: () => { throw thrown; } }), (e: unknown) => e === thrown);
+    clients.destroy();
+    assert.equal(counting.requestsOf('FilterLogEvents').requests, 1);
   });
 
   it('reads a poll again from its first page when a nextToken has expired, losing and repeating no line', { timeout: 60_000 }, async () => {

@@ -64,6 +64,32 @@ export class TailPolicyError extends RangeError {
 }
 
 /**
+ * The failures a tail waits out and asks again: AWS asked it to slow down, failed on its own side,
+ * or the connection failed (the names are aws/awsErrors.ts's failure kinds). Any other failure is an
+ * answer, not a hiccup: the tail acts on it or stops.
+ */
+export type TransientFailure = 'throttled' | 'serverError' | 'network';
+
+export function isTransientFailure(kind: string): kind is TransientFailure {
+  return kind === 'throttled' || kind === 'serverError' || kind === 'network';
+}
+
+/**
+ * The one retry rule of a tail, for every call it repeats (a log page, DescribeTrainingJob): after
+ * consecutive failure number `failures` (1 for the first), wait the returned delay and ask again;
+ * undefined once `maxConsecutiveFailures` is exceeded, when the tail gives up. `random` is only
+ * drawn when there is a wait.
+ */
+export function retryDelayMs(policy: BackoffPolicy, failures: number, random: () => number): number | undefined {
+  return patienceSpent(policy, failures) ? undefined : backoffDelayMs(policy, failures, random);
+}
+
+/** `failures` in a row is more than the policy lets a tail repeat (an expired page token counts too). */
+export function patienceSpent(policy: BackoffPolicy, failures: number): boolean {
+  return failures > policy.maxConsecutiveFailures;
+}
+
+/**
  * The wait before retry number `attempt` (1 for the first retry): exponential with "equal jitter" —
  * half the step fixed, half random — so many tails throttled together spread out, but none retries
  * at once. `random` returns [0, 1).
