@@ -1,4 +1,5 @@
 // Where the Hugging Face token comes from, and how it is kept out of every string we show or log.
+import { maskHubTokens } from '../core/sagemaker/secrets';
 
 export type HubTokenSource = 'secretStorage' | 'HF_TOKEN';
 
@@ -19,8 +20,6 @@ export function resolveHubToken(opts: { stored?: string; env: NodeJS.ProcessEnv 
   return undefined;
 }
 
-/** User access tokens (`hf_` + 34 characters) and the older organisation API tokens (`api_org_…`); at least 10 characters so that names like `hf_transfer` stay readable. */
-const TOKEN_PATTERN = /\b(hf|api_org)_[A-Za-z0-9]{10,}/g;
 const BEARER_PATTERN = /\bBearer\s+[^\s"',;]+/gi;
 
 /**
@@ -32,5 +31,5 @@ export function redactHubTokens(text: string, known: ReadonlyArray<string | unde
   for (const secret of known) {
     if (secret && secret.length >= 4) out = out.split(secret).join('***');
   }
-  return out.replace(BEARER_PATTERN, 'Bearer ***').replace(TOKEN_PATTERN, (_m, prefix: string) => `${prefix}_***`);
+  return maskHubTokens(out.replace(BEARER_PATTERN, 'Bearer ***'));
 }

@@ -20,7 +20,7 @@
  *   `password:`.
  */
 import type { JsonPath } from './jobDocument';
-import { SECRET_NAME, secretValueKind } from './secretPatterns';
+import { SECRET_NAME, secretValueKind } from '../sagemaker/secrets';
 import { TrainingPlanError } from '../training/trainingPlanError';
 
 /** Where `${env:NAME}` references are looked up: process.env, or a test's or the CLI's environment. */

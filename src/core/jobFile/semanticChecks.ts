@@ -19,7 +19,7 @@ import type { JobDocument, JsonPath } from './jobDocument';
 import type { JobSpec } from './jobSpec';
 import { excerpt as q } from './problem';
 import type { Problem } from './problem';
-import { SECRET_NAME } from './secretPatterns';
+import { SECRET_NAME } from '../sagemaker/secrets';
 
 /** What the checks may ask of the outside world. All optional: without them, file checks are skipped. */
 export interface JobFileContext {

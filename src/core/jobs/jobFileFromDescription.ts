@@ -20,7 +20,7 @@ import { parseImageUri } from '../catalog/huggingfaceImages';
 import type { PyValue } from '../contract/pythonValue';
 import { DISTRIBUTION_HYPERPARAMETER_KEYS, distributionFromHyperparameters } from '../sagemaker/distribution';
 import { decodeHyperparameters } from '../sagemaker/hyperparameters';
-import { SECRET_NAME } from '../jobFile/secretPatterns';
+import { isSecretEntry } from '../sagemaker/secrets';
 import { parseTrainingJobArn } from './trainingJobDescription';
 import type { DescribedChannel, TrainingJobDescription } from './trainingJobDescription';
 
@@ -45,7 +45,6 @@ const CODE_CHANNEL = 'code';
 const CODE_CHANNEL_SUBMIT_DIR = '/opt/ml/input/data/code/sourcedir.tar.gz';
 /** `name_from_base`'s suffix: `-%Y-%m-%d-%H-%M-%S-{ms}`. */
 const TIMESTAMP_SUFFIX = /^(.+)-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}$/;
-const SECRET_VALUE = /^(hf_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,})$/;
 
 /** The SDK's keys this module maps back to estimator arguments (anything else `sagemaker_*` stays a hyperparameter). */
 const MAPPED_SDK_KEYS: ReadonlySet<string> = new Set([
@@ -123,7 +122,7 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   const userKeys = [...decoded.keys()].filter((k) => !MAPPED_SDK_KEYS.has(k));
   const hyperparameters = new YAMLMap();
   for (const key of userKeys) {
-    if (SECRET_NAME.test(key)) {
+    if (isSecretEntry(key, d.HyperParameters?.[key])) {
       notes.push(`The hyperparameter ${key} looks like a secret and was left out: pass it through environment (e.g. HF_TOKEN: \${env:HF_TOKEN}) instead.`);
       continue;
     }
@@ -163,7 +162,7 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   if (d.Environment && Object.keys(d.Environment).length > 0) {
     const environment: Record<string, string> = {};
     for (const [key, value] of Object.entries(d.Environment)) {
-      if (SECRET_NAME.test(key) || SECRET_VALUE.test(value)) {
+      if (isSecretEntry(key, value)) {
         environment[key] = `\${env:${key}}`;
         notes.push(`environment.${key} looked like a secret: the file takes it from your environment (\${env:${key}}) instead of copying it.`);
       } else {

@@ -9,6 +9,7 @@ import { codeBlock, escapeMarkdownText, escapeTableCell, hubLink, markdownTable 
 import { formatDuration } from '../format';
 import { isHubRepoId } from '../hubRepoId';
 import { isRecord } from '../isRecord';
+import { SECRET_NAME, secretValueKind } from '../sagemaker/secrets';
 import { validateModelCardMetadata } from './metadata';
 import type { ModelCardMetadata, ModelCardProblem, ModelIndexResult, WidgetExample } from './metadata';
 import { inferPipelineTag } from './pipelineTag';
@@ -109,9 +110,6 @@ const TASK_NAMES: Partial<Record<PipelineTag, string>> = {
 /** Tasks whose widget takes one text, so a `widgetText` can be offered as an example. */
 const TEXT_WIDGET_TASKS: ReadonlySet<string> = new Set(['summarization', 'translation', 'text-classification', 'token-classification', 'text-generation', 'fill-mask']);
 
-/** Keys whose values are never printed (hub_token, aws_secret_access_key, api_key, …). */
-const SECRET_KEY = /(^|[_-])(token|password|passwd|secret|api[_-]?key|access[_-]?key|credentials?|auth)($|[_-])/i;
-const SECRET_VALUE = /\bhf_[A-Za-z0-9]{20,}\b|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/;
 
 export function createModelCard(input: ModelCardInput): ModelCard {
   const hp = input.hyperparameters;
@@ -306,7 +304,7 @@ function hyperparameterRows(hp: Record<string, unknown>): string[][] {
   return Object.keys(hp)
     .filter((k) => !k.startsWith('sagemaker_'))
     .sort()
-    .map((k) => [escapeTableCell(k), escapeTableCell(SECRET_KEY.test(k) ? '(redacted)' : hyperparameterText(hp[k]))]);
+    .map((k) => [escapeTableCell(k), escapeTableCell(SECRET_NAME.test(k) ? '(redacted)' : hyperparameterText(hp[k]))]);
 }
 
 function hyperparameterText(value: unknown): string {
@@ -316,7 +314,7 @@ function hyperparameterText(value: unknown): string {
   else if (typeof value === 'boolean') text = value ? 'True' : 'False';
   else if (value === null || value === undefined) text = 'None';
   else text = JSON.stringify(value) ?? String(value);
-  return SECRET_VALUE.test(text) ? '(redacted)' : text;
+  return secretValueKind(text) !== undefined ? '(redacted)' : text;
 }
 
 /** Evaluation rows of the log history, like the Trainer's own cards: the latest training loss beside each evaluation. */

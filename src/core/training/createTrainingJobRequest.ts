@@ -14,7 +14,7 @@ import type { ChannelInput, JobSpec, MetricDefinition } from '../jobFile/jobSpec
 import { containerLogLevel } from '../sagemaker/containerLogLevel';
 import { sdkDistributionHyperparameters, sdkDistributionRefusals } from '../sagemaker/distribution';
 import { encodeHyperparameter } from '../sagemaker/hyperparameters';
-import { secretValueKind } from '../jobFile/secretPatterns';
+import { secretValueKind } from '../sagemaker/secrets';
 import { trainingJobName } from './jobName';
 import { TrainingPlanError } from './trainingPlanError';
 
