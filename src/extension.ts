@@ -4,49 +4,52 @@ import { registerCommands } from './commands/commandTable';
 import { runLocally } from './commands/runLocally';
 import { AwsSession } from './host/awsSession';
 import { HubSession } from './host/hubSession';
+import { JOB_FILE_GLOB } from './host/ids';
 import { InFlightLaunches } from './host/inFlightLaunches';
-import { PreflightSession } from './host/preflightSession';
 import { asDescription, LocalJobs } from './host/localJobs';
 import { Log } from './host/log';
+import { PreflightSession } from './host/preflightSession';
 import { ReadonlyDocuments } from './host/readonlyDocuments';
-import { Settings } from './host/settings';
 import type { Services } from './host/services';
+import { Settings } from './host/settings';
 import { JobFileCodeLens } from './language/jobFileCodeLens';
 import { registerLanguage } from './language/registerLanguage';
 import { registerViews } from './views/registerViews';
+import { ModelCardPanels } from './webview/host/modelCardPanels';
 import { openModelCard } from './webview/host/openModelCard';
-import { registerModelCardPanel } from './webview/host/modelCardPanel';
-import { JOB_FILE_GLOB } from './host/ids';
 
-/** Composition root: builds the services once and hands them to each feature. */
+/**
+ * Composition root: builds the services once (the only place that constructs them) and hands them to
+ * each feature; every command, view and panel gets them from this one object.
+ */
 export async function activate(context: vscode.ExtensionContext): Promise<SageMakerHfApi> {
   const log = new Log();
   context.subscriptions.push(log);
   try {
-    const settings = new Settings(log.for('settings'));
-    const services: Services = { context, log, settings, hub: new HubSession(context.secrets) };
-    const aws = new AwsSession(settings);
-    const local = new LocalJobs();
-    const documents = new ReadonlyDocuments();
+    const services = createServices(context, log);
     const language = registerLanguage(services);
-    const views = registerViews(services, aws, local);
-    const launch = { services, aws, diagnostics: language.diagnostics, documents, tree: views.tree, logs: views.logs, notifications: views.notifications, launchesInFlight: new InFlightLaunches(), preflight: new PreflightSession() };
+    const views = registerViews(services);
+    const modelCards = new ModelCardPanels(services);
+    const features = { diagnostics: language.diagnostics, tree: views.tree, logs: views.logs, notifications: views.notifications };
     context.subscriptions.push(
-      aws,
-      local,
-      documents,
       language.disposable,
-      registerModelCardPanel(services),
+      modelCards,
       views.disposable,
       vscode.languages.registerCodeLensProvider({ pattern: JOB_FILE_GLOB }, new JobFileCodeLens()),
       registerCommands({
         services,
         diagnostics: language.diagnostics,
-        jobs: { aws, tree: views.tree, logs: views.logs, documents, stopLocal: (name) => local.stop(name), showLocalLogs: (name) => views.logs.channel(name).show(true) },
-        launch,
-        runLocally: runLocally({ services, aws, diagnostics: language.diagnostics, local, logs: views.logs, tree: views.tree, notifications: views.notifications }),
-        openModelCard: openModelCard(services, { describe: async (name) => { const record = await local.record(name); return record ? asDescription(record) : views.tree.description(name); } }),
-        download: { aws, tree: views.tree, local },
+        jobs: { services, tree: views.tree, logs: views.logs },
+        // Launch's own state (the launches in flight) lives with it; the rest comes from services.
+        launch: { services, aws: services.aws, documents: services.documents, preflight: services.preflight, launchesInFlight: new InFlightLaunches(), ...features },
+        runLocally: runLocally({ services, ...features }),
+        openModelCard: openModelCard(services, modelCards, {
+          describe: async (name) => {
+            const record = await services.local.record(name);
+            return record ? asDescription(record) : views.tree.description(name);
+          },
+        }),
+        download: { services, tree: views.tree },
       }),
     );
     return {
@@ -60,6 +63,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
     void vscode.window.showErrorMessage(`SageMaker HF Trainer failed to start: ${err instanceof Error ? err.message : String(err)}`);
     throw err;
   }
+}
+
+/** Every service of the extension, each built once; disposed with the extension. */
+function createServices(context: vscode.ExtensionContext, log: Log): Services {
+  const settings = new Settings(log.for('settings'));
+  const services: Services = {
+    context,
+    log,
+    settings,
+    hub: new HubSession(context.secrets),
+    aws: new AwsSession(settings),
+    local: new LocalJobs(settings),
+    documents: new ReadonlyDocuments(),
+    preflight: new PreflightSession(),
+  };
+  context.subscriptions.push(services.aws, services.local, services.documents);
+  return services;
 }
 
 export function deactivate(): void {

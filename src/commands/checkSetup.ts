@@ -1,19 +1,11 @@
 import * as vscode from 'vscode';
 import type { Checklist, CheckItem } from '../core/preflight/checklist';
 import { validateJobFile } from '../language/jobFileTools';
-import type { AwsSession } from '../host/awsSession';
-import type { PreflightSession } from '../host/preflightSession';
 import { WalkthroughDone } from '../host/ids';
 import type { Services } from '../host/services';
 import { markWalkthroughStep } from '../host/walkthrough';
 import { contextFor } from '../language/jobFileDiagnostics';
 import { jobFileIfAny } from './jobFileTarget';
-
-export interface CheckSetupDeps {
-  services: Services;
-  aws: AwsSession;
-  preflight: PreflightSession;
-}
 
 const ICON: Record<CheckItem['status'], string> = { passed: '$(pass-filled)', failed: '$(error)', unknown: '$(question)' };
 
@@ -22,14 +14,14 @@ const ICON: Record<CheckItem['status'], string> = { passed: '$(pass-filled)', fa
  * and quota, and the image, as a checklist to read at a glance. Picking an item acts on its next
  * step: opens the console page, or copies the command or document to paste.
  */
-export function checkSetup(deps: CheckSetupDeps) {
+export function checkSetup(services: Services) {
   return async (arg?: vscode.Uri): Promise<Checklist> => {
     // With no job file to go by, the checks that need one (role, buckets, instance type) are skipped.
     const doc = await jobFileIfAny(arg);
-    const spec = doc ? validateJobFile(doc.getText(), contextFor(doc.uri, deps.services.settings.region)).spec : undefined;
-    const clients = deps.aws.clients();
+    const spec = doc ? validateJobFile(doc.getText(), contextFor(doc.uri, services.settings.region)).spec : undefined;
+    const clients = services.aws.clients();
     const checklist = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the AWS setup${doc ? ` for ${vscode.workspace.asRelativePath(doc.uri)}` : ''}…` }, () =>
-      deps.preflight.check(clients, spec, spec?.region ?? deps.services.settings.region, true),
+      services.preflight.check(clients, spec, spec?.region ?? services.settings.region, true),
     );
     markWalkthroughStep(WalkthroughDone.setupChecked);
     void showChecklist(checklist, doc ? vscode.workspace.asRelativePath(doc.uri) : undefined);

@@ -57,7 +57,7 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
     [CommandId.previewRequest]: previewTrainingRequest(deps.launch),
     [CommandId.runLocally]: deps.runLocally,
     [CommandId.downloadModel]: downloadModel(deps.download),
-    [CommandId.checkSetup]: checkSetup({ services, aws: deps.launch.aws, preflight: deps.launch.preflight }),
+    [CommandId.checkSetup]: checkSetup(services),
   };
 }
 

@@ -2,17 +2,15 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { formatBytes } from '../core/format';
-import type { AwsSession } from '../host/awsSession';
 import { Cancelled } from '../host/commandRunner';
 import { CommandId } from '../host/ids';
-import type { LocalJobs } from '../host/localJobs';
+import type { Services } from '../host/services';
 import { JobNode } from '../views/jobNodes';
 import type { TrainingJobsTree } from '../views/trainingJobsTree';
 
 export interface DownloadDeps {
-  aws: AwsSession;
+  services: Services;
   tree: TrainingJobsTree;
-  local: LocalJobs;
 }
 
 /**
@@ -44,7 +42,7 @@ export function downloadModel(deps: DownloadDeps) {
       };
       try {
         if (origin === 'local') {
-          const record = await deps.local.record(jobName);
+          const record = await deps.services.local.record(jobName);
           const archive = record?.Local.modelArtifact;
           if (!archive) throw new Error(`The local job ${jobName} has no model.tar.gz (it is ${record?.TrainingJobStatus ?? 'unknown'}).`);
           const { extractTarGzFile } = require('../artifacts/extractArchive') as typeof import('../artifacts/extractArchive');
@@ -52,7 +50,7 @@ export function downloadModel(deps: DownloadDeps) {
           await extractTarGzFile(archive, target, { overwrite: true, signal: abort.signal, onProgress: (p) => report(p.bytesIn, undefined, p.bytesIn / Math.max(0.001, (Date.now() - started) / 1000)) });
         } else {
           const { downloadModel: download } = require('../aws/artifacts/downloadModel') as typeof import('../aws/artifacts/downloadModel');
-          await download({ clients: deps.aws.clients(), jobName, targetDir: target, overwrite: true, signal: abort.signal, onProgress: (p) => report(p.bytes, p.total, p.rate) });
+          await download({ clients: deps.services.aws.clients(), jobName, targetDir: target, overwrite: true, signal: abort.signal, onProgress: (p) => report(p.bytes, p.total, p.rate) });
         }
       } catch (err) {
         if (abort.signal.aborted) throw new Cancelled();

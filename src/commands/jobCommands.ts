@@ -2,21 +2,16 @@ import * as vscode from 'vscode';
 import { consoleUrl } from '../core/jobs/trainingJobView';
 import { TRAINING_JOB_STATUSES } from '../core/sagemaker/jobStatus';
 import { Cancelled } from '../host/commandRunner';
-import type { AwsSession } from '../host/awsSession';
-import type { ReadonlyDocuments } from '../host/readonlyDocuments';
+import { focusViewCommand, ViewId } from '../host/ids';
+import type { Services } from '../host/services';
 import type { JobLogChannels } from '../logs/jobLogChannels';
 import { JobNode } from '../views/jobNodes';
 import type { TrainingJobsTree } from '../views/trainingJobsTree';
 
 export interface JobCommandDeps {
-  aws: AwsSession;
+  services: Services;
   tree: TrainingJobsTree;
   logs: JobLogChannels;
-  documents: ReadonlyDocuments;
-  /** The local backend's stop, for jobs in the "Local" group. */
-  stopLocal?: (jobName: string) => Promise<void>;
-  /** Shows a local job's log channel. */
-  showLocalLogs?: (jobName: string) => void;
 }
 
 /** A job argument from the tree (a node), a notification (a name), or nothing (ask). */
@@ -63,7 +58,7 @@ export function jobCommands(deps: JobCommandDeps) {
 
     showLogs: async (arg: JobArg) => {
       const job = await pickJob(deps, arg);
-      if (job.origin === 'local') deps.showLocalLogs?.(job.name);
+      if (job.origin === 'local') deps.logs.channel(job.name).show(true);
       else deps.logs.show(job.name);
     },
 
@@ -80,11 +75,12 @@ export function jobCommands(deps: JobCommandDeps) {
         if (choice !== 'Stop Job') throw new Cancelled();
       }
       if (job.origin === 'local') {
-        await deps.stopLocal?.(job.name);
+        await deps.services.local.stop(job.name);
         return 'Stopped';
       } else {
-        const { stopTrainingJob } = deps.aws.jobs();
-        const result = await stopTrainingJob(deps.aws.clients(), job.name);
+        const { aws } = deps.services;
+        const { stopTrainingJob } = aws.jobs();
+        const result = await stopTrainingJob(aws.clients(), job.name);
         void vscode.window.showInformationMessage(`Training job ${job.name} is ${result.status}.`);
         await deps.tree.track(job.name);
         return result.status;
@@ -94,14 +90,15 @@ export function jobCommands(deps: JobCommandDeps) {
     describeJob: async (arg: JobArg) => {
       const job = await pickJob(deps, arg, (origin) => origin === 'cloud');
       const d = await deps.tree.description(job.name);
-      await deps.documents.show(`${job.name}.json`, `${JSON.stringify(d, (k, v) => (k === '$metadata' ? undefined : v), 2)}\n`);
+      await deps.services.documents.show(`${job.name}.json`, `${JSON.stringify(d, (k, v) => (k === '$metadata' ? undefined : v), 2)}\n`);
     },
 
     cloneJobFile: async (arg: JobArg) => {
       const job = await pickJob(deps, arg, (origin) => origin === 'cloud');
       const d = await deps.tree.description(job.name);
-      const { trainingJobTags } = deps.aws.jobs();
-      const tags = d.TrainingJobArn ? await trainingJobTags(deps.aws.clients(), d.TrainingJobArn).catch(() => []) : [];
+      const { aws } = deps.services;
+      const { trainingJobTags } = aws.jobs();
+      const tags = d.TrainingJobArn ? await trainingJobTags(aws.clients(), d.TrainingJobArn).catch(() => []) : [];
       const { jobFileFromDescription } = require('../core/jobs/jobFileFromDescription') as typeof import('../core/jobs/jobFileFromDescription');
       const clone = jobFileFromDescription(d, { tags });
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -131,10 +128,10 @@ export function jobCommands(deps: JobCommandDeps) {
 
     openInConsole: async (arg: JobArg) => {
       const job = await pickJob(deps, arg, (origin) => origin === 'cloud');
-      const region = deps.tree.findJob(job.name)?.view.region ?? (await deps.aws.clients().region());
+      const region = deps.tree.findJob(job.name)?.view.region ?? (await deps.services.aws.clients().region());
       await vscode.env.openExternal(vscode.Uri.parse(consoleUrl(region, job.name)));
     },
 
-    focusView: () => vscode.commands.executeCommand('sagemakerHf.trainingJobs.focus'),
+    focusView: () => vscode.commands.executeCommand(focusViewCommand(ViewId.trainingJobs)),
   };
 }

@@ -10,7 +10,7 @@ import { jobFileDocument } from './jobFileTarget';
 import { Cancelled } from '../host/commandRunner';
 import type { ReadonlyDocuments } from '../host/readonlyDocuments';
 import type { Services } from '../host/services';
-import { WalkthroughDone } from '../host/ids';
+import { CommandId, WalkthroughDone } from '../host/ids';
 import { markWalkthroughStep } from '../host/walkthrough';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
 import type { JobLogChannels } from '../logs/jobLogChannels';
@@ -193,7 +193,7 @@ export function launchTraining(deps: LaunchDeps) {
     const renamed = launched.renamedFrom ? ` (${launched.renamedFrom} was taken)` : '';
     if (launched.cancelledAfterCreate) {
       void vscode.window.showWarningMessage(`The job ${launched.jobName} had already been created when you cancelled; it is running and billing.`, 'Stop Job', 'Show Logs').then((c) => {
-        if (c === 'Stop Job') void vscode.commands.executeCommand('sagemakerHf.stopJob', launched.jobName);
+        if (c === 'Stop Job') void vscode.commands.executeCommand(CommandId.stopJob, launched.jobName);
         if (c === 'Show Logs') deps.logs.show(launched.jobName);
       });
       return;

@@ -6,8 +6,6 @@ import { validateJobFile } from '../language/jobFileTools';
 import { Cancelled } from '../host/commandRunner';
 import { Setting, WalkthroughDone } from '../host/ids';
 import { markWalkthroughStep } from '../host/walkthrough';
-import type { AwsSession } from '../host/awsSession';
-import type { LocalJobs } from '../host/localJobs';
 import type { Services } from '../host/services';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
 import { contextFor } from '../language/jobFileDiagnostics';
@@ -19,9 +17,7 @@ import { refuseOnErrors } from './launchTraining';
 
 export interface RunLocallyDeps {
   services: Services;
-  aws: AwsSession;
   diagnostics: JobFileDiagnostics;
-  local: LocalJobs;
   logs: JobLogChannels;
   tree: TrainingJobsTree;
   notifications: JobEndNotifications;
@@ -37,13 +33,13 @@ export function runLocally(deps: RunLocallyDeps) {
     if (!vscode.workspace.isTrusted) throw new Error('Run Locally executes the job\'s script, so it needs a trusted workspace (Workspaces: Manage Workspace Trust).');
     const doc = await jobFileDocument(arg);
     if (await refuseOnErrors(deps, doc)) return;
-    const root = deps.local.root();
+    const { local, aws } = deps.services;
+    const root = local.root();
     if (!root) throw new Error('Open a folder first: local jobs are kept in its .sagemaker-local folder.');
-    const config = vscode.workspace.getConfiguration();
-    const interpreter = config.get<string>(Setting.localInterpreter, 'python3').trim() || 'python3';
+    const interpreter = deps.services.settings.localInterpreter;
     const spec = validateJobFile(doc.getText(), contextFor(doc.uri, deps.services.settings.region)).spec;
     if (!spec) return;
-    const install = await allowRequirements(config.get<string>(Setting.localInstallRequirements, 'ask'), spec, doc);
+    const install = await allowRequirements(deps.services.settings.localInstallRequirements, spec, doc);
     const { runJobFileLocally } = require('../local/runJobFile') as typeof import('../local/runJobFile');
     let channel: JobChannel | undefined;
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the local job…' }, () =>
@@ -55,7 +51,7 @@ export function runLocally(deps: RunLocallyDeps) {
         ...(deps.services.settings.region ? { region: deps.services.settings.region } : {}),
         interpreter,
         installRequirements: install,
-        channelFetcher: { fetchChannel: (r) => new (require('../aws/artifacts/s3ChannelFetcher') as typeof import('../aws/artifacts/s3ChannelFetcher')).S3ChannelFetcher(() => deps.aws.clients().s3()).fetchChannel(r) },
+        channelFetcher: { fetchChannel: (r) => new (require('../aws/artifacts/s3ChannelFetcher') as typeof import('../aws/artifacts/s3ChannelFetcher')).S3ChannelFetcher(() => aws.clients().s3()).fetchChannel(r) },
         onPrepared: (request) => {
           channel = deps.logs.channel(request.TrainingJobName);
           channel.clear();
@@ -66,7 +62,7 @@ export function runLocally(deps: RunLocallyDeps) {
           onLine: (l) => channel?.appendLine(`[${l.host}] ${l.line}`),
           onStatus: (s) => {
             channel?.appendLine(`${formatSdkTime(s.time)} ${s.secondaryStatus} - ${s.message}`);
-            deps.local.notifyChanged();
+            local.notifyChanged();
           },
         },
       }),
@@ -76,7 +72,7 @@ export function runLocally(deps: RunLocallyDeps) {
       return;
     }
     const job = outcome.job;
-    deps.local.track(job);
+    local.track(job);
     markWalkthroughStep(WalkthroughDone.localRun);
     deps.notifications.watch(job.jobName);
     await deps.tree.reveal(job.jobName).catch(() => undefined);
@@ -93,7 +89,7 @@ export function runLocally(deps: RunLocallyDeps) {
 }
 
 /** pip-installing a requirements.txt changes the user's environment: only with their consent. */
-async function allowRequirements(setting: string | undefined, spec: { source_dir?: string }, doc: vscode.TextDocument): Promise<boolean> {
+async function allowRequirements(setting: 'ask' | 'always' | 'never', spec: { source_dir?: string }, doc: vscode.TextDocument): Promise<boolean> {
   if (setting === 'never') return false;
   const req = path.join(path.dirname(doc.uri.fsPath), spec.source_dir ?? '.', 'requirements.txt');
   const exists = await vscode.workspace.fs.stat(vscode.Uri.file(req)).then(() => true, () => false);
@@ -101,7 +97,7 @@ async function allowRequirements(setting: string | undefined, spec: { source_dir
   if (setting === 'always') return true;
   const choice = await vscode.window.showWarningMessage(
     `${path.relative(path.dirname(doc.uri.fsPath), req)} lists packages. Install them into the local Python interpreter before running (as SageMaker does in the container)?`,
-    { modal: true, detail: 'This changes the packages of the interpreter set in sagemakerHf.local.pythonInterpreter. Use a virtual environment if that matters.' },
+    { modal: true, detail: `This changes the packages of the interpreter set in ${Setting.localInterpreter}. Use a virtual environment if that matters.` },
     'Install and Run',
     'Run Without Installing',
   );

@@ -43,6 +43,11 @@ export class AwsSession implements vscode.Disposable {
     };
   }
 
+  /** The named profile whose credentials sign requests: the user setting, else AWS_PROFILE. */
+  profileName(): string | undefined {
+    return this.settings.profile ?? (this.env['AWS_PROFILE'] || undefined);
+  }
+
   /** Where the view says it looks: "us-east-1 · profile dev". */
   async describe(): Promise<string> {
     const region = await this.clients().region().catch(() => 'no region');

@@ -1,8 +1,9 @@
 import type * as vscode from 'vscode';
+import { StorageKey } from './ids';
 import { resolveHubToken } from '../hub/hubToken';
 import type { HubToken } from '../hub/hubToken';
 
-const SECRET_KEY = 'sagemakerHf.huggingFaceToken';
+const SECRET_KEY = StorageKey.hubToken;
 
 /**
  * The Hugging Face token: kept in VS Code's SecretStorage (the OS keychain), never in settings,

@@ -1,4 +1,9 @@
-/** Every string key the manifest and the code share, declared once. */
+/**
+ * Every string key the extension shares with VS Code, declared once: command ids, context keys, settings,
+ * views, the webview type, the status bar item, and the keys of what it stores (SecretStorage,
+ * workspaceState). The VS Code side spells no `sagemakerHf.` key anywhere else, and the adapters' messages
+ * name only settings declared here (test/unit/composition.test.ts).
+ */
 
 export const EXTENSION_ID = 'sagemaker-hf.sagemaker-hf-trainer';
 
@@ -75,4 +80,28 @@ export const DIAGNOSTIC_SOURCE = 'sagemaker-hf';
 
 export const ViewId = {
   trainingJobs: 'sagemakerHf.trainingJobs',
+} as const;
+export type ViewId = (typeof ViewId)[keyof typeof ViewId];
+
+/** The command VS Code contributes for each view, which reveals and focuses it. */
+export function focusViewCommand(view: ViewId): string {
+  return `${view}.focus`;
+}
+
+/** The webview panel types (package.json: activationEvents `onWebviewPanel:`). */
+export const WebviewType = {
+  modelCard: 'sagemakerHf.modelCard',
+} as const;
+
+/** Status bar items, by id (the e2e journey finds the running-jobs item by it). */
+export const StatusBarId = {
+  runningJobs: 'sagemakerHf.runningJobs',
+} as const;
+
+/** Keys of what the extension stores through VS Code. */
+export const StorageKey = {
+  /** SecretStorage: the Hugging Face token. */
+  hubToken: 'sagemakerHf.huggingFaceToken',
+  /** workspaceState: per model folder, the job it came from and the repository it was last pushed to. */
+  modelCardFolders: 'sagemakerHf.modelCard.folders',
 } as const;

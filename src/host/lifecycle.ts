@@ -11,6 +11,11 @@ export abstract class Disposable implements vscode.Disposable {
     return d;
   }
 
+  /** Whether dispose() ran: work that finishes after it (an await, a timer) must not act any more. */
+  protected get isDisposed(): boolean {
+    return this.disposed;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

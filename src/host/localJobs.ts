@@ -5,7 +5,7 @@ import type { TrainingJobView } from '../core/jobs/trainingJobView';
 import type { TrainingJobDescription } from '../core/jobs/trainingJobDescription';
 import type { LocalJob } from '../local/localJob';
 import type { LocalJobRecord } from '../local/localJobRecord';
-import { Setting } from './ids';
+import type { Settings } from './settings';
 
 /**
  * Jobs run on this machine by the local backend: the ones running now (their handles, for Stop)
@@ -16,9 +16,11 @@ export class LocalJobs implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
-  /** `<first workspace folder>/.sagemaker-local`, or the `sagemakerHf.local.root` setting. */
+  constructor(private readonly settings: Settings) {}
+
+  /** `<first workspace folder>/.sagemaker-local`, or the local root setting (relative to that folder unless absolute). */
   root(): string | undefined {
-    const configured = vscode.workspace.getConfiguration().get<string>(Setting.localRoot, '').trim();
+    const configured = this.settings.localRoot;
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (configured) return path.isAbsolute(configured) || !folder ? configured : path.join(folder, configured);
     return folder ? path.join(folder, '.sagemaker-local') : undefined;

@@ -90,6 +90,22 @@ export class Settings {
     return this.get(Setting.showLaunchPreview, true);
   }
 
+  /** Where local jobs' folders go: absolute, or relative to the first workspace folder; undefined for the default. */
+  get localRoot(): string | undefined {
+    return str(this.get<unknown>(Setting.localRoot, '')) || undefined;
+  }
+
+  /** The Python interpreter a local run starts. */
+  get localInterpreter(): string {
+    return str(this.get<unknown>(Setting.localInterpreter, 'python3')) || 'python3';
+  }
+
+  /** Whether a local run pip-installs the source folder's requirements.txt: ask first, always, or never. */
+  get localInstallRequirements(): 'ask' | 'always' | 'never' {
+    const value = this.get<unknown>(Setting.localInstallRequirements, 'ask');
+    return value === 'always' || value === 'never' ? value : 'ask';
+  }
+
   static affects(e: vscode.ConfigurationChangeEvent, ...keys: Setting[]): boolean {
     return keys.some((k) => e.affectsConfiguration(k));
   }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CommandId } from '../host/ids';
+import { CommandId, StatusBarId } from '../host/ids';
 import { Disposable } from '../host/lifecycle';
 import type { JobEnd, TrainingJobsTree } from './trainingJobsTree';
 
@@ -13,7 +13,7 @@ async function openCard(jobName: string): Promise<void> {
 
 /** The count of running jobs in the status bar (click: the Training Jobs view). */
 export class JobStatusBar extends Disposable {
-  private readonly item = this.register(vscode.window.createStatusBarItem('sagemakerHf.runningJobs', vscode.StatusBarAlignment.Left, 50));
+  private readonly item = this.register(vscode.window.createStatusBarItem(StatusBarId.runningJobs, vscode.StatusBarAlignment.Left, 50));
 
   constructor(tree: TrainingJobsTree) {
     super();

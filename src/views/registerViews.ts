@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import { ViewId } from '../host/ids';
-import type { AwsSession } from '../host/awsSession';
 import type { Services } from '../host/services';
 import { JobLogChannels } from '../logs/jobLogChannels';
 import { JobEndNotifications, JobStatusBar } from './jobStatusBar';
 import { TrainingJobsTree } from './trainingJobsTree';
-import type { LocalJobSource } from './trainingJobsTree';
 
 export interface Views {
   tree: TrainingJobsTree;
@@ -14,11 +12,11 @@ export interface Views {
   disposable: vscode.Disposable;
 }
 
-export function registerViews(services: Services, aws: AwsSession, local?: LocalJobSource): Views {
-  const tree = new TrainingJobsTree(aws, services.settings, services.log.for('jobs'), local);
+export function registerViews(services: Services): Views {
+  const tree = new TrainingJobsTree(services.aws, services.settings, services.log.for('jobs'), services.local);
   const view = vscode.window.createTreeView(ViewId.trainingJobs, { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(view);
-  const logs = new JobLogChannels(aws, services.settings, services.log.for('logs'));
+  const logs = new JobLogChannels(services.aws, services.settings, services.log.for('logs'));
   const notifications = new JobEndNotifications(tree, logs.onDidSeeJobEnd);
   const statusBar = new JobStatusBar(tree);
   return { tree, logs, notifications, disposable: vscode.Disposable.from(tree, view, logs, notifications, statusBar) };

@@ -5,7 +5,7 @@ import { jobDescriptionLine, trainingJobViewFromDescription, trainingJobViewFrom
 import type { TrainingJobView } from '../core/jobs/trainingJobView';
 import type { TrainingJobDescription } from '../core/jobs/trainingJobDescription';
 import type { AwsSession } from '../host/awsSession';
-import { CommandId } from '../host/ids';
+import { CommandId, focusViewCommand, Setting, ViewId } from '../host/ids';
 import { Disposable } from '../host/lifecycle';
 import type { ComponentLog } from '../host/log';
 import type { Settings } from '../host/settings';
@@ -166,7 +166,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       this.error = undefined;
     } catch (err) {
       if (generation !== this.generation) return;
-      const profile = this.settings.profile ?? process.env['AWS_PROFILE'];
+      const profile = this.aws.profileName();
       this.error = awsAccessProblem(err, 'extension', profile ? { profile } : {}) ?? (err instanceof Error ? err.message : String(err));
       this.log.warn('listing training jobs failed:', err);
     }
@@ -191,7 +191,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       if (!this.loaded) await (this.loading ?? this.fetchPage(false));
       const roots: TreeNode[] = [];
       if (this.localNodes.length) roots.push(new LocalGroupNode(this.localNodes.length));
-      if (this.error) roots.push(new MessageNode(`Could not list training jobs: ${this.error}`, 'warning', 'Check the AWS profile and region (settings sagemakerHf.aws.*; the profile and endpoints only in your user settings), then refresh.'));
+      if (this.error) roots.push(new MessageNode(`Could not list training jobs: ${this.error}`, 'warning', `Check the AWS profile and region (settings ${Setting.profile} and ${Setting.region}; the profile and endpoints only in your user settings), then refresh.`));
       roots.push(...this.nodes);
       if (this.nextToken) roots.push(new LoadMoreNode(CommandId.loadMoreJobs));
       if (!this.error && this.nodes.length === 0 && this.localNodes.length === 0 && (this.filter.status || this.filter.nameContains)) {
@@ -250,7 +250,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
   async reveal(jobName: string): Promise<void> {
     // Show the view first and let it load its rows: revealing an element VS Code has not resolved
     // yet fails ("Cannot resolve tree item") when the view was never opened.
-    await vscode.commands.executeCommand('sagemakerHf.trainingJobs.focus');
+    await vscode.commands.executeCommand(focusViewCommand(ViewId.trainingJobs));
     if (!this.loaded) await this.loadPage();
     const node = this.findJob(jobName);
     if (!node || !this.view) return;

@@ -11,8 +11,6 @@
 
 import { isRecord } from '../core/isRecord';
 
-export const MODEL_CARD_VIEW_TYPE = 'sagemakerHf.modelCard';
-
 // ── Shared shapes ─────────────────────────────────────────────────────────────
 
 /** One line of the README's front matter, already reduced to text. */

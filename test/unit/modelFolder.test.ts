@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MAX_MODEL_FOLDER_FILE_BYTES, ModelFolderError, readJobRecord, readModelFolder } from '../../src/artifacts/modelFolder';
 import { cardCommand } from '../../src/cli/cardCommand';
+import { StorageKey } from '../../src/host/ids';
+import { FolderMemory, MAX_REMEMBERED_FOLDERS } from '../../src/webview/host/folderMemory';
 import { buildCardContent, cardJobFromDescription } from '../../src/webview/host/modelFolderCard';
 import { REPO_ROOT } from './repoRoot';
 
@@ -94,5 +96,45 @@ describe('reading a model folder', () => {
     const card = buildCardContent({ run, cardJob: cardJobFromDescription(undefined), readmeText: out, readmeSource: 'generated' });
     assert.match(card.notice ?? '', /Left out test_results\.json: it is not valid JSON/);
     assert.deepEqual(card.results.map((r) => r.split).sort(), ['eval', 'train']);
+  });
+});
+
+describe('what the Model Card panel remembers per folder (workspaceState)', () => {
+  /** workspaceState's get and update over a plain map: all FolderMemory uses. */
+  function memento() {
+    const values = new Map<string, unknown>();
+    return {
+      values,
+      get: <T>(key: string, fallback?: T) => (values.has(key) ? (values.get(key) as T) : fallback),
+      update: async (key: string, value: unknown) => void values.set(key, structuredClone(value)),
+    };
+  }
+
+  it('keeps the job without secret-looking hyperparameters and the last pushed repository, under the key earlier versions wrote', async () => {
+    const state = memento();
+    const memory = new FolderMemory(state, '/models/a');
+    await memory.rememberJob({ TrainingJobName: 'job-a', HyperParameters: { epochs: '3', hub_token: '"hf_abcdefghijklmnopqrstuvwxyz"' }, ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1 } });
+    await memory.rememberPush('me/model-a');
+    assert.equal(memory.job?.TrainingJobName, 'job-a');
+    assert.deepEqual(memory.job?.HyperParameters, { epochs: '3', hub_token: '"(redacted)"' });
+    assert.equal(memory.pushedRepo, 'me/model-a', 'remembering the push kept the job, and the other way round');
+    assert.equal(StorageKey.modelCardFolders, 'sagemakerHf.modelCard.folders', 'a new key would forget what the panels remembered before');
+    assert.deepEqual(Object.keys(state.values.get(StorageKey.modelCardFolders) as object), ['/models/a']);
+    assert.doesNotMatch(JSON.stringify([...state.values]), /hf_abcdefghij/);
+  });
+
+  it(`keeps the ${MAX_REMEMBERED_FOLDERS} folders used last, and ignores what is not its own shape`, async () => {
+    const state = memento();
+    state.values.set(StorageKey.modelCardFolders, { '/models/broken': 'not an entry' });
+    assert.equal(new FolderMemory(state, '/models/broken').pushedRepo, undefined);
+    for (let i = 0; i <= MAX_REMEMBERED_FOLDERS; i++) await new FolderMemory(state, `/models/${i}`).rememberPush(`me/m${i}`);
+    // Folder 1 is used again: it moves to the end and survives the next one.
+    await new FolderMemory(state, '/models/1').rememberPush('me/again');
+    await new FolderMemory(state, '/models/next').rememberPush('me/next');
+    const kept = Object.keys(state.values.get(StorageKey.modelCardFolders) as object);
+    assert.equal(kept.length, MAX_REMEMBERED_FOLDERS);
+    assert.ok(!kept.includes('/models/broken') && !kept.includes('/models/0') && !kept.includes('/models/2'), kept.slice(0, 3).join(', '));
+    assert.deepEqual(kept.slice(-2), ['/models/1', '/models/next']);
+    assert.equal(new FolderMemory(state, '/models/1').pushedRepo, 'me/again');
   });
 });

@@ -2,6 +2,7 @@
 // summarization (Inference Providers or the configured endpoint) and the page shows the summary and the
 // latency, or, when no provider serves the model, says so and lists where else it can run.
 
+import { Setting } from '../../host/ids';
 import { MAX_INFERENCE_TEXT } from '../protocol';
 import type { InferenceFailure, InferenceOutcome, InferenceRequest, ViewMessage } from '../protocol';
 import { button, h, replaceChildren } from './dom';
@@ -41,7 +42,7 @@ export class InferenceView {
       'section',
       { className: 'panel-section', testId: 'inference' },
       h('h2', {}, 'Try it'),
-      h('p', { className: 'muted' }, 'Runs a summarization through Hugging Face Inference Providers, or the endpoint set in your user setting "sagemakerHf.inference.endpointUrl" (a workspace cannot set it: your token goes there).'),
+      h('p', { className: 'muted' }, `Runs a summarization through Hugging Face Inference Providers, or the endpoint set in your user setting "${Setting.inferenceEndpointUrl}" (a workspace cannot set it: your token goes there).`),
       h('label', { attrs: { for: 'inference-model' } }, 'Model'),
       this.model,
       h('label', { attrs: { for: 'inference-text' } }, 'Text'),

@@ -1,4 +1,4 @@
-// The 'sagemakerHf.openModelCard' command: finds the model folder to show, then opens its panel.
+// The Open Model Card command: finds the model folder to show, then opens its panel.
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -6,8 +6,8 @@ import { ModelFolderError, readModelFolder } from '../../artifacts/modelFolder';
 import type { JobDescriptionForCard } from '../../core/modelCard/modelCardJob';
 import { Cancelled } from '../../host/commandRunner';
 import type { Services } from '../../host/services';
-import { ModelCardPanel } from './modelCardPanel';
 import type { ModelCardTarget } from './modelCardPanel';
+import type { ModelCardPanels } from './modelCardPanels';
 
 /** How the command finds out about a job it is given by name (the jobs tree passes its DescribeTrainingJob). */
 export interface ModelCardJobLookup {
@@ -18,20 +18,20 @@ export interface ModelCardJobLookup {
 export type OpenModelCardArg = vscode.Uri | ModelCardTarget | string | { view: { name: string } } | undefined;
 
 /**
- * The 'sagemakerHf.openModelCard' command. A folder from the Explorer's context menu (or the folder of a
+ * The Open Model Card command. A folder from the Explorer's context menu (or the folder of a
  * file, README.md or trainer_state.json); a training job, by tree node or name, whose model was
  * downloaded to `models/<job>/` in a workspace folder (else the user picks the folder); or nothing, and
  * a folder dialog asks.
  */
-export function openModelCard(services: Services, jobs?: ModelCardJobLookup) {
+export function openModelCard(services: Services, panels: ModelCardPanels, jobs?: ModelCardJobLookup) {
   return async (arg?: OpenModelCardArg): Promise<void> => {
     if (arg instanceof vscode.Uri || arg === undefined) {
       const uri = arg ?? (await pickFolder('Open Model Card'));
-      ModelCardPanel.show(services, { folder: await modelFolderOf(uri) });
+      panels.show({ folder: await modelFolderOf(uri) });
       return;
     }
     if (typeof arg === 'object' && 'folder' in arg && typeof arg.folder === 'string') {
-      ModelCardPanel.show(services, arg);
+      panels.show(arg);
       return;
     }
     const jobName = typeof arg === 'string' ? arg : typeof arg === 'object' && 'view' in arg && typeof arg.view?.name === 'string' ? arg.view.name : undefined;
@@ -52,7 +52,7 @@ export function openModelCard(services: Services, jobs?: ModelCardJobLookup) {
       if (choice !== choose) throw new Cancelled();
       folder = await modelFolderOf(await pickFolder(`Model Folder of ${jobName}`));
     }
-    ModelCardPanel.show(services, { folder, ...(description ? { job: description } : {}) });
+    panels.show({ folder, ...(description ? { job: description } : {}) });
   };
 }
 
