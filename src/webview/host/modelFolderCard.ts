@@ -13,6 +13,8 @@ import { SPLIT_LABEL, formatNumber, metricLabel } from '../../core/modelCard/res
 import { trainingCurves } from '../../core/modelCard/trainingCurves';
 import { modelCardJobFromDescription } from '../../core/modelCard/modelCardJob';
 import type { JobDescriptionForCard } from '../../core/modelCard/modelCardJob';
+import { encodeHyperparameter } from '../../core/sagemaker/hyperparameters';
+import { isSecretEntry } from '../../core/sagemaker/secrets';
 import type { CardContent, CurveSeries, FrontMatterField, ReadmeSource, ResultsTable } from '../protocol';
 
 /** The run and what is known about the job that produced it. */
@@ -169,9 +171,6 @@ export function defaultRepoName(input: { folder: string; cardJob: CardJob | unde
   return joined || toHubRepoName(path.basename(input.folder)) || 'fine-tuned-model';
 }
 
-const SECRET_KEY = /(^|[_-])(token|password|passwd|secret|api[_-]?key|access[_-]?key|credentials?|auth)($|[_-])/i;
-const SECRET_VALUE = /\b(?:hf|api_org)_[A-Za-z0-9]{10,}|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/;
-
 /**
  * The job description as the panel keeps it in workspace storage, to rebuild the card after a reload:
  * only the fields the card reads, and hyperparameters that look like credentials (a `hub_token` passed
@@ -179,7 +178,7 @@ const SECRET_VALUE = /\b(?:hf|api_org)_[A-Za-z0-9]{10,}|\b(?:AKIA|ASIA)[0-9A-Z]{
  */
 export function storableJobDescription(d: JobDescriptionForCard): JobDescriptionForCard {
   const hyperparameters = Object.fromEntries(
-    Object.entries(d.HyperParameters ?? {}).map(([k, v]) => [k, SECRET_KEY.test(k) || SECRET_VALUE.test(v) ? JSON.stringify('(redacted)') : v]),
+    Object.entries(d.HyperParameters ?? {}).map(([k, v]) => [k, isSecretEntry(k, v) ? encodeHyperparameter('(redacted)') : v]),
   );
   return {
     ...(d.TrainingJobName !== undefined ? { TrainingJobName: d.TrainingJobName } : {}),
