@@ -18,9 +18,12 @@ Job files
                                 and estimate what the job will cost
 
 Training jobs
-  launch FILE [--profile P] [--region R] [--job-name N] [--follow-external-links] [--wait [--poll S]]
-                                package and upload the source, then create the training job
-                                (links that leave source_dir are refused unless --follow-external-links)
+  launch FILE [--profile P] [--region R] [--account ID] [--job-name N] [--job-file-sha256 HEX]
+       [--follow-external-links] [--wait [--poll S]]
+                                plan as \`plan\` does, package and upload the source, then create the
+                                training job with the planned request (links that leave source_dir
+                                are refused unless --follow-external-links; with --job-file-sha256,
+                                a file that is not the text \`plan\` printed that digest for is refused)
   launch FILE --local [--root DIR] [--python PATH] [--install-requirements]
                                 run the job on this machine under SageMaker's container contract
   jobs [--status S] [--name-contains X] [--max N] [--json]

@@ -19,10 +19,12 @@ import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
 import { AwsClients } from '../../src/aws/awsClients';
 import { ensureDefaultBucket } from '../../src/aws/launch/defaultBucket';
-import { resolveAccount, resolveRoleArn } from '../../src/aws/launch/identity';
+import { resolveAccount, resolveRole } from '../../src/aws/launch/identity';
 import { LaunchError } from '../../src/aws/launch/launchError';
-import { launchTrainingJob, LaunchesInFlight, planTrainingJob } from '../../src/aws/launch/launchTrainingJob';
-import type { LaunchedTrainingJob, LaunchOutcome, LaunchProgress } from '../../src/aws/launch/launchTrainingJob';
+import { launchTrainingJob, LaunchesInFlight } from '../../src/aws/launch/launchTrainingJob';
+import type { LaunchedTrainingJob, LaunchOptions, LaunchProgress } from '../../src/aws/launch/launchTrainingJob';
+import { planTrainingJob } from '../../src/aws/launch/planTrainingJob';
+import type { Problem } from '../../src/core/jobFile/problem';
 import { awsCallError, createTrainingJobError } from '../../src/aws/launch/serviceErrors';
 import { SourceStagingError } from '../../src/source/stagingError';
 import { launchCommand } from '../../src/cli/launchCommand';
@@ -73,6 +75,40 @@ async function archiveEntries(s3: S3Client, uri: string): Promise<string[]> {
   return names;
 }
 
+type LaunchOutcome = LaunchedTrainingJob | { kind: 'invalid'; problems: Problem[] };
+
+/**
+ * The CLI's path from a job file's text to a job: plan it (`now`, `jobName` and `env` are the plan's),
+ * then launch that plan with the text unchanged. A file with errors is the plan's `invalid`.
+ */
+async function planAndLaunch(args: {
+  clients: AwsClients;
+  file: string;
+  text: string;
+  options?: LaunchOptions & { now?: Date; jobName?: string };
+  onProgress?: (p: LaunchProgress) => void;
+  inFlight?: LaunchesInFlight;
+}): Promise<LaunchOutcome> {
+  const { now, jobName, ...options } = args.options ?? {};
+  const planned = await planTrainingJob({
+    clients: args.clients,
+    jobFilePath: args.file,
+    text: args.text,
+    ...(now ? { now } : {}),
+    ...(jobName !== undefined ? { jobName } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
+  if (planned.kind === 'invalid') return planned;
+  return launchTrainingJob({
+    clients: args.clients,
+    planned,
+    currentText: () => args.text,
+    options,
+    ...(args.onProgress ? { onProgress: args.onProgress } : {}),
+    ...(args.inFlight ? { inFlight: args.inFlight } : {}),
+  });
+}
+
 function launched(outcome: LaunchOutcome): LaunchedTrainingJob {
   assert.equal(outcome.kind, 'launched', JSON.stringify(outcome));
   return outcome as LaunchedTrainingJob;
@@ -120,8 +156,8 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
   const describeJob = (name: string): Promise<DescribeTrainingJobCommandOutput> => clients.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
   const jobNames = async (): Promise<string[]> => ((await clients.sagemaker().send(new ListTrainingJobsCommand({ MaxResults: 100 }))).TrainingJobSummaries ?? []).map((j) => j.TrainingJobName ?? '');
   const keysUnder = async (prefix: string): Promise<string[]> => ((await clients.s3().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key ?? '');
-  const launchSeed = (options: Parameters<typeof launchTrainingJob>[0]['options'] = {}, onProgress?: (p: LaunchProgress) => void, text = SEED_TEXT) =>
-    launchTrainingJob({ clients, jobFilePath: SEED_FILE, text, options: { now: NOW, ...options }, ...(onProgress ? { onProgress } : {}) });
+  const launchSeed = (options: LaunchOptions & { jobName?: string } = {}, onProgress?: (p: LaunchProgress) => void, text = SEED_TEXT) =>
+    planAndLaunch({ clients, file: SEED_FILE, text, options: { now: NOW, ...options }, ...(onProgress ? { onProgress } : {}) });
 
   before(async () => {
     moto = await startMoto({ simSeconds: 2 });
@@ -239,7 +275,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
       .replace(/^entry_point: .*$/m, 'entry_point: run_summarization.py')
       .replace(/^dependencies:\n  - .*\n/m, '');
     await fs.writeFile(jobFile, text);
-    const job = launched(await launchTrainingJob({ clients, jobFilePath: jobFile, text, options: { now: new Date('2024-05-02T00:00:00.000Z'), env: gitEnv } }));
+    const job = launched(await planAndLaunch({ clients, file: jobFile, text, options: { now: new Date('2024-05-02T00:00:00.000Z'), env: gitEnv } }));
     assert.deepEqual(await archiveEntries(clients.s3(), job.uploads[0]!.to), ['requirements.txt', 'run_summarization.py']);
     assert.equal(job.uploads[0]!.from, url);
     assert.equal(job.uploads[0]!.commit, git(['rev-parse', 'HEAD'], work).trim());
@@ -249,7 +285,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     // The entry point missing from the repository: refused before anything is uploaded.
     const missing = text.replace('entry_point: run_summarization.py', 'entry_point: train.py');
     const before = await keysUnder('');
-    await assert.rejects(launchTrainingJob({ clients, jobFilePath: jobFile, text: missing, options: { now: new Date('2024-05-03T00:00:00.000Z'), env: gitEnv } }), (e: unknown) => {
+    await assert.rejects(planAndLaunch({ clients, file: jobFile, text: missing, options: { now: new Date('2024-05-03T00:00:00.000Z'), env: gitEnv } }), (e: unknown) => {
       assert.ok(e instanceof SourceStagingError, String(e));
       assert.equal(e.code, 'git.entryPointMissing');
       assert.match(e.message, /Entry point `train\.py` does not exist/);
@@ -268,7 +304,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     assert.deepEqual(planned.credentialFlows.map((f) => [f.key, f.variable, f.to]), [['environment.HF_TOKEN', 'SENTINEL_HF_TOKEN', 'SageMaker']]);
     assert.ok(!JSON.stringify(planned).includes(SENTINEL));
 
-    const job = launched(await launchTrainingJob({ clients, jobFilePath: file, text, options: { now: NOW, env, jobName: 'env-expanded' } }));
+    const job = launched(await planAndLaunch({ clients, file: file, text, options: { now: NOW, env, jobName: 'env-expanded' } }));
     const stored = await describeJob('env-expanded');
     assert.deepEqual(stored.Environment, { HF_TOKEN: SENTINEL, NCCL_DEBUG: 'INFO' }, 'SageMaker receives the value');
     assert.deepEqual(job.request.Environment, planned.plan.createTrainingJob.Environment, 'the outcome shows the request as previewed');
@@ -291,7 +327,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
       { step: 'initialize', name: 'echoEnvironment' },
     );
     try {
-      await assert.rejects(launchTrainingJob({ clients: echoing, jobFilePath: file, text, options: { now: NOW, env: { SENTINEL_HF_TOKEN: SENTINEL }, jobName: 'env-echo' } }), (e: unknown) => {
+      await assert.rejects(planAndLaunch({ clients: echoing, file: file, text, options: { now: NOW, env: { SENTINEL_HF_TOKEN: SENTINEL }, jobName: 'env-echo' } }), (e: unknown) => {
         assert.ok(e instanceof LaunchError, String(e));
         assert.equal(e.code, 'service.validation');
         assert.match(e.message, /Value '\{"HF_TOKEN":"\*\*\*"\}' at 'environment'/);
@@ -307,7 +343,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
   it('refuses to launch with an ${env:NAME} that is not set, naming it, before calling or uploading anything', async () => {
     const { file, text } = await jobFolder(tmp, 'env-missing', 'environment:\n  HF_TOKEN: ${env:SENTINEL_NOT_SET}\n');
     const requests = s3Requests.length;
-    await assert.rejects(launchTrainingJob({ clients, jobFilePath: file, text, options: { now: NOW, env: { SENTINEL_NOT_SET: '' }, jobName: 'env-missing' } }), (e: unknown) => {
+    await assert.rejects(planAndLaunch({ clients, file: file, text, options: { now: NOW, env: { SENTINEL_NOT_SET: '' }, jobName: 'env-missing' } }), (e: unknown) => {
       assert.ok(e instanceof TrainingPlanError, String(e));
       assert.equal(e.code, 'env.variableMissing');
       assert.match(e.message, /environment\.HF_TOKEN \(\$\{env:SENTINEL_NOT_SET\}\) refers to the environment variable SENTINEL_NOT_SET, which is not set/);
@@ -335,7 +371,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     ]);
     let asked: string[] = [];
     for (const confirmExternalLinks of [undefined, (links: readonly { name: string }[]) => ((asked = links.map((l) => l.name)), false)]) {
-      await assert.rejects(launchTrainingJob({ clients, jobFilePath: etc.file, text: etc.text, options: { now: NOW, jobName: 'links-refused', ...(confirmExternalLinks ? { confirmExternalLinks } : {}) } }), (e: unknown) => {
+      await assert.rejects(planAndLaunch({ clients, file: etc.file, text: etc.text, options: { now: NOW, jobName: 'links-refused', ...(confirmExternalLinks ? { confirmExternalLinks } : {}) } }), (e: unknown) => {
         assert.ok(e instanceof SourceStagingError, String(e));
         assert.equal(e.code, 'source.externalLinks');
         assert.match(e.message, /2 symbolic links leave the folder being packed/);
@@ -355,12 +391,12 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
       await fs.writeFile(path.join(src, 'lib', 'a.py'), 'A = 1\n');
       await fs.symlink('lib', path.join(src, 'lib_alias'));
     });
-    const plain = launched(await launchTrainingJob({ clients, jobFilePath: inside.file, text: inside.text, options: { now: NOW, jobName: 'links-inside' } }));
+    const plain = launched(await planAndLaunch({ clients, file: inside.file, text: inside.text, options: { now: NOW, jobName: 'links-inside' } }));
     assert.deepEqual(await archiveEntries(clients.s3(), plain.uploads[0]!.to), ['lib/', 'lib/a.py', 'lib_alias/', 'lib_alias/a.py', 'train.py']);
 
     // A link out, confirmed: its target is packed under the link's name.
     await fs.symlink(path.join(outside, 'secret.txt'), path.join(inside.src, 'notes.txt'));
-    const confirmed = launched(await launchTrainingJob({ clients, jobFilePath: inside.file, text: inside.text, options: { now: NOW, jobName: 'links-confirmed', confirmExternalLinks: () => true } }));
+    const confirmed = launched(await planAndLaunch({ clients, file: inside.file, text: inside.text, options: { now: NOW, jobName: 'links-confirmed', confirmExternalLinks: () => true } }));
     assert.ok((await archiveEntries(clients.s3(), confirmed.uploads[0]!.to)).includes('notes.txt'));
   });
 
@@ -380,7 +416,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     const text = SEED_TEXT.replace(/^source_dir: .*$/m, `git_config:\n  repo: ${url}\n  branch: main\nsource_dir: code`).replace(/^dependencies:\n  - .*\n/m, '');
     const jobFile = path.join(tmp, 'git-link.sagemaker.yaml');
     await fs.writeFile(jobFile, text);
-    await assert.rejects(launchTrainingJob({ clients, jobFilePath: jobFile, text, options: { now: NOW, env: gitEnv, jobName: 'git-link-refused' } }), (e: unknown) => {
+    await assert.rejects(planAndLaunch({ clients, file: jobFile, text, options: { now: NOW, env: gitEnv, jobName: 'git-link-refused' } }), (e: unknown) => {
       assert.ok(e instanceof SourceStagingError, String(e));
       assert.equal(e.code, 'source.externalLinks');
       assert.match(e.message, new RegExp(`^users\\.txt → ${realpathSync('/etc/passwd')}$`, 'm'));
@@ -391,7 +427,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
 
   it('refuses a file with errors, returning its problems and calling nothing', async () => {
     const count = s3Requests.length;
-    const outcome = await launchTrainingJob({ clients, jobFilePath: INVALID_FILE, text: readFileSync(INVALID_FILE, 'utf8') });
+    const outcome = await planAndLaunch({ clients, file: INVALID_FILE, text: readFileSync(INVALID_FILE, 'utf8') });
     assert.equal(outcome.kind, 'invalid');
     if (outcome.kind !== 'invalid') return;
     assert.deepEqual(outcome.problems.filter((p) => p.severity === 'error').map((p) => [p.range.start.line + 1, p.path]), [[2, 'role'], [5, 'pytorch_version']]);
@@ -403,11 +439,11 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     const end = inFlight.begin(SEED_FILE);
     const jobsBefore = await jobNames();
     await assert.rejects(
-      launchTrainingJob({ clients, jobFilePath: SEED_FILE, text: SEED_TEXT, inFlight, options: { jobName: 'duplicate-refused', confirmDuplicate: async () => false } }),
+      planAndLaunch({ clients, file: SEED_FILE, text: SEED_TEXT, inFlight, options: { jobName: 'duplicate-refused', confirmDuplicate: async () => false } }),
       (e: unknown) => e instanceof LaunchError && e.code === 'launch.duplicate',
     );
     assert.deepEqual(await jobNames(), jobsBefore);
-    const job = launched(await launchTrainingJob({ clients, jobFilePath: SEED_FILE, text: SEED_TEXT, inFlight, options: { jobName: 'duplicate-confirmed', confirmDuplicate: async () => true } }));
+    const job = launched(await planAndLaunch({ clients, file: SEED_FILE, text: SEED_TEXT, inFlight, options: { jobName: 'duplicate-confirmed', confirmDuplicate: async () => true } }));
     assert.equal(job.jobName, 'duplicate-confirmed');
     end();
     assert.equal(inFlight.has(SEED_FILE), false);
@@ -454,9 +490,9 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     const controller = new AbortController();
     const uploaded: number[] = [];
     await assert.rejects(
-      launchTrainingJob({
+      planAndLaunch({
         clients,
-        jobFilePath: file,
+        file,
         text,
         options: { now: NOW, jobName, partSize: 5 * 1024 * 1024, signal: controller.signal },
         onProgress: (p) => {
@@ -481,9 +517,11 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     const caller = await resolveAccount(clients);
     assert.equal(caller.accountId, ACCOUNT);
     assert.equal(caller.partition, 'aws');
-    assert.equal(await resolveRoleArn(clients, 'SageMakerRole'), ROLE_ARN);
-    assert.equal(await resolveRoleArn(clients, 'arn:aws:iam::111122223333:role/x/Given'), 'arn:aws:iam::111122223333:role/x/Given');
-    await assert.rejects(resolveRoleArn(clients, 'NoSuchRole'), (e: unknown) => {
+    const looked = await resolveRole(clients, 'SageMakerRole');
+    assert.equal(looked.arn, ROLE_ARN);
+    assert.deepEqual(looked.iam && { name: looked.iam.name, arn: looked.iam.arn }, { name: 'SageMakerRole', arn: ROLE_ARN }, 'the GetRole answer is kept for the preflight');
+    assert.deepEqual(await resolveRole(clients, 'arn:aws:iam::111122223333:role/x/Given'), { arn: 'arn:aws:iam::111122223333:role/x/Given' });
+    await assert.rejects(resolveRole(clients, 'NoSuchRole'), (e: unknown) => {
       assert.ok(e instanceof LaunchError);
       assert.equal(e.code, 'role.notFound');
       assert.match(e.message, /NoSuchRole does not exist.*full ARN/);

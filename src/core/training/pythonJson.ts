@@ -44,17 +44,32 @@ export function encodeHyperparameters(node: unknown, source: string, doc?: Docum
   return out;
 }
 
+/** What the SDK sends of the job file's own values, encoded from the YAML nodes (see `encodeDocumentValues`). */
+export interface EncodedJobFileValues {
+  hyperparameters: Record<string, string>;
+  /** `json.dumps` of `distribution.smdistributed.modelparallel.parameters`, sent as `mp_parameters`. */
+  modelParallelParameters?: string;
+}
+
 /**
- * Convenience for callers holding only the job file text: parses it the way the job-file reader
- * does (YAML 1.2 core) and encodes `hyperparameters` and, when present,
- * `distribution.smdistributed.modelparallel.parameters` (sent as `mp_parameters`).
+ * `hyperparameters` and, when present, `distribution.smdistributed.modelparallel.parameters`,
+ * encoded from a document already parsed (the validator's: `validateJobFile(...).document`), so a
+ * launch parses the job file once. `source` is the text `doc` was parsed from.
  */
-export function encodeJobFileValues(text: string): { hyperparameters: Record<string, string>; modelParallelParameters?: string } {
-  const doc = parseDocument(text, { uniqueKeys: true, strict: true });
-  const hyperparameters = encodeHyperparameters(doc.getIn(['hyperparameters'], true), text, doc);
+export function encodeDocumentValues(doc: Document, source: string): EncodedJobFileValues {
+  const hyperparameters = encodeHyperparameters(doc.getIn(['hyperparameters'], true), source, doc);
   const mp = doc.getIn(['distribution', 'smdistributed', 'modelparallel', 'parameters'], true);
   if (mp === undefined || mp === null) return { hyperparameters };
-  return { hyperparameters, modelParallelParameters: pythonJsonDumps(mp, text, doc) };
+  return { hyperparameters, modelParallelParameters: pythonJsonDumps(mp, source, doc) };
+}
+
+/**
+ * For callers holding only the job file text (tests, golden comparisons): parses it the way the
+ * job-file reader does (YAML 1.2 core), then `encodeDocumentValues`. A caller that validated the
+ * text already encodes the validator's document instead of parsing again.
+ */
+export function encodeJobFileValues(text: string): EncodedJobFileValues {
+  return encodeDocumentValues(parseDocument(text, { uniqueKeys: true, strict: true }), text);
 }
 
 /**
