@@ -2,7 +2,7 @@
 // `plan` / `launch` CLI commands. Assertions read what the emulator stored: the job DescribeTrainingJob
 // returns, the objects in S3, the buckets; and what reached the network at all.
 
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +26,8 @@ import type { LaunchedTrainingJob, LaunchOptions, LaunchProgress } from '../../s
 import { planTrainingJob } from '../../src/aws/launch/planTrainingJob';
 import type { Problem } from '../../src/core/jobFile/problem';
 import { awsCallError, createTrainingJobError } from '../../src/aws/launch/serviceErrors';
+import { planDocument } from '../../src/aws/launch/planPreview';
+import { runPreflight } from '../../src/aws/preflight/runPreflight';
 import { SourceStagingError } from '../../src/source/stagingError';
 import { launchCommand } from '../../src/cli/launchCommand';
 import { planCommand } from '../../src/cli/planCommand';
@@ -34,11 +36,19 @@ import type { JobSpec } from '../../src/core/jobFile/jobSpec';
 import { buildTrainingJobPlan } from '../../src/core/training/createTrainingJobRequest';
 import { TrainingPlanError } from '../../src/core/training/trainingPlanError';
 import { encodeJobFileValues } from '../../src/core/training/pythonJson';
+import { startFaultProxy } from '../emulators/faultProxy';
+import type { FaultProxy } from '../emulators/faultProxy';
 import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
 import type { MotoServer } from '../emulators/moto/motoServer';
 import { REPO_ROOT } from './repoRoot';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+// The modules whose functions the counting tests spy on (node:test `mock.method` replaces the export;
+// the compiled code reads `module.fn` at each call, so every caller goes through the spy):
+// validateJobFile is the validation, yaml's parseDocument every parse of a job file's text.
+const validateModule = require('../../src/core/jobFile/validateJobFile') as typeof import('../../src/core/jobFile/validateJobFile');
+const yamlModule = require('yaml') as typeof import('yaml');
 
 const ACCOUNT = '123456789012';
 const BUCKET = `sagemaker-us-east-1-${ACCOUNT}`;
@@ -805,5 +815,197 @@ describe('sagemaker-hf plan and launch against moto', { skip: installProblem ?? 
     assert.equal(await launchCommand([SEED_FILE, '--job-name', 'cli-fails', '--wait', '--poll', '0.2'], io), 1);
     assert.match(io.err, /Failed \/ Failed/);
     assert.match(io.err, /ExecuteUserScriptError/);
+  });
+});
+
+/**
+ * What reached AWS, counted where every client's requests pass: a proxy in front of moto
+ * (test/emulators/faultProxy.ts, with no faults) that names each request by its operation — the
+ * query protocol's `Action` (STS, IAM), the JSON protocol's X-Amz-Target (SageMaker), or the S3
+ * method and path — and keeps CreateTrainingJob's body as sent.
+ */
+interface AwsWire {
+  proxy: FaultProxy;
+  /** Operation names in arrival order. */
+  calls: string[];
+  /** The JSON bodies of CreateTrainingJob, as sent. */
+  created: unknown[];
+}
+
+async function countingProxy(target: string): Promise<AwsWire> {
+  const wire: Omit<AwsWire, 'proxy'> = { calls: [], created: [] };
+  const proxy = await startFaultProxy({
+    target,
+    seed: 1,
+    rates: {},
+    respond: ({ operation, body }) => {
+      let name = operation;
+      if (operation.startsWith('POST ')) name = new URLSearchParams(body.toString('utf8')).get('Action') ?? operation;
+      else if (!operation.includes(' ')) name = operation.slice(operation.lastIndexOf('.') + 1);
+      wire.calls.push(name);
+      if (name === 'CreateTrainingJob') wire.created.push(JSON.parse(body.toString('utf8')));
+      return undefined;
+    },
+  });
+  return { proxy, ...wire };
+}
+
+/** The operations since `from`, counted by name. */
+function callsSince(wire: AwsWire, from: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of wire.calls.slice(from)) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
+}
+
+/** Runs `body` with validateJobFile and yaml's parseDocument spied; parses are those of `text` only. */
+async function counted<T>(text: string, body: () => Promise<T>): Promise<{ result: T; validations: number; parses: number }> {
+  const validations = mock.method(validateModule, 'validateJobFile');
+  const parses = mock.method(yamlModule, 'parseDocument');
+  try {
+    const result = await body();
+    return { result, validations: validations.mock.callCount(), parses: parses.mock.calls.filter((c) => c.arguments[0] === text).length };
+  } finally {
+    validations.mock.restore();
+    parses.mock.restore();
+  }
+}
+
+describe('Launch sends what it previewed (requests counted at a proxy in front of moto)', { skip: installProblem ?? false }, () => {
+  let moto: MotoServer;
+  let wire: AwsWire;
+  let clients: AwsClients;
+  let tmp: string;
+  const cliEnv = (): NodeJS.ProcessEnv => ({ AWS_ENDPOINT_URL: wire.proxy.endpoint });
+  const jobNames = async (): Promise<string[]> => ((await clients.sagemaker().send(new ListTrainingJobsCommand({ MaxResults: 100 }))).TrainingJobSummaries ?? []).map((j) => j.TrainingJobName ?? '');
+
+  before(async () => {
+    moto = await startMoto({ simSeconds: 2 });
+    wire = await countingProxy(moto.endpoint);
+    // The CLI builds its clients from the default chain: credentials from the environment.
+    process.env.AWS_ACCESS_KEY_ID = 'test';
+    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    const e = wire.proxy.endpoint;
+    // Every service through the proxy (the preflight's Service Quotas and Price List too: moto answers
+    // what it knows, and nothing leaves this machine).
+    clients = new AwsClients({ region: 'us-east-1', endpoints: { sagemaker: e, s3: e, sts: e, iam: e, logs: e, serviceQuotas: e, pricing: e }, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await clients.iam().send(new CreateRoleCommand({ RoleName: 'SageMakerRole', Path: '/service-role/', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'launch-previewed-'));
+  });
+
+  after(async () => {
+    clients?.destroy();
+    await wire?.proxy.stop();
+    await moto?.stop();
+    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+  });
+
+  it('`launch FILE`: the job file validated once and parsed once, one GetCallerIdentity, one GetRole', async () => {
+    const from = wire.calls.length;
+    const io = captureIo(cliEnv());
+    const { result: code, validations, parses } = await counted(SEED_TEXT, () => launchCommand([SEED_FILE, '--job-name', 'counted-cli'], io));
+    assert.equal(code, 0, io.err);
+    assert.equal(validations, 1, 'validations of the job file');
+    assert.equal(parses, 1, 'YAML parses of the job file');
+    const calls = callsSince(wire, from);
+    assert.equal(calls['GetCallerIdentity'], 1, JSON.stringify(calls));
+    assert.equal(calls['GetRole'], 1, JSON.stringify(calls));
+    assert.equal(calls['CreateTrainingJob'], 1, JSON.stringify(calls));
+  });
+
+  it('`launch FILE --account ID` with a role ARN asks neither STS nor IAM', async () => {
+    const { file, text } = await jobFolder(tmp, 'offline', '');
+    const arnText = text.replace('role: SageMakerRole', `role: ${ROLE_ARN}`);
+    await fs.writeFile(file, arnText);
+    const from = wire.calls.length;
+    const io = captureIo(cliEnv());
+    const { result: code, validations, parses } = await counted(arnText, () => launchCommand([file, '--account', ACCOUNT, '--job-name', 'counted-offline'], io));
+    assert.equal(code, 0, io.err);
+    assert.equal(validations, 1);
+    assert.equal(parses, 1);
+    const calls = callsSince(wire, from);
+    assert.equal(calls['GetCallerIdentity'] ?? 0, 0, JSON.stringify(calls));
+    assert.equal(calls['GetRole'] ?? 0, 0, JSON.stringify(calls));
+    assert.equal(calls['CreateTrainingJob'], 1, JSON.stringify(calls));
+    assert.equal((await clients.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: 'counted-offline' }))).RoleArn, ROLE_ARN);
+  });
+
+  it('the editor\'s sequence — plan, the setup check with the plan\'s answers, launch — asks STS and IAM GetRole once each', async () => {
+    const from = wire.calls.length;
+    const { result: job, validations, parses } = await counted(SEED_TEXT, async () => {
+      const planned = await planTrainingJob({ jobFilePath: SEED_FILE, text: SEED_TEXT, clients, jobName: 'counted-editor' });
+      assert.equal(planned.kind, 'planned');
+      if (planned.kind !== 'planned') throw new Error('not planned');
+      // What Launch passes the preflight (commands/launchTraining.ts knownToPreflight).
+      const checklist = await runPreflight({ clients, spec: planned.spec, region: planned.region, known: { ...(planned.caller ? { identity: planned.caller } : {}), ...(planned.roleLookup ? { role: planned.roleLookup } : {}) }, options: { timeoutMs: 5000 } });
+      assert.equal(checklist.items.find((i) => i.id === 'credentials')?.status, 'passed');
+      assert.equal(checklist.items.find((i) => i.id === 'role')?.status, 'passed', 'the role check read the trust policy from the plan\'s GetRole answer');
+      return launchTrainingJob({ clients, planned, currentText: () => SEED_TEXT });
+    });
+    assert.equal(job.jobName, 'counted-editor');
+    assert.equal(validations, 1);
+    assert.equal(parses, 1);
+    const calls = callsSince(wire, from);
+    assert.equal(calls['GetCallerIdentity'], 1, JSON.stringify(calls));
+    assert.equal(calls['GetRole'], 1, JSON.stringify(calls));
+  });
+
+  it('refuses a plan whose job file changed on disk (or in the buffer) since: nothing is uploaded or created, AWS is not asked again', async () => {
+    const { file, text } = await jobFolder(tmp, 'changed', '');
+    const planned = await planTrainingJob({ jobFilePath: file, text, clients, jobName: 'changed-after-plan' });
+    assert.equal(planned.kind, 'planned');
+    if (planned.kind !== 'planned') return;
+    await fs.writeFile(file, text.replace('learning_rate: 5e-5', 'learning_rate: 5e-3'));
+    const from = wire.calls.length;
+    const stale = (e: unknown) => {
+      assert.ok(e instanceof LaunchError, String(e));
+      assert.equal(e.code, 'plan.stale');
+      assert.equal(e.message, 'The job file changed.sagemaker.yaml changed since the preview: review the new request (Preview Training Request, or sagemaker-hf plan), then launch again. Nothing was uploaded or created.');
+      return true;
+    };
+    // The file on disk (the CLI reads it again), and an edited buffer (the editor's currentText).
+    await assert.rejects(launchTrainingJob({ clients, planned, currentText: () => fs.readFile(file, 'utf8') }), stale);
+    await assert.rejects(launchTrainingJob({ clients, planned, currentText: () => `${text}\n# an edit\n` }), stale);
+    // A file that cannot be read any more is no plan's text either.
+    await assert.rejects(launchTrainingJob({ clients, planned, currentText: () => fs.readFile(`${file}.gone`, 'utf8') }), (e: unknown) => e instanceof LaunchError && e.code === 'plan.stale' && /cannot be read any more \(ENOENT\)/.test(e.message));
+    assert.deepEqual(callsSince(wire, from), {}, 'no AWS call at all: no bucket, no upload, no job');
+    assert.ok(!(await jobNames()).includes('changed-after-plan'));
+
+    // The CLI: `plan` printed the digest; the file changed since; `launch --job-file-sha256` refuses it.
+    await fs.writeFile(file, text);
+    const printed = captureIo(cliEnv());
+    assert.equal(await planCommand([file, '--json', '--account', ACCOUNT], printed), 0, printed.err);
+    const digest = (JSON.parse(printed.out) as { jobFileSha256: string }).jobFileSha256;
+    assert.match(digest, /^[0-9a-f]{64}$/);
+    await fs.writeFile(file, `${text}base_job_name: edited\n`);
+    const before = wire.calls.length;
+    const refused = captureIo(cliEnv());
+    assert.equal(await launchCommand([file, '--job-name', 'changed-cli', '--job-file-sha256', digest], refused), 1);
+    assert.equal(refused.out, '');
+    assert.match(refused.err, /^sagemaker-hf launch: The job file changed\.sagemaker\.yaml changed since the preview: review the new request/m);
+    assert.ok(!wire.calls.slice(before).some((c) => c === 'CreateTrainingJob' || c.startsWith('PUT ')), `uploaded or created: ${wire.calls.slice(before).join(' ')}`);
+    assert.ok(!(await jobNames()).includes('changed-cli'));
+    // Unchanged, the same digest launches.
+    await fs.writeFile(file, text);
+    const accepted = captureIo(cliEnv());
+    assert.equal(await launchCommand([file, '--job-name', 'unchanged-cli', '--job-file-sha256', digest], accepted), 0, accepted.err);
+  });
+
+  it('sends the previewed request field for field, except Environment values written ${env:NAME}, which carry their values', async () => {
+    const { file, text } = await jobFolder(tmp, 'sent', 'environment:\n  HF_TOKEN: ${env:SENTINEL_HF_TOKEN}\n  NCCL_DEBUG: INFO\n');
+    const env = { SENTINEL_HF_TOKEN: SENTINEL };
+    const planned = await planTrainingJob({ jobFilePath: file, text, clients, env, jobName: 'sent-as-previewed' });
+    assert.equal(planned.kind, 'planned');
+    if (planned.kind !== 'planned') return;
+    // What the preview document (and `plan --json`) shows.
+    const previewed = JSON.parse(JSON.stringify(planDocument(planned))) as ReturnType<typeof planDocument>;
+    assert.equal(previewed.jobFileSha256, planned.jobFileDigest);
+    const created = wire.created.length;
+    const job = await launchTrainingJob({ clients, planned, currentText: () => text, options: { env } });
+    assert.equal(wire.created.length, created + 1);
+    const sent = wire.created[created];
+    assert.deepEqual(sent, { ...previewed.createTrainingJob, Environment: { HF_TOKEN: SENTINEL, NCCL_DEBUG: 'INFO' } });
+    assert.deepEqual(previewed.createTrainingJob.Environment, { HF_TOKEN: '${env:SENTINEL_HF_TOKEN}', NCCL_DEBUG: 'INFO' }, 'the preview names the variable');
+    assert.deepEqual(job.uploads.map((u) => u.to), previewed.uploads.map((u) => u.to));
+    assert.ok(!JSON.stringify(job).includes(SENTINEL));
   });
 });
