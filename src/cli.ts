@@ -20,10 +20,12 @@ Job files
 Training jobs
   launch FILE [--profile P] [--region R] [--account ID] [--job-name N] [--job-file-sha256 HEX]
        [--follow-external-links] [--wait [--poll S]]
-                                plan as \`plan\` does, package and upload the source, then create the
-                                training job with the planned request (links that leave source_dir
-                                are refused unless --follow-external-links; with --job-file-sha256,
-                                a file that is not the text \`plan\` printed that digest for is refused)
+                                plan as \`plan\` does, then package and upload the source and create
+                                the training job with the planned request; links that leave
+                                source_dir are refused unless --follow-external-links; --account
+                                skips STS (it must be the credentials' own account);
+                                --job-file-sha256 refuses the file unless it is still the text
+                                whose jobFileSha256 \`plan --json\` printed
   launch FILE --local [--root DIR] [--python PATH] [--install-requirements]
                                 run the job on this machine under SageMaker's container contract
   jobs [--status S] [--name-contains X] [--max N] [--json]

@@ -5,7 +5,7 @@ import type { DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker
 import { AwsClients } from '../aws/awsClients';
 import { LaunchError } from '../aws/launch/launchError';
 import { launchTrainingJob, stalePlanError } from '../aws/launch/launchTrainingJob';
-import { planTrainingJob } from '../aws/launch/planTrainingJob';
+import { jobFileDigest, planTrainingJob } from '../aws/launch/planTrainingJob';
 import { waitForTrainingJob } from '../aws/launch/waitForTrainingJob';
 import { describeExternalLinks } from '../aws/staging/sourceArchive';
 import { SourceStagingError } from '../source/stagingError';
@@ -76,6 +76,8 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
   const onInterrupt = (): void => controller.abort();
   process.once('SIGINT', onInterrupt);
   try {
+    // The text `plan` printed the digest of, or a refusal before anything is asked of AWS.
+    if (expectedDigest !== undefined && expectedDigest !== jobFileDigest(text)) throw stalePlanError(absolute);
     if (!values.account) io.stderr('Checking the AWS account and role…\n');
     const planned = await planTrainingJob({
       jobFilePath: absolute,
@@ -92,7 +94,6 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
       io.stderr(`${file}: not launched: fix the errors above.\n`);
       return 1;
     }
-    if (expectedDigest !== undefined && expectedDigest !== planned.jobFileDigest) throw stalePlanError(absolute);
     io.stderr(formatProblems(file, planned.warnings.filter((p) => p.severity === 'warning')));
     const outcome = await launchTrainingJob({
       clients,
