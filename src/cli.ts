@@ -18,9 +18,14 @@ Job files
                                 and estimate what the job will cost
 
 Training jobs
-  launch FILE [--profile P] [--region R] [--job-name N] [--follow-external-links] [--wait [--poll S]]
-                                package and upload the source, then create the training job
-                                (links that leave source_dir are refused unless --follow-external-links)
+  launch FILE [--profile P] [--region R] [--account ID] [--job-name N] [--job-file-sha256 HEX]
+       [--follow-external-links] [--wait [--poll S]]
+                                plan as \`plan\` does, then package and upload the source and create
+                                the training job with the planned request; links that leave
+                                source_dir are refused unless --follow-external-links; --account
+                                skips STS (it must be the credentials' own account);
+                                --job-file-sha256 refuses the file unless it is still the text
+                                whose jobFileSha256 \`plan --json\` printed
   launch FILE --local [--root DIR] [--python PATH] [--install-requirements]
                                 run the job on this machine under SageMaker's container contract
   jobs [--status S] [--name-contains X] [--max N] [--json]

@@ -1,9 +1,11 @@
 import * as path from 'path';
+import { readFile } from 'fs/promises';
 import { parseArgs } from 'util';
 import type { DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
 import { AwsClients } from '../aws/awsClients';
 import { LaunchError } from '../aws/launch/launchError';
-import { launchTrainingJob } from '../aws/launch/launchTrainingJob';
+import { launchTrainingJob, stalePlanError } from '../aws/launch/launchTrainingJob';
+import { jobFileDigest, planTrainingJob } from '../aws/launch/planTrainingJob';
 import { waitForTrainingJob } from '../aws/launch/waitForTrainingJob';
 import { describeExternalLinks } from '../aws/staging/sourceArchive';
 import { SourceStagingError } from '../source/stagingError';
@@ -14,15 +16,20 @@ import { launchLocally } from './localLaunch';
 import type { CliIo } from './cliError';
 import { formatProblems } from './validateCommand';
 
-const USAGE = 'sagemaker-hf launch FILE [--profile P] [--region R] [--job-name NAME] [--follow-external-links] [--wait [--poll SECONDS]] | launch FILE --local [--root DIR] [--python PATH] [--install-requirements]';
+const USAGE = 'sagemaker-hf launch FILE [--profile P] [--region R] [--account ID] [--job-name NAME] [--job-file-sha256 HEX] [--follow-external-links] [--wait [--poll SECONDS]] | launch FILE --local [--root DIR] [--python PATH] [--install-requirements]';
 const EXIT_CANCELLED = 130;
 
 /**
  * `sagemaker-hf launch FILE`: what the editor's "Launch Distributed Training" does, from a
- * terminal. Progress goes to stderr; stdout gets the job name and ARN (one per line), so
- * `name=$(sagemaker-hf launch f | head -1)` works. Ctrl-C cancels until the job is created.
- * Symbolic links that leave source_dir (or a dependency, or the git checkout) refuse the launch,
- * listing them, unless --follow-external-links says their targets may be uploaded.
+ * terminal, on the same path: the file is planned once (`planTrainingJob`: one validation, one
+ * parse, STS and IAM asked once; with --account no STS call, with a role ARN no IAM call) and that
+ * plan is launched (`launchTrainingJob`), which reads the file again and refuses it if it changed
+ * meanwhile. With --job-file-sha256 (the `jobFileSha256` that `plan` printed) a file that is no
+ * longer the text planned then is refused the same way. Progress goes to stderr; stdout gets the
+ * job name and ARN (one per line), so `name=$(sagemaker-hf launch f | head -1)` works. Ctrl-C
+ * cancels until the job is created. Symbolic links that leave source_dir (or a dependency, or the
+ * git checkout) refuse the launch, listing them, unless --follow-external-links says their targets
+ * may be uploaded.
  * Exit 0 launched (with --wait: Completed), 1 refused, failed or the job did not complete,
  * 2 usage or I/O errors, 130 cancelled.
  */
@@ -33,7 +40,9 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
     options: {
       profile: { type: 'string' },
       region: { type: 'string' },
+      account: { type: 'string' },
       'job-name': { type: 'string' },
+      'job-file-sha256': { type: 'string' },
       wait: { type: 'boolean', default: false },
       poll: { type: 'string' },
       local: { type: 'boolean', default: false },
@@ -46,6 +55,9 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
   if (positionals.length !== 1) throw new UsageError(`launch needs one job file: ${USAGE}`);
   const pollMs = values.poll === undefined ? undefined : Number(values.poll) * 1000;
   if (pollMs !== undefined && !(pollMs > 0)) throw new UsageError(`--poll must be a number of seconds (got "${values.poll}").`);
+  if (values.account !== undefined && !/^\d{12}$/.test(values.account)) throw new UsageError(`--account must be a 12-digit AWS account id (got "${values.account}").`);
+  const expectedDigest = values['job-file-sha256']?.toLowerCase();
+  if (expectedDigest !== undefined && !/^[0-9a-f]{64}$/.test(expectedDigest)) throw new UsageError(`--job-file-sha256 must be the 64 hex digits \`plan\` printed as jobFileSha256 (got "${values['job-file-sha256']}").`);
   const file = positionals[0]!;
   const absolute = path.resolve(io.cwd, file);
   const text = await readInputFile(file, absolute, io);
@@ -64,10 +76,30 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
   const onInterrupt = (): void => controller.abort();
   process.once('SIGINT', onInterrupt);
   try {
-    const outcome = await launchTrainingJob({
-      clients,
+    // The text `plan` printed the digest of, or a refusal before anything is asked of AWS.
+    if (expectedDigest !== undefined && expectedDigest !== jobFileDigest(text)) throw stalePlanError(absolute);
+    if (!values.account) io.stderr('Checking the AWS account and role…\n');
+    const planned = await planTrainingJob({
       jobFilePath: absolute,
       text,
+      clients,
+      env: io.env,
+      signal: controller.signal,
+      ...(values.region ? { region: values.region } : {}),
+      ...(values.account ? { accountId: values.account } : {}),
+      ...(values['job-name'] ? { jobName: values['job-name'] } : {}),
+    });
+    if (planned.kind === 'invalid') {
+      io.stderr(formatProblems(file, planned.problems));
+      io.stderr(`${file}: not launched: fix the errors above.\n`);
+      return 1;
+    }
+    io.stderr(formatProblems(file, planned.warnings.filter((p) => p.severity === 'warning')));
+    const outcome = await launchTrainingJob({
+      clients,
+      planned,
+      // The file as it is on disk when the launch starts: refused if it is not the text planned.
+      currentText: () => readFile(absolute, 'utf8'),
       options: {
         signal: controller.signal,
         env: io.env,
@@ -75,17 +107,9 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
           if (values['follow-external-links']) io.stderr(`Following ${links.length} link${links.length === 1 ? '' : 's'} out of the source folder (--follow-external-links):\n${describeExternalLinks(links).replace(/^/gm, '  ')}\n`);
           return values['follow-external-links'];
         },
-        ...(values.region ? { region: values.region } : {}),
-        ...(values['job-name'] ? { jobName: values['job-name'] } : {}),
       },
       onProgress: (p) => io.stderr(`${p.message}\n`),
     });
-    if (outcome.kind === 'invalid') {
-      io.stderr(formatProblems(file, outcome.problems));
-      io.stderr(`${file}: not launched: fix the errors above.\n`);
-      return 1;
-    }
-    io.stderr(formatProblems(file, outcome.warnings.filter((p) => p.severity === 'warning')));
     io.stdout(`${outcome.jobName}\n${outcome.jobArn}\n`);
     const stopHint = `aws sagemaker stop-training-job --region ${outcome.region} --training-job-name ${outcome.jobName}`;
     if (outcome.cancelledAfterCreate) {

@@ -2,8 +2,8 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { AwsClients } from '../aws/awsClients';
 import { LaunchError } from '../aws/launch/launchError';
-import { planTrainingJob } from '../aws/launch/launchTrainingJob';
-import type { PlannedTrainingJob } from '../aws/launch/launchTrainingJob';
+import { planTrainingJob } from '../aws/launch/planTrainingJob';
+import type { PlannedTrainingJob } from '../aws/launch/planTrainingJob';
 import { expandedEnvironmentNote, planDocument } from '../aws/launch/planPreview';
 import { describeCredentialFlow } from '../core/jobFile/credentialFlows';
 import { SourceStagingError } from '../source/stagingError';
@@ -21,7 +21,8 @@ const USAGE = 'sagemaker-hf plan FILE [--json] [--region R] [--account ID] [--jo
  * With --account nothing touches the network (the role is expanded offline); without it the
  * account comes from STS and a bare role name from IAM, as the SDK does. Also lists where each
  * `${env:NAME}` goes (names, never values; a variable that is not set fails the plan) and the links
- * in the source that leave their folder. Exit 0 planned, 1 when the file has errors, the SDK would
+ * in the source that leave their folder, and the SHA-256 of the text planned (`launch
+ * --job-file-sha256` refuses the file once it no longer has it). Exit 0 planned, 1 when the file has errors, the SDK would
  * refuse it or a variable is missing, 2 on usage or I/O errors.
  */
 export async function planCommand(args: string[], io: CliIo): Promise<number> {
@@ -119,7 +120,8 @@ function planSummary(planned: PlannedTrainingJob, file: string, cwd: string): st
     lines.push(`Links out        ${planned.externalLinks.length} link${planned.externalLinks.length === 1 ? '' : 's'} leave${planned.externalLinks.length === 1 ? 's' : ''} ${planned.externalLinks.length === 1 ? 'its' : 'their'} folder: launch uploads the target${planned.externalLinks.length === 1 ? '' : 's'} only with --follow-external-links`);
     lines.push(...planned.externalLinks.map((l) => `  ${path.relative(cwd, l.path)} → ${l.target}`));
   }
-  lines.push('', `The exact request: sagemaker-hf plan ${file} --json`);
+  lines.push(`Job file         ${file} (sha256 ${planned.jobFileDigest})`);
+  lines.push('', `The exact request: sagemaker-hf plan ${file} --json`, `Launch this file only while unchanged: sagemaker-hf launch ${file} --job-file-sha256 ${planned.jobFileDigest}`);
   return `${lines.join('\n')}\n`;
 }
 

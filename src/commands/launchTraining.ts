@@ -29,11 +29,14 @@ export interface LaunchDeps {
   preflight: PreflightSession;
 }
 
-/** Refuses a file with errors: the problems are already in the Problems view, which gets the focus. */
+/**
+ * Refuses a file with errors: the problems (the caller's, such as a plan's, else validated now) go to
+ * the Problems view, which gets the focus.
+ */
 export async function refuseOnErrors(deps: { diagnostics: JobFileDiagnostics }, doc: vscode.TextDocument, problems?: Problem[]): Promise<boolean> {
   const errors = problems ? problems.filter((p) => p.severity === 'error').length : deps.diagnostics.validateNow(doc).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
   if (errors === 0) return false;
-  if (problems) deps.diagnostics.validateNow(doc);
+  if (problems) deps.diagnostics.publish(doc.uri, problems);
   await vscode.commands.executeCommand('workbench.actions.view.problems');
   void vscode.window.showErrorMessage(`${path.basename(doc.uri.fsPath)} has ${errors} error${errors === 1 ? '' : 's'}; fix ${errors === 1 ? 'it' : 'them'} before launching (see the Problems view).`);
   return true;
@@ -45,14 +48,18 @@ function requireTrust(action: string): void {
   }
 }
 
+/**
+ * The plan of the buffer's text as it is now: validated and parsed once, the account and role asked
+ * of AWS once. The preview shows it, the preflight reuses its answers and Launch sends it.
+ */
 async function plan(deps: LaunchDeps, doc: vscode.TextDocument) {
-  const { planTrainingJob } = require('../aws/launch/launchTrainingJob') as typeof import('../aws/launch/launchTrainingJob');
+  const { planTrainingJob } = require('../aws/launch/planTrainingJob') as typeof import('../aws/launch/planTrainingJob');
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Planning the training job…' }, () =>
     planTrainingJob({ jobFilePath: doc.uri.fsPath, text: doc.getText(), clients: deps.aws.clients() }),
   );
 }
 
-type Planned = import('../aws/launch/launchTrainingJob').PlannedTrainingJob;
+type Planned = import('../aws/launch/planTrainingJob').PlannedTrainingJob;
 type ExternalLink = import('../aws/staging/sourceArchive').ExternalLink;
 
 /** The preview document (as `sagemaker-hf plan --json` prints it): the request, the uploads, where `${env:NAME}` values go, links out of the source. */
@@ -71,6 +78,13 @@ function launchNotes(planned: Planned): string {
   if (expanded) notes.push(`Sent to CreateTrainingJob: ${expanded}`);
   if (planned.externalLinks.length > 0) notes.push(`Links that leave the source folder (you will be asked before their targets are uploaded):\n${linkLines(planned.externalLinks)}`);
   return notes.length ? `\n\n${notes.join('\n\n')}` : '';
+}
+
+type Launched = import('../aws/launch/launchTrainingJob').LaunchedTrainingJob;
+
+/** What the plan already asked STS and IAM, for the preflight (which then asks neither again). */
+function knownToPreflight(planned: Planned): import('../aws/preflight/runPreflight').KnownIdentity {
+  return { ...(planned.caller ? { identity: planned.caller } : {}), ...(planned.roleLookup ? { role: planned.roleLookup } : {}) };
 }
 
 function linkLines(links: readonly ExternalLink[]): string {
@@ -94,7 +108,6 @@ async function confirmExternalLinks(links: readonly ExternalLink[]): Promise<boo
 export function previewTrainingRequest(deps: LaunchDeps) {
   return async (arg?: vscode.Uri): Promise<void> => {
     const doc = await jobFileDocument(arg);
-    if (await refuseOnErrors(deps, doc)) return;
     const planned = await plan(deps, doc);
     if (planned.kind === 'invalid') {
       await refuseOnErrors(deps, doc, planned.problems);
@@ -105,15 +118,17 @@ export function previewTrainingRequest(deps: LaunchDeps) {
 }
 
 /**
- * "Launch Distributed Training": validate, plan, show the exact request (unless the preview is
- * turned off), then package, upload and create the job under a cancellable progress notification.
+ * "Launch Distributed Training": plan (validate, resolve the account and role), check the setup with
+ * the plan's answers, show the exact request (unless the preview is turned off), then launch that
+ * plan — package, upload and create the job under a cancellable progress notification. A buffer
+ * whose text changed since the plan (an edit, or the file reloaded from disk) is refused, with the
+ * offer to review the new request.
  */
 export function launchTraining(deps: LaunchDeps) {
   const log = deps.services.log.for('launch');
   return async (arg?: vscode.Uri): Promise<void> => {
     requireTrust('Launching a job');
     const doc = await jobFileDocument(arg);
-    if (await refuseOnErrors(deps, doc)) return;
     const planned = await plan(deps, doc);
     if (planned.kind === 'invalid') {
       await refuseOnErrors(deps, doc, planned.problems);
@@ -125,7 +140,7 @@ export function launchTraining(deps: LaunchDeps) {
     // bucket of another account would only fail after the upload, or minutes into Starting.
     const clients = deps.aws.clients();
     const [checklist, cost] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking the AWS setup and the price…' }, () =>
-      Promise.all([deps.preflight.check(clients, planned.spec, planned.region), deps.preflight.estimate(clients, planned.spec, planned.region).catch((err: unknown) => ({ text: `No cost estimate: ${(err as Error).message}` }))]),
+      Promise.all([deps.preflight.check(clients, planned.spec, planned.region, false, knownToPreflight(planned)), deps.preflight.estimate(clients, planned.spec, planned.region).catch((err: unknown) => ({ text: `No cost estimate: ${(err as Error).message}` }))]),
     );
     const blocking = blockingFailures(checklist);
     if (blocking.length > 0) {
@@ -149,18 +164,19 @@ export function launchTraining(deps: LaunchDeps) {
       if (choice !== 'Launch') throw new Cancelled();
     }
     const { launchTrainingJob } = require('../aws/launch/launchTrainingJob') as typeof import('../aws/launch/launchTrainingJob');
-    const launched = await vscode.window.withProgress(
+    const launched: Launched = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Launching ${request.TrainingJobName}`, cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         return launchTrainingJob({
           clients,
-          jobFilePath: doc.uri.fsPath,
-          text: doc.getText(),
+          planned,
+          // The buffer now (VS Code reloads a buffer without unsaved changes when the file changes on
+          // disk): refused unless it is the text the preview was made from.
+          currentText: () => doc.getText(),
           inFlight: deps.launchesInFlight.get(),
           options: {
-            now: planned.now,
             signal: abort.signal,
             confirmExternalLinks,
             confirmDuplicate: async () =>
@@ -174,6 +190,13 @@ export function launchTraining(deps: LaunchDeps) {
       },
     ).then(undefined, (err: unknown) => {
       if ((err as { code?: string }).code === 'cancelled') throw new Cancelled();
+      if ((err as { code?: string }).code === 'plan.stale') {
+        const review = 'Review the New Request';
+        void vscode.window.showErrorMessage((err as Error).message, review).then((c) => {
+          if (c === review) void vscode.commands.executeCommand(CommandId.launchTraining, doc.uri);
+        });
+        throw new Cancelled();
+      }
       const quotaUrl = (err as { context?: { serviceQuotasUrl?: string } }).context?.serviceQuotasUrl;
       if (quotaUrl) {
         void vscode.window.showErrorMessage((err as Error).message, 'Request Quota Increase').then((c) => {
@@ -183,10 +206,6 @@ export function launchTraining(deps: LaunchDeps) {
       }
       throw err;
     });
-    if (launched.kind === 'invalid') {
-      await refuseOnErrors(deps, doc, launched.problems);
-      return;
-    }
     markWalkthroughStep(WalkthroughDone.launched);
     deps.notifications.watch(launched.jobName);
     await deps.tree.track(launched.jobName);

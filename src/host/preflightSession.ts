@@ -1,5 +1,5 @@
 import type { AwsClients } from '../aws/awsClients';
-import type { PreflightCache } from '../aws/preflight/runPreflight';
+import type { KnownIdentity, PreflightCache } from '../aws/preflight/runPreflight';
 import type { MemoryPriceCache } from '../aws/preflight/pricing';
 import type { CostEstimate } from '../core/cost/costEstimate';
 import type { JobSpec } from '../core/jobFile/jobSpec';
@@ -19,10 +19,11 @@ export class PreflightSession {
     return this.caches;
   }
 
-  check(clients: AwsClients, spec: JobSpec | undefined, region: string | undefined, refresh = false): Promise<Checklist> {
+  /** `known`: what a launch's plan already asked STS and IAM (see `KnownIdentity`), so the check does not ask again. */
+  check(clients: AwsClients, spec: JobSpec | undefined, region: string | undefined, refresh = false, known?: KnownIdentity): Promise<Checklist> {
     const caches = this.loaded();
     const { runPreflight } = require('../aws/preflight/runPreflight') as typeof import('../aws/preflight/runPreflight');
-    return runPreflight({ clients, ...(spec ? { spec } : {}), ...(region ? { region } : {}), options: { cache: caches.checks, refresh } });
+    return runPreflight({ clients, ...(spec ? { spec } : {}), ...(region ? { region } : {}), ...(known ? { known } : {}), options: { cache: caches.checks, refresh } });
   }
 
   /** The estimate, or the reason there is none (no price known for the type and region). */

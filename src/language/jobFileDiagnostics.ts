@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { validateJobFile } from './jobFileTools';
+import type { Problem } from '../core/jobFile/problem';
 import type { JobFileContext } from '../core/jobFile/semanticChecks';
 import { JOB_FILE_PATTERN, DIAGNOSTIC_SOURCE } from '../host/ids';
 import { Disposable } from '../host/lifecycle';
@@ -38,6 +39,11 @@ export class JobFileDiagnostics extends Disposable {
     const diagnostics = validateJobFile(doc.getText(), contextFor(doc.uri, this.services.settings.region)).problems.map(toDiagnostic);
     this.collection.set(doc.uri, diagnostics);
     return diagnostics;
+  }
+
+  /** Shows problems a caller already has for the document (a plan's), without validating again. */
+  publish(uri: vscode.Uri, problems: readonly Problem[]): void {
+    this.collection.set(uri, problems.map(toDiagnostic));
   }
 
   validateText(uri: vscode.Uri, text: string): readonly vscode.Diagnostic[] {

@@ -10,7 +10,7 @@ import type { JobFileContext } from '../core/jobFile/semanticChecks';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
 import { buildTrainingJobPlan } from '../core/training/createTrainingJobRequest';
 import type { CreateTrainingJobRequest } from '../core/training/createTrainingJobRequest';
-import { encodeJobFileValues } from '../core/training/pythonJson';
+import { encodeDocumentValues } from '../core/training/pythonJson';
 import { withGitCheckout } from '../source/gitSource';
 import { runLocalJob } from './localJob';
 import type { ChannelFetcher } from './channelFetcher';
@@ -50,7 +50,8 @@ export async function runJobFileLocally(o: RunJobFileOptions): Promise<RunJobFil
   // that is not set stops the run here (TrainingPlanError), naming it, before anything starts.
   const environment = expandEnvironment(spec.environment, o.env ?? process.env);
   const jobFileDir = path.dirname(path.resolve(o.jobFilePath));
-  const encoded = encodeJobFileValues(o.text);
+  // The validator's document: the file is parsed once.
+  const encoded = encodeDocumentValues(validation.document.doc, validation.document.text);
   // Channels of a local run may be local folders, which a SageMaker request refuses; they do not
   // change the hyperparameters, so the request is built without them (the runner reads spec.inputs).
   const { inputs: _localInputs, ...specWithoutInputs } = spec;

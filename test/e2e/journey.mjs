@@ -639,9 +639,11 @@ async function ensureCloudJob(j) {
   diag('no job from step 2: launching the fixed job file through the extension\'s launch code, without the UI');
   const file = path.join(j.workspace, jobFile);
   const text = fs.readFileSync(file, 'utf8').replace(/^instance_type: ml\.p3dn\.24xlarg$/m, 'instance_type: ml.p3dn.24xlarge').replace(/^pytorch_version: 1\.6$/m, 'pytorch_version: "1.6"');
+  const { planTrainingJob } = require(compiled('src/aws/launch/planTrainingJob.js'));
   const { launchTrainingJob } = require(compiled('src/aws/launch/launchTrainingJob.js'));
-  const outcome = await launchTrainingJob({ clients: j.clients, jobFilePath: file, text });
-  if (outcome.kind !== 'launched') throw new JourneyError(`the fallback launch did not launch: ${JSON.stringify(outcome.problems ?? outcome)}`);
+  const planned = await planTrainingJob({ clients: j.clients, jobFilePath: file, text });
+  if (planned.kind !== 'planned') throw new JourneyError(`the fallback launch did not plan: ${JSON.stringify(planned.problems ?? planned)}`);
+  const outcome = await launchTrainingJob({ clients: j.clients, planned, currentText: () => text });
   j.jobName = outcome.jobName;
   await j.wb.showViewContainer('SageMaker HF');
   await j.wb.viewTitleAction('Refresh Training Jobs');

@@ -2,7 +2,7 @@
 // `plan` / `launch` CLI commands. Assertions read what the emulator stored: the job DescribeTrainingJob
 // returns, the objects in S3, the buckets; and what reached the network at all.
 
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,11 +19,15 @@ import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
 import { AwsClients } from '../../src/aws/awsClients';
 import { ensureDefaultBucket } from '../../src/aws/launch/defaultBucket';
-import { resolveAccount, resolveRoleArn } from '../../src/aws/launch/identity';
+import { resolveAccount, resolveRole } from '../../src/aws/launch/identity';
 import { LaunchError } from '../../src/aws/launch/launchError';
-import { launchTrainingJob, LaunchesInFlight, planTrainingJob } from '../../src/aws/launch/launchTrainingJob';
-import type { LaunchedTrainingJob, LaunchOutcome, LaunchProgress } from '../../src/aws/launch/launchTrainingJob';
+import { launchTrainingJob, LaunchesInFlight } from '../../src/aws/launch/launchTrainingJob';
+import type { LaunchedTrainingJob, LaunchOptions, LaunchProgress } from '../../src/aws/launch/launchTrainingJob';
+import { planTrainingJob } from '../../src/aws/launch/planTrainingJob';
+import type { Problem } from '../../src/core/jobFile/problem';
 import { awsCallError, createTrainingJobError } from '../../src/aws/launch/serviceErrors';
+import { planDocument } from '../../src/aws/launch/planPreview';
+import { runPreflight } from '../../src/aws/preflight/runPreflight';
 import { SourceStagingError } from '../../src/source/stagingError';
 import { launchCommand } from '../../src/cli/launchCommand';
 import { planCommand } from '../../src/cli/planCommand';
@@ -32,11 +36,19 @@ import type { JobSpec } from '../../src/core/jobFile/jobSpec';
 import { buildTrainingJobPlan } from '../../src/core/training/createTrainingJobRequest';
 import { TrainingPlanError } from '../../src/core/training/trainingPlanError';
 import { encodeJobFileValues } from '../../src/core/training/pythonJson';
+import { startFaultProxy } from '../emulators/faultProxy';
+import type { FaultProxy } from '../emulators/faultProxy';
 import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
 import type { MotoServer } from '../emulators/moto/motoServer';
 import { REPO_ROOT } from './repoRoot';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+// The modules whose functions the counting tests spy on (node:test `mock.method` replaces the export;
+// the compiled code reads `module.fn` at each call, so every caller goes through the spy):
+// validateJobFile is the validation, yaml's parseDocument every parse of a job file's text.
+const validateModule = require('../../src/core/jobFile/validateJobFile') as typeof import('../../src/core/jobFile/validateJobFile');
+const yamlModule = require('yaml') as typeof import('yaml');
 
 const ACCOUNT = '123456789012';
 const BUCKET = `sagemaker-us-east-1-${ACCOUNT}`;
@@ -71,6 +83,40 @@ async function archiveEntries(s3: S3Client, uri: string): Promise<string[]> {
     parser.end(archive);
   });
   return names;
+}
+
+type LaunchOutcome = LaunchedTrainingJob | { kind: 'invalid'; problems: Problem[] };
+
+/**
+ * The CLI's path from a job file's text to a job: plan it (`now`, `jobName` and `env` are the plan's),
+ * then launch that plan with the text unchanged. A file with errors is the plan's `invalid`.
+ */
+async function planAndLaunch(args: {
+  clients: AwsClients;
+  file: string;
+  text: string;
+  options?: LaunchOptions & { now?: Date; jobName?: string };
+  onProgress?: (p: LaunchProgress) => void;
+  inFlight?: LaunchesInFlight;
+}): Promise<LaunchOutcome> {
+  const { now, jobName, ...options } = args.options ?? {};
+  const planned = await planTrainingJob({
+    clients: args.clients,
+    jobFilePath: args.file,
+    text: args.text,
+    ...(now ? { now } : {}),
+    ...(jobName !== undefined ? { jobName } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
+  if (planned.kind === 'invalid') return planned;
+  return launchTrainingJob({
+    clients: args.clients,
+    planned,
+    currentText: () => args.text,
+    options,
+    ...(args.onProgress ? { onProgress: args.onProgress } : {}),
+    ...(args.inFlight ? { inFlight: args.inFlight } : {}),
+  });
 }
 
 function launched(outcome: LaunchOutcome): LaunchedTrainingJob {
@@ -120,8 +166,8 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
   const describeJob = (name: string): Promise<DescribeTrainingJobCommandOutput> => clients.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
   const jobNames = async (): Promise<string[]> => ((await clients.sagemaker().send(new ListTrainingJobsCommand({ MaxResults: 100 }))).TrainingJobSummaries ?? []).map((j) => j.TrainingJobName ?? '');
   const keysUnder = async (prefix: string): Promise<string[]> => ((await clients.s3().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key ?? '');
-  const launchSeed = (options: Parameters<typeof launchTrainingJob>[0]['options'] = {}, onProgress?: (p: LaunchProgress) => void, text = SEED_TEXT) =>
-    launchTrainingJob({ clients, jobFilePath: SEED_FILE, text, options: { now: NOW, ...options }, ...(onProgress ? { onProgress } : {}) });
+  const launchSeed = (options: LaunchOptions & { jobName?: string } = {}, onProgress?: (p: LaunchProgress) => void, text = SEED_TEXT) =>
+    planAndLaunch({ clients, file: SEED_FILE, text, options: { now: NOW, ...options }, ...(onProgress ? { onProgress } : {}) });
 
   before(async () => {
     moto = await startMoto({ simSeconds: 2 });
@@ -239,7 +285,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
       .replace(/^entry_point: .*$/m, 'entry_point: run_summarization.py')
       .replace(/^dependencies:\n  - .*\n/m, '');
     await fs.writeFile(jobFile, text);
-    const job = launched(await launchTrainingJob({ clients, jobFilePath: jobFile, text, options: { now: new Date('2024-05-02T00:00:00.000Z'), env: gitEnv } }));
+    const job = launched(await planAndLaunch({ clients, file: jobFile, text, options: { now: new Date('2024-05-02T00:00:00.000Z'), env: gitEnv } }));
     assert.deepEqual(await archiveEntries(clients.s3(), job.uploads[0]!.to), ['requirements.txt', 'run_summarization.py']);
     assert.equal(job.uploads[0]!.from, url);
     assert.equal(job.uploads[0]!.commit, git(['rev-parse', 'HEAD'], work).trim());
@@ -249,7 +295,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     // The entry point missing from the repository: refused before anything is uploaded.
     const missing = text.replace('entry_point: run_summarization.py', 'entry_point: train.py');
     const before = await keysUnder('');
-    await assert.rejects(launchTrainingJob({ clients, jobFilePath: jobFile, text: missing, options: { now: new Date('2024-05-03T00:00:00.000Z'), env: gitEnv } }), (e: unknown) => {
+    await assert.rejects(planAndLaunch({ clients, file: jobFile, text: missing, options: { now: new Date('2024-05-03T00:00:00.000Z'), env: gitEnv } }), (e: unknown) => {
       assert.ok(e instanceof SourceStagingError, String(e));
       assert.equal(e.code, 'git.entryPointMissing');
       assert.match(e.message, /Entry point `train\.py` does not exist/);
@@ -268,7 +314,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     assert.deepEqual(planned.credentialFlows.map((f) => [f.key, f.variable, f.to]), [['environment.HF_TOKEN', 'SENTINEL_HF_TOKEN', 'SageMaker']]);
     assert.ok(!JSON.stringify(planned).includes(SENTINEL));
 
-    const job = launched(await launchTrainingJob({ clients, jobFilePath: file, text, options: { now: NOW, env, jobName: 'env-expanded' } }));
+    const job = launched(await planAndLaunch({ clients, file: file, text, options: { now: NOW, env, jobName: 'env-expanded' } }));
     const stored = await describeJob('env-expanded');
     assert.deepEqual(stored.Environment, { HF_TOKEN: SENTINEL, NCCL_DEBUG: 'INFO' }, 'SageMaker receives the value');
     assert.deepEqual(job.request.Environment, planned.plan.createTrainingJob.Environment, 'the outcome shows the request as previewed');
@@ -291,7 +337,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
       { step: 'initialize', name: 'echoEnvironment' },
     );
     try {
-      await assert.rejects(launchTrainingJob({ clients: echoing, jobFilePath: file, text, options: { now: NOW, env: { SENTINEL_HF_TOKEN: SENTINEL }, jobName: 'env-echo' } }), (e: unknown) => {
+      await assert.rejects(planAndLaunch({ clients: echoing, file: file, text, options: { now: NOW, env: { SENTINEL_HF_TOKEN: SENTINEL }, jobName: 'env-echo' } }), (e: unknown) => {
         assert.ok(e instanceof LaunchError, String(e));
         assert.equal(e.code, 'service.validation');
         assert.match(e.message, /Value '\{"HF_TOKEN":"\*\*\*"\}' at 'environment'/);
@@ -307,7 +353,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
   it('refuses to launch with an ${env:NAME} that is not set, naming it, before calling or uploading anything', async () => {
     const { file, text } = await jobFolder(tmp, 'env-missing', 'environment:\n  HF_TOKEN: ${env:SENTINEL_NOT_SET}\n');
     const requests = s3Requests.length;
-    await assert.rejects(launchTrainingJob({ clients, jobFilePath: file, text, options: { now: NOW, env: { SENTINEL_NOT_SET: '' }, jobName: 'env-missing' } }), (e: unknown) => {
+    await assert.rejects(planAndLaunch({ clients, file: file, text, options: { now: NOW, env: { SENTINEL_NOT_SET: '' }, jobName: 'env-missing' } }), (e: unknown) => {
       assert.ok(e instanceof TrainingPlanError, String(e));
       assert.equal(e.code, 'env.variableMissing');
       assert.match(e.message, /environment\.HF_TOKEN \(\$\{env:SENTINEL_NOT_SET\}\) refers to the environment variable SENTINEL_NOT_SET, which is not set/);
@@ -335,7 +381,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     ]);
     let asked: string[] = [];
     for (const confirmExternalLinks of [undefined, (links: readonly { name: string }[]) => ((asked = links.map((l) => l.name)), false)]) {
-      await assert.rejects(launchTrainingJob({ clients, jobFilePath: etc.file, text: etc.text, options: { now: NOW, jobName: 'links-refused', ...(confirmExternalLinks ? { confirmExternalLinks } : {}) } }), (e: unknown) => {
+      await assert.rejects(planAndLaunch({ clients, file: etc.file, text: etc.text, options: { now: NOW, jobName: 'links-refused', ...(confirmExternalLinks ? { confirmExternalLinks } : {}) } }), (e: unknown) => {
         assert.ok(e instanceof SourceStagingError, String(e));
         assert.equal(e.code, 'source.externalLinks');
         assert.match(e.message, /2 symbolic links leave the folder being packed/);
@@ -355,12 +401,12 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
       await fs.writeFile(path.join(src, 'lib', 'a.py'), 'A = 1\n');
       await fs.symlink('lib', path.join(src, 'lib_alias'));
     });
-    const plain = launched(await launchTrainingJob({ clients, jobFilePath: inside.file, text: inside.text, options: { now: NOW, jobName: 'links-inside' } }));
+    const plain = launched(await planAndLaunch({ clients, file: inside.file, text: inside.text, options: { now: NOW, jobName: 'links-inside' } }));
     assert.deepEqual(await archiveEntries(clients.s3(), plain.uploads[0]!.to), ['lib/', 'lib/a.py', 'lib_alias/', 'lib_alias/a.py', 'train.py']);
 
     // A link out, confirmed: its target is packed under the link's name.
     await fs.symlink(path.join(outside, 'secret.txt'), path.join(inside.src, 'notes.txt'));
-    const confirmed = launched(await launchTrainingJob({ clients, jobFilePath: inside.file, text: inside.text, options: { now: NOW, jobName: 'links-confirmed', confirmExternalLinks: () => true } }));
+    const confirmed = launched(await planAndLaunch({ clients, file: inside.file, text: inside.text, options: { now: NOW, jobName: 'links-confirmed', confirmExternalLinks: () => true } }));
     assert.ok((await archiveEntries(clients.s3(), confirmed.uploads[0]!.to)).includes('notes.txt'));
   });
 
@@ -380,7 +426,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     const text = SEED_TEXT.replace(/^source_dir: .*$/m, `git_config:\n  repo: ${url}\n  branch: main\nsource_dir: code`).replace(/^dependencies:\n  - .*\n/m, '');
     const jobFile = path.join(tmp, 'git-link.sagemaker.yaml');
     await fs.writeFile(jobFile, text);
-    await assert.rejects(launchTrainingJob({ clients, jobFilePath: jobFile, text, options: { now: NOW, env: gitEnv, jobName: 'git-link-refused' } }), (e: unknown) => {
+    await assert.rejects(planAndLaunch({ clients, file: jobFile, text, options: { now: NOW, env: gitEnv, jobName: 'git-link-refused' } }), (e: unknown) => {
       assert.ok(e instanceof SourceStagingError, String(e));
       assert.equal(e.code, 'source.externalLinks');
       assert.match(e.message, new RegExp(`^users\\.txt → ${realpathSync('/etc/passwd')}$`, 'm'));
@@ -391,7 +437,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
 
   it('refuses a file with errors, returning its problems and calling nothing', async () => {
     const count = s3Requests.length;
-    const outcome = await launchTrainingJob({ clients, jobFilePath: INVALID_FILE, text: readFileSync(INVALID_FILE, 'utf8') });
+    const outcome = await planAndLaunch({ clients, file: INVALID_FILE, text: readFileSync(INVALID_FILE, 'utf8') });
     assert.equal(outcome.kind, 'invalid');
     if (outcome.kind !== 'invalid') return;
     assert.deepEqual(outcome.problems.filter((p) => p.severity === 'error').map((p) => [p.range.start.line + 1, p.path]), [[2, 'role'], [5, 'pytorch_version']]);
@@ -403,11 +449,11 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     const end = inFlight.begin(SEED_FILE);
     const jobsBefore = await jobNames();
     await assert.rejects(
-      launchTrainingJob({ clients, jobFilePath: SEED_FILE, text: SEED_TEXT, inFlight, options: { jobName: 'duplicate-refused', confirmDuplicate: async () => false } }),
+      planAndLaunch({ clients, file: SEED_FILE, text: SEED_TEXT, inFlight, options: { jobName: 'duplicate-refused', confirmDuplicate: async () => false } }),
       (e: unknown) => e instanceof LaunchError && e.code === 'launch.duplicate',
     );
     assert.deepEqual(await jobNames(), jobsBefore);
-    const job = launched(await launchTrainingJob({ clients, jobFilePath: SEED_FILE, text: SEED_TEXT, inFlight, options: { jobName: 'duplicate-confirmed', confirmDuplicate: async () => true } }));
+    const job = launched(await planAndLaunch({ clients, file: SEED_FILE, text: SEED_TEXT, inFlight, options: { jobName: 'duplicate-confirmed', confirmDuplicate: async () => true } }));
     assert.equal(job.jobName, 'duplicate-confirmed');
     end();
     assert.equal(inFlight.has(SEED_FILE), false);
@@ -454,9 +500,9 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     const controller = new AbortController();
     const uploaded: number[] = [];
     await assert.rejects(
-      launchTrainingJob({
+      planAndLaunch({
         clients,
-        jobFilePath: file,
+        file,
         text,
         options: { now: NOW, jobName, partSize: 5 * 1024 * 1024, signal: controller.signal },
         onProgress: (p) => {
@@ -481,9 +527,11 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     const caller = await resolveAccount(clients);
     assert.equal(caller.accountId, ACCOUNT);
     assert.equal(caller.partition, 'aws');
-    assert.equal(await resolveRoleArn(clients, 'SageMakerRole'), ROLE_ARN);
-    assert.equal(await resolveRoleArn(clients, 'arn:aws:iam::111122223333:role/x/Given'), 'arn:aws:iam::111122223333:role/x/Given');
-    await assert.rejects(resolveRoleArn(clients, 'NoSuchRole'), (e: unknown) => {
+    const looked = await resolveRole(clients, 'SageMakerRole');
+    assert.equal(looked.arn, ROLE_ARN);
+    assert.deepEqual(looked.iam && { name: looked.iam.name, arn: looked.iam.arn }, { name: 'SageMakerRole', arn: ROLE_ARN }, 'the GetRole answer is kept for the preflight');
+    assert.deepEqual(await resolveRole(clients, 'arn:aws:iam::111122223333:role/x/Given'), { arn: 'arn:aws:iam::111122223333:role/x/Given' });
+    await assert.rejects(resolveRole(clients, 'NoSuchRole'), (e: unknown) => {
       assert.ok(e instanceof LaunchError);
       assert.equal(e.code, 'role.notFound');
       assert.match(e.message, /NoSuchRole does not exist.*full ARN/);
@@ -767,5 +815,197 @@ describe('sagemaker-hf plan and launch against moto', { skip: installProblem ?? 
     assert.equal(await launchCommand([SEED_FILE, '--job-name', 'cli-fails', '--wait', '--poll', '0.2'], io), 1);
     assert.match(io.err, /Failed \/ Failed/);
     assert.match(io.err, /ExecuteUserScriptError/);
+  });
+});
+
+/**
+ * What reached AWS, counted where every client's requests pass: a proxy in front of moto
+ * (test/emulators/faultProxy.ts, with no faults) that names each request by its operation — the
+ * query protocol's `Action` (STS, IAM), the JSON protocol's X-Amz-Target (SageMaker), or the S3
+ * method and path — and keeps CreateTrainingJob's body as sent.
+ */
+interface AwsWire {
+  proxy: FaultProxy;
+  /** Operation names in arrival order. */
+  calls: string[];
+  /** The JSON bodies of CreateTrainingJob, as sent. */
+  created: unknown[];
+}
+
+async function countingProxy(target: string): Promise<AwsWire> {
+  const wire: Omit<AwsWire, 'proxy'> = { calls: [], created: [] };
+  const proxy = await startFaultProxy({
+    target,
+    seed: 1,
+    rates: {},
+    respond: ({ operation, body }) => {
+      let name = operation;
+      if (operation.startsWith('POST ')) name = new URLSearchParams(body.toString('utf8')).get('Action') ?? operation;
+      else if (!operation.includes(' ')) name = operation.slice(operation.lastIndexOf('.') + 1);
+      wire.calls.push(name);
+      if (name === 'CreateTrainingJob') wire.created.push(JSON.parse(body.toString('utf8')));
+      return undefined;
+    },
+  });
+  return { proxy, ...wire };
+}
+
+/** The operations since `from`, counted by name. */
+function callsSince(wire: AwsWire, from: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of wire.calls.slice(from)) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
+}
+
+/** Runs `body` with validateJobFile and yaml's parseDocument spied; parses are those of `text` only. */
+async function counted<T>(text: string, body: () => Promise<T>): Promise<{ result: T; validations: number; parses: number }> {
+  const validations = mock.method(validateModule, 'validateJobFile');
+  const parses = mock.method(yamlModule, 'parseDocument');
+  try {
+    const result = await body();
+    return { result, validations: validations.mock.callCount(), parses: parses.mock.calls.filter((c) => c.arguments[0] === text).length };
+  } finally {
+    validations.mock.restore();
+    parses.mock.restore();
+  }
+}
+
+describe('Launch sends what it previewed (requests counted at a proxy in front of moto)', { skip: installProblem ?? false }, () => {
+  let moto: MotoServer;
+  let wire: AwsWire;
+  let clients: AwsClients;
+  let tmp: string;
+  const cliEnv = (): NodeJS.ProcessEnv => ({ AWS_ENDPOINT_URL: wire.proxy.endpoint });
+  const jobNames = async (): Promise<string[]> => ((await clients.sagemaker().send(new ListTrainingJobsCommand({ MaxResults: 100 }))).TrainingJobSummaries ?? []).map((j) => j.TrainingJobName ?? '');
+
+  before(async () => {
+    moto = await startMoto({ simSeconds: 2 });
+    wire = await countingProxy(moto.endpoint);
+    // The CLI builds its clients from the default chain: credentials from the environment.
+    process.env.AWS_ACCESS_KEY_ID = 'test';
+    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    const e = wire.proxy.endpoint;
+    // Every service through the proxy (the preflight's Service Quotas and Price List too: moto answers
+    // what it knows, and nothing leaves this machine).
+    clients = new AwsClients({ region: 'us-east-1', endpoints: { sagemaker: e, s3: e, sts: e, iam: e, logs: e, serviceQuotas: e, pricing: e }, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await clients.iam().send(new CreateRoleCommand({ RoleName: 'SageMakerRole', Path: '/service-role/', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'launch-previewed-'));
+  });
+
+  after(async () => {
+    clients?.destroy();
+    await wire?.proxy.stop();
+    await moto?.stop();
+    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+  });
+
+  it('`launch FILE`: the job file validated once and parsed once, one GetCallerIdentity, one GetRole', async () => {
+    const from = wire.calls.length;
+    const io = captureIo(cliEnv());
+    const { result: code, validations, parses } = await counted(SEED_TEXT, () => launchCommand([SEED_FILE, '--job-name', 'counted-cli'], io));
+    assert.equal(code, 0, io.err);
+    assert.equal(validations, 1, 'validations of the job file');
+    assert.equal(parses, 1, 'YAML parses of the job file');
+    const calls = callsSince(wire, from);
+    assert.equal(calls['GetCallerIdentity'], 1, JSON.stringify(calls));
+    assert.equal(calls['GetRole'], 1, JSON.stringify(calls));
+    assert.equal(calls['CreateTrainingJob'], 1, JSON.stringify(calls));
+  });
+
+  it('`launch FILE --account ID` with a role ARN asks neither STS nor IAM', async () => {
+    const { file, text } = await jobFolder(tmp, 'offline', '');
+    const arnText = text.replace('role: SageMakerRole', `role: ${ROLE_ARN}`);
+    await fs.writeFile(file, arnText);
+    const from = wire.calls.length;
+    const io = captureIo(cliEnv());
+    const { result: code, validations, parses } = await counted(arnText, () => launchCommand([file, '--account', ACCOUNT, '--job-name', 'counted-offline'], io));
+    assert.equal(code, 0, io.err);
+    assert.equal(validations, 1);
+    assert.equal(parses, 1);
+    const calls = callsSince(wire, from);
+    assert.equal(calls['GetCallerIdentity'] ?? 0, 0, JSON.stringify(calls));
+    assert.equal(calls['GetRole'] ?? 0, 0, JSON.stringify(calls));
+    assert.equal(calls['CreateTrainingJob'], 1, JSON.stringify(calls));
+    assert.equal((await clients.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: 'counted-offline' }))).RoleArn, ROLE_ARN);
+  });
+
+  it('the editor\'s sequence — plan, the setup check with the plan\'s answers, launch — asks STS and IAM GetRole once each', async () => {
+    const from = wire.calls.length;
+    const { result: job, validations, parses } = await counted(SEED_TEXT, async () => {
+      const planned = await planTrainingJob({ jobFilePath: SEED_FILE, text: SEED_TEXT, clients, jobName: 'counted-editor' });
+      assert.equal(planned.kind, 'planned');
+      if (planned.kind !== 'planned') throw new Error('not planned');
+      // What Launch passes the preflight (commands/launchTraining.ts knownToPreflight).
+      const checklist = await runPreflight({ clients, spec: planned.spec, region: planned.region, known: { ...(planned.caller ? { identity: planned.caller } : {}), ...(planned.roleLookup ? { role: planned.roleLookup } : {}) }, options: { timeoutMs: 5000 } });
+      assert.equal(checklist.items.find((i) => i.id === 'credentials')?.status, 'passed');
+      assert.equal(checklist.items.find((i) => i.id === 'role')?.status, 'passed', 'the role check read the trust policy from the plan\'s GetRole answer');
+      return launchTrainingJob({ clients, planned, currentText: () => SEED_TEXT });
+    });
+    assert.equal(job.jobName, 'counted-editor');
+    assert.equal(validations, 1);
+    assert.equal(parses, 1);
+    const calls = callsSince(wire, from);
+    assert.equal(calls['GetCallerIdentity'], 1, JSON.stringify(calls));
+    assert.equal(calls['GetRole'], 1, JSON.stringify(calls));
+  });
+
+  it('refuses a plan whose job file changed on disk (or in the buffer) since: nothing is uploaded or created, AWS is not asked again', async () => {
+    const { file, text } = await jobFolder(tmp, 'changed', '');
+    const planned = await planTrainingJob({ jobFilePath: file, text, clients, jobName: 'changed-after-plan' });
+    assert.equal(planned.kind, 'planned');
+    if (planned.kind !== 'planned') return;
+    await fs.writeFile(file, text.replace('learning_rate: 5e-5', 'learning_rate: 5e-3'));
+    const from = wire.calls.length;
+    const stale = (e: unknown) => {
+      assert.ok(e instanceof LaunchError, String(e));
+      assert.equal(e.code, 'plan.stale');
+      assert.equal(e.message, 'The job file changed.sagemaker.yaml changed since the preview: review the new request (Preview Training Request, or sagemaker-hf plan), then launch again. Nothing was uploaded or created.');
+      return true;
+    };
+    // The file on disk (the CLI reads it again), and an edited buffer (the editor's currentText).
+    await assert.rejects(launchTrainingJob({ clients, planned, currentText: () => fs.readFile(file, 'utf8') }), stale);
+    await assert.rejects(launchTrainingJob({ clients, planned, currentText: () => `${text}\n# an edit\n` }), stale);
+    // A file that cannot be read any more is no plan's text either.
+    await assert.rejects(launchTrainingJob({ clients, planned, currentText: () => fs.readFile(`${file}.gone`, 'utf8') }), (e: unknown) => e instanceof LaunchError && e.code === 'plan.stale' && /cannot be read any more \(ENOENT\)/.test(e.message));
+    assert.deepEqual(callsSince(wire, from), {}, 'no AWS call at all: no bucket, no upload, no job');
+    assert.ok(!(await jobNames()).includes('changed-after-plan'));
+
+    // The CLI: `plan` printed the digest; the file changed since; `launch --job-file-sha256` refuses it.
+    await fs.writeFile(file, text);
+    const printed = captureIo(cliEnv());
+    assert.equal(await planCommand([file, '--json', '--account', ACCOUNT], printed), 0, printed.err);
+    const digest = (JSON.parse(printed.out) as { jobFileSha256: string }).jobFileSha256;
+    assert.match(digest, /^[0-9a-f]{64}$/);
+    await fs.writeFile(file, `${text}base_job_name: edited\n`);
+    const before = wire.calls.length;
+    const refused = captureIo(cliEnv());
+    assert.equal(await launchCommand([file, '--job-name', 'changed-cli', '--job-file-sha256', digest], refused), 1);
+    assert.equal(refused.out, '');
+    assert.match(refused.err, /^sagemaker-hf launch: The job file changed\.sagemaker\.yaml changed since the preview: review the new request/m);
+    assert.deepEqual(callsSince(wire, before), {}, 'refused before any AWS call');
+    assert.ok(!(await jobNames()).includes('changed-cli'));
+    // Unchanged, the same digest launches.
+    await fs.writeFile(file, text);
+    const accepted = captureIo(cliEnv());
+    assert.equal(await launchCommand([file, '--job-name', 'unchanged-cli', '--job-file-sha256', digest], accepted), 0, accepted.err);
+  });
+
+  it('sends the previewed request field for field, except Environment values written ${env:NAME}, which carry their values', async () => {
+    const { file, text } = await jobFolder(tmp, 'sent', 'environment:\n  HF_TOKEN: ${env:SENTINEL_HF_TOKEN}\n  NCCL_DEBUG: INFO\n');
+    const env = { SENTINEL_HF_TOKEN: SENTINEL };
+    const planned = await planTrainingJob({ jobFilePath: file, text, clients, env, jobName: 'sent-as-previewed' });
+    assert.equal(planned.kind, 'planned');
+    if (planned.kind !== 'planned') return;
+    // What the preview document (and `plan --json`) shows.
+    const previewed = JSON.parse(JSON.stringify(planDocument(planned))) as ReturnType<typeof planDocument>;
+    assert.equal(previewed.jobFileSha256, planned.jobFileDigest);
+    const created = wire.created.length;
+    const job = await launchTrainingJob({ clients, planned, currentText: () => text, options: { env } });
+    assert.equal(wire.created.length, created + 1);
+    const sent = wire.created[created];
+    assert.deepEqual(sent, { ...previewed.createTrainingJob, Environment: { HF_TOKEN: SENTINEL, NCCL_DEBUG: 'INFO' } });
+    assert.deepEqual(previewed.createTrainingJob.Environment, { HF_TOKEN: '${env:SENTINEL_HF_TOKEN}', NCCL_DEBUG: 'INFO' }, 'the preview names the variable');
+    assert.deepEqual(job.uploads.map((u) => u.to), previewed.uploads.map((u) => u.to));
+    assert.ok(!JSON.stringify(job).includes(SENTINEL));
   });
 });

@@ -24,18 +24,29 @@ export async function resolveAccount(clients: AwsClients, signal?: AbortSignal):
   }
 }
 
+/** The execution role as the plan resolved it. */
+export interface ResolvedRole {
+  arn: string;
+  /**
+   * IAM GetRole's answer, when the role was looked up (a bare name): the name asked for, its trust policy
+   * (URL-encoded, as IAM returns it), so the preflight's role check need not ask IAM again.
+   */
+  iam?: { name: string; arn: string; assumeRolePolicyDocument?: string };
+}
+
 /**
- * The ARN of `role`. Anything with a `/` is taken as an ARN already (as `expand_role` does); a
- * bare name is looked up with IAM GetRole, which also finds roles under a path
+ * The ARN of `role`. Anything with a `/` is taken as an ARN already (as `expand_role` does), with
+ * no call; a bare name is looked up with IAM GetRole, which also finds roles under a path
  * (`service-role/…`) that an ARN built by hand would miss.
  */
-export async function resolveRoleArn(clients: AwsClients, role: string, options: { principal?: string; signal?: AbortSignal } = {}): Promise<string> {
-  if (role.includes('/')) return role;
+export async function resolveRole(clients: AwsClients, role: string, options: { principal?: string; signal?: AbortSignal } = {}): Promise<ResolvedRole> {
+  if (role.includes('/')) return { arn: role };
   try {
     const out = await clients.iam().send(new GetRoleCommand({ RoleName: role }), options.signal ? { abortSignal: options.signal } : {});
     const arn = out.Role?.Arn;
     if (!arn) throw new LaunchError('role.notFound', `IAM returned no ARN for the role ${role}; give the role's full ARN in role:.`, { call: 'iam:GetRole' });
-    return arn;
+    const document = out.Role?.AssumeRolePolicyDocument;
+    return { arn, iam: { name: role, arn, ...(document !== undefined ? { assumeRolePolicyDocument: document } : {}) } };
   } catch (err) {
     if (err instanceof LaunchError) throw err;
     if (isAbortError(err)) throw awsCallError(err, { call: 'iam:GetRole' });

@@ -1,6 +1,8 @@
 /** Why a training job was not launched. */
 export type LaunchErrorCode =
   | 'launch.duplicate'
+  /** The job file's text is not the one the plan (the preview) was made from. */
+  | 'plan.stale'
   | 'cancelled'
   | 'region.missing'
   | 'role.notFound'

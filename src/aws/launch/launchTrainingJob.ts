@@ -1,8 +1,9 @@
 /**
- * Job file → a SageMaker training job, the way `HuggingFace(**spec).fit()` does it: validate,
- * resolve the account and role, plan the exact CreateTrainingJob request (src/core/training),
- * make sure the default bucket exists and is ours, stage the code (git clone or local folder) as
- * `sourcedir.tar.gz` in S3, then create the job.
+ * A plan (planTrainingJob.ts) → a SageMaker training job, the way `HuggingFace(**spec).fit()` does
+ * it: make sure the default bucket exists and is ours, stage the code (git clone or local folder) as
+ * `sourcedir.tar.gz` in S3, then create the job with the planned request. Nothing is validated,
+ * parsed or resolved again: the account, the role ARN and the request are the plan's, and a job file
+ * whose text changed since it was planned is refused before anything is called.
  *
  * The editor command and the CLI both sit on this module; neither needs the other.
  */
@@ -12,118 +13,20 @@ import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
 import { formatBytes } from '../../core/format';
 import { credentialFlows, expandEnvironment, requireCredentialVariables } from '../../core/jobFile/credentialFlows';
-import type { CredentialFlow, EnvLookup } from '../../core/jobFile/credentialFlows';
-import type { JobSpec } from '../../core/jobFile/jobSpec';
 import type { Problem } from '../../core/jobFile/problem';
-import { validateJobFile } from '../../core/jobFile/validateJobFile';
-import { jobFileContext } from '../../local/jobFileOnDisk';
 import { buildTrainingJobPlan } from '../../core/training/createTrainingJobRequest';
-import type { CreateTrainingJobRequest, SourceArchiveUpload, TrainingJobPlan, TrainingPlanContext } from '../../core/training/createTrainingJobRequest';
+import type { CreateTrainingJobRequest, SourceArchiveUpload, TrainingJobPlanInput } from '../../core/training/createTrainingJobRequest';
 import { freshJobName } from '../../core/training/jobName';
-import { encodeJobFileValues } from '../../core/training/pythonJson';
-import { AwsClients } from '../awsClients';
+import type { AwsClients } from '../awsClients';
 import { withGitCheckout } from '../../source/gitSource';
-import { listSourceArchive, uploadSourceArchive } from '../staging/sourceArchive';
+import { uploadSourceArchive } from '../staging/sourceArchive';
 import type { ExternalLink, SkippedPath } from '../staging/sourceArchive';
 import { SourceStagingError } from '../../source/stagingError';
 import { ensureDefaultBucket } from './defaultBucket';
-import { resolveAccount, resolveRoleArn } from './identity';
-import type { CallerIdentity } from './identity';
 import { LaunchError } from './launchError';
+import { clientsForRegion, jobFileDigest } from './planTrainingJob';
+import type { PlannedTrainingJob } from './planTrainingJob';
 import { awsCallError, createTrainingJobError, serviceErrorCode, trainingJobConsoleUrl } from './serviceErrors';
-
-// ---------------------------------------------------------------------------------------------
-// Plan (no uploads, no job)
-// ---------------------------------------------------------------------------------------------
-
-export interface PlanTrainingJobArgs {
-  /** The job file; relative paths in it resolve against its folder. */
-  jobFilePath: string;
-  /** Its text (the editor's buffer, which may be unsaved). */
-  text: string;
-  /** For STS, IAM and the default region. Not called at all when `accountId` is given and a region is known. */
-  clients?: AwsClients;
-  /** Overrides the file's `region` (the CLI's --region). Otherwise: the file's, then the clients'. */
-  region?: string;
-  /** Offline planning: no STS call, and a bare role name becomes `arn:{partition}:iam::{account}:role/{name}`. */
-  accountId?: string;
-  /** `fit(job_name=…)`; otherwise `{base_job_name or image repository}-{timestamp of now}`. */
-  jobName?: string;
-  now?: Date;
-  signal?: AbortSignal;
-  /** Where `${env:NAME}` references must be set (plan fails naming those that are not); default process.env. Values are never read into the plan. */
-  env?: EnvLookup;
-}
-
-export interface PlannedTrainingJob {
-  kind: 'planned';
-  plan: TrainingJobPlan;
-  spec: JobSpec;
-  region: string;
-  accountId: string;
-  /** The STS caller, when the account came from STS. */
-  caller?: CallerIdentity;
-  /** The clock the job name was made from: pass it to `launchTrainingJob` to launch this very request. */
-  now: Date;
-  /** Warnings and notes of the job file (never errors: a file with errors is `invalid`). */
-  warnings: Problem[];
-  /**
-   * Each `${env:NAME}` and where launch sends its value: git_config credentials to the git host,
-   * environment values to SageMaker. The plan's request holds `${env:NAME}` itself, never a value.
-   */
-  credentialFlows: CredentialFlow[];
-  /**
-   * Links in the local source folders (source_dir, dependencies) that leave their folder: launch
-   * uploads their targets only when confirmed. A git_config checkout is only looked at at launch.
-   */
-  externalLinks: ExternalLink[];
-}
-
-export type TrainingJobPlanOutcome = { kind: 'invalid'; problems: Problem[] } | PlannedTrainingJob;
-
-/**
- * The CreateTrainingJob request and uploads a launch would make, without making them. Throws
- * `TrainingPlanError` (src/core/training) when the SDK itself would refuse the estimator, and
- * `LaunchError` when AWS cannot tell the account or the role.
- */
-export async function planTrainingJob(args: PlanTrainingJobArgs): Promise<TrainingJobPlanOutcome> {
-  const jobFilePath = path.resolve(args.jobFilePath);
-  const validation = validateJobFile(args.text, jobFileContext(jobFilePath, args.region ?? args.clients?.connection.region));
-  const errors = validation.problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0 || !validation.spec) return { kind: 'invalid', problems: validation.problems };
-  const spec = validation.spec;
-  requireCredentialVariables(spec, args.env ?? process.env);
-  const flows = credentialFlows(spec);
-
-  const region = await jobRegion(spec, args.region, args.clients);
-  const now = args.now ?? new Date();
-  if (args.accountId !== undefined) {
-    const plan = buildPlan(args.text, spec, { region, accountId: args.accountId, now, jobName: args.jobName, baseDir: path.dirname(jobFilePath) });
-    const externalLinks = await localExternalLinks(plan.uploads, args.signal);
-    return { kind: 'planned', plan, spec, region, accountId: args.accountId, now, warnings: validation.problems, credentialFlows: flows, externalLinks };
-  }
-  if (!args.clients) throw new LaunchError('region.missing', 'Planning without an account id needs AWS access (STS) to find it; pass the AWS clients, or the account id.');
-  const regional = clientsForRegion(args.clients, region);
-  try {
-    const caller = await resolveAccount(regional, args.signal);
-    const roleArn = await resolveRoleArn(regional, spec.role, { principal: caller.arn, ...(args.signal ? { signal: args.signal } : {}) });
-    const plan = buildPlan(args.text, spec, { region, accountId: caller.accountId, now, jobName: args.jobName, roleArn, baseDir: path.dirname(jobFilePath) });
-    const externalLinks = await localExternalLinks(plan.uploads, args.signal);
-    return { kind: 'planned', plan, spec, region, accountId: caller.accountId, caller, now, warnings: validation.problems, credentialFlows: flows, externalLinks };
-  } finally {
-    if (regional !== args.clients) regional.destroy();
-  }
-}
-
-/** The links that leave the local folders a launch would pack (a git checkout does not exist yet). */
-async function localExternalLinks(uploads: readonly SourceArchiveUpload[], signal: AbortSignal | undefined): Promise<ExternalLink[]> {
-  const links: ExternalLink[] = [];
-  for (const upload of uploads) {
-    if (upload.git) continue;
-    links.push(...(await listSourceArchive(upload, signal)).externalLinks);
-  }
-  return links;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Launch
@@ -138,16 +41,10 @@ export type LaunchProgress =
   | { step: 'created'; message: string; jobName: string; jobArn: string };
 
 export interface LaunchOptions {
-  /** An explicit job name: used as is, and a collision is an error rather than a retry. */
-  jobName?: string;
-  /** The clock for the generated job name; pass the preview's `now` to launch the previewed request. */
-  now?: Date;
   /** Cancels everything before CreateTrainingJob is sent; nothing is left in S3. After that the job exists. */
   signal?: AbortSignal;
   /** Asked when `inFlight` shows a launch of the same file still running; false (or absent) refuses. */
   confirmDuplicate?: () => Promise<boolean>;
-  /** Overrides the file's `region`. */
-  region?: string;
   /**
    * Where `${env:NAME}` references are read (git_config credentials, environment values); default
    * process.env. A variable that is not set fails the launch before anything is uploaded.
@@ -167,8 +64,14 @@ export interface LaunchOptions {
 
 export interface LaunchTrainingJobArgs {
   clients: AwsClients;
-  jobFilePath: string;
-  text: string;
+  /** The plan that was previewed (`planTrainingJob`): its request is the one sent, in its region and account. */
+  planned: PlannedTrainingJob;
+  /**
+   * The job file's text now: the editor's buffer, or the file read again from disk. Read once, before
+   * anything is called or uploaded; when its digest is not the plan's, the launch is refused
+   * (`plan.stale`) and nothing is uploaded or created.
+   */
+  currentText: () => string | Promise<string>;
   options?: LaunchOptions;
   onProgress?: (progress: LaunchProgress) => void;
   /** Launches under way, shared by the callers of one extension host (see LaunchesInFlight). */
@@ -213,20 +116,20 @@ export interface LaunchedTrainingJob {
   warnings: Problem[];
 }
 
-export type LaunchOutcome = { kind: 'invalid'; problems: Problem[] } | LaunchedTrainingJob;
-
 /**
- * Launches the job file. Returns `invalid` with the problems when the file has errors (nothing
- * is called); throws `LaunchError`, `SourceStagingError` (packaging, upload, git) or
- * `TrainingPlanError` otherwise, each with a message that says what to do and a `code`;
- * cancellation is code `cancelled` in either class.
+ * Launches the plan. Throws `LaunchError` (`plan.stale` when the job file changed since the plan),
+ * `SourceStagingError` (packaging, upload, git) or `TrainingPlanError` (a `${env:NAME}` no longer
+ * set), each with a message that says what to do and a `code`; cancellation is code `cancelled` in
+ * either class.
  */
-export async function launchTrainingJob(args: LaunchTrainingJobArgs): Promise<LaunchOutcome> {
+export async function launchTrainingJob(args: LaunchTrainingJobArgs): Promise<LaunchedTrainingJob> {
+  const { planned } = args;
   const options = args.options ?? {};
   const signal = options.signal;
-  const jobFilePath = path.resolve(args.jobFilePath);
+  const jobFilePath = planned.jobFilePath;
   const progress = args.onProgress ?? (() => undefined);
 
+  await refuseStalePlan(planned, args.currentText);
   if (args.inFlight?.has(jobFilePath)) {
     const confirmed = options.confirmDuplicate ? await options.confirmDuplicate() : false;
     if (!confirmed) {
@@ -235,13 +138,9 @@ export async function launchTrainingJob(args: LaunchTrainingJobArgs): Promise<La
   }
   const release = args.inFlight?.begin(jobFilePath);
   try {
-    const validation = validateJobFile(args.text, jobFileContext(jobFilePath, options.region ?? args.clients.connection.region));
-    if (!validation.spec || validation.problems.some((p) => p.severity === 'error')) return { kind: 'invalid', problems: validation.problems };
-    const spec = validation.spec;
-    const region = await jobRegion(spec, options.region, args.clients);
-    const clients = clientsForRegion(args.clients, region);
+    const clients = clientsForRegion(args.clients, planned.region);
     try {
-      return await launchValidated({ clients, spec, text: args.text, jobFilePath, region, options, progress, warnings: validation.problems });
+      return await launchPlanned({ clients, planned, options, progress });
     } finally {
       if (clients !== args.clients) clients.destroy();
     }
@@ -253,21 +152,37 @@ export async function launchTrainingJob(args: LaunchTrainingJobArgs): Promise<La
   }
 }
 
-interface ValidatedLaunch {
-  clients: AwsClients;
-  spec: JobSpec;
-  text: string;
-  jobFilePath: string;
-  region: string;
-  options: LaunchOptions;
-  progress: (p: LaunchProgress) => void;
-  warnings: Problem[];
+/**
+ * The refusal of a plan made from other text than the job file holds now (`plan.stale`): the
+ * request previewed is not what the file says any more. `unreadable` is why the text could not be
+ * read again (the file was deleted or moved).
+ */
+export function stalePlanError(jobFilePath: string, unreadable?: string): LaunchError {
+  const what = unreadable === undefined ? 'changed since the preview' : `cannot be read any more (${unreadable}), so it is not the text the preview was made from`;
+  return new LaunchError('plan.stale', `The job file ${path.basename(jobFilePath)} ${what}: review the new request (Preview Training Request, or sagemaker-hf plan), then launch again. Nothing was uploaded or created.`);
 }
 
-async function launchValidated(l: ValidatedLaunch): Promise<LaunchedTrainingJob> {
-  const { clients, spec, region, options, progress } = l;
+async function refuseStalePlan(planned: PlannedTrainingJob, currentText: () => string | Promise<string>): Promise<void> {
+  let text: string;
+  try {
+    text = await currentText();
+  } catch (err) {
+    throw stalePlanError(planned.jobFilePath, (err as NodeJS.ErrnoException).code ?? (err as Error).message);
+  }
+  if (jobFileDigest(text) !== planned.jobFileDigest) throw stalePlanError(planned.jobFilePath);
+}
+
+interface PlannedLaunch {
+  clients: AwsClients;
+  planned: PlannedTrainingJob;
+  options: LaunchOptions;
+  progress: (p: LaunchProgress) => void;
+}
+
+async function launchPlanned(l: PlannedLaunch): Promise<LaunchedTrainingJob> {
+  const { clients, planned, options, progress } = l;
+  const { spec, region, accountId } = planned;
   const signal = options.signal;
-  const baseDir = path.dirname(l.jobFilePath);
   // Every ${env:NAME} must be set before anything is called or uploaded; the values are read only
   // into the request sent, never into the plan, the outcome or a message.
   const env = options.env ?? process.env;
@@ -281,21 +196,17 @@ async function launchValidated(l: ValidatedLaunch): Promise<LaunchedTrainingJob>
     .filter((v) => v.length >= 4);
   const hideExpanded = (text: string): string => expandedValues.reduce((t, v) => t.split(v).join('***'), text);
 
-  progress({ step: 'preparing', message: 'Checking the AWS account and role…' });
-  const caller = await resolveAccount(clients, signal);
-  const principal = caller.arn;
-  const roleArn = await resolveRoleArn(clients, spec.role, { principal, ...(signal ? { signal } : {}) });
-  const now = options.now ?? new Date();
-  const planContext = { region, accountId: caller.accountId, now, jobName: options.jobName, roleArn, baseDir };
-  const plan = buildPlan(l.text, spec, planContext);
-
+  // The account and the role are the plan's: nothing is asked of STS or IAM again.
+  const principal = planned.caller?.arn;
+  const plan = planned.plan;
+  progress({ step: 'preparing', message: `Launching ${plan.createTrainingJob.TrainingJobName} for account ${accountId} in ${region}…` });
   if (plan.defaultBucket) {
     progress({ step: 'preparing', message: `Checking the default bucket ${plan.defaultBucket}…` });
-    await ensureDefaultBucket(clients, plan.defaultBucket, region, caller.accountId, { principal, ...(signal ? { signal } : {}) });
+    await ensureDefaultBucket(clients, plan.defaultBucket, region, accountId, { ...(principal ? { principal } : {}), ...(signal ? { signal } : {}) });
   }
   throwIfCancelled(signal);
 
-  const uploads = await stageSources(l, plan, planContext, principal);
+  const uploads = await stageSources(l, principal);
   // What is in S3 right now, named in a failure message.
   let uploadedUris = uploads.map((u) => u.to);
   if (signal?.aborted) {
@@ -339,10 +250,11 @@ async function launchValidated(l: ValidatedLaunch): Promise<LaunchedTrainingJob>
   } catch (err) {
     // A taken name is retried once under a fresh timestamp, as a second click a millisecond
     // later would; a name the user chose is theirs to change.
-    if (serviceErrorCode(err) !== 'ResourceInUse' || options.jobName !== undefined) throw failure(err);
+    if (serviceErrorCode(err) !== 'ResourceInUse' || planned.input.context.jobName !== undefined) throw failure(err);
     renamedFrom = request.TrainingJobName;
     const fresh = freshJobName(renamedFrom, new Date());
-    const renamed = buildPlan(l.text, spec, { ...planContext, jobName: fresh });
+    // The same plan under the fresh name (the name is in the request, its hyperparameters and the upload keys).
+    const renamed = replan(planned.input, { jobName: fresh });
     await copyUploads(clients, plan.uploads, renamed.uploads).catch((copyErr: unknown) => {
       throw failure(copyErr);
     });
@@ -365,11 +277,11 @@ async function launchValidated(l: ValidatedLaunch): Promise<LaunchedTrainingJob>
     jobName: request.TrainingJobName,
     jobArn,
     region,
-    accountId: caller.accountId,
+    accountId,
     request,
     uploads,
     consoleUrl: trainingJobConsoleUrl(region, request.TrainingJobName),
-    warnings: l.warnings,
+    warnings: planned.warnings,
   };
   if (renamedFrom) launched.renamedFrom = renamedFrom;
   if (signal?.aborted) launched.cancelledAfterCreate = true;
@@ -384,8 +296,9 @@ async function createJob(clients: AwsClients, request: CreateTrainingJobRequest)
 }
 
 /** Packs and uploads every source the plan names: from a git clone (removed after) or the disk. */
-async function stageSources(l: ValidatedLaunch, plan: TrainingJobPlan, planContext: TrainingPlanContext, principal: string): Promise<StagedSource[]> {
-  const { spec, options } = l;
+async function stageSources(l: PlannedLaunch, principal: string | undefined): Promise<StagedSource[]> {
+  const { planned, options } = l;
+  const { spec, plan } = planned;
   if (plan.uploads.length === 0) return [];
   if (!spec.git_config) return uploadAll(l, plan.uploads, principal);
   const gitConfig = spec.git_config;
@@ -394,7 +307,7 @@ async function stageSources(l: ValidatedLaunch, plan: TrainingJobPlan, planConte
   return withGitCheckout(
     { gitConfig, ...(spec.source_dir !== undefined ? { sourceDir: spec.source_dir } : {}), entryPoint: spec.entry_point, dependencies: spec.dependencies ?? [] },
     async (checkout) => {
-      const cloned = buildPlan(l.text, spec, { ...planContext, sourceDirIsGit: { repo: checkout.root } });
+      const cloned = replan(planned.input, { sourceDirIsGit: { repo: checkout.root } });
       // The clone changes where the files are, never what is sent: the preview stays true.
       if (JSON.stringify(cloned.createTrainingJob) !== JSON.stringify(plan.createTrainingJob)) {
         throw new Error('Internal: the request planned from the clone differs from the preview.');
@@ -406,14 +319,14 @@ async function stageSources(l: ValidatedLaunch, plan: TrainingJobPlan, planConte
   );
 }
 
-async function uploadAll(l: ValidatedLaunch, uploads: SourceArchiveUpload[], principal: string): Promise<StagedSource[]> {
+async function uploadAll(l: PlannedLaunch, uploads: SourceArchiveUpload[], principal: string | undefined): Promise<StagedSource[]> {
   const staged: StagedSource[] = [];
   for (const upload of uploads) {
-    const shown = path.relative(path.dirname(l.jobFilePath), upload.from) || '.';
+    const shown = path.relative(path.dirname(l.planned.jobFilePath), upload.from) || '.';
     const done = await uploadSourceArchive({
       s3: l.clients.s3(),
       upload,
-      principal,
+      ...(principal ? { principal } : {}),
       ...(l.options.signal ? { signal: l.options.signal } : {}),
       ...(l.options.partSize !== undefined ? { partSize: l.options.partSize } : {}),
       ...(l.options.confirmExternalLinks ? { confirmExternalLinks: l.options.confirmExternalLinks } : {}),
@@ -491,39 +404,10 @@ export class LaunchesInFlight {
 // Shared
 // ---------------------------------------------------------------------------------------------
 
-function buildPlan(text: string, spec: JobSpec, context: Omit<TrainingPlanContext, 'jobName'> & { jobName?: string | undefined }): TrainingJobPlan {
-  const encoded = encodeJobFileValues(text);
-  const ctx: TrainingPlanContext = { region: context.region, accountId: context.accountId, now: context.now };
-  if (context.jobName !== undefined) ctx.jobName = context.jobName;
-  if (context.roleArn !== undefined) ctx.roleArn = context.roleArn;
-  if (context.sourceDirIsGit !== undefined) ctx.sourceDirIsGit = context.sourceDirIsGit;
-  if (context.baseDir !== undefined) ctx.baseDir = context.baseDir;
-  return buildTrainingJobPlan({
-    spec,
-    hyperparameters: encoded.hyperparameters,
-    ...(encoded.modelParallelParameters !== undefined ? { modelParallelParameters: encoded.modelParallelParameters } : {}),
-    ...(encoded.tagValues !== undefined ? { tagValues: encoded.tagValues } : {}),
-    context: ctx,
-  });
+/** The plan's own input with part of its context changed: no parse, no call (see `PlannedTrainingJob.input`). */
+function replan(input: Readonly<TrainingJobPlanInput>, change: { jobName?: string; sourceDirIsGit?: { repo: string } }) {
+  return buildTrainingJobPlan({ ...input, context: { ...input.context, ...change } });
 }
-
-async function jobRegion(spec: JobSpec, override: string | undefined, clients: AwsClients | undefined): Promise<string> {
-  const region = override ?? spec.region;
-  if (region) return region;
-  if (!clients) throw new LaunchError('region.missing', 'No AWS region: set `region` in the job file, pass --region, or set AWS_REGION.');
-  try {
-    return await clients.region();
-  } catch (err) {
-    throw new LaunchError('region.missing', (err as Error).message, {}, { cause: err });
-  }
-}
-
-/** The same connection in the job's region, when that differs from the clients' own. */
-function clientsForRegion(clients: AwsClients, region: string): AwsClients {
-  if (clients.connection.region === region) return clients;
-  return new AwsClients({ ...clients.connection, region });
-}
-
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new LaunchError('cancelled', 'Launch cancelled before the training job was created.');

@@ -2,11 +2,12 @@
  * What `sagemaker-hf plan --json` prints and the editor's request preview shows: the exact request,
  * the uploads, and what the request alone does not say — where each `${env:NAME}` value goes, that
  * the request sent holds the values the preview does not, and the links that would carry files from
- * outside their folder into the upload. Names of variables only, never their values.
+ * outside their folder into the upload, and the digest of the job file text it was planned from
+ * (launch refuses a file whose text no longer has it). Names of variables only, never their values.
  */
 import { describeCredentialFlow } from '../../core/jobFile/credentialFlows';
 import type { CreateTrainingJobRequest } from '../../core/training/createTrainingJobRequest';
-import type { PlannedTrainingJob } from './launchTrainingJob';
+import type { PlannedTrainingJob } from './planTrainingJob';
 
 export interface PlanDocument {
   /** As planned: Environment values written `${env:NAME}` appear as written. */
@@ -18,18 +19,20 @@ export interface PlanDocument {
   credentials?: Array<{ flow: string; via: string }>;
   /** Links in the source that leave their folder: their targets are uploaded only when confirmed. */
   linksLeavingTheirFolder?: Array<{ link: string; in: string; target: string }>;
+  /** SHA-256 (hex) of the job file text this was planned from (`sagemaker-hf launch --job-file-sha256`). */
+  jobFileSha256: string;
 }
 
 export function planDocument(planned: PlannedTrainingJob): PlanDocument {
-  const doc: PlanDocument = {
+  const expanded = expandedEnvironmentNote(planned);
+  return {
     createTrainingJob: planned.plan.createTrainingJob,
     uploads: planned.plan.uploads.map((u) => ({ from: u.git ? u.git.repo : u.from, to: u.to })),
+    ...(expanded ? { launchSends: expanded } : {}),
+    ...(planned.credentialFlows.length > 0 ? { credentials: planned.credentialFlows.map((f) => ({ flow: describeCredentialFlow(f), via: f.via })) } : {}),
+    ...(planned.externalLinks.length > 0 ? { linksLeavingTheirFolder: planned.externalLinks.map((l) => ({ link: l.path, in: l.root, target: l.target })) } : {}),
+    jobFileSha256: planned.jobFileDigest,
   };
-  const expanded = expandedEnvironmentNote(planned);
-  if (expanded) doc.launchSends = expanded;
-  if (planned.credentialFlows.length > 0) doc.credentials = planned.credentialFlows.map((f) => ({ flow: describeCredentialFlow(f), via: f.via }));
-  if (planned.externalLinks.length > 0) doc.linksLeavingTheirFolder = planned.externalLinks.map((l) => ({ link: l.path, in: l.root, target: l.target }));
-  return doc;
 }
 
 /** The request as JSON, for the editor's read-only preview document. */

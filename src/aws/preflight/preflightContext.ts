@@ -10,6 +10,14 @@ export interface CallerIdentity {
   partition: string;
 }
 
+/** IAM GetRole's answer for a role, as the launch's plan received it. */
+export interface KnownRole {
+  name: string;
+  arn: string;
+  /** URL-encoded, as IAM returns it. */
+  assumeRolePolicyDocument?: string;
+}
+
 /** What every check gets: clients in the job's region, the job (when there is a file), and a deadline. */
 export interface PreflightContext {
   clients: AwsClients;
@@ -17,6 +25,8 @@ export interface PreflightContext {
   region: string;
   /** Known once the credentials check passed; checks that need the account say so without it. */
   identity?: CallerIdentity;
+  /** GetRole's answer the caller already has (the launch's plan): the role check uses it instead of asking IAM. */
+  knownRole?: KnownRole;
   /** Aborted when the check's time is up (or the caller cancels). */
   signal?: AbortSignal;
   /** The budget behind `signal`, for the "did not answer within" detail. */

@@ -50,23 +50,29 @@ export async function checkExecutionRole(ctx: PreflightContext): Promise<CheckIt
     });
   }
 
-  let out;
-  try {
-    out = await ctx.clients.iam().send(new GetRoleCommand({ RoleName: ref.name }), sendOptions(ctx));
-  } catch (err) {
-    const code = errorCode(err);
-    if (code === 'NoSuchEntity' || code === 'NoSuchEntityException') {
-      return item('failed', title, `No role named ${ref.name} exists in account ${identity?.accountId ?? '(this account)'}.`, {
-        action: `Create it, trusted by SageMaker (save the policy below as sagemaker-trust.json), or set role: to an existing role.`,
-        command: createRoleCommand(ref.name, identity?.partition),
-        document: sagemakerTrustPolicy(),
-      });
+  let out: { Role?: { Arn?: string; AssumeRolePolicyDocument?: string } };
+  const known = ctx.knownRole;
+  if (known && known.name === ref.name) {
+    // The plan looked this role up a moment ago: its answer, not a second GetRole.
+    out = { Role: { Arn: known.arn, ...(known.assumeRolePolicyDocument !== undefined ? { AssumeRolePolicyDocument: known.assumeRolePolicyDocument } : {}) } };
+  } else {
+    try {
+      out = await ctx.clients.iam().send(new GetRoleCommand({ RoleName: ref.name }), sendOptions(ctx));
+    } catch (err) {
+      const code = errorCode(err);
+      if (code === 'NoSuchEntity' || code === 'NoSuchEntityException') {
+        return item('failed', title, `No role named ${ref.name} exists in account ${identity?.accountId ?? '(this account)'}.`, {
+          action: `Create it, trusted by SageMaker (save the policy below as sagemaker-trust.json), or set role: to an existing role.`,
+          command: createRoleCommand(ref.name, identity?.partition),
+          document: sagemakerTrustPolicy(),
+        });
+      }
+      return {
+        ...item('unknown', title, unreachableReason(err, 'iam:GetRole', identity?.arn, ctx.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS)),
+        blocking: false,
+        ...(isAccessDenied(err) ? { nextStep: { action: `Check the role's trust relationships in the IAM console; it must trust sagemaker.amazonaws.com. (Granting iam:GetRole lets this check do it.)` } } : {}),
+      };
     }
-    return {
-      ...item('unknown', title, unreachableReason(err, 'iam:GetRole', identity?.arn, ctx.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS)),
-      blocking: false,
-      ...(isAccessDenied(err) ? { nextStep: { action: `Check the role's trust relationships in the IAM console; it must trust sagemaker.amazonaws.com. (Granting iam:GetRole lets this check do it.)` } } : {}),
-    };
   }
 
   const arn = out.Role?.Arn ?? '';

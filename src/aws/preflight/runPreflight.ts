@@ -17,7 +17,7 @@ import { AwsClients } from '../awsClients';
 import { checkBuckets } from './bucketCheck';
 import { checkCredentials, checkRegion } from './identityCheck';
 import { checkInstanceTypeAndQuota } from './instanceChecks';
-import type { PreflightContext } from './preflightContext';
+import type { CallerIdentity, KnownRole, PreflightContext } from './preflightContext';
 import { DEFAULT_CHECK_TIMEOUT_MS } from './preflightContext';
 import { checkExecutionRole } from './roleCheck';
 
@@ -69,7 +69,18 @@ export interface PreflightArgs {
   spec?: JobSpec;
   /** Overrides spec.region; otherwise the file's, then the clients' (AWS_REGION, the profile). */
   region?: string;
+  /**
+   * What the launch's plan already asked AWS, so the check does not ask again: the STS caller (the
+   * credentials item passes from it, with no GetCallerIdentity) and IAM GetRole's answer for the
+   * job's role (the role check reads its trust policy from it, with no GetRole).
+   */
+  known?: KnownIdentity;
   options?: PreflightOptions;
+}
+
+export interface KnownIdentity {
+  identity?: CallerIdentity;
+  role?: KnownRole;
 }
 
 async function resolveRegion(args: PreflightArgs): Promise<{ region?: string; reason?: string }> {
@@ -109,6 +120,11 @@ async function withDeadline(
   }
 }
 
+/** The credentials item from the identity the plan's STS call returned (the same words `checkCredentials` uses). */
+function knownCredentialsItem(identity: CallerIdentity, profile: string | undefined): CheckItem {
+  return { id: 'credentials', kind: 'credentials', title: 'AWS credentials', status: 'passed', blocking: true, detail: `account ${identity.accountId} as ${identity.arn}${profile ? ` (profile ${profile})` : ''}` };
+}
+
 export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
   const options = args.options ?? {};
   const now = options.now ?? (() => new Date());
@@ -123,11 +139,15 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
   try {
     const identityTimeout = () => [{ id: 'credentials', kind: 'credentials' as const, title: 'AWS credentials', status: 'unknown' as const, blocking: true, detail: `sts:GetCallerIdentity did not answer within ${Math.round(timeoutMs / 1000)} s.` }];
     let identity: PreflightContext['identity'];
-    const credentials = await withDeadline({ clients, region: region ?? '' }, timeoutMs, options.signal, identityTimeout, async (ctx) => {
-      const result = await checkCredentials(ctx.clients, { ...(ctx.signal ? { signal: ctx.signal } : {}), timeoutMs });
-      identity = result.identity;
-      return [result.item];
-    });
+    const known = args.known?.identity;
+    const credentials = known
+      ? [knownCredentialsItem(known, clients.connection.profile)]
+      : await withDeadline({ clients, region: region ?? '' }, timeoutMs, options.signal, identityTimeout, async (ctx) => {
+          const result = await checkCredentials(ctx.clients, { ...(ctx.signal ? { signal: ctx.signal } : {}), timeoutMs });
+          identity = result.identity;
+          return [result.item];
+        });
+    if (known) identity = known;
     checklist.items.push(...credentials, regionItem);
     if (identity) {
       checklist.accountId = identity.accountId;
@@ -145,7 +165,7 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
       return checklist;
     }
 
-    const base: PreflightContext = { clients, region, ...(spec ? { spec } : {}), ...(identity ? { identity } : {}) };
+    const base: PreflightContext = { clients, region, ...(spec ? { spec } : {}), ...(identity ? { identity } : {}), ...(args.known?.role ? { knownRole: args.known.role } : {}) };
     const account = identity?.accountId ?? '';
     const cached = async (key: string, run: () => Promise<CheckItem[]>): Promise<CheckItem[]> => {
       if (options.cache && !options.refresh) {

@@ -48,20 +48,37 @@ export function encodeHyperparameters(node: unknown, source: string, doc?: Docum
   return out;
 }
 
+/** What the SDK sends of the job file's own values, encoded from the YAML nodes (see `encodeDocumentValues`). */
+export interface EncodedJobFileValues {
+  hyperparameters: Record<string, string>;
+  /** `json.dumps` of `distribution.smdistributed.modelparallel.parameters`, sent as `mp_parameters`. */
+  modelParallelParameters?: string;
+  /** `str()` of each value of a `tags:` map, as utils.py `format_tags` sends it. */
+  tagValues?: Record<string, string>;
+}
+
 /**
- * Convenience for callers holding only the job file text: parses it the way the job-file reader
- * does (YAML 1.2 core) and encodes `hyperparameters` and, when present,
- * `distribution.smdistributed.modelparallel.parameters` (sent as `mp_parameters`).
+ * `hyperparameters` and, when present, `distribution.smdistributed.modelparallel.parameters`,
+ * encoded from a document already parsed (the validator's: `validateJobFile(...).document`), so a
+ * launch parses the job file once. `source` is the text `doc` was parsed from.
  */
-export function encodeJobFileValues(text: string): { hyperparameters: Record<string, string>; modelParallelParameters?: string; tagValues?: Record<string, string> } {
-  const doc = parseDocument(text, { uniqueKeys: true, strict: true });
-  const hyperparameters = encodeHyperparameters(nodeAtPath(doc, ['hyperparameters']), text, doc);
-  const out: { hyperparameters: Record<string, string>; modelParallelParameters?: string; tagValues?: Record<string, string> } = { hyperparameters };
+export function encodeDocumentValues(doc: Document, source: string): EncodedJobFileValues {
+  const hyperparameters = encodeHyperparameters(nodeAtPath(doc, ['hyperparameters']), source, doc);
+  const out: EncodedJobFileValues = { hyperparameters };
   const mp = nodeAtPath(doc, ['distribution', 'smdistributed', 'modelparallel', 'parameters']);
-  if (mp !== undefined && mp !== null) out.modelParallelParameters = pythonJsonDumps(mp, text, doc);
+  if (mp !== undefined && mp !== null) out.modelParallelParameters = pythonJsonDumps(mp, source, doc);
   const tags = nodeAtPath(doc, ['tags']);
-  if (isMap(tags)) out.tagValues = pythonStrTagValues(tags, text, doc);
+  if (isMap(tags)) out.tagValues = pythonStrTagValues(tags, source, doc);
   return out;
+}
+
+/**
+ * For callers holding only the job file text (tests, golden comparisons): parses it the way the
+ * job-file reader does (YAML 1.2 core), then `encodeDocumentValues`. A caller that validated the
+ * text already encodes the validator's document instead of parsing again.
+ */
+export function encodeJobFileValues(text: string): EncodedJobFileValues {
+  return encodeDocumentValues(parseDocument(text, { uniqueKeys: true, strict: true }), text);
 }
 
 /**
