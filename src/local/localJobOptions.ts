@@ -80,10 +80,12 @@ export function localJobOptionsFromSpec(input: LocalJobSpecInput): LocalJobOptio
 /** `estimator.fit(inputs)`: a bare string is the `training` channel. */
 function channelsOf(spec: JobSpec): Record<string, LocalChannel> {
   if (spec.inputs === undefined) return {};
-  if (typeof spec.inputs === 'string') return { training: { source: spec.inputs } };
+  // A channel without its own input_mode takes the job's (TrainingInputMode), as on SageMaker.
+  const jobMode = spec.input_mode !== undefined ? { inputMode: spec.input_mode } : {};
+  if (typeof spec.inputs === 'string') return { training: { source: spec.inputs, ...jobMode } };
   const channels: Record<string, LocalChannel> = {};
   for (const [name, value] of Object.entries(spec.inputs)) {
-    channels[name] = typeof value === 'string' ? { source: value } : channelFromInput(name, value);
+    channels[name] = typeof value === 'string' ? { source: value, ...jobMode } : { ...jobMode, ...channelFromInput(name, value) };
   }
   return channels;
 }

@@ -183,7 +183,7 @@ describe('job file validation: checks beyond the schema', () => {
   });
 
   it('refuses each estimator argument it does not send by name, with why (issue 16)', () => {
-    const issue16 = ['input_mode', 'model_uri', 'model_channel_name', 'rules', 'debugger_hook_config', 'tensorboard_output_config', 'enable_sagemaker_metrics', 'profiler_config', 'instance_groups', 'training_repository_access_mode', 'training_repository_credentials_provider_arn', 'enable_infra_check', 'container_entry_point', 'container_arguments', 'enable_remote_debug', 'enable_session_tag_chaining', 'training_plan', 'instance_placement_config', 'compiler_config'];
+    const issue16 = ['model_uri', 'model_channel_name', 'rules', 'debugger_hook_config', 'tensorboard_output_config', 'profiler_config', 'instance_groups', 'training_repository_access_mode', 'training_repository_credentials_provider_arn', 'container_entry_point', 'container_arguments', 'enable_session_tag_chaining', 'training_plan', 'instance_placement_config', 'compiler_config'];
     for (const key of issue16) {
       const problems = validateJobFile(`${base}instance_type: ml.g5.xlarge\n${key}: true\n`).problems.filter((p) => p.path === key);
       assert.deepEqual(problems.map((p) => [p.code, p.severity, p.range.start.line]), [['schema.unsupportedArgument', 'error', 6]], key);

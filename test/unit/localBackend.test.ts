@@ -413,6 +413,27 @@ describe('a job file run locally with ${env:NAME} environment values', processTe
   });
 });
 
+describe('the job-level input_mode in a local run (issue 16)', () => {
+  const spec = (extra: Partial<JobSpec>): JobSpec => ({ entry_point: 'train.py', instance_type: 'local', role: 'SageMakerRole', image_uri: 'x', ...extra }) as JobSpec;
+  const modes = (s: JobSpec): Record<string, string | undefined> =>
+    Object.fromEntries(Object.entries(localJobOptionsFromSpec({ spec: s, jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' }).channels ?? {}).map(([n, c]) => [n, c.inputMode]));
+
+  it('goes to every channel without its own input_mode, as TrainingInputMode does on SageMaker', () => {
+    const inputs = { train: './data/train', test: { s3_data: './data/test', input_mode: 'File' as const } };
+    assert.deepEqual(modes(spec({ input_mode: 'FastFile', inputs })), { train: 'FastFile', test: 'File' });
+    assert.deepEqual(modes(spec({ input_mode: 'Pipe', inputs: './data' })), { training: 'Pipe' });
+    assert.deepEqual(modes(spec({ inputs })), { train: undefined, test: 'File' });
+  });
+
+  it('makes the run refuse a channel that inherits Pipe or FastFile, naming the channel; nothing starts', async () => {
+    const root = await freshDir('job-input-mode');
+    await fs.writeFile(path.join(root, 'train.py'), 'print("never runs")\n');
+    const options = localJobOptionsFromSpec({ spec: spec({ input_mode: 'FastFile', inputs: { train: root } }), jobFileDir: root, jobName: 'fastfile', root: path.join(root, 'jobs') });
+    await assert.rejects(runLocalJob(options), (e: LocalJobError) => e.code === 'UnsupportedForLocalRun' && /Channel train uses input_mode FastFile/.test(e.message));
+    assert.ok(!existsSync(path.join(root, 'jobs', 'fastfile')));
+  });
+});
+
 describe('listLocalJobs', () => {
   it('reports a job whose runner died while it was in progress as Failed', async () => {
     const root = await freshDir('interrupted');

@@ -83,6 +83,12 @@ export interface JobSpec {
   volume_kms_key?: string;
   container_log_level?: number | string;
   disable_output_compression?: boolean;
+  /** Sent as AlgorithmSpecification.EnableSageMakerMetricsTimeSeries; the HuggingFace estimator's default is true. */
+  enable_sagemaker_metrics?: boolean;
+  /** The job's TrainingInputMode, for every channel without its own input_mode. */
+  input_mode?: 'File' | 'Pipe' | 'FastFile';
+  enable_remote_debug?: boolean;
+  enable_infra_check?: boolean;
   /** Not an estimator argument: the expected wall time, used only for the cost estimate. */
   expected_run?: number;
 }

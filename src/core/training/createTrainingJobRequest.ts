@@ -43,6 +43,7 @@ export interface CreateTrainingJobRequest {
     MetricDefinitions?: MetricDefinition[];
     EnableSageMakerMetricsTimeSeries?: boolean;
   };
+  InfraCheckConfig?: { EnableInfraCheck: boolean };
   OutputDataConfig: { S3OutputPath: string; KmsKeyId?: string; CompressionType?: 'NONE' };
   TrainingJobName: string;
   StoppingCondition: { MaxRuntimeInSeconds: number; MaxWaitTimeInSeconds?: number };
@@ -65,6 +66,7 @@ export interface CreateTrainingJobRequest {
   CheckpointConfig?: { S3Uri: string; LocalPath?: string };
   DebugHookConfig?: { S3OutputPath: string; CollectionConfigurations: never[] };
   ProfilerConfig?: { S3OutputPath?: string; DisableProfiler: boolean };
+  RemoteDebugConfig?: { EnableRemoteDebug: boolean };
   RetryStrategy?: { MaximumRetryAttempts: number };
 }
 
@@ -195,7 +197,8 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   }
 
   const request: CreateTrainingJobRequest = {
-    AlgorithmSpecification: { TrainingInputMode: 'File', TrainingImage: image },
+    // _TrainingJob._get_train_args: the estimator's input_mode (a dict of channels never overrides it).
+    AlgorithmSpecification: { TrainingInputMode: spec.input_mode ?? 'File', TrainingImage: image },
     OutputDataConfig: { S3OutputPath: outputPath },
     TrainingJobName: jobName,
     StoppingCondition: { MaxRuntimeInSeconds: spec.max_run ?? DEFAULT_MAX_RUN_SECONDS },
@@ -208,6 +211,8 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
     },
     RoleArn: roleArn(spec.role, context, partition.partition),
   };
+  // session.py _get_train_request puts InfraCheckConfig right after the six fields every request has.
+  if (spec.enable_infra_check !== undefined) request.InfraCheckConfig = { EnableInfraCheck: spec.enable_infra_check };
   if (spec.output_kms_key !== undefined) request.OutputDataConfig.KmsKeyId = spec.output_kms_key;
   if (spec.disable_output_compression) request.OutputDataConfig.CompressionType = 'NONE';
   if (spec.max_wait) request.StoppingCondition.MaxWaitTimeInSeconds = spec.max_wait;
@@ -215,8 +220,8 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   // `inputs: {}` still sends an (empty) InputDataConfig, as the SDK's `input_config is not None` does.
   if (channels.length > 0 || (spec.inputs !== undefined && spec.inputs !== null)) request.InputDataConfig = channels;
   if (spec.metric_definitions !== undefined) request.AlgorithmSpecification.MetricDefinitions = spec.metric_definitions;
-  // The HuggingFace estimator turns SageMaker metrics on unless told otherwise; a job file cannot.
-  request.AlgorithmSpecification.EnableSageMakerMetricsTimeSeries = true;
+  // The HuggingFace estimator turns SageMaker metrics on unless enable_sagemaker_metrics is given.
+  request.AlgorithmSpecification.EnableSageMakerMetricsTimeSeries = spec.enable_sagemaker_metrics ?? true;
   request.HyperParameters = hyperParameters;
   if (spec.environment !== undefined) request.Environment = spec.environment;
   if (spec.tags !== undefined) request.Tags = tagList(spec.tags, input.tagValues);
@@ -236,6 +241,7 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
     request.DebugHookConfig = { S3OutputPath: outputPath, CollectionConfigurations: [] };
   }
   request.ProfilerConfig = profilerDisabled(spec, region) ? { DisableProfiler: true } : { S3OutputPath: outputPath, DisableProfiler: false };
+  if (spec.enable_remote_debug !== undefined) request.RemoteDebugConfig = { EnableRemoteDebug: spec.enable_remote_debug };
   if (spec.max_retry_attempts !== undefined) request.RetryStrategy = { MaximumRetryAttempts: spec.max_retry_attempts };
 
   const plan: TrainingJobPlan = { createTrainingJob: request, uploads: code.upload ? [code.upload] : [] };
