@@ -183,7 +183,7 @@ describe('job file validation: checks beyond the schema', () => {
   });
 
   it('refuses each estimator argument it does not send by name, with why (issue 16)', () => {
-    const issue16 = ['model_uri', 'model_channel_name', 'rules', 'debugger_hook_config', 'tensorboard_output_config', 'profiler_config', 'instance_groups', 'training_repository_access_mode', 'training_repository_credentials_provider_arn', 'container_entry_point', 'container_arguments', 'enable_session_tag_chaining', 'training_plan', 'instance_placement_config', 'compiler_config'];
+    const issue16 = ['model_uri', 'model_channel_name', 'rules', 'debugger_hook_config', 'tensorboard_output_config', 'profiler_config', 'instance_groups', 'training_repository_access_mode', 'training_repository_credentials_provider_arn', 'enable_session_tag_chaining', 'training_plan', 'instance_placement_config', 'compiler_config'];
     for (const key of issue16) {
       const problems = validateJobFile(`${base}instance_type: ml.g5.xlarge\n${key}: true\n`).problems.filter((p) => p.path === key);
       assert.deepEqual(problems.map((p) => [p.code, p.severity, p.range.start.line]), [['schema.unsupportedArgument', 'error', 6]], key);
@@ -191,6 +191,17 @@ describe('job file validation: checks beyond the schema', () => {
     }
     // Not an estimator argument, and not one nested under another key: the plain unknown-key error.
     assert.deepEqual(codes('instance_type: ml.g5.xlarge\nconstructor: 1\n').filter((c) => c.startsWith('schema.')), ['schema.unknownKey']);
+  });
+
+  it('container_entry_point warns that the training toolkit does not start; both lists keep the API limits (issue 16)', () => {
+    const at = (yaml: string) => validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`).problems.map((p) => [p.code, p.severity, p.path]);
+    const entry = validateJobFile(`${base}instance_type: ml.g5.xlarge\ncontainer_entry_point: [python3, run.py]\n`).problems.filter((p) => p.path === 'container_entry_point');
+    assert.deepEqual(entry.map((p) => [p.code, p.severity, p.range.start.line]), [['container.entryPointReplacesToolkit', 'warning', 6]]);
+    assert.match(entry[0]!.message, /training toolkit does not start: entry_point `train\.py` is not run/);
+    assert.deepEqual(at('container_arguments: [--epochs, "3"]\n').filter(([, s]) => s !== 'info'), []);
+    for (const bad of ['container_entry_point: []\n', `container_arguments: [${'x'.repeat(257)}]\n`, `container_arguments: [${Array(101).fill('a').join(', ')}]\n`, 'container_entry_point: python3 run.py\n']) {
+      assert.ok(at(bad).some(([c, s]) => String(c).startsWith('schema.') && s === 'error'), bad.slice(0, 40));
+    }
   });
 
   it('requires max_wait for spot and accepts a long enough one', () => {

@@ -434,6 +434,20 @@ describe('the job-level input_mode in a local run (issue 16)', () => {
   });
 });
 
+describe('container_entry_point and container_arguments in a local run (issue 16)', () => {
+  it('are refused by name before anything starts: a local run is the training toolkit they replace', () => {
+    const spec = (extra: Partial<JobSpec>): JobSpec => ({ entry_point: 'train.py', instance_type: 'local', role: 'SageMakerRole', image_uri: 'x', ...extra }) as JobSpec;
+    const cases: Array<[Partial<JobSpec>, string]> = [[{ container_entry_point: ['python3', 'run.py'] }, 'container_entry_point'], [{ container_arguments: ['--x'] }, 'container_arguments']];
+    for (const [extra, key] of cases) {
+      assert.throws(
+        () => localJobOptionsFromSpec({ spec: spec(extra), jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' }),
+        (e: LocalJobError) => e.code === 'UnsupportedForLocalRun' && e.message.startsWith(`${key} replaces how the training image starts`),
+      );
+    }
+    assert.doesNotThrow(() => localJobOptionsFromSpec({ spec: spec({}), jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' }));
+  });
+});
+
 describe('listLocalJobs', () => {
   it('reports a job whose runner died while it was in progress as Failed', async () => {
     const root = await freshDir('interrupted');

@@ -89,6 +89,10 @@ export interface JobSpec {
   input_mode?: 'File' | 'Pipe' | 'FastFile';
   enable_remote_debug?: boolean;
   enable_infra_check?: boolean;
+  /** AlgorithmSpecification.ContainerEntrypoint: replaces the image's entry point (and with it the training toolkit). */
+  container_entry_point?: string[];
+  /** AlgorithmSpecification.ContainerArguments. */
+  container_arguments?: string[];
   /** Not an estimator argument: the expected wall time, used only for the cost estimate. */
   expected_run?: number;
 }

@@ -70,6 +70,7 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
   checkCredentialFlows(spec, add);
   checkSourceFiles(spec, context, add);
   checkMisc(spec, add);
+  checkContainerEntryPoint(spec, add);
   return out;
 }
 
@@ -425,6 +426,22 @@ function checkMisc(spec: JobSpec, add: Add): void {
     const key = typeof hps['model_name_or_path'] === 'string' ? 'model_name_or_path' : 'dataset_name';
     add('warning', 'network.isolatedHub', ['enable_network_isolation'], `With network isolation the container cannot reach the Hugging Face Hub, so ${key} "${q(String(hps[key]))}" cannot be downloaded; pass it as an input channel instead.`, 'key');
   }
+}
+
+/**
+ * ContainerEntrypoint replaces the image's entry point, which in the Hugging Face images is what
+ * starts SageMaker's training toolkit: the toolkit is what installs requirements.txt and runs
+ * entry_point with the hyperparameters, so with a command of one's own none of that happens.
+ */
+function checkContainerEntryPoint(spec: JobSpec, add: Add): void {
+  if (!Array.isArray(spec.container_entry_point) || spec.container_entry_point.length === 0) return;
+  add(
+    'warning',
+    'container.entryPointReplacesToolkit',
+    ['container_entry_point'],
+    `container_entry_point replaces the image's entry point, so SageMaker's training toolkit does not start: entry_point \`${q(String(spec.entry_point))}\` is not run with the hyperparameters and requirements.txt is not installed unless your command does it (the code reaches the container only as sourcedir.tar.gz, which the toolkit would download and unpack). Leave container_entry_point out to run entry_point as usual.`,
+    'key',
+  );
 }
 
 function sentence(s: string): string {

@@ -40,6 +40,8 @@ export interface CreateTrainingJobRequest {
   AlgorithmSpecification: {
     TrainingInputMode: 'File' | 'Pipe' | 'FastFile';
     TrainingImage: string;
+    ContainerEntrypoint?: string[];
+    ContainerArguments?: string[];
     MetricDefinitions?: MetricDefinition[];
     EnableSageMakerMetricsTimeSeries?: boolean;
   };
@@ -198,7 +200,12 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
 
   const request: CreateTrainingJobRequest = {
     // _TrainingJob._get_train_args: the estimator's input_mode (a dict of channels never overrides it).
-    AlgorithmSpecification: { TrainingInputMode: spec.input_mode ?? 'File', TrainingImage: image },
+    AlgorithmSpecification: {
+      TrainingInputMode: spec.input_mode ?? 'File',
+      TrainingImage: image,
+      ...(spec.container_entry_point !== undefined ? { ContainerEntrypoint: spec.container_entry_point } : {}),
+      ...(spec.container_arguments !== undefined ? { ContainerArguments: spec.container_arguments } : {}),
+    },
     OutputDataConfig: { S3OutputPath: outputPath },
     TrainingJobName: jobName,
     StoppingCondition: { MaxRuntimeInSeconds: spec.max_run ?? DEFAULT_MAX_RUN_SECONDS },
