@@ -183,7 +183,7 @@ describe('job file validation: checks beyond the schema', () => {
   });
 
   it('refuses each estimator argument it does not send by name, with why (issue 16)', () => {
-    const issue16 = ['model_uri', 'model_channel_name', 'rules', 'debugger_hook_config', 'tensorboard_output_config', 'profiler_config', 'instance_groups', 'training_repository_access_mode', 'training_repository_credentials_provider_arn', 'enable_session_tag_chaining', 'training_plan', 'instance_placement_config', 'compiler_config'];
+    const issue16 = ['model_uri', 'model_channel_name', 'rules', 'debugger_hook_config', 'tensorboard_output_config', 'profiler_config', 'instance_groups', 'training_plan', 'instance_placement_config', 'compiler_config'];
     for (const key of issue16) {
       const problems = validateJobFile(`${base}instance_type: ml.g5.xlarge\n${key}: true\n`).problems.filter((p) => p.path === key);
       assert.deepEqual(problems.map((p) => [p.code, p.severity, p.range.start.line]), [['schema.unsupportedArgument', 'error', 6]], key);
@@ -202,6 +202,17 @@ describe('job file validation: checks beyond the schema', () => {
     for (const bad of ['container_entry_point: []\n', `container_arguments: [${'x'.repeat(257)}]\n`, `container_arguments: [${Array(101).fill('a').join(', ')}]\n`, 'container_entry_point: python3 run.py\n']) {
       assert.ok(at(bad).some(([c, s]) => String(c).startsWith('schema.') && s === 'error'), bad.slice(0, 40));
     }
+  });
+
+  it('a registry credentials provider without an access mode, and Vpc access without a VPC, are warnings (issue 16)', () => {
+    const warnings = (yaml: string) => validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`).problems.filter((p) => p.severity === 'warning' || p.severity === 'error').map((p) => [p.code, p.severity, p.path]);
+    const lambda = 'arn:aws:lambda:us-west-2:111122223333:function:registry-credentials';
+    assert.deepEqual(warnings(`training_repository_credentials_provider_arn: ${lambda}\n`), [['trainingRepository.credentialsNotSent', 'warning', 'training_repository_credentials_provider_arn']]);
+    assert.deepEqual(warnings('training_repository_access_mode: Vpc\n'), [['trainingRepository.vpcWithoutVpc', 'warning', 'training_repository_access_mode']]);
+    assert.deepEqual(warnings(`training_repository_access_mode: Vpc\ntraining_repository_credentials_provider_arn: ${lambda}\nsubnets: [subnet-1]\nsecurity_group_ids: [sg-1]\n`), []);
+    assert.deepEqual(warnings('training_repository_access_mode: Platform\nenable_session_tag_chaining: true\n'), []);
+    assert.ok(warnings('training_repository_credentials_provider_arn: arn:aws:iam::111122223333:role/x\n').some(([c, s]) => String(c).startsWith('schema.') && s === 'error'));
+    assert.ok(warnings('training_repository_access_mode: Private\n').some(([c, s]) => String(c).startsWith('schema.') && s === 'error'));
   });
 
   it('requires max_wait for spot and accepts a long enough one', () => {

@@ -93,6 +93,10 @@ export interface JobSpec {
   container_entry_point?: string[];
   /** AlgorithmSpecification.ContainerArguments. */
   container_arguments?: string[];
+  enable_session_tag_chaining?: boolean;
+  training_repository_access_mode?: 'Platform' | 'Vpc';
+  /** Sent only together with training_repository_access_mode (as the SDK does). */
+  training_repository_credentials_provider_arn?: string;
   /** Not an estimator argument: the expected wall time, used only for the cost estimate. */
   expected_run?: number;
 }

@@ -71,6 +71,7 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
   checkSourceFiles(spec, context, add);
   checkMisc(spec, add);
   checkContainerEntryPoint(spec, add);
+  checkTrainingRepository(spec, add);
   return out;
 }
 
@@ -442,6 +443,16 @@ function checkContainerEntryPoint(spec: JobSpec, add: Add): void {
     `container_entry_point replaces the image's entry point, so SageMaker's training toolkit does not start: entry_point \`${q(String(spec.entry_point))}\` is not run with the hyperparameters and requirements.txt is not installed unless your command does it (the code reaches the container only as sourcedir.tar.gz, which the toolkit would download and unpack). Leave container_entry_point out to run entry_point as usual.`,
     'key',
   );
+}
+
+/** The SDK drops the credentials provider without an access mode; a Vpc registry is reached through the job's VPC. */
+function checkTrainingRepository(spec: JobSpec, add: Add): void {
+  if (spec.training_repository_credentials_provider_arn !== undefined && spec.training_repository_access_mode === undefined) {
+    add('warning', 'trainingRepository.credentialsNotSent', ['training_repository_credentials_provider_arn'], 'training_repository_credentials_provider_arn is not sent without training_repository_access_mode (the SDK sends it only inside TrainingImageConfig); set training_repository_access_mode: Vpc for a private registry.', 'key');
+  }
+  if (spec.training_repository_access_mode === 'Vpc' && spec.subnets === undefined) {
+    add('warning', 'trainingRepository.vpcWithoutVpc', ['training_repository_access_mode'], 'training_repository_access_mode Vpc pulls the image through the job\'s VPC, but the job has no subnets and security_group_ids: add them so SageMaker can reach the registry.', 'key');
+  }
 }
 
 function sentence(s: string): string {

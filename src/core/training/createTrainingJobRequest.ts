@@ -40,6 +40,7 @@ export interface CreateTrainingJobRequest {
   AlgorithmSpecification: {
     TrainingInputMode: 'File' | 'Pipe' | 'FastFile';
     TrainingImage: string;
+    TrainingImageConfig?: { TrainingRepositoryAccessMode: 'Platform' | 'Vpc'; TrainingRepositoryAuthConfig?: { TrainingRepositoryCredentialsProviderArn: string } };
     ContainerEntrypoint?: string[];
     ContainerArguments?: string[];
     MetricDefinitions?: MetricDefinition[];
@@ -69,6 +70,7 @@ export interface CreateTrainingJobRequest {
   DebugHookConfig?: { S3OutputPath: string; CollectionConfigurations: never[] };
   ProfilerConfig?: { S3OutputPath?: string; DisableProfiler: boolean };
   RemoteDebugConfig?: { EnableRemoteDebug: boolean };
+  SessionChainingConfig?: { EnableSessionTagChaining: boolean };
   RetryStrategy?: { MaximumRetryAttempts: number };
 }
 
@@ -203,6 +205,7 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
     AlgorithmSpecification: {
       TrainingInputMode: spec.input_mode ?? 'File',
       TrainingImage: image,
+      ...trainingImageConfig(spec),
       ...(spec.container_entry_point !== undefined ? { ContainerEntrypoint: spec.container_entry_point } : {}),
       ...(spec.container_arguments !== undefined ? { ContainerArguments: spec.container_arguments } : {}),
     },
@@ -249,11 +252,22 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   }
   request.ProfilerConfig = profilerDisabled(spec, region) ? { DisableProfiler: true } : { S3OutputPath: outputPath, DisableProfiler: false };
   if (spec.enable_remote_debug !== undefined) request.RemoteDebugConfig = { EnableRemoteDebug: spec.enable_remote_debug };
+  if (spec.enable_session_tag_chaining !== undefined) request.SessionChainingConfig = { EnableSessionTagChaining: spec.enable_session_tag_chaining };
   if (spec.max_retry_attempts !== undefined) request.RetryStrategy = { MaximumRetryAttempts: spec.max_retry_attempts };
 
   const plan: TrainingJobPlan = { createTrainingJob: request, uploads: code.upload ? [code.upload] : [] };
   if (outputDefaulted) plan.defaultBucket = defaultBucket;
   return plan;
+}
+
+/** _TrainingJob._get_train_args: the credentials provider is sent only inside an access mode. */
+function trainingImageConfig(spec: JobSpec): Pick<CreateTrainingJobRequest['AlgorithmSpecification'], 'TrainingImageConfig'> {
+  if (spec.training_repository_access_mode === undefined) return {};
+  const config: NonNullable<CreateTrainingJobRequest['AlgorithmSpecification']['TrainingImageConfig']> = { TrainingRepositoryAccessMode: spec.training_repository_access_mode };
+  if (spec.training_repository_credentials_provider_arn !== undefined) {
+    config.TrainingRepositoryAuthConfig = { TrainingRepositoryCredentialsProviderArn: spec.training_repository_credentials_provider_arn };
+  }
+  return { TrainingImageConfig: config };
 }
 
 // Hyperparameters are shown in plain text by DescribeTrainingJob and the console, so the SDK would
