@@ -86,6 +86,13 @@ export function localJobOptionsFromSpec(input: LocalJobSpecInput): LocalJobOptio
 
 /** `estimator.fit(inputs)`: a bare string is the `training` channel. */
 function channelsOf(spec: JobSpec): Record<string, LocalChannel> {
+  const channels = inputChannelsOf(spec);
+  // The SDK's model channel (model_uri), a File-mode channel like the others; duplicates are refused by validation and plan.
+  if (spec.model_uri) channels[spec.model_channel_name ?? 'model'] = { source: spec.model_uri, contentType: 'application/x-sagemaker-model', inputMode: 'File' };
+  return channels;
+}
+
+function inputChannelsOf(spec: JobSpec): Record<string, LocalChannel> {
   if (spec.inputs === undefined) return {};
   // A channel without its own input_mode takes the job's (TrainingInputMode), as on SageMaker.
   const jobMode = spec.input_mode !== undefined ? { inputMode: spec.input_mode } : {};

@@ -183,7 +183,7 @@ describe('job file validation: checks beyond the schema', () => {
   });
 
   it('refuses each estimator argument it does not send by name, with why (issue 16)', () => {
-    const issue16 = ['model_uri', 'model_channel_name', 'rules', 'debugger_hook_config', 'tensorboard_output_config', 'profiler_config', 'instance_groups', 'training_plan', 'instance_placement_config', 'compiler_config'];
+    const issue16 = ['rules', 'debugger_hook_config', 'tensorboard_output_config', 'profiler_config', 'instance_groups', 'training_plan', 'instance_placement_config', 'compiler_config'];
     for (const key of issue16) {
       const problems = validateJobFile(`${base}instance_type: ml.g5.xlarge\n${key}: true\n`).problems.filter((p) => p.path === key);
       assert.deepEqual(problems.map((p) => [p.code, p.severity, p.range.start.line]), [['schema.unsupportedArgument', 'error', 6]], key);
@@ -213,6 +213,17 @@ describe('job file validation: checks beyond the schema', () => {
     assert.deepEqual(warnings('training_repository_access_mode: Platform\nenable_session_tag_chaining: true\n'), []);
     assert.ok(warnings('training_repository_credentials_provider_arn: arn:aws:iam::111122223333:role/x\n').some(([c, s]) => String(c).startsWith('schema.') && s === 'error'));
     assert.ok(warnings('training_repository_access_mode: Private\n').some(([c, s]) => String(c).startsWith('schema.') && s === 'error'));
+  });
+
+  it('model_uri: an S3 URI, in a channel of its own name; model_channel_name alone does nothing (issue 16)', () => {
+    const found = (yaml: string) => validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`).problems.filter((p) => p.severity !== 'info').map((p) => [p.code, p.severity, p.path]);
+    assert.deepEqual(found('model_uri: s3://my-bucket/model.tar.gz\ninputs:\n  train: s3://my-bucket/train/\n'), []);
+    assert.deepEqual(found('model_uri: s3://my-bucket/model.tar.gz\ninputs:\n  model: s3://my-bucket/train/\n'), [['modelChannel.duplicate', 'error', 'model_uri']]);
+    assert.deepEqual(found('model_uri: s3://my-bucket/m/\nmodel_channel_name: training\ninputs: s3://my-bucket/train/\n'), [['modelChannel.duplicate', 'error', 'model_channel_name']]);
+    assert.deepEqual(found('model_uri: ./models/base\n'), [['modelChannel.notS3Uri', 'error', 'model_uri']]);
+    assert.deepEqual(found('model_uri: s3://B/m/\n').map(([c, , p]) => [c, p]), [['s3.uri', 'model_uri']]);
+    assert.deepEqual(found('model_channel_name: pretrained\n'), [['modelChannel.withoutModelUri', 'warning', 'model_channel_name']]);
+    assert.ok(found('model_uri: s3://my-bucket/m/\nmodel_channel_name: "no spaces"\n').some(([c, s]) => String(c).startsWith('schema.') && s === 'error'));
   });
 
   it('requires max_wait for spot and accepts a long enough one', () => {

@@ -425,6 +425,12 @@ describe('the job-level input_mode in a local run (issue 16)', () => {
     assert.deepEqual(modes(spec({ inputs })), { train: undefined, test: 'File' });
   });
 
+  it('model_uri is one more File channel (model_channel_name, default model), as the SDK sends it', () => {
+    const channels = (s: JobSpec) => localJobOptionsFromSpec({ spec: s, jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' }).channels;
+    assert.deepEqual(channels(spec({ input_mode: 'FastFile', model_uri: './base-model' })), { model: { source: './base-model', contentType: 'application/x-sagemaker-model', inputMode: 'File' } });
+    assert.deepEqual(Object.keys(channels(spec({ inputs: { train: './d' }, model_uri: 's3://b/m/', model_channel_name: 'pretrained' })) ?? {}), ['train', 'pretrained']);
+  });
+
   it('makes the run refuse a channel that inherits Pipe or FastFile, naming the channel; nothing starts', async () => {
     const root = await freshDir('job-input-mode');
     await fs.writeFile(path.join(root, 'train.py'), 'print("never runs")\n');

@@ -97,6 +97,9 @@ export interface JobSpec {
   training_repository_access_mode?: 'Platform' | 'Vpc';
   /** Sent only together with training_repository_access_mode (as the SDK does). */
   training_repository_credentials_provider_arn?: string;
+  /** A model artifact sent as one more channel (model_channel_name), after the inputs' channels. */
+  model_uri?: string;
+  model_channel_name?: string;
   /** Not an estimator argument: the expected wall time, used only for the cost estimate. */
   expected_run?: number;
 }

@@ -72,6 +72,7 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
   checkMisc(spec, add);
   checkContainerEntryPoint(spec, add);
   checkTrainingRepository(spec, add);
+  checkModelChannel(spec, add);
   return out;
 }
 
@@ -452,6 +453,26 @@ function checkTrainingRepository(spec: JobSpec, add: Add): void {
   }
   if (spec.training_repository_access_mode === 'Vpc' && spec.subnets === undefined) {
     add('warning', 'trainingRepository.vpcWithoutVpc', ['training_repository_access_mode'], 'training_repository_access_mode Vpc pulls the image through the job\'s VPC, but the job has no subnets and security_group_ids: add them so SageMaker can reach the registry.', 'key');
+  }
+}
+
+/** job.py _Job._prepare_channel: model_uri is one more channel, S3 (or file:// for a local run), with a name of its own. */
+function checkModelChannel(spec: JobSpec, add: Add): void {
+  const name = typeof spec.model_channel_name === 'string' ? spec.model_channel_name : 'model';
+  if (typeof spec.model_uri !== 'string' || spec.model_uri === '') {
+    if (spec.model_channel_name !== undefined) add('warning', 'modelChannel.withoutModelUri', ['model_channel_name'], 'model_channel_name does nothing without model_uri.', 'key');
+    return;
+  }
+  const s3Problem = spec.model_uri.startsWith('s3://') ? s3UriProblem(spec.model_uri) : undefined;
+  if (s3Problem) add('error', 's3.uri', ['model_uri'], s3Problem);
+  if (!/^(s3|file):\/\//.test(spec.model_uri) && !(spec.instance_type === 'local' || spec.instance_type === 'local_gpu')) {
+    add('error', 'modelChannel.notS3Uri', ['model_uri'], `model_uri \`${q(spec.model_uri)}\` must be an s3:// URI (the SDK refuses anything else; file:// and local paths work only in local runs).`);
+  }
+  const inputs = spec.inputs;
+  const taken = typeof inputs === 'string' ? ['training'] : inputs && typeof inputs === 'object' ? Object.keys(inputs) : [];
+  if (taken.includes(name)) {
+    const where = spec.model_channel_name !== undefined ? 'model_channel_name' : 'model_uri';
+    add('error', 'modelChannel.duplicate', [where], `model_uri is sent as the input channel "${q(name)}", which inputs already has (SageMaker refuses duplicate channels); ${spec.model_channel_name !== undefined ? 'pick another model_channel_name' : 'set model_channel_name to another name'}.`, 'key');
   }
 }
 

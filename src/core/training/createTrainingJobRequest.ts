@@ -193,6 +193,14 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   }
 
   const channels = inputChannels(spec.inputs);
+  // job.py _Job._load_config: model_uri is one more channel after the user's, before the code channel.
+  if (spec.model_uri) {
+    const name = spec.model_channel_name ?? 'model';
+    if (channels.some((c) => c.ChannelName === name)) {
+      throw new TrainingPlanError('inputs.duplicateChannel', `model_uri is sent as the input channel "${name}", which inputs already has; set model_channel_name to another name.`, { path: spec.model_channel_name !== undefined ? 'model_channel_name' : 'model_uri' });
+    }
+    channels.push(s3Channel(name, { s3_data: requireS3Input(spec.model_uri, 'model_uri'), content_type: 'application/x-sagemaker-model', input_mode: 'File' }));
+  }
   if (networkIsolation) {
     if (channels.some((c) => c.ChannelName === CODE_CHANNEL)) {
       throw new TrainingPlanError('inputs.duplicateChannel', 'With enable_network_isolation the code travels in an input channel named "code"; rename your "code" input channel.', { path: 'inputs.code' });
