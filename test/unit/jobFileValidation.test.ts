@@ -183,7 +183,7 @@ describe('job file validation: checks beyond the schema', () => {
   });
 
   it('refuses each estimator argument it does not send by name, with why (issue 16)', () => {
-    const issue16 = ['rules', 'debugger_hook_config', 'tensorboard_output_config', 'profiler_config', 'instance_groups', 'training_plan', 'instance_placement_config', 'compiler_config'];
+    const issue16 = ['rules', 'debugger_hook_config', 'tensorboard_output_config', 'profiler_config', 'instance_groups', 'compiler_config'];
     for (const key of issue16) {
       const problems = validateJobFile(`${base}instance_type: ml.g5.xlarge\n${key}: true\n`).problems.filter((p) => p.path === key);
       assert.deepEqual(problems.map((p) => [p.code, p.severity, p.range.start.line]), [['schema.unsupportedArgument', 'error', 6]], key);
@@ -224,6 +224,22 @@ describe('job file validation: checks beyond the schema', () => {
     assert.deepEqual(found('model_uri: s3://B/m/\n').map(([c, , p]) => [c, p]), [['s3.uri', 'model_uri']]);
     assert.deepEqual(found('model_channel_name: pretrained\n'), [['modelChannel.withoutModelUri', 'warning', 'model_channel_name']]);
     assert.ok(found('model_uri: s3://my-bucket/m/\nmodel_channel_name: "no spaces"\n').some(([c, s]) => String(c).startsWith('schema.') && s === 'error'));
+  });
+
+  it('training_plan is a training-plan ARN; instance_placement_config has the API keys and limits (issue 16)', () => {
+    const found = (yaml: string) => validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`).problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.path]);
+    assert.deepEqual(found('training_plan: arn:aws:sagemaker:us-east-1:111122223333:training-plan/p5-two-weeks\n'), []);
+    assert.deepEqual(found('instance_placement_config:\n  EnableMultipleJobs: true\n  PlacementSpecifications:\n    - UltraServerId: u-1\n      InstanceCount: 1\n'), []);
+    for (const bad of [
+      'training_plan: p5-two-weeks\n',
+      'training_plan: arn:aws:sagemaker:us-east-1:111122223333:hyper-pod/p5-two-weeks-reserved\n',
+      'instance_placement_config:\n  enable_multiple_jobs: true\n',
+      'instance_placement_config:\n  PlacementSpecifications:\n    - UltraServerId: u-1\n',
+      'instance_placement_config:\n  PlacementSpecifications:\n    - InstanceCount: 0\n',
+      `instance_placement_config:\n  PlacementSpecifications:\n${'    - InstanceCount: 1\n'.repeat(11)}`,
+    ]) {
+      assert.ok(found(bad).some(([c]) => String(c).startsWith('schema.')), bad);
+    }
   });
 
   it('requires max_wait for spot and accepts a long enough one', () => {

@@ -100,6 +100,10 @@ export interface JobSpec {
   /** A model artifact sent as one more channel (model_channel_name), after the inputs' channels. */
   model_uri?: string;
   model_channel_name?: string;
+  /** ResourceConfig.TrainingPlanArn. */
+  training_plan?: string;
+  /** ResourceConfig.InstancePlacementConfig, the SDK's dict in the API's keys, sent as written. */
+  instance_placement_config?: { EnableMultipleJobs?: boolean; PlacementSpecifications?: Array<{ UltraServerId?: string; InstanceCount: number }> };
   /** Not an estimator argument: the expected wall time, used only for the cost estimate. */
   expected_run?: number;
 }

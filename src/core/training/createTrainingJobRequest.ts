@@ -56,6 +56,8 @@ export interface CreateTrainingJobRequest {
     KeepAlivePeriodInSeconds?: number;
     InstanceCount: number;
     InstanceType: string;
+    TrainingPlanArn?: string;
+    InstancePlacementConfig?: JobSpec['instance_placement_config'];
   };
   RoleArn: string;
   InputDataConfig?: TrainingChannel[];
@@ -226,6 +228,8 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
       ...(spec.keep_alive_period_in_seconds !== undefined ? { KeepAlivePeriodInSeconds: spec.keep_alive_period_in_seconds } : {}),
       InstanceCount: spec.instance_count ?? 1,
       InstanceType: spec.instance_type,
+      ...(spec.training_plan !== undefined ? { TrainingPlanArn: spec.training_plan } : {}),
+      ...(spec.instance_placement_config !== undefined ? { InstancePlacementConfig: spec.instance_placement_config } : {}),
     },
     RoleArn: roleArn(spec.role, context, partition.partition),
   };
