@@ -46,6 +46,13 @@ export function localJobOptionsFromSpec(input: LocalJobSpecInput): LocalJobOptio
     }
     codeRoot = input.checkoutDir;
   }
+  if (spec.container_entry_point !== undefined || spec.container_arguments !== undefined) {
+    // A local run is the training toolkit's contract run on this machine; a command of one's own replaces exactly that.
+    const key = spec.container_entry_point !== undefined ? 'container_entry_point' : 'container_arguments';
+    throw new LocalJobError('UnsupportedForLocalRun', `${key} replaces how the training image starts; local runs emulate SageMaker's training toolkit, which it replaces, so they cannot run it. Remove container_entry_point and container_arguments for a local run.`, {
+      key,
+    });
+  }
   if (spec.source_dir?.startsWith('s3://')) {
     throw new LocalJobError('UnsupportedForLocalRun', 'source_dir is in S3; a local run needs the code on this machine. Point source_dir at a local folder.', {
       sourceDir: spec.source_dir,
@@ -79,11 +86,20 @@ export function localJobOptionsFromSpec(input: LocalJobSpecInput): LocalJobOptio
 
 /** `estimator.fit(inputs)`: a bare string is the `training` channel. */
 function channelsOf(spec: JobSpec): Record<string, LocalChannel> {
+  const channels = inputChannelsOf(spec);
+  // The SDK's model channel (model_uri), a File-mode channel like the others; duplicates are refused by validation and plan.
+  if (spec.model_uri) channels[spec.model_channel_name ?? 'model'] = { source: spec.model_uri, contentType: 'application/x-sagemaker-model', inputMode: 'File' };
+  return channels;
+}
+
+function inputChannelsOf(spec: JobSpec): Record<string, LocalChannel> {
   if (spec.inputs === undefined) return {};
-  if (typeof spec.inputs === 'string') return { training: { source: spec.inputs } };
+  // A channel without its own input_mode takes the job's (TrainingInputMode), as on SageMaker.
+  const jobMode = spec.input_mode !== undefined ? { inputMode: spec.input_mode } : {};
+  if (typeof spec.inputs === 'string') return { training: { source: spec.inputs, ...jobMode } };
   const channels: Record<string, LocalChannel> = {};
   for (const [name, value] of Object.entries(spec.inputs)) {
-    channels[name] = typeof value === 'string' ? { source: value } : channelFromInput(name, value);
+    channels[name] = typeof value === 'string' ? { source: value, ...jobMode } : { ...jobMode, ...channelFromInput(name, value) };
   }
   return channels;
 }

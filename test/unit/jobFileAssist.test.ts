@@ -58,6 +58,24 @@ describe('completion', () => {
   });
 });
 
+describe('the estimator arguments issue 16 made supported', () => {
+  const added = ['enable_sagemaker_metrics', 'input_mode', 'enable_remote_debug', 'enable_infra_check', 'container_entry_point', 'container_arguments', 'enable_session_tag_chaining', 'training_repository_access_mode', 'training_repository_credentials_provider_arn', 'model_uri', 'model_channel_name', 'training_plan', 'instance_placement_config'];
+
+  it('are offered as keys, with their values where the schema lists them, and hover with their request field', () => {
+    const keys = at('entry_point: train.py\n|\n');
+    const labels = completionsAt(keys.text, keys.position).map((s) => s.label);
+    for (const key of added) assert.ok(labels.includes(key), key);
+    const mode = at('input_mode: |\n');
+    assert.deepEqual(completionsAt(mode.text, mode.position).map((s) => s.label).sort(), ['FastFile', 'File', 'Pipe']);
+    const access = at('training_repository_access_mode: |\n');
+    assert.deepEqual(completionsAt(access.text, access.position).map((s) => s.label).sort(), ['Platform', 'Vpc']);
+    const placement = at('instance_placement_config:\n  |\n');
+    assert.deepEqual(completionsAt(placement.text, placement.position).map((s) => s.label).sort(), ['EnableMultipleJobs', 'PlacementSpecifications']);
+    assert.match(hoverAt('enable_infra_check: true\n', { line: 0, character: 3 })!.markdown, /InfraCheckConfig\.EnableInfraCheck/);
+    assert.match(hoverAt('model_uri: s3://my-bucket/m/\n', { line: 0, character: 3 })!.markdown, /application\/x-sagemaker-model/);
+  });
+});
+
 describe('hover', () => {
   it('shows the schema documentation of a key', () => {
     const { text, position } = at('instance_c|ount: 2\n');

@@ -183,7 +183,7 @@ describe('job file validation: checks beyond the schema', () => {
   });
 
   it('refuses each estimator argument it does not send by name, with why (issue 16)', () => {
-    const issue16 = ['input_mode', 'model_uri', 'model_channel_name', 'rules', 'debugger_hook_config', 'tensorboard_output_config', 'enable_sagemaker_metrics', 'profiler_config', 'instance_groups', 'training_repository_access_mode', 'training_repository_credentials_provider_arn', 'enable_infra_check', 'container_entry_point', 'container_arguments', 'enable_remote_debug', 'enable_session_tag_chaining', 'training_plan', 'instance_placement_config', 'compiler_config'];
+    const issue16 = ['rules', 'debugger_hook_config', 'tensorboard_output_config', 'profiler_config', 'instance_groups', 'compiler_config'];
     for (const key of issue16) {
       const problems = validateJobFile(`${base}instance_type: ml.g5.xlarge\n${key}: true\n`).problems.filter((p) => p.path === key);
       assert.deepEqual(problems.map((p) => [p.code, p.severity, p.range.start.line]), [['schema.unsupportedArgument', 'error', 6]], key);
@@ -191,6 +191,55 @@ describe('job file validation: checks beyond the schema', () => {
     }
     // Not an estimator argument, and not one nested under another key: the plain unknown-key error.
     assert.deepEqual(codes('instance_type: ml.g5.xlarge\nconstructor: 1\n').filter((c) => c.startsWith('schema.')), ['schema.unknownKey']);
+  });
+
+  it('container_entry_point warns that the training toolkit does not start; both lists keep the API limits (issue 16)', () => {
+    const at = (yaml: string) => validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`).problems.map((p) => [p.code, p.severity, p.path]);
+    const entry = validateJobFile(`${base}instance_type: ml.g5.xlarge\ncontainer_entry_point: [python3, run.py]\n`).problems.filter((p) => p.path === 'container_entry_point');
+    assert.deepEqual(entry.map((p) => [p.code, p.severity, p.range.start.line]), [['container.entryPointReplacesToolkit', 'warning', 6]]);
+    assert.match(entry[0]!.message, /training toolkit does not start: entry_point `train\.py` is not run/);
+    assert.deepEqual(at('container_arguments: [--epochs, "3"]\n').filter(([, s]) => s !== 'info'), []);
+    for (const bad of ['container_entry_point: []\n', `container_arguments: [${'x'.repeat(257)}]\n`, `container_arguments: [${Array(101).fill('a').join(', ')}]\n`, 'container_entry_point: python3 run.py\n']) {
+      assert.ok(at(bad).some(([c, s]) => String(c).startsWith('schema.') && s === 'error'), bad.slice(0, 40));
+    }
+  });
+
+  it('a registry credentials provider without an access mode, and Vpc access without a VPC, are warnings (issue 16)', () => {
+    const warnings = (yaml: string) => validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`).problems.filter((p) => p.severity === 'warning' || p.severity === 'error').map((p) => [p.code, p.severity, p.path]);
+    const lambda = 'arn:aws:lambda:us-west-2:111122223333:function:registry-credentials';
+    assert.deepEqual(warnings(`training_repository_credentials_provider_arn: ${lambda}\n`), [['trainingRepository.credentialsNotSent', 'warning', 'training_repository_credentials_provider_arn']]);
+    assert.deepEqual(warnings('training_repository_access_mode: Vpc\n'), [['trainingRepository.vpcWithoutVpc', 'warning', 'training_repository_access_mode']]);
+    assert.deepEqual(warnings(`training_repository_access_mode: Vpc\ntraining_repository_credentials_provider_arn: ${lambda}\nsubnets: [subnet-1]\nsecurity_group_ids: [sg-1]\n`), []);
+    assert.deepEqual(warnings('training_repository_access_mode: Platform\nenable_session_tag_chaining: true\n'), []);
+    assert.ok(warnings('training_repository_credentials_provider_arn: arn:aws:iam::111122223333:role/x\n').some(([c, s]) => String(c).startsWith('schema.') && s === 'error'));
+    assert.ok(warnings('training_repository_access_mode: Private\n').some(([c, s]) => String(c).startsWith('schema.') && s === 'error'));
+  });
+
+  it('model_uri: an S3 URI, in a channel of its own name; model_channel_name alone does nothing (issue 16)', () => {
+    const found = (yaml: string) => validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`).problems.filter((p) => p.severity !== 'info').map((p) => [p.code, p.severity, p.path]);
+    assert.deepEqual(found('model_uri: s3://my-bucket/model.tar.gz\ninputs:\n  train: s3://my-bucket/train/\n'), []);
+    assert.deepEqual(found('model_uri: s3://my-bucket/model.tar.gz\ninputs:\n  model: s3://my-bucket/train/\n'), [['modelChannel.duplicate', 'error', 'model_uri']]);
+    assert.deepEqual(found('model_uri: s3://my-bucket/m/\nmodel_channel_name: training\ninputs: s3://my-bucket/train/\n'), [['modelChannel.duplicate', 'error', 'model_channel_name']]);
+    assert.deepEqual(found('model_uri: ./models/base\n'), [['modelChannel.notS3Uri', 'error', 'model_uri']]);
+    assert.deepEqual(found('model_uri: s3://B/m/\n').map(([c, , p]) => [c, p]), [['s3.uri', 'model_uri']]);
+    assert.deepEqual(found('model_channel_name: pretrained\n'), [['modelChannel.withoutModelUri', 'warning', 'model_channel_name']]);
+    assert.ok(found('model_uri: s3://my-bucket/m/\nmodel_channel_name: "no spaces"\n').some(([c, s]) => String(c).startsWith('schema.') && s === 'error'));
+  });
+
+  it('training_plan is a training-plan ARN; instance_placement_config has the API keys and limits (issue 16)', () => {
+    const found = (yaml: string) => validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`).problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.path]);
+    assert.deepEqual(found('training_plan: arn:aws:sagemaker:us-east-1:111122223333:training-plan/p5-two-weeks\n'), []);
+    assert.deepEqual(found('instance_placement_config:\n  EnableMultipleJobs: true\n  PlacementSpecifications:\n    - UltraServerId: u-1\n      InstanceCount: 1\n'), []);
+    for (const bad of [
+      'training_plan: p5-two-weeks\n',
+      'training_plan: arn:aws:sagemaker:us-east-1:111122223333:hyper-pod/p5-two-weeks-reserved\n',
+      'instance_placement_config:\n  enable_multiple_jobs: true\n',
+      'instance_placement_config:\n  PlacementSpecifications:\n    - UltraServerId: u-1\n',
+      'instance_placement_config:\n  PlacementSpecifications:\n    - InstanceCount: 0\n',
+      `instance_placement_config:\n  PlacementSpecifications:\n${'    - InstanceCount: 1\n'.repeat(11)}`,
+    ]) {
+      assert.ok(found(bad).some(([c]) => String(c).startsWith('schema.')), bad);
+    }
   });
 
   it('requires max_wait for spot and accepts a long enough one', () => {

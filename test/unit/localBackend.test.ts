@@ -413,6 +413,47 @@ describe('a job file run locally with ${env:NAME} environment values', processTe
   });
 });
 
+describe('the job-level input_mode in a local run (issue 16)', () => {
+  const spec = (extra: Partial<JobSpec>): JobSpec => ({ entry_point: 'train.py', instance_type: 'local', role: 'SageMakerRole', image_uri: 'x', ...extra }) as JobSpec;
+  const modes = (s: JobSpec): Record<string, string | undefined> =>
+    Object.fromEntries(Object.entries(localJobOptionsFromSpec({ spec: s, jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' }).channels ?? {}).map(([n, c]) => [n, c.inputMode]));
+
+  it('goes to every channel without its own input_mode, as TrainingInputMode does on SageMaker', () => {
+    const inputs = { train: './data/train', test: { s3_data: './data/test', input_mode: 'File' as const } };
+    assert.deepEqual(modes(spec({ input_mode: 'FastFile', inputs })), { train: 'FastFile', test: 'File' });
+    assert.deepEqual(modes(spec({ input_mode: 'Pipe', inputs: './data' })), { training: 'Pipe' });
+    assert.deepEqual(modes(spec({ inputs })), { train: undefined, test: 'File' });
+  });
+
+  it('model_uri is one more File channel (model_channel_name, default model), as the SDK sends it', () => {
+    const channels = (s: JobSpec) => localJobOptionsFromSpec({ spec: s, jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' }).channels;
+    assert.deepEqual(channels(spec({ input_mode: 'FastFile', model_uri: './base-model' })), { model: { source: './base-model', contentType: 'application/x-sagemaker-model', inputMode: 'File' } });
+    assert.deepEqual(Object.keys(channels(spec({ inputs: { train: './d' }, model_uri: 's3://b/m/', model_channel_name: 'pretrained' })) ?? {}), ['train', 'pretrained']);
+  });
+
+  it('makes the run refuse a channel that inherits Pipe or FastFile, naming the channel; nothing starts', async () => {
+    const root = await freshDir('job-input-mode');
+    await fs.writeFile(path.join(root, 'train.py'), 'print("never runs")\n');
+    const options = localJobOptionsFromSpec({ spec: spec({ input_mode: 'FastFile', inputs: { train: root } }), jobFileDir: root, jobName: 'fastfile', root: path.join(root, 'jobs') });
+    await assert.rejects(runLocalJob(options), (e: LocalJobError) => e.code === 'UnsupportedForLocalRun' && /Channel train uses input_mode FastFile/.test(e.message));
+    assert.ok(!existsSync(path.join(root, 'jobs', 'fastfile')));
+  });
+});
+
+describe('container_entry_point and container_arguments in a local run (issue 16)', () => {
+  it('are refused by name before anything starts: a local run is the training toolkit they replace', () => {
+    const spec = (extra: Partial<JobSpec>): JobSpec => ({ entry_point: 'train.py', instance_type: 'local', role: 'SageMakerRole', image_uri: 'x', ...extra }) as JobSpec;
+    const cases: Array<[Partial<JobSpec>, string]> = [[{ container_entry_point: ['python3', 'run.py'] }, 'container_entry_point'], [{ container_arguments: ['--x'] }, 'container_arguments']];
+    for (const [extra, key] of cases) {
+      assert.throws(
+        () => localJobOptionsFromSpec({ spec: spec(extra), jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' }),
+        (e: LocalJobError) => e.code === 'UnsupportedForLocalRun' && e.message.startsWith(`${key} replaces how the training image starts`),
+      );
+    }
+    assert.doesNotThrow(() => localJobOptionsFromSpec({ spec: spec({}), jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' }));
+  });
+});
+
 describe('listLocalJobs', () => {
   it('reports a job whose runner died while it was in progress as Failed', async () => {
     const root = await freshDir('interrupted');

@@ -83,6 +83,27 @@ export interface JobSpec {
   volume_kms_key?: string;
   container_log_level?: number | string;
   disable_output_compression?: boolean;
+  /** Sent as AlgorithmSpecification.EnableSageMakerMetricsTimeSeries; the HuggingFace estimator's default is true. */
+  enable_sagemaker_metrics?: boolean;
+  /** The job's TrainingInputMode, for every channel without its own input_mode. */
+  input_mode?: 'File' | 'Pipe' | 'FastFile';
+  enable_remote_debug?: boolean;
+  enable_infra_check?: boolean;
+  /** AlgorithmSpecification.ContainerEntrypoint: replaces the image's entry point (and with it the training toolkit). */
+  container_entry_point?: string[];
+  /** AlgorithmSpecification.ContainerArguments. */
+  container_arguments?: string[];
+  enable_session_tag_chaining?: boolean;
+  training_repository_access_mode?: 'Platform' | 'Vpc';
+  /** Sent only together with training_repository_access_mode (as the SDK does). */
+  training_repository_credentials_provider_arn?: string;
+  /** A model artifact sent as one more channel (model_channel_name), after the inputs' channels. */
+  model_uri?: string;
+  model_channel_name?: string;
+  /** ResourceConfig.TrainingPlanArn. */
+  training_plan?: string;
+  /** ResourceConfig.InstancePlacementConfig, the SDK's dict in the API's keys, sent as written. */
+  instance_placement_config?: { EnableMultipleJobs?: boolean; PlacementSpecifications?: Array<{ UltraServerId?: string; InstanceCount: number }> };
   /** Not an estimator argument: the expected wall time, used only for the cost estimate. */
   expected_run?: number;
 }

@@ -70,6 +70,9 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
   checkCredentialFlows(spec, add);
   checkSourceFiles(spec, context, add);
   checkMisc(spec, add);
+  checkContainerEntryPoint(spec, add);
+  checkTrainingRepository(spec, add);
+  checkModelChannel(spec, add);
   return out;
 }
 
@@ -424,6 +427,52 @@ function checkMisc(spec: JobSpec, add: Add): void {
   if (spec.enable_network_isolation === true && hps && (typeof hps['dataset_name'] === 'string' || typeof hps['model_name_or_path'] === 'string')) {
     const key = typeof hps['model_name_or_path'] === 'string' ? 'model_name_or_path' : 'dataset_name';
     add('warning', 'network.isolatedHub', ['enable_network_isolation'], `With network isolation the container cannot reach the Hugging Face Hub, so ${key} "${q(String(hps[key]))}" cannot be downloaded; pass it as an input channel instead.`, 'key');
+  }
+}
+
+/**
+ * ContainerEntrypoint replaces the image's entry point, which in the Hugging Face images is what
+ * starts SageMaker's training toolkit: the toolkit is what installs requirements.txt and runs
+ * entry_point with the hyperparameters, so with a command of one's own none of that happens.
+ */
+function checkContainerEntryPoint(spec: JobSpec, add: Add): void {
+  if (!Array.isArray(spec.container_entry_point) || spec.container_entry_point.length === 0) return;
+  add(
+    'warning',
+    'container.entryPointReplacesToolkit',
+    ['container_entry_point'],
+    `container_entry_point replaces the image's entry point, so SageMaker's training toolkit does not start: entry_point \`${q(String(spec.entry_point))}\` is not run with the hyperparameters and requirements.txt is not installed unless your command does it (the code reaches the container only as sourcedir.tar.gz, which the toolkit would download and unpack). Leave container_entry_point out to run entry_point as usual.`,
+    'key',
+  );
+}
+
+/** The SDK drops the credentials provider without an access mode; a Vpc registry is reached through the job's VPC. */
+function checkTrainingRepository(spec: JobSpec, add: Add): void {
+  if (spec.training_repository_credentials_provider_arn !== undefined && spec.training_repository_access_mode === undefined) {
+    add('warning', 'trainingRepository.credentialsNotSent', ['training_repository_credentials_provider_arn'], 'training_repository_credentials_provider_arn is not sent without training_repository_access_mode (the SDK sends it only inside TrainingImageConfig); set training_repository_access_mode: Vpc for a private registry.', 'key');
+  }
+  if (spec.training_repository_access_mode === 'Vpc' && spec.subnets === undefined) {
+    add('warning', 'trainingRepository.vpcWithoutVpc', ['training_repository_access_mode'], 'training_repository_access_mode Vpc pulls the image through the job\'s VPC, but the job has no subnets and security_group_ids: add them so SageMaker can reach the registry.', 'key');
+  }
+}
+
+/** job.py _Job._prepare_channel: model_uri is one more channel, S3 (or file:// for a local run), with a name of its own. */
+function checkModelChannel(spec: JobSpec, add: Add): void {
+  const name = typeof spec.model_channel_name === 'string' ? spec.model_channel_name : 'model';
+  if (typeof spec.model_uri !== 'string' || spec.model_uri === '') {
+    if (spec.model_channel_name !== undefined) add('warning', 'modelChannel.withoutModelUri', ['model_channel_name'], 'model_channel_name does nothing without model_uri.', 'key');
+    return;
+  }
+  const s3Problem = spec.model_uri.startsWith('s3://') ? s3UriProblem(spec.model_uri) : undefined;
+  if (s3Problem) add('error', 's3.uri', ['model_uri'], s3Problem);
+  if (!/^(s3|file):\/\//.test(spec.model_uri) && !(spec.instance_type === 'local' || spec.instance_type === 'local_gpu')) {
+    add('error', 'modelChannel.notS3Uri', ['model_uri'], `model_uri \`${q(spec.model_uri)}\` must be an s3:// URI (the SDK refuses anything else; file:// and local paths work only in local runs).`);
+  }
+  const inputs = spec.inputs;
+  const taken = typeof inputs === 'string' ? ['training'] : inputs && typeof inputs === 'object' ? Object.keys(inputs) : [];
+  if (taken.includes(name)) {
+    const where = spec.model_channel_name !== undefined ? 'model_channel_name' : 'model_uri';
+    add('error', 'modelChannel.duplicate', [where], `model_uri is sent as the input channel "${q(name)}", which inputs already has (SageMaker refuses duplicate channels); ${spec.model_channel_name !== undefined ? 'pick another model_channel_name' : 'set model_channel_name to another name'}.`, 'key');
   }
 }
 

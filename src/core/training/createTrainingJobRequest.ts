@@ -40,9 +40,13 @@ export interface CreateTrainingJobRequest {
   AlgorithmSpecification: {
     TrainingInputMode: 'File' | 'Pipe' | 'FastFile';
     TrainingImage: string;
+    TrainingImageConfig?: { TrainingRepositoryAccessMode: 'Platform' | 'Vpc'; TrainingRepositoryAuthConfig?: { TrainingRepositoryCredentialsProviderArn: string } };
+    ContainerEntrypoint?: string[];
+    ContainerArguments?: string[];
     MetricDefinitions?: MetricDefinition[];
     EnableSageMakerMetricsTimeSeries?: boolean;
   };
+  InfraCheckConfig?: { EnableInfraCheck: boolean };
   OutputDataConfig: { S3OutputPath: string; KmsKeyId?: string; CompressionType?: 'NONE' };
   TrainingJobName: string;
   StoppingCondition: { MaxRuntimeInSeconds: number; MaxWaitTimeInSeconds?: number };
@@ -52,6 +56,8 @@ export interface CreateTrainingJobRequest {
     KeepAlivePeriodInSeconds?: number;
     InstanceCount: number;
     InstanceType: string;
+    TrainingPlanArn?: string;
+    InstancePlacementConfig?: JobSpec['instance_placement_config'];
   };
   RoleArn: string;
   InputDataConfig?: TrainingChannel[];
@@ -65,6 +71,8 @@ export interface CreateTrainingJobRequest {
   CheckpointConfig?: { S3Uri: string; LocalPath?: string };
   DebugHookConfig?: { S3OutputPath: string; CollectionConfigurations: never[] };
   ProfilerConfig?: { S3OutputPath?: string; DisableProfiler: boolean };
+  RemoteDebugConfig?: { EnableRemoteDebug: boolean };
+  SessionChainingConfig?: { EnableSessionTagChaining: boolean };
   RetryStrategy?: { MaximumRetryAttempts: number };
 }
 
@@ -187,6 +195,14 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   }
 
   const channels = inputChannels(spec.inputs);
+  // job.py _Job._load_config: model_uri is one more channel after the user's, before the code channel.
+  if (spec.model_uri) {
+    const name = spec.model_channel_name ?? 'model';
+    if (channels.some((c) => c.ChannelName === name)) {
+      throw new TrainingPlanError('inputs.duplicateChannel', `model_uri is sent as the input channel "${name}", which inputs already has; set model_channel_name to another name.`, { path: spec.model_channel_name !== undefined ? 'model_channel_name' : 'model_uri' });
+    }
+    channels.push(s3Channel(name, { s3_data: requireS3Input(spec.model_uri, 'model_uri'), content_type: 'application/x-sagemaker-model', input_mode: 'File' }));
+  }
   if (networkIsolation) {
     if (channels.some((c) => c.ChannelName === CODE_CHANNEL)) {
       throw new TrainingPlanError('inputs.duplicateChannel', 'With enable_network_isolation the code travels in an input channel named "code"; rename your "code" input channel.', { path: 'inputs.code' });
@@ -195,7 +211,14 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   }
 
   const request: CreateTrainingJobRequest = {
-    AlgorithmSpecification: { TrainingInputMode: 'File', TrainingImage: image },
+    // _TrainingJob._get_train_args: the estimator's input_mode (a dict of channels never overrides it).
+    AlgorithmSpecification: {
+      TrainingInputMode: spec.input_mode ?? 'File',
+      TrainingImage: image,
+      ...trainingImageConfig(spec),
+      ...(spec.container_entry_point !== undefined ? { ContainerEntrypoint: spec.container_entry_point } : {}),
+      ...(spec.container_arguments !== undefined ? { ContainerArguments: spec.container_arguments } : {}),
+    },
     OutputDataConfig: { S3OutputPath: outputPath },
     TrainingJobName: jobName,
     StoppingCondition: { MaxRuntimeInSeconds: spec.max_run ?? DEFAULT_MAX_RUN_SECONDS },
@@ -205,9 +228,13 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
       ...(spec.keep_alive_period_in_seconds !== undefined ? { KeepAlivePeriodInSeconds: spec.keep_alive_period_in_seconds } : {}),
       InstanceCount: spec.instance_count ?? 1,
       InstanceType: spec.instance_type,
+      ...(spec.training_plan !== undefined ? { TrainingPlanArn: spec.training_plan } : {}),
+      ...(spec.instance_placement_config !== undefined ? { InstancePlacementConfig: spec.instance_placement_config } : {}),
     },
     RoleArn: roleArn(spec.role, context, partition.partition),
   };
+  // session.py _get_train_request puts InfraCheckConfig right after the six fields every request has.
+  if (spec.enable_infra_check !== undefined) request.InfraCheckConfig = { EnableInfraCheck: spec.enable_infra_check };
   if (spec.output_kms_key !== undefined) request.OutputDataConfig.KmsKeyId = spec.output_kms_key;
   if (spec.disable_output_compression) request.OutputDataConfig.CompressionType = 'NONE';
   if (spec.max_wait) request.StoppingCondition.MaxWaitTimeInSeconds = spec.max_wait;
@@ -215,8 +242,8 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   // `inputs: {}` still sends an (empty) InputDataConfig, as the SDK's `input_config is not None` does.
   if (channels.length > 0 || (spec.inputs !== undefined && spec.inputs !== null)) request.InputDataConfig = channels;
   if (spec.metric_definitions !== undefined) request.AlgorithmSpecification.MetricDefinitions = spec.metric_definitions;
-  // The HuggingFace estimator turns SageMaker metrics on unless told otherwise; a job file cannot.
-  request.AlgorithmSpecification.EnableSageMakerMetricsTimeSeries = true;
+  // The HuggingFace estimator turns SageMaker metrics on unless enable_sagemaker_metrics is given.
+  request.AlgorithmSpecification.EnableSageMakerMetricsTimeSeries = spec.enable_sagemaker_metrics ?? true;
   request.HyperParameters = hyperParameters;
   if (spec.environment !== undefined) request.Environment = spec.environment;
   if (spec.tags !== undefined) request.Tags = tagList(spec.tags, input.tagValues);
@@ -236,11 +263,23 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
     request.DebugHookConfig = { S3OutputPath: outputPath, CollectionConfigurations: [] };
   }
   request.ProfilerConfig = profilerDisabled(spec, region) ? { DisableProfiler: true } : { S3OutputPath: outputPath, DisableProfiler: false };
+  if (spec.enable_remote_debug !== undefined) request.RemoteDebugConfig = { EnableRemoteDebug: spec.enable_remote_debug };
+  if (spec.enable_session_tag_chaining !== undefined) request.SessionChainingConfig = { EnableSessionTagChaining: spec.enable_session_tag_chaining };
   if (spec.max_retry_attempts !== undefined) request.RetryStrategy = { MaximumRetryAttempts: spec.max_retry_attempts };
 
   const plan: TrainingJobPlan = { createTrainingJob: request, uploads: code.upload ? [code.upload] : [] };
   if (outputDefaulted) plan.defaultBucket = defaultBucket;
   return plan;
+}
+
+/** _TrainingJob._get_train_args: the credentials provider is sent only inside an access mode. */
+function trainingImageConfig(spec: JobSpec): Pick<CreateTrainingJobRequest['AlgorithmSpecification'], 'TrainingImageConfig'> {
+  if (spec.training_repository_access_mode === undefined) return {};
+  const config: NonNullable<CreateTrainingJobRequest['AlgorithmSpecification']['TrainingImageConfig']> = { TrainingRepositoryAccessMode: spec.training_repository_access_mode };
+  if (spec.training_repository_credentials_provider_arn !== undefined) {
+    config.TrainingRepositoryAuthConfig = { TrainingRepositoryCredentialsProviderArn: spec.training_repository_credentials_provider_arn };
+  }
+  return { TrainingImageConfig: config };
 }
 
 // Hyperparameters are shown in plain text by DescribeTrainingJob and the console, so the SDK would
