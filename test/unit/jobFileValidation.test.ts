@@ -383,7 +383,7 @@ describe('job file validation: hostile input becomes problems, never an exceptio
 
   it('a 5 MB base_job_name or role is reported (the SDK refuses it), not a regex stack overflow, with a short message', () => {
     const cases: Array<[string, string, string]> = [
-      ['base_job_name', `base_job_name: ${'a-'.repeat(2_500_000)}a\n`, 'schema.size'],
+      ['base_job_name', `base_job_name: ${'a-'.repeat(2_500_000)}a\n`, 'jobName.truncated'],
       ['base_job_name', `base_job_name: ${'a'.repeat(5_000_000)}_\n`, 'jobName.pattern'],
       ['role', `role: ${'a'.repeat(5_000_000)}\n`, 'role.invalid'],
       ['role', `role: arn:aws:iam::123456789012:role/${'a/'.repeat(2_500_000)}r\n`, 'role.invalid'],

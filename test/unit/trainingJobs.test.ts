@@ -109,19 +109,40 @@ describe('the job view', () => {
   });
 });
 
+/** Goldens whose request a clone does not plan back to, and why: by design (secrets), or not carried yet. */
+const NOT_CLONED: Readonly<Record<string, string>> = {
+  'error-hyperparameter-token-value': 'a clone never copies a secret-looking hyperparameter value (core/sagemaker/secrets.ts)',
+  'hyperparameter-secret-name': 'a clone never copies a hyperparameter whose name names a secret',
+  'inputs-empty-map': 'an empty InputDataConfig is cloned as no inputs (the SDK sends [] for `inputs: {}`)',
+  'container-arguments-only': 'container_arguments is not carried by Clone as Job File yet (#16)',
+  'container-entry-point-and-arguments': 'container_entry_point is not carried by Clone as Job File yet (#16)',
+  'input-mode-job-fastfile': 'input_mode is not carried by Clone as Job File yet (#16)',
+  'input-mode-job-pipe-one-channel': 'input_mode is not carried by Clone as Job File yet (#16)',
+  'instance-placement-config': 'instance_placement_config is not carried by Clone as Job File yet (#16)',
+  'private-registry-vpc-session-tags': 'training_repository_* and enable_session_tag_chaining are not carried by Clone as Job File yet (#16)',
+  'remote-debug-infra-check-off': 'enable_remote_debug and enable_infra_check are not carried by Clone as Job File yet (#16)',
+  'remote-debug-infra-check-on': 'enable_remote_debug and enable_infra_check are not carried by Clone as Job File yet (#16)',
+  'repository-platform-no-tag-chaining': 'training_repository_* and enable_session_tag_chaining are not carried by Clone as Job File yet (#16)',
+  'sagemaker-metrics-off': 'enable_sagemaker_metrics is not carried by Clone as Job File yet (#16)',
+  'training-plan': 'training_plan is not carried by Clone as Job File yet (#16)',
+};
+
 describe('Clone as Job File: DescribeTrainingJob → a .sagemaker.yaml that plans back to the same request', () => {
   const dir = path.join(REPO_ROOT, 'test/fixtures/requests');
+  // The request goldens the SDK itself wrote (scripts/sdk-goldens.mjs); its refusals have no request.
+  const golden = (name: string) => JSON.parse(readFileSync(path.join(dir, `${name}.sdk.json`), 'utf8')) as { request?: CreateTrainingJobRequest; operation?: string };
   const fixtures = readdirSync(dir)
-    .filter((f) => f.endsWith('.plan.json'))
-    .map((f) => f.replace(/\.plan\.json$/, ''));
+    .filter((f) => f.endsWith('.sdk.json'))
+    .map((f) => f.replace(/\.sdk\.json$/, ''))
+    .filter((name) => golden(name).operation === 'CreateTrainingJob' && golden(name).request !== undefined)
+    .filter((name) => !(name in NOT_CLONED));
 
   it('has fixtures to go through', () => assert.ok(fixtures.length >= 20, `only ${fixtures.length} plan fixtures`));
 
   for (const name of fixtures) {
     it(`${name}`, () => {
       const context = JSON.parse(readFileSync(path.join(dir, `${name}.context.json`), 'utf8'));
-      const plan = JSON.parse(readFileSync(path.join(dir, `${name}.plan.json`), 'utf8'));
-      const request = plan.createTrainingJob as CreateTrainingJobRequest;
+      const request = golden(name).request!;
       const clone = jobFileFromDescription(describedFrom(request, context.region, context.accountId), { tags: request.Tags ?? [] });
 
       const validation = validateJobFile(clone.text);
@@ -137,18 +158,19 @@ describe('Clone as Job File: DescribeTrainingJob → a .sagemaker.yaml that plan
   }
 
   it('maps the seed job back to versions, smdistributed and the decoded hyperparameters', () => {
-    const plan = JSON.parse(readFileSync(path.join(dir, 'seed-bart-samsum.plan.json'), 'utf8'));
-    const clone = jobFileFromDescription(describedFrom(plan.createTrainingJob, 'us-east-1', '111122223333'), { tags: [] });
+    const request = golden('seed-bart-samsum').request!;
+    const jobName = request.TrainingJobName;
+    const clone = jobFileFromDescription(describedFrom(request, 'us-east-1', '111122223333'), { tags: [] });
     assert.match(clone.text, /^transformers_version: 4\.4\.2$/m);
     assert.match(clone.text, /^pytorch_version: 1\.6\.0$/m);
     assert.match(clone.text, /^py_version: py36$/m);
     assert.match(clone.text, /^ {2}learning_rate: 5e-5$/m);
     assert.match(clone.text, /^ {2}model_name_or_path: facebook\/bart-large-cnn$/m);
     assert.match(clone.text, /^distribution:\n {2}smdistributed:\n {4}dataparallel:\n {6}enabled: true$/m);
-    assert.match(clone.text, /^source_dir: s3:\/\/sagemaker-us-east-1-111122223333\/huggingface-pytorch-training-2026-11-26-08-00-00-123\/source\/sourcedir\.tar\.gz$/m);
+    assert.ok(clone.text.includes(`\nsource_dir: s3://sagemaker-us-east-1-111122223333/${jobName}/source/sourcedir.tar.gz\n`), clone.text);
     assert.doesNotMatch(clone.text, /sagemaker_(program|submit_directory|job_name|region|instance_type)/);
     assert.doesNotMatch(clone.text, /^output_path:/m, 'the default bucket is left to the planner');
-    assert.equal(clone.fileName, 'huggingface-pytorch-training-2026-11-26-08-00-00-123.sagemaker.yaml');
+    assert.equal(clone.fileName, `${jobName}.sagemaker.yaml`);
   });
 
   it('keeps image_uri for an image that is not the catalog’s, and keeps floats floats', () => {

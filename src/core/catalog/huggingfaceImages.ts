@@ -333,7 +333,7 @@ export function resolveTrainingImage(req: TrainingImageRequest, region: string):
   if (requested.split('.').length !== requestedBase.split('.').length) {
     return failure(
       field,
-      `write transformers_version and ${field} both in full or both shortened, as the SageMaker SDK requires (it refuses transformers_version ${requested} with ${field} ${requestedBase}); for example ${transformersVersion} with ${listBaseFrameworkVersions(transformersVersion, framework)[0] ?? requestedBase}`,
+      `write transformers_version and ${field} both in full or both shortened, as the SageMaker SDK requires (it refuses transformers_version ${excerpt(requested)} with ${field} ${excerpt(requestedBase)}); for example ${transformersVersion} with ${listBaseFrameworkVersions(transformersVersion, framework)[0] ?? excerpt(requestedBase)}`,
       [],
     );
   }

@@ -13,6 +13,7 @@ import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
 import { fromJsValue, pyDict } from '../contract/pythonValue';
 import { enabledStrategies, sdkDistributionHyperparameters, sdkDistributionRefusals, sdkIgnoredStrategies } from '../sagemaker/distribution';
 import { environmentProblems, gitCredentialProblems } from './credentialFlows';
+import { excerpt } from '../excerpt';
 import { closestMatch } from './didYouMean';
 import { ignoreFileProblems } from './ignoreFileCheck';
 import type { JobDocument, JsonPath } from './jobDocument';
@@ -54,7 +55,7 @@ const ENV_REFERENCE = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
 export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFileContext): Problem[] {
   const out: Problem[] = [];
   const add = (severity: Problem['severity'], code: string, p: JsonPath, message: string, on: 'key' | 'value' = 'value') => {
-    out.push(doc.problem(severity, code, p, message, on));
+    out.push(doc.problem(severity, code, p, shortWords(message), on));
   };
 
   checkVersionsAreStrings(doc, add);
@@ -474,6 +475,14 @@ function checkModelChannel(spec: JobSpec, add: Add): void {
     const where = spec.model_channel_name !== undefined ? 'model_channel_name' : 'model_uri';
     add('error', 'modelChannel.duplicate', [where], `model_uri is sent as the input channel "${q(name)}", which inputs already has (SageMaker refuses duplicate channels); ${spec.model_channel_name !== undefined ? 'pick another model_channel_name' : 'set model_channel_name to another name'}.`, 'key');
   }
+}
+
+/**
+ * A message with every word over 80 characters cut (excerpt): checks shared with plan (the SDK's
+ * refusals, the image catalog) quote the value they refuse, which may be megabytes long in a job file.
+ */
+function shortWords(message: string): string {
+  return message.length <= 1000 ? message : message.replace(/\S{81,}/g, (word) => excerpt(word));
 }
 
 function sentence(s: string): string {
