@@ -9,7 +9,7 @@
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
-import { IgnoreRules } from './sagemakerIgnore';
+import { IgnoreRules } from '../source/sagemakerIgnore';
 
 export interface CopyTreeOptions {
   ignore?: IgnoreRules;

@@ -29,7 +29,7 @@ import { cpuCount, detectGpuCount, findFreePort, probeInterpreter } from './mach
 import type { PythonInterpreter } from './machine';
 import { SIGNAL_NUMBERS, signalProcessGroup, startProcessGroup } from './processTree';
 import type { HostProcess } from './processTree';
-import { IGNORE_FILE_NAME, IgnoreRules } from './sagemakerIgnore';
+import { IGNORE_FILE_NAME, IgnoreRules } from '../source/sagemakerIgnore';
 
 export const DEFAULT_LOCAL_ROOT_NAME = '.sagemaker-local';
 export const DEFAULT_INTERPRETER = 'python3';

@@ -20,7 +20,7 @@ import type { LocalJobListener, LocalJobOptions, LocalLogLine, LocalStatusChange
 import { LocalJobError } from '../../src/local/localJobError';
 import { localJobOptionsFromSpec } from '../../src/local/localJobOptions';
 import { listLocalJobs, readLocalJob } from '../../src/local/localJobRecord';
-import { IgnoreRules } from '../../src/local/sagemakerIgnore';
+import { IgnoreRules } from '../../src/source/sagemakerIgnore';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const probeDir = path.join(repoRoot, 'test', 'fixtures', 'probe');

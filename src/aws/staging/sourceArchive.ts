@@ -8,7 +8,7 @@
  * worth a thread's start-up are read on the caller's thread (IN_THREAD_LIMITS).
  *
  * Two departures from the SDK, both so the archive is something a user can reason about:
- * - a `.sagemakerignore` at the source root (gitignore syntax, src/local/sagemakerIgnore.ts) keeps
+ * - a `.sagemakerignore` at the source root (gitignore syntax, src/source/sagemakerIgnore.ts) keeps
  *   files home; its rules match archive paths, so they apply inside dependencies too (`__pycache__/`,
  *   `*.ckpt`). The local runner reads the same file, so what runs locally is what ships.
  * - the same tree gives the same bytes: entries sorted, one fixed mtime, no owner names or ids.

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
-import { IGNORE_FILE_NAME, IgnoreRules } from '../../local/sagemakerIgnore';
+import { IGNORE_FILE_NAME, IgnoreRules } from '../../source/sagemakerIgnore';
 import type { ArchiveSource, SourceArchiveContents } from './sourceArchive';
 import { SourceStagingError } from '../../source/stagingError';
 
