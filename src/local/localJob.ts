@@ -20,7 +20,7 @@ import { failureFileText, failureReasonFromFile, shellExitCode, toolkitErrorMess
 import type { ScriptFailure } from '../core/contract/failureReason';
 import { encodeHyperparameter } from '../core/sagemaker/hyperparameters';
 import { mergeFolders, packFolder } from './artifacts';
-import type { ChannelFetcher } from './channelFetcher';
+import type { ChannelFetcher } from '../core/contract/channelFetcher';
 import { copyShard, copyTree, exists } from './fileTree';
 import { LocalJobError } from './localJobError';
 import { LOCAL_JOB_RECORD_VERSION, writeJobRecord } from './localJobRecord';

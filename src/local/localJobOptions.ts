@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { ChannelInput, JobSpec } from '../core/jobFile/jobSpec';
 import { sdkDistributionHyperparameters } from '../core/sagemaker/distribution';
 import { encodeHyperparameter } from '../core/sagemaker/hyperparameters';
-import type { ChannelFetcher } from './channelFetcher';
+import type { ChannelFetcher } from '../core/contract/channelFetcher';
 import type { LocalChannel, LocalJobOptions } from './localJob';
 import { LocalJobError } from './localJobError';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { jobFileContext } from '../../src/local/jobFileOnDisk';
+import { jobFileContext } from '../../src/source/jobFileOnDisk';
 import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
 import { REPO_ROOT } from './repoRoot';
 

@@ -13,7 +13,7 @@ import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
 import type { JobSpec } from '../../core/jobFile/jobSpec';
 import type { Problem } from '../../core/jobFile/problem';
 import { validateJobFile } from '../../core/jobFile/validateJobFile';
-import { jobFileContext } from '../../local/jobFileOnDisk';
+import { jobFileContext } from '../../source/jobFileOnDisk';
 import { buildTrainingJobPlan } from '../../core/training/createTrainingJobRequest';
 import type { CreateTrainingJobRequest, SourceArchiveUpload, TrainingJobPlan, TrainingPlanContext } from '../../core/training/createTrainingJobRequest';
 import { freshJobName } from '../../core/training/jobName';
