@@ -151,7 +151,7 @@ async function readRunFiles(dir: string): Promise<Record<string, unknown>> {
   try {
     names = await fs.readdir(dir);
   } catch (err) {
-    throw new Error(`cannot read the folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new Error(`cannot read the folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
   const files: Record<string, unknown> = {};
   for (const name of names.filter(isRunFile).sort()) {
@@ -159,7 +159,7 @@ async function readRunFiles(dir: string): Promise<Record<string, unknown>> {
     try {
       files[name] = parseRunFile(text);
     } catch (err) {
-      throw new Error(`${name} is not valid JSON (${(err as Error).message}); was the archive extracted completely?`);
+      throw new Error(`${name} is not valid JSON (${(err as Error).message}); was the archive extracted completely?`, { cause: err });
     }
   }
   return files;

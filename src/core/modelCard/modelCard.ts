@@ -425,6 +425,7 @@ function usageSection(tag: PipelineTag | undefined, model: string, text: string 
  * a JSON string literal, which Python parses identically.
  */
 function pythonString(text: string, preferBlock = false): string {
+  // eslint-disable-next-line no-control-regex -- a control character rules out a """ block
   const blockSafe = preferBlock && text.includes('\n') && !text.includes('"""') && !text.includes('\\') && !text.endsWith('"') && !/[\u0000-\u0009\u000b-\u001f\u007f\u2028\u2029]/.test(text);
   return blockSafe ? `"""${text}"""` : JSON.stringify(text).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
