@@ -59,7 +59,10 @@ function importsOf(file: string): string[] {
 
 /** A relative specifier as a repository path with `/` (`src/aws/launch/x`, no extension added). */
 function importTarget(file: string, specifier: string): string {
-  return path.relative(REPO_ROOT, path.resolve(path.dirname(path.join(REPO_ROOT, file)), specifier)).split(path.sep).join('/');
+  return path
+    .relative(REPO_ROOT, path.resolve(path.dirname(path.join(REPO_ROOT, file)), specifier))
+    .split(path.sep)
+    .join('/');
 }
 
 const within = (file: string, dir: string): boolean => file === dir || file.startsWith(`${dir}/`);
