@@ -107,7 +107,7 @@ const stdout = new Writable({
   },
 });
 
-let exitCode = 1;
+let exitCode;
 try {
   exitCode = await runTests({
     vscodeExecutablePath,

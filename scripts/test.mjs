@@ -1,5 +1,5 @@
 // The whole test suite, as the README and CI run it: set up what the tests need (idempotent),
-// build, type-check, then unit tests in plain node, then the suites inside a real VS Code.
+// build, type-check, lint, then unit tests in plain node, then the suites inside a real VS Code.
 // Closes with one line `N passed, N failed` summed over every stage.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
-const only = ['--unit', '--integration', '--e2e', '--bench'].filter((a) => args.has(a));
+const only = ['--lint', '--unit', '--integration', '--e2e', '--bench'].filter((a) => args.has(a));
 const want = (stage) => only.length === 0 || only.includes(`--${stage}`);
 const total = { passed: 0, failed: 0, skipped: 0 };
 const stageResults = [];
@@ -60,6 +60,13 @@ const tscWebview = await run('npx', ['tsc', '-p', 'tsconfig.webview.json'], { en
 if (build.code !== 0 || tsc.code !== 0 || tscWebview.code !== 0) {
   record('build', 0, 1);
   finish();
+}
+
+// ESLint and `prettier --check` (npm run lint): one check, counted as 1 passed or 1 failed.
+if (want('lint')) {
+  console.log('▶ lint (eslint, prettier --check)');
+  const lint = await run('npm', ['run', '--silent', 'lint'], { env });
+  record('lint', lint.code === 0 ? 1 : 0, lint.code === 0 ? 0 : 1);
 }
 
 if (want('unit')) {

@@ -97,7 +97,7 @@ if (!values['no-emulators']) {
   writeFileSync(path.join(workspace, 'seed-bart-samsum/code/run_summarization.py'), '# stands in for transformers/examples/seq2seq/run_summarization.py (offline)\n');
   writeFileSync(
     path.join(workspace, 'seed-bart-samsum/offline-twin.sagemaker.yaml'),
-    seed.replace(/git_config:\n(  .*\n)+/, '').replace('source_dir: ./examples/seq2seq', 'source_dir: ./code').replace(/^#.*\n/gm, '').replace(/^/, '# The seed job with its code in this folder, for the offline emulator.\n'),
+    seed.replace(/git_config:\n( {2}.*\n)+/, '').replace('source_dir: ./examples/seq2seq', 'source_dir: ./code').replace(/^#.*\n/gm, '').replace(/^/, '# The seed job with its code in this folder, for the offline emulator.\n'),
   );
 }
 writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify(settings, null, 2));

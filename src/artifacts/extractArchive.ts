@@ -432,7 +432,7 @@ class StreamingExtraction {
       const onHalt = () => {
         if (!writing) finish(this.halt.signal.reason);
       };
-      const finish = (err?: unknown) => {
+      const finish = (err?: Error) => {
         if (settled) return;
         settled = true;
         this.halt.signal.removeEventListener('abort', onHalt);

@@ -14,7 +14,7 @@ import type { JobDescriptionForCard } from '../core/modelCard/modelCardJob';
 import { UsageError } from './cliError';
 import type { CliIo } from './cliError';
 import { awsConnectionFromCli, AWS_OPTIONS } from './jobsCommand';
-import { jobFileContext } from '../local/jobFileOnDisk';
+import { jobFileContext } from '../source/jobFileOnDisk';
 
 const USAGE =
   'sagemaker-hf card DIR [--job-file FILE | --job NAME] [--out FILE|-] [--force] [--repo-id NAMESPACE/NAME] [--license ID] [--language CODE] [--pipeline-tag TAG] [--widget-text TEXT] [--widget-output TEXT]';

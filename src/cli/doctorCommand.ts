@@ -12,7 +12,7 @@ import { validateJobFile } from '../core/jobFile/validateJobFile';
 import { isReadyToLaunch, renderChecklistText } from '../core/preflight/checklist';
 import { readInputFile, UsageError } from './cliError';
 import type { CliIo } from './cliError';
-import { jobFileContext } from '../local/jobFileOnDisk';
+import { jobFileContext } from '../source/jobFileOnDisk';
 import { formatProblems } from './validateCommand';
 
 const USAGE = 'sagemaker-hf doctor [FILE] [--json] [--region R] [--profile P]';

@@ -7,7 +7,7 @@ import { AwsClients } from '../aws/awsClients';
 import { S3ChannelFetcher } from '../aws/artifacts/s3ChannelFetcher';
 import { awsConnectionFromCli } from './jobsCommand';
 import type { CliIo } from './cliError';
-import { jobFileContext } from '../local/jobFileOnDisk';
+import { jobFileContext } from '../source/jobFileOnDisk';
 import { formatProblems } from './validateCommand';
 import { TrainingPlanError } from '../core/training/trainingPlanError';
 import { SourceStagingError } from '../source/stagingError';

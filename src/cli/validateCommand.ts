@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
-import { jobFileContext } from '../local/jobFileOnDisk';
+import { jobFileContext } from '../source/jobFileOnDisk';
 import type { Problem } from '../core/jobFile/problem';
 import { readInputFile, UsageError } from './cliError';
 import type { CliIo } from './cliError';

@@ -47,7 +47,7 @@ export function createQuickstart(services: Services) {
     } catch (err) {
       // All or nothing: the folder is ours (it did not exist), so a half-written one goes.
       await vscode.workspace.fs.delete(target, { recursive: true, useTrash: false }).then(undefined, () => undefined);
-      throw new Error(`Could not create the quickstart in ${target.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`Could not create the quickstart in ${target.fsPath}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     services.log.for('quickstart').info(`created the quickstart in ${target.fsPath}`);
     markWalkthroughStep(WalkthroughDone.quickstart);

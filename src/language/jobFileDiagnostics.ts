@@ -5,7 +5,7 @@ import type { JobFileContext } from '../core/jobFile/semanticChecks';
 import { JOB_FILE_PATTERN, DIAGNOSTIC_SOURCE } from '../host/ids';
 import { Disposable } from '../host/lifecycle';
 import type { Services } from '../host/services';
-import { jobFileContext } from '../local/jobFileOnDisk';
+import { jobFileContext } from '../source/jobFileOnDisk';
 import { toDiagnostic } from './convert';
 
 export function isJobFile(doc: vscode.TextDocument): boolean {

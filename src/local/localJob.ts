@@ -22,7 +22,7 @@ import { encodeHyperparameter } from '../core/sagemaker/hyperparameters';
 import { isTerminalStatus } from '../core/sagemaker/jobStatus';
 import type { TrainingJobStatus } from '../core/sagemaker/jobStatus';
 import { mergeFolders, packFolder } from './artifacts';
-import type { ChannelFetcher } from './channelFetcher';
+import type { ChannelFetcher } from '../core/contract/channelFetcher';
 import { copyShard, copyTree, exists } from './fileTree';
 import { LocalJobError } from './localJobError';
 import { LOCAL_JOB_RECORD_VERSION, writeJobRecord } from './localJobRecord';

@@ -9,7 +9,7 @@ import type { ChannelInput, JobSpec } from '../core/jobFile/jobSpec';
 import { containerLogLevel, DEFAULT_CONTAINER_LOG_LEVEL } from '../core/sagemaker/containerLogLevel';
 import { sdkDistributionHyperparameters } from '../core/sagemaker/distribution';
 import { encodeHyperparameter } from '../core/sagemaker/hyperparameters';
-import type { ChannelFetcher } from './channelFetcher';
+import type { ChannelFetcher } from '../core/contract/channelFetcher';
 import type { LocalChannel, LocalJobOptions } from './localJob';
 import { LocalJobError } from './localJobError';
 

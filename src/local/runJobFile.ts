@@ -13,7 +13,7 @@ import type { CreateTrainingJobRequest } from '../core/training/createTrainingJo
 import { encodeDocumentValues } from '../core/training/pythonJson';
 import { withGitCheckout } from '../source/gitSource';
 import { runLocalJob } from './localJob';
-import type { ChannelFetcher } from './channelFetcher';
+import type { ChannelFetcher } from '../core/contract/channelFetcher';
 import type { LocalJob, LocalJobListener } from './localJob';
 import { localJobOptionsFromSpec } from './localJobOptions';
 

@@ -278,7 +278,7 @@ const steps = [
     name: 'Show Logs: both hosts and the end-of-job summary',
     timeoutSeconds: 90,
     async run(j) {
-      const { wb, page } = j;
+      const { wb } = j;
       const jobName = await ensureCloudJob(j);
       await waitForJobStatus(j, jobName, 'Completed');
       await wb.showViewContainer('SageMaker HF');

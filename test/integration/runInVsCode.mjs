@@ -111,7 +111,6 @@ export async function runInVsCode(options = {}) {
   let tally;
   /** @type {string | undefined} */
   let failure;
-  let exitCode = 1;
   /** The workbench's own log lines: printed when the run fails, since they often say why. */
   const workbenchLog = [];
 
@@ -150,7 +149,8 @@ export async function runInVsCode(options = {}) {
   process.stderr.on('error', ignoreWriteError);
 
   try {
-    session.codeServerExited.then((code) => stopWith(new IntegrationRunError('CodeServerExited', `code-server exited early (code ${code})`)));
+    // Never rejects (it resolves when code-server exits): a watcher, not a step to await.
+    void session.codeServerExited.then((code) => stopWith(new IntegrationRunError('CodeServerExited', `code-server exited early (code ${code})`)));
     await guard(session.start({ signal: run.signal }));
     const { page } = session;
 
@@ -176,12 +176,11 @@ export async function runInVsCode(options = {}) {
 
     await guard(session.openWorkbench({ folder: workspace, extensionDevelopmentPaths: [repoRoot], extensionTestsPath: suite }));
 
-    exitCode = await guard(extensionHostExit);
+    const exitCode = await guard(extensionHostExit);
     if (exitCode !== 0) failure = `the extension host exited with code ${exitCode}`;
     else if (!tally) failure = 'the suite did not print its `N passed, N failed` line';
   } catch (error) {
     failure = error instanceof IntegrationRunError || error instanceof WorkbenchSessionError ? error.message : `${error?.stack ?? error}`;
-    exitCode = 1;
   } finally {
     clearTimeout(timer);
     // Ends whatever wait is still polling, and makes code-server's exit below no news.

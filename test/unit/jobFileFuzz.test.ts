@@ -14,7 +14,7 @@ import { describe, it } from 'node:test';
 import { completionsFor, hoverFor } from '../../src/core/jobFile/assist';
 import type { Position, Range } from '../../src/core/jobFile/problem';
 import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
-import { jobFileContext } from '../../src/local/jobFileOnDisk';
+import { jobFileContext } from '../../src/source/jobFileOnDisk';
 import { REPO_ROOT } from './repoRoot';
 
 const DEFAULT_SEED = 20240614;

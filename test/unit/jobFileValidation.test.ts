@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { listInstanceTypes } from '../../src/core/catalog/instanceTypes';
 import { closestMatch, editDistance, withinTypoReach } from '../../src/core/jobFile/didYouMean';
-import { jobFileContext } from '../../src/local/jobFileOnDisk';
+import { jobFileContext } from '../../src/source/jobFileOnDisk';
 import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
 import { encodeJobFileValues } from '../../src/core/training/pythonJson';
 import { REPO_ROOT } from './repoRoot';

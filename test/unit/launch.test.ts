@@ -283,7 +283,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     const jobFile = path.join(tmp, 'git.sagemaker.yaml');
     const text = SEED_TEXT.replace(/^source_dir: .*$/m, `git_config:\n  repo: ${url}\n  branch: master\nsource_dir: examples/seq2seq`)
       .replace(/^entry_point: .*$/m, 'entry_point: run_summarization.py')
-      .replace(/^dependencies:\n  - .*\n/m, '');
+      .replace(/^dependencies:\n {2}- .*\n/m, '');
     await fs.writeFile(jobFile, text);
     const job = launched(await planAndLaunch({ clients, file: jobFile, text, options: { now: new Date('2024-05-02T00:00:00.000Z'), env: gitEnv } }));
     assert.deepEqual(await archiveEntries(clients.s3(), job.uploads[0]!.to), ['requirements.txt', 'run_summarization.py']);

@@ -25,7 +25,7 @@ import { launchCommand } from '../../src/cli/launchCommand';
 import { planCommand } from '../../src/cli/planCommand';
 import type { CliIo } from '../../src/cli/cliError';
 import { runJobFileLocally } from '../../src/local/runJobFile';
-import { jobFileContext } from '../../src/local/jobFileOnDisk';
+import { jobFileContext } from '../../src/source/jobFileOnDisk';
 import { TrainingPlanError } from '../../src/core/training/trainingPlanError';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');

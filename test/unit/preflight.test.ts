@@ -140,8 +140,8 @@ describe('the checklist text', () => {
       ],
     };
     const text = renderChecklistText(checklist);
-    assert.match(text, /✓ passed  AWS credentials/);
-    assert.match(text, /✗ FAILED  Quota\n\s+is 0\n\s+→ Request an increase\n\s+https:\/\/example\n\s+\$ aws service-quotas …/);
+    assert.match(text, /✓ passed {2}AWS credentials/);
+    assert.match(text, /✗ FAILED {2}Quota\n\s+is 0\n\s+→ Request an increase\n\s+https:\/\/example\n\s+\$ aws service-quotas …/);
     assert.match(text, /\? unknown Image/);
     assert.match(text, /1 passed, 1 failed, 1 could not be checked — 1 blocking problem/);
     assert.deepEqual(summarizeChecklist(checklist), { passed: 1, failed: 1, unknown: 1, blocking: 1 });
@@ -499,7 +499,7 @@ describe('preflight against moto and the awsExtras fake', { skip: installProblem
       extras.setQuotaValue('us-east-1', P3DN_QUOTA, 0);
       const { code, stdout } = await run([SEED_FILE, '--region', 'us-east-1']);
       assert.equal(code, 1, stdout);
-      assert.match(stdout, /✗ FAILED  Quota "ml\.p3dn\.24xlarge for training job usage" ≥ 2/);
+      assert.match(stdout, /✗ FAILED {2}Quota "ml\.p3dn\.24xlarge for training job usage" ≥ 2/);
       assert.match(stdout, /\$ aws service-quotas request-service-quota-increase --service-code sagemaker --quota-code L-[0-9A-F]{8} --desired-value 2 --region us-east-1/);
       assert.match(stdout, /ceiling: \$1,722\.91 — max_run 24 h × 2 instances/);
       assert.match(stdout, /price: AWS Price List API \(AmazonSageMaker USE1-Train:ml\.p3dn\.24xlarge, SKU [0-9A-F]+\), published 2026-11-01/);
@@ -519,7 +519,7 @@ describe('preflight against moto and the awsExtras fake', { skip: installProblem
     it('without a file, checks the credentials, the region and the default bucket', async () => {
       const { code, stdout } = await run(['--region', 'us-east-1']);
       assert.equal(code, 0, stdout);
-      assert.match(stdout, /✓ passed  AWS credentials/);
+      assert.match(stdout, /✓ passed {2}AWS credentials/);
       assert.match(stdout, /Bucket s3:\/\/sagemaker-us-east-1-123456789012/);
       assert.doesNotMatch(stdout, /Cost estimate/);
     });

@@ -8,7 +8,7 @@ import type { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ChannelFetcher, ChannelFetchRequest } from '../../local/channelFetcher';
+import type { ChannelFetcher, ChannelFetchRequest } from '../../core/contract/channelFetcher';
 
 export class S3ChannelFetcher implements ChannelFetcher {
   constructor(private readonly s3: () => S3Client) {}

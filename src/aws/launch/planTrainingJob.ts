@@ -16,7 +16,7 @@ import { validateJobFile } from '../../core/jobFile/validateJobFile';
 import { buildTrainingJobPlan } from '../../core/training/createTrainingJobRequest';
 import type { SourceArchiveUpload, TrainingJobPlan, TrainingJobPlanInput, TrainingPlanContext } from '../../core/training/createTrainingJobRequest';
 import { encodeDocumentValues } from '../../core/training/pythonJson';
-import { jobFileContext } from '../../local/jobFileOnDisk';
+import { jobFileContext } from '../../source/jobFileOnDisk';
 import { AwsClients } from '../awsClients';
 import { listSourceArchive } from '../staging/sourceArchive';
 import type { ExternalLink } from '../staging/sourceArchive';

@@ -34,6 +34,7 @@ export function escapeTableCell(text: string): string {
 
 /** Line breaks (every kind CommonMark or a browser might honour) become spaces. */
 function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   return text.replace(/\r\n|[\r\n\u0085\u2028\u2029\v\f]/g, ' ').replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '');
 }
 

@@ -415,13 +415,16 @@ function usageSection(tag: PipelineTag | undefined, model: string, text: string 
   return `## Usage${where}\n\n${codeBlock('python', code)}`;
 }
 
+// eslint-disable-next-line no-control-regex -- a control character rules out a """ block
+const NOT_IN_A_BLOCK = /[\u0000-\u0009\u000b-\u001f\u007f\u2028\u2029]/;
+
 /**
  * A Python string literal. Multi-line text reads best triple-quoted; anything a triple-quoted
  * literal would misread (backslashes, quotes at the end, `"""`, control characters) falls back to
  * a JSON string literal, which Python parses identically.
  */
 function pythonString(text: string, preferBlock = false): string {
-  const blockSafe = preferBlock && text.includes('\n') && !text.includes('"""') && !text.includes('\\') && !text.endsWith('"') && !/[\u0000-\u0009\u000b-\u001f\u007f\u2028\u2029]/.test(text);
+  const blockSafe = preferBlock && text.includes('\n') && !text.includes('"""') && !text.includes('\\') && !text.endsWith('"') && !NOT_IN_A_BLOCK.test(text);
   return blockSafe ? `"""${text}"""` : JSON.stringify(text).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 

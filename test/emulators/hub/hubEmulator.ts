@@ -830,6 +830,7 @@ async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffe
 }
 
 /** Request bodies are loose JSON the handlers check field by field, hence `any`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 async function readJson(req: http.IncomingMessage): Promise<Record<string, any>> {
   const text = (await readBody(req, MAX_JSON_BODY)).toString('utf8');
   try {
