@@ -17,7 +17,6 @@ if (reports.length === 0) {
   process.exit(1);
 }
 
-const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
 function counts(mutants) {

@@ -139,7 +139,7 @@ async function jobFolder(parent: string, name: string, extra = '', setup?: (src:
   await fs.mkdir(src, { recursive: true });
   await fs.writeFile(path.join(src, 'train.py'), 'print("train")\n');
   await setup?.(src);
-  const text = SEED_TEXT.replace(/^dependencies:\n  - .*\n/m, '') + extra;
+  const text = SEED_TEXT.replace(/^dependencies:\n {2}- .*\n/m, '') + extra;
   const file = path.join(dir, `${name}.sagemaker.yaml`);
   await fs.writeFile(file, text);
   return { file, text, src };
@@ -423,7 +423,7 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     git(['push', '--quiet', path.join(repoRoot, 'remote.git'), 'HEAD:refs/heads/main'], work);
     const url = 'https://git.example.test/hostile/code.git';
     const gitEnv = { ...process.env, GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.file://${path.join(repoRoot, 'remote.git')}.insteadOf`, GIT_CONFIG_VALUE_0: url };
-    const text = SEED_TEXT.replace(/^source_dir: .*$/m, `git_config:\n  repo: ${url}\n  branch: main\nsource_dir: code`).replace(/^dependencies:\n  - .*\n/m, '');
+    const text = SEED_TEXT.replace(/^source_dir: .*$/m, `git_config:\n  repo: ${url}\n  branch: main\nsource_dir: code`).replace(/^dependencies:\n {2}- .*\n/m, '');
     const jobFile = path.join(tmp, 'git-link.sagemaker.yaml');
     await fs.writeFile(jobFile, text);
     await assert.rejects(planAndLaunch({ clients, file: jobFile, text, options: { now: NOW, env: gitEnv, jobName: 'git-link-refused' } }), (e: unknown) => {
@@ -696,7 +696,7 @@ describe('sagemaker-hf plan', () => {
     try {
       const extra = 'environment:\n  HF_TOKEN: ${env:SENTINEL_HF_TOKEN}\n  NCCL_DEBUG: INFO\n';
       const { file } = await jobFolder(dir, 'secrets', extra);
-      const gitText = SEED_TEXT.replace(/^source_dir: .*$/m, 'git_config:\n  repo: https://github.com/org/code.git\n  token: ${env:SENTINEL_GIT_TOKEN}\nsource_dir: examples').replace(/^dependencies:\n  - .*\n/m, '') + extra;
+      const gitText = SEED_TEXT.replace(/^source_dir: .*$/m, 'git_config:\n  repo: https://github.com/org/code.git\n  token: ${env:SENTINEL_GIT_TOKEN}\nsource_dir: examples').replace(/^dependencies:\n {2}- .*\n/m, '') + extra;
       const gitFile = path.join(dir, 'git.sagemaker.yaml');
       await fs.writeFile(gitFile, gitText);
       const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', SENTINEL_HF_TOKEN: SENTINEL, SENTINEL_GIT_TOKEN: `${SENTINEL}-git` };

@@ -150,6 +150,7 @@ describe('host-labelled lines', () => {
     const shown = showControlCharacters('\x1b[2J\u2066x\u2069');
     assert.equal(shown, '\\x1b[2J\\u2066x\\u2069');
     assert.equal(showControlCharacters(shown), shown);
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     assert.doesNotMatch(showControlCharacters(String.fromCharCode(...Array.from({ length: 0xa0 }, (_, i) => i))), /[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
   });
 

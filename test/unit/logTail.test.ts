@@ -1048,6 +1048,7 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     assert.equal(code, 0);
     const text = out.join('');
     assert.ok(text.includes('[algo-9] done\\x1b]52;c;ZWNobyBwd25lZA==\\x07 \\x1b]0;title\\x07\\x1b[2J\\x1b[H\\rfake\\u202eevil\\x9b31m\n'), text.split('\n').filter((l) => l.includes('algo-9')).join('\n'));
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     assert.doesNotMatch(text, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/, 'a control character reached the terminal');
   });
 

@@ -21,6 +21,7 @@ export function formatLogLine(line: Pick<LogLine, 'host' | 'message'>): string {
 
 // C0 controls but tab and line feed, DEL, the C1 controls (0x9b is a one-byte CSI, 0x9d a one-byte
 // OSC to some terminals), and the bidirectional overrides and isolates, which reorder what follows.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
