@@ -117,7 +117,9 @@ const targets = [
     // dist/jobFile.js: see jobFileStubs. Each module is evaluated on first access, as in vendor.js.
     ...common,
     stdin: {
-      contents: JOB_FILE_MODULES.map((m) => `Object.defineProperty(exports, ${JSON.stringify(m)}, { enumerable: true, get: () => require('./src/core/jobFile/${m}') });`).join('\n'),
+      contents: JOB_FILE_MODULES.map((m) => `Object.defineProperty(exports, ${JSON.stringify(m)}, { enumerable: true, get: () => require('./src/core/jobFile/${m}') });`).join(
+        '\n',
+      ),
       resolveDir: '.',
       sourcefile: 'jobFile.js',
       loader: 'js',
@@ -155,13 +157,39 @@ const targets = [
  * problem twice.
  */
 function writeAssistSchema() {
-  const VALIDATION = new Set(['required', 'additionalProperties', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'type', 'anyOf', 'oneOf', 'format', 'const', 'propertyNames', 'minProperties', 'maxProperties', 'if', 'then', 'else', 'not', 'dependencies']);
+  const VALIDATION = new Set([
+    'required',
+    'additionalProperties',
+    'pattern',
+    'minimum',
+    'maximum',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'minLength',
+    'maxLength',
+    'minItems',
+    'maxItems',
+    'type',
+    'anyOf',
+    'oneOf',
+    'format',
+    'const',
+    'propertyNames',
+    'minProperties',
+    'maxProperties',
+    'if',
+    'then',
+    'else',
+    'not',
+    'dependencies',
+  ]);
   const strip = (node) => {
     if (Array.isArray(node)) return node.map(strip);
     if (!node || typeof node !== 'object') return node;
     const out = {};
     for (const [k, v] of Object.entries(node)) {
-      if (k === 'enum') out.examples = v; // offered as values, not enforced
+      if (k === 'enum')
+        out.examples = v; // offered as values, not enforced
       else if (k === 'properties' || k === 'definitions') out[k] = Object.fromEntries(Object.entries(v).map(([n, s]) => [n, strip(s)]));
       else if (!VALIDATION.has(k)) out[k] = strip(v);
     }

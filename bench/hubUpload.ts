@@ -81,8 +81,9 @@ async function push(hubUrl: string, folder: string, repo: string, via: string): 
   const cpu = process.cpuUsage();
   const started = performance.now();
   const result =
-    via === 'client' ? await pushThroughClient(hubUrl, folder, repo, onProgress)
-    : await pushModelFolder({ folder, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl, transfer: via === 'xet' ? 'xet' : 'lfs', onProgress });
+    via === 'client'
+      ? await pushThroughClient(hubUrl, folder, repo, onProgress)
+      : await pushModelFolder({ folder, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl, transfer: via === 'xet' ? 'xet' : 'lfs', onProgress });
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
   loop.disable();
@@ -104,7 +105,12 @@ async function push(hubUrl: string, folder: string, repo: string, via: string): 
  * before it passed its own blobs and upload fetch: file URLs (the client's FileBlob, 64 KiB reads) and
  * node 20's global fetch for every request.
  */
-async function pushThroughClient(hubUrl: string, folder: string, repo: string, onProgress: (event: PushProgress) => void): Promise<{ files: Array<{ size: number; lfs: boolean }> }> {
+async function pushThroughClient(
+  hubUrl: string,
+  folder: string,
+  repo: string,
+  onProgress: (event: PushProgress) => void,
+): Promise<{ files: Array<{ size: number; lfs: boolean }> }> {
   const listing = await listModelFolder(folder);
   await createRepo({ repo: { type: 'model', name: repo }, accessToken: EMULATOR_WRITE_TOKEN, hubUrl });
   const lfs = new Set<string>();
@@ -159,9 +165,11 @@ async function main(): Promise<void> {
   const command = process.argv[2];
   if (command === 'emulator') return emulator();
   const result =
-    command === 'push' ? await push(option('hub'), option('folder'), option('repo'), option('via'))
-    : command === 'grant' ? await grant(option('hub'), option('file'), option('repo'))
-    : undefined;
+    command === 'push'
+      ? await push(option('hub'), option('folder'), option('repo'), option('via'))
+      : command === 'grant'
+        ? await grant(option('hub'), option('file'), option('repo'))
+        : undefined;
   if (!result) throw new Error(`unknown command ${command}; use emulator, push or grant`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

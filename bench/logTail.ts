@@ -85,7 +85,10 @@ function hfJob(name: string, instances: number) {
   return {
     TrainingJobName: name,
     RoleArn: 'arn:aws:iam::123456789012:role/sagemaker-execution',
-    AlgorithmSpecification: { TrainingImage: '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.13.1-transformers4.26.0-gpu-py39-cu117-ubuntu20.04', TrainingInputMode: 'File' as const },
+    AlgorithmSpecification: {
+      TrainingImage: '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.13.1-transformers4.26.0-gpu-py39-cu117-ubuntu20.04',
+      TrainingInputMode: 'File' as const,
+    },
     HyperParameters: { sagemaker_program: '"train.py"', model_name_or_path: '"facebook/bart-large-cnn"' },
     OutputDataConfig: { S3OutputPath: 's3://sagemaker-us-east-1-123456789012/' },
     ResourceConfig: { InstanceCount: instances, InstanceType: 'ml.p3.2xlarge' as const, VolumeSizeInGB: 30 },
@@ -115,9 +118,12 @@ async function live(quick: boolean): Promise<LiveTailResult> {
   try {
     const job = 'bench-16-hosts';
     await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job, HOSTS)));
-    await direct.logs().send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP })).catch((e: { name?: string }) => {
-      if (e.name !== 'ResourceAlreadyExistsException') throw e;
-    });
+    await direct
+      .logs()
+      .send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }))
+      .catch((e: { name?: string }) => {
+        if (e.name !== 'ResourceAlreadyExistsException') throw e;
+      });
     const oursProxy = await startFaultProxy({ target: moto.endpoint, seed: 1, rates: {}, maxLifetimeMs: 900_000 });
     const sdkProxy = await startFaultProxy({ target: moto.endpoint, seed: 2, rates: {}, maxLifetimeMs: 900_000 });
     proxies.push(oursProxy, sdkProxy);
@@ -237,7 +243,13 @@ function syntheticLog(hosts: number, perHost: number): { pages: CloudWatchLogEve
     for (let i = 0; i < perHost; i++) {
       // Bursts share a millisecond, hosts are offset: ties and interleaving as in a real job.
       const timestamp = t0 + Math.floor(i / 3) * 70 + h;
-      events.push({ eventId: `${h}-${i}`, logStreamName: stream, timestamp, ingestionTime: timestamp + 2000, message: `[1,${h * 8}]<stdout>:{'loss': ${(2 - i / perHost).toFixed(4)}, 'learning_rate': 5e-05, 'epoch': ${(i / perHost).toFixed(2)}} step ${i}` });
+      events.push({
+        eventId: `${h}-${i}`,
+        logStreamName: stream,
+        timestamp,
+        ingestionTime: timestamp + 2000,
+        message: `[1,${h * 8}]<stdout>:{'loss': ${(2 - i / perHost).toFixed(4)}, 'learning_rate': 5e-05, 'epoch': ${(i / perHost).toFixed(2)}} step ${i}`,
+      });
     }
     perStream.push(events);
     all.push(...events);

@@ -55,7 +55,10 @@ export function planModelArchive(archiveBytes: number): PlannedFile[] {
   // The text compresses about 2.8× at level 1, so this mix gives an archive of about archiveBytes.
   const randomTotal = Math.round(archiveBytes * 0.8);
   const textTotal = Math.round(archiveBytes * 0.57);
-  const files: PlannedFile[] = [{ name: 'config.json', size: 1500, content: 'text' }, { name: 'generation_config.json', size: 300, content: 'text' }];
+  const files: PlannedFile[] = [
+    { name: 'config.json', size: 1500, content: 'text' },
+    { name: 'generation_config.json', size: 300, content: 'text' },
+  ];
   const shardSize = Math.min(256 * MIB, Math.max(MIB, Math.ceil(randomTotal / 4)));
   const shards = Math.ceil(randomTotal / shardSize);
   for (let i = 0; i < shards; i++) {
@@ -71,7 +74,10 @@ export function planModelArchive(archiveBytes: number): PlannedFile[] {
   return files;
 }
 
-const WORDS = 'the model summarizes dialogue samsum bart large cnn token attention layer encoder decoder loss rouge eval step epoch learning rate warmup gradient batch sequence length vocabulary merges special pad eos bos unk mask'.split(' ');
+const WORDS =
+  'the model summarizes dialogue samsum bart large cnn token attention layer encoder decoder loss rouge eval step epoch learning rate warmup gradient batch sequence length vocabulary merges special pad eos bos unk mask'.split(
+    ' ',
+  );
 
 /** Text that compresses like a tokenizer file: words, numbers and JSON punctuation. */
 function textChunk(size: number, seed: number): Buffer {
@@ -102,7 +108,12 @@ function tarHeader(name: string, size: number, mode: number, type: '0' | '5'): B
   h.write('0000000\0', 108);
   h.write('0000000\0', 116);
   h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-  h.write(`${Math.floor(Date.UTC(2024, 0, 1) / 1000).toString(8).padStart(11, '0')}\0`, 136);
+  h.write(
+    `${Math.floor(Date.UTC(2024, 0, 1) / 1000)
+      .toString(8)
+      .padStart(11, '0')}\0`,
+    136,
+  );
   h.write('        ', 148);
   h.write(type, 156);
   h.write('ustar\u000000', 257);
@@ -143,7 +154,7 @@ async function writeTar(files: PlannedFile[], gzip: zlib.Gzip): Promise<number> 
     }
     await push(tarHeader(file.name, file.size, 0o644, '0'));
     await setLevel(file.content === 'random' ? 0 : 1);
-    for (let done = 0; done < file.size; ) {
+    for (let done = 0; done < file.size;) {
       const n = Math.min(MIB, file.size - done);
       await push(file.content === 'random' ? randomBytes(n) : textBlock(seed++).subarray(0, n));
       done += n;
@@ -201,14 +212,18 @@ async function extract(endpoint: string, bucket: string, key: string, dir: strin
   return { ms, processMs: performance.now(), bytesIn: result.bytesIn, bytesOut: result.bytesOut, files: result.files, peakRssBytes: peakRssBytes(), progressCalls, lastRate: rate };
 }
 
-
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const command = process.argv[2];
   const endpoint = option('endpoint');
   const bucket = option('bucket');
   const key = option('key');
-  const result = command === 'generate' ? await generate(endpoint, bucket, key, Number(option('size'))) : command === 'extract' ? await extract(endpoint, bucket, key, option('dir')) : undefined;
+  const result =
+    command === 'generate'
+      ? await generate(endpoint, bucket, key, Number(option('size')))
+      : command === 'extract'
+        ? await extract(endpoint, bucket, key, option('dir'))
+        : undefined;
   if (!result) throw new Error(`unknown command ${command}; use generate or extract`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -75,7 +75,11 @@ for (const name of chosen) {
   } catch (err) {
     const seconds = (performance.now() - t) / 1000;
     console.log(`FAILED after ${seconds.toFixed(0)} s`);
-    console.error(`  ${String(err?.stack ?? err).split('\n').join('\n  ')}`);
+    console.error(
+      `  ${String(err?.stack ?? err)
+        .split('\n')
+        .join('\n  ')}`,
+    );
     results.push({ name, title: suite.title, ok: false, seconds, error: String(err?.message ?? err), rows: [], notes: [] });
   }
 }
@@ -125,7 +129,11 @@ function updatePerformanceDoc(report) {
       lines.push(`| ${cell(r.title)} | failed: ${cell(r.error.split('\n')[0])} | | | | | |`);
       continue;
     }
-    r.rows.forEach((row, i) => lines.push(`| ${i === 0 ? cell(r.title) : ''} | ${cell(row.measure)} | ${cell(row.ours)} | ${cell(row.baseline)} | ${cell(row.ratio)} | ${cell(row.target)} | ${row.met === true ? 'met' : row.met === false ? '**missed**' : ''} |`));
+    r.rows.forEach((row, i) =>
+      lines.push(
+        `| ${i === 0 ? cell(r.title) : ''} | ${cell(row.measure)} | ${cell(row.ours)} | ${cell(row.baseline)} | ${cell(row.ratio)} | ${cell(row.target)} | ${row.met === true ? 'met' : row.met === false ? '**missed**' : ''} |`,
+      ),
+    );
   }
   lines.push('', 'How each figure was taken (from the same run):', '');
   for (const r of report.benchmarks.filter((x) => x.ok)) for (const n of r.notes) lines.push(`- ${r.title}: ${n}`);
@@ -141,10 +149,16 @@ function printTable(all) {
       lines.push([r.title, `FAILED: ${r.error.split('\n')[0].slice(0, 100)}`, '', '', '', '', '']);
       continue;
     }
-    r.rows.forEach((row, i) => lines.push([i === 0 ? r.title : '', row.measure, row.ours, row.baseline, row.ratio, row.target, row.met === true ? 'met' : row.met === false ? 'MISSED' : '']));
+    r.rows.forEach((row, i) =>
+      lines.push([i === 0 ? r.title : '', row.measure, row.ours, row.baseline, row.ratio, row.target, row.met === true ? 'met' : row.met === false ? 'MISSED' : '']),
+    );
   }
   const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...lines.map((l) => String(l[i]).length))));
-  const fmt = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
+  const fmt = (cells) =>
+    cells
+      .map((c, i) => String(c).padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   console.log(`\n${fmt(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const l of lines) console.log(fmt(l));
   for (const r of all.filter((x) => x.ok && x.notes.length)) {

@@ -186,7 +186,10 @@ async function drain(stream: Readable): Promise<number> {
 }
 
 /** A small tree packed where the product packs it (this thread) and in the worker, alternately. */
-async function small(dir: string, runs: number): Promise<{ entries: number; inputBytes: number; inThreadMs: number; workerMs: number; inThreadSamples: number[]; workerSamples: number[] }> {
+async function small(
+  dir: string,
+  runs: number,
+): Promise<{ entries: number; inputBytes: number; inThreadMs: number; workerMs: number; inThreadSamples: number[]; workerSamples: number[] }> {
   const source: ArchiveSource = { from: path.resolve(dir), fromKind: 'directory', dependencies: [] };
   const once = async (inThreadLimits?: { entries: number; bytes: number }): Promise<number> => {
     const started = performance.now();
@@ -210,9 +213,15 @@ async function small(dir: string, runs: number): Promise<{ entries: number; inpu
     }
   }
   const contents = await listSourceArchive(source);
-  return { entries: contents.entries.length, inputBytes: contents.totalBytes, inThreadMs: median(inThread), workerMs: median(worker), inThreadSamples: inThread, workerSamples: worker };
+  return {
+    entries: contents.entries.length,
+    inputBytes: contents.totalBytes,
+    inThreadMs: median(inThread),
+    workerMs: median(worker),
+    inThreadSamples: inThread,
+    workerSamples: worker,
+  };
 }
-
 
 async function main(): Promise<void> {
   const command = process.argv[2];

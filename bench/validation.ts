@@ -61,7 +61,7 @@ const CONTEXT: JobFileContext = {
  */
 export function generateJobFile(lines: number): string {
   const out: string[] = [
-    '# Generated for bench/validation.ts: a job file that grew over a project\'s life.',
+    "# Generated for bench/validation.ts: a job file that grew over a project's life.",
     'entry_point: run_summarization.py',
     'source_dir: ./scripts',
     'instance_type: ml.p3dn.24xlarge',
@@ -93,7 +93,18 @@ export function generateJobFile(lines: number): string {
       continue;
     }
     const kind = i % 5;
-    const value = kind === 0 ? String(i * 7) : kind === 1 ? `${(i / 1000).toFixed(4)}` : kind === 2 ? (i % 2 === 0 ? 'true' : 'false') : kind === 3 ? `facebook/bart-large-cnn-v${i}` : `"${i}e-5"`;
+    const value =
+      kind === 0
+        ? String(i * 7)
+        : kind === 1
+          ? `${(i / 1000).toFixed(4)}`
+          : kind === 2
+            ? i % 2 === 0
+              ? 'true'
+              : 'false'
+            : kind === 3
+              ? `facebook/bart-large-cnn-v${i}`
+              : `"${i}e-5"`;
     out.push(`  param_${i}_${kind === 3 ? 'model' : 'value'}: ${value}`);
   }
   out.push('inputs:');
@@ -197,7 +208,18 @@ function main(): void {
   const quick = args.has('--quick');
   // Iterations so each size takes a second or two in full mode.
   // The 20,000-line file shows whether the per-line cost keeps rising (a quadratic term) or levels off.
-  const plan: Array<[number, number]> = quick ? [[200, 30], [1000, 6], [5000, 2]] : [[200, 400], [1000, 120], [5000, 40], [20000, 6]];
+  const plan: Array<[number, number]> = quick
+    ? [
+        [200, 30],
+        [1000, 6],
+        [5000, 2],
+      ]
+    : [
+        [200, 400],
+        [1000, 120],
+        [5000, 40],
+        [20000, 6],
+      ];
   const sizes = plan.map(([lines, iterations]) => measureSize(lines, iterations));
   const result: ValidationBenchResult = { sizes };
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -33,7 +33,7 @@ const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: '
 if (build.status !== 0) fail('the build failed');
 if (spawnSync('python3', ['--version']).status !== 0) fail('the quickstart needs python3 on PATH');
 
-step('Check the seed job file (the blog\'s estimator) and plan its request offline');
+step("Check the seed job file (the blog's estimator) and plan its request offline");
 let r = await run(['validate', 'examples/seed-bart-samsum/bart-large-cnn-samsum.sagemaker.yaml']);
 if (r.code !== 0) fail('the seed job file does not validate');
 r = await run(['plan', 'examples/seed-bart-samsum/bart-large-cnn-samsum.sagemaker.yaml', '--account', '111122223333', '--json'], { capture: true });
@@ -42,9 +42,11 @@ const plan = JSON.parse(r.out);
 const req = plan.createTrainingJob;
 console.log(`CreateTrainingJob ${req.TrainingJobName}: ${req.ResourceConfig.InstanceCount} × ${req.ResourceConfig.InstanceType}`);
 console.log(`  image ${req.AlgorithmSpecification.TrainingImage}`);
-console.log(`  ${Object.keys(req.HyperParameters).length} hyperparameters, e.g. learning_rate=${req.HyperParameters.learning_rate}, sagemaker_distributed_dataparallel_enabled=${req.HyperParameters.sagemaker_distributed_dataparallel_enabled}`);
+console.log(
+  `  ${Object.keys(req.HyperParameters).length} hyperparameters, e.g. learning_rate=${req.HyperParameters.learning_rate}, sagemaker_distributed_dataparallel_enabled=${req.HyperParameters.sagemaker_distributed_dataparallel_enabled}`,
+);
 
-step('Run the quickstart on this machine: 2 hosts under SageMaker\'s container contract');
+step("Run the quickstart on this machine: 2 hosts under SageMaker's container contract");
 r = await run(['launch', jobFile, '--local'], { cwd: example, capture: true });
 if (r.code !== 0) fail('the local job did not complete');
 const [jobName, jobFolder] = r.out.trim().split('\n');

@@ -39,7 +39,10 @@ function original(source, loc) {
   const lines = source.split('\n');
   let text;
   if (loc.start.line === loc.end.line) text = lines[loc.start.line - 1].slice(loc.start.column - 1, loc.end.column - 1);
-  else text = [lines[loc.start.line - 1].slice(loc.start.column - 1), ...lines.slice(loc.start.line, loc.end.line - 1), lines[loc.end.line - 1].slice(0, loc.end.column - 1)].join(' ');
+  else
+    text = [lines[loc.start.line - 1].slice(loc.start.column - 1), ...lines.slice(loc.start.line, loc.end.line - 1), lines[loc.end.line - 1].slice(0, loc.end.column - 1)].join(
+      ' ',
+    );
   return short(text);
 }
 function short(text) {
@@ -62,7 +65,9 @@ for (const file of reports) {
   if (Object.keys(report.files).length > 1) console.log(row('**all**', counts(all)));
   console.log('');
   for (const [name, f] of Object.entries(report.files).sort()) {
-    const left = f.mutants.filter((m) => UNDETECTED.has(m.status)).sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+    const left = f.mutants
+      .filter((m) => UNDETECTED.has(m.status))
+      .sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
     if (!left.length) continue;
     console.log(`Undetected in ${name}:\n`);
     for (const m of left) {

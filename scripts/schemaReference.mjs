@@ -12,19 +12,29 @@ const END = '<!-- schema-reference:end -->';
 
 const resolve = (s) => {
   if (!s?.$ref) return s;
-  const target = s.$ref.replace(/^#\//, '').split('/').reduce((o, k) => o?.[k], schema);
+  const target = s.$ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce((o, k) => o?.[k], schema);
   return { ...target, ...s, $ref: undefined };
 };
 
 function typeOf(s) {
   s = resolve(s);
   if (s.enum) return s.enum.map((v) => `\`${v}\``).join(' \\| ');
-  if (s.type) return [].concat(s.type).map((t) => (t === 'object' ? 'map' : t === 'array' ? `list${s.items?.type ? ` of ${typeOf(s.items)}` : ''}` : t)).join(' \\| ');
+  if (s.type)
+    return []
+      .concat(s.type)
+      .map((t) => (t === 'object' ? 'map' : t === 'array' ? `list${s.items?.type ? ` of ${typeOf(s.items)}` : ''}` : t))
+      .join(' \\| ');
   const alts = [...(s.anyOf ?? []), ...(s.oneOf ?? [])];
   return alts.length ? [...new Set(alts.map(typeOf))].join(' \\| ') : 'any';
 }
 
-const cell = (text) => String(text ?? '').replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|');
 
 function rows(props, prefix, required) {
   const out = [];
@@ -49,7 +59,7 @@ const table = [
   '| --- | --- | --- | --- |',
   ...rows(schema.properties, '', schema.required ?? []),
   '',
-  'Every other keyword argument of SDK v2.257.6\'s `HuggingFace` estimator is refused by name, with why:',
+  "Every other keyword argument of SDK v2.257.6's `HuggingFace` estimator is refused by name, with why:",
   '',
   '| estimator argument | supported | why |',
   '| --- | --- | --- |',

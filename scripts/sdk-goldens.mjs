@@ -53,7 +53,9 @@ function parseArgs(argv) {
     else o.names.push(a);
   }
   o.sdkSrc ??= process.env.SAGEMAKER_SDK_SRC;
-  o.oracle ??= process.env.SDK_ORACLE ?? [path.resolve(root, '..', 'shared'), path.resolve(root, '..', '..', 'shared')].map((d) => path.join(d, 'tools', 'sdk-oracle', 'sdk_request.py')).find((f) => existsSync(f));
+  o.oracle ??=
+    process.env.SDK_ORACLE ??
+    [path.resolve(root, '..', 'shared'), path.resolve(root, '..', '..', 'shared')].map((d) => path.join(d, 'tools', 'sdk-oracle', 'sdk_request.py')).find((f) => existsSync(f));
   if (!o.oracle) throw new Error('pass --oracle <sdk_request.py> (or set SDK_ORACLE)');
   o.python ??= process.env.SDK_PYTHON ?? 'python3';
   if (!o.sdkSrc) throw new Error('pass --sdk-src <dir holding the sagemaker package> (or set SAGEMAKER_SDK_SRC)');
@@ -109,7 +111,10 @@ function oracleSpec(name, scratch) {
     if (sourceDir !== undefined) mkdirSync(path.join(cwd, sourceDir), { recursive: true });
   }
   for (const dep of spec.dependencies ?? []) touch(path.join(cwd, dep, '__init__.py'));
-  if (spec.git_config) stoodIn.push(`git_config: the SDK clones ${String(spec.git_config.repo).replace(/\/\/[^/@]*@/, '//')}; its paths were made in a local folder instead (same request, no network)`);
+  if (spec.git_config)
+    stoodIn.push(
+      `git_config: the SDK clones ${String(spec.git_config.repo).replace(/\/\/[^/@]*@/, '//')}; its paths were made in a local folder instead (same request, no network)`,
+    );
 
   const estimator = [];
   for (const pair of doc.contents.items) {
@@ -170,7 +175,10 @@ function parseOrText(text) {
 
 function main() {
   const o = parseArgs(process.argv.slice(2));
-  const all = readdirSync(FIXTURES).filter((f) => f.endsWith('.sagemaker.yaml')).map((f) => f.slice(0, -'.sagemaker.yaml'.length)).sort();
+  const all = readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.sagemaker.yaml'))
+    .map((f) => f.slice(0, -'.sagemaker.yaml'.length))
+    .sort();
   const names = o.names.length ? o.names : all;
   for (const n of names) if (!all.includes(n)) throw new Error(`no fixture ${n}`);
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'sdk-goldens-'));
@@ -184,7 +192,13 @@ function main() {
       env: { ...process.env, TZ: 'UTC', HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' },
     });
     if (run.status !== 0) throw new Error(`the oracle failed (exit ${run.status}):\n${run.stderr}`);
-    const outputs = new Map(run.stdout.split('\n').filter((line) => line.startsWith('{"name"')).map((line) => JSON.parse(line)).map((r) => [r.name, r.output]));
+    const outputs = new Map(
+      run.stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{"name"'))
+        .map((line) => JSON.parse(line))
+        .map((r) => [r.name, r.output]),
+    );
     let stale = 0;
     for (const job of jobs) {
       const output = outputs.get(job.name);
@@ -193,7 +207,9 @@ function main() {
         sdk: SDK,
         spec: parseOrText(job.specText),
         ...(job.stoodIn.length ? { stoodIn: job.stoodIn } : {}),
-        ...(output.error !== undefined ? { error: output.error.split(path.join(scratch, job.name, 'project')).join('<project>') } : { operation: output.operation, request: output.request, uploads: output.uploads }),
+        ...(output.error !== undefined
+          ? { error: output.error.split(path.join(scratch, job.name, 'project')).join('<project>') }
+          : { operation: output.operation, request: output.request, uploads: output.uploads }),
       };
       const file = path.join(FIXTURES, `${job.name}.sdk.json`);
       const text = `${JSON.stringify(golden, null, 2)}\n`;

@@ -59,7 +59,7 @@ try {
 } catch (error) {
   fail(
     `could not download VS Code ${values.version}: ${error?.message ?? error}\n` +
-      '  @vscode/test-electron needs internet access to Microsoft\'s update service the first time.\n' +
+      "  @vscode/test-electron needs internet access to Microsoft's update service the first time.\n" +
       '  Offline, run the same suite in code-server instead: bash scripts/setup-vscode.sh && node test/integration/runInVsCode.mjs',
   );
 }

@@ -72,15 +72,26 @@ if (want('lint')) {
 if (want('unit')) {
   console.log('▶ unit tests (node --test)');
   const dir = path.join(root, 'out/test/unit');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.js')).map((f) => path.join('out/test/unit', f)) : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.test.js'))
+        .map((f) => path.join('out/test/unit', f))
+    : [];
   mkdirSync(path.join(root, 'test-results'), { recursive: true });
   const countsFile = path.join(root, 'test-results/unit-counts.json');
   rmSync(countsFile, { force: true });
-  const res = await run(process.execPath, [
-    '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=./scripts/testCountReporter.mjs', `--test-reporter-destination=${countsFile}`,
-    ...files,
-  ], { env });
+  const res = await run(
+    process.execPath,
+    [
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=./scripts/testCountReporter.mjs',
+      `--test-reporter-destination=${countsFile}`,
+      ...files,
+    ],
+    { env },
+  );
   let counts = { passed: 0, failed: files.length ? 0 : 1, skipped: 0 };
   try {
     counts = JSON.parse(readFileSync(countsFile, 'utf8'));

@@ -87,7 +87,13 @@ if (!values['no-emulators']) {
   Object.assign(env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' });
   const { IAMClient, CreateRoleCommand } = await import('@aws-sdk/client-iam');
   await new IAMClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }).send(
-    new CreateRoleCommand({ RoleName: 'SageMakerRole', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }),
+    new CreateRoleCommand({
+      RoleName: 'SageMakerRole',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
   );
   console.log(`  AWS emulator: ${moto.endpoint} (jobs run ${30} s, two hosts write logs)`);
   console.log(`  Hub emulator: ${hub.url} — "Set Hugging Face Token" with ${EMULATOR_WRITE_TOKEN}`);
@@ -97,7 +103,11 @@ if (!values['no-emulators']) {
   writeFileSync(path.join(workspace, 'seed-bart-samsum/code/run_summarization.py'), '# stands in for transformers/examples/seq2seq/run_summarization.py (offline)\n');
   writeFileSync(
     path.join(workspace, 'seed-bart-samsum/offline-twin.sagemaker.yaml'),
-    seed.replace(/git_config:\n( {2}.*\n)+/, '').replace('source_dir: ./examples/seq2seq', 'source_dir: ./code').replace(/^#.*\n/gm, '').replace(/^/, '# The seed job with its code in this folder, for the offline emulator.\n'),
+    seed
+      .replace(/git_config:\n( {2}.*\n)+/, '')
+      .replace('source_dir: ./examples/seq2seq', 'source_dir: ./code')
+      .replace(/^#.*\n/gm, '')
+      .replace(/^/, '# The seed job with its code in this folder, for the offline emulator.\n'),
   );
 }
 writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify(settings, null, 2));
@@ -107,7 +117,27 @@ writeFileSync(path.join(userData, 'Machine/settings.json'), JSON.stringify(remot
 step('Start code-server');
 const codeServer = path.join(root, '.tools/code-server/node_modules/.bin/code-server');
 writeFileSync(path.join(tmp, 'code-server.yaml'), '');
-const cs = spawn(codeServer, ['--bind-addr', `127.0.0.1:${values.port}`, '--auth', 'none', '--user-data-dir', userData, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', '--config', path.join(tmp, 'code-server.yaml')], { env, detached: true, stdio: ['ignore', 'ignore', 'inherit'] });
+const cs = spawn(
+  codeServer,
+  [
+    '--bind-addr',
+    `127.0.0.1:${values.port}`,
+    '--auth',
+    'none',
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    extensions,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--config',
+    path.join(tmp, 'code-server.yaml'),
+  ],
+  { env, detached: true, stdio: ['ignore', 'ignore', 'inherit'] },
+);
 children.push(cs);
 cs.on('exit', (code) => {
   console.log(`code-server exited (${code})`);

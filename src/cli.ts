@@ -92,7 +92,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await load()(rest, io);
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (err instanceof UsageError || code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    if (
+      err instanceof UsageError ||
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+      code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ||
+      code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+    ) {
       io.stderr(`sagemaker-hf ${name}: ${(err as Error).message}\n`);
       return 2;
     }

@@ -46,9 +46,12 @@ export async function timeActivation(options) {
     const { exitCode } = await session.watchTestRun();
     await session.openWorkbench({ folder: workspace, extensionDevelopmentPaths: options.extensionPaths, extensionTestsPath: options.probe });
     let timer;
-    const code = await Promise.race([exitCode, new Promise((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), Math.max(1000, deadline - Date.now()));
-    })]);
+    const code = await Promise.race([
+      exitCode,
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), Math.max(1000, deadline - Date.now()));
+      }),
+    ]);
     clearTimeout(timer);
     if (code === 'timeout') throw new Error(`the window did not finish within ${timeoutSeconds} s`);
     if (!fs.existsSync(resultFile)) throw new Error(`the extension host exited (code ${code}) without writing its timings; see ${session.dirs.codeServerLog}`);

@@ -19,21 +19,23 @@ export async function buildBenchEntries(entries) {
   mkdirSync(buildDir, { recursive: true });
   generateValidator(); // src/core/jobFile/generated/, which the validator imports
   const out = {};
-  await Promise.all(entries.map(async (entry) => {
-    const outfile = path.join(buildDir, entry.replace(/^bench\//, '').replace(/\.ts$/, '.js'));
-    await esbuild.build({
-      entryPoints: [path.join(repoRoot, entry)],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      packages: 'external',
-      external: ['vscode'],
-      sourcemap: 'linked',
-      logLevel: 'warning',
-    });
-    out[entry] = outfile;
-  }));
+  await Promise.all(
+    entries.map(async (entry) => {
+      const outfile = path.join(buildDir, entry.replace(/^bench\//, '').replace(/\.ts$/, '.js'));
+      await esbuild.build({
+        entryPoints: [path.join(repoRoot, entry)],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        packages: 'external',
+        external: ['vscode'],
+        sourcemap: 'linked',
+        logLevel: 'warning',
+      });
+      out[entry] = outfile;
+    }),
+  );
   return out;
 }

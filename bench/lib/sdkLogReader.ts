@@ -97,7 +97,9 @@ export class SdkLogReader {
     try {
       const prefix = `${this.jobName}/`;
       this.calls.describeLogStreams++;
-      let page = await this.logs.send(new DescribeLogStreamsCommand({ logGroupName: this.logGroup, logStreamNamePrefix: prefix, orderBy: 'LogStreamName', limit: Math.min(instances, 50) }));
+      let page = await this.logs.send(
+        new DescribeLogStreamsCommand({ logGroupName: this.logGroup, logStreamNamePrefix: prefix, orderBy: 'LogStreamName', limit: Math.min(instances, 50) }),
+      );
       this.streams = (page.logStreams ?? []).map((s) => s.logStreamName!);
       if (page.nextToken) {
         this.calls.describeLogStreams++;
@@ -119,7 +121,9 @@ export class SdkLogReader {
     const out: SdkReaderEvent[] = [];
     for (;;) {
       this.calls.getLogEvents++;
-      const page = await this.logs.send(new GetLogEventsCommand({ logGroupName: this.logGroup, logStreamName: stream, startTime: position.timestamp, startFromHead: true, ...(token ? { nextToken: token } : {}) }));
+      const page = await this.logs.send(
+        new GetLogEventsCommand({ logGroupName: this.logGroup, logStreamName: stream, startTime: position.timestamp, startFromHead: true, ...(token ? { nextToken: token } : {}) }),
+      );
       token = page.nextForwardToken;
       const events = page.events ?? [];
       if (events.length === 0) return out;

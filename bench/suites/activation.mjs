@@ -33,7 +33,11 @@ function stageBuild(stage, development = false) {
   for (const name of ['src', 'schemas', 'media', 'package.json', 'node_modules']) symlinkSync(path.join(repoRoot, name), path.join(stage, name));
   const metaDir = path.join(stage, '.meta');
   const hook = path.join(repoRoot, 'bench', 'lib', 'esbuildMetafileHook.mjs');
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, path.join(repoRoot, 'esbuild.mjs'), ...(development ? [] : ['--production'])], { cwd: stage, encoding: 'utf8', env: { ...process.env, BENCH_METAFILE_DIR: metaDir } });
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, path.join(repoRoot, 'esbuild.mjs'), ...(development ? [] : ['--production'])], {
+    cwd: stage,
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_METAFILE_DIR: metaDir },
+  });
   if (r.status !== 0) throw new Error(`esbuild.mjs${development ? '' : ' --production'} failed:\n${r.stderr}`);
   const main = path.join(stage, JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).main ?? './dist/extension.js');
   const metafiles = Object.fromEntries(readdirSync(metaDir).map((f) => [f.replace(/\.meta\.json$/, ''), JSON.parse(readFileSync(path.join(metaDir, f), 'utf8'))]));
@@ -57,7 +61,14 @@ function composition(metafile, outputName) {
   for (const [input, v] of Object.entries(output.inputs)) byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + v.bytesInOutput);
   // Files next to this bundle that it requires (e.g. a vendor bundle loaded on first use).
   const siblings = [...new Set(output.imports.filter((i) => i.external && /^\.\/[^/]+\.js$/.test(i.path)).map((i) => i.path.slice(2)))];
-  return { bytes: output.bytes, packages: [...byPackage].filter(([, bytes]) => bytes > 0).sort((a, b) => b[1] - a[1]).map(([name, bytes]) => ({ name, bytes })), siblings };
+  return {
+    bytes: output.bytes,
+    packages: [...byPackage]
+      .filter(([, bytes]) => bytes > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, bytes]) => ({ name, bytes })),
+    siblings,
+  };
 }
 
 /** Packages node loads when the extension's main module is required (packages left external, vscode stubbed). */
@@ -68,7 +79,17 @@ async function packagesLoadedAtLoad(tmp) {
   mkdirSync(folder, { recursive: true });
   // Packages stay external: they resolve through this link, and node's cache names them by real path.
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(folder, 'node_modules'));
-  await esbuild.build({ entryPoints: [path.join(repoRoot, 'src', 'extension.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', external: ['vscode'], outfile: probe, logLevel: 'silent' });
+  await esbuild.build({
+    entryPoints: [path.join(repoRoot, 'src', 'extension.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    external: ['vscode'],
+    outfile: probe,
+    logLevel: 'silent',
+  });
   const script = `require(${JSON.stringify(path.join(repoRoot, 'bench', 'activation', 'vscodeStub.cjs'))});
 const t = performance.now(); require(${JSON.stringify(probe)}); const ms = performance.now() - t;
 const pk = new Set(Object.keys(require.cache).map((f) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(f)?.[1]).filter(Boolean));
@@ -100,7 +121,11 @@ export async function run(ctx) {
   const sdkBytes = sdkInBundle.reduce((n, p) => n + p.bytes, 0);
 
   const pairs = ctx.quick ? 2 : 7;
-  const req = await alternate(pairs, () => requireTime(main), () => requireTime(path.join(emptyExtension, 'extension.js')));
+  const req = await alternate(
+    pairs,
+    () => requireTime(main),
+    () => requireTime(path.join(emptyExtension, 'extension.js')),
+  );
   const requireOurs = median(req.a.map((r) => r.ms));
   const requireEmpty = median(req.b.map((r) => r.ms));
 
@@ -142,7 +167,18 @@ export async function run(ctx) {
     rows.push({ measure: `${o.name} (loaded when first required)`, ours: fmtBytes(o.bytes), baseline: '', ratio: '', target: '', met: null });
   }
   const notes = [
-    `Bundles built by esbuild.mjs --production: ${path.relative(stage, main)} ${bytes} bytes; largest parts: ${comp.packages.slice(0, 10).map((p) => `${p.name} ${fmtBytes(p.bytes)}`).join(', ')}.${others.map((o) => ` ${o.name}: ${o.packages.slice(0, 6).map((p) => `${p.name} ${fmtBytes(p.bytes)}`).join(', ')}, …`).join('')}`,
+    `Bundles built by esbuild.mjs --production: ${path.relative(stage, main)} ${bytes} bytes; largest parts: ${comp.packages
+      .slice(0, 10)
+      .map((p) => `${p.name} ${fmtBytes(p.bytes)}`)
+      .join(', ')}.${others
+      .map(
+        (o) =>
+          ` ${o.name}: ${o.packages
+            .slice(0, 6)
+            .map((p) => `${p.name} ${fmtBytes(p.bytes)}`)
+            .join(', ')}, …`,
+      )
+      .join('')}`,
   ];
   const details = { bundle: { bytes, gzipBytes, composition: comp, others, packagesLoadedAtLoad: loaded.packages, sdkAtLoad }, require: req };
 
@@ -157,7 +193,11 @@ export async function run(ctx) {
     if (s.activeBefore) throw new Error(`${id} was already active before the probe asked: the sample would measure nothing`);
     return s.ms;
   };
-  const act = await alternate(windows, () => sample(stage, OUR_ID), () => sample(emptyExtension, EMPTY_ID));
+  const act = await alternate(
+    windows,
+    () => sample(stage, OUR_ID),
+    () => sample(emptyExtension, EMPTY_ID),
+  );
   const ours = median(act.a);
   const empty = median(act.b);
   rows.push({
@@ -169,7 +209,9 @@ export async function run(ctx) {
     met: ours - empty <= 25,
   });
   details.activation = act;
-  notes.push(`activate() samples (ms), ours: ${act.a.map((x) => x.toFixed(0)).join(', ')}; empty extension: ${act.b.map((x) => x.toFixed(0)).join(', ')}. Each sample is its own code-server + Chromium session; the two alternate.`);
+  notes.push(
+    `activate() samples (ms), ours: ${act.a.map((x) => x.toFixed(0)).join(', ')}; empty extension: ${act.b.map((x) => x.toFixed(0)).join(', ')}. Each sample is its own code-server + Chromium session; the two alternate.`,
+  );
 
   if (!ctx.quick) {
     // What activate() itself loads, in the real extension host: the same entry built with packages
@@ -178,7 +220,17 @@ export async function run(ctx) {
     rmSync(extStage, { recursive: true, force: true });
     mkdirSync(path.join(extStage, 'dist'), { recursive: true });
     for (const name of ['media', 'package.json', 'node_modules']) symlinkSync(path.join(repoRoot, name), path.join(extStage, name));
-    await esbuild.build({ entryPoints: [path.join(repoRoot, 'src', 'extension.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', external: ['vscode'], outfile: path.join(extStage, 'dist', path.basename(main)), logLevel: 'silent' });
+    await esbuild.build({
+      entryPoints: [path.join(repoRoot, 'src', 'extension.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      packages: 'external',
+      external: ['vscode'],
+      outfile: path.join(extStage, 'dist', path.basename(main)),
+      logLevel: 'silent',
+    });
     const ext = await timeActivation({ extensionPaths: [extStage], probe, activate: [OUR_ID], listPackagesUnder: path.join(repoRoot, 'node_modules') });
     const sdkByActivate = (ext.packages ?? []).filter((p) => SDK_PACKAGE.test(p));
     rows.push({
@@ -197,9 +249,15 @@ export async function run(ctx) {
     const { main: profMain } = stageBuild(profStage, true);
     const profileFile = path.join(ctx.resultsDir, 'activation.cpuprofile');
     const prof = await timeActivation({ extensionPaths: [profStage], probe, activate: [OUR_ID], cpuProfileFile: profileFile });
-    const summary = spawnSync(process.execPath, [path.join(repoRoot, 'bench', 'tools', 'profileSummary.mjs'), profileFile, '--top', '12', '--bundle', profMain, '--inclusive', 'activate', '--inclusive', 'wrapSafe'], { encoding: 'utf8' });
+    const summary = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, 'bench', 'tools', 'profileSummary.mjs'), profileFile, '--top', '12', '--bundle', profMain, '--inclusive', 'activate', '--inclusive', 'wrapSafe'],
+      { encoding: 'utf8' },
+    );
     details.activationProfile = { ms: prof.samples[0]?.ms, summary: summary.stdout };
-    notes.push(`Profile of one activation (development build, ${fmtMs(prof.samples[0]?.ms)} with the profiler on): see results.json activationProfile; the file is ${path.relative(repoRoot, profileFile)}.`);
+    notes.push(
+      `Profile of one activation (development build, ${fmtMs(prof.samples[0]?.ms)} with the profiler on): see results.json activationProfile; the file is ${path.relative(repoRoot, profileFile)}.`,
+    );
   }
   return { rows, notes, details };
 }

@@ -19,15 +19,16 @@ async function startEmulator(script, { xet = false } = {}) {
   const { url } = JSON.parse(line);
   return {
     url,
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.stdin.end();
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.stdin.end();
+      }),
   };
 }
 
@@ -162,8 +163,13 @@ export async function run(ctx) {
       `ours ${secs(ours)} s, of which hashing (sha256, before any byte may be sent) ${fmtMs(median(ours.map((r) => r.hashMs)))} and the LFS PUT ${fmtMs(uploadMs)}; curl -T ${secs(curl)} s (the grant step hashed the file untimed in ${fmtMs(hashMs)} with node's crypto). The emulator hashes and stores what it receives in both cases.`,
       `An LFS client must know the sha256 before it may send a byte, so hashing at that speed and then sending at curl's speed comes to about ${fmtRatio(curlMs / (curlMs + hashMs))} of bare curl -T here. Even hashing bytes already in memory takes ${fmtMs(cpuHashMs)} (${fmtRate(size / (cpuHashMs / 1000))}, OpenSSL through node's crypto), so no LFS client can pass ${fmtRatio(curlMs / (curlMs + cpuHashMs))} on this machine; the target needs sha256 at 4× the PUT's speed.`,
     ];
-    notes.push(`transfer 'xet': ${secs(xet)} s; the client chunks, hashes (keyed blake3) and LZ4-compresses every 64 KiB chunk in JavaScript on its main thread, and the emulator rebuilds and sha256-checks each file from the xorbs (test/emulators/hub/xetCas.ts).`);
-    if (viaClient) notes.push(`The hub client's own path: ${secs(viaClient)} s, of which hashing ${fmtMs(median(viaClient.map((r) => r.hashMs)))} and the LFS PUT ${fmtMs(median(viaClient.map((r) => r.uploadMs)))}.`);
+    notes.push(
+      `transfer 'xet': ${secs(xet)} s; the client chunks, hashes (keyed blake3) and LZ4-compresses every 64 KiB chunk in JavaScript on its main thread, and the emulator rebuilds and sha256-checks each file from the xorbs (test/emulators/hub/xetCas.ts).`,
+    );
+    if (viaClient)
+      notes.push(
+        `The hub client's own path: ${secs(viaClient)} s, of which hashing ${fmtMs(median(viaClient.map((r) => r.hashMs)))} and the LFS PUT ${fmtMs(median(viaClient.map((r) => r.uploadMs)))}.`,
+      );
     return { rows, notes, details: { size, ours, baseline: curl.map(({ stdout, stderr, ...r }) => r), xet, whatIf: { viaClient } } };
   } finally {
     rmSync(folder, { recursive: true, force: true });

@@ -24,7 +24,9 @@ export async function run(ctx) {
   try {
     for (const size of sizes) {
       const key = `bench/model-${size}.tar.gz`;
-      const gen = await runJson(process.execPath, [script, 'generate', '--endpoint', moto.endpoint, '--bucket', 'bench-models', '--key', key, '--size', String(size)], { timeoutMs: 900_000 });
+      const gen = await runJson(process.execPath, [script, 'generate', '--endpoint', moto.endpoint, '--bucket', 'bench-models', '--key', key, '--size', String(size)], {
+        timeoutMs: 900_000,
+      });
       // Signed like any request to a real bucket (moto refuses anonymous GETs of these objects).
       const url = `${moto.endpoint}/bench-models/${key}`;
       const curl = `curl -sf --aws-sigv4 'aws:amz:us-east-1:s3' --user test:test '${url}'`;
@@ -40,7 +42,9 @@ export async function run(ctx) {
       const runs = await alternate(
         pairs,
         async () => {
-          const r = await runJson(process.execPath, [script, 'extract', '--endpoint', moto.endpoint, '--bucket', 'bench-models', '--key', key, '--dir', ours], { timeoutMs: 900_000 });
+          const r = await runJson(process.execPath, [script, 'extract', '--endpoint', moto.endpoint, '--bucket', 'bench-models', '--key', key, '--dir', ours], {
+            timeoutMs: 900_000,
+          });
           cleanup();
           return r;
         },
@@ -73,7 +77,9 @@ export async function run(ctx) {
         target: '≤ 150 MB, flat',
         met: oursRss <= 150 * 1e6,
       });
-      notes.push(`${label}: ours ${runs.a.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s (whole process incl. node start and SDK load: ${(oursWallMs / 1000).toFixed(2)} s median); curl|tar ${runs.b.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s; the emulator alone serves it (curl > /dev/null) at ${fmtRate(gen.compressedBytes / (ceiling.ms / 1000))}.`);
+      notes.push(
+        `${label}: ours ${runs.a.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s (whole process incl. node start and SDK load: ${(oursWallMs / 1000).toFixed(2)} s median); curl|tar ${runs.b.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s; the emulator alone serves it (curl > /dev/null) at ${fmtRate(gen.compressedBytes / (ceiling.ms / 1000))}.`,
+      );
       details.sizes.push({ size, generated: gen, ceilingMs: ceiling.ms, ours: runs.a, baseline: runs.b.map(({ stdout, stderr, ...r }) => r) });
     }
     const rss = details.sizes.map((s) => Math.max(...s.ours.map((r) => r.peakRssBytes)));

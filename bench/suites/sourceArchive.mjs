@@ -62,7 +62,14 @@ export async function run(ctx) {
         target: ctx.quick ? '' : '≥ 0.8×',
         met: ctx.quick ? null : tarMs / oursMs >= 0.8,
       },
-      { measure: `${label}: peak RSS`, ours: `${fmtBytes(oursPeak)} (+${fmtBytes(oursPeak - oursBefore)} packing)`, baseline: `${fmtBytes(tarPeak)} tar/gzip`, ratio: '', target: '', met: null },
+      {
+        measure: `${label}: peak RSS`,
+        ours: `${fmtBytes(oursPeak)} (+${fmtBytes(oursPeak - oursBefore)} packing)`,
+        baseline: `${fmtBytes(tarPeak)} tar/gzip`,
+        ratio: '',
+        target: '',
+        met: null,
+      },
       { measure: `${label}: longest event-loop stall`, ours: fmtMs(oursStall), baseline: '', ratio: '', target: '', met: null },
     ];
     if (mainThread) {
@@ -104,7 +111,10 @@ export async function run(ctx) {
       `ours ${ours.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s (listing ${(median(ours.map((r) => r.listMs)) / 1000).toFixed(2)} s of it, worker start-up included; ${ours[0].entries} entries; peak RSS ${fmtBytes(oursPeak)}, of which ${fmtBytes(oursBefore)} before packing: node and the module with the S3 SDK it imports); tar czf ${tar.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s. Archives: ours ${fmtBytes(ours[0].archiveBytes)}, gzip level 6 both.`,
       `small tree: on the caller's thread ${small.inThreadSamples.map((x) => x.toFixed(1)).join(', ')} ms; in the worker ${small.workerSamples.map((x) => x.toFixed(1)).join(', ')} ms.`,
     ];
-    if (mainThread) notes.push(`what-if main thread ${mainThread.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s; node-tar (before) ${nodeTar.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s.`);
+    if (mainThread)
+      notes.push(
+        `what-if main thread ${mainThread.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s; node-tar (before) ${nodeTar.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} s.`,
+      );
     return { rows, notes, details: { tree: made, ours, baseline: tar.map(({ stdout, stderr, ...r }) => r), whatIf: { mainThread, nodeTar }, small } };
   } finally {
     rmSync(tree, { recursive: true, force: true });

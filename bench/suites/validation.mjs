@@ -29,7 +29,7 @@ export async function run(ctx) {
     });
   }
   // Per-line cost at n lines over per-line cost at m lines: 1 is perfectly linear.
-  const growthOf = (big, small, key) => (big[key] / big.lines) / (small[key] / small.lines);
+  const growthOf = (big, small, key) => big[key] / big.lines / (small[key] / small.lines);
   // "Linear": the per-line cost at 5,000 lines within 1.5× of that at 200, or no worse than the growth
   // of yaml's own parse (without uniqueKeys), which is allocation and GC in yaml that no caller avoids.
   const growth = growthOf(at5000, first, 'candidateMs');

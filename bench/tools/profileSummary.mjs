@@ -10,7 +10,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, inclusive: { type: 'string', multiple: true }, bundle: { type: 'string' }, callers: { type: 'string', multiple: true } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: 'string', default: '25' }, inclusive: { type: 'string', multiple: true }, bundle: { type: 'string' }, callers: { type: 'string', multiple: true } },
+});
 const profile = JSON.parse(readFileSync(positionals[0], 'utf8'));
 const top = Number(values.top);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -75,7 +78,11 @@ for (const [id, ms] of self) {
   for (const w of seen) inclusiveByWhere.set(w, (inclusiveByWhere.get(w) ?? 0) + ms);
 }
 console.log('\ninclusive time by package / file (callees included):');
-for (const [k, ms] of [...inclusiveByWhere].filter(([k]) => !k.startsWith('node:') && k !== '(native)').sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(ms)}  ${ms.toFixed(0).padStart(6)} ms  ${k}`);
+for (const [k, ms] of [...inclusiveByWhere]
+  .filter(([k]) => !k.startsWith('node:') && k !== '(native)')
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, top))
+  console.log(`  ${pct(ms)}  ${ms.toFixed(0).padStart(6)} ms  ${k}`);
 // Where the time of a function comes from: its callers' chains, heaviest first.
 for (const name of values.callers ?? []) {
   const chains = new Map();

@@ -72,7 +72,11 @@ export class ArchiveEntryGuard {
     const raw = header.path;
     this.entries += 1;
     if (this.entries > this.limits.maxEntries) {
-      throw new ArchiveError('too-many-entries', `The archive has more than ${this.limits.maxEntries} entries (at ${quoteEntry(raw)}). If it is genuine, raise the entry limit.`, raw);
+      throw new ArchiveError(
+        'too-many-entries',
+        `The archive has more than ${this.limits.maxEntries} entries (at ${quoteEntry(raw)}). If it is genuine, raise the entry limit.`,
+        raw,
+      );
     }
     const kind = entryKind(header);
     const parts = relativeParts(raw, 'path-traversal', raw);
@@ -106,7 +110,11 @@ export class ArchiveEntryGuard {
       const sameFolder = kind === 'directory' && (existing === 'directory' || existing === 'implicit-directory');
       replaces = kind === 'file' && existing === 'file';
       if (!sameFolder && !replaces) {
-        throw new ArchiveError('conflict', `Entry ${quoteEntry(raw)} appears twice, first as ${describe(existing)} and then as ${describe(kind)}; only a regular file may replace a regular file.`, raw);
+        throw new ArchiveError(
+          'conflict',
+          `Entry ${quoteEntry(raw)} appears twice, first as ${describe(existing)} and then as ${describe(kind)}; only a regular file may replace a regular file.`,
+          raw,
+        );
       }
     }
 
@@ -117,7 +125,11 @@ export class ArchiveEntryGuard {
     if (kind === 'file') {
       this.announcedBytes += Math.max(0, header.size);
       if (this.announcedBytes > this.limits.maxBytes) {
-        throw new ArchiveError('too-large', `The archive's files add up to more than ${formatBytes(this.limits.maxBytes)} (at ${quoteEntry(raw)}). If it is genuine, raise the size limit.`, raw);
+        throw new ArchiveError(
+          'too-large',
+          `The archive's files add up to more than ${formatBytes(this.limits.maxBytes)} (at ${quoteEntry(raw)}). If it is genuine, raise the size limit.`,
+          raw,
+        );
       }
     }
 
@@ -134,7 +146,11 @@ export class ArchiveEntryGuard {
     // A hard link to a symbolic link would copy the link, whose relative target then means
     // something else at the new place; to a folder it is impossible. Only files remain.
     if (kind !== 'file' && kind !== 'hardlink') {
-      throw new ArchiveError('link-escape', `Hard link ${quoteEntry(raw)} points to ${quoteEntry(linkpath)}, which is not a regular file extracted earlier from this archive.`, raw);
+      throw new ArchiveError(
+        'link-escape',
+        `Hard link ${quoteEntry(raw)} points to ${quoteEntry(linkpath)}, which is not a regular file extracted earlier from this archive.`,
+        raw,
+      );
     }
     return target;
   }
@@ -159,11 +175,19 @@ function entryKind(header: ArchiveEntryHeader): EntryKind {
 function relativeParts(path: string, code: 'path-traversal' | 'link-escape', entry: string): string[] {
   if (path.includes('\0')) throw new ArchiveError(code, `Entry ${quoteEntry(entry)} has a NUL character in ${path === entry ? 'its path' : 'its link target'}.`, entry);
   if (ABSOLUTE.test(path)) {
-    throw new ArchiveError(code, path === entry ? `Entry ${quoteEntry(entry)} has an absolute path.` : `Link ${quoteEntry(entry)} points to the absolute path ${quoteEntry(path)}.`, entry);
+    throw new ArchiveError(
+      code,
+      path === entry ? `Entry ${quoteEntry(entry)} has an absolute path.` : `Link ${quoteEntry(entry)} points to the absolute path ${quoteEntry(path)}.`,
+      entry,
+    );
   }
   const parts = path.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
   if (parts.includes('..')) {
-    throw new ArchiveError(code, path === entry ? `Entry ${quoteEntry(entry)} climbs out with '..'.` : `Link ${quoteEntry(entry)} points to ${quoteEntry(path)}, which climbs out with '..'.`, entry);
+    throw new ArchiveError(
+      code,
+      path === entry ? `Entry ${quoteEntry(entry)} climbs out with '..'.` : `Link ${quoteEntry(entry)} points to ${quoteEntry(path)}, which climbs out with '..'.`,
+      entry,
+    );
   }
   return parts;
 }
@@ -186,7 +210,11 @@ function symlinkTarget(raw: string, linkpath: string | undefined, depth: number)
   let ups = 0;
   while (ups < parts.length && parts[ups] === '..') ups++;
   if (parts.slice(ups).includes('..')) {
-    throw new ArchiveError('link-escape', `Symbolic link ${quoteEntry(raw)} points to ${quoteEntry(linkpath)}, which goes up again after going down; only targets like ../../a/b are accepted.`, raw);
+    throw new ArchiveError(
+      'link-escape',
+      `Symbolic link ${quoteEntry(raw)} points to ${quoteEntry(linkpath)}, which goes up again after going down; only targets like ../../a/b are accepted.`,
+      raw,
+    );
   }
   if (ups > depth) {
     throw new ArchiveError('link-escape', `Symbolic link ${quoteEntry(raw)} points to ${quoteEntry(linkpath)}, outside the extraction folder.`, raw);

@@ -15,17 +15,7 @@
  * - `io`: reading the source or writing the disk failed (disk full, permissions).
  * - `aborted`: the caller's AbortSignal fired.
  */
-export type ArchiveErrorCode =
-  | 'path-traversal'
-  | 'link-escape'
-  | 'special-file'
-  | 'conflict'
-  | 'too-large'
-  | 'too-many-entries'
-  | 'corrupt'
-  | 'target-exists'
-  | 'io'
-  | 'aborted';
+export type ArchiveErrorCode = 'path-traversal' | 'link-escape' | 'special-file' | 'conflict' | 'too-large' | 'too-many-entries' | 'corrupt' | 'target-exists' | 'io' | 'aborted';
 
 /** Codes that mean the archive itself is hostile or unusable, as opposed to a local problem. */
 export const REFUSED_ARCHIVE_CODES: ReadonlySet<ArchiveErrorCode> = new Set<ArchiveErrorCode>([

@@ -223,7 +223,14 @@ class StreamingExtraction {
       const settle = () => {
         this.opts.signal?.removeEventListener('abort', onAbort);
         if (this.failure) reject(this.failure);
-        else resolve({ entries: this.guard.entryCount, files: this.files, bytesIn: this.bytesIn, bytesOut: this.bytesOut, ...(this.rootMode !== undefined ? { rootMode: this.rootMode } : {}) });
+        else
+          resolve({
+            entries: this.guard.entryCount,
+            files: this.files,
+            bytesIn: this.bytesIn,
+            bytesOut: this.bytesOut,
+            ...(this.rootMode !== undefined ? { rootMode: this.rootMode } : {}),
+          });
       };
       this.onFailure = () => void this.chain.then(settle);
       this.wire(() => {
@@ -262,7 +269,13 @@ class StreamingExtraction {
       }
       this.bytesOut += chunk.length;
       if (this.bytesOut > this.opts.maxBytes) {
-        this.fail(new ArchiveError('too-large', `The archive unpacks to more than ${formatBytes(this.opts.maxBytes)}${this.currentEntry !== undefined ? ` (at ${quoteEntry(this.currentEntry)})` : ''}. If it is genuine, raise the size limit.`, this.currentEntry));
+        this.fail(
+          new ArchiveError(
+            'too-large',
+            `The archive unpacks to more than ${formatBytes(this.opts.maxBytes)}${this.currentEntry !== undefined ? ` (at ${quoteEntry(this.currentEntry)})` : ''}. If it is genuine, raise the size limit.`,
+            this.currentEntry,
+          ),
+        );
         return;
       }
       if (this.bytesOut - this.lastProgress >= PROGRESS_STEP) this.report();
@@ -318,7 +331,12 @@ class StreamingExtraction {
     if (!force && this.bytesOut === this.lastProgress) return;
     this.lastProgress = this.bytesOut;
     try {
-      this.opts.onProgress({ bytesIn: this.bytesIn, bytesOut: this.bytesOut, entries: this.guard.entryCount, ...(this.currentEntry !== undefined ? { entry: this.currentEntry } : {}) });
+      this.opts.onProgress({
+        bytesIn: this.bytesIn,
+        bytesOut: this.bytesOut,
+        entries: this.guard.entryCount,
+        ...(this.currentEntry !== undefined ? { entry: this.currentEntry } : {}),
+      });
     } catch (err) {
       // A progress callback that throws is taken as the caller cancelling.
       this.fail(new ArchiveError('aborted', 'The extraction was cancelled; nothing was written.', this.currentEntry, { cause: err }));
@@ -359,7 +377,8 @@ class StreamingExtraction {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(err, entryName);
       // Exists: acceptable only as a real folder (on a case-insensitive disk `A` and `a` meet here).
       const st = await fs.lstat(abs);
-      if (!st.isDirectory()) throw new ArchiveError('conflict', `Entry ${quoteEntry(entryName)} needs ${quoteEntry(relative)} to be a folder, but something else is there.`, entryName);
+      if (!st.isDirectory())
+        throw new ArchiveError('conflict', `Entry ${quoteEntry(entryName)} needs ${quoteEntry(relative)} to be a folder, but something else is there.`, entryName);
     }
   }
 
@@ -519,7 +538,12 @@ function fsError(err: unknown, entry: string): ArchiveError {
   if (code === 'ELOOP' || code === 'ENOTDIR') {
     return new ArchiveError('conflict', `Entry ${quoteEntry(entry)} collides with a link or file the archive created (${code}).`, entry, { cause: err });
   }
-  const hint = code === 'ENOSPC' ? ' The disk is full; free space or choose another target folder.' : code === 'EACCES' || code === 'EPERM' ? ' Check the permissions of the target folder.' : '';
+  const hint =
+    code === 'ENOSPC'
+      ? ' The disk is full; free space or choose another target folder.'
+      : code === 'EACCES' || code === 'EPERM'
+        ? ' Check the permissions of the target folder.'
+        : '';
   return new ArchiveError('io', `Writing ${quoteEntry(entry)} failed: ${errnoText(err)}.${hint}`, entry, { cause: err });
 }
 

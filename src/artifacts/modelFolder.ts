@@ -89,7 +89,9 @@ export async function readModelFolder(folder: string, options: ReadModelFolderOp
     names = await fs.readdir(folder);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new ModelFolderError('modelCard.folderUnreadable', `Cannot read the model folder ${folder} (${code}). Download or extract the model again, or pick another folder.`, { folder });
+    throw new ModelFolderError('modelCard.folderUnreadable', `Cannot read the model folder ${folder} (${code}). Download or extract the model again, or pick another folder.`, {
+      folder,
+    });
   }
   const files: Record<string, unknown> = {};
   const unreadable: LeftOutFile[] = [];

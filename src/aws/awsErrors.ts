@@ -45,7 +45,14 @@ const THROTTLING: ReadonlySet<string> = new Set([
   'BandwidthLimitExceeded',
 ]);
 /** Service-side failures by name, for the services that answer them without a 5xx status. */
-const SERVER_ERRORS: ReadonlySet<string> = new Set(['InternalFailure', 'InternalServerError', 'InternalServerException', 'ServiceUnavailable', 'ServiceUnavailableException', 'ServiceException']);
+const SERVER_ERRORS: ReadonlySet<string> = new Set([
+  'InternalFailure',
+  'InternalServerError',
+  'InternalServerException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'ServiceException',
+]);
 const REJECTED_CREDENTIALS: ReadonlySet<string> = new Set([
   'ExpiredToken',
   'ExpiredTokenException',
@@ -138,7 +145,8 @@ export function awsFailureKind(err: unknown): AwsFailureKind {
   if (name === 'InvalidParameterException' && /token/i.test(e.message ?? '')) return 'invalidToken';
   if (isServerError(err)) return 'serverError';
   if (isNetwork(err) || name === 'TimeoutError' || name === 'RequestTimeout' || name === 'RequestTimeoutException') return 'network';
-  if (/socket hang up|aborted|premature close|ECONNRESET|EPIPE|Deserialization error|Unexpected end of JSON|Unterminated string in JSON|JSON at position/i.test(e.message ?? '')) return 'network';
+  if (/socket hang up|aborted|premature close|ECONNRESET|EPIPE|Deserialization error|Unexpected end of JSON|Unterminated string in JSON|JSON at position/i.test(e.message ?? ''))
+    return 'network';
   if (name === 'SyntaxError' && (status === undefined || status < 300)) return 'network';
   if (e.cause !== undefined && e.cause !== err && awsFailureKind(e.cause) === 'network') return 'network';
   return 'fatal';

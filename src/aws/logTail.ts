@@ -269,7 +269,7 @@ class TrainingJobLogTail {
   /** One poll: the query from the cursor's start, read to its last page (from its first page again after an expired token). */
   private async pollOnce(cursor: LogCursor): Promise<void> {
     this.failuresInARow.FilterLogEvents = 0;
-    for (let restarts = 0; ; ) {
+    for (let restarts = 0; ;) {
       const read = await this.readPoll(cursor);
       if (read === 'aborted') return;
       if (read === 'read') return this.releaseHistory(cursor);
@@ -312,7 +312,10 @@ class TrainingJobLogTail {
       ...(this.policy.pageLimit ? { limit: this.policy.pageLimit } : {}),
       ...(token ? { nextToken: token } : {}),
     });
-    return this.options.clients.logs().send(withServiceClock(command, (time) => cursor.noteServiceTime(time)), signal ? { abortSignal: signal } : {});
+    return this.options.clients.logs().send(
+      withServiceClock(command, (time) => cursor.noteServiceTime(time)),
+      signal ? { abortSignal: signal } : {},
+    );
   }
 
   /** A page failure no backoff answers (withRetry has waited out the transient ones): what it means for the poll. */

@@ -61,7 +61,9 @@ export async function listTrainingJobs(clients: SageMakerClients, options: ListT
   const pageSize = Math.max(1, Math.min(100, Math.floor(options.pageSize ?? 20)));
   const maxRequests = Math.max(1, options.maxRequests ?? 25);
   if (options.status !== undefined && !isTrainingJobStatus(options.status)) {
-    throw new TrainingJobError('InvalidStatusFilter', `"${options.status}" is not a training job status; use one of ${TRAINING_JOB_STATUSES.join(', ')}.`, { status: options.status });
+    throw new TrainingJobError('InvalidStatusFilter', `"${options.status}" is not a training job status; use one of ${TRAINING_JOB_STATUSES.join(', ')}.`, {
+      status: options.status,
+    });
   }
   const jobs: TrainingJobSummary[] = [];
   let token = options.nextToken;
@@ -98,7 +100,12 @@ export async function listTrainingJobsUpTo(clients: SageMakerClients, max: numbe
 }
 
 /** `onServiceTime` gets the service's clock from the answer's Date header (the log tail uses it). */
-export async function describeTrainingJob(clients: SageMakerClients, jobName: string, signal?: AbortSignal, onServiceTime?: (time: number) => void): Promise<DescribeTrainingJobCommandOutput> {
+export async function describeTrainingJob(
+  clients: SageMakerClients,
+  jobName: string,
+  signal?: AbortSignal,
+  onServiceTime?: (time: number) => void,
+): Promise<DescribeTrainingJobCommandOutput> {
   const command = new DescribeTrainingJobCommand({ TrainingJobName: jobName });
   try {
     return await clients.sagemaker().send(onServiceTime ? withServiceClock(command, onServiceTime) : command, signal ? { abortSignal: signal } : {});
@@ -156,7 +163,11 @@ function notStoppable(jobName: string, status: string): TrainingJobError {
 function notFoundOr(error: unknown, jobName: string): unknown {
   const message = error instanceof Error ? error.message : String(error);
   if ((errorName(error) === 'ValidationException' || errorName(error) === 'ResourceNotFound') && /could not find|not found|does not exist/i.test(message)) {
-    return new TrainingJobError('JobNotFound', `No training job named ${jobName} in this account and region. Check the name (\`sagemaker-hf jobs\` lists them) and the region or profile.`, { jobName });
+    return new TrainingJobError(
+      'JobNotFound',
+      `No training job named ${jobName} in this account and region. Check the name (\`sagemaker-hf jobs\` lists them) and the region or profile.`,
+      { jobName },
+    );
   }
   return error;
 }

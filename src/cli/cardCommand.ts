@@ -68,7 +68,9 @@ export async function cardCommand(args: string[], io: CliIo, deps: CardCommandDe
     for (const u of run.unreadable) io.stderr(`warning: left out ${u.file}: it ${u.reason}\n`);
   } catch (err) {
     if (!(err instanceof ModelFolderError)) throw err;
-    io.stderr(`sagemaker-hf card: ${err.message}${err.code === 'modelCard.notAModelFolder' ? ' From the CLI: sagemaker-hf download JOB, or sagemaker-hf extract model.tar.gz --to DIR.' : ''}\n`);
+    io.stderr(
+      `sagemaker-hf card: ${err.message}${err.code === 'modelCard.notAModelFolder' ? ' From the CLI: sagemaker-hf download JOB, or sagemaker-hf extract model.tar.gz --to DIR.' : ''}\n`,
+    );
     return 2;
   }
 
@@ -137,7 +139,11 @@ export async function cardCommand(args: string[], io: CliIo, deps: CardCommandDe
     await fs.writeFile(outPath, card.readme, { flag: values.force ? 'w' : 'wx' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    io.stderr(code === 'EEXIST' ? `sagemaker-hf card: ${outPath} exists; pass --force to replace it, or --out FILE.\n` : `sagemaker-hf card: cannot write ${outPath}: ${code ?? String(err)}\n`);
+    io.stderr(
+      code === 'EEXIST'
+        ? `sagemaker-hf card: ${outPath} exists; pass --force to replace it, or --out FILE.\n`
+        : `sagemaker-hf card: cannot write ${outPath}: ${code ?? String(err)}\n`,
+    );
     return 2;
   }
   io.stderr(`Wrote ${outPath}\n`);

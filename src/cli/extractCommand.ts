@@ -56,7 +56,9 @@ export async function extractCommand(args: string[], io: CliIo): Promise<number>
       ...(maxEntries !== undefined ? { maxEntries } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
-    io.stderr(`Extracted ${result.files} file${result.files === 1 ? '' : 's'} (${formatBytes(result.bytesOut)} unpacked from ${formatBytes(result.bytesIn)}) into ${result.targetDir}\n`);
+    io.stderr(
+      `Extracted ${result.files} file${result.files === 1 ? '' : 's'} (${formatBytes(result.bytesOut)} unpacked from ${formatBytes(result.bytesIn)}) into ${result.targetDir}\n`,
+    );
     return 0;
   } catch (err) {
     if (!(err instanceof ArchiveError)) throw err;

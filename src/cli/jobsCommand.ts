@@ -68,7 +68,22 @@ export async function jobsCommand(args: string[], io: CliIo, deps: JobsCommandDe
     });
     const views = summaries.map(trainingJobViewFromSummary);
     if (values.json) {
-      io.stdout(`${JSON.stringify(views.map(({ name, arn, region, status, secondaryStatus, createdAt, lastModifiedAt, endedAt }) => ({ name, arn, region, status, secondaryStatus, createdAt, lastModifiedAt, endedAt })), null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify(
+          views.map(({ name, arn, region, status, secondaryStatus, createdAt, lastModifiedAt, endedAt }) => ({
+            name,
+            arn,
+            region,
+            status,
+            secondaryStatus,
+            createdAt,
+            lastModifiedAt,
+            endedAt,
+          })),
+          null,
+          2,
+        )}\n`,
+      );
       return 0;
     }
     if (views.length === 0) {
@@ -94,5 +109,14 @@ export async function jobsCommand(args: string[], io: CliIo, deps: JobsCommandDe
 export function table(header: string[], rows: string[][]): string {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    all
+      .map((r) =>
+        r
+          .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

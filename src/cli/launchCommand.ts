@@ -16,7 +16,8 @@ import { launchLocally } from './localLaunch';
 import type { CliIo } from './cliError';
 import { formatProblems } from './validateCommand';
 
-const USAGE = 'sagemaker-hf launch FILE [--profile P] [--region R] [--account ID] [--job-name NAME] [--job-file-sha256 HEX] [--follow-external-links] [--wait [--poll SECONDS]] | launch FILE --local [--root DIR] [--python PATH] [--install-requirements]';
+const USAGE =
+  'sagemaker-hf launch FILE [--profile P] [--region R] [--account ID] [--job-name NAME] [--job-file-sha256 HEX] [--follow-external-links] [--wait [--poll SECONDS]] | launch FILE --local [--root DIR] [--python PATH] [--install-requirements]';
 const EXIT_CANCELLED = 130;
 
 /**
@@ -57,14 +58,25 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
   if (pollMs !== undefined && !(pollMs > 0)) throw new UsageError(`--poll must be a number of seconds (got "${values.poll}").`);
   if (values.account !== undefined && !/^\d{12}$/.test(values.account)) throw new UsageError(`--account must be a 12-digit AWS account id (got "${values.account}").`);
   const expectedDigest = values['job-file-sha256']?.toLowerCase();
-  if (expectedDigest !== undefined && !/^[0-9a-f]{64}$/.test(expectedDigest)) throw new UsageError(`--job-file-sha256 must be the 64 hex digits \`plan\` printed as jobFileSha256 (got "${values['job-file-sha256']}").`);
+  if (expectedDigest !== undefined && !/^[0-9a-f]{64}$/.test(expectedDigest))
+    throw new UsageError(`--job-file-sha256 must be the 64 hex digits \`plan\` printed as jobFileSha256 (got "${values['job-file-sha256']}").`);
   const file = positionals[0]!;
   const absolute = path.resolve(io.cwd, file);
   const text = await readInputFile(file, absolute, io);
   if (text === undefined) return 2;
 
   if (values.local) {
-    return launchLocally(file, text, { ...(values.root ? { root: values.root } : {}), ...(values.python ? { python: values.python } : {}), installRequirements: values['install-requirements'], ...(values.region ? { region: values.region } : {}) }, io);
+    return launchLocally(
+      file,
+      text,
+      {
+        ...(values.root ? { root: values.root } : {}),
+        ...(values.python ? { python: values.python } : {}),
+        installRequirements: values['install-requirements'],
+        ...(values.region ? { region: values.region } : {}),
+      },
+      io,
+    );
   }
 
   const clients = new AwsClients({
@@ -94,7 +106,12 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
       io.stderr(`${file}: not launched: fix the errors above.\n`);
       return 1;
     }
-    io.stderr(formatProblems(file, planned.warnings.filter((p) => p.severity === 'warning')));
+    io.stderr(
+      formatProblems(
+        file,
+        planned.warnings.filter((p) => p.severity === 'warning'),
+      ),
+    );
     const outcome = await launchTrainingJob({
       clients,
       planned,
@@ -104,7 +121,10 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
         signal: controller.signal,
         env: io.env,
         confirmExternalLinks: (links) => {
-          if (values['follow-external-links']) io.stderr(`Following ${links.length} link${links.length === 1 ? '' : 's'} out of the source folder (--follow-external-links):\n${describeExternalLinks(links).replace(/^/gm, '  ')}\n`);
+          if (values['follow-external-links'])
+            io.stderr(
+              `Following ${links.length} link${links.length === 1 ? '' : 's'} out of the source folder (--follow-external-links):\n${describeExternalLinks(links).replace(/^/gm, '  ')}\n`,
+            );
           return values['follow-external-links'];
         },
       },

@@ -59,13 +59,16 @@ export async function logsCommand(args: string[], terminal: CliIo, deps: LogsCom
       },
       onHistoryTrimmed: (omitted) => io.stdout(`${omittedHistoryLine(omitted)}\n`),
       onRetry: (notice) => {
-        if (notice.attempt >= 3) io.stderr(`${notice.operation} ${notice.kind === 'throttled' ? 'throttled' : 'failed'} ${notice.attempt} times; retrying in ${(notice.delayMs / 1000).toFixed(1)} s\n`);
+        if (notice.attempt >= 3)
+          io.stderr(`${notice.operation} ${notice.kind === 'throttled' ? 'throttled' : 'failed'} ${notice.attempt} times; retrying in ${(notice.delayMs / 1000).toFixed(1)} s\n`);
       },
     });
     if (end.reason === 'aborted') return 130;
     if (end.summary) io.stdout(end.summary.lines.map((l) => `${l}\n`).join(''));
     if (end.reason === 'snapshot' && end.description && !end.summary) {
-      io.stderr(`${jobName} is ${end.description.TrainingJobStatus}${end.description.SecondaryStatus ? ` (${end.description.SecondaryStatus})` : ''}; add --follow to keep reading until it ends.\n`);
+      io.stderr(
+        `${jobName} is ${end.description.TrainingJobStatus}${end.description.SecondaryStatus ? ` (${end.description.SecondaryStatus})` : ''}; add --follow to keep reading until it ends.\n`,
+      );
     }
     return end.description?.TrainingJobStatus === 'Failed' ? 1 : 0;
   } catch (error) {

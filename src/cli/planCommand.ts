@@ -67,7 +67,12 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
       io.stderr(`${file}: not planned: fix the errors above (sagemaker-hf validate ${file}).\n`);
       return 1;
     }
-    io.stderr(formatProblems(file, outcome.warnings.filter((p) => p.severity === 'warning')));
+    io.stderr(
+      formatProblems(
+        file,
+        outcome.warnings.filter((p) => p.severity === 'warning'),
+      ),
+    );
     if (values.json) {
       // The request in the SDK's field names, each upload, and (when there are any) where ${env:NAME}
       // values go and the links that leave their folder: the editor's preview shows the same document.
@@ -117,11 +122,17 @@ function planSummary(planned: PlannedTrainingJob, file: string, cwd: string): st
     if (note) lines.push(`  Launch sends: ${note}`);
   }
   if (planned.externalLinks.length > 0) {
-    lines.push(`Links out        ${planned.externalLinks.length} link${planned.externalLinks.length === 1 ? '' : 's'} leave${planned.externalLinks.length === 1 ? 's' : ''} ${planned.externalLinks.length === 1 ? 'its' : 'their'} folder: launch uploads the target${planned.externalLinks.length === 1 ? '' : 's'} only with --follow-external-links`);
+    lines.push(
+      `Links out        ${planned.externalLinks.length} link${planned.externalLinks.length === 1 ? '' : 's'} leave${planned.externalLinks.length === 1 ? 's' : ''} ${planned.externalLinks.length === 1 ? 'its' : 'their'} folder: launch uploads the target${planned.externalLinks.length === 1 ? '' : 's'} only with --follow-external-links`,
+    );
     lines.push(...planned.externalLinks.map((l) => `  ${path.relative(cwd, l.path)} → ${l.target}`));
   }
   lines.push(`Job file         ${file} (sha256 ${planned.jobFileDigest})`);
-  lines.push('', `The exact request: sagemaker-hf plan ${file} --json`, `Launch this file only while unchanged: sagemaker-hf launch ${file} --job-file-sha256 ${planned.jobFileDigest}`);
+  lines.push(
+    '',
+    `The exact request: sagemaker-hf plan ${file} --json`,
+    `Launch this file only while unchanged: sagemaker-hf launch ${file} --job-file-sha256 ${planned.jobFileDigest}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

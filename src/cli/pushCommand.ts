@@ -58,7 +58,10 @@ export async function pushCommand(args: string[], io: CliIo): Promise<number> {
       transfer,
       private: !values.public,
       confirmExternalLinks: (links) => {
-        if (values['follow-external-links']) io.stderr(`Pushing the targets of ${links.length} link${links.length === 1 ? '' : 's'} out of the folder (--follow-external-links):\n${describeModelFolderLinks(links).replace(/^/gm, '  ')}\n`);
+        if (values['follow-external-links'])
+          io.stderr(
+            `Pushing the targets of ${links.length} link${links.length === 1 ? '' : 's'} out of the folder (--follow-external-links):\n${describeModelFolderLinks(links).replace(/^/gm, '  ')}\n`,
+          );
         return values['follow-external-links'];
       },
       ...(values.message ? { commitMessage: values.message } : {}),

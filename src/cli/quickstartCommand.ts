@@ -23,7 +23,12 @@ export async function quickstartCommand(args: string[], io: CliIo, deps: { sourc
   if (positionals.length > 1) throw new UsageError(`quickstart takes at most one folder: ${USAGE}`);
   const target = path.resolve(io.cwd, positionals[0] ?? 'quickstart');
   const shown = path.relative(io.cwd, target) || '.';
-  if (await stat(target).then(() => true, () => false)) {
+  if (
+    await stat(target).then(
+      () => true,
+      () => false,
+    )
+  ) {
     io.stderr(`sagemaker-hf quickstart: ${shown} already exists; the quickstart goes into a new folder, so nothing of yours is overwritten.\n`);
     return 2;
   }

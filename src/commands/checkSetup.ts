@@ -20,8 +20,9 @@ export function checkSetup(services: Services) {
     const doc = await jobFileIfAny(arg);
     const spec = doc ? validateJobFile(doc.getText(), contextFor(doc.uri, services.settings.region)).spec : undefined;
     const clients = services.aws.clients();
-    const checklist = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the AWS setup${doc ? ` for ${vscode.workspace.asRelativePath(doc.uri)}` : ''}…` }, () =>
-      services.preflight.check(clients, spec, spec?.region ?? services.settings.region, true),
+    const checklist = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Checking the AWS setup${doc ? ` for ${vscode.workspace.asRelativePath(doc.uri)}` : ''}…` },
+      () => services.preflight.check(clients, spec, spec?.region ?? services.settings.region, true),
     );
     markWalkthroughStep(WalkthroughDone.setupChecked);
     void showChecklist(checklist, doc ? vscode.workspace.asRelativePath(doc.uri) : undefined);

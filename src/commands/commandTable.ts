@@ -66,7 +66,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const table = commandTable(deps);
   return vscode.Disposable.from(
     ...Object.entries(table).map(([id, handler]) =>
-      vscode.commands.registerCommand(id, guarded(id, log, () => deps.services.log.show(), handler as (...args: unknown[]) => unknown)),
+      vscode.commands.registerCommand(
+        id,
+        guarded(id, log, () => deps.services.log.show(), handler as (...args: unknown[]) => unknown),
+      ),
     ),
   );
 }

@@ -5,7 +5,6 @@ import { markWalkthroughStep } from '../host/walkthrough';
 import type { Services } from '../host/services';
 import { QUICKSTART_FILES } from '../core/quickstartFiles';
 
-
 /**
  * "Create Quickstart Project": copies the quickstart (a summarization job that trains on two local
  * hosts in seconds, no GPU, no downloads) into a new folder of the workspace and opens its job file,
@@ -54,15 +53,20 @@ export function createQuickstart(services: Services) {
 
     const jobFile = vscode.Uri.joinPath(target, QUICKSTART_FILES[0]);
     await vscode.window.showTextDocument(jobFile, { preview: false });
-    void vscode.window.showInformationMessage('The quickstart is ready: Run Locally trains it on this machine in seconds (Python 3, no GPU, no AWS account).', 'Run Locally').then((choice) => {
-      if (choice === 'Run Locally') void vscode.commands.executeCommand(CommandId.runLocally, jobFile);
-    });
+    void vscode.window
+      .showInformationMessage('The quickstart is ready: Run Locally trains it on this machine in seconds (Python 3, no GPU, no AWS account).', 'Run Locally')
+      .then((choice) => {
+        if (choice === 'Run Locally') void vscode.commands.executeCommand(CommandId.runLocally, jobFile);
+      });
     return target;
   };
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
-  return vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  return vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** `base`, or `base-2`, `base-3`… : the first name not taken in `folder`. */

@@ -17,14 +17,21 @@ export interface JobCommandDeps {
 /** A job argument from the tree (a node), a notification (a name), or nothing (ask). */
 export type JobArg = JobNode | string | undefined;
 
-async function pickJob(deps: JobCommandDeps, arg: JobArg, filter: (origin: 'cloud' | 'local', status: string) => boolean = () => true): Promise<{ name: string; origin: 'cloud' | 'local' }> {
+async function pickJob(
+  deps: JobCommandDeps,
+  arg: JobArg,
+  filter: (origin: 'cloud' | 'local', status: string) => boolean = () => true,
+): Promise<{ name: string; origin: 'cloud' | 'local' }> {
   if (arg instanceof JobNode) return { name: arg.view.name, origin: arg.origin };
   if (typeof arg === 'string') return { name: arg, origin: deps.tree.findJob(arg)?.origin ?? 'cloud' };
   const items = [...deps.tree.jobs()]
     .map((v) => ({ v, origin: (deps.tree.findJob(v.name)?.origin ?? 'cloud') as 'cloud' | 'local' }))
     .filter(({ v, origin }) => filter(origin, v.status))
     .map(({ v, origin }) => ({ label: v.name, description: `${v.status}${origin === 'local' ? ' · local' : ''}`, origin }));
-  const picked = await vscode.window.showQuickPick(items, { title: 'Training job', placeHolder: items.length ? 'Pick a training job' : 'No job loaded: refresh the Training Jobs view' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Training job',
+    placeHolder: items.length ? 'Pick a training job' : 'No job loaded: refresh the Training Jobs view',
+  });
   if (!picked) throw new Cancelled();
   return { name: picked.label, origin: picked.origin };
 }
@@ -40,7 +47,10 @@ export function jobCommands(deps: JobCommandDeps) {
       const current = deps.tree.currentFilter;
       let label = typeof status === 'string' && statuses.includes(status) ? status : undefined;
       if (!label) {
-        const picked = await vscode.window.showQuickPick(statuses.map((s) => ({ label: s, picked: s === (current.status ?? 'Any') })), { title: 'Show training jobs with status' });
+        const picked = await vscode.window.showQuickPick(
+          statuses.map((s) => ({ label: s, picked: s === (current.status ?? 'Any') })),
+          { title: 'Show training jobs with status' },
+        );
         if (!picked) throw new Cancelled();
         label = picked.label;
       }
@@ -49,7 +59,10 @@ export function jobCommands(deps: JobCommandDeps) {
 
     filterByName: async (text?: string) => {
       const current = deps.tree.currentFilter;
-      const value = typeof text === 'string' ? text : await vscode.window.showInputBox({ title: 'Show training jobs whose name contains', value: current.nameContains ?? '', prompt: 'Empty to show all' });
+      const value =
+        typeof text === 'string'
+          ? text
+          : await vscode.window.showInputBox({ title: 'Show training jobs whose name contains', value: current.nameContains ?? '', prompt: 'Empty to show all' });
       if (value === undefined) throw new Cancelled();
       await deps.tree.setFilter({ ...current, nameContains: value.trim() || undefined });
     },
@@ -71,7 +84,11 @@ export function jobCommands(deps: JobCommandDeps) {
     stopJob: async (arg: JobArg, options?: { confirmed?: boolean }): Promise<string> => {
       const job = await pickJob(deps, arg, (_o, status) => status === 'InProgress');
       if (options?.confirmed !== true) {
-        const choice = await vscode.window.showWarningMessage(`Stop training job ${job.name}?`, { modal: true, detail: 'SageMaker stops the instances; what the script saved to /opt/ml/model so far is uploaded. This cannot be undone.' }, 'Stop Job');
+        const choice = await vscode.window.showWarningMessage(
+          `Stop training job ${job.name}?`,
+          { modal: true, detail: 'SageMaker stops the instances; what the script saved to /opt/ml/model so far is uploaded. This cannot be undone.' },
+          'Stop Job',
+        );
         if (choice !== 'Stop Job') throw new Cancelled();
       }
       if (job.origin === 'local') {

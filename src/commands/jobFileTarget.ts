@@ -19,7 +19,11 @@ export async function jobFileDocument(arg: unknown): Promise<vscode.TextDocument
   }
   if (all.length === 1) return vscode.workspace.openTextDocument(all[0]!);
   const items = all.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })).sort((a, b) => a.label.localeCompare(b.label));
-  const picked = await vscode.window.showQuickPick(items, { title: 'Which job file?', placeHolder: 'No job file is open: choose one of the workspace', ignoreFocusOut: true /* the walkthrough takes the focus back */ });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Which job file?',
+    placeHolder: 'No job file is open: choose one of the workspace',
+    ignoreFocusOut: true /* the walkthrough takes the focus back */,
+  });
   if (!picked) throw new Cancelled();
   return vscode.workspace.openTextDocument(picked.uri);
 }
@@ -30,7 +34,8 @@ export async function jobFileDocument(arg: unknown): Promise<vscode.TextDocument
  * argument that is not a job file (a command run on another file) counts as none.
  */
 export async function jobFileIfAny(arg: unknown): Promise<vscode.TextDocument | undefined> {
-  const found = (await jobFileInView(arg instanceof vscode.Uri && !isJobFile(arg) ? undefined : arg)) ?? (await workspaceJobFiles().then((all) => (all.length === 1 ? all[0] : undefined)));
+  const found =
+    (await jobFileInView(arg instanceof vscode.Uri && !isJobFile(arg) ? undefined : arg)) ?? (await workspaceJobFiles().then((all) => (all.length === 1 ? all[0] : undefined)));
   return found ? vscode.workspace.openTextDocument(found) : undefined;
 }
 

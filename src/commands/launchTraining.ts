@@ -34,11 +34,15 @@ export interface LaunchDeps {
  * the Problems view, which gets the focus.
  */
 export async function refuseOnErrors(deps: { diagnostics: JobFileDiagnostics }, doc: vscode.TextDocument, problems?: Problem[]): Promise<boolean> {
-  const errors = problems ? problems.filter((p) => p.severity === 'error').length : deps.diagnostics.validateNow(doc).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
+  const errors = problems
+    ? problems.filter((p) => p.severity === 'error').length
+    : deps.diagnostics.validateNow(doc).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
   if (errors === 0) return false;
   if (problems) deps.diagnostics.publish(doc.uri, problems);
   await vscode.commands.executeCommand('workbench.actions.view.problems');
-  void vscode.window.showErrorMessage(`${path.basename(doc.uri.fsPath)} has ${errors} error${errors === 1 ? '' : 's'}; fix ${errors === 1 ? 'it' : 'them'} before launching (see the Problems view).`);
+  void vscode.window.showErrorMessage(
+    `${path.basename(doc.uri.fsPath)} has ${errors} error${errors === 1 ? '' : 's'}; fix ${errors === 1 ? 'it' : 'them'} before launching (see the Problems view).`,
+  );
   return true;
 }
 
@@ -73,10 +77,12 @@ function launchNotes(planned: Planned): string {
   const { describeCredentialFlow } = require('../core/jobFile/credentialFlows') as typeof import('../core/jobFile/credentialFlows');
   const { expandedEnvironmentNote } = require('../aws/launch/planPreview') as typeof import('../aws/launch/planPreview');
   const notes: string[] = [];
-  if (planned.credentialFlows.length > 0) notes.push(`Secrets, read from VS Code's environment at launch:\n${planned.credentialFlows.map((f) => `• ${describeCredentialFlow(f)}`).join('\n')}`);
+  if (planned.credentialFlows.length > 0)
+    notes.push(`Secrets, read from VS Code's environment at launch:\n${planned.credentialFlows.map((f) => `• ${describeCredentialFlow(f)}`).join('\n')}`);
   const expanded = expandedEnvironmentNote(planned);
   if (expanded) notes.push(`Sent to CreateTrainingJob: ${expanded}`);
-  if (planned.externalLinks.length > 0) notes.push(`Links that leave the source folder (you will be asked before their targets are uploaded):\n${linkLines(planned.externalLinks)}`);
+  if (planned.externalLinks.length > 0)
+    notes.push(`Links that leave the source folder (you will be asked before their targets are uploaded):\n${linkLines(planned.externalLinks)}`);
   return notes.length ? `\n\n${notes.join('\n\n')}` : '';
 }
 
@@ -98,7 +104,10 @@ async function confirmExternalLinks(links: readonly ExternalLink[]): Promise<boo
   const upload = 'Upload Their Targets';
   const choice = await vscode.window.showWarningMessage(
     `${links.length === 1 ? 'A symbolic link leaves' : `${links.length} symbolic links leave`} the source folder: ${links.length === 1 ? 'its target' : 'their targets'} would be uploaded to S3 with the code.`,
-    { modal: true, detail: `${linkLines(links)}\n\nUpload ${links.length === 1 ? 'it' : 'them'} only if ${links.length === 1 ? 'it belongs' : 'they belong'} in the job. Otherwise remove the links, or list them in .sagemakerignore.` },
+    {
+      modal: true,
+      detail: `${linkLines(links)}\n\nUpload ${links.length === 1 ? 'it' : 'them'} only if ${links.length === 1 ? 'it belongs' : 'they belong'} in the job. Otherwise remove the links, or list them in .sagemakerignore.`,
+    },
     upload,
   );
   return choice === upload;
@@ -140,7 +149,10 @@ export function launchTraining(deps: LaunchDeps) {
     // bucket of another account would only fail after the upload, or minutes into Starting.
     const clients = deps.aws.clients();
     const [checklist, cost] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking the AWS setup and the price…' }, () =>
-      Promise.all([deps.preflight.check(clients, planned.spec, planned.region, false, knownToPreflight(planned)), deps.preflight.estimate(clients, planned.spec, planned.region).catch((err: unknown) => ({ text: `No cost estimate: ${(err as Error).message}` }))]),
+      Promise.all([
+        deps.preflight.check(clients, planned.spec, planned.region, false, knownToPreflight(planned)),
+        deps.preflight.estimate(clients, planned.spec, planned.region).catch((err: unknown) => ({ text: `No cost estimate: ${(err as Error).message}` })),
+      ]),
     );
     const blocking = blockingFailures(checklist);
     if (blocking.length > 0) {
@@ -158,15 +170,17 @@ export function launchTraining(deps: LaunchDeps) {
       await deps.documents.show(`${request.TrainingJobName}.request.json`, previewText(planned), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
       const choice = await vscode.window.showInformationMessage(
         `Launch ${request.TrainingJobName} on ${where}?`,
-        { modal: true, detail: `${cost.text}\nThe request beside is what will be sent to CreateTrainingJob, for account ${planned.accountId}. ${planned.plan.uploads.length ? `The source is packed and uploaded to ${planned.plan.uploads.map((u) => u.to).join(', ')} first.` : ''}${launchNotes(planned)}` },
+        {
+          modal: true,
+          detail: `${cost.text}\nThe request beside is what will be sent to CreateTrainingJob, for account ${planned.accountId}. ${planned.plan.uploads.length ? `The source is packed and uploaded to ${planned.plan.uploads.map((u) => u.to).join(', ')} first.` : ''}${launchNotes(planned)}`,
+        },
         'Launch',
       );
       if (choice !== 'Launch') throw new Cancelled();
     }
     const { launchTrainingJob } = require('../aws/launch/launchTrainingJob') as typeof import('../aws/launch/launchTrainingJob');
-    const launched: Launched = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Launching ${request.TrainingJobName}`, cancellable: true },
-      async (progress, token) => {
+    const launched: Launched = await vscode.window
+      .withProgress({ location: vscode.ProgressLocation.Notification, title: `Launching ${request.TrainingJobName}`, cancellable: true }, async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         return launchTrainingJob({
@@ -180,41 +194,44 @@ export function launchTraining(deps: LaunchDeps) {
             signal: abort.signal,
             confirmExternalLinks,
             confirmDuplicate: async () =>
-              (await vscode.window.showWarningMessage(`${path.basename(doc.uri.fsPath)} is already being launched. Launch a second job?`, { modal: true }, 'Launch Another')) === 'Launch Another',
+              (await vscode.window.showWarningMessage(`${path.basename(doc.uri.fsPath)} is already being launched. Launch a second job?`, { modal: true }, 'Launch Another')) ===
+              'Launch Another',
           },
           onProgress: (p) => {
             log.info(p.message);
             progress.report({ message: p.message });
           },
         });
-      },
-    ).then(undefined, (err: unknown) => {
-      if ((err as { code?: string }).code === 'cancelled') throw new Cancelled();
-      if ((err as { code?: string }).code === 'plan.stale') {
-        const review = 'Review the New Request';
-        void vscode.window.showErrorMessage((err as Error).message, review).then((c) => {
-          if (c === review) void vscode.commands.executeCommand(CommandId.launchTraining, doc.uri);
-        });
-        throw new Cancelled();
-      }
-      const quotaUrl = (err as { context?: { serviceQuotasUrl?: string } }).context?.serviceQuotasUrl;
-      if (quotaUrl) {
-        void vscode.window.showErrorMessage((err as Error).message, 'Request Quota Increase').then((c) => {
-          if (c) void vscode.env.openExternal(vscode.Uri.parse(quotaUrl));
-        });
-        throw new Cancelled();
-      }
-      throw err;
-    });
+      })
+      .then(undefined, (err: unknown) => {
+        if ((err as { code?: string }).code === 'cancelled') throw new Cancelled();
+        if ((err as { code?: string }).code === 'plan.stale') {
+          const review = 'Review the New Request';
+          void vscode.window.showErrorMessage((err as Error).message, review).then((c) => {
+            if (c === review) void vscode.commands.executeCommand(CommandId.launchTraining, doc.uri);
+          });
+          throw new Cancelled();
+        }
+        const quotaUrl = (err as { context?: { serviceQuotasUrl?: string } }).context?.serviceQuotasUrl;
+        if (quotaUrl) {
+          void vscode.window.showErrorMessage((err as Error).message, 'Request Quota Increase').then((c) => {
+            if (c) void vscode.env.openExternal(vscode.Uri.parse(quotaUrl));
+          });
+          throw new Cancelled();
+        }
+        throw err;
+      });
     markWalkthroughStep(WalkthroughDone.launched);
     deps.notifications.watch(launched.jobName);
     await deps.tree.track(launched.jobName);
     const renamed = launched.renamedFrom ? ` (${launched.renamedFrom} was taken)` : '';
     if (launched.cancelledAfterCreate) {
-      void vscode.window.showWarningMessage(`The job ${launched.jobName} had already been created when you cancelled; it is running and billing.`, 'Stop Job', 'Show Logs').then((c) => {
-        if (c === 'Stop Job') void vscode.commands.executeCommand(CommandId.stopJob, launched.jobName);
-        if (c === 'Show Logs') deps.logs.show(launched.jobName);
-      });
+      void vscode.window
+        .showWarningMessage(`The job ${launched.jobName} had already been created when you cancelled; it is running and billing.`, 'Stop Job', 'Show Logs')
+        .then((c) => {
+          if (c === 'Stop Job') void vscode.commands.executeCommand(CommandId.stopJob, launched.jobName);
+          if (c === 'Show Logs') deps.logs.show(launched.jobName);
+        });
       return;
     }
     // Not awaited: the command is done once the job exists; the notification waits for the user alone.

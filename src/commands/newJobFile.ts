@@ -45,7 +45,10 @@ export function newJobFile(_services: Services) {
     const fileName = `${name.trim().replace(/\.sagemaker\.ya?ml$/i, '')}.sagemaker.yaml`;
     const uri = folder ? vscode.Uri.joinPath(folder, fileName) : vscode.Uri.parse(`untitled:${fileName}`);
     if (folder) {
-      const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+      const exists = await vscode.workspace.fs.stat(uri).then(
+        () => true,
+        () => false,
+      );
       if (exists) throw new Error(`${fileName} already exists in ${folder.fsPath}; choose another name.`);
       await vscode.workspace.fs.writeFile(uri, Buffer.from(TEMPLATE, 'utf8'));
       await vscode.window.showTextDocument(uri);

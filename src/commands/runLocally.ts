@@ -30,7 +30,7 @@ export interface RunLocallyDeps {
  */
 export function runLocally(deps: RunLocallyDeps) {
   return async (arg?: vscode.Uri): Promise<void> => {
-    if (!vscode.workspace.isTrusted) throw new Error('Run Locally executes the job\'s script, so it needs a trusted workspace (Workspaces: Manage Workspace Trust).');
+    if (!vscode.workspace.isTrusted) throw new Error("Run Locally executes the job's script, so it needs a trusted workspace (Workspaces: Manage Workspace Trust).");
     const doc = await jobFileDocument(arg);
     if (await refuseOnErrors(deps, doc)) return;
     const { local, aws } = deps.services;
@@ -51,12 +51,17 @@ export function runLocally(deps: RunLocallyDeps) {
         ...(deps.services.settings.region ? { region: deps.services.settings.region } : {}),
         interpreter,
         installRequirements: install,
-        channelFetcher: { fetchChannel: (r) => new (require('../aws/artifacts/s3ChannelFetcher') as typeof import('../aws/artifacts/s3ChannelFetcher')).S3ChannelFetcher(() => aws.clients().s3()).fetchChannel(r) },
+        channelFetcher: {
+          fetchChannel: (r) =>
+            new (require('../aws/artifacts/s3ChannelFetcher') as typeof import('../aws/artifacts/s3ChannelFetcher')).S3ChannelFetcher(() => aws.clients().s3()).fetchChannel(r),
+        },
         onPrepared: (request) => {
           channel = deps.logs.channel(request.TrainingJobName);
           channel.clear();
           channel.show(true);
-          channel.appendLine(`Running ${request.TrainingJobName} locally: ${request.ResourceConfig.InstanceCount} host(s) as ${request.ResourceConfig.InstanceType}, ${interpreter}, job folder ${path.join(root, request.TrainingJobName)}`);
+          channel.appendLine(
+            `Running ${request.TrainingJobName} locally: ${request.ResourceConfig.InstanceCount} host(s) as ${request.ResourceConfig.InstanceType}, ${interpreter}, job folder ${path.join(root, request.TrainingJobName)}`,
+          );
         },
         listener: {
           onLine: (l) => channel?.appendLine(`[${l.host}] ${l.line}`),
@@ -81,7 +86,9 @@ export function runLocally(deps: RunLocallyDeps) {
       deps.notifications.announce(record.TrainingJobName, record.TrainingJobStatus, record.FailureReason, 'local');
       if (!channel) return;
       channel.appendLine('');
-      channel.appendLine(`Job ${record.TrainingJobName}: ${record.TrainingJobStatus}${record.TrainingTimeInSeconds !== undefined ? ` after ${formatDuration(record.TrainingTimeInSeconds)}` : ''}.`);
+      channel.appendLine(
+        `Job ${record.TrainingJobName}: ${record.TrainingJobStatus}${record.TrainingTimeInSeconds !== undefined ? ` after ${formatDuration(record.TrainingTimeInSeconds)}` : ''}.`,
+      );
       if (record.Local.modelArtifact) channel.appendLine(`Model: ${record.Local.modelArtifact}`);
       if (record.FailureReason) channel.appendLine(`Failure reason: ${record.FailureReason}`);
     });
@@ -92,7 +99,10 @@ export function runLocally(deps: RunLocallyDeps) {
 async function allowRequirements(setting: 'ask' | 'always' | 'never', spec: { source_dir?: string }, doc: vscode.TextDocument): Promise<boolean> {
   if (setting === 'never') return false;
   const req = path.join(path.dirname(doc.uri.fsPath), spec.source_dir ?? '.', 'requirements.txt');
-  const exists = await vscode.workspace.fs.stat(vscode.Uri.file(req)).then(() => true, () => false);
+  const exists = await vscode.workspace.fs.stat(vscode.Uri.file(req)).then(
+    () => true,
+    () => false,
+  );
   if (!exists) return false;
   if (setting === 'always') return true;
   const choice = await vscode.window.showWarningMessage(

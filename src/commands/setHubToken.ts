@@ -19,9 +19,8 @@ export function setHubToken(services: Services) {
     if (!token) throw new Cancelled();
     // Loaded on first use: the Hub client is not needed to activate the extension.
     const { hubWhoAmI } = require('../hub/hubAccount') as typeof import('../hub/hubAccount');
-    const account = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Checking the token with the Hugging Face Hub…' },
-      () => hubWhoAmI({ accessToken: token.trim(), hubUrl: services.settings.hubUrl }),
+    const account = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking the token with the Hugging Face Hub…' }, () =>
+      hubWhoAmI({ accessToken: token.trim(), hubUrl: services.settings.hubUrl }),
     );
     await services.hub.store(token.trim());
     services.log.for('hub').info(`token stored for ${account.name} (role ${account.tokenRole ?? 'unknown'})`);
@@ -34,6 +33,6 @@ export function setHubToken(services: Services) {
 export function clearHubToken(services: Services) {
   return async (): Promise<void> => {
     await services.hub.clear();
-    void vscode.window.showInformationMessage('Hugging Face token removed from this machine\'s keychain.');
+    void vscode.window.showInformationMessage("Hugging Face token removed from this machine's keychain.");
   };
 }

@@ -44,7 +44,13 @@ export class IgnoreFileError extends Error {
 export function describeIgnoreProblems(file: string, problems: readonly IgnorePatternProblem[]): string {
   const first = problems[0];
   if (!first) return `${file} has no unusable lines.`;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more line${problems.length > 2 ? 's' : ''}: ${problems.slice(1, 4).map((p) => p.line).join(', ')}${problems.length > 4 ? ', …' : ''})` : '';
+  const more =
+    problems.length > 1
+      ? ` (and ${problems.length - 1} more line${problems.length > 2 ? 's' : ''}: ${problems
+          .slice(1, 4)
+          .map((p) => p.line)
+          .join(', ')}${problems.length > 4 ? ', …' : ''})`
+      : '';
   return `${file} line ${first.line}: ${first.message} in the pattern \`${shorten(first.pattern)}\`; fix or remove that line${more}.`;
 }
 
@@ -88,7 +94,10 @@ export class IgnoreRules {
   /** `relativePath` uses `/` and is relative to the source_dir. The last matching rule decides. */
   ignores(relativePath: string, isDirectory: boolean): boolean {
     if (this.rules.length === 0) return false;
-    const segments = relativePath.split('/').filter((s) => s !== '').map(codePoints);
+    const segments = relativePath
+      .split('/')
+      .filter((s) => s !== '')
+      .map(codePoints);
     let ignored = false;
     for (const rule of this.rules) {
       if (rule.directoryOnly && !isDirectory) continue;

@@ -16,7 +16,10 @@ export class AwsSession implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly watcher: vscode.Disposable;
 
-  constructor(private readonly settings: Settings, private readonly env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    private readonly settings: Settings,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.watcher = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(Setting.region) || e.affectsConfiguration(Setting.profile) || e.affectsConfiguration(Setting.endpoints)) {
         this.current?.destroy();
@@ -50,7 +53,9 @@ export class AwsSession implements vscode.Disposable {
 
   /** Where the view says it looks: "us-east-1 · profile dev". */
   async describe(): Promise<string> {
-    const region = await this.clients().region().catch(() => 'no region');
+    const region = await this.clients()
+      .region()
+      .catch(() => 'no region');
     return [region, this.settings.profile ? `profile ${this.settings.profile}` : undefined].filter(Boolean).join(' · ');
   }
 

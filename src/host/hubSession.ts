@@ -10,7 +10,10 @@ const SECRET_KEY = StorageKey.hubToken;
  * logs or files; HF_TOKEN from the environment is honoured when nothing is stored.
  */
 export class HubSession {
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
 
   async token(): Promise<HubToken | undefined> {
     return resolveHubToken({ stored: await this.secrets.get(SECRET_KEY), env: this.env });

@@ -91,6 +91,11 @@ export function asDescription(r: LocalJobRecord): TrainingJobDescription {
     ResourceConfig: r.ResourceConfig,
     OutputDataConfig: r.OutputDataConfig,
     ...(r.ModelArtifacts ? { ModelArtifacts: r.ModelArtifacts } : {}),
-    SecondaryStatusTransitions: r.SecondaryStatusTransitions.map((t) => ({ Status: t.Status, StatusMessage: t.StatusMessage, StartTime: date(t.StartTime), EndTime: date(t.EndTime) })),
+    SecondaryStatusTransitions: r.SecondaryStatusTransitions.map((t) => ({
+      Status: t.Status,
+      StatusMessage: t.StatusMessage,
+      StartTime: date(t.StartTime),
+      EndTime: date(t.EndTime),
+    })),
   } as TrainingJobDescription;
 }

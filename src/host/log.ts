@@ -9,7 +9,8 @@ export class Log implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('SageMaker HF Trainer', { log: true });
 
   for(component: string): ComponentLog {
-    const fmt = (args: unknown[]) => `[${component}] ${args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : inspect(a, { depth: 4 }))).join(' ')}`;
+    const fmt = (args: unknown[]) =>
+      `[${component}] ${args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : inspect(a, { depth: 4 }))).join(' ')}`;
     return {
       trace: (...a) => this.channel.trace(fmt(a)),
       debug: (...a) => this.channel.debug(fmt(a)),

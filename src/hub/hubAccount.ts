@@ -20,7 +20,7 @@ export interface HubCallOptions {
 /** Who the token belongs to (`GET /api/whoami-v2`). */
 export async function hubWhoAmI(opts: HubCallOptions): Promise<HubAccount> {
   const hubUrl = opts.hubUrl ?? HUB_URL;
-  if (!opts.accessToken) throw new HubError('hub.tokenMissing', 'No Hugging Face token: set one with \'SageMaker HF: Set Hugging Face Token\' (the CLI reads HF_TOKEN).', { hubUrl });
+  if (!opts.accessToken) throw new HubError('hub.tokenMissing', "No Hugging Face token: set one with 'SageMaker HF: Set Hugging Face Token' (the CLI reads HF_TOKEN).", { hubUrl });
   try {
     const me = await whoAmI({ accessToken: opts.accessToken, hubUrl, ...(opts.signal ? { fetch: fetchWithSignal(opts.signal) } : {}) });
     return {

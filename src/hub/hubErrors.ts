@@ -136,15 +136,25 @@ export function toHubError(err: unknown, situation: HubFailureSituation): HubErr
       const where = situation.namespace ? ` to the namespace "${situation.namespace}"` : '';
       return new HubError(
         'hub.forbidden',
-        clean(`No write access${where} on the Hugging Face Hub (${api.serverMessage}). Use a token with the "write" role, and a namespace that is yours or an organisation where you can write.`),
+        clean(
+          `No write access${where} on the Hugging Face Hub (${api.serverMessage}). Use a token with the "write" role, and a namespace that is yours or an organisation where you can write.`,
+        ),
         withStatus,
       );
     }
     if (api.status === 404) {
-      return new HubError('hub.notFound', clean(`The Hugging Face Hub found nothing to ${situation.action} (${api.serverMessage}). Check the repository name, and that the token can see it if it is private.`), withStatus);
+      return new HubError(
+        'hub.notFound',
+        clean(`The Hugging Face Hub found nothing to ${situation.action} (${api.serverMessage}). Check the repository name, and that the token can see it if it is private.`),
+        withStatus,
+      );
     }
     if (api.status >= 500) {
-      return new HubError('hub.requestFailed', clean(`The Hugging Face Hub could not ${situation.action} (HTTP ${api.status}: ${api.serverMessage}). It may be busy or down; try again later.`), withStatus);
+      return new HubError(
+        'hub.requestFailed',
+        clean(`The Hugging Face Hub could not ${situation.action} (HTTP ${api.status}: ${api.serverMessage}). It may be busy or down; try again later.`),
+        withStatus,
+      );
     }
     return new HubError('hub.requestFailed', clean(`The Hugging Face Hub refused to ${situation.action} (HTTP ${api.status}): ${api.serverMessage}`), withStatus);
   }
@@ -152,7 +162,9 @@ export function toHubError(err: unknown, situation: HubFailureSituation): HubErr
   if (network) {
     return new HubError(
       'hub.network',
-      clean(`Cannot reach the Hugging Face Hub at ${hostOf(situation.hubUrl)} (${network}) while trying to ${situation.action}. Check the network connection, proxy settings and hub URL.`),
+      clean(
+        `Cannot reach the Hugging Face Hub at ${hostOf(situation.hubUrl)} (${network}) while trying to ${situation.action}. Check the network connection, proxy settings and hub URL.`,
+      ),
       { ...ctx, cause: network },
     );
   }

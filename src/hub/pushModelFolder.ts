@@ -65,7 +65,8 @@ export async function listModelFolder(folder: string, opts: ModelFolderOptions =
   const externalLinks: ModelFolderLink[] = [];
   const realFolder = await fs.realpath(folder);
   const walk = async (dir: string, prefix: string, depth: number): Promise<void> => {
-    if (depth > MAX_FOLDER_DEPTH) throw new HubError('hub.folderUnreadable', `${tooDeepText(dir, folder)}; nothing was pushed. Move what should not be pushed out of the model folder.`);
+    if (depth > MAX_FOLDER_DEPTH)
+      throw new HubError('hub.folderUnreadable', `${tooDeepText(dir, folder)}; nothing was pushed. Move what should not be pushed out of the model folder.`);
     const entries = await fs.readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
       const code = (err as NodeJS.ErrnoException).code;
       throw new HubError('hub.folderUnreadable', `${unreadableText('folder', dir, code)}; nothing was pushed. Make it readable, or move it out of the model folder.`);
@@ -205,7 +206,10 @@ export async function pushModelFolder(opts: PushModelFolderOptions): Promise<Pus
     throw new HubError('hub.folderUnreadable', `Cannot read the model folder ${opts.folder} (${code}).`, { repo, hubUrl });
   }
   if (listing.files.length === 0) {
-    throw new HubError('hub.folderEmpty', `The model folder ${opts.folder} has no files to push${listing.skipped.length ? ` (left out: ${listing.skipped.join(', ')})` : ''}.`, { repo, hubUrl });
+    throw new HubError('hub.folderEmpty', `The model folder ${opts.folder} has no files to push${listing.skipped.length ? ` (left out: ${listing.skipped.join(', ')})` : ''}.`, {
+      repo,
+      hubUrl,
+    });
   }
   if (listing.externalLinks.length > 0) {
     const links = listing.externalLinks;
@@ -245,7 +249,14 @@ export async function pushModelFolder(opts: PushModelFolderOptions): Promise<Pus
           const file = listing.files.find((f) => f.absolutePath === retry.filePath);
           // The upload starts over from 0: let its next progress through however close it is to the last shown.
           if (file) lastReported.delete(`uploading:${file.path}`);
-          emit({ kind: 'retry', path: file?.path ?? path.basename(retry.filePath), attempt: retry.attempt, attempts: retry.attempts, reason: retry.reason, delayMs: retry.delayMs });
+          emit({
+            kind: 'retry',
+            path: file?.path ?? path.basename(retry.filePath),
+            attempt: retry.attempt,
+            attempts: retry.attempts,
+            reason: retry.reason,
+            delayMs: retry.delayMs,
+          });
         },
       }),
       ...(opts.signal ? { abortSignal: opts.signal } : {}),
@@ -337,7 +348,9 @@ function uploadFailure(err: unknown, phase: PushPhase | undefined, lfsPaths: str
   const detail = api ? `HTTP ${api.status}: ${api.serverMessage}` : `network: ${network}`;
   return new HubError(
     'hub.uploadFailed',
-    redactHubTokens(`Uploading ${file} to ${situation.repo} failed (${detail}). Nothing was committed; push again to retry (files already stored are not sent twice).`, [situation.token]),
+    redactHubTokens(`Uploading ${file} to ${situation.repo} failed (${detail}). Nothing was committed; push again to retry (files already stored are not sent twice).`, [
+      situation.token,
+    ]),
     {
       hubUrl: situation.hubUrl,
       ...(situation.repo ? { repo: situation.repo } : {}),

@@ -56,7 +56,10 @@ export class JobFileDiagnostics extends Disposable {
     if (!isJobFile(doc)) return;
     const key = doc.uri.toString();
     clearTimeout(this.pending.get(key));
-    this.pending.set(key, setTimeout(() => this.validateNow(doc), this.services.settings.validationDelayMs));
+    this.pending.set(
+      key,
+      setTimeout(() => this.validateNow(doc), this.services.settings.validationDelayMs),
+    );
   }
 
   private forget(uri: vscode.Uri): void {

@@ -92,7 +92,10 @@ async function copyOne(from: string, to: string): Promise<void> {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') {
       // Which side refused: reading the source, or writing the copy.
-      const readable = await fs.access(from, constants.R_OK).then(() => true, () => false);
+      const readable = await fs.access(from, constants.R_OK).then(
+        () => true,
+        () => false,
+      );
       if (!readable) throw unreadable('file', from, err);
     }
     throw err;
@@ -101,11 +104,17 @@ async function copyOne(from: string, to: string): Promise<void> {
 
 function unreadable(kind: 'folder' | 'file', p: string, err: unknown): LocalJobError {
   const code = (err as NodeJS.ErrnoException).code;
-  return new LocalJobError('PathUnreadable', `${unreadableText(kind, p, code)}. Make it readable, or leave it out (a line in ${IGNORE_FILE_NAME} for source_dir).`, { path: p, errno: code });
+  return new LocalJobError('PathUnreadable', `${unreadableText(kind, p, code)}. Make it readable, or leave it out (a line in ${IGNORE_FILE_NAME} for source_dir).`, {
+    path: p,
+    errno: code,
+  });
 }
 
 function tooDeep(p: string, root: string): LocalJobError {
-  return new LocalJobError('FolderTooDeep', `${tooDeepText(p, root)}. Leave the folder out (a line in ${IGNORE_FILE_NAME} for source_dir), or use a shallower layout.`, { path: p, limit: MAX_FOLDER_DEPTH });
+  return new LocalJobError('FolderTooDeep', `${tooDeepText(p, root)}. Leave the folder out (a line in ${IGNORE_FILE_NAME} for source_dir), or use a shallower layout.`, {
+    path: p,
+    limit: MAX_FOLDER_DEPTH,
+  });
 }
 
 /**

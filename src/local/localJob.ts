@@ -155,11 +155,9 @@ interface ResolvedChannel {
 export async function runLocalJob(options: LocalJobOptions, listener: LocalJobListener = {}): Promise<LocalJob> {
   const baseDir = options.baseDir ?? process.cwd();
   if (!JOB_NAME_PATTERN.test(options.jobName)) {
-    throw new LocalJobError(
-      'InvalidJobName',
-      `"${options.jobName}" is not a valid training job name: use 1-63 letters, digits and hyphens, starting with a letter or digit.`,
-      { jobName: options.jobName },
-    );
+    throw new LocalJobError('InvalidJobName', `"${options.jobName}" is not a valid training job name: use 1-63 letters, digits and hyphens, starting with a letter or digit.`, {
+      jobName: options.jobName,
+    });
   }
   if (!Number.isInteger(options.instanceCount) || options.instanceCount < 1) {
     throw new LocalJobError('InvalidOptions', `instance_count must be a whole number of at least 1 (got ${options.instanceCount}).`);
@@ -173,11 +171,7 @@ export async function runLocalJob(options: LocalJobOptions, listener: LocalJobLi
   const folder = path.join(root, options.jobName);
   if (await exists(folder)) {
     if (!options.overwrite) {
-      throw new LocalJobError(
-        'JobExists',
-        `A local job named ${options.jobName} already exists in ${root}. Use another job name or delete that folder.`,
-        { folder },
-      );
+      throw new LocalJobError('JobExists', `A local job named ${options.jobName} already exists in ${root}. Use another job name or delete that folder.`, { folder });
     }
     await fs.rm(folder, { recursive: true, force: true });
   }
@@ -547,9 +541,7 @@ class LocalJobRun {
       return undefined;
     }
     // One interpreter serves every local host, so one install is enough.
-    const args = isPackage
-      ? ['-m', 'pip', 'install', '.', ...(hasRequirements ? ['-r', 'requirements.txt'] : [])]
-      : ['-m', 'pip', 'install', '-r', 'requirements.txt'];
+    const args = isPackage ? ['-m', 'pip', 'install', '.', ...(hasRequirements ? ['-r', 'requirements.txt'] : [])] : ['-m', 'pip', 'install', '-r', 'requirements.txt'];
     const command = [this.context.interpreter.executable, ...args];
     this.emit(first, 'toolkit', isPackage ? 'Installing module.' : 'Installing dependencies from requirements.txt');
     const outcome = await this.runProcess(first, command, codeDir, this.hostEnv(first));
@@ -735,10 +727,16 @@ class LocalJobRun {
     const staging = path.join(this.context.folder, '.upload');
     try {
       const modelArtifact = path.join(outputDir, 'model.tar.gz');
-      await mergeFolders(this.hostRuns.map((r) => r.contract.paths.modelDir), path.join(staging, 'model'));
+      await mergeFolders(
+        this.hostRuns.map((r) => r.contract.paths.modelDir),
+        path.join(staging, 'model'),
+      );
       await packFolder(path.join(staging, 'model'), modelArtifact);
       const outputArtifact = path.join(outputDir, 'output.tar.gz');
-      await mergeFolders(this.hostRuns.map((r) => r.contract.paths.outputDataDir), path.join(staging, 'data'));
+      await mergeFolders(
+        this.hostRuns.map((r) => r.contract.paths.outputDataDir),
+        path.join(staging, 'data'),
+      );
       await packFolder(path.join(staging, 'data'), outputArtifact);
       this.state.ModelArtifacts = { S3ModelArtifacts: pathToFileURL(modelArtifact).href };
       this.state.Local.modelArtifact = modelArtifact;
@@ -769,14 +767,16 @@ class LocalJobRun {
     this.state.LastModifiedTime = iso;
     const snapshot = structuredClone(this.state);
     this.recordWrites = this.recordWrites.then(() => writeJobRecord(snapshot)).catch(() => undefined);
-    notify(() => this.listener.onStatus?.({
-      jobName: this.options.jobName,
-      status,
-      secondaryStatus: secondary,
-      message,
-      time,
-      ...(this.state.FailureReason && status === 'Failed' ? { failureReason: this.state.FailureReason } : {}),
-    }));
+    notify(() =>
+      this.listener.onStatus?.({
+        jobName: this.options.jobName,
+        status,
+        secondaryStatus: secondary,
+        message,
+        time,
+        ...(this.state.FailureReason && status === 'Failed' ? { failureReason: this.state.FailureReason } : {}),
+      }),
+    );
   }
 }
 

@@ -49,9 +49,13 @@ export function localJobOptionsFromSpec(input: LocalJobSpecInput): LocalJobOptio
   if (spec.container_entry_point !== undefined || spec.container_arguments !== undefined) {
     // A local run is the training toolkit's contract run on this machine; a command of one's own replaces exactly that.
     const key = spec.container_entry_point !== undefined ? 'container_entry_point' : 'container_arguments';
-    throw new LocalJobError('UnsupportedForLocalRun', `${key} replaces how the training image starts; local runs emulate SageMaker's training toolkit, which it replaces, so they cannot run it. Remove container_entry_point and container_arguments for a local run.`, {
-      key,
-    });
+    throw new LocalJobError(
+      'UnsupportedForLocalRun',
+      `${key} replaces how the training image starts; local runs emulate SageMaker's training toolkit, which it replaces, so they cannot run it. Remove container_entry_point and container_arguments for a local run.`,
+      {
+        key,
+      },
+    );
   }
   if (spec.source_dir?.startsWith('s3://')) {
     throw new LocalJobError('UnsupportedForLocalRun', 'source_dir is in S3; a local run needs the code on this machine. Point source_dir at a local folder.', {

@@ -98,9 +98,7 @@ export async function listLocalJobs(root: string): Promise<LocalJobRecord[]> {
     return [];
   }
   const records = await Promise.all(names.map((name) => readLocalJob(path.join(root, name))));
-  return records
-    .filter((r): r is LocalJobRecord => r !== undefined)
-    .sort((a, b) => (a.CreationTime < b.CreationTime ? 1 : a.CreationTime > b.CreationTime ? -1 : 0));
+  return records.filter((r): r is LocalJobRecord => r !== undefined).sort((a, b) => (a.CreationTime < b.CreationTime ? 1 : a.CreationTime > b.CreationTime ? -1 : 0));
 }
 
 /** A job left InProgress by a runner that no longer exists (editor closed, CLI killed) is reported Failed. */

@@ -87,7 +87,12 @@ export async function runJobFileLocally(o: RunJobFileOptions): Promise<RunJobFil
   const git = spec.git_config;
   const job = git
     ? await withGitCheckout(
-        { gitConfig: git, entryPoint: spec.entry_point, ...(spec.source_dir ? { sourceDir: spec.source_dir } : {}), ...(spec.dependencies ? { dependencies: spec.dependencies } : {}) },
+        {
+          gitConfig: git,
+          entryPoint: spec.entry_point,
+          ...(spec.source_dir ? { sourceDir: spec.source_dir } : {}),
+          ...(spec.dependencies ? { dependencies: spec.dependencies } : {}),
+        },
         (checkout) => start(checkout.root),
         o.env ? { env: o.env } : {},
       )

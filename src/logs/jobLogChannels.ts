@@ -8,7 +8,10 @@ export class JobChannel {
   private readonly lines: string[] = [];
   private partial = '';
 
-  constructor(private readonly channel: vscode.OutputChannel, private readonly keep = 5000) {}
+  constructor(
+    private readonly channel: vscode.OutputChannel,
+    private readonly keep = 5000,
+  ) {}
 
   appendLine(line: string): void {
     this.append(`${line}\n`);
@@ -59,7 +62,11 @@ export class JobLogChannels implements vscode.Disposable {
   /** A tailed job reached a terminal state. */
   readonly onDidSeeJobEnd = this.ended.event;
 
-  constructor(private readonly aws: AwsSession, private readonly settings: Settings, private readonly log: ComponentLog) {}
+  constructor(
+    private readonly aws: AwsSession,
+    private readonly settings: Settings,
+    private readonly log: ComponentLog,
+  ) {}
 
   isTailing(jobName: string): boolean {
     return this.tails.has(jobName);

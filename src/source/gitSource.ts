@@ -108,12 +108,20 @@ async function checkout(git: GitRunner, config: GitConfig, root: string): Promis
 }
 
 async function checkPaths(request: GitSourceRequest, co: GitCheckout): Promise<void> {
-  const at = request.gitConfig.commit !== undefined ? `commit ${request.gitConfig.commit}` : request.gitConfig.branch !== undefined ? `branch ${request.gitConfig.branch}` : 'its default branch';
+  const at =
+    request.gitConfig.commit !== undefined
+      ? `commit ${request.gitConfig.commit}`
+      : request.gitConfig.branch !== undefined
+        ? `branch ${request.gitConfig.branch}`
+        : 'its default branch';
   const inside = (relative: string, key: string): string => {
     const resolved = path.resolve(co.root, relative);
     const rel = path.relative(co.root, resolved);
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      throw new SourceStagingError('git.pathOutsideRepo', `${key} \`${relative}\` points outside the repository; give a path inside ${co.repo}.`, { path: relative, repo: co.repo });
+      throw new SourceStagingError('git.pathOutsideRepo', `${key} \`${relative}\` points outside the repository; give a path inside ${co.repo}.`, {
+        path: relative,
+        repo: co.repo,
+      });
     }
     return resolved;
   };
@@ -121,19 +129,31 @@ async function checkPaths(request: GitSourceRequest, co: GitCheckout): Promise<v
   if (request.sourceDir !== undefined) {
     codeRoot = inside(request.sourceDir, 'source_dir');
     if (!(await isDirectory(codeRoot))) {
-      throw new SourceStagingError('git.sourceDirMissing', `Source directory \`${request.sourceDir}\` does not exist in the repo ${co.repo} (${at}). Fix source_dir or git_config.`, { path: request.sourceDir, repo: co.repo, commit: co.commit });
+      throw new SourceStagingError(
+        'git.sourceDirMissing',
+        `Source directory \`${request.sourceDir}\` does not exist in the repo ${co.repo} (${at}). Fix source_dir or git_config.`,
+        { path: request.sourceDir, repo: co.repo, commit: co.commit },
+      );
     }
   }
   const entry = path.resolve(codeRoot, request.entryPoint);
   inside(path.relative(co.root, entry), 'entry_point');
   if (!(await isFile(entry))) {
     const where = request.sourceDir !== undefined ? `source_dir \`${request.sourceDir}\` of the repo` : 'the repo';
-    throw new SourceStagingError('git.entryPointMissing', `Entry point \`${request.entryPoint}\` does not exist in ${where} ${co.repo} (${at}). Fix entry_point, source_dir or git_config; nothing was uploaded.`, { path: request.entryPoint, repo: co.repo, commit: co.commit });
+    throw new SourceStagingError(
+      'git.entryPointMissing',
+      `Entry point \`${request.entryPoint}\` does not exist in ${where} ${co.repo} (${at}). Fix entry_point, source_dir or git_config; nothing was uploaded.`,
+      { path: request.entryPoint, repo: co.repo, commit: co.commit },
+    );
   }
   for (const dependency of request.dependencies ?? []) {
     const resolved = inside(dependency, 'dependency');
     if (!(await exists(resolved))) {
-      throw new SourceStagingError('git.dependencyMissing', `Dependency \`${dependency}\` does not exist in the repo ${co.repo} (${at}).`, { path: dependency, repo: co.repo, commit: co.commit });
+      throw new SourceStagingError('git.dependencyMissing', `Dependency \`${dependency}\` does not exist in the repo ${co.repo} (${at}).`, {
+        path: dependency,
+        repo: co.repo,
+        commit: co.commit,
+      });
     }
   }
 }
@@ -195,7 +215,11 @@ function resolveReference(value: string | undefined, key: string, env: NodeJS.Pr
   if (variable === undefined) return value;
   const resolved = env[variable];
   if (resolved === undefined || resolved === '') {
-    throw new SourceStagingError('git.credentialMissing', `git_config.${key} refers to the environment variable ${variable}, which is not set. Set it where the launch runs (for the editor: before starting VS Code), or remove git_config.${key}.`, { variable, key });
+    throw new SourceStagingError(
+      'git.credentialMissing',
+      `git_config.${key} refers to the environment variable ${variable}, which is not set. Set it where the launch runs (for the editor: before starting VS Code), or remove git_config.${key}.`,
+      { variable, key },
+    );
   }
   return resolved;
 }
@@ -234,7 +258,14 @@ class GitRunner {
       });
       child.once('error', (err: NodeJS.ErrnoException) => {
         if (err.name === 'AbortError' || this.signal?.aborted) reject(cancelled(this.remote.displayUrl));
-        else if (err.code === 'ENOENT') reject(new SourceStagingError('git.notInstalled', `git_config needs git, and \`${this.command}\` was not found. Install git (and put it on PATH), or clone the repository yourself and point source_dir at it.`, { command: this.command }));
+        else if (err.code === 'ENOENT')
+          reject(
+            new SourceStagingError(
+              'git.notInstalled',
+              `git_config needs git, and \`${this.command}\` was not found. Install git (and put it on PATH), or clone the repository yourself and point source_dir at it.`,
+              { command: this.command },
+            ),
+          );
         else reject(new SourceStagingError(failure, `Could not run git: ${err.message}`, { repo: this.remote.displayUrl }, { cause: err }));
       });
       child.once('close', (code) => {
@@ -243,10 +274,23 @@ class GitRunner {
         } else if (code === 0) {
           resolve(stdout);
         } else {
-          const said = this.redact(stderr).trim().split('\n').filter((l) => l.trim() !== '').slice(-3).join(' / ');
+          const said = this.redact(stderr)
+            .trim()
+            .split('\n')
+            .filter((l) => l.trim() !== '')
+            .slice(-3)
+            .join(' / ');
           const verb = args[0] === 'checkout' ? 'checkout' : args[0] === 'fetch' ? 'fetch' : 'clone';
-          const next = failure === 'git.checkoutFailed' ? 'Check git_config.branch and git_config.commit.' : 'Check git_config.repo and branch, and that the token or password variables hold valid credentials.';
-          reject(new SourceStagingError(failure, `git ${verb} of ${this.remote.displayUrl} failed${hint ? ` (${hint})` : ''}: ${said || `exit code ${code}`}. ${next}`, { repo: this.remote.displayUrl, exitCode: code ?? undefined }));
+          const next =
+            failure === 'git.checkoutFailed'
+              ? 'Check git_config.branch and git_config.commit.'
+              : 'Check git_config.repo and branch, and that the token or password variables hold valid credentials.';
+          reject(
+            new SourceStagingError(failure, `git ${verb} of ${this.remote.displayUrl} failed${hint ? ` (${hint})` : ''}: ${said || `exit code ${code}`}. ${next}`, {
+              repo: this.remote.displayUrl,
+              exitCode: code ?? undefined,
+            }),
+          );
         }
       });
     });

@@ -90,7 +90,8 @@ function jobTooltip(v: TrainingJobView): vscode.MarkdownString {
   const lines = [`**${md(v.name)}**`, '', `Status: **${md(v.status)}**${v.secondaryStatus ? ` (${md(v.secondaryStatus)})` : ''}`];
   if (v.resources) lines.push(`Instances: ${md(v.resources)}`);
   if (v.createdAt) lines.push(`Created: ${v.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC`);
-  if (v.trainingSeconds !== undefined) lines.push(`Training time: ${formatDuration(v.trainingSeconds)}${v.billableSeconds !== undefined ? `; billable time ${formatDuration(v.billableSeconds)}` : ''}`);
+  if (v.trainingSeconds !== undefined)
+    lines.push(`Training time: ${formatDuration(v.trainingSeconds)}${v.billableSeconds !== undefined ? `; billable time ${formatDuration(v.billableSeconds)}` : ''}`);
   if (v.failureReason) lines.push('', `Failure: ${md(v.failureReason)}`);
   if (v.artifactsUri) lines.push('', `Model: \`${v.artifactsUri.replace(/`/g, '')}\``);
   const m = new vscode.MarkdownString(lines.join('  \n'));

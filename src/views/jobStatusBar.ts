@@ -6,7 +6,12 @@ import type { JobEnd, TrainingJobsTree } from './trainingJobsTree';
 async function openCard(jobName: string): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const target = folder ? vscode.Uri.joinPath(folder, 'models', jobName) : undefined;
-  const present = target ? await vscode.workspace.fs.stat(vscode.Uri.joinPath(target, 'config.json')).then(() => true, () => false) : false;
+  const present = target
+    ? await vscode.workspace.fs.stat(vscode.Uri.joinPath(target, 'config.json')).then(
+        () => true,
+        () => false,
+      )
+    : false;
   if (present) await vscode.commands.executeCommand(CommandId.openModelCard, jobName);
   else await vscode.commands.executeCommand(CommandId.downloadModel, jobName, 'openModelCard');
 }
@@ -43,11 +48,13 @@ export class JobEndNotifications extends Disposable {
   constructor(tree: TrainingJobsTree, logEnds: vscode.Event<{ jobName: string; status: string; reason?: string }>) {
     super();
     this.register(tree.onDidSeeJobEnd((e) => this.notify(e)));
-    this.register(logEnds((e) => {
-      const node = tree.findJob(e.jobName);
-      if (node) void tree.track(e.jobName);
-      else this.announce(e.jobName, e.status, e.reason, 'cloud');
-    }));
+    this.register(
+      logEnds((e) => {
+        const node = tree.findJob(e.jobName);
+        if (node) void tree.track(e.jobName);
+        else this.announce(e.jobName, e.status, e.reason, 'cloud');
+      }),
+    );
   }
 
   watch(jobName: string): void {

@@ -191,7 +191,14 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       if (!this.loaded) await (this.loading ?? this.fetchPage(false));
       const roots: TreeNode[] = [];
       if (this.localNodes.length) roots.push(new LocalGroupNode(this.localNodes.length));
-      if (this.error) roots.push(new MessageNode(`Could not list training jobs: ${this.error}`, 'warning', `Check the AWS profile and region (settings ${Setting.profile} and ${Setting.region}; the profile and endpoints only in your user settings), then refresh.`));
+      if (this.error)
+        roots.push(
+          new MessageNode(
+            `Could not list training jobs: ${this.error}`,
+            'warning',
+            `Check the AWS profile and region (settings ${Setting.profile} and ${Setting.region}; the profile and endpoints only in your user settings), then refresh.`,
+          ),
+        );
       roots.push(...this.nodes);
       if (this.nextToken) roots.push(new LoadMoreNode(CommandId.loadMoreJobs));
       if (!this.error && this.nodes.length === 0 && this.localNodes.length === 0 && (this.filter.status || this.filter.nameContains)) {
@@ -318,7 +325,14 @@ function detailNodes(v: TrainingJobView): DetailNode[] {
     out.push(
       new DetailNode(
         'Timeline',
-        v.timeline.map((t) => new DetailNode(t.status, [], { description: `${t.durationSeconds !== undefined ? formatDuration(t.durationSeconds) : ''}${t.current ? ' · now' : ''}${t.message ? ` · ${t.message}` : ''}`, icon: t.current ? 'debug-stackframe' : 'circle-small-filled', tooltip: t.message })),
+        v.timeline.map(
+          (t) =>
+            new DetailNode(t.status, [], {
+              description: `${t.durationSeconds !== undefined ? formatDuration(t.durationSeconds) : ''}${t.current ? ' · now' : ''}${t.message ? ` · ${t.message}` : ''}`,
+              icon: t.current ? 'debug-stackframe' : 'circle-small-filled',
+              tooltip: t.message,
+            }),
+        ),
         { icon: 'history', description: `${v.timeline.length} steps` },
       ),
     );
@@ -328,13 +342,21 @@ function detailNodes(v: TrainingJobView): DetailNode[] {
     out.push(
       new DetailNode(
         'Hyperparameters',
-        [...userHps, ...v.hyperparameters.filter((h) => h.sdkSet)].map((h) => new DetailNode(h.name, [], { description: h.display, icon: h.sdkSet ? 'gear' : 'symbol-field', tooltip: `${h.name} = ${h.encoded}` })),
+        [...userHps, ...v.hyperparameters.filter((h) => h.sdkSet)].map(
+          (h) => new DetailNode(h.name, [], { description: h.display, icon: h.sdkSet ? 'gear' : 'symbol-field', tooltip: `${h.name} = ${h.encoded}` }),
+        ),
         { icon: 'settings', description: `${userHps.length} set by you` },
       ),
     );
   }
   if (v.finalMetrics.length) {
-    out.push(new DetailNode('Final metrics', v.finalMetrics.map((m) => new DetailNode(m.name, [], { description: String(m.value), icon: 'graph' })), { icon: 'graph-line' }));
+    out.push(
+      new DetailNode(
+        'Final metrics',
+        v.finalMetrics.map((m) => new DetailNode(m.name, [], { description: String(m.value), icon: 'graph' })),
+        { icon: 'graph-line' },
+      ),
+    );
   }
   if (v.artifactsUri) out.push(new DetailNode('Model artifacts', [], { description: v.artifactsUri, icon: 'package', tooltip: v.artifactsUri }));
   if (v.image) out.push(new DetailNode('Image', [], { description: v.image, icon: 'server-environment', tooltip: v.image }));

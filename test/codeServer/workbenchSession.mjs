@@ -323,11 +323,16 @@ function spawnCodeServer(port, dirs, env, { lifetimeSeconds, logLevel, workspace
     `${lifetimeSeconds}`,
     process.execPath,
     codeServerEntry,
-    '--config', dirs.codeServerConfig,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
-    '--user-data-dir', dirs.userData,
-    '--extensions-dir', dirs.extensions,
+    '--config',
+    dirs.codeServerConfig,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    dirs.extensions,
     '--disable-telemetry',
     '--disable-update-check',
     ...(workspaceTrust === 'untrusted' ? [] : ['--disable-workspace-trust']),
@@ -359,7 +364,11 @@ async function stopProcessGroup(child) {
   if (!child?.pid) return;
   const exited = hasExited(child) ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
   killGroup(child, 'SIGTERM');
-  const graceful = await raceTimeout(exited.then(() => true), 5000, false);
+  const graceful = await raceTimeout(
+    exited.then(() => true),
+    5000,
+    false,
+  );
   // Also after a clean exit: helpers that outlived the server would hold the session folder open.
   killGroup(child, 'SIGKILL');
   if (!graceful) await raceTimeout(exited, 5000, undefined);
@@ -369,9 +378,12 @@ async function stopProcessGroup(child) {
 async function raceTimeout(promise, ms, fallback) {
   let timer;
   try {
-    return await Promise.race([promise, new Promise((resolve) => {
-      timer = setTimeout(() => resolve(fallback), ms);
-    })]);
+    return await Promise.race([
+      promise,
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve(fallback), ms);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }

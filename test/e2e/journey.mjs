@@ -91,7 +91,10 @@ const steps = [
       const seed = wb.activeEditor();
       await seed.locator('.codelens-decoration', { hasText: 'Launch Distributed Training' }).waitFor({ timeout: 20_000 });
       const lenses = (await seed.locator('.codelens-decoration').first().innerText()).replace(/\u00a0/g, ' ');
-      expect(/Run Locally/.test(lenses) && /Preview Request/.test(lenses), `the CodeLens above the seed's job file reads "${lenses}", not Launch Distributed Training | Run Locally | Preview Request`);
+      expect(
+        /Run Locally/.test(lenses) && /Preview Request/.test(lenses),
+        `the CodeLens above the seed's job file reads "${lenses}", not Launch Distributed Training | Run Locally | Preview Request`,
+      );
       const seedSquiggles = await wb.squiggles(seed);
       expect(seedSquiggles.length === 0, `the seed's job file (valid) shows squiggles: ${JSON.stringify(seedSquiggles.map(({ box, ...s }) => s))}`);
       const hover = await wb.hoverToken(seed, 'instance_type');
@@ -110,7 +113,10 @@ const steps = [
       await editor.locator('.squiggly-error').first().waitFor({ timeout: 15_000 });
       const squiggles = await wb.settledSquiggles(editor);
       const error = squiggles.find((s) => s.severity === 'error');
-      expect(error?.line === versionLine && error.column === 18, `the error squiggle is at ${error?.line}:${error?.column}, expected ${versionLine}:18 (the value of pytorch_version)`);
+      expect(
+        error?.line === versionLine && error.column === 18,
+        `the error squiggle is at ${error?.line}:${error?.column}, expected ${versionLine}:18 (the value of pytorch_version)`,
+      );
       const typo = squiggles.find((s) => s.severity === 'warning' && s.line === typoLine);
       expect(typo?.column === 16, `no warning squiggle under the instance type typo at ${typoLine}:16 (squiggles: ${JSON.stringify(squiggles.map(({ box, ...s }) => s))})`);
       const squiggleHover = await wb.hoverAt(error.box.x + error.box.width / 2, error.box.y + error.box.height / 2);
@@ -120,9 +126,15 @@ const steps = [
 
       const problems = await wb.problems();
       const errorRow = problems.find((p) => p.startsWith('Error:') && /Quote it/.test(p));
-      expect(errorRow && errorRow.includes(`at line ${versionLine} and character 18`), `the Problems panel has no "Quote it" error at line ${versionLine}, character 18 (rows: ${problems.join(' | ')})`);
+      expect(
+        errorRow && errorRow.includes(`at line ${versionLine} and character 18`),
+        `the Problems panel has no "Quote it" error at line ${versionLine}, character 18 (rows: ${problems.join(' | ')})`,
+      );
       const typoRow = problems.find((p) => p.startsWith('Warning:') && /did you mean `ml\.p3dn\.24xlarge`/.test(p));
-      expect(typoRow && typoRow.includes(`at line ${typoLine} and character 16`), `the Problems panel has no "did you mean ml.p3dn.24xlarge" warning at line ${typoLine} (rows: ${problems.join(' | ')})`);
+      expect(
+        typoRow && typoRow.includes(`at line ${typoLine} and character 16`),
+        `the Problems panel has no "did you mean ml.p3dn.24xlarge" warning at line ${typoLine} (rows: ${problems.join(' | ')})`,
+      );
       await j.shot('problems');
       await wb.hidePanel();
 
@@ -165,7 +177,11 @@ const steps = [
         await page.keyboard.press('Escape');
       }
       await page.keyboard.press('Control+S');
-      await expectSoon(async () => (await wb.squiggles(editor)).length === 0, 10_000, async () => `squiggles remain after the fix: ${JSON.stringify((await wb.squiggles(editor)).map(({ box, ...s }) => s))}`);
+      await expectSoon(
+        async () => (await wb.squiggles(editor)).length === 0,
+        10_000,
+        async () => `squiggles remain after the fix: ${JSON.stringify((await wb.squiggles(editor)).map(({ box, ...s }) => s))}`,
+      );
       expect(fs.readFileSync(path.join(j.workspace, jobFile), 'utf8').includes('pytorch_version: "1.6"'), 'Ctrl+S did not save the fixed job file');
 
       await wb.recordNotifications();
@@ -184,7 +200,10 @@ const steps = [
       const preview = wb.editorShowing(`${jobName}.request.json`);
       await preview.waitFor({ timeout: 5_000 });
       const previewTop = (await preview.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
-      expect(previewTop.includes(`"TrainingJobName": "${jobName}"`) && previewTop.includes('"InstanceType": "ml.p3dn.24xlarge"'), 'the request preview beside does not show the job name and instance type');
+      expect(
+        previewTop.includes(`"TrainingJobName": "${jobName}"`) && previewTop.includes('"InstanceType": "ml.p3dn.24xlarge"'),
+        'the request preview beside does not show the job name and instance type',
+      );
       await j.shot('preview-and-confirm');
       await dialog.locator('.monaco-button', { hasText: exactly('Launch') }).click();
       await page.waitForTimeout(150);
@@ -207,7 +226,10 @@ const steps = [
       expectSame(stored.HyperParameters, sent.HyperParameters, 'HyperParameters');
       expectSame(stored.ResourceConfig, sent.ResourceConfig, 'ResourceConfig');
       expectSame(stored.AlgorithmSpecification?.TrainingImage, sent.AlgorithmSpecification.TrainingImage, 'TrainingImage');
-      expect(/huggingface-pytorch-training:1\.6\.0-transformers4\.4\.2-gpu-py36/.test(sent.AlgorithmSpecification.TrainingImage), `the image is ${sent.AlgorithmSpecification.TrainingImage}`);
+      expect(
+        /huggingface-pytorch-training:1\.6\.0-transformers4\.4\.2-gpu-py36/.test(sent.AlgorithmSpecification.TrainingImage),
+        `the image is ${sent.AlgorithmSpecification.TrainingImage}`,
+      );
       expect(sent.HyperParameters.sagemaker_distributed_dataparallel_enabled === 'true', 'the request does not enable smdistributed dataparallel');
       const { HeadObjectCommand } = require('@aws-sdk/client-s3');
       const upload = /^s3:\/\/([^/]+)\/(.+)$/.exec(request.uploads[0]?.to ?? '');
@@ -231,7 +253,10 @@ const steps = [
         // The launch notification's own way to the job.
         await wb.clickToastButton(launchedToast, 'Reveal in Explorer');
         const selected = wb.page.locator('.part.sidebar .pane-body .monaco-list-row[aria-selected="true"]', { hasText: jobName });
-        const shown = await selected.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+        const shown = await selected.waitFor({ state: 'visible', timeout: 10_000 }).then(
+          () => true,
+          () => false,
+        );
         j.check(shown, `"Reveal in Explorer" on the launch notification did not show ${jobName} selected in the Training Jobs view`);
         if (shown) revealed = '"Reveal in Explorer" selected it in the Training Jobs view';
       }
@@ -267,9 +292,15 @@ const steps = [
       const done = await rowState();
       expect(/^Completed · /.test(done.label.slice(jobName.length + 1)) && /ml\.p3dn\.24xlarge × 2/.test(done.label), `the completed row reads "${done.label}"`);
       // Only a job this window launched (or watched) announces its end.
-      const ended = j.launchedHere ? await wb.waitForToast(new RegExp(`^Training job ${jobName} completed\\.`), { timeout: 15_000 }) : 'no end notification: not launched from this window';
+      const ended = j.launchedHere
+        ? await wb.waitForToast(new RegExp(`^Training job ${jobName} completed\\.`), { timeout: 15_000 })
+        : 'no end notification: not launched from this window';
       await j.shot('job-completed');
-      await expectSoon(async () => !(await wb.statusBarItem('sagemakerHf.runningJobs').isVisible()), 10_000, async () => `the status bar still shows "${await wb.statusBarItem('sagemakerHf.runningJobs').innerText()}" after the job completed`);
+      await expectSoon(
+        async () => !(await wb.statusBarItem('sagemakerHf.runningJobs').isVisible()),
+        10_000,
+        async () => `the status bar still shows "${await wb.statusBarItem('sagemakerHf.runningJobs').innerText()}" after the job completed`,
+      );
       return `${revealed}; ${seen.join(' → ')}; status bar "${statusBar}" then hidden; "${ended}"`;
     },
   },
@@ -285,7 +316,11 @@ const steps = [
       await wb.treeRow(jobName).waitFor({ state: 'visible', timeout: 20_000 });
       await wb.treeRowAction(jobName, 'Show Logs');
       const channel = `SageMaker Job: ${jobName}`;
-      await expectSoon(async () => (await wb.outputChannelName().catch(() => '')) === channel, 15_000, async () => `the Output panel shows "${await wb.outputChannelName().catch(() => 'nothing')}", not "${channel}"`);
+      await expectSoon(
+        async () => (await wb.outputChannelName().catch(() => '')) === channel,
+        15_000,
+        async () => `the Output panel shows "${await wb.outputChannelName().catch(() => 'nothing')}", not "${channel}"`,
+      );
       await wb.runCommand('View: Toggle Maximized Panel');
       let lines = [];
       await expectSoon(
@@ -302,12 +337,21 @@ const steps = [
       const algo1 = lines.filter((l) => l.startsWith('[algo-1] '));
       const algo2 = lines.filter((l) => l.startsWith('[algo-2] '));
       expect(algo1.length > 0 && algo2.length > 0, `the channel has ${algo1.length} [algo-1] and ${algo2.length} [algo-2] lines`);
-      expect(algo1.some((l) => /\{'loss': /.test(l)), 'no Trainer loss line from algo-1');
-      expect(lines.some((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d Training - /.test(l)), 'no SDK status line ("… Training - …")');
+      expect(
+        algo1.some((l) => /\{'loss': /.test(l)),
+        'no Trainer loss line from algo-1',
+      );
+      expect(
+        lines.some((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d Training - /.test(l)),
+        'no SDK status line ("… Training - …")',
+      );
       const trainingSeconds = lines.find((l) => /^Training seconds: \d+$/.test(l));
       expect(trainingSeconds, 'no "Training seconds: N" line in the summary');
       // Every line each host wrote to CloudWatch, once and in order: what moto holds is what shows.
-      for (const [host, shown] of [['algo-1', algo1], ['algo-2', algo2]]) {
+      for (const [host, shown] of [
+        ['algo-1', algo1],
+        ['algo-2', algo2],
+      ]) {
         const written = await hostLogLines(j, jobName, host);
         expect(shown.length === written.length, `the channel shows ${shown.length} [${host}] lines, CloudWatch holds ${written.length}`);
         const squash = (t) => t.replace(/\s+/g, ' ').trim();
@@ -336,8 +380,14 @@ const steps = [
       const folder = path.join(j.workspace, 'models', jobName);
       const seen = await wb.notificationsSeen(since);
       const progress = seen.filter((t) => t.text.startsWith(`Downloading the model of ${jobName}`));
-      expect(progress.some((t) => t.progress), `no progress notification while downloading (notifications: ${seen.map((t) => t.text).join(' | ')})`);
-      expect(fs.existsSync(path.join(folder, 'trainer_state.json')) && fs.existsSync(path.join(folder, 'config.json')), `models/${jobName} lacks trainer_state.json or config.json: ${listFiles(folder).join(', ')}`);
+      expect(
+        progress.some((t) => t.progress),
+        `no progress notification while downloading (notifications: ${seen.map((t) => t.text).join(' | ')})`,
+      );
+      expect(
+        fs.existsSync(path.join(folder, 'trainer_state.json')) && fs.existsSync(path.join(folder, 'config.json')),
+        `models/${jobName} lacks trainer_state.json or config.json: ${listFiles(folder).join(', ')}`,
+      );
       j.modelFolder = folder;
       await j.shot('model-downloaded');
       await wb.clickToastButton(new RegExp(`^Downloaded the model of ${jobName}`), 'Open Model Card');
@@ -350,7 +400,12 @@ const steps = [
         `the card opened from "Downloaded the model…" does not describe the job (no base_model facebook/bart-large-cnn, datasets samsum; title "${card.title}"); its metadata: ${frontMatter.slice(0, 200)}`,
       );
       await j.shot('model-card');
-      return `"${done}" after ${progress.map((t) => t.text.split(': ')[1]).filter(Boolean).join(' → ') || 'a progress notification'}; card "${card.title}", ${card.charts} charts (${card.canvases} canvases), ${card.tables} results tables`;
+      return `"${done}" after ${
+        progress
+          .map((t) => t.text.split(': ')[1])
+          .filter(Boolean)
+          .join(' → ') || 'a progress notification'
+      }; card "${card.title}", ${card.charts} charts (${card.canvases} canvases), ${card.tables} results tables`;
     },
   },
   {
@@ -378,7 +433,11 @@ const steps = [
       const stored = await wb.waitForToast(/^Hugging Face token stored for /, { timeout: 20_000 });
       expect(stored.startsWith(`Hugging Face token stored for ${EMULATOR_USER}`), `the token was stored for someone else: "${stored}"`);
       if (!(await card.locator('[data-testid="token-status"]').innerText()).includes(EMULATOR_USER)) await card.locator('[data-testid="refresh"]').click();
-      await expectSoon(async () => (await card.locator('[data-testid="token-status"]').innerText()).includes(EMULATOR_USER), 15_000, async () => `the card's token status reads "${await card.locator('[data-testid="token-status"]').innerText()}"`);
+      await expectSoon(
+        async () => (await card.locator('[data-testid="token-status"]').innerText()).includes(EMULATOR_USER),
+        15_000,
+        async () => `the card's token status reads "${await card.locator('[data-testid="token-status"]').innerText()}"`,
+      );
       await wb.clearNotifications();
 
       const namespace = card.locator('[data-testid="push-namespace"]');
@@ -395,9 +454,20 @@ const steps = [
       const href = await card.locator('[data-testid="push-repo-url"]').getAttribute('href');
       expect(href === `${hub.url}/${repo}`, `the repo link is ${href}, expected ${hub.url}/${repo}`);
       const seen = await wb.notificationsSeen(since);
-      expect(seen.some((t) => t.progress && t.text.startsWith('Pushing ') && t.text.includes(` to ${repo}`)), `no progress notification "Pushing … to ${repo}" (notifications: ${seen.map((t) => t.text).join(' | ')})`);
+      expect(
+        seen.some((t) => t.progress && t.text.startsWith('Pushing ') && t.text.includes(` to ${repo}`)),
+        `no progress notification "Pushing … to ${repo}" (notifications: ${seen.map((t) => t.text).join(' | ')})`,
+      );
       // The progress notification closes once the push is done.
-      await expectSoon(async () => !(await wb.toast(/^Pushing /).isVisible()), 10_000, async () => `the progress notification still shows "${await wb.toast(/^Pushing /).innerText().catch(() => '')}" after the push ended`);
+      await expectSoon(
+        async () => !(await wb.toast(/^Pushing /).isVisible()),
+        10_000,
+        async () =>
+          `the progress notification still shows "${await wb
+            .toast(/^Pushing /)
+            .innerText()
+            .catch(() => '')}" after the push ended`,
+      );
       await card.locator('[data-testid="push"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await j.shot('pushed-to-hub');
       j.pushedRepo = repo;
@@ -420,7 +490,10 @@ const steps = [
       // (sagemakerHf.hub.uploadTransfer: lfs) offers plain LFS only, so no xorb is sent.
       const lfsFiles = held.commits.at(-1).changes.filter((c) => c.op === 'lfsFile').length;
       const offered = hub.state.lfsBatchTransfers.at(-1);
-      expect(lfsFiles === 0 || (offered && !offered.includes('xet') && hub.state.xet.xorbs === 0), `the push offered ${JSON.stringify(offered)} and sent ${hub.state.xet.xorbs} xorbs; the default transfer is plain LFS`);
+      expect(
+        lfsFiles === 0 || (offered && !offered.includes('xet') && hub.state.xet.xorbs === 0),
+        `the push offered ${JSON.stringify(offered)} and sent ${hub.state.xet.xorbs} xorbs; the default transfer is plain LFS`,
+      );
       return `token stored for ${EMULATOR_USER}; "${outcome.split('\n')[0]}"; ${href}; ${files.length} files identical on the Hub emulator (${lfsFiles} through LFS)`;
     },
   },
@@ -501,14 +574,24 @@ const steps = [
       await name.press('Enter');
       await wb.activeEditorTab(path.basename(quickstartFile)).waitFor({ timeout: 15_000 });
       const ready = await wb.waitForToast(/^The quickstart is ready/, { timeout: 10_000 });
-      const copied = fs.readdirSync(path.join(j.workspace, path.dirname(quickstartFile)), { recursive: true }).filter((f) => !fs.statSync(path.join(j.workspace, path.dirname(quickstartFile), f)).isDirectory()).sort();
-      const shipped = execFileSync('git', ['ls-files'], { cwd: path.join(repoRoot, 'examples', 'quickstart'), encoding: 'utf8' }).trim().split('\n').sort();
+      const copied = fs
+        .readdirSync(path.join(j.workspace, path.dirname(quickstartFile)), { recursive: true })
+        .filter((f) => !fs.statSync(path.join(j.workspace, path.dirname(quickstartFile), f)).isDirectory())
+        .sort();
+      const shipped = execFileSync('git', ['ls-files'], { cwd: path.join(repoRoot, 'examples', 'quickstart'), encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .sort();
       expect(JSON.stringify(copied) === JSON.stringify(shipped), `the new quickstart folder holds ${copied.join(', ')}; the extension ships ${shipped.join(', ')}`);
       // Back to the walkthrough; a preview tab may have given way to the job file, as in any workbench.
       const walkthroughTab = page.locator('.tab', { hasText: 'Walkthrough' }).first();
       if (await walkthroughTab.isVisible()) await walkthroughTab.click();
       else await wb.openWalkthrough(walkthroughTitle);
-      await expectSoon(() => wb.walkthroughStepDone('Try the quickstart'), 5_000, async () => 'the walkthrough does not show "Try the quickstart" as done');
+      await expectSoon(
+        () => wb.walkthroughStepDone('Try the quickstart'),
+        5_000,
+        async () => 'the walkthrough does not show "Try the quickstart" as done',
+      );
       await wb.clickWalkthroughButton('Run it on this machine', 'Run Locally');
       // The walkthrough is the active editor and the job file a hidden tab: the command asks which job file.
       await wb.chooseQuickPickItem('Which job file?', quickstartFile);
@@ -537,7 +620,11 @@ const steps = [
       }
       const jobName = last.job.label.split(' ')[0];
       expect(/ml\.p3\.2xlarge × 2/.test(last.job.label), `the local job row reads "${last.job.label}"`);
-      await expectSoon(() => wb.walkthroughStepDone('Run it on this machine'), 5_000, async () => 'the walkthrough does not show "Run it on this machine" as done once the local job ran');
+      await expectSoon(
+        () => wb.walkthroughStepDone('Run it on this machine'),
+        5_000,
+        async () => 'the walkthrough does not show "Run it on this machine" as done once the local job ran',
+      );
       await expectSoon(
         async () => (await wb.outputChannelName().catch(() => '')) === `SageMaker Job: ${jobName}`,
         10_000,
@@ -553,11 +640,17 @@ const steps = [
         async () => `the local job's channel does not end with "Job ${jobName}: Completed" (last lines: ${lines.slice(-4).join(' | ')})`,
       );
       fs.writeFileSync(path.join(resultsDir, '08-local-job-logs.txt'), `${lines.join('\n')}\n`);
-      expect(lines.some((l) => l.startsWith('[algo-1] ')) && lines.some((l) => l.startsWith('[algo-2] ')), `the local job's channel lacks lines from both hosts (${lines.length} rows, see 08-local-job-logs.txt)`);
+      expect(
+        lines.some((l) => l.startsWith('[algo-1] ')) && lines.some((l) => l.startsWith('[algo-2] ')),
+        `the local job's channel lacks lines from both hosts (${lines.length} rows, see 08-local-job-logs.txt)`,
+      );
       // Not asserted: the end notification only comes when the view saw the job in flight first,
       // which a job of a second or two can outrun.
       const toast = wb.toast(new RegExp(`^Local job ${jobName} completed\\.`));
-      const announced = await toast.waitFor({ state: 'visible', timeout: 5_000 }).then(() => 'announced', () => 'not announced');
+      const announced = await toast.waitFor({ state: 'visible', timeout: 5_000 }).then(
+        () => 'announced',
+        () => 'not announced',
+      );
       await j.shot('local-job-completed');
       return `New Job File wrote from-walkthrough.sagemaker.yaml; "${ready}"; ${copied.length} files copied; ${jobName}: ${seen.join(' → ')} under "${last.group.label}", ${lines.length} rows in its channel; end ${announced}`;
     },
@@ -598,7 +691,11 @@ const steps = [
       expect(workbenchImages === 0, `the workbench page holds ${workbenchImages} <img src="x"> elements: the tab title was parsed as HTML`);
       // A link the sanitizer disarmed (its href removed) reads as plain text, not as a link that does nothing.
       const disarmed = await readmeCard.locator('[data-testid="card-markdown"]').evaluate((root) =>
-        Array.from(root.querySelectorAll('a:not([href])')).map((a) => ({ text: a.textContent?.slice(0, 40) ?? '', color: getComputedStyle(a).color, around: getComputedStyle(a.parentElement ?? root).color })),
+        Array.from(root.querySelectorAll('a:not([href])')).map((a) => ({
+          text: a.textContent?.slice(0, 40) ?? '',
+          color: getComputedStyle(a).color,
+          around: getComputedStyle(a.parentElement ?? root).color,
+        })),
       );
       expect(disarmed.length > 0, 'the hostile README left no disarmed link in the card: the check of their colour checks nothing');
       const linkLooking = disarmed.filter((a) => a.color !== a.around);
@@ -618,15 +715,30 @@ const steps = [
       await expectSoon(
         async () => probeReports().some((c) => c.text.startsWith('[e2e-csp]')) && probeReports().some((c) => !c.text.startsWith('[e2e-csp]')),
         5_000,
-        async () => `an image blocked by the CSP in the Model Card webview was not reported to the journey both by Chromium and by the event (reports: ${probeReports().map((c) => c.text.slice(0, 120)).join(' | ') || 'none'}): violations in this step could go unnoticed`,
+        async () =>
+          `an image blocked by the CSP in the Model Card webview was not reported to the journey both by Chromium and by the event (reports: ${
+            probeReports()
+              .map((c) => c.text.slice(0, 120))
+              .join(' | ') || 'none'
+          }): violations in this step could go unnoticed`,
       );
       const unattributed = probeReports().filter((c) => !c.inOurWebview);
-      expect(unattributed.length === 0, `CSP reports from the Model Card webview are not attributed to our webview, so they would not fail the step: ${unattributed.map((c) => `"${c.text.slice(0, 100)}" at "${c.where}"`).join(' | ')}`);
+      expect(
+        unattributed.length === 0,
+        `CSP reports from the Model Card webview are not attributed to our webview, so they would not fail the step: ${unattributed.map((c) => `"${c.text.slice(0, 100)}" at "${c.where}"`).join(' | ')}`,
+      );
       // Give a late violation or dialog (an image error handler, a refresh) the time to show up in this step.
       await page.waitForTimeout(500);
       const dialogs = j.dialogs.slice(dialogsBefore);
       expect(dialogs.length === 0, `script dialogs were opened: ${dialogs.join(' | ')}`);
-      return [run, readme].map((c) => `${c.folder}: ${c.literals} payloads shown as text in the card, ${c.cells} hostile metric names and values as results table text, ${c.checked} elements checked, nothing active`).join('; ') + '; no dialog, no CSP violation';
+      return (
+        [run, readme]
+          .map(
+            (c) =>
+              `${c.folder}: ${c.literals} payloads shown as text in the card, ${c.cells} hostile metric names and values as results table text, ${c.checked} elements checked, nothing active`,
+          )
+          .join('; ') + '; no dialog, no CSP violation'
+      );
     },
   },
 ];
@@ -636,9 +748,12 @@ const steps = [
 /** The cloud job of step 2, or one launched without the UI (same file, fixed) when step 2 failed. */
 async function ensureCloudJob(j) {
   if (j.jobName) return j.jobName;
-  diag('no job from step 2: launching the fixed job file through the extension\'s launch code, without the UI');
+  diag("no job from step 2: launching the fixed job file through the extension's launch code, without the UI");
   const file = path.join(j.workspace, jobFile);
-  const text = fs.readFileSync(file, 'utf8').replace(/^instance_type: ml\.p3dn\.24xlarg$/m, 'instance_type: ml.p3dn.24xlarge').replace(/^pytorch_version: 1\.6$/m, 'pytorch_version: "1.6"');
+  const text = fs
+    .readFileSync(file, 'utf8')
+    .replace(/^instance_type: ml\.p3dn\.24xlarg$/m, 'instance_type: ml.p3dn.24xlarge')
+    .replace(/^pytorch_version: 1\.6$/m, 'pytorch_version: "1.6"');
   const { planTrainingJob } = require(compiled('src/aws/launch/planTrainingJob.js'));
   const { launchTrainingJob } = require(compiled('src/aws/launch/launchTrainingJob.js'));
   const planned = await planTrainingJob({ clients: j.clients, jobFilePath: file, text });
@@ -678,7 +793,13 @@ async function waitForJobStatus(j, jobName, status) {
 /** The model card webview of the job's model, opened through the palette when step 5 did not open it. */
 async function ensureModelCard(j) {
   const card = j.wb.ourWebview();
-  if (await card.locator('[data-testid="card-title"]').isVisible().catch(() => false)) return card;
+  if (
+    await card
+      .locator('[data-testid="card-title"]')
+      .isVisible()
+      .catch(() => false)
+  )
+    return card;
   const jobName = await ensureCloudJob(j);
   const folder = j.modelFolder ?? path.join(j.workspace, 'models', jobName);
   if (!fs.existsSync(path.join(folder, 'config.json'))) {
@@ -711,7 +832,15 @@ async function expectModelCard(j) {
   expect(!(await error.isVisible()), `the card shows an error: ${await error.innerText().catch(() => '')}`);
   const markdown = await card.locator('[data-testid="card-markdown"]').innerText();
   expect(markdown.trim().length > 100, `the rendered card is nearly empty: "${markdown.slice(0, 100)}"`);
-  await expectSoon(async () => (await card.locator('[data-testid="chart"] canvas').count()) > 0, 10_000, async () => `no training curve is drawn (curves section: "${await card.locator('[data-testid="curves"]').innerText().catch(() => 'missing')}")`);
+  await expectSoon(
+    async () => (await card.locator('[data-testid="chart"] canvas').count()) > 0,
+    10_000,
+    async () =>
+      `no training curve is drawn (curves section: "${await card
+        .locator('[data-testid="curves"]')
+        .innerText()
+        .catch(() => 'missing')}")`,
+  );
   const charts = await card.locator('[data-testid="chart"]').count();
   const canvases = await card.locator('[data-testid="chart"] canvas').count();
   const loss = await card.locator('[data-testid="chart"]', { hasText: 'Loss' }).count();
@@ -784,15 +913,26 @@ async function expectInertCard(j, name) {
   const card = j.wb.ourWebview();
   const folder = path.join(j.workspace, name);
   const folderLine = card.locator('[data-testid="card-folder"]');
-  await expectSoon(async () => (await folderLine.innerText()).startsWith(folder), 30_000, async () => `the Model Card of ${name} did not open (the card shows "${await folderLine.innerText().catch(() => 'nothing')}")`);
+  await expectSoon(
+    async () => (await folderLine.innerText()).startsWith(folder),
+    30_000,
+    async () => `the Model Card of ${name} did not open (the card shows "${await folderLine.innerText().catch(() => 'nothing')}")`,
+  );
   await card.locator('[data-testid="card-markdown"] *').first().waitFor({ state: 'attached', timeout: 15_000 });
   const error = card.locator('[data-testid="card-error"]');
   expect(!(await error.isVisible()), `the card of ${name} shows an error: ${await error.innerText().catch(() => '')}`);
   // The curves are drawn last; once they are, the whole card has rendered.
-  await expectSoon(async () => (await card.locator('[data-testid="chart"] canvas').count()) > 0, 10_000, async () => `the card of ${name} draws no training curve`);
+  await expectSoon(
+    async () => (await card.locator('[data-testid="chart"] canvas').count()) > 0,
+    10_000,
+    async () => `the card of ${name} draws no training curve`,
+  );
   const dom = await card.locator('[data-testid="model-card-app"]').evaluate(inspectCardDom);
 
-  expect(dom.findings.length === 0, `the card of ${name} holds active markup: ${dom.findings.slice(0, 8).join('; ')}${dom.findings.length > 8 ? ` (and ${dom.findings.length - 8} more)` : ''}`);
+  expect(
+    dom.findings.length === 0,
+    `the card of ${name} holds active markup: ${dom.findings.slice(0, 8).join('; ')}${dom.findings.length > 8 ? ` (and ${dom.findings.length - 8} more)` : ''}`,
+  );
   expect(dom.pushButtons === 1, `the card of ${name} has ${dom.pushButtons} elements with data-testid="push-submit": the README spoofs the page's controls`);
   const squash = (t) => t.replace(/\s+/g, ' ');
   const readmeText = squash(dom.markdownText);
@@ -822,7 +962,10 @@ async function expectInertCard(j, name) {
   expect(nested.length === 0, `results table cells of ${name} hold elements: ${nested.map((c) => c.text).join(' | ')}`);
   for (const { split, text } of expectedCells) {
     const cells = dom.tables.find((t) => t.split === split)?.cells ?? [];
-    expect(cells.some((c) => c.text === text), `no cell of the ${split} results table of ${name} reads ${text} (cells: ${cells.map((c) => c.text).join(' | ') || 'no such table'})`);
+    expect(
+      cells.some((c) => c.text === text),
+      `no cell of the ${split} results table of ${name} reads ${text} (cells: ${cells.map((c) => c.text).join(' | ') || 'no such table'})`,
+    );
   }
 
   const bodyText = dom.bodyText;
@@ -836,12 +979,16 @@ async function expectInertCard(j, name) {
     expectedTitle = HOSTILE_README_TITLE;
     expect(dom.title === expectedTitle, `the card title reads "${dom.title}", not "${expectedTitle}"`);
     const frontMatter = squash(dom.frontMatter.map((f) => `${f.key} ${f.value}`).join(' '));
-    for (const literal of HOSTILE_FRONT_MATTER) expect(frontMatter.includes(literal), `the card's metadata does not show ${literal} as text (it reads "${frontMatter.slice(0, 300)}")`);
-    expect(dom.frontMatter.every((f) => f.elements === 0), 'the card\'s metadata values hold elements');
+    for (const literal of HOSTILE_FRONT_MATTER)
+      expect(frontMatter.includes(literal), `the card's metadata does not show ${literal} as text (it reads "${frontMatter.slice(0, 300)}")`);
+    expect(
+      dom.frontMatter.every((f) => f.elements === 0),
+      "the card's metadata values hold elements",
+    );
     expect(dom.inferenceText.includes(HOSTILE_WIDGET), `the inference text box holds "${dom.inferenceText.slice(0, 120)}", not the widget text with ${HOSTILE_WIDGET}`);
     // What is safe stays: an inert card that had dropped everything would pass the checks above.
     expect(dom.safeLinks.includes('https://huggingface.co/facebook/bart-large-cnn'), `the README's https link was dropped (links kept: ${dom.safeLinks.join(', ') || 'none'})`);
-    expect(dom.boldTexts.includes('bold HTML'), 'the README\'s <b> formatting was dropped');
+    expect(dom.boldTexts.includes('bold HTML'), "the README's <b> formatting was dropped");
   }
   return { folder: name, literals: literals.length, cells: expectedCells.length, checked: dom.checked, expectedTitle };
 }
@@ -857,7 +1004,8 @@ function inspectCardDom(app) {
   const findings = [];
   const show = (el) => `<${el.tagName.toLowerCase()}${[...el.attributes].map((a) => ` ${a.name}="${a.value.slice(0, 60)}"`).join('')}>`;
   const markdown = app.querySelector('[data-testid="card-markdown"]');
-  const ACTIVE = 'script, iframe, frame, frameset, object, embed, applet, style, link, meta, base, form, input, button, textarea, select, svg, math, template, video, audio, source, picture, canvas, portal, noscript';
+  const ACTIVE =
+    'script, iframe, frame, frameset, object, embed, applet, style, link, meta, base, form, input, button, textarea, select, svg, math, template, video, audio, source, picture, canvas, portal, noscript';
   for (const el of markdown.querySelectorAll(ACTIVE)) findings.push(`README: ${show(el)}`);
   const inside = [...markdown.querySelectorAll('*')];
   for (const el of inside) {
@@ -865,7 +1013,8 @@ function inspectCardDom(app) {
       if (/^on/i.test(name)) findings.push(`README: event handler ${name} on ${show(el)}`);
       else if (name === 'style') findings.push(`README: style attribute on ${show(el)}`);
       else if (name === 'id' || name === 'name' || name.startsWith('data-')) findings.push(`README: ${name} attribute on ${show(el)}`);
-      else if (['src', 'srcdoc', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'background'].includes(name) && el.tagName !== 'IMG') findings.push(`README: ${name} attribute on ${show(el)}`);
+      else if (['src', 'srcdoc', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'background'].includes(name) && el.tagName !== 'IMG')
+        findings.push(`README: ${name} attribute on ${show(el)}`);
     }
   }
   for (const a of markdown.querySelectorAll('[href]')) {
@@ -1033,7 +1182,12 @@ function expectSame(actual, expected, what) {
 
 function sortKeys(value) {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys(value[k])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys(value[k])]),
+    );
   return value;
 }
 
@@ -1186,7 +1340,11 @@ async function main() {
     const addProblem = (n, text) => stepProblems.set(n, [...(stepProblems.get(n) ?? []), text]);
     const cspCanaries = [];
     const dialogs = [];
-    watchCsp(page, (text) => addProblem(current?.n ?? 0, `CSP violation in our webview: ${text}`), (canary) => cspCanaries.push(canary));
+    watchCsp(
+      page,
+      (text) => addProblem(current?.n ?? 0, `CSP violation in our webview: ${text}`),
+      (canary) => cspCanaries.push(canary),
+    );
     watchDialogs(page, (text) => {
       dialogs.push(text);
       addProblem(current?.n ?? 0, `a script dialog was opened: ${text}`);
@@ -1251,7 +1409,7 @@ async function main() {
       const why = [failure, ...problems].filter(Boolean).join('\n    ');
       results.push({ step, ok, seconds: (Date.now() - t0) / 1000, detail: ok ? detail : why });
       log(`${ok ? '  ✔' : '  ✘'} ${step.n}. ${step.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-      log(`      ${ok ? detail ?? '' : why}`);
+      log(`      ${ok ? (detail ?? '') : why}`);
       await recover(wb).catch(() => {});
     }
     current = undefined;
@@ -1299,7 +1457,10 @@ async function main() {
 async function recover(wb) {
   const { page } = wb;
   if (await wb.dialog().isVisible()) {
-    const cancel = wb.dialog().locator('.monaco-button', { hasText: /^(Cancel|Close|OK)$/ }).first();
+    const cancel = wb
+      .dialog()
+      .locator('.monaco-button', { hasText: /^(Cancel|Close|OK)$/ })
+      .first();
     if (await cancel.isVisible()) await cancel.click();
   }
   for (let i = 0; i < 3; i++) {

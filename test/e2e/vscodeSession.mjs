@@ -95,7 +95,9 @@ export class VsCodeSession extends WorkbenchSession {
  */
 function reportCspViolations() {
   const report = (event) => {
-    console.error(`[e2e-csp] Content Security Policy violation in ${location.href}: ${event.violatedDirective} blocked ${event.blockedURI || '(inline)'} (${event.sourceFile || 'no source'}:${event.lineNumber})`);
+    console.error(
+      `[e2e-csp] Content Security Policy violation in ${location.href}: ${event.violatedDirective} blocked ${event.blockedURI || '(inline)'} (${event.sourceFile || 'no source'}:${event.lineNumber})`,
+    );
   };
   const listen = (doc) => doc.addEventListener('securitypolicyviolation', report);
   listen(document);

@@ -43,15 +43,26 @@ export class Workbench {
       await this.focusWorkbench();
       await page.keyboard.press('F1');
       // F1 can be swallowed (a webview that just lost focus); the title bar's command center opens the same box.
-      if (!(await input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false))) {
+      if (
+        !(await input.waitFor({ state: 'visible', timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         await page.locator('.command-center .search-label, .command-center-center').first().click();
         await input.waitFor({ state: 'visible', timeout });
       }
-      const filled = await input.fill(`>${title}`, { timeout: 5_000 }).then(() => true, (err) => (attempt < 3 ? false : Promise.reject(err)));
+      const filled = await input.fill(`>${title}`, { timeout: 5_000 }).then(
+        () => true,
+        (err) => (attempt < 3 ? false : Promise.reject(err)),
+      );
       if (filled) break;
     }
     // The palette's aria-label is the title, then ", <keybinding>" or ", similar commands".
-    const row = page.locator(`${QUICK_INPUT} ${ROW}`).filter({ has: page.locator('.label-name', { hasText: exactly(title) }) }).first();
+    const row = page
+      .locator(`${QUICK_INPUT} ${ROW}`)
+      .filter({ has: page.locator('.label-name', { hasText: exactly(title) }) })
+      .first();
     try {
       await row.waitFor({ state: 'visible', timeout });
     } catch {
@@ -112,7 +123,10 @@ export class Workbench {
 
   /** The editor of the tab titled `name`, in whichever group shows it. */
   editorShowing(name) {
-    return this.page.locator('.editor-group-container', { has: this.page.locator('.tab.active', { hasText: name }) }).locator('.editor-instance .monaco-editor').first();
+    return this.page
+      .locator('.editor-group-container', { has: this.page.locator('.tab.active', { hasText: name }) })
+      .locator('.editor-instance .monaco-editor')
+      .first();
   }
 
   /** Puts the cursor at line:column of the active editor (Ctrl+G). */
@@ -180,7 +194,14 @@ export class Workbench {
   async pointOn(editor) {
     const point = await editor.evaluate((el) => {
       const r = el.querySelector('.lines-content')?.parentElement?.getBoundingClientRect() ?? el.getBoundingClientRect();
-      for (const [fx, fy] of [[0.25, 0.25], [0.25, 0.5], [0.5, 0.25], [0.1, 0.1], [0.5, 0.5], [0.25, 0.75]]) {
+      for (const [fx, fy] of [
+        [0.25, 0.25],
+        [0.25, 0.5],
+        [0.5, 0.25],
+        [0.1, 0.1],
+        [0.5, 0.5],
+        [0.25, 0.75],
+      ]) {
         const x = r.left + r.width * fx;
         const y = r.top + r.height * fy;
         const hit = document.elementFromPoint(x, y);
@@ -209,7 +230,10 @@ export class Workbench {
     const { page } = this;
     await page.mouse.move(x - 40, y - 40);
     await page.mouse.move(x, y, { steps: 4 });
-    const hover = page.locator('.monaco-hover:not(.hidden)').filter({ has: page.locator('.hover-contents, .hover-row') }).first();
+    const hover = page
+      .locator('.monaco-hover:not(.hidden)')
+      .filter({ has: page.locator('.hover-contents, .hover-row') })
+      .first();
     await hover.waitFor({ state: 'visible', timeout });
     // The hover fills in as its providers answer; let it settle.
     await page.waitForTimeout(400);
@@ -218,7 +242,10 @@ export class Workbench {
 
   /** Hovers the first token of the line that starts with `startsWith` (e.g. a key). */
   async hoverToken(editor, startsWith) {
-    const line = editor.locator('.view-line').filter({ hasText: new RegExp(`^${escapeRegExp(startsWith)}`) }).first();
+    const line = editor
+      .locator('.view-line')
+      .filter({ hasText: new RegExp(`^${escapeRegExp(startsWith)}`) })
+      .first();
     const token = line.locator('span > span').first();
     const box = await token.boundingBox();
     expect(box, `no line starting with "${startsWith}" is on screen`);
@@ -247,7 +274,17 @@ export class Workbench {
       // Ctrl+Space reaches the editor only when it has the focus (a closing quick input gives it back late).
       if (!(await this.activeEditor().evaluate((el) => el.classList.contains('focused')))) await this.runCommand('View: Focus Active Editor Group');
       await page.keyboard.press('Control+Space');
-      if (await widget.locator(ROW).first().waitFor({ state: 'visible', timeout: 4_000 }).then(() => true, () => false)) break;
+      if (
+        await widget
+          .locator(ROW)
+          .first()
+          .waitFor({ state: 'visible', timeout: 4_000 })
+          .then(
+            () => true,
+            () => false,
+          )
+      )
+        break;
       if (attempt >= attempts) throw new JourneyError(`Ctrl+Space opened no completion list (${attempts} tries)`);
       await page.keyboard.press('Escape');
     }
@@ -327,7 +364,10 @@ export class Workbench {
   }
 
   async outputChannelName() {
-    return this.page.locator('.part.panel .monaco-select-box').first().evaluate((el) => el.options?.[el.selectedIndex]?.text ?? el.value);
+    return this.page
+      .locator('.part.panel .monaco-select-box')
+      .first()
+      .evaluate((el) => el.options?.[el.selectedIndex]?.text ?? el.value);
   }
 
   // ── Notifications and dialogs ──────────────────────────────────────────────
@@ -365,7 +405,10 @@ export class Workbench {
 
   /** The visible toast whose message matches `pattern`. */
   toast(pattern) {
-    return this.page.locator('.notifications-toasts .notification-toast').filter({ has: this.page.locator('.notification-list-item-message', { hasText: pattern }) }).first();
+    return this.page
+      .locator('.notifications-toasts .notification-toast')
+      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: pattern }) })
+      .first();
   }
 
   async waitForToast(pattern, { timeout = 30_000 } = {}) {
@@ -387,7 +430,10 @@ export class Workbench {
     }
     await this.runCommand('Notifications: Show Notifications');
     const center = page.locator('.notifications-center');
-    const item = center.locator('.notification-list-item').filter({ has: page.locator('.notification-list-item-message', { hasText: pattern }) }).first();
+    const item = center
+      .locator('.notification-list-item')
+      .filter({ has: page.locator('.notification-list-item-message', { hasText: pattern }) })
+      .first();
     await item.waitFor({ state: 'visible', timeout: 5_000 });
     await item.locator('.monaco-button', { hasText: button }).first().click();
     const hide = center.locator('.notifications-center-header .action-label[aria-label^="Hide Notifications"]');
@@ -420,7 +466,10 @@ export class Workbench {
     const { page } = this;
     await this.runCommand('Welcome: Open Walkthrough...');
     // The picker's rows read "<title>, <extension>, <description>".
-    const row = page.locator(`${QUICK_INPUT} ${ROW}`).filter({ has: page.locator('.label-name', { hasText: exactly(title) }) }).first();
+    const row = page
+      .locator(`${QUICK_INPUT} ${ROW}`)
+      .filter({ has: page.locator('.label-name', { hasText: exactly(title) }) })
+      .first();
     await row.waitFor({ state: 'visible', timeout });
     await row.click();
     await page.locator('.getting-started-step').first().waitFor({ state: 'visible', timeout });
@@ -461,7 +510,10 @@ export class Workbench {
 
   /** Shows a view container of the activity bar (clicking it again would hide it). */
   async showViewContainer(title) {
-    const item = this.page.locator('.activitybar .action-item').filter({ has: this.page.locator(`.action-label[aria-label^="${title}"]`) }).first();
+    const item = this.page
+      .locator('.activitybar .action-item')
+      .filter({ has: this.page.locator(`.action-label[aria-label^="${title}"]`) })
+      .first();
     if (!/\bchecked\b/.test((await item.getAttribute('class')) ?? '')) await item.locator('.action-label').click();
     await this.page.locator('.part.sidebar').waitFor({ state: 'visible' });
   }
@@ -533,7 +585,10 @@ export class Workbench {
 
   /** The Explorer row of a top-level file or folder of the workspace, by its name. */
   explorerRow(name) {
-    return this.page.locator(`.part.sidebar .explorer-folders-view ${ROW}`).filter({ has: this.page.locator('.label-name', { hasText: exactly(name) }) }).first();
+    return this.page
+      .locator(`.part.sidebar .explorer-folders-view ${ROW}`)
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(name) }) })
+      .first();
   }
 
   /**
@@ -543,12 +598,21 @@ export class Workbench {
    */
   async contextMenu(row, entry, { timeout = 5_000 } = {}) {
     const { page } = this;
-    const item = page.locator('.context-view .monaco-menu .action-item').filter({ has: page.locator('.action-label', { hasText: exactly(entry) }) }).first();
+    const item = page
+      .locator('.context-view .monaco-menu .action-item')
+      .filter({ has: page.locator('.action-label', { hasText: exactly(entry) }) })
+      .first();
     const deadline = Date.now() + timeout;
     for (;;) {
       await row.click({ button: 'right' });
       await page.locator('.context-view .monaco-menu').first().waitFor({ state: 'visible', timeout: 5_000 });
-      if (await item.waitFor({ state: 'visible', timeout: 1_000 }).then(() => true, () => false)) break;
+      if (
+        await item.waitFor({ state: 'visible', timeout: 1_000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       const offered = await page.locator('.context-view .monaco-menu .action-label').evaluateAll((els) => els.map((e) => e.textContent?.trim()).filter(Boolean));
       await page.keyboard.press('Escape');
       if (Date.now() > deadline) throw new JourneyError(`the context menu does not offer "${entry}" (it offers: ${offered.join(' | ') || 'nothing'})`);
@@ -571,7 +635,13 @@ export class Workbench {
     const labels = async () => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).sort();
     // A folder dialog lists the folder's parent ("..") and subfolders: once it lists these, it has read
     // the typed folder, and Enter accepts it (before, Enter would act on the previous listing).
-    const listing = ['..', ...fs.readdirSync(folder, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)].sort();
+    const listing = [
+      '..',
+      ...fs
+        .readdirSync(folder, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name),
+    ].sort();
     const settled = async (value) => (await input.inputValue()) === value && JSON.stringify(await labels()) === JSON.stringify(listing);
     await input.waitFor({ state: 'visible', timeout });
     // The dialog fills in its default folder (or the nearest that exists) once it has read it: what is
@@ -589,18 +659,35 @@ export class Workbench {
     );
     const typed = `${folder.replace(/\/+$/, '')}/`;
     await input.fill(typed);
-    await this.#poll(async () => {
-      // Typed while the dialog was still filling in its own path after all: type it again.
-      if ((await input.inputValue()) !== typed) await input.fill(typed);
-      return settled(typed);
-    }, timeout, async () => `the folder dialog did not list ${typed} (it shows "${await input.inputValue()}" and lists ${(await labels()).join(', ')}: ${await this.#quickInputMessage()})`);
+    await this.#poll(
+      async () => {
+        // Typed while the dialog was still filling in its own path after all: type it again.
+        if ((await input.inputValue()) !== typed) await input.fill(typed);
+        return settled(typed);
+      },
+      timeout,
+      async () => `the folder dialog did not list ${typed} (it shows "${await input.inputValue()}" and lists ${(await labels()).join(', ')}: ${await this.#quickInputMessage()})`,
+    );
     await page.keyboard.press('Enter');
-    const closed = await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout }).then(() => true, () => false);
+    const closed = await page
+      .locator(QUICK_INPUT)
+      .waitFor({ state: 'hidden', timeout })
+      .then(
+        () => true,
+        () => false,
+      );
     if (!closed) throw new JourneyError(`Enter did not accept ${typed} in the folder dialog (it shows "${await input.inputValue()}": ${await this.#quickInputMessage()})`);
   }
 
   async #quickInputMessage() {
-    return (await this.page.locator(`${QUICK_INPUT} .quick-input-message`).innerText().catch(() => '')).trim() || 'no message';
+    return (
+      (
+        await this.page
+          .locator(`${QUICK_INPUT} .quick-input-message`)
+          .innerText()
+          .catch(() => '')
+      ).trim() || 'no message'
+    );
   }
 
   async #poll(condition, timeoutMs, describe) {

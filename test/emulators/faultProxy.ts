@@ -138,22 +138,27 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           : awsError(res, 503, 'ServiceUnavailable', 'Service Unavailable', requestId);
       }
       const dropIt = roll < throttle + serverError + drop;
-      forward(req, body, (status, headers, payload) => {
-        if (dropIt) {
-          count(operation, 'dropped');
-          // Promise the whole body, send part of it, then cut the connection.
+      forward(
+        req,
+        body,
+        (status, headers, payload) => {
+          if (dropIt) {
+            count(operation, 'dropped');
+            // Promise the whole body, send part of it, then cut the connection.
+            res.writeHead(status, { ...headers, 'content-length': String(payload.length) });
+            res.write(payload.subarray(0, Math.floor(payload.length / 2)));
+            res.socket?.destroy();
+            return;
+          }
+          count(operation, 'forwarded');
           res.writeHead(status, { ...headers, 'content-length': String(payload.length) });
-          res.write(payload.subarray(0, Math.floor(payload.length / 2)));
-          res.socket?.destroy();
-          return;
-        }
-        count(operation, 'forwarded');
-        res.writeHead(status, { ...headers, 'content-length': String(payload.length) });
-        res.end(payload);
-      }, (error) => {
-        count(operation, 'serverError');
-        awsError(res, 502, 'BadGateway', `fault proxy could not reach ${target.origin}: ${error.message}`, requestId);
-      });
+          res.end(payload);
+        },
+        (error) => {
+          count(operation, 'serverError');
+          awsError(res, 502, 'BadGateway', `fault proxy could not reach ${target.origin}: ${error.message}`, requestId);
+        },
+      );
     });
   });
 
@@ -165,21 +170,18 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   ): void {
     const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
     delete headers['connection'];
-    const up = http.request(
-      { protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent: upstream },
-      (upRes) => {
-        const parts: Buffer[] = [];
-        upRes.on('data', (c: Buffer) => parts.push(c));
-        upRes.on('end', () => {
-          const out: http.OutgoingHttpHeaders = { ...upRes.headers };
-          delete out['transfer-encoding'];
-          delete out['connection'];
-          delete out['content-length'];
-          done(upRes.statusCode ?? 502, out, Buffer.concat(parts));
-        });
-        upRes.on('error', failed);
-      },
-    );
+    const up = http.request({ protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent: upstream }, (upRes) => {
+      const parts: Buffer[] = [];
+      upRes.on('data', (c: Buffer) => parts.push(c));
+      upRes.on('end', () => {
+        const out: http.OutgoingHttpHeaders = { ...upRes.headers };
+        delete out['transfer-encoding'];
+        delete out['connection'];
+        delete out['content-length'];
+        done(upRes.statusCode ?? 502, out, Buffer.concat(parts));
+      });
+      upRes.on('error', failed);
+    });
     up.on('error', failed);
     up.end(body);
   }

@@ -252,7 +252,11 @@ function findActivationError(log) {
   const index = lines.findIndex((line) => /\[error\]/i.test(line) && line.includes(extensionId) && /activat/i.test(line));
   if (index < 0) return undefined;
   // VS Code logs the heading and the error itself on separate lines.
-  return lines.slice(index, index + 3).join(' | ').replace(/\s+/g, ' ').trim();
+  return lines
+    .slice(index, index + 3)
+    .join(' | ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function printTail(title, file, count, write) {
@@ -296,7 +300,13 @@ function parseCommandLine(argv) {
     timeoutSeconds: timeout,
     env,
     workspaceTrust: values.untrusted || process.env.INTEGRATION_UNTRUSTED === '1' ? 'untrusted' : 'off',
-    only: values.only ?? (process.env.INTEGRATION_ONLY ? process.env.INTEGRATION_ONLY.split(',').map((f) => f.trim()).filter(Boolean) : undefined),
+    only:
+      values.only ??
+      (process.env.INTEGRATION_ONLY
+        ? process.env.INTEGRATION_ONLY.split(',')
+            .map((f) => f.trim())
+            .filter(Boolean)
+        : undefined),
     verbose: values.verbose ?? process.env.INTEGRATION_VERBOSE === '1',
   };
 }
@@ -308,7 +318,7 @@ async function main() {
   } catch (error) {
     // Raised before anything started (missing build, bad option): nothing to clean up.
     const expected = error instanceof IntegrationRunError || String(error?.code).startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`integration: ${expected ? error.message : error?.stack ?? error}\n`);
+    process.stderr.write(`integration: ${expected ? error.message : (error?.stack ?? error)}\n`);
     result = { exitCode: 1, passed: 0, failed: 1 };
   }
   process.stdout.write(`integration: ${result.passed} passed, ${result.failed} failed\n`);

@@ -129,7 +129,11 @@ describe('architecture: dependencies point one way', () => {
   it('src/core imports no SDK and nothing outside src/core and schemas/', () => {
     const offenders = sources('src/core').flatMap((f) =>
       importsOf(f)
-        .filter((i) => new RegExp(rules.sdkPackages).test(i) || (i.startsWith('.') && !path.resolve(path.dirname(path.join(REPO_ROOT, f)), i).startsWith(path.join(REPO_ROOT, 'src/core')) && !i.endsWith('.json')))
+        .filter(
+          (i) =>
+            new RegExp(rules.sdkPackages).test(i) ||
+            (i.startsWith('.') && !path.resolve(path.dirname(path.join(REPO_ROOT, f)), i).startsWith(path.join(REPO_ROOT, 'src/core')) && !i.endsWith('.json')),
+        )
         .map((i) => `${f} → ${i}`),
     );
     assert.deepEqual(offenders, []);
@@ -138,7 +142,9 @@ describe('architecture: dependencies point one way', () => {
   it('src/source (getting the training code: git checkouts) uses no SDK and nothing of src/aws, so local runs share it', () => {
     const offenders = sources('src/source').flatMap((f) =>
       importsOf(f)
-        .filter((i) => new RegExp(rules.sdkPackages).test(i) || (i.startsWith('.') && path.resolve(path.dirname(path.join(REPO_ROOT, f)), i).startsWith(path.join(REPO_ROOT, 'src/aws'))))
+        .filter(
+          (i) => new RegExp(rules.sdkPackages).test(i) || (i.startsWith('.') && path.resolve(path.dirname(path.join(REPO_ROOT, f)), i).startsWith(path.join(REPO_ROOT, 'src/aws'))),
+        )
         .map((i) => `${f} → ${i}`),
     );
     assert.ok(sources('src/source').length > 0, 'src/source is empty: the rule checks nothing');

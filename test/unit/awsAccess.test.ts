@@ -42,19 +42,31 @@ describe('sagemaker-hf without AWS access (the built CLI, the real SDK)', () => 
   it('jobs: no credentials says how to sign in or choose a profile, and keeps what the SDK said', () => {
     const r = run(['jobs', '--region', 'eu-west-1']);
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /^sagemaker-hf jobs: No AWS credentials were found\. Sign in \(`aws sso login`, or `aws configure`\), or choose a profile that has them \(--profile or AWS_PROFILE\)\. The SDK said: .+\n$/);
+    assert.match(
+      r.stderr,
+      /^sagemaker-hf jobs: No AWS credentials were found\. Sign in \(`aws sso login`, or `aws configure`\), or choose a profile that has them \(--profile or AWS_PROFILE\)\. The SDK said: .+\n$/,
+    );
   });
 
   it('jobs: a profile that does not exist is a credentials problem naming the profile', () => {
     const r = run(['jobs', '--region', 'eu-west-1', '--profile', 'nosuchprofile']);
     assert.equal(r.status, 2, r.stderr);
-    assert.equal(r.stderr, 'sagemaker-hf jobs: No AWS credentials were found for the profile "nosuchprofile". Check that it exists (`aws configure list-profiles`), or sign in with it (`aws sso login --profile nosuchprofile`). The SDK said: Could not load credentials from any providers\n');
+    assert.equal(
+      r.stderr,
+      'sagemaker-hf jobs: No AWS credentials were found for the profile "nosuchprofile". Check that it exists (`aws configure list-profiles`), or sign in with it (`aws sso login --profile nosuchprofile`). The SDK said: Could not load credentials from any providers\n',
+    );
     // AWS_PROFILE counts the same way.
     assert.match(run(['logs', 'some-job', '--region', 'eu-west-1'], { AWS_PROFILE: 'other' }).stderr, /for the profile "other"/);
   });
 
   it('stop: an endpoint nobody listens on is "Could not reach AWS" with the socket error', () => {
-    const r = run(['stop', 'some-job'], { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_MAX_ATTEMPTS: '1' });
+    const r = run(['stop', 'some-job'], {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
+      AWS_MAX_ATTEMPTS: '1',
+    });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /^sagemaker-hf stop: Could not reach AWS \(ECONNREFUSED\)\. Check the network, a proxy, or the endpoint overrides \(AWS_ENDPOINT_URL\*\)\./);
     assert.doesNotMatch(r.stderr, /secret/);
@@ -65,7 +77,10 @@ describe('awsAccessProblem', () => {
   it('names the extension settings, not CLI flags, for the extension', () => {
     assert.match(awsAccessProblem(new Error('Region is missing'), 'extension')!, /^No AWS region: set sagemakerHf\.aws\.region or AWS_REGION/);
     const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
-    assert.match(awsAccessProblem(noCredentials, 'extension')!, /choose a profile that has them \(sagemakerHf\.aws\.profile in your user settings, or AWS_PROFILE\)\. The SDK said: Could not load credentials from any providers$/);
+    assert.match(
+      awsAccessProblem(noCredentials, 'extension')!,
+      /choose a profile that has them \(sagemakerHf\.aws\.profile in your user settings, or AWS_PROFILE\)\. The SDK said: Could not load credentials from any providers$/,
+    );
   });
 
   it('calls expired or wrong credentials rejected, with the service code', () => {

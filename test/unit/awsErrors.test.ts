@@ -105,9 +105,24 @@ describe('AWS failure classes, by shape', () => {
   }
 
   it('"could not reach AWS" covers every connection failure code, on the error or its cause', () => {
-    for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']) {
+    for (const code of [
+      'ECONNREFUSED',
+      'ENOTFOUND',
+      'ETIMEDOUT',
+      'ECONNRESET',
+      'ECONNABORTED',
+      'EPIPE',
+      'EAI_AGAIN',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'ERR_STREAM_PREMATURE_CLOSE',
+      'UND_ERR_SOCKET',
+    ]) {
       assert.match(awsAccessProblem({ name: 'Error', code, message: 'x' }, 'extension') ?? '', new RegExp(`^Could not reach AWS \\(${code}\\)`), code);
-      assert.equal(unreachableReason(Object.assign(new TypeError('fetch failed'), { cause: { code } }), 'sts:GetCallerIdentity', undefined, 15_000), `Could not reach AWS for sts:GetCallerIdentity (${code}).`);
+      assert.equal(
+        unreachableReason(Object.assign(new TypeError('fetch failed'), { cause: { code } }), 'sts:GetCallerIdentity', undefined, 15_000),
+        `Could not reach AWS for sts:GetCallerIdentity (${code}).`,
+      );
     }
     assert.equal(isNetwork({ name: 'ThrottlingException' }), false);
     assert.equal(networkCode({ code: 'ENOENT' }), undefined);

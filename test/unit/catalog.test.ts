@@ -27,8 +27,7 @@ import {
   totalAcceleratorMemoryGB,
 } from '../../src/core/catalog/instanceTypes';
 
-const BLOG_URI =
-  '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04';
+const BLOG_URI = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04';
 
 function uriOf(result: ImageResolution): string {
   if (!result.ok) assert.fail(`expected an image, got ${result.field}: ${result.message}`);
@@ -57,18 +56,12 @@ describe('resolveTrainingImage', () => {
 
   it('gives a TensorFlow image from the tensorflow repository', () => {
     const result = resolveTrainingImage({ transformersVersion: '4.17.0', tensorflowVersion: '2.6.3' }, 'eu-west-1');
-    assert.equal(
-      uriOf(result),
-      '763104351884.dkr.ecr.eu-west-1.amazonaws.com/huggingface-tensorflow-training:2.6.3-transformers4.17.0-gpu-py38-cu112-ubuntu20.04',
-    );
+    assert.equal(uriOf(result), '763104351884.dkr.ecr.eu-west-1.amazonaws.com/huggingface-tensorflow-training:2.6.3-transformers4.17.0-gpu-py38-cu112-ubuntu20.04');
   });
 
   it('uses the China account and the amazonaws.com.cn host in cn-north-1', () => {
     const result = resolveTrainingImage({ transformersVersion: '4.26.0', pytorchVersion: '1.13.1', pyVersion: 'py39' }, 'cn-north-1');
-    assert.equal(
-      uriOf(result),
-      '727897471807.dkr.ecr.cn-north-1.amazonaws.com.cn/huggingface-pytorch-training:1.13.1-transformers4.26.0-gpu-py39-cu117-ubuntu20.04',
-    );
+    assert.equal(uriOf(result), '727897471807.dkr.ecr.cn-north-1.amazonaws.com.cn/huggingface-pytorch-training:1.13.1-transformers4.26.0-gpu-py39-cu117-ubuntu20.04');
   });
 
   it('uses the GovCloud accounts in us-gov-west-1 and us-gov-east-1', () => {
@@ -97,7 +90,10 @@ describe('resolveTrainingImage', () => {
   });
 
   it('picks the image row through aliases but tags with the versions as written, as the SDK does', () => {
-    assert.equal(uriOf(resolveTrainingImage({ transformersVersion: '4.4', pytorchVersion: '1.6' }, 'us-east-1')), BLOG_URI.replace(':1.6.0-transformers4.4.2-', ':1.6-transformers4.4-'));
+    assert.equal(
+      uriOf(resolveTrainingImage({ transformersVersion: '4.4', pytorchVersion: '1.6' }, 'us-east-1')),
+      BLOG_URI.replace(':1.6.0-transformers4.4.2-', ':1.6-transformers4.4-'),
+    );
     const aliased = resolveTrainingImage({ transformersVersion: '4.56', pytorchVersion: '2.8' }, 'us-east-1');
     assert.equal(uriOf(aliased).split(':')[1], '2.8-transformers4.56-gpu-py312-cu129-ubuntu22.04');
     assert.ok(aliased.ok && aliased.transformersVersion === '4.56.2' && aliased.baseVersion === '2.8.0');
@@ -113,7 +109,7 @@ describe('resolveTrainingImage', () => {
     assert.ok(!other.ok && other.field === 'pytorch_version');
   });
 
-  it('defaults py_version to the image\'s only Python version', () => {
+  it("defaults py_version to the image's only Python version", () => {
     const result = resolveTrainingImage({ transformersVersion: '4.10.2', pytorchVersion: '1.9.0' }, 'us-east-1');
     assert.ok(result.ok);
     assert.equal(result.pyVersion, 'py38');
@@ -180,8 +176,22 @@ describe('resolveTrainingImage', () => {
 describe('catalog listings', () => {
   it('lists every training version SDK v2.257 knows plus 5.3.0, newest first', () => {
     assert.deepEqual(listTransformersVersions(), [
-      '5.3.0', '4.56.2', '4.55.0', '4.49.0', '4.48.0', '4.46.1', '4.36.0', '4.28.1', '4.26.0',
-      '4.17.0', '4.12.3', '4.11.0', '4.10.2', '4.6.1', '4.5.0', '4.4.2',
+      '5.3.0',
+      '4.56.2',
+      '4.55.0',
+      '4.49.0',
+      '4.48.0',
+      '4.46.1',
+      '4.36.0',
+      '4.28.1',
+      '4.26.0',
+      '4.17.0',
+      '4.12.3',
+      '4.11.0',
+      '4.10.2',
+      '4.6.1',
+      '4.5.0',
+      '4.4.2',
     ]);
     assert.equal(listTrainingImages()[0]?.transformersVersion, '5.3.0');
   });
@@ -228,9 +238,10 @@ describe('parseImageUri', () => {
 
   it('round-trips every catalog image in a China region', () => {
     for (const image of listTrainingImages()) {
-      const req = image.baseFramework === 'pytorch'
-        ? { transformersVersion: image.transformersVersion, pytorchVersion: image.baseVersion }
-        : { transformersVersion: image.transformersVersion, tensorflowVersion: image.baseVersion };
+      const req =
+        image.baseFramework === 'pytorch'
+          ? { transformersVersion: image.transformersVersion, pytorchVersion: image.baseVersion }
+          : { transformersVersion: image.transformersVersion, tensorflowVersion: image.baseVersion };
       const uri = uriOf(resolveTrainingImage(req, 'cn-northwest-1'));
       const parsed = parseImageUri(uri);
       assert.ok(parsed?.inCatalog, uri);
@@ -240,17 +251,12 @@ describe('parseImageUri', () => {
   });
 
   it('reads pinned tags but marks them as not the catalog image, and ignores other images', () => {
-    const pinned = parseImageUri(
-      '763104351884.dkr.ecr.us-west-2.amazonaws.com/huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04-v1.0',
-    );
+    const pinned = parseImageUri('763104351884.dkr.ecr.us-west-2.amazonaws.com/huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04-v1.0');
     assert.equal(pinned?.transformersVersion, '4.36.0');
     assert.equal(pinned?.cudaOs, 'cu121-ubuntu20.04');
     assert.equal(pinned?.inCatalog, false);
     assert.equal(parseImageUri('111122223333.dkr.ecr.us-east-1.amazonaws.com/my-trainer:latest'), undefined);
-    assert.equal(
-      parseImageUri('763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-inference:1.13.1-transformers4.26.0-gpu-py39-cu117-ubuntu20.04'),
-      undefined,
-    );
+    assert.equal(parseImageUri('763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-inference:1.13.1-transformers4.26.0-gpu-py39-cu117-ubuntu20.04'), undefined);
   });
 });
 
@@ -423,12 +429,46 @@ describe('job file schema', () => {
   it('has exactly the keys of the job file model', () => {
     const keys = Object.keys((jobSchema as unknown as SchemaNode).properties ?? {});
     assert.deepEqual(keys.sort(), [
-      'base_job_name', 'checkpoint_local_path', 'checkpoint_s3_uri', 'code_location', 'container_log_level', 'dependencies',
-      'disable_output_compression', 'disable_profiler', 'distribution', 'enable_network_isolation', 'encrypt_inter_container_traffic',
-      'entry_point', 'environment', 'expected_run', 'git_config', 'hyperparameters', 'image_uri', 'inputs', 'instance_count',
-      'instance_type', 'keep_alive_period_in_seconds', 'max_retry_attempts', 'max_run', 'max_wait', 'metric_definitions',
-      'output_kms_key', 'output_path', 'py_version', 'pytorch_version', 'region', 'role', 'security_group_ids', 'source_dir',
-      'subnets', 'tags', 'tensorflow_version', 'transformers_version', 'use_spot_instances', 'volume_kms_key', 'volume_size',
+      'base_job_name',
+      'checkpoint_local_path',
+      'checkpoint_s3_uri',
+      'code_location',
+      'container_log_level',
+      'dependencies',
+      'disable_output_compression',
+      'disable_profiler',
+      'distribution',
+      'enable_network_isolation',
+      'encrypt_inter_container_traffic',
+      'entry_point',
+      'environment',
+      'expected_run',
+      'git_config',
+      'hyperparameters',
+      'image_uri',
+      'inputs',
+      'instance_count',
+      'instance_type',
+      'keep_alive_period_in_seconds',
+      'max_retry_attempts',
+      'max_run',
+      'max_wait',
+      'metric_definitions',
+      'output_kms_key',
+      'output_path',
+      'py_version',
+      'pytorch_version',
+      'region',
+      'role',
+      'security_group_ids',
+      'source_dir',
+      'subnets',
+      'tags',
+      'tensorflow_version',
+      'transformers_version',
+      'use_spot_instances',
+      'volume_kms_key',
+      'volume_size',
     ]);
   });
 });

@@ -60,7 +60,11 @@ const isGetConfiguration = (n: ts.Node) => ts.isCallExpression(n) && ts.isProper
 function serviceClasses(): string[] {
   const sf = parse('src/host/services.ts');
   return sf.statements.flatMap((s) =>
-    ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text.startsWith('./') && s.importClause?.namedBindings && ts.isNamedImports(s.importClause.namedBindings)
+    ts.isImportDeclaration(s) &&
+    ts.isStringLiteral(s.moduleSpecifier) &&
+    s.moduleSpecifier.text.startsWith('./') &&
+    s.importClause?.namedBindings &&
+    ts.isNamedImports(s.importClause.namedBindings)
       ? s.importClause.namedBindings.elements.map((e) => e.name.text)
       : [],
   );
@@ -73,7 +77,10 @@ const ADAPTERS = /^src\/(aws|hub|local|artifacts|source|core|cli)\/|^src\/cli\.t
 
 describe('one composition', () => {
   it('spells every sagemakerHf. key (commands, settings, views, context and storage keys) in src/host/ids.ts only', () => {
-    const outside = findings(SRC.filter((f) => f !== 'src/host/ids.ts' && !ADAPTERS.test(f)), isKeyLiteral);
+    const outside = findings(
+      SRC.filter((f) => f !== 'src/host/ids.ts' && !ADAPTERS.test(f)),
+      isKeyLiteral,
+    );
     assert.deepEqual(outside, [], 'use the constant from src/host/ids.ts (a comment may quote the key)');
     assert.ok(findings(['src/host/ids.ts'], isKeyLiteral).length >= 20, 'the scan finds the keys in ids.ts: it sees literals');
   });
@@ -92,15 +99,32 @@ describe('one composition', () => {
   });
 
   it('reads settings through Settings only (src/host/settings.ts)', () => {
-    assert.deepEqual(findings(SRC.filter((f) => f !== 'src/host/settings.ts'), isGetConfiguration), [], 'add a getter to Settings and read it from services.settings');
+    assert.deepEqual(
+      findings(
+        SRC.filter((f) => f !== 'src/host/settings.ts'),
+        isGetConfiguration,
+      ),
+      [],
+      'add a getter to Settings and read it from services.settings',
+    );
     assert.ok(findings(['src/host/settings.ts'], isGetConfiguration).length > 0, 'the scan finds the calls in settings.ts');
   });
 
   it('builds the services in src/extension.ts only, each once', () => {
     const classes = serviceClasses();
-    assert.ok(['Settings', 'Log', 'HubSession', 'AwsSession', 'LocalJobs'].every((c) => classes.includes(c)), `Services lists ${classes.join(', ')}`);
+    assert.ok(
+      ['Settings', 'Log', 'HubSession', 'AwsSession', 'LocalJobs'].every((c) => classes.includes(c)),
+      `Services lists ${classes.join(', ')}`,
+    );
     const constructs = (n: ts.Node) => ts.isNewExpression(n) && ts.isIdentifier(n.expression) && classes.includes(n.expression.text);
-    assert.deepEqual(findings(SRC.filter((f) => f !== 'src/extension.ts'), constructs), [], 'take the service from the Services object instead');
+    assert.deepEqual(
+      findings(
+        SRC.filter((f) => f !== 'src/extension.ts'),
+        constructs,
+      ),
+      [],
+      'take the service from the Services object instead',
+    );
     const built = findings(['src/extension.ts'], constructs);
     assert.equal(built.length, classes.length, `extension.ts builds ${built.join(', ')}`);
   });

@@ -61,18 +61,30 @@ function argsFor(encoded: Record<string, string>): string[] {
 describe('argv (TK mapping.to_cmd_args over Environment.hyperparameters)', () => {
   it('sorts the keys, drops sagemaker_* keys and str()-s each decoded value: the blog job', () => {
     assert.deepEqual(computeContainerContract(blogInput()).userArgs, [
-      '--dataset_name', 'samsum',
-      '--do_predict', 'True',
-      '--do_train', 'True',
-      '--fp16', 'True',
-      '--learning_rate', '5e-05',
-      '--model_name_or_path', 'facebook/bart-large-cnn',
-      '--num_train_epochs', '3',
-      '--output_dir', '/opt/ml/model',
-      '--per_device_eval_batch_size', '4',
-      '--per_device_train_batch_size', '4',
-      '--predict_with_generate', 'True',
-      '--seed', '7',
+      '--dataset_name',
+      'samsum',
+      '--do_predict',
+      'True',
+      '--do_train',
+      'True',
+      '--fp16',
+      'True',
+      '--learning_rate',
+      '5e-05',
+      '--model_name_or_path',
+      'facebook/bart-large-cnn',
+      '--num_train_epochs',
+      '3',
+      '--output_dir',
+      '/opt/ml/model',
+      '--per_device_eval_batch_size',
+      '4',
+      '--per_device_train_batch_size',
+      '4',
+      '--predict_with_generate',
+      'True',
+      '--seed',
+      '7',
     ]);
   });
 
@@ -86,7 +98,20 @@ describe('argv (TK mapping.to_cmd_args over Environment.hyperparameters)', () =>
 
   it('prints floats as Python repr: 3.0 stays a float, small and large ones use exponents', () => {
     assert.deepEqual(argsFor({ a: '3.0', b: '1e-07', c: '1e16', d: '0.0001', e: '1.5e-05', f: '1E3', g: '123456789012345.6' }), [
-      '-a', '3.0', '-b', '1e-07', '-c', '1e+16', '-d', '0.0001', '-e', '1.5e-05', '-f', '1000.0', '-g', '123456789012345.6',
+      '-a',
+      '3.0',
+      '-b',
+      '1e-07',
+      '-c',
+      '1e+16',
+      '-d',
+      '0.0001',
+      '-e',
+      '1.5e-05',
+      '-f',
+      '1000.0',
+      '-g',
+      '123456789012345.6',
     ]);
   });
 
@@ -105,22 +130,18 @@ describe('argv (TK mapping.to_cmd_args over Environment.hyperparameters)', () =>
   });
 
   it('turns a dict into sorted k=v pairs (the hasattr(value, "items") branch)', () => {
-    assert.deepEqual(argsFor({ mp: '{"partitions": 2, "microbatches": 4, "ddp": true, "opt": {"x": 1}}' }), [
-      '--mp',
-      "ddp=True,microbatches=4,opt={'x': 1},partitions=2",
-    ]);
+    assert.deepEqual(argsFor({ mp: '{"partitions": 2, "microbatches": 4, "ddp": true, "opt": {"x": 1}}' }), ['--mp', "ddp=True,microbatches=4,opt={'x': 1},partitions=2"]);
   });
 
   it('keeps the raw text when json.loads fails (read_hyperparameters falls back on ValueError)', () => {
-    assert.deepEqual(argsFor({ dataset: 'samsum', flag: 'True', padded: '01', bom: '\ufeff1' }), [
-      '--bom', '\ufeff1', '--dataset', 'samsum', '--flag', 'True', '--padded', '01',
-    ]);
+    assert.deepEqual(argsFor({ dataset: 'samsum', flag: 'True', padded: '01', bom: '\ufeff1' }), ['--bom', '\ufeff1', '--dataset', 'samsum', '--flag', 'True', '--padded', '01']);
   });
 
   it('orders keys by code point as Python does, not by UTF-16 unit', () => {
-    assert.deepEqual(argsFor({ '\u{1F600}x': '1', '\uFF21x': '2', Bx: '3', ax: '4' }).filter((_, i) => i % 2 === 0), [
-      '--Bx', '--ax', '--\uFF21x', '--\u{1F600}x',
-    ]);
+    assert.deepEqual(
+      argsFor({ '\u{1F600}x': '1', '\uFF21x': '2', Bx: '3', ax: '4' }).filter((_, i) => i % 2 === 0),
+      ['--Bx', '--ax', '--\uFF21x', '--\u{1F600}x'],
+    );
   });
 });
 
@@ -133,11 +154,19 @@ describe('hyperparameter split (TK mapping.split_by_criteria + Environment.__ini
       split.framework.entries.map(([k]) => k),
       ['sagemaker_distributed_dataparallel_enabled', 'sagemaker_instance_type', 'sagemaker_distributed_dataparallel_custom_mpi_options'],
     );
-    assert.deepEqual(
-      split.reserved.entries.map(([k]) => k).sort(),
-      ['_tuning_objective_metric', 'default_user_module_name', 'sagemaker_container_log_level', 'sagemaker_job_name', 'sagemaker_program', 'sagemaker_region', 'sagemaker_submit_directory'],
+    assert.deepEqual(split.reserved.entries.map(([k]) => k).sort(), [
+      '_tuning_objective_metric',
+      'default_user_module_name',
+      'sagemaker_container_log_level',
+      'sagemaker_job_name',
+      'sagemaker_program',
+      'sagemaker_region',
+      'sagemaker_submit_directory',
+    ]);
+    assert.ok(
+      split.user.entries.some(([k]) => k === 'mp_parameters'),
+      'mp_parameters is a user hyperparameter (SM_HP_MP_PARAMETERS)',
     );
-    assert.ok(split.user.entries.some(([k]) => k === 'mp_parameters'), 'mp_parameters is a user hyperparameter (SM_HP_MP_PARAMETERS)');
   });
 });
 
@@ -228,12 +257,43 @@ describe('environment (TK Environment.to_env_vars, mapping.to_env_vars)', () => 
   it('puts every Environment property in SM_TRAINING_ENV (dict(self) of the current toolkit)', () => {
     const trainingEnv = JSON.parse(computeContainerContract(blogInput()).env.SM_TRAINING_ENV!) as Record<string, unknown>;
     assert.deepEqual(Object.keys(trainingEnv), [
-      'additional_framework_parameters', 'channel_input_dirs', 'current_host', 'current_instance_group', 'current_instance_group_hosts',
-      'current_instance_type', 'distribution_hosts', 'distribution_instance_groups', 'framework_module', 'hosts', 'hyperparameters',
-      'input_config_dir', 'input_data_config', 'input_dir', 'instance_groups', 'instance_groups_dict', 'is_hetero', 'is_master',
-      'is_modelparallel_enabled', 'is_smddpmprun_installed', 'is_smddprun_installed', 'job_name', 'log_level', 'master_hostname',
-      'model_dir', 'module_dir', 'module_name', 'network_interface_name', 'num_cpus', 'num_gpus', 'num_neurons', 'output_data_dir',
-      'output_dir', 'output_intermediate_dir', 'resource_config', 'topology', 'user_entry_point',
+      'additional_framework_parameters',
+      'channel_input_dirs',
+      'current_host',
+      'current_instance_group',
+      'current_instance_group_hosts',
+      'current_instance_type',
+      'distribution_hosts',
+      'distribution_instance_groups',
+      'framework_module',
+      'hosts',
+      'hyperparameters',
+      'input_config_dir',
+      'input_data_config',
+      'input_dir',
+      'instance_groups',
+      'instance_groups_dict',
+      'is_hetero',
+      'is_master',
+      'is_modelparallel_enabled',
+      'is_smddpmprun_installed',
+      'is_smddprun_installed',
+      'job_name',
+      'log_level',
+      'master_hostname',
+      'model_dir',
+      'module_dir',
+      'module_name',
+      'network_interface_name',
+      'num_cpus',
+      'num_gpus',
+      'num_neurons',
+      'output_data_dir',
+      'output_dir',
+      'output_intermediate_dir',
+      'resource_config',
+      'topology',
+      'user_entry_point',
     ]);
     assert.equal(trainingEnv.is_master, false, 'algo-2 is not the master');
     assert.deepEqual(trainingEnv.distribution_hosts, ['algo-1', 'algo-2'], 'smddp makes the group distributed');
@@ -303,7 +363,20 @@ describe('environment (TK Environment.to_env_vars, mapping.to_env_vars)', () => 
     );
     assert.equal(contract.runner, 'torch_distributed');
     assert.deepEqual(contract.containerCommand, [
-      'torchrun', '--nnodes', '3', '--nproc_per_node', '8', '--master_addr', 'algo-1', '--master_port', '7777', '--node_rank', '2', 'train.py', '--epochs', '1',
+      'torchrun',
+      '--nnodes',
+      '3',
+      '--nproc_per_node',
+      '8',
+      '--master_addr',
+      'algo-1',
+      '--master_port',
+      '7777',
+      '--node_rank',
+      '2',
+      'train.py',
+      '--epochs',
+      '1',
     ]);
     const env = contract.env;
     assert.deepEqual(
@@ -337,14 +410,22 @@ describe('environment (TK Environment.to_env_vars, mapping.to_env_vars)', () => 
   it('warns where the toolkit shell would split or interpret a value', () => {
     const contract = computeContainerContract(blogInput({ hyperparameters: { sagemaker_program: '"t.py"', prefix: '"summarize: "', ok: '"plain"' } }));
     assert.equal(contract.notes.filter((n) => n.startsWith('--prefix')).length, 1);
-    assert.equal(contract.notes.some((n) => n.startsWith('--ok')), false);
+    assert.equal(
+      contract.notes.some((n) => n.startsWith('--ok')),
+      false,
+    );
   });
 });
 
 describe('config files (what the platform writes to /opt/ml/input/config)', () => {
   it('writes the encoded hyperparameters, the resource config and the input data config', () => {
     const contract = computeContainerContract(
-      blogInput({ channels: [{ name: 'train', contentType: 'application/jsonlines' }, { name: 'test', distribution: 'ShardedByS3Key' }] }),
+      blogInput({
+        channels: [
+          { name: 'train', contentType: 'application/jsonlines' },
+          { name: 'test', distribution: 'ShardedByS3Key' },
+        ],
+      }),
     );
     assert.deepEqual(JSON.parse(contract.configFiles['hyperparameters.json']), blogHyperparameters);
     assert.deepEqual(JSON.parse(contract.configFiles['resourceconfig.json']), {
@@ -374,10 +455,7 @@ describe('failure reason (TK process.watch, process.check_error, errors._CalledP
   ];
 
   it('keeps the lines from the first one naming an error class, stripped of " :" and de-duplicated', () => {
-    assert.equal(
-      toolkitErrorMessage(['epoch 1', 'epoch 2'], stderr),
-      'raise ValueError("learning_rate must be positive")\n ValueError: learning_rate must be positive',
-    );
+    assert.equal(toolkitErrorMessage(['epoch 1', 'epoch 2'], stderr), 'raise ValueError("learning_rate must be positive")\n ValueError: learning_rate must be positive');
     assert.equal(toolkitErrorMessage(['fine'], ['exit without a Python error']), '');
   });
 
@@ -389,7 +467,10 @@ describe('failure reason (TK process.watch, process.check_error, errors._CalledP
   });
 
   it('adds the out-of-memory hint for exit code 137', () => {
-    assert.match(failureFileText({ errorClass: 'ExecuteUserScriptError', exitCode: 137, errorMessage: '', command: 'python t.py' }), /ExtraInfo "OutOfMemory: Process killed by SIGKILL \(signal 9\)"/);
+    assert.match(
+      failureFileText({ errorClass: 'ExecuteUserScriptError', exitCode: 137, errorMessage: '', command: 'python t.py' }),
+      /ExtraInfo "OutOfMemory: Process killed by SIGKILL \(signal 9\)"/,
+    );
   });
 });
 

@@ -93,7 +93,10 @@ describe('cost estimate arithmetic', () => {
   });
 
   it('labels the price with its source and date', () => {
-    const estimate = estimateTrainingCost(SEED, quote(35.894, { source: 'price-list-api', asOf: '2026-11-01', sourceDetail: 'AWS Price List API (AmazonSageMaker USE1-Train:ml.p3dn.24xlarge, SKU X)' }));
+    const estimate = estimateTrainingCost(
+      SEED,
+      quote(35.894, { source: 'price-list-api', asOf: '2026-11-01', sourceDetail: 'AWS Price List API (AmazonSageMaker USE1-Train:ml.p3dn.24xlarge, SKU X)' }),
+    );
     assert.match(renderCostEstimateText(estimate), /price: AWS Price List API \(AmazonSageMaker USE1-Train:ml\.p3dn\.24xlarge, SKU X\), published 2026-11-01/);
   });
 });
@@ -117,7 +120,10 @@ describe('the bundled price table', () => {
 
   it('rejects a malformed table with a typed error that says how to regenerate it', () => {
     const bad = { ...BUNDLED_PRICE_TABLE, regions: { 'us-east-1': { 'ml.m5.xlarge': -1 } } };
-    assert.throws(() => parseTrainingPriceTable(bad), (err: unknown) => err instanceof PriceTableError && err.code === 'priceTable.invalid' && /refresh-prices/.test(err.message));
+    assert.throws(
+      () => parseTrainingPriceTable(bad),
+      (err: unknown) => err instanceof PriceTableError && err.code === 'priceTable.invalid' && /refresh-prices/.test(err.message),
+    );
     assert.throws(() => parseTrainingPriceTable({ ...BUNDLED_PRICE_TABLE, schemaVersion: 2 }), PriceTableError);
   });
 });

@@ -3,13 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  credentialFlows,
-  describeCredentialFlow,
-  expandEnvironment,
-  gitRemoteTarget,
-  requireCredentialVariables,
-} from '../../src/core/jobFile/credentialFlows';
+import { credentialFlows, describeCredentialFlow, expandEnvironment, gitRemoteTarget, requireCredentialVariables } from '../../src/core/jobFile/credentialFlows';
 import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
 import { TrainingPlanError } from '../../src/core/training/trainingPlanError';
 
@@ -29,9 +23,15 @@ function problems(extra: string, codePrefix: RegExp): Array<[string, string, str
 
 describe('git_config credentials in the validator', () => {
   it('refuses a credential over plain http:// to another machine, at the key', () => {
-    assert.deepEqual(problems('git_config:\n  repo: http://git.example.com/team/code.git\n  token: ${env:GIT_TOKEN}\n', /^git\./), [['git.insecureTransport', 'git_config.token', 'error', 9, 'token']]);
-    assert.deepEqual(problems('git_config:\n  repo: http://git.example.com/team/code.git\n  username: me\n  password: ${env:GIT_PASSWORD}\n', /^git\./), [['git.insecureTransport', 'git_config.password', 'error', 10, 'password']]);
-    const [p] = validateJobFile(`${BASE}git_config:\n  repo: http://git.example.com/team/code.git\n  token: \${env:GIT_TOKEN}\n`).problems.filter((x) => x.code === 'git.insecureTransport');
+    assert.deepEqual(problems('git_config:\n  repo: http://git.example.com/team/code.git\n  token: ${env:GIT_TOKEN}\n', /^git\./), [
+      ['git.insecureTransport', 'git_config.token', 'error', 9, 'token'],
+    ]);
+    assert.deepEqual(problems('git_config:\n  repo: http://git.example.com/team/code.git\n  username: me\n  password: ${env:GIT_PASSWORD}\n', /^git\./), [
+      ['git.insecureTransport', 'git_config.password', 'error', 10, 'password'],
+    ]);
+    const [p] = validateJobFile(`${BASE}git_config:\n  repo: http://git.example.com/team/code.git\n  token: \${env:GIT_TOKEN}\n`).problems.filter(
+      (x) => x.code === 'git.insecureTransport',
+    );
     assert.match(p!.message, /plain http:\/\/: git would send this token to git\.example\.com unencrypted\. Use the repository's https:\/\/ URL/);
   });
 
@@ -58,14 +58,25 @@ describe('git_config credentials in the validator', () => {
   it('gives a password written into the URL the same error as a literal password, without repeating it', () => {
     const inUrl = validateJobFile(`${BASE}git_config:\n  repo: https://me:hunter2secret@github.com/org/code.git\n`).problems.filter((p) => p.code.startsWith('git.'));
     const literal = validateJobFile(`${BASE}git_config:\n  repo: https://github.com/org/code.git\n  password: hunter2secret\n`).problems.filter((p) => p.code.startsWith('git.'));
-    assert.deepEqual(inUrl.map((p) => [p.code, p.severity]), [['git.literalSecret', 'error']]);
-    assert.deepEqual(literal.map((p) => [p.code, p.severity]), [['git.literalSecret', 'error']]);
+    assert.deepEqual(
+      inUrl.map((p) => [p.code, p.severity]),
+      [['git.literalSecret', 'error']],
+    );
+    assert.deepEqual(
+      literal.map((p) => [p.code, p.severity]),
+      [['git.literalSecret', 'error']],
+    );
     assert.equal(inUrl[0]!.path, 'git_config.repo');
     assert.ok(!inUrl[0]!.message.includes('hunter2secret'));
     // A user name is no secret; a token written as the user name (GitHub's https://TOKEN@github.com form) is.
     assert.deepEqual(problems('git_config:\n  repo: https://me@github.com/org/code.git\n', /^git\./), []);
-    const tokenUser = validateJobFile(`${BASE}git_config:\n  repo: https://ghp_abcdefghijklmnopqrstuvwxyz0123456789AB@github.com/org/code.git\n`).problems.filter((p) => p.code.startsWith('git.'));
-    assert.deepEqual(tokenUser.map((p) => [p.code, p.path, p.severity]), [['git.literalSecret', 'git_config.repo', 'error']]);
+    const tokenUser = validateJobFile(`${BASE}git_config:\n  repo: https://ghp_abcdefghijklmnopqrstuvwxyz0123456789AB@github.com/org/code.git\n`).problems.filter((p) =>
+      p.code.startsWith('git.'),
+    );
+    assert.deepEqual(
+      tokenUser.map((p) => [p.code, p.path, p.severity]),
+      [['git.literalSecret', 'git_config.repo', 'error']],
+    );
     assert.match(tokenUser[0]!.message, /looks like a GitHub token/);
     assert.ok(!tokenUser[0]!.message.includes('ghp_abc'));
     // Over plain http the URL's password is refused twice over: in the file, and on the wire.
@@ -105,7 +116,14 @@ describe('environment secrets in the validator', () => {
   });
 
   it('never throws on shapes the schema refuses', () => {
-    for (const extra of ['environment: [1, 2]\n', 'environment: 3\n', 'environment:\n  A: [1]\n  B: {c: 1}\n  C:\n', 'git_config: 5\n', 'git_config:\n  repo: 7\n  token: [1]\n', 'git_config:\n  repo: "http://[bad"\n  token: x\n']) {
+    for (const extra of [
+      'environment: [1, 2]\n',
+      'environment: 3\n',
+      'environment:\n  A: [1]\n  B: {c: 1}\n  C:\n',
+      'git_config: 5\n',
+      'git_config:\n  repo: 7\n  token: [1]\n',
+      'git_config:\n  repo: "http://[bad"\n  token: x\n',
+    ]) {
       assert.doesNotThrow(() => validateJobFile(BASE + extra), extra);
     }
   });
@@ -119,7 +137,9 @@ describe('credential flows', () => {
       'git_config.username ← $GIT_USER → github.com',
     ]);
     // The token wins over the password, as git is told; SSH sends none of them; a user name alone is not sent.
-    assert.deepEqual(describe({ git_config: { repo: 'https://gitlab.example:8443/x.git', token: '${env:T}', password: '${env:P}' } }), ['git_config.token ← $T → gitlab.example:8443']);
+    assert.deepEqual(describe({ git_config: { repo: 'https://gitlab.example:8443/x.git', token: '${env:T}', password: '${env:P}' } }), [
+      'git_config.token ← $T → gitlab.example:8443',
+    ]);
     assert.deepEqual(describe({ git_config: { repo: 'git@github.com:org/x.git', token: '${env:T}' } }), []);
     assert.deepEqual(describe({ git_config: { repo: 'https://github.com/org/x.git', username: '${env:U}' } }), []);
     assert.deepEqual(describe({ environment: { HF_TOKEN: '${env:HF_TOKEN}', NCCL_DEBUG: 'INFO' } }), ['environment.HF_TOKEN ← $HF_TOKEN → SageMaker']);
@@ -135,7 +155,11 @@ describe('credential flows', () => {
   });
 
   it('expands environment values from the given environment, and names every missing variable instead of sending an empty one', () => {
-    assert.deepEqual(expandEnvironment({ HF_TOKEN: '${env:HF_TOKEN}', NCCL_DEBUG: 'INFO', LITERAL: 'a ${env:X} b' }, { HF_TOKEN: 'hf_value' }), { HF_TOKEN: 'hf_value', NCCL_DEBUG: 'INFO', LITERAL: 'a ${env:X} b' });
+    assert.deepEqual(expandEnvironment({ HF_TOKEN: '${env:HF_TOKEN}', NCCL_DEBUG: 'INFO', LITERAL: 'a ${env:X} b' }, { HF_TOKEN: 'hf_value' }), {
+      HF_TOKEN: 'hf_value',
+      NCCL_DEBUG: 'INFO',
+      LITERAL: 'a ${env:X} b',
+    });
     assert.equal(expandEnvironment(undefined, {}), undefined);
     assert.throws(
       () => expandEnvironment({ A: '${env:FIRST_MISSING}', B: '${env:SECOND_MISSING}', C: '${env:EMPTY}', D: '${env:SET}' }, { EMPTY: '', SET: 'x' }),
@@ -150,7 +174,10 @@ describe('credential flows', () => {
   });
 
   it('requires the git credential variables git would send, and only those', () => {
-    assert.throws(() => requireCredentialVariables({ git_config: { repo: 'https://github.com/x.git', token: '${env:GIT_TOKEN}' } }, {}), /git_config\.token \(\$\{env:GIT_TOKEN\}\) refers to the environment variable GIT_TOKEN/);
+    assert.throws(
+      () => requireCredentialVariables({ git_config: { repo: 'https://github.com/x.git', token: '${env:GIT_TOKEN}' } }, {}),
+      /git_config\.token \(\$\{env:GIT_TOKEN\}\) refers to the environment variable GIT_TOKEN/,
+    );
     assert.doesNotThrow(() => requireCredentialVariables({ git_config: { repo: 'git@github.com:x.git', token: '${env:GIT_TOKEN}' } }, {}));
     assert.doesNotThrow(() => requireCredentialVariables({ git_config: { repo: 'https://github.com/x.git', token: '${env:T}', password: '${env:UNUSED}' } }, { T: 't' }));
   });

@@ -64,7 +64,10 @@ const TABLE: Row[] = [
   {
     name: 'pytorchddp (golden: pytorchddp)',
     distribution: { pytorchddp: { enabled: true } },
-    sdk: [['sagemaker_pytorch_ddp_enabled', 'true'], ['sagemaker_instance_type', `"${INSTANCE}"`]],
+    sdk: [
+      ['sagemaker_pytorch_ddp_enabled', 'true'],
+      ['sagemaker_instance_type', `"${INSTANCE}"`],
+    ],
     runner: 'smdataparallel',
     processesPerHost: 8,
     description: 'PyTorch DistributedDataParallel (pytorchddp)',
@@ -73,7 +76,10 @@ const TABLE: Row[] = [
   {
     name: 'torch_distributed (golden: torch-distributed)',
     distribution: { torch_distributed: { enabled: true } },
-    sdk: [['sagemaker_torch_distributed_enabled', 'true'], ['sagemaker_instance_type', `"${INSTANCE}"`]],
+    sdk: [
+      ['sagemaker_torch_distributed_enabled', 'true'],
+      ['sagemaker_instance_type', `"${INSTANCE}"`],
+    ],
     runner: 'torch_distributed',
     processesPerHost: 8,
     description: 'torchrun (torch_distributed)',
@@ -82,7 +88,11 @@ const TABLE: Row[] = [
   {
     name: 'mpi with processes_per_host and options (golden: mpi-custom-options)',
     distribution: { mpi: { enabled: true, processes_per_host: 4, custom_mpi_options: '-verbose' } },
-    sdk: [['sagemaker_mpi_enabled', 'true'], ['sagemaker_mpi_num_of_processes_per_host', '4'], ['sagemaker_mpi_custom_mpi_options', '"-verbose"']],
+    sdk: [
+      ['sagemaker_mpi_enabled', 'true'],
+      ['sagemaker_mpi_num_of_processes_per_host', '4'],
+      ['sagemaker_mpi_custom_mpi_options', '"-verbose"'],
+    ],
     runner: 'mpi',
     processesPerHost: 4,
     description: 'MPI, 4 processes per host',
@@ -91,7 +101,10 @@ const TABLE: Row[] = [
   {
     name: 'mpi without processes_per_host: not sent, so the toolkit starts one process per GPU',
     distribution: { mpi: { enabled: true } },
-    sdk: [['sagemaker_mpi_enabled', 'true'], ['sagemaker_mpi_custom_mpi_options', '""']],
+    sdk: [
+      ['sagemaker_mpi_enabled', 'true'],
+      ['sagemaker_mpi_custom_mpi_options', '""'],
+    ],
     runner: 'mpi',
     processesPerHost: 8,
     description: 'MPI',
@@ -141,7 +154,10 @@ const TABLE: Row[] = [
   {
     name: 'pytorchddp wins over torch_distributed',
     distribution: { pytorchddp: { enabled: true }, torch_distributed: { enabled: true } },
-    sdk: [['sagemaker_pytorch_ddp_enabled', 'true'], ['sagemaker_instance_type', `"${INSTANCE}"`]],
+    sdk: [
+      ['sagemaker_pytorch_ddp_enabled', 'true'],
+      ['sagemaker_instance_type', `"${INSTANCE}"`],
+    ],
     runner: 'smdataparallel',
     processesPerHost: 8,
     description: 'PyTorch DistributedDataParallel (pytorchddp)',
@@ -151,7 +167,10 @@ const TABLE: Row[] = [
   {
     name: 'torch_distributed wins over smdistributed (golden: torch-distributed-overrides-smdistributed-p5)',
     distribution: { smdistributed: { dataparallel: { enabled: true } }, torch_distributed: { enabled: true } },
-    sdk: [['sagemaker_torch_distributed_enabled', 'true'], ['sagemaker_instance_type', `"${INSTANCE}"`]],
+    sdk: [
+      ['sagemaker_torch_distributed_enabled', 'true'],
+      ['sagemaker_instance_type', `"${INSTANCE}"`],
+    ],
     runner: 'torch_distributed',
     processesPerHost: 8,
     description: 'torchrun (torch_distributed)',
@@ -161,7 +180,11 @@ const TABLE: Row[] = [
   {
     name: 'a disabled torch_distributed falls through to mpi',
     distribution: { torch_distributed: { enabled: false }, mpi: { enabled: true, processes_per_host: 2 } },
-    sdk: [['sagemaker_mpi_enabled', 'true'], ['sagemaker_mpi_num_of_processes_per_host', '2'], ['sagemaker_mpi_custom_mpi_options', '""']],
+    sdk: [
+      ['sagemaker_mpi_enabled', 'true'],
+      ['sagemaker_mpi_num_of_processes_per_host', '2'],
+      ['sagemaker_mpi_custom_mpi_options', '""'],
+    ],
     runner: 'mpi',
     processesPerHost: 2,
     description: 'MPI, 2 processes per host',
@@ -170,7 +193,10 @@ const TABLE: Row[] = [
   {
     name: 'a disabled mpi block is still sent, as off',
     distribution: { mpi: { enabled: false } },
-    sdk: [['sagemaker_mpi_enabled', 'false'], ['sagemaker_mpi_custom_mpi_options', '""']],
+    sdk: [
+      ['sagemaker_mpi_enabled', 'false'],
+      ['sagemaker_mpi_custom_mpi_options', '""'],
+    ],
     runner: 'process',
     processesPerHost: 8,
     description: undefined,
@@ -180,7 +206,10 @@ const TABLE: Row[] = [
   {
     name: 'a disabled smdistributed.dataparallel is still sent, as off',
     distribution: { smdistributed: { dataparallel: { enabled: false } } },
-    sdk: [['sagemaker_distributed_dataparallel_enabled', 'false'], ['sagemaker_instance_type', `"${INSTANCE}"`]],
+    sdk: [
+      ['sagemaker_distributed_dataparallel_enabled', 'false'],
+      ['sagemaker_instance_type', `"${INSTANCE}"`],
+    ],
     runner: 'process',
     processesPerHost: 8,
     description: undefined,
@@ -205,7 +234,8 @@ function specOf(row: Row): JobSpec {
 }
 
 function requestOf(spec: JobSpec): Record<string, string> {
-  return buildTrainingJobPlan({ spec, hyperparameters: {}, context: { region: 'us-east-1', accountId: '111122223333', now: new Date('2026-11-26T08:00:00.123Z') } }).createTrainingJob.HyperParameters!;
+  return buildTrainingJobPlan({ spec, hyperparameters: {}, context: { region: 'us-east-1', accountId: '111122223333', now: new Date('2026-11-26T08:00:00.123Z') } })
+    .createTrainingJob.HyperParameters!;
 }
 
 function distributionKeys(hyperparameters: Record<string, string>): Array<[string, string]> {
@@ -252,7 +282,11 @@ describe('distribution: one table, every caller', () => {
         assert.equal(describeDistribution(decoded), row.description);
         assert.equal(describeJobFileDistribution(row.distribution, INSTANCE), row.description);
         const line = (readme: string) => /^- Distribution: (.*)$/m.exec(readme)?.[1];
-        const fromJob = modelCardJobFromDescription({ TrainingJobName: 'j', HyperParameters: requestOf(specOf(row)), ResourceConfig: { InstanceType: INSTANCE, InstanceCount: 2 } });
+        const fromJob = modelCardJobFromDescription({
+          TrainingJobName: 'j',
+          HyperParameters: requestOf(specOf(row)),
+          ResourceConfig: { InstanceType: INSTANCE, InstanceCount: 2 },
+        });
         assert.equal(line(createModelCard({ files: {}, ...fromJob }).readme), row.description, 'card from the job');
         const fromSpec = modelCardJobFromSpec(specOf(row));
         assert.equal(line(createModelCard({ files: {}, ...fromSpec }).readme), row.description, 'card from the job file');
@@ -402,13 +436,20 @@ describe('distribution: the validator', () => {
     assert.deepEqual([problem.range.start.line, problem.range.start.character, problem.range.end.character], [5, 0, 'pytorch_version'.length]);
     assert.match(problem.message, /2\.8\.0/);
     assert.match(problem.message, /2\.9\.0/);
-    assert.equal(validateJobFile(file('')).problems.some((p) => p.code.startsWith('torch_distributed.')), false, 'no distribution, no check');
+    assert.equal(
+      validateJobFile(file('')).problems.some((p) => p.code.startsWith('torch_distributed.')),
+      false,
+      'no distribution, no check',
+    );
   });
 
   it('warns when a disabled pytorchddp block hides torch_distributed from the SDK', () => {
     const text = file('distribution:\n  pytorchddp:\n    enabled: false\n  torch_distributed:\n    enabled: true\n').replace('"5.3.0"', '"4.56.2"').replace('"2.9.0"', '"2.8.0"');
     const problems = validateJobFile(text).problems.filter((p) => p.severity !== 'info');
-    assert.deepEqual(problems.map((p) => [p.code, p.path]), [['distribution.ignored', 'distribution.torch_distributed']]);
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.path]),
+      [['distribution.ignored', 'distribution.torch_distributed']],
+    );
   });
 
   it('counts the keys the SDK adds exactly: mpi without processes_per_host adds two', () => {

@@ -39,7 +39,10 @@ describe('Download Model', { skip: motoInstallProblem() ?? false }, () => {
       new CreateTrainingJobCommand({
         TrainingJobName: name,
         RoleArn: 'arn:aws:iam::123456789012:role/r',
-        AlgorithmSpecification: { TrainingImage: '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:2.8.0-transformers4.56.2-gpu-py312-cu129-ubuntu22.04', TrainingInputMode: 'File' },
+        AlgorithmSpecification: {
+          TrainingImage: '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:2.8.0-transformers4.56.2-gpu-py312-cu129-ubuntu22.04',
+          TrainingInputMode: 'File',
+        },
         OutputDataConfig: { S3OutputPath: `s3://${BUCKET}/out/` },
         ResourceConfig: { InstanceCount: 2, InstanceType: 'ml.g5.xlarge', VolumeSizeInGB: 30 },
         StoppingCondition: { MaxRuntimeInSeconds: 3600 },
@@ -86,7 +89,10 @@ describe('Download Model', { skip: motoInstallProblem() ?? false }, () => {
         StoppingCondition: { MaxRuntimeInSeconds: 3600 },
       }),
     );
-    await assert.rejects(downloadModel({ clients, jobName: 'dl-running', targetDir: path.join(tmp, 'never') }), (e: unknown) => e instanceof DownloadError && e.code === 'download.notCompleted' && /InProgress/.test(e.message));
+    await assert.rejects(
+      downloadModel({ clients, jobName: 'dl-running', targetDir: path.join(tmp, 'never') }),
+      (e: unknown) => e instanceof DownloadError && e.code === 'download.notCompleted' && /InProgress/.test(e.message),
+    );
     assert.ok(!existsSync(path.join(tmp, 'never')));
   });
 
@@ -99,7 +105,11 @@ describe('Download Model', { skip: motoInstallProblem() ?? false }, () => {
 
   it('copies every object under the model prefix for CompressionType NONE', async () => {
     const prefix = 'out/raw-job/output/model/';
-    for (const [k, v] of [['config.json', '{}'], ['tokenizer/vocab.txt', 'a\nb\n']]) await clients.s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: prefix + k, Body: v }));
+    for (const [k, v] of [
+      ['config.json', '{}'],
+      ['tokenizer/vocab.txt', 'a\nb\n'],
+    ])
+      await clients.s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: prefix + k, Body: v }));
     const c = describedAs({ OutputDataConfig: { S3OutputPath: `s3://${BUCKET}/out/`, CompressionType: 'NONE' }, ModelArtifacts: { S3ModelArtifacts: `s3://${BUCKET}/${prefix}` } });
     const result = await downloadModel({ clients: c, jobName: 'raw-job', targetDir: path.join(tmp, 'raw') });
     assert.equal(result.compressed, false);
@@ -112,9 +122,15 @@ describe('Download Model', { skip: motoInstallProblem() ?? false }, () => {
     await clients.s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}ok.txt`, Body: 'ok' }));
     await clients.s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}../../../../escaped.txt`, Body: 'x' }));
     const c = describedAs({ OutputDataConfig: { S3OutputPath: `s3://${BUCKET}/out/`, CompressionType: 'NONE' }, ModelArtifacts: { S3ModelArtifacts: `s3://${BUCKET}/${prefix}` } });
-    await assert.rejects(downloadModel({ clients: c, jobName: 'evil-job', targetDir: path.join(tmp, 'evil') }), (e: unknown) => e instanceof ArchiveError && e.code === 'path-traversal');
+    await assert.rejects(
+      downloadModel({ clients: c, jobName: 'evil-job', targetDir: path.join(tmp, 'evil') }),
+      (e: unknown) => e instanceof ArchiveError && e.code === 'path-traversal',
+    );
     assert.ok(!existsSync(path.join(tmp, 'evil')));
-    assert.deepEqual(readdirSync(tmp).filter((f) => f.includes('partial') || f === 'escaped.txt'), []);
+    assert.deepEqual(
+      readdirSync(tmp).filter((f) => f.includes('partial') || f === 'escaped.txt'),
+      [],
+    );
   });
 
   it('sagemaker-hf download prints the folder and exits 0; 1 for a job without a model', async () => {

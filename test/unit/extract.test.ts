@@ -61,7 +61,7 @@ function header(e: RawEntry, size: number): Buffer {
 function rawTar(entries: RawEntry[], trailer: Buffer = Buffer.alloc(1024)): Buffer {
   const parts: Buffer[] = [];
   for (const e of entries) {
-    const data = typeof e.data === 'string' ? Buffer.from(e.data) : e.data ?? Buffer.alloc(0);
+    const data = typeof e.data === 'string' ? Buffer.from(e.data) : (e.data ?? Buffer.alloc(0));
     parts.push(header(e, e.size ?? data.length));
     if (data.length > 0) {
       parts.push(data);
@@ -207,18 +207,31 @@ describe('extractTarGz: a normal model archive', () => {
 
   it('accepts a symbolic link that stays inside, including one that climbs within the archive', async () => {
     const box = await sandbox();
-    await extractTarGz(Readable.from([tgz([
-      { name: 'a/b/file.txt', data: 'deep' },
-      { name: 'a/b/up', type: 'symlink', linkname: '../../top.txt' },
-      { name: 'top.txt', data: 'top' },
-    ])]), box.target);
+    await extractTarGz(
+      Readable.from([
+        tgz([
+          { name: 'a/b/file.txt', data: 'deep' },
+          { name: 'a/b/up', type: 'symlink', linkname: '../../top.txt' },
+          { name: 'top.txt', data: 'top' },
+        ]),
+      ]),
+      box.target,
+    );
     assert.equal(await fs.readFile(path.join(box.target, 'a/b/up'), 'utf8'), 'top');
   });
 });
 
 describe('extractTarGz: hostile archives are refused whole, nothing written anywhere', () => {
   it('../evil', async () => {
-    await expectRefused(tgz([{ name: 'ok.txt', data: 'fine' }, { name: '../evil', data: 'pwned' }]), 'path-traversal', {}, '../evil');
+    await expectRefused(
+      tgz([
+        { name: 'ok.txt', data: 'fine' },
+        { name: '../evil', data: 'pwned' },
+      ]),
+      'path-traversal',
+      {},
+      '../evil',
+    );
   });
 
   it('a .. segment in the middle of a path', async () => {
@@ -237,28 +250,41 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
   });
 
   it('a symlink to /etc, then a file written through it', async () => {
-    const err = await expectRefused(tgz([
-      { name: 'etc', type: 'symlink', linkname: '/etc' },
-      { name: 'etc/cron.d/evil', data: '* * * * * root sh' },
-    ]), 'link-escape', {}, 'etc');
+    const err = await expectRefused(
+      tgz([
+        { name: 'etc', type: 'symlink', linkname: '/etc' },
+        { name: 'etc/cron.d/evil', data: '* * * * * root sh' },
+      ]),
+      'link-escape',
+      {},
+      'etc',
+    );
     assert.match(err.message, /absolute path/);
   });
 
   it('a file written through a symlink that itself points inside', async () => {
-    const err = await expectRefused(tgz([
-      { name: 'real/', type: 'dir' },
-      { name: 'alias', type: 'symlink', linkname: 'real' },
-      { name: 'alias/file.txt', data: 'through the link' },
-    ]), 'link-escape', {}, 'alias/file.txt');
+    const err = await expectRefused(
+      tgz([
+        { name: 'real/', type: 'dir' },
+        { name: 'alias', type: 'symlink', linkname: 'real' },
+        { name: 'alias/file.txt', data: 'through the link' },
+      ]),
+      'link-escape',
+      {},
+      'alias/file.txt',
+    );
     assert.match(err.message, /through the symbolic link "alias"/);
   });
 
   it('the same, with the link named in another case (one file on macOS and Windows)', async () => {
-    await expectRefused(tgz([
-      { name: 'real/', type: 'dir' },
-      { name: 'Alias', type: 'symlink', linkname: 'real' },
-      { name: 'alias/file.txt', data: 'x' },
-    ]), 'link-escape');
+    await expectRefused(
+      tgz([
+        { name: 'real/', type: 'dir' },
+        { name: 'Alias', type: 'symlink', linkname: 'real' },
+        { name: 'alias/file.txt', data: 'x' },
+      ]),
+      'link-escape',
+    );
   });
 
   it('a relative symlink that climbs out', async () => {
@@ -266,10 +292,15 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
   });
 
   it('a symlink chain that would escape once an inner link exists (a/b/../.. read lexically is ".")', async () => {
-    await expectRefused(tgz([
-      { name: 'a/b', type: 'symlink', linkname: '..' },
-      { name: 'c', type: 'symlink', linkname: 'a/b/../..' },
-    ]), 'link-escape', {}, 'c');
+    await expectRefused(
+      tgz([
+        { name: 'a/b', type: 'symlink', linkname: '..' },
+        { name: 'c', type: 'symlink', linkname: 'a/b/../..' },
+      ]),
+      'link-escape',
+      {},
+      'c',
+    );
   });
 
   it('a hard link to a file outside', async () => {
@@ -281,14 +312,27 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
   });
 
   it('a hard link to a symlink (which would re-root its relative target)', async () => {
-    await expectRefused(tgz([
-      { name: 'a/s', type: 'symlink', linkname: '../x' },
-      { name: 'h', type: 'hardlink', linkname: 'a/s' },
-    ]), 'link-escape', {}, 'h');
+    await expectRefused(
+      tgz([
+        { name: 'a/s', type: 'symlink', linkname: '../x' },
+        { name: 'h', type: 'hardlink', linkname: 'a/s' },
+      ]),
+      'link-escape',
+      {},
+      'h',
+    );
   });
 
   it('a character device', async () => {
-    await expectRefused(tgz([{ name: 'ok.txt', data: 'x' }, { name: 'null', type: 'char' }]), 'special-file', {}, 'null');
+    await expectRefused(
+      tgz([
+        { name: 'ok.txt', data: 'x' },
+        { name: 'null', type: 'char' },
+      ]),
+      'special-file',
+      {},
+      'null',
+    );
   });
 
   it('a block device', async () => {
@@ -304,28 +348,43 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
   });
 
   it('a duplicate entry replacing a directory by a symlink', async () => {
-    const err = await expectRefused(tgz([
-      { name: 'cache/', type: 'dir' },
-      { name: 'cache/a.txt', data: 'x' },
-      { name: 'cache', type: 'symlink', linkname: 'elsewhere' },
-      { name: 'cache/b.txt', data: 'y' },
-    ]), 'conflict', {}, 'cache');
+    const err = await expectRefused(
+      tgz([
+        { name: 'cache/', type: 'dir' },
+        { name: 'cache/a.txt', data: 'x' },
+        { name: 'cache', type: 'symlink', linkname: 'elsewhere' },
+        { name: 'cache/b.txt', data: 'y' },
+      ]),
+      'conflict',
+      {},
+      'cache',
+    );
     assert.match(err.message, /first as a folder and then as a symbolic link/);
   });
 
   it('a duplicate entry overwriting a symlink with a file', async () => {
-    await expectRefused(tgz([
-      { name: 'target.txt', data: 'x' },
-      { name: 'link', type: 'symlink', linkname: 'target.txt' },
-      { name: 'link', data: 'written over the link' },
-    ]), 'conflict', {}, 'link');
+    await expectRefused(
+      tgz([
+        { name: 'target.txt', data: 'x' },
+        { name: 'link', type: 'symlink', linkname: 'target.txt' },
+        { name: 'link', data: 'written over the link' },
+      ]),
+      'conflict',
+      {},
+      'link',
+    );
   });
 
   it('an implicit folder later replaced by a symlink', async () => {
-    await expectRefused(tgz([
-      { name: 'deep/file.txt', data: 'x' },
-      { name: 'deep', type: 'symlink', linkname: 'other' },
-    ]), 'conflict', {}, 'deep');
+    await expectRefused(
+      tgz([
+        { name: 'deep/file.txt', data: 'x' },
+        { name: 'deep', type: 'symlink', linkname: 'other' },
+      ]),
+      'conflict',
+      {},
+      'deep',
+    );
   });
 
   it('a gzip bomb: announced file sizes over the cap', async () => {
@@ -387,8 +446,14 @@ describe('ArchiveEntryGuard: rules the tar writer above cannot reach', () => {
   };
 
   it('refuses paths deeper or longer than file systems allow (a 1 MiB pax path would otherwise cost quadratic time)', () => {
-    assert.equal(code(() => guard().admit({ path: Array(300).fill('a').join('/'), type: 'File', size: 0 })), 'corrupt');
-    assert.equal(code(() => guard().admit({ path: 'x'.repeat(5000), type: 'File', size: 0 })), 'corrupt');
+    assert.equal(
+      code(() => guard().admit({ path: Array(300).fill('a').join('/'), type: 'File', size: 0 })),
+      'corrupt',
+    );
+    assert.equal(
+      code(() => guard().admit({ path: 'x'.repeat(5000), type: 'File', size: 0 })),
+      'corrupt',
+    );
   });
 
   it('admits a repeated folder, normalises ./ and //, and lists the folders to create first', () => {
@@ -399,8 +464,14 @@ describe('ArchiveEntryGuard: rules the tar writer above cannot reach', () => {
   });
 
   it('refuses a hard link to a file that comes later, and a NUL in a name', () => {
-    assert.equal(code(() => guard().admit({ path: 'h', type: 'Link', linkpath: 'later.bin', size: 0 })), 'link-escape');
-    assert.equal(code(() => guard().admit({ path: 'a\0b', type: 'File', size: 0 })), 'path-traversal');
+    assert.equal(
+      code(() => guard().admit({ path: 'h', type: 'Link', linkpath: 'later.bin', size: 0 })),
+      'link-escape',
+    );
+    assert.equal(
+      code(() => guard().admit({ path: 'a\0b', type: 'File', size: 0 })),
+      'path-traversal',
+    );
   });
 });
 
@@ -460,7 +531,10 @@ describe('extractTarGz: the target folder and cancellation', () => {
 
   it('stops on abort mid-stream and removes what it wrote', async () => {
     const box = await sandbox();
-    const archive = tgz([{ name: 'a.bin', data: bytes(5, 2_000_000) }, { name: 'b.bin', data: bytes(6, 2_000_000) }]);
+    const archive = tgz([
+      { name: 'a.bin', data: bytes(5, 2_000_000) },
+      { name: 'b.bin', data: bytes(6, 2_000_000) },
+    ]);
     const controller = new AbortController();
     // Feed the archive slowly, aborting once the first file has started.
     async function* slow() {
@@ -503,10 +577,22 @@ describe('sagemaker-hf extract', () => {
 
   it('reports progress once per 64 MiB unpacked, and nothing but the closing line for a small archive', async () => {
     const box = await sandbox();
-    await fs.writeFile(path.join(box.dir, 'small.tar.gz'), tgz([{ name: 'config.json', data: '{}' }, { name: 'all_results.json', data: '{}' }]));
+    await fs.writeFile(
+      path.join(box.dir, 'small.tar.gz'),
+      tgz([
+        { name: 'config.json', data: '{}' },
+        { name: 'all_results.json', data: '{}' },
+      ]),
+    );
     const small = capture(box.dir);
     assert.equal(await extractCommand(['small.tar.gz', '--to', 'small'], small), 0);
-    assert.deepEqual(small.err.trimEnd().split('\n').map((l) => l.replace(/ \(.*/, '')), ['Extracted 2 files']);
+    assert.deepEqual(
+      small.err
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.replace(/ \(.*/, '')),
+      ['Extracted 2 files'],
+    );
 
     // 130 MiB of zeros (gzip makes that ~130 KiB): two 64 MiB marks crossed, while the one entry is written.
     await fs.writeFile(path.join(box.dir, 'big.tar.gz'), tgz([{ name: 'model.safetensors', data: Buffer.alloc(130 * 1024 * 1024) }]));
@@ -545,48 +631,55 @@ describe('sagemaker-hf extract', () => {
   // The built CLI in its own process, as a user runs it. The archive comes through a named pipe that
   // the test fills 16 KiB at a time, so the extraction is certainly under way (its first file is in
   // the working folder, the archive not yet complete) when Ctrl-C arrives, however fast the machine.
-  it('on Ctrl-C (SIGINT) removes its hidden working folder, leaves no target and exits 130', { skip: process.platform === 'win32' ? 'named pipes' : false, timeout: 60_000 }, async () => {
-    const cli = path.join(REPO_ROOT, 'dist', 'cli.js');
-    if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT });
-    const box = await sandbox();
-    const archive = tgz([{ name: 'config.json', data: '{}' }, { name: 'model.safetensors', data: bytes(7, 4 * 1024 * 1024) }]);
-    execFileSync('mkfifo', [path.join(box.dir, 'model.tar.gz')]);
-    const before = await listTree(box.dir);
+  it(
+    'on Ctrl-C (SIGINT) removes its hidden working folder, leaves no target and exits 130',
+    { skip: process.platform === 'win32' ? 'named pipes' : false, timeout: 60_000 },
+    async () => {
+      const cli = path.join(REPO_ROOT, 'dist', 'cli.js');
+      if (!existsSync(cli)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT });
+      const box = await sandbox();
+      const archive = tgz([
+        { name: 'config.json', data: '{}' },
+        { name: 'model.safetensors', data: bytes(7, 4 * 1024 * 1024) },
+      ]);
+      execFileSync('mkfifo', [path.join(box.dir, 'model.tar.gz')]);
+      const before = await listTree(box.dir);
 
-    const child = spawn(process.execPath, [cli, 'extract', 'model.tar.gz', '--to', 'model'], { cwd: box.dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    const writer = createWriteStream(path.join(box.dir, 'model.tar.gz'));
-    writer.on('error', () => undefined); // EPIPE once the CLI has closed its end
-    let sent = 0;
-    const feeder = setInterval(() => {
-      if (sent >= archive.length) return;
-      writer.write(archive.subarray(sent, sent + 16 * 1024));
-      sent += 16 * 1024;
-    }, 20);
-    try {
-      // Wait for the working folder (.model.partial-…) to hold the first file.
-      let working: string | undefined;
-      for (let waited = 0; !working; waited += 20) {
-        assert.ok(waited < 30_000, `no working folder with config.json appeared; stderr: ${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        const hidden = (await fs.readdir(box.dir)).find((n) => n.startsWith('.model.partial-'));
-        if (hidden && (await fs.readdir(path.join(box.dir, hidden)).catch((): string[] => [])).includes('config.json')) working = hidden;
+      const child = spawn(process.execPath, [cli, 'extract', 'model.tar.gz', '--to', 'model'], { cwd: box.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+      const writer = createWriteStream(path.join(box.dir, 'model.tar.gz'));
+      writer.on('error', () => undefined); // EPIPE once the CLI has closed its end
+      let sent = 0;
+      const feeder = setInterval(() => {
+        if (sent >= archive.length) return;
+        writer.write(archive.subarray(sent, sent + 16 * 1024));
+        sent += 16 * 1024;
+      }, 20);
+      try {
+        // Wait for the working folder (.model.partial-…) to hold the first file.
+        let working: string | undefined;
+        for (let waited = 0; !working; waited += 20) {
+          assert.ok(waited < 30_000, `no working folder with config.json appeared; stderr: ${stderr}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          const hidden = (await fs.readdir(box.dir)).find((n) => n.startsWith('.model.partial-'));
+          if (hidden && (await fs.readdir(path.join(box.dir, hidden)).catch((): string[] => [])).includes('config.json')) working = hidden;
+        }
+        child.kill('SIGINT');
+        const [code, signal] = await exited;
+        assert.equal(signal, null, 'the CLI died of the signal instead of handling it');
+        assert.equal(code, 130, stderr);
+        assert.match(stderr, /interrupted; nothing was written to .*model/);
+        assert.ok(sent < archive.length, 'the archive was complete before the interrupt: nothing was interrupted');
+        assert.deepEqual(await listTree(box.dir), before, 'a hidden working folder or the target was left behind');
+      } finally {
+        clearInterval(feeder);
+        writer.destroy();
+        child.kill('SIGKILL');
       }
-      child.kill('SIGINT');
-      const [code, signal] = await exited;
-      assert.equal(signal, null, 'the CLI died of the signal instead of handling it');
-      assert.equal(code, 130, stderr);
-      assert.match(stderr, /interrupted; nothing was written to .*model/);
-      assert.ok(sent < archive.length, 'the archive was complete before the interrupt: nothing was interrupted');
-      assert.deepEqual(await listTree(box.dir), before, 'a hidden working folder or the target was left behind');
-    } finally {
-      clearInterval(feeder);
-      writer.destroy();
-      child.kill('SIGKILL');
-    }
-  });
+    },
+  );
 
   it('applies --max-bytes with a size suffix', async () => {
     const box = await sandbox();

@@ -100,20 +100,28 @@ describe('a folder the walk may not read', { skip: unprivileged }, () => {
 
   it('a local run’s copy of the code names the folder', () => {
     const r = runUnprivileged(reportError(`require(${out('src/local/fileTree.js')}).copyTree(${JSON.stringify(tree)}, ${JSON.stringify(path.join(base, 'writable', 'copy'))})`));
-    assert.deepEqual(r.out, {
-      name: 'LocalJobError',
-      code: 'PathUnreadable',
-      message: `Cannot read the folder ${secret} (permission denied, EACCES). Make it readable, or leave it out (a line in .sagemakerignore for source_dir).`,
-    }, r.stderr);
+    assert.deepEqual(
+      r.out,
+      {
+        name: 'LocalJobError',
+        code: 'PathUnreadable',
+        message: `Cannot read the folder ${secret} (permission denied, EACCES). Make it readable, or leave it out (a line in .sagemakerignore for source_dir).`,
+      },
+      r.stderr,
+    );
   });
 
   it('a Hub push’s listing names the folder, and nothing is pushed', () => {
     const r = runUnprivileged(reportError(`require(${out('src/hub/pushModelFolder.js')}).listModelFolder(${JSON.stringify(tree)})`));
-    assert.deepEqual(r.out, {
-      name: 'HubError',
-      code: 'hub.folderUnreadable',
-      message: `Cannot read the folder ${secret} (permission denied, EACCES); nothing was pushed. Make it readable, or move it out of the model folder.`,
-    }, r.stderr);
+    assert.deepEqual(
+      r.out,
+      {
+        name: 'HubError',
+        code: 'hub.folderUnreadable',
+        message: `Cannot read the folder ${secret} (permission denied, EACCES); nothing was pushed. Make it readable, or move it out of the model folder.`,
+      },
+      r.stderr,
+    );
   });
 
   it('the unprivileged user really cannot read it (the tests above meet a real EACCES)', () => {
@@ -138,7 +146,10 @@ describe(`a tree deeper than ${MAX_FOLDER_DEPTH} folders`, { timeout: 60_000 }, 
   // Walking all 10,000 levels took 78 s; refusing at level 257 takes milliseconds.
   const quickly = async (walk: () => Promise<unknown>): Promise<unknown> => {
     const started = performance.now();
-    const err = await walk().then(() => assert.fail('the walk went through'), (e: unknown) => e);
+    const err = await walk().then(
+      () => assert.fail('the walk went through'),
+      (e: unknown) => e,
+    );
     assert.ok(performance.now() - started < 5_000, `took ${Math.round(performance.now() - started)} ms`);
     return err;
   };

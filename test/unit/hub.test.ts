@@ -18,14 +18,7 @@ import { listModelFolder, pushModelFolder } from '../../src/hub/pushModelFolder'
 import type { PushProgress } from '../../src/hub/pushModelFolder';
 import { runSummarization } from '../../src/hub/runSummarization';
 import { extractiveSummary } from '../emulators/hub/extractiveSummary';
-import {
-  EMULATOR_ORG,
-  EMULATOR_READONLY_ORG,
-  EMULATOR_READ_TOKEN,
-  EMULATOR_USER,
-  EMULATOR_WRITE_TOKEN,
-  startHubEmulator,
-} from '../emulators/hub/hubEmulator';
+import { EMULATOR_ORG, EMULATOR_READONLY_ORG, EMULATOR_READ_TOKEN, EMULATOR_USER, EMULATOR_WRITE_TOKEN, startHubEmulator } from '../emulators/hub/hubEmulator';
 import type { HubEmulator } from '../emulators/hub/hubEmulator';
 import { pseudoRandomBytes } from './pseudoRandomBytes';
 import { REPO_ROOT } from './repoRoot';
@@ -37,7 +30,7 @@ const BIG_FILE_SIZE = 10 * 1024 * 1024 + 512 * 1024;
 const BAD_TOKEN = 'hf_thisTokenIsNotKnownToTheHub0123456';
 
 const DIALOGUE = [
-  "Amanda: I baked cookies. Do you want some?",
+  'Amanda: I baked cookies. Do you want some?',
   'Jerry: Sure! What kind of cookies?',
   'Amanda: Chocolate cookies, the ones you liked last time.',
   'Jerry: Great, bring the cookies tomorrow please.',
@@ -158,7 +151,10 @@ describe('pushModelFolder', () => {
 
   it('leaves out .git, __pycache__ and checkpoint folders, and keeps checkpoints when asked', async () => {
     const listing = await listModelFolder(folder);
-    assert.deepEqual(listing.files.map((f) => f.path), ['README.md', 'all_results.json', 'config.json', BIG_FILE, 'tokenizer/vocab.txt']);
+    assert.deepEqual(
+      listing.files.map((f) => f.path),
+      ['README.md', 'all_results.json', 'config.json', BIG_FILE, 'tokenizer/vocab.txt'],
+    );
     assert.deepEqual(listing.skipped, ['.git/', '__pycache__/', 'checkpoint-500/']);
     const withCheckpoints = await listModelFolder(folder, { includeCheckpoints: true });
     assert.ok(withCheckpoints.files.some((f) => f.path === 'checkpoint-500/optimizer.pt'));
@@ -178,9 +174,14 @@ describe('pushModelFolder', () => {
     const requests = hub.state.requests.length;
     let asked: string[] = [];
     for (const confirmExternalLinks of [undefined, (links: readonly { path: string }[]) => ((asked = links.map((l) => l.path)), false)]) {
-      const err = await rejection(pushModelFolder({ folder: dir, repo: linked, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url, ...(confirmExternalLinks ? { confirmExternalLinks } : {}) }));
+      const err = await rejection(
+        pushModelFolder({ folder: dir, repo: linked, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url, ...(confirmExternalLinks ? { confirmExternalLinks } : {}) }),
+      );
       assert.equal(err.code, 'hub.externalLinks');
-      assert.match(err.message, /A file in .* is a symbolic link to a file outside it, so the push would publish its content to .*linked-model:\nextra\.txt → .*credentials\nNothing was pushed/);
+      assert.match(
+        err.message,
+        /A file in .* is a symbolic link to a file outside it, so the push would publish its content to .*linked-model:\nextra\.txt → .*credentials\nNothing was pushed/,
+      );
     }
     assert.deepEqual(asked, ['extra.txt']);
     assert.equal(hub.state.requests.length, requests, 'the Hub was called');
@@ -204,7 +205,10 @@ describe('pushModelFolder', () => {
     });
     assert.equal(result.created, true);
     assert.equal(result.repoUrl, `${hub.url}/${repo}`);
-    assert.deepEqual(result.files.filter((f) => f.lfs).map((f) => f.path), [BIG_FILE]);
+    assert.deepEqual(
+      result.files.filter((f) => f.lfs).map((f) => f.path),
+      [BIG_FILE],
+    );
 
     const recorded = hub.state.repos.get(repo);
     assert.ok(recorded);
@@ -272,7 +276,14 @@ describe('pushModelFolder', () => {
     const retries: PushProgress[] = [];
     try {
       const err = await rejection(
-        pushModelFolder({ folder: dir, repo: failing, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url, uploadRetryDelaysMs: [10, 10], onProgress: (e) => e.kind === 'retry' && retries.push(e) }),
+        pushModelFolder({
+          folder: dir,
+          repo: failing,
+          accessToken: EMULATOR_WRITE_TOKEN,
+          hubUrl: hub.url,
+          uploadRetryDelaysMs: [10, 10],
+          onProgress: (e) => e.kind === 'retry' && retries.push(e),
+        }),
       );
       assert.equal(retries.length, 2);
       assert.equal(hub.state.uploadPuts, 3, 'the first attempt and two retries');
@@ -311,7 +322,11 @@ describe('pushModelFolder', () => {
   it('refuses a repository id without a namespace, or one the Hub would refuse, before calling the Hub', async () => {
     const before = hub.state.requests.length;
     // The rule is core/hubRepoId.ts (hubRepoId.test.ts has its table); ending in "-" or ".git" was let through here before.
-    for (const [repo, says] of [['just-a-name', /NAMESPACE\/NAME/], [`${EMULATOR_USER}/model-`, /start and end/], [`${EMULATOR_USER}/model.git`, /\.git/]] as const) {
+    for (const [repo, says] of [
+      ['just-a-name', /NAMESPACE\/NAME/],
+      [`${EMULATOR_USER}/model-`, /start and end/],
+      [`${EMULATOR_USER}/model.git`, /\.git/],
+    ] as const) {
       const err = await rejection(pushModelFolder({ folder, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
       assert.equal(err.code, 'hub.repoNameInvalid', repo);
       assert.match(err.message, says, repo);
@@ -387,12 +402,18 @@ describe('pushModelFolder with multipart LFS uploads', () => {
     const parts = mp.state.requests.filter((r) => r.path.startsWith('/lfs-part/'));
     assert.equal(parts.length, Math.ceil(BIG_FILE_SIZE / PART));
     assert.ok(parts.every((r) => r.status === 200));
-    assert.deepEqual(mp.state.requests.filter((r) => r.path.startsWith('/lfs-complete/')).map((r) => r.status), [200]);
+    assert.deepEqual(
+      mp.state.requests.filter((r) => r.path.startsWith('/lfs-complete/')).map((r) => r.status),
+      [200],
+    );
     assert.equal(mp.state.requests.filter((r) => r.path.startsWith('/lfs-upload/')).length, 0, 'no single PUT');
     assert.equal(mp.state.repos.get(repo)?.commits.at(-1)?.oid, result.commitOid);
     assert.ok((await mp.readFile(repo, BIG_FILE))?.equals(await fs.readFile(path.join(dir, BIG_FILE))), 'the joined parts are the file');
     const uploads = events.filter((e): e is Extract<PushProgress, { kind: 'file' }> => e.kind === 'file' && e.path === BIG_FILE && e.state === 'uploading');
-    assert.ok(uploads.some((e) => e.progress > 0 && e.progress < 1), 'progress across the parts');
+    assert.ok(
+      uploads.some((e) => e.progress > 0 && e.progress < 1),
+      'progress across the parts',
+    );
     assert.equal(uploads.at(-1)?.progress, 1);
   });
 
@@ -402,7 +423,14 @@ describe('pushModelFolder with multipart LFS uploads', () => {
     const retries: PushProgress[] = [];
     mp.setFaults({ failUploadPut: 2 });
     try {
-      await pushModelFolder({ folder: dir, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: mp.url, uploadRetryDelaysMs: [10], onProgress: (e) => e.kind === 'retry' && retries.push(e) });
+      await pushModelFolder({
+        folder: dir,
+        repo,
+        accessToken: EMULATOR_WRITE_TOKEN,
+        hubUrl: mp.url,
+        uploadRetryDelaysMs: [10],
+        onProgress: (e) => e.kind === 'retry' && retries.push(e),
+      });
     } finally {
       mp.setFaults({});
     }
@@ -428,7 +456,12 @@ describe('pushModelFolder with multipart LFS uploads', () => {
 
 describe('runSummarization', () => {
   it('summarizes through a configured endpoint URL', async () => {
-    const result = await runSummarization({ model: `${EMULATOR_USER}/bart-large-cnn-samsum`, text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl: `${hub.url}/endpoints/bart-samsum` });
+    const result = await runSummarization({
+      model: `${EMULATOR_USER}/bart-large-cnn-samsum`,
+      text: DIALOGUE,
+      accessToken: EMULATOR_WRITE_TOKEN,
+      endpointUrl: `${hub.url}/endpoints/bart-samsum`,
+    });
     assert.equal(result.summary, extractiveSummary(DIALOGUE));
     assert.equal(result.via, 'endpoint');
     assert.equal(typeof result.latencyMs, 'number');
@@ -456,7 +489,12 @@ describe('runSummarization', () => {
 
   it('reads a 404 from the router route used as endpoint as "not deployed"', async () => {
     const err = await rejection(
-      runSummarization({ model: `${EMULATOR_USER}/fresh-finetune`, text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl: `${hub.url}/hf-inference/models/${EMULATOR_USER}/fresh-finetune` }),
+      runSummarization({
+        model: `${EMULATOR_USER}/fresh-finetune`,
+        text: DIALOGUE,
+        accessToken: EMULATOR_WRITE_TOKEN,
+        endpointUrl: `${hub.url}/hf-inference/models/${EMULATOR_USER}/fresh-finetune`,
+      }),
     );
     assert.ok(err instanceof NotDeployedError);
   });
@@ -497,7 +535,7 @@ describe('hub token handling', () => {
   it('masks organisation API tokens and lower-case bearer credentials, up to the next separator', () => {
     assert.equal(redactHubTokens('key api_org_AbCdEf0123456789.'), 'key api_org_***.');
     assert.equal(redactHubTokens('authorization: bearer abc123,next'), 'authorization: Bearer ***,next');
-    assert.equal(redactHubTokens(`'Bearer abc123' "Bearer def456";`), "'Bearer ***' \"Bearer ***\";");
+    assert.equal(redactHubTokens(`'Bearer abc123' "Bearer def456";`), '\'Bearer ***\' "Bearer ***";');
   });
 
   it('leaves names that only start like a token readable (pip install hf_transfer), and masks from 10 characters on', () => {
@@ -528,7 +566,10 @@ describe('sagemaker-hf push / infer', () => {
     assert.equal(hub.state.repos.get(`${EMULATOR_USER}/cli-private`)?.private, true);
     assert.equal(await pushCommand([FIXTURE_MODEL, '--repo', `${EMULATOR_USER}/cli-public`, '--public', '--hub-url', hub.url], captureIo(env)), 0);
     assert.equal(hub.state.repos.get(`${EMULATOR_USER}/cli-public`)?.private, false);
-    await assert.rejects(pushCommand([FIXTURE_MODEL, '--repo', `${EMULATOR_USER}/x`, '--public', '--private'], captureIo(env)), (err: unknown) => err instanceof UsageError && /contradict/.test(err.message));
+    await assert.rejects(
+      pushCommand([FIXTURE_MODEL, '--repo', `${EMULATOR_USER}/x`, '--public', '--private'], captureIo(env)),
+      (err: unknown) => err instanceof UsageError && /contradict/.test(err.message),
+    );
   });
 
   it('push lists files that link outside the folder and exits 2 without --follow-external-links', async () => {

@@ -126,7 +126,10 @@ describe('LocalFileBlob', () => {
     const file = await fileOf('shrunk.bin', patterned(100));
     const blob = LocalFileBlob.ofFile(file, 200);
     await assert.rejects(blob.arrayBuffer(), (err: unknown) => err instanceof FileChangedError && err.filePath === file);
-    const err = await blob.text().then(() => assert.fail('expected a FileChangedError'), (e: unknown) => e);
+    const err = await blob.text().then(
+      () => assert.fail('expected a FileChangedError'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof FileChangedError);
     assert.equal(err.name, 'FileChangedError');
     assert.equal(err.code, 'FILE_CHANGED');
@@ -230,7 +233,13 @@ describe('fileUploadFetch', () => {
       });
       let timer: NodeJS.Timeout | undefined;
       const tooLate = new Promise<'too late'>((resolve) => (timer = setTimeout(() => resolve('too late'), 5_000)));
-      const outcome = await Promise.race([upload.then(() => 'resolved', (err: unknown) => err), tooLate]);
+      const outcome = await Promise.race([
+        upload.then(
+          () => 'resolved',
+          (err: unknown) => err,
+        ),
+        tooLate,
+      ]);
       clearTimeout(timer);
       assert.notEqual(outcome, 'too late', 'still pausing 5 s after the cancel (the pause ignores cancellation)');
       assert.ok(outcome instanceof DOMException && outcome.name === 'AbortError', String(outcome));
@@ -261,7 +270,10 @@ describe('fileUploadFetch', () => {
       assert.equal(res.status, 502);
       assert.equal(await res.text(), 'bad gateway');
       assert.equal(calls, 3, 'the first attempt and two retries');
-      assert.deepEqual(retries.map((r) => `${r.attempt}/${r.attempts} ${r.reason} ${r.delayMs}`), ['2/3 HTTP 502 5', '3/3 HTTP 502 5']);
+      assert.deepEqual(
+        retries.map((r) => `${r.attempt}/${r.attempts} ${r.reason} ${r.delayMs}`),
+        ['2/3 HTTP 502 5', '3/3 HTTP 502 5'],
+      );
     } finally {
       await server.close();
     }
@@ -283,7 +295,10 @@ describe('fileUploadFetch', () => {
       assert.ok(err instanceof TypeError);
       assert.equal(networkFailureCode(err), 'ETIMEDOUT');
       assert.match(String((err.cause as Error).message), /no progress for 1 s/);
-      assert.deepEqual(retries.map((r) => r.reason), ['ETIMEDOUT']);
+      assert.deepEqual(
+        retries.map((r) => r.reason),
+        ['ETIMEDOUT'],
+      );
     } finally {
       server.server.closeAllConnections();
       await server.close();
@@ -359,12 +374,18 @@ describe('fileUploadFetch', () => {
           }),
         ),
       );
-      assert.deepEqual(answers.map((r) => r.headers.get('etag')), ['"etag-/part-1"', '"etag-/part-2"']);
+      assert.deepEqual(
+        answers.map((r) => r.headers.get('etag')),
+        ['"etag-/part-1"', '"etag-/part-2"'],
+      );
       const byUrl = new Map(server.received.map((r) => [r.url, r]));
       assert.deepEqual(byUrl.get('/part-1')?.body, bytes.subarray(0, partSize));
       assert.deepEqual(byUrl.get('/part-2')?.body, bytes.subarray(partSize));
       assert.equal(byUrl.get('/part-2')?.headers['content-length'], String(partSize));
-      assert.ok(progress.some((p) => p > 0.5 && p < 1), 'the parts add up past one part’s share');
+      assert.ok(
+        progress.some((p) => p > 0.5 && p < 1),
+        'the parts add up past one part’s share',
+      );
       assert.ok(progress.every((p) => p < 1));
     } finally {
       await server.close();
@@ -405,7 +426,10 @@ describe('fileUploadFetch', () => {
     await upload('https://storage.example/y', getWithFile);
     const otherScheme = { method: 'PUT', body: file };
     await upload('ftp://storage.example/z', otherScheme);
-    assert.deepEqual(seen.map((s) => s.init), [json, undefined, memoryBlob, getWithFile, otherScheme]);
+    assert.deepEqual(
+      seen.map((s) => s.init),
+      [json, undefined, memoryBlob, getWithFile, otherScheme],
+    );
   });
 
   it('fails a refused connection the way node fetch does, so the Hub errors name the cause', async () => {
@@ -421,7 +445,11 @@ describe('fileUploadFetch', () => {
       () => assert.fail('expected a network failure'),
       (e: unknown) => e,
     );
-    assert.deepEqual(retries.map((r) => `${r.attempt}/${r.attempts} ${r.reason}`), ['2/3 ECONNREFUSED', '3/3 ECONNREFUSED'], 'tried three times in all');
+    assert.deepEqual(
+      retries.map((r) => `${r.attempt}/${r.attempts} ${r.reason}`),
+      ['2/3 ECONNREFUSED', '3/3 ECONNREFUSED'],
+      'tried three times in all',
+    );
     assert.ok(err instanceof TypeError);
     assert.equal(networkFailureCode(err), 'ECONNREFUSED');
     assert.equal(toHubError(err, { action: 'upload to alice/m', hubUrl: 'https://huggingface.co' }).code, 'hub.network');

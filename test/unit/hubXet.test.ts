@@ -25,7 +25,6 @@ const MiB = 1024 * 1024;
 let hub: HubEmulator;
 let workDir: string;
 
-
 /** float32 weights of small magnitude: their byte groups compress, as real checkpoints' do (LZ4 and byte-grouped LZ4). */
 function floats(seed: number, size: number): Buffer {
   const buf = Buffer.alloc(size);
@@ -73,7 +72,13 @@ describe('pushModelFolder to a Xet-backed repository', () => {
   it('uploads the weights as xorbs and a shard, and the Hub rebuilds them byte for byte', async () => {
     const events: PushProgress[] = [];
     const result = await pushModelFolder({ folder, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url, transfer: 'xet', onProgress: (e) => events.push(e) });
-    assert.deepEqual(result.files.filter((f) => f.lfs).map((f) => f.path).sort(), ['model.safetensors', 'training_args.bin']);
+    assert.deepEqual(
+      result.files
+        .filter((f) => f.lfs)
+        .map((f) => f.path)
+        .sort(),
+      ['model.safetensors', 'training_args.bin'],
+    );
     assert.ok(hub.state.lfsBatchTransfers[0]?.includes('xet'), 'the client offered xet');
     assert.ok(hub.state.xet.xorbs >= 2, `70 MiB of weights need two xorbs at least (got ${hub.state.xet.xorbs})`);
     assert.ok(hub.state.xet.shards >= 1);
@@ -84,13 +89,22 @@ describe('pushModelFolder to a Xet-backed repository', () => {
 
     const commit = hub.state.repos.get(repo)?.commits.at(-1);
     assert.equal(commit?.oid, result.commitOid);
-    assert.deepEqual(commit?.changes.filter((c) => c.op === 'lfsFile').map((c) => c.path).sort(), ['model.safetensors', 'training_args.bin']);
+    assert.deepEqual(
+      commit?.changes
+        .filter((c) => c.op === 'lfsFile')
+        .map((c) => c.path)
+        .sort(),
+      ['model.safetensors', 'training_args.bin'],
+    );
     for (const file of ['model.safetensors', 'training_args.bin', 'config.json']) {
       assert.ok((await readBack(repo, file)).equals(await fs.readFile(path.join(folder, file))), `${file} differs`);
     }
 
     const uploads = events.filter((e): e is Extract<PushProgress, { kind: 'file' }> => e.kind === 'file' && e.path === 'model.safetensors' && e.state === 'uploading');
-    assert.ok(uploads.some((e) => e.progress > 0 && e.progress < 1), 'progress on the way');
+    assert.ok(
+      uploads.some((e) => e.progress > 0 && e.progress < 1),
+      'progress on the way',
+    );
     assert.equal(uploads.at(-1)?.progress, 1);
   });
 
@@ -147,7 +161,11 @@ describe('pushModelFolder to a Xet-backed repository', () => {
     const tokenRes = await fetch(`${hub.url}/api/models/${repo}/xet-write-token/main`, { headers: { Authorization: `Bearer ${EMULATOR_WRITE_TOKEN}` } });
     assert.equal(tokenRes.status, 200);
     const { accessToken, casUrl } = (await tokenRes.json()) as { accessToken: string; casUrl: string };
-    const res = await fetch(`${casUrl}/v1/xorbs/default/${'ab'.repeat(32)}`, { method: 'POST', headers: { Authorization: `Bearer ${accessToken}` }, body: new Uint8Array([0, 200, 0, 0, 7, 1, 0, 0]) });
+    const res = await fetch(`${casUrl}/v1/xorbs/default/${'ab'.repeat(32)}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${accessToken}` },
+      body: new Uint8Array([0, 200, 0, 0, 7, 1, 0, 0]),
+    });
     assert.equal(res.status, 400);
     assert.match(await res.text(), /compression scheme 7/);
     const unauthorized = await fetch(`${casUrl}/v1/shards`, { method: 'POST', headers: { Authorization: `Bearer ${EMULATOR_WRITE_TOKEN}` }, body: 'x' });

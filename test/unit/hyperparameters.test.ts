@@ -50,7 +50,13 @@ describe('hyperparameters: decoding as the toolkit reads them (json.loads, else 
 
   it('gives the same values as plain JavaScript for the card', () => {
     assert.deepEqual(decodeHyperparameterValues({ a: '"samsum"', b: '5e-05', c: 'true', d: '3', e: 'not json', f: 'NaN', g: '123456789012345678901234' }), {
-      a: 'samsum', b: 5e-5, c: true, d: 3, e: 'not json', f: Number.NaN, g: '123456789012345678901234',
+      a: 'samsum',
+      b: 5e-5,
+      c: true,
+      d: 3,
+      e: 'not json',
+      f: Number.NaN,
+      g: '123456789012345678901234',
     });
   });
 
@@ -66,11 +72,21 @@ describe('hyperparameters: decoding as the toolkit reads them (json.loads, else 
 
   it('every reader agrees on a value that is not JSON (set by hand in the console)', () => {
     const stored = { lr: '5e-05', note: 'hello world', flag: 'True' };
-    assert.deepEqual(decodeHyperparameters(stored).entries.map(([k, v]) => [k, pythonRepr(v)]), [['lr', '5e-05'], ['note', "'hello world'"], ['flag', "'True'"]]);
+    assert.deepEqual(
+      decodeHyperparameters(stored).entries.map(([k, v]) => [k, pythonRepr(v)]),
+      [
+        ['lr', '5e-05'],
+        ['note', "'hello world'"],
+        ['flag', "'True'"],
+      ],
+    );
     const description = { TrainingJobName: 'j', TrainingJobStatus: 'Completed', HyperParameters: stored };
     assert.deepEqual(modelCardJobFromDescription(description).hyperparameters, { lr: 5e-5, note: 'hello world', flag: 'True' });
     const view = trainingJobViewFromDescription(description, new Date(0));
-    assert.deepEqual(view.hyperparameters.map((h) => h.display), ['5e-05', 'hello world', 'True']);
+    assert.deepEqual(
+      view.hyperparameters.map((h) => h.display),
+      ['5e-05', 'hello world', 'True'],
+    );
     const clone = jobFileFromDescription({ ...description, RoleArn: 'arn:aws:iam::111122223333:role/R' }).text;
     assert.match(clone, /^ {2}lr: 5e-5$/m);
     assert.match(clone, /^ {2}note: hello world$/m);

@@ -25,7 +25,12 @@ describe('completion', () => {
 
   it('offers nested keys from the enclosing map', () => {
     const { text, position } = at('distribution:\n  smdistributed:\n    |\n');
-    assert.deepEqual(completionsAt(text, position).map((s) => s.label).sort(), ['dataparallel', 'modelparallel']);
+    assert.deepEqual(
+      completionsAt(text, position)
+        .map((s) => s.label)
+        .sort(),
+      ['dataparallel', 'modelparallel'],
+    );
   });
 
   it('offers instance types with their GPUs in the detail', () => {
@@ -46,9 +51,17 @@ describe('completion', () => {
 
   it('offers the py versions of the chosen image, and enum values from the schema', () => {
     const pv = at('transformers_version: "4.4.2"\npytorch_version: "1.6.0"\npy_version: |\n');
-    assert.deepEqual(completionsAt(pv.text, pv.position).map((s) => s.label), ['py36']);
+    assert.deepEqual(
+      completionsAt(pv.text, pv.position).map((s) => s.label),
+      ['py36'],
+    );
     const mode = at('inputs:\n  train:\n    s3_data: s3://b/k\n    input_mode: |\n');
-    assert.deepEqual(completionsAt(mode.text, mode.position).map((s) => s.label).sort(), ['FastFile', 'File', 'Pipe']);
+    assert.deepEqual(
+      completionsAt(mode.text, mode.position)
+        .map((s) => s.label)
+        .sort(),
+      ['FastFile', 'File', 'Pipe'],
+    );
   });
 
   it('offers nothing inside comments', () => {
@@ -59,18 +72,47 @@ describe('completion', () => {
 });
 
 describe('the estimator arguments issue 16 made supported', () => {
-  const added = ['enable_sagemaker_metrics', 'input_mode', 'enable_remote_debug', 'enable_infra_check', 'container_entry_point', 'container_arguments', 'enable_session_tag_chaining', 'training_repository_access_mode', 'training_repository_credentials_provider_arn', 'model_uri', 'model_channel_name', 'training_plan', 'instance_placement_config'];
+  const added = [
+    'enable_sagemaker_metrics',
+    'input_mode',
+    'enable_remote_debug',
+    'enable_infra_check',
+    'container_entry_point',
+    'container_arguments',
+    'enable_session_tag_chaining',
+    'training_repository_access_mode',
+    'training_repository_credentials_provider_arn',
+    'model_uri',
+    'model_channel_name',
+    'training_plan',
+    'instance_placement_config',
+  ];
 
   it('are offered as keys, with their values where the schema lists them, and hover with their request field', () => {
     const keys = at('entry_point: train.py\n|\n');
     const labels = completionsAt(keys.text, keys.position).map((s) => s.label);
     for (const key of added) assert.ok(labels.includes(key), key);
     const mode = at('input_mode: |\n');
-    assert.deepEqual(completionsAt(mode.text, mode.position).map((s) => s.label).sort(), ['FastFile', 'File', 'Pipe']);
+    assert.deepEqual(
+      completionsAt(mode.text, mode.position)
+        .map((s) => s.label)
+        .sort(),
+      ['FastFile', 'File', 'Pipe'],
+    );
     const access = at('training_repository_access_mode: |\n');
-    assert.deepEqual(completionsAt(access.text, access.position).map((s) => s.label).sort(), ['Platform', 'Vpc']);
+    assert.deepEqual(
+      completionsAt(access.text, access.position)
+        .map((s) => s.label)
+        .sort(),
+      ['Platform', 'Vpc'],
+    );
     const placement = at('instance_placement_config:\n  |\n');
-    assert.deepEqual(completionsAt(placement.text, placement.position).map((s) => s.label).sort(), ['EnableMultipleJobs', 'PlacementSpecifications']);
+    assert.deepEqual(
+      completionsAt(placement.text, placement.position)
+        .map((s) => s.label)
+        .sort(),
+      ['EnableMultipleJobs', 'PlacementSpecifications'],
+    );
     assert.match(hoverAt('enable_infra_check: true\n', { line: 0, character: 3 })!.markdown, /InfraCheckConfig\.EnableInfraCheck/);
     assert.match(hoverAt('model_uri: s3://my-bucket/m/\n', { line: 0, character: 3 })!.markdown, /application\/x-sagemaker-model/);
   });
@@ -102,7 +144,12 @@ describe('hover', () => {
     const info = hoverAt(text, { line: 1, character: 20 })!;
     assert.match(info.markdown, /8 × NVIDIA V100 32 GB/);
     assert.deepEqual(info.range, { start: { line: 1, character: 15 }, end: { line: 1, character: 31 } });
-    assert.deepEqual(completionsAt(text, { line: 2, character: 2 }).map((s) => s.replace.start.line).slice(0, 1), [2]);
+    assert.deepEqual(
+      completionsAt(text, { line: 2, character: 2 })
+        .map((s) => s.replace.start.line)
+        .slice(0, 1),
+      [2],
+    );
   });
 
   it('reads a value whose merge keys and aliases the validator resolves', () => {

@@ -30,7 +30,10 @@ describe('job file validation: fixtures', () => {
   for (const file of jobFiles('valid')) {
     it(`valid/${file} has no errors or warnings`, () => {
       const { problems } = validateFixture('valid', file);
-      assert.deepEqual(problems.filter((p) => p.severity !== 'info').map((p) => `${p.range.start.line + 1}: ${p.message}`), []);
+      assert.deepEqual(
+        problems.filter((p) => p.severity !== 'info').map((p) => `${p.range.start.line + 1}: ${p.message}`),
+        [],
+      );
     });
   }
 
@@ -52,7 +55,10 @@ describe('job file validation: fixtures', () => {
   it('the seed example in examples/ validates clean', () => {
     const abs = path.join(REPO_ROOT, 'examples/seed-bart-samsum/bart-large-cnn-samsum.sagemaker.yaml');
     const { problems, spec } = validateJobFile(readFileSync(abs, 'utf8'), jobFileContext(abs));
-    assert.deepEqual(problems.filter((p) => p.severity !== 'info'), []);
+    assert.deepEqual(
+      problems.filter((p) => p.severity !== 'info'),
+      [],
+    );
     assert.equal(spec?.instance_type, 'ml.p3dn.24xlarge');
     assert.equal(spec?.instance_count, 2);
   });
@@ -60,7 +66,8 @@ describe('job file validation: fixtures', () => {
 
 describe('job file validation: ranges', () => {
   it('points at the key for unknown keys and at the value for bad values, in 0-based LSP positions', () => {
-    const text = 'entry_point: train.py\ninstance_type: ml.g5.xlarge\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\ninstance_countt: 2\nvolume_size: -3\n';
+    const text =
+      'entry_point: train.py\ninstance_type: ml.g5.xlarge\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\ninstance_countt: 2\nvolume_size: -3\n';
     const { problems } = validateJobFile(text);
     const unknown = problems.find((p) => p.code === 'schema.unknownKey')!;
     assert.deepEqual(unknown.range, { start: { line: 5, character: 0 }, end: { line: 5, character: 15 } });
@@ -76,7 +83,19 @@ describe('job file validation: ranges', () => {
   });
 
   it('never throws, whatever the input', () => {
-    for (const text of ['', '   ', '---\n---\n', 'a: &x [*x]', '[', '{', 'entry_point: !!binary AAAA', '? [a]\n: b', '\u0000', 'x: ' + 'a'.repeat(100000), 'hyperparameters:\n' + '  k: v\n'.repeat(2)]) {
+    for (const text of [
+      '',
+      '   ',
+      '---\n---\n',
+      'a: &x [*x]',
+      '[',
+      '{',
+      'entry_point: !!binary AAAA',
+      '? [a]\n: b',
+      '\u0000',
+      'x: ' + 'a'.repeat(100000),
+      'hyperparameters:\n' + '  k: v\n'.repeat(2),
+    ]) {
       const result = validateJobFile(text);
       assert.ok(Array.isArray(result.problems));
       for (const p of result.problems) {
@@ -109,12 +128,23 @@ describe('job file validation: ranges', () => {
       '',
     ].join('\n');
     const dups = validateJobFile(text).problems.filter((p) => p.code === 'yaml.DUPLICATE_KEY');
-    assert.deepEqual(dups.map((p) => [p.range.start.line, p.range.start.character, p.range.end.character]), [[0, 16, 19], [4, 4, 8], [5, 24, 27], [9, 0, 11]]);
+    assert.deepEqual(
+      dups.map((p) => [p.range.start.line, p.range.start.character, p.range.end.character]),
+      [
+        [0, 16, 19],
+        [4, 4, 8],
+        [5, 24, 27],
+        [9, 0, 11],
+      ],
+    );
   });
 
   it('distinct keys that look alike are not duplicates', () => {
     const text = 'entry_point: t.py\nhyperparameters:\n  a: 1\n  A: 2\n  "a ": 3\n  nested: {a: 1}\n';
-    assert.deepEqual(validateJobFile(text).problems.filter((p) => p.code === 'yaml.DUPLICATE_KEY'), []);
+    assert.deepEqual(
+      validateJobFile(text).problems.filter((p) => p.code === 'yaml.DUPLICATE_KEY'),
+      [],
+    );
   });
 
   it('an empty file gets one clear error, not a schema dump', () => {
@@ -129,7 +159,8 @@ describe('job file validation: checks beyond the schema', () => {
   const codes = (extra: string) => validateJobFile(base + extra).problems.map((p) => p.code);
 
   it('warns about smdistributed on an instance type outside its list', () => {
-    const text = 'entry_point: train.py\nrole: SageMakerRole\ntransformers_version: "4.26.0"\npytorch_version: "1.13.1"\npy_version: py39\ninstance_type: ml.g5.48xlarge\ndistribution:\n  smdistributed:\n    dataparallel:\n      enabled: true\n';
+    const text =
+      'entry_point: train.py\nrole: SageMakerRole\ntransformers_version: "4.26.0"\npytorch_version: "1.13.1"\npy_version: py39\ninstance_type: ml.g5.48xlarge\ndistribution:\n  smdistributed:\n    dataparallel:\n      enabled: true\n';
     const p = validateJobFile(text).problems.find((x) => x.code === 'smdistributed.instanceType');
     assert.equal(p?.severity, 'warning');
   });
@@ -161,14 +192,20 @@ describe('job file validation: checks beyond the schema', () => {
   it('accepts what the SDK accepts: a long base_job_name, numbers as tag values (issue 16)', () => {
     const long = 'a-'.repeat(40) + 'z';
     const problems = problemsOf(`${base}instance_type: ml.g5.xlarge\nbase_job_name: ${long}\ntags:\n  epochs: 3\n  flag: true\n`);
-    assert.deepEqual(problems.filter((p) => p.severity !== 'info'), []);
+    assert.deepEqual(
+      problems.filter((p) => p.severity !== 'info'),
+      [],
+    );
     assert.ok(problems.some((p) => p.code === 'jobName.truncated'));
     // The list form goes to the API as written, and boto3 refuses a number there.
     assert.ok(validateJobFile(`${base}instance_type: ml.g5.xlarge\ntags:\n  - Key: epochs\n    Value: 3\n`).problems.some((p) => p.severity === 'error'));
   });
 
   it('an S3 source_dir: a folder is an error, an object not named .tar.gz/.tgz a warning (the toolkit untars any object)', () => {
-    const at = (src: string) => problemsOf(`${base}instance_type: ml.g5.xlarge\nsource_dir: ${src}\n`).filter((p) => p.code === 's3.sourceDir').map((p) => p.severity);
+    const at = (src: string) =>
+      problemsOf(`${base}instance_type: ml.g5.xlarge\nsource_dir: ${src}\n`)
+        .filter((p) => p.code === 's3.sourceDir')
+        .map((p) => p.severity);
     assert.deepEqual(at('s3://my-bucket/code/sourcedir.tar.gz'), []);
     assert.deepEqual(at('s3://my-bucket/code/archive.tgz'), []);
     assert.deepEqual(at('s3://my-bucket/code/bundle'), ['warning']);
@@ -176,58 +213,106 @@ describe('job file validation: checks beyond the schema', () => {
   });
 
   it('model parallel without MPI, and MPI beside torch_distributed, are warnings that say what runs', () => {
-    const smp = problemsOf('entry_point: train.py\nrole: SageMakerRole\ntransformers_version: "4.26.0"\npytorch_version: "1.13.1"\npy_version: py39\ninstance_type: ml.p4d.24xlarge\ndistribution:\n  smdistributed:\n    modelparallel:\n      enabled: true\n');
-    assert.deepEqual(smp.filter((p) => p.severity !== 'info').map((p) => [p.code, p.severity]), [['distribution.smpNeedsMpi', 'warning']]);
+    const smp = problemsOf(
+      'entry_point: train.py\nrole: SageMakerRole\ntransformers_version: "4.26.0"\npytorch_version: "1.13.1"\npy_version: py39\ninstance_type: ml.p4d.24xlarge\ndistribution:\n  smdistributed:\n    modelparallel:\n      enabled: true\n',
+    );
+    assert.deepEqual(
+      smp.filter((p) => p.severity !== 'info').map((p) => [p.code, p.severity]),
+      [['distribution.smpNeedsMpi', 'warning']],
+    );
     const mpi = problemsOf(`${base}instance_type: ml.p4d.24xlarge\ndistribution:\n  mpi:\n    enabled: true\n  torch_distributed:\n    enabled: true\n`);
-    assert.deepEqual(mpi.filter((p) => p.severity !== 'info').map((p) => [p.code, p.severity, p.path]), [['distribution.ignored', 'warning', 'distribution.mpi']]);
+    assert.deepEqual(
+      mpi.filter((p) => p.severity !== 'info').map((p) => [p.code, p.severity, p.path]),
+      [['distribution.ignored', 'warning', 'distribution.mpi']],
+    );
   });
 
   it('refuses each estimator argument it does not send by name, with why (issue 16)', () => {
     const issue16 = ['rules', 'debugger_hook_config', 'tensorboard_output_config', 'profiler_config', 'instance_groups', 'compiler_config'];
     for (const key of issue16) {
       const problems = validateJobFile(`${base}instance_type: ml.g5.xlarge\n${key}: true\n`).problems.filter((p) => p.path === key);
-      assert.deepEqual(problems.map((p) => [p.code, p.severity, p.range.start.line]), [['schema.unsupportedArgument', 'error', 6]], key);
+      assert.deepEqual(
+        problems.map((p) => [p.code, p.severity, p.range.start.line]),
+        [['schema.unsupportedArgument', 'error', 6]],
+        key,
+      );
       assert.match(problems[0]!.message, new RegExp(`^\`${key}\` is a HuggingFace estimator argument this extension does not send: .{20,}`), key);
     }
     // Not an estimator argument, and not one nested under another key: the plain unknown-key error.
-    assert.deepEqual(codes('instance_type: ml.g5.xlarge\nconstructor: 1\n').filter((c) => c.startsWith('schema.')), ['schema.unknownKey']);
+    assert.deepEqual(
+      codes('instance_type: ml.g5.xlarge\nconstructor: 1\n').filter((c) => c.startsWith('schema.')),
+      ['schema.unknownKey'],
+    );
   });
 
   it('container_entry_point warns that the training toolkit does not start; both lists keep the API limits (issue 16)', () => {
     const at = (yaml: string) => validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`).problems.map((p) => [p.code, p.severity, p.path]);
     const entry = validateJobFile(`${base}instance_type: ml.g5.xlarge\ncontainer_entry_point: [python3, run.py]\n`).problems.filter((p) => p.path === 'container_entry_point');
-    assert.deepEqual(entry.map((p) => [p.code, p.severity, p.range.start.line]), [['container.entryPointReplacesToolkit', 'warning', 6]]);
+    assert.deepEqual(
+      entry.map((p) => [p.code, p.severity, p.range.start.line]),
+      [['container.entryPointReplacesToolkit', 'warning', 6]],
+    );
     assert.match(entry[0]!.message, /training toolkit does not start: entry_point `train\.py` is not run/);
-    assert.deepEqual(at('container_arguments: [--epochs, "3"]\n').filter(([, s]) => s !== 'info'), []);
-    for (const bad of ['container_entry_point: []\n', `container_arguments: [${'x'.repeat(257)}]\n`, `container_arguments: [${Array(101).fill('a').join(', ')}]\n`, 'container_entry_point: python3 run.py\n']) {
-      assert.ok(at(bad).some(([c, s]) => String(c).startsWith('schema.') && s === 'error'), bad.slice(0, 40));
+    assert.deepEqual(
+      at('container_arguments: [--epochs, "3"]\n').filter(([, s]) => s !== 'info'),
+      [],
+    );
+    for (const bad of [
+      'container_entry_point: []\n',
+      `container_arguments: [${'x'.repeat(257)}]\n`,
+      `container_arguments: [${Array(101).fill('a').join(', ')}]\n`,
+      'container_entry_point: python3 run.py\n',
+    ]) {
+      assert.ok(
+        at(bad).some(([c, s]) => String(c).startsWith('schema.') && s === 'error'),
+        bad.slice(0, 40),
+      );
     }
   });
 
   it('a registry credentials provider without an access mode, and Vpc access without a VPC, are warnings (issue 16)', () => {
-    const warnings = (yaml: string) => validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`).problems.filter((p) => p.severity === 'warning' || p.severity === 'error').map((p) => [p.code, p.severity, p.path]);
+    const warnings = (yaml: string) =>
+      validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`)
+        .problems.filter((p) => p.severity === 'warning' || p.severity === 'error')
+        .map((p) => [p.code, p.severity, p.path]);
     const lambda = 'arn:aws:lambda:us-west-2:111122223333:function:registry-credentials';
-    assert.deepEqual(warnings(`training_repository_credentials_provider_arn: ${lambda}\n`), [['trainingRepository.credentialsNotSent', 'warning', 'training_repository_credentials_provider_arn']]);
+    assert.deepEqual(warnings(`training_repository_credentials_provider_arn: ${lambda}\n`), [
+      ['trainingRepository.credentialsNotSent', 'warning', 'training_repository_credentials_provider_arn'],
+    ]);
     assert.deepEqual(warnings('training_repository_access_mode: Vpc\n'), [['trainingRepository.vpcWithoutVpc', 'warning', 'training_repository_access_mode']]);
-    assert.deepEqual(warnings(`training_repository_access_mode: Vpc\ntraining_repository_credentials_provider_arn: ${lambda}\nsubnets: [subnet-1]\nsecurity_group_ids: [sg-1]\n`), []);
+    assert.deepEqual(
+      warnings(`training_repository_access_mode: Vpc\ntraining_repository_credentials_provider_arn: ${lambda}\nsubnets: [subnet-1]\nsecurity_group_ids: [sg-1]\n`),
+      [],
+    );
     assert.deepEqual(warnings('training_repository_access_mode: Platform\nenable_session_tag_chaining: true\n'), []);
     assert.ok(warnings('training_repository_credentials_provider_arn: arn:aws:iam::111122223333:role/x\n').some(([c, s]) => String(c).startsWith('schema.') && s === 'error'));
     assert.ok(warnings('training_repository_access_mode: Private\n').some(([c, s]) => String(c).startsWith('schema.') && s === 'error'));
   });
 
   it('model_uri: an S3 URI, in a channel of its own name; model_channel_name alone does nothing (issue 16)', () => {
-    const found = (yaml: string) => validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`).problems.filter((p) => p.severity !== 'info').map((p) => [p.code, p.severity, p.path]);
+    const found = (yaml: string) =>
+      validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`)
+        .problems.filter((p) => p.severity !== 'info')
+        .map((p) => [p.code, p.severity, p.path]);
     assert.deepEqual(found('model_uri: s3://my-bucket/model.tar.gz\ninputs:\n  train: s3://my-bucket/train/\n'), []);
     assert.deepEqual(found('model_uri: s3://my-bucket/model.tar.gz\ninputs:\n  model: s3://my-bucket/train/\n'), [['modelChannel.duplicate', 'error', 'model_uri']]);
-    assert.deepEqual(found('model_uri: s3://my-bucket/m/\nmodel_channel_name: training\ninputs: s3://my-bucket/train/\n'), [['modelChannel.duplicate', 'error', 'model_channel_name']]);
+    assert.deepEqual(found('model_uri: s3://my-bucket/m/\nmodel_channel_name: training\ninputs: s3://my-bucket/train/\n'), [
+      ['modelChannel.duplicate', 'error', 'model_channel_name'],
+    ]);
     assert.deepEqual(found('model_uri: ./models/base\n'), [['modelChannel.notS3Uri', 'error', 'model_uri']]);
-    assert.deepEqual(found('model_uri: s3://B/m/\n').map(([c, , p]) => [c, p]), [['s3.uri', 'model_uri']]);
+    assert.deepEqual(
+      found('model_uri: s3://B/m/\n').map(([c, , p]) => [c, p]),
+      [['s3.uri', 'model_uri']],
+    );
     assert.deepEqual(found('model_channel_name: pretrained\n'), [['modelChannel.withoutModelUri', 'warning', 'model_channel_name']]);
     assert.ok(found('model_uri: s3://my-bucket/m/\nmodel_channel_name: "no spaces"\n').some(([c, s]) => String(c).startsWith('schema.') && s === 'error'));
   });
 
   it('training_plan is a training-plan ARN; instance_placement_config has the API keys and limits (issue 16)', () => {
-    const found = (yaml: string) => validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`).problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.path]);
+    const found = (yaml: string) =>
+      validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`)
+        .problems.filter((p) => p.severity === 'error')
+        .map((p) => [p.code, p.path]);
     assert.deepEqual(found('training_plan: arn:aws:sagemaker:us-east-1:111122223333:training-plan/p5-two-weeks\n'), []);
     assert.deepEqual(found('instance_placement_config:\n  EnableMultipleJobs: true\n  PlacementSpecifications:\n    - UltraServerId: u-1\n      InstanceCount: 1\n'), []);
     for (const bad of [
@@ -238,7 +323,10 @@ describe('job file validation: checks beyond the schema', () => {
       'instance_placement_config:\n  PlacementSpecifications:\n    - InstanceCount: 0\n',
       `instance_placement_config:\n  PlacementSpecifications:\n${'    - InstanceCount: 1\n'.repeat(11)}`,
     ]) {
-      assert.ok(found(bad).some(([c]) => String(c).startsWith('schema.')), bad);
+      assert.ok(
+        found(bad).some(([c]) => String(c).startsWith('schema.')),
+        bad,
+      );
     }
   });
 
@@ -255,7 +343,7 @@ describe('job file validation: checks beyond the schema', () => {
     assert.ok(codes(`instance_type: ml.g5.xlarge\nhyperparameters:\n  prompt: "${'x'.repeat(2500)}"\n`).includes('hyperparameters.valueLength'));
   });
 
-  it('warns where the toolkit\'s unquoted /bin/sh command line would change a hyperparameter, at its value', () => {
+  it("warns where the toolkit's unquoted /bin/sh command line would change a hyperparameter, at its value", () => {
     const text = `${base}instance_type: ml.g5.xlarge\nhyperparameters:\n  source_prefix: "summarize: "\n  layers: [1, 2]\n  generation: {num_beams: 4, prefix: "a b"}\n  stop: "$HOME"\n  empty: ""\n  nothing:\n  lr: 5e-5\n  model_name_or_path: facebook/bart-large-cnn\n  do_train: true\n  weights: {a: 1, b: 2}\n`;
     const problems = validateJobFile(text).problems.filter((p) => p.code.startsWith('hyperparameters.'));
     assert.deepEqual(
@@ -279,19 +367,30 @@ describe('job file validation: checks beyond the schema', () => {
     const text = `${base}instance_type: ml.g5.xlarge\ninputs:\n  train: ./data/train\n  test: file:///srv/data/test\n  extra: ./nowhere\n  s3: s3://my-bucket/samsum\n`;
     const stat = (p: string) => (p === '/work/job/data/train' || p === '/srv/data/test' ? { isDirectory: true } : undefined);
     const problems = validateJobFile(text, { baseDir: '/work/job', stat }).problems.filter((p) => p.code.startsWith('inputs.'));
-    assert.deepEqual(problems.map((p) => [p.code, p.path, p.severity]), [
-      ['inputs.local', 'inputs.train', 'info'],
-      ['inputs.local', 'inputs.test', 'info'],
-      ['inputs.missing', 'inputs.extra', 'warning'],
-    ]);
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.path, p.severity]),
+      [
+        ['inputs.local', 'inputs.train', 'info'],
+        ['inputs.local', 'inputs.test', 'info'],
+        ['inputs.missing', 'inputs.extra', 'warning'],
+      ],
+    );
     assert.match(problems[2]!.message, /\/work\/job\/nowhere/);
     assert.deepEqual(problems[0]!.range, { start: { line: 7, character: 9 }, end: { line: 7, character: 21 } });
   });
 
   it('accepts a bare role name and an ARN in another partition, and rejects other ARNs', () => {
     assert.ok(!codes('instance_type: ml.g5.xlarge\n').includes('role.invalid'));
-    assert.ok(!validateJobFile(base.replace('SageMakerRole', 'arn:aws-us-gov:iam::123456789012:role/x/y') + 'instance_type: ml.g5.xlarge\n').problems.some((p) => p.code === 'role.invalid'));
-    assert.ok(validateJobFile(base.replace('SageMakerRole', 'arn:aws:sts::123456789012:assumed-role/x') + 'instance_type: ml.g5.xlarge\n').problems.some((p) => p.code === 'role.invalid' && /sts/.test(p.message)));
+    assert.ok(
+      !validateJobFile(base.replace('SageMakerRole', 'arn:aws-us-gov:iam::123456789012:role/x/y') + 'instance_type: ml.g5.xlarge\n').problems.some(
+        (p) => p.code === 'role.invalid',
+      ),
+    );
+    assert.ok(
+      validateJobFile(base.replace('SageMakerRole', 'arn:aws:sts::123456789012:assumed-role/x') + 'instance_type: ml.g5.xlarge\n').problems.some(
+        (p) => p.code === 'role.invalid' && /sts/.test(p.message),
+      ),
+    );
   });
 
   it('lets a long base_job_name pass (the SDK trims it) but not illegal characters', () => {
@@ -306,7 +405,11 @@ describe('job file validation: checks beyond the schema', () => {
   it('checks that entry_point exists in a local source_dir', () => {
     const dir = path.join(fixtures, 'valid');
     const ctx = jobFileContext(path.join(dir, 'x.sagemaker.yaml'));
-    assert.ok(validateJobFile(`${base}instance_type: ml.g5.xlarge\nentry_point: missing.py\n`.replace('entry_point: train.py\n', ''), ctx).problems.some((p) => p.code === 'source.entryPoint'));
+    assert.ok(
+      validateJobFile(`${base}instance_type: ml.g5.xlarge\nentry_point: missing.py\n`.replace('entry_point: train.py\n', ''), ctx).problems.some(
+        (p) => p.code === 'source.entryPoint',
+      ),
+    );
     assert.ok(validateJobFile(`${base}instance_type: ml.g5.xlarge\nsource_dir: nowhere\n`, ctx).problems.some((p) => p.code === 'source.missing'));
   });
 });
@@ -319,7 +422,8 @@ describe('job file validation: hostile input becomes problems, never an exceptio
     const result = validateJobFile(text, context);
     const lines = text.split(/\r\n|\r|\n/);
     for (const p of result.problems) {
-      for (const pos of [p.range.start, p.range.end]) assert.ok(pos.line < lines.length && pos.character <= lines[pos.line]!.length, `${p.code} range ${JSON.stringify(p.range)} is outside the document`);
+      for (const pos of [p.range.start, p.range.end])
+        assert.ok(pos.line < lines.length && pos.character <= lines[pos.line]!.length, `${p.code} range ${JSON.stringify(p.range)} is outside the document`);
     }
     return result;
   }
@@ -329,7 +433,7 @@ describe('job file validation: hostile input becomes problems, never an exceptio
     return lines[r.start.line]!.slice(r.start.character, r.end.character);
   };
 
-  it('an alias without its anchor (`*Lr` for `&lr`) is an error at the alias, suggesting the anchor, and the file\'s other problems still show', () => {
+  it("an alias without its anchor (`*Lr` for `&lr`) is an error at the alias, suggesting the anchor, and the file's other problems still show", () => {
     const text = `${base.replace('ml.g5.xlarge', 'ml.g5.xlarg')}hyperparameters:\n  warmup: &lr 5e-5\n  learning_rate: *Lr\n`;
     const { problems, spec } = problemsOf(text);
     const alias = problems.filter((p) => p.code.startsWith('yaml.'));
@@ -340,13 +444,19 @@ describe('job file validation: hostile input becomes problems, never an exceptio
     assert.equal(textAt(text, alias[0]!.range), '*Lr');
     assert.match(alias[0]!.message, /Did you mean `\*lr`\?/);
     // The value that could not be read says nothing more (no "empty value" warning for it) …
-    assert.deepEqual(problems.filter((p) => p.path === 'hyperparameters.learning_rate').map((p) => p.code), ['yaml.unresolvedAlias']);
+    assert.deepEqual(
+      problems.filter((p) => p.path === 'hyperparameters.learning_rate').map((p) => p.code),
+      ['yaml.unresolvedAlias'],
+    );
     // … and the rest of the file is checked as usual.
-    assert.ok(problems.some((p) => p.code === 'instance.unknown'), 'the instance type typo is still reported');
+    assert.ok(
+      problems.some((p) => p.code === 'instance.unknown'),
+      'the instance type typo is still reported',
+    );
     assert.equal(spec?.hyperparameters?.['warmup'], 5e-5);
   });
 
-  it('an alias before its anchor is an error at the alias naming the anchor\'s line', () => {
+  it("an alias before its anchor is an error at the alias naming the anchor's line", () => {
     const text = `${base}hyperparameters:\n  learning_rate: *lr\n  warmup: &lr 5e-5\n`;
     const [p, ...rest] = problemsOf(text).problems.filter((x) => x.severity === 'error');
     assert.deepEqual(rest, []);
@@ -359,23 +469,36 @@ describe('job file validation: hostile input becomes problems, never an exceptio
     for (const hps of ['hyperparameters: &h\n  self: *h\n', 'hyperparameters:\n  layers: &a [1, *a]\n', 'hyperparameters:\n  x: &m {y: {z: *m}}\n']) {
       const text = base + hps;
       const errors = problemsOf(text).problems.filter((p) => p.severity === 'error');
-      assert.deepEqual(errors.map((p) => p.code), ['yaml.recursiveAlias'], hps);
+      assert.deepEqual(
+        errors.map((p) => p.code),
+        ['yaml.recursiveAlias'],
+        hps,
+      );
       assert.match(textAt(text, errors[0]!.range), /^\*[hma]$/);
     }
   });
 
-  it('more than 100 uses of an alias are fine: each repeats its anchor\'s value', () => {
+  it("more than 100 uses of an alias are fine: each repeats its anchor's value", () => {
     const uses = Array.from({ length: 150 }, () => '*w').join(', ');
     const { problems, spec } = problemsOf(`${base}hyperparameters:\n  width: &w 64\n  layers: [${uses}]\n`);
-    assert.deepEqual(problems.filter((p) => p.severity !== 'info' && p.code !== 'hyperparameters.shellSplit'), []);
-    assert.deepEqual(spec?.hyperparameters?.['layers'], Array.from({ length: 150 }, () => 64));
+    assert.deepEqual(
+      problems.filter((p) => p.severity !== 'info' && p.code !== 'hyperparameters.shellSplit'),
+      [],
+    );
+    assert.deepEqual(
+      spec?.hyperparameters?.['layers'],
+      Array.from({ length: 150 }, () => 64),
+    );
   });
 
   it('aliases that multiply (billion laughs) stop at a bound with one error at the alias that crosses it', () => {
     let text = `${base}hyperparameters:\n  l0: &l0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n`;
     for (let i = 1; i <= 9; i++) text += `  l${i}: &l${i} [${Array.from({ length: 10 }, () => `*l${i - 1}`).join(', ')}]\n`;
     const { problems, spec } = problemsOf(text);
-    assert.deepEqual(problems.map((p) => p.code), ['yaml.aliasExpansion']);
+    assert.deepEqual(
+      problems.map((p) => p.code),
+      ['yaml.aliasExpansion'],
+    );
     assert.match(problems[0]!.message, /more than 10,000 values/);
     assert.match(textAt(text, problems[0]!.range), /^\*l\d$/);
     assert.equal(spec, undefined, 'nothing is built from such a file');
@@ -395,13 +518,19 @@ describe('job file validation: hostile input becomes problems, never an exceptio
       const p = problems.find((x) => x.path === key && x.code === code);
       assert.ok(p, `${code} for a huge ${key}: got ${problems.map((x) => x.code).join(', ')}`);
       assert.deepEqual(p.range.start, { line: text.split('\n').length - 2, character: key.length + 2 });
-      assert.ok(problems.every((x) => x.message.length < 1000), 'no message quotes the value whole');
+      assert.ok(
+        problems.every((x) => x.message.length < 1000),
+        'no message quotes the value whole',
+      );
     }
   });
 
   it('nesting deeper than any job file needs is one error; thousands of levels too', () => {
     const nested = problemsOf(`${base}hyperparameters:\n  x: ${'['.repeat(150)}1${']'.repeat(150)}\n`).problems;
-    assert.deepEqual(nested.map((p) => p.code), ['yaml.tooDeep']);
+    assert.deepEqual(
+      nested.map((p) => p.code),
+      ['yaml.tooDeep'],
+    );
     const deeper = problemsOf(`${base}hyperparameters:\n  x: ${'['.repeat(20_000)}1${']'.repeat(20_000)}\n`).problems;
     assert.ok(deeper.length > 0 && deeper.every((p) => p.severity === 'error' && p.code !== 'internal.error'), deeper.map((p) => p.code).join());
   });
@@ -425,9 +554,17 @@ describe('job file validation: merge keys, hyperparameter names, numbers JSON ca
   it('merges `<<` keys as PyYAML does, and the request builder sends the same hyperparameters', () => {
     const text = `${base}distribution: &d {torch_distributed: {enabled: true}}\nhyperparameters:\n  batch: 8\n  <<: [{lr: 1, epochs: 2}, {lr: 3, seed: 4}]\n  epochs: 5\nenvironment:\n  <<: {A: "1", B: "2"}\n  <<: {A: "3"}\n`;
     const { problems, spec } = validateJobFile(text);
-    assert.deepEqual(problems.filter((p) => p.severity !== 'info'), []);
+    assert.deepEqual(
+      problems.filter((p) => p.severity !== 'info'),
+      [],
+    );
     // Earlier merge sources win over later ones, the mapping's own keys over both; merged keys come first.
-    assert.deepEqual(Object.entries(spec!.hyperparameters!), [['lr', 1], ['seed', 4], ['epochs', 5], ['batch', 8]]);
+    assert.deepEqual(Object.entries(spec!.hyperparameters!), [
+      ['lr', 1],
+      ['seed', 4],
+      ['epochs', 5],
+      ['batch', 8],
+    ]);
     // A later `<<` overrides an earlier one (PyYAML reads them in order).
     assert.deepEqual(spec!.environment, { A: '3', B: '2' });
     assert.deepEqual(encodeJobFileValues(text).hyperparameters, { lr: '1', seed: '4', epochs: '5', batch: '8' });
@@ -441,13 +578,24 @@ describe('job file validation: merge keys, hyperparameter names, numbers JSON ca
       'defaults: &a {lr: 1, <<: {deep: 1, lr: 9}}\nhyperparameters:\n  <<: *a\n  x: y\n',
       'hyperparameters:\n  "<<": quoted\n  <<: {a: 1}\n',
     ];
-    const python = spawnSync('/usr/bin/python3', ['-c', 'import sys, json, yaml\nfor doc in json.load(sys.stdin): print(json.dumps(list(yaml.safe_load(doc)["hyperparameters"].items())))'], { input: JSON.stringify(cases), encoding: 'utf8' });
+    const python = spawnSync(
+      '/usr/bin/python3',
+      ['-c', 'import sys, json, yaml\nfor doc in json.load(sys.stdin): print(json.dumps(list(yaml.safe_load(doc)["hyperparameters"].items())))'],
+      { input: JSON.stringify(cases), encoding: 'utf8' },
+    );
     assert.equal(python.status, 0, python.stderr);
-    const expected = python.stdout.trim().split('\n').map((l) => JSON.parse(l) as Array<[string, unknown]>);
+    const expected = python.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Array<[string, unknown]>);
     cases.forEach((text, i) => {
       const spec = validateJobFile(base + text).spec!;
       assert.deepEqual(Object.entries(spec.hyperparameters!), expected[i], text);
-      assert.deepEqual(Object.entries(encodeJobFileValues(base + text).hyperparameters), expected[i]!.map(([k, v]) => [k, JSON.stringify(v)]), text);
+      assert.deepEqual(
+        Object.entries(encodeJobFileValues(base + text).hyperparameters),
+        expected[i]!.map(([k, v]) => [k, JSON.stringify(v)]),
+        text,
+      );
     });
   });
 
@@ -459,7 +607,11 @@ describe('job file validation: merge keys, hyperparameter names, numbers JSON ca
   });
 
   it('a merge key with something else than a mapping to merge is an error at it', () => {
-    for (const [source, what] of [['3', 'the number 3'], ['[{a: 1}, x]', 'text'], ['[]', undefined]] as const) {
+    for (const [source, what] of [
+      ['3', 'the number 3'],
+      ['[{a: 1}, x]', 'text'],
+      ['[]', undefined],
+    ] as const) {
       const text = `${base}hyperparameters:\n  <<: ${source}\n  b: 1\n`;
       const problems = validateJobFile(text).problems.filter((p) => p.code === 'yaml.mergeSource');
       if (what === undefined) {
@@ -492,7 +644,10 @@ describe('job file validation: merge keys, hyperparameter names, numbers JSON ca
 
   it('reports a NUL in a hyperparameter value, which no command line can hold', () => {
     const p = validateJobFile(`${base}hyperparameters:\n  stop: "a\\0b"\n`).problems.filter((x) => x.path === 'hyperparameters.stop');
-    assert.deepEqual(p.map((x) => [x.code, x.severity]), [['hyperparameters.nul', 'error']]);
+    assert.deepEqual(
+      p.map((x) => [x.code, x.severity]),
+      [['hyperparameters.nul', 'error']],
+    );
   });
 
   it('reports .inf, .nan and numbers beyond a double, which JSON cannot carry, saying what to write', () => {
@@ -500,19 +655,26 @@ describe('job file validation: merge keys, hyperparameter names, numbers JSON ca
     const problems = validateJobFile(text).problems;
     const notFinite = problems.filter((p) => p.code === 'number.notFinite');
     // A request field cannot carry it at all; a hyperparameter travels as the SDK's non-JSON Infinity.
-    assert.deepEqual(notFinite.map((p) => [p.path, p.severity]), [
-      ['max_run', 'error'],
-      ['hyperparameters.a', 'warning'],
-      ['hyperparameters.b', 'warning'],
-      ['hyperparameters.c', 'warning'],
-      ['hyperparameters.d', 'warning'],
-    ]);
+    assert.deepEqual(
+      notFinite.map((p) => [p.path, p.severity]),
+      [
+        ['max_run', 'error'],
+        ['hyperparameters.a', 'warning'],
+        ['hyperparameters.b', 'warning'],
+        ['hyperparameters.c', 'warning'],
+        ['hyperparameters.d', 'warning'],
+      ],
+    );
     assert.match(notFinite[0]!.message, /Write a finite number\.$/);
     assert.match(notFinite[1]!.message, /the SDK sends Infinity.*Quote it, `"inf"`: the script receives the same inf/);
     assert.match(notFinite[2]!.message, /`"-inf"`/);
     assert.match(notFinite[3]!.message, /sends NaN.*`"nan"`/);
     assert.match(notFinite[4]!.message, /`1e400` is beyond the largest number a float holds.*the script receives inf.*quote it \(`"1e400"`\)/);
-    assert.deepEqual(problems.filter((p) => p.path === 'max_run').map((p) => p.code), ['number.notFinite'], 'no second problem for the same value');
+    assert.deepEqual(
+      problems.filter((p) => p.path === 'max_run').map((p) => p.code),
+      ['number.notFinite'],
+      'no second problem for the same value',
+    );
   });
 });
 
@@ -533,7 +695,11 @@ describe('did you mean: bounded by the candidates, whatever the value', () => {
   it('the distance gives up at the limit: at once when the lengths alone exceed it, and as soon as a row does', () => {
     assert.equal(editDistance('x'.repeat(1_000_000), 'ml.g5.xlarge', 4), 5);
     assert.equal(editDistance('abcdefgh', 'zyxwvuts', 2), 3);
-    for (const [a, b] of [['kitten', 'sitting'], ['ml.p3dn.24xlarge', 'ml.p3.24xlarge'], ['abc', 'abc']] as const) {
+    for (const [a, b] of [
+      ['kitten', 'sitting'],
+      ['ml.p3dn.24xlarge', 'ml.p3.24xlarge'],
+      ['abc', 'abc'],
+    ] as const) {
       const full = editDistance(a, b);
       assert.equal(editDistance(a, b, full), full, 'within the limit, the exact distance');
       if (full > 0) assert.equal(editDistance(a, b, full - 1), full, 'beyond it, limit + 1');
@@ -549,7 +715,7 @@ describe('did you mean: bounded by the candidates, whatever the value', () => {
     assert.deepEqual(withinTypoReach('instance_typ', ['instance_type', 'role', 'instance_count', 'it']), ['instance_type', 'instance_count']);
   });
 
-  it('a 1 MB instance_type or unknown key is validated in well under the test\'s bound, with no suggestion', { timeout: 60_000 }, () => {
+  it("a 1 MB instance_type or unknown key is validated in well under the test's bound, with no suggestion", { timeout: 60_000 }, () => {
     const base = 'entry_point: train.py\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\n';
     const type = validateJobFile(`${base}instance_type: ml.g5.${'x'.repeat(1_000_000)}\n`).problems.find((p) => p.code === 'instance.unknown')!;
     assert.ok(type, 'the unknown type is reported');

@@ -4,7 +4,14 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IN_FLIGHT_TRAINING_JOB_STATUSES, TERMINAL_TRAINING_JOB_STATUSES, TRAINING_JOB_STATUSES, isInFlightStatus, isTerminalStatus, isTrainingJobStatus } from '../../src/core/sagemaker/jobStatus';
+import {
+  IN_FLIGHT_TRAINING_JOB_STATUSES,
+  TERMINAL_TRAINING_JOB_STATUSES,
+  TRAINING_JOB_STATUSES,
+  isInFlightStatus,
+  isTerminalStatus,
+  isTrainingJobStatus,
+} from '../../src/core/sagemaker/jobStatus';
 
 describe('training job statuses', () => {
   const table: Array<[string | undefined, boolean, boolean, boolean]> = [

@@ -11,7 +11,17 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, GetBucketLocationCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetBucketLocationCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { DescribeTrainingJobCommand, ListTrainingJobsCommand, ResourceLimitExceeded } from '@aws-sdk/client-sagemaker';
 import type { DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
 import { parseDocument } from 'yaml';
@@ -164,8 +174,10 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
   let tmp: string;
 
   const describeJob = (name: string): Promise<DescribeTrainingJobCommandOutput> => clients.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
-  const jobNames = async (): Promise<string[]> => ((await clients.sagemaker().send(new ListTrainingJobsCommand({ MaxResults: 100 }))).TrainingJobSummaries ?? []).map((j) => j.TrainingJobName ?? '');
-  const keysUnder = async (prefix: string): Promise<string[]> => ((await clients.s3().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key ?? '');
+  const jobNames = async (): Promise<string[]> =>
+    ((await clients.sagemaker().send(new ListTrainingJobsCommand({ MaxResults: 100 }))).TrainingJobSummaries ?? []).map((j) => j.TrainingJobName ?? '');
+  const keysUnder = async (prefix: string): Promise<string[]> =>
+    ((await clients.s3().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => o.Key ?? '');
   const launchSeed = (options: LaunchOptions & { jobName?: string } = {}, onProgress?: (p: LaunchProgress) => void, text = SEED_TEXT) =>
     planAndLaunch({ clients, file: SEED_FILE, text, options: { now: NOW, ...options }, ...(onProgress ? { onProgress } : {}) });
 
@@ -210,7 +222,10 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     assert.equal(stored.HyperParameters?.['max_source_length'], 'null');
     assert.equal(stored.HyperParameters?.['sagemaker_submit_directory'], `"s3://${BUCKET}/${job.jobName}/source/sourcedir.tar.gz"`);
     assert.deepEqual(stored.AlgorithmSpecification, request.AlgorithmSpecification);
-    assert.equal(stored.AlgorithmSpecification?.TrainingImage, '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04');
+    assert.equal(
+      stored.AlgorithmSpecification?.TrainingImage,
+      '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04',
+    );
     assert.deepEqual(stored.ResourceConfig, { InstanceType: 'ml.p3dn.24xlarge', InstanceCount: 2, VolumeSizeInGB: 30 });
     assert.deepEqual(stored.OutputDataConfig, { S3OutputPath: `s3://${BUCKET}/` });
     assert.equal(stored.RoleArn, ROLE_ARN);
@@ -218,7 +233,10 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
 
     // The default bucket now exists, and the archive in it holds exactly the expected entries.
     await clients.s3().send(new HeadBucketCommand({ Bucket: BUCKET, ExpectedBucketOwner: ACCOUNT }));
-    assert.deepEqual(job.uploads.map((u) => u.to), [`s3://${BUCKET}/${job.jobName}/source/sourcedir.tar.gz`]);
+    assert.deepEqual(
+      job.uploads.map((u) => u.to),
+      [`s3://${BUCKET}/${job.jobName}/source/sourcedir.tar.gz`],
+    );
     assert.deepEqual(await archiveEntries(clients.s3(), job.uploads[0]!.to), SEED_ENTRIES);
     assert.ok(!(await archiveEntries(clients.s3(), job.uploads[0]!.to)).includes('notes.tmp'));
     const head = await clients.s3().send(new HeadObjectCommand(s3Location(job.uploads[0]!.to)));
@@ -311,7 +329,10 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     assert.equal(planned.kind, 'planned');
     if (planned.kind !== 'planned') return;
     assert.deepEqual(planned.plan.createTrainingJob.Environment, { HF_TOKEN: '${env:SENTINEL_HF_TOKEN}', NCCL_DEBUG: 'INFO' });
-    assert.deepEqual(planned.credentialFlows.map((f) => [f.key, f.variable, f.to]), [['environment.HF_TOKEN', 'SENTINEL_HF_TOKEN', 'SageMaker']]);
+    assert.deepEqual(
+      planned.credentialFlows.map((f) => [f.key, f.variable, f.to]),
+      [['environment.HF_TOKEN', 'SENTINEL_HF_TOKEN', 'SageMaker']],
+    );
     assert.ok(!JSON.stringify(planned).includes(SENTINEL));
 
     const job = launched(await planAndLaunch({ clients, file: file, text, options: { now: NOW, env, jobName: 'env-expanded' } }));
@@ -330,21 +351,27 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
       (next, context) => async (args) => {
         if (context.commandName === 'CreateTrainingJobCommand') {
           const sent = (args.input as { Environment?: Record<string, string> }).Environment;
-          throw Object.assign(new Error(`1 validation error detected: Value '${JSON.stringify(sent)}' at 'environment' failed to satisfy constraint: Map value must satisfy constraint`), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+          throw Object.assign(
+            new Error(`1 validation error detected: Value '${JSON.stringify(sent)}' at 'environment' failed to satisfy constraint: Map value must satisfy constraint`),
+            { name: 'ValidationException', $metadata: { httpStatusCode: 400 } },
+          );
         }
         return next(args);
       },
       { step: 'initialize', name: 'echoEnvironment' },
     );
     try {
-      await assert.rejects(planAndLaunch({ clients: echoing, file: file, text, options: { now: NOW, env: { SENTINEL_HF_TOKEN: SENTINEL }, jobName: 'env-echo' } }), (e: unknown) => {
-        assert.ok(e instanceof LaunchError, String(e));
-        assert.equal(e.code, 'service.validation');
-        assert.match(e.message, /Value '\{"HF_TOKEN":"\*\*\*"\}' at 'environment'/);
-        assert.ok(!JSON.stringify({ message: e.message, context: e.context }).includes(SENTINEL));
-        assert.equal(e.cause, undefined, 'the raw error (with the value) is not kept');
-        return true;
-      });
+      await assert.rejects(
+        planAndLaunch({ clients: echoing, file: file, text, options: { now: NOW, env: { SENTINEL_HF_TOKEN: SENTINEL }, jobName: 'env-echo' } }),
+        (e: unknown) => {
+          assert.ok(e instanceof LaunchError, String(e));
+          assert.equal(e.code, 'service.validation');
+          assert.match(e.message, /Value '\{"HF_TOKEN":"\*\*\*"\}' at 'environment'/);
+          assert.ok(!JSON.stringify({ message: e.message, context: e.context }).includes(SENTINEL));
+          assert.equal(e.cause, undefined, 'the raw error (with the value) is not kept');
+          return true;
+        },
+      );
     } finally {
       echoing.destroy();
     }
@@ -375,21 +402,27 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     const planned = await planTrainingJob({ jobFilePath: etc.file, text: etc.text, clients, now: NOW });
     assert.equal(planned.kind, 'planned');
     if (planned.kind !== 'planned') return;
-    assert.deepEqual(planned.externalLinks.map((l) => [l.name, l.path, l.target]), [
-      ['etc', path.join(etc.src, 'etc'), realpathSync('/etc')],
-      ['notes.txt', path.join(etc.src, 'notes.txt'), realpathSync(path.join(outside, 'secret.txt'))],
-    ]);
+    assert.deepEqual(
+      planned.externalLinks.map((l) => [l.name, l.path, l.target]),
+      [
+        ['etc', path.join(etc.src, 'etc'), realpathSync('/etc')],
+        ['notes.txt', path.join(etc.src, 'notes.txt'), realpathSync(path.join(outside, 'secret.txt'))],
+      ],
+    );
     let asked: string[] = [];
     for (const confirmExternalLinks of [undefined, (links: readonly { name: string }[]) => ((asked = links.map((l) => l.name)), false)]) {
-      await assert.rejects(planAndLaunch({ clients, file: etc.file, text: etc.text, options: { now: NOW, jobName: 'links-refused', ...(confirmExternalLinks ? { confirmExternalLinks } : {}) } }), (e: unknown) => {
-        assert.ok(e instanceof SourceStagingError, String(e));
-        assert.equal(e.code, 'source.externalLinks');
-        assert.match(e.message, /2 symbolic links leave the folder being packed/);
-        assert.match(e.message, new RegExp(`^etc → ${realpathSync('/etc')}$`, 'm'));
-        assert.match(e.message, /^notes\.txt → .*secret\.txt$/m);
-        assert.match(e.message, /Nothing was uploaded/);
-        return true;
-      });
+      await assert.rejects(
+        planAndLaunch({ clients, file: etc.file, text: etc.text, options: { now: NOW, jobName: 'links-refused', ...(confirmExternalLinks ? { confirmExternalLinks } : {}) } }),
+        (e: unknown) => {
+          assert.ok(e instanceof SourceStagingError, String(e));
+          assert.equal(e.code, 'source.externalLinks');
+          assert.match(e.message, /2 symbolic links leave the folder being packed/);
+          assert.match(e.message, new RegExp(`^etc → ${realpathSync('/etc')}$`, 'm'));
+          assert.match(e.message, /^notes\.txt → .*secret\.txt$/m);
+          assert.match(e.message, /Nothing was uploaded/);
+          return true;
+        },
+      );
     }
     assert.deepEqual(asked, ['etc', 'notes.txt'], 'the confirmation names the links');
     assert.deepEqual(await keysUnder('links-refused/'), []);
@@ -406,7 +439,9 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
 
     // A link out, confirmed: its target is packed under the link's name.
     await fs.symlink(path.join(outside, 'secret.txt'), path.join(inside.src, 'notes.txt'));
-    const confirmed = launched(await planAndLaunch({ clients, file: inside.file, text: inside.text, options: { now: NOW, jobName: 'links-confirmed', confirmExternalLinks: () => true } }));
+    const confirmed = launched(
+      await planAndLaunch({ clients, file: inside.file, text: inside.text, options: { now: NOW, jobName: 'links-confirmed', confirmExternalLinks: () => true } }),
+    );
     assert.ok((await archiveEntries(clients.s3(), confirmed.uploads[0]!.to)).includes('notes.txt'));
   });
 
@@ -440,7 +475,13 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     const outcome = await planAndLaunch({ clients, file: INVALID_FILE, text: readFileSync(INVALID_FILE, 'utf8') });
     assert.equal(outcome.kind, 'invalid');
     if (outcome.kind !== 'invalid') return;
-    assert.deepEqual(outcome.problems.filter((p) => p.severity === 'error').map((p) => [p.range.start.line + 1, p.path]), [[2, 'role'], [5, 'pytorch_version']]);
+    assert.deepEqual(
+      outcome.problems.filter((p) => p.severity === 'error').map((p) => [p.range.start.line + 1, p.path]),
+      [
+        [2, 'role'],
+        [5, 'pytorch_version'],
+      ],
+    );
     assert.equal(s3Requests.length, count);
   });
 
@@ -453,7 +494,9 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
       (e: unknown) => e instanceof LaunchError && e.code === 'launch.duplicate',
     );
     assert.deepEqual(await jobNames(), jobsBefore);
-    const job = launched(await planAndLaunch({ clients, file: SEED_FILE, text: SEED_TEXT, inFlight, options: { jobName: 'duplicate-confirmed', confirmDuplicate: async () => true } }));
+    const job = launched(
+      await planAndLaunch({ clients, file: SEED_FILE, text: SEED_TEXT, inFlight, options: { jobName: 'duplicate-confirmed', confirmDuplicate: async () => true } }),
+    );
     assert.equal(job.jobName, 'duplicate-confirmed');
     end();
     assert.equal(inFlight.has(SEED_FILE), false);
@@ -520,7 +563,11 @@ describe('launching against moto', { skip: installProblem ?? false }, () => {
     assert.ok(!(await jobNames()).includes(jobName));
     assert.deepEqual(await keysUnder(`${jobName}/`), []);
     const open = await clients.s3().send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
-    assert.deepEqual((open.Uploads ?? []).filter((u) => u.Key?.startsWith(`${jobName}/`)).map((u) => u.Key), [], 'a multipart upload was left open (its parts are billed)');
+    assert.deepEqual(
+      (open.Uploads ?? []).filter((u) => u.Key?.startsWith(`${jobName}/`)).map((u) => u.Key),
+      [],
+      'a multipart upload was left open (its parts are billed)',
+    );
   });
 
   it('resolves the caller and the role as the SDK does', async () => {
@@ -626,7 +673,10 @@ describe('AWS errors say what to do next', () => {
   });
 
   it('an instance type the region does not offer is told apart from other validation errors', () => {
-    const notOffered = createTrainingJobError(serviceError('ValidationException', 'Instance type ml.p3dn.24xlarge is not supported in region eu-central-1.'), { ...ctx, region: 'eu-central-1' });
+    const notOffered = createTrainingJobError(serviceError('ValidationException', 'Instance type ml.p3dn.24xlarge is not supported in region eu-central-1.'), {
+      ...ctx,
+      region: 'eu-central-1',
+    });
     assert.equal(notOffered.code, 'instanceType.notOffered');
     assert.match(notOffered.message, /^ml\.p3dn\.24xlarge is not offered for training in eu-central-1\./);
     const other = createTrainingJobError(serviceError('ValidationException', 'Could not assume role arn:aws:iam::123456789012:role/service-role/SageMakerRole.'), ctx);
@@ -635,15 +685,24 @@ describe('AWS errors say what to do next', () => {
   });
 
   it('AccessDenied names the call, the principal and the role', () => {
-    const passRole = createTrainingJobError(serviceError('AccessDeniedException', `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: iam:PassRole on resource: ${ROLE_ARN}`, 403), ctx);
+    const passRole = createTrainingJobError(
+      serviceError('AccessDeniedException', `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: iam:PassRole on resource: ${ROLE_ARN}`, 403),
+      ctx,
+    );
     assert.equal(passRole.code, 'aws.accessDenied');
-    assert.match(passRole.message, /AWS denied sagemaker:CreateTrainingJob to arn:aws:iam::123456789012:user\/dev\. Allow .* iam:PassRole on arn:aws:iam::123456789012:role\/service-role\/SageMakerRole/);
+    assert.match(
+      passRole.message,
+      /AWS denied sagemaker:CreateTrainingJob to arn:aws:iam::123456789012:user\/dev\. Allow .* iam:PassRole on arn:aws:iam::123456789012:role\/service-role\/SageMakerRole/,
+    );
     const upload = awsCallError(serviceError('AccessDenied', 'Access Denied', 403), { call: 's3:CreateBucket', principal: 'arn:aws:sts::123456789012:assumed-role/dev/me' });
     assert.match(upload.message, /AWS denied s3:CreateBucket to arn:aws:sts::123456789012:assumed-role\/dev\/me/);
   });
 
   it('missing credentials and an unreachable endpoint get their own next step', () => {
-    assert.equal(awsCallError(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), { call: 'sts:GetCallerIdentity' }).code, 'aws.noCredentials');
+    assert.equal(
+      awsCallError(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), { call: 'sts:GetCallerIdentity' }).code,
+      'aws.noCredentials',
+    );
     const down = awsCallError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), { call: 'sts:GetCallerIdentity' });
     assert.equal(down.code, 'aws.unreachable');
     assert.match(down.message, /AWS_ENDPOINT_URL/);
@@ -651,7 +710,7 @@ describe('AWS errors say what to do next', () => {
 });
 
 describe('sagemaker-hf plan', () => {
-  it('--account makes no network call at all and prints the builder\'s request', async () => {
+  it("--account makes no network call at all and prints the builder's request", async () => {
     // Anything that connects is counted and hung up on; the AWS endpoints all point here.
     let connections = 0;
     const sink = net.createServer((socket) => {
@@ -696,7 +755,11 @@ describe('sagemaker-hf plan', () => {
     try {
       const extra = 'environment:\n  HF_TOKEN: ${env:SENTINEL_HF_TOKEN}\n  NCCL_DEBUG: INFO\n';
       const { file } = await jobFolder(dir, 'secrets', extra);
-      const gitText = SEED_TEXT.replace(/^source_dir: .*$/m, 'git_config:\n  repo: https://github.com/org/code.git\n  token: ${env:SENTINEL_GIT_TOKEN}\nsource_dir: examples').replace(/^dependencies:\n {2}- .*\n/m, '') + extra;
+      const gitText =
+        SEED_TEXT.replace(/^source_dir: .*$/m, 'git_config:\n  repo: https://github.com/org/code.git\n  token: ${env:SENTINEL_GIT_TOKEN}\nsource_dir: examples').replace(
+          /^dependencies:\n {2}- .*\n/m,
+          '',
+        ) + extra;
       const gitFile = path.join(dir, 'git.sagemaker.yaml');
       await fs.writeFile(gitFile, gitText);
       const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', SENTINEL_HF_TOKEN: SENTINEL, SENTINEL_GIT_TOKEN: `${SENTINEL}-git` };
@@ -706,14 +769,20 @@ describe('sagemaker-hf plan', () => {
       assert.match(text.out, /^ {2}HF_TOKEN = \$\{env:SENTINEL_HF_TOKEN\}$/m);
       assert.match(text.out, /^ {2}git_config\.token ← \$SENTINEL_GIT_TOKEN → github\.com {2}\(sent by git from this machine over https, as Basic authentication\)$/m);
       assert.match(text.out, /^ {2}environment\.HF_TOKEN ← \$SENTINEL_HF_TOKEN → SageMaker/m);
-      assert.match(text.out, /Launch sends: This request, except that Environment\.HF_TOKEN holds the value of the variable named in \$\{env:…\}, expanded at launch from the launching machine's environment/);
+      assert.match(
+        text.out,
+        /Launch sends: This request, except that Environment\.HF_TOKEN holds the value of the variable named in \$\{env:…\}, expanded at launch from the launching machine's environment/,
+      );
       assert.ok(!`${text.out}${text.err}`.includes(SENTINEL), 'a secret value was printed');
 
       const json = captureIo(env);
       assert.equal(await planCommand([file, '--json', '--account', ACCOUNT, '--time', NOW.toISOString()], json), 0, json.err);
       const printed = JSON.parse(json.out) as { createTrainingJob: { Environment: Record<string, string> }; credentials: Array<{ flow: string }>; launchSends: string };
       assert.deepEqual(printed.createTrainingJob.Environment, { HF_TOKEN: '${env:SENTINEL_HF_TOKEN}', NCCL_DEBUG: 'INFO' });
-      assert.deepEqual(printed.credentials.map((c) => c.flow), ['environment.HF_TOKEN ← $SENTINEL_HF_TOKEN → SageMaker']);
+      assert.deepEqual(
+        printed.credentials.map((c) => c.flow),
+        ['environment.HF_TOKEN ← $SENTINEL_HF_TOKEN → SageMaker'],
+      );
       assert.match(printed.launchSends, /Environment\.HF_TOKEN/);
       assert.ok(!`${json.out}${json.err}`.includes(SENTINEL), 'a secret value was printed');
 
@@ -741,7 +810,9 @@ describe('sagemaker-hf plan', () => {
       assert.ok(!text.out.includes('main.py'), 'a link inside the folder is no concern');
       const json = captureIo({ AWS_ENDPOINT_URL: 'http://127.0.0.1:1' });
       assert.equal(await planCommand([file, '--json', '--account', ACCOUNT], json), 0, json.err);
-      assert.deepEqual(JSON.parse(json.out).linksLeavingTheirFolder, [{ link: path.join(dir, 'links', 'src', 'etc'), in: path.join(dir, 'links', 'src'), target: realpathSync('/etc') }]);
+      assert.deepEqual(JSON.parse(json.out).linksLeavingTheirFolder, [
+        { link: path.join(dir, 'links', 'src', 'etc'), in: path.join(dir, 'links', 'src'), target: realpathSync('/etc') },
+      ]);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
@@ -785,7 +856,10 @@ describe('sagemaker-hf plan and launch against moto', { skip: installProblem ?? 
     const code = await launchCommand([SEED_FILE, '--job-name', 'cli-completes', '--wait', '--poll', '0.2'], io);
     assert.equal(code, 0, io.err);
     assert.equal(io.out, `cli-completes\narn:aws:sagemaker:us-east-1:${ACCOUNT}:training-job/cli-completes\n`);
-    assert.match(io.err, /Packaging src \(5 files, .*\)…\nUploading .* to s3:\/\/.*\/cli-completes\/source\/sourcedir\.tar\.gz…\nCreating training job cli-completes…\nCreated training job cli-completes\./);
+    assert.match(
+      io.err,
+      /Packaging src \(5 files, .*\)…\nUploading .* to s3:\/\/.*\/cli-completes\/source\/sourcedir\.tar\.gz…\nCreating training job cli-completes…\nCreated training job cli-completes\./,
+    );
     assert.match(io.err, /Completed \/ Completed/);
   });
 
@@ -876,7 +950,8 @@ describe('Launch sends what it previewed (requests counted at a proxy in front o
   let clients: AwsClients;
   let tmp: string;
   const cliEnv = (): NodeJS.ProcessEnv => ({ AWS_ENDPOINT_URL: wire.proxy.endpoint });
-  const jobNames = async (): Promise<string[]> => ((await clients.sagemaker().send(new ListTrainingJobsCommand({ MaxResults: 100 }))).TrainingJobSummaries ?? []).map((j) => j.TrainingJobName ?? '');
+  const jobNames = async (): Promise<string[]> =>
+    ((await clients.sagemaker().send(new ListTrainingJobsCommand({ MaxResults: 100 }))).TrainingJobSummaries ?? []).map((j) => j.TrainingJobName ?? '');
 
   before(async () => {
     moto = await startMoto({ simSeconds: 2 });
@@ -887,8 +962,21 @@ describe('Launch sends what it previewed (requests counted at a proxy in front o
     const e = wire.proxy.endpoint;
     // Every service through the proxy (the preflight's Service Quotas and Price List too: moto answers
     // what it knows, and nothing leaves this machine).
-    clients = new AwsClients({ region: 'us-east-1', endpoints: { sagemaker: e, s3: e, sts: e, iam: e, logs: e, serviceQuotas: e, pricing: e }, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    await clients.iam().send(new CreateRoleCommand({ RoleName: 'SageMakerRole', Path: '/service-role/', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
+    clients = new AwsClients({
+      region: 'us-east-1',
+      endpoints: { sagemaker: e, s3: e, sts: e, iam: e, logs: e, serviceQuotas: e, pricing: e },
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await clients.iam().send(
+      new CreateRoleCommand({
+        RoleName: 'SageMakerRole',
+        Path: '/service-role/',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'launch-previewed-'));
   });
 
@@ -929,16 +1017,26 @@ describe('Launch sends what it previewed (requests counted at a proxy in front o
     assert.equal((await clients.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: 'counted-offline' }))).RoleArn, ROLE_ARN);
   });
 
-  it('the editor\'s sequence — plan, the setup check with the plan\'s answers, launch — asks STS and IAM GetRole once each', async () => {
+  it("the editor's sequence — plan, the setup check with the plan's answers, launch — asks STS and IAM GetRole once each", async () => {
     const from = wire.calls.length;
-    const { result: job, validations, parses } = await counted(SEED_TEXT, async () => {
+    const {
+      result: job,
+      validations,
+      parses,
+    } = await counted(SEED_TEXT, async () => {
       const planned = await planTrainingJob({ jobFilePath: SEED_FILE, text: SEED_TEXT, clients, jobName: 'counted-editor' });
       assert.equal(planned.kind, 'planned');
       if (planned.kind !== 'planned') throw new Error('not planned');
       // What Launch passes the preflight (commands/launchTraining.ts knownToPreflight).
-      const checklist = await runPreflight({ clients, spec: planned.spec, region: planned.region, known: { ...(planned.caller ? { identity: planned.caller } : {}), ...(planned.roleLookup ? { role: planned.roleLookup } : {}) }, options: { timeoutMs: 5000 } });
+      const checklist = await runPreflight({
+        clients,
+        spec: planned.spec,
+        region: planned.region,
+        known: { ...(planned.caller ? { identity: planned.caller } : {}), ...(planned.roleLookup ? { role: planned.roleLookup } : {}) },
+        options: { timeoutMs: 5000 },
+      });
       assert.equal(checklist.items.find((i) => i.id === 'credentials')?.status, 'passed');
-      assert.equal(checklist.items.find((i) => i.id === 'role')?.status, 'passed', 'the role check read the trust policy from the plan\'s GetRole answer');
+      assert.equal(checklist.items.find((i) => i.id === 'role')?.status, 'passed', "the role check read the trust policy from the plan's GetRole answer");
       return launchTrainingJob({ clients, planned, currentText: () => SEED_TEXT });
     });
     assert.equal(job.jobName, 'counted-editor');
@@ -959,14 +1057,20 @@ describe('Launch sends what it previewed (requests counted at a proxy in front o
     const stale = (e: unknown) => {
       assert.ok(e instanceof LaunchError, String(e));
       assert.equal(e.code, 'plan.stale');
-      assert.equal(e.message, 'The job file changed.sagemaker.yaml changed since the preview: review the new request (Preview Training Request, or sagemaker-hf plan), then launch again. Nothing was uploaded or created.');
+      assert.equal(
+        e.message,
+        'The job file changed.sagemaker.yaml changed since the preview: review the new request (Preview Training Request, or sagemaker-hf plan), then launch again. Nothing was uploaded or created.',
+      );
       return true;
     };
     // The file on disk (the CLI reads it again), and an edited buffer (the editor's currentText).
     await assert.rejects(launchTrainingJob({ clients, planned, currentText: () => fs.readFile(file, 'utf8') }), stale);
     await assert.rejects(launchTrainingJob({ clients, planned, currentText: () => `${text}\n# an edit\n` }), stale);
     // A file that cannot be read any more is no plan's text either.
-    await assert.rejects(launchTrainingJob({ clients, planned, currentText: () => fs.readFile(`${file}.gone`, 'utf8') }), (e: unknown) => e instanceof LaunchError && e.code === 'plan.stale' && /cannot be read any more \(ENOENT\)/.test(e.message));
+    await assert.rejects(
+      launchTrainingJob({ clients, planned, currentText: () => fs.readFile(`${file}.gone`, 'utf8') }),
+      (e: unknown) => e instanceof LaunchError && e.code === 'plan.stale' && /cannot be read any more \(ENOENT\)/.test(e.message),
+    );
     assert.deepEqual(callsSince(wire, from), {}, 'no AWS call at all: no bucket, no upload, no job');
     assert.ok(!(await jobNames()).includes('changed-after-plan'));
 
@@ -1005,7 +1109,10 @@ describe('Launch sends what it previewed (requests counted at a proxy in front o
     const sent = wire.created[created];
     assert.deepEqual(sent, { ...previewed.createTrainingJob, Environment: { HF_TOKEN: SENTINEL, NCCL_DEBUG: 'INFO' } });
     assert.deepEqual(previewed.createTrainingJob.Environment, { HF_TOKEN: '${env:SENTINEL_HF_TOKEN}', NCCL_DEBUG: 'INFO' }, 'the preview names the variable');
-    assert.deepEqual(job.uploads.map((u) => u.to), previewed.uploads.map((u) => u.to));
+    assert.deepEqual(
+      job.uploads.map((u) => u.to),
+      previewed.uploads.map((u) => u.to),
+    );
     assert.ok(!JSON.stringify(job).includes(SENTINEL));
   });
 });

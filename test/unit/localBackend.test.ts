@@ -72,7 +72,9 @@ function recorder(): LocalJobListener & { lines: LocalLogLine[]; statuses: Local
 /** A process is gone when `ps` no longer lists it or lists it as a zombie awaiting its reaper. */
 function isRunning(pid: number): boolean {
   try {
-    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)]).toString().trim();
+    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)])
+      .toString()
+      .trim();
     return state !== '' && !state.startsWith('Z');
   } catch {
     return false;
@@ -167,26 +169,41 @@ describe('runLocalJob with the probe on two hosts', processTest, () => {
     );
     const record = await readLocalJob(folder);
     assert.equal(record?.TrainingJobStatus, 'Completed');
-    assert.deepEqual(record?.SecondaryStatusTransitions.map((t) => t.Status), ['Starting', 'Downloading', 'Training', 'Uploading', 'Completed']);
+    assert.deepEqual(
+      record?.SecondaryStatusTransitions.map((t) => t.Status),
+      ['Starting', 'Downloading', 'Training', 'Uploading', 'Completed'],
+    );
     assert.deepEqual(record?.ResourceConfig, { InstanceType: 'ml.p3.2xlarge', InstanceCount: 2, VolumeSizeInGB: 0 });
     assert.equal(record?.HyperParameters.sagemaker_program, '"probe.py"', 'the run points sagemaker_program at its entry point');
     assert.equal(record?.HyperParameters.learning_rate, '5e-05');
     assert.ok(record?.TrainingStartTime && record.TrainingEndTime);
     const listed = await listLocalJobs(root);
-    assert.deepEqual(listed.map((j) => j.TrainingJobName), ['probe-job']);
+    assert.deepEqual(
+      listed.map((j) => j.TrainingJobName),
+      ['probe-job'],
+    );
   });
 
   it('starts each host with the toolkit argv: sorted --key value, True for booleans, split by the toolkit shell', () => {
     assert.deepEqual(records['algo-1']!.argv, [
       'probe.py',
-      '--do_train', 'True',
-      '--learning_rate', '5e-05',
-      '--model_name_or_path', 'facebook/bart-large-cnn',
-      '--num_train_epochs', '3',
+      '--do_train',
+      'True',
+      '--learning_rate',
+      '5e-05',
+      '--model_name_or_path',
+      'facebook/bart-large-cnn',
+      '--num_train_epochs',
+      '3',
       // /bin/sh splits "summarize: this" exactly as in the container.
-      '--source_prefix', 'summarize:', 'this',
+      '--source_prefix',
+      'summarize:',
+      'this',
     ]);
-    assert.ok(events.lines.some((l) => l.stream === 'toolkit' && l.line.startsWith('--source_prefix')), 'the split is announced');
+    assert.ok(
+      events.lines.some((l) => l.stream === 'toolkit' && l.line.startsWith('--source_prefix')),
+      'the split is announced',
+    );
   });
 
   it('runs in the host code folder with the toolkit environment, paths rooted in the host folder', () => {
@@ -244,7 +261,18 @@ describe('runLocalJob with the probe on two hosts', processTest, () => {
 
   it('copies the code without what .sagemakerignore excludes, and the channels (sharded ones split between hosts)', () => {
     const tree = records['algo-1']!.tree;
-    for (const expected of ['code/probe.py', 'code/lib/helper.py', 'code/keep.tmp', 'code/shared_util/__init__.py', 'input/config/resourceconfig.json', 'input/data/train/nested/c.txt', 'input/data/validation/v.txt', 'model/', 'output/data/', 'output/intermediate/']) {
+    for (const expected of [
+      'code/probe.py',
+      'code/lib/helper.py',
+      'code/keep.tmp',
+      'code/shared_util/__init__.py',
+      'input/config/resourceconfig.json',
+      'input/data/train/nested/c.txt',
+      'input/data/validation/v.txt',
+      'model/',
+      'output/data/',
+      'output/intermediate/',
+    ]) {
       assert.ok(tree.includes(expected), `${expected} in ${tree.join(', ')}`);
     }
     for (const excluded of ['code/notes.tmp', 'code/ignored/', 'code/data/', 'code/deps/']) {
@@ -321,7 +349,10 @@ describe('runLocalJob stop', processTest, () => {
     assert.ok(pids.every(isRunning));
     const record = await job.stop();
     assert.equal(record.TrainingJobStatus, 'Stopped');
-    assert.deepEqual(events.statuses.slice(-3).map((s) => `${s.status}/${s.secondaryStatus}`), ['Stopping/Stopping', 'Stopping/Uploading', 'Stopped/Stopped']);
+    assert.deepEqual(
+      events.statuses.slice(-3).map((s) => `${s.status}/${s.secondaryStatus}`),
+      ['Stopping/Stopping', 'Stopping/Uploading', 'Stopped/Stopped'],
+    );
     assert.deepEqual(pids.filter(isRunning), [], 'no process of the job is left');
     const model = await tarEntries(path.join(job.folder, 'output', 'model.tar.gz'));
     assert.equal(model.get('checkpoint.txt'), 'epoch 1');
@@ -369,11 +400,15 @@ describe('runLocalJob refuses what CreateTrainingJob would refuse', processTest,
 describe('a job file run locally with ${env:NAME} environment values', processTest, () => {
   const SENTINEL = 'hf_LOCALsentinelVALUE0123456789abcdefXYZ';
   const jobFile = (dir: string) => path.join(dir, 'env.sagemaker.yaml');
-  const text = 'entry_point: train.py\nsource_dir: .\ninstance_type: ml.g5.xlarge\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\nenvironment:\n  HF_TOKEN: ${env:LOCAL_SENTINEL}\n  PLAIN: as-written\n';
+  const text =
+    'entry_point: train.py\nsource_dir: .\ninstance_type: ml.g5.xlarge\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\nenvironment:\n  HF_TOKEN: ${env:LOCAL_SENTINEL}\n  PLAIN: as-written\n';
 
-  it('gives the script the variable\'s value, as a launch would send it, and writes it nowhere else', async () => {
+  it("gives the script the variable's value, as a launch would send it, and writes it nowhere else", async () => {
     const dir = await freshDir('env-expand');
-    await fs.writeFile(path.join(dir, 'train.py'), 'import os, json\nopen(os.path.join(os.environ["SM_MODEL_DIR"], "env.json"), "w").write(json.dumps({"HF_TOKEN": os.environ.get("HF_TOKEN"), "PLAIN": os.environ.get("PLAIN")}))\n');
+    await fs.writeFile(
+      path.join(dir, 'train.py'),
+      'import os, json\nopen(os.path.join(os.environ["SM_MODEL_DIR"], "env.json"), "w").write(json.dumps({"HF_TOKEN": os.environ.get("HF_TOKEN"), "PLAIN": os.environ.get("PLAIN")}))\n',
+    );
     await fs.writeFile(jobFile(dir), text);
     const root = path.join(dir, '.jobs');
     const outcome = await runJobFileLocally({ jobFilePath: jobFile(dir), text, root, interpreter: python, env: { ...process.env, LOCAL_SENTINEL: SENTINEL } });
@@ -416,7 +451,9 @@ describe('a job file run locally with ${env:NAME} environment values', processTe
 describe('the job-level input_mode in a local run (issue 16)', () => {
   const spec = (extra: Partial<JobSpec>): JobSpec => ({ entry_point: 'train.py', instance_type: 'local', role: 'SageMakerRole', image_uri: 'x', ...extra }) as JobSpec;
   const modes = (s: JobSpec): Record<string, string | undefined> =>
-    Object.fromEntries(Object.entries(localJobOptionsFromSpec({ spec: s, jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' }).channels ?? {}).map(([n, c]) => [n, c.inputMode]));
+    Object.fromEntries(
+      Object.entries(localJobOptionsFromSpec({ spec: s, jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' }).channels ?? {}).map(([n, c]) => [n, c.inputMode]),
+    );
 
   it('goes to every channel without its own input_mode, as TrainingInputMode does on SageMaker', () => {
     const inputs = { train: './data/train', test: { s3_data: './data/test', input_mode: 'File' as const } };
@@ -427,14 +464,21 @@ describe('the job-level input_mode in a local run (issue 16)', () => {
 
   it('model_uri is one more File channel (model_channel_name, default model), as the SDK sends it', () => {
     const channels = (s: JobSpec) => localJobOptionsFromSpec({ spec: s, jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' }).channels;
-    assert.deepEqual(channels(spec({ input_mode: 'FastFile', model_uri: './base-model' })), { model: { source: './base-model', contentType: 'application/x-sagemaker-model', inputMode: 'File' } });
+    assert.deepEqual(channels(spec({ input_mode: 'FastFile', model_uri: './base-model' })), {
+      model: { source: './base-model', contentType: 'application/x-sagemaker-model', inputMode: 'File' },
+    });
     assert.deepEqual(Object.keys(channels(spec({ inputs: { train: './d' }, model_uri: 's3://b/m/', model_channel_name: 'pretrained' })) ?? {}), ['train', 'pretrained']);
   });
 
   it('makes the run refuse a channel that inherits Pipe or FastFile, naming the channel; nothing starts', async () => {
     const root = await freshDir('job-input-mode');
     await fs.writeFile(path.join(root, 'train.py'), 'print("never runs")\n');
-    const options = localJobOptionsFromSpec({ spec: spec({ input_mode: 'FastFile', inputs: { train: root } }), jobFileDir: root, jobName: 'fastfile', root: path.join(root, 'jobs') });
+    const options = localJobOptionsFromSpec({
+      spec: spec({ input_mode: 'FastFile', inputs: { train: root } }),
+      jobFileDir: root,
+      jobName: 'fastfile',
+      root: path.join(root, 'jobs'),
+    });
     await assert.rejects(runLocalJob(options), (e: LocalJobError) => e.code === 'UnsupportedForLocalRun' && /Channel train uses input_mode FastFile/.test(e.message));
     assert.ok(!existsSync(path.join(root, 'jobs', 'fastfile')));
   });
@@ -443,7 +487,10 @@ describe('the job-level input_mode in a local run (issue 16)', () => {
 describe('container_entry_point and container_arguments in a local run (issue 16)', () => {
   it('are refused by name before anything starts: a local run is the training toolkit they replace', () => {
     const spec = (extra: Partial<JobSpec>): JobSpec => ({ entry_point: 'train.py', instance_type: 'local', role: 'SageMakerRole', image_uri: 'x', ...extra }) as JobSpec;
-    const cases: Array<[Partial<JobSpec>, string]> = [[{ container_entry_point: ['python3', 'run.py'] }, 'container_entry_point'], [{ container_arguments: ['--x'] }, 'container_arguments']];
+    const cases: Array<[Partial<JobSpec>, string]> = [
+      [{ container_entry_point: ['python3', 'run.py'] }, 'container_entry_point'],
+      [{ container_arguments: ['--x'] }, 'container_arguments'],
+    ];
     for (const [extra, key] of cases) {
       assert.throws(
         () => localJobOptionsFromSpec({ spec: spec(extra), jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' }),
@@ -464,11 +511,21 @@ describe('listLocalJobs', () => {
     const now = new Date().toISOString();
     await fs.writeFile(
       path.join(folder, 'job.json'),
-      JSON.stringify({ TrainingJobName: 'orphan', TrainingJobStatus: 'InProgress', SecondaryStatus: 'Training', CreationTime: now, LastModifiedTime: now, Local: { runnerPid: deadPid } }),
+      JSON.stringify({
+        TrainingJobName: 'orphan',
+        TrainingJobStatus: 'InProgress',
+        SecondaryStatus: 'Training',
+        CreationTime: now,
+        LastModifiedTime: now,
+        Local: { runnerPid: deadPid },
+      }),
     );
     await fs.mkdir(path.join(root, 'not-a-job'));
     const jobs = await listLocalJobs(root);
-    assert.deepEqual(jobs.map((j) => [j.TrainingJobName, j.TrainingJobStatus]), [['orphan', 'Failed']]);
+    assert.deepEqual(
+      jobs.map((j) => [j.TrainingJobName, j.TrainingJobStatus]),
+      [['orphan', 'Failed']],
+    );
     assert.match(jobs[0]!.FailureReason ?? '', /runner exited/);
     assert.deepEqual(await listLocalJobs(path.join(root, 'missing')), []);
   });
@@ -521,7 +578,10 @@ describe('instance_type local and local_gpu (the schema documents them for local
     return dir;
   };
 
-  for (const [instanceType, gpus] of [['local', '0'], ['local_gpu', undefined]] as const) {
+  for (const [instanceType, gpus] of [
+    ['local', '0'],
+    ['local_gpu', undefined],
+  ] as const) {
     it(`sagemaker-hf launch --local runs a job file with instance_type: ${instanceType}`, async () => {
       const dir = await jobFolder(`local-type-${instanceType}`, instanceType);
       const io = capture(dir);
@@ -537,7 +597,10 @@ describe('instance_type local and local_gpu (the schema documents them for local
     const dir = await jobFolder('local-type-plan', 'local');
     const io = capture(dir);
     assert.equal(await planCommand(['job.sagemaker.yaml', '--account', '123456789012', '--region', 'us-east-1'], io), 1);
-    assert.match(io.err, /^sagemaker-hf plan: instance_type local runs the job on this machine; SageMaker has no such instance type\. Run it with `sagemaker-hf launch FILE --local` \(or Run Locally in the editor\), or pick an ml\.\* instance type/m);
+    assert.match(
+      io.err,
+      /^sagemaker-hf plan: instance_type local runs the job on this machine; SageMaker has no such instance type\. Run it with `sagemaker-hf launch FILE --local` \(or Run Locally in the editor\), or pick an ml\.\* instance type/m,
+    );
   });
 });
 
@@ -565,7 +628,9 @@ describe('a .sagemakerignore line that cannot work, in a local run', () => {
     await fs.writeFile(path.join(dir, 'train.py'), 'print(1)\n');
     await fs.writeFile(path.join(dir, '.sagemakerignore'), 'ok/\n[z-a]\n');
     const spec: JobSpec = { entry_point: 'train.py', source_dir: '.', instance_type: 'local', role: 'r' } as JobSpec;
-    const job = await runLocalJob(localJobOptionsFromSpec({ spec, jobFileDir: dir, jobName: 'bad-ignore', root: path.join(dir, '..', 'bad-ignore-jobs'), interpreter: python, numGpus: 0 }));
+    const job = await runLocalJob(
+      localJobOptionsFromSpec({ spec, jobFileDir: dir, jobName: 'bad-ignore', root: path.join(dir, '..', 'bad-ignore-jobs'), interpreter: python, numGpus: 0 }),
+    );
     const record = await job.completion;
     assert.equal(record.TrainingJobStatus, 'Failed');
     assert.match(record.FailureReason ?? '', /^ClientError: .*\.sagemakerignore line 2: the range z-a runs backwards.*`\[z-a\]`/);
@@ -578,14 +643,20 @@ describe('the quickstart example on two hosts', processTest, () => {
     assert.equal(spec.instance_count, 2);
     const events = recorder();
     const root = await freshDir('quickstart');
-    const job = await runLocalJob(
-      localJobOptionsFromSpec({ spec, jobFileDir: quickstartDir, jobName: 'quickstart-test', root, interpreter: python, numGpus: 0 }),
-      events,
-    );
+    const job = await runLocalJob(localJobOptionsFromSpec({ spec, jobFileDir: quickstartDir, jobName: 'quickstart-test', root, interpreter: python, numGpus: 0 }), events);
     const record = await job.completion;
     assert.equal(record.TrainingJobStatus, 'Completed', record.FailureReason);
     const model = await tarEntries(record.Local.modelArtifact!);
-    for (const file of ['config.json', 'model.safetensors', 'train_results.json', 'eval_results.json', 'predict_results.json', 'all_results.json', 'trainer_state.json', 'generated_predictions.txt']) {
+    for (const file of [
+      'config.json',
+      'model.safetensors',
+      'train_results.json',
+      'eval_results.json',
+      'predict_results.json',
+      'all_results.json',
+      'trainer_state.json',
+      'generated_predictions.txt',
+    ]) {
       assert.ok(model.has(file), `${file} in model.tar.gz (${[...model.keys()].join(', ')})`);
     }
     const evalResults = JSON.parse(model.get('eval_results.json')!) as Record<string, number>;
@@ -597,7 +668,13 @@ describe('the quickstart example on two hosts', processTest, () => {
     assert.ok(state.log_history.some((entry) => 'loss' in entry && 'learning_rate' in entry));
     assert.ok(state.global_step > 0);
     assert.equal(model.get('generated_predictions.txt')!.split('\n').length, 12, 'one prediction per test dialogue');
-    assert.ok(events.lines.some((l) => l.host === 'algo-1' && /^\{'loss': /.test(l.line)), 'Trainer-style loss lines');
-    assert.ok(events.lines.some((l) => l.host === 'algo-2' && /Connected 2 hosts/.test(l.line)), 'algo-2 trained with algo-1');
+    assert.ok(
+      events.lines.some((l) => l.host === 'algo-1' && /^\{'loss': /.test(l.line)),
+      'Trainer-style loss lines',
+    );
+    assert.ok(
+      events.lines.some((l) => l.host === 'algo-2' && /Connected 2 hosts/.test(l.line)),
+      'algo-2 trained with algo-1',
+    );
   });
 });

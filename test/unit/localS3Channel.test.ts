@@ -23,7 +23,11 @@ describe('local run with an S3 channel', { skip: motoInstallProblem() ?? false }
     moto = await startMoto();
     clients = new AwsClients({ region: 'us-east-1', endpoints: { s3: moto.endpoint }, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     await clients.s3().send(new CreateBucketCommand({ Bucket: 'data-bucket' }));
-    for (const [k, v] of [['corpus/train/a.jsonl', '{"x":1}\n'], ['corpus/train/sub/b.jsonl', '{"x":2}\n'], ['corpus/test/c.jsonl', 'no']]) {
+    for (const [k, v] of [
+      ['corpus/train/a.jsonl', '{"x":1}\n'],
+      ['corpus/train/sub/b.jsonl', '{"x":2}\n'],
+      ['corpus/test/c.jsonl', 'no'],
+    ]) {
       await clients.s3().send(new PutObjectCommand({ Bucket: 'data-bucket', Key: k, Body: v }));
     }
   });
@@ -38,9 +42,15 @@ describe('local run with an S3 channel', { skip: motoInstallProblem() ?? false }
       path.join(dir, 'train.py'),
       'import os, json\nroot = os.environ["SM_CHANNEL_TRAIN"]\nfiles = sorted(os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs)\nopen(os.path.join(os.environ["SM_MODEL_DIR"], "files.json"), "w").write(json.dumps(files))\n',
     );
-    const text = 'entry_point: train.py\nsource_dir: .\ninstance_type: ml.g5.xlarge\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\ninputs:\n  train: s3://data-bucket/corpus/train\n';
+    const text =
+      'entry_point: train.py\nsource_dir: .\ninstance_type: ml.g5.xlarge\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\ninputs:\n  train: s3://data-bucket/corpus/train\n';
     writeFileSync(path.join(dir, 'job.sagemaker.yaml'), text);
-    const outcome = await runJobFileLocally({ jobFilePath: path.join(dir, 'job.sagemaker.yaml'), text, root: path.join(dir, '.jobs'), channelFetcher: new S3ChannelFetcher(() => clients.s3()) });
+    const outcome = await runJobFileLocally({
+      jobFilePath: path.join(dir, 'job.sagemaker.yaml'),
+      text,
+      root: path.join(dir, '.jobs'),
+      channelFetcher: new S3ChannelFetcher(() => clients.s3()),
+    });
     assert.equal(outcome.kind, 'started');
     if (outcome.kind !== 'started') return;
     const record = await outcome.job.completion;
@@ -50,7 +60,8 @@ describe('local run with an S3 channel', { skip: motoInstallProblem() ?? false }
   });
 
   it('refuses an S3 channel when no fetcher is given, before anything runs', async () => {
-    const text = 'entry_point: train.py\nsource_dir: .\ninstance_type: ml.g5.xlarge\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\ninputs:\n  train: s3://data-bucket/corpus/train\n';
+    const text =
+      'entry_point: train.py\nsource_dir: .\ninstance_type: ml.g5.xlarge\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\ninputs:\n  train: s3://data-bucket/corpus/train\n';
     await assert.rejects(runJobFileLocally({ jobFilePath: path.join(dir, 'job.sagemaker.yaml'), text, root: path.join(dir, '.jobs2') }), /s3/i);
   });
 });

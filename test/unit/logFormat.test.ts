@@ -169,7 +169,17 @@ describe('end-of-job summary', () => {
   });
 
   it('counts the instances of heterogeneous instance groups', () => {
-    const d = aJob().ended('Completed', 100).with({ ResourceConfig: { InstanceGroups: [{ InstanceType: 'ml.p4d.24xlarge', InstanceCount: 2 }, { InstanceType: 'ml.c5.xlarge', InstanceCount: 1 }] } }).build();
+    const d = aJob()
+      .ended('Completed', 100)
+      .with({
+        ResourceConfig: {
+          InstanceGroups: [
+            { InstanceType: 'ml.p4d.24xlarge', InstanceCount: 2 },
+            { InstanceType: 'ml.c5.xlarge', InstanceCount: 1 },
+          ],
+        },
+      })
+      .build();
     assert.deepEqual(summarizeJobEnd(d, []).lines, ['Training seconds: 300', 'Billable seconds: 300']);
   });
 
@@ -187,7 +197,8 @@ describe('end-of-job summary', () => {
   });
 
   it('states the failure like the SDK, then the lines that explain it and hints', () => {
-    const reason = 'AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage "RuntimeError: CUDA out of memory. Tried to allocate 256.00 MiB"\nCommand "mpirun --host algo-1:8,algo-2:8 -np 16 smddprun python run.py"';
+    const reason =
+      'AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage "RuntimeError: CUDA out of memory. Tried to allocate 256.00 MiB"\nCommand "mpirun --host algo-1:8,algo-2:8 -np 16 smddprun python run.py"';
     const recent = [
       line('job/algo-2-1', 1000, '[1,8]<stderr>: 20%|██        | 70/348'),
       line('job/algo-1-1', 1500, "[1,0]<stdout>:{'loss': 1.85, 'epoch': 0.6}"),
@@ -199,15 +210,26 @@ describe('end-of-job summary', () => {
       line('job/algo-1-1', 2002, 'MPI_ABORT was invoked on rank 0 in communicator MPI_COMM_WORLD'),
     ];
     const s = summarizeJobEnd(aJob().ended('Failed', 50).with({ FailureReason: reason }).build(), recent);
-    assert.equal(s.lines[0], `Error for Training job hf-bart-samsum: Failed. Reason: ${reason}. Check troubleshooting guide for common errors: https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-python-sdk-troubleshooting.html`);
+    assert.equal(
+      s.lines[0],
+      `Error for Training job hf-bart-samsum: Failed. Reason: ${reason}. Check troubleshooting guide for common errors: https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-python-sdk-troubleshooting.html`,
+    );
     assert.equal(s.lines[1], 'Last lines before the failure:');
     // The host that failed first (algo-1, at 2000), from its traceback on; not algo-2's.
     assert.deepEqual(
       s.explanation.lines.map((l) => l.message),
-      ['[1,0]<stderr>:Traceback (most recent call last):', '[1,0]<stderr>:  File "run.py", line 655, in <module>', '[1,0]<stderr>:RuntimeError: CUDA out of memory. Tried to allocate 256.00 MiB', 'MPI_ABORT was invoked on rank 0 in communicator MPI_COMM_WORLD'],
+      [
+        '[1,0]<stderr>:Traceback (most recent call last):',
+        '[1,0]<stderr>:  File "run.py", line 655, in <module>',
+        '[1,0]<stderr>:RuntimeError: CUDA out of memory. Tried to allocate 256.00 MiB',
+        'MPI_ABORT was invoked on rank 0 in communicator MPI_COMM_WORLD',
+      ],
     );
     assert.ok(s.lines.includes('  [algo-1] [1,0]<stderr>:Traceback (most recent call last):'));
-    assert.deepEqual(s.hints.map((h) => h.code), ['cudaOutOfMemory', 'mpi', 'executeUserScript']);
+    assert.deepEqual(
+      s.hints.map((h) => h.code),
+      ['cudaOutOfMemory', 'mpi', 'executeUserScript'],
+    );
     assert.match(s.hints.find((h) => h.code === 'executeUserScript')!.message, /exit code 1/);
     assert.ok(s.lines.includes('Hints:'));
     assert.deepEqual(s.lines.slice(-2), ['Training seconds: 100', 'Billable seconds: 100']);
@@ -228,7 +250,10 @@ describe('end-of-job summary', () => {
 
   it('falls back to the last lines when nothing looks like an error', () => {
     const lines = Array.from({ length: 30 }, (_, i) => line('job/algo-1-1', i, `step ${i}`));
-    assert.deepEqual(explainFailure(lines).lines.map((l) => l.message), lines.slice(-10).map((l) => l.message));
+    assert.deepEqual(
+      explainFailure(lines).lines.map((l) => l.message),
+      lines.slice(-10).map((l) => l.message),
+    );
   });
 
   it('points at quotas for ResourceLimitExceeded, naming the instance type', () => {
@@ -237,7 +262,10 @@ describe('end-of-job summary', () => {
       [],
       aJob().build(),
     );
-    assert.deepEqual(hints.map((h) => h.code), ['resourceLimitExceeded']);
+    assert.deepEqual(
+      hints.map((h) => h.code),
+      ['resourceLimitExceeded'],
+    );
     assert.match(hints[0]!.message, /ml\.p3dn\.24xlarge for training job usage/);
     assert.match(hints[0]!.message, /Service Quotas/);
   });
@@ -245,15 +273,23 @@ describe('end-of-job summary', () => {
   it('adds the smddprun hint when smdistributed runs where it is not supported, not for every smddp failure', () => {
     const smddpLines = [line('job/algo-1-1', 1, 'mpirun ... smddprun /opt/conda/bin/python3.8 -m mpi4py run.py'), line('job/algo-1-1', 2, 'RuntimeError: CUDA out of memory.')];
     assert.ok(!failureHints('AlgorithmError: ExecuteUserScriptError', smddpLines, aJob().build()).some((h) => h.code === 'smddprun'));
-    const onP5 = aJob().with({ ResourceConfig: { InstanceType: 'ml.p5.48xlarge', InstanceCount: 2 } }).build();
+    const onP5 = aJob()
+      .with({ ResourceConfig: { InstanceType: 'ml.p5.48xlarge', InstanceCount: 2 } })
+      .build();
     assert.ok(failureHints('AlgorithmError: ExecuteUserScriptError', smddpLines, onP5).some((h) => h.code === 'smddprun'));
     const missingModule = [line('job/algo-1-1', 1, "ModuleNotFoundError: No module named 'smdistributed'"), line('job/algo-1-1', 2, 'smddprun failed')];
     assert.ok(failureHints('AlgorithmError', missingModule, aJob().build()).some((h) => h.code === 'smddprun'));
   });
 
   it('recognises the host OOM killer and max_run', () => {
-    assert.deepEqual(failureHints('AlgorithmError: ExecuteUserScriptError:\nExitCode 137\nExtraInfo "OutOfMemory: Process killed by SIGKILL (signal 9)"', []).map((h) => h.code), ['hostOutOfMemory', 'executeUserScript']);
-    assert.deepEqual(failureHints('MaxRuntimeExceeded: Training job runtime exceeded MaxRuntimeInSeconds provided', []).map((h) => h.code), ['maxRuntime']);
+    assert.deepEqual(
+      failureHints('AlgorithmError: ExecuteUserScriptError:\nExitCode 137\nExtraInfo "OutOfMemory: Process killed by SIGKILL (signal 9)"', []).map((h) => h.code),
+      ['hostOutOfMemory', 'executeUserScript'],
+    );
+    assert.deepEqual(
+      failureHints('MaxRuntimeExceeded: Training job runtime exceeded MaxRuntimeInSeconds provided', []).map((h) => h.code),
+      ['maxRuntime'],
+    );
   });
 
   it('remembers the last lines per host, so a chatty host cannot push out another host’s traceback', () => {
@@ -261,8 +297,17 @@ describe('end-of-job summary', () => {
     recent.add([line('job/algo-1-1', 1, 'Traceback (most recent call last):'), line('job/algo-1-1', 2, 'KeyError: x')]);
     recent.add(Array.from({ length: 100 }, (_, i) => line('job/algo-2-1', 3 + i, `tqdm ${i}`)));
     const all = recent.lines();
-    assert.deepEqual(all.filter((l) => l.host === 'algo-1').map((l) => l.message), ['Traceback (most recent call last):', 'KeyError: x']);
-    assert.deepEqual(all.filter((l) => l.host === 'algo-2').map((l) => l.message), ['tqdm 97', 'tqdm 98', 'tqdm 99']);
-    assert.deepEqual(all.map((l) => l.timestamp), [1, 2, 100, 101, 102]);
+    assert.deepEqual(
+      all.filter((l) => l.host === 'algo-1').map((l) => l.message),
+      ['Traceback (most recent call last):', 'KeyError: x'],
+    );
+    assert.deepEqual(
+      all.filter((l) => l.host === 'algo-2').map((l) => l.message),
+      ['tqdm 97', 'tqdm 98', 'tqdm 99'],
+    );
+    assert.deepEqual(
+      all.map((l) => l.timestamp),
+      [1, 2, 100, 101, 102],
+    );
   });
 });

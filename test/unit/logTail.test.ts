@@ -76,9 +76,7 @@ class SimulatedLogGroup {
       for (let i = 0; i < 3; i++) if (k[i] !== after[i]) return k[i]! > after[i]!;
       return false;
     };
-    const visible = this.events
-      .filter((e) => e.ingest <= now && e.ts >= startTime && greater(e))
-      .sort((a, b) => a.ts - b.ts || a.ingest - b.ingest || a.seq - b.seq);
+    const visible = this.events.filter((e) => e.ingest <= now && e.ts >= startTime && greater(e)).sort((a, b) => a.ts - b.ts || a.ingest - b.ingest || a.seq - b.seq);
     const page = visible.slice(0, limit);
     const out: { events: CloudWatchLogEvent[]; nextToken?: string } = {
       events: page.map((e) => ({ eventId: e.id, logStreamName: e.stream, timestamp: e.ts, ingestionTime: e.ingest, message: e.message })),
@@ -99,21 +97,24 @@ interface SimRun {
  * then not accepted and is asked again with the same token), and the poll's duration is measured
  * from the first request to the last answer.
  */
-function simulateTail(group: SimulatedLogGroup, options: {
-  job: string;
-  startAt: number;
-  until: number;
-  pollEveryMs: number;
-  pageLimit: number;
-  failRate: number;
-  rng: () => number;
-  overlap: OverlapSettings;
-  cursor?: LogCursor;
-  /** Detach at this time, in the middle of whatever poll is under way (like an abort). */
-  detachAt?: number;
-  /** Note the service's clock from each answer, as the tail does from Date headers. */
-  serviceClock?: boolean;
-}): SimRun {
+function simulateTail(
+  group: SimulatedLogGroup,
+  options: {
+    job: string;
+    startAt: number;
+    until: number;
+    pollEveryMs: number;
+    pageLimit: number;
+    failRate: number;
+    rng: () => number;
+    overlap: OverlapSettings;
+    cursor?: LogCursor;
+    /** Detach at this time, in the middle of whatever poll is under way (like an abort). */
+    detachAt?: number;
+    /** Note the service's clock from each answer, as the tail does from Date headers. */
+    serviceClock?: boolean;
+  },
+): SimRun {
   const cursor = options.cursor ?? new LogCursor(options.job, 0, options.overlap);
   const delivered: LogLine[] = [];
   let now = options.startAt;
@@ -189,9 +190,16 @@ function assertExactlyOnceInOrder(written: Map<string, SimEvent[]>, delivered: r
   assert.equal(new Set(ids).size, ids.length, 'a line was delivered twice');
   for (const [stream, events] of written) {
     const got = delivered.filter((l) => l.stream === stream).map((l) => l.message);
-    assert.deepEqual(got, events.map((e) => e.message), `stream ${stream}: lines lost, repeated or out of order`);
+    assert.deepEqual(
+      got,
+      events.map((e) => e.message),
+      `stream ${stream}: lines lost, repeated or out of order`,
+    );
   }
-  assert.equal(delivered.length, [...written.values()].reduce((n, l) => n + l.length, 0));
+  assert.equal(
+    delivered.length,
+    [...written.values()].reduce((n, l) => n + l.length, 0),
+  );
 }
 
 const TEST_OVERLAP: OverlapSettings = { overlapMs: 2_000, lagMarginMs: 1_000, maxOverlapMs: 120_000 };
@@ -200,7 +208,17 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
   it('across small pages, timestamps shared between pages and polls, and late-delivered lines', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const w = workload(seed, { streams: 6, perStream: 400, maxLagMs: 1_500, lateStreamLagMs: 1_500 });
-      const run = simulateTail(w.group, { job: 'job', startAt: 1_000_000, until: w.lastIngest + 5_000, pollEveryMs: 300, pageLimit: 7, failRate: 0, rng: seededRandom(seed * 31), overlap: TEST_OVERLAP, serviceClock: seed % 2 === 0 });
+      const run = simulateTail(w.group, {
+        job: 'job',
+        startAt: 1_000_000,
+        until: w.lastIngest + 5_000,
+        pollEveryMs: 300,
+        pageLimit: 7,
+        failRate: 0,
+        rng: seededRandom(seed * 31),
+        overlap: TEST_OVERLAP,
+        serviceClock: seed % 2 === 0,
+      });
       assertExactlyOnceInOrder(w.written, run.delivered);
       assert.ok(run.cursor.stats.duplicates > 0, 'the overlap re-read nothing: the test does not exercise de-duplication');
     }
@@ -209,7 +227,17 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
   it('when a third of the requests fail before or after the service answered', () => {
     for (const seed of [11, 12, 13]) {
       const w = workload(seed, { streams: 4, perStream: 300, maxLagMs: 1_000, lateStreamLagMs: 1_000 });
-      const run = simulateTail(w.group, { job: 'job', startAt: 1_000_000, until: w.lastIngest + 5_000, pollEveryMs: 250, pageLimit: 5, failRate: 0.33, rng: seededRandom(seed), overlap: TEST_OVERLAP, serviceClock: seed !== 12 });
+      const run = simulateTail(w.group, {
+        job: 'job',
+        startAt: 1_000_000,
+        until: w.lastIngest + 5_000,
+        pollEveryMs: 250,
+        pageLimit: 5,
+        failRate: 0.33,
+        rng: seededRandom(seed),
+        overlap: TEST_OVERLAP,
+        serviceClock: seed !== 12,
+      });
       assertExactlyOnceInOrder(w.written, run.delivered);
     }
   });
@@ -219,7 +247,16 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
     const overlap = { ...TEST_OVERLAP, overlapMs: 40_000 };
     for (const seed of [21, 22]) {
       const w = workload(seed, { streams: 6, perStream: 200, maxLagMs: 500, lateStreamLagMs: 30_000 });
-      const run = simulateTail(w.group, { job: 'job', startAt: 1_000_000, until: w.lastIngest + 5_000, pollEveryMs: 300, pageLimit: 50, failRate: 0.1, rng: seededRandom(seed), overlap });
+      const run = simulateTail(w.group, {
+        job: 'job',
+        startAt: 1_000_000,
+        until: w.lastIngest + 5_000,
+        pollEveryMs: 300,
+        pageLimit: 50,
+        failRate: 0.1,
+        rng: seededRandom(seed),
+        overlap,
+      });
       assertExactlyOnceInOrder(w.written, run.delivered);
       assert.deepEqual([...run.cursor.streams()].sort(), [...w.written.keys()].sort());
     }
@@ -263,7 +300,16 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
 
   it('remembers ids only for its overlap, not for the whole log', () => {
     const w = workload(41, { streams: 2, perStream: 3000, maxLagMs: 200, lateStreamLagMs: 200 });
-    const run = simulateTail(w.group, { job: 'job', startAt: 1_000_000, until: w.lastIngest + 5_000, pollEveryMs: 500, pageLimit: 500, failRate: 0, rng: seededRandom(3), overlap: TEST_OVERLAP });
+    const run = simulateTail(w.group, {
+      job: 'job',
+      startAt: 1_000_000,
+      until: w.lastIngest + 5_000,
+      pollEveryMs: 500,
+      pageLimit: 500,
+      failRate: 0,
+      rng: seededRandom(3),
+      overlap: TEST_OVERLAP,
+    });
     assertExactlyOnceInOrder(w.written, run.delivered);
     assert.ok(run.cursor.rememberedIds() < 1000, `remembers ${run.cursor.rememberedIds()} ids`);
   });
@@ -282,7 +328,10 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
     group.put('job/algo-1-1', 30, 161, 'a1');
     // Page 2 at t=170 holds b5..b9 and a1, but not a0: handing out a1 now would put it before a0.
     page = group.query(170, cursor.queryStart(), page.nextToken, 100);
-    assert.deepEqual(page.events.map((e) => e.message), ['b5', 'b6', 'b7', 'b8', 'b9', 'a1']);
+    assert.deepEqual(
+      page.events.map((e) => e.message),
+      ['b5', 'b6', 'b7', 'b8', 'b9', 'a1'],
+    );
     out.push(...cursor.acceptPage(page.events));
     cursor.completePoll(20);
     assert.equal(cursor.stats.heldBack, 1);
@@ -290,8 +339,14 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
     page = group.query(500, cursor.queryStart(), undefined, 100);
     out.push(...cursor.acceptPage(page.events));
     cursor.completePoll(5);
-    assert.deepEqual(out.filter((l) => l.host === 'algo-1').map((l) => l.message), ['a0', 'a1']);
-    assert.deepEqual(out.filter((l) => l.host === 'algo-2').map((l) => l.message), ['b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9']);
+    assert.deepEqual(
+      out.filter((l) => l.host === 'algo-1').map((l) => l.message),
+      ['a0', 'a1'],
+    );
+    assert.deepEqual(
+      out.filter((l) => l.host === 'algo-2').map((l) => l.message),
+      ['b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9'],
+    );
   });
 
   it('reads a log written before it began in one pass when it knows the service clock, holding nothing back', () => {
@@ -299,7 +354,17 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
     const catchUp = (serviceClock: boolean) => {
       const cursor = new LogCursor('job', 0, TEST_OVERLAP);
       if (serviceClock) cursor.noteServiceTime(w.lastIngest + 10); // e.g. DescribeTrainingJob's Date header
-      const run = simulateTail(w.group, { job: 'job', startAt: w.lastIngest + 20, until: w.lastIngest + 20, pollEveryMs: 300, pageLimit: 100, failRate: 0, rng: seededRandom(1), overlap: TEST_OVERLAP, cursor });
+      const run = simulateTail(w.group, {
+        job: 'job',
+        startAt: w.lastIngest + 20,
+        until: w.lastIngest + 20,
+        pollEveryMs: 300,
+        pageLimit: 100,
+        failRate: 0,
+        rng: seededRandom(1),
+        overlap: TEST_OVERLAP,
+        cursor,
+      });
       assertExactlyOnceInOrder(w.written, run.delivered);
       return run.cursor.stats;
     };
@@ -310,9 +375,15 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
   it('hands out an event repeated in one page or across polls once', () => {
     const cursor = new LogCursor('job', 0, TEST_OVERLAP);
     const e = (id: string, ts: number): CloudWatchLogEvent => ({ eventId: id, logStreamName: 'job/algo-1-1', timestamp: ts, ingestionTime: ts, message: id });
-    assert.deepEqual(cursor.acceptPage([e('a', 5), e('b', 5), e('a', 5)]).map((l) => l.eventId), ['a', 'b']);
+    assert.deepEqual(
+      cursor.acceptPage([e('a', 5), e('b', 5), e('a', 5)]).map((l) => l.eventId),
+      ['a', 'b'],
+    );
     cursor.completePoll(0);
-    assert.deepEqual(cursor.acceptPage([e('a', 5), e('b', 5), e('c', 5)]).map((l) => l.eventId), ['c']);
+    assert.deepEqual(
+      cursor.acceptPage([e('a', 5), e('b', 5), e('c', 5)]).map((l) => l.eventId),
+      ['c'],
+    );
     assert.equal(cursor.stats.duplicates, 3);
   });
 
@@ -323,7 +394,10 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
       { eventId: '2', logStreamName: 'job-1/algo-1-1', timestamp: 50, message: 'before start' },
       { eventId: '3', logStreamName: 'job-1/algo-2-1', timestamp: 200, message: 'mine' },
     ]);
-    assert.deepEqual(lines.map((l) => [l.host, l.message]), [['algo-2', 'mine']]);
+    assert.deepEqual(
+      lines.map((l) => [l.host, l.message]),
+      [['algo-2', 'mine']],
+    );
     assert.equal(cursor.stats.foreign, 1);
     assert.equal(cursor.stats.beforeStart, 1);
   });
@@ -336,7 +410,10 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
       { eventId: 'a2', logStreamName: 'job/algo-1-1', timestamp: 20, message: 'a2' },
       { eventId: 'b2', logStreamName: 'job/algo-2-1', timestamp: 20, message: 'b2' },
     ]);
-    assert.deepEqual(lines.map((l) => l.message), ['a1', 'b1', 'a2', 'b2']);
+    assert.deepEqual(
+      lines.map((l) => l.message),
+      ['a1', 'b1', 'a2', 'b2'],
+    );
   });
 
   it('refuses a saved state of another job', () => {
@@ -354,9 +431,19 @@ describe('host labels, merging and the history limit', () => {
   });
 
   it('merges streams by timestamp like the SDK’s multi_stream_iter: ties go to the earlier stream, each stream’s order kept', () => {
-    const a = [{ timestamp: 1, v: 'a1' }, { timestamp: 3, v: 'a3' }, { timestamp: 3, v: 'a3b' }];
-    const b = [{ timestamp: 2, v: 'b2' }, { timestamp: 3, v: 'b3' }];
-    assert.deepEqual(mergeByTimestamp([a, b]).map((x) => x.v), ['a1', 'b2', 'a3', 'a3b', 'b3']);
+    const a = [
+      { timestamp: 1, v: 'a1' },
+      { timestamp: 3, v: 'a3' },
+      { timestamp: 3, v: 'a3b' },
+    ];
+    const b = [
+      { timestamp: 2, v: 'b2' },
+      { timestamp: 3, v: 'b3' },
+    ];
+    assert.deepEqual(
+      mergeByTimestamp([a, b]).map((x) => x.v),
+      ['a1', 'b2', 'a3', 'a3b', 'b3'],
+    );
   });
 
   it('holds the first poll back and releases only its last N lines, then passes everything', () => {
@@ -365,25 +452,50 @@ describe('host labels, merging and the history limit', () => {
     assert.deepEqual(limit.offer([mk(1), mk(2)]), []);
     assert.deepEqual(limit.offer([mk(3), mk(4), mk(5)]), []);
     const { lines, omitted } = limit.release();
-    assert.deepEqual(lines.map((l) => l.timestamp), [3, 4, 5]);
+    assert.deepEqual(
+      lines.map((l) => l.timestamp),
+      [3, 4, 5],
+    );
     assert.equal(omitted, 2);
-    assert.deepEqual(limit.offer([mk(6)]).map((l) => l.timestamp), [6]);
+    assert.deepEqual(
+      limit.offer([mk(6)]).map((l) => l.timestamp),
+      [6],
+    );
   });
 });
 
 describe('tail policy', () => {
   it('backs off exponentially with jitter, capped', () => {
     const b = { baseMs: 1000, maxMs: 8000, maxConsecutiveFailures: 5 };
-    assert.equal(backoffDelayMs(b, 1, () => 0), 500);
-    assert.equal(backoffDelayMs(b, 1, () => 0.999999), 1000);
-    assert.equal(backoffDelayMs(b, 3, () => 0), 2000);
-    assert.equal(backoffDelayMs(b, 10, () => 0.999999), 8000);
+    assert.equal(
+      backoffDelayMs(b, 1, () => 0),
+      500,
+    );
+    assert.equal(
+      backoffDelayMs(b, 1, () => 0.999999),
+      1000,
+    );
+    assert.equal(
+      backoffDelayMs(b, 3, () => 0),
+      2000,
+    );
+    assert.equal(
+      backoffDelayMs(b, 10, () => 0.999999),
+      8000,
+    );
   });
 
   it('one retry rule for every call: waits out throttling, 5xx and the network; gives up past maxConsecutiveFailures without drawing a jitter', () => {
     const b = { baseMs: 1000, maxMs: 8000, maxConsecutiveFailures: 3 };
-    for (const failures of [1, 2, 3]) assert.equal(retryDelayMs(b, failures, () => 0.5), backoffDelayMs(b, failures, () => 0.5));
-    assert.equal(retryDelayMs(b, 4, () => assert.fail('no jitter is drawn when the tail gives up')), undefined);
+    for (const failures of [1, 2, 3])
+      assert.equal(
+        retryDelayMs(b, failures, () => 0.5),
+        backoffDelayMs(b, failures, () => 0.5),
+      );
+    assert.equal(
+      retryDelayMs(b, 4, () => assert.fail('no jitter is drawn when the tail gives up')),
+      undefined,
+    );
     const kinds: AwsFailureKind[] = ['throttled', 'serverError', 'network', 'notFound', 'invalidToken', 'aborted', 'fatal'];
     assert.deepEqual(kinds.filter(isTransientFailure), ['throttled', 'serverError', 'network']);
   });
@@ -465,7 +577,10 @@ interface Captured {
   end?: TailEnd;
 }
 
-async function tail(options: Omit<TailOptions, 'onLines' | 'onStatus' | 'onEnd' | 'onHistoryTrimmed'>, captured: Captured = { lines: [], statuses: [], trimmed: [] }): Promise<Captured> {
+async function tail(
+  options: Omit<TailOptions, 'onLines' | 'onStatus' | 'onEnd' | 'onHistoryTrimmed'>,
+  captured: Captured = { lines: [], statuses: [], trimmed: [] },
+): Promise<Captured> {
   captured.end = await tailTrainingJobLogs({
     ...options,
     onLines: (lines) => captured.lines.push(...lines),
@@ -483,7 +598,9 @@ async function groundTruth(logs: CloudWatchLogsClient, job: string): Promise<Map
     const messages: string[] = [];
     let token: string | undefined;
     for (;;) {
-      const page = await logs.send(new GetLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: s.logStreamName, startFromHead: true, ...(token ? { nextToken: token } : {}) }));
+      const page = await logs.send(
+        new GetLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: s.logStreamName, startFromHead: true, ...(token ? { nextToken: token } : {}) }),
+      );
       messages.push(...(page.events ?? []).map((e) => e.message ?? ''));
       if (!page.events?.length) break;
       token = page.nextForwardToken;
@@ -521,10 +638,19 @@ interface BaselineState {
   positions: Map<string, { timestamp: number; skip: number }>;
 }
 
-async function baselineFlush(logs: CloudWatchLogsClient, job: string, instanceCount: number, state: BaselineState, calls: BaselineCalls, out: Array<{ stream: string; message: string }>): Promise<void> {
+async function baselineFlush(
+  logs: CloudWatchLogsClient,
+  job: string,
+  instanceCount: number,
+  state: BaselineState,
+  calls: BaselineCalls,
+  out: Array<{ stream: string; message: string }>,
+): Promise<void> {
   if (state.streams.length < instanceCount) {
     try {
-      let page = await logs.send(new DescribeLogStreamsCommand({ logGroupName: LOG_GROUP, logStreamNamePrefix: `${job}/`, orderBy: 'LogStreamName', limit: Math.min(instanceCount, 50) }));
+      let page = await logs.send(
+        new DescribeLogStreamsCommand({ logGroupName: LOG_GROUP, logStreamNamePrefix: `${job}/`, orderBy: 'LogStreamName', limit: Math.min(instanceCount, 50) }),
+      );
       calls.describeLogStreams++;
       state.streams = (page.logStreams ?? []).map((s) => s.logStreamName!);
       // The SDK's loop never passes the token back; with more streams than `limit` it would ask forever. Stop after one.
@@ -545,7 +671,9 @@ async function baselineFlush(logs: CloudWatchLogsClient, job: string, instanceCo
     const events: Array<{ stream: string; timestamp: number; message: string }> = [];
     let token: string | undefined;
     for (;;) {
-      const page = await logs.send(new GetLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: stream, startTime: position.timestamp, startFromHead: true, ...(token ? { nextToken: token } : {}) }));
+      const page = await logs.send(
+        new GetLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: stream, startTime: position.timestamp, startFromHead: true, ...(token ? { nextToken: token } : {}) }),
+      );
       calls.getLogEvents++;
       token = page.nextForwardToken;
       let got = page.events ?? [];
@@ -569,7 +697,11 @@ async function baselineFlush(logs: CloudWatchLogsClient, job: string, instanceCo
 }
 
 /** The SDK's TAILING → JOB_COMPLETE → COMPLETE loop with the same intervals as our tail. */
-async function baselineTail(clients: LogTailClients, job: string, intervals: { pollIntervalMs: number; statusIntervalMs: number }): Promise<{ calls: BaselineCalls; lines: Array<{ stream: string; message: string }> }> {
+async function baselineTail(
+  clients: LogTailClients,
+  job: string,
+  intervals: { pollIntervalMs: number; statusIntervalMs: number },
+): Promise<{ calls: BaselineCalls; lines: Array<{ stream: string; message: string }> }> {
   const calls: BaselineCalls = { describeLogStreams: 0, getLogEvents: 0, describeTrainingJob: 0 };
   const lines: Array<{ stream: string; message: string }> = [];
   const state: BaselineState = { streams: [], positions: new Map() };
@@ -641,9 +773,12 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     await moto.configure({ jobs: { [job]: { simSeconds: 86_400, logLinesPerHost: 0 } } });
     // A job that stays InProgress (its simulated container would start hours from now), so every line is ours.
     await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job, { ResourceConfig: { InstanceCount: hosts, InstanceType: 'ml.p3.2xlarge', VolumeSizeInGB: 30 } })));
-    await direct.logs().send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP })).catch((e: Error) => {
-      if (e.name !== 'ResourceAlreadyExistsException') throw e;
-    });
+    await direct
+      .logs()
+      .send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }))
+      .catch((e: Error) => {
+        if (e.name !== 'ResourceAlreadyExistsException') throw e;
+      });
 
     const faults = await proxy(1234, { throttle: 0.1, serverError: 0.07, drop: 0.07 });
     // maxAttempts 1: the SDK retries nothing, so every fault reaches the tail's own backoff-and-resume.
@@ -703,7 +838,9 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
 
     const filter = faults.requestsOf('FilterLogEvents');
     t.diagnostic(`100k lines: written in ${(writtenMs / 1000).toFixed(1)} s, tail done after ${(totalMs / 1000).toFixed(1)} s`);
-    t.diagnostic(`FilterLogEvents HTTP requests ${filter.requests} (throttled ${filter.throttled}, 5xx ${filter.serverError}, dropped ${filter.dropped}); tail stats ${JSON.stringify(captured.end!.stats)}`);
+    t.diagnostic(
+      `FilterLogEvents HTTP requests ${filter.requests} (throttled ${filter.throttled}, 5xx ${filter.serverError}, dropped ${filter.dropped}); tail stats ${JSON.stringify(captured.end!.stats)}`,
+    );
     const all = faults.counters;
     assert.ok(all.throttled > 0 && all.serverError > 0 && all.dropped > 0, `not every kind of fault happened: ${JSON.stringify(all)}`);
     assert.equal(captured.end!.reason, 'ended');
@@ -725,7 +862,9 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     assert.equal(snapshot.lines.length, hosts * perHost);
     assert.equal(baselineLines.length, hosts * perHost);
     const ourReads = oursCounter.requestsOf('FilterLogEvents').requests;
-    t.diagnostic(`one full read of 100k lines: ours ${ourReads} FilterLogEvents; SDK baseline ${baselineCalls.describeLogStreams} DescribeLogStreams + ${baselineCalls.getLogEvents} GetLogEvents`);
+    t.diagnostic(
+      `one full read of 100k lines: ours ${ourReads} FilterLogEvents; SDK baseline ${baselineCalls.describeLogStreams} DescribeLogStreams + ${baselineCalls.getLogEvents} GetLogEvents`,
+    );
     assert.ok(ourReads < baselineCalls.describeLogStreams + baselineCalls.getLogEvents);
   });
 
@@ -743,12 +882,11 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
       baselineProxy = await proxy(2, {});
       const oursClients = clientsFor(oursProxy.endpoint);
       const baselineClients = clientsFor(baselineProxy.endpoint);
-      await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job, { EnableManagedSpotTraining: true, StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 } })));
+      await direct
+        .sagemaker()
+        .send(new CreateTrainingJobCommand(hfJob(job, { EnableManagedSpotTraining: true, StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 } })));
       // Both read the same job at the same time with the same intervals.
-      [ours, baseline] = await Promise.all([
-        tail({ clients: oursClients, jobName: job, follow: true, policy: FAST }),
-        baselineTail(baselineClients, job, FAST),
-      ]);
+      [ours, baseline] = await Promise.all([tail({ clients: oursClients, jobName: job, follow: true, policy: FAST }), baselineTail(baselineClients, job, FAST)]);
       oursClients.destroy();
       baselineClients.destroy();
       truth = await groundTruth(direct.logs(), job);
@@ -763,8 +901,16 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     it('prints the SDK’s status lines as the job moves, ending with Completed', () => {
       const all = ours.statuses.flatMap((s) => s.lines);
       assert.match(all[0]!, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} Starting - Starting the training job$/);
-      for (const expected of ['Downloading - Downloading input data', 'Training - Training image download completed. Training in progress.', 'Uploading - Uploading generated training model', 'Completed - Training job completed']) {
-        assert.ok(all.some((l) => l.endsWith(expected)), `no status line ending "${expected}" in:\n${all.join('\n')}`);
+      for (const expected of [
+        'Downloading - Downloading input data',
+        'Training - Training image download completed. Training in progress.',
+        'Uploading - Uploading generated training model',
+        'Completed - Training job completed',
+      ]) {
+        assert.ok(
+          all.some((l) => l.endsWith(expected)),
+          `no status line ending "${expected}" in:\n${all.join('\n')}`,
+        );
       }
     });
 
@@ -806,7 +952,10 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     assert.match(summary.lines[0]!, new RegExp(`^Error for Training job ${job}: Failed\\. Reason: AlgorithmError: ExecuteUserScriptError:`));
     assert.equal(summary.explanation.lines[0]!.message.replace(/^\[1,\d+\]<stderr>:/, ''), 'Traceback (most recent call last):');
     assert.ok(summary.explanation.lines.some((l) => /CUDA out of memory/.test(l.message)));
-    assert.deepEqual(summary.hints.map((h) => h.code), ['cudaOutOfMemory', 'mpi', 'executeUserScript']);
+    assert.deepEqual(
+      summary.hints.map((h) => h.code),
+      ['cudaOutOfMemory', 'mpi', 'executeUserScript'],
+    );
     assert.ok(got.statuses.flatMap((s) => s.lines).some((l) => l.endsWith('Failed - Training job failed')));
     assert.deepEqual(sortedEntries(byStream(got.lines)), sortedEntries(await groundTruth(direct.logs(), job)));
   });
@@ -844,7 +993,10 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     const total = [...truth.values()].reduce((n, l) => n + l.length, 0);
     assert.equal(everything.lines.length, total);
     assert.deepEqual(late.trimmed, [total - 5]);
-    assert.deepEqual(late.lines.map((l) => l.eventId), everything.lines.slice(-5).map((l) => l.eventId));
+    assert.deepEqual(
+      late.lines.map((l) => l.eventId),
+      everything.lines.slice(-5).map((l) => l.eventId),
+    );
     assert.equal(late.end!.reason, 'snapshot');
     assert.ok(late.end!.summary, 'a finished job gets its summary on a snapshot too');
   });
@@ -879,13 +1031,25 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     const clients = clientsFor(failing.endpoint, 1);
     const notices: number[] = [];
     const policy = { ...FAST, backoff: { baseMs: 10, maxMs: 40, maxConsecutiveFailures: 3 } };
-    const err = await tailTrainingJobLogs({ clients, jobName: job, follow: true, policy, onLines: () => assert.fail('no line can come through'), onRetry: (n) => notices.push(n.attempt) }).then(
+    const err = await tailTrainingJobLogs({
+      clients,
+      jobName: job,
+      follow: true,
+      policy,
+      onLines: () => assert.fail('no line can come through'),
+      onRetry: (n) => notices.push(n.attempt),
+    }).then(
       () => assert.fail('the tail should have given up'),
       (e: unknown) => e,
     );
     assert.ok(err instanceof LogTailError, String(err));
     assert.equal(err.code, 'TooManyFailures');
-    assert.match(err.message, new RegExp(`^FilterLogEvents for ${job} failed 4 times in a row \\(last: (InternalFailure|ServiceUnavailable): .*\\); the tail stopped\\. Run it again to resume where it left off\\.$`));
+    assert.match(
+      err.message,
+      new RegExp(
+        `^FilterLogEvents for ${job} failed 4 times in a row \\(last: (InternalFailure|ServiceUnavailable): .*\\); the tail stopped\\. Run it again to resume where it left off\\.$`,
+      ),
+    );
     assert.deepEqual(notices, [1, 2, 3], 'three pauses, then it stops');
     assert.equal(failing.requestsOf('FilterLogEvents').requests, 4);
 
@@ -915,10 +1079,13 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     const notices: RetryNotice[] = [];
     const got = await tail({ clients, jobName: job, follow: true, policy: FAST, onRetry: (n) => notices.push(n) });
     clients.destroy();
-    assert.deepEqual(notices.map(({ operation, kind, attempt }) => ({ operation, kind, attempt })), [
-      { operation: 'DescribeTrainingJob', kind: 'throttled', attempt: 1 },
-      { operation: 'DescribeTrainingJob', kind: 'throttled', attempt: 2 },
-    ]);
+    assert.deepEqual(
+      notices.map(({ operation, kind, attempt }) => ({ operation, kind, attempt })),
+      [
+        { operation: 'DescribeTrainingJob', kind: 'throttled', attempt: 1 },
+        { operation: 'DescribeTrainingJob', kind: 'throttled', attempt: 2 },
+      ],
+    );
     assert.equal(got.end!.reason, 'ended');
     assert.deepEqual(got.end!.stats.failures, { throttled: 2, serverError: 0, network: 0 });
     assert.equal(got.end!.stats.retries, 2);
@@ -929,13 +1096,23 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     const failing = clientsFor(down.endpoint, 1);
     const attempts: number[] = [];
     const policy = { ...FAST, backoff: { baseMs: 10, maxMs: 40, maxConsecutiveFailures: 3 } };
-    await assert.rejects(tailTrainingJobLogs({ clients: failing, jobName: job, follow: true, policy, onLines: () => assert.fail('no line before the first status'), onRetry: (n) => attempts.push(n.attempt) }), (e: unknown) => {
-      assert.ok(e instanceof LogTailError, String(e));
-      assert.equal(e.code, 'TooManyFailures');
-      assert.match(e.message, new RegExp(`^DescribeTrainingJob for ${job} failed 4 times in a row \\(last: (InternalFailure|ServiceUnavailable): .*\\); the tail stopped\\.`));
-      assert.equal(e.context.operation, 'DescribeTrainingJob');
-      return true;
-    });
+    await assert.rejects(
+      tailTrainingJobLogs({
+        clients: failing,
+        jobName: job,
+        follow: true,
+        policy,
+        onLines: () => assert.fail('no line before the first status'),
+        onRetry: (n) => attempts.push(n.attempt),
+      }),
+      (e: unknown) => {
+        assert.ok(e instanceof LogTailError, String(e));
+        assert.equal(e.code, 'TooManyFailures');
+        assert.match(e.message, new RegExp(`^DescribeTrainingJob for ${job} failed 4 times in a row \\(last: (InternalFailure|ServiceUnavailable): .*\\); the tail stopped\\.`));
+        assert.equal(e.context.operation, 'DescribeTrainingJob');
+        return true;
+      },
+    );
     failing.destroy();
     assert.deepEqual(attempts, [1, 2, 3]);
     assert.equal(down.requestsOf('DescribeTrainingJob').requests, 4);
@@ -953,7 +1130,17 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     const clients = clientsFor(counting.endpoint, 1, account);
     // Its message reads like a dropped connection: taken for an AWS failure, it would be retried and its lines lost.
     const thrown = new Error('write aborted: the output channel is closed');
-    await assert.rejects(tailTrainingJobLogs({ clients, jobName: job, follow: false, onLines: () => { throw thrown; } }), (e: unknown) => e === thrown);
+    await assert.rejects(
+      tailTrainingJobLogs({
+        clients,
+        jobName: job,
+        follow: false,
+        onLines: () => {
+          throw thrown;
+        },
+      }),
+      (e: unknown) => e === thrown,
+    );
     clients.destroy();
     assert.equal(counting.requestsOf('FilterLogEvents').requests, 1);
   });
@@ -970,13 +1157,17 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     const total = [...truth.values()].reduce((n, l) => n + l.length, 0);
     // CloudWatch Logs' answer to a token it no longer honours, for the 3rd and the 5th page asked with a token.
     let withToken = 0;
-    const expiring = await proxy(12, {}, {
-      respond: ({ operation, body }) => {
-        if (!isFilter(operation) || !(JSON.parse(body.toString('utf8')) as { nextToken?: string }).nextToken) return undefined;
-        withToken++;
-        return withToken === 3 || withToken === 5 ? { status: 400, type: 'InvalidParameterException', message: 'The given nextToken is expired.' } : undefined;
+    const expiring = await proxy(
+      12,
+      {},
+      {
+        respond: ({ operation, body }) => {
+          if (!isFilter(operation) || !(JSON.parse(body.toString('utf8')) as { nextToken?: string }).nextToken) return undefined;
+          withToken++;
+          return withToken === 3 || withToken === 5 ? { status: 400, type: 'InvalidParameterException', message: 'The given nextToken is expired.' } : undefined;
+        },
       },
-    });
+    );
     const clients = clientsFor(expiring.endpoint, 1, account);
     const got = await tail({ clients, jobName: job, follow: false, policy: { ...FAST, pageLimit: 7 } });
     clients.destroy();
@@ -987,16 +1178,26 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     assert.ok(got.end!.stats.duplicatesDropped > 0, 'the re-read pages were not de-duplicated: the restart never re-read anything');
 
     // A token that expires every time it is used stops the tail instead of spinning.
-    const always = await proxy(13, {}, {
-      respond: ({ operation, body }) => (isFilter(operation) && (JSON.parse(body.toString('utf8')) as { nextToken?: string }).nextToken ? { status: 400, type: 'InvalidParameterException', message: 'The given nextToken is expired.' } : undefined),
-    });
+    const always = await proxy(
+      13,
+      {},
+      {
+        respond: ({ operation, body }) =>
+          isFilter(operation) && (JSON.parse(body.toString('utf8')) as { nextToken?: string }).nextToken
+            ? { status: 400, type: 'InvalidParameterException', message: 'The given nextToken is expired.' }
+            : undefined,
+      },
+    );
     const spinning = clientsFor(always.endpoint, 1, account);
-    await assert.rejects(tail({ clients: spinning, jobName: job, follow: false, policy: { ...FAST, pageLimit: 7, backoff: { ...FAST.backoff, maxConsecutiveFailures: 3 } } }), (e: unknown) => {
-      assert.ok(e instanceof LogTailError);
-      assert.equal(e.code, 'TooManyFailures');
-      assert.match(e.message, /the page token expired 4 times while reading one pass over the log/);
-      return true;
-    });
+    await assert.rejects(
+      tail({ clients: spinning, jobName: job, follow: false, policy: { ...FAST, pageLimit: 7, backoff: { ...FAST.backoff, maxConsecutiveFailures: 3 } } }),
+      (e: unknown) => {
+        assert.ok(e instanceof LogTailError);
+        assert.equal(e.code, 'TooManyFailures');
+        assert.match(e.message, /the page token expired 4 times while reading one pass over the log/);
+        return true;
+      },
+    );
     spinning.destroy();
     assert.equal(always.requestsOf('FilterLogEvents').answered, 4);
   });
@@ -1047,7 +1248,13 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     const code = await logsCommand([job], { stdout: (t) => out.push(t), stderr: (t) => out.push(t), cwd: process.cwd(), env: {} }, { clients: direct, policy: FAST });
     assert.equal(code, 0);
     const text = out.join('');
-    assert.ok(text.includes('[algo-9] done\\x1b]52;c;ZWNobyBwd25lZA==\\x07 \\x1b]0;title\\x07\\x1b[2J\\x1b[H\\rfake\\u202eevil\\x9b31m\n'), text.split('\n').filter((l) => l.includes('algo-9')).join('\n'));
+    assert.ok(
+      text.includes('[algo-9] done\\x1b]52;c;ZWNobyBwd25lZA==\\x07 \\x1b]0;title\\x07\\x1b[2J\\x1b[H\\rfake\\u202eevil\\x9b31m\n'),
+      text
+        .split('\n')
+        .filter((l) => l.includes('algo-9'))
+        .join('\n'),
+    );
     // eslint-disable-next-line no-control-regex -- matching control characters is the point
     assert.doesNotMatch(text, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/, 'a control character reached the terminal');
   });

@@ -60,17 +60,31 @@ describe('Training Jobs view: menus match the rows they are for', () => {
 
 describe('the Get Started walkthrough and the welcome view', () => {
   const commands = new Set<string>(pkg.contributes.commands.map((c: { command: string }) => c.command));
-  const walkthroughs: Array<{ id: string; steps: Array<{ id: string; description: string; media: { markdown?: string }; completionEvents?: string[] }> }> = pkg.contributes.walkthroughs;
+  const walkthroughs: Array<{ id: string; steps: Array<{ id: string; description: string; media: { markdown?: string }; completionEvents?: string[] }> }> =
+    pkg.contributes.walkthroughs;
   const links = (text: string) => [...text.matchAll(/\(command:([\w.]+)/g)].map((m) => m[1]!);
 
   it('every command link and completion event names a contributed command (or a workbench one)', () => {
     const texts = [...walkthroughs.flatMap((w) => w.steps.map((s) => s.description)), ...pkg.contributes.viewsWelcome.map((v: { contents: string }) => v.contents)];
-    const named = [...texts.flatMap(links), ...walkthroughs.flatMap((w) => w.steps.flatMap((s) => (s.completionEvents ?? []).filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length))))];
+    const named = [
+      ...texts.flatMap(links),
+      ...walkthroughs.flatMap((w) => w.steps.flatMap((s) => (s.completionEvents ?? []).filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length)))),
+    ];
     assert.ok(named.length >= 10, `only ${named.length} commands named: the check checks little`);
-    assert.deepEqual(named.filter((c) => !commands.has(c) && !c.startsWith('workbench.')), []);
-    const views = new Set<string>(Object.values(pkg.contributes.views as Record<string, Array<{ id: string }>>).flat().map((v) => v.id));
+    assert.deepEqual(
+      named.filter((c) => !commands.has(c) && !c.startsWith('workbench.')),
+      [],
+    );
+    const views = new Set<string>(
+      Object.values(pkg.contributes.views as Record<string, Array<{ id: string }>>)
+        .flat()
+        .map((v) => v.id),
+    );
     const viewEvents = walkthroughs.flatMap((w) => w.steps.flatMap((s) => (s.completionEvents ?? []).filter((e) => e.startsWith('onView:')).map((e) => e.slice('onView:'.length))));
-    assert.deepEqual(viewEvents.filter((v) => !views.has(v)), []);
+    assert.deepEqual(
+      viewEvents.filter((v) => !views.has(v)),
+      [],
+    );
   });
 
   it('steps with a command button complete on a context key the extension sets after the action, never on the command starting', () => {
@@ -79,15 +93,27 @@ describe('the Get Started walkthrough and the welcome view', () => {
     const keys = new Set<string>(Object.values(WalkthroughDone));
     for (const step of walkthroughs.flatMap((w) => w.steps)) {
       const events = step.completionEvents ?? [];
-      assert.deepEqual(events.filter((e) => e.startsWith('onCommand:')), [], step.id);
+      assert.deepEqual(
+        events.filter((e) => e.startsWith('onCommand:')),
+        [],
+        step.id,
+      );
       for (const e of events.filter((x) => x.startsWith('onContext:'))) assert.ok(keys.has(e.slice('onContext:'.length)), `${step.id}: ${e} is not a WalkthroughDone key`);
     }
     const used = new Set(walkthroughs.flatMap((w) => w.steps.flatMap((s) => (s.completionEvents ?? []).map((e) => e.slice('onContext:'.length)))));
-    assert.deepEqual([...keys].filter((k) => !used.has(k)), [], 'WalkthroughDone keys no step completes on');
+    assert.deepEqual(
+      [...keys].filter((k) => !used.has(k)),
+      [],
+      'WalkthroughDone keys no step completes on',
+    );
     // Each key is set somewhere in src/ (markWalkthroughStep(WalkthroughDone.<name>)).
     const src = execFileSync('grep', ['-rhoE', 'markWalkthroughStep\\(WalkthroughDone\\.[a-zA-Z]+\\)', path.join(REPO_ROOT, 'src')], { encoding: 'utf8' });
     const marked = new Set<string>([...src.matchAll(/WalkthroughDone\.(\w+)/g)].map((m) => WalkthroughDone[m[1] as keyof typeof WalkthroughDone]));
-    assert.deepEqual([...keys].filter((k) => !marked.has(k as string)), [], 'keys nothing sets');
+    assert.deepEqual(
+      [...keys].filter((k) => !marked.has(k as string)),
+      [],
+      'keys nothing sets',
+    );
   });
 
   it('every step has a markdown page that exists and ships (media/** is in the package)', () => {
@@ -101,10 +127,16 @@ describe('the Get Started walkthrough and the welcome view', () => {
   });
 
   it('the quickstart the extension copies is every file git tracks in examples/quickstart, each one packaged', () => {
-    const tracked = execFileSync('git', ['ls-files', 'examples/quickstart'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim().split('\n').map((f) => f.slice('examples/quickstart/'.length));
+    const tracked = execFileSync('git', ['ls-files', 'examples/quickstart'], { cwd: REPO_ROOT, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((f) => f.slice('examples/quickstart/'.length));
     assert.deepEqual([...QUICKSTART_FILES].sort(), tracked.sort());
     const allowed = readFileSync(path.join(REPO_ROOT, '.vscodeignore'), 'utf8').split('\n');
-    assert.deepEqual(QUICKSTART_FILES.filter((f) => !allowed.includes(`!examples/quickstart/${f}`)), []);
+    assert.deepEqual(
+      QUICKSTART_FILES.filter((f) => !allowed.includes(`!examples/quickstart/${f}`)),
+      [],
+    );
     assert.equal(QUICKSTART_FILES[0], 'quickstart.sagemaker.yaml', 'the job file comes first: the command opens it');
   });
 });

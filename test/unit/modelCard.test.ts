@@ -136,7 +136,15 @@ describe('createModelCard: the blog run (bart-large-cnn on samsum, 2 × ml.p3dn.
       { type: 'rouge', value: 39.6783, name: 'Validation ROUGE-Lsum' },
     ]);
     assert.equal(test!.dataset.split, 'test');
-    assert.deepEqual(test!.metrics.map((m) => [m.name, m.value]), [['Test ROUGE-1', 41.3174], ['Test ROUGE-2', 20.8716], ['Test ROUGE-L', 32.1337], ['Test ROUGE-Lsum', 38.4149]]);
+    assert.deepEqual(
+      test!.metrics.map((m) => [m.name, m.value]),
+      [
+        ['Test ROUGE-1', 41.3174],
+        ['Test ROUGE-2', 20.8716],
+        ['Test ROUGE-L', 32.1337],
+        ['Test ROUGE-Lsum', 38.4149],
+      ],
+    );
     assert.equal(index[0]!.results.length, 2, 'train results are not evaluation results');
   });
 
@@ -200,9 +208,17 @@ describe('createModelCard: hostile strings stay data', () => {
     assert.deepEqual(readModelCardMetadata(card.readme).metadata, card.metadata);
     assert.equal((meta.widget ?? [])[0]?.text, widgetText);
     assert.equal(Object.hasOwn(meta, 'evil'), false);
-    assert.deepEqual(validateModelCardMetadata(meta).filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      validateModelCardMetadata(meta).filter((p) => p.severity === 'error'),
+      [],
+    );
     // Outside code blocks, only our two delimiters are lines of their own.
-    assert.equal(outsideCode(card.readme).split('\n').filter((l) => l === '---').length, 2);
+    assert.equal(
+      outsideCode(card.readme)
+        .split('\n')
+        .filter((l) => l === '---').length,
+      2,
+    );
   });
 
   it('keeps a dataset name that is not a Hub id out of the metadata', () => {
@@ -254,9 +270,21 @@ describe('inferPipelineTag', () => {
     ['accuracy/F1 of a classifier config', { metricKeys: ['eval_accuracy', 'eval_f1'], config: { architectures: ['DistilBertForSequenceClassification'] } }, 'text-classification'],
     ['accuracy without a config decides nothing', { metricKeys: ['eval_accuracy'] }, undefined],
     ['causal LM config', { metricKeys: [], config: { architectures: ['GPT2LMHeadModel'] } }, 'text-generation'],
-    ['seq2seq from a published summarizer, no metrics', { metricKeys: [], config: { architectures: ['BartForConditionalGeneration'] }, baseModel: 'facebook/bart-large-cnn' }, 'summarization'],
-    ['seq2seq with only summarization params', { metricKeys: [], config: { architectures: ['PegasusForConditionalGeneration'], task_specific_params: { summarization: {} } } }, 'summarization'],
-    ['plain t5 decides nothing (text2text-generation is retired)', { metricKeys: [], config: { architectures: ['T5ForConditionalGeneration'], task_specific_params: { summarization: {}, translation_en_to_de: {} } }, baseModel: 't5-small' }, undefined],
+    [
+      'seq2seq from a published summarizer, no metrics',
+      { metricKeys: [], config: { architectures: ['BartForConditionalGeneration'] }, baseModel: 'facebook/bart-large-cnn' },
+      'summarization',
+    ],
+    [
+      'seq2seq with only summarization params',
+      { metricKeys: [], config: { architectures: ['PegasusForConditionalGeneration'], task_specific_params: { summarization: {} } } },
+      'summarization',
+    ],
+    [
+      'plain t5 decides nothing (text2text-generation is retired)',
+      { metricKeys: [], config: { architectures: ['T5ForConditionalGeneration'], task_specific_params: { summarization: {}, translation_en_to_de: {} } }, baseModel: 't5-small' },
+      undefined,
+    ],
     ['a summarizer base without config', { metricKeys: [], baseModel: 'google/pegasus-xsum' }, 'summarization'],
     ['override', { metricKeys: ['eval_rouge1'], override: 'text-generation' }, 'text-generation'],
     ['an unknown override is ignored', { metricKeys: ['eval_rouge1'], override: 'abstractive-text-summarization' }, 'summarization'],
@@ -290,7 +318,7 @@ describe('validateModelCardMetadata', () => {
 
   it('flags the blog card values: a task type that is no Hub task, an unknown license, bad tags and languages', () => {
     const m = valid();
-    ((m['model-index'] as Array<{ results: Array<{ task: { type: string } }> }>)[0]!.results[0]!.task.type = 'abstractive-text-summarization');
+    (m['model-index'] as Array<{ results: Array<{ task: { type: string } }> }>)[0]!.results[0]!.task.type = 'abstractive-text-summarization';
     m.pipeline_tag = 'abstractive-text-summarization';
     m.license = 'apache2';
     m.language = ['english'];
@@ -313,13 +341,19 @@ describe('validateModelCardMetadata', () => {
   it('reads YAML as the Hub tooling does (YAML 1.1: no is false)', () => {
     const read = readModelCardMetadata('---\nlanguage: no\n---\n');
     assert.deepEqual(read.metadata, { language: false });
-    assert.deepEqual(read.problems.map((p) => p.path), ['language[0]'].map(() => 'language'));
+    assert.deepEqual(
+      read.problems.map((p) => p.path),
+      ['language[0]'].map(() => 'language'),
+    );
   });
 
   it('takes a YAML 1.1 date for a value, not a mapping (before, it was taken for a mapping without text)', () => {
     const read = readModelCardMetadata('---\nwidget:\n  - 2024-01-01\n---\n');
     assert.ok((read.metadata as { widget: unknown[] }).widget[0] instanceof Date);
-    assert.deepEqual(read.problems.map((p) => `${p.path}: ${p.message}`), ['widget[0]: A widget example must be a mapping with text (or src).']);
+    assert.deepEqual(
+      read.problems.map((p) => `${p.path}: ${p.message}`),
+      ['widget[0]: A widget example must be a mapping with text (or src).'],
+    );
   });
 
   it('quotes such strings when writing, so Norwegian stays Norwegian', () => {
@@ -330,7 +364,10 @@ describe('validateModelCardMetadata', () => {
 
   it('createModelCard reports an off-spec license it was given', () => {
     const card = createModelCard({ ...blogInput(), license: 'Apache 2' });
-    assert.deepEqual(card.problems.map((p) => p.path), ['license']);
+    assert.deepEqual(
+      card.problems.map((p) => p.path),
+      ['license'],
+    );
   });
 });
 
@@ -339,21 +376,37 @@ describe('trainingCurves', () => {
 
   it('gives loss, eval_loss, learning rate, then the evaluation metrics, in step order', () => {
     const curves = trainingCurves(state);
-    assert.deepEqual(curves.map((c) => c.key), ['loss', 'eval_loss', 'learning_rate', 'eval_gen_len', 'eval_rouge1', 'eval_rouge2', 'eval_rougeL', 'eval_rougeLsum']);
+    assert.deepEqual(
+      curves.map((c) => c.key),
+      ['loss', 'eval_loss', 'learning_rate', 'eval_gen_len', 'eval_rouge1', 'eval_rouge2', 'eval_rougeL', 'eval_rougeLsum'],
+    );
     const loss = curves[0]!;
     assert.equal(loss.axis, 'loss');
-    assert.deepEqual(loss.points.map((p) => p.step), [100, 200, 300, 400, 500, 600]);
+    assert.deepEqual(
+      loss.points.map((p) => p.step),
+      [100, 200, 300, 400, 500, 600],
+    );
     assert.deepEqual(loss.points[0], { step: 100, epoch: 0.43, value: 1.7021 });
     const rouge = curves.find((c) => c.key === 'eval_rouge1')!;
     assert.equal(rouge.label, 'Validation ROUGE-1');
     assert.equal(rouge.axis, 'metric');
-    assert.deepEqual(rouge.points, [{ step: 231, epoch: 1, value: 41.5536 }, { step: 462, epoch: 2, value: 42.2134 }, { step: 693, epoch: 3, value: 42.621 }]);
+    assert.deepEqual(rouge.points, [
+      { step: 231, epoch: 1, value: 41.5536 },
+      { step: 462, epoch: 2, value: 42.2134 },
+      { step: 693, epoch: 3, value: 42.621 },
+    ]);
     assert.equal(curves.find((c) => c.key === 'learning_rate')!.axis, 'learning-rate');
   });
 
   it('drops non-finite values and keeps the last value of a repeated step', () => {
     const curves = trainingCurves({ log_history: [{ step: 1, loss: 2 }, { step: 1, loss: 1.5 }, { step: 2, loss: Number.NaN }, { step: 3, loss: 1 }, { loss: 9 }] });
-    assert.deepEqual(curves[0]!.points.map((p) => [p.step, p.value]), [[1, 1.5], [3, 1]]);
+    assert.deepEqual(
+      curves[0]!.points.map((p) => [p.step, p.value]),
+      [
+        [1, 1.5],
+        [3, 1],
+      ],
+    );
   });
 
   it('returns nothing for a missing or malformed state', () => {
@@ -392,15 +445,18 @@ describe('job facts and run files', () => {
   it('splits results by file, falling back to all_results.json, and reads Python JSON', () => {
     assert.deepEqual(parseRunFile('{"a": NaN, "b": -Infinity}'), { a: Number.NaN, b: -Infinity });
     const results = readSplitResults({ 'all_results.json': { eval_rouge1: 1, predict_rouge1: 2, train_loss: 3, epoch: 1 }, 'eval_results.json': { eval_rouge1: 4, epoch: 1 } });
-    assert.deepEqual(results.map((r) => [r.split, r.file, r.metrics.map((m) => `${m.key}=${String(m.value)}`)]), [
-      ['train', 'all_results.json', ['loss=3']],
-      ['eval', 'eval_results.json', ['rouge1=4', 'epoch=1']],
-      ['predict', 'all_results.json', ['rouge1=2']],
-    ]);
+    assert.deepEqual(
+      results.map((r) => [r.split, r.file, r.metrics.map((m) => `${m.key}=${String(m.value)}`)]),
+      [
+        ['train', 'all_results.json', ['loss=3']],
+        ['eval', 'eval_results.json', ['rouge1=4', 'epoch=1']],
+        ['predict', 'all_results.json', ['rouge1=2']],
+      ],
+    );
   });
 
   it('formats numbers legibly', () => {
-    assert.deepEqual([42.621345, 0.000050, 1082.1546, 0.123456, 3, 1e-7, Number.NaN].map(formatNumber), ['42.6213', '5e-5', '1082.15', '0.1235', '3', '1e-7', 'NaN']);
+    assert.deepEqual([42.621345, 0.00005, 1082.1546, 0.123456, 3, 1e-7, Number.NaN].map(formatNumber), ['42.6213', '5e-5', '1082.15', '0.1235', '3', '1e-7', 'NaN']);
   });
 });
 
@@ -510,7 +566,7 @@ describe('sagemaker-hf card', () => {
     assert.match(io.out, /^---\n/);
   });
 
-  it('refuses a pipeline tag the Hub does not know, such as the blog card\'s', async () => {
+  it("refuses a pipeline tag the Hub does not know, such as the blog card's", async () => {
     await assert.rejects(cardCommand(['blog-run', '--pipeline-tag', 'abstractive-text-summarization', '--out', '-'], capture(FIXTURES)), /not a Hub pipeline tag/);
   });
 });

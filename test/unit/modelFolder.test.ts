@@ -64,11 +64,20 @@ describe('reading a model folder', () => {
     const broken = path.join(tmp, 'broken');
     await fs.mkdir(broken);
     await fs.writeFile(path.join(broken, 'eval_results.json'), '{');
-    await assert.rejects(readModelFolder(broken), (e: unknown) => e instanceof ModelFolderError && e.code === 'modelCard.notAModelFolder' && /eval_results\.json is not valid JSON/.test(e.message));
+    await assert.rejects(
+      readModelFolder(broken),
+      (e: unknown) => e instanceof ModelFolderError && e.code === 'modelCard.notAModelFolder' && /eval_results\.json is not valid JSON/.test(e.message),
+    );
     await fs.writeFile(path.join(broken, 'README.md'), '# Card\n');
     assert.equal((await readModelFolder(broken)).readme?.text, '# Card\n');
-    await assert.rejects(readModelFolder(broken, { readme: false }), (e: unknown) => e instanceof ModelFolderError && e.code === 'modelCard.notAModelFolder' && !/README/.test(e.message));
-    await assert.rejects(readModelFolder(path.join(tmp, 'missing')), (e: unknown) => e instanceof ModelFolderError && e.code === 'modelCard.folderUnreadable' && /ENOENT/.test(e.message));
+    await assert.rejects(
+      readModelFolder(broken, { readme: false }),
+      (e: unknown) => e instanceof ModelFolderError && e.code === 'modelCard.notAModelFolder' && !/README/.test(e.message),
+    );
+    await assert.rejects(
+      readModelFolder(path.join(tmp, 'missing')),
+      (e: unknown) => e instanceof ModelFolderError && e.code === 'modelCard.folderUnreadable' && /ENOENT/.test(e.message),
+    );
   });
 
   it('reads job.json from the folder, else from its parent; one that is not a job record, or too large, is not used', async () => {
@@ -113,7 +122,11 @@ describe('what the Model Card panel remembers per folder (workspaceState)', () =
   it('keeps the job without secret-looking hyperparameters and the last pushed repository, under the key earlier versions wrote', async () => {
     const state = memento();
     const memory = new FolderMemory(state, '/models/a');
-    await memory.rememberJob({ TrainingJobName: 'job-a', HyperParameters: { epochs: '3', hub_token: '"hf_abcdefghijklmnopqrstuvwxyz"' }, ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1 } });
+    await memory.rememberJob({
+      TrainingJobName: 'job-a',
+      HyperParameters: { epochs: '3', hub_token: '"hf_abcdefghijklmnopqrstuvwxyz"' },
+      ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1 },
+    });
     await memory.rememberPush('me/model-a');
     assert.equal(memory.job?.TrainingJobName, 'job-a');
     assert.deepEqual(memory.job?.HyperParameters, { epochs: '3', hub_token: '"(redacted)"' });

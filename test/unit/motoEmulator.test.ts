@@ -8,18 +8,8 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  CreateTrainingJobCommand,
-  DescribeTrainingJobCommand,
-  ListTrainingJobsCommand,
-  SageMakerClient,
-  StopTrainingJobCommand,
-} from '@aws-sdk/client-sagemaker';
-import type {
-  CreateTrainingJobCommandInput,
-  DescribeTrainingJobCommandOutput,
-  ListTrainingJobsCommandInput,
-} from '@aws-sdk/client-sagemaker';
+import { CreateTrainingJobCommand, DescribeTrainingJobCommand, ListTrainingJobsCommand, SageMakerClient, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import type { CreateTrainingJobCommandInput, DescribeTrainingJobCommandOutput, ListTrainingJobsCommandInput } from '@aws-sdk/client-sagemaker';
 import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
 import { awsTestClientConfig, MotoEmulatorError, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
@@ -29,8 +19,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const BUCKET = 'sagemaker-us-east-1-123456789012';
 const LOG_GROUP = '/aws/sagemaker/TrainingJobs';
-const HF_IMAGE =
-  '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04';
+const HF_IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04';
 const WALK = ['Starting', 'Downloading', 'Training', 'Uploading', 'Completed'];
 const TERMINAL = new Set(['Completed', 'Failed', 'Stopped']);
 const METRIC_DEFINITIONS = [
@@ -99,14 +88,13 @@ describe('moto emulator with the SageMaker lifecycle launcher', { skip: installP
     await moto?.stop();
   });
 
-  const describeJob = (name: string): Promise<DescribeTrainingJobCommandOutput> =>
-    sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
+  const describeJob = (name: string): Promise<DescribeTrainingJobCommandOutput> => sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
 
   /** Polls Describe until the job ends; returns every (status, secondary status) seen, in order, without repeats. */
   async function pollUntilDone(name: string, region?: SageMakerClient): Promise<{ seen: string[]; final: DescribeTrainingJobCommandOutput }> {
     const client = region ?? sagemaker;
     const seen: string[] = [];
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
       const job = await client.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
       const state = `${job.TrainingJobStatus}/${job.SecondaryStatus}`;
       if (seen[seen.length - 1] !== state) {
@@ -122,17 +110,13 @@ describe('moto emulator with the SageMaker lifecycle launcher', { skip: installP
 
   /** Every log stream of a job, by stream name, with its messages, read the way the SageMaker SDK tails them. */
   async function jobLogs(name: string, client: CloudWatchLogsClient = logs): Promise<Map<string, string[]>> {
-    const streams = await client.send(
-      new DescribeLogStreamsCommand({ logGroupName: LOG_GROUP, logStreamNamePrefix: `${name}/`, orderBy: 'LogStreamName' }),
-    );
+    const streams = await client.send(new DescribeLogStreamsCommand({ logGroupName: LOG_GROUP, logStreamNamePrefix: `${name}/`, orderBy: 'LogStreamName' }));
     const result = new Map<string, string[]>();
     for (const stream of streams.logStreams ?? []) {
       const messages: string[] = [];
       let token: string | undefined;
       for (;;) {
-        const page = await client.send(
-          new GetLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: stream.logStreamName, startFromHead: true, nextToken: token }),
-        );
+        const page = await client.send(new GetLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: stream.logStreamName, startFromHead: true, nextToken: token }));
         messages.push(...(page.events ?? []).map((e) => e.message ?? ''));
         if (!page.events?.length || page.nextForwardToken === token) {
           break;
@@ -204,17 +188,26 @@ describe('moto emulator with the SageMaker lifecycle launcher', { skip: installP
       assert.equal(firstLook.ModelArtifacts, undefined, 'no model before the job completes');
       // Polling may skip a short phase, but what it saw must follow the walk in order.
       const secondaries = seen.map((s) => s.split('/')[1]);
-      assert.deepEqual(secondaries, WALK.filter((s) => secondaries.includes(s)));
+      assert.deepEqual(
+        secondaries,
+        WALK.filter((s) => secondaries.includes(s)),
+      );
       assert.equal(seen[seen.length - 1], 'Completed/Completed');
       const transitions = final.SecondaryStatusTransitions ?? [];
-      assert.deepEqual(transitions.map((t) => t.Status), WALK);
-      assert.deepEqual(transitions.map((t) => t.StatusMessage), [
-        'Preparing the instances for training',
-        'Downloading input data',
-        'Training image download completed. Training in progress.',
-        'Uploading generated training model',
-        'Training job completed',
-      ]);
+      assert.deepEqual(
+        transitions.map((t) => t.Status),
+        WALK,
+      );
+      assert.deepEqual(
+        transitions.map((t) => t.StatusMessage),
+        [
+          'Preparing the instances for training',
+          'Downloading input data',
+          'Training image download completed. Training in progress.',
+          'Uploading generated training model',
+          'Training job completed',
+        ],
+      );
       for (const [i, t] of transitions.entries()) {
         assert.ok(t.StartTime instanceof Date && t.EndTime instanceof Date, `transition ${t.Status} has Date start and end`);
         assert.ok(t.StartTime.getTime() <= t.EndTime.getTime());
@@ -249,7 +242,10 @@ describe('moto emulator with the SageMaker lifecycle launcher', { skip: installP
       assert.match(names[1], new RegExp(`^${name}/algo-2-\\d{10}$`));
       const algo1 = streams.get(names[0]) ?? [];
       const algo2 = streams.get(names[1]) ?? [];
-      assert.ok(algo1.some((l) => /^\[1,0\]<stdout>:\{'loss': [0-9.]+, 'learning_rate': [0-9.e-]+, 'epoch': [0-9.]+\}$/.test(l)), algo1.join('\n'));
+      assert.ok(
+        algo1.some((l) => /^\[1,0\]<stdout>:\{'loss': [0-9.]+, 'learning_rate': [0-9.e-]+, 'epoch': [0-9.]+\}$/.test(l)),
+        algo1.join('\n'),
+      );
       assert.ok(algo1.some((l) => l.includes("'eval_rouge1': ")));
       assert.ok(algo1.some((l) => l.includes('smddprun') && l.includes('run_summarization.py')));
       assert.ok(algo1.some((l) => l.endsWith('Reporting training SUCCESS')));
@@ -311,9 +307,7 @@ describe('moto emulator with the SageMaker lifecycle launcher', { skip: installP
       await sagemaker.send(new CreateTrainingJobCommand(hfJob(byConfig)));
       const { sagemaker_distributed_dataparallel_enabled: _smddp, ...singleHost } = plain.HyperParameters ?? {};
       await sagemaker.send(
-        new CreateTrainingJobCommand(
-          hfJob(byPattern, { HyperParameters: singleHost, ResourceConfig: { InstanceCount: 1, InstanceType: 'ml.g5.xlarge', VolumeSizeInGB: 30 } }),
-        ),
+        new CreateTrainingJobCommand(hfJob(byPattern, { HyperParameters: singleHost, ResourceConfig: { InstanceCount: 1, InstanceType: 'ml.g5.xlarge', VolumeSizeInGB: 30 } })),
       );
       for (const name of [byHyperparameter, byConfig, byPattern]) {
         results.set(name, (await pollUntilDone(name)).final);
@@ -326,7 +320,10 @@ describe('moto emulator with the SageMaker lifecycle launcher', { skip: installP
       assert.equal(job.TrainingJobStatus, 'Failed');
       assert.equal(job.SecondaryStatus, 'Failed');
       assert.match(job.FailureReason ?? '', /^AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage "RuntimeError: CUDA out of memory/);
-      assert.deepEqual(job.SecondaryStatusTransitions?.map((t) => t.Status), ['Starting', 'Downloading', 'Training', 'Failed']);
+      assert.deepEqual(
+        job.SecondaryStatusTransitions?.map((t) => t.Status),
+        ['Starting', 'Downloading', 'Training', 'Failed'],
+      );
       assert.equal(job.ModelArtifacts, undefined);
       assert.ok(job.TrainingEndTime instanceof Date);
     });
@@ -361,7 +358,10 @@ describe('moto emulator with the SageMaker lifecycle launcher', { skip: installP
     assert.equal(again.name, 'ValidationException');
     const { final } = await pollUntilDone(name);
     assert.equal(final.TrainingJobStatus, 'Stopped');
-    assert.deepEqual(final.SecondaryStatusTransitions?.slice(-2).map((t) => t.Status), ['Stopping', 'Stopped']);
+    assert.deepEqual(
+      final.SecondaryStatusTransitions?.slice(-2).map((t) => t.Status),
+      ['Stopping', 'Stopped'],
+    );
     assert.ok(final.TrainingEndTime instanceof Date);
   });
 

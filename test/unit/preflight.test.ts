@@ -92,7 +92,10 @@ describe('which buckets a launch writes to', () => {
       { bucket: 'out', uses: ['output', 'checkpoint'], isDefault: false },
       { bucket: 'code', uses: ['code'], isDefault: false },
     ]);
-    assert.deepEqual(jobBuckets({ ...spec, source_dir: 's3://code/sourcedir.tar.gz' }, 'us-east-1', ACCOUNT).map((b) => b.bucket), ['out']);
+    assert.deepEqual(
+      jobBuckets({ ...spec, source_dir: 's3://code/sourcedir.tar.gz' }, 'us-east-1', ACCOUNT).map((b) => b.bucket),
+      ['out'],
+    );
   });
 });
 
@@ -113,7 +116,7 @@ describe('the training image check (catalog, no ECR call)', () => {
     assert.match(got.nextStep?.action ?? '', /\(eu-central-1, eu-north-1, eu-south-1, eu-west-1, eu-west-2, eu-west-3, af-south-1/);
   });
 
-  it('fails an image_uri from another region and offers the same image from the job\'s', () => {
+  it("fails an image_uri from another region and offers the same image from the job's", () => {
     const uri = '763104351884.dkr.ecr.us-west-2.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04';
     const got = checkTrainingImage({ ...SEED, image_uri: uri }, 'us-east-1');
     assert.equal(got.status, 'failed');
@@ -135,7 +138,15 @@ describe('the checklist text', () => {
       accountId: ACCOUNT,
       items: [
         { id: 'credentials', kind: 'credentials', title: 'AWS credentials', status: 'passed', blocking: true, detail: 'account 123456789012' },
-        { id: 'quota', kind: 'quota', title: 'Quota', status: 'failed', blocking: true, detail: 'is 0', nextStep: { action: 'Request an increase', command: 'aws service-quotas …', url: 'https://example' } },
+        {
+          id: 'quota',
+          kind: 'quota',
+          title: 'Quota',
+          status: 'failed',
+          blocking: true,
+          detail: 'is 0',
+          nextStep: { action: 'Request an increase', command: 'aws service-quotas …', url: 'https://example' },
+        },
         { id: 'image', kind: 'image', title: 'Image', status: 'unknown', blocking: false, detail: 'not checked' },
       ],
     };
@@ -243,7 +254,10 @@ describe('preflight against moto and the awsExtras fake', { skip: installProblem
   it('creates nothing: the missing default bucket is still missing after the check', async () => {
     const s3 = new S3Client(awsTestClientConfig(moto.endpoint));
     try {
-      await assert.rejects(s3.send(new HeadBucketCommand({ Bucket: `sagemaker-us-east-1-${ACCOUNT}` })), (err: unknown) => (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404);
+      await assert.rejects(
+        s3.send(new HeadBucketCommand({ Bucket: `sagemaker-us-east-1-${ACCOUNT}` })),
+        (err: unknown) => (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404,
+      );
     } finally {
       s3.destroy();
     }
@@ -261,7 +275,10 @@ describe('preflight against moto and the awsExtras fake', { skip: installProblem
     assert.equal(quota.nextStep?.command, `aws service-quotas request-service-quota-increase --service-code sagemaker --quota-code ${code} --desired-value 2 --region us-east-1`);
     assert.equal(quota.nextStep?.url, quotaConsoleUrl('us-east-1', code));
     assert.match(quota.nextStep?.url ?? '', new RegExp(`^https://us-east-1\\.console\\.aws\\.amazon\\.com/servicequotas/home/services/sagemaker/quotas/${code}`));
-    assert.deepEqual(blockingFailures(checklist).map((i) => i.id), ['quota']);
+    assert.deepEqual(
+      blockingFailures(checklist).map((i) => i.id),
+      ['quota'],
+    );
     assert.equal(isReadyToLaunch(checklist), false);
     // What Service Quotas was asked: the sagemaker quotas, paged.
     const listed = extras.requests.slice(from).filter((r) => r.operation === 'ListServiceQuotas');
@@ -310,7 +327,11 @@ describe('preflight against moto and the awsExtras fake', { skip: installProblem
     assert.match(offered.detail, /SageMaker does not offer ml\.p3dn\.24xlarge for training in eu-central-1/);
     // Same accelerator (V100) first.
     assert.match(offered.detail, /Types offered there include ml\.p3\.16xlarge, ml\.p3\.2xlarge, ml\.p3\.8xlarge/);
-    assert.equal(checklist.items.some((i) => i.id === 'quota'), false, 'no quota to report for a type that has none');
+    assert.equal(
+      checklist.items.some((i) => i.id === 'quota'),
+      false,
+      'no quota to report for a type that has none',
+    );
   });
 
   it('fails a role SageMaker cannot assume, with the trust policy to add', async () => {
@@ -355,7 +376,10 @@ describe('preflight against moto and the awsExtras fake', { skip: installProblem
     assert.match(bucket.nextStep?.command ?? '', /^aws s3 mb s3:\/\/squatted-models-123456789012 --region us-east-1$/);
     // First with the owner check (403), then without (200): readable, so definitely someone else's.
     const heads = extras.requests.slice(from).filter((r) => r.operation.startsWith('S3 HEAD /squatted-models'));
-    assert.deepEqual(heads.map((r) => r.expectedBucketOwner), [ACCOUNT, undefined]);
+    assert.deepEqual(
+      heads.map((r) => r.expectedBucketOwner),
+      [ACCOUNT, undefined],
+    );
   });
 
   it('fails a default bucket name someone else holds', async () => {
@@ -366,7 +390,7 @@ describe('preflight against moto and the awsExtras fake', { skip: installProblem
     assert.match(bucket.detail, /someone holds the default bucket name/);
   });
 
-  it('passes the account\'s own bucket, and fails one in another region', async () => {
+  it("passes the account's own bucket, and fails one in another region", async () => {
     const checklist = await runPreflight({ clients: clientsFor('us-east-1'), spec: { ...SEED, output_path: 's3://team-models/runs', checkpoint_s3_uri: 's3://models-eu/ckpt' } });
     assert.match(item(checklist, 'bucket:team-models').detail, /exists in us-east-1, owned by account 123456789012/);
     const eu = item(checklist, 'bucket:models-eu');
@@ -420,7 +444,9 @@ describe('preflight against moto and the awsExtras fake', { skip: installProblem
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const port = (silent.address() as net.AddressInfo).port;
-      const clients = clientsFor('us-east-1', { endpoints: { sts: moto.endpoint, iam: moto.endpoint, s3: extras.endpoint, serviceQuotas: `http://127.0.0.1:${port}`, pricing: extras.endpoint } });
+      const clients = clientsFor('us-east-1', {
+        endpoints: { sts: moto.endpoint, iam: moto.endpoint, s3: extras.endpoint, serviceQuotas: `http://127.0.0.1:${port}`, pricing: extras.endpoint },
+      });
       const checklist = await runPreflight({ clients, spec: SEED, options: { timeoutMs: 300 } });
       const quota = item(checklist, 'quota');
       assert.equal(quota.status, 'unknown');

@@ -3,14 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import {
-  encodeHyperparameters,
-  encodeJobFileValues,
-  pythonFloatRepr,
-  pythonJsonDumps,
-  pythonJsonDumpsValue,
-  pythonJsonString,
-} from '../../src/core/training/pythonJson';
+import { encodeHyperparameters, encodeJobFileValues, pythonFloatRepr, pythonJsonDumps, pythonJsonDumpsValue, pythonJsonString } from '../../src/core/training/pythonJson';
 import { TrainingPlanError } from '../../src/core/training/trainingPlanError';
 
 const PYTHON = '/usr/bin/python3';
@@ -166,10 +159,16 @@ describe('pythonJsonDumps', () => {
 
   it('refuses values Python could not serialize, and aliases without their document', () => {
     const binary = parseDocument('!!binary aGVsbG8=');
-    assert.throws(() => pythonJsonDumps(binary.contents, '!!binary aGVsbG8=', binary), (e: unknown) => e instanceof TrainingPlanError && e.code === 'hyperparameters.notJson');
+    assert.throws(
+      () => pythonJsonDumps(binary.contents, '!!binary aGVsbG8=', binary),
+      (e: unknown) => e instanceof TrainingPlanError && e.code === 'hyperparameters.notJson',
+    );
     const text = 'a: &x 1\nb: *x\n';
     const doc = parseDocument(text);
-    assert.throws(() => pythonJsonDumps(doc.get('b', true), text), (e: unknown) => e instanceof TrainingPlanError && e.code === 'yaml.unresolvedAlias');
+    assert.throws(
+      () => pythonJsonDumps(doc.get('b', true), text),
+      (e: unknown) => e instanceof TrainingPlanError && e.code === 'yaml.unresolvedAlias',
+    );
   });
 
   it('matches Python json.dumps on a corpus of YAML types', { skip: !existsSync(PYTHON) && 'no /usr/bin/python3' }, () => {
@@ -269,11 +268,15 @@ describe('encodeHyperparameters', () => {
     assert.deepEqual(encodeHyperparameters(doc.get('hyperparameters', true), 'hyperparameters:\n', doc), {});
     assert.deepEqual(encodeHyperparameters(undefined, ''), {});
     const list = parseDocument('hyperparameters: [a]\n');
-    assert.throws(() => encodeHyperparameters(list.get('hyperparameters', true), 'hyperparameters: [a]\n', list), (e: unknown) => e instanceof TrainingPlanError && e.code === 'hyperparameters.notMapping');
+    assert.throws(
+      () => encodeHyperparameters(list.get('hyperparameters', true), 'hyperparameters: [a]\n', list),
+      (e: unknown) => e instanceof TrainingPlanError && e.code === 'hyperparameters.notMapping',
+    );
   });
 
   it('encodeJobFileValues also encodes smdistributed model-parallel parameters from the YAML', () => {
-    const text = 'hyperparameters:\n  epochs: 1\ndistribution:\n  smdistributed:\n    modelparallel:\n      enabled: true\n      parameters:\n        partitions: 2\n        memory_weight: 1.0\n';
+    const text =
+      'hyperparameters:\n  epochs: 1\ndistribution:\n  smdistributed:\n    modelparallel:\n      enabled: true\n      parameters:\n        partitions: 2\n        memory_weight: 1.0\n';
     assert.deepEqual(encodeJobFileValues(text), { hyperparameters: { epochs: '1' }, modelParallelParameters: '{"partitions": 2, "memory_weight": 1.0}' });
     assert.deepEqual(encodeJobFileValues('entry_point: a.py\n'), { hyperparameters: {} });
   });
@@ -289,8 +292,19 @@ describe('pythonJsonDumpsValue', () => {
     assert.equal(pythonJsonDumpsValue(0.1), '0.1');
     assert.equal(pythonJsonDumpsValue(5e-5), '5e-05');
     assert.equal(pythonJsonDumpsValue(12345678901234567890n), '12345678901234567890');
-    assert.equal(pythonJsonDumpsValue({ partitions: 2, pipeline: 'interleaved', ddp: true, list: [1, 'a'] }), '{"partitions": 2, "pipeline": "interleaved", "ddp": true, "list": [1, "a"]}');
-    assert.equal(pythonJsonDumpsValue(new Map<unknown, unknown>([[1, 'a'], [true, 'b']])), '{"1": "a", "true": "b"}');
+    assert.equal(
+      pythonJsonDumpsValue({ partitions: 2, pipeline: 'interleaved', ddp: true, list: [1, 'a'] }),
+      '{"partitions": 2, "pipeline": "interleaved", "ddp": true, "list": [1, "a"]}',
+    );
+    assert.equal(
+      pythonJsonDumpsValue(
+        new Map<unknown, unknown>([
+          [1, 'a'],
+          [true, 'b'],
+        ]),
+      ),
+      '{"1": "a", "true": "b"}',
+    );
     assert.throws(() => pythonJsonDumpsValue(new Date(0)), TrainingPlanError);
   });
 

@@ -114,7 +114,10 @@ function gitVerdicts(rules: readonly string[]): Map<string, boolean> {
   }
   writeFileSync(path.join(repo, '.gitignore'), `${rules.join('\n')}\n`);
   const paths = TREE.map((e) => e.replace(/\/$/, ''));
-  const out = execFileSync('git', ['-c', 'core.quotePath=false', 'check-ignore', '--no-index', '--stdin', '-z', '-v', '-n'], { cwd: repo, input: paths.join('\0') + '\0' }).toString('utf8');
+  const out = execFileSync('git', ['-c', 'core.quotePath=false', 'check-ignore', '--no-index', '--stdin', '-z', '-v', '-n'], {
+    cwd: repo,
+    input: paths.join('\0') + '\0',
+  }).toString('utf8');
   const fields = out.split('\0');
   const verdicts = new Map<string, boolean>();
   for (let i = 0; i + 3 < fields.length; i += 4) {
@@ -165,13 +168,19 @@ describe('.sagemakerignore lines that cannot work', () => {
     const err = parse('# comment\n*.pyc\n[z-a]\n');
     assert.ok(err instanceof IgnoreFileError);
     assert.equal(err.file, '/project/src/.sagemakerignore');
-    assert.deepEqual(err.problems.map((p) => [p.line, p.pattern]), [[3, '[z-a]']]);
+    assert.deepEqual(
+      err.problems.map((p) => [p.line, p.pattern]),
+      [[3, '[z-a]']],
+    );
     assert.match(err.message, /^\/project\/src\/\.sagemakerignore line 3: the range z-a runs backwards.*did you mean a-z\?.*`\[z-a\]`.*fix or remove that line/);
   });
 
   it('an unclosed bracket, a trailing backslash and an unknown class are each reported, all of them', () => {
     const problems = IgnoreRules.check('ok.txt\n[abc\nend\\\n[[:nope:]]x\n!\\');
-    assert.deepEqual(problems.map((p) => p.line), [2, 3, 4, 5]);
+    assert.deepEqual(
+      problems.map((p) => p.line),
+      [2, 3, 4, 5],
+    );
     assert.match(problems[0]!.message, /never closed/);
     assert.match(problems[1]!.message, /backslash at the end/);
     assert.match(problems[2]!.message, /\[:nope:\] is not a character class/);
@@ -182,7 +191,16 @@ describe('.sagemakerignore lines that cannot work', () => {
 
   it('accepts what git accepts: `]` first in a class, an escaped `]`, a dash at either end, `[!]]`', () => {
     const rules = IgnoreRules.parse('[]a]1\n[a\\]]2\n[-z]3\n[a-]4\n[!]]5');
-    for (const [p, ignored] of [['a1', true], [']1', true], [']2', true], ['-3', true], ['-4', true], ['x5', true], [']5', false], ['b1', false]] as const) {
+    for (const [p, ignored] of [
+      ['a1', true],
+      [']1', true],
+      [']2', true],
+      ['-3', true],
+      ['-4', true],
+      ['x5', true],
+      [']5', false],
+      ['b1', false],
+    ] as const) {
       assert.equal(rules.ignores(p, false), ignored, p);
     }
     assert.deepEqual(IgnoreRules.check('[]a]1\n[a\\]]2\n[-z]3\n[a-]4\n[!]]5'), []);

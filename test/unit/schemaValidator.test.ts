@@ -17,7 +17,11 @@ const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'schemas/sagemaker-j
 
 function corpus(): Array<[string, unknown]> {
   const dir = path.join(REPO_ROOT, 'test/fixtures/jobFiles');
-  const files = ['valid', 'invalid'].flatMap((d) => readdirSync(path.join(dir, d)).filter((f) => f.endsWith('.sagemaker.yaml')).map((f) => path.join(dir, d, f)));
+  const files = ['valid', 'invalid'].flatMap((d) =>
+    readdirSync(path.join(dir, d))
+      .filter((f) => f.endsWith('.sagemaker.yaml'))
+      .map((f) => path.join(dir, d, f)),
+  );
   files.push(path.join(REPO_ROOT, 'examples/seed-bart-samsum/bart-large-cnn-samsum.sagemaker.yaml'), path.join(REPO_ROOT, 'examples/quickstart/quickstart.sagemaker.yaml'));
   const data: Array<[string, unknown]> = [];
   for (const f of files) {
@@ -28,8 +32,14 @@ function corpus(): Array<[string, unknown]> {
     }
   }
   // Shapes the fixtures lack: wrong types at every level, unknown keys, enums, patterns, nesting.
-  data.push(['synthetic: types', { entry_point: 3, instance_count: 'two', hyperparameters: [1], distribution: { smdistributed: { dataparallel: { enabled: 'yes' } } }, tags: [{ Key: 1 }] }]);
-  data.push(['synthetic: unknown and enum', { entry_point: 'a.py', instance_type: 'ml.p3dn.24xlarge', role: 'r', py_version: 'py2', unknown_key: true, inputs: { train: { s3_data: 1 } } }]);
+  data.push([
+    'synthetic: types',
+    { entry_point: 3, instance_count: 'two', hyperparameters: [1], distribution: { smdistributed: { dataparallel: { enabled: 'yes' } } }, tags: [{ Key: 1 }] },
+  ]);
+  data.push([
+    'synthetic: unknown and enum',
+    { entry_point: 'a.py', instance_type: 'ml.p3dn.24xlarge', role: 'r', py_version: 'py2', unknown_key: true, inputs: { train: { s3_data: 1 } } },
+  ]);
   data.push(['synthetic: not an object', ['a', 'b']]);
   return data;
 }
@@ -52,7 +62,11 @@ describe('the precompiled job-file schema validator', () => {
   });
 
   it('is what the generator makes of the schema now (a schema edit without a build cannot go unnoticed)', () => {
-    const fresh = execFileSync(process.execPath, ['--input-type=module', '-e', "import { validatorSource } from './scripts/generateValidator.mjs'; process.stdout.write(validatorSource());"], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    const fresh = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', "import { validatorSource } from './scripts/generateValidator.mjs'; process.stdout.write(validatorSource());"],
+      { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+    );
     const onDisk = readFileSync(path.join(REPO_ROOT, 'src/core/jobFile/generated/jobSchemaValidator.ts'), 'utf8');
     assert.ok(fresh === onDisk, 'src/core/jobFile/generated/jobSchemaValidator.ts is stale: run `node esbuild.mjs` (or scripts/generateValidator.mjs)');
   });

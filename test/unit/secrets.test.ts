@@ -66,7 +66,10 @@ describe('what a secret looks like (one rule)', () => {
   it('Clone as Job File copies no secret, by name or by value', () => {
     const clone = jobFileFromDescription({
       TrainingJobName: 'hf-2025-01-01-00-00-00-000',
-      AlgorithmSpecification: { TrainingImage: '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:2.8.0-transformers4.56.2-gpu-py312-cu128-ubuntu22.04', TrainingInputMode: 'File' },
+      AlgorithmSpecification: {
+        TrainingImage: '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:2.8.0-transformers4.56.2-gpu-py312-cu128-ubuntu22.04',
+        TrainingInputMode: 'File',
+      },
       RoleArn: 'arn:aws:iam::111122223333:role/SageMakerRole',
       ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
       HyperParameters: { use_auth_token: '"abc"', note: JSON.stringify(`see ${HF}`), epochs: '3', sagemaker_program: '"train.py"' },

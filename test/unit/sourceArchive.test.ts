@@ -91,12 +91,12 @@ describe('sourcedir.tar.gz format', () => {
     if (root) await fs.rm(root, { recursive: true, force: true });
   });
 
-  it('is byte for byte what node-tar\'s portable Pack wrote before, on the caller\'s thread and in the worker', async () => {
+  it("is byte for byte what node-tar's portable Pack wrote before, on the caller's thread and in the worker", async () => {
     const inThread = await pack(source, NEVER_WORKER);
     const inWorker = await pack(source, ALWAYS_WORKER);
     const reference = await drain(nodeTarSourceArchive(inThread.entries));
-    assert.ok(reference.equals(inThread.gz), 'caller\'s thread: the archive differs from node-tar\'s');
-    assert.ok(reference.equals(inWorker.gz), 'worker: the archive differs from node-tar\'s');
+    assert.ok(reference.equals(inThread.gz), "caller's thread: the archive differs from node-tar's");
+    assert.ok(reference.equals(inWorker.gz), "worker: the archive differs from node-tar's");
     // The gzip header names no operating system, so Windows, macOS and Linux agree.
     assert.equal(inThread.gz[9], 0xff);
   });
@@ -116,7 +116,11 @@ describe('sourcedir.tar.gz format', () => {
     for (const [name, { mode }] of expected) {
       const perms = seen.get(name);
       assert.ok(perms, `${name} is not in the archive`);
-      const bits = perms.slice(1).split('').map((c, i) => (c === '-' ? 0 : 1 << (8 - i))).reduce((a, b) => a | b, 0);
+      const bits = perms
+        .slice(1)
+        .split('')
+        .map((c, i) => (c === '-' ? 0 : 1 << (8 - i)))
+        .reduce((a, b) => a | b, 0);
       assert.equal(bits.toString(8), mode.toString(8), `${name}: mode`);
     }
     const out = path.join(root, 'extracted');
@@ -127,20 +131,24 @@ describe('sourcedir.tar.gz format', () => {
     }
   });
 
-  it('reads back with Python\'s tarfile, which SageMaker\'s training toolkit extracts it with', { skip: hasCommand('python3', '--version') ? false : 'python3 is not installed' }, async () => {
-    const archive = path.join(root, 'sourcedir-py.tar.gz');
-    await fs.writeFile(archive, (await pack(source)).gz);
-    const script = 'import json, sys, tarfile\nwith tarfile.open(sys.argv[1], "r:gz") as t:\n  print(json.dumps({m.name: [m.size, m.mode, m.mtime] for m in t.getmembers()}))';
-    const members = JSON.parse(execFileSync('python3', ['-c', script, archive], { encoding: 'utf8' })) as Record<string, [number, number, number]>;
-    for (const [name, { content, mode }] of expected) {
-      const m = members[name] ?? members[`./${name}`];
-      assert.ok(m, `${name} is not in the archive`);
-      assert.deepEqual(m, [content?.length ?? 0, mode, SOURCE_ARCHIVE_MTIME.getTime() / 1000], name);
-    }
-  });
+  it(
+    "reads back with Python's tarfile, which SageMaker's training toolkit extracts it with",
+    { skip: hasCommand('python3', '--version') ? false : 'python3 is not installed' },
+    async () => {
+      const archive = path.join(root, 'sourcedir-py.tar.gz');
+      await fs.writeFile(archive, (await pack(source)).gz);
+      const script = 'import json, sys, tarfile\nwith tarfile.open(sys.argv[1], "r:gz") as t:\n  print(json.dumps({m.name: [m.size, m.mode, m.mtime] for m in t.getmembers()}))';
+      const members = JSON.parse(execFileSync('python3', ['-c', script, archive], { encoding: 'utf8' })) as Record<string, [number, number, number]>;
+      for (const [name, { content, mode }] of expected) {
+        const m = members[name] ?? members[`./${name}`];
+        assert.ok(m, `${name} is not in the archive`);
+        assert.deepEqual(m, [content?.length ?? 0, mode, SOURCE_ARCHIVE_MTIME.getTime() / 1000], name);
+      }
+    },
+  );
 });
 
-describe('the source archive\'s worker thread', () => {
+describe("the source archive's worker thread", () => {
   let root: string;
   /** More paths than IN_THREAD_LIMITS allows on the caller's thread. */
   let wide: ArchiveSource;
@@ -156,16 +164,23 @@ describe('the source archive\'s worker thread', () => {
     if (root) await fs.rm(root, { recursive: true, force: true });
   });
 
-  it('lists and packs a tree past the in-thread limits to the same entries and bytes as the caller\'s thread', async () => {
+  it("lists and packs a tree past the in-thread limits to the same entries and bytes as the caller's thread", async () => {
     const byDefault = await pack(wide);
     const inThread = await pack(wide, NEVER_WORKER);
     assert.equal(byDefault.entries.length, IN_THREAD_LIMITS.entries + 20 + 9);
     assert.deepEqual(byDefault.entries, inThread.entries);
     assert.ok(byDefault.gz.equals(inThread.gz));
-    assert.deepEqual(await listSourceArchive(wide), { entries: inThread.entries, ignored: [], skipped: [], externalLinks: [], files: IN_THREAD_LIMITS.entries + 20, totalBytes: inThread.entries.reduce((s, e) => s + e.size, 0) });
+    assert.deepEqual(await listSourceArchive(wide), {
+      entries: inThread.entries,
+      ignored: [],
+      skipped: [],
+      externalLinks: [],
+      files: IN_THREAD_LIMITS.entries + 20,
+      totalBytes: inThread.entries.reduce((s, e) => s + e.size, 0),
+    });
   });
 
-  it('reports a missing dependency with its typed error, as on the caller\'s thread', async () => {
+  it("reports a missing dependency with its typed error, as on the caller's thread", async () => {
     const missing = path.join(root, 'no_such_lib');
     for (const inThreadLimits of [ALWAYS_WORKER, NEVER_WORKER]) {
       await assert.rejects(openSourceArchive({ ...wide, dependencies: [missing] }, { inThreadLimits }), (e: unknown) => {
@@ -177,7 +192,7 @@ describe('the source archive\'s worker thread', () => {
     }
   });
 
-  it('ends the archive with the file system\'s error when a listed file is gone by the time it is read', async () => {
+  it("ends the archive with the file system's error when a listed file is gone by the time it is read", async () => {
     for (const inThreadLimits of [ALWAYS_WORKER, NEVER_WORKER]) {
       const victim = path.join(wide.from, 'pkg_3', 'module_3.py');
       const opened = await openSourceArchive(wide, { inThreadLimits });
@@ -196,7 +211,7 @@ describe('the source archive\'s worker thread', () => {
     }
   });
 
-  it('stops listing when cancelled, with the signal\'s reason', async () => {
+  it("stops listing when cancelled, with the signal's reason", async () => {
     const controller = new AbortController();
     const listing = openSourceArchive(wide, { inThreadLimits: ALWAYS_WORKER, signal: controller.signal });
     controller.abort();
@@ -250,7 +265,12 @@ describe('the bundled worker the extension and the CLI ship', () => {
     const source: ArchiveSource = { from: tree, fromKind: 'directory', dependencies: [] };
     const { gz, entries } = await pack(source, NEVER_WORKER);
 
-    const task: ArchiveTask = { kind: 'pack', entries: entries.map(({ name, absolutePath, kind }) => ({ name, absolutePath, kind })), mtimeSeconds: SOURCE_ARCHIVE_MTIME.getTime() / 1000, control: new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4)) };
+    const task: ArchiveTask = {
+      kind: 'pack',
+      entries: entries.map(({ name, absolutePath, kind }) => ({ name, absolutePath, kind })),
+      mtimeSeconds: SOURCE_ARCHIVE_MTIME.getTime() / 1000,
+      control: new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4)),
+    };
     const worker = new Worker(alone, { workerData: task });
     const blocks: Buffer[] = [];
     await new Promise<void>((resolve, reject) => {

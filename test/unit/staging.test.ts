@@ -11,14 +11,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
 import type { SourceArchiveUpload } from '../../src/core/training/createTrainingJobRequest';
@@ -54,7 +47,15 @@ async function untar(archive: Buffer): Promise<TarMember[]> {
       const chunks: Buffer[] = [];
       entry.on('data', (c: Buffer) => chunks.push(c));
       entry.on('end', () =>
-        members.push({ path: entry.path, type: entry.type, mtime: entry.mtime?.getTime(), uid: entry.header.uid, uname: entry.header.uname, mode: entry.mode, content: Buffer.concat(chunks) }),
+        members.push({
+          path: entry.path,
+          type: entry.type,
+          mtime: entry.mtime?.getTime(),
+          uid: entry.header.uid,
+          uname: entry.header.uname,
+          mode: entry.mode,
+          content: Buffer.concat(chunks),
+        }),
       );
     });
     parser.on('end', () => resolve());
@@ -93,7 +94,10 @@ describe('sourcedir.tar.gz contents', () => {
 
   it('packs exactly the listed entries, with their bytes, one fixed mtime and no owner', async () => {
     const members = await untar(await drain(packSourceArchive((await listSourceArchive(SEED_SOURCE)).entries)));
-    assert.deepEqual(members.map((m) => m.path), SEED_ENTRIES);
+    assert.deepEqual(
+      members.map((m) => m.path),
+      SEED_ENTRIES,
+    );
     const train = members.find((m) => m.path === 'train.py')!;
     assert.deepEqual(train.content, await fs.readFile(path.join(SEED, 'src', 'train.py')));
     assert.equal(members.find((m) => m.path === 'common_lib/__init__.py')!.content.toString(), 'VERSION = "0.1"\n');
@@ -104,11 +108,14 @@ describe('sourcedir.tar.gz contents', () => {
     }
   });
 
-  it('gives the same bytes for the same tree, whatever the files\' mtimes and the order readdir returns', async () => {
+  it("gives the same bytes for the same tree, whatever the files' mtimes and the order readdir returns", async () => {
     const dir = await tempDir('determinism');
     try {
       for (const name of ['b.py', 'a.py', 'z/y.txt', 'z/x.txt', 'C.md']) await write(path.join(dir, name), `content of ${name}\n`);
-      const pack = async () => createHash('sha256').update(await drain(packSourceArchive((await listSourceArchive({ from: dir, fromKind: 'directory', dependencies: [] })).entries))).digest('hex');
+      const pack = async () =>
+        createHash('sha256')
+          .update(await drain(packSourceArchive((await listSourceArchive({ from: dir, fromKind: 'directory', dependencies: [] })).entries)))
+          .digest('hex');
       const first = await pack();
       await fs.utimes(path.join(dir, 'a.py'), new Date('2001-01-01'), new Date('2001-01-01'));
       await fs.utimes(path.join(dir, 'z'), new Date('2011-01-01'), new Date('2011-01-01'));
@@ -196,7 +203,10 @@ describe('sourcedir.tar.gz contents', () => {
 
   it('without source_dir holds the entry point alone (plus dependencies), named by its base name', async () => {
     const contents = await listSourceArchive({ from: path.join(SEED, 'src', 'train.py'), fromKind: 'file', dependencies: [path.join(SEED, 'src', 'requirements.txt')] });
-    assert.deepEqual(contents.entries.map((e) => e.name), ['train.py', 'requirements.txt']);
+    assert.deepEqual(
+      contents.entries.map((e) => e.name),
+      ['train.py', 'requirements.txt'],
+    );
   });
 
   it('refuses a .sagemakerignore line that cannot work, naming the file, the line and the pattern (in this thread and in the worker)', async () => {
@@ -209,7 +219,10 @@ describe('sourcedir.tar.gz contents', () => {
         await assert.rejects(list(), (e: unknown) => {
           assert.ok(e instanceof SourceStagingError, String(e));
           assert.equal(e.code, 'source.ignoreFileInvalid');
-          assert.equal(e.message, `${path.join(dir, '.sagemakerignore')} line 3: the range z-a runs backwards, so it matches nothing (did you mean a-z?) in the pattern \`[z-a]*.bin\`; fix or remove that line.`);
+          assert.equal(
+            e.message,
+            `${path.join(dir, '.sagemakerignore')} line 3: the range z-a runs backwards, so it matches nothing (did you mean a-z?) in the pattern \`[z-a]*.bin\`; fix or remove that line.`,
+          );
           assert.equal(e.context.line, 3);
           return true;
         });
@@ -247,7 +260,11 @@ describe('uploading sourcedir.tar.gz to S3 (moto)', { skip: motoInstallProblem()
   const nothingLeft = async (s3: S3Client, key: string) => {
     await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })), (e: { name?: string }) => e.name === 'NotFound');
     const pending = await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
-    assert.deepEqual((pending.Uploads ?? []).map((u) => u.Key), [], 'no multipart upload left open');
+    assert.deepEqual(
+      (pending.Uploads ?? []).map((u) => u.Key),
+      [],
+      'no multipart upload left open',
+    );
   };
 
   before(async () => {
@@ -266,7 +283,7 @@ describe('uploading sourcedir.tar.gz to S3 (moto)', { skip: motoInstallProblem()
     if (bigTree) await fs.rm(bigTree, { recursive: true, force: true });
   });
 
-  it('stores the archive with the SDK\'s ExtraArgs: SSE-KMS and its key recorded, the expected owner sent', async () => {
+  it("stores the archive with the SDK's ExtraArgs: SSE-KMS and its key recorded, the expected owner sent", async () => {
     const s3 = client();
     const sent: Array<{ command: string; headers: Record<string, string> }> = [];
     s3.middlewareStack.add(
@@ -279,7 +296,11 @@ describe('uploading sourcedir.tar.gz to S3 (moto)', { skip: motoInstallProblem()
     const key = 'job-sse/source/sourcedir.tar.gz';
     const kms = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const progress: number[] = [];
-    const done = await uploadSourceArchive({ s3, upload: upload(key, { extraArgs: { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kms, ExpectedBucketOwner: '123456789012' } }), onProgress: (p) => progress.push(p.uploadedBytes) });
+    const done = await uploadSourceArchive({
+      s3,
+      upload: upload(key, { extraArgs: { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kms, ExpectedBucketOwner: '123456789012' } }),
+      onProgress: (p) => progress.push(p.uploadedBytes),
+    });
 
     const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
     assert.equal(head.ServerSideEncryption, 'aws:kms');
@@ -292,7 +313,10 @@ describe('uploading sourcedir.tar.gz to S3 (moto)', { skip: motoInstallProblem()
 
     const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
     const members = await untar(Buffer.from(await object.Body!.transformToByteArray()));
-    assert.deepEqual(members.map((m) => m.path), SEED_ENTRIES);
+    assert.deepEqual(
+      members.map((m) => m.path),
+      SEED_ENTRIES,
+    );
     s3.destroy();
   });
 
@@ -307,7 +331,7 @@ describe('uploading sourcedir.tar.gz to S3 (moto)', { skip: motoInstallProblem()
     s3.destroy();
   });
 
-  it('a failing part aborts the multipart upload: no object, no open upload, an error naming bucket, key and the service\'s words', async () => {
+  it("a failing part aborts the multipart upload: no object, no open upload, an error naming bucket, key and the service's words", async () => {
     const s3 = client();
     s3.middlewareStack.add(
       (next, context) => async (args) => {
@@ -346,26 +370,35 @@ describe('uploading sourcedir.tar.gz to S3 (moto)', { skip: motoInstallProblem()
         assert.match(e.message, /^key\.pem → .*id_rsa$/m);
         return true;
       });
-      await assert.rejects(uploadSourceArchive({ s3, upload: linked, confirmExternalLinks: async () => false }), (e: unknown) => e instanceof SourceStagingError && e.code === 'source.externalLinks');
+      await assert.rejects(
+        uploadSourceArchive({ s3, upload: linked, confirmExternalLinks: async () => false }),
+        (e: unknown) => e instanceof SourceStagingError && e.code === 'source.externalLinks',
+      );
       assert.equal(((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'links/' }))).Contents ?? []).length, 0, 'something reached S3');
       const done = await uploadSourceArchive({ s3, upload: linked, confirmExternalLinks: () => true });
       const members = await untar(Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray()));
       assert.equal(members.find((m) => m.path === 'key.pem')?.content.toString(), 'PRIVATE KEY\n');
-      assert.deepEqual(done.contents.externalLinks.map((l) => l.name), ['key.pem']);
+      assert.deepEqual(
+        done.contents.externalLinks.map((l) => l.name),
+        ['key.pem'],
+      );
     } finally {
       s3.destroy();
       await fs.rm(dir, { recursive: true, force: true });
     }
   });
 
-  it('a missing bucket fails with S3\'s words and what to do', async () => {
+  it("a missing bucket fails with S3's words and what to do", async () => {
     const s3 = client();
-    await assert.rejects(uploadSourceArchive({ s3, upload: upload('k/sourcedir.tar.gz', { bucket: 'no-such-bucket-here', to: 's3://no-such-bucket-here/k/sourcedir.tar.gz' }) }), (e: unknown) => {
-      assert.ok(e instanceof SourceStagingError);
-      assert.equal(e.context.serviceCode, 'NoSuchBucket');
-      assert.match(e.message, /no-such-bucket-here.*does not exist/);
-      return true;
-    });
+    await assert.rejects(
+      uploadSourceArchive({ s3, upload: upload('k/sourcedir.tar.gz', { bucket: 'no-such-bucket-here', to: 's3://no-such-bucket-here/k/sourcedir.tar.gz' }) }),
+      (e: unknown) => {
+        assert.ok(e instanceof SourceStagingError);
+        assert.equal(e.context.serviceCode, 'NoSuchBucket');
+        assert.match(e.message, /no-such-bucket-here.*does not exist/);
+        return true;
+      },
+    );
     s3.destroy();
   });
 
@@ -409,7 +442,10 @@ describe('uploading sourcedir.tar.gz to S3 (moto)', { skip: motoInstallProblem()
       // The cancel comes in just as CompleteMultipartUpload leaves: S3 completes it anyway.
       if (command === 'CompleteMultipartUploadCommand') controller.abort();
     });
-    await assert.rejects(uploadSourceArchive({ s3, upload: bigUpload(key), partSize: 5 * 1024 * 1024, signal: controller.signal }), (e: unknown) => e instanceof SourceStagingError && e.code === 'cancelled');
+    await assert.rejects(
+      uploadSourceArchive({ s3, upload: bigUpload(key), partSize: 5 * 1024 * 1024, signal: controller.signal }),
+      (e: unknown) => e instanceof SourceStagingError && e.code === 'cancelled',
+    );
     assert.ok(commands.includes('CompleteMultipartUploadCommand') && commands.includes('DeleteObjectCommand'), commands.join(' '));
     await nothingLeft(s3, key);
     s3.destroy();
@@ -433,7 +469,10 @@ describe('uploading sourcedir.tar.gz to S3 (moto)', { skip: motoInstallProblem()
     const { s3, commands } = instrumented((command) => {
       if (command === 'CreateMultipartUploadCommand') controller.abort();
     });
-    await assert.rejects(uploadSourceArchive({ s3, upload: bigUpload(key), partSize: 5 * 1024 * 1024, signal: controller.signal }), (e: unknown) => e instanceof SourceStagingError && e.code === 'cancelled');
+    await assert.rejects(
+      uploadSourceArchive({ s3, upload: bigUpload(key), partSize: 5 * 1024 * 1024, signal: controller.signal }),
+      (e: unknown) => e instanceof SourceStagingError && e.code === 'cancelled',
+    );
     assert.ok(commands.includes('CreateMultipartUploadCommand') && commands.includes('AbortMultipartUploadCommand'), commands.join(' '));
     await nothingLeft(s3, key);
     s3.destroy();
@@ -451,7 +490,10 @@ describe('uploading sourcedir.tar.gz to S3 (moto)', { skip: motoInstallProblem()
         throw Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
       }
     });
-    await assert.rejects(uploadSourceArchive({ s3, upload: bigUpload(key), partSize: 5 * 1024 * 1024 }), (e: unknown) => e instanceof SourceStagingError && e.code === 'upload.failed');
+    await assert.rejects(
+      uploadSourceArchive({ s3, upload: bigUpload(key), partSize: 5 * 1024 * 1024 }),
+      (e: unknown) => e instanceof SourceStagingError && e.code === 'upload.failed',
+    );
     assert.equal(commands.filter((c) => c === 'AbortMultipartUploadCommand').length, 2, commands.join(' '));
     await nothingLeft(s3, key);
     s3.destroy();
@@ -462,7 +504,14 @@ describe('uploading sourcedir.tar.gz to S3 (moto)', { skip: motoInstallProblem()
 // git_config
 // ---------------------------------------------------------------------------------------------
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1' };
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
 
 function git(args: string[], cwd: string): string {
   return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { cwd, env: GIT_ENV, encoding: 'utf8' });
@@ -524,17 +573,21 @@ describe('git_config checkouts (a local bare repository)', () => {
 
   it('clones the branch shallowly into a temporary folder that is gone afterwards', async () => {
     let seenRoot = '';
-    const text = await withGitCheckout(request({ branch: 'feature' }), async (co) => {
-      seenRoot = co.root;
-      assert.equal(git(['rev-parse', '--is-shallow-repository'], co.root).trim(), 'true');
-      return entryText(co.root);
-    }, { tempRoot });
+    const text = await withGitCheckout(
+      request({ branch: 'feature' }),
+      async (co) => {
+        seenRoot = co.root;
+        assert.equal(git(['rev-parse', '--is-shallow-repository'], co.root).trim(), 'true');
+        return entryText(co.root);
+      },
+      { tempRoot },
+    );
     assert.equal(text, 'VERSION = "feature"\n');
     assert.equal(existsSync(seenRoot), false);
     assert.deepEqual(await fs.readdir(tempRoot), []);
   });
 
-  it('checks out an exact commit (full id: a depth-1 fetch; abbreviated: the SDK\'s full fetch)', async () => {
+  it("checks out an exact commit (full id: a depth-1 fetch; abbreviated: the SDK's full fetch)", async () => {
     for (const commit of [repo.firstCommit, repo.firstCommit.slice(0, 10)]) {
       const { text, head } = await withGitCheckout(request({ branch: 'main', commit }), async (co) => ({ text: await entryText(co.root), head: co.commit }), { tempRoot });
       assert.equal(text, 'VERSION = "first"\n', commit);
@@ -546,9 +599,13 @@ describe('git_config checkouts (a local bare repository)', () => {
   it('refuses a missing entry point before the callback runs (nothing uploaded), and still removes the clone', async () => {
     let called = false;
     await assert.rejects(
-      withGitCheckout(request({ branch: 'main' }, 'train.py'), async () => {
-        called = true;
-      }, { tempRoot }),
+      withGitCheckout(
+        request({ branch: 'main' }, 'train.py'),
+        async () => {
+          called = true;
+        },
+        { tempRoot },
+      ),
       (e: unknown) => {
         assert.ok(e instanceof SourceStagingError);
         assert.equal(e.code, 'git.entryPointMissing');
@@ -569,21 +626,28 @@ describe('git_config checkouts (a local bare repository)', () => {
 
   it('removes the clone when the work done with it fails', async () => {
     await assert.rejects(
-      withGitCheckout(request({ branch: 'main' }), async () => {
-        throw new Error('upload failed');
-      }, { tempRoot }),
+      withGitCheckout(
+        request({ branch: 'main' }),
+        async () => {
+          throw new Error('upload failed');
+        },
+        { tempRoot },
+      ),
       /upload failed/,
     );
     assert.deepEqual(await fs.readdir(tempRoot), []);
   });
 
-  it('reports an unknown branch with git\'s words', async () => {
-    await assert.rejects(withGitCheckout(request({ branch: 'no-such-branch' }), async () => undefined, { tempRoot }), (e: unknown) => {
-      assert.ok(e instanceof SourceStagingError);
-      assert.equal(e.code, 'git.cloneFailed');
-      assert.match(e.message, /no-such-branch/);
-      return true;
-    });
+  it("reports an unknown branch with git's words", async () => {
+    await assert.rejects(
+      withGitCheckout(request({ branch: 'no-such-branch' }), async () => undefined, { tempRoot }),
+      (e: unknown) => {
+        assert.ok(e instanceof SourceStagingError);
+        assert.equal(e.code, 'git.cloneFailed');
+        assert.match(e.message, /no-such-branch/);
+        return true;
+      },
+    );
   });
 });
 
@@ -609,7 +673,11 @@ describe('git credentials', () => {
     if (root) await fs.rm(root, { recursive: true, force: true });
   });
 
-  const request = (gitConfig: Record<string, string>) => ({ gitConfig: { repo: `${server.url}/remote.git`, branch: 'main', ...gitConfig }, sourceDir: 'examples/seq2seq', entryPoint: 'run_summarization.py' });
+  const request = (gitConfig: Record<string, string>) => ({
+    gitConfig: { repo: `${server.url}/remote.git`, branch: 'main', ...gitConfig },
+    sourceDir: 'examples/seq2seq',
+    entryPoint: 'run_summarization.py',
+  });
 
   it('sends ${env:…} credentials as a header, never on a command line', async () => {
     await fs.rm(spyLog, { force: true });
@@ -628,14 +696,17 @@ describe('git credentials', () => {
   it('moves credentials written into the URL out of argv, and keeps them out of errors', async () => {
     await fs.rm(spyLog, { force: true });
     const url = `${server.url.replace('http://', `http://someone:${TOKEN}@`)}/missing.git`;
-    await assert.rejects(withGitCheckout({ ...request({}), gitConfig: { repo: url, branch: 'main' } }, async () => undefined, { gitCommand: spy }), (e: unknown) => {
-      assert.ok(e instanceof SourceStagingError);
-      assert.equal(e.code, 'git.cloneFailed');
-      assert.ok(!e.message.includes(TOKEN), e.message);
-      assert.ok(!JSON.stringify(e.context).includes(TOKEN));
-      assert.match(e.message, new RegExp(`${server.url}/missing\\.git`));
-      return true;
-    });
+    await assert.rejects(
+      withGitCheckout({ ...request({}), gitConfig: { repo: url, branch: 'main' } }, async () => undefined, { gitCommand: spy }),
+      (e: unknown) => {
+        assert.ok(e instanceof SourceStagingError);
+        assert.equal(e.code, 'git.cloneFailed');
+        assert.ok(!e.message.includes(TOKEN), e.message);
+        assert.ok(!JSON.stringify(e.context).includes(TOKEN));
+        assert.match(e.message, new RegExp(`${server.url}/missing\\.git`));
+        return true;
+      },
+    );
     assert.ok(!(await fs.readFile(spyLog, 'utf8')).includes(TOKEN));
   });
 
@@ -646,18 +717,25 @@ describe('git credentials', () => {
     // git prints a text/plain error body as "remote: …" lines, so the token reaches git's stderr.
     const echoing = await startEchoingGitServer();
     try {
-      await assert.rejects(withGitCheckout({ ...request({ token: '${env:GIT_TOKEN}' }), gitConfig: { repo: `${echoing.url}/org/repo.git`, branch: 'main', token: '${env:GIT_TOKEN}' } }, async () => undefined, { env: { ...process.env, GIT_TOKEN: wrong } }), (e: unknown) => {
-        assert.ok(e instanceof SourceStagingError);
-        assert.equal(e.code, 'git.cloneFailed');
-        // The server's words made it into the message (so the echo was really there to redact) …
-        assert.match(e.message, /remote: Bad credentials/, e.message);
-        // … with the token and its Basic encoding blanked.
-        assert.ok(!e.message.includes(wrong), e.message);
-        assert.ok(!e.message.includes(basic), e.message);
-        assert.ok(!JSON.stringify(e.context).includes(wrong));
-        assert.match(e.message, /\*\*\*/);
-        return true;
-      });
+      await assert.rejects(
+        withGitCheckout(
+          { ...request({ token: '${env:GIT_TOKEN}' }), gitConfig: { repo: `${echoing.url}/org/repo.git`, branch: 'main', token: '${env:GIT_TOKEN}' } },
+          async () => undefined,
+          { env: { ...process.env, GIT_TOKEN: wrong } },
+        ),
+        (e: unknown) => {
+          assert.ok(e instanceof SourceStagingError);
+          assert.equal(e.code, 'git.cloneFailed');
+          // The server's words made it into the message (so the echo was really there to redact) …
+          assert.match(e.message, /remote: Bad credentials/, e.message);
+          // … with the token and its Basic encoding blanked.
+          assert.ok(!e.message.includes(wrong), e.message);
+          assert.ok(!e.message.includes(basic), e.message);
+          assert.ok(!JSON.stringify(e.context).includes(wrong));
+          assert.match(e.message, /\*\*\*/);
+          return true;
+        },
+      );
       assert.ok(echoing.authorizations.includes(`Basic ${basic}`), 'git never sent the credential');
     } finally {
       await echoing.close();
@@ -668,27 +746,33 @@ describe('git credentials', () => {
     await fs.rm(spyLog, { force: true });
     const env = { ...process.env };
     delete env['GIT_TOKEN'];
-    await assert.rejects(withGitCheckout(request({ token: '${env:GIT_TOKEN}' }), async () => undefined, { env, gitCommand: spy }), (e: unknown) => {
-      assert.ok(e instanceof SourceStagingError);
-      assert.equal(e.code, 'git.credentialMissing');
-      assert.match(e.message, /GIT_TOKEN/);
-      return true;
-    });
+    await assert.rejects(
+      withGitCheckout(request({ token: '${env:GIT_TOKEN}' }), async () => undefined, { env, gitCommand: spy }),
+      (e: unknown) => {
+        assert.ok(e instanceof SourceStagingError);
+        assert.equal(e.code, 'git.credentialMissing');
+        assert.match(e.message, /GIT_TOKEN/);
+        return true;
+      },
+    );
     assert.equal(existsSync(spyLog), false, 'git ran');
   });
 
-  it('never sends another service\'s secret as a git credential: refused before git runs, the server receives nothing', async () => {
+  it("never sends another service's secret as a git credential: refused before git runs, the server receives nothing", async () => {
     const sentinel = 'AWS-SENTINEL-secret-access-key-0123456789';
     for (const variable of ['AWS_SECRET_ACCESS_KEY', 'HF_TOKEN']) {
       await fs.rm(spyLog, { force: true });
       const seen = server.authorizations.length;
-      await assert.rejects(withGitCheckout(request({ token: `\${env:${variable}}` }), async () => undefined, { env: { ...process.env, [variable]: sentinel }, gitCommand: spy }), (e: unknown) => {
-        assert.ok(e instanceof SourceStagingError);
-        assert.equal(e.code, 'git.credentialRefused');
-        assert.match(e.message, new RegExp(`${variable} holds .*not a git credential`));
-        assert.ok(!e.message.includes(sentinel));
-        return true;
-      });
+      await assert.rejects(
+        withGitCheckout(request({ token: `\${env:${variable}}` }), async () => undefined, { env: { ...process.env, [variable]: sentinel }, gitCommand: spy }),
+        (e: unknown) => {
+          assert.ok(e instanceof SourceStagingError);
+          assert.equal(e.code, 'git.credentialRefused');
+          assert.match(e.message, new RegExp(`${variable} holds .*not a git credential`));
+          assert.ok(!e.message.includes(sentinel));
+          return true;
+        },
+      );
       assert.equal(existsSync(spyLog), false, 'git ran');
       assert.equal(server.authorizations.length, seen, 'the server was contacted');
     }
@@ -697,15 +781,22 @@ describe('git credentials', () => {
   it('refuses credentials over plain http:// to another machine, before git runs', async () => {
     await fs.rm(spyLog, { force: true });
     const remote = { repo: 'http://git.example.test/org/code.git', branch: 'main', token: '${env:GIT_TOKEN}' };
-    assert.throws(() => gitRemote(remote, { GIT_TOKEN: TOKEN }), (e: unknown) => e instanceof SourceStagingError && e.code === 'git.credentialRefused' && /plain http:\/\/: git would send this token to git\.example\.test unencrypted/.test(e.message));
-    await assert.rejects(withGitCheckout({ ...request({}), gitConfig: remote }, async () => undefined, { env: { ...process.env, GIT_TOKEN: TOKEN }, gitCommand: spy }), (e: unknown) => e instanceof SourceStagingError && e.code === 'git.credentialRefused');
+    assert.throws(
+      () => gitRemote(remote, { GIT_TOKEN: TOKEN }),
+      (e: unknown) =>
+        e instanceof SourceStagingError && e.code === 'git.credentialRefused' && /plain http:\/\/: git would send this token to git\.example\.test unencrypted/.test(e.message),
+    );
+    await assert.rejects(
+      withGitCheckout({ ...request({}), gitConfig: remote }, async () => undefined, { env: { ...process.env, GIT_TOKEN: TOKEN }, gitCommand: spy }),
+      (e: unknown) => e instanceof SourceStagingError && e.code === 'git.credentialRefused',
+    );
     assert.equal(existsSync(spyLog), false, 'git ran');
     // The same URL without credentials is cloned as before; loopback http (this server) keeps its credentials.
     assert.deepEqual(gitRemote({ repo: 'http://git.example.test/org/code.git' }, {}).env, {});
     assert.equal(gitRemote({ repo: `${server.url}/remote.git`, token: '${env:GIT_TOKEN}' }, { GIT_TOKEN: TOKEN }).env['GIT_CONFIG_COUNT'], '1');
   });
 
-  it('scopes the header to the repository\'s origin and leaves URLs without credentials alone', () => {
+  it("scopes the header to the repository's origin and leaves URLs without credentials alone", () => {
     const remote = gitRemote({ repo: 'https://github.com/philschmid/transformers.git', username: 'me', password: '${env:PW}' }, { PW: 'pw', GIT_CONFIG_COUNT: '2' });
     assert.equal(remote.url, 'https://github.com/philschmid/transformers.git');
     assert.deepEqual(remote.env, {

@@ -69,7 +69,14 @@ describe('the job view', () => {
 
   it('gives the timeline with durations, the open step measured to now', () => {
     const view = trainingJobViewFromDescription(described, now);
-    assert.deepEqual(view.timeline.map((t) => [t.status, t.durationSeconds, t.current]), [['Starting', 210, false], ['Downloading', 90, false], ['Training', 3300, true]]);
+    assert.deepEqual(
+      view.timeline.map((t) => [t.status, t.durationSeconds, t.current]),
+      [
+        ['Starting', 210, false],
+        ['Downloading', 90, false],
+        ['Training', 3300, true],
+      ],
+    );
     assert.equal(view.inFlight, true);
     assert.equal(view.terminal, false);
     assert.equal(view.resources, 'ml.p3dn.24xlarge × 2');
@@ -78,18 +85,24 @@ describe('the job view', () => {
 
   it('decodes hyperparameters the way the training toolkit does, keeping floats and marking the SDK’s keys', () => {
     const hps = trainingJobViewFromDescription(described, now).hyperparameters;
-    assert.deepEqual(hps.map((h) => [h.name, h.display, h.value?.type ?? 'raw', h.sdkSet]), [
-      ['model_name_or_path', 'facebook/bart-large-cnn', 'str', false],
-      ['learning_rate', '5e-05', 'float', false],
-      ['fp16', 'true', 'bool', false],
-      ['epochs', '3.0', 'float', false],
-      ['raw_value', 'not json', 'raw', false],
-      ['sagemaker_program', 'run_summarization.py', 'str', true],
-    ]);
+    assert.deepEqual(
+      hps.map((h) => [h.name, h.display, h.value?.type ?? 'raw', h.sdkSet]),
+      [
+        ['model_name_or_path', 'facebook/bart-large-cnn', 'str', false],
+        ['learning_rate', '5e-05', 'float', false],
+        ['fp16', 'true', 'bool', false],
+        ['epochs', '3.0', 'float', false],
+        ['raw_value', 'not json', 'raw', false],
+        ['sagemaker_program', 'run_summarization.py', 'str', true],
+      ],
+    );
   });
 
   it('carries metrics, artifacts and failure reason, and builds rows from list summaries', () => {
-    const failed = trainingJobViewFromDescription({ ...described, TrainingJobStatus: 'Failed', FailureReason: 'AlgorithmError: boom', ModelArtifacts: { S3ModelArtifacts: 's3://b/model.tar.gz' } }, now);
+    const failed = trainingJobViewFromDescription(
+      { ...described, TrainingJobStatus: 'Failed', FailureReason: 'AlgorithmError: boom', ModelArtifacts: { S3ModelArtifacts: 's3://b/model.tar.gz' } },
+      now,
+    );
     assert.deepEqual(failed.finalMetrics, [{ name: 'eval_rouge1', value: 42.1, timestamp: new Date('2026-11-26T08:50:00Z') }]);
     assert.equal(failed.failureReason, 'AlgorithmError: boom');
     assert.equal(failed.artifactsUri, 's3://b/model.tar.gz');
@@ -103,7 +116,7 @@ describe('the job view', () => {
     assert.equal(jobDescriptionLine({ ...row, secondaryStatus: 'InProgress', status: 'InProgress' }, now), 'InProgress · 2 min ago');
   });
 
-  it('links to the console of the job\'s partition', () => {
+  it("links to the console of the job's partition", () => {
     assert.equal(consoleUrl('us-east-1', 'a-job'), 'https://us-east-1.console.aws.amazon.com/sagemaker/home?region=us-east-1#/jobs/a-job');
     assert.equal(consoleUrl('cn-north-1', 'a-job'), 'https://console.amazonaws.cn/sagemaker/home?region=cn-north-1#/jobs/a-job');
   });
@@ -146,7 +159,11 @@ describe('Clone as Job File: DescribeTrainingJob → a .sagemaker.yaml that plan
       const clone = jobFileFromDescription(describedFrom(request, context.region, context.accountId), { tags: request.Tags ?? [] });
 
       const validation = validateJobFile(clone.text);
-      assert.deepEqual(validation.problems.filter((p) => p.severity === 'error'), [], clone.text);
+      assert.deepEqual(
+        validation.problems.filter((p) => p.severity === 'error'),
+        [],
+        clone.text,
+      );
       const replanned = buildTrainingJobPlan({
         spec: validation.spec!,
         ...encodeJobFileValues(clone.text),
@@ -179,7 +196,16 @@ describe('Clone as Job File: DescribeTrainingJob → a .sagemaker.yaml that plan
       TrainingJobArn: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/my-run-2026-11-26-08-00-00-123',
       AlgorithmSpecification: { TrainingImage: '111122223333.dkr.ecr.us-east-1.amazonaws.com/my-trainer:latest', TrainingInputMode: 'File' },
       RoleArn: 'arn:aws:iam::111122223333:role/R',
-      HyperParameters: { sagemaker_program: '"train.py"', sagemaker_submit_directory: '"s3://b/code/sourcedir.tar.gz"', epochs: '3.0', big: '123456789012345678901234567890', tiny: '1.5e-07', huge: '1e+16', sizes: '[1, 2.5, "x"]', nested: '{"a": {"b": null}}' },
+      HyperParameters: {
+        sagemaker_program: '"train.py"',
+        sagemaker_submit_directory: '"s3://b/code/sourcedir.tar.gz"',
+        epochs: '3.0',
+        big: '123456789012345678901234567890',
+        tiny: '1.5e-07',
+        huge: '1e+16',
+        sizes: '[1, 2.5, "x"]',
+        nested: '{"a": {"b": null}}',
+      },
       ResourceConfig: { InstanceType: 'ml.g5.2xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
       OutputDataConfig: { S3OutputPath: 's3://b/out' },
       StoppingCondition: { MaxRuntimeInSeconds: 86400 },
@@ -216,8 +242,17 @@ describe('Clone as Job File: DescribeTrainingJob → a .sagemaker.yaml that plan
       StoppingCondition: { MaxRuntimeInSeconds: 100, MaxPendingTimeInSeconds: 7200 },
     };
     const clone = jobFileFromDescription(d);
-    for (const pattern of [/TrainingInputMode Pipe/, /sagemaker_parameter_server_enabled/, /rules are not carried over/, /MaxPendingTimeInSeconds/, /Tags are not part of DescribeTrainingJob/]) {
-      assert.ok(clone.notes.some((n) => pattern.test(n)), `no note matching ${pattern}: ${clone.notes.join(' | ')}`);
+    for (const pattern of [
+      /TrainingInputMode Pipe/,
+      /sagemaker_parameter_server_enabled/,
+      /rules are not carried over/,
+      /MaxPendingTimeInSeconds/,
+      /Tags are not part of DescribeTrainingJob/,
+    ]) {
+      assert.ok(
+        clone.notes.some((n) => pattern.test(n)),
+        `no note matching ${pattern}: ${clone.notes.join(' | ')}`,
+      );
     }
     assert.match(clone.text, /^# Note: The job used TrainingInputMode Pipe/m);
     assert.match(clone.text, /^ {2}sagemaker_parameter_server_enabled: true$/m, 'an SDK key without a job-file setting stays a hyperparameter so the request stays the same');
@@ -255,13 +290,19 @@ describe('listTrainingJobs when AWS applies MaxResults before the status filter'
   it('keeps asking until the page is full or the tokens run out', async () => {
     requests.length = 0;
     const page = await listTrainingJobs(clients, { status: 'InProgress', pageSize: 3 });
-    assert.deepEqual(page.jobs.map((j) => j.TrainingJobName), ['job-25', 'job-20', 'job-15']);
+    assert.deepEqual(
+      page.jobs.map((j) => j.TrainingJobName),
+      ['job-25', 'job-20', 'job-15'],
+    );
     // MaxResults 3 scans three jobs per request: job-15 is the 11th job, found by the 4th request.
     assert.equal(page.requests, 4);
     assert.equal(page.nextToken, '12');
     assert.ok(requests.every((r) => r.SortBy === 'CreationTime' && r.SortOrder === 'Descending' && r.StatusEquals === 'InProgress'));
     const rest = await listTrainingJobs(clients, { status: 'InProgress', pageSize: 3, nextToken: page.nextToken! });
-    assert.deepEqual(rest.jobs.map((j) => j.TrainingJobName), ['job-10', 'job-05']);
+    assert.deepEqual(
+      rest.jobs.map((j) => j.TrainingJobName),
+      ['job-10', 'job-05'],
+    );
     assert.equal(rest.nextToken, undefined);
   });
 
@@ -273,7 +314,10 @@ describe('listTrainingJobs when AWS applies MaxResults before the status filter'
   });
 
   it('refuses a status SageMaker does not have, naming the ones it has', async () => {
-    await assert.rejects(listTrainingJobs(clients, { status: 'Running' }), (e: TrainingJobError) => e.code === 'InvalidStatusFilter' && /InProgress, Completed, Failed, Stopping, Stopped/.test(e.message));
+    await assert.rejects(
+      listTrainingJobs(clients, { status: 'Running' }),
+      (e: TrainingJobError) => e.code === 'InvalidStatusFilter' && /InProgress, Completed, Failed, Stopping, Stopped/.test(e.message),
+    );
   });
 });
 
@@ -315,14 +359,26 @@ describe('training jobs against moto through the real SDK', { skip: installProbl
 
   it('lists newest first, pages with NextToken, filters by status and name', async () => {
     const first = await listTrainingJobs(clients, { pageSize: 2 });
-    assert.deepEqual(first.jobs.map((j) => j.TrainingJobName), ['other-run-4', 'list-run-3']);
+    assert.deepEqual(
+      first.jobs.map((j) => j.TrainingJobName),
+      ['other-run-4', 'list-run-3'],
+    );
     assert.ok(first.nextToken);
     const second = await listTrainingJobs(clients, { pageSize: 2, nextToken: first.nextToken! });
-    assert.deepEqual(second.jobs.map((j) => j.TrainingJobName), ['list-run-2', 'list-done-1']);
+    assert.deepEqual(
+      second.jobs.map((j) => j.TrainingJobName),
+      ['list-run-2', 'list-done-1'],
+    );
     const running = await listTrainingJobs(clients, { status: 'InProgress', nameContains: 'list-' });
-    assert.deepEqual(running.jobs.map((j) => j.TrainingJobName), ['list-run-3', 'list-run-2']);
+    assert.deepEqual(
+      running.jobs.map((j) => j.TrainingJobName),
+      ['list-run-3', 'list-run-2'],
+    );
     const done = await listTrainingJobs(clients, { status: 'Completed' });
-    assert.deepEqual(done.jobs.map((j) => j.TrainingJobName), ['list-done-1']);
+    assert.deepEqual(
+      done.jobs.map((j) => j.TrainingJobName),
+      ['list-done-1'],
+    );
   });
 
   it('describes a job and reads its tags; a missing job is a clear error', async () => {
@@ -351,7 +407,10 @@ describe('training jobs against moto through the real SDK', { skip: installProbl
     const json: string[] = [];
     assert.equal(await jobsCommand(['--status', 'Completed', '--json'], io(json, err), { clients }), 0);
     const parsed = JSON.parse(json.join(''));
-    assert.deepEqual(parsed.map((j: { name: string; status: string }) => [j.name, j.status]), [['list-done-1', 'Completed']]);
+    assert.deepEqual(
+      parsed.map((j: { name: string; status: string }) => [j.name, j.status]),
+      [['list-done-1', 'Completed']],
+    );
 
     const none: string[] = [];
     const noneErr: string[] = [];
@@ -389,6 +448,15 @@ describe('the service clock from Date headers', () => {
 
 describe('CLI table', () => {
   it('pads every column but the last', () => {
-    assert.equal(table(['A', 'BB'], [['long', 'x'], ['s', 'yy']]), 'A     BB\nlong  x\ns     yy\n');
+    assert.equal(
+      table(
+        ['A', 'BB'],
+        [
+          ['long', 'x'],
+          ['s', 'yy'],
+        ],
+      ),
+      'A     BB\nlong  x\ns     yy\n',
+    );
   });
 });

@@ -107,7 +107,13 @@ describe('buildTrainingJobPlan fixtures (goldens made by SDK v2.257.6 itself)', 
 
 describe('container_log_level', () => {
   it('sends a level name as its logging number, the same for a plan and a local run', () => {
-    for (const [name, number] of [['DEBUG', '10'], ['INFO', '20'], ['WARNING', '30'], ['ERROR', '40'], ['CRITICAL', '50']] as const) {
+    for (const [name, number] of [
+      ['DEBUG', '10'],
+      ['INFO', '20'],
+      ['WARNING', '30'],
+      ['ERROR', '40'],
+      ['CRITICAL', '50'],
+    ] as const) {
       const input = planInput('seed-bart-samsum');
       input.spec.container_log_level = name;
       assert.equal(buildTrainingJobPlan(input).createTrainingJob.HyperParameters?.sagemaker_container_log_level, number, name);
@@ -115,7 +121,10 @@ describe('container_log_level', () => {
     }
     const input = planInput('seed-bart-samsum');
     input.spec.container_log_level = 'LOUD';
-    assert.throws(() => buildTrainingJobPlan(input), (e: unknown) => e instanceof TrainingPlanError && e.code === 'containerLogLevel.unknown');
+    assert.throws(
+      () => buildTrainingJobPlan(input),
+      (e: unknown) => e instanceof TrainingPlanError && e.code === 'containerLogLevel.unknown',
+    );
   });
 });
 
@@ -173,7 +182,10 @@ describe('buildTrainingJobPlan context', () => {
   it('refuses a region that is not one', () => {
     const input = planInput('seed-bart-samsum');
     input.context.region = 'moon-base-1';
-    assert.throws(() => buildTrainingJobPlan(input), (e: unknown) => e instanceof TrainingPlanError && e.code === 'region.unknown');
+    assert.throws(
+      () => buildTrainingJobPlan(input),
+      (e: unknown) => e instanceof TrainingPlanError && e.code === 'region.unknown',
+    );
   });
 });
 
@@ -186,7 +198,10 @@ describe('job names', () => {
   });
 
   it('takes the repository of the image as the base', () => {
-    assert.equal(baseNameFromImage('763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04'), 'huggingface-pytorch-training');
+    assert.equal(
+      baseNameFromImage('763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04'),
+      'huggingface-pytorch-training',
+    );
     assert.equal(baseNameFromImage('localhost:5000/team/my-trainer:latest'), 'my-trainer');
     assert.equal(baseNameFromImage('my-trainer'), 'my-trainer');
   });
@@ -224,6 +239,9 @@ describe('S3 paths', () => {
   it('splits bucket and prefix like parse_s3_url', () => {
     assert.deepEqual(parseS3Url('s3://bucket/a/b/', 'x'), { bucket: 'bucket', prefix: 'a/b/' });
     assert.deepEqual(parseS3Url('s3://bucket', 'x'), { bucket: 'bucket', prefix: '' });
-    assert.throws(() => parseS3Url('https://bucket/a', 'output_path'), (e: unknown) => e instanceof TrainingPlanError && e.code === 's3.notS3Uri');
+    assert.throws(
+      () => parseS3Url('https://bucket/a', 'output_path'),
+      (e: unknown) => e instanceof TrainingPlanError && e.code === 's3.notS3Uri',
+    );
   });
 });

@@ -51,7 +51,10 @@ describe('userLevelValue', () => {
     });
     assert.deepEqual(userLevelValue({ defaultValue: '', workspaceValue: 'a', workspaceFolderValue: 'b' }), { value: '', ignored: ['workspace', 'workspace folder'] });
     // Language-specific workspace values are workspace values too.
-    assert.deepEqual(userLevelValue({ defaultValue: '', workspaceLanguageValue: 'a', workspaceFolderLanguageValue: 'b' }), { value: '', ignored: ['workspace', 'workspace folder'] });
+    assert.deepEqual(userLevelValue({ defaultValue: '', workspaceLanguageValue: 'a', workspaceFolderLanguageValue: 'b' }), {
+      value: '',
+      ignored: ['workspace', 'workspace folder'],
+    });
   });
 
   it('never merges a workspace object into the user object, as get() would', () => {

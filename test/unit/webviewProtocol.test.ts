@@ -97,7 +97,17 @@ describe('webview protocol: messages from the host', () => {
       { type: 'tokenStatus', status: { set: false } },
       { type: 'pushDefaults', defaults: { name: 'bart-large-cnn-samsum', namespaces: ['alice', 'acme'], private: true, commitMessage: 'Upload', pushedRepo: 'alice/x' } },
       { type: 'pushProgress', status },
-      { type: 'pushResult', result: { repo: 'alice/m', repoUrl: 'https://huggingface.co/alice/m', commitUrl: 'https://huggingface.co/alice/m/commit/abc', created: true, files: 5, skipped: ['checkpoint-500/'] } },
+      {
+        type: 'pushResult',
+        result: {
+          repo: 'alice/m',
+          repoUrl: 'https://huggingface.co/alice/m',
+          commitUrl: 'https://huggingface.co/alice/m/commit/abc',
+          created: true,
+          files: 5,
+          skipped: ['checkpoint-500/'],
+        },
+      },
       { type: 'pushError', error: { code: 'hub.tokenMissing', message: 'No token', offerSetToken: true } },
       { type: 'inferenceRunning', model: 'alice/m' },
       { type: 'inferenceResult', result: { model: 'alice/m', summary: 'Jeff asks.', latencyMs: 120, via: 'auto' } },
@@ -127,7 +137,10 @@ describe('webview protocol: messages from the host', () => {
 describe('webview protocol: saved view state', () => {
   it('restores only state this version wrote, with a folder', () => {
     assert.equal(isModelCardViewState({ version: 1, folder: '/models/job' }), true);
-    assert.equal(isModelCardViewState({ version: 1, folder: '/m', push: { namespace: 'a', name: 'b', private: false, commitMessage: '' }, inference: { model: 'a/b', text: 't' } }), true);
+    assert.equal(
+      isModelCardViewState({ version: 1, folder: '/m', push: { namespace: 'a', name: 'b', private: false, commitMessage: '' }, inference: { model: 'a/b', text: 't' } }),
+      true,
+    );
     for (const bad of [undefined, null, {}, { version: 2, folder: '/m' }, { version: 1 }, { version: 1, folder: '' }, { version: 1, folder: '/m', push: { namespace: 'a' } }]) {
       assert.equal(isModelCardViewState(bad), false, JSON.stringify(bad));
     }
@@ -145,7 +158,12 @@ describe('Model Card HTML', () => {
     title: 'Model Card: <script>alert(1)</script>',
   });
   const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1]?.replace(/&#39;/g, "'");
-  const directives = new Map((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name!, sources]));
+  const directives = new Map(
+    (csp ?? '')
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...sources]) => [name!, sources]),
+  );
 
   it('declares a Content-Security-Policy in the head, before any script', () => {
     assert.ok(csp, 'no CSP meta element');
@@ -202,7 +220,10 @@ describe('Model Card content from a model folder', () => {
     assert.equal((await readJobRecord(HOSTILE_RUN))?.description.TrainingJobName, 'hostile-run-2024');
     const empty = await fs.mkdtemp(path.join(tmp, 'empty-'));
     await assert.rejects(readModelFolder(empty), (e: unknown) => e instanceof ModelFolderError && e.code === 'modelCard.notAModelFolder');
-    await assert.rejects(readModelFolder(path.join(tmp, 'missing')), (e: unknown) => e instanceof ModelFolderError && e.code === 'modelCard.folderUnreadable' && /ENOENT/.test(e.message));
+    await assert.rejects(
+      readModelFolder(path.join(tmp, 'missing')),
+      (e: unknown) => e instanceof ModelFolderError && e.code === 'modelCard.folderUnreadable' && /ENOENT/.test(e.message),
+    );
   });
 
   it('keeps hostile run strings as plain text for the view (never pre-escaped HTML, which would show as &lt;)', async () => {
@@ -210,7 +231,10 @@ describe('Model Card content from a model folder', () => {
     const labels = card.results.flatMap((t) => t.rows.map((r) => r.metric));
     assert.ok(labels.includes(SCRIPT), labels.join(' | '));
     assert.ok(labels.includes(IMG));
-    assert.ok(card.curves.some((c) => c.label === `Validation ${SCRIPT}`), card.curves.map((c) => c.label).join(' | '));
+    assert.ok(
+      card.curves.some((c) => c.label === `Validation ${SCRIPT}`),
+      card.curves.map((c) => c.label).join(' | '),
+    );
     assert.ok(!JSON.stringify(card).includes('&lt;'));
     assert.equal(card.jobName, 'hostile-run-2024');
   });
@@ -226,10 +250,21 @@ describe('Model Card content from a model folder', () => {
 
   it('curves: loss, learning rate and metrics from trainer_state.json, thinned to a bounded size', async () => {
     const card = await hostileCard();
-    assert.deepEqual(card.curves.slice(0, 3).map((c) => c.key), ['loss', 'eval_loss', 'learning_rate']);
-    assert.deepEqual(card.curves.find((c) => c.key === 'eval_loss')?.points.map((p) => p.step), [460, 920, 1380]);
+    assert.deepEqual(
+      card.curves.slice(0, 3).map((c) => c.key),
+      ['loss', 'eval_loss', 'learning_rate'],
+    );
+    assert.deepEqual(
+      card.curves.find((c) => c.key === 'eval_loss')?.points.map((p) => p.step),
+      [460, 920, 1380],
+    );
     const long = { log_history: Array.from({ length: 5000 }, (_, i) => ({ loss: 1 / (i + 1), step: i + 1 })) };
-    const thinned = buildCardContent({ run: { folder: tmp, files: { 'trainer_state.json': long }, unreadable: [], newestRunFileMs: 0 }, cardJob: undefined, readmeText: '---\n---\n', readmeSource: 'file' });
+    const thinned = buildCardContent({
+      run: { folder: tmp, files: { 'trainer_state.json': long }, unreadable: [], newestRunFileMs: 0 },
+      cardJob: undefined,
+      readmeText: '---\n---\n',
+      readmeSource: 'file',
+    });
     const loss = thinned.curves.find((c) => c.key === 'loss');
     assert.equal(loss?.points.length, MAX_CURVE_POINTS);
     assert.equal(loss?.points.at(-1)?.step, 5000);
@@ -244,9 +279,15 @@ describe('Model Card content from a model folder', () => {
     assert.equal(isReadmeStale(run), true);
     const card = buildCardContent({ run, cardJob: undefined, readmeText: run.readme!.text, readmeSource: 'file' });
     assert.equal(card.stale, true);
-    assert.deepEqual(card.frontMatter.map((f) => f.key), ['language', 'license', 'library_name', 'tags', 'base_model', 'datasets', 'pipeline_tag', 'widget', 'model-index']);
+    assert.deepEqual(
+      card.frontMatter.map((f) => f.key),
+      ['language', 'license', 'library_name', 'tags', 'base_model', 'datasets', 'pipeline_tag', 'widget', 'model-index'],
+    );
     assert.equal(card.frontMatter.find((f) => f.key === 'tags')?.value, "sagemaker, <script>alert('xss-tag')</script>");
-    assert.match(card.frontMatter.find((f) => f.key === 'model-index')?.value ?? '', /^summarization on samsum <script>alert\('xss-dataset'\)<\/script> \(validation\): Validation ROUGE-1/);
+    assert.match(
+      card.frontMatter.find((f) => f.key === 'model-index')?.value ?? '',
+      /^summarization on samsum <script>alert\('xss-dataset'\)<\/script> \(validation\): Validation ROUGE-1/,
+    );
     assert.match(card.widgetText ?? '', /^Jeff: <img src=x onerror=alert\('xss-widget'\)> Can I train/);
     assert.equal(card.title, "bart-<img src=x onerror=alert('xss-name')>");
     assert.ok(card.markdown.startsWith('\n# Hostile card'), 'the body without its front matter');
@@ -269,10 +310,23 @@ describe('Model Card content from a model folder', () => {
   it('names the repository {base-model-name}-{dataset} from the job, else the README, else config.json, else the folder', () => {
     const job = cardJobFromDescription({ HyperParameters: { model_name_or_path: '"facebook/bart-large-cnn"', dataset_name: '"samsum"' } });
     assert.equal(defaultRepoName({ folder: '/m/x', cardJob: job, files: {} }), 'bart-large-cnn-samsum');
-    assert.equal(defaultRepoName({ folder: '/m/x', cardJob: undefined, files: {}, readmeText: '---\nbase_model: google/pegasus-large\ndatasets:\n- cnn_dailymail\n---\n' }), 'pegasus-large-cnn_dailymail');
+    assert.equal(
+      defaultRepoName({ folder: '/m/x', cardJob: undefined, files: {}, readmeText: '---\nbase_model: google/pegasus-large\ndatasets:\n- cnn_dailymail\n---\n' }),
+      'pegasus-large-cnn_dailymail',
+    );
     assert.equal(defaultRepoName({ folder: '/m/x', cardJob: undefined, files: { 'config.json': { _name_or_path: 't5-small' } } }), 't5-small');
     assert.equal(defaultRepoName({ folder: '/models/my job (1)', cardJob: undefined, files: {} }), 'my-job-1');
-    assert.equal(repoIdProblem('alice', defaultRepoName({ folder: '/m/x', cardJob: cardJobFromDescription(JSON.parse(JSON.stringify({ HyperParameters: { dataset_name: JSON.stringify(`a${SCRIPT}`) } }))), files: {} })), undefined);
+    assert.equal(
+      repoIdProblem(
+        'alice',
+        defaultRepoName({
+          folder: '/m/x',
+          cardJob: cardJobFromDescription(JSON.parse(JSON.stringify({ HyperParameters: { dataset_name: JSON.stringify(`a${SCRIPT}`) } }))),
+          files: {},
+        }),
+      ),
+      undefined,
+    );
   });
 
   it('keeps no credential when it stores a job description', () => {

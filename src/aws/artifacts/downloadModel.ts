@@ -72,8 +72,12 @@ export async function downloadModel(o: DownloadOptions): Promise<DownloadResult>
   const status = d.TrainingJobStatus ?? 'Unknown';
   const artifacts = d.ModelArtifacts?.S3ModelArtifacts;
   if (!artifacts) {
-    const why = status === 'Completed' ? 'SageMaker recorded no model artifacts for it' : `it is ${status}${status === 'InProgress' ? '; the model is uploaded when training ends' : ''}`;
-    throw new DownloadError(status === 'Completed' ? 'download.noArtifacts' : 'download.notCompleted', `The model of ${o.jobName} cannot be downloaded: ${why}.`, { jobName: o.jobName, status });
+    const why =
+      status === 'Completed' ? 'SageMaker recorded no model artifacts for it' : `it is ${status}${status === 'InProgress' ? '; the model is uploaded when training ends' : ''}`;
+    throw new DownloadError(status === 'Completed' ? 'download.noArtifacts' : 'download.notCompleted', `The model of ${o.jobName} cannot be downloaded: ${why}.`, {
+      jobName: o.jobName,
+      status,
+    });
   }
   const compressed = d.OutputDataConfig?.CompressionType !== 'NONE' && artifacts.endsWith('.tar.gz');
   const result = compressed ? await extractObject(o, artifacts, o.targetDir) : await copyPrefix(o, artifacts);
@@ -104,7 +108,13 @@ async function extractObject(o: DownloadOptions, uri: string, targetDir: string)
     extracted = await extractTarGz(body, targetDir, {
       ...(o.overwrite ? { overwrite: true } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
-      onProgress: (p) => o.onProgress?.({ bytes: p.bytesIn, ...(total !== undefined ? { total } : {}), rate: p.bytesIn / Math.max(0.001, (Date.now() - started) / 1000), ...(p.entry ? { entry: p.entry } : {}) }),
+      onProgress: (p) =>
+        o.onProgress?.({
+          bytes: p.bytesIn,
+          ...(total !== undefined ? { total } : {}),
+          rate: p.bytesIn / Math.max(0.001, (Date.now() - started) / 1000),
+          ...(p.entry ? { entry: p.entry } : {}),
+        }),
     });
   } catch (err) {
     body.destroy();
@@ -130,7 +140,10 @@ async function copyPrefix(o: DownloadOptions, uri: string): Promise<DownloadResu
   try {
     let token: string | undefined;
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }), o.signal ? { abortSignal: o.signal } : {});
+      const page = await s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }),
+        o.signal ? { abortSignal: o.signal } : {},
+      );
       for (const obj of page.Contents ?? []) {
         const rel = obj.Key!.slice(prefix.length);
         if (!rel || rel.endsWith('/')) continue;
@@ -162,6 +175,7 @@ function s3Error(err: unknown, uri: string, signal?: AbortSignal): Error {
   const name = (err as { name?: string }).name ?? 'Error';
   const message = (err as Error).message ?? String(err);
   if (name === 'NoSuchKey') return new DownloadError('download.noArtifacts', `${uri} does not exist (was the model deleted?).`, { uri });
-  if (name === 'AccessDenied' || name === 'Forbidden') return new DownloadError('download.s3', `S3 refused to read ${uri} (AccessDenied): your credentials need s3:GetObject on it.`, { uri });
+  if (name === 'AccessDenied' || name === 'Forbidden')
+    return new DownloadError('download.s3', `S3 refused to read ${uri} (AccessDenied): your credentials need s3:GetObject on it.`, { uri });
   return new DownloadError('download.s3', `Reading ${uri} failed: ${name}: ${message}`, { uri });
 }

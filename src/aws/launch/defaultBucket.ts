@@ -38,7 +38,12 @@ export async function ensureDefaultBucket(
     status = httpStatus(err);
     if (status !== 404 && status !== 403 && status !== 301) throw awsCallError(err, ctx('s3:HeadBucket'), { bucket });
     if (status === 301) {
-      throw new LaunchError('bucket.wrongRegion', `The bucket ${bucket} exists in another region than ${region}. Set output_path to a bucket in ${region}.`, { ...ctx('s3:HeadBucket'), bucket }, { cause: err });
+      throw new LaunchError(
+        'bucket.wrongRegion',
+        `The bucket ${bucket} exists in another region than ${region}. Set output_path to a bucket in ${region}.`,
+        { ...ctx('s3:HeadBucket'), bucket },
+        { cause: err },
+      );
     }
   }
 

@@ -133,7 +133,10 @@ export async function launchTrainingJob(args: LaunchTrainingJobArgs): Promise<La
   if (args.inFlight?.has(jobFilePath)) {
     const confirmed = options.confirmDuplicate ? await options.confirmDuplicate() : false;
     if (!confirmed) {
-      throw new LaunchError('launch.duplicate', `${path.basename(jobFilePath)} is already being launched; not starting a second job. Wait for the first launch, or confirm a second one.`);
+      throw new LaunchError(
+        'launch.duplicate',
+        `${path.basename(jobFilePath)} is already being launched; not starting a second job. Wait for the first launch, or confirm a second one.`,
+      );
     }
   }
   const release = args.inFlight?.begin(jobFilePath);
@@ -159,7 +162,10 @@ export async function launchTrainingJob(args: LaunchTrainingJobArgs): Promise<La
  */
 export function stalePlanError(jobFilePath: string, unreadable?: string): LaunchError {
   const what = unreadable === undefined ? 'changed since the preview' : `cannot be read any more (${unreadable}), so it is not the text the preview was made from`;
-  return new LaunchError('plan.stale', `The job file ${path.basename(jobFilePath)} ${what}: review the new request (Preview Training Request, or sagemaker-hf plan), then launch again. Nothing was uploaded or created.`);
+  return new LaunchError(
+    'plan.stale',
+    `The job file ${path.basename(jobFilePath)} ${what}: review the new request (Preview Training Request, or sagemaker-hf plan), then launch again. Nothing was uploaded or created.`,
+  );
 }
 
 async function refuseStalePlan(planned: PlannedTrainingJob, currentText: () => string | Promise<string>): Promise<void> {
@@ -330,7 +336,14 @@ async function uploadAll(l: PlannedLaunch, uploads: SourceArchiveUpload[], princ
       ...(l.options.signal ? { signal: l.options.signal } : {}),
       ...(l.options.partSize !== undefined ? { partSize: l.options.partSize } : {}),
       ...(l.options.confirmExternalLinks ? { confirmExternalLinks: l.options.confirmExternalLinks } : {}),
-      onContents: (c) => l.progress({ step: 'packaging', message: `Packaging ${shown} (${c.files} file${c.files === 1 ? '' : 's'}, ${formatBytes(c.totalBytes)})…`, from: upload.from, files: c.files, sourceBytes: c.totalBytes }),
+      onContents: (c) =>
+        l.progress({
+          step: 'packaging',
+          message: `Packaging ${shown} (${c.files} file${c.files === 1 ? '' : 's'}, ${formatBytes(c.totalBytes)})…`,
+          from: upload.from,
+          files: c.files,
+          sourceBytes: c.totalBytes,
+        }),
       onProgress: (p) => l.progress({ step: 'uploading', message: `Uploading ${formatBytes(p.uploadedBytes)} to ${upload.to}…`, to: upload.to, uploadedBytes: p.uploadedBytes }),
     });
     staged.push({ from: upload.from, to: done.uri, bytes: done.bytes, files: done.contents.files, ignored: done.contents.ignored, skipped: done.contents.skipped });
@@ -365,7 +378,13 @@ async function deleteQuietly(clients: AwsClients, uploads: SourceArchiveUpload[]
   for (const u of uploads) {
     await clients
       .s3()
-      .send(new DeleteObjectCommand({ Bucket: u.bucket, Key: u.key, ...(u.extraArgs.ExpectedBucketOwner !== undefined ? { ExpectedBucketOwner: u.extraArgs.ExpectedBucketOwner } : {}) }))
+      .send(
+        new DeleteObjectCommand({
+          Bucket: u.bucket,
+          Key: u.key,
+          ...(u.extraArgs.ExpectedBucketOwner !== undefined ? { ExpectedBucketOwner: u.extraArgs.ExpectedBucketOwner } : {}),
+        }),
+      )
       .catch(() => undefined);
   }
 }

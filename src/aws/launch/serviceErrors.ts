@@ -25,7 +25,6 @@ interface ServiceErrorShape {
   Code?: string;
 }
 
-
 export function serviceErrorCode(err: unknown): string | undefined {
   const e = err as ServiceErrorShape | undefined;
   return e?.Code ?? e?.name;
@@ -41,21 +40,48 @@ export function awsCallError(err: unknown, ctx: AwsCallContext, extra: LaunchErr
   const e = (err ?? {}) as ServiceErrorShape;
   const serviceCode = serviceErrorCode(err) ?? 'Error';
   const serviceMessage = (e.message ?? '').trim() || serviceCode;
-  const context: LaunchErrorContext = { call: ctx.call, ...(ctx.principal ? { principal: ctx.principal } : {}), ...(ctx.region ? { region: ctx.region } : {}), serviceCode, serviceMessage, ...extra };
+  const context: LaunchErrorContext = {
+    call: ctx.call,
+    ...(ctx.principal ? { principal: ctx.principal } : {}),
+    ...(ctx.region ? { region: ctx.region } : {}),
+    serviceCode,
+    serviceMessage,
+    ...extra,
+  };
   const who = ctx.principal ?? 'the AWS identity in use';
 
   if (isAbortError(err)) return new LaunchError('cancelled', 'Launch cancelled before the training job was created.', context, { cause: err });
   if (isNoCredentials(err)) {
-    return new LaunchError('aws.noCredentials', `No AWS credentials were found for ${ctx.call}. Sign in (\`aws sso login\`, or \`aws configure\`), or choose a profile (sagemakerHf.aws.profile in your user settings / --profile). The SDK said: ${serviceMessage}`, context, { cause: err });
+    return new LaunchError(
+      'aws.noCredentials',
+      `No AWS credentials were found for ${ctx.call}. Sign in (\`aws sso login\`, or \`aws configure\`), or choose a profile (sagemakerHf.aws.profile in your user settings / --profile). The SDK said: ${serviceMessage}`,
+      context,
+      { cause: err },
+    );
   }
   if (isRejectedCredentials(err)) {
-    return new LaunchError('aws.badCredentials', `AWS rejected the credentials for ${ctx.call} (${serviceCode}): they are expired or wrong. Refresh them (\`aws sso login\`, new access keys) and launch again. AWS said: ${serviceMessage}`, context, { cause: err });
+    return new LaunchError(
+      'aws.badCredentials',
+      `AWS rejected the credentials for ${ctx.call} (${serviceCode}): they are expired or wrong. Refresh them (\`aws sso login\`, new access keys) and launch again. AWS said: ${serviceMessage}`,
+      context,
+      { cause: err },
+    );
   }
   if (isNetwork(err)) {
-    return new LaunchError('aws.unreachable', `Could not reach AWS for ${ctx.call} (${e.code}). Check the network, a proxy, or the endpoint overrides (AWS_ENDPOINT_URL*). ${serviceMessage}`, { ...context, serviceCode: e.code }, { cause: err });
+    return new LaunchError(
+      'aws.unreachable',
+      `Could not reach AWS for ${ctx.call} (${e.code}). Check the network, a proxy, or the endpoint overrides (AWS_ENDPOINT_URL*). ${serviceMessage}`,
+      { ...context, serviceCode: e.code },
+      { cause: err },
+    );
   }
   if (serviceCode === 'AccessDenied' || serviceCode === 'AccessDeniedException' || httpStatus(err) === 403) {
-    return new LaunchError('aws.accessDenied', `AWS denied ${ctx.call} to ${who}. Grant it that permission (an IAM policy on the user or role), or use a profile that has it. AWS said: ${serviceMessage}`, context, { cause: err });
+    return new LaunchError(
+      'aws.accessDenied',
+      `AWS denied ${ctx.call} to ${who}. Grant it that permission (an IAM policy on the user or role), or use a profile that has it. AWS said: ${serviceMessage}`,
+      context,
+      { cause: err },
+    );
   }
   if (serviceCode === 'ValidationException') {
     return new LaunchError('service.validation', `AWS refused ${ctx.call}: ${serviceMessage}`, context, { cause: err });
@@ -76,7 +102,16 @@ export interface CreateTrainingJobFailure extends AwsCallContext {
 export function createTrainingJobError(err: unknown, ctx: CreateTrainingJobFailure): LaunchError {
   const code = serviceErrorCode(err);
   const serviceMessage = ((err as ServiceErrorShape | undefined)?.message ?? '').trim() || (code ?? 'Error');
-  const base: LaunchErrorContext = { call: ctx.call, region: ctx.region, roleArn: ctx.roleArn, instanceType: ctx.instanceType, jobName: ctx.jobName, serviceCode: code ?? 'Error', serviceMessage, ...(ctx.principal ? { principal: ctx.principal } : {}) };
+  const base: LaunchErrorContext = {
+    call: ctx.call,
+    region: ctx.region,
+    roleArn: ctx.roleArn,
+    instanceType: ctx.instanceType,
+    jobName: ctx.jobName,
+    serviceCode: code ?? 'Error',
+    serviceMessage,
+    ...(ctx.principal ? { principal: ctx.principal } : {}),
+  };
   const type = ctx.instanceType;
 
   if (code === 'ResourceLimitExceeded') {
@@ -108,7 +143,12 @@ export function createTrainingJobError(err: unknown, ctx: CreateTrainingJobFailu
     return new LaunchError('aws.accessDenied', `AWS denied sagemaker:CreateTrainingJob to ${who}. ${fix} AWS said: ${serviceMessage}`, base, { cause: err });
   }
   if (code === 'ResourceInUse') {
-    return new LaunchError('jobName.taken', `A training job named ${ctx.jobName} already exists in ${ctx.region}. Job names are unique per account and region: choose another name.`, base, { cause: err });
+    return new LaunchError(
+      'jobName.taken',
+      `A training job named ${ctx.jobName} already exists in ${ctx.region}. Job names are unique per account and region: choose another name.`,
+      base,
+      { cause: err },
+    );
   }
   if (code === 'ValidationException') {
     return new LaunchError('service.validation', `SageMaker refused the training job: ${serviceMessage}`, base, { cause: err });

@@ -49,7 +49,16 @@ async function ownBucketListHas(ctx: PreflightContext, bucket: string): Promise<
 export async function checkBuckets(ctx: PreflightContext): Promise<CheckItem[]> {
   const identity = ctx.identity;
   if (!identity) {
-    return [{ id: 'bucket', kind: 'bucket', title: 'Buckets', status: 'unknown', blocking: false, detail: 'Needs working credentials: the buckets are checked against the caller\'s account.' }];
+    return [
+      {
+        id: 'bucket',
+        kind: 'bucket',
+        title: 'Buckets',
+        status: 'unknown',
+        blocking: false,
+        detail: "Needs working credentials: the buckets are checked against the caller's account.",
+      },
+    ];
   }
   return Promise.all(jobBuckets(ctx.spec, ctx.region, identity.accountId).map((b) => checkBucket(ctx, b)));
 }
@@ -74,7 +83,7 @@ export async function checkBucket(ctx: PreflightContext, target: JobBucket): Pro
   };
   const wrongRegion = (region: string | undefined) =>
     make('failed', `The bucket is in ${region ?? 'another region'}, the job in ${ctx.region}: SageMaker reads and writes S3 in the job's region only.`, {
-      action: `Use a bucket in ${ctx.region} for ${keys}, or run the job in ${region ?? 'the bucket\'s region'}.`,
+      action: `Use a bucket in ${ctx.region} for ${keys}, or run the job in ${region ?? "the bucket's region"}.`,
       command: createBucketCommand(`${bucket}-${ctx.region}`.slice(0, 63), ctx.region),
     });
   const unknown = (err: unknown, call: string) => make('unknown', unreachableReason(err, call, ctx.identity?.arn, ctx.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS), undefined, false);
@@ -95,14 +104,23 @@ export async function checkBucket(ctx: PreflightContext, target: JobBucket): Pro
   // 403 with the owner check. Without it, a readable bucket of another account answers 200.
   const second = await headBucket(ctx, bucket, undefined);
   const notOwned = () =>
-    make('failed', `The bucket exists but belongs to another account, not ${account}${target.isDefault ? ' — someone holds the default bucket name, so the SDK\'s default cannot be used' : ''}. Writing your code or model there would hand them to that account.`, useOwnBucket);
+    make(
+      'failed',
+      `The bucket exists but belongs to another account, not ${account}${target.isDefault ? " — someone holds the default bucket name, so the SDK's default cannot be used" : ''}. Writing your code or model there would hand them to that account.`,
+      useOwnBucket,
+    );
   if (second.status === 'ok') return notOwned();
   if (second.status === 301) return wrongRegion(second.region);
   if (second.status !== 403) return unknown(second.err, 's3:HeadBucket');
   const own = await ownBucketListHas(ctx, bucket);
   if (own === false) return notOwned();
   if (own === true) {
-    return make('unknown', `The bucket is the account's own, but ${ctx.identity?.arn ?? 'the AWS identity in use'} may not read it (s3:ListBucket denied); uploads may still be allowed.`, { action: `Grant s3:ListBucket, s3:GetObject and s3:PutObject on s3://${bucket} to the identity that launches jobs.` }, false);
+    return make(
+      'unknown',
+      `The bucket is the account's own, but ${ctx.identity?.arn ?? 'the AWS identity in use'} may not read it (s3:ListBucket denied); uploads may still be allowed.`,
+      { action: `Grant s3:ListBucket, s3:GetObject and s3:PutObject on s3://${bucket} to the identity that launches jobs.` },
+      false,
+    );
   }
   return make(
     'unknown',

@@ -16,28 +16,48 @@ function signInStep(profile: string | undefined) {
   };
 }
 
-export async function checkCredentials(
-  clients: AwsClients,
-  options: { signal?: AbortSignal; timeoutMs?: number } = {},
-): Promise<{ item: CheckItem; identity?: CallerIdentity }> {
+export async function checkCredentials(clients: AwsClients, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<{ item: CheckItem; identity?: CallerIdentity }> {
   const profile = clients.connection.profile;
   try {
     const out = await clients.sts().send(new GetCallerIdentityCommand({}), options.signal ? { abortSignal: options.signal } : {});
     const arn = out.Arn ?? '';
     const identity: CallerIdentity = { accountId: out.Account ?? '', arn, partition: arn.split(':')[1] || 'aws' };
     return {
-      item: { id: 'credentials', kind: 'credentials', title: TITLE, status: 'passed', blocking: true, detail: `account ${identity.accountId} as ${identity.arn}${profile ? ` (profile ${profile})` : ''}` },
+      item: {
+        id: 'credentials',
+        kind: 'credentials',
+        title: TITLE,
+        status: 'passed',
+        blocking: true,
+        detail: `account ${identity.accountId} as ${identity.arn}${profile ? ` (profile ${profile})` : ''}`,
+      },
       identity,
     };
   } catch (err) {
     if (isNoCredentials(err)) {
       return {
-        item: { id: 'credentials', kind: 'credentials', title: TITLE, status: 'failed', blocking: true, detail: `No AWS credentials were found${profile ? ` for the profile ${profile}` : ' (environment, shared config and credentials files, SSO, instance metadata)'}: ${errorMessage(err)}`, nextStep: signInStep(profile) },
+        item: {
+          id: 'credentials',
+          kind: 'credentials',
+          title: TITLE,
+          status: 'failed',
+          blocking: true,
+          detail: `No AWS credentials were found${profile ? ` for the profile ${profile}` : ' (environment, shared config and credentials files, SSO, instance metadata)'}: ${errorMessage(err)}`,
+          nextStep: signInStep(profile),
+        },
       };
     }
     if (isRejectedCredentials(err)) {
       return {
-        item: { id: 'credentials', kind: 'credentials', title: TITLE, status: 'failed', blocking: true, detail: `AWS rejected the credentials (${errorCode(err)}): they are expired or wrong. ${errorMessage(err)}`, nextStep: signInStep(profile) },
+        item: {
+          id: 'credentials',
+          kind: 'credentials',
+          title: TITLE,
+          status: 'failed',
+          blocking: true,
+          detail: `AWS rejected the credentials (${errorCode(err)}): they are expired or wrong. ${errorMessage(err)}`,
+          nextStep: signInStep(profile),
+        },
       };
     }
     return {
@@ -64,7 +84,10 @@ export function checkRegion(region: string | undefined, missingReason?: string):
       status: 'failed',
       blocking: true,
       detail: missingReason ?? 'No AWS region is set.',
-      nextStep: { action: 'Set `region` in the job file, the sagemakerHf.aws.region setting, --region, AWS_REGION, or a region in your AWS profile.', command: 'aws configure set region us-east-1' },
+      nextStep: {
+        action: 'Set `region` in the job file, the sagemakerHf.aws.region setting, --region, AWS_REGION, or a region in your AWS profile.',
+        command: 'aws configure set region us-east-1',
+      },
     };
   }
   if (!regionPartition(region)) {

@@ -40,7 +40,16 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
   if (!type) return [];
   const typeTitle = `${type} offered for training in ${ctx.region}`;
   if (LOCAL_TYPES.has(type)) {
-    return [{ id: 'instanceType', kind: 'instanceType', title: `Instance type ${type}`, status: 'passed', blocking: true, detail: 'Local mode runs on this machine: no SageMaker instance or quota is involved.' }];
+    return [
+      {
+        id: 'instanceType',
+        kind: 'instanceType',
+        title: `Instance type ${type}`,
+        status: 'passed',
+        blocking: true,
+        detail: 'Local mode runs on this machine: no SageMaker instance or quota is involved.',
+      },
+    ];
   }
   const count = typeof ctx.spec?.instance_count === 'number' ? ctx.spec.instance_count : 1;
   const spot = ctx.spec?.use_spot_instances === true;
@@ -54,7 +63,10 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
     quotas = await lookupSageMakerQuotas(ctx.clients.serviceQuotas(), [onDemandName, spotName], ctx.signal ? { signal: ctx.signal } : {});
   } catch (err) {
     const reason = unreachableReason(err, 'servicequotas:ListServiceQuotas', ctx.identity?.arn, ctx.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
-    const look = { action: `Look it up in the Service Quotas console (Amazon SageMaker, search "${quotaName}"); SageMaker itself checks at launch.`, ...urlOf(quotaConsoleUrl(ctx.region)) };
+    const look = {
+      action: `Look it up in the Service Quotas console (Amazon SageMaker, search "${quotaName}"); SageMaker itself checks at launch.`,
+      ...urlOf(quotaConsoleUrl(ctx.region)),
+    };
     return [
       { id: 'instanceType', kind: 'instanceType', title: typeTitle, status: 'unknown', blocking: false, detail: reason, nextStep: look },
       { id: 'quota', kind: 'quota', title: quotaTitle, status: 'unknown', blocking: false, detail: reason, nextStep: look },
@@ -84,7 +96,14 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
     ];
   }
 
-  const offered: CheckItem = { id: 'instanceType', kind: 'instanceType', title: typeTitle, status: 'passed', blocking: true, detail: `Service Quotas in ${ctx.region} has "${onDemandName}".` };
+  const offered: CheckItem = {
+    id: 'instanceType',
+    kind: 'instanceType',
+    title: typeTitle,
+    status: 'passed',
+    blocking: true,
+    detail: `Service Quotas in ${ctx.region} has "${onDemandName}".`,
+  };
   const quota = quotas.found.get(quotaName);
   if (!quota) {
     return [
@@ -123,11 +142,17 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
   const detail = `The account's quota "${quota.name}" (${quota.code}) in ${ctx.region} is ${quota.value} instance${quota.value === 1 ? '' : 's'}${source}; this job needs ${count}. SageMaker would refuse it with ResourceLimitExceeded.${pendingNote}`;
   const nextStep = quota.adjustable
     ? {
-        action: pending && pending.desiredValue >= count ? 'Wait for the pending request, or follow it up in the console:' : `Request an increase to at least ${count} (approval takes from minutes to days), in the console or with the AWS CLI:`,
+        action:
+          pending && pending.desiredValue >= count
+            ? 'Wait for the pending request, or follow it up in the console:'
+            : `Request an increase to at least ${count} (approval takes from minutes to days), in the console or with the AWS CLI:`,
         ...urlOf(quotaConsoleUrl(ctx.region, quota.code)),
         ...(pending && pending.desiredValue >= count ? {} : { command: quotaIncreaseCommand(ctx.region, quota.code, count) }),
       }
-    : { action: 'This quota cannot be raised through Service Quotas: ask AWS Support, or choose another instance type or region.', ...urlOf(quotaConsoleUrl(ctx.region, quota.code)) };
+    : {
+        action: 'This quota cannot be raised through Service Quotas: ask AWS Support, or choose another instance type or region.',
+        ...urlOf(quotaConsoleUrl(ctx.region, quota.code)),
+      };
   return [offered, { id: 'quota', kind: 'quota', title: quotaTitle, status: 'failed', blocking: true, detail, nextStep }];
 }
 

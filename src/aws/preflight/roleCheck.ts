@@ -35,7 +35,9 @@ export async function checkExecutionRole(ctx: PreflightContext): Promise<CheckIt
   const role = ctx.spec?.role;
   const title = `Execution role ${role ?? ''}`.trim();
   if (typeof role !== 'string' || role.trim() === '') {
-    return item('failed', 'Execution role', 'The job file names no role.', { action: 'Set role: to the name or ARN of an IAM role SageMaker can assume (the SDK\'s `role` argument).' });
+    return item('failed', 'Execution role', 'The job file names no role.', {
+      action: "Set role: to the name or ARN of an IAM role SageMaker can assume (the SDK's `role` argument).",
+    });
   }
   const ref = parseRoleReference(role);
   if (!ref) {
@@ -45,9 +47,14 @@ export async function checkExecutionRole(ctx: PreflightContext): Promise<CheckIt
   }
   const identity = ctx.identity;
   if (ref.arn && identity && (ref.arn.account !== identity.accountId || ref.arn.partition !== identity.partition)) {
-    return item('failed', title, `The role belongs to account ${ref.arn.account}, but jobs are created by account ${identity.accountId}: SageMaker can only be passed a role of the account that creates the job.`, {
-      action: `Use an execution role of account ${identity.accountId}, or launch with credentials of account ${ref.arn.account}.`,
-    });
+    return item(
+      'failed',
+      title,
+      `The role belongs to account ${ref.arn.account}, but jobs are created by account ${identity.accountId}: SageMaker can only be passed a role of the account that creates the job.`,
+      {
+        action: `Use an execution role of account ${identity.accountId}, or launch with credentials of account ${ref.arn.account}.`,
+      },
+    );
   }
 
   let out: { Role?: { Arn?: string; AssumeRolePolicyDocument?: string } };
@@ -70,7 +77,11 @@ export async function checkExecutionRole(ctx: PreflightContext): Promise<CheckIt
       return {
         ...item('unknown', title, unreachableReason(err, 'iam:GetRole', identity?.arn, ctx.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS)),
         blocking: false,
-        ...(isAccessDenied(err) ? { nextStep: { action: `Check the role's trust relationships in the IAM console; it must trust sagemaker.amazonaws.com. (Granting iam:GetRole lets this check do it.)` } } : {}),
+        ...(isAccessDenied(err)
+          ? {
+              nextStep: { action: `Check the role's trust relationships in the IAM console; it must trust sagemaker.amazonaws.com. (Granting iam:GetRole lets this check do it.)` },
+            }
+          : {}),
       };
     }
   }
@@ -85,7 +96,7 @@ export async function checkExecutionRole(ctx: PreflightContext): Promise<CheckIt
   const verdict = sagemakerTrust(decodePolicyDocument(out.Role?.AssumeRolePolicyDocument));
   if (!verdict.trusted) {
     return item('failed', title, `${arn || ref.name} exists, but ${verdict.reason}: SageMaker cannot assume it.`, {
-      action: 'Add this statement to the role\'s trust policy (update-assume-role-policy replaces the whole document: keep the statements it has).',
+      action: "Add this statement to the role's trust policy (update-assume-role-policy replaces the whole document: keep the statements it has).",
       command: trustPolicyUpdateCommand(ref.name),
       document: sagemakerTrustPolicy(),
     });

@@ -122,7 +122,14 @@ async function withDeadline(
 
 /** The credentials item from the identity the plan's STS call returned (the same words `checkCredentials` uses). */
 function knownCredentialsItem(identity: CallerIdentity, profile: string | undefined): CheckItem {
-  return { id: 'credentials', kind: 'credentials', title: 'AWS credentials', status: 'passed', blocking: true, detail: `account ${identity.accountId} as ${identity.arn}${profile ? ` (profile ${profile})` : ''}` };
+  return {
+    id: 'credentials',
+    kind: 'credentials',
+    title: 'AWS credentials',
+    status: 'passed',
+    blocking: true,
+    detail: `account ${identity.accountId} as ${identity.arn}${profile ? ` (profile ${profile})` : ''}`,
+  };
 }
 
 export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
@@ -137,7 +144,16 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
   // Service Quotas and S3 answer for their own region: the clients must be the job's.
   const clients = region && args.clients.connection.region !== region ? new AwsClients({ ...args.clients.connection, region }) : args.clients;
   try {
-    const identityTimeout = () => [{ id: 'credentials', kind: 'credentials' as const, title: 'AWS credentials', status: 'unknown' as const, blocking: true, detail: `sts:GetCallerIdentity did not answer within ${Math.round(timeoutMs / 1000)} s.` }];
+    const identityTimeout = () => [
+      {
+        id: 'credentials',
+        kind: 'credentials' as const,
+        title: 'AWS credentials',
+        status: 'unknown' as const,
+        blocking: true,
+        detail: `sts:GetCallerIdentity did not answer within ${Math.round(timeoutMs / 1000)} s.`,
+      },
+    ];
     let identity: PreflightContext['identity'];
     const known = args.known?.identity;
     const credentials = known

@@ -5,11 +5,7 @@
  * ListServiceQuotas gives the applied values; a quota that has none is only in
  * ListAWSDefaultServiceQuotas, which is read only when a wanted name was not found.
  */
-import {
-  ListAWSDefaultServiceQuotasCommand,
-  ListRequestedServiceQuotaChangeHistoryByQuotaCommand,
-  ListServiceQuotasCommand,
-} from '@aws-sdk/client-service-quotas';
+import { ListAWSDefaultServiceQuotasCommand, ListRequestedServiceQuotaChangeHistoryByQuotaCommand, ListServiceQuotasCommand } from '@aws-sdk/client-service-quotas';
 import type { ServiceQuota, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 
 export const SAGEMAKER_SERVICE_CODE = 'sagemaker';
@@ -59,7 +55,10 @@ export async function lookupSageMakerQuotas(client: ServiceQuotasClient, names: 
 
   let token: string | undefined;
   do {
-    const out: { Quotas?: ServiceQuota[]; NextToken?: string } = await client.send(new ListServiceQuotasCommand({ ServiceCode: SAGEMAKER_SERVICE_CODE, MaxResults: 100, ...(token ? { NextToken: token } : {}) }), send);
+    const out: { Quotas?: ServiceQuota[]; NextToken?: string } = await client.send(
+      new ListServiceQuotasCommand({ ServiceCode: SAGEMAKER_SERVICE_CODE, MaxResults: 100, ...(token ? { NextToken: token } : {}) }),
+      send,
+    );
     take(out.Quotas, true);
     token = out.NextToken;
   } while (token);
@@ -67,7 +66,10 @@ export async function lookupSageMakerQuotas(client: ServiceQuotasClient, names: 
   if ([...wanted].some((n) => !found.has(n))) {
     token = undefined;
     do {
-      const out: { Quotas?: ServiceQuota[]; NextToken?: string } = await client.send(new ListAWSDefaultServiceQuotasCommand({ ServiceCode: SAGEMAKER_SERVICE_CODE, MaxResults: 100, ...(token ? { NextToken: token } : {}) }), send);
+      const out: { Quotas?: ServiceQuota[]; NextToken?: string } = await client.send(
+        new ListAWSDefaultServiceQuotasCommand({ ServiceCode: SAGEMAKER_SERVICE_CODE, MaxResults: 100, ...(token ? { NextToken: token } : {}) }),
+        send,
+      );
       take(out.Quotas, false);
       token = out.NextToken;
     } while (token);

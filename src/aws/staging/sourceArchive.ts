@@ -527,5 +527,10 @@ function uploadFailure(err: unknown, where: { bucket: string; key: string }, pri
   } else {
     next = 'Nothing was left in S3; try again.';
   }
-  return new SourceStagingError('upload.failed', `Uploading the source archive to ${uri} failed: ${serviceMessage}. ${next}`, { ...where, uri, serviceCode, serviceMessage }, { cause: err });
+  return new SourceStagingError(
+    'upload.failed',
+    `Uploading the source archive to ${uri} failed: ${serviceMessage}. ${next}`,
+    { ...where, uri, serviceCode, serviceMessage },
+    { cause: err },
+  );
 }

@@ -37,7 +37,8 @@ function listAll(source: ArchiveSource, maxVisits: number): SourceArchiveContent
   const walker = new TreeWalker(rules, contents, maxVisits, source.from);
 
   const top = statFollowing(source.from);
-  if (!top) throw new SourceStagingError('source.missing', `The source ${source.fromKind === 'directory' ? 'folder' : 'file'} ${source.from} does not exist.`, { path: source.from });
+  if (!top)
+    throw new SourceStagingError('source.missing', `The source ${source.fromKind === 'directory' ? 'folder' : 'file'} ${source.from} does not exist.`, { path: source.from });
   if (source.fromKind === 'directory') {
     if (!top.isDirectory()) throw new SourceStagingError('source.missing', `source_dir ${source.from} is not a folder.`, { path: source.from });
     // The folder itself is not an entry: its content is the archive root (os.listdir in the SDK).
@@ -126,7 +127,8 @@ class TreeWalker {
       const stat = statFollowing(absolute);
       if (!stat) {
         // A plain file that vanished between readdir and stat is an error; a link to nothing is not.
-        if (!dirent.isSymbolicLink()) throw new SourceStagingError('source.missing', `${absolute} disappeared while the source archive was being listed; try again.`, { path: absolute });
+        if (!dirent.isSymbolicLink())
+          throw new SourceStagingError('source.missing', `${absolute} disappeared while the source archive was being listed; try again.`, { path: absolute });
         this.out.skipped.push({ name, reason: 'danglingLink' });
         continue;
       }

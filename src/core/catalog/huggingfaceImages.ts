@@ -71,9 +71,22 @@ const IMAGE_ROWS: readonly ImageRow[] = [
 export const DEFAULT_DLC_ACCOUNT = '763104351884';
 
 const DEFAULT_ACCOUNT_REGIONS: readonly string[] = [
-  'ap-northeast-1', 'ap-northeast-2', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1',
-  'eu-central-1', 'eu-north-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'sa-east-1',
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-south-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ca-central-1',
+  'eu-central-1',
+  'eu-north-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
 ];
 
 /** Regions whose DLC registry is a regional account, for every Hugging Face training image. */
@@ -225,15 +238,21 @@ export function canonicalBaseVersion(transformersVersion: string, framework: Bas
 
 /** The PyTorch or TensorFlow versions paired with a transformers version (aliases accepted), newest first. */
 export function listBaseFrameworkVersions(transformersVersion: string, framework: BaseFramework): string[] {
-  return unique(rowsFor(transformersVersion).filter((r) => r.framework === framework).map((r) => r.version)).sort((a, b) =>
-    compareVersions(b, a),
-  );
+  return unique(
+    rowsFor(transformersVersion)
+      .filter((r) => r.framework === framework)
+      .map((r) => r.version),
+  ).sort((a, b) => compareVersions(b, a));
 }
 
 /** The Python versions of one image (aliases accepted); empty when there is no such image. */
 export function listPyVersions(transformersVersion: string, framework: BaseFramework, baseVersion: string): string[] {
   const base = canonicalBaseVersion(transformersVersion, framework, baseVersion);
-  return unique(rowsFor(transformersVersion).filter((r) => r.framework === framework && r.version === base).map((r) => r.py));
+  return unique(
+    rowsFor(transformersVersion)
+      .filter((r) => r.framework === framework && r.version === base)
+      .map((r) => r.py),
+  );
 }
 
 /** The regions that publish the images of a transformers version (aliases accepted), sorted. */
@@ -271,7 +290,10 @@ function failure(field: ImageField, message: string, suggestions: string[]): Ima
 
 /** Candidates ordered by distance to what the user wrote, so a quick fix offers the likely intent first. */
 function nearestFirst(wanted: string, candidates: string[]): string[] {
-  const scalar = (v: string): number => versionKey(v).slice(0, 3).reduce((acc, part, i) => acc + part * 1000 ** (2 - i), 0);
+  const scalar = (v: string): number =>
+    versionKey(v)
+      .slice(0, 3)
+      .reduce((acc, part, i) => acc + part * 1000 ** (2 - i), 0);
   const target = scalar(wanted);
   return [...candidates].sort((a, b) => Math.abs(scalar(a) - target) - Math.abs(scalar(b) - target) || compareVersions(b, a));
 }
@@ -324,7 +346,11 @@ export function resolveTrainingImage(req: TrainingImageRequest, region: string):
   if (!pytorch && !tensorflow) {
     const framework: BaseFramework = listBaseFrameworkVersions(transformersVersion, 'pytorch').length > 0 ? 'pytorch' : 'tensorflow';
     const choices = describeChoices(transformersVersion);
-    return failure(fieldOf(framework), `set pytorch_version or tensorflow_version; transformers ${transformersVersion} has training images for ${choices}`, listBaseFrameworkVersions(transformersVersion, framework));
+    return failure(
+      fieldOf(framework),
+      `set pytorch_version or tensorflow_version; transformers ${transformersVersion} has training images for ${choices}`,
+      listBaseFrameworkVersions(transformersVersion, framework),
+    );
   }
 
   const framework: BaseFramework = pytorch ? 'pytorch' : 'tensorflow';
@@ -358,11 +384,9 @@ export function resolveTrainingImage(req: TrainingImageRequest, region: string):
   const row = IMAGE_ROWS.find((r) => r.transformers === transformersVersion && r.framework === framework && r.version === baseVersion) as ImageRow;
   const requestedPy = req.pyVersion?.trim() || undefined;
   if (requestedPy !== undefined && requestedPy !== row.py) {
-    return failure(
-      'py_version',
-      `transformers ${transformersVersion} with ${framework} ${baseVersion} has a training image only for ${row.py} (got ${excerpt(requestedPy)})`,
-      [row.py],
-    );
+    return failure('py_version', `transformers ${transformersVersion} with ${framework} ${baseVersion} has a training image only for ${row.py} (got ${excerpt(requestedPy)})`, [
+      row.py,
+    ]);
   }
 
   const trimmedRegion = region.trim();
@@ -433,9 +457,7 @@ export function parseImageUri(uri: string): ParsedImageUri | undefined {
   if (!tagMatch) return undefined;
   const [, baseVersion, transformersVersion, pyVersion, cudaOs] = tagMatch as unknown as [string, string, string, string, string | undefined];
   const resolved = resolveTrainingImage(
-    framework === 'pytorch'
-      ? { transformersVersion, pytorchVersion: baseVersion, pyVersion }
-      : { transformersVersion, tensorflowVersion: baseVersion, pyVersion },
+    framework === 'pytorch' ? { transformersVersion, pytorchVersion: baseVersion, pyVersion } : { transformersVersion, tensorflowVersion: baseVersion, pyVersion },
     region,
   );
   return {

@@ -17,19 +17,7 @@
  * same way outside SageMaker).
  */
 
-import {
-  comparePythonStrings,
-  dictGet,
-  fromJsValue,
-  pyDict,
-  pyBool,
-  pyInt,
-  pyList,
-  pyNone,
-  pyStr,
-  pythonJsonDumps,
-  pythonStr,
-} from './pythonValue';
+import { comparePythonStrings, dictGet, fromJsValue, pyDict, pyBool, pyInt, pyList, pyNone, pyStr, pythonJsonDumps, pythonStr } from './pythonValue';
 import type { PyDict, PyValue } from './pythonValue';
 import { RUNNER_LAUNCH, TOOLKIT_MASTER_PORT } from './runnerLaunch';
 import { distributionFlagged, processesPerHost as processesPerHostFor, toolkitRunner } from '../sagemaker/distribution';
@@ -211,8 +199,7 @@ export function toEnvVars(entries: ReadonlyArray<readonly [string, PyValue]>): R
   const env: Record<string, string> = {};
   for (const [key, value] of entries) {
     const name = key ? `SM_${key.toUpperCase()}` : '';
-    env[name] =
-      value.type === 'str' ? value.value : value.type === 'none' ? '' : pythonJsonDumps(value, { sortKeys: true, compact: true });
+    env[name] = value.type === 'str' ? value.value : value.type === 'none' ? '' : pythonJsonDumps(value, { sortKeys: true, compact: true });
   }
   return env;
 }
@@ -321,9 +308,7 @@ export function computeContainerContract(input: ContainerContractInput): Contain
 
   // TK get_distribution_instance_groups_from_resource_config / get_distribution_hosts / get_master_hostname.
   const explicitGroups = dictGet(framework, 'sagemaker_distribution_instance_groups');
-  const distributionGroups: PyValue = explicitGroups
-    ? explicitGroups
-    : pyList(distributionFlagged(framework) ? [pyStr(currentGroup)] : []);
+  const distributionGroups: PyValue = explicitGroups ? explicitGroups : pyList(distributionFlagged(framework) ? [pyStr(currentGroup)] : []);
   const distributionGroupNames = distributionGroups.type === 'list' ? distributionGroups.items.map((g) => pythonStr(g)) : [];
   const distributionHosts = distributionGroupNames.includes(currentGroup) ? hosts : [];
   const masterHostname = distributionHosts[0] ?? hosts[0]!;
@@ -382,9 +367,7 @@ export function computeContainerContract(input: ContainerContractInput): Contain
   env.MASTER_ADDR = input.rendezvous?.address ?? masterHostname;
   env.MASTER_PORT = String(input.rendezvous?.port ?? TOOLKIT_MASTER_PORT);
   if (input.rendezvous) {
-    notes.push(
-      `MASTER_ADDR/MASTER_PORT are ${input.rendezvous.address}:${input.rendezvous.port} here; on SageMaker they are ${masterHostname}:${TOOLKIT_MASTER_PORT}.`,
-    );
+    notes.push(`MASTER_ADDR/MASTER_PORT are ${input.rendezvous.address}:${input.rendezvous.port} here; on SageMaker they are ${masterHostname}:${TOOLKIT_MASTER_PORT}.`);
   }
 
   const runner: ToolkitRunner = toolkitRunner(framework, distributionEnabled);
@@ -521,7 +504,15 @@ function toolkitEnvironment(f: EnvironmentFacts): { trainingEnv: PyDict; envVarE
     ['resource_config', resourceConfig],
     ['input_data_config', inputDataConfig],
     ['output_data_dir', pyStr(paths.outputDataDir)],
-    ['channels', pyList(input.channels.map((c) => c.name).sort(comparePythonStrings).map(pyStr))],
+    [
+      'channels',
+      pyList(
+        input.channels
+          .map((c) => c.name)
+          .sort(comparePythonStrings)
+          .map(pyStr),
+      ),
+    ],
     ['current_host', pyStr(input.currentHost)],
     ['current_instance_type', pyStr(input.instanceType)],
     ['current_instance_group', pyStr(currentGroup)],

@@ -77,7 +77,10 @@ export function estimateTrainingCost(spec: JobSpec, price: PriceQuote): CostEsti
   };
   if (expectedRun !== undefined) {
     estimate.expected = { seconds: expectedRun, usd: usdFor(hourly, instanceCount, Math.min(expectedRun, maxRun)) };
-    if (expectedRun > maxRun) estimate.notes.push(`expected_run (${formatDuration(expectedRun)}) is longer than max_run (${formatDuration(maxRun)}): SageMaker stops the job at max_run, so the expected cost is counted up to max_run.`);
+    if (expectedRun > maxRun)
+      estimate.notes.push(
+        `expected_run (${formatDuration(expectedRun)}) is longer than max_run (${formatDuration(maxRun)}): SageMaker stops the job at max_run, so the expected cost is counted up to max_run.`,
+      );
   }
   if (spot) {
     const basisSeconds = Math.min(expectedRun ?? maxRun, maxRun);
@@ -86,11 +89,15 @@ export function estimateTrainingCost(spec: JobSpec, price: PriceQuote): CostEsti
       typicalUsd: Math.round(usdFor(hourly, instanceCount, basisSeconds) * (1 - TYPICAL_SPOT_SAVING) * 1e6) / 1e6,
       basis: expectedRun !== undefined ? 'expected_run' : 'max_run',
     };
-    estimate.notes.push('Spot: SageMaker bills only training time, at spot prices that do not exceed on-demand; the ceiling counts all of max_wait at on-demand, so the real bill stays below it.');
+    estimate.notes.push(
+      'Spot: SageMaker bills only training time, at spot prices that do not exceed on-demand; the ceiling counts all of max_wait at on-demand, so the real bill stays below it.',
+    );
   }
   const keepAlive = positive(spec.keep_alive_period_in_seconds);
   if (keepAlive !== undefined) {
-    estimate.notes.push(`Warm pool: keep_alive_period_in_seconds bills up to ${formatUsd(usdFor(hourly, instanceCount, keepAlive))} more after the job ends, unless another job reuses the instances.`);
+    estimate.notes.push(
+      `Warm pool: keep_alive_period_in_seconds bills up to ${formatUsd(usdFor(hourly, instanceCount, keepAlive))} more after the job ends, unless another job reuses the instances.`,
+    );
   }
   estimate.notes.push('Instance time only: storage, S3, data transfer and CloudWatch are billed on top.');
   return estimate;
@@ -123,7 +130,9 @@ export function renderCostEstimateText(estimate: CostEstimate): string {
   ];
   if (estimate.expected) lines.push(`  expected: ${formatUsd(estimate.expected.usd)} — expected_run ${formatDuration(estimate.expected.seconds)}`);
   if (estimate.spot) {
-    lines.push(`  spot: typically about ${Math.round(estimate.spot.typicalSaving * 100)}% less, ${formatUsd(estimate.spot.typicalUsd)} over ${estimate.spot.basis} — typical, not guaranteed`);
+    lines.push(
+      `  spot: typically about ${Math.round(estimate.spot.typicalSaving * 100)}% less, ${formatUsd(estimate.spot.typicalUsd)} over ${estimate.spot.basis} — typical, not guaranteed`,
+    );
   }
   for (const note of estimate.notes) lines.push(`  note: ${note}`);
   return `${lines.join('\n')}\n`;

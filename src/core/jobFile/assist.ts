@@ -1,11 +1,5 @@
 import { listInstanceTypes, describeInstanceType } from '../catalog/instanceTypes';
-import {
-  listBaseFrameworkVersions,
-  listPyVersions,
-  listTransformersVersions,
-  resolveTrainingImage,
-  canonicalTransformersVersion,
-} from '../catalog/huggingfaceImages';
+import { listBaseFrameworkVersions, listPyVersions, listTransformersVersions, resolveTrainingImage, canonicalTransformersVersion } from '../catalog/huggingfaceImages';
 import type { BaseFramework } from '../catalog/huggingfaceImages';
 import { JobDocument } from './jobDocument';
 import { JOB_SCHEMA, schemaAt } from './schemaValidation';
@@ -19,8 +13,7 @@ import type { Position, Range } from './problem';
  */
 
 export type CursorContext =
-  | { kind: 'key'; parentPath: string[]; prefix: string; siblings: string[]; replace: Range }
-  | { kind: 'value'; keyPath: string[]; prefix: string; replace: Range };
+  { kind: 'key'; parentPath: string[]; prefix: string; siblings: string[]; replace: Range } | { kind: 'value'; keyPath: string[]; prefix: string; replace: Range };
 
 interface LineInfo {
   indent: number;
@@ -201,7 +194,11 @@ function topLevelStrings(text: string): Record<string, string> {
     // Read as the validator reads it: aliases and merge keys resolved, never more than a job file needs.
     const data = new JobDocument(text).toJS() as Record<string, unknown> | null | undefined;
     if (!data || typeof data !== 'object') return {};
-    return Object.fromEntries(Object.entries(data).filter(([, v]) => typeof v === 'string' || typeof v === 'number').map(([k, v]) => [k, String(v)]));
+    return Object.fromEntries(
+      Object.entries(data)
+        .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
+        .map(([k, v]) => [k, String(v)]),
+    );
   } catch {
     return {};
   }
@@ -214,13 +211,27 @@ function valueSuggestions(text: string, keyPath: string[], replace: Range): Sugg
   const file = (key: string): string | undefined => (parsed ??= topLevelStrings(text))[key];
   const quoted = (v: string) => `"${v}"`;
   const plain = (items: Array<{ label: string; insert?: string; detail?: string; doc?: string }>, kind: Suggestion['kind'] = 'value'): Suggestion[] =>
-    items.map((it, i) => ({ label: it.label, insertText: it.insert ?? it.label, snippet: false, kind, ...(it.detail ? { detail: it.detail } : {}), ...(it.doc ? { documentation: it.doc } : {}), sortText: String(i).padStart(4, '0'), replace }));
+    items.map((it, i) => ({
+      label: it.label,
+      insertText: it.insert ?? it.label,
+      snippet: false,
+      kind,
+      ...(it.detail ? { detail: it.detail } : {}),
+      ...(it.doc ? { documentation: it.doc } : {}),
+      sortText: String(i).padStart(4, '0'),
+      replace,
+    }));
 
   switch (key) {
     case 'instance_type':
       return plain(listInstanceTypes().map((t) => ({ label: t.name, detail: describeInstanceType(t.name) ?? '', doc: t.efa ? 'Has EFA: suited to multi-node training.' : '' })));
     case 'transformers_version':
-      return plain(listTransformersVersions().slice().reverse().map((v) => ({ label: v, insert: quoted(v), detail: baseSummary(v) })));
+      return plain(
+        listTransformersVersions()
+          .slice()
+          .reverse()
+          .map((v) => ({ label: v, insert: quoted(v), detail: baseSummary(v) })),
+      );
     case 'pytorch_version':
     case 'tensorflow_version': {
       const framework: BaseFramework = key === 'pytorch_version' ? 'pytorch' : 'tensorflow';
@@ -238,7 +249,11 @@ function valueSuggestions(text: string, keyPath: string[], replace: Range): Sugg
     default: {
       const s = schemaAt(keyPath);
       if (!s) return [];
-      if (s.enum) return plain(s.enum.map((v, i) => ({ label: String(v), ...(s.enumDescriptions?.[i] ? { doc: s.enumDescriptions[i] } : {}) })), 'enum');
+      if (s.enum)
+        return plain(
+          s.enum.map((v, i) => ({ label: String(v), ...(s.enumDescriptions?.[i] ? { doc: s.enumDescriptions[i] } : {}) })),
+          'enum',
+        );
       const t = Array.isArray(s.type) ? s.type : [s.type];
       if (t.includes('boolean')) return plain([{ label: 'true' }, { label: 'false' }], 'enum');
       if (s.examples?.length) return plain(s.examples.filter((e) => typeof e !== 'object').map((e) => ({ label: String(e) })));
@@ -282,7 +297,9 @@ export function hoverFor(text: string, position: Position): HoverInfo | undefine
   const key = m[3]!.replace(/^["']|["']$/g, '');
   const path = [...enclosingPath(lines, position.line, indent), key];
   const onKey = position.character >= keyStart && position.character <= keyEnd;
-  const value = withoutComment(m[4] ?? '').replace(/^["']|["']$/g, '').trim();
+  const value = withoutComment(m[4] ?? '')
+    .replace(/^["']|["']$/g, '')
+    .trim();
   const valueStart = m[4] !== undefined ? line.indexOf(m[4], keyEnd) : -1;
   const onValue = valueStart >= 0 && position.character >= valueStart;
   if (!onKey && !onValue) return undefined;

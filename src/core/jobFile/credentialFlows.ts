@@ -86,7 +86,14 @@ export function gitRemoteTarget(repo: string): GitRemoteTarget {
     } catch {
       return { scheme, loopback: false, sendsBasicAuth: false, urlWithoutCredentials };
     }
-    const target: GitRemoteTarget = { scheme, host: url.host, loopback: isLoopback(url.hostname), sendsBasicAuth: true, origin: `${url.protocol}//${url.host}/`, urlWithoutCredentials };
+    const target: GitRemoteTarget = {
+      scheme,
+      host: url.host,
+      loopback: isLoopback(url.hostname),
+      sendsBasicAuth: true,
+      origin: `${url.protocol}//${url.host}/`,
+      urlWithoutCredentials,
+    };
     if (url.username) target.urlUser = decode(url.username);
     if (url.password) target.urlPassword = decode(url.password);
     return target;
@@ -159,7 +166,14 @@ export function gitCredentialFlows(git: unknown): CredentialFlow[] {
   const flows: CredentialFlow[] = [];
   for (const key of sentGitCredentialKeys(g)) {
     const variable = envReference(g[key]);
-    if (variable) flows.push({ key: `git_config.${key}`, path: ['git_config', key], variable, to: target.host ?? g['repo'], via: `sent by git from this machine over ${target.scheme}, as Basic authentication` });
+    if (variable)
+      flows.push({
+        key: `git_config.${key}`,
+        path: ['git_config', key],
+        variable,
+        to: target.host ?? g['repo'],
+        via: `sent by git from this machine over ${target.scheme}, as Basic authentication`,
+      });
   }
   return flows;
 }
@@ -171,7 +185,14 @@ export function environmentFlows(environment: unknown): CredentialFlow[] {
   const flows: CredentialFlow[] = [];
   for (const [key, value] of Object.entries(env)) {
     const variable = envReference(value);
-    if (variable) flows.push({ key: `environment.${key}`, path: ['environment', key], variable, to: 'SageMaker', via: "sent in CreateTrainingJob.Environment, which DescribeTrainingJob shows" });
+    if (variable)
+      flows.push({
+        key: `environment.${key}`,
+        path: ['environment', key],
+        variable,
+        to: 'SageMaker',
+        via: 'sent in CreateTrainingJob.Environment, which DescribeTrainingJob shows',
+      });
   }
   return flows;
 }

@@ -26,9 +26,21 @@ export class JobDocument {
     // each key with every key before it in its map: quadratic in the hyperparameters (bench/validation.ts).
     this.doc = parseWithoutStackTraces(text);
     this.syntaxProblems = [
-      ...this.doc.errors.map((e) => ({ severity: 'error' as const, code: `yaml.${e.code}`, message: e.code === 'RESOURCE_EXHAUSTION' ? TOO_DEEP : excerpt(firstLine(e.message), 300), path: '', range: this.lines.rangeOf(e.pos[0], e.pos[1]) })),
+      ...this.doc.errors.map((e) => ({
+        severity: 'error' as const,
+        code: `yaml.${e.code}`,
+        message: e.code === 'RESOURCE_EXHAUSTION' ? TOO_DEEP : excerpt(firstLine(e.message), 300),
+        path: '',
+        range: this.lines.rangeOf(e.pos[0], e.pos[1]),
+      })),
       ...duplicateKeyProblems(this.doc.contents, this.lines),
-      ...this.doc.warnings.map((e) => ({ severity: 'warning' as const, code: `yaml.${e.code}`, message: excerpt(firstLine(e.message), 300), path: '', range: this.lines.rangeOf(e.pos[0], e.pos[1]) })),
+      ...this.doc.warnings.map((e) => ({
+        severity: 'warning' as const,
+        code: `yaml.${e.code}`,
+        message: excerpt(firstLine(e.message), 300),
+        path: '',
+        range: this.lines.rangeOf(e.pos[0], e.pos[1]),
+      })),
     ];
   }
 

@@ -117,7 +117,9 @@ function lowerBound(items: readonly string[], value: string): number {
 }
 
 /** Estimator keyword arguments of SDK v2.257.6 a job file cannot use, each with why (the schema's `x-unsupportedArguments`). */
-export const UNSUPPORTED_ARGUMENTS: Readonly<Record<string, string>> = Object.freeze({ ...((jobSchema as { 'x-unsupportedArguments'?: Record<string, string> })['x-unsupportedArguments'] ?? {}) });
+export const UNSUPPORTED_ARGUMENTS: Readonly<Record<string, string>> = Object.freeze({
+  ...((jobSchema as { 'x-unsupportedArguments'?: Record<string, string> })['x-unsupportedArguments'] ?? {}),
+});
 
 function toProblem(e: ErrorObject, doc: JobDocument): Problem | undefined {
   const path = pointerToPath(e.instancePath, doc);
@@ -160,7 +162,12 @@ function toProblem(e: ErrorObject, doc: JobDocument): Problem | undefined {
       return doc.problem('error', 'schema.const', path, `\`${name}\` must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}.`);
     case 'pattern': {
       const example = parent?.examples?.[0];
-      return doc.problem('error', 'schema.pattern', path, `\`${name}\` has an invalid value ${excerpt(JSON.stringify(e.data) ?? String(e.data))}${example !== undefined ? `; for example \`${String(example)}\`` : ''}.`);
+      return doc.problem(
+        'error',
+        'schema.pattern',
+        path,
+        `\`${name}\` has an invalid value ${excerpt(JSON.stringify(e.data) ?? String(e.data))}${example !== undefined ? `; for example \`${String(example)}\`` : ''}.`,
+      );
     }
     case 'minimum':
     case 'maximum':

@@ -2,13 +2,7 @@ import * as path from 'path';
 import { isScalar } from 'yaml';
 import { regionPartition, resolveTrainingImage } from '../catalog/huggingfaceImages';
 import type { ImageField } from '../catalog/huggingfaceImages';
-import {
-  findInstanceType,
-  isGpuInstanceType,
-  isSmddpUnsupported,
-  listInstanceTypes,
-  SMDDP_SUPPORTED_INSTANCE_TYPES,
-} from '../catalog/instanceTypes';
+import { findInstanceType, isGpuInstanceType, isSmddpUnsupported, listInstanceTypes, SMDDP_SUPPORTED_INSTANCE_TYPES } from '../catalog/instanceTypes';
 import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
 import { fromJsValue, pyDict } from '../contract/pythonValue';
 import { enabledStrategies, sdkDistributionHyperparameters, sdkDistributionRefusals, sdkIgnoredStrategies } from '../sagemaker/distribution';
@@ -103,7 +97,13 @@ function checkImage(spec: JobSpec, context: JobFileContext, add: Add): void {
   }
   if (str(spec.image_uri)) {
     if (spec.transformers_version !== undefined || spec.pytorch_version !== undefined || spec.tensorflow_version !== undefined) {
-      add('info', 'image.overrides', ['image_uri'], 'image_uri is used as given; transformers_version, pytorch_version and tensorflow_version only name the image and are not checked.', 'key');
+      add(
+        'info',
+        'image.overrides',
+        ['image_uri'],
+        'image_uri is used as given; transformers_version, pytorch_version and tensorflow_version only name the image and are not checked.',
+        'key',
+      );
     }
     return;
   }
@@ -114,7 +114,13 @@ function checkImage(spec: JobSpec, context: JobFileContext, add: Add): void {
   const versions = [spec.transformers_version, spec.pytorch_version, spec.tensorflow_version, spec.py_version];
   if (versions.some((v) => v !== undefined && typeof v !== 'string')) return; // reported as YAML numbers or by the schema
   if (spec.transformers_version === undefined) {
-    add('error', 'image.noVersions', ['transformers_version'], 'Set transformers_version (with pytorch_version or tensorflow_version and py_version) to pick a Hugging Face training image, or set image_uri.', 'key');
+    add(
+      'error',
+      'image.noVersions',
+      ['transformers_version'],
+      'Set transformers_version (with pytorch_version or tensorflow_version and py_version) to pick a Hugging Face training image, or set image_uri.',
+      'key',
+    );
     return;
   }
   if (spec.pytorch_version === undefined && spec.tensorflow_version === undefined) {
@@ -142,12 +148,25 @@ function checkInstanceType(spec: JobSpec, add: Add): void {
   if (!type || type === 'local' || type === 'local_gpu') return;
   if (!findInstanceType(type)) {
     if (!/^ml\.[a-z0-9-]+\.[a-z0-9]+$/.test(type)) return; // the schema's pattern reports the shape
-    const guess = closestMatch(type, listInstanceTypes().map((t) => t.name));
-    add('warning', 'instance.unknown', ['instance_type'], `\`${q(type)}\` is not a SageMaker training instance type this extension knows${guess ? `; did you mean \`${guess}\`?` : '.'} If it is new, launch will still try it.`);
+    const guess = closestMatch(
+      type,
+      listInstanceTypes().map((t) => t.name),
+    );
+    add(
+      'warning',
+      'instance.unknown',
+      ['instance_type'],
+      `\`${q(type)}\` is not a SageMaker training instance type this extension knows${guess ? `; did you mean \`${guess}\`?` : '.'} If it is new, launch will still try it.`,
+    );
     return;
   }
   if (!str(spec.image_uri) && !isGpuInstanceType(type)) {
-    add('error', 'instance.noGpu', ['instance_type'], `\`${q(type)}\` has no GPU, and the Hugging Face training images are GPU-only (the SDK fails with "Unsupported processor: cpu"). Pick a GPU type such as ml.g5.xlarge, or set image_uri.`);
+    add(
+      'error',
+      'instance.noGpu',
+      ['instance_type'],
+      `\`${q(type)}\` has no GPU, and the Hugging Face training images are GPU-only (the SDK fails with "Unsupported processor: cpu"). Pick a GPU type such as ml.g5.xlarge, or set image_uri.`,
+    );
   }
 }
 
@@ -159,7 +178,12 @@ function checkDistribution(spec: JobSpec, add: Add): void {
   const d = spec.distribution;
   if (typeof d !== 'object' || d === null) {
     if ((spec.instance_count ?? 1) > 1 && spec.distribution === undefined) {
-      add('info', 'distribution.none', ['instance_count'], `With instance_count ${spec.instance_count} and no distribution, every instance runs the script on its own: set distribution (e.g. torch_distributed) for data-parallel training.`);
+      add(
+        'info',
+        'distribution.none',
+        ['instance_count'],
+        `With instance_count ${spec.instance_count} and no distribution, every instance runs the script on its own: set distribution (e.g. torch_distributed) for data-parallel training.`,
+      );
     }
     return;
   }
@@ -180,18 +204,42 @@ function checkDistribution(spec: JobSpec, add: Add): void {
   if (smp && !enabled(d.mpi) && !ignored.some((i) => i.strategy.id === 'smdistributed.modelparallel')) {
     // The SDK sends mp_parameters without sagemaker_mpi_enabled; the PyTorch toolkit then starts one
     // plain process per host, and transformers' is_sagemaker_mp_enabled() is false without the MPI flag.
-    add('warning', 'distribution.smpNeedsMpi', ['distribution', 'smdistributed', 'modelparallel'], 'Without distribution.mpi.enabled: true the job runs, but not model parallel: SageMaker\'s training toolkit starts one plain process per host, and the Hugging Face Trainer turns smdistributed.modelparallel on only under MPI. Also set mpi.enabled: true (and processes_per_host).', 'key');
+    add(
+      'warning',
+      'distribution.smpNeedsMpi',
+      ['distribution', 'smdistributed', 'modelparallel'],
+      "Without distribution.mpi.enabled: true the job runs, but not model parallel: SageMaker's training toolkit starts one plain process per host, and the Hugging Face Trainer turns smdistributed.modelparallel on only under MPI. Also set mpi.enabled: true (and processes_per_host).",
+      'key',
+    );
   }
   const type = str(spec.instance_type);
   const smdistributedIgnored = ignored.some((i) => i.strategy.id.startsWith('smdistributed.'));
   if ((smddp || smp) && type && !smdistributedIgnored) {
     const path = ['distribution', 'smdistributed', smddp ? 'dataparallel' : 'modelparallel'];
     if (/^ml\.p5[a-z]*\./.test(type)) {
-      add('error', 'smdistributed.p5', path, `SMDataParallel and SMModelParallel do not support ${q(type)} (the SDK refuses it). Use distribution.torch_distributed instead.`, 'key');
+      add(
+        'error',
+        'smdistributed.p5',
+        path,
+        `SMDataParallel and SMModelParallel do not support ${q(type)} (the SDK refuses it). Use distribution.torch_distributed instead.`,
+        'key',
+      );
     } else if (smddp && isSmddpUnsupported(type)) {
-      add('warning', 'smdistributed.unsupportedInstance', path, `smdistributed.dataparallel is reported not to work on ${q(type)}; use torch_distributed, or one of ${SMDDP_SUPPORTED_INSTANCE_TYPES.join(', ')}.`, 'key');
+      add(
+        'warning',
+        'smdistributed.unsupportedInstance',
+        path,
+        `smdistributed.dataparallel is reported not to work on ${q(type)}; use torch_distributed, or one of ${SMDDP_SUPPORTED_INSTANCE_TYPES.join(', ')}.`,
+        'key',
+      );
     } else if (smddp && !SMDDP_SUPPORTED_INSTANCE_TYPES.includes(type) && type !== 'local_gpu') {
-      add('warning', 'smdistributed.instanceType', path, `smdistributed.dataparallel was built for ${SMDDP_SUPPORTED_INSTANCE_TYPES.join(', ')}; ${q(type)} is not among them. Older SDKs refuse it; newer ones let the job fail at run time.`, 'key');
+      add(
+        'warning',
+        'smdistributed.instanceType',
+        path,
+        `smdistributed.dataparallel was built for ${SMDDP_SUPPORTED_INSTANCE_TYPES.join(', ')}; ${q(type)} is not among them. Older SDKs refuse it; newer ones let the job fail at run time.`,
+        'key',
+      );
     }
   }
 }
@@ -202,7 +250,12 @@ function checkRole(spec: JobSpec, add: Add): void {
   if (role.startsWith('arn:')) {
     if (role.length <= ROLE_ARN_MAX && ROLE_ARN.test(role)) return;
     const service = /^arn:[^:]*:([^:]*):/.exec(role)?.[1];
-    const what = service && service !== 'iam' ? `an ARN of ${q(service)}, not an IAM role` : role.length > ROLE_ARN_MAX ? `${role.length.toLocaleString('en-US')} characters long, and a role ARN has at most ${ROLE_ARN_MAX}` : 'not a valid IAM role ARN';
+    const what =
+      service && service !== 'iam'
+        ? `an ARN of ${q(service)}, not an IAM role`
+        : role.length > ROLE_ARN_MAX
+          ? `${role.length.toLocaleString('en-US')} characters long, and a role ARN has at most ${ROLE_ARN_MAX}`
+          : 'not a valid IAM role ARN';
     add('error', 'role.invalid', ['role'], `role is ${what}. Give the execution role's ARN (arn:aws:iam::<account>:role/<name>) or its bare name.`);
   } else if (!ROLE_NAME.test(role)) {
     add('error', 'role.invalid', ['role'], `\`${q(role)}\` is neither an IAM role ARN nor a role name (letters, digits and +=,.@_- up to 64 characters).`);
@@ -232,11 +285,31 @@ function checkS3Uris(spec: JobSpec, context: JobFileContext, add: Add): void {
   if (src?.startsWith('s3://')) {
     const p = s3UriProblem(src);
     if (p) add('error', 's3.uri', ['source_dir'], p);
-    else if (src.endsWith('/') || /^s3:\/\/[^/]+$/.test(src)) add('error', 's3.sourceDir', ['source_dir'], 'An S3 source_dir must be one gzipped tar file, not a folder: the SDK passes it as sagemaker_submit_directory as is, and SageMaker\'s training toolkit downloads that one object, so the job fails at start-up. Point it at a sourcedir.tar.gz.');
-    else if (!/\.(tar\.gz|tgz)$/.test(src)) add('warning', 's3.sourceDir', ['source_dir'], 'SageMaker\'s training toolkit downloads this object and opens it as a gzipped tar (whatever its name), so the job fails at start-up unless it is one. The SDK documents sourcedir.tar.gz.');
+    else if (src.endsWith('/') || /^s3:\/\/[^/]+$/.test(src))
+      add(
+        'error',
+        's3.sourceDir',
+        ['source_dir'],
+        "An S3 source_dir must be one gzipped tar file, not a folder: the SDK passes it as sagemaker_submit_directory as is, and SageMaker's training toolkit downloads that one object, so the job fails at start-up. Point it at a sourcedir.tar.gz.",
+      );
+    else if (!/\.(tar\.gz|tgz)$/.test(src))
+      add(
+        'warning',
+        's3.sourceDir',
+        ['source_dir'],
+        "SageMaker's training toolkit downloads this object and opens it as a gzipped tar (whatever its name), so the job fails at start-up unless it is one. The SDK documents sourcedir.tar.gz.",
+      );
   }
   const inputs = spec.inputs;
-  const channels: Array<[JsonPath, unknown]> = typeof inputs === 'string' ? [[['inputs'], inputs]] : typeof inputs === 'object' && inputs !== null ? Object.entries(inputs).map(([k, v]) => [typeof v === 'object' && v !== null ? ['inputs', k, 's3_data'] : ['inputs', k], typeof v === 'object' && v !== null ? (v as { s3_data?: unknown }).s3_data : v]) : [];
+  const channels: Array<[JsonPath, unknown]> =
+    typeof inputs === 'string'
+      ? [[['inputs'], inputs]]
+      : typeof inputs === 'object' && inputs !== null
+        ? Object.entries(inputs).map(([k, v]) => [
+            typeof v === 'object' && v !== null ? ['inputs', k, 's3_data'] : ['inputs', k],
+            typeof v === 'object' && v !== null ? (v as { s3_data?: unknown }).s3_data : v,
+          ])
+        : [];
   for (const [p, v] of channels) {
     if (typeof v !== 'string') continue;
     if (v.startsWith('s3://')) {
@@ -250,7 +323,12 @@ function checkS3Uris(spec: JobSpec, context: JobFileContext, add: Add): void {
     if (folder !== undefined && context.stat && !context.stat(folder)) {
       add('warning', 'inputs.missing', p, `\`${q(v)}\` does not exist on this machine (looked in ${q(folder)}): a local run would fail to mount this channel.`);
     } else {
-      add('info', 'inputs.local', p, `A folder on this machine: Run Locally mounts it as this channel, but a job on SageMaker reads its channels from S3. Upload it (aws s3 sync ${q(v)} s3://<bucket>/<prefix>) and use that URI to launch there.`);
+      add(
+        'info',
+        'inputs.local',
+        p,
+        `A folder on this machine: Run Locally mounts it as this channel, but a job on SageMaker reads its channels from S3. Upload it (aws s3 sync ${q(v)} s3://<bucket>/<prefix>) and use that URI to launch there.`,
+      );
     }
   }
 }
@@ -272,9 +350,19 @@ function checkJobName(spec: JobSpec, add: Add): void {
   const name = str(spec.base_job_name);
   if (name === undefined) return;
   if (!JOB_NAME.test(name)) {
-    add('error', 'jobName.pattern', ['base_job_name'], `base_job_name \`${q(name)}\` can't start a SageMaker job name: use letters, digits and single hyphens, starting with a letter or digit (no underscores or dots).`);
+    add(
+      'error',
+      'jobName.pattern',
+      ['base_job_name'],
+      `base_job_name \`${q(name)}\` can't start a SageMaker job name: use letters, digits and single hyphens, starting with a letter or digit (no underscores or dots).`,
+    );
   } else if (name.length > 39) {
-    add('info', 'jobName.truncated', ['base_job_name'], `The SDK keeps ${63 - 24} characters of base_job_name to make room for the timestamp: the job will be named ${name.slice(0, 39)}-<timestamp>.`);
+    add(
+      'info',
+      'jobName.truncated',
+      ['base_job_name'],
+      `The SDK keeps ${63 - 24} characters of base_job_name to make room for the timestamp: the job will be named ${name.slice(0, 39)}-<timestamp>.`,
+    );
   }
 }
 
@@ -282,7 +370,13 @@ function checkSpot(spec: JobSpec, add: Add): void {
   const maxRun = typeof spec.max_run === 'number' ? spec.max_run : 86400;
   if (spec.use_spot_instances === true) {
     if (spec.max_wait === undefined) {
-      add('error', 'spot.maxWait', ['use_spot_instances'], `Managed spot training needs max_wait (seconds to wait for spot capacity plus run time), at least max_run (${maxRun}).`, 'key');
+      add(
+        'error',
+        'spot.maxWait',
+        ['use_spot_instances'],
+        `Managed spot training needs max_wait (seconds to wait for spot capacity plus run time), at least max_run (${maxRun}).`,
+        'key',
+      );
     } else if (typeof spec.max_wait === 'number' && spec.max_wait < maxRun) {
       add('error', 'spot.maxWaitTooShort', ['max_wait'], `max_wait (${spec.max_wait}) must be at least max_run (${maxRun}${spec.max_run === undefined ? ', the default' : ''}).`);
     }
@@ -297,7 +391,13 @@ function checkHyperparameters(spec: JobSpec, add: Add): void {
   const keys = Object.keys(hps);
   const total = keys.length + SDK_ADDED_HYPERPARAMETERS + distributionHyperparameterCount(spec);
   if (total > HYPERPARAMETER_LIMITS.entries) {
-    add('error', 'hyperparameters.count', ['hyperparameters'], `CreateTrainingJob takes at most ${HYPERPARAMETER_LIMITS.entries} hyperparameters; with the keys the SDK adds this job would send ${total}.`, 'key');
+    add(
+      'error',
+      'hyperparameters.count',
+      ['hyperparameters'],
+      `CreateTrainingJob takes at most ${HYPERPARAMETER_LIMITS.entries} hyperparameters; with the keys the SDK adds this job would send ${total}.`,
+      'key',
+    );
   }
   for (const key of keys) {
     if (key.length > HYPERPARAMETER_LIMITS.keyLength) {
@@ -306,13 +406,30 @@ function checkHyperparameters(spec: JobSpec, add: Add): void {
     // JSON.stringify is at most a few characters shorter than Python's json.dumps (", " separators, \u escapes).
     const encodedLength = JSON.stringify(hps[key])?.length ?? 0;
     if (encodedLength > HYPERPARAMETER_LIMITS.valueLength) {
-      add('error', 'hyperparameters.valueLength', ['hyperparameters', key], `This value is ${encodedLength} characters once JSON-encoded; CreateTrainingJob takes at most ${HYPERPARAMETER_LIMITS.valueLength}. Put large values in a file in source_dir or an input channel.`);
+      add(
+        'error',
+        'hyperparameters.valueLength',
+        ['hyperparameters', key],
+        `This value is ${encodedLength} characters once JSON-encoded; CreateTrainingJob takes at most ${HYPERPARAMETER_LIMITS.valueLength}. Put large values in a file in source_dir or an input channel.`,
+      );
     }
     if (SECRET_NAME.test(key)) {
-      add('warning', 'hyperparameters.secret', ['hyperparameters', key], `\`${q(key)}\` looks like a secret. Hyperparameters are visible to anyone who can describe the job (console, API, logs); pass secrets through environment or Secrets Manager instead.`, 'key');
+      add(
+        'warning',
+        'hyperparameters.secret',
+        ['hyperparameters', key],
+        `\`${q(key)}\` looks like a secret. Hyperparameters are visible to anyone who can describe the job (console, API, logs); pass secrets through environment or Secrets Manager instead.`,
+        'key',
+      );
     }
     if (key.startsWith('sagemaker_')) {
-      add('warning', 'hyperparameters.reserved', ['hyperparameters', key], `Keys starting with sagemaker_ are set by the SDK and read by the training toolkit; yours would be overwritten or confuse it.`, 'key');
+      add(
+        'warning',
+        'hyperparameters.reserved',
+        ['hyperparameters', key],
+        `Keys starting with sagemaker_ are set by the SDK and read by the training toolkit; yours would be overwritten or confuse it.`,
+        'key',
+      );
     } else {
       checkCommandLineArgument(key, hps[key], add);
     }
@@ -336,23 +453,57 @@ function checkCommandLineArgument(key: string, value: unknown, add: Add): void {
   const path = ['hyperparameters', key];
   // Python refuses to start a process whose command line holds NUL ("embedded null byte").
   if (key.includes('\0')) {
-    add('error', 'hyperparameters.nul', path, 'This name holds a NUL character (\\0): SageMaker\'s training toolkit cannot start the script with it on the command line (Python refuses it: "embedded null byte"), so the job fails once its instances are running. Remove it.', 'key');
+    add(
+      'error',
+      'hyperparameters.nul',
+      path,
+      'This name holds a NUL character (\\0): SageMaker\'s training toolkit cannot start the script with it on the command line (Python refuses it: "embedded null byte"), so the job fails once its instances are running. Remove it.',
+      'key',
+    );
     return;
   }
   if (key === '') {
-    add('warning', 'hyperparameters.emptyName', path, `An empty name gives the script no flag: SageMaker's training toolkit passes only the value${arg === '' ? '' : ` \`${q(arg)}\``}, a stray argument the script's argparse refuses. Give it a name.`, 'key');
+    add(
+      'warning',
+      'hyperparameters.emptyName',
+      path,
+      `An empty name gives the script no flag: SageMaker's training toolkit passes only the value${arg === '' ? '' : ` \`${q(arg)}\``}, a stray argument the script's argparse refuses. Give it a name.`,
+      'key',
+    );
   } else if (shellAltersArgument(flag) === 'split') {
-    add('warning', 'hyperparameters.shellSplitName', path, `The script will not receive this name as written: SageMaker's training toolkit runs \`${q(flag)} …\` through /bin/sh unquoted, so blanks split it into several arguments and characters such as $ ; * ' " are interpreted by the shell. Name it with letters, digits, _ and - only.`, 'key');
+    add(
+      'warning',
+      'hyperparameters.shellSplitName',
+      path,
+      `The script will not receive this name as written: SageMaker's training toolkit runs \`${q(flag)} …\` through /bin/sh unquoted, so blanks split it into several arguments and characters such as $ ; * ' " are interpreted by the shell. Name it with letters, digits, _ and - only.`,
+      'key',
+    );
   }
   if (arg.includes('\0')) {
-    add('error', 'hyperparameters.nul', path, 'This value holds a NUL character (\\0): SageMaker\'s training toolkit cannot start the script with it on the command line (Python refuses it: "embedded null byte"), so the job fails once its instances are running. Remove it.');
+    add(
+      'error',
+      'hyperparameters.nul',
+      path,
+      'This value holds a NUL character (\\0): SageMaker\'s training toolkit cannot start the script with it on the command line (Python refuses it: "embedded null byte"), so the job fails once its instances are running. Remove it.',
+    );
     return;
   }
   const altered = shellAltersArgument(arg);
   if (altered === 'dropped') {
-    add('warning', 'hyperparameters.emptyArgument', path, `An empty value reaches the script as nothing at all: SageMaker's training toolkit runs \`${q(flag)}\` through /bin/sh unquoted, so the script sees ${q(flag)} with no value (argparse then takes the next flag or fails). Remove the key, or give it a value.`, value === null || value === undefined ? 'key' : 'value');
+    add(
+      'warning',
+      'hyperparameters.emptyArgument',
+      path,
+      `An empty value reaches the script as nothing at all: SageMaker's training toolkit runs \`${q(flag)}\` through /bin/sh unquoted, so the script sees ${q(flag)} with no value (argparse then takes the next flag or fails). Remove the key, or give it a value.`,
+      value === null || value === undefined ? 'key' : 'value',
+    );
   } else if (altered === 'split') {
-    add('warning', 'hyperparameters.shellSplit', path, `The script will not receive this value as written: SageMaker's training toolkit runs \`${q(`${flag} ${arg}`)}\` through /bin/sh unquoted, so blanks split it into several arguments and characters such as $ ; * ' " are interpreted by the shell. Use a value without them, or pass it through environment.`);
+    add(
+      'warning',
+      'hyperparameters.shellSplit',
+      path,
+      `The script will not receive this value as written: SageMaker's training toolkit runs \`${q(`${flag} ${arg}`)}\` through /bin/sh unquoted, so blanks split it into several arguments and characters such as $ ; * ' " are interpreted by the shell. Use a value without them, or pass it through environment.`,
+    );
   }
 }
 
@@ -367,7 +518,12 @@ function checkGitConfig(spec: JobSpec, add: Add): void {
   for (const key of ['token', 'password'] as const) {
     const v = g[key];
     if (typeof v === 'string' && !ENV_REFERENCE.test(v)) {
-      add('error', 'git.literalSecret', ['git_config', key], `Don't write a ${key} into the job file: reference an environment variable instead, e.g. ${key}: \${env:GIT_${key.toUpperCase()}}.`);
+      add(
+        'error',
+        'git.literalSecret',
+        ['git_config', key],
+        `Don't write a ${key} into the job file: reference an environment variable instead, e.g. ${key}: \${env:GIT_${key.toUpperCase()}}.`,
+      );
     }
   }
   if (typeof g.repo === 'string' && !/^(https?:\/\/|git@|ssh:\/\/)/.test(g.repo)) {
@@ -404,7 +560,12 @@ function checkSourceFiles(spec: JobSpec, context: JobFileContext, add: Add): voi
   if (entry !== undefined && !entry.startsWith('s3://')) {
     const s = context.stat(path.resolve(dir, entry));
     if (!s || s.isDirectory) {
-      add('error', 'source.entryPoint', ['entry_point'], `entry_point \`${q(entry)}\` is not a file in ${src !== undefined ? `source_dir \`${q(src)}\`` : 'the job file\'s folder'}.`);
+      add(
+        'error',
+        'source.entryPoint',
+        ['entry_point'],
+        `entry_point \`${q(entry)}\` is not a file in ${src !== undefined ? `source_dir \`${q(src)}\`` : "the job file's folder"}.`,
+      );
     }
   }
   (Array.isArray(spec.dependencies) ? spec.dependencies : []).forEach((dep, i) => {
@@ -427,7 +588,13 @@ function checkMisc(spec: JobSpec, add: Add): void {
   const hps = spec.hyperparameters as Record<string, unknown> | undefined;
   if (spec.enable_network_isolation === true && hps && (typeof hps['dataset_name'] === 'string' || typeof hps['model_name_or_path'] === 'string')) {
     const key = typeof hps['model_name_or_path'] === 'string' ? 'model_name_or_path' : 'dataset_name';
-    add('warning', 'network.isolatedHub', ['enable_network_isolation'], `With network isolation the container cannot reach the Hugging Face Hub, so ${key} "${q(String(hps[key]))}" cannot be downloaded; pass it as an input channel instead.`, 'key');
+    add(
+      'warning',
+      'network.isolatedHub',
+      ['enable_network_isolation'],
+      `With network isolation the container cannot reach the Hugging Face Hub, so ${key} "${q(String(hps[key]))}" cannot be downloaded; pass it as an input channel instead.`,
+      'key',
+    );
   }
 }
 
@@ -450,10 +617,22 @@ function checkContainerEntryPoint(spec: JobSpec, add: Add): void {
 /** The SDK drops the credentials provider without an access mode; a Vpc registry is reached through the job's VPC. */
 function checkTrainingRepository(spec: JobSpec, add: Add): void {
   if (spec.training_repository_credentials_provider_arn !== undefined && spec.training_repository_access_mode === undefined) {
-    add('warning', 'trainingRepository.credentialsNotSent', ['training_repository_credentials_provider_arn'], 'training_repository_credentials_provider_arn is not sent without training_repository_access_mode (the SDK sends it only inside TrainingImageConfig); set training_repository_access_mode: Vpc for a private registry.', 'key');
+    add(
+      'warning',
+      'trainingRepository.credentialsNotSent',
+      ['training_repository_credentials_provider_arn'],
+      'training_repository_credentials_provider_arn is not sent without training_repository_access_mode (the SDK sends it only inside TrainingImageConfig); set training_repository_access_mode: Vpc for a private registry.',
+      'key',
+    );
   }
   if (spec.training_repository_access_mode === 'Vpc' && spec.subnets === undefined) {
-    add('warning', 'trainingRepository.vpcWithoutVpc', ['training_repository_access_mode'], 'training_repository_access_mode Vpc pulls the image through the job\'s VPC, but the job has no subnets and security_group_ids: add them so SageMaker can reach the registry.', 'key');
+    add(
+      'warning',
+      'trainingRepository.vpcWithoutVpc',
+      ['training_repository_access_mode'],
+      "training_repository_access_mode Vpc pulls the image through the job's VPC, but the job has no subnets and security_group_ids: add them so SageMaker can reach the registry.",
+      'key',
+    );
   }
 }
 
@@ -467,13 +646,24 @@ function checkModelChannel(spec: JobSpec, add: Add): void {
   const s3Problem = spec.model_uri.startsWith('s3://') ? s3UriProblem(spec.model_uri) : undefined;
   if (s3Problem) add('error', 's3.uri', ['model_uri'], s3Problem);
   if (!/^(s3|file):\/\//.test(spec.model_uri) && !(spec.instance_type === 'local' || spec.instance_type === 'local_gpu')) {
-    add('error', 'modelChannel.notS3Uri', ['model_uri'], `model_uri \`${q(spec.model_uri)}\` must be an s3:// URI (the SDK refuses anything else; file:// and local paths work only in local runs).`);
+    add(
+      'error',
+      'modelChannel.notS3Uri',
+      ['model_uri'],
+      `model_uri \`${q(spec.model_uri)}\` must be an s3:// URI (the SDK refuses anything else; file:// and local paths work only in local runs).`,
+    );
   }
   const inputs = spec.inputs;
   const taken = typeof inputs === 'string' ? ['training'] : inputs && typeof inputs === 'object' ? Object.keys(inputs) : [];
   if (taken.includes(name)) {
     const where = spec.model_channel_name !== undefined ? 'model_channel_name' : 'model_uri';
-    add('error', 'modelChannel.duplicate', [where], `model_uri is sent as the input channel "${q(name)}", which inputs already has (SageMaker refuses duplicate channels); ${spec.model_channel_name !== undefined ? 'pick another model_channel_name' : 'set model_channel_name to another name'}.`, 'key');
+    add(
+      'error',
+      'modelChannel.duplicate',
+      [where],
+      `model_uri is sent as the input channel "${q(name)}", which inputs already has (SageMaker refuses duplicate channels); ${spec.model_channel_name !== undefined ? 'pick another model_channel_name' : 'set model_channel_name to another name'}.`,
+      'key',
+    );
   }
 }
 

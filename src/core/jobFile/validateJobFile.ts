@@ -38,10 +38,34 @@ function validateDocument(document: JobDocument, context: JobFileContext): JobFi
   }
   const contents = document.doc.contents;
   if (contents === null || (!isMap(contents) && text.trim() === '')) {
-    return { document, spec: undefined, problems: [{ severity: 'error', code: 'file.empty', path: '', message: 'The job file is empty. Start with entry_point, instance_type and role (the estimator\'s keyword arguments).', range: document.fileRange() }] };
+    return {
+      document,
+      spec: undefined,
+      problems: [
+        {
+          severity: 'error',
+          code: 'file.empty',
+          path: '',
+          message: "The job file is empty. Start with entry_point, instance_type and role (the estimator's keyword arguments).",
+          range: document.fileRange(),
+        },
+      ],
+    };
   }
   if (!isMap(contents)) {
-    return { document, spec: undefined, problems: [{ severity: 'error', code: 'file.notMap', path: '', message: 'A job file is a YAML mapping of the HuggingFace estimator\'s keyword arguments (key: value lines).', range: document.fileRange() }] };
+    return {
+      document,
+      spec: undefined,
+      problems: [
+        {
+          severity: 'error',
+          code: 'file.notMap',
+          path: '',
+          message: "A job file is a YAML mapping of the HuggingFace estimator's keyword arguments (key: value lines).",
+          range: document.fileRange(),
+        },
+      ],
+    };
   }
   // Aliases, merge keys and numbers JSON cannot carry; when the value cannot be read at all (aliases
   // multiplying, nesting too deep) these problems are all there is to say.

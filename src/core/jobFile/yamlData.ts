@@ -19,7 +19,12 @@ export const NESTING_LIMIT = 100;
 
 /** `<<` written plainly as a key: PyYAML's merge key (a quoted "<<" is an ordinary key). */
 export function isMergeKey(key: unknown): boolean {
-  return (key as { value?: unknown } | null)?.value === '<<' && isScalar(key) && (key.type === Scalar.PLAIN || key.type === undefined) && (key.tag === undefined || key.tag === 'tag:yaml.org,2002:merge');
+  return (
+    (key as { value?: unknown } | null)?.value === '<<' &&
+    isScalar(key) &&
+    (key.type === Scalar.PLAIN || key.type === undefined) &&
+    (key.tag === undefined || key.tag === 'tag:yaml.org,2002:merge')
+  );
 }
 
 /**
@@ -41,7 +46,14 @@ export function flattenedPairs(map: YAMLMap, resolve: (node: unknown) => unknown
     }
     merged ??= [];
     const source = resolve(pair.value);
-    const sources = isMap(source) ? [source] : isSeq(source) ? source.items.map(resolve).filter((s): s is YAMLMap => isMap(s)).reverse() : [];
+    const sources = isMap(source)
+      ? [source]
+      : isSeq(source)
+        ? source.items
+            .map(resolve)
+            .filter((s): s is YAMLMap => isMap(s))
+            .reverse()
+        : [];
     for (const s of sources) {
       for (const p of flattenedPairs(s, resolve, depth + 1)) merged.push(p);
     }
@@ -131,7 +143,12 @@ class Reader {
     if (level > this.deepest) this.deepest = level;
     if (!isNode(node)) return null; // an empty value (`key:`)
     if (level > NESTING_LIMIT) {
-      this.stop(node, path, 'yaml.tooDeep', `This value nests more than ${NESTING_LIMIT} levels deep; a job file needs a few. Flatten it, or pass the structure as a file in source_dir.`);
+      this.stop(
+        node,
+        path,
+        'yaml.tooDeep',
+        `This value nests more than ${NESTING_LIMIT} levels deep; a job file needs a few. Flatten it, or pass the structure as a file in source_dir.`,
+      );
       return null;
     }
     const anchor = node.anchor;
@@ -216,7 +233,12 @@ class Reader {
     }
     if (this.open.has(target)) {
       this.count += 1;
-      this.report(alias, path, 'yaml.recursiveAlias', `\`*${excerpt(alias.source)}\` is inside the value of its own anchor \`&${excerpt(alias.source)}\` (line ${this.lineOf(target)}): that value would contain itself without end, which no job file value (and no JSON) can be. Write the inner value out.`);
+      this.report(
+        alias,
+        path,
+        'yaml.recursiveAlias',
+        `\`*${excerpt(alias.source)}\` is inside the value of its own anchor \`&${excerpt(alias.source)}\` (line ${this.lineOf(target)}): that value would contain itself without end, which no job file value (and no JSON) can be. Write the inner value out.`,
+      );
       return null;
     }
     this.targets.set(alias, target);
@@ -225,9 +247,19 @@ class Reader {
     this.copied += anchored.size;
     this.deepest = Math.max(this.deepest, level - 1 + anchored.depth);
     if (this.copied > ALIAS_COPY_LIMIT) {
-      this.stop(alias, path, 'yaml.aliasExpansion', `The aliases in this file copy more than ${ALIAS_COPY_LIMIT.toLocaleString('en-US')} values (this \`*${excerpt(alias.source)}\` alone repeats ${anchored.size.toLocaleString('en-US')}): far more than a job file needs, and the way a file is built to exhaust memory. Write the values out, or alias smaller parts.`);
+      this.stop(
+        alias,
+        path,
+        'yaml.aliasExpansion',
+        `The aliases in this file copy more than ${ALIAS_COPY_LIMIT.toLocaleString('en-US')} values (this \`*${excerpt(alias.source)}\` alone repeats ${anchored.size.toLocaleString('en-US')}): far more than a job file needs, and the way a file is built to exhaust memory. Write the values out, or alias smaller parts.`,
+      );
     } else if (level - 1 + anchored.depth > NESTING_LIMIT) {
-      this.stop(alias, path, 'yaml.tooDeep', `With \`*${excerpt(alias.source)}\` expanded, this value nests more than ${NESTING_LIMIT} levels deep; a job file needs a few. Write the value out flatter.`);
+      this.stop(
+        alias,
+        path,
+        'yaml.tooDeep',
+        `With \`*${excerpt(alias.source)}\` expanded, this value nests more than ${NESTING_LIMIT} levels deep; a job file needs a few. Write the value out flatter.`,
+      );
     }
     return anchored.value;
   }
@@ -244,10 +276,22 @@ class Reader {
       if (wrong !== undefined) {
         const what = describe(isSeq(source) ? this.resolve(wrong) : source);
         const at = (isNode(wrong) ? wrong : isNode(pair.value) ? pair.value : pair.key) as Node;
-        this.report(at, path, 'yaml.mergeSource', `\`<<\` merges a mapping, or a list of mappings, into this one (as PyYAML does); ${isSeq(source) ? 'this list holds' : 'this is'} ${what}. Give it an alias to a mapping, e.g. \`<<: *defaults\`.`, false);
+        this.report(
+          at,
+          path,
+          'yaml.mergeSource',
+          `\`<<\` merges a mapping, or a list of mappings, into this one (as PyYAML does); ${isSeq(source) ? 'this list holds' : 'this is'} ${what}. Give it an alias to a mapping, e.g. \`<<: *defaults\`.`,
+          false,
+        );
       }
     } else if (isMap(key) || isSeq(key)) {
-      this.report(pair.key as Node, path, 'yaml.complexKey', `A key must be text or a number, not ${describe(key)}: Python's YAML loader refuses it (an unhashable key) and JSON keys are text.`, false);
+      this.report(
+        pair.key as Node,
+        path,
+        'yaml.complexKey',
+        `A key must be text or a number, not ${describe(key)}: Python's YAML loader refuses it (an unhashable key) and JSON keys are text.`,
+        false,
+      );
     }
   }
 
@@ -273,7 +317,14 @@ class Reader {
       const fix = spelled
         ? `Quote it, \`"${word}"\`: the script receives the same ${word} as text (Python's float() reads it)${Number.isNaN(v) ? '' : ', or write a finite number'}.`
         : `Write a number within range, or quote it (\`"${shown}"\`) to pass the text as written.`;
-      this.report(node, path, 'number.notFinite', `${what}${spelled ? '' : `: the script receives ${word}`}. JSON has no such number: the SDK sends ${dumped}, which SageMaker's training toolkit reads back but other JSON readers refuse. ${fix}`, true, 'warning');
+      this.report(
+        node,
+        path,
+        'number.notFinite',
+        `${what}${spelled ? '' : `: the script receives ${word}`}. JSON has no such number: the SDK sends ${dumped}, which SageMaker's training toolkit reads back but other JSON readers refuse. ${fix}`,
+        true,
+        'warning',
+      );
     } else {
       this.report(node, path, 'number.notFinite', `${what}, and JSON, the form of the request, has no such number. Write a finite number.`);
     }
@@ -287,12 +338,22 @@ class Reader {
       const at = alias.range?.[0] ?? 0;
       const below = anchored.find((n) => n.anchor === alias.source && (n.range?.[0] ?? 0) > at);
       if (below) {
-        this.report(alias, path, 'yaml.aliasBeforeAnchor', `\`*${excerpt(alias.source)}\` comes before its anchor \`&${excerpt(alias.source)}\` (line ${this.lineOf(below)}): YAML reads from the top, so an alias can only repeat a value set above it. Move the anchor up, or write the value here.`);
+        this.report(
+          alias,
+          path,
+          'yaml.aliasBeforeAnchor',
+          `\`*${excerpt(alias.source)}\` comes before its anchor \`&${excerpt(alias.source)}\` (line ${this.lineOf(below)}): YAML reads from the top, so an alias can only repeat a value set above it. Move the anchor up, or write the value here.`,
+        );
         continue;
       }
       const above = anchored.filter((n) => (n.range?.[0] ?? 0) < at).map((n) => n.anchor!);
       const guess = closestMatch(alias.source, new Set(above));
-      this.report(alias, path, 'yaml.unresolvedAlias', `\`*${excerpt(alias.source)}\` repeats the value of an anchor \`&${excerpt(alias.source)}\`, but no such anchor is set above it.${guess ? ` Did you mean \`*${guess}\`? Anchor names are case-sensitive.` : ' Set one on the value to repeat (key: &name value), or write the value here.'}`);
+      this.report(
+        alias,
+        path,
+        'yaml.unresolvedAlias',
+        `\`*${excerpt(alias.source)}\` repeats the value of an anchor \`&${excerpt(alias.source)}\`, but no such anchor is set above it.${guess ? ` Did you mean \`*${guess}\`? Anchor names are case-sensitive.` : ' Set one on the value to repeat (key: &name value), or write the value here.'}`,
+      );
     }
   }
 

@@ -96,7 +96,9 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   const resources = d.ResourceConfig ?? {};
   const groups = resources.InstanceGroups ?? [];
   if (groups.length > 0) {
-    notes.push(`The job ran heterogeneous instance groups (${groups.map((g) => `${g.InstanceGroupName ?? '?'}: ${g.InstanceType ?? '?'} × ${g.InstanceCount ?? 0}`).join(', ')}); a job file describes one instance type, so the first group is used.`);
+    notes.push(
+      `The job ran heterogeneous instance groups (${groups.map((g) => `${g.InstanceGroupName ?? '?'}: ${g.InstanceType ?? '?'} × ${g.InstanceCount ?? 0}`).join(', ')}); a job file describes one instance type, so the first group is used.`,
+    );
   }
   const instanceType = resources.InstanceType ?? groups[0]?.InstanceType;
   const instanceCount = resources.InstanceCount ?? groups[0]?.InstanceCount;
@@ -139,7 +141,13 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   const distribution = distributionFromHyperparameters(decodedDict);
   if (distribution) set('distribution', pyNode(distribution, 4));
 
-  set('inputs', inputsValue(channels.filter((c) => !(isolatedCode && c.ChannelName === CODE_CHANNEL)), notes));
+  set(
+    'inputs',
+    inputsValue(
+      channels.filter((c) => !(isolatedCode && c.ChannelName === CODE_CHANNEL)),
+      notes,
+    ),
+  );
 
   // Output and storage: defaults left out so the file reads like one a person wrote.
   const output = d.OutputDataConfig ?? {};
@@ -175,7 +183,11 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   set('subnets', d.VpcConfig?.Subnets);
   set('security_group_ids', d.VpcConfig?.SecurityGroupIds);
   const metrics = d.AlgorithmSpecification?.MetricDefinitions;
-  if (metrics && metrics.length > 0) set('metric_definitions', metrics.map((m) => ({ Name: m.Name ?? '', Regex: m.Regex ?? '' })));
+  if (metrics && metrics.length > 0)
+    set(
+      'metric_definitions',
+      metrics.map((m) => ({ Name: m.Name ?? '', Regex: m.Regex ?? '' })),
+    );
   if (d.EnableNetworkIsolation) set('enable_network_isolation', true);
   if (d.EnableInterContainerTrafficEncryption) set('encrypt_inter_container_traffic', true);
   if (d.ProfilerConfig?.DisableProfiler) set('disable_profiler', true);
@@ -185,9 +197,7 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
 
   notes.push(...unsupportedSettings(d, output.S3OutputPath));
 
-  const header = [
-    `Cloned from the training job ${name}${region ? ` (${region})` : ''}${d.CreationTime ? `, created ${d.CreationTime.toISOString()}` : ''}.`,
-  ];
+  const header = [`Cloned from the training job ${name}${region ? ` (${region})` : ''}${d.CreationTime ? `, created ${d.CreationTime.toISOString()}` : ''}.`];
   if (root.has('source_dir') && /^s3:\/\//i.test(String(root.get('source_dir')))) {
     header.push('source_dir is the code archive that job ran; point it at your local folder to train changed code.');
   }
@@ -285,13 +295,18 @@ function unsupportedSettings(d: TrainingJobDescription, outputPath: string | und
   const notes: string[] = [];
   const mode = d.AlgorithmSpecification?.TrainingInputMode;
   if (mode !== undefined && mode !== 'File') notes.push(`The job used TrainingInputMode ${mode}; a job file launches with File (per-channel input_mode can still say ${mode}).`);
-  if (d.AlgorithmSpecification?.EnableSageMakerMetricsTimeSeries === false) notes.push('The job had SageMaker metrics time series off; the Hugging Face estimator always turns them on.');
+  if (d.AlgorithmSpecification?.EnableSageMakerMetricsTimeSeries === false)
+    notes.push('The job had SageMaker metrics time series off; the Hugging Face estimator always turns them on.');
   const hook = d.DebugHookConfig;
   if (hook && (hook.S3OutputPath !== outputPath || hook.LocalPath !== undefined || hook.HookParameters !== undefined || (hook.CollectionConfigurations?.length ?? 0) > 0)) {
     notes.push('The job had its own Debugger hook settings; the clone gets the SDK default (tensors saved under output_path).');
   }
   const profiler = d.ProfilerConfig;
-  if (profiler && !profiler.DisableProfiler && (profiler.S3OutputPath !== outputPath || profiler.ProfilingIntervalInMilliseconds !== undefined || profiler.ProfilingParameters !== undefined)) {
+  if (
+    profiler &&
+    !profiler.DisableProfiler &&
+    (profiler.S3OutputPath !== outputPath || profiler.ProfilingIntervalInMilliseconds !== undefined || profiler.ProfilingParameters !== undefined)
+  ) {
     notes.push('The job had its own profiler settings; the clone gets the SDK default.');
   }
   if ((d.DebugRuleConfigurations?.length ?? 0) > 0 || (d.ProfilerRuleConfigurations?.length ?? 0) > 0) notes.push('Debugger and profiler rules are not carried over.');

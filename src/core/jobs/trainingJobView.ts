@@ -169,8 +169,7 @@ export function jobDescriptionLine(view: TrainingJobView, now: Date): string {
 /** The job's page in the SageMaker console of its partition. */
 export function consoleUrl(region: string, jobName: string): string {
   const partition = regionPartition(region)?.partition;
-  const host =
-    partition === 'aws-cn' ? 'console.amazonaws.cn' : partition === 'aws-us-gov' ? 'console.amazonaws-us-gov.com' : `${region}.console.aws.amazon.com`;
+  const host = partition === 'aws-cn' ? 'console.amazonaws.cn' : partition === 'aws-us-gov' ? 'console.amazonaws-us-gov.com' : `${region}.console.aws.amazon.com`;
   return `https://${host}/sagemaker/home?region=${region}#/jobs/${encodeURIComponent(jobName)}`;
 }
 

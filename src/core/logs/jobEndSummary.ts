@@ -13,15 +13,7 @@ import type { LogLine } from './logCursor';
 
 export const SDK_TROUBLESHOOTING_URL = 'https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-python-sdk-troubleshooting.html';
 
-export type FailureHintCode =
-  | 'cudaOutOfMemory'
-  | 'hostOutOfMemory'
-  | 'resourceLimitExceeded'
-  | 'capacity'
-  | 'maxRuntime'
-  | 'smddprun'
-  | 'mpi'
-  | 'executeUserScript';
+export type FailureHintCode = 'cudaOutOfMemory' | 'hostOutOfMemory' | 'resourceLimitExceeded' | 'capacity' | 'maxRuntime' | 'smddprun' | 'mpi' | 'executeUserScript';
 
 export interface FailureHint {
   code: FailureHintCode;
@@ -167,7 +159,10 @@ export function failureHints(reason: string, recentLines: readonly LogLine[], de
     );
   }
   if (/ExitCode 137\b|exit code:? 137\b|OutOfMemory: Process killed by SIGKILL|Out of memory: Killed process/.test(text)) {
-    add('hostOutOfMemory', 'A process was killed by the kernel for lack of host memory (exit code 137): load the dataset lazily or in streaming mode, use fewer dataloader workers, or pick an instance with more RAM.');
+    add(
+      'hostOutOfMemory',
+      'A process was killed by the kernel for lack of host memory (exit code 137): load the dataset lazily or in streaming mode, use fewer dataloader workers, or pick an instance with more RAM.',
+    );
   }
   if (/ResourceLimitExceeded/.test(text)) {
     add(
@@ -176,7 +171,10 @@ export function failureHints(reason: string, recentLines: readonly LogLine[], de
     );
   }
   if (/CapacityError|InsufficientInstanceCapacity|insufficient capacity/i.test(text)) {
-    add('capacity', `SageMaker had no ${instanceType} capacity: launch again later, in another region, or with another instance type; managed spot training with a longer max_wait also helps.`);
+    add(
+      'capacity',
+      `SageMaker had no ${instanceType} capacity: launch again later, in another region, or with another instance type; managed spot training with a longer max_wait also helps.`,
+    );
   }
   if (/MaxRuntimeExceeded|MaxRuntimeInSeconds|exceeded (?:the )?max(?:imum)? ?run ?time/i.test(text)) {
     add('maxRuntime', 'The job reached its max_run limit: raise max_run (seconds, up to 28 days), or save checkpoints (checkpoint_s3_uri) and resume.');
@@ -184,7 +182,9 @@ export function failureHints(reason: string, recentLines: readonly LogLine[], de
   const smddp = /smddprun|SMDataParallel|smdistributed\.dataparallel/.test(text);
   const smddpTrouble =
     !SMDDP_INSTANCE_TYPES.includes(instanceType) ||
-    /No module named '?smdistributed|smdistributed\S* (?:is )?not (?:supported|installed|found)|SMDDP\w* ?(?:Error|error|not supported)|smddprun[^\n]*(?:error|failed|not found)|NCCL (?:error|WARN .*failed)|libfabric[^\n]*(?:error|fail)/i.test(text);
+    /No module named '?smdistributed|smdistributed\S* (?:is )?not (?:supported|installed|found)|SMDDP\w* ?(?:Error|error|not supported)|smddprun[^\n]*(?:error|failed|not found)|NCCL (?:error|WARN .*failed)|libfabric[^\n]*(?:error|fail)/i.test(
+      text,
+    );
   if (smddp && smddpTrouble) {
     add(
       'smddprun',
@@ -200,7 +200,10 @@ export function failureHints(reason: string, recentLines: readonly LogLine[], de
   if (/ExecuteUserScriptError/.test(text)) {
     const exitCode = /ExitCode (\d+)/.exec(text)?.[1];
     const exit = exitCode ? ` (exit code ${exitCode})` : '';
-    add('executeUserScript', `Your training script ended with an error${exit}; the traceback above is the script's own. Run the job file with the local backend to reproduce it in seconds before launching again.`);
+    add(
+      'executeUserScript',
+      `Your training script ended with an error${exit}; the traceback above is the script's own. Run the job file with the local backend to reproduce it in seconds before launching again.`,
+    );
   }
   return hints;
 }

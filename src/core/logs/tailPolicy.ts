@@ -48,7 +48,11 @@ export function tailPolicy(overrides: Partial<Omit<TailPolicy, 'backoff'>> & { b
   for (const key of ['pollIntervalMs', 'statusIntervalMs', 'overlapMs', 'lagMarginMs', 'maxOverlapMs', 'recentLinesPerHost'] as const) {
     if (!Number.isFinite(policy[key]) || policy[key] < 0) throw new TailPolicyError(`Log tailing: ${key} must be a number ≥ 0 (got ${policy[key]}).`, { key, value: policy[key] });
   }
-  if (policy.maxOverlapMs < policy.overlapMs) throw new TailPolicyError(`Log tailing: maxOverlapMs (${policy.maxOverlapMs}) must be at least overlapMs (${policy.overlapMs}).`, { key: 'maxOverlapMs', value: policy.maxOverlapMs });
+  if (policy.maxOverlapMs < policy.overlapMs)
+    throw new TailPolicyError(`Log tailing: maxOverlapMs (${policy.maxOverlapMs}) must be at least overlapMs (${policy.overlapMs}).`, {
+      key: 'maxOverlapMs',
+      value: policy.maxOverlapMs,
+    });
   return policy;
 }
 

@@ -110,7 +110,6 @@ const TASK_NAMES: Partial<Record<PipelineTag, string>> = {
 /** Tasks whose widget takes one text, so a `widgetText` can be offered as an example. */
 const TEXT_WIDGET_TASKS: ReadonlySet<string> = new Set(['summarization', 'translation', 'text-classification', 'token-classification', 'text-generation', 'fill-mask']);
 
-
 export function createModelCard(input: ModelCardInput): ModelCard {
   const hp = input.hyperparameters;
   const config = asRecord(input.files['config.json']);
@@ -138,7 +137,13 @@ export function createModelCard(input: ModelCardInput): ModelCard {
   const widgetText = input.widgetText ?? (tag === 'summarization' ? DEFAULT_DIALOGUE : undefined);
   const widget: WidgetExample[] | undefined =
     widgetText !== undefined && tag !== undefined && TEXT_WIDGET_TASKS.has(tag)
-      ? [{ text: widgetText, ...(input.widgetText === undefined ? { example_title: 'Dialogue' } : {}), ...(input.widgetOutput !== undefined ? { output: { text: input.widgetOutput } } : {}) }]
+      ? [
+          {
+            text: widgetText,
+            ...(input.widgetText === undefined ? { example_title: 'Dialogue' } : {}),
+            ...(input.widgetOutput !== undefined ? { output: { text: input.widgetOutput } } : {}),
+          },
+        ]
       : undefined;
 
   const metadata: ModelCardMetadata = {
@@ -208,7 +213,12 @@ function chooseModelName(repoId: string | undefined, baseModel: string | undefin
   if (repoId && isHubRepoId(repoId, { namespace: 'optional' })) return repoId.split('/').pop() ?? repoId;
   const base = baseModel ? baseModel.split(/[\\/]/).filter(Boolean).pop() : undefined;
   const data = dataset ? dataset.split('/').pop() : undefined;
-  const name = [base, data].filter(Boolean).join('-').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  const name = [base, data]
+    .filter(Boolean)
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '');
   return name === '' ? 'fine-tuned-model' : name.slice(0, 96);
 }
 
@@ -353,7 +363,9 @@ function resultsSection(results: SplitResults[]): string {
     // The Trainer's memory tracker (`init_mem_cpu_alloc_delta`, …) measures the run, not the model.
     const rows = r.metrics.filter((m) => !/(^|_)mem_(cpu|gpu)_/.test(m.key)).map((m) => [escapeTableCell(metricLabel(m.key)), metricText(m.value)]);
     if (rows.length === 0) continue;
-    parts.push(`### ${sectionTitle(r.split)}\n\nFrom ${escapeMarkdownText(r.file)} (${DATASET_SPLIT[r.split]} split):\n\n${markdownTable(['Metric', 'Value'], rows, ['left', 'right'])}`);
+    parts.push(
+      `### ${sectionTitle(r.split)}\n\nFrom ${escapeMarkdownText(r.file)} (${DATASET_SPLIT[r.split]} split):\n\n${markdownTable(['Metric', 'Value'], rows, ['left', 'right'])}`,
+    );
   }
   return parts.length > 1 ? parts.join('\n\n') : '';
 }

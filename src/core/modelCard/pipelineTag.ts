@@ -7,17 +7,63 @@
  * gets no tag rather than a retired one.
  */
 export const PIPELINE_TAGS = [
-  'text-classification', 'token-classification', 'table-question-answering', 'question-answering', 'zero-shot-classification',
-  'translation', 'summarization', 'feature-extraction', 'text-generation', 'fill-mask', 'sentence-similarity', 'text-to-speech',
-  'text-to-audio', 'automatic-speech-recognition', 'audio-to-audio', 'audio-classification', 'audio-text-to-text',
-  'voice-activity-detection', 'depth-estimation', 'image-classification', 'object-detection', 'image-segmentation', 'text-to-image',
-  'image-to-text', 'image-to-image', 'image-to-video', 'unconditional-image-generation', 'video-classification',
-  'reinforcement-learning', 'robotics', 'tabular-classification', 'tabular-regression', 'tabular-to-text', 'table-to-text',
-  'multiple-choice', 'text-ranking', 'text-retrieval', 'time-series-forecasting', 'text-to-video', 'image-text-to-text',
-  'image-text-to-image', 'image-text-to-video', 'visual-question-answering', 'document-question-answering',
-  'zero-shot-image-classification', 'graph-ml', 'mask-generation', 'zero-shot-object-detection', 'text-to-3d', 'image-to-3d',
-  'image-feature-extraction', 'video-text-to-text', 'keypoint-detection', 'visual-document-retrieval', 'any-to-any',
-  'video-to-video', 'other',
+  'text-classification',
+  'token-classification',
+  'table-question-answering',
+  'question-answering',
+  'zero-shot-classification',
+  'translation',
+  'summarization',
+  'feature-extraction',
+  'text-generation',
+  'fill-mask',
+  'sentence-similarity',
+  'text-to-speech',
+  'text-to-audio',
+  'automatic-speech-recognition',
+  'audio-to-audio',
+  'audio-classification',
+  'audio-text-to-text',
+  'voice-activity-detection',
+  'depth-estimation',
+  'image-classification',
+  'object-detection',
+  'image-segmentation',
+  'text-to-image',
+  'image-to-text',
+  'image-to-image',
+  'image-to-video',
+  'unconditional-image-generation',
+  'video-classification',
+  'reinforcement-learning',
+  'robotics',
+  'tabular-classification',
+  'tabular-regression',
+  'tabular-to-text',
+  'table-to-text',
+  'multiple-choice',
+  'text-ranking',
+  'text-retrieval',
+  'time-series-forecasting',
+  'text-to-video',
+  'image-text-to-text',
+  'image-text-to-image',
+  'image-text-to-video',
+  'visual-question-answering',
+  'document-question-answering',
+  'zero-shot-image-classification',
+  'graph-ml',
+  'mask-generation',
+  'zero-shot-object-detection',
+  'text-to-3d',
+  'image-to-3d',
+  'image-feature-extraction',
+  'video-text-to-text',
+  'keypoint-detection',
+  'visual-document-retrieval',
+  'any-to-any',
+  'video-to-video',
+  'other',
 ] as const;
 
 export type PipelineTag = (typeof PIPELINE_TAGS)[number];
@@ -124,7 +170,8 @@ export function inferPipelineTag(evidence: PipelineTagEvidence): PipelineTagInfe
   if (architecture) {
     for (const [pattern, tag] of ARCHITECTURE_HEADS) if (pattern.test(architecture)) return { tag, rule: `config.json architecture ${architecture}` };
     if (/ForConditionalGeneration$/.test(architecture)) {
-      if (evidence.baseModel && SUMMARIZER_BASE.test(evidence.baseModel)) return { tag: 'summarization', rule: `seq2seq model fine-tuned from the summarizer ${evidence.baseModel}` };
+      if (evidence.baseModel && SUMMARIZER_BASE.test(evidence.baseModel))
+        return { tag: 'summarization', rule: `seq2seq model fine-tuned from the summarizer ${evidence.baseModel}` };
       const params = evidence.config?.task_specific_params;
       if (params && typeof params === 'object' && Object.keys(params).length === 1 && 'summarization' in params) {
         return { tag: 'summarization', rule: 'seq2seq model whose config only has summarization parameters' };

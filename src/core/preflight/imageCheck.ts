@@ -40,10 +40,20 @@ export function checkTrainingImage(spec: JobSpec, region: string): CheckItem {
       return { ...base, status: 'passed', blocking: true, detail: `${imageUri} is a Hugging Face DLC the catalog lists for ${region}. ${NOT_ASKED_ECR}` };
     }
     if (parsed) {
-      return { ...base, status: 'unknown', blocking: false, detail: `${imageUri} looks like a Hugging Face DLC, but the catalog does not list this tag; it was not checked. ${NOT_ASKED_ECR}` };
+      return {
+        ...base,
+        status: 'unknown',
+        blocking: false,
+        detail: `${imageUri} looks like a Hugging Face DLC, but the catalog does not list this tag; it was not checked. ${NOT_ASKED_ECR}`,
+      };
     }
     if (imageRegion) {
-      return { ...base, status: 'unknown', blocking: false, detail: `${imageUri} is a custom ECR image; whether it exists was not checked (SageMaker's role needs ecr:BatchGetImage on it).` };
+      return {
+        ...base,
+        status: 'unknown',
+        blocking: false,
+        detail: `${imageUri} is a custom ECR image; whether it exists was not checked (SageMaker's role needs ecr:BatchGetImage on it).`,
+      };
     }
     return {
       ...base,
@@ -67,7 +77,8 @@ export function checkTrainingImage(spec: JobSpec, region: string): CheckItem {
   }
   // For a region, nearby ones first (same geography prefix): the data and the users are likely there.
   const geography = region.split('-')[0];
-  const ordered = resolved.field === 'region' ? [...resolved.suggestions].sort((a, b) => Number(b.split('-')[0] === geography) - Number(a.split('-')[0] === geography)) : resolved.suggestions;
+  const ordered =
+    resolved.field === 'region' ? [...resolved.suggestions].sort((a, b) => Number(b.split('-')[0] === geography) - Number(a.split('-')[0] === geography)) : resolved.suggestions;
   const suggestions = ordered.slice(0, 8);
   return {
     ...base,

@@ -60,7 +60,13 @@ function strings(value: unknown): string[] {
 
 /** IAM action matching: case-insensitive, `*` and `?` wildcards. */
 function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return re.test(action);
 }
 
@@ -96,6 +102,9 @@ export function sagemakerTrust(document: unknown): TrustVerdict {
   }
   const wildcard = granting.every((s) => principalsOf(s).includes('*'));
   const conditional = granting.every((s) => s.Condition !== undefined);
-  const notes = [wildcard ? 'through a "*" principal, which lets anyone assume it' : undefined, conditional ? 'under conditions, which SageMaker\'s requests are assumed to meet' : undefined].filter(Boolean);
+  const notes = [
+    wildcard ? 'through a "*" principal, which lets anyone assume it' : undefined,
+    conditional ? "under conditions, which SageMaker's requests are assumed to meet" : undefined,
+  ].filter(Boolean);
   return { trusted: true, reason: `trusts ${SAGEMAKER_SERVICE_PRINCIPAL}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`, principals };
 }

@@ -177,7 +177,12 @@ export const DISTRIBUTION_STRATEGIES: readonly DistributionStrategy[] = [
     describe: () => 'SageMaker model parallel (smdistributed.modelparallel)',
     fromHyperparameters: (hp) => {
       const parameters = dictGet(hp, 'mp_parameters');
-      return parameters === undefined ? undefined : pyDict([['enabled', pyBool(true)], ['parameters', parameters]]);
+      return parameters === undefined
+        ? undefined
+        : pyDict([
+            ['enabled', pyBool(true)],
+            ['parameters', parameters],
+          ]);
     },
     runsUnder: 'mpi',
   },
@@ -311,7 +316,11 @@ export function sdkDistributionRefusals(args: DistributionEstimatorArguments): D
   }
   const smdistributed = blockAt(d, ['smdistributed']);
   if (smdistributed && Object.keys(smdistributed).length > 1) {
-    out.push({ code: 'distribution.multipleSmdistributed', message: 'Use one smdistributed strategy: dataparallel or modelparallel, not both.', path: ['distribution', 'smdistributed'] });
+    out.push({
+      code: 'distribution.multipleSmdistributed',
+      message: 'Use one smdistributed strategy: dataparallel or modelparallel, not both.',
+      path: ['distribution', 'smdistributed'],
+    });
   } else if (enabledAt(d, ['smdistributed', 'dataparallel']) && !str(args.image_uri)) {
     // fw_utils._validate_smdataparallel_args, run by HuggingFace(...) whatever launcher wins later.
     const framework = args.tensorflow_version !== undefined ? 'tensorflow' : 'pytorch';
@@ -336,10 +345,20 @@ export function sdkDistributionRefusals(args: DistributionEstimatorArguments): D
     const image = str(args.image_uri) ?? '';
     const instanceType = str(args.instance_type) ?? '';
     if (!torchDistributed && UNSUPPORTED_SM_PARALLELISM_IMAGES.some((tag) => image.includes(tag))) {
-      out.push({ code: 'distribution.imageUnsupported', message: `smdistributed does not work with the image ${image} (it ships without SMDDP/SMP); pick another image or use torch_distributed.`, path: ['image_uri'], value: image });
+      out.push({
+        code: 'distribution.imageUnsupported',
+        message: `smdistributed does not work with the image ${image} (it ships without SMDDP/SMP); pick another image or use torch_distributed.`,
+        path: ['image_uri'],
+        value: image,
+      });
     }
     if (!torchDistributed && instanceType.includes('p5.48xlarge')) {
-      out.push({ code: 'distribution.p5Unsupported', message: 'smdistributed data and model parallelism do not support ml.p5.48xlarge; use torch_distributed or another instance type.', path: ['instance_type'], value: instanceType });
+      out.push({
+        code: 'distribution.p5Unsupported',
+        message: 'smdistributed data and model parallelism do not support ml.p5.48xlarge; use torch_distributed or another instance type.',
+        path: ['instance_type'],
+        value: instanceType,
+      });
     }
   }
   return out;
@@ -371,7 +390,9 @@ export function torchDistributedRefusals(args: DistributionEstimatorArguments): 
     } else if (version !== undefined) {
       const supported = kind === 'GPU' ? TORCH_DISTRIBUTED_GPU_FRAMEWORK_VERSIONS : TORCH_DISTRIBUTED_TRAINIUM_FRAMEWORK_VERSIONS;
       if (!supported.includes(version)) {
-        const shortForm = supported.some((v) => v.startsWith(`${version}.`)) ? ` (the SDK compares the text: write the full version, e.g. ${supported.find((v) => v.startsWith(`${version}.`))})` : '';
+        const shortForm = supported.some((v) => v.startsWith(`${version}.`))
+          ? ` (the SDK compares the text: write the full version, e.g. ${supported.find((v) => v.startsWith(`${version}.`))})`
+          : '';
         out.push({
           code: 'torch_distributed.frameworkVersion',
           message: `The SageMaker SDK accepts torch_distributed on ${kind} instances only with PyTorch ${supported.join(', ')}; pytorch_version is ${version}${shortForm}. Pick one of those versions, or set image_uri to an image with the PyTorch you need.`,

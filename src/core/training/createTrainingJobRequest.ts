@@ -146,7 +146,17 @@ const CODE_CHANNEL = 'code';
 const CODE_CHANNEL_SUBMIT_DIR = '/opt/ml/input/data/code/sourcedir.tar.gz';
 const SOURCE_ARCHIVE = 'sourcedir.tar.gz';
 /** fw_utils.py DEBUGGER_UNSUPPORTED_REGIONS (PROFILER_UNSUPPORTED_REGIONS is the same list in v2.257). */
-const DEBUGGER_UNSUPPORTED_REGIONS = ['us-iso-east-1', 'us-isob-east-1', 'ap-southeast-3', 'ap-southeast-4', 'eu-south-2', 'me-central-1', 'ap-south-2', 'eu-central-2', 'us-gov-east-1'];
+const DEBUGGER_UNSUPPORTED_REGIONS = [
+  'us-iso-east-1',
+  'us-isob-east-1',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'eu-south-2',
+  'me-central-1',
+  'ap-south-2',
+  'eu-central-2',
+  'us-gov-east-1',
+];
 const PROFILER_UNSUPPORTED_REGIONS = DEBUGGER_UNSUPPORTED_REGIONS;
 
 /** Everything `HuggingFace(**spec).fit(inputs)` would upload and send, without doing it. */
@@ -189,7 +199,10 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   hyperParameters.sagemaker_container_log_level = encodeHyperparameter(logLevel(spec.container_log_level));
   hyperParameters.sagemaker_job_name = encodeHyperparameter(jobName);
   hyperParameters.sagemaker_region = encodeHyperparameter(region);
-  const distributionContext = { instanceType: spec.instance_type, ...(input.modelParallelParameters !== undefined ? { modelParallelParameters: input.modelParallelParameters } : {}) };
+  const distributionContext = {
+    instanceType: spec.instance_type,
+    ...(input.modelParallelParameters !== undefined ? { modelParallelParameters: input.modelParallelParameters } : {}),
+  };
   for (const [key, value] of sdkDistributionHyperparameters(spec.distribution, distributionContext)) {
     hyperParameters[key] = value;
   }
@@ -199,13 +212,19 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   if (spec.model_uri) {
     const name = spec.model_channel_name ?? 'model';
     if (channels.some((c) => c.ChannelName === name)) {
-      throw new TrainingPlanError('inputs.duplicateChannel', `model_uri is sent as the input channel "${name}", which inputs already has; set model_channel_name to another name.`, { path: spec.model_channel_name !== undefined ? 'model_channel_name' : 'model_uri' });
+      throw new TrainingPlanError(
+        'inputs.duplicateChannel',
+        `model_uri is sent as the input channel "${name}", which inputs already has; set model_channel_name to another name.`,
+        { path: spec.model_channel_name !== undefined ? 'model_channel_name' : 'model_uri' },
+      );
     }
     channels.push(s3Channel(name, { s3_data: requireS3Input(spec.model_uri, 'model_uri'), content_type: 'application/x-sagemaker-model', input_mode: 'File' }));
   }
   if (networkIsolation) {
     if (channels.some((c) => c.ChannelName === CODE_CHANNEL)) {
-      throw new TrainingPlanError('inputs.duplicateChannel', 'With enable_network_isolation the code travels in an input channel named "code"; rename your "code" input channel.', { path: 'inputs.code' });
+      throw new TrainingPlanError('inputs.duplicateChannel', 'With enable_network_isolation the code travels in an input channel named "code"; rename your "code" input channel.', {
+        path: 'inputs.code',
+      });
     }
     channels.push(s3Channel(CODE_CHANNEL, { s3_data: code.submitDirectory }));
   }
@@ -301,7 +320,11 @@ function refuseSecrets(hyperparameters: Record<string, string>): void {
 function logLevel(value: JobSpec['container_log_level']): number {
   const level = containerLogLevel(value);
   if (level === undefined) {
-    throw new TrainingPlanError('containerLogLevel.unknown', `container_log_level ${String(value)} is not a Python logging level: use DEBUG, INFO, WARNING, ERROR, CRITICAL or their numbers 10 to 50.`, { path: 'container_log_level', value: String(value) });
+    throw new TrainingPlanError(
+      'containerLogLevel.unknown',
+      `container_log_level ${String(value)} is not a Python logging level: use DEBUG, INFO, WARNING, ERROR, CRITICAL or their numbers 10 to 50.`,
+      { path: 'container_log_level', value: String(value) },
+    );
   }
   return level;
 }

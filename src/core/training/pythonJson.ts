@@ -95,7 +95,10 @@ function pythonStrTagValues(tags: YAMLMap, source: string, doc: Document): Recor
     if (typeof v === 'string') out[key] = v;
     else if (typeof v === 'boolean') out[key] = v ? 'True' : 'False';
     else if (v === null) out[key] = 'None';
-    else out[key] = pythonJsonDumps(node, source, doc).replace(/^(-?)Infinity$/, '$1inf').replace(/^NaN$/, 'nan');
+    else
+      out[key] = pythonJsonDumps(node, source, doc)
+        .replace(/^(-?)Infinity$/, '$1inf')
+        .replace(/^NaN$/, 'nan');
   }
   return out;
 }
@@ -115,7 +118,9 @@ export function pythonJsonDumpsValue(v: unknown): string {
     return `{${[...v.entries()].map(([k, val]) => `${pythonJsonString(jsonKeyOfValue(k))}: ${pythonJsonDumpsValue(val)}`).join(', ')}}`;
   }
   if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-    return `{${Object.entries(v).map(([k, val]) => `${pythonJsonString(k)}: ${pythonJsonDumpsValue(val)}`).join(', ')}}`;
+    return `{${Object.entries(v)
+      .map(([k, val]) => `${pythonJsonString(k)}: ${pythonJsonDumpsValue(val)}`)
+      .join(', ')}}`;
   }
   throw new TrainingPlanError('hyperparameters.notJson', `A value of type ${describe(v)} cannot be encoded as JSON.`);
 }

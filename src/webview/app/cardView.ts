@@ -41,11 +41,18 @@ export class CardView {
     this.header = h(
       'header',
       { className: 'card-header' },
-      h('div', { className: 'title-row' }, this.title, h('div', { className: 'actions' },
-        button('Edit README.md', () => post({ type: 'edit' }), { testId: 'edit-readme' }),
-        button('Regenerate', () => post({ type: 'generate' }), { testId: 'regenerate', secondary: true }),
-        button('Refresh', () => post({ type: 'refresh' }), { testId: 'refresh', secondary: true }),
-      )),
+      h(
+        'div',
+        { className: 'title-row' },
+        this.title,
+        h(
+          'div',
+          { className: 'actions' },
+          button('Edit README.md', () => post({ type: 'edit' }), { testId: 'edit-readme' }),
+          button('Regenerate', () => post({ type: 'generate' }), { testId: 'regenerate', secondary: true }),
+          button('Refresh', () => post({ type: 'refresh' }), { testId: 'refresh', secondary: true }),
+        ),
+      ),
       this.folder,
       this.error,
       this.notice,
@@ -73,10 +80,7 @@ export class CardView {
     this.markdown.dataset.source = card.readmeSource;
     replaceChildren(this.problems, ...card.problems.map((p) => h('li', { testId: 'card-problem' }, p)));
     this.problems.hidden = card.problems.length === 0;
-    replaceChildren(
-      this.frontMatter,
-      ...card.frontMatter.flatMap((f) => [h('dt', {}, f.key), h('dd', { attrs: { 'data-key': f.key } }, f.value)]),
-    );
+    replaceChildren(this.frontMatter, ...card.frontMatter.flatMap((f) => [h('dt', {}, f.key), h('dd', { attrs: { 'data-key': f.key } }, f.value)]));
     if (card.frontMatter.length === 0) replaceChildren(this.frontMatter, h('dd', { className: 'muted' }, 'No front matter.'));
     replaceChildren(this.results, ...(card.results.length > 0 ? card.results.map(resultsTable) : [h('p', { className: 'muted' }, 'No *_results.json in the folder.')]));
     this.charts.render(card.curves);

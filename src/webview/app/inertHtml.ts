@@ -2,7 +2,8 @@
 // so plain node tests cover it.
 
 /** Raw HTML tags kept (as bare tags, attributes dropped) because model cards use them for layout. */
-const KEPT_TAGS = 'details|summary|sub|sup|br|b|i|em|strong|u|s|del|ins|mark|small|kbd|code|pre|p|div|span|center|blockquote|ul|ol|li|dl|dt|dd|hr|h[1-6]|table|thead|tbody|tfoot|tr|th|td|caption';
+const KEPT_TAGS =
+  'details|summary|sub|sup|br|b|i|em|strong|u|s|del|ins|mark|small|kbd|code|pre|p|div|span|center|blockquote|ul|ol|li|dl|dt|dd|hr|h[1-6]|table|thead|tbody|tfoot|tr|th|td|caption';
 const KEPT_TAG = new RegExp(`&lt;(/?)(${KEPT_TAGS})(?:\\s(?:(?!&gt;)[^])*?)?/?&gt;`, 'gi');
 /** `<a href="http(s)://…">` exactly, and `</a>`. */
 const HTTP_LINK = /&lt;a\s+href=&quot;(https?:\/\/(?:(?!&quot;)[^\s<>])+)&quot;\s*&gt;|&lt;\/a\s*&gt;/gi;

@@ -9,7 +9,10 @@ import { button, h, replaceChildren } from './dom';
 
 export class InferenceView {
   readonly element: HTMLElement;
-  private readonly model = h('input', { testId: 'inference-model', attrs: { id: 'inference-model', autocomplete: 'off', spellcheck: 'false', placeholder: 'namespace/model-name' } });
+  private readonly model = h('input', {
+    testId: 'inference-model',
+    attrs: { id: 'inference-model', autocomplete: 'off', spellcheck: 'false', placeholder: 'namespace/model-name' },
+  });
   private readonly text = h('textarea', { testId: 'inference-text', attrs: { id: 'inference-text', rows: '8', maxlength: String(MAX_INFERENCE_TEXT) } });
   private readonly runButton: HTMLButtonElement;
   private readonly cancelButton: HTMLButtonElement;
@@ -42,7 +45,11 @@ export class InferenceView {
       'section',
       { className: 'panel-section', testId: 'inference' },
       h('h2', {}, 'Try it'),
-      h('p', { className: 'muted' }, `Runs a summarization through Hugging Face Inference Providers, or the endpoint set in your user setting "${Setting.inferenceEndpointUrl}" (a workspace cannot set it: your token goes there).`),
+      h(
+        'p',
+        { className: 'muted' },
+        `Runs a summarization through Hugging Face Inference Providers, or the endpoint set in your user setting "${Setting.inferenceEndpointUrl}" (a workspace cannot set it: your token goes there).`,
+      ),
       h('label', { attrs: { for: 'inference-model' } }, 'Model'),
       this.model,
       h('label', { attrs: { for: 'inference-text' } }, 'Text'),
@@ -76,7 +83,11 @@ export class InferenceView {
     replaceChildren(
       this.output,
       h('p', { className: 'summary', testId: 'inference-summary' }, result.summary),
-      h('p', { className: 'muted', testId: 'inference-latency', attrs: { 'data-latency-ms': String(result.latencyMs) } }, `${result.latencyMs} ms, ${result.via === 'endpoint' ? 'through the configured endpoint' : `Inference Providers (${result.via})`}, ${result.model}`),
+      h(
+        'p',
+        { className: 'muted', testId: 'inference-latency', attrs: { 'data-latency-ms': String(result.latencyMs) } },
+        `${result.latencyMs} ms, ${result.via === 'endpoint' ? 'through the configured endpoint' : `Inference Providers (${result.via})`}, ${result.model}`,
+      ),
     );
   }
 
@@ -106,7 +117,12 @@ export class InferenceView {
   private run(): void {
     const request = this.request();
     if (request.model === '' || request.text.trim() === '') {
-      this.setError({ model: request.model, code: 'inference.incomplete', message: request.model === '' ? 'Enter a model id (namespace/name).' : 'Enter a text to summarize.', alternatives: [] });
+      this.setError({
+        model: request.model,
+        code: 'inference.incomplete',
+        message: request.model === '' ? 'Enter a model id (namespace/name).' : 'Enter a text to summarize.',
+        alternatives: [],
+      });
       return;
     }
     this.post({ type: 'infer', request });

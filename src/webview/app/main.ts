@@ -24,19 +24,20 @@ function saveState(patch: Partial<Omit<ModelCardViewState, 'version'>>): void {
 }
 
 const card = new CardView(post);
-const push = new PushView(post, (request: PushRequest) => {
-  saveState({ push: request });
-  inference.suggestModel(push.repoId());
-}, state?.push);
+const push = new PushView(
+  post,
+  (request: PushRequest) => {
+    saveState({ push: request });
+    inference.suggestModel(push.repoId());
+  },
+  state?.push,
+);
 const inference = new InferenceView(post, (request: InferenceRequest) => saveState({ inference: request }), state?.inference);
 let pushedRepo: string | undefined;
 
 const app = document.getElementById('app');
 if (app) {
-  app.replaceChildren(
-    card.header,
-    h('div', { className: 'layout' }, card.main, h('aside', { className: 'side' }, push.element, inference.element, card.details)),
-  );
+  app.replaceChildren(card.header, h('div', { className: 'layout' }, card.main, h('aside', { className: 'side' }, push.element, inference.element, card.details)));
   app.removeAttribute('aria-busy');
 }
 

@@ -138,13 +138,21 @@ export class PushView {
         'li',
         { testId: 'push-file', attrs: { 'data-path': f.path, 'data-state': f.state } },
         h('span', { className: 'file-path' }, f.path),
-        h('span', { className: 'muted' }, `${f.state === 'uploading' && f.progress >= 1 ? ' uploaded' : ` ${f.state} ${Math.round(f.progress * 100)}%`}${f.retry ? ` · ${f.retry}` : ''}`),
+        h(
+          'span',
+          { className: 'muted' },
+          `${f.state === 'uploading' && f.progress >= 1 ? ' uploaded' : ` ${f.state} ${Math.round(f.progress * 100)}%`}${f.retry ? ` · ${f.retry}` : ''}`,
+        ),
         progressBar(f.progress),
       ),
     );
     replaceChildren(
       this.progress,
-      h('p', { className: 'progress-title' }, `${status.state === 'running' ? 'Pushing to' : status.state === 'succeeded' ? 'Pushed to' : status.state === 'cancelled' ? 'Cancelled push to' : 'Failed push to'} ${status.repo}`),
+      h(
+        'p',
+        { className: 'progress-title' },
+        `${status.state === 'running' ? 'Pushing to' : status.state === 'succeeded' ? 'Pushed to' : status.state === 'cancelled' ? 'Cancelled push to' : 'Failed push to'} ${status.repo}`,
+      ),
       h('ol', { className: 'push-steps' }, ...steps),
       files.length > 0 && h('h3', {}, 'Large files'),
       files.length > 0 && h('ul', { className: 'push-files' }, ...files),
@@ -160,7 +168,14 @@ export class PushView {
     const skipped = result.skipped.length > 0 ? ` Left out: ${result.skipped.join(', ')}.` : '';
     replaceChildren(
       this.outcome,
-      h('p', { testId: 'push-result' }, `Pushed ${result.files} files to `, externalLink(result.repoUrl, result.repo, 'push-repo-url'), result.created ? ' (new repository).' : '.', skipped),
+      h(
+        'p',
+        { testId: 'push-result' },
+        `Pushed ${result.files} files to `,
+        externalLink(result.repoUrl, result.repo, 'push-repo-url'),
+        result.created ? ' (new repository).' : '.',
+        skipped,
+      ),
       h('p', { className: 'muted' }, 'Commit: ', externalLink(result.commitUrl, result.commitUrl, 'push-commit-url')),
     );
   }
@@ -207,7 +222,13 @@ function phaseRow(phase: PushPhase, state: PhaseState, pushState: PushStatus['st
   // An active phase of a push that ended without finishing is where it stopped.
   const shown = state === 'active' && pushState !== 'running' ? 'stopped' : state;
   const bar = state === 'done' ? progressBar(1) : state === 'active' && pushState === 'running' ? progressBar(undefined) : progressBar(0);
-  return h('li', { testId: 'push-phase', attrs: { 'data-phase': phase, 'data-state': shown } }, h('span', {}, PHASE_LABEL[phase]), h('span', { className: 'muted' }, ` ${shown}`), bar);
+  return h(
+    'li',
+    { testId: 'push-phase', attrs: { 'data-phase': phase, 'data-state': shown } },
+    h('span', {}, PHASE_LABEL[phase]),
+    h('span', { className: 'muted' }, ` ${shown}`),
+    bar,
+  );
 }
 
 /** A native <progress>: indeterminate without a value. No inline style is needed to draw it. */

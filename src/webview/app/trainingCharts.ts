@@ -57,7 +57,12 @@ export class TrainingCharts {
       const series = this.curves.filter((c) => c.axis === group.axis);
       if (series.length === 0) continue;
       const canvas = h('canvas', { attrs: { role: 'img', 'aria-label': `${group.title}: ${series.map((s) => `${s.label} (${s.points.length} points)`).join(', ')}` } });
-      const box = h('figure', { className: 'chart', testId: 'chart', attrs: { 'data-axis': group.axis } }, h('figcaption', {}, group.title), h('div', { className: 'chart-box' }, canvas));
+      const box = h(
+        'figure',
+        { className: 'chart', testId: 'chart', attrs: { 'data-axis': group.axis } },
+        h('figcaption', {}, group.title),
+        h('div', { className: 'chart-box' }, canvas),
+      );
       boxes.push(box);
       const datasets = series.map((s) => {
         const color = theme.palette[colour++ % theme.palette.length] ?? theme.foreground;

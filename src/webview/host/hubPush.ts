@@ -151,7 +151,11 @@ export class HubPush {
     } catch (err) {
       const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'push.failed';
       const cancelled = code === 'cancelled' || err instanceof Cancelled || abort.signal.aborted;
-      const message = cancelled ? `Push to ${repo} cancelled. Nothing was committed unless the Hub had already accepted the commit.` : err instanceof Error ? err.message : String(err);
+      const message = cancelled
+        ? `Push to ${repo} cancelled. Nothing was committed unless the Hub had already accepted the commit.`
+        : err instanceof Error
+          ? err.message
+          : String(err);
       const tokenTrouble = /^hub\.token(Missing|Malformed|Rejected)$/.test(code);
       if (this.status) this.status = { ...this.status, state: cancelled ? 'cancelled' : 'failed' };
       if (this.status) port.post({ type: 'pushProgress', status: this.status });
@@ -179,7 +183,10 @@ async function confirmExternalLinks(links: ReadonlyArray<{ path: string; target:
   if (links.length > 10) shown.push(`• and ${links.length - 10} more`);
   const choice = await vscode.window.showWarningMessage(
     `${one ? 'A file' : `${links.length} files`} in ${path.basename(folder)} ${one ? 'is a link' : 'are links'} to ${one ? 'a file' : 'files'} outside the folder: ${one ? 'its' : 'their'} content would be published to ${repo}.`,
-    { modal: true, detail: `${shown.join('\n')}\n\nPush ${one ? 'it' : 'them'} only if ${one ? 'it belongs' : 'they belong'} in the model. Otherwise remove the links, or copy the files into the folder.` },
+    {
+      modal: true,
+      detail: `${shown.join('\n')}\n\nPush ${one ? 'it' : 'them'} only if ${one ? 'it belongs' : 'they belong'} in the model. Otherwise remove the links, or copy the files into the folder.`,
+    },
     push,
   );
   return choice === push;

@@ -64,7 +64,15 @@ export class ModelCardPanel extends Disposable implements PanelPort {
         suggestRepoName: (name, announce) => this.pushes.suggestName(name, announce),
       }),
     );
-    this.pushes = new HubPush({ port: this, memory, hub, settings, log: services.log, prepareReadme: (repo) => this.card.prepareForPush(repo), offerSetToken: (message) => this.account.offerSetToken(message) });
+    this.pushes = new HubPush({
+      port: this,
+      memory,
+      hub,
+      settings,
+      log: services.log,
+      prepareReadme: (repo) => this.card.prepareForPush(repo),
+      offerSetToken: (message) => this.account.offerSetToken(message),
+    });
     this.inference = new InferenceTest({ port: this, hub, settings });
 
     const webview = panel.webview;
@@ -78,19 +86,26 @@ export class ModelCardPanel extends Disposable implements PanelPort {
     });
     // The panel's actions report failures as commands do, through the same boundary.
     const showLog = () => services.log.show();
-    this.register(webview.onDidReceiveMessage((m: unknown) => {
-      if (!isViewMessage(m)) {
-        // The page is ours, but it renders untrusted text: anything off-protocol is dropped, never acted on.
-        this.log.warn('ignored a message that is not part of the protocol:', typeof m === 'object' && m !== null && 'type' in m ? String((m as { type: unknown }).type).slice(0, 40) : typeof m);
-        return;
-      }
-      void guarded(m.type, this.log, showLog, (message: ViewMessage) => this.handle(message))(m);
-    }));
+    this.register(
+      webview.onDidReceiveMessage((m: unknown) => {
+        if (!isViewMessage(m)) {
+          // The page is ours, but it renders untrusted text: anything off-protocol is dropped, never acted on.
+          this.log.warn(
+            'ignored a message that is not part of the protocol:',
+            typeof m === 'object' && m !== null && 'type' in m ? String((m as { type: unknown }).type).slice(0, 40) : typeof m,
+          );
+          return;
+        }
+        void guarded(m.type, this.log, showLog, (message: ViewMessage) => this.handle(message))(m);
+      }),
+    );
     this.register(panel.onDidDispose(() => this.dispose()));
     // Without retainContextWhenHidden the page is torn down while hidden; it says `ready` again when shown.
-    this.register(panel.onDidChangeViewState(() => {
-      if (!panel.visible) this.ready = false;
-    }));
+    this.register(
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+    );
     this.register({ dispose: onDispose });
 
     void this.card.load();

@@ -177,9 +177,7 @@ export function defaultRepoName(input: { folder: string; cardJob: CardJob | unde
  * to the training script is common) replaced, so no secret is written to VS Code's storage.
  */
 export function storableJobDescription(d: JobDescriptionForCard): JobDescriptionForCard {
-  const hyperparameters = Object.fromEntries(
-    Object.entries(d.HyperParameters ?? {}).map(([k, v]) => [k, isSecretEntry(k, v) ? encodeHyperparameter('(redacted)') : v]),
-  );
+  const hyperparameters = Object.fromEntries(Object.entries(d.HyperParameters ?? {}).map(([k, v]) => [k, isSecretEntry(k, v) ? encodeHyperparameter('(redacted)') : v]));
   return {
     ...(d.TrainingJobName !== undefined ? { TrainingJobName: d.TrainingJobName } : {}),
     ...(d.TrainingJobArn !== undefined ? { TrainingJobArn: d.TrainingJobArn } : {}),
@@ -189,7 +187,14 @@ export function storableJobDescription(d: JobDescriptionForCard): JobDescription
     ...(d.BillableTimeInSeconds !== undefined ? { BillableTimeInSeconds: d.BillableTimeInSeconds } : {}),
     ...(d.HyperParameters !== undefined ? { HyperParameters: hyperparameters } : {}),
     ...(d.AlgorithmSpecification?.TrainingImage !== undefined ? { AlgorithmSpecification: { TrainingImage: d.AlgorithmSpecification.TrainingImage } } : {}),
-    ...(d.ResourceConfig !== undefined ? { ResourceConfig: { ...(d.ResourceConfig.InstanceType !== undefined ? { InstanceType: d.ResourceConfig.InstanceType } : {}), ...(d.ResourceConfig.InstanceCount !== undefined ? { InstanceCount: d.ResourceConfig.InstanceCount } : {}) } } : {}),
+    ...(d.ResourceConfig !== undefined
+      ? {
+          ResourceConfig: {
+            ...(d.ResourceConfig.InstanceType !== undefined ? { InstanceType: d.ResourceConfig.InstanceType } : {}),
+            ...(d.ResourceConfig.InstanceCount !== undefined ? { InstanceCount: d.ResourceConfig.InstanceCount } : {}),
+          },
+        }
+      : {}),
     ...(d.Local?.entryPoint !== undefined ? { Local: { entryPoint: d.Local.entryPoint } } : {}),
   };
 }

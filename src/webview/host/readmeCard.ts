@@ -52,12 +52,16 @@ export class ReadmeCard extends Disposable {
     this.folder = deps.port.folder;
     this.readmeUri = vscode.Uri.file(path.join(this.folder, README));
     this.job = deps.job;
-    this.register(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document.uri.fsPath === this.readmeUri.fsPath) this.scheduleEditPreview();
-    }));
-    this.register(vscode.workspace.onDidCloseTextDocument((d) => {
-      if (d.uri.fsPath === this.readmeUri.fsPath) this.scheduleReload();
-    }));
+    this.register(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.fsPath === this.readmeUri.fsPath) this.scheduleEditPreview();
+      }),
+    );
+    this.register(
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d.uri.fsPath === this.readmeUri.fsPath) this.scheduleReload();
+      }),
+    );
     const watcher = this.register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(this.folder), '*')));
     const onFile = (uri: vscode.Uri) => {
       const name = path.basename(uri.fsPath);
@@ -185,7 +189,8 @@ export class ReadmeCard extends Disposable {
     if (open) {
       const edit = new vscode.WorkspaceEdit();
       edit.replace(open.uri, new vscode.Range(open.positionAt(0), open.positionAt(open.getText().length)), text);
-      if (!(await vscode.workspace.applyEdit(edit)) || !(await open.save())) throw new Error(`README.md in ${this.folder} could not be replaced: it is open in an editor that refused the change.`);
+      if (!(await vscode.workspace.applyEdit(edit)) || !(await open.save()))
+        throw new Error(`README.md in ${this.folder} could not be replaced: it is open in an editor that refused the change.`);
       return;
     }
     const written = await this.writeReadme(text);

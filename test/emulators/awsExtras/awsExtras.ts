@@ -201,7 +201,8 @@ export async function startAwsExtras(options: AwsExtrasOptions = {}): Promise<Aw
   });
 
   const requireSageMaker = (body: Record<string, unknown>) => {
-    if (body['ServiceCode'] !== 'sagemaker') throw new ServiceError('NoSuchResourceException', `The request failed because the specified service does not exist: ${String(body['ServiceCode'])}`);
+    if (body['ServiceCode'] !== 'sagemaker')
+      throw new ServiceError('NoSuchResourceException', `The request failed because the specified service does not exist: ${String(body['ServiceCode'])}`);
   };
   const findQuota = (region: string, body: Record<string, unknown>) => {
     requireSageMaker(body);
@@ -234,7 +235,7 @@ export async function startAwsExtras(options: AwsExtrasOptions = {}): Promise<Aw
     },
     RequestServiceQuotaIncrease: (region, body) => {
       const q = findQuota(region, body);
-      if (!q.adjustable) throw new ServiceError('QuotaExceededException', 'You can\'t change the quota value for this quota.');
+      if (!q.adjustable) throw new ServiceError('QuotaExceededException', "You can't change the quota value for this quota.");
       const desired = Number(body['DesiredValue']);
       if (!(desired > q.value)) throw new ServiceError('IllegalArgumentException', 'The desired value must be greater than the current value.');
       const r = { id: randomUUID(), region, quotaName: q.name, desiredValue: desired, status: 'PENDING' as const, created: new Date() };
@@ -298,13 +299,20 @@ export async function startAwsExtras(options: AwsExtrasOptions = {}): Promise<Aw
     const region = regionOf(req);
     const raw = (await readBody(req)).toString('utf8');
     const body = (raw ? JSON.parse(raw) : {}) as Record<string, unknown>;
-    const [table, operation] = target.startsWith(SQ_TARGET) ? [serviceQuotas, target.slice(SQ_TARGET.length)] : target.startsWith(PRICING_TARGET) ? [pricing, target.slice(PRICING_TARGET.length)] : [undefined, target];
+    const [table, operation] = target.startsWith(SQ_TARGET)
+      ? [serviceQuotas, target.slice(SQ_TARGET.length)]
+      : target.startsWith(PRICING_TARGET)
+        ? [pricing, target.slice(PRICING_TARGET.length)]
+        : [undefined, target];
     requests.push({ operation, region, body });
     try {
       const handler = table?.[operation];
       if (!handler) throw new ServiceError('UnknownOperationException', `The fake does not implement ${target}.`);
       if (denied.has(operation)) {
-        throw new ServiceError('AccessDeniedException', `User: arn:aws:iam::${accountId}:user/moto is not authorized to perform: ${target.startsWith(SQ_TARGET) ? 'servicequotas' : 'pricing'}:${operation} because no identity-based policy allows the action`);
+        throw new ServiceError(
+          'AccessDeniedException',
+          `User: arn:aws:iam::${accountId}:user/moto is not authorized to perform: ${target.startsWith(SQ_TARGET) ? 'servicequotas' : 'pricing'}:${operation} because no identity-based policy allows the action`,
+        );
       }
       sendJson(res, 200, handler(region, body));
     } catch (err) {
@@ -335,7 +343,12 @@ export async function startAwsExtras(options: AwsExtrasOptions = {}): Promise<Aw
 
   const server = http.createServer((req, res) => {
     const target = req.headers['x-amz-target'];
-    const work = typeof target === 'string' ? handleJson(req, res, target) : options.s3Upstream ? handleS3(req, res, options.s3Upstream) : Promise.reject(new Error('not an X-Amz-Target request and no s3Upstream'));
+    const work =
+      typeof target === 'string'
+        ? handleJson(req, res, target)
+        : options.s3Upstream
+          ? handleS3(req, res, options.s3Upstream)
+          : Promise.reject(new Error('not an X-Amz-Target request and no s3Upstream'));
     work.catch((err: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { __type: 'ServiceException', message: String(err) }, 'ServiceException');
       else res.destroy();

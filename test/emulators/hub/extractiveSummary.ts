@@ -2,7 +2,9 @@
 // text's most frequent content words. Deterministic, so tests can assert on the exact summary.
 
 const STOPWORDS = new Set(
-  'a an and are as at be but by did do does for from had has have he her him his how i if in into is it its just me my no not of on or our she so that the their them then there they this to too was we were what when which who will with would you your'.split(' '),
+  'a an and are as at be but by did do does for from had has have he her him his how i if in into is it its just me my no not of on or our she so that the their them then there they this to too was we were what when which who will with would you your'.split(
+    ' ',
+  ),
 );
 
 function words(text: string): string[] {

@@ -37,17 +37,7 @@ import { Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { extractiveSummary } from './extractiveSummary';
 import { XetFormatError, XetStore } from './xetCas';
-import {
-  LFS_SIZE_THRESHOLD,
-  commitAt,
-  createEmulatedRepo,
-  gitBlobOid,
-  isValidRepoName,
-  lfsMatchers,
-  looksBinary,
-  makeCommit,
-  uploadModeFor,
-} from './hubRepoStore';
+import { LFS_SIZE_THRESHOLD, commitAt, createEmulatedRepo, gitBlobOid, isValidRepoName, lfsMatchers, looksBinary, makeCommit, uploadModeFor } from './hubRepoStore';
 import type { CommitChange, EmulatedRepo, RepoEntry } from './hubRepoStore';
 
 export type OrgRole = 'admin' | 'write' | 'contributor' | 'read';
@@ -157,7 +147,14 @@ export const EMULATOR_WRITE_TOKEN = 'hf_emulatorWriteTokenAlice0123456789';
 export const EMULATOR_READ_TOKEN = 'hf_emulatorReadTokenAlice01234567890';
 
 const DEFAULT_USERS: EmulatedUser[] = [
-  { name: EMULATOR_USER, fullname: 'Alice Example', orgs: [{ name: EMULATOR_ORG, role: 'write' }, { name: EMULATOR_READONLY_ORG, role: 'read' }] },
+  {
+    name: EMULATOR_USER,
+    fullname: 'Alice Example',
+    orgs: [
+      { name: EMULATOR_ORG, role: 'write' },
+      { name: EMULATOR_READONLY_ORG, role: 'read' },
+    ],
+  },
 ];
 const DEFAULT_TOKENS: Record<string, EmulatedToken> = {
   [EMULATOR_WRITE_TOKEN]: { user: EMULATOR_USER, role: 'write', displayName: 'emulator-write' },
@@ -182,8 +179,7 @@ class HttpFailure extends Error {
 }
 
 const INVALID_CREDENTIALS = { error: 'Invalid credentials in Authorization header' };
-const REPO_NOT_FOUND = (id: string) =>
-  new HttpFailure(404, { error: `Repository not found: ${id}` }, { 'X-Error-Code': 'RepoNotFound' });
+const REPO_NOT_FOUND = (id: string) => new HttpFailure(404, { error: `Repository not found: ${id}` }, { 'X-Error-Code': 'RepoNotFound' });
 
 export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<HubEmulator> {
   const users = opts.users ?? DEFAULT_USERS;
@@ -225,11 +221,9 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
     return auth;
   };
 
-  const roleIn = (user: EmulatedUser, namespace: string): OrgRole | undefined =>
-    namespace === user.name ? 'admin' : user.orgs?.find((o) => o.name === namespace)?.role;
+  const roleIn = (user: EmulatedUser, namespace: string): OrgRole | undefined => (namespace === user.name ? 'admin' : user.orgs?.find((o) => o.name === namespace)?.role);
 
-  const canRead = (repo: EmulatedRepo, auth: Auth): boolean =>
-    !repo.private || (auth.kind === 'valid' && roleIn(auth.user, namespaceOf(repo.id)) !== undefined);
+  const canRead = (repo: EmulatedRepo, auth: Auth): boolean => !repo.private || (auth.kind === 'valid' && roleIn(auth.user, namespaceOf(repo.id)) !== undefined);
 
   const requireWrite = (auth: Auth, namespace: string, what: string): EmulatedUser => {
     const { token, user } = requireUser(auth);
@@ -292,7 +286,9 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
     const namespace = typeof body.organization === 'string' && body.organization ? body.organization : requireUser(auth).user.name;
     const user = requireWrite(auth, namespace, 'create a model');
     if (!isValidRepoName(name)) {
-      throw new HttpFailure(400, { error: `Invalid repo name "${name}": use letters, digits, '-', '_' and '.', start and end with a letter, digit or '_', at most 96 characters, not ending in '.git'` });
+      throw new HttpFailure(400, {
+        error: `Invalid repo name "${name}": use letters, digits, '-', '_' and '.', start and end with a letter, digit or '_', at most 96 characters, not ending in '.git'`,
+      });
     }
     const id = `${namespace}/${name}`;
     if (state.repos.has(id)) throw new HttpFailure(409, { error: 'You already created this model repo', url: `${baseUrl}/${id}` });
@@ -675,7 +671,10 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, auth: Auth) => {
     const method = req.method ?? 'GET';
-    const seg = url.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
+    const seg = url.pathname
+      .split('/')
+      .slice(1)
+      .map((s) => decodeURIComponent(s));
     const route = `${method} ${url.pathname}`;
     if (faults.delayMs && (!faults.delayOn || faults.delayOn.test(route))) await sleep(faults.delayMs);
     if (faults.unavailable?.test(route)) {

@@ -12,18 +12,47 @@ export const LFS_SIZE_THRESHOLD = 10 * 1024 * 1024;
  * model folders carry go to LFS by name even when they are small.
  */
 export const DEFAULT_GITATTRIBUTES = [
-  '*.7z', '*.arrow', '*.bin', '*.bz2', '*.ckpt', '*.ftz', '*.gz', '*.h5', '*.joblib', '*.lfs', '*.mlmodel',
-  '*.model', '*.msgpack', '*.npy', '*.npz', '*.onnx', '*.ot', '*.parquet', '*.pb', '*.pickle', '*.pkl', '*.pt',
-  '*.pth', '*.rar', '*.safetensors', 'saved_model/**/*', '*.tar.*', '*.tar', '*.tflite', '*.tgz', '*.wasm', '*.xz',
-  '*.zip', '*.zst', '*tfevents*',
+  '*.7z',
+  '*.arrow',
+  '*.bin',
+  '*.bz2',
+  '*.ckpt',
+  '*.ftz',
+  '*.gz',
+  '*.h5',
+  '*.joblib',
+  '*.lfs',
+  '*.mlmodel',
+  '*.model',
+  '*.msgpack',
+  '*.npy',
+  '*.npz',
+  '*.onnx',
+  '*.ot',
+  '*.parquet',
+  '*.pb',
+  '*.pickle',
+  '*.pkl',
+  '*.pt',
+  '*.pth',
+  '*.rar',
+  '*.safetensors',
+  'saved_model/**/*',
+  '*.tar.*',
+  '*.tar',
+  '*.tflite',
+  '*.tgz',
+  '*.wasm',
+  '*.xz',
+  '*.zip',
+  '*.zst',
+  '*tfevents*',
 ]
   .map((pattern) => `${pattern} filter=lfs diff=lfs merge=lfs -text`)
   .join('\n')
   .concat('\n');
 
-export type RepoEntry =
-  | { kind: 'regular'; content: Buffer; blobOid: string }
-  | { kind: 'lfs'; oid: string; size: number };
+export type RepoEntry = { kind: 'regular'; content: Buffer; blobOid: string } | { kind: 'lfs'; oid: string; size: number };
 
 export type CommitChange =
   | { op: 'file'; path: string; size: number }
@@ -124,7 +153,12 @@ export function lfsMatchers(gitattributes: string): Array<(path: string) => bool
 function globMatcher(pattern: string): (path: string) => boolean {
   const source = pattern
     .split('**')
-    .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))
+    .map((part) =>
+      part
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]'),
+    )
     .join('.*');
   const re = new RegExp(`^${source}$`);
   return pattern.includes('/') ? (p) => re.test(p) : (p) => re.test(p.slice(p.lastIndexOf('/') + 1));

@@ -184,7 +184,9 @@ export class XetStore {
       if (!stored) throw new XetFormatError(`the shard lists xorb ${x.hash}, which was never uploaded`);
       const raw = stored.chunks.reduce((n, c) => n + c.rawLength, 0);
       if (stored.chunks.length !== x.chunks || raw !== x.rawBytes || stored.storedBytes !== x.storedBytes) {
-        throw new XetFormatError(`xorb ${x.hash}: the shard says ${x.chunks} chunks, ${x.rawBytes} bytes raw, ${x.storedBytes} stored; the upload had ${stored.chunks.length}, ${raw}, ${stored.storedBytes}`);
+        throw new XetFormatError(
+          `xorb ${x.hash}: the shard says ${x.chunks} chunks, ${x.rawBytes} bytes raw, ${x.storedBytes} stored; the upload had ${stored.chunks.length}, ${raw}, ${stored.storedBytes}`,
+        );
       }
     }
     const rebuilt: RebuiltFile[] = [];
@@ -197,7 +199,8 @@ export class XetStore {
         for (const segment of f.segments) {
           const stored = this.xorbs.get(segment.xorbHash);
           if (!stored) throw new XetFormatError(`file ${f.fileHash} uses xorb ${segment.xorbHash}, which was never uploaded`);
-          if (segment.chunkEnd > stored.chunks.length) throw new XetFormatError(`file ${f.fileHash} uses chunks ${segment.chunkStart}..${segment.chunkEnd} of a ${stored.chunks.length}-chunk xorb`);
+          if (segment.chunkEnd > stored.chunks.length)
+            throw new XetFormatError(`file ${f.fileHash} uses chunks ${segment.chunkStart}..${segment.chunkEnd} of a ${stored.chunks.length}-chunk xorb`);
           const xorb = await fs.readFile(stored.file);
           let segmentBytes = 0;
           for (let i = segment.chunkStart; i < segment.chunkEnd; i++) {
@@ -231,7 +234,11 @@ export class XetStore {
 /** A hash as the Xet formats store it: four u64 words, each written little-endian. */
 function readHash(bytes: Buffer, at: number): string {
   let hex = '';
-  for (let word = 0; word < 4; word++) hex += bytes.readBigUInt64LE(at + word * 8).toString(16).padStart(16, '0');
+  for (let word = 0; word < 4; word++)
+    hex += bytes
+      .readBigUInt64LE(at + word * 8)
+      .toString(16)
+      .padStart(16, '0');
   return hex;
 }
 

@@ -233,13 +233,7 @@ function setIfGiven(env: NodeJS.ProcessEnv, key: string, value: number | string 
   }
 }
 
-async function waitUntilReady(
-  endpoint: string,
-  child: ChildProcess,
-  exited: Promise<number | null>,
-  output: OutputTail,
-  timeoutMs: number,
-): Promise<void> {
+async function waitUntilReady(endpoint: string, child: ChildProcess, exited: Promise<number | null>, output: OutputTail, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
   void exited.then((code) => {
@@ -292,13 +286,7 @@ async function terminate(child: ChildProcess, exited: Promise<number | null>): P
   clearTimeout(timer);
 }
 
-async function request(
-  endpoint: string,
-  method: 'GET' | 'POST',
-  route: string,
-  body: unknown,
-  output: OutputTail,
-): Promise<unknown> {
+async function request(endpoint: string, method: 'GET' | 'POST', route: string, body: unknown, output: OutputTail): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(`${endpoint}${route}`, {
@@ -308,7 +296,9 @@ async function request(
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    throw new MotoEmulatorError('MotoRequestFailed', `${method} ${route} did not reach the moto emulator at ${endpoint}: ${String(error)}. Its last output:\n${output.tail(20)}`, { route });
+    throw new MotoEmulatorError('MotoRequestFailed', `${method} ${route} did not reach the moto emulator at ${endpoint}: ${String(error)}. Its last output:\n${output.tail(20)}`, {
+      route,
+    });
   }
   const text = await response.text();
   if (!response.ok) {

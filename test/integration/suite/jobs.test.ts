@@ -60,7 +60,13 @@ describe('training jobs against the AWS emulator', function () {
     // The extension reads credentials through the SDK's standard chain: the environment here.
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' });
     await new IAMClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }).send(
-      new CreateRoleCommand({ RoleName: 'SageMakerRole', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }),
+      new CreateRoleCommand({
+        RoleName: 'SageMakerRole',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
     );
     const e = moto.endpoint;
     await config().update('aws.endpoints', { sagemaker: e, s3: e, logs: e, sts: e, iam: e }, vscode.ConfigurationTarget.Global);
@@ -118,7 +124,9 @@ describe('training jobs against the AWS emulator', function () {
 
   it('Describe as JSON shows DescribeTrainingJob read-only', async () => {
     await vscode.commands.executeCommand('sagemakerHf.describeJob', jobName);
-    const doc = await until('the JSON document', () => vscode.window.visibleTextEditors.map((e) => e.document).find((d) => d.uri.scheme === 'sagemaker-hf' && d.uri.path.endsWith(`${jobName}.json`)));
+    const doc = await until('the JSON document', () =>
+      vscode.window.visibleTextEditors.map((e) => e.document).find((d) => d.uri.scheme === 'sagemaker-hf' && d.uri.path.endsWith(`${jobName}.json`)),
+    );
     const described = JSON.parse(doc.getText());
     assert.equal(described.TrainingJobName, jobName);
     assert.equal(described.TrainingJobStatus, 'Completed');
@@ -180,7 +188,9 @@ describe('the Training Jobs view: paging, filters, stop', function () {
     }
     // Let the short jobs finish, so that the status filter below has one job in progress and four ended.
     const { DescribeTrainingJobCommand } = await import('@aws-sdk/client-sagemaker');
-    await until('the short jobs to end', async () => ((await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: 'other-d' }))).TrainingJobStatus === 'Completed' ? true : undefined));
+    await until('the short jobs to end', async () =>
+      (await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: 'other-d' }))).TrainingJobStatus === 'Completed' ? true : undefined,
+    );
     await api.refreshTrainingJobs();
   });
 
@@ -190,7 +200,11 @@ describe('the Training Jobs view: paging, filters, stop', function () {
     await moto?.stop();
   });
 
-  const cloudNames = () => api.trainingJobs().filter((j) => !j.name.startsWith('quickstart-')).map((j) => j.name);
+  const cloudNames = () =>
+    api
+      .trainingJobs()
+      .filter((j) => !j.name.startsWith('quickstart-'))
+      .map((j) => j.name);
 
   it('lists a page, newest first, and Load more appends the next', async () => {
     assert.deepEqual(cloudNames(), ['paging-long', 'other-d']);

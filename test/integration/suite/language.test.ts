@@ -25,10 +25,7 @@ describe('job files in the editor', () => {
     assert.equal(byCode('schema.unknownKey')?.range.start.line, 12);
     assert.match(byCode('schema.unknownKey')!.message, /Did you mean `region`\?/);
     assert.equal(byCode('instance.unknown')?.severity, vscode.DiagnosticSeverity.Warning);
-    assert.deepEqual(
-      [byCode('schema.unknownKey')!.range.start.character, byCode('schema.unknownKey')!.range.end.character],
-      [0, 6],
-    );
+    assert.deepEqual([byCode('schema.unknownKey')!.range.start.character, byCode('schema.unknownKey')!.range.end.character], [0, 6]);
   });
 
   it('a valid job file has no problems', async () => {
@@ -36,12 +33,18 @@ describe('job files in the editor', () => {
     await vscode.window.showTextDocument(uri);
     await new Promise((r) => setTimeout(r, 500));
     const errors = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'sagemaker-hf' && d.severity !== vscode.DiagnosticSeverity.Information);
-    assert.deepEqual(errors.map((d) => d.message), []);
+    assert.deepEqual(
+      errors.map((d) => d.message),
+      [],
+    );
   });
 
   it('problems follow edits as you type', async () => {
     const uri = vscode.Uri.joinPath(workspace(), 'typing.sagemaker.yaml');
-    await vscode.workspace.fs.writeFile(uri, Buffer.from('entry_point: train.py\ninstance_type: ml.g5.xlarge\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\n'));
+    await vscode.workspace.fs.writeFile(
+      uri,
+      Buffer.from('entry_point: train.py\ninstance_type: ml.g5.xlarge\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\n'),
+    );
     const editor = await vscode.window.showTextDocument(uri);
     assert.equal((await diagnosticsOf(uri, (d) => d.length === 0)).length, 0);
     await editor.edit((e) => e.insert(new vscode.Position(5, 0), 'instance_count: 0\n'));
@@ -56,7 +59,10 @@ describe('job files in the editor', () => {
   it('completion offers instance types with their GPUs', async () => {
     const uri = vscode.Uri.joinPath(workspace(), 'train.sagemaker.yaml');
     const doc = await vscode.workspace.openTextDocument(uri);
-    const line = doc.getText().split('\n').findIndex((l) => l.startsWith('instance_type:'));
+    const line = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.startsWith('instance_type:'));
     assert.ok(line >= 0, 'the fixture has an instance_type line');
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(line, 'instance_type: '.length));
     const p3dn = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'ml.p3dn.24xlarge');
@@ -67,7 +73,10 @@ describe('job files in the editor', () => {
   it('hover shows the documentation of a key', async () => {
     const uri = vscode.Uri.joinPath(workspace(), 'train.sagemaker.yaml');
     const doc = await vscode.workspace.openTextDocument(uri);
-    const line = doc.getText().split('\n').findIndex((l) => l.startsWith('instance_count:'));
+    const line = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.startsWith('instance_count:'));
     assert.ok(line >= 0, 'the fixture has an instance_count line');
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, 3));
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
@@ -77,7 +86,10 @@ describe('job files in the editor', () => {
 
   it('"Validate All Job Files" finds problems in files that are not open', async () => {
     const uri = vscode.Uri.joinPath(workspace(), 'closed.sagemaker.yaml');
-    await vscode.workspace.fs.writeFile(uri, Buffer.from('entry_point: train.py\ninstance_type: ml.g5.xlarge\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: 2.10\n'));
+    await vscode.workspace.fs.writeFile(
+      uri,
+      Buffer.from('entry_point: train.py\ninstance_type: ml.g5.xlarge\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: 2.10\n'),
+    );
     try {
       void vscode.commands.executeCommand('sagemakerHf.validateWorkspace');
       const diags = await diagnosticsOf(uri, (d) => d.length > 0);

@@ -57,7 +57,11 @@ describe('Model Card panel', () => {
 
     const readme = await until('README.md in the folder', () => readIfExists(path.join(folder, 'README.md')));
     const card = readModelCardMetadata(readme);
-    assert.deepEqual(card.problems.filter((p) => p.severity === 'error'), [], 'the generated front matter passes the spec checks');
+    assert.deepEqual(
+      card.problems.filter((p) => p.severity === 'error'),
+      [],
+      'the generated front matter passes the spec checks',
+    );
     const metadata = card.metadata as Record<string, unknown>;
     assert.equal(metadata.base_model, 'facebook/bart-large-cnn');
     assert.equal(metadata.pipeline_tag, 'summarization');
@@ -93,7 +97,10 @@ describe('Model Card panel', () => {
     const readme = vscode.Uri.file(path.join(tmp, 'hostile-readme', 'README.md'));
     const document = await vscode.workspace.openTextDocument(readme);
     const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
-    const line = document.getText().split('\n').findIndex((l) => l.startsWith('- name: '));
+    const line = document
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.startsWith('- name: '));
     assert.ok(line > 0, 'the fixture names its model in model-index');
     await editor.edit((e) => e.replace(document.lineAt(line).range, '- name: renamed-in-the-editor'));
     // The card (and with it the tab title) is rebuilt from the editor's text, before any save.

@@ -34,12 +34,19 @@ describe('Create Quickstart Project, then Run Locally from the walkthrough (no j
     }
     const jobFile = vscode.Uri.joinPath(target, 'quickstart.sagemaker.yaml');
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, jobFile.fsPath);
-    const problems = await until(() => {
-      const d = vscode.languages.getDiagnostics(jobFile).filter((x) => x.source === 'sagemaker-hf');
-      // Validated when opened: local input folders get an information each.
-      return d.length > 0 ? d : undefined;
-    }, 'the job file was never validated', 15_000);
-    assert.deepEqual(problems.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map((d) => d.message), []);
+    const problems = await until(
+      () => {
+        const d = vscode.languages.getDiagnostics(jobFile).filter((x) => x.source === 'sagemaker-hf');
+        // Validated when opened: local input folders get an information each.
+        return d.length > 0 ? d : undefined;
+      },
+      'the job file was never validated',
+      15_000,
+    );
+    assert.deepEqual(
+      problems.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map((d) => d.message),
+      [],
+    );
   });
 
   it('refuses a folder that exists, and changes nothing in it', async () => {
@@ -61,7 +68,10 @@ describe('Create Quickstart Project, then Run Locally from the walkthrough (no j
     assert.ok(checklist, 'Check Setup returned no checklist');
     const ids = checklist.items.map((i) => i.id);
     assert.ok(ids.includes('role'), `no role item: ${ids.join(', ')}`);
-    assert.ok(checklist.items.some((i) => i.title.includes('ml.p3.2xlarge')), checklist.items.map((i) => i.title).join(' | '));
+    assert.ok(
+      checklist.items.some((i) => i.title.includes('ml.p3.2xlarge')),
+      checklist.items.map((i) => i.title).join(' | '),
+    );
   });
 
   it('Run Locally without an argument takes the one job file among the visible editors, and the job completes', async () => {
@@ -75,15 +85,23 @@ describe('Create Quickstart Project, then Run Locally from the walkthrough (no j
     const root = path.join(workspace().fsPath, '.sagemaker-local');
     const before = new Set(fs.existsSync(root) ? fs.readdirSync(root) : []);
     await vscode.commands.executeCommand('sagemakerHf.runLocally');
-    const jobName = await until(() => (fs.existsSync(root) ? fs.readdirSync(root).find((n) => !before.has(n) && n.startsWith('quickstart-summarizer-')) : undefined), 'no local job folder appeared', 30_000);
-    const record = await until(() => {
-      try {
-        const r = JSON.parse(fs.readFileSync(path.join(root, jobName, 'job.json'), 'utf8')) as { TrainingJobStatus: string; FailureReason?: string };
-        return r.TrainingJobStatus === 'InProgress' ? undefined : r;
-      } catch {
-        return undefined; // not written yet, or being written
-      }
-    }, `${jobName} did not end`, 120_000);
+    const jobName = await until(
+      () => (fs.existsSync(root) ? fs.readdirSync(root).find((n) => !before.has(n) && n.startsWith('quickstart-summarizer-')) : undefined),
+      'no local job folder appeared',
+      30_000,
+    );
+    const record = await until(
+      () => {
+        try {
+          const r = JSON.parse(fs.readFileSync(path.join(root, jobName, 'job.json'), 'utf8')) as { TrainingJobStatus: string; FailureReason?: string };
+          return r.TrainingJobStatus === 'InProgress' ? undefined : r;
+        } catch {
+          return undefined; // not written yet, or being written
+        }
+      },
+      `${jobName} did not end`,
+      120_000,
+    );
     assert.equal(record.TrainingJobStatus, 'Completed', record.FailureReason);
     assert.ok(fs.existsSync(path.join(root, jobName, 'output', 'model.tar.gz')));
   });

@@ -181,7 +181,12 @@ describe('a repository cannot redirect the Hugging Face token or signed AWS requ
     // have failed to resolve, and a workspace endpoint would have been asked instead.
     assert.ok(
       api.trainingJobs().some((j) => j.name === 'users-own-account-job'),
-      `the view lists ${api.trainingJobs().map((j) => j.name).join(', ') || 'nothing'}`,
+      `the view lists ${
+        api
+          .trainingJobs()
+          .map((j) => j.name)
+          .join(', ') || 'nothing'
+      }`,
     );
     assert.deepEqual(received, []);
   });
