@@ -26,6 +26,7 @@ import { SMDDP_SUPPORTED_FRAMEWORK_VERSIONS, TORCH_DISTRIBUTED_GPU_FRAMEWORK_VER
 import { dictGet, pyBool, pyDict, pyInt, pyStr, pythonStr, pythonTruthy } from '../contract/pythonValue';
 import type { PyDict, PyValue } from '../contract/pythonValue';
 import type { TrainingPlanErrorCode } from '../training/trainingPlanError';
+import { isRecord } from '../isRecord';
 import { decodeHyperparameters, encodeHyperparameter } from './hyperparameters';
 import type { HyperparameterValue } from './hyperparameters';
 
@@ -516,10 +517,6 @@ function setIn(dict: PyDict, path: readonly string[], value: PyValue): PyDict {
   const index = dict.entries.findIndex(([k]) => k === head);
   entries.splice(index < 0 ? entries.length : index, 0, [head, next]);
   return pyDict(entries);
-}
-
-function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function blockAt(d: unknown, path: readonly string[]): Readonly<Record<string, unknown>> | undefined {
