@@ -173,7 +173,7 @@ const steps = [
         await wb.goToLine(versionLine);
         await page.keyboard.press('End');
         await page.keyboard.press('Shift+Home');
-        await page.keyboard.type('pytorch_version: "1.6"');
+        await page.keyboard.type('pytorch_version: "1.6.0"');
         await page.keyboard.press('Escape');
       }
       await page.keyboard.press('Control+S');
@@ -182,7 +182,7 @@ const steps = [
         10_000,
         async () => `squiggles remain after the fix: ${JSON.stringify((await wb.squiggles(editor)).map(({ box, ...s }) => s))}`,
       );
-      expect(fs.readFileSync(path.join(j.workspace, jobFile), 'utf8').includes('pytorch_version: "1.6"'), 'Ctrl+S did not save the fixed job file');
+      expect(fs.readFileSync(path.join(j.workspace, jobFile), 'utf8').includes('pytorch_version: "1.6.0"'), 'Ctrl+S did not save the fixed job file');
 
       await wb.recordNotifications();
       const since = await wb.pageNow();
@@ -753,7 +753,7 @@ async function ensureCloudJob(j) {
   const text = fs
     .readFileSync(file, 'utf8')
     .replace(/^instance_type: ml\.p3dn\.24xlarg$/m, 'instance_type: ml.p3dn.24xlarge')
-    .replace(/^pytorch_version: 1\.6$/m, 'pytorch_version: "1.6"');
+    .replace(/^pytorch_version: 1\.6$/m, 'pytorch_version: "1.6.0"');
   const { planTrainingJob } = require(compiled('src/aws/launch/planTrainingJob.js'));
   const { launchTrainingJob } = require(compiled('src/aws/launch/launchTrainingJob.js'));
   const planned = await planTrainingJob({ clients: j.clients, jobFilePath: file, text });

@@ -7,7 +7,7 @@ import { redactHubTokens } from '../../src/hub/hubToken';
 import { jobFileFromDescription } from '../../src/core/jobs/jobFileFromDescription';
 
 const HF = `hf_${'A1b2C3d4E5'.repeat(3)}abcd`; // the real shape: hf_ + 34
-const SHORTEST_HF = `hf_${'x'.repeat(20)}`;
+const SHORTEST_HF = `hf_${'x'.repeat(10)}`;
 
 const names: Array<[string, boolean]> = [
   ['HF_TOKEN', true],
@@ -39,7 +39,7 @@ const values: Array<[string, string | undefined]> = [
   ['ASIAABCDEFGHIJKLMNOP', 'an AWS access key'],
   [`glpat-${'z'.repeat(20)}`, 'a GitLab token'],
   ['hf_transfer', undefined],
-  [`hf_${'x'.repeat(19)}`, undefined],
+  [`hf_${'x'.repeat(9)}`, undefined],
   [`myhf_${'x'.repeat(30)}`, undefined],
   ['facebook/bart-large-cnn', undefined],
   ['5e-5', undefined],

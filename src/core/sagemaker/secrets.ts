@@ -4,14 +4,14 @@
  * builder (which refuses secret-looking hyperparameter values), Clone as Job File (which never copies
  * one), the model card and the Model Card panel (which redact them) and the Hub token redaction of
  * messages and logs. Where the copies this replaced disagreed, the strictest of them won: `auth` names
- * a secret, and a Hugging Face token is `hf_` (or the older `api_org_`) and 20 letters or digits.
+ * a secret, and a Hugging Face token is `hf_` (or the older `api_org_`) and 10 letters or digits.
  */
 
 /** A key that names a secret: HF_TOKEN, hub_token, db_password, AWS_SECRET_ACCESS_KEY, api-key, use_auth… (not TOKENIZERS_PARALLELISM). */
 export const SECRET_NAME = /(^|[_\-.])(token|password|passwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)($|[_\-.])|^(hf|hub)_?token$/i;
 
-/** Hugging Face tokens (`hf_` + 34 characters; organisation API tokens `api_org_…`): 20 are enough to tell one, and names like `hf_transfer` stay readable. */
-const HUB_TOKEN_SOURCE = String.raw`\b(hf|api_org)_[A-Za-z0-9]{20}`;
+/** Hugging Face tokens (`hf_` + 34 characters; organisation API tokens `api_org_…`): from 10 on, so that even a cut token is caught while names like `hf_transfer` stay readable. */
+const HUB_TOKEN_SOURCE = String.raw`\b(hf|api_org)_[A-Za-z0-9]{10}`;
 
 /**
  * Hugging Face, GitHub, AWS access-key and GitLab token shapes, anywhere in a value, with what each is.
