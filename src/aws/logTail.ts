@@ -63,10 +63,6 @@ export type TailEndReason =
   /** The signal was aborted ("Stop Tailing", channel closed, Ctrl-C). */
   | 'aborted';
 
-/** The tail's retry notices name the failure as awsErrors.ts classifies it. */
-export { awsFailureKind };
-export type { AwsFailureKind };
-
 export interface RetryNotice {
   operation: 'FilterLogEvents' | 'DescribeTrainingJob';
   kind: AwsFailureKind;

@@ -24,8 +24,10 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
-import { awsFailureKind, LogTailError, tailTrainingJobLogs } from '../../src/aws/logTail';
-import type { AwsFailureKind, LogTailClients, RetryNotice, StatusUpdate, TailEnd, TailOptions } from '../../src/aws/logTail';
+import { awsFailureKind } from '../../src/aws/awsErrors';
+import type { AwsFailureKind } from '../../src/aws/awsErrors';
+import { LogTailError, tailTrainingJobLogs } from '../../src/aws/logTail';
+import type { LogTailClients, RetryNotice, StatusUpdate, TailEnd, TailOptions } from '../../src/aws/logTail';
 import { logsCommand } from '../../src/cli/logsCommand';
 import type { CliIo } from '../../src/cli/cliError';
 import { HistoryLimit, hostLabel, LogCursor, mergeByTimestamp } from '../../src/core/logs/logCursor';

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
-import { excerpt, formatPath, LineIndex } from './problem';
+import { excerpt } from '../excerpt';
+import { formatPath, LineIndex } from './problem';
 import type { Problem, Range } from './problem';
 import { flattenedPairs, isMergeKey, readDocumentData, scalarKeyText } from './yamlData';
 import type { DocumentData } from './yamlData';

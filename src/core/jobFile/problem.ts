@@ -68,8 +68,6 @@ export class LineIndex {
   }
 }
 
-export { excerpt } from '../excerpt';
-
 export function formatPath(path: ReadonlyArray<string | number>): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }

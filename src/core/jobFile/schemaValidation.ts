@@ -4,7 +4,7 @@ import jobSchema from '../../../schemas/sagemaker-job.schema.json';
 import { closestMatch } from './didYouMean';
 import { validate as generatedValidate } from './generated/jobSchemaValidator';
 import type { JobDocument, JsonPath } from './jobDocument';
-import { excerpt } from './problem';
+import { excerpt } from '../excerpt';
 import type { Problem } from './problem';
 
 /** The one JSON schema of the job file, shared by the validator, the CLI, completion and hover. */

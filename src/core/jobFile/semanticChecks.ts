@@ -7,12 +7,11 @@ import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
 import { fromJsValue, pyDict } from '../contract/pythonValue';
 import { enabledStrategies, sdkDistributionHyperparameters, sdkDistributionRefusals, sdkIgnoredStrategies } from '../sagemaker/distribution';
 import { environmentProblems, gitCredentialProblems } from './credentialFlows';
-import { excerpt } from '../excerpt';
+import { excerpt as q } from '../excerpt';
 import { closestMatch } from './didYouMean';
 import { ignoreFileProblems } from './ignoreFileCheck';
 import type { JobDocument, JsonPath } from './jobDocument';
 import type { JobSpec } from './jobSpec';
-import { excerpt as q } from './problem';
 import type { Problem } from './problem';
 import { SECRET_NAME } from '../sagemaker/secrets';
 
@@ -672,7 +671,7 @@ function checkModelChannel(spec: JobSpec, add: Add): void {
  * refusals, the image catalog) quote the value they refuse, which may be megabytes long in a job file.
  */
 function shortWords(message: string): string {
-  return message.length <= 1000 ? message : message.replace(/\S{81,}/g, (word) => excerpt(word));
+  return message.length <= 1000 ? message : message.replace(/\S{81,}/g, (word) => q(word));
 }
 
 function sentence(s: string): string {

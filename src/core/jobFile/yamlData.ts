@@ -1,7 +1,8 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, Scalar } from 'yaml';
 import type { Alias, Document, Node, Pair, YAMLMap } from 'yaml';
 import { closestMatch } from './didYouMean';
-import { excerpt, formatPath } from './problem';
+import { excerpt } from '../excerpt';
+import { formatPath } from './problem';
 import type { LineIndex, Problem } from './problem';
 
 /**
