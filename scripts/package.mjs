@@ -144,7 +144,8 @@ function stageSources(files, stage) {
     const fixed = pattern.split('/');
     const wild = fixed.findIndex((part) => /[*?]/.test(part));
     const base = wild === -1 ? path.dirname(pattern) : fixed.slice(0, wild).join('/');
-    const candidates = wild === -1 ? [pattern] : fs.readdirSync(path.join(repoRoot, base), { recursive: true }).map((f) => path.posix.join(base, String(f).split(path.sep).join('/')));
+    const candidates =
+      wild === -1 ? [pattern] : fs.readdirSync(path.join(repoRoot, base), { recursive: true }).map((f) => path.posix.join(base, String(f).split(path.sep).join('/')));
     let matched = 0;
     for (const file of candidates) {
       if (!re.test(file) || !fs.existsSync(path.join(repoRoot, file)) || !fs.statSync(path.join(repoRoot, file)).isFile()) continue;

@@ -30,7 +30,10 @@ interface PackageScript {
 }
 
 const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-const quickstartFiles = execFileSync('git', ['ls-files'], { cwd: path.join(REPO_ROOT, 'examples', 'quickstart'), encoding: 'utf8' }).trim().split('\n').sort();
+const quickstartFiles = execFileSync('git', ['ls-files'], { cwd: path.join(REPO_ROOT, 'examples', 'quickstart'), encoding: 'utf8' })
+  .trim()
+  .split('\n')
+  .sort();
 
 describe('npm run package', () => {
   let tmp = '';
@@ -112,7 +115,13 @@ describe('npm run package', () => {
     const quickstart = path.join(tmp, 'qs');
     const written = spawnSync(bin, ['quickstart', quickstart], { encoding: 'utf8', env, timeout: 30_000 });
     assert.equal(written.status, 0, written.stderr);
-    assert.deepEqual(readdirSync(quickstart, { recursive: true }).map(String).filter((f) => statSync(path.join(quickstart, f)).isFile()).sort(), quickstartFiles);
+    assert.deepEqual(
+      readdirSync(quickstart, { recursive: true })
+        .map(String)
+        .filter((f) => statSync(path.join(quickstart, f)).isFile())
+        .sort(),
+      quickstartFiles,
+    );
     const validate = spawnSync(bin, ['validate', path.join(quickstart, 'quickstart.sagemaker.yaml')], { encoding: 'utf8', env, timeout: 30_000 });
     assert.equal(validate.status, 0, `${validate.stdout}\n${validate.stderr}`);
   });
@@ -136,7 +145,13 @@ describe('the packaging rules', () => {
 
   it('name each forbidden path, even one that "files" would let in', () => {
     const files = [...pkg.files, 'src/**', 'dist/*.map', 'test/**', 'node_modules/**', '.tools/**'];
-    const bad = ['extension/src/extension.ts', 'extension/dist/extension.js.map', 'extension/test/unit/x.test.js', 'extension/node_modules/yaml/index.js', 'extension/.tools/moto/x'];
+    const bad = [
+      'extension/src/extension.ts',
+      'extension/dist/extension.js.map',
+      'extension/test/unit/x.test.js',
+      'extension/node_modules/yaml/index.js',
+      'extension/.tools/moto/x',
+    ];
     const problems = script.packageProblems('vsix', [...ok, ...bad.map((p) => ({ path: p, size: 1 }))], 100, files);
     assert.deepEqual(
       problems.map((p) => p.split(':')[0]),
