@@ -219,7 +219,14 @@ function vendorTarget() {
     '"use strict";',
     ...packages.map((p) => `Object.defineProperty(exports, ${JSON.stringify(p)}, { enumerable: true, get: () => require(${JSON.stringify(p)}) });`),
   ].join('\n');
-  return { ...common, stdin: { contents, resolveDir: '.', sourcefile: 'vendor.js', loader: 'js' }, outfile: outPath('vendor.js'), platform: 'node', format: 'cjs', target: 'node20' };
+  return {
+    ...common,
+    stdin: { contents, resolveDir: '.', sourcefile: 'vendor.js', loader: 'js' },
+    outfile: outPath('vendor.js'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  };
 }
 
 writeAssistSchema();

@@ -1090,7 +1090,12 @@ class ExtensionLogWatch {
       this.read.set(file, from + Buffer.byteLength(text.slice(0, end)));
       for (const entry of logEntries(text.slice(0, end))) {
         if (entry.level !== 'error') continue;
-        if (ours || entry.text.includes(extensionId) || (this.session.extensionPath && entry.text.includes(this.session.extensionPath)) || entry.text.includes(path.join(repoRoot, 'out'))) {
+        if (
+          ours ||
+          entry.text.includes(extensionId) ||
+          (this.session.extensionPath && entry.text.includes(this.session.extensionPath)) ||
+          entry.text.includes(path.join(repoRoot, 'out'))
+        ) {
           errors.push(`${path.basename(file)}: ${entry.text.split('\n').slice(0, 4).join(' | ')}`);
         }
       }
@@ -1234,7 +1239,8 @@ function staleBuildWarning() {
     .map((f) => path.join(repoRoot, 'src', String(f)))
     .filter((f) => f.endsWith('.ts'))
     .reduce((m, f) => Math.max(m, fs.statSync(f).mtimeMs), 0);
-  if (!fs.existsSync(built) || newest > fs.statSync(built).mtimeMs) diag('out/src/extension.js is older than src/: the emulators and fallbacks run the last compile; run `npx tsc -p tsconfig.json`');
+  if (!fs.existsSync(built) || newest > fs.statSync(built).mtimeMs)
+    diag('out/src/extension.js is older than src/: the emulators and fallbacks run the last compile; run `npx tsc -p tsconfig.json`');
 }
 
 // ── The run ───────────────────────────────────────────────────────────────────

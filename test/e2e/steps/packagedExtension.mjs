@@ -20,6 +20,8 @@ export async function packagedExtension({ tmp, vsix, log }) {
   }
   const started = Date.now();
   const report = await buildPackages({ outDir: path.join(tmp, 'package') });
-  log(`e2e: built ${path.basename(report.vsix.path)} (${(report.vsix.bytes / 1024).toFixed(0)} KiB, ${report.vsix.files} files) in ${((Date.now() - started) / 1000).toFixed(0)} s; the session installs it`);
+  log(
+    `e2e: built ${path.basename(report.vsix.path)} (${(report.vsix.bytes / 1024).toFixed(0)} KiB, ${report.vsix.files} files) in ${((Date.now() - started) / 1000).toFixed(0)} s; the session installs it`,
+  );
   return report.vsix.path;
 }
