@@ -1,10 +1,17 @@
 // One esbuild context per target. Type checking is a separate step (`npm run typecheck`).
 import * as esbuild from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { generateValidator } from './scripts/generateValidator.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// --outdir DIR: the bundles go there instead of dist/ (scripts/package.mjs builds the packages in a
+// staging folder, so that packing never rewrites the dist/ that tests and a running session use).
+const outdirArg = process.argv.indexOf('--outdir');
+const outDir = outdirArg === -1 ? 'dist' : process.argv[outdirArg + 1];
+if (!outDir || outDir.startsWith('--')) throw new Error('esbuild.mjs: --outdir needs a folder, e.g. --outdir /tmp/stage/dist');
+const outPath = (file) => path.join(outDir, file);
 
 /** Reports build results in the format of VS Code's `$esbuild-watch` problem matcher. */
 const problemMatcher = {
@@ -96,7 +103,7 @@ const targets = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
+    outfile: outPath('extension.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -106,7 +113,7 @@ const targets = [
   {
     ...common,
     entryPoints: ['src/cli.ts'],
-    outfile: 'dist/cli.js',
+    outfile: outPath('cli.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -124,7 +131,7 @@ const targets = [
       sourcefile: 'jobFile.js',
       loader: 'js',
     },
-    outfile: 'dist/jobFile.js',
+    outfile: outPath('jobFile.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -134,7 +141,7 @@ const targets = [
     // from their own folder (src/aws/staging/sourceArchive.ts); node builtins only, no vendor.js.
     ...common,
     entryPoints: ['src/aws/staging/sourceArchiveWorker.ts'],
-    outfile: 'dist/sourceArchiveWorker.js',
+    outfile: outPath('sourceArchiveWorker.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -143,7 +150,7 @@ const targets = [
     // The Model Card webview's page script; its stylesheet is served from media/webview/ as it is.
     ...common,
     entryPoints: ['src/webview/app/main.ts'],
-    outfile: 'dist/webview/modelCard.js',
+    outfile: outPath('webview/modelCard.js'),
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
@@ -201,8 +208,8 @@ function writeAssistSchema() {
     return out;
   };
   const schema = JSON.parse(readFileSync('schemas/sagemaker-job.schema.json', 'utf8'));
-  mkdirSync('dist', { recursive: true });
-  writeFileSync('dist/sagemaker-job.assist.schema.json', `${JSON.stringify(strip(schema), null, 1)}\n`);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(outPath('sagemaker-job.assist.schema.json'), `${JSON.stringify(strip(schema), null, 1)}\n`);
 }
 
 /** dist/vendor.js: every vendored package the main bundle asked for, each evaluated on first access. */
@@ -212,7 +219,14 @@ function vendorTarget() {
     '"use strict";',
     ...packages.map((p) => `Object.defineProperty(exports, ${JSON.stringify(p)}, { enumerable: true, get: () => require(${JSON.stringify(p)}) });`),
   ].join('\n');
-  return { ...common, stdin: { contents, resolveDir: '.', sourcefile: 'vendor.js', loader: 'js' }, outfile: 'dist/vendor.js', platform: 'node', format: 'cjs', target: 'node20' };
+  return {
+    ...common,
+    stdin: { contents, resolveDir: '.', sourcefile: 'vendor.js', loader: 'js' },
+    outfile: outPath('vendor.js'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  };
 }
 
 writeAssistSchema();

@@ -3,7 +3,7 @@
 // through playwright-core, and the `payload` of the workbench URL loads development extensions and,
 // when asked, a test entry into code-server's Node extension host. Three scripts build on it:
 //   test/integration/runInVsCode.mjs   this checkout + the compiled suite as test entry
-//   test/e2e/vscodeSession.mjs         this checkout, no test entry: the journey drives the page
+//   test/e2e/vscodeSession.mjs         the packaged .vsix, installed; no test entry: the journey drives the page
 //   bench/activation/runActivation.mjs any extension folder(s) + a timing probe as test entry
 //
 // Why the payload and not the code-server CLI: the CLI rejects --extensionDevelopmentPath and
@@ -13,7 +13,7 @@
 // Everything a session starts lives in its folder and in one process group, and goes on close():
 // code-server runs under coreutils' `timeout`, so even a SIGKILL of the caller cannot leave it behind
 // for longer than its lifetime.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -100,6 +100,7 @@ export function workbenchSetupProblem() {
  * @typedef {object} WorkbenchTarget what the workbench URL opens and loads
  * @property {string} folder the folder to open
  * @property {string[]} extensionDevelopmentPaths extension folders to load as development extensions
+ *   (none for a session that runs an installed extension, see installExtension())
  * @property {string} [extensionTestsPath] a compiled test entry (exports `run`) for the extension host
  */
 
@@ -198,6 +199,44 @@ export class WorkbenchSession {
     // Without .js, as the workbench's own test runners pass it; the extension host resolves it either way.
     if (target.extensionTestsPath) payload.push(['extensionTestsPath', remote(target.extensionTestsPath).replace(/\.js$/, '')]);
     return `${this.base}/?folder=${encodeURIComponent(target.folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  }
+
+  /**
+   * Installs a packaged extension (.vsix) into this session's extensions folder, as a user does with
+   * `code-server --install-extension`: the same code-server, user data, config and environment as the
+   * session, before start() (code-server reads the folder when it starts). Returns the folder the
+   * extension was installed into.
+   * @param {string} vsix path of the .vsix
+   * @param {string} extensionId publisher.name, to find the installed folder
+   */
+  installExtension(vsix, extensionId) {
+    if (this.codeServer) throw new TypeError('WorkbenchSession: install extensions before start()');
+    const args = [
+      codeServerEntry,
+      '--config',
+      this.dirs.codeServerConfig,
+      '--user-data-dir',
+      this.dirs.userData,
+      '--extensions-dir',
+      this.dirs.extensions,
+      '--install-extension',
+      vsix,
+    ];
+    const result = spawnSync(process.execPath, args, { env: this.env, encoding: 'utf8', timeout: 120_000 });
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+    if (result.status !== 0)
+      throw new WorkbenchSessionError(
+        'InstallExtensionFailed',
+        `code-server --install-extension ${vsix} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}):\n${output}`,
+      );
+    const prefix = `${extensionId.toLowerCase()}-`;
+    const folders = fs.readdirSync(this.dirs.extensions).filter((f) => f.toLowerCase().startsWith(prefix) && fs.existsSync(path.join(this.dirs.extensions, f, 'package.json')));
+    if (folders.length !== 1)
+      throw new WorkbenchSessionError(
+        'InstallExtensionFailed',
+        `code-server --install-extension ${vsix} left ${folders.length} folders named ${prefix}* in ${this.dirs.extensions}:\n${output}`,
+      );
+    return path.join(this.dirs.extensions, folders[0]);
   }
 
   /** Navigates the page to the workbench; returns once its document has loaded, not once it is interactive. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The acceptance suite (issue 7): the seed's whole journey in a real VS Code, driven through the
-// browser as a user would. code-server serves VS Code with this checkout as a development extension,
-// Debian's Chromium shows it, and Playwright clicks, types and reads what the page shows. Behind it:
+// browser as a user would. code-server serves VS Code with the extension installed from its .vsix
+// (`npm run package`, built fresh for the run: the artifact users get is the one tested), Debian's
+// Chromium shows it, and Playwright clicks, types and reads what the page shows. Behind it:
 // moto with the SageMaker lifecycle plugin (jobs walk to Completed, hosts write CloudWatch logs,
 // model.tar.gz lands in S3) and the Hugging Face Hub emulator.
 //
@@ -22,12 +23,14 @@
 // what they need from an earlier step (a job, a model folder, an open card) is made without the UI
 // when the earlier step could not make it.
 //
-// It builds nothing: run `node esbuild.mjs` and `npx tsc -p tsconfig.json` first (npm test does).
+// It packages the extension itself (test/e2e/steps/packagedExtension.mjs) but compiles nothing: run
+// `npx tsc -p tsconfig.json` first for the emulators in out/ (npm test does).
 // Needs .tools/code-server (scripts/setup-vscode.sh) and .tools/moto (scripts/setup-moto.sh).
 //
-// Usage: node test/e2e/journey.mjs [--only 1,2,3] [--keep]
+// Usage: node test/e2e/journey.mjs [--only 1,2,3] [--keep] [--vsix FILE]
 //   --only  run these steps (the ones skipped are not counted)
 //   --keep  keep the session's temp folder (workspace, user data) and print where it is
+//   --vsix  install this package instead of building one from the checkout
 // The last line on stdout is always `e2e: N passed, N failed`; the exit code is 0 only when nothing failed.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -37,6 +40,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { JourneyError, Workbench, exactly, expect } from './workbench.mjs';
 import { delay, extensionId, repoRoot, sessionPrerequisiteProblem, startVsCodeSession } from './vscodeSession.mjs';
+import { packagedExtension } from './steps/packagedExtension.mjs';
 
 const require = createRequire(import.meta.url);
 const resultsDir = path.join(repoRoot, 'test-results', 'e2e');
@@ -1086,7 +1090,12 @@ class ExtensionLogWatch {
       this.read.set(file, from + Buffer.byteLength(text.slice(0, end)));
       for (const entry of logEntries(text.slice(0, end))) {
         if (entry.level !== 'error') continue;
-        if (ours || entry.text.includes(extensionId) || entry.text.includes(path.join(repoRoot, 'dist')) || entry.text.includes(path.join(repoRoot, 'out'))) {
+        if (
+          ours ||
+          entry.text.includes(extensionId) ||
+          (this.session.extensionPath && entry.text.includes(this.session.extensionPath)) ||
+          entry.text.includes(path.join(repoRoot, 'out'))
+        ) {
           errors.push(`${path.basename(file)}: ${entry.text.split('\n').slice(0, 4).join(' | ')}`);
         }
       }
@@ -1221,20 +1230,23 @@ function copyWorkspace(target) {
   for (const name of ['hostile-run', 'hostile-readme']) fs.cpSync(path.join(hostileFixtures, name), path.join(target, name), { recursive: true });
 }
 
+// The extension is packaged from src/ for each run; what can be stale is out/, the compiled emulators
+// and the extension's own code that the journey calls directly (fallbacks, the AWS clients).
 function staleBuildWarning() {
-  const built = path.join(repoRoot, 'dist', 'extension.js');
+  const built = path.join(repoRoot, 'out', 'src', 'extension.js');
   const newest = fs
     .readdirSync(path.join(repoRoot, 'src'), { recursive: true })
     .map((f) => path.join(repoRoot, 'src', String(f)))
     .filter((f) => f.endsWith('.ts'))
     .reduce((m, f) => Math.max(m, fs.statSync(f).mtimeMs), 0);
-  if (newest > fs.statSync(built).mtimeMs) diag('dist/extension.js is older than src/: the journey drives the last build; run `node esbuild.mjs` for the current code');
+  if (!fs.existsSync(built) || newest > fs.statSync(built).mtimeMs)
+    diag('out/src/extension.js is older than src/: the emulators and fallbacks run the last compile; run `npx tsc -p tsconfig.json`');
 }
 
 // ── The run ───────────────────────────────────────────────────────────────────
 
 async function main() {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, keep: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, keep: { type: 'boolean' }, vsix: { type: 'string' } } });
   const only = values.only ? new Set(values.only.split(',').map(Number)) : undefined;
   const selected = steps.filter((s) => !only || only.has(s.n));
   const started = Date.now();
@@ -1311,9 +1323,11 @@ async function main() {
 
     const workspace = path.join(tmp, 'workspace');
     copyWorkspace(workspace);
+    const vsix = await packagedExtension({ tmp, vsix: values.vsix, log });
     owned.session = await startVsCodeSession({
       tmp,
       workspace,
+      vsix,
       viewport,
       lifetimeSeconds: budgetSeconds + 30,
       env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: AWS.region },

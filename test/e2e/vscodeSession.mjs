@@ -1,7 +1,7 @@
-// One code-server + Chromium session for the end-to-end journey: the extension loaded from this
-// checkout as a development extension (the `payload` of the workbench URL, as
-// test/integration/runInVsCode.mjs does, but without a test runner inside the extension host), and a
-// Playwright page the journey drives like a user. The session itself is test/codeServer/workbenchSession.mjs;
+// One code-server + Chromium session for the end-to-end journey: the extension as users get it, the
+// .vsix of `npm run package` installed with `code-server --install-extension` into the session's own
+// extensions folder (not this checkout as a development extension, which is what
+// test/integration/runInVsCode.mjs loads), and a Playwright page the journey drives like a user. The session itself is test/codeServer/workbenchSession.mjs;
 // what is the journey's own is here: its quiet settings, its viewport, code-server at --log info, the
 // CSP and script-dialog reporters in every frame, and no smoke-test driver.
 //
@@ -15,7 +15,7 @@
 // of the journey cannot leave it behind for long.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WorkbenchSession, repoRoot, workbenchSetupProblem } from '../codeServer/workbenchSession.mjs';
+import { WorkbenchSession, extensionId, workbenchSetupProblem } from '../codeServer/workbenchSession.mjs';
 
 export { delay, extensionId, repoRoot } from '../codeServer/workbenchSession.mjs';
 
@@ -31,7 +31,7 @@ const journeySettings = {
 
 /** Why a session cannot start here, with what to do; undefined when it can. */
 export function sessionPrerequisiteProblem() {
-  return workbenchSetupProblem() ?? (fs.existsSync(path.join(repoRoot, 'dist', 'extension.js')) ? undefined : 'dist/extension.js is missing; build first with `node esbuild.mjs`');
+  return workbenchSetupProblem();
 }
 
 /**
@@ -45,6 +45,7 @@ export function sessionPrerequisiteProblem() {
  * @property {Record<string, string>} env extra environment for code-server and so the extension host
  * @property {number} lifetimeSeconds code-server is killed after this long whatever happens
  * @property {{ width: number, height: number }} viewport
+ * @property {string} vsix the packaged extension to install and run (test/e2e/steps/packagedExtension.mjs)
  */
 
 /**
@@ -77,11 +78,25 @@ export class VsCodeSession extends WorkbenchSession {
       initScripts: [reportCspViolations, reportScriptDialogs],
     });
     this.workspace = options.workspace;
+    this.vsix = options.vsix;
+    /** Where code-server installed the extension, once start() has run. */
+    this.extensionPath = '';
+  }
+
+  /** Installs the .vsix, then starts code-server and Chromium. */
+  async start(/** @type {{ signal?: AbortSignal }} */ control = {}) {
+    this.extensionPath = this.installExtension(this.vsix, extensionId);
+    // The installed copy is the only one: nothing of this checkout may be in it.
+    for (const forbidden of ['src', 'test', 'node_modules']) {
+      if (fs.existsSync(path.join(this.extensionPath, forbidden))) throw new Error(`the installed extension ${this.extensionPath} holds ${forbidden}/`);
+    }
+    await super.start(control);
   }
 
   /** Opens the workbench and waits until it is interactive. */
   async open() {
-    await this.openWorkbench({ folder: this.workspace, extensionDevelopmentPaths: [repoRoot] });
+    // No development extension: the workbench runs the installed one.
+    await this.openWorkbench({ folder: this.workspace, extensionDevelopmentPaths: [] });
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await this.page.locator('.statusbar').waitFor({ timeout: 60_000 });
   }
