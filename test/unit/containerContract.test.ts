@@ -386,10 +386,7 @@ describe('environment (TK Environment.to_env_vars, mapping.to_env_vars)', () => 
     assert.equal(env.FI_EFA_USE_DEVICE_RDMA, '1', 'p4d has EFA RDMA');
     assert.equal(env.NCCL_PROTO, 'simple');
     // torchrun's agent state, as LocalElasticAgent._start_workers passes it (static rendezvous: the agent's store).
-    assert.deepEqual(
-      [env.TORCHELASTIC_RESTART_COUNT, env.TORCHELASTIC_MAX_RESTARTS, env.TORCHELASTIC_RUN_ID, env.TORCHELASTIC_USE_AGENT_STORE],
-      ['0', '0', 'none', 'True'],
-    );
+    assert.deepEqual([env.TORCHELASTIC_RESTART_COUNT, env.TORCHELASTIC_MAX_RESTARTS, env.TORCHELASTIC_RUN_ID, env.TORCHELASTIC_USE_AGENT_STORE], ['0', '0', 'none', 'True']);
     assert.deepEqual(contract.localOnlyEnv, ['NODE_RANK']);
   });
 

@@ -112,7 +112,16 @@ describe('examples/pytorch-ddp on two local hosts (torch_distributed, gloo)', { 
   it('has only rank 0 write the model; model.tar.gz holds its files', async () => {
     assert.deepEqual(await fs.readdir(hostDir('algo-2', 'model')), []);
     const written = (await fs.readdir(hostDir('algo-1', 'model'))).sort();
-    for (const file of ['config.json', 'pytorch_model.bin', 'vocab.json', 'seq2seq.py', 'trainer_state.json', 'all_results.json', 'eval_results.json', 'generated_predictions.txt']) {
+    for (const file of [
+      'config.json',
+      'pytorch_model.bin',
+      'vocab.json',
+      'seq2seq.py',
+      'trainer_state.json',
+      'all_results.json',
+      'eval_results.json',
+      'generated_predictions.txt',
+    ]) {
       assert.ok(written.includes(file), `${file} in ${written.join(', ')}`);
     }
     const job = JSON.parse(await fs.readFile(path.join(jobFolder, 'job.json'), 'utf8')) as { TrainingJobStatus: string; Local: { modelArtifact: string } };
@@ -126,7 +135,8 @@ describe('examples/pytorch-ddp on two local hosts (torch_distributed, gloo)', { 
   });
 
   it('the extracted model loads with the code saved beside it and summarizes a dialogue', () => {
-    const script = 'import sys; sys.path.insert(0, sys.argv[1]); from seq2seq import load, summarize; m, t = load(sys.argv[1]); print(repr(summarize(m, t, "Ann: Lunch at 1 on Friday?\\nBo: Sure, I\'ll book a table.")))';
+    const script =
+      'import sys; sys.path.insert(0, sys.argv[1]); from seq2seq import load, summarize; m, t = load(sys.argv[1]); print(repr(summarize(m, t, "Ann: Lunch at 1 on Friday?\\nBo: Sure, I\'ll book a table.")))';
     const r = spawnSync(torch.python!, ['-c', script, modelDir()], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^'.+'\n$/);
