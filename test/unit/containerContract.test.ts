@@ -385,6 +385,40 @@ describe('environment (TK Environment.to_env_vars, mapping.to_env_vars)', () => 
     );
     assert.equal(env.FI_EFA_USE_DEVICE_RDMA, '1', 'p4d has EFA RDMA');
     assert.equal(env.NCCL_PROTO, 'simple');
+    // torchrun's agent state, as LocalElasticAgent._start_workers passes it (static rendezvous: the agent's store).
+    assert.deepEqual([env.TORCHELASTIC_RESTART_COUNT, env.TORCHELASTIC_MAX_RESTARTS, env.TORCHELASTIC_RUN_ID, env.TORCHELASTIC_USE_AGENT_STORE], ['0', '0', 'none', 'True']);
+    assert.deepEqual(contract.localOnlyEnv, ['NODE_RANK']);
+  });
+
+  it("gives a one-host torch_distributed job torchrun's default rendezvous, 127.0.0.1:29500, not the toolkit's", () => {
+    const contract = computeContainerContract(
+      blogInput({
+        hyperparameters: { sagemaker_program: '"train.py"', sagemaker_torch_distributed_enabled: 'true', sagemaker_instance_type: '"ml.g5.12xlarge"' },
+        instanceType: 'ml.g5.12xlarge',
+        hosts: ['algo-1'],
+        currentHost: 'algo-1',
+        numGpus: 4,
+      }),
+    );
+    assert.deepEqual(contract.containerCommand, ['torchrun', '--nnodes', '1', '--nproc_per_node', '4', 'train.py']);
+    assert.deepEqual([contract.env.MASTER_ADDR, contract.env.MASTER_PORT, contract.env.WORLD_SIZE], ['127.0.0.1', '29500', '1']);
+  });
+
+  it('runs torch_distributed locally with the rendezvous given, rank 0 serving the store, and says what SageMaker does instead', () => {
+    const contract = computeContainerContract(
+      blogInput({
+        hyperparameters: { sagemaker_program: '"train.py"', sagemaker_torch_distributed_enabled: 'true', sagemaker_instance_type: '"ml.g5.xlarge"' },
+        instanceType: 'ml.g5.xlarge',
+        hosts: ['algo-1', 'algo-2'],
+        currentHost: 'algo-2',
+        rendezvous: { address: '127.0.0.1', port: 40123 },
+      }),
+    );
+    const env = contract.env;
+    assert.deepEqual([env.MASTER_ADDR, env.MASTER_PORT, env.RANK, env.WORLD_SIZE, env.LOCAL_RANK], ['127.0.0.1', '40123', '1', '2', '0']);
+    assert.equal(env.TORCHELASTIC_USE_AGENT_STORE, 'False', 'no torchrun agent serves a store here');
+    assert.ok(contract.notes.includes('MASTER_ADDR/MASTER_PORT are 127.0.0.1:40123 here; on SageMaker they are algo-1:7777.'), contract.notes.join('\n'));
+    assert.ok(contract.notes.some((n) => n.startsWith('On SageMaker torchrun starts train.py on each host')));
   });
 
   it('points the rendezvous elsewhere when asked, and says so', () => {

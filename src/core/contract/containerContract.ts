@@ -364,11 +364,8 @@ export function computeContainerContract(input: ContainerContractInput): Contain
   env.NCCL_SOCKET_IFNAME = networkInterfaceName;
   env.NCCL_IB_DISABLE = '1';
   env.NCCL_DEBUG = 'WARN';
-  env.MASTER_ADDR = input.rendezvous?.address ?? masterHostname;
-  env.MASTER_PORT = String(input.rendezvous?.port ?? TOOLKIT_MASTER_PORT);
-  if (input.rendezvous) {
-    notes.push(`MASTER_ADDR/MASTER_PORT are ${input.rendezvous.address}:${input.rendezvous.port} here; on SageMaker they are ${masterHostname}:${TOOLKIT_MASTER_PORT}.`);
-  }
+  env.MASTER_ADDR = masterHostname;
+  env.MASTER_PORT = String(TOOLKIT_MASTER_PORT);
 
   const runner: ToolkitRunner = toolkitRunner(framework, distributionEnabled);
   const entryPoint = userEntryPoint ?? '';
@@ -384,9 +381,17 @@ export function computeContainerContract(input: ContainerContractInput): Contain
     entryPoint,
     userArgs,
     processCommand,
+    localRendezvous: input.rendezvous,
   });
   Object.assign(env, launch.env);
   localOnlyEnv.push(...launch.localOnlyEnv);
+  if (input.rendezvous) {
+    // What the script would see on SageMaker (the toolkit's, or the runner's such as torchrun's), then where the hosts meet here.
+    const onSageMaker = `${env.MASTER_ADDR}:${env.MASTER_PORT}`;
+    env.MASTER_ADDR = input.rendezvous.address;
+    env.MASTER_PORT = String(input.rendezvous.port);
+    notes.push(`MASTER_ADDR/MASTER_PORT are ${input.rendezvous.address}:${input.rendezvous.port} here; on SageMaker they are ${onSageMaker}.`);
+  }
   notes.push(...launch.notes);
 
   Object.assign(env, toEnvVars(smEntries));

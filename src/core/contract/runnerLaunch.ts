@@ -13,6 +13,8 @@ import type { ToolkitRunner } from '../sagemaker/distribution';
 
 /** PTK `MASTER_PORT` and TK torch_distributed `MASTER_PORT`. */
 export const TOOLKIT_MASTER_PORT = 7777;
+/** torchrun's `--master_port` default. */
+const TORCHRUN_DEFAULT_MASTER_PORT = 29500;
 const SMDATAPARALLEL_SERVER_PORT = 7592;
 
 /** TK `__init__.SM_EFA_NCCL_INSTANCES` / `SM_EFA_RDMA_INSTANCES`. */
@@ -42,6 +44,11 @@ export interface HostLaunchInput {
   userArgs: readonly string[];
   /** What every rank runs: TK `ProcessRunner._create_command`. */
   processCommand: readonly string[];
+  /**
+   * Set for a local run, where the hosts are processes of this machine meeting at this address and
+   * port, and no launcher (torchrun's agent, mpirun) runs between the toolkit and the script.
+   */
+  localRendezvous?: { address: string; port: number };
 }
 
 export interface HostLaunch {
@@ -83,17 +90,39 @@ export const RUNNER_LAUNCH: Readonly<Record<ToolkitRunner, (input: HostLaunchInp
     }
     env.NCCL_PROTO = 'simple';
     const hosts = input.hosts.length;
+    // torchrun's defaults (torch/distributed/run.py): static rendezvous at --master_addr:--master_port,
+    // which TK passes only for several hosts; one host rendezvouses at 127.0.0.1:29500.
+    const master = hosts > 1 ? { address: input.masterHostname, port: TOOLKIT_MASTER_PORT } : { address: '127.0.0.1', port: TORCHRUN_DEFAULT_MASTER_PORT };
     const containerCommand = [
       'torchrun',
       '--nnodes',
       String(hosts),
       '--nproc_per_node',
       String(input.processesPerHost),
-      ...(hosts > 1 ? ['--master_addr', input.masterHostname, '--master_port', String(TOOLKIT_MASTER_PORT), '--node_rank', String(input.hostIndex)] : []),
+      ...(hosts > 1 ? ['--master_addr', master.address, '--master_port', String(master.port), '--node_rank', String(input.hostIndex)] : []),
       input.entryPoint,
       ...input.userArgs,
     ];
-    return withOneRankPerHost(input, { env, localOnlyEnv: [], notes: [], containerCommand }, false);
+    // What torchrun's agent (LocalElasticAgent._start_workers) gives every worker besides its ranks: the
+    // rendezvous it stored (which replaces the PyTorch toolkit's MASTER_ADDR/MASTER_PORT) and its own
+    // state. Left out: NCCL's async error handling switch, whose name depends on the image's PyTorch
+    // (NCCL_ASYNC_ERROR_HANDLING, TORCH_NCCL_ASYNC_ERROR_HANDLING from 2.2), and the per-worker error file.
+    env.MASTER_ADDR = master.address;
+    env.MASTER_PORT = String(master.port);
+    env.TORCHELASTIC_RESTART_COUNT = '0';
+    env.TORCHELASTIC_MAX_RESTARTS = '0';
+    env.TORCHELASTIC_RUN_ID = 'none';
+    const notes: string[] = [];
+    if (input.localRendezvous) {
+      // No agent here: init_process_group's env:// rendezvous makes rank 0 serve the store itself.
+      env.TORCHELASTIC_USE_AGENT_STORE = 'False';
+      notes.push(
+        `On SageMaker torchrun starts ${input.entryPoint} on each host and its agent serves the rendezvous store (TORCHELASTIC_USE_AGENT_STORE=True); here each host process gets torchrun's worker environment directly, and rank 0 serves the store.`,
+      );
+    } else {
+      env.TORCHELASTIC_USE_AGENT_STORE = 'True';
+    }
+    return withOneRankPerHost(input, { env, localOnlyEnv: [], notes, containerCommand }, false);
   },
 
   smdataparallel: (input) => {
