@@ -140,7 +140,10 @@ export function causeTraceback(diagnosis: Diagnosis): HostTraceback | undefined 
 export function formatDiagnosis(d: Diagnosis): string[] {
   if (!d.cause) return [`${d.job} is ${d.status}: it did not fail, there is nothing to diagnose.`];
   const lines: string[] = [`${d.job}: ${d.status}${d.failedIn ? ` during ${d.failedIn.status}${d.failedIn.message ? ` (${d.failedIn.message})` : ''}` : ''}`];
-  if (d.failureReason) lines.push(`FailureReason: ${d.failureReason.split('\n')[0]}`);
+  if (d.failureReason) {
+    const [first, ...rest] = d.failureReason.split('\n');
+    lines.push(`FailureReason: ${first}`, ...rest.map((l) => `  ${l}`));
+  }
   lines.push('', `Cause: ${d.cause.kind}${d.cause.host ? ` on ${d.cause.host}` : ''}`, `  ${d.cause.message}`, `Fix: ${d.cause.fix}`);
   for (const t of d.tracebacks) {
     lines.push('', `First traceback on ${t.host}: ${t.error}`);
