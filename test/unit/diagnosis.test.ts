@@ -257,3 +257,44 @@ describe('frame mapping', () => {
     assert.equal(mapFrameFile('/opt/ml/code/gone.py', { sourceDir: 'src', exists: () => false }), null);
   });
 });
+
+describe('Open Terminal on a host (Session Manager)', () => {
+  // Imported here, not at the top: the module is vscode-free, the command around it is not.
+  const { findOnPath, missingTools, ssmStartSessionArgs } = require('../../src/host/sessionManager') as typeof import('../../src/host/sessionManager');
+
+  it('runs aws ssm start-session with the training job target AWS documents', () => {
+    assert.deepEqual(ssmStartSessionArgs('bart-2026-12-07', 'algo-2', 'eu-west-1', 'dev'), [
+      'ssm',
+      'start-session',
+      '--target',
+      'sagemaker-training-job:bart-2026-12-07_algo-2',
+      '--region',
+      'eu-west-1',
+      '--profile',
+      'dev',
+    ]);
+    assert.deepEqual(ssmStartSessionArgs('j', 'algo-1', 'us-east-1').slice(-2), ['--region', 'us-east-1']);
+  });
+
+  it('finds executables on PATH and says how to get the missing ones', () => {
+    const { mkdtempSync, writeFileSync, chmodSync, rmSync } = require('node:fs') as typeof import('node:fs');
+    const dir = mkdtempSync(path.join(require('node:os').tmpdir(), 'path-'));
+    try {
+      writeFileSync(path.join(dir, 'aws'), '#!/bin/sh\n');
+      chmodSync(path.join(dir, 'aws'), 0o755);
+      writeFileSync(path.join(dir, 'session-manager-plugin'), 'not executable');
+      chmodSync(path.join(dir, 'session-manager-plugin'), 0o644);
+      const env = { PATH: `/nonexistent:${dir}` };
+      assert.equal(findOnPath('aws', env, 'linux'), path.join(dir, 'aws'));
+      const missing = missingTools(env);
+      assert.deepEqual(
+        missing.map((m) => m.name),
+        ['its Session Manager plugin (session-manager-plugin)'],
+      );
+      assert.match(missing[0]!.url, /session-manager-working-with-install-plugin/);
+      assert.equal(missingTools({ PATH: '' }).length, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
