@@ -26,7 +26,6 @@ export interface DiagnoseCommandDeps {
 
 const USAGE = 'sagemaker-hf diagnose JOB [--json] [--source-dir DIR | --job-file FILE] [--local [--root DIR]]';
 
-
 /**
  * `sagemaker-hf diagnose JOB [--json]`: why a job failed (src/core/diagnosis): FailureReason and
  * where, each host's first traceback with its frames mapped to the workspace, the cause and its fix.
@@ -105,7 +104,12 @@ export async function diagnoseCommand(args: string[], terminal: CliIo, deps: Dia
 
 function print(diagnosis: Diagnosis, json: boolean, io: CliIo): void {
   if (json) io.stdout(`${JSON.stringify(diagnosis, null, 2)}\n`);
-  else io.stdout(formatDiagnosis(diagnosis).map((l) => `${l}\n`).join(''));
+  else
+    io.stdout(
+      formatDiagnosis(diagnosis)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
 }
 
 /** A path as the JSON shows it: relative to the current folder with `/`, or absolute when outside it. */

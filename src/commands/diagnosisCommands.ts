@@ -6,7 +6,6 @@ import { findOnPath, missingTools, ssmStartSessionArgs } from '../host/sessionMa
 import { JobNode } from '../views/jobNodes';
 import type { JobArg, JobCommandDeps } from './jobCommands';
 
-
 /**
  * Show Diagnosis (tree, notification, palette) and Open Terminal on algo-N (an InProgress cloud
  * job). Show Diagnosis returns the diagnosis it showed (for tests and the dashboard).
@@ -40,7 +39,12 @@ export function diagnosisCommands(deps: JobCommandDeps) {
       if (description.TrainingJobStatus !== 'InProgress') throw new Error(`${picked.name} is ${description.TrainingJobStatus}: a shell needs a running job.`);
       const count = description.ResourceConfig?.InstanceCount ?? 1;
       const hosts = Array.from({ length: count }, (_, i) => `algo-${i + 1}`);
-      const host = typeof hostArg === 'string' && hosts.includes(hostArg) ? hostArg : hosts.length === 1 ? hosts[0]! : (await vscode.window.showQuickPick(hosts, { title: `Open a terminal on a host of ${picked.name}` }));
+      const host =
+        typeof hostArg === 'string' && hosts.includes(hostArg)
+          ? hostArg
+          : hosts.length === 1
+            ? hosts[0]!
+            : await vscode.window.showQuickPick(hosts, { title: `Open a terminal on a host of ${picked.name}` });
       if (!host) throw new Cancelled();
       if ((description as { RemoteDebugConfig?: { EnableRemoteDebug?: boolean } }).RemoteDebugConfig?.EnableRemoteDebug !== true) {
         const go = await vscode.window.showWarningMessage(
@@ -96,7 +100,11 @@ async function showDiagnosisPick(d: Diagnosis, deps: JobCommandDeps): Promise<vo
     items.push({ label: `${t.host}: ${t.error}`, kind: vscode.QuickPickItemKind.Separator });
     for (const f of [...t.frames].reverse()) {
       if (f.local === null) continue;
-      items.push({ label: `$(go-to-file) ${vscode.workspace.asRelativePath(f.local)}:${f.line}`, description: `${t.host} · ${f.file}:${f.line}`, open: { file: f.local, line: f.line } });
+      items.push({
+        label: `$(go-to-file) ${vscode.workspace.asRelativePath(f.local)}:${f.line}`,
+        description: `${t.host} · ${f.file}:${f.line}`,
+        open: { file: f.local, line: f.line },
+      });
     }
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(markdown) Open the Full Diagnosis', full: true });
@@ -122,7 +130,12 @@ export function diagnosisMarkdown(d: Diagnosis): string {
   const links: string[] = [];
   for (const t of d.tracebacks) {
     for (const f of t.frames) {
-      if (f.local !== null) links.push(`- [${t.host} · ${vscode.workspace.asRelativePath(f.local)}:${f.line}](${vscode.Uri.file(f.local).with({ fragment: `L${f.line}` }).toString()})`);
+      if (f.local !== null)
+        links.push(
+          `- [${t.host} · ${vscode.workspace.asRelativePath(f.local)}:${f.line}](${vscode.Uri.file(f.local)
+            .with({ fragment: `L${f.line}` })
+            .toString()})`,
+        );
     }
   }
   return `# ${d.job}\n\n${lines.join('  \n')}\n${links.length ? `\n## Frames in your code\n\n${links.join('\n')}\n` : ''}`;

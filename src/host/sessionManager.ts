@@ -28,9 +28,20 @@ export interface MissingTool {
 /** What of the AWS CLI and its Session Manager plugin is not on PATH, with how to get it. */
 export function missingTools(env: NodeJS.ProcessEnv): MissingTool[] {
   const missing: MissingTool[] = [];
-  if (!findOnPath('aws', env)) missing.push({ name: 'the AWS CLI (aws)', how: 'Install AWS CLI v2 from AWS (installers for Linux, macOS and Windows).', button: 'Install the AWS CLI', url: AWS_CLI_INSTALL_URL });
+  if (!findOnPath('aws', env))
+    missing.push({
+      name: 'the AWS CLI (aws)',
+      how: 'Install AWS CLI v2 from AWS (installers for Linux, macOS and Windows).',
+      button: 'Install the AWS CLI',
+      url: AWS_CLI_INSTALL_URL,
+    });
   if (!findOnPath('session-manager-plugin', env))
-    missing.push({ name: 'its Session Manager plugin (session-manager-plugin)', how: 'Install the Session Manager plugin for the AWS CLI.', button: 'Install the Session Manager Plugin', url: SSM_PLUGIN_INSTALL_URL });
+    missing.push({
+      name: 'its Session Manager plugin (session-manager-plugin)',
+      how: 'Install the Session Manager plugin for the AWS CLI.',
+      button: 'Install the Session Manager Plugin',
+      url: SSM_PLUGIN_INSTALL_URL,
+    });
   return missing;
 }
 

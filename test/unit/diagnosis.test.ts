@@ -33,7 +33,13 @@ function loadCase(kind: string): { job: DiagnosisJob; logs: HostLog[]; expect: E
   const { expect, ...job } = JSON.parse(readFileSync(path.join(folder, 'job.json'), 'utf8')) as DiagnosisJob & { expect: Expectation };
   const logs = readdirSync(folder)
     .filter((f) => /^algo-\d+\.log$/.test(f))
-    .map((f) => ({ host: f.replace(/\.log$/, ''), lines: readFileSync(path.join(folder, f), 'utf8').replace(/\n$/, '').split('\n').map((message) => ({ message })) }));
+    .map((f) => ({
+      host: f.replace(/\.log$/, ''),
+      lines: readFileSync(path.join(folder, f), 'utf8')
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((message) => ({ message })),
+    }));
   return { job, logs, expect };
 }
 
@@ -100,9 +106,13 @@ describe('diagnoseJob', () => {
   it('orders hosts numerically and opens the innermost mapped frame of the cause host', () => {
     const tb = (host: string) => ({
       host,
-      lines: ['Traceback (most recent call last):', '  File "/opt/ml/code/a.py", line 1, in <module>', '  File "/opt/ml/code/b.py", line 2, in f', '  File "/usr/lib/x.py", line 3, in g', 'ValueError: x'].map(
-        (message) => ({ message }),
-      ),
+      lines: [
+        'Traceback (most recent call last):',
+        '  File "/opt/ml/code/a.py", line 1, in <module>',
+        '  File "/opt/ml/code/b.py", line 2, in f',
+        '  File "/usr/lib/x.py", line 3, in g',
+        'ValueError: x',
+      ].map((message) => ({ message })),
     });
     const d = diagnoseJob({ job: { TrainingJobName: 'j', TrainingJobStatus: 'Failed' }, logs: [tb('algo-10'), tb('algo-2')], source: { sourceDir: '.' } });
     assert.deepEqual(
@@ -116,7 +126,10 @@ describe('diagnoseJob', () => {
   it('without timestamps the failing host is the first with a traceback; with them, the earliest', () => {
     const lines = (host: string, at?: number) => ({
       host,
-      lines: ['Traceback (most recent call last):', '  File "/opt/ml/code/t.py", line 5, in <module>', `KeyError: '${host}'`].map((message) => ({ message, ...(at !== undefined ? { timestamp: at } : {}) })),
+      lines: ['Traceback (most recent call last):', '  File "/opt/ml/code/t.py", line 5, in <module>', `KeyError: '${host}'`].map((message) => ({
+        message,
+        ...(at !== undefined ? { timestamp: at } : {}),
+      })),
     });
     const job = { TrainingJobName: 'j', TrainingJobStatus: 'Failed' };
     assert.equal(diagnoseJob({ job, logs: [lines('algo-1'), lines('algo-2')] }).cause?.host, 'algo-1');
@@ -124,7 +137,8 @@ describe('diagnoseJob', () => {
   });
 
   it('an NCCL timeout on every host names the host that went quiet first (timestamps)', () => {
-    const timeout = '[E ProcessGroupNCCL.cpp:563] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=9, OpType=BROADCAST, Timeout(ms)=600000) ran for 600012 milliseconds before timing out.';
+    const timeout =
+      '[E ProcessGroupNCCL.cpp:563] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=9, OpType=BROADCAST, Timeout(ms)=600000) ran for 600012 milliseconds before timing out.';
     const host = (name: string, lastWork: number) => ({
       host: name,
       lines: [
@@ -146,7 +160,9 @@ describe('classifier details', () => {
       TrainingJobStatus: 'Failed',
       HyperParameters: { prompt: '"Summarize: {dialogue}"', epochs: '3' },
     };
-    const logs = [{ host: 'algo-1', lines: [{ message: 'usage: train.py [-h] [--prompt PROMPT] [--epochs EPOCHS]' }, { message: 'train.py: error: unrecognized arguments: {dialogue}' }] }];
+    const logs = [
+      { host: 'algo-1', lines: [{ message: 'usage: train.py [-h] [--prompt PROMPT] [--epochs EPOCHS]' }, { message: 'train.py: error: unrecognized arguments: {dialogue}' }] },
+    ];
     const cause = classifyFailure(job, logs, []);
     assert.equal(cause.kind, 'argument-splitting');
     assert.match(cause.message, /prompt = "Summarize: \{dialogue\}"/);
@@ -168,7 +184,11 @@ describe('classifier details', () => {
     const image = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04';
     const job = { TrainingJobName: 'j', TrainingJobStatus: 'Failed', AlgorithmSpecification: { TrainingImage: image } };
     const log = (m: string) => [{ host: 'algo-1', lines: [{ message: m }] }];
-    const fromTransformers = classifyFailure(job, log("ImportError: cannot import name 'Qwen2ForCausalLM' from 'transformers' (/opt/conda/lib/python3.10/site-packages/transformers/__init__.py)"), []);
+    const fromTransformers = classifyFailure(
+      job,
+      log("ImportError: cannot import name 'Qwen2ForCausalLM' from 'transformers' (/opt/conda/lib/python3.10/site-packages/transformers/__init__.py)"),
+      [],
+    );
     assert.equal(fromTransformers.kind, 'module-not-found');
     assert.match(fromTransformers.fix, /has transformers 4\.36\.0/);
     const peft = classifyFailure(job, log("ModuleNotFoundError: No module named 'peft'"), []);
@@ -188,7 +208,11 @@ describe('classifier details', () => {
   });
 
   it('max-runtime without a checkpoint says there is nothing to resume from', () => {
-    const cause = classifyFailure({ TrainingJobName: 'j', TrainingJobStatus: 'Stopped', SecondaryStatus: 'MaxRuntimeExceeded', StoppingCondition: { MaxRuntimeInSeconds: 3600 } }, [], []);
+    const cause = classifyFailure(
+      { TrainingJobName: 'j', TrainingJobStatus: 'Stopped', SecondaryStatus: 'MaxRuntimeExceeded', StoppingCondition: { MaxRuntimeInSeconds: 3600 } },
+      [],
+      [],
+    );
     assert.equal(cause.kind, 'max-runtime');
     assert.match(cause.fix, /no checkpoint to resume from/);
   });

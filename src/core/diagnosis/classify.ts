@@ -219,7 +219,8 @@ function stampsOf(log: HostLog): Array<number | undefined> {
   return out;
 }
 
-const CUDA_OOM = /CUDA out of memory|OutOfMemoryError: CUDA|CUBLAS_STATUS_ALLOC_FAILED|cudaErrorMemoryAllocation|OOM when allocating tensor|RESOURCE_EXHAUSTED: Out of memory|NCCL error.*\bcuda(?:Malloc)?.*out of memory/i;
+const CUDA_OOM =
+  /CUDA out of memory|OutOfMemoryError: CUDA|CUBLAS_STATUS_ALLOC_FAILED|cudaErrorMemoryAllocation|OOM when allocating tensor|RESOURCE_EXHAUSTED: Out of memory|NCCL error.*\bcuda(?:Malloc)?.*out of memory/i;
 
 function cudaOutOfMemory(c: Context): FailureCause | undefined {
   const found = find(c, CUDA_OOM);
@@ -241,9 +242,13 @@ function cudaOutOfMemory(c: Context): FailureCause | undefined {
   }
   steps.push('turn on gradient_checkpointing and bf16 (or fp16), or shorten the maximum sequence length');
   if (bigger) {
-    steps.push(`or use ${bigger.name} (${bigger.acceleratorCount} × ${bigger.accelerator} ${bigger.acceleratorMemoryGB} GB${current?.acceleratorMemoryGB ? ` per GPU against ${current.acceleratorMemoryGB} GB on ${current.name}` : ''})`);
+    steps.push(
+      `or use ${bigger.name} (${bigger.acceleratorCount} × ${bigger.accelerator} ${bigger.acceleratorMemoryGB} GB${current?.acceleratorMemoryGB ? ` per GPU against ${current.acceleratorMemoryGB} GB on ${current.name}` : ''})`,
+    );
   } else if (current?.acceleratorMemoryGB) {
-    steps.push(`${current.name} already has the most memory per GPU in the catalog (${current.acceleratorMemoryGB} GB): shard the model across GPUs (FSDP or DeepSpeed ZeRO) instead`);
+    steps.push(
+      `${current.name} already has the most memory per GPU in the catalog (${current.acceleratorMemoryGB} GB): shard the model across GPUs (FSDP or DeepSpeed ZeRO) instead`,
+    );
   }
   return {
     kind: 'cuda-out-of-memory',
@@ -298,7 +303,9 @@ function moduleNotFound(c: Context): FailureCause | undefined {
   const known = image ? imagePackageVersion(image, module) : undefined;
   if (known) {
     imageNote = `The image ${image!.repository}:${image!.tag} has ${module} ${known}`;
-    imageNote += missing ? `, so its absence means the script runs in another interpreter or the name is misspelt.` : `: \`${found.match[2]}\` is not in that version; pin the version that has it in requirements.txt.`;
+    imageNote += missing
+      ? `, so its absence means the script runs in another interpreter or the name is misspelt.`
+      : `: \`${found.match[2]}\` is not in that version; pin the version that has it in requirements.txt.`;
   } else {
     imageNote = image
       ? `Whether ${image.repository}:${image.tag} already ships ${module} cannot be told from here (the extension has no list of the image's packages beyond transformers and ${image.baseFramework}).`
@@ -333,7 +340,13 @@ function s3AccessDenied(c: Context): FailureCause | undefined {
   if (!found) return undefined;
   const role = c.job.RoleArn;
   const bucket = bucketIn(found.line) ?? lastBucketBefore(c, found);
-  const jobBuckets = [...new Set(s3UrisOf(c.job).map((u) => /^s3:\/\/([^/]+)/.exec(u)?.[1]).filter((b): b is string => !!b))];
+  const jobBuckets = [
+    ...new Set(
+      s3UrisOf(c.job)
+        .map((u) => /^s3:\/\/([^/]+)/.exec(u)?.[1])
+        .filter((b): b is string => !!b),
+    ),
+  ];
   const operation = found.match[1];
   const where = bucket ? `the bucket ${bucket}` : jobBuckets.length > 0 ? `one of the job's buckets (${jobBuckets.join(', ')})` : 'an S3 bucket';
   return {
@@ -372,7 +385,8 @@ function s3UrisOf(job: DiagnosisJob): string[] {
   return uris;
 }
 
-const SHELL_ERROR = /^(?:\/bin\/)?sh: (?:\d+: )?(?:Syntax error|.*: not found|.*unexpected|.*: No such file or directory|.*bad substitution)|error: unrecognized arguments: |error: argument --[\w-]+: (?:invalid|expected one argument)/;
+const SHELL_ERROR =
+  /^(?:\/bin\/)?sh: (?:\d+: )?(?:Syntax error|.*: not found|.*unexpected|.*: No such file or directory|.*bad substitution)|error: unrecognized arguments: |error: argument --[\w-]+: (?:invalid|expected one argument)/;
 
 function argumentSplitting(c: Context): FailureCause | undefined {
   const found = find(c, SHELL_ERROR);
@@ -427,7 +441,7 @@ function ncclTimeout(c: Context): FailureCause | undefined {
     message: `${how}${lastWords ? ` Its last line: ${excerpt(lastWords.trim(), 160)}` : ''}`,
     fix:
       `Look at ${first ?? 'that host'}'s log for what stopped it (a crash, an out-of-memory kill, a hang in data loading or a rank that skipped a collective). ` +
-      'If it was only slow (evaluation or saving on one rank), raise the Trainer\'s ddp_timeout; set NCCL_DEBUG=INFO in environment to see which collective hung.',
+      "If it was only slow (evaluation or saving on one rank), raise the Trainer's ddp_timeout; set NCCL_DEBUG=INFO in environment to see which collective hung.",
   };
 }
 
@@ -467,7 +481,7 @@ function unknown(c: Context): FailureCause {
         : 'The job failed without a reason or an error in its logs.',
     fix: host
       ? `Read the last lines of ${host} below and the traceback's frames; run the job file locally (Run Locally / launch --local) to reproduce it in seconds.`
-      : 'Read the job\'s logs (sagemaker-hf logs JOB) and its FailureReason; run the job file locally to reproduce it.',
+      : "Read the job's logs (sagemaker-hf logs JOB) and its FailureReason; run the job file locally to reproduce it.",
     lines,
   };
 }
@@ -514,7 +528,8 @@ function capitalize(s: string): string {
 export function biggerGpuInstance(current: InstanceType | undefined): InstanceType | undefined {
   if (!current || !current.acceleratorMemoryGB || current.accelerator === 'Trainium') return undefined;
   const candidates = listInstanceTypes().filter(
-    (t) => t.accelerator !== undefined && t.accelerator !== 'Trainium' && (t.acceleratorMemoryGB ?? 0) > current.acceleratorMemoryGB! && t.acceleratorCount >= current.acceleratorCount,
+    (t) =>
+      t.accelerator !== undefined && t.accelerator !== 'Trainium' && (t.acceleratorMemoryGB ?? 0) > current.acceleratorMemoryGB! && t.acceleratorCount >= current.acceleratorCount,
   );
   const fewerCpus = (t: InstanceType) => (t.vcpus < current.vcpus ? 1 : 0);
   candidates.sort((a, b) => a.acceleratorCount - b.acceleratorCount || a.acceleratorMemoryGB! - b.acceleratorMemoryGB! || fewerCpus(a) - fewerCpus(b) || a.vcpus - b.vcpus);
@@ -529,7 +544,13 @@ export function instanceAlternatives(name: string): string[] {
   const measure = (t: InstanceType) => (gpu ? totalAcceleratorMemoryGB(t) : t.vcpus);
   const need = measure(current);
   return listInstanceTypes()
-    .filter((t) => t.name !== current.name && t.family !== current.family && (gpu ? t.accelerator !== undefined && t.accelerator !== 'Trainium' : t.acceleratorCount === 0) && measure(t) >= need)
+    .filter(
+      (t) =>
+        t.name !== current.name &&
+        t.family !== current.family &&
+        (gpu ? t.accelerator !== undefined && t.accelerator !== 'Trainium' : t.acceleratorCount === 0) &&
+        measure(t) >= need,
+    )
     .sort((a, b) => measure(a) - measure(b) || a.vcpus - b.vcpus)
     .slice(0, 3)
     .map((t) => t.name);
