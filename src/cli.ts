@@ -33,6 +33,10 @@ Training jobs
   logs JOB [--follow] [--history N]
                                 every host's CloudWatch log, labelled, with status lines and the end summary
   stop JOB                      stop an InProgress training job
+  diagnose JOB [--json] [--source-dir DIR | --job-file FILE] [--local [--root DIR]]
+                                why a job failed: FailureReason and where, each host's first traceback
+                                with frames mapped to the workspace (source_dir; default: the current
+                                folder), the cause and its fix; exit 0 when the job did not fail
 
 Models
   download JOB [--to DIR] [--overwrite] [--output]
@@ -65,6 +69,7 @@ export const COMMANDS: Readonly<Record<string, () => CliCommand>> = {
   jobs: () => require('./cli/jobsCommand').jobsCommand,
   logs: () => require('./cli/logsCommand').logsCommand,
   stop: () => require('./cli/stopCommand').stopCommand,
+  diagnose: () => require('./cli/diagnoseCommand').diagnoseCommand,
   download: () => require('./cli/downloadCommand').downloadCommand,
   extract: () => require('./cli/extractCommand').extractCommand,
   card: () => require('./cli/cardCommand').cardCommand,

@@ -5,6 +5,7 @@ import type { Services } from '../host/services';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
 import { checkSetup } from './checkSetup';
 import { createQuickstart } from './createQuickstart';
+import { diagnosisCommands } from './diagnosisCommands';
 import { downloadModel } from './downloadModel';
 import type { DownloadDeps } from './downloadModel';
 import { jobCommands } from './jobCommands';
@@ -31,6 +32,7 @@ type Handler = (...args: never[]) => unknown;
 export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
   const { services } = deps;
   const jobs = jobCommands(deps.jobs);
+  const diagnosis = diagnosisCommands(deps.jobs);
   return {
     [CommandId.newJobFile]: newJobFile(services),
     [CommandId.createQuickstart]: createQuickstart(services),
@@ -58,6 +60,8 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
     [CommandId.runLocally]: deps.runLocally,
     [CommandId.downloadModel]: downloadModel(deps.download),
     [CommandId.checkSetup]: checkSetup(services),
+    [CommandId.showDiagnosis]: diagnosis.showDiagnosis,
+    [CommandId.openJobTerminal]: diagnosis.openTerminal,
   };
 }
 

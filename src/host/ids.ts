@@ -34,6 +34,8 @@ export const CommandId = {
   runLocally: 'sagemakerHf.runLocally',
   downloadModel: 'sagemakerHf.downloadModel',
   checkSetup: 'sagemakerHf.checkSetup',
+  showDiagnosis: 'sagemakerHf.showDiagnosis',
+  openJobTerminal: 'sagemakerHf.openJobTerminal',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 

@@ -77,7 +77,8 @@ export class JobEndNotifications extends Disposable {
         if (c === 'Show Logs') void vscode.commands.executeCommand(CommandId.showJobLogs, name);
       });
     } else if (status === 'Failed') {
-      void vscode.window.showErrorMessage(`${where} ${name} failed${reason ? `: ${reason}` : '.'}`, 'Show Logs').then((c) => {
+      void vscode.window.showErrorMessage(`${where} ${name} failed${reason ? `: ${reason}` : '.'}`, 'Show Diagnosis', 'Show Logs').then((c) => {
+        if (c === 'Show Diagnosis') void vscode.commands.executeCommand(CommandId.showDiagnosis, name);
         if (c === 'Show Logs') void vscode.commands.executeCommand(CommandId.showJobLogs, name);
       });
     } else {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ViewId } from '../host/ids';
 import type { Services } from '../host/services';
 import { JobLogChannels } from '../logs/jobLogChannels';
+import { registerTracebackLinks } from '../logs/tracebackLinks';
 import { JobEndNotifications, JobStatusBar } from './jobStatusBar';
 import { TrainingJobsTree } from './trainingJobsTree';
 
@@ -19,5 +20,6 @@ export function registerViews(services: Services): Views {
   const logs = new JobLogChannels(services.aws, services.settings, services.log.for('logs'));
   const notifications = new JobEndNotifications(tree, logs.onDidSeeJobEnd);
   const statusBar = new JobStatusBar(tree);
-  return { tree, logs, notifications, disposable: vscode.Disposable.from(tree, view, logs, notifications, statusBar) };
+  const links = registerTracebackLinks(() => services.local.root());
+  return { tree, logs, notifications, disposable: vscode.Disposable.from(tree, view, logs, notifications, statusBar, links) };
 }

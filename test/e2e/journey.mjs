@@ -41,6 +41,7 @@ import { parseArgs } from 'node:util';
 import { JourneyError, Workbench, exactly, expect } from './workbench.mjs';
 import { delay, extensionId, repoRoot, sessionPrerequisiteProblem, startVsCodeSession } from './vscodeSession.mjs';
 import { packagedExtension } from './steps/packagedExtension.mjs';
+import { diagnosisStep } from './steps/diagnosis.mjs';
 
 const require = createRequire(import.meta.url);
 const resultsDir = path.join(repoRoot, 'test-results', 'e2e');
@@ -1248,6 +1249,7 @@ function staleBuildWarning() {
 async function main() {
   const { values } = parseArgs({ options: { only: { type: 'string' }, keep: { type: 'boolean' }, vsix: { type: 'string' } } });
   const only = values.only ? new Set(values.only.split(',').map(Number)) : undefined;
+  steps.push({ n: steps.length + 1, name: 'failed job: Show Diagnosis names the cause and opens the frame', timeoutSeconds: 150, run: diagnosisStep });
   const selected = steps.filter((s) => !only || only.has(s.n));
   const started = Date.now();
   const results = [];

@@ -133,8 +133,6 @@ const NOT_CLONED: Readonly<Record<string, string>> = {
   'input-mode-job-pipe-one-channel': 'input_mode is not carried by Clone as Job File yet (#16)',
   'instance-placement-config': 'instance_placement_config is not carried by Clone as Job File yet (#16)',
   'private-registry-vpc-session-tags': 'training_repository_* and enable_session_tag_chaining are not carried by Clone as Job File yet (#16)',
-  'remote-debug-infra-check-off': 'enable_remote_debug and enable_infra_check are not carried by Clone as Job File yet (#16)',
-  'remote-debug-infra-check-on': 'enable_remote_debug and enable_infra_check are not carried by Clone as Job File yet (#16)',
   'repository-platform-no-tag-chaining': 'training_repository_* and enable_session_tag_chaining are not carried by Clone as Job File yet (#16)',
   'sagemaker-metrics-off': 'enable_sagemaker_metrics is not carried by Clone as Job File yet (#16)',
   'training-plan': 'training_plan is not carried by Clone as Job File yet (#16)',

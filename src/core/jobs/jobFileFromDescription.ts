@@ -191,6 +191,9 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   if (d.EnableNetworkIsolation) set('enable_network_isolation', true);
   if (d.EnableInterContainerTrafficEncryption) set('encrypt_inter_container_traffic', true);
   if (d.ProfilerConfig?.DisableProfiler) set('disable_profiler', true);
+  // The SDK's attach (estimator.py _prepare_init_params_from_job_description) reads RemoteDebugConfig back the same way.
+  if (d.RemoteDebugConfig?.EnableRemoteDebug !== undefined) set('enable_remote_debug', d.RemoteDebugConfig.EnableRemoteDebug);
+  if (d.InfraCheckConfig?.EnableInfraCheck !== undefined) set('enable_infra_check', d.InfraCheckConfig.EnableInfraCheck);
   const logLevel = decoded.get('sagemaker_container_log_level');
   if (logLevel?.type === 'int' && Number(logLevel.value) !== DEFAULT_LOG_LEVEL) set('container_log_level', Number(logLevel.value));
   else if (logLevel?.type === 'str') set('container_log_level', logLevel.value);

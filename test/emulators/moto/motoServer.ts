@@ -39,6 +39,8 @@ export interface SimulatedJobSettings {
   logLinesPerHost?: number;
   /** Replaces the default FailureReason (an ExecuteUserScriptError with a CUDA OOM). */
   failureReason?: string;
+  /** Only this host (algo-N) prints the failure's traceback; the other hosts' logs just stop. */
+  failingHost?: number;
 }
 
 /** The launcher's effective settings (GET /moto-api/sim/config). */

@@ -103,7 +103,8 @@ class SimulationConfig:
     default of a key, and a job entry set to null is removed):
         {"simSeconds": 6, "stopSeconds": 1, "logLinesPerHost": 20, "failJobs": null,
          "jobs": {"<TrainingJobName>": {"outcome": "Failed", "simSeconds": 2, "logLinesPerHost": 5,
-                                        "failureReason": "..."}}}
+                                        "failureReason": "...", "failingHost": 2}}}
+    failingHost: only that host (algo-N) prints the traceback; the others' logs just stop where the job dies.
     A job reads its settings once, when it is created, so changing them never rewrites a running job.
     """
 
@@ -172,7 +173,7 @@ def validate_job_settings(name: str, settings: Any) -> None:
     where = f"jobs[{name!r}]"
     if not isinstance(settings, dict):
         raise ValueError(f"{where} must be an object or null")
-    allowed = {"outcome", "simSeconds", "logLinesPerHost", "failureReason"}
+    allowed = {"outcome", "simSeconds", "logLinesPerHost", "failureReason", "failingHost"}
     unknown = set(settings) - allowed
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}; known: {sorted(allowed)}")
@@ -184,6 +185,10 @@ def validate_job_settings(name: str, settings: Any) -> None:
         check_lines(settings["logLinesPerHost"], "logLinesPerHost", where)
     if "failureReason" in settings and not isinstance(settings["failureReason"], str):
         raise ValueError(f"{where}: failureReason must be a string")
+    if "failingHost" in settings:
+        host = settings["failingHost"]
+        if isinstance(host, bool) or not isinstance(host, int) or host < 1:
+            raise ValueError(f"{where}: failingHost must be a host number (1 for algo-1), got {host!r}")
 
 
 def check_number(value: Any, key: str, low: float, high: float, where: str) -> None:
@@ -594,6 +599,7 @@ class SimulatedTrainingJob(BaseObject):
 
         self.created_at = created_at
         self.fail_at = self.at(FAIL_AT) if self.outcome == "Failed" else None
+        self.failing_host: Optional[int] = job_settings.get("failingHost")
         # The shape SageMaker gives a script that exited non-zero; a configured failureReason replaces it
         # (the logs keep the default traceback).
         self.failure_reason = job_settings.get("failureReason") or (
@@ -628,7 +634,8 @@ class SimulatedTrainingJob(BaseObject):
                 events.append((start + (index + 1) / (k + 1) * (end - start), line))
             if self.fail_at is not None:
                 events = [e for e in events if e[0] < self.fail_at]
-                events += [(self.fail_at, line) for line in self.run.failure(host, self.fail_at, error)]
+                if self.failing_host is None or self.failing_host == host:
+                    events += [(self.fail_at, line) for line in self.run.failure(host, self.fail_at, error)]
             else:
                 events += [(end, line) for line in self.run.epilogue(host, end)]
             schedule[host] = events
