@@ -33,6 +33,11 @@ Training jobs
   logs JOB [--follow] [--history N]
                                 every host's CloudWatch log, labelled, with status lines and the end summary
   stop JOB                      stop an InProgress training job
+  metrics JOB [--follow] [--json] [--poll S] [--local [--root DIR]]
+                                every series: each host's GPU, CPU, memory and disk (CloudWatch, or
+                                /proc and nvidia-smi for --local), the curves parsed from the log and
+                                the metric_definitions series; --json prints
+                                {"job", "series": [{"name", "host", "source", "unit", "points"}]}
 
 Models
   download JOB [--to DIR] [--overwrite] [--output]
@@ -65,6 +70,7 @@ export const COMMANDS: Readonly<Record<string, () => CliCommand>> = {
   jobs: () => require('./cli/jobsCommand').jobsCommand,
   logs: () => require('./cli/logsCommand').logsCommand,
   stop: () => require('./cli/stopCommand').stopCommand,
+  metrics: () => require('./cli/metricsCommand').metricsCommand,
   download: () => require('./cli/downloadCommand').downloadCommand,
   extract: () => require('./cli/extractCommand').extractCommand,
   card: () => require('./cli/cardCommand').cardCommand,
