@@ -79,7 +79,6 @@ const RANK_PREFIX = /^\[\d+,\d+\]<std(?:out|err)>:/;
 const METRICS_HEADER = /\*{5} (\w+) metrics \*{5}/;
 const BLOCK_ROW = /^\s+([A-Za-z_][\w./-]*)\s+=\s+(\S+)\s*$/;
 const RUNTIME = /^(?:(\d+) days?, )?(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/;
-const BAR = /\|\s*(\d+)\/(\d+)(?:\s*\[[^\]]*\])?/g;
 
 export class TrainerLogParser {
   /** Definitions that could not be compiled, each with why (the rest still apply). */
@@ -261,9 +260,8 @@ export class TrainerLogParser {
   private readBar(state: HostState, timestamp: number, line: string): void {
     // tqdm bars of preprocessing ("Map: … examples/s") and of evaluation have other totals than training's.
     if (line.includes('examples/s') || line.includes('ba/s')) return;
-    let found: [number, number] | undefined;
-    BAR.lastIndex = 0;
-    for (let m = BAR.exec(line); m; m = BAR.exec(line)) found = [Number(m[1]), Number(m[2])];
+    // The last `| N/M` of the line, read without a regular expression (a line may hold many redraws).
+    const found = lastBar(line);
     if (!found) return;
     const [step, total] = found;
     if (state.maxSteps === undefined) state.maxSteps = total;
@@ -285,6 +283,28 @@ export class TrainerLogParser {
       this.point(host, d.name, timestamp, /^[-+]?nan$/i.test(m[1].trim()) ? NaN : value);
     }
   }
+}
+
+/** `[N, M]` of the last `| N/M` in the line (tqdm's position and total), or undefined. */
+function lastBar(line: string): [number, number] | undefined {
+  for (let bar = line.lastIndexOf('|'); bar >= 0; bar = line.lastIndexOf('|', bar - 1)) {
+    let i = bar + 1;
+    while (line.charCodeAt(i) === 32) i++;
+    const n = digits(line, i);
+    if (n && line.charCodeAt(n.end) === 47) {
+      const m = digits(line, n.end + 1);
+      if (m) return [n.value, m.value];
+    }
+    if (bar === 0) break;
+  }
+  return undefined;
+}
+
+function digits(line: string, i: number): { value: number; end: number } | undefined {
+  let value = 0;
+  let j = i;
+  for (let c = line.charCodeAt(j); c >= 48 && c <= 57; c = line.charCodeAt(++j)) value = value * 10 + (c - 48);
+  return j > i ? { value, end: j } : undefined;
 }
 
 function observe(list: Array<[number, number]>, t: number, v: number): void {
