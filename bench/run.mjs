@@ -22,12 +22,13 @@ import { benchDir, buildBenchEntries, buildDir, repoRoot } from './lib/build.mjs
 import { machine } from './lib/harness.mjs';
 import * as activation from './suites/activation.mjs';
 import * as hubUpload from './suites/hubUpload.mjs';
+import * as jobMetrics from './suites/jobMetrics.mjs';
 import * as logTail from './suites/logTail.mjs';
 import * as modelArchive from './suites/modelArchive.mjs';
 import * as sourceArchive from './suites/sourceArchive.mjs';
 import * as validation from './suites/validation.mjs';
 
-const SUITES = { validation, activation, modelArchive, sourceArchive, logTail, hubUpload };
+const SUITES = { validation, activation, modelArchive, sourceArchive, logTail, hubUpload, jobMetrics };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, 'render-doc': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {

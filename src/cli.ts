@@ -37,6 +37,11 @@ Training jobs
                                 why a job failed: FailureReason and where, each host's first traceback
                                 with frames mapped to the workspace (source_dir; default: the current
                                 folder), the cause and its fix; exit 0 when the job did not fail
+  metrics JOB [--follow] [--json] [--poll S] [--local [--root DIR]]
+                                every series: each host's GPU, CPU, memory and disk (CloudWatch, or
+                                /proc and nvidia-smi for --local), the curves parsed from the log and
+                                the metric_definitions series; --json prints
+                                {"job", "series": [{"name", "host", "source", "unit", "points"}]}
 
 Models
   download JOB [--to DIR] [--overwrite] [--output]
@@ -70,6 +75,7 @@ export const COMMANDS: Readonly<Record<string, () => CliCommand>> = {
   logs: () => require('./cli/logsCommand').logsCommand,
   stop: () => require('./cli/stopCommand').stopCommand,
   diagnose: () => require('./cli/diagnoseCommand').diagnoseCommand,
+  metrics: () => require('./cli/metricsCommand').metricsCommand,
   download: () => require('./cli/downloadCommand').downloadCommand,
   extract: () => require('./cli/extractCommand').extractCommand,
   card: () => require('./cli/cardCommand').cardCommand,

@@ -1,3 +1,4 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { PricingClient } from '@aws-sdk/client-pricing';
@@ -12,6 +13,8 @@ export interface AwsEndpoints {
   sagemaker?: string;
   s3?: string;
   logs?: string;
+  /** CloudWatch metrics (the job dashboard's instance and metric_definitions series). */
+  cloudwatch?: string;
   sts?: string;
   iam?: string;
   serviceQuotas?: string;
@@ -54,6 +57,7 @@ export class AwsClients {
     set('sagemaker', pick('SAGEMAKER'));
     set('s3', pick('S3'));
     set('logs', pick('CLOUDWATCH_LOGS'));
+    set('cloudwatch', pick('CLOUDWATCH'));
     set('sts', pick('STS'));
     set('iam', pick('IAM'));
     set('serviceQuotas', pick('SERVICE_QUOTAS'));
@@ -106,6 +110,13 @@ export class AwsClients {
     return this.client('logs', () => {
       const { CloudWatchLogsClient } = require('@aws-sdk/client-cloudwatch-logs') as typeof import('@aws-sdk/client-cloudwatch-logs');
       return new CloudWatchLogsClient(this.config('logs'));
+    });
+  }
+
+  cloudwatch(): CloudWatchClient {
+    return this.client('cloudwatch', () => {
+      const { CloudWatchClient } = require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch');
+      return new CloudWatchClient(this.config('cloudwatch'));
     });
   }
 

@@ -65,7 +65,7 @@ export class Settings {
     const value = this.userLevel<unknown>(Setting.endpoints, {});
     const raw = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
     const out: AwsEndpoints = {};
-    for (const key of ['sagemaker', 's3', 'logs', 'sts', 'iam', 'serviceQuotas', 'pricing'] as const) {
+    for (const key of ['sagemaker', 's3', 'logs', 'cloudwatch', 'sts', 'iam', 'serviceQuotas', 'pricing'] as const) {
       const v = raw[key];
       if (typeof v === 'string' && v.trim()) out[key] = v.trim();
     }

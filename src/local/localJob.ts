@@ -632,6 +632,11 @@ class LocalJobRun {
       }
       run.process = child;
       run.exited = false;
+      if (child.pid !== undefined) {
+        // The dashboard and `metrics` read each host's CPU and memory from its process group (/proc).
+        this.state.Local.processGroups = { ...this.state.Local.processGroups, [run.host]: child.pid };
+        this.persist();
+      }
       let exitCode: number | undefined;
       let spawnError: string | undefined;
       this.pipeLines(run, child.stdout, 'stdout');
@@ -756,6 +761,12 @@ class LocalJobRun {
     this.transition(status, secondary, message, end, true);
   }
 
+  /** Writes job.json as the state is now (writes are queued, so they land in order). */
+  private persist(): void {
+    const snapshot = structuredClone(this.state);
+    this.recordWrites = this.recordWrites.then(() => writeJobRecord(snapshot)).catch(() => undefined);
+  }
+
   private transition(status: TrainingJobStatus, secondary: SecondaryStatus, message: string, time = new Date(), final = false): void {
     const iso = time.toISOString();
     const transitions = this.state.SecondaryStatusTransitions;
@@ -765,8 +776,7 @@ class LocalJobRun {
     this.state.TrainingJobStatus = status;
     this.state.SecondaryStatus = secondary;
     this.state.LastModifiedTime = iso;
-    const snapshot = structuredClone(this.state);
-    this.recordWrites = this.recordWrites.then(() => writeJobRecord(snapshot)).catch(() => undefined);
+    this.persist();
     notify(() =>
       this.listener.onStatus?.({
         jobName: this.options.jobName,

@@ -58,6 +58,8 @@ export interface LocalJobRecord {
     logFiles: Record<string, string>;
     /** The Node process that runs the job; a dead one means the job was interrupted. */
     runnerPid: number;
+    /** Each host's process group (the pid of the process started for it), once started. */
+    processGroups?: Record<string, number>;
   };
 }
 

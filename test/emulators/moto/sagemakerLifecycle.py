@@ -1078,7 +1078,89 @@ def reset_everything(self: MotoAPIBackend) -> None:
 # --------------------------------------------------------------------------------------------------------------
 
 
+# -- CloudWatch metrics over the JSON protocol -----------------------------------------------------------------
+# @aws-sdk/client-cloudwatch (3.11xx) speaks awsJson1_0 (with awsQueryCompatible error codes); moto 5.1 knows
+# CloudWatch only in the query protocol: it does not read a JSON body and answers in XML, which the JS SDK cannot
+# parse. This flattens the JSON request into query parameters and turns moto's XML answer into the JSON the SDK
+# expects, both by botocore's own shapes: timestamps as epoch seconds, lists as arrays, errors as
+# {"__type", "message"}. Metrics stored with PutMetricData come back from GetMetricData as moto keeps them.
+
+CLOUDWATCH_JSON = "application/x-amz-json-1.0"
+
+
+def cloudwatch_json_answer(action: str, status: int, headers: Dict[str, str], body: str) -> Tuple[int, Dict[str, str], str]:
+    import botocore.session
+    import xmltodict
+
+    out_headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+    out_headers["Content-Type"] = CLOUDWATCH_JSON
+    if status >= 400:
+        try:
+            error = xmltodict.parse(body)["ErrorResponse"]["Error"]
+            code, message = error.get("Code", "InternalFailure"), error.get("Message", "")
+        except Exception:
+            code, message = "InternalFailure", body[:200]
+        return status, {**out_headers, "x-amzn-query-error": f"{code};Sender"}, json.dumps({"__type": code, "message": message})
+    model = botocore.session.get_session().get_service_model("cloudwatch")
+    operation = model.operation_model(action)
+    if operation.output_shape is None or not body.strip():
+        return status, out_headers, "{}"
+    parsed = xmltodict.parse(body).get(f"{action}Response", {}).get(f"{action}Result") or {}
+    return status, out_headers, json.dumps(xml_value(parsed, operation.output_shape))
+
+
+def xml_value(node: Any, shape: Any) -> Any:
+    """The query protocol's XML (as xmltodict reads it) → the JSON protocol's values, by botocore's shapes:
+    `member` lists as arrays, numbers and booleans typed, timestamps as epoch seconds."""
+    kind = shape.type_name
+    if kind == "structure":
+        node = node or {}
+        return {name: xml_value(node[name], member) for name, member in shape.members.items() if node.get(name) is not None}
+    if kind == "list":
+        items = (node or {}).get("member") if isinstance(node, dict) else None
+        if items is None:
+            return []
+        return [xml_value(item, shape.member) for item in (items if isinstance(items, list) else [items])]
+    if kind == "map":
+        entries = (node or {}).get("entry") or []
+        entries = entries if isinstance(entries, list) else [entries]
+        return {entry["key"]: xml_value(entry["value"], shape.value) for entry in entries}
+    if kind == "timestamp":
+        from dateutil.parser import parse as parse_time
+
+        return parse_time(node).timestamp()
+    if kind in ("double", "float"):
+        return float(node)
+    if kind in ("integer", "long"):
+        return int(node)
+    if kind == "boolean":
+        return str(node).lower() == "true"
+    return node
+
+
+def install_cloudwatch_json() -> None:
+    from moto.cloudwatch.responses import CloudWatchResponse
+
+    original = CloudWatchResponse.call_action
+
+    def call_action(self: Any) -> Any:
+        if CLOUDWATCH_JSON not in (self.headers.get("Content-Type") or ""):
+            return original(self)
+        # moto has no service spec for cloudwatch, so it did not flatten the JSON body: do it with botocore's.
+        from moto.core.responses import AWSServiceSpec, flatten_json_request_body
+
+        action = (self.headers.get("X-Amz-Target") or "").split(".")[-1]
+        spec = AWSServiceSpec("data/cloudwatch/2010-08-01/service-2.json")
+        flat = flatten_json_request_body("", json.loads(self.body or "{}"), spec.input_spec(action))
+        self.querystring = {"Action": [action], **{key: [value] for key, value in flat.items()}}
+        status, headers, body = original(self)
+        return cloudwatch_json_answer(action, status, dict(headers), body if isinstance(body, str) else body.decode())
+
+    CloudWatchResponse.call_action = call_action
+
+
 def install() -> None:
+    install_cloudwatch_json()
     if not moto.__version__.startswith(SUPPORTED_MOTO):
         warn(f"written for moto {SUPPORTED_MOTO}x, running on {moto.__version__}; the patched internals may have moved")
     SageMakerResponse.create_training_job = create_training_job
