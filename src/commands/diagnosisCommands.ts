@@ -97,14 +97,18 @@ async function showDiagnosisPick(d: Diagnosis, deps: JobCommandDeps): Promise<vo
   const first = causeTraceback(d);
   const target = first ? frameToOpen(first) : undefined;
   for (const t of d.tracebacks) {
-    items.push({ label: `${t.host}: ${t.error}`, kind: vscode.QuickPickItemKind.Separator });
+    // A separator's label is drawn over its first row, so it stays short; the error goes in that row's detail.
+    items.push({ label: `${t.host} traceback`, kind: vscode.QuickPickItemKind.Separator });
+    let first = true;
     for (const f of [...t.frames].reverse()) {
       if (f.local === null) continue;
       items.push({
         label: `$(go-to-file) ${vscode.workspace.asRelativePath(f.local)}:${f.line}`,
         description: `${t.host} · ${f.file}:${f.line}`,
+        ...(first ? { detail: t.error } : {}),
         open: { file: f.local, line: f.line },
       });
+      first = false;
     }
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(markdown) Open the Full Diagnosis', full: true });

@@ -62,13 +62,15 @@ export async function diagnosisStep(j) {
     await delay(200);
   }
 
+  // A webview left open by an earlier step (the hostile cards) takes the focus back and closes a quick pick.
+  await wb.runCommand('View: Close All Editor Groups').catch(() => undefined);
   // The tree must know the job before the command's pick can offer it.
   await wb.runCommand('SageMaker HF: Refresh Training Jobs');
   await delay(1500);
   await wb.runCommand('SageMaker HF: Show Diagnosis');
   // The job pick's rows read "<name>, Failed": filter by the name and take the one row left.
   await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Training job' }).waitFor({ state: 'visible', timeout: 20_000 });
-  await page.locator('.quick-input-widget input').fill(jobName);
+  await page.locator('.quick-input-widget input').fill(jobName, { timeout: 10_000 });
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: jobName }).first().click();
 
   const title = `${jobName}: Failed during Training`;
