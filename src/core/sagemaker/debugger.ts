@@ -145,6 +145,18 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
         path: ['rules', i, rule.source ? 'source' : 'rule_to_invoke'],
       });
     }
+    // ProfilerRule.custom has no such keyword arguments: Python raises TypeError.
+    if (rule.rule === 'ProfilerRule.custom') {
+      for (const key of ['other_trials_s3_input_paths', 'collections_to_save'] as const) {
+        if ((rule as unknown as Record<string, unknown>)[key] !== undefined) {
+          out.push({
+            code: 'rules.debuggerRuleOnly',
+            message: `rules[${i}] (${rule.name}): ${key} belongs to Rule.custom (a Debugger rule); ProfilerRule.custom takes no ${key}, and the SDK raises TypeError for it.`,
+            path: ['rules', i, key],
+          });
+        }
+      }
+    }
     // estimator._set_source_s3_uri uploads a local source to the default bucket; a job file takes S3 only.
     if (rule.source && !/^s3:\/\//.test(rule.source)) {
       out.push({
@@ -166,7 +178,11 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
   }
   if (profilerDisabled(args, region)) {
     const why =
-      args.disable_profiler === true ? 'disable_profiler is true' : !regionSupportsDebugger(region) ? `${region} has no SageMaker profiler` : `the profiler does not run on Trainium (${args.instance_type})`;
+      args.disable_profiler === true
+        ? 'disable_profiler is true'
+        : !regionSupportsDebugger(region)
+          ? `${region} has no SageMaker profiler`
+          : `the profiler does not run on Trainium (${args.instance_type})`;
     if (args.profiler_config !== undefined && args.profiler_config.disable_profiler !== true) {
       out.push({
         code: 'profiler.disabled',
@@ -230,7 +246,8 @@ export function debuggerRequestFields(args: DebuggerArguments, region: string, o
     out.ProfilerRuleConfigurations = profilerRules.map((r) => ruleConfiguration(r, mergedRuleParameters(r)));
   }
   const given = args.profiler_config;
-  const config: ProfilerConfigArg = given !== undefined ? { ...given, s3_output_path: given.s3_output_path || outputPath } : disabled ? { disable_profiler: true } : { s3_output_path: outputPath };
+  const config: ProfilerConfigArg =
+    given !== undefined ? { ...given, s3_output_path: given.s3_output_path || outputPath } : disabled ? { disable_profiler: true } : { s3_output_path: outputPath };
   const disableProfiler = config.disable_profiler ?? false;
   out.ProfilerConfig = {
     ...(config.s3_output_path !== undefined && disableProfiler === false ? { S3OutputPath: config.s3_output_path } : {}),

@@ -28,6 +28,7 @@ export type TrainingPlanErrorCode =
   // The SDK's Debugger and profiler refusals (src/core/sagemaker/debugger.ts).
   | 'rules.sourceWithoutRuleToInvoke'
   | 'rules.sourceNotS3'
+  | 'rules.debuggerRuleOnly'
   | 'debugger.regionUnsupported'
   | 'profiler.disabled';
 
