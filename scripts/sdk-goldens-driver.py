@@ -7,7 +7,12 @@ driver changes two things, neither in the request path:
 - the SDK's telemetry is not sent (it would try STS over the network and retry for seconds; it
   builds no part of the request);
 - `TrainingInput(...)` takes `shuffle_config` as the keyword arguments of `ShuffleConfig` (JSON
-  cannot carry the object), built one to one: `ShuffleConfig(**value)`.
+  cannot carry the object), built one to one: `ShuffleConfig(**value)`;
+- `HuggingFace(...)` takes the SDK objects a job file writes as maps, each built one to one from its
+  keyword arguments: `debugger_hook_config` (a map) is `DebuggerHookConfig(**value)`,
+  `tensorboard_output_config` `TensorBoardOutputConfig(**value)`, `profiler_config`
+  `ProfilerConfig(**value)`, each `rules` item `Rule.custom(**rest)` or `ProfilerRule.custom(**rest)`
+  as its `rule` says, and every collection `CollectionConfig(**value)`.
 
 stdin: a JSON list of {"name", "spec" (path), "cwd"}; stdout: one JSON line per spec,
 {"name", "output": <what the oracle printed, parsed>}.
@@ -34,8 +39,17 @@ sys.path.insert(0, args.sdk_src)
 os.environ["SAGEMAKER_SUPPRESS_V2_WARNING"] = "1"
 import sdk_stubs  # noqa: E402,F401  (the oracle's stand-ins, loaded before the SDK as the oracle does)
 
+import sagemaker.huggingface  # noqa: E402
 import sagemaker.inputs  # noqa: E402
 import sagemaker.telemetry.telemetry_logging as telemetry  # noqa: E402
+from sagemaker.debugger import (  # noqa: E402
+    CollectionConfig,
+    DebuggerHookConfig,
+    ProfilerConfig,
+    ProfilerRule,
+    Rule,
+    TensorBoardOutputConfig,
+)
 from sagemaker.inputs import ShuffleConfig  # noqa: E402
 
 telemetry._send_telemetry_request = lambda *a, **k: None
@@ -51,6 +65,39 @@ def training_input(s3_data, **kwargs):
 
 
 sagemaker.inputs.TrainingInput = training_input
+
+
+def collections(values):
+    return None if values is None else [CollectionConfig(**c) for c in values]
+
+
+_HuggingFace = sagemaker.huggingface.HuggingFace
+RULES = {"Rule.custom": Rule.custom, "ProfilerRule.custom": ProfilerRule.custom}
+
+
+def hugging_face(**kwargs):
+    if isinstance(kwargs.get("debugger_hook_config"), dict):
+        hook = dict(kwargs["debugger_hook_config"])
+        if "collection_configs" in hook:
+            hook["collection_configs"] = collections(hook["collection_configs"])
+        kwargs["debugger_hook_config"] = DebuggerHookConfig(**hook)
+    if isinstance(kwargs.get("tensorboard_output_config"), dict):
+        kwargs["tensorboard_output_config"] = TensorBoardOutputConfig(**kwargs["tensorboard_output_config"])
+    if isinstance(kwargs.get("profiler_config"), dict):
+        kwargs["profiler_config"] = ProfilerConfig(**kwargs["profiler_config"])
+    if isinstance(kwargs.get("rules"), list):
+        rules = []
+        for item in kwargs["rules"]:
+            rest = dict(item)
+            make = RULES[rest.pop("rule")]
+            if "collections_to_save" in rest:
+                rest["collections_to_save"] = collections(rest["collections_to_save"])
+            rules.append(make(**rest))
+        kwargs["rules"] = rules
+    return _HuggingFace(**kwargs)
+
+
+sagemaker.huggingface.HuggingFace = hugging_face
 
 start_dir = os.getcwd()
 for job in jobs:

@@ -25,6 +25,8 @@
 // - numbers keep YAML's int/float distinction (`1.0` stays a float), as the request builder does;
 // - `container_log_level: WARNING` is `logging.WARNING` (30);
 // - channel maps are TrainingInput keyword arguments; `shuffle_seed: N` is `shuffle_config=ShuffleConfig(N)`;
+// - debugger_hook_config, tensorboard_output_config, profiler_config and each `rules` item are the
+//   keyword arguments of the SDK object of the same name (the driver builds them; see its header);
 // - local paths are made real in a scratch folder (source_dir with the entry point, dependencies),
 //   because the SDK archives them; `git_config` is cloned by the SDK, which needs a network, so its
 //   repository is stood in for by the same paths in that folder (recorded in the golden as `stoodIn`).
@@ -189,7 +191,9 @@ function main() {
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
       // UTC as the oracle asks; the proxy makes any stray network call fail at once instead of timing out.
-      env: { ...process.env, TZ: 'UTC', HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' },
+      // PYTHONHASHSEED: the SDK sends the hook's CollectionConfigurations in a set's order, which
+      // string hashing would otherwise vary from run to run.
+      env: { ...process.env, TZ: 'UTC', PYTHONHASHSEED: '0', HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' },
     });
     if (run.status !== 0) throw new Error(`the oracle failed (exit ${run.status}):\n${run.stderr}`);
     const outputs = new Map(

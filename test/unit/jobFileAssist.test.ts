@@ -86,6 +86,10 @@ describe('the estimator arguments issue 16 made supported', () => {
     'model_channel_name',
     'training_plan',
     'instance_placement_config',
+    'rules',
+    'debugger_hook_config',
+    'tensorboard_output_config',
+    'profiler_config',
   ];
 
   it('are offered as keys, with their values where the schema lists them, and hover with their request field', () => {
@@ -113,6 +117,15 @@ describe('the estimator arguments issue 16 made supported', () => {
         .sort(),
       ['EnableMultipleJobs', 'PlacementSpecifications'],
     );
+    const profiler = at('profiler_config:\n  |\n');
+    assert.deepEqual(
+      completionsAt(profiler.text, profiler.position)
+        .map((s) => s.label)
+        .sort(),
+      ['disable_profiler', 's3_output_path', 'system_monitor_interval_millis'],
+    );
+    assert.match(hoverAt('tensorboard_output_config:\n  s3_output_path: s3://b/tb\n', { line: 0, character: 3 })!.markdown, /TensorBoardOutputConfig/);
+    assert.match(hoverAt('debugger_hook_config: false\n', { line: 0, character: 3 })!.markdown, /DebugHookConfig/);
     assert.match(hoverAt('enable_infra_check: true\n', { line: 0, character: 3 })!.markdown, /InfraCheckConfig\.EnableInfraCheck/);
     assert.match(hoverAt('model_uri: s3://my-bucket/m/\n', { line: 0, character: 3 })!.markdown, /application\/x-sagemaker-model/);
   });

@@ -228,7 +228,7 @@ describe('job file validation: checks beyond the schema', () => {
   });
 
   it('refuses each estimator argument it does not send by name, with why (issue 16)', () => {
-    const issue16 = ['rules', 'debugger_hook_config', 'tensorboard_output_config', 'profiler_config', 'instance_groups', 'compiler_config'];
+    const issue16 = ['instance_groups', 'compiler_config'];
     for (const key of issue16) {
       const problems = validateJobFile(`${base}instance_type: ml.g5.xlarge\n${key}: true\n`).problems.filter((p) => p.path === key);
       assert.deepEqual(
@@ -328,6 +328,47 @@ describe('job file validation: checks beyond the schema', () => {
         bad,
       );
     }
+  });
+
+  it('rules, debugger_hook_config, tensorboard_output_config and profiler_config: the SDK forms, the API limits, the SDK refusals at their keys (issue 16)', () => {
+    const found = (yaml: string) =>
+      validateJobFile(`${base}instance_type: ml.g5.xlarge\n${yaml}`)
+        .problems.filter((p) => p.severity === 'error')
+        .map((p) => [p.code, String(p.path)]);
+    const rule = (kind: string, extra = '') =>
+      `rules:\n  - rule: ${kind}\n    name: R\n    image_uri: 111122223333.dkr.ecr.us-east-1.amazonaws.com/r:1\n    instance_type: ml.t3.medium\n    volume_size_in_gb: 10\n${extra}`;
+    for (const good of [
+      rule('Rule.custom', '    source: s3://b/r.py\n    rule_to_invoke: R\n    collections_to_save:\n      - name: losses\n'),
+      rule('ProfilerRule.custom', '    rule_parameters:\n      threshold: "5"\n'),
+      'debugger_hook_config: false\n',
+      'debugger_hook_config:\n  hook_parameters:\n    save_interval: "10"\n  collection_configs:\n    - name: losses\n      parameters: {save_interval: "5"}\n',
+      'tensorboard_output_config:\n  s3_output_path: s3://b/tb\n',
+      'profiler_config:\n  system_monitor_interval_millis: 500\n',
+      'region: us-gov-east-1\ndebugger_hook_config: true\n',
+    ])
+      assert.deepEqual(found(good), [], good);
+    for (const bad of [
+      rule('Rule.sagemaker'),
+      rule('Rule.custom', '    rule_parameters:\n      threshold: 5\n'),
+      `rules:\n${'  - {rule: Rule.custom, name: R, image_uri: i, instance_type: ml.t3.medium, volume_size_in_gb: 1}\n'.repeat(21)}`,
+      'debugger_hook_config:\n  collection_configs:\n    - parameters: {a: "1"}\n',
+      'debugger_hook_config:\n  s3_output_path: my-bucket/debug\n',
+      'tensorboard_output_config:\n  container_local_output_path: /opt/ml/output/tensorboard\n',
+      'profiler_config:\n  system_monitor_interval_millis: 300\n',
+      'profiler_config:\n  framework_profile_params: {}\n',
+    ])
+      assert.ok(
+        found(bad).some(([c]) => String(c).startsWith('schema.')),
+        bad,
+      );
+    assert.deepEqual(found(rule('ProfilerRule.custom', '    collections_to_save:\n      - name: losses\n')), [['rules.debuggerRuleOnly', 'rules[0].collections_to_save']]);
+    assert.deepEqual(found(rule('Rule.custom', '    source: ./r.py\n    rule_to_invoke: R\n')), [['rules.sourceNotS3', 'rules[0].source']]);
+    assert.deepEqual(found(rule('Rule.custom', '    source: s3://b/r.py\n')), [['rules.sourceWithoutRuleToInvoke', 'rules[0].source']]);
+    assert.deepEqual(found(`disable_profiler: true\n${rule('ProfilerRule.custom')}`), [['profiler.disabled', 'rules[0]']]);
+    assert.deepEqual(found('disable_profiler: true\nprofiler_config:\n  system_monitor_interval_millis: 500\n'), [['profiler.disabled', 'profiler_config']]);
+    assert.deepEqual(found('region: us-gov-east-1\ndebugger_hook_config:\n  s3_output_path: s3://b/d\n'), [['debugger.regionUnsupported', 'debugger_hook_config']]);
+    assert.deepEqual(found(`region: us-gov-east-1\n${rule('Rule.custom')}`), [['debugger.regionUnsupported', 'rules']]);
+    assert.deepEqual(found(`region: us-gov-east-1\ndebugger_hook_config: false\n${rule('Rule.custom')}`), []);
   });
 
   it('requires max_wait for spot and accepts a long enough one', () => {

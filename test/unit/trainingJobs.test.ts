@@ -127,15 +127,6 @@ const NOT_CLONED: Readonly<Record<string, string>> = {
   'error-hyperparameter-token-value': 'a clone never copies a secret-looking hyperparameter value (core/sagemaker/secrets.ts)',
   'hyperparameter-secret-name': 'a clone never copies a hyperparameter whose name names a secret',
   'inputs-empty-map': 'an empty InputDataConfig is cloned as no inputs (the SDK sends [] for `inputs: {}`)',
-  'container-arguments-only': 'container_arguments is not carried by Clone as Job File yet (#16)',
-  'container-entry-point-and-arguments': 'container_entry_point is not carried by Clone as Job File yet (#16)',
-  'input-mode-job-fastfile': 'input_mode is not carried by Clone as Job File yet (#16)',
-  'input-mode-job-pipe-one-channel': 'input_mode is not carried by Clone as Job File yet (#16)',
-  'instance-placement-config': 'instance_placement_config is not carried by Clone as Job File yet (#16)',
-  'private-registry-vpc-session-tags': 'training_repository_* and enable_session_tag_chaining are not carried by Clone as Job File yet (#16)',
-  'repository-platform-no-tag-chaining': 'training_repository_* and enable_session_tag_chaining are not carried by Clone as Job File yet (#16)',
-  'sagemaker-metrics-off': 'enable_sagemaker_metrics is not carried by Clone as Job File yet (#16)',
-  'training-plan': 'training_plan is not carried by Clone as Job File yet (#16)',
 };
 
 describe('Clone as Job File: DescribeTrainingJob → a .sagemaker.yaml that plans back to the same request', () => {
@@ -241,9 +232,8 @@ describe('Clone as Job File: DescribeTrainingJob → a .sagemaker.yaml that plan
     };
     const clone = jobFileFromDescription(d);
     for (const pattern of [
-      /TrainingInputMode Pipe/,
       /sagemaker_parameter_server_enabled/,
-      /rules are not carried over/,
+      /rule \(unnamed\) has no evaluator image or instance type/,
       /MaxPendingTimeInSeconds/,
       /Tags are not part of DescribeTrainingJob/,
     ]) {
@@ -252,7 +242,8 @@ describe('Clone as Job File: DescribeTrainingJob → a .sagemaker.yaml that plan
         `no note matching ${pattern}: ${clone.notes.join(' | ')}`,
       );
     }
-    assert.match(clone.text, /^# Note: The job used TrainingInputMode Pipe/m);
+    assert.match(clone.text, /^# Note: The rule \(unnamed\)/m);
+    assert.match(clone.text, /^input_mode: Pipe$/m, 'the job-wide input mode is carried');
     assert.match(clone.text, /^ {2}sagemaker_parameter_server_enabled: true$/m, 'an SDK key without a job-file setting stays a hyperparameter so the request stays the same');
   });
 

@@ -5,12 +5,14 @@
  * has already been validated.
  */
 
+import type { DebuggerHookConfigArg, ProfilerConfigArg, RuleArg, TensorBoardOutputConfigArg } from '../sagemaker/debugger';
 import type { Distribution } from '../sagemaker/distribution';
 import type { HyperparameterValue } from '../sagemaker/hyperparameters';
 
 // Owned by the SageMaker concept modules; re-exported for the code that reads a JobSpec.
 export type { Distribution, MpiDistribution, SmDataParallel, SmModelParallel } from '../sagemaker/distribution';
 export type { HyperparameterValue } from '../sagemaker/hyperparameters';
+export type { DebuggerHookConfigArg, ProfilerConfigArg, RuleArg, TensorBoardOutputConfigArg } from '../sagemaker/debugger';
 
 export interface GitConfig {
   repo: string;
@@ -104,6 +106,12 @@ export interface JobSpec {
   training_plan?: string;
   /** ResourceConfig.InstancePlacementConfig, the SDK's dict in the API's keys, sent as written. */
   instance_placement_config?: { EnableMultipleJobs?: boolean; PlacementSpecifications?: Array<{ UltraServerId?: string; InstanceCount: number }> };
+  /** Debugger and profiler rules: `Rule.custom(...)` / `ProfilerRule.custom(...)` keyword arguments, chosen by `rule:`. */
+  rules?: RuleArg[];
+  /** `true`/`false`, or `DebuggerHookConfig(...)` keyword arguments. */
+  debugger_hook_config?: boolean | DebuggerHookConfigArg;
+  tensorboard_output_config?: TensorBoardOutputConfigArg;
+  profiler_config?: ProfilerConfigArg;
   /** Not an estimator argument: the expected wall time, used only for the cost estimate. */
   expected_run?: number;
 }

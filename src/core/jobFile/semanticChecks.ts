@@ -5,6 +5,7 @@ import type { ImageField } from '../catalog/huggingfaceImages';
 import { findInstanceType, isGpuInstanceType, isSmddpUnsupported, listInstanceTypes, SMDDP_SUPPORTED_INSTANCE_TYPES } from '../catalog/instanceTypes';
 import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
 import { fromJsValue, pyDict } from '../contract/pythonValue';
+import { debuggerRefusals } from '../sagemaker/debugger';
 import { enabledStrategies, sdkDistributionHyperparameters, sdkDistributionRefusals, sdkIgnoredStrategies } from '../sagemaker/distribution';
 import { environmentProblems, gitCredentialProblems } from './credentialFlows';
 import { excerpt as q } from '../excerpt';
@@ -67,7 +68,14 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
   checkContainerEntryPoint(spec, add);
   checkTrainingRepository(spec, add);
   checkModelChannel(spec, add);
+  checkDebugger(spec, add);
   return out;
+}
+
+/** What the SDK raises for rules, the Debugger hook and the profiler; region-bound refusals only when the file names its region. */
+function checkDebugger(spec: JobSpec, add: Add): void {
+  if (typeof spec.instance_type !== 'string') return;
+  for (const refusal of debuggerRefusals(spec, str(spec.region) ?? '')) add('error', refusal.code, [...refusal.path], refusal.message, 'key');
 }
 
 type Add = (severity: Problem['severity'], code: string, p: JsonPath, message: string, on?: 'key' | 'value') => void;

@@ -18,11 +18,12 @@ import { Document, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node } from 'yaml';
 import { parseImageUri } from '../catalog/huggingfaceImages';
 import type { PyValue } from '../contract/pythonValue';
+import { profilerDisabled, regionSupportsDebugger } from '../sagemaker/debugger';
 import { DISTRIBUTION_HYPERPARAMETER_KEYS, distributionFromHyperparameters } from '../sagemaker/distribution';
 import { decodeHyperparameters } from '../sagemaker/hyperparameters';
 import { isSecretEntry } from '../sagemaker/secrets';
 import { parseTrainingJobArn } from './trainingJobDescription';
-import type { DescribedChannel, TrainingJobDescription } from './trainingJobDescription';
+import type { DescribedChannel, DescribedRuleConfiguration, TrainingJobDescription } from './trainingJobDescription';
 
 export interface JobFileClone {
   /** The `.sagemaker.yaml` text. */
@@ -190,15 +191,26 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
     );
   if (d.EnableNetworkIsolation) set('enable_network_isolation', true);
   if (d.EnableInterContainerTrafficEncryption) set('encrypt_inter_container_traffic', true);
-  if (d.ProfilerConfig?.DisableProfiler) set('disable_profiler', true);
-  // The SDK's attach (estimator.py _prepare_init_params_from_job_description) reads RemoteDebugConfig back the same way.
-  if (d.RemoteDebugConfig?.EnableRemoteDebug !== undefined) set('enable_remote_debug', d.RemoteDebugConfig.EnableRemoteDebug);
-  if (d.InfraCheckConfig?.EnableInfraCheck !== undefined) set('enable_infra_check', d.InfraCheckConfig.EnableInfraCheck);
   const logLevel = decoded.get('sagemaker_container_log_level');
   if (logLevel?.type === 'int' && Number(logLevel.value) !== DEFAULT_LOG_LEVEL) set('container_log_level', Number(logLevel.value));
   else if (logLevel?.type === 'str') set('container_log_level', logLevel.value);
 
-  notes.push(...unsupportedSettings(d, output.S3OutputPath));
+  // The estimator arguments sent as their own request fields, each only when the job had it.
+  const algorithm = d.AlgorithmSpecification ?? {};
+  if (algorithm.TrainingInputMode !== undefined && algorithm.TrainingInputMode !== 'File') set('input_mode', algorithm.TrainingInputMode);
+  if (algorithm.EnableSageMakerMetricsTimeSeries === false) set('enable_sagemaker_metrics', false);
+  set('container_entry_point', algorithm.ContainerEntrypoint);
+  set('container_arguments', algorithm.ContainerArguments);
+  set('training_repository_access_mode', algorithm.TrainingImageConfig?.TrainingRepositoryAccessMode);
+  set('training_repository_credentials_provider_arn', algorithm.TrainingImageConfig?.TrainingRepositoryAuthConfig?.TrainingRepositoryCredentialsProviderArn);
+  set('enable_infra_check', d.InfraCheckConfig?.EnableInfraCheck);
+  set('enable_remote_debug', d.RemoteDebugConfig?.EnableRemoteDebug);
+  set('enable_session_tag_chaining', d.SessionChainingConfig?.EnableSessionTagChaining);
+  set('training_plan', resources.TrainingPlanArn);
+  set('instance_placement_config', resources.InstancePlacementConfig);
+  debuggerSettings(d, { region, outputPath: output.S3OutputPath, instanceType }, set, notes);
+
+  if (d.ExperimentConfig !== undefined) notes.push('ExperimentConfig is not carried over.');
 
   const header = [`Cloned from the training job ${name}${region ? ` (${region})` : ''}${d.CreationTime ? `, created ${d.CreationTime.toISOString()}` : ''}.`];
   if (root.has('source_dir') && /^s3:\/\//i.test(String(root.get('source_dir')))) {
@@ -293,27 +305,104 @@ function tagsValue(tags: JobFileCloneOptions['tags'], notes: string[]): Record<s
   return Object.fromEntries(mine.map((t) => [t.Key!, t.Value ?? '']));
 }
 
-/** Settings of the job that the planner always sets its own way, or that a job file has no key for. */
-function unsupportedSettings(d: TrainingJobDescription, outputPath: string | undefined): string[] {
-  const notes: string[] = [];
-  const mode = d.AlgorithmSpecification?.TrainingInputMode;
-  if (mode !== undefined && mode !== 'File') notes.push(`The job used TrainingInputMode ${mode}; a job file launches with File (per-channel input_mode can still say ${mode}).`);
-  if (d.AlgorithmSpecification?.EnableSageMakerMetricsTimeSeries === false)
-    notes.push('The job had SageMaker metrics time series off; the Hugging Face estimator always turns them on.');
+type Setter = (key: string, value: unknown) => void;
+
+/**
+ * DebugRuleConfigurations, DebugHookConfig, TensorBoardOutputConfig, ProfilerRuleConfigurations and
+ * ProfilerConfig → rules, debugger_hook_config, tensorboard_output_config, profiler_config and
+ * disable_profiler, so that the planner (core/sagemaker/debugger.ts) sends them back unchanged.
+ */
+function debuggerSettings(
+  d: TrainingJobDescription,
+  job: { region: string | undefined; outputPath: string | undefined; instanceType: string | undefined },
+  set: Setter,
+  notes: string[],
+): void {
+  const rules: Array<Record<string, unknown>> = [];
+  for (const [kind, configs] of [
+    ['Rule.custom', d.DebugRuleConfigurations ?? []],
+    ['ProfilerRule.custom', d.ProfilerRuleConfigurations ?? []],
+  ] as const) {
+    for (const config of configs) {
+      const rule = ruleArguments(kind, config);
+      if (rule) rules.push(rule);
+      else notes.push(`The rule ${config.RuleConfigurationName ?? '(unnamed)'} has no evaluator image or instance type in the description; it is not carried over.`);
+    }
+  }
+  if (rules.length > 0) set('rules', rules);
+
+  // The hook: none where Debugger is means `false`; the SDK's default (output_path, no settings) is left out.
   const hook = d.DebugHookConfig;
-  if (hook && (hook.S3OutputPath !== outputPath || hook.LocalPath !== undefined || hook.HookParameters !== undefined || (hook.CollectionConfigurations?.length ?? 0) > 0)) {
-    notes.push('The job had its own Debugger hook settings; the clone gets the SDK default (tensors saved under output_path).');
+  const debuggerHere = job.region === undefined || regionSupportsDebugger(job.region);
+  if (hook === undefined) {
+    // Where Debugger is not, a Debugger rule would turn the hook on (and the SDK then refuses): say false there too.
+    if (debuggerHere || (d.DebugRuleConfigurations ?? []).length > 0) set('debugger_hook_config', false);
+  } else {
+    const collections = (hook.CollectionConfigurations ?? []).map((c) => ({
+      name: c.CollectionName ?? '',
+      ...(c.CollectionParameters !== undefined ? { parameters: c.CollectionParameters } : {}),
+    }));
+    const config: Record<string, unknown> = {};
+    if (hook.S3OutputPath !== undefined && hook.S3OutputPath !== job.outputPath) config['s3_output_path'] = hook.S3OutputPath;
+    if (hook.LocalPath !== undefined) config['container_local_output_path'] = hook.LocalPath;
+    if (hook.HookParameters !== undefined) config['hook_parameters'] = hook.HookParameters;
+    // The rules' collections_to_save and the hook's own end up in one set: the hook carries them all.
+    if (collections.length > 0) config['collection_configs'] = collections;
+    if (Object.keys(config).length > 0 || !debuggerHere) set('debugger_hook_config', config);
   }
+
+  const tensorboard = d.TensorBoardOutputConfig;
+  if (tensorboard?.S3OutputPath !== undefined) {
+    set('tensorboard_output_config', {
+      s3_output_path: tensorboard.S3OutputPath,
+      ...(tensorboard.LocalPath !== undefined ? { container_local_output_path: tensorboard.LocalPath } : {}),
+    });
+  }
+
   const profiler = d.ProfilerConfig;
-  if (
-    profiler &&
-    !profiler.DisableProfiler &&
-    (profiler.S3OutputPath !== outputPath || profiler.ProfilingIntervalInMilliseconds !== undefined || profiler.ProfilingParameters !== undefined)
-  ) {
-    notes.push('The job had its own profiler settings; the clone gets the SDK default.');
+  if (profiler?.ProfilingParameters !== undefined)
+    notes.push('The job had ProfilingParameters (framework or SageMaker Profiler settings), which a job file has no key for; they are not carried over.');
+  if (profiler?.DisableProfiler === true) {
+    const forced = job.region !== undefined && job.instanceType !== undefined && profilerDisabled({ instance_type: job.instanceType }, job.region);
+    if (!forced) set('disable_profiler', true);
+    if (profiler.ProfilingIntervalInMilliseconds !== undefined)
+      set('profiler_config', { disable_profiler: true, system_monitor_interval_millis: profiler.ProfilingIntervalInMilliseconds });
+  } else if (profiler !== undefined) {
+    const config: Record<string, unknown> = {};
+    if (profiler.S3OutputPath !== undefined && profiler.S3OutputPath !== job.outputPath) config['s3_output_path'] = profiler.S3OutputPath;
+    if (profiler.ProfilingIntervalInMilliseconds !== undefined) config['system_monitor_interval_millis'] = profiler.ProfilingIntervalInMilliseconds;
+    if (Object.keys(config).length > 0) set('profiler_config', config);
   }
-  if ((d.DebugRuleConfigurations?.length ?? 0) > 0 || (d.ProfilerRuleConfigurations?.length ?? 0) > 0) notes.push('Debugger and profiler rules are not carried over.');
-  if (d.TensorBoardOutputConfig !== undefined) notes.push('TensorBoardOutputConfig is not carried over.');
-  if (d.ExperimentConfig !== undefined) notes.push('ExperimentConfig is not carried over.');
-  return notes;
+}
+
+/** A rule configuration → the `Rule.custom` / `ProfilerRule.custom` keyword arguments that send it. */
+function ruleArguments(kind: 'Rule.custom' | 'ProfilerRule.custom', config: DescribedRuleConfiguration): Record<string, unknown> | undefined {
+  if (config.RuleConfigurationName === undefined || config.RuleEvaluatorImage === undefined || config.InstanceType === undefined) return undefined;
+  const params = { ...(config.RuleParameters ?? {}) };
+  const rule: Record<string, unknown> = {
+    rule: kind,
+    name: config.RuleConfigurationName,
+    image_uri: config.RuleEvaluatorImage,
+    instance_type: config.InstanceType,
+    volume_size_in_gb: config.VolumeSizeInGB ?? 0,
+  };
+  // source_s3_uri and rule_to_invoke come back as the pair the SDK makes them from.
+  if (params['source_s3_uri'] !== undefined && params['rule_to_invoke'] !== undefined) {
+    rule['source'] = params['source_s3_uri'];
+    rule['rule_to_invoke'] = params['rule_to_invoke'];
+    delete params['source_s3_uri'];
+    delete params['rule_to_invoke'];
+  }
+  if (config.LocalPath !== undefined) rule['container_local_output_path'] = config.LocalPath;
+  if (config.S3OutputPath !== undefined) rule['s3_output_path'] = config.S3OutputPath;
+  if (kind === 'Rule.custom') {
+    const trials: string[] = [];
+    while (params[`other_trial_${trials.length}`] !== undefined) {
+      trials.push(params[`other_trial_${trials.length}`]!);
+      delete params[`other_trial_${trials.length - 1}`];
+    }
+    if (trials.length > 0) rule['other_trials_s3_input_paths'] = trials;
+  }
+  if (Object.keys(params).length > 0) rule['rule_parameters'] = params;
+  return rule;
 }

@@ -43,6 +43,16 @@ export interface DescribedInstanceGroup {
   InstanceGroupName?: string;
 }
 
+export interface DescribedRuleConfiguration {
+  RuleConfigurationName?: string;
+  LocalPath?: string;
+  S3OutputPath?: string;
+  RuleEvaluatorImage?: string;
+  InstanceType?: string;
+  VolumeSizeInGB?: number;
+  RuleParameters?: Record<string, string>;
+}
+
 export interface TrainingJobDescription {
   TrainingJobName?: string;
   TrainingJobArn?: string;
@@ -61,6 +71,9 @@ export interface TrainingJobDescription {
     TrainingInputMode?: string;
     MetricDefinitions?: Array<{ Name?: string; Regex?: string }>;
     EnableSageMakerMetricsTimeSeries?: boolean;
+    TrainingImageConfig?: { TrainingRepositoryAccessMode?: string; TrainingRepositoryAuthConfig?: { TrainingRepositoryCredentialsProviderArn?: string } };
+    ContainerEntrypoint?: string[];
+    ContainerArguments?: string[];
   };
   RoleArn?: string;
   InputDataConfig?: DescribedChannel[];
@@ -72,18 +85,28 @@ export interface TrainingJobDescription {
     VolumeKmsKeyId?: string;
     KeepAlivePeriodInSeconds?: number;
     InstanceGroups?: DescribedInstanceGroup[];
+    TrainingPlanArn?: string;
+    InstancePlacementConfig?: { EnableMultipleJobs?: boolean; PlacementSpecifications?: Array<{ UltraServerId?: string; InstanceCount?: number }> };
   };
+  InfraCheckConfig?: { EnableInfraCheck?: boolean };
+  RemoteDebugConfig?: { EnableRemoteDebug?: boolean };
+  SessionChainingConfig?: { EnableSessionTagChaining?: boolean };
   StoppingCondition?: { MaxRuntimeInSeconds?: number; MaxWaitTimeInSeconds?: number; MaxPendingTimeInSeconds?: number };
   VpcConfig?: { Subnets?: string[]; SecurityGroupIds?: string[] };
   EnableNetworkIsolation?: boolean;
   EnableInterContainerTrafficEncryption?: boolean;
   EnableManagedSpotTraining?: boolean;
   CheckpointConfig?: { S3Uri?: string; LocalPath?: string };
-  DebugHookConfig?: { S3OutputPath?: string; LocalPath?: string; HookParameters?: Record<string, string>; CollectionConfigurations?: unknown[] };
+  DebugHookConfig?: {
+    S3OutputPath?: string;
+    LocalPath?: string;
+    HookParameters?: Record<string, string>;
+    CollectionConfigurations?: Array<{ CollectionName?: string; CollectionParameters?: Record<string, string> }>;
+  };
   ProfilerConfig?: { S3OutputPath?: string; DisableProfiler?: boolean; ProfilingIntervalInMilliseconds?: number; ProfilingParameters?: Record<string, string> };
-  DebugRuleConfigurations?: unknown[];
-  ProfilerRuleConfigurations?: unknown[];
-  TensorBoardOutputConfig?: unknown;
+  DebugRuleConfigurations?: DescribedRuleConfiguration[];
+  ProfilerRuleConfigurations?: DescribedRuleConfiguration[];
+  TensorBoardOutputConfig?: { S3OutputPath?: string; LocalPath?: string };
   ExperimentConfig?: unknown;
   Environment?: Record<string, string>;
   RetryStrategy?: { MaximumRetryAttempts?: number };

@@ -12,6 +12,8 @@ import * as path from 'node:path';
 import { regionPartition, resolveTrainingImage } from '../catalog/huggingfaceImages';
 import type { ChannelInput, JobSpec, MetricDefinition } from '../jobFile/jobSpec';
 import { containerLogLevel } from '../sagemaker/containerLogLevel';
+import { debuggerRefusals, debuggerRequestFields } from '../sagemaker/debugger';
+import type { DebuggerRequestFields } from '../sagemaker/debugger';
 import { sdkDistributionHyperparameters, sdkDistributionRefusals } from '../sagemaker/distribution';
 import { encodeHyperparameter } from '../sagemaker/hyperparameters';
 import { secretValueKind } from '../sagemaker/secrets';
@@ -69,8 +71,11 @@ export interface CreateTrainingJobRequest {
   EnableInterContainerTrafficEncryption?: boolean;
   EnableManagedSpotTraining?: boolean;
   CheckpointConfig?: { S3Uri: string; LocalPath?: string };
-  DebugHookConfig?: { S3OutputPath: string; CollectionConfigurations: never[] };
-  ProfilerConfig?: { S3OutputPath?: string; DisableProfiler: boolean };
+  DebugRuleConfigurations?: DebuggerRequestFields['DebugRuleConfigurations'];
+  DebugHookConfig?: DebuggerRequestFields['DebugHookConfig'];
+  TensorBoardOutputConfig?: DebuggerRequestFields['TensorBoardOutputConfig'];
+  ProfilerRuleConfigurations?: DebuggerRequestFields['ProfilerRuleConfigurations'];
+  ProfilerConfig?: DebuggerRequestFields['ProfilerConfig'];
   RemoteDebugConfig?: { EnableRemoteDebug: boolean };
   SessionChainingConfig?: { EnableSessionTagChaining: boolean };
   RetryStrategy?: { MaximumRetryAttempts: number };
@@ -145,19 +150,6 @@ const DEFAULT_MAX_RUN_SECONDS = 24 * 60 * 60;
 const CODE_CHANNEL = 'code';
 const CODE_CHANNEL_SUBMIT_DIR = '/opt/ml/input/data/code/sourcedir.tar.gz';
 const SOURCE_ARCHIVE = 'sourcedir.tar.gz';
-/** fw_utils.py DEBUGGER_UNSUPPORTED_REGIONS (PROFILER_UNSUPPORTED_REGIONS is the same list in v2.257). */
-const DEBUGGER_UNSUPPORTED_REGIONS = [
-  'us-iso-east-1',
-  'us-isob-east-1',
-  'ap-southeast-3',
-  'ap-southeast-4',
-  'eu-south-2',
-  'me-central-1',
-  'ap-south-2',
-  'eu-central-2',
-  'us-gov-east-1',
-];
-const PROFILER_UNSUPPORTED_REGIONS = DEBUGGER_UNSUPPORTED_REGIONS;
 
 /** Everything `HuggingFace(**spec).fit(inputs)` would upload and send, without doing it. */
 export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPlan {
@@ -180,6 +172,9 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   if (refusal) throw new TrainingPlanError(refusal.code, refusal.message, { path: refusal.path.join('.'), ...(refusal.value !== undefined ? { value: refusal.value } : {}) });
 
   const image = trainingImage(spec, region);
+  // EstimatorBase._prepare_for_training (rules, Debugger hook, profiler) raises these in fit().
+  const debuggerRefusal = debuggerRefusals(spec, region)[0];
+  if (debuggerRefusal) throw new TrainingPlanError(debuggerRefusal.code, debuggerRefusal.message, { path: debuggerRefusal.path.join('.') });
   const jobName = trainingJobName({ jobName: context.jobName, baseJobName: spec.base_job_name, image, now: context.now });
 
   // _prepare_for_training: output_path defaults to the default bucket, which the SDK then creates.
@@ -278,10 +273,7 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   // Debugger's hook is on by default where the region has Debugger. Framework drops it for
   // checkpointing + distributed jobs only for mxnet/pytorch/tensorflow estimators; HuggingFace's
   // framework name is "huggingface", so a Hugging Face job keeps it.
-  if (!DEBUGGER_UNSUPPORTED_REGIONS.includes(region.toLowerCase())) {
-    request.DebugHookConfig = { S3OutputPath: outputPath, CollectionConfigurations: [] };
-  }
-  request.ProfilerConfig = profilerDisabled(spec, region) ? { DisableProfiler: true } : { S3OutputPath: outputPath, DisableProfiler: false };
+  Object.assign(request, debuggerRequestFields(spec, region, outputPath));
   if (spec.enable_remote_debug !== undefined) request.RemoteDebugConfig = { EnableRemoteDebug: spec.enable_remote_debug };
   if (spec.enable_session_tag_chaining !== undefined) request.SessionChainingConfig = { EnableSessionTagChaining: spec.enable_session_tag_chaining };
   if (spec.max_retry_attempts !== undefined) request.RetryStrategy = { MaximumRetryAttempts: spec.max_retry_attempts };
@@ -528,12 +520,4 @@ function vpcConfig(spec: JobSpec): CreateTrainingJobRequest['VpcConfig'] {
     throw new TrainingPlanError('vpc.incomplete', 'A custom VPC needs both subnets and security_group_ids.', { path: subnets === undefined ? 'subnets' : 'security_group_ids' });
   }
   return { Subnets: subnets, SecurityGroupIds: groups };
-}
-
-/** Off when asked, in regions without the profiler, and on Trainium (EstimatorBase.__init__). */
-function profilerDisabled(spec: JobSpec, region: string): boolean {
-  if (spec.disable_profiler) return true;
-  if (PROFILER_UNSUPPORTED_REGIONS.includes(region.toLowerCase())) return true;
-  const family = /^ml[._]([a-z\d-]+)\.?\w*$/.exec(spec.instance_type);
-  return family !== null && family[1]!.startsWith('trn');
 }

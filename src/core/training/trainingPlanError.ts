@@ -24,7 +24,13 @@ export type TrainingPlanErrorCode =
   | 'torch_distributed.python'
   | 'torch_distributed.instanceType'
   | 'torch_distributed.frameworkVersion'
-  | 'torch_distributed.entryPoint';
+  | 'torch_distributed.entryPoint'
+  // The SDK's Debugger and profiler refusals (src/core/sagemaker/debugger.ts).
+  | 'rules.sourceWithoutRuleToInvoke'
+  | 'rules.sourceNotS3'
+  | 'rules.debuggerRuleOnly'
+  | 'debugger.regionUnsupported'
+  | 'profiler.disabled';
 
 /**
  * Thrown by the training-request core. `context` names the job-file key (`path`) and the offending
