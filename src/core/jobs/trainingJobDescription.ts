@@ -110,8 +110,6 @@ export interface TrainingJobDescription {
   ExperimentConfig?: unknown;
   Environment?: Record<string, string>;
   RetryStrategy?: { MaximumRetryAttempts?: number };
-  RemoteDebugConfig?: { EnableRemoteDebug?: boolean };
-  InfraCheckConfig?: { EnableInfraCheck?: boolean };
   ModelArtifacts?: { S3ModelArtifacts?: string };
   FinalMetricDataList?: Array<{ MetricName?: string; Value?: number; Timestamp?: Date }>;
   TrainingTimeInSeconds?: number;
