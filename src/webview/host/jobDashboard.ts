@@ -150,7 +150,11 @@ export class JobDashboard {
   private schedule(ms: number): void {
     if (this.stopped) return;
     if (this.timer !== undefined) this.timers.clear(this.timer);
-    this.setPoll({ phase: this.poll.phase === 'failed' ? 'failed' : 'waiting', nextPollMs: ms, ...(this.poll.phase === 'failed' && this.poll.message ? { message: this.poll.message } : {}) });
+    this.setPoll({
+      phase: this.poll.phase === 'failed' ? 'failed' : 'waiting',
+      nextPollMs: ms,
+      ...(this.poll.phase === 'failed' && this.poll.message ? { message: this.poll.message } : {}),
+    });
     this.timer = this.timers.set(() => {
       this.timer = undefined;
       this.inFlight = this.read().finally(() => (this.inFlight = undefined));
@@ -212,7 +216,9 @@ export class JobDashboard {
       status: d.status,
       failureReason: d.failureReason,
       failedIn: d.failedIn,
-      cause: d.cause ? { kind: d.cause.kind, host: d.cause.host ?? null, message: d.cause.message, fix: d.cause.fix, ...(d.cause.lines ? { lines: [...d.cause.lines] } : {}) } : null,
+      cause: d.cause
+        ? { kind: d.cause.kind, host: d.cause.host ?? null, message: d.cause.message, fix: d.cause.fix, ...(d.cause.lines ? { lines: [...d.cause.lines] } : {}) }
+        : null,
       tracebacks: d.tracebacks.map((t) => ({
         host: t.host,
         error: t.error,

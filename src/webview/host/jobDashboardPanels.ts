@@ -71,7 +71,10 @@ class JobDashboardPanel extends Disposable {
     this.register(
       webview.onDidReceiveMessage((m: unknown) => {
         if (!isDashboardViewMessage(m)) {
-          this.log.warn('ignored a message that is not part of the protocol:', typeof m === 'object' && m !== null && 'type' in m ? String((m as { type: unknown }).type).slice(0, 40) : typeof m);
+          this.log.warn(
+            'ignored a message that is not part of the protocol:',
+            typeof m === 'object' && m !== null && 'type' in m ? String((m as { type: unknown }).type).slice(0, 40) : typeof m,
+          );
           return;
         }
         if (m.type === 'ready') this.ready = true;

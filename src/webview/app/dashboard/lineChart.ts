@@ -49,7 +49,13 @@ export class LineChart {
         const swatch = h('span', { className: 'swatch' });
         swatch.style.background = palette[i % palette.length]!;
         const last = [...l.points].reverse().find(([, v]) => Number.isFinite(v));
-        return h('li', { testId: 'series-label', attrs: { 'data-host': l.label } }, swatch, l.label, last ? h('span', { className: 'muted' }, ` ${formatValue(last[1], this.unit)}`) : undefined);
+        return h(
+          'li',
+          { testId: 'series-label', attrs: { 'data-host': l.label } },
+          swatch,
+          l.label,
+          last ? h('span', { className: 'muted' }, ` ${formatValue(last[1], this.unit)}`) : undefined,
+        );
       }),
     );
     this.canvas.setAttribute('aria-label', `${this.metric}: ${lines.map((l) => `${l.label} (${l.points.length} points)`).join(', ')}`);

@@ -42,7 +42,19 @@ const charts = new Map<string, LineChart>();
 const title = h('h1', { testId: 'dashboard-title' }, job ? job.name : 'Job dashboard');
 const statusLine = h('p', { className: 'status', testId: 'dashboard-status' });
 const pollLine = h('span', { className: 'muted', testId: 'poll-state' });
-const header = h('header', {}, title, statusLine, h('p', { className: 'toolbar' }, pollLine, ' ', button('Refresh', () => post({ type: 'refresh' }), { secondary: true, testId: 'refresh' })));
+const header = h(
+  'header',
+  {},
+  title,
+  statusLine,
+  h(
+    'p',
+    { className: 'toolbar' },
+    pollLine,
+    ' ',
+    button('Refresh', () => post({ type: 'refresh' }), { secondary: true, testId: 'refresh' }),
+  ),
+);
 const diagnosisBox = h('section', { className: 'diagnosis', testId: 'diagnosis', hidden: true });
 const warningsBox = h('section', { className: 'warnings', testId: 'warnings', hidden: true });
 const progressBox = h('section', { className: 'progress', testId: 'progress' });
@@ -287,12 +299,21 @@ function renderCharts(): void {
   const inGroup = (group: 'training' | 'system') => sorted.filter((g) => g.group === group).map((g) => charts.get(`${g.group}\u0000${g.name}`)!.element);
   const training = inGroup('training');
   const system = inGroup('system');
-  replaceChildren(trainingCharts, ...(training.length ? training : [h('p', { className: 'muted', testId: 'curves-empty' }, 'No training curves yet: the log has not printed a metric.')]));
+  replaceChildren(
+    trainingCharts,
+    ...(training.length ? training : [h('p', { className: 'muted', testId: 'curves-empty' }, 'No training curves yet: the log has not printed a metric.')]),
+  );
   replaceChildren(
     systemCharts,
     ...(system.length
       ? system
-      : [h('p', { className: 'muted', testId: 'system-empty' }, job?.origin === 'cloud' ? 'No instance metrics yet: SageMaker publishes them a minute at a time.' : 'No system figures yet.')]),
+      : [
+          h(
+            'p',
+            { className: 'muted', testId: 'system-empty' },
+            job?.origin === 'cloud' ? 'No instance metrics yet: SageMaker publishes them a minute at a time.' : 'No system figures yet.',
+          ),
+        ]),
   );
   scheduleDraw();
 }
