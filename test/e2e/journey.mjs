@@ -1251,7 +1251,7 @@ async function main() {
   const { values } = parseArgs({ options: { only: { type: 'string' }, keep: { type: 'boolean' }, vsix: { type: 'string' } } });
   const only = values.only ? new Set(values.only.split(',').map(Number)) : undefined;
   steps.push({ n: steps.length + 1, name: 'failed job: Show Diagnosis names the cause and opens the frame', timeoutSeconds: 150, run: diagnosisStep });
-  steps.push({ n: steps.length + 1, name: 'Job dashboard: curves and host lines of a cloud job, a failed job\'s diagnosis with a clickable frame', timeoutSeconds: 180, run: dashboardStep });
+  steps.push({ n: steps.length + 1, name: 'Job dashboard: curves and host lines, a failed job with a clickable frame', timeoutSeconds: 180, run: dashboardStep });
   const selected = steps.filter((s) => !only || only.has(s.n));
   const started = Date.now();
   const results = [];
@@ -1316,7 +1316,16 @@ async function main() {
     owned.hub = await startHubEmulator({ maxLifetimeMs: (budgetSeconds + 60) * 1000, xet: true });
     owned.extras = await startAwsExtras(awsExtrasSetup());
     const endpoint = owned.moto.endpoint;
-    const endpoints = { sagemaker: endpoint, s3: endpoint, logs: endpoint, cloudwatch: endpoint, sts: endpoint, iam: endpoint, serviceQuotas: owned.extras.endpoint, pricing: owned.extras.endpoint };
+    const endpoints = {
+      sagemaker: endpoint,
+      s3: endpoint,
+      logs: endpoint,
+      cloudwatch: endpoint,
+      sts: endpoint,
+      iam: endpoint,
+      serviceQuotas: owned.extras.endpoint,
+      pricing: owned.extras.endpoint,
+    };
     owned.clients = new AwsClients({ ...AWS, endpoints });
     // The seed names its role `SageMakerRole`: launch expands it through IAM, as the SDK does, and the
     // preflight checks that SageMaker may assume it.
