@@ -155,6 +155,15 @@ const targets = [
     format: 'iife',
     target: 'es2022',
   },
+  {
+    // The Job dashboard's page script (charts drawn on canvas by core/metrics/chartLayout.ts, no chart library).
+    ...common,
+    entryPoints: ['src/webview/app/dashboard/main.ts'],
+    outfile: outPath('webview/jobDashboard.js'),
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
 ];
 
 /**

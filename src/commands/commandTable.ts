@@ -21,6 +21,7 @@ export interface CommandDeps {
   diagnostics: JobFileDiagnostics;
   jobs: JobCommandDeps;
   openModelCard: (...args: never[]) => unknown;
+  openDashboard: (...args: never[]) => unknown;
   launch: LaunchDeps;
   runLocally: (...args: never[]) => unknown;
   download: DownloadDeps;
@@ -62,6 +63,7 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
     [CommandId.checkSetup]: checkSetup(services),
     [CommandId.showDiagnosis]: diagnosis.showDiagnosis,
     [CommandId.openJobTerminal]: diagnosis.openTerminal,
+    [CommandId.openDashboard]: deps.openDashboard,
   };
 }
 

@@ -235,7 +235,8 @@ export function launchTraining(deps: LaunchDeps) {
       return;
     }
     // Not awaited: the command is done once the job exists; the notification waits for the user alone.
-    void vscode.window.showInformationMessage(`Launched ${launched.jobName}${renamed} on ${where}.`, 'Show Logs', 'Reveal in Explorer').then((choice) => {
+    void vscode.window.showInformationMessage(`Launched ${launched.jobName}${renamed} on ${where}.`, 'Open Dashboard', 'Show Logs', 'Reveal in Explorer').then((choice) => {
+      if (choice === 'Open Dashboard') void vscode.commands.executeCommand(CommandId.openDashboard, launched.jobName, 'cloud');
       if (choice === 'Show Logs') deps.logs.show(launched.jobName);
       if (choice === 'Reveal in Explorer') void deps.tree.reveal(launched.jobName);
     });

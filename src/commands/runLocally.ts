@@ -4,7 +4,7 @@ import { formatDuration } from '../core/format';
 import { formatSdkTime } from '../core/logs/logFormat';
 import { validateJobFile } from '../language/jobFileTools';
 import { Cancelled } from '../host/commandRunner';
-import { Setting, WalkthroughDone } from '../host/ids';
+import { CommandId, Setting, WalkthroughDone } from '../host/ids';
 import { markWalkthroughStep } from '../host/walkthrough';
 import type { Services } from '../host/services';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
@@ -81,6 +81,10 @@ export function runLocally(deps: RunLocallyDeps) {
     markWalkthroughStep(WalkthroughDone.localRun);
     deps.notifications.watch(job.jobName);
     await deps.tree.reveal(job.jobName).catch(() => undefined);
+    // The log channel shows already; the dashboard (curves, CPU and memory per host) is offered, not forced on the editor.
+    void vscode.window.showInformationMessage(`Running ${job.jobName} locally.`, 'Open Dashboard').then((c) => {
+      if (c === 'Open Dashboard') void vscode.commands.executeCommand(CommandId.openDashboard, job.jobName, 'local');
+    });
     void job.completion.then((record) => {
       // A job of a few seconds can end before the view's refresh ever sees it running.
       deps.notifications.announce(record.TrainingJobName, record.TrainingJobStatus, record.FailureReason, 'local');

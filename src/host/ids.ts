@@ -36,6 +36,7 @@ export const CommandId = {
   checkSetup: 'sagemakerHf.checkSetup',
   showDiagnosis: 'sagemakerHf.showDiagnosis',
   openJobTerminal: 'sagemakerHf.openJobTerminal',
+  openDashboard: 'sagemakerHf.openDashboard',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -93,6 +94,7 @@ export function focusViewCommand(view: ViewId): string {
 /** The webview panel types (package.json: activationEvents `onWebviewPanel:`). */
 export const WebviewType = {
   modelCard: 'sagemakerHf.modelCard',
+  jobDashboard: 'sagemakerHf.jobDashboard',
 } as const;
 
 /** Status bar items, by id (the e2e journey finds the running-jobs item by it). */

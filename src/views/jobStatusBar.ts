@@ -40,7 +40,7 @@ export class JobStatusBar extends Disposable {
 
 /**
  * A notification when a job this window launched or watched ends: Completed → Open Model Card,
- * Failed → the reason and Show Logs.
+ * Failed → the reason, Show Diagnosis; each with Open Dashboard and Show Logs.
  */
 export class JobEndNotifications extends Disposable {
   private readonly watched = new Set<string>();
@@ -71,18 +71,21 @@ export class JobEndNotifications extends Disposable {
     if (!this.watched.delete(name)) return;
     const where = origin === 'local' ? 'Local job' : 'Training job';
     if (status === 'Completed') {
-      void vscode.window.showInformationMessage(`${where} ${name} completed.`, 'Open Model Card', 'Show Logs').then((c) => {
+      void vscode.window.showInformationMessage(`${where} ${name} completed.`, 'Open Model Card', 'Open Dashboard', 'Show Logs').then((c) => {
         // The card is built from the model's files: download them first unless they are here already.
         if (c === 'Open Model Card') void openCard(name);
+        if (c === 'Open Dashboard') void vscode.commands.executeCommand(CommandId.openDashboard, name, origin);
         if (c === 'Show Logs') void vscode.commands.executeCommand(CommandId.showJobLogs, name);
       });
     } else if (status === 'Failed') {
-      void vscode.window.showErrorMessage(`${where} ${name} failed${reason ? `: ${reason}` : '.'}`, 'Show Diagnosis', 'Show Logs').then((c) => {
+      void vscode.window.showErrorMessage(`${where} ${name} failed${reason ? `: ${reason}` : '.'}`, 'Show Diagnosis', 'Open Dashboard', 'Show Logs').then((c) => {
         if (c === 'Show Diagnosis') void vscode.commands.executeCommand(CommandId.showDiagnosis, name);
+        if (c === 'Open Dashboard') void vscode.commands.executeCommand(CommandId.openDashboard, name, origin);
         if (c === 'Show Logs') void vscode.commands.executeCommand(CommandId.showJobLogs, name);
       });
     } else {
-      void vscode.window.showWarningMessage(`${where} ${name} ${status.toLowerCase()}.`, 'Show Logs').then((c) => {
+      void vscode.window.showWarningMessage(`${where} ${name} ${status.toLowerCase()}.`, 'Open Dashboard', 'Show Logs').then((c) => {
+        if (c === 'Open Dashboard') void vscode.commands.executeCommand(CommandId.openDashboard, name, origin);
         if (c === 'Show Logs') void vscode.commands.executeCommand(CommandId.showJobLogs, name);
       });
     }

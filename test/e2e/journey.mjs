@@ -42,6 +42,7 @@ import { JourneyError, Workbench, exactly, expect } from './workbench.mjs';
 import { delay, extensionId, repoRoot, sessionPrerequisiteProblem, startVsCodeSession } from './vscodeSession.mjs';
 import { packagedExtension } from './steps/packagedExtension.mjs';
 import { diagnosisStep } from './steps/diagnosis.mjs';
+import { dashboardStep } from './steps/dashboard.mjs';
 
 const require = createRequire(import.meta.url);
 const resultsDir = path.join(repoRoot, 'test-results', 'e2e');
@@ -1261,6 +1262,7 @@ async function main() {
   const { values } = parseArgs({ options: { only: { type: 'string' }, keep: { type: 'boolean' }, vsix: { type: 'string' } } });
   const only = values.only ? new Set(values.only.split(',').map(Number)) : undefined;
   steps.push({ n: steps.length + 1, name: 'failed job: Show Diagnosis names the cause and opens the frame', timeoutSeconds: 150, run: diagnosisStep });
+  steps.push({ n: steps.length + 1, name: 'Job dashboard: curves and host lines, a failed job with a clickable frame', timeoutSeconds: 180, run: dashboardStep });
   const selected = steps.filter((s) => !only || only.has(s.n));
   const started = Date.now();
   const results = [];
@@ -1325,7 +1327,16 @@ async function main() {
     owned.hub = await startHubEmulator({ maxLifetimeMs: (budgetSeconds + 60) * 1000, xet: true });
     owned.extras = await startAwsExtras(awsExtrasSetup());
     const endpoint = owned.moto.endpoint;
-    const endpoints = { sagemaker: endpoint, s3: endpoint, logs: endpoint, sts: endpoint, iam: endpoint, serviceQuotas: owned.extras.endpoint, pricing: owned.extras.endpoint };
+    const endpoints = {
+      sagemaker: endpoint,
+      s3: endpoint,
+      logs: endpoint,
+      cloudwatch: endpoint,
+      sts: endpoint,
+      iam: endpoint,
+      serviceQuotas: owned.extras.endpoint,
+      pricing: owned.extras.endpoint,
+    };
     owned.clients = new AwsClients({ ...AWS, endpoints });
     // The seed names its role `SageMakerRole`: launch expands it through IAM, as the SDK does, and the
     // preflight checks that SageMaker may assume it.

@@ -50,6 +50,12 @@ describe('Training Jobs view: menus match the rows they are for', () => {
     }
   });
 
+  it('Open Dashboard on every job, cloud or local, whatever its status; its panel restores after a reload', () => {
+    for (const s of ['InProgress', 'Completed', 'Failed', 'Stopped', 'Stopping'])
+      for (const o of ['cloud', 'local'] as const) assert.equal(shown('sagemakerHf.openDashboard', s, o), true, `${s} ${o}`);
+    assert.ok((pkg.activationEvents as string[]).includes('onWebviewPanel:sagemakerHf.jobDashboard'));
+  });
+
   it('every menu entry names a contributed command', () => {
     const commands = new Set((pkg.contributes.commands as Array<{ command: string }>).map((c) => c.command));
     for (const [menu, entries] of Object.entries(pkg.contributes.menus as Record<string, Array<{ command: string }>>)) {
