@@ -1,7 +1,7 @@
 // The quickstart the extension (Create Quickstart Project) and the CLI (sagemaker-hf quickstart) copy.
 
 /**
- * The quickstart's files, as the extension ships them (examples/quickstart; .vscodeignore lists each
+ * The quickstart's files, as the extension ships them (examples/quickstart; package.json `files` lists each
  * one and a test keeps this list equal to the files git tracks there). The job file comes first.
  */
 export const QUICKSTART_FILES = [

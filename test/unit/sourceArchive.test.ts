@@ -285,12 +285,9 @@ describe('the bundled worker the extension and the CLI ship', () => {
     assert.ok(Buffer.concat(blocks).equals(zlib.gunzipSync(gz)), 'the bundled worker wrote a different tar stream');
   });
 
-  it('is in the packaged extension (.vscodeignore), beside dist/extension.js', () => {
-    const allowed = readFileSync(path.join(REPO_ROOT, '.vscodeignore'), 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('!'))
-      .map((l) => l.slice(1).trim());
-    assert.ok(allowed.includes('dist/extension.js'));
-    assert.ok(allowed.includes('dist/sourceArchiveWorker.js') || allowed.includes('dist/**'), '.vscodeignore leaves dist/sourceArchiveWorker.js out of the package');
+  it('is in the packaged extension (package.json `files`), beside dist/extension.js', () => {
+    const shipped: string[] = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).files;
+    assert.ok(shipped.includes('dist/extension.js'));
+    assert.ok(shipped.includes('dist/sourceArchiveWorker.js'), 'package.json `files` leaves dist/sourceArchiveWorker.js out of the package');
   });
 });
