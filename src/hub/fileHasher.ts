@@ -46,10 +46,12 @@ export class FileHasher {
         void this.close();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      const settle = <T>(then: (value: T) => void) => (value: T) => {
-        signal?.removeEventListener('abort', onAbort);
-        then(value);
-      };
+      const settle =
+        <T>(then: (value: T) => void) =>
+        (value: T) => {
+          signal?.removeEventListener('abort', onAbort);
+          then(value);
+        };
       this.pending.set(id, { resolve: settle(resolve), reject: settle(reject), onProgress });
       worker.postMessage({ id, filePath });
     });

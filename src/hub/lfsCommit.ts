@@ -21,9 +21,7 @@ import { FileChangedError, LocalFileBlob } from './localFileBlob';
 export type LfsCommitPhase = 'preuploading' | 'uploadingLargeFiles' | 'committing';
 
 /** What commitIter yields, so pushModelFolder reads both alike. */
-export type LfsCommitEvent =
-  | { event: 'phase'; phase: LfsCommitPhase }
-  | { event: 'fileProgress'; path: string; state: 'hashing' | 'uploading'; progress: number };
+export type LfsCommitEvent = { event: 'phase'; phase: LfsCommitPhase } | { event: 'fileProgress'; path: string; state: 'hashing' | 'uploading'; progress: number };
 
 export interface LfsCommitFile {
   /** The path in the repository. */
@@ -117,9 +115,7 @@ export async function lfsCommit(opts: LfsCommitOptions): Promise<LfsCommitResult
   }
 
   opts.onEvent({ event: 'phase', phase: 'uploadingLargeFiles' });
-  const lfs: LfsState[] = opts.files
-    .filter((f) => lfsPaths.has(f.path))
-    .map((file) => ({ file, path: file.path, sha256: file.knownSha256 ?? '', hashed: false, uploaded: false }));
+  const lfs: LfsState[] = opts.files.filter((f) => lfsPaths.has(f.path)).map((file) => ({ file, path: file.path, sha256: file.knownSha256 ?? '', hashed: false, uploaded: false }));
   await uploadLargeFiles(opts, lfs);
 
   opts.signal?.throwIfAborted();
@@ -129,7 +125,8 @@ export async function lfsCommit(opts: LfsCommitOptions): Promise<LfsCommitResult
   for (const f of opts.files) {
     const large = byPath.get(f.path);
     if (large) lines.push({ key: 'lfsFile', value: { path: f.path, algo: 'sha256', size: f.size, oid: large.sha256 } });
-    else lines.push({ key: 'file', value: { content: Buffer.from(await LocalFileBlob.ofFile(f.absolutePath, f.size).bytes()).toString('base64'), path: f.path, encoding: 'base64' } });
+    else
+      lines.push({ key: 'file', value: { content: Buffer.from(await LocalFileBlob.ofFile(f.absolutePath, f.size).bytes()).toString('base64'), path: f.path, encoding: 'base64' } });
   }
   const res = await opts.fetch(`${hubUrl}/api/models/${repo}/commit/main`, {
     method: 'POST',
@@ -186,7 +183,7 @@ async function uploadLargeFiles(opts: LfsCommitOptions, lfs: LfsState[]): Promis
           if (failure) break;
           const { file } = state;
           progress(state.path, 'hashing', 0);
-          const digest = await hasher.hash(file.absolutePath, (bytes) => progress(state.path, 'hashing', file.size ? Math.min(bytes / file.size, 1) : 1), stop.signal);
+          const digest = await hasher.hash(file.absolutePath, (bytes) => bytes < file.size && progress(state.path, 'hashing', bytes / file.size), stop.signal);
           if (!sameStamp(digest.before, file.stamp) || !sameStamp(digest.after, file.stamp) || digest.bytes !== file.size) {
             throw new FileChangedError(file.absolutePath, 'changed');
           }
@@ -234,7 +231,12 @@ async function lfsBatch(opts: LfsCommitOptions, batch: LfsState[], signal: Abort
     if (states.length === 0) throw new Error(`The Hub's LFS batch answered for an object it was not asked about (${object.oid}).`);
     for (const state of states) {
       if (object.error) {
-        throw new HubApiError(res.url, object.error.code, requestId, `Error while doing LFS batch call for ${state.path}: ${object.error.message}${requestId ? ` - Request ID: ${requestId}` : ''}`);
+        throw new HubApiError(
+          res.url,
+          object.error.code,
+          requestId,
+          `Error while doing LFS batch call for ${state.path}: ${object.error.message}${requestId ? ` - Request ID: ${requestId}` : ''}`,
+        );
       }
       answers.push({ state, object, requestId });
     }

@@ -320,7 +320,9 @@ export async function pushModelFolder(opts: PushModelFolderOptions): Promise<Pus
         commitUrl: output.commit.url,
         files: listing.files.map((f) => {
           const large = byPath.get(f.path);
-          return large ? { path: f.path, size: f.size, lfs: true, sha256: large.sha256, hashed: large.hashed, uploaded: large.uploaded } : { path: f.path, size: f.size, lfs: false };
+          return large
+            ? { path: f.path, size: f.size, lfs: true, sha256: large.sha256, hashed: large.hashed, uploaded: large.uploaded }
+            : { path: f.path, size: f.size, lfs: false };
         }),
         skipped: listing.skipped,
       };
