@@ -71,7 +71,9 @@ export async function run(ctx) {
     for (const shard of shards) await timeProcess('sh', ['-c', `head -c ${shardSize} /dev/urandom > '${shard}'`]);
     // The downloaded model: the same file in a model.tar.gz (gzip -1: random bytes do not compress anyway),
     // extracted as Download Model extracts it, which records each file's sha256 on the way (untimed here).
-    await timeProcess('sh', ['-c', `cp '${file}' '${trained}/' && echo '{}' > '${trained}/config.json' && tar -C '${trained}' -cf - . | gzip -1 > '${archive}'`], { timeoutMs: 600_000 });
+    await timeProcess('sh', ['-c', `cp '${file}' '${trained}/' && echo '{}' > '${trained}/config.json' && tar -C '${trained}' -cf - . | gzip -1 > '${archive}'`], {
+      timeoutMs: 600_000,
+    });
     rmSync(trained, { recursive: true, force: true });
     const extracted = await runJson(process.execPath, [script, 'extract', '--archive', archive, '--to', downloaded], { timeoutMs: 600_000 });
     rmSync(archive, { force: true });
@@ -90,9 +92,7 @@ export async function run(ctx) {
       }
     };
     const curl = (files) =>
-      granted(files, (grants) =>
-        timeProcess('sh', ['-c', grants.map((g, i) => `curl -sSf -T '${files[i]}' '${g.href}' -o /dev/null`).join(' && ')], { timeoutMs: 600_000 }),
-      );
+      granted(files, (grants) => timeProcess('sh', ['-c', grants.map((g, i) => `curl -sSf -T '${files[i]}' '${g.href}' -o /dev/null`).join(' && ')], { timeoutMs: 600_000 }));
     /** A push of a folder to a fresh emulator; `via` "xet" is the Xet transfer, "client" the what-if below. */
     const pushed = async (dir, via, flags = []) => {
       const hub = await startEmulator(script, { xet: via === 'xet' });
@@ -239,9 +239,26 @@ export async function run(ctx) {
       `transfer 'xet': ${secs(xet)} s; the client chunks, hashes (keyed blake3) and LZ4-compresses every 64 KiB chunk in JavaScript on its main thread, and the emulator rebuilds and sha256-checks each file from the xorbs (test/emulators/hub/xetCas.ts).`,
     ];
     if (viaClient)
-      notes.push(`The hub client's own path: ${secs(viaClient)} s, of which hashing ${fmtMs(median(viaClient.map((r) => r.hashMs)))} and the LFS PUT ${fmtMs(median(viaClient.map((r) => r.uploadMs)))}.`);
+      notes.push(
+        `The hub client's own path: ${secs(viaClient)} s, of which hashing ${fmtMs(median(viaClient.map((r) => r.hashMs)))} and the LFS PUT ${fmtMs(median(viaClient.map((r) => r.uploadMs)))}.`,
+      );
     const strip = (runs) => runs.map(({ stdout, stderr, ...r }) => r);
-    return { rows, notes, details: { size, shardSize, shardCount, downloaded: down, fresh, sharded: shardRuns, baseline: strip(curlOne), baselineShards: strip(curlShards), xet, whatIf: { viaClient } } };
+    return {
+      rows,
+      notes,
+      details: {
+        size,
+        shardSize,
+        shardCount,
+        downloaded: down,
+        fresh,
+        sharded: shardRuns,
+        baseline: strip(curlOne),
+        baselineShards: strip(curlShards),
+        xet,
+        whatIf: { viaClient },
+      },
+    };
   } finally {
     for (const p of [trained, archive, downloaded, folder, sharded]) rmSync(p, { recursive: true, force: true });
   }
