@@ -217,7 +217,8 @@ async function lfsBatch(opts: LfsCommitOptions, batch: LfsState[], signal: Abort
       transfers: ['basic', 'multipart'],
       hash_algo: 'sha_256',
       ref: { name: 'main' },
-      objects: batch.map((s) => ({ oid: s.sha256, size: s.file.size })),
+      // Files of the same content are one object: asked once, sent once.
+      objects: [...new Map(batch.map((s) => [s.sha256, { oid: s.sha256, size: s.file.size }])).values()],
     }),
     signal,
   });
@@ -225,11 +226,13 @@ async function lfsBatch(opts: LfsCommitOptions, batch: LfsState[], signal: Abort
   const requestId = res.headers.get('X-Request-Id') ?? undefined;
   const json = (await res.json()) as { objects: BatchObject[] };
   const answers: Array<{ state: LfsState; object: BatchObject; requestId: string | undefined }> = [];
+  const answered = new Set<string>();
   for (const object of json.objects) {
-    // Two files of one batch may share an oid (same content): each is answered.
     const states = batch.filter((s) => s.sha256 === object.oid);
     if (states.length === 0) throw new Error(`The Hub's LFS batch answered for an object it was not asked about (${object.oid}).`);
-    for (const state of states) {
+    if (answered.has(object.oid)) continue;
+    answered.add(object.oid);
+    for (const [i, state] of states.entries()) {
       if (object.error) {
         throw new HubApiError(
           res.url,
@@ -238,7 +241,8 @@ async function lfsBatch(opts: LfsCommitOptions, batch: LfsState[], signal: Abort
           `Error while doing LFS batch call for ${state.path}: ${object.error.message}${requestId ? ` - Request ID: ${requestId}` : ''}`,
         );
       }
-      answers.push({ state, object, requestId });
+      // Only the first file of an object sends it; the others are the same bytes, stored once.
+      answers.push({ state, object: i === 0 ? object : { oid: object.oid, size: object.size }, requestId });
     }
   }
   return answers;

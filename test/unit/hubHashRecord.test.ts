@@ -7,12 +7,15 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { extractTarGzFile } from '../../src/artifacts/extractArchive';
 import { HASH_RECORD_PATH, readHashRecord, stampOf, writeHashRecord } from '../../src/artifacts/hashRecord';
+import type { FileHashAnswer, FileHashRequest } from '../../src/hub/fileHashProtocol';
 import { HubError } from '../../src/hub/hubErrors';
 import { listModelFolder, pushModelFolder } from '../../src/hub/pushModelFolder';
 import type { PushProgress, PushResult } from '../../src/hub/pushModelFolder';
@@ -20,6 +23,7 @@ import { packFolder } from '../../src/local/artifacts';
 import { EMULATOR_USER, EMULATOR_WRITE_TOKEN, startHubEmulator } from '../emulators/hub/hubEmulator';
 import type { HubEmulator } from '../emulators/hub/hubEmulator';
 import { pseudoRandomBytes } from './pseudoRandomBytes';
+import { REPO_ROOT } from './repoRoot';
 
 const WEIGHTS = 'model.safetensors';
 /** Above the Hub's 10 MiB line, so the weights go through LFS by size as well as by name. */
@@ -250,5 +254,62 @@ describe('Push to Hub of several large files never hashed before', () => {
     const again = await push(folder, repo);
     assert.deepEqual(hashed(again), [], 'what the first push hashed was hashed again');
     assert.equal(largeFilePuts() - putsBefore, SHARDS.length, 'the unchanged re-push sent a shard');
+  });
+});
+
+describe('Push to Hub of files with the same content', () => {
+  it('asks for their object once and sends it once', async () => {
+    const folder = path.join(workDir, 'twins');
+    await fs.mkdir(folder);
+    const bytes = pseudoRandomBytes(300, 1024 * 1024);
+    await fs.writeFile(path.join(folder, 'a.safetensors'), bytes);
+    await fs.writeFile(path.join(folder, 'b.safetensors'), bytes);
+    const repo = `${EMULATOR_USER}/twins`;
+    await push(folder, repo);
+    const putsBefore = largeFilePuts();
+    // Both recorded now: the second push offers both at once, in one batch; clear the Hub's copy first.
+    const oid = sha256(bytes);
+    hub.state.lfsObjects.delete(oid);
+    const again = await push(folder, repo);
+    assert.equal(largeFilePuts() - putsBefore, 1, 'the same object was sent twice');
+    assert.deepEqual(
+      again.files.map((f) => [f.path, f.sha256, f.uploaded]),
+      [
+        ['a.safetensors', oid, true],
+        ['b.safetensors', oid, false],
+      ],
+    );
+    for (const f of ['a.safetensors', 'b.safetensors']) assert.ok((await hub.readFile(repo, f))?.equals(bytes), f);
+  });
+});
+
+describe('the bundled sha256 worker the extension and the CLI ship', () => {
+  it('needs nothing but node: copied alone into an empty folder, it hashes a file', async () => {
+    const bundle = path.join(REPO_ROOT, 'dist', 'fileHashWorker.js');
+    if (!existsSync(bundle)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT });
+    const alone = path.join(workDir, 'bundle-alone');
+    await fs.mkdir(alone);
+    await fs.copyFile(bundle, path.join(alone, 'fileHashWorker.js'));
+    const file = path.join(alone, 'weights.bin');
+    const bytes = pseudoRandomBytes(400, 3 * 1024 * 1024 + 17);
+    await fs.writeFile(file, bytes);
+    const worker = new Worker(path.join(alone, 'fileHashWorker.js'));
+    try {
+      const answer = await new Promise<FileHashAnswer>((resolve, reject) => {
+        worker.on('message', (m: FileHashAnswer) => m.type !== 'progress' && resolve(m));
+        worker.on('error', reject);
+        worker.postMessage({ id: 1, filePath: file } satisfies FileHashRequest);
+      });
+      assert.equal(answer.type, 'done');
+      assert.equal(answer.type === 'done' && answer.sha256, sha256(bytes));
+      assert.equal(answer.type === 'done' && answer.bytes, bytes.length);
+    } finally {
+      await worker.terminate();
+    }
+    const shipped = readFileSync(path.join(REPO_ROOT, '.vscodeignore'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('!'))
+      .map((l) => l.slice(1).trim());
+    assert.ok(shipped.includes('dist/fileHashWorker.js') || shipped.includes('dist/**'), '.vscodeignore leaves dist/fileHashWorker.js out of the package');
   });
 });
