@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -199,6 +199,30 @@ describe('Push to Hub with the hash record', () => {
     const retried = await push(folder, repo);
     assert.deepEqual(hashed(retried), [WEIGHTS]);
     assert.ok((await hub.readFile(repo, WEIGHTS))?.equals(await fs.readFile(path.join(folder, WEIGHTS))));
+  });
+
+  it('fails, naming the file, when a file changes between listing and hashing, and records no hash for it', async () => {
+    const folder = await trainedModel('changing', 7);
+    const repo = `${EMULATOR_USER}/changing`;
+    const file = path.join(folder, WEIGHTS);
+    const commitsBefore = hub.state.repos.get(repo)?.commits.length ?? 1;
+    const err = await pushModelFolder({
+      folder,
+      repo,
+      accessToken: EMULATOR_WRITE_TOKEN,
+      hubUrl: hub.url,
+      onProgress: (e) => {
+        // Listed already; not hashed yet. Same size, new bytes.
+        if (e.kind === 'phase' && e.phase === 'preuploading') writeFileSync(file, pseudoRandomBytes(77, WEIGHTS_SIZE));
+      },
+    }).then(
+      () => assert.fail('the push went through although the file changed'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof HubError, String(err));
+    assert.match(err.message, /model\.safetensors changed while it was being read: do not change the model folder while it is pushed/);
+    assert.equal(hub.state.repos.get(repo)?.commits.length ?? 1, commitsBefore, 'something was committed');
+    assert.equal((await readHashRecord(folder)).has(WEIGHTS), false);
   });
 
   it('never reads or writes a record through a .cache that is a link (it could lead out of the folder)', async () => {
