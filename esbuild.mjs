@@ -147,6 +147,16 @@ const targets = [
     target: 'node20',
   },
   {
+    // Push to Hub's sha256 worker thread, beside extension.js and cli.js for the same reason
+    // (src/hub/fileHasher.ts); node builtins only.
+    ...common,
+    entryPoints: ['src/hub/fileHashWorker.ts'],
+    outfile: 'dist/fileHashWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     // The Model Card webview's page script; its stylesheet is served from media/webview/ as it is.
     ...common,
     entryPoints: ['src/webview/app/main.ts'],

@@ -4,23 +4,32 @@
 //       runs the Hub emulator in its own process (so it never shares an event loop with the client
 //       being measured); prints {"url": …} and serves until stdin closes. With --xet its LFS batch
 //       answers "xet" to clients that offer it, as the Hub does for Xet-backed repositories
+//   node bench/.build/hubUpload.js extract --archive FILE --to DIR
+//       Download Model's extraction (the safe extractor with recordHashes, as Download Model runs it for a
+//       local job's model.tar.gz and for S3's stream): the folder and its hash record, untimed by the suite
 //   node bench/.build/hubUpload.js push --hub URL --folder DIR --repo NS/NAME --via ours|xet|client
-//       the candidate: pushModelFolder (create repo → preupload → hash → LFS PUT → commit); `--via xet`,
+//         [--forget-hashes] [--repush]
+//       the candidate: pushModelFolder (create repo → preupload → batch → LFS PUT → commit; files the
+//       folder's hash record lacks hashed in a worker); `--forget-hashes` removes the record first (a
+//       folder never hashed); `--repush` pushes the unchanged folder once more, to the same emulator; `--via xet`,
 //       pushModelFolder with transfer 'xet' (to an emulator started with --xet); `--via client`, the
 //       what-if of the hub client's own path for the same steps (file URLs, its FileBlob, node's fetch:
 //       what pushModelFolder did before it had its own blob and upload fetch)
-//   node bench/.build/hubUpload.js grant --hub URL --file FILE --repo NS/NAME
-//       for the baseline: creates the repository and asks the LFS batch API for the file's upload URL
+//   node bench/.build/hubUpload.js grant --hub URL --file FILE[,FILE…] --repo NS/NAME
+//       for the baseline: creates the repository and asks the LFS batch API for each file's upload URL
 //       (sha256 computed here, untimed), so that run.mjs can time `curl -T FILE URL` alone
 //
 // Each prints one JSON line.
 
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, rmSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { createRepo, uploadFilesWithProgress } from '@huggingface/hub';
+import { extractTarGzFile } from '../src/artifacts/extractArchive';
+import { HASH_RECORD_PATH } from '../src/artifacts/hashRecord';
 import { listModelFolder, pushModelFolder } from '../src/hub/pushModelFolder';
 import type { PushProgress } from '../src/hub/pushModelFolder';
 import { EMULATOR_WRITE_TOKEN, startHubEmulator } from '../test/emulators/hub/hubEmulator';
@@ -41,6 +50,12 @@ export interface PushRun {
   /** Event-loop delay of the pushing thread (the extension host's, in the editor): p99 and worst. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** Files sent through LFS; of them, read and hashed by this push; and sent (the Hub lacked them). */
+  lfsFiles: number;
+  hashedFiles: number;
+  uploadedFiles: number;
+  /** With --repush: the same folder pushed again, unchanged, to the same Hub. */
+  repush?: { ms: number; hashedFiles: number; uploadedFiles: number; loopDelayP99Ms: number };
 }
 
 export interface UploadGrant {
@@ -63,7 +78,8 @@ async function emulator(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-async function push(hubUrl: string, folder: string, repo: string, via: string): Promise<PushRun> {
+async function push(hubUrl: string, folder: string, repo: string, via: string, forgetHashes: boolean, repush: boolean): Promise<PushRun> {
+  if (forgetHashes) rmSync(path.join(folder, ...path.posix.dirname(HASH_RECORD_PATH).split('/')), { recursive: true, force: true });
   const marks = { hashStart: 0, hashEnd: 0, uploadStart: 0, uploadEnd: 0 };
   const onProgress = (event: PushProgress) => {
     if (event.kind !== 'file') return;
@@ -87,6 +103,20 @@ async function push(hubUrl: string, folder: string, repo: string, via: string): 
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
   loop.disable();
+  let again: PushRun['repush'];
+  if (repush) {
+    const loop2 = monitorEventLoopDelay({ resolution: 10 });
+    loop2.enable();
+    const t = performance.now();
+    const second = await pushModelFolder({ folder, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl });
+    loop2.disable();
+    again = {
+      ms: performance.now() - t,
+      hashedFiles: second.files.filter((f) => f.hashed).length,
+      uploadedFiles: second.files.filter((f) => f.uploaded).length,
+      loopDelayP99Ms: loop2.percentile(99) / 1e6,
+    };
+  }
   return {
     cpuMs: (used.user + used.system) / 1000,
     loopDelayP99Ms: loop.percentile(99) / 1e6,
@@ -97,6 +127,10 @@ async function push(hubUrl: string, folder: string, repo: string, via: string): 
     bytes: result.files.reduce((n, f) => n + f.size, 0),
     lfs: result.files.every((f) => f.lfs),
     peakRssBytes: peakRssBytes(),
+    lfsFiles: result.files.filter((f) => f.lfs).length,
+    hashedFiles: result.files.filter((f) => f.hashed).length,
+    uploadedFiles: result.files.filter((f) => f.uploaded).length,
+    ...(again ? { repush: again } : {}),
   };
 }
 
@@ -110,7 +144,7 @@ async function pushThroughClient(
   folder: string,
   repo: string,
   onProgress: (event: PushProgress) => void,
-): Promise<{ files: Array<{ size: number; lfs: boolean }> }> {
+): Promise<{ files: Array<{ size: number; lfs: boolean; hashed?: boolean; uploaded?: boolean }> }> {
   const listing = await listModelFolder(folder);
   await createRepo({ repo: { type: 'model', name: repo }, accessToken: EMULATOR_WRITE_TOKEN, hubUrl });
   const lfs = new Set<string>();
@@ -130,25 +164,35 @@ async function pushThroughClient(
   return { files: listing.files.map((f) => ({ size: f.size, lfs: lfs.has(f.path) })) };
 }
 
-async function grant(hubUrl: string, file: string, repo: string): Promise<UploadGrant> {
+async function grant(hubUrl: string, files: string[], repo: string): Promise<UploadGrant | { grants: UploadGrant[] }> {
   await createRepo({ repo: { type: 'model', name: repo }, accessToken: EMULATOR_WRITE_TOKEN, hubUrl });
-  const size = statSync(file).size;
-  const hashStart = performance.now();
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), hash);
-  const oid = hash.digest('hex');
-  const hashMs = performance.now() - hashStart;
-  const cpuHashMs = inMemorySha256Ms(size);
-  const res = await fetch(`${hubUrl}/${repo}.git/info/lfs/objects/batch`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${EMULATOR_WRITE_TOKEN}`, Accept: 'application/vnd.git-lfs+json', 'Content-Type': 'application/vnd.git-lfs+json' },
-    body: JSON.stringify({ operation: 'upload', transfers: ['basic'], hash_algo: 'sha_256', ref: { name: 'main' }, objects: [{ oid, size }] }),
-  });
-  if (!res.ok) throw new Error(`LFS batch answered ${res.status}: ${await res.text()}`);
-  const body = (await res.json()) as { objects: Array<{ actions?: { upload?: { href: string } } }> };
-  const href = body.objects[0]?.actions?.upload?.href;
-  if (!href) throw new Error(`LFS batch gave no upload action: ${JSON.stringify(body)}`);
-  return { href, oid, size, hashMs, cpuHashMs };
+  const grants: UploadGrant[] = [];
+  for (const file of files) {
+    const size = statSync(file).size;
+    const hashStart = performance.now();
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), hash);
+    const oid = hash.digest('hex');
+    const hashMs = performance.now() - hashStart;
+    const cpuHashMs = inMemorySha256Ms(size);
+    const res = await fetch(`${hubUrl}/${repo}.git/info/lfs/objects/batch`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${EMULATOR_WRITE_TOKEN}`, Accept: 'application/vnd.git-lfs+json', 'Content-Type': 'application/vnd.git-lfs+json' },
+      body: JSON.stringify({ operation: 'upload', transfers: ['basic'], hash_algo: 'sha_256', ref: { name: 'main' }, objects: [{ oid, size }] }),
+    });
+    if (!res.ok) throw new Error(`LFS batch answered ${res.status}: ${await res.text()}`);
+    const body = (await res.json()) as { objects: Array<{ actions?: { upload?: { href: string } } }> };
+    const href = body.objects[0]?.actions?.upload?.href;
+    if (!href) throw new Error(`LFS batch gave no upload action: ${JSON.stringify(body)}`);
+    grants.push({ href, oid, size, hashMs, cpuHashMs });
+  }
+  return grants.length === 1 ? grants[0]! : { grants };
+}
+
+async function extract(archive: string, to: string): Promise<{ ms: number; files: number }> {
+  const started = performance.now();
+  const result = await extractTarGzFile(archive, to, { overwrite: true, recordHashes: true });
+  return { ms: performance.now() - started, files: result.files };
 }
 
 /** Time for node's crypto (OpenSSL) to hash `size` bytes held in memory, 64 MiB at a time. */
@@ -166,11 +210,13 @@ async function main(): Promise<void> {
   if (command === 'emulator') return emulator();
   const result =
     command === 'push'
-      ? await push(option('hub'), option('folder'), option('repo'), option('via'))
+      ? await push(option('hub'), option('folder'), option('repo'), option('via'), process.argv.includes('--forget-hashes'), process.argv.includes('--repush'))
       : command === 'grant'
-        ? await grant(option('hub'), option('file'), option('repo'))
-        : undefined;
-  if (!result) throw new Error(`unknown command ${command}; use emulator, push or grant`);
+        ? await grant(option('hub'), option('file').split(','), option('repo'))
+        : command === 'extract'
+          ? await extract(option('archive'), option('to'))
+          : undefined;
+  if (!result) throw new Error(`unknown command ${command}; use emulator, extract, push or grant`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

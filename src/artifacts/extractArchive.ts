@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+import type { Hash } from 'crypto';
 import { constants as fsConstants, promises as fs } from 'fs';
 import type { Readable } from 'stream';
 import * as path from 'path';
@@ -8,6 +10,7 @@ import { ArchiveError, quoteEntry } from './archiveError';
 import { formatBytes } from '../core/format';
 import { ArchiveEntryGuard } from './archiveEntryGuard';
 import type { AdmittedEntry } from './archiveEntryGuard';
+import { HASH_RECORD_PATH, stampedEntries, writeHashRecord } from './hashRecord';
 
 export interface ExtractProgress {
   /** Compressed bytes read from the source so far. */
@@ -34,6 +37,11 @@ export interface ExtractOptions {
   signal?: AbortSignal;
   /** Called when an entry starts and about every MiB of output; cheap enough to forward to a UI. */
   onProgress?: (progress: ExtractProgress) => void;
+  /**
+   * Hash every file on the stream that writes it and keep the digests in the folder's hash record
+   * (hashRecord.ts), so that Push to Hub need not read the files once more before sending them.
+   */
+  recordHashes?: boolean;
 }
 
 export interface ExtractResult {
@@ -104,8 +112,10 @@ export async function extractTarGz(source: Readable, targetDir: string, opts: Ex
     throw new ArchiveError('io', `Cannot create a working folder next to ${target.path}: ${errnoText(err)}.`, undefined, { cause: err });
   });
   try {
-    const { rootMode, ...stats } = await new StreamingExtraction(source, staging, { maxBytes, maxEntries, signal: opts.signal, onProgress: opts.onProgress }).run();
+    const hashes = opts.recordHashes ? new Map<string, string>() : undefined;
+    const { rootMode, ...stats } = await new StreamingExtraction(source, staging, { maxBytes, maxEntries, signal: opts.signal, onProgress: opts.onProgress, hashes }).run();
     if (opts.signal?.aborted) throw abortedError(opts.signal);
+    if (hashes) await recordHashes(staging, hashes);
     // mkdtemp made the working folder private (0700) so nothing can be slipped in while it fills;
     // the result gets the mode of the folder it replaces, else the archive's `./`, else 0755.
     await fs.chmod(staging, target.mode ?? rootMode ?? 0o755).catch((err: unknown) => {
@@ -117,6 +127,17 @@ export async function extractTarGz(source: Readable, targetDir: string, opts: Ex
     await fs.rm(staging, { recursive: true, force: true }).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Writes the hash record of a finished extraction. Stamps are taken now, once every entry is written (a
+ * hard link made after its target changes the target's ctime). A record the archive itself carried is
+ * replaced, or removed when ours cannot be written: only digests of what was really written may stand.
+ */
+async function recordHashes(staging: string, hashes: Map<string, string>): Promise<void> {
+  hashes.delete(HASH_RECORD_PATH);
+  const written = await writeHashRecord(staging, await stampedEntries(staging, hashes), { merge: false });
+  if (!written) await fs.rm(path.join(staging, ...HASH_RECORD_PATH.split('/')), { force: true }).catch(() => undefined);
 }
 
 interface Target {
@@ -187,6 +208,8 @@ interface RunOptions {
   maxEntries: number;
   signal: AbortSignal | undefined;
   onProgress: ((p: ExtractProgress) => void) | undefined;
+  /** When set, each written file's sha256 by its relative path (hard links get their target's). */
+  hashes: Map<string, string> | undefined;
 }
 
 /** One run of source → gunzip → tar.Parser → files, with its failure handling in one place. */
@@ -356,9 +379,12 @@ class StreamingExtraction {
       case 'symlink':
         await this.createLink(() => fs.symlink(admitted.linkTarget ?? '.', this.abs(admitted.path)), entry.path);
         return this.drain(entry);
-      case 'hardlink':
+      case 'hardlink': {
         await this.createLink(() => fs.link(this.abs(admitted.linkTarget ?? ''), this.abs(admitted.path)), entry.path);
+        const sha256 = this.opts.hashes?.get(admitted.linkTarget ?? '');
+        if (sha256) this.opts.hashes?.set(admitted.path, sha256);
         return this.drain(entry);
+      }
       case 'file':
         this.files++;
         return this.writeFile(entry, admitted);
@@ -429,7 +455,11 @@ class StreamingExtraction {
     const handle = await this.openNew(admitted, fileMode(entry.mode), entry.path);
     try {
       if (this.failure) return;
-      await this.pumpInto(entry, handle);
+      const hash = this.opts.hashes ? createHash('sha256') : undefined;
+      // A repeated entry replaces the earlier file: its digest must not outlive it if this one fails.
+      this.opts.hashes?.delete(admitted.path);
+      await this.pumpInto(entry, handle, hash);
+      if (hash) this.opts.hashes?.set(admitted.path, hash.digest('hex'));
       if (entry.mtime && !Number.isNaN(entry.mtime.getTime())) await handle.utimes(entry.mtime, entry.mtime);
     } finally {
       await handle.close().catch(() => undefined);
@@ -439,9 +469,9 @@ class StreamingExtraction {
   /**
    * Copies an entry's data to the file, overlapping disk writes with decompression: chunks queue
    * while one writev is in flight, and the entry (hence the parser, hence gunzip) pauses only when
-   * more than WRITE_HIGH_WATER bytes wait.
+   * more than WRITE_HIGH_WATER bytes wait. `hash`, when given, sees every chunk on its way to the disk.
    */
-  private pumpInto(entry: ReadEntry, handle: fs.FileHandle): Promise<void> {
+  private pumpInto(entry: ReadEntry, handle: fs.FileHandle, hash?: Hash): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let queue: Buffer[] = [];
       let queued = 0;
@@ -483,6 +513,7 @@ class StreamingExtraction {
       };
       this.halt.signal.addEventListener('abort', onHalt, { once: true });
       entry.on('data', (chunk: Buffer) => {
+        hash?.update(chunk);
         queue.push(chunk);
         queued += chunk.length;
         if (queued >= WRITE_HIGH_WATER) entry.pause();

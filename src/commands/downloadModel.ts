@@ -61,6 +61,7 @@ export function downloadModel(deps: DownloadDeps) {
             const started = Date.now();
             await extractTarGzFile(archive, target, {
               overwrite: true,
+              recordHashes: true,
               signal: abort.signal,
               onProgress: (p) => report(p.bytesIn, undefined, p.bytesIn / Math.max(0.001, (Date.now() - started) / 1000)),
             });

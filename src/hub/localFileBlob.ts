@@ -112,8 +112,11 @@ export class FileChangedError extends Error {
   override readonly name = 'FileChangedError';
   readonly code = 'FILE_CHANGED';
 
-  constructor(readonly filePath: string) {
-    super(`${filePath} became shorter while it was being read: do not change the model folder while it is pushed.`);
+  constructor(
+    readonly filePath: string,
+    how: 'shorter' | 'changed' = 'shorter',
+  ) {
+    super(`${filePath} ${how === 'shorter' ? 'became shorter' : 'changed'} while it was being read: do not change the model folder while it is pushed.`);
   }
 }
 

@@ -4,6 +4,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { HUB_URL, commitIter, createRepo } from '@huggingface/hub';
+import { HASH_RECORD_PATH, readHashRecord, recordedSha256, stampOf, writeHashRecord } from '../artifacts/hashRecord';
+import type { FileStamp, HashEntry } from '../artifacts/hashRecord';
 import { hubRepoIdProblem } from '../core/hubRepoId';
 import { MAX_FOLDER_DEPTH, tooDeepText, unreadableText } from '../core/folderWalk';
 import { fetchWithSignal } from './hubAccount';
@@ -11,6 +13,8 @@ import { fileUploadFetch } from './fileUploadFetch';
 import { HubError, hubApiFailure, isAbort, networkFailureCode, toHubError } from './hubErrors';
 import type { HubFailureSituation } from './hubErrors';
 import { redactHubTokens } from './hubToken';
+import { lfsCommit } from './lfsCommit';
+import type { LfsCommitEvent, LfsCommittedFile } from './lfsCommit';
 import { LocalFileBlob } from './localFileBlob';
 
 export interface ModelFolderFile {
@@ -18,6 +22,8 @@ export interface ModelFolderFile {
   path: string;
   absolutePath: string;
   size: number;
+  /** Size, mtime and ctime when listed (of the link's target for a link): what a recorded hash must match. */
+  stamp: FileStamp;
 }
 
 /** A file symlink in the model folder whose target lies outside it: a push would upload that file's content. */
@@ -84,12 +90,12 @@ export async function listModelFolder(folder: string, opts: ModelFolderOptions =
         skipped.push(rel);
         continue;
       }
-      const stat = await fs.stat(abs).catch(() => undefined);
+      const stat = await fs.stat(abs, { bigint: true }).catch(() => undefined);
       if (!stat?.isFile()) {
         skipped.push(rel);
         continue;
       }
-      files.push({ path: rel, absolutePath: abs, size: stat.size });
+      files.push({ path: rel, absolutePath: abs, size: Number(stat.size), stamp: stampOf(stat) });
       if (entry.isSymbolicLink()) {
         const target = await fs.realpath(abs);
         const inside = path.relative(realFolder, target);
@@ -160,6 +166,12 @@ export interface PushedFile {
   size: number;
   /** Sent through LFS (the Hub decided: size, binary content or a .gitattributes pattern). */
   lfs: boolean;
+  /** Plain LFS only: the file's sha256 (its LFS object id). */
+  sha256?: string;
+  /** Plain LFS only: read and hashed by this push; false when the model folder's hash record had it. */
+  hashed?: boolean;
+  /** Plain LFS only: its bytes were sent; false when the Hub already held the object. */
+  uploaded?: boolean;
 }
 
 export interface PushResult {
@@ -233,6 +245,108 @@ export async function pushModelFolder(opts: PushModelFolderOptions): Promise<Pus
   const uploading = new Set<string>();
   const lastReported = new Map<string, number>();
   let phase: PushPhase | undefined;
+  /** One event of the commit (ours or the client's commitIter, which yield the same shapes), to the caller. */
+  const onCommitEvent = (event: LfsCommitEvent) => {
+    if (event.event === 'phase') {
+      phase = event.phase;
+      emit({ kind: 'phase', phase });
+      return;
+    }
+    if (event.state !== 'hashing' && event.state !== 'uploading') return;
+    if (event.state === 'hashing' || phase === 'uploadingLargeFiles') lfsPaths.add(event.path);
+    if (event.state === 'uploading' && phase === 'uploadingLargeFiles') {
+      if (event.progress < 1) uploading.add(event.path);
+      else uploading.delete(event.path);
+    }
+    // Hashing and uploading report every few MiB; a hundred steps a file are plenty for any progress display.
+    const key = `${event.state}:${event.path}`;
+    const last = lastReported.get(key);
+    if (last === undefined || event.progress >= 1 || event.progress - last >= 0.01) {
+      lastReported.set(key, event.progress);
+      emit({ kind: 'file', path: event.path, state: event.state, progress: event.progress });
+    }
+  };
+  const uploadFetch = fileUploadFetch({
+    ...(opts.uploadRetryDelaysMs ? { retryDelaysMs: opts.uploadRetryDelaysMs } : {}),
+    onRetry: (retry) => {
+      const file = listing.files.find((f) => f.absolutePath === retry.filePath);
+      // The upload starts over from 0: let its next progress through however close it is to the last shown.
+      if (file) lastReported.delete(`uploading:${file.path}`);
+      emit({
+        kind: 'retry',
+        path: file?.path ?? path.basename(retry.filePath),
+        attempt: retry.attempt,
+        attempts: retry.attempts,
+        reason: retry.reason,
+        delayMs: retry.delayMs,
+      });
+    },
+  });
+  const title = opts.commitMessage?.trim() || DEFAULT_COMMIT_MESSAGE;
+
+  if (opts.transfer !== 'xet') {
+    // Plain LFS: our own commit, which uses the hash record, hashes the rest in a worker while sending, and
+    // sends only what the Hub lacks (lfsCommit.ts).
+    const record = await readHashRecord(opts.folder);
+    const fromRecord = new Set<string>();
+    const hashedNow: Array<[string, HashEntry]> = [];
+    let committed: LfsCommittedFile[] | undefined;
+    let failure: HubError | undefined;
+    try {
+      opts.signal?.throwIfAborted();
+      const output = await lfsCommit({
+        repo,
+        accessToken: opts.accessToken,
+        hubUrl,
+        title,
+        files: listing.files.map((f) => {
+          const knownSha256 = recordedSha256(record, f.path, f.stamp);
+          if (knownSha256) fromRecord.add(f.path);
+          return { ...f, ...(knownSha256 ? { knownSha256 } : {}) };
+        }),
+        fetch: uploadFetch,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onEvent: onCommitEvent,
+        onHashed: (file, sha256) => hashedNow.push([file.path, { ...file.stamp, sha256 }]),
+      });
+      committed = output.lfs;
+      emit({ kind: 'committed', commitOid: output.commit.oid, commitUrl: output.commit.url });
+      const byPath = new Map(committed.map((c) => [c.path, c]));
+      return {
+        repo,
+        repoUrl,
+        created,
+        commitOid: output.commit.oid,
+        commitUrl: output.commit.url,
+        files: listing.files.map((f) => {
+          const large = byPath.get(f.path);
+          return large
+            ? { path: f.path, size: f.size, lfs: true, sha256: large.sha256, hashed: large.hashed, uploaded: large.uploaded }
+            : { path: f.path, size: f.size, lfs: false };
+        }),
+        skipped: listing.skipped,
+      };
+    } catch (err) {
+      failure = uploadFailure(err, phase, [...lfsPaths], [...uploading], situation);
+      // The storage refused bytes sent under a recorded hash: the record was wrong for that file (it is checked
+      // against size, mtime and ctime only). Drop the entry, so that the next push hashes the file.
+      const refused = failure.context.file;
+      if (failure.code === 'hub.uploadFailed' && refused && fromRecord.has(refused) && failure.context.status !== undefined && failure.context.status < 500) {
+        await writeHashRecord(opts.folder, hashedNow, { forget: [refused] });
+        hashedNow.length = 0;
+        failure = new HubError(
+          'hub.uploadFailed',
+          `${failure.message} The sha256 of ${refused} came from the model folder's hash record (${HASH_RECORD_PATH}) and the Hub found that its content does not match it; that entry is now removed, so pushing again hashes the file.`,
+          failure.context,
+        );
+      }
+      throw failure;
+    } finally {
+      // What was hashed stays recorded, pushed or not: the digests are of the files as they are now.
+      if (hashedNow.length > 0) await writeHashRecord(opts.folder, hashedNow);
+    }
+  }
+
   try {
     opts.signal?.throwIfAborted();
     // commitIter is what the client's uploadFilesWithProgress runs, minus its XMLHttpRequest wrapper (absent in
@@ -242,46 +356,17 @@ export async function pushModelFolder(opts: PushModelFolderOptions): Promise<Pus
       accessToken: opts.accessToken,
       hubUrl,
       operations: listing.files.map((f) => ({ operation: 'addOrUpdate' as const, path: f.path, content: LocalFileBlob.ofFile(f.absolutePath, f.size) })),
-      title: opts.commitMessage?.trim() || DEFAULT_COMMIT_MESSAGE,
-      fetch: fileUploadFetch({
-        ...(opts.uploadRetryDelaysMs ? { retryDelaysMs: opts.uploadRetryDelaysMs } : {}),
-        onRetry: (retry) => {
-          const file = listing.files.find((f) => f.absolutePath === retry.filePath);
-          // The upload starts over from 0: let its next progress through however close it is to the last shown.
-          if (file) lastReported.delete(`uploading:${file.path}`);
-          emit({
-            kind: 'retry',
-            path: file?.path ?? path.basename(retry.filePath),
-            attempt: retry.attempt,
-            attempts: retry.attempts,
-            reason: retry.reason,
-            delayMs: retry.delayMs,
-          });
-        },
-      }),
+      title,
+      fetch: uploadFetch,
       ...(opts.signal ? { abortSignal: opts.signal } : {}),
-      useXet: opts.transfer === 'xet',
+      useXet: true,
     });
     let step = await steps.next();
     let firstEvent = true;
     while (!step.done) {
       const event = step.value;
-      if (event.event === 'phase') {
-        phase = event.phase;
-        emit({ kind: 'phase', phase });
-      } else if (event.state === 'hashing' || event.state === 'uploading') {
-        if (event.state === 'hashing') lfsPaths.add(event.path);
-        if (event.state === 'uploading' && phase === 'uploadingLargeFiles') {
-          if (event.progress < 1) uploading.add(event.path);
-          else uploading.delete(event.path);
-        }
-        // Hashing and uploading report every few MiB; a hundred steps a file are plenty for any progress display.
-        const key = `${event.state}:${event.path}`;
-        const last = lastReported.get(key);
-        if (last === undefined || event.progress >= 1 || event.progress - last >= 0.01) {
-          lastReported.set(key, event.progress);
-          emit({ kind: 'file', path: event.path, state: event.state, progress: event.progress });
-        }
+      if (event.event === 'phase' || (event.event === 'fileProgress' && (event.state === 'hashing' || event.state === 'uploading'))) {
+        onCommitEvent(event as LfsCommitEvent);
       }
       // The client subscribes to our signal only after its first event, so an abort right then would be lost:
       // stop it ourselves. Later it stops by itself (its requests and hashing reject with an AbortError, which

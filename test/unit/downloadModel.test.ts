@@ -1,6 +1,7 @@
 // "Download Model" through the real @aws-sdk clients against moto: the lifecycle plugin writes a real
 // model.tar.gz when a job completes, and the download streams it into a folder.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,6 +12,7 @@ import type { DescribeTrainingJobCommandOutput, SageMakerClient } from '@aws-sdk
 import { AwsClients } from '../../src/aws/awsClients';
 import { downloadModel, DownloadError } from '../../src/aws/artifacts/downloadModel';
 import { ArchiveError } from '../../src/artifacts/archiveError';
+import { readHashRecord } from '../../src/artifacts/hashRecord';
 import { downloadCommand } from '../../src/cli/downloadCommand';
 import { motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
 import type { MotoServer } from '../emulators/moto/motoServer';
@@ -68,6 +70,17 @@ describe('Download Model', { skip: motoInstallProblem() ?? false }, () => {
     for (const f of ['config.json', 'train_results.json', 'eval_results.json', 'trainer_state.json']) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
     assert.ok(JSON.parse(readFileSync(path.join(target, 'trainer_state.json'), 'utf8')).log_history.length > 0);
     assert.ok(progress.length > 0 && progress.at(-1)! > 0);
+    // Each file hashed on its way to the disk, for Push to Hub (issue 21).
+    const record = await readHashRecord(target);
+    for (const f of ['config.json', 'trainer_state.json']) {
+      assert.equal(
+        record.get(f)?.sha256,
+        createHash('sha256')
+          .update(readFileSync(path.join(target, f)))
+          .digest('hex'),
+        f,
+      );
+    }
   });
 
   it('refuses a folder that is not empty, and replaces it only with --overwrite', async () => {

@@ -106,6 +106,8 @@ async function extractObject(o: DownloadOptions, uri: string, targetDir: string)
   let extracted: ExtractResult;
   try {
     extracted = await extractTarGz(body, targetDir, {
+      // Each file's sha256 computed on the way to the disk, so Push to Hub sends it without reading it first.
+      recordHashes: true,
       ...(o.overwrite ? { overwrite: true } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       onProgress: (p) =>
