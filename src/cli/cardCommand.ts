@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { ModelFolderError, readJobRecord, readModelFolder } from '../artifacts/modelFolder';
 import { AwsClients } from '../aws/awsClients';
 import { describeTrainingJob, TrainingJobError } from '../aws/trainingJobs';

@@ -1,6 +1,6 @@
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
 import { FilePriceCache, resolveTrainingPrice } from '../aws/preflight/pricing';
 import type { PriceResolution } from '../aws/preflight/pricing';

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { readFile } from 'fs/promises';
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import type { DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
 import { AwsClients } from '../aws/awsClients';
 import { LaunchError } from '../aws/launch/launchError';

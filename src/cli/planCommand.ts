@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
 import { LaunchError } from '../aws/launch/launchError';
 import { planTrainingJob } from '../aws/launch/planTrainingJob';
