@@ -16,7 +16,7 @@ import { inferPipelineTag } from './pipelineTag';
 import { modelDescent, transformersConfig, transformersLoadability } from './provenance';
 import type { Descent, Loadability } from './provenance';
 import type { PipelineTag, PipelineTagInference } from './pipelineTag';
-import { DATASET_SPLIT, SPLIT_LABEL, formatNumber, metricHubType, metricLabel, modelIndexValue, readSplitResults } from './results';
+import { DATASET_SPLIT, SPLIT_LABEL, formatNumber, metricHubType, metricLabel, modelIndexValue, readSplitResults, validationLabel } from './results';
 import type { ResultSplit, SplitResults } from './results';
 
 /**
@@ -507,7 +507,7 @@ function trainingLog(trainerState: Record<string, unknown> | undefined): string 
   const shown = rows.slice(-MAX_ROWS);
   const cell = (v: unknown) => (typeof v === 'number' ? formatNumber(v) : v === undefined ? ' ' : escapeTableCell(String(v)));
   const table = markdownTable(
-    ['Training loss', 'Epoch', 'Step', ...columns.map((c) => escapeTableCell(`Validation ${metricLabel(c.slice(5))}`))],
+    ['Training loss', 'Epoch', 'Step', ...columns.map((c) => escapeTableCell(validationLabel(c.slice(5))))],
     shown.map((r) => [r.loss === undefined ? 'No log' : formatNumber(r.loss), cell(r.epoch), cell(r.step), ...columns.map((c) => cell(r.values[c]))]),
     ['right', 'right', 'right', ...columns.map(() => 'right' as const)],
   );
