@@ -10,7 +10,9 @@ import { AwsClients } from '../../src/aws/awsClients';
 import { noRegionMessage } from '../../src/aws/awsErrors';
 import { runPreflight } from '../../src/aws/preflight/runPreflight';
 import { firstSentence } from '../../src/core/jobFile/schemaValidation';
+import { JobDocument } from '../../src/core/jobFile/jobDocument';
 import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
+import { readModelCardMetadata } from '../../src/core/modelCard/metadata';
 import { trainingCurves } from '../../src/core/modelCard/trainingCurves';
 import { REPO_ROOT } from './repoRoot';
 
@@ -89,3 +91,21 @@ describe('chart names', () => {
   });
 });
 
+
+describe("the yaml library's warnings", () => {
+  it('prints no "Keys with collection values" warning for a list used as a key (the checks report it instead)', async () => {
+    const warnings: string[] = [];
+    const listen = (w: Error) => warnings.push(w.message);
+    process.on('warning', listen);
+    try {
+      new JobDocument('? [a, b]\n: 1\n').toJS();
+      readModelCardMetadata('---\n? [a, b]\n: 1\n---\n');
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', listen);
+    }
+    assert.deepEqual(warnings, []);
+    const problems = validateJobFile('? [a, b]\n: 1\n').problems;
+    assert.ok(problems.some((p) => /A key must be text or a number, not a list/.test(p.message)));
+  });
+});
