@@ -130,7 +130,15 @@ export async function readModelFolder(folder: string, options: ReadModelFolderOp
     );
   }
   const weights = names.includes(SAFETENSORS) ? await safetensorsParameters(path.join(folder, SAFETENSORS)) : undefined;
-  return { folder, files, unreadable, newestRunFileMs, ...(readme ? { readme } : {}), fileNames: [...names].sort(), ...(weights !== undefined ? { weights: { file: SAFETENSORS, parameters: weights } } : {}) };
+  return {
+    folder,
+    files,
+    unreadable,
+    newestRunFileMs,
+    ...(readme ? { readme } : {}),
+    fileNames: [...names].sort(),
+    ...(weights !== undefined ? { weights: { file: SAFETENSORS, parameters: weights } } : {}),
+  };
 }
 
 const SAFETENSORS = 'model.safetensors';

@@ -18,7 +18,9 @@ export class HelpRequested extends Error {
 
 /** `--name VALUE` / `--flag` (and `-x`) for each option of the config, as the help lists them. */
 export function optionNames(config: ParseArgsConfig): string[] {
-  return Object.entries(config.options ?? {}).map(([name, o]) => `--${name}${o.type === 'string' ? ' VALUE' : ''}${o.short ? `, -${o.short}` : ''}${o.multiple ? ' (repeatable)' : ''}`);
+  return Object.entries(config.options ?? {}).map(
+    ([name, o]) => `--${name}${o.type === 'string' ? ' VALUE' : ''}${o.short ? `, -${o.short}` : ''}${o.multiple ? ' (repeatable)' : ''}`,
+  );
 }
 
 export function parseArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof nodeParseArgs<T>> {
@@ -37,7 +39,8 @@ export function parseArgs<T extends ParseArgsConfig>(config: T): ReturnType<type
       const guess = option.startsWith('--') ? closestMatch(option.slice(2).split('=')[0] ?? '', known) : undefined;
       throw new UsageError(`unknown option ${option}${guess ? `; did you mean --${guess}?` : '.'} --help lists the options. (A value that starts with - goes after --.)`);
     }
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`${message.replace(/\.?$/, '.')} --help lists the options.`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+      throw new UsageError(`${message.replace(/\.?$/, '.')} --help lists the options.`);
     throw err;
   }
 }

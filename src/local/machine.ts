@@ -52,35 +52,30 @@ export function describeMachine(gpus: number): MachineFacts {
 /** Runs the interpreter once, so a wrong setting fails before any folder is created. */
 export function probeInterpreter(interpreter: string, env: NodeJS.ProcessEnv = process.env): Promise<PythonInterpreter> {
   return new Promise((resolve, reject) => {
-    execFile(
-      interpreter,
-      ['-c', PROBE, ...FRAMEWORK_PACKAGES],
-      { timeout: 30_000, env },
-      (error, stdout) => {
-        if (error) {
-          reject(
-            new LocalJobError(
-              'InterpreterNotFound',
-              `Cannot run the Python interpreter "${interpreter}" (${(error as NodeJS.ErrnoException).code ?? error.message}). ` +
-                'Install Python 3 or point the local run at an interpreter that exists.',
-              { interpreter },
-            ),
-          );
+    execFile(interpreter, ['-c', PROBE, ...FRAMEWORK_PACKAGES], { timeout: 30_000, env }, (error, stdout) => {
+      if (error) {
+        reject(
+          new LocalJobError(
+            'InterpreterNotFound',
+            `Cannot run the Python interpreter "${interpreter}" (${(error as NodeJS.ErrnoException).code ?? error.message}). ` +
+              'Install Python 3 or point the local run at an interpreter that exists.',
+            { interpreter },
+          ),
+        );
+        return;
+      }
+      try {
+        const [executable, version, major, found] = JSON.parse(stdout.trim()) as [string, string, number, Record<string, string> | undefined];
+        if (major < 3) {
+          reject(new LocalJobError('InterpreterTooOld', `"${interpreter}" is Python ${version}; training scripts need Python 3.`, { interpreter, version }));
           return;
         }
-        try {
-          const [executable, version, major, found] = JSON.parse(stdout.trim()) as [string, string, number, Record<string, string> | undefined];
-          if (major < 3) {
-            reject(new LocalJobError('InterpreterTooOld', `"${interpreter}" is Python ${version}; training scripts need Python 3.`, { interpreter, version }));
-            return;
-          }
-          const packages = Object.fromEntries(Object.entries(found ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
-          resolve({ executable: executable || interpreter, version, packages });
-        } catch {
-          reject(new LocalJobError('InterpreterNotFound', `"${interpreter}" did not answer like a Python interpreter.`, { interpreter }));
-        }
-      },
-    );
+        const packages = Object.fromEntries(Object.entries(found ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+        resolve({ executable: executable || interpreter, version, packages });
+      } catch {
+        reject(new LocalJobError('InterpreterNotFound', `"${interpreter}" did not answer like a Python interpreter.`, { interpreter }));
+      }
+    });
   });
 }
 

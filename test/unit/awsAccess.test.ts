@@ -35,7 +35,10 @@ describe('sagemaker-hf without AWS access (the built CLI, the real SDK)', () => 
     it(`${args[0]}: no region names --region, AWS_REGION and the profile`, () => {
       const r = run(args);
       assert.equal(r.status, 2, r.stderr);
-      assert.equal(r.stderr, `sagemaker-hf ${args[0]}: No AWS region: pass --region, set AWS_REGION, or give your AWS profile a region (\`aws configure set region us-east-1\`).\n`);
+      assert.equal(
+        r.stderr,
+        `sagemaker-hf ${args[0]}: No AWS region: pass --region, set AWS_REGION, or give your AWS profile a region (\`aws configure set region us-east-1\`).\n`,
+      );
     });
   }
 

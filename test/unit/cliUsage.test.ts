@@ -52,7 +52,7 @@ describe('sagemaker-hf usage', () => {
     for (const option of ['--job-file VALUE', '--force', '--repo-id VALUE', '--language VALUE']) assert.ok(out.includes(option), `card --help lacks ${option}:\n${out}`);
   });
 
-  it('names the closest option for an unknown one, without Node\'s unbalanced quote', async () => {
+  it("names the closest option for an unknown one, without Node's unbalanced quote", async () => {
     let err = '';
     const io = { stdout: () => undefined, stderr: (t: string) => (err += t), cwd: process.cwd(), env: {} };
     assert.equal(await runCli(['plan', 'job.sagemaker.yaml', '--regoin', 'us-east-1'], io), 2);

@@ -31,13 +31,21 @@ describe('one "no region" message everywhere (plan, launch, jobs, logs, doctor)'
     process.env.AWS_SECRET_ACCESS_KEY = 'not-a-real-secret-key-for-this-test-only';
   });
   after(() => {
-    for (const n of names) if (saved[n] === undefined) delete process.env[n];
-    else process.env[n] = saved[n];
+    for (const n of names)
+      if (saved[n] === undefined) delete process.env[n];
+      else process.env[n] = saved[n];
     rmSync(home, { recursive: true, force: true });
   });
 
   async function cli(args: string[]): Promise<{ code: number; err: string; out: string }> {
-    const io = { out: '', err: '', cwd: path.join(REPO_ROOT, 'examples/quickstart'), env: {}, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+    const io = {
+      out: '',
+      err: '',
+      cwd: path.join(REPO_ROOT, 'examples/quickstart'),
+      env: {},
+      stdout: (t: string) => void (io.out += t),
+      stderr: (t: string) => void (io.err += t),
+    };
     const code = await runCli(args, io);
     return { code, err: io.err, out: io.out };
   }
@@ -45,7 +53,10 @@ describe('one "no region" message everywhere (plan, launch, jobs, logs, doctor)'
   it('says how to set one, naming the job file where there is one', async () => {
     const withFile = noRegionMessage('cli', { jobFile: true });
     const without = noRegionMessage('cli');
-    assert.match(withFile, /^No AWS region: set `region` in the job file, pass --region, set AWS_REGION, or give your AWS profile a region \(`aws configure set region us-east-1`\)\.$/);
+    assert.match(
+      withFile,
+      /^No AWS region: set `region` in the job file, pass --region, set AWS_REGION, or give your AWS profile a region \(`aws configure set region us-east-1`\)\.$/,
+    );
     for (const [args, message] of [
       [['plan', 'quickstart.sagemaker.yaml'], withFile],
       [['launch', 'quickstart.sagemaker.yaml'], withFile],
@@ -86,11 +97,18 @@ describe('the first sentence of a description', () => {
 
 describe('chart names', () => {
   it('use one style: sentence case, acronyms kept', () => {
-    const labels = trainingCurves({ log_history: [{ step: 1, loss: 1, learning_rate: 1e-5 }, { step: 1, eval_loss: 1, eval_rouge1: 40, eval_accuracy: 0.5, eval_gen_len: 12 }] }).map((c) => c.label);
-    assert.deepEqual(labels.sort(), ['Learning rate', 'Training loss', 'Validation ROUGE-1', 'Validation accuracy', 'Validation generated length (tokens)', 'Validation loss'].sort());
+    const labels = trainingCurves({
+      log_history: [
+        { step: 1, loss: 1, learning_rate: 1e-5 },
+        { step: 1, eval_loss: 1, eval_rouge1: 40, eval_accuracy: 0.5, eval_gen_len: 12 },
+      ],
+    }).map((c) => c.label);
+    assert.deepEqual(
+      labels.sort(),
+      ['Learning rate', 'Training loss', 'Validation ROUGE-1', 'Validation accuracy', 'Validation generated length (tokens)', 'Validation loss'].sort(),
+    );
   });
 });
-
 
 describe("the yaml library's warnings", () => {
   it('prints no "Keys with collection values" warning for a list used as a key (the checks report it instead)', async () => {

@@ -85,7 +85,10 @@ describe('the quickstart card says what the quickstart model is (issue 20)', () 
     assert.equal(card.descent?.descends, false);
     assert.equal(frontMatter(card.readme).base_model, undefined);
     assert.doesNotMatch(card.readme, /fine-tuned version|\]\(https:\/\/huggingface\.co\/facebook/);
-    assert.match(card.readme, /The hyperparameters name "facebook\/bart-large-cnn" \(model_name_or_path\), but the saved model does not derive from it: config\.json was not saved by transformers/);
+    assert.match(
+      card.readme,
+      /The hyperparameters name "facebook\/bart-large-cnn" \(model_name_or_path\), but the saved model does not derive from it: config\.json was not saved by transformers/,
+    );
     assert.equal(card.modelName, 'extractive-turn-scorer-quickstart-dialogues');
   });
 
@@ -149,7 +152,15 @@ describe('modelDescent and transformersLoadability', () => {
     assert.equal(modelDescent('facebook/bart-large-cnn', { ...bart, _name_or_path: 'facebook/bart-large-cnn' }).descends, true);
     assert.equal(modelDescent('facebook/bart-large-cnn', bart).descends, true);
     assert.equal(modelDescent('facebook/bart-large-cnn', { ...bart, _name_or_path: '/opt/ml/input/data/model' }).descends, true);
-    assert.equal(modelDescent('microsoft/deberta-v3-base', { model_type: 'deberta-v2', architectures: ['DebertaV2ForSequenceClassification'], transformers_version: '4.40.0', _name_or_path: 'microsoft/deberta-v3-base' }).descends, true);
+    assert.equal(
+      modelDescent('microsoft/deberta-v3-base', {
+        model_type: 'deberta-v2',
+        architectures: ['DebertaV2ForSequenceClassification'],
+        transformers_version: '4.40.0',
+        _name_or_path: 'microsoft/deberta-v3-base',
+      }).descends,
+      true,
+    );
   });
   it('refuses a config that contradicts it or was not saved by transformers', () => {
     assert.equal(modelDescent('facebook/bart-large-cnn', { ...bart, _name_or_path: 'google/pegasus-xsum' }).descends, false);

@@ -164,12 +164,21 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
     const credentials = known
       ? [knownCredentialsItem(known, clients.connection.profile)]
       : !region
-        ? [{ id: 'credentials', kind: 'credentials' as const, title: 'AWS credentials', status: 'unknown' as const, blocking: true, detail: 'Not checked: needs an AWS region (see Region).' }]
+        ? [
+            {
+              id: 'credentials',
+              kind: 'credentials' as const,
+              title: 'AWS credentials',
+              status: 'unknown' as const,
+              blocking: true,
+              detail: 'Not checked: needs an AWS region (see Region).',
+            },
+          ]
         : await withDeadline({ clients, region: region ?? '' }, timeoutMs, options.signal, identityTimeout, async (ctx) => {
-          const result = await checkCredentials(ctx.clients, { ...(ctx.signal ? { signal: ctx.signal } : {}), timeoutMs });
-          identity = result.identity;
-          return [result.item];
-        });
+            const result = await checkCredentials(ctx.clients, { ...(ctx.signal ? { signal: ctx.signal } : {}), timeoutMs });
+            identity = result.identity;
+            return [result.item];
+          });
     if (known) identity = known;
     checklist.items.push(...credentials, regionItem);
     if (identity) {

@@ -429,7 +429,8 @@ function frameworkFacts(job: ModelCardJob | undefined, config: Record<string, un
     if (image) facts.push(`- Frameworks (the training image's): ${image}`);
   }
   const saved = transformersConfig(config);
-  if (saved && !(job?.source === 'sagemaker' && job.transformersVersion === saved.version)) facts.push(`- Saved with Transformers ${escapeMarkdownText(saved.version)} (config.json)`);
+  if (saved && !(job?.source === 'sagemaker' && job.transformersVersion === saved.version))
+    facts.push(`- Saved with Transformers ${escapeMarkdownText(saved.version)} (config.json)`);
   return facts;
 }
 
@@ -559,14 +560,7 @@ const SNIPPETS: Partial<Record<PipelineTag, TaskSnippet>> = {
  * A snippet that runs as written: it calls the variable it assigned. Without a Hub id it loads the
  * model from the folder of that name (run it next to the folder, or put your repository id there).
  */
-function usageSection(
-  tag: PipelineTag | undefined,
-  model: string,
-  text: string | undefined,
-  onHub: boolean,
-  loadability: Loadability,
-  entryPoint: string | undefined,
-): string {
+function usageSection(tag: PipelineTag | undefined, model: string, text: string | undefined, onHub: boolean, loadability: Loadability, entryPoint: string | undefined): string {
   if (!loadability.loadable) {
     const script = entryPoint ? ` (the entry point, ${escapeMarkdownText(entryPoint)}, shows how it reads and writes them)` : '';
     return `## Usage\n\nThese files are not a model transformers can load (${escapeMarkdownText(loadability.reason)}); load them with the code that wrote them${script}.`;

@@ -83,9 +83,7 @@ export function modelCardJobFromSpec(spec: JobSpec): { job: ModelCardJob; hyperp
 
 function localFacts(local: NonNullable<JobDescriptionForCard['Local']>, instanceCount: number | undefined): LocalRunFacts {
   const machine = isRecord(local.machine) ? local.machine : {};
-  const packages = isRecord(local.packages)
-    ? Object.fromEntries(Object.entries(local.packages).filter((e): e is [string, string] => typeof e[1] === 'string'))
-    : undefined;
+  const packages = isRecord(local.packages) ? Object.fromEntries(Object.entries(local.packages).filter((e): e is [string, string] => typeof e[1] === 'string')) : undefined;
   return {
     hosts: Array.isArray(local.hosts) ? local.hosts.length : (instanceCount ?? 1),
     ...(stringOf(local.pythonVersion) ? { pythonVersion: local.pythonVersion } : {}),
