@@ -65,6 +65,14 @@ if (r.code !== 0) fail('writing the model card failed');
 const text = readFileSync(card, 'utf8');
 console.log(text.split('\n').slice(0, 24).join('\n'));
 console.log('…');
-console.log(`\nModel card: ${path.relative(process.cwd(), card)}`);
-console.log(`Model:      ${path.relative(process.cwd(), modelDir)}/`);
-console.log(`Job folder: ${path.relative(process.cwd(), jobFolder)}/ (opt/ml of each host, logs, job.json)`);
+const rel = (p) => path.relative(process.cwd(), p) || '.';
+console.log(`\nModel card: ${rel(card)}`);
+console.log(`Model:      ${rel(modelDir)}/`);
+console.log(`Job folder: ${rel(jobFolder)}/ (opt/ml of each host, logs, job.json)`);
+
+step('What to do next');
+console.log(`1. Read the whole card: ${rel(card)}. It says what the run shows: the quickstart's model is a small`);
+console.log('   logistic regression trained here with plain Python, a stand-in for a transformers summarizer.');
+console.log('2. Run the tests: npm test (setup, build, lint, unit, integration in VS Code, e2e, benchmark smoke run).');
+console.log('3. In VS Code, open this folder and run "Welcome: Open Walkthrough…" → "Fine-tune on SageMaker":');
+console.log('   it runs the same job from the editor, then shows how to launch it on SageMaker and push the model to the Hub.');

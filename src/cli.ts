@@ -1,5 +1,7 @@
 import { awsAccessProblem } from './aws/awsErrors';
+import { HelpRequested } from './cli/args';
 import { UsageError } from './cli/cliError';
+import { closestMatch } from './core/jobFile/didYouMean';
 import type { CliCommand, CliIo } from './cli/cliError';
 
 const USAGE = `Usage: sagemaker-hf <command> [options]
@@ -94,14 +96,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const load = COMMANDS[name];
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
-    io.stderr(`sagemaker-hf: unknown command '${name}'\n\n${USAGE}`);
+    const guess = closestMatch(name, Object.keys(COMMANDS));
+    io.stderr(`sagemaker-hf: unknown command '${name}'${guess ? `; did you mean '${guess}'?` : ''}\n\n${USAGE}`);
     return 2;
   }
   try {
     return await load()(rest, io);
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      io.stdout(commandHelp(name, err.options));
+      return 0;
+    }
     const code = (err as { code?: string }).code;
     if (
       err instanceof UsageError ||
@@ -119,6 +126,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
+}
+
+/**
+ * One command's help: its entries in USAGE (a line indented by two spaces that names it, and the
+ * lines indented further that follow) and every option it accepts.
+ */
+export function commandHelp(name: string, options: readonly string[]): string {
+  const lines = USAGE.split('\n');
+  const picked: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!new RegExp(`^ {2}${name}( |$)`).test(lines[i]!)) continue;
+    picked.push(lines[i]!);
+    while (i + 1 < lines.length && /^ {3,}\S/.test(lines[i + 1]!)) picked.push(lines[++i]!);
+  }
+  const usage = picked.map((l) => l.replace(/^ {2}/, '')).join('\n');
+  return `Usage: sagemaker-hf ${usage}\n\nOptions:\n${[...options, '--help, -h'].map((o) => `  ${o}`).join('\n')}\n`;
 }
 
 /** The profile an AWS command uses: `--profile P` or `--profile=P`, else AWS_PROFILE. */

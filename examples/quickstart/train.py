@@ -862,6 +862,12 @@ def main(argv=None):
             "_name_or_path": args.model_name_or_path,
             "architectures": ["ExtractiveTurnScorer"],
             "model_type": MODEL_TYPE,
+            # What the model is, in words the model card quotes: it is not the transformer it stands in for.
+            "description": (
+                f"a logistic regression over {num_features} features of a dialogue turn ({num_features + 1} parameters), "
+                "trained with mini-batch SGD to pick the turns of an extractive summary; "
+                "a stand-in for a transformers summarizer, not a transformers model"
+            ),
             "feature_names": DENSE_FEATURES + [f"word_bucket_{i}" for i in range(HASH_BUCKETS)],
             "num_features": num_features,
             "hash_buckets": HASH_BUCKETS,

@@ -53,6 +53,10 @@ export interface ModelFolderRun {
   /** Newest modification time of the run files read (ms), 0 when there are none. */
   newestRunFileMs: number;
   readme?: { text: string; mtimeMs: number };
+  /** Every name in the folder (files and folders), sorted: what tells whether transformers can load it. */
+  fileNames: string[];
+  /** Parameters counted from model.safetensors' header, when there is a readable one. */
+  weights?: { file: string; parameters: number };
 }
 
 export interface ReadModelFolderOptions {
@@ -125,7 +129,51 @@ export async function readModelFolder(folder: string, options: ReadModelFolderOp
       { folder },
     );
   }
-  return { folder, files, unreadable, newestRunFileMs, ...(readme ? { readme } : {}) };
+  const weights = names.includes(SAFETENSORS) ? await safetensorsParameters(path.join(folder, SAFETENSORS)) : undefined;
+  return {
+    folder,
+    files,
+    unreadable,
+    newestRunFileMs,
+    ...(readme ? { readme } : {}),
+    fileNames: [...names].sort(),
+    ...(weights !== undefined ? { weights: { file: SAFETENSORS, parameters: weights } } : {}),
+  };
+}
+
+const SAFETENSORS = 'model.safetensors';
+/** A safetensors header larger than this is not one (the format caps it at 100 MB). */
+const MAX_SAFETENSORS_HEADER_BYTES = 100 * 1024 * 1024;
+
+/**
+ * The number of parameters in a safetensors file, from its header alone (u64 little-endian length,
+ * then JSON: tensor name → dtype, shape, offsets); undefined when it is not a readable safetensors file.
+ */
+export async function safetensorsParameters(file: string): Promise<number | undefined> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(file, 'r');
+    const size = (await handle.stat()).size;
+    const head = Buffer.alloc(8);
+    if ((await handle.read(head, 0, 8, 0)).bytesRead !== 8) return undefined;
+    const length = head.readBigUInt64LE(0);
+    if (length === 0n || length > BigInt(Math.min(MAX_SAFETENSORS_HEADER_BYTES, size - 8))) return undefined;
+    const json = Buffer.alloc(Number(length));
+    if ((await handle.read(json, 0, json.length, 8)).bytesRead !== json.length) return undefined;
+    const header = JSON.parse(json.toString('utf8')) as unknown;
+    if (!isRecord(header)) return undefined;
+    let total = 0;
+    for (const [name, tensor] of Object.entries(header)) {
+      if (name === '__metadata__') continue;
+      if (!isRecord(tensor) || !Array.isArray(tensor.shape) || !tensor.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) return undefined;
+      total += (tensor.shape as number[]).reduce((a, b) => a * b, 1);
+    }
+    return Number.isSafeInteger(total) ? total : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close();
+  }
 }
 
 /**

@@ -153,7 +153,8 @@ export class AwsClients {
   async region(): Promise<string> {
     if (this.connection.region) return this.connection.region;
     const region = await this.sts().config.region();
-    if (!region) throw new Error('No AWS region: set `region` in the job file, the sagemakerHf.aws.region setting, AWS_REGION, or a region in your AWS profile.');
+    // The SDK's own words, so that awsErrors.isNoRegion knows it and each surface says how to set one.
+    if (!region) throw new Error('Region is missing');
     return region;
   }
 

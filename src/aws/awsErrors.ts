@@ -167,11 +167,26 @@ export function unreachableReason(err: unknown, call: string, principal: string 
 
 /** The SDK's words when neither the client, the environment nor the profile gives a region (@smithy/core's config resolver). */
 export function isNoRegion(err: unknown): boolean {
-  return (err as ErrorShape | undefined)?.message === 'Region is missing';
+  const e = err as (ErrorShape & { code?: string; cause?: unknown }) | undefined;
+  return e?.message === 'Region is missing' || (e?.cause !== undefined && e.cause !== err && isNoRegion(e.cause));
 }
 
 /** Where the message is shown: the CLI names its flags, the extension its settings. */
 export type AccessSurface = 'cli' | 'extension';
+
+/**
+ * The one message for a missing region, wherever it is found (plan, launch, jobs, logs, doctor, the
+ * jobs view): where a region can come from, in the order they win, and the command that sets one.
+ */
+export function noRegionMessage(surface: AccessSurface, where: { jobFile?: boolean } = {}): string {
+  const sources = [
+    ...(where.jobFile ? ['set `region` in the job file'] : []),
+    surface === 'cli' ? 'pass --region' : 'set the sagemakerHf.aws.region setting',
+    'set AWS_REGION',
+    'or give your AWS profile a region (`aws configure set region us-east-1`)',
+  ];
+  return `No AWS region: ${sources.join(', ')}.`;
+}
 
 /**
  * What to do when AWS could not be asked at all: no region, no credentials, credentials AWS rejects,
@@ -182,9 +197,7 @@ export function awsAccessProblem(err: unknown, surface: AccessSurface, context: 
   const cli = surface === 'cli';
   const said = errorMessage(err);
   const { profile } = context;
-  if (isNoRegion(err)) {
-    return `No AWS region: ${cli ? 'pass --region, set AWS_REGION' : 'set sagemakerHf.aws.region or AWS_REGION'}, or give the profile a region (\`aws configure set region us-east-1\`).`;
-  }
+  if (isNoRegion(err)) return noRegionMessage(surface);
   if (isNoCredentials(err) && profile) {
     // The SDK's chain swallows "profile not found" and reports only that no provider had credentials.
     return `No AWS credentials were found for the profile "${profile}". Check that it exists (\`aws configure list-profiles\`), or sign in with it (\`aws sso login --profile ${profile}\`). The SDK said: ${said}`;

@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { ModelFolderError, readJobRecord, readModelFolder } from '../artifacts/modelFolder';
 import { AwsClients } from '../aws/awsClients';
 import { describeTrainingJob, TrainingJobError } from '../aws/trainingJobs';
@@ -15,6 +15,7 @@ import { UsageError } from './cliError';
 import type { CliIo } from './cliError';
 import { awsConnectionFromCli, AWS_OPTIONS } from './jobsCommand';
 import { jobFileContext } from '../source/jobFileOnDisk';
+import { DEFAULT_LOCAL_ROOT_NAME } from '../local/localJob';
 
 const USAGE =
   'sagemaker-hf card DIR [--job-file FILE | --job NAME] [--out FILE|-] [--force] [--repo-id NAMESPACE/NAME] [--license ID] [--language CODE] [--pipeline-tag TAG] [--widget-text TEXT] [--widget-output TEXT]';
@@ -28,7 +29,8 @@ export interface CardCommandDeps {
  * `sagemaker-hf card DIR`: writes a model card (README.md) for an extracted model folder from its
  * `*_results.json`, `trainer_state.json` and `config.json`, plus what is known about the job:
  * `--job-file` (the .sagemaker.yaml it was launched from), `--job NAME` (DescribeTrainingJob), or
- * a `job.json` (the local backend's record) in DIR or its parent folder.
+ * a `job.json` (the local backend's record) in DIR or its parent folder, or, for a folder named after
+ * a local job, in `.sagemaker-local/<that name>/` of the working folder or of the job file's folder.
  *
  * Exit 0 when written; 1 when the card's metadata would fail the Hub's checks (a bad --license or
  * --language), nothing written; 2 on usage or I/O errors, including an existing README.md without
@@ -62,9 +64,11 @@ export async function cardCommand(args: string[], io: CliIo, deps: CardCommandDe
   const dir = path.resolve(io.cwd, positionals[0] ?? '');
 
   let files: Record<string, unknown>;
+  let folderFacts: Pick<ModelCardInput, 'fileNames' | 'weights'>;
   try {
     const run = await readModelFolder(dir, { readme: false });
     files = run.files;
+    folderFacts = { fileNames: run.fileNames, ...(run.weights ? { weights: run.weights } : {}) };
     for (const u of run.unreadable) io.stderr(`warning: left out ${u.file}: it ${u.reason}\n`);
   } catch (err) {
     if (!(err instanceof ModelFolderError)) throw err;
@@ -76,7 +80,7 @@ export async function cardCommand(args: string[], io: CliIo, deps: CardCommandDe
 
   let job: ModelCardJob | undefined;
   let hyperparameters: Record<string, unknown> = {};
-  const record = await readJobRecord(dir);
+  const record = (await readJobRecord(dir)) ?? (await localJobRecordByName(dir, io.cwd, values['job-file']));
   if (record) {
     ({ job, hyperparameters } = modelCardJobFromDescription(record.description));
     io.stderr(`Using the job record ${record.file}\n`);
@@ -107,14 +111,22 @@ export async function cardCommand(args: string[], io: CliIo, deps: CardCommandDe
       return 2;
     }
     const fromSpec = modelCardJobFromSpec(validation.spec);
-    // The job file says what was asked for; a job record, when there is one, says what ran.
-    job = { ...fromSpec.job, ...(job ?? {}), ...(fromSpec.job.distribution ? { distribution: fromSpec.job.distribution } : {}) };
+    // The job file says what was asked for; a job record, when there is one, says what ran, and the
+    // file adds only its distribution (and its channels, when the record lists none).
+    job = job
+      ? {
+          ...job,
+          ...(fromSpec.job.distribution ? { distribution: fromSpec.job.distribution } : {}),
+          ...(job.channels === undefined && fromSpec.job.channels ? { channels: fromSpec.job.channels } : {}),
+        }
+      : fromSpec.job;
     hyperparameters = fromSpec.hyperparameters;
   }
   if (!job) io.stderr('No job file, job name or job.json: the card will not describe the hardware or the hyperparameters (pass --job-file or --job).\n');
 
   const input: ModelCardInput = {
     files,
+    ...folderFacts,
     hyperparameters,
     ...(job ? { job } : {}),
     ...(values['repo-id'] ? { repoId: values['repo-id'] } : {}),
@@ -148,6 +160,20 @@ export async function cardCommand(args: string[], io: CliIo, deps: CardCommandDe
   }
   io.stderr(`Wrote ${outPath}\n`);
   return 0;
+}
+
+/**
+ * A local job's record for a model folder named after the job (what `extract` into models/JOB leaves):
+ * `.sagemaker-local/JOB/job.json` under the working folder or the job file's folder.
+ */
+async function localJobRecordByName(dir: string, cwd: string, jobFile: string | undefined): Promise<Awaited<ReturnType<typeof readJobRecord>>> {
+  const name = path.basename(dir);
+  const roots = [cwd, ...(jobFile ? [path.dirname(path.resolve(cwd, jobFile))] : [])].map((d) => path.join(d, DEFAULT_LOCAL_ROOT_NAME));
+  for (const root of [...new Set(roots)]) {
+    const record = await readJobRecord(path.join(root, name));
+    if (record?.description.TrainingJobName === name && record.file === path.join(root, name, 'job.json')) return record;
+  }
+  return undefined;
 }
 
 function describeWithSdk(flags: { region?: string; profile?: string }, env: NodeJS.ProcessEnv): (jobName: string) => Promise<JobDescriptionForCard> {

@@ -1,6 +1,6 @@
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
 import { FilePriceCache, resolveTrainingPrice } from '../aws/preflight/pricing';
 import type { PriceResolution } from '../aws/preflight/pricing';
@@ -65,7 +65,7 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
     endpoints: AwsClients.endpointsFromEnv(io.env),
   });
   try {
-    const checklist = await runPreflight({ clients, ...(spec ? { spec } : {}), ...(values.region ? { region: values.region } : {}) });
+    const checklist = await runPreflight({ clients, surface: 'cli', ...(spec ? { spec } : {}), ...(values.region ? { region: values.region } : {}) });
     let price: PriceResolution | undefined;
     let estimate: CostEstimate | undefined;
     const type = spec?.instance_type?.trim();

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
 import { downloadModel, DownloadError } from '../aws/artifacts/downloadModel';
 import type { DownloadClients } from '../aws/artifacts/downloadModel';

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { ArchiveError, REFUSED_ARCHIVE_CODES } from '../artifacts/archiveError';
 import { formatBytes } from '../core/format';
 import { extractTarGzFile } from '../artifacts/extractArchive';

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs } from './args';
 import { HubError } from '../hub/hubErrors';
 import { resolveHubToken } from '../hub/hubToken';
 import { INFERENCE_PROVIDERS, isInferenceProvider, runSummarization } from '../hub/runSummarization';

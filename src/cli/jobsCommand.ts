@@ -1,4 +1,4 @@
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
 import type { AwsConnection } from '../aws/awsClients';
 import { listTrainingJobsUpTo, TrainingJobError } from '../aws/trainingJobs';

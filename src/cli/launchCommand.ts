@@ -1,8 +1,9 @@
 import * as path from 'path';
 import { readFile } from 'fs/promises';
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import type { DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
 import { AwsClients } from '../aws/awsClients';
+import { isNoRegion, noRegionMessage } from '../aws/awsErrors';
 import { LaunchError } from '../aws/launch/launchError';
 import { launchTrainingJob, stalePlanError } from '../aws/launch/launchTrainingJob';
 import { jobFileDigest, planTrainingJob } from '../aws/launch/planTrainingJob';
@@ -145,7 +146,7 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
       return EXIT_CANCELLED;
     }
     if (err instanceof LaunchError || err instanceof SourceStagingError || err instanceof TrainingPlanError) {
-      io.stderr(`sagemaker-hf launch: ${err.message}\n`);
+      io.stderr(`sagemaker-hf launch: ${isNoRegion(err) ? noRegionMessage('cli', { jobFile: true }) : err.message}\n`);
       return 1;
     }
     throw err;

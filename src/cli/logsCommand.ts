@@ -1,4 +1,4 @@
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
 import { LogTailError, tailTrainingJobLogs } from '../aws/logTail';
 import type { LogTailClients, TailOptions } from '../aws/logTail';

@@ -1,6 +1,7 @@
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
+import { isNoRegion, noRegionMessage } from '../aws/awsErrors';
 import { LaunchError } from '../aws/launch/launchError';
 import { planTrainingJob } from '../aws/launch/planTrainingJob';
 import type { PlannedTrainingJob } from '../aws/launch/planTrainingJob';
@@ -86,7 +87,7 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof TrainingPlanError || err instanceof LaunchError || err instanceof SourceStagingError) {
-      io.stderr(`sagemaker-hf plan: ${err.message}\n`);
+      io.stderr(`sagemaker-hf plan: ${isNoRegion(err) ? noRegionMessage('cli', { jobFile: true }) : err.message}\n`);
       return 1;
     }
     throw err;

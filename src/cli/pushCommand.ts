@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs } from './args';
 import { formatBytes } from '../core/format';
 import { HubError } from '../hub/hubErrors';
 import type { HubErrorCode } from '../hub/hubErrors';

@@ -1,7 +1,7 @@
 import { constants } from 'fs';
 import { copyFile, mkdir, rm, stat } from 'fs/promises';
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { QUICKSTART_FILES } from '../core/quickstartFiles';
 import { UsageError } from './cliError';
 import type { CliIo } from './cliError';

@@ -1,4 +1,4 @@
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
 import { stopTrainingJob, TrainingJobError } from '../aws/trainingJobs';
 import type { SageMakerClients } from '../aws/trainingJobs';

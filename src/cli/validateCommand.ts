@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
 import { jobFileContext } from '../source/jobFileOnDisk';
 import type { Problem } from '../core/jobFile/problem';

@@ -27,7 +27,7 @@ import { copyShard, copyTree, exists } from './fileTree';
 import { LocalJobError } from './localJobError';
 import { LOCAL_JOB_RECORD_VERSION, writeJobRecord } from './localJobRecord';
 import type { LocalJobRecord, SecondaryStatus } from './localJobRecord';
-import { cpuCount, detectGpuCount, findFreePort, probeInterpreter } from './machine';
+import { cpuCount, describeMachine, detectGpuCount, findFreePort, probeInterpreter } from './machine';
 import type { PythonInterpreter } from './machine';
 import { SIGNAL_NUMBERS, signalProcessGroup, startProcessGroup } from './processTree';
 import type { HostProcess } from './processTree';
@@ -348,6 +348,7 @@ class LocalJobRun {
         entryPoint: context.code.entryPoint,
         interpreter: context.interpreter.executable,
         pythonVersion: context.interpreter.version,
+        packages: context.interpreter.packages,
         logFiles: Object.fromEntries(this.hosts.map((h) => [h, path.join(context.folder, 'logs', `${h}.log`)])),
         runnerPid: process.pid,
       },
@@ -430,6 +431,7 @@ class LocalJobRun {
     const { folder, code, interpreter } = this.context;
     const ignore = code.copyWholeDir ? await readIgnoreFile(code.sourceDir) : IgnoreRules.empty();
     const numGpus = this.options.numGpus ?? (await detectGpuCount());
+    this.state.Local.machine = describeMachine(numGpus);
     const port = await findFreePort();
     await fs.mkdir(path.join(folder, 'logs'), { recursive: true });
     const channelDescriptions: ChannelDescription[] = this.context.channels.map((c) => ({

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 
 import { isInFlightStatus } from '../core/sagemaker/jobStatus';
 import type { TrainingJobStatus } from '../core/sagemaker/jobStatus';
+import type { MachineFacts } from './machine';
 import { processAlive } from './processTree';
 
 export const JOB_RECORD_FILE = 'job.json';
@@ -51,6 +52,10 @@ export interface LocalJobRecord {
     entryPoint: string;
     interpreter: string;
     pythonVersion: string;
+    /** Frameworks installed in the interpreter (torch, transformers, …) and their versions; {} when none is. */
+    packages?: Record<string, string>;
+    /** The machine the hosts ran on (OS, CPU, GPUs), recorded when the hosts are prepared. */
+    machine?: MachineFacts;
     /** Absolute paths of the packed artifacts, once written. */
     modelArtifact?: string;
     outputArtifact?: string;

@@ -35,7 +35,10 @@ describe('sagemaker-hf without AWS access (the built CLI, the real SDK)', () => 
     it(`${args[0]}: no region names --region, AWS_REGION and the profile`, () => {
       const r = run(args);
       assert.equal(r.status, 2, r.stderr);
-      assert.equal(r.stderr, `sagemaker-hf ${args[0]}: No AWS region: pass --region, set AWS_REGION, or give the profile a region (\`aws configure set region us-east-1\`).\n`);
+      assert.equal(
+        r.stderr,
+        `sagemaker-hf ${args[0]}: No AWS region: pass --region, set AWS_REGION, or give your AWS profile a region (\`aws configure set region us-east-1\`).\n`,
+      );
     });
   }
 
@@ -75,7 +78,7 @@ describe('sagemaker-hf without AWS access (the built CLI, the real SDK)', () => 
 
 describe('awsAccessProblem', () => {
   it('names the extension settings, not CLI flags, for the extension', () => {
-    assert.match(awsAccessProblem(new Error('Region is missing'), 'extension')!, /^No AWS region: set sagemakerHf\.aws\.region or AWS_REGION/);
+    assert.match(awsAccessProblem(new Error('Region is missing'), 'extension')!, /^No AWS region: set the sagemakerHf\.aws\.region setting, set AWS_REGION/);
     const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
     assert.match(
       awsAccessProblem(noCredentials, 'extension')!,

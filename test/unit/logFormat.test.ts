@@ -61,11 +61,17 @@ describe('status lines, as the SageMaker SDK prints them', () => {
     .transition('Starting', 'Launching requested ML instances', '2021-04-01T13:00:20Z')
     .modified('2021-04-01T13:00:35Z');
 
-  it('prints every transition on the first answer, each stamped with the job’s LastModifiedTime, not the transition’s StartTime', () => {
+  it('prints every transition on the first answer, each stamped with its own StartTime, not the time the log was read (issue 20)', () => {
     assert.deepEqual(statusLinesSince(starting.build(), undefined), [
-      '2021-04-01 13:00:35 Starting - Starting the training job',
-      '2021-04-01 13:00:35 Starting - Launching requested ML instances',
+      '2021-04-01 13:00:10 Starting - Starting the training job',
+      '2021-04-01 13:00:20 Starting - Launching requested ML instances',
     ]);
+  });
+
+  it('stamps a transition without a StartTime with the job’s LastModifiedTime', () => {
+    const job = starting.build();
+    delete job.SecondaryStatusTransitions![1]!.StartTime;
+    assert.equal(statusLinesSince(job, undefined)[1], '2021-04-01 13:00:35 Starting - Launching requested ML instances');
   });
 
   it('prints only the newest transition when the count is the same but its message changed', () => {
@@ -73,7 +79,7 @@ describe('status lines, as the SageMaker SDK prints them', () => {
     const after = structuredClone(before);
     after.SecondaryStatusTransitions![1]!.StatusMessage = 'Preparing the instances for training';
     after.LastModifiedTime = new Date('2021-04-01T13:02:00Z');
-    assert.deepEqual(statusLinesSince(after, before), ['2021-04-01 13:02:00 Starting - Preparing the instances for training']);
+    assert.deepEqual(statusLinesSince(after, before), ['2021-04-01 13:00:20 Starting - Preparing the instances for training']);
   });
 
   it('prints the transitions added since the last answer, and nothing when the newest message is unchanged', () => {
@@ -86,7 +92,7 @@ describe('status lines, as the SageMaker SDK prints them', () => {
       .modified('2021-04-01T13:04:00Z')
       .build();
     assert.deepEqual(statusLinesSince(after, before), [
-      '2021-04-01 13:04:00 Downloading - Downloading input data',
+      '2021-04-01 13:03:00 Downloading - Downloading input data',
       '2021-04-01 13:04:00 Training - Downloading the training image',
     ]);
     assert.deepEqual(statusLinesSince(after, after), []);

@@ -34,7 +34,8 @@ const describeFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'blog-descri
 
 function blogInput(): ModelCardInput {
   const { job, hyperparameters } = modelCardJobFromDescription(describeFixture);
-  return { files: runFiles(BLOG_RUN), hyperparameters, job, repoId: 'philschmid/bart-large-cnn-samsum' };
+  // The fixture folder holds a tokenizer file and a (placeholder) weights file: transformers could load it.
+  return { files: runFiles(BLOG_RUN), fileNames: readdirSync(BLOG_RUN), hyperparameters, job, repoId: 'philschmid/bart-large-cnn-samsum' };
 }
 
 /** The YAML between the first two `---` lines, parsed by a plain YAML parser (not our reader). */
@@ -160,7 +161,7 @@ describe('createModelCard: the blog run (bart-large-cnn on samsum, 2 × ml.p3dn.
     assert.doesNotMatch(card.readme, /A100/, 'p3dn.24xlarge has V100 GPUs');
     assert.match(card.readme, /2 × ml\.p3dn\.24xlarge \(8 × NVIDIA V100 32 GB, 96 vCPU, 768 GiB each, 16 GPUs in all\)/);
     assert.match(card.readme, /Distribution: SageMaker distributed data parallel \(smdistributed\.dataparallel\)/);
-    assert.match(card.readme, /Frameworks: Transformers 4\.4\.2, PyTorch 1\.6\.0/);
+    assert.match(card.readme, /Frameworks \(the training image's\): Transformers 4\.4\.2, PyTorch 1\.6\.0/);
     assert.match(card.readme, /Training time: 24 min 40 s/);
   });
 
@@ -200,7 +201,15 @@ describe('createModelCard: the blog run (bart-large-cnn on samsum, 2 × ml.p3dn.
 describe('createModelCard: hostile strings stay data', () => {
   const { job, hyperparameters } = modelCardJobFromDescription(JSON.parse(readFileSync(path.join(HOSTILE_RUN, 'job.json'), 'utf8')) as JobDescriptionForCard);
   const widgetText = 'line one\n---\n<script>alert(6)</script>\n```\n... |x|';
-  const card = createModelCard({ files: runFiles(HOSTILE_RUN), hyperparameters: { ...hyperparameters, dataset_config_name: 'cfg\n---\nx: y' }, job, widgetText });
+  // A loadable folder (config.json saved by transformers, weights, tokenizer), so that the widget and the snippet are written too.
+  const config = { model_type: 'bart', architectures: ['BartForConditionalGeneration'], transformers_version: '4.4.2' };
+  const card = createModelCard({
+    files: { ...runFiles(HOSTILE_RUN), 'config.json': config },
+    fileNames: ['config.json', 'pytorch_model.bin', 'tokenizer.json'],
+    hyperparameters: { ...hyperparameters, dataset_config_name: 'cfg\n---\nx: y' },
+    job,
+    widgetText,
+  });
 
   it('cannot end or extend the front matter', () => {
     const meta = frontMatterOf(card.readme) as ModelCardMetadata;
@@ -419,6 +428,8 @@ describe('job facts and run files', () => {
   it('reads the job facts from DescribeTrainingJob', () => {
     const { job, hyperparameters } = modelCardJobFromDescription(describeFixture);
     assert.deepEqual(job, {
+      source: 'sagemaker',
+      huggingFaceImage: true,
       name: 'huggingface-pytorch-training-2021-04-08-11-53-20-146',
       instanceType: 'ml.p3dn.24xlarge',
       instanceCount: 2,

@@ -260,7 +260,7 @@ describe('Model Card content from a model folder', () => {
     );
     const long = { log_history: Array.from({ length: 5000 }, (_, i) => ({ loss: 1 / (i + 1), step: i + 1 })) };
     const thinned = buildCardContent({
-      run: { folder: tmp, files: { 'trainer_state.json': long }, unreadable: [], newestRunFileMs: 0 },
+      run: { folder: tmp, files: { 'trainer_state.json': long }, unreadable: [], newestRunFileMs: 0, fileNames: ['trainer_state.json'] },
       cardJob: undefined,
       readmeText: '---\n---\n',
       readmeSource: 'file',

@@ -18,6 +18,7 @@ import type { SourceArchiveUpload, TrainingJobPlan, TrainingJobPlanInput, Traini
 import { encodeDocumentValues } from '../../core/training/pythonJson';
 import { jobFileContext } from '../../source/jobFileOnDisk';
 import { AwsClients } from '../awsClients';
+import { isNoRegion, noRegionMessage } from '../awsErrors';
 import { listSourceArchive } from '../staging/sourceArchive';
 import type { ExternalLink } from '../staging/sourceArchive';
 import { resolveAccount, resolveRole } from './identity';
@@ -161,11 +162,12 @@ async function localExternalLinks(uploads: readonly SourceArchiveUpload[], signa
 async function jobRegion(spec: JobSpec, override: string | undefined, clients: AwsClients | undefined): Promise<string> {
   const region = override ?? spec.region;
   if (region) return region;
-  if (!clients) throw new LaunchError('region.missing', 'No AWS region: set `region` in the job file, pass --region, or set AWS_REGION.');
+  if (!clients) throw new LaunchError('region.missing', noRegionMessage('extension', { jobFile: true }));
   try {
     return await clients.region();
   } catch (err) {
-    throw new LaunchError('region.missing', (err as Error).message, {}, { cause: err });
+    // The extension shows this message; the CLI, knowing the cause, names its --region flag instead.
+    throw new LaunchError('region.missing', isNoRegion(err) ? noRegionMessage('extension', { jobFile: true }) : (err as Error).message, {}, { cause: err });
   }
 }
 

@@ -3,7 +3,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { regionPartition } from '../../core/catalog/huggingfaceImages';
 import type { CheckItem } from '../../core/preflight/checklist';
 import type { AwsClients } from '../awsClients';
-import { errorCode, errorMessage, isNoCredentials, isRejectedCredentials, unreachableReason } from '../awsErrors';
+import { errorCode, errorMessage, isNoCredentials, isRejectedCredentials, noRegionMessage, unreachableReason } from '../awsErrors';
 import type { CallerIdentity } from './preflightContext';
 import { DEFAULT_CHECK_TIMEOUT_MS } from './preflightContext';
 
@@ -75,19 +75,18 @@ export async function checkCredentials(clients: AwsClients, options: { signal?: 
 }
 
 /** The region the job runs in: named, and shaped like an AWS region. */
-export function checkRegion(region: string | undefined, missingReason?: string): CheckItem {
+export function checkRegion(region: string | undefined, missingReason?: string, howToSet?: string): CheckItem {
   if (!region) {
+    // The SDK's bare "Region is missing" says nothing the message below does not.
+    const reason = missingReason && !/^Region is missing$/.test(missingReason) && !missingReason.startsWith('No AWS region') ? ` (${missingReason})` : '';
     return {
       id: 'region',
       kind: 'region',
       title: 'Region',
       status: 'failed',
       blocking: true,
-      detail: missingReason ?? 'No AWS region is set.',
-      nextStep: {
-        action: 'Set `region` in the job file, the sagemakerHf.aws.region setting, --region, AWS_REGION, or a region in your AWS profile.',
-        command: 'aws configure set region us-east-1',
-      },
+      detail: `${howToSet ?? noRegionMessage('extension', { jobFile: true })}${reason}`,
+      nextStep: { action: 'Set a region in one of those places.', command: 'aws configure set region us-east-1' },
     };
   }
   if (!regionPartition(region)) {

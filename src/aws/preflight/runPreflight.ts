@@ -16,6 +16,8 @@ import { jobBuckets } from '../../core/preflight/jobBuckets';
 import { AwsClients } from '../awsClients';
 import { checkBuckets } from './bucketCheck';
 import { checkCredentials, checkRegion } from './identityCheck';
+import { noRegionMessage } from '../awsErrors';
+import type { AccessSurface } from '../awsErrors';
 import { checkInstanceTypeAndQuota } from './instanceChecks';
 import type { CallerIdentity, KnownRole, PreflightContext } from './preflightContext';
 import { DEFAULT_CHECK_TIMEOUT_MS } from './preflightContext';
@@ -76,6 +78,8 @@ export interface PreflightArgs {
    */
   known?: KnownIdentity;
   options?: PreflightOptions;
+  /** Who shows the checklist: the CLI's advice names --region, the extension's its setting. Default extension. */
+  surface?: AccessSurface;
 }
 
 export interface KnownIdentity {
@@ -140,7 +144,7 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
   const { region, reason } = await resolveRegion(args);
   const checklist: Checklist = { items: [], checkedAt: now().toISOString(), ...(region ? { region } : {}) };
 
-  const regionItem = checkRegion(region, reason);
+  const regionItem = checkRegion(region, reason, noRegionMessage(args.surface ?? 'extension', { jobFile: spec !== undefined }));
   // Service Quotas and S3 answer for their own region: the clients must be the job's.
   const clients = region && args.clients.connection.region !== region ? new AwsClients({ ...args.clients.connection, region }) : args.clients;
   try {
@@ -156,13 +160,25 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
     ];
     let identity: PreflightContext['identity'];
     const known = args.known?.identity;
+    // STS answers in a region: without one, the credentials cannot be checked (and the network is not to blame).
     const credentials = known
       ? [knownCredentialsItem(known, clients.connection.profile)]
-      : await withDeadline({ clients, region: region ?? '' }, timeoutMs, options.signal, identityTimeout, async (ctx) => {
-          const result = await checkCredentials(ctx.clients, { ...(ctx.signal ? { signal: ctx.signal } : {}), timeoutMs });
-          identity = result.identity;
-          return [result.item];
-        });
+      : !region
+        ? [
+            {
+              id: 'credentials',
+              kind: 'credentials' as const,
+              title: 'AWS credentials',
+              status: 'unknown' as const,
+              blocking: true,
+              detail: 'Not checked: needs an AWS region (see Region).',
+            },
+          ]
+        : await withDeadline({ clients, region: region ?? '' }, timeoutMs, options.signal, identityTimeout, async (ctx) => {
+            const result = await checkCredentials(ctx.clients, { ...(ctx.signal ? { signal: ctx.signal } : {}), timeoutMs });
+            identity = result.identity;
+            return [result.item];
+          });
     if (known) identity = known;
     checklist.items.push(...credentials, regionItem);
     if (identity) {

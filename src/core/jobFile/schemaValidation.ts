@@ -230,9 +230,19 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
+/** Abbreviations whose full stop does not end a sentence ("e.g. ml.p3.2xlarge" goes on). */
+const ABBREVIATION = /(?:^|[\s(])(?:e\.g|i\.e|etc|cf|vs|approx|incl|resp)\.$/i;
+
+/** The first sentence of a description: up to the first `.`, `!` or `?` followed by a space or the end, not counting abbreviations. */
 export function firstSentence(text: string): string {
-  const m = /^(.*?[.!?])(\s|$)/s.exec(text);
-  return (m ? m[1]! : text).replace(/\s+/g, ' ');
+  const end = /[.!?](?=\s|$)/g;
+  let m: RegExpExecArray | null;
+  while ((m = end.exec(text)) !== null) {
+    const upTo = text.slice(0, m.index + 1);
+    if (m[0] === '.' && ABBREVIATION.test(upTo)) continue;
+    return upTo.replace(/\s+/g, ' ').trim();
+  }
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** The schema for the value at `path`, following properties, items and additionalProperties. */

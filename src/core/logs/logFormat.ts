@@ -56,8 +56,10 @@ export function secondaryStatusChanged(current: TrainingJobDescription, previous
 /**
  * The SDK's `secondary_training_status_message`: the transitions added since `previous` (all of them
  * when there is none; the newest alone when only its message changed), each as
- * `{time} {Status} - {StatusMessage}`. The SDK stamps every line with the job's LastModifiedTime,
- * not the transition's own StartTime; so do we, or the lines would not match a notebook's.
+ * `{time} {Status} - {StatusMessage}`. Each line carries its own transition's StartTime (issue 20):
+ * the SDK stamps every line with the job's LastModifiedTime, so a log opened late showed all its
+ * status lines at the time it was opened. LastModifiedTime stays the fallback for a transition
+ * without a StartTime.
  */
 export function secondaryStatusMessageLines(current: TrainingJobDescription, previous: TrainingJobDescription | undefined): string[] {
   const transitions = current.SecondaryStatusTransitions ?? [];
@@ -65,8 +67,8 @@ export function secondaryStatusMessageLines(current: TrainingJobDescription, pre
   const before = previous?.SecondaryStatusTransitions?.length ?? 0;
   // Python's `transitions[before - len(transitions):]`, negative index and all.
   const shown = transitions.length === before ? transitions.slice(-1) : transitions.slice(before - transitions.length);
-  const time = current.LastModifiedTime ? formatSdkTime(current.LastModifiedTime) : '';
-  return shown.map((t) => `${time} ${t.Status ?? ''} - ${t.StatusMessage ?? ''}`);
+  const fallback = current.LastModifiedTime ? formatSdkTime(current.LastModifiedTime) : '';
+  return shown.map((t) => `${t.StartTime ? formatSdkTime(t.StartTime) : fallback} ${t.Status ?? ''} - ${t.StatusMessage ?? ''}`);
 }
 
 /**

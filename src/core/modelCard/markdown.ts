@@ -64,3 +64,8 @@ export function hubLink(id: string, kind: 'model' | 'dataset'): string {
   const url = kind === 'model' ? `https://huggingface.co/${id}` : `https://huggingface.co/datasets/${id}`;
   return `[${escapeMarkdownText(id)}](${url})`;
 }
+
+/** A name the card cannot vouch for as a Hub page: quoted and escaped, never a link. */
+export function quotedName(text: string): string {
+  return `"${escapeMarkdownText(text)}"`;
+}

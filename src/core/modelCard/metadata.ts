@@ -323,7 +323,8 @@ export function readModelCardMetadata(readme: string): ReadModelCard {
   const yamlText = lines.slice(1, end).join('\n');
   const body = lines.slice(end + 1).join('\n');
   // YAML 1.1, as the Hub's Python tooling (PyYAML) reads it: `no` is false there, `on` is true.
-  const doc = parseDocument(yamlText, { version: '1.1', uniqueKeys: true });
+  // logLevel 'error': a collection used as a key is the Hub's problem to refuse, not a warning for our stderr.
+  const doc = parseDocument(yamlText, { version: '1.1', uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     return { metadata: undefined, body, problems: doc.errors.map((e) => ({ severity: 'error' as const, path: '', message: `The front matter is not valid YAML: ${e.message}` })) };
   }

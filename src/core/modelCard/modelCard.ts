@@ -5,7 +5,7 @@ import type { PyValue } from '../contract/pythonValue';
 import { describeDistribution, describeJobFileDistribution } from '../sagemaker/distribution';
 import type { Distribution } from '../sagemaker/distribution';
 import { isSdkHyperparameter } from '../sagemaker/hyperparameters';
-import { codeBlock, escapeMarkdownText, escapeTableCell, hubLink, markdownTable } from './markdown';
+import { codeBlock, escapeMarkdownText, escapeTableCell, hubLink, markdownTable, quotedName } from './markdown';
 import { formatDuration } from '../format';
 import { isHubRepoId } from '../hubRepoId';
 import { isRecord } from '../isRecord';
@@ -13,12 +13,14 @@ import { SECRET_NAME, secretValueKind } from '../sagemaker/secrets';
 import { validateModelCardMetadata } from './metadata';
 import type { ModelCardMetadata, ModelCardProblem, ModelIndexResult, WidgetExample } from './metadata';
 import { inferPipelineTag } from './pipelineTag';
+import { modelDescent, transformersConfig, transformersLoadability } from './provenance';
+import type { Descent, Loadability } from './provenance';
 import type { PipelineTag, PipelineTagInference } from './pipelineTag';
-import { DATASET_SPLIT, SPLIT_LABEL, formatNumber, metricHubType, metricLabel, modelIndexValue, readSplitResults } from './results';
+import { DATASET_SPLIT, SPLIT_LABEL, formatNumber, metricHubType, metricLabel, modelIndexValue, readSplitResults, validationLabel } from './results';
 import type { ResultSplit, SplitResults } from './results';
 
 /**
- * A README.md for a model fine-tuned on SageMaker, in the Hub's model-card format: YAML front matter
+ * A README.md for a trained model, in the Hub's model-card format: YAML front matter
  * on line 1 (emitted by the `yaml` package, never by string templates), then Markdown in which every
  * value from the run is escaped.
  *
@@ -31,9 +33,37 @@ import type { ResultSplit, SplitResults } from './results';
  * and called `nlp`); the hardware is described from the instance catalog (p3dn is V100, not A100).
  */
 
+/** What the local runner recorded about the machine a local job ran on (src/local/machine.ts). */
+export interface LocalRunFacts {
+  /** How many hosts (algo-1, algo-2, …) ran, each a process on this one machine. */
+  hosts: number;
+  /** The Python interpreter's version and path. */
+  pythonVersion?: string;
+  interpreter?: string;
+  /** `Linux 6.1.0-18-amd64 (x64)`. */
+  os?: string;
+  /** The CPU model and how many logical CPUs. */
+  cpu?: string;
+  cpus?: number;
+  gpus?: number;
+  /** Versions of torch, transformers, … installed in the interpreter; {} when none is; absent when not recorded. */
+  packages?: Record<string, string>;
+}
+
 export interface ModelCardJob {
+  /**
+   * Where the facts come from: a SageMaker training job (DescribeTrainingJob), a local run (the local
+   * backend's job.json), or only the job file (what was asked for, not what ran).
+   */
+  source: 'sagemaker' | 'local' | 'jobFile';
   /** The training job name; absent when the card is made from a job file alone. */
   name?: string;
+  /** Local runs: the machine and the interpreter. */
+  local?: LocalRunFacts;
+  /** The job's input channels (train, validation, …): data that came through them is not a Hub dataset. */
+  channels?: string[];
+  /** SageMaker jobs: the image is a Hugging Face Deep Learning Container. */
+  huggingFaceImage?: boolean;
   instanceType: string;
   instanceCount: number;
   trainingTimeSeconds?: number;
@@ -52,6 +82,13 @@ export interface ModelCardJob {
 export interface ModelCardInput {
   /** Parsed files of the model folder by name: `eval_results.json`, `trainer_state.json`, `config.json`, … */
   files: Record<string, unknown>;
+  /**
+   * Every file name in the model folder. Without it nothing is known about the weights and the
+   * tokenizer, so the card claims no library (no library_name, pipeline_tag or usage snippet).
+   */
+  fileNames?: readonly string[];
+  /** Parameters counted from the weights file (model.safetensors header), when read. */
+  weights?: { file: string; parameters: number };
   /** The job's hyperparameters, decoded (not the JSON-encoded strings SageMaker stores). */
   hyperparameters: Record<string, unknown>;
   job?: ModelCardJob;
@@ -81,6 +118,10 @@ export interface ModelCard {
   results: SplitResults[];
   /** validateModelCardMetadata of `metadata`: empty unless an input (license, language) is off-spec. */
   problems: ModelCardProblem[];
+  /** Whether the model derives from the hyperparameters' model_name_or_path (undefined when none is named). */
+  descent: Descent | undefined;
+  /** Whether transformers can load the folder (library_name, pipeline_tag and the snippet depend on it). */
+  loadability: Loadability;
 }
 
 export const DEFAULT_LICENSE = 'apache-2.0';
@@ -115,10 +156,17 @@ export function createModelCard(input: ModelCardInput): ModelCard {
   const config = asRecord(input.files['config.json']);
   const trainerState = asRecord(input.files['trainer_state.json']);
   const results = dedupeHeldOut(readSplitResults(input.files));
-  const baseModel = stringValue(hp.model_name_or_path);
+  const namedBase = stringValue(hp.model_name_or_path);
+  const descent = namedBase ? modelDescent(namedBase, config) : undefined;
+  // Only a model the saved config shows descending from it is "a fine-tuned version of" the base.
+  const baseModel = descent?.descends ? namedBase : undefined;
+  const loadability = transformersLoadability(config, input.fileNames);
   const dataset = stringValue(hp.dataset_name);
   const datasetConfig = stringValue(hp.dataset_config_name);
   const entryPoint = input.job?.entryPoint ?? stringValue(hp.sagemaker_program);
+  const channels = input.job?.channels ?? [];
+  // A namespaced id is a Hub dataset; a bare name is one only when the data did not come through input channels.
+  const datasetId = dataset && isHubRepoId(dataset, { namespace: 'optional' }) && (dataset.includes('/') || channels.length === 0) ? dataset : undefined;
 
   const pipelineTag = inferPipelineTag({
     metricKeys: results.flatMap((r) => r.metrics.map((m) => m.rawKey)),
@@ -129,14 +177,15 @@ export function createModelCard(input: ModelCardInput): ModelCard {
   });
   const tag = pipelineTag.tag;
   const repoId = input.repoId !== undefined && isHubRepoId(input.repoId, { namespace: 'required' }) ? input.repoId : undefined;
-  const modelName = chooseModelName(repoId, baseModel, dataset);
-  const datasetId = dataset && isHubRepoId(dataset, { namespace: 'optional' }) ? dataset : undefined;
+  const modelName = chooseModelName(repoId, baseModel ?? stringValue(config?.model_type), dataset);
 
   const modelIndex = tag && datasetId ? modelIndexResults(results, tag, datasetId, datasetConfig) : [];
   const hubMetrics = unique(modelIndex.flatMap((r) => r.metrics.map((m) => m.type)));
   const widgetText = input.widgetText ?? (tag === 'summarization' ? DEFAULT_DIALOGUE : undefined);
+  // The pipeline tag and the widget ask the Hub to run the model with transformers: only for a folder it can load.
+  const servedTag = loadability.loadable ? tag : undefined;
   const widget: WidgetExample[] | undefined =
-    widgetText !== undefined && tag !== undefined && TEXT_WIDGET_TASKS.has(tag)
+    widgetText !== undefined && servedTag !== undefined && TEXT_WIDGET_TASKS.has(servedTag)
       ? [
           {
             text: widgetText,
@@ -149,27 +198,32 @@ export function createModelCard(input: ModelCardInput): ModelCard {
   const metadata: ModelCardMetadata = {
     language: input.language ?? DEFAULT_LANGUAGE,
     license: input.license ?? DEFAULT_LICENSE,
-    library_name: 'transformers',
-    tags: unique(['sagemaker', modelFamily(config, baseModel), tag].filter((t): t is string => t !== undefined && /^[a-z0-9][a-z0-9._-]*$/.test(t))),
+    ...(loadability.loadable ? { library_name: 'transformers' } : {}),
+    tags: unique(
+      [input.job?.source === 'sagemaker' ? 'sagemaker' : undefined, modelFamily(config, baseModel), tag].filter(
+        (t): t is string => t !== undefined && /^[a-z0-9][a-z0-9._-]*$/.test(t),
+      ),
+    ),
     ...(baseModel && isHubRepoId(baseModel, { namespace: 'optional' }) ? { base_model: baseModel } : {}),
     ...(datasetId ? { datasets: [datasetId] } : {}),
     ...(hubMetrics.length > 0 ? { metrics: hubMetrics } : {}),
-    ...(tag ? { pipeline_tag: tag } : {}),
+    ...(servedTag ? { pipeline_tag: servedTag } : {}),
     ...(widget ? { widget } : {}),
     ...(modelIndex.length > 0 ? { 'model-index': [{ name: modelName, results: modelIndex }] } : {}),
   };
 
   const body = [
     `# ${escapeMarkdownText(modelName)}`,
-    description(baseModel, dataset, datasetConfig, input.job),
+    description({ baseModel, namedBase, descent, dataset, datasetId, datasetConfig, channels, job: input.job }),
     headline(modelIndex),
+    modelSection(config, input.weights, loadability),
     trainingProcedure(input, entryPoint, trainerState),
     resultsSection(results),
-    usageSection(tag, repoId ?? modelName, widgetText, repoId !== undefined),
+    usageSection(servedTag, repoId ?? modelName, widgetText, repoId !== undefined, loadability, entryPoint),
   ].filter((s) => s !== '');
 
   const readme = `---\n${frontMatter(metadata)}---\n\n${body.join('\n\n')}\n`;
-  return { readme, metadata, modelName, pipelineTag, results, problems: validateModelCardMetadata(metadata) };
+  return { readme, metadata, modelName, pipelineTag, results, problems: validateModelCardMetadata(metadata), descent, loadability };
 }
 
 /**
@@ -230,11 +284,58 @@ function modelFamily(config: Record<string, unknown> | undefined, baseModel: str
   return base?.split(/[-_]/)[0]?.toLowerCase();
 }
 
-function description(baseModel: string | undefined, dataset: string | undefined, datasetConfig: string | undefined, job: ModelCardJob | undefined): string {
-  const what = baseModel ? `a fine-tuned version of ${hubLink(baseModel, 'model')}` : 'a fine-tuned model';
-  const on = dataset ? ` on the ${hubLink(dataset, 'dataset')}${datasetConfig ? ` (${escapeMarkdownText(datasetConfig)})` : ''} dataset` : '';
-  const where = job ? ' It was trained on Amazon SageMaker with the Hugging Face Deep Learning Container.' : '';
-  return `This model is ${what}${on}.${where}`;
+interface DescriptionFacts {
+  baseModel: string | undefined;
+  namedBase: string | undefined;
+  descent: Descent | undefined;
+  dataset: string | undefined;
+  datasetId: string | undefined;
+  datasetConfig: string | undefined;
+  channels: string[];
+  job: ModelCardJob | undefined;
+}
+
+function description(f: DescriptionFacts): string {
+  const what = f.baseModel ? `This model is a fine-tuned version of ${hubLink(f.baseModel, 'model')}` : 'This model was';
+  let on = '';
+  if (f.datasetId) on = `${f.baseModel ? '' : ' trained'} on the ${hubLink(f.datasetId, 'dataset')}${f.datasetConfig ? ` (${escapeMarkdownText(f.datasetConfig)})` : ''} dataset`;
+  else if (f.channels.length > 0)
+    on = `${f.baseModel ? '' : ' trained'} on the data of its input channels (${f.channels.map(escapeMarkdownText).join(', ')})${f.dataset ? `, which the hyperparameters call ${quotedName(f.dataset)}` : ''}`;
+  else if (f.dataset) on = `${f.baseModel ? '' : ' trained'} on data the hyperparameters call ${quotedName(f.dataset)}`;
+  const sentences = [on === '' && !f.baseModel ? 'This card describes the model from the files of its run.' : `${what}${on}.`];
+  if (f.namedBase && !f.descent?.descends) {
+    sentences.push(
+      `The hyperparameters name ${quotedName(f.namedBase)} (model_name_or_path), but the saved model does not derive from it: ${escapeMarkdownText(f.descent?.reason ?? 'nothing shows it')}.`,
+    );
+  }
+  const job = f.job;
+  if (job?.source === 'sagemaker') sentences.push(`It was trained on Amazon SageMaker${job.huggingFaceImage ? ' with the Hugging Face Deep Learning Container' : ''}.`);
+  else if (job?.source === 'local') {
+    const hosts = job.local?.hosts ?? job.instanceCount;
+    sentences.push(
+      `It was trained locally, not on Amazon SageMaker: the local backend of SageMaker HF Trainer ran the job${isCount(hosts) && hosts > 1 ? `'s ${hosts} hosts as processes` : ''} on one machine under SageMaker's container contract.`,
+    );
+  }
+  return sentences.join(' ');
+}
+
+/** What the saved files say the model is, when transformers cannot load it (its card cannot lean on a known architecture). */
+function modelSection(config: Record<string, unknown> | undefined, weights: ModelCardInput['weights'], loadability: Loadability): string {
+  if (loadability.loadable) return '';
+  const facts: string[] = [];
+  const architecture = Array.isArray(config?.architectures) ? stringValue(config.architectures[0]) : undefined;
+  const modelType = stringValue(config?.model_type);
+  const saved = transformersConfig(config);
+  if (architecture || modelType) {
+    facts.push(
+      `- Architecture: ${[architecture ? escapeMarkdownText(architecture) : undefined, modelType ? `model_type ${escapeMarkdownText(modelType)}` : undefined].filter(Boolean).join(', ')}${saved ? '' : ' (config.json, not saved by transformers)'}`,
+    );
+  }
+  const said = stringValue(config?.description);
+  if (said) facts.push(`- config.json describes it as: ${escapeMarkdownText(said)}`);
+  if (weights && isCount(weights.parameters)) facts.push(`- Parameters: ${weights.parameters.toLocaleString('en-US')} (counted in ${escapeMarkdownText(weights.file)})`);
+  facts.push(`- transformers cannot load it: ${escapeMarkdownText(loadability.reason)}.`);
+  return `## Model\n\n${facts.join('\n')}`;
 }
 
 function headline(modelIndex: ModelIndexResult[]): string {
@@ -248,12 +349,15 @@ function trainingProcedure(input: ModelCardInput, entryPoint: string | undefined
   const job = input.job;
   const facts: string[] = [];
   if (job) {
-    if (job.name) facts.push(`- Training job: ${escapeMarkdownText(job.name)}${job.status ? ` (${escapeMarkdownText(job.status)})` : ''}`);
+    const kind = job.source === 'local' ? 'Local job' : 'Training job';
+    if (job.name) facts.push(`- ${kind}: ${escapeMarkdownText(job.name)}${job.status ? ` (${escapeMarkdownText(job.status)})` : ''}`);
     else if (job.status) facts.push(`- Job status: ${escapeMarkdownText(job.status)}`);
-    facts.push(`- Hardware: ${hardware(job)}`);
+    if (job.source === 'sagemaker') facts.push(`- Hardware: ${hardware(job)}`);
+    else if (job.source === 'local') facts.push(`- Ran on: ${localMachine(job)}`);
+    else facts.push(`- Requested in the job file (no job record shows what ran): ${hardware(job)}`);
     const distribution = distributionFact(job, input.hyperparameters);
     if (distribution) facts.push(`- Distribution: ${distribution}`);
-    if (job.region) facts.push(`- Region: ${escapeMarkdownText(job.region)}`);
+    if (job.region && job.source === 'sagemaker') facts.push(`- Region: ${escapeMarkdownText(job.region)}`);
     const created = isoDate(job.createdAt);
     if (created) facts.push(`- Started: ${created}`);
     if (isCount(job.trainingTimeSeconds)) {
@@ -261,11 +365,7 @@ function trainingProcedure(input: ModelCardInput, entryPoint: string | undefined
       facts.push(`- Training time: ${formatDuration(job.trainingTimeSeconds)}${billable}`);
     }
   }
-  const frameworks = [
-    ['Transformers', job?.transformersVersion ?? stringValue(asRecord(input.files['config.json'])?.transformers_version)],
-    ['PyTorch', job?.pytorchVersion],
-  ].filter((f): f is [string, string] => typeof f[1] === 'string' && f[1] !== '');
-  if (frameworks.length > 0) facts.push(`- Frameworks: ${frameworks.map(([n, v]) => `${n} ${escapeMarkdownText(v)}`).join(', ')}`);
+  facts.push(...frameworkFacts(job, asRecord(input.files['config.json'])));
   if (entryPoint) facts.push(`- Entry point: ${escapeMarkdownText(entryPoint)}`);
   const steps = trainerState?.global_step;
   const epochs = trainerState?.epoch;
@@ -283,6 +383,66 @@ function trainingProcedure(input: ModelCardInput, entryPoint: string | undefined
   const log = trainingLog(trainerState);
   if (log) parts.push(log);
   return parts.length > 1 ? parts.join('\n\n') : '';
+}
+
+const PACKAGE_NAMES: Readonly<Record<string, string>> = {
+  transformers: 'Transformers',
+  torch: 'PyTorch',
+  tensorflow: 'TensorFlow',
+  datasets: 'Datasets',
+  accelerate: 'Accelerate',
+  tokenizers: 'Tokenizers',
+  safetensors: 'safetensors',
+  evaluate: 'Evaluate',
+};
+
+/**
+ * The versions the run used: a SageMaker job's from its image, a local job's from what the local
+ * runner found installed in its interpreter, config.json's transformers_version (the library that
+ * saved the model). A job file's versions are only what it asks for, and are said to be so.
+ */
+function frameworkFacts(job: ModelCardJob | undefined, config: Record<string, unknown> | undefined): string[] {
+  const facts: string[] = [];
+  const list = (pairs: Array<[string, string | undefined]>) =>
+    pairs
+      .filter((p): p is [string, string] => typeof p[1] === 'string' && p[1] !== '')
+      .map(([n, v]) => `${n} ${escapeMarkdownText(v)}`)
+      .join(', ');
+  if (job?.source === 'local') {
+    const local = job.local;
+    if (local?.pythonVersion) facts.push(`- Python: ${escapeMarkdownText(local.pythonVersion)}${local.interpreter ? ` (${escapeMarkdownText(local.interpreter)})` : ''}`);
+    if (local?.packages) {
+      const found = list(Object.entries(local.packages).map(([k, v]) => [PACKAGE_NAMES[k] ?? k, v]));
+      facts.push(found ? `- Frameworks installed in that interpreter: ${found}` : '- Frameworks: none (no PyTorch, TensorFlow or Transformers in that interpreter)');
+    }
+  } else if (job?.source === 'jobFile') {
+    const asked = list([
+      ['Transformers', job.transformersVersion],
+      ['PyTorch', job.pytorchVersion],
+    ]);
+    if (asked) facts.push(`- Frameworks requested in the job file (no job record shows what ran): ${asked}`);
+  } else if (job) {
+    const image = list([
+      ['Transformers', job.transformersVersion],
+      ['PyTorch', job.pytorchVersion],
+    ]);
+    if (image) facts.push(`- Frameworks (the training image's): ${image}`);
+  }
+  const saved = transformersConfig(config);
+  if (saved && !(job?.source === 'sagemaker' && job.transformersVersion === saved.version))
+    facts.push(`- Saved with Transformers ${escapeMarkdownText(saved.version)} (config.json)`);
+  return facts;
+}
+
+function localMachine(job: ModelCardJob): string {
+  const l = job.local;
+  const hosts = l?.hosts ?? job.instanceCount;
+  const parts: string[] = [];
+  if (isCount(hosts) && hosts > 0) parts.push(`${hosts} host${hosts === 1 ? '' : 's'} as processes on one machine`);
+  if (l?.os) parts.push(escapeMarkdownText(l.os));
+  if (l?.cpu || isCount(l?.cpus)) parts.push(`${isCount(l?.cpus) ? `${l.cpus} × ` : ''}${escapeMarkdownText(l?.cpu ?? 'CPU')}`);
+  if (l && isCount(l.gpus)) parts.push(l.gpus === 0 ? 'no GPU' : `${l.gpus} GPU${l.gpus === 1 ? '' : 's'}`);
+  return parts.length > 0 ? parts.join(', ') : 'this machine';
 }
 
 function hardware(job: ModelCardJob): string {
@@ -348,7 +508,7 @@ function trainingLog(trainerState: Record<string, unknown> | undefined): string 
   const shown = rows.slice(-MAX_ROWS);
   const cell = (v: unknown) => (typeof v === 'number' ? formatNumber(v) : v === undefined ? ' ' : escapeTableCell(String(v)));
   const table = markdownTable(
-    ['Training loss', 'Epoch', 'Step', ...columns.map((c) => escapeTableCell(`Validation ${metricLabel(c.slice(5))}`))],
+    ['Training loss', 'Epoch', 'Step', ...columns.map((c) => escapeTableCell(validationLabel(c.slice(5))))],
     shown.map((r) => [r.loss === undefined ? 'No log' : formatNumber(r.loss), cell(r.epoch), cell(r.step), ...columns.map((c) => cell(r.values[c]))]),
     ['right', 'right', 'right', ...columns.map(() => 'right' as const)],
   );
@@ -400,7 +560,11 @@ const SNIPPETS: Partial<Record<PipelineTag, TaskSnippet>> = {
  * A snippet that runs as written: it calls the variable it assigned. Without a Hub id it loads the
  * model from the folder of that name (run it next to the folder, or put your repository id there).
  */
-function usageSection(tag: PipelineTag | undefined, model: string, text: string | undefined, onHub: boolean): string {
+function usageSection(tag: PipelineTag | undefined, model: string, text: string | undefined, onHub: boolean, loadability: Loadability, entryPoint: string | undefined): string {
+  if (!loadability.loadable) {
+    const script = entryPoint ? ` (the entry point, ${escapeMarkdownText(entryPoint)}, shows how it reads and writes them)` : '';
+    return `## Usage\n\nThese files are not a model transformers can load (${escapeMarkdownText(loadability.reason)}); load them with the code that wrote them${script}.`;
+  }
   const where = onHub ? '' : `\n\nRun it next to the ${escapeMarkdownText(model)} folder, or replace the name with the model's Hub id once it is pushed.`;
   const snippet = tag ? SNIPPETS[tag] : undefined;
   let code: string;

@@ -1,7 +1,8 @@
 import { parseImageUri } from '../catalog/huggingfaceImages';
 import type { JobSpec } from '../jobFile/jobSpec';
 import { decodeHyperparameterValues } from '../sagemaker/hyperparameters';
-import type { ModelCardJob } from './modelCard';
+import { isRecord } from '../isRecord';
+import type { LocalRunFacts, ModelCardJob } from './modelCard';
 
 /**
  * The fields of a DescribeTrainingJob response the model card uses (a subset of
@@ -20,8 +21,17 @@ export interface JobDescriptionForCard {
   HyperParameters?: Record<string, string>;
   AlgorithmSpecification?: { TrainingImage?: string };
   ResourceConfig?: { InstanceType?: string; InstanceCount?: number };
-  /** Local jobs only. */
-  Local?: { entryPoint?: string };
+  InputDataConfig?: Array<{ ChannelName?: string }>;
+  /** Local jobs only (src/local/localJobRecord.ts): its presence marks a job that ran on this machine. */
+  Local?: {
+    entryPoint?: string;
+    hosts?: string[];
+    interpreter?: string;
+    pythonVersion?: string;
+    /** What the local runner recorded about the machine and the interpreter's packages. */
+    machine?: { os?: string; cpu?: string; cpus?: number; gpus?: number };
+    packages?: Record<string, string>;
+  };
 }
 
 /** What a finished (or running) job tells the card: hardware, times, versions, and its hyperparameters. */
@@ -32,14 +42,21 @@ export function modelCardJobFromDescription(description: JobDescriptionForCard):
   const image = description.AlgorithmSpecification?.TrainingImage ? parseImageUri(description.AlgorithmSpecification.TrainingImage) : undefined;
   const region = /^arn:[^:]+:sagemaker:([^:]+):/.exec(description.TrainingJobArn ?? '')?.[1] ?? image?.region ?? stringOf(hyperparameters.sagemaker_region);
   const entryPoint = description.Local?.entryPoint ?? stringOf(hyperparameters.sagemaker_program);
+  const local = description.Local ? localFacts(description.Local, description.ResourceConfig?.InstanceCount) : undefined;
+  const channels = (description.InputDataConfig ?? []).map((c) => c.ChannelName).filter((n): n is string => typeof n === 'string' && n !== '');
   const job: ModelCardJob = {
+    source: local ? 'local' : 'sagemaker',
+    ...(local ? { local } : {}),
+    ...(channels.length > 0 ? { channels } : {}),
+    ...(!local && image ? { huggingFaceImage: true } : {}),
     ...(description.TrainingJobName ? { name: description.TrainingJobName } : {}),
     instanceType: description.ResourceConfig?.InstanceType ?? stringOf(hyperparameters.sagemaker_instance_type) ?? 'unknown',
     instanceCount: description.ResourceConfig?.InstanceCount ?? 1,
     ...(typeof description.TrainingTimeInSeconds === 'number' ? { trainingTimeSeconds: description.TrainingTimeInSeconds } : {}),
     ...(typeof description.BillableTimeInSeconds === 'number' ? { billableSeconds: description.BillableTimeInSeconds } : {}),
     ...(region ? { region } : {}),
-    ...(image ? { transformersVersion: image.transformersVersion, ...(image.baseFramework === 'pytorch' ? { pytorchVersion: image.baseVersion } : {}) } : {}),
+    // A local job records the image it would run on SageMaker; what it ran with is its interpreter's packages.
+    ...(image && !local ? { transformersVersion: image.transformersVersion, ...(image.baseFramework === 'pytorch' ? { pytorchVersion: image.baseVersion } : {}) } : {}),
     ...(description.TrainingJobStatus ? { status: description.TrainingJobStatus } : {}),
     ...(description.CreationTime !== undefined ? { createdAt: description.CreationTime } : {}),
     ...(entryPoint ? { entryPoint } : {}),
@@ -49,7 +66,10 @@ export function modelCardJobFromDescription(description: JobDescriptionForCard):
 
 /** What a job file says about the job it launches (no run facts: those come from the job itself). */
 export function modelCardJobFromSpec(spec: JobSpec): { job: ModelCardJob; hyperparameters: Record<string, unknown> } {
+  const channels = spec.inputs === undefined ? [] : typeof spec.inputs === 'string' ? ['training'] : Object.keys(spec.inputs);
   const job: ModelCardJob = {
+    source: 'jobFile',
+    ...(channels.length > 0 ? { channels } : {}),
     instanceType: spec.instance_type,
     instanceCount: spec.instance_count ?? 1,
     ...(spec.region ? { region: spec.region } : {}),
@@ -59,6 +79,21 @@ export function modelCardJobFromSpec(spec: JobSpec): { job: ModelCardJob; hyperp
     ...(spec.distribution ? { distribution: spec.distribution } : {}),
   };
   return { job, hyperparameters: { ...(spec.hyperparameters ?? {}) } };
+}
+
+function localFacts(local: NonNullable<JobDescriptionForCard['Local']>, instanceCount: number | undefined): LocalRunFacts {
+  const machine = isRecord(local.machine) ? local.machine : {};
+  const packages = isRecord(local.packages) ? Object.fromEntries(Object.entries(local.packages).filter((e): e is [string, string] => typeof e[1] === 'string')) : undefined;
+  return {
+    hosts: Array.isArray(local.hosts) ? local.hosts.length : (instanceCount ?? 1),
+    ...(stringOf(local.pythonVersion) ? { pythonVersion: local.pythonVersion } : {}),
+    ...(stringOf(local.interpreter) ? { interpreter: local.interpreter } : {}),
+    ...(stringOf(machine.os) ? { os: machine.os as string } : {}),
+    ...(stringOf(machine.cpu) ? { cpu: machine.cpu as string } : {}),
+    ...(typeof machine.cpus === 'number' ? { cpus: machine.cpus } : {}),
+    ...(typeof machine.gpus === 'number' ? { gpus: machine.gpus } : {}),
+    ...(packages ? { packages } : {}),
+  };
 }
 
 function stringOf(v: unknown): string | undefined {

@@ -109,6 +109,17 @@ export function metricLabel(key: string): string {
 }
 
 /**
+ * An evaluation metric's label after "Validation", in the sentence case every chart and table uses
+ * ("Training loss", "Validation loss", "Learning rate"): a word loses its capital, an acronym
+ * (ROUGE-1, F1, BLEU) keeps it, and an unknown key stays as written.
+ */
+export function validationLabel(key: string): string {
+  const known = lookup(key)?.label;
+  if (!known) return `Validation ${key}`;
+  return `Validation ${/^[A-Z][a-z]/.test(known) ? known[0]!.toLowerCase() + known.slice(1) : known}`;
+}
+
+/**
  * The Hub metric id for model-index, or undefined when the number is not an evaluation result
  * (loss, runtime, throughput, sample counts, generated length): those stay in the tables only.
  */

@@ -1,5 +1,5 @@
 import { isRecord } from '../isRecord';
-import { metricLabel } from './results';
+import { metricLabel, validationLabel } from './results';
 
 /**
  * Chart series from a Trainer's `trainer_state.json`, whose `log_history` is a list of records:
@@ -60,6 +60,6 @@ function curveLabel(key: string): string {
   if (key === 'loss') return 'Training loss';
   if (key === 'learning_rate') return 'Learning rate';
   if (key === 'grad_norm') return 'Gradient norm';
-  if (key.startsWith('eval_')) return `Validation ${metricLabel(key.slice(5))}`;
+  if (key.startsWith('eval_')) return validationLabel(key.slice(5));
   return metricLabel(key);
 }

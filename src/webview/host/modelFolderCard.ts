@@ -28,9 +28,11 @@ export function cardJobFromDescription(description: JobDescriptionForCard | unde
 }
 
 /** README.md generated from the run files by the core's card builder (the same one `sagemaker-hf card` uses). */
-export function generateCard(run: Pick<ModelFolderRun, 'files'>, cardJob: CardJob | undefined, repoId?: string): ModelCard {
+export function generateCard(run: Pick<ModelFolderRun, 'files' | 'fileNames' | 'weights'>, cardJob: CardJob | undefined, repoId?: string): ModelCard {
   return createModelCard({
     files: run.files,
+    fileNames: run.fileNames,
+    ...(run.weights ? { weights: run.weights } : {}),
     hyperparameters: cardJob?.hyperparameters ?? {},
     ...(cardJob ? { job: cardJob.job } : {}),
     ...(repoId ? { repoId } : {}),
@@ -195,7 +197,20 @@ export function storableJobDescription(d: JobDescriptionForCard): JobDescription
           },
         }
       : {}),
-    ...(d.Local?.entryPoint !== undefined ? { Local: { entryPoint: d.Local.entryPoint } } : {}),
+    // What a local job ran on: without it the card would take the job for a SageMaker job.
+    ...(d.Local !== undefined
+      ? {
+          Local: {
+            ...(d.Local.entryPoint !== undefined ? { entryPoint: d.Local.entryPoint } : {}),
+            ...(d.Local.hosts !== undefined ? { hosts: d.Local.hosts } : {}),
+            ...(d.Local.interpreter !== undefined ? { interpreter: d.Local.interpreter } : {}),
+            ...(d.Local.pythonVersion !== undefined ? { pythonVersion: d.Local.pythonVersion } : {}),
+            ...(d.Local.machine !== undefined ? { machine: d.Local.machine } : {}),
+            ...(d.Local.packages !== undefined ? { packages: d.Local.packages } : {}),
+          },
+        }
+      : {}),
+    ...(d.InputDataConfig !== undefined ? { InputDataConfig: d.InputDataConfig.map((c) => (c.ChannelName !== undefined ? { ChannelName: c.ChannelName } : {})) } : {}),
   };
 }
 
