@@ -121,9 +121,9 @@ export async function listTgz(file) {
   return entries;
 }
 
-/** The package.json that ships: no scripts, no dependencies (bundled into dist/), no devDependencies. */
+/** The package.json that ships: no scripts, no dependencies (bundled into dist/), no devDependencies, no allowScripts (install-script approvals for the dev install). */
 export function shippedManifest(pkg) {
-  const { scripts: _scripts, dependencies: _dependencies, devDependencies: _devDependencies, ...shipped } = pkg;
+  const { scripts: _scripts, dependencies: _dependencies, devDependencies: _devDependencies, allowScripts: _allowScripts, ...shipped } = pkg;
   return shipped;
 }
 
