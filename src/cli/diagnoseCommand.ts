@@ -1,6 +1,6 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
 import { LogTailError, tailTrainingJobLogs } from '../aws/logTail';
 import type { LogTailClients } from '../aws/logTail';

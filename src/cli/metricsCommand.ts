@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
 import { CloudJobMetrics } from '../aws/jobMetrics';
 import type { JobMetricsClients } from '../aws/jobMetrics';

@@ -92,7 +92,8 @@ describe('npm run package', () => {
     assert.equal(shipped.scripts, undefined);
     assert.equal(shipped.dependencies, undefined);
     assert.equal(shipped.devDependencies, undefined);
-    const { scripts: _s, dependencies: _d, devDependencies: _dd, ...rest } = pkg;
+    assert.equal(shipped.allowScripts, undefined, 'the install-script approvals are for the dev install only');
+    const { scripts: _s, dependencies: _d, devDependencies: _dd, allowScripts: _a, ...rest } = pkg;
     assert.deepEqual(shipped, rest);
   });
 

@@ -16,6 +16,7 @@
  * Pure: the region and the output path come in; the request builder places the result.
  */
 import type { TrainingPlanErrorCode } from '../training/trainingPlanError';
+import { isRecord } from '../isRecord';
 
 export interface CollectionConfigArg {
   name: string;
@@ -135,7 +136,9 @@ export function profilerDisabled(args: Pick<DebuggerArguments, 'disable_profiler
 /** Everything the SDK raises about these arguments for a job in `region`, in the order it raises. */
 export function debuggerRefusals(args: DebuggerArguments, region: string): DebuggerRefusal[] {
   const out: DebuggerRefusal[] = [];
-  const rules = args.rules ?? [];
+  // The validator calls this on the file as written, before its shape is known to be right (the schema's
+  // problems say what is wrong with it): a `rules` that is no list, or an item that is no map, is skipped here.
+  const rules = Array.isArray(args.rules) ? args.rules.filter((r) => isRecord(r)) : [];
   rules.forEach((rule, i) => {
     // RuleBase._set_rule_parameters
     if (Boolean(rule.source) !== Boolean(rule.rule_to_invoke)) {
@@ -183,7 +186,7 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
         : !regionSupportsDebugger(region)
           ? `${region} has no SageMaker profiler`
           : `the profiler does not run on Trainium (${args.instance_type})`;
-    if (args.profiler_config !== undefined && args.profiler_config.disable_profiler !== true) {
+    if (isRecord(args.profiler_config) && args.profiler_config.disable_profiler !== true) {
       out.push({
         code: 'profiler.disabled',
         message: `profiler_config turns the profiler on, but ${why}, and the SDK refuses the two together ("profiler_config.disable_profiler cannot be False when disable_profiler is True."). Set profiler_config.disable_profiler: true or remove profiler_config.`,
