@@ -33,6 +33,9 @@ Training jobs
   logs JOB [--follow] [--history N]
                                 every host's CloudWatch log, labelled, with status lines and the end summary
   stop JOB                      stop an InProgress training job
+  cost [JOB...] [--since 30d] [--group-by base-job-name|tag:KEY|instance-type] [--offline] [--json]
+                                what each job cost (or costs so far) in instance time, spot savings,
+                                warm-pool time on its own line, and the total; the price's source and date
 
 Models
   download JOB [--to DIR] [--overwrite] [--output]
@@ -65,6 +68,7 @@ export const COMMANDS: Readonly<Record<string, () => CliCommand>> = {
   jobs: () => require('./cli/jobsCommand').jobsCommand,
   logs: () => require('./cli/logsCommand').logsCommand,
   stop: () => require('./cli/stopCommand').stopCommand,
+  cost: () => require('./cli/costCommand').costCommand,
   download: () => require('./cli/downloadCommand').downloadCommand,
   extract: () => require('./cli/extractCommand').extractCommand,
   card: () => require('./cli/cardCommand').cardCommand,

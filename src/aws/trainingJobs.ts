@@ -28,6 +28,8 @@ export interface ListTrainingJobsOptions {
   status?: string;
   /** NameContains. */
   nameContains?: string;
+  /** CreationTimeAfter. */
+  createdAfter?: Date;
   /** Jobs wanted per page (MaxResults of each request, 1–100); default 20. */
   pageSize?: number;
   /** Continue after an earlier page. */
@@ -77,6 +79,7 @@ export async function listTrainingJobs(clients: SageMakerClients, options: ListT
         ...(token ? { NextToken: token } : {}),
         ...(options.status !== undefined && isTrainingJobStatus(options.status) ? { StatusEquals: options.status } : {}),
         ...(options.nameContains ? { NameContains: options.nameContains } : {}),
+        ...(options.createdAfter ? { CreationTimeAfter: options.createdAfter } : {}),
       }),
       options.signal ? { abortSignal: options.signal } : {},
     );

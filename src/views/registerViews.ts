@@ -13,7 +13,7 @@ export interface Views {
 }
 
 export function registerViews(services: Services): Views {
-  const tree = new TrainingJobsTree(services.aws, services.settings, services.log.for('jobs'), services.local);
+  const tree = new TrainingJobsTree(services.aws, services.settings, services.log.for('jobs'), services.local, services.preflight);
   const view = vscode.window.createTreeView(ViewId.trainingJobs, { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(view);
   const logs = new JobLogChannels(services.aws, services.settings, services.log.for('logs'));

@@ -72,6 +72,11 @@ export interface TrainingJobDescription {
     VolumeKmsKeyId?: string;
     KeepAlivePeriodInSeconds?: number;
     InstanceGroups?: DescribedInstanceGroup[];
+    /** Instance fallback (CreateTrainingJob's ResourceConfig.InstancePreferences); mutually exclusive with InstanceType. */
+    InstancePreferences?: Array<{ InstanceType?: string; InstanceCount?: number }>;
+    /** What SageMaker chose from InstancePreferences (read-only, DescribeTrainingJob only); the job is billed for it. */
+    SelectedInstanceType?: string;
+    SelectedInstanceCount?: number;
   };
   StoppingCondition?: { MaxRuntimeInSeconds?: number; MaxWaitTimeInSeconds?: number; MaxPendingTimeInSeconds?: number };
   VpcConfig?: { Subnets?: string[]; SecurityGroupIds?: string[] };
@@ -93,6 +98,8 @@ export interface TrainingJobDescription {
   BillableTimeInSeconds?: number;
   DebugRuleEvaluationStatuses?: RuleEvaluationStatus[];
   ProfilerRuleEvaluationStatuses?: RuleEvaluationStatus[];
+  /** The job's warm pool, when ResourceConfig.KeepAlivePeriodInSeconds asked for one. */
+  WarmPoolStatus?: { Status?: string; ResourceRetainedBillableTimeInSeconds?: number; ReusedByJob?: string };
 }
 
 /** One row of ListTrainingJobs. */

@@ -39,6 +39,8 @@ export interface SimulatedJobSettings {
   logLinesPerHost?: number;
   /** Replaces the default FailureReason (an ExecuteUserScriptError with a CUDA OOM). */
   failureReason?: string;
+  /** The warm pool's ResourceRetainedBillableTimeInSeconds once it is Terminated or Reused (default: the wall-clock seconds it was Available). */
+  warmPoolRetainedSeconds?: number;
 }
 
 /** The launcher's effective settings (GET /moto-api/sim/config). */
