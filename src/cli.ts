@@ -19,19 +19,23 @@ Job files
 
 Training jobs
   launch FILE [--profile P] [--region R] [--account ID] [--job-name N] [--job-file-sha256 HEX]
-       [--follow-external-links] [--wait [--poll S]]
+       [--follow-external-links] [--wait [--poll S] [--stop-over-budget]]
                                 plan as \`plan\` does, then package and upload the source and create
                                 the training job with the planned request; links that leave
                                 source_dir are refused unless --follow-external-links; --account
                                 skips STS (it must be the credentials' own account);
                                 --job-file-sha256 refuses the file unless it is still the text
-                                whose jobFileSha256 \`plan --json\` printed
+                                whose jobFileSha256 \`plan --json\` printed; a job file's max_cost_usd
+                                refuses a job whose cost ceiling exceeds it (plan too), and with
+                                --wait --stop-over-budget stops the job when it reaches it
   launch FILE --local [--root DIR] [--python PATH] [--install-requirements]
                                 run the job on this machine under SageMaker's container contract
   jobs [--status S] [--name-contains X] [--max N] [--json]
                                 list training jobs, newest first
-  logs JOB [--follow] [--history N]
-                                every host's CloudWatch log, labelled, with status lines and the end summary
+  logs JOB [--follow] [--history N] [--max-cost-usd N [--stop-over-budget]]
+                                every host's CloudWatch log, labelled, with status lines and the end summary;
+                                with a budget: a warning at 80 %, and at 100 % the job stopped
+                                (--stop-over-budget) or reported
   stop JOB                      stop an InProgress training job
   cost [JOB...] [--since 30d] [--group-by base-job-name|tag:KEY|instance-type] [--offline] [--json]
                                 what each job cost (or costs so far) in instance time, spot savings,

@@ -16,6 +16,8 @@ import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
 import type { JobLogChannels } from '../logs/jobLogChannels';
 import type { JobEndNotifications } from '../views/jobStatusBar';
 import type { TrainingJobsTree } from '../views/trainingJobsTree';
+import type { JobBudgets } from '../views/jobBudgets';
+import { budgetOf, budgetRefusal } from '../core/cost/budget';
 
 export interface LaunchDeps {
   services: Services;
@@ -27,6 +29,7 @@ export interface LaunchDeps {
   notifications: JobEndNotifications;
   launchesInFlight: InFlightLaunches;
   preflight: PreflightSession;
+  budgets: JobBudgets;
 }
 
 /**
@@ -166,13 +169,21 @@ export function launchTraining(deps: LaunchDeps) {
       if (choice !== 'Launch Anyway') throw new Cancelled();
     }
     log.info(cost.text);
+    // The budget: a ceiling over max_cost_usd is refused before anything is uploaded.
+    const budget = budgetOf(planned.spec);
+    const refusal = 'estimate' in cost && cost.estimate ? budgetRefusal(planned.spec, cost.estimate) : undefined;
+    if (refusal) {
+      void vscode.window.showErrorMessage(`Not launched: ${refusal.message}`, { modal: true });
+      throw new Cancelled();
+    }
+    const budgetNote = budget === undefined ? '' : 'estimate' in cost && cost.estimate ? `\nBudget: max_cost_usd fits; a warning at 80 %, a stop offered at 100 %.` : '\nBudget: max_cost_usd cannot be checked without a price.';
     if (deps.services.settings.showLaunchPreview) {
       await deps.documents.show(`${request.TrainingJobName}.request.json`, previewText(planned), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
       const choice = await vscode.window.showInformationMessage(
         `Launch ${request.TrainingJobName} on ${where}?`,
         {
           modal: true,
-          detail: `${cost.text}\nThe request beside is what will be sent to CreateTrainingJob, for account ${planned.accountId}. ${planned.plan.uploads.length ? `The source is packed and uploaded to ${planned.plan.uploads.map((u) => u.to).join(', ')} first.` : ''}${launchNotes(planned)}`,
+          detail: `${cost.text}${budgetNote}\nThe request beside is what will be sent to CreateTrainingJob, for account ${planned.accountId}. ${planned.plan.uploads.length ? `The source is packed and uploaded to ${planned.plan.uploads.map((u) => u.to).join(', ')} first.` : ''}${launchNotes(planned)}`,
         },
         'Launch',
       );
@@ -223,6 +234,7 @@ export function launchTraining(deps: LaunchDeps) {
       });
     markWalkthroughStep(WalkthroughDone.launched);
     deps.notifications.watch(launched.jobName);
+    if (budget !== undefined) deps.budgets.watch(launched.jobName, budget);
     await deps.tree.track(launched.jobName);
     const renamed = launched.renamedFrom ? ` (${launched.renamedFrom} was taken)` : '';
     if (launched.cancelledAfterCreate) {

@@ -4,11 +4,13 @@ import type { Services } from '../host/services';
 import { JobLogChannels } from '../logs/jobLogChannels';
 import { JobEndNotifications, JobStatusBar } from './jobStatusBar';
 import { TrainingJobsTree } from './trainingJobsTree';
+import { JobBudgets } from './jobBudgets';
 
 export interface Views {
   tree: TrainingJobsTree;
   logs: JobLogChannels;
   notifications: JobEndNotifications;
+  budgets: JobBudgets;
   disposable: vscode.Disposable;
 }
 
@@ -19,5 +21,6 @@ export function registerViews(services: Services): Views {
   const logs = new JobLogChannels(services.aws, services.settings, services.log.for('logs'));
   const notifications = new JobEndNotifications(tree, logs.onDidSeeJobEnd);
   const statusBar = new JobStatusBar(tree);
-  return { tree, logs, notifications, disposable: vscode.Disposable.from(tree, view, logs, notifications, statusBar) };
+  const budgets = new JobBudgets(tree);
+  return { tree, logs, notifications, budgets, disposable: vscode.Disposable.from(tree, view, logs, notifications, statusBar, budgets) };
 }

@@ -106,4 +106,6 @@ export interface JobSpec {
   instance_placement_config?: { EnableMultipleJobs?: boolean; PlacementSpecifications?: Array<{ UltraServerId?: string; InstanceCount: number }> };
   /** Not an estimator argument: the expected wall time, used only for the cost estimate. */
   expected_run?: number;
+  /** Not sent to SageMaker: the budget in USD that plan, Launch and the running job's watch hold the job to. */
+  max_cost_usd?: number;
 }
