@@ -40,6 +40,10 @@ Training jobs
   cost [JOB...] [--since 30d] [--group-by base-job-name|tag:KEY|instance-type] [--offline] [--json]
                                 what each job cost (or costs so far) in instance time, spot savings,
                                 warm-pool time on its own line, and the total; the price's source and date
+  cleanup [--older-than 30d] [--status Completed,Failed,Stopped] [--delete] [--delete-jobs] [--json]
+                                ended jobs and what they left in S3 (model output, checkpoints, code,
+                                profiler/debug output), sizes and monthly cost; a dry run unless --delete,
+                                which deletes only prefixes no other job shares
 
 Models
   download JOB [--to DIR] [--overwrite] [--output]
@@ -73,6 +77,7 @@ export const COMMANDS: Readonly<Record<string, () => CliCommand>> = {
   logs: () => require('./cli/logsCommand').logsCommand,
   stop: () => require('./cli/stopCommand').stopCommand,
   cost: () => require('./cli/costCommand').costCommand,
+  cleanup: () => require('./cli/cleanupCommand').cleanupCommand,
   download: () => require('./cli/downloadCommand').downloadCommand,
   extract: () => require('./cli/extractCommand').extractCommand,
   card: () => require('./cli/cardCommand').cardCommand,

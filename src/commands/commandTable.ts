@@ -4,6 +4,7 @@ import { CommandId } from '../host/ids';
 import type { Services } from '../host/services';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
 import { checkSetup } from './checkSetup';
+import { cleanUp } from './cleanUp';
 import { createQuickstart } from './createQuickstart';
 import { downloadModel } from './downloadModel';
 import type { DownloadDeps } from './downloadModel';
@@ -58,6 +59,7 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
     [CommandId.runLocally]: deps.runLocally,
     [CommandId.downloadModel]: downloadModel(deps.download),
     [CommandId.checkSetup]: checkSetup(services),
+    [CommandId.cleanUp]: cleanUp(services, deps.jobs.tree),
   };
 }
 

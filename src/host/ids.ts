@@ -34,6 +34,7 @@ export const CommandId = {
   runLocally: 'sagemakerHf.runLocally',
   downloadModel: 'sagemakerHf.downloadModel',
   checkSetup: 'sagemakerHf.checkSetup',
+  cleanUp: 'sagemakerHf.cleanUp',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
