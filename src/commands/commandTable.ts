@@ -60,6 +60,7 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
     [CommandId.downloadModel]: downloadModel(deps.download),
     [CommandId.checkSetup]: checkSetup(services),
     [CommandId.cleanUp]: cleanUp(services, deps.jobs.tree),
+    [CommandId.releaseWarmPool]: jobs.releaseWarmPool,
   };
 }
 

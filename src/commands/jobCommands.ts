@@ -104,6 +104,17 @@ export function jobCommands(deps: JobCommandDeps) {
       }
     },
 
+    /** UpdateTrainingJob with a keep-alive of 0: the Available warm pool stops billing now. */
+    releaseWarmPool: async (arg: JobArg): Promise<string> => {
+      const job = await pickJob(deps, arg, (origin, status) => origin === 'cloud' && status === 'Completed');
+      const { aws } = deps.services;
+      const { releaseWarmPool } = aws.jobs();
+      const status = await releaseWarmPool(aws.clients(), job.name);
+      void vscode.window.showInformationMessage(`The warm pool of ${job.name} is released (${status}); its instances stop billing.`);
+      await deps.tree.track(job.name);
+      return status;
+    },
+
     describeJob: async (arg: JobArg) => {
       const job = await pickJob(deps, arg, (origin) => origin === 'cloud');
       const d = await deps.tree.description(job.name);

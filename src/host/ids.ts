@@ -35,6 +35,7 @@ export const CommandId = {
   downloadModel: 'sagemakerHf.downloadModel',
   checkSetup: 'sagemakerHf.checkSetup',
   cleanUp: 'sagemakerHf.cleanUp',
+  releaseWarmPool: 'sagemakerHf.releaseWarmPool',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 

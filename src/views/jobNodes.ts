@@ -38,7 +38,7 @@ export class JobNode extends vscode.TreeItem {
     this.baseDescription = description;
     this.description = this.withCost(description);
     this.iconPath = statusIcon(view.status);
-    this.contextValue = ContextValue.job(view.status, this.origin, view.artifactsUri !== undefined);
+    this.contextValue = ContextValue.job(view.status, this.origin, view.artifactsUri !== undefined, view.warmPoolStatus === 'Available');
     this.tooltip = jobTooltip(view);
   }
 

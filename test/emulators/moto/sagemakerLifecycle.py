@@ -596,6 +596,7 @@ class SimulatedTrainingJob(BaseObject):
         # Warm pool: requested by ResourceConfig.KeepAlivePeriodInSeconds; Available from the job's
         # successful end for that many (wall-clock) seconds, unless released or reused.
         self.keep_alive = int((request.get("ResourceConfig") or {}).get("KeepAlivePeriodInSeconds") or 0)
+        self.asked_for_pool = self.keep_alive > 0
         self.pool_ended_at: Optional[float] = None
         self.pool_status: Optional[str] = None
         self.reused_by: Optional[str] = None
@@ -707,7 +708,7 @@ class SimulatedTrainingJob(BaseObject):
         self.pool_status, self.pool_ended_at, self.reused_by = status, now, reused_by
 
     def warm_pool(self, now: float) -> Optional[Dict[str, Any]]:
-        if self.keep_alive <= 0:
+        if not self.asked_for_pool:
             return None
         if self.status == "InProgress" and self.reuses:
             return {"Status": "InUse"}
@@ -1008,13 +1009,14 @@ def update_training_job(self: SageMakerResponse) -> Tuple[int, Dict[str, str], s
         keep = (request.get("ResourceConfig") or {}).get("KeepAlivePeriodInSeconds")
         if keep is None:
             raise AWSValidationException("The request must update ResourceConfig.KeepAlivePeriodInSeconds (the simulator supports nothing else).")
-        if job.keep_alive <= 0:
+        if not job.asked_for_pool:
             raise ValidationError(message=f"Training job {name} was not configured with a warm pool.")
         if job.status in TERMINAL and job.pool_status != "Available":
             raise ValidationError(message=f"The warm pool of training job {name} is {job.pool_status}; only an Available warm pool can be updated.")
-        job.keep_alive = int(keep)
         if job.status in TERMINAL and int(keep) == 0:
             job.end_pool("Terminated", now)
+        else:
+            job.keep_alive = int(keep)
     return 200, {}, json.dumps({"TrainingJobArn": job.arn})
 
 
