@@ -13,9 +13,10 @@ Job files
                                 the exact CreateTrainingJob request and uploads a launch would make,
                                 where each \${env:NAME} goes (by name) and links that leave source_dir
                                 (with --account: no network call at all)
-  doctor [FILE] [--json] [--region R] [--profile P]
+  doctor [FILE] [--json] [--region R] [--profile P] [--request-quota]
                                 check the AWS setup (credentials, role, buckets, instance quota, image)
-                                and estimate what the job will cost
+                                and estimate what the job will cost; --request-quota asks Service Quotas
+                                for the increase the job needs (RequestServiceQuotaIncrease)
 
 Training jobs
   launch FILE [--profile P] [--region R] [--account ID] [--job-name N] [--job-file-sha256 HEX]

@@ -5,7 +5,7 @@ import type { AwsSession } from '../host/awsSession';
 import type { InFlightLaunches } from '../host/inFlightLaunches';
 import type { PreflightSession } from '../host/preflightSession';
 import { blockingFailures } from '../core/preflight/checklist';
-import { showChecklist } from './checkSetup';
+import { requestQuotaIncrease, showChecklist } from './checkSetup';
 import { jobFileDocument } from './jobFileTarget';
 import { Cancelled } from '../host/commandRunner';
 import type { ReadonlyDocuments } from '../host/readonlyDocuments';
@@ -159,13 +159,19 @@ export function launchTraining(deps: LaunchDeps) {
     );
     const blocking = blockingFailures(checklist);
     if (blocking.length > 0) {
+      const quotaRequest = blocking.find((b) => b.nextStep?.requestQuota)?.nextStep?.requestQuota;
       const choice = await vscode.window.showErrorMessage(
         `${blocking.length === 1 ? 'A setup problem' : `${blocking.length} setup problems`} would stop ${request.TrainingJobName} before it trains.`,
         { modal: true, detail: blocking.map((b) => `${b.title}: ${b.detail}${b.nextStep ? `\n→ ${b.nextStep.action}` : ''}`).join('\n\n') },
+        ...(quotaRequest ? ['Request Increase'] : []),
         'Show Checklist',
         'Launch Anyway',
       );
-      if (choice === 'Show Checklist') void showChecklist(checklist, vscode.workspace.asRelativePath(doc.uri));
+      if (choice === 'Request Increase' && quotaRequest) {
+        await requestQuotaIncrease(deps.services, quotaRequest);
+        throw new Cancelled();
+      }
+      if (choice === 'Show Checklist') void showChecklist(checklist, vscode.workspace.asRelativePath(doc.uri), (r) => requestQuotaIncrease(deps.services, r));
       if (choice !== 'Launch Anyway') throw new Cancelled();
     }
     log.info(cost.text);
