@@ -168,18 +168,34 @@ export async function releaseWarmPool(clients: SageMakerClients, jobName: string
   const status = before.WarmPoolStatus?.Status;
   if (!status) throw new TrainingJobError('NoWarmPool', `Training job ${jobName} has no warm pool (it was launched without keep_alive_period_in_seconds).`, { jobName });
   if (status !== 'Available') {
-    const why = status === 'Reused' ? `reused by ${before.WarmPoolStatus?.ReusedByJob ?? 'another job'}` : status === 'InUse' ? 'in use by the running job' : 'already released or expired (Terminated)';
-    throw new TrainingJobError('WarmPoolNotAvailable', `The warm pool of ${jobName} is ${status}: ${why}. Only an Available pool can be released; there is nothing to do.`, { jobName, status });
+    const why =
+      status === 'Reused'
+        ? `reused by ${before.WarmPoolStatus?.ReusedByJob ?? 'another job'}`
+        : status === 'InUse'
+          ? 'in use by the running job'
+          : 'already released or expired (Terminated)';
+    throw new TrainingJobError('WarmPoolNotAvailable', `The warm pool of ${jobName} is ${status}: ${why}. Only an Available pool can be released; there is nothing to do.`, {
+      jobName,
+      status,
+    });
   }
   try {
     await clients.sagemaker().send(new UpdateTrainingJobCommand({ TrainingJobName: jobName, ResourceConfig: { KeepAlivePeriodInSeconds: 0 } }));
   } catch (error) {
     const name = errorName(error);
     if (name === 'AccessDeniedException' || /not authorized/i.test((error as Error).message ?? ''))
-      throw new TrainingJobError('AccessDenied', `No permission to release the warm pool of ${jobName}: sagemaker:UpdateTrainingJob is denied. Ask for it in your IAM policy; the pool ends by itself when its keep-alive runs out.`, { jobName });
+      throw new TrainingJobError(
+        'AccessDenied',
+        `No permission to release the warm pool of ${jobName}: sagemaker:UpdateTrainingJob is denied. Ask for it in your IAM policy; the pool ends by itself when its keep-alive runs out.`,
+        { jobName },
+      );
     if (name === 'ValidationException' && /warm pool/i.test((error as Error).message ?? '')) {
       const now = await describeTrainingJob(clients, jobName);
-      throw new TrainingJobError('WarmPoolNotAvailable', `The warm pool of ${jobName} is ${now.WarmPoolStatus?.Status ?? 'gone'} now: it was released, reused or expired in the meantime.`, { jobName });
+      throw new TrainingJobError(
+        'WarmPoolNotAvailable',
+        `The warm pool of ${jobName} is ${now.WarmPoolStatus?.Status ?? 'gone'} now: it was released, reused or expired in the meantime.`,
+        { jobName },
+      );
     }
     throw notFoundOr(error, jobName);
   }

@@ -39,7 +39,10 @@ export async function cleanupCommand(args: string[], io: CliIo, deps: CleanupCom
   });
   if (positionals.length > 0) throw new UsageError(`cleanup takes no arguments: ${USAGE}`);
   const olderThanSeconds = parseAge(values['older-than'], '--older-than');
-  const statuses = values.status.split(',').map((s) => s.trim()).filter(Boolean);
+  const statuses = values.status
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = statuses.filter((s) => !(TERMINAL_STATUSES as readonly string[]).includes(s));
   if (bad.length > 0 || statuses.length === 0) throw new UsageError(`--status takes ended statuses, comma-separated: ${TERMINAL_STATUSES.join(',')} (got "${values.status}").`);
   if (values['delete-jobs'] && !values.delete) throw new UsageError('--delete-jobs needs --delete (the job records go only once what they left in S3 is gone).');
@@ -50,14 +53,19 @@ export async function cleanupCommand(args: string[], io: CliIo, deps: CleanupCom
     const listing = await listCleanup(clients, { olderThanSeconds, statuses, ...(deps.now ? { now: deps.now } : {}) });
     if (!values.delete) {
       if (values.json) io.stdout(`${JSON.stringify({ ...listingJson(listing), deleted: false, priceSource: S3_STORAGE_PRICE_SOURCE }, null, 2)}\n`);
-      else io.stdout(`${listingText(listing)}\nDry run: nothing deleted. To delete the unshared prefixes: ${USAGE.replace('[--delete]', '--delete').replace(/ \[--delete-jobs\] \[--json\]/, '')}\n`);
+      else
+        io.stdout(
+          `${listingText(listing)}\nDry run: nothing deleted. To delete the unshared prefixes: ${USAGE.replace('[--delete]', '--delete').replace(/ \[--delete-jobs\] \[--json\]/, '')}\n`,
+        );
       return 0;
     }
     const result = await runCleanup(clients, listing, { deleteJobs: values['delete-jobs'] });
     if (values.json) io.stdout(`${JSON.stringify({ ...listingJson(listing), deleted: true, result, priceSource: S3_STORAGE_PRICE_SOURCE }, null, 2)}\n`);
     else {
       io.stdout(listingText(listing));
-      io.stdout(`\nDeleted ${result.deletedObjects} object${result.deletedObjects === 1 ? '' : 's'} (${formatBytes(result.deletedBytes)})${result.deletedJobs.length ? ` and ${result.deletedJobs.length} job record${result.deletedJobs.length === 1 ? '' : 's'}` : ''}.\n`);
+      io.stdout(
+        `\nDeleted ${result.deletedObjects} object${result.deletedObjects === 1 ? '' : 's'} (${formatBytes(result.deletedBytes)})${result.deletedJobs.length ? ` and ${result.deletedJobs.length} job record${result.deletedJobs.length === 1 ? '' : 's'}` : ''}.\n`,
+      );
     }
     for (const p of result.problems) io.stderr(`${p}\n`);
     return result.problems.length > 0 ? 1 : 0;

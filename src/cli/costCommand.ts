@@ -75,13 +75,34 @@ export async function costCommand(args: string[], io: CliIo, deps: CostCommandDe
     }
     if (costs.length === 1 && positionals.length === 1) {
       const c = costs[0]!;
-      io.stdout(`${c.job}: ${costSummary(c) ?? 'no price'}\n${costDetailLines(c).map((l) => `  ${l.label.padEnd(13)}${l.value}`).join('\n')}\n`);
+      io.stdout(
+        `${c.job}: ${costSummary(c) ?? 'no price'}\n${costDetailLines(c)
+          .map((l) => `  ${l.label.padEnd(13)}${l.value}`)
+          .join('\n')}\n`,
+      );
       return 0;
     }
-    const rows = costs.map((c) => [c.job, c.instanceType ?? '', String(c.instanceCount), String(c.billableSeconds), c.usd !== undefined ? formatUsd(c.usd) : 'no price', c.warmPool?.usd ? formatUsd(c.warmPool.usd) : '', c.spotSavingsPercent !== undefined ? `${c.spotSavingsPercent}%` : '', c.state === 'running' ? 'so far' : '']);
+    const rows = costs.map((c) => [
+      c.job,
+      c.instanceType ?? '',
+      String(c.instanceCount),
+      String(c.billableSeconds),
+      c.usd !== undefined ? formatUsd(c.usd) : 'no price',
+      c.warmPool?.usd ? formatUsd(c.warmPool.usd) : '',
+      c.spotSavingsPercent !== undefined ? `${c.spotSavingsPercent}%` : '',
+      c.state === 'running' ? 'so far' : '',
+    ]);
     io.stdout(table(['JOB', 'INSTANCE', 'N', 'BILLABLE_S', 'USD', 'WARM_POOL', 'SPOT_SAVED', ''], rows));
-    if (groups) io.stdout(`\n${table([groupBy!.toUpperCase(), 'JOBS', 'USD'], groups.map((g) => [g.key, String(g.jobs.length), formatUsd(g.usd)]))}`);
-    io.stdout(`\nTotal: ${formatUsd(total)} in instance time over ${costs.length} job${costs.length === 1 ? '' : 's'}${unpriced.length ? ` (no price for ${unpriced.join(', ')})` : ''}\n`);
+    if (groups)
+      io.stdout(
+        `\n${table(
+          [groupBy!.toUpperCase(), 'JOBS', 'USD'],
+          groups.map((g) => [g.key, String(g.jobs.length), formatUsd(g.usd)]),
+        )}`,
+      );
+    io.stdout(
+      `\nTotal: ${formatUsd(total)} in instance time over ${costs.length} job${costs.length === 1 ? '' : 's'}${unpriced.length ? ` (no price for ${unpriced.join(', ')})` : ''}\n`,
+    );
     const sources = [...new Set(costs.filter((c) => c.usd !== undefined).map((c) => c.priceSource))];
     for (const s of sources) io.stdout(`Price: ${s}\n`);
     io.stdout('Instance time only: storage, S3, data transfer and CloudWatch are billed on top.\n');

@@ -94,7 +94,9 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
       const request = checklist.items.find((i) => i.status === 'failed' && i.nextStep?.requestQuota)?.nextStep?.requestQuota;
       if (!request) {
         const quota = checklist.items.find((i) => i.kind === 'quota');
-        io.stderr(`--request-quota: nothing to request${quota ? ` (${quota.title}: ${quota.status}${quota.status === 'failed' ? `, ${quota.detail}` : ''})` : ': the job file has no SageMaker instance quota to check'}.\n`);
+        io.stderr(
+          `--request-quota: nothing to request${quota ? ` (${quota.title}: ${quota.status}${quota.status === 'failed' ? `, ${quota.detail}` : ''})` : ': the job file has no SageMaker instance quota to check'}.\n`,
+        );
         return ready ? 0 : 1;
       }
       try {
@@ -102,7 +104,9 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
         const result = await requestQuotaIncrease(regional.serviceQuotas(), request.quotaCode, request.desiredValue, request.quotaName).finally(() => {
           if (regional !== clients) regional.destroy();
         });
-        io.stderr(`Requested "${request.quotaName}" (${request.quotaCode}) = ${request.desiredValue} in ${request.region}: ${result.status}. \`sagemaker-hf doctor ${file}\` shows its status until it is approved or denied.\n`);
+        io.stderr(
+          `Requested "${request.quotaName}" (${request.quotaCode}) = ${request.desiredValue} in ${request.region}: ${result.status}. \`sagemaker-hf doctor ${file}\` shows its status until it is approved or denied.\n`,
+        );
       } catch (err) {
         if (!(err instanceof QuotaRequestError)) throw err;
         io.stderr(`--request-quota: ${err.message}\n`);

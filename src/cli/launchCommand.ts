@@ -61,7 +61,8 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
       'stop-over-budget': { type: 'boolean', default: false },
     },
   });
-  if (values['stop-over-budget'] && !values.wait) throw new UsageError('--stop-over-budget needs --wait (or follow the job with sagemaker-hf logs JOB --follow --stop-over-budget --max-cost-usd N).');
+  if (values['stop-over-budget'] && !values.wait)
+    throw new UsageError('--stop-over-budget needs --wait (or follow the job with sagemaker-hf logs JOB --follow --stop-over-budget --max-cost-usd N).');
   if (positionals.length !== 1) throw new UsageError(`launch needs one job file: ${USAGE}`);
   const pollMs = values.poll === undefined ? undefined : Number(values.poll) * 1000;
   if (pollMs !== undefined && !(pollMs > 0)) throw new UsageError(`--poll must be a number of seconds (got "${values.poll}").`);

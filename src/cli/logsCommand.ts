@@ -45,7 +45,8 @@ export async function logsCommand(args: string[], terminal: CliIo, deps: LogsCom
     },
   });
   const budgetUsd = values['max-cost-usd'] === undefined ? undefined : Number(values['max-cost-usd']);
-  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0)) throw new UsageError(`--max-cost-usd must be a positive number of US dollars (got "${values['max-cost-usd']}").`);
+  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0))
+    throw new UsageError(`--max-cost-usd must be a positive number of US dollars (got "${values['max-cost-usd']}").`);
   if (values['stop-over-budget'] && (budgetUsd === undefined || !values.follow))
     throw new UsageError(`--stop-over-budget needs --follow and the budget (--max-cost-usd N, the job file's max_cost_usd): ${USAGE}`);
   if (positionals.length !== 1) throw new UsageError(`logs needs exactly one training job name: ${USAGE}`);

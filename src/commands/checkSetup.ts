@@ -41,7 +41,10 @@ export async function requestQuotaIncrease(services: Services, r: QuotaRequest):
   const request = 'Request Increase';
   const choice = await vscode.window.showInformationMessage(
     `Request an increase of "${r.quotaName}" to ${r.desiredValue} in ${r.region}?`,
-    { modal: true, detail: `Service Quotas (quota code ${r.quotaCode}) sends it to AWS; approval takes from minutes to days. Check Setup shows its status until it is approved or denied.` },
+    {
+      modal: true,
+      detail: `Service Quotas (quota code ${r.quotaCode}) sends it to AWS; approval takes from minutes to days. Check Setup shows its status until it is approved or denied.`,
+    },
     request,
   );
   if (choice !== request) return undefined;

@@ -182,7 +182,12 @@ export function launchTraining(deps: LaunchDeps) {
       void vscode.window.showErrorMessage(`Not launched: ${refusal.message}`, { modal: true });
       throw new Cancelled();
     }
-    const budgetNote = budget === undefined ? '' : 'estimate' in cost && cost.estimate ? `\nBudget: max_cost_usd fits; a warning at 80 %, a stop offered at 100 %.` : '\nBudget: max_cost_usd cannot be checked without a price.';
+    const budgetNote =
+      budget === undefined
+        ? ''
+        : 'estimate' in cost && cost.estimate
+          ? `\nBudget: max_cost_usd fits; a warning at 80 %, a stop offered at 100 %.`
+          : '\nBudget: max_cost_usd cannot be checked without a price.';
     if (deps.services.settings.showLaunchPreview) {
       await deps.documents.show(`${request.TrainingJobName}.request.json`, previewText(planned), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
       const choice = await vscode.window.showInformationMessage(

@@ -39,7 +39,12 @@ export class JobBudgets extends Disposable {
       return;
     }
     const stop = 'Stop Job';
-    const choice = await vscode.window.showWarningMessage(event.message, { modal: true, detail: `Stop ${update.name} now? Its script gets SIGTERM and 120 s to save its model. Keep Running lets it go on billing past the budget.` }, stop, 'Keep Running');
+    const choice = await vscode.window.showWarningMessage(
+      event.message,
+      { modal: true, detail: `Stop ${update.name} now? Its script gets SIGTERM and 120 s to save its model. Keep Running lets it go on billing past the budget.` },
+      stop,
+      'Keep Running',
+    );
     if (choice === stop) await vscode.commands.executeCommand(CommandId.stopJob, update.name);
   }
 }

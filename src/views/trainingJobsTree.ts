@@ -357,7 +357,9 @@ function costNode(c: JobCost): DetailNode {
   const lines = costDetailLines(c);
   return new DetailNode(
     'Cost',
-    lines.map((l) => new DetailNode(l.label, [], { description: l.value, tooltip: l.value, icon: l.label === 'Price' ? 'tag' : l.label === 'Warm pool' ? 'flame' : 'circle-small-filled' })),
+    lines.map(
+      (l) => new DetailNode(l.label, [], { description: l.value, tooltip: l.value, icon: l.label === 'Price' ? 'tag' : l.label === 'Warm pool' ? 'flame' : 'circle-small-filled' }),
+    ),
     { icon: 'credit-card', description: costSummary(c) ?? 'no price known' },
   );
 }

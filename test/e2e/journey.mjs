@@ -37,6 +37,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { JourneyError, Workbench, exactly, expect } from './workbench.mjs';
 import { delay, extensionId, repoRoot, sessionPrerequisiteProblem, startVsCodeSession } from './vscodeSession.mjs';
+import { costInTreeAndCleanUp } from './steps/cost.mjs';
 
 const require = createRequire(import.meta.url);
 const resultsDir = path.join(repoRoot, 'test-results', 'e2e');
@@ -1236,6 +1237,7 @@ function staleBuildWarning() {
 async function main() {
   const { values } = parseArgs({ options: { only: { type: 'string' }, keep: { type: 'boolean' } } });
   const only = values.only ? new Set(values.only.split(',').map(Number)) : undefined;
+  steps.push({ n: steps.length + 1, name: 'what it costs: the cost in the tree, the Clean Up list', timeoutSeconds: 90, run: costInTreeAndCleanUp });
   const selected = steps.filter((s) => !only || only.has(s.n));
   const started = Date.now();
   const results = [];

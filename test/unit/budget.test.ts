@@ -68,7 +68,10 @@ describe('max_cost_usd before launch', () => {
     assert.ok(estimateTrainingCost({ ...(spec as object), max_run: fitting } as never, TABLE_PRICE).ceiling.usd <= 50, 'the named max_run fits');
     assert.ok(estimateTrainingCost({ ...(spec as object), max_run: fitting + 1 } as never, TABLE_PRICE).ceiling.usd > 50, 'and is the longest that does');
     assert.match(refusal.message, new RegExp(`exceeds max_cost_usd \\$50\\.00\\. max_run: ${fitting} `));
-    assert.equal(budgetRefusal({ ...(spec as object), max_run: fitting } as never, estimateTrainingCost({ ...(spec as object), max_run: fitting } as never, TABLE_PRICE)), undefined);
+    assert.equal(
+      budgetRefusal({ ...(spec as object), max_run: fitting } as never, estimateTrainingCost({ ...(spec as object), max_run: fitting } as never, TABLE_PRICE)),
+      undefined,
+    );
   });
 
   it('plan offline (--account) refuses the file, exit 1, with the refusal and no request on stdout; within budget it plans and sends no max_cost_usd', async () => {
@@ -162,7 +165,11 @@ describe('max_cost_usd against moto', { skip: installProblem ?? false }, () => {
       if (!d.TrainingStartTime) await new Promise((r) => setTimeout(r, 250));
     }
     assert.ok(d.TrainingStartTime, 'billing started');
-    const clients = new AwsClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, endpoints: { sagemaker: moto.endpoint, pricing: extras.endpoint } });
+    const clients = new AwsClients({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      endpoints: { sagemaker: moto.endpoint, pricing: extras.endpoint },
+    });
     // The clock the guard prices with, moved on: 2 × $31.218/hour reaches $40 (80 % of $50) after 38.4 min and $50 after 48.1 min.
     let at = new Date(d.TrainingStartTime.getTime() + 30 * 60_000);
     const events: Array<[BudgetEvent['level'], string]> = [];

@@ -48,7 +48,10 @@ describe('what a job left in S3', () => {
   it('a neighbour whose name shares the prefix does not overlap; a checkpoint folder two jobs share is kept with the other job named', () => {
     const [train, neighbour] = [jobLeftovers(described('train')), jobLeftovers(described('train-2'))];
     for (const a of train) for (const b of neighbour) assert.equal(overlaps(a, b), false, `${a.uri} vs ${b.uri}`);
-    const shared = cleanupCandidates([described('pair-a', { CheckpointConfig: { S3Uri: `s3://${BUCKET}/pair-ckpt` } })], [described('pair-b', { CheckpointConfig: { S3Uri: `s3://${BUCKET}/pair-ckpt/` } })]);
+    const shared = cleanupCandidates(
+      [described('pair-a', { CheckpointConfig: { S3Uri: `s3://${BUCKET}/pair-ckpt` } })],
+      [described('pair-b', { CheckpointConfig: { S3Uri: `s3://${BUCKET}/pair-ckpt/` } })],
+    );
     assert.equal(shared.find((c) => c.kind === 'checkpoints')?.sharedWith, 'pair-b');
     assert.equal(shared.find((c) => c.kind === 'model output')?.sharedWith, undefined);
   });
@@ -105,12 +108,15 @@ describe('sagemaker-hf cleanup against moto', { skip: installProblem ?? false },
     await sagemaker.send(new CreateTrainingJobCommand(job('train-2')));
     await sagemaker.send(new CreateTrainingJobCommand(job('pair-a', { CheckpointConfig: { S3Uri: `s3://${BUCKET}/pair-ckpt` } })));
     await sagemaker.send(new CreateTrainingJobCommand(job('pair-b', { CheckpointConfig: { S3Uri: `s3://${BUCKET}/pair-ckpt` } })));
-    await sagemaker.send(new CreateTrainingJobCommand(job('pooled', { ResourceConfig: { InstanceCount: 1, InstanceType: 'ml.g5.2xlarge', VolumeSizeInGB: 30, KeepAlivePeriodInSeconds: 3600 } })));
-    for (const k of ['train/source/sourcedir.tar.gz', 'ckpt/train/checkpoint-1/model.bin', 'ckpt/train/checkpoint-2/model.bin', 'out/train/profiler-output/system/1.json']) await put(k, 1000);
-    for (const k of ['train-2/source/sourcedir.tar.gz', 'ckpt/train-2/checkpoint-1/model.bin', 'out/train-2/output/model.tar.gz', 'out/train-2/profiler-output/system/1.json']) await put(k);
+    await sagemaker.send(
+      new CreateTrainingJobCommand(job('pooled', { ResourceConfig: { InstanceCount: 1, InstanceType: 'ml.g5.2xlarge', VolumeSizeInGB: 30, KeepAlivePeriodInSeconds: 3600 } })),
+    );
+    for (const k of ['train/source/sourcedir.tar.gz', 'ckpt/train/checkpoint-1/model.bin', 'ckpt/train/checkpoint-2/model.bin', 'out/train/profiler-output/system/1.json'])
+      await put(k, 1000);
+    for (const k of ['train-2/source/sourcedir.tar.gz', 'ckpt/train-2/checkpoint-1/model.bin', 'out/train-2/output/model.tar.gz', 'out/train-2/profiler-output/system/1.json'])
+      await put(k);
     for (const k of ['pair-ckpt/checkpoint-1/model.bin', 'pooled/source/sourcedir.tar.gz']) await put(k);
-    for (const name of ['train', 'pair-a', 'pair-b', 'pooled'])
-      for (let i = 0; i < 100 && (await status(name)) !== 'Completed'; i++) await new Promise((r) => setTimeout(r, 100));
+    for (const name of ['train', 'pair-a', 'pair-b', 'pooled']) for (let i = 0; i < 100 && (await status(name)) !== 'Completed'; i++) await new Promise((r) => setTimeout(r, 100));
   });
 
   after(async () => {
@@ -124,7 +130,12 @@ describe('sagemaker-hf cleanup against moto', { skip: installProblem ?? false },
     const before = await keys();
     const { code, out } = await run(['--json']);
     assert.equal(code, 0);
-    const listing = JSON.parse(out) as { jobs: Array<{ job: string; leftovers: Array<{ kind: string; uri: string; objects: number; bytes: number; sharedWith?: string }> }>; totalBytes: number; deleted: boolean; priceSource: string };
+    const listing = JSON.parse(out) as {
+      jobs: Array<{ job: string; leftovers: Array<{ kind: string; uri: string; objects: number; bytes: number; sharedWith?: string }> }>;
+      totalBytes: number;
+      deleted: boolean;
+      priceSource: string;
+    };
     assert.equal(listing.deleted, false);
     assert.deepEqual(listing.jobs.map((j) => j.job).sort(), ['pair-a', 'pair-b', 'pooled', 'train'], 'the running neighbour is not listed');
     const train = listing.jobs.find((j) => j.job === 'train')!;
@@ -156,7 +167,13 @@ describe('sagemaker-hf cleanup against moto', { skip: installProblem ?? false },
     const { code, err } = await run(['--delete', '--delete-jobs']);
     assert.equal(code, 1, 'something was kept (the shared checkpoints, the pooled job), so exit 1');
     assert.deepEqual(await keys(), expectedLeft);
-    for (const k of ['train-2/source/sourcedir.tar.gz', 'ckpt/train-2/checkpoint-1/model.bin', 'out/train-2/output/model.tar.gz', 'out/train-2/profiler-output/system/1.json', 'pair-ckpt/checkpoint-1/model.bin'])
+    for (const k of [
+      'train-2/source/sourcedir.tar.gz',
+      'ckpt/train-2/checkpoint-1/model.bin',
+      'out/train-2/output/model.tar.gz',
+      'out/train-2/profiler-output/system/1.json',
+      'pair-ckpt/checkpoint-1/model.bin',
+    ])
       assert.ok((await keys()).includes(k), `${k} is kept`);
     assert.match(err, /pooled was not deleted: its warm pool is Available .* Release the warm pool first/);
     assert.match(err, /pair-a was kept: not everything it left was deleted/);

@@ -47,7 +47,7 @@ describe('a job’s cost from DescribeTrainingJob', () => {
 
   it('bills BillableTimeInSeconds × instances × price, states the spot saving and prices the warm pool on its own line', () => {
     const c = jobCostFromDescription(ended, () => quote(36), now);
-    assert.equal(c.usd, 2 * 1080 * 36 / 3600);
+    assert.equal(c.usd, (2 * 1080 * 36) / 3600);
     assert.equal(c.spotSavingsPercent, 70);
     assert.deepEqual(c.warmPool, { status: 'Terminated', retainedSeconds: 600, usd: 12 });
     assert.equal(costSummary(c), '$33.60', 'instance time and warm pool together on the row');
@@ -92,7 +92,12 @@ describe('a job’s cost from DescribeTrainingJob', () => {
       {
         TrainingJobName: 'fallback',
         TrainingJobStatus: 'Completed',
-        ResourceConfig: { InstancePreferences: [{ InstanceType: TYPE }, { InstanceType: 'ml.g5.48xlarge' }], InstanceCount: 1, SelectedInstanceType: 'ml.g5.48xlarge', SelectedInstanceCount: 1 },
+        ResourceConfig: {
+          InstancePreferences: [{ InstanceType: TYPE }, { InstanceType: 'ml.g5.48xlarge' }],
+          InstanceCount: 1,
+          SelectedInstanceType: 'ml.g5.48xlarge',
+          SelectedInstanceCount: 1,
+        },
         BillableTimeInSeconds: 3600,
       },
       (t) => (t === 'ml.g5.48xlarge' ? { ...quote(20), instanceType: t } : quote(36)),
@@ -141,7 +146,10 @@ describe('sagemaker-hf cost against moto and the Price List fake', { skip: insta
   const job = (name: string, extra: Partial<CreateTrainingJobCommandInput> = {}): CreateTrainingJobCommandInput => ({
     TrainingJobName: name,
     RoleArn: 'arn:aws:iam::123456789012:role/sagemaker-execution',
-    AlgorithmSpecification: { TrainingImage: '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04', TrainingInputMode: 'File' },
+    AlgorithmSpecification: {
+      TrainingImage: '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04',
+      TrainingInputMode: 'File',
+    },
     HyperParameters: { sagemaker_program: '"train.py"' },
     OutputDataConfig: { S3OutputPath: 's3://sagemaker-us-east-1-123456789012/' },
     ResourceConfig: { InstanceCount: 2, InstanceType: TYPE, VolumeSizeInGB: 30 },
@@ -161,7 +169,11 @@ describe('sagemaker-hf cost against moto and the Price List fake', { skip: insta
     moto = await startMoto({ simSeconds: 0.5 });
     extras = await startAwsExtras({ prices: [{ region: 'us-east-1', instanceType: TYPE, usd: 31.218, publicationDate: '2026-10-15T18:00:00Z' }], maxLifetimeMs: 120_000 });
     sagemaker = new SageMakerClient(awsTestClientConfig(moto.endpoint));
-    clients = new AwsClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, endpoints: { sagemaker: moto.endpoint, pricing: extras.endpoint } });
+    clients = new AwsClients({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      endpoints: { sagemaker: moto.endpoint, pricing: extras.endpoint },
+    });
     cacheHome = mkdtempSync(path.join(os.tmpdir(), 'sagemaker-hf-cost-'));
   });
 

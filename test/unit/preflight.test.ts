@@ -567,14 +567,20 @@ describe('preflight against moto and the awsExtras fake', { skip: installProblem
       extras.setDenied('RequestServiceQuotaIncrease', true);
       const denied = await run([SEED_FILE, '--region', 'us-east-1', '--request-quota']);
       assert.equal(denied.code, 1);
-      assert.match(denied.stderr, /No permission to request the increase: servicequotas:RequestServiceQuotaIncrease is denied .* Ask an administrator to request "ml\.p3dn\.24xlarge for training job usage" \(L-[0-9A-F]{8}\) = 2/);
+      assert.match(
+        denied.stderr,
+        /No permission to request the increase: servicequotas:RequestServiceQuotaIncrease is denied .* Ask an administrator to request "ml\.p3dn\.24xlarge for training job usage" \(L-[0-9A-F]{8}\) = 2/,
+      );
       extras.setDenied('RequestServiceQuotaIncrease', false);
 
       const from = extras.requests.length;
       const { code, stderr } = await run([SEED_FILE, '--region', 'us-east-1', '--request-quota']);
       assert.equal(code, 1);
       const sent = extras.requests.slice(from).filter((r) => r.operation === 'RequestServiceQuotaIncrease');
-      assert.deepEqual(sent.map((r) => r.body), [{ ServiceCode: 'sagemaker', QuotaCode: fakeQuotaCode(P3DN_QUOTA), DesiredValue: 2 }]);
+      assert.deepEqual(
+        sent.map((r) => r.body),
+        [{ ServiceCode: 'sagemaker', QuotaCode: fakeQuotaCode(P3DN_QUOTA), DesiredValue: 2 }],
+      );
       assert.match(stderr, new RegExp(`Requested "${P3DN_QUOTA.replace(/\./g, '\\.')}" \\(${fakeQuotaCode(P3DN_QUOTA)}\\) = 2 in us-east-1: PENDING`));
 
       const after = await run([SEED_FILE, '--region', 'us-east-1']);

@@ -36,7 +36,12 @@ describe('the job view: warm pool, capacity, the chosen instance type', () => {
         TrainingJobName: 'p',
         TrainingJobStatus: 'Completed',
         WarmPoolStatus: { Status: 'Available' },
-        ResourceConfig: { InstancePreferences: [{ InstanceType: 'ml.p5.48xlarge' }, { InstanceType: 'ml.p4d.24xlarge' }], InstanceCount: 1, SelectedInstanceType: 'ml.p4d.24xlarge', SelectedInstanceCount: 1 },
+        ResourceConfig: {
+          InstancePreferences: [{ InstanceType: 'ml.p5.48xlarge' }, { InstanceType: 'ml.p4d.24xlarge' }],
+          InstanceCount: 1,
+          SelectedInstanceType: 'ml.p4d.24xlarge',
+          SelectedInstanceCount: 1,
+        },
       },
       now,
     );

@@ -42,7 +42,11 @@ export class BudgetGuard {
 
   async check(description: TrainingJobDescription): Promise<void> {
     if (!isInFlightStatus(description.TrainingJobStatus) || this.stopped) return;
-    const [cost] = await costOfJobs(this.clients, [description], { cache: this.cache, ...(this.options.offline ? { offline: true } : {}), ...(this.options.now ? { now: this.options.now() } : {}) });
+    const [cost] = await costOfJobs(this.clients, [description], {
+      cache: this.cache,
+      ...(this.options.offline ? { offline: true } : {}),
+      ...(this.options.now ? { now: this.options.now() } : {}),
+    });
     const usd = cost ? totalUsd(cost) : undefined;
     if (usd === undefined) return;
     const event = this.watch.observe(usd);

@@ -134,7 +134,9 @@ export async function runCleanup(clients: AwsClients, listing: CleanupListing, o
           }
           if (failed.size > 0) {
             complete = false;
-            result.problems.push(`${failed.size} object(s) under ${l.uri} were not deleted (${out.Errors?.[0]?.Code ?? 'error'}: ${out.Errors?.[0]?.Message ?? ''}); check s3:DeleteObject on the bucket and run the clean-up again.`);
+            result.problems.push(
+              `${failed.size} object(s) under ${l.uri} were not deleted (${out.Errors?.[0]?.Code ?? 'error'}: ${out.Errors?.[0]?.Message ?? ''}); check s3:DeleteObject on the bucket and run the clean-up again.`,
+            );
           }
         }
       } catch (err) {
@@ -144,7 +146,9 @@ export async function runCleanup(clients: AwsClients, listing: CleanupListing, o
     }
     if (!options.deleteJobs) continue;
     if (job.warmPoolAvailable) {
-      result.problems.push(`${job.job} was not deleted: its warm pool is Available and SageMaker refuses to delete it. Release the warm pool first (Release Warm Pool), then run the clean-up again.`);
+      result.problems.push(
+        `${job.job} was not deleted: its warm pool is Available and SageMaker refuses to delete it. Release the warm pool first (Release Warm Pool), then run the clean-up again.`,
+      );
       continue;
     }
     if (!complete) {

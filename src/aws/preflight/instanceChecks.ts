@@ -153,7 +153,10 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
         ...urlOf(quotaConsoleUrl(ctx.region, quota.code)),
         ...(pending && pending.desiredValue >= count
           ? {}
-          : { command: quotaIncreaseCommand(ctx.region, quota.code, count), requestQuota: { quotaCode: quota.code, quotaName: quota.name, desiredValue: count, region: ctx.region } }),
+          : {
+              command: quotaIncreaseCommand(ctx.region, quota.code, count),
+              requestQuota: { quotaCode: quota.code, quotaName: quota.name, desiredValue: count, region: ctx.region },
+            }),
       }
     : {
         action: 'This quota cannot be raised through Service Quotas: ask AWS Support, or choose another instance type or region.',

@@ -97,7 +97,9 @@ export async function latestIncrease(client: ServiceQuotasClient, quotaCode: str
       new ListRequestedServiceQuotaChangeHistoryByQuotaCommand({ ServiceCode: SAGEMAKER_SERVICE_CODE, QuotaCode: quotaCode }),
       options.signal ? { abortSignal: options.signal } : {},
     );
-    const last = (out.RequestedQuotas ?? []).filter((r) => r.Status && typeof r.DesiredValue === 'number').sort((a, b) => (b.Created?.getTime() ?? 0) - (a.Created?.getTime() ?? 0))[0];
+    const last = (out.RequestedQuotas ?? [])
+      .filter((r) => r.Status && typeof r.DesiredValue === 'number')
+      .sort((a, b) => (b.Created?.getTime() ?? 0) - (a.Created?.getTime() ?? 0))[0];
     if (!last) return undefined;
     return { desiredValue: last.DesiredValue as number, status: last.Status as string, ...(last.Created ? { created: last.Created } : {}) };
   } catch {
@@ -122,7 +124,12 @@ export class QuotaRequestError extends Error {
  * Each refusal comes back with what to do: no permission, a request already open, a quota that
  * cannot be raised, a value not above the current one.
  */
-export async function requestQuotaIncrease(client: ServiceQuotasClient, quotaCode: string, desiredValue: number, quotaName = quotaCode): Promise<PendingIncrease & { id?: string }> {
+export async function requestQuotaIncrease(
+  client: ServiceQuotasClient,
+  quotaCode: string,
+  desiredValue: number,
+  quotaName = quotaCode,
+): Promise<PendingIncrease & { id?: string }> {
   const open = await pendingIncrease(client, quotaCode);
   if (open)
     throw new QuotaRequestError(

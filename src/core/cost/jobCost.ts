@@ -128,10 +128,7 @@ export function jobCostFromDescription(d: TrainingJobDescription, price: PriceLo
     state,
     instanceCount,
     billableSeconds,
-    priceSource:
-      quotes.length > 0
-        ? [...new Set(quotes.map(describePrice))].join('; ')
-        : (noPriceReason ?? `no price is known for ${instanceType ?? 'the instance type'}`),
+    priceSource: quotes.length > 0 ? [...new Set(quotes.map(describePrice))].join('; ') : (noPriceReason ?? `no price is known for ${instanceType ?? 'the instance type'}`),
   };
   if (instanceType) cost.instanceType = instanceType;
   if (d.TrainingTimeInSeconds !== undefined) cost.trainingSeconds = d.TrainingTimeInSeconds;
@@ -155,7 +152,16 @@ export function jobCostFromDescription(d: TrainingJobDescription, price: PriceLo
 
 /** A job run on this machine: no SageMaker charge at all. */
 export function localJobCost(job: string): JobCost {
-  return { job, state: 'local', instanceType: 'local', instanceCount: 1, billableSeconds: 0, usdPerHour: 0, usd: 0, priceSource: 'local: runs on this machine, no SageMaker charge' };
+  return {
+    job,
+    state: 'local',
+    instanceType: 'local',
+    instanceCount: 1,
+    billableSeconds: 0,
+    usdPerHour: 0,
+    usd: 0,
+    priceSource: 'local: runs on this machine, no SageMaker charge',
+  };
 }
 
 /** The job's cost and its warm pool's, together. */
@@ -206,7 +212,8 @@ export function costDetailLines(c: JobCost): Array<{ label: string; value: strin
   const lines: Array<{ label: string; value: string }> = [];
   const n = c.instanceCount;
   const rate = c.usdPerHour !== undefined ? ` at ${formatUsd(c.usdPerHour)}/hour` : '';
-  if (c.state === 'not-billed-yet') lines.push({ label: 'Instances', value: `$0 so far: billing starts when SageMaker starts downloading (${n} × ${c.instanceType ?? '?'}${rate})` });
+  if (c.state === 'not-billed-yet')
+    lines.push({ label: 'Instances', value: `$0 so far: billing starts when SageMaker starts downloading (${n} × ${c.instanceType ?? '?'}${rate})` });
   else {
     const what = c.state === 'running' ? `${formatDuration(c.billableSeconds)} so far` : `${formatDuration(c.billableSeconds)} billable`;
     lines.push({
