@@ -47,9 +47,12 @@ export class JobNode extends vscode.TreeItem {
     this.description = this.withCost(this.baseDescription || (typeof this.description === 'string' ? this.description : ''));
   }
 
+  /** The figure right after the status, where a narrow view still shows it: `Completed · $12.34 · 5 min ago · …`. */
   private withCost(description: string): string {
     const figure = this.cost ? costSummary(this.cost) : undefined;
-    return figure ? `${description} · ${figure}` : description;
+    if (!figure) return description;
+    const [first, ...rest] = description.split(' · ');
+    return [first, figure, ...rest].filter((p) => p !== undefined && p !== '').join(' · ');
   }
 }
 

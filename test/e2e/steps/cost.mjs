@@ -17,16 +17,25 @@ export async function costInTreeAndCleanUp(j) {
   // Expanding the job describes and prices it: the row gains its figure and a "Cost" node.
   const rowLabel = async () => (await wb.treeRows()).find((r) => r.label.startsWith(`${jobName} `))?.label ?? '';
   if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-  const costRow = wb.treeRow('Cost');
-  await costRow.waitFor({ state: 'visible', timeout: 20_000 });
+  // The job's own "Cost" node: the first row after the job's one level deeper (a local job above has its own).
+  const costLabel = async () => {
+    const all = await wb.treeRows();
+    const at = all.findIndex((r) => r.label.startsWith(`${jobName} `));
+    return at < 0 ? undefined : all.slice(at + 1).find((r) => r.level === all[at].level + 1 && r.label.startsWith('Cost '))?.label;
+  };
+  const costDeadline = Date.now() + 20_000;
+  while (!(await costLabel()) && Date.now() < costDeadline) await delay(300);
+  const found = await costLabel();
+  if (!found) throw new JourneyError(`${jobName} shows no Cost node once expanded`);
+  const costRow = page.locator(`.part.sidebar .pane-body .monaco-list-row[aria-label="${found.replace(/"/g, '\\"')}"]`).first();
   if ((await costRow.getAttribute('aria-expanded')) !== 'true') await costRow.click();
   await wb.treeRow('Price').waitFor({ state: 'visible', timeout: 10_000 });
   const deadline = Date.now() + 10_000;
   while (!/\$\d/.test(await rowLabel()) && Date.now() < deadline) await delay(300);
   const label = await rowLabel();
-  expect(/ · \$[\d,]+\.\d{2}$/.test(label), `the completed job's row shows no cost: "${label}"`);
+  expect(/^\S+ Completed · \$[\d,]+\.\d{2} · /.test(label), `the completed job's row shows no cost after its status: "${label}"`);
   const rows = await wb.treeRows();
-  const cost = rows.find((r) => r.label.startsWith('Cost '))?.label ?? '';
+  const cost = (await costLabel()) ?? '';
   const instances = rows.find((r) => r.label.startsWith('Instances '))?.label ?? '';
   const price = rows.find((r) => r.label.startsWith('Price '))?.label ?? '';
   expect(/\$[\d,]+\.\d{2}/.test(cost), `the Cost node reads "${cost}"`);
