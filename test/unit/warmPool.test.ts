@@ -10,6 +10,7 @@ import type { SageMakerClients } from '../../src/aws/trainingJobs';
 import type { TrainingJobDescription } from '../../src/core/jobs/trainingJobDescription';
 import { jobDescriptionLine, trainingJobViewFromDescription } from '../../src/core/jobs/trainingJobView';
 import { ContextValue } from '../../src/views/contextValues';
+import { summarizeJobEnd } from '../../src/core/logs/jobEndSummary';
 import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
 import type { MotoServer } from '../emulators/moto/motoServer';
 
@@ -28,6 +29,24 @@ describe('the job view: warm pool, capacity, the chosen instance type', () => {
     assert.equal(v.waitingForCapacity, true);
     assert.equal(v.capacityWaitSeconds, 720);
     assert.match(jobDescriptionLine(v, now), /^waiting for capacity 12 min/);
+  });
+
+  it('the end-of-job summary says how long the job waited for capacity', () => {
+    const t = (m: number) => new Date(now.getTime() + m * 60_000);
+    const s = summarizeJobEnd(
+      {
+        TrainingJobName: 'w',
+        TrainingJobStatus: 'Completed',
+        SecondaryStatusTransitions: [
+          { Status: 'Pending', StatusMessage: 'Waiting for capacity', StartTime: t(0), EndTime: t(42) },
+          { Status: 'Starting', StatusMessage: 'Launching requested ML instances', StartTime: t(42), EndTime: t(45) },
+          { Status: 'Completed', StatusMessage: 'Training job completed', StartTime: t(90), EndTime: t(90) },
+        ],
+      },
+      [],
+    );
+    assert.equal(s.capacityWaitSeconds, 42 * 60);
+    assert.ok(s.lines.includes('Waited for capacity: 42 min'));
   });
 
   it('shows an Available warm pool on the row and in the context value; names the type chosen from InstancePreferences', () => {
