@@ -61,6 +61,7 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
     [CommandId.checkSetup]: checkSetup(services),
     [CommandId.cleanUp]: cleanUp(services, deps.jobs.tree),
     [CommandId.releaseWarmPool]: jobs.releaseWarmPool,
+    [CommandId.relaunchInWarmPool]: jobs.relaunchInWarmPool,
   };
 }
 

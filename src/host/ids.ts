@@ -36,6 +36,7 @@ export const CommandId = {
   checkSetup: 'sagemakerHf.checkSetup',
   cleanUp: 'sagemakerHf.cleanUp',
   releaseWarmPool: 'sagemakerHf.releaseWarmPool',
+  relaunchInWarmPool: 'sagemakerHf.relaunchInWarmPool',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 

@@ -11,6 +11,7 @@ import type { TrainingJobDescription } from '../../src/core/jobs/trainingJobDesc
 import { jobDescriptionLine, trainingJobViewFromDescription } from '../../src/core/jobs/trainingJobView';
 import { ContextValue } from '../../src/views/contextValues';
 import { summarizeJobEnd } from '../../src/core/logs/jobEndSummary';
+import { renderWarmPoolMatch, warmPoolMatch } from '../../src/core/jobs/warmPoolMatch';
 import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
 import type { MotoServer } from '../emulators/moto/motoServer';
 
@@ -76,12 +77,12 @@ describe('warm pools against moto', { skip: installProblem ?? false }, () => {
   let moto: MotoServer;
   let sagemaker: SageMakerClient;
   let clients: SageMakerClients;
-  const job = (name: string, keepAlive?: number): CreateTrainingJobCommandInput => ({
+  const job = (name: string, keepAlive?: number, volume = 30): CreateTrainingJobCommandInput => ({
     TrainingJobName: name,
     RoleArn: 'arn:aws:iam::123456789012:role/r',
     AlgorithmSpecification: { TrainingImage: 'img', TrainingInputMode: 'File' },
     OutputDataConfig: { S3OutputPath: 's3://b/' },
-    ResourceConfig: { InstanceCount: 1, InstanceType: 'ml.g5.xlarge', VolumeSizeInGB: 30, ...(keepAlive ? { KeepAlivePeriodInSeconds: keepAlive } : {}) },
+    ResourceConfig: { InstanceCount: 1, InstanceType: 'ml.g5.xlarge', VolumeSizeInGB: volume, ...(keepAlive ? { KeepAlivePeriodInSeconds: keepAlive } : {}) },
     StoppingCondition: { MaxRuntimeInSeconds: 3600 },
   });
   const describe1 = (name: string) => sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
@@ -123,5 +124,27 @@ describe('warm pools against moto', { skip: installProblem ?? false }, () => {
     assert.equal(pool?.ReusedByJob, 'pool-2-again');
     assert.equal((await describe1('pool-2-again')).WarmPoolStatus?.Status, 'InUse');
     await assert.rejects(releaseWarmPool(clients, 'pool-2'), /reused by pool-2-again/);
+  });
+
+  it('Relaunch in Warm Pool’s preview: a relaunch keeping the matched fields lands on the pool; one changing the volume does not, and the preview names the field', async () => {
+    await sagemaker.send(new CreateTrainingJobCommand(job('pool-3', 3600, 40)));
+    const previous = (await completed('pool-3')) as TrainingJobDescription;
+    const bigger: CreateTrainingJobCommandInput = {
+      ...job('pool-3-bigger', 3600),
+      ResourceConfig: { InstanceCount: 1, InstanceType: 'ml.g5.xlarge', VolumeSizeInGB: 50, KeepAlivePeriodInSeconds: 3600 },
+    };
+    const no = warmPoolMatch(previous, bigger);
+    assert.equal(no.matches, false);
+    assert.deepEqual(no.reasons, ['ResourceConfig.VolumeSizeInGB differs: 40 before, 50 now.']);
+    await sagemaker.send(new CreateTrainingJobCommand(bigger));
+    assert.equal((await describe1('pool-3')).WarmPoolStatus?.Status, 'Available', 'the simulator agrees: no reuse');
+
+    const same = job('pool-3-again', 3600, 40);
+    const yes = warmPoolMatch(previous, same);
+    assert.equal(yes.matches, true);
+    assert.match(renderWarmPoolMatch('pool-3', yes), /^Will land on the warm pool of pool-3 \(Available\)\.\nThe match depends on these fields:\n {2}= RoleArn: /);
+    assert.equal(warmPoolMatch(previous, job('pool-3-no-keep', undefined, 40)).reasons.at(-1), 'The new job does not ask for a warm pool (keep_alive_period_in_seconds).');
+    await sagemaker.send(new CreateTrainingJobCommand(same));
+    assert.equal((await describe1('pool-3')).WarmPoolStatus?.ReusedByJob, 'pool-3-again');
   });
 });
