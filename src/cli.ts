@@ -15,25 +15,30 @@ Job files
                                 the exact CreateTrainingJob request and uploads a launch would make,
                                 where each \${env:NAME} goes (by name) and links that leave source_dir
                                 (with --account: no network call at all)
-  doctor [FILE] [--json] [--region R] [--profile P]
+  doctor [FILE] [--json] [--region R] [--profile P] [--request-quota]
                                 check the AWS setup (credentials, role, buckets, instance quota, image)
-                                and estimate what the job will cost
+                                and estimate what the job will cost; --request-quota asks Service Quotas
+                                for the increase the job needs (RequestServiceQuotaIncrease)
 
 Training jobs
   launch FILE [--profile P] [--region R] [--account ID] [--job-name N] [--job-file-sha256 HEX]
-       [--follow-external-links] [--wait [--poll S]]
+       [--follow-external-links] [--wait [--poll S] [--stop-over-budget]]
                                 plan as \`plan\` does, then package and upload the source and create
                                 the training job with the planned request; links that leave
                                 source_dir are refused unless --follow-external-links; --account
                                 skips STS (it must be the credentials' own account);
                                 --job-file-sha256 refuses the file unless it is still the text
-                                whose jobFileSha256 \`plan --json\` printed
+                                whose jobFileSha256 \`plan --json\` printed; a job file's max_cost_usd
+                                refuses a job whose cost ceiling exceeds it (plan too), and with
+                                --wait --stop-over-budget stops the job when it reaches it
   launch FILE --local [--root DIR] [--python PATH] [--install-requirements]
                                 run the job on this machine under SageMaker's container contract
   jobs [--status S] [--name-contains X] [--max N] [--json]
                                 list training jobs, newest first
-  logs JOB [--follow] [--history N]
-                                every host's CloudWatch log, labelled, with status lines and the end summary
+  logs JOB [--follow] [--history N] [--max-cost-usd N [--stop-over-budget]]
+                                every host's CloudWatch log, labelled, with status lines and the end summary;
+                                with a budget: a warning at 80 %, and at 100 % the job stopped
+                                (--stop-over-budget) or reported
   stop JOB                      stop an InProgress training job
   diagnose JOB [--json] [--source-dir DIR | --job-file FILE] [--local [--root DIR]]
                                 why a job failed: FailureReason and where, each host's first traceback
@@ -44,6 +49,13 @@ Training jobs
                                 /proc and nvidia-smi for --local), the curves parsed from the log and
                                 the metric_definitions series; --json prints
                                 {"job", "series": [{"name", "host", "source", "unit", "points"}]}
+  cost [JOB...] [--since 30d] [--group-by base-job-name|tag:KEY|instance-type] [--offline] [--json]
+                                what each job cost (or costs so far) in instance time, spot savings,
+                                warm-pool time on its own line, and the total; the price's source and date
+  cleanup [--older-than 30d] [--status Completed,Failed,Stopped] [--delete] [--delete-jobs] [--json]
+                                ended jobs and what they left in S3 (model output, checkpoints, code,
+                                profiler/debug output), sizes and monthly cost; a dry run unless --delete,
+                                which deletes only prefixes no other job shares
 
 Models
   download JOB [--to DIR] [--overwrite] [--output]
@@ -78,6 +90,8 @@ export const COMMANDS: Readonly<Record<string, () => CliCommand>> = {
   stop: () => require('./cli/stopCommand').stopCommand,
   diagnose: () => require('./cli/diagnoseCommand').diagnoseCommand,
   metrics: () => require('./cli/metricsCommand').metricsCommand,
+  cost: () => require('./cli/costCommand').costCommand,
+  cleanup: () => require('./cli/cleanupCommand').cleanupCommand,
   download: () => require('./cli/downloadCommand').downloadCommand,
   extract: () => require('./cli/extractCommand').extractCommand,
   card: () => require('./cli/cardCommand').cardCommand,

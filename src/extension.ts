@@ -48,7 +48,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
         diagnostics: language.diagnostics,
         jobs: { services, tree: views.tree, logs: views.logs },
         // Launch's own state (the launches in flight) lives with it; the rest comes from services.
-        launch: { services, aws: services.aws, documents: services.documents, preflight: services.preflight, launchesInFlight: new InFlightLaunches(), ...features },
+        launch: {
+          services,
+          aws: services.aws,
+          documents: services.documents,
+          preflight: services.preflight,
+          launchesInFlight: new InFlightLaunches(),
+          budgets: views.budgets,
+          ...features,
+        },
         runLocally: runLocally({ services, ...features }),
         openModelCard: openModelCard(services, modelCards, {
           describe: async (name) => {

@@ -110,6 +110,8 @@ export interface TailOptions {
   /** New lines, labelled with their host, in timestamp order within each batch. */
   onLines(lines: LogLine[]): void;
   onStatus?(update: StatusUpdate): void;
+  /** Every DescribeTrainingJob answer the tail gets (the budget watch prices each). */
+  onDescribe?(description: DescribeTrainingJobCommandOutput): void | Promise<void>;
   /** Streams (hosts) seen for the first time. */
   onStreams?(streams: string[]): void;
   /** How many earlier lines the history limit held back (called once, before the history is shown). */
@@ -220,6 +222,7 @@ class TrainingJobLogTail {
     const cursor = (this.cursor ??= new LogCursor(this.options.jobName, (description.CreationTime?.getTime() ?? Date.now()) - this.policy.overlapMs, this.policy));
     if (this.describedAt !== undefined) cursor.noteServiceTime(this.describedAt);
     this.options.onStatus?.({ lines: statusLinesSince(description, undefined), description, first: true });
+    await this.options.onDescribe?.(description);
     this.printed = description;
     this.state = this.options.follow && !isTerminalStatus(description.TrainingJobStatus) ? 'tailing' : 'complete';
     this.lastDescribe = performance.now();
@@ -237,6 +240,7 @@ class TrainingJobLogTail {
     const rules = ruleStatusLines(description, this.rulesPrinted);
     if (rules.length > 0) this.rulesPrinted = description;
     if (lines.length > 0 || rules.length > 0) this.options.onStatus?.({ lines: [...lines, ...rules], description, first: false });
+    await this.options.onDescribe?.(description);
     if (isTerminalStatus(description.TrainingJobStatus)) this.state = 'jobComplete';
     return true;
   }

@@ -1,7 +1,7 @@
 /**
  * SageMaker training jobs for the job tree and the CLI: list (newest first, paged), describe, stop.
  */
-import { DescribeTrainingJobCommand, ListTagsCommand, ListTrainingJobsCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { DescribeTrainingJobCommand, ListTagsCommand, ListTrainingJobsCommand, StopTrainingJobCommand, UpdateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import type { DescribeTrainingJobCommandOutput, SageMakerClient, Tag, TrainingJobSummary } from '@aws-sdk/client-sagemaker';
 import { isTrainingJobStatus, TRAINING_JOB_STATUSES } from '../core/sagemaker/jobStatus';
 
@@ -10,7 +10,7 @@ export interface SageMakerClients {
   sagemaker(): SageMakerClient;
 }
 
-export type TrainingJobErrorCode = 'JobNotFound' | 'JobNotStoppable' | 'InvalidStatusFilter';
+export type TrainingJobErrorCode = 'JobNotFound' | 'JobNotStoppable' | 'InvalidStatusFilter' | 'NoWarmPool' | 'WarmPoolNotAvailable' | 'AccessDenied';
 
 export class TrainingJobError extends Error {
   constructor(
@@ -28,6 +28,8 @@ export interface ListTrainingJobsOptions {
   status?: string;
   /** NameContains. */
   nameContains?: string;
+  /** CreationTimeAfter. */
+  createdAfter?: Date;
   /** Jobs wanted per page (MaxResults of each request, 1–100); default 20. */
   pageSize?: number;
   /** Continue after an earlier page. */
@@ -77,6 +79,7 @@ export async function listTrainingJobs(clients: SageMakerClients, options: ListT
         ...(token ? { NextToken: token } : {}),
         ...(options.status !== undefined && isTrainingJobStatus(options.status) ? { StatusEquals: options.status } : {}),
         ...(options.nameContains ? { NameContains: options.nameContains } : {}),
+        ...(options.createdAfter ? { CreationTimeAfter: options.createdAfter } : {}),
       }),
       options.signal ? { abortSignal: options.signal } : {},
     );
@@ -153,6 +156,50 @@ export async function stopTrainingJob(clients: SageMakerClients, jobName: string
   }
   const after = await describeTrainingJob(clients, jobName);
   return { previousStatus, status: after.TrainingJobStatus ?? 'Unknown' };
+}
+
+/**
+ * "Release Warm Pool": UpdateTrainingJob with ResourceConfig.KeepAlivePeriodInSeconds 0, for an
+ * Available pool only (a pool already Terminated or Reused is named as such). Returns the pool's
+ * status after the call.
+ */
+export async function releaseWarmPool(clients: SageMakerClients, jobName: string): Promise<string> {
+  const before = await describeTrainingJob(clients, jobName);
+  const status = before.WarmPoolStatus?.Status;
+  if (!status) throw new TrainingJobError('NoWarmPool', `Training job ${jobName} has no warm pool (it was launched without keep_alive_period_in_seconds).`, { jobName });
+  if (status !== 'Available') {
+    const why =
+      status === 'Reused'
+        ? `reused by ${before.WarmPoolStatus?.ReusedByJob ?? 'another job'}`
+        : status === 'InUse'
+          ? 'in use by the running job'
+          : 'already released or expired (Terminated)';
+    throw new TrainingJobError('WarmPoolNotAvailable', `The warm pool of ${jobName} is ${status}: ${why}. Only an Available pool can be released; there is nothing to do.`, {
+      jobName,
+      status,
+    });
+  }
+  try {
+    await clients.sagemaker().send(new UpdateTrainingJobCommand({ TrainingJobName: jobName, ResourceConfig: { KeepAlivePeriodInSeconds: 0 } }));
+  } catch (error) {
+    const name = errorName(error);
+    if (name === 'AccessDeniedException' || /not authorized/i.test((error as Error).message ?? ''))
+      throw new TrainingJobError(
+        'AccessDenied',
+        `No permission to release the warm pool of ${jobName}: sagemaker:UpdateTrainingJob is denied. Ask for it in your IAM policy; the pool ends by itself when its keep-alive runs out.`,
+        { jobName },
+      );
+    if (name === 'ValidationException' && /warm pool/i.test((error as Error).message ?? '')) {
+      const now = await describeTrainingJob(clients, jobName);
+      throw new TrainingJobError(
+        'WarmPoolNotAvailable',
+        `The warm pool of ${jobName} is ${now.WarmPoolStatus?.Status ?? 'gone'} now: it was released, reused or expired in the meantime.`,
+        { jobName },
+      );
+    }
+    throw notFoundOr(error, jobName);
+  }
+  return (await describeTrainingJob(clients, jobName)).WarmPoolStatus?.Status ?? 'Terminated';
 }
 
 function notStoppable(jobName: string, status: string): TrainingJobError {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
 import { FilePriceCache, resolveTrainingPrice } from '../aws/preflight/pricing';
+import { QuotaRequestError, requestQuotaIncrease } from '../aws/preflight/serviceQuotas';
 import type { PriceResolution } from '../aws/preflight/pricing';
 import { runPreflight } from '../aws/preflight/runPreflight';
 import { estimateTrainingCost, renderCostEstimateText } from '../core/cost/costEstimate';
@@ -15,7 +16,7 @@ import type { CliIo } from './cliError';
 import { jobFileContext } from '../source/jobFileOnDisk';
 import { formatProblems } from './validateCommand';
 
-const USAGE = 'sagemaker-hf doctor [FILE] [--json] [--region R] [--profile P]';
+const USAGE = 'sagemaker-hf doctor [FILE] [--json] [--region R] [--profile P] [--request-quota]';
 const LOCAL_TYPES = new Set(['local', 'local_gpu']);
 
 /** Where prices from the Price List API are kept between runs (a day), like other CLIs' caches. */
@@ -38,8 +39,10 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
       json: { type: 'boolean', default: false },
       region: { type: 'string' },
       profile: { type: 'string' },
+      'request-quota': { type: 'boolean', default: false },
     },
   });
+  if (values['request-quota'] && positionals.length !== 1) throw new UsageError(`--request-quota needs the job file whose quota to raise: ${USAGE}`);
   if (positionals.length > 1) throw new UsageError(`doctor takes at most one job file: ${USAGE}`);
   if (values.region !== undefined && values.region.trim() === '') throw new UsageError(`--region needs a region name: ${USAGE}`);
 
@@ -86,6 +89,29 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
       } else if (price) {
         io.stdout(`\nCost estimate: not available. ${price.apiProblem ?? ''}\n`);
       }
+    }
+    if (values['request-quota']) {
+      const request = checklist.items.find((i) => i.status === 'failed' && i.nextStep?.requestQuota)?.nextStep?.requestQuota;
+      if (!request) {
+        const quota = checklist.items.find((i) => i.kind === 'quota');
+        io.stderr(
+          `--request-quota: nothing to request${quota ? ` (${quota.title}: ${quota.status}${quota.status === 'failed' ? `, ${quota.detail}` : ''})` : ': the job file has no SageMaker instance quota to check'}.\n`,
+        );
+        return ready ? 0 : 1;
+      }
+      try {
+        const regional = clients.connection.region === request.region ? clients : new AwsClients({ ...clients.connection, region: request.region });
+        const result = await requestQuotaIncrease(regional.serviceQuotas(), request.quotaCode, request.desiredValue, request.quotaName).finally(() => {
+          if (regional !== clients) regional.destroy();
+        });
+        io.stderr(
+          `Requested "${request.quotaName}" (${request.quotaCode}) = ${request.desiredValue} in ${request.region}: ${result.status}. \`sagemaker-hf doctor ${file}\` shows its status until it is approved or denied.\n`,
+        );
+      } catch (err) {
+        if (!(err instanceof QuotaRequestError)) throw err;
+        io.stderr(`--request-quota: ${err.message}\n`);
+      }
+      return 1;
     }
     return ready ? 0 : 1;
   } finally {

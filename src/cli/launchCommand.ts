@@ -16,9 +16,16 @@ import { readInputFile, UsageError } from './cliError';
 import { launchLocally } from './localLaunch';
 import type { CliIo } from './cliError';
 import { formatProblems } from './validateCommand';
+import { BudgetGuard } from '../aws/cost/budgetGuard';
+import { FilePriceCache, resolveTrainingPrice } from '../aws/preflight/pricing';
+import type { PriceCache } from '../aws/preflight/pricing';
+import { budgetOf, budgetRefusal } from '../core/cost/budget';
+import { estimateTrainingCost } from '../core/cost/costEstimate';
+import type { TrainingJobDescription } from '../core/jobs/trainingJobDescription';
+import { priceCachePath } from './cliTime';
 
 const USAGE =
-  'sagemaker-hf launch FILE [--profile P] [--region R] [--account ID] [--job-name NAME] [--job-file-sha256 HEX] [--follow-external-links] [--wait [--poll SECONDS]] | launch FILE --local [--root DIR] [--python PATH] [--install-requirements]';
+  'sagemaker-hf launch FILE [--profile P] [--region R] [--account ID] [--job-name NAME] [--job-file-sha256 HEX] [--follow-external-links] [--wait [--poll SECONDS] [--stop-over-budget]] | launch FILE --local [--root DIR] [--python PATH] [--install-requirements]';
 const EXIT_CANCELLED = 130;
 
 /**
@@ -52,8 +59,11 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
       python: { type: 'string' },
       'install-requirements': { type: 'boolean', default: false },
       'follow-external-links': { type: 'boolean', default: false },
+      'stop-over-budget': { type: 'boolean', default: false },
     },
   });
+  if (values['stop-over-budget'] && !values.wait)
+    throw new UsageError('--stop-over-budget needs --wait (or follow the job with sagemaker-hf logs JOB --follow --stop-over-budget --max-cost-usd N).');
   if (positionals.length !== 1) throw new UsageError(`launch needs one job file: ${USAGE}`);
   const pollMs = values.poll === undefined ? undefined : Number(values.poll) * 1000;
   if (pollMs !== undefined && !(pollMs > 0)) throw new UsageError(`--poll must be a number of seconds (got "${values.poll}").`);
@@ -113,6 +123,21 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
         planned.warnings.filter((p) => p.severity === 'warning'),
       ),
     );
+    // The budget: refused before anything is uploaded when the ceiling exceeds max_cost_usd.
+    const budget = budgetOf(planned.spec);
+    if (budget !== undefined) {
+      const price = await resolveTrainingPrice(clients, planned.spec.instance_type, planned.region, {
+        offline: Boolean(values.account),
+        cache: new FilePriceCache(priceCachePath(io.env)),
+        timeoutMs: 8000,
+      });
+      const refusal = price.quote ? budgetRefusal(planned.spec, estimateTrainingCost(planned.spec, price.quote)) : undefined;
+      if (refusal) {
+        io.stderr(`${file}: not launched: ${refusal.message}\n`);
+        return 1;
+      }
+      if (!price.quote) io.stderr(`${file}: max_cost_usd cannot be checked: ${price.apiProblem ?? 'no price is known'}\n`);
+    }
     const outcome = await launchTrainingJob({
       clients,
       planned,
@@ -139,7 +164,12 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
     }
     io.stderr(`${outcome.consoleUrl}\n`);
     if (!values.wait) return 0;
-    return await waitAndReport(clients, outcome.jobName, outcome.region, io, controller.signal, pollMs, stopHint);
+    const guard =
+      budget !== undefined
+        ? { budgetUsd: budget, stop: values['stop-over-budget'], offline: Boolean(values.account), cache: new FilePriceCache(priceCachePath(io.env)) }
+        : undefined;
+    if (values['stop-over-budget'] && budget === undefined) io.stderr(`--stop-over-budget: ${file} has no max_cost_usd, so there is no budget to stop at.\n`);
+    return await waitAndReport(clients, outcome.jobName, outcome.region, io, controller.signal, pollMs, stopHint, guard);
   } catch (err) {
     if ((err instanceof LaunchError || err instanceof SourceStagingError) && err.code === 'cancelled') {
       io.stderr(`${err.message}\n`);
@@ -157,16 +187,35 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
 }
 
 /** --wait: status lines until the job ends. Log streaming will replace this. */
-async function waitAndReport(clients: AwsClients, jobName: string, region: string, io: CliIo, signal: AbortSignal, pollMs: number | undefined, stopHint: string): Promise<number> {
+async function waitAndReport(
+  clients: AwsClients,
+  jobName: string,
+  region: string,
+  io: CliIo,
+  signal: AbortSignal,
+  pollMs: number | undefined,
+  stopHint: string,
+  budget?: { budgetUsd: number; stop: boolean; offline: boolean; cache: PriceCache },
+): Promise<number> {
   // The job may be in another region than the clients' default: the file's `region` wins.
   const regional = clients.connection.region === region ? clients : new AwsClients({ ...clients.connection, region });
+  const guard = budget
+    ? new BudgetGuard(regional, jobName, budget.budgetUsd, {
+        stop: budget.stop,
+        offline: budget.offline,
+        cache: budget.cache,
+        onEvent: (event, action) => io.stderr(`${event.level === 'over' ? 'Budget reached' : 'Budget warning'}: ${event.message} ${action}\n`),
+      })
+    : undefined;
   try {
     const job = await waitForTrainingJob(regional.sagemaker(), jobName, {
       signal,
       ...(pollMs !== undefined ? { pollMs } : {}),
       onStatus: (j) => io.stderr(`${showControlCharacters(statusLine(j))}\n`),
+      ...(guard ? { onPoll: (j: DescribeTrainingJobCommandOutput) => guard.check(j as TrainingJobDescription) } : {}),
     });
     if (job.TrainingJobStatus === 'Completed') return 0;
+    if (guard?.stopped && job.TrainingJobStatus === 'Stopped') io.stderr(`${jobName} was stopped at its budget.\n`);
     if (job.FailureReason) io.stderr(`${showControlCharacters(job.FailureReason)}\n`);
     return 1;
   } catch (err) {

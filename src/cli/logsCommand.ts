@@ -7,15 +7,22 @@ import { formatLogLine, omittedHistoryLine, showControlCharacters } from '../cor
 import { UsageError } from './cliError';
 import type { CliIo } from './cliError';
 import { AWS_OPTIONS, awsConnectionFromCli } from './jobsCommand';
+import type { DescribeTrainingJobCommandOutput } from '@aws-sdk/client-sagemaker';
+import { BudgetGuard } from '../aws/cost/budgetGuard';
+import { FilePriceCache } from '../aws/preflight/pricing';
+import type { TrainingJobDescription } from '../core/jobs/trainingJobDescription';
+import { priceCachePath } from './cliTime';
 
 export interface LogsCommandDeps {
   clients?: LogTailClients;
   /** Ends the tail (the command itself aborts on SIGINT). */
   signal?: AbortSignal;
   policy?: TailOptions['policy'];
+  /** Clients the budget watch prices and stops with (tests); default: the command's own. */
+  budgetClients?: AwsClients;
 }
 
-const USAGE = 'sagemaker-hf logs JOB [--follow] [--history N]';
+const USAGE = 'sagemaker-hf logs JOB [--follow] [--history N] [--max-cost-usd N [--stop-over-budget]]';
 
 /**
  * `sagemaker-hf logs JOB [--follow] [--history N]`: every host's lines, labelled `[algo-N]`, with the
@@ -29,8 +36,19 @@ export async function logsCommand(args: string[], terminal: CliIo, deps: LogsCom
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { follow: { type: 'boolean', short: 'f', default: false }, history: { type: 'string' }, ...AWS_OPTIONS },
+    options: {
+      follow: { type: 'boolean', short: 'f', default: false },
+      history: { type: 'string' },
+      'max-cost-usd': { type: 'string' },
+      'stop-over-budget': { type: 'boolean', default: false },
+      ...AWS_OPTIONS,
+    },
   });
+  const budgetUsd = values['max-cost-usd'] === undefined ? undefined : Number(values['max-cost-usd']);
+  if (budgetUsd !== undefined && !(Number.isFinite(budgetUsd) && budgetUsd > 0))
+    throw new UsageError(`--max-cost-usd must be a positive number of US dollars (got "${values['max-cost-usd']}").`);
+  if (values['stop-over-budget'] && (budgetUsd === undefined || !values.follow))
+    throw new UsageError(`--stop-over-budget needs --follow and the budget (--max-cost-usd N, the job file's max_cost_usd): ${USAGE}`);
   if (positionals.length !== 1) throw new UsageError(`logs needs exactly one training job name: ${USAGE}`);
   const jobName = positionals[0]!;
   let historyLines: number | undefined;
@@ -45,6 +63,16 @@ export async function logsCommand(args: string[], terminal: CliIo, deps: LogsCom
   if (!deps.signal) process.once('SIGINT', interrupt);
   // More SDK retries than the default 3: a long tail meets throttling, and each retry it absorbs is one backoff less here.
   const owned = deps.clients ? undefined : new AwsClients({ ...awsConnectionFromCli(values, io.env), maxAttempts: 8 });
+  // The budget watch prices each DescribeTrainingJob the tail makes; it needs the full AwsClients (pricing, region).
+  const guardClients = deps.budgetClients ?? owned;
+  const guard =
+    budgetUsd !== undefined && values.follow && guardClients
+      ? new BudgetGuard(guardClients, jobName, budgetUsd, {
+          stop: values['stop-over-budget'],
+          cache: new FilePriceCache(priceCachePath(io.env)),
+          onEvent: (event, action) => io.stderr(`${event.level === 'over' ? 'Budget reached' : 'Budget warning'}: ${event.message} ${action}\n`),
+        })
+      : undefined;
   try {
     const end = await tailTrainingJobLogs({
       clients: deps.clients ?? owned!,
@@ -57,6 +85,7 @@ export async function logsCommand(args: string[], terminal: CliIo, deps: LogsCom
       onStatus: (update) => {
         if (update.lines.length > 0) io.stdout(update.lines.map((l) => `${l}\n`).join(''));
       },
+      ...(guard ? { onDescribe: (d: DescribeTrainingJobCommandOutput) => guard.check(d as TrainingJobDescription) } : {}),
       onHistoryTrimmed: (omitted) => io.stdout(`${omittedHistoryLine(omitted)}\n`),
       onRetry: (notice) => {
         if (notice.attempt >= 3)

@@ -11,6 +11,7 @@ import { SourceStagingError } from '../source/stagingError';
 import { TrainingPlanError } from '../core/training/trainingPlanError';
 import { resolveTrainingPrice } from '../aws/preflight/pricing';
 import { estimateTrainingCost, renderCostEstimateText } from '../core/cost/costEstimate';
+import { budgetOf, budgetRefusal } from '../core/cost/budget';
 import { readInputFile, UsageError } from './cliError';
 import type { CliIo } from './cliError';
 import { formatProblems } from './validateCommand';
@@ -74,16 +75,32 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
         outcome.warnings.filter((p) => p.severity === 'warning'),
       ),
     );
+    // The estimate: with --account nothing may touch the network, so the bundled price table is used.
+    // Asked for --json only when the file has a budget to hold the ceiling to.
+    const budget = budgetOf(outcome.spec);
+    const price =
+      !values.json || budget !== undefined
+        ? await resolveTrainingPrice(clients, outcome.spec.instance_type, outcome.region, { offline: Boolean(values.account), timeoutMs: 8000 })
+        : undefined;
+    const estimate = price?.quote ? estimateTrainingCost(outcome.spec, price.quote) : undefined;
+    const refusal = estimate ? budgetRefusal(outcome.spec, estimate) : undefined;
+    if (budget !== undefined && !estimate) io.stderr(`${file}: max_cost_usd cannot be checked: ${price?.apiProblem ?? 'no price is known'}\n`);
     if (values.json) {
+      if (refusal) {
+        io.stderr(`${file}: refused: ${refusal.message}\n`);
+        return 1;
+      }
       // The request in the SDK's field names, each upload, and (when there are any) where ${env:NAME}
       // values go and the links that leave their folder: the editor's preview shows the same document.
       io.stdout(`${JSON.stringify(planDocument(outcome), null, 2)}\n`);
       return 0;
     }
     io.stdout(planSummary(outcome, file, io.cwd));
-    // The estimate: with --account nothing may touch the network, so the bundled price table is used.
-    const price = await resolveTrainingPrice(clients, outcome.spec.instance_type, outcome.region, { offline: Boolean(values.account), timeoutMs: 8000 });
-    io.stdout(price.quote ? `\n${renderCostEstimateText(estimateTrainingCost(outcome.spec, price.quote))}` : `\nNo cost estimate: ${price.apiProblem ?? 'no price known'}\n`);
+    io.stdout(estimate ? `\n${renderCostEstimateText(estimate)}` : `\nNo cost estimate: ${price?.apiProblem ?? 'no price known'}\n`);
+    if (refusal) {
+      io.stderr(`${file}: refused: ${refusal.message}\n`);
+      return 1;
+    }
     return 0;
   } catch (err) {
     if (err instanceof TrainingPlanError || err instanceof LaunchError || err instanceof SourceStagingError) {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Checklist, CheckItem } from '../core/preflight/checklist';
+import type { Checklist, CheckItem, NextStep } from '../core/preflight/checklist';
 import { validateJobFile } from '../language/jobFileTools';
 import { WalkthroughDone } from '../host/ids';
 import type { Services } from '../host/services';
@@ -25,12 +25,44 @@ export function checkSetup(services: Services) {
       () => services.preflight.check(clients, spec, spec?.region ?? services.settings.region, true),
     );
     markWalkthroughStep(WalkthroughDone.setupChecked);
-    void showChecklist(checklist, doc ? vscode.workspace.asRelativePath(doc.uri) : undefined);
+    void showChecklist(checklist, doc ? vscode.workspace.asRelativePath(doc.uri) : undefined, (r) => requestQuotaIncrease(services, r));
     return checklist;
   };
 }
 
-export async function showChecklist(checklist: Checklist, file?: string): Promise<void> {
+type QuotaRequest = NonNullable<NextStep['requestQuota']>;
+
+/**
+ * "Request increase": asks, then RequestServiceQuotaIncrease with the quota's code and the value the
+ * job needs. Check Setup shows the request's status from then on, until it is approved or denied.
+ * Returns the request's status, or undefined when not asked or refused (the refusal is shown).
+ */
+export async function requestQuotaIncrease(services: Services, r: QuotaRequest): Promise<string | undefined> {
+  const request = 'Request Increase';
+  const choice = await vscode.window.showInformationMessage(
+    `Request an increase of "${r.quotaName}" to ${r.desiredValue} in ${r.region}?`,
+    {
+      modal: true,
+      detail: `Service Quotas (quota code ${r.quotaCode}) sends it to AWS; approval takes from minutes to days. Check Setup shows its status until it is approved or denied.`,
+    },
+    request,
+  );
+  if (choice !== request) return undefined;
+  const { requestQuotaIncrease: send, QuotaRequestError } = require('../aws/preflight/serviceQuotas') as typeof import('../aws/preflight/serviceQuotas');
+  try {
+    const result = await send(services.aws.clients(r.region).serviceQuotas(), r.quotaCode, r.desiredValue, r.quotaName);
+    void vscode.window.showInformationMessage(`Requested "${r.quotaName}" = ${r.desiredValue}: ${result.status}. Run Check Setup again to see its status.`);
+    return result.status;
+  } catch (err) {
+    if (err instanceof QuotaRequestError) {
+      void vscode.window.showErrorMessage(err.message);
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+export async function showChecklist(checklist: Checklist, file?: string, requestIncrease?: (r: QuotaRequest) => Promise<string | undefined>): Promise<void> {
   const failed = checklist.items.filter((i) => i.status === 'failed').length;
   const items = checklist.items.map((item) => ({
     label: `${ICON[item.status]} ${item.title}`,
@@ -49,6 +81,10 @@ export async function showChecklist(checklist: Checklist, file?: string): Promis
   pick.onDidAccept(async () => {
     const step = pick.selectedItems[0]?.item.nextStep;
     if (!step) return;
+    if (step.requestQuota && requestIncrease) {
+      await requestIncrease(step.requestQuota);
+      return;
+    }
     if (step.url) await vscode.env.openExternal(vscode.Uri.parse(step.url));
     const paste = step.command ?? step.document;
     if (paste) {

@@ -4,6 +4,7 @@ import { CommandId } from '../host/ids';
 import type { Services } from '../host/services';
 import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
 import { checkSetup } from './checkSetup';
+import { cleanUp } from './cleanUp';
 import { createQuickstart } from './createQuickstart';
 import { diagnosisCommands } from './diagnosisCommands';
 import { downloadModel } from './downloadModel';
@@ -64,6 +65,9 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
     [CommandId.showDiagnosis]: diagnosis.showDiagnosis,
     [CommandId.openJobTerminal]: diagnosis.openTerminal,
     [CommandId.openDashboard]: deps.openDashboard,
+    [CommandId.cleanUp]: cleanUp(services, deps.jobs.tree),
+    [CommandId.releaseWarmPool]: jobs.releaseWarmPool,
+    [CommandId.relaunchInWarmPool]: jobs.relaunchInWarmPool,
   };
 }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { consoleUrl } from '../core/jobs/trainingJobView';
 import { TRAINING_JOB_STATUSES } from '../core/sagemaker/jobStatus';
 import { Cancelled } from '../host/commandRunner';
-import { focusViewCommand, ViewId } from '../host/ids';
+import { CommandId, focusViewCommand, ViewId } from '../host/ids';
 import type { Services } from '../host/services';
 import type { JobLogChannels } from '../logs/jobLogChannels';
 import { JobNode } from '../views/jobNodes';
@@ -102,6 +102,59 @@ export function jobCommands(deps: JobCommandDeps) {
         await deps.tree.track(job.name);
         return result.status;
       }
+    },
+
+    /** UpdateTrainingJob with a keep-alive of 0: the Available warm pool stops billing now. */
+    releaseWarmPool: async (arg: JobArg): Promise<string> => {
+      const job = await pickJob(deps, arg, (origin, status) => origin === 'cloud' && status === 'Completed');
+      const { aws } = deps.services;
+      const { releaseWarmPool } = aws.jobs();
+      const status = await releaseWarmPool(aws.clients(), job.name);
+      void vscode.window.showInformationMessage(`The warm pool of ${job.name} is released (${status}); its instances stop billing.`);
+      await deps.tree.track(job.name);
+      return status;
+    },
+
+    /**
+     * "Relaunch in Warm Pool": the job cloned as a job file (every field the warm-pool match depends on
+     * kept as it was), planned, and a preview of the match field by field with its verdict; Launch from
+     * there goes through the usual Launch (preview, cost, budget).
+     */
+    relaunchInWarmPool: async (arg: JobArg) => {
+      const job = await pickJob(deps, arg, (origin, status) => origin === 'cloud' && status === 'Completed');
+      const d = await deps.tree.description(job.name);
+      const { aws } = deps.services;
+      const { trainingJobTags } = aws.jobs();
+      const tags = d.TrainingJobArn ? await trainingJobTags(aws.clients(), d.TrainingJobArn).catch(() => []) : [];
+      const { jobFileFromDescription } = require('../core/jobs/jobFileFromDescription') as typeof import('../core/jobs/jobFileFromDescription');
+      const clone = jobFileFromDescription(d, { tags });
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const target = await vscode.window.showSaveDialog({
+        title: 'Relaunch in Warm Pool: save the job file',
+        ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, clone.fileName) } : {}),
+        filters: { 'SageMaker job file': ['yaml', 'yml'] },
+      });
+      if (!target) throw new Cancelled();
+      await vscode.workspace.fs.writeFile(target, Buffer.from(clone.text, 'utf8'));
+      const doc = await vscode.workspace.openTextDocument(target);
+      await vscode.window.showTextDocument(doc);
+      const { planTrainingJob } = require('../aws/launch/planTrainingJob') as typeof import('../aws/launch/planTrainingJob');
+      const planned = await planTrainingJob({ jobFilePath: target.fsPath, text: doc.getText(), clients: aws.clients() });
+      if (planned.kind === 'invalid') throw new Error(`The cloned job file does not plan: ${planned.problems.map((p) => p.message).join(' ')}`);
+      const { warmPoolMatch, renderWarmPoolMatch } = require('../core/jobs/warmPoolMatch') as typeof import('../core/jobs/warmPoolMatch');
+      const match = warmPoolMatch(d, planned.plan.createTrainingJob);
+      const choice = await vscode.window.showInformationMessage(
+        match.matches
+          ? `${planned.plan.createTrainingJob.TrainingJobName} will land on the warm pool of ${job.name}.`
+          : `${planned.plan.createTrainingJob.TrainingJobName} will not match the warm pool of ${job.name}.`,
+        {
+          modal: true,
+          detail: `${renderWarmPoolMatch(job.name, match)}\n\nEdit ${vscode.workspace.asRelativePath(target)} if you like (keep these fields for the match), then launch.`,
+        },
+        'Launch…',
+      );
+      if (choice === 'Launch…') await vscode.commands.executeCommand(CommandId.launchTraining, target);
+      return match;
     },
 
     describeJob: async (arg: JobArg) => {

@@ -5,7 +5,7 @@ import type { AwsSession } from '../host/awsSession';
 import type { InFlightLaunches } from '../host/inFlightLaunches';
 import type { PreflightSession } from '../host/preflightSession';
 import { blockingFailures } from '../core/preflight/checklist';
-import { showChecklist } from './checkSetup';
+import { requestQuotaIncrease, showChecklist } from './checkSetup';
 import { jobFileDocument } from './jobFileTarget';
 import { Cancelled } from '../host/commandRunner';
 import type { ReadonlyDocuments } from '../host/readonlyDocuments';
@@ -16,6 +16,8 @@ import type { JobFileDiagnostics } from '../language/jobFileDiagnostics';
 import type { JobLogChannels } from '../logs/jobLogChannels';
 import type { JobEndNotifications } from '../views/jobStatusBar';
 import type { TrainingJobsTree } from '../views/trainingJobsTree';
+import type { JobBudgets } from '../views/jobBudgets';
+import { budgetOf, budgetRefusal } from '../core/cost/budget';
 
 export interface LaunchDeps {
   services: Services;
@@ -27,6 +29,7 @@ export interface LaunchDeps {
   notifications: JobEndNotifications;
   launchesInFlight: InFlightLaunches;
   preflight: PreflightSession;
+  budgets: JobBudgets;
 }
 
 /**
@@ -156,23 +159,42 @@ export function launchTraining(deps: LaunchDeps) {
     );
     const blocking = blockingFailures(checklist);
     if (blocking.length > 0) {
+      const quotaRequest = blocking.find((b) => b.nextStep?.requestQuota)?.nextStep?.requestQuota;
       const choice = await vscode.window.showErrorMessage(
         `${blocking.length === 1 ? 'A setup problem' : `${blocking.length} setup problems`} would stop ${request.TrainingJobName} before it trains.`,
         { modal: true, detail: blocking.map((b) => `${b.title}: ${b.detail}${b.nextStep ? `\n→ ${b.nextStep.action}` : ''}`).join('\n\n') },
+        ...(quotaRequest ? ['Request Increase'] : []),
         'Show Checklist',
         'Launch Anyway',
       );
-      if (choice === 'Show Checklist') void showChecklist(checklist, vscode.workspace.asRelativePath(doc.uri));
+      if (choice === 'Request Increase' && quotaRequest) {
+        await requestQuotaIncrease(deps.services, quotaRequest);
+        throw new Cancelled();
+      }
+      if (choice === 'Show Checklist') void showChecklist(checklist, vscode.workspace.asRelativePath(doc.uri), (r) => requestQuotaIncrease(deps.services, r));
       if (choice !== 'Launch Anyway') throw new Cancelled();
     }
     log.info(cost.text);
+    // The budget: a ceiling over max_cost_usd is refused before anything is uploaded.
+    const budget = budgetOf(planned.spec);
+    const refusal = 'estimate' in cost && cost.estimate ? budgetRefusal(planned.spec, cost.estimate) : undefined;
+    if (refusal) {
+      void vscode.window.showErrorMessage(`Not launched: ${refusal.message}`, { modal: true });
+      throw new Cancelled();
+    }
+    const budgetNote =
+      budget === undefined
+        ? ''
+        : 'estimate' in cost && cost.estimate
+          ? `\nBudget: max_cost_usd fits; a warning at 80 %, a stop offered at 100 %.`
+          : '\nBudget: max_cost_usd cannot be checked without a price.';
     if (deps.services.settings.showLaunchPreview) {
       await deps.documents.show(`${request.TrainingJobName}.request.json`, previewText(planned), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
       const choice = await vscode.window.showInformationMessage(
         `Launch ${request.TrainingJobName} on ${where}?`,
         {
           modal: true,
-          detail: `${cost.text}\nThe request beside is what will be sent to CreateTrainingJob, for account ${planned.accountId}. ${planned.plan.uploads.length ? `The source is packed and uploaded to ${planned.plan.uploads.map((u) => u.to).join(', ')} first.` : ''}${launchNotes(planned)}`,
+          detail: `${cost.text}${budgetNote}\nThe request beside is what will be sent to CreateTrainingJob, for account ${planned.accountId}. ${planned.plan.uploads.length ? `The source is packed and uploaded to ${planned.plan.uploads.map((u) => u.to).join(', ')} first.` : ''}${launchNotes(planned)}`,
         },
         'Launch',
       );
@@ -223,6 +245,7 @@ export function launchTraining(deps: LaunchDeps) {
       });
     markWalkthroughStep(WalkthroughDone.launched);
     deps.notifications.watch(launched.jobName);
+    if (budget !== undefined) deps.budgets.watch(launched.jobName, budget);
     await deps.tree.track(launched.jobName);
     const renamed = launched.renamedFrom ? ` (${launched.renamedFrom} was taken)` : '';
     if (launched.cancelledAfterCreate) {

@@ -63,6 +63,10 @@ export class AwsSession implements vscode.Disposable {
     return require('../aws/trainingJobs') as typeof import('../aws/trainingJobs');
   }
 
+  costs(): typeof import('../aws/cost/jobCosts') {
+    return require('../aws/cost/jobCosts') as typeof import('../aws/cost/jobCosts');
+  }
+
   logTail(): typeof import('../aws/logTail') {
     return require('../aws/logTail') as typeof import('../aws/logTail');
   }

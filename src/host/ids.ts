@@ -37,6 +37,9 @@ export const CommandId = {
   showDiagnosis: 'sagemakerHf.showDiagnosis',
   openJobTerminal: 'sagemakerHf.openJobTerminal',
   openDashboard: 'sagemakerHf.openDashboard',
+  cleanUp: 'sagemakerHf.cleanUp',
+  releaseWarmPool: 'sagemakerHf.releaseWarmPool',
+  relaunchInWarmPool: 'sagemakerHf.relaunchInWarmPool',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 

@@ -19,6 +19,11 @@ export class PreflightSession {
     return this.caches;
   }
 
+  /** The window's price cache (a day), shared by the estimate and the Training Jobs tree's job costs. */
+  priceCache(): MemoryPriceCache {
+    return this.loaded().prices;
+  }
+
   /** `known`: what a launch's plan already asked STS and IAM (see `KnownIdentity`), so the check does not ask again. */
   check(clients: AwsClients, spec: JobSpec | undefined, region: string | undefined, refresh = false, known?: KnownIdentity): Promise<Checklist> {
     const caches = this.loaded();

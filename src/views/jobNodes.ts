@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../core/format';
 import type { TrainingJobView } from '../core/jobs/trainingJobView';
+import { costSummary } from '../core/cost/jobCost';
+import type { JobCost } from '../core/cost/jobCost';
 import { ContextValue } from './contextValues';
 
 const STATUS_ICON: Record<string, [string, string?]> = {
@@ -17,6 +19,10 @@ export function statusIcon(status: string): vscode.ThemeIcon {
 }
 
 export class JobNode extends vscode.TreeItem {
+  /** The job's cost, once priced (cloud) or $0 (local). */
+  cost: JobCost | undefined;
+  private baseDescription = '';
+
   constructor(
     public view: TrainingJobView,
     readonly origin: 'cloud' | 'local',
@@ -29,10 +35,24 @@ export class JobNode extends vscode.TreeItem {
 
   update(view: TrainingJobView, description: string): void {
     this.view = view;
-    this.description = description;
+    this.baseDescription = description;
+    this.description = this.withCost(description);
     this.iconPath = statusIcon(view.status);
-    this.contextValue = ContextValue.job(view.status, this.origin, view.artifactsUri !== undefined);
+    this.contextValue = ContextValue.job(view.status, this.origin, view.artifactsUri !== undefined, view.warmPoolStatus === 'Available');
     this.tooltip = jobTooltip(view);
+  }
+
+  setCost(cost: JobCost): void {
+    this.cost = cost;
+    this.description = this.withCost(this.baseDescription || (typeof this.description === 'string' ? this.description : ''));
+  }
+
+  /** The figure right after the status, where a narrow view still shows it: `Completed · $12.34 · 5 min ago · …`. */
+  private withCost(description: string): string {
+    const figure = this.cost ? costSummary(this.cost) : undefined;
+    if (!figure) return description;
+    const [first, ...rest] = description.split(' · ');
+    return [first, figure, ...rest].filter((p) => p !== undefined && p !== '').join(' · ');
   }
 }
 

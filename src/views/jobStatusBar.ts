@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { formatDuration } from '../core/format';
 import { CommandId, StatusBarId } from '../host/ids';
 import { Disposable } from '../host/lifecycle';
 import type { JobEnd, TrainingJobsTree } from './trainingJobsTree';
@@ -20,7 +21,7 @@ async function openCard(jobName: string): Promise<void> {
 export class JobStatusBar extends Disposable {
   private readonly item = this.register(vscode.window.createStatusBarItem(StatusBarId.runningJobs, vscode.StatusBarAlignment.Left, 50));
 
-  constructor(tree: TrainingJobsTree) {
+  constructor(private readonly tree: TrainingJobsTree) {
     super();
     this.item.name = 'SageMaker HF: running training jobs';
     this.item.command = CommandId.focusJobs;
@@ -32,8 +33,11 @@ export class JobStatusBar extends Disposable {
       this.item.hide();
       return;
     }
-    this.item.text = `$(sync~spin) ${running} training`;
-    this.item.tooltip = `${running} SageMaker training job${running === 1 ? '' : 's'} in progress — show the Training Jobs view`;
+    const waiting = this.tree.jobs().filter((v) => v.inFlight && v.waitingForCapacity);
+    const longest = Math.max(0, ...waiting.map((v) => v.capacityWaitSeconds ?? 0));
+    const wait = waiting.length > 0 ? ` · ${waiting.length} waiting for capacity (${formatDuration(longest)})` : '';
+    this.item.text = `$(sync~spin) ${running} training${wait}`;
+    this.item.tooltip = `${running} SageMaker training job${running === 1 ? '' : 's'} in progress${waiting.length > 0 ? `; waiting for capacity: ${waiting.map((v) => `${v.name} (${formatDuration(v.capacityWaitSeconds ?? 0)})`).join(', ')}` : ''} — show the Training Jobs view`;
     this.item.show();
   }
 }

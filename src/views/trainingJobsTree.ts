@@ -4,7 +4,10 @@ import { formatDuration } from '../core/format';
 import { jobDescriptionLine, trainingJobViewFromDescription, trainingJobViewFromSummary } from '../core/jobs/trainingJobView';
 import type { TrainingJobView } from '../core/jobs/trainingJobView';
 import type { TrainingJobDescription } from '../core/jobs/trainingJobDescription';
+import { costDetailLines, costSummary, localJobCost } from '../core/cost/jobCost';
+import type { JobCost } from '../core/cost/jobCost';
 import type { AwsSession } from '../host/awsSession';
+import type { PreflightSession } from '../host/preflightSession';
 import { CommandId, focusViewCommand, Setting, ViewId } from '../host/ids';
 import { Disposable } from '../host/lifecycle';
 import type { ComponentLog } from '../host/log';
@@ -21,6 +24,13 @@ export interface JobFilter {
 export interface LocalJobSource {
   list(): Promise<TrainingJobView[]>;
   readonly onDidChange: vscode.Event<void>;
+}
+
+/** A job's cost, recomputed whenever the tree describes it (the budget watch listens). */
+export interface JobCostUpdate {
+  name: string;
+  cost: JobCost;
+  description: TrainingJobDescription;
 }
 
 export interface JobEnd {
@@ -42,6 +52,9 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
   private readonly countChanged = this.register(new vscode.EventEmitter<number>());
   /** Number of jobs in flight among those loaded (cloud and local). */
   readonly onDidChangeRunningCount = this.countChanged.event;
+  private readonly costUpdated = this.register(new vscode.EventEmitter<JobCostUpdate>());
+  /** A cloud job was described and priced. */
+  readonly onDidUpdateCost = this.costUpdated.event;
 
   private nodes: JobNode[] = [];
   private localNodes: JobNode[] = [];
@@ -64,6 +77,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
     private readonly settings: Settings,
     private readonly log: ComponentLog,
     private readonly local?: LocalJobSource,
+    private readonly preflight?: PreflightSession,
   ) {
     super();
     this.intervalMs = settings.jobsRefreshSeconds * 1000;
@@ -123,7 +137,11 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       return [] as TrainingJobView[];
     });
     const previous = new Map(this.localNodes.map((n) => [n.view.name, n.view]));
-    this.localNodes = views.map((v) => new JobNode(v, 'local', jobDescriptionLine(v, new Date())));
+    this.localNodes = views.map((v) => {
+      const node = new JobNode(v, 'local', jobDescriptionLine(v, new Date()));
+      node.setCost(localJobCost(v.name));
+      return node;
+    });
     for (const v of views) {
       const before = previous.get(v.name);
       if (before?.inFlight && v.terminal) this.jobEnded.fire({ view: v, origin: 'local' });
@@ -218,14 +236,27 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
         const { describeTrainingJob } = this.aws.jobs();
         const d = (await describeTrainingJob(this.aws.clients(), node.view.name)) as TrainingJobDescription;
         this.details.set(node.view.name, d);
-        node.update(trainingJobViewFromDescription(d, new Date()), '');
-        node.description = jobDescriptionLine(node.view, new Date());
+        const view = trainingJobViewFromDescription(d, new Date());
+        node.update(view, jobDescriptionLine(view, new Date()));
+        await this.price(node, d);
         this.changed.fire(node);
       } catch (err) {
         return [new MessageNode(`Could not describe the job: ${err instanceof Error ? err.message : String(err)}`, 'warning')];
       }
     }
-    return detailNodes(node.view);
+    return [...(node.cost ? [costNode(node.cost)] : []), ...detailNodes(node.view)];
+  }
+
+  /** Prices a described cloud job (Price List API, else the bundled table; cached a day) and shows the figure on its row. */
+  private async price(node: JobNode, d: TrainingJobDescription): Promise<void> {
+    try {
+      const [cost] = await this.aws.costs().costOfJobs(this.aws.clients(), [d], this.preflight ? { cache: this.preflight.priceCache() } : {});
+      if (!cost) return;
+      node.setCost(cost);
+      this.costUpdated.fire({ name: node.view.name, cost, description: d });
+    } catch (err) {
+      this.log.warn(`pricing ${node.view.name} failed:`, err);
+    }
   }
 
   /** The last DescribeTrainingJob answer for a job, fetching it when needed. */
@@ -243,8 +274,10 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       const d = await this.description(jobName);
       const view = trainingJobViewFromDescription(d, new Date());
       const existing = this.findJob(jobName);
-      if (existing) existing.update(view, jobDescriptionLine(view, new Date()));
-      else this.nodes.unshift(new JobNode(view, 'cloud', jobDescriptionLine(view, new Date())));
+      let node = existing;
+      if (node) node.update(view, jobDescriptionLine(view, new Date()));
+      else this.nodes.unshift((node = new JobNode(view, 'cloud', jobDescriptionLine(view, new Date()))));
+      await this.price(node, d);
       this.changed.fire(undefined);
       this.emitCount();
       this.schedule();
@@ -288,6 +321,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
         const view = trainingJobViewFromDescription(d, new Date());
         node.update(view, jobDescriptionLine(view, new Date()));
         this.details.set(view.name, d);
+        await this.price(node, d);
         this.changed.fire(node);
         if (wasInFlight && view.terminal) {
           this.watched.delete(view.name);
@@ -316,6 +350,18 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
     if (this.filter.nameContains) parts.push(`name: *${this.filter.nameContains}*`);
     this.view.description = parts.join(' · ');
   }
+}
+
+/** The job's cost: instance time, spot savings, warm pool, and the price's source and date. */
+function costNode(c: JobCost): DetailNode {
+  const lines = costDetailLines(c);
+  return new DetailNode(
+    'Cost',
+    lines.map(
+      (l) => new DetailNode(l.label, [], { description: l.value, tooltip: l.value, icon: l.label === 'Price' ? 'tag' : l.label === 'Warm pool' ? 'flame' : 'circle-small-filled' }),
+    ),
+    { icon: 'credit-card', description: costSummary(c) ?? 'no price known' },
+  );
 }
 
 function detailNodes(v: TrainingJobView): DetailNode[] {

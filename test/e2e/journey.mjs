@@ -43,6 +43,7 @@ import { delay, extensionId, repoRoot, sessionPrerequisiteProblem, startVsCodeSe
 import { packagedExtension } from './steps/packagedExtension.mjs';
 import { diagnosisStep } from './steps/diagnosis.mjs';
 import { dashboardStep } from './steps/dashboard.mjs';
+import { costInTreeAndCleanUp } from './steps/cost.mjs';
 
 const require = createRequire(import.meta.url);
 const resultsDir = path.join(repoRoot, 'test-results', 'e2e');
@@ -1263,6 +1264,7 @@ async function main() {
   const only = values.only ? new Set(values.only.split(',').map(Number)) : undefined;
   steps.push({ n: steps.length + 1, name: 'failed job: Show Diagnosis names the cause and opens the frame', timeoutSeconds: 150, run: diagnosisStep });
   steps.push({ n: steps.length + 1, name: 'Job dashboard: curves and host lines, a failed job with a clickable frame', timeoutSeconds: 180, run: dashboardStep });
+  steps.push({ n: steps.length + 1, name: 'what it costs: the cost in the tree, the Clean Up list', timeoutSeconds: 90, run: costInTreeAndCleanUp });
   const selected = steps.filter((s) => !only || only.has(s.n));
   const started = Date.now();
   const results = [];

@@ -459,6 +459,7 @@ describe('job file schema', () => {
       'instance_placement_config',
       'instance_type',
       'keep_alive_period_in_seconds',
+      'max_cost_usd',
       'max_retry_attempts',
       'max_run',
       'max_wait',

@@ -560,5 +560,34 @@ describe('preflight against moto and the awsExtras fake', { skip: installProblem
       await assert.rejects(run(['a.sagemaker.yaml', 'b.sagemaker.yaml']), UsageError);
       assert.equal((await run(['no-such.sagemaker.yaml'])).code, 2);
     });
+
+    // Last in the file: the request it files stays in the fake for the rest of its life.
+    it('--request-quota requests the exact quota code and the count the job needs from a zero quota; the status shows until decided; a second request and a denied permission are named', async () => {
+      extras.setQuotaValue('us-east-1', P3DN_QUOTA, 0);
+      extras.setDenied('RequestServiceQuotaIncrease', true);
+      const denied = await run([SEED_FILE, '--region', 'us-east-1', '--request-quota']);
+      assert.equal(denied.code, 1);
+      assert.match(
+        denied.stderr,
+        /No permission to request the increase: servicequotas:RequestServiceQuotaIncrease is denied .* Ask an administrator to request "ml\.p3dn\.24xlarge for training job usage" \(L-[0-9A-F]{8}\) = 2/,
+      );
+      extras.setDenied('RequestServiceQuotaIncrease', false);
+
+      const from = extras.requests.length;
+      const { code, stderr } = await run([SEED_FILE, '--region', 'us-east-1', '--request-quota']);
+      assert.equal(code, 1);
+      const sent = extras.requests.slice(from).filter((r) => r.operation === 'RequestServiceQuotaIncrease');
+      assert.deepEqual(
+        sent.map((r) => r.body),
+        [{ ServiceCode: 'sagemaker', QuotaCode: fakeQuotaCode(P3DN_QUOTA), DesiredValue: 2 }],
+      );
+      assert.match(stderr, new RegExp(`Requested "${P3DN_QUOTA.replace(/\./g, '\\.')}" \\(${fakeQuotaCode(P3DN_QUOTA)}\\) = 2 in us-east-1: PENDING`));
+
+      const after = await run([SEED_FILE, '--region', 'us-east-1']);
+      assert.match(after.stdout, /An increase to 2 is already requested \(PENDING, since \d{4}-\d{2}-\d{2}\)/);
+      const again = await run([SEED_FILE, '--region', 'us-east-1', '--request-quota']);
+      assert.match(again.stderr, /nothing to request|already requested/);
+      assert.equal(extras.requests.slice(from).filter((r) => r.operation === 'RequestServiceQuotaIncrease').length, 1, 'no second request');
+    });
   });
 });

@@ -14,6 +14,8 @@ export interface WaitForTrainingJobOptions {
   signal?: AbortSignal;
   /** Called on the first answer and whenever the primary or secondary status changes. */
   onStatus?: (job: DescribeTrainingJobCommandOutput) => void;
+  /** Called with every answer (the budget watch prices each). */
+  onPoll?: (job: DescribeTrainingJobCommandOutput) => void | Promise<void>;
 }
 
 /** Resolves with the last DescribeTrainingJob once the job is Completed, Failed or Stopped. */
@@ -27,6 +29,7 @@ export async function waitForTrainingJob(sagemaker: SageMakerClient, jobName: st
       last = seen;
       options.onStatus?.(job);
     }
+    await options.onPoll?.(job);
     if (isTerminalStatus(job.TrainingJobStatus)) return job;
     await sleep(pollMs, options.signal);
     options.signal?.throwIfAborted();

@@ -11,7 +11,7 @@ import { quotaConsoleUrl, quotaIncreaseCommand, trainingQuotaName } from '../../
 import { unreachableReason } from '../awsErrors';
 import type { PreflightContext } from './preflightContext';
 import { DEFAULT_CHECK_TIMEOUT_MS } from './preflightContext';
-import { lookupSageMakerQuotas, pendingIncrease } from './serviceQuotas';
+import { latestIncrease, lookupSageMakerQuotas } from './serviceQuotas';
 import type { SageMakerQuotas } from './serviceQuotas';
 
 const LOCAL_TYPES = new Set(['local', 'local_gpu']);
@@ -135,10 +135,14 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
     ];
   }
 
-  const pending = await pendingIncrease(ctx.clients.serviceQuotas(), quota.code, ctx.signal ? { signal: ctx.signal } : {});
+  const latest = await latestIncrease(ctx.clients.serviceQuotas(), quota.code, ctx.signal ? { signal: ctx.signal } : {});
+  const pending = latest && (latest.status === 'PENDING' || latest.status === 'CASE_OPENED') ? latest : undefined;
+  const since = latest?.created ? `, since ${latest.created.toISOString().slice(0, 10)}` : '';
   const pendingNote = pending
-    ? ` An increase to ${pending.desiredValue} is already requested (${pending.status}${pending.created ? `, since ${pending.created.toISOString().slice(0, 10)}` : ''}).`
-    : '';
+    ? ` An increase to ${pending.desiredValue} is already requested (${pending.status}${since}).`
+    : latest && latest.status !== 'APPROVED'
+      ? ` The last increase request (to ${latest.desiredValue}) was ${latest.status}${since}.`
+      : '';
   const detail = `The account's quota "${quota.name}" (${quota.code}) in ${ctx.region} is ${quota.value} instance${quota.value === 1 ? '' : 's'}${source}; this job needs ${count}. SageMaker would refuse it with ResourceLimitExceeded.${pendingNote}`;
   const nextStep = quota.adjustable
     ? {
@@ -147,7 +151,12 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
             ? 'Wait for the pending request, or follow it up in the console:'
             : `Request an increase to at least ${count} (approval takes from minutes to days), in the console or with the AWS CLI:`,
         ...urlOf(quotaConsoleUrl(ctx.region, quota.code)),
-        ...(pending && pending.desiredValue >= count ? {} : { command: quotaIncreaseCommand(ctx.region, quota.code, count) }),
+        ...(pending && pending.desiredValue >= count
+          ? {}
+          : {
+              command: quotaIncreaseCommand(ctx.region, quota.code, count),
+              requestQuota: { quotaCode: quota.code, quotaName: quota.name, desiredValue: count, region: ctx.region },
+            }),
       }
     : {
         action: 'This quota cannot be raised through Service Quotas: ask AWS Support, or choose another instance type or region.',

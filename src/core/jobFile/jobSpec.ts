@@ -114,4 +114,6 @@ export interface JobSpec {
   profiler_config?: ProfilerConfigArg;
   /** Not an estimator argument: the expected wall time, used only for the cost estimate. */
   expected_run?: number;
+  /** Not sent to SageMaker: the budget in USD that plan, Launch and the running job's watch hold the job to. */
+  max_cost_usd?: number;
 }

@@ -87,6 +87,11 @@ export interface TrainingJobDescription {
     InstanceGroups?: DescribedInstanceGroup[];
     TrainingPlanArn?: string;
     InstancePlacementConfig?: { EnableMultipleJobs?: boolean; PlacementSpecifications?: Array<{ UltraServerId?: string; InstanceCount?: number }> };
+    /** Instance fallback (CreateTrainingJob's ResourceConfig.InstancePreferences); mutually exclusive with InstanceType. */
+    InstancePreferences?: Array<{ InstanceType?: string; InstanceCount?: number }>;
+    /** What SageMaker chose from InstancePreferences (read-only, DescribeTrainingJob only); the job is billed for it. */
+    SelectedInstanceType?: string;
+    SelectedInstanceCount?: number;
   };
   InfraCheckConfig?: { EnableInfraCheck?: boolean };
   RemoteDebugConfig?: { EnableRemoteDebug?: boolean };
@@ -116,6 +121,8 @@ export interface TrainingJobDescription {
   BillableTimeInSeconds?: number;
   DebugRuleEvaluationStatuses?: RuleEvaluationStatus[];
   ProfilerRuleEvaluationStatuses?: RuleEvaluationStatus[];
+  /** The job's warm pool, when ResourceConfig.KeepAlivePeriodInSeconds asked for one. */
+  WarmPoolStatus?: { Status?: string; ResourceRetainedBillableTimeInSeconds?: number; ReusedByJob?: string };
 }
 
 /** One row of ListTrainingJobs. */

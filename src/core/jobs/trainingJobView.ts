@@ -4,7 +4,7 @@
  */
 import { regionPartition } from '../catalog/huggingfaceImages';
 import type { PyValue } from '../contract/pythonValue';
-import { formatAge } from '../format';
+import { formatAge, formatDuration } from '../format';
 import { isSdkHyperparameter, parseHyperparameter } from '../sagemaker/hyperparameters';
 import { isInFlightStatus, isTerminalStatus } from '../sagemaker/jobStatus';
 import { instanceCountOf, parseTrainingJobArn } from './trainingJobDescription';
@@ -65,6 +65,14 @@ export interface TrainingJobView {
   trainingSeconds?: number;
   billableSeconds?: number;
   spot: boolean;
+  /** WarmPoolStatus.Status: Available, InUse, Reused or Terminated; undefined without a warm pool. */
+  warmPoolStatus?: string;
+  /** The instance type SageMaker chose from InstancePreferences. */
+  selectedInstanceType?: string;
+  /** How long the job has waited for capacity (SecondaryStatus Pending, or a status message about capacity); undefined when it has not. */
+  capacityWaitSeconds?: number;
+  /** True while it is waiting for capacity now. */
+  waitingForCapacity?: boolean;
   /** True when built from DescribeTrainingJob, false from a list row. */
   detailed: boolean;
 }
@@ -98,6 +106,18 @@ export function trainingJobViewFromDescription(d: TrainingJobDescription, now: D
   setIf(view, 'trainingSeconds', d.TrainingTimeInSeconds);
   setIf(view, 'billableSeconds', d.BillableTimeInSeconds);
   view.spot = d.EnableManagedSpotTraining === true;
+  setIf(view, 'warmPoolStatus', d.WarmPoolStatus?.Status);
+  if (d.ResourceConfig?.SelectedInstanceType) {
+    view.selectedInstanceType = d.ResourceConfig.SelectedInstanceType;
+    view.instanceType = d.ResourceConfig.SelectedInstanceType;
+    view.instanceCount = d.ResourceConfig.SelectedInstanceCount ?? view.instanceCount ?? 1;
+    view.resources = `${view.instanceType} × ${view.instanceCount} (chosen from instance_preferences)`;
+  }
+  const waits = view.timeline.filter(isCapacityWait);
+  if (waits.length > 0) {
+    view.capacityWaitSeconds = waits.reduce((n, t) => n + (t.durationSeconds ?? 0), 0);
+    view.waitingForCapacity = waits.some((t) => t.current);
+  }
   return view;
 }
 
@@ -125,6 +145,11 @@ function baseView(name: string, arn: string | undefined, status: string, seconda
   setIf(view, 'region', parseTrainingJobArn(arn)?.region);
   setIf(view, 'secondaryStatus', secondaryStatus);
   return view;
+}
+
+/** A step in which SageMaker waited for instances: the Pending secondary status, or a message about capacity. */
+export function isCapacityWait(t: Pick<TimelineEntry, 'status' | 'message'>): boolean {
+  return t.status === 'Pending' || /insufficient capacity|waiting for capacity|capacity is not available/i.test(t.message);
 }
 
 function timeline(d: TrainingJobDescription, now: Date): TimelineEntry[] {
@@ -159,8 +184,10 @@ export function decodeHyperparameterEntries(encoded: Readonly<Record<string, str
 /** The Training Jobs tree's description of a job: secondary status, age and resources, e.g. `Training · 5 min ago · ml.p3dn.24xlarge × 2`. */
 export function jobDescriptionLine(view: TrainingJobView, now: Date): string {
   const parts: string[] = [];
-  if (view.secondaryStatus && view.secondaryStatus !== view.status) parts.push(view.secondaryStatus);
+  if (view.waitingForCapacity) parts.push(`waiting for capacity ${formatDuration(view.capacityWaitSeconds ?? 0)}`);
+  else if (view.secondaryStatus && view.secondaryStatus !== view.status) parts.push(view.secondaryStatus);
   else parts.push(view.status);
+  if (view.warmPoolStatus === 'Available') parts.push('warm pool Available');
   if (view.createdAt) parts.push(formatAge(view.createdAt, now));
   if (view.resources) parts.push(view.resources);
   return parts.join(' · ');

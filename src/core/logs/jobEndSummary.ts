@@ -8,6 +8,8 @@
 import { instanceCountOf } from '../jobs/trainingJobDescription';
 import type { TrainingJobDescription } from '../jobs/trainingJobDescription';
 import { formatLogLine } from './logFormat';
+import { formatDuration } from '../format';
+import { isCapacityWait } from '../jobs/trainingJobView';
 import { mergeByTimestamp } from './logCursor';
 import type { LogLine } from './logCursor';
 
@@ -37,6 +39,8 @@ export interface JobEndSummary {
   billableSeconds?: number;
   /** (1 − billable / training) × 100 for managed spot jobs. */
   spotSavingsPercent?: number;
+  /** Seconds the job waited for capacity (Pending, or a status message about capacity). */
+  capacityWaitSeconds?: number;
   failureReason?: string;
   explanation: FailureExplanation;
   hints: FailureHint[];
@@ -95,6 +99,13 @@ export function summarizeJobEnd(description: TrainingJobDescription, recentLines
       summary.spotSavingsPercent = (1 - billable / training) * 100;
       lines.push(`Managed Spot Training savings: ${pythonFixed1(summary.spotSavingsPercent)}%`);
     }
+  }
+  const waits = (description.SecondaryStatusTransitions ?? []).filter(
+    (t) => isCapacityWait({ status: t.Status ?? '', message: t.StatusMessage ?? '' }) && t.StartTime && t.EndTime,
+  );
+  if (waits.length > 0) {
+    summary.capacityWaitSeconds = Math.round(waits.reduce((n, t) => n + (t.EndTime!.getTime() - t.StartTime!.getTime()), 0) / 1000);
+    lines.push(`Waited for capacity: ${formatDuration(summary.capacityWaitSeconds)}`);
   }
   return summary;
 }

@@ -19,6 +19,8 @@ export interface NextStep {
   url?: string;
   /** A document to paste, e.g. the trust policy JSON. */
   document?: string;
+  /** "Request increase": the Service Quotas request this step makes (RequestServiceQuotaIncrease). */
+  requestQuota?: { quotaCode: string; quotaName: string; desiredValue: number; region: string };
 }
 
 export interface CheckItem {

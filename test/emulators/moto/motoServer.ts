@@ -41,6 +41,8 @@ export interface SimulatedJobSettings {
   failureReason?: string;
   /** Only this host (algo-N) prints the failure's traceback; the other hosts' logs just stop. */
   failingHost?: number;
+  /** The warm pool's ResourceRetainedBillableTimeInSeconds once it is Terminated or Reused (default: the wall-clock seconds it was Available). */
+  warmPoolRetainedSeconds?: number;
 }
 
 /** The launcher's effective settings (GET /moto-api/sim/config). */

@@ -173,7 +173,7 @@ def validate_job_settings(name: str, settings: Any) -> None:
     where = f"jobs[{name!r}]"
     if not isinstance(settings, dict):
         raise ValueError(f"{where} must be an object or null")
-    allowed = {"outcome", "simSeconds", "logLinesPerHost", "failureReason", "failingHost"}
+    allowed = {"outcome", "simSeconds", "logLinesPerHost", "failureReason", "failingHost", "warmPoolRetainedSeconds"}
     unknown = set(settings) - allowed
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}; known: {sorted(allowed)}")
@@ -183,6 +183,8 @@ def validate_job_settings(name: str, settings: Any) -> None:
         check_number(settings["simSeconds"], "simSeconds", 0.05, 86400, where)
     if "logLinesPerHost" in settings:
         check_lines(settings["logLinesPerHost"], "logLinesPerHost", where)
+    if "warmPoolRetainedSeconds" in settings:
+        check_number(settings["warmPoolRetainedSeconds"], "warmPoolRetainedSeconds", 0, 86400, where)
     if "failureReason" in settings and not isinstance(settings["failureReason"], str):
         raise ValueError(f"{where}: failureReason must be a string")
     if "failingHost" in settings:
@@ -596,6 +598,15 @@ class SimulatedTrainingJob(BaseObject):
         self.outcome = planned_outcome(name, request, job_settings)
         self.run = TrainerRun(name, request, lines)
         self.spot = bool(request.get("EnableManagedSpotTraining"))
+        # Warm pool: requested by ResourceConfig.KeepAlivePeriodInSeconds; Available from the job's
+        # successful end for that many (wall-clock) seconds, unless released or reused.
+        self.keep_alive = int((request.get("ResourceConfig") or {}).get("KeepAlivePeriodInSeconds") or 0)
+        self.asked_for_pool = self.keep_alive > 0
+        self.pool_ended_at: Optional[float] = None
+        self.pool_status: Optional[str] = None
+        self.reused_by: Optional[str] = None
+        self.retained_override = job_settings.get("warmPoolRetainedSeconds")
+        self.reuses: Optional[str] = None  # the job whose warm pool this one landed on
 
         self.created_at = created_at
         self.fail_at = self.at(FAIL_AT) if self.outcome == "Failed" else None
@@ -663,6 +674,7 @@ class SimulatedTrainingJob(BaseObject):
     def advance(self, now: float) -> None:
         """Bring the job to `now`: write the log lines that are due, and finish it when its end has passed."""
         if self.status in TERMINAL:
+            self.advance_pool(now)
             return
         if self.stop_requested_at is not None:
             self._emit_logs(self.stop_requested_at)
@@ -685,6 +697,8 @@ class SimulatedTrainingJob(BaseObject):
 
     def _finish(self, status: str, at: float) -> None:
         self.ended_at = at
+        if status == "Completed" and self.keep_alive > 0:
+            self.pool_status = "Available"
         if status == "Completed":
             self._upload_model(self.run.model_files(), at)
         elif status == "Stopped" and self.stop_requested_at >= self.at(CONTAINER_START):
@@ -692,6 +706,29 @@ class SimulatedTrainingJob(BaseObject):
             self._upload_model({}, at)
         self.final_metrics = self._final_metrics()
         self.status = status
+
+    def advance_pool(self, now: float) -> None:
+        if self.pool_status == "Available" and self.ended_at is not None and now >= self.ended_at + self.keep_alive:
+            self.pool_status, self.pool_ended_at = "Terminated", self.ended_at + self.keep_alive
+
+    def end_pool(self, status: str, now: float, reused_by: Optional[str] = None) -> None:
+        self.pool_status, self.pool_ended_at, self.reused_by = status, now, reused_by
+
+    def warm_pool(self, now: float) -> Optional[Dict[str, Any]]:
+        if not self.asked_for_pool:
+            return None
+        if self.status == "InProgress" and self.reuses:
+            return {"Status": "InUse"}
+        if self.pool_status is None:
+            return None
+        until = self.pool_ended_at if self.pool_ended_at is not None else now
+        retained = max(0, round(until - (self.ended_at or until)))
+        if self.pool_status != "Available" and self.retained_override is not None:
+            retained = int(self.retained_override)
+        pool: Dict[str, Any] = {"Status": self.pool_status, "ResourceRetainedBillableTimeInSeconds": retained}
+        if self.reused_by:
+            pool["ReusedByJob"] = self.reused_by
+        return pool
 
     def _upload_model(self, files: Dict[str, bytes], at: float) -> None:
         output = (self.request.get("OutputDataConfig") or {})
@@ -816,6 +853,9 @@ class SimulatedTrainingJob(BaseObject):
             response["ModelArtifacts"] = {"S3ModelArtifacts": self.model_artifact}
         if self.final_metrics:
             response["FinalMetricDataList"] = self.final_metrics
+        pool = self.warm_pool(now)
+        if pool:
+            response["WarmPoolStatus"] = pool
         for rules, statuses in (("DebugRuleConfigurations", "DebugRuleEvaluationStatuses"),
                                 ("ProfilerRuleConfigurations", "ProfilerRuleEvaluationStatuses")):
             if self.request.get(rules):
@@ -909,6 +949,13 @@ def create_training_job(self: SageMakerResponse) -> Tuple[int, Dict[str, str], s
                 f"name already exists ({backend.training_jobs[name].arn})"
             )
         job = SimulatedTrainingJob(backend, request, time.time())
+        if job.keep_alive > 0:
+            advance_backend(backend, job.created_at)
+            pool = next((j for j in backend.training_jobs.values() if isinstance(j, SimulatedTrainingJob)
+                         and j.pool_status == "Available" and warm_pool_key(j.request) == warm_pool_key(request)), None)
+            if pool is not None:
+                pool.end_pool("Reused", job.created_at, reused_by=name)
+                job.reuses = pool.training_job_name
         backend.training_jobs[name] = job
     return 200, {}, json.dumps({"TrainingJobArn": job.arn})
 
@@ -935,6 +982,66 @@ def stop_training_job(self: SageMakerResponse) -> str:
             raise ResourceNotFound(message="Requested resource not found.")
         job.stop(time.time())
     return "{}"
+
+
+# What a new job must share with an ended one to land on its warm pool (SageMaker's matching rules,
+# "Warm pool matching" in the developer guide): the role, the instance type and count, the volume and its
+# key, the VPC, network isolation and inter-container encryption; the new job must ask for a warm pool too.
+WARM_POOL_MATCH = ["RoleArn", "ResourceConfig.InstanceType", "ResourceConfig.InstanceCount", "ResourceConfig.VolumeSizeInGB",
+                   "ResourceConfig.VolumeKmsKeyId", "VpcConfig", "EnableNetworkIsolation", "EnableInterContainerTrafficEncryption"]
+
+
+def warm_pool_key(request: Dict[str, Any]) -> str:
+    def get(path: str) -> Any:
+        value: Any = request
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if path in ("EnableNetworkIsolation", "EnableInterContainerTrafficEncryption"):
+            return bool(value)
+        return value
+    return json.dumps([get(p) for p in WARM_POOL_MATCH], sort_keys=True)
+
+
+def update_training_job(self: SageMakerResponse) -> Tuple[int, Dict[str, str], str]:
+    """UpdateTrainingJob, for the warm pool's keep-alive (ResourceConfig.KeepAlivePeriodInSeconds) only; 0 releases it."""
+    request = json.loads(self.body or "{}")
+    name = request.get("TrainingJobName")
+    backend = self.sagemaker_backend
+    with state_lock:
+        job = backend.training_jobs.get(name)
+        if not isinstance(job, SimulatedTrainingJob):
+            raise ResourceNotFound(message="Requested resource not found.")
+        now = time.time()
+        job.advance(now)
+        keep = (request.get("ResourceConfig") or {}).get("KeepAlivePeriodInSeconds")
+        if keep is None:
+            raise AWSValidationException("The request must update ResourceConfig.KeepAlivePeriodInSeconds (the simulator supports nothing else).")
+        if not job.asked_for_pool:
+            raise ValidationError(message=f"Training job {name} was not configured with a warm pool.")
+        if job.status in TERMINAL and job.pool_status != "Available":
+            raise ValidationError(message=f"The warm pool of training job {name} is {job.pool_status}; only an Available warm pool can be updated.")
+        if job.status in TERMINAL and int(keep) == 0:
+            job.end_pool("Terminated", now)
+        else:
+            job.keep_alive = int(keep)
+    return 200, {}, json.dumps({"TrainingJobArn": job.arn})
+
+
+def delete_training_job(self: SageMakerResponse) -> Tuple[int, Dict[str, str], str]:
+    """DeleteTrainingJob: ended jobs only, and not while their warm pool is Available."""
+    name = self._get_param("TrainingJobName")
+    backend = self.sagemaker_backend
+    with state_lock:
+        job = backend.training_jobs.get(name)
+        if not isinstance(job, SimulatedTrainingJob):
+            raise ResourceNotFound(message="Requested resource not found.")
+        job.advance(time.time())
+        if job.status not in TERMINAL:
+            raise ValidationError(message=f"Training job {name} is {job.primary_status()}: only a Completed, Failed or Stopped job can be deleted.")
+        if job.pool_status == "Available":
+            raise ValidationError(message=f"Training job {name} has a warm pool that is Available: release it (KeepAlivePeriodInSeconds 0) before deleting the job.")
+        del backend.training_jobs[name]
+    return 200, {}, "{}"
 
 
 LIST_SORT_KEYS = {
@@ -1166,6 +1273,8 @@ def install() -> None:
     SageMakerResponse.create_training_job = create_training_job
     SageMakerResponse.stop_training_job = stop_training_job
     SageMakerResponse.list_training_jobs = list_training_jobs
+    SageMakerResponse.update_training_job = update_training_job
+    SageMakerResponse.delete_training_job = delete_training_job
     SageMakerModelBackend.describe_training_job = describe_training_job
     for name in ("describe_log_groups", "describe_log_streams", "get_log_events", "filter_log_events"):
         setattr(LogsBackend, name, advancing(getattr(LogsBackend, name)))

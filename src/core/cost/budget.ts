@@ -1,0 +1,65 @@
+/**
+ * A job file's budget, `max_cost_usd` (never sent to SageMaker): before launch, the cost ceiling
+ * must fit in it (plan and Launch refuse otherwise and say which max_run would fit); while the job
+ * runs, a warning at 80 % and a stop at 100 % (`BudgetWatch`).
+ */
+import { formatDuration } from '../format';
+import type { JobSpec } from '../jobFile/jobSpec';
+import { formatUsd } from './costEstimate';
+import type { CostEstimate } from './costEstimate';
+import { budgetLevel } from './jobCost';
+
+export function budgetOf(spec: Pick<JobSpec, 'max_cost_usd'> | undefined): number | undefined {
+  const b = spec?.max_cost_usd;
+  return typeof b === 'number' && Number.isFinite(b) && b > 0 ? b : undefined;
+}
+
+export interface BudgetRefusal {
+  budgetUsd: number;
+  ceilingUsd: number;
+  /** The longest max_run (whole seconds, at least 1) whose ceiling fits the budget. */
+  fittingMaxRun: number;
+  message: string;
+}
+
+/** Undefined when the job has no budget or its ceiling fits. */
+export function budgetRefusal(spec: JobSpec, estimate: CostEstimate): BudgetRefusal | undefined {
+  const budgetUsd = budgetOf(spec);
+  if (budgetUsd === undefined || estimate.ceiling.usd <= budgetUsd) return undefined;
+  const perSecond = (estimate.price.hourlyUsd * estimate.instanceCount) / 3600;
+  const fittingMaxRun = Math.max(1, Math.floor(budgetUsd / perSecond));
+  const n = estimate.instanceCount;
+  const limit = estimate.ceiling.limitedBy;
+  const spotNote = limit === 'max_wait' ? ` (with spot, the ceiling is taken at max_wait: set max_wait to ${fittingMaxRun} too, and max_run no higher)` : '';
+  const message =
+    `The cost ceiling ${formatUsd(estimate.ceiling.usd)} (${limit} ${formatDuration(estimate.ceiling.seconds)} × ${n} × ${estimate.instanceType} at ${formatUsd(estimate.price.hourlyUsd)}/hour) ` +
+    `exceeds max_cost_usd ${formatUsd(budgetUsd)}. max_run: ${fittingMaxRun} (${formatDuration(fittingMaxRun)}) would fit${spotNote}; or raise max_cost_usd, or use fewer or cheaper instances.`;
+  return { budgetUsd, ceilingUsd: estimate.ceiling.usd, fittingMaxRun, message };
+}
+
+export type BudgetEvent = { level: 'warning' | 'over'; usd: number; budgetUsd: number; message: string };
+
+/**
+ * Watches one running job's cost against its budget and reports each level once: the warning at
+ * 80 %, then "over" at 100 % (which the caller answers by stopping the job, or asking to).
+ */
+export class BudgetWatch {
+  private reported: 'within' | 'warning' | 'over' = 'within';
+
+  constructor(
+    readonly jobName: string,
+    readonly budgetUsd: number,
+  ) {}
+
+  observe(usd: number): BudgetEvent | undefined {
+    const level = budgetLevel(usd, this.budgetUsd);
+    if (level === 'within' || level === this.reported || (level === 'warning' && this.reported === 'over')) return undefined;
+    this.reported = level;
+    const percent = Math.floor((usd / this.budgetUsd) * 100);
+    const message =
+      level === 'warning'
+        ? `${this.jobName} has cost ≈ ${formatUsd(usd)} so far, ${percent} % of its budget (max_cost_usd ${formatUsd(this.budgetUsd)}).`
+        : `${this.jobName} has reached its budget: ≈ ${formatUsd(usd)} of max_cost_usd ${formatUsd(this.budgetUsd)}.`;
+    return { level, usd, budgetUsd: this.budgetUsd, message };
+  }
+}
