@@ -116,7 +116,7 @@ describe('the training image check (catalog, no ECR call)', () => {
     assert.match(got.nextStep?.action ?? '', /\(eu-central-1, eu-north-1, eu-south-1, eu-west-1, eu-west-2, eu-west-3, af-south-1/);
   });
 
-  it('with compiler_config checks SageMaker Training Compiler\'s image table instead', () => {
+  it("with compiler_config checks SageMaker Training Compiler's image table instead", () => {
     const compiler = { ...SEED, transformers_version: '4.11.0', pytorch_version: '1.9.0', py_version: 'py38', compiler_config: {} };
     const here = checkTrainingImage(compiler, 'us-west-2');
     assert.equal(here.status, 'passed');
