@@ -118,7 +118,7 @@ export function trainingCompilerFindings(args: CompilerEstimatorArguments): Comp
       severity: 'error',
       code: 'compiler.smdistributed',
       message:
-        'SageMaker distributed training (distribution.smdistributed) does not work with SageMaker Training Compiler, and the SageMaker SDK refuses the two together. Use distribution.pytorchddp (PyTorch 1.9 or 1.10) or remove compiler_config.',
+        'SageMaker distributed training (distribution.smdistributed) does not work with SageMaker Training Compiler, and the SageMaker SDK refuses the two together. Remove distribution.smdistributed or compiler_config.',
       path: ['distribution', 'smdistributed'],
     });
   }
@@ -158,7 +158,7 @@ export function trainingCompilerFindings(args: CompilerEstimatorArguments): Comp
       out.push({
         severity: 'error',
         code: 'compiler.distribution',
-        message: `With SageMaker Training Compiler and PyTorch ${String(args.pytorch_version)} the only distribution the SageMaker SDK accepts is pytorchxla, which this extension does not support; it refuses distribution.${Object.keys(distribution)[0]}. Train on one instance without distribution, or use PyTorch 1.10 with distribution.pytorchddp.`,
+        message: `With SageMaker Training Compiler and PyTorch ${String(args.pytorch_version)} the only distribution the SageMaker SDK accepts is pytorchxla, which this extension does not support; it refuses distribution.${Object.keys(distribution)[0]}. Train on one instance without distribution, or remove compiler_config.`,
         path: ['distribution'],
       });
     }
