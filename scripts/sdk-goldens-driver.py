@@ -12,7 +12,8 @@ driver changes two things, neither in the request path:
   keyword arguments: `debugger_hook_config` (a map) is `DebuggerHookConfig(**value)`,
   `tensorboard_output_config` `TensorBoardOutputConfig(**value)`, `profiler_config`
   `ProfilerConfig(**value)`, each `rules` item `Rule.custom(**rest)` or `ProfilerRule.custom(**rest)`
-  as its `rule` says, and every collection `CollectionConfig(**value)`.
+  as its `rule` says, and every collection `CollectionConfig(**value)`;
+  `compiler_config` (a map) is `TrainingCompilerConfig(**value)` (sagemaker.huggingface's).
 
 stdin: a JSON list of {"name", "spec" (path), "cwd"}; stdout: one JSON line per spec,
 {"name", "output": <what the oracle printed, parsed>}.
@@ -50,6 +51,7 @@ from sagemaker.debugger import (  # noqa: E402
     Rule,
     TensorBoardOutputConfig,
 )
+from sagemaker.huggingface import TrainingCompilerConfig  # noqa: E402
 from sagemaker.inputs import ShuffleConfig  # noqa: E402
 
 telemetry._send_telemetry_request = lambda *a, **k: None
@@ -83,6 +85,8 @@ def hugging_face(**kwargs):
         kwargs["debugger_hook_config"] = DebuggerHookConfig(**hook)
     if isinstance(kwargs.get("tensorboard_output_config"), dict):
         kwargs["tensorboard_output_config"] = TensorBoardOutputConfig(**kwargs["tensorboard_output_config"])
+    if isinstance(kwargs.get("compiler_config"), dict):
+        kwargs["compiler_config"] = TrainingCompilerConfig(**kwargs["compiler_config"])
     if isinstance(kwargs.get("profiler_config"), dict):
         kwargs["profiler_config"] = ProfilerConfig(**kwargs["profiler_config"])
     if isinstance(kwargs.get("rules"), list):

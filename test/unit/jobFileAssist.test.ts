@@ -90,6 +90,7 @@ describe('the estimator arguments issue 16 made supported', () => {
     'debugger_hook_config',
     'tensorboard_output_config',
     'profiler_config',
+    'compiler_config',
   ];
 
   it('are offered as keys, with their values where the schema lists them, and hover with their request field', () => {
@@ -126,6 +127,14 @@ describe('the estimator arguments issue 16 made supported', () => {
     );
     assert.match(hoverAt('tensorboard_output_config:\n  s3_output_path: s3://b/tb\n', { line: 0, character: 3 })!.markdown, /TensorBoardOutputConfig/);
     assert.match(hoverAt('debugger_hook_config: false\n', { line: 0, character: 3 })!.markdown, /DebugHookConfig/);
+    const compiler = at('compiler_config:\n  |\n');
+    assert.deepEqual(
+      completionsAt(compiler.text, compiler.position)
+        .map((s) => s.label)
+        .sort(),
+      ['debug', 'enabled'],
+    );
+    assert.match(hoverAt('compiler_config: {}\n', { line: 0, character: 3 })!.markdown, /TrainingCompilerConfig/);
     assert.match(hoverAt('enable_infra_check: true\n', { line: 0, character: 3 })!.markdown, /InfraCheckConfig\.EnableInfraCheck/);
     assert.match(hoverAt('model_uri: s3://my-bucket/m/\n', { line: 0, character: 3 })!.markdown, /application\/x-sagemaker-model/);
   });

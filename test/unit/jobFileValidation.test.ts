@@ -228,7 +228,7 @@ describe('job file validation: checks beyond the schema', () => {
   });
 
   it('refuses each estimator argument it does not send by name, with why (issue 16)', () => {
-    const issue16 = ['instance_groups', 'compiler_config'];
+    const issue16 = ['instance_groups'];
     for (const key of issue16) {
       const problems = validateJobFile(`${base}instance_type: ml.g5.xlarge\n${key}: true\n`).problems.filter((p) => p.path === key);
       assert.deepEqual(
@@ -369,6 +369,57 @@ describe('job file validation: checks beyond the schema', () => {
     assert.deepEqual(found('region: us-gov-east-1\ndebugger_hook_config:\n  s3_output_path: s3://b/d\n'), [['debugger.regionUnsupported', 'debugger_hook_config']]);
     assert.deepEqual(found(`region: us-gov-east-1\n${rule('Rule.custom')}`), [['debugger.regionUnsupported', 'rules']]);
     assert.deepEqual(found(`region: us-gov-east-1\ndebugger_hook_config: false\n${rule('Rule.custom')}`), []);
+  });
+
+  it('compiler_config: TrainingCompilerConfig(enabled, debug), its image table and the SDK refusals at their keys, its warnings (issue 16)', () => {
+    const head = 'entry_point: train.py\nrole: SageMakerRole\n';
+    const pt111 = 'transformers_version: "4.21.1"\npytorch_version: "1.11.0"\n';
+    const found = (yaml: string, severity: 'error' | 'warning' = 'error') =>
+      validateJobFile(`${head}${yaml}`)
+        .problems.filter((p) => p.severity === severity)
+        .map((p) => [p.code, String(p.path)]);
+    const quiet = 'disable_profiler: true\ndebugger_hook_config: false\n';
+    // Accepted: every row of the compiler's table, aliases as the SDK takes them.
+    for (const good of [
+      `instance_type: ml.p4d.24xlarge\n${pt111}compiler_config: {}\n`,
+      'instance_type: ml.g5.xlarge\ntransformers_version: "4.17"\npytorch_version: "1.10"\ncompiler_config: {debug: true}\n',
+      'instance_type: ml.g4dn.xlarge\ntransformers_version: "4.17.0"\ntensorflow_version: "2.6.3"\nregion: ap-southeast-5\ncompiler_config: {}\n',
+      'instance_type: ml.p3.16xlarge\ninstance_count: 2\ntransformers_version: "4.17.0"\npytorch_version: "1.10.2"\ndistribution: {pytorchddp: {enabled: true}}\ncompiler_config: {}\n',
+    ])
+      assert.deepEqual(found(good), [], good);
+    assert.ok(found('instance_type: ml.g5.xlarge\ncompiler_config: {enable: true}\n' + pt111).some(([c]) => String(c).startsWith('schema.')));
+    assert.ok(found('instance_type: ml.g5.xlarge\ncompiler_config: true\n' + pt111).some(([c]) => String(c).startsWith('schema.')));
+    // Refused where the SDK raises, at the key that causes it.
+    assert.deepEqual(found(`instance_type: ml.g6.xlarge\n${pt111}compiler_config: {}\n`), [['compiler.instanceType', 'instance_type']]);
+    assert.deepEqual(found(`instance_type: local\n${pt111}compiler_config: {}\n`), [['compiler.instanceType', 'instance_type']]);
+    assert.deepEqual(found('instance_type: ml.g5.xlarge\ntransformers_version: "4.26.0"\npytorch_version: "1.13.1"\ncompiler_config: {}\n'), [
+      ['image.matrix', 'transformers_version'],
+      ['compiler.frameworkVersion', 'pytorch_version'],
+    ]);
+    assert.deepEqual(found('instance_type: ml.g5.xlarge\nimage_uri: 1.dkr.ecr.us-east-1.amazonaws.com/x:1\ncompiler_config: {}\n'), [['compiler.imageUri', 'image_uri']]);
+    assert.deepEqual(
+      found(
+        'instance_type: ml.p4d.24xlarge\ntransformers_version: "4.17.0"\npytorch_version: "1.10.2"\npy_version: py38\ndistribution: {smdistributed: {dataparallel: {enabled: true}}}\ncompiler_config: {}\n',
+      ),
+      [['compiler.smdistributed', 'distribution.smdistributed']],
+    );
+    assert.deepEqual(found(`instance_type: ml.p4d.24xlarge\ninstance_count: 2\n${pt111}distribution: {mpi: {enabled: true}}\ncompiler_config: {}\n`), [
+      ['compiler.distribution', 'distribution'],
+    ]);
+    assert.deepEqual(found(`instance_type: ml.g5.xlarge\n${pt111}region: us-gov-west-1\ncompiler_config: {}\n`), [['image.matrix', 'region']]);
+    assert.deepEqual(found('instance_type: ml.g5.xlarge\ntransformers_version: "4.11.0"\npytorch_version: "1.9.0"\nregion: eu-west-2\ncompiler_config: {}\n'), [
+      ['image.matrix', 'region'],
+    ]);
+    // Warnings for what the SDK logs, and for what enabled: false really does.
+    assert.deepEqual(found(`instance_type: ml.g5.xlarge\n${pt111}compiler_config: {}\n`, 'warning'), [['compiler.debuggerOverhead', 'compiler_config']]);
+    assert.deepEqual(found(`instance_type: ml.g5.xlarge\n${pt111}${quiet}compiler_config: {}\n`, 'warning'), []);
+    assert.deepEqual(found(`instance_type: ml.g5.xlarge\n${pt111}${quiet}compiler_config: {enabled: false}\n`, 'warning'), [
+      ['compiler.disabledStillCompiles', 'compiler_config.enabled'],
+    ]);
+    assert.deepEqual(found(`instance_type: ml.g5.xlarge\n${pt111}${quiet}compiler_config: {debug: true}\n`, 'warning'), [['compiler.debugSlows', 'compiler_config.debug']]);
+    assert.deepEqual(found(`instance_type: ml.g5.xlarge\ninstance_count: 2\n${pt111}${quiet}compiler_config: {}\n`, 'warning'), [
+      ['compiler.multiNodeWithoutDistribution', 'instance_count'],
+    ]);
   });
 
   it('requires max_wait for spot and accepts a long enough one', () => {

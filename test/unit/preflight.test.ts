@@ -116,6 +116,18 @@ describe('the training image check (catalog, no ECR call)', () => {
     assert.match(got.nextStep?.action ?? '', /\(eu-central-1, eu-north-1, eu-south-1, eu-west-1, eu-west-2, eu-west-3, af-south-1/);
   });
 
+  it("with compiler_config checks SageMaker Training Compiler's image table instead", () => {
+    const compiler = { ...SEED, transformers_version: '4.11.0', pytorch_version: '1.9.0', py_version: 'py38', compiler_config: {} };
+    const here = checkTrainingImage(compiler, 'us-west-2');
+    assert.equal(here.status, 'passed');
+    assert.match(here.detail, /763104351884\.dkr\.ecr\.us-west-2\.amazonaws\.com\/huggingface-pytorch-trcomp-training:1\.9\.0-transformers4\.11\.0-gpu-py38-cu111-ubuntu20\.04/);
+    // The ordinary 4.11.0 image is in eu-west-2; the compiler's is not.
+    assert.equal(checkTrainingImage({ ...compiler, compiler_config: undefined }, 'eu-west-2').status, 'passed');
+    const there = checkTrainingImage(compiler, 'eu-west-2');
+    assert.equal(there.status, 'failed');
+    assert.match(there.detail, /Training Compiler's images for transformers 4\.11\.0 are not published in eu-west-2/);
+  });
+
   it("fails an image_uri from another region and offers the same image from the job's", () => {
     const uri = '763104351884.dkr.ecr.us-west-2.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04';
     const got = checkTrainingImage({ ...SEED, image_uri: uri }, 'us-east-1');

@@ -7,12 +7,14 @@
 
 import type { DebuggerHookConfigArg, ProfilerConfigArg, RuleArg, TensorBoardOutputConfigArg } from '../sagemaker/debugger';
 import type { Distribution } from '../sagemaker/distribution';
+import type { CompilerConfigArg } from '../sagemaker/trainingCompiler';
 import type { HyperparameterValue } from '../sagemaker/hyperparameters';
 
 // Owned by the SageMaker concept modules; re-exported for the code that reads a JobSpec.
 export type { Distribution, MpiDistribution, SmDataParallel, SmModelParallel } from '../sagemaker/distribution';
 export type { HyperparameterValue } from '../sagemaker/hyperparameters';
 export type { DebuggerHookConfigArg, ProfilerConfigArg, RuleArg, TensorBoardOutputConfigArg } from '../sagemaker/debugger';
+export type { CompilerConfigArg } from '../sagemaker/trainingCompiler';
 
 export interface GitConfig {
   repo: string;
@@ -112,6 +114,8 @@ export interface JobSpec {
   debugger_hook_config?: boolean | DebuggerHookConfigArg;
   tensorboard_output_config?: TensorBoardOutputConfigArg;
   profiler_config?: ProfilerConfigArg;
+  /** SageMaker Training Compiler: `TrainingCompilerConfig(**compiler_config)`. */
+  compiler_config?: CompilerConfigArg;
   /** Not an estimator argument: the expected wall time, used only for the cost estimate. */
   expected_run?: number;
   /** Not sent to SageMaker: the budget in USD that plan, Launch and the running job's watch hold the job to. */

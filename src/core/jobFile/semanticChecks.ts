@@ -2,6 +2,7 @@ import * as path from 'path';
 import { isScalar } from 'yaml';
 import { regionPartition, resolveTrainingImage } from '../catalog/huggingfaceImages';
 import type { ImageField } from '../catalog/huggingfaceImages';
+import { resolveTrainingCompilerImage } from '../catalog/trainingCompilerImages';
 import { findInstanceType, isGpuInstanceType, isSmddpUnsupported, listInstanceTypes, SMDDP_SUPPORTED_INSTANCE_TYPES } from '../catalog/instanceTypes';
 import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
 import { fromJsValue, pyDict } from '../contract/pythonValue';
@@ -15,6 +16,7 @@ import type { JobDocument, JsonPath } from './jobDocument';
 import type { JobSpec } from './jobSpec';
 import type { Problem } from './problem';
 import { SECRET_NAME } from '../sagemaker/secrets';
+import { trainingCompilerFindings } from '../sagemaker/trainingCompiler';
 
 /** What the checks may ask of the outside world. All optional: without them, file checks are skipped. */
 export interface JobFileContext {
@@ -69,7 +71,14 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
   checkTrainingRepository(spec, add);
   checkModelChannel(spec, add);
   checkDebugger(spec, add);
+  checkTrainingCompiler(spec, add);
   return out;
+}
+
+/** What TrainingCompilerConfig.validate raises (errors) and logs (warnings). */
+function checkTrainingCompiler(spec: JobSpec, add: Add): void {
+  if (typeof spec.compiler_config !== 'object' || spec.compiler_config === null) return;
+  for (const f of trainingCompilerFindings(spec)) add(f.severity, f.code, [...f.path], f.message, 'key');
 }
 
 /** What the SDK raises for rules, the Debugger hook and the profiler; region-bound refusals only when the file names its region. */
@@ -134,15 +143,17 @@ function checkImage(spec: JobSpec, context: JobFileContext, add: Add): void {
     add('error', 'image.noFramework', ['transformers_version'], 'Set pytorch_version or tensorflow_version: the SDK needs one of them to pick the image.', 'key');
     return;
   }
-  const resolution = resolveTrainingImage(
-    {
-      transformersVersion: spec.transformers_version,
-      ...(spec.pytorch_version !== undefined ? { pytorchVersion: spec.pytorch_version } : {}),
-      ...(spec.tensorflow_version !== undefined ? { tensorflowVersion: spec.tensorflow_version } : {}),
-      ...(spec.py_version !== undefined ? { pyVersion: spec.py_version } : {}),
-    },
-    region ?? 'us-east-1',
-  );
+  const request = {
+    transformersVersion: spec.transformers_version,
+    ...(spec.pytorch_version !== undefined ? { pytorchVersion: spec.pytorch_version } : {}),
+    ...(spec.tensorflow_version !== undefined ? { tensorflowVersion: spec.tensorflow_version } : {}),
+    ...(spec.py_version !== undefined ? { pyVersion: spec.py_version } : {}),
+  };
+  // With compiler_config the SDK looks the image up in the Training Compiler's table instead.
+  const resolution =
+    typeof spec.compiler_config === 'object' && spec.compiler_config !== null
+      ? resolveTrainingCompilerImage(request, region ?? 'us-east-1')
+      : resolveTrainingImage(request, region ?? 'us-east-1');
   if (!resolution.ok) {
     const field: ImageField = resolution.field;
     if (field === 'region' && !str(spec.region)) return; // the default region is not the file's fault

@@ -9,7 +9,8 @@
  *   the code (`source_dir` = the `sourcedir.tar.gz` the job ran, which the planner sends as is),
  *   `distribution`, `container_log_level`; the job name and region keys are dropped;
  * - the image goes back to `transformers_version` / `pytorch_version` / `py_version` when it is the
- *   catalog's image for them, and stays `image_uri` otherwise;
+ *   catalog's image for them, and stays `image_uri` otherwise; a Training Compiler image with the
+ *   compiler's hyperparameters goes back to the versions and `compiler_config`;
  * - values the planner would fill in by default (volume size, max run, the default bucket) are left out.
  *
  * What a job file cannot express is listed in `notes` and as comments at the top of the file.
@@ -17,11 +18,13 @@
 import { Document, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node } from 'yaml';
 import { parseImageUri } from '../catalog/huggingfaceImages';
+import { parseTrainingCompilerImageUri } from '../catalog/trainingCompilerImages';
 import type { PyValue } from '../contract/pythonValue';
 import { profilerDisabled, regionSupportsDebugger } from '../sagemaker/debugger';
 import { DISTRIBUTION_HYPERPARAMETER_KEYS, distributionFromHyperparameters } from '../sagemaker/distribution';
 import { decodeHyperparameters } from '../sagemaker/hyperparameters';
 import { isSecretEntry } from '../sagemaker/secrets';
+import { compilerConfigFromHyperparameters, HP_COMPILER_DEBUG, HP_COMPILER_ENABLED } from '../sagemaker/trainingCompiler';
 import { parseTrainingJobArn } from './trainingJobDescription';
 import type { DescribedChannel, DescribedRuleConfiguration, TrainingJobDescription } from './trainingJobDescription';
 
@@ -107,7 +110,13 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   if (instanceCount !== undefined && instanceCount !== 1) set('instance_count', instanceCount);
 
   // Image: versions when the catalog yields exactly this URI in this region.
-  if (parsedImage?.inCatalog && (region === undefined || parsedImage.region === region)) {
+  const compilerImage = image ? parseTrainingCompilerImageUri(image) : undefined;
+  const compilerConfig = compilerImage && (region === undefined || compilerImage.region === region) ? compilerConfigFromHyperparameters(d.HyperParameters ?? {}) : undefined;
+  if (compilerImage && compilerConfig) {
+    set('transformers_version', compilerImage.transformersVersion);
+    set(compilerImage.baseFramework === 'pytorch' ? 'pytorch_version' : 'tensorflow_version', compilerImage.baseVersion);
+    set('py_version', compilerImage.pyVersion);
+  } else if (parsedImage?.inCatalog && (region === undefined || parsedImage.region === region)) {
     set('transformers_version', parsedImage.transformersVersion);
     set(parsedImage.baseFramework === 'pytorch' ? 'pytorch_version' : 'tensorflow_version', parsedImage.baseVersion);
     set('py_version', parsedImage.pyVersion);
@@ -122,7 +131,7 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   if (base !== undefined && base !== parsedImage?.repository && base !== imageRepository(image)) set('base_job_name', base);
 
   // Hyperparameters: the user's, decoded; secrets are not copied into a file.
-  const userKeys = [...decoded.keys()].filter((k) => !MAPPED_SDK_KEYS.has(k));
+  const userKeys = [...decoded.keys()].filter((k) => !MAPPED_SDK_KEYS.has(k) && !(compilerConfig && (k === HP_COMPILER_ENABLED || k === HP_COMPILER_DEBUG)));
   const hyperparameters = new YAMLMap();
   for (const key of userKeys) {
     if (isSecretEntry(key, d.HyperParameters?.[key])) {
@@ -141,6 +150,7 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   // the model parallel parameters, whose own values stay in flow style.
   const distribution = distributionFromHyperparameters(decodedDict);
   if (distribution) set('distribution', pyNode(distribution, 4));
+  set('compiler_config', compilerConfig);
 
   set(
     'inputs',

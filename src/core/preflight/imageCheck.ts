@@ -5,6 +5,7 @@
  * users rarely have, so a call would mostly report "access denied" and prove nothing.
  */
 import { parseImageUri, resolveTrainingImage } from '../catalog/huggingfaceImages';
+import { resolveTrainingCompilerImage } from '../catalog/trainingCompilerImages';
 import type { JobSpec } from '../jobFile/jobSpec';
 import type { CheckItem } from './checklist';
 
@@ -63,15 +64,15 @@ export function checkTrainingImage(spec: JobSpec, region: string): CheckItem {
     };
   }
 
-  const resolved = resolveTrainingImage(
-    {
-      transformersVersion: typeof spec.transformers_version === 'string' ? spec.transformers_version : '',
-      ...(typeof spec.pytorch_version === 'string' ? { pytorchVersion: spec.pytorch_version } : {}),
-      ...(typeof spec.tensorflow_version === 'string' ? { tensorflowVersion: spec.tensorflow_version } : {}),
-      ...(typeof spec.py_version === 'string' ? { pyVersion: spec.py_version } : {}),
-    },
-    region,
-  );
+  const versions = {
+    transformersVersion: typeof spec.transformers_version === 'string' ? spec.transformers_version : '',
+    ...(typeof spec.pytorch_version === 'string' ? { pytorchVersion: spec.pytorch_version } : {}),
+    ...(typeof spec.tensorflow_version === 'string' ? { tensorflowVersion: spec.tensorflow_version } : {}),
+    ...(typeof spec.py_version === 'string' ? { pyVersion: spec.py_version } : {}),
+  };
+  // compiler_config: the SDK picks SageMaker Training Compiler's image from its own table.
+  const resolved =
+    typeof spec.compiler_config === 'object' && spec.compiler_config !== null ? resolveTrainingCompilerImage(versions, region) : resolveTrainingImage(versions, region);
   if (resolved.ok) {
     return { ...base, status: 'passed', blocking: true, detail: `${resolved.uri} is published in ${region} according to the SageMaker SDK's image catalog. ${NOT_ASKED_ECR}` };
   }

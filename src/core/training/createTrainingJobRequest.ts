@@ -10,6 +10,7 @@
  */
 import * as path from 'node:path';
 import { regionPartition, resolveTrainingImage } from '../catalog/huggingfaceImages';
+import { resolveTrainingCompilerImage } from '../catalog/trainingCompilerImages';
 import type { ChannelInput, JobSpec, MetricDefinition } from '../jobFile/jobSpec';
 import { containerLogLevel } from '../sagemaker/containerLogLevel';
 import { debuggerRefusals, debuggerRequestFields } from '../sagemaker/debugger';
@@ -17,8 +18,10 @@ import type { DebuggerRequestFields } from '../sagemaker/debugger';
 import { sdkDistributionHyperparameters, sdkDistributionRefusals } from '../sagemaker/distribution';
 import { encodeHyperparameter } from '../sagemaker/hyperparameters';
 import { secretValueKind } from '../sagemaker/secrets';
+import { trainingCompilerFindings, trainingCompilerHyperparameters } from '../sagemaker/trainingCompiler';
 import { trainingJobName } from './jobName';
 import { TrainingPlanError } from './trainingPlanError';
+import type { TrainingPlanErrorCode } from './trainingPlanError';
 
 export interface S3DataSource {
   S3DataType: string;
@@ -171,6 +174,10 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   const refusal = sdkDistributionRefusals(spec)[0];
   if (refusal) throw new TrainingPlanError(refusal.code, refusal.message, { path: refusal.path.join('.'), ...(refusal.value !== undefined ? { value: refusal.value } : {}) });
 
+  // HuggingFace.__init__ then runs TrainingCompilerConfig.validate.
+  const compilerRefusal = trainingCompilerFindings(spec).find((f) => f.severity === 'error');
+  if (compilerRefusal) throw new TrainingPlanError(compilerRefusal.code as TrainingPlanErrorCode, compilerRefusal.message, { path: compilerRefusal.path.join('.') });
+
   const image = trainingImage(spec, region);
   // EstimatorBase._prepare_for_training (rules, Debugger hook, profiler) raises these in fit().
   const debuggerRefusal = debuggerRefusals(spec, region)[0];
@@ -201,6 +208,7 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   for (const [key, value] of sdkDistributionHyperparameters(spec.distribution, distributionContext)) {
     hyperParameters[key] = value;
   }
+  for (const [key, value] of trainingCompilerHyperparameters(spec.compiler_config)) hyperParameters[key] = value;
 
   const channels = inputChannels(spec.inputs);
   // job.py _Job._load_config: model_uri is one more channel after the user's, before the code channel.
@@ -354,15 +362,14 @@ function collapseSlashes(s: string): string {
 
 function trainingImage(spec: JobSpec, region: string): string {
   if (spec.image_uri) return spec.image_uri;
-  const resolved = resolveTrainingImage(
-    {
-      transformersVersion: spec.transformers_version ?? '',
-      pytorchVersion: spec.pytorch_version,
-      tensorflowVersion: spec.tensorflow_version,
-      pyVersion: spec.py_version,
-    },
-    region,
-  );
+  const versions = {
+    transformersVersion: spec.transformers_version ?? '',
+    pytorchVersion: spec.pytorch_version,
+    tensorflowVersion: spec.tensorflow_version,
+    pyVersion: spec.py_version,
+  };
+  // image_uris.retrieve looks in the Training Compiler's table when a compiler_config is given.
+  const resolved = spec.compiler_config !== undefined ? resolveTrainingCompilerImage(versions, region) : resolveTrainingImage(versions, region);
   if (!resolved.ok) {
     throw new TrainingPlanError('image.unresolved', `No training image: ${resolved.message}.`, { path: resolved.field, suggestions: resolved.suggestions });
   }

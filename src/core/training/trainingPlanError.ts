@@ -30,7 +30,13 @@ export type TrainingPlanErrorCode =
   | 'rules.sourceNotS3'
   | 'rules.debuggerRuleOnly'
   | 'debugger.regionUnsupported'
-  | 'profiler.disabled';
+  | 'profiler.disabled'
+  // What TrainingCompilerConfig.validate refuses (src/core/sagemaker/trainingCompiler.ts).
+  | 'compiler.instanceType'
+  | 'compiler.smdistributed'
+  | 'compiler.frameworkVersion'
+  | 'compiler.imageUri'
+  | 'compiler.distribution';
 
 /**
  * Thrown by the training-request core. `context` names the job-file key (`path`) and the offending
