@@ -433,6 +433,7 @@ describe('job file schema', () => {
       'checkpoint_local_path',
       'checkpoint_s3_uri',
       'code_location',
+      'compiler_config',
       'container_arguments',
       'container_entry_point',
       'container_log_level',
