@@ -1,4 +1,4 @@
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
 import { listCleanup, runCleanup } from '../aws/cost/cleanup';
 import type { CleanupListing } from '../aws/cost/cleanup';

@@ -1,4 +1,4 @@
-import { parseArgs } from 'util';
+import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
 import { costOfJobs } from '../aws/cost/jobCosts';
 import { FilePriceCache } from '../aws/preflight/pricing';
