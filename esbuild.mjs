@@ -151,7 +151,7 @@ const targets = [
     // (src/hub/fileHasher.ts); node builtins only.
     ...common,
     entryPoints: ['src/hub/fileHashWorker.ts'],
-    outfile: 'dist/fileHashWorker.js',
+    outfile: outPath('fileHashWorker.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
