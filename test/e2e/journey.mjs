@@ -43,6 +43,7 @@ import { delay, extensionId, repoRoot, sessionPrerequisiteProblem, startVsCodeSe
 import { packagedExtension } from './steps/packagedExtension.mjs';
 import { diagnosisStep } from './steps/diagnosis.mjs';
 import { dashboardStep } from './steps/dashboard.mjs';
+import { applyQuickFix } from './steps/quickFix.mjs';
 
 const require = createRequire(import.meta.url);
 const resultsDir = path.join(repoRoot, 'test-results', 'e2e');
@@ -164,7 +165,7 @@ const steps = [
       const text = fs.readFileSync(path.join(j.workspace, jobFile), 'utf8').split('\n');
       await wb.openFile(jobFile);
       const editor = wb.activeEditor();
-      // Accept the suggestion for the typo, then quote the version, as the hover said.
+      // Accept the suggestion for the typo, then quote the version with the quick fix (Ctrl+.).
       const typoLine = lineOf(text, /^instance_type: ml\.p3dn\.24xlarg$/);
       if (typoLine) {
         await wb.goToLine(typoLine);
@@ -176,11 +177,8 @@ const steps = [
       }
       const versionLine = lineOf(text, /^pytorch_version: 1\.6$/);
       if (versionLine) {
-        await wb.goToLine(versionLine);
-        await page.keyboard.press('End');
-        await page.keyboard.press('Shift+Home');
-        await page.keyboard.type('pytorch_version: "1.6.0"');
-        await page.keyboard.press('Escape');
+        const titles = await applyQuickFix(j, { line: versionLine, column: 18, pick: 'Quote it: "1.6"' });
+        expect((await wb.lineText(editor, versionLine)) === 'pytorch_version: "1.6"', `the quick fix (menu: ${titles.join(' | ')}) left "${await wb.lineText(editor, versionLine)}"`);
       }
       await page.keyboard.press('Control+S');
       await expectSoon(
@@ -190,7 +188,7 @@ const steps = [
       );
       // Under load a Ctrl+S pressed while the suggest widget is still settling can go unheard; saving is
       // not what this step tests, so it presses Ctrl+S again (at most twice more) while the tab is dirty.
-      const saved = () => fs.readFileSync(path.join(j.workspace, jobFile), 'utf8').includes('pytorch_version: "1.6.0"');
+      const saved = () => fs.readFileSync(path.join(j.workspace, jobFile), 'utf8').includes('pytorch_version: "1.6"\n');
       for (let attempt = 0; attempt < 2 && !saved(); attempt++) {
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         if (!saved()) await page.keyboard.press('Control+S');
@@ -244,7 +242,8 @@ const steps = [
       expectSame(stored.ResourceConfig, sent.ResourceConfig, 'ResourceConfig');
       expectSame(stored.AlgorithmSpecification?.TrainingImage, sent.AlgorithmSpecification.TrainingImage, 'TrainingImage');
       expect(
-        /huggingface-pytorch-training:1\.6\.0-transformers4\.4\.2-gpu-py36/.test(sent.AlgorithmSpecification.TrainingImage),
+        // Shortened versions, as the file writes them, name the image's short tag, as the SDK does.
+        /huggingface-pytorch-training:1\.6-transformers4\.4-gpu-py36/.test(sent.AlgorithmSpecification.TrainingImage),
         `the image is ${sent.AlgorithmSpecification.TrainingImage}`,
       );
       expect(sent.HyperParameters.sagemaker_distributed_dataparallel_enabled === 'true', 'the request does not enable smdistributed dataparallel');
@@ -770,7 +769,7 @@ async function ensureCloudJob(j) {
   const text = fs
     .readFileSync(file, 'utf8')
     .replace(/^instance_type: ml\.p3dn\.24xlarg$/m, 'instance_type: ml.p3dn.24xlarge')
-    .replace(/^pytorch_version: 1\.6$/m, 'pytorch_version: "1.6.0"');
+    .replace(/^pytorch_version: 1\.6$/m, 'pytorch_version: "1.6"');
   const { planTrainingJob } = require(compiled('src/aws/launch/planTrainingJob.js'));
   const { launchTrainingJob } = require(compiled('src/aws/launch/launchTrainingJob.js'));
   const planned = await planTrainingJob({ clients: j.clients, jobFilePath: file, text });
