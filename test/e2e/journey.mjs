@@ -577,6 +577,12 @@ const steps = [
       await page.keyboard.press('Enter');
       await wb.activeEditorTab('from-walkthrough.sagemaker.yaml').waitFor({ timeout: 15_000 });
       expect(fs.existsSync(path.join(j.workspace, 'from-walkthrough.sagemaker.yaml')), 'New Job File did not write from-walkthrough.sagemaker.yaml');
+      // The workspace has no train.py: New Job File writes a starter one, so the new file starts clean.
+      expect(fs.existsSync(path.join(j.workspace, 'train.py')), 'New Job File in a folder without train.py wrote no starter train.py');
+      // Diagnostics come on open; give them a moment before reading what settled.
+      await page.waitForTimeout(1_500);
+      const fresh = await wb.settledSquiggles(wb.activeEditor());
+      expect(fresh.length === 0, `the new job file shows squiggles at once: ${JSON.stringify(fresh.map(({ box, ...s }) => s))}`);
       await wb.runCommand('View: Close All Editor Groups').catch(() => undefined);
       await wb.openWalkthrough(walkthroughTitle);
       await wb.clickWalkthroughButton('Try the quickstart', 'Create Quickstart Project');
