@@ -178,7 +178,10 @@ const steps = [
       const versionLine = lineOf(text, /^pytorch_version: 1\.6$/);
       if (versionLine) {
         const titles = await applyQuickFix(j, { line: versionLine, column: 18, pick: 'Quote it: "1.6"' });
-        expect((await wb.lineText(editor, versionLine)) === 'pytorch_version: "1.6"', `the quick fix (menu: ${titles.join(' | ')}) left "${await wb.lineText(editor, versionLine)}"`);
+        expect(
+          (await wb.lineText(editor, versionLine)) === 'pytorch_version: "1.6"',
+          `the quick fix (menu: ${titles.join(' | ')}) left "${await wb.lineText(editor, versionLine)}"`,
+        );
       }
       await page.keyboard.press('Control+S');
       await expectSoon(

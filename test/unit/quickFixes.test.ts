@@ -76,7 +76,10 @@ describe('quick fixes: "quote it"', () => {
     let fixed = text;
     for (const p of [...problems].reverse()) fixed = apply(fixed, p.fixes![0]!);
     assert.ok(fixed.endsWith('  max_grad_norm: "inf"\n  scale: "1e400"\n'), fixed);
-    assert.deepEqual(validateJobFile(fixed).problems.filter((p) => p.code === 'number.notFinite'), []);
+    assert.deepEqual(
+      validateJobFile(fixed).problems.filter((p) => p.code === 'number.notFinite'),
+      [],
+    );
   });
 });
 

@@ -89,7 +89,14 @@ function checkVersionsAreStrings(doc: JobDocument, add: Add): void {
     const written = doc.sourceOf(node) ?? String(node.value);
     const denotes = String(node.value);
     const meaning = written === denotes ? `the number ${q(denotes)}` : `the number ${q(denotes)}, not "${q(written)}"`;
-    add('error', 'version.yamlNumber', [key], `\`${key}: ${q(written)}\` is ${meaning} in YAML. Quote it: ${key}: "${q(written)}".`, 'value', quoteAsWritten(doc.writtenScalar([key])));
+    add(
+      'error',
+      'version.yamlNumber',
+      [key],
+      `\`${key}: ${q(written)}\` is ${meaning} in YAML. Quote it: ${key}: "${q(written)}".`,
+      'value',
+      quoteAsWritten(doc.writtenScalar([key])),
+    );
   }
 }
 

@@ -326,7 +326,11 @@ class Reader {
         `${what}${spelled ? '' : `: the script receives ${word}`}. JSON has no such number: the SDK sends ${dumped}, which SageMaker's training toolkit reads back but other JSON readers refuse. ${fix}`,
         true,
         'warning',
-        node.tag ? [] : spelled ? [{ title: `Quote it: "${word}"`, range: this.rangeOf(node), newText: `"${word}"` }] : quoteAsWritten({ source: written, range: this.rangeOf(node) }),
+        node.tag
+          ? []
+          : spelled
+            ? [{ title: `Quote it: "${word}"`, range: this.rangeOf(node), newText: `"${word}"` }]
+            : quoteAsWritten({ source: written, range: this.rangeOf(node) }),
       );
     } else {
       this.report(node, path, 'number.notFinite', `${what}, and JSON, the form of the request, has no such number. Write a finite number.`);
