@@ -3,33 +3,18 @@ import type { Services } from '../host/services';
 import { Cancelled } from '../host/commandRunner';
 import { WalkthroughDone } from '../host/ids';
 import { markWalkthroughStep } from '../host/walkthrough';
+import { chooseEntryPoint, jobFileTemplate, STARTER_SCRIPT } from '../core/jobFile/newJobFile';
 
-const TEMPLATE = `# A SageMaker training job for a Hugging Face script. Keys are the HuggingFace estimator's
-# keyword arguments; hover a key for its documentation, Ctrl+Space for completion.
-entry_point: train.py
-source_dir: .
+const exists = (uri: vscode.Uri) =>
+  vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
 
-instance_type: ml.g5.2xlarge
-instance_count: 1
-
-transformers_version: "4.56.2"
-pytorch_version: "2.8.0"
-py_version: py312
-
-# An IAM role SageMaker can assume: its ARN, or its bare name.
-role: SageMakerRole
-
-hyperparameters:
-  model_name_or_path: facebook/bart-large-cnn
-  dataset_name: your-dataset
-  num_train_epochs: 3
-  learning_rate: 5e-5
-  do_train: true
-  do_eval: true
-  output_dir: /opt/ml/model
-`;
-
-/** Writes a commented job file into the workspace and opens it. */
+/**
+ * Writes a commented job file into the workspace and opens it, with no problems: its entry point is the
+ * folder's training script, or a starter train.py written beside it (core/jobFile/newJobFile.ts).
+ */
 export function newJobFile(_services: Services) {
   return async (): Promise<void> => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -45,17 +30,30 @@ export function newJobFile(_services: Services) {
     const fileName = `${name.trim().replace(/\.sagemaker\.ya?ml$/i, '')}.sagemaker.yaml`;
     const uri = folder ? vscode.Uri.joinPath(folder, fileName) : vscode.Uri.parse(`untitled:${fileName}`);
     if (folder) {
-      const exists = await vscode.workspace.fs.stat(uri).then(
-        () => true,
-        () => false,
-      );
-      if (exists) throw new Error(`${fileName} already exists in ${folder.fsPath}; choose another name.`);
-      await vscode.workspace.fs.writeFile(uri, Buffer.from(TEMPLATE, 'utf8'));
+      if (await exists(uri)) throw new Error(`${fileName} already exists in ${folder.fsPath}; choose another name.`);
+      // The entry point must exist for the file to start clean: the folder's script, else a starter train.py.
+      const names = (await vscode.workspace.fs.readDirectory(folder)).filter(([, type]) => type === vscode.FileType.File).map(([n]) => n);
+      const choice = chooseEntryPoint(names);
+      const script = vscode.Uri.joinPath(folder, choice.entryPoint);
+      const createScript = choice.create && !(await exists(script));
+      if (createScript) await vscode.workspace.fs.writeFile(script, Buffer.from(STARTER_SCRIPT, 'utf8'));
+      try {
+        await vscode.workspace.fs.writeFile(uri, Buffer.from(jobFileTemplate(choice.entryPoint), 'utf8'));
+      } catch (e) {
+        // No half-made pair: the starter script goes again if the job file could not be written.
+        if (createScript) await vscode.workspace.fs.delete(script).then(undefined, () => undefined);
+        throw e;
+      }
       await vscode.window.showTextDocument(uri);
+      if (createScript) {
+        void vscode.window.showInformationMessage(
+          `Wrote ${choice.entryPoint} beside ${fileName}: a starter entry point that reads SageMaker's environment and hyperparameters and writes to SM_MODEL_DIR. It trains nothing yet; put your training in it.`,
+        );
+      }
     } else {
       const doc = await vscode.workspace.openTextDocument(uri);
       const editor = await vscode.window.showTextDocument(doc);
-      await editor.edit((e) => e.insert(new vscode.Position(0, 0), TEMPLATE));
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), jobFileTemplate('train.py')));
     }
     markWalkthroughStep(WalkthroughDone.jobFile);
   };

@@ -44,6 +44,7 @@ import { packagedExtension } from './steps/packagedExtension.mjs';
 import { diagnosisStep } from './steps/diagnosis.mjs';
 import { dashboardStep } from './steps/dashboard.mjs';
 import { costInTreeAndCleanUp } from './steps/cost.mjs';
+import { applyQuickFix } from './steps/quickFix.mjs';
 
 const require = createRequire(import.meta.url);
 const resultsDir = path.join(repoRoot, 'test-results', 'e2e');
@@ -165,7 +166,7 @@ const steps = [
       const text = fs.readFileSync(path.join(j.workspace, jobFile), 'utf8').split('\n');
       await wb.openFile(jobFile);
       const editor = wb.activeEditor();
-      // Accept the suggestion for the typo, then quote the version, as the hover said.
+      // Accept the suggestion for the typo, then quote the version with the quick fix (Ctrl+.).
       const typoLine = lineOf(text, /^instance_type: ml\.p3dn\.24xlarg$/);
       if (typoLine) {
         await wb.goToLine(typoLine);
@@ -177,11 +178,11 @@ const steps = [
       }
       const versionLine = lineOf(text, /^pytorch_version: 1\.6$/);
       if (versionLine) {
-        await wb.goToLine(versionLine);
-        await page.keyboard.press('End');
-        await page.keyboard.press('Shift+Home');
-        await page.keyboard.type('pytorch_version: "1.6.0"');
-        await page.keyboard.press('Escape');
+        const titles = await applyQuickFix(j, { line: versionLine, column: 18, pick: 'Quote it: "1.6"' });
+        expect(
+          (await wb.lineText(editor, versionLine)) === 'pytorch_version: "1.6"',
+          `the quick fix (menu: ${titles.join(' | ')}) left "${await wb.lineText(editor, versionLine)}"`,
+        );
       }
       await page.keyboard.press('Control+S');
       await expectSoon(
@@ -191,7 +192,7 @@ const steps = [
       );
       // Under load a Ctrl+S pressed while the suggest widget is still settling can go unheard; saving is
       // not what this step tests, so it presses Ctrl+S again (at most twice more) while the tab is dirty.
-      const saved = () => fs.readFileSync(path.join(j.workspace, jobFile), 'utf8').includes('pytorch_version: "1.6.0"');
+      const saved = () => fs.readFileSync(path.join(j.workspace, jobFile), 'utf8').includes('pytorch_version: "1.6"\n');
       for (let attempt = 0; attempt < 2 && !saved(); attempt++) {
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         if (!saved()) await page.keyboard.press('Control+S');
@@ -245,7 +246,8 @@ const steps = [
       expectSame(stored.ResourceConfig, sent.ResourceConfig, 'ResourceConfig');
       expectSame(stored.AlgorithmSpecification?.TrainingImage, sent.AlgorithmSpecification.TrainingImage, 'TrainingImage');
       expect(
-        /huggingface-pytorch-training:1\.6\.0-transformers4\.4\.2-gpu-py36/.test(sent.AlgorithmSpecification.TrainingImage),
+        // Shortened versions, as the file writes them, name the image's short tag, as the SDK does.
+        /huggingface-pytorch-training:1\.6-transformers4\.4-gpu-py36/.test(sent.AlgorithmSpecification.TrainingImage),
         `the image is ${sent.AlgorithmSpecification.TrainingImage}`,
       );
       expect(sent.HyperParameters.sagemaker_distributed_dataparallel_enabled === 'true', 'the request does not enable smdistributed dataparallel');
@@ -579,6 +581,12 @@ const steps = [
       await page.keyboard.press('Enter');
       await wb.activeEditorTab('from-walkthrough.sagemaker.yaml').waitFor({ timeout: 15_000 });
       expect(fs.existsSync(path.join(j.workspace, 'from-walkthrough.sagemaker.yaml')), 'New Job File did not write from-walkthrough.sagemaker.yaml');
+      // The workspace has no train.py: New Job File writes a starter one, so the new file starts clean.
+      expect(fs.existsSync(path.join(j.workspace, 'train.py')), 'New Job File in a folder without train.py wrote no starter train.py');
+      // Diagnostics come on open; give them a moment before reading what settled.
+      await page.waitForTimeout(1_500);
+      const fresh = await wb.settledSquiggles(wb.activeEditor());
+      expect(fresh.length === 0, `the new job file shows squiggles at once: ${JSON.stringify(fresh.map(({ box, ...s }) => s))}`);
       await wb.runCommand('View: Close All Editor Groups').catch(() => undefined);
       await wb.openWalkthrough(walkthroughTitle);
       await wb.clickWalkthroughButton('Try the quickstart', 'Create Quickstart Project');
@@ -771,7 +779,7 @@ async function ensureCloudJob(j) {
   const text = fs
     .readFileSync(file, 'utf8')
     .replace(/^instance_type: ml\.p3dn\.24xlarg$/m, 'instance_type: ml.p3dn.24xlarge')
-    .replace(/^pytorch_version: 1\.6$/m, 'pytorch_version: "1.6.0"');
+    .replace(/^pytorch_version: 1\.6$/m, 'pytorch_version: "1.6"');
   const { planTrainingJob } = require(compiled('src/aws/launch/planTrainingJob.js'));
   const { launchTrainingJob } = require(compiled('src/aws/launch/launchTrainingJob.js'));
   const planned = await planTrainingJob({ clients: j.clients, jobFilePath: file, text });

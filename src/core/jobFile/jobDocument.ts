@@ -2,7 +2,7 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import { excerpt } from '../excerpt';
 import { formatPath, LineIndex } from './problem';
-import type { Problem, Range } from './problem';
+import type { Problem, ProblemFix, Range } from './problem';
 import { flattenedPairs, isMergeKey, readDocumentData, scalarKeyText } from './yamlData';
 import type { DocumentData } from './yamlData';
 
@@ -10,6 +10,12 @@ import type { DocumentData } from './yamlData';
 const TOO_DEEP = 'The file nests too deeply to be read (thousands of levels of lists or mappings); a job file needs a few.';
 
 export type JsonPath = ReadonlyArray<string | number>;
+
+/** A scalar as written in the text: `"1.10"`, `1.10`, `'x'`. */
+export interface WrittenScalar {
+  source: string;
+  range: Range;
+}
 
 /**
  * A parsed job file that remembers where every key and value stands in the text, so each problem
@@ -139,6 +145,16 @@ export class JobDocument {
     return undefined;
   }
 
+  /**
+   * The scalar written at `path` (an alias or a collection is not one), with its exact source text
+   * and range: what a quick fix may replace. `key`: the key naming `path` rather than its value.
+   */
+  writtenScalar(path: JsonPath, on: 'key' | 'value' = 'value'): WrittenScalar | undefined {
+    const node = on === 'key' ? (this.pairAt(path)?.key as Node | null | undefined) : this.writtenNodeAt(path);
+    if (!isScalar(node) || !node.range || node.tag) return undefined;
+    return { source: this.text.slice(node.range[0], node.range[1]), range: this.lines.rangeOf(node.range[0], node.range[1]) };
+  }
+
   /** The exact source text of a scalar, e.g. `1.10` where the parsed value is 1.1. */
   sourceOf(node: Node): string | undefined {
     return node.range ? this.text.slice(node.range[0], node.range[1]) : undefined;
@@ -152,9 +168,9 @@ export class JobDocument {
     return m ? this.lines.rangeOf(m.index, m.index + m[0].length) : this.lines.rangeOf(0, 0);
   }
 
-  problem(severity: Problem['severity'], code: string, path: JsonPath, message: string, on: 'key' | 'value' = 'value'): Problem {
+  problem(severity: Problem['severity'], code: string, path: JsonPath, message: string, on: 'key' | 'value' = 'value', fixes?: readonly ProblemFix[]): Problem {
     const range = (on === 'key' ? this.keyRange(path) : this.valueRange(path)) ?? this.closestRange(path);
-    return { severity, code, message, path: formatPath(path), range };
+    return { severity, code, message, path: formatPath(path), range, ...(fixes?.length ? { fixes } : {}) };
   }
 
   /** The deepest existing ancestor's key range: a problem about a missing child points at its parent. */

@@ -20,6 +20,19 @@ export interface Problem {
   range: Range;
   /** Stable identifier of the check, for code actions and tests. */
   code: string;
+  /**
+   * Replacements that resolve the problem, when the check knows them (the key or value a typo most
+   * likely meant, a version quoted as written): the editor offers each as a quick fix.
+   */
+  fixes?: readonly ProblemFix[];
+}
+
+/** One way to resolve a problem: replace the text at `range` with `newText`. */
+export interface ProblemFix {
+  /** What the fix does, as the quick-fix menu shows it, e.g. `Quote it: "1.10"`. */
+  title: string;
+  range: Range;
+  newText: string;
 }
 
 /** Maps string offsets (UTF-16 code units, as JavaScript and the `yaml` package count them) to positions. */

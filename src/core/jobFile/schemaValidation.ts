@@ -2,6 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isScalar, isSeq } from 'yaml';
 import jobSchema from '../../../schemas/sagemaker-job.schema.json';
 import { closestMatch } from './didYouMean';
+import { replaceScalar } from './quickFixes';
 import { validate as generatedValidate } from './generated/jobSchemaValidator';
 import type { JobDocument, JsonPath } from './jobDocument';
 import { excerpt } from '../excerpt';
@@ -136,7 +137,8 @@ function toProblem(e: ErrorObject, doc: JobDocument): Problem | undefined {
       const guess = closestMatch(key, known);
       const where = path.length ? ` in \`${name}\`` : '';
       const hint = guess ? ` Did you mean \`${guess}\`?` : known.length && known.length <= 8 ? ` Expected one of: ${known.join(', ')}.` : '';
-      return doc.problem('error', 'schema.unknownKey', [...path, key], `Unknown key \`${excerpt(key)}\`${where}.${hint}`, 'key');
+      const fixes = guess ? replaceScalar(doc.writtenScalar([...path, key], 'key'), guess, `Change to ${guess}`) : [];
+      return doc.problem('error', 'schema.unknownKey', [...path, key], `Unknown key \`${excerpt(key)}\`${where}.${hint}`, 'key', fixes);
     }
     case 'required': {
       const missing = String((e.params as { missingProperty: string }).missingProperty);
@@ -155,8 +157,13 @@ function toProblem(e: ErrorObject, doc: JobDocument): Problem | undefined {
     }
     case 'enum': {
       const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
+      const values = (e.params as { allowedValues: unknown[] }).allowedValues ?? [];
       const guess = closestMatch(String(e.data), allowed);
-      return doc.problem('error', 'schema.enum', path, `\`${name}\` must be one of ${allowed.join(', ')}${guess ? ` (did you mean \`${guess}\`?)` : ''}.`);
+      // The likely meant value alone; without one, each allowed value when there are a few.
+      const offered = guess !== undefined ? [values[allowed.indexOf(guess)]] : allowed.length <= 8 ? values : [];
+      const written = doc.writtenScalar(path);
+      const fixes = offered.flatMap((v) => (typeof v === 'string' || typeof v === 'number' ? replaceScalar(written, v, `Change to ${String(v)}`) : []));
+      return doc.problem('error', 'schema.enum', path, `\`${name}\` must be one of ${allowed.join(', ')}${guess ? ` (did you mean \`${guess}\`?)` : ''}.`, 'value', fixes);
     }
     case 'const':
       return doc.problem('error', 'schema.const', path, `\`${name}\` must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}.`);

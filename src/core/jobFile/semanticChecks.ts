@@ -14,7 +14,8 @@ import { closestMatch } from './didYouMean';
 import { ignoreFileProblems } from './ignoreFileCheck';
 import type { JobDocument, JsonPath } from './jobDocument';
 import type { JobSpec } from './jobSpec';
-import type { Problem } from './problem';
+import type { Problem, ProblemFix } from './problem';
+import { quoteAsWritten, replaceScalar } from './quickFixes';
 import { SECRET_NAME } from '../sagemaker/secrets';
 import { trainingCompilerFindings } from '../sagemaker/trainingCompiler';
 
@@ -50,13 +51,13 @@ const ENV_REFERENCE = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
 
 export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFileContext): Problem[] {
   const out: Problem[] = [];
-  const add = (severity: Problem['severity'], code: string, p: JsonPath, message: string, on: 'key' | 'value' = 'value') => {
-    out.push(doc.problem(severity, code, p, shortWords(message), on));
+  const add: Add = (severity, code, p, message, on = 'value', fixes) => {
+    out.push(doc.problem(severity, code, p, shortWords(message), on, fixes));
   };
 
   checkVersionsAreStrings(doc, add);
   checkImage(spec, context, add);
-  checkInstanceType(spec, add);
+  checkInstanceType(doc, spec, add);
   checkDistribution(spec, add);
   checkRole(spec, add);
   checkS3Uris(spec, context, add);
@@ -87,7 +88,7 @@ function checkDebugger(spec: JobSpec, add: Add): void {
   for (const refusal of debuggerRefusals(spec, str(spec.region) ?? '')) add('error', refusal.code, [...refusal.path], refusal.message, 'key');
 }
 
-type Add = (severity: Problem['severity'], code: string, p: JsonPath, message: string, on?: 'key' | 'value') => void;
+type Add = (severity: Problem['severity'], code: string, p: JsonPath, message: string, on?: 'key' | 'value', fixes?: readonly ProblemFix[]) => void;
 
 /** `pytorch_version: 1.10` is the float 1.1 in YAML: the job would ask for a version nobody meant. */
 function checkVersionsAreStrings(doc: JobDocument, add: Add): void {
@@ -97,7 +98,14 @@ function checkVersionsAreStrings(doc: JobDocument, add: Add): void {
     const written = doc.sourceOf(node) ?? String(node.value);
     const denotes = String(node.value);
     const meaning = written === denotes ? `the number ${q(denotes)}` : `the number ${q(denotes)}, not "${q(written)}"`;
-    add('error', 'version.yamlNumber', [key], `\`${key}: ${q(written)}\` is ${meaning} in YAML. Quote it: ${key}: "${q(written)}".`);
+    add(
+      'error',
+      'version.yamlNumber',
+      [key],
+      `\`${key}: ${q(written)}\` is ${meaning} in YAML. Quote it: ${key}: "${q(written)}".`,
+      'value',
+      quoteAsWritten(doc.writtenScalar([key])),
+    );
   }
 }
 
@@ -161,7 +169,7 @@ function checkImage(spec: JobSpec, context: JobFileContext, add: Add): void {
   }
 }
 
-function checkInstanceType(spec: JobSpec, add: Add): void {
+function checkInstanceType(doc: JobDocument, spec: JobSpec, add: Add): void {
   const type = str(spec.instance_type);
   if (!type || type === 'local' || type === 'local_gpu') return;
   if (!findInstanceType(type)) {
@@ -175,6 +183,8 @@ function checkInstanceType(spec: JobSpec, add: Add): void {
       'instance.unknown',
       ['instance_type'],
       `\`${q(type)}\` is not a SageMaker training instance type this extension knows${guess ? `; did you mean \`${guess}\`?` : '.'} If it is new, launch will still try it.`,
+      'value',
+      guess ? replaceScalar(doc.writtenScalar(['instance_type']), guess, `Change to ${guess}`) : [],
     );
     return;
   }

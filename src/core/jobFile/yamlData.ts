@@ -3,7 +3,8 @@ import type { Alias, Document, Node, Pair, YAMLMap } from 'yaml';
 import { closestMatch } from './didYouMean';
 import { excerpt } from '../excerpt';
 import { formatPath } from './problem';
-import type { LineIndex, Problem } from './problem';
+import type { LineIndex, Problem, ProblemFix, Range } from './problem';
+import { quoteAsWritten } from './quickFixes';
 
 /**
  * The plain value of a parsed job file, read the way the SageMaker Python SDK's users read YAML
@@ -325,6 +326,11 @@ class Reader {
         `${what}${spelled ? '' : `: the script receives ${word}`}. JSON has no such number: the SDK sends ${dumped}, which SageMaker's training toolkit reads back but other JSON readers refuse. ${fix}`,
         true,
         'warning',
+        node.tag
+          ? []
+          : spelled
+            ? [{ title: `Quote it: "${word}"`, range: this.rangeOf(node), newText: `"${word}"` }]
+            : quoteAsWritten({ source: written, range: this.rangeOf(node) }),
       );
     } else {
       this.report(node, path, 'number.notFinite', `${what}, and JSON, the form of the request, has no such number. Write a finite number.`);
@@ -354,6 +360,9 @@ class Reader {
         path,
         'yaml.unresolvedAlias',
         `\`*${excerpt(alias.source)}\` repeats the value of an anchor \`&${excerpt(alias.source)}\`, but no such anchor is set above it.${guess ? ` Did you mean \`*${guess}\`? Anchor names are case-sensitive.` : ' Set one on the value to repeat (key: &name value), or write the value here.'}`,
+        true,
+        'error',
+        guess ? [{ title: `Change to *${guess}`, range: this.rangeOf(alias), newText: `*${guess}` }] : [],
       );
     }
   }
@@ -364,11 +373,15 @@ class Reader {
   }
 
   /** `explains`: the problem is about the value at `path` (not the mapping holding it), and says all there is to say about it. */
-  private report(node: Node, path: Path, code: string, message: string, explains = true, severity: Problem['severity'] = 'error'): void {
-    const at = node.range ?? [0, 0];
+  private report(node: Node, path: Path, code: string, message: string, explains = true, severity: Problem['severity'] = 'error', fixes: readonly ProblemFix[] = []): void {
     const formatted = formatPath(segments(path));
     if (explains) this.explained.add(formatted);
-    this.problems.push({ severity, code, message, path: formatted, range: this.lines.rangeOf(at[0], at[1]) });
+    this.problems.push({ severity, code, message, path: formatted, range: this.rangeOf(node), ...(fixes.length ? { fixes } : {}) });
+  }
+
+  private rangeOf(node: Node): Range {
+    const at = node.range ?? [0, 0];
+    return this.lines.rangeOf(at[0], at[1]);
   }
 
   private lineOf(node: Node): number {
