@@ -65,7 +65,12 @@ export class DetailNode extends vscode.TreeItem {
     super(label, children.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     if (options.description) this.description = options.description;
     if (options.icon) this.iconPath = new vscode.ThemeIcon(options.icon);
-    if (options.tooltip) this.tooltip = options.tooltip;
+    if (options.tooltip) {
+      this.tooltip = options.tooltip;
+      // A string tooltip becomes the row's aria-label in VS Code's tree, which would drop the label
+      // ("Instances", "Failure"): a screen reader reads the label and then the value.
+      this.accessibilityInformation = { label: options.description ? `${label} ${options.description}` : `${label} ${options.tooltip}` };
+    }
     if (options.id) this.id = options.id;
     this.contextValue = children.length ? ContextValue.group : ContextValue.detail;
   }

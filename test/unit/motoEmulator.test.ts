@@ -255,7 +255,16 @@ describe('moto emulator with the SageMaker lifecycle launcher', { skip: installP
     it('puts a model.tar.gz with the Trainer outputs in S3, then sets ModelArtifacts', async () => {
       assert.equal(final.ModelArtifacts?.S3ModelArtifacts, `s3://${BUCKET}/output/${name}/output/model.tar.gz`);
       const files = await untar(await readS3(final.ModelArtifacts?.S3ModelArtifacts ?? ''));
-      for (const file of ['config.json', 'pytorch_model.bin', 'train_results.json', 'eval_results.json', 'all_results.json', 'trainer_state.json']) {
+      for (const file of [
+        'config.json',
+        'pytorch_model.bin',
+        'train_results.json',
+        'eval_results.json',
+        'all_results.json',
+        'trainer_state.json',
+        'tokenizer_config.json',
+        'special_tokens_map.json',
+      ]) {
         assert.ok(files.has(file), `model.tar.gz lacks ${file}: ${[...files.keys()].join(', ')}`);
       }
       assert.ok(!files.has('README.md'));

@@ -152,6 +152,13 @@ describe('examples/pytorch-ddp on two local hosts (torch_distributed, gloo)', { 
     const evalLoss = (JSON.parse(await fs.readFile(path.join(modelDir(), 'eval_results.json'), 'utf8')) as { eval_loss: number }).eval_loss;
     assert.ok(readme.includes(String(evalLoss)), 'the validation loss of eval_results.json');
     assert.match(readme, /torch_distributed/);
+    // Honest (issue 20): a torch.nn model trained by two local processes is no transformers model and
+    // never ran on SageMaker, so the card claims neither, nor an instance type it never used.
+    assert.equal(meta.library_name, undefined, 'a torch.nn model saved without transformers gets no library_name');
+    assert.equal(meta.pipeline_tag, undefined);
+    assert.doesNotMatch(readme, /trained on Amazon SageMaker/i);
+    assert.doesNotMatch(readme, /ml\.g5\.xlarge/);
+    assert.match(readme, /locally/i);
   });
 
   it('pushes to the Hub: config, weights, vocabulary, code and card arrive intact', async () => {

@@ -469,6 +469,10 @@ class TrainerRun:
             "config.json": self._model_config(),
             # A stand-in for the weights: small, deterministic, and clearly not a real checkpoint.
             "pytorch_model.bin": b"SIMULATED-WEIGHTS sagemakerLifecycle\n" + random.Random(self.name + "/weights").randbytes(16 * 1024),
+            # What trainer.save_model() leaves beside the weights when the script passed its tokenizer, as
+            # the seed's run_summarization.py does (the vocabulary itself is left out: nothing reads it here).
+            "tokenizer_config.json": self._tokenizer_config(),
+            "special_tokens_map.json": {"bos_token": "<s>", "eos_token": "</s>", "pad_token": "<pad>", "unk_token": "<unk>"},
             "train_results.json": self.train_metrics,
             "eval_results.json": self.eval_metrics,
             "all_results.json": all_results,
@@ -494,6 +498,11 @@ class TrainerRun:
             name: content if isinstance(content, bytes) else (json.dumps(content, indent=2, sort_keys=True) + "\n").encode()
             for name, content in files.items()
         }
+
+    def _tokenizer_config(self) -> Dict[str, Any]:
+        family = next((f for f in ("bart", "t5", "pegasus", "bert", "gpt2") if f in self.model.lower()), "bart")
+        classes = {"bart": "BartTokenizer", "t5": "T5Tokenizer", "pegasus": "PegasusTokenizer", "bert": "BertTokenizer", "gpt2": "GPT2Tokenizer"}
+        return {"model_max_length": 1024, "name_or_path": self.model, "tokenizer_class": classes[family]}
 
     def _model_config(self) -> Dict[str, Any]:
         family = next((f for f in ("bart", "t5", "pegasus", "bert", "gpt2") if f in self.model.lower()), "bart")
