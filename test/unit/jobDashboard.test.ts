@@ -17,7 +17,7 @@ import { isDashboardHostMessage, isDashboardViewMessage } from '../../src/webvie
 import type { DashboardHostMessage } from '../../src/webview/dashboardProtocol';
 import { JobDashboard } from '../../src/webview/host/jobDashboard';
 import type { Timers } from '../../src/webview/host/jobDashboard';
-import { jobDashboardHtml } from '../../src/webview/host/jobDashboardHtml';
+import { webviewHtml } from '../../src/webview/host/webviewHtml';
 import { REPO_ROOT } from './repoRoot';
 
 const JOB = 'dash-job-2026-12-07';
@@ -295,7 +295,8 @@ describe('Job dashboard protocol and page', () => {
   });
 
   it('the HTML runs only the nonce script, with no inline style and no network', () => {
-    const html = jobDashboardHtml({
+    const html = webviewHtml({
+      appTestId: 'job-dashboard-app',
       cspSource: 'vscode-resource:',
       nonce: 'abc123',
       scriptUri: 'vscode-resource:/dist/webview/jobDashboard.js',

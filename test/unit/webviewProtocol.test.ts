@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { ModelFolderError, readJobRecord, readModelFolder } from '../../src/artifacts/modelFolder';
 import { repoIdProblem } from '../../src/core/hubRepoId';
 import { inertRawHtml } from '../../src/webview/app/inertHtml';
-import { createNonce, modelCardCsp, modelCardHtml } from '../../src/webview/host/modelCardHtml';
+import { createNonce, webviewCsp, webviewHtml } from '../../src/webview/host/webviewHtml';
 import {
   MAX_CURVE_POINTS,
   buildCardContent,
@@ -150,7 +150,8 @@ describe('webview protocol: saved view state', () => {
 describe('Model Card HTML', () => {
   const cspSource = 'https://file+.vscode-resource.vscode-cdn.net';
   const nonce = createNonce();
-  const html = modelCardHtml({
+  const html = webviewHtml({
+    appTestId: 'model-card-app',
     cspSource,
     nonce,
     scriptUri: `${cspSource}/ext/dist/webview/modelCard.js`,
@@ -200,7 +201,7 @@ describe('Model Card HTML', () => {
     const nonces = new Set(Array.from({ length: 50 }, createNonce));
     assert.equal(nonces.size, 50);
     for (const n of nonces) assert.equal(Buffer.from(n, 'base64').length, 16);
-    assert.equal(modelCardCsp('x', 'abc').includes("'nonce-abc'"), true);
+    assert.equal(webviewCsp('x', 'abc').includes("'nonce-abc'"), true);
   });
 });
 

@@ -15,8 +15,7 @@ import { isDashboardViewMessage, isDashboardViewState } from '../dashboardProtoc
 import type { DashboardHostMessage, DashboardJob, JobOrigin } from '../dashboardProtocol';
 import { JobDashboard } from './jobDashboard';
 import type { MetricsReader } from './jobDashboard';
-import { jobDashboardHtml } from './jobDashboardHtml';
-import { createNonce } from './modelCardHtml';
+import { createNonce, webviewHtml } from './webviewHtml';
 
 /** What the dashboards learn from the Training Jobs view. */
 export interface DashboardJobLookup {
@@ -60,7 +59,8 @@ class JobDashboardPanel extends Disposable {
     });
     const webview = panel.webview;
     const root = services.context.extensionUri;
-    webview.html = jobDashboardHtml({
+    webview.html = webviewHtml({
+      appTestId: 'job-dashboard-app',
       cspSource: webview.cspSource,
       nonce: createNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'jobDashboard.js')).toString(),

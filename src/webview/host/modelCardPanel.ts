@@ -20,7 +20,7 @@ import { FolderMemory } from './folderMemory';
 import { HubAccountStatus } from './hubAccountStatus';
 import { HubPush } from './hubPush';
 import { InferenceTest } from './inferenceTest';
-import { createNonce, modelCardHtml } from './modelCardHtml';
+import { createNonce, webviewHtml } from './webviewHtml';
 import type { PanelPort } from './panelPort';
 import { ReadmeCard } from './readmeCard';
 
@@ -77,7 +77,8 @@ export class ModelCardPanel extends Disposable implements PanelPort {
 
     const webview = panel.webview;
     const extensionUri = services.context.extensionUri;
-    webview.html = modelCardHtml({
+    webview.html = webviewHtml({
+      appTestId: 'model-card-app',
       cspSource: webview.cspSource,
       nonce: createNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'modelCard.js')).toString(),

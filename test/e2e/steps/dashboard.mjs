@@ -4,39 +4,14 @@
 // Then a 2-host job that dies of a CUDA OOM on algo-2: its dashboard shows the diagnosis, and the frame's
 // link opens the workspace file at the line. Called from journey.mjs main(); screenshots in test-results.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { expect } from '../workbench.mjs';
 import { delay } from '../vscodeSession.mjs';
+import { FAILING_JOB_ROLE, writeFailingJobCode } from './failingJobCode.mjs';
 
 const require = createRequire(import.meta.url);
-const ROLE = 'arn:aws:iam::123456789012:role/service-role/SageMakerRole';
+const ROLE = FAILING_JOB_ROLE;
 const IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04';
-
-/** The failing job's code: a job file whose source_dir holds dash_train.py (the simulated traceback's frame is line 585). */
-function writeWorkspaceCode(workspace) {
-  const folder = path.join(workspace, 'dashboard-demo');
-  fs.mkdirSync(path.join(folder, 'src'), { recursive: true });
-  const lines = Array.from({ length: 660 }, (_, i) => `# line ${i + 1}`);
-  lines[584] = '    train_result = trainer.train(resume_from_checkpoint=checkpoint)';
-  lines[654] = '    main()';
-  fs.writeFileSync(path.join(folder, 'src', 'dash_train.py'), `${lines.join('\n')}\n`);
-  fs.writeFileSync(
-    path.join(folder, 'dashboard.sagemaker.yaml'),
-    [
-      'entry_point: dash_train.py',
-      'source_dir: src',
-      'instance_type: ml.g5.12xlarge',
-      'instance_count: 2',
-      'transformers_version: "4.36.0"',
-      'pytorch_version: "2.1.0"',
-      'py_version: py310',
-      `role: ${ROLE}`,
-      '',
-    ].join('\n'),
-  );
-}
 
 async function createJob(j, jobName, program, settings) {
   const { CreateTrainingJobCommand, DescribeTrainingJobCommand } = require('@aws-sdk/client-sagemaker');
@@ -153,7 +128,7 @@ export async function dashboardStep(j) {
   await j.shot('dashboard-curves');
 
   // 2. A failed job: the diagnosis, and its frame opens the workspace file at the line.
-  writeWorkspaceCode(j.workspace);
+  writeFailingJobCode(j.workspace, { folder: 'dashboard-demo', script: 'dash_train.py', jobFile: 'dashboard.sagemaker.yaml' });
   const failed = `dash-oom-${Date.now()}`;
   await createJob(j, failed, 'dash_train.py', { outcome: 'Failed', simSeconds: 3, logLinesPerHost: 3, failingHost: 2 });
   const failedView = await openDashboardFromTree(j, failed);

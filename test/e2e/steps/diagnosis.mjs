@@ -2,43 +2,18 @@
 // Diagnosis names the cause and the host, and its frame opens the workspace file at the line.
 // Called from journey.mjs main() as one more step; screenshots go where the journey writes them.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { expect } from '../workbench.mjs';
 import { delay } from '../vscodeSession.mjs';
+import { writeFailingJobCode } from './failingJobCode.mjs';
 
 const require = createRequire(import.meta.url);
-
-/** The job's code in the workspace: a job file whose source_dir holds diag_train.py (line 585 is the frame that fails). */
-function writeWorkspaceCode(workspace) {
-  const folder = path.join(workspace, 'diagnosis-demo');
-  fs.mkdirSync(path.join(folder, 'src'), { recursive: true });
-  const lines = Array.from({ length: 660 }, (_, i) => `# line ${i + 1}`);
-  lines[584] = '    train_result = trainer.train(resume_from_checkpoint=checkpoint)';
-  lines[654] = '    main()';
-  fs.writeFileSync(path.join(folder, 'src', 'diag_train.py'), `${lines.join('\n')}\n`);
-  fs.writeFileSync(
-    path.join(folder, 'diagnosis.sagemaker.yaml'),
-    [
-      'entry_point: diag_train.py',
-      'source_dir: src',
-      'instance_type: ml.g5.12xlarge',
-      'instance_count: 2',
-      'transformers_version: "4.36.0"',
-      'pytorch_version: "2.1.0"',
-      'py_version: py310',
-      'role: arn:aws:iam::123456789012:role/service-role/SageMakerRole',
-      '',
-    ].join('\n'),
-  );
-}
 
 /** @param {import('../journey.mjs').Journey} j */
 export async function diagnosisStep(j) {
   const { wb, page } = j;
   const { CreateTrainingJobCommand, DescribeTrainingJobCommand } = require('@aws-sdk/client-sagemaker');
-  writeWorkspaceCode(j.workspace);
+  writeFailingJobCode(j.workspace, { folder: 'diagnosis-demo', script: 'diag_train.py', jobFile: 'diagnosis.sagemaker.yaml' });
   const jobName = `diag-oom-${Date.now()}`;
   await j.moto.configure({ jobs: { [jobName]: { outcome: 'Failed', simSeconds: 3, logLinesPerHost: 3, failingHost: 2 } } });
   await j.clients.sagemaker().send(

@@ -1,17 +1,20 @@
-// The Model Card panel's HTML: a strict Content-Security-Policy and the bundled script, nothing else.
-// Pure (no 'vscode'), so the policy can be checked in a plain node test.
+// The HTML of every webview panel (Model Card, Job dashboard): a strict Content-Security-Policy, the
+// panel's bundled script and stylesheet, nothing else. Pure (no 'vscode'), so the policy can be
+// checked in a plain node test.
 
 import { randomBytes } from 'node:crypto';
 
-export interface ModelCardHtmlInput {
+export interface WebviewHtmlInput {
   /** `webview.cspSource`: the origin VS Code serves local resources from. */
   cspSource: string;
   nonce: string;
-  /** `webview.asWebviewUri(dist/webview/modelCard.js)`, as text. */
+  /** `webview.asWebviewUri(dist/webview/<panel>.js)`, as text. */
   scriptUri: string;
-  /** `webview.asWebviewUri(media/webview/modelCard.css)`, as text. */
+  /** `webview.asWebviewUri(media/webview/<panel>.css)`, as text. */
   styleUri: string;
   title: string;
+  /** The `data-testid` of the page's root element, which the page script renders into. */
+  appTestId: string;
 }
 
 /**
@@ -24,10 +27,10 @@ export function createNonce(): string {
 
 /**
  * Nothing but our own script (by nonce) and our own stylesheet, images and fonts from the extension;
- * no inline styles, no eval, no network: the Hub and inference calls go through the extension host.
+ * no inline styles, no eval, no network: the Hub, inference and AWS calls go through the extension host.
  * `base-uri` and `form-action` do not fall back to `default-src`, so they are closed explicitly.
  */
-export function modelCardCsp(cspSource: string, nonce: string): string {
+export function webviewCsp(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
@@ -40,19 +43,19 @@ export function modelCardCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
-export function modelCardHtml(input: ModelCardHtmlInput): string {
+export function webviewHtml(input: WebviewHtmlInput): string {
   const attr = escapeHtml;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(modelCardCsp(input.cspSource, input.nonce))}">
+<meta http-equiv="Content-Security-Policy" content="${attr(webviewCsp(input.cspSource, input.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(input.styleUri)}">
 <title>${escapeHtml(input.title)}</title>
 </head>
 <body>
-<main id="app" data-testid="model-card-app" aria-busy="true"></main>
+<main id="app" data-testid="${attr(input.appTestId)}" aria-busy="true"></main>
 <script nonce="${attr(input.nonce)}" src="${attr(input.scriptUri)}"></script>
 </body>
 </html>
