@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatUsd } from '../core/cost/costEstimate';
 import { formatBytes } from '../core/format';
+import { TERMINAL_TRAINING_JOB_STATUSES } from '../core/sagemaker/jobStatus';
 import { Cancelled } from '../host/commandRunner';
 import type { Services } from '../host/services';
 import type { TrainingJobsTree } from '../views/trainingJobsTree';
@@ -9,7 +10,6 @@ type CleanupModule = typeof import('../aws/cost/cleanup');
 type Listing = import('../aws/cost/cleanup').CleanupListing;
 type CleanupJob = import('../aws/cost/cleanup').CleanupJob;
 
-const ENDED = ['Completed', 'Failed', 'Stopped'];
 const DAY_SECONDS = 86_400;
 
 function deletable(job: CleanupJob) {
@@ -33,7 +33,7 @@ export function cleanUp(services: Services, tree: TrainingJobsTree) {
     const { S3_STORAGE_PRICE_SOURCE, monthlyStorageUsd } = require('../core/cost/cleanup') as typeof import('../core/cost/cleanup');
     const clients = services.aws.clients();
     const listing = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Listing what ended training jobs left in S3…' }, () =>
-      listCleanup(clients, { olderThanSeconds: 0, statuses: ENDED }),
+      listCleanup(clients, { olderThanSeconds: 0, statuses: [...TERMINAL_TRAINING_JOB_STATUSES] }),
     );
     const withLeftovers = listing.jobs.filter((j) => j.leftovers.length > 0);
     if (withLeftovers.length === 0) {
