@@ -9,12 +9,14 @@ import type { DebuggerHookConfigArg, ProfilerConfigArg, RuleArg, TensorBoardOutp
 import type { Distribution } from '../sagemaker/distribution';
 import type { CompilerConfigArg } from '../sagemaker/trainingCompiler';
 import type { HyperparameterValue } from '../sagemaker/hyperparameters';
+import type { TuningSpec } from '../sagemaker/tuningSpec';
 
 // Owned by the SageMaker concept modules; re-exported for the code that reads a JobSpec.
 export type { Distribution, MpiDistribution, SmDataParallel, SmModelParallel } from '../sagemaker/distribution';
 export type { HyperparameterValue } from '../sagemaker/hyperparameters';
 export type { DebuggerHookConfigArg, ProfilerConfigArg, RuleArg, TensorBoardOutputConfigArg } from '../sagemaker/debugger';
 export type { CompilerConfigArg } from '../sagemaker/trainingCompiler';
+export type { HyperparameterRange, TuningSpec } from '../sagemaker/tuningSpec';
 
 export interface GitConfig {
   repo: string;
@@ -120,4 +122,6 @@ export interface JobSpec {
   expected_run?: number;
   /** Not sent to SageMaker: the budget in USD that plan, Launch and the running job's watch hold the job to. */
   max_cost_usd?: number;
+  /** Not an estimator argument: a hyperparameter tuning job over this estimator (`HyperparameterTuner` keyword arguments). */
+  tuning?: TuningSpec;
 }
