@@ -2,14 +2,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
-import { FilePriceCache, resolveTrainingPrice } from '../aws/preflight/pricing';
+import { FilePriceCache, resolveJobPrices } from '../aws/preflight/pricing';
 import { QuotaRequestError, requestQuotaIncrease } from '../aws/preflight/serviceQuotas';
-import type { PriceResolution } from '../aws/preflight/pricing';
+import type { JobPriceResolution } from '../aws/preflight/pricing';
 import { runPreflight } from '../aws/preflight/runPreflight';
 import { estimateTrainingCost, renderCostEstimateText } from '../core/cost/costEstimate';
 import type { CostEstimate } from '../core/cost/costEstimate';
 import type { JobSpec } from '../core/jobFile/jobSpec';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
+import { instanceCandidates } from '../core/sagemaker/instancePreferences';
 import { isReadyToLaunch, renderChecklistText } from '../core/preflight/checklist';
 import { readInputFile, UsageError } from './cliError';
 import type { CliIo } from './cliError';
@@ -69,12 +70,13 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
   });
   try {
     const checklist = await runPreflight({ clients, surface: 'cli', ...(spec ? { spec } : {}), ...(values.region ? { region: values.region } : {}) });
-    let price: PriceResolution | undefined;
+    let price: JobPriceResolution | undefined;
     let estimate: CostEstimate | undefined;
-    const type = spec?.instance_type?.trim();
-    if (spec && type && !LOCAL_TYPES.has(type) && checklist.region) {
-      price = await resolveTrainingPrice(clients, type, checklist.region, { cache: new FilePriceCache(priceCachePath(io.env)) });
-      if (price.quote) estimate = estimateTrainingCost(spec, price.quote);
+    // Every type the job may run on is priced (instance_preferences: each candidate; the ceiling takes the dearest).
+    const types = spec ? instanceCandidates(spec).filter((c) => !LOCAL_TYPES.has(c.instanceType.trim())) : [];
+    if (spec && types.length > 0 && checklist.region) {
+      price = await resolveJobPrices(clients, spec, checklist.region, { cache: new FilePriceCache(priceCachePath(io.env)) });
+      if (price.priced) estimate = estimateTrainingCost(spec, price.priceOf);
     }
     const ready = isReadyToLaunch(checklist);
 

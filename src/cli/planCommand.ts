@@ -9,12 +9,13 @@ import { expandedEnvironmentNote, planDocument } from '../aws/launch/planPreview
 import { describeCredentialFlow } from '../core/jobFile/credentialFlows';
 import { SourceStagingError } from '../source/stagingError';
 import { TrainingPlanError } from '../core/training/trainingPlanError';
-import { resolveTrainingPrice } from '../aws/preflight/pricing';
+import { resolveJobPrices } from '../aws/preflight/pricing';
 import { estimateTrainingCost, renderCostEstimateText } from '../core/cost/costEstimate';
 import { budgetOf, budgetRefusal } from '../core/cost/budget';
 import { readInputFile, UsageError } from './cliError';
 import type { CliIo } from './cliError';
 import { formatProblems } from './validateCommand';
+import { describeRequestInstances } from '../core/sagemaker/instancePreferences';
 
 const USAGE = 'sagemaker-hf plan FILE [--json] [--region R] [--account ID] [--job-name NAME] [--time ISO-8601] [--profile P]';
 
@@ -80,9 +81,9 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     const budget = budgetOf(outcome.spec);
     const price =
       !values.json || budget !== undefined
-        ? await resolveTrainingPrice(clients, outcome.spec.instance_type, outcome.region, { offline: Boolean(values.account), timeoutMs: 8000 })
+        ? await resolveJobPrices(clients, outcome.spec, outcome.region, { offline: Boolean(values.account), timeoutMs: 8000 })
         : undefined;
-    const estimate = price?.quote ? estimateTrainingCost(outcome.spec, price.quote) : undefined;
+    const estimate = price?.priced ? estimateTrainingCost(outcome.spec, price.priceOf) : undefined;
     const refusal = estimate ? budgetRefusal(outcome.spec, estimate) : undefined;
     if (budget !== undefined && !estimate) io.stderr(`${file}: max_cost_usd cannot be checked: ${price?.apiProblem ?? 'no price is known'}\n`);
     if (values.json) {
@@ -120,7 +121,7 @@ function planSummary(planned: PlannedTrainingJob, file: string, cwd: string): st
     `Training job     ${r.TrainingJobName}`,
     `Region           ${planned.region} (account ${planned.accountId})`,
     `Image            ${r.AlgorithmSpecification.TrainingImage}`,
-    `Instances        ${r.ResourceConfig.InstanceCount} x ${r.ResourceConfig.InstanceType}, ${r.ResourceConfig.VolumeSizeInGB} GB volume, at most ${r.StoppingCondition.MaxRuntimeInSeconds} s${r.EnableManagedSpotTraining ? ' (spot)' : ''}`,
+    `Instances        ${describeRequestInstances(r.ResourceConfig)}, ${r.ResourceConfig.VolumeSizeInGB} GB volume, at most ${r.StoppingCondition.MaxRuntimeInSeconds} s${r.EnableManagedSpotTraining ? ' (spot)' : ''}`,
     `Role             ${r.RoleArn}`,
     `Output           ${r.OutputDataConfig.S3OutputPath}`,
     `Hyperparameters  ${Object.keys(hp).length}`,

@@ -18,6 +18,7 @@ import type { JobEndNotifications } from '../views/jobStatusBar';
 import type { TrainingJobsTree } from '../views/trainingJobsTree';
 import type { JobBudgets } from '../views/jobBudgets';
 import { budgetOf, budgetRefusal } from '../core/cost/budget';
+import { describeRequestInstances } from '../core/sagemaker/instancePreferences';
 
 export interface LaunchDeps {
   services: Services;
@@ -147,7 +148,7 @@ export function launchTraining(deps: LaunchDeps) {
       return;
     }
     const request = planned.plan.createTrainingJob;
-    const where = `${request.ResourceConfig.InstanceCount} × ${request.ResourceConfig.InstanceType} in ${planned.region}`;
+    const where = `${describeRequestInstances(request.ResourceConfig)} in ${planned.region}`;
     // Preflight before anything is packed or uploaded: no quota, a role SageMaker cannot assume or a
     // bucket of another account would only fail after the upload, or minutes into Starting.
     const clients = deps.aws.clients();

@@ -230,8 +230,16 @@ async function launchPlanned(l: PlannedLaunch): Promise<LaunchedTrainingJob> {
       principal,
       region,
       roleArn: request.RoleArn,
-      instanceType: request.ResourceConfig.InstanceType,
-      instanceCount: request.ResourceConfig.InstanceCount,
+      instanceType: request.ResourceConfig.InstanceType ?? (request.ResourceConfig.InstancePreferences ?? []).map((p) => p.InstanceType).join(', '),
+      instanceCount: request.ResourceConfig.InstanceCount ?? request.ResourceConfig.InstancePreferences?.[0]?.InstanceCount ?? 1,
+      ...(request.ResourceConfig.InstancePreferences
+        ? {
+            preferences: request.ResourceConfig.InstancePreferences.map((p) => ({
+              instanceType: p.InstanceType,
+              instanceCount: p.InstanceCount ?? request.ResourceConfig.InstanceCount ?? 1,
+            })),
+          }
+        : {}),
       spot: request.EnableManagedSpotTraining === true,
       jobName: request.TrainingJobName,
     });

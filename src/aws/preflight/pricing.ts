@@ -12,6 +12,8 @@ import { parsePriceListItem, pickTrainingPrice, priceQuoteFromProduct } from '..
 import type { PriceListProduct } from '../../core/cost/priceList';
 import { BUNDLED_PRICE_TABLE, tablePrice } from '../../core/cost/trainingPrice';
 import type { PriceQuote, TrainingPriceTable } from '../../core/cost/trainingPrice';
+import type { JobSpec } from '../../core/jobFile/jobSpec';
+import { instanceCandidates } from '../../core/sagemaker/instancePreferences';
 import type { AwsClients } from '../awsClients';
 import { unreachableReason } from '../awsErrors';
 
@@ -164,4 +166,33 @@ export async function resolveTrainingPrice(clients: AwsClients, instanceType: st
   } catch (err) {
     return fromTable(`${unreachableReason(err, 'pricing:GetProducts', undefined, timeoutMs)} Using the bundled price table instead.`);
   }
+}
+
+export interface JobPriceResolution {
+  /** The price of each candidate type that has one (instance_type, or every instance_preferences entry). */
+  priceOf: (instanceType: string) => PriceQuote | undefined;
+  /** True when at least one candidate has a price: an estimate can be made. */
+  priced: boolean;
+  /** Why a price is not the Price List API's, or is missing, one sentence per type. */
+  apiProblem?: string;
+}
+
+/**
+ * Every instance type the job may run on priced, one lookup per type (with instance_preferences,
+ * each candidate: the estimate's ceiling takes the most expensive). Local types have no price.
+ */
+export async function resolveJobPrices(clients: AwsClients, spec: JobSpec, region: string, options: PriceOptions = {}): Promise<JobPriceResolution> {
+  const types = [...new Set(instanceCandidates(spec).map((c) => c.instanceType))].filter((t) => t !== 'local' && t !== 'local_gpu');
+  const resolved = await Promise.all(types.map(async (t) => [t, await resolveTrainingPrice(clients, t, region, options)] as const));
+  const quotes = new Map<string, PriceQuote>();
+  const problems: string[] = [];
+  for (const [type, resolution] of resolved) {
+    if (resolution.quote) quotes.set(type, resolution.quote);
+    if (resolution.apiProblem && !problems.includes(resolution.apiProblem)) problems.push(resolution.apiProblem);
+  }
+  return {
+    priceOf: (t) => quotes.get(t),
+    priced: quotes.size > 0,
+    ...(problems.length > 0 ? { apiProblem: problems.join(' ') } : types.length === 0 ? { apiProblem: 'The job file names no SageMaker instance type to price.' } : {}),
+  };
 }

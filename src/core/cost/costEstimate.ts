@@ -9,6 +9,7 @@
  */
 import { formatDuration } from '../format';
 import type { JobSpec } from '../jobFile/jobSpec';
+import { instanceCandidates } from '../sagemaker/instancePreferences';
 import type { PriceQuote } from './trainingPrice';
 
 /** The SDK's max_run default (24 h). */
@@ -35,7 +36,21 @@ export interface SpotEstimate {
   basis: 'expected_run' | 'max_run';
 }
 
+/** One type of instance_preferences as the estimate priced it. */
+export interface CandidateCost {
+  instanceType: string;
+  instanceCount: number;
+  /** Undefined when no price is known for the type in the region. */
+  hourlyUsd?: number;
+  /** The ceiling if SageMaker picks this type. */
+  ceilingUsd?: number;
+}
+
+/** Prices per instance type (the caller resolved them), or the one price of the job's one type. */
+export type EstimatePrices = PriceQuote | ((instanceType: string) => PriceQuote | undefined);
+
 export interface CostEstimate {
+  /** The type the ceiling is taken at: the job's, or with instance_preferences the most expensive candidate. */
   instanceType: string;
   instanceCount: number;
   region: string;
@@ -47,6 +62,8 @@ export interface CostEstimate {
   spot?: SpotEstimate;
   /** What the estimate leaves out or assumes, one sentence each. */
   notes: string[];
+  /** With instance_preferences: every candidate, in the order SageMaker tries them. */
+  candidates?: CandidateCost[];
 }
 
 /** Cents are the unit of a bill, but fractions of a cent matter to a test: round to 1e-6 to hide float noise only. */
@@ -58,8 +75,43 @@ function positive(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
-export function estimateTrainingCost(spec: JobSpec, price: PriceQuote): CostEstimate {
-  const instanceCount = positive(spec.instance_count) ?? 1;
+/**
+ * The estimate. With instance_preferences SageMaker may pick any candidate, so the ceiling (and the
+ * budget check) is taken at the most expensive one (hourly price × its count); undefined when no
+ * candidate has a known price.
+ */
+export function estimateTrainingCost(spec: JobSpec, price: PriceQuote): CostEstimate;
+export function estimateTrainingCost(spec: JobSpec, prices: EstimatePrices): CostEstimate | undefined;
+export function estimateTrainingCost(spec: JobSpec, prices: EstimatePrices): CostEstimate | undefined {
+  const candidates = instanceCandidates(spec);
+  if (typeof prices !== 'function' || spec.instance_preferences === undefined) {
+    const only = candidates[0];
+    const price = typeof prices === 'function' ? (only ? prices(only.instanceType) : undefined) : prices;
+    return price ? estimateOne(spec, only?.instanceType ?? price.instanceType, positive(spec.instance_count) ?? 1, price) : undefined;
+  }
+  const priced = candidates.map((c) => ({ c, quote: prices(c.instanceType) }));
+  let worst: { c: (typeof candidates)[number]; quote: PriceQuote } | undefined;
+  for (const p of priced) {
+    if (!p.quote) continue;
+    if (!worst || p.quote.hourlyUsd * p.c.instanceCount > worst.quote.hourlyUsd * worst.c.instanceCount) worst = { c: p.c, quote: p.quote };
+  }
+  if (!worst) return undefined;
+  const estimate = estimateOne(spec, worst.c.instanceType, positive(worst.c.instanceCount) ?? 1, worst.quote);
+  const seconds = estimate.ceiling.seconds;
+  estimate.candidates = priced.map(({ c, quote }) => ({
+    instanceType: c.instanceType,
+    instanceCount: c.instanceCount,
+    ...(quote ? { hourlyUsd: quote.hourlyUsd, ceilingUsd: usdFor(quote.hourlyUsd, c.instanceCount, seconds) } : {}),
+  }));
+  const unpriced = priced.filter((p) => !p.quote).map((p) => p.c.instanceType);
+  estimate.notes.unshift(
+    `instance_preferences: SageMaker runs the job on whichever candidate has capacity first, so the ceiling is taken at the most expensive one (${estimate.instanceCount} × ${estimate.instanceType}).`,
+  );
+  if (unpriced.length > 0) estimate.notes.unshift(`No price is known for ${unpriced.join(', ')} in ${worst.quote.region}: the ceiling leaves ${unpriced.length === 1 ? 'it' : 'them'} out and may be too low.`);
+  return estimate;
+}
+
+function estimateOne(spec: JobSpec, instanceType: string, instanceCount: number, price: PriceQuote): CostEstimate {
   const maxRun = positive(spec.max_run) ?? DEFAULT_MAX_RUN_SECONDS;
   const spot = spec.use_spot_instances === true;
   const maxWait = spot ? positive(spec.max_wait) : undefined;
@@ -68,7 +120,7 @@ export function estimateTrainingCost(spec: JobSpec, price: PriceQuote): CostEsti
 
   const ceilingSeconds = maxWait ?? maxRun;
   const estimate: CostEstimate = {
-    instanceType: spec.instance_type,
+    instanceType,
     instanceCount,
     region: price.region,
     price,
@@ -128,6 +180,11 @@ export function renderCostEstimateText(estimate: CostEstimate): string {
     `  price: ${describePrice(estimate.price)}`,
     `  ceiling: ${formatUsd(estimate.ceiling.usd)} — ${estimate.ceiling.limitedBy} ${formatDuration(estimate.ceiling.seconds)} × ${n} instance${n === 1 ? '' : 's'}, the most the job can run`,
   ];
+  for (const c of estimate.candidates ?? []) {
+    lines.push(
+      `  candidate: ${c.instanceCount} × ${c.instanceType}${c.hourlyUsd !== undefined ? ` at ${formatRate(c.hourlyUsd)}${c.instanceCount === 1 ? '' : ' each'}, ceiling ${formatUsd(c.ceilingUsd ?? 0)}` : ', no price known'}`,
+    );
+  }
   if (estimate.expected) lines.push(`  expected: ${formatUsd(estimate.expected.usd)} — expected_run ${formatDuration(estimate.expected.seconds)}`);
   if (estimate.spot) {
     lines.push(

@@ -9,6 +9,7 @@ import type { DebuggerHookConfigArg, ProfilerConfigArg, RuleArg, TensorBoardOutp
 import type { Distribution } from '../sagemaker/distribution';
 import type { CompilerConfigArg } from '../sagemaker/trainingCompiler';
 import type { HyperparameterValue } from '../sagemaker/hyperparameters';
+import type { InstancePreferenceArg } from '../sagemaker/instancePreferences';
 import type { TuningSpec } from '../sagemaker/tuningSpec';
 
 // Owned by the SageMaker concept modules; re-exported for the code that reads a JobSpec.
@@ -16,6 +17,7 @@ export type { Distribution, MpiDistribution, SmDataParallel, SmModelParallel } f
 export type { HyperparameterValue } from '../sagemaker/hyperparameters';
 export type { DebuggerHookConfigArg, ProfilerConfigArg, RuleArg, TensorBoardOutputConfigArg } from '../sagemaker/debugger';
 export type { CompilerConfigArg } from '../sagemaker/trainingCompiler';
+export type { InstancePreferenceArg } from '../sagemaker/instancePreferences';
 export type { HyperparameterRange, TuningSpec } from '../sagemaker/tuningSpec';
 
 export interface GitConfig {
@@ -52,8 +54,14 @@ export interface JobSpec {
   source_dir?: string;
   git_config?: GitConfig;
   dependencies?: string[];
-  instance_type: string;
+  /** Required unless instance_preferences is given (the two are mutually exclusive). */
+  instance_type?: string;
   instance_count?: number;
+  /**
+   * Beyond SDK v2.257.6: ResourceConfig.InstancePreferences, the types SageMaker picks from by
+   * capacity, in order (core/sagemaker/instancePreferences.ts owns the rules).
+   */
+  instance_preferences?: InstancePreferenceArg[];
   transformers_version?: string;
   pytorch_version?: string;
   tensorflow_version?: string;

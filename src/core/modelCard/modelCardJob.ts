@@ -1,6 +1,8 @@
 import { parseImageUri } from '../catalog/huggingfaceImages';
+import { billedInstanceCount, billedInstanceType } from '../cost/jobCost';
 import type { JobSpec } from '../jobFile/jobSpec';
 import { decodeHyperparameterValues } from '../sagemaker/hyperparameters';
+import { instanceCandidates } from '../sagemaker/instancePreferences';
 import { isRecord } from '../isRecord';
 import type { LocalRunFacts, ModelCardJob } from './modelCard';
 
@@ -50,8 +52,9 @@ export function modelCardJobFromDescription(description: JobDescriptionForCard):
     ...(channels.length > 0 ? { channels } : {}),
     ...(!local && image ? { huggingFaceImage: true } : {}),
     ...(description.TrainingJobName ? { name: description.TrainingJobName } : {}),
-    instanceType: description.ResourceConfig?.InstanceType ?? stringOf(hyperparameters.sagemaker_instance_type) ?? 'unknown',
-    instanceCount: description.ResourceConfig?.InstanceCount ?? 1,
+    // SageMaker's choice from instance_preferences (SelectedInstanceType) when it made one.
+    instanceType: billedInstanceType(description) ?? stringOf(hyperparameters.sagemaker_instance_type) ?? 'unknown',
+    instanceCount: billedInstanceCount(description),
     ...(typeof description.TrainingTimeInSeconds === 'number' ? { trainingTimeSeconds: description.TrainingTimeInSeconds } : {}),
     ...(typeof description.BillableTimeInSeconds === 'number' ? { billableSeconds: description.BillableTimeInSeconds } : {}),
     ...(region ? { region } : {}),
@@ -70,8 +73,9 @@ export function modelCardJobFromSpec(spec: JobSpec): { job: ModelCardJob; hyperp
   const job: ModelCardJob = {
     source: 'jobFile',
     ...(channels.length > 0 ? { channels } : {}),
-    instanceType: spec.instance_type,
-    instanceCount: spec.instance_count ?? 1,
+    // With instance_preferences the job file cannot know which type SageMaker will pick: the card names the candidates.
+    instanceType: instanceCandidates(spec).map((c) => c.instanceType).join(' or ') || 'unknown',
+    instanceCount: instanceCandidates(spec)[0]?.instanceCount ?? 1,
     ...(spec.region ? { region: spec.region } : {}),
     ...(spec.transformers_version ? { transformersVersion: String(spec.transformers_version) } : {}),
     ...(spec.pytorch_version ? { pytorchVersion: String(spec.pytorch_version) } : {}),

@@ -69,7 +69,8 @@ export type RuleArg = DebuggerCustomRuleArg | ProfilerCustomRuleArg;
 
 /** The estimator arguments this module reads. */
 export interface DebuggerArguments {
-  instance_type: string;
+  /** The one type the job runs on (the first of instance_preferences; see core/sagemaker/instancePreferences.ts). */
+  instance_type?: string;
   disable_profiler?: boolean;
   rules?: RuleArg[];
   debugger_hook_config?: boolean | DebuggerHookConfigArg;
@@ -129,7 +130,7 @@ export function regionSupportsDebugger(region: string): boolean {
 export function profilerDisabled(args: Pick<DebuggerArguments, 'disable_profiler' | 'instance_type'>, region: string): boolean {
   if (args.disable_profiler === true) return true;
   if (!regionSupportsDebugger(region)) return true;
-  const family = /^ml[._]([a-z\d-]+)\.?\w*$/.exec(args.instance_type);
+  const family = /^ml[._]([a-z\d-]+)\.?\w*$/.exec(args.instance_type ?? '');
   return family !== null && family[1]!.startsWith('trn');
 }
 

@@ -14,6 +14,13 @@ export type TrainingPlanErrorCode =
   | 'inputs.duplicateChannel'
   | 'vpc.incomplete'
   | 'containerLogLevel.unknown'
+  // instance_type / instance_preferences (src/core/sagemaker/instancePreferences.ts).
+  | 'schema.required'
+  | 'instancePreferences.exclusive'
+  | 'instancePreferences.tooMany'
+  | 'instancePreferences.duplicate'
+  | 'instancePreferences.countTwice'
+  | 'instancePreferences.countMissing'
   // The SDK's distribution refusals (src/core/sagemaker/distribution.ts).
   | 'distribution.multipleSmdistributed'
   | 'distribution.trainium'
