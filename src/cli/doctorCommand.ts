@@ -93,25 +93,28 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
       }
     }
     if (values['request-quota']) {
-      const request = checklist.items.find((i) => i.status === 'failed' && i.nextStep?.requestQuota)?.nextStep?.requestQuota;
-      if (!request) {
+      // Every failed quota (with instance_preferences, each candidate's: SageMaker checks them all).
+      const requests = checklist.items.filter((i) => i.status === 'failed' && i.nextStep?.requestQuota).map((i) => i.nextStep!.requestQuota!);
+      if (requests.length === 0) {
         const quota = checklist.items.find((i) => i.kind === 'quota');
         io.stderr(
           `--request-quota: nothing to request${quota ? ` (${quota.title}: ${quota.status}${quota.status === 'failed' ? `, ${quota.detail}` : ''})` : ': the job file has no SageMaker instance quota to check'}.\n`,
         );
         return ready ? 0 : 1;
       }
-      try {
-        const regional = clients.connection.region === request.region ? clients : new AwsClients({ ...clients.connection, region: request.region });
-        const result = await requestQuotaIncrease(regional.serviceQuotas(), request.quotaCode, request.desiredValue, request.quotaName).finally(() => {
-          if (regional !== clients) regional.destroy();
-        });
-        io.stderr(
-          `Requested "${request.quotaName}" (${request.quotaCode}) = ${request.desiredValue} in ${request.region}: ${result.status}. \`sagemaker-hf doctor ${file}\` shows its status until it is approved or denied.\n`,
-        );
-      } catch (err) {
-        if (!(err instanceof QuotaRequestError)) throw err;
-        io.stderr(`--request-quota: ${err.message}\n`);
+      for (const request of requests) {
+        try {
+          const regional = clients.connection.region === request.region ? clients : new AwsClients({ ...clients.connection, region: request.region });
+          const result = await requestQuotaIncrease(regional.serviceQuotas(), request.quotaCode, request.desiredValue, request.quotaName).finally(() => {
+            if (regional !== clients) regional.destroy();
+          });
+          io.stderr(
+            `Requested "${request.quotaName}" (${request.quotaCode}) = ${request.desiredValue} in ${request.region}: ${result.status}. \`sagemaker-hf doctor ${file}\` shows its status until it is approved or denied.\n`,
+          );
+        } catch (err) {
+          if (!(err instanceof QuotaRequestError)) throw err;
+          io.stderr(`--request-quota: ${err.message}\n`);
+        }
       }
       return 1;
     }

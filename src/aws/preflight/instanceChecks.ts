@@ -6,6 +6,7 @@
  * types — the ResourceLimitExceeded of sagemaker-hub-facts.md §9).
  */
 import { findInstanceType } from '../../core/catalog/instanceTypes';
+import { instanceCandidates, usesInstancePreferences } from '../../core/sagemaker/instancePreferences';
 import type { CheckItem } from '../../core/preflight/checklist';
 import { quotaConsoleUrl, quotaIncreaseCommand, trainingQuotaName } from '../../core/preflight/nextSteps';
 import { unreachableReason } from '../awsErrors';
@@ -34,10 +35,48 @@ export function alternativeTypes(wanted: string, offered: string[]): string[] {
     .map((x) => x.n);
 }
 
-/** The instance-type item and the quota item. Neither when the job file has no instance type. */
+/**
+ * The instance-type item and the quota item, for instance_type; with instance_preferences, both for
+ * every candidate (SageMaker checks the quota of every listed type, not only the one it picks:
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/train-instance-preferences.html), their ids
+ * suffixed with the type. Neither when the job file has no instance type.
+ */
 export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<CheckItem[]> {
-  const type = ctx.spec?.instance_type?.trim();
-  if (!type) return [];
+  if (!ctx.spec) return [];
+  if (!usesInstancePreferences(ctx.spec)) {
+    const type = ctx.spec.instance_type?.trim();
+    if (!type) return [];
+    return checkOneType(ctx, type, typeof ctx.spec.instance_count === 'number' ? ctx.spec.instance_count : 1, quotaLookup(ctx, [trainingQuotaName(type, false), trainingQuotaName(type, true)]));
+  }
+  const candidates = instanceCandidates(ctx.spec);
+  // One Service Quotas listing for every candidate's quota.
+  const lookup = quotaLookup(
+    ctx,
+    candidates.map((c) => trainingQuotaName(c.instanceType.trim(), false)),
+  );
+  const items = await Promise.all(candidates.map((c, i) => checkOneType(ctx, c.instanceType.trim(), c.instanceCount, lookup, { index: i, of: candidates.length })));
+  return items.flat();
+}
+
+/** The listing, asked once however many types share it; a failure is returned, not thrown, so each type reports it. */
+function quotaLookup(ctx: PreflightContext, names: string[]): Promise<SageMakerQuotas | { error: unknown }> {
+  return lookupSageMakerQuotas(ctx.clients.serviceQuotas(), [...new Set(names)], ctx.signal ? { signal: ctx.signal } : {}).catch((error: unknown) => ({ error }));
+}
+
+async function checkOneType(
+  ctx: PreflightContext,
+  type: string,
+  count: number,
+  lookup: Promise<SageMakerQuotas | { error: unknown }>,
+  preference?: { index: number; of: number },
+): Promise<CheckItem[]> {
+  const items = await checkTypeAndQuota(ctx, type, count, lookup, preference !== undefined);
+  if (!preference) return items;
+  const label = `preference ${preference.index + 1} of ${preference.of}`;
+  return items.map((item) => ({ ...item, id: `${item.id}:${type}`, title: `${item.title} (${label})` }));
+}
+
+async function checkTypeAndQuota(ctx: PreflightContext, type: string, count: number, lookup: Promise<SageMakerQuotas | { error: unknown }>, isPreference: boolean): Promise<CheckItem[]> {
   const typeTitle = `${type} offered for training in ${ctx.region}`;
   if (LOCAL_TYPES.has(type)) {
     return [
@@ -51,17 +90,16 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
       },
     ];
   }
-  const count = typeof ctx.spec?.instance_count === 'number' ? ctx.spec.instance_count : 1;
-  const spot = ctx.spec?.use_spot_instances === true;
+  // instance_preferences runs on demand only (the API refuses it with managed spot training).
+  const spot = !isPreference && ctx.spec?.use_spot_instances === true;
   const onDemandName = trainingQuotaName(type, false);
   const spotName = trainingQuotaName(type, true);
   const quotaName = spot ? spotName : onDemandName;
   const quotaTitle = `Quota "${quotaName}" ≥ ${count}`;
 
-  let quotas: SageMakerQuotas;
-  try {
-    quotas = await lookupSageMakerQuotas(ctx.clients.serviceQuotas(), [onDemandName, spotName], ctx.signal ? { signal: ctx.signal } : {});
-  } catch (err) {
+  const looked = await lookup;
+  if ('error' in looked) {
+    const err = looked.error;
     const reason = unreachableReason(err, 'servicequotas:ListServiceQuotas', ctx.identity?.arn, ctx.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
     const look = {
       action: `Look it up in the Service Quotas console (Amazon SageMaker, search "${quotaName}"); SageMaker itself checks at launch.`,
@@ -72,6 +110,7 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
       { id: 'quota', kind: 'quota', title: quotaTitle, status: 'unknown', blocking: false, detail: reason, nextStep: look },
     ];
   }
+  const quotas = looked;
 
   if (quotas.listed === 0) {
     const detail = `Service Quotas lists no SageMaker quotas in ${ctx.region}, so neither can be checked (is SageMaker available in this region?).`;
@@ -91,7 +130,11 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
         status: 'failed',
         blocking: true,
         detail: `SageMaker does not offer ${type} for training in ${ctx.region}: Service Quotas there has no "${onDemandName}" quota, which every type offered for training has.${alternatives.length > 0 ? ` Types offered there include ${alternatives.join(', ')}.` : ''}`,
-        nextStep: { action: `Choose another instance_type${alternatives.length > 0 ? ` (e.g. ${alternatives[0]})` : ''}, or a region that offers ${type} (set region:).` },
+        nextStep: {
+          action: isPreference
+            ? `Remove ${type} from instance_preferences${alternatives.length > 0 ? ` or replace it (e.g. with ${alternatives[0]})` : ''}: SageMaker refuses a list with a type the region does not offer.`
+            : `Choose another instance_type${alternatives.length > 0 ? ` (e.g. ${alternatives[0]})` : ''}, or a region that offers ${type} (set region:).`,
+        },
       },
     ];
   }
@@ -143,7 +186,8 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
     : latest && latest.status !== 'APPROVED'
       ? ` The last increase request (to ${latest.desiredValue}) was ${latest.status}${since}.`
       : '';
-  const detail = `The account's quota "${quota.name}" (${quota.code}) in ${ctx.region} is ${quota.value} instance${quota.value === 1 ? '' : 's'}${source}; this job needs ${count}. SageMaker would refuse it with ResourceLimitExceeded.${pendingNote}`;
+  const listNote = isPreference ? ' SageMaker checks the quota of every type in instance_preferences, even when it would pick another: raise it, or remove the type from the list.' : '';
+  const detail = `The account's quota "${quota.name}" (${quota.code}) in ${ctx.region} is ${quota.value} instance${quota.value === 1 ? '' : 's'}${source}; this job needs ${count}. SageMaker would refuse it with ResourceLimitExceeded.${listNote}${pendingNote}`;
   const nextStep = quota.adjustable
     ? {
         action:

@@ -21,6 +21,7 @@ import type { AccessSurface } from '../awsErrors';
 import { checkInstanceTypeAndQuota } from './instanceChecks';
 import type { CallerIdentity, KnownRole, PreflightContext } from './preflightContext';
 import { DEFAULT_CHECK_TIMEOUT_MS } from './preflightContext';
+import { instanceCandidates } from '../../core/sagemaker/instancePreferences';
 import { checkExecutionRole } from './roleCheck';
 
 /** How long a passed result stays good: long enough for plan → launch, short enough to notice a revoked quota. */
@@ -188,11 +189,14 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
 
     const usable = region !== undefined && regionItem.status === 'passed' && regionPartition(region) !== undefined;
     const why = !usable ? 'needs a valid region.' : !identity ? 'needs working AWS credentials.' : undefined;
-    const hasInstance = typeof spec?.instance_type === 'string' && spec.instance_type.trim() !== '';
+    // instance_type, or every instance_preferences entry (each checked: SageMaker checks every one's quota).
+    const instanceTypes = spec ? instanceCandidates(spec).map((c) => `${c.instanceType.trim()}×${c.instanceCount}`) : [];
+    const hasInstance = instanceTypes.length > 0;
+    const instanceWords = spec ? instanceCandidates(spec).map((c) => c.instanceType).join(', ') : '';
     if (why || !region) {
       if (spec) checklist.items.push(notChecked('role', 'Execution role', why ?? ''));
       checklist.items.push(notChecked('bucket', 'Buckets', why ?? ''));
-      if (hasInstance) checklist.items.push(notChecked('instanceType', `${spec?.instance_type} offered for training`, why ?? ''), notChecked('quota', 'Instance quota', why ?? ''));
+      if (hasInstance) checklist.items.push(notChecked('instanceType', `${instanceWords} offered for training`, why ?? ''), notChecked('quota', 'Instance quota', why ?? ''));
       if (spec && usable) checklist.items.push(checkTrainingImage(spec, region as string));
       return checklist;
     }
@@ -222,8 +226,8 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
       withDeadline(base, timeoutMs, options.signal, timedOut('bucket', 'Buckets', timeoutMs / 1000), (ctx) => checkBuckets(ctx)),
     );
     const instance = hasInstance
-      ? cached(`instance|${account}|${region}|${spec?.instance_type}|${spec?.instance_count ?? 1}|${spec?.use_spot_instances === true}`, () =>
-          withDeadline(base, 2 * timeoutMs, options.signal, timedOut('quota', `Quota for ${spec?.instance_type}`, (2 * timeoutMs) / 1000), (ctx) => checkInstanceTypeAndQuota(ctx)),
+      ? cached(`instance|${account}|${region}|${instanceTypes.join(',')}|${spec?.use_spot_instances === true}`, () =>
+          withDeadline(base, 2 * timeoutMs, options.signal, timedOut('quota', `Quota for ${instanceWords}`, (2 * timeoutMs) / 1000), (ctx) => checkInstanceTypeAndQuota(ctx)),
         )
       : Promise.resolve([]);
     const [roleItems, bucketItems, instanceItems] = await Promise.all([role, buckets, instance]);

@@ -8,6 +8,7 @@ import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
 import { fromJsValue, pyDict } from '../contract/pythonValue';
 import { debuggerRefusals } from '../sagemaker/debugger';
 import { enabledStrategies, sdkDistributionHyperparameters, sdkDistributionRefusals, sdkIgnoredStrategies } from '../sagemaker/distribution';
+import { instanceCandidates, instancePreferenceFindings, specOnCandidate, usesInstancePreferences } from '../sagemaker/instancePreferences';
 import { environmentProblems, gitCredentialProblems } from './credentialFlows';
 import { excerpt as q } from '../excerpt';
 import { closestMatch } from './didYouMean';
@@ -57,8 +58,9 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
 
   checkVersionsAreStrings(doc, add);
   checkImage(spec, context, add);
+  checkInstancePreferences(spec, add);
   checkInstanceType(doc, spec, add);
-  checkDistribution(spec, add);
+  perCandidate(spec, add, checkDistribution);
   checkRole(spec, add);
   checkS3Uris(spec, context, add);
   checkJobName(spec, add);
@@ -71,8 +73,8 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
   checkContainerEntryPoint(spec, add);
   checkTrainingRepository(spec, add);
   checkModelChannel(spec, add);
-  checkDebugger(spec, add);
-  checkTrainingCompiler(spec, add);
+  perCandidate(spec, add, checkDebugger);
+  perCandidate(spec, add, checkTrainingCompiler);
   return out;
 }
 
@@ -169,9 +171,65 @@ function checkImage(spec: JobSpec, context: JobFileContext, add: Add): void {
   }
 }
 
+/**
+ * The SDK's checks of one instance_type, made for every type instance_preferences lists (SageMaker
+ * may pick any): each candidate is checked as the job's instance_type, a problem about the type is
+ * reported at the candidate, and a problem found for several candidates is reported once.
+ */
+function perCandidate(spec: JobSpec, add: Add, check: (spec: JobSpec, add: Add) => void): void {
+  if (!usesInstancePreferences(spec)) {
+    check(spec, add);
+    return;
+  }
+  const seen = new Set<string>();
+  for (const candidate of instanceCandidates(spec)) {
+    check(specOnCandidate(spec, candidate), (severity, code, p, message, on, fixes) => {
+      const at = p[0] === 'instance_type' ? [...candidate.path, ...p.slice(1)] : p;
+      const key = `${code}|${at.join('.')}|${message}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      add(severity, code, at, message, p[0] === 'instance_type' ? 'value' : on, fixes);
+    });
+  }
+}
+
+/** What CreateTrainingJob refuses about instance_type / instance_preferences (core/sagemaker/instancePreferences.ts). */
+function checkInstancePreferences(spec: JobSpec, add: Add): void {
+  for (const f of instancePreferenceFindings(spec)) add('error', f.code, [...f.path], f.message, f.on);
+  // The training image is chosen once for the job, and GPU, Trainium and CPU instances need different
+  // images: every type SageMaker may pick must be of the first one's kind.
+  const candidates = instanceCandidates(spec);
+  const first = candidates[0];
+  if (!usesInstancePreferences(spec) || !first) return;
+  const kind = processorKind(first.instanceType);
+  for (const c of candidates.slice(1)) {
+    const other = processorKind(c.instanceType);
+    if (other === kind) continue;
+    add(
+      'error',
+      'instancePreferences.mixedProcessors',
+      [...c.path],
+      `${q(c.instanceType)} is a ${other} instance and the first preference ${q(first.instanceType)} a ${kind} one: the job has one training image, and ${kind} and ${other} instances need different ones. List only ${kind} types.`,
+    );
+  }
+}
+
+function processorKind(type: string): 'GPU' | 'Trainium' | 'CPU' {
+  if (isGpuInstanceType(type)) return 'GPU';
+  return findInstanceType(type)?.accelerator === 'Trainium' || /^ml\.trn/.test(type) ? 'Trainium' : 'CPU';
+}
+
 function checkInstanceType(doc: JobDocument, spec: JobSpec, add: Add): void {
+  if (usesInstancePreferences(spec)) {
+    for (const c of instanceCandidates(spec)) checkOneInstanceType(doc, spec, c.instanceType, c.path, add);
+    return;
+  }
   const type = str(spec.instance_type);
-  if (!type || type === 'local' || type === 'local_gpu') return;
+  if (type) checkOneInstanceType(doc, spec, type, ['instance_type'], add);
+}
+
+function checkOneInstanceType(doc: JobDocument, spec: JobSpec, type: string, at: ReadonlyArray<string | number>, add: Add): void {
+  if (type === 'local' || type === 'local_gpu') return;
   if (!findInstanceType(type)) {
     if (!/^ml\.[a-z0-9-]+\.[a-z0-9]+$/.test(type)) return; // the schema's pattern reports the shape
     const guess = closestMatch(
@@ -181,10 +239,10 @@ function checkInstanceType(doc: JobDocument, spec: JobSpec, add: Add): void {
     add(
       'warning',
       'instance.unknown',
-      ['instance_type'],
+      [...at],
       `\`${q(type)}\` is not a SageMaker training instance type this extension knows${guess ? `; did you mean \`${guess}\`?` : '.'} If it is new, launch will still try it.`,
       'value',
-      guess ? replaceScalar(doc.writtenScalar(['instance_type']), guess, `Change to ${guess}`) : [],
+      guess ? replaceScalar(doc.writtenScalar([...at]), guess, `Change to ${guess}`) : [],
     );
     return;
   }
@@ -192,7 +250,7 @@ function checkInstanceType(doc: JobDocument, spec: JobSpec, add: Add): void {
     add(
       'error',
       'instance.noGpu',
-      ['instance_type'],
+      [...at],
       `\`${q(type)}\` has no GPU, and the Hugging Face training images are GPU-only (the SDK fails with "Unsupported processor: cpu"). Pick a GPU type such as ml.g5.xlarge, or set image_uri.`,
     );
   }

@@ -104,10 +104,30 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
       `The job ran heterogeneous instance groups (${groups.map((g) => `${g.InstanceGroupName ?? '?'}: ${g.InstanceType ?? '?'} × ${g.InstanceCount ?? 0}`).join(', ')}); a job file describes one instance type, so the first group is used.`,
     );
   }
-  const instanceType = resources.InstanceType ?? groups[0]?.InstanceType;
-  const instanceCount = resources.InstanceCount ?? groups[0]?.InstanceCount;
-  set('instance_type', instanceType);
-  if (instanceCount !== undefined && instanceCount !== 1) set('instance_count', instanceCount);
+  const preferences = (resources.InstancePreferences ?? []).filter((p): p is { InstanceType: string; InstanceCount?: number } => typeof p.InstanceType === 'string');
+  let instanceType: string | undefined;
+  if (preferences.length > 0 && resources.InstanceType === undefined) {
+    // instance_preferences: the list as sent (counts per entry when every entry had one), not the type
+    // SageMaker chose, so the clone may again run on whichever has capacity.
+    const perPreference = preferences.every((p) => p.InstanceCount !== undefined);
+    set(
+      'instance_preferences',
+      preferences.map((p) => (perPreference ? { instance_type: p.InstanceType, instance_count: p.InstanceCount } : p.InstanceType)),
+    );
+    if (!perPreference && resources.InstanceCount !== undefined && resources.InstanceCount !== 1) set('instance_count', resources.InstanceCount);
+    if (resources.SelectedInstanceType) {
+      notes.push(
+        `SageMaker ran the job on ${resources.SelectedInstanceType}${resources.SelectedInstanceCount !== undefined ? ` × ${resources.SelectedInstanceCount}` : ''}, chosen from instance_preferences; the clone keeps the whole list (set instance_type: ${resources.SelectedInstanceType} instead to insist on it).`,
+      );
+    }
+    // What the SDK derives from one type (the profiler's Trainium rule) follows the first preference, as the plan does.
+    instanceType = preferences[0]!.InstanceType;
+  } else {
+    instanceType = resources.InstanceType ?? groups[0]?.InstanceType;
+    const instanceCount = resources.InstanceCount ?? groups[0]?.InstanceCount;
+    set('instance_type', instanceType);
+    if (instanceCount !== undefined && instanceCount !== 1) set('instance_count', instanceCount);
+  }
 
   // Image: versions when the catalog yields exactly this URI in this region.
   const compilerImage = image ? parseTrainingCompilerImageUri(image) : undefined;
