@@ -294,7 +294,7 @@ describe('Clone as Job File and the tree for a job with instance_preferences', (
   });
 });
 
-const installProblem = motoInstallProblem(REPO_ROOT);
+const installProblem = motoInstallProblem();
 
 describe('a job with instance_preferences on moto (lifecycle plugin) and the Price List fake', { skip: installProblem ?? false }, () => {
   let moto: MotoServer;
