@@ -1034,10 +1034,12 @@ def stop_training_job(self: SageMakerResponse) -> str:
 
 
 # What a new job must share with an ended one to land on its warm pool (SageMaker's matching rules,
-# "Warm pool matching" in the developer guide): the role, the instance type and count, the volume and its
-# key, the VPC, network isolation and inter-container encryption; the new job must ask for a warm pool too.
+# "Matching training jobs" in https://docs.aws.amazon.com/sagemaker/latest/dg/train-warm-pools.html):
+# the role, the instance type and count, the volume and its key, the VPC, network isolation,
+# inter-container encryption and session tag chaining; the new job must ask for a warm pool too.
 WARM_POOL_MATCH = ["RoleArn", "ResourceConfig.InstanceType", "ResourceConfig.InstanceCount", "ResourceConfig.VolumeSizeInGB",
-                   "ResourceConfig.VolumeKmsKeyId", "VpcConfig", "EnableNetworkIsolation", "EnableInterContainerTrafficEncryption"]
+                   "ResourceConfig.VolumeKmsKeyId", "VpcConfig", "EnableNetworkIsolation", "EnableInterContainerTrafficEncryption",
+                   "SessionChainingConfig.EnableSessionTagChaining"]
 
 
 def warm_pool_key(request: Dict[str, Any]) -> str:
@@ -1045,7 +1047,7 @@ def warm_pool_key(request: Dict[str, Any]) -> str:
         value: Any = request
         for part in path.split("."):
             value = value.get(part) if isinstance(value, dict) else None
-        if path in ("EnableNetworkIsolation", "EnableInterContainerTrafficEncryption"):
+        if path in ("EnableNetworkIsolation", "EnableInterContainerTrafficEncryption", "SessionChainingConfig.EnableSessionTagChaining"):
             return bool(value)
         return value
     return json.dumps([get(p) for p in WARM_POOL_MATCH], sort_keys=True)
