@@ -80,9 +80,7 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     // Asked for --json only when the file has a budget to hold the ceiling to.
     const budget = budgetOf(outcome.spec);
     const price =
-      !values.json || budget !== undefined
-        ? await resolveJobPrices(clients, outcome.spec, outcome.region, { offline: Boolean(values.account), timeoutMs: 8000 })
-        : undefined;
+      !values.json || budget !== undefined ? await resolveJobPrices(clients, outcome.spec, outcome.region, { offline: Boolean(values.account), timeoutMs: 8000 }) : undefined;
     const estimate = price?.priced ? estimateTrainingCost(outcome.spec, price.priceOf) : undefined;
     const refusal = estimate ? budgetRefusal(outcome.spec, estimate) : undefined;
     if (budget !== undefined && !estimate) io.stderr(`${file}: max_cost_usd cannot be checked: ${price?.apiProblem ?? 'no price is known'}\n`);

@@ -136,7 +136,18 @@ describe('instance_preferences in the validator', () => {
     const six = ['ml.g5.xlarge', 'ml.g5.2xlarge', 'ml.g5.4xlarge', 'ml.g5.8xlarge', 'ml.g5.16xlarge', 'ml.g6.2xlarge'];
     const found = problemsOf(`${BASE}instance_preferences:\n${six.map((t) => `  - ${t}\n`).join('')}`);
     assert.deepEqual(only(found, 'instancePreferences.tooMany'), [{ code: 'instancePreferences.tooMany', path: 'instance_preferences[5]', severity: 'error', at: '12:4-12:17' }]);
-    assert.deepEqual(only(problemsOf(`${BASE}instance_preferences:\n${six.slice(0, 5).map((t) => `  - ${t}\n`).join('')}`), 'instancePreferences.tooMany'), []);
+    assert.deepEqual(
+      only(
+        problemsOf(
+          `${BASE}instance_preferences:\n${six
+            .slice(0, 5)
+            .map((t) => `  - ${t}\n`)
+            .join('')}`,
+        ),
+        'instancePreferences.tooMany',
+      ),
+      [],
+    );
   });
 
   it('takes counts on every entry or on none: not on only some (each entry without one is named), not also in instance_count', () => {
@@ -147,7 +158,10 @@ describe('instance_preferences in the validator', () => {
     const both = problemsOf(`${BASE}instance_count: 2\ninstance_preferences:\n  - instance_type: ml.g5.12xlarge\n    instance_count: 1\n`);
     assert.deepEqual(only(both, 'instancePreferences.countTwice'), [{ code: 'instancePreferences.countTwice', path: 'instance_count', severity: 'error', at: '6:0-6:14' }]);
     // One count for the job (instance_count, default 1) with plain entries is the API's other way.
-    assert.deepEqual(problemsOf(`${BASE}instance_count: 2\ninstance_preferences:\n  - ml.g5.12xlarge\n  - ml.g5.2xlarge\ndistribution:\n  torch_distributed:\n    enabled: true\n`), []);
+    assert.deepEqual(
+      problemsOf(`${BASE}instance_count: 2\ninstance_preferences:\n  - ml.g5.12xlarge\n  - ml.g5.2xlarge\ndistribution:\n  torch_distributed:\n    enabled: true\n`),
+      [],
+    );
   });
 
   it('checks every candidate as an instance_type: a CPU type (GPU-only images) and a type of another kind than the first, at that entry', () => {
@@ -160,7 +174,9 @@ describe('instance_preferences in the validator', () => {
       ],
     );
     // With image_uri the CPU type alone is fine, but not mixed with a GPU one: the job has one image.
-    const withImage = problemsOf(`${BASE.replace(/transformers_version.*\n|pytorch_version.*\n|py_version.*\n/g, '')}image_uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/mine:1\ninstance_preferences:\n  - ml.g5.2xlarge\n  - ml.m5.xlarge\n`);
+    const withImage = problemsOf(
+      `${BASE.replace(/transformers_version.*\n|pytorch_version.*\n|py_version.*\n/g, '')}image_uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/mine:1\ninstance_preferences:\n  - ml.g5.2xlarge\n  - ml.m5.xlarge\n`,
+    );
     assert.deepEqual(
       withImage.map((p) => p.code),
       ['instancePreferences.mixedProcessors'],
@@ -264,7 +280,10 @@ describe('Clone as Job File and the tree for a job with instance_preferences', (
     TrainingJobArn: 'arn:aws:sagemaker:us-east-1:123456789012:training-job/prefs-job',
     TrainingJobStatus: 'InProgress',
     RoleArn: 'arn:aws:iam::123456789012:role/SageMakerRole',
-    AlgorithmSpecification: { TrainingImage: '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:2.8.0-transformers4.56.2-gpu-py312-cu129-ubuntu22.04', TrainingInputMode: 'File' },
+    AlgorithmSpecification: {
+      TrainingImage: '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:2.8.0-transformers4.56.2-gpu-py312-cu129-ubuntu22.04',
+      TrainingInputMode: 'File',
+    },
     ResourceConfig: {
       VolumeSizeInGB: 30,
       InstancePreferences: [
@@ -277,7 +296,10 @@ describe('Clone as Job File and the tree for a job with instance_preferences', (
   it('shows the candidates until SageMaker chooses, then the chosen type and count', () => {
     const now = new Date('2026-12-07T04:00:00Z');
     assert.equal(trainingJobViewFromDescription(described, now).resources, 'one of ml.g5.12xlarge × 1, ml.g5.2xlarge × 4 (not chosen yet)');
-    const chosen = trainingJobViewFromDescription({ ...described, ResourceConfig: { ...described.ResourceConfig, SelectedInstanceType: 'ml.g5.2xlarge', SelectedInstanceCount: 4 } }, now);
+    const chosen = trainingJobViewFromDescription(
+      { ...described, ResourceConfig: { ...described.ResourceConfig, SelectedInstanceType: 'ml.g5.2xlarge', SelectedInstanceCount: 4 } },
+      now,
+    );
     assert.equal(chosen.instanceType, 'ml.g5.2xlarge');
     assert.equal(chosen.instanceCount, 4);
     assert.equal(chosen.resources, 'ml.g5.2xlarge × 4 (chosen from instance_preferences)');
@@ -313,7 +335,11 @@ describe('a job with instance_preferences on moto (lifecycle plugin) and the Pri
       maxLifetimeMs: 120_000,
     });
     sagemaker = new SageMakerClient(awsTestClientConfig(moto.endpoint));
-    clients = new AwsClients({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, endpoints: { sagemaker: moto.endpoint, pricing: extras.endpoint } });
+    clients = new AwsClients({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      endpoints: { sagemaker: moto.endpoint, pricing: extras.endpoint },
+    });
     cacheHome = mkdtempSync(path.join(os.tmpdir(), 'sagemaker-hf-prefs-'));
   });
 
@@ -326,7 +352,9 @@ describe('a job with instance_preferences on moto (lifecycle plugin) and the Pri
   });
 
   it('sends the planned request through the real client; Describe reports the chosen type, and the cost uses it', async () => {
-    const request = planOf(`${BASE}output_path: s3://bucket/out/\ninstance_preferences:\n  - instance_type: ml.g5.2xlarge\n    instance_count: 2\n  - instance_type: ml.g5.12xlarge\n    instance_count: 1\n`);
+    const request = planOf(
+      `${BASE}output_path: s3://bucket/out/\ninstance_preferences:\n  - instance_type: ml.g5.2xlarge\n    instance_count: 2\n  - instance_type: ml.g5.12xlarge\n    instance_count: 1\n`,
+    );
     await sagemaker.send(new CreateTrainingJobCommand(request as unknown as CreateTrainingJobCommandInput));
     let d = await sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: request.TrainingJobName }));
     for (let i = 0; i < 200 && d.TrainingJobStatus !== 'Completed'; i++) {

@@ -574,7 +574,10 @@ describe('preflight against moto and the awsExtras fake', { skip: installProblem
       writeFileSync(file, text);
       writeFileSync(path.join(tmp, 'train.py'), '');
       const { stdout } = await run([file, '--region', 'us-east-1', '--json']);
-      const out = JSON.parse(stdout) as { checklist: Checklist; cost: { instanceType: string; instanceCount: number; candidates: Array<{ instanceType: string; hourlyUsd?: number }> } };
+      const out = JSON.parse(stdout) as {
+        checklist: Checklist;
+        cost: { instanceType: string; instanceCount: number; candidates: Array<{ instanceType: string; hourlyUsd?: number }> };
+      };
       assert.deepEqual(
         out.checklist.items.filter((i) => i.kind === 'quota').map((i) => [i.id, i.status]),
         [

@@ -160,11 +160,19 @@ describe('warm pools against moto', { skip: installProblem ?? false }, () => {
 
     const spot = warmPoolMatch(previous, { ...job('pool-4-spot', 3600, 40), EnableManagedSpotTraining: true });
     assert.deepEqual(spot.reasons, ['The new job uses spot instances, which warm pools do not work with (use_spot_instances).']);
-    assert.match(renderWarmPoolMatch('pool-4', warmPoolMatch(previous, job('x', 3600, 40))), /\(SageMaker's matching rules: https:\/\/docs\.aws\.amazon\.com\/sagemaker\/latest\/dg\/train-warm-pools\.html#train-warm-pools-matching-criteria\)$/);
+    assert.match(
+      renderWarmPoolMatch('pool-4', warmPoolMatch(previous, job('x', 3600, 40))),
+      /\(SageMaker's matching rules: https:\/\/docs\.aws\.amazon\.com\/sagemaker\/latest\/dg\/train-warm-pools\.html#train-warm-pools-matching-criteria\)$/,
+    );
 
     const fromPreferences: TrainingJobDescription = {
       ...previous,
-      ResourceConfig: { VolumeSizeInGB: 40, InstancePreferences: [{ InstanceType: 'ml.g5.xlarge', InstanceCount: 1 }], SelectedInstanceType: 'ml.g5.xlarge', SelectedInstanceCount: 1 },
+      ResourceConfig: {
+        VolumeSizeInGB: 40,
+        InstancePreferences: [{ InstanceType: 'ml.g5.xlarge', InstanceCount: 1 }],
+        SelectedInstanceType: 'ml.g5.xlarge',
+        SelectedInstanceCount: 1,
+      },
     };
     assert.equal(warmPoolMatch(fromPreferences, job('pool-4-after-prefs', 3600, 40)).matches, true);
   });

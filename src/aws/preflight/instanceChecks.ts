@@ -46,7 +46,12 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
   if (!usesInstancePreferences(ctx.spec)) {
     const type = ctx.spec.instance_type?.trim();
     if (!type) return [];
-    return checkOneType(ctx, type, typeof ctx.spec.instance_count === 'number' ? ctx.spec.instance_count : 1, quotaLookup(ctx, [trainingQuotaName(type, false), trainingQuotaName(type, true)]));
+    return checkOneType(
+      ctx,
+      type,
+      typeof ctx.spec.instance_count === 'number' ? ctx.spec.instance_count : 1,
+      quotaLookup(ctx, [trainingQuotaName(type, false), trainingQuotaName(type, true)]),
+    );
   }
   const candidates = instanceCandidates(ctx.spec);
   // One Service Quotas listing for every candidate's quota.
@@ -76,7 +81,13 @@ async function checkOneType(
   return items.map((item) => ({ ...item, id: `${item.id}:${type}`, title: `${item.title} (${label})` }));
 }
 
-async function checkTypeAndQuota(ctx: PreflightContext, type: string, count: number, lookup: Promise<SageMakerQuotas | { error: unknown }>, isPreference: boolean): Promise<CheckItem[]> {
+async function checkTypeAndQuota(
+  ctx: PreflightContext,
+  type: string,
+  count: number,
+  lookup: Promise<SageMakerQuotas | { error: unknown }>,
+  isPreference: boolean,
+): Promise<CheckItem[]> {
   const typeTitle = `${type} offered for training in ${ctx.region}`;
   if (LOCAL_TYPES.has(type)) {
     return [
@@ -186,7 +197,9 @@ async function checkTypeAndQuota(ctx: PreflightContext, type: string, count: num
     : latest && latest.status !== 'APPROVED'
       ? ` The last increase request (to ${latest.desiredValue}) was ${latest.status}${since}.`
       : '';
-  const listNote = isPreference ? ' SageMaker checks the quota of every type in instance_preferences, even when it would pick another: raise it, or remove the type from the list.' : '';
+  const listNote = isPreference
+    ? ' SageMaker checks the quota of every type in instance_preferences, even when it would pick another: raise it, or remove the type from the list.'
+    : '';
   const detail = `The account's quota "${quota.name}" (${quota.code}) in ${ctx.region} is ${quota.value} instance${quota.value === 1 ? '' : 's'}${source}; this job needs ${count}. SageMaker would refuse it with ResourceLimitExceeded.${listNote}${pendingNote}`;
   const nextStep = quota.adjustable
     ? {

@@ -192,7 +192,11 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
     // instance_type, or every instance_preferences entry (each checked: SageMaker checks every one's quota).
     const instanceTypes = spec ? instanceCandidates(spec).map((c) => `${c.instanceType.trim()}×${c.instanceCount}`) : [];
     const hasInstance = instanceTypes.length > 0;
-    const instanceWords = spec ? instanceCandidates(spec).map((c) => c.instanceType).join(', ') : '';
+    const instanceWords = spec
+      ? instanceCandidates(spec)
+          .map((c) => c.instanceType)
+          .join(', ')
+      : '';
     if (why || !region) {
       if (spec) checklist.items.push(notChecked('role', 'Execution role', why ?? ''));
       checklist.items.push(notChecked('bucket', 'Buckets', why ?? ''));

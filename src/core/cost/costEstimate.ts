@@ -107,7 +107,10 @@ export function estimateTrainingCost(spec: JobSpec, prices: EstimatePrices): Cos
   estimate.notes.unshift(
     `instance_preferences: SageMaker runs the job on whichever candidate has capacity first, so the ceiling is taken at the most expensive one (${estimate.instanceCount} × ${estimate.instanceType}).`,
   );
-  if (unpriced.length > 0) estimate.notes.unshift(`No price is known for ${unpriced.join(', ')} in ${worst.quote.region}: the ceiling leaves ${unpriced.length === 1 ? 'it' : 'them'} out and may be too low.`);
+  if (unpriced.length > 0)
+    estimate.notes.unshift(
+      `No price is known for ${unpriced.join(', ')} in ${worst.quote.region}: the ceiling leaves ${unpriced.length === 1 ? 'it' : 'them'} out and may be too low.`,
+    );
   return estimate;
 }
 

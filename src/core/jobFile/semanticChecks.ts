@@ -185,7 +185,7 @@ function perCandidate(spec: JobSpec, add: Add, check: (spec: JobSpec, add: Add) 
   for (const candidate of instanceCandidates(spec)) {
     // A problem about the type is at the candidate; one about the count at the entry that gives it.
     const entry = candidate.path.slice(0, 2);
-    const moved = (p: JsonPath) => (p[0] === 'instance_type' || (p[0] === 'instance_count' && spec.instance_count === undefined && p.length === 1 ? true : false));
+    const moved = (p: JsonPath) => p[0] === 'instance_type' || (p[0] === 'instance_count' && spec.instance_count === undefined && p.length === 1 ? true : false);
     check(specOnCandidate(spec, candidate), (severity, code, p, message, on, fixes) => {
       const at = !moved(p) ? p : p[0] === 'instance_type' ? [...candidate.path, ...p.slice(1)] : entry;
       const key = `${code}|${at.join('.')}|${message}`;

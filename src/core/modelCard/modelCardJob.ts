@@ -74,7 +74,10 @@ export function modelCardJobFromSpec(spec: JobSpec): { job: ModelCardJob; hyperp
     source: 'jobFile',
     ...(channels.length > 0 ? { channels } : {}),
     // With instance_preferences the job file cannot know which type SageMaker will pick: the card names the candidates.
-    instanceType: instanceCandidates(spec).map((c) => c.instanceType).join(' or ') || 'unknown',
+    instanceType:
+      instanceCandidates(spec)
+        .map((c) => c.instanceType)
+        .join(' or ') || 'unknown',
     instanceCount: instanceCandidates(spec)[0]?.instanceCount ?? 1,
     ...(spec.region ? { region: spec.region } : {}),
     ...(spec.transformers_version ? { transformersVersion: String(spec.transformers_version) } : {}),

@@ -90,13 +90,19 @@ export function instanceCandidates(spec: Pick<JobSpec, 'instance_type' | 'instan
   const jobCount = typeof spec.instance_count === 'number' ? spec.instance_count : 1;
   const preferences = preferencesOf(spec);
   if (preferences === undefined) {
-    return typeof spec.instance_type === 'string' && spec.instance_type.trim() !== '' ? [{ instanceType: spec.instance_type, instanceCount: jobCount, path: ['instance_type'] }] : [];
+    return typeof spec.instance_type === 'string' && spec.instance_type.trim() !== ''
+      ? [{ instanceType: spec.instance_type, instanceCount: jobCount, path: ['instance_type'] }]
+      : [];
   }
   const out: InstanceCandidate[] = [];
   preferences.forEach((item, i) => {
     const type = typeOf(item);
     if (type === undefined) return;
-    out.push({ instanceType: type, instanceCount: countOf(item) ?? jobCount, path: typeof item === 'string' ? ['instance_preferences', i] : ['instance_preferences', i, 'instance_type'] });
+    out.push({
+      instanceType: type,
+      instanceCount: countOf(item) ?? jobCount,
+      path: typeof item === 'string' ? ['instance_preferences', i] : ['instance_preferences', i, 'instance_type'],
+    });
   });
   return out;
 }

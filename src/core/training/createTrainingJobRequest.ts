@@ -189,7 +189,8 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   for (const one of checked) {
     // HuggingFace.__init__ (validate_distribution) and fit() (_distribution_configuration) raise these.
     const refusal = sdkDistributionRefusals(one.spec)[0];
-    if (refusal) throw new TrainingPlanError(refusal.code, refusal.message, { path: where(refusal.path, one.path), ...(refusal.value !== undefined ? { value: refusal.value } : {}) });
+    if (refusal)
+      throw new TrainingPlanError(refusal.code, refusal.message, { path: where(refusal.path, one.path), ...(refusal.value !== undefined ? { value: refusal.value } : {}) });
 
     // HuggingFace.__init__ then runs TrainingCompilerConfig.validate.
     const compilerRefusal = trainingCompilerFindings(one.spec).find((f) => f.severity === 'error');
