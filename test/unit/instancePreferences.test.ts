@@ -22,6 +22,7 @@ import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
 import { jobFileFromDescription } from '../../src/core/jobs/jobFileFromDescription';
 import type { TrainingJobDescription } from '../../src/core/jobs/trainingJobDescription';
 import { trainingJobViewFromDescription } from '../../src/core/jobs/trainingJobView';
+import { warmPoolMatch } from '../../src/core/jobs/warmPoolMatch';
 import { buildTrainingJobPlan } from '../../src/core/training/createTrainingJobRequest';
 import type { CreateTrainingJobRequest } from '../../src/core/training/createTrainingJobRequest';
 import { encodeJobFileValues } from '../../src/core/training/pythonJson';
@@ -313,6 +314,20 @@ describe('Clone as Job File and the tree for a job with instance_preferences', (
     const text = clone.text.replace(/^entry_point:.*$/m, 'entry_point: train.py');
     const r = planOf(/^entry_point:/m.test(text) ? text : `entry_point: train.py\n${text}`);
     assert.deepEqual(r.ResourceConfig, described.ResourceConfig);
+  });
+
+  it('for Relaunch in Warm Pool, names the chosen type and count (the pool holds those), which then match the pool', () => {
+    const ran: TrainingJobDescription = {
+      ...described,
+      TrainingJobStatus: 'Completed',
+      ResourceConfig: { ...described.ResourceConfig, SelectedInstanceType: 'ml.g5.2xlarge', SelectedInstanceCount: 4, KeepAlivePeriodInSeconds: 600 },
+      WarmPoolStatus: { Status: 'Available' },
+    };
+    const clone = jobFileFromDescription(ran, { chosenInstance: true });
+    assert.match(clone.text, /^instance_type: ml\.g5\.2xlarge\ninstance_count: 4\n/m);
+    assert.doesNotMatch(clone.text, /^instance_preferences:/m);
+    const text = /^entry_point:/m.test(clone.text) ? clone.text : `entry_point: train.py\n${clone.text}`;
+    assert.equal(warmPoolMatch(ran, planOf(text)).matches, true);
   });
 });
 

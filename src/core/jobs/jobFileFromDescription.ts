@@ -40,6 +40,11 @@ export interface JobFileClone {
 export interface JobFileCloneOptions {
   /** ListTags' answer for the job: DescribeTrainingJob does not return tags. */
   tags?: ReadonlyArray<{ Key?: string; Value?: string }>;
+  /**
+   * For a job that ran from instance_preferences: write the type and count SageMaker chose as
+   * instance_type / instance_count instead of the list (Relaunch in Warm Pool: the pool holds those).
+   */
+  chosenInstance?: boolean;
 }
 
 const DEFAULT_VOLUME_SIZE_GB = 30;
@@ -106,7 +111,13 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   }
   const preferences = (resources.InstancePreferences ?? []).filter((p): p is { InstanceType: string; InstanceCount?: number } => typeof p.InstanceType === 'string');
   let instanceType: string | undefined;
-  if (preferences.length > 0 && resources.InstanceType === undefined) {
+  if (options.chosenInstance === true && resources.SelectedInstanceType !== undefined && resources.InstanceType === undefined) {
+    instanceType = resources.SelectedInstanceType;
+    const count = resources.SelectedInstanceCount ?? preferences.find((p) => p.InstanceType === instanceType)?.InstanceCount ?? resources.InstanceCount;
+    set('instance_type', instanceType);
+    if (count !== undefined && count !== 1) set('instance_count', count);
+    notes.push(`The job ran on ${instanceType}, chosen from instance_preferences; the relaunch asks for it alone, as the warm pool holds it.`);
+  } else if (preferences.length > 0 && resources.InstanceType === undefined) {
     // instance_preferences: the list as sent (counts per entry when every entry had one), not the type
     // SageMaker chose, so the clone may again run on whichever has capacity.
     const perPreference = preferences.every((p) => p.InstanceCount !== undefined);
