@@ -60,8 +60,9 @@ Training jobs
 Models
   download JOB [--to DIR] [--overwrite] [--output]
                                 stream a completed job's model.tar.gz from S3 and extract it (default ./models/JOB)
-  extract ARCHIVE --to DIR [--overwrite]
-                                unpack a model.tar.gz safely (nothing written outside DIR)
+  extract ARCHIVE --to DIR [--overwrite] [--record-hashes]
+                                unpack a model.tar.gz safely (nothing written outside DIR);
+                                --record-hashes keeps each file's sha256 for a later push
   card DIR [--job-file FILE] [--out FILE|-]
                                 write the model card (README.md) from the Trainer's result files
   push DIR --repo NAMESPACE/NAME [--public] [--message M] [--hub-url URL] [--include-checkpoints]
