@@ -264,7 +264,7 @@ export function tuningFindings(spec: JobSpec): TuningFinding[] {
   }
 
   // The SDK's default objective_type is Maximize: a loss would be driven up.
-  if (typeof tuning.objective_metric_name === 'string' && /loss|perplexity|error|(^|_)(wer|cer|mse|rmse|mae)$/i.test(tuning.objective_metric_name) && tuning.objective_type !== 'Minimize') {
+  if (typeof tuning.objective_metric_name === 'string' && /loss|perplexity|error|(^|_)(wer|cer|mse|rmse|mae)$/i.test(tuning.objective_metric_name) && (tuning.objective_type === undefined || tuning.objective_type === 'Maximize')) {
     add(
       'warning',
       'tuning.maximizeLoss',
