@@ -30,7 +30,8 @@ export function checkTuning(doc: JobDocument, spec: JobSpec, add: Add): void {
 function checkObjectiveDefined(doc: JobDocument, spec: JobSpec, add: Add): void {
   const tuning = spec.tuning!;
   const objective = tuning.objective_metric_name;
-  if (typeof objective !== 'string' || objective === '') return;
+  // Longer than CreateHyperParameterTuningJob's 255-character MetricName: the schema says so, and a fix would quote it whole.
+  if (typeof objective !== 'string' || objective === '' || objective.length > 255) return;
   if (tunerMetricDefinitions(tuning).some((d) => d.Name === objective)) return;
   const estimators = Array.isArray(spec.metric_definitions) ? spec.metric_definitions.filter((d) => isRecord(d) && d.Name === objective && typeof d.Regex === 'string') : [];
   const fixes: ProblemFix[] = [];
@@ -121,7 +122,7 @@ function checkRegexesReadTrainerLines(doc: JobDocument, spec: JobSpec, add: Add)
   const defs = spec.tuning!.metric_definitions;
   if (!Array.isArray(defs)) return;
   defs.forEach((d, i) => {
-    if (!isRecord(d) || typeof d.Name !== 'string' || typeof d.Regex !== 'string' || d.Name === '' || d.Regex === '' || d.Regex.length > 500) return;
+    if (!isRecord(d) || typeof d.Name !== 'string' || typeof d.Regex !== 'string' || d.Name === '' || d.Name.length > 255 || d.Regex === '' || d.Regex.length > 500) return;
     const path = ['tuning', 'metric_definitions', i, 'Regex'];
     const compiled = compileDefinition({ Name: d.Name, Regex: d.Regex });
     if (typeof compiled === 'string') {

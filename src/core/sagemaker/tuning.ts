@@ -254,14 +254,7 @@ export function tuningFindings(spec: JobSpec): TuningFinding[] {
     });
   }
 
-  // [API] MetricDefinition.Regex: at most 500 characters.
-  if (Array.isArray(tuning.metric_definitions)) {
-    tuning.metric_definitions.forEach((d, i) => {
-      if (isRecord(d) && typeof d.Regex === 'string' && d.Regex.length > TUNING_LIMITS.regexLength) {
-        add('error', 'tuning.regexTooLong', ['metric_definitions', i, 'Regex'], `A metric definition's Regex has at most ${TUNING_LIMITS.regexLength} characters (CreateHyperParameterTuningJob's MetricRegex); this one has ${d.Regex.length}.`);
-      }
-    });
-  }
+  // [API] MetricDefinition: Name ≤ 255 and Regex ≤ 500 characters, at most 40 definitions: the schema holds these.
 
   // The SDK's default objective_type is Maximize: a loss would be driven up.
   if (typeof tuning.objective_metric_name === 'string' && /loss|perplexity|error|(^|_)(wer|cer|mse|rmse|mae)$/i.test(tuning.objective_metric_name) && (tuning.objective_type === undefined || tuning.objective_type === 'Maximize')) {
