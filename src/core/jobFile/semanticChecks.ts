@@ -18,6 +18,7 @@ import type { Problem, ProblemFix } from './problem';
 import { quoteAsWritten, replaceScalar } from './quickFixes';
 import { SECRET_NAME } from '../sagemaker/secrets';
 import { trainingCompilerFindings } from '../sagemaker/trainingCompiler';
+import { checkTuning } from './tuningChecks';
 
 /** What the checks may ask of the outside world. All optional: without them, file checks are skipped. */
 export interface JobFileContext {
@@ -73,6 +74,7 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
   checkModelChannel(spec, add);
   checkDebugger(spec, add);
   checkTrainingCompiler(spec, add);
+  checkTuning(doc, spec, add);
   return out;
 }
 
