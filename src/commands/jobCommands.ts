@@ -5,7 +5,7 @@ import { Cancelled } from '../host/commandRunner';
 import { CommandId, focusViewCommand, ViewId } from '../host/ids';
 import type { Services } from '../host/services';
 import type { JobLogChannels } from '../logs/jobLogChannels';
-import { JobNode } from '../views/jobNodes';
+import { JobNode, TuningJobNode } from '../views/jobNodes';
 import type { TrainingJobsTree } from '../views/trainingJobsTree';
 
 export interface JobCommandDeps {
@@ -34,6 +34,24 @@ async function pickJob(
   });
   if (!picked) throw new Cancelled();
   return { name: picked.label, origin: picked.origin };
+}
+
+/** A tuning job argument from the tree (a node), another extension (a name), or nothing (ask). */
+export type TuningJobArg = TuningJobNode | string | undefined;
+
+async function pickTuningJob(deps: JobCommandDeps, arg: TuningJobArg, filter: (node: TuningJobNode) => boolean = () => true): Promise<string> {
+  if (arg instanceof TuningJobNode) return arg.view.name;
+  if (typeof arg === 'string') return arg;
+  const items = deps.tree
+    .tuningJobs()
+    .filter(filter)
+    .map((n) => ({ label: n.view.name, description: `${n.view.status} · ${n.view.countsText}` }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Hyperparameter tuning job',
+    placeHolder: items.length ? 'Pick a tuning job' : 'No tuning job loaded: refresh the Training Jobs view',
+  });
+  if (!picked) throw new Cancelled();
+  return picked.label;
 }
 
 export function jobCommands(deps: JobCommandDeps) {
@@ -181,6 +199,58 @@ export function jobCommands(deps: JobCommandDeps) {
       await vscode.workspace.fs.writeFile(target, Buffer.from(clone.text, 'utf8'));
       await vscode.window.showTextDocument(target);
       if (clone.notes.length) void vscode.window.showInformationMessage(`Cloned ${job.name}. ${clone.notes.join(' ')}`);
+    },
+
+    /** StopHyperParameterTuningJob: no more trials, the running ones stopped. `{ confirmed: true }` skips the question. */
+    stopTuningJob: async (arg: TuningJobArg, options?: { confirmed?: boolean }): Promise<string> => {
+      const name = await pickTuningJob(deps, arg, (n) => n.view.status === 'InProgress');
+      if (options?.confirmed !== true) {
+        const running = deps.tree.findTuningJob(name)?.view.counts.running;
+        const choice = await vscode.window.showWarningMessage(
+          `Stop tuning job ${name}?`,
+          {
+            modal: true,
+            detail: `SageMaker launches no more trials and stops the ${running ?? ''}${running === undefined ? '' : ' '}running one${running === 1 ? '' : 's'}; what each saved to /opt/ml/model so far is uploaded. The trials that completed stay. This cannot be undone.`,
+          },
+          'Stop Tuning Job',
+        );
+        if (choice !== 'Stop Tuning Job') throw new Cancelled();
+      }
+      const { aws } = deps.services;
+      const { stopTuningJob } = aws.tuning();
+      const result = await stopTuningJob(aws.clients(), name);
+      void vscode.window.showInformationMessage(`Tuning job ${name} is ${result.status}.`);
+      await deps.tree.refreshTuningJob(name);
+      return result.status;
+    },
+
+    /**
+     * "Clone Best Trial as Job File": the best trial's DescribeTrainingJob without what the tuner added
+     * (core/jobs/tuningJobView.ts `withoutTunerAdditions`), through the same clone as Clone as Job File, so
+     * the file holds the best trial's hyperparameters and plans back to that trial's training request.
+     */
+    cloneBestTrial: async (arg: TuningJobArg): Promise<string> => {
+      const name = await pickTuningJob(deps, arg, (n) => n.view.best !== undefined);
+      const tuning = await deps.tree.tuningDetails(name);
+      const best = tuning.view.best;
+      if (!best) throw new Error(`Tuning job ${name} has no best trial yet: no trial has completed with a value of ${tuning.view.objective?.name ?? 'its objective metric'}.`);
+      const d = await deps.tree.description(best.name);
+      const { aws } = deps.services;
+      const { trainingJobTags } = aws.jobs();
+      const tags = d.TrainingJobArn ? await trainingJobTags(aws.clients(), d.TrainingJobArn).catch(() => []) : [];
+      const { bestTrialJobFile } = require('../core/jobs/bestTrialJobFile') as typeof import('../core/jobs/bestTrialJobFile');
+      const clone = bestTrialJobFile(d, tuning.view, { tags });
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const target = await vscode.window.showSaveDialog({
+        title: `Clone Best Trial of ${name} as Job File`,
+        ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, clone.fileName) } : {}),
+        filters: { 'SageMaker job file': ['yaml', 'yml'] },
+      });
+      if (!target) throw new Cancelled();
+      await vscode.workspace.fs.writeFile(target, Buffer.from(clone.text, 'utf8'));
+      await vscode.window.showTextDocument(target);
+      if (clone.notes.length) void vscode.window.showInformationMessage(`Cloned ${best.name}. ${clone.notes.join(' ')}`);
+      return target.fsPath;
     },
 
     copyName: async (arg: JobArg) => {
