@@ -130,7 +130,8 @@ export function tuningJobView(d: TuningJobDescriptionLike, trials: readonly Tuni
   });
   views.sort(trialOrder(objective?.type ?? 'Maximize'));
 
-  const counts = trials.length > 0 ? countTrials(views) : countersOf(d);
+  // Without the trials, the counters: while the user has not stopped the tuning job, its Stopped trials were stopped early.
+  const counts = trials.length > 0 ? countTrials(views) : countersOf(d, earlyStopping && !stoppedByUser);
   const view: TuningJobView = {
     name: d.HyperParameterTuningJobName ?? '',
     status,
@@ -217,14 +218,14 @@ function countTrials(trials: readonly TuningTrialView[]): TrialCounts {
   return counts;
 }
 
-function countersOf(d: TuningJobDescriptionLike): TrialCounts {
+function countersOf(d: TuningJobDescriptionLike, stoppedMeansEarly: boolean): TrialCounts {
   const c = d.TrainingJobStatusCounters ?? {};
   return {
     completed: c.Completed ?? 0,
     running: c.InProgress ?? 0,
     failed: (c.NonRetryableError ?? 0) + (c.RetryableError ?? 0),
     stopped: c.Stopped ?? 0,
-    earlyStopped: 0,
+    earlyStopped: stoppedMeansEarly ? (c.Stopped ?? 0) : 0,
   };
 }
 

@@ -1194,6 +1194,7 @@ class SimulatedTuningJob(BaseObject):
         self.max_parallel = max(1, int(limits.get("MaxParallelTrainingJobs") or 1))
         self.early_stopping = str(tuning.get("TrainingJobEarlyStoppingType") or "Off").lower() == "auto"
         self.seed = tuning.get("RandomSeed")
+        self.stop_seconds = float(config.values["stopSeconds"])
         self.created_at = created_at
         self.trials: List[SimulatedTrainingJob] = []
         self.stop_requested_at: Optional[float] = None
@@ -1311,8 +1312,9 @@ class SimulatedTuningJob(BaseObject):
                 self.failure_reason = f"No training job reported the objective metric {self.objective.get('MetricName')}: check its MetricDefinitions regex against the training logs."
             else:
                 self.status = "Completed"
-        elif not self.trials and self.stop_requested_at is not None:
-            self.ended_at, self.status = self.stop_requested_at, "Stopped"
+        elif not self.trials and self.stop_requested_at is not None and now >= self.stop_requested_at + self.stop_seconds:
+            # Stopped before its first trial started: Stopping for as long as a training job's stop takes.
+            self.ended_at, self.status = self.stop_requested_at + self.stop_seconds, "Stopped"
 
     def stop(self, now: float) -> None:
         self.advance(now)
