@@ -86,6 +86,8 @@ export interface LocalTuningRecord {
     jobFile: string;
     /** What of the `tuning:` block a local run does not honour, in words (shown to the user too). */
     notHonoured?: string[];
+    /** Why the run ended before max_jobs (max_runtime_in_seconds, a completion criterion), when it did. */
+    endReason?: string;
   };
 }
 
