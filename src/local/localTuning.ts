@@ -166,7 +166,8 @@ class TuningRun {
         ...(tuning.strategy === 'Grid' ? {} : { RandomSeed: seed }),
       },
       TrainingJobDefinition: {
-        StaticHyperParameters: trialHyperParameters(planned.request.HyperParameters ?? {}, tuning.hyperparameter_ranges, {}),
+        // Each trial's job.json holds its own code location and job name (a local run sets them per job).
+        StaticHyperParameters: withoutPerRunKeys(trialHyperParameters(planned.request.HyperParameters ?? {}, tuning.hyperparameter_ranges, {})),
         AlgorithmSpecification: { TrainingImage: planned.request.AlgorithmSpecification.TrainingImage, TrainingInputMode: 'File', MetricDefinitions: definitions },
       },
       CreationTime: now,
@@ -352,6 +353,11 @@ class TuningRun {
     this.writes = this.writes.then(() => writeTuningRecord(snapshot)).catch(() => undefined);
     this.o.tuningListener?.onRecord?.(snapshot);
   }
+}
+
+function withoutPerRunKeys(hyperparameters: Record<string, string>): Record<string, string> {
+  const { sagemaker_submit_directory: _code, sagemaker_job_name: _name, ...rest } = hyperparameters;
+  return rest;
 }
 
 /** The last MAX_LOG_BYTES of a log file (the objective's final value is near its end). */
