@@ -119,6 +119,8 @@ export class TuningJobNode extends vscode.TreeItem {
   trials: JobNode[] = [];
   /** True once the trials were listed (DescribeHyperParameterTuningJob + every page of its trials). */
   detailed = false;
+  /** A local tuning run's job file (the base of its Clone Best Trial). */
+  jobFile: string | undefined;
 
   constructor(
     public view: TuningJobView,

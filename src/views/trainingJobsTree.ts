@@ -4,7 +4,7 @@ import { formatDuration } from '../core/format';
 import { jobDescriptionLine, trainingJobViewFromDescription, trainingJobViewFromSummary } from '../core/jobs/trainingJobView';
 import type { TrainingJobView } from '../core/jobs/trainingJobView';
 import type { TrainingJobDescription } from '../core/jobs/trainingJobDescription';
-import { trialDescriptionLine, tuningJobOfTrial, tuningJobView } from '../core/jobs/tuningJobView';
+import { trialDescriptionLine, tuningJobFromRecord, tuningJobOfTrial, tuningJobView } from '../core/jobs/tuningJobView';
 import type { TuningTrialSummary } from '../core/jobs/tuningJobView';
 import { costDetailLines, costSummary, localJobCost } from '../core/cost/jobCost';
 import type { JobCost } from '../core/cost/jobCost';
@@ -25,6 +25,8 @@ export interface JobFilter {
 /** Local jobs come from the local backend; the tree shows them in their own group. */
 export interface LocalJobSource {
   list(): Promise<TrainingJobView[]>;
+  /** Local tuning runs' `tuning.json` records (DescribeHyperParameterTuningJob's shapes plus `Trials`), newest first. */
+  tuningRecords?(): Promise<readonly object[]>;
   readonly onDidChange: vscode.Event<void>;
 }
 
@@ -68,6 +70,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
   private nodes: JobNode[] = [];
   private localNodes: JobNode[] = [];
   private tuningNodes: TuningJobNode[] = [];
+  private localTuningNodes: TuningJobNode[] = [];
   private tuningError: string | undefined;
   private nextToken: string | undefined;
   private loaded = false;
@@ -127,17 +130,17 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
     return this.jobNodes().find((n) => n.view.name === name);
   }
 
-  findTuningJob(name: string): TuningJobNode | undefined {
-    return this.tuningNodes.find((n) => n.view.name === name);
+  findTuningJob(name: string, origin: 'cloud' | 'local' = 'cloud'): TuningJobNode | undefined {
+    return (origin === 'cloud' ? this.tuningNodes : this.localTuningNodes).find((n) => n.view.name === name);
   }
 
-  /** Every loaded tuning job. */
+  /** Every loaded tuning job, local ones first. */
   tuningJobs(): TuningJobNode[] {
-    return [...this.tuningNodes];
+    return [...this.localTuningNodes, ...this.tuningNodes];
   }
 
   private jobNodes(): JobNode[] {
-    return [...this.localNodes, ...this.nodes, ...this.tuningNodes.flatMap((t) => t.trials)];
+    return [...this.localNodes, ...this.localTuningNodes.flatMap((t) => t.trials), ...this.nodes, ...this.tuningNodes.flatMap((t) => t.trials)];
   }
 
   async reload(): Promise<void> {
@@ -162,12 +165,39 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       this.log.warn('listing local jobs failed:', err);
       return [] as TrainingJobView[];
     });
-    const previous = new Map(this.localNodes.map((n) => [n.view.name, n.view]));
-    this.localNodes = views.map((v) => {
-      const node = new JobNode(v, 'local', jobDescriptionLine(v, new Date()));
-      node.setCost(localJobCost(v.name));
-      return node;
+    const records = this.local.tuningRecords
+      ? await this.local.tuningRecords().catch((err: unknown) => {
+          this.log.warn('listing local tuning jobs failed:', err);
+          return [] as object[];
+        })
+      : [];
+    const previous = new Map(this.jobNodes().filter((n) => n.origin === 'local').map((n) => [n.view.name, n.view]));
+    // A local tuning run's trials are local jobs too: each is shown once, beneath its tuning job.
+    const byName = new Map(views.map((v) => [v.name, v]));
+    this.localTuningNodes = records.flatMap((record) => {
+      const parsed = tuningJobFromRecord(record);
+      if (!parsed) return [];
+      const view = tuningJobView(parsed.description, parsed.trials);
+      const node = new TuningJobNode(view, 'local');
+      if (parsed.jobFile) node.jobFile = parsed.jobFile;
+      node.trials = view.trials.map((trial) => {
+        const line = trialDescriptionLine(trial, view.objective?.name);
+        const summary = parsed.trials.find((t) => t.TrainingJobName === trial.name)!;
+        const row = new JobNode(byName.get(trial.name) ?? trainingJobViewFromSummary(summary), 'local', line, { tuningJob: view.name, line });
+        row.setCost(localJobCost(trial.name));
+        return row;
+      });
+      node.detailed = true;
+      return [node];
     });
+    const localTuningNames = new Set(this.localTuningNodes.map((n) => n.view.name));
+    this.localNodes = views
+      .filter((v) => !tuningJobOfTrial(v.name, localTuningNames))
+      .map((v) => {
+        const node = new JobNode(v, 'local', jobDescriptionLine(v, new Date()));
+        node.setCost(localJobCost(v.name));
+        return node;
+      });
     for (const v of views) {
       const before = previous.get(v.name);
       if (before?.inFlight && v.terminal) this.jobEnded.fire({ view: v, origin: 'local' });
@@ -284,13 +314,17 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
     this.schedule();
   }
 
+  private localGroup(): LocalGroupNode {
+    return new LocalGroupNode(this.localNodes.length + this.localTuningNodes.length);
+  }
+
   getTreeItem(node: TreeNode): vscode.TreeItem {
     return node;
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
-    if (node instanceof JobNode && node.origin === 'local') return new LocalGroupNode(this.localNodes.length);
-    if (node instanceof JobNode && node.trial) return this.findTuningJob(node.trial.tuningJob);
+    if (node instanceof JobNode && node.trial) return this.findTuningJob(node.trial.tuningJob, node.origin);
+    if ((node instanceof JobNode || node instanceof TuningJobNode) && node.origin === 'local') return this.localGroup();
     return undefined;
   }
 
@@ -299,7 +333,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       // Loaded here for this very call: signalling a change now would make VS Code ask again mid-render.
       if (!this.loaded) await (this.loading ?? this.fetchPage(false));
       const roots: TreeNode[] = [];
-      if (this.localNodes.length) roots.push(new LocalGroupNode(this.localNodes.length));
+      if (this.localNodes.length || this.localTuningNodes.length) roots.push(this.localGroup());
       if (this.error)
         roots.push(
           new MessageNode(
@@ -312,12 +346,12 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       roots.push(...this.tuningNodes);
       roots.push(...this.nodes);
       if (this.nextToken) roots.push(new LoadMoreNode(CommandId.loadMoreJobs));
-      if (!this.error && this.nodes.length === 0 && this.localNodes.length === 0 && this.tuningNodes.length === 0 && (this.filter.status || this.filter.nameContains)) {
+      if (!this.error && this.nodes.length === 0 && this.localNodes.length === 0 && this.tuningNodes.length === 0 && this.localTuningNodes.length === 0 && (this.filter.status || this.filter.nameContains)) {
         roots.push(new MessageNode('No training job matches the filter.', 'filter'));
       }
       return roots;
     }
-    if (node instanceof LocalGroupNode) return this.localNodes;
+    if (node instanceof LocalGroupNode) return [...this.localTuningNodes, ...this.localNodes];
     if (node instanceof TuningJobNode) {
       if (!node.detailed) {
         try {
@@ -407,7 +441,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
 
   private schedule(): void {
     clearTimeout(this.timer);
-    const inFlight = [...this.nodes, ...this.localNodes].filter((n) => n.view.inFlight);
+    const inFlight = this.jobNodes().filter((n) => n.view.inFlight && (n.origin === 'local' || !n.trial));
     const hidden = this.view !== undefined && !this.view.visible;
     if (!hidden && inFlight.length === 0 && this.tuningNodes.some((n) => n.view.inFlight)) {
       this.timer = setTimeout(() => void this.refreshInFlight(false), this.intervalMs);

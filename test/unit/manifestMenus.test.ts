@@ -56,9 +56,9 @@ describe('Training Jobs view: menus match the rows they are for', () => {
     assert.ok((pkg.activationEvents as string[]).includes('onWebviewPanel:sagemakerHf.jobDashboard'));
   });
 
-  it('Stop Tuning Job only on cloud tuning jobs in progress; Clone Best Trial only once a best trial is known; no job action on a tuning row', () => {
-    const onTuning = (command: string, status: string, hasBest: boolean, inline = false) => {
-      const ctx = ContextValue.tuning(status, 'cloud', hasBest);
+  it('Stop Tuning Job only on tuning jobs in progress; Clone Best Trial only once a best trial is known; no job action on a tuning row', () => {
+    const onTuning = (command: string, status: string, hasBest: boolean, inline = false, origin: JobOrigin = 'cloud') => {
+      const ctx = ContextValue.tuning(status, origin, hasBest);
       return itemMenus
         .filter((m) => m.command === command && (m.group?.startsWith('inline') ?? false) === inline)
         .some((m) => {
@@ -68,6 +68,8 @@ describe('Training Jobs view: menus match the rows they are for', () => {
     };
     assert.equal(onTuning('sagemakerHf.stopTuningJob', 'InProgress', false), true);
     assert.equal(onTuning('sagemakerHf.stopTuningJob', 'InProgress', true, true), true, 'inline too');
+    assert.equal(onTuning('sagemakerHf.stopTuningJob', 'InProgress', false, false, 'local'), true, 'a local tuning run too');
+    assert.equal(onTuning('sagemakerHf.cloneBestTrial', 'Completed', true, false, 'local'), true, 'a local tuning run too');
     for (const s of ['Completed', 'Failed', 'Stopped', 'Stopping']) assert.equal(onTuning('sagemakerHf.stopTuningJob', s, true), false, s);
     for (const s of ['InProgress', 'Completed', 'Stopped']) {
       assert.equal(onTuning('sagemakerHf.cloneBestTrial', s, true), true, s);

@@ -19,7 +19,7 @@ import { jobsCommand } from '../../src/cli/jobsCommand';
 import { stopCommand } from '../../src/cli/stopCommand';
 import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
 import { bestTrialJobFile } from '../../src/core/jobs/bestTrialJobFile';
-import { countsText, trialDescriptionLine, tuningDescriptionLine, tuningJobOfTrial, tuningJobView, withoutTunerAdditions } from '../../src/core/jobs/tuningJobView';
+import { countsText, trialDescriptionLine, tuningDescriptionLine, tuningJobFromRecord, tuningJobOfTrial, tuningJobView, withoutTunerAdditions } from '../../src/core/jobs/tuningJobView';
 import type { TuningJobDescriptionLike, TuningTrialSummary } from '../../src/core/jobs/tuningJobView';
 import { buildTrainingJobPlan } from '../../src/core/training/createTrainingJobRequest';
 import type { CreateTrainingJobRequest } from '../../src/core/training/createTrainingJobRequest';
@@ -138,6 +138,25 @@ describe('the tuning job view', () => {
     assert.equal(tuningJobOfTrial('my-sweep-012-0a1b2c3d', listed), 'my-sweep');
     assert.equal(tuningJobOfTrial('other-012-0a1b2c3d', listed), undefined);
     assert.equal(tuningJobOfTrial('my-sweep-2026-12-07-08-00-00-123', listed), undefined);
+  });
+
+  it("shows a local tuning run's tuning.json (the API's shapes, ISO times) through the same view", () => {
+    const record = JSON.parse(
+      JSON.stringify({
+        ...description('Maximize', { HyperParameterTuningJobStatus: 'Completed', HyperParameterTuningEndTime: t(50) }),
+        Trials: [trial('tune-001-aaaaaaaa', 'Completed', 0.8, { TrainingEndTime: t(20) }), trial('tune-002-bbbbbbbb', 'Completed', 0.9, { TrainingEndTime: t(40) })],
+        Local: { version: 1, folder: '/tmp/jobs/tune', runnerPid: 1, jobFile: '/w/tune.sagemaker.yaml' },
+      }),
+    );
+    assert.equal(typeof record.CreationTime, 'string');
+    const parsed = tuningJobFromRecord(record)!;
+    assert.equal(parsed.jobFile, '/w/tune.sagemaker.yaml');
+    assert.ok(parsed.description.CreationTime instanceof Date && parsed.trials[0]!.TrainingEndTime instanceof Date);
+    const view = tuningJobView(parsed.description, parsed.trials);
+    assert.equal(view.best?.name, 'tune-002-bbbbbbbb');
+    assert.equal(view.countsText, '2 completed');
+    assert.deepEqual(view.best?.tunedHyperParameters, { learning_rate: '3e-05', optim: '"adamw_torch"' });
+    assert.equal(tuningJobFromRecord({ not: 'a record' }), undefined);
   });
 
   it('takes what the tuner added out of a trial before it is cloned', () => {

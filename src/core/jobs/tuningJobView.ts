@@ -58,7 +58,10 @@ export interface TuningTrialView {
   /** The objective's final value, when the trial reported one. */
   objective?: number;
   objectiveStatus?: string;
+  /** For display: JSON strings shown bare (`adamw_torch`, not `"adamw_torch"`). */
   tuned: Array<{ name: string; value: string }>;
+  /** TunedHyperParameters as the trial received them. */
+  tunedHyperParameters: Record<string, string>;
   best: boolean;
   earlyStopped: boolean;
   createdAt?: Date;
@@ -116,6 +119,7 @@ export function tuningJobView(d: TuningJobDescriptionLike, trials: readonly Tuni
       name: t.TrainingJobName ?? '',
       status: trialStatus,
       tuned: Object.entries(t.TunedHyperParameters ?? {}).map(([name, value]) => ({ name, value: displayTuned(value) })),
+      tunedHyperParameters: { ...(t.TunedHyperParameters ?? {}) },
       best: t.TrainingJobName !== undefined && t.TrainingJobName === bestName,
       earlyStopped: isEarlyStopped(t, { earlyStopping, stoppedByUser, lastTrialCreatedAt: lastCreation }),
       inFlight: isInFlightStatus(trialStatus),
@@ -175,6 +179,7 @@ function trialFromSummary(t: TuningTrialSummary): TuningTrialView {
     name: t.TrainingJobName ?? '',
     status,
     tuned: Object.entries(t.TunedHyperParameters ?? {}).map(([name, value]) => ({ name, value: displayTuned(value) })),
+    tunedHyperParameters: { ...(t.TunedHyperParameters ?? {}) },
     best: false,
     earlyStopped: false,
     inFlight: isInFlightStatus(status),
@@ -306,4 +311,33 @@ export function withoutTunerAdditions<D extends { HyperParameters?: Record<strin
   delete copy.TuningJobArn;
   if (d.HyperParameters) copy.HyperParameters = Object.fromEntries(Object.entries(d.HyperParameters).filter(([k]) => !TUNER_HYPERPARAMETER_KEYS.includes(k)));
   return copy;
+}
+
+const RECORD_TIMES = ['CreationTime', 'HyperParameterTuningEndTime', 'LastModifiedTime', 'TrainingStartTime', 'TrainingEndTime'] as const;
+
+/**
+ * A local tuning run's `tuning.json` (DescribeHyperParameterTuningJob's fields with ISO-string times, plus
+ * `Trials` as HyperParameterTrainingJobSummary rows) as the shapes `tuningJobView` reads, times as Dates;
+ * undefined when the value is not such a record.
+ */
+export function tuningJobFromRecord(record: unknown): { description: TuningJobDescriptionLike; trials: TuningTrialSummary[]; jobFile?: string } | undefined {
+  if (typeof record !== 'object' || record === null || typeof (record as { HyperParameterTuningJobName?: unknown }).HyperParameterTuningJobName !== 'string') return undefined;
+  const withDates = <T extends object>(value: T): T => {
+    const copy = { ...value } as Record<string, unknown>;
+    for (const key of RECORD_TIMES) {
+      const raw = copy[key];
+      if (typeof raw === 'string') {
+        const date = new Date(raw);
+        if (Number.isNaN(date.getTime())) delete copy[key];
+        else copy[key] = date;
+      }
+    }
+    return copy as T;
+  };
+  const r = record as TuningJobDescriptionLike & { Trials?: unknown; Local?: { jobFile?: unknown } };
+  const trials = (Array.isArray(r.Trials) ? r.Trials : []).filter((t): t is TuningTrialSummary => typeof t === 'object' && t !== null).map(withDates);
+  const { Trials: _trials, Local: local, ...rest } = r;
+  const description = withDates(rest);
+  if (description.BestTrainingJob) description.BestTrainingJob = withDates(description.BestTrainingJob);
+  return typeof local?.jobFile === 'string' ? { description, trials, jobFile: local.jobFile } : { description, trials };
 }
