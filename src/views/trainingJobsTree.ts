@@ -48,7 +48,7 @@ export interface JobEnd {
  * that backs off on throttling and pauses while the view is hidden.
  *
  * Hyperparameter tuning jobs (ListHyperParameterTuningJobs, newest first, the same filters, one page of
- * `jobs.pageSize`) come before the training jobs, each with its trials beneath it, best objective first.
+ * `jobs.pageSize`, each described for its objective and best trial) come before the training jobs, each with its trials beneath it, best objective first.
  * A trial is a training job too, so ListTrainingJobs lists it as well: the top level leaves out a training
  * job whose name is `<listed tuning job>-NNN-<8 hex>` (how SageMaker names trials), so each trial has one
  * row, beneath its tuning job, where its objective and rank mean something. A trial of a tuning job that
@@ -263,7 +263,23 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
         ...(this.filter.nameContains ? { nameContains: this.filter.nameContains } : {}),
       });
       if (generation !== this.generation) return;
-      this.tuningNodes = rows.map((row) => new TuningJobNode(tuningJobView(row), 'cloud'));
+      // The list row has counters but neither the objective, early stopping nor the best trial: describe each
+      // (four at a time; a failed Describe leaves the row's own view).
+      const { describeTuningJob } = this.aws.tuning();
+      const views = rows.map((row) => tuningJobView(row));
+      for (let i = 0; i < rows.length; i += 4) {
+        await Promise.all(
+          rows.slice(i, i + 4).map(async (row, k) => {
+            try {
+              views[i + k] = tuningJobView(await describeTuningJob(this.aws.clients(), row.HyperParameterTuningJobName!));
+            } catch (err) {
+              this.log.warn(`describing the tuning job ${row.HyperParameterTuningJobName} failed:`, err);
+            }
+          }),
+        );
+      }
+      if (generation !== this.generation) return;
+      this.tuningNodes = views.map((view) => new TuningJobNode(view, 'cloud'));
       this.tuningError = undefined;
     } catch (err) {
       if (generation !== this.generation) return;
