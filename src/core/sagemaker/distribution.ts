@@ -26,6 +26,7 @@ import { SMDDP_SUPPORTED_FRAMEWORK_VERSIONS, TORCH_DISTRIBUTED_GPU_FRAMEWORK_VER
 import { dictGet, pyBool, pyDict, pyInt, pyStr, pythonStr, pythonTruthy } from '../contract/pythonValue';
 import type { PyDict, PyValue } from '../contract/pythonValue';
 import type { TrainingPlanErrorCode } from '../training/trainingPlanError';
+import { excerpt } from '../excerpt';
 import { isRecord } from '../isRecord';
 import { decodeHyperparameters, encodeHyperparameter } from './hyperparameters';
 import type { HyperparameterValue } from './hyperparameters';
@@ -310,7 +311,7 @@ export function sdkDistributionRefusals(args: DistributionEstimatorArguments): D
     if (keys.length > 1 || (keys.length === 1 && keys[0] !== 'torch_distributed')) {
       out.push({
         code: 'distribution.trainium',
-        message: `On Trainium (${instanceTypeArg}) the SageMaker SDK accepts torch_distributed as the only distribution block; remove ${keys.filter((k) => k !== 'torch_distributed').join(', ')}.`,
+        message: `On Trainium (${excerpt(instanceTypeArg)}) the SageMaker SDK accepts torch_distributed as the only distribution block; remove ${keys.filter((k) => k !== 'torch_distributed').join(', ')}.`,
         path: ['distribution'],
       });
     }
@@ -330,14 +331,14 @@ export function sdkDistributionRefusals(args: DistributionEstimatorArguments): D
     if (version !== undefined && !supported.includes(version)) {
       out.push({
         code: 'smdistributed.frameworkVersion',
-        message: `The SageMaker SDK accepts smdistributed.dataparallel only with ${framework === 'pytorch' ? 'PyTorch' : 'TensorFlow'} ${supported[0]} to ${supported.at(-1)}, not ${version} (it checks this even when another strategy is enabled; the images since transformers 4.36 lack the library). Use torch_distributed, and remove the smdistributed block.`,
+        message: `The SageMaker SDK accepts smdistributed.dataparallel only with ${framework === 'pytorch' ? 'PyTorch' : 'TensorFlow'} ${supported[0]} to ${supported.at(-1)}, not ${excerpt(version)} (it checks this even when another strategy is enabled; the images since transformers 4.36 lack the library). Use torch_distributed, and remove the smdistributed block.`,
         path: [`${framework}_version`],
         value: version,
       });
     }
     const py = str(args.py_version);
     if (py !== undefined && !py.includes('py3')) {
-      out.push({ code: 'smdistributed.python', message: `smdistributed.dataparallel needs Python 3 (py_version py3x), not ${py}.`, path: ['py_version'], value: py });
+      out.push({ code: 'smdistributed.python', message: `smdistributed.dataparallel needs Python 3 (py_version py3x), not ${excerpt(py)}.`, path: ['py_version'], value: py });
     }
   }
   out.push(...torchDistributedRefusals(args));
@@ -348,7 +349,7 @@ export function sdkDistributionRefusals(args: DistributionEstimatorArguments): D
     if (!torchDistributed && UNSUPPORTED_SM_PARALLELISM_IMAGES.some((tag) => image.includes(tag))) {
       out.push({
         code: 'distribution.imageUnsupported',
-        message: `smdistributed does not work with the image ${image} (it ships without SMDDP/SMP); pick another image or use torch_distributed.`,
+        message: `smdistributed does not work with the image ${excerpt(image)} (it ships without SMDDP/SMP); pick another image or use torch_distributed.`,
         path: ['image_uri'],
         value: image,
       });
@@ -376,7 +377,12 @@ export function torchDistributedRefusals(args: DistributionEstimatorArguments): 
   if (!str(args.image_uri)) {
     const py = str(args.py_version);
     if (py !== undefined && !py.includes('py3')) {
-      out.push({ code: 'torch_distributed.python', message: `torch_distributed needs Python 3: set py_version to a py3x version (it is ${py}).`, path: ['py_version'], value: py });
+      out.push({
+        code: 'torch_distributed.python',
+        message: `torch_distributed needs Python 3: set py_version to a py3x version (it is ${excerpt(py)}).`,
+        path: ['py_version'],
+        value: py,
+      });
     }
     const instanceType = str(args.instance_type) ?? '';
     const version = str(args.pytorch_version);
@@ -384,7 +390,7 @@ export function torchDistributedRefusals(args: DistributionEstimatorArguments): 
     if (kind === undefined) {
       out.push({
         code: 'torch_distributed.instanceType',
-        message: `torch_distributed runs on GPU (ml.p*, ml.g*) or Trainium (ml.trn*) instances, and ${instanceType} is neither: pick such an instance type, or remove distribution.torch_distributed.`,
+        message: `torch_distributed runs on GPU (ml.p*, ml.g*) or Trainium (ml.trn*) instances, and ${excerpt(instanceType)} is neither: pick such an instance type, or remove distribution.torch_distributed.`,
         path: ['instance_type'],
         value: instanceType,
       });
@@ -396,7 +402,7 @@ export function torchDistributedRefusals(args: DistributionEstimatorArguments): 
           : '';
         out.push({
           code: 'torch_distributed.frameworkVersion',
-          message: `The SageMaker SDK accepts torch_distributed on ${kind} instances only with PyTorch ${supported.join(', ')}; pytorch_version is ${version}${shortForm}. Pick one of those versions, or set image_uri to an image with the PyTorch you need.`,
+          message: `The SageMaker SDK accepts torch_distributed on ${kind} instances only with PyTorch ${supported.join(', ')}; pytorch_version is ${excerpt(version)}${shortForm}. Pick one of those versions, or set image_uri to an image with the PyTorch you need.`,
           path: ['pytorch_version'],
           value: version,
         });
@@ -407,7 +413,7 @@ export function torchDistributedRefusals(args: DistributionEstimatorArguments): 
   if (entryPoint !== undefined && !entryPoint.endsWith('.py')) {
     out.push({
       code: 'torch_distributed.entryPoint',
-      message: `torch_distributed starts the entry point with torchrun, which runs Python programs only: entry_point must be a .py file (it is ${entryPoint}).`,
+      message: `torch_distributed starts the entry point with torchrun, which runs Python programs only: entry_point must be a .py file (it is ${excerpt(entryPoint)}).`,
       path: ['entry_point'],
       value: entryPoint,
     });
