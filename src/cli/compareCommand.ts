@@ -112,6 +112,15 @@ export async function compareCommand(args: string[], terminal: CliIo, deps: Comp
   }
 }
 
+/** The widest cell of the text table: an image URI's registry is cut, its tag (the part that differs) kept. */
+const CELL_WIDTH = 60;
+
+function shorten(text: string): string {
+  if (text.length <= CELL_WIDTH) return text;
+  const head = Math.floor((CELL_WIDTH - 1) / 3);
+  return `${text.slice(0, head)}…${text.slice(text.length - (CELL_WIDTH - 1 - head))}`;
+}
+
 const SECTION_TITLES: Record<ComparisonRow['section'], string> = { job: 'Job', hyperparameters: 'Hyperparameters', metrics: 'Final metrics' };
 
 /** The text `compare` prints: one table, a `*` before each row whose values differ, then where the values came from. */
@@ -124,9 +133,11 @@ export function comparisonText(c: RunComparison): string {
     if (inSection.length === 0) continue;
     if (rows.length > 0) rows.push(['']);
     rows.push(['', `${SECTION_TITLES[section]}`]);
-    for (const r of inSection) rows.push([r.differs ? '*' : '', r.sdkSet ? `${r.label} (SDK)` : r.label, ...r.cells.map((x) => x.display)]);
+    for (const r of inSection) rows.push([r.differs ? '*' : '', r.sdkSet ? `${r.label} (SDK)` : r.label, ...r.cells.map((x) => shorten(x.display))]);
   }
   out.push(table(['', '', ...c.runs.map((r) => r.name)], rows).trimEnd());
+  if (c.rows.some((r) => r.cells.some((x) => x.display.length > CELL_WIDTH)))
+    out.push(`(values longer than ${CELL_WIDTH} characters are cut in the middle; --json has them whole)`);
   const differing = c.rows.filter((r) => r.differs).length;
   out.push('', differing ? `* ${differing} of ${c.rows.length} rows differ.` : 'No row differs.');
   out.push('', 'Where the values come from:');

@@ -29,6 +29,12 @@ export type CompareHostMessage = { type: 'loading'; jobs: CompareJob[] } | { typ
 
 export type CompareViewMessage = { type: 'ready' } | { type: 'refresh' };
 
+/** What the page keeps in its state, and all the serializer needs to read the runs again after a reload. */
+export interface CompareViewState {
+  version: 1;
+  jobs: CompareJob[];
+}
+
 // ── Guards ────────────────────────────────────────────────────────────────────
 
 const isOrigin = oneOf<CompareOrigin>(['cloud', 'local']);
@@ -93,3 +99,8 @@ export function isCompareHostMessage(v: unknown): v is CompareHostMessage {
 export function isCompareViewMessage(v: unknown): v is CompareViewMessage {
   return isRecord(v) && hasGuard(VIEW_MESSAGES, v.type) && VIEW_MESSAGES[v.type](v);
 }
+
+export const isCompareViewState = isShape<CompareViewState>({
+  version: (v): v is 1 => v === 1,
+  jobs: (v): v is CompareJob[] => isArrayOf(isCompareJob)(v) && v.length >= 2 && v.length <= 50,
+});

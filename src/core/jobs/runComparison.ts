@@ -62,7 +62,8 @@ export function compareRuns(inputs: readonly RunInput[], now: Date): RunComparis
       problems: [...(r.problems ?? [])],
     };
   });
-  const rows: ComparisonRow[] = [...jobRows(inputs, now), ...hyperparameterRows(inputs), ...metricRows(inputs)].filter((row) => row.cells.some((c) => c.value !== null));
+  const rows: ComparisonRow[] = [...jobRows(inputs, now), ...hyperparameterRows(inputs), ...metricRows(inputs)] // A row no run has a value for, nor a word about (billable time of local runs), is left out.
+    .filter((row) => row.cells.some((c) => c.value !== null || c.source !== null));
   const curves = compareCurves(inputs, runs);
   const notes: string[] = [];
   const local = runs.filter((r) => r.origin === 'local').map((r) => r.name);

@@ -1,8 +1,8 @@
 // The Compare Runs panels of this window and the Compare Runs command: two or more rows selected in the
 // Training Jobs view (cloud jobs, local jobs, tuning trials), or picked, → one webview panel per set of jobs.
 // Each panel is a shell around compareRunsView.ts, which holds the logic; the readers (and with them the SDK
-// clients) are required when a panel first reads, never at activation. A panel is not restored after a
-// reload: the comparison is read again from the tree in a moment.
+// clients) are required when a panel first reads, never at activation. After a reload a panel is restored
+// from the jobs in the page's state (`onWebviewPanel:sagemakerHf.runComparison`) and reads them again.
 
 import * as vscode from 'vscode';
 import { localJobCost } from '../../core/cost/jobCost';
@@ -15,7 +15,7 @@ import { Disposable } from '../../host/lifecycle';
 import { asDescription } from '../../host/localJobs';
 import type { ComponentLog } from '../../host/log';
 import type { Services } from '../../host/services';
-import { isCompareViewMessage } from '../compareProtocol';
+import { isCompareViewMessage, isCompareViewState } from '../compareProtocol';
 import type { CompareHostMessage, CompareJob, CompareOrigin } from '../compareProtocol';
 import { CompareRunsView, jobsToCompare } from './compareRunsView';
 import type { JobOriginLookup } from './compareRunsView';
@@ -135,30 +135,34 @@ async function series(poll: () => Promise<{ snapshot: { series: MetricSeries[]; 
 /** The window's comparisons: one panel per set of jobs. */
 export class CompareRunsPanels implements vscode.Disposable {
   private readonly open = new Map<string, CompareRunsPanel>();
+  private readonly serializer: vscode.Disposable;
 
   constructor(
     private readonly services: Services,
     private readonly lookup: CompareJobLookup,
-  ) {}
+  ) {
+    const log = services.log.for('compare');
+    this.serializer = vscode.window.registerWebviewPanelSerializer(WebviewType.runComparison, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
+        if (!isCompareViewState(state)) {
+          log.warn('a Compare Runs panel could not be restored: its saved state is not one this version wrote');
+          panel.dispose();
+          return;
+        }
+        panel.webview.options = this.webviewOptions();
+        this.adopt(panel, state.jobs);
+      },
+    });
+  }
 
   show(jobs: readonly CompareJob[]): void {
-    const k = key(jobs);
-    const existing = this.open.get(k);
+    const existing = this.open.get(key(jobs));
     if (existing) {
       existing.reveal();
       return;
     }
-    const root = this.services.context.extensionUri;
-    const panel = vscode.window.createWebviewPanel(
-      WebviewType.runComparison,
-      compareTitle(jobs),
-      { viewColumn: vscode.ViewColumn.Active },
-      { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, 'media'), vscode.Uri.joinPath(root, 'dist')], enableFindWidget: true },
-    );
-    const shell: CompareRunsPanel = new CompareRunsPanel(this.services, this.lookup, panel, jobs, () => {
-      if (this.open.get(k) === shell) this.open.delete(k);
-    });
-    this.open.set(k, shell);
+    const panel = vscode.window.createWebviewPanel(WebviewType.runComparison, compareTitle(jobs), { viewColumn: vscode.ViewColumn.Active }, this.webviewOptions());
+    this.adopt(panel, jobs);
   }
 
   /** The Compare Runs command: the view's selection; with fewer than two jobs, a pick of the loaded jobs (the given ones checked). */
@@ -172,7 +176,28 @@ export class CompareRunsPanels implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.serializer.dispose();
     for (const panel of [...this.open.values()]) panel.dispose();
+  }
+
+  private adopt(panel: vscode.WebviewPanel, jobs: readonly CompareJob[]): void {
+    const k = key(jobs);
+    const existing = this.open.get(k);
+    if (existing) {
+      // Restored twice (two windows' state for one comparison): keep one.
+      panel.dispose();
+      existing.reveal();
+      return;
+    }
+    const shell: CompareRunsPanel = new CompareRunsPanel(this.services, this.lookup, panel, jobs, () => {
+      if (this.open.get(k) === shell) this.open.delete(k);
+    });
+    this.open.set(k, shell);
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    const root = this.services.context.extensionUri;
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, 'media'), vscode.Uri.joinPath(root, 'dist')], enableFindWidget: true };
   }
 
   private async pick(given: CompareJob[]): Promise<CompareJob[]> {

@@ -1,19 +1,20 @@
 // The Compare Runs page. Bundled by esbuild into dist/webview/runComparison.js (an IIFE). It shows the
 // comparison the host built (core/jobs/runComparison.ts): one column per run, the rows whose values differ
 // marked (and, on request, alone), each value's source, and one chart per training metric with one line per
-// run against the time since each run's training started (the Job dashboard's LineChart).
+// run against the time since each run's training started (the Job dashboard's LineChart). Its state holds only
+// the jobs: the serializer reads them again after a reload.
 
-import { isCompareHostMessage } from '../../compareProtocol';
-import type { CompareHostMessage, CompareJob, CompareViewMessage, WireComparison } from '../../compareProtocol';
+import { isCompareHostMessage, isCompareViewState } from '../../compareProtocol';
+import type { CompareHostMessage, CompareJob, CompareViewMessage, CompareViewState, WireComparison } from '../../compareProtocol';
 import type { ComparisonRow } from '../../../core/jobs/runComparisonShape';
 import type { SeriesPoint } from '../../../core/metrics/metricSeries';
 import { LineChart } from '../dashboard/lineChart';
 import { button, h, replaceChildren } from '../dom';
 
-const vscode = acquireVsCodeApi();
+const vscode = acquireVsCodeApi<CompareViewState>();
 const post = (message: CompareViewMessage): void => vscode.postMessage(message);
 
-let jobs: CompareJob[] = [];
+let jobs: CompareJob[] = isCompareViewState(vscode.getState()) ? vscode.getState()!.jobs : [];
 let comparison: WireComparison | null = null;
 let failure: string | null = null;
 let onlyDifferences = false;
@@ -53,6 +54,7 @@ function receive(message: CompareHostMessage): void {
   switch (message.type) {
     case 'loading':
       jobs = message.jobs;
+      vscode.setState({ version: 1, jobs });
       failure = null;
       stateLine.textContent = `Reading ${jobs.length} runs…`;
       stateLine.dataset.state = 'loading';
