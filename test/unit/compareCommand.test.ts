@@ -158,6 +158,11 @@ describe('sagemaker-hf compare', { skip }, () => {
       [0, 1, 2],
     );
     for (const l of loss.lines) assert.ok(l.points.length > 0 && l.points.every(([t]) => t >= 0), `${l.job}: ${JSON.stringify(l.points.slice(0, 3))}`);
+    // A local log read after its job ended is spread over the job's training time, not up to the moment it was read.
+    const record = JSON.parse(await fs.readFile(path.join(scratch, '.sagemaker-local', local[0]!, 'job.json'), 'utf8')) as { TrainingStartTime: string; TrainingEndTime: string };
+    const trainingMs = Date.parse(record.TrainingEndTime) - Date.parse(record.TrainingStartTime);
+    const localLine = loss.lines.find((l) => l.run === 2)!;
+    assert.ok(localLine.points.at(-1)![0] <= trainingMs, `last local point at ${localLine.points.at(-1)![0]} ms, training took ${trainingMs} ms`);
   });
 
   it('prints a table with a * on each row that differs, and where the values come from', async () => {
@@ -169,7 +174,7 @@ describe('sagemaker-hf compare', { skip }, () => {
     assert.match(out, /^\* +Instance count +1 +2$/m);
     assert.match(out, /^ +Instance type +ml\.g5\.xlarge +ml\.g5\.xlarge$/m);
     // The image URI is cut in the middle so the table stays readable; its tag stays.
-    assert.match(out, /^ +Image +763104351884\.dkr\.ecr\.u…[^ ]*-ubuntu22\.04 +763104351884/m);
+    assert.match(out, /^ +Image +763104351884\.dkr\.ec…\S+-ubuntu22\.04 +763104351884/m);
     assert.match(out, /--json has them whole/);
     assert.match(out, /^ {2}eval_rouge1: cmp-lr-small FinalMetricDataList \(DescribeTrainingJob\); cmp-lr-large FinalMetricDataList/m);
     assert.match(out, /^ {2}Cost: cmp-lr-small bundled price table/m);
