@@ -51,7 +51,9 @@ export class CompareRunsView {
         try {
           inputs.push(await this.deps.read(job));
         } catch (err) {
-          throw new Error(`${job.name} (${job.origin === 'local' ? 'local job' : 'SageMaker job'}) could not be read: ${err instanceof Error ? err.message : String(err)}`);
+          throw new Error(`${job.name} (${job.origin === 'local' ? 'local job' : 'SageMaker job'}) could not be read: ${err instanceof Error ? err.message : String(err)}`, {
+            cause: err,
+          });
         }
       }
       result = { type: 'comparison', comparison: runComparisonJson(compareRuns(inputs, (this.deps.now ?? (() => new Date()))())) };
