@@ -100,6 +100,8 @@ export async function compareRunsStep(j) {
     .evaluateAll((els) => els.map((e) => e.getAttribute('data-host') ?? ''));
   expect(lossLines.length === 2 && lossLines[0].startsWith(a) && lossLines[1].startsWith(b), `the loss chart has lines ${lossLines.join(' | ')}`);
   await j.shot('compare-runs');
+  await view.locator('[data-testid="curves"]').scrollIntoViewIfNeeded();
+  await j.shot('compare-runs-curves');
 
   // Only the rows that differ.
   await view.locator('[data-testid="only-differences"]').check();

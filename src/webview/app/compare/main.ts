@@ -142,7 +142,7 @@ function renderTable(): void {
         h(
           'tr',
           {
-            className: row.differs ? 'differs' : '',
+            className: [row.differs ? 'differs' : '', row.section === 'metrics' ? 'metric' : ''].filter(Boolean).join(' '),
             testId: 'comparison-row',
             attrs: { 'data-key': row.key, 'data-differs': String(row.differs) },
           },
