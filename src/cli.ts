@@ -53,6 +53,11 @@ Training jobs
   cost [JOB...] [--since 30d] [--group-by base-job-name|tag:KEY|instance-type] [--offline] [--json]
                                 what each job cost (or costs so far) in instance time, spot savings,
                                 warm-pool time on its own line, and the total; the price's source and date
+  compare JOB JOB... [--json] [--root DIR] [--offline]
+                                two or more training jobs side by side (cloud, or local when --root,
+                                default ./.sagemaker-local, holds the job): image, instances, training
+                                time, cost with its price source, every hyperparameter, the final
+                                metrics, a * on each row that differs; --json adds the training curves
   cleanup [--older-than 30d] [--status Completed,Failed,Stopped] [--delete] [--delete-jobs] [--json]
                                 ended jobs and what they left in S3 (model output, checkpoints, code,
                                 profiler/debug output), sizes and monthly cost; a dry run unless --delete,
@@ -93,6 +98,7 @@ export const COMMANDS: Readonly<Record<string, () => CliCommand>> = {
   diagnose: () => require('./cli/diagnoseCommand').diagnoseCommand,
   metrics: () => require('./cli/metricsCommand').metricsCommand,
   cost: () => require('./cli/costCommand').costCommand,
+  compare: () => require('./cli/compareCommand').compareCommand,
   cleanup: () => require('./cli/cleanupCommand').cleanupCommand,
   download: () => require('./cli/downloadCommand').downloadCommand,
   extract: () => require('./cli/extractCommand').extractCommand,

@@ -42,6 +42,7 @@ export const CommandId = {
   relaunchInWarmPool: 'sagemakerHf.relaunchInWarmPool',
   stopTuningJob: 'sagemakerHf.stopTuningJob',
   cloneBestTrial: 'sagemakerHf.cloneBestTrial',
+  compareRuns: 'sagemakerHf.compareRuns',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -100,6 +101,7 @@ export function focusViewCommand(view: ViewId): string {
 export const WebviewType = {
   modelCard: 'sagemakerHf.modelCard',
   jobDashboard: 'sagemakerHf.jobDashboard',
+  runComparison: 'sagemakerHf.runComparison',
 } as const;
 
 /** Status bar items, by id (the e2e journey finds the running-jobs item by it). */

@@ -107,29 +107,8 @@ export class LocalJobs implements vscode.Disposable {
   }
 }
 
-/** job.json has DescribeTrainingJob's shape with ISO strings for times. */
+/** job.json has DescribeTrainingJob's shape with ISO strings for times (local/localJobRecord.ts reads it as one, for the CLI too). */
 export function asDescription(r: LocalJobRecord): TrainingJobDescription {
-  const date = (s: string | undefined) => (s ? new Date(s) : undefined);
-  return {
-    TrainingJobName: r.TrainingJobName,
-    TrainingJobStatus: r.TrainingJobStatus,
-    SecondaryStatus: r.SecondaryStatus,
-    ...(r.FailureReason ? { FailureReason: r.FailureReason } : {}),
-    CreationTime: date(r.CreationTime),
-    TrainingStartTime: date(r.TrainingStartTime),
-    TrainingEndTime: date(r.TrainingEndTime),
-    LastModifiedTime: date(r.LastModifiedTime),
-    ...(r.TrainingTimeInSeconds !== undefined ? { TrainingTimeInSeconds: r.TrainingTimeInSeconds } : {}),
-    HyperParameters: r.HyperParameters,
-    AlgorithmSpecification: r.AlgorithmSpecification,
-    ResourceConfig: r.ResourceConfig,
-    OutputDataConfig: r.OutputDataConfig,
-    ...(r.ModelArtifacts ? { ModelArtifacts: r.ModelArtifacts } : {}),
-    SecondaryStatusTransitions: r.SecondaryStatusTransitions.map((t) => ({
-      Status: t.Status,
-      StatusMessage: t.StatusMessage,
-      StartTime: date(t.StartTime),
-      EndTime: date(t.EndTime),
-    })),
-  } as TrainingJobDescription;
+  const { localJobDescription } = require('../local/localJobRecord') as typeof import('../local/localJobRecord');
+  return localJobDescription(r);
 }

@@ -81,6 +81,14 @@ describe('Training Jobs view: menus match the rows they are for', () => {
     assert.equal(shown('sagemakerHf.cloneBestTrial', 'Completed', 'cloud'), false, 'not on a training job');
   });
 
+  it('Compare Runs on every job row, cloud or local, whatever its status; the view lets several rows be selected', () => {
+    for (const s of ['InProgress', 'Completed', 'Failed', 'Stopped', 'Stopping'])
+      for (const o of ['cloud', 'local'] as const) assert.equal(shown('sagemakerHf.compareRuns', s, o), true, `${s} ${o}`);
+    assert.equal(shown('sagemakerHf.compareRuns', 'Completed', 'cloud', true), false, 'not an inline button');
+    const registerViews = readFileSync(path.join(REPO_ROOT, 'src/views/registerViews.ts'), 'utf8');
+    assert.match(registerViews, /createTreeView\(ViewId\.trainingJobs, \{[^}]*canSelectMany: true/s);
+  });
+
   it('every menu entry names a contributed command', () => {
     const commands = new Set((pkg.contributes.commands as Array<{ command: string }>).map((c) => c.command));
     for (const [menu, entries] of Object.entries(pkg.contributes.menus as Record<string, Array<{ command: string }>>)) {
