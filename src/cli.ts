@@ -32,8 +32,7 @@ Training jobs
                                 refuses a job whose cost ceiling exceeds it (plan too), and with
                                 --wait --stop-over-budget stops the job when it reaches it
   launch FILE --local [--root DIR] [--python PATH] [--install-requirements]
-                                run the job on this machine under SageMaker's container contract;
-                                a file with tuning: runs its Random or Grid search here, trial by trial
+                                run the job on this machine under SageMaker's container contract
   jobs [--status S] [--name-contains X] [--max N] [--json]
                                 list training jobs, newest first
   logs JOB [--follow] [--history N] [--max-cost-usd N [--stop-over-budget]]
