@@ -90,7 +90,9 @@ export async function runLocalTuningCommand(deps: RunLocallyDeps, doc: vscode.Te
     const record = await tuning.completion;
     view.progress = undefined;
     channel.appendLine('');
-    channel.appendLine(`Tuning job ${record.HyperParameterTuningJobName}: ${record.HyperParameterTuningJobStatus}.${record.BestTrainingJob ? ` Best trial: ${bestText(record)}.` : ''}`);
+    channel.appendLine(
+      `Tuning job ${record.HyperParameterTuningJobName}: ${record.HyperParameterTuningJobStatus}.${record.BestTrainingJob ? ` Best trial: ${bestText(record)}.` : ''}`,
+    );
     if (record.FailureReason) channel.appendLine(`Failure reason: ${record.FailureReason}`);
     if (record.Local.endReason) channel.appendLine(`Ended early: ${record.Local.endReason}`);
     const message = `Local tuning job ${record.HyperParameterTuningJobName}: ${record.HyperParameterTuningJobStatus}${record.BestTrainingJob ? `; best ${bestText(record)}` : ''}.`;

@@ -89,7 +89,10 @@ export async function runLocalTuning(o: LocalTuningOptions): Promise<LocalTuning
     };
   }
   const root = path.resolve(path.dirname(path.resolve(o.jobFilePath)), o.root);
-  const name = await freeTuningName(root, tuningJobName(tuning.base_tuning_job_name || baseNameFromImage(planned.request.AlgorithmSpecification.TrainingImage), o.now ?? new Date()));
+  const name = await freeTuningName(
+    root,
+    tuningJobName(tuning.base_tuning_job_name || baseNameFromImage(planned.request.AlgorithmSpecification.TrainingImage), o.now ?? new Date()),
+  );
   const run = new TuningRun(o, planned, tuning, { ...o, root }, name, trials.trials, seed, definitions);
   await run.begin();
   return { kind: 'started', tuning: run.handle() };
@@ -159,7 +162,9 @@ class TuningRun {
                 ...(criteria.max_number_of_training_jobs_not_improving !== undefined
                   ? { BestObjectiveNotImproving: { MaxNumberOfTrainingJobsNotImproving: criteria.max_number_of_training_jobs_not_improving } }
                   : {}),
-                ...(criteria.complete_on_convergence !== undefined ? { ConvergenceDetected: { CompleteOnConvergence: criteria.complete_on_convergence ? 'Enabled' : 'Disabled' } } : {}),
+                ...(criteria.complete_on_convergence !== undefined
+                  ? { ConvergenceDetected: { CompleteOnConvergence: criteria.complete_on_convergence ? 'Enabled' : 'Disabled' } }
+                  : {}),
               },
             }
           : {}),
@@ -189,7 +194,10 @@ class TuningRun {
     this.save();
     await this.writes;
     if (this.tuning.max_runtime_in_seconds !== undefined) {
-      this.runtimeTimer = setTimeout(() => this.end('runtime', `max_runtime_in_seconds (${this.tuning.max_runtime_in_seconds} s) was reached`), this.tuning.max_runtime_in_seconds * 1000);
+      this.runtimeTimer = setTimeout(
+        () => this.end('runtime', `max_runtime_in_seconds (${this.tuning.max_runtime_in_seconds} s) was reached`),
+        this.tuning.max_runtime_in_seconds * 1000,
+      );
       this.runtimeTimer.unref?.();
     }
     this.fill();
@@ -247,7 +255,11 @@ class TuningRun {
           },
         },
       },
-      { jobName: trialName, hyperparameters: trialHyperParameters(this.planned.request.HyperParameters ?? {}, this.tuning.hyperparameter_ranges, values), tuningJobArn: this.state.HyperParameterTuningJobArn },
+      {
+        jobName: trialName,
+        hyperparameters: trialHyperParameters(this.planned.request.HyperParameters ?? {}, this.tuning.hyperparameter_ranges, values),
+        tuningJobArn: this.state.HyperParameterTuningJobArn,
+      },
     ).then(
       (job) => {
         entry.job = job;
@@ -285,7 +297,8 @@ class TuningRun {
       summary.ObjectiveStatus = 'Failed';
       if (record.TrainingJobStatus === 'Completed') {
         // SageMaker's wording when a completed trial's log never matched the objective's regex.
-        summary.FailureReason = objective.error ?? `The objective metric ${this.tuning.objective_metric_name} was not found in the training job's log: no line matched its metric_definitions regex.`;
+        summary.FailureReason =
+          objective.error ?? `The objective metric ${this.tuning.objective_metric_name} was not found in the training job's log: no line matched its metric_definitions regex.`;
       }
     }
     this.running.delete(trialName);

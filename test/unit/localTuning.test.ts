@@ -123,7 +123,10 @@ describe('Grid search', () => {
   });
 
   it('refuses a continuous or integer range', () => {
-    assert.match(localTuningRefusal({ ...base, strategy: 'Grid', hyperparameter_ranges: { lr: { type: 'continuous', min_value: 0, max_value: 1 } } })!, /categorical ranges only.*lr is continuous/);
+    assert.match(
+      localTuningRefusal({ ...base, strategy: 'Grid', hyperparameter_ranges: { lr: { type: 'continuous', min_value: 0, max_value: 1 } } })!,
+      /categorical ranges only.*lr is continuous/,
+    );
   });
 });
 
@@ -201,7 +204,13 @@ describe("the quickstart's tuning example run locally", processTest, () => {
     await fs.cp(quickstartDir, dir, { recursive: true });
     const file = path.join(dir, 'tune.sagemaker.yaml');
     text = await fs.readFile(file, 'utf8');
-    const outcome = await runLocalTuning({ jobFilePath: file, text, root: path.join(dir, '.sagemaker-local'), interpreter: python, tuningListener: { onRecord: (r) => snapshots.push(r) } });
+    const outcome = await runLocalTuning({
+      jobFilePath: file,
+      text,
+      root: path.join(dir, '.sagemaker-local'),
+      interpreter: python,
+      tuningListener: { onRecord: (r) => snapshots.push(r) },
+    });
     assert.equal(outcome.kind, 'started', JSON.stringify(outcome));
     if (outcome.kind !== 'started') return;
     record = await outcome.tuning.completion;
@@ -214,7 +223,10 @@ describe("the quickstart's tuning example run locally", processTest, () => {
     assert.deepEqual(record.ObjectiveStatusCounters, { Succeeded: 4, Pending: 0, Failed: 0 });
     assert.ok(snapshots.length > 4);
     for (const s of snapshots) assert.ok(s.TrainingJobStatusCounters.InProgress <= 2, `${s.TrainingJobStatusCounters.InProgress} trials ran at once`);
-    assert.ok(snapshots.some((s) => s.TrainingJobStatusCounters.InProgress === 2), 'two trials ran at once');
+    assert.ok(
+      snapshots.some((s) => s.TrainingJobStatusCounters.InProgress === 2),
+      'two trials ran at once',
+    );
     assert.match(record.HyperParameterTuningJobName, /^quickstart-tune-\d{6}-\d{4}$/);
     assert.equal(record.HyperParameterTuningJobConfig.RandomSeed, 7);
     assert.deepEqual(
@@ -268,7 +280,9 @@ describe("the quickstart's tuning example run locally", processTest, () => {
     );
     assert.deepEqual(record.HyperParameterTuningJobConfig.HyperParameterTuningJobObjective, { Type: 'Maximize', MetricName: 'eval_rouge1' });
     assert.deepEqual(record.HyperParameterTuningJobConfig.ResourceLimits, { MaxNumberOfTrainingJobs: 4, MaxParallelTrainingJobs: 2 });
-    assert.deepEqual(record.HyperParameterTuningJobConfig.ParameterRanges.ContinuousParameterRanges, [{ Name: 'learning_rate', MinValue: '0.05', MaxValue: '1.0', ScalingType: 'Logarithmic' }]);
+    assert.deepEqual(record.HyperParameterTuningJobConfig.ParameterRanges.ContinuousParameterRanges, [
+      { Name: 'learning_rate', MinValue: '0.05', MaxValue: '1.0', ScalingType: 'Logarithmic' },
+    ]);
     assert.equal(record.TrainingJobDefinition.StaticHyperParameters.learning_rate, undefined);
     for (const key of ['CreationTime', 'LastModifiedTime', 'HyperParameterTuningEndTime'] as const) assert.ok(!Number.isNaN(Date.parse(record[key]!)), key);
     for (const t of record.Trials) for (const key of ['CreationTime', 'TrainingStartTime', 'TrainingEndTime'] as const) assert.ok(!Number.isNaN(Date.parse(t[key]!)), key);

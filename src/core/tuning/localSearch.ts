@@ -36,7 +36,7 @@ export function localTuningRefusal(tuning: TuningSpec): string | undefined {
     return `strategy Bayesian${tuning.strategy ? '' : " (the SDK's default)"} chooses each trial from the results of earlier ones with SageMaker's own model, which runs only in SageMaker's service. Set strategy: Random (or Grid, for categorical ranges) to tune locally, or launch the tuning job on SageMaker.`;
   }
   if (strategy === 'Hyperband') {
-    return 'strategy Hyperband stops and resumes trials by brackets inside SageMaker\'s service, which a local run does not have. Set strategy: Random (or Grid, for categorical ranges) to tune locally, or launch the tuning job on SageMaker.';
+    return "strategy Hyperband stops and resumes trials by brackets inside SageMaker's service, which a local run does not have. Set strategy: Random (or Grid, for categorical ranges) to tune locally, or launch the tuning job on SageMaker.";
   }
   if (strategy === 'Grid') {
     const notCategorical = Object.entries(tuning.hyperparameter_ranges).filter(([, r]) => r.type !== 'categorical');
@@ -51,9 +51,11 @@ export function localTuningRefusal(tuning: TuningSpec): string | undefined {
 /** What of the tuning block a local run does not carry out, in words for the user (empty when all is honoured). */
 export function notHonouredLocally(tuning: TuningSpec): string[] {
   const out: string[] = [];
-  if (tuning.early_stopping_type === 'Auto') out.push("early_stopping_type Auto: SageMaker's early stopping compares trials' intermediate metrics in its service; locally every trial runs to its end.");
+  if (tuning.early_stopping_type === 'Auto')
+    out.push("early_stopping_type Auto: SageMaker's early stopping compares trials' intermediate metrics in its service; locally every trial runs to its end.");
   if (tuning.warm_start_config) out.push('warm_start_config: the parent tuning jobs live in SageMaker; a local run starts from nothing.');
-  if (tuning.completion_criteria_config?.complete_on_convergence) out.push("completion_criteria_config.complete_on_convergence: convergence is detected by SageMaker's service; locally the run ends at max_jobs (or the other criteria).");
+  if (tuning.completion_criteria_config?.complete_on_convergence)
+    out.push("completion_criteria_config.complete_on_convergence: convergence is detected by SageMaker's service; locally the run ends at max_jobs (or the other criteria).");
   if (tuning.tags) out.push('tags: a local run has no resources to tag.');
   return out;
 }
@@ -96,7 +98,11 @@ function pyStr(x: number, type: 'integer' | 'continuous'): string {
  * `sagemaker_*` included) without the tuned names, the two keys HyperparameterTuner adds for a
  * Framework estimator (so `attach()` can rebuild it), then the tuned values as the trial gets them.
  */
-export function trialHyperParameters(fileHyperParameters: Readonly<Record<string, string>>, ranges: Readonly<Record<string, HyperparameterRange>>, tuned: TunedValues): Record<string, string> {
+export function trialHyperParameters(
+  fileHyperParameters: Readonly<Record<string, string>>,
+  ranges: Readonly<Record<string, HyperparameterRange>>,
+  tuned: TunedValues,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(fileHyperParameters)) if (!(k in ranges)) out[k] = v;
   out.sagemaker_estimator_class_name = pythonJsonDumpsValue('HuggingFace');
@@ -121,7 +127,12 @@ export function seededRandom(seed: number): () => number {
  * without saying how; locally Auto is Logarithmic when the range is positive and spans at least one
  * order of magnitude (the docs' advice for log scaling), else Linear.
  */
-export function effectiveScaling(range: { type: 'continuous' | 'integer'; min_value: number; max_value: number; scaling_type?: RangeScalingType }): Exclude<RangeScalingType, 'Auto'> {
+export function effectiveScaling(range: {
+  type: 'continuous' | 'integer';
+  min_value: number;
+  max_value: number;
+  scaling_type?: RangeScalingType;
+}): Exclude<RangeScalingType, 'Auto'> {
   const scaling = range.scaling_type ?? 'Auto';
   if (scaling !== 'Auto') return scaling;
   return range.min_value > 0 && range.max_value / range.min_value >= 10 ? 'Logarithmic' : 'Linear';
