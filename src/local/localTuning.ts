@@ -81,11 +81,12 @@ export async function runLocalTuning(o: LocalTuningOptions): Promise<LocalTuning
   const seed = tuning.random_seed ?? randomInt(0, 2 ** 31);
   const trials = plannedTrials(tuning, seed);
   if ('error' in trials) return { kind: 'refused', reason: trials.error };
-  const definitions = tuning.metric_definitions ?? planned.spec.metric_definitions ?? [];
+  // As on SageMaker: the tuning job reads only the tuner's own definitions (the SDK never sends the estimator's).
+  const definitions = tuning.metric_definitions ?? [];
   if (!definitions.some((d) => d.Name === tuning.objective_metric_name)) {
     return {
       kind: 'refused',
-      reason: `No metric_definitions entry (the tuner's, else the estimator's) is named ${tuning.objective_metric_name}, so no trial's objective could be read. Add {Name: ${tuning.objective_metric_name}, Regex: …} to tuning.metric_definitions.`,
+      reason: `No tuning.metric_definitions entry is named ${tuning.objective_metric_name}, so no trial's objective could be read. Add {Name: ${tuning.objective_metric_name}, Regex: …} to tuning.metric_definitions.`,
     };
   }
   const root = path.resolve(path.dirname(path.resolve(o.jobFilePath)), o.root);

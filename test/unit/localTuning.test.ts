@@ -343,9 +343,9 @@ describe('a Grid tuning job through `sagemaker-hf launch --local`, with a failin
       'py_version: py312',
       'hyperparameters:',
       '  seed: 1',
-      'metric_definitions:',
-      '  - {Name: eval_acc, Regex: "\'eval_acc\': ([0-9.]+)"}',
       'tuning:',
+      '  metric_definitions:',
+      '    - {Name: eval_acc, Regex: "\'eval_acc\': ([0-9.]+)"}',
       '  objective_metric_name: eval_acc',
       '  strategy: Grid',
       '  max_parallel_jobs: 2',
@@ -385,7 +385,7 @@ describe('a Grid tuning job through `sagemaker-hf launch --local`, with a failin
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, 'train.py'), 'print(1)\n');
     const text =
-      'entry_point: train.py\ninstance_type: local\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\nmetric_definitions:\n  - {Name: m, Regex: "m=([0-9.]+)"}\ntuning:\n  objective_metric_name: m\n  max_jobs: 2\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 1}\n';
+      'entry_point: train.py\ninstance_type: local\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\ntuning:\n  metric_definitions:\n    - {Name: m, Regex: "m=([0-9.]+)"}\n  objective_metric_name: m\n  max_jobs: 2\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 1}\n';
     const outcome = await runLocalTuning({ jobFilePath: path.join(dir, 'b.sagemaker.yaml'), text, root: path.join(dir, '.jobs'), interpreter: python });
     assert.equal(outcome.kind, 'refused');
     assert.match((outcome as { reason: string }).reason, /Bayesian.*SageMaker's service.*strategy: Random/);
@@ -399,7 +399,7 @@ describe('stopping a local tuning job', processTest, () => {
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, 'train.py'), 'import time\nprint("started", flush=True)\ntime.sleep(60)\n');
     const text =
-      'entry_point: train.py\ninstance_type: local\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\nmetric_definitions:\n  - {Name: m, Regex: "m=([0-9.]+)"}\ntuning:\n  objective_metric_name: m\n  strategy: Random\n  max_jobs: 4\n  max_parallel_jobs: 2\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 1}\n';
+      'entry_point: train.py\ninstance_type: local\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\ntuning:\n  metric_definitions:\n    - {Name: m, Regex: "m=([0-9.]+)"}\n  objective_metric_name: m\n  strategy: Random\n  max_jobs: 4\n  max_parallel_jobs: 2\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 1}\n';
     let started = 0;
     let resolveStarted!: () => void;
     const bothStarted = new Promise<void>((r) => (resolveStarted = r));
