@@ -46,7 +46,7 @@ function rows(props, prefix, required) {
     const nested = s.properties ?? [...(s.anyOf ?? []), ...(s.oneOf ?? [])].map(resolve).find((a) => a.properties)?.properties;
     if (nested && !['hyperparameters', 'environment'].includes(name)) out.push(...rows(nested, `${key}.`, s.required ?? []));
     const valueSchema = typeof s.additionalProperties === 'object' ? resolve(s.additionalProperties) : undefined;
-    const channel = valueSchema && [...(valueSchema.anyOf ?? []), ...(valueSchema.oneOf ?? [])].map(resolve).find((a) => a.properties);
+    const channel = valueSchema && (valueSchema.properties ? valueSchema : [...(valueSchema.anyOf ?? []), ...(valueSchema.oneOf ?? [])].map(resolve).find((a) => a.properties));
     if (channel) out.push(...rows(channel.properties, `${key}.<name>.`, channel.required ?? []));
   }
   return out;

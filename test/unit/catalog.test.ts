@@ -485,6 +485,7 @@ describe('job file schema', () => {
       'training_repository_access_mode',
       'training_repository_credentials_provider_arn',
       'transformers_version',
+      'tuning',
       'use_spot_instances',
       'volume_kms_key',
       'volume_size',
