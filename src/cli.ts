@@ -40,12 +40,13 @@ Training jobs
                                 HyperparameterTuner(...).fit() creates (launch does the same for it);
                                 max_cost_usd holds for the whole tuning job
   jobs [--status S] [--name-contains X] [--max N] [--json]
-                                list training jobs, newest first
+                                list training jobs, newest first, then tuning jobs
+                                with their trial counts and best trial
   logs JOB [--follow] [--history N] [--max-cost-usd N [--stop-over-budget]]
                                 every host's CloudWatch log, labelled, with status lines and the end summary;
                                 with a budget: a warning at 80 %, and at 100 % the job stopped
                                 (--stop-over-budget) or reported
-  stop JOB                      stop an InProgress training job
+  stop JOB                      stop an InProgress training job or tuning job
   diagnose JOB [--json] [--source-dir DIR | --job-file FILE] [--local [--root DIR]]
                                 why a job failed: FailureReason and where, each host's first traceback
                                 with frames mapped to the workspace (source_dir; default: the current

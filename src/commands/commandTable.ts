@@ -52,6 +52,8 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
     [CommandId.stopJob]: jobs.stopJob,
     [CommandId.describeJob]: jobs.describeJob,
     [CommandId.cloneJobFile]: jobs.cloneJobFile,
+    [CommandId.stopTuningJob]: jobs.stopTuningJob,
+    [CommandId.cloneBestTrial]: jobs.cloneBestTrial,
     [CommandId.copyJobName]: jobs.copyName,
     [CommandId.copyJobArn]: jobs.copyArn,
     [CommandId.openJobInConsole]: jobs.openInConsole,

@@ -40,6 +40,8 @@ export const CommandId = {
   cleanUp: 'sagemakerHf.cleanUp',
   releaseWarmPool: 'sagemakerHf.releaseWarmPool',
   relaunchInWarmPool: 'sagemakerHf.relaunchInWarmPool',
+  stopTuningJob: 'sagemakerHf.stopTuningJob',
+  cloneBestTrial: 'sagemakerHf.cloneBestTrial',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 

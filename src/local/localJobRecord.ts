@@ -42,6 +42,8 @@ export interface LocalJobRecord {
   OutputDataConfig: { S3OutputPath: string };
   ModelArtifacts?: { S3ModelArtifacts: string };
   SecondaryStatusTransitions: SecondaryStatusTransition[];
+  /** A tuning trial's: `arn:…:hyper-parameter-tuning-job/<tuning name>` (see localTuningRecord.ts). */
+  TuningJobArn?: string;
   /** What only a local job has. */
   Local: {
     version: number;
