@@ -212,7 +212,10 @@ describe('plan and launch of a tuning job against moto', { skip: motoInstallProb
     assert.equal(request.TrainingJobDefinition.RoleArn, `arn:aws:iam::${ACCOUNT}:role/service-role/SageMakerRole`);
     assert.equal(request.TrainingJobDefinition.StaticHyperParameters.learning_rate, undefined, 'a ranged hyperparameter is not static');
     assert.equal(request.TrainingJobDefinition.StaticHyperParameters.sagemaker_distributed_dataparallel_enabled, 'true');
-    assert.deepEqual(previewed.notSentUnderTuning?.map((n) => n.path), ['metric_definitions']);
+    assert.deepEqual(
+      previewed.notSentUnderTuning?.map((n) => n.path),
+      ['metric_definitions'],
+    );
 
     const steps: string[] = [];
     const job = await launchTrainingJob({ clients, planned: plan, currentText: () => text, onProgress: (p) => steps.push(p.message) });
@@ -285,9 +288,11 @@ describe('plan and launch of a tuning job against moto', { skip: motoInstallProb
     assert.match(waiting.err, /not launched: --wait follows one training job.*up to 6 trials/);
     await assert.rejects(clients.sagemaker().send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: 'cli-tune-3' })));
 
+    // --local goes to local tuning (cli/localTune.ts), which runs Random and Grid only: a Bayesian file is refused there.
+    const bayesian = await tuningFolder(tmp, 'cli-tune-bayesian', TUNING.replace('  strategy: Random\n', ''));
     const local = captureIo(env);
-    assert.equal(await tuneCommand([file, '--local'], local), 2);
-    assert.match(local.err, /--local is not available in this build/);
+    assert.equal(await tuneCommand([bayesian.file, '--local', '--root', path.join(tmp, 'local-jobs')], local), 1);
+    assert.match(local.err, /sagemaker-hf tune --local: strategy Bayesian \(the SDK's default\)/);
     const plain = captureIo(env);
     assert.equal(await tuneCommand([SEED_FILE], plain), 1);
     assert.match(plain.err, /has no tuning: block.*sagemaker-hf launch/);

@@ -53,11 +53,12 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
     ];
   }
   // A tuning job runs up to max_parallel_jobs trials at once, each on instance_count instances.
-  const atOnce = instancesAtOnce({ ...(typeof ctx.spec?.instance_count === 'number' ? { instance_count: ctx.spec.instance_count } : {}), ...(ctx.spec?.tuning ? { tuning: ctx.spec.tuning } : {}) });
+  const atOnce = instancesAtOnce({
+    ...(typeof ctx.spec?.instance_count === 'number' ? { instance_count: ctx.spec.instance_count } : {}),
+    ...(ctx.spec?.tuning ? { tuning: ctx.spec.tuning } : {}),
+  });
   const count = atOnce.count;
-  const needs = ctx.spec?.tuning
-    ? `this tuning job needs ${count} at once (max_parallel_jobs ${atOnce.parallel} × instance_count ${atOnce.perJob})`
-    : `this job needs ${count}`;
+  const needs = ctx.spec?.tuning ? `this tuning job needs ${count} at once (max_parallel_jobs ${atOnce.parallel} × instance_count ${atOnce.perJob})` : `this job needs ${count}`;
   const spot = ctx.spec?.use_spot_instances === true;
   const onDemandName = trainingQuotaName(type, false);
   const spotName = trainingQuotaName(type, true);

@@ -206,7 +206,9 @@ export function renderCostEstimateText(estimate: CostEstimate): string {
       : `  ceiling: ${formatUsd(estimate.ceiling.usd)} — ${estimate.ceiling.limitedBy} ${formatDuration(estimate.ceiling.seconds)} × ${n} instance${n === 1 ? '' : 's'}, the most the job can run`,
   ];
   if (estimate.expected)
-    lines.push(`  expected: ${formatUsd(estimate.expected.usd)} — expected_run ${formatDuration(estimate.expected.seconds)}${estimate.tuning ? ` × ${estimate.tuning.trials} trials` : ''}`);
+    lines.push(
+      `  expected: ${formatUsd(estimate.expected.usd)} — expected_run ${formatDuration(estimate.expected.seconds)}${estimate.tuning ? ` × ${estimate.tuning.trials} trials` : ''}`,
+    );
   if (estimate.spot) {
     lines.push(
       `  spot: typically about ${Math.round(estimate.spot.typicalSaving * 100)}% less, ${formatUsd(estimate.spot.typicalUsd)} over ${estimate.spot.basis} — typical, not guaranteed`,
