@@ -12,7 +12,8 @@ Getting started
 Job files
   validate FILE... [--json]     check job files (*.sagemaker.yaml) against the schema and SageMaker's rules
   plan FILE [--json] [--region R] [--account ID] [--job-name NAME] [--time ISO-8601] [--profile P]
-                                the exact CreateTrainingJob request and uploads a launch would make,
+                                the exact CreateTrainingJob request (with tuning:, the
+                                CreateHyperParameterTuningJob request) and uploads a launch would make,
                                 where each \${env:NAME} goes (by name) and links that leave source_dir
                                 (with --account: no network call at all)
   doctor [FILE] [--json] [--region R] [--profile P] [--request-quota]
@@ -33,6 +34,11 @@ Training jobs
                                 --wait --stop-over-budget stops the job when it reaches it
   launch FILE --local [--root DIR] [--python PATH] [--install-requirements]
                                 run the job on this machine under SageMaker's container contract
+  tune FILE [--profile P] [--region R] [--account ID] [--job-name N] [--job-file-sha256 HEX]
+       [--follow-external-links] [--local ...]
+                                a job file with tuning: as the hyperparameter tuning job
+                                HyperparameterTuner(...).fit() creates (launch does the same for it);
+                                max_cost_usd holds for the whole tuning job
   jobs [--status S] [--name-contains X] [--max N] [--json]
                                 list training jobs, newest first, then tuning jobs
                                 with their trial counts and best trial
@@ -92,6 +98,7 @@ export const COMMANDS: Readonly<Record<string, () => CliCommand>> = {
   plan: () => require('./cli/planCommand').planCommand,
   doctor: () => require('./cli/doctorCommand').doctorCommand,
   launch: () => require('./cli/launchCommand').launchCommand,
+  tune: () => require('./cli/tuneCommand').tuneCommand,
   jobs: () => require('./cli/jobsCommand').jobsCommand,
   logs: () => require('./cli/logsCommand').logsCommand,
   stop: () => require('./cli/stopCommand').stopCommand,

@@ -1,11 +1,12 @@
 /**
  * Is the instance type offered for training in the region, and does the account's quota cover
- * instance_count? Both come from one Service Quotas listing: a region lists a
+ * instance_count (a tuning job's max_parallel_jobs × instance_count, its trials at once)? Both come from one Service Quotas listing: a region lists a
  * "<type> for training job usage" quota for each type it offers for training, and that quota's
  * value is how many such instances the account may run at once (0 by default for most GPU
  * types — the ResourceLimitExceeded of sagemaker-hub-facts.md §9).
  */
 import { findInstanceType } from '../../core/catalog/instanceTypes';
+import { instancesAtOnce } from '../../core/cost/costEstimate';
 import type { CheckItem } from '../../core/preflight/checklist';
 import { quotaConsoleUrl, quotaIncreaseCommand, trainingQuotaName } from '../../core/preflight/nextSteps';
 import { unreachableReason } from '../awsErrors';
@@ -51,7 +52,13 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
       },
     ];
   }
-  const count = typeof ctx.spec?.instance_count === 'number' ? ctx.spec.instance_count : 1;
+  // A tuning job runs up to max_parallel_jobs trials at once, each on instance_count instances.
+  const atOnce = instancesAtOnce({
+    ...(typeof ctx.spec?.instance_count === 'number' ? { instance_count: ctx.spec.instance_count } : {}),
+    ...(ctx.spec?.tuning ? { tuning: ctx.spec.tuning } : {}),
+  });
+  const count = atOnce.count;
+  const needs = ctx.spec?.tuning ? `this tuning job needs ${count} at once (max_parallel_jobs ${atOnce.parallel} × instance_count ${atOnce.perJob})` : `this job needs ${count}`;
   const spot = ctx.spec?.use_spot_instances === true;
   const onDemandName = trainingQuotaName(type, false);
   const spotName = trainingQuotaName(type, true);
@@ -130,7 +137,7 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
         title: quotaTitle,
         status: 'passed',
         blocking: true,
-        detail: `${quota.value} instance${quota.value === 1 ? '' : 's'} allowed${source}; this job needs ${count}. Instances of other running jobs of this type count against it too.`,
+        detail: `${quota.value} instance${quota.value === 1 ? '' : 's'} allowed${source}; ${needs}. Instances of other running jobs of this type count against it too.`,
       },
     ];
   }
@@ -143,7 +150,7 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
     : latest && latest.status !== 'APPROVED'
       ? ` The last increase request (to ${latest.desiredValue}) was ${latest.status}${since}.`
       : '';
-  const detail = `The account's quota "${quota.name}" (${quota.code}) in ${ctx.region} is ${quota.value} instance${quota.value === 1 ? '' : 's'}${source}; this job needs ${count}. SageMaker would refuse it with ResourceLimitExceeded.${pendingNote}`;
+  const detail = `The account's quota "${quota.name}" (${quota.code}) in ${ctx.region} is ${quota.value} instance${quota.value === 1 ? '' : 's'}${source}; ${needs}. SageMaker would refuse it with ResourceLimitExceeded.${pendingNote}`;
   const nextStep = quota.adjustable
     ? {
         action:

@@ -222,8 +222,12 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
       withDeadline(base, timeoutMs, options.signal, timedOut('bucket', 'Buckets', timeoutMs / 1000), (ctx) => checkBuckets(ctx)),
     );
     const instance = hasInstance
-      ? cached(`instance|${account}|${region}|${spec?.instance_type}|${spec?.instance_count ?? 1}|${spec?.use_spot_instances === true}`, () =>
-          withDeadline(base, 2 * timeoutMs, options.signal, timedOut('quota', `Quota for ${spec?.instance_type}`, (2 * timeoutMs) / 1000), (ctx) => checkInstanceTypeAndQuota(ctx)),
+      ? cached(
+          `instance|${account}|${region}|${spec?.instance_type}|${spec?.instance_count ?? 1}|${spec?.tuning?.max_parallel_jobs ?? 0}|${spec?.use_spot_instances === true}`,
+          () =>
+            withDeadline(base, 2 * timeoutMs, options.signal, timedOut('quota', `Quota for ${spec?.instance_type}`, (2 * timeoutMs) / 1000), (ctx) =>
+              checkInstanceTypeAndQuota(ctx),
+            ),
         )
       : Promise.resolve([]);
     const [roleItems, bucketItems, instanceItems] = await Promise.all([role, buckets, instance]);

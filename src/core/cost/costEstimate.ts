@@ -6,9 +6,15 @@
  *
  * Instance time only: storage, S3, data transfer and CloudWatch are not in it, and the estimate
  * says so.
+ *
+ * A job file with `tuning:` is a hyperparameter tuning job: every trial is this training job, so
+ * its ceiling is max_jobs × the per-trial ceiling (Grid without max_jobs: one trial per grid point),
+ * and no more than max_parallel_jobs × instance_count instances for max_runtime_in_seconds when the
+ * tuning job has that limit — the lower of the two, and the estimate says which.
  */
 import { formatDuration } from '../format';
 import type { JobSpec } from '../jobFile/jobSpec';
+import type { TuningSpec } from '../sagemaker/tuningSpec';
 import type { PriceQuote } from './trainingPrice';
 
 /** The SDK's max_run default (24 h). */
@@ -40,8 +46,13 @@ export interface CostEstimate {
   instanceCount: number;
   region: string;
   price: PriceQuote;
-  /** The most the job can cost in instance time at the on-demand price. */
-  ceiling: CostFigure & { limitedBy: 'max_run' | 'max_wait' };
+  /**
+   * The most the job can cost in instance time at the on-demand price. For a tuning job, the whole
+   * tuning job's (`seconds` are then one trial's, or max_runtime_in_seconds when that limits it).
+   */
+  ceiling: CostFigure & { limitedBy: 'max_run' | 'max_wait' | 'max_runtime_in_seconds' };
+  /** A job file with `tuning:`: how the tuning job's ceiling was computed from one trial's. */
+  tuning?: TuningCost;
   /** At expected_run, when the job file gives it. */
   expected?: CostFigure;
   spot?: SpotEstimate;
@@ -56,6 +67,38 @@ function usdFor(hourlyUsd: number, count: number, seconds: number): number {
 
 function positive(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+export interface TuningCost {
+  /** The most trials the tuning job starts. */
+  trials: number;
+  trialsFrom: 'max_jobs' | 'grid' | 'default';
+  maxParallel: number;
+  /** One trial's ceiling (max_run, or max_wait with spot) and limit. */
+  perTrial: CostFigure & { limitedBy: 'max_run' | 'max_wait' };
+  /** max_parallel_jobs × instance_count instances for max_runtime_in_seconds, when the tuning job has that limit. */
+  byRuntime?: CostFigure;
+}
+
+/**
+ * How many trials a tuning job may start: max_jobs, or for Grid without it one per combination of the
+ * categorical values (what SageMaker runs), or the SDK's default of 1.
+ */
+export function tuningTrials(tuning: TuningSpec): { trials: number; from: TuningCost['trialsFrom'] } {
+  if (positive(tuning.max_jobs) !== undefined) return { trials: tuning.max_jobs!, from: 'max_jobs' };
+  if ((tuning.strategy ?? 'Bayesian') === 'Grid') {
+    let points = 1;
+    for (const range of Object.values(tuning.hyperparameter_ranges ?? {})) if (range.type === 'categorical') points *= Math.max(1, range.values.length);
+    return { trials: points, from: 'grid' };
+  }
+  return { trials: 1, from: 'default' };
+}
+
+/** The most instances a job keeps at once: instance_count, or max_parallel_jobs × instance_count for a tuning job. */
+export function instancesAtOnce(spec: Pick<JobSpec, 'instance_count' | 'tuning'>): { count: number; perJob: number; parallel: number } {
+  const perJob = positive(spec.instance_count) ?? 1;
+  const parallel = spec.tuning ? (positive(spec.tuning.max_parallel_jobs) ?? 1) : 1;
+  return { count: perJob * parallel, perJob, parallel };
 }
 
 export function estimateTrainingCost(spec: JobSpec, price: PriceQuote): CostEstimate {
@@ -82,11 +125,13 @@ export function estimateTrainingCost(spec: JobSpec, price: PriceQuote): CostEsti
         `expected_run (${formatDuration(expectedRun)}) is longer than max_run (${formatDuration(maxRun)}): SageMaker stops the job at max_run, so the expected cost is counted up to max_run.`,
       );
   }
+  if (spec.tuning) applyTuning(estimate, spec.tuning, hourly, instanceCount);
+  const trials = estimate.tuning?.trials ?? 1;
   if (spot) {
     const basisSeconds = Math.min(expectedRun ?? maxRun, maxRun);
     estimate.spot = {
       typicalSaving: TYPICAL_SPOT_SAVING,
-      typicalUsd: Math.round(usdFor(hourly, instanceCount, basisSeconds) * (1 - TYPICAL_SPOT_SAVING) * 1e6) / 1e6,
+      typicalUsd: Math.round(usdFor(hourly, instanceCount, basisSeconds) * trials * (1 - TYPICAL_SPOT_SAVING) * 1e6) / 1e6,
       basis: expectedRun !== undefined ? 'expected_run' : 'max_run',
     };
     estimate.notes.push(
@@ -101,6 +146,36 @@ export function estimateTrainingCost(spec: JobSpec, price: PriceQuote): CostEsti
   }
   estimate.notes.push('Instance time only: storage, S3, data transfer and CloudWatch are billed on top.');
   return estimate;
+}
+
+/** The tuning job's ceiling from one trial's: × the trials, or capped by max_runtime_in_seconds; expected × the trials. */
+function applyTuning(estimate: CostEstimate, tuning: TuningSpec, hourly: number, instanceCount: number): void {
+  const { trials, from } = tuningTrials(tuning);
+  const maxParallel = positive(tuning.max_parallel_jobs) ?? 1;
+  const perTrial = { ...estimate.ceiling, limitedBy: estimate.ceiling.limitedBy as 'max_run' | 'max_wait' };
+  const cost: TuningCost = { trials, trialsFrom: from, maxParallel, perTrial };
+  const byJobs = Math.round(perTrial.usd * trials * 1e6) / 1e6;
+  estimate.ceiling = { seconds: perTrial.seconds, usd: byJobs, limitedBy: perTrial.limitedBy };
+  const maxRuntime = positive(tuning.max_runtime_in_seconds);
+  if (maxRuntime !== undefined) {
+    cost.byRuntime = { seconds: maxRuntime, usd: usdFor(hourly, instanceCount * Math.min(maxParallel, trials), maxRuntime) };
+    if (cost.byRuntime.usd < byJobs) estimate.ceiling = { seconds: maxRuntime, usd: cost.byRuntime.usd, limitedBy: 'max_runtime_in_seconds' };
+  }
+  if (estimate.expected) estimate.expected = { seconds: estimate.expected.seconds, usd: Math.round(estimate.expected.usd * trials * 1e6) / 1e6 };
+  estimate.tuning = cost;
+  if (tuning.early_stopping_type === 'Auto' || tuning.strategy === 'Hyperband' || tuning.completion_criteria_config !== undefined) {
+    estimate.notes.push('Early stopping and completion criteria can end trials or the tuning job sooner; the ceiling assumes none does.');
+  }
+}
+
+/** How a tuning job's ceiling was computed, in one line. */
+export function tuningCeilingText(t: TuningCost, limitedBy: CostEstimate['ceiling']['limitedBy'], n: number): string {
+  const trials = `${t.trials} trial${t.trials === 1 ? '' : 's'} (${t.trialsFrom === 'max_jobs' ? 'max_jobs' : t.trialsFrom === 'grid' ? 'every point of the grid' : 'max_jobs defaults to 1'})`;
+  const perTrial = `${formatUsd(t.perTrial.usd)} each (${t.perTrial.limitedBy} ${formatDuration(t.perTrial.seconds)} × ${n} instance${n === 1 ? '' : 's'})`;
+  if (limitedBy === 'max_runtime_in_seconds' && t.byRuntime) {
+    return `the whole tuning job: at most ${Math.min(t.maxParallel, t.trials) * n} instances (max_parallel_jobs ${t.maxParallel} × ${n}) for max_runtime_in_seconds ${formatDuration(t.byRuntime.seconds)}, below ${trials} × ${perTrial}`;
+  }
+  return `the whole tuning job: ${trials} × ${perTrial}`;
 }
 
 export function formatUsd(usd: number): string {
@@ -126,9 +201,14 @@ export function renderCostEstimateText(estimate: CostEstimate): string {
     'Cost estimate (an estimate from list prices, not a quote)',
     `  ${n} × ${estimate.instanceType} in ${estimate.region} at ${formatRate(estimate.price.hourlyUsd)}${each}, on-demand`,
     `  price: ${describePrice(estimate.price)}`,
-    `  ceiling: ${formatUsd(estimate.ceiling.usd)} — ${estimate.ceiling.limitedBy} ${formatDuration(estimate.ceiling.seconds)} × ${n} instance${n === 1 ? '' : 's'}, the most the job can run`,
+    estimate.tuning
+      ? `  ceiling: ${formatUsd(estimate.ceiling.usd)} — ${tuningCeilingText(estimate.tuning, estimate.ceiling.limitedBy, n)}`
+      : `  ceiling: ${formatUsd(estimate.ceiling.usd)} — ${estimate.ceiling.limitedBy} ${formatDuration(estimate.ceiling.seconds)} × ${n} instance${n === 1 ? '' : 's'}, the most the job can run`,
   ];
-  if (estimate.expected) lines.push(`  expected: ${formatUsd(estimate.expected.usd)} — expected_run ${formatDuration(estimate.expected.seconds)}`);
+  if (estimate.expected)
+    lines.push(
+      `  expected: ${formatUsd(estimate.expected.usd)} — expected_run ${formatDuration(estimate.expected.seconds)}${estimate.tuning ? ` × ${estimate.tuning.trials} trials` : ''}`,
+    );
   if (estimate.spot) {
     lines.push(
       `  spot: typically about ${Math.round(estimate.spot.typicalSaving * 100)}% less, ${formatUsd(estimate.spot.typicalUsd)} over ${estimate.spot.basis} — typical, not guaranteed`,

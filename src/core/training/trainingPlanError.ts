@@ -36,7 +36,17 @@ export type TrainingPlanErrorCode =
   | 'compiler.smdistributed'
   | 'compiler.frameworkVersion'
   | 'compiler.imageUri'
-  | 'compiler.distribution';
+  | 'compiler.distribution'
+  // HyperparameterTuner's refusals, and ours where the SDK sends a tuning job SageMaker cannot run
+  // (src/core/training/createTuningJobRequest.ts).
+  | 'tuning.noRanges'
+  | 'tuning.keepStaticWithoutAutotune'
+  | 'tuning.keepStaticDuplicate'
+  | 'tuning.keepStaticUnknown'
+  | 'tuning.autotuneSdkKeys'
+  | 'tuning.hyperbandResources'
+  | 'tuning.warmStartParents'
+  | 'tuning.objectiveMetricUndefined';
 
 /**
  * Thrown by the training-request core. `context` names the job-file key (`path`) and the offending
