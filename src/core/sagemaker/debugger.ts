@@ -145,7 +145,7 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
     if (Boolean(rule.source) !== Boolean(rule.rule_to_invoke)) {
       out.push({
         code: 'rules.sourceWithoutRuleToInvoke',
-        message: `rules[${i}] (${excerpt(rule.name)}): give source and rule_to_invoke together or neither — the SageMaker SDK refuses one without the other ("If you provide a source, you must also provide a rule to invoke (and vice versa).").`,
+        message: `rules[${i}] (${excerpt(String(rule.name))}): give source and rule_to_invoke together or neither — the SageMaker SDK refuses one without the other ("If you provide a source, you must also provide a rule to invoke (and vice versa).").`,
         path: ['rules', i, rule.source ? 'source' : 'rule_to_invoke'],
       });
     }
@@ -155,7 +155,7 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
         if ((rule as unknown as Record<string, unknown>)[key] !== undefined) {
           out.push({
             code: 'rules.debuggerRuleOnly',
-            message: `rules[${i}] (${excerpt(rule.name)}): ${key} belongs to Rule.custom (a Debugger rule); ProfilerRule.custom takes no ${key}, and the SDK raises TypeError for it.`,
+            message: `rules[${i}] (${excerpt(String(rule.name))}): ${key} belongs to Rule.custom (a Debugger rule); ProfilerRule.custom takes no ${key}, and the SDK raises TypeError for it.`,
             path: ['rules', i, key],
           });
         }
@@ -165,7 +165,7 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
     if (rule.source && !/^s3:\/\//.test(rule.source)) {
       out.push({
         code: 'rules.sourceNotS3',
-        message: `rules[${i}] (${excerpt(rule.name)}): source ${excerpt(rule.source)} is a local file, which the SageMaker SDK would upload to the default bucket; a job file takes the rule's source as an s3:// URI. Upload it and write its S3 URI.`,
+        message: `rules[${i}] (${excerpt(String(rule.name))}): source ${excerpt(String(rule.source))} is a local file, which the SageMaker SDK would upload to the default bucket; a job file takes the rule's source as an s3:// URI. Upload it and write its S3 URI.`,
         path: ['rules', i, 'source'],
       });
     }
