@@ -13,7 +13,10 @@ driver changes two things, neither in the request path:
   `tensorboard_output_config` `TensorBoardOutputConfig(**value)`, `profiler_config`
   `ProfilerConfig(**value)`, each `rules` item `Rule.custom(**rest)` or `ProfilerRule.custom(**rest)`
   as its `rule` says, and every collection `CollectionConfig(**value)`;
-  `compiler_config` (a map) is `TrainingCompilerConfig(**value)` (sagemaker.huggingface's).
+  `compiler_config` (a map) is `TrainingCompilerConfig(**value)` (sagemaker.huggingface's);
+  each `instance_groups` item is `InstanceGroup(**item)`, and `distribution.instance_groups` (names)
+  becomes those same objects, as a notebook passes them (the SDK compares by identity); a name no
+  group has becomes a new `InstanceGroup(name)`, which the SDK then refuses as it would any other.
 
 stdin: a JSON list of {"name", "spec" (path), "cwd"}; stdout: one JSON line per spec,
 {"name", "output": <what the oracle printed, parsed>}.
@@ -53,6 +56,7 @@ from sagemaker.debugger import (  # noqa: E402
 )
 from sagemaker.huggingface import TrainingCompilerConfig  # noqa: E402
 from sagemaker.inputs import ShuffleConfig  # noqa: E402
+from sagemaker.instance_group import InstanceGroup  # noqa: E402
 
 telemetry._send_telemetry_request = lambda *a, **k: None
 
@@ -78,6 +82,16 @@ RULES = {"Rule.custom": Rule.custom, "ProfilerRule.custom": ProfilerRule.custom}
 
 
 def hugging_face(**kwargs):
+    if isinstance(kwargs.get("instance_groups"), list):
+        kwargs["instance_groups"] = [InstanceGroup(**g) for g in kwargs["instance_groups"]]
+    distribution = kwargs.get("distribution")
+    if isinstance(distribution, dict) and isinstance(distribution.get("instance_groups"), list):
+        by_name = {}
+        for g in kwargs.get("instance_groups") or []:
+            by_name.setdefault(g.instance_group_name, g)
+        distribution = dict(distribution)
+        distribution["instance_groups"] = [by_name.get(n) or InstanceGroup(n) for n in distribution["instance_groups"]]
+        kwargs["distribution"] = distribution
     if isinstance(kwargs.get("debugger_hook_config"), dict):
         hook = dict(kwargs["debugger_hook_config"])
         if "collection_configs" in hook:

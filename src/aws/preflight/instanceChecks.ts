@@ -34,9 +34,13 @@ export function alternativeTypes(wanted: string, offered: string[]): string[] {
     .map((x) => x.n);
 }
 
-/** The instance-type item and the quota item. Neither when the job file has no instance type. */
-export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<CheckItem[]> {
-  const type = ctx.spec?.instance_type?.trim();
+/**
+ * The instance-type item and the quota item. Neither when the job file has no instance type.
+ * `want`: one instance group's type and the job's count of that type (default: the job file's
+ * instance_type and instance_count).
+ */
+export async function checkInstanceTypeAndQuota(ctx: PreflightContext, want?: { type: string; count: number }): Promise<CheckItem[]> {
+  const type = want?.type ?? ctx.spec?.instance_type?.trim();
   if (!type) return [];
   const typeTitle = `${type} offered for training in ${ctx.region}`;
   if (LOCAL_TYPES.has(type)) {
@@ -51,7 +55,7 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
       },
     ];
   }
-  const count = typeof ctx.spec?.instance_count === 'number' ? ctx.spec.instance_count : 1;
+  const count = want?.count ?? (typeof ctx.spec?.instance_count === 'number' ? ctx.spec.instance_count : 1);
   const spot = ctx.spec?.use_spot_instances === true;
   const onDemandName = trainingQuotaName(type, false);
   const spotName = trainingQuotaName(type, true);

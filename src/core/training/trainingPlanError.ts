@@ -36,7 +36,17 @@ export type TrainingPlanErrorCode =
   | 'compiler.smdistributed'
   | 'compiler.frameworkVersion'
   | 'compiler.imageUri'
-  | 'compiler.distribution';
+  | 'compiler.distribution'
+  | 'compiler.instanceGroups'
+  // What the SDK refuses about instance_groups (src/core/sagemaker/instanceGroups.ts, distribution.ts).
+  | 'instanceGroups.missing'
+  | 'instanceGroups.withInstanceType'
+  | 'instanceGroups.instanceType'
+  | 'distribution.instanceGroupsWithoutGroups'
+  | 'distribution.instanceGroupsOversubscribed'
+  | 'distribution.instanceGroupsOne'
+  | 'distribution.instanceGroupUnknown'
+  | 'distribution.instanceGroupsWithoutStrategy';
 
 /**
  * Thrown by the training-request core. `context` names the job-file key (`path`) and the offending
