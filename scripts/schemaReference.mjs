@@ -62,7 +62,7 @@ const table = [
   ...(Object.keys(schema['x-unsupportedArguments'] ?? {}).length === 0
     ? ["Every keyword argument of SDK v2.257.6's `HuggingFace` estimator has a key above (what a key leaves out of its SDK object is said in its row).", '']
     : [
-        "Every other keyword argument of SDK v2.257.6's `HuggingFace` estimator is refused by name, with why:",
+        "Every other keyword argument of SDK v2.257.6's `HuggingFace` estimator, and of the SDK objects a key stands for, is refused by name, with why:",
         '',
         '| estimator argument | supported | why |',
         '| --- | --- | --- |',

@@ -273,6 +273,15 @@ describe('job file validation: checks beyond the schema', () => {
     ]);
     // Training Compiler refuses groups; more than 5 groups is the API's limit.
     assert.ok(codes(groups('compiler_config:\n  enabled: true\n').slice(base.length)).includes('compiler.instanceGroups'));
+    // ProfilerConfig's framework_profile_params and profile_params: refused by name, with why, at the key.
+    for (const key of ['framework_profile_params', 'profile_params']) {
+      const refused = validateJobFile(`${base}instance_type: ml.g5.xlarge\nprofiler_config:\n  ${key}: {}\n`).problems.filter((p) => p.code === 'schema.unsupportedArgument');
+      assert.deepEqual(
+        refused.map((p) => [p.path, p.range.start.line]),
+        [[`profiler_config.${key}`, 7]],
+      );
+      assert.match(refused[0]!.message, new RegExp(`^\`profiler_config\\.${key}\` is a keyword argument of the SDK's profiler_config object this extension does not send: .{40,}`));
+    }
     // Not an estimator argument, and not one nested under another key: the plain unknown-key error.
     assert.deepEqual(
       codes('instance_type: ml.g5.xlarge\nconstructor: 1\n').filter((c) => c.startsWith('schema.')),
