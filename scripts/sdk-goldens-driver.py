@@ -14,6 +14,9 @@ driver changes two things, neither in the request path:
   `ProfilerConfig(**value)`, each `rules` item `Rule.custom(**rest)` or `ProfilerRule.custom(**rest)`
   as its `rule` says, and every collection `CollectionConfig(**value)`;
   `compiler_config` (a map) is `TrainingCompilerConfig(**value)` (sagemaker.huggingface's);
+  each `instance_groups` item is `InstanceGroup(**item)`, and `distribution.instance_groups` (names)
+  becomes those same objects, as a notebook passes them (the SDK compares by identity); a name no
+  group has becomes a new `InstanceGroup(name)`, which the SDK then refuses as it would any other.
 - `HyperparameterTuner(...)` (the oracle's "tuner" spec, a job file's `tuning:` block) takes the SDK
   objects a job file writes as maps, each built one to one: `warm_start_config` (a map) is
   `WarmStartConfig(WarmStartTypes(value["warm_start_type"]), set(value["parents"]))`,
@@ -68,6 +71,7 @@ from sagemaker.tuner import (  # noqa: E402
     WarmStartConfig,
     WarmStartTypes,
 )
+from sagemaker.instance_group import InstanceGroup  # noqa: E402
 
 telemetry._send_telemetry_request = lambda *a, **k: None
 
@@ -93,6 +97,16 @@ RULES = {"Rule.custom": Rule.custom, "ProfilerRule.custom": ProfilerRule.custom}
 
 
 def hugging_face(**kwargs):
+    if isinstance(kwargs.get("instance_groups"), list):
+        kwargs["instance_groups"] = [InstanceGroup(**g) for g in kwargs["instance_groups"]]
+    distribution = kwargs.get("distribution")
+    if isinstance(distribution, dict) and isinstance(distribution.get("instance_groups"), list):
+        by_name = {}
+        for g in kwargs.get("instance_groups") or []:
+            by_name.setdefault(g.instance_group_name, g)
+        distribution = dict(distribution)
+        distribution["instance_groups"] = [by_name.get(n) or InstanceGroup(n) for n in distribution["instance_groups"]]
+        kwargs["distribution"] = distribution
     if isinstance(kwargs.get("debugger_hook_config"), dict):
         hook = dict(kwargs["debugger_hook_config"])
         if "collection_configs" in hook:

@@ -2,9 +2,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from './args';
 import { AwsClients } from '../aws/awsClients';
-import { FilePriceCache, resolveTrainingPrice } from '../aws/preflight/pricing';
+import { FilePriceCache, resolveJobPrices } from '../aws/preflight/pricing';
 import { QuotaRequestError, requestQuotaIncrease } from '../aws/preflight/serviceQuotas';
-import type { PriceResolution } from '../aws/preflight/pricing';
+import type { JobPriceResolution } from '../aws/preflight/pricing';
 import { runPreflight } from '../aws/preflight/runPreflight';
 import { estimateTrainingCost, renderCostEstimateText } from '../core/cost/costEstimate';
 import type { CostEstimate } from '../core/cost/costEstimate';
@@ -69,12 +69,12 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
   });
   try {
     const checklist = await runPreflight({ clients, surface: 'cli', ...(spec ? { spec } : {}), ...(values.region ? { region: values.region } : {}) });
-    let price: PriceResolution | undefined;
+    let price: JobPriceResolution | undefined;
     let estimate: CostEstimate | undefined;
     const type = spec?.instance_type?.trim();
-    if (spec && type && !LOCAL_TYPES.has(type) && checklist.region) {
-      price = await resolveTrainingPrice(clients, type, checklist.region, { cache: new FilePriceCache(priceCachePath(io.env)) });
-      if (price.quote) estimate = estimateTrainingCost(spec, price.quote);
+    if (spec && (spec.instance_groups !== undefined || (type && !LOCAL_TYPES.has(type))) && checklist.region) {
+      price = await resolveJobPrices(clients, spec, checklist.region, { cache: new FilePriceCache(priceCachePath(io.env)) });
+      if (price.quotes) estimate = estimateTrainingCost(spec, price.quotes);
     }
     const ready = isReadyToLaunch(checklist);
 

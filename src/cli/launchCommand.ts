@@ -17,7 +17,7 @@ import { launchLocally } from './localLaunch';
 import type { CliIo } from './cliError';
 import { formatProblems } from './validateCommand';
 import { BudgetGuard } from '../aws/cost/budgetGuard';
-import { FilePriceCache, resolveTrainingPrice } from '../aws/preflight/pricing';
+import { FilePriceCache, resolveJobPrices } from '../aws/preflight/pricing';
 import type { PriceCache } from '../aws/preflight/pricing';
 import { budgetOf, budgetRefusal } from '../core/cost/budget';
 import { estimateTrainingCost } from '../core/cost/costEstimate';
@@ -133,17 +133,17 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
     // The budget: refused before anything is uploaded when the ceiling exceeds max_cost_usd.
     const budget = budgetOf(planned.spec);
     if (budget !== undefined) {
-      const price = await resolveTrainingPrice(clients, planned.spec.instance_type, planned.region, {
+      const price = await resolveJobPrices(clients, planned.spec, planned.region, {
         offline: Boolean(values.account),
         cache: new FilePriceCache(priceCachePath(io.env)),
         timeoutMs: 8000,
       });
-      const refusal = price.quote ? budgetRefusal(planned.spec, estimateTrainingCost(planned.spec, price.quote)) : undefined;
+      const refusal = price.quotes ? budgetRefusal(planned.spec, estimateTrainingCost(planned.spec, price.quotes)) : undefined;
       if (refusal) {
         io.stderr(`${file}: not launched: ${refusal.message}\n`);
         return 1;
       }
-      if (!price.quote) io.stderr(`${file}: max_cost_usd cannot be checked: ${price.apiProblem ?? 'no price is known'}\n`);
+      if (!price.quotes) io.stderr(`${file}: max_cost_usd cannot be checked: ${price.apiProblem ?? 'no price is known'}\n`);
     }
     const outcome = await launchTrainingJob({
       clients,

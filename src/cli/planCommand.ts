@@ -10,7 +10,7 @@ import { expandedEnvironmentNote, planDocument } from '../aws/launch/planPreview
 import { describeCredentialFlow } from '../core/jobFile/credentialFlows';
 import { SourceStagingError } from '../source/stagingError';
 import { TrainingPlanError } from '../core/training/trainingPlanError';
-import { resolveTrainingPrice } from '../aws/preflight/pricing';
+import { resolveJobPrices } from '../aws/preflight/pricing';
 import { estimateTrainingCost, renderCostEstimateText } from '../core/cost/costEstimate';
 import { budgetOf, budgetRefusal } from '../core/cost/budget';
 import { readInputFile, UsageError } from './cliError';
@@ -81,10 +81,8 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     // Asked for --json only when the file has a budget to hold the ceiling to.
     const budget = budgetOf(outcome.spec);
     const price =
-      !values.json || budget !== undefined
-        ? await resolveTrainingPrice(clients, outcome.spec.instance_type, outcome.region, { offline: Boolean(values.account), timeoutMs: 8000 })
-        : undefined;
-    const estimate = price?.quote ? estimateTrainingCost(outcome.spec, price.quote) : undefined;
+      !values.json || budget !== undefined ? await resolveJobPrices(clients, outcome.spec, outcome.region, { offline: Boolean(values.account), timeoutMs: 8000 }) : undefined;
+    const estimate = price?.quotes ? estimateTrainingCost(outcome.spec, price.quotes) : undefined;
     const refusal = estimate ? budgetRefusal(outcome.spec, estimate) : undefined;
     if (budget !== undefined && !estimate) io.stderr(`${file}: max_cost_usd cannot be checked: ${price?.apiProblem ?? 'no price is known'}\n`);
     if (values.json) {

@@ -34,11 +34,11 @@ export class PreflightSession {
   /** The estimate, or the reason there is none (no price known for the type and region). */
   async estimate(clients: AwsClients, spec: JobSpec, region: string): Promise<{ estimate?: CostEstimate; text: string }> {
     const caches = this.loaded();
-    const { resolveTrainingPrice } = require('../aws/preflight/pricing') as typeof import('../aws/preflight/pricing');
+    const { resolveJobPrices } = require('../aws/preflight/pricing') as typeof import('../aws/preflight/pricing');
     const { estimateTrainingCost, renderCostEstimateText } = require('../core/cost/costEstimate') as typeof import('../core/cost/costEstimate');
-    const price = await resolveTrainingPrice(clients, spec.instance_type, region, { cache: caches.prices, timeoutMs: 8000 });
-    if (!price.quote) return { text: `No cost estimate: ${price.apiProblem ?? 'no price is known for this instance type and region.'}` };
-    const estimate = estimateTrainingCost(spec, price.quote);
+    const price = await resolveJobPrices(clients, spec, region, { cache: caches.prices, timeoutMs: 8000 });
+    if (!price.quotes) return { text: `No cost estimate: ${price.apiProblem ?? 'no price is known for this instance type and region.'}` };
+    const estimate = estimateTrainingCost(spec, price.quotes);
     const note = price.apiProblem ? `  (${price.apiProblem})\n` : '';
     return { estimate, text: renderCostEstimateText(estimate) + note };
   }

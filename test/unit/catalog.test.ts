@@ -368,10 +368,23 @@ describe('job file schema', () => {
     assert.equal(validate({ ...SEED_JOB, hyperparameters: { anything: { nested: [1, 'two', null] } } }), true);
   });
 
-  it('requires entry_point, instance_type and role', () => {
+  it('requires entry_point and role (instance_type or instance_groups is a semantic check)', () => {
     assert.equal(validate({ transformers_version: '4.4.2' }), false);
     const missing = (validate.errors ?? []).filter((e) => e.keyword === 'required').map((e) => (e.params as { missingProperty: string }).missingProperty);
-    assert.deepEqual(missing.sort(), ['entry_point', 'instance_type', 'role']);
+    assert.deepEqual(missing.sort(), ['entry_point', 'role']);
+  });
+
+  it('checks instance_groups items: name, type and count, up to 5 groups', () => {
+    const { instance_type: _type, ...noType } = SEED_JOB as Record<string, unknown>;
+    const group = { instance_group_name: 'train', instance_type: 'ml.p4d.24xlarge', instance_count: 2 };
+    assert.equal(validate({ ...noType, instance_groups: [group] }), true, JSON.stringify(validate.errors));
+    assert.equal(validate({ ...noType, instance_groups: [] }), false);
+    assert.equal(validate({ ...noType, instance_groups: Array.from({ length: 6 }, (_, i) => ({ ...group, instance_group_name: `g${i}` })) }), false);
+    assert.equal(validate({ ...noType, instance_groups: [{ ...group, instance_type: 'local_gpu' }] }), false);
+    assert.equal(validate({ ...noType, instance_groups: [{ ...group, instance_count: 0 }] }), false);
+    assert.equal(validate({ ...noType, instance_groups: [{ instance_type: 'ml.p4d.24xlarge', instance_count: 1 }] }), false);
+    assert.equal(validate({ ...noType, instance_groups: [{ ...group, instance_group_name: 'x'.repeat(65) }] }), false);
+    assert.equal(validate({ ...noType, instance_groups: [group], distribution: { mpi: { enabled: true }, instance_groups: ['train'] } }), true);
   });
 
   it('checks py_version, instance_type, instance_count and max_retry_attempts shapes', () => {
@@ -457,6 +470,7 @@ describe('job file schema', () => {
       'input_mode',
       'inputs',
       'instance_count',
+      'instance_groups',
       'instance_placement_config',
       'instance_type',
       'keep_alive_period_in_seconds',

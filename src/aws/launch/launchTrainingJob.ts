@@ -254,8 +254,9 @@ async function launchPlanned(l: PlannedLaunch): Promise<LaunchedTrainingJob> {
       principal,
       region,
       roleArn: request.RoleArn,
-      instanceType: request.ResourceConfig.InstanceType,
-      instanceCount: request.ResourceConfig.InstanceCount,
+      // With instance groups: the first group's type (a quota or capacity message names its own), all instances.
+      instanceType: request.ResourceConfig.InstanceType ?? request.ResourceConfig.InstanceGroups?.[0]?.InstanceType ?? '',
+      instanceCount: request.ResourceConfig.InstanceCount ?? (request.ResourceConfig.InstanceGroups ?? []).reduce((n, g) => n + g.InstanceCount, 0),
       spot: request.EnableManagedSpotTraining === true,
       jobName: request.TrainingJobName,
     });

@@ -35,9 +35,13 @@ export function alternativeTypes(wanted: string, offered: string[]): string[] {
     .map((x) => x.n);
 }
 
-/** The instance-type item and the quota item. Neither when the job file has no instance type. */
-export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<CheckItem[]> {
-  const type = ctx.spec?.instance_type?.trim();
+/**
+ * The instance-type item and the quota item. Neither when the job file has no instance type.
+ * `want`: one instance group's type and the job's count of that type (default: the job file's
+ * instance_type and instance_count).
+ */
+export async function checkInstanceTypeAndQuota(ctx: PreflightContext, want?: { type: string; count: number }): Promise<CheckItem[]> {
+  const type = want?.type ?? ctx.spec?.instance_type?.trim();
   if (!type) return [];
   const typeTitle = `${type} offered for training in ${ctx.region}`;
   if (LOCAL_TYPES.has(type)) {
@@ -52,9 +56,10 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<
       },
     ];
   }
-  // A tuning job runs up to max_parallel_jobs trials at once, each on instance_count instances.
+  // A tuning job runs up to max_parallel_jobs trials at once, each on instance_count instances (with
+  // instance groups: this group's count).
   const atOnce = instancesAtOnce({
-    ...(typeof ctx.spec?.instance_count === 'number' ? { instance_count: ctx.spec.instance_count } : {}),
+    ...(want ? { instance_count: want.count } : typeof ctx.spec?.instance_count === 'number' ? { instance_count: ctx.spec.instance_count } : {}),
     ...(ctx.spec?.tuning ? { tuning: ctx.spec.tuning } : {}),
   });
   const count = atOnce.count;

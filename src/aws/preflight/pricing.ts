@@ -12,6 +12,8 @@ import { parsePriceListItem, pickTrainingPrice, priceQuoteFromProduct } from '..
 import type { PriceListProduct } from '../../core/cost/priceList';
 import { BUNDLED_PRICE_TABLE, tablePrice } from '../../core/cost/trainingPrice';
 import type { PriceQuote, TrainingPriceTable } from '../../core/cost/trainingPrice';
+import { jobInstances } from '../../core/sagemaker/instanceGroups';
+import type { InstanceGroupArg } from '../../core/sagemaker/instanceGroups';
 import type { AwsClients } from '../awsClients';
 import { unreachableReason } from '../awsErrors';
 
@@ -164,4 +166,31 @@ export async function resolveTrainingPrice(clients: AwsClients, instanceType: st
   } catch (err) {
     return fromTable(`${unreachableReason(err, 'pricing:GetProducts', undefined, timeoutMs)} Using the bundled price table instead.`);
   }
+}
+
+export interface JobPriceResolution {
+  /** One quote per instance type the job runs (its instance_type, or each group's); undefined when one is not known. */
+  quotes?: PriceQuote[];
+  /** Why a Price List API price is not the one used, or which type has no price, in words for the estimate's label. */
+  apiProblem?: string;
+}
+
+/** The prices of every instance type a job runs: its instance_type, or each of its instance_groups' types. */
+export async function resolveJobPrices(
+  clients: AwsClients,
+  spec: { instance_type?: string; instance_count?: number; instance_groups?: InstanceGroupArg[] },
+  region: string,
+  options: PriceOptions = {},
+): Promise<JobPriceResolution> {
+  const types = [...new Set(jobInstances(spec).map((g) => g.instanceType))];
+  const quotes: PriceQuote[] = [];
+  const problems: string[] = [];
+  for (const type of types) {
+    const resolved = await resolveTrainingPrice(clients, type, region, options);
+    if (resolved.apiProblem) problems.push(resolved.apiProblem);
+    if (!resolved.quote) return { apiProblem: problems.join(' ') };
+    quotes.push(resolved.quote);
+  }
+  if (quotes.length === 0) return { apiProblem: 'The job names no instance type.' };
+  return { quotes, ...(problems.length ? { apiProblem: problems.join(' ') } : {}) };
 }

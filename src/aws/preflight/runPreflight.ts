@@ -10,6 +10,7 @@
  */
 import { regionPartition } from '../../core/catalog/huggingfaceImages';
 import type { JobSpec } from '../../core/jobFile/jobSpec';
+import { jobInstances } from '../../core/sagemaker/instanceGroups';
 import type { CheckItem, CheckKind, Checklist } from '../../core/preflight/checklist';
 import { checkTrainingImage } from '../../core/preflight/imageCheck';
 import { jobBuckets } from '../../core/preflight/jobBuckets';
@@ -189,10 +190,18 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
     const usable = region !== undefined && regionItem.status === 'passed' && regionPartition(region) !== undefined;
     const why = !usable ? 'needs a valid region.' : !identity ? 'needs working AWS credentials.' : undefined;
     const hasInstance = typeof spec?.instance_type === 'string' && spec.instance_type.trim() !== '';
+    // With instance_groups: each instance type once, with the job's count of it (its quota covers them all).
+    const groupTypes = spec?.instance_groups !== undefined && Array.isArray(spec.instance_groups) ? instancesByType(spec) : [];
     if (why || !region) {
       if (spec) checklist.items.push(notChecked('role', 'Execution role', why ?? ''));
       checklist.items.push(notChecked('bucket', 'Buckets', why ?? ''));
       if (hasInstance) checklist.items.push(notChecked('instanceType', `${spec?.instance_type} offered for training`, why ?? ''), notChecked('quota', 'Instance quota', why ?? ''));
+      for (const [i, g] of groupTypes.entries()) {
+        checklist.items.push(
+          { ...notChecked('instanceType', `${g.type} offered for training`, why ?? ''), id: `instanceType-${i + 1}` },
+          { ...notChecked('quota', `Instance quota for ${g.type}`, why ?? ''), id: `quota-${i + 1}` },
+        );
+      }
       if (spec && usable) checklist.items.push(checkTrainingImage(spec, region as string));
       return checklist;
     }
@@ -230,11 +239,26 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
             ),
         )
       : Promise.resolve([]);
-    const [roleItems, bucketItems, instanceItems] = await Promise.all([role, buckets, instance]);
-    checklist.items.push(...roleItems, ...bucketItems, ...instanceItems);
+    const groupInstances = Promise.all(
+      groupTypes.map((g, i) =>
+        cached(`instance|${account}|${region}|${g.type}|${g.count}|${spec?.use_spot_instances === true}`, () =>
+          withDeadline(base, 2 * timeoutMs, options.signal, timedOut('quota', `Quota for ${g.type}`, (2 * timeoutMs) / 1000), (ctx) => checkInstanceTypeAndQuota(ctx, g)),
+        ).then((items) => items.map((item) => ({ ...item, id: `${item.id}-${i + 1}` }))),
+      ),
+    ).then((lists) => lists.flat());
+    const [roleItems, bucketItems, instanceItems, groupItems] = await Promise.all([role, buckets, instance, groupInstances]);
+    checklist.items.push(...roleItems, ...bucketItems, ...instanceItems, ...groupItems);
     if (spec) checklist.items.push(checkTrainingImage(spec, region));
     return checklist;
   } finally {
     if (clients !== args.clients) clients.destroy();
   }
+}
+
+/** The job's instance groups by type: each type once, with how many instances of it the job runs. */
+function instancesByType(spec: JobSpec): Array<{ type: string; count: number }> {
+  const byType = new Map<string, number>();
+  for (const g of jobInstances(spec))
+    if (typeof g.instanceType === 'string') byType.set(g.instanceType, (byType.get(g.instanceType) ?? 0) + (typeof g.count === 'number' ? g.count : 0));
+  return [...byType].map(([type, count]) => ({ type, count }));
 }

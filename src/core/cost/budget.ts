@@ -29,13 +29,13 @@ export function budgetRefusal(spec: JobSpec, estimate: CostEstimate): BudgetRefu
   const budgetUsd = budgetOf(spec);
   if (budgetUsd === undefined || estimate.ceiling.usd <= budgetUsd) return undefined;
   if (estimate.tuning) return tuningBudgetRefusal(estimate, estimate.tuning, budgetUsd);
-  const perSecond = (estimate.price.hourlyUsd * estimate.instanceCount) / 3600;
+  const perSecond = (estimate.hourlyUsd ?? estimate.price.hourlyUsd * estimate.instanceCount) / 3600;
   const fittingMaxRun = Math.max(1, Math.floor(budgetUsd / perSecond));
   const n = estimate.instanceCount;
   const limit = estimate.ceiling.limitedBy;
   const spotNote = limit === 'max_wait' ? ` (with spot, the ceiling is taken at max_wait: set max_wait to ${fittingMaxRun} too, and max_run no higher)` : '';
   const message =
-    `The cost ceiling ${formatUsd(estimate.ceiling.usd)} (${limit} ${formatDuration(estimate.ceiling.seconds)} × ${n} × ${estimate.instanceType} at ${formatUsd(estimate.price.hourlyUsd)}/hour) ` +
+    `The cost ceiling ${formatUsd(estimate.ceiling.usd)} (${limit} ${formatDuration(estimate.ceiling.seconds)} × ${instancesAtPrice(estimate, n)}) ` +
     `exceeds max_cost_usd ${formatUsd(budgetUsd)}. max_run: ${fittingMaxRun} (${formatDuration(fittingMaxRun)}) would fit${spotNote}; or raise max_cost_usd, or use fewer or cheaper instances.`;
   return { budgetUsd, ceilingUsd: estimate.ceiling.usd, fittingMaxRun, message };
 }
@@ -47,7 +47,7 @@ export function budgetRefusal(spec: JobSpec, estimate: CostEstimate): BudgetRefu
  */
 function tuningBudgetRefusal(estimate: CostEstimate, t: TuningCost, budgetUsd: number): BudgetRefusal {
   const n = estimate.instanceCount;
-  const perSecondPerTrial = (estimate.price.hourlyUsd * n) / 3600;
+  const perSecondPerTrial = (estimate.hourlyUsd ?? estimate.price.hourlyUsd * n) / 3600;
   const fittingMaxJobs = t.perTrial.usd > 0 ? Math.floor(budgetUsd / t.perTrial.usd + 1e-9) : t.trials;
   const fittingMaxRun = Math.max(1, Math.floor(budgetUsd / (perSecondPerTrial * t.trials)));
   const spotNote = t.perTrial.limitedBy === 'max_wait' ? ' (with spot, each trial is counted at max_wait: set max_wait to it too, and max_run no higher)' : '';
@@ -83,4 +83,11 @@ export class BudgetWatch {
         : `${this.jobName} has reached its budget: ≈ ${formatUsd(usd)} of max_cost_usd ${formatUsd(this.budgetUsd)}.`;
     return { level, usd, budgetUsd: this.budgetUsd, message };
   }
+}
+
+/** "2 × ml.g5.xlarge at $1.41/hour", or for instance groups each group's and the job's hourly total. */
+function instancesAtPrice(estimate: CostEstimate, n: number): string {
+  const groups = estimate.groups ?? [];
+  if (groups.length <= 1 || groups.every((g) => g.group === undefined)) return `${n} × ${estimate.instanceType} at ${formatUsd(estimate.price.hourlyUsd)}/hour`;
+  return `${groups.map((g) => `${g.instanceCount} × ${g.instanceType} at ${formatUsd(g.price.hourlyUsd)}/hour`).join(' + ')}, ${formatUsd(estimate.hourlyUsd)}/hour in all`;
 }

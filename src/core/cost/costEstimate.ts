@@ -15,6 +15,7 @@
 import { formatDuration } from '../format';
 import type { JobSpec } from '../jobFile/jobSpec';
 import type { TuningSpec } from '../sagemaker/tuningSpec';
+import { jobInstances } from '../sagemaker/instanceGroups';
 import type { PriceQuote } from './trainingPrice';
 
 /** The SDK's max_run default (24 h). */
@@ -41,11 +42,27 @@ export interface SpotEstimate {
   basis: 'expected_run' | 'max_run';
 }
 
-export interface CostEstimate {
+/** One kind of instance the job runs, with its price. */
+export interface CostEstimateGroup {
+  /** The instance group's name; undefined for a homogeneous job. */
+  group?: string;
   instanceType: string;
   instanceCount: number;
-  region: string;
   price: PriceQuote;
+}
+
+export interface CostEstimate {
+  /** The instance type; with instance_groups, the first group's. */
+  instanceType: string;
+  /** Every instance of the job (all groups). */
+  instanceCount: number;
+  region: string;
+  /** The price of `instanceType`. */
+  price: PriceQuote;
+  /** Each kind of instance (one for a homogeneous job; one per group with instance_groups). */
+  groups: CostEstimateGroup[];
+  /** On-demand USD per hour for the whole job: Σ price × count. */
+  hourlyUsd: number;
   /**
    * The most the job can cost in instance time at the on-demand price. For a tuning job, the whole
    * tuning job's (`seconds` are then one trial's, or max_runtime_in_seconds when that limits it).
@@ -63,6 +80,18 @@ export interface CostEstimate {
 /** Cents are the unit of a bill, but fractions of a cent matter to a test: round to 1e-6 to hide float noise only. */
 function usdFor(hourlyUsd: number, count: number, seconds: number): number {
   return Math.round(((hourlyUsd * count * seconds) / 3600) * 1e6) / 1e6;
+}
+
+/** The job's instances, each with its price: `prices` holds one quote per instance type (a homogeneous job's one quote will do). */
+function pricedGroups(spec: JobSpec, prices: PriceQuote | readonly PriceQuote[]): CostEstimateGroup[] {
+  const quotes = Array.isArray(prices) ? prices : [prices as PriceQuote];
+  const instances = jobInstances(spec);
+  if (instances.length === 0) return [{ instanceType: quotes[0]!.instanceType, instanceCount: positive(spec.instance_count) ?? 1, price: quotes[0]! }];
+  return instances.map((g) => {
+    const price = quotes.find((q) => q.instanceType === g.instanceType) ?? (quotes.length === 1 && g.group === undefined ? quotes[0] : undefined);
+    if (!price) throw new RangeError(`No price given for ${g.instanceType}`);
+    return { ...(g.group !== undefined ? { group: g.group } : {}), instanceType: g.instanceType, instanceCount: positive(g.count) ?? (g.group === undefined ? 1 : 0), price };
+  });
 }
 
 function positive(value: unknown): number | undefined {
@@ -101,37 +130,43 @@ export function instancesAtOnce(spec: Pick<JobSpec, 'instance_count' | 'tuning'>
   return { count: perJob * parallel, perJob, parallel };
 }
 
-export function estimateTrainingCost(spec: JobSpec, price: PriceQuote): CostEstimate {
-  const instanceCount = positive(spec.instance_count) ?? 1;
+/** `prices`: the quote for the job's instance type, or with instance_groups one quote per group's type. */
+export function estimateTrainingCost(spec: JobSpec, prices: PriceQuote | readonly PriceQuote[]): CostEstimate {
+  const groups = pricedGroups(spec, prices);
+  const price = groups[0]!.price;
+  const instanceCount = groups.reduce((n, g) => n + g.instanceCount, 0);
+  // The job's hourly price, all instances: usdFor(hourly, 1, s) is then the whole job's cost over s.
+  const jobHourly = groups.reduce((sum, g) => sum + g.price.hourlyUsd * g.instanceCount, 0);
   const maxRun = positive(spec.max_run) ?? DEFAULT_MAX_RUN_SECONDS;
   const spot = spec.use_spot_instances === true;
   const maxWait = spot ? positive(spec.max_wait) : undefined;
   const expectedRun = positive(spec.expected_run);
-  const hourly = price.hourlyUsd;
 
   const ceilingSeconds = maxWait ?? maxRun;
   const estimate: CostEstimate = {
-    instanceType: spec.instance_type,
+    instanceType: groups[0]!.instanceType,
     instanceCount,
     region: price.region,
     price,
-    ceiling: { seconds: ceilingSeconds, usd: usdFor(hourly, instanceCount, ceilingSeconds), limitedBy: maxWait ? 'max_wait' : 'max_run' },
+    groups,
+    hourlyUsd: jobHourly,
+    ceiling: { seconds: ceilingSeconds, usd: usdFor(jobHourly, 1, ceilingSeconds), limitedBy: maxWait ? 'max_wait' : 'max_run' },
     notes: [],
   };
   if (expectedRun !== undefined) {
-    estimate.expected = { seconds: expectedRun, usd: usdFor(hourly, instanceCount, Math.min(expectedRun, maxRun)) };
+    estimate.expected = { seconds: expectedRun, usd: usdFor(jobHourly, 1, Math.min(expectedRun, maxRun)) };
     if (expectedRun > maxRun)
       estimate.notes.push(
         `expected_run (${formatDuration(expectedRun)}) is longer than max_run (${formatDuration(maxRun)}): SageMaker stops the job at max_run, so the expected cost is counted up to max_run.`,
       );
   }
-  if (spec.tuning) applyTuning(estimate, spec.tuning, hourly, instanceCount);
+  if (spec.tuning) applyTuning(estimate, spec.tuning, jobHourly, 1);
   const trials = estimate.tuning?.trials ?? 1;
   if (spot) {
     const basisSeconds = Math.min(expectedRun ?? maxRun, maxRun);
     estimate.spot = {
       typicalSaving: TYPICAL_SPOT_SAVING,
-      typicalUsd: Math.round(usdFor(hourly, instanceCount, basisSeconds) * trials * (1 - TYPICAL_SPOT_SAVING) * 1e6) / 1e6,
+      typicalUsd: Math.round(usdFor(jobHourly, 1, basisSeconds) * trials * (1 - TYPICAL_SPOT_SAVING) * 1e6) / 1e6,
       basis: expectedRun !== undefined ? 'expected_run' : 'max_run',
     };
     estimate.notes.push(
@@ -141,7 +176,7 @@ export function estimateTrainingCost(spec: JobSpec, price: PriceQuote): CostEsti
   const keepAlive = positive(spec.keep_alive_period_in_seconds);
   if (keepAlive !== undefined) {
     estimate.notes.push(
-      `Warm pool: keep_alive_period_in_seconds bills up to ${formatUsd(usdFor(hourly, instanceCount, keepAlive))} more after the job ends, unless another job reuses the instances.`,
+      `Warm pool: keep_alive_period_in_seconds bills up to ${formatUsd(usdFor(jobHourly, 1, keepAlive))} more after the job ends, unless another job reuses the instances.`,
     );
   }
   estimate.notes.push('Instance time only: storage, S3, data transfer and CloudWatch are billed on top.');
@@ -196,15 +231,19 @@ export function describePrice(price: PriceQuote): string {
 
 export function renderCostEstimateText(estimate: CostEstimate): string {
   const n = estimate.instanceCount;
-  const each = n === 1 ? '' : ' each';
-  const lines = [
-    'Cost estimate (an estimate from list prices, not a quote)',
-    `  ${n} × ${estimate.instanceType} in ${estimate.region} at ${formatRate(estimate.price.hourlyUsd)}${each}, on-demand`,
-    `  price: ${describePrice(estimate.price)}`,
+  const lines = ['Cost estimate (an estimate from list prices, not a quote)'];
+  const groups = estimate.groups ?? [{ instanceType: estimate.instanceType, instanceCount: n, price: estimate.price }];
+  for (const g of groups) {
+    const each = g.instanceCount === 1 ? '' : ' each';
+    const group = g.group !== undefined ? `instance group ${g.group}: ` : '';
+    lines.push(`  ${group}${g.instanceCount} × ${g.instanceType} in ${estimate.region} at ${formatRate(g.price.hourlyUsd)}${each}, on-demand`);
+    lines.push(`  price${groups.length > 1 ? ` of ${g.instanceType}` : ''}: ${describePrice(g.price)}`);
+  }
+  lines.push(
     estimate.tuning
       ? `  ceiling: ${formatUsd(estimate.ceiling.usd)} — ${tuningCeilingText(estimate.tuning, estimate.ceiling.limitedBy, n)}`
       : `  ceiling: ${formatUsd(estimate.ceiling.usd)} — ${estimate.ceiling.limitedBy} ${formatDuration(estimate.ceiling.seconds)} × ${n} instance${n === 1 ? '' : 's'}, the most the job can run`,
-  ];
+  );
   if (estimate.expected)
     lines.push(
       `  expected: ${formatUsd(estimate.expected.usd)} — expected_run ${formatDuration(estimate.expected.seconds)}${estimate.tuning ? ` × ${estimate.tuning.trials} trials` : ''}`,

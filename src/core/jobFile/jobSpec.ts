@@ -8,6 +8,7 @@
 import type { DebuggerHookConfigArg, ProfilerConfigArg, RuleArg, TensorBoardOutputConfigArg } from '../sagemaker/debugger';
 import type { Distribution } from '../sagemaker/distribution';
 import type { CompilerConfigArg } from '../sagemaker/trainingCompiler';
+import type { InstanceGroupArg } from '../sagemaker/instanceGroups';
 import type { HyperparameterValue } from '../sagemaker/hyperparameters';
 import type { TuningSpec } from '../sagemaker/tuningSpec';
 
@@ -16,6 +17,7 @@ export type { Distribution, MpiDistribution, SmDataParallel, SmModelParallel } f
 export type { HyperparameterValue } from '../sagemaker/hyperparameters';
 export type { DebuggerHookConfigArg, ProfilerConfigArg, RuleArg, TensorBoardOutputConfigArg } from '../sagemaker/debugger';
 export type { CompilerConfigArg } from '../sagemaker/trainingCompiler';
+export type { InstanceGroupArg } from '../sagemaker/instanceGroups';
 export type { HyperparameterRange, TuningSpec } from '../sagemaker/tuningSpec';
 
 export interface GitConfig {
@@ -52,7 +54,8 @@ export interface JobSpec {
   source_dir?: string;
   git_config?: GitConfig;
   dependencies?: string[];
-  instance_type: string;
+  /** Absent when instance_groups describes the cluster. */
+  instance_type?: string;
   instance_count?: number;
   transformers_version?: string;
   pytorch_version?: string;
@@ -124,4 +127,6 @@ export interface JobSpec {
   max_cost_usd?: number;
   /** Not an estimator argument: a hyperparameter tuning job over this estimator (`HyperparameterTuner` keyword arguments). */
   tuning?: TuningSpec;
+  /** A heterogeneous cluster: `[InstanceGroup(**item) for item in instance_groups]`, instead of instance_type and instance_count. */
+  instance_groups?: InstanceGroupArg[];
 }

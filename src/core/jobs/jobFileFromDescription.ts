@@ -19,6 +19,7 @@ import { Document, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node } from 'yaml';
 import { parseImageUri } from '../catalog/huggingfaceImages';
 import { parseTrainingCompilerImageUri } from '../catalog/trainingCompilerImages';
+import { dictGet, pyDict, pyList, pyStr } from '../contract/pythonValue';
 import type { PyValue } from '../contract/pythonValue';
 import { profilerDisabled, regionSupportsDebugger } from '../sagemaker/debugger';
 import { DISTRIBUTION_HYPERPARAMETER_KEYS, distributionFromHyperparameters } from '../sagemaker/distribution';
@@ -100,14 +101,15 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   const resources = d.ResourceConfig ?? {};
   const groups = resources.InstanceGroups ?? [];
   if (groups.length > 0) {
-    notes.push(
-      `The job ran heterogeneous instance groups (${groups.map((g) => `${g.InstanceGroupName ?? '?'}: ${g.InstanceType ?? '?'} × ${g.InstanceCount ?? 0}`).join(', ')}); a job file describes one instance type, so the first group is used.`,
+    // A heterogeneous cluster: InstanceGroup(name, type, count) for each, in the request's order.
+    set(
+      'instance_groups',
+      groups.map((g) => ({ instance_group_name: g.InstanceGroupName, instance_type: g.InstanceType, instance_count: g.InstanceCount })),
     );
+  } else {
+    set('instance_type', resources.InstanceType);
+    if (resources.InstanceCount !== undefined && resources.InstanceCount !== 1) set('instance_count', resources.InstanceCount);
   }
-  const instanceType = resources.InstanceType ?? groups[0]?.InstanceType;
-  const instanceCount = resources.InstanceCount ?? groups[0]?.InstanceCount;
-  set('instance_type', instanceType);
-  if (instanceCount !== undefined && instanceCount !== 1) set('instance_count', instanceCount);
 
   // Image: versions when the catalog yields exactly this URI in this region.
   const compilerImage = image ? parseTrainingCompilerImageUri(image) : undefined;
@@ -148,7 +150,17 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
 
   // Distribution, from the keys HuggingFace._distribution_configuration wrote: block maps down to
   // the model parallel parameters, whose own values stay in flow style.
-  const distribution = distributionFromHyperparameters(decodedDict);
+  let distribution = distributionFromHyperparameters(decodedDict);
+  // With several groups and torchrun (or pytorchddp) the SDK needs the training group named, and
+  // sends no name: any group's name makes the same request.
+  const launcherOnly = distribution !== undefined && dictGet(distribution, 'instance_groups') === undefined;
+  if (distribution && launcherOnly && groups.length > 1 && (dictGet(distribution, 'torch_distributed') ?? dictGet(distribution, 'pytorchddp')) !== undefined) {
+    const named = groups.find((g) => /^ml\.[gp]/.test(g.InstanceType ?? '')) ?? groups[0]!;
+    distribution = pyDict([...distribution.entries, ['instance_groups', pyList([pyStr(named.InstanceGroupName ?? '')])]]);
+    notes.push(
+      `distribution.instance_groups names ${named.InstanceGroupName ?? '?'}: the SDK needs one group named with several, and the job's request does not record which (with torchrun it sends no group name, so any name sends the same request).`,
+    );
+  }
   if (distribution) set('distribution', pyNode(distribution, 4));
   set('compiler_config', compilerConfig);
 
@@ -218,7 +230,7 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   set('enable_session_tag_chaining', d.SessionChainingConfig?.EnableSessionTagChaining);
   set('training_plan', resources.TrainingPlanArn);
   set('instance_placement_config', resources.InstancePlacementConfig);
-  debuggerSettings(d, { region, outputPath: output.S3OutputPath, instanceType }, set, notes);
+  debuggerSettings(d, { region, outputPath: output.S3OutputPath, instanceType: resources.InstanceType }, set, notes);
 
   if (d.ExperimentConfig !== undefined) notes.push('ExperimentConfig is not carried over.');
 
@@ -373,7 +385,7 @@ function debuggerSettings(
   if (profiler?.ProfilingParameters !== undefined)
     notes.push('The job had ProfilingParameters (framework or SageMaker Profiler settings), which a job file has no key for; they are not carried over.');
   if (profiler?.DisableProfiler === true) {
-    const forced = job.region !== undefined && job.instanceType !== undefined && profilerDisabled({ instance_type: job.instanceType }, job.region);
+    const forced = job.region !== undefined && profilerDisabled(job.instanceType !== undefined ? { instance_type: job.instanceType } : {}, job.region);
     if (!forced) set('disable_profiler', true);
     if (profiler.ProfilingIntervalInMilliseconds !== undefined)
       set('profiler_config', { disable_profiler: true, system_monitor_interval_millis: profiler.ProfilingIntervalInMilliseconds });

@@ -1,6 +1,7 @@
 import { parseImageUri } from '../catalog/huggingfaceImages';
 import type { JobSpec } from '../jobFile/jobSpec';
 import { decodeHyperparameterValues } from '../sagemaker/hyperparameters';
+import { imageInstanceType, jobInstances } from '../sagemaker/instanceGroups';
 import { isRecord } from '../isRecord';
 import type { LocalRunFacts, ModelCardJob } from './modelCard';
 
@@ -70,8 +71,9 @@ export function modelCardJobFromSpec(spec: JobSpec): { job: ModelCardJob; hyperp
   const job: ModelCardJob = {
     source: 'jobFile',
     ...(channels.length > 0 ? { channels } : {}),
-    instanceType: spec.instance_type,
-    instanceCount: spec.instance_count ?? 1,
+    // With instance_groups, the group the image was picked for (the first GPU group: the one that trains).
+    instanceType: spec.instance_type ?? imageInstanceType(spec) ?? 'unknown',
+    instanceCount: spec.instance_type !== undefined ? (spec.instance_count ?? 1) : (jobInstances(spec).find((g) => g.instanceType === imageInstanceType(spec))?.count ?? 1),
     ...(spec.region ? { region: spec.region } : {}),
     ...(spec.transformers_version ? { transformersVersion: String(spec.transformers_version) } : {}),
     ...(spec.pytorch_version ? { pytorchVersion: String(spec.pytorch_version) } : {}),

@@ -70,7 +70,8 @@ export type RuleArg = DebuggerCustomRuleArg | ProfilerCustomRuleArg;
 
 /** The estimator arguments this module reads. */
 export interface DebuggerArguments {
-  instance_type: string;
+  /** Undefined with instance_groups: the SDK's profiler check then sees None (not Trainium). */
+  instance_type?: string;
   disable_profiler?: boolean;
   rules?: RuleArg[];
   debugger_hook_config?: boolean | DebuggerHookConfigArg;
@@ -130,7 +131,8 @@ export function regionSupportsDebugger(region: string): boolean {
 export function profilerDisabled(args: Pick<DebuggerArguments, 'disable_profiler' | 'instance_type'>, region: string): boolean {
   if (args.disable_profiler === true) return true;
   if (!regionSupportsDebugger(region)) return true;
-  const family = /^ml[._]([a-z\d-]+)\.?\w*$/.exec(args.instance_type);
+  // fw_utils._instance_type_supports_profiler reads `self.instance_type`, None with instance groups.
+  const family = /^ml[._]([a-z\d-]+)\.?\w*$/.exec(args.instance_type ?? '');
   return family !== null && family[1]!.startsWith('trn');
 }
 

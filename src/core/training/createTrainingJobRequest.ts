@@ -19,6 +19,8 @@ import { sdkDistributionHyperparameters, sdkDistributionRefusals } from '../sage
 import { encodeHyperparameter } from '../sagemaker/hyperparameters';
 import { secretValueKind } from '../sagemaker/secrets';
 import { trainingCompilerFindings, trainingCompilerHyperparameters } from '../sagemaker/trainingCompiler';
+import { instanceGroupRefusals, instanceGroupsRequest } from '../sagemaker/instanceGroups';
+import type { InstanceGroupRequest } from '../sagemaker/instanceGroups';
 import { trainingJobName } from './jobName';
 import { TrainingPlanError } from './trainingPlanError';
 import type { TrainingPlanErrorCode } from './trainingPlanError';
@@ -59,8 +61,10 @@ export interface CreateTrainingJobRequest {
     VolumeSizeInGB: number;
     VolumeKmsKeyId?: string;
     KeepAlivePeriodInSeconds?: number;
-    InstanceCount: number;
-    InstanceType: string;
+    /** Absent with InstanceGroups (a heterogeneous cluster). */
+    InstanceCount?: number;
+    InstanceType?: string;
+    InstanceGroups?: InstanceGroupRequest[];
     TrainingPlanArn?: string;
     InstancePlacementConfig?: JobSpec['instance_placement_config'];
   };
@@ -178,6 +182,10 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   const compilerRefusal = trainingCompilerFindings(spec).find((f) => f.severity === 'error');
   if (compilerRefusal) throw new TrainingPlanError(compilerRefusal.code as TrainingPlanErrorCode, compilerRefusal.message, { path: compilerRefusal.path.join('.') });
 
+  // fit(): the image's instance type (_get_instance_type) and the ResourceConfig (_prepare_resource_config).
+  const groupRefusal = instanceGroupRefusals(spec)[0];
+  if (groupRefusal) throw new TrainingPlanError(groupRefusal.code, groupRefusal.message, { path: groupRefusal.path.join('.') });
+
   const image = trainingImage(spec, region);
   // EstimatorBase._prepare_for_training (rules, Debugger hook, profiler) raises these in fit().
   const debuggerRefusal = debuggerRefusals(spec, region)[0];
@@ -203,6 +211,7 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   hyperParameters.sagemaker_region = encodeHyperparameter(region);
   const distributionContext = {
     instanceType: spec.instance_type,
+    instanceGroups: spec.instance_groups,
     ...(input.modelParallelParameters !== undefined ? { modelParallelParameters: input.modelParallelParameters } : {}),
   };
   for (const [key, value] of sdkDistributionHyperparameters(spec.distribution, distributionContext)) {
@@ -248,8 +257,10 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
       VolumeSizeInGB: spec.volume_size ?? DEFAULT_VOLUME_SIZE_GB,
       ...(spec.volume_kms_key !== undefined ? { VolumeKmsKeyId: spec.volume_kms_key } : {}),
       ...(spec.keep_alive_period_in_seconds !== undefined ? { KeepAlivePeriodInSeconds: spec.keep_alive_period_in_seconds } : {}),
-      InstanceCount: spec.instance_count ?? 1,
-      InstanceType: spec.instance_type,
+      // job.py _prepare_resource_config: the groups, or the type and count.
+      ...(spec.instance_groups !== undefined
+        ? { InstanceGroups: instanceGroupsRequest(spec.instance_groups) }
+        : { InstanceCount: spec.instance_count ?? 1, InstanceType: spec.instance_type }),
       ...(spec.training_plan !== undefined ? { TrainingPlanArn: spec.training_plan } : {}),
       ...(spec.instance_placement_config !== undefined ? { InstancePlacementConfig: spec.instance_placement_config } : {}),
     },

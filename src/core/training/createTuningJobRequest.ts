@@ -204,6 +204,16 @@ function trainingJobDefinition(
   metricDefinitions: MetricDefinition[] | undefined,
 ): TrainingJobDefinition {
   const resource = training.ResourceConfig;
+  if (resource.InstanceType === undefined || resource.InstanceCount === undefined) {
+    // _prepare_hp_resource_config sends the estimator's instance_type and instance_count, which are None
+    // with instance_groups: boto3 refuses the request before it is sent. HyperparameterTuner takes
+    // heterogeneous clusters only through its own instance_configs, which a job file does not carry.
+    throw new TrainingPlanError(
+      'tuning.instanceGroups',
+      "A tuning job runs every trial on one instance type: the SDK's HyperparameterTuner sends the estimator's instance_type and instance_count, which instance_groups leaves empty, and the request is refused before it is sent. Use instance_type and instance_count with tuning:.",
+      { path: 'tuning' },
+    );
+  }
   const definition: TrainingJobDefinition = {
     StaticHyperParameters: staticHyperparameters,
     RoleArn: training.RoleArn,

@@ -46,7 +46,18 @@ export type TrainingPlanErrorCode =
   | 'tuning.autotuneSdkKeys'
   | 'tuning.hyperbandResources'
   | 'tuning.warmStartParents'
-  | 'tuning.objectiveMetricUndefined';
+  | 'tuning.objectiveMetricUndefined'
+  | 'tuning.instanceGroups'
+  | 'compiler.instanceGroups'
+  // What the SDK refuses about instance_groups (src/core/sagemaker/instanceGroups.ts, distribution.ts).
+  | 'instanceGroups.missing'
+  | 'instanceGroups.withInstanceType'
+  | 'instanceGroups.instanceType'
+  | 'distribution.instanceGroupsWithoutGroups'
+  | 'distribution.instanceGroupsOversubscribed'
+  | 'distribution.instanceGroupsOne'
+  | 'distribution.instanceGroupUnknown'
+  | 'distribution.instanceGroupsWithoutStrategy';
 
 /**
  * Thrown by the training-request core. `context` names the job-file key (`path`) and the offending
