@@ -174,6 +174,15 @@ const targets = [
     format: 'iife',
     target: 'es2022',
   },
+  {
+    // The Compare Runs page (the dashboard's LineChart, one line per run).
+    ...common,
+    entryPoints: ['src/webview/app/compare/main.ts'],
+    outfile: outPath('webview/runComparison.js'),
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
 ];
 
 /**

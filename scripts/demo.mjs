@@ -55,7 +55,7 @@ if (!existsSync(archive)) fail(`no model archive at ${archive}`);
 
 step('Extract model.tar.gz');
 const modelDir = path.join(example, 'models', jobName);
-r = await run(['extract', archive, '--to', modelDir, '--overwrite']);
+r = await run(['extract', archive, '--to', modelDir, '--overwrite', '--record-hashes']);
 if (r.code !== 0) fail('extracting the model failed');
 
 step('Write the model card');

@@ -46,7 +46,7 @@ function rows(props, prefix, required) {
     const nested = s.properties ?? [...(s.anyOf ?? []), ...(s.oneOf ?? [])].map(resolve).find((a) => a.properties)?.properties;
     if (nested && !['hyperparameters', 'environment'].includes(name)) out.push(...rows(nested, `${key}.`, s.required ?? []));
     const valueSchema = typeof s.additionalProperties === 'object' ? resolve(s.additionalProperties) : undefined;
-    const channel = valueSchema && [...(valueSchema.anyOf ?? []), ...(valueSchema.oneOf ?? [])].map(resolve).find((a) => a.properties);
+    const channel = valueSchema && (valueSchema.properties ? valueSchema : [...(valueSchema.anyOf ?? []), ...(valueSchema.oneOf ?? [])].map(resolve).find((a) => a.properties));
     if (channel) out.push(...rows(channel.properties, `${key}.<name>.`, channel.required ?? []));
   }
   return out;
@@ -59,12 +59,16 @@ const table = [
   '| --- | --- | --- | --- |',
   ...rows(schema.properties, '', schema.required ?? []),
   '',
-  "Every other keyword argument of SDK v2.257.6's `HuggingFace` estimator is refused by name, with why:",
-  '',
-  '| estimator argument | supported | why |',
-  '| --- | --- | --- |',
-  ...Object.entries(schema['x-unsupportedArguments'] ?? {}).map(([name, why]) => `| \`${name}\` | no | ${cell(why)} |`),
-  '',
+  ...(Object.keys(schema['x-unsupportedArguments'] ?? {}).length === 0
+    ? ["Every keyword argument of SDK v2.257.6's `HuggingFace` estimator has a key above (what a key leaves out of its SDK object is said in its row).", '']
+    : [
+        "Every other keyword argument of SDK v2.257.6's `HuggingFace` estimator, and of the SDK objects a key stands for, is refused by name, with why:",
+        '',
+        '| estimator argument | supported | why |',
+        '| --- | --- | --- |',
+        ...Object.entries(schema['x-unsupportedArguments'] ?? {}).map(([name, why]) => `| \`${name}\` | no | ${cell(why)} |`),
+        '',
+      ]),
   END,
 ].join('\n');
 

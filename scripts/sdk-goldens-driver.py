@@ -13,7 +13,17 @@ driver changes two things, neither in the request path:
   `tensorboard_output_config` `TensorBoardOutputConfig(**value)`, `profiler_config`
   `ProfilerConfig(**value)`, each `rules` item `Rule.custom(**rest)` or `ProfilerRule.custom(**rest)`
   as its `rule` says, and every collection `CollectionConfig(**value)`;
-  `compiler_config` (a map) is `TrainingCompilerConfig(**value)` (sagemaker.huggingface's).
+  `compiler_config` (a map) is `TrainingCompilerConfig(**value)` (sagemaker.huggingface's);
+  each `instance_groups` item is `InstanceGroup(**item)`, and `distribution.instance_groups` (names)
+  becomes those same objects, as a notebook passes them (the SDK compares by identity); a name no
+  group has becomes a new `InstanceGroup(name)`, which the SDK then refuses as it would any other.
+- `HyperparameterTuner(...)` (the oracle's "tuner" spec, a job file's `tuning:` block) takes the SDK
+  objects a job file writes as maps, each built one to one: `warm_start_config` (a map) is
+  `WarmStartConfig(WarmStartTypes(value["warm_start_type"]), set(value["parents"]))`,
+  `strategy_config` is `StrategyConfig(HyperbandStrategyConfig(**value["hyperband_strategy_config"]))`
+  and `completion_criteria_config` is `TuningJobCompletionCriteriaConfig(**value)`. The parents are
+  a set, as the SDK's signature asks, so the request lists them in the set's order (PYTHONHASHSEED
+  pins it; the service treats them as a set).
 
 stdin: a JSON list of {"name", "spec" (path), "cwd"}; stdout: one JSON line per spec,
 {"name", "output": <what the oracle printed, parsed>}.
@@ -53,6 +63,15 @@ from sagemaker.debugger import (  # noqa: E402
 )
 from sagemaker.huggingface import TrainingCompilerConfig  # noqa: E402
 from sagemaker.inputs import ShuffleConfig  # noqa: E402
+import sagemaker.tuner  # noqa: E402
+from sagemaker.tuner import (  # noqa: E402
+    HyperbandStrategyConfig,
+    StrategyConfig,
+    TuningJobCompletionCriteriaConfig,
+    WarmStartConfig,
+    WarmStartTypes,
+)
+from sagemaker.instance_group import InstanceGroup  # noqa: E402
 
 telemetry._send_telemetry_request = lambda *a, **k: None
 
@@ -78,6 +97,16 @@ RULES = {"Rule.custom": Rule.custom, "ProfilerRule.custom": ProfilerRule.custom}
 
 
 def hugging_face(**kwargs):
+    if isinstance(kwargs.get("instance_groups"), list):
+        kwargs["instance_groups"] = [InstanceGroup(**g) for g in kwargs["instance_groups"]]
+    distribution = kwargs.get("distribution")
+    if isinstance(distribution, dict) and isinstance(distribution.get("instance_groups"), list):
+        by_name = {}
+        for g in kwargs.get("instance_groups") or []:
+            by_name.setdefault(g.instance_group_name, g)
+        distribution = dict(distribution)
+        distribution["instance_groups"] = [by_name.get(n) or InstanceGroup(n) for n in distribution["instance_groups"]]
+        kwargs["distribution"] = distribution
     if isinstance(kwargs.get("debugger_hook_config"), dict):
         hook = dict(kwargs["debugger_hook_config"])
         if "collection_configs" in hook:
@@ -102,6 +131,24 @@ def hugging_face(**kwargs):
 
 
 sagemaker.huggingface.HuggingFace = hugging_face
+
+_HyperparameterTuner = sagemaker.tuner.HyperparameterTuner
+
+
+def hyperparameter_tuner(estimator, **kwargs):
+    warm = kwargs.get("warm_start_config")
+    if isinstance(warm, dict):
+        kwargs["warm_start_config"] = WarmStartConfig(WarmStartTypes(warm["warm_start_type"]), set(warm["parents"]))
+    strategy = kwargs.get("strategy_config")
+    if isinstance(strategy, dict):
+        kwargs["strategy_config"] = StrategyConfig(HyperbandStrategyConfig(**strategy["hyperband_strategy_config"]))
+    criteria = kwargs.get("completion_criteria_config")
+    if isinstance(criteria, dict):
+        kwargs["completion_criteria_config"] = TuningJobCompletionCriteriaConfig(**criteria)
+    return _HyperparameterTuner(estimator, **kwargs)
+
+
+sagemaker.tuner.HyperparameterTuner = hyperparameter_tuner
 
 start_dir = os.getcwd()
 for job in jobs:

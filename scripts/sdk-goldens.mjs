@@ -27,6 +27,11 @@
 // - channel maps are TrainingInput keyword arguments; `shuffle_seed: N` is `shuffle_config=ShuffleConfig(N)`;
 // - debugger_hook_config, tensorboard_output_config, profiler_config and each `rules` item are the
 //   keyword arguments of the SDK object of the same name (the driver builds them; see its header);
+// - a `tuning:` block is the oracle's "tuner" spec: HyperparameterTuner's keyword arguments, passed
+//   as written (`HyperparameterTuner(estimator, **tuning).fit(inputs, job_name=…)` runs instead of
+//   the estimator's fit); its ranges are the oracle's {type, …} maps, and warm_start_config,
+//   strategy_config and completion_criteria_config are maps the driver builds the SDK objects from
+//   (see its header); the golden then holds CreateHyperParameterTuningJob;
 // - local paths are made real in a scratch folder (source_dir with the entry point, dependencies),
 //   because the SDK archives them; `git_config` is cloned by the SDK, which needs a network, so its
 //   repository is stood in for by the same paths in that folder (recorded in the golden as `stoodIn`).
@@ -41,7 +46,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = path.join(root, 'test', 'fixtures', 'requests');
 export const SDK = { version: '2.257.6', commit: 'fc582aaa46faf7b7e16ab1e13840869712174cd0' };
 const LOG_LEVELS = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
-const NOT_ESTIMATOR = new Set(['region', 'inputs', 'expected_run']);
+const NOT_ESTIMATOR = new Set(['region', 'inputs', 'expected_run', 'tuning']);
 
 function parseArgs(argv) {
   const o = { names: [], check: false };
@@ -160,7 +165,9 @@ function oracleSpec(name, scratch) {
     }
   }
   const now = Date.parse(context.now) / 1000;
-  const specText = `{"region": ${JSON.stringify(context.region)}, "account": ${JSON.stringify(context.accountId)}, "now": ${now},\n "estimator": {${estimator.join(', ')}},\n "fit": {"inputs": ${inputs}, "job_name": ${JSON.stringify(context.jobName ?? null)}}}\n`;
+  const tuningNode = doc.get('tuning', true);
+  const tuner = tuningNode !== undefined ? `,\n "tuner": ${pyJson(tuningNode, doc)}` : '';
+  const specText = `{"region": ${JSON.stringify(context.region)}, "account": ${JSON.stringify(context.accountId)}, "now": ${now},\n "estimator": {${estimator.join(', ')}},\n "fit": {"inputs": ${inputs}, "job_name": ${JSON.stringify(context.jobName ?? null)}}${tuner}}\n`;
   const specFile = path.join(scratch, name, 'spec.json');
   writeFileSync(specFile, specText);
   return { specFile, specText, cwd, stoodIn };

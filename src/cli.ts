@@ -12,7 +12,8 @@ Getting started
 Job files
   validate FILE... [--json]     check job files (*.sagemaker.yaml) against the schema and SageMaker's rules
   plan FILE [--json] [--region R] [--account ID] [--job-name NAME] [--time ISO-8601] [--profile P]
-                                the exact CreateTrainingJob request and uploads a launch would make,
+                                the exact CreateTrainingJob request (with tuning:, the
+                                CreateHyperParameterTuningJob request) and uploads a launch would make,
                                 where each \${env:NAME} goes (by name) and links that leave source_dir
                                 (with --account: no network call at all)
   doctor [FILE] [--json] [--region R] [--profile P] [--request-quota]
@@ -33,13 +34,19 @@ Training jobs
                                 --wait --stop-over-budget stops the job when it reaches it
   launch FILE --local [--root DIR] [--python PATH] [--install-requirements]
                                 run the job on this machine under SageMaker's container contract
+  tune FILE [--profile P] [--region R] [--account ID] [--job-name N] [--job-file-sha256 HEX]
+       [--follow-external-links] [--local ...]
+                                a job file with tuning: as the hyperparameter tuning job
+                                HyperparameterTuner(...).fit() creates (launch does the same for it);
+                                max_cost_usd holds for the whole tuning job
   jobs [--status S] [--name-contains X] [--max N] [--json]
-                                list training jobs, newest first
+                                list training jobs, newest first, then tuning jobs
+                                with their trial counts and best trial
   logs JOB [--follow] [--history N] [--max-cost-usd N [--stop-over-budget]]
                                 every host's CloudWatch log, labelled, with status lines and the end summary;
                                 with a budget: a warning at 80 %, and at 100 % the job stopped
                                 (--stop-over-budget) or reported
-  stop JOB                      stop an InProgress training job
+  stop JOB                      stop an InProgress training job or tuning job
   diagnose JOB [--json] [--source-dir DIR | --job-file FILE] [--local [--root DIR]]
                                 why a job failed: FailureReason and where, each host's first traceback
                                 with frames mapped to the workspace (source_dir; default: the current
@@ -52,6 +59,11 @@ Training jobs
   cost [JOB...] [--since 30d] [--group-by base-job-name|tag:KEY|instance-type] [--offline] [--json]
                                 what each job cost (or costs so far) in instance time, spot savings,
                                 warm-pool time on its own line, and the total; the price's source and date
+  compare JOB JOB... [--json] [--root DIR] [--offline]
+                                two or more training jobs side by side (cloud, or local when --root,
+                                default ./.sagemaker-local, holds the job): image, instances, training
+                                time, cost with its price source, every hyperparameter, the final
+                                metrics, a * on each row that differs; --json adds the training curves
   cleanup [--older-than 30d] [--status Completed,Failed,Stopped] [--delete] [--delete-jobs] [--json]
                                 ended jobs and what they left in S3 (model output, checkpoints, code,
                                 profiler/debug output), sizes and monthly cost; a dry run unless --delete,
@@ -60,8 +72,9 @@ Training jobs
 Models
   download JOB [--to DIR] [--overwrite] [--output]
                                 stream a completed job's model.tar.gz from S3 and extract it (default ./models/JOB)
-  extract ARCHIVE --to DIR [--overwrite]
-                                unpack a model.tar.gz safely (nothing written outside DIR)
+  extract ARCHIVE --to DIR [--overwrite] [--record-hashes]
+                                unpack a model.tar.gz safely (nothing written outside DIR);
+                                --record-hashes keeps each file's sha256 for a later push
   card DIR [--job-file FILE] [--out FILE|-]
                                 write the model card (README.md) from the Trainer's result files
   push DIR --repo NAMESPACE/NAME [--public] [--message M] [--hub-url URL] [--include-checkpoints]
@@ -85,12 +98,14 @@ export const COMMANDS: Readonly<Record<string, () => CliCommand>> = {
   plan: () => require('./cli/planCommand').planCommand,
   doctor: () => require('./cli/doctorCommand').doctorCommand,
   launch: () => require('./cli/launchCommand').launchCommand,
+  tune: () => require('./cli/tuneCommand').tuneCommand,
   jobs: () => require('./cli/jobsCommand').jobsCommand,
   logs: () => require('./cli/logsCommand').logsCommand,
   stop: () => require('./cli/stopCommand').stopCommand,
   diagnose: () => require('./cli/diagnoseCommand').diagnoseCommand,
   metrics: () => require('./cli/metricsCommand').metricsCommand,
   cost: () => require('./cli/costCommand').costCommand,
+  compare: () => require('./cli/compareCommand').compareCommand,
   cleanup: () => require('./cli/cleanupCommand').cleanupCommand,
   download: () => require('./cli/downloadCommand').downloadCommand,
   extract: () => require('./cli/extractCommand').extractCommand,

@@ -15,6 +15,7 @@ import { Settings } from './host/settings';
 import { JobFileCodeLens } from './language/jobFileCodeLens';
 import { registerLanguage } from './language/registerLanguage';
 import { registerViews } from './views/registerViews';
+import { CompareRunsPanels } from './webview/host/compareRunsPanels';
 import { JobDashboardPanels } from './webview/host/jobDashboardPanels';
 import { ModelCardPanels } from './webview/host/modelCardPanels';
 import { openModelCard } from './webview/host/openModelCard';
@@ -36,11 +37,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
       jobs: () => views.tree.jobs().map((v) => ({ name: v.name, status: v.status, origin: views.tree.findJob(v.name)?.origin ?? 'cloud' })),
       describe: (name) => views.tree.description(name),
     });
+    const comparisons = new CompareRunsPanels(services, {
+      origin: (name) => views.tree.findJob(name)?.origin,
+      jobs: () => views.tree.jobs().map((v) => ({ name: v.name, status: v.status, origin: views.tree.findJob(v.name)?.origin ?? 'cloud' })),
+      describe: (name) => views.tree.description(name),
+    });
     const features = { diagnostics: language.diagnostics, tree: views.tree, logs: views.logs, notifications: views.notifications };
     context.subscriptions.push(
       language.disposable,
       modelCards,
       dashboards,
+      comparisons,
       views.disposable,
       vscode.languages.registerCodeLensProvider({ pattern: JOB_FILE_GLOB }, new JobFileCodeLens()),
       registerCommands({
@@ -66,6 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
         }),
         download: { services, tree: views.tree },
         openDashboard: dashboards.command(),
+        compareRuns: comparisons.command(),
       }),
     );
     return {

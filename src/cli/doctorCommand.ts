@@ -10,7 +10,7 @@ import { estimateTrainingCost, renderCostEstimateText } from '../core/cost/costE
 import type { CostEstimate } from '../core/cost/costEstimate';
 import type { JobSpec } from '../core/jobFile/jobSpec';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
-import { instanceCandidates } from '../core/sagemaker/instancePreferences';
+import { jobInstances } from '../core/sagemaker/instanceGroups';
 import { isReadyToLaunch, renderChecklistText } from '../core/preflight/checklist';
 import { readInputFile, UsageError } from './cliError';
 import type { CliIo } from './cliError';
@@ -72,11 +72,11 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
     const checklist = await runPreflight({ clients, surface: 'cli', ...(spec ? { spec } : {}), ...(values.region ? { region: values.region } : {}) });
     let price: JobPriceResolution | undefined;
     let estimate: CostEstimate | undefined;
-    // Every type the job may run on is priced (instance_preferences: each candidate; the ceiling takes the dearest).
-    const types = spec ? instanceCandidates(spec).filter((c) => !LOCAL_TYPES.has(c.instanceType.trim())) : [];
+    // Every type the job may run is priced (instance_groups: each group's; instance_preferences: each candidate, the ceiling takes the dearest).
+    const types = spec ? jobInstances(spec).filter((g) => !LOCAL_TYPES.has(g.instanceType.trim())) : [];
     if (spec && types.length > 0 && checklist.region) {
       price = await resolveJobPrices(clients, spec, checklist.region, { cache: new FilePriceCache(priceCachePath(io.env)) });
-      if (price.priced) estimate = estimateTrainingCost(spec, price.priceOf);
+      if (price.quotes) estimate = estimateTrainingCost(spec, price.quotes);
     }
     const ready = isReadyToLaunch(checklist);
 

@@ -7,13 +7,15 @@ import type { ExtractProgress } from '../artifacts/extractArchive';
 import { UsageError } from './cliError';
 import type { CliIo } from './cliError';
 
-const USAGE = 'sagemaker-hf extract ARCHIVE --to DIR [--overwrite] [--max-bytes N] [--max-entries N]';
+const USAGE = 'sagemaker-hf extract ARCHIVE --to DIR [--overwrite] [--record-hashes] [--max-bytes N] [--max-entries N]';
 
 /**
  * `sagemaker-hf extract ARCHIVE --to DIR [--overwrite]`: unpacks a model.tar.gz safely.
  * 0 when extracted, 1 when the archive was refused (hostile, corrupt, over a limit), 2 on usage or
  * I/O errors (including a non-empty DIR without --overwrite), 130 when interrupted (Ctrl-C): the
- * working folder is removed and DIR left as it was. Progress goes to stderr.
+ * working folder is removed and DIR left as it was. Progress goes to stderr. `--record-hashes` keeps
+ * each file's sha256, computed as it streams out of the archive, in DIR/.cache/sagemaker-hf/sha256.json
+ * (as Download Model does), so that a later `push` need not read the files once more to hash them.
  */
 export async function extractCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -22,6 +24,7 @@ export async function extractCommand(args: string[], io: CliIo): Promise<number>
     options: {
       to: { type: 'string' },
       overwrite: { type: 'boolean', default: false },
+      'record-hashes': { type: 'boolean', default: false },
       'max-bytes': { type: 'string' },
       'max-entries': { type: 'string' },
       quiet: { type: 'boolean', short: 'q', default: false },
@@ -51,6 +54,7 @@ export async function extractCommand(args: string[], io: CliIo): Promise<number>
   try {
     const result = await extractTarGzFile(archive, target, {
       overwrite: values.overwrite,
+      recordHashes: values['record-hashes'],
       signal: controller.signal,
       ...(maxBytes !== undefined ? { maxBytes } : {}),
       ...(maxEntries !== undefined ? { maxEntries } : {}),

@@ -3,8 +3,11 @@ import { AwsClients } from '../aws/awsClients';
 import type { AwsConnection } from '../aws/awsClients';
 import { listTrainingJobsUpTo, TrainingJobError } from '../aws/trainingJobs';
 import type { SageMakerClients } from '../aws/trainingJobs';
+import { describeTuningJob, listTuningJobs } from '../aws/tuningJobs';
 import { formatAge } from '../core/format';
 import { trainingJobViewFromSummary } from '../core/jobs/trainingJobView';
+import { formatObjective, tuningJobView } from '../core/jobs/tuningJobView';
+import type { TuningJobView } from '../core/jobs/tuningJobView';
 import { UsageError } from './cliError';
 import type { CliIo } from './cliError';
 
@@ -42,7 +45,11 @@ export interface JobsCommandDeps {
   now?: Date;
 }
 
-/** `sagemaker-hf jobs [--status S] [--name-contains X] [--max N] [--json]`: training jobs, newest first. */
+/**
+ * `sagemaker-hf jobs [--status S] [--name-contains X] [--max N] [--json]`: training jobs, newest first, then
+ * hyperparameter tuning jobs (the same filters and maximum) with their trial counts and best trial. `--json`
+ * prints one array: training jobs (`kind: "training"`), then tuning jobs (`kind: "tuning"`).
+ */
 export async function jobsCommand(args: string[], io: CliIo, deps: JobsCommandDeps = {}): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -62,37 +69,71 @@ export async function jobsCommand(args: string[], io: CliIo, deps: JobsCommandDe
   const owned = deps.clients ? undefined : new AwsClients(awsConnectionFromCli(values, io.env));
   const clients = deps.clients ?? owned!;
   try {
-    const summaries = await listTrainingJobsUpTo(clients, max, {
+    const filters = {
       ...(values.status ? { status: values.status } : {}),
       ...(values['name-contains'] ? { nameContains: values['name-contains'] } : {}),
-    });
+    };
+    const summaries = await listTrainingJobsUpTo(clients, max, filters);
     const views = summaries.map(trainingJobViewFromSummary);
+    // BestTrainingJob is only in DescribeHyperParameterTuningJob's answer: one Describe per tuning job listed.
+    const tuningRows = await listTuningJobs(clients, { ...filters, max });
+    const tuning: TuningJobView[] = [];
+    for (const row of tuningRows) tuning.push(tuningJobView(await describeTuningJob(clients, row.HyperParameterTuningJobName!)));
     if (values.json) {
       io.stdout(
         `${JSON.stringify(
-          views.map(({ name, arn, region, status, secondaryStatus, createdAt, lastModifiedAt, endedAt }) => ({
-            name,
-            arn,
-            region,
-            status,
-            secondaryStatus,
-            createdAt,
-            lastModifiedAt,
-            endedAt,
-          })),
+          [
+            ...views.map(({ name, arn, region, status, secondaryStatus, createdAt, lastModifiedAt, endedAt }) => ({
+              kind: 'training',
+              name,
+              arn,
+              region,
+              status,
+              secondaryStatus,
+              createdAt,
+              lastModifiedAt,
+              endedAt,
+            })),
+            ...tuning.map((t) => ({
+              kind: 'tuning',
+              name: t.name,
+              arn: t.arn,
+              status: t.status,
+              strategy: t.strategy,
+              createdAt: t.createdAt,
+              endedAt: t.endedAt,
+              objective: t.objective,
+              trials: t.counts,
+              trialsText: t.countsText,
+              best: t.best ? { name: t.best.name, objective: t.best.objective } : undefined,
+            })),
+          ],
           null,
           2,
         )}\n`,
       );
       return 0;
     }
-    if (views.length === 0) {
+    if (views.length === 0 && tuning.length === 0) {
       io.stderr(`No training jobs${values.status ? ` with status ${values.status}` : ''}${values['name-contains'] ? ` whose name contains "${values['name-contains']}"` : ''}.\n`);
       return 0;
     }
     const now = deps.now ?? new Date();
-    const rows = views.map((v) => [v.name, v.status, v.secondaryStatus ?? '', v.createdAt ? formatAge(v.createdAt, now) : '']);
-    io.stdout(table(['NAME', 'STATUS', 'SECONDARY', 'CREATED'], rows));
+    if (views.length > 0) {
+      const rows = views.map((v) => [v.name, v.status, v.secondaryStatus ?? '', v.createdAt ? formatAge(v.createdAt, now) : '']);
+      io.stdout(table(['NAME', 'STATUS', 'SECONDARY', 'CREATED'], rows));
+    }
+    if (tuning.length > 0) {
+      if (views.length > 0) io.stdout('\n');
+      const rows = tuning.map((t) => [
+        t.name,
+        t.status,
+        t.countsText,
+        t.best ? `${t.best.name} (${formatObjective(t.objective?.name, t.best.objective) ?? 'no value'})` : '-',
+        t.createdAt ? formatAge(t.createdAt, now) : '',
+      ]);
+      io.stdout(table(['TUNING JOB', 'STATUS', 'TRIALS', 'BEST', 'CREATED'], rows));
+    }
     return 0;
   } catch (error) {
     if (error instanceof TrainingJobError) {

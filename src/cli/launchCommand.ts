@@ -123,6 +123,13 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
         planned.warnings.filter((p) => p.severity === 'warning'),
       ),
     );
+    if (planned.tuning && values.wait) {
+      io.stderr(
+        `${file}: not launched: --wait follows one training job, and this file's tuning: block makes a hyperparameter tuning job of up to ${planned.tuning.createHyperParameterTuningJob.HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs ?? 'many'} trials. Launch it without --wait and follow its trials with \`sagemaker-hf jobs\` (or the Training Jobs view).
+`,
+      );
+      return 2;
+    }
     // The budget: refused before anything is uploaded when the ceiling exceeds max_cost_usd.
     const budget = budgetOf(planned.spec);
     if (budget !== undefined) {
@@ -131,7 +138,7 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
         cache: new FilePriceCache(priceCachePath(io.env)),
         timeoutMs: 8000,
       });
-      const estimate = price.priced ? estimateTrainingCost(planned.spec, price.priceOf) : undefined;
+      const estimate = price.quotes ? estimateTrainingCost(planned.spec, price.quotes) : undefined;
       const refusal = estimate ? budgetRefusal(planned.spec, estimate) : undefined;
       if (refusal) {
         io.stderr(`${file}: not launched: ${refusal.message}\n`);
@@ -158,9 +165,13 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
       onProgress: (p) => io.stderr(`${p.message}\n`),
     });
     io.stdout(`${outcome.jobName}\n${outcome.jobArn}\n`);
-    const stopHint = `aws sagemaker stop-training-job --region ${outcome.region} --training-job-name ${outcome.jobName}`;
+    const stopHint = outcome.tuningRequest
+      ? `aws sagemaker stop-hyper-parameter-tuning-job --region ${outcome.region} --hyper-parameter-tuning-job-name ${outcome.jobName}`
+      : `aws sagemaker stop-training-job --region ${outcome.region} --training-job-name ${outcome.jobName}`;
     if (outcome.cancelledAfterCreate) {
-      io.stderr(`Cancelled too late: training job ${outcome.jobName} had already been created and is running. To stop it: ${stopHint}\n`);
+      io.stderr(
+        `Cancelled too late: ${outcome.tuningRequest ? 'hyperparameter tuning' : 'training'} job ${outcome.jobName} had already been created and is running. To stop it: ${stopHint}\n`,
+      );
       return EXIT_CANCELLED;
     }
     io.stderr(`${outcome.consoleUrl}\n`);

@@ -5,6 +5,7 @@ import { isNoRegion, noRegionMessage } from '../aws/awsErrors';
 import { LaunchError } from '../aws/launch/launchError';
 import { planTrainingJob } from '../aws/launch/planTrainingJob';
 import type { PlannedTrainingJob } from '../aws/launch/planTrainingJob';
+import type { TuningJobPlan } from '../core/training/createTuningJobRequest';
 import { expandedEnvironmentNote, planDocument } from '../aws/launch/planPreview';
 import { describeCredentialFlow } from '../core/jobFile/credentialFlows';
 import { SourceStagingError } from '../source/stagingError';
@@ -20,7 +21,8 @@ import { describeRequestInstances } from '../core/sagemaker/instancePreferences'
 const USAGE = 'sagemaker-hf plan FILE [--json] [--region R] [--account ID] [--job-name NAME] [--time ISO-8601] [--profile P]';
 
 /**
- * `sagemaker-hf plan FILE`: the CreateTrainingJob request and uploads a launch would make.
+ * `sagemaker-hf plan FILE`: the CreateTrainingJob request and uploads a launch would make (for a
+ * job file with `tuning:`, the CreateHyperParameterTuningJob request `HyperparameterTuner.fit()` sends).
  * With --account nothing touches the network (the role is expanded offline); without it the
  * account comes from STS and a bare role name from IAM, as the SDK does. Also lists where each
  * `${env:NAME}` goes (names, never values; a variable that is not set fails the plan) and the links
@@ -81,7 +83,7 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     const budget = budgetOf(outcome.spec);
     const price =
       !values.json || budget !== undefined ? await resolveJobPrices(clients, outcome.spec, outcome.region, { offline: Boolean(values.account), timeoutMs: 8000 }) : undefined;
-    const estimate = price?.priced ? estimateTrainingCost(outcome.spec, price.priceOf) : undefined;
+    const estimate = price?.quotes ? estimateTrainingCost(outcome.spec, price.quotes) : undefined;
     const refusal = estimate ? budgetRefusal(outcome.spec, estimate) : undefined;
     if (budget !== undefined && !estimate) io.stderr(`${file}: max_cost_usd cannot be checked: ${price?.apiProblem ?? 'no price is known'}\n`);
     if (values.json) {
@@ -114,15 +116,15 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
 
 function planSummary(planned: PlannedTrainingJob, file: string, cwd: string): string {
   const r = planned.plan.createTrainingJob;
-  const hp = r.HyperParameters ?? {};
+  const hp = planned.tuning ? planned.tuning.createHyperParameterTuningJob.TrainingJobDefinition.StaticHyperParameters : (r.HyperParameters ?? {});
   const lines = [
-    `Training job     ${r.TrainingJobName}`,
+    ...(planned.tuning ? tuningLines(planned.tuning) : [`Training job     ${r.TrainingJobName}`]),
     `Region           ${planned.region} (account ${planned.accountId})`,
     `Image            ${r.AlgorithmSpecification.TrainingImage}`,
-    `Instances        ${describeRequestInstances(r.ResourceConfig)}, ${r.ResourceConfig.VolumeSizeInGB} GB volume, at most ${r.StoppingCondition.MaxRuntimeInSeconds} s${r.EnableManagedSpotTraining ? ' (spot)' : ''}`,
+    `Instances        ${planned.tuning ? 'each trial ' : ''}${describeRequestInstances(r.ResourceConfig)}, ${r.ResourceConfig.VolumeSizeInGB} GB volume, at most ${r.StoppingCondition.MaxRuntimeInSeconds} s${r.EnableManagedSpotTraining ? ' (spot)' : ''}`,
     `Role             ${r.RoleArn}`,
     `Output           ${r.OutputDataConfig.S3OutputPath}`,
-    `Hyperparameters  ${Object.keys(hp).length}`,
+    `${planned.tuning ? 'Static hyperp.   ' : 'Hyperparameters  '}${Object.keys(hp).length}`,
     ...Object.entries(hp).map(([k, v]) => `  ${k} = ${v}`),
   ];
   for (const u of planned.plan.uploads) {
@@ -151,6 +153,28 @@ function planSummary(planned: PlannedTrainingJob, file: string, cwd: string): st
     `Launch this file only while unchanged: sagemaker-hf launch ${file} --job-file-sha256 ${planned.jobFileDigest}`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The tuning job's own lines: name, strategy and limits, objective, each range as sent. */
+function tuningLines(tuning: TuningJobPlan): string[] {
+  const t = tuning.createHyperParameterTuningJob;
+  const c = t.HyperParameterTuningJobConfig;
+  const limits = c.ResourceLimits;
+  const ranges = c.ParameterRanges;
+  const lines = [
+    `Tuning job       ${t.HyperParameterTuningJobName} (CreateHyperParameterTuningJob)`,
+    `Strategy         ${c.Strategy}, ${limits.MaxNumberOfTrainingJobs ?? 'every grid point (SageMaker counts them)'} trial${limits.MaxNumberOfTrainingJobs === 1 ? '' : 's'}, ${limits.MaxParallelTrainingJobs} at a time${limits.MaxRuntimeInSeconds !== undefined ? `, at most ${limits.MaxRuntimeInSeconds} s in all` : ''}, early stopping ${c.TrainingJobEarlyStoppingType}`,
+    `Objective        ${c.HyperParameterTuningJobObjective.Type} ${c.HyperParameterTuningJobObjective.MetricName}`,
+    `Ranges           ${ranges.ContinuousParameterRanges.length + ranges.IntegerParameterRanges.length + ranges.CategoricalParameterRanges.length}`,
+    ...ranges.ContinuousParameterRanges.map((p) => `  ${p.Name} continuous ${p.MinValue} … ${p.MaxValue} (${p.ScalingType})`),
+    ...ranges.IntegerParameterRanges.map((p) => `  ${p.Name} integer ${p.MinValue} … ${p.MaxValue} (${p.ScalingType})`),
+    ...ranges.CategoricalParameterRanges.map((p) => `  ${p.Name} one of ${p.Values.join(', ')}`),
+  ];
+  if (ranges.AutoParameters?.length) lines.push(`Autotune         ${ranges.AutoParameters.map((a) => a.Name).join(', ')}`);
+  if (t.WarmStartConfig)
+    lines.push(`Warm start       ${t.WarmStartConfig.WarmStartType} from ${t.WarmStartConfig.ParentHyperParameterTuningJobs.map((p) => p.HyperParameterTuningJobName).join(', ')}`);
+  for (const n of tuning.notSent) lines.push(`Not sent         ${n.path}: ${n.why}`);
+  return lines;
 }
 
 function parseTime(value: string): Date {

@@ -48,7 +48,8 @@ export async function quickstartCommand(args: string[], io: CliIo, deps: { sourc
   io.stdout(
     `Wrote the quickstart into ${shown}/ (${QUICKSTART_FILES.length} files). Next:\n` +
       `  sagemaker-hf validate ${jobFile}\n` +
-      `  sagemaker-hf launch ${jobFile} --local      # 2 hosts on this machine, python3, seconds\n`,
+      `  sagemaker-hf launch ${jobFile} --local      # 2 hosts on this machine, python3, seconds\n` +
+      `  sagemaker-hf launch ${path.join(shown, 'tune.sagemaker.yaml')} --local      # a tuning job: 4 trials, 2 at a time\n`,
   );
   return 0;
 }

@@ -16,6 +16,7 @@ import type { JobCommandDeps } from './jobCommands';
 import { newJobFile } from './newJobFile';
 import { clearHubToken, setHubToken } from './setHubToken';
 import { validateWorkspace } from './validateWorkspace';
+import { clickedRowOnly } from '../views/treeSelection';
 
 export interface CommandDeps {
   services: Services;
@@ -23,6 +24,7 @@ export interface CommandDeps {
   jobs: JobCommandDeps;
   openModelCard: (...args: never[]) => unknown;
   openDashboard: (...args: never[]) => unknown;
+  compareRuns: (...args: never[]) => unknown;
   launch: LaunchDeps;
   runLocally: (...args: never[]) => unknown;
   download: DownloadDeps;
@@ -52,6 +54,8 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
     [CommandId.stopJob]: jobs.stopJob,
     [CommandId.describeJob]: jobs.describeJob,
     [CommandId.cloneJobFile]: jobs.cloneJobFile,
+    [CommandId.stopTuningJob]: jobs.stopTuningJob,
+    [CommandId.cloneBestTrial]: jobs.cloneBestTrial,
     [CommandId.copyJobName]: jobs.copyName,
     [CommandId.copyJobArn]: jobs.copyArn,
     [CommandId.openJobInConsole]: jobs.openInConsole,
@@ -68,8 +72,12 @@ export function commandTable(deps: CommandDeps): Record<CommandId, Handler> {
     [CommandId.cleanUp]: cleanUp(services, deps.jobs.tree),
     [CommandId.releaseWarmPool]: jobs.releaseWarmPool,
     [CommandId.relaunchInWarmPool]: jobs.relaunchInWarmPool,
+    [CommandId.compareRuns]: deps.compareRuns,
   };
 }
+
+/** Commands that act on every selected row of the Training Jobs view; the others get the clicked row only. */
+const takesSelection: ReadonlySet<string> = new Set<string>([CommandId.compareRuns]);
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const log = deps.services.log.for('commands');
@@ -78,7 +86,12 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     ...Object.entries(table).map(([id, handler]) =>
       vscode.commands.registerCommand(
         id,
-        guarded(id, log, () => deps.services.log.show(), handler as (...args: unknown[]) => unknown),
+        guarded(
+          id,
+          log,
+          () => deps.services.log.show(),
+          takesSelection.has(id) ? (handler as (...args: unknown[]) => unknown) : (...args: unknown[]) => (handler as (...a: unknown[]) => unknown)(...clickedRowOnly(args)),
+        ),
       ),
     ),
   );

@@ -5,7 +5,7 @@ import { Cancelled } from '../host/commandRunner';
 import { CommandId, focusViewCommand, ViewId } from '../host/ids';
 import type { Services } from '../host/services';
 import type { JobLogChannels } from '../logs/jobLogChannels';
-import { JobNode } from '../views/jobNodes';
+import { JobNode, TuningJobNode } from '../views/jobNodes';
 import type { TrainingJobsTree } from '../views/trainingJobsTree';
 
 export interface JobCommandDeps {
@@ -34,6 +34,62 @@ async function pickJob(
   });
   if (!picked) throw new Cancelled();
   return { name: picked.label, origin: picked.origin };
+}
+
+/** A tuning job argument from the tree (a node), another extension (a name), or nothing (ask). */
+export type TuningJobArg = TuningJobNode | string | undefined;
+
+async function pickTuningJob(deps: JobCommandDeps, arg: TuningJobArg, filter: (node: TuningJobNode) => boolean = () => true): Promise<{ name: string; origin: 'cloud' | 'local' }> {
+  if (arg instanceof TuningJobNode) return { name: arg.view.name, origin: arg.origin };
+  if (typeof arg === 'string') return { name: arg, origin: deps.tree.findTuningJob(arg) || !deps.tree.findTuningJob(arg, 'local') ? 'cloud' : 'local' };
+  const items = deps.tree
+    .tuningJobs()
+    .filter(filter)
+    .map((n) => ({ label: n.view.name, description: `${n.view.status} · ${n.view.countsText}${n.origin === 'local' ? ' · local' : ''}`, origin: n.origin }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Hyperparameter tuning job',
+    placeHolder: items.length ? 'Pick a tuning job' : 'No tuning job loaded: refresh the Training Jobs view',
+  });
+  if (!picked) throw new Cancelled();
+  return { name: picked.label, origin: picked.origin };
+}
+
+/** A cloud tuning job's best trial: its DescribeTrainingJob, cloned as Clone as Job File does (core/jobs/bestTrialJobFile.ts). */
+async function cloudBestTrialClone(deps: JobCommandDeps, name: string): Promise<{ text: string; fileName: string; notes: string[]; best: { name: string } }> {
+  const tuning = await deps.tree.tuningDetails(name);
+  const best = tuning.view.best;
+  if (!best) throw new Error(`Tuning job ${name} has no best trial yet: no trial has completed with a value of ${tuning.view.objective?.name ?? 'its objective metric'}.`);
+  const d = await deps.tree.description(best.name);
+  const { aws } = deps.services;
+  const { trainingJobTags } = aws.jobs();
+  const tags = d.TrainingJobArn ? await trainingJobTags(aws.clients(), d.TrainingJobArn).catch(() => []) : [];
+  const { bestTrialJobFile } = require('../core/jobs/bestTrialJobFile') as typeof import('../core/jobs/bestTrialJobFile');
+  return { ...bestTrialJobFile(d, tuning.view, { tags }), best };
+}
+
+/**
+ * A local tuning run's best trial: the run's own job file with `tuning:` dropped and the trial's tuned values
+ * as hyperparameters (core/tuning/cloneBestTrial.ts, the local tuning run's clone), since a local trial has no
+ * DescribeTrainingJob of a launched request to clone from.
+ */
+async function localBestTrialClone(deps: JobCommandDeps, name: string): Promise<{ text: string; fileName: string; notes: string[]; best: { name: string } }> {
+  const node = deps.tree.findTuningJob(name, 'local');
+  const best = node?.view.best;
+  if (!node || !best) throw new Error(`The local tuning job ${name} has no best trial yet: no trial has completed with a value of ${node?.view.objective?.name ?? 'its objective metric'}.`);
+  if (!node.jobFile) throw new Error(`The local tuning job ${name} does not name the job file it ran from; clone its best trial's hyperparameters by hand.`);
+  const text = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(node.jobFile))).toString('utf8');
+  const { cloneBestTrialJobFile } = require('../core/tuning/cloneBestTrial') as typeof import('../core/tuning/cloneBestTrial');
+  return {
+    text: cloneBestTrialJobFile(text, {
+      tuningJobName: name,
+      trialName: best.name,
+      tunedHyperParameters: best.tunedHyperParameters,
+      ...(best.objective !== undefined && node.view.objective ? { objective: { name: node.view.objective.name, value: best.objective } } : {}),
+    }),
+    fileName: `${best.name}.sagemaker.yaml`,
+    notes: [],
+    best,
+  };
 }
 
 export function jobCommands(deps: JobCommandDeps) {
@@ -182,6 +238,55 @@ export function jobCommands(deps: JobCommandDeps) {
       await vscode.workspace.fs.writeFile(target, Buffer.from(clone.text, 'utf8'));
       await vscode.window.showTextDocument(target);
       if (clone.notes.length) void vscode.window.showInformationMessage(`Cloned ${job.name}. ${clone.notes.join(' ')}`);
+    },
+
+    /** StopHyperParameterTuningJob: no more trials, the running ones stopped. `{ confirmed: true }` skips the question. */
+    stopTuningJob: async (arg: TuningJobArg, options?: { confirmed?: boolean }): Promise<string> => {
+      const { name, origin } = await pickTuningJob(deps, arg, (n) => n.view.status === 'InProgress');
+      if (options?.confirmed !== true) {
+        const running = deps.tree.findTuningJob(name, origin)?.view.counts.running;
+        const choice = await vscode.window.showWarningMessage(
+          `Stop tuning job ${name}?`,
+          {
+            modal: true,
+            detail: `SageMaker launches no more trials and stops the ${running ?? ''}${running === undefined ? '' : ' '}running one${running === 1 ? '' : 's'}; what each saved to /opt/ml/model so far is uploaded. The trials that completed stay. This cannot be undone.`,
+          },
+          'Stop Tuning Job',
+        );
+        if (choice !== 'Stop Tuning Job') throw new Cancelled();
+      }
+      if (origin === 'local') {
+        await deps.services.local.stopTuning(name);
+        return 'Stopped';
+      }
+      const { aws } = deps.services;
+      const { stopTuningJob } = aws.tuning();
+      const result = await stopTuningJob(aws.clients(), name);
+      void vscode.window.showInformationMessage(`Tuning job ${name} is ${result.status}.`);
+      await deps.tree.refreshTuningJob(name);
+      return result.status;
+    },
+
+    /**
+     * "Clone Best Trial as Job File": the best trial's DescribeTrainingJob without what the tuner added
+     * (core/jobs/tuningJobView.ts `withoutTunerAdditions`), through the same clone as Clone as Job File, so
+     * the file holds the best trial's hyperparameters and plans back to that trial's training request.
+     */
+    cloneBestTrial: async (arg: TuningJobArg): Promise<string> => {
+      const { name, origin } = await pickTuningJob(deps, arg, (n) => n.view.best !== undefined);
+      const clone = origin === 'local' ? await localBestTrialClone(deps, name) : await cloudBestTrialClone(deps, name);
+      const best = clone.best;
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const target = await vscode.window.showSaveDialog({
+        title: `Clone Best Trial of ${name} as Job File`,
+        ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, clone.fileName) } : {}),
+        filters: { 'SageMaker job file': ['yaml', 'yml'] },
+      });
+      if (!target) throw new Cancelled();
+      await vscode.workspace.fs.writeFile(target, Buffer.from(clone.text, 'utf8'));
+      await vscode.window.showTextDocument(target);
+      if (clone.notes.length) void vscode.window.showInformationMessage(`Cloned ${best.name}. ${clone.notes.join(' ')}`);
+      return target.fsPath;
     },
 
     copyName: async (arg: JobArg) => {

@@ -84,7 +84,9 @@ function launchNotes(planned: Planned): string {
   if (planned.credentialFlows.length > 0)
     notes.push(`Secrets, read from VS Code's environment at launch:\n${planned.credentialFlows.map((f) => `• ${describeCredentialFlow(f)}`).join('\n')}`);
   const expanded = expandedEnvironmentNote(planned);
-  if (expanded) notes.push(`Sent to CreateTrainingJob: ${expanded}`);
+  if (expanded) notes.push(`Sent to ${planned.tuning ? 'CreateHyperParameterTuningJob' : 'CreateTrainingJob'}: ${expanded}`);
+  if (planned.tuning && planned.tuning.notSent.length > 0)
+    notes.push(`Not sent for a tuning job (the SDK's tuner leaves them out):\n${planned.tuning.notSent.map((n) => `• ${n.path}: ${n.why}`).join('\n')}`);
   if (planned.externalLinks.length > 0)
     notes.push(`Links that leave the source folder (you will be asked before their targets are uploaded):\n${linkLines(planned.externalLinks)}`);
   return notes.length ? `\n\n${notes.join('\n\n')}` : '';
@@ -126,8 +128,23 @@ export function previewTrainingRequest(deps: LaunchDeps) {
       await refuseOnErrors(deps, doc, planned.problems);
       return;
     }
-    await deps.documents.show(`${planned.plan.createTrainingJob.TrainingJobName}.request.json`, previewText(planned), { viewColumn: vscode.ViewColumn.Beside });
+    await deps.documents.show(`${plannedName(planned)}.request.json`, previewText(planned), { viewColumn: vscode.ViewColumn.Beside });
   };
+}
+
+/** The job a plan creates: the tuning job for a file with `tuning:`, else the training job. */
+function plannedName(planned: Planned): string {
+  return planned.tuning ? planned.tuning.createHyperParameterTuningJob.HyperParameterTuningJobName : planned.plan.createTrainingJob.TrainingJobName;
+}
+
+/** Where the plan's instances run: a tuning job's trials at once, each on instance_count instances. */
+function plannedWhere(planned: Planned): string {
+  const r = planned.plan.createTrainingJob.ResourceConfig;
+  if (!planned.tuning) return `${describeRequestInstances(r)} in ${planned.region}`;
+  const limits = planned.tuning.createHyperParameterTuningJob.HyperParameterTuningJobConfig.ResourceLimits;
+  const trials =
+    limits.MaxNumberOfTrainingJobs === undefined ? 'one trial per grid point' : `up to ${limits.MaxNumberOfTrainingJobs} trial${limits.MaxNumberOfTrainingJobs === 1 ? '' : 's'}`;
+  return `${trials}, ${limits.MaxParallelTrainingJobs} at a time, each ${describeRequestInstances(r)} in ${planned.region}`;
 }
 
 /**
@@ -147,8 +164,9 @@ export function launchTraining(deps: LaunchDeps) {
       await refuseOnErrors(deps, doc, planned.problems);
       return;
     }
-    const request = planned.plan.createTrainingJob;
-    const where = `${describeRequestInstances(request.ResourceConfig)} in ${planned.region}`;
+    const jobName = plannedName(planned);
+    const where = plannedWhere(planned);
+    const operation = planned.tuning ? 'CreateHyperParameterTuningJob' : 'CreateTrainingJob';
     // Preflight before anything is packed or uploaded: no quota, a role SageMaker cannot assume or a
     // bucket of another account would only fail after the upload, or minutes into Starting.
     const clients = deps.aws.clients();
@@ -162,7 +180,7 @@ export function launchTraining(deps: LaunchDeps) {
     if (blocking.length > 0) {
       const quotaRequest = blocking.find((b) => b.nextStep?.requestQuota)?.nextStep?.requestQuota;
       const choice = await vscode.window.showErrorMessage(
-        `${blocking.length === 1 ? 'A setup problem' : `${blocking.length} setup problems`} would stop ${request.TrainingJobName} before it trains.`,
+        `${blocking.length === 1 ? 'A setup problem' : `${blocking.length} setup problems`} would stop ${jobName} before it trains.`,
         { modal: true, detail: blocking.map((b) => `${b.title}: ${b.detail}${b.nextStep ? `\n→ ${b.nextStep.action}` : ''}`).join('\n\n') },
         ...(quotaRequest ? ['Request Increase'] : []),
         'Show Checklist',
@@ -190,12 +208,12 @@ export function launchTraining(deps: LaunchDeps) {
           ? `\nBudget: max_cost_usd fits; a warning at 80 %, a stop offered at 100 %.`
           : '\nBudget: max_cost_usd cannot be checked without a price.';
     if (deps.services.settings.showLaunchPreview) {
-      await deps.documents.show(`${request.TrainingJobName}.request.json`, previewText(planned), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+      await deps.documents.show(`${jobName}.request.json`, previewText(planned), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
       const choice = await vscode.window.showInformationMessage(
-        `Launch ${request.TrainingJobName} on ${where}?`,
+        `Launch ${planned.tuning ? 'hyperparameter tuning job ' : ''}${jobName} on ${where}?`,
         {
           modal: true,
-          detail: `${cost.text}${budgetNote}\nThe request beside is what will be sent to CreateTrainingJob, for account ${planned.accountId}. ${planned.plan.uploads.length ? `The source is packed and uploaded to ${planned.plan.uploads.map((u) => u.to).join(', ')} first.` : ''}${launchNotes(planned)}`,
+          detail: `${cost.text}${budgetNote}\nThe request beside is what will be sent to ${operation}, for account ${planned.accountId}. ${planned.plan.uploads.length ? `The source is packed and uploaded to ${planned.plan.uploads.map((u) => u.to).join(', ')} first.` : ''}${launchNotes(planned)}`,
         },
         'Launch',
       );
@@ -203,7 +221,7 @@ export function launchTraining(deps: LaunchDeps) {
     }
     const { launchTrainingJob } = require('../aws/launch/launchTrainingJob') as typeof import('../aws/launch/launchTrainingJob');
     const launched: Launched = await vscode.window
-      .withProgress({ location: vscode.ProgressLocation.Notification, title: `Launching ${request.TrainingJobName}`, cancellable: true }, async (progress, token) => {
+      .withProgress({ location: vscode.ProgressLocation.Notification, title: `Launching ${jobName}`, cancellable: true }, async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         return launchTrainingJob({
@@ -245,6 +263,14 @@ export function launchTraining(deps: LaunchDeps) {
         throw err;
       });
     markWalkthroughStep(WalkthroughDone.launched);
+    if (launched.tuningRequest) {
+      // A tuning job: its trials appear under it in the Training Jobs view as SageMaker starts them.
+      const stopHint = launched.cancelledAfterCreate ? ' It had already been created when you cancelled: it is running and billing.' : '';
+      void vscode.window.showInformationMessage(`Launched hyperparameter tuning job ${launched.jobName} on ${where}.${stopHint}`, 'Open in Console').then((choice) => {
+        if (choice === 'Open in Console') void vscode.env.openExternal(vscode.Uri.parse(launched.consoleUrl));
+      });
+      return;
+    }
     deps.notifications.watch(launched.jobName);
     if (budget !== undefined) deps.budgets.watch(launched.jobName, budget);
     await deps.tree.track(launched.jobName);

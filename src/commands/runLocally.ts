@@ -15,6 +15,7 @@ import type { TrainingJobsTree } from '../views/trainingJobsTree';
 import { jobFileDocument } from './jobFileTarget';
 import { refuseOnErrors } from './launchTraining';
 import { firstRequestInstance, localInstanceWords } from '../core/sagemaker/instancePreferences';
+import { runLocalTuningCommand } from './runLocalTuning';
 
 export interface RunLocallyDeps {
   services: Services;
@@ -41,6 +42,8 @@ export function runLocally(deps: RunLocallyDeps) {
     const spec = validateJobFile(doc.getText(), contextFor(doc.uri, deps.services.settings.region)).spec;
     if (!spec) return;
     const install = await allowRequirements(deps.services.settings.localInstallRequirements, spec, doc);
+    // A file with `tuning:` runs as a local tuning job (Random or Grid search, trials as local jobs).
+    if (spec.tuning) return runLocalTuningCommand(deps, doc, root, interpreter, install);
     const { runJobFileLocally } = require('../local/runJobFile') as typeof import('../local/runJobFile');
     let channel: JobChannel | undefined;
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the local job…' }, () =>

@@ -13,4 +13,5 @@ export const QUICKSTART_FILES = [
   'data/train/train.jsonl',
   'data/validation/validation.jsonl',
   'data/test/test.jsonl',
+  'tune.sagemaker.yaml',
 ] as const;

@@ -63,6 +63,10 @@ export class AwsSession implements vscode.Disposable {
     return require('../aws/trainingJobs') as typeof import('../aws/trainingJobs');
   }
 
+  tuning(): typeof import('../aws/tuningJobs') {
+    return require('../aws/tuningJobs') as typeof import('../aws/tuningJobs');
+  }
+
   costs(): typeof import('../aws/cost/jobCosts') {
     return require('../aws/cost/jobCosts') as typeof import('../aws/cost/jobCosts');
   }

@@ -40,6 +40,9 @@ export const CommandId = {
   cleanUp: 'sagemakerHf.cleanUp',
   releaseWarmPool: 'sagemakerHf.releaseWarmPool',
   relaunchInWarmPool: 'sagemakerHf.relaunchInWarmPool',
+  stopTuningJob: 'sagemakerHf.stopTuningJob',
+  cloneBestTrial: 'sagemakerHf.cloneBestTrial',
+  compareRuns: 'sagemakerHf.compareRuns',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -98,6 +101,7 @@ export function focusViewCommand(view: ViewId): string {
 export const WebviewType = {
   modelCard: 'sagemakerHf.modelCard',
   jobDashboard: 'sagemakerHf.jobDashboard',
+  runComparison: 'sagemakerHf.runComparison',
 } as const;
 
 /** Status bar items, by id (the e2e journey finds the running-jobs item by it). */

@@ -5,6 +5,8 @@ import type { TrainingJobView } from '../core/jobs/trainingJobView';
 import type { TrainingJobDescription } from '../core/jobs/trainingJobDescription';
 import type { LocalJob } from '../local/localJob';
 import type { LocalJobRecord } from '../local/localJobRecord';
+import type { LocalTuning } from '../local/localTuning';
+import type { LocalTuningRecord } from '../local/localTuningRecord';
 import type { Settings } from './settings';
 
 /**
@@ -13,6 +15,7 @@ import type { Settings } from './settings';
  */
 export class LocalJobs implements vscode.Disposable {
   private readonly running = new Map<string, LocalJob>();
+  private readonly runningTunings = new Map<string, LocalTuning>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
@@ -66,36 +69,46 @@ export class LocalJobs implements vscode.Disposable {
     return (await this.records()).map((r) => trainingJobViewFromDescription(asDescription(r), now));
   }
 
+  /** A local tuning job running in this window (its trials are tracked as they start, through its records). */
+  trackTuning(tuning: LocalTuning): void {
+    this.runningTunings.set(tuning.name, tuning);
+    void tuning.completion.finally(() => {
+      this.runningTunings.delete(tuning.name);
+      this.changed.fire();
+    });
+    this.changed.fire();
+  }
+
+  isTuningRunning(name: string): boolean {
+    return this.runningTunings.has(name);
+  }
+
+  /** Stops every running trial of a local tuning job and starts no more. */
+  async stopTuning(name: string): Promise<void> {
+    const tuning = this.runningTunings.get(name);
+    if (!tuning) throw new Error(`The local tuning job ${name} is not running in this window.`);
+    await tuning.stop();
+  }
+
+  /** Every local tuning job under the local root (tuning.json), newest first. */
+  async tuningRecords(): Promise<LocalTuningRecord[]> {
+    const root = this.root();
+    if (!root) return [];
+    const { listLocalTuningJobs } = require('../local/localTuningRecord') as typeof import('../local/localTuningRecord');
+    return listLocalTuningJobs(root);
+  }
+
   dispose(): void {
     for (const job of this.running.values()) void job.stop();
+    for (const tuning of this.runningTunings.values()) void tuning.stop();
+    this.runningTunings.clear();
     this.running.clear();
     this.changed.dispose();
   }
 }
 
-/** job.json has DescribeTrainingJob's shape with ISO strings for times. */
+/** job.json has DescribeTrainingJob's shape with ISO strings for times (local/localJobRecord.ts reads it as one, for the CLI too). */
 export function asDescription(r: LocalJobRecord): TrainingJobDescription {
-  const date = (s: string | undefined) => (s ? new Date(s) : undefined);
-  return {
-    TrainingJobName: r.TrainingJobName,
-    TrainingJobStatus: r.TrainingJobStatus,
-    SecondaryStatus: r.SecondaryStatus,
-    ...(r.FailureReason ? { FailureReason: r.FailureReason } : {}),
-    CreationTime: date(r.CreationTime),
-    TrainingStartTime: date(r.TrainingStartTime),
-    TrainingEndTime: date(r.TrainingEndTime),
-    LastModifiedTime: date(r.LastModifiedTime),
-    ...(r.TrainingTimeInSeconds !== undefined ? { TrainingTimeInSeconds: r.TrainingTimeInSeconds } : {}),
-    HyperParameters: r.HyperParameters,
-    AlgorithmSpecification: r.AlgorithmSpecification,
-    ResourceConfig: r.ResourceConfig,
-    OutputDataConfig: r.OutputDataConfig,
-    ...(r.ModelArtifacts ? { ModelArtifacts: r.ModelArtifacts } : {}),
-    SecondaryStatusTransitions: r.SecondaryStatusTransitions.map((t) => ({
-      Status: t.Status,
-      StatusMessage: t.StatusMessage,
-      StartTime: date(t.StartTime),
-      EndTime: date(t.EndTime),
-    })),
-  } as TrainingJobDescription;
+  const { localJobDescription } = require('../local/localJobRecord') as typeof import('../local/localJobRecord');
+  return localJobDescription(r);
 }

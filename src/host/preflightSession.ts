@@ -37,8 +37,8 @@ export class PreflightSession {
     const { resolveJobPrices } = require('../aws/preflight/pricing') as typeof import('../aws/preflight/pricing');
     const { estimateTrainingCost, renderCostEstimateText } = require('../core/cost/costEstimate') as typeof import('../core/cost/costEstimate');
     const price = await resolveJobPrices(clients, spec, region, { cache: caches.prices, timeoutMs: 8000 });
-    const estimate = price.priced ? estimateTrainingCost(spec, price.priceOf) : undefined;
-    if (!estimate) return { text: `No cost estimate: ${price.apiProblem ?? 'no price is known for this instance type and region.'}` };
+    if (!price.quotes) return { text: `No cost estimate: ${price.apiProblem ?? 'no price is known for this instance type and region.'}` };
+    const estimate = estimateTrainingCost(spec, price.quotes);
     const note = price.apiProblem ? `  (${price.apiProblem})\n` : '';
     return { estimate, text: renderCostEstimateText(estimate) + note };
   }

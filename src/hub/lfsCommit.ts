@@ -160,7 +160,14 @@ async function uploadLargeFiles(opts: LfsCommitOptions, lfs: LfsState[]): Promis
   const slots = new Slots(CONCURRENT_UPLOADS);
   const progress = (path: string, state: 'hashing' | 'uploading', value: number) => opts.onEvent({ event: 'fileProgress', path, state, progress: value });
 
-  const ask = async (batch: LfsState[]) => {
+  // An object is asked for once per push: a later file of the same content is the same object, which
+  // the first ask sends (or the Hub already holds), so it is neither asked for again nor sent twice.
+  const asked = new Set<string>();
+  const ask = async (states: LfsState[]) => {
+    const batch = states.filter((s) => !asked.has(s.sha256));
+    for (const s of states) if (!batch.includes(s)) progress(s.path, 'uploading', 1);
+    for (const s of batch) asked.add(s.sha256);
+    if (batch.length === 0) return;
     const answers = await lfsBatch(opts, batch, stop.signal);
     for (const { state, object, requestId } of answers) {
       const upload = object.actions?.upload;

@@ -99,6 +99,8 @@ export interface LocalJobOptions {
   numGpus?: number;
   /** The TrainingImage shown in job.json. */
   trainingImage?: string;
+  /** For a tuning trial: its tuning job's ARN, recorded as job.json's TuningJobArn. */
+  tuningJobArn?: string;
 }
 
 export interface LocalLogLine {
@@ -340,6 +342,7 @@ class LocalJobRun {
       })),
       OutputDataConfig: { S3OutputPath: `${pathToFileURL(context.root).href}/` },
       SecondaryStatusTransitions: [],
+      ...(options.tuningJobArn ? { TuningJobArn: options.tuningJobArn } : {}),
       Local: {
         version: LOCAL_JOB_RECORD_VERSION,
         folder: context.folder,

@@ -116,10 +116,13 @@ export class LocalJobMetrics {
       const text = (this.partial.get(host) ?? '') + buffer.toString('utf8');
       const lines = text.split('\n');
       this.partial.set(host, lines.pop() ?? '');
-      // The backlog of a first read is spread from the job's start to now; later lines get the time they were read.
+      // The backlog of a first read is spread from the job's start to now (to its end, when it has ended: a
+      // finished job read a day later keeps its own length); later lines get the time they were read.
       const started = Date.parse(record.TrainingStartTime ?? record.CreationTime);
-      const backlog = from === 0 && Number.isFinite(started) && started < now;
-      lines.forEach((line, i) => parser.feed(host, backlog ? Math.round(started + ((now - started) * (i + 1)) / lines.length) : now, line));
+      const ended = record.TrainingEndTime ? Date.parse(record.TrainingEndTime) : NaN;
+      const until = Number.isFinite(ended) && ended > started ? Math.min(now, ended) : now;
+      const backlog = from === 0 && Number.isFinite(started) && started < until;
+      lines.forEach((line, i) => parser.feed(host, backlog ? Math.round(started + ((until - started) * (i + 1)) / lines.length) : now, line));
     } finally {
       await handle.close();
     }

@@ -58,6 +58,15 @@ export function localJobOptionsFromSpec(input: LocalJobSpecInput): LocalJobOptio
       },
     );
   }
+  // instance_type, or instance_preferences (its first entry); never instance_groups.
+  if (spec.instance_groups !== undefined || firstCandidate(spec) === undefined) {
+    // Every local host gets the homogeneous resourceconfig.json (current_group_name homogeneousCluster).
+    throw new LocalJobError(
+      'UnsupportedForLocalRun',
+      "instance_groups (a heterogeneous cluster) does not run locally: Run Locally gives every host one instance group (homogeneousCluster), and a heterogeneous job's hosts each see their own group, type and hosts (current_group_name, instance_groups, is_hetero in resourceconfig.json), which a local run does not emulate. To try the script locally, replace instance_groups with instance_type: local_gpu (and instance_count) in a copy of the job file.",
+      { key: 'instance_groups' },
+    );
+  }
   if (spec.source_dir?.startsWith('s3://')) {
     throw new LocalJobError('UnsupportedForLocalRun', 'source_dir is in S3; a local run needs the code on this machine. Point source_dir at a local folder.', {
       sourceDir: spec.source_dir,
@@ -138,6 +147,7 @@ export function encodeSpecHyperparameters(spec: JobSpec): Record<string, string>
   for (const [key, value] of Object.entries(spec.hyperparameters ?? {})) encoded[key] = encodeHyperparameter(value);
   encoded.sagemaker_container_log_level = encodeHyperparameter(containerLogLevel(spec.container_log_level) ?? DEFAULT_CONTAINER_LOG_LEVEL);
   if (spec.region) encoded.sagemaker_region = encodeHyperparameter(spec.region);
-  for (const [key, value] of sdkDistributionHyperparameters(spec.distribution, { instanceType: firstCandidate(spec)?.instanceType ?? '' })) encoded[key] = value;
+  for (const [key, value] of sdkDistributionHyperparameters(spec.distribution, { instanceType: firstCandidate(spec)?.instanceType, instanceGroups: spec.instance_groups }))
+    encoded[key] = value;
   return encoded;
 }

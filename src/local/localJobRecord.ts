@@ -9,6 +9,7 @@ import * as path from 'node:path';
 
 import { isInFlightStatus } from '../core/sagemaker/jobStatus';
 import type { TrainingJobStatus } from '../core/sagemaker/jobStatus';
+import type { TrainingJobDescription } from '../core/jobs/trainingJobDescription';
 import type { MachineFacts } from './machine';
 import { processAlive } from './processTree';
 
@@ -42,6 +43,8 @@ export interface LocalJobRecord {
   OutputDataConfig: { S3OutputPath: string };
   ModelArtifacts?: { S3ModelArtifacts: string };
   SecondaryStatusTransitions: SecondaryStatusTransition[];
+  /** A tuning trial's: `arn:…:hyper-parameter-tuning-job/<tuning name>` (see localTuningRecord.ts). */
+  TuningJobArn?: string;
   /** What only a local job has. */
   Local: {
     version: number;
@@ -117,4 +120,31 @@ function reconcileInterrupted(record: LocalJobRecord): LocalJobRecord {
     SecondaryStatus: 'Failed',
     FailureReason: 'InternalServerError: the local runner exited before the job finished. Run the job again.',
   };
+}
+
+/** job.json read as DescribeTrainingJob's answer: its shape, with Dates for the ISO strings (the tree, the model card, Compare Runs, `compare`). */
+export function localJobDescription(r: LocalJobRecord): TrainingJobDescription {
+  const date = (s: string | undefined) => (s ? new Date(s) : undefined);
+  return {
+    TrainingJobName: r.TrainingJobName,
+    TrainingJobStatus: r.TrainingJobStatus,
+    SecondaryStatus: r.SecondaryStatus,
+    ...(r.FailureReason ? { FailureReason: r.FailureReason } : {}),
+    CreationTime: date(r.CreationTime),
+    TrainingStartTime: date(r.TrainingStartTime),
+    TrainingEndTime: date(r.TrainingEndTime),
+    LastModifiedTime: date(r.LastModifiedTime),
+    ...(r.TrainingTimeInSeconds !== undefined ? { TrainingTimeInSeconds: r.TrainingTimeInSeconds } : {}),
+    HyperParameters: r.HyperParameters,
+    AlgorithmSpecification: r.AlgorithmSpecification,
+    ResourceConfig: r.ResourceConfig,
+    OutputDataConfig: r.OutputDataConfig,
+    ...(r.ModelArtifacts ? { ModelArtifacts: r.ModelArtifacts } : {}),
+    SecondaryStatusTransitions: r.SecondaryStatusTransitions.map((t) => ({
+      Status: t.Status,
+      StatusMessage: t.StatusMessage,
+      StartTime: date(t.StartTime),
+      EndTime: date(t.EndTime),
+    })),
+  } as TrainingJobDescription;
 }

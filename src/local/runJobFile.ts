@@ -5,6 +5,7 @@
  */
 import * as path from 'path';
 import { expandEnvironment } from '../core/jobFile/credentialFlows';
+import type { JobSpec } from '../core/jobFile/jobSpec';
 import type { Problem } from '../core/jobFile/problem';
 import type { JobFileContext } from '../core/jobFile/semanticChecks';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
@@ -42,7 +43,18 @@ export interface RunJobFileOptions {
 
 export type RunJobFileOutcome = { kind: 'invalid'; problems: Problem[] } | { kind: 'started'; job: LocalJob; request: CreateTrainingJobRequest };
 
-export async function runJobFileLocally(o: RunJobFileOptions): Promise<RunJobFileOutcome> {
+/** A job file checked and turned into the request a launch would send, ready to start on this machine. */
+export interface PlannedLocalRun {
+  spec: JobSpec;
+  request: CreateTrainingJobRequest;
+  jobFileDir: string;
+  environment: Record<string, string> | undefined;
+}
+
+export type PlanLocalRunOutcome = { kind: 'invalid'; problems: Problem[] } | { kind: 'planned'; planned: PlannedLocalRun };
+
+/** Validates the job file and builds its request (throws TrainingPlanError for what the builder refuses). */
+export function planLocalRun(o: RunJobFileOptions): PlanLocalRunOutcome {
   const validation = validateJobFile(o.text, o.context ?? {});
   if (!validation.spec || validation.problems.some((p) => p.severity === 'error')) return { kind: 'invalid', problems: validation.problems };
   const spec = validation.spec;
@@ -62,7 +74,19 @@ export async function runJobFileLocally(o: RunJobFileOptions): Promise<RunJobFil
     ...(encoded.tagValues !== undefined ? { tagValues: encoded.tagValues } : {}),
     context: { region: spec.region ?? o.region ?? 'us-east-1', accountId: LOCAL_ACCOUNT, now: o.now ?? new Date(), baseDir: jobFileDir, localRun: true },
   });
-  const request = plan.createTrainingJob;
+  return { kind: 'planned', planned: { spec, request: plan.createTrainingJob, jobFileDir, environment } };
+}
+
+/** What a tuning trial changes in a planned run: its name, its hyperparameters, its tuning job. */
+export interface RunOverrides {
+  jobName: string;
+  hyperparameters: Record<string, string>;
+  tuningJobArn: string;
+}
+
+/** Starts a planned run (checking out git_config code first when the file has it). */
+export async function startPlannedRun(planned: PlannedLocalRun, o: RunJobFileOptions, overrides?: RunOverrides): Promise<LocalJob> {
+  const { spec, request, jobFileDir, environment } = planned;
   const start = async (checkoutDir?: string): Promise<LocalJob> => {
     o.onPrepared?.(request);
     return runLocalJob(
@@ -70,9 +94,9 @@ export async function runJobFileLocally(o: RunJobFileOptions): Promise<RunJobFil
         ...localJobOptionsFromSpec({
           spec,
           jobFileDir,
-          jobName: request.TrainingJobName,
+          jobName: overrides?.jobName ?? request.TrainingJobName,
           root: o.root,
-          hyperparameters: request.HyperParameters,
+          hyperparameters: overrides?.hyperparameters ?? request.HyperParameters,
           ...(o.interpreter ? { interpreter: o.interpreter } : {}),
           ...(o.installRequirements ? { installRequirements: true } : {}),
           ...(checkoutDir ? { checkoutDir } : {}),
@@ -80,12 +104,13 @@ export async function runJobFileLocally(o: RunJobFileOptions): Promise<RunJobFil
         }),
         trainingImage: request.AlgorithmSpecification.TrainingImage,
         ...(environment !== undefined ? { environment } : {}),
+        ...(overrides ? { tuningJobArn: overrides.tuningJobArn } : {}),
       },
       o.listener,
     );
   };
   const git = spec.git_config;
-  const job = git
+  return git
     ? await withGitCheckout(
         {
           gitConfig: git,
@@ -97,5 +122,11 @@ export async function runJobFileLocally(o: RunJobFileOptions): Promise<RunJobFil
         o.env ? { env: o.env } : {},
       )
     : await start();
-  return { kind: 'started', job, request };
+}
+
+export async function runJobFileLocally(o: RunJobFileOptions): Promise<RunJobFileOutcome> {
+  const outcome = planLocalRun(o);
+  if (outcome.kind === 'invalid') return outcome;
+  const job = await startPlannedRun(outcome.planned, o);
+  return { kind: 'started', job, request: outcome.planned.request };
 }

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../core/format';
 import type { TrainingJobView } from '../core/jobs/trainingJobView';
+import { tuningDescriptionLine } from '../core/jobs/tuningJobView';
+import type { TuningJobView } from '../core/jobs/tuningJobView';
 import { costSummary } from '../core/cost/jobCost';
 import type { JobCost } from '../core/cost/jobCost';
 import { ContextValue } from './contextValues';
@@ -22,19 +24,25 @@ export class JobNode extends vscode.TreeItem {
   /** The job's cost, once priced (cloud) or $0 (local). */
   cost: JobCost | undefined;
   private baseDescription = '';
+  /** A tuning job's trial: its tuning job's name and its line (objective, best, stopped early, tuned values). */
+  trial: { tuningJob: string; line: string } | undefined;
 
   constructor(
     public view: TrainingJobView,
     readonly origin: 'cloud' | 'local',
     description: string,
+    trial?: { tuningJob: string; line: string },
   ) {
     super(view.name, vscode.TreeItemCollapsibleState.Collapsed);
     this.id = `${origin}:${view.name}`;
+    this.trial = trial;
     this.update(view, description);
   }
 
   update(view: TrainingJobView, description: string): void {
     this.view = view;
+    // A trial's row keeps what it is in its tuning job (objective, best, stopped early) whatever Describe adds.
+    if (this.trial) description = this.trial.line;
     this.baseDescription = description;
     this.description = this.withCost(description);
     this.iconPath = statusIcon(view.status);
@@ -105,7 +113,41 @@ export class LocalGroupNode extends vscode.TreeItem {
   }
 }
 
-export type TreeNode = JobNode | DetailNode | LoadMoreNode | MessageNode | LocalGroupNode;
+/** A hyperparameter tuning job; its children are its trials (JobNodes), best objective first. */
+export class TuningJobNode extends vscode.TreeItem {
+  /** The trials' rows, kept across refreshes so an expanded trial keeps its details. */
+  trials: JobNode[] = [];
+  /** True once the trials were listed (DescribeHyperParameterTuningJob + every page of its trials). */
+  detailed = false;
+  /** A local tuning run's job file (the base of its Clone Best Trial). */
+  jobFile: string | undefined;
+
+  constructor(
+    public view: TuningJobView,
+    readonly origin: 'cloud' | 'local',
+  ) {
+    super(view.name, vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `tuning:${origin}:${view.name}`;
+    this.update(view);
+  }
+
+  update(view: TuningJobView): void {
+    this.view = view;
+    this.description = tuningDescriptionLine(view, new Date());
+    this.iconPath = statusIcon(view.status);
+    this.contextValue = ContextValue.tuning(view.status, this.origin, view.best !== undefined);
+    const lines = [`**${md(view.name)}** (hyperparameter tuning job)`, '', `Status: **${md(view.status)}**`, `Trials: ${md(view.countsText)}`];
+    if (view.strategy) lines.push(`Strategy: ${md(view.strategy)}${view.maxJobs !== undefined ? `, ${view.maxJobs} trials, ${view.maxParallelJobs ?? 1} at a time` : ''}`);
+    if (view.objective) lines.push(`Objective: ${view.objective.type} ${md(view.objective.name)}${view.earlyStopping ? ' (early stopping on)' : ''}`);
+    if (view.best) lines.push(`Best trial: ${md(view.best.name)}${view.best.objective !== undefined ? ` = ${view.best.objective}` : ''}`);
+    if (view.failureReason) lines.push('', `Failure: ${md(view.failureReason)}`);
+    const m = new vscode.MarkdownString(lines.join('  \n'));
+    m.supportThemeIcons = false;
+    this.tooltip = m;
+  }
+}
+
+export type TreeNode = JobNode | TuningJobNode | DetailNode | LoadMoreNode | MessageNode | LocalGroupNode;
 
 function md(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');

@@ -17,7 +17,12 @@ export interface Views {
 
 export function registerViews(services: Services): Views {
   const tree = new TrainingJobsTree(services.aws, services.settings, services.log.for('jobs'), services.local, services.preflight);
-  const view = vscode.window.createTreeView(ViewId.trainingJobs, { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView(ViewId.trainingJobs, {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+    // Several rows at once for Compare Runs; every other row command acts on the clicked row (commands/commandTable.ts).
+    canSelectMany: true,
+  });
   tree.attach(view);
   const logs = new JobLogChannels(services.aws, services.settings, services.log.for('logs'));
   const notifications = new JobEndNotifications(tree, logs.onDidSeeJobEnd);

@@ -4,6 +4,8 @@ import { formatDuration } from '../core/format';
 import { jobDescriptionLine, trainingJobViewFromDescription, trainingJobViewFromSummary } from '../core/jobs/trainingJobView';
 import type { TrainingJobView } from '../core/jobs/trainingJobView';
 import type { TrainingJobDescription } from '../core/jobs/trainingJobDescription';
+import { trialDescriptionLine, tuningJobFromRecord, tuningJobOfTrial, tuningJobView } from '../core/jobs/tuningJobView';
+import type { TuningTrialSummary } from '../core/jobs/tuningJobView';
 import { costDetailLines, costSummary, localJobCost } from '../core/cost/jobCost';
 import type { JobCost } from '../core/cost/jobCost';
 import type { AwsSession } from '../host/awsSession';
@@ -12,7 +14,7 @@ import { CommandId, focusViewCommand, Setting, ViewId } from '../host/ids';
 import { Disposable } from '../host/lifecycle';
 import type { ComponentLog } from '../host/log';
 import type { Settings } from '../host/settings';
-import { DetailNode, JobNode, LoadMoreNode, LocalGroupNode, MessageNode } from './jobNodes';
+import { DetailNode, JobNode, LoadMoreNode, LocalGroupNode, MessageNode, TuningJobNode } from './jobNodes';
 import type { TreeNode } from './jobNodes';
 
 export interface JobFilter {
@@ -23,6 +25,8 @@ export interface JobFilter {
 /** Local jobs come from the local backend; the tree shows them in their own group. */
 export interface LocalJobSource {
   list(): Promise<TrainingJobView[]>;
+  /** Local tuning runs' `tuning.json` records (DescribeHyperParameterTuningJob's shapes plus `Trials`), newest first. */
+  tuningRecords?(): Promise<readonly object[]>;
   readonly onDidChange: vscode.Event<void>;
 }
 
@@ -42,6 +46,13 @@ export interface JobEnd {
  * The "Training Jobs" view: ListTrainingJobs newest first with a trailing "Load more", filters by
  * status and name, a "Local" group for jobs run on this machine, and a refresh of in-flight jobs
  * that backs off on throttling and pauses while the view is hidden.
+ *
+ * Hyperparameter tuning jobs (ListHyperParameterTuningJobs, newest first, the same filters, one page of
+ * `jobs.pageSize`, each described for its objective and best trial) come before the training jobs, each with its trials beneath it, best objective first.
+ * A trial is a training job too, so ListTrainingJobs lists it as well: the top level leaves out a training
+ * job whose name is `<listed tuning job>-NNN-<8 hex>` (how SageMaker names trials), so each trial has one
+ * row, beneath its tuning job, where its objective and rank mean something. A trial of a tuning job that
+ * is not listed (older than the page, or filtered out) stays a top-level job.
  */
 export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvider<TreeNode> {
   private readonly changed = this.register(new vscode.EventEmitter<TreeNode | undefined>());
@@ -58,6 +69,9 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
 
   private nodes: JobNode[] = [];
   private localNodes: JobNode[] = [];
+  private tuningNodes: TuningJobNode[] = [];
+  private localTuningNodes: TuningJobNode[] = [];
+  private tuningError: string | undefined;
   private nextToken: string | undefined;
   private loaded = false;
   private loading: Promise<void> | undefined;
@@ -107,19 +121,34 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
     return this.reload();
   }
 
-  /** Every loaded job, cloud and local. */
+  /** Every loaded training job, cloud and local, tuning jobs' trials included. */
   jobs(): TrainingJobView[] {
-    return [...this.localNodes, ...this.nodes].map((n) => n.view);
+    return this.jobNodes().map((n) => n.view);
   }
 
   findJob(name: string): JobNode | undefined {
-    return [...this.nodes, ...this.localNodes].find((n) => n.view.name === name);
+    return this.jobNodes().find((n) => n.view.name === name);
+  }
+
+  findTuningJob(name: string, origin: 'cloud' | 'local' = 'cloud'): TuningJobNode | undefined {
+    return (origin === 'cloud' ? this.tuningNodes : this.localTuningNodes).find((n) => n.view.name === name);
+  }
+
+  /** Every loaded tuning job, local ones first. */
+  tuningJobs(): TuningJobNode[] {
+    return [...this.localTuningNodes, ...this.tuningNodes];
+  }
+
+  private jobNodes(): JobNode[] {
+    return [...this.localNodes, ...this.localTuningNodes.flatMap((t) => t.trials), ...this.nodes, ...this.tuningNodes.flatMap((t) => t.trials)];
   }
 
   async reload(): Promise<void> {
     this.generation++;
     this.loading = undefined;
     this.nodes = [];
+    this.tuningNodes = [];
+    this.tuningError = undefined;
     this.nextToken = undefined;
     this.loaded = false;
     this.error = undefined;
@@ -136,12 +165,39 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       this.log.warn('listing local jobs failed:', err);
       return [] as TrainingJobView[];
     });
-    const previous = new Map(this.localNodes.map((n) => [n.view.name, n.view]));
-    this.localNodes = views.map((v) => {
-      const node = new JobNode(v, 'local', jobDescriptionLine(v, new Date()));
-      node.setCost(localJobCost(v.name));
-      return node;
+    const records = this.local.tuningRecords
+      ? await this.local.tuningRecords().catch((err: unknown) => {
+          this.log.warn('listing local tuning jobs failed:', err);
+          return [] as object[];
+        })
+      : [];
+    const previous = new Map(this.jobNodes().filter((n) => n.origin === 'local').map((n) => [n.view.name, n.view]));
+    // A local tuning run's trials are local jobs too: each is shown once, beneath its tuning job.
+    const byName = new Map(views.map((v) => [v.name, v]));
+    this.localTuningNodes = records.flatMap((record) => {
+      const parsed = tuningJobFromRecord(record);
+      if (!parsed) return [];
+      const view = tuningJobView(parsed.description, parsed.trials);
+      const node = new TuningJobNode(view, 'local');
+      if (parsed.jobFile) node.jobFile = parsed.jobFile;
+      node.trials = view.trials.map((trial) => {
+        const line = trialDescriptionLine(trial, view.objective?.name);
+        const summary = parsed.trials.find((t) => t.TrainingJobName === trial.name)!;
+        const row = new JobNode(byName.get(trial.name) ?? trainingJobViewFromSummary(summary), 'local', line, { tuningJob: view.name, line });
+        row.setCost(localJobCost(trial.name));
+        return row;
+      });
+      node.detailed = true;
+      return [node];
     });
+    const localTuningNames = new Set(this.localTuningNodes.map((n) => n.view.name));
+    this.localNodes = views
+      .filter((v) => !tuningJobOfTrial(v.name, localTuningNames))
+      .map((v) => {
+        const node = new JobNode(v, 'local', jobDescriptionLine(v, new Date()));
+        node.setCost(localJobCost(v.name));
+        return node;
+      });
     for (const v of views) {
       const before = previous.get(v.name);
       if (before?.inFlight && v.terminal) this.jobEnded.fire({ view: v, origin: 'local' });
@@ -165,6 +221,9 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
   private async fetchPage(notify = true): Promise<void> {
     if (this.loaded && !this.nextToken) return;
     const generation = this.generation;
+    if (!this.loaded) await this.fetchTuningJobs(generation);
+    if (generation !== this.generation) return;
+    const tuningNames = new Set(this.tuningNodes.map((n) => n.view.name));
     try {
       const { listTrainingJobs } = this.aws.jobs();
       const page = await listTrainingJobs(this.aws.clients(), {
@@ -176,7 +235,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       if (generation !== this.generation) return;
       const known = new Set(this.nodes.map((n) => n.view.name));
       for (const s of page.jobs) {
-        if (known.has(s.TrainingJobName ?? '')) continue;
+        if (known.has(s.TrainingJobName ?? '') || tuningJobOfTrial(s.TrainingJobName ?? '', tuningNames)) continue;
         const view = trainingJobViewFromSummary(s);
         this.nodes.push(new JobNode(view, 'cloud', jobDescriptionLine(view, new Date())));
       }
@@ -194,12 +253,94 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
     this.schedule();
   }
 
+  /** The newest tuning jobs (one page, the view's filters); a failure is shown as a row and does not stop the training jobs' list. */
+  private async fetchTuningJobs(generation: number): Promise<void> {
+    try {
+      const { listTuningJobs } = this.aws.tuning();
+      const rows = await listTuningJobs(this.aws.clients(), {
+        max: this.settings.jobsPageSize,
+        ...(this.filter.status ? { status: this.filter.status } : {}),
+        ...(this.filter.nameContains ? { nameContains: this.filter.nameContains } : {}),
+      });
+      if (generation !== this.generation) return;
+      // The list row has counters but neither the objective, early stopping nor the best trial: describe each
+      // (four at a time; a failed Describe leaves the row's own view).
+      const { describeTuningJob } = this.aws.tuning();
+      const views = rows.map((row) => tuningJobView(row));
+      for (let i = 0; i < rows.length; i += 4) {
+        await Promise.all(
+          rows.slice(i, i + 4).map(async (row, k) => {
+            try {
+              views[i + k] = tuningJobView(await describeTuningJob(this.aws.clients(), row.HyperParameterTuningJobName!));
+            } catch (err) {
+              this.log.warn(`describing the tuning job ${row.HyperParameterTuningJobName} failed:`, err);
+            }
+          }),
+        );
+      }
+      if (generation !== this.generation) return;
+      this.tuningNodes = views.map((view) => new TuningJobNode(view, 'cloud'));
+      this.tuningError = undefined;
+    } catch (err) {
+      if (generation !== this.generation) return;
+      this.tuningError = err instanceof Error ? err.message : String(err);
+      this.log.warn('listing tuning jobs failed:', err);
+    }
+  }
+
+  /** Describes a tuning job and lists all its trials; the trials' rows are kept (and updated) by name. */
+  private async loadTrials(node: TuningJobNode): Promise<void> {
+    const { describeTuningJobWithTrials } = this.aws.tuning();
+    const { description, trials } = await describeTuningJobWithTrials(this.aws.clients(), node.view.name);
+    const view = tuningJobView(description, trials);
+    node.update(view);
+    const byName = new Map(trials.map((t) => [t.TrainingJobName ?? '', t as TuningTrialSummary]));
+    const existing = new Map(node.trials.map((n) => [n.view.name, n]));
+    node.trials = view.trials.map((trial) => {
+      const line = trialDescriptionLine(trial, view.objective?.name);
+      const summary = byName.get(trial.name)!;
+      const fromList = trainingJobViewFromSummary({ ...summary, ...(summary.TrainingJobStatus ? {} : { TrainingJobStatus: trial.status }) });
+      const row = existing.get(trial.name);
+      if (!row) return new JobNode(fromList, node.origin, line, { tuningJob: view.name, line });
+      row.trial = { tuningJob: view.name, line };
+      row.update(row.view.detailed && row.view.status === fromList.status ? row.view : fromList, line);
+      return row;
+    });
+    node.detailed = true;
+  }
+
+  /** A tuning job's description and trials as the tree last loaded them (loading them when needed). */
+  async tuningDetails(name: string): Promise<TuningJobNode> {
+    let node = this.findTuningJob(name);
+    if (!node) {
+      const { describeTuningJob } = this.aws.tuning();
+      node = new TuningJobNode(tuningJobView(await describeTuningJob(this.aws.clients(), name)), 'cloud');
+    }
+    await this.loadTrials(node);
+    return node;
+  }
+
+  /** After Stop: the tuning job and its trials read again. */
+  async refreshTuningJob(name: string): Promise<void> {
+    const node = this.findTuningJob(name);
+    if (!node) return;
+    await this.loadTrials(node);
+    this.changed.fire(node);
+    this.emitCount();
+    this.schedule();
+  }
+
+  private localGroup(): LocalGroupNode {
+    return new LocalGroupNode(this.localNodes.length + this.localTuningNodes.length);
+  }
+
   getTreeItem(node: TreeNode): vscode.TreeItem {
     return node;
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
-    if (node instanceof JobNode && node.origin === 'local') return new LocalGroupNode(this.localNodes.length);
+    if (node instanceof JobNode && node.trial) return this.findTuningJob(node.trial.tuningJob, node.origin);
+    if ((node instanceof JobNode || node instanceof TuningJobNode) && node.origin === 'local') return this.localGroup();
     return undefined;
   }
 
@@ -208,7 +349,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       // Loaded here for this very call: signalling a change now would make VS Code ask again mid-render.
       if (!this.loaded) await (this.loading ?? this.fetchPage(false));
       const roots: TreeNode[] = [];
-      if (this.localNodes.length) roots.push(new LocalGroupNode(this.localNodes.length));
+      if (this.localNodes.length || this.localTuningNodes.length) roots.push(this.localGroup());
       if (this.error)
         roots.push(
           new MessageNode(
@@ -217,14 +358,27 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
             `Check the AWS profile and region (settings ${Setting.profile} and ${Setting.region}; the profile and endpoints only in your user settings), then refresh.`,
           ),
         );
+      if (this.tuningError && !this.error) roots.push(new MessageNode(`Could not list tuning jobs: ${this.tuningError}`, 'warning'));
+      roots.push(...this.tuningNodes);
       roots.push(...this.nodes);
       if (this.nextToken) roots.push(new LoadMoreNode(CommandId.loadMoreJobs));
-      if (!this.error && this.nodes.length === 0 && this.localNodes.length === 0 && (this.filter.status || this.filter.nameContains)) {
+      if (!this.error && this.nodes.length === 0 && this.localNodes.length === 0 && this.tuningNodes.length === 0 && this.localTuningNodes.length === 0 && (this.filter.status || this.filter.nameContains)) {
         roots.push(new MessageNode('No training job matches the filter.', 'filter'));
       }
       return roots;
     }
-    if (node instanceof LocalGroupNode) return this.localNodes;
+    if (node instanceof LocalGroupNode) return [...this.localTuningNodes, ...this.localNodes];
+    if (node instanceof TuningJobNode) {
+      if (!node.detailed) {
+        try {
+          await this.loadTrials(node);
+          this.changed.fire(node);
+        } catch (err) {
+          return [new MessageNode(`Could not list the trials: ${err instanceof Error ? err.message : String(err)}`, 'warning')];
+        }
+      }
+      return node.trials.length ? node.trials : [new MessageNode('No trials yet.', 'info')];
+    }
     if (node instanceof JobNode) return this.jobDetails(node);
     if (node instanceof DetailNode) return node.children;
     return [];
@@ -303,8 +457,12 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
 
   private schedule(): void {
     clearTimeout(this.timer);
-    const inFlight = [...this.nodes, ...this.localNodes].filter((n) => n.view.inFlight);
+    const inFlight = this.jobNodes().filter((n) => n.view.inFlight && (n.origin === 'local' || !n.trial));
     const hidden = this.view !== undefined && !this.view.visible;
+    if (!hidden && inFlight.length === 0 && this.tuningNodes.some((n) => n.view.inFlight)) {
+      this.timer = setTimeout(() => void this.refreshInFlight(false), this.intervalMs);
+      return;
+    }
     // While hidden, only the jobs this window launched are followed (a few Describe calls), so their end is announced.
     if (inFlight.length === 0 || (hidden && !inFlight.some((n) => this.watched.has(n.view.name)))) return;
     this.timer = setTimeout(() => void this.refreshInFlight(hidden), this.intervalMs);
@@ -332,6 +490,16 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
         else this.log.warn(`refreshing ${node.view.name} failed:`, err);
       }
     }
+    // Tuning jobs in flight: described and their trials listed again (while the view is shown).
+    for (const node of watchedOnly ? [] : this.tuningNodes.filter((n) => n.view.inFlight).slice(0, 10)) {
+      try {
+        await this.loadTrials(node);
+        this.changed.fire(node);
+      } catch (err) {
+        if (isThrottled(err)) throttled = true;
+        else this.log.warn(`refreshing the tuning job ${node.view.name} failed:`, err);
+      }
+    }
     await this.reloadLocal();
     this.intervalMs = throttled ? Math.min(this.intervalMs * 2, 300_000) : this.settings.jobsRefreshSeconds * 1000;
     this.emitCount();
@@ -339,7 +507,7 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
   }
 
   private emitCount(): void {
-    this.countChanged.fire([...this.nodes, ...this.localNodes].filter((n) => n.view.inFlight).length);
+    this.countChanged.fire(this.jobNodes().filter((n) => n.view.inFlight).length);
   }
 
   private async updateDescription(): Promise<void> {

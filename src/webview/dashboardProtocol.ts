@@ -8,6 +8,8 @@
 // series so far, then `update`s with only the points each poll added.
 
 import { isRecord } from '../core/isRecord';
+import { hasGuard, isArrayOf, isBoolean, isNullable, isNumber, isShape, isString, oneOf, optional } from './guards';
+import type { Guard } from './guards';
 
 export type JobOrigin = 'cloud' | 'local';
 
@@ -112,32 +114,6 @@ export interface DashboardViewState {
 
 // ── Guards ────────────────────────────────────────────────────────────────────
 
-type Guard<T> = (v: unknown) => v is T;
-
-const MAX_TEXT = 100_000;
-const isString: Guard<string> = (v): v is string => typeof v === 'string' && v.length <= MAX_TEXT;
-const isBoolean: Guard<boolean> = (v): v is boolean => typeof v === 'boolean';
-const isNumber: Guard<number> = (v): v is number => typeof v === 'number' && Number.isFinite(v);
-const isNullable =
-  <T>(g: Guard<T>): Guard<T | null> =>
-  (v): v is T | null =>
-    v === null || g(v);
-const optional =
-  <T>(g: Guard<T>): Guard<T | undefined> =>
-  (v): v is T | undefined =>
-    v === undefined || g(v);
-const isArrayOf =
-  <T>(g: Guard<T>): Guard<T[]> =>
-  (v): v is T[] =>
-    Array.isArray(v) && v.every(g);
-const oneOf =
-  <T extends string>(values: readonly T[]): Guard<T> =>
-  (v): v is T =>
-    typeof v === 'string' && (values as readonly string[]).includes(v);
-function isShape<T>(fields: { [K in keyof T]-?: Guard<T[K]> }): Guard<T> {
-  return (v): v is T => isRecord(v) && Object.entries(fields).every(([k, guard]) => (guard as Guard<unknown>)(v[k]));
-}
-
 const isOrigin = oneOf<JobOrigin>(['cloud', 'local']);
 export const isDashboardJob = isShape<DashboardJob>({ name: (v): v is string => typeof v === 'string' && v.length > 0 && v.length <= 256, origin: isOrigin });
 const isWirePoint: Guard<WirePoint> = (v): v is WirePoint => Array.isArray(v) && v.length === 2 && isNumber(v[0]) && (v[1] === null || isNumber(v[1]));
@@ -207,10 +183,6 @@ const VIEW_MESSAGES: { [K in DashboardViewMessage['type']]: Guard<Omit<Extract<D
   refresh: noFields,
   openFrame: isShape({ file: (v): v is string => typeof v === 'string' && v.length > 0 && v.length <= 4096, line: (v): v is number => Number.isInteger(v) && (v as number) > 0 }),
 };
-
-function hasGuard<M extends string>(table: Record<M, unknown>, type: unknown): type is M {
-  return typeof type === 'string' && Object.hasOwn(table, type);
-}
 
 export function isDashboardHostMessage(v: unknown): v is DashboardHostMessage {
   return isRecord(v) && hasGuard(HOST_MESSAGES, v.type) && HOST_MESSAGES[v.type](v);

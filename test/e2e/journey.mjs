@@ -45,6 +45,8 @@ import { diagnosisStep } from './steps/diagnosis.mjs';
 import { dashboardStep } from './steps/dashboard.mjs';
 import { costInTreeAndCleanUp } from './steps/cost.mjs';
 import { applyQuickFix } from './steps/quickFix.mjs';
+import { tuningTreeStep } from './steps/tuningTree.mjs';
+import { compareRunsStep } from './steps/compareRuns.mjs';
 
 const require = createRequire(import.meta.url);
 const resultsDir = path.join(repoRoot, 'test-results', 'e2e');
@@ -1273,6 +1275,8 @@ async function main() {
   steps.push({ n: steps.length + 1, name: 'failed job: Show Diagnosis names the cause and opens the frame', timeoutSeconds: 150, run: diagnosisStep });
   steps.push({ n: steps.length + 1, name: 'Job dashboard: curves and host lines, a failed job with a clickable frame', timeoutSeconds: 180, run: dashboardStep });
   steps.push({ n: steps.length + 1, name: 'what it costs: the cost in the tree, the Clean Up list', timeoutSeconds: 90, run: costInTreeAndCleanUp });
+  steps.push({ n: steps.length + 1, name: "a tuning job's trials in the tree: counts, best first, stopped early", timeoutSeconds: 120, run: tuningTreeStep });
+  steps.push({ n: steps.length + 1, name: 'Compare Runs: two jobs selected in the tree, the differences highlighted', timeoutSeconds: 150, run: compareRunsStep });
   const selected = steps.filter((s) => !only || only.has(s.n));
   const started = Date.now();
   const results = [];

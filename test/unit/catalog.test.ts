@@ -368,7 +368,7 @@ describe('job file schema', () => {
     assert.equal(validate({ ...SEED_JOB, hyperparameters: { anything: { nested: [1, 'two', null] } } }), true);
   });
 
-  it('requires entry_point and role (instance_type or instance_preferences is the validator’s rule: either, never both)', () => {
+  it('requires entry_point and role (exactly one of instance_type, instance_groups and instance_preferences is a semantic check)', () => {
     assert.equal(validate({ transformers_version: '4.4.2' }), false);
     const missing = (validate.errors ?? []).filter((e) => e.keyword === 'required').map((e) => (e.params as { missingProperty: string }).missingProperty);
     assert.deepEqual(missing.sort(), ['entry_point', 'role']);
@@ -387,6 +387,19 @@ describe('job file schema', () => {
     assert.equal(validate({ ...withoutType, instance_preferences: [] }), false, 'at least one entry');
     assert.equal(validate({ ...withoutType, instance_preferences: ['local_gpu'] }), false, 'SageMaker types only: a local run takes instance_type');
     assert.equal(validate({ ...withoutType, instance_preferences: [{ instance_type: 'ml.g5.2xlarge', instance_count: 0 }] }), false);
+  });
+
+  it('checks instance_groups items: name, type and count, up to 5 groups', () => {
+    const { instance_type: _type, ...noType } = SEED_JOB as Record<string, unknown>;
+    const group = { instance_group_name: 'train', instance_type: 'ml.p4d.24xlarge', instance_count: 2 };
+    assert.equal(validate({ ...noType, instance_groups: [group] }), true, JSON.stringify(validate.errors));
+    assert.equal(validate({ ...noType, instance_groups: [] }), false);
+    assert.equal(validate({ ...noType, instance_groups: Array.from({ length: 6 }, (_, i) => ({ ...group, instance_group_name: `g${i}` })) }), false);
+    assert.equal(validate({ ...noType, instance_groups: [{ ...group, instance_type: 'local_gpu' }] }), false);
+    assert.equal(validate({ ...noType, instance_groups: [{ ...group, instance_count: 0 }] }), false);
+    assert.equal(validate({ ...noType, instance_groups: [{ instance_type: 'ml.p4d.24xlarge', instance_count: 1 }] }), false);
+    assert.equal(validate({ ...noType, instance_groups: [{ ...group, instance_group_name: 'x'.repeat(65) }] }), false);
+    assert.equal(validate({ ...noType, instance_groups: [group], distribution: { mpi: { enabled: true }, instance_groups: ['train'] } }), true);
   });
 
   it('checks py_version, instance_type, instance_count and max_retry_attempts shapes', () => {
@@ -472,6 +485,7 @@ describe('job file schema', () => {
       'input_mode',
       'inputs',
       'instance_count',
+      'instance_groups',
       'instance_placement_config',
       'instance_preferences',
       'instance_type',
@@ -501,6 +515,7 @@ describe('job file schema', () => {
       'training_repository_access_mode',
       'training_repository_credentials_provider_arn',
       'transformers_version',
+      'tuning',
       'use_spot_instances',
       'volume_kms_key',
       'volume_size',

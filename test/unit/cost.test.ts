@@ -33,6 +33,34 @@ function fakeClients(endpoint: string): AwsClients {
 }
 
 describe('cost estimate arithmetic', () => {
+  it("with instance_groups, sums each group's price × count, and says each group in the text", () => {
+    const { instance_type: _t, instance_count: _c, ...rest } = SEED;
+    const spec: JobSpec = {
+      ...rest,
+      max_run: 3600,
+      instance_groups: [
+        { instance_group_name: 'train', instance_type: 'ml.p3dn.24xlarge', instance_count: 2 },
+        { instance_group_name: 'data', instance_type: 'ml.c5.18xlarge', instance_count: 3 },
+      ],
+    };
+    const estimate = estimateTrainingCost(spec, [quote(30), quote(4, { instanceType: 'ml.c5.18xlarge' })]);
+    assert.equal(estimate.instanceCount, 5);
+    assert.equal(estimate.hourlyUsd, 2 * 30 + 3 * 4);
+    assert.equal(estimate.ceiling.usd, 72);
+    assert.deepEqual(
+      estimate.groups.map((g) => [g.group, g.instanceType, g.instanceCount, g.price.hourlyUsd]),
+      [
+        ['train', 'ml.p3dn.24xlarge', 2, 30],
+        ['data', 'ml.c5.18xlarge', 3, 4],
+      ],
+    );
+    const text = renderCostEstimateText(estimate);
+    assert.match(text, /instance group train: 2 × ml\.p3dn\.24xlarge .* at \$30\.00\/hour each/);
+    assert.match(text, /instance group data: 3 × ml\.c5\.18xlarge .* at \$4\.00\/hour each/);
+    assert.match(text, /ceiling: \$72\.00 — max_run 1 h × 5 instances/);
+    assert.throws(() => estimateTrainingCost(spec, [quote(30)]), /No price given for ml\.c5\.18xlarge/);
+  });
+
   it('2 × ml.p3dn.24xlarge for max_run 86400 costs the bundled hourly price × 2 × 24 at most', () => {
     const price = tablePrice(BUNDLED_PRICE_TABLE, 'ml.p3dn.24xlarge', 'us-east-1');
     assert.ok(price, 'the bundled table prices ml.p3dn.24xlarge in us-east-1');

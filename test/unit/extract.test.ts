@@ -14,6 +14,7 @@ import { ArchiveError } from '../../src/artifacts/archiveError';
 import type { ArchiveErrorCode } from '../../src/artifacts/archiveError';
 import { extractTarGz, extractTarGzFile } from '../../src/artifacts/extractArchive';
 import type { ExtractOptions, ExtractProgress } from '../../src/artifacts/extractArchive';
+import { readHashRecord } from '../../src/artifacts/hashRecord';
 import { extractCommand } from '../../src/cli/extractCommand';
 import type { CliIo } from '../../src/cli/cliError';
 import { REPO_ROOT } from './repoRoot';
@@ -573,6 +574,16 @@ describe('sagemaker-hf extract', () => {
     assert.equal(await extractCommand(['model.tar.gz', '--to', 'model'], io), 0);
     assert.match(io.err, /Extracted 1 file/);
     assert.equal(await fs.readFile(path.join(box.target, 'config.json'), 'utf8'), '{}');
+  });
+
+  it("keeps each file's sha256 for a later push only with --record-hashes", async () => {
+    const box = await sandbox();
+    await fs.writeFile(path.join(box.dir, 'model.tar.gz'), tgz([{ name: 'config.json', data: '{"a":1}' }]));
+    assert.equal(await extractCommand(['model.tar.gz', '--to', 'plain'], capture(box.dir)), 0);
+    await assert.rejects(fs.access(path.join(box.dir, 'plain', '.cache')), 'extract without --record-hashes wrote a record');
+    assert.equal(await extractCommand(['model.tar.gz', '--to', 'hashed', '--record-hashes'], capture(box.dir)), 0);
+    const record = await readHashRecord(path.join(box.dir, 'hashed'));
+    assert.equal(record.get('config.json')?.sha256, createHash('sha256').update('{"a":1}').digest('hex'));
   });
 
   it('reports progress once per 64 MiB unpacked, and nothing but the closing line for a small archive', async () => {

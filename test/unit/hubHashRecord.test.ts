@@ -282,6 +282,25 @@ describe('Push to Hub of several large files never hashed before', () => {
 });
 
 describe('Push to Hub of files with the same content', () => {
+  it('never hashed before, each hashed and asked for on its own: the object is still sent once', async () => {
+    const folder = path.join(workDir, 'twins-unhashed');
+    await fs.mkdir(folder);
+    const bytes = pseudoRandomBytes(301, 1024 * 1024);
+    for (const f of ['a.safetensors', 'b.safetensors', 'c.safetensors']) await fs.writeFile(path.join(folder, f), bytes);
+    const putsBefore = largeFilePuts();
+    const pushed = await push(folder, `${EMULATOR_USER}/twins-unhashed`);
+    assert.equal(largeFilePuts() - putsBefore, 1, 'the same object was sent more than once');
+    assert.deepEqual(
+      pushed.files.map((f) => [f.path, f.uploaded]),
+      [
+        ['a.safetensors', true],
+        ['b.safetensors', false],
+        ['c.safetensors', false],
+      ],
+    );
+    for (const f of ['a.safetensors', 'b.safetensors', 'c.safetensors']) assert.ok((await hub.readFile(`${EMULATOR_USER}/twins-unhashed`, f))?.equals(bytes), f);
+  });
+
   it('asks for their object once and sends it once', async () => {
     const folder = path.join(workDir, 'twins');
     await fs.mkdir(folder);

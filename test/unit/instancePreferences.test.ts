@@ -24,6 +24,7 @@ import type { TrainingJobDescription } from '../../src/core/jobs/trainingJobDesc
 import { trainingJobViewFromDescription } from '../../src/core/jobs/trainingJobView';
 import { warmPoolMatch } from '../../src/core/jobs/warmPoolMatch';
 import { buildTrainingJobPlan } from '../../src/core/training/createTrainingJobRequest';
+import { buildTuningJobPlan } from '../../src/core/training/createTuningJobRequest';
 import type { CreateTrainingJobRequest } from '../../src/core/training/createTrainingJobRequest';
 import { encodeJobFileValues } from '../../src/core/training/pythonJson';
 import { TrainingPlanError } from '../../src/core/training/trainingPlanError';
@@ -104,8 +105,17 @@ describe('instance_preferences in the validator', () => {
     );
   });
 
-  it('needs instance_type or instance_preferences', () => {
+  it('needs exactly one of instance_type, instance_groups and instance_preferences', () => {
     assert.deepEqual(only(problemsOf(BASE), 'schema.required'), [{ code: 'schema.required', path: 'instance_type', severity: 'error', at: '0:0-0:11' }]);
+    const missing = validateJobFile(BASE, {}).problems.find((p) => p.code === 'schema.required');
+    for (const key of ['instance_type', 'instance_groups', 'instance_preferences']) assert.match(missing?.message ?? '', new RegExp(key), `the error names ${key}`);
+    const both = problemsOf(
+      `${BASE}instance_preferences:\n  - ml.g5.2xlarge\ninstance_groups:\n  - instance_group_name: a\n    instance_type: ml.g5.2xlarge\n    instance_count: 1\n`,
+    );
+    assert.deepEqual(
+      only(both, 'instancePreferences.exclusive').map((p) => p.path),
+      ['instance_groups'],
+    );
   });
 
   it('refuses instance_type with instance_preferences, at instance_type (mutually exclusive with InstanceType)', () => {
@@ -237,7 +247,37 @@ describe('instance_preferences in the request', () => {
     const neither = { ...spec, use_spot_instances: false, instance_preferences: undefined } as JobSpec;
     assert.throws(
       () => buildTrainingJobPlan({ spec: neither, hyperparameters: {}, context: { region: 'us-east-1', accountId: '123456789012', now: new Date() } }),
-      (e: unknown) => e instanceof TrainingPlanError && e.code === 'schema.required',
+      (e: unknown) =>
+        e instanceof TrainingPlanError &&
+        e.code === 'instanceGroups.missing' &&
+        /instance_type/.test(e.message) &&
+        /instance_groups/.test(e.message) &&
+        /instance_preferences/.test(e.message),
+    );
+    const withGroups = { ...spec, use_spot_instances: false, instance_groups: [{ instance_group_name: 'a', instance_type: 'ml.g5.2xlarge', instance_count: 1 }] } as JobSpec;
+    assert.throws(
+      () => buildTrainingJobPlan({ spec: withGroups, hyperparameters: {}, context: { region: 'us-east-1', accountId: '123456789012', now: new Date() } }),
+      (e: unknown) => e instanceof TrainingPlanError && e.code === 'instancePreferences.exclusive' && e.context.path === 'instance_groups',
+    );
+  });
+
+  it('refuses a tuning job from instance_preferences: the tuning API has no InstancePreferences', () => {
+    const text = `${BASE}instance_preferences:\n  - ml.g5.2xlarge\n  - ml.g6.2xlarge\ntuning:\n  objective_metric_name: eval_loss\n  metric_definitions:\n    - Name: eval_loss\n      Regex: "eval_loss: ([0-9.]+)"\n  max_jobs: 2\n  hyperparameter_ranges:\n    learning_rate: {type: continuous, min_value: 1e-5, max_value: 1e-3}\n`;
+    const found = validateJobFile(text, {});
+    assert.deepEqual(
+      found.problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.path]),
+      [['tuning.instancePreferences', 'instance_preferences']],
+    );
+    const encoded = encodeJobFileValues(text);
+    assert.throws(
+      () =>
+        buildTuningJobPlan({
+          spec: found.spec!,
+          hyperparameters: encoded.hyperparameters,
+          ...(encoded.tuning !== undefined ? { tuningValues: encoded.tuning } : {}),
+          context: { region: 'us-east-1', accountId: '123456789012', now: new Date() },
+        }),
+      (e: unknown) => e instanceof TrainingPlanError && e.code === 'tuning.instancePreferences' && /has no InstancePreferences/.test(e.message),
     );
   });
 });
@@ -248,7 +288,11 @@ describe('instance_preferences in the estimate and the local run', () => {
 
   it('takes the ceiling at the most expensive candidate (price × its count), lists every candidate, and says which has no price', () => {
     const spec = specOf(text);
-    const estimate = estimateTrainingCost(spec, (t) => (prices[t] !== undefined ? quote(t, prices[t]!) : undefined));
+    // One quote per candidate that has a price (what resolveJobPrices gives): ml.g6.2xlarge has none.
+    const estimate = estimateTrainingCost(
+      spec,
+      Object.entries(prices).map(([t, p]) => quote(t, p)),
+    );
     assert.ok(estimate);
     assert.equal(estimate.instanceType, 'ml.g5.12xlarge', '7.09 × 1 is more than 1.515 × 4');
     assert.equal(estimate.instanceCount, 1);
@@ -262,7 +306,7 @@ describe('instance_preferences in the estimate and the local run', () => {
     assert.match(rendered, /candidate: 4 × ml\.g6\.2xlarge, no price known/);
     assert.match(rendered, /No price is known for ml\.g6\.2xlarge in us-east-1/);
     // The dearer the worst candidate, the higher the ceiling the budget holds the job to.
-    const dearer = estimateTrainingCost(spec, (t) => quote(t, t === 'ml.g6.2xlarge' ? 6 : prices[t]!));
+    const dearer = estimateTrainingCost(spec, [...Object.entries(prices).map(([t, p]) => quote(t, p)), quote('ml.g6.2xlarge', 6)]);
     assert.equal(dearer?.instanceType, 'ml.g6.2xlarge');
     assert.equal(dearer?.ceiling.usd, 24);
     assert.match(budgetRefusal(spec, dearer!)?.message ?? '', /ceiling \$24\.00 .*4 × ml\.g6\.2xlarge/);

@@ -335,6 +335,7 @@ describe('job file fuzzing', () => {
   it('finds every fixture and example to mutate', () => {
     assert.ok(seeds.length >= 10, `only ${seeds.length} job files found`);
     assert.ok(seeds.some((s) => s.name.startsWith('examples/')) && seeds.some((s) => s.name.includes('invalid')));
+    assert.ok(seeds.filter((s) => /^tuning:/m.test(s.text)).length >= 2, 'job files with a tuning block are among the seeds');
   });
 
   it(`${MUTANTS} mutants: no exception, every problem and assist range inside the document (seed ${SEED})`, { timeout: 600_000 }, (t) => {

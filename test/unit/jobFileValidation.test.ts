@@ -227,16 +227,60 @@ describe('job file validation: checks beyond the schema', () => {
     );
   });
 
-  it('refuses each estimator argument it does not send by name, with why (issue 16)', () => {
-    const issue16 = ['instance_groups'];
-    for (const key of issue16) {
-      const problems = validateJobFile(`${base}instance_type: ml.g5.xlarge\n${key}: true\n`).problems.filter((p) => p.path === key);
+  it("instance_groups: replaces instance_type, with the SDK's refusals at their keys (issue 16)", () => {
+    const groups = (extra = '') =>
+      `${base}instance_groups:\n  - instance_group_name: train\n    instance_type: ml.p4d.24xlarge\n    instance_count: 2\n  - instance_group_name: data\n    instance_type: ml.c5.18xlarge\n    instance_count: 1\n${extra}`;
+    const at = (text: string) =>
+      validateJobFile(text)
+        .problems.filter((p) => p.severity !== 'info')
+        .map((p) => [p.code, p.severity, p.path, p.range.start.line]);
+    // A heterogeneous cluster without instance_type is a whole job file.
+    assert.deepEqual(at(groups()), []);
+    // Neither: instance_type is missing, said as the schema says it, with the alternative.
+    const neither = validateJobFile(base).problems.filter((p) => p.code === 'schema.required');
+    assert.deepEqual(
+      neither.map((p) => p.path),
+      ['instance_type'],
+    );
+    assert.match(neither[0]!.message, /instance_groups/);
+    // Both: the SDK refuses it; the error is at instance_type.
+    assert.deepEqual(at(groups('instance_type: ml.p4d.24xlarge\n')), [['instanceGroups.withInstanceType', 'error', 'instance_type', 12]]);
+    // Several groups and a distribution that names none, or an unknown one, or a CPU group for torchrun.
+    assert.deepEqual(at(groups('distribution:\n  mpi:\n    enabled: true\n')), [['distribution.instanceGroupsOne', 'error', 'distribution', 12]]);
+    assert.deepEqual(at(groups('distribution:\n  mpi:\n    enabled: true\n  instance_groups: [trainer]\n')), [
+      ['distribution.instanceGroupUnknown', 'error', 'distribution.instance_groups[0]', 15],
+    ]);
+    assert.deepEqual(at(groups('distribution:\n  torch_distributed:\n    enabled: true\n  instance_groups: [data]\n')), [
+      ['torch_distributed.instanceType', 'error', 'instance_groups[1].instance_type', 10],
+      ['instanceGroups.launcherEveryGroup', 'warning', 'distribution.torch_distributed', 13],
+    ]);
+    // distribution.instance_groups without groups; a training group with no strategy that uses it.
+    assert.deepEqual(at(`${base}instance_type: ml.p4d.24xlarge\ndistribution:\n  mpi:\n    enabled: true\n  instance_groups: [train]\n`), [
+      ['distribution.instanceGroupsWithoutGroups', 'error', 'distribution.instance_groups', 9],
+    ]);
+    // Catalog checks per group: no GPU anywhere refuses the image; an unknown type is a warning at its group.
+    const cpuOnly = `${base}instance_groups:\n  - instance_group_name: a\n    instance_type: ml.c5.18xlarge\n    instance_count: 1\n  - instance_group_name: b\n    instance_type: ml.c5.99xlarge\n    instance_count: 1\n`;
+    assert.deepEqual(
+      at(cpuOnly).map(([code, , path]) => [code, path]),
+      [
+        ['instance.noGpu', 'instance_groups[0].instance_type'],
+        ['instance.unknown', 'instance_groups[1].instance_type'],
+      ],
+    );
+    // Same names: the SDK sends them, the toolkit loses one.
+    assert.deepEqual(at(groups().replace('instance_group_name: data', 'instance_group_name: train')), [
+      ['instanceGroups.duplicateName', 'warning', 'instance_groups[1].instance_group_name', 9],
+    ]);
+    // Training Compiler refuses groups; more than 5 groups is the API's limit.
+    assert.ok(codes(groups('compiler_config:\n  enabled: true\n').slice(base.length)).includes('compiler.instanceGroups'));
+    // ProfilerConfig's framework_profile_params and profile_params: refused by name, with why, at the key.
+    for (const key of ['framework_profile_params', 'profile_params']) {
+      const refused = validateJobFile(`${base}instance_type: ml.g5.xlarge\nprofiler_config:\n  ${key}: {}\n`).problems.filter((p) => p.code === 'schema.unsupportedArgument');
       assert.deepEqual(
-        problems.map((p) => [p.code, p.severity, p.range.start.line]),
-        [['schema.unsupportedArgument', 'error', 6]],
-        key,
+        refused.map((p) => [p.path, p.range.start.line]),
+        [[`profiler_config.${key}`, 7]],
       );
-      assert.match(problems[0]!.message, new RegExp(`^\`${key}\` is a HuggingFace estimator argument this extension does not send: .{20,}`), key);
+      assert.match(refused[0]!.message, new RegExp(`^\`profiler_config\\.${key}\` is a keyword argument of the SDK's profiler_config object this extension does not send: .{40,}`));
     }
     // Not an estimator argument, and not one nested under another key: the plain unknown-key error.
     assert.deepEqual(

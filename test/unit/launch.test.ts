@@ -1108,7 +1108,7 @@ describe('Launch sends what it previewed (requests counted at a proxy in front o
     assert.equal(wire.created.length, created + 1);
     const sent = wire.created[created];
     assert.deepEqual(sent, { ...previewed.createTrainingJob, Environment: { HF_TOKEN: SENTINEL, NCCL_DEBUG: 'INFO' } });
-    assert.deepEqual(previewed.createTrainingJob.Environment, { HF_TOKEN: '${env:SENTINEL_HF_TOKEN}', NCCL_DEBUG: 'INFO' }, 'the preview names the variable');
+    assert.deepEqual(previewed.createTrainingJob!.Environment, { HF_TOKEN: '${env:SENTINEL_HF_TOKEN}', NCCL_DEBUG: 'INFO' }, 'the preview names the variable');
     assert.deepEqual(
       job.uploads.map((u) => u.to),
       previewed.uploads.map((u) => u.to),

@@ -501,6 +501,17 @@ describe('container_entry_point and container_arguments in a local run (issue 16
   });
 });
 
+describe('instance_groups in a local run (issue 16)', () => {
+  it('is refused by name before anything starts, saying what the local contract lacks', () => {
+    const { instance_type: _t, ...spec } = { entry_point: 'train.py', instance_type: 'local', role: 'SageMakerRole', image_uri: 'x' } as JobSpec;
+    const groups: JobSpec = { ...spec, instance_groups: [{ instance_group_name: 'train', instance_type: 'ml.g5.xlarge', instance_count: 2 }] };
+    assert.throws(
+      () => localJobOptionsFromSpec({ spec: groups, jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' }),
+      (e: LocalJobError) => e.code === 'UnsupportedForLocalRun' && /^instance_groups \(a heterogeneous cluster\) does not run locally: .*resourceconfig\.json/.test(e.message),
+    );
+  });
+});
+
 describe('listLocalJobs', () => {
   it('reports a job whose runner died while it was in progress as Failed', async () => {
     const root = await freshDir('interrupted');

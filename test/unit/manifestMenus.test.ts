@@ -56,6 +56,39 @@ describe('Training Jobs view: menus match the rows they are for', () => {
     assert.ok((pkg.activationEvents as string[]).includes('onWebviewPanel:sagemakerHf.jobDashboard'));
   });
 
+  it('Stop Tuning Job only on tuning jobs in progress; Clone Best Trial only once a best trial is known; no job action on a tuning row', () => {
+    const onTuning = (command: string, status: string, hasBest: boolean, inline = false, origin: JobOrigin = 'cloud') => {
+      const ctx = ContextValue.tuning(status, origin, hasBest);
+      return itemMenus
+        .filter((m) => m.command === command && (m.group?.startsWith('inline') ?? false) === inline)
+        .some((m) => {
+          const re = /viewItem =~ \/(.*?)\/(?:\s|$)/.exec(m.when)?.[1];
+          return re !== undefined && new RegExp(re).test(ctx) && m.when.includes('view == sagemakerHf.trainingJobs');
+        });
+    };
+    assert.equal(onTuning('sagemakerHf.stopTuningJob', 'InProgress', false), true);
+    assert.equal(onTuning('sagemakerHf.stopTuningJob', 'InProgress', true, true), true, 'inline too');
+    assert.equal(onTuning('sagemakerHf.stopTuningJob', 'InProgress', false, false, 'local'), true, 'a local tuning run too');
+    assert.equal(onTuning('sagemakerHf.cloneBestTrial', 'Completed', true, false, 'local'), true, 'a local tuning run too');
+    for (const s of ['Completed', 'Failed', 'Stopped', 'Stopping']) assert.equal(onTuning('sagemakerHf.stopTuningJob', s, true), false, s);
+    for (const s of ['InProgress', 'Completed', 'Stopped']) {
+      assert.equal(onTuning('sagemakerHf.cloneBestTrial', s, true), true, s);
+      assert.equal(onTuning('sagemakerHf.cloneBestTrial', s, false), false, s);
+    }
+    // A training job's actions (logs, dashboard, download, clone) are for its trials, not for the tuning row.
+    for (const c of ['sagemakerHf.showJobLogs', 'sagemakerHf.openDashboard', 'sagemakerHf.stopJob', 'sagemakerHf.downloadModel', 'sagemakerHf.cloneJobFile'])
+      assert.equal(onTuning(c, 'Completed', true) || onTuning(c, 'InProgress', true), false, c);
+    assert.equal(shown('sagemakerHf.cloneBestTrial', 'Completed', 'cloud'), false, 'not on a training job');
+  });
+
+  it('Compare Runs on every job row, cloud or local, whatever its status; the view lets several rows be selected', () => {
+    for (const s of ['InProgress', 'Completed', 'Failed', 'Stopped', 'Stopping'])
+      for (const o of ['cloud', 'local'] as const) assert.equal(shown('sagemakerHf.compareRuns', s, o), true, `${s} ${o}`);
+    assert.equal(shown('sagemakerHf.compareRuns', 'Completed', 'cloud', true), false, 'not an inline button');
+    const registerViews = readFileSync(path.join(REPO_ROOT, 'src/views/registerViews.ts'), 'utf8');
+    assert.match(registerViews, /createTreeView\(ViewId\.trainingJobs, \{[^}]*canSelectMany: true/s);
+  });
+
   it('every menu entry names a contributed command', () => {
     const commands = new Set((pkg.contributes.commands as Array<{ command: string }>).map((c) => c.command));
     for (const [menu, entries] of Object.entries(pkg.contributes.menus as Record<string, Array<{ command: string }>>)) {

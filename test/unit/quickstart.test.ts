@@ -31,7 +31,7 @@ describe('sagemaker-hf quickstart', () => {
   it('writes every shipped file into ./quickstart, and the job file validates with no error', () => {
     const r = run(base, 'quickstart');
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^Wrote the quickstart into quickstart\/ \(8 files\)\. Next:\n {2}sagemaker-hf validate quickstart\/quickstart\.sagemaker\.yaml\n/);
+    assert.match(r.stdout, /^Wrote the quickstart into quickstart\/ \(9 files\)\. Next:\n {2}sagemaker-hf validate quickstart\/quickstart\.sagemaker\.yaml\n/);
     for (const f of QUICKSTART_FILES) assert.ok(readFileSync(path.join(base, 'quickstart', f)).equals(readFileSync(path.join(shipped, f))), f);
     const v = run(base, 'validate', 'quickstart/quickstart.sagemaker.yaml');
     assert.equal(v.status, 0, v.stdout + v.stderr);

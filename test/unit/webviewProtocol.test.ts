@@ -25,6 +25,13 @@ import { applyPushProgress, newPushStatus } from '../../src/webview/host/pushSta
 import { MAX_INFERENCE_TEXT, isHostMessage, isModelCardViewState, isViewMessage } from '../../src/webview/protocol';
 import type { CardContent, HostMessage, ViewMessage } from '../../src/webview/protocol';
 import { REPO_ROOT } from './repoRoot';
+import { compareRuns, runComparisonJson } from '../../src/core/jobs/runComparison';
+import type { RunInput } from '../../src/core/jobs/runComparison';
+import { localJobCost } from '../../src/core/cost/jobCost';
+import { isCompareHostMessage, isCompareViewMessage, isCompareViewState } from '../../src/webview/compareProtocol';
+import type { CompareHostMessage, WireComparison } from '../../src/webview/compareProtocol';
+import { CompareRunsView, jobsToCompare } from '../../src/webview/host/compareRunsView';
+import { clickedRowOnly } from '../../src/views/treeSelection';
 
 const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/modelCardWorkspace');
 const HOSTILE_RUN = path.join(FIXTURES, 'hostile-run');
@@ -390,5 +397,180 @@ describe('raw HTML inside the README', () => {
     assert.equal(inertRawHtml('<a href="javascript:alert(1)">x</a>'), '&lt;a href=&quot;javascript:alert(1)&quot;&gt;x</a>');
     assert.equal(inertRawHtml('<a href="https://x" onclick="alert(1)">x</a>'), '&lt;a href=&quot;https://x&quot; onclick=&quot;alert(1)&quot;&gt;x</a>');
     assert.equal(inertRawHtml('<!-- note --><scr<script>ipt>'), '&lt;!-- note --&gt;&lt;scr&lt;script&gt;ipt&gt;');
+  });
+});
+
+// ── Compare Runs ──────────────────────────────────────────────────────────────
+
+function compareInput(name: string, lr: string, loss: number): RunInput {
+  const start = Date.parse('2026-12-07T10:00:00Z');
+  return {
+    origin: 'local',
+    description: {
+      TrainingJobName: name,
+      TrainingJobStatus: 'Completed',
+      TrainingStartTime: new Date(start),
+      HyperParameters: { learning_rate: lr, note: '"<img src=x onerror=alert(1)>"' },
+      ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1 },
+    },
+    cost: localJobCost(name),
+    series: [
+      {
+        name: 'loss',
+        host: 'algo-1',
+        source: 'log',
+        unit: 'None',
+        points: [
+          [start + 1000, loss],
+          [start + 2000, NaN],
+        ],
+      },
+    ],
+  };
+}
+
+describe('Compare Runs protocol', () => {
+  const comparison: WireComparison = runComparisonJson(compareRuns([compareInput('run-a', '0.5', 1.2), compareInput('run-b', '0.2', 1.4)], new Date()));
+  const roundTrip = <T>(v: T): unknown => JSON.parse(JSON.stringify(v));
+
+  it('accepts what the host posts, after a JSON round trip (NaN points arrive as null)', () => {
+    const messages: CompareHostMessage[] = [
+      {
+        type: 'loading',
+        jobs: [
+          { name: 'run-a', origin: 'local' },
+          { name: 'job-b', origin: 'cloud' },
+        ],
+      },
+      { type: 'comparison', comparison },
+      { type: 'failed', message: 'run-a (local job) could not be read: no job folder' },
+    ];
+    for (const m of messages) assert.equal(isCompareHostMessage(roundTrip(m)), true, m.type);
+    assert.deepEqual((roundTrip(comparison) as WireComparison).curves[0]!.lines[0]!.points, [
+      [1000, 1.2],
+      [2000, null],
+    ]);
+    assert.equal(isCompareViewMessage({ type: 'ready' }), true);
+    assert.equal(isCompareViewMessage({ type: 'refresh' }), true);
+  });
+
+  it('drops anything else: unknown or inherited types, a row without a cell per run, a line of a run not there, a lone run, bad points', () => {
+    const broken = (f: (c: WireComparison) => void) => {
+      const c = roundTrip(comparison) as WireComparison;
+      f(c);
+      return { type: 'comparison', comparison: c };
+    };
+    const bad: unknown[] = [
+      null,
+      'comparison',
+      { type: 'toString' },
+      { type: 'comparison' },
+      { type: 'loading', jobs: [{ name: '', origin: 'local' }] },
+      { type: 'loading', jobs: [{ name: 'a', origin: 'moon' }] },
+      { type: 'failed', message: 'x'.repeat(100_001) },
+      broken((c) => c.rows[0]!.cells.pop()),
+      broken((c) => (c.curves[0]!.lines[0]!.run = 2)),
+      broken((c) => (c.curves[0]!.lines[0]!.points[0] = [Number.NaN, 1])),
+      broken((c) => ((c.rows[0]!.cells[0] as { value: unknown }).value = { toString: 1 })),
+      broken((c) => ((c.rows[0] as { section: string }).section = 'secrets')),
+      broken((c) => {
+        c.runs.pop();
+        for (const r of c.rows) r.cells.pop();
+        c.curves = [];
+      }),
+    ];
+    for (const m of bad) assert.equal(isCompareHostMessage(m), false, JSON.stringify(m)?.slice(0, 120));
+    for (const m of [{ type: 'openFrame', file: '/etc/passwd', line: 1 }, { type: '__proto__' }, {}]) assert.equal(isCompareViewMessage(m), false, JSON.stringify(m));
+  });
+
+  it('restores a panel only from a state this version wrote: two or more jobs, each with its origin', () => {
+    const jobs = [
+      { name: 'a', origin: 'cloud' },
+      { name: 'b', origin: 'local' },
+    ];
+    assert.equal(isCompareViewState({ version: 1, jobs }), true);
+    for (const bad of [undefined, {}, { version: 2, jobs }, { version: 1, jobs: jobs.slice(0, 1) }, { version: 1, jobs: [...jobs, { name: 'c' }] }])
+      assert.equal(isCompareViewState(bad), false, JSON.stringify(bad));
+  });
+
+  it('the page gets the jobs, then the comparison; a refresh reads again; a run that cannot be read fails the comparison, saying which', async () => {
+    const posts: CompareHostMessage[] = [];
+    let reads = 0;
+    let broken = false;
+    const view = new CompareRunsView({
+      jobs: [
+        { name: 'run-a', origin: 'local' },
+        { name: 'run-b', origin: 'local' },
+      ],
+      read: async (job) => {
+        reads++;
+        if (broken && job.name === 'run-b') throw new Error('no job folder under /w/.sagemaker-local');
+        return compareInput(job.name, job.name === 'run-a' ? '0.5' : '0.2', 1);
+      },
+      post: (m) => {
+        assert.ok(isCompareHostMessage(JSON.parse(JSON.stringify(m))), `the page would drop ${m.type}`);
+        posts.push(m);
+      },
+    });
+    await view.handle({ type: 'ready' });
+    assert.deepEqual(
+      posts.map((m) => m.type),
+      ['loading', 'comparison'],
+    );
+    const first = posts[1] as Extract<CompareHostMessage, { type: 'comparison' }>;
+    assert.deepEqual(first.comparison.differences, ['hyperparameters.learning_rate']);
+    // The page comes back from the background: the same comparison, no second reading.
+    await view.handle({ type: 'ready' });
+    assert.equal(reads, 2);
+    assert.deepEqual(posts[3], first);
+    broken = true;
+    await view.handle({ type: 'refresh' });
+    assert.equal(reads, 4);
+    assert.deepEqual(posts.at(-1), { type: 'failed', message: 'run-b (local job) could not be read: no job folder under /w/.sagemaker-local' });
+  });
+
+  it("takes the view's selection (clicked row, then every selected row), names, or jobs; each once; other rows ignored", () => {
+    const origin = (name: string) => (name.startsWith('local-') ? ('local' as const) : undefined);
+    const a = { view: { name: 'job-a' }, origin: 'cloud' };
+    const b = { view: { name: 'local-b' }, origin: 'local' };
+    const trial = { view: { name: 'tuning-001-abc' } };
+    const detail = { label: 'Hyperparameters' };
+    assert.deepEqual(jobsToCompare([a, [a, b, trial, detail, a]], { origin }), [
+      { name: 'job-a', origin: 'cloud' },
+      { name: 'local-b', origin: 'local' },
+      { name: 'tuning-001-abc', origin: 'cloud' },
+    ]);
+    assert.deepEqual(jobsToCompare([['job-a', 'local-b']], { origin }), [
+      { name: 'job-a', origin: 'cloud' },
+      { name: 'local-b', origin: 'local' },
+    ]);
+    assert.deepEqual(jobsToCompare([a], { origin }), [{ name: 'job-a', origin: 'cloud' }]);
+    assert.deepEqual(jobsToCompare([], { origin }), []);
+  });
+
+  it('a single-job command invoked on a multi-selection gets the clicked row only; its own second argument is kept', () => {
+    const a = { view: { name: 'a' } };
+    const b = { view: { name: 'b' } };
+    assert.deepEqual(clickedRowOnly([a, [a, b]]), [a]);
+    assert.deepEqual(clickedRowOnly([a, [a]]), [a]);
+    assert.deepEqual(clickedRowOnly([a, { confirmed: true }]), [a, { confirmed: true }]);
+    assert.deepEqual(clickedRowOnly(['job-name', 'local']), ['job-name', 'local']);
+    assert.deepEqual(clickedRowOnly([]), []);
+  });
+});
+
+describe('Compare Runs HTML', () => {
+  it('is built by the shared page builder: strict CSP, nonce script; its page and stylesheet exist', async () => {
+    const html = webviewHtml({
+      cspSource: 'vscode-webview://x',
+      nonce: 'bm9uY2U=',
+      scriptUri: 'vscode-webview://x/dist/webview/runComparison.js',
+      styleUri: 'vscode-webview://x/media/webview/runComparison.css',
+      title: 'Compare: a · b',
+      appTestId: 'compare-runs-app',
+    });
+    assert.match(html, /default-src &#39;none&#39;; script-src &#39;nonce-bm9uY2U=&#39;/);
+    assert.match(html, /<script nonce="bm9uY2U=" src="vscode-webview:\/\/x\/dist\/webview\/runComparison\.js"><\/script>/);
+    for (const rel of ['src/webview/app/compare/main.ts', 'media/webview/runComparison.css']) await fs.access(path.join(REPO_ROOT, rel));
   });
 });

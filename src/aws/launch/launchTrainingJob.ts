@@ -9,13 +9,14 @@
  */
 import * as path from 'node:path';
 import { CopyObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
-import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
+import { CreateHyperParameterTuningJobCommand, CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import type { CreateHyperParameterTuningJobCommandInput, CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
 import { formatBytes } from '../../core/format';
 import { credentialFlows, expandEnvironment, requireCredentialVariables } from '../../core/jobFile/credentialFlows';
 import type { Problem } from '../../core/jobFile/problem';
 import { buildTrainingJobPlan } from '../../core/training/createTrainingJobRequest';
 import type { CreateTrainingJobRequest, SourceArchiveUpload, TrainingJobPlanInput } from '../../core/training/createTrainingJobRequest';
+import type { CreateHyperParameterTuningJobRequest } from '../../core/training/createTuningJobRequest';
 import { freshJobName } from '../../core/training/jobName';
 import type { AwsClients } from '../awsClients';
 import { withGitCheckout } from '../../source/gitSource';
@@ -26,7 +27,8 @@ import { ensureDefaultBucket } from './defaultBucket';
 import { LaunchError } from './launchError';
 import { clientsForRegion, jobFileDigest } from './planTrainingJob';
 import type { PlannedTrainingJob } from './planTrainingJob';
-import { awsCallError, createTrainingJobError, serviceErrorCode, trainingJobConsoleUrl } from './serviceErrors';
+import { awsCallError, createTrainingJobError, serviceErrorCode, trainingJobConsoleUrl, tuningJobConsoleUrl } from './serviceErrors';
+import type { CreateTrainingJobFailure } from './serviceErrors';
 
 // ---------------------------------------------------------------------------------------------
 // Launch
@@ -106,6 +108,12 @@ export interface LaunchedTrainingJob {
   request: CreateTrainingJobRequest;
   uploads: StagedSource[];
   consoleUrl: string;
+  /**
+   * Present when the job file has `tuning:`: the CreateHyperParameterTuningJob request sent (as
+   * previewed, `${env:NAME}` as written); `jobName`, `jobArn` and `consoleUrl` are then the tuning
+   * job's, and `request` is the estimator's own request the tuning request was built from.
+   */
+  tuningRequest?: CreateHyperParameterTuningJobRequest;
   /** The generated name that was taken, when the job was created under a fresh one. */
   renamedFrom?: string;
   /**
@@ -205,7 +213,8 @@ async function launchPlanned(l: PlannedLaunch): Promise<LaunchedTrainingJob> {
   // The account and the role are the plan's: nothing is asked of STS or IAM again.
   const principal = planned.caller?.arn;
   const plan = planned.plan;
-  progress({ step: 'preparing', message: `Launching ${plan.createTrainingJob.TrainingJobName} for account ${accountId} in ${region}…` });
+  const shownName = planned.tuning ? planned.tuning.createHyperParameterTuningJob.HyperParameterTuningJobName : plan.createTrainingJob.TrainingJobName;
+  progress({ step: 'preparing', message: `Launching ${planned.tuning ? 'hyperparameter tuning job ' : ''}${shownName} for account ${accountId} in ${region}…` });
   if (plan.defaultBucket) {
     progress({ step: 'preparing', message: `Checking the default bucket ${plan.defaultBucket}…` });
     await ensureDefaultBucket(clients, plan.defaultBucket, region, accountId, { ...(principal ? { principal } : {}), ...(signal ? { signal } : {}) });
@@ -224,25 +233,8 @@ async function launchPlanned(l: PlannedLaunch): Promise<LaunchedTrainingJob> {
   // than one created and reported.
   let request = plan.createTrainingJob;
   let renamedFrom: string | undefined;
-  const failure = (err: unknown) => {
-    const mapped = createTrainingJobError(err, {
-      call: 'sagemaker:CreateTrainingJob',
-      principal,
-      region,
-      roleArn: request.RoleArn,
-      instanceType: request.ResourceConfig.InstanceType ?? (request.ResourceConfig.InstancePreferences ?? []).map((p) => p.InstanceType).join(', '),
-      instanceCount: request.ResourceConfig.InstanceCount ?? request.ResourceConfig.InstancePreferences?.[0]?.InstanceCount ?? 1,
-      ...(request.ResourceConfig.InstancePreferences
-        ? {
-            preferences: request.ResourceConfig.InstancePreferences.map((p) => ({
-              instanceType: p.InstanceType,
-              instanceCount: p.InstanceCount ?? request.ResourceConfig.InstanceCount ?? 1,
-            })),
-          }
-        : {}),
-      spot: request.EnableManagedSpotTraining === true,
-      jobName: request.TrainingJobName,
-    });
+  const failureOf = (err: unknown, ctx: CreateTrainingJobFailure) => {
+    const mapped = createTrainingJobError(err, ctx);
     const uploaded = uploadedUris.length === 0 ? '' : ` (The source code had been uploaded to ${uploadedUris.join(', ')}; it is left there, and a new launch uploads its own.)`;
     // SageMaker's validation messages may quote the values sent: the expanded ${env:NAME} values are blanked.
     const message = hideExpanded(`${mapped.message}${uploaded}`);
@@ -256,6 +248,78 @@ async function launchPlanned(l: PlannedLaunch): Promise<LaunchedTrainingJob> {
       echoed ? {} : { cause: err },
     );
   };
+  const failure = (err: unknown) =>
+    failureOf(err, {
+      call: 'sagemaker:CreateTrainingJob',
+      principal,
+      region,
+      roleArn: request.RoleArn,
+      // With instance groups: the first group's type (a quota or capacity message names its own), all instances.
+      // With instance_preferences: every candidate (the error names the one SageMaker's message is about).
+      instanceType:
+        request.ResourceConfig.InstanceType ??
+        request.ResourceConfig.InstanceGroups?.[0]?.InstanceType ??
+        (request.ResourceConfig.InstancePreferences ?? []).map((p) => p.InstanceType).join(', '),
+      instanceCount:
+        request.ResourceConfig.InstanceGroups !== undefined
+          ? request.ResourceConfig.InstanceGroups.reduce((n, g) => n + g.InstanceCount, 0)
+          : (request.ResourceConfig.InstanceCount ?? request.ResourceConfig.InstancePreferences?.[0]?.InstanceCount ?? 1),
+      ...(request.ResourceConfig.InstancePreferences
+        ? {
+            preferences: request.ResourceConfig.InstancePreferences.map((p) => ({
+              instanceType: p.InstanceType,
+              instanceCount: p.InstanceCount ?? request.ResourceConfig.InstanceCount ?? 1,
+            })),
+          }
+        : {}),
+      spot: request.EnableManagedSpotTraining === true,
+      jobName: request.TrainingJobName,
+    });
+
+  if (planned.tuning) {
+    // HyperparameterTuner.fit(): the same uploads, then CreateHyperParameterTuningJob instead of
+    // CreateTrainingJob. No rename on a taken name: the SDK's tuning names end in the minute, so a
+    // fresh timestamp would usually be the same name.
+    const tuningRequest = planned.tuning.createHyperParameterTuningJob;
+    const definition = tuningRequest.TrainingJobDefinition;
+    const environment = expandEnvironment(definition.Environment, env);
+    const sent = environment === undefined ? tuningRequest : { ...tuningRequest, TrainingJobDefinition: { ...definition, Environment: environment } };
+    const name = tuningRequest.HyperParameterTuningJobName;
+    progress({ step: 'creating', message: `Creating hyperparameter tuning job ${name}…`, jobName: name });
+    let tuningArn: string;
+    try {
+      const out = await clients.sagemaker().send(new CreateHyperParameterTuningJobCommand(sent as unknown as CreateHyperParameterTuningJobCommandInput));
+      tuningArn = out.HyperParameterTuningJobArn ?? '';
+    } catch (err) {
+      const resources = definition.HyperParameterTuningResourceConfig;
+      throw failureOf(err, {
+        call: 'sagemaker:CreateHyperParameterTuningJob',
+        principal,
+        region,
+        roleArn: definition.RoleArn,
+        instanceType: resources.InstanceType,
+        instanceCount: resources.InstanceCount * tuningRequest.HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs,
+        spot: definition.EnableManagedSpotTraining === true,
+        jobName: name,
+        tuning: true,
+      });
+    }
+    progress({ step: 'created', message: `Created hyperparameter tuning job ${name}.`, jobName: name, jobArn: tuningArn });
+    const launchedTuning: LaunchedTrainingJob = {
+      kind: 'launched',
+      jobName: name,
+      jobArn: tuningArn,
+      region,
+      accountId,
+      request,
+      tuningRequest,
+      uploads,
+      consoleUrl: tuningJobConsoleUrl(region, name),
+      warnings: planned.warnings,
+    };
+    if (signal?.aborted) launchedTuning.cancelledAfterCreate = true;
+    return launchedTuning;
+  }
 
   progress({ step: 'creating', message: `Creating training job ${request.TrainingJobName}…`, jobName: request.TrainingJobName });
   let jobArn: string;

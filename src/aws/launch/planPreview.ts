@@ -7,11 +7,14 @@
  */
 import { describeCredentialFlow } from '../../core/jobFile/credentialFlows';
 import type { CreateTrainingJobRequest } from '../../core/training/createTrainingJobRequest';
+import type { CreateHyperParameterTuningJobRequest, NotSentUnderTuning } from '../../core/training/createTuningJobRequest';
 import type { PlannedTrainingJob } from './planTrainingJob';
 
 export interface PlanDocument {
-  /** As planned: Environment values written `${env:NAME}` appear as written. */
-  createTrainingJob: CreateTrainingJobRequest;
+  /** As planned: Environment values written `${env:NAME}` appear as written. Absent for a job file with `tuning:`. */
+  createTrainingJob?: CreateTrainingJobRequest;
+  /** A job file with `tuning:`: the tuning request, sent instead of CreateTrainingJob. */
+  createHyperParameterTuningJob?: CreateHyperParameterTuningJobRequest;
   uploads: Array<{ from: string; to: string }>;
   /** Present when some value is written `${env:NAME}`: what launch sends instead of this request's text. */
   launchSends?: string;
@@ -19,18 +22,22 @@ export interface PlanDocument {
   credentials?: Array<{ flow: string; via: string }>;
   /** Links in the source that leave their folder: their targets are uploaded only when confirmed. */
   linksLeavingTheirFolder?: Array<{ link: string; in: string; target: string }>;
+  /** Job-file settings the SDK's tuner leaves out of the tuning request (it sends them for a training job). */
+  notSentUnderTuning?: NotSentUnderTuning[];
   /** SHA-256 (hex) of the job file text this was planned from (`sagemaker-hf launch --job-file-sha256`). */
   jobFileSha256: string;
 }
 
 export function planDocument(planned: PlannedTrainingJob): PlanDocument {
   const expanded = expandedEnvironmentNote(planned);
+  const tuning = planned.tuning;
   return {
-    createTrainingJob: planned.plan.createTrainingJob,
+    ...(tuning ? { createHyperParameterTuningJob: tuning.createHyperParameterTuningJob } : { createTrainingJob: planned.plan.createTrainingJob }),
     uploads: planned.plan.uploads.map((u) => ({ from: u.git ? u.git.repo : u.from, to: u.to })),
     ...(expanded ? { launchSends: expanded } : {}),
     ...(planned.credentialFlows.length > 0 ? { credentials: planned.credentialFlows.map((f) => ({ flow: describeCredentialFlow(f), via: f.via })) } : {}),
     ...(planned.externalLinks.length > 0 ? { linksLeavingTheirFolder: planned.externalLinks.map((l) => ({ link: l.path, in: l.root, target: l.target })) } : {}),
+    ...(tuning && tuning.notSent.length > 0 ? { notSentUnderTuning: tuning.notSent } : {}),
     jobFileSha256: planned.jobFileDigest,
   };
 }

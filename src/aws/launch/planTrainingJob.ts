@@ -14,7 +14,9 @@ import type { JobSpec } from '../../core/jobFile/jobSpec';
 import type { Problem } from '../../core/jobFile/problem';
 import { validateJobFile } from '../../core/jobFile/validateJobFile';
 import { buildTrainingJobPlan } from '../../core/training/createTrainingJobRequest';
-import type { SourceArchiveUpload, TrainingJobPlan, TrainingJobPlanInput, TrainingPlanContext } from '../../core/training/createTrainingJobRequest';
+import type { SourceArchiveUpload, TrainingJobPlan, TrainingPlanContext } from '../../core/training/createTrainingJobRequest';
+import { buildTuningJobPlan } from '../../core/training/createTuningJobRequest';
+import type { TuningJobPlan, TuningJobPlanInput } from '../../core/training/createTuningJobRequest';
 import { encodeDocumentValues } from '../../core/training/pythonJson';
 import { jobFileContext } from '../../source/jobFileOnDisk';
 import { AwsClients } from '../awsClients';
@@ -50,14 +52,23 @@ export interface PlannedTrainingJob {
   jobFilePath: string;
   /** SHA-256 (hex) of the text planned from: `launchTrainingJob` refuses a job file whose text no longer has it. */
   jobFileDigest: string;
-  /** The request and the uploads: what the preview shows and the launch sends. */
+  /**
+   * The request and the uploads: what the preview shows and the launch sends. For a job file with
+   * `tuning:`, the estimator's own CreateTrainingJob request, which `tuning` was built from.
+   */
   plan: TrainingJobPlan;
+  /**
+   * A job file with a `tuning:` block: the CreateHyperParameterTuningJob request
+   * `HyperparameterTuner(...).fit()` sends, which the preview shows and the launch sends instead of
+   * CreateTrainingJob (the uploads are the same).
+   */
+  tuning?: TuningJobPlan;
   /**
    * What `plan` was built from (the spec, the values encoded from the validator's document, the
    * account, role ARN, clock and name): a launch rebuilds from it, without parsing, only for the paths
    * of a git checkout (the request must come out the same) or a fresh name after a collision.
    */
-  input: Readonly<TrainingJobPlanInput>;
+  input: Readonly<TuningJobPlanInput>;
   spec: JobSpec;
   region: string;
   accountId: string;
@@ -122,20 +133,24 @@ export async function planTrainingJob(args: PlanTrainingJobArgs): Promise<Traini
     context.accountId = caller.accountId;
     context.roleArn = role.arn;
   }
-  const input: TrainingJobPlanInput = {
+  const input: TuningJobPlanInput = {
     spec,
     hyperparameters: encoded.hyperparameters,
     ...(encoded.modelParallelParameters !== undefined ? { modelParallelParameters: encoded.modelParallelParameters } : {}),
     ...(encoded.tagValues !== undefined ? { tagValues: encoded.tagValues } : {}),
+    ...(encoded.tuning !== undefined ? { tuningValues: encoded.tuning } : {}),
     context,
   };
-  const plan = buildTrainingJobPlan(input);
+  // A tuning job's plan holds the estimator's (it is built from it): one build either way.
+  const tuning = spec.tuning ? buildTuningJobPlan(input) : undefined;
+  const plan = tuning ? tuning.trainingPlan : buildTrainingJobPlan(input);
   const externalLinks = await localExternalLinks(plan.uploads, args.signal);
   return {
     kind: 'planned',
     jobFilePath,
     jobFileDigest: jobFileDigest(args.text),
     plan,
+    ...(tuning ? { tuning } : {}),
     input,
     spec,
     region,

@@ -98,9 +98,11 @@ export interface CreateTrainingJobFailure extends AwsCallContext {
   jobName: string;
   /** instance_preferences: every type SageMaker may pick, with its count (SageMaker checks the quota of each). */
   preferences?: Array<{ instanceType: string; instanceCount: number }>;
+  /** CreateHyperParameterTuningJob (instanceCount is then max_parallel_jobs × instance_count). */
+  tuning?: boolean;
 }
 
-/** CreateTrainingJob's failures, each with the step that fixes it. */
+/** CreateTrainingJob's (and CreateHyperParameterTuningJob's) failures, each with the step that fixes it. */
 export function createTrainingJobError(err: unknown, ctx: CreateTrainingJobFailure): LaunchError {
   const code = serviceErrorCode(err);
   const serviceMessage = ((err as ServiceErrorShape | undefined)?.message ?? '').trim() || (code ?? 'Error');
@@ -148,10 +150,17 @@ export function createTrainingJobError(err: unknown, ctx: CreateTrainingJobFailu
   if (code === 'AccessDenied' || code === 'AccessDeniedException' || httpStatus(err) === 403) {
     const who = ctx.principal ?? 'the AWS identity in use';
     const passRole = /iam:PassRole/i.test(serviceMessage);
-    const fix = passRole
-      ? `Allow ${who} iam:PassRole on ${ctx.roleArn} (the role SageMaker runs the job as).`
-      : `Allow ${who} sagemaker:CreateTrainingJob, and iam:PassRole on ${ctx.roleArn}.`;
-    return new LaunchError('aws.accessDenied', `AWS denied sagemaker:CreateTrainingJob to ${who}. ${fix} AWS said: ${serviceMessage}`, base, { cause: err });
+    const action = ctx.tuning ? 'sagemaker:CreateHyperParameterTuningJob' : 'sagemaker:CreateTrainingJob';
+    const fix = passRole ? `Allow ${who} iam:PassRole on ${ctx.roleArn} (the role SageMaker runs the job as).` : `Allow ${who} ${action}, and iam:PassRole on ${ctx.roleArn}.`;
+    return new LaunchError('aws.accessDenied', `AWS denied ${action} to ${who}. ${fix} AWS said: ${serviceMessage}`, base, { cause: err });
+  }
+  if (code === 'ResourceInUse' && ctx.tuning) {
+    return new LaunchError(
+      'jobName.taken',
+      `A hyperparameter tuning job named ${ctx.jobName} already exists in ${ctx.region}. Generated tuning job names end in the minute (as the SDK makes them): launch again in a minute, or choose a name (--job-name, or tuning.base_tuning_job_name).`,
+      base,
+      { cause: err },
+    );
   }
   if (code === 'ResourceInUse') {
     return new LaunchError(
@@ -162,7 +171,7 @@ export function createTrainingJobError(err: unknown, ctx: CreateTrainingJobFailu
     );
   }
   if (code === 'ValidationException') {
-    return new LaunchError('service.validation', `SageMaker refused the training job: ${serviceMessage}`, base, { cause: err });
+    return new LaunchError('service.validation', `SageMaker refused the ${ctx.tuning ? 'hyperparameter tuning' : 'training'} job: ${serviceMessage}`, base, { cause: err });
   }
   return awsCallError(err, ctx, base);
 }
@@ -190,4 +199,8 @@ export function serviceQuotasUrl(region: string): string {
 
 export function trainingJobConsoleUrl(region: string, jobName: string): string {
   return `${consoleOrigin(region)}/sagemaker/home?region=${region}#/jobs/${encodeURIComponent(jobName)}`;
+}
+
+export function tuningJobConsoleUrl(region: string, jobName: string): string {
+  return `${consoleOrigin(region)}/sagemaker/home?region=${region}#/hyper-tuning-jobs/${encodeURIComponent(jobName)}`;
 }

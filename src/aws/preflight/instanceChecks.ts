@@ -1,12 +1,16 @@
 /**
- * Is the instance type offered for training in the region, and does the account's quota cover
- * instance_count? Both come from one Service Quotas listing: a region lists a
+ * Is each instance type the job may run (instance_type, each instance group's, each
+ * instance_preferences candidate) offered for training in the region, and does the account's quota
+ * cover its count (a tuning job's max_parallel_jobs × instance_count, its trials at once)? All come
+ * from one Service Quotas listing: a region lists a
  * "<type> for training job usage" quota for each type it offers for training, and that quota's
  * value is how many such instances the account may run at once (0 by default for most GPU
  * types — the ResourceLimitExceeded of sagemaker-hub-facts.md §9).
  */
 import { findInstanceType } from '../../core/catalog/instanceTypes';
-import { instanceCandidates, usesInstancePreferences } from '../../core/sagemaker/instancePreferences';
+import { instancesAtOnce } from '../../core/cost/costEstimate';
+import { jobInstances } from '../../core/sagemaker/instanceGroups';
+import type { JobSpec } from '../../core/jobFile/jobSpec';
 import type { CheckItem } from '../../core/preflight/checklist';
 import { quotaConsoleUrl, quotaIncreaseCommand, trainingQuotaName } from '../../core/preflight/nextSteps';
 import { unreachableReason } from '../awsErrors';
@@ -36,30 +40,62 @@ export function alternativeTypes(wanted: string, offered: string[]): string[] {
 }
 
 /**
- * The instance-type item and the quota item, for instance_type; with instance_preferences, both for
- * every candidate (SageMaker checks the quota of every listed type, not only the one it picks:
- * https://docs.aws.amazon.com/sagemaker/latest/dg/train-instance-preferences.html), their ids
- * suffixed with the type. Neither when the job file has no instance type.
+/** One instance type the quota must cover: the job's, an instance group's (all of the job's instances of it), or one instance_preferences candidate. */
+export interface InstanceWant {
+  type: string;
+  /** Instances of the type one job runs (a tuning job multiplies it by max_parallel_jobs). */
+  count: number;
+  /** With instance_preferences: which candidate (SageMaker checks the quota of every one). */
+  preference?: { index: number; of: number };
+}
+
+/**
+ * What the job asks of the instance quotas, from the one list of the job's instances
+ * (core/sagemaker/instanceGroups.ts `jobInstances`): instance_type × instance_count; each
+ * instance_groups type once, with the job's count of it (its quota covers them all); or every
+ * instance_preferences candidate with its count (SageMaker checks the quota of every listed type,
+ * not only the one it picks: https://docs.aws.amazon.com/sagemaker/latest/dg/train-instance-preferences.html).
+ */
+export function instanceWants(spec: JobSpec): InstanceWant[] {
+  const instances = jobInstances(spec).filter((g) => typeof g.instanceType === 'string' && g.instanceType.trim() !== '');
+  if (instances.some((g) => g.preference !== undefined)) {
+    return instances.map((g, i) => ({ type: g.instanceType.trim(), count: g.count, preference: { index: i, of: instances.length } }));
+  }
+  const byType = new Map<string, number>();
+  for (const g of instances) byType.set(g.instanceType.trim(), (byType.get(g.instanceType.trim()) ?? 0) + (typeof g.count === 'number' ? g.count : 0));
+  return [...byType].map(([type, count]) => ({ type, count }));
+}
+
+/** How Check Setup names the items of one want: plain for a job on one type, numbered (`quota-2`) for groups and preferences. */
+export function wantsAreSeveral(spec: JobSpec): boolean {
+  return spec.instance_groups !== undefined || spec.instance_preferences !== undefined;
+}
+
+/**
+ * The instance-type item and the quota item of every instance type the job may run (`instanceWants`),
+ * all from one Service Quotas listing. With instance_groups or instance_preferences their ids are
+ * numbered in the job file's order (`instanceType-1`, `quota-1`, …). None when the job file has no
+ * instance type.
  */
 export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<CheckItem[]> {
   if (!ctx.spec) return [];
-  if (!usesInstancePreferences(ctx.spec)) {
-    const type = ctx.spec.instance_type?.trim();
-    if (!type) return [];
-    return checkOneType(
+  const wants = instanceWants(ctx.spec);
+  if (wants.length === 0) return [];
+  // One listing: every type's on-demand quota, and its spot quota unless it is a preference (on demand only).
+  // Asked only when a type needs it (a local type has no quota).
+  let listing: Promise<SageMakerQuotas | { error: unknown }> | undefined;
+  const lookup = () =>
+    (listing ??= quotaLookup(
       ctx,
-      type,
-      typeof ctx.spec.instance_count === 'number' ? ctx.spec.instance_count : 1,
-      quotaLookup(ctx, [trainingQuotaName(type, false), trainingQuotaName(type, true)]),
-    );
-  }
-  const candidates = instanceCandidates(ctx.spec);
-  // One Service Quotas listing for every candidate's quota.
-  const lookup = quotaLookup(
-    ctx,
-    candidates.map((c) => trainingQuotaName(c.instanceType.trim(), false)),
+      wants.flatMap((w) => [trainingQuotaName(w.type, false), ...(w.preference ? [] : [trainingQuotaName(w.type, true)])]),
+    ));
+  if (!wantsAreSeveral(ctx.spec)) return checkTypeAndQuota(ctx, wants[0]!, lookup);
+  const items = await Promise.all(
+    wants.map(async (w, i) => {
+      const label = w.preference ? ` (preference ${w.preference.index + 1} of ${w.preference.of})` : '';
+      return (await checkTypeAndQuota(ctx, w, lookup)).map((item) => ({ ...item, id: `${item.id}-${i + 1}`, title: `${item.title}${label}` }));
+    }),
   );
-  const items = await Promise.all(candidates.map((c, i) => checkOneType(ctx, c.instanceType.trim(), c.instanceCount, lookup, { index: i, of: candidates.length })));
   return items.flat();
 }
 
@@ -68,26 +104,9 @@ function quotaLookup(ctx: PreflightContext, names: string[]): Promise<SageMakerQ
   return lookupSageMakerQuotas(ctx.clients.serviceQuotas(), [...new Set(names)], ctx.signal ? { signal: ctx.signal } : {}).catch((error: unknown) => ({ error }));
 }
 
-async function checkOneType(
-  ctx: PreflightContext,
-  type: string,
-  count: number,
-  lookup: Promise<SageMakerQuotas | { error: unknown }>,
-  preference?: { index: number; of: number },
-): Promise<CheckItem[]> {
-  const items = await checkTypeAndQuota(ctx, type, count, lookup, preference !== undefined);
-  if (!preference) return items;
-  const label = `preference ${preference.index + 1} of ${preference.of}`;
-  return items.map((item) => ({ ...item, id: `${item.id}:${type}`, title: `${item.title} (${label})` }));
-}
-
-async function checkTypeAndQuota(
-  ctx: PreflightContext,
-  type: string,
-  count: number,
-  lookup: Promise<SageMakerQuotas | { error: unknown }>,
-  isPreference: boolean,
-): Promise<CheckItem[]> {
+async function checkTypeAndQuota(ctx: PreflightContext, want: InstanceWant, lookup: () => Promise<SageMakerQuotas | { error: unknown }>): Promise<CheckItem[]> {
+  const type = want.type;
+  const isPreference = want.preference !== undefined;
   const typeTitle = `${type} offered for training in ${ctx.region}`;
   if (LOCAL_TYPES.has(type)) {
     return [
@@ -101,6 +120,11 @@ async function checkTypeAndQuota(
       },
     ];
   }
+  // A tuning job runs up to max_parallel_jobs trials at once, each on instance_count instances (with
+  // instance groups: this group's count; with instance_preferences: this candidate's).
+  const atOnce = instancesAtOnce({ instance_count: want.count, ...(ctx.spec?.tuning ? { tuning: ctx.spec.tuning } : {}) });
+  const count = atOnce.count;
+  const needs = ctx.spec?.tuning ? `this tuning job needs ${count} at once (max_parallel_jobs ${atOnce.parallel} × instance_count ${atOnce.perJob})` : `this job needs ${count}`;
   // instance_preferences runs on demand only (the API refuses it with managed spot training).
   const spot = !isPreference && ctx.spec?.use_spot_instances === true;
   const onDemandName = trainingQuotaName(type, false);
@@ -108,7 +132,7 @@ async function checkTypeAndQuota(
   const quotaName = spot ? spotName : onDemandName;
   const quotaTitle = `Quota "${quotaName}" ≥ ${count}`;
 
-  const looked = await lookup;
+  const looked = await lookup();
   if ('error' in looked) {
     const err = looked.error;
     const reason = unreachableReason(err, 'servicequotas:ListServiceQuotas', ctx.identity?.arn, ctx.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
@@ -184,7 +208,7 @@ async function checkTypeAndQuota(
         title: quotaTitle,
         status: 'passed',
         blocking: true,
-        detail: `${quota.value} instance${quota.value === 1 ? '' : 's'} allowed${source}; this job needs ${count}. Instances of other running jobs of this type count against it too.`,
+        detail: `${quota.value} instance${quota.value === 1 ? '' : 's'} allowed${source}; ${needs}. Instances of other running jobs of this type count against it too.`,
       },
     ];
   }
@@ -200,7 +224,7 @@ async function checkTypeAndQuota(
   const listNote = isPreference
     ? ' SageMaker checks the quota of every type in instance_preferences, even when it would pick another: raise it, or remove the type from the list.'
     : '';
-  const detail = `The account's quota "${quota.name}" (${quota.code}) in ${ctx.region} is ${quota.value} instance${quota.value === 1 ? '' : 's'}${source}; this job needs ${count}. SageMaker would refuse it with ResourceLimitExceeded.${listNote}${pendingNote}`;
+  const detail = `The account's quota "${quota.name}" (${quota.code}) in ${ctx.region} is ${quota.value} instance${quota.value === 1 ? '' : 's'}${source}; ${needs}. SageMaker would refuse it with ResourceLimitExceeded.${listNote}${pendingNote}`;
   const nextStep = quota.adjustable
     ? {
         action:

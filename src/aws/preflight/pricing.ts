@@ -12,8 +12,8 @@ import { parsePriceListItem, pickTrainingPrice, priceQuoteFromProduct } from '..
 import type { PriceListProduct } from '../../core/cost/priceList';
 import { BUNDLED_PRICE_TABLE, tablePrice } from '../../core/cost/trainingPrice';
 import type { PriceQuote, TrainingPriceTable } from '../../core/cost/trainingPrice';
-import type { JobSpec } from '../../core/jobFile/jobSpec';
-import { instanceCandidates } from '../../core/sagemaker/instancePreferences';
+import { jobInstances } from '../../core/sagemaker/instanceGroups';
+import type { JobInstanceArguments } from '../../core/sagemaker/instanceGroups';
 import type { AwsClients } from '../awsClients';
 import { unreachableReason } from '../awsErrors';
 
@@ -169,30 +169,33 @@ export async function resolveTrainingPrice(clients: AwsClients, instanceType: st
 }
 
 export interface JobPriceResolution {
-  /** The price of each candidate type that has one (instance_type, or every instance_preferences entry). */
-  priceOf: (instanceType: string) => PriceQuote | undefined;
-  /** True when at least one candidate has a price: an estimate can be made. */
-  priced: boolean;
-  /** Why a price is not the Price List API's, or is missing, one sentence per type. */
+  /**
+   * One quote per instance type the job runs (its instance_type, or each group's); undefined when one
+   * is not known. With instance_preferences, one per candidate that has a price (at least one: the
+   * estimate's ceiling takes the most expensive and names the unpriced).
+   */
+  quotes?: PriceQuote[];
+  /** Why a Price List API price is not the one used, or which type has no price, in words for the estimate's label. */
   apiProblem?: string;
 }
 
-/**
- * Every instance type the job may run on priced, one lookup per type (with instance_preferences,
- * each candidate: the estimate's ceiling takes the most expensive). Local types have no price.
- */
-export async function resolveJobPrices(clients: AwsClients, spec: JobSpec, region: string, options: PriceOptions = {}): Promise<JobPriceResolution> {
-  const types = [...new Set(instanceCandidates(spec).map((c) => c.instanceType))].filter((t) => t !== 'local' && t !== 'local_gpu');
-  const resolved = await Promise.all(types.map(async (t) => [t, await resolveTrainingPrice(clients, t, region, options)] as const));
-  const quotes = new Map<string, PriceQuote>();
+/** The prices of every instance type a job may run: its instance_type, each of its instance_groups' types, or each instance_preferences candidate. */
+export async function resolveJobPrices(clients: AwsClients, spec: JobInstanceArguments, region: string, options: PriceOptions = {}): Promise<JobPriceResolution> {
+  const instances = jobInstances(spec);
+  // Preferences are alternatives: an estimate needs one priced candidate; groups all run, so all need a price.
+  const alternatives = instances.some((g) => g.preference !== undefined);
+  const types = [...new Set(instances.map((g) => g.instanceType))];
+  const quotes: PriceQuote[] = [];
   const problems: string[] = [];
-  for (const [type, resolution] of resolved) {
-    if (resolution.quote) quotes.set(type, resolution.quote);
-    if (resolution.apiProblem && !problems.includes(resolution.apiProblem)) problems.push(resolution.apiProblem);
+  for (const type of types) {
+    const resolved = await resolveTrainingPrice(clients, type, region, options);
+    if (resolved.apiProblem && !problems.includes(resolved.apiProblem)) problems.push(resolved.apiProblem);
+    if (!resolved.quote) {
+      if (alternatives) continue;
+      return { apiProblem: problems.join(' ') };
+    }
+    quotes.push(resolved.quote);
   }
-  return {
-    priceOf: (t) => quotes.get(t),
-    priced: quotes.size > 0,
-    ...(problems.length > 0 ? { apiProblem: problems.join(' ') } : types.length === 0 ? { apiProblem: 'The job file names no SageMaker instance type to price.' } : {}),
-  };
+  if (quotes.length === 0) return { apiProblem: problems.length > 0 ? problems.join(' ') : 'The job names no instance type.' };
+  return { quotes, ...(problems.length ? { apiProblem: problems.join(' ') } : {}) };
 }

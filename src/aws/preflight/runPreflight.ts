@@ -18,10 +18,9 @@ import { checkBuckets } from './bucketCheck';
 import { checkCredentials, checkRegion } from './identityCheck';
 import { noRegionMessage } from '../awsErrors';
 import type { AccessSurface } from '../awsErrors';
-import { checkInstanceTypeAndQuota } from './instanceChecks';
+import { checkInstanceTypeAndQuota, instanceWants, wantsAreSeveral } from './instanceChecks';
 import type { CallerIdentity, KnownRole, PreflightContext } from './preflightContext';
 import { DEFAULT_CHECK_TIMEOUT_MS } from './preflightContext';
-import { instanceCandidates } from '../../core/sagemaker/instancePreferences';
 import { checkExecutionRole } from './roleCheck';
 
 /** How long a passed result stays good: long enough for plan → launch, short enough to notice a revoked quota. */
@@ -189,18 +188,20 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
 
     const usable = region !== undefined && regionItem.status === 'passed' && regionPartition(region) !== undefined;
     const why = !usable ? 'needs a valid region.' : !identity ? 'needs working AWS credentials.' : undefined;
-    // instance_type, or every instance_preferences entry (each checked: SageMaker checks every one's quota).
-    const instanceTypes = spec ? instanceCandidates(spec).map((c) => `${c.instanceType.trim()}×${c.instanceCount}`) : [];
-    const hasInstance = instanceTypes.length > 0;
-    const instanceWords = spec
-      ? instanceCandidates(spec)
-          .map((c) => c.instanceType)
-          .join(', ')
-      : '';
+    // Every instance type the job may run (instance_type, each instance group's, each instance_preferences candidate), as Check Setup checks them.
+    const wants = spec ? instanceWants(spec) : [];
+    const hasInstance = wants.length > 0;
+    const several = spec ? wantsAreSeveral(spec) : false;
     if (why || !region) {
       if (spec) checklist.items.push(notChecked('role', 'Execution role', why ?? ''));
       checklist.items.push(notChecked('bucket', 'Buckets', why ?? ''));
-      if (hasInstance) checklist.items.push(notChecked('instanceType', `${instanceWords} offered for training`, why ?? ''), notChecked('quota', 'Instance quota', why ?? ''));
+      for (const [i, w] of wants.entries()) {
+        const suffix = several ? `-${i + 1}` : '';
+        checklist.items.push(
+          { ...notChecked('instanceType', `${w.type} offered for training`, why ?? ''), id: `instanceType${suffix}` },
+          { ...notChecked('quota', several ? `Instance quota for ${w.type}` : 'Instance quota', why ?? ''), id: `quota${suffix}` },
+        );
+      }
       if (spec && usable) checklist.items.push(checkTrainingImage(spec, region as string));
       return checklist;
     }
@@ -230,8 +231,12 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
       withDeadline(base, timeoutMs, options.signal, timedOut('bucket', 'Buckets', timeoutMs / 1000), (ctx) => checkBuckets(ctx)),
     );
     const instance = hasInstance
-      ? cached(`instance|${account}|${region}|${instanceTypes.join(',')}|${spec?.use_spot_instances === true}`, () =>
-          withDeadline(base, 2 * timeoutMs, options.signal, timedOut('quota', `Quota for ${instanceWords}`, (2 * timeoutMs) / 1000), (ctx) => checkInstanceTypeAndQuota(ctx)),
+      ? cached(
+          `instance|${account}|${region}|${wants.map((w) => `${w.type}×${w.count}${w.preference ? 'p' : ''}`).join(',')}|${spec?.tuning?.max_parallel_jobs ?? 0}|${spec?.use_spot_instances === true}`,
+          () =>
+            withDeadline(base, 2 * timeoutMs, options.signal, timedOut('quota', `Quota for ${wants.map((w) => w.type).join(', ')}`, (2 * timeoutMs) / 1000), (ctx) =>
+              checkInstanceTypeAndQuota(ctx),
+            ),
         )
       : Promise.resolve([]);
     const [roleItems, bucketItems, instanceItems] = await Promise.all([role, buckets, instance]);

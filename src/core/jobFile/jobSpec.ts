@@ -8,6 +8,7 @@
 import type { DebuggerHookConfigArg, ProfilerConfigArg, RuleArg, TensorBoardOutputConfigArg } from '../sagemaker/debugger';
 import type { Distribution } from '../sagemaker/distribution';
 import type { CompilerConfigArg } from '../sagemaker/trainingCompiler';
+import type { InstanceGroupArg } from '../sagemaker/instanceGroups';
 import type { HyperparameterValue } from '../sagemaker/hyperparameters';
 import type { InstancePreferenceArg } from '../sagemaker/instancePreferences';
 import type { TuningSpec } from '../sagemaker/tuningSpec';
@@ -18,6 +19,7 @@ export type { HyperparameterValue } from '../sagemaker/hyperparameters';
 export type { DebuggerHookConfigArg, ProfilerConfigArg, RuleArg, TensorBoardOutputConfigArg } from '../sagemaker/debugger';
 export type { CompilerConfigArg } from '../sagemaker/trainingCompiler';
 export type { InstancePreferenceArg } from '../sagemaker/instancePreferences';
+export type { InstanceGroupArg } from '../sagemaker/instanceGroups';
 export type { HyperparameterRange, TuningSpec } from '../sagemaker/tuningSpec';
 
 export interface GitConfig {
@@ -54,7 +56,7 @@ export interface JobSpec {
   source_dir?: string;
   git_config?: GitConfig;
   dependencies?: string[];
-  /** Required unless instance_preferences is given (the two are mutually exclusive). */
+  /** Exactly one of instance_type, instance_groups and instance_preferences says where the job runs. */
   instance_type?: string;
   instance_count?: number;
   /**
@@ -132,4 +134,6 @@ export interface JobSpec {
   max_cost_usd?: number;
   /** Not an estimator argument: a hyperparameter tuning job over this estimator (`HyperparameterTuner` keyword arguments). */
   tuning?: TuningSpec;
+  /** A heterogeneous cluster: `[InstanceGroup(**item) for item in instance_groups]`, instead of instance_type and instance_count. */
+  instance_groups?: InstanceGroupArg[];
 }

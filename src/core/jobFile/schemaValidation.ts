@@ -129,9 +129,13 @@ function toProblem(e: ErrorObject, doc: JobDocument): Problem | undefined {
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
-      const unsupported = path.length === 0 && Object.prototype.hasOwnProperty.call(UNSUPPORTED_ARGUMENTS, key) ? UNSUPPORTED_ARGUMENTS[key] : undefined;
+      // An estimator argument (or an SDK object's keyword argument, `profiler_config.profile_params`) refused by name.
+      const dotted = [...path.map(String), key].join('.');
+      const unsupported =
+        path.every((p) => typeof p === 'string') && Object.prototype.hasOwnProperty.call(UNSUPPORTED_ARGUMENTS, dotted) ? UNSUPPORTED_ARGUMENTS[dotted] : undefined;
       if (unsupported !== undefined) {
-        return doc.problem('error', 'schema.unsupportedArgument', [key], `\`${key}\` is a HuggingFace estimator argument this extension does not send: ${unsupported}`, 'key');
+        const what = path.length === 0 ? 'a HuggingFace estimator argument' : `a keyword argument of the SDK's ${path[path.length - 1]} object`;
+        return doc.problem('error', 'schema.unsupportedArgument', [...path, key], `\`${dotted}\` is ${what} this extension does not send: ${unsupported}`, 'key');
       }
       const known = Object.keys(parent?.properties ?? {});
       const guess = closestMatch(key, known);

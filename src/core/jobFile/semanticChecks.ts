@@ -7,8 +7,11 @@ import { findInstanceType, isGpuInstanceType, isSmddpUnsupported, listInstanceTy
 import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
 import { fromJsValue, pyDict } from '../contract/pythonValue';
 import { debuggerRefusals } from '../sagemaker/debugger';
-import { enabledStrategies, sdkDistributionHyperparameters, sdkDistributionRefusals, sdkIgnoredStrategies } from '../sagemaker/distribution';
-import { instanceCandidates, instancePreferenceFindings, specOnCandidate, usesInstancePreferences } from '../sagemaker/instancePreferences';
+import { enabledStrategies, sdkDistributionHyperparameters, sdkDistributionRefusals, sdkIgnoredStrategies, sdkTrainInstanceGroups } from '../sagemaker/distribution';
+import { duplicateGroupNames, imageInstanceType, instanceGroupRefusals, instanceGroupsOf } from '../sagemaker/instanceGroups';
+import { instanceCandidates, instancePreferenceFindings, specOnCandidate, TUNING_INSTANCE_PREFERENCES_REFUSAL, usesInstancePreferences } from '../sagemaker/instancePreferences';
+import { isRecord } from '../isRecord';
+import { firstSentence, JOB_SCHEMA } from './schemaValidation';
 import { environmentProblems, gitCredentialProblems } from './credentialFlows';
 import { excerpt as q } from '../excerpt';
 import { closestMatch } from './didYouMean';
@@ -19,6 +22,7 @@ import type { Problem, ProblemFix } from './problem';
 import { quoteAsWritten, replaceScalar } from './quickFixes';
 import { SECRET_NAME } from '../sagemaker/secrets';
 import { trainingCompilerFindings } from '../sagemaker/trainingCompiler';
+import { checkTuning } from './tuningChecks';
 
 /** What the checks may ask of the outside world. All optional: without them, file checks are skipped. */
 export interface JobFileContext {
@@ -60,6 +64,7 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
   checkImage(spec, context, add);
   checkInstancePreferences(spec, add);
   checkInstanceType(doc, spec, add);
+  checkInstanceGroups(spec, add);
   perCandidate(spec, add, checkDistribution);
   checkRole(spec, add);
   checkS3Uris(spec, context, add);
@@ -75,6 +80,7 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
   checkModelChannel(spec, add);
   perCandidate(spec, add, checkDebugger);
   perCandidate(spec, add, checkTrainingCompiler);
+  checkTuning(doc, spec, add);
   return out;
 }
 
@@ -86,7 +92,7 @@ function checkTrainingCompiler(spec: JobSpec, add: Add): void {
 
 /** What the SDK raises for rules, the Debugger hook and the profiler; region-bound refusals only when the file names its region. */
 function checkDebugger(spec: JobSpec, add: Add): void {
-  if (typeof spec.instance_type !== 'string') return;
+  if (typeof spec.instance_type !== 'string' && !Array.isArray(spec.instance_groups)) return;
   for (const refusal of debuggerRefusals(spec, str(spec.region) ?? '')) add('error', refusal.code, [...refusal.path], refusal.message, 'key');
 }
 
@@ -196,9 +202,10 @@ function perCandidate(spec: JobSpec, add: Add, check: (spec: JobSpec, add: Add) 
   }
 }
 
-/** What CreateTrainingJob refuses about instance_type / instance_preferences (core/sagemaker/instancePreferences.ts). */
+/** What CreateTrainingJob (and CreateHyperParameterTuningJob) refuse about instance_preferences (core/sagemaker/instancePreferences.ts). */
 function checkInstancePreferences(spec: JobSpec, add: Add): void {
   for (const f of instancePreferenceFindings(spec)) add('error', f.code, [...f.path], f.message, f.on);
+  if (spec.tuning !== undefined && usesInstancePreferences(spec)) add('error', 'tuning.instancePreferences', ['instance_preferences'], TUNING_INSTANCE_PREFERENCES_REFUSAL, 'key');
   // The training image is chosen once for the job, and GPU, Trainium and CPU instances need different
   // images: every type SageMaker may pick must be of the first one's kind.
   const candidates = instanceCandidates(spec);
@@ -223,18 +230,17 @@ function processorKind(type: string): 'GPU' | 'Trainium' | 'CPU' {
 }
 
 function checkInstanceType(doc: JobDocument, spec: JobSpec, add: Add): void {
-  if (usesInstancePreferences(spec)) {
-    for (const c of instanceCandidates(spec)) checkOneInstanceType(doc, spec, c.instanceType, c.path, add);
-    return;
-  }
-  const type = str(spec.instance_type);
-  if (type) checkOneInstanceType(doc, spec, type, ['instance_type'], add);
-}
-
-function checkOneInstanceType(doc: JobDocument, spec: JobSpec, type: string, at: ReadonlyArray<string | number>, add: Add): void {
-  if (type === 'local' || type === 'local_gpu') return;
-  if (!findInstanceType(type)) {
-    if (!/^ml\.[a-z0-9-]+\.[a-z0-9]+$/.test(type)) return; // the schema's pattern reports the shape
+  // instance_type, each instance group's type, or each instance_preferences type: known to the catalog?
+  const groups = instanceGroupsOf(spec);
+  const written: Array<{ type: string | undefined; path: JsonPath }> = groups
+    ? groups.map((g) => ({ type: g.type, path: ['instance_groups', g.index, 'instance_type'] }))
+    : usesInstancePreferences(spec)
+      ? instanceCandidates(spec).map((c) => ({ type: c.instanceType, path: [...c.path] }))
+      : [{ type: str(spec.instance_type), path: ['instance_type'] }];
+  for (const { type, path: at } of written) {
+    if (!type || type === 'local' || type === 'local_gpu') continue;
+    if (findInstanceType(type)) continue;
+    if (!/^ml\.[a-z0-9-]+\.[a-z0-9]+$/.test(type)) continue; // the schema's pattern reports the shape
     const guess = closestMatch(
       type,
       listInstanceTypes().map((t) => t.name),
@@ -242,19 +248,77 @@ function checkOneInstanceType(doc: JobDocument, spec: JobSpec, type: string, at:
     add(
       'warning',
       'instance.unknown',
-      [...at],
+      at,
       `\`${q(type)}\` is not a SageMaker training instance type this extension knows${guess ? `; did you mean \`${guess}\`?` : '.'} If it is new, launch will still try it.`,
       'value',
-      guess ? replaceScalar(doc.writtenScalar([...at]), guess, `Change to ${guess}`) : [],
+      guess ? replaceScalar(doc.writtenScalar(at), guess, `Change to ${guess}`) : [],
     );
+  }
+  // The image is chosen for one type: instance_type, or with groups the first GPU group's, else the first group's.
+  if (usesInstancePreferences(spec)) {
+    // The image is chosen for the first preference, but SageMaker may run any: each CPU type is reported at its entry.
+    if (str(spec.image_uri)) return;
+    for (const c of instanceCandidates(spec)) {
+      if (!findInstanceType(c.instanceType) || isGpuInstanceType(c.instanceType)) continue;
+      add(
+        'error',
+        'instance.noGpu',
+        [...c.path],
+        `\`${q(c.instanceType)}\` has no GPU, and the Hugging Face training images are GPU-only (the SDK fails with "Unsupported processor: cpu"). Pick a GPU type such as ml.g5.xlarge, or set image_uri.`,
+      );
+    }
     return;
   }
-  if (!str(spec.image_uri) && !isGpuInstanceType(type)) {
+  const imageType = imageInstanceType(spec);
+  if (!imageType || imageType === 'local' || imageType === 'local_gpu' || !findInstanceType(imageType)) return;
+  if (!str(spec.image_uri) && !isGpuInstanceType(imageType)) {
+    const at: JsonPath = groups ? ['instance_groups', groups.find((g) => g.type === imageType)?.index ?? 0, 'instance_type'] : ['instance_type'];
     add(
       'error',
       'instance.noGpu',
-      [...at],
-      `\`${q(type)}\` has no GPU, and the Hugging Face training images are GPU-only (the SDK fails with "Unsupported processor: cpu"). Pick a GPU type such as ml.g5.xlarge, or set image_uri.`,
+      at,
+      groups
+        ? `No instance group has a GPU, and the Hugging Face training images are GPU-only: the SDK picks the image for the first group's type, \`${q(imageType)}\`, and fails with "Unsupported processor: cpu". Make one group a GPU type such as ml.g5.xlarge, or set image_uri.`
+        : `\`${q(imageType)}\` has no GPU, and the Hugging Face training images are GPU-only (the SDK fails with "Unsupported processor: cpu"). Pick a GPU type such as ml.g5.xlarge, or set image_uri.`,
+    );
+  }
+}
+
+/** What the SDK refuses about instance_groups, a job with none of instance_type, instance_groups and instance_preferences, and group names the container cannot tell apart. */
+function checkInstanceGroups(spec: JobSpec, add: Add): void {
+  for (const refusal of instanceGroupRefusals(spec)) {
+    if (refusal.code === 'instanceGroups.missing') {
+      // As the schema's `required` says it, with the alternative and the SDK's reason.
+      const about = JOB_SCHEMA.properties?.instance_type?.description;
+      add(
+        'error',
+        'schema.required',
+        ['instance_type'],
+        `Missing required key \`instance_type\`.${about ? ` ${firstSentence(about)}` : ''} Or instance_groups, for a heterogeneous cluster; or instance_preferences, an ordered list of up to 5 types SageMaker picks one of by capacity. Write exactly one of the three (the SageMaker SDK refuses a job with none: "instance_count and instance_type must be set if instance_groups is not set").`,
+        'key',
+      );
+    } else {
+      add('error', refusal.code, [...refusal.path], refusal.message, 'key');
+    }
+  }
+  for (const d of duplicateGroupNames(spec)) {
+    add(
+      'warning',
+      'instanceGroups.duplicateName',
+      ['instance_groups', d.index, 'instance_group_name'],
+      `Instance groups ${d.first + 1} and ${d.index + 1} are both named ${q(d.name)}. The SDK sends them, but the training toolkit keys the container's groups by name (SM_INSTANCE_GROUPS_DICT), so one of them disappears from every host's view, and distribution.instance_groups cannot say which trains. Give each group its own name.`,
+    );
+  }
+  const groups = instanceGroupsOf(spec) ?? [];
+  const d = spec.distribution;
+  const launcher = isRecord(d) ? (['pytorchddp', 'torch_distributed'] as const).find((k) => isRecord(d[k])) : undefined;
+  if (groups.length > 1 && launcher !== undefined && isRecord(d) && enabled(d[launcher])) {
+    add(
+      'warning',
+      'instanceGroups.launcherEveryGroup',
+      ['distribution', launcher],
+      `With ${launcher} the SDK sends no training group (no sagemaker_distribution_instance_groups), so SageMaker's training toolkit starts ${launcher === 'torch_distributed' ? 'torchrun' : 'the launcher'} in every instance group, each group as its own world with its own master: the groups do not train together, and every group runs the entry point. Use mpi (which sends the group), or branch on SM_CURRENT_INSTANCE_GROUP in the script.`,
+      'key',
     );
   }
 }
@@ -287,7 +351,9 @@ function checkDistribution(spec: JobSpec, add: Add): void {
   }
   for (const { strategy, message } of ignored) add('warning', 'distribution.ignored', ['distribution', ...strategy.path], message, 'key');
   // What HuggingFace(...) raises (fit()'s image and p5 checks are reported by smdistributed.p5 below).
-  for (const refusal of sdkDistributionRefusals(spec).filter((r) => r.code !== 'distribution.p5Unsupported' && r.code !== 'distribution.imageUnsupported')) {
+  // With instance_groups the p5 refusal is the SDK's own (any group's type); without, smdistributed.p5 below says it.
+  const groupsWritten = spec.instance_groups !== undefined;
+  for (const refusal of sdkDistributionRefusals(spec).filter((r) => (groupsWritten || r.code !== 'distribution.p5Unsupported') && r.code !== 'distribution.imageUnsupported')) {
     add('error', refusal.code, [...refusal.path], refusal.message, 'key');
   }
   if (smp && !enabled(d.mpi) && !ignored.some((i) => i.strategy.id === 'smdistributed.modelparallel')) {
@@ -301,11 +367,13 @@ function checkDistribution(spec: JobSpec, add: Add): void {
       'key',
     );
   }
-  const type = str(spec.instance_type);
+  // The type the SDK's distribution checks read: instance_type, or the training group's.
+  const trainIndex = sdkTrainInstanceGroups(d, spec.instance_groups).trainIndex;
+  const type = groupsWritten ? (trainIndex !== undefined ? instanceGroupsOf(spec)?.[trainIndex]?.type : undefined) : str(spec.instance_type);
   const smdistributedIgnored = ignored.some((i) => i.strategy.id.startsWith('smdistributed.'));
   if ((smddp || smp) && type && !smdistributedIgnored) {
     const path = ['distribution', 'smdistributed', smddp ? 'dataparallel' : 'modelparallel'];
-    if (/^ml\.p5[a-z]*\./.test(type)) {
+    if (!groupsWritten && /^ml\.p5[a-z]*\./.test(type)) {
       add(
         'error',
         'smdistributed.p5',
@@ -598,7 +666,10 @@ function checkCommandLineArgument(key: string, value: unknown, add: Add): void {
 
 /** The distribution keys the SDK adds for this file (src/core/sagemaker/distribution.ts). */
 function distributionHyperparameterCount(spec: JobSpec): number {
-  return sdkDistributionHyperparameters(spec.distribution, { instanceType: str(spec.instance_type) ?? '' }).length;
+  return sdkDistributionHyperparameters(spec.distribution, {
+    instanceType: str(spec.instance_type) ?? (spec.instance_groups !== undefined ? undefined : ''),
+    instanceGroups: spec.instance_groups,
+  }).length;
 }
 
 function checkGitConfig(spec: JobSpec, add: Add): void {

@@ -19,6 +19,7 @@ import { Document, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node } from 'yaml';
 import { parseImageUri } from '../catalog/huggingfaceImages';
 import { parseTrainingCompilerImageUri } from '../catalog/trainingCompilerImages';
+import { dictGet, pyDict, pyList, pyStr } from '../contract/pythonValue';
 import type { PyValue } from '../contract/pythonValue';
 import { profilerDisabled, regionSupportsDebugger } from '../sagemaker/debugger';
 import { DISTRIBUTION_HYPERPARAMETER_KEYS, distributionFromHyperparameters } from '../sagemaker/distribution';
@@ -104,12 +105,8 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   // Resources.
   const resources = d.ResourceConfig ?? {};
   const groups = resources.InstanceGroups ?? [];
-  if (groups.length > 0) {
-    notes.push(
-      `The job ran heterogeneous instance groups (${groups.map((g) => `${g.InstanceGroupName ?? '?'}: ${g.InstanceType ?? '?'} × ${g.InstanceCount ?? 0}`).join(', ')}); a job file describes one instance type, so the first group is used.`,
-    );
-  }
   const preferences = (resources.InstancePreferences ?? []).filter((p): p is { InstanceType: string; InstanceCount?: number } => typeof p.InstanceType === 'string');
+  // The one type the SDK-derived settings (the profiler's Trainium rule) read: None with instance groups, as in the SDK.
   let instanceType: string | undefined;
   if (options.chosenInstance === true && resources.SelectedInstanceType !== undefined && resources.InstanceType === undefined) {
     instanceType = resources.SelectedInstanceType;
@@ -117,6 +114,12 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
     set('instance_type', instanceType);
     if (count !== undefined && count !== 1) set('instance_count', count);
     notes.push(`The job ran on ${instanceType}, chosen from instance_preferences; the relaunch asks for it alone, as the warm pool holds it.`);
+  } else if (groups.length > 0) {
+    // A heterogeneous cluster: InstanceGroup(name, type, count) for each, in the request's order.
+    set(
+      'instance_groups',
+      groups.map((g) => ({ instance_group_name: g.InstanceGroupName, instance_type: g.InstanceType, instance_count: g.InstanceCount })),
+    );
   } else if (preferences.length > 0 && resources.InstanceType === undefined) {
     // instance_preferences: the list as sent (counts per entry when every entry had one), not the type
     // SageMaker chose, so the clone may again run on whichever has capacity.
@@ -134,10 +137,9 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
     // What the SDK derives from one type (the profiler's Trainium rule) follows the first preference, as the plan does.
     instanceType = preferences[0]!.InstanceType;
   } else {
-    instanceType = resources.InstanceType ?? groups[0]?.InstanceType;
-    const instanceCount = resources.InstanceCount ?? groups[0]?.InstanceCount;
-    set('instance_type', instanceType);
-    if (instanceCount !== undefined && instanceCount !== 1) set('instance_count', instanceCount);
+    instanceType = resources.InstanceType;
+    set('instance_type', resources.InstanceType);
+    if (resources.InstanceCount !== undefined && resources.InstanceCount !== 1) set('instance_count', resources.InstanceCount);
   }
 
   // Image: versions when the catalog yields exactly this URI in this region.
@@ -179,7 +181,17 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
 
   // Distribution, from the keys HuggingFace._distribution_configuration wrote: block maps down to
   // the model parallel parameters, whose own values stay in flow style.
-  const distribution = distributionFromHyperparameters(decodedDict);
+  let distribution = distributionFromHyperparameters(decodedDict);
+  // With several groups and torchrun (or pytorchddp) the SDK needs the training group named, and
+  // sends no name: any group's name makes the same request.
+  const launcherOnly = distribution !== undefined && dictGet(distribution, 'instance_groups') === undefined;
+  if (distribution && launcherOnly && groups.length > 1 && (dictGet(distribution, 'torch_distributed') ?? dictGet(distribution, 'pytorchddp')) !== undefined) {
+    const named = groups.find((g) => /^ml\.[gp]/.test(g.InstanceType ?? '')) ?? groups[0]!;
+    distribution = pyDict([...distribution.entries, ['instance_groups', pyList([pyStr(named.InstanceGroupName ?? '')])]]);
+    notes.push(
+      `distribution.instance_groups names ${named.InstanceGroupName ?? '?'}: the SDK needs one group named with several, and the job's request does not record which (with torchrun it sends no group name, so any name sends the same request).`,
+    );
+  }
   if (distribution) set('distribution', pyNode(distribution, 4));
   set('compiler_config', compilerConfig);
 
@@ -404,7 +416,7 @@ function debuggerSettings(
   if (profiler?.ProfilingParameters !== undefined)
     notes.push('The job had ProfilingParameters (framework or SageMaker Profiler settings), which a job file has no key for; they are not carried over.');
   if (profiler?.DisableProfiler === true) {
-    const forced = job.region !== undefined && job.instanceType !== undefined && profilerDisabled({ instance_type: job.instanceType }, job.region);
+    const forced = job.region !== undefined && profilerDisabled(job.instanceType !== undefined ? { instance_type: job.instanceType } : {}, job.region);
     if (!forced) set('disable_profiler', true);
     if (profiler.ProfilingIntervalInMilliseconds !== undefined)
       set('profiler_config', { disable_profiler: true, system_monitor_interval_millis: profiler.ProfilingIntervalInMilliseconds });

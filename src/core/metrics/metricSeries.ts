@@ -63,3 +63,12 @@ export function mergePoints(into: SeriesPoint[], incoming: readonly SeriesPoint[
 export function seriesJson(s: MetricSeries): { name: string; host: string | null; source: SeriesSource; unit: string; points: Array<[number, number | null]> } {
   return { name: s.name, host: s.host, source: s.source, unit: s.unit, points: s.points.map(([t, v]) => [t, Number.isFinite(v) ? v : null]) };
 }
+
+/** Where a training metric goes among its kind: loss, then eval_loss, the other eval_* metrics, the learning rate, the rest. */
+export function trainingMetricOrder(name: string): number {
+  if (name === 'loss' || name === 'train_loss') return 0;
+  if (name === 'eval_loss') return 1;
+  if (name.startsWith('eval_')) return 2;
+  if (name === 'learning_rate') return 3;
+  return 4;
+}

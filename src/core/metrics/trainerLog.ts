@@ -275,14 +275,73 @@ export class TrainerLogParser {
 
   private applyDefinitions(host: string, timestamp: number, line: string): void {
     for (const d of this.definitions) {
-      const m = d.regex.exec(line);
-      if (!m || m[1] === undefined) continue;
-      const value = Number(m[1].trim());
-      // SageMaker drops what float() cannot read; so do we (Number('') is 0, hence the empty check).
-      if (m[1].trim() === '' || (Number.isNaN(value) && !/^[-+]?nan$/i.test(m[1].trim()))) continue;
-      this.point(host, d.name, timestamp, /^[-+]?nan$/i.test(m[1].trim()) ? NaN : value);
+      const read = readDefinition(d.regex, line);
+      if (read?.value !== undefined) this.point(host, d.name, timestamp, read.value);
     }
   }
+}
+
+/**
+ * What SageMaker takes from one log line with a metric definition: undefined when the regular
+ * expression does not match (or its first group took no part); else the first group's text and its
+ * value, which is undefined when Python's float() would refuse that text (SageMaker then drops it).
+ */
+export function readDefinition(regex: RegExp, line: string): { captured: string; value: number | undefined } | undefined {
+  const m = regex.exec(line);
+  if (!m || m[1] === undefined) return undefined;
+  const captured = m[1];
+  const text = captured.trim();
+  if (/^[-+]?nan$/i.test(text)) return { captured, value: NaN };
+  const value = Number(text);
+  // Number('') is 0 and Number('0x10') is 16; float() refuses both.
+  if (text === '' || Number.isNaN(value) || /^[-+]?0[xob]/i.test(text)) return { captured, value: undefined };
+  return { captured, value };
+}
+
+/** A line of the Trainer's log that carries a metric, and the value it carries. */
+export interface TrainerMetricLine {
+  line: string;
+  value: number;
+  /** What prints it, for messages. */
+  printedBy: string;
+}
+
+/**
+ * The lines in which the Trainer prints a metric called `name` (its keys are compute_metrics' names
+ * with the `eval_`/`test_` prefix; `loss`, `learning_rate`, `grad_norm` come from training): the dict
+ * of Trainer.log and Trainer.evaluate, its value a plain float, a whole number, in exponent notation or
+ * as numpy prints it (transformers ≥ 4.4x with numpy 2), on a rank-prefixed line under mpirun, and the
+ * row of Trainer.log_metrics' block. The first two are the common forms; a definition must read one.
+ */
+export function trainerMetricLines(name: string): TrainerMetricLine[] {
+  const key = pythonStringLiteral(name);
+  const dict = (value: string) => (name === 'epoch' ? `{${key}: ${value}}` : `{${key}: ${value}, 'epoch': 1.0}`);
+  return [
+    { line: dict('0.4123'), value: 0.4123, printedBy: 'Trainer.log / Trainer.evaluate' },
+    { line: `  ${name.padEnd(24)} =     0.4123`, value: 0.4123, printedBy: 'Trainer.log_metrics' },
+    { line: dict('np.float64(0.4123)'), value: 0.4123, printedBy: 'Trainer.evaluate with numpy 2' },
+    { line: dict('47'), value: 47, printedBy: 'Trainer.log (a whole number)' },
+    { line: `[1,0]<stdout>:${dict('0.4123')}`, value: 0.4123, printedBy: 'a rank under mpirun' },
+    { line: dict('1.5e-05'), value: 1.5e-5, printedBy: 'Trainer.log (a small value)' },
+  ];
+}
+
+/** The first this many of `trainerMetricLines` are the common forms (the dict, the metrics block): a definition must read one of them. */
+export const TRAINER_COMMON_FORMS = 2;
+
+/**
+ * A metric definition that reads `name` from the Trainer's dicts: the quoted key, then the number
+ * (numpy's `np.float64(…)` wrapper allowed), signs and exponents included.
+ */
+export function trainerMetricDefinition(name: string): MetricDefinition {
+  const key = pythonStringLiteral(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return { Name: name, Regex: `${key}: (?:np\\.float\\d+\\()?([-+]?[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)` };
+}
+
+/** A dict key as Python's repr writes it: single quotes unless the key holds one and no double quote. */
+function pythonStringLiteral(s: string): string {
+  if (s.includes("'") && !s.includes('"')) return `"${s}"`;
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /** `[N, M]` of the last `| N/M` in the line (tqdm's position and total), or undefined. */

@@ -2,7 +2,7 @@ import { parseImageUri } from '../catalog/huggingfaceImages';
 import { billedInstanceCount, billedInstanceType } from '../cost/jobCost';
 import type { JobSpec } from '../jobFile/jobSpec';
 import { decodeHyperparameterValues } from '../sagemaker/hyperparameters';
-import { instanceCandidates } from '../sagemaker/instancePreferences';
+import { imageInstanceType, jobInstances } from '../sagemaker/instanceGroups';
 import { isRecord } from '../isRecord';
 import type { LocalRunFacts, ModelCardJob } from './modelCard';
 
@@ -73,12 +73,18 @@ export function modelCardJobFromSpec(spec: JobSpec): { job: ModelCardJob; hyperp
   const job: ModelCardJob = {
     source: 'jobFile',
     ...(channels.length > 0 ? { channels } : {}),
-    // With instance_preferences the job file cannot know which type SageMaker will pick: the card names the candidates.
-    instanceType:
-      instanceCandidates(spec)
-        .map((c) => c.instanceType)
-        .join(' or ') || 'unknown',
-    instanceCount: instanceCandidates(spec)[0]?.instanceCount ?? 1,
+    // With instance_groups, the group the image was picked for (the first GPU group: the one that trains);
+    // with instance_preferences the job file cannot know which type SageMaker will pick: the card names the candidates.
+    instanceType: Array.isArray(spec.instance_preferences)
+      ? jobInstances(spec)
+          .map((c) => c.instanceType)
+          .join(' or ') || 'unknown'
+      : (spec.instance_type ?? imageInstanceType(spec) ?? 'unknown'),
+    instanceCount: Array.isArray(spec.instance_preferences)
+      ? (jobInstances(spec)[0]?.count ?? 1)
+      : spec.instance_type !== undefined
+        ? (spec.instance_count ?? 1)
+        : (jobInstances(spec).find((g) => g.instanceType === imageInstanceType(spec))?.count ?? 1),
     ...(spec.region ? { region: spec.region } : {}),
     ...(spec.transformers_version ? { transformersVersion: String(spec.transformers_version) } : {}),
     ...(spec.pytorch_version ? { pytorchVersion: String(spec.pytorch_version) } : {}),

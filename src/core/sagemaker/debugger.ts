@@ -16,6 +16,7 @@
  * Pure: the region and the output path come in; the request builder places the result.
  */
 import type { TrainingPlanErrorCode } from '../training/trainingPlanError';
+import { excerpt } from '../excerpt';
 import { isRecord } from '../isRecord';
 
 export interface CollectionConfigArg {
@@ -69,7 +70,7 @@ export type RuleArg = DebuggerCustomRuleArg | ProfilerCustomRuleArg;
 
 /** The estimator arguments this module reads. */
 export interface DebuggerArguments {
-  /** The one type the job runs on (the first of instance_preferences; see core/sagemaker/instancePreferences.ts). */
+  /** The one type the job runs on (the first of instance_preferences; see core/sagemaker/instancePreferences.ts); undefined with instance_groups: the SDK's profiler check then sees None (not Trainium). */
   instance_type?: string;
   disable_profiler?: boolean;
   rules?: RuleArg[];
@@ -130,6 +131,7 @@ export function regionSupportsDebugger(region: string): boolean {
 export function profilerDisabled(args: Pick<DebuggerArguments, 'disable_profiler' | 'instance_type'>, region: string): boolean {
   if (args.disable_profiler === true) return true;
   if (!regionSupportsDebugger(region)) return true;
+  // fw_utils._instance_type_supports_profiler reads `self.instance_type`, None with instance groups.
   const family = /^ml[._]([a-z\d-]+)\.?\w*$/.exec(args.instance_type ?? '');
   return family !== null && family[1]!.startsWith('trn');
 }
@@ -145,7 +147,7 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
     if (Boolean(rule.source) !== Boolean(rule.rule_to_invoke)) {
       out.push({
         code: 'rules.sourceWithoutRuleToInvoke',
-        message: `rules[${i}] (${rule.name}): give source and rule_to_invoke together or neither — the SageMaker SDK refuses one without the other ("If you provide a source, you must also provide a rule to invoke (and vice versa).").`,
+        message: `rules[${i}] (${excerpt(String(rule.name))}): give source and rule_to_invoke together or neither — the SageMaker SDK refuses one without the other ("If you provide a source, you must also provide a rule to invoke (and vice versa).").`,
         path: ['rules', i, rule.source ? 'source' : 'rule_to_invoke'],
       });
     }
@@ -155,7 +157,7 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
         if ((rule as unknown as Record<string, unknown>)[key] !== undefined) {
           out.push({
             code: 'rules.debuggerRuleOnly',
-            message: `rules[${i}] (${rule.name}): ${key} belongs to Rule.custom (a Debugger rule); ProfilerRule.custom takes no ${key}, and the SDK raises TypeError for it.`,
+            message: `rules[${i}] (${excerpt(String(rule.name))}): ${key} belongs to Rule.custom (a Debugger rule); ProfilerRule.custom takes no ${key}, and the SDK raises TypeError for it.`,
             path: ['rules', i, key],
           });
         }
@@ -165,7 +167,7 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
     if (rule.source && !/^s3:\/\//.test(rule.source)) {
       out.push({
         code: 'rules.sourceNotS3',
-        message: `rules[${i}] (${rule.name}): source ${rule.source} is a local file, which the SageMaker SDK would upload to the default bucket; a job file takes the rule's source as an s3:// URI. Upload it and write its S3 URI.`,
+        message: `rules[${i}] (${excerpt(String(rule.name))}): source ${excerpt(String(rule.source))} is a local file, which the SageMaker SDK would upload to the default bucket; a job file takes the rule's source as an s3:// URI. Upload it and write its S3 URI.`,
         path: ['rules', i, 'source'],
       });
     }

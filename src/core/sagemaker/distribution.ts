@@ -26,6 +26,7 @@ import { SMDDP_SUPPORTED_FRAMEWORK_VERSIONS, TORCH_DISTRIBUTED_GPU_FRAMEWORK_VER
 import { dictGet, pyBool, pyDict, pyInt, pyStr, pythonStr, pythonTruthy } from '../contract/pythonValue';
 import type { PyDict, PyValue } from '../contract/pythonValue';
 import type { TrainingPlanErrorCode } from '../training/trainingPlanError';
+import { excerpt } from '../excerpt';
 import { isRecord } from '../isRecord';
 import { decodeHyperparameters, encodeHyperparameter } from './hyperparameters';
 import type { HyperparameterValue } from './hyperparameters';
@@ -52,6 +53,12 @@ export interface Distribution {
   pytorchddp?: { enabled: boolean };
   torch_distributed?: { enabled: boolean };
   mpi?: MpiDistribution;
+  /**
+   * With `instance_groups` (a heterogeneous cluster): the name of the group that trains (the SDK
+   * takes `InstanceGroup` objects here and sends their names). One group may be left out: the
+   * SDK picks it.
+   */
+  instance_groups?: string[];
 }
 
 /** The runners of sagemaker-training-toolkit (runner.py `RunnerType`). */
@@ -61,8 +68,10 @@ export type StrategyId = 'pytorchddp' | 'torch_distributed' | 'mpi' | 'smdistrib
 
 /** What the SDK's distribution hyperparameters depend on besides the block itself. */
 export interface SdkDistributionContext {
-  /** The estimator's instance_type (`sagemaker_instance_type`). */
-  instanceType: string;
+  /** The estimator's instance_type (`sagemaker_instance_type`); undefined with instance_groups. */
+  instanceType: string | undefined;
+  /** The estimator's `instance_groups` as written (anything): decides `sagemaker_distribution_instance_groups`. */
+  instanceGroups?: unknown;
   /**
    * `json.dumps` of `smdistributed.modelparallel.parameters` made from the YAML nodes
    * (`encodeJobFileValues`), so `1.0` stays a float; without it the parsed values are encoded.
@@ -100,6 +109,8 @@ export interface DistributionStrategy {
 }
 
 const INSTANCE_TYPE_KEY = 'sagemaker_instance_type';
+/** Framework._distribution_configuration's first key: the training group's name(s) in a heterogeneous cluster. */
+export const DISTRIBUTION_INSTANCE_GROUPS_KEY = 'sagemaker_distribution_instance_groups';
 const MPI_PROCESSES_PER_HOST = 'sagemaker_mpi_num_of_processes_per_host';
 const PER_ACCELERATOR = 'one per GPU (per Neuron core on Trainium, one on a CPU instance)';
 
@@ -109,7 +120,9 @@ function launcherRow(id: 'pytorchddp' | 'torch_distributed', flag: string, runne
     id,
     path: [id],
     sdkStage: 'huggingface',
-    sdkHyperparameters: (d, context) => (enabledAt(d, [id]) ? [encoded(flag, true), encoded(INSTANCE_TYPE_KEY, context.instanceType)] : []),
+    // `if self.instance_type is not None`: a heterogeneous cluster sends the flag alone.
+    sdkHyperparameters: (d, context) =>
+      enabledAt(d, [id]) ? [encoded(flag, true), ...(context.instanceType !== undefined ? [encoded(INSTANCE_TYPE_KEY, context.instanceType)] : [])] : [],
     sdkKeys: [flag, INSTANCE_TYPE_KEY],
     toolkitFlag: flag,
     runner,
@@ -195,7 +208,8 @@ export const DISTRIBUTION_STRATEGIES: readonly DistributionStrategy[] = [
     sdkHyperparameters: (d, context) => {
       if (!blockAt(d, ['smdistributed'])) return [];
       const enabled = blockAt(d, ['smdistributed', 'dataparallel'])?.enabled ?? false;
-      const out = [encoded('sagemaker_distributed_dataparallel_enabled', enabled), encoded(INSTANCE_TYPE_KEY, context.instanceType)];
+      // `self.instance_type`, None (json "null") for a heterogeneous cluster.
+      const out = [encoded('sagemaker_distributed_dataparallel_enabled', enabled), encoded(INSTANCE_TYPE_KEY, context.instanceType ?? null)];
       if (enabled) out.push(encoded('sagemaker_distributed_dataparallel_custom_mpi_options', blockAt(d, ['smdistributed', 'dataparallel'])?.custom_mpi_options ?? ''));
       return out;
     },
@@ -217,7 +231,7 @@ export const DISTRIBUTION_STRATEGIES: readonly DistributionStrategy[] = [
 ];
 
 /** Every hyperparameter key the distribution rows write (not the user's). */
-export const DISTRIBUTION_HYPERPARAMETER_KEYS: ReadonlySet<string> = new Set(DISTRIBUTION_STRATEGIES.flatMap((s) => s.sdkKeys));
+export const DISTRIBUTION_HYPERPARAMETER_KEYS: ReadonlySet<string> = new Set([DISTRIBUTION_INSTANCE_GROUPS_KEY, ...DISTRIBUTION_STRATEGIES.flatMap((s) => s.sdkKeys)]);
 
 // ---------------------------------------------------------------------------------------------
 // The SDK: job file → hyperparameters, and what it refuses
@@ -227,7 +241,86 @@ export const DISTRIBUTION_HYPERPARAMETER_KEYS: ReadonlySet<string> = new Set(DIS
 export function sdkDistributionHyperparameters(distribution: unknown, context: SdkDistributionContext): Array<[string, string]> {
   const launcher = sdkLauncher(distribution);
   if (launcher) return launcher.sdkHyperparameters(distribution, context);
-  return DISTRIBUTION_STRATEGIES.filter((s) => s.sdkStage === 'framework').flatMap((s) => s.sdkHyperparameters(distribution, context));
+  const groups = sdkTrainInstanceGroups(distribution, context.instanceGroups).names;
+  return [
+    ...(groups !== undefined ? [encoded(DISTRIBUTION_INSTANCE_GROUPS_KEY, groups)] : []),
+    ...DISTRIBUTION_STRATEGIES.filter((s) => s.sdkStage === 'framework').flatMap((s) => s.sdkHyperparameters(distribution, context)),
+  ];
+}
+
+/** What fw_utils.py `validate_distribution` makes of `distribution.instance_groups` against the estimator's groups. */
+export interface TrainInstanceGroups {
+  /** The validated distribution's `instance_groups` (the names sent), when it has the key. */
+  names?: string[];
+  /** The index in `instance_groups` of the group the distribution checks run against. */
+  trainIndex?: number;
+  refusal?: DistributionRefusal;
+}
+
+/**
+ * fw_utils.py `validate_distribution`: the training group of a heterogeneous cluster. Without
+ * estimator groups, `distribution.instance_groups` must be empty; with one group and none named,
+ * the SDK names it; with several, exactly one must be named, and it must be one of them.
+ */
+export function sdkTrainInstanceGroups(distribution: unknown, instanceGroups: unknown): TrainInstanceGroups {
+  if (!isRecord(distribution)) return {};
+  const written = distribution.instance_groups;
+  const given = Array.isArray(written) ? written : [];
+  const at = ['distribution', 'instance_groups'];
+  if (!Array.isArray(instanceGroups)) {
+    if (given.length >= 1) {
+      return {
+        refusal: {
+          code: 'distribution.instanceGroupsWithoutGroups',
+          message:
+            'distribution.instance_groups names the training group of a heterogeneous cluster, and this job has no instance_groups (the SageMaker SDK refuses it: "Instance groups not specified in the estimator !"). Remove distribution.instance_groups, or describe the cluster with instance_groups.',
+          path: at,
+        },
+      };
+    }
+    // The key, when written (empty), stays in the validated distribution and is sent.
+    return written !== undefined ? { names: [] } : {};
+  }
+  const groupNames = instanceGroups.map((g: unknown) => (isRecord(g) && typeof g.instance_group_name === 'string' ? g.instance_group_name : undefined));
+  if (given.length > groupNames.length) {
+    return {
+      refusal: {
+        code: 'distribution.instanceGroupsOversubscribed',
+        message: `distribution.instance_groups names ${given.length} groups and the cluster has ${groupNames.length} (the SageMaker SDK refuses it: "Train instance groups oversubscribed !"). Name the one group that trains.`,
+        path: at,
+      },
+    };
+  }
+  let train: unknown[] = given;
+  if (groupNames.length === 1 && given.length === 0) train = [groupNames[0]];
+  else if (groupNames.length > 1 && given.length !== 1) {
+    return {
+      refusal: {
+        code: 'distribution.instanceGroupsOne',
+        message: `With ${groupNames.length} instance groups, distribution.instance_groups must name exactly one: the group that trains (the SageMaker SDK refuses anything else: "Distribution should only contain one instance group name !"), e.g. instance_groups: [${groupNames.find((n) => n !== undefined) ?? 'train'}].`,
+        path: written !== undefined ? at : ['distribution'],
+      },
+    };
+  }
+  if (train.length === 0) return {};
+  const names: string[] = [];
+  let trainIndex: number | undefined;
+  for (const [i, name] of train.entries()) {
+    const index = typeof name === 'string' ? groupNames.indexOf(name) : -1;
+    if (index < 0) {
+      return {
+        refusal: {
+          code: 'distribution.instanceGroupUnknown',
+          message: `${String(name)} is not one of this job's instance groups (${groupNames.filter((n) => n !== undefined).join(', ')}), and the SageMaker SDK refuses it ("Invalid training instance group ${String(name)} !"). Name one of them.`,
+          path: given.length > 0 ? [...at, i] : ['distribution'],
+          value: String(name),
+        },
+      };
+    }
+    trainIndex ??= index;
+    names.push(name as string);
+  }
+  return { names, ...(trainIndex !== undefined ? { trainIndex } : {}) };
 }
 
 /** The enabled `huggingface` block the SDK stops at, if any (`if "pytorchddp" in …: elif "torch_distributed" in …`). */
@@ -280,6 +373,7 @@ export interface DistributionEstimatorArguments {
   tensorflow_version?: unknown;
   py_version?: unknown;
   entry_point?: unknown;
+  instance_groups?: unknown;
 }
 
 /** Something the SDK raises `ValueError` for. `path` is from the job file's root. */
@@ -287,7 +381,7 @@ export interface DistributionRefusal {
   /** Also the validator's problem code and the plan error's. */
   code: TrainingPlanErrorCode;
   message: string;
-  path: readonly string[];
+  path: ReadonlyArray<string | number>;
   value?: string;
 }
 
@@ -302,6 +396,20 @@ const UNSUPPORTED_SM_PARALLELISM_IMAGES = ['2.0.1-gpu-py310-cu121'];
 export function sdkDistributionRefusals(args: DistributionEstimatorArguments): DistributionRefusal[] {
   const d = args.distribution;
   if (d === undefined || d === null) return [];
+  // validate_distribution: first the training group of a heterogeneous cluster, whose instance
+  // type the checks below then read (the estimator's instance_type without groups).
+  const train = sdkTrainInstanceGroups(d, args.instance_groups);
+  if (train.refusal) return [train.refusal];
+  if (train.trainIndex === undefined) return homogeneousRefusals(args, train.names);
+  const index = train.trainIndex;
+  const group: unknown = Array.isArray(args.instance_groups) ? args.instance_groups[index] : undefined;
+  const groupType = isRecord(group) ? group.instance_type : undefined;
+  const typePath = ['instance_groups', index, 'instance_type'];
+  return homogeneousRefusals({ ...args, instance_type: groupType }, train.names).map((r) => (r.path.length === 1 && r.path[0] === 'instance_type' ? { ...r, path: typePath } : r));
+}
+
+function homogeneousRefusals(args: DistributionEstimatorArguments, distributionGroups: string[] | undefined): DistributionRefusal[] {
+  const d = args.distribution;
   const out: DistributionRefusal[] = [];
   // validate_distribution_for_instance_type: Trainium takes torch_distributed and nothing else.
   const instanceTypeArg = str(args.instance_type) ?? '';
@@ -310,7 +418,7 @@ export function sdkDistributionRefusals(args: DistributionEstimatorArguments): D
     if (keys.length > 1 || (keys.length === 1 && keys[0] !== 'torch_distributed')) {
       out.push({
         code: 'distribution.trainium',
-        message: `On Trainium (${instanceTypeArg}) the SageMaker SDK accepts torch_distributed as the only distribution block; remove ${keys.filter((k) => k !== 'torch_distributed').join(', ')}.`,
+        message: `On Trainium (${excerpt(instanceTypeArg)}) the SageMaker SDK accepts torch_distributed as the only distribution block; remove ${keys.filter((k) => k !== 'torch_distributed').join(', ')}.`,
         path: ['distribution'],
       });
     }
@@ -330,14 +438,14 @@ export function sdkDistributionRefusals(args: DistributionEstimatorArguments): D
     if (version !== undefined && !supported.includes(version)) {
       out.push({
         code: 'smdistributed.frameworkVersion',
-        message: `The SageMaker SDK accepts smdistributed.dataparallel only with ${framework === 'pytorch' ? 'PyTorch' : 'TensorFlow'} ${supported[0]} to ${supported.at(-1)}, not ${version} (it checks this even when another strategy is enabled; the images since transformers 4.36 lack the library). Use torch_distributed, and remove the smdistributed block.`,
+        message: `The SageMaker SDK accepts smdistributed.dataparallel only with ${framework === 'pytorch' ? 'PyTorch' : 'TensorFlow'} ${supported[0]} to ${supported.at(-1)}, not ${excerpt(version)} (it checks this even when another strategy is enabled; the images since transformers 4.36 lack the library). Use torch_distributed, and remove the smdistributed block.`,
         path: [`${framework}_version`],
         value: version,
       });
     }
     const py = str(args.py_version);
     if (py !== undefined && !py.includes('py3')) {
-      out.push({ code: 'smdistributed.python', message: `smdistributed.dataparallel needs Python 3 (py_version py3x), not ${py}.`, path: ['py_version'], value: py });
+      out.push({ code: 'smdistributed.python', message: `smdistributed.dataparallel needs Python 3 (py_version py3x), not ${excerpt(py)}.`, path: ['py_version'], value: py });
     }
   }
   out.push(...torchDistributedRefusals(args));
@@ -348,21 +456,36 @@ export function sdkDistributionRefusals(args: DistributionEstimatorArguments): D
     if (!torchDistributed && UNSUPPORTED_SM_PARALLELISM_IMAGES.some((tag) => image.includes(tag))) {
       out.push({
         code: 'distribution.imageUnsupported',
-        message: `smdistributed does not work with the image ${image} (it ships without SMDDP/SMP); pick another image or use torch_distributed.`,
+        message: `smdistributed does not work with the image ${excerpt(image)} (it ships without SMDDP/SMP); pick another image or use torch_distributed.`,
         path: ['image_uri'],
         value: image,
       });
     }
-    if (!torchDistributed && instanceType.includes('p5.48xlarge')) {
+    // `self.instance_type`, or with instance groups any group's type.
+    const p5Group = instanceTypesOf(args.instance_groups).find((g) => g.type.includes('p5.48xlarge'));
+    if (!torchDistributed && (args.instance_groups === undefined ? instanceType.includes('p5.48xlarge') : p5Group !== undefined)) {
       out.push({
         code: 'distribution.p5Unsupported',
         message: 'smdistributed data and model parallelism do not support ml.p5.48xlarge; use torch_distributed or another instance type.',
-        path: ['instance_type'],
-        value: instanceType,
+        path: p5Group && args.instance_groups !== undefined ? ['instance_groups', p5Group.index, 'instance_type'] : ['instance_type'],
+        value: p5Group && args.instance_groups !== undefined ? p5Group.type : instanceType,
       });
     }
   }
+  // _distribution_configuration: a training group is named (or picked) while neither MPI nor SMDDP runs.
+  if (!sdkLauncher(d) && distributionGroups !== undefined && distributionGroups.length > 0 && !enabledAt(d, ['mpi']) && !enabledAt(d, ['smdistributed', 'dataparallel'])) {
+    out.push({
+      code: 'distribution.instanceGroupsWithoutStrategy',
+      message: `A training instance group (${distributionGroups.join(', ')}) is set, and no distribution strategy that uses it is on: the SageMaker SDK refuses it ("Don't set training instance groups while no distribution strategies enabled!"). With instance_groups, a distribution block needs mpi or smdistributed.dataparallel enabled, or torch_distributed or pytorchddp; or remove distribution.`,
+      path: ['distribution'],
+    });
+  }
   return out;
+}
+
+function instanceTypesOf(groups: unknown): Array<{ index: number; type: string }> {
+  if (!Array.isArray(groups)) return [];
+  return groups.flatMap((g: unknown, index) => (isRecord(g) && typeof g.instance_type === 'string' ? [{ index, type: g.instance_type }] : []));
 }
 
 /**
@@ -376,7 +499,12 @@ export function torchDistributedRefusals(args: DistributionEstimatorArguments): 
   if (!str(args.image_uri)) {
     const py = str(args.py_version);
     if (py !== undefined && !py.includes('py3')) {
-      out.push({ code: 'torch_distributed.python', message: `torch_distributed needs Python 3: set py_version to a py3x version (it is ${py}).`, path: ['py_version'], value: py });
+      out.push({
+        code: 'torch_distributed.python',
+        message: `torch_distributed needs Python 3: set py_version to a py3x version (it is ${excerpt(py)}).`,
+        path: ['py_version'],
+        value: py,
+      });
     }
     const instanceType = str(args.instance_type) ?? '';
     const version = str(args.pytorch_version);
@@ -384,7 +512,7 @@ export function torchDistributedRefusals(args: DistributionEstimatorArguments): 
     if (kind === undefined) {
       out.push({
         code: 'torch_distributed.instanceType',
-        message: `torch_distributed runs on GPU (ml.p*, ml.g*) or Trainium (ml.trn*) instances, and ${instanceType} is neither: pick such an instance type, or remove distribution.torch_distributed.`,
+        message: `torch_distributed runs on GPU (ml.p*, ml.g*) or Trainium (ml.trn*) instances, and ${excerpt(instanceType)} is neither: pick such an instance type, or remove distribution.torch_distributed.`,
         path: ['instance_type'],
         value: instanceType,
       });
@@ -396,7 +524,7 @@ export function torchDistributedRefusals(args: DistributionEstimatorArguments): 
           : '';
         out.push({
           code: 'torch_distributed.frameworkVersion',
-          message: `The SageMaker SDK accepts torch_distributed on ${kind} instances only with PyTorch ${supported.join(', ')}; pytorch_version is ${version}${shortForm}. Pick one of those versions, or set image_uri to an image with the PyTorch you need.`,
+          message: `The SageMaker SDK accepts torch_distributed on ${kind} instances only with PyTorch ${supported.join(', ')}; pytorch_version is ${excerpt(version)}${shortForm}. Pick one of those versions, or set image_uri to an image with the PyTorch you need.`,
           path: ['pytorch_version'],
           value: version,
         });
@@ -407,7 +535,7 @@ export function torchDistributedRefusals(args: DistributionEstimatorArguments): 
   if (entryPoint !== undefined && !entryPoint.endsWith('.py')) {
     out.push({
       code: 'torch_distributed.entryPoint',
-      message: `torch_distributed starts the entry point with torchrun, which runs Python programs only: entry_point must be a .py file (it is ${entryPoint}).`,
+      message: `torch_distributed starts the entry point with torchrun, which runs Python programs only: entry_point must be a .py file (it is ${excerpt(entryPoint)}).`,
       path: ['entry_point'],
       value: entryPoint,
     });
@@ -500,6 +628,9 @@ export function distributionFromHyperparameters(hyperparameters: PyDict): PyDict
     const block = strategy.fromHyperparameters(hyperparameters);
     if (block) root = setIn(root, strategy.path, block);
   }
+  // The training group's name(s) of a heterogeneous cluster: `distribution.instance_groups`.
+  const groups = dictGet(hyperparameters, DISTRIBUTION_INSTANCE_GROUPS_KEY);
+  if (groups?.type === 'list') root = setIn(root, ['instance_groups'], groups);
   return root.entries.length > 0 ? root : undefined;
 }
 

@@ -7,7 +7,7 @@
  *
  * The API's rules (API_ResourceConfig, API_InstancePreference):
  * - 1 to 5 preferences, each instance type at most once;
- * - mutually exclusive with InstanceType, InstanceGroups, InstancePlacementConfig and
+ * - mutually exclusive with InstanceType, InstanceGroups (instanceGroups.ts), InstancePlacementConfig and
  *   EnableManagedSpotTraining (on-demand and Flexible Training Plans only);
  * - the instance count either on every preference (and not in ResourceConfig) or once in
  *   ResourceConfig (and on no preference): never both, never neither, never on only some.
@@ -19,6 +19,7 @@
  * the local backend and Clone as Job File.
  */
 import type { JobSpec } from '../jobFile/jobSpec';
+import type { InstanceGroupRequest } from './instanceGroups';
 
 /** A preference as the job file writes it: a type, or a type with its own count. */
 export type InstancePreferenceArg = string | { instance_type: string; instance_count?: number };
@@ -33,6 +34,14 @@ export interface InstanceCandidate {
   /** Where the job file names it: `['instance_type']` or `['instance_preferences', i]` (plus `'instance_type'` for a map). */
   path: ReadonlyArray<string | number>;
 }
+
+/**
+ * Why a tuning job cannot run from instance_preferences: the API model's TrainingJobDefinition has no
+ * InstancePreferences (HyperParameterTuningResourceConfig takes InstanceType and InstanceCount, or its
+ * own InstanceConfigs, which the SDK's HyperparameterTuner fills from instance_configs, not a job file key).
+ */
+export const TUNING_INSTANCE_PREFERENCES_REFUSAL =
+  "A tuning job cannot run from instance_preferences: CreateHyperParameterTuningJob's training job definition has no InstancePreferences (its HyperParameterTuningResourceConfig takes one InstanceType and InstanceCount for every trial), so the list cannot be sent. Use instance_type (and instance_count) with tuning:, or remove tuning: to launch one training job from instance_preferences.";
 
 /** The API's InstancePreference, as CreateTrainingJob takes it. */
 export interface InstancePreferenceRequest {
@@ -122,22 +131,12 @@ export function specOnCandidate(spec: JobSpec, candidate: InstanceCandidate): Jo
   return { ...rest, instance_type: candidate.instanceType, instance_count: candidate.instanceCount };
 }
 
-/** What the API refuses (or what cannot be sent) about instance_type / instance_preferences, each at the key or value it is about. */
+/** What the API refuses (or what cannot be sent) about instance_preferences with instance_type, instance_groups and the rest, each at the key or value it is about. */
 export function instancePreferenceFindings(spec: JobSpec): InstancePreferenceFinding[] {
   const preferences = preferencesOf(spec);
   const hasType = spec.instance_type !== undefined && spec.instance_type !== null;
-  if (preferences === undefined) {
-    if (hasType || spec.instance_preferences !== undefined) return [];
-    return [
-      {
-        code: 'schema.required',
-        message:
-          'Missing required key `instance_type`: the instance type to train on (e.g. ml.g5.2xlarge), or instance_preferences, an ordered list of up to 5 types SageMaker picks from by capacity.',
-        path: ['instance_type'],
-        on: 'key',
-      },
-    ];
-  }
+  // Without instance_preferences, a job with none of the three keys is instanceGroups.ts's to report (one message names all three).
+  if (preferences === undefined) return [];
   const out: InstancePreferenceFinding[] = [];
   const exclusive = (key: string, what: string, on: 'key' | 'value' = 'key') =>
     out.push({
@@ -147,6 +146,7 @@ export function instancePreferenceFindings(spec: JobSpec): InstancePreferenceFin
       on,
     });
   if (hasType) exclusive('instance_type', 'InstanceType');
+  if (spec.instance_groups !== undefined) exclusive('instance_groups', 'InstanceGroups (a heterogeneous cluster runs every group; preferences run one type)');
   if (spec.use_spot_instances === true) exclusive('use_spot_instances', 'EnableManagedSpotTraining (it runs on on-demand capacity or a Flexible Training Plan only)', 'value');
   if (spec.instance_placement_config !== undefined) exclusive('instance_placement_config', 'InstancePlacementConfig');
 
@@ -216,8 +216,8 @@ export function resourceInstanceFields(spec: JobSpec): ResourceInstanceFields {
   return perPreference ? { InstancePreferences: list } : { InstanceCount: spec.instance_count ?? 1, InstancePreferences: list };
 }
 
-/** A request's ResourceConfig, as far as where it runs goes. */
-export type RequestInstances = ResourceInstanceFields;
+/** A request's ResourceConfig, as far as where it runs goes: InstanceType, InstanceGroups or InstancePreferences. */
+export type RequestInstances = ResourceInstanceFields & { InstanceGroups?: InstanceGroupRequest[] };
 
 /** The type and count a request runs with when its first choice has capacity (what a local run takes). */
 export function firstRequestInstance(config: RequestInstances): { instanceType: string; instanceCount: number; fromPreferences: boolean } {
@@ -226,8 +226,11 @@ export function firstRequestInstance(config: RequestInstances): { instanceType: 
   return { instanceType: config.InstanceType ?? '?', instanceCount: config.InstanceCount ?? 1, fromPreferences: false };
 }
 
-/** "2 × ml.g5.xlarge", or with preferences "ml.g5.12xlarge × 1, else ml.g5.16xlarge × 4 (SageMaker picks by capacity)". */
+/** "2 × ml.g5.xlarge", with groups "2 × ml.p4d.24xlarge (group train) + 4 × ml.c5.18xlarge (group data)", or with preferences "ml.g5.12xlarge × 1, else ml.g5.16xlarge × 4 (SageMaker picks by capacity)". */
 export function describeRequestInstances(config: RequestInstances): string {
+  if (config.InstanceGroups && config.InstanceGroups.length > 0) {
+    return `${config.InstanceGroups.map((g) => `${g.InstanceCount} × ${g.InstanceType} (group ${g.InstanceGroupName})`).join(' + ')} (instance_groups)`;
+  }
   const preferences = config.InstancePreferences;
   if (!preferences || preferences.length === 0) return `${config.InstanceCount ?? 1} × ${config.InstanceType ?? '?'}`;
   const each = preferences.map((p) => `${p.InstanceType} × ${p.InstanceCount ?? config.InstanceCount ?? 1}`);

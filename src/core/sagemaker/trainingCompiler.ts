@@ -37,6 +37,7 @@ export interface CompilerEstimatorArguments {
   distribution?: unknown;
   debugger_hook_config?: unknown;
   disable_profiler?: unknown;
+  instance_groups?: unknown;
 }
 
 /** base config.py SUPPORTED_INSTANCE_CLASS_PREFIXES: the instance classes (the part after `ml.`) it runs on. */
@@ -131,6 +132,15 @@ export function trainingCompilerFindings(args: CompilerEstimatorArguments): Comp
       message:
         'Debugger and the profiler may make SageMaker Training Compiler recompile and slow the job down; the SageMaker SDK advises debugger_hook_config: false and disable_profiler: true with compiler_config.',
       path: ['compiler_config'],
+    });
+  }
+
+  if (Array.isArray(args.instance_groups) && args.instance_groups.length > 0) {
+    out.push({
+      severity: 'error',
+      code: 'compiler.instanceGroups',
+      message: `SageMaker Training Compiler runs only on homogeneous clusters (one instance type, of the classes ${classes}), and the SageMaker SDK refuses instance_groups with it. Use instance_type and instance_count instead of instance_groups, or remove compiler_config.`,
+      path: ['instance_groups'],
     });
   }
 

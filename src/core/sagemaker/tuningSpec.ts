@@ -57,7 +57,7 @@ export interface TuningSpec {
   /** The SDK's default is `Maximize`. */
   objective_type?: 'Maximize' | 'Minimize';
   hyperparameter_ranges: Record<string, HyperparameterRange>;
-  /** The tuner's own; when absent, the estimator's `metric_definitions` (as the SDK does). */
+  /** The tuner's own, and the only ones the tuning job gets: SDK v2.257.6 does not fall back to the estimator's (checked with the oracle; core/sagemaker/tuning.ts). */
   metric_definitions?: Array<{ Name: string; Regex: string }>;
   /** The SDK's default is `Bayesian`. */
   strategy?: TuningStrategy;

@@ -21,6 +21,8 @@ import { instanceCandidates, instancePreferenceFindings, resourceInstanceFields,
 import type { InstancePreferenceRequest } from '../sagemaker/instancePreferences';
 import { secretValueKind } from '../sagemaker/secrets';
 import { trainingCompilerFindings, trainingCompilerHyperparameters } from '../sagemaker/trainingCompiler';
+import { instanceGroupRefusals, instanceGroupsRequest } from '../sagemaker/instanceGroups';
+import type { InstanceGroupRequest } from '../sagemaker/instanceGroups';
 import { trainingJobName } from './jobName';
 import { TrainingPlanError } from './trainingPlanError';
 import type { TrainingPlanErrorCode } from './trainingPlanError';
@@ -61,10 +63,11 @@ export interface CreateTrainingJobRequest {
     VolumeSizeInGB: number;
     VolumeKmsKeyId?: string;
     KeepAlivePeriodInSeconds?: number;
-    /** Absent when every instance preference carries its own count. */
+    /** Absent with InstanceGroups, and when every instance preference carries its own count. */
     InstanceCount?: number;
-    /** Absent when InstancePreferences is sent instead. */
+    /** Absent when InstanceGroups or InstancePreferences is sent instead. */
     InstanceType?: string;
+    InstanceGroups?: InstanceGroupRequest[];
     /** Beyond SDK v2.257.6 (instance_preferences): the API's ResourceConfig.InstancePreferences. */
     InstancePreferences?: InstancePreferenceRequest[];
     TrainingPlanArn?: string;
@@ -200,6 +203,10 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   // first preference, the type SageMaker takes whenever it has capacity.
   const sdkSpec = checked[0]?.spec ?? spec;
 
+  // fit(): the image's instance type (_get_instance_type) and the ResourceConfig (_prepare_resource_config).
+  const groupRefusal = instanceGroupRefusals(spec)[0];
+  if (groupRefusal) throw new TrainingPlanError(groupRefusal.code, groupRefusal.message, { path: groupRefusal.path.join('.') });
+
   const image = trainingImage(spec, region);
   for (const one of checked) {
     // EstimatorBase._prepare_for_training (rules, Debugger hook, profiler) raises these in fit().
@@ -226,7 +233,8 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   hyperParameters.sagemaker_job_name = encodeHyperparameter(jobName);
   hyperParameters.sagemaker_region = encodeHyperparameter(region);
   const distributionContext = {
-    instanceType: sdkSpec.instance_type ?? '',
+    instanceType: sdkSpec.instance_type,
+    instanceGroups: spec.instance_groups,
     ...(input.modelParallelParameters !== undefined ? { modelParallelParameters: input.modelParallelParameters } : {}),
   };
   for (const [key, value] of sdkDistributionHyperparameters(spec.distribution, distributionContext)) {
@@ -272,7 +280,8 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
       VolumeSizeInGB: spec.volume_size ?? DEFAULT_VOLUME_SIZE_GB,
       ...(spec.volume_kms_key !== undefined ? { VolumeKmsKeyId: spec.volume_kms_key } : {}),
       ...(spec.keep_alive_period_in_seconds !== undefined ? { KeepAlivePeriodInSeconds: spec.keep_alive_period_in_seconds } : {}),
-      ...resourceInstanceFields(spec),
+      // job.py _prepare_resource_config: the groups, or the type and count; or (beyond the SDK) the preferences.
+      ...(spec.instance_groups !== undefined ? { InstanceGroups: instanceGroupsRequest(spec.instance_groups) } : resourceInstanceFields(spec)),
       ...(spec.training_plan !== undefined ? { TrainingPlanArn: spec.training_plan } : {}),
       ...(spec.instance_placement_config !== undefined ? { InstancePlacementConfig: spec.instance_placement_config } : {}),
     },

@@ -24,10 +24,29 @@ export function sagemakerTimestamp(now: Date): string {
   ].join('-');
 }
 
-/** `{base}-{timestamp}`, the base cut so the whole name fits `maxLength`. */
-export function nameFromBase(base: string, now: Date, maxLength: number = JOB_NAME_MAX_LENGTH): string {
-  const timestamp = sagemakerTimestamp(now);
+/** `%y%m%d-%H%M` in UTC (utils.py `sagemaker_short_timestamp`): what tuning job names end with. */
+export function sagemakerShortTimestamp(now: Date): string {
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  return `${p2(now.getUTCFullYear() % 100)}${p2(now.getUTCMonth() + 1)}${p2(now.getUTCDate())}-${p2(now.getUTCHours())}${p2(now.getUTCMinutes())}`;
+}
+
+/** `{base}-{timestamp}`, the base cut so the whole name fits `maxLength`; `short` takes the tuner's timestamp. */
+export function nameFromBase(base: string, now: Date, maxLength: number = JOB_NAME_MAX_LENGTH, short = false): string {
+  const timestamp = short ? sagemakerShortTimestamp(now) : sagemakerTimestamp(now);
   return `${sliceLikePython(base, maxLength - timestamp.length - 1)}-${timestamp}`;
+}
+
+/** CreateHyperParameterTuningJob's limit on HyperParameterTuningJobName (tuner.py `TUNING_JOB_NAME_MAX_LENGTH`). */
+export const TUNING_JOB_NAME_MAX_LENGTH = 32;
+
+/**
+ * The tuning job name `HyperparameterTuner.fit()` uses (`_prepare_job_name_for_tuning`): an explicit
+ * name as is, otherwise `base_tuning_job_name` (default: the image's repository) plus the short
+ * timestamp, cut to 32 characters — so the default base `huggingface-pytorch-training` keeps 20.
+ */
+export function tuningJobName(args: { jobName?: string; baseTuningJobName?: string; image: string; now: Date }): string {
+  if (args.jobName !== undefined) return args.jobName;
+  return nameFromBase(args.baseTuningJobName ?? baseNameFromImage(args.image), args.now, TUNING_JOB_NAME_MAX_LENGTH, true);
 }
 
 /**

@@ -55,6 +55,19 @@ export interface EncodedJobFileValues {
   modelParallelParameters?: string;
   /** `str()` of each value of a `tags:` map, as utils.py `format_tags` sends it. */
   tagValues?: Record<string, string>;
+  /** The `tuning:` block's values the SDK sends as `str()`: see `EncodedTuningValues`. */
+  tuning?: EncodedTuningValues;
+}
+
+/**
+ * What HyperparameterTuner sends of a `tuning:` block as Python's `str()` of the value written, which a
+ * JavaScript number cannot carry (`1.0` and `1` are one number): each range's `min_value`/`max_value`
+ * (parameter.py `to_string`) and each categorical value (`str(v)`, then `json.dumps` of that string),
+ * and the values of a `tuning.tags` map.
+ */
+export interface EncodedTuningValues {
+  ranges: Record<string, { min_value?: string; max_value?: string; values?: string[] }>;
+  tagValues?: Record<string, string>;
 }
 
 /**
@@ -69,6 +82,30 @@ export function encodeDocumentValues(doc: Document, source: string): EncodedJobF
   if (mp !== undefined && mp !== null) out.modelParallelParameters = pythonJsonDumps(mp, source, doc);
   const tags = nodeAtPath(doc, ['tags']);
   if (isMap(tags)) out.tagValues = pythonStrTagValues(tags, source, doc);
+  const ranges = resolveAlias(nodeAtPath(doc, ['tuning', 'hyperparameter_ranges']), doc);
+  if (isMap(ranges)) {
+    const tuning: EncodedTuningValues = { ranges: {} };
+    for (const pair of flattenedPairs(ranges, (n) => resolveAlias(n, doc))) {
+      const range = resolveAlias(pair.value, doc);
+      if (!isMap(range)) continue;
+      const encoded: EncodedTuningValues['ranges'][string] = {};
+      for (const field of flattenedPairs(range, (n) => resolveAlias(n, doc))) {
+        const key = pythonStrOfKey(field.key, source, doc);
+        const value = resolveAlias(field.value, doc);
+        if ((key === 'min_value' || key === 'max_value') && isScalar(value)) encoded[key] = pythonStrOfScalar(value, source, doc);
+        if (key === 'values' && isSeq(value)) {
+          encoded.values = value.items.map((item) => {
+            const v = resolveAlias(item, doc);
+            return isScalar(v) ? pythonStrOfScalar(v, source, doc) : pythonJsonDumps(v, source, doc);
+          });
+        }
+      }
+      tuning.ranges[pythonStrOfKey(pair.key, source, doc)] = encoded;
+    }
+    const tuningTags = resolveAlias(nodeAtPath(doc, ['tuning', 'tags']), doc);
+    if (isMap(tuningTags)) tuning.tagValues = pythonStrTagValues(tuningTags, source, doc);
+    out.tuning = tuning;
+  }
   return out;
 }
 
@@ -91,16 +128,20 @@ function pythonStrTagValues(tags: YAMLMap, source: string, doc: Document): Recor
     const key = pythonStrOfKey(pair.key, source, doc);
     const node = resolveAlias(pair.value, doc);
     if (!isScalar(node)) continue;
-    const v = node.value;
-    if (typeof v === 'string') out[key] = v;
-    else if (typeof v === 'boolean') out[key] = v ? 'True' : 'False';
-    else if (v === null) out[key] = 'None';
-    else
-      out[key] = pythonJsonDumps(node, source, doc)
-        .replace(/^(-?)Infinity$/, '$1inf')
-        .replace(/^NaN$/, 'nan');
+    out[key] = pythonStrOfScalar(node, source, doc);
   }
   return out;
+}
+
+/** Python's `str()` of the value a YAML scalar denotes: `3` "3", `1.0` "1.0", `1e-5` "1e-05", `true` "True". */
+function pythonStrOfScalar(node: Scalar, source: string, doc: Document): string {
+  const v = node.value;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (v === null) return 'None';
+  return pythonJsonDumps(node, source, doc)
+    .replace(/^(-?)Infinity$/, '$1inf')
+    .replace(/^NaN$/, 'nan');
 }
 
 /**

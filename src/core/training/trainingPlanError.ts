@@ -43,7 +43,29 @@ export type TrainingPlanErrorCode =
   | 'compiler.smdistributed'
   | 'compiler.frameworkVersion'
   | 'compiler.imageUri'
-  | 'compiler.distribution';
+  | 'compiler.distribution'
+  // HyperparameterTuner's refusals, and ours where the SDK sends a tuning job SageMaker cannot run
+  // (src/core/training/createTuningJobRequest.ts).
+  | 'tuning.noRanges'
+  | 'tuning.keepStaticWithoutAutotune'
+  | 'tuning.keepStaticDuplicate'
+  | 'tuning.keepStaticUnknown'
+  | 'tuning.autotuneSdkKeys'
+  | 'tuning.hyperbandResources'
+  | 'tuning.warmStartParents'
+  | 'tuning.objectiveMetricUndefined'
+  | 'tuning.instanceGroups'
+  | 'tuning.instancePreferences'
+  | 'compiler.instanceGroups'
+  // What the SDK refuses about instance_groups (src/core/sagemaker/instanceGroups.ts, distribution.ts).
+  | 'instanceGroups.missing'
+  | 'instanceGroups.withInstanceType'
+  | 'instanceGroups.instanceType'
+  | 'distribution.instanceGroupsWithoutGroups'
+  | 'distribution.instanceGroupsOversubscribed'
+  | 'distribution.instanceGroupsOne'
+  | 'distribution.instanceGroupUnknown'
+  | 'distribution.instanceGroupsWithoutStrategy';
 
 /**
  * Thrown by the training-request core. `context` names the job-file key (`path`) and the offending

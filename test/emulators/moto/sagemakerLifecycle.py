@@ -260,7 +260,8 @@ def is_true(value: Any) -> bool:
 def script_arguments(hps: Dict[str, Any]) -> List[str]:
     """The toolkit's `--key value` list: sorted, sagemaker_* split off, booleans as Python prints them."""
     args: List[str] = []
-    for key in sorted(k for k in hps if not k.startswith("sagemaker_") and k != "sim_outcome"):
+    # The toolkit also splits off _tuning_objective_metric, which SageMaker adds to a tuning job's trials.
+    for key in sorted(k for k in hps if not k.startswith("sagemaker_") and k not in ("sim_outcome", "_tuning_objective_metric")):
         args += [f"--{key}", str(hps[key])]
     return args
 
@@ -650,6 +651,10 @@ class SimulatedTrainingJob(BaseObject):
         self.reused_by: Optional[str] = None
         self.retained_override = job_settings.get("warmPoolRetainedSeconds")
         self.reuses: Optional[str] = None  # the job whose warm pool this one landed on
+        # A tuning job's trial: the tuning job's ARN (DescribeTrainingJob's TuningJobArn) and, when the tuner's
+        # early stopping judged it worse than the median so far, when it stops it (set by SimulatedTuningJob).
+        self.tuning_job_arn: Optional[str] = None
+        self.early_stop_at: Optional[float] = None
 
         self.created_at = created_at
         self.fail_at = self.at(FAIL_AT) if self.outcome == "Failed" else None
@@ -719,6 +724,9 @@ class SimulatedTrainingJob(BaseObject):
         if self.status in TERMINAL:
             self.advance_pool(now)
             return
+        if self.early_stop_at is not None and self.stop_requested_at is None and now >= self.early_stop_at:
+            # The tuner stops it as StopTrainingJob would, at the time it decided to.
+            self.stop_requested_at = self.early_stop_at
         if self.stop_requested_at is not None:
             self._emit_logs(self.stop_requested_at)
             if now >= self.stop_requested_at + self.stop_seconds:
@@ -899,6 +907,8 @@ class SimulatedTrainingJob(BaseObject):
             response["ModelArtifacts"] = {"S3ModelArtifacts": self.model_artifact}
         if self.final_metrics:
             response["FinalMetricDataList"] = self.final_metrics
+        if self.tuning_job_arn:
+            response["TuningJobArn"] = self.tuning_job_arn
         pool = self.warm_pool(now)
         if pool:
             response["WarmPoolStatus"] = pool
@@ -955,6 +965,8 @@ def planned_outcome(name: str, request: Dict[str, Any], job_settings: Dict[str, 
 
 
 def advance_backend(backend: SageMakerModelBackend, now: float) -> None:
+    # Tuning jobs first: they launch their trials (and early-stop them) before the trials are brought to `now`.
+    advance_tuning(backend, now)
     for job in list(backend.training_jobs.values()):
         if isinstance(job, SimulatedTrainingJob):
             job.advance(now)
@@ -1166,6 +1178,461 @@ def legacy_summary(job: Any) -> Dict[str, Any]:
 
 
 # --------------------------------------------------------------------------------------------------------------
+# Hyperparameter tuning jobs: trials launched as training jobs, as the wall clock passes
+# --------------------------------------------------------------------------------------------------------------
+#
+# moto 5.1 stores a tuning job as Completed the moment it is created, with a made-up BestTrainingJob, string
+# timestamps, no trials, no ListTrainingJobsForHyperParameterTuningJob and no StopHyperParameterTuningJob. Here a
+# tuning job launches its trials as SimulatedTrainingJobs (so each has logs, metrics, a model, Describe and Stop):
+#
+#   * MaxParallelTrainingJobs trials start TUNING_START_DELAY seconds after creation; each later trial starts when
+#     an earlier one ends, until MaxNumberOfTrainingJobs (Grid: the grid's size when not given) have started.
+#   * A trial is named as SageMaker names them, <tuning job>-NNN-<8 hex>, with TuningJobArn, the definition's
+#     StaticHyperParameters plus its TunedHyperParameters plus _tuning_objective_metric (which SageMaker adds).
+#     Tuned values are drawn from the ranges with a generator seeded by the tuning job's name, its RandomSeed and
+#     the trial's number (Grid walks the categorical grid in order), so the same tuning job always tries the same
+#     values. Bayesian and Hyperband draw like Random: the simulator has no model of the objective.
+#   * A trial's objective is the last match of its objective metric's MetricDefinition in its logs, as SageMaker
+#     reads it; a trial whose regex never matches has ObjectiveStatus Failed.
+#   * TrainingJobEarlyStoppingType Auto: a trial whose objective would be worse than the median of the trials
+#     completed when it starts (at least two) is stopped at EARLY_STOP_AT of its run: Stopped, with the objective
+#     it had reported by then.
+#   * StopHyperParameterTuningJob: Stopping; every running trial is stopped; Stopped once they all are.
+#   * The tuning job ends Completed when its last trial ends (Failed when no trial reported the objective).
+
+TUNING_JOB_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
+TUNING_START_DELAY = 0.2
+EARLY_STOP_AT = 0.6
+TUNING_STATUSES = ["Completed", "InProgress", "Failed", "Stopped", "Stopping", "Deleting", "DeleteFailed"]
+
+
+def median(values: List[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+class SimulatedTuningJob(BaseObject):
+    __module__ = "moto.sagemaker.lifecycle"
+
+    def __init__(self, backend: SageMakerModelBackend, request: Dict[str, Any], created_at: float):
+        from moto.sagemaker.utils import arn_formatter
+
+        self.backend = backend
+        self.request = request
+        self.name = request["HyperParameterTuningJobName"]
+        self.account_id, self.region_name = backend.account_id, backend.region_name
+        self.arn = arn_formatter("hyper-parameter-tuning-job", self.name, backend.account_id, backend.region_name)
+        self.tags = list(request.get("Tags") or [])
+        tuning = request["HyperParameterTuningJobConfig"]
+        self.definition: Dict[str, Any] = request["TrainingJobDefinition"]
+        self.strategy = tuning.get("Strategy", "Bayesian")
+        self.objective = tuning.get("HyperParameterTuningJobObjective") or (self.definition.get("TuningObjective") or {})
+        limits = tuning.get("ResourceLimits") or {}
+        self.ranges = tuning.get("ParameterRanges") or self.definition.get("HyperParameterRanges") or {}
+        self.grid = self._grid() if self.strategy == "Grid" else None
+        default_jobs = len(self.grid) if self.grid is not None else 1
+        self.max_jobs = int(limits.get("MaxNumberOfTrainingJobs") or default_jobs)
+        self.max_parallel = max(1, int(limits.get("MaxParallelTrainingJobs") or 1))
+        self.early_stopping = str(tuning.get("TrainingJobEarlyStoppingType") or "Off").lower() == "auto"
+        self.seed = tuning.get("RandomSeed")
+        self.stop_seconds = float(config.values["stopSeconds"])
+        self.created_at = created_at
+        self.trials: List[SimulatedTrainingJob] = []
+        self.stop_requested_at: Optional[float] = None
+        self.ended_at: Optional[float] = None
+        self.status = "InProgress"
+        self.failure_reason: Optional[str] = None
+
+    # -- the trials ----------------------------------------------------------------------------------------
+
+    def _grid(self) -> List[Dict[str, str]]:
+        combos: List[Dict[str, str]] = [{}]
+        for parameter in self.ranges.get("CategoricalParameterRanges") or []:
+            combos = [{**combo, parameter["Name"]: value} for combo in combos for value in parameter.get("Values") or []]
+        return combos
+
+    def tuned_values(self, number: int) -> Dict[str, str]:
+        if self.grid is not None:
+            return dict(self.grid[number % max(1, len(self.grid))])
+        rng = random.Random(f"{self.name}/{self.seed}/{number}")
+        values: Dict[str, str] = {}
+        for parameter in self.ranges.get("ContinuousParameterRanges") or []:
+            low, high = float(parameter["MinValue"]), float(parameter["MaxValue"])
+            scaling = parameter.get("ScalingType", "Auto")
+            if scaling == "Logarithmic" and low > 0:
+                value = math.exp(rng.uniform(math.log(low), math.log(high)))
+            elif scaling == "ReverseLogarithmic" and high < 1:
+                value = 1 - math.exp(rng.uniform(math.log(1 - high), math.log(1 - low)))
+            else:
+                value = rng.uniform(low, high)
+            values[parameter["Name"]] = json.dumps(float(f"{value:.6g}"))
+        for parameter in self.ranges.get("IntegerParameterRanges") or []:
+            low, high = int(parameter["MinValue"]), int(parameter["MaxValue"])
+            if parameter.get("ScalingType") == "Logarithmic" and low > 0:
+                value = min(high, max(low, round(math.exp(rng.uniform(math.log(low), math.log(high))))))
+            else:
+                value = rng.randint(low, high)
+            values[parameter["Name"]] = str(value)
+        for parameter in self.ranges.get("CategoricalParameterRanges") or []:
+            values[parameter["Name"]] = rng.choice(parameter.get("Values") or [""])
+        return values
+
+    def _objective_definition(self) -> Optional[Dict[str, Any]]:
+        name = self.objective.get("MetricName")
+        definitions = (self.definition.get("AlgorithmSpecification") or {}).get("MetricDefinitions") or []
+        return next((d for d in definitions if d.get("Name") == name), None)
+
+    def _launch(self, number: int, at: float) -> None:
+        import hashlib
+
+        tuned = self.tuned_values(number)
+        name = f"{self.name}-{number + 1:03d}-{hashlib.sha256(f'{self.name}/{number}'.encode()).hexdigest()[:8]}"
+        hyperparameters = {**(self.definition.get("StaticHyperParameters") or {}), **tuned}
+        if self.objective.get("MetricName"):
+            hyperparameters["_tuning_objective_metric"] = self.objective["MetricName"]
+        fields = ["AlgorithmSpecification", "RoleArn", "InputDataConfig", "VpcConfig", "OutputDataConfig", "ResourceConfig",
+                  "StoppingCondition", "EnableNetworkIsolation", "EnableInterContainerTrafficEncryption",
+                  "EnableManagedSpotTraining", "CheckpointConfig", "RetryStrategy", "Environment"]
+        request = {field: self.definition[field] for field in fields if self.definition.get(field) is not None}
+        request.update({"TrainingJobName": name, "HyperParameters": hyperparameters})
+        trial = SimulatedTrainingJob(self.backend, request, at)
+        trial.tuning_job_arn = self.arn
+        trial.tuned = tuned  # type: ignore[attr-defined]
+        if self.early_stopping:
+            finished = [v for v in (self.objective_value(t) for t in self.trials if t.status == "Completed" and (t.ended_at or 0) <= at) if v is not None]
+            expected = self._expected_objective(trial)
+            if expected is not None and len(finished) >= 2 and self._worse(expected, median(finished)):
+                stop_at = trial.at(EARLY_STOP_AT)
+                if stop_at < min(trial.fail_at or math.inf, trial.at(1.0)):
+                    trial.early_stop_at = stop_at
+        self.trials.append(trial)
+        self.backend.training_jobs[name] = trial
+
+    def _expected_objective(self, trial: SimulatedTrainingJob) -> Optional[float]:
+        """What the trial will report if it runs to the end: the objective regex over every line it will print."""
+        definition = self._objective_definition()
+        if definition is None or trial.fail_at is not None:
+            return None
+        lines = sorted((at, line) for events in trial.schedule.values() for at, line in events)
+        return last_metric_value(definition.get("Regex", ""), lines)
+
+    def _worse(self, value: float, than: float) -> bool:
+        return value > than if self.objective.get("Type") == "Minimize" else value < than
+
+    def objective_value(self, trial: SimulatedTrainingJob) -> Optional[float]:
+        name = self.objective.get("MetricName")
+        return next((m["Value"] for m in trial.final_metrics if m.get("MetricName") == name), None)
+
+    # -- lifecycle -----------------------------------------------------------------------------------------
+
+    def advance(self, now: float) -> None:
+        if self.status in TERMINAL:
+            return
+        while True:
+            for trial in self.trials:
+                trial.advance(now)
+            number = len(self.trials)
+            if self.stop_requested_at is not None or number >= self.max_jobs:
+                break
+            if number < self.max_parallel:
+                at = self.created_at + TUNING_START_DELAY
+            else:
+                ends = sorted(t.ended_at for t in self.trials if t.status in TERMINAL and t.ended_at is not None)
+                if len(ends) <= number - self.max_parallel:
+                    break
+                at = ends[number - self.max_parallel]
+            if at > now:
+                break
+            self._launch(number, at)
+        if self.trials and all(t.status in TERMINAL for t in self.trials) and (self.stop_requested_at is not None or len(self.trials) >= self.max_jobs):
+            self.ended_at = max([t.ended_at or now for t in self.trials] + [self.stop_requested_at or 0])
+            if self.stop_requested_at is not None:
+                self.status = "Stopped"
+            elif not any(self.objective_value(t) is not None for t in self.trials):
+                self.status = "Failed"
+                self.failure_reason = f"No training job reported the objective metric {self.objective.get('MetricName')}: check its MetricDefinitions regex against the training logs."
+            else:
+                self.status = "Completed"
+        elif not self.trials and self.stop_requested_at is not None and now >= self.stop_requested_at + self.stop_seconds:
+            # Stopped before its first trial started: Stopping for as long as a training job's stop takes.
+            self.ended_at, self.status = self.stop_requested_at + self.stop_seconds, "Stopped"
+
+    def stop(self, now: float) -> None:
+        self.advance(now)
+        if self.primary_status() != "InProgress":
+            raise ValidationError(message=f"The request was rejected because the hyperparameter tuning job is in status {self.primary_status()}.")
+        self.stop_requested_at = now
+        for trial in self.trials:
+            if trial.primary_status() == "InProgress":
+                trial.stop(now)
+
+    def primary_status(self) -> str:
+        if self.status == "InProgress" and self.stop_requested_at is not None:
+            return "Stopping"
+        return self.status
+
+    # -- what Describe/List show ---------------------------------------------------------------------------
+
+    def counters(self) -> Tuple[Dict[str, int], Dict[str, int]]:
+        training = {"Completed": 0, "InProgress": 0, "RetryableError": 0, "NonRetryableError": 0, "Stopped": 0}
+        objective = {"Succeeded": 0, "Pending": 0, "Failed": 0}
+        for trial in self.trials:
+            status = trial.primary_status()
+            training[{"Failed": "NonRetryableError", "Stopping": "InProgress"}.get(status, status)] += 1
+            objective[self.objective_status(trial)] += 1
+        return training, objective
+
+    def objective_status(self, trial: SimulatedTrainingJob) -> str:
+        if trial.status not in TERMINAL:
+            return "Pending"
+        return "Succeeded" if self.objective_value(trial) is not None else "Failed"
+
+    def trial_summary(self, trial: SimulatedTrainingJob, now: float) -> Dict[str, Any]:
+        described = trial.describe(now)
+        summary: Dict[str, Any] = {
+            "TrainingJobName": trial.training_job_name,
+            "TrainingJobArn": trial.arn,
+            "TuningJobName": self.name,
+            "CreationTime": trial.created_at,
+            "TrainingJobStatus": trial.primary_status(),
+            "TunedHyperParameters": dict(trial.tuned),  # type: ignore[attr-defined]
+            "ObjectiveStatus": self.objective_status(trial),
+        }
+        for field in ("TrainingStartTime", "TrainingEndTime", "FailureReason"):
+            if field in described:
+                summary[field] = described[field]
+        value = self.objective_value(trial)
+        if value is not None:
+            summary["FinalHyperParameterTuningJobObjectiveMetric"] = {
+                "Type": self.objective.get("Type", "Maximize"), "MetricName": self.objective.get("MetricName"), "Value": value,
+            }
+        return summary
+
+    def best_trial(self) -> Optional[SimulatedTrainingJob]:
+        scored = [(self.objective_value(t), t) for t in self.trials if t.status == "Completed"]
+        scored = [(v, t) for v, t in scored if v is not None]
+        if not scored:
+            return None
+        pick = min if self.objective.get("Type") == "Minimize" else max
+        return pick(scored, key=lambda pair: pair[0])[1]
+
+    def last_modified(self, now: float) -> float:
+        times = [self.created_at] + [t.created_at for t in self.trials] + [t.ended_at for t in self.trials if t.ended_at]
+        times += [x for x in (self.stop_requested_at, self.ended_at) if x is not None]
+        return max(x for x in times if x <= now) if any(x <= now for x in times) else self.created_at
+
+    def summary(self, now: float) -> Dict[str, Any]:
+        training, objective = self.counters()
+        summary = {
+            "HyperParameterTuningJobName": self.name,
+            "HyperParameterTuningJobArn": self.arn,
+            "HyperParameterTuningJobStatus": self.primary_status(),
+            "Strategy": self.strategy,
+            "CreationTime": self.created_at,
+            "LastModifiedTime": self.last_modified(now),
+            "TrainingJobStatusCounters": training,
+            "ObjectiveStatusCounters": objective,
+            "ResourceLimits": self.request["HyperParameterTuningJobConfig"].get("ResourceLimits") or {},
+        }
+        if self.ended_at is not None:
+            summary["HyperParameterTuningEndTime"] = self.ended_at
+        return summary
+
+    def describe(self, now: float) -> Dict[str, Any]:
+        training, objective = self.counters()
+        response: Dict[str, Any] = {
+            "HyperParameterTuningJobName": self.name,
+            "HyperParameterTuningJobArn": self.arn,
+            "HyperParameterTuningJobConfig": self.request["HyperParameterTuningJobConfig"],
+            "TrainingJobDefinition": self.definition,
+            "HyperParameterTuningJobStatus": self.primary_status(),
+            "CreationTime": self.created_at,
+            "LastModifiedTime": self.last_modified(now),
+            "TrainingJobStatusCounters": training,
+            "ObjectiveStatusCounters": objective,
+        }
+        for field in ("WarmStartConfig", "Autotune"):
+            if self.request.get(field) is not None:
+                response[field] = self.request[field]
+        if self.ended_at is not None:
+            response["HyperParameterTuningEndTime"] = self.ended_at
+            response["ConsumedResources"] = {"RuntimeInSeconds": max(1, round(self.ended_at - self.created_at))}
+        if self.failure_reason:
+            response["FailureReason"] = self.failure_reason
+        best = self.best_trial()
+        if best is not None:
+            response["BestTrainingJob"] = self.trial_summary(best, now)
+        return response
+
+    @property
+    def response_object(self) -> Dict[str, Any]:  # type: ignore[override]
+        return self.describe(time.time())
+
+
+def last_metric_value(regex: str, lines: List[Tuple[float, str]]) -> Optional[float]:
+    try:
+        pattern = re.compile(regex)
+    except re.error:
+        return None
+    found: Optional[float] = None
+    for _, line in lines:
+        match = pattern.search(line)
+        if match:
+            try:
+                found = float(match.group(1) if match.groups() else match.group(0))
+            except (TypeError, ValueError):
+                continue
+    return found
+
+
+def advance_tuning(backend: SageMakerModelBackend, now: float) -> None:
+    for job in list(backend.hyper_parameter_tuning_jobs.values()):
+        if isinstance(job, SimulatedTuningJob):
+            job.advance(now)
+
+
+def tuning_job_or_not_found(backend: SageMakerModelBackend, name: Any) -> "SimulatedTuningJob":
+    job = backend.hyper_parameter_tuning_jobs.get(name) if isinstance(name, str) else None
+    if not isinstance(job, SimulatedTuningJob):
+        raise ResourceNotFound(message=f"Amazon SageMaker can't find a tuning job with name {name}")
+    return job
+
+
+def create_hyper_parameter_tuning_job(self: SageMakerResponse) -> Tuple[int, Dict[str, str], str]:
+    request = json.loads(self.body or "{}")
+    name = request.get("HyperParameterTuningJobName")
+    if not isinstance(name, str) or not TUNING_JOB_NAME.match(name):
+        raise AWSValidationException(
+            f"1 validation error detected: Value '{name}' at 'hyperParameterTuningJobName' failed to satisfy constraint: "
+            "Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}"
+        )
+    if not isinstance(request.get("HyperParameterTuningJobConfig"), dict):
+        raise AWSValidationException("1 validation error detected: Value null at 'hyperParameterTuningJobConfig' failed to satisfy constraint: Member must not be null")
+    if request.get("TrainingJobDefinitions"):
+        raise AWSValidationException("The simulator supports one TrainingJobDefinition per tuning job, not TrainingJobDefinitions.")
+    definition = request.get("TrainingJobDefinition")
+    if not isinstance(definition, dict):
+        raise AWSValidationException("A tuning job needs a TrainingJobDefinition.")
+    missing = [f for f in ("AlgorithmSpecification", "RoleArn", "OutputDataConfig", "StoppingCondition") if definition.get(f) is None]
+    if missing:
+        raise AWSValidationException("; ".join(f"Value null at 'trainingJobDefinition.{f[0].lower() + f[1:]}' failed to satisfy constraint: Member must not be null" for f in missing))
+    backend = self.sagemaker_backend
+    with state_lock:
+        if name in backend.hyper_parameter_tuning_jobs:
+            raise ResourceInUseException(f"Resource Already Exists: Hyper Parameter Tuning Job with name {name} already exists. Choose a different name.")
+        job = SimulatedTuningJob(backend, request, time.time())
+        backend.hyper_parameter_tuning_jobs[name] = job
+    return 200, {}, json.dumps({"HyperParameterTuningJobArn": job.arn})
+
+
+def describe_hyper_parameter_tuning_job(self: SageMakerResponse) -> Tuple[int, Dict[str, str], str]:
+    backend = self.sagemaker_backend
+    now = time.time()
+    with state_lock:
+        job = tuning_job_or_not_found(backend, self._get_param("HyperParameterTuningJobName"))
+        job.advance(now)
+        return 200, {}, json.dumps(job.describe(now))
+
+
+def stop_hyper_parameter_tuning_job(self: SageMakerResponse) -> Tuple[int, Dict[str, str], str]:
+    backend = self.sagemaker_backend
+    with state_lock:
+        tuning_job_or_not_found(backend, self._get_param("HyperParameterTuningJobName")).stop(time.time())
+    return 200, {}, "{}"
+
+
+def page_of(items: List[Any], token: Optional[str], max_results: int) -> Tuple[List[Any], Optional[str]]:
+    try:
+        offset = int(token) if token else 0
+        if offset < 0:
+            raise ValueError
+    except ValueError:
+        raise AWSValidationException("Invalid pagination token because the token is not one this API returned.")
+    end = offset + max_results
+    return items[offset:end], (str(end) if end < len(items) else None)
+
+
+def checked_list_params(self: SageMakerResponse, sort_keys: List[str], default_sort: str, default_order: str, statuses: List[str]) -> Tuple[int, str, str, Optional[str]]:
+    max_results = self._get_int_param("MaxResults") or LIST_DEFAULT_MAX_RESULTS
+    sort_by = self._get_param("SortBy", default_sort)
+    sort_order = self._get_param("SortOrder", default_order)
+    status_equals = self._get_param("StatusEquals")
+    errors = []
+    if not 1 <= max_results <= 100:
+        errors.append(f"Value '{max_results}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100")
+    if sort_by not in sort_keys:
+        errors.append(format_enum_error(sort_by, "sortBy", sort_keys))
+    if sort_order not in ("Ascending", "Descending"):
+        errors.append(format_enum_error(sort_order, "sortOrder", ["Ascending", "Descending"]))
+    if status_equals is not None and status_equals not in statuses:
+        errors.append(format_enum_error(status_equals, "statusEquals", statuses))
+    if errors:
+        raise AWSValidationException(f"{len(errors)} validation error{'s' if len(errors) > 1 else ''} detected: {'; '.join(errors)}")
+    return max_results, sort_by, sort_order, status_equals
+
+
+def list_hyper_parameter_tuning_jobs(self: SageMakerResponse) -> Tuple[int, Dict[str, str], str]:
+    """Filter, sort (default Name, Ascending: the API's defaults), page; epoch timestamps."""
+    max_results, sort_by, sort_order, status_equals = checked_list_params(self, ["Name", "Status", "CreationTime"], "Name", "Ascending", TUNING_STATUSES)
+    name_contains = self._get_param("NameContains")
+    bounds = {key: self._get_param(key) for key in ("CreationTimeAfter", "CreationTimeBefore", "LastModifiedTimeAfter", "LastModifiedTimeBefore")}
+    backend = self.sagemaker_backend
+    now = time.time()
+    with state_lock:
+        advance_tuning(backend, now)
+        summaries = [job.summary(now) for job in backend.hyper_parameter_tuning_jobs.values() if isinstance(job, SimulatedTuningJob)]
+    selected = [
+        s for s in summaries
+        if (name_contains is None or name_contains in s["HyperParameterTuningJobName"])
+        and (status_equals is None or s["HyperParameterTuningJobStatus"] == status_equals)
+        and (bounds["CreationTimeAfter"] is None or s["CreationTime"] > as_number(bounds["CreationTimeAfter"], 0))
+        and (bounds["CreationTimeBefore"] is None or s["CreationTime"] < as_number(bounds["CreationTimeBefore"], 0))
+        and (bounds["LastModifiedTimeAfter"] is None or s["LastModifiedTime"] > as_number(bounds["LastModifiedTimeAfter"], 0))
+        and (bounds["LastModifiedTimeBefore"] is None or s["LastModifiedTime"] < as_number(bounds["LastModifiedTimeBefore"], 0))
+    ]
+    keys = {
+        "Name": lambda s: (s["HyperParameterTuningJobName"],),
+        "Status": lambda s: (s["HyperParameterTuningJobStatus"], s["CreationTime"]),
+        "CreationTime": lambda s: (s["CreationTime"], s["HyperParameterTuningJobName"]),
+    }
+    selected.sort(key=keys[sort_by], reverse=sort_order == "Descending")
+    page, token = page_of(selected, self._get_param("NextToken"), max_results)
+    response: Dict[str, Any] = {"HyperParameterTuningJobSummaries": page}
+    if token:
+        response["NextToken"] = token
+    return 200, {}, json.dumps(response)
+
+
+def list_training_jobs_for_hyper_parameter_tuning_job(self: SageMakerResponse) -> Tuple[int, Dict[str, str], str]:
+    """The trials: StatusEquals, then SortBy (default Name, Ascending). Sorted by FinalObjectiveMetricValue, trials
+    without an objective value are left out, as the API reference says."""
+    max_results, sort_by, sort_order, status_equals = checked_list_params(
+        self, ["Name", "CreationTime", "Status", "FinalObjectiveMetricValue"], "Name", "Ascending", LIST_STATUSES)
+    backend = self.sagemaker_backend
+    now = time.time()
+    with state_lock:
+        job = tuning_job_or_not_found(backend, self._get_param("HyperParameterTuningJobName"))
+        job.advance(now)
+        summaries = [job.trial_summary(t, now) for t in job.trials]
+    selected = [s for s in summaries if status_equals is None or s["TrainingJobStatus"] == status_equals]
+    if sort_by == "FinalObjectiveMetricValue":
+        selected = [s for s in selected if "FinalHyperParameterTuningJobObjectiveMetric" in s]
+    keys = {
+        "Name": lambda s: (s["TrainingJobName"],),
+        "CreationTime": lambda s: (s["CreationTime"], s["TrainingJobName"]),
+        "Status": lambda s: (s["TrainingJobStatus"], s["TrainingJobName"]),
+        "FinalObjectiveMetricValue": lambda s: (s["FinalHyperParameterTuningJobObjectiveMetric"]["Value"], s["TrainingJobName"]),
+    }
+    selected.sort(key=keys[sort_by], reverse=sort_order == "Descending")
+    page, token = page_of(selected, self._get_param("NextToken"), max_results)
+    response: Dict[str, Any] = {"TrainingJobSummaries": page}
+    if token:
+        response["NextToken"] = token
+    return 200, {}, json.dumps(response)
+
+
+# --------------------------------------------------------------------------------------------------------------
 # Patches: CloudWatch Logs reads bring jobs up to date first, so a tailer that never calls Describe still
 # sees lines appear
 # --------------------------------------------------------------------------------------------------------------
@@ -1326,6 +1793,11 @@ def install() -> None:
     SageMakerResponse.list_training_jobs = list_training_jobs
     SageMakerResponse.update_training_job = update_training_job
     SageMakerResponse.delete_training_job = delete_training_job
+    SageMakerResponse.create_hyper_parameter_tuning_job = create_hyper_parameter_tuning_job
+    SageMakerResponse.describe_hyper_parameter_tuning_job = describe_hyper_parameter_tuning_job
+    SageMakerResponse.list_hyper_parameter_tuning_jobs = list_hyper_parameter_tuning_jobs
+    SageMakerResponse.stop_hyper_parameter_tuning_job = stop_hyper_parameter_tuning_job
+    SageMakerResponse.list_training_jobs_for_hyper_parameter_tuning_job = list_training_jobs_for_hyper_parameter_tuning_job
     SageMakerModelBackend.describe_training_job = describe_training_job
     for name in ("describe_log_groups", "describe_log_streams", "get_log_events", "filter_log_events"):
         setattr(LogsBackend, name, advancing(getattr(LogsBackend, name)))

@@ -1,17 +1,25 @@
-// One line chart on a canvas: a metric's series, one line per host, against time. The layout (points per
+// One line chart on a canvas: a metric's series, one line per host (the Job dashboard) or per run (Compare
+// Runs), against the clock or against the time since each run started (`xAxis: 'elapsed'`). The layout (points per
 // pixel column, ticks) is core/metrics/chartLayout.ts, the code the bench measures, so a series of any
 // length costs the chart's width to draw. The canvas is sized through its attributes and the CSSOM, which
 // the CSP's style-src does not govern. Colours come from the theme's --vscode-* variables.
 
 import { extents, layoutLine, niceTicks } from '../../../core/metrics/chartLayout';
 import type { SeriesPoint } from '../../../core/metrics/metricSeries';
-import { formatBytes } from '../../../core/format';
+import { formatBytes, formatDuration } from '../../../core/format';
 import { h } from '../dom';
 
 export interface ChartLine {
   /** What the legend says: the host, or the series name for a job-wide series. */
   label: string;
   points: readonly SeriesPoint[];
+  /** Index into the theme's chart palette; by default the line's position. Compare Runs gives a run one colour in every chart. */
+  colour?: number;
+}
+
+export interface LineChartOptions {
+  /** `clock` (default): points are epoch ms, ticks read hh:mm; `elapsed`: points are ms since a start, ticks read `5 min`. */
+  xAxis?: 'clock' | 'elapsed';
 }
 
 const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
@@ -29,6 +37,7 @@ export class LineChart {
     title: string,
     readonly unit: string,
     group: 'training' | 'system',
+    private readonly options: LineChartOptions = {},
   ) {
     this.canvas = h('canvas', { attrs: { role: 'img', 'aria-label': title } });
     this.legend = h('ul', { className: 'legend' });
@@ -47,7 +56,7 @@ export class LineChart {
     this.legend.replaceChildren(
       ...lines.map((l, i) => {
         const swatch = h('span', { className: 'swatch' });
-        swatch.style.background = palette[i % palette.length]!;
+        swatch.style.background = palette[(l.colour ?? i) % palette.length]!;
         const last = [...l.points].reverse().find(([, v]) => Number.isFinite(v));
         return h(
           'li',
@@ -104,14 +113,14 @@ export class LineChart {
     const stepMs = niceTimeStep((range.x.max - range.x.min) / 5);
     for (let t = Math.ceil(range.x.min / stepMs) * stepMs; t <= range.x.max; t += stepMs) {
       const x = area.left + ((t - range.x.min) / (range.x.max - range.x.min)) * area.width;
-      ctx.fillText(clock(t, stepMs), x, area.top + area.height + 5);
+      ctx.fillText(this.options.xAxis === 'elapsed' ? formatDuration(t / 1000) : clock(t, stepMs), x, area.top + area.height + 5);
     }
     const palette = readPalette();
     ctx.globalAlpha = 1;
     ctx.lineWidth = 1.5;
     this.lines.forEach((line, i) => {
       const xy = layoutLine(line.points, range.x, range.y, area);
-      ctx.strokeStyle = palette[i % palette.length]!;
+      ctx.strokeStyle = palette[(line.colour ?? i) % palette.length]!;
       ctx.fillStyle = ctx.strokeStyle;
       ctx.beginPath();
       let pen = false;

@@ -4,7 +4,7 @@
 // Its state holds only the job (name and origin): the serializer needs nothing else to restore the panel.
 
 import { formatDuration } from '../../../core/format';
-import { mergePoints } from '../../../core/metrics/metricSeries';
+import { mergePoints, trainingMetricOrder } from '../../../core/metrics/metricSeries';
 import type { SeriesPoint } from '../../../core/metrics/metricSeries';
 import { isDashboardHostMessage, isDashboardViewState } from '../../dashboardProtocol';
 import type { DashboardHostMessage, DashboardJob, DashboardStatus, DashboardViewMessage, DashboardViewState, PollState, WireDiagnosis, WireSeries } from '../../dashboardProtocol';
@@ -248,15 +248,6 @@ function renderProblems(): void {
   replaceChildren(problemsBox, h('h2', {}, 'Not shown'), h('ul', {}, ...problems.map((p) => h('li', { testId: 'problem' }, p))));
 }
 
-/** Training series first: loss, then eval_*, then the learning rate and the rest, each by name. */
-function trainingOrder(name: string): number {
-  if (name === 'loss' || name === 'train_loss') return 0;
-  if (name === 'eval_loss') return 1;
-  if (name.startsWith('eval_')) return 2;
-  if (name === 'learning_rate') return 3;
-  return 4;
-}
-
 function hostOrder(a: string | null, b: string | null): number {
   const na = /^algo-(\d+)$/.exec(a ?? '')?.[1];
   const nb = /^algo-(\d+)$/.exec(b ?? '')?.[1];
@@ -281,7 +272,7 @@ function renderCharts(): void {
         : 1
       : a.group === 'system'
         ? (SYSTEM_ORDER.indexOf(a.name) + 1 || 99) - (SYSTEM_ORDER.indexOf(b.name) + 1 || 99) || a.name.localeCompare(b.name)
-        : trainingOrder(a.name) - trainingOrder(b.name) || a.name.localeCompare(b.name),
+        : trainingMetricOrder(a.name) - trainingMetricOrder(b.name) || a.name.localeCompare(b.name),
   );
   const wanted = new Set<string>();
   for (const g of sorted) {
