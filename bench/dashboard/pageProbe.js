@@ -59,6 +59,15 @@
   const idle = () => new Promise((resolve) => setTimeout(resolve, 0));
   // Long-task entries are delivered after the task: give the observer a moment.
   const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
+  /** What the page shows: each chart's label (lines and point counts), legends, progress table, and pixels. */
+  const shown = () => ({
+    text: [...document.querySelectorAll('[data-testid="chart"]')].map(
+      (c) => `${c.querySelector('canvas')?.getAttribute('aria-label')} | ${[...c.querySelectorAll('[data-testid="series-label"]')].map((l) => l.textContent).join(', ')}`,
+    ),
+    progress: document.querySelector('[data-testid="progress"]')?.textContent ?? '',
+    pixels: [...document.querySelectorAll('canvas')].map((c) => c.toDataURL()),
+  });
+  let afterStream;
   const tasksIn = (from, to) => longTasks.filter((t) => t.start >= from && t.start < to).map((t) => Math.round(t.duration * 10) / 10);
 
   window.__dashboardBench = {
@@ -103,8 +112,18 @@
       await idle();
       const end = performance.now();
       await settle();
-      const canvases = [...document.querySelectorAll('canvas')];
-      return { ms, longTasks: tasksIn(start, end), charts: canvases.length, chartLabels: canvases.map((c) => c.getAttribute('aria-label')) };
+      return { ms, longTasks: tasksIn(start, end) };
+    },
+    /** Called between stream() and reopen(), outside the measured windows (encoding the canvases takes a while). */
+    keepShown() {
+      afterStream = shown();
+    },
+    /** After reopen(): the snapshot's page must show what the updates built up, to the pixel. */
+    compare() {
+      const reopened = shown();
+      const same = (key) => JSON.stringify(afterStream[key]) === JSON.stringify(reopened[key]);
+      const differs = ['text', 'progress', 'pixels'].filter((key) => !same(key));
+      return { charts: reopened.pixels.length, chartLabels: reopened.text, differs, afterStream: differs.length ? afterStream.text : [] };
     },
   };
 })();
