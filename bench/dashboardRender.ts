@@ -20,7 +20,7 @@
 //
 // Baseline, in the same run, in the same page: the same bundle with core/metrics/chartLayout.ts's
 // layoutLine swapped for bench/dashboard/naiveChartLayout.ts (every point of every series on the path, no
-// per-pixel-column thinning). Rounds alternate which goes first. Prints one JSON line.
+// per-pixel-column thinning), loaded right after ours in a fresh context. Prints one JSON line.
 
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -311,6 +311,7 @@ async function main(): Promise<void> {
     };
     const ours: PageRun[] = [];
     const naive: PageRun[] = [];
+    // One round in full mode too (a 1,000-update stream takes minutes on a loaded machine); the suite is run several times instead.
     for (let round = 0; round < rounds; round++) {
       if (round % 2 === 0) {
         ours.push(await runPage('ours', round === 0));
