@@ -105,6 +105,11 @@ export default defineConfig(
     files: ['test/e2e/**/*.mjs', 'test/codeServer/**/*.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
+  {
+    // Scripts the benchmarks load into a page (Playwright init scripts).
+    files: ['bench/dashboard/**/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
 
   // The layers (docs/ARCHITECTURE.md; test/unit/architecture.test.ts checks the same).
   {

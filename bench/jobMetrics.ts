@@ -18,40 +18,14 @@ import { SYSTEM_METRICS, TRAINING_JOBS_NAMESPACE } from '../src/core/metrics/clo
 import { TrainerLogParser } from '../src/core/metrics/trainerLog';
 import { awsTestClientConfig, startMoto } from '../test/emulators/moto/motoServer';
 import { runMain } from './lib/benchCli';
+import { BENCH_HOSTS, trainerLogLines } from './lib/trainerLogLines';
 
-const HOSTS = 16;
+const HOSTS = BENCH_HOSTS;
 const quick = process.argv.includes('--quick');
-
-/** Real-shaped output of 16 hosts: algo-1 logs the Trainer's dicts, every host its tqdm bar. */
-function logLines(total: number): Array<{ host: string; t: number; line: string }> {
-  const out: Array<{ host: string; t: number; line: string }> = [];
-  const t0 = Date.UTC(2026, 0, 1);
-  const maxSteps = Math.ceil(total / HOSTS);
-  out.push({ host: 'algo-1', t: t0, line: '  Total optimization steps = ' + maxSteps.toLocaleString('en-US') });
-  for (let i = 0; out.length < total; i++) {
-    const host = `algo-${(i % HOSTS) + 1}`;
-    const step = Math.floor(i / HOSTS) + 1;
-    const t = t0 + i * 100;
-    if (host === 'algo-1' && step % 2 === 0) {
-      const loss = (2.5 * Math.exp(-step / maxSteps) + (i % 7) * 0.01).toFixed(4);
-      out.push({
-        host,
-        t,
-        line: `{'loss': ${loss}, 'grad_norm': ${(3 + (i % 5) * 0.1).toFixed(4)}, 'learning_rate': ${(5e-5 * (1 - step / maxSteps)).toExponential(3)}, 'epoch': ${((3 * step) / maxSteps).toFixed(2)}}`,
-      });
-    } else if (host === 'algo-1' && step % 500 === 0) {
-      out.push({ host, t, line: `{'eval_loss': 1.5, 'eval_rouge1': np.float64(41.2), 'eval_runtime': 95.1, 'eval_samples_per_second': 8.6, 'epoch': 1.0}` });
-    } else {
-      const pct = Math.floor((100 * step) / maxSteps);
-      out.push({ host, t, line: `${String(pct).padStart(3)}%|${'█'.repeat(Math.floor(pct / 10)).padEnd(10)}| ${step}/${maxSteps} [00:10<01:00,  1.25it/s]` });
-    }
-  }
-  return out;
-}
 
 async function parse(): Promise<void> {
   const total = 100_000;
-  const lines = logLines(total);
+  const lines = trainerLogLines(total);
   const chunk = 2_000;
   const area = { left: 40, top: 8, width: 760, height: 180 };
   const rounds = quick ? 2 : 5;

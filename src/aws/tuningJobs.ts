@@ -141,9 +141,13 @@ function tuningNotFoundOr(error: unknown, name: string): unknown {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { name?: string } | undefined)?.name;
   if ((code === 'ResourceNotFound' || code === 'ValidationException') && /can't find|could not find|not found|does not exist/i.test(message)) {
-    return new TrainingJobError('JobNotFound', `No hyperparameter tuning job named ${name} in this account and region. Check the name (\`sagemaker-hf jobs\` lists them) and the region or profile.`, {
-      jobName: name,
-    });
+    return new TrainingJobError(
+      'JobNotFound',
+      `No hyperparameter tuning job named ${name} in this account and region. Check the name (\`sagemaker-hf jobs\` lists them) and the region or profile.`,
+      {
+        jobName: name,
+      },
+    );
   }
   return error;
 }

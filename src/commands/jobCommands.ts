@@ -75,7 +75,8 @@ async function cloudBestTrialClone(deps: JobCommandDeps, name: string): Promise<
 async function localBestTrialClone(deps: JobCommandDeps, name: string): Promise<{ text: string; fileName: string; notes: string[]; best: { name: string } }> {
   const node = deps.tree.findTuningJob(name, 'local');
   const best = node?.view.best;
-  if (!node || !best) throw new Error(`The local tuning job ${name} has no best trial yet: no trial has completed with a value of ${node?.view.objective?.name ?? 'its objective metric'}.`);
+  if (!node || !best)
+    throw new Error(`The local tuning job ${name} has no best trial yet: no trial has completed with a value of ${node?.view.objective?.name ?? 'its objective metric'}.`);
   if (!node.jobFile) throw new Error(`The local tuning job ${name} does not name the job file it ran from; clone its best trial's hyperparameters by hand.`);
   const text = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(node.jobFile))).toString('utf8');
   const { cloneBestTrialJobFile } = require('../core/tuning/cloneBestTrial') as typeof import('../core/tuning/cloneBestTrial');

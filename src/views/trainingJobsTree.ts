@@ -171,7 +171,11 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
           return [] as object[];
         })
       : [];
-    const previous = new Map(this.jobNodes().filter((n) => n.origin === 'local').map((n) => [n.view.name, n.view]));
+    const previous = new Map(
+      this.jobNodes()
+        .filter((n) => n.origin === 'local')
+        .map((n) => [n.view.name, n.view]),
+    );
     // A local tuning run's trials are local jobs too: each is shown once, beneath its tuning job.
     const byName = new Map(views.map((v) => [v.name, v]));
     this.localTuningNodes = records.flatMap((record) => {
@@ -362,7 +366,14 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
       roots.push(...this.tuningNodes);
       roots.push(...this.nodes);
       if (this.nextToken) roots.push(new LoadMoreNode(CommandId.loadMoreJobs));
-      if (!this.error && this.nodes.length === 0 && this.localNodes.length === 0 && this.tuningNodes.length === 0 && this.localTuningNodes.length === 0 && (this.filter.status || this.filter.nameContains)) {
+      if (
+        !this.error &&
+        this.nodes.length === 0 &&
+        this.localNodes.length === 0 &&
+        this.tuningNodes.length === 0 &&
+        this.localTuningNodes.length === 0 &&
+        (this.filter.status || this.filter.nameContains)
+      ) {
         roots.push(new MessageNode('No training job matches the filter.', 'filter'));
       }
       return roots;

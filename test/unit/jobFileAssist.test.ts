@@ -184,25 +184,47 @@ describe('completion and hover inside tuning', () => {
   it("offers HyperparameterTuner's arguments, a range's keys and the enums of nested keys", () => {
     const keys = at('tuning:\n  objective_metric_name: eval_loss\n  |\n');
     const labels = completionsAt(keys.text, keys.position).map((s) => s.label);
-    assert.ok(['hyperparameter_ranges', 'strategy', 'max_jobs', 'max_parallel_jobs', 'warm_start_config', 'hyperparameters_to_keep_static'].every((k) => labels.includes(k)), labels.join(', '));
+    assert.ok(
+      ['hyperparameter_ranges', 'strategy', 'max_jobs', 'max_parallel_jobs', 'warm_start_config', 'hyperparameters_to_keep_static'].every((k) => labels.includes(k)),
+      labels.join(', '),
+    );
     assert.ok(!labels.includes('objective_metric_name'), 'a key already written is not offered again');
     assert.ok(!labels.includes('entry_point'), 'estimator keys are not offered inside tuning');
     const range = at('tuning:\n  hyperparameter_ranges:\n    learning_rate:\n      |\n');
-    assert.deepEqual(completionsAt(range.text, range.position).map((s) => s.label), ['type', 'min_value', 'max_value', 'scaling_type', 'values']);
+    assert.deepEqual(
+      completionsAt(range.text, range.position).map((s) => s.label),
+      ['type', 'min_value', 'max_value', 'scaling_type', 'values'],
+    );
     const type = at('tuning:\n  hyperparameter_ranges:\n    learning_rate:\n      type: |\n');
-    assert.deepEqual(completionsAt(type.text, type.position).map((s) => s.label), ['continuous', 'integer', 'categorical']);
+    assert.deepEqual(
+      completionsAt(type.text, type.position).map((s) => s.label),
+      ['continuous', 'integer', 'categorical'],
+    );
     const scaling = at('tuning:\n  hyperparameter_ranges:\n    lr:\n      type: continuous\n      scaling_type: |\n');
-    assert.deepEqual(completionsAt(scaling.text, scaling.position).map((s) => s.label), ['Auto', 'Linear', 'Logarithmic', 'ReverseLogarithmic']);
+    assert.deepEqual(
+      completionsAt(scaling.text, scaling.position).map((s) => s.label),
+      ['Auto', 'Linear', 'Logarithmic', 'ReverseLogarithmic'],
+    );
     const hyperband = at('tuning:\n  strategy: Hyperband\n  strategy_config:\n    hyperband_strategy_config:\n      |\n');
-    assert.deepEqual(completionsAt(hyperband.text, hyperband.position).map((s) => s.label), ['min_resource', 'max_resource']);
+    assert.deepEqual(
+      completionsAt(hyperband.text, hyperband.position).map((s) => s.label),
+      ['min_resource', 'max_resource'],
+    );
     const strategy = at('tuning:\n  strategy: |\n');
-    assert.deepEqual(completionsAt(strategy.text, strategy.position).map((s) => s.label), ['Bayesian', 'Random', 'Hyperband', 'Grid']);
+    assert.deepEqual(
+      completionsAt(strategy.text, strategy.position).map((s) => s.label),
+      ['Bayesian', 'Random', 'Hyperband', 'Grid'],
+    );
   });
 
   it('hovers nested tuning keys and range keys with their schema text', () => {
-    const text = 'tuning:\n  strategy: Grid\n  hyperparameter_ranges:\n    learning_rate:\n      scaling_type: Logarithmic\n  strategy_config:\n    hyperband_strategy_config:\n      max_resource: 3\n';
+    const text =
+      'tuning:\n  strategy: Grid\n  hyperparameter_ranges:\n    learning_rate:\n      scaling_type: Logarithmic\n  strategy_config:\n    hyperband_strategy_config:\n      max_resource: 3\n';
     assert.match(hoverAt(text, { line: 1, character: 4 })!.markdown, /\*\*tuning\.strategy\*\*[\s\S]*`Grid` takes categorical ranges only/);
-    assert.match(hoverAt(text, { line: 4, character: 8 })!.markdown, /\*\*tuning\.hyperparameter_ranges\.learning_rate\.scaling_type\*\*[\s\S]*`Logarithmic` needs `min_value > 0`/);
+    assert.match(
+      hoverAt(text, { line: 4, character: 8 })!.markdown,
+      /\*\*tuning\.hyperparameter_ranges\.learning_rate\.scaling_type\*\*[\s\S]*`Logarithmic` needs `min_value > 0`/,
+    );
     assert.match(hoverAt(text, { line: 7, character: 8 })!.markdown, /\*\*tuning\.strategy_config\.hyperband_strategy_config\.max_resource\*\*[\s\S]*20,000/);
   });
 });

@@ -19,7 +19,15 @@ import { jobsCommand } from '../../src/cli/jobsCommand';
 import { stopCommand } from '../../src/cli/stopCommand';
 import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
 import { bestTrialJobFile } from '../../src/core/jobs/bestTrialJobFile';
-import { countsText, trialDescriptionLine, tuningDescriptionLine, tuningJobFromRecord, tuningJobOfTrial, tuningJobView, withoutTunerAdditions } from '../../src/core/jobs/tuningJobView';
+import {
+  countsText,
+  trialDescriptionLine,
+  tuningDescriptionLine,
+  tuningJobFromRecord,
+  tuningJobOfTrial,
+  tuningJobView,
+  withoutTunerAdditions,
+} from '../../src/core/jobs/tuningJobView';
 import type { TuningJobDescriptionLike, TuningTrialSummary } from '../../src/core/jobs/tuningJobView';
 import { buildTrainingJobPlan } from '../../src/core/training/createTrainingJobRequest';
 import type { CreateTrainingJobRequest } from '../../src/core/training/createTrainingJobRequest';
@@ -94,9 +102,15 @@ describe('the tuning job view', () => {
     assert.equal(countsText({ completed: 12, running: 2, failed: 1, stopped: 0, earlyStopped: 0 }), '12 completed, 2 running, 1 failed');
     assert.equal(countsText({ completed: 0, running: 0, failed: 0, stopped: 0, earlyStopped: 0 }), 'no trials yet');
     // Without early stopping a Stopped trial was stopped by someone: not "stopped early".
-    const off = tuningJobView(description('Minimize', { HyperParameterTuningJobConfig: { HyperParameterTuningJobObjective: { Type: 'Minimize', MetricName: 'eval_loss' } } }), trials);
+    const off = tuningJobView(
+      description('Minimize', { HyperParameterTuningJobConfig: { HyperParameterTuningJobObjective: { Type: 'Minimize', MetricName: 'eval_loss' } } }),
+      trials,
+    );
     assert.equal(off.countsText, '3 completed, 1 running, 1 failed, 1 stopped');
-    assert.equal(off.trials.some((x) => x.earlyStopped), false);
+    assert.equal(
+      off.trials.some((x) => x.earlyStopped),
+      false,
+    );
   });
 
   it('after the user stopped the tuning job, only trials that ended before the last trial started were stopped early', () => {
@@ -127,10 +141,25 @@ describe('the tuning job view', () => {
     assert.equal(row.countsText, '12 completed, 2 running, 1 failed');
     assert.equal(row.strategy, 'Bayesian');
     const view = tuningJobView(description('Minimize'), trials);
-    assert.equal(tuningDescriptionLine(view, new Date(t(0).getTime() + 300_000)), 'InProgress · 3 completed, 1 running, 1 failed, 1 stopped early · best eval_loss 1.49 · 5 min ago');
+    assert.equal(
+      tuningDescriptionLine(view, new Date(t(0).getTime() + 300_000)),
+      'InProgress · 3 completed, 1 running, 1 failed, 1 stopped early · best eval_loss 1.49 · 5 min ago',
+    );
     assert.equal(trialDescriptionLine(view.trials[0]!, 'eval_loss'), '★ best · eval_loss 1.49 · learning_rate=3e-05, optim=adamw_torch');
-    assert.equal(trialDescriptionLine(view.trials.find((x) => x.earlyStopped)!, 'eval_loss'), 'eval_loss 1.61 · stopped early · learning_rate=3e-05, optim=adamw_torch');
-    assert.equal(trialDescriptionLine(view.trials.find((x) => x.status === 'Failed')!, 'eval_loss'), 'Failed · learning_rate=3e-05, optim=adamw_torch');
+    assert.equal(
+      trialDescriptionLine(
+        view.trials.find((x) => x.earlyStopped)!,
+        'eval_loss',
+      ),
+      'eval_loss 1.61 · stopped early · learning_rate=3e-05, optim=adamw_torch',
+    );
+    assert.equal(
+      trialDescriptionLine(
+        view.trials.find((x) => x.status === 'Failed')!,
+        'eval_loss',
+      ),
+      'Failed · learning_rate=3e-05, optim=adamw_torch',
+    );
   });
 
   it('knows a trial of a listed tuning job by its name', () => {
@@ -163,7 +192,13 @@ describe('the tuning job view', () => {
     const d = withoutTunerAdditions({
       TrainingJobName: 'x',
       TuningJobArn: 'arn:aws:sagemaker:us-east-1:1:hyper-parameter-tuning-job/tune',
-      HyperParameters: { lr: '0.1', _tuning_objective_metric: 'eval_loss', sagemaker_estimator_class_name: '"HuggingFace"', sagemaker_estimator_module: '"sagemaker.huggingface.estimator"', sagemaker_program: '"t.py"' },
+      HyperParameters: {
+        lr: '0.1',
+        _tuning_objective_metric: 'eval_loss',
+        sagemaker_estimator_class_name: '"HuggingFace"',
+        sagemaker_estimator_module: '"sagemaker.huggingface.estimator"',
+        sagemaker_program: '"t.py"',
+      },
     });
     assert.deepEqual(d, { TrainingJobName: 'x', HyperParameters: { lr: '0.1', sagemaker_program: '"t.py"' } });
   });
@@ -246,7 +281,11 @@ describe('tuning jobs against moto through the real SDK', { skip: installProblem
       },
       'sweep-a to complete',
     );
-    assert.deepEqual([...seen].sort((a, b) => a - b), seen, 'trials only ever appear');
+    assert.deepEqual(
+      [...seen].sort((a, b) => a - b),
+      seen,
+      'trials only ever appear',
+    );
     assert.equal(trials.length, 6);
     for (const [i, tr] of trials.entries()) assert.match(tr.TrainingJobName!, new RegExp(`^sweep-a-00${i + 1}-[0-9a-f]{8}$`));
 
@@ -276,7 +315,10 @@ describe('tuning jobs against moto through the real SDK', { skip: installProblem
     assert.equal(view.best?.name, best.TrainingJobName);
     assert.equal(view.trials[0]!.name, best.TrainingJobName, 'Minimize: the lowest eval_loss first');
     const values = view.trials.map((x) => x.objective!);
-    assert.deepEqual([...values].sort((a, b) => a - b), values);
+    assert.deepEqual(
+      [...values].sort((a, b) => a - b),
+      values,
+    );
     assert.ok(stopped.length > 0, 'early stopping stopped a trial worse than the median');
     assert.equal(view.trials.filter((x) => x.earlyStopped).length, stopped.length);
 
@@ -398,7 +440,10 @@ describe('tuning jobs against moto through the real SDK', { skip: installProblem
     const text = out.join('');
     const best = (await describeTuningJob(clients, 'sweep-a')).BestTrainingJob!;
     assert.match(text, /^TUNING JOB +STATUS +TRIALS +BEST +CREATED$/m);
-    assert.match(text, new RegExp(`^sweep-a +Completed +\\d completed, \\d stopped early +${best.TrainingJobName} \\(eval_loss ${best.FinalHyperParameterTuningJobObjectiveMetric!.Value}\\)`, 'm'));
+    assert.match(
+      text,
+      new RegExp(`^sweep-a +Completed +\\d completed, \\d stopped early +${best.TrainingJobName} \\(eval_loss ${best.FinalHyperParameterTuningJobObjectiveMetric!.Value}\\)`, 'm'),
+    );
 
     const json: string[] = [];
     assert.equal(await jobsCommand(['--name-contains', 'sweep-a2', '--json'], io(json, err), { clients }), 0);

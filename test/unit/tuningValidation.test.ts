@@ -73,7 +73,9 @@ tuning:
   tags: {sweep: lr}
 `;
     assert.deepEqual(
-      problemsOf(text).filter((p) => p.severity !== 'info').map((p) => `${p.path}: ${p.message}`),
+      problemsOf(text)
+        .filter((p) => p.severity !== 'info')
+        .map((p) => `${p.path}: ${p.message}`),
       [],
     );
   });
@@ -161,8 +163,14 @@ function applyFix(text: string, fix: { range: Problem['range']; newText: string 
 
 describe('tuning: checks beyond the schema', () => {
   it('a valid tuning file has no problems', () => {
-    const text = tuningFile(`${DEFINED}  hyperparameter_ranges:\n    learning_rate: {type: continuous, min_value: 1e-5, max_value: 1e-3, scaling_type: Logarithmic}\n`, '  num_train_epochs: 3\n');
-    assert.deepEqual(problemsOf(text).map((p) => `${p.code} ${p.path}`), []);
+    const text = tuningFile(
+      `${DEFINED}  hyperparameter_ranges:\n    learning_rate: {type: continuous, min_value: 1e-5, max_value: 1e-3, scaling_type: Logarithmic}\n`,
+      '  num_train_epochs: 3\n',
+    );
+    assert.deepEqual(
+      problemsOf(text).map((p) => `${p.code} ${p.path}`),
+      [],
+    );
   });
 
   it('warns at the fixed hyperparameter that a range replaces', () => {
@@ -179,29 +187,42 @@ describe('tuning: checks beyond the schema', () => {
     const p = problemAt(text, 'tuning.objectiveUndefined');
     assert.equal(p.severity, 'error');
     assert.deepEqual(p.range, rangeOf(text, 'objective_metric_name', 'eval_rouge1'));
-    assert.match(p.message, /No metric definition of the tuning block is named `eval_rouge1`: SageMaker refuses the tuning job \("A metric is required for this hyperparameter tuning job objective"\)/);
+    assert.match(
+      p.message,
+      /No metric definition of the tuning block is named `eval_rouge1`: SageMaker refuses the tuning job \("A metric is required for this hyperparameter tuning job objective"\)/,
+    );
     assert.equal(p.fixes?.length, 1);
     const fixed = applyFix(text, p.fixes![0]!);
-    assert.match(fixed, /  objective_metric_name: eval_rouge1\n  metric_definitions:\n    - Name: eval_rouge1\n      Regex: "'eval_rouge1': /);
-    assert.deepEqual(problemsOf(fixed).map((x) => x.code), [], 'the fixed file has no problems: the regex reads the Trainer lines');
+    assert.match(fixed, / {2}objective_metric_name: eval_rouge1\n {2}metric_definitions:\n {4}- Name: eval_rouge1\n {6}Regex: "'eval_rouge1': /);
+    assert.deepEqual(
+      problemsOf(fixed).map((x) => x.code),
+      [],
+      'the fixed file has no problems: the regex reads the Trainer lines',
+    );
   });
 
   it("says the SDK does not send the estimator's metric definitions, and offers to copy them", () => {
     const text = `${ESTIMATOR}metric_definitions:\n  - Name: eval_loss\n    Regex: "'eval_loss': ([0-9.eE+-]+)"\ntuning:\n  objective_metric_name: eval_loss\n  objective_type: Minimize\n  max_jobs: 2\n  metric_definitions:\n    - Name: loss\n      Regex: "'loss': ([0-9.eE+-]+)"\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n`;
     const p = problemAt(text, 'tuning.objectiveUndefined');
     assert.match(p.message, /the SDK's HyperparameterTuner sends only its own metric_definitions/);
-    assert.deepEqual(p.fixes!.map((f) => f.title), [
-      "Copy the estimator's eval_loss definition into tuning.metric_definitions",
-      "Add a metric definition for eval_loss (the Hugging Face Trainer's log format)",
-    ]);
+    assert.deepEqual(
+      p.fixes!.map((f) => f.title),
+      ["Copy the estimator's eval_loss definition into tuning.metric_definitions", "Add a metric definition for eval_loss (the Hugging Face Trainer's log format)"],
+    );
     const fixed = applyFix(text, p.fixes![0]!);
-    assert.match(fixed, /      Regex: "'loss': \(\[0-9.eE\+-\]\+\)"\n    - Name: eval_loss\n      Regex: "'eval_loss': \(\[0-9.eE\+-\]\+\)"\n  hyperparameter_ranges:/);
-    assert.deepEqual(problemsOf(fixed).map((x) => x.code), []);
+    assert.match(fixed, / {6}Regex: "'loss': \(\[0-9.eE\+-\]\+\)"\n {4}- Name: eval_loss\n {6}Regex: "'eval_loss': \(\[0-9.eE\+-\]\+\)"\n {2}hyperparameter_ranges:/);
+    assert.deepEqual(
+      problemsOf(fixed).map((x) => x.code),
+      [],
+    );
     // a flow list gets one more entry
-    const flow = text.replace(/  metric_definitions:\n    - Name: loss\n      Regex: "'loss': \(\[0-9.eE\+-\]\+\)"\n/, '  metric_definitions: []\n');
+    const flow = text.replace(/ {2}metric_definitions:\n {4}- Name: loss\n {6}Regex: "'loss': \(\[0-9.eE\+-\]\+\)"\n/, '  metric_definitions: []\n');
     const flowFixed = applyFix(flow, problemAt(flow, 'tuning.objectiveUndefined').fixes![1]!);
-    assert.match(flowFixed, /  metric_definitions: \[\{Name: eval_loss, Regex: "'eval_loss': /);
-    assert.deepEqual(problemsOf(flowFixed).map((x) => x.code), []);
+    assert.match(flowFixed, / {2}metric_definitions: \[\{Name: eval_loss, Regex: "'eval_loss': /);
+    assert.deepEqual(
+      problemsOf(flowFixed).map((x) => x.code),
+      [],
+    );
   });
 
   it('warns when a regex cannot read the lines the Trainer prints, and fixes it', () => {
@@ -219,7 +240,11 @@ describe('tuning: checks beyond the schema', () => {
       assert.match(p.message, message);
       assert.match(p.message, /no eval_rouge1 values and no best training job/);
       const fixed = applyFix(text, p.fixes![0]!);
-      assert.deepEqual(problemsOf(fixed).map((x) => x.code), [], regex);
+      assert.deepEqual(
+        problemsOf(fixed).map((x) => x.code),
+        [],
+        regex,
+      );
     }
     // ([0-9.]+) reads the common forms; that it cuts 1.5e-05 short is a hint only
     const partial = tuningFile(`${DEFINED.replace('[0-9.eE+-]', '[0-9.]')}  hyperparameter_ranges:\n    seed: {type: integer, min_value: 1, max_value: 9}\n`);
@@ -231,30 +256,179 @@ describe('tuning: checks beyond the schema', () => {
   it('refuses what SageMaker and the SDK refuse, at the key or value', () => {
     const cases: Array<[string, string, string, string, string, RegExp]> = [
       // [tuning block, code, path, line marker, needle, message]
-      ['  strategy: Grid\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n', 'tuning.gridNeedsCategorical', 'tuning.hyperparameter_ranges.lr.type', '    lr:', 'continuous', /Grid search takes categorical ranges only/],
-      ['  strategy: Grid\n  hyperparameter_ranges:\n    n: {type: integer, min_value: 1, max_value: 2}\n', 'tuning.gridNeedsCategorical', 'tuning.hyperparameter_ranges.n.type', '    n:', 'integer', /`n` is an integer range/],
-      ['  strategy: Grid\n  hyperparameter_ranges:\n    a: {type: categorical, values: [1, 2]}\n    b: {type: categorical, values: [x, y, z]}\n', 'tuning.gridMaxJobs', 'tuning.max_jobs', 'max_jobs', '4', /every combination of the categorical values once, 6 here/],
-      ['  strategy_config:\n    hyperband_strategy_config: {max_resource: 3}\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n', 'tuning.strategyConfigWithoutHyperband', 'tuning.strategy_config', 'strategy_config', 'strategy_config', /the strategy is Bayesian \(the SDK's default\)/],
-      ['  strategy: Hyperband\n  early_stopping_type: Auto\n  strategy_config:\n    hyperband_strategy_config: {max_resource: 3}\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n', 'tuning.hyperbandEarlyStopping', 'tuning.early_stopping_type', 'early_stopping_type', 'Auto', /refuses early_stopping_type Auto/],
-      ['  strategy: Hyperband\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n', 'tuning.hyperbandNoMaxResource', 'tuning.strategy', 'strategy:', 'Hyperband', /the Trainer's num_train_epochs is not one of them/],
-      ['  strategy: Hyperband\n  strategy_config:\n    hyperband_strategy_config: {min_resource: 5, max_resource: 3}\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n', 'tuning.hyperbandMinAboveMax', 'tuning.strategy_config.hyperband_strategy_config.min_resource', 'min_resource', '5', /min_resource \(5\) is above max_resource \(3\)/],
-      ['  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.2, max_value: 0.1}\n', 'tuning.minAboveMax', 'tuning.hyperparameter_ranges.lr.min_value', '    lr:', '0.2', /min_value \(0.2\) is above max_value \(0.1\)/],
-      ['  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0, max_value: 0.1, scaling_type: Logarithmic}\n', 'tuning.logScaleNotPositive', 'tuning.hyperparameter_ranges.lr.scaling_type', '    lr:', 'Logarithmic', /Logarithmic scaling needs a range above 0, and min_value is 0/],
-      ['  hyperparameter_ranges:\n    m: {type: continuous, min_value: 0.5, max_value: 1, scaling_type: ReverseLogarithmic}\n', 'tuning.reverseLogOutside', 'tuning.hyperparameter_ranges.m.scaling_type', '    m:', 'ReverseLogarithmic', /within 0 ≤ x < 1, and this one is 0.5 to 1/],
-      ['  hyperparameter_ranges:\n    n: {type: integer, min_value: 1, max_value: 4, scaling_type: ReverseLogarithmic}\n', 'tuning.reverseLogInteger', 'tuning.hyperparameter_ranges.n.scaling_type', '    n:', 'ReverseLogarithmic', /for continuous ranges only/],
-      ['  hyperparameter_ranges:\n    bs: {type: categorical, values: [8], scaling_type: Linear}\n', 'tuning.rangeKeyForType', 'tuning.hyperparameter_ranges.bs.scaling_type', '    bs:', 'scaling_type', /a categorical range \(CategoricalParameter\) takes only `values`/],
-      ['  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2, values: [1]}\n', 'tuning.rangeKeyForType', 'tuning.hyperparameter_ranges.lr.values', '    lr:', 'values', /`values` belongs to categorical ranges; a continuous range/],
-      ['  hyperparameter_ranges: {}\n', 'tuning.noRanges', 'tuning.hyperparameter_ranges', 'hyperparameter_ranges', 'hyperparameter_ranges', /"Need to specify hyperparameter ranges or set autotune=True\."/],
-      ['  hyperparameters_to_keep_static: [num_train_epochs]\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n', 'tuning.keepStaticWithoutAutotune', 'tuning.hyperparameters_to_keep_static', 'hyperparameters_to_keep_static', 'hyperparameters_to_keep_static', /Autotune mode is not enabled/],
-      ['  autotune: true\n  hyperparameters_to_keep_static: [num_train_epochs, num_train_epochs]\n', 'tuning.keepStaticDuplicate', 'tuning.hyperparameters_to_keep_static[1]', 'hyperparameters_to_keep_static', 'num_train_epochs', /"Please remove duplicate names in hyperparameters_to_keep_static\."/],
-      ['  autotune: true\n  hyperparameters_to_keep_static: [learning_rate]\n  hyperparameter_ranges:\n    learning_rate: {type: continuous, min_value: 0.1, max_value: 0.2}\n', 'tuning.keepStaticRanged', 'tuning.hyperparameters_to_keep_static[0]', 'hyperparameters_to_keep_static', 'learning_rate', /has a range in hyperparameter_ranges, so it is not a static hyperparameter/],
-      ['  autotune: true\n  hyperparameters_to_keep_static: [warmup]\n', 'tuning.keepStaticUnknown', 'tuning.hyperparameters_to_keep_static[0]', 'hyperparameters_to_keep_static', 'warmup', /`warmup` is not in hyperparameters/],
-      ['  base_tuning_job_name: bart-samsum-learning-rate\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n', 'tuning.baseNameCut', 'tuning.base_tuning_job_name', 'base_tuning_job_name', 'bart-samsum-learning-rate', /keeps only the first 20 characters, "bart-samsum-learning"/],
-      ['  warm_start_config:\n    warm_start_type: TransferLearning\n    parents: [p1, p1]\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n', 'tuning.warmStartParentTwice', 'tuning.warm_start_config.parents[1]', 'parents:', 'p1', /sends it once/],
-      [`  hyperparameter_ranges:\n    bs: {type: categorical, values: [${'x'.repeat(255)}]}\n`, 'tuning.valueTooLong', 'tuning.hyperparameter_ranges.bs.values[0]', '    bs:', 'x'.repeat(255), /at most 256 characters so; this one has 257/],
+      [
+        '  strategy: Grid\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n',
+        'tuning.gridNeedsCategorical',
+        'tuning.hyperparameter_ranges.lr.type',
+        '    lr:',
+        'continuous',
+        /Grid search takes categorical ranges only/,
+      ],
+      [
+        '  strategy: Grid\n  hyperparameter_ranges:\n    n: {type: integer, min_value: 1, max_value: 2}\n',
+        'tuning.gridNeedsCategorical',
+        'tuning.hyperparameter_ranges.n.type',
+        '    n:',
+        'integer',
+        /`n` is an integer range/,
+      ],
+      [
+        '  strategy: Grid\n  hyperparameter_ranges:\n    a: {type: categorical, values: [1, 2]}\n    b: {type: categorical, values: [x, y, z]}\n',
+        'tuning.gridMaxJobs',
+        'tuning.max_jobs',
+        'max_jobs',
+        '4',
+        /every combination of the categorical values once, 6 here/,
+      ],
+      [
+        '  strategy_config:\n    hyperband_strategy_config: {max_resource: 3}\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n',
+        'tuning.strategyConfigWithoutHyperband',
+        'tuning.strategy_config',
+        'strategy_config',
+        'strategy_config',
+        /the strategy is Bayesian \(the SDK's default\)/,
+      ],
+      [
+        '  strategy: Hyperband\n  early_stopping_type: Auto\n  strategy_config:\n    hyperband_strategy_config: {max_resource: 3}\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n',
+        'tuning.hyperbandEarlyStopping',
+        'tuning.early_stopping_type',
+        'early_stopping_type',
+        'Auto',
+        /refuses early_stopping_type Auto/,
+      ],
+      [
+        '  strategy: Hyperband\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n',
+        'tuning.hyperbandNoMaxResource',
+        'tuning.strategy',
+        'strategy:',
+        'Hyperband',
+        /the Trainer's num_train_epochs is not one of them/,
+      ],
+      [
+        '  strategy: Hyperband\n  strategy_config:\n    hyperband_strategy_config: {min_resource: 5, max_resource: 3}\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n',
+        'tuning.hyperbandMinAboveMax',
+        'tuning.strategy_config.hyperband_strategy_config.min_resource',
+        'min_resource',
+        '5',
+        /min_resource \(5\) is above max_resource \(3\)/,
+      ],
+      [
+        '  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.2, max_value: 0.1}\n',
+        'tuning.minAboveMax',
+        'tuning.hyperparameter_ranges.lr.min_value',
+        '    lr:',
+        '0.2',
+        /min_value \(0.2\) is above max_value \(0.1\)/,
+      ],
+      [
+        '  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0, max_value: 0.1, scaling_type: Logarithmic}\n',
+        'tuning.logScaleNotPositive',
+        'tuning.hyperparameter_ranges.lr.scaling_type',
+        '    lr:',
+        'Logarithmic',
+        /Logarithmic scaling needs a range above 0, and min_value is 0/,
+      ],
+      [
+        '  hyperparameter_ranges:\n    m: {type: continuous, min_value: 0.5, max_value: 1, scaling_type: ReverseLogarithmic}\n',
+        'tuning.reverseLogOutside',
+        'tuning.hyperparameter_ranges.m.scaling_type',
+        '    m:',
+        'ReverseLogarithmic',
+        /within 0 ≤ x < 1, and this one is 0.5 to 1/,
+      ],
+      [
+        '  hyperparameter_ranges:\n    n: {type: integer, min_value: 1, max_value: 4, scaling_type: ReverseLogarithmic}\n',
+        'tuning.reverseLogInteger',
+        'tuning.hyperparameter_ranges.n.scaling_type',
+        '    n:',
+        'ReverseLogarithmic',
+        /for continuous ranges only/,
+      ],
+      [
+        '  hyperparameter_ranges:\n    bs: {type: categorical, values: [8], scaling_type: Linear}\n',
+        'tuning.rangeKeyForType',
+        'tuning.hyperparameter_ranges.bs.scaling_type',
+        '    bs:',
+        'scaling_type',
+        /a categorical range \(CategoricalParameter\) takes only `values`/,
+      ],
+      [
+        '  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2, values: [1]}\n',
+        'tuning.rangeKeyForType',
+        'tuning.hyperparameter_ranges.lr.values',
+        '    lr:',
+        'values',
+        /`values` belongs to categorical ranges; a continuous range/,
+      ],
+      [
+        '  hyperparameter_ranges: {}\n',
+        'tuning.noRanges',
+        'tuning.hyperparameter_ranges',
+        'hyperparameter_ranges',
+        'hyperparameter_ranges',
+        /"Need to specify hyperparameter ranges or set autotune=True\."/,
+      ],
+      [
+        '  hyperparameters_to_keep_static: [num_train_epochs]\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n',
+        'tuning.keepStaticWithoutAutotune',
+        'tuning.hyperparameters_to_keep_static',
+        'hyperparameters_to_keep_static',
+        'hyperparameters_to_keep_static',
+        /Autotune mode is not enabled/,
+      ],
+      [
+        '  autotune: true\n  hyperparameters_to_keep_static: [num_train_epochs, num_train_epochs]\n',
+        'tuning.keepStaticDuplicate',
+        'tuning.hyperparameters_to_keep_static[1]',
+        'hyperparameters_to_keep_static',
+        'num_train_epochs',
+        /"Please remove duplicate names in hyperparameters_to_keep_static\."/,
+      ],
+      [
+        '  autotune: true\n  hyperparameters_to_keep_static: [learning_rate]\n  hyperparameter_ranges:\n    learning_rate: {type: continuous, min_value: 0.1, max_value: 0.2}\n',
+        'tuning.keepStaticRanged',
+        'tuning.hyperparameters_to_keep_static[0]',
+        'hyperparameters_to_keep_static',
+        'learning_rate',
+        /has a range in hyperparameter_ranges, so it is not a static hyperparameter/,
+      ],
+      [
+        '  autotune: true\n  hyperparameters_to_keep_static: [warmup]\n',
+        'tuning.keepStaticUnknown',
+        'tuning.hyperparameters_to_keep_static[0]',
+        'hyperparameters_to_keep_static',
+        'warmup',
+        /`warmup` is not in hyperparameters/,
+      ],
+      [
+        '  base_tuning_job_name: bart-samsum-learning-rate\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n',
+        'tuning.baseNameCut',
+        'tuning.base_tuning_job_name',
+        'base_tuning_job_name',
+        'bart-samsum-learning-rate',
+        /keeps only the first 20 characters, "bart-samsum-learning"/,
+      ],
+      [
+        '  warm_start_config:\n    warm_start_type: TransferLearning\n    parents: [p1, p1]\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n',
+        'tuning.warmStartParentTwice',
+        'tuning.warm_start_config.parents[1]',
+        'parents:',
+        'p1',
+        /sends it once/,
+      ],
+      [
+        `  hyperparameter_ranges:\n    bs: {type: categorical, values: [${'x'.repeat(255)}]}\n`,
+        'tuning.valueTooLong',
+        'tuning.hyperparameter_ranges.bs.values[0]',
+        '    bs:',
+        'x'.repeat(255),
+        /at most 256 characters so; this one has 257/,
+      ],
     ];
     for (const [block, code, path, line, needle, message] of cases) {
-      const text = tuningFile(`  objective_metric_name: eval_rouge1\n  metric_definitions:\n    - Name: eval_rouge1\n      Regex: "'eval_rouge1': ([0-9.eE+-]+)"\n  max_jobs: 4\n${block}`);
+      const text = tuningFile(
+        `  objective_metric_name: eval_rouge1\n  metric_definitions:\n    - Name: eval_rouge1\n      Regex: "'eval_rouge1': ([0-9.eE+-]+)"\n  max_jobs: 4\n${block}`,
+      );
       const p = problemAt(text, code);
       assert.equal(p.path, path, code);
       const nth = code === 'tuning.keepStaticDuplicate' || code === 'tuning.warmStartParentTwice' ? 1 : 0;
@@ -264,7 +438,9 @@ describe('tuning: checks beyond the schema', () => {
   });
 
   it('warns about what would silently differ: one training job, a maximized loss, more parallel jobs than jobs', () => {
-    const text = tuningFile('  objective_metric_name: eval_loss\n  metric_definitions:\n    - Name: eval_loss\n      Regex: "\'eval_loss\': ([0-9.eE+-]+)"\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n');
+    const text = tuningFile(
+      '  objective_metric_name: eval_loss\n  metric_definitions:\n    - Name: eval_loss\n      Regex: "\'eval_loss\': ([0-9.eE+-]+)"\n  hyperparameter_ranges:\n    lr: {type: continuous, min_value: 0.1, max_value: 0.2}\n',
+    );
     const one = problemAt(text, 'tuning.maxJobsDefault');
     assert.deepEqual(one.range, rangeOf(text, 'tuning:', 'tuning'));
     assert.match(one.message, /the tuning job starts 1 training job and tunes nothing/);

@@ -126,7 +126,12 @@ function checkRegexesReadTrainerLines(doc: JobDocument, spec: JobSpec, add: Add)
     const path = ['tuning', 'metric_definitions', i, 'Regex'];
     const compiled = compileDefinition({ Name: d.Name, Regex: d.Regex });
     if (typeof compiled === 'string') {
-      add('warning', 'tuning.regexUnreadable', path, `Cannot test this metric definition: ${compiled}. SageMaker reads the value from the first capture group of a Python regular expression.`);
+      add(
+        'warning',
+        'tuning.regexUnreadable',
+        path,
+        `Cannot test this metric definition: ${compiled}. SageMaker reads the value from the first capture group of a Python regular expression.`,
+      );
       return;
     }
     const lines = trainerMetricLines(d.Name);
@@ -137,14 +142,20 @@ function checkRegexesReadTrainerLines(doc: JobDocument, spec: JobSpec, add: Add)
     if ([...Array(TRAINER_COMMON_FORMS).keys()].some(right)) {
       const exponent = lines.findIndex((l) => l.value < 1e-4);
       if (exponent >= 0 && reads[exponent]?.value !== undefined && !right(exponent)) {
-        add('info', 'tuning.regexExponent', path, `This Regex reads ${reads[exponent]!.value} from \`${q(lines[exponent]!.line)}\`: values the Trainer prints in exponent notation would be read wrong. ${JSON.stringify(suggested)} reads them whole.`);
+        add(
+          'info',
+          'tuning.regexExponent',
+          path,
+          `This Regex reads ${reads[exponent]!.value} from \`${q(lines[exponent]!.line)}\`: values the Trainer prints in exponent notation would be read wrong. ${JSON.stringify(suggested)} reads them whole.`,
+        );
       }
       return;
     }
     const matched = reads.findIndex((r) => r !== undefined);
     let what: string;
     if (matched < 0) what = `matches none of the lines the Trainer prints \`${q(d.Name)}\` in, such as \`${q(example)}\``;
-    else if (reads.every((r) => r === undefined || r.value === undefined)) what = `captures ${JSON.stringify(q(reads[matched]!.captured))} from \`${q(lines[matched]!.line)}\`, which is not a number (SageMaker drops it)`;
+    else if (reads.every((r) => r === undefined || r.value === undefined))
+      what = `captures ${JSON.stringify(q(reads[matched]!.captured))} from \`${q(lines[matched]!.line)}\`, which is not a number (SageMaker drops it)`;
     else {
       const k = reads.findIndex((r) => r?.value !== undefined);
       what = `reads ${reads[k]!.value} from \`${q(lines[k]!.line)}\`, not ${lines[k]!.value}`;

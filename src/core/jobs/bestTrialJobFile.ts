@@ -10,7 +10,11 @@ import type { TrainingJobDescription } from './trainingJobDescription';
 import { formatObjective, withoutTunerAdditions } from './tuningJobView';
 import type { TuningJobView } from './tuningJobView';
 
-export function bestTrialJobFile(trial: TrainingJobDescription & { TuningJobArn?: string }, tuning: Pick<TuningJobView, 'name' | 'objective' | 'best'>, options: JobFileCloneOptions = {}): JobFileClone {
+export function bestTrialJobFile(
+  trial: TrainingJobDescription & { TuningJobArn?: string },
+  tuning: Pick<TuningJobView, 'name' | 'objective' | 'best'>,
+  options: JobFileCloneOptions = {},
+): JobFileClone {
   const clone = jobFileFromDescription(withoutTunerAdditions(trial), options);
   const value = tuning.best?.name === trial.TrainingJobName ? formatObjective(tuning.objective?.name, tuning.best?.objective) : undefined;
   const header = `# The best trial of the tuning job ${tuning.name}${value ? ` (${tuning.objective?.type ?? ''} ${value})`.replace('( ', '(') : ''}: its hyperparameters, without the tuner's ${'`_tuning_objective_metric`'} and estimator keys.\n`;

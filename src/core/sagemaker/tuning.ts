@@ -122,7 +122,12 @@ export function tuningFindings(spec: JobSpec): TuningFinding[] {
     const seen = new Set<unknown>();
     keepStatic.forEach((name, i) => {
       if (seen.has(name)) {
-        add('error', 'tuning.keepStaticDuplicate', ['hyperparameters_to_keep_static', i], `\`${q(String(name))}\` is listed twice. The SDK refuses: "Please remove duplicate names in hyperparameters_to_keep_static." Remove this one.`);
+        add(
+          'error',
+          'tuning.keepStaticDuplicate',
+          ['hyperparameters_to_keep_static', i],
+          `\`${q(String(name))}\` is listed twice. The SDK refuses: "Please remove duplicate names in hyperparameters_to_keep_static." Remove this one.`,
+        );
       }
       seen.add(name);
       if (!autotune || typeof name !== 'string' || name.startsWith('sagemaker_')) return;
@@ -198,7 +203,13 @@ export function tuningFindings(spec: JobSpec): TuningFinding[] {
     if (range.type === 'categorical' && Array.isArray(range.values)) gridCombinations *= new Set(range.values.map(String)).size;
     else gridCountable = false;
     if (name.length > TUNING_LIMITS.parameterNameLength) {
-      add('error', 'tuning.rangeNameTooLong', ['hyperparameter_ranges', name], `A hyperparameter name has at most ${TUNING_LIMITS.parameterNameLength} characters (CreateHyperParameterTuningJob's ParameterKey); this one has ${name.length}.`, 'key');
+      add(
+        'error',
+        'tuning.rangeNameTooLong',
+        ['hyperparameter_ranges', name],
+        `A hyperparameter name has at most ${TUNING_LIMITS.parameterNameLength} characters (CreateHyperParameterTuningJob's ParameterKey); this one has ${name.length}.`,
+        'key',
+      );
     }
     // [SDK] _prepare_static_hyperparameters pops every ranged name from the estimator's hyperparameters.
     if (Object.prototype.hasOwnProperty.call(hyperparameters, name)) {
@@ -228,7 +239,7 @@ export function tuningFindings(spec: JobSpec): TuningFinding[] {
       'error',
       'tuning.strategyConfigWithoutHyperband',
       ['strategy_config'],
-      `strategy_config configures Hyperband only, and the strategy is ${strategy}${tuning.strategy === undefined ? ' (the SDK\'s default)' : ''}: SageMaker refuses it. Set \`strategy: Hyperband\`, or remove strategy_config.`,
+      `strategy_config configures Hyperband only, and the strategy is ${strategy}${tuning.strategy === undefined ? " (the SDK's default)" : ''}: SageMaker refuses it. Set \`strategy: Hyperband\`, or remove strategy_config.`,
       'key',
     );
   }
@@ -249,7 +260,13 @@ export function tuningFindings(spec: JobSpec): TuningFinding[] {
   if (isRecord(tuning.warm_start_config) && Array.isArray(tuning.warm_start_config.parents)) {
     const seen = new Set<unknown>();
     tuning.warm_start_config.parents.forEach((parent, i) => {
-      if (seen.has(parent)) add('warning', 'tuning.warmStartParentTwice', ['warm_start_config', 'parents', i], `\`${q(String(parent))}\` is listed twice; the SDK keeps its parents in a set and sends it once. Remove this one.`);
+      if (seen.has(parent))
+        add(
+          'warning',
+          'tuning.warmStartParentTwice',
+          ['warm_start_config', 'parents', i],
+          `\`${q(String(parent))}\` is listed twice; the SDK keeps its parents in a set and sends it once. Remove this one.`,
+        );
       seen.add(parent);
     });
   }
@@ -257,7 +274,11 @@ export function tuningFindings(spec: JobSpec): TuningFinding[] {
   // [API] MetricDefinition: Name ≤ 255 and Regex ≤ 500 characters, at most 40 definitions: the schema holds these.
 
   // The SDK's default objective_type is Maximize: a loss would be driven up.
-  if (typeof tuning.objective_metric_name === 'string' && /loss|perplexity|error|(^|_)(wer|cer|mse|rmse|mae)$/i.test(tuning.objective_metric_name) && (tuning.objective_type === undefined || tuning.objective_type === 'Maximize')) {
+  if (
+    typeof tuning.objective_metric_name === 'string' &&
+    /loss|perplexity|error|(^|_)(wer|cer|mse|rmse|mae)$/i.test(tuning.objective_metric_name) &&
+    (tuning.objective_type === undefined || tuning.objective_type === 'Maximize')
+  ) {
     add(
       'warning',
       'tuning.maximizeLoss',
@@ -280,24 +301,48 @@ function rangeFindings(
   if (type === 'categorical') {
     // [SDK] CategoricalParameter(values) takes no bounds or scale.
     for (const key of ['min_value', 'max_value', 'scaling_type']) {
-      if (key in range) add('error', 'tuning.rangeKeyForType', at(key), `\`${key}\` belongs to continuous and integer ranges; a categorical range (CategoricalParameter) takes only \`values\`. Remove it, or change the type.`, 'key');
+      if (key in range)
+        add(
+          'error',
+          'tuning.rangeKeyForType',
+          at(key),
+          `\`${key}\` belongs to continuous and integer ranges; a categorical range (CategoricalParameter) takes only \`values\`. Remove it, or change the type.`,
+          'key',
+        );
     }
     if (Array.isArray(range.values)) {
       range.values.forEach((v, i) => {
         // [SDK] as_json_range: each value is sent as json.dumps(str(v)); [API] ParameterValue ≤ 256 characters.
         const sent = pythonJsonDumps(pyStr(typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v)));
         if (sent.length > TUNING_LIMITS.parameterValueLength) {
-          add('error', 'tuning.valueTooLong', ['hyperparameter_ranges', name, 'values', i], `A categorical value is sent JSON-encoded and may have at most ${TUNING_LIMITS.parameterValueLength} characters so; this one has ${sent.length}. Shorten it (or pass a short key your script maps to the long value).`);
+          add(
+            'error',
+            'tuning.valueTooLong',
+            ['hyperparameter_ranges', name, 'values', i],
+            `A categorical value is sent JSON-encoded and may have at most ${TUNING_LIMITS.parameterValueLength} characters so; this one has ${sent.length}. Shorten it (or pass a short key your script maps to the long value).`,
+          );
         }
       });
     }
     return;
   }
   if (type !== 'continuous' && type !== 'integer') return;
-  if ('values' in range) add('error', 'tuning.rangeKeyForType', at('values'), `\`values\` belongs to categorical ranges; a ${type} range (${type === 'continuous' ? 'ContinuousParameter' : 'IntegerParameter'}) takes min_value, max_value and scaling_type. Remove it, or change the type to categorical.`, 'key');
+  if ('values' in range)
+    add(
+      'error',
+      'tuning.rangeKeyForType',
+      at('values'),
+      `\`values\` belongs to categorical ranges; a ${type} range (${type === 'continuous' ? 'ContinuousParameter' : 'IntegerParameter'}) takes min_value, max_value and scaling_type. Remove it, or change the type to categorical.`,
+      'key',
+    );
   // [DG] how-it-works: Grid search takes categorical ranges only.
   if (strategy === 'Grid') {
-    add('error', 'tuning.gridNeedsCategorical', at('type'), `Grid search takes categorical ranges only, and \`${q(name)}\` is ${type === 'integer' ? 'an integer' : 'a continuous'} range: SageMaker refuses it. List the values to try (\`{type: categorical, values: [...]}\`), or use strategy Random or Bayesian.`);
+    add(
+      'error',
+      'tuning.gridNeedsCategorical',
+      at('type'),
+      `Grid search takes categorical ranges only, and \`${q(name)}\` is ${type === 'integer' ? 'an integer' : 'a continuous'} range: SageMaker refuses it. List the values to try (\`{type: categorical, values: [...]}\`), or use strategy Random or Bayesian.`,
+    );
   }
   const min = typeof range.min_value === 'number' ? range.min_value : undefined;
   const max = typeof range.max_value === 'number' ? range.max_value : undefined;
@@ -307,15 +352,30 @@ function rangeFindings(
   const scaling = range.scaling_type;
   // [API] ContinuousParameterRange.ScalingType: "Logarithmic scaling works only for ranges that have only values greater than 0."
   if (scaling === 'Logarithmic' && min !== undefined && min <= 0) {
-    add('error', 'tuning.logScaleNotPositive', at('scaling_type'), `Logarithmic scaling needs a range above 0, and min_value is ${min}: SageMaker refuses it. Raise min_value above 0 (for example 1e-6), or use Linear.`);
+    add(
+      'error',
+      'tuning.logScaleNotPositive',
+      at('scaling_type'),
+      `Logarithmic scaling needs a range above 0, and min_value is ${min}: SageMaker refuses it. Raise min_value above 0 (for example 1e-6), or use Linear.`,
+    );
   }
   if (scaling === 'ReverseLogarithmic') {
     if (type === 'integer') {
       // [API] IntegerParameterRange.ScalingType lists Auto, Linear and Logarithmic only.
-      add('error', 'tuning.reverseLogInteger', at('scaling_type'), 'ReverseLogarithmic scaling is for continuous ranges only; an integer range takes Auto, Linear or Logarithmic. Change the scaling, or make the range continuous.');
+      add(
+        'error',
+        'tuning.reverseLogInteger',
+        at('scaling_type'),
+        'ReverseLogarithmic scaling is for continuous ranges only; an integer range takes Auto, Linear or Logarithmic. Change the scaling, or make the range continuous.',
+      );
     } else if ((min !== undefined && min < 0) || (max !== undefined && max >= 1)) {
       // [API] ContinuousParameterRange.ScalingType: "Reverse logarithmic scaling works only for ranges that are entirely within the range 0<=x<1.0."
-      add('error', 'tuning.reverseLogOutside', at('scaling_type'), `ReverseLogarithmic scaling needs a range within 0 ≤ x < 1, and this one is ${min ?? '?'} to ${max ?? '?'}: SageMaker refuses it. Keep the range inside [0, 1) (for example 0.9 to 0.999), or use Linear.`);
+      add(
+        'error',
+        'tuning.reverseLogOutside',
+        at('scaling_type'),
+        `ReverseLogarithmic scaling needs a range within 0 ≤ x < 1, and this one is ${min ?? '?'} to ${max ?? '?'}: SageMaker refuses it. Keep the range inside [0, 1) (for example 0.9 to 0.999), or use Linear.`,
+      );
     }
   }
 }
@@ -328,13 +388,23 @@ function hyperbandFindings(
 ): void {
   // [API] TrainingJobEarlyStoppingType: "TrainingJobEarlyStoppingType must be OFF to use Hyperband".
   if (tuning.early_stopping_type === 'Auto') {
-    add('error', 'tuning.hyperbandEarlyStopping', ['early_stopping_type'], 'Hyperband stops weak trials itself, and SageMaker refuses early_stopping_type Auto with it. Set `early_stopping_type: Off` (or remove it).');
+    add(
+      'error',
+      'tuning.hyperbandEarlyStopping',
+      ['early_stopping_type'],
+      'Hyperband stops weak trials itself, and SageMaker refuses early_stopping_type Auto with it. Set `early_stopping_type: Off` (or remove it).',
+    );
   }
   const config = isRecord(tuning.strategy_config) && isRecord(tuning.strategy_config.hyperband_strategy_config) ? tuning.strategy_config.hyperband_strategy_config : undefined;
   const min = typeof config?.min_resource === 'number' ? config.min_resource : undefined;
   const max = typeof config?.max_resource === 'number' ? config.max_resource : undefined;
   if (min !== undefined && max !== undefined && min > max) {
-    add('error', 'tuning.hyperbandMinAboveMax', ['strategy_config', 'hyperband_strategy_config', 'min_resource'], `min_resource (${min}) is above max_resource (${max}): no trial could reach it. Lower min_resource or raise max_resource.`);
+    add(
+      'error',
+      'tuning.hyperbandMinAboveMax',
+      ['strategy_config', 'hyperband_strategy_config', 'min_resource'],
+      `min_resource (${min}) is above max_resource (${max}): no trial could reach it. Lower min_resource or raise max_resource.`,
+    );
   }
   if (max === undefined) {
     // [API] HyperbandStrategyConfig.MaxResource: inferred from epochs, numepochs, n-epochs, n_epochs or num_epochs among the static hyperparameters.

@@ -38,7 +38,12 @@ export async function tuningTreeStep(j) {
         TrainingJobEarlyStoppingType: 'Auto',
       },
       TrainingJobDefinition: {
-        StaticHyperParameters: { sagemaker_program: '"train.py"', num_train_epochs: '3', sagemaker_estimator_class_name: '"HuggingFace"', sagemaker_estimator_module: '"sagemaker.huggingface.estimator"' },
+        StaticHyperParameters: {
+          sagemaker_program: '"train.py"',
+          num_train_epochs: '3',
+          sagemaker_estimator_class_name: '"HuggingFace"',
+          sagemaker_estimator_module: '"sagemaker.huggingface.estimator"',
+        },
         AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File', MetricDefinitions: [{ Name: 'eval_loss', Regex: "'eval_loss': ([0-9.]+)" }] },
         RoleArn: FAILING_JOB_ROLE,
         OutputDataConfig: { S3OutputPath: 's3://sagemaker-us-east-1-123456789012/' },
@@ -89,8 +94,14 @@ export async function tuningTreeStep(j) {
   expect(trials.length === TRIALS, `${trials.length} trial rows beneath ${TUNING}: ${trials.map((t) => t.label).join(' | ')}`);
   expect(trials[0].label.startsWith(`${best} ★ best · eval_loss `), `the first trial is not the best one marked: "${trials[0].label}"`);
   const values = trials.map((t) => Number(/eval_loss ([0-9.]+)/.exec(t.label)?.[1]));
-  expect(values.every((v, i) => i === 0 || v >= values[i - 1]), `the trials are not ordered by eval_loss: ${values.join(', ')}`);
-  expect(trials.filter((t) => t.label.includes('stopped early')).length === stoppedEarly, `${stoppedEarly} trials were stopped early; the rows say: ${trials.map((t) => t.label).join(' | ')}`);
+  expect(
+    values.every((v, i) => i === 0 || v >= values[i - 1]),
+    `the trials are not ordered by eval_loss: ${values.join(', ')}`,
+  );
+  expect(
+    trials.filter((t) => t.label.includes('stopped early')).length === stoppedEarly,
+    `${stoppedEarly} trials were stopped early; the rows say: ${trials.map((t) => t.label).join(' | ')}`,
+  );
   const topLevel = (await wb.treeRows()).filter((r) => r.level === top.level).map((r) => r.label);
   expect(!topLevel.some((l) => l.startsWith(`${TUNING}-0`)), `a trial is also a top-level row: ${topLevel.join(' | ')}`);
   await j.shot('tuning-job-trials');

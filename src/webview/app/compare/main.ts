@@ -8,7 +8,7 @@ import { isCompareHostMessage, isCompareViewState } from '../../compareProtocol'
 import type { CompareHostMessage, CompareJob, CompareViewMessage, CompareViewState, WireComparison } from '../../compareProtocol';
 import type { ComparisonRow } from '../../../core/jobs/runComparisonShape';
 import type { SeriesPoint } from '../../../core/metrics/metricSeries';
-import { LineChart } from '../dashboard/lineChart';
+import { LineChart, readTheme } from '../dashboard/lineChart';
 import { button, h, replaceChildren } from '../dom';
 
 const vscode = acquireVsCodeApi<CompareViewState>();
@@ -176,6 +176,7 @@ function renderCharts(): void {
     replaceChildren(chartsBox);
     return;
   }
+  const theme = readTheme();
   for (const curve of c.curves) {
     const chart = new LineChart(curve.metric, `${curve.metric} — time since training started`, curve.unit, 'training', { xAxis: 'elapsed' });
     chart.setLines(
@@ -184,6 +185,7 @@ function renderCharts(): void {
         colour: l.run,
         points: l.points.map(([t, v]): SeriesPoint => [t, v === null ? NaN : v]),
       })),
+      theme,
     );
     charts.push(chart);
   }
@@ -200,7 +202,10 @@ function scheduleDraw(): void {
   drawPending = true;
   requestAnimationFrame(() => {
     drawPending = false;
-    for (const chart of charts) chart.draw();
+    // Every width first, then every draw: one layout per frame.
+    const widths = charts.map((chart) => chart.measure());
+    const theme = readTheme();
+    charts.forEach((chart, i) => chart.draw(widths[i]!, theme));
   });
 }
 

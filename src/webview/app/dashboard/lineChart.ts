@@ -1,8 +1,14 @@
 // One line chart on a canvas: a metric's series, one line per host (the Job dashboard) or per run (Compare
-// Runs), against the clock or against the time since each run started (`xAxis: 'elapsed'`). The layout (points per
-// pixel column, ticks) is core/metrics/chartLayout.ts, the code the bench measures, so a series of any
-// length costs the chart's width to draw. The canvas is sized through its attributes and the CSSOM, which
-// the CSP's style-src does not govern. Colours come from the theme's --vscode-* variables.
+// Runs), against the clock or against the time since each run started (`xAxis: 'elapsed'`). The layout
+// (points per pixel column, ticks) is core/metrics/chartLayout.ts, so a series of any length costs the
+// chart's width to draw. The canvas is sized through its attributes and the CSSOM, which the CSP's
+// style-src does not govern. Colours come from the theme's --vscode-* variables, read once per frame for
+// every chart (readTheme).
+//
+// Live, the page gets an update every few seconds for hours: a chart redraws only when its lines or its
+// width changed, its canvas keeps its backing store while its size holds, and its legend changes the text
+// that changed rather than being rebuilt. bench/dashboardRender.ts measures this page in Chromium
+// (docs/PERFORMANCE.md, "Job dashboard").
 
 import { extents, layoutLine, niceTicks } from '../../../core/metrics/chartLayout';
 import type { SeriesPoint } from '../../../core/metrics/metricSeries';
@@ -31,6 +37,13 @@ export class LineChart {
   private readonly canvas: HTMLCanvasElement;
   private readonly legend: HTMLElement;
   private lines: ChartLine[] = [];
+  /** Per legend entry: its label, swatch colour and the element showing the last value. */
+  private legendItems: Array<{ label: string; colour: string; value: HTMLElement }> = [];
+  private ariaLabel = '';
+  private dirty = true;
+  /** The CSS width the canvas was last drawn at (0: never). */
+  private drawnWidth = 0;
+  private drawnRatio = 0;
 
   constructor(
     readonly metric: string,
@@ -50,50 +63,72 @@ export class LineChart {
     );
   }
 
-  setLines(lines: ChartLine[]): void {
+  /** New lines (or the same lines with new points): the legend follows now, the canvas at the next draw. */
+  setLines(lines: ChartLine[], theme: ChartTheme): void {
     this.lines = lines;
-    const palette = readPalette();
-    this.legend.replaceChildren(
-      ...lines.map((l, i) => {
-        const swatch = h('span', { className: 'swatch' });
-        swatch.style.background = palette[(l.colour ?? i) % palette.length]!;
-        const last = [...l.points].reverse().find(([, v]) => Number.isFinite(v));
-        return h(
-          'li',
-          { testId: 'series-label', attrs: { 'data-host': l.label } },
-          swatch,
-          l.label,
-          last ? h('span', { className: 'muted' }, ` ${formatValue(last[1], this.unit)}`) : undefined,
-        );
-      }),
-    );
-    this.canvas.setAttribute('aria-label', `${this.metric}: ${lines.map((l) => `${l.label} (${l.points.length} points)`).join(', ')}`);
+    this.dirty = true;
+    const palette = theme.palette;
+    const same =
+      lines.length === this.legendItems.length &&
+      lines.every((l, i) => l.label === this.legendItems[i]!.label && palette[(l.colour ?? i) % palette.length] === this.legendItems[i]!.colour);
+    if (!same) {
+      this.legendItems = lines.map((l, i) => ({ label: l.label, colour: palette[(l.colour ?? i) % palette.length]!, value: h('span', { className: 'muted' }) }));
+      this.legend.replaceChildren(
+        ...this.legendItems.map((item) => {
+          const swatch = h('span', { className: 'swatch' });
+          swatch.style.background = item.colour;
+          return h('li', { testId: 'series-label', attrs: { 'data-host': item.label } }, swatch, item.label, item.value);
+        }),
+      );
+    }
+    lines.forEach((l, i) => {
+      const last = lastFinite(l.points);
+      const text = last === undefined ? '' : ` ${formatValue(last, this.unit)}`;
+      const value = this.legendItems[i]!.value;
+      if (value.textContent !== text) value.textContent = text;
+    });
+    const aria = `${this.metric}: ${lines.map((l) => `${l.label} (${l.points.length} points)`).join(', ')}`;
+    if (aria !== this.ariaLabel) this.canvas.setAttribute('aria-label', (this.ariaLabel = aria));
   }
 
-  draw(): void {
-    const width = Math.max(200, Math.floor(this.element.clientWidth || 480));
+  /** Marks the chart for the next draw (the theme changed). */
+  invalidate(): void {
+    this.dirty = true;
+  }
+
+  /** The width the chart would be drawn at: read for every chart before any draws, so the page lays out once per frame. */
+  measure(): number {
+    return Math.max(200, Math.floor(this.element.clientWidth || 480));
+  }
+
+  /** Draws at `width` CSS pixels if the lines, the width or the pixel ratio changed since the last draw. */
+  draw(width: number, theme: ChartTheme): void {
     const ratio = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(width * ratio);
-    this.canvas.height = Math.round(HEIGHT * ratio);
-    this.canvas.style.width = `${width}px`;
-    this.canvas.style.height = `${HEIGHT}px`;
+    if (!this.dirty && width === this.drawnWidth && ratio === this.drawnRatio) return;
+    this.dirty = false;
+    if (width !== this.drawnWidth || ratio !== this.drawnRatio) {
+      // A new size reallocates the canvas's backing store: only when it changes.
+      this.canvas.width = Math.round(width * ratio);
+      this.canvas.height = Math.round(HEIGHT * ratio);
+      this.canvas.style.width = `${width}px`;
+      this.canvas.style.height = `${HEIGHT}px`;
+      this.drawnWidth = width;
+      this.drawnRatio = ratio;
+    }
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, width, HEIGHT);
-    const style = getComputedStyle(document.body);
-    const foreground = style.getPropertyValue('--vscode-foreground').trim() || style.color;
-    const grid = style.getPropertyValue('--vscode-editorWidget-border').trim() || style.getPropertyValue('--vscode-panel-border').trim() || foreground;
-    ctx.font = `11px ${style.getPropertyValue('--vscode-font-family').trim() || style.fontFamily}`;
+    ctx.font = theme.font;
     const range = extents(this.lines.map((l) => l.points));
     if (!range) {
-      ctx.fillStyle = foreground;
+      ctx.fillStyle = theme.foreground;
       ctx.fillText('no values yet', MARGIN.left, HEIGHT / 2);
       return;
     }
     const area = { left: MARGIN.left, top: MARGIN.top, width: width - MARGIN.left - MARGIN.right, height: HEIGHT - MARGIN.top - MARGIN.bottom };
-    ctx.strokeStyle = grid;
-    ctx.fillStyle = foreground;
+    ctx.strokeStyle = theme.grid;
+    ctx.fillStyle = theme.foreground;
     ctx.lineWidth = 1;
     ctx.globalAlpha = 0.35;
     ctx.textAlign = 'right';
@@ -115,7 +150,7 @@ export class LineChart {
       const x = area.left + ((t - range.x.min) / (range.x.max - range.x.min)) * area.width;
       ctx.fillText(this.options.xAxis === 'elapsed' ? formatDuration(t / 1000) : clock(t, stepMs), x, area.top + area.height + 5);
     }
-    const palette = readPalette();
+    const palette = theme.palette;
     ctx.globalAlpha = 1;
     ctx.lineWidth = 1.5;
     this.lines.forEach((line, i) => {
@@ -148,10 +183,29 @@ export class LineChart {
   }
 }
 
-function readPalette(): string[] {
+/** What every chart reads from the theme, read once for all of them (getComputedStyle costs a style pass). */
+export interface ChartTheme {
+  foreground: string;
+  grid: string;
+  font: string;
+  palette: string[];
+}
+
+export function readTheme(): ChartTheme {
   const style = getComputedStyle(document.body);
+  const foreground = style.getPropertyValue('--vscode-foreground').trim() || style.color;
   const colours = PALETTE.map((v) => style.getPropertyValue(v).trim()).filter(Boolean);
-  return colours.length > 0 ? colours : [style.color || '#888'];
+  return {
+    foreground,
+    grid: style.getPropertyValue('--vscode-editorWidget-border').trim() || style.getPropertyValue('--vscode-panel-border').trim() || foreground,
+    font: `11px ${style.getPropertyValue('--vscode-font-family').trim() || style.fontFamily}`,
+    palette: colours.length > 0 ? colours : [style.color || '#888'],
+  };
+}
+
+function lastFinite(points: readonly SeriesPoint[]): number | undefined {
+  for (let i = points.length - 1; i >= 0; i--) if (Number.isFinite(points[i]![1])) return points[i]![1];
+  return undefined;
 }
 
 export function formatValue(v: number, unit: string): string {

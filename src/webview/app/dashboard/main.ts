@@ -9,7 +9,7 @@ import type { SeriesPoint } from '../../../core/metrics/metricSeries';
 import { isDashboardHostMessage, isDashboardViewState } from '../../dashboardProtocol';
 import type { DashboardHostMessage, DashboardJob, DashboardStatus, DashboardViewMessage, DashboardViewState, PollState, WireDiagnosis, WireSeries } from '../../dashboardProtocol';
 import { button, h, replaceChildren } from '../dom';
-import { LineChart } from './lineChart';
+import { LineChart, readTheme } from './lineChart';
 
 interface StoredSeries {
   name: string;
@@ -79,8 +79,17 @@ function keyOf(s: { source: string; host: string | null; name: string }): string
   return `${s.source}\u0000${s.host ?? ''}\u0000${s.name}`;
 }
 
+/** The chart a series is drawn in. */
+function chartKeyOf(s: { source: string; name: string }): string {
+  return `${s.source === 'system' ? 'system' : 'training'}\u0000${s.name}`;
+}
+
+/** Charts whose lines changed since they were last handed their lines; 'all' after a snapshot or a theme change. */
+let changedCharts: Set<string> | 'all' = 'all';
+
 function addSeries(incoming: readonly WireSeries[]): void {
   for (const s of incoming) {
+    if (changedCharts !== 'all') changedCharts.add(chartKeyOf(s));
     const points: SeriesPoint[] = s.points.map(([t, v]) => [t, v === null ? NaN : v]);
     const known = series.get(keyOf(s));
     if (known) known.points = mergePoints(known.points, points);
@@ -94,6 +103,7 @@ function receive(message: DashboardHostMessage): void {
       job = message.job;
       vscode.setState({ version: 1, job });
       series.clear();
+      changedCharts = 'all';
       addSeries(message.series);
       status = message.status;
       poll = message.poll;
@@ -194,8 +204,13 @@ function renderDiagnosis(): void {
   );
 }
 
+let shownWarnings: string | undefined;
+
 function renderWarnings(): void {
   const warnings = status?.warnings ?? [];
+  const key = JSON.stringify(warnings);
+  if (key === shownWarnings) return;
+  shownWarnings = key;
   warningsBox.hidden = warnings.length === 0;
   replaceChildren(
     warningsBox,
@@ -208,13 +223,37 @@ function renderWarnings(): void {
   );
 }
 
+/** The hosts of the progress table on the page (the table is rebuilt when they change, its cells updated otherwise). */
+let progressHosts: string | undefined;
+
 function renderProgress(): void {
   const rows = status?.progress ?? [];
   if (rows.length === 0) {
+    progressHosts = undefined;
     replaceChildren(progressBox, h('h2', {}, 'Progress'), h('p', { className: 'muted' }, status ? 'The log has not said how far training is yet.' : 'Reading the job…'));
     return;
   }
-  const cell = (v: string | undefined) => h('td', {}, v ?? '—');
+  const cells = rows.map((p) => [
+    p.host,
+    p.step !== undefined ? `${p.step}${p.maxSteps ? ` / ${p.maxSteps}` : ''}` : '—',
+    p.epoch !== undefined ? `${Math.round(p.epoch * 100) / 100}${p.numEpochs ? ` / ${p.numEpochs}` : ''}` : '—',
+    p.samplesPerSecond !== undefined ? String(Math.round(p.samplesPerSecond * 10) / 10) : '—',
+    p.stepsPerSecond !== undefined ? String(Math.round(p.stepsPerSecond * 100) / 100) : '—',
+    p.etaSeconds !== undefined ? formatDuration(Math.round(p.etaSeconds)) : '—',
+  ]);
+  const hosts = rows.map((p) => p.host).join('\u0000');
+  const body = progressBox.querySelector('tbody');
+  if (hosts === progressHosts && body) {
+    // Same hosts: only the text that changed (a live job updates every row every poll).
+    cells.forEach((row, r) =>
+      row.forEach((text, c) => {
+        const td = body.rows[r]!.cells[c]!;
+        if (td.textContent !== text) td.textContent = text;
+      }),
+    );
+    return;
+  }
+  progressHosts = hosts;
   replaceChildren(
     progressBox,
     h('h2', {}, 'Progress'),
@@ -222,22 +261,7 @@ function renderProgress(): void {
       'table',
       {},
       h('thead', {}, h('tr', {}, ...['Host', 'Step', 'Epoch', 'Samples/s', 'Steps/s', 'ETA'].map((c) => h('th', {}, c)))),
-      h(
-        'tbody',
-        {},
-        ...rows.map((p) =>
-          h(
-            'tr',
-            { testId: 'progress-row', attrs: { 'data-host': p.host } },
-            cell(p.host),
-            cell(p.step !== undefined ? `${p.step}${p.maxSteps ? ` / ${p.maxSteps}` : ''}` : undefined),
-            cell(p.epoch !== undefined ? `${Math.round(p.epoch * 100) / 100}${p.numEpochs ? ` / ${p.numEpochs}` : ''}` : undefined),
-            cell(p.samplesPerSecond !== undefined ? String(Math.round(p.samplesPerSecond * 10) / 10) : undefined),
-            cell(p.stepsPerSecond !== undefined ? String(Math.round(p.stepsPerSecond * 100) / 100) : undefined),
-            cell(p.etaSeconds !== undefined ? formatDuration(Math.round(p.etaSeconds)) : undefined),
-          ),
-        ),
-      ),
+      h('tbody', {}, ...rows.map((p, r) => h('tr', { testId: 'progress-row', attrs: { 'data-host': p.host } }, ...cells[r]!.map((text) => h('td', {}, text))))),
     ),
   );
 }
@@ -260,7 +284,7 @@ function renderCharts(): void {
   for (const s of series.values()) {
     const group = s.source === 'system' ? 'system' : 'training';
     // A metric_definitions series SageMaker published and the same name parsed from the log share a chart.
-    const key = `${group}\u0000${s.name}`;
+    const key = chartKeyOf(s);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { group, name: s.name, unit: s.unit, members: [] }));
     g.members.push(s);
@@ -275,38 +299,54 @@ function renderCharts(): void {
         : trainingMetricOrder(a.name) - trainingMetricOrder(b.name) || a.name.localeCompare(b.name),
   );
   const wanted = new Set<string>();
+  const changed = changedCharts;
+  changedCharts = new Set();
+  const theme = readTheme();
   for (const g of sorted) {
     const key = `${g.group}\u0000${g.name}`;
     wanted.add(key);
     let chart = charts.get(key);
+    // Only the charts an update touched get their lines again (a poll usually brings a few series).
+    if (chart && changed !== 'all' && !changed.has(key)) continue;
     if (!chart) charts.set(key, (chart = new LineChart(g.name, g.group === 'system' ? (SYSTEM_TITLES[g.name] ?? g.name) : g.name, g.unit, g.group)));
     chart.setLines(
       g.members
         .sort((a, b) => (a.source === b.source ? hostOrder(a.host, b.host) : a.source === 'log' ? -1 : 1))
         .map((s) => ({ label: s.source === 'sagemaker' ? `${s.host ?? 'job'} (SageMaker)` : (s.host ?? 'job'), points: s.points })),
+      theme,
     );
   }
   for (const key of [...charts.keys()]) if (!wanted.has(key)) charts.delete(key);
   const inGroup = (group: 'training' | 'system') => sorted.filter((g) => g.group === group).map((g) => charts.get(`${g.group}\u0000${g.name}`)!.element);
   const training = inGroup('training');
   const system = inGroup('system');
-  replaceChildren(
-    trainingCharts,
-    ...(training.length ? training : [h('p', { className: 'muted', testId: 'curves-empty' }, 'No training curves yet: the log has not printed a metric.')]),
-  );
-  replaceChildren(
-    systemCharts,
-    ...(system.length
-      ? system
-      : [
-          h(
-            'p',
-            { className: 'muted', testId: 'system-empty' },
-            job?.origin === 'cloud' ? 'No instance metrics yet: SageMaker publishes them a minute at a time.' : 'No system figures yet.',
-          ),
-        ]),
-  );
+  // The charts stay in the page while they are the same charts in the same order: moving a canvas out and
+  // back in costs a layout of the page and a new canvas resource.
+  if (!sameChildren(trainingCharts, training)) {
+    replaceChildren(
+      trainingCharts,
+      ...(training.length ? training : [h('p', { className: 'muted', testId: 'curves-empty' }, 'No training curves yet: the log has not printed a metric.')]),
+    );
+  }
+  if (!sameChildren(systemCharts, system)) {
+    replaceChildren(
+      systemCharts,
+      ...(system.length
+        ? system
+        : [
+            h(
+              'p',
+              { className: 'muted', testId: 'system-empty' },
+              job?.origin === 'cloud' ? 'No instance metrics yet: SageMaker publishes them a minute at a time.' : 'No system figures yet.',
+            ),
+          ]),
+    );
+  }
   scheduleDraw();
+}
+
+function sameChildren(parent: Element, children: readonly Element[]): boolean {
+  return children.length > 0 && parent.children.length === children.length && children.every((c, i) => parent.children[i] === c);
 }
 
 let drawPending = false;
@@ -315,13 +355,22 @@ function scheduleDraw(): void {
   drawPending = true;
   requestAnimationFrame(() => {
     drawPending = false;
-    for (const chart of charts.values()) chart.draw();
+    // Every width first, then every draw: one layout per frame however many charts there are.
+    const all = [...charts.values()];
+    const widths = all.map((chart) => chart.measure());
+    const theme = readTheme();
+    all.forEach((chart, i) => chart.draw(widths[i]!, theme));
   });
 }
 
+// A chart whose width did not change skips its draw (LineChart.draw).
 new ResizeObserver(() => scheduleDraw()).observe(document.body);
 // VS Code swaps the body's theme class on a theme change: legends and lines take the new palette.
-new MutationObserver(() => renderCharts()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+new MutationObserver(() => {
+  changedCharts = 'all';
+  for (const chart of charts.values()) chart.invalidate();
+  renderCharts();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (isDashboardHostMessage(event.data)) receive(event.data);
