@@ -10,6 +10,7 @@ import { estimateTrainingCost, renderCostEstimateText } from '../core/cost/costE
 import type { CostEstimate } from '../core/cost/costEstimate';
 import type { JobSpec } from '../core/jobFile/jobSpec';
 import { validateJobFile } from '../core/jobFile/validateJobFile';
+import { jobInstances } from '../core/sagemaker/instanceGroups';
 import { isReadyToLaunch, renderChecklistText } from '../core/preflight/checklist';
 import { readInputFile, UsageError } from './cliError';
 import type { CliIo } from './cliError';
@@ -71,8 +72,9 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
     const checklist = await runPreflight({ clients, surface: 'cli', ...(spec ? { spec } : {}), ...(values.region ? { region: values.region } : {}) });
     let price: JobPriceResolution | undefined;
     let estimate: CostEstimate | undefined;
-    const type = spec?.instance_type?.trim();
-    if (spec && (spec.instance_groups !== undefined || (type && !LOCAL_TYPES.has(type))) && checklist.region) {
+    // Every type the job may run is priced (instance_groups: each group's; instance_preferences: each candidate, the ceiling takes the dearest).
+    const types = spec ? jobInstances(spec).filter((g) => !LOCAL_TYPES.has(g.instanceType.trim())) : [];
+    if (spec && types.length > 0 && checklist.region) {
       price = await resolveJobPrices(clients, spec, checklist.region, { cache: new FilePriceCache(priceCachePath(io.env)) });
       if (price.quotes) estimate = estimateTrainingCost(spec, price.quotes);
     }
@@ -91,25 +93,28 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
       }
     }
     if (values['request-quota']) {
-      const request = checklist.items.find((i) => i.status === 'failed' && i.nextStep?.requestQuota)?.nextStep?.requestQuota;
-      if (!request) {
+      // Every failed quota (with instance_preferences, each candidate's: SageMaker checks them all).
+      const requests = checklist.items.filter((i) => i.status === 'failed' && i.nextStep?.requestQuota).map((i) => i.nextStep!.requestQuota!);
+      if (requests.length === 0) {
         const quota = checklist.items.find((i) => i.kind === 'quota');
         io.stderr(
           `--request-quota: nothing to request${quota ? ` (${quota.title}: ${quota.status}${quota.status === 'failed' ? `, ${quota.detail}` : ''})` : ': the job file has no SageMaker instance quota to check'}.\n`,
         );
         return ready ? 0 : 1;
       }
-      try {
-        const regional = clients.connection.region === request.region ? clients : new AwsClients({ ...clients.connection, region: request.region });
-        const result = await requestQuotaIncrease(regional.serviceQuotas(), request.quotaCode, request.desiredValue, request.quotaName).finally(() => {
-          if (regional !== clients) regional.destroy();
-        });
-        io.stderr(
-          `Requested "${request.quotaName}" (${request.quotaCode}) = ${request.desiredValue} in ${request.region}: ${result.status}. \`sagemaker-hf doctor ${file}\` shows its status until it is approved or denied.\n`,
-        );
-      } catch (err) {
-        if (!(err instanceof QuotaRequestError)) throw err;
-        io.stderr(`--request-quota: ${err.message}\n`);
+      for (const request of requests) {
+        try {
+          const regional = clients.connection.region === request.region ? clients : new AwsClients({ ...clients.connection, region: request.region });
+          const result = await requestQuotaIncrease(regional.serviceQuotas(), request.quotaCode, request.desiredValue, request.quotaName).finally(() => {
+            if (regional !== clients) regional.destroy();
+          });
+          io.stderr(
+            `Requested "${request.quotaName}" (${request.quotaCode}) = ${request.desiredValue} in ${request.region}: ${result.status}. \`sagemaker-hf doctor ${file}\` shows its status until it is approved or denied.\n`,
+          );
+        } catch (err) {
+          if (!(err instanceof QuotaRequestError)) throw err;
+          io.stderr(`--request-quota: ${err.message}\n`);
+        }
       }
       return 1;
     }

@@ -138,12 +138,13 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
         cache: new FilePriceCache(priceCachePath(io.env)),
         timeoutMs: 8000,
       });
-      const refusal = price.quotes ? budgetRefusal(planned.spec, estimateTrainingCost(planned.spec, price.quotes)) : undefined;
+      const estimate = price.quotes ? estimateTrainingCost(planned.spec, price.quotes) : undefined;
+      const refusal = estimate ? budgetRefusal(planned.spec, estimate) : undefined;
       if (refusal) {
         io.stderr(`${file}: not launched: ${refusal.message}\n`);
         return 1;
       }
-      if (!price.quotes) io.stderr(`${file}: max_cost_usd cannot be checked: ${price.apiProblem ?? 'no price is known'}\n`);
+      if (!estimate) io.stderr(`${file}: max_cost_usd cannot be checked: ${price.apiProblem ?? 'no price is known'}\n`);
     }
     const outcome = await launchTrainingJob({
       clients,

@@ -16,6 +16,7 @@ import { budgetOf, budgetRefusal } from '../core/cost/budget';
 import { readInputFile, UsageError } from './cliError';
 import type { CliIo } from './cliError';
 import { formatProblems } from './validateCommand';
+import { describeRequestInstances } from '../core/sagemaker/instancePreferences';
 
 const USAGE = 'sagemaker-hf plan FILE [--json] [--region R] [--account ID] [--job-name NAME] [--time ISO-8601] [--profile P]';
 
@@ -120,7 +121,7 @@ function planSummary(planned: PlannedTrainingJob, file: string, cwd: string): st
     ...(planned.tuning ? tuningLines(planned.tuning) : [`Training job     ${r.TrainingJobName}`]),
     `Region           ${planned.region} (account ${planned.accountId})`,
     `Image            ${r.AlgorithmSpecification.TrainingImage}`,
-    `Instances        ${planned.tuning ? 'each trial ' : ''}${r.ResourceConfig.InstanceCount} x ${r.ResourceConfig.InstanceType}, ${r.ResourceConfig.VolumeSizeInGB} GB volume, at most ${r.StoppingCondition.MaxRuntimeInSeconds} s${r.EnableManagedSpotTraining ? ' (spot)' : ''}`,
+    `Instances        ${planned.tuning ? 'each trial ' : ''}${describeRequestInstances(r.ResourceConfig)}, ${r.ResourceConfig.VolumeSizeInGB} GB volume, at most ${r.StoppingCondition.MaxRuntimeInSeconds} s${r.EnableManagedSpotTraining ? ' (spot)' : ''}`,
     `Role             ${r.RoleArn}`,
     `Output           ${r.OutputDataConfig.S3OutputPath}`,
     `${planned.tuning ? 'Static hyperp.   ' : 'Hyperparameters  '}${Object.keys(hp).length}`,

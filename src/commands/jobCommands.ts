@@ -184,7 +184,8 @@ export function jobCommands(deps: JobCommandDeps) {
       const { trainingJobTags } = aws.jobs();
       const tags = d.TrainingJobArn ? await trainingJobTags(aws.clients(), d.TrainingJobArn).catch(() => []) : [];
       const { jobFileFromDescription } = require('../core/jobs/jobFileFromDescription') as typeof import('../core/jobs/jobFileFromDescription');
-      const clone = jobFileFromDescription(d, { tags });
+      // A job that ran from instance_preferences holds its pool on the chosen type: the relaunch names it.
+      const clone = jobFileFromDescription(d, { tags, chosenInstance: true });
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       const target = await vscode.window.showSaveDialog({
         title: 'Relaunch in Warm Pool: save the job file',

@@ -18,6 +18,7 @@ import type { JobEndNotifications } from '../views/jobStatusBar';
 import type { TrainingJobsTree } from '../views/trainingJobsTree';
 import type { JobBudgets } from '../views/jobBudgets';
 import { budgetOf, budgetRefusal } from '../core/cost/budget';
+import { describeRequestInstances } from '../core/sagemaker/instancePreferences';
 
 export interface LaunchDeps {
   services: Services;
@@ -139,11 +140,11 @@ function plannedName(planned: Planned): string {
 /** Where the plan's instances run: a tuning job's trials at once, each on instance_count instances. */
 function plannedWhere(planned: Planned): string {
   const r = planned.plan.createTrainingJob.ResourceConfig;
-  if (!planned.tuning) return `${r.InstanceCount} × ${r.InstanceType} in ${planned.region}`;
+  if (!planned.tuning) return `${describeRequestInstances(r)} in ${planned.region}`;
   const limits = planned.tuning.createHyperParameterTuningJob.HyperParameterTuningJobConfig.ResourceLimits;
   const trials =
     limits.MaxNumberOfTrainingJobs === undefined ? 'one trial per grid point' : `up to ${limits.MaxNumberOfTrainingJobs} trial${limits.MaxNumberOfTrainingJobs === 1 ? '' : 's'}`;
-  return `${trials}, ${limits.MaxParallelTrainingJobs} at a time, each ${r.InstanceCount} × ${r.InstanceType} in ${planned.region}`;
+  return `${trials}, ${limits.MaxParallelTrainingJobs} at a time, each ${describeRequestInstances(r)} in ${planned.region}`;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { JobEndNotifications } from '../views/jobStatusBar';
 import type { TrainingJobsTree } from '../views/trainingJobsTree';
 import { jobFileDocument } from './jobFileTarget';
 import { refuseOnErrors } from './launchTraining';
+import { firstRequestInstance, localInstanceWords } from '../core/sagemaker/instancePreferences';
 import { runLocalTuningCommand } from './runLocalTuning';
 
 export interface RunLocallyDeps {
@@ -63,7 +64,7 @@ export function runLocally(deps: RunLocallyDeps) {
           channel.clear();
           channel.show(true);
           channel.appendLine(
-            `Running ${request.TrainingJobName} locally: ${request.ResourceConfig.InstanceCount} host(s) as ${request.ResourceConfig.InstanceType}, ${interpreter}, job folder ${path.join(root, request.TrainingJobName)}`,
+            `Running ${request.TrainingJobName} locally ${localInstanceWords(firstRequestInstance(request.ResourceConfig))}, ${interpreter}, job folder ${path.join(root, request.TrainingJobName)}`,
           );
         },
         listener: {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { ChannelInput, JobSpec } from '../core/jobFile/jobSpec';
 import { containerLogLevel, DEFAULT_CONTAINER_LOG_LEVEL } from '../core/sagemaker/containerLogLevel';
 import { sdkDistributionHyperparameters } from '../core/sagemaker/distribution';
+import { firstCandidate } from '../core/sagemaker/instancePreferences';
 import { encodeHyperparameter } from '../core/sagemaker/hyperparameters';
 import type { ChannelFetcher } from '../core/contract/channelFetcher';
 import type { LocalChannel, LocalJobOptions } from './localJob';
@@ -57,7 +58,8 @@ export function localJobOptionsFromSpec(input: LocalJobSpecInput): LocalJobOptio
       },
     );
   }
-  if (spec.instance_groups !== undefined || spec.instance_type === undefined) {
+  // instance_type, or instance_preferences (its first entry); never instance_groups.
+  if (spec.instance_groups !== undefined || firstCandidate(spec) === undefined) {
     // Every local host gets the homogeneous resourceconfig.json (current_group_name homogeneousCluster).
     throw new LocalJobError(
       'UnsupportedForLocalRun',
@@ -73,14 +75,17 @@ export function localJobOptionsFromSpec(input: LocalJobSpecInput): LocalJobOptio
   const sourceDir = spec.source_dir !== undefined ? path.resolve(codeRoot, spec.source_dir) : undefined;
   const entryPoint = sourceDir !== undefined ? spec.entry_point : path.resolve(codeRoot, spec.entry_point);
 
+  // instance_preferences: a local run is the job on the first preference, the type SageMaker takes
+  // whenever it has capacity (reported as the job's instance type, with that preference's count).
+  const instance = firstCandidate(spec);
   return {
     jobName: input.jobName,
     sourceDir,
     entryPoint,
     dependencies: (spec.dependencies ?? []).map((d) => path.resolve(codeRoot, d)),
     hyperparameters: input.hyperparameters ?? encodeSpecHyperparameters(spec),
-    instanceType: spec.instance_type,
-    instanceCount: spec.instance_count ?? 1,
+    instanceType: instance?.instanceType ?? 'local',
+    instanceCount: instance?.instanceCount ?? 1,
     channels: channelsOf(spec),
     environment: spec.environment,
     region: spec.region,
@@ -142,6 +147,7 @@ export function encodeSpecHyperparameters(spec: JobSpec): Record<string, string>
   for (const [key, value] of Object.entries(spec.hyperparameters ?? {})) encoded[key] = encodeHyperparameter(value);
   encoded.sagemaker_container_log_level = encodeHyperparameter(containerLogLevel(spec.container_log_level) ?? DEFAULT_CONTAINER_LOG_LEVEL);
   if (spec.region) encoded.sagemaker_region = encodeHyperparameter(spec.region);
-  for (const [key, value] of sdkDistributionHyperparameters(spec.distribution, { instanceType: spec.instance_type, instanceGroups: spec.instance_groups })) encoded[key] = value;
+  for (const [key, value] of sdkDistributionHyperparameters(spec.distribution, { instanceType: firstCandidate(spec)?.instanceType, instanceGroups: spec.instance_groups }))
+    encoded[key] = value;
   return encoded;
 }

@@ -368,10 +368,25 @@ describe('job file schema', () => {
     assert.equal(validate({ ...SEED_JOB, hyperparameters: { anything: { nested: [1, 'two', null] } } }), true);
   });
 
-  it('requires entry_point and role (instance_type or instance_groups is a semantic check)', () => {
+  it('requires entry_point and role (exactly one of instance_type, instance_groups and instance_preferences is a semantic check)', () => {
     assert.equal(validate({ transformers_version: '4.4.2' }), false);
     const missing = (validate.errors ?? []).filter((e) => e.keyword === 'required').map((e) => (e.params as { missingProperty: string }).missingProperty);
     assert.deepEqual(missing.sort(), ['entry_point', 'role']);
+  });
+
+  it('describes instance_preferences as beyond the SDK, sent as ResourceConfig.InstancePreferences, with 1 to 5 entries of a type or a type with its count', () => {
+    const node = (jobSchema as unknown as SchemaNode).properties!['instance_preferences']!;
+    for (const text of [node['description'], node['markdownDescription']] as string[]) {
+      assert.match(text, /Beyond SageMaker Python SDK v2\.257\.6/);
+      assert.match(text, /ResourceConfig\.InstancePreferences/);
+      assert.match(text, /1 to 5/);
+      assert.match(text, /SelectedInstanceType/);
+    }
+    const { instance_type: _type, ...withoutType } = SEED_JOB as Record<string, unknown>;
+    for (const example of node['examples'] as unknown[]) assert.equal(validate({ ...withoutType, instance_preferences: example }), true, JSON.stringify(validate.errors));
+    assert.equal(validate({ ...withoutType, instance_preferences: [] }), false, 'at least one entry');
+    assert.equal(validate({ ...withoutType, instance_preferences: ['local_gpu'] }), false, 'SageMaker types only: a local run takes instance_type');
+    assert.equal(validate({ ...withoutType, instance_preferences: [{ instance_type: 'ml.g5.2xlarge', instance_count: 0 }] }), false);
   });
 
   it('checks instance_groups items: name, type and count, up to 5 groups', () => {
@@ -472,6 +487,7 @@ describe('job file schema', () => {
       'instance_count',
       'instance_groups',
       'instance_placement_config',
+      'instance_preferences',
       'instance_type',
       'keep_alive_period_in_seconds',
       'max_cost_usd',

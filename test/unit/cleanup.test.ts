@@ -149,7 +149,7 @@ describe('sagemaker-hf cleanup against moto', { skip: installProblem ?? false },
       ],
     );
     assert.equal(listing.jobs.find((j) => j.job === 'pair-a')!.leftovers.find((l) => l.kind === 'checkpoints')?.sharedWith, 'pair-b');
-    assert.match(listing.priceSource, /S3 Standard .*\$0\.023 per GB-month/);
+    assert.match(listing.priceSource, /^assumed S3 Standard .*\$0\.023 per GB-month \(not confirmed from an AWS page; check https:\/\/aws\.amazon\.com\/s3\/pricing\/\)/);
     assert.deepEqual(await keys(), before, 'a dry run deletes nothing');
     const text = await run([]);
     assert.match(text.out, /Dry run: nothing deleted/);

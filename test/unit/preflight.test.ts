@@ -7,7 +7,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -322,6 +322,36 @@ describe('preflight against moto and the awsExtras fake', { skip: installProblem
     assert.match(quota.detail, /is 1 instance;/);
   });
 
+  it('with instance_preferences, checks every candidate’s offer and quota (SageMaker checks them all), from one listing', async () => {
+    extras.setQuotaValue('us-east-1', P3DN_QUOTA, 0);
+    const from = extras.requests.length;
+    const { instance_type: _type, distribution: _distribution, ...rest } = SEED;
+    const spec: JobSpec = {
+      ...rest,
+      instance_count: undefined,
+      instance_preferences: [
+        { instance_type: 'ml.g5.2xlarge', instance_count: 1 },
+        { instance_type: 'ml.p3dn.24xlarge', instance_count: 2 },
+      ],
+    };
+    const checklist = await runPreflight({ clients: clientsFor('us-east-1'), spec });
+    assert.equal(item(checklist, 'instanceType-1').status, 'passed');
+    assert.equal(item(checklist, 'instanceType-2').status, 'passed');
+    const g5 = item(checklist, 'quota-1');
+    assert.equal(g5.status, 'passed');
+    assert.equal(g5.title, 'Quota "ml.g5.2xlarge for training job usage" ≥ 1 (preference 1 of 2)');
+    const p3dn = item(checklist, 'quota-2');
+    assert.equal(p3dn.status, 'failed');
+    assert.match(p3dn.detail, /is 0 instances; this job needs 2\. .*SageMaker checks the quota of every type in instance_preferences/);
+    assert.equal(p3dn.nextStep?.requestQuota?.desiredValue, 2);
+    assert.deepEqual(
+      blockingFailures(checklist).map((i) => i.id),
+      ['quota-2'],
+    );
+    const firstPages = extras.requests.slice(from).filter((r) => r.operation === 'ListServiceQuotas' && !r.body['NextToken']);
+    assert.equal(firstPages.length, 1, 'one listing serves every candidate');
+  });
+
   it('falls back to the AWS default of a quota that has no applied value', async () => {
     const from = extras.requests.length;
     const checklist = await runPreflight({ clients: clientsFor('us-east-1'), spec: { ...SEED, instance_type: 'ml.g5.2xlarge', instance_count: 1, distribution: undefined } });
@@ -531,6 +561,39 @@ describe('preflight against moto and the awsExtras fake', { skip: installProblem
         else process.env[k] = v;
       }
       rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it('prices and quota-checks every instance_preferences candidate; the ceiling takes the dearest', async () => {
+      extras.setQuotaValue('us-east-1', P3DN_QUOTA, 2);
+      const file = path.join(tmp, 'prefs.sagemaker.yaml');
+      const seedText = readFileSync(SEED_FILE, 'utf8');
+      const text = seedText
+        .replace(/^instance_type:.*\n/m, '')
+        .replace(/^instance_count:.*\n/m, '')
+        .concat('instance_preferences:\n  - instance_type: ml.g5.2xlarge\n    instance_count: 1\n  - instance_type: ml.p3dn.24xlarge\n    instance_count: 2\n');
+      writeFileSync(file, text);
+      writeFileSync(path.join(tmp, 'train.py'), '');
+      const { stdout } = await run([file, '--region', 'us-east-1', '--json']);
+      const out = JSON.parse(stdout) as {
+        checklist: Checklist;
+        cost: { instanceType: string; instanceCount: number; candidates: Array<{ instanceType: string; hourlyUsd?: number }> };
+      };
+      assert.deepEqual(
+        out.checklist.items.filter((i) => i.kind === 'quota').map((i) => [i.id, i.status]),
+        [
+          ['quota-1', 'passed'],
+          ['quota-2', 'passed'],
+        ],
+      );
+      assert.deepEqual(
+        out.cost.candidates.map((c) => [c.instanceType, typeof c.hourlyUsd]),
+        [
+          ['ml.g5.2xlarge', 'number'],
+          ['ml.p3dn.24xlarge', 'number'],
+        ],
+      );
+      assert.equal(out.cost.instanceType, 'ml.p3dn.24xlarge');
+      assert.equal(out.cost.instanceCount, 2);
     });
 
     it('exits 1 on the seed job with a quota of 0, printing the quota, the fix and the cost ceiling', async () => {

@@ -147,4 +147,33 @@ describe('warm pools against moto', { skip: installProblem ?? false }, () => {
     await sagemaker.send(new CreateTrainingJobCommand(same));
     assert.equal((await describe1('pool-3')).WarmPoolStatus?.ReusedByJob, 'pool-3-again');
   });
+
+  it('matches on session tag chaining too, refuses spot, names the documented rules, and compares a job that ran from instance_preferences by the type SageMaker chose', async () => {
+    await sagemaker.send(new CreateTrainingJobCommand(job('pool-4', 3600, 40)));
+    const previous = (await completed('pool-4')) as TrainingJobDescription;
+    const chained: CreateTrainingJobCommandInput = { ...job('pool-4-chained', 3600, 40), SessionChainingConfig: { EnableSessionTagChaining: true } };
+    const no = warmPoolMatch(previous, chained);
+    assert.deepEqual(no.reasons, ['SessionChainingConfig.EnableSessionTagChaining differs: false before, true now.']);
+    assert.match(renderWarmPoolMatch('pool-4', no), /\? the session tags of the caller/);
+    await sagemaker.send(new CreateTrainingJobCommand(chained));
+    assert.equal((await describe1('pool-4')).WarmPoolStatus?.Status, 'Available', 'the simulator agrees: no reuse');
+
+    const spot = warmPoolMatch(previous, { ...job('pool-4-spot', 3600, 40), EnableManagedSpotTraining: true });
+    assert.deepEqual(spot.reasons, ['The new job uses spot instances, which warm pools do not work with (use_spot_instances).']);
+    assert.match(
+      renderWarmPoolMatch('pool-4', warmPoolMatch(previous, job('x', 3600, 40))),
+      /\(SageMaker's matching rules: https:\/\/docs\.aws\.amazon\.com\/sagemaker\/latest\/dg\/train-warm-pools\.html#train-warm-pools-matching-criteria\)$/,
+    );
+
+    const fromPreferences: TrainingJobDescription = {
+      ...previous,
+      ResourceConfig: {
+        VolumeSizeInGB: 40,
+        InstancePreferences: [{ InstanceType: 'ml.g5.xlarge', InstanceCount: 1 }],
+        SelectedInstanceType: 'ml.g5.xlarge',
+        SelectedInstanceCount: 1,
+      },
+    };
+    assert.equal(warmPoolMatch(fromPreferences, job('pool-4-after-prefs', 3600, 40)).matches, true);
+  });
 });

@@ -255,8 +255,23 @@ async function launchPlanned(l: PlannedLaunch): Promise<LaunchedTrainingJob> {
       region,
       roleArn: request.RoleArn,
       // With instance groups: the first group's type (a quota or capacity message names its own), all instances.
-      instanceType: request.ResourceConfig.InstanceType ?? request.ResourceConfig.InstanceGroups?.[0]?.InstanceType ?? '',
-      instanceCount: request.ResourceConfig.InstanceCount ?? (request.ResourceConfig.InstanceGroups ?? []).reduce((n, g) => n + g.InstanceCount, 0),
+      // With instance_preferences: every candidate (the error names the one SageMaker's message is about).
+      instanceType:
+        request.ResourceConfig.InstanceType ??
+        request.ResourceConfig.InstanceGroups?.[0]?.InstanceType ??
+        (request.ResourceConfig.InstancePreferences ?? []).map((p) => p.InstanceType).join(', '),
+      instanceCount:
+        request.ResourceConfig.InstanceGroups !== undefined
+          ? request.ResourceConfig.InstanceGroups.reduce((n, g) => n + g.InstanceCount, 0)
+          : (request.ResourceConfig.InstanceCount ?? request.ResourceConfig.InstancePreferences?.[0]?.InstanceCount ?? 1),
+      ...(request.ResourceConfig.InstancePreferences
+        ? {
+            preferences: request.ResourceConfig.InstancePreferences.map((p) => ({
+              instanceType: p.InstanceType,
+              instanceCount: p.InstanceCount ?? request.ResourceConfig.InstanceCount ?? 1,
+            })),
+          }
+        : {}),
       spot: request.EnableManagedSpotTraining === true,
       jobName: request.TrainingJobName,
     });

@@ -96,6 +96,8 @@ export interface CreateTrainingJobFailure extends AwsCallContext {
   instanceCount: number;
   spot: boolean;
   jobName: string;
+  /** instance_preferences: every type SageMaker may pick, with its count (SageMaker checks the quota of each). */
+  preferences?: Array<{ instanceType: string; instanceCount: number }>;
   /** CreateHyperParameterTuningJob (instanceCount is then max_parallel_jobs × instance_count). */
   tuning?: boolean;
 }
@@ -114,14 +116,23 @@ export function createTrainingJobError(err: unknown, ctx: CreateTrainingJobFailu
     serviceMessage,
     ...(ctx.principal ? { principal: ctx.principal } : {}),
   };
-  const type = ctx.instanceType;
+  let type = ctx.instanceType;
+  let count = ctx.instanceCount;
+  if (ctx.preferences && ctx.preferences.length > 0) {
+    // SageMaker checks the quota (and the offer) of every preference, not only the one it would pick:
+    // the type its message names is the one to fix, else the first.
+    const named = ctx.preferences.find((p) => serviceMessage.includes(p.instanceType)) ?? ctx.preferences[0]!;
+    type = named.instanceType;
+    count = named.instanceCount;
+  }
 
   if (code === 'ResourceLimitExceeded') {
     const quotaName = `${type} for ${ctx.spot ? 'spot ' : ''}training job usage`;
     const url = serviceQuotasUrl(ctx.region);
     return new LaunchError(
       'quota.exceeded',
-      `Your account's SageMaker quota "${quotaName}" in ${ctx.region} is too low for ${ctx.instanceCount} instance${ctx.instanceCount === 1 ? '' : 's'}. ` +
+      `Your account's SageMaker quota "${quotaName}" in ${ctx.region} is too low for ${count} instance${count === 1 ? '' : 's'}. ` +
+        (ctx.preferences && ctx.preferences.length > 1 ? `SageMaker checks the quota of every type in instance_preferences, not only the one it picks. ` : '') +
         `Request an increase in Service Quotas (AWS services → Amazon SageMaker → "${quotaName}"): ${url} — or choose an instance type you have quota for. ` +
         `A quota of 0 that cannot be raised usually means ${ctx.region} does not offer ${type}. SageMaker said: ${serviceMessage}`,
       { ...base, quotaName, serviceQuotasUrl: url },

@@ -1,12 +1,16 @@
 /**
- * Is the instance type offered for training in the region, and does the account's quota cover
- * instance_count (a tuning job's max_parallel_jobs × instance_count, its trials at once)? Both come from one Service Quotas listing: a region lists a
+ * Is each instance type the job may run (instance_type, each instance group's, each
+ * instance_preferences candidate) offered for training in the region, and does the account's quota
+ * cover its count (a tuning job's max_parallel_jobs × instance_count, its trials at once)? All come
+ * from one Service Quotas listing: a region lists a
  * "<type> for training job usage" quota for each type it offers for training, and that quota's
  * value is how many such instances the account may run at once (0 by default for most GPU
  * types — the ResourceLimitExceeded of sagemaker-hub-facts.md §9).
  */
 import { findInstanceType } from '../../core/catalog/instanceTypes';
 import { instancesAtOnce } from '../../core/cost/costEstimate';
+import { jobInstances } from '../../core/sagemaker/instanceGroups';
+import type { JobSpec } from '../../core/jobFile/jobSpec';
 import type { CheckItem } from '../../core/preflight/checklist';
 import { quotaConsoleUrl, quotaIncreaseCommand, trainingQuotaName } from '../../core/preflight/nextSteps';
 import { unreachableReason } from '../awsErrors';
@@ -36,13 +40,73 @@ export function alternativeTypes(wanted: string, offered: string[]): string[] {
 }
 
 /**
- * The instance-type item and the quota item. Neither when the job file has no instance type.
- * `want`: one instance group's type and the job's count of that type (default: the job file's
- * instance_type and instance_count).
+/** One instance type the quota must cover: the job's, an instance group's (all of the job's instances of it), or one instance_preferences candidate. */
+export interface InstanceWant {
+  type: string;
+  /** Instances of the type one job runs (a tuning job multiplies it by max_parallel_jobs). */
+  count: number;
+  /** With instance_preferences: which candidate (SageMaker checks the quota of every one). */
+  preference?: { index: number; of: number };
+}
+
+/**
+ * What the job asks of the instance quotas, from the one list of the job's instances
+ * (core/sagemaker/instanceGroups.ts `jobInstances`): instance_type × instance_count; each
+ * instance_groups type once, with the job's count of it (its quota covers them all); or every
+ * instance_preferences candidate with its count (SageMaker checks the quota of every listed type,
+ * not only the one it picks: https://docs.aws.amazon.com/sagemaker/latest/dg/train-instance-preferences.html).
  */
-export async function checkInstanceTypeAndQuota(ctx: PreflightContext, want?: { type: string; count: number }): Promise<CheckItem[]> {
-  const type = want?.type ?? ctx.spec?.instance_type?.trim();
-  if (!type) return [];
+export function instanceWants(spec: JobSpec): InstanceWant[] {
+  const instances = jobInstances(spec).filter((g) => typeof g.instanceType === 'string' && g.instanceType.trim() !== '');
+  if (instances.some((g) => g.preference !== undefined)) {
+    return instances.map((g, i) => ({ type: g.instanceType.trim(), count: g.count, preference: { index: i, of: instances.length } }));
+  }
+  const byType = new Map<string, number>();
+  for (const g of instances) byType.set(g.instanceType.trim(), (byType.get(g.instanceType.trim()) ?? 0) + (typeof g.count === 'number' ? g.count : 0));
+  return [...byType].map(([type, count]) => ({ type, count }));
+}
+
+/** How Check Setup names the items of one want: plain for a job on one type, numbered (`quota-2`) for groups and preferences. */
+export function wantsAreSeveral(spec: JobSpec): boolean {
+  return spec.instance_groups !== undefined || spec.instance_preferences !== undefined;
+}
+
+/**
+ * The instance-type item and the quota item of every instance type the job may run (`instanceWants`),
+ * all from one Service Quotas listing. With instance_groups or instance_preferences their ids are
+ * numbered in the job file's order (`instanceType-1`, `quota-1`, …). None when the job file has no
+ * instance type.
+ */
+export async function checkInstanceTypeAndQuota(ctx: PreflightContext): Promise<CheckItem[]> {
+  if (!ctx.spec) return [];
+  const wants = instanceWants(ctx.spec);
+  if (wants.length === 0) return [];
+  // One listing: every type's on-demand quota, and its spot quota unless it is a preference (on demand only).
+  // Asked only when a type needs it (a local type has no quota).
+  let listing: Promise<SageMakerQuotas | { error: unknown }> | undefined;
+  const lookup = () =>
+    (listing ??= quotaLookup(
+      ctx,
+      wants.flatMap((w) => [trainingQuotaName(w.type, false), ...(w.preference ? [] : [trainingQuotaName(w.type, true)])]),
+    ));
+  if (!wantsAreSeveral(ctx.spec)) return checkTypeAndQuota(ctx, wants[0]!, lookup);
+  const items = await Promise.all(
+    wants.map(async (w, i) => {
+      const label = w.preference ? ` (preference ${w.preference.index + 1} of ${w.preference.of})` : '';
+      return (await checkTypeAndQuota(ctx, w, lookup)).map((item) => ({ ...item, id: `${item.id}-${i + 1}`, title: `${item.title}${label}` }));
+    }),
+  );
+  return items.flat();
+}
+
+/** The listing, asked once however many types share it; a failure is returned, not thrown, so each type reports it. */
+function quotaLookup(ctx: PreflightContext, names: string[]): Promise<SageMakerQuotas | { error: unknown }> {
+  return lookupSageMakerQuotas(ctx.clients.serviceQuotas(), [...new Set(names)], ctx.signal ? { signal: ctx.signal } : {}).catch((error: unknown) => ({ error }));
+}
+
+async function checkTypeAndQuota(ctx: PreflightContext, want: InstanceWant, lookup: () => Promise<SageMakerQuotas | { error: unknown }>): Promise<CheckItem[]> {
+  const type = want.type;
+  const isPreference = want.preference !== undefined;
   const typeTitle = `${type} offered for training in ${ctx.region}`;
   if (LOCAL_TYPES.has(type)) {
     return [
@@ -57,23 +121,20 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext, want?: { 
     ];
   }
   // A tuning job runs up to max_parallel_jobs trials at once, each on instance_count instances (with
-  // instance groups: this group's count).
-  const atOnce = instancesAtOnce({
-    ...(want ? { instance_count: want.count } : typeof ctx.spec?.instance_count === 'number' ? { instance_count: ctx.spec.instance_count } : {}),
-    ...(ctx.spec?.tuning ? { tuning: ctx.spec.tuning } : {}),
-  });
+  // instance groups: this group's count; with instance_preferences: this candidate's).
+  const atOnce = instancesAtOnce({ instance_count: want.count, ...(ctx.spec?.tuning ? { tuning: ctx.spec.tuning } : {}) });
   const count = atOnce.count;
   const needs = ctx.spec?.tuning ? `this tuning job needs ${count} at once (max_parallel_jobs ${atOnce.parallel} × instance_count ${atOnce.perJob})` : `this job needs ${count}`;
-  const spot = ctx.spec?.use_spot_instances === true;
+  // instance_preferences runs on demand only (the API refuses it with managed spot training).
+  const spot = !isPreference && ctx.spec?.use_spot_instances === true;
   const onDemandName = trainingQuotaName(type, false);
   const spotName = trainingQuotaName(type, true);
   const quotaName = spot ? spotName : onDemandName;
   const quotaTitle = `Quota "${quotaName}" ≥ ${count}`;
 
-  let quotas: SageMakerQuotas;
-  try {
-    quotas = await lookupSageMakerQuotas(ctx.clients.serviceQuotas(), [onDemandName, spotName], ctx.signal ? { signal: ctx.signal } : {});
-  } catch (err) {
+  const looked = await lookup();
+  if ('error' in looked) {
+    const err = looked.error;
     const reason = unreachableReason(err, 'servicequotas:ListServiceQuotas', ctx.identity?.arn, ctx.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
     const look = {
       action: `Look it up in the Service Quotas console (Amazon SageMaker, search "${quotaName}"); SageMaker itself checks at launch.`,
@@ -84,6 +145,7 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext, want?: { 
       { id: 'quota', kind: 'quota', title: quotaTitle, status: 'unknown', blocking: false, detail: reason, nextStep: look },
     ];
   }
+  const quotas = looked;
 
   if (quotas.listed === 0) {
     const detail = `Service Quotas lists no SageMaker quotas in ${ctx.region}, so neither can be checked (is SageMaker available in this region?).`;
@@ -103,7 +165,11 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext, want?: { 
         status: 'failed',
         blocking: true,
         detail: `SageMaker does not offer ${type} for training in ${ctx.region}: Service Quotas there has no "${onDemandName}" quota, which every type offered for training has.${alternatives.length > 0 ? ` Types offered there include ${alternatives.join(', ')}.` : ''}`,
-        nextStep: { action: `Choose another instance_type${alternatives.length > 0 ? ` (e.g. ${alternatives[0]})` : ''}, or a region that offers ${type} (set region:).` },
+        nextStep: {
+          action: isPreference
+            ? `Remove ${type} from instance_preferences${alternatives.length > 0 ? ` or replace it (e.g. with ${alternatives[0]})` : ''}: SageMaker refuses a list with a type the region does not offer.`
+            : `Choose another instance_type${alternatives.length > 0 ? ` (e.g. ${alternatives[0]})` : ''}, or a region that offers ${type} (set region:).`,
+        },
       },
     ];
   }
@@ -155,7 +221,10 @@ export async function checkInstanceTypeAndQuota(ctx: PreflightContext, want?: { 
     : latest && latest.status !== 'APPROVED'
       ? ` The last increase request (to ${latest.desiredValue}) was ${latest.status}${since}.`
       : '';
-  const detail = `The account's quota "${quota.name}" (${quota.code}) in ${ctx.region} is ${quota.value} instance${quota.value === 1 ? '' : 's'}${source}; ${needs}. SageMaker would refuse it with ResourceLimitExceeded.${pendingNote}`;
+  const listNote = isPreference
+    ? ' SageMaker checks the quota of every type in instance_preferences, even when it would pick another: raise it, or remove the type from the list.'
+    : '';
+  const detail = `The account's quota "${quota.name}" (${quota.code}) in ${ctx.region} is ${quota.value} instance${quota.value === 1 ? '' : 's'}${source}; ${needs}. SageMaker would refuse it with ResourceLimitExceeded.${listNote}${pendingNote}`;
   const nextStep = quota.adjustable
     ? {
         action:

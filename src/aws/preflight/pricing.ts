@@ -13,7 +13,7 @@ import type { PriceListProduct } from '../../core/cost/priceList';
 import { BUNDLED_PRICE_TABLE, tablePrice } from '../../core/cost/trainingPrice';
 import type { PriceQuote, TrainingPriceTable } from '../../core/cost/trainingPrice';
 import { jobInstances } from '../../core/sagemaker/instanceGroups';
-import type { InstanceGroupArg } from '../../core/sagemaker/instanceGroups';
+import type { JobInstanceArguments } from '../../core/sagemaker/instanceGroups';
 import type { AwsClients } from '../awsClients';
 import { unreachableReason } from '../awsErrors';
 
@@ -169,28 +169,33 @@ export async function resolveTrainingPrice(clients: AwsClients, instanceType: st
 }
 
 export interface JobPriceResolution {
-  /** One quote per instance type the job runs (its instance_type, or each group's); undefined when one is not known. */
+  /**
+   * One quote per instance type the job runs (its instance_type, or each group's); undefined when one
+   * is not known. With instance_preferences, one per candidate that has a price (at least one: the
+   * estimate's ceiling takes the most expensive and names the unpriced).
+   */
   quotes?: PriceQuote[];
   /** Why a Price List API price is not the one used, or which type has no price, in words for the estimate's label. */
   apiProblem?: string;
 }
 
-/** The prices of every instance type a job runs: its instance_type, or each of its instance_groups' types. */
-export async function resolveJobPrices(
-  clients: AwsClients,
-  spec: { instance_type?: string; instance_count?: number; instance_groups?: InstanceGroupArg[] },
-  region: string,
-  options: PriceOptions = {},
-): Promise<JobPriceResolution> {
-  const types = [...new Set(jobInstances(spec).map((g) => g.instanceType))];
+/** The prices of every instance type a job may run: its instance_type, each of its instance_groups' types, or each instance_preferences candidate. */
+export async function resolveJobPrices(clients: AwsClients, spec: JobInstanceArguments, region: string, options: PriceOptions = {}): Promise<JobPriceResolution> {
+  const instances = jobInstances(spec);
+  // Preferences are alternatives: an estimate needs one priced candidate; groups all run, so all need a price.
+  const alternatives = instances.some((g) => g.preference !== undefined);
+  const types = [...new Set(instances.map((g) => g.instanceType))];
   const quotes: PriceQuote[] = [];
   const problems: string[] = [];
   for (const type of types) {
     const resolved = await resolveTrainingPrice(clients, type, region, options);
-    if (resolved.apiProblem) problems.push(resolved.apiProblem);
-    if (!resolved.quote) return { apiProblem: problems.join(' ') };
+    if (resolved.apiProblem && !problems.includes(resolved.apiProblem)) problems.push(resolved.apiProblem);
+    if (!resolved.quote) {
+      if (alternatives) continue;
+      return { apiProblem: problems.join(' ') };
+    }
     quotes.push(resolved.quote);
   }
-  if (quotes.length === 0) return { apiProblem: 'The job names no instance type.' };
+  if (quotes.length === 0) return { apiProblem: problems.length > 0 ? problems.join(' ') : 'The job names no instance type.' };
   return { quotes, ...(problems.length ? { apiProblem: problems.join(' ') } : {}) };
 }

@@ -10,7 +10,6 @@
  */
 import { regionPartition } from '../../core/catalog/huggingfaceImages';
 import type { JobSpec } from '../../core/jobFile/jobSpec';
-import { jobInstances } from '../../core/sagemaker/instanceGroups';
 import type { CheckItem, CheckKind, Checklist } from '../../core/preflight/checklist';
 import { checkTrainingImage } from '../../core/preflight/imageCheck';
 import { jobBuckets } from '../../core/preflight/jobBuckets';
@@ -19,7 +18,7 @@ import { checkBuckets } from './bucketCheck';
 import { checkCredentials, checkRegion } from './identityCheck';
 import { noRegionMessage } from '../awsErrors';
 import type { AccessSurface } from '../awsErrors';
-import { checkInstanceTypeAndQuota } from './instanceChecks';
+import { checkInstanceTypeAndQuota, instanceWants, wantsAreSeveral } from './instanceChecks';
 import type { CallerIdentity, KnownRole, PreflightContext } from './preflightContext';
 import { DEFAULT_CHECK_TIMEOUT_MS } from './preflightContext';
 import { checkExecutionRole } from './roleCheck';
@@ -189,17 +188,18 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
 
     const usable = region !== undefined && regionItem.status === 'passed' && regionPartition(region) !== undefined;
     const why = !usable ? 'needs a valid region.' : !identity ? 'needs working AWS credentials.' : undefined;
-    const hasInstance = typeof spec?.instance_type === 'string' && spec.instance_type.trim() !== '';
-    // With instance_groups: each instance type once, with the job's count of it (its quota covers them all).
-    const groupTypes = spec?.instance_groups !== undefined && Array.isArray(spec.instance_groups) ? instancesByType(spec) : [];
+    // Every instance type the job may run (instance_type, each instance group's, each instance_preferences candidate), as Check Setup checks them.
+    const wants = spec ? instanceWants(spec) : [];
+    const hasInstance = wants.length > 0;
+    const several = spec ? wantsAreSeveral(spec) : false;
     if (why || !region) {
       if (spec) checklist.items.push(notChecked('role', 'Execution role', why ?? ''));
       checklist.items.push(notChecked('bucket', 'Buckets', why ?? ''));
-      if (hasInstance) checklist.items.push(notChecked('instanceType', `${spec?.instance_type} offered for training`, why ?? ''), notChecked('quota', 'Instance quota', why ?? ''));
-      for (const [i, g] of groupTypes.entries()) {
+      for (const [i, w] of wants.entries()) {
+        const suffix = several ? `-${i + 1}` : '';
         checklist.items.push(
-          { ...notChecked('instanceType', `${g.type} offered for training`, why ?? ''), id: `instanceType-${i + 1}` },
-          { ...notChecked('quota', `Instance quota for ${g.type}`, why ?? ''), id: `quota-${i + 1}` },
+          { ...notChecked('instanceType', `${w.type} offered for training`, why ?? ''), id: `instanceType${suffix}` },
+          { ...notChecked('quota', several ? `Instance quota for ${w.type}` : 'Instance quota', why ?? ''), id: `quota${suffix}` },
         );
       }
       if (spec && usable) checklist.items.push(checkTrainingImage(spec, region as string));
@@ -232,33 +232,18 @@ export async function runPreflight(args: PreflightArgs): Promise<Checklist> {
     );
     const instance = hasInstance
       ? cached(
-          `instance|${account}|${region}|${spec?.instance_type}|${spec?.instance_count ?? 1}|${spec?.tuning?.max_parallel_jobs ?? 0}|${spec?.use_spot_instances === true}`,
+          `instance|${account}|${region}|${wants.map((w) => `${w.type}×${w.count}${w.preference ? 'p' : ''}`).join(',')}|${spec?.tuning?.max_parallel_jobs ?? 0}|${spec?.use_spot_instances === true}`,
           () =>
-            withDeadline(base, 2 * timeoutMs, options.signal, timedOut('quota', `Quota for ${spec?.instance_type}`, (2 * timeoutMs) / 1000), (ctx) =>
+            withDeadline(base, 2 * timeoutMs, options.signal, timedOut('quota', `Quota for ${wants.map((w) => w.type).join(', ')}`, (2 * timeoutMs) / 1000), (ctx) =>
               checkInstanceTypeAndQuota(ctx),
             ),
         )
       : Promise.resolve([]);
-    const groupInstances = Promise.all(
-      groupTypes.map((g, i) =>
-        cached(`instance|${account}|${region}|${g.type}|${g.count}|${spec?.use_spot_instances === true}`, () =>
-          withDeadline(base, 2 * timeoutMs, options.signal, timedOut('quota', `Quota for ${g.type}`, (2 * timeoutMs) / 1000), (ctx) => checkInstanceTypeAndQuota(ctx, g)),
-        ).then((items) => items.map((item) => ({ ...item, id: `${item.id}-${i + 1}` }))),
-      ),
-    ).then((lists) => lists.flat());
-    const [roleItems, bucketItems, instanceItems, groupItems] = await Promise.all([role, buckets, instance, groupInstances]);
-    checklist.items.push(...roleItems, ...bucketItems, ...instanceItems, ...groupItems);
+    const [roleItems, bucketItems, instanceItems] = await Promise.all([role, buckets, instance]);
+    checklist.items.push(...roleItems, ...bucketItems, ...instanceItems);
     if (spec) checklist.items.push(checkTrainingImage(spec, region));
     return checklist;
   } finally {
     if (clients !== args.clients) clients.destroy();
   }
-}
-
-/** The job's instance groups by type: each type once, with how many instances of it the job runs. */
-function instancesByType(spec: JobSpec): Array<{ type: string; count: number }> {
-  const byType = new Map<string, number>();
-  for (const g of jobInstances(spec))
-    if (typeof g.instanceType === 'string') byType.set(g.instanceType, (byType.get(g.instanceType) ?? 0) + (typeof g.count === 'number' ? g.count : 0));
-  return [...byType].map(([type, count]) => ({ type, count }));
 }

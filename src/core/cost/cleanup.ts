@@ -89,12 +89,15 @@ export function cleanupCandidates(chosen: TrainingJobDescription[], others: Trai
 }
 
 /**
- * S3 Standard storage, the first 50 TB a month in US East (N. Virginia): $0.023 per GB-month
- * (aws.amazon.com/s3/pricing, as of 2025-06). Other regions and storage classes differ; the
- * clean-up list names this as the price it used.
+ * S3 Standard storage, the first 50 TB a month in US East (N. Virginia): $0.023 per GB-month,
+ * ASSUMED. Checked on 2026-12-07 against what this project can read of AWS: no AWS page states
+ * it (https://aws.amazon.com/s3/pricing/ fills its price cells in the browser, so stored copies of
+ * it carry no numbers), and only third-party write-ups quote $0.023 for that tier. Other regions
+ * and storage classes differ; the clean-up list says the price is assumed and where to check it.
  */
 export const S3_STANDARD_USD_PER_GB_MONTH = 0.023;
-export const S3_STORAGE_PRICE_SOURCE = 'S3 Standard in us-east-1, $0.023 per GB-month (aws.amazon.com/s3/pricing, as of 2025-06); other regions and classes differ';
+export const S3_STORAGE_PRICE_SOURCE =
+  'assumed S3 Standard price in us-east-1, $0.023 per GB-month (not confirmed from an AWS page; check https://aws.amazon.com/s3/pricing/); other regions and classes differ';
 
 export function monthlyStorageUsd(bytes: number): number {
   return Math.round((bytes / 1e9) * S3_STANDARD_USD_PER_GB_MONTH * 1e6) / 1e6;

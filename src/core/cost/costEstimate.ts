@@ -7,6 +7,10 @@
  * Instance time only: storage, S3, data transfer and CloudWatch are not in it, and the estimate
  * says so.
  *
+ * With instance_groups the groups' prices add up; with instance_preferences SageMaker runs ONE
+ * candidate, so the ceiling is the most expensive candidate's (core/sagemaker/instanceGroups.ts
+ * `jobInstances` lists both).
+ *
  * A job file with `tuning:` is a hyperparameter tuning job: every trial is this training job, so
  * its ceiling is max_jobs × the per-trial ceiling (Grid without max_jobs: one trial per grid point),
  * and no more than max_parallel_jobs × instance_count instances for max_runtime_in_seconds when the
@@ -42,6 +46,16 @@ export interface SpotEstimate {
   basis: 'expected_run' | 'max_run';
 }
 
+/** One type of instance_preferences as the estimate priced it. */
+export interface CandidateCost {
+  instanceType: string;
+  instanceCount: number;
+  /** Undefined when no price is known for the type in the region. */
+  hourlyUsd?: number;
+  /** The ceiling if SageMaker picks this type. */
+  ceilingUsd?: number;
+}
+
 /** One kind of instance the job runs, with its price. */
 export interface CostEstimateGroup {
   /** The instance group's name; undefined for a homogeneous job. */
@@ -52,14 +66,14 @@ export interface CostEstimateGroup {
 }
 
 export interface CostEstimate {
-  /** The instance type; with instance_groups, the first group's. */
+  /** The instance type; with instance_groups, the first group's; with instance_preferences, the dearest candidate's. */
   instanceType: string;
   /** Every instance of the job (all groups). */
   instanceCount: number;
   region: string;
   /** The price of `instanceType`. */
   price: PriceQuote;
-  /** Each kind of instance (one for a homogeneous job; one per group with instance_groups). */
+  /** Each kind of instance (one for a homogeneous job; one per group with instance_groups; with instance_preferences the dearest candidate's). */
   groups: CostEstimateGroup[];
   /** On-demand USD per hour for the whole job: Σ price × count. */
   hourlyUsd: number;
@@ -75,6 +89,8 @@ export interface CostEstimate {
   spot?: SpotEstimate;
   /** What the estimate leaves out or assumes, one sentence each. */
   notes: string[];
+  /** With instance_preferences: every candidate priced, in the order SageMaker tries them (the ceiling is at the dearest). */
+  candidates?: CandidateCost[];
 }
 
 /** Cents are the unit of a bill, but fractions of a cent matter to a test: round to 1e-6 to hide float noise only. */
@@ -92,6 +108,30 @@ function pricedGroups(spec: JobSpec, prices: PriceQuote | readonly PriceQuote[])
     if (!price) throw new RangeError(`No price given for ${g.instanceType}`);
     return { ...(g.group !== undefined ? { group: g.group } : {}), instanceType: g.instanceType, instanceCount: positive(g.count) ?? (g.group === undefined ? 1 : 0), price };
   });
+}
+
+/**
+ * instance_preferences priced: each candidate with its quote (if any), and the one the ceiling is
+ * taken at, the most expensive (hourly price × its count). Undefined for a job without preferences.
+ */
+function pricedPreferences(
+  spec: JobSpec,
+  prices: PriceQuote | readonly PriceQuote[],
+): { dearest: CostEstimateGroup; all: Array<{ instanceType: string; instanceCount: number; price?: PriceQuote }> } | undefined {
+  if (!Array.isArray(spec.instance_preferences)) return undefined;
+  const quotes: readonly PriceQuote[] = Array.isArray(prices) ? prices : [prices as PriceQuote];
+  const all = jobInstances(spec).map((c) => {
+    const price = quotes.find((q) => q.instanceType === c.instanceType);
+    return { instanceType: c.instanceType, instanceCount: positive(c.count) ?? 1, ...(price ? { price } : {}) };
+  });
+  let dearest: CostEstimateGroup | undefined;
+  for (const c of all) {
+    if (!c.price) continue;
+    if (!dearest || c.price.hourlyUsd * c.instanceCount > dearest.price.hourlyUsd * dearest.instanceCount)
+      dearest = { instanceType: c.instanceType, instanceCount: c.instanceCount, price: c.price };
+  }
+  if (!dearest) throw new RangeError(`No price given for any of ${all.map((c) => c.instanceType).join(', ')}`);
+  return { dearest, all };
 }
 
 function positive(value: unknown): number | undefined {
@@ -130,9 +170,15 @@ export function instancesAtOnce(spec: Pick<JobSpec, 'instance_count' | 'tuning'>
   return { count: perJob * parallel, perJob, parallel };
 }
 
-/** `prices`: the quote for the job's instance type, or with instance_groups one quote per group's type. */
+/**
+ * `prices`: the quote for the job's instance type, or with instance_groups one quote per group's
+ * type, or with instance_preferences one per candidate that has a price (at least one): SageMaker
+ * may pick any candidate, so the ceiling (and the budget check) is taken at the most expensive
+ * (hourly price × its count), and every candidate is listed with its own.
+ */
 export function estimateTrainingCost(spec: JobSpec, prices: PriceQuote | readonly PriceQuote[]): CostEstimate {
-  const groups = pricedGroups(spec, prices);
+  const preferences = pricedPreferences(spec, prices);
+  const groups = preferences ? [preferences.dearest] : pricedGroups(spec, prices);
   const price = groups[0]!.price;
   const instanceCount = groups.reduce((n, g) => n + g.instanceCount, 0);
   // The job's hourly price, all instances: usdFor(hourly, 1, s) is then the whole job's cost over s.
@@ -159,6 +205,19 @@ export function estimateTrainingCost(spec: JobSpec, prices: PriceQuote | readonl
       estimate.notes.push(
         `expected_run (${formatDuration(expectedRun)}) is longer than max_run (${formatDuration(maxRun)}): SageMaker stops the job at max_run, so the expected cost is counted up to max_run.`,
       );
+  }
+  if (preferences) {
+    estimate.candidates = preferences.all.map((c) => ({
+      instanceType: c.instanceType,
+      instanceCount: c.instanceCount,
+      ...(c.price ? { hourlyUsd: c.price.hourlyUsd, ceilingUsd: usdFor(c.price.hourlyUsd, c.instanceCount, ceilingSeconds) } : {}),
+    }));
+    const unpriced = preferences.all.filter((c) => !c.price).map((c) => c.instanceType);
+    if (unpriced.length > 0)
+      estimate.notes.push(`No price is known for ${unpriced.join(', ')} in ${price.region}: the ceiling leaves ${unpriced.length === 1 ? 'it' : 'them'} out and may be too low.`);
+    estimate.notes.push(
+      `instance_preferences: SageMaker runs the job on whichever candidate has capacity first, so the ceiling is taken at the most expensive one (${instanceCount} × ${estimate.instanceType}).`,
+    );
   }
   if (spec.tuning) applyTuning(estimate, spec.tuning, jobHourly, 1);
   const trials = estimate.tuning?.trials ?? 1;
@@ -244,6 +303,11 @@ export function renderCostEstimateText(estimate: CostEstimate): string {
       ? `  ceiling: ${formatUsd(estimate.ceiling.usd)} — ${tuningCeilingText(estimate.tuning, estimate.ceiling.limitedBy, n)}`
       : `  ceiling: ${formatUsd(estimate.ceiling.usd)} — ${estimate.ceiling.limitedBy} ${formatDuration(estimate.ceiling.seconds)} × ${n} instance${n === 1 ? '' : 's'}, the most the job can run`,
   );
+  for (const c of estimate.candidates ?? []) {
+    lines.push(
+      `  candidate: ${c.instanceCount} × ${c.instanceType}${c.hourlyUsd !== undefined ? ` at ${formatRate(c.hourlyUsd)}${c.instanceCount === 1 ? '' : ' each'}, ceiling ${formatUsd(c.ceilingUsd ?? 0)}` : ', no price known'}`,
+    );
+  }
   if (estimate.expected)
     lines.push(
       `  expected: ${formatUsd(estimate.expected.usd)} — expected_run ${formatDuration(estimate.expected.seconds)}${estimate.tuning ? ` × ${estimate.tuning.trials} trials` : ''}`,

@@ -159,8 +159,8 @@ export function completionsFor(text: string, position: Position): Suggestion[] {
     const schema = schemaAt(ctx.parentPath);
     const props = schema?.properties ?? {};
     const required = new Set(schema?.required ?? []);
-    // instance_type is required unless instance_groups describes the cluster (a semantic check says so).
-    if (ctx.parentPath.length === 0 && !ctx.siblings.includes('instance_groups')) required.add('instance_type');
+    // instance_type is required unless instance_groups or instance_preferences says where the job runs (a semantic check says "exactly one").
+    if (ctx.parentPath.length === 0 && !ctx.siblings.includes('instance_groups') && !ctx.siblings.includes('instance_preferences')) required.add('instance_type');
     return Object.entries(props)
       .filter(([name]) => !ctx.siblings.includes(name))
       .map(([name, s], i) => ({

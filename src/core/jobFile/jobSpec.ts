@@ -10,6 +10,7 @@ import type { Distribution } from '../sagemaker/distribution';
 import type { CompilerConfigArg } from '../sagemaker/trainingCompiler';
 import type { InstanceGroupArg } from '../sagemaker/instanceGroups';
 import type { HyperparameterValue } from '../sagemaker/hyperparameters';
+import type { InstancePreferenceArg } from '../sagemaker/instancePreferences';
 import type { TuningSpec } from '../sagemaker/tuningSpec';
 
 // Owned by the SageMaker concept modules; re-exported for the code that reads a JobSpec.
@@ -17,6 +18,7 @@ export type { Distribution, MpiDistribution, SmDataParallel, SmModelParallel } f
 export type { HyperparameterValue } from '../sagemaker/hyperparameters';
 export type { DebuggerHookConfigArg, ProfilerConfigArg, RuleArg, TensorBoardOutputConfigArg } from '../sagemaker/debugger';
 export type { CompilerConfigArg } from '../sagemaker/trainingCompiler';
+export type { InstancePreferenceArg } from '../sagemaker/instancePreferences';
 export type { InstanceGroupArg } from '../sagemaker/instanceGroups';
 export type { HyperparameterRange, TuningSpec } from '../sagemaker/tuningSpec';
 
@@ -54,9 +56,14 @@ export interface JobSpec {
   source_dir?: string;
   git_config?: GitConfig;
   dependencies?: string[];
-  /** Absent when instance_groups describes the cluster. */
+  /** Exactly one of instance_type, instance_groups and instance_preferences says where the job runs. */
   instance_type?: string;
   instance_count?: number;
+  /**
+   * Beyond SDK v2.257.6: ResourceConfig.InstancePreferences, the types SageMaker picks from by
+   * capacity, in order (core/sagemaker/instancePreferences.ts owns the rules).
+   */
+  instance_preferences?: InstancePreferenceArg[];
   transformers_version?: string;
   pytorch_version?: string;
   tensorflow_version?: string;

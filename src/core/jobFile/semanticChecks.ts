@@ -9,6 +9,7 @@ import { fromJsValue, pyDict } from '../contract/pythonValue';
 import { debuggerRefusals } from '../sagemaker/debugger';
 import { enabledStrategies, sdkDistributionHyperparameters, sdkDistributionRefusals, sdkIgnoredStrategies, sdkTrainInstanceGroups } from '../sagemaker/distribution';
 import { duplicateGroupNames, imageInstanceType, instanceGroupRefusals, instanceGroupsOf } from '../sagemaker/instanceGroups';
+import { instanceCandidates, instancePreferenceFindings, specOnCandidate, TUNING_INSTANCE_PREFERENCES_REFUSAL, usesInstancePreferences } from '../sagemaker/instancePreferences';
 import { isRecord } from '../isRecord';
 import { firstSentence, JOB_SCHEMA } from './schemaValidation';
 import { environmentProblems, gitCredentialProblems } from './credentialFlows';
@@ -61,9 +62,10 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
 
   checkVersionsAreStrings(doc, add);
   checkImage(spec, context, add);
+  checkInstancePreferences(spec, add);
   checkInstanceType(doc, spec, add);
   checkInstanceGroups(spec, add);
-  checkDistribution(spec, add);
+  perCandidate(spec, add, checkDistribution);
   checkRole(spec, add);
   checkS3Uris(spec, context, add);
   checkJobName(spec, add);
@@ -76,8 +78,8 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
   checkContainerEntryPoint(spec, add);
   checkTrainingRepository(spec, add);
   checkModelChannel(spec, add);
-  checkDebugger(spec, add);
-  checkTrainingCompiler(spec, add);
+  perCandidate(spec, add, checkDebugger);
+  perCandidate(spec, add, checkTrainingCompiler);
   checkTuning(doc, spec, add);
   return out;
 }
@@ -175,12 +177,66 @@ function checkImage(spec: JobSpec, context: JobFileContext, add: Add): void {
   }
 }
 
+/**
+ * The SDK's checks of one instance_type, made for every type instance_preferences lists (SageMaker
+ * may pick any): each candidate is checked as the job's instance_type, a problem about the type is
+ * reported at the candidate, and a problem found for several candidates is reported once.
+ */
+function perCandidate(spec: JobSpec, add: Add, check: (spec: JobSpec, add: Add) => void): void {
+  if (!usesInstancePreferences(spec)) {
+    check(spec, add);
+    return;
+  }
+  const seen = new Set<string>();
+  for (const candidate of instanceCandidates(spec)) {
+    // A problem about the type is at the candidate; one about the count at the entry that gives it.
+    const entry = candidate.path.slice(0, 2);
+    const moved = (p: JsonPath) => p[0] === 'instance_type' || (p[0] === 'instance_count' && spec.instance_count === undefined && p.length === 1 ? true : false);
+    check(specOnCandidate(spec, candidate), (severity, code, p, message, on, fixes) => {
+      const at = !moved(p) ? p : p[0] === 'instance_type' ? [...candidate.path, ...p.slice(1)] : entry;
+      const key = `${code}|${at.join('.')}|${message}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      add(severity, code, at, message, moved(p) ? 'value' : on, fixes);
+    });
+  }
+}
+
+/** What CreateTrainingJob (and CreateHyperParameterTuningJob) refuse about instance_preferences (core/sagemaker/instancePreferences.ts). */
+function checkInstancePreferences(spec: JobSpec, add: Add): void {
+  for (const f of instancePreferenceFindings(spec)) add('error', f.code, [...f.path], f.message, f.on);
+  if (spec.tuning !== undefined && usesInstancePreferences(spec)) add('error', 'tuning.instancePreferences', ['instance_preferences'], TUNING_INSTANCE_PREFERENCES_REFUSAL, 'key');
+  // The training image is chosen once for the job, and GPU, Trainium and CPU instances need different
+  // images: every type SageMaker may pick must be of the first one's kind.
+  const candidates = instanceCandidates(spec);
+  const first = candidates[0];
+  if (!usesInstancePreferences(spec) || !first) return;
+  const kind = processorKind(first.instanceType);
+  for (const c of candidates.slice(1)) {
+    const other = processorKind(c.instanceType);
+    if (other === kind) continue;
+    add(
+      'error',
+      'instancePreferences.mixedProcessors',
+      [...c.path],
+      `${q(c.instanceType)} is a ${other} instance and the first preference ${q(first.instanceType)} a ${kind} one: the job has one training image, and ${kind} and ${other} instances need different ones. List only ${kind} types.`,
+    );
+  }
+}
+
+function processorKind(type: string): 'GPU' | 'Trainium' | 'CPU' {
+  if (isGpuInstanceType(type)) return 'GPU';
+  return findInstanceType(type)?.accelerator === 'Trainium' || /^ml\.trn/.test(type) ? 'Trainium' : 'CPU';
+}
+
 function checkInstanceType(doc: JobDocument, spec: JobSpec, add: Add): void {
-  // instance_type, or each instance group's type: known to the catalog?
+  // instance_type, each instance group's type, or each instance_preferences type: known to the catalog?
   const groups = instanceGroupsOf(spec);
   const written: Array<{ type: string | undefined; path: JsonPath }> = groups
     ? groups.map((g) => ({ type: g.type, path: ['instance_groups', g.index, 'instance_type'] }))
-    : [{ type: str(spec.instance_type), path: ['instance_type'] }];
+    : usesInstancePreferences(spec)
+      ? instanceCandidates(spec).map((c) => ({ type: c.instanceType, path: [...c.path] }))
+      : [{ type: str(spec.instance_type), path: ['instance_type'] }];
   for (const { type, path: at } of written) {
     if (!type || type === 'local' || type === 'local_gpu') continue;
     if (findInstanceType(type)) continue;
@@ -199,6 +255,20 @@ function checkInstanceType(doc: JobDocument, spec: JobSpec, add: Add): void {
     );
   }
   // The image is chosen for one type: instance_type, or with groups the first GPU group's, else the first group's.
+  if (usesInstancePreferences(spec)) {
+    // The image is chosen for the first preference, but SageMaker may run any: each CPU type is reported at its entry.
+    if (str(spec.image_uri)) return;
+    for (const c of instanceCandidates(spec)) {
+      if (!findInstanceType(c.instanceType) || isGpuInstanceType(c.instanceType)) continue;
+      add(
+        'error',
+        'instance.noGpu',
+        [...c.path],
+        `\`${q(c.instanceType)}\` has no GPU, and the Hugging Face training images are GPU-only (the SDK fails with "Unsupported processor: cpu"). Pick a GPU type such as ml.g5.xlarge, or set image_uri.`,
+      );
+    }
+    return;
+  }
   const imageType = imageInstanceType(spec);
   if (!imageType || imageType === 'local' || imageType === 'local_gpu' || !findInstanceType(imageType)) return;
   if (!str(spec.image_uri) && !isGpuInstanceType(imageType)) {
@@ -214,7 +284,7 @@ function checkInstanceType(doc: JobDocument, spec: JobSpec, add: Add): void {
   }
 }
 
-/** What the SDK refuses about instance_groups, a job with neither it nor instance_type, and group names the container cannot tell apart. */
+/** What the SDK refuses about instance_groups, a job with none of instance_type, instance_groups and instance_preferences, and group names the container cannot tell apart. */
 function checkInstanceGroups(spec: JobSpec, add: Add): void {
   for (const refusal of instanceGroupRefusals(spec)) {
     if (refusal.code === 'instanceGroups.missing') {
@@ -224,7 +294,7 @@ function checkInstanceGroups(spec: JobSpec, add: Add): void {
         'error',
         'schema.required',
         ['instance_type'],
-        `Missing required key \`instance_type\`.${about ? ` ${firstSentence(about)}` : ''} Or, for a heterogeneous cluster, instance_groups; the SageMaker SDK refuses a job with neither ("instance_count and instance_type must be set if instance_groups is not set").`,
+        `Missing required key \`instance_type\`.${about ? ` ${firstSentence(about)}` : ''} Or instance_groups, for a heterogeneous cluster; or instance_preferences, an ordered list of up to 5 types SageMaker picks one of by capacity. Write exactly one of the three (the SageMaker SDK refuses a job with none: "instance_count and instance_type must be set if instance_groups is not set").`,
         'key',
       );
     } else {

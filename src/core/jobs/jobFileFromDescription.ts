@@ -41,6 +41,11 @@ export interface JobFileClone {
 export interface JobFileCloneOptions {
   /** ListTags' answer for the job: DescribeTrainingJob does not return tags. */
   tags?: ReadonlyArray<{ Key?: string; Value?: string }>;
+  /**
+   * For a job that ran from instance_preferences: write the type and count SageMaker chose as
+   * instance_type / instance_count instead of the list (Relaunch in Warm Pool: the pool holds those).
+   */
+  chosenInstance?: boolean;
 }
 
 const DEFAULT_VOLUME_SIZE_GB = 30;
@@ -100,13 +105,39 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   // Resources.
   const resources = d.ResourceConfig ?? {};
   const groups = resources.InstanceGroups ?? [];
-  if (groups.length > 0) {
+  const preferences = (resources.InstancePreferences ?? []).filter((p): p is { InstanceType: string; InstanceCount?: number } => typeof p.InstanceType === 'string');
+  // The one type the SDK-derived settings (the profiler's Trainium rule) read: None with instance groups, as in the SDK.
+  let instanceType: string | undefined;
+  if (options.chosenInstance === true && resources.SelectedInstanceType !== undefined && resources.InstanceType === undefined) {
+    instanceType = resources.SelectedInstanceType;
+    const count = resources.SelectedInstanceCount ?? preferences.find((p) => p.InstanceType === instanceType)?.InstanceCount ?? resources.InstanceCount;
+    set('instance_type', instanceType);
+    if (count !== undefined && count !== 1) set('instance_count', count);
+    notes.push(`The job ran on ${instanceType}, chosen from instance_preferences; the relaunch asks for it alone, as the warm pool holds it.`);
+  } else if (groups.length > 0) {
     // A heterogeneous cluster: InstanceGroup(name, type, count) for each, in the request's order.
     set(
       'instance_groups',
       groups.map((g) => ({ instance_group_name: g.InstanceGroupName, instance_type: g.InstanceType, instance_count: g.InstanceCount })),
     );
+  } else if (preferences.length > 0 && resources.InstanceType === undefined) {
+    // instance_preferences: the list as sent (counts per entry when every entry had one), not the type
+    // SageMaker chose, so the clone may again run on whichever has capacity.
+    const perPreference = preferences.every((p) => p.InstanceCount !== undefined);
+    set(
+      'instance_preferences',
+      preferences.map((p) => (perPreference ? { instance_type: p.InstanceType, instance_count: p.InstanceCount } : p.InstanceType)),
+    );
+    if (!perPreference && resources.InstanceCount !== undefined && resources.InstanceCount !== 1) set('instance_count', resources.InstanceCount);
+    if (resources.SelectedInstanceType) {
+      notes.push(
+        `SageMaker ran the job on ${resources.SelectedInstanceType}${resources.SelectedInstanceCount !== undefined ? ` × ${resources.SelectedInstanceCount}` : ''}, chosen from instance_preferences; the clone keeps the whole list (set instance_type: ${resources.SelectedInstanceType} instead to insist on it).`,
+      );
+    }
+    // What the SDK derives from one type (the profiler's Trainium rule) follows the first preference, as the plan does.
+    instanceType = preferences[0]!.InstanceType;
   } else {
+    instanceType = resources.InstanceType;
     set('instance_type', resources.InstanceType);
     if (resources.InstanceCount !== undefined && resources.InstanceCount !== 1) set('instance_count', resources.InstanceCount);
   }
@@ -230,7 +261,7 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   set('enable_session_tag_chaining', d.SessionChainingConfig?.EnableSessionTagChaining);
   set('training_plan', resources.TrainingPlanArn);
   set('instance_placement_config', resources.InstancePlacementConfig);
-  debuggerSettings(d, { region, outputPath: output.S3OutputPath, instanceType: resources.InstanceType }, set, notes);
+  debuggerSettings(d, { region, outputPath: output.S3OutputPath, instanceType }, set, notes);
 
   if (d.ExperimentConfig !== undefined) notes.push('ExperimentConfig is not carried over.');
 

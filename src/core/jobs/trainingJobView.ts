@@ -94,6 +94,10 @@ export function trainingJobViewFromDescription(d: TrainingJobDescription, now: D
     view.instanceType = d.ResourceConfig.InstanceType;
     view.instanceCount = d.ResourceConfig.InstanceCount ?? 1;
     view.resources = `${view.instanceType} × ${view.instanceCount}`;
+  } else if ((d.ResourceConfig?.InstancePreferences?.length ?? 0) > 0) {
+    // instance_preferences: until SageMaker reports its choice (SelectedInstanceType), the candidates in order.
+    const jobCount = d.ResourceConfig?.InstanceCount;
+    view.resources = `one of ${d.ResourceConfig!.InstancePreferences!.map((p) => `${p.InstanceType ?? '?'} × ${p.InstanceCount ?? jobCount ?? 1}`).join(', ')} (not chosen yet)`;
   }
   setIf(view, 'image', d.AlgorithmSpecification?.TrainingImage);
   view.timeline = timeline(d, now);

@@ -1,9 +1,18 @@
 /**
  * Whether a new training job lands on an ended job's warm pool: SageMaker reuses an Available pool
- * for a job whose role, instance type and count, volume size and KMS key, VPC, network isolation and
- * inter-container encryption are the same, and which asks for a warm pool itself
- * (KeepAlivePeriodInSeconds). "Relaunch in Warm Pool" shows each field, previous and next, and the verdict.
+ * for a job whose role, instance type and count, volume size and KMS key, VPC (subnets and security
+ * groups), network isolation and inter-container encryption are the same, whose session tag chaining
+ * agrees (with chaining on, the session tags must be identical too: they are the caller's, not in
+ * the request, so the preview says so), and which asks for a warm pool itself
+ * (KeepAlivePeriodInSeconds; each job of the chain must set it). Warm pools do not work with spot
+ * instances. Source, checked 2026-12-07: "Matching training jobs" and "Considerations" in
+ * WARM_POOL_MATCH_SOURCE. "Relaunch in Warm Pool" shows each field, previous and next, and the verdict.
+ *
+ * A previous job that ran from instance_preferences is compared by the type SageMaker chose
+ * (SelectedInstanceType); how warm pools treat a new job with instance_preferences is not documented,
+ * so its InstanceType shows as (none) and does not match.
  */
+export const WARM_POOL_MATCH_SOURCE = 'https://docs.aws.amazon.com/sagemaker/latest/dg/train-warm-pools.html#train-warm-pools-matching-criteria';
 import type { TrainingJobDescription } from './trainingJobDescription';
 
 /** The parts of a CreateTrainingJob request the match reads (a planned request passes as is). */
@@ -13,6 +22,8 @@ export interface MatchableRequest {
   VpcConfig?: { Subnets?: string[]; SecurityGroupIds?: string[] };
   EnableNetworkIsolation?: boolean;
   EnableInterContainerTrafficEncryption?: boolean;
+  SessionChainingConfig?: { EnableSessionTagChaining?: boolean };
+  EnableManagedSpotTraining?: boolean;
 }
 
 export interface MatchField {
@@ -40,15 +51,23 @@ function vpc(v: MatchableRequest['VpcConfig']): string {
 export function warmPoolMatch(previous: TrainingJobDescription, next: MatchableRequest): WarmPoolMatch {
   const p = previous.ResourceConfig ?? {};
   const n = next.ResourceConfig ?? {};
+  // A job that ran from instance_preferences holds its pool on the type and count SageMaker chose.
+  const previousType = p.SelectedInstanceType ?? p.InstanceType;
+  const previousCount = p.SelectedInstanceType ? (p.SelectedInstanceCount ?? p.InstanceCount ?? 1) : (p.InstanceCount ?? 1);
   const pairs: Array<[string, string, string]> = [
     ['RoleArn', show(previous.RoleArn), show(next.RoleArn)],
-    ['ResourceConfig.InstanceType', show(p.InstanceType), show(n.InstanceType)],
-    ['ResourceConfig.InstanceCount', show(p.InstanceCount ?? 1), show(n.InstanceCount ?? 1)],
+    ['ResourceConfig.InstanceType', show(previousType), show(n.InstanceType)],
+    ['ResourceConfig.InstanceCount', show(previousCount), show(n.InstanceCount ?? 1)],
     ['ResourceConfig.VolumeSizeInGB', show(p.VolumeSizeInGB), show(n.VolumeSizeInGB)],
     ['ResourceConfig.VolumeKmsKeyId', show(p.VolumeKmsKeyId), show(n.VolumeKmsKeyId)],
     ['VpcConfig', vpc(previous.VpcConfig), vpc(next.VpcConfig)],
     ['EnableNetworkIsolation', show(previous.EnableNetworkIsolation === true), show(next.EnableNetworkIsolation === true)],
     ['EnableInterContainerTrafficEncryption', show(previous.EnableInterContainerTrafficEncryption === true), show(next.EnableInterContainerTrafficEncryption === true)],
+    [
+      'SessionChainingConfig.EnableSessionTagChaining',
+      show(previous.SessionChainingConfig?.EnableSessionTagChaining === true),
+      show(next.SessionChainingConfig?.EnableSessionTagChaining === true),
+    ],
   ];
   const fields = pairs.map(([field, a, b]) => ({ field, previous: a, next: b, same: a === b }));
   const poolStatus = previous.WarmPoolStatus?.Status ?? 'none';
@@ -58,6 +77,7 @@ export function warmPoolMatch(previous: TrainingJobDescription, next: MatchableR
     reasons.push(poolStatus === 'none' ? `${previous.TrainingJobName ?? 'The job'} has no warm pool.` : `Its warm pool is ${poolStatus}, not Available.`);
   for (const f of fields) if (!f.same) reasons.push(`${f.field} differs: ${f.previous} before, ${f.next} now.`);
   if (!asksForPool) reasons.push('The new job does not ask for a warm pool (keep_alive_period_in_seconds).');
+  if (next.EnableManagedSpotTraining === true) reasons.push('The new job uses spot instances, which warm pools do not work with (use_spot_instances).');
   return { fields, poolStatus, asksForPool, matches: reasons.length === 0, reasons };
 }
 
@@ -68,6 +88,10 @@ export function renderWarmPoolMatch(jobName: string, m: WarmPoolMatch): string {
     'The match depends on these fields:',
     ...m.fields.map((f) => `  ${f.same ? '=' : '≠'} ${f.field}: ${f.next}${f.same ? '' : ` (was ${f.previous})`}`),
     `  ${m.asksForPool ? '=' : '≠'} ResourceConfig.KeepAlivePeriodInSeconds > 0 (the new job asks for a warm pool)`,
+    ...(m.fields.some((f) => f.field === 'SessionChainingConfig.EnableSessionTagChaining' && f.next === 'true')
+      ? ['  ? the session tags of the caller (with session tag chaining on they must be identical; they are not in the request, so this cannot check them)']
+      : []),
+    `(SageMaker's matching rules: ${WARM_POOL_MATCH_SOURCE})`,
   ];
   return lines.join('\n');
 }

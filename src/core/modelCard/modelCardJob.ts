@@ -1,4 +1,5 @@
 import { parseImageUri } from '../catalog/huggingfaceImages';
+import { billedInstanceCount, billedInstanceType } from '../cost/jobCost';
 import type { JobSpec } from '../jobFile/jobSpec';
 import { decodeHyperparameterValues } from '../sagemaker/hyperparameters';
 import { imageInstanceType, jobInstances } from '../sagemaker/instanceGroups';
@@ -51,8 +52,9 @@ export function modelCardJobFromDescription(description: JobDescriptionForCard):
     ...(channels.length > 0 ? { channels } : {}),
     ...(!local && image ? { huggingFaceImage: true } : {}),
     ...(description.TrainingJobName ? { name: description.TrainingJobName } : {}),
-    instanceType: description.ResourceConfig?.InstanceType ?? stringOf(hyperparameters.sagemaker_instance_type) ?? 'unknown',
-    instanceCount: description.ResourceConfig?.InstanceCount ?? 1,
+    // SageMaker's choice from instance_preferences (SelectedInstanceType) when it made one.
+    instanceType: billedInstanceType(description) ?? stringOf(hyperparameters.sagemaker_instance_type) ?? 'unknown',
+    instanceCount: billedInstanceCount(description),
     ...(typeof description.TrainingTimeInSeconds === 'number' ? { trainingTimeSeconds: description.TrainingTimeInSeconds } : {}),
     ...(typeof description.BillableTimeInSeconds === 'number' ? { billableSeconds: description.BillableTimeInSeconds } : {}),
     ...(region ? { region } : {}),
@@ -71,9 +73,18 @@ export function modelCardJobFromSpec(spec: JobSpec): { job: ModelCardJob; hyperp
   const job: ModelCardJob = {
     source: 'jobFile',
     ...(channels.length > 0 ? { channels } : {}),
-    // With instance_groups, the group the image was picked for (the first GPU group: the one that trains).
-    instanceType: spec.instance_type ?? imageInstanceType(spec) ?? 'unknown',
-    instanceCount: spec.instance_type !== undefined ? (spec.instance_count ?? 1) : (jobInstances(spec).find((g) => g.instanceType === imageInstanceType(spec))?.count ?? 1),
+    // With instance_groups, the group the image was picked for (the first GPU group: the one that trains);
+    // with instance_preferences the job file cannot know which type SageMaker will pick: the card names the candidates.
+    instanceType: Array.isArray(spec.instance_preferences)
+      ? jobInstances(spec)
+          .map((c) => c.instanceType)
+          .join(' or ') || 'unknown'
+      : (spec.instance_type ?? imageInstanceType(spec) ?? 'unknown'),
+    instanceCount: Array.isArray(spec.instance_preferences)
+      ? (jobInstances(spec)[0]?.count ?? 1)
+      : spec.instance_type !== undefined
+        ? (spec.instance_count ?? 1)
+        : (jobInstances(spec).find((g) => g.instanceType === imageInstanceType(spec))?.count ?? 1),
     ...(spec.region ? { region: spec.region } : {}),
     ...(spec.transformers_version ? { transformersVersion: String(spec.transformers_version) } : {}),
     ...(spec.pytorch_version ? { pytorchVersion: String(spec.pytorch_version) } : {}),

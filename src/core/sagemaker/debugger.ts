@@ -70,7 +70,7 @@ export type RuleArg = DebuggerCustomRuleArg | ProfilerCustomRuleArg;
 
 /** The estimator arguments this module reads. */
 export interface DebuggerArguments {
-  /** Undefined with instance_groups: the SDK's profiler check then sees None (not Trainium). */
+  /** The one type the job runs on (the first of instance_preferences; see core/sagemaker/instancePreferences.ts); undefined with instance_groups: the SDK's profiler check then sees None (not Trainium). */
   instance_type?: string;
   disable_profiler?: boolean;
   rules?: RuleArg[];

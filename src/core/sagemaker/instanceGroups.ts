@@ -13,13 +13,19 @@
  *   `distribution.instance_groups`, see distribution.ts);
  * - refuses Training Compiler with instance groups (training_compiler/config.py `validate`).
  *
- * Cost, quota and catalog checks (per group), the request builder, the validator, the local
- * backend and Clone as Job File read a job's instances through `jobInstances`.
+ * A job says where it runs in exactly one of three ways: `instance_type` (with `instance_count`),
+ * `instance_groups` (this module), or `instance_preferences` (instancePreferences.ts: types SageMaker
+ * picks ONE of by capacity). `jobInstances` is the one list of the job's instance types and counts
+ * for cost, quota and catalog checks, the request builder, the validator, the local backend and
+ * Clone as Job File: groups run together (their costs add up), preferences are alternatives (the
+ * ceiling takes the dearest, and SageMaker checks the quota of each).
  *
  * Functions here take anything (the validator passes what the YAML says) and read only what has
  * the expected shape.
  */
 import { isRecord } from '../isRecord';
+import { instanceCandidates } from './instancePreferences';
+import type { InstancePreferenceArg } from './instancePreferences';
 import type { TrainingPlanErrorCode } from '../training/trainingPlanError';
 
 /** `InstanceGroup(**item)`: one group of a heterogeneous cluster. */
@@ -36,10 +42,12 @@ export interface InstanceGroupRequest {
   InstanceCount: number;
 }
 
-/** One kind of instance the job runs: a group, or the homogeneous `instance_type` × `instance_count`. */
+/** One kind of instance the job runs: a group, a preference, or the homogeneous `instance_type` × `instance_count`. */
 export interface JobInstances {
-  /** The group's name; undefined for a homogeneous job. */
+  /** The group's name; undefined for a homogeneous job or a preference. */
   group?: string;
+  /** With instance_preferences, the entry's index: the entries are alternatives, SageMaker runs the job on one of them. */
+  preference?: number;
   instanceType: string;
   count: number;
   /** Where the type is written in the job file. */
@@ -54,6 +62,7 @@ export interface InstanceGroupArguments {
   instance_type?: unknown;
   instance_count?: unknown;
   instance_groups?: unknown;
+  instance_preferences?: unknown;
   compiler_config?: unknown;
 }
 
@@ -77,8 +86,22 @@ export function instanceGroupsOf(args: { instance_groups?: unknown }): Array<{ i
   });
 }
 
-/** Every kind of instance the job runs, in the order the request sends them (a validated spec). */
-export function jobInstances(spec: { instance_type?: string; instance_count?: number; instance_groups?: InstanceGroupArg[] }): JobInstances[] {
+/** What `jobInstances` reads of a job. */
+export interface JobInstanceArguments {
+  instance_type?: string;
+  instance_count?: number;
+  instance_groups?: InstanceGroupArg[];
+  instance_preferences?: InstancePreferenceArg[];
+}
+
+/**
+ * Every kind of instance the job may run, in the order the request sends them (a validated spec):
+ * each group (all of them run), or each preference (SageMaker picks one), or the instance_type.
+ */
+export function jobInstances(spec: JobInstanceArguments): JobInstances[] {
+  if (Array.isArray(spec.instance_preferences)) {
+    return instanceCandidates(spec).map((c, i) => ({ preference: i, instanceType: c.instanceType, count: c.instanceCount, typePath: c.path }));
+  }
   if (spec.instance_groups !== undefined) {
     return spec.instance_groups.map((g, i) => ({
       group: g.instance_group_name,
@@ -90,9 +113,11 @@ export function jobInstances(spec: { instance_type?: string; instance_count?: nu
   return spec.instance_type === undefined ? [] : [{ instanceType: spec.instance_type, count: spec.instance_count ?? 1, typePath: ['instance_type'] }];
 }
 
-/** How many instances the job runs in all. */
-export function totalInstanceCount(spec: Parameters<typeof jobInstances>[0]): number {
-  return jobInstances(spec).reduce((n, g) => n + g.count, 0);
+/** How many instances the job runs in all (with instance_preferences, the most any preference runs). */
+export function totalInstanceCount(spec: JobInstanceArguments): number {
+  const all = jobInstances(spec);
+  if (all.some((g) => g.preference !== undefined)) return all.reduce((n, g) => Math.max(n, g.count), 0);
+  return all.reduce((n, g) => n + g.count, 0);
 }
 
 /** The request's InstanceGroups, in the order written. */
@@ -110,6 +135,8 @@ const SDK_INSTANCE_TYPE = /^ml[._]([a-z\d-]+)\.?\w*$/;
  */
 export function imageInstanceType(args: InstanceGroupArguments): string | undefined {
   if (typeof args.instance_type === 'string') return args.instance_type;
+  // instance_preferences: the first (every preference must need the same image: semanticChecks.ts).
+  if (Array.isArray(args.instance_preferences)) return instanceCandidates({ instance_preferences: args.instance_preferences as InstancePreferenceArg[] })[0]?.instanceType;
   const groups = instanceGroupsOf(args);
   if (!groups || groups.length === 0) return undefined;
   for (const g of groups) {
@@ -130,11 +157,11 @@ export function instanceGroupRefusals(args: InstanceGroupArguments): InstanceGro
   const out: InstanceGroupRefusal[] = [];
   const groups = instanceGroupsOf(args);
   if (args.instance_groups === undefined) {
-    if (args.instance_type === undefined) {
+    if (args.instance_type === undefined && args.instance_preferences === undefined) {
       out.push({
         code: 'instanceGroups.missing',
         message:
-          'Missing required key `instance_type`. The instance type to train on, e.g. ml.g5.xlarge; for a heterogeneous cluster (several instance types in one job) write instance_groups instead. The SageMaker SDK refuses a job with neither ("instance_count and instance_type must be set if instance_groups is not set").',
+          'Missing required key `instance_type`. The instance type to train on, e.g. ml.g5.xlarge; or instance_groups, for a heterogeneous cluster (several instance types in one job); or instance_preferences, an ordered list of up to 5 types SageMaker picks one of by capacity. The job needs exactly one of the three (the SageMaker SDK refuses a job with none: "instance_count and instance_type must be set if instance_groups is not set").',
         path: [],
       });
     }

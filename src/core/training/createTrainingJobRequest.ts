@@ -17,6 +17,8 @@ import { debuggerRefusals, debuggerRequestFields } from '../sagemaker/debugger';
 import type { DebuggerRequestFields } from '../sagemaker/debugger';
 import { sdkDistributionHyperparameters, sdkDistributionRefusals } from '../sagemaker/distribution';
 import { encodeHyperparameter } from '../sagemaker/hyperparameters';
+import { instanceCandidates, instancePreferenceFindings, resourceInstanceFields, specOnCandidate, usesInstancePreferences } from '../sagemaker/instancePreferences';
+import type { InstancePreferenceRequest } from '../sagemaker/instancePreferences';
 import { secretValueKind } from '../sagemaker/secrets';
 import { trainingCompilerFindings, trainingCompilerHyperparameters } from '../sagemaker/trainingCompiler';
 import { instanceGroupRefusals, instanceGroupsRequest } from '../sagemaker/instanceGroups';
@@ -61,10 +63,13 @@ export interface CreateTrainingJobRequest {
     VolumeSizeInGB: number;
     VolumeKmsKeyId?: string;
     KeepAlivePeriodInSeconds?: number;
-    /** Absent with InstanceGroups (a heterogeneous cluster). */
+    /** Absent with InstanceGroups, and when every instance preference carries its own count. */
     InstanceCount?: number;
+    /** Absent when InstanceGroups or InstancePreferences is sent instead. */
     InstanceType?: string;
     InstanceGroups?: InstanceGroupRequest[];
+    /** Beyond SDK v2.257.6 (instance_preferences): the API's ResourceConfig.InstancePreferences. */
+    InstancePreferences?: InstancePreferenceRequest[];
     TrainingPlanArn?: string;
     InstancePlacementConfig?: JobSpec['instance_placement_config'];
   };
@@ -174,22 +179,40 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
     throw new TrainingPlanError('region.unknown', `"${region}" is not an AWS region name (expected something like us-east-1).`, { path: 'region', value: region });
   }
 
-  // HuggingFace.__init__ (validate_distribution) and fit() (_distribution_configuration) raise these.
-  const refusal = sdkDistributionRefusals(spec)[0];
-  if (refusal) throw new TrainingPlanError(refusal.code, refusal.message, { path: refusal.path.join('.'), ...(refusal.value !== undefined ? { value: refusal.value } : {}) });
+  // instance_preferences (beyond the SDK): what CreateTrainingJob would refuse about it.
+  const preferenceRefusal = instancePreferenceFindings(spec)[0];
+  if (preferenceRefusal) {
+    throw new TrainingPlanError(preferenceRefusal.code as TrainingPlanErrorCode, preferenceRefusal.message, { path: preferenceRefusal.path.join('.') });
+  }
+  // The SDK's checks of one instance_type hold for every type SageMaker may pick: each preference is
+  // checked as if it were the job's instance_type, and refusals about it name its place in the list.
+  const candidates = instanceCandidates(spec);
+  const checked = usesInstancePreferences(spec) ? candidates.map((c) => ({ spec: specOnCandidate(spec, c), path: c.path.join('.') })) : [{ spec, path: 'instance_type' }];
+  const where = (refusalPath: ReadonlyArray<string | number>, candidatePath: string) => (refusalPath[0] === 'instance_type' ? candidatePath : refusalPath.join('.'));
+  for (const one of checked) {
+    // HuggingFace.__init__ (validate_distribution) and fit() (_distribution_configuration) raise these.
+    const refusal = sdkDistributionRefusals(one.spec)[0];
+    if (refusal)
+      throw new TrainingPlanError(refusal.code, refusal.message, { path: where(refusal.path, one.path), ...(refusal.value !== undefined ? { value: refusal.value } : {}) });
 
-  // HuggingFace.__init__ then runs TrainingCompilerConfig.validate.
-  const compilerRefusal = trainingCompilerFindings(spec).find((f) => f.severity === 'error');
-  if (compilerRefusal) throw new TrainingPlanError(compilerRefusal.code as TrainingPlanErrorCode, compilerRefusal.message, { path: compilerRefusal.path.join('.') });
+    // HuggingFace.__init__ then runs TrainingCompilerConfig.validate.
+    const compilerRefusal = trainingCompilerFindings(one.spec).find((f) => f.severity === 'error');
+    if (compilerRefusal) throw new TrainingPlanError(compilerRefusal.code as TrainingPlanErrorCode, compilerRefusal.message, { path: where(compilerRefusal.path, one.path) });
+  }
+  // What the SDK derives from the one instance type (profiler, distribution hyperparameters) uses the
+  // first preference, the type SageMaker takes whenever it has capacity.
+  const sdkSpec = checked[0]?.spec ?? spec;
 
   // fit(): the image's instance type (_get_instance_type) and the ResourceConfig (_prepare_resource_config).
   const groupRefusal = instanceGroupRefusals(spec)[0];
   if (groupRefusal) throw new TrainingPlanError(groupRefusal.code, groupRefusal.message, { path: groupRefusal.path.join('.') });
 
   const image = trainingImage(spec, region);
-  // EstimatorBase._prepare_for_training (rules, Debugger hook, profiler) raises these in fit().
-  const debuggerRefusal = debuggerRefusals(spec, region)[0];
-  if (debuggerRefusal) throw new TrainingPlanError(debuggerRefusal.code, debuggerRefusal.message, { path: debuggerRefusal.path.join('.') });
+  for (const one of checked) {
+    // EstimatorBase._prepare_for_training (rules, Debugger hook, profiler) raises these in fit().
+    const debuggerRefusal = debuggerRefusals(one.spec, region)[0];
+    if (debuggerRefusal) throw new TrainingPlanError(debuggerRefusal.code, debuggerRefusal.message, { path: where(debuggerRefusal.path, one.path) });
+  }
   const jobName = trainingJobName({ jobName: context.jobName, baseJobName: spec.base_job_name, image, now: context.now });
 
   // _prepare_for_training: output_path defaults to the default bucket, which the SDK then creates.
@@ -210,7 +233,7 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   hyperParameters.sagemaker_job_name = encodeHyperparameter(jobName);
   hyperParameters.sagemaker_region = encodeHyperparameter(region);
   const distributionContext = {
-    instanceType: spec.instance_type,
+    instanceType: sdkSpec.instance_type,
     instanceGroups: spec.instance_groups,
     ...(input.modelParallelParameters !== undefined ? { modelParallelParameters: input.modelParallelParameters } : {}),
   };
@@ -257,10 +280,8 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
       VolumeSizeInGB: spec.volume_size ?? DEFAULT_VOLUME_SIZE_GB,
       ...(spec.volume_kms_key !== undefined ? { VolumeKmsKeyId: spec.volume_kms_key } : {}),
       ...(spec.keep_alive_period_in_seconds !== undefined ? { KeepAlivePeriodInSeconds: spec.keep_alive_period_in_seconds } : {}),
-      // job.py _prepare_resource_config: the groups, or the type and count.
-      ...(spec.instance_groups !== undefined
-        ? { InstanceGroups: instanceGroupsRequest(spec.instance_groups) }
-        : { InstanceCount: spec.instance_count ?? 1, InstanceType: spec.instance_type }),
+      // job.py _prepare_resource_config: the groups, or the type and count; or (beyond the SDK) the preferences.
+      ...(spec.instance_groups !== undefined ? { InstanceGroups: instanceGroupsRequest(spec.instance_groups) } : resourceInstanceFields(spec)),
       ...(spec.training_plan !== undefined ? { TrainingPlanArn: spec.training_plan } : {}),
       ...(spec.instance_placement_config !== undefined ? { InstancePlacementConfig: spec.instance_placement_config } : {}),
     },
@@ -292,7 +313,7 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   // Debugger's hook is on by default where the region has Debugger. Framework drops it for
   // checkpointing + distributed jobs only for mxnet/pytorch/tensorflow estimators; HuggingFace's
   // framework name is "huggingface", so a Hugging Face job keeps it.
-  Object.assign(request, debuggerRequestFields(spec, region, outputPath));
+  Object.assign(request, debuggerRequestFields(sdkSpec, region, outputPath));
   if (spec.enable_remote_debug !== undefined) request.RemoteDebugConfig = { EnableRemoteDebug: spec.enable_remote_debug };
   if (spec.enable_session_tag_chaining !== undefined) request.SessionChainingConfig = { EnableSessionTagChaining: spec.enable_session_tag_chaining };
   if (spec.max_retry_attempts !== undefined) request.RetryStrategy = { MaximumRetryAttempts: spec.max_retry_attempts };

@@ -15,6 +15,7 @@
  */
 import type { JobSpec, MetricDefinition } from '../jobFile/jobSpec';
 import { isSdkHyperparameter } from '../sagemaker/hyperparameters';
+import { TUNING_INSTANCE_PREFERENCES_REFUSAL } from '../sagemaker/instancePreferences';
 import type { HyperparameterRange, TuningSpec } from '../sagemaker/tuningSpec';
 import { buildTrainingJobPlan } from './createTrainingJobRequest';
 import type { CreateTrainingJobRequest, SourceArchiveUpload, TrainingJobPlan, TrainingJobPlanInput } from './createTrainingJobRequest';
@@ -204,6 +205,9 @@ function trainingJobDefinition(
   metricDefinitions: MetricDefinition[] | undefined,
 ): TrainingJobDefinition {
   const resource = training.ResourceConfig;
+  if (resource.InstancePreferences !== undefined) {
+    throw new TrainingPlanError('tuning.instancePreferences', TUNING_INSTANCE_PREFERENCES_REFUSAL, { path: 'instance_preferences' });
+  }
   if (resource.InstanceType === undefined || resource.InstanceCount === undefined) {
     // _prepare_hp_resource_config sends the estimator's instance_type and instance_count, which are None
     // with instance_groups: boto3 refuses the request before it is sent. HyperparameterTuner takes

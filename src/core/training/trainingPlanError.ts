@@ -14,6 +14,13 @@ export type TrainingPlanErrorCode =
   | 'inputs.duplicateChannel'
   | 'vpc.incomplete'
   | 'containerLogLevel.unknown'
+  // instance_type / instance_preferences (src/core/sagemaker/instancePreferences.ts).
+  | 'schema.required'
+  | 'instancePreferences.exclusive'
+  | 'instancePreferences.tooMany'
+  | 'instancePreferences.duplicate'
+  | 'instancePreferences.countTwice'
+  | 'instancePreferences.countMissing'
   // The SDK's distribution refusals (src/core/sagemaker/distribution.ts).
   | 'distribution.multipleSmdistributed'
   | 'distribution.trainium'
@@ -48,6 +55,7 @@ export type TrainingPlanErrorCode =
   | 'tuning.warmStartParents'
   | 'tuning.objectiveMetricUndefined'
   | 'tuning.instanceGroups'
+  | 'tuning.instancePreferences'
   | 'compiler.instanceGroups'
   // What the SDK refuses about instance_groups (src/core/sagemaker/instanceGroups.ts, distribution.ts).
   | 'instanceGroups.missing'

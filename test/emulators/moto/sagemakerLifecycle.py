@@ -266,6 +266,39 @@ def script_arguments(hps: Dict[str, Any]) -> List[str]:
     return args
 
 
+def selected_instance(resources: Dict[str, Any]) -> Optional[Tuple[str, int]]:
+    """ResourceConfig.InstancePreferences: the type and count the simulator "chooses". moto itself knows
+    nothing of InstancePreferences (botocore 1.37.9's model predates it, and moto keeps ResourceConfig as
+    sent); SageMaker takes the first type with capacity, and the simulator always has capacity, so it is
+    the first preference, reported as SelectedInstanceType/SelectedInstanceCount from TrainingStartTime."""
+    preferences = resources.get("InstancePreferences") or []
+    if not preferences:
+        return None
+    first = preferences[0]
+    return str(first.get("InstanceType")), int(first.get("InstanceCount") or resources.get("InstanceCount") or 1)
+
+
+def instance_preference_errors(resources: Dict[str, Any], spot: bool) -> List[str]:
+    """The rules of API_ResourceConfig / API_InstancePreference SageMaker enforces on CreateTrainingJob."""
+    preferences = resources.get("InstancePreferences")
+    if preferences is None:
+        return []
+    errors = []
+    if not 1 <= len(preferences) <= 5:
+        errors.append("InstancePreferences must have between 1 and 5 items.")
+    if resources.get("InstanceType") is not None or resources.get("InstanceGroups") or resources.get("InstancePlacementConfig") or spot:
+        errors.append("InstancePreferences is mutually exclusive with InstanceType, InstanceGroups, InstancePlacementConfig and EnableManagedSpotTraining.")
+    types = [p.get("InstanceType") for p in preferences]
+    if len(set(types)) != len(types):
+        errors.append("An instance type can appear only once in InstancePreferences.")
+    counted = [p.get("InstanceCount") is not None for p in preferences]
+    if any(counted) and (not all(counted) or resources.get("InstanceCount") is not None):
+        errors.append("Set InstanceCount on every preference and not in ResourceConfig, or only in ResourceConfig.")
+    if not any(counted) and resources.get("InstanceCount") is None:
+        errors.append("InstanceCount is required in ResourceConfig or on every preference.")
+    return errors
+
+
 class TrainerRun:
     """One simulated run of a Hugging Face summarisation script (run_summarization.py on samsum, by default).
 
@@ -277,8 +310,9 @@ class TrainerRun:
         self.name = name
         self.hps = decode_hyperparameters(request.get("HyperParameters"))
         resources = request.get("ResourceConfig") or {}
-        self.instance_count = max(1, int(resources.get("InstanceCount") or 1))
-        self.instance_type = resources.get("InstanceType") or "ml.p3.2xlarge"
+        chosen = selected_instance(resources)
+        self.instance_count = max(1, int(chosen[1] if chosen else resources.get("InstanceCount") or 1))
+        self.instance_type = (chosen[0] if chosen else resources.get("InstanceType")) or "ml.p3.2xlarge"
         self.gpus = GPUS_PER_INSTANCE.get(self.instance_type, 1)
         self.smddp = is_true(self.hps.get("sagemaker_distributed_dataparallel_enabled"))
         self.lines_per_host = lines_per_host
@@ -858,6 +892,9 @@ class SimulatedTrainingJob(BaseObject):
         started = self.at(TRAINING_START)
         if min(now, self.ended_at or math.inf, self.stop_requested_at or math.inf) >= started:
             response["TrainingStartTime"] = started
+            chosen = selected_instance(self.request.get("ResourceConfig") or {})
+            if chosen:
+                response["ResourceConfig"] = {**self.request["ResourceConfig"], "SelectedInstanceType": chosen[0], "SelectedInstanceCount": chosen[1]}
         if self.status in TERMINAL:
             response["TrainingEndTime"] = self.ended_at
             if "TrainingStartTime" in response:
@@ -962,6 +999,9 @@ def create_training_job(self: SageMakerResponse) -> Tuple[int, Dict[str, str], s
             f"{len(missing)} validation error{'s' if len(missing) > 1 else ''} detected: "
             + "; ".join(f"Value null at '{f[0].lower() + f[1:]}' failed to satisfy constraint: Member must not be null" for f in missing)
         )
+    preference_errors = instance_preference_errors(request.get("ResourceConfig") or {}, bool(request.get("EnableManagedSpotTraining")))
+    if preference_errors:
+        raise AWSValidationException(" ".join(preference_errors))
     backend = self.sagemaker_backend
     with state_lock:
         if name in backend.training_jobs:
@@ -1006,10 +1046,12 @@ def stop_training_job(self: SageMakerResponse) -> str:
 
 
 # What a new job must share with an ended one to land on its warm pool (SageMaker's matching rules,
-# "Warm pool matching" in the developer guide): the role, the instance type and count, the volume and its
-# key, the VPC, network isolation and inter-container encryption; the new job must ask for a warm pool too.
+# "Matching training jobs" in https://docs.aws.amazon.com/sagemaker/latest/dg/train-warm-pools.html):
+# the role, the instance type and count, the volume and its key, the VPC, network isolation,
+# inter-container encryption and session tag chaining; the new job must ask for a warm pool too.
 WARM_POOL_MATCH = ["RoleArn", "ResourceConfig.InstanceType", "ResourceConfig.InstanceCount", "ResourceConfig.VolumeSizeInGB",
-                   "ResourceConfig.VolumeKmsKeyId", "VpcConfig", "EnableNetworkIsolation", "EnableInterContainerTrafficEncryption"]
+                   "ResourceConfig.VolumeKmsKeyId", "VpcConfig", "EnableNetworkIsolation", "EnableInterContainerTrafficEncryption",
+                   "SessionChainingConfig.EnableSessionTagChaining"]
 
 
 def warm_pool_key(request: Dict[str, Any]) -> str:
@@ -1017,7 +1059,7 @@ def warm_pool_key(request: Dict[str, Any]) -> str:
         value: Any = request
         for part in path.split("."):
             value = value.get(part) if isinstance(value, dict) else None
-        if path in ("EnableNetworkIsolation", "EnableInterContainerTrafficEncryption"):
+        if path in ("EnableNetworkIsolation", "EnableInterContainerTrafficEncryption", "SessionChainingConfig.EnableSessionTagChaining"):
             return bool(value)
         return value
     return json.dumps([get(p) for p in WARM_POOL_MATCH], sort_keys=True)
