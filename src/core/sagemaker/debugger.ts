@@ -481,3 +481,61 @@ function dedupeCollections(collections: readonly CollectionConfigArg[]): Collect
   }
   return out;
 }
+
+/** A rule configuration as DescribeTrainingJob returns it. */
+export interface RuleConfigurationLike {
+  RuleConfigurationName?: string;
+  RuleEvaluatorImage?: string;
+  InstanceType?: string;
+  VolumeSizeInGB?: number;
+  LocalPath?: string;
+  S3OutputPath?: string;
+  RuleParameters?: Record<string, string>;
+}
+
+/**
+ * The `Rule.sagemaker` / `ProfilerRule.sagemaker` keyword arguments that send `config` again, when it
+ * is a built-in rule: the region's rule evaluator image, no instance settings, and the rule_to_invoke
+ * of a rule_configs rule (a profiler rule: with exactly its default parameters, the only ones a job
+ * file sends). `hookCollections` are the DebugHookConfig's collections: a Debugger rule whose own
+ * collections are not among them had collections_to_save, which the hook's list stands in for (the
+ * SDK sends the union of both as a set). Undefined when the config is not a built-in rule.
+ */
+export function builtinRuleArguments(
+  kind: 'debugger' | 'profiler',
+  config: RuleConfigurationLike,
+  region: string | undefined,
+  hookCollections: readonly CollectionConfigArg[] | undefined,
+): Record<string, unknown> | undefined {
+  if (region === undefined || config.RuleConfigurationName === undefined || config.RuleEvaluatorImage !== ruleEvaluatorImage(region)) return undefined;
+  if (config.InstanceType !== undefined || config.VolumeSizeInGB !== undefined) return undefined;
+  const params = { ...(config.RuleParameters ?? {}) };
+  const invoked = params['rule_to_invoke'];
+  const args: Record<string, unknown> = {};
+  if (kind === 'debugger') {
+    const builtin = DEBUGGER_BUILTIN_RULES.find((r) => r.ruleParameters['rule_to_invoke'] === invoked);
+    if (!builtin) return undefined;
+    Object.assign(args, { rule: 'Rule.sagemaker', base_config: builtin.name });
+    if (config.RuleConfigurationName !== builtin.ruleName) args['name'] = config.RuleConfigurationName;
+    const trials: string[] = [];
+    while (params[`other_trial_${trials.length}`] !== undefined) trials.push(params[`other_trial_${trials.length}`]!);
+    trials.forEach((_, i) => delete params[`other_trial_${i}`]);
+    for (const [key, value] of Object.entries(builtin.ruleParameters)) if (params[key] === value) delete params[key];
+    if (config.LocalPath !== undefined) args['container_local_output_path'] = config.LocalPath;
+    if (config.S3OutputPath !== undefined) args['s3_output_path'] = config.S3OutputPath;
+    if (trials.length > 0) args['other_trials_s3_input_paths'] = trials;
+    if (Object.keys(params).length > 0) args['rule_parameters'] = params;
+    const own = builtin.collections.map((c) => ({ name: c.name, parameters: c.parameters ?? {} }));
+    const hook = hookCollections ?? [];
+    const sameCollection = (a: CollectionConfigArg, b: CollectionConfigArg): boolean => dedupeCollections([a, b]).length === 1;
+    if (hookCollections !== undefined && hook.length > 0 && !own.every((c) => hook.some((h) => sameCollection(c, h)))) args['collections_to_save'] = hook;
+    return args;
+  }
+  const builtin = PROFILER_BUILTIN_RULES.find((r) => r.ruleParameters['rule_to_invoke'] === invoked);
+  if (!builtin || JSON.stringify(Object.entries(params)) !== JSON.stringify(Object.entries(builtin.ruleParameters))) return undefined;
+  Object.assign(args, { rule: 'ProfilerRule.sagemaker', base_config: builtin.name });
+  if (config.RuleConfigurationName !== builtin.ruleName) args['name'] = config.RuleConfigurationName;
+  if (config.LocalPath !== undefined) args['container_local_output_path'] = config.LocalPath;
+  if (config.S3OutputPath !== undefined) args['s3_output_path'] = config.S3OutputPath;
+  return args;
+}
