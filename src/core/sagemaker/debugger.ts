@@ -539,3 +539,23 @@ export function builtinRuleArguments(
   if (config.S3OutputPath !== undefined) args['s3_output_path'] = config.S3OutputPath;
   return args;
 }
+
+/**
+ * What the SDK logs as a warning about the rules (EstimatorBase._check_debugger_rule): a Debugger rule
+ * named TreeDepth or FeatureImportanceOverweight is meant for XGBoost, not for this estimator.
+ */
+export function debuggerWarnings(args: Pick<DebuggerArguments, 'rules'>): Array<{ code: 'rules.xgboostOnly'; message: string; path: (string | number)[] }> {
+  const rules = Array.isArray(args.rules) ? args.rules : [];
+  const out: Array<{ code: 'rules.xgboostOnly'; message: string; path: (string | number)[] }> = [];
+  rules.forEach((rule, i) => {
+    if (!isRecord(rule) || !isDebuggerRule(rule)) return;
+    const name = ruleName(rule);
+    if (name === 'TreeDepth' || name === 'FeatureImportanceOverweight')
+      out.push({
+        code: 'rules.xgboostOnly',
+        message: `rules[${i}] (${name}) is valid only for the XGBoost algorithm, as the SageMaker SDK warns; on a Hugging Face job it finds no tree data to check.`,
+        path: ['rules', i],
+      });
+  });
+  return out;
+}
