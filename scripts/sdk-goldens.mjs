@@ -203,15 +203,19 @@ function main() {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'sdk-goldens-'));
   try {
     const jobs = names.map((name) => ({ name, ...oracleSpec(name, scratch) }));
-    const run = spawnSync(o.python, [path.join(root, 'scripts', 'sdk-goldens-driver.py'), '--oracle', o.oracle, '--sdk-src', path.resolve(o.sdkSrc), '--rulesconfig-git', path.resolve(o.rulesconfigGit)], {
-      input: JSON.stringify(jobs.map((j) => ({ name: j.name, spec: j.specFile, cwd: j.cwd }))),
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-      // UTC as the oracle asks; the proxy makes any stray network call fail at once instead of timing out.
-      // PYTHONHASHSEED: the SDK sends the hook's CollectionConfigurations in a set's order, which
-      // string hashing would otherwise vary from run to run.
-      env: { ...process.env, TZ: 'UTC', PYTHONHASHSEED: '0', HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' },
-    });
+    const run = spawnSync(
+      o.python,
+      [path.join(root, 'scripts', 'sdk-goldens-driver.py'), '--oracle', o.oracle, '--sdk-src', path.resolve(o.sdkSrc), '--rulesconfig-git', path.resolve(o.rulesconfigGit)],
+      {
+        input: JSON.stringify(jobs.map((j) => ({ name: j.name, spec: j.specFile, cwd: j.cwd }))),
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        // UTC as the oracle asks; the proxy makes any stray network call fail at once instead of timing out.
+        // PYTHONHASHSEED: the SDK sends the hook's CollectionConfigurations in a set's order, which
+        // string hashing would otherwise vary from run to run.
+        env: { ...process.env, TZ: 'UTC', PYTHONHASHSEED: '0', HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' },
+      },
+    );
     if (run.status !== 0) throw new Error(`the oracle failed (exit ${run.status}):\n${run.stderr}`);
     const outputs = new Map(
       run.stdout

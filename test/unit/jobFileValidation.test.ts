@@ -446,16 +446,27 @@ describe('job file validation: checks beyond the schema', () => {
     const keyword = 'rules:\n  - rule: Rule.sagemaker\n    base_config: vanishing_gradient\n    volume_size_in_gb: 10\n';
     assert.deepEqual(found(keyword), [['rules.notAKeyword', 'rules[0].volume_size_in_gb']]);
     assert.equal(covered(keyword, 'rules.notAKeyword'), 'volume_size_in_gb');
-    assert.deepEqual(found('rules:\n  - {rule: ProfilerRule.sagemaker, base_config: ProfilerReport, rule_parameters: {a: "1"}}\n'), [['rules.notAKeyword', 'rules[0].rule_parameters']]);
-    assert.deepEqual(found('rules:\n  - {rule: Rule.custom, base_config: overfit, name: R, image_uri: i, instance_type: ml.t3.medium, volume_size_in_gb: 1}\n'), [['rules.notAKeyword', 'rules[0].base_config']]);
+    assert.deepEqual(found('rules:\n  - {rule: ProfilerRule.sagemaker, base_config: ProfilerReport, rule_parameters: {a: "1"}}\n'), [
+      ['rules.notAKeyword', 'rules[0].rule_parameters'],
+    ]);
+    assert.deepEqual(found('rules:\n  - {rule: Rule.custom, base_config: overfit, name: R, image_uri: i, instance_type: ml.t3.medium, volume_size_in_gb: 1}\n'), [
+      ['rules.notAKeyword', 'rules[0].base_config'],
+    ]);
     const actions = 'rules:\n  - rule: Rule.sagemaker\n    base_config: overfit\n    actions: [StopTraining]\n';
     assert.deepEqual(found(actions), [['rules.actionsUnsupported', 'rules[0].actions']]);
     assert.equal(covered(actions, 'rules.actionsUnsupported'), 'actions');
-    assert.deepEqual(found('region: us-gov-east-1\nrules:\n  - {rule: Rule.sagemaker, base_config: overfit}\n'), [['debugger.regionUnsupported', 'rules'], ['rules.builtinRegionUnsupported', 'rules[0]']]); // listed by position
-    assert.deepEqual(found('region: us-gov-east-1\ndebugger_hook_config: false\nrules:\n  - {rule: Rule.sagemaker, base_config: overfit}\n'), [['rules.builtinRegionUnsupported', 'rules[0]']]);
+    assert.deepEqual(found('region: us-gov-east-1\nrules:\n  - {rule: Rule.sagemaker, base_config: overfit}\n'), [
+      ['debugger.regionUnsupported', 'rules'],
+      ['rules.builtinRegionUnsupported', 'rules[0]'],
+    ]); // listed by position
+    assert.deepEqual(found('region: us-gov-east-1\ndebugger_hook_config: false\nrules:\n  - {rule: Rule.sagemaker, base_config: overfit}\n'), [
+      ['rules.builtinRegionUnsupported', 'rules[0]'],
+    ]);
     assert.deepEqual(found('region: il-central-1\nrules:\n  - {rule: ProfilerRule.sagemaker, base_config: ProfilerReport}\n'), [['rules.builtinRegionUnsupported', 'rules[0]']]);
     assert.deepEqual(found('disable_profiler: true\nrules:\n  - {rule: ProfilerRule.sagemaker, base_config: ProfilerReport}\n'), [['profiler.disabled', 'rules[0]']]);
-    assert.deepEqual(found('rules:\n  - {rule: ProfilerRule.sagemaker, base_config: ProfilerReport, name: DetailedProfilerProcessingJobConfigX}\n'), [['rules.detailedProfilerName', 'rules[0].name']]);
+    assert.deepEqual(found('rules:\n  - {rule: ProfilerRule.sagemaker, base_config: ProfilerReport, name: DetailedProfilerProcessingJobConfigX}\n'), [
+      ['rules.detailedProfilerName', 'rules[0].name'],
+    ]);
     // The SDK's warning for the XGBoost-only rules (EstimatorBase._check_debugger_rule).
     assert.deepEqual(found('rules:\n  - {rule: Rule.sagemaker, base_config: tree_depth}\n', 'warning'), [['rules.xgboostOnly', 'rules[0]']]);
   });

@@ -100,8 +100,30 @@ export type RuleArg = DebuggerCustomRuleArg | ProfilerCustomRuleArg | DebuggerBu
 
 /** The keyword arguments each constructor takes besides `rule` (Python raises TypeError for any other). */
 export const RULE_KEYWORDS: Readonly<Record<RuleArg['rule'], readonly string[]>> = {
-  'Rule.custom': ['name', 'image_uri', 'instance_type', 'volume_size_in_gb', 'source', 'rule_to_invoke', 'container_local_output_path', 's3_output_path', 'other_trials_s3_input_paths', 'rule_parameters', 'collections_to_save'],
-  'ProfilerRule.custom': ['name', 'image_uri', 'instance_type', 'volume_size_in_gb', 'source', 'rule_to_invoke', 'container_local_output_path', 's3_output_path', 'rule_parameters'],
+  'Rule.custom': [
+    'name',
+    'image_uri',
+    'instance_type',
+    'volume_size_in_gb',
+    'source',
+    'rule_to_invoke',
+    'container_local_output_path',
+    's3_output_path',
+    'other_trials_s3_input_paths',
+    'rule_parameters',
+    'collections_to_save',
+  ],
+  'ProfilerRule.custom': [
+    'name',
+    'image_uri',
+    'instance_type',
+    'volume_size_in_gb',
+    'source',
+    'rule_to_invoke',
+    'container_local_output_path',
+    's3_output_path',
+    'rule_parameters',
+  ],
   'Rule.sagemaker': ['base_config', 'name', 'container_local_output_path', 's3_output_path', 'other_trials_s3_input_paths', 'rule_parameters', 'collections_to_save'],
   'ProfilerRule.sagemaker': ['base_config', 'name', 'container_local_output_path', 's3_output_path', 'instance_type', 'volume_size_in_gb'],
 };
@@ -306,7 +328,11 @@ function builtinRuleRefusals(rule: DebuggerBuiltinRuleArg | ProfilerBuiltinRuleA
   for (const key of Object.keys(given)) {
     if (key === 'rule' || key === 'actions' || taken.includes(key)) continue;
     const other = rule.rule === 'Rule.sagemaker' ? 'ProfilerRule.sagemaker' : 'Rule.sagemaker';
-    const where = RULE_KEYWORDS[other].includes(key) ? `; ${other} takes it` : RULE_KEYWORDS['Rule.custom'].includes(key) ? '; it belongs to the custom rules (Rule.custom, ProfilerRule.custom)' : '';
+    const where = RULE_KEYWORDS[other].includes(key)
+      ? `; ${other} takes it`
+      : RULE_KEYWORDS['Rule.custom'].includes(key)
+        ? '; it belongs to the custom rules (Rule.custom, ProfilerRule.custom)'
+        : '';
     out.push({
       code: 'rules.notAKeyword',
       message: `${label}: ${rule.rule} takes no ${key}, and Python raises TypeError for it${where}. Its keyword arguments: ${taken.join(', ')}.`,
@@ -361,7 +387,8 @@ export function debuggerRequestFields(args: DebuggerArguments, region: string, o
   const debuggerRules = rules.filter(isDebuggerRule);
   const profilerRules = rules.filter(isProfilerRule);
 
-  if (debuggerRules.length > 0) out.DebugRuleConfigurations = debuggerRules.map((r) => (r.rule === 'Rule.custom' ? ruleConfiguration(r, debuggerRuleParameters(r)) : builtinRuleConfiguration(r, region)));
+  if (debuggerRules.length > 0)
+    out.DebugRuleConfigurations = debuggerRules.map((r) => (r.rule === 'Rule.custom' ? ruleConfiguration(r, debuggerRuleParameters(r)) : builtinRuleConfiguration(r, region)));
 
   // `true` is the SDK's `{}`: the default hook where Debugger is, none elsewhere. An object is
   // DebuggerHookConfig(...), whose missing s3_output_path becomes output_path. A Debugger rule
@@ -392,7 +419,9 @@ export function debuggerRequestFields(args: DebuggerArguments, region: string, o
 
   const disabled = profilerDisabled(args, region);
   if (!disabled && profilerRules.length > 0) {
-    out.ProfilerRuleConfigurations = profilerRules.map((r) => (r.rule === 'ProfilerRule.custom' ? ruleConfiguration(r, mergedRuleParameters(r)) : builtinRuleConfiguration(r, region)));
+    out.ProfilerRuleConfigurations = profilerRules.map((r) =>
+      r.rule === 'ProfilerRule.custom' ? ruleConfiguration(r, mergedRuleParameters(r)) : builtinRuleConfiguration(r, region),
+    );
   }
   const given = args.profiler_config;
   const config: ProfilerConfigArg =
