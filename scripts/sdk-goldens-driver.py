@@ -2,7 +2,14 @@
 
 Each spec goes through the oracle's own code, unchanged (runpy, as `python3 sdk_request.py spec`);
 only the import of the SDK is shared, which is what takes the time. Before the first run this
-driver changes two things, neither in the request path:
+driver changes these things, none of them in the request path:
+
+- the oracle's sdk_stubs.py stands in for smdebug_rulesconfig (the built-in rule configs); this
+  driver puts the real package in its place: it exports smdebug_rulesconfig at tag 1.0.1 (the version
+  the SDK v2.257.6 pins: "smdebug_rulesconfig==1.0.1") from a git copy of
+  github.com/awslabs/sagemaker-debugger-rulesconfig (--rulesconfig-git) into a temporary folder, puts
+  that folder first on sys.path and imports the package before sdk_stubs is imported (so the stub's
+  finder never sees it), and takes the name off the stubs' list as well;
 
 - the SDK's telemetry is not sent (it would try STS over the network and retry for seconds; it
   builds no part of the request);
@@ -12,7 +19,9 @@ driver changes two things, neither in the request path:
   keyword arguments: `debugger_hook_config` (a map) is `DebuggerHookConfig(**value)`,
   `tensorboard_output_config` `TensorBoardOutputConfig(**value)`, `profiler_config`
   `ProfilerConfig(**value)`, each `rules` item `Rule.custom(**rest)` or `ProfilerRule.custom(**rest)`
-  as its `rule` says, and every collection `CollectionConfig(**value)`;
+  as its `rule` says, or for the built-in rules `Rule.sagemaker(getattr(rule_configs,
+  base_config)(), **rest)` / `ProfilerRule.sagemaker(getattr(rule_configs, base_config)(), **rest)`,
+  and every collection `CollectionConfig(**value)`;
   `compiler_config` (a map) is `TrainingCompilerConfig(**value)` (sagemaker.huggingface's);
   each `instance_groups` item is `InstanceGroup(**item)`, and `distribution.instance_groups` (names)
   becomes those same objects, as a notebook passes them (the SDK compares by identity); a name no
@@ -29,26 +38,50 @@ stdin: a JSON list of {"name", "spec" (path), "cwd"}; stdout: one JSON line per 
 {"name", "output": <what the oracle printed, parsed>}.
 
 Usage: python3 sdk-goldens-driver.py --oracle <sdk_request.py> --sdk-src <dir holding sagemaker/>
+       --rulesconfig-git <git dir of sagemaker-debugger-rulesconfig>
 """
 import argparse
+import atexit
 import contextlib
 import io
 import json
 import os
 import runpy
+import shutil
+import subprocess
 import sys
+import tarfile
+import tempfile
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--oracle", required=True)
 parser.add_argument("--sdk-src", required=True)
+parser.add_argument("--rulesconfig-git", required=True)
 args = parser.parse_args()
 jobs = json.load(sys.stdin)
+
+RULESCONFIG_VERSION = "1.0.1"
+rulesconfig_dir = tempfile.mkdtemp(prefix="smdebug-rulesconfig-")
+atexit.register(shutil.rmtree, rulesconfig_dir, True)
+archive = subprocess.run(
+    ["git", "--git-dir", args.rulesconfig_git, "archive", "--format=tar", RULESCONFIG_VERSION, "smdebug_rulesconfig"],
+    check=True,
+    capture_output=True,
+).stdout
+with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+    tar.extractall(rulesconfig_dir)
+sys.path.insert(0, rulesconfig_dir)
+import smdebug_rulesconfig  # noqa: E402  (the real package, before the stubs)
+
+assert smdebug_rulesconfig.__version__ == RULESCONFIG_VERSION, smdebug_rulesconfig.__version__
 
 oracle_dir = os.path.dirname(os.path.abspath(args.oracle))
 sys.path.insert(0, oracle_dir)
 sys.path.insert(0, args.sdk_src)
 os.environ["SAGEMAKER_SUPPRESS_V2_WARNING"] = "1"
-import sdk_stubs  # noqa: E402,F401  (the oracle's stand-ins, loaded before the SDK as the oracle does)
+import sdk_stubs  # noqa: E402  (the oracle's stand-ins, loaded before the SDK as the oracle does)
+
+sdk_stubs.MISSING.discard("smdebug_rulesconfig")
 
 import sagemaker.huggingface  # noqa: E402
 import sagemaker.inputs  # noqa: E402
@@ -60,6 +93,7 @@ from sagemaker.debugger import (  # noqa: E402
     ProfilerRule,
     Rule,
     TensorBoardOutputConfig,
+    rule_configs,
 )
 from sagemaker.huggingface import TrainingCompilerConfig  # noqa: E402
 from sagemaker.inputs import ShuffleConfig  # noqa: E402
@@ -94,6 +128,7 @@ def collections(values):
 
 _HuggingFace = sagemaker.huggingface.HuggingFace
 RULES = {"Rule.custom": Rule.custom, "ProfilerRule.custom": ProfilerRule.custom}
+BUILT_IN_RULES = {"Rule.sagemaker": Rule.sagemaker, "ProfilerRule.sagemaker": ProfilerRule.sagemaker}
 
 
 def hugging_face(**kwargs):
@@ -122,10 +157,14 @@ def hugging_face(**kwargs):
         rules = []
         for item in kwargs["rules"]:
             rest = dict(item)
-            make = RULES[rest.pop("rule")]
+            kind = rest.pop("rule")
             if "collections_to_save" in rest:
                 rest["collections_to_save"] = collections(rest["collections_to_save"])
-            rules.append(make(**rest))
+            if kind in BUILT_IN_RULES:
+                base_config = getattr(rule_configs, rest.pop("base_config"))()
+                rules.append(BUILT_IN_RULES[kind](base_config, **rest))
+            else:
+                rules.append(RULES[kind](**rest))
         kwargs["rules"] = rules
     return _HuggingFace(**kwargs)
 

@@ -8,7 +8,7 @@
 // Python nor the SDK. A golden that disagrees with the request builder is a bug in the builder.
 //
 // Usage:
-//   node scripts/sdk-goldens.mjs --sdk-src <dir> [--oracle <sdk_request.py>] [--python <python3>] [--check] [NAME...]
+//   node scripts/sdk-goldens.mjs --sdk-src <dir> [--oracle <sdk_request.py>] [--python <python3>] [--rulesconfig-git <dir>] [--check] [NAME...]
 //
 //   --sdk-src   the folder holding the SDK's `sagemaker` package at v2.257.6 (or env SAGEMAKER_SDK_SRC):
 //               git -C <sagemaker-python-sdk clone> archive v2.257.6 src/sagemaker | tar -x -C /tmp/sdk
@@ -16,6 +16,10 @@
 //   --oracle    the oracle script (env SDK_ORACLE; default ../shared/tools/sdk-oracle/sdk_request.py
 //               beside the repository)
 //   --python    a Python with boto3, botocore, packaging and numpy (env SDK_PYTHON; default python3)
+//   --rulesconfig-git  a git copy (bare is fine) of github.com/awslabs/sagemaker-debugger-rulesconfig
+//               (env SMDEBUG_RULESCONFIG_GIT; default .mirror/awslabs+sagemaker-debugger-rulesconfig/repo
+//               beside the repository): the driver runs the real smdebug_rulesconfig 1.0.1 from it
+//               (the built-in rules' configs) instead of the oracle's stub
 //   --check     write nothing; exit 1 when a golden differs from what the SDK says now
 //   NAME...     only these fixtures
 //
@@ -27,6 +31,7 @@
 // - channel maps are TrainingInput keyword arguments; `shuffle_seed: N` is `shuffle_config=ShuffleConfig(N)`;
 // - debugger_hook_config, tensorboard_output_config, profiler_config and each `rules` item are the
 //   keyword arguments of the SDK object of the same name (the driver builds them; see its header);
+//   a built-in rule's `base_config: NAME` is `rule_configs.NAME()`;
 // - a `tuning:` block is the oracle's "tuner" spec: HyperparameterTuner's keyword arguments, passed
 //   as written (`HyperparameterTuner(estimator, **tuning).fit(inputs, job_name=…)` runs instead of
 //   the estimator's fit); its ranges are the oracle's {type, …} maps, and warm_start_config,
@@ -55,6 +60,7 @@ function parseArgs(argv) {
     if (a === '--sdk-src') o.sdkSrc = argv[++i];
     else if (a === '--oracle') o.oracle = argv[++i];
     else if (a === '--python') o.python = argv[++i];
+    else if (a === '--rulesconfig-git') o.rulesconfigGit = argv[++i];
     else if (a === '--check') o.check = true;
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else o.names.push(a);
@@ -65,6 +71,10 @@ function parseArgs(argv) {
     [path.resolve(root, '..', 'shared'), path.resolve(root, '..', '..', 'shared')].map((d) => path.join(d, 'tools', 'sdk-oracle', 'sdk_request.py')).find((f) => existsSync(f));
   if (!o.oracle) throw new Error('pass --oracle <sdk_request.py> (or set SDK_ORACLE)');
   o.python ??= process.env.SDK_PYTHON ?? 'python3';
+  o.rulesconfigGit ??=
+    process.env.SMDEBUG_RULESCONFIG_GIT ??
+    [path.resolve(root, '..'), path.resolve(root, '..', '..')].map((d) => path.join(d, '.mirror', 'awslabs+sagemaker-debugger-rulesconfig', 'repo')).find((f) => existsSync(f));
+  if (!o.rulesconfigGit) throw new Error('pass --rulesconfig-git <git copy of sagemaker-debugger-rulesconfig> (or set SMDEBUG_RULESCONFIG_GIT)');
   if (!o.sdkSrc) throw new Error('pass --sdk-src <dir holding the sagemaker package> (or set SAGEMAKER_SDK_SRC)');
   return o;
 }
@@ -193,15 +203,19 @@ function main() {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'sdk-goldens-'));
   try {
     const jobs = names.map((name) => ({ name, ...oracleSpec(name, scratch) }));
-    const run = spawnSync(o.python, [path.join(root, 'scripts', 'sdk-goldens-driver.py'), '--oracle', o.oracle, '--sdk-src', path.resolve(o.sdkSrc)], {
-      input: JSON.stringify(jobs.map((j) => ({ name: j.name, spec: j.specFile, cwd: j.cwd }))),
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-      // UTC as the oracle asks; the proxy makes any stray network call fail at once instead of timing out.
-      // PYTHONHASHSEED: the SDK sends the hook's CollectionConfigurations in a set's order, which
-      // string hashing would otherwise vary from run to run.
-      env: { ...process.env, TZ: 'UTC', PYTHONHASHSEED: '0', HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' },
-    });
+    const run = spawnSync(
+      o.python,
+      [path.join(root, 'scripts', 'sdk-goldens-driver.py'), '--oracle', o.oracle, '--sdk-src', path.resolve(o.sdkSrc), '--rulesconfig-git', path.resolve(o.rulesconfigGit)],
+      {
+        input: JSON.stringify(jobs.map((j) => ({ name: j.name, spec: j.specFile, cwd: j.cwd }))),
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        // UTC as the oracle asks; the proxy makes any stray network call fail at once instead of timing out.
+        // PYTHONHASHSEED: the SDK sends the hook's CollectionConfigurations in a set's order, which
+        // string hashing would otherwise vary from run to run.
+        env: { ...process.env, TZ: 'UTC', PYTHONHASHSEED: '0', HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' },
+      },
+    );
     if (run.status !== 0) throw new Error(`the oracle failed (exit ${run.status}):\n${run.stderr}`);
     const outputs = new Map(
       run.stdout

@@ -415,6 +415,62 @@ describe('job file validation: checks beyond the schema', () => {
     assert.deepEqual(found(`region: us-gov-east-1\ndebugger_hook_config: false\n${rule('Rule.custom')}`), []);
   });
 
+  it('rules: the built-in rules Rule.sagemaker / ProfilerRule.sagemaker(rule_configs.<base_config>()), the SDK refusals at the exact key (issue 16)', () => {
+    const text = (yaml: string) => `${base}instance_type: ml.g5.xlarge\n${yaml}`;
+    const problems = (yaml: string, severity: 'error' | 'warning' = 'error') => validateJobFile(text(yaml)).problems.filter((p) => p.severity === severity);
+    const found = (yaml: string, severity: 'error' | 'warning' = 'error') => problems(yaml, severity).map((p) => [p.code, String(p.path)]);
+    /** The text a problem's range covers. */
+    const covered = (yaml: string, code: string): string => {
+      const p = problems(yaml).find((q) => q.code === code)!;
+      const lines = text(yaml).split('\n');
+      assert.equal(p.range.start.line, p.range.end.line, code);
+      return lines[p.range.start.line]!.slice(p.range.start.character, p.range.end.character);
+    };
+    for (const good of [
+      'rules:\n  - rule: Rule.sagemaker\n    base_config: vanishing_gradient\n',
+      'rules:\n  - rule: ProfilerRule.sagemaker\n    base_config: ProfilerReport\n',
+      'region: cn-north-1\nrules:\n  - {rule: Rule.sagemaker, base_config: overfit, name: MyOverfit, s3_output_path: s3://b/r}\n',
+      'rules:\n  - rule: Rule.sagemaker\n    base_config: loss_not_decreasing\n    other_trials_s3_input_paths: [s3://b/t]\n    rule_parameters: {num_steps: "20"}\n    collections_to_save:\n      - name: losses\n',
+      'rules:\n  - {rule: ProfilerRule.sagemaker, base_config: StepOutlier, instance_type: ml.m5.xlarge, volume_size_in_gb: 10}\n',
+    ])
+      assert.deepEqual(found(good), [], good);
+    // The schema: base_config is required, and names a rule of that kind.
+    assert.ok(found('rules:\n  - rule: Rule.sagemaker\n').some(([c]) => String(c).startsWith('schema.')));
+    assert.ok(found('rules:\n  - rule: Rule.sagemaker\n    base_config: not_a_rule\n').some(([c]) => String(c).startsWith('schema.')));
+    assert.ok(found('rules:\n  - rule: Rule.sagemaker\n    base_config: ProfilerReport\n').some(([c]) => String(c).startsWith('schema.')));
+    assert.ok(found('rules:\n  - rule: ProfilerRule.sagemaker\n    base_config: vanishing_gradient\n').some(([c]) => String(c).startsWith('schema.')));
+    // The SDK's refusals, at the key that causes them.
+    const toInvoke = 'rules:\n  - rule: Rule.sagemaker\n    base_config: vanishing_gradient\n    rule_parameters:\n      rule_to_invoke: Mine\n';
+    assert.deepEqual(found(toInvoke), [['rules.builtinRuleToInvoke', 'rules[0].rule_parameters.rule_to_invoke']]);
+    assert.equal(covered(toInvoke, 'rules.builtinRuleToInvoke'), 'rule_to_invoke');
+    const keyword = 'rules:\n  - rule: Rule.sagemaker\n    base_config: vanishing_gradient\n    volume_size_in_gb: 10\n';
+    assert.deepEqual(found(keyword), [['rules.notAKeyword', 'rules[0].volume_size_in_gb']]);
+    assert.equal(covered(keyword, 'rules.notAKeyword'), 'volume_size_in_gb');
+    assert.deepEqual(found('rules:\n  - {rule: ProfilerRule.sagemaker, base_config: ProfilerReport, rule_parameters: {a: "1"}}\n'), [
+      ['rules.notAKeyword', 'rules[0].rule_parameters'],
+    ]);
+    assert.deepEqual(found('rules:\n  - {rule: Rule.custom, base_config: overfit, name: R, image_uri: i, instance_type: ml.t3.medium, volume_size_in_gb: 1}\n'), [
+      ['rules.notAKeyword', 'rules[0].base_config'],
+    ]);
+    const actions = 'rules:\n  - rule: Rule.sagemaker\n    base_config: overfit\n    actions: [StopTraining]\n';
+    assert.deepEqual(found(actions), [['rules.actionsUnsupported', 'rules[0].actions']]);
+    assert.equal(covered(actions, 'rules.actionsUnsupported'), 'actions');
+    assert.deepEqual(found('region: us-gov-east-1\nrules:\n  - {rule: Rule.sagemaker, base_config: overfit}\n'), [
+      ['debugger.regionUnsupported', 'rules'],
+      ['rules.builtinRegionUnsupported', 'rules[0]'],
+    ]); // listed by position
+    assert.deepEqual(found('region: us-gov-east-1\ndebugger_hook_config: false\nrules:\n  - {rule: Rule.sagemaker, base_config: overfit}\n'), [
+      ['rules.builtinRegionUnsupported', 'rules[0]'],
+    ]);
+    assert.deepEqual(found('region: il-central-1\nrules:\n  - {rule: ProfilerRule.sagemaker, base_config: ProfilerReport}\n'), [['rules.builtinRegionUnsupported', 'rules[0]']]);
+    assert.deepEqual(found('disable_profiler: true\nrules:\n  - {rule: ProfilerRule.sagemaker, base_config: ProfilerReport}\n'), [['profiler.disabled', 'rules[0]']]);
+    assert.deepEqual(found('rules:\n  - {rule: ProfilerRule.sagemaker, base_config: ProfilerReport, name: DetailedProfilerProcessingJobConfigX}\n'), [
+      ['rules.detailedProfilerName', 'rules[0].name'],
+    ]);
+    // The SDK's warning for the XGBoost-only rules (EstimatorBase._check_debugger_rule).
+    assert.deepEqual(found('rules:\n  - {rule: Rule.sagemaker, base_config: tree_depth}\n', 'warning'), [['rules.xgboostOnly', 'rules[0]']]);
+  });
+
   it('compiler_config: TrainingCompilerConfig(enabled, debug), its image table and the SDK refusals at their keys, its warnings (issue 16)', () => {
     const head = 'entry_point: train.py\nrole: SageMakerRole\n';
     const pt111 = 'transformers_version: "4.21.1"\npytorch_version: "1.11.0"\n';

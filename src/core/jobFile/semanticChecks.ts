@@ -6,7 +6,7 @@ import { resolveTrainingCompilerImage } from '../catalog/trainingCompilerImages'
 import { findInstanceType, isGpuInstanceType, isSmddpUnsupported, listInstanceTypes, SMDDP_SUPPORTED_INSTANCE_TYPES } from '../catalog/instanceTypes';
 import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
 import { fromJsValue, pyDict } from '../contract/pythonValue';
-import { debuggerRefusals } from '../sagemaker/debugger';
+import { debuggerRefusals, debuggerWarnings } from '../sagemaker/debugger';
 import { enabledStrategies, sdkDistributionHyperparameters, sdkDistributionRefusals, sdkIgnoredStrategies, sdkTrainInstanceGroups } from '../sagemaker/distribution';
 import { duplicateGroupNames, imageInstanceType, instanceGroupRefusals, instanceGroupsOf } from '../sagemaker/instanceGroups';
 import { instanceCandidates, instancePreferenceFindings, specOnCandidate, TUNING_INSTANCE_PREFERENCES_REFUSAL, usesInstancePreferences } from '../sagemaker/instancePreferences';
@@ -94,6 +94,7 @@ function checkTrainingCompiler(spec: JobSpec, add: Add): void {
 function checkDebugger(spec: JobSpec, add: Add): void {
   if (typeof spec.instance_type !== 'string' && !Array.isArray(spec.instance_groups)) return;
   for (const refusal of debuggerRefusals(spec, str(spec.region) ?? '')) add('error', refusal.code, [...refusal.path], refusal.message, 'key');
+  for (const warning of debuggerWarnings(spec)) add('warning', warning.code, [...warning.path], warning.message, 'key');
 }
 
 type Add = (severity: Problem['severity'], code: string, p: JsonPath, message: string, on?: 'key' | 'value', fixes?: readonly ProblemFix[]) => void;

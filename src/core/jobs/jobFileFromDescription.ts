@@ -21,7 +21,7 @@ import { parseImageUri } from '../catalog/huggingfaceImages';
 import { parseTrainingCompilerImageUri } from '../catalog/trainingCompilerImages';
 import { dictGet, pyDict, pyList, pyStr } from '../contract/pythonValue';
 import type { PyValue } from '../contract/pythonValue';
-import { profilerDisabled, regionSupportsDebugger } from '../sagemaker/debugger';
+import { builtinRuleArguments, profilerDisabled, regionSupportsDebugger } from '../sagemaker/debugger';
 import { DISTRIBUTION_HYPERPARAMETER_KEYS, distributionFromHyperparameters } from '../sagemaker/distribution';
 import { decodeHyperparameters } from '../sagemaker/hyperparameters';
 import { isSecretEntry } from '../sagemaker/secrets';
@@ -372,13 +372,24 @@ function debuggerSettings(
   notes: string[],
 ): void {
   const rules: Array<Record<string, unknown>> = [];
+  const hookCollections = d.DebugHookConfig?.CollectionConfigurations?.map((c) => ({
+    name: c.CollectionName ?? '',
+    ...(c.CollectionParameters !== undefined ? { parameters: c.CollectionParameters } : {}),
+  }));
   for (const [kind, configs] of [
     ['Rule.custom', d.DebugRuleConfigurations ?? []],
     ['ProfilerRule.custom', d.ProfilerRuleConfigurations ?? []],
   ] as const) {
     for (const config of configs) {
-      const rule = ruleArguments(kind, config);
+      // A built-in rule (the region's sagemaker-debugger-rules image running a rule_configs rule) comes back as one.
+      const rule =
+        builtinRuleArguments(kind === 'Rule.custom' ? 'debugger' : 'profiler', config, job.region, d.DebugHookConfig !== undefined ? (hookCollections ?? []) : undefined) ??
+        ruleArguments(kind, config);
       if (rule) rules.push(rule);
+      else if (config.RuleEvaluatorImage !== undefined && config.InstanceType === undefined)
+        notes.push(
+          `The rule ${config.RuleConfigurationName ?? '(unnamed)'} runs SageMaker's rule image but is no built-in rule a job file can write (a profiler rule with parameters other than its defaults, or an image of another region); it is not carried over.`,
+        );
       else notes.push(`The rule ${config.RuleConfigurationName ?? '(unnamed)'} has no evaluator image or instance type in the description; it is not carried over.`);
     }
   }

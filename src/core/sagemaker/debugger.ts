@@ -11,13 +11,19 @@
  * - `tensorboard_output_config`: `TensorBoardOutputConfig(**map)`;
  * - `profiler_config`: `ProfilerConfig(**map)` (s3_output_path, system_monitor_interval_millis,
  *   disable_profiler);
- * - `rules`: each item `Rule.custom(**rest)` or `ProfilerRule.custom(**rest)`, chosen by `rule:`.
+ * - `rules`: each item `Rule.custom(**rest)`, `ProfilerRule.custom(**rest)`,
+ *   `Rule.sagemaker(rule_configs.<base_config>(), **rest)` or
+ *   `ProfilerRule.sagemaker(rule_configs.<base_config>(), **rest)`, chosen by `rule:`; the built-in
+ *   rules' configs come from core/catalog/debuggerRules.ts (smdebug_rulesconfig 1.0.1).
  *
  * Pure: the region and the output path come in; the request builder places the result.
  */
 import type { TrainingPlanErrorCode } from '../training/trainingPlanError';
 import { excerpt } from '../excerpt';
 import { isRecord } from '../isRecord';
+import { DEBUGGER_BUILTIN_RULES, PROFILER_BUILTIN_RULES, RULE_EVALUATOR_REGISTRIES, RULE_EVALUATOR_REPOSITORY } from '../catalog/debuggerRules';
+import type { DebuggerBuiltinRule, ProfilerBuiltinRule } from '../catalog/debuggerRules';
+import { ecrHostname } from '../catalog/huggingfaceImages';
 
 export interface CollectionConfigArg {
   name: string;
@@ -66,7 +72,90 @@ export interface ProfilerCustomRuleArg extends CustomRuleCommon {
   rule: 'ProfilerRule.custom';
 }
 
-export type RuleArg = DebuggerCustomRuleArg | ProfilerCustomRuleArg;
+/** `Rule.sagemaker(rule_configs.<base_config>(), ...)`: a built-in Debugger rule. */
+export interface DebuggerBuiltinRuleArg {
+  rule: 'Rule.sagemaker';
+  base_config: string;
+  name?: string;
+  container_local_output_path?: string;
+  s3_output_path?: string;
+  other_trials_s3_input_paths?: string[];
+  rule_parameters?: Record<string, string>;
+  collections_to_save?: CollectionConfigArg[];
+}
+
+/** `ProfilerRule.sagemaker(rule_configs.<base_config>(), ...)`: a built-in profiler rule. */
+export interface ProfilerBuiltinRuleArg {
+  rule: 'ProfilerRule.sagemaker';
+  base_config: string;
+  name?: string;
+  container_local_output_path?: string;
+  s3_output_path?: string;
+  /** Taken, and then dropped by the SDK (`_set_default_rule_config`) for every built-in rule. */
+  instance_type?: string;
+  volume_size_in_gb?: number;
+}
+
+export type RuleArg = DebuggerCustomRuleArg | ProfilerCustomRuleArg | DebuggerBuiltinRuleArg | ProfilerBuiltinRuleArg;
+
+/** The keyword arguments each constructor takes besides `rule` (Python raises TypeError for any other). */
+export const RULE_KEYWORDS: Readonly<Record<RuleArg['rule'], readonly string[]>> = {
+  'Rule.custom': [
+    'name',
+    'image_uri',
+    'instance_type',
+    'volume_size_in_gb',
+    'source',
+    'rule_to_invoke',
+    'container_local_output_path',
+    's3_output_path',
+    'other_trials_s3_input_paths',
+    'rule_parameters',
+    'collections_to_save',
+  ],
+  'ProfilerRule.custom': [
+    'name',
+    'image_uri',
+    'instance_type',
+    'volume_size_in_gb',
+    'source',
+    'rule_to_invoke',
+    'container_local_output_path',
+    's3_output_path',
+    'rule_parameters',
+  ],
+  'Rule.sagemaker': ['base_config', 'name', 'container_local_output_path', 's3_output_path', 'other_trials_s3_input_paths', 'rule_parameters', 'collections_to_save'],
+  'ProfilerRule.sagemaker': ['base_config', 'name', 'container_local_output_path', 's3_output_path', 'instance_type', 'volume_size_in_gb'],
+};
+
+const isDebuggerRule = (r: RuleArg): r is DebuggerCustomRuleArg | DebuggerBuiltinRuleArg => r.rule === 'Rule.custom' || r.rule === 'Rule.sagemaker';
+const isProfilerRule = (r: RuleArg): r is ProfilerCustomRuleArg | ProfilerBuiltinRuleArg => r.rule === 'ProfilerRule.custom' || r.rule === 'ProfilerRule.sagemaker';
+
+export function debuggerBuiltinRule(name: unknown): DebuggerBuiltinRule | undefined {
+  return DEBUGGER_BUILTIN_RULES.find((r) => r.name === name);
+}
+
+export function profilerBuiltinRule(name: unknown): ProfilerBuiltinRule | undefined {
+  return PROFILER_BUILTIN_RULES.find((r) => r.name === name);
+}
+
+/**
+ * debugger.py `get_rule_container_image_uri` (image_uris.retrieve("debugger", region)): the built-in
+ * rules' evaluator image, or undefined where debugger.json has no registry (the SDK raises there).
+ */
+export function ruleEvaluatorImage(region: string): string | undefined {
+  const account = RULE_EVALUATOR_REGISTRIES[region];
+  const host = ecrHostname(region);
+  return account && host ? `${account}.dkr.${host}/${RULE_EVALUATOR_REPOSITORY}:latest` : undefined;
+}
+
+/** The rule's name as the request carries it (a built-in rule without `name` takes its config's). */
+function ruleName(rule: RuleArg): string {
+  if (rule.name) return rule.name;
+  if (rule.rule === 'Rule.sagemaker') return debuggerBuiltinRule(rule.base_config)?.ruleName ?? String(rule.base_config);
+  if (rule.rule === 'ProfilerRule.sagemaker') return profilerBuiltinRule(rule.base_config)?.ruleName ?? String(rule.base_config);
+  return String(rule.name);
+}
 
 /** The estimator arguments this module reads. */
 export interface DebuggerArguments {
@@ -142,7 +231,28 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
   // The validator calls this on the file as written, before its shape is known to be right (the schema's
   // problems say what is wrong with it): a `rules` that is no list, or an item that is no map, is skipped here.
   const rules = Array.isArray(args.rules) ? args.rules.filter((r) => isRecord(r)) : [];
+  const profilerOn = region !== '' && !profilerDisabled(args, region);
   rules.forEach((rule, i) => {
+    const given = rule as unknown as Record<string, unknown>;
+    const label = `rules[${i}] (${excerpt(String(rule.name ?? given['base_config']))})`;
+    if (given['actions'] !== undefined) {
+      out.push({
+        code: 'rules.actionsUnsupported',
+        message: `${label}: actions (smdebug_rulesconfig's StopTraining, Email, SMS: what to do when the rule fires) are not supported in a job file yet; remove actions, and watch the rule's status in the Job dashboard instead.`,
+        path: ['rules', i, 'actions'],
+      });
+    }
+    if (rule.rule === 'Rule.sagemaker' || rule.rule === 'ProfilerRule.sagemaker') {
+      builtinRuleRefusals(rule, i, label, region, profilerOn, out);
+      return;
+    }
+    if (given['base_config'] !== undefined) {
+      out.push({
+        code: 'rules.notAKeyword',
+        message: `${label}: base_config belongs to the built-in rules (rule: Rule.sagemaker or ProfilerRule.sagemaker); ${rule.rule} takes no base_config, and Python raises TypeError for it.`,
+        path: ['rules', i, 'base_config'],
+      });
+    }
     // RuleBase._set_rule_parameters
     if (Boolean(rule.source) !== Boolean(rule.rule_to_invoke)) {
       out.push({
@@ -173,7 +283,7 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
     }
   });
   const hook = args.debugger_hook_config;
-  const debuggerRules = rules.filter((r) => r.rule === 'Rule.custom');
+  const debuggerRules = rules.filter(isDebuggerRule);
   // _validate_and_set_debugger_configs: a hook object (given, or made for a Debugger rule) where Debugger is not.
   if (!regionSupportsDebugger(region) && (typeof hook === 'object' || (hook === undefined && debuggerRules.length > 0))) {
     out.push({
@@ -196,7 +306,7 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
         path: ['profiler_config'],
       });
     }
-    const index = rules.findIndex((r) => r.rule === 'ProfilerRule.custom');
+    const index = rules.findIndex(isProfilerRule);
     if (index >= 0) {
       out.push({
         code: 'profiler.disabled',
@@ -209,16 +319,76 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
 }
 
 /**
+ * What Rule.sagemaker / ProfilerRule.sagemaker raise when called (TypeError for a keyword they do not
+ * take, RuntimeError for a rule_to_invoke), and what fit() raises for them (the rule image's region).
+ */
+function builtinRuleRefusals(rule: DebuggerBuiltinRuleArg | ProfilerBuiltinRuleArg, i: number, label: string, region: string, profilerOn: boolean, out: DebuggerRefusal[]): void {
+  const given = rule as unknown as Record<string, unknown>;
+  const taken = RULE_KEYWORDS[rule.rule];
+  for (const key of Object.keys(given)) {
+    if (key === 'rule' || key === 'actions' || taken.includes(key)) continue;
+    const other = rule.rule === 'Rule.sagemaker' ? 'ProfilerRule.sagemaker' : 'Rule.sagemaker';
+    const where = RULE_KEYWORDS[other].includes(key)
+      ? `; ${other} takes it`
+      : RULE_KEYWORDS['Rule.custom'].includes(key)
+        ? '; it belongs to the custom rules (Rule.custom, ProfilerRule.custom)'
+        : '';
+    out.push({
+      code: 'rules.notAKeyword',
+      message: `${label}: ${rule.rule} takes no ${key}, and Python raises TypeError for it${where}. Its keyword arguments: ${taken.join(', ')}.`,
+      path: ['rules', i, key],
+    });
+  }
+  const known = rule.rule === 'Rule.sagemaker' ? debuggerBuiltinRule(rule.base_config) : profilerBuiltinRule(rule.base_config);
+  if (rule.base_config !== undefined && !known) {
+    const names = (rule.rule === 'Rule.sagemaker' ? DEBUGGER_BUILTIN_RULES : PROFILER_BUILTIN_RULES).map((r) => r.name);
+    const elsewhere = rule.rule === 'Rule.sagemaker' ? profilerBuiltinRule(rule.base_config) : debuggerBuiltinRule(rule.base_config);
+    out.push({
+      code: 'rules.unknownBuiltin',
+      message: `${label}: ${excerpt(String(rule.base_config))} is not a ${rule.rule === 'Rule.sagemaker' ? 'Debugger' : 'profiler'} rule of rule_configs (smdebug_rulesconfig 1.0.1)${elsewhere ? `; it is a ${rule.rule === 'Rule.sagemaker' ? 'profiler rule: write rule: ProfilerRule.sagemaker' : 'Debugger rule: write rule: Rule.sagemaker'}` : ''}. Known: ${names.join(', ')}.`,
+      path: ['rules', i, 'base_config'],
+    });
+  }
+  // Rule.sagemaker: "You cannot provide a 'rule_to_invoke' for SageMaker rules."
+  if (rule.rule === 'Rule.sagemaker' && isRecord(rule.rule_parameters) && rule.rule_parameters['rule_to_invoke'] != null) {
+    out.push({
+      code: 'rules.builtinRuleToInvoke',
+      message: `${label}: a built-in rule takes no rule_to_invoke in rule_parameters; the SageMaker SDK refuses it ("You cannot provide a 'rule_to_invoke' for SageMaker rules. Either remove the rule_to_invoke or use a custom rule."). Remove it, or write a Rule.custom.`,
+      path: ['rules', i, 'rule_parameters', 'rule_to_invoke'],
+    });
+  }
+  // ProfilerRule.sagemaker under this name picks the detailed profiler's image and keeps instance_type
+  // and volume_size_in_gb: the SDK's own default profiler processing job, which a job file does not make.
+  if (rule.rule === 'ProfilerRule.sagemaker' && ruleName(rule).startsWith('DetailedProfilerProcessingJobConfig')) {
+    out.push({
+      code: 'rules.detailedProfilerName',
+      message: `${label}: a rule named DetailedProfilerProcessingJobConfig… is the SDK's detailed-profiler processing job (another image, its own instance settings), which a job file does not support; give the rule another name.`,
+      path: ['rules', i, rule.name ? 'name' : 'base_config'],
+    });
+  }
+  // fit(): _set_default_rule_config → image_uris.retrieve("debugger", region) for each rule that runs
+  // (a profiler rule runs only with the profiler on; where it is off the profiler refusal says so).
+  if (region !== '' && !ruleEvaluatorImage(region) && (rule.rule === 'Rule.sagemaker' || profilerOn)) {
+    out.push({
+      code: 'rules.builtinRegionUnsupported',
+      message: `${label}: the built-in rules' evaluator image (sagemaker-debugger-rules) has no registry in ${region} as the SageMaker SDK v2.257.6 knows it, and the SDK refuses the rule there ("Unsupported region: ${region}."). Regions with it: ${Object.keys(RULE_EVALUATOR_REGISTRIES).join(', ')}.`,
+      path: ['rules', i],
+    });
+  }
+}
+
+/**
  * DebugRuleConfigurations, DebugHookConfig, TensorBoardOutputConfig, ProfilerRuleConfigurations
  * and ProfilerConfig as the SDK sends them; call only when `debuggerRefusals` found nothing.
  */
 export function debuggerRequestFields(args: DebuggerArguments, region: string, outputPath: string): DebuggerRequestFields {
   const out: DebuggerRequestFields = {};
   const rules = args.rules ?? [];
-  const debuggerRules = rules.filter((r): r is DebuggerCustomRuleArg => r.rule === 'Rule.custom');
-  const profilerRules = rules.filter((r): r is ProfilerCustomRuleArg => r.rule === 'ProfilerRule.custom');
+  const debuggerRules = rules.filter(isDebuggerRule);
+  const profilerRules = rules.filter(isProfilerRule);
 
-  if (debuggerRules.length > 0) out.DebugRuleConfigurations = debuggerRules.map((r) => ruleConfiguration(r, debuggerRuleParameters(r)));
+  if (debuggerRules.length > 0)
+    out.DebugRuleConfigurations = debuggerRules.map((r) => (r.rule === 'Rule.custom' ? ruleConfiguration(r, debuggerRuleParameters(r)) : builtinRuleConfiguration(r, region)));
 
   // `true` is the SDK's `{}`: the default hook where Debugger is, none elsewhere. An object is
   // DebuggerHookConfig(...), whose missing s3_output_path becomes output_path. A Debugger rule
@@ -230,7 +400,7 @@ export function debuggerRequestFields(args: DebuggerArguments, region: string, o
   if (hookConfig) {
     // _prepare_collection_configs: the rules' collections and the hook's, as a set (sent in its
     // iteration order, which Python's string hashing makes vary between runs; here the order written).
-    const collections = dedupeCollections([...debuggerRules.flatMap((r) => r.collections_to_save ?? []), ...(hookConfig.collection_configs ?? [])]);
+    const collections = dedupeCollections([...debuggerRules.flatMap(ruleCollections), ...(hookConfig.collection_configs ?? [])]);
     out.DebugHookConfig = {
       S3OutputPath: hookConfig.s3_output_path!,
       ...(hookConfig.container_local_output_path !== undefined ? { LocalPath: hookConfig.container_local_output_path } : {}),
@@ -249,7 +419,9 @@ export function debuggerRequestFields(args: DebuggerArguments, region: string, o
 
   const disabled = profilerDisabled(args, region);
   if (!disabled && profilerRules.length > 0) {
-    out.ProfilerRuleConfigurations = profilerRules.map((r) => ruleConfiguration(r, mergedRuleParameters(r)));
+    out.ProfilerRuleConfigurations = profilerRules.map((r) =>
+      r.rule === 'ProfilerRule.custom' ? ruleConfiguration(r, mergedRuleParameters(r)) : builtinRuleConfiguration(r, region),
+    );
   }
   const given = args.profiler_config;
   const config: ProfilerConfigArg =
@@ -291,15 +463,128 @@ function ruleConfiguration(rule: CustomRuleCommon, parameters: Record<string, st
   return config;
 }
 
-/** CollectionConfig.__eq__/__hash__: the name and the parameters. */
+/**
+ * The collections a Debugger rule adds to the hook: Rule.custom's collections_to_save; Rule.sagemaker's
+ * `collections_to_save or` its config's collections, each `CollectionConfig(name, parameters or {})`.
+ */
+function ruleCollections(rule: DebuggerCustomRuleArg | DebuggerBuiltinRuleArg): CollectionConfigArg[] {
+  if (rule.rule === 'Rule.custom' || (rule.collections_to_save ?? []).length > 0) return rule.collections_to_save ?? [];
+  return (debuggerBuiltinRule(rule.base_config)?.collections ?? []).map((c) => ({ name: c.name, parameters: c.parameters ?? {} }));
+}
+
+/**
+ * A built-in rule's configuration: Rule.sagemaker / ProfilerRule.sagemaker, then fit()'s
+ * `_set_default_rule_config` (the region's evaluator image; no instance type or volume) and
+ * `prepare_actions` (no action_json). Call only when `debuggerRefusals` found nothing.
+ */
+function builtinRuleConfiguration(rule: DebuggerBuiltinRuleArg | ProfilerBuiltinRuleArg, region: string): RuleConfiguration {
+  const config: RuleConfiguration = { RuleConfigurationName: ruleName(rule), RuleEvaluatorImage: ruleEvaluatorImage(region)! };
+  if (rule.container_local_output_path) config.LocalPath = rule.container_local_output_path;
+  if (rule.s3_output_path) config.S3OutputPath = rule.s3_output_path;
+  let parameters: Record<string, string>;
+  if (rule.rule === 'Rule.sagemaker') {
+    // Rule.sagemaker: the other trials, the config's RuleParameters, then the user's.
+    parameters = {};
+    (rule.other_trials_s3_input_paths ?? []).forEach((p, i) => (parameters[`other_trial_${i}`] = p));
+    Object.assign(parameters, debuggerBuiltinRule(rule.base_config)!.ruleParameters, rule.rule_parameters ?? {});
+    delete parameters['action_json'];
+  } else {
+    parameters = { ...profilerBuiltinRule(rule.base_config)!.ruleParameters };
+  }
+  if (Object.keys(parameters).length > 0) config.RuleParameters = parameters;
+  return config;
+}
+
+/**
+ * CollectionConfig.__eq__/__hash__: the name and the parameters. `parameters: None` and `{}` hash
+ * alike but are not equal, so a set keeps both.
+ */
 function dedupeCollections(collections: readonly CollectionConfigArg[]): CollectionConfigArg[] {
   const seen = new Set<string>();
   const out: CollectionConfigArg[] = [];
   for (const c of collections) {
-    const key = JSON.stringify([c.name, Object.entries(c.parameters ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+    const key = JSON.stringify([c.name, c.parameters === undefined, Object.entries(c.parameters ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(c);
   }
+  return out;
+}
+
+/** A rule configuration as DescribeTrainingJob returns it. */
+export interface RuleConfigurationLike {
+  RuleConfigurationName?: string;
+  RuleEvaluatorImage?: string;
+  InstanceType?: string;
+  VolumeSizeInGB?: number;
+  LocalPath?: string;
+  S3OutputPath?: string;
+  RuleParameters?: Record<string, string>;
+}
+
+/**
+ * The `Rule.sagemaker` / `ProfilerRule.sagemaker` keyword arguments that send `config` again, when it
+ * is a built-in rule: the region's rule evaluator image, no instance settings, and the rule_to_invoke
+ * of a rule_configs rule (a profiler rule: with exactly its default parameters, the only ones a job
+ * file sends). `hookCollections` are the DebugHookConfig's collections: a Debugger rule whose own
+ * collections are not among them had collections_to_save, which the hook's list stands in for (the
+ * SDK sends the union of both as a set). Undefined when the config is not a built-in rule.
+ */
+export function builtinRuleArguments(
+  kind: 'debugger' | 'profiler',
+  config: RuleConfigurationLike,
+  region: string | undefined,
+  hookCollections: readonly CollectionConfigArg[] | undefined,
+): Record<string, unknown> | undefined {
+  if (region === undefined || config.RuleConfigurationName === undefined || config.RuleEvaluatorImage !== ruleEvaluatorImage(region)) return undefined;
+  if (config.InstanceType !== undefined || config.VolumeSizeInGB !== undefined) return undefined;
+  const params = { ...(config.RuleParameters ?? {}) };
+  const invoked = params['rule_to_invoke'];
+  const args: Record<string, unknown> = {};
+  if (kind === 'debugger') {
+    const builtin = DEBUGGER_BUILTIN_RULES.find((r) => r.ruleParameters['rule_to_invoke'] === invoked);
+    if (!builtin) return undefined;
+    Object.assign(args, { rule: 'Rule.sagemaker', base_config: builtin.name });
+    if (config.RuleConfigurationName !== builtin.ruleName) args['name'] = config.RuleConfigurationName;
+    const trials: string[] = [];
+    while (params[`other_trial_${trials.length}`] !== undefined) trials.push(params[`other_trial_${trials.length}`]!);
+    trials.forEach((_, i) => delete params[`other_trial_${i}`]);
+    for (const [key, value] of Object.entries(builtin.ruleParameters)) if (params[key] === value) delete params[key];
+    if (config.LocalPath !== undefined) args['container_local_output_path'] = config.LocalPath;
+    if (config.S3OutputPath !== undefined) args['s3_output_path'] = config.S3OutputPath;
+    if (trials.length > 0) args['other_trials_s3_input_paths'] = trials;
+    if (Object.keys(params).length > 0) args['rule_parameters'] = params;
+    const own = builtin.collections.map((c) => ({ name: c.name, parameters: c.parameters ?? {} }));
+    const hook = hookCollections ?? [];
+    const sameCollection = (a: CollectionConfigArg, b: CollectionConfigArg): boolean => dedupeCollections([a, b]).length === 1;
+    if (hookCollections !== undefined && hook.length > 0 && !own.every((c) => hook.some((h) => sameCollection(c, h)))) args['collections_to_save'] = hook;
+    return args;
+  }
+  const builtin = PROFILER_BUILTIN_RULES.find((r) => r.ruleParameters['rule_to_invoke'] === invoked);
+  if (!builtin || JSON.stringify(Object.entries(params)) !== JSON.stringify(Object.entries(builtin.ruleParameters))) return undefined;
+  Object.assign(args, { rule: 'ProfilerRule.sagemaker', base_config: builtin.name });
+  if (config.RuleConfigurationName !== builtin.ruleName) args['name'] = config.RuleConfigurationName;
+  if (config.LocalPath !== undefined) args['container_local_output_path'] = config.LocalPath;
+  if (config.S3OutputPath !== undefined) args['s3_output_path'] = config.S3OutputPath;
+  return args;
+}
+
+/**
+ * What the SDK logs as a warning about the rules (EstimatorBase._check_debugger_rule): a Debugger rule
+ * named TreeDepth or FeatureImportanceOverweight is meant for XGBoost, not for this estimator.
+ */
+export function debuggerWarnings(args: Pick<DebuggerArguments, 'rules'>): Array<{ code: 'rules.xgboostOnly'; message: string; path: (string | number)[] }> {
+  const rules = Array.isArray(args.rules) ? args.rules : [];
+  const out: Array<{ code: 'rules.xgboostOnly'; message: string; path: (string | number)[] }> = [];
+  rules.forEach((rule, i) => {
+    if (!isRecord(rule) || !isDebuggerRule(rule)) return;
+    const name = ruleName(rule);
+    if (name === 'TreeDepth' || name === 'FeatureImportanceOverweight')
+      out.push({
+        code: 'rules.xgboostOnly',
+        message: `rules[${i}] (${name}) is valid only for the XGBoost algorithm, as the SageMaker SDK warns; on a Hugging Face job it finds no tree data to check.`,
+        path: ['rules', i],
+      });
+  });
   return out;
 }

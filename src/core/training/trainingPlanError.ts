@@ -36,6 +36,12 @@ export type TrainingPlanErrorCode =
   | 'rules.sourceWithoutRuleToInvoke'
   | 'rules.sourceNotS3'
   | 'rules.debuggerRuleOnly'
+  | 'rules.notAKeyword'
+  | 'rules.actionsUnsupported'
+  | 'rules.unknownBuiltin'
+  | 'rules.builtinRuleToInvoke'
+  | 'rules.detailedProfilerName'
+  | 'rules.builtinRegionUnsupported'
   | 'debugger.regionUnsupported'
   | 'profiler.disabled'
   // What TrainingCompilerConfig.validate refuses (src/core/sagemaker/trainingCompiler.ts).
