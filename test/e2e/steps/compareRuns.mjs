@@ -57,6 +57,16 @@ export async function compareRunsStep(j) {
   await rowB.waitFor({ state: 'visible', timeout: 20_000 });
   // Select both: a click, then Ctrl+click (the list's multi-select modifier on Linux).
   await rowA.click();
+  // A click on a job row also expands it (its detail rows push the rows below down): collapse it again
+  // (Left on the focused row) before the second click, so that click lands on the other job's row.
+  await page.waitForTimeout(300);
+  if ((await rowA.getAttribute('aria-expanded')) === 'true') {
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction((name) => {
+      const row = [...document.querySelectorAll('.part.sidebar .pane-body .monaco-list-row')].find((r) => (r.getAttribute('aria-label') ?? '').startsWith(name));
+      return row?.getAttribute('aria-expanded') !== 'true';
+    }, a);
+  }
   await rowB.click({ modifiers: ['Control'] });
   await page.waitForTimeout(300);
   const selected = await page.locator('.part.sidebar .pane-body .monaco-list-row.selected').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
