@@ -102,6 +102,20 @@ describe('compareRuns', () => {
   ];
   const c = compareRuns(inputs, NOW);
 
+  it('does not mark costs that show the same to the cent, though their exact USD differ', () => {
+    const x = cloud('cents-a', { learning_rate: '5e-05' });
+    const y = cloud('cents-b', { learning_rate: '5e-05' }, { TrainingTimeInSeconds: 599, BillableTimeInSeconds: 599 });
+    const z = cloud('cents-c', { learning_rate: '5e-05' }, { TrainingTimeInSeconds: 660, BillableTimeInSeconds: 660 });
+    const run = (d: TrainingJobDescription): RunInput => ({ origin: 'cloud', description: d, cost: priced(d), series: [] });
+    const same = compareRuns([run(x), run(y)], NOW);
+    assert.deepEqual(
+      rowOf(same, 'job.cost')!.cells.map((cell) => cell.display),
+      ['$0.23', '$0.23'],
+    );
+    assert.equal(rowOf(same, 'job.cost')!.differs, false, '$0.234667 and $0.234276 both show $0.23');
+    assert.equal(rowOf(compareRuns([run(x), run(z)], NOW), 'job.cost')!.differs, true, '$0.23 against $0.26');
+  });
+
   it('marks exactly the rows whose values differ; 5e-05 against 0.0001 differs, 3 against 3.0 does not', () => {
     assert.deepEqual(
       c.differences.filter((k) => k.startsWith('hyperparameters.')),

@@ -151,18 +151,20 @@ function jobRows(inputs: readonly RunInput[], now: Date): ComparisonRow[] {
         r.origin === 'cloud' ? cell(d.EnableManagedSpotTraining === true, d.EnableManagedSpotTraining ? 'yes' : 'no', `EnableManagedSpotTraining (${src})`) : NONE,
       ),
     ),
-    row(
-      'job',
-      'cost',
-      'Cost',
-      per((r) => {
-        if (!r.cost) return { value: null, display: 'not priced', source: r.costProblem ?? null };
-        const usd = totalUsd(r.cost);
-        const display = costSummary(r.cost) ?? 'no price';
-        return usd === undefined ? { value: null, display, source: r.cost.priceSource } : cell(usd, display, r.cost.priceSource);
-      }),
-    ),
+    costRow(inputs),
   ];
+}
+
+/** The cost row: costs that show the same (to the cent) do not differ, though their exact USD may. */
+function costRow(inputs: readonly RunInput[]): ComparisonRow {
+  const cells = inputs.map((r): ComparedCell => {
+    if (!r.cost) return { value: null, display: 'not priced', source: r.costProblem ?? null };
+    const usd = totalUsd(r.cost);
+    const display = costSummary(r.cost) ?? 'no price';
+    return usd === undefined ? { value: null, display, source: r.cost.priceSource } : cell(usd, display, r.cost.priceSource);
+  });
+  const shown = new Set(cells.map((c) => (typeof c.value === 'number' ? `usd:${Math.round(c.value * 100)}` : `none:${c.display}`)));
+  return row('job', 'cost', 'Cost', cells, { differs: shown.size > 1 });
 }
 
 function hyperparameterRows(inputs: readonly RunInput[]): ComparisonRow[] {
