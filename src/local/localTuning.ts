@@ -154,7 +154,7 @@ class TuningRun {
           MaxParallelTrainingJobs: tuning.max_parallel_jobs ?? 1,
           ...(tuning.max_runtime_in_seconds !== undefined ? { MaxRuntimeInSeconds: tuning.max_runtime_in_seconds } : {}),
         },
-        ParameterRanges: parameterRanges(tuning),
+        ParameterRanges: parameterRanges(tuning, planned.tuningValues),
         TrainingJobEarlyStoppingType: tuning.early_stopping_type ?? 'Off',
         ...(criteria
           ? {

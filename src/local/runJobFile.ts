@@ -12,6 +12,7 @@ import { validateJobFile } from '../core/jobFile/validateJobFile';
 import { buildTrainingJobPlan } from '../core/training/createTrainingJobRequest';
 import type { CreateTrainingJobRequest } from '../core/training/createTrainingJobRequest';
 import { encodeDocumentValues } from '../core/training/pythonJson';
+import type { EncodedTuningValues } from '../core/training/pythonJson';
 import { withGitCheckout } from '../source/gitSource';
 import { runLocalJob } from './localJob';
 import type { ChannelFetcher } from '../core/contract/channelFetcher';
@@ -49,6 +50,8 @@ export interface PlannedLocalRun {
   request: CreateTrainingJobRequest;
   jobFileDir: string;
   environment: Record<string, string> | undefined;
+  /** The tuning block's values as the file wrote them (a `1.0` stays `1.0`), for the ranges' encoding. */
+  tuningValues?: EncodedTuningValues;
 }
 
 export type PlanLocalRunOutcome = { kind: 'invalid'; problems: Problem[] } | { kind: 'planned'; planned: PlannedLocalRun };
@@ -74,7 +77,10 @@ export function planLocalRun(o: RunJobFileOptions): PlanLocalRunOutcome {
     ...(encoded.tagValues !== undefined ? { tagValues: encoded.tagValues } : {}),
     context: { region: spec.region ?? o.region ?? 'us-east-1', accountId: LOCAL_ACCOUNT, now: o.now ?? new Date(), baseDir: jobFileDir, localRun: true },
   });
-  return { kind: 'planned', planned: { spec, request: plan.createTrainingJob, jobFileDir, environment } };
+  return {
+    kind: 'planned',
+    planned: { spec, request: plan.createTrainingJob, jobFileDir, environment, ...(encoded.tuning !== undefined ? { tuningValues: encoded.tuning } : {}) },
+  };
 }
 
 /** What a tuning trial changes in a planned run: its name, its hyperparameters, its tuning job. */

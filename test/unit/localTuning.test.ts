@@ -103,15 +103,15 @@ describe('Random search', () => {
 });
 
 describe('Grid search', () => {
-  it('runs every combination of the categorical values, the last range changing fastest', () => {
+  it('runs every combination of the categorical values, the last range changing fastest, each as the SDK sends it (json.dumps of str())', () => {
     const trials = gridTrials({ a: { type: 'categorical', values: [1, 2] }, b: { type: 'categorical', values: ['x', 'y', true] } });
     assert.deepEqual(trials, [
-      { a: '1', b: '"x"' },
-      { a: '1', b: '"y"' },
-      { a: '1', b: 'true' },
-      { a: '2', b: '"x"' },
-      { a: '2', b: '"y"' },
-      { a: '2', b: 'true' },
+      { a: '"1"', b: '"x"' },
+      { a: '"1"', b: '"y"' },
+      { a: '"1"', b: '"True"' },
+      { a: '"2"', b: '"x"' },
+      { a: '"2"', b: '"y"' },
+      { a: '"2"', b: '"True"' },
     ]);
   });
 
@@ -365,7 +365,7 @@ describe('a Grid tuning job through `sagemaker-hf launch --local`, with a failin
     assert.equal(record.HyperParameterTuningJobStatus, 'Completed');
     assert.deepEqual(
       record.Trials.map((t) => `${t.TunedHyperParameters.optimizer} ${t.TunedHyperParameters.batch}`),
-      ['"adamw" 1', '"adamw" 2', '"bad" 1', '"bad" 2', '"sgd" 1', '"sgd" 2'],
+      ['"adamw" "1"', '"adamw" "2"', '"bad" "1"', '"bad" "2"', '"sgd" "1"', '"sgd" "2"'],
     );
     const failed = record.Trials.filter((t) => t.TrainingJobStatus === 'Failed');
     assert.equal(failed.length, 2);
@@ -376,7 +376,7 @@ describe('a Grid tuning job through `sagemaker-hf launch --local`, with a failin
     assert.deepEqual(record.TrainingJobStatusCounters, { Completed: 4, InProgress: 0, RetryableError: 0, NonRetryableError: 2, Stopped: 0 });
     assert.equal(bestName, record.Trials[1]!.TrainingJobName);
     assert.equal(record.BestTrainingJob?.FinalHyperParameterTuningJobObjectiveMetric?.Value, 0.9);
-    assert.match(io.err, new RegExp(`\\* ${bestName}  Completed 0.9  optimizer="adamw" batch=2`));
+    assert.match(io.err, new RegExp(`\\* ${bestName}  Completed 0.9  optimizer="adamw" batch="2"`));
     assert.match(io.err, /Failed .*no eval_acc|Failed, no eval_acc/);
   });
 

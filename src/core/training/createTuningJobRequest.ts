@@ -344,8 +344,20 @@ function refuseUndefinedObjective(tuning: TuningSpec, spec: JobSpec): void {
   );
 }
 
-/** `_prepare_parameter_ranges_for_tuning`: Continuous, Categorical, Integer; categorical values JSON-encoded for a Framework estimator. */
-function parameterRangesRequest(ranges: Record<string, HyperparameterRange>, encoded: EncodedTuningValues | undefined): ParameterRangesRequest {
+/**
+ * A categorical value as the SDK sends it for a Framework estimator, and so as a trial receives it:
+ * CategoricalParameter keeps `str(v)` and as_json_range sends `json.dumps` of that string (`adamw` →
+ * `"adamw"`, `1` → `"1"`, `true` → `"True"`).
+ */
+export function categoricalRangeValue(v: string | number | boolean): string {
+  return pythonJsonString(pythonStr(v));
+}
+
+/**
+ * `_prepare_parameter_ranges_for_tuning`: Continuous, Categorical, Integer; categorical values JSON-encoded
+ * for a Framework estimator. `encoded`: the values as the file wrote them (a `1.0` needs its YAML node).
+ */
+export function parameterRangesRequest(ranges: Record<string, HyperparameterRange>, encoded: EncodedTuningValues | undefined): ParameterRangesRequest {
   const out: ParameterRangesRequest = { ContinuousParameterRanges: [], CategoricalParameterRanges: [], IntegerParameterRanges: [] };
   for (const type of RANGE_TYPES) {
     for (const [name, range] of Object.entries(ranges)) {
@@ -353,8 +365,7 @@ function parameterRangesRequest(ranges: Record<string, HyperparameterRange>, enc
       const written = encoded?.ranges[name];
       if (range.type === 'categorical') {
         // CategoricalParameter keeps str(v); as_json_range sends json.dumps of that string.
-        const values = written?.values ?? range.values.map(pythonStr);
-        out.CategoricalParameterRanges.push({ Name: name, Values: values.map(pythonJsonString) });
+        out.CategoricalParameterRanges.push({ Name: name, Values: written?.values ? written.values.map(pythonJsonString) : range.values.map(categoricalRangeValue) });
       } else {
         const target = range.type === 'continuous' ? out.ContinuousParameterRanges : out.IntegerParameterRanges;
         target.push({

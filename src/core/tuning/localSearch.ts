@@ -10,7 +10,10 @@
 import { compileDefinition } from '../metrics/trainerLog';
 import type { MetricDefinition } from '../metrics/trainerLog';
 import type { HyperparameterRange, RangeScalingType, TuningSpec } from '../sagemaker/tuningSpec';
+import { categoricalRangeValue, parameterRangesRequest } from '../training/createTuningJobRequest';
+import type { ParameterRangesRequest } from '../training/createTuningJobRequest';
 import { pythonFloatRepr, pythonJsonDumpsValue } from '../training/pythonJson';
+import type { EncodedTuningValues } from '../training/pythonJson';
 
 /** CreateHyperParameterTuningJob's limit on HyperParameterTuningJobName. */
 export const TUNING_JOB_NAME_MAX_LENGTH = 32;
@@ -61,36 +64,14 @@ export function notHonouredLocally(tuning: TuningSpec): string[] {
 }
 
 /** The ranges a local run tunes, encoded as Python's `str()` writes them (MinValue, MaxValue, Values). */
-export function parameterRanges(tuning: TuningSpec): {
-  IntegerParameterRanges: Array<{ Name: string; MinValue: string; MaxValue: string; ScalingType: RangeScalingType }>;
-  ContinuousParameterRanges: Array<{ Name: string; MinValue: string; MaxValue: string; ScalingType: RangeScalingType }>;
-  CategoricalParameterRanges: Array<{ Name: string; Values: string[] }>;
-} {
-  const out = {
-    IntegerParameterRanges: [] as Array<{ Name: string; MinValue: string; MaxValue: string; ScalingType: RangeScalingType }>,
-    ContinuousParameterRanges: [] as Array<{ Name: string; MinValue: string; MaxValue: string; ScalingType: RangeScalingType }>,
-    CategoricalParameterRanges: [] as Array<{ Name: string; Values: string[] }>,
-  };
-  for (const [name, range] of Object.entries(tuning.hyperparameter_ranges)) {
-    if (range.type === 'categorical') out.CategoricalParameterRanges.push({ Name: name, Values: range.values.map(categoricalValue) });
-    else {
-      const entry = { Name: name, MinValue: pyStr(range.min_value, range.type), MaxValue: pyStr(range.max_value, range.type), ScalingType: range.scaling_type ?? 'Auto' };
-      (range.type === 'integer' ? out.IntegerParameterRanges : out.ContinuousParameterRanges).push(entry);
-    }
-  }
-  return out;
+/** ParameterRanges as the tuning request sends them (the request builder's own encoding), for tuning.json. */
+export function parameterRanges(tuning: TuningSpec, written?: EncodedTuningValues): ParameterRangesRequest {
+  return parameterRangesRequest(tuning.hyperparameter_ranges, written);
 }
 
-/**
- * A categorical value as a framework estimator's trial receives it: the SDK sends a Framework's
- * categorical values `json.dumps`-ed (CategoricalParameter.as_json_range), so `adamw` is `"adamw"`.
- */
+/** A categorical value as a trial receives it: as the SDK sends it (createTuningJobRequest.ts). */
 export function categoricalValue(v: string | number | boolean): string {
-  return pythonJsonDumpsValue(v);
-}
-
-function pyStr(x: number, type: 'integer' | 'continuous'): string {
-  return type === 'integer' && Number.isInteger(x) ? String(x) : pythonFloatRepr(x);
+  return categoricalRangeValue(v);
 }
 
 /**
