@@ -228,3 +228,32 @@ describe('completion and hover inside tuning', () => {
     assert.match(hoverAt(text, { line: 7, character: 8 })!.markdown, /\*\*tuning\.strategy_config\.hyperband_strategy_config\.max_resource\*\*[\s\S]*20,000/);
   });
 });
+
+describe('completion and hover inside list items', () => {
+  it("offers a rule item's keys and enums, and only the keys its own item lacks", () => {
+    const base = 'entry_point: train.py\ninstance_type: ml.g5.xlarge\nrules:\n  - rule: Rule.sagemaker\n    base_config: vanishing_gradient\n';
+    let { text, position } = at(`entry_point: train.py\nrules:\n  - rule: |\n`);
+    assert.deepEqual(
+      completionsAt(text, position).map((s) => s.label),
+      ['Rule.custom', 'ProfilerRule.custom', 'Rule.sagemaker', 'ProfilerRule.sagemaker'],
+    );
+    ({ text, position } = at(`${base}  - rule: Rule.sagemaker\n    base_config: |\n`));
+    const names = completionsAt(text, position).map((s) => s.label);
+    assert.ok(names.includes('vanishing_gradient') && names.includes('overfit'), names.join(', '));
+    // Under the second item: its own keys are offered again (the first item's base_config is not its sibling), `rule` is not.
+    ({ text, position } = at(`${base}  - rule: ProfilerRule.sagemaker\n    |\n`));
+    const keys = completionsAt(text, position).map((s) => s.label);
+    assert.ok(keys.includes('base_config'), keys.join(', '));
+    assert.ok(!keys.includes('rule'), keys.join(', '));
+  });
+
+  it('offers instance types inside instance_groups, and hovers an item key with its path', () => {
+    const { text, position } = at('entry_point: train.py\ninstance_groups:\n  - instance_group_name: data\n    instance_type: |\n');
+    assert.ok(
+      completionsAt(text, position).some((s) => s.label === 'ml.g5.xlarge'),
+      'ml.g5.xlarge is offered',
+    );
+    const hover = hoverAt('rules:\n  - rule: Rule.sagemaker\n    base_config: overfit\n', { line: 2, character: 6 });
+    assert.match(hover?.markdown ?? '', /^\*\*rules\[\]\.base_config\*\*/);
+  });
+});

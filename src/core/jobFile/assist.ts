@@ -13,7 +13,8 @@ import type { Position, Range } from './problem';
  */
 
 export type CursorContext =
-  { kind: 'key'; parentPath: string[]; prefix: string; siblings: string[]; replace: Range } | { kind: 'value'; keyPath: string[]; prefix: string; replace: Range };
+  | { kind: 'key'; parentPath: Array<string | number>; prefix: string; siblings: string[]; replace: Range }
+  | { kind: 'value'; keyPath: Array<string | number>; prefix: string; replace: Range };
 
 interface LineInfo {
   indent: number;
@@ -21,6 +22,8 @@ interface LineInfo {
   /** Text after `key:` on the same line, trimmed. */
   rest?: string;
   listItem: boolean;
+  /** A list item's column of its `-`. */
+  dashIndent?: number;
 }
 
 const KEY_LINE = /^(\s*)(-\s+)?([A-Za-z0-9_][\w.-]*|"[^"]*"|'[^']*')\s*:(?:\s+(.*)|$)/;
@@ -40,9 +43,9 @@ function parseLine(line: string): LineInfo | undefined {
   if (/^\s*(#.*)?$/.test(line)) return undefined;
   const m = KEY_LINE.exec(line);
   const indent = /^\s*/.exec(line)![0].length;
-  if (!m) return { indent, listItem: /^\s*-(\s|$)/.test(line) };
+  if (!m) return { indent, listItem: /^\s*-(\s|$)/.test(line), dashIndent: indent };
   const key = m[3]!.replace(/^["']|["']$/g, '');
-  return { indent: m[1]!.length + (m[2]?.length ?? 0), key, rest: withoutComment(m[4] ?? '').trim(), listItem: !!m[2] };
+  return { indent: m[1]!.length + (m[2]?.length ?? 0), key, rest: withoutComment(m[4] ?? '').trim(), listItem: !!m[2], ...(m[2] ? { dashIndent: m[1]!.length } : {}) };
 }
 
 /** Lines as the editor counts them: \r\n, \n and a lone \r each end one (as LineIndex does). */
@@ -50,17 +53,32 @@ function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 
-/** The keys enclosing line `lineNo` at indentation `indent`, outermost first. */
-function enclosingPath(lines: string[], lineNo: number, indent: number): string[] {
-  const path: string[] = [];
+/**
+ * The keys enclosing line `lineNo` at indentation `indent`, outermost first. A list item's mapping
+ * (`- rule: …` and the keys under it) adds an index, so that the path reads the schema's `items`
+ * (`rules.0.base_config`); which item it is does not matter to the schema, so the index is 0.
+ * `inListItem`: the line itself starts a list item (`- key: …`).
+ */
+function enclosingPath(lines: string[], lineNo: number, indent: number, inListItem = false): Array<string | number> {
+  const path: Array<string | number> = [];
   let limit = indent;
+  if (inListItem) {
+    path.unshift(0);
+    const dash = /^(\s*)-/.exec(lines[lineNo] ?? '');
+    limit = dash ? dash[1]!.length : indent;
+  }
   for (let i = lineNo - 1; i >= 0 && limit > 0; i--) {
     const info = parseLine(lines[i]!);
-    if (!info || info.indent >= limit) continue;
+    if (!info) continue;
+    if (info.listItem && info.indent === limit && info.dashIndent !== undefined && info.dashIndent < limit) {
+      // The first line of the list item whose mapping this line belongs to.
+      path.unshift(0);
+      limit = info.dashIndent;
+      continue;
+    }
+    if (info.indent >= limit) continue;
     if (info.key !== undefined && (info.rest === '' || info.rest === undefined)) {
       path.unshift(info.key);
-      limit = info.indent;
-    } else if (info.listItem) {
       limit = info.indent;
     } else {
       limit = info.indent;
@@ -71,12 +89,25 @@ function enclosingPath(lines: string[], lineNo: number, indent: number): string[
 
 function siblingKeys(lines: string[], lineNo: number, indent: number): string[] {
   const keys: string[] = [];
+  // Inside a list item, only that item's keys: a line that starts an item ends the scan (upwards after it, downwards before it).
+  const startsItem = (i: number) => parseLine(lines[i]!)?.listItem === true;
+  if (startsItem(lineNo)) {
+    for (let i = lineNo + 1; i < lines.length; i++) {
+      const info = parseLine(lines[i]!);
+      if (!info) continue;
+      if (info.indent < indent || info.listItem) break;
+      if (info.indent === indent && info.key !== undefined) keys.push(info.key);
+    }
+    return keys;
+  }
   for (const dir of [-1, 1]) {
     for (let i = lineNo + dir; i >= 0 && i < lines.length; i += dir) {
       const info = parseLine(lines[i]!);
       if (!info) continue;
       if (info.indent < indent) break;
+      if (dir === 1 && info.listItem && info.indent === indent) break;
       if (info.indent === indent && info.key !== undefined) keys.push(info.key);
+      if (dir === -1 && info.listItem && info.indent === indent) break;
     }
   }
   return keys;
@@ -106,7 +137,7 @@ export function cursorContext(text: string, position: Position): CursorContext |
     const tail = /^[^\s#]*["']?/.exec(after)![0];
     return {
       kind: 'value',
-      keyPath: [...enclosingPath(lines, position.line, value.indent), value.key],
+      keyPath: [...enclosingPath(lines, position.line, value.indent, /^\s*-\s/.test(before)), value.key],
       prefix: value.prefix,
       replace: { start: { line: position.line, character: startChar }, end: { line: position.line, character: position.character + tail.length } },
     };
@@ -118,7 +149,7 @@ export function cursorContext(text: string, position: Position): CursorContext |
     const after = /^[\w.-]*/.exec(line.slice(position.character))![0];
     return {
       kind: 'key',
-      parentPath: enclosingPath(lines, position.line, indent),
+      parentPath: enclosingPath(lines, position.line, indent, keyMatch[2] !== undefined),
       prefix,
       siblings: siblingKeys(lines, position.line, indent),
       replace: { start: { line: position.line, character: position.character - prefix.length }, end: { line: position.line, character: position.character + after.length } },
@@ -206,8 +237,9 @@ function topLevelStrings(text: string): Record<string, string> {
   }
 }
 
-function valueSuggestions(text: string, keyPath: string[], replace: Range): Suggestion[] {
-  const key = keyPath.join('.');
+function valueSuggestions(text: string, keyPath: Array<string | number>, replace: Range): Suggestion[] {
+  // An instance type inside a list (instance_groups, instance_preferences) is offered as the top-level one is.
+  const key = keyPath.length > 1 && keyPath.at(-1) === 'instance_type' ? 'instance_type' : keyPath.join('.');
   // Parsing the whole file is only needed where one value depends on another (the versions).
   let parsed: Record<string, string> | undefined;
   const file = (key: string): string | undefined => (parsed ??= topLevelStrings(text))[key];
@@ -297,7 +329,7 @@ export function hoverFor(text: string, position: Position): HoverInfo | undefine
   const keyStart = indent;
   const keyEnd = keyStart + m[3]!.length;
   const key = m[3]!.replace(/^["']|["']$/g, '');
-  const path = [...enclosingPath(lines, position.line, indent), key];
+  const path = [...enclosingPath(lines, position.line, indent, m[2] !== undefined), key];
   const onKey = position.character >= keyStart && position.character <= keyEnd;
   const value = withoutComment(m[4] ?? '')
     .replace(/^["']|["']$/g, '')
@@ -309,11 +341,15 @@ export function hoverFor(text: string, position: Position): HoverInfo | undefine
   const parts: string[] = [];
   if (onKey) {
     if (!schema) return undefined;
-    parts.push(`**${path.join('.')}** — ${typeLabel(schema)}`);
+    const shown = path
+      .map((seg) => (typeof seg === 'number' ? '[]' : seg))
+      .join('.')
+      .replace(/\.\[\]/g, '[]');
+    parts.push(`**${shown}** — ${typeLabel(schema)}`);
     parts.push(schema.markdownDescription ?? schema.description ?? '');
     if (schema.default !== undefined) parts.push(`Default: \`${JSON.stringify(schema.default)}\``);
   } else {
-    const extra = valueHover(text, path.join('.'), value);
+    const extra = valueHover(text, path.length > 1 && path.at(-1) === 'instance_type' ? 'instance_type' : path.join('.'), value);
     if (!extra) return undefined;
     parts.push(extra);
   }

@@ -249,7 +249,7 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
     if (given['base_config'] !== undefined) {
       out.push({
         code: 'rules.notAKeyword',
-        message: `${label}: base_config belongs to the built-in rules (rule: Rule.sagemaker or ProfilerRule.sagemaker); ${rule.rule} takes no base_config, and Python raises TypeError for it.`,
+        message: `${label}: base_config belongs to the built-in rules (rule: Rule.sagemaker or ProfilerRule.sagemaker); ${excerpt(String(rule.rule))} takes no base_config, and Python raises TypeError for it.`,
         path: ['rules', i, 'base_config'],
       });
     }
@@ -335,7 +335,7 @@ function builtinRuleRefusals(rule: DebuggerBuiltinRuleArg | ProfilerBuiltinRuleA
         : '';
     out.push({
       code: 'rules.notAKeyword',
-      message: `${label}: ${rule.rule} takes no ${key}, and Python raises TypeError for it${where}. Its keyword arguments: ${taken.join(', ')}.`,
+      message: `${label}: ${excerpt(String(rule.rule))} takes no ${excerpt(String(key))}, and Python raises TypeError for it${where}. Its keyword arguments: ${taken.join(', ')}.`,
       path: ['rules', i, key],
     });
   }
