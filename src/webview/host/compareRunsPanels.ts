@@ -9,7 +9,7 @@ import { localJobCost } from '../../core/cost/jobCost';
 import type { RunInput } from '../../core/jobs/runComparison';
 import type { TrainingJobDescription } from '../../core/jobs/trainingJobDescription';
 import type { MetricSeries } from '../../core/metrics/metricSeries';
-import { Cancelled, guarded } from '../../host/commandRunner';
+import { Cancelled } from '../../host/commandRunner';
 import { WebviewType } from '../../host/ids';
 import { Disposable } from '../../host/lifecycle';
 import { asDescription } from '../../host/localJobs';
@@ -20,6 +20,7 @@ import type { CompareHostMessage, CompareJob, CompareOrigin } from '../comparePr
 import { CompareRunsView, jobsToCompare } from './compareRunsView';
 import type { JobOriginLookup } from './compareRunsView';
 import { createNonce, webviewHtml } from './webviewHtml';
+import { onProtocolMessage } from './pageMessages';
 
 /** What Compare Runs learns from the Training Jobs view. */
 export interface CompareJobLookup extends JobOriginLookup {
@@ -60,16 +61,9 @@ class CompareRunsPanel extends Disposable {
     });
     const showLog = () => services.log.show();
     this.register(
-      webview.onDidReceiveMessage((m: unknown) => {
-        if (!isCompareViewMessage(m)) {
-          this.log.warn(
-            'ignored a message that is not part of the protocol:',
-            typeof m === 'object' && m !== null && 'type' in m ? String((m as { type: unknown }).type).slice(0, 40) : typeof m,
-          );
-          return;
-        }
+      onProtocolMessage(webview, isCompareViewMessage, this.log, showLog, (m) => {
         if (m.type === 'ready') this.ready = true;
-        void guarded(m.type, this.log, showLog, () => this.view.handle(m))();
+        return this.view.handle(m);
       }),
     );
     this.register(

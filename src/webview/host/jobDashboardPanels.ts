@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Diagnosis } from '../../core/diagnosis/diagnoseJob';
 import type { TrainingJobDescription } from '../../core/jobs/trainingJobDescription';
-import { Cancelled, guarded } from '../../host/commandRunner';
+import { Cancelled } from '../../host/commandRunner';
 import { WebviewType } from '../../host/ids';
 import { Disposable } from '../../host/lifecycle';
 import type { ComponentLog } from '../../host/log';
@@ -16,6 +16,7 @@ import type { DashboardHostMessage, DashboardJob, JobOrigin } from '../dashboard
 import { JobDashboard } from './jobDashboard';
 import type { MetricsReader } from './jobDashboard';
 import { createNonce, webviewHtml } from './webviewHtml';
+import { onProtocolMessage } from './pageMessages';
 
 /** What the dashboards learn from the Training Jobs view. */
 export interface DashboardJobLookup {
@@ -69,16 +70,9 @@ class JobDashboardPanel extends Disposable {
     });
     const showLog = () => services.log.show();
     this.register(
-      webview.onDidReceiveMessage((m: unknown) => {
-        if (!isDashboardViewMessage(m)) {
-          this.log.warn(
-            'ignored a message that is not part of the protocol:',
-            typeof m === 'object' && m !== null && 'type' in m ? String((m as { type: unknown }).type).slice(0, 40) : typeof m,
-          );
-          return;
-        }
+      onProtocolMessage(webview, isDashboardViewMessage, this.log, showLog, (m) => {
         if (m.type === 'ready') this.ready = true;
-        void guarded(m.type, this.log, showLog, () => this.dashboard.handle(m))();
+        return this.dashboard.handle(m);
       }),
     );
     this.register(

@@ -10,7 +10,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { JobDescriptionForCard } from '../../core/modelCard/modelCardJob';
-import { guarded } from '../../host/commandRunner';
 import { Disposable } from '../../host/lifecycle';
 import type { ComponentLog } from '../../host/log';
 import type { Services } from '../../host/services';
@@ -21,6 +20,7 @@ import { HubAccountStatus } from './hubAccountStatus';
 import { HubPush } from './hubPush';
 import { InferenceTest } from './inferenceTest';
 import { createNonce, webviewHtml } from './webviewHtml';
+import { onProtocolMessage } from './pageMessages';
 import type { PanelPort } from './panelPort';
 import { ReadmeCard } from './readmeCard';
 
@@ -87,19 +87,7 @@ export class ModelCardPanel extends Disposable implements PanelPort {
     });
     // The panel's actions report failures as commands do, through the same boundary.
     const showLog = () => services.log.show();
-    this.register(
-      webview.onDidReceiveMessage((m: unknown) => {
-        if (!isViewMessage(m)) {
-          // The page is ours, but it renders untrusted text: anything off-protocol is dropped, never acted on.
-          this.log.warn(
-            'ignored a message that is not part of the protocol:',
-            typeof m === 'object' && m !== null && 'type' in m ? String((m as { type: unknown }).type).slice(0, 40) : typeof m,
-          );
-          return;
-        }
-        void guarded(m.type, this.log, showLog, (message: ViewMessage) => this.handle(message))(m);
-      }),
-    );
+    this.register(onProtocolMessage(webview, isViewMessage, this.log, showLog, (message: ViewMessage) => this.handle(message)));
     this.register(panel.onDidDispose(() => this.dispose()));
     // Without retainContextWhenHidden the page is torn down while hidden; it says `ready` again when shown.
     this.register(
