@@ -13,8 +13,8 @@ import { TrainingPlanError } from '../core/training/trainingPlanError';
 import { SourceStagingError } from '../source/stagingError';
 import { LocalJobError } from '../local/localJobError';
 import { firstRequestInstance, localInstanceWords } from '../core/sagemaker/instancePreferences';
-import { hasTuningBlock } from '../local/localTuning';
 import { tuneLocally } from './localTune';
+import { declaresTuning } from '../core/jobFile/jobDocument';
 
 export interface LocalLaunchFlags {
   root?: string;
@@ -30,7 +30,7 @@ export interface LocalLaunchFlags {
  */
 export async function launchLocally(file: string, text: string, flags: LocalLaunchFlags, io: CliIo): Promise<number> {
   // A file with `tuning:` is a tuning job: its trials run here (Random or Grid search).
-  if (hasTuningBlock(text)) return tuneLocally(file, text, flags, io);
+  if (declaresTuning(text)) return tuneLocally(file, text, flags, io);
   const absolute = path.resolve(io.cwd, file);
   const root = flags.root ? path.resolve(io.cwd, flags.root) : defaultLocalRoot(io.cwd);
   const outcome = await runJobFileLocally({

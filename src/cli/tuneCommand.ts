@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { parseDocument } from 'yaml';
+import { declaresTuning } from '../core/jobFile/jobDocument';
 import { parseArgs } from './args';
 import { readInputFile, UsageError } from './cliError';
 import type { CliIo } from './cliError';
@@ -38,8 +38,7 @@ export async function tuneCommand(args: string[], io: CliIo): Promise<number> {
   const text = await readInputFile(file, path.resolve(io.cwd, file), io);
   if (text === undefined) return 2;
   // Only the block's presence is read here; the plan validates the whole file.
-  const doc = parseDocument(text);
-  if (doc.errors.length === 0 && !doc.has('tuning')) {
+  if (declaresTuning(text) === false) {
     io.stderr(
       `sagemaker-hf tune: ${file} has no tuning: block, so there is nothing to tune. Add one (objective_metric_name, metric_definitions, hyperparameter_ranges, max_jobs, …), or launch it as one training job with \`sagemaker-hf launch ${file}\`.\n`,
     );

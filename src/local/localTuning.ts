@@ -66,11 +66,6 @@ export type LocalTuningOutcome =
   | { kind: 'refused'; reason: string }
   | { kind: 'started'; tuning: LocalTuning };
 
-/** Whether a job file's text carries a `tuning:` block (a cheap look before choosing the runner). */
-export function hasTuningBlock(text: string): boolean {
-  return /^tuning\s*:/m.test(text);
-}
-
 export async function runLocalTuning(o: LocalTuningOptions): Promise<LocalTuningOutcome> {
   const outcome = planLocalRun(o);
   if (outcome.kind === 'invalid') return outcome;

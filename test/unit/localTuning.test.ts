@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 
 import type { CliIo } from '../../src/cli/cliError';
 import { launchCommand } from '../../src/cli/launchCommand';
+import { declaresTuning } from '../../src/core/jobFile/jobDocument';
 import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
 import type { HyperparameterRange, TuningSpec } from '../../src/core/sagemaker/tuningSpec';
 import { cloneBestTrialJobFile } from '../../src/core/tuning/cloneBestTrial';
@@ -127,6 +128,19 @@ describe('Grid search', () => {
       localTuningRefusal({ ...base, strategy: 'Grid', hyperparameter_ranges: { lr: { type: 'continuous', min_value: 0, max_value: 1 } } })!,
       /categorical ranges only.*lr is continuous/,
     );
+  });
+});
+
+describe('which files `launch --local` runs as tuning jobs', () => {
+  it('reads the top-level tuning: key as YAML does, not a line that looks like one', () => {
+    assert.equal(declaresTuning('entry_point: train.py\ntuning:\n  max_jobs: 2\n'), true);
+    assert.equal(declaresTuning('{"entry_point": "train.py", "tuning": {"max_jobs": 2}}'), true, 'flow style and quoted keys');
+    assert.equal(declaresTuning("'tuning' : {max_jobs: 2}\n"), true);
+    assert.equal(declaresTuning('entry_point: train.py\nhyperparameters:\n  notes: |\ntuning: no\n'), true);
+    assert.equal(declaresTuning('entry_point: train.py\ndescription: |\n  tuning: max_jobs 2\n'), false, 'a line inside a block scalar');
+    assert.equal(declaresTuning('entry_point: train.py\nhyperparameters:\n  tuning: 3\n'), false, 'a nested key');
+    assert.equal(declaresTuning('- tuning\n'), false);
+    assert.equal(declaresTuning('tuning: [\n'), undefined, 'not YAML: validation says what is wrong');
   });
 });
 

@@ -236,6 +236,17 @@ function duplicateKeyProblems(root: unknown, lines: LineIndex): Problem[] {
  * time spent on a large broken file (one error per line, 100,000 of them) went into traces nobody
  * reads. The limit is restored before anything else can run.
  */
+/**
+ * Whether a job file is a hyperparameter tuning job: its top level has a `tuning:` key, as YAML reads
+ * it (flow style, quoted keys and anchors included; a `tuning:` line inside a block scalar is not one).
+ * `undefined` when the text is not valid YAML: then only validation can say what the file is.
+ */
+export function declaresTuning(text: string): boolean | undefined {
+  const doc = parseWithoutStackTraces(text);
+  if (doc.errors.length > 0) return undefined;
+  return isMap(doc.contents) && doc.contents.has('tuning');
+}
+
 function parseWithoutStackTraces(text: string): Document.Parsed {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
