@@ -14,6 +14,7 @@ import { TrainingPlanError } from '../core/training/trainingPlanError';
 import { showControlCharacters } from '../core/logs/logFormat';
 import { readInputFile, UsageError } from './cliError';
 import { launchLocally } from './localLaunch';
+import { localLaunchFlags } from './localRunOptions';
 import type { CliIo } from './cliError';
 import { formatProblems } from './validateCommand';
 import { BudgetGuard } from '../aws/cost/budgetGuard';
@@ -77,17 +78,7 @@ export async function launchCommand(args: string[], io: CliIo): Promise<number> 
   if (text === undefined) return 2;
 
   if (values.local) {
-    return launchLocally(
-      file,
-      text,
-      {
-        ...(values.root ? { root: values.root } : {}),
-        ...(values.python ? { python: values.python } : {}),
-        installRequirements: values['install-requirements'],
-        ...(values.region ? { region: values.region } : {}),
-      },
-      io,
-    );
+    return launchLocally(file, text, localLaunchFlags(values), io);
   }
 
   const clients = new AwsClients({

@@ -1,27 +1,13 @@
-import * as path from 'path';
+import { isLocalRefusal, localRunOptions } from './localRunOptions';
+import type { LocalLaunchFlags } from './localRunOptions';
 import { formatDuration } from '../core/format';
 import { formatSdkTime } from '../core/logs/logFormat';
-import { defaultLocalRoot } from '../local/localJob';
 import { runJobFileLocally } from '../local/runJobFile';
-import { AwsClients } from '../aws/awsClients';
-import { S3ChannelFetcher } from '../aws/artifacts/s3ChannelFetcher';
-import { awsConnectionFromCli } from './jobsCommand';
 import type { CliIo } from './cliError';
-import { jobFileContext } from '../source/jobFileOnDisk';
 import { formatProblems } from './validateCommand';
-import { TrainingPlanError } from '../core/training/trainingPlanError';
-import { SourceStagingError } from '../source/stagingError';
-import { LocalJobError } from '../local/localJobError';
 import { firstRequestInstance, localInstanceWords } from '../core/sagemaker/instancePreferences';
 import { tuneLocally } from './localTune';
 import { declaresTuning } from '../core/jobFile/jobDocument';
-
-export interface LocalLaunchFlags {
-  root?: string;
-  python?: string;
-  installRequirements?: boolean;
-  region?: string;
-}
 
 /**
  * `sagemaker-hf launch FILE --local`: the job on this machine, logs as they come (host-labelled,
@@ -31,18 +17,10 @@ export interface LocalLaunchFlags {
 export async function launchLocally(file: string, text: string, flags: LocalLaunchFlags, io: CliIo): Promise<number> {
   // A file with `tuning:` is a tuning job: its trials run here (Random or Grid search).
   if (declaresTuning(text)) return tuneLocally(file, text, flags, io);
-  const absolute = path.resolve(io.cwd, file);
-  const root = flags.root ? path.resolve(io.cwd, flags.root) : defaultLocalRoot(io.cwd);
+  const options = localRunOptions(file, text, flags, io);
+  const { root } = options;
   const outcome = await runJobFileLocally({
-    jobFilePath: absolute,
-    text,
-    root,
-    context: jobFileContext(absolute, flags.region),
-    ...(flags.region ? { region: flags.region } : {}),
-    ...(flags.python ? { interpreter: flags.python } : {}),
-    ...(flags.installRequirements ? { installRequirements: true } : {}),
-    env: io.env,
-    channelFetcher: new S3ChannelFetcher(() => new AwsClients(awsConnectionFromCli({ ...(flags.region ? { region: flags.region } : {}) }, io.env)).s3()),
+    ...options,
     onPrepared: (r) => io.stderr(`Running ${r.TrainingJobName} locally ${localInstanceWords(firstRequestInstance(r.ResourceConfig))}; jobs folder ${root}\n`),
     listener: {
       onLine: (l) => io.stderr(`[${l.host}] ${l.line}\n`),
@@ -52,7 +30,7 @@ export async function launchLocally(file: string, text: string, flags: LocalLaun
     },
   }).catch((err: unknown) => {
     // Refusals with a message that says what to do: a ${env:NAME} not set, a clone that failed, a channel it cannot run.
-    if (err instanceof TrainingPlanError || err instanceof SourceStagingError || err instanceof LocalJobError) return { kind: 'refused' as const, message: err.message };
+    if (isLocalRefusal(err)) return { kind: 'refused' as const, message: err.message };
     throw err;
   });
   if (outcome.kind === 'refused') {

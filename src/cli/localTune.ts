@@ -1,16 +1,8 @@
-import * as path from 'path';
-import { AwsClients } from '../aws/awsClients';
-import { S3ChannelFetcher } from '../aws/artifacts/s3ChannelFetcher';
-import { TrainingPlanError } from '../core/training/trainingPlanError';
-import { defaultLocalRoot } from '../local/localJob';
-import { LocalJobError } from '../local/localJobError';
 import { runLocalTuning } from '../local/localTuning';
 import type { LocalTuningRecord, TrialSummary } from '../local/localTuningRecord';
-import { jobFileContext } from '../source/jobFileOnDisk';
-import { SourceStagingError } from '../source/stagingError';
 import type { CliIo } from './cliError';
-import { awsConnectionFromCli } from './jobsCommand';
-import type { LocalLaunchFlags } from './localLaunch';
+import { isLocalRefusal, localRunOptions } from './localRunOptions';
+import type { LocalLaunchFlags } from './localRunOptions';
 import { formatProblems } from './validateCommand';
 
 /**
@@ -21,19 +13,11 @@ import { formatProblems } from './validateCommand';
  * Exit 0 Completed, 1 refused, Failed or Stopped.
  */
 export async function tuneLocally(file: string, text: string, flags: LocalLaunchFlags, io: CliIo): Promise<number> {
-  const absolute = path.resolve(io.cwd, file);
-  const root = flags.root ? path.resolve(io.cwd, flags.root) : defaultLocalRoot(io.cwd);
+  const options = localRunOptions(file, text, flags, io);
+  const { root } = options;
   const seen = new Set<string>();
   const outcome = await runLocalTuning({
-    jobFilePath: absolute,
-    text,
-    root,
-    context: jobFileContext(absolute, flags.region),
-    ...(flags.region ? { region: flags.region } : {}),
-    ...(flags.python ? { interpreter: flags.python } : {}),
-    ...(flags.installRequirements ? { installRequirements: true } : {}),
-    env: io.env,
-    channelFetcher: new S3ChannelFetcher(() => new AwsClients(awsConnectionFromCli({ ...(flags.region ? { region: flags.region } : {}) }, io.env)).s3()),
+    ...options,
     tuningListener: {
       onLine: (trial, l) => io.stderr(`[${trialNumber(trial)} ${l.host}] ${l.line}\n`),
       onRecord: (record) => {
@@ -46,7 +30,7 @@ export async function tuneLocally(file: string, text: string, flags: LocalLaunch
       },
     },
   }).catch((err: unknown) => {
-    if (err instanceof TrainingPlanError || err instanceof SourceStagingError || err instanceof LocalJobError) return { kind: 'refused' as const, reason: err.message };
+    if (isLocalRefusal(err)) return { kind: 'refused' as const, reason: err.message };
     throw err;
   });
   if (outcome.kind === 'invalid') {

@@ -5,6 +5,7 @@ import { readInputFile, UsageError } from './cliError';
 import type { CliIo } from './cliError';
 import { launchCommand } from './launchCommand';
 import { tuneLocally } from './localTune';
+import { localLaunchFlags } from './localRunOptions';
 
 const USAGE =
   'sagemaker-hf tune FILE [--profile P] [--region R] [--account ID] [--job-name NAME] [--job-file-sha256 HEX] [--follow-external-links] | tune FILE --local [--root DIR] [--python PATH] [--install-requirements]';
@@ -45,17 +46,7 @@ export async function tuneCommand(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   if (values.local) {
-    return tuneLocally(
-      file,
-      text,
-      {
-        ...(values.root ? { root: values.root } : {}),
-        ...(values.python ? { python: values.python } : {}),
-        installRequirements: values['install-requirements'],
-        ...(values.region ? { region: values.region } : {}),
-      },
-      io,
-    );
+    return tuneLocally(file, text, localLaunchFlags(values), io);
   }
   return launchCommand(args, io);
 }
