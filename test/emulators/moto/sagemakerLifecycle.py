@@ -1119,30 +1119,7 @@ LIST_DEFAULT_MAX_RESULTS = 10
 def list_training_jobs(self: SageMakerResponse) -> Tuple[int, Dict[str, str], str]:
     """AWS semantics: filter, then sort, then page. Newest first unless told otherwise (what the console and
     `aws sagemaker list-training-jobs` show), MaxResults 10 by default."""
-    max_results = self._get_int_param("MaxResults") or LIST_DEFAULT_MAX_RESULTS
-    sort_by = self._get_param("SortBy", "CreationTime")
-    sort_order = self._get_param("SortOrder", "Descending")
-    status_equals = self._get_param("StatusEquals")
-    errors = []
-    if not 1 <= max_results <= 100:
-        errors.append(f"Value '{max_results}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100")
-    if sort_by not in LIST_SORT_KEYS:
-        errors.append(format_enum_error(sort_by, "sortBy", list(LIST_SORT_KEYS)))
-    if sort_order not in ("Ascending", "Descending"):
-        errors.append(format_enum_error(sort_order, "sortOrder", ["Ascending", "Descending"]))
-    if status_equals is not None and status_equals not in LIST_STATUSES:
-        errors.append(format_enum_error(status_equals, "statusEquals", LIST_STATUSES))
-    if errors:
-        raise AWSValidationException(f"{len(errors)} validation error{'s' if len(errors) > 1 else ''} detected: {'; '.join(errors)}")
-
-    token = self._get_param("NextToken")
-    try:
-        offset = int(token) if token else 0
-        if offset < 0:
-            raise ValueError
-    except ValueError:
-        raise AWSValidationException("Invalid pagination token because the token is not one this API returned.")
-
+    max_results, sort_by, sort_order, status_equals = checked_list_params(self, list(LIST_SORT_KEYS), "CreationTime", "Descending", LIST_STATUSES)
     name_contains = self._get_param("NameContains")
     bounds = {key: self._get_param(key) for key in ("CreationTimeAfter", "CreationTimeBefore", "LastModifiedTimeAfter", "LastModifiedTimeBefore")}
     backend = self.sagemaker_backend
@@ -1153,21 +1130,12 @@ def list_training_jobs(self: SageMakerResponse) -> Tuple[int, Dict[str, str], st
             job.summary(now) if isinstance(job, SimulatedTrainingJob) else legacy_summary(job)
             for job in backend.training_jobs.values()
         ]
-    selected = [
-        s for s in summaries
-        if (name_contains is None or name_contains in s["TrainingJobName"])
-        and (status_equals is None or s["TrainingJobStatus"] == status_equals)
-        and (bounds["CreationTimeAfter"] is None or s["CreationTime"] > as_number(bounds["CreationTimeAfter"], 0))
-        and (bounds["CreationTimeBefore"] is None or s["CreationTime"] < as_number(bounds["CreationTimeBefore"], 0))
-        and (bounds["LastModifiedTimeAfter"] is None or s["LastModifiedTime"] > as_number(bounds["LastModifiedTimeAfter"], 0))
-        and (bounds["LastModifiedTimeBefore"] is None or s["LastModifiedTime"] < as_number(bounds["LastModifiedTimeBefore"], 0))
-    ]
+    selected = [s for s in summaries if matches_list_filters(s, "TrainingJobName", "TrainingJobStatus", name_contains, status_equals, bounds)]
     selected.sort(key=LIST_SORT_KEYS[sort_by], reverse=sort_order == "Descending")
-    page = selected[offset:offset + max_results]
+    page, token = page_of(selected, self._get_param("NextToken"), max_results)
     response: Dict[str, Any] = {"TrainingJobSummaries": page}
-    if offset + max_results < len(selected):
-        # An offset into the filtered, sorted list; jobs created while paging can shift it (AWS uses a cursor).
-        response["NextToken"] = str(offset + max_results)
+    if token:
+        response["NextToken"] = token
     return 200, {}, json.dumps(response)
 
 
@@ -1542,6 +1510,18 @@ def stop_hyper_parameter_tuning_job(self: SageMakerResponse) -> Tuple[int, Dict[
     return 200, {}, "{}"
 
 
+def matches_list_filters(summary: Dict[str, Any], name_key: str, status_key: str, name_contains: Optional[str], status_equals: Optional[str], bounds: Dict[str, Any]) -> bool:
+    """A List call's NameContains, StatusEquals and the four time bounds (each exclusive), as the API applies them."""
+    def within(key: str, after: Any, before: Any) -> bool:
+        return (after is None or summary[key] > as_number(after, 0)) and (before is None or summary[key] < as_number(before, 0))
+    return (
+        (name_contains is None or name_contains in summary[name_key])
+        and (status_equals is None or summary[status_key] == status_equals)
+        and within("CreationTime", bounds["CreationTimeAfter"], bounds["CreationTimeBefore"])
+        and within("LastModifiedTime", bounds["LastModifiedTimeAfter"], bounds["LastModifiedTimeBefore"])
+    )
+
+
 def page_of(items: List[Any], token: Optional[str], max_results: int) -> Tuple[List[Any], Optional[str]]:
     try:
         offset = int(token) if token else 0
@@ -1550,6 +1530,7 @@ def page_of(items: List[Any], token: Optional[str], max_results: int) -> Tuple[L
     except ValueError:
         raise AWSValidationException("Invalid pagination token because the token is not one this API returned.")
     end = offset + max_results
+    # An offset into the filtered, sorted list; jobs created while paging can shift it (AWS uses a cursor).
     return items[offset:end], (str(end) if end < len(items) else None)
 
 
@@ -1582,15 +1563,7 @@ def list_hyper_parameter_tuning_jobs(self: SageMakerResponse) -> Tuple[int, Dict
     with state_lock:
         advance_tuning(backend, now)
         summaries = [job.summary(now) for job in backend.hyper_parameter_tuning_jobs.values() if isinstance(job, SimulatedTuningJob)]
-    selected = [
-        s for s in summaries
-        if (name_contains is None or name_contains in s["HyperParameterTuningJobName"])
-        and (status_equals is None or s["HyperParameterTuningJobStatus"] == status_equals)
-        and (bounds["CreationTimeAfter"] is None or s["CreationTime"] > as_number(bounds["CreationTimeAfter"], 0))
-        and (bounds["CreationTimeBefore"] is None or s["CreationTime"] < as_number(bounds["CreationTimeBefore"], 0))
-        and (bounds["LastModifiedTimeAfter"] is None or s["LastModifiedTime"] > as_number(bounds["LastModifiedTimeAfter"], 0))
-        and (bounds["LastModifiedTimeBefore"] is None or s["LastModifiedTime"] < as_number(bounds["LastModifiedTimeBefore"], 0))
-    ]
+    selected = [s for s in summaries if matches_list_filters(s, "HyperParameterTuningJobName", "HyperParameterTuningJobStatus", name_contains, status_equals, bounds)]
     keys = {
         "Name": lambda s: (s["HyperParameterTuningJobName"],),
         "Status": lambda s: (s["HyperParameterTuningJobStatus"], s["CreationTime"]),
