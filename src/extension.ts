@@ -80,6 +80,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<SageMa
       trainingJobs: () => views.tree.jobs(),
       refreshTrainingJobs: () => views.tree.reload(),
       jobLog: (name) => views.logs.text(name),
+      tuningJobs: () => views.tree.tuningJobs().map((n) => n.view),
+      notifications: () => [...views.notifications.shown],
     };
   } catch (err) {
     // VS Code does not tell the user when an extension fails to activate, so we do.

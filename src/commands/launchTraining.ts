@@ -269,6 +269,8 @@ export function launchTraining(deps: LaunchDeps) {
       void vscode.window.showInformationMessage(`Launched hyperparameter tuning job ${launched.jobName} on ${where}.${stopHint}`, 'Open in Console').then((choice) => {
         if (choice === 'Open in Console') void vscode.env.openExternal(vscode.Uri.parse(launched.consoleUrl));
       });
+      // Followed to its end (also while the view is hidden), which a notification then announces.
+      await deps.tree.trackTuning(launched.jobName);
       return;
     }
     deps.notifications.watch(launched.jobName);

@@ -5,7 +5,7 @@ import { jobDescriptionLine, trainingJobViewFromDescription, trainingJobViewFrom
 import type { TrainingJobView } from '../core/jobs/trainingJobView';
 import type { TrainingJobDescription } from '../core/jobs/trainingJobDescription';
 import { trialDescriptionLine, tuningJobFromRecord, tuningJobOfTrial, tuningJobView } from '../core/jobs/tuningJobView';
-import type { TuningTrialSummary } from '../core/jobs/tuningJobView';
+import type { TuningJobView, TuningTrialSummary } from '../core/jobs/tuningJobView';
 import { costDetailLines, costSummary, localJobCost } from '../core/cost/jobCost';
 import type { JobCost } from '../core/cost/jobCost';
 import type { AwsSession } from '../host/awsSession';
@@ -60,6 +60,9 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
   private readonly jobEnded = this.register(new vscode.EventEmitter<JobEnd>());
   /** A job seen in flight reached a terminal state. */
   readonly onDidSeeJobEnd = this.jobEnded.event;
+  private readonly tuningEnded = this.register(new vscode.EventEmitter<TuningJobView>());
+  /** A cloud tuning job this window launched (trackTuning) reached a terminal state; its trials are listed as it ended. */
+  readonly onDidSeeTuningJobEnd = this.tuningEnded.event;
   private readonly countChanged = this.register(new vscode.EventEmitter<number>());
   /** Number of jobs in flight among those loaded (cloud and local). */
   readonly onDidChangeRunningCount = this.countChanged.event;
@@ -85,6 +88,8 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
   private readonly details = new Map<string, TrainingJobDescription>();
   /** Jobs this window launched: followed to their end even while the view is hidden, for the notification. */
   private readonly watched = new Set<string>();
+  /** Tuning jobs this window launched: followed while the view is hidden too, so their end is announced. */
+  private readonly watchedTuning = new Set<string>();
 
   constructor(
     private readonly aws: AwsSession,
@@ -451,6 +456,26 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
     }
   }
 
+  /** Puts a tuning job the extension just launched at the top, with its trials, and follows it to its end. */
+  async trackTuning(name: string): Promise<void> {
+    this.watchedTuning.add(name);
+    try {
+      let node = this.findTuningJob(name);
+      if (!node) {
+        const { describeTuningJob } = this.aws.tuning();
+        node = new TuningJobNode(tuningJobView(await describeTuningJob(this.aws.clients(), name)), 'cloud');
+        this.tuningNodes.unshift(node);
+      }
+      await this.loadTrials(node);
+      this.changed.fire(undefined);
+      if (node.view.terminal && this.watchedTuning.delete(name)) this.tuningEnded.fire(node.view);
+      this.emitCount();
+      this.schedule();
+    } catch (err) {
+      this.log.warn(`tracking the tuning job ${name} failed:`, err);
+    }
+  }
+
   /** Selects a job's row in the view (after a launch: "Reveal in Explorer"). */
   async reveal(jobName: string): Promise<void> {
     // Show the view first and let it load its rows: revealing an element VS Code has not resolved
@@ -469,13 +494,13 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
   private schedule(): void {
     clearTimeout(this.timer);
     const inFlight = this.jobNodes().filter((n) => n.view.inFlight && (n.origin === 'local' || !n.trial));
+    const tuningInFlight = this.tuningNodes.filter((n) => n.view.inFlight);
     const hidden = this.view !== undefined && !this.view.visible;
-    if (!hidden && inFlight.length === 0 && this.tuningNodes.some((n) => n.view.inFlight)) {
-      this.timer = setTimeout(() => void this.refreshInFlight(false), this.intervalMs);
-      return;
-    }
     // While hidden, only the jobs this window launched are followed (a few Describe calls), so their end is announced.
-    if (inFlight.length === 0 || (hidden && !inFlight.some((n) => this.watched.has(n.view.name)))) return;
+    const follow = hidden
+      ? inFlight.some((n) => this.watched.has(n.view.name)) || tuningInFlight.some((n) => this.watchedTuning.has(n.view.name))
+      : inFlight.length > 0 || tuningInFlight.length > 0;
+    if (!follow) return;
     this.timer = setTimeout(() => void this.refreshInFlight(hidden), this.intervalMs);
   }
 
@@ -501,11 +526,12 @@ export class TrainingJobsTree extends Disposable implements vscode.TreeDataProvi
         else this.log.warn(`refreshing ${node.view.name} failed:`, err);
       }
     }
-    // Tuning jobs in flight: described and their trials listed again (while the view is shown).
-    for (const node of watchedOnly ? [] : this.tuningNodes.filter((n) => n.view.inFlight).slice(0, 10)) {
+    // Tuning jobs in flight: described and their trials listed again (while hidden, only those this window launched).
+    for (const node of this.tuningNodes.filter((n) => n.view.inFlight && (!watchedOnly || this.watchedTuning.has(n.view.name))).slice(0, 10)) {
       try {
         await this.loadTrials(node);
         this.changed.fire(node);
+        if (node.view.terminal && this.watchedTuning.delete(node.view.name)) this.tuningEnded.fire(node.view);
       } catch (err) {
         if (isThrottled(err)) throttled = true;
         else this.log.warn(`refreshing the tuning job ${node.view.name} failed:`, err);

@@ -23,6 +23,7 @@ import {
   countsText,
   trialDescriptionLine,
   tuningDescriptionLine,
+  tuningEndSummary,
   tuningJobFromRecord,
   tuningJobOfTrial,
   tuningJobView,
@@ -159,6 +160,28 @@ describe('the tuning job view', () => {
         'eval_loss',
       ),
       'Failed · learning_rate=3e-05, optim=adamw_torch',
+    );
+  });
+
+  it('says how a tuning job ended, with its best trial and the trials worth comparing', () => {
+    const ended = trials.map((x) => (x.TrainingJobStatus === 'InProgress' ? { ...x, TrainingJobStatus: 'Completed' } : x));
+    const done = tuningEndSummary(tuningJobView(description('Minimize', { HyperParameterTuningJobStatus: 'Completed' }), ended));
+    assert.equal(done.level, 'info');
+    assert.equal(done.message, 'Hyperparameter tuning job tune completed: 4 completed, 1 failed, 1 stopped early. Best trial tune-003-cccccccc (eval_loss = 1.49).');
+    // Best first, only trials that reported the objective (the early-stopped one did; the failed one did not).
+    assert.deepEqual(done.compare, ['tune-003-cccccccc', 'tune-001-aaaaaaaa', 'tune-006-ffffffff', 'tune-005-eeeeeeee']);
+    const failed = tuningEndSummary(tuningJobView(description('Minimize', { HyperParameterTuningJobStatus: 'Failed', FailureReason: 'All training jobs failed.' }), [trials[3]!]));
+    assert.equal(failed.level, 'error');
+    assert.equal(failed.message, 'Hyperparameter tuning job tune failed: 1 failed. No trial reported eval_loss. All training jobs failed.');
+    assert.deepEqual(failed.compare, []);
+    const stopped = tuningEndSummary(tuningJobView(description('Maximize', { HyperParameterTuningJobStatus: 'Stopped' }), trials.slice(0, 1)));
+    assert.equal(stopped.level, 'warning');
+    assert.match(stopped.message, /^Hyperparameter tuning job tune stopped: 1 completed\. Best trial tune-001-aaaaaaaa \(eval_loss = 1\.52\)\.$/);
+    assert.equal(tuningEndSummary(tuningJobView(description('Minimize', { HyperParameterTuningJobStatus: 'Completed' }), trials)).compare.length, 4);
+    const many = Array.from({ length: 9 }, (_, i) => trial(`tune-01${i}-0000000${i}`, 'Completed', i));
+    assert.deepEqual(
+      tuningEndSummary(tuningJobView(description('Minimize', { HyperParameterTuningJobStatus: 'Completed' }), many)).compare.map((n) => n.slice(5, 8)),
+      ['010', '011', '012', '013', '014'],
     );
   });
 

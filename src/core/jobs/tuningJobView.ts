@@ -341,3 +341,30 @@ export function tuningJobFromRecord(record: unknown): { description: TuningJobDe
   if (description.BestTrainingJob) description.BestTrainingJob = withDates(description.BestTrainingJob);
   return typeof local?.jobFile === 'string' ? { description, trials, jobFile: local.jobFile } : { description, trials };
 }
+
+/** What a notification says when a tuning job ends, and the trials it offers to compare. */
+export interface TuningEndSummary {
+  level: 'info' | 'warning' | 'error';
+  message: string;
+  /** The best trials with an objective value, best first (at most five): what Compare Runs opens on. */
+  compare: string[];
+}
+
+/**
+ * "Hyperparameter tuning job sweep completed: 12 completed, 1 failed. Best trial sweep-007-… (eval_loss = 0.41)."
+ * Every figure is the tuning job's own (DescribeHyperParameterTuningJob and its trials), nothing estimated.
+ */
+export function tuningEndSummary(view: TuningJobView): TuningEndSummary {
+  const status = view.status.toLowerCase();
+  const parts = [`Hyperparameter tuning job ${view.name} ${status}: ${view.countsText}.`];
+  const best = view.best;
+  if (best) parts.push(`Best trial ${best.name}${best.objective !== undefined && view.objective ? ` (${view.objective.name} = ${best.objective})` : ''}.`);
+  else if (view.objective) parts.push(`No trial reported ${view.objective.name}.`);
+  if (view.failureReason) parts.push(view.failureReason);
+  const compare = view.trials
+    .filter((t) => t.objective !== undefined)
+    .slice(0, 5)
+    .map((t) => t.name);
+  const level = view.status === 'Completed' ? 'info' : view.status === 'Failed' ? 'error' : 'warning';
+  return { level, message: parts.join(' '), compare };
+}

@@ -42,6 +42,22 @@ distribution:
       enabled: true
 `;
 
+/** The same job as a tuning job of two trials (learning_rate is ranged, so it is not also fixed). */
+const TUNING_FILE = `${JOB_FILE.replace('  learning_rate: 5e-5\n', '')}tuning:
+  objective_metric_name: eval_loss
+  objective_type: Minimize
+  metric_definitions:
+    - Name: eval_loss
+      Regex: "'eval_loss': ([0-9.]+)"
+  hyperparameter_ranges:
+    learning_rate: {type: continuous, min_value: 0.00001, max_value: 0.001, scaling_type: Logarithmic}
+  strategy: Random
+  random_seed: 7
+  max_jobs: 2
+  max_parallel_jobs: 2
+  base_tuning_job_name: it-sweep
+`;
+
 describe('training jobs against the AWS emulator', function () {
   this.timeout(120_000);
   let moto: MotoServer | undefined;
@@ -106,8 +122,26 @@ describe('training jobs against the AWS emulator', function () {
     assert.match(hp['sagemaker_submit_directory'] ?? '', /^"s3:\/\/sagemaker-us-east-1-\d{12}\/huggingface-pytorch-training-.*\/source\/sourcedir\.tar\.gz"$/);
   });
 
-  it('the view follows the job to Completed on its own', async () => {
+  it('the view follows the job to Completed on its own, and its end is announced', async () => {
     await until('Completed', () => api.trainingJobs().find((j) => j.name === jobName && j.status === 'Completed'), 60_000);
+    await until('the end-of-job notification', () => api.notifications().includes(`Training job ${jobName} completed.`));
+  });
+
+  it('Launch on a file with tuning: creates the tuning job, follows it to its end and announces its best trial', async () => {
+    const uri = vscode.Uri.joinPath(workspace, 'sweep.sagemaker.yaml');
+    fs.writeFileSync(uri.fsPath, TUNING_FILE);
+    await vscode.commands.executeCommand('sagemakerHf.launchTraining', uri);
+    // In the view as soon as the command returns, before any list shows it.
+    const launched = api.tuningJobs().find((t) => t.name.startsWith('it-sweep-'));
+    assert.ok(launched, `no it-sweep-* tuning job in the view: ${JSON.stringify(api.tuningJobs().map((t) => t.name))}`);
+    const done = await until('the tuning job Completed', () => api.tuningJobs().find((t) => t.name === launched.name && t.status === 'Completed'), 90_000);
+    assert.equal(done.trials.length, 2);
+    assert.equal(done.counts.completed, 2);
+    const best = done.best!;
+    assert.ok(best.objective !== undefined, 'the best trial has its eval_loss');
+    assert.equal(best.objective, Math.min(...done.trials.map((t) => t.objective ?? Infinity)));
+    const note = await until('the end-of-tuning notification', () => api.notifications().find((n) => n.includes(launched.name)));
+    assert.equal(note, `Hyperparameter tuning job ${launched.name} completed: 2 completed. Best trial ${best.name} (eval_loss = ${best.objective}).`);
   });
 
   it('Show Logs tails both hosts into one channel and ends with the summary', async () => {
