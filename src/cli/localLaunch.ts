@@ -12,7 +12,7 @@ import { formatProblems } from './validateCommand';
 import { TrainingPlanError } from '../core/training/trainingPlanError';
 import { SourceStagingError } from '../source/stagingError';
 import { LocalJobError } from '../local/localJobError';
-import { firstRequestInstance, localInstanceWords } from '../core/sagemaker/instancePreferences';
+import { localRunInstanceWords } from '../core/sagemaker/instanceGroups';
 import { hasTuningBlock } from '../local/localTuning';
 import { tuneLocally } from './localTune';
 
@@ -43,7 +43,7 @@ export async function launchLocally(file: string, text: string, flags: LocalLaun
     ...(flags.installRequirements ? { installRequirements: true } : {}),
     env: io.env,
     channelFetcher: new S3ChannelFetcher(() => new AwsClients(awsConnectionFromCli({ ...(flags.region ? { region: flags.region } : {}) }, io.env)).s3()),
-    onPrepared: (r) => io.stderr(`Running ${r.TrainingJobName} locally ${localInstanceWords(firstRequestInstance(r.ResourceConfig))}; jobs folder ${root}\n`),
+    onPrepared: (r) => io.stderr(`Running ${r.TrainingJobName} locally ${localRunInstanceWords(r.ResourceConfig)}; jobs folder ${root}\n`),
     listener: {
       onLine: (l) => io.stderr(`[${l.host}] ${l.line}\n`),
       onStatus: (s) => {
