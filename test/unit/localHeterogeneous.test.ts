@@ -16,6 +16,7 @@ import { list as listTar } from 'tar';
 import { launchCommand } from '../../src/cli/launchCommand';
 import type { CliIo } from '../../src/cli/cliError';
 import { readLocalJob } from '../../src/local/localJobRecord';
+import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
 
 const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 // A broken teardown shows up as a job that never ends: this bound turns that into a failure.
@@ -228,5 +229,37 @@ describe('sagemaker-hf launch --local with instance_groups when one group fails'
       assert.ok(!existsSync(path.join(run.folder, host, 'opt', 'ml', 'output', 'failure')), `${host} did not fail on its own`);
     }
     assert.ok(!existsSync(path.join(run.folder, 'output', 'model.tar.gz')), 'a failed job uploads no model');
+  });
+});
+
+describe('instance_groups with tuning: (the SDK cannot send it)', processTest, () => {
+  const tuning = [
+    'tuning:',
+    '  objective_metric_name: loss',
+    '  objective_type: Minimize',
+    '  max_jobs: 2',
+    '  max_parallel_jobs: 1',
+    '  metric_definitions: [{Name: loss, Regex: "loss=([0-9.]+)"}]',
+    '  hyperparameter_ranges:',
+    '    lr: {type: continuous, min_value: 0.01, max_value: 0.1}',
+    '',
+  ].join('\n');
+
+  it('is an error at instance_groups in the editor, and tune --local starts no trial', async () => {
+    const text = jobFile('/tmp/unused') + tuning;
+    const problems = validateJobFile(text, {}).problems.filter((p) => p.code === 'tuning.instanceGroups');
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]!.severity, 'error');
+    assert.equal(problems[0]!.path, 'instance_groups');
+    assert.match(problems[0]!.message, /HyperparameterTuner sends the estimator's instance_type and instance_count/);
+    const dir = path.join(scratch, 'groups-tuning');
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(dir, 'train.py'), SCRIPT);
+    await fs.writeFile(path.join(dir, 'job.sagemaker.yaml'), text);
+    const io = capture(dir);
+    const root = path.join(scratch, 'groups-tuning-jobs');
+    assert.equal(await launchCommand(['job.sagemaker.yaml', '--local', '--root', root, '--python', python], io), 1);
+    assert.match(io.err, /A tuning job runs every trial on one instance type/);
+    assert.ok(!existsSync(root), 'nothing was started');
   });
 });

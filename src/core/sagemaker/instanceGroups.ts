@@ -54,6 +54,15 @@ export interface JobInstances {
   typePath: ReadonlyArray<string | number>;
 }
 
+/**
+ * The SDK's HyperparameterTuner sends the estimator's instance_type and instance_count
+ * (`_prepare_hp_resource_config`), which instance_groups leaves empty, and boto3 refuses the request
+ * before it is sent; the tuner takes heterogeneous clusters only through its own instance_configs,
+ * which a job file does not carry. The validator, the tuning request builder and so local tuning say this.
+ */
+export const TUNING_INSTANCE_GROUPS_REFUSAL =
+  "A tuning job runs every trial on one instance type: the SDK's HyperparameterTuner sends the estimator's instance_type and instance_count, which instance_groups leaves empty, and the request is refused before it is sent. Use instance_type and instance_count with tuning:.";
+
 /** CreateTrainingJob's limit on ResourceConfig.InstanceGroups (the API's `max: 5`). */
 export const MAX_INSTANCE_GROUPS = 5;
 
