@@ -572,7 +572,22 @@ describe('a heterogeneous cluster (instance_groups): each host sees its own grou
     assert.deepEqual([data.runner, data.masterHostname, data.isMaster, data.env.WORLD_SIZE, data.env.RANK], ['torch_distributed', 'algo-1', true, '1', '0']);
     assert.deepEqual(data.containerCommand, ['torchrun', '--nnodes', '1', '--nproc_per_node', '8', 'train.py', '--lr', '0.1']);
     // TK TorchDistributedRunner gets env.distribution_hosts: node rank is algo-3's place in the train group.
-    assert.deepEqual(third.containerCommand, ['torchrun', '--nnodes', '2', '--nproc_per_node', '8', '--master_addr', 'algo-2', '--master_port', '7777', '--node_rank', '1', 'train.py', '--lr', '0.1']);
+    assert.deepEqual(third.containerCommand, [
+      'torchrun',
+      '--nnodes',
+      '2',
+      '--nproc_per_node',
+      '8',
+      '--master_addr',
+      'algo-2',
+      '--master_port',
+      '7777',
+      '--node_rank',
+      '1',
+      'train.py',
+      '--lr',
+      '0.1',
+    ]);
     assert.deepEqual([third.env.RANK, third.env.WORLD_SIZE, third.env.MASTER_ADDR], ['1', '2', 'algo-2']);
   });
 
@@ -593,7 +608,9 @@ describe('a heterogeneous cluster (instance_groups): each host sees its own grou
       { name: 'g', instanceType: 'ml.c5.xlarge', hosts: ['algo-1'] },
       { name: 'g', instanceType: 'ml.g5.xlarge', hosts: ['algo-2'] },
     ];
-    const env = computeContainerContract(blogInput({ hosts: ['algo-1', 'algo-2'], currentHost: 'algo-2', instanceGroups: same, hyperparameters: { sagemaker_program: '"t.py"' } })).env;
+    const env = computeContainerContract(
+      blogInput({ hosts: ['algo-1', 'algo-2'], currentHost: 'algo-2', instanceGroups: same, hyperparameters: { sagemaker_program: '"t.py"' } }),
+    ).env;
     assert.equal(env.SM_INSTANCE_GROUPS, '["g","g"]');
     assert.equal(env.SM_INSTANCE_GROUPS_DICT, '{"g":{"hosts":["algo-2"],"instance_group_name":"g","instance_type":"ml.g5.xlarge"}}');
     // get_current_instance_group_hosts returns the first group of that name; the type is the host's own.

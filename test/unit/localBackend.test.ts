@@ -523,7 +523,10 @@ describe('instance_groups in a local run (issue 16)', () => {
     const root = await freshDir('groups-invalid');
     const probeOut = await freshDir('groups-invalid-out');
     const group = { name: 'train', instanceType: 'ml.g5.xlarge', instanceCount: 1 };
-    await assert.rejects(runLocalJob(probeOptions(root, probeOut, { instanceGroups: [group] })), (e: LocalJobError) => e.code === 'InvalidOptions' && /replaces instance_type/.test(e.message));
+    await assert.rejects(
+      runLocalJob(probeOptions(root, probeOut, { instanceGroups: [group] })),
+      (e: LocalJobError) => e.code === 'InvalidOptions' && /replaces instance_type/.test(e.message),
+    );
     await assert.rejects(
       runLocalJob(probeOptions(root, probeOut, { instanceType: undefined, instanceCount: undefined, instanceGroups: [{ ...group, instanceCount: 0 }] })),
       (e: LocalJobError) => e.code === 'InvalidOptions' && /instance_groups\[0\] \(train\): instance_count must be a whole number of at least 1 \(got 0\)/.test(e.message),

@@ -164,10 +164,7 @@ describe('sagemaker-hf launch --local with instance_groups: every host of every 
       ['algo-3', 'train', 'ml.g5.xlarge', '["algo-2","algo-3"]'],
     ] as const) {
       const s = seen[host]!;
-      assert.deepEqual(
-        [s.SM_CURRENT_HOST, s.SM_CURRENT_INSTANCE_GROUP, s.SM_CURRENT_INSTANCE_TYPE, s.SM_CURRENT_INSTANCE_GROUP_HOSTS],
-        [host, group, type, groupHosts],
-      );
+      assert.deepEqual([s.SM_CURRENT_HOST, s.SM_CURRENT_INSTANCE_GROUP, s.SM_CURRENT_INSTANCE_TYPE, s.SM_CURRENT_INSTANCE_GROUP_HOSTS], [host, group, type, groupHosts]);
       assert.equal(s.SM_HOSTS, '["algo-1","algo-2","algo-3"]');
       assert.equal(s.SM_INSTANCE_GROUPS, '["data","train"]');
       assert.equal(
