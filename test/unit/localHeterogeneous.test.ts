@@ -95,13 +95,17 @@ function capture(cwd: string): CliIo & { out: string; err: string } {
   return io;
 }
 
-async function launch(name: string, failGroup?: string): Promise<{ code: number; io: ReturnType<typeof capture>; probeOut: string; folder: string }> {
+async function launch(
+  name: string,
+  failGroup?: string,
+  text: (probeOut: string) => string = (probeOut) => jobFile(probeOut, failGroup),
+): Promise<{ code: number; io: ReturnType<typeof capture>; probeOut: string; folder: string }> {
   const dir = path.join(scratch, name);
   const probeOut = path.join(scratch, `${name}-out`);
   await fs.mkdir(dir, { recursive: true });
   await fs.mkdir(probeOut, { recursive: true });
   await fs.writeFile(path.join(dir, 'train.py'), SCRIPT);
-  await fs.writeFile(path.join(dir, 'job.sagemaker.yaml'), jobFile(probeOut, failGroup));
+  await fs.writeFile(path.join(dir, 'job.sagemaker.yaml'), text(probeOut));
   const io = capture(dir);
   const code = await launchCommand(['job.sagemaker.yaml', '--local', '--root', path.join(scratch, `${name}-jobs`), '--python', python], io);
   const folder = io.out.trim().split('\n')[1] ?? '';
@@ -226,6 +230,26 @@ describe('sagemaker-hf launch --local with instance_groups when one group fails'
       assert.ok(!existsSync(path.join(run.folder, host, 'opt', 'ml', 'output', 'failure')), `${host} did not fail on its own`);
     }
     assert.ok(!existsSync(path.join(run.folder, 'output', 'model.tar.gz')), 'a failed job uploads no model');
+  });
+});
+
+describe('sagemaker-hf launch --local with instance_groups and torch_distributed (no training group sent)', processTest, () => {
+  it('makes each group a world of its own, meeting at its own master on its own local port', async () => {
+    // Two GPU groups: the SDK sends the flag alone, so the toolkit distributes every group by itself.
+    const text = (probeOut: string) =>
+      jobFile(probeOut)
+        .replace('instance_type: ml.c5.xlarge', 'instance_type: ml.g4dn.xlarge')
+        .replace(/distribution:\n[\s\S]*?instance_groups: \[train\]\n/, 'distribution:\n  torch_distributed:\n    enabled: true\n  instance_groups: [train]\n');
+    const run = await launch('groups-torchrun', undefined, text);
+    assert.equal(run.code, 0, run.io.err);
+    const seen: Record<string, Seen> = {};
+    for (const host of ['algo-1', 'algo-2', 'algo-3']) seen[host] = JSON.parse(await fs.readFile(path.join(run.probeOut, `${host}.json`), 'utf8')) as Seen;
+    const [one, two, three] = [seen['algo-1']!, seen['algo-2']!, seen['algo-3']!];
+    assert.deepEqual([one.SM_DISTRIBUTION_INSTANCE_GROUPS, two.SM_DISTRIBUTION_INSTANCE_GROUPS], ['["data"]', '["train"]']);
+    assert.deepEqual([one.RANK, one.WORLD_SIZE, two.RANK, three.RANK, three.WORLD_SIZE], ['0', '1', '0', '1', '2']);
+    assert.deepEqual([one.training_env.master_hostname, three.training_env.master_hostname], ['algo-1', 'algo-2']);
+    assert.equal(two.MASTER_PORT, three.MASTER_PORT);
+    assert.notEqual(one.MASTER_PORT, two.MASTER_PORT, 'two worlds on one port would join each other');
   });
 });
 
