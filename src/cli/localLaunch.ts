@@ -5,7 +5,7 @@ import { formatSdkTime } from '../core/logs/logFormat';
 import { runJobFileLocally } from '../local/runJobFile';
 import type { CliIo } from './cliError';
 import { formatProblems } from './validateCommand';
-import { firstRequestInstance, localInstanceWords } from '../core/sagemaker/instancePreferences';
+import { localRunInstanceWords } from '../core/sagemaker/instanceGroups';
 import { tuneLocally } from './localTune';
 import { declaresTuning } from '../core/jobFile/jobDocument';
 
@@ -21,7 +21,8 @@ export async function launchLocally(file: string, text: string, flags: LocalLaun
   const { root } = options;
   const outcome = await runJobFileLocally({
     ...options,
-    onPrepared: (r) => io.stderr(`Running ${r.TrainingJobName} locally ${localInstanceWords(firstRequestInstance(r.ResourceConfig))}; jobs folder ${root}\n`),
+    onPrepared: (r) => io.stderr(`Running ${r.TrainingJobName} locally ${localRunInstanceWords(r.ResourceConfig)}; jobs folder ${root}
+`),
     listener: {
       onLine: (l) => io.stderr(`[${l.host}] ${l.line}\n`),
       onStatus: (s) => {

@@ -14,7 +14,7 @@ import type { JobEndNotifications } from '../views/jobStatusBar';
 import type { TrainingJobsTree } from '../views/trainingJobsTree';
 import { jobFileDocument } from './jobFileTarget';
 import { refuseOnErrors } from './launchTraining';
-import { firstRequestInstance, localInstanceWords } from '../core/sagemaker/instancePreferences';
+import { localRunInstanceWords } from '../core/sagemaker/instanceGroups';
 import { runLocalTuningCommand } from './runLocalTuning';
 
 export interface RunLocallyDeps {
@@ -64,7 +64,7 @@ export function runLocally(deps: RunLocallyDeps) {
           channel.clear();
           channel.show(true);
           channel.appendLine(
-            `Running ${request.TrainingJobName} locally ${localInstanceWords(firstRequestInstance(request.ResourceConfig))}, ${interpreter}, job folder ${path.join(root, request.TrainingJobName)}`,
+            `Running ${request.TrainingJobName} locally ${localRunInstanceWords(request.ResourceConfig)}, ${interpreter}, job folder ${path.join(root, request.TrainingJobName)}`,
           );
         },
         listener: {

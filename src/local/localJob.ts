@@ -3,7 +3,8 @@
  *
  * Each of the job's N instances becomes a folder `<root>/<job>/algo-N/opt/ml` (standing in for
  * `/opt/ml`) and one process group running the entry point with the argv and environment that the
- * training toolkit would give it (src/core/contract). The job reports SageMaker's statuses and
+ * training toolkit would give it (src/core/contract). A heterogeneous cluster (instance_groups)
+ * runs every host of every group, numbered across the groups in order, each seeing its own group. The job reports SageMaker's statuses and
  * ends the way SageMaker does: `output/failure` and an `AlgorithmError: …` reason on a non-zero
  * exit, `model.tar.gz`/`output.tar.gz` on success, everything killed on stop.
  */
@@ -15,10 +16,11 @@ import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { computeContainerContract, shellQuote, toolkitCommandLine } from '../core/contract/containerContract';
-import type { ChannelDescription, ContainerContract } from '../core/contract/containerContract';
+import type { ChannelDescription, ClusterInstanceGroup, ContainerContract } from '../core/contract/containerContract';
 import { failureFileText, failureReasonFromFile, shellExitCode, toolkitErrorMessage } from '../core/contract/failureReason';
 import type { ScriptFailure } from '../core/contract/failureReason';
 import { encodeHyperparameter } from '../core/sagemaker/hyperparameters';
+import { groupHostNames } from '../core/sagemaker/instanceGroups';
 import { isTerminalStatus } from '../core/sagemaker/jobStatus';
 import type { TrainingJobStatus } from '../core/sagemaker/jobStatus';
 import { mergeFolders, packFolder } from './artifacts';
@@ -55,6 +57,14 @@ export interface LocalChannel {
   inputMode?: 'File' | 'Pipe' | 'FastFile';
 }
 
+/** One instance group of a heterogeneous cluster (the SDK's `InstanceGroup`). */
+export interface LocalInstanceGroup {
+  name: string;
+  /** The group's ml.* type: its hosts' `current_instance_type`. */
+  instanceType: string;
+  instanceCount: number;
+}
+
 export interface LocalJobOptions {
   jobName: string;
   /** Folder whose content becomes `opt/ml/code`. Without it only the entry point file is copied, as the SDK uploads it. */
@@ -69,8 +79,15 @@ export interface LocalJobOptions {
    * local mode does) and `sagemaker_job_name` at itself.
    */
   hyperparameters: Readonly<Record<string, string>>;
-  instanceType: string;
-  instanceCount: number;
+  /** A homogeneous job's instance type and count; both absent with `instanceGroups`. */
+  instanceType?: string;
+  instanceCount?: number;
+  /**
+   * A heterogeneous cluster, instead of instanceType and instanceCount: every host of every group
+   * runs, `algo-1`… numbered across the groups in this order, and each host's resourceconfig.json
+   * and SM_* variables name its own group and type.
+   */
+  instanceGroups?: readonly LocalInstanceGroup[];
   channels?: Readonly<Record<string, LocalChannel>>;
   /** CreateTrainingJob.Environment. */
   environment?: Readonly<Record<string, string>>;
@@ -161,9 +178,7 @@ export async function runLocalJob(options: LocalJobOptions, listener: LocalJobLi
       jobName: options.jobName,
     });
   }
-  if (!Number.isInteger(options.instanceCount) || options.instanceCount < 1) {
-    throw new LocalJobError('InvalidOptions', `instance_count must be a whole number of at least 1 (got ${options.instanceCount}).`);
-  }
+  checkInstances(options);
   const code = await resolveCode(options, baseDir);
   const channels = await resolveChannels(options, baseDir);
   const inheritEnv = options.inheritEnv ?? process.env;
@@ -182,6 +197,39 @@ export async function runLocalJob(options: LocalJobOptions, listener: LocalJobLi
   const run = new LocalJobRun(options, listener, { folder, root, code, channels, interpreter, inheritEnv });
   await run.begin();
   return run.handle();
+}
+
+/** A homogeneous job's count, or each group's name and count (the validator checks job files; this checks callers). */
+function checkInstances(options: LocalJobOptions): void {
+  const groups = options.instanceGroups;
+  if (groups === undefined) {
+    if (typeof options.instanceType !== 'string' || options.instanceType === '') {
+      throw new LocalJobError('InvalidOptions', 'instance_type is missing: a local run needs instance_type (local, local_gpu or an ml.* type) or instance_groups.');
+    }
+    if (!Number.isInteger(options.instanceCount) || options.instanceCount! < 1) {
+      throw new LocalJobError('InvalidOptions', `instance_count must be a whole number of at least 1 (got ${options.instanceCount}).`);
+    }
+    return;
+  }
+  if (options.instanceType !== undefined || options.instanceCount !== undefined) {
+    throw new LocalJobError('InvalidOptions', 'instance_groups replaces instance_type and instance_count: give one or the other.');
+  }
+  if (groups.length === 0) throw new LocalJobError('InvalidOptions', 'instance_groups is empty: list at least one group.');
+  for (const [i, g] of groups.entries()) {
+    if (g.name === '' || g.instanceType === '') {
+      throw new LocalJobError('InvalidOptions', `instance_groups[${i}] needs an instance_group_name and an instance_type.`, { group: i });
+    }
+    if (!Number.isInteger(g.instanceCount) || g.instanceCount < 1) {
+      throw new LocalJobError('InvalidOptions', `instance_groups[${i}] (${g.name}): instance_count must be a whole number of at least 1 (got ${g.instanceCount}).`, { group: i });
+    }
+  }
+}
+
+/** The cluster's groups with their hosts: `algo-1`… across the groups in order (one `homogeneousCluster` group for a homogeneous job). */
+export function localClusterGroups(options: Pick<LocalJobOptions, 'instanceType' | 'instanceCount' | 'instanceGroups'>): ClusterInstanceGroup[] | undefined {
+  if (options.instanceGroups === undefined) return undefined;
+  const hosts = groupHostNames(options.instanceGroups.map((g) => g.instanceCount));
+  return options.instanceGroups.map((g, i) => ({ name: g.name, instanceType: g.instanceType, hosts: hosts[i]! }));
 }
 
 interface ResolvedCode {
@@ -298,6 +346,8 @@ class Stopped extends Error {
 
 class LocalJobRun {
   private readonly hosts: string[];
+  /** A heterogeneous cluster's groups with their hosts; undefined for a homogeneous job. */
+  private readonly groups: ClusterInstanceGroup[] | undefined;
   private readonly abort = new AbortController();
   private readonly hyperparameters: Record<string, string>;
   private state: LocalJobRecord;
@@ -313,7 +363,8 @@ class LocalJobRun {
     private readonly listener: LocalJobListener,
     private readonly context: RunContext,
   ) {
-    this.hosts = Array.from({ length: options.instanceCount }, (_, i) => `algo-${i + 1}`);
+    this.groups = localClusterGroups(options);
+    this.hosts = this.groups ? this.groups.flatMap((g) => g.hosts) : Array.from({ length: options.instanceCount! }, (_, i) => `algo-${i + 1}`);
     this.hyperparameters = {
       ...options.hyperparameters,
       sagemaker_program: encodeHyperparameter(context.code.entryPoint),
@@ -333,7 +384,13 @@ class LocalJobRun {
       LastModifiedTime: now,
       HyperParameters: this.hyperparameters,
       AlgorithmSpecification: { TrainingInputMode: 'File', TrainingImage: options.trainingImage ?? `local:${context.interpreter.executable}` },
-      ResourceConfig: { InstanceType: options.instanceType, InstanceCount: options.instanceCount, VolumeSizeInGB: 0 },
+      // DescribeTrainingJob's shape: InstanceGroups instead of InstanceType and InstanceCount for a heterogeneous cluster.
+      ResourceConfig: options.instanceGroups
+        ? {
+            InstanceGroups: options.instanceGroups.map((g) => ({ InstanceGroupName: g.name, InstanceType: g.instanceType, InstanceCount: g.instanceCount })),
+            VolumeSizeInGB: 0,
+          }
+        : { InstanceType: options.instanceType!, InstanceCount: options.instanceCount!, VolumeSizeInGB: 0 },
       InputDataConfig: context.channels.map((c) => ({
         ChannelName: c.name,
         Source: c.channel.source,
@@ -435,7 +492,15 @@ class LocalJobRun {
     const ignore = code.copyWholeDir ? await readIgnoreFile(code.sourceDir) : IgnoreRules.empty();
     const numGpus = this.options.numGpus ?? (await detectGpuCount());
     this.state.Local.machine = describeMachine(numGpus);
+    // One rendezvous port per possible master: every master is the first host of a group, and in a
+    // heterogeneous cluster each group may be a world of its own (torch_distributed without a training group).
     const port = await findFreePort();
+    const portByMaster: Record<string, number> = {};
+    for (const group of this.groups ?? []) {
+      let groupPort = await findFreePort();
+      while (groupPort === port || Object.values(portByMaster).includes(groupPort)) groupPort = await findFreePort();
+      portByMaster[group.hosts[0]!] = groupPort;
+    }
     await fs.mkdir(path.join(folder, 'logs'), { recursive: true });
     const channelDescriptions: ChannelDescription[] = this.context.channels.map((c) => ({
       name: c.name,
@@ -465,7 +530,8 @@ class LocalJobRun {
         hosts: this.hosts,
         currentHost: host,
         channels: channelDescriptions,
-        instanceType: this.options.instanceType,
+        instanceType: this.options.instanceType ?? '',
+        ...(this.groups ? { instanceGroups: this.groups } : {}),
         jobName: this.options.jobName,
         baseDir: hostBase,
         region: this.options.region,
@@ -475,8 +541,14 @@ class LocalJobRun {
         pythonExecutable: interpreter.executable,
         codeDirEntries: await fs.readdir(codeDir),
         // algo-N are not names this machine resolves: the hosts meet on the loopback interface.
-        rendezvous: { address: '127.0.0.1', port },
+        rendezvous: { address: '127.0.0.1', port, ...(this.groups ? { portByMaster } : {}) },
       });
+      if (this.groups) {
+        // Every local host runs on this machine, whatever its group's type.
+        contract.notes.push(
+          `${host} is in instance group ${contract.instanceGroup} (${contract.instanceType}); here it gets this machine's ${numGpus} GPU(s) and ${cpuCount()} CPU(s), as every local host does, where SageMaker gives it those of a ${contract.instanceType}.`,
+        );
+      }
       const paths = contract.paths;
       for (const dir of [paths.modelDir, paths.inputConfigDir, paths.outputDataDir, paths.outputIntermediateDir, paths.inputDataDir]) {
         await fs.mkdir(dir, { recursive: true });

@@ -58,15 +58,6 @@ export function localJobOptionsFromSpec(input: LocalJobSpecInput): LocalJobOptio
       },
     );
   }
-  // instance_type, or instance_preferences (its first entry); never instance_groups.
-  if (spec.instance_groups !== undefined || firstCandidate(spec) === undefined) {
-    // Every local host gets the homogeneous resourceconfig.json (current_group_name homogeneousCluster).
-    throw new LocalJobError(
-      'UnsupportedForLocalRun',
-      "instance_groups (a heterogeneous cluster) does not run locally: Run Locally gives every host one instance group (homogeneousCluster), and a heterogeneous job's hosts each see their own group, type and hosts (current_group_name, instance_groups, is_hetero in resourceconfig.json), which a local run does not emulate. To try the script locally, replace instance_groups with instance_type: local_gpu (and instance_count) in a copy of the job file.",
-      { key: 'instance_groups' },
-    );
-  }
   if (spec.source_dir?.startsWith('s3://')) {
     throw new LocalJobError('UnsupportedForLocalRun', 'source_dir is in S3; a local run needs the code on this machine. Point source_dir at a local folder.', {
       sourceDir: spec.source_dir,
@@ -75,17 +66,13 @@ export function localJobOptionsFromSpec(input: LocalJobSpecInput): LocalJobOptio
   const sourceDir = spec.source_dir !== undefined ? path.resolve(codeRoot, spec.source_dir) : undefined;
   const entryPoint = sourceDir !== undefined ? spec.entry_point : path.resolve(codeRoot, spec.entry_point);
 
-  // instance_preferences: a local run is the job on the first preference, the type SageMaker takes
-  // whenever it has capacity (reported as the job's instance type, with that preference's count).
-  const instance = firstCandidate(spec);
   return {
     jobName: input.jobName,
     sourceDir,
     entryPoint,
     dependencies: (spec.dependencies ?? []).map((d) => path.resolve(codeRoot, d)),
     hyperparameters: input.hyperparameters ?? encodeSpecHyperparameters(spec),
-    instanceType: instance?.instanceType ?? 'local',
-    instanceCount: instance?.instanceCount ?? 1,
+    ...localInstancesOf(spec),
     channels: channelsOf(spec),
     environment: spec.environment,
     region: spec.region,
@@ -99,6 +86,20 @@ export function localJobOptionsFromSpec(input: LocalJobSpecInput): LocalJobOptio
     numGpus: input.numGpus ?? (spec.instance_type === 'local' ? 0 : undefined),
     trainingImage: spec.image_uri,
   };
+}
+
+/**
+ * Where the local hosts stand in for: instance_type × instance_count; instance_preferences' first
+ * entry, the type SageMaker takes whenever it has capacity (reported as the job's instance type,
+ * with that preference's count); or every group of instance_groups, each host seeing its own group
+ * and ml.* type in resourceconfig.json and SM_* (their GPUs are this machine's, as for any ml.* type).
+ */
+function localInstancesOf(spec: JobSpec): Pick<LocalJobOptions, 'instanceType' | 'instanceCount' | 'instanceGroups'> {
+  if (spec.instance_groups !== undefined) {
+    return { instanceGroups: spec.instance_groups.map((g) => ({ name: g.instance_group_name, instanceType: g.instance_type, instanceCount: g.instance_count })) };
+  }
+  const instance = firstCandidate(spec);
+  return { instanceType: instance?.instanceType ?? 'local', instanceCount: instance?.instanceCount ?? 1 };
 }
 
 /** `estimator.fit(inputs)`: a bare string is the `training` channel. */

@@ -38,7 +38,13 @@ export interface LocalJobRecord {
   TrainingTimeInSeconds?: number;
   HyperParameters: Record<string, string>;
   AlgorithmSpecification: { TrainingInputMode: 'File'; TrainingImage: string };
-  ResourceConfig: { InstanceType: string; InstanceCount: number; VolumeSizeInGB: number };
+  /** InstanceType and InstanceCount, or InstanceGroups for a heterogeneous cluster (as DescribeTrainingJob reports them). */
+  ResourceConfig: {
+    InstanceType?: string;
+    InstanceCount?: number;
+    InstanceGroups?: Array<{ InstanceGroupName: string; InstanceType: string; InstanceCount: number }>;
+    VolumeSizeInGB: number;
+  };
   InputDataConfig: Array<{ ChannelName: string; Source: string; ContentType?: string; S3DataDistributionType: string }>;
   OutputDataConfig: { S3OutputPath: string };
   ModelArtifacts?: { S3ModelArtifacts: string };

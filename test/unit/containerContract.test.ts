@@ -478,6 +478,150 @@ describe('config files (what the platform writes to /opt/ml/input/config)', () =
   });
 });
 
+describe('a heterogeneous cluster (instance_groups): each host sees its own group (TK environment.py, PTK train())', () => {
+  // Two groups, hosts numbered across them: data = algo-1 (a CPU type), train = algo-2, algo-3.
+  const groups = [
+    { name: 'data', instanceType: 'ml.c5.xlarge', hosts: ['algo-1'] },
+    { name: 'train', instanceType: 'ml.p3.16xlarge', hosts: ['algo-2', 'algo-3'] },
+  ];
+  const hosts = ['algo-1', 'algo-2', 'algo-3'];
+  // What the SDK sends for mpi with distribution.instance_groups: [train] (golden instance-groups-mpi-train-group).
+  const mpiTrainGroup: Record<string, string> = {
+    lr: '0.1',
+    sagemaker_program: '"train.py"',
+    sagemaker_job_name: '"hetero-job"',
+    sagemaker_distribution_instance_groups: '["train"]',
+    sagemaker_mpi_enabled: 'true',
+    sagemaker_mpi_num_of_processes_per_host: '8',
+    sagemaker_mpi_custom_mpi_options: '""',
+  };
+  // What it sends for torch_distributed: the flag alone, no group (golden instance-groups-torch-distributed).
+  const torchDistributed: Record<string, string> = { lr: '0.1', sagemaker_program: '"train.py"', sagemaker_torch_distributed_enabled: 'true' };
+  const contractOf = (currentHost: string, hyperparameters: Record<string, string>, extra: Partial<ContainerContractInput> = {}) =>
+    computeContainerContract(
+      blogInput({ hyperparameters, hosts, currentHost, instanceType: 'ignored-with-groups', instanceGroups: groups, jobName: 'hetero-job', numGpus: 8, ...extra }),
+    );
+  const dict = {
+    data: { hosts: ['algo-1'], instance_group_name: 'data', instance_type: 'ml.c5.xlarge' },
+    train: { hosts: ['algo-2', 'algo-3'], instance_group_name: 'train', instance_type: 'ml.p3.16xlarge' },
+  };
+
+  it("writes each host's resourceconfig.json with its own group and type, every host and every group", () => {
+    assert.equal(
+      contractOf('algo-3', mpiTrainGroup).configFiles['resourceconfig.json'],
+      JSON.stringify({
+        current_host: 'algo-3',
+        current_instance_type: 'ml.p3.16xlarge',
+        current_group_name: 'train',
+        hosts: ['algo-1', 'algo-2', 'algo-3'],
+        instance_groups: [
+          { instance_group_name: 'data', instance_type: 'ml.c5.xlarge', hosts: ['algo-1'] },
+          { instance_group_name: 'train', instance_type: 'ml.p3.16xlarge', hosts: ['algo-2', 'algo-3'] },
+        ],
+        network_interface_name: 'eth0',
+      }),
+    );
+    const data = JSON.parse(contractOf('algo-1', mpiTrainGroup).configFiles['resourceconfig.json']) as Record<string, unknown>;
+    assert.deepEqual([data.current_host, data.current_group_name, data.current_instance_type], ['algo-1', 'data', 'ml.c5.xlarge']);
+  });
+
+  it('exports the SM_* instance-group variables per host (Environment.to_env_vars), the training group from sagemaker_distribution_instance_groups', () => {
+    const expected: Record<string, [string, string, string]> = {
+      'algo-1': ['data', 'ml.c5.xlarge', '["algo-1"]'],
+      'algo-2': ['train', 'ml.p3.16xlarge', '["algo-2","algo-3"]'],
+      'algo-3': ['train', 'ml.p3.16xlarge', '["algo-2","algo-3"]'],
+    };
+    for (const [host, [group, type, groupHosts]] of Object.entries(expected)) {
+      const env = contractOf(host, mpiTrainGroup).env;
+      assert.deepEqual(
+        [env.SM_CURRENT_HOST, env.SM_CURRENT_INSTANCE_GROUP, env.SM_CURRENT_INSTANCE_TYPE, env.SM_CURRENT_INSTANCE_GROUP_HOSTS],
+        [host, group, type, groupHosts],
+        host,
+      );
+      assert.equal(env.SM_HOSTS, '["algo-1","algo-2","algo-3"]');
+      assert.equal(env.SM_INSTANCE_GROUPS, '["data","train"]');
+      assert.equal(env.SM_INSTANCE_GROUPS_DICT, JSON.stringify(dict));
+      assert.equal(env.SM_DISTRIBUTION_INSTANCE_GROUPS, '["train"]');
+      assert.equal(env.SM_IS_HETERO, 'true');
+      const training = JSON.parse(env.SM_TRAINING_ENV!) as Record<string, unknown>;
+      assert.deepEqual(training.distribution_hosts, ['algo-2', 'algo-3'], 'get_distribution_hosts: the training group only');
+      assert.equal(training.master_hostname, 'algo-2', 'get_master_hostname: the first distribution host, not algo-1');
+      assert.equal(training.is_master, host === 'algo-2');
+      assert.equal(training.current_instance_type, type);
+      assert.equal(training.is_hetero, true);
+      // PTK _set_distributed_environment: every host, trainer or not, gets the master's name.
+      assert.equal(env.MASTER_ADDR, 'algo-2');
+    }
+  });
+
+  it('starts the distribution runner only on the training group: the other group runs the script plainly (PTK train())', () => {
+    const data = contractOf('algo-1', mpiTrainGroup);
+    assert.equal(data.runner, 'process');
+    assert.deepEqual(data.containerCommand, ['/opt/conda/bin/python3.6', 'train.py', '--lr', '0.1']);
+    assert.deepEqual(data.distributionHosts, ['algo-2', 'algo-3']);
+    assert.deepEqual([data.instanceGroup, data.instanceType, data.isMaster, data.hostIndex], ['data', 'ml.c5.xlarge', false, 0]);
+    for (const host of ['algo-2', 'algo-3']) assert.equal(contractOf(host, mpiTrainGroup).runner, 'mpi', host);
+    assert.ok(contractOf('algo-3', mpiTrainGroup).notes.some((n) => n.startsWith('On SageMaker algo-2 starts the ranks with mpirun')));
+  });
+
+  it('makes every group its own world under torch_distributed without a training group (the toolkit names each host its own group)', () => {
+    const data = contractOf('algo-1', torchDistributed);
+    const third = contractOf('algo-3', torchDistributed);
+    assert.equal(data.env.SM_DISTRIBUTION_INSTANCE_GROUPS, '["data"]');
+    assert.equal(third.env.SM_DISTRIBUTION_INSTANCE_GROUPS, '["train"]');
+    assert.deepEqual([data.runner, data.masterHostname, data.isMaster, data.env.WORLD_SIZE, data.env.RANK], ['torch_distributed', 'algo-1', true, '1', '0']);
+    assert.deepEqual(data.containerCommand, ['torchrun', '--nnodes', '1', '--nproc_per_node', '8', 'train.py', '--lr', '0.1']);
+    // TK TorchDistributedRunner gets env.distribution_hosts: node rank is algo-3's place in the train group.
+    assert.deepEqual(third.containerCommand, [
+      'torchrun',
+      '--nnodes',
+      '2',
+      '--nproc_per_node',
+      '8',
+      '--master_addr',
+      'algo-2',
+      '--master_port',
+      '7777',
+      '--node_rank',
+      '1',
+      'train.py',
+      '--lr',
+      '0.1',
+    ]);
+    assert.deepEqual([third.env.RANK, third.env.WORLD_SIZE, third.env.MASTER_ADDR], ['1', '2', 'algo-2']);
+  });
+
+  it("points each world at its own master's local port when given one per master", () => {
+    const rendezvous = { address: '127.0.0.1', port: 40000, portByMaster: { 'algo-1': 40001, 'algo-2': 40002 } };
+    assert.equal(contractOf('algo-1', torchDistributed, { rendezvous }).env.MASTER_PORT, '40001');
+    assert.equal(contractOf('algo-3', torchDistributed, { rendezvous }).env.MASTER_PORT, '40002');
+    assert.equal(contractOf('algo-1', mpiTrainGroup, { rendezvous }).env.MASTER_PORT, '40002', 'a host outside the training group still points at its master');
+  });
+
+  it('has no distribution hosts without a distribution: algo-1 is master, and the cluster is still hetero', () => {
+    const contract = contractOf('algo-3', { sagemaker_program: '"train.py"' });
+    assert.deepEqual([contract.runner, contract.masterHostname, contract.env.SM_DISTRIBUTION_INSTANCE_GROUPS, contract.env.SM_IS_HETERO], ['process', 'algo-1', '[]', 'true']);
+  });
+
+  it('keys SM_INSTANCE_GROUPS_DICT by name as the toolkit does: a repeated name keeps its first place and its last group', () => {
+    const same = [
+      { name: 'g', instanceType: 'ml.c5.xlarge', hosts: ['algo-1'] },
+      { name: 'g', instanceType: 'ml.g5.xlarge', hosts: ['algo-2'] },
+    ];
+    const env = computeContainerContract(
+      blogInput({ hosts: ['algo-1', 'algo-2'], currentHost: 'algo-2', instanceGroups: same, hyperparameters: { sagemaker_program: '"t.py"' } }),
+    ).env;
+    assert.equal(env.SM_INSTANCE_GROUPS, '["g","g"]');
+    assert.equal(env.SM_INSTANCE_GROUPS_DICT, '{"g":{"hosts":["algo-2"],"instance_group_name":"g","instance_type":"ml.g5.xlarge"}}');
+    // get_current_instance_group_hosts returns the first group of that name; the type is the host's own.
+    assert.deepEqual([env.SM_CURRENT_INSTANCE_GROUP_HOSTS, env.SM_CURRENT_INSTANCE_TYPE], ['["algo-1"]', 'ml.g5.xlarge']);
+  });
+
+  it('refuses a host that no group lists', () => {
+    assert.throws(() => contractOf('algo-1', mpiTrainGroup, { instanceGroups: [groups[1]!] }), /Host algo-1 is in none of the instance groups train/);
+  });
+});
+
 describe('failure reason (TK process.watch, process.check_error, errors._CalledProcessError)', () => {
   const stderr = [
     'Traceback (most recent call last):',

@@ -502,13 +502,36 @@ describe('container_entry_point and container_arguments in a local run (issue 16
 });
 
 describe('instance_groups in a local run (issue 16)', () => {
-  it('is refused by name before anything starts, saying what the local contract lacks', () => {
+  it('runs every group: each becomes a local instance group with its name, ml.* type and count, and the GPUs are detected as for any ml.* type', () => {
     const { instance_type: _t, ...spec } = { entry_point: 'train.py', instance_type: 'local', role: 'SageMakerRole', image_uri: 'x' } as JobSpec;
-    const groups: JobSpec = { ...spec, instance_groups: [{ instance_group_name: 'train', instance_type: 'ml.g5.xlarge', instance_count: 2 }] };
-    assert.throws(
-      () => localJobOptionsFromSpec({ spec: groups, jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' }),
-      (e: LocalJobError) => e.code === 'UnsupportedForLocalRun' && /^instance_groups \(a heterogeneous cluster\) does not run locally: .*resourceconfig\.json/.test(e.message),
+    const groups: JobSpec = {
+      ...spec,
+      instance_groups: [
+        { instance_group_name: 'train', instance_type: 'ml.g5.xlarge', instance_count: 2 },
+        { instance_group_name: 'data', instance_type: 'ml.c5.xlarge', instance_count: 1 },
+      ],
+    };
+    const options = localJobOptionsFromSpec({ spec: groups, jobFileDir: '/tmp/project', jobName: 'j', root: '/tmp/jobs' });
+    assert.deepEqual(options.instanceGroups, [
+      { name: 'train', instanceType: 'ml.g5.xlarge', instanceCount: 2 },
+      { name: 'data', instanceType: 'ml.c5.xlarge', instanceCount: 1 },
+    ]);
+    assert.deepEqual([options.instanceType, options.instanceCount, options.numGpus], [undefined, undefined, undefined]);
+  });
+
+  it('refuses options that give both a homogeneous type and groups, or a group without hosts, before anything starts', async () => {
+    const root = await freshDir('groups-invalid');
+    const probeOut = await freshDir('groups-invalid-out');
+    const group = { name: 'train', instanceType: 'ml.g5.xlarge', instanceCount: 1 };
+    await assert.rejects(
+      runLocalJob(probeOptions(root, probeOut, { instanceGroups: [group] })),
+      (e: LocalJobError) => e.code === 'InvalidOptions' && /replaces instance_type/.test(e.message),
     );
+    await assert.rejects(
+      runLocalJob(probeOptions(root, probeOut, { instanceType: undefined, instanceCount: undefined, instanceGroups: [{ ...group, instanceCount: 0 }] })),
+      (e: LocalJobError) => e.code === 'InvalidOptions' && /instance_groups\[0\] \(train\): instance_count must be a whole number of at least 1 \(got 0\)/.test(e.message),
+    );
+    assert.ok(!existsSync(path.join(root, 'probe-job')));
   });
 });
 

@@ -12,6 +12,15 @@
  * Which runner starts the script, and how many processes per host, is the distribution owner's
  * (src/core/sagemaker/distribution.ts); what that runner does on the host is runnerLaunch.ts.
  *
+ * A heterogeneous cluster (ResourceConfig.InstanceGroups) is the same contract with several groups
+ * in resourceconfig.json: each host reads its own group's name and type there, and the toolkit
+ * derives everything else from that (TK environment.py `Environment.__init__`,
+ * `get_distribution_instance_groups_from_resource_config`, `get_distribution_hosts`,
+ * `get_master_hostname`, `get_current_instance_group_hosts`, `get_instance_groups_dict`, at
+ * aws/sagemaker-training-toolkit 33839372faf8; PTK `train()` at
+ * aws/sagemaker-pytorch-training-toolkit d9298721b3bb). A homogeneous job is the one-group case,
+ * named `homogeneousCluster`.
+ *
  * Pure: no I/O. Paths are rooted at `baseDir`, which is `/opt/ml` in a real container and the
  * host folder's `opt/ml` for a local run (the toolkit itself honours `SAGEMAKER_BASE_DIR` the
  * same way outside SageMaker).
@@ -57,14 +66,31 @@ export interface ChannelDescription {
   compression?: 'None' | 'Gzip';
 }
 
+/** One group of a heterogeneous cluster, as resourceconfig.json's `instance_groups` lists it. */
+export interface ClusterInstanceGroup {
+  /** `instance_group_name`. */
+  name: string;
+  /** `instance_type`: the group's ml.* type. */
+  instanceType: string;
+  /** The group's hosts, each also in the job's `hosts`. */
+  hosts: readonly string[];
+}
+
 export interface ContainerContractInput {
   /** CreateTrainingJob.HyperParameters: every value a `json.dumps`-ed string, `sagemaker_*` keys included. */
   hyperparameters: Readonly<Record<string, string>>;
-  /** `algo-1` … `algo-N`. */
+  /** `algo-1` … `algo-N`: every host of the job (of every group). */
   hosts: readonly string[];
   currentHost: string;
   channels: readonly ChannelDescription[];
+  /** The instance type of a homogeneous job; with `instanceGroups`, each host's is its group's and this is not read. */
   instanceType: string;
+  /**
+   * A heterogeneous cluster's groups (ResourceConfig.InstanceGroups, in request order), each with
+   * its hosts; every host of `hosts` in exactly one. Absent for a homogeneous job (one group,
+   * `homogeneousCluster`, of `instanceType`).
+   */
+  instanceGroups?: readonly ClusterInstanceGroup[];
   jobName: string;
   /** `/opt/ml` on SageMaker; `<job folder>/algo-N/opt/ml` locally. */
   baseDir?: string;
@@ -88,8 +114,10 @@ export interface ContainerContractInput {
   /**
    * Where the hosts actually meet. In a cluster `MASTER_ADDR` is the master's host name; a local
    * run has no `algo-1` in DNS, so it points the rendezvous at an address that works here.
+   * `portByMaster` gives each master its own port: in a heterogeneous cluster each group may be a
+   * world of its own (torch_distributed without a training group), with its own master.
    */
-  rendezvous?: { address: string; port: number };
+  rendezvous?: { address: string; port: number; portByMaster?: Readonly<Record<string, number>> };
 }
 
 export type EntryPointType = 'python-program' | 'python-package' | 'command';
@@ -113,9 +141,15 @@ export interface ContractPaths {
 
 export interface ContainerContract {
   host: string;
+  /** The host's place among all the job's hosts (what ShardedByS3Key shards by). */
   hostIndex: number;
   isMaster: boolean;
   masterHostname: string;
+  /** The host's instance group (`homogeneousCluster` for a homogeneous job) and its type. */
+  instanceGroup: string;
+  instanceType: string;
+  /** TK `distribution_hosts`: the hosts of the groups that run the distribution (empty without one). */
+  distributionHosts: string[];
   paths: ContractPaths;
   /** Decoded, user-facing hyperparameters (TK `Environment.hyperparameters`). */
   hyperparameters: PyDict;
@@ -206,13 +240,90 @@ export function toEnvVars(entries: ReadonlyArray<readonly [string, PyValue]>): R
 
 /** resourceconfig.json as the platform writes it for a homogeneous cluster (observed key order). */
 export function resourceConfigFor(hosts: readonly string[], currentHost: string, instanceType: string, networkInterfaceName = 'eth0') {
+  return resourceConfigForGroups(hosts, [{ name: HOMOGENEOUS_CLUSTER, instanceType, hosts }], currentHost, networkInterfaceName);
+}
+
+/**
+ * resourceconfig.json for any cluster: `current_group_name` and `current_instance_type` are the
+ * current host's group's, `hosts` every host, `instance_groups` each group with its own hosts
+ * (the fields TK environment.py reads, shaped as TK's own heterogeneous fixture,
+ * test/unit/test_environment.py `RESOURCE_CONFIG` at 33839372faf8: hosts numbered across the groups,
+ * algo-1 and algo-2 in the first group, algo-3 in the second).
+ */
+export function resourceConfigForGroups(hosts: readonly string[], groups: readonly ClusterInstanceGroup[], currentHost: string, networkInterfaceName = 'eth0') {
+  const current = groupOfHost(groups, currentHost);
   return {
     current_host: currentHost,
-    current_instance_type: instanceType,
-    current_group_name: HOMOGENEOUS_CLUSTER,
+    current_instance_type: current.instanceType,
+    current_group_name: current.name,
     hosts: [...hosts],
-    instance_groups: [{ instance_group_name: HOMOGENEOUS_CLUSTER, instance_type: instanceType, hosts: [...hosts] }],
+    instance_groups: groups.map((g) => ({ instance_group_name: g.name, instance_type: g.instanceType, hosts: [...g.hosts] })),
     network_interface_name: networkInterfaceName,
+  };
+}
+
+/** The group a host is in; a RangeError when none lists it. */
+function groupOfHost(groups: readonly ClusterInstanceGroup[], host: string): ClusterInstanceGroup {
+  const group = groups.find((g) => g.hosts.includes(host));
+  if (!group) throw new RangeError(`Host ${host} is in none of the instance groups ${groups.map((g) => g.name).join(', ')}`);
+  return group;
+}
+
+/** What TK `Environment.__init__` derives from resourceconfig.json and the framework parameters about the cluster. */
+export interface ClusterView {
+  currentGroup: string;
+  instanceType: string;
+  /** TK `get_current_instance_group_hosts`: the hosts of the first group carrying the current group's name. */
+  currentGroupHosts: string[];
+  /** TK `get_instance_groups`: every group's name, in order (a repeated name repeats). */
+  groupNames: string[];
+  /** TK `get_instance_groups_dict`: name → group dict; a repeated name keeps its first place and its last group. */
+  instanceGroupsDict: PyDict;
+  /** `sagemaker_distribution_instance_groups`, else the current group when a distribution flag is on. */
+  distributionGroups: PyValue;
+  distributionHosts: string[];
+  masterHostname: string;
+  isMaster: boolean;
+  /** TK `_distribution_enabled`: the current group is one of the distribution groups. */
+  distributionEnabled: boolean;
+  /** TK `is_hetero`: more than one instance group. */
+  isHetero: boolean;
+}
+
+/**
+ * TK environment.py, `Environment.__init__` and the `get_*` helpers it calls, for one host of a
+ * cluster of these groups (one `homogeneousCluster` group for a homogeneous job).
+ */
+export function clusterView(groups: readonly ClusterInstanceGroup[], hosts: readonly string[], currentHost: string, framework: PyDict): ClusterView {
+  const current = groupOfHost(groups, currentHost);
+  const currentGroup = current.name;
+  const currentGroupHosts = [...(groups.find((g) => g.name === currentGroup)?.hosts ?? [])];
+  const groupNames = groups.map((g) => g.name);
+  const dictEntries: Array<[string, PyValue]> = [];
+  for (const g of groups) {
+    const value = fromJsValue({ instance_group_name: g.name, instance_type: g.instanceType, hosts: [...g.hosts] });
+    const at = dictEntries.findIndex(([name]) => name === g.name);
+    if (at >= 0) dictEntries[at] = [g.name, value];
+    else dictEntries.push([g.name, value]);
+  }
+  // The explicit training group(s) the SDK sends for mpi and smdistributed; else, with any distribution flag on, each host's own group.
+  const explicitGroups = dictGet(framework, 'sagemaker_distribution_instance_groups');
+  const distributionGroups: PyValue = explicitGroups ? explicitGroups : pyList(distributionFlagged(framework) ? [pyStr(currentGroup)] : []);
+  const distributionGroupNames = distributionGroups.type === 'list' ? distributionGroups.items.map((g) => pythonStr(g)) : [];
+  const distributionHosts = groups.filter((g) => distributionGroupNames.includes(g.name)).flatMap((g) => [...g.hosts]);
+  const masterHostname = distributionHosts[0] ?? hosts[0]!;
+  return {
+    currentGroup,
+    instanceType: current.instanceType,
+    currentGroupHosts,
+    groupNames,
+    instanceGroupsDict: pyDict(dictEntries),
+    distributionGroups,
+    distributionHosts,
+    masterHostname,
+    isMaster: currentHost === masterHostname,
+    distributionEnabled: distributionGroupNames.includes(currentGroup),
+    isHetero: groups.length > 1,
   };
 }
 
@@ -291,7 +402,8 @@ export function computeContainerContract(input: ContainerContractInput): Contain
     baseDir,
     input.channels.map((c) => c.name),
   );
-  const resourceConfigObject = resourceConfigFor(hosts, input.currentHost, input.instanceType, networkInterfaceName);
+  const groups: readonly ClusterInstanceGroup[] = input.instanceGroups ?? [{ name: HOMOGENEOUS_CLUSTER, instanceType: input.instanceType, hosts }];
+  const resourceConfigObject = resourceConfigForGroups(hosts, groups, input.currentHost, networkInterfaceName);
   const inputDataConfigObject = inputDataConfigFor(input.channels);
   const resourceConfig = fromJsValue(resourceConfigObject) as PyDict;
   const inputDataConfig = fromJsValue(inputDataConfigObject) as PyDict;
@@ -304,29 +416,20 @@ export function computeContainerContract(input: ContainerContractInput): Contain
   const submitDirectory = reservedValue('sagemaker_submit_directory');
   const moduleDir = submitDirectory ? pythonStr(submitDirectory) : paths.codeDir;
   const logLevel = reservedValue('sagemaker_container_log_level') ?? pyInt(DEFAULT_LOG_LEVEL);
-  const currentGroup = HOMOGENEOUS_CLUSTER;
-
   // TK get_distribution_instance_groups_from_resource_config / get_distribution_hosts / get_master_hostname.
-  const explicitGroups = dictGet(framework, 'sagemaker_distribution_instance_groups');
-  const distributionGroups: PyValue = explicitGroups ? explicitGroups : pyList(distributionFlagged(framework) ? [pyStr(currentGroup)] : []);
-  const distributionGroupNames = distributionGroups.type === 'list' ? distributionGroups.items.map((g) => pythonStr(g)) : [];
-  const distributionHosts = distributionGroupNames.includes(currentGroup) ? hosts : [];
-  const masterHostname = distributionHosts[0] ?? hosts[0]!;
-  const isMaster = input.currentHost === masterHostname;
-  const distributionEnabled = distributionGroupNames.includes(currentGroup);
+  const cluster = clusterView(groups, hosts, input.currentHost, framework);
+  const { currentGroup, instanceType, distributionHosts, masterHostname, isMaster, distributionEnabled } = cluster;
 
-  const numNeurons = input.instanceType.includes('trn2.48xlarge') ? 64 : (input.numNeurons ?? 0);
+  const numNeurons = instanceType.includes('trn2.48xlarge') ? 64 : (input.numNeurons ?? 0);
   const userArgs = toCmdArgs(user);
   const jobNameValue = reservedValue('sagemaker_job_name');
   const regionValue = reservedValue('sagemaker_region');
-
-  const instanceGroupsDict = pyDict([[currentGroup, fromJsValue(resourceConfigObject.instance_groups[0])]]);
 
   const { trainingEnv, envVarEntries: smEntries } = toolkitEnvironment({
     input,
     paths,
     hosts,
-    currentGroup,
+    cluster,
     framework,
     user,
     userArgs,
@@ -337,13 +440,8 @@ export function computeContainerContract(input: ContainerContractInput): Contain
     frameworkModule,
     networkInterfaceName,
     numNeurons,
-    masterHostname,
-    isMaster,
-    distributionHosts,
-    distributionGroups,
     resourceConfig,
     inputDataConfig,
-    instanceGroupsDict,
   });
 
   // The container's own environment: CreateTrainingJob.Environment plus what the platform and the image set.
@@ -371,11 +469,14 @@ export function computeContainerContract(input: ContainerContractInput): Contain
   const entryPoint = userEntryPoint ?? '';
   const entryPointType = entryPointTypeOf(entryPoint, input.codeDirEntries ?? []);
   const processCommand = processCommandFor(entryPointType, entryPoint, userArgs, input.pythonExecutable);
+  // TK runner.py `_get_by_runner_type`: a distributed runner spans `env.distribution_hosts` (node
+  // rank = place there), which in a heterogeneous cluster are the training groups' hosts only.
+  const launchHosts = runner === 'process' ? hosts : distributionHosts;
   const launch = RUNNER_LAUNCH[runner]({
-    hosts,
-    hostIndex,
+    hosts: launchHosts,
+    hostIndex: launchHosts.indexOf(input.currentHost),
     masterHostname,
-    instanceType: input.instanceType,
+    instanceType,
     framework,
     processesPerHost: processesPerHostFor(framework, input.numGpus, numNeurons),
     entryPoint,
@@ -388,9 +489,10 @@ export function computeContainerContract(input: ContainerContractInput): Contain
   if (input.rendezvous) {
     // What the script would see on SageMaker (the toolkit's, or the runner's such as torchrun's), then where the hosts meet here.
     const onSageMaker = `${env.MASTER_ADDR}:${env.MASTER_PORT}`;
+    const port = input.rendezvous.portByMaster?.[masterHostname] ?? input.rendezvous.port;
     env.MASTER_ADDR = input.rendezvous.address;
-    env.MASTER_PORT = String(input.rendezvous.port);
-    notes.push(`MASTER_ADDR/MASTER_PORT are ${input.rendezvous.address}:${input.rendezvous.port} here; on SageMaker they are ${onSageMaker}.`);
+    env.MASTER_PORT = String(port);
+    notes.push(`MASTER_ADDR/MASTER_PORT are ${input.rendezvous.address}:${port} here; on SageMaker they are ${onSageMaker}.`);
   }
   notes.push(...launch.notes);
 
@@ -406,6 +508,9 @@ export function computeContainerContract(input: ContainerContractInput): Contain
     hostIndex,
     isMaster,
     masterHostname,
+    instanceGroup: currentGroup,
+    instanceType,
+    distributionHosts,
     paths,
     hyperparameters: user,
     frameworkParameters: framework,
@@ -432,7 +537,7 @@ interface EnvironmentFacts {
   input: ContainerContractInput;
   paths: ContractPaths;
   hosts: string[];
-  currentGroup: string;
+  cluster: ClusterView;
   framework: PyDict;
   user: PyDict;
   userArgs: string[];
@@ -443,27 +548,24 @@ interface EnvironmentFacts {
   frameworkModule: string | null;
   networkInterfaceName: string;
   numNeurons: number;
-  masterHostname: string;
-  isMaster: boolean;
-  distributionHosts: string[];
-  distributionGroups: PyValue;
   resourceConfig: PyDict;
   inputDataConfig: PyDict;
-  instanceGroupsDict: PyDict;
 }
 
 /** `dict(Environment)` (SM_TRAINING_ENV) and the entries of TK `Environment.to_env_vars`, in its order. */
 function toolkitEnvironment(f: EnvironmentFacts): { trainingEnv: PyDict; envVarEntries: Array<readonly [string, PyValue]> } {
-  const { input, paths, hosts, currentGroup, framework, user, userArgs, userEntryPoint, moduleName, moduleDir, logLevel, frameworkModule } = f;
-  const { networkInterfaceName, numNeurons, masterHostname, isMaster, distributionHosts, distributionGroups, resourceConfig, inputDataConfig, instanceGroupsDict } = f;
+  const { input, paths, hosts, cluster, framework, user, userArgs, userEntryPoint, moduleName, moduleDir, logLevel, frameworkModule } = f;
+  const { networkInterfaceName, numNeurons, resourceConfig, inputDataConfig } = f;
+  const { currentGroup, currentGroupHosts, groupNames, instanceGroupsDict, distributionHosts, distributionGroups, masterHostname, isMaster, isHetero } = cluster;
+  const instanceGroups = pyList(groupNames.map(pyStr));
   // dict(Environment): every @property, as SM_TRAINING_ENV and the "Training Env" log show it.
   const trainingEnv = pyDict([
     ['additional_framework_parameters', framework],
     ['channel_input_dirs', fromJsValue(paths.channelDirs)],
     ['current_host', pyStr(input.currentHost)],
     ['current_instance_group', pyStr(currentGroup)],
-    ['current_instance_group_hosts', fromJsValue(hosts)],
-    ['current_instance_type', pyStr(input.instanceType)],
+    ['current_instance_group_hosts', fromJsValue(currentGroupHosts)],
+    ['current_instance_type', pyStr(cluster.instanceType)],
     ['distribution_hosts', fromJsValue(distributionHosts)],
     ['distribution_instance_groups', distributionGroups],
     ['framework_module', frameworkModule === null ? pyNone : pyStr(frameworkModule)],
@@ -472,9 +574,9 @@ function toolkitEnvironment(f: EnvironmentFacts): { trainingEnv: PyDict; envVarE
     ['input_config_dir', pyStr(paths.inputConfigDir)],
     ['input_data_config', inputDataConfig],
     ['input_dir', pyStr(paths.inputDir)],
-    ['instance_groups', pyList([pyStr(currentGroup)])],
+    ['instance_groups', instanceGroups],
     ['instance_groups_dict', instanceGroupsDict],
-    ['is_hetero', pyBool(false)],
+    ['is_hetero', pyBool(isHetero)],
     ['is_master', pyBool(isMaster)],
     // Read from SM_HP_MP_PARAMETERS before the toolkit has exported it, hence None.
     ['is_modelparallel_enabled', pyNone],
@@ -519,13 +621,13 @@ function toolkitEnvironment(f: EnvironmentFacts): { trainingEnv: PyDict; envVarE
       ),
     ],
     ['current_host', pyStr(input.currentHost)],
-    ['current_instance_type', pyStr(input.instanceType)],
+    ['current_instance_type', pyStr(cluster.instanceType)],
     ['current_instance_group', pyStr(currentGroup)],
-    ['current_instance_group_hosts', fromJsValue(hosts)],
-    ['instance_groups', pyList([pyStr(currentGroup)])],
+    ['current_instance_group_hosts', fromJsValue(currentGroupHosts)],
+    ['instance_groups', instanceGroups],
     ['instance_groups_dict', instanceGroupsDict],
     ['distribution_instance_groups', distributionGroups],
-    ['is_hetero', pyBool(false)],
+    ['is_hetero', pyBool(isHetero)],
     ['module_name', moduleName === undefined ? pyNone : pyStr(moduleName)],
     ['log_level', logLevel],
     ['framework_module', frameworkModule === null ? pyNone : pyStr(frameworkModule)],

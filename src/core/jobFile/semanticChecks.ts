@@ -8,7 +8,7 @@ import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
 import { fromJsValue, pyDict } from '../contract/pythonValue';
 import { debuggerRefusals, debuggerWarnings } from '../sagemaker/debugger';
 import { enabledStrategies, sdkDistributionHyperparameters, sdkDistributionRefusals, sdkIgnoredStrategies, sdkTrainInstanceGroups } from '../sagemaker/distribution';
-import { duplicateGroupNames, imageInstanceType, instanceGroupRefusals, instanceGroupsOf } from '../sagemaker/instanceGroups';
+import { duplicateGroupNames, imageInstanceType, instanceGroupRefusals, instanceGroupsOf, TUNING_INSTANCE_GROUPS_REFUSAL } from '../sagemaker/instanceGroups';
 import { instanceCandidates, instancePreferenceFindings, specOnCandidate, TUNING_INSTANCE_PREFERENCES_REFUSAL, usesInstancePreferences } from '../sagemaker/instancePreferences';
 import { isRecord } from '../isRecord';
 import { firstSentence, JOB_SCHEMA } from './schemaValidation';
@@ -287,6 +287,8 @@ function checkInstanceType(doc: JobDocument, spec: JobSpec, add: Add): void {
 
 /** What the SDK refuses about instance_groups, a job with none of instance_type, instance_groups and instance_preferences, and group names the container cannot tell apart. */
 function checkInstanceGroups(spec: JobSpec, add: Add): void {
+  // A tuning job cannot carry the groups (so a local tuning run, whose trials would be heterogeneous, is refused here too).
+  if (spec.tuning !== undefined && spec.instance_groups !== undefined) add('error', 'tuning.instanceGroups', ['instance_groups'], TUNING_INSTANCE_GROUPS_REFUSAL, 'key');
   for (const refusal of instanceGroupRefusals(spec)) {
     if (refusal.code === 'instanceGroups.missing') {
       // As the schema's `required` says it, with the alternative and the SDK's reason.

@@ -24,8 +24,8 @@
  * the expected shape.
  */
 import { isRecord } from '../isRecord';
-import { instanceCandidates } from './instancePreferences';
-import type { InstancePreferenceArg } from './instancePreferences';
+import { firstRequestInstance, instanceCandidates, localInstanceWords } from './instancePreferences';
+import type { InstancePreferenceArg, RequestInstances } from './instancePreferences';
 import type { TrainingPlanErrorCode } from '../training/trainingPlanError';
 
 /** `InstanceGroup(**item)`: one group of a heterogeneous cluster. */
@@ -53,6 +53,15 @@ export interface JobInstances {
   /** Where the type is written in the job file. */
   typePath: ReadonlyArray<string | number>;
 }
+
+/**
+ * The SDK's HyperparameterTuner sends the estimator's instance_type and instance_count
+ * (`_prepare_hp_resource_config`), which instance_groups leaves empty, and boto3 refuses the request
+ * before it is sent; the tuner takes heterogeneous clusters only through its own instance_configs,
+ * which a job file does not carry. The validator, the tuning request builder and so local tuning say this.
+ */
+export const TUNING_INSTANCE_GROUPS_REFUSAL =
+  "A tuning job runs every trial on one instance type: the SDK's HyperparameterTuner sends the estimator's instance_type and instance_count, which instance_groups leaves empty, and the request is refused before it is sent. Use instance_type and instance_count with tuning:.";
 
 /** CreateTrainingJob's limit on ResourceConfig.InstanceGroups (the API's `max: 5`). */
 export const MAX_INSTANCE_GROUPS = 5;
@@ -118,6 +127,17 @@ export function totalInstanceCount(spec: JobInstanceArguments): number {
   const all = jobInstances(spec);
   if (all.some((g) => g.preference !== undefined)) return all.reduce((n, g) => Math.max(n, g.count), 0);
   return all.reduce((n, g) => n + g.count, 0);
+}
+
+/**
+ * The host names of each group, `algo-1`… numbered across the groups in order: how a local run
+ * names a heterogeneous cluster's hosts, as the training toolkit's own heterogeneous fixture does
+ * (aws/sagemaker-training-toolkit test/unit/test_environment.py `RESOURCE_CONFIG` at 33839372faf8:
+ * algo-1 and algo-2 in the first group, algo-3 in the second). SageMaker itself promises no order.
+ */
+export function groupHostNames(counts: readonly number[]): string[][] {
+  let next = 1;
+  return counts.map((count) => Array.from({ length: count }, () => `algo-${next++}`));
 }
 
 /** The request's InstanceGroups, in the order written. */
@@ -210,4 +230,13 @@ export function duplicateGroupNames(args: { instance_groups?: unknown }): Array<
     else seen.set(g.name, g.index);
   }
   return out;
+}
+
+/** What a local run of this request stands in for: `localInstanceWords`, or with instance groups "on 3 host(s) (algo-1 as ml.c5.xlarge, group data; algo-2, algo-3 as ml.g5.xlarge, group train)". */
+export function localRunInstanceWords(config: RequestInstances): string {
+  const groups = config.InstanceGroups;
+  if (!groups || groups.length === 0) return localInstanceWords(firstRequestInstance(config));
+  const hosts = groupHostNames(groups.map((g) => g.InstanceCount));
+  const each = groups.map((g, i) => `${hosts[i]!.join(', ')} as ${g.InstanceType}, group ${g.InstanceGroupName}`);
+  return `on ${hosts.flat().length} host(s) (${each.join('; ')})`;
 }

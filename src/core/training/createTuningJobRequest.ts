@@ -16,6 +16,7 @@
 import type { JobSpec, MetricDefinition } from '../jobFile/jobSpec';
 import { isSdkHyperparameter } from '../sagemaker/hyperparameters';
 import { TUNING_INSTANCE_PREFERENCES_REFUSAL } from '../sagemaker/instancePreferences';
+import { TUNING_INSTANCE_GROUPS_REFUSAL } from '../sagemaker/instanceGroups';
 import type { HyperparameterRange, TuningSpec } from '../sagemaker/tuningSpec';
 import { buildTrainingJobPlan } from './createTrainingJobRequest';
 import type { CreateTrainingJobRequest, SourceArchiveUpload, TrainingJobPlan, TrainingJobPlanInput } from './createTrainingJobRequest';
@@ -209,14 +210,8 @@ function trainingJobDefinition(
     throw new TrainingPlanError('tuning.instancePreferences', TUNING_INSTANCE_PREFERENCES_REFUSAL, { path: 'instance_preferences' });
   }
   if (resource.InstanceType === undefined || resource.InstanceCount === undefined) {
-    // _prepare_hp_resource_config sends the estimator's instance_type and instance_count, which are None
-    // with instance_groups: boto3 refuses the request before it is sent. HyperparameterTuner takes
-    // heterogeneous clusters only through its own instance_configs, which a job file does not carry.
-    throw new TrainingPlanError(
-      'tuning.instanceGroups',
-      "A tuning job runs every trial on one instance type: the SDK's HyperparameterTuner sends the estimator's instance_type and instance_count, which instance_groups leaves empty, and the request is refused before it is sent. Use instance_type and instance_count with tuning:.",
-      { path: 'tuning' },
-    );
+    // _prepare_hp_resource_config sends the estimator's instance_type and instance_count, which are None with instance_groups.
+    throw new TrainingPlanError('tuning.instanceGroups', TUNING_INSTANCE_GROUPS_REFUSAL, { path: 'tuning' });
   }
   const definition: TrainingJobDefinition = {
     StaticHyperParameters: staticHyperparameters,
