@@ -220,6 +220,154 @@ export const RULE_EVALUATOR_REPOSITORY = ${JSON.stringify(registries.repository)
   writeFileSync(out, text);
   execFileSync(path.join(root, 'node_modules', '.bin', 'prettier'), ['--write', out], { stdio: 'inherit' });
   process.stdout.write(`wrote ${path.relative(root, out)}: ${debuggerRules.length} Debugger rules, ${dump.profiler.length} profiler rules\n`);
+
+  // The job file schema's base_config: the names, and the profiler classes' keyword arguments (for
+  // completion and hover; the checks themselves are src/core/sagemaker/debugger.ts's, in the SDK's words).
+  const schemaFile = path.join(root, 'schemas', 'sagemaker-job.schema.json');
+  let schema = readFileSync(schemaFile, 'utf8');
+  schema = replaceJsonValue(schema, ['properties', 'rules', 'items', 'properties', 'base_config'], baseConfigSchema(debuggerRules, dump.profiler, dump.report));
+  const conditions = JSON.parse(schema).properties.rules.items.allOf;
+  const profilerCondition = conditions.findIndex((c) => c.if?.properties?.rule?.const === 'ProfilerRule.sagemaker');
+  if (profilerCondition < 0) throw new Error('the schema has no condition for rule: ProfilerRule.sagemaker');
+  schema = replaceJsonValue(schema, ['properties', 'rules', 'items', 'allOf', profilerCondition, 'then', 'properties', 'base_config'], {
+    anyOf: [{ enum: dump.profiler.map((r) => r.name) }, { type: 'object' }],
+  });
+  writeFileSync(schemaFile, schema);
+  execFileSync(path.join(root, 'node_modules', '.bin', 'prettier'), ['--write', schemaFile], { stdio: 'inherit' });
+  process.stdout.write(`wrote ${path.relative(root, schemaFile)}: rules[].base_config\n`);
+}
+
+/** A default as the SDK prints it (`str(default)`) back as the YAML value that denotes it. */
+function defaultValue(text) {
+  if (text === 'None') return null;
+  if (text === 'True' || text === 'False') return text === 'True';
+  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+}
+
+function parameterSchema(p, forRule) {
+  const check = { percentile: 'a percentile, 0 to 100', positiveInteger: 'above 0', stringOrNone: 'a string, or null' }[p.check.kind];
+  const doc = p.doc ? `${p.doc.replace(/\s*$/, '').replace(/([^.!])$/, '$1.')} ` : '';
+  const text = `${forRule ? `${forRule}'s ${p.name}: ` : ''}${doc}Default ${p.default}; must be ${check} (${p.check.message}). Sent as str(value).`;
+  return {
+    description: text,
+    markdownDescription: `${forRule ? `\`${forRule}\`'s \`${p.name}\`: ` : ''}${doc}Default \`${p.default}\`; must be ${check} (\`${p.check.message}\`). Sent as \`str(value)\`.`,
+    examples: [defaultValue(p.default)],
+  };
+}
+
+function baseConfigSchema(debuggerRules, profiler, report) {
+  const names = [...debuggerRules.map((r) => r.name), ...profiler.map((r) => r.name)];
+  const descriptions = [...debuggerRules.map((r) => `Debugger rule ${r.ruleName}: ${r.summary}`), ...profiler.map((r) => `Profiler rule ${r.ruleName}: ${r.summary}`)];
+  const classes = {};
+  for (const r of profiler) {
+    const params =
+      r.name === 'ProfilerReport'
+        ? Object.fromEntries(report.flatMap((c) => c.parameters.map((p) => [`${c.name}_${p.name}`, parameterSchema(p, c.name)])))
+        : Object.fromEntries(r.parameters.map((p) => [p.name, parameterSchema(p)]));
+    const first = Object.keys(params)[0];
+    const args =
+      r.name === 'ProfilerReport'
+        ? 'its keyword arguments are <rule>_<parameter> for the rules it runs (' + report.map((c) => c.name).join(', ') + '; the rule part case-insensitive), each checked by that rule'
+        : `its keyword arguments: ${r.parameters.map((p) => `${p.name}=${p.default}`).join(', ')}`;
+    classes[r.name] = {
+      type: ['object', 'null'],
+      description: `rule_configs.${r.name}(...): ${r.summary} As a map, ${args}; null or {} calls it without arguments.`,
+      markdownDescription: `\`rule_configs.${r.name}(...)\`: ${r.summary} As a map, ${args.replace(/<rule>_<parameter>/, '`<rule>_<parameter>`')}; \`null\` or \`{}\` calls it without arguments.\n\n\`\`\`yaml\n${r.name}:\n  ${first}: ${JSON.stringify(params[first].examples[0])}\n\`\`\``,
+      examples: [{ [first]: params[first].examples[0] }],
+      properties: params,
+    };
+  }
+  const description =
+    "Built-in rules only: which rule of the SDK's rule_configs (smdebug_rulesconfig 1.0.1, the version SDK v2.257.6 pins), as you would call it: rule_configs.vanishing_gradient() is vanishing_gradient, rule_configs.ProfilerReport() is ProfilerReport. A profiler rule class takes its keyword arguments as a one-key map: rule_configs.CPUBottleneck(threshold=60) is {CPUBottleneck: {threshold: 60}}, rule_configs.ProfilerReport(CPUBottleneck_threshold=60) is {ProfilerReport: {CPUBottleneck_threshold: 60}}; the class checks them as in Python and the SDK sends each as str(value) (60.0 stays \"60.0\", true is \"True\"). The config gives the rule's name (unless name is set), its RuleParameters and, for a Debugger rule, the tensor collections the hook saves (unless collections_to_save is set). A Debugger rule function takes no arguments: give its parameters in rule_parameters.";
+  const markdownDescription =
+    "Built-in rules only: which rule of the SDK's `rule_configs` (`smdebug_rulesconfig` 1.0.1, the version SDK v2.257.6 pins), as you would call it: `rule_configs.vanishing_gradient()` is `vanishing_gradient`, `rule_configs.ProfilerReport()` is `ProfilerReport`. A profiler rule class takes its keyword arguments as a one-key map: `rule_configs.CPUBottleneck(threshold=60)` is `{CPUBottleneck: {threshold: 60}}`, `rule_configs.ProfilerReport(CPUBottleneck_threshold=60)` is `{ProfilerReport: {CPUBottleneck_threshold: 60}}`; the class checks them as in Python and the SDK sends each as `str(value)` (`60.0` stays `\"60.0\"`, `true` is `\"True\"`). The config gives the rule's name (unless `name` is set), its `RuleParameters` and, for a Debugger rule, the tensor collections the hook saves (unless `collections_to_save` is set). A Debugger rule function takes no arguments: give its parameters in `rule_parameters`.\n\n```yaml\nbase_config:\n  CPUBottleneck:\n    threshold: 60\n```";
+  return {
+    description,
+    markdownDescription,
+    examples: ['vanishing_gradient', 'ProfilerReport', { CPUBottleneck: { threshold: 60 } }],
+    anyOf: [
+      { type: 'string', enum: names, enumDescriptions: descriptions },
+      {
+        type: 'object',
+        description: 'A profiler rule class of rule_configs called with keyword arguments: its name as the one key, the arguments as a map under it.',
+        properties: classes,
+      },
+    ],
+  };
+}
+
+/**
+ * `text` (JSON) with the value at `keys` replaced by `value`, everything else as written (so numbers
+ * such as `1e-5` keep their spelling; prettier lays the new value out afterwards).
+ */
+function replaceJsonValue(text, keys, value) {
+  let i = 0;
+  const ws = () => {
+    while (/\s/.test(text[i])) i++;
+  };
+  const str = () => {
+    const start = i++;
+    while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i));
+  };
+  // Skips the value at i; when `want` is the path still to go, returns [start, end] of the target.
+  const walk = (want) => {
+    ws();
+    const start = i;
+    if (want.length === 0) {
+      skip();
+      return [start, i];
+    }
+    if (text[i] === '{') {
+      i++;
+      for (;;) {
+        ws();
+        if (text[i] === '}') break;
+        const key = str();
+        ws();
+        i++; // :
+        const found = key === want[0] ? walk(want.slice(1)) : (skip(), undefined);
+        if (found) return found;
+        ws();
+        if (text[i] === ',') i++;
+      }
+    } else if (text[i] === '[') {
+      i++;
+      for (let n = 0; ; n++) {
+        ws();
+        if (text[i] === ']') break;
+        const found = n === want[0] ? walk(want.slice(1)) : (skip(), undefined);
+        if (found) return found;
+        ws();
+        if (text[i] === ',') i++;
+      }
+    }
+    throw new Error(`no ${keys.join('.')} in the schema`);
+  };
+  const skip = () => {
+    ws();
+    if (text[i] === '"') return void str();
+    if (text[i] === '{' || text[i] === '[') {
+      const close = text[i] === '{' ? '}' : ']';
+      i++;
+      for (;;) {
+        ws();
+        if (text[i] === close) return void i++;
+        if (close === '}') {
+          str();
+          ws();
+          i++;
+        }
+        skip();
+        ws();
+        if (text[i] === ',') i++;
+      }
+    }
+    while (i < text.length && !/[\s,}\]]/.test(text[i])) i++;
+  };
+  const [start, end] = walk(keys);
+  return text.slice(0, start) + JSON.stringify(value) + text.slice(end);
 }
 
 main();
