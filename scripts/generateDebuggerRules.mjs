@@ -249,6 +249,7 @@ function parameterSchema(p, forRule) {
   const doc = p.doc ? `${p.doc.replace(/\s*$/, '').replace(/([^.!])$/, '$1.')} ` : '';
   const text = `${forRule ? `${forRule}'s ${p.name}: ` : ''}${doc}Default ${p.default}; must be ${check} (${p.check.message}). Sent as str(value).`;
   return {
+    default: defaultValue(p.default),
     description: text,
     markdownDescription: `${forRule ? `\`${forRule}\`'s \`${p.name}\`: ` : ''}${doc}Default \`${p.default}\`; must be ${check} (\`${p.check.message}\`). Sent as \`str(value)\`.`,
     examples: [defaultValue(p.default)],
