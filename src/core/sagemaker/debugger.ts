@@ -32,6 +32,8 @@ import { DEBUGGER_BUILTIN_RULES, PROFILER_BUILTIN_RULES, PROFILER_REPORT_RULES, 
 import type { DebuggerBuiltinRule, ProfilerBuiltinRule, ProfilerRuleParameter } from '../catalog/debuggerRules';
 import { ecrHostname } from '../catalog/huggingfaceImages';
 import { pythonFloatRepr } from '../training/pythonJson';
+import { pyNone } from '../contract/pythonValue';
+import type { PyValue } from '../contract/pythonValue';
 
 export interface CollectionConfigArg {
   name: string;
@@ -834,6 +836,95 @@ function dedupeCollections(collections: readonly CollectionConfigArg[]): Collect
   return out;
 }
 
+/**
+ * The actions `action_json` (ActionList.serialize()) was made from, when `actionJson` makes exactly it
+ * again for this job: a StopTraining whose prefix followed its name was given none (the SDK filled in
+ * `jobName`). Undefined for anything else.
+ */
+export function actionsFromJson(json: string, jobName: string | undefined): ActionArg[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json.replace(/\\"/g, '"'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed)) return undefined;
+  const actions: ActionArg[] = [];
+  for (const item of parsed) {
+    if (!isRecord(item)) return undefined;
+    const keys = Object.keys(item);
+    if (item['name'] === 'stoptraining') actions.push({ StopTraining: keys[0] === 'name' ? null : String(item['training_job_prefix']) });
+    else if (item['name'] === 'email') actions.push({ Email: String(item['endpoint']) });
+    else if (item['name'] === 'sms') actions.push({ SMS: String(item['endpoint']) });
+    else return undefined;
+  }
+  const problems: DebuggerRefusal[] = [];
+  actionRefusals(actions, 0, '', problems);
+  return problems.length === 0 && actionJson(actions, jobName ?? '') === json ? actions : undefined;
+}
+
+/**
+ * A Debugger rule's described parameters: an action_json becomes `args.actions`; it stays in the
+ * parameters only where it was not last (rule_parameters had one, which the actions then replaced in
+ * place). False when action_json is there but is no ActionList a job file can write.
+ */
+export function takeActions(params: Record<string, string>, args: Record<string, unknown>, jobName: string | undefined): boolean {
+  const json = params['action_json'];
+  if (json === undefined) return true;
+  const actions = actionsFromJson(json, jobName);
+  if (!actions) return false;
+  args['actions'] = actions;
+  if (Object.keys(params).at(-1) === 'action_json') delete params['action_json'];
+  return true;
+}
+
+/**
+ * A value of the class's keyword argument whose `str()` is `text` and which the class accepts:
+ * None, a bool, an int, a float (Python's repr digits) or, for a string argument, the text itself.
+ */
+export function profilerArgumentFromStr(parameter: ProfilerRuleParameter, text: string): PyValue | undefined {
+  let value: PyValue | undefined;
+  if (text === 'None') value = pyNone;
+  else if (parameter.check.kind === 'stringOrNone') value = { type: 'str', value: text };
+  else if (text === 'True' || text === 'False') value = { type: 'bool', value: text === 'True' };
+  else if (/^-?\d+$/.test(text)) value = { type: 'int', value: BigInt(text) };
+  else if (/^-?(\d+\.\d+(e[-+]\d+)?|\d+e[-+]\d+|inf|nan)$/.test(text) && pythonFloatRepr(Number(text.replace('inf', 'Infinity').replace('nan', 'NaN'))) === text)
+    value = { type: 'float', value: Number(text.replace('inf', 'Infinity').replace('nan', 'NaN')) };
+  if (value === undefined) return undefined;
+  const plain = value.type === 'none' ? null : value.type === 'int' ? Number(value.value) : value.type === 'bool' || value.type === 'float' || value.type === 'str' ? value.value : undefined;
+  return profilerParameterProblem(parameter, plain) === undefined ? value : undefined;
+}
+
+/**
+ * The keyword arguments a described profiler rule's parameters were made from (only those that differ
+ * from the class's defaults; ProfilerReport's as sent), or undefined when no call of the class sends them.
+ */
+function profilerArgumentsFromParameters(rule: ProfilerBuiltinRule, params: Readonly<Record<string, string>>): Array<[string, PyValue]> | undefined {
+  const keys = Object.keys(params);
+  if (keys.at(-1) !== 'rule_to_invoke') return undefined;
+  const out: Array<[string, PyValue]> = [];
+  if (rule.name === 'ProfilerReport') {
+    for (const key of keys.slice(0, -1)) {
+      const found = profilerReportKey(key);
+      if ('error' in found) return undefined;
+      const value = profilerArgumentFromStr(found.parameter, params[key]!);
+      if (!value) return undefined;
+      out.push([key, value]);
+    }
+    return out;
+  }
+  // The other classes pass every argument on, in their own order.
+  if (JSON.stringify(keys) !== JSON.stringify(Object.keys(rule.ruleParameters))) return undefined;
+  for (const parameter of rule.parameters) {
+    const text = params[parameter.name]!;
+    if (text === rule.ruleParameters[parameter.name]) continue;
+    const value = profilerArgumentFromStr(parameter, text);
+    if (!value) return undefined;
+    out.push([parameter.name, value]);
+  }
+  return out;
+}
+
 /** A rule configuration as DescribeTrainingJob returns it. */
 export interface RuleConfigurationLike {
   RuleConfigurationName?: string;
@@ -851,13 +942,17 @@ export interface RuleConfigurationLike {
  * of a rule_configs rule (a profiler rule: with exactly its default parameters, the only ones a job
  * file sends). `hookCollections` are the DebugHookConfig's collections: a Debugger rule whose own
  * collections are not among them had collections_to_save, which the hook's list stands in for (the
- * SDK sends the union of both as a set). Undefined when the config is not a built-in rule.
+ * SDK sends the union of both as a set). A profiler rule's parameters come back as the class's
+ * keyword arguments (`base_config: {Class: {key: PyValue}}`, the values that `str()` back to what was
+ * sent), a Debugger rule's action_json as `actions` (see `takeActions`; `jobName` is the described
+ * job's). Undefined when the config is not a built-in rule a job file can write.
  */
 export function builtinRuleArguments(
   kind: 'debugger' | 'profiler',
   config: RuleConfigurationLike,
   region: string | undefined,
   hookCollections: readonly CollectionConfigArg[] | undefined,
+  jobName?: string,
 ): Record<string, unknown> | undefined {
   if (region === undefined || config.RuleConfigurationName === undefined || config.RuleEvaluatorImage !== ruleEvaluatorImage(region)) return undefined;
   if (config.InstanceType !== undefined || config.VolumeSizeInGB !== undefined) return undefined;
@@ -873,6 +968,7 @@ export function builtinRuleArguments(
     while (params[`other_trial_${trials.length}`] !== undefined) trials.push(params[`other_trial_${trials.length}`]!);
     trials.forEach((_, i) => delete params[`other_trial_${i}`]);
     for (const [key, value] of Object.entries(builtin.ruleParameters)) if (params[key] === value) delete params[key];
+    if (!takeActions(params, args, jobName)) return undefined;
     if (config.LocalPath !== undefined) args['container_local_output_path'] = config.LocalPath;
     if (config.S3OutputPath !== undefined) args['s3_output_path'] = config.S3OutputPath;
     if (trials.length > 0) args['other_trials_s3_input_paths'] = trials;
@@ -884,8 +980,10 @@ export function builtinRuleArguments(
     return args;
   }
   const builtin = PROFILER_BUILTIN_RULES.find((r) => r.ruleParameters['rule_to_invoke'] === invoked);
-  if (!builtin || JSON.stringify(Object.entries(params)) !== JSON.stringify(Object.entries(builtin.ruleParameters))) return undefined;
-  Object.assign(args, { rule: 'ProfilerRule.sagemaker', base_config: builtin.name });
+  if (!builtin) return undefined;
+  const keywordArguments = profilerArgumentsFromParameters(builtin, params);
+  if (!keywordArguments) return undefined;
+  Object.assign(args, { rule: 'ProfilerRule.sagemaker', base_config: keywordArguments.length > 0 ? { [builtin.name]: Object.fromEntries(keywordArguments) } : builtin.name });
   if (config.RuleConfigurationName !== builtin.ruleName) args['name'] = config.RuleConfigurationName;
   if (config.LocalPath !== undefined) args['container_local_output_path'] = config.LocalPath;
   if (config.S3OutputPath !== undefined) args['s3_output_path'] = config.S3OutputPath;
