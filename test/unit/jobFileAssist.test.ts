@@ -252,7 +252,18 @@ describe('completion and hover inside list items', () => {
     let { text, position } = at(`${rule}      |\n`);
     assert.deepEqual(
       completionsAt(text, position).map((s) => s.label),
-      ['BatchSize', 'CPUBottleneck', 'GPUMemoryIncrease', 'IOBottleneck', 'LoadBalancing', 'LowGPUUtilization', 'MaxInitializationTime', 'OverallSystemUsage', 'ProfilerReport', 'StepOutlier'],
+      [
+        'BatchSize',
+        'CPUBottleneck',
+        'GPUMemoryIncrease',
+        'IOBottleneck',
+        'LoadBalancing',
+        'LowGPUUtilization',
+        'MaxInitializationTime',
+        'OverallSystemUsage',
+        'ProfilerReport',
+        'StepOutlier',
+      ],
     );
     ({ text, position } = at(`${rule}      CPUBottleneck:\n        threshold: 60\n        |\n`));
     const args = completionsAt(text, position);

@@ -451,8 +451,14 @@ describe('job file validation: checks beyond the schema', () => {
     // ProfilerReport's own refusals: the key's form, the rule name, the parameter, then that rule's check.
     assert.match(problems('      ProfilerReport: {threshold: 5}\n')[0]!.message, /Key \(threshold\) does not follow naming scheme: <rule_name>_<parameter_name>/);
     assert.match(problems('      ProfilerReport: {CPUBotleneck_threshold: 5}\n')[0]!.message, /cpubotleneck is an invalid rule name![\s\S]*Did you mean CPUBottleneck_threshold\?/);
-    assert.match(problems('      ProfilerReport: {BatchSize_windw: 5}\n')[0]!.message, /windw is an invalid parameter name! Accepted parameter names for BatchSize are: \(self, cpu_threshold_p95=70,[^)]*window=500[^)]*\)/);
-    assert.match(problems('      ProfilerReport: {LoadBalancing_threshold: 101}\n')[0]!.message, /LoadBalancing's threshold: AssertionError: threshold must be a valid percentile!/);
+    assert.match(
+      problems('      ProfilerReport: {BatchSize_windw: 5}\n')[0]!.message,
+      /windw is an invalid parameter name! Accepted parameter names for BatchSize are: \(self, cpu_threshold_p95=70,[^)]*window=500[^)]*\)/,
+    );
+    assert.match(
+      problems('      ProfilerReport: {LoadBalancing_threshold: 101}\n')[0]!.message,
+      /LoadBalancing's threshold: AssertionError: threshold must be a valid percentile!/,
+    );
     // One class per map; an unknown class, with the likely one; a Debugger rule function takes no arguments.
     assert.deepEqual(found('      CPUBottleneck: {}\n      IOBottleneck: {}\n'), [['rules.builtinArguments', 'rules[0].base_config']]);
     const unknown = '      CPUBotleneck: {threshold: 5}\n';
@@ -474,13 +480,21 @@ describe('job file validation: checks beyond the schema', () => {
       '      - Email: ops@example.com\n',
     ])
       assert.deepEqual(found(good), [], good);
-    assert.deepEqual(validateJobFile(`${base}instance_type: ml.g5.xlarge\nrules:\n  - rule: Rule.sagemaker\n    base_config: overfit\n    actions: []\n`).problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      validateJobFile(`${base}instance_type: ml.g5.xlarge\nrules:\n  - rule: Rule.sagemaker\n    base_config: overfit\n    actions: []\n`).problems.filter(
+        (p) => p.severity === 'error',
+      ),
+      [],
+    );
     const email = '      - Email: Someone@mail.example.com\n';
     assert.deepEqual(found(email), [['rules.action', 'rules[0].actions[0].Email']]);
     assert.match(problems(email)[0]!.message, /Invalid email address provided! Must follow this scheme: username@domain/);
     assert.match(problems('      - SMS: "555-0100"\n')[0]!.message, /Invalid phone number provided! Must follow the E\.164 format\./);
     assert.match(problems('      - SMS: "+1234567890123456"\n')[0]!.message, /E\.164/); // 16 digits
-    assert.match(problems('      - SMS: +15555550100\n').find((p) => p.code === 'rules.action')!.message, /phone_number must be a string! \(YAML reads \+15555550100 unquoted as a number: quote it\)/);
+    assert.match(
+      problems('      - SMS: +15555550100\n').find((p) => p.code === 'rules.action')!.message,
+      /phone_number must be a string! \(YAML reads \+15555550100 unquoted as a number: quote it\)/,
+    );
     const prefix = '      - StopTraining:\n          training_job_prefix: my_job\n';
     assert.deepEqual(found(prefix), [['rules.action', 'rules[0].actions[0].StopTraining.training_job_prefix']]);
     assert.match(problems(prefix)[0]!.message, /Invalid training job prefix! Must contain only letters, numbers and hyphens!/);

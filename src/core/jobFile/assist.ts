@@ -189,7 +189,10 @@ export function completionsFor(text: string, position: Position): Suggestion[] {
   if (ctx.kind === 'key') {
     const schema = schemaAt(ctx.parentPath);
     // A value of several shapes (a rule's base_config: a name, or a map of a profiler class to its arguments) offers the keys of its map shapes.
-    const props = Object.assign({}, ...[...(schema?.anyOf ?? []), ...(schema?.oneOf ?? [])].map((alt) => alt.properties ?? {}), schema?.properties ?? {}) as Record<string, JsonSchema>;
+    const props = Object.assign({}, ...[...(schema?.anyOf ?? []), ...(schema?.oneOf ?? [])].map((alt) => alt.properties ?? {}), schema?.properties ?? {}) as Record<
+      string,
+      JsonSchema
+    >;
     const required = new Set(schema?.required ?? []);
     // instance_type is required unless instance_groups or instance_preferences says where the job runs (a semantic check says "exactly one").
     if (ctx.parentPath.length === 0 && !ctx.siblings.includes('instance_groups') && !ctx.siblings.includes('instance_preferences')) required.add('instance_type');

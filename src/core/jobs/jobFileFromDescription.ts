@@ -383,8 +383,13 @@ function debuggerSettings(
     for (const config of configs) {
       // A built-in rule (the region's sagemaker-debugger-rules image running a rule_configs rule) comes back as one.
       const rule =
-        builtinRuleArguments(kind === 'Rule.custom' ? 'debugger' : 'profiler', config, job.region, d.DebugHookConfig !== undefined ? (hookCollections ?? []) : undefined, d.TrainingJobName) ??
-        ruleArguments(kind, config, d.TrainingJobName);
+        builtinRuleArguments(
+          kind === 'Rule.custom' ? 'debugger' : 'profiler',
+          config,
+          job.region,
+          d.DebugHookConfig !== undefined ? (hookCollections ?? []) : undefined,
+          d.TrainingJobName,
+        ) ?? ruleArguments(kind, config, d.TrainingJobName);
       if (rule) rules.push(withPythonValues(rule));
       else if (config.RuleEvaluatorImage !== undefined && config.InstanceType === undefined)
         notes.push(

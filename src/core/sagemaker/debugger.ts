@@ -75,9 +75,7 @@ interface CustomRuleCommon {
  * its keyword arguments (a map); `StopTraining: null` is `StopTraining()`.
  */
 export type ActionArg =
-  | { StopTraining: null | string | { training_job_prefix?: string | null } }
-  | { Email: string | { email_address: string } }
-  | { SMS: string | { phone_number: string } };
+  { StopTraining: null | string | { training_job_prefix?: string | null } } | { Email: string | { email_address: string } } | { SMS: string | { phone_number: string } };
 
 /** The action classes of smdebug_rulesconfig 1.0.1 and their keyword arguments (each takes one). */
 export const ACTION_KEYWORDS = { StopTraining: 'training_job_prefix', Email: 'email_address', SMS: 'phone_number' } as const;
@@ -422,7 +420,8 @@ function builtinRuleRefusals(rule: DebuggerBuiltinRuleArg | ProfilerBuiltinRuleA
       path: namePath,
     });
   }
-  if (rule.rule === 'ProfilerRule.sagemaker' && known && call.args !== undefined && call.args !== null) profilerArgumentRefusals(known as ProfilerBuiltinRule, call.args, [...namePath], label, out);
+  if (rule.rule === 'ProfilerRule.sagemaker' && known && call.args !== undefined && call.args !== null)
+    profilerArgumentRefusals(known as ProfilerBuiltinRule, call.args, [...namePath], label, out);
   // Rule.sagemaker: "You cannot provide a 'rule_to_invoke' for SageMaker rules."
   if (rule.rule === 'Rule.sagemaker' && isRecord(rule.rule_parameters) && rule.rule_parameters['rule_to_invoke'] != null) {
     out.push({
@@ -505,12 +504,21 @@ export function profilerReportKey(key: string): { rule: (typeof PROFILER_REPORT_
   const rule = PROFILER_REPORT_RULES.find((r) => r.name.toLowerCase() === ruleName);
   if (!rule) {
     const guess = closestMatch(head!, names);
-    return { error: `AssertionError: ${ruleName} is an invalid rule name! Accepted rule names (case insensitive) are: [${names.map((n) => `'${n}'`).join(', ')}]`, ...(guess ? { guess: `${guess}_${tail.join('_')}` } : {}) };
+    return {
+      error: `AssertionError: ${ruleName} is an invalid rule name! Accepted rule names (case insensitive) are: [${names.map((n) => `'${n}'`).join(', ')}]`,
+      ...(guess ? { guess: `${guess}_${tail.join('_')}` } : {}),
+    };
   }
   const parameter = rule.parameters.find((p) => p.name === parameterName);
   if (!parameter) {
-    const guess = closestMatch(parameterName, rule.parameters.map((p) => p.name));
-    return { error: `TypeError: ${parameterName} is an invalid parameter name! Accepted parameter names for ${rule.name} are: ${pythonSignature(rule.parameters)}`, ...(guess ? { guess: `${head}_${guess}` } : {}) };
+    const guess = closestMatch(
+      parameterName,
+      rule.parameters.map((p) => p.name),
+    );
+    return {
+      error: `TypeError: ${parameterName} is an invalid parameter name! Accepted parameter names for ${rule.name} are: ${pythonSignature(rule.parameters)}`,
+      ...(guess ? { guess: `${head}_${guess}` } : {}),
+    };
   }
   return { rule, parameter };
 }
@@ -532,16 +540,29 @@ function profilerArgumentRefusals(rule: ProfilerBuiltinRule, args: unknown, at: 
     if (rule.name === 'ProfilerReport') {
       const found = profilerReportKey(key);
       if ('error' in found) {
-        out.push({ code: 'rules.profilerParameter', message: `${label}: ${call} refuses ${excerpt(key)}: ${found.error}.${found.guess ? ` Did you mean ${found.guess}?` : ''}`, path: where });
+        out.push({
+          code: 'rules.profilerParameter',
+          message: `${label}: ${call} refuses ${excerpt(key)}: ${found.error}.${found.guess ? ` Did you mean ${found.guess}?` : ''}`,
+          path: where,
+        });
         continue;
       }
       const problem = profilerParameterProblem(found.parameter, value);
-      if (problem) out.push({ code: 'rules.profilerParameter', message: `${label}: ${call} checks ${key} as ${found.rule.name}'s ${found.parameter.name}: ${problem}`, path: where, on: 'value' });
+      if (problem)
+        out.push({
+          code: 'rules.profilerParameter',
+          message: `${label}: ${call} checks ${key} as ${found.rule.name}'s ${found.parameter.name}: ${problem}`,
+          path: where,
+          on: 'value',
+        });
       continue;
     }
     const parameter = rule.parameters.find((p) => p.name === key);
     if (!parameter) {
-      const guess = closestMatch(key, rule.parameters.map((p) => p.name));
+      const guess = closestMatch(
+        key,
+        rule.parameters.map((p) => p.name),
+      );
       out.push({
         code: 'rules.profilerParameter',
         message: `${label}: TypeError: ${rule.name}.__init__() got an unexpected keyword argument '${excerpt(key)}'.${guess ? ` Did you mean ${guess}?` : ''} Its keyword arguments: ${rule.parameters.map((p) => p.name).join(', ')}.`,
@@ -569,9 +590,13 @@ type ActionClass = keyof typeof ACTION_KEYWORDS;
 
 /** An action item's class and its one argument (undefined: not given), or why the item has no such form. */
 function actionCall(item: unknown): { cls: ActionClass; value: unknown; given: boolean; unexpected: string[] } | { error: string } {
-  if (!isRecord(item)) return { error: 'each action is a one-key map of the action class to its argument, e.g. {StopTraining: null}, {Email: someone@example.com}, {SMS: "+15555550100"}' };
+  if (!isRecord(item))
+    return { error: 'each action is a one-key map of the action class to its argument, e.g. {StopTraining: null}, {Email: someone@example.com}, {SMS: "+15555550100"}' };
   const keys = Object.keys(item);
-  if (keys.length !== 1) return { error: `an action names one class (StopTraining, Email or SMS); this one has ${keys.length === 0 ? 'none' : `${keys.length}: ${keys.map((k) => excerpt(k)).join(', ')}`}` };
+  if (keys.length !== 1)
+    return {
+      error: `an action names one class (StopTraining, Email or SMS); this one has ${keys.length === 0 ? 'none' : `${keys.length}: ${keys.map((k) => excerpt(k)).join(', ')}`}`,
+    };
   const cls = keys[0]!;
   if (!Object.prototype.hasOwnProperty.call(ACTION_KEYWORDS, cls)) {
     const guess = closestMatch(cls, Object.keys(ACTION_KEYWORDS));
@@ -591,7 +616,11 @@ function actionCall(item: unknown): { cls: ActionClass; value: unknown; given: b
 /** What `ActionList(*actions)` raises for the job file's `actions` (each action class validates its argument). */
 function actionRefusals(actions: unknown, i: number, label: string, out: DebuggerRefusal[]): void {
   if (!Array.isArray(actions)) {
-    out.push({ code: 'rules.action', message: `${label}: actions is a list of actions (rule_configs.ActionList), e.g. [{StopTraining: null}, {Email: someone@example.com}].`, path: ['rules', i, 'actions'] });
+    out.push({
+      code: 'rules.action',
+      message: `${label}: actions is a list of actions (rule_configs.ActionList), e.g. [{StopTraining: null}, {Email: someone@example.com}].`,
+      path: ['rules', i, 'actions'],
+    });
     return;
   }
   actions.forEach((item, j) => {
@@ -604,10 +633,19 @@ function actionRefusals(actions: unknown, i: number, label: string, out: Debugge
     const keyword = ACTION_KEYWORDS[call.cls];
     const argPath = isRecord((item as Record<string, unknown>)[call.cls]) ? [...at, call.cls, keyword] : [...at, call.cls];
     for (const key of call.unexpected) {
-      out.push({ code: 'rules.action', message: `${label}: actions[${j}]: TypeError: ${call.cls}.__init__() got an unexpected keyword argument '${excerpt(key)}'; it takes ${keyword}.`, path: [...at, call.cls, key] });
+      out.push({
+        code: 'rules.action',
+        message: `${label}: actions[${j}]: TypeError: ${call.cls}.__init__() got an unexpected keyword argument '${excerpt(key)}'; it takes ${keyword}.`,
+        path: [...at, call.cls, key],
+      });
     }
     if (!call.given) {
-      if (call.cls !== 'StopTraining') out.push({ code: 'rules.action', message: `${label}: actions[${j}]: TypeError: ${call.cls}.__init__() missing 1 required positional argument: '${keyword}'.`, path: [...at, call.cls] });
+      if (call.cls !== 'StopTraining')
+        out.push({
+          code: 'rules.action',
+          message: `${label}: actions[${j}]: TypeError: ${call.cls}.__init__() missing 1 required positional argument: '${keyword}'.`,
+          path: [...at, call.cls],
+        });
       return;
     }
     // StopTraining(None) is StopTraining(): its prefix is then the job's name.
@@ -619,7 +657,12 @@ function actionRefusals(actions: unknown, i: number, label: string, out: Debugge
     }
     const pattern = call.cls === 'StopTraining' ? TRAINING_JOB_PREFIX : call.cls === 'Email' ? EMAIL_ADDRESS : PHONE_NUMBER;
     if (!pattern.test(call.value)) {
-      out.push({ code: 'rules.action', message: `${label}: actions[${j}]: ${call.cls} refuses ${excerpt(call.value)}: ValueError: ${ACTION_MESSAGES[keyword]}`, path: argPath, on: 'value' });
+      out.push({
+        code: 'rules.action',
+        message: `${label}: actions[${j}]: ${call.cls} refuses ${excerpt(call.value)}: ValueError: ${ACTION_MESSAGES[keyword]}`,
+        path: argPath,
+        on: 'value',
+      });
       return;
     }
     // Action.__init__ then parses its own serialization inside a Python string literal, where the
@@ -731,7 +774,9 @@ export function debuggerRequestFields(args: DebuggerArguments, region: string, o
   const disabled = profilerDisabled(args, region);
   if (!disabled && profilerRules.length > 0) {
     out.ProfilerRuleConfigurations = profilerRules.map((r) =>
-      r.rule === 'ProfilerRule.custom' ? ruleConfiguration(r, mergedRuleParameters(r)) : builtinRuleConfiguration(r, region, context, context.ruleParameterValues?.[rules.indexOf(r)]),
+      r.rule === 'ProfilerRule.custom'
+        ? ruleConfiguration(r, mergedRuleParameters(r))
+        : builtinRuleConfiguration(r, region, context, context.ruleParameterValues?.[rules.indexOf(r)]),
     );
   }
   const given = args.profiler_config;
@@ -891,7 +936,8 @@ export function profilerArgumentFromStr(parameter: ProfilerRuleParameter, text: 
   else if (/^-?(\d+\.\d+(e[-+]\d+)?|\d+e[-+]\d+|inf|nan)$/.test(text) && pythonFloatRepr(Number(text.replace('inf', 'Infinity').replace('nan', 'NaN'))) === text)
     value = { type: 'float', value: Number(text.replace('inf', 'Infinity').replace('nan', 'NaN')) };
   if (value === undefined) return undefined;
-  const plain = value.type === 'none' ? null : value.type === 'int' ? Number(value.value) : value.type === 'bool' || value.type === 'float' || value.type === 'str' ? value.value : undefined;
+  const plain =
+    value.type === 'none' ? null : value.type === 'int' ? Number(value.value) : value.type === 'bool' || value.type === 'float' || value.type === 'str' ? value.value : undefined;
   return profilerParameterProblem(parameter, plain) === undefined ? value : undefined;
 }
 
