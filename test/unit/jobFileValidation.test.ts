@@ -489,6 +489,9 @@ describe('job file validation: checks beyond the schema', () => {
     const email = '      - Email: Someone@mail.example.com\n';
     assert.deepEqual(found(email), [['rules.action', 'rules[0].actions[0].Email']]);
     assert.match(problems(email)[0]!.message, /Invalid email address provided! Must follow this scheme: username@domain/);
+    // The class's pattern, not a general one: lowercase before @, one domain word, a 2-3 character ending.
+    for (const address of ['Someone@example.com', 'someone@example.info', 'first.last@example.com'])
+      assert.match(problems(`      - Email: ${address}\n`)[0]?.message ?? '', /Invalid email address provided!/, address);
     assert.match(problems('      - SMS: "555-0100"\n')[0]!.message, /Invalid phone number provided! Must follow the E\.164 format\./);
     assert.match(problems('      - SMS: "+1234567890123456"\n')[0]!.message, /E\.164/); // 16 digits
     assert.match(
