@@ -20,7 +20,10 @@ driver changes these things, none of them in the request path:
   `tensorboard_output_config` `TensorBoardOutputConfig(**value)`, `profiler_config`
   `ProfilerConfig(**value)`, each `rules` item `Rule.custom(**rest)` or `ProfilerRule.custom(**rest)`
   as its `rule` says, or for the built-in rules `Rule.sagemaker(getattr(rule_configs,
-  base_config)(), **rest)` / `ProfilerRule.sagemaker(getattr(rule_configs, base_config)(), **rest)`,
+  base_config)(), **rest)` / `ProfilerRule.sagemaker(getattr(rule_configs, base_config)(), **rest)`
+  (a `base_config` map `{Class: arguments}` is `getattr(rule_configs, Class)(**arguments)`), a
+  rule's `actions` list `rule_configs.ActionList(*items)` with each `{Class: argument}` item
+  `Class(**argument)` for a map, `Class()` for StopTraining's null, `Class(argument)` otherwise,
   and every collection `CollectionConfig(**value)`;
   `compiler_config` (a map) is `TrainingCompilerConfig(**value)` (sagemaker.huggingface's);
   each `instance_groups` item is `InstanceGroup(**item)`, and `distribution.instance_groups` (names)
@@ -126,6 +129,24 @@ def collections(values):
     return None if values is None else [CollectionConfig(**c) for c in values]
 
 
+def action_list(items):
+    """A job file's `actions`: rule_configs.ActionList of each one-key map {Class: argument}, the class
+    called with the argument (a map: its keyword arguments; StopTraining's null: no argument)."""
+    if not isinstance(items, list):
+        return items
+    actions = []
+    for item in items:
+        ((name, argument),) = item.items()
+        cls = getattr(rule_configs, name)
+        if isinstance(argument, dict):
+            actions.append(cls(**argument))
+        elif argument is None and name == "StopTraining":
+            actions.append(cls())
+        else:
+            actions.append(cls(argument))
+    return rule_configs.ActionList(*actions)
+
+
 _HuggingFace = sagemaker.huggingface.HuggingFace
 RULES = {"Rule.custom": Rule.custom, "ProfilerRule.custom": ProfilerRule.custom}
 BUILT_IN_RULES = {"Rule.sagemaker": Rule.sagemaker, "ProfilerRule.sagemaker": ProfilerRule.sagemaker}
@@ -160,8 +181,16 @@ def hugging_face(**kwargs):
             kind = rest.pop("rule")
             if "collections_to_save" in rest:
                 rest["collections_to_save"] = collections(rest["collections_to_save"])
+            if "actions" in rest:
+                rest["actions"] = action_list(rest["actions"])
             if kind in BUILT_IN_RULES:
-                base_config = getattr(rule_configs, rest.pop("base_config"))()
+                base_config = rest.pop("base_config")
+                if isinstance(base_config, dict):
+                    # {Class: {keyword arguments}}: the class called with them (None: without any).
+                    ((name, arguments),) = base_config.items()
+                    base_config = getattr(rule_configs, name)(**(arguments or {}))
+                else:
+                    base_config = getattr(rule_configs, base_config)()
                 rules.append(BUILT_IN_RULES[kind](base_config, **rest))
             else:
                 rules.append(RULES[kind](**rest))

@@ -31,7 +31,8 @@
 // - channel maps are TrainingInput keyword arguments; `shuffle_seed: N` is `shuffle_config=ShuffleConfig(N)`;
 // - debugger_hook_config, tensorboard_output_config, profiler_config and each `rules` item are the
 //   keyword arguments of the SDK object of the same name (the driver builds them; see its header);
-//   a built-in rule's `base_config: NAME` is `rule_configs.NAME()`;
+//   a built-in rule's `base_config: NAME` is `rule_configs.NAME()`, `base_config: {NAME: {k: v}}`
+//   `rule_configs.NAME(k=v)`, and `actions` a `rule_configs.ActionList` of its `{Class: argument}` items;
 // - a `tuning:` block is the oracle's "tuner" spec: HyperparameterTuner's keyword arguments, passed
 //   as written (`HyperparameterTuner(estimator, **tuning).fit(inputs, job_name=…)` runs instead of
 //   the estimator's fit); its ranges are the oracle's {type, …} maps, and warm_start_config,

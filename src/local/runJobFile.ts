@@ -75,6 +75,7 @@ export function planLocalRun(o: RunJobFileOptions): PlanLocalRunOutcome {
     hyperparameters: encoded.hyperparameters,
     ...(encoded.modelParallelParameters ? { modelParallelParameters: encoded.modelParallelParameters } : {}),
     ...(encoded.tagValues !== undefined ? { tagValues: encoded.tagValues } : {}),
+    ...(encoded.ruleParameterValues !== undefined ? { ruleParameterValues: encoded.ruleParameterValues } : {}),
     context: { region: spec.region ?? o.region ?? 'us-east-1', accountId: LOCAL_ACCOUNT, now: o.now ?? new Date(), baseDir: jobFileDir, localRun: true },
   });
   return {

@@ -247,6 +247,47 @@ describe('completion and hover inside list items', () => {
     assert.ok(!keys.includes('rule'), keys.join(', '));
   });
 
+  it("offers a profiler rule's classes and their keyword arguments under base_config, the action classes under actions, and hovers an argument (issue 16)", () => {
+    const rule = 'entry_point: train.py\ninstance_type: ml.g5.xlarge\nrules:\n  - rule: ProfilerRule.sagemaker\n    base_config:\n';
+    let { text, position } = at(`${rule}      |\n`);
+    assert.deepEqual(
+      completionsAt(text, position).map((s) => s.label),
+      [
+        'BatchSize',
+        'CPUBottleneck',
+        'GPUMemoryIncrease',
+        'IOBottleneck',
+        'LoadBalancing',
+        'LowGPUUtilization',
+        'MaxInitializationTime',
+        'OverallSystemUsage',
+        'ProfilerReport',
+        'StepOutlier',
+      ],
+    );
+    ({ text, position } = at(`${rule}      CPUBottleneck:\n        threshold: 60\n        |\n`));
+    const args = completionsAt(text, position);
+    assert.deepEqual(
+      args.map((s) => s.label),
+      ['gpu_threshold', 'cpu_threshold', 'patience', 'scan_interval_us'],
+    );
+    assert.match(args.find((s) => s.label === 'patience')!.detail ?? '', /default 1000/);
+    ({ text, position } = at(`${rule}      ProfilerReport:\n        |\n`));
+    const keys = completionsAt(text, position).map((s) => s.label);
+    assert.ok(keys.includes('CPUBottleneck_threshold') && keys.includes('Dataloader_min_threshold') && keys.includes('StepOutlier_mode'), keys.join(', '));
+    // The name form is still offered as a value.
+    ({ text, position } = at('rules:\n  - rule: ProfilerRule.sagemaker\n    base_config: |\n'));
+    assert.ok(completionsAt(text, position).some((s) => s.label === 'ProfilerReport'));
+    ({ text, position } = at('rules:\n  - rule: Rule.sagemaker\n    base_config: overfit\n    actions:\n      - |\n'));
+    assert.deepEqual(
+      completionsAt(text, position).map((s) => s.label),
+      ['StopTraining', 'Email', 'SMS'],
+    );
+    const hover = hoverAt(`${rule}      CPUBottleneck:\n        gpu_threshold: 20\n`, { line: 6, character: 10 });
+    assert.match(hover?.markdown ?? '', /^\*\*rules\[\]\.base_config\.CPUBottleneck\.gpu_threshold\*\*[\s\S]*under-utilized[\s\S]*Default `10`; must be a percentile/);
+    assert.match(hoverAt('rules:\n  - rule: Rule.sagemaker\n    actions:\n      - SMS: "+15555550100"\n', { line: 3, character: 9 })?.markdown ?? '', /E\.164/);
+  });
+
   it('offers instance types inside instance_groups, and hovers an item key with its path', () => {
     const { text, position } = at('entry_point: train.py\ninstance_groups:\n  - instance_group_name: data\n    instance_type: |\n');
     assert.ok(

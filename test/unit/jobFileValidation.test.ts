@@ -415,6 +415,106 @@ describe('job file validation: checks beyond the schema', () => {
     assert.deepEqual(found(`region: us-gov-east-1\ndebugger_hook_config: false\n${rule('Rule.custom')}`), []);
   });
 
+  it("rules: a profiler rule class's keyword arguments under base_config, checked as the class checks them, at the key or value (issue 16)", () => {
+    const text = (yaml: string) => `${base}instance_type: ml.g5.xlarge\nrules:\n  - rule: ProfilerRule.sagemaker\n    base_config:\n${yaml}`;
+    const problems = (yaml: string) => validateJobFile(text(yaml)).problems.filter((p) => p.severity === 'error');
+    const found = (yaml: string) => problems(yaml).map((p) => [p.code, String(p.path)]);
+    const covered = (yaml: string): string => {
+      const p = problems(yaml)[0]!;
+      return text(yaml).split('\n')[p.range.start.line]!.slice(p.range.start.character, p.range.end.character);
+    };
+    for (const good of [
+      '      CPUBottleneck:\n        threshold: 60\n        gpu_threshold: 12.5\n',
+      '      CPUBottleneck: null\n',
+      '      CPUBottleneck: {}\n',
+      '      LoadBalancing: {threshold: 0, patience: true}\n',
+      '      StepOutlier: {mode: TRAIN}\n',
+      '      StepOutlier: {mode: null}\n',
+      // ProfilerReport: <rule>_<parameter>, the rule part case-insensitive, Dataloader included.
+      '      ProfilerReport:\n        cpubottleneck_threshold: 20\n        Dataloader_min_threshold: 10\n        BatchSize_cpu_threshold_p95: 90\n',
+    ])
+      assert.deepEqual(found(good), [], good);
+    // A keyword the class does not take: TypeError, at the key, with the likely one.
+    const typo = '      CPUBottleneck:\n        treshold: 60\n';
+    assert.deepEqual(found(typo), [['rules.profilerParameter', 'rules[0].base_config.CPUBottleneck.treshold']]);
+    assert.equal(covered(typo), 'treshold');
+    assert.match(problems(typo)[0]!.message, /CPUBottleneck\.__init__\(\) got an unexpected keyword argument 'treshold'\. Did you mean threshold\?/);
+    // The class's own checks, in its words, at the value.
+    const percentile = '      IOBottleneck:\n        io_threshold: 100.5\n';
+    assert.deepEqual(found(percentile), [['rules.profilerParameter', 'rules[0].base_config.IOBottleneck.io_threshold']]);
+    assert.equal(covered(percentile), '100.5');
+    assert.match(problems(percentile)[0]!.message, /AssertionError: io_threshold must be a valid percentile!/);
+    assert.match(problems('      GPUMemoryIncrease: {window: 0}\n')[0]!.message, /window must be a positive integer!/);
+    assert.match(problems('      GPUMemoryIncrease: {window: "5"}\n')[0]!.message, /TypeError: '>' not supported between instances of 'str' and 'int'/);
+    assert.match(problems('      CPUBottleneck: {threshold: null}\n')[0]!.message, /'<=' not supported between instances of 'int' and 'NoneType'/);
+    assert.match(problems('      StepOutlier: {mode: 3}\n')[0]!.message, /Mode must be a string if specified!/);
+    // ProfilerReport's own refusals: the key's form, the rule name, the parameter, then that rule's check.
+    assert.match(problems('      ProfilerReport: {threshold: 5}\n')[0]!.message, /Key \(threshold\) does not follow naming scheme: <rule_name>_<parameter_name>/);
+    assert.match(problems('      ProfilerReport: {CPUBotleneck_threshold: 5}\n')[0]!.message, /cpubotleneck is an invalid rule name![\s\S]*Did you mean CPUBottleneck_threshold\?/);
+    assert.match(
+      problems('      ProfilerReport: {BatchSize_windw: 5}\n')[0]!.message,
+      /windw is an invalid parameter name! Accepted parameter names for BatchSize are: \(self, cpu_threshold_p95=70,[^)]*window=500[^)]*\)/,
+    );
+    assert.match(
+      problems('      ProfilerReport: {LoadBalancing_threshold: 101}\n')[0]!.message,
+      /LoadBalancing's threshold: AssertionError: threshold must be a valid percentile!/,
+    );
+    // One class per map; an unknown class, with the likely one; a Debugger rule function takes no arguments.
+    assert.deepEqual(found('      CPUBottleneck: {}\n      IOBottleneck: {}\n'), [['rules.builtinArguments', 'rules[0].base_config']]);
+    const unknown = '      CPUBotleneck: {threshold: 5}\n';
+    assert.deepEqual(found(unknown), [['rules.unknownBuiltin', 'rules[0].base_config.CPUBotleneck']]);
+    assert.match(problems(unknown)[0]!.message, /Did you mean CPUBottleneck\?/);
+    const debuggerMap = validateJobFile(`${base}instance_type: ml.g5.xlarge\nrules:\n  - rule: Rule.sagemaker\n    base_config:\n      overfit: {}\n`).problems;
+    assert.ok(debuggerMap.some((p) => p.code === 'rules.builtinArguments' && /rule_configs\.overfit\(\) takes no arguments/.test(p.message)));
+  });
+
+  it('rules: actions, an ActionList of StopTraining / Email / SMS, checked as the classes check them (issue 16)', () => {
+    const text = (yaml: string, kind = 'Rule.sagemaker') => `${base}instance_type: ml.g5.xlarge\nrules:\n  - rule: ${kind}\n    base_config: overfit\n    actions:\n${yaml}`;
+    const problems = (yaml: string) => validateJobFile(text(yaml)).problems.filter((p) => p.severity === 'error');
+    const found = (yaml: string) => problems(yaml).map((p) => [p.code, String(p.path)]);
+    for (const good of [
+      '      - StopTraining: null\n',
+      '      - StopTraining: {}\n',
+      '      - StopTraining: my-job-1\n      - Email: someone@example.com\n      - SMS: "+15555550100"\n',
+      '      - StopTraining: {training_job_prefix: Job-2}\n      - Email: {email_address: a1@b.io}\n      - SMS: {phone_number: "+4930123456"}\n',
+      '      - Email: ops@example.com\n',
+    ])
+      assert.deepEqual(found(good), [], good);
+    assert.deepEqual(
+      validateJobFile(`${base}instance_type: ml.g5.xlarge\nrules:\n  - rule: Rule.sagemaker\n    base_config: overfit\n    actions: []\n`).problems.filter(
+        (p) => p.severity === 'error',
+      ),
+      [],
+    );
+    const email = '      - Email: Someone@mail.example.com\n';
+    assert.deepEqual(found(email), [['rules.action', 'rules[0].actions[0].Email']]);
+    assert.match(problems(email)[0]!.message, /Invalid email address provided! Must follow this scheme: username@domain/);
+    // The class's pattern, not a general one: lowercase before @, one domain word, a 2-3 character ending.
+    for (const address of ['Someone@example.com', 'someone@example.info', 'first.last@example.com'])
+      assert.match(problems(`      - Email: ${address}\n`)[0]?.message ?? '', /Invalid email address provided!/, address);
+    assert.match(problems('      - SMS: "555-0100"\n')[0]!.message, /Invalid phone number provided! Must follow the E\.164 format\./);
+    assert.match(problems('      - SMS: "+1234567890123456"\n')[0]!.message, /E\.164/); // 16 digits
+    assert.match(
+      problems('      - SMS: +15555550100\n').find((p) => p.code === 'rules.action')!.message,
+      /phone_number must be a string! \(YAML reads \+15555550100 unquoted as a number: quote it\)/,
+    );
+    const prefix = '      - StopTraining:\n          training_job_prefix: my_job\n';
+    assert.deepEqual(found(prefix), [['rules.action', 'rules[0].actions[0].StopTraining.training_job_prefix']]);
+    assert.match(problems(prefix)[0]!.message, /Invalid training job prefix! Must contain only letters, numbers and hyphens!/);
+    assert.match(problems('      - Emial: a@b.com\n')[0]!.message, /Emial is not an action[\s\S]*did you mean Email\?/);
+    assert.match(problems('      - Email: {}\n')[0]!.message, /Email\.__init__\(\) missing 1 required positional argument: 'email_address'/);
+    assert.match(problems('      - StopTraining: {prefix: x}\n')[0]!.message, /StopTraining\.__init__\(\) got an unexpected keyword argument 'prefix'/);
+    assert.match(problems('      - {Email: a@b.com, SMS: "+1"}\n')[0]!.message, /names one class/);
+    // The custom Debugger rule takes actions too; the profiler rules take none.
+    const custom = `${base}instance_type: ml.g5.xlarge\nrules:\n  - {rule: Rule.custom, name: R, image_uri: i, instance_type: ml.t3.medium, volume_size_in_gb: 1, actions: [{Email: bad}]}\n`;
+    assert.deepEqual(
+      validateJobFile(custom)
+        .problems.filter((p) => p.severity === 'error')
+        .map((p) => [p.code, String(p.path)]),
+      [['rules.action', 'rules[0].actions[0].Email']],
+    );
+  });
+
   it('rules: the built-in rules Rule.sagemaker / ProfilerRule.sagemaker(rule_configs.<base_config>()), the SDK refusals at the exact key (issue 16)', () => {
     const text = (yaml: string) => `${base}instance_type: ml.g5.xlarge\n${yaml}`;
     const problems = (yaml: string, severity: 'error' | 'warning' = 'error') => validateJobFile(text(yaml)).problems.filter((p) => p.severity === severity);
@@ -452,9 +552,9 @@ describe('job file validation: checks beyond the schema', () => {
     assert.deepEqual(found('rules:\n  - {rule: Rule.custom, base_config: overfit, name: R, image_uri: i, instance_type: ml.t3.medium, volume_size_in_gb: 1}\n'), [
       ['rules.notAKeyword', 'rules[0].base_config'],
     ]);
-    const actions = 'rules:\n  - rule: Rule.sagemaker\n    base_config: overfit\n    actions: [StopTraining]\n';
-    assert.deepEqual(found(actions), [['rules.actionsUnsupported', 'rules[0].actions']]);
-    assert.equal(covered(actions, 'rules.actionsUnsupported'), 'actions');
+    const actions = 'rules:\n  - rule: ProfilerRule.sagemaker\n    base_config: ProfilerReport\n    actions: [{StopTraining: null}]\n';
+    assert.deepEqual(found(actions), [['rules.notAKeyword', 'rules[0].actions']]);
+    assert.equal(covered(actions, 'rules.notAKeyword'), 'actions');
     assert.deepEqual(found('region: us-gov-east-1\nrules:\n  - {rule: Rule.sagemaker, base_config: overfit}\n'), [
       ['debugger.regionUnsupported', 'rules'],
       ['rules.builtinRegionUnsupported', 'rules[0]'],

@@ -29,6 +29,7 @@ function planInput(name: string): TrainingJobPlanInput {
     hyperparameters: encoded.hyperparameters,
     ...(encoded.modelParallelParameters !== undefined ? { modelParallelParameters: encoded.modelParallelParameters } : {}),
     ...(encoded.tagValues !== undefined ? { tagValues: encoded.tagValues } : {}),
+    ...(encoded.ruleParameterValues !== undefined ? { ruleParameterValues: encoded.ruleParameterValues } : {}),
     context: { ...context, now: new Date(context.now) },
   };
 }

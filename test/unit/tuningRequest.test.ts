@@ -37,6 +37,7 @@ function planInput(name: string): TuningJobPlanInput {
     hyperparameters: encoded.hyperparameters,
     ...(encoded.modelParallelParameters !== undefined ? { modelParallelParameters: encoded.modelParallelParameters } : {}),
     ...(encoded.tagValues !== undefined ? { tagValues: encoded.tagValues } : {}),
+    ...(encoded.ruleParameterValues !== undefined ? { ruleParameterValues: encoded.ruleParameterValues } : {}),
     ...(encoded.tuning !== undefined ? { tuningValues: encoded.tuning } : {}),
     context: { ...context, now: new Date(context.now) },
   };

@@ -138,6 +138,7 @@ export async function planTrainingJob(args: PlanTrainingJobArgs): Promise<Traini
     hyperparameters: encoded.hyperparameters,
     ...(encoded.modelParallelParameters !== undefined ? { modelParallelParameters: encoded.modelParallelParameters } : {}),
     ...(encoded.tagValues !== undefined ? { tagValues: encoded.tagValues } : {}),
+    ...(encoded.ruleParameterValues !== undefined ? { ruleParameterValues: encoded.ruleParameterValues } : {}),
     ...(encoded.tuning !== undefined ? { tuningValues: encoded.tuning } : {}),
     context,
   };

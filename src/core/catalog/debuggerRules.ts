@@ -6,7 +6,8 @@
  * - smdebug_rulesconfig 1.0.1 (github.com/awslabs/sagemaker-debugger-rulesconfig, commit
  *   9020cdd665862e89064aa684109a12656fb7bfdb), the version the SageMaker Python SDK v2.257.6 pins; each rule's
  *   config as the package returns it (a profiler rule's parameters with their default arguments, as
- *   strings, as the SDK's `to_profiler_rule_config_dict` sends them);
+ *   strings, as the SDK's `to_profiler_rule_config_dict` sends them), and each profiler rule
+ *   class's keyword arguments (signature, defaults, the checks its __init__ runs, its :param: text);
  * - sagemaker-python-sdk v2.257.6 `image_uri_config/debugger.json` (repository sagemaker-debugger-rules,
  *   tag latest), which `get_rule_container_image_uri` reads.
  */
@@ -27,12 +28,35 @@ export interface DebuggerBuiltinRule {
   summary: string;
 }
 
+/** A profiler rule class's keyword argument. */
+export interface ProfilerRuleParameter {
+  name: string;
+  /** The default as the SDK sends it (`str(default)`). */
+  default: string;
+  /**
+   * The check the class runs on the value: `validate_percentile` (0 ≤ v ≤ 100),
+   * `validate_positive_integer` (v > 0), or `assert v is None or isinstance(v, str)`; each an
+   * AssertionError with `message`.
+   */
+  check: { kind: 'percentile' | 'positiveInteger' | 'stringOrNone'; message: string };
+  /** The class docstring's `:param:` text. */
+  doc: string;
+}
+
 export interface ProfilerBuiltinRule {
   /** The `rule_configs` class, e.g. ProfilerReport. */
   name: string;
   ruleName: string;
   ruleParameters: Record<string, string>;
   summary: string;
+  /** The class's keyword arguments, in its signature's order (ProfilerReport's are PROFILER_REPORT_RULES'). */
+  parameters: ProfilerRuleParameter[];
+}
+
+/** A rule class ProfilerReport(**rule_parameters) takes `<rule_name>_<parameter_name>` keys for. */
+export interface ProfilerReportRule {
+  name: string;
+  parameters: ProfilerRuleParameter[];
 }
 
 export const RULES_CONFIG_VERSION = '1.0.1';
@@ -334,6 +358,62 @@ export const PROFILER_BUILTIN_RULES: readonly ProfilerBuiltinRule[] = [
       rule_to_invoke: 'BatchSize',
     },
     summary: 'This rule helps to detect if GPU is underulitized because of the batch size being too small.',
+    parameters: [
+      {
+        name: 'cpu_threshold_p95',
+        default: '70',
+        check: {
+          kind: 'percentile',
+          message: 'cpu_threshold_p95 must be a valid percentile!',
+        },
+        doc: 'defines the threshold for 95th quantile of CPU utilization.Default is 70%.',
+      },
+      {
+        name: 'gpu_threshold_p95',
+        default: '70',
+        check: {
+          kind: 'percentile',
+          message: 'gpu_threshold_p95 must be a valid percentile!',
+        },
+        doc: 'defines the threshold for 95th quantile of GPU utilization.Default is 70%.',
+      },
+      {
+        name: 'gpu_memory_threshold_p95',
+        default: '70',
+        check: {
+          kind: 'percentile',
+          message: 'gpu_memory_threshold_p95 must be a valid percentile!',
+        },
+        doc: 'defines the threshold for 95th quantile of GPU memory utilization.Default is 70%.',
+      },
+      {
+        name: 'patience',
+        default: '1000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'patience must be a positive integer!',
+        },
+        doc: 'defines how many datapoints to capture before Rule runs the first evluation. Default 100',
+      },
+      {
+        name: 'window',
+        default: '500',
+        check: {
+          kind: 'positiveInteger',
+          message: 'window must be a positive integer!',
+        },
+        doc: 'window size for computing quantiles.',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
   },
   {
     name: 'CPUBottleneck',
@@ -347,6 +427,53 @@ export const PROFILER_BUILTIN_RULES: readonly ProfilerBuiltinRule[] = [
       rule_to_invoke: 'CPUBottleneck',
     },
     summary: 'This rule helps to detect if GPU is underutilized due to CPU bottlenecks.',
+    parameters: [
+      {
+        name: 'threshold',
+        default: '50',
+        check: {
+          kind: 'percentile',
+          message: 'threshold must be a valid percentile!',
+        },
+        doc: 'defines the threshold behyond which Rule should return True. Default is 50 percent. So if there is a bottleneck more than 50% of the time during the training Rule will return True.',
+      },
+      {
+        name: 'gpu_threshold',
+        default: '10',
+        check: {
+          kind: 'percentile',
+          message: 'gpu_threshold must be a valid percentile!',
+        },
+        doc: 'threshold that defines when GPU is considered being under-utilized. Default is 10%',
+      },
+      {
+        name: 'cpu_threshold',
+        default: '90',
+        check: {
+          kind: 'percentile',
+          message: 'cpu_threshold must be a valid percentile!',
+        },
+        doc: 'threshold that defines high CPU utilization. Default is above 90%',
+      },
+      {
+        name: 'patience',
+        default: '1000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'patience must be a positive integer!',
+        },
+        doc: 'How many values to record before checking for CPU bottlenecks. During training initilization, GPU is likely at 0 percent, so Rule should not check for underutilization immediatly. Default 1000.',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
   },
   {
     name: 'GPUMemoryIncrease',
@@ -359,6 +486,44 @@ export const PROFILER_BUILTIN_RULES: readonly ProfilerBuiltinRule[] = [
       rule_to_invoke: 'GPUMemoryIncrease',
     },
     summary: 'This rule helps to detect large increase in memory usage on GPUs.',
+    parameters: [
+      {
+        name: 'increase',
+        default: '5',
+        check: {
+          kind: 'positiveInteger',
+          message: 'increase must be a positive integer!',
+        },
+        doc: 'defines the threshold for absolute memory increase.Default is 5%. So if moving average increase from 5% to 6%, the rule will fire.',
+      },
+      {
+        name: 'patience',
+        default: '1000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'patience must be a positive integer!',
+        },
+        doc: 'defines how many continous datapoints to capture before Rule runs the first evluation. Default is 1000',
+      },
+      {
+        name: 'window',
+        default: '10',
+        check: {
+          kind: 'positiveInteger',
+          message: 'window must be a positive integer!',
+        },
+        doc: 'window size for computing moving average of continous datapoints',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
   },
   {
     name: 'IOBottleneck',
@@ -372,6 +537,53 @@ export const PROFILER_BUILTIN_RULES: readonly ProfilerBuiltinRule[] = [
       rule_to_invoke: 'IOBottleneck',
     },
     summary: 'This rule helps to detect if GPU is underutilized due to IO bottlenecks.',
+    parameters: [
+      {
+        name: 'threshold',
+        default: '50',
+        check: {
+          kind: 'percentile',
+          message: 'threshold must be a valid percentile!',
+        },
+        doc: 'defines the threshold when Rule should return True. Default is 50 percent. So if there is a bottleneck more than 50% of the time during the training Rule will return True.',
+      },
+      {
+        name: 'gpu_threshold',
+        default: '10',
+        check: {
+          kind: 'percentile',
+          message: 'gpu_threshold must be a valid percentile!',
+        },
+        doc: 'threshold that defines when GPU is considered being under-utilized. Default is 70%',
+      },
+      {
+        name: 'io_threshold',
+        default: '50',
+        check: {
+          kind: 'percentile',
+          message: 'io_threshold must be a valid percentile!',
+        },
+        doc: 'threshold that defines high IO wait time. Default is above 50%',
+      },
+      {
+        name: 'patience',
+        default: '1000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'patience must be a positive integer!',
+        },
+        doc: 'How many values to record before checking for IO bottlenecks. During training initilization, GPU is likely at 0 percent, so Rule should not check for underutilization immediatly. Default 1000.',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
   },
   {
     name: 'LoadBalancing',
@@ -383,6 +595,35 @@ export const PROFILER_BUILTIN_RULES: readonly ProfilerBuiltinRule[] = [
       rule_to_invoke: 'LoadBalancing',
     },
     summary: 'This rule helps to detect issues in workload balancing between multiple GPUs.',
+    parameters: [
+      {
+        name: 'threshold',
+        default: '0.5',
+        check: {
+          kind: 'percentile',
+          message: 'threshold must be a valid percentile!',
+        },
+        doc: 'difference between 2 histograms 0.5',
+      },
+      {
+        name: 'patience',
+        default: '1000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'patience must be a positive integer!',
+        },
+        doc: 'how many values to record before checking for loadbalancing issues',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
   },
   {
     name: 'LowGPUUtilization',
@@ -396,6 +637,53 @@ export const PROFILER_BUILTIN_RULES: readonly ProfilerBuiltinRule[] = [
       rule_to_invoke: 'LowGPUUtilization',
     },
     summary: 'This rule helps to detect if GPU utilization is low or suffers from fluctuations.',
+    parameters: [
+      {
+        name: 'threshold_p95',
+        default: '70',
+        check: {
+          kind: 'percentile',
+          message: 'threshold_p95 must be a valid percentile!',
+        },
+        doc: 'threshold for 95th quantile below which GPU is considered to be underutilized. Default is 70 percent.',
+      },
+      {
+        name: 'threshold_p5',
+        default: '10',
+        check: {
+          kind: 'percentile',
+          message: 'threshold_p5 must be a valid percentile!',
+        },
+        doc: 'threshold for 5th quantile. Default is 10 percent.',
+      },
+      {
+        name: 'window',
+        default: '500',
+        check: {
+          kind: 'positiveInteger',
+          message: 'window must be a positive integer!',
+        },
+        doc: 'number of past datapoints which are used to compute the quantiles.',
+      },
+      {
+        name: 'patience',
+        default: '1000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'patience must be a positive integer!',
+        },
+        doc: 'How many values to record before checking for underutilization/fluctuations. During training initilization, GPU is likely at 0 percent, so Rule should not check for underutilization immediately. Default 1000.',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
   },
   {
     name: 'MaxInitializationTime',
@@ -406,6 +694,26 @@ export const PROFILER_BUILTIN_RULES: readonly ProfilerBuiltinRule[] = [
       rule_to_invoke: 'MaxInitializationTime',
     },
     summary: 'This rule helps to detect if the training intialization is taking too much time.',
+    parameters: [
+      {
+        name: 'threshold',
+        default: '20',
+        check: {
+          kind: 'positiveInteger',
+          message: 'threshold must be a positive integer!',
+        },
+        doc: 'defines the threshold in minutes to wait for first step to become available. Default is 20 minutes.',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
   },
   {
     name: 'OverallSystemUsage',
@@ -415,6 +723,17 @@ export const PROFILER_BUILTIN_RULES: readonly ProfilerBuiltinRule[] = [
       rule_to_invoke: 'OverallSystemUsage',
     },
     summary: 'This rule measures overall system usage per worker node.',
+    parameters: [
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
   },
   {
     name: 'ProfilerReport',
@@ -423,6 +742,7 @@ export const PROFILER_BUILTIN_RULES: readonly ProfilerBuiltinRule[] = [
       rule_to_invoke: 'ProfilerReport',
     },
     summary: 'This rule will create a profiler report after invoking all of the rules.',
+    parameters: [],
   },
   {
     name: 'StepOutlier',
@@ -435,6 +755,440 @@ export const PROFILER_BUILTIN_RULES: readonly ProfilerBuiltinRule[] = [
       rule_to_invoke: 'StepOutlier',
     },
     summary: 'This rule helps to detect outlier in step durations.',
+    parameters: [
+      {
+        name: 'stddev',
+        default: '3',
+        check: {
+          kind: 'positiveInteger',
+          message: 'stddev must be a positive integer!',
+        },
+        doc: 'factor by which to multiply the standard deviation. Default is 3',
+      },
+      {
+        name: 'mode',
+        default: 'None',
+        check: {
+          kind: 'stringOrNone',
+          message: 'Mode must be a string if specified!',
+        },
+        doc: 'select mode under which steps have been saved and on which Rule should run on. Per default rule will run on steps from EVAL and TRAIN phase.',
+      },
+      {
+        name: 'n_outliers',
+        default: '10',
+        check: {
+          kind: 'positiveInteger',
+          message: 'n_outliers must be a positive integer!',
+        },
+        doc: 'How many outliers to ignore before rule returns True. Default 10.',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
+  },
+];
+
+/** The classes ProfilerReport validates its `<rule_name>_<parameter_name>` keys against, in its own order (Dataloader is not exported by rule_configs). */
+export const PROFILER_REPORT_RULES: readonly ProfilerReportRule[] = [
+  {
+    name: 'BatchSize',
+    parameters: [
+      {
+        name: 'cpu_threshold_p95',
+        default: '70',
+        check: {
+          kind: 'percentile',
+          message: 'cpu_threshold_p95 must be a valid percentile!',
+        },
+        doc: 'defines the threshold for 95th quantile of CPU utilization.Default is 70%.',
+      },
+      {
+        name: 'gpu_threshold_p95',
+        default: '70',
+        check: {
+          kind: 'percentile',
+          message: 'gpu_threshold_p95 must be a valid percentile!',
+        },
+        doc: 'defines the threshold for 95th quantile of GPU utilization.Default is 70%.',
+      },
+      {
+        name: 'gpu_memory_threshold_p95',
+        default: '70',
+        check: {
+          kind: 'percentile',
+          message: 'gpu_memory_threshold_p95 must be a valid percentile!',
+        },
+        doc: 'defines the threshold for 95th quantile of GPU memory utilization.Default is 70%.',
+      },
+      {
+        name: 'patience',
+        default: '1000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'patience must be a positive integer!',
+        },
+        doc: 'defines how many datapoints to capture before Rule runs the first evluation. Default 100',
+      },
+      {
+        name: 'window',
+        default: '500',
+        check: {
+          kind: 'positiveInteger',
+          message: 'window must be a positive integer!',
+        },
+        doc: 'window size for computing quantiles.',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
+  },
+  {
+    name: 'CPUBottleneck',
+    parameters: [
+      {
+        name: 'threshold',
+        default: '50',
+        check: {
+          kind: 'percentile',
+          message: 'threshold must be a valid percentile!',
+        },
+        doc: 'defines the threshold behyond which Rule should return True. Default is 50 percent. So if there is a bottleneck more than 50% of the time during the training Rule will return True.',
+      },
+      {
+        name: 'gpu_threshold',
+        default: '10',
+        check: {
+          kind: 'percentile',
+          message: 'gpu_threshold must be a valid percentile!',
+        },
+        doc: 'threshold that defines when GPU is considered being under-utilized. Default is 10%',
+      },
+      {
+        name: 'cpu_threshold',
+        default: '90',
+        check: {
+          kind: 'percentile',
+          message: 'cpu_threshold must be a valid percentile!',
+        },
+        doc: 'threshold that defines high CPU utilization. Default is above 90%',
+      },
+      {
+        name: 'patience',
+        default: '1000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'patience must be a positive integer!',
+        },
+        doc: 'How many values to record before checking for CPU bottlenecks. During training initilization, GPU is likely at 0 percent, so Rule should not check for underutilization immediatly. Default 1000.',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
+  },
+  {
+    name: 'Dataloader',
+    parameters: [
+      {
+        name: 'min_threshold',
+        default: '70',
+        check: {
+          kind: 'positiveInteger',
+          message: 'min_threshold must be a positive integer!',
+        },
+        doc: 'how many cores should be at least used by dataloading processes. Default 70%',
+      },
+      {
+        name: 'max_threshold',
+        default: '200',
+        check: {
+          kind: 'positiveInteger',
+          message: 'max_threshold must be a positive integer!',
+        },
+        doc: 'how many cores should be at maximum used by dataloading processes. Default 200%',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
+  },
+  {
+    name: 'GPUMemoryIncrease',
+    parameters: [
+      {
+        name: 'increase',
+        default: '5',
+        check: {
+          kind: 'positiveInteger',
+          message: 'increase must be a positive integer!',
+        },
+        doc: 'defines the threshold for absolute memory increase.Default is 5%. So if moving average increase from 5% to 6%, the rule will fire.',
+      },
+      {
+        name: 'patience',
+        default: '1000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'patience must be a positive integer!',
+        },
+        doc: 'defines how many continous datapoints to capture before Rule runs the first evluation. Default is 1000',
+      },
+      {
+        name: 'window',
+        default: '10',
+        check: {
+          kind: 'positiveInteger',
+          message: 'window must be a positive integer!',
+        },
+        doc: 'window size for computing moving average of continous datapoints',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
+  },
+  {
+    name: 'IOBottleneck',
+    parameters: [
+      {
+        name: 'threshold',
+        default: '50',
+        check: {
+          kind: 'percentile',
+          message: 'threshold must be a valid percentile!',
+        },
+        doc: 'defines the threshold when Rule should return True. Default is 50 percent. So if there is a bottleneck more than 50% of the time during the training Rule will return True.',
+      },
+      {
+        name: 'gpu_threshold',
+        default: '10',
+        check: {
+          kind: 'percentile',
+          message: 'gpu_threshold must be a valid percentile!',
+        },
+        doc: 'threshold that defines when GPU is considered being under-utilized. Default is 70%',
+      },
+      {
+        name: 'io_threshold',
+        default: '50',
+        check: {
+          kind: 'percentile',
+          message: 'io_threshold must be a valid percentile!',
+        },
+        doc: 'threshold that defines high IO wait time. Default is above 50%',
+      },
+      {
+        name: 'patience',
+        default: '1000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'patience must be a positive integer!',
+        },
+        doc: 'How many values to record before checking for IO bottlenecks. During training initilization, GPU is likely at 0 percent, so Rule should not check for underutilization immediatly. Default 1000.',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
+  },
+  {
+    name: 'LoadBalancing',
+    parameters: [
+      {
+        name: 'threshold',
+        default: '0.5',
+        check: {
+          kind: 'percentile',
+          message: 'threshold must be a valid percentile!',
+        },
+        doc: 'difference between 2 histograms 0.5',
+      },
+      {
+        name: 'patience',
+        default: '1000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'patience must be a positive integer!',
+        },
+        doc: 'how many values to record before checking for loadbalancing issues',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
+  },
+  {
+    name: 'LowGPUUtilization',
+    parameters: [
+      {
+        name: 'threshold_p95',
+        default: '70',
+        check: {
+          kind: 'percentile',
+          message: 'threshold_p95 must be a valid percentile!',
+        },
+        doc: 'threshold for 95th quantile below which GPU is considered to be underutilized. Default is 70 percent.',
+      },
+      {
+        name: 'threshold_p5',
+        default: '10',
+        check: {
+          kind: 'percentile',
+          message: 'threshold_p5 must be a valid percentile!',
+        },
+        doc: 'threshold for 5th quantile. Default is 10 percent.',
+      },
+      {
+        name: 'window',
+        default: '500',
+        check: {
+          kind: 'positiveInteger',
+          message: 'window must be a positive integer!',
+        },
+        doc: 'number of past datapoints which are used to compute the quantiles.',
+      },
+      {
+        name: 'patience',
+        default: '1000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'patience must be a positive integer!',
+        },
+        doc: 'How many values to record before checking for underutilization/fluctuations. During training initilization, GPU is likely at 0 percent, so Rule should not check for underutilization immediately. Default 1000.',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
+  },
+  {
+    name: 'MaxInitializationTime',
+    parameters: [
+      {
+        name: 'threshold',
+        default: '20',
+        check: {
+          kind: 'positiveInteger',
+          message: 'threshold must be a positive integer!',
+        },
+        doc: 'defines the threshold in minutes to wait for first step to become available. Default is 20 minutes.',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
+  },
+  {
+    name: 'OverallSystemUsage',
+    parameters: [
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
+  },
+  {
+    name: 'StepOutlier',
+    parameters: [
+      {
+        name: 'stddev',
+        default: '3',
+        check: {
+          kind: 'positiveInteger',
+          message: 'stddev must be a positive integer!',
+        },
+        doc: 'factor by which to multiply the standard deviation. Default is 3',
+      },
+      {
+        name: 'mode',
+        default: 'None',
+        check: {
+          kind: 'stringOrNone',
+          message: 'Mode must be a string if specified!',
+        },
+        doc: 'select mode under which steps have been saved and on which Rule should run on. Per default rule will run on steps from EVAL and TRAIN phase.',
+      },
+      {
+        name: 'n_outliers',
+        default: '10',
+        check: {
+          kind: 'positiveInteger',
+          message: 'n_outliers must be a positive integer!',
+        },
+        doc: 'How many outliers to ignore before rule returns True. Default 10.',
+      },
+      {
+        name: 'scan_interval_us',
+        default: '60000000',
+        check: {
+          kind: 'positiveInteger',
+          message: 'scan_interval_us must be a positive integer!',
+        },
+        doc: 'interval with which timeline files are scanned. Default is 60000000 us.',
+      },
+    ],
   },
 ];
 

@@ -188,7 +188,11 @@ export function completionsFor(text: string, position: Position): Suggestion[] {
   if (!ctx) return [];
   if (ctx.kind === 'key') {
     const schema = schemaAt(ctx.parentPath);
-    const props = schema?.properties ?? {};
+    // A value of several shapes (a rule's base_config: a name, or a map of a profiler class to its arguments) offers the keys of its map shapes.
+    const props = Object.assign({}, ...[...(schema?.anyOf ?? []), ...(schema?.oneOf ?? [])].map((alt) => alt.properties ?? {}), schema?.properties ?? {}) as Record<
+      string,
+      JsonSchema
+    >;
     const required = new Set(schema?.required ?? []);
     // instance_type is required unless instance_groups or instance_preferences says where the job runs (a semantic check says "exactly one").
     if (ctx.parentPath.length === 0 && !ctx.siblings.includes('instance_groups') && !ctx.siblings.includes('instance_preferences')) required.add('instance_type');
@@ -283,9 +287,11 @@ function valueSuggestions(text: string, keyPath: Array<string | number>, replace
     default: {
       const s = schemaAt(keyPath);
       if (!s) return [];
-      if (s.enum)
+      // The enum of the value or of one of its shapes (base_config: a name, or a map).
+      const withEnum = [s, ...(s.anyOf ?? []), ...(s.oneOf ?? [])].find((alt) => alt.enum);
+      if (withEnum?.enum)
         return plain(
-          s.enum.map((v, i) => ({ label: String(v), ...(s.enumDescriptions?.[i] ? { doc: s.enumDescriptions[i] } : {}) })),
+          withEnum.enum.map((v, i) => ({ label: String(v), ...(withEnum.enumDescriptions?.[i] ? { doc: withEnum.enumDescriptions[i] } : {}) })),
           'enum',
         );
       const t = Array.isArray(s.type) ? s.type : [s.type];

@@ -93,7 +93,7 @@ function checkTrainingCompiler(spec: JobSpec, add: Add): void {
 /** What the SDK raises for rules, the Debugger hook and the profiler; region-bound refusals only when the file names its region. */
 function checkDebugger(spec: JobSpec, add: Add): void {
   if (typeof spec.instance_type !== 'string' && !Array.isArray(spec.instance_groups)) return;
-  for (const refusal of debuggerRefusals(spec, str(spec.region) ?? '')) add('error', refusal.code, [...refusal.path], refusal.message, 'key');
+  for (const refusal of debuggerRefusals(spec, str(spec.region) ?? '')) add('error', refusal.code, [...refusal.path], refusal.message, refusal.on ?? 'key');
   for (const warning of debuggerWarnings(spec)) add('warning', warning.code, [...warning.path], warning.message, 'key');
 }
 

@@ -21,7 +21,7 @@ import { parseImageUri } from '../catalog/huggingfaceImages';
 import { parseTrainingCompilerImageUri } from '../catalog/trainingCompilerImages';
 import { dictGet, pyDict, pyList, pyStr } from '../contract/pythonValue';
 import type { PyValue } from '../contract/pythonValue';
-import { builtinRuleArguments, profilerDisabled, regionSupportsDebugger } from '../sagemaker/debugger';
+import { builtinRuleArguments, profilerDisabled, regionSupportsDebugger, takeActions } from '../sagemaker/debugger';
 import { DISTRIBUTION_HYPERPARAMETER_KEYS, distributionFromHyperparameters } from '../sagemaker/distribution';
 import { decodeHyperparameters } from '../sagemaker/hyperparameters';
 import { isSecretEntry } from '../sagemaker/secrets';
@@ -383,12 +383,17 @@ function debuggerSettings(
     for (const config of configs) {
       // A built-in rule (the region's sagemaker-debugger-rules image running a rule_configs rule) comes back as one.
       const rule =
-        builtinRuleArguments(kind === 'Rule.custom' ? 'debugger' : 'profiler', config, job.region, d.DebugHookConfig !== undefined ? (hookCollections ?? []) : undefined) ??
-        ruleArguments(kind, config);
-      if (rule) rules.push(rule);
+        builtinRuleArguments(
+          kind === 'Rule.custom' ? 'debugger' : 'profiler',
+          config,
+          job.region,
+          d.DebugHookConfig !== undefined ? (hookCollections ?? []) : undefined,
+          d.TrainingJobName,
+        ) ?? ruleArguments(kind, config, d.TrainingJobName);
+      if (rule) rules.push(withPythonValues(rule));
       else if (config.RuleEvaluatorImage !== undefined && config.InstanceType === undefined)
         notes.push(
-          `The rule ${config.RuleConfigurationName ?? '(unnamed)'} runs SageMaker's rule image but is no built-in rule a job file can write (a profiler rule with parameters other than its defaults, or an image of another region); it is not carried over.`,
+          `The rule ${config.RuleConfigurationName ?? '(unnamed)'} runs SageMaker's rule image but is no built-in rule a job file can write (parameters no rule_configs class call or ActionList sends, or an image of another region); it is not carried over.`,
         );
       else notes.push(`The rule ${config.RuleConfigurationName ?? '(unnamed)'} has no evaluator image or instance type in the description; it is not carried over.`);
     }
@@ -440,7 +445,20 @@ function debuggerSettings(
 }
 
 /** A rule configuration → the `Rule.custom` / `ProfilerRule.custom` keyword arguments that send it. */
-function ruleArguments(kind: 'Rule.custom' | 'ProfilerRule.custom', config: DescribedRuleConfiguration): Record<string, unknown> | undefined {
+/** A built-in profiler rule's `base_config: {Class: {key: PyValue}}` as YAML that denotes the same values. */
+function withPythonValues(rule: Record<string, unknown>): Record<string, unknown> {
+  const baseConfig = rule['base_config'];
+  if (typeof baseConfig !== 'object' || baseConfig === null) return rule;
+  const map = new YAMLMap();
+  for (const [name, args] of Object.entries(baseConfig as Record<string, Record<string, PyValue>>)) {
+    const values = new YAMLMap();
+    for (const [key, value] of Object.entries(args)) values.set(new Scalar(key), pyNode(value));
+    map.set(new Scalar(name), values);
+  }
+  return { ...rule, base_config: map };
+}
+
+function ruleArguments(kind: 'Rule.custom' | 'ProfilerRule.custom', config: DescribedRuleConfiguration, jobName: string | undefined): Record<string, unknown> | undefined {
   if (config.RuleConfigurationName === undefined || config.RuleEvaluatorImage === undefined || config.InstanceType === undefined) return undefined;
   const params = { ...(config.RuleParameters ?? {}) };
   const rule: Record<string, unknown> = {
@@ -466,6 +484,8 @@ function ruleArguments(kind: 'Rule.custom' | 'ProfilerRule.custom', config: Desc
       delete params[`other_trial_${trials.length - 1}`];
     }
     if (trials.length > 0) rule['other_trials_s3_input_paths'] = trials;
+    // prepare_actions: action_json comes back as the actions (a Debugger rule without them sends none).
+    if (!takeActions(params, rule, jobName)) return undefined;
   }
   if (Object.keys(params).length > 0) rule['rule_parameters'] = params;
   return rule;

@@ -23,6 +23,7 @@
  * Functions here take anything (the validator passes what the YAML says) and read only what has
  * the expected shape.
  */
+import { excerpt } from '../excerpt';
 import { isRecord } from '../isRecord';
 import { firstRequestInstance, instanceCandidates, localInstanceWords } from './instancePreferences';
 import type { InstancePreferenceArg, RequestInstances } from './instancePreferences';
@@ -204,7 +205,7 @@ export function instanceGroupRefusals(args: InstanceGroupArguments): InstanceGro
       if (!match) {
         out.push({
           code: 'instanceGroups.instanceType',
-          message: `${g.type} is not a SageMaker instance type the SDK accepts in a heterogeneous cluster (it refuses it: "Invalid SageMaker instance type for training with heterogeneous clusters"); local and local_gpu have no instance groups. Write an ml.* type such as ml.g5.xlarge.`,
+          message: `${excerpt(String(g.type))} is not a SageMaker instance type the SDK accepts in a heterogeneous cluster (it refuses it: "Invalid SageMaker instance type for training with heterogeneous clusters"); local and local_gpu have no instance groups. Write an ml.* type such as ml.g5.xlarge.`,
           path: ['instance_groups', g.index, 'instance_type'],
         });
         break;

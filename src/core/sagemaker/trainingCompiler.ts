@@ -19,6 +19,7 @@
  */
 import type { TrainingPlanErrorCode } from '../training/trainingPlanError';
 import { encodeHyperparameter } from './hyperparameters';
+import { excerpt } from '../excerpt';
 
 /** `TrainingCompilerConfig(**compiler_config)`. */
 export interface CompilerConfigArg {
@@ -93,7 +94,7 @@ export function trainingCompilerFindings(args: CompilerEstimatorArguments): Comp
       out.push({
         severity: 'error',
         code: 'compiler.instanceType',
-        message: `SageMaker Training Compiler runs only on the instance classes ${classes}; ${type} is class ${cls || '(none)'}, and the SageMaker SDK refuses it ("Unsupported Instance class ${cls}"). Pick e.g. ml.g5.xlarge or ml.p3.2xlarge, or remove compiler_config.`,
+        message: `SageMaker Training Compiler runs only on the instance classes ${classes}; ${excerpt(type)} is class ${excerpt(cls) || '(none)'}, and the SageMaker SDK refuses it ("Unsupported Instance class ${excerpt(cls)}"). Pick e.g. ml.g5.xlarge or ml.p3.2xlarge, or remove compiler_config.`,
         path: ['instance_type'],
       });
     }

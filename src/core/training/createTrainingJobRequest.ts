@@ -147,6 +147,8 @@ export interface TrainingJobPlanInput {
   modelParallelParameters?: string;
   /** Python's `str()` of each `tags:` map value made from the YAML nodes (`encodeJobFileValues`), so `1.0` stays "1.0". */
   tagValues?: Record<string, string>;
+  /** Python's `str()` of each profiler rule `base_config` argument, by `rules` index (`encodeJobFileValues`), so `60.0` stays "60.0". */
+  ruleParameterValues?: Array<Record<string, string> | undefined>;
   context: TrainingPlanContext;
 }
 
@@ -313,7 +315,10 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   // Debugger's hook is on by default where the region has Debugger. Framework drops it for
   // checkpointing + distributed jobs only for mxnet/pytorch/tensorflow estimators; HuggingFace's
   // framework name is "huggingface", so a Hugging Face job keeps it.
-  Object.assign(request, debuggerRequestFields(sdkSpec, region, outputPath));
+  Object.assign(
+    request,
+    debuggerRequestFields(sdkSpec, region, outputPath, { jobName, ...(input.ruleParameterValues !== undefined ? { ruleParameterValues: input.ruleParameterValues } : {}) }),
+  );
   if (spec.enable_remote_debug !== undefined) request.RemoteDebugConfig = { EnableRemoteDebug: spec.enable_remote_debug };
   if (spec.enable_session_tag_chaining !== undefined) request.SessionChainingConfig = { EnableSessionTagChaining: spec.enable_session_tag_chaining };
   if (spec.max_retry_attempts !== undefined) request.RetryStrategy = { MaximumRetryAttempts: spec.max_retry_attempts };

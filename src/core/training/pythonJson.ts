@@ -57,6 +57,12 @@ export interface EncodedJobFileValues {
   tagValues?: Record<string, string>;
   /** The `tuning:` block's values the SDK sends as `str()`: see `EncodedTuningValues`. */
   tuning?: EncodedTuningValues;
+  /**
+   * By `rules` index: `str()` of each keyword argument of a profiler rule's `base_config` map
+   * (`{CPUBottleneck: {threshold: 60.0}}` → `{threshold: "60.0"}`), as to_profiler_rule_config_dict
+   * sends them; undefined for an item without such a map.
+   */
+  ruleParameterValues?: Array<Record<string, string> | undefined>;
 }
 
 /**
@@ -82,6 +88,11 @@ export function encodeDocumentValues(doc: Document, source: string): EncodedJobF
   if (mp !== undefined && mp !== null) out.modelParallelParameters = pythonJsonDumps(mp, source, doc);
   const tags = nodeAtPath(doc, ['tags']);
   if (isMap(tags)) out.tagValues = pythonStrTagValues(tags, source, doc);
+  const rules = resolveAlias(nodeAtPath(doc, ['rules']), doc);
+  if (isSeq(rules)) {
+    const values = rules.items.map((item) => profilerRuleValues(item, source, doc));
+    if (values.some((v) => v !== undefined)) out.ruleParameterValues = values;
+  }
   const ranges = resolveAlias(nodeAtPath(doc, ['tuning', 'hyperparameter_ranges']), doc);
   if (isMap(ranges)) {
     const tuning: EncodedTuningValues = { ranges: {} };
@@ -116,6 +127,22 @@ export function encodeDocumentValues(doc: Document, source: string): EncodedJobF
  */
 export function encodeJobFileValues(text: string): EncodedJobFileValues {
   return encodeDocumentValues(parseDocument(text, { uniqueKeys: true, strict: true }), text);
+}
+
+/** A rules item's `base_config: {Class: {key: value}}`: `str()` of each scalar value, by key. */
+function profilerRuleValues(itemNode: unknown, source: string, doc: Document): Record<string, string> | undefined {
+  const item = resolveAlias(itemNode, doc);
+  if (!isMap(item)) return undefined;
+  const baseConfig = resolveAlias(item.get('base_config', true), doc);
+  if (!isMap(baseConfig) || baseConfig.items.length !== 1) return undefined;
+  const args = resolveAlias(baseConfig.items[0]!.value, doc);
+  if (!isMap(args)) return undefined;
+  const out: Record<string, string> = {};
+  for (const pair of flattenedPairs(args, (n) => resolveAlias(n, doc))) {
+    const node = resolveAlias(pair.value, doc);
+    if (isScalar(node)) out[pythonStrOfKey(pair.key, source, doc)] = pythonStrOfScalar(node, source, doc);
+  }
+  return out;
 }
 
 /**
