@@ -229,6 +229,53 @@ describe('completion and hover inside tuning', () => {
   });
 });
 
+describe('completion and hover inside one-line flow mappings', () => {
+  const labels = (marked: string) => {
+    const { text, position } = at(marked);
+    return completionsAt(text, position).map((s) => s.label);
+  };
+  it("offers a range's keys not yet written (before and after the cursor), inserted flow style", () => {
+    const { text, position } = at('tuning:\n  hyperparameter_ranges:\n    lr: {type: continuous, m|, scaling_type: Linear}\n');
+    const items = completionsAt(text, position);
+    assert.deepEqual(
+      items.map((s) => s.label),
+      ['min_value', 'max_value', 'values'],
+    );
+    assert.equal(items[0]!.insertText, 'min_value: $0');
+    assert.deepEqual(items[0]!.replace, { start: { line: 2, character: 27 }, end: { line: 2, character: 28 } });
+    // The key the cursor is in is being replaced, so it is offered.
+    assert.ok(labels('tuning:\n  hyperparameter_ranges:\n    lr: {|type: continuous}\n').includes('type'));
+  });
+  it('offers the enum of the key whose value is typed, quoted or not, in nested flow maps and list items', () => {
+    assert.deepEqual(labels('tuning:\n  hyperparameter_ranges:\n    lr: {type: con|}\n'), ['continuous', 'integer', 'categorical']);
+    assert.deepEqual(labels("tuning:\n  hyperparameter_ranges:\n    lr: {type: 'con|'}\n"), ['continuous', 'integer', 'categorical']);
+    assert.deepEqual(labels('tuning:\n  hyperparameter_ranges:\n    lr: {min_value: 0.1, scaling_type: |, max_value: 1}\n'), [
+      'Auto',
+      'Linear',
+      'Logarithmic',
+      'ReverseLogarithmic',
+    ]);
+    assert.deepEqual(labels('tuning: {hyperparameter_ranges: {lr: {type: |}}}\n'), ['continuous', 'integer', 'categorical']);
+    assert.ok(labels('instance_groups:\n  - {instance_group_name: a, instance_type: ml.g5|}\n').includes('ml.g5.2xlarge'));
+    assert.deepEqual(labels('instance_groups:\n  - {instance_group_name: a, |}\n'), ['instance_type', 'instance_count']);
+  });
+  it('offers nothing inside a flow sequence, a comment, or after the map closes', () => {
+    assert.deepEqual(labels('tuning:\n  hyperparameter_ranges:\n    lr: {type: categorical, values: [a, |b]}\n'), []);
+    assert.deepEqual(labels('tuning:\n  hyperparameter_ranges:\n    lr: {type: continuous}|\n'), []);
+    assert.deepEqual(labels('tuning:\n  hyperparameter_ranges:\n    lr: {type: continuous} # {type: |\n'), []);
+  });
+  it('hovers a key with its path and a value with what it means', () => {
+    const text =
+      'tuning:\n  hyperparameter_ranges:\n    lr: {type: continuous, scaling_type: Logarithmic}\ninstance_groups:\n  - {instance_group_name: a, instance_type: ml.g5.2xlarge}\n';
+    const key = hoverAt(text, { line: 2, character: 30 })!;
+    assert.match(key.markdown, /^\*\*tuning\.hyperparameter_ranges\.lr\.scaling_type\*\* — string/);
+    assert.deepEqual(key.range, { start: { line: 2, character: 27 }, end: { line: 2, character: 39 } });
+    assert.match(hoverAt(text, { line: 4, character: 30 })!.markdown, /^\*\*instance_groups\[\]\.instance_type\*\*/);
+    assert.match(hoverAt(text, { line: 4, character: 50 })!.markdown, /^\*\*ml\.g5\.2xlarge\*\*: 1 × NVIDIA A10G/);
+    assert.equal(hoverAt(text, { line: 2, character: 20 }), undefined, 'a value with nothing more to say');
+  });
+});
+
 describe('completion and hover inside list items', () => {
   it("offers a rule item's keys and enums, and only the keys its own item lacks", () => {
     const base = 'entry_point: train.py\ninstance_type: ml.g5.xlarge\nrules:\n  - rule: Rule.sagemaker\n    base_config: vanishing_gradient\n';

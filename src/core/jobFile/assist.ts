@@ -13,7 +13,15 @@ import type { Position, Range } from './problem';
  */
 
 export type CursorContext =
-  | { kind: 'key'; parentPath: Array<string | number>; prefix: string; siblings: string[]; replace: Range }
+  | {
+      kind: 'key';
+      parentPath: Array<string | number>;
+      prefix: string;
+      siblings: string[];
+      replace: Range;
+      /** Inside a one-line flow mapping (`{a: 1, |}`): a key is inserted as `key: `, never as a block. */
+      flow?: boolean;
+    }
   | { kind: 'value'; keyPath: Array<string | number>; prefix: string; replace: Range };
 
 interface LineInfo {
@@ -125,10 +133,165 @@ function valueBeforeCursor(before: string): { indent: number; key: string; quote
   return { indent: m[1]!.length + (m[2]?.length ?? 0), key: m[3]!, quote, prefix };
 }
 
+/** Where a one-line flow mapping starts on a line: after `key:` or after a list item's `- `. */
+function flowStart(line: string): { indent: number; key?: string; listItem: boolean; open: number } | undefined {
+  const m = KEY_PREFIX.exec(line);
+  if (m) {
+    const open = m[0].length + /^\s*/.exec(line.slice(m[0].length))![0].length;
+    return line[open] === '{' ? { indent: m[1]!.length + (m[2]?.length ?? 0), key: m[3]!, listItem: m[2] !== undefined, open } : undefined;
+  }
+  const item = /^(\s*)-\s+\{/.exec(line);
+  return item ? { indent: item[0].length - 1, listItem: true, open: item[0].length - 1 } : undefined;
+}
+
+/** The cursor inside a one-line flow mapping: the keys of the maps it is nested in, and what is being typed. */
+interface FlowSpot {
+  /** Keys of the flow maps enclosing the cursor, outermost first (empty: the line's own map). */
+  nested: string[];
+  kind: 'key' | 'value';
+  /** The key whose value is being typed (kind value). */
+  key?: string;
+  /** What is typed between the last `{`, `,` or `: ` and the cursor, leading blanks and an opening quote left out. */
+  prefix: string;
+  quote: string;
+  /** The keys of the cursor's map, before and after it. */
+  siblings: string[];
+}
+
+/**
+ * Reads `{type: continuous, min_value: 0.1, ma|` as YAML's flow style does (quotes, nested `{…}` and
+ * `[…]`), up to the cursor and then to the end of the cursor's map for its other keys. Undefined where
+ * the cursor is not inside the map, inside a `[…]` or a comment, or the text is not a flow mapping.
+ */
+function flowSpot(line: string, open: number, cursor: number): FlowSpot | undefined {
+  type Frame = { key: string | undefined; keys: string[]; phase: 'key' | 'value'; pending: string | undefined; tokenStart: number };
+  const stack: Frame[] = [];
+  type Spot = { frame: Frame; nested: string[]; token: string; tokenStart: number; phase: Frame['phase']; pending: string | undefined };
+  let spot: Spot | undefined;
+  // What the cursor's map was at the cursor: the scan goes on to the map's end for its other keys.
+  const take = (top: Frame): void => {
+    spot = { frame: top, nested: stack.slice(1).map((f) => f.key!), token: line.slice(top.tokenStart, cursor), tokenStart: top.tokenStart, phase: top.phase, pending: top.pending };
+  };
+  for (let i = open; i <= line.length; i++) {
+    const top = stack.at(-1);
+    if (i === cursor && !spot) {
+      if (!top) return undefined;
+      take(top);
+    }
+    if (i === line.length) break;
+    const c = line[i]!;
+    if (c === '"' || c === "'") {
+      const close = line.indexOf(c, i + 1);
+      if (close < 0 || (cursor > i && cursor <= close && !spot)) {
+        // The cursor is inside this quoted text: what is typed is the text up to it.
+        if (!top || cursor <= i) return undefined;
+        take(top);
+        if (close < 0) break;
+      }
+      i = close;
+      continue;
+    }
+    if (c === '#' && /\s/.test(line[i - 1] ?? '')) {
+      if (!spot) return undefined;
+      break;
+    }
+    if (c === '{') {
+      if (stack.length === 0) stack.push({ key: undefined, keys: [], phase: 'key', pending: undefined, tokenStart: i + 1 });
+      else if (top?.phase === 'value' && top.pending !== undefined) stack.push({ key: top.pending, keys: [], phase: 'key', pending: undefined, tokenStart: i + 1 });
+      else if (!spot) return undefined;
+      else break;
+      continue;
+    }
+    if (c === '}') {
+      const closed = stack.pop();
+      if (spot && closed === spot.frame) break;
+      if (stack.length === 0) {
+        if (!spot) return undefined; // the cursor is after the map
+        break;
+      }
+      continue;
+    }
+    if (c === '[') {
+      // Skip a flow sequence, quotes and nesting included; the cursor inside one is not handled here.
+      let depth = 0;
+      let j = i;
+      for (; j < line.length; j++) {
+        const d = line[j]!;
+        if (d === '"' || d === "'") {
+          const q = line.indexOf(d, j + 1);
+          if (q < 0) break;
+          j = q;
+        } else if (d === '[') depth++;
+        else if (d === ']' && --depth === 0) break;
+      }
+      if (!spot && cursor > i && cursor <= j) return undefined;
+      if (j >= line.length) break;
+      i = j;
+      continue;
+    }
+    if (!top) continue;
+    if (c === ',') {
+      top.phase = 'key';
+      top.pending = undefined;
+      top.tokenStart = i + 1;
+      continue;
+    }
+    if (c === ':' && top.phase === 'key' && /[\s,{}]|^$/.test(line[i + 1] ?? '')) {
+      const key = line
+        .slice(top.tokenStart, i)
+        .trim()
+        .replace(/^["']|["']$/g, '');
+      top.pending = key;
+      top.phase = 'value';
+      // The key the cursor is in (`ma|x: 1`) is the one being replaced, not a sibling.
+      const typing = spot !== undefined && spot.frame === top && spot.tokenStart === top.tokenStart;
+      if (!typing && !top.keys.includes(key)) top.keys.push(key);
+      top.tokenStart = i + 1;
+    }
+  }
+  if (!spot) return undefined;
+  const { frame, nested, token, phase, pending } = spot as Spot;
+  const typed = token.replace(/^\s+/, '');
+  if (phase === 'key' || pending === undefined) {
+    if (!/^[A-Za-z0-9_]*$/.test(typed)) return undefined;
+    return { nested, kind: 'key', prefix: typed, quote: '', siblings: frame.keys };
+  }
+  // The map's keys were gathered to its end; the one being given a value is not offered again anyway.
+  const quote = typed[0] === '"' || typed[0] === "'" ? typed[0] : '';
+  const prefix = typed.slice(quote.length);
+  if (/[,{}[\]"']/.test(prefix)) return undefined;
+  return { nested, kind: 'value', key: pending, prefix, quote, siblings: frame.keys };
+}
+
 export function cursorContext(text: string, position: Position): CursorContext | undefined {
   const lines = splitLines(text);
   const line = lines[position.line] ?? '';
   const before = line.slice(0, position.character);
+  const flow = flowStart(line);
+  if (flow && position.character > flow.open) {
+    const spot = flowSpot(line, flow.open, position.character);
+    if (!spot) return undefined;
+    const base = [...enclosingPath(lines, position.line, flow.indent, flow.listItem), ...(flow.key !== undefined ? [flow.key] : []), ...spot.nested];
+    const startChar = position.character - spot.prefix.length - spot.quote.length;
+    if (spot.kind === 'key') {
+      const after = /^[\w.-]*/.exec(line.slice(position.character))![0];
+      return {
+        kind: 'key',
+        parentPath: base,
+        prefix: spot.prefix,
+        siblings: spot.siblings,
+        replace: { start: { line: position.line, character: startChar }, end: { line: position.line, character: position.character + after.length } },
+        flow: true,
+      };
+    }
+    const tail = /^[^\s,{}[\]#]*["']?/.exec(line.slice(position.character))![0];
+    return {
+      kind: 'value',
+      keyPath: [...base, spot.key!],
+      prefix: spot.prefix,
+      replace: { start: { line: position.line, character: startChar }, end: { line: position.line, character: position.character + tail.length } },
+    };
+  }
   if (/#/.test(before.replace(/"[^"]*"|'[^']*'/g, ''))) return undefined; // inside a comment
   const value = valueBeforeCursor(before);
   if (value) {
@@ -200,7 +363,7 @@ export function completionsFor(text: string, position: Position): Suggestion[] {
       .filter(([name]) => !ctx.siblings.includes(name))
       .map(([name, s], i) => ({
         label: name,
-        insertText: keyInsertText(name, s),
+        insertText: ctx.flow ? `${name}: $0` : keyInsertText(name, s),
         snippet: true,
         kind: 'property' as const,
         detail: `${typeLabel(s)}${required.has(name) ? ' · required' : ''}${s.default !== undefined ? ` · default ${JSON.stringify(s.default)}` : ''}`,
@@ -329,6 +492,8 @@ export function hoverAt(text: string, position: Position): HoverInfo | undefined
 export function hoverFor(text: string, position: Position): HoverInfo | undefined {
   const lines = splitLines(text);
   const line = lines[position.line] ?? '';
+  const flow = flowStart(line);
+  if (flow && position.character > flow.open) return flowHover(text, lines, position, flow);
   const m = KEY_LINE.exec(line);
   if (!m) return undefined;
   const indent = m[1]!.length + (m[2]?.length ?? 0);
@@ -347,13 +512,7 @@ export function hoverFor(text: string, position: Position): HoverInfo | undefine
   const parts: string[] = [];
   if (onKey) {
     if (!schema) return undefined;
-    const shown = path
-      .map((seg) => (typeof seg === 'number' ? '[]' : seg))
-      .join('.')
-      .replace(/\.\[\]/g, '[]');
-    parts.push(`**${shown}** — ${typeLabel(schema)}`);
-    parts.push(schema.markdownDescription ?? schema.description ?? '');
-    if (schema.default !== undefined) parts.push(`Default: \`${JSON.stringify(schema.default)}\``);
+    parts.push(keyHoverText(path, schema));
   } else {
     const extra = valueHover(text, path.length > 1 && path.at(-1) === 'instance_type' ? 'instance_type' : path.join('.'), value);
     if (!extra) return undefined;
@@ -362,6 +521,41 @@ export function hoverFor(text: string, position: Position): HoverInfo | undefine
   const start = onKey ? keyStart : valueStart;
   const end = onKey ? keyEnd : line.length;
   return { markdown: parts.filter(Boolean).join('\n\n'), range: { start: { line: position.line, character: start }, end: { line: position.line, character: end } } };
+}
+
+/** Hover inside a one-line flow mapping: a key's documentation, or what an instance type or version value means. */
+function flowHover(text: string, lines: string[], position: Position, flow: NonNullable<ReturnType<typeof flowStart>>): HoverInfo | undefined {
+  const line = lines[position.line]!;
+  let start = position.character;
+  let end = position.character;
+  while (start > flow.open && /[\w.-]/.test(line[start - 1]!)) start--;
+  while (end < line.length && /[\w.-]/.test(line[end]!)) end++;
+  if (start === end) return undefined;
+  const word = line.slice(start, end);
+  const spot = flowSpot(line, flow.open, start);
+  if (!spot) return undefined;
+  const base = [...enclosingPath(lines, position.line, flow.indent, flow.listItem), ...(flow.key !== undefined ? [flow.key] : []), ...spot.nested];
+  const range = { start: { line: position.line, character: start }, end: { line: position.line, character: end } };
+  if (spot.kind === 'key') {
+    if (!/^\s*:/.test(line.slice(end))) return undefined;
+    const path = [...base, word];
+    const schema = schemaAt(path, JOB_SCHEMA);
+    if (!schema) return undefined;
+    return { markdown: keyHoverText(path, schema), range };
+  }
+  const key = spot.key!;
+  const extra = valueHover(text, key === 'instance_type' ? 'instance_type' : [...base, key].join('.'), word);
+  return extra ? { markdown: extra, range } : undefined;
+}
+
+function keyHoverText(path: Array<string | number>, schema: JsonSchema): string {
+  const shown = path
+    .map((seg) => (typeof seg === 'number' ? '[]' : seg))
+    .join('.')
+    .replace(/\.\[\]/g, '[]');
+  const parts = [`**${shown}** — ${typeLabel(schema)}`, schema.markdownDescription ?? schema.description ?? ''];
+  if (schema.default !== undefined) parts.push(`Default: \`${JSON.stringify(schema.default)}\``);
+  return parts.filter(Boolean).join('\n\n');
 }
 
 function valueHover(text: string, key: string, value: string): string | undefined {
