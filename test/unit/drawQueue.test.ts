@@ -98,7 +98,11 @@ describe('DrawQueue', () => {
       }
     }
     // gpu waited longest, then cpu, then loss (queued again after it was drawn).
-    const order = [q.drawFrame(clock.draw, { budgetMs: 8 }, clock.now), q.drawFrame(clock.draw, { budgetMs: 8 }, clock.now), q.drawFrame(clock.draw, { budgetMs: 8 }, clock.now)].flat();
+    const order = [
+      q.drawFrame(clock.draw, { budgetMs: 8 }, clock.now),
+      q.drawFrame(clock.draw, { budgetMs: 8 }, clock.now),
+      q.drawFrame(clock.draw, { budgetMs: 8 }, clock.now),
+    ].flat();
     assert.deepEqual(
       order.map((c) => c.name),
       ['gpu', 'cpu', 'loss'],

@@ -356,12 +356,13 @@ function sameChildren(parent: Element, children: readonly Element[]): boolean {
 
 /**
  * The charts waiting to be drawn. A frame draws from the front of the queue while its script time plus
- * 4 ms per chart drawn stays under 12 ms (at least one chart a frame): drawing every changed
- * chart in one frame, with Chromium's commit of each redrawn canvas in the same task (3–4 ms a canvas at
- * device pixel ratio 2 in software raster), made a long task of it (docs/PERFORMANCE.md, "Job dashboard").
+ * 5 ms per chart drawn stays under 12 ms (at least one chart a frame, rarely more than two): the script
+ * only records a chart's strokes, Chromium rasterises them when it commits the frame, in the same task
+ * (at device pixel ratio 2 in software raster, a few ms per chart). Drawing every changed chart in one
+ * frame made a long task of it (docs/PERFORMANCE.md, "Job dashboard").
  */
 const drawQueue = new DrawQueue<LineChart>();
-const FRAME_BUDGET = { budgetMs: 12, afterEachMs: 4 };
+const FRAME_BUDGET = { budgetMs: 12, afterEachMs: 5 };
 
 let drawPending = false;
 function scheduleDraw(): void {
@@ -380,7 +381,11 @@ function drawFrame(): void {
     if (chart.needsDraw(width)) drawQueue.add(chart);
   }
   const theme = readTheme();
-  drawQueue.drawFrame((chart) => chart.draw(widths.get(chart)!, theme), FRAME_BUDGET, () => performance.now());
+  drawQueue.drawFrame(
+    (chart) => chart.draw(widths.get(chart)!, theme),
+    FRAME_BUDGET,
+    () => performance.now(),
+  );
   if (drawQueue.size > 0) scheduleDraw();
 }
 
