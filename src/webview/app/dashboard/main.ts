@@ -356,13 +356,13 @@ function sameChildren(parent: Element, children: readonly Element[]): boolean {
 
 /**
  * The charts waiting to be drawn. A frame draws from the front of the queue while its script time plus
- * 5 ms per chart drawn stays under 12 ms (at least one chart a frame, rarely more than two): the script
- * only records a chart's strokes, Chromium rasterises them when it commits the frame, in the same task
- * (at device pixel ratio 2 in software raster, a few ms per chart). Drawing every changed chart in one
- * frame made a long task of it (docs/PERFORMANCE.md, "Job dashboard").
+ * 12 ms per chart drawn stays under 12 ms, that is one chart a frame: the script only records a chart's
+ * strokes (2–3 ms), and Chromium rasterises them when it commits the frame, in the same task (10–30 ms
+ * for a 16-line chart at device pixel ratio 2 in software raster). Drawing every changed chart in one
+ * frame made a long task of it; two a frame still made 30–40 ms ones (docs/PERFORMANCE.md, "Job dashboard").
  */
 const drawQueue = new DrawQueue<LineChart>();
-const FRAME_BUDGET = { budgetMs: 12, afterEachMs: 5 };
+const FRAME_BUDGET = { budgetMs: 12, afterEachMs: 12 };
 
 let drawPending = false;
 function scheduleDraw(): void {
