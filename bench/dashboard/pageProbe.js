@@ -7,8 +7,9 @@
 //     receives each as its own task with the data structured-cloned, as a webview does;
 //   - the theme's --vscode-* variables and body class, which VS Code sets on every webview.
 // It records every long task (> 50 ms, PerformanceObserver 'longtask', buffered) and, per update, the time
-// from the post to the end of the animation frame that drew it (a requestAnimationFrame callback asked for
-// after the page's own message handler ran, so it runs after the page's draw in the same frame).
+// from the post to the end of the animation frame that drew the last chart it changed (a
+// requestAnimationFrame callback asked for after the page's own message handler ran, so it runs after the
+// page's draw in the same frame, asked for again while a chart is still aria-busy, waiting for its turn).
 (() => {
   const fromPage = [];
   let state;
@@ -88,7 +89,12 @@
         const done = waiting.get(dispatched);
         if (done) {
           waiting.delete(dispatched);
-          requestAnimationFrame(() => done(performance.now()));
+          // The page draws a few charts a frame; a chart waiting for its turn is aria-busy.
+          const drawn = () => {
+            if (document.querySelector('[data-testid="chart"][aria-busy="true"]')) requestAnimationFrame(drawn);
+            else done(performance.now());
+          };
+          requestAnimationFrame(drawn);
         }
       });
       const updateMs = [];

@@ -56,17 +56,17 @@ export class LineChart {
     this.legend = h('ul', { className: 'legend' });
     this.element = h(
       'figure',
-      { className: 'chart', testId: 'chart', attrs: { 'data-metric': metric, 'data-group': group } },
+      { className: 'chart', testId: 'chart', attrs: { 'data-metric': metric, 'data-group': group, 'aria-busy': 'true' } },
       h('figcaption', {}, title),
       this.canvas,
       this.legend,
     );
   }
 
-  /** New lines (or the same lines with new points): the legend follows now, the canvas at the next draw. */
+  /** New lines (or the same lines with new points): the legend follows now, the canvas when it is drawn next. */
   setLines(lines: ChartLine[], theme: ChartTheme): void {
     this.lines = lines;
-    this.dirty = true;
+    this.markDirty();
     const palette = theme.palette;
     const same =
       lines.length === this.legendItems.length &&
@@ -93,7 +93,22 @@ export class LineChart {
 
   /** Marks the chart for the next draw (the theme changed). */
   invalidate(): void {
+    this.markDirty();
+  }
+
+  /**
+   * The canvas no longer shows the chart's lines: `aria-busy` on the figure says so until it is drawn (the
+   * dashboard draws a few charts a frame; bench/dashboard/pageProbe.js waits for the last).
+   */
+  private markDirty(): void {
+    if (!this.dirty) this.element.setAttribute('aria-busy', 'true');
     this.dirty = true;
+  }
+
+  /** Whether a draw at `width` CSS pixels would change the canvas: new lines, a new width or a new pixel ratio. */
+  needsDraw(width: number): boolean {
+    const ratio = window.devicePixelRatio || 1;
+    return this.dirty || width !== this.drawnWidth || ratio !== this.drawnRatio;
   }
 
   /** The width the chart would be drawn at: read for every chart before any draws, so the page lays out once per frame. */
@@ -103,8 +118,9 @@ export class LineChart {
 
   /** Draws at `width` CSS pixels if the lines, the width or the pixel ratio changed since the last draw. */
   draw(width: number, theme: ChartTheme): void {
+    if (!this.needsDraw(width)) return;
     const ratio = window.devicePixelRatio || 1;
-    if (!this.dirty && width === this.drawnWidth && ratio === this.drawnRatio) return;
+    if (this.dirty) this.element.removeAttribute('aria-busy');
     this.dirty = false;
     if (width !== this.drawnWidth || ratio !== this.drawnRatio) {
       // A new size reallocates the canvas's backing store: only when it changes.
@@ -153,6 +169,9 @@ export class LineChart {
     const palette = theme.palette;
     ctx.globalAlpha = 1;
     ctx.lineWidth = 1.5;
+    // A dense series zigzags within its pixel columns: mitred joins cost Skia's raster (at the browser's
+    // commit of the frame) twice the time of bevelled ones, and draw spikes past the values.
+    ctx.lineJoin = 'bevel';
     this.lines.forEach((line, i) => {
       const xy = layoutLine(line.points, range.x, range.y, area);
       ctx.strokeStyle = palette[(line.colour ?? i) % palette.length]!;

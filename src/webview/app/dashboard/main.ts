@@ -4,6 +4,7 @@
 // Its state holds only the job (name and origin): the serializer needs nothing else to restore the panel.
 
 import { formatDuration } from '../../../core/format';
+import { DrawQueue } from '../../../core/metrics/drawQueue';
 import { mergePoints, trainingMetricOrder } from '../../../core/metrics/metricSeries';
 import type { SeriesPoint } from '../../../core/metrics/metricSeries';
 import { isDashboardHostMessage, isDashboardViewState } from '../../dashboardProtocol';
@@ -316,7 +317,11 @@ function renderCharts(): void {
       theme,
     );
   }
-  for (const key of [...charts.keys()]) if (!wanted.has(key)) charts.delete(key);
+  for (const [key, chart] of [...charts]) {
+    if (wanted.has(key)) continue;
+    charts.delete(key);
+    drawQueue.remove(chart);
+  }
   const inGroup = (group: 'training' | 'system') => sorted.filter((g) => g.group === group).map((g) => charts.get(`${g.group}\u0000${g.name}`)!.element);
   const training = inGroup('training');
   const system = inGroup('system');
@@ -349,18 +354,39 @@ function sameChildren(parent: Element, children: readonly Element[]): boolean {
   return children.length > 0 && parent.children.length === children.length && children.every((c, i) => parent.children[i] === c);
 }
 
+/**
+ * The charts waiting to be drawn. A frame draws from the front of the queue while its script time plus
+ * 12 ms per chart drawn stays under 12 ms, that is one chart a frame: the script only records a chart's
+ * strokes (2–3 ms), and Chromium rasterises them when it commits the frame, in the same task (10–30 ms
+ * for a 16-line chart at device pixel ratio 2 in software raster). Drawing every changed chart in one
+ * frame made a long task of it; two a frame still made 30–40 ms ones (docs/PERFORMANCE.md, "Job dashboard").
+ */
+const drawQueue = new DrawQueue<LineChart>();
+const FRAME_BUDGET = { budgetMs: 12, afterEachMs: 12 };
+
 let drawPending = false;
 function scheduleDraw(): void {
   if (drawPending) return;
   drawPending = true;
-  requestAnimationFrame(() => {
-    drawPending = false;
-    // Every width first, then every draw: one layout per frame however many charts there are.
-    const all = [...charts.values()];
-    const widths = all.map((chart) => chart.measure());
-    const theme = readTheme();
-    all.forEach((chart, i) => chart.draw(widths[i]!, theme));
-  });
+  requestAnimationFrame(drawFrame);
+}
+
+function drawFrame(): void {
+  drawPending = false;
+  // Every width first, then the draws: one layout per frame however many charts there are.
+  const widths = new Map<LineChart, number>();
+  for (const chart of charts.values()) {
+    const width = chart.measure();
+    widths.set(chart, width);
+    if (chart.needsDraw(width)) drawQueue.add(chart);
+  }
+  const theme = readTheme();
+  drawQueue.drawFrame(
+    (chart) => chart.draw(widths.get(chart)!, theme),
+    FRAME_BUDGET,
+    () => performance.now(),
+  );
+  if (drawQueue.size > 0) scheduleDraw();
 }
 
 // A chart whose width did not change skips its draw (LineChart.draw).
