@@ -21,7 +21,8 @@ export async function launchLocally(file: string, text: string, flags: LocalLaun
   const { root } = options;
   const outcome = await runJobFileLocally({
     ...options,
-    onPrepared: (r) => io.stderr(`Running ${r.TrainingJobName} locally ${localRunInstanceWords(r.ResourceConfig)}; jobs folder ${root}
+    onPrepared: (r) =>
+      io.stderr(`Running ${r.TrainingJobName} locally ${localRunInstanceWords(r.ResourceConfig)}; jobs folder ${root}
 `),
     listener: {
       onLine: (l) => io.stderr(`[${l.host}] ${l.line}\n`),
