@@ -89,10 +89,39 @@ export interface ChannelRefusal {
   suggestion?: string;
 }
 
+/**
+ * Why `target_attribute_name` is refused: the schema's `x-unsupportedArguments` entry
+ * `inputs.<name>.target_attribute_name` says the same words (a test holds them equal), for the
+ * validator; this is the request builder's.
+ */
+export const TARGET_ATTRIBUTE_NAME_REFUSAL =
+  'A TrainingInput keyword argument for SageMaker AutoML jobs only (the attribute an AutoML job predicts): the SDK puts it into the channel as TargetAttributeName, which CreateTrainingJob\'s Channel does not have (only AutoMLChannel does), so boto3 refuses the request before it is sent ("Unknown parameter in InputDataConfig[0]: \\"TargetAttributeName\\""). A training job has no target attribute: pass the label column to the script as a hyperparameter.';
+
 /** The estimator arguments these checks read (a JobSpec has them; anything may be malformed). */
 export interface ChannelArguments {
   inputs?: unknown;
   instance_groups?: unknown;
+}
+
+/**
+ * What the request builder refuses about the channels, in the order of the file: TrainingInput
+ * arguments a training job cannot take (`target_attribute_name`; the validator reports it from the
+ * schema), then `channelInstanceGroupRefusals`.
+ */
+export function channelRefusals(args: ChannelArguments): ChannelRefusal[] {
+  const out: ChannelRefusal[] = [];
+  if (isRecord(args.inputs)) {
+    for (const [channel, value] of Object.entries(args.inputs)) {
+      if (isRecord(value) && value.target_attribute_name !== undefined) {
+        out.push({
+          code: 'inputs.targetAttributeName',
+          message: `inputs.${channel}.target_attribute_name cannot be sent: ${TARGET_ATTRIBUTE_NAME_REFUSAL}`,
+          path: ['inputs', channel, 'target_attribute_name'],
+        });
+      }
+    }
+  }
+  return [...out, ...channelInstanceGroupRefusals(args)];
 }
 
 /**

@@ -22,7 +22,7 @@ import type { InstancePreferenceRequest } from '../sagemaker/instancePreferences
 import { secretValueKind } from '../sagemaker/secrets';
 import { trainingCompilerFindings, trainingCompilerHyperparameters } from '../sagemaker/trainingCompiler';
 import { instanceGroupRefusals, instanceGroupsRequest } from '../sagemaker/instanceGroups';
-import { channelInstanceGroupRefusals, trainingInputConfig } from '../sagemaker/channels';
+import { channelRefusals, trainingInputConfig } from '../sagemaker/channels';
 import type { InstanceGroupRequest } from '../sagemaker/instanceGroups';
 import { trainingJobName } from './jobName';
 import { TrainingPlanError } from './trainingPlanError';
@@ -210,8 +210,9 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   // fit(): the image's instance type (_get_instance_type) and the ResourceConfig (_prepare_resource_config).
   const groupRefusal = instanceGroupRefusals(spec)[0];
   if (groupRefusal) throw new TrainingPlanError(groupRefusal.code, groupRefusal.message, { path: groupRefusal.path.join('.') });
-  // Not the SDK's (it sends a channel's instance_groups as written): groups the job does not have cannot receive a channel.
-  const channelRefusal = channelInstanceGroupRefusals(spec)[0];
+  // Not the SDK's: boto3 refuses target_attribute_name's field; the SDK sends a channel's instance_groups as written,
+  // but groups the job does not have cannot receive a channel.
+  const channelRefusal = channelRefusals(spec)[0];
   if (channelRefusal)
     throw new TrainingPlanError(channelRefusal.code, channelRefusal.message, {
       path: channelRefusal.path.join('.'),
