@@ -45,7 +45,9 @@ function rows(props, prefix, required) {
     out.push(`| \`${key}\` | ${typeOf(s)} | ${def} | ${cell(s.description)} |`);
     const nested = s.properties ?? [...(s.anyOf ?? []), ...(s.oneOf ?? [])].map(resolve).find((a) => a.properties)?.properties;
     if (nested && !['hyperparameters', 'environment'].includes(name)) out.push(...rows(nested, `${key}.`, s.required ?? []));
-    const valueSchema = typeof s.additionalProperties === 'object' ? resolve(s.additionalProperties) : undefined;
+    // A map of named values (`inputs`: a map of channels, itself one alternative beside a bare URI): the value's keys, as `<name>.`.
+    const mapSchema = [s, ...(s.anyOf ?? []), ...(s.oneOf ?? [])].map(resolve).find((a) => typeof a.additionalProperties === 'object');
+    const valueSchema = mapSchema ? resolve(mapSchema.additionalProperties) : undefined;
     const channel = valueSchema && (valueSchema.properties ? valueSchema : [...(valueSchema.anyOf ?? []), ...(valueSchema.oneOf ?? [])].map(resolve).find((a) => a.properties));
     if (channel) out.push(...rows(channel.properties, `${key}.<name>.`, channel.required ?? []));
   }

@@ -55,6 +55,8 @@ export interface LocalChannel {
   contentType?: string;
   distribution?: 'FullyReplicated' | 'ShardedByS3Key';
   inputMode?: 'File' | 'Pipe' | 'FastFile';
+  /** The instance groups whose hosts receive the channel (S3DataSource.InstanceGroupNames); undefined: every host. */
+  instanceGroups?: readonly string[];
 }
 
 /** One instance group of a heterogeneous cluster (the SDK's `InstanceGroup`). */
@@ -507,6 +509,7 @@ class LocalJobRun {
       contentType: c.channel.contentType,
       distribution: c.channel.distribution,
       inputMode: 'File',
+      ...(c.channel.instanceGroups !== undefined ? { instanceGroups: c.channel.instanceGroups } : {}),
     }));
 
     for (const host of this.hosts) {
@@ -562,9 +565,12 @@ class LocalJobRun {
   }
 
   private async downloadChannels(): Promise<void> {
-    const hostCount = this.hosts.length;
     for (const resolved of this.context.channels) {
       this.checkStopped();
+      // The hosts whose contract has the channel: all of them, or those of its instance groups. Sharding spreads the data over these.
+      const receivers = this.hostRuns.filter((run) => run.contract.paths.channelDirs[resolved.name] !== undefined);
+      if (receivers.length === 0) continue;
+      const hostCount = receivers.length;
       let source = resolved.localPath;
       let cache: string | undefined;
       if (resolved.kind === 's3') {
@@ -580,16 +586,16 @@ class LocalJobRun {
       }
       const sourcePath = source!;
       const isFile = (await fs.stat(sourcePath)).isFile();
-      for (const run of this.hostRuns) {
+      for (const [shard, run] of receivers.entries()) {
         const target = run.contract.paths.channelDirs[resolved.name]!;
         await fs.mkdir(target, { recursive: true });
         if (isFile) {
           // A single object (or file) prefix lands under its own name, as in File mode.
-          if (resolved.channel.distribution !== 'ShardedByS3Key' || run.contract.hostIndex === 0) {
+          if (resolved.channel.distribution !== 'ShardedByS3Key' || shard === 0) {
             await fs.copyFile(sourcePath, path.join(target, path.basename(sourcePath)));
           }
         } else if (resolved.channel.distribution === 'ShardedByS3Key' && hostCount > 1) {
-          await copyShard(sourcePath, target, run.contract.hostIndex, hostCount, this.abort.signal);
+          await copyShard(sourcePath, target, shard, hostCount, this.abort.signal);
         } else {
           await copyTree(sourcePath, target, { signal: this.abort.signal });
         }

@@ -135,6 +135,9 @@ function channelFromInput(name: string, input: ChannelInput): LocalChannel {
     ...(input.content_type ? { contentType: input.content_type } : {}),
     ...(input.distribution ? { distribution: input.distribution } : {}),
     ...(input.input_mode ? { inputMode: input.input_mode } : {}),
+    // Only these groups' hosts get the channel. model_access_config and hub_access_config tell SageMaker about a
+    // gated or private-hub model; a local run reads the data the same way without them.
+    ...(input.instance_groups ? { instanceGroups: input.instance_groups } : {}),
   };
 }
 

@@ -620,6 +620,33 @@ describe('a heterogeneous cluster (instance_groups): each host sees its own grou
   it('refuses a host that no group lists', () => {
     assert.throws(() => contractOf('algo-1', mpiTrainGroup, { instanceGroups: [groups[1]!] }), /Host algo-1 is in none of the instance groups train/);
   });
+
+  it("leaves a channel for other groups out of a host's view: paths, inputdataconfig.json, SM_CHANNELS, SM_CHANNEL_*", () => {
+    const channels = [
+      { name: 'raw', instanceGroups: ['data'] },
+      { name: 'shards', distribution: 'ShardedByS3Key' as const, instanceGroups: ['train'] },
+      { name: 'config' },
+      { name: 'both', instanceGroups: ['train', 'data'] },
+    ];
+    const data = contractOf('algo-1', mpiTrainGroup, { channels });
+    const train = contractOf('algo-3', mpiTrainGroup, { channels });
+    assert.deepEqual(Object.keys(data.paths.channelDirs), ['raw', 'config', 'both']);
+    assert.deepEqual(Object.keys(train.paths.channelDirs), ['shards', 'config', 'both']);
+    assert.deepEqual(Object.keys(JSON.parse(data.configFiles['inputdataconfig.json']) as object), ['raw', 'config', 'both']);
+    assert.equal(data.env.SM_CHANNELS, '["both","config","raw"]');
+    assert.equal(train.env.SM_CHANNELS, '["both","config","shards"]');
+    assert.deepEqual([data.env.SM_CHANNEL_RAW, data.env.SM_CHANNEL_SHARDS, train.env.SM_CHANNEL_RAW], ['/opt/ml/input/data/raw', undefined, undefined]);
+    assert.deepEqual(Object.keys((JSON.parse(data.env.SM_TRAINING_ENV!) as { channel_input_dirs: object }).channel_input_dirs).sort(), ['both', 'config', 'raw']);
+    assert.deepEqual(
+      data.notes.filter((n) => n.startsWith('Channel ')),
+      [
+        "Channel shards is for instance group(s) train only: this host (group data) has no /opt/ml/input/data/shards, no SM_CHANNEL_SHARDS and no shards in SM_CHANNELS or inputdataconfig.json. SageMaker documents only that the listed groups get the data; a local run leaves the channel out of other hosts' view entirely.",
+      ],
+    );
+    // A homogeneous job (no groups) gives every channel without groups to every host.
+    const plain = computeContainerContract(blogInput({ channels: [{ name: 'train' }, { name: 'test' }] }));
+    assert.deepEqual(Object.keys(plain.paths.channelDirs), ['train', 'test']);
+  });
 });
 
 describe('failure reason (TK process.watch, process.check_error, errors._CalledProcessError)', () => {

@@ -345,3 +345,72 @@ describe('completion and hover inside list items', () => {
     assert.match(hover?.markdown ?? '', /^\*\*rules\[\]\.base_config\*\*/);
   });
 });
+
+describe("completion and hover of a channel's options (TrainingInput, issue 16)", () => {
+  const groups = [
+    'entry_point: train.py',
+    'role: SageMakerRole',
+    'instance_groups:',
+    '  - instance_group_name: data',
+    '    instance_type: ml.c5.18xlarge',
+    '    instance_count: 2',
+    '  - instance_group_name: train',
+    '    instance_type: ml.p4d.24xlarge',
+    '    instance_count: 1',
+    'inputs:',
+    '  raw:',
+    '    s3_data: s3://my-bucket/raw',
+    '',
+  ].join('\n');
+
+  it("offers a channel's keys, the new ones among them, without those already written", () => {
+    const { text, position } = at(`${groups}    |\n`);
+    const labels = completionsAt(text, position).map((s) => s.label);
+    for (const key of ['instance_groups', 'model_access_config', 'hub_access_config', 'distribution', 'shuffle_seed'])
+      assert.ok(labels.includes(key), `${key} in ${labels.join(', ')}`);
+    assert.ok(!labels.includes('s3_data'), 'written already');
+    assert.ok(!labels.includes('target_attribute_name'), 'refused by name, never offered');
+  });
+
+  it("offers the job's instance groups, with their type and count, as list items and as a flow list", () => {
+    const item = at(`${groups}    instance_groups:\n      - tr|\n`);
+    assert.deepEqual(
+      completionsAt(item.text, item.position).map((s) => [s.label, s.insertText, s.detail]),
+      [
+        ['data', 'data', '2 × ml.c5.18xlarge'],
+        ['train', 'train', '1 × ml.p4d.24xlarge'],
+      ],
+    );
+    assert.deepEqual(cursorContext(item.text, item.position), {
+      kind: 'value',
+      keyPath: ['inputs', 'raw', 'instance_groups', 0],
+      prefix: 'tr',
+      replace: { start: { line: 13, character: 8 }, end: { line: 13, character: 10 } },
+    });
+    const flow = at(`${groups}    instance_groups: |\n`);
+    assert.deepEqual(
+      completionsAt(flow.text, flow.position).map((s) => s.insertText),
+      ['[data]', '[train]'],
+    );
+    // A list of mappings keeps its keys: `- i` in instance_groups is still the start of a group.
+    const group = at('instance_groups:\n  - instance_g|\n');
+    assert.deepEqual(
+      completionsAt(group.text, group.position).map((s) => s.label),
+      ['instance_group_name', 'instance_type', 'instance_count'],
+    );
+  });
+
+  it("offers AcceptEula's booleans, and hovers the new keys with their request field", () => {
+    const eula = at(`${groups}    model_access_config:\n      AcceptEula: |\n`);
+    assert.deepEqual(
+      completionsAt(eula.text, eula.position).map((s) => s.label),
+      ['true', 'false'],
+    );
+    const text = `${groups}    instance_groups: [data]\n    hub_access_config:\n      HubContentArn: arn:aws:sagemaker:us-east-1:111122223333:hub-content/h/ModelReference/m/1.0.0\n`;
+    const hover = (line: number) => hoverAt(text, { line, character: 6 })?.markdown ?? '';
+    assert.match(hover(12), /^\*\*inputs\.raw\.instance_groups\*\* — array\n\n.*S3DataSource\.InstanceGroupNames/);
+    assert.match(hover(12), /Run Locally gives the channel only to the hosts of these groups/);
+    assert.match(hover(13), /^\*\*inputs\.raw\.hub_access_config\*\* — object\n\n.*S3DataSource\.HubAccessConfig/);
+    assert.match(hoverAt(text, { line: 14, character: 8 })?.markdown ?? '', /^\*\*inputs\.raw\.hub_access_config\.HubContentArn\*\* — string/);
+  });
+});

@@ -7,6 +7,8 @@ import { listInstanceTypes } from '../../src/core/catalog/instanceTypes';
 import { closestMatch, editDistance, withinTypoReach } from '../../src/core/jobFile/didYouMean';
 import { jobFileContext } from '../../src/source/jobFileOnDisk';
 import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
+import { UNSUPPORTED_ARGUMENTS } from '../../src/core/jobFile/schemaValidation';
+import { TARGET_ATTRIBUTE_NAME_REFUSAL } from '../../src/core/sagemaker/channels';
 import { encodeJobFileValues } from '../../src/core/training/pythonJson';
 import { REPO_ROOT } from './repoRoot';
 
@@ -1016,5 +1018,60 @@ describe('did you mean: bounded by the candidates, whatever the value', () => {
     const key = validateJobFile(`${base}instance_type: ml.g5.xlarge\n? ${'instance_type'.repeat(80_000)}\n: 1\n`).problems.find((p) => p.code === 'schema.unknownKey')!;
     assert.ok(key, 'the unknown key is reported');
     assert.doesNotMatch(key.message, /Did you mean/);
+  });
+});
+
+describe("a channel's TrainingInput options (issue 16)", () => {
+  const head = 'entry_point: train.py\nrole: SageMakerRole\ntransformers_version: "4.56.2"\npytorch_version: "2.8.0"\npy_version: py312\n';
+  const groups =
+    'instance_groups:\n  - instance_group_name: data\n    instance_type: ml.c5.xlarge\n    instance_count: 1\n  - instance_group_name: train\n    instance_type: ml.g5.xlarge\n    instance_count: 2\n';
+
+  it('points at a group name the job lacks, with the group it likely means and a fix to it; a far-off name gets no guess', () => {
+    const text = `${head}${groups}inputs:\n  train:\n    s3_data: s3://my-bucket/train\n    instance_groups: [data, trian, zzz]\n`;
+    const found = validateJobFile(text).problems.filter((p) => p.code === 'inputs.instanceGroupUnknown');
+    assert.deepEqual(
+      found.map((p) => [p.severity, p.path, p.range]),
+      [
+        ['error', 'inputs.train.instance_groups[1]', { start: { line: 15, character: 28 }, end: { line: 15, character: 33 } }],
+        ['error', 'inputs.train.instance_groups[2]', { start: { line: 15, character: 35 }, end: { line: 15, character: 38 } }],
+      ],
+    );
+    assert.match(found[0]!.message, /^trian is not one of this job's instance groups \(data, train\); did you mean train\?/);
+    assert.deepEqual(found[0]!.fixes, [{ title: 'Change to train', range: found[0]!.range, newText: 'train' }]);
+    assert.doesNotMatch(found[1]!.message, /did you mean/);
+    assert.deepEqual(found[1]!.fixes ?? [], []);
+  });
+
+  it("is an error without instance_groups on the job, at the key, and none for the job's own groups", () => {
+    const without = validateJobFile(`${head}instance_type: ml.g5.xlarge\ninputs:\n  train:\n    s3_data: s3://my-bucket/train\n    instance_groups: [train]\n`).problems;
+    assert.deepEqual(
+      without.filter((p) => p.code.startsWith('inputs.')).map((p) => [p.code, p.severity, p.path, p.range.start.line, p.range.start.character]),
+      [['inputs.instanceGroupsWithoutGroups', 'error', 'inputs.train.instance_groups', 9, 4]],
+    );
+    assert.match(without.find((p) => p.code === 'inputs.instanceGroupsWithoutGroups')!.message, /this job has no instance_groups, so there is no group to name/);
+    const fine = validateJobFile(`${head}${groups}inputs:\n  train:\n    s3_data: s3://my-bucket/train\n    instance_groups: [train, data]\n`).problems;
+    assert.deepEqual(
+      fine.filter((p) => p.severity !== 'info'),
+      [],
+    );
+  });
+
+  it('refuses target_attribute_name by name, with the reason the request builder gives too', () => {
+    assert.equal(UNSUPPORTED_ARGUMENTS['inputs.<name>.target_attribute_name'], TARGET_ATTRIBUTE_NAME_REFUSAL);
+    const refused = validateJobFile(
+      `${head}instance_type: ml.g5.xlarge\ninputs:\n  my-data:\n    s3_data: s3://my-bucket/train\n    target_attribute_name: label\n`,
+    ).problems.filter((p) => p.code === 'schema.unsupportedArgument');
+    assert.deepEqual(
+      refused.map((p) => [p.path, p.range.start.line, p.range.start.character]),
+      [['inputs.my-data.target_attribute_name', 9, 4]],
+    );
+    assert.match(refused[0]!.message, /^`inputs\.my-data\.target_attribute_name` is a keyword argument of the SDK's TrainingInput .* CreateTrainingJob's Channel does not have/);
+    // Anywhere else the key is just unknown.
+    assert.deepEqual(
+      validateJobFile(`${head}instance_type: ml.g5.xlarge\ntarget_attribute_name: label\n`)
+        .problems.filter((p) => p.code.startsWith('schema.'))
+        .map((p) => p.code),
+      ['schema.unknownKey'],
+    );
   });
 });

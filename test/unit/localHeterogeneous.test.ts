@@ -31,6 +31,9 @@ seen = {k: os.environ[k] for k in keys + ["MASTER_ADDR", "MASTER_PORT", "RANK", 
 seen["training_env"] = json.loads(os.environ["SM_TRAINING_ENV"])
 seen["resourceconfig"] = json.load(open(os.path.join(os.environ["SM_INPUT_CONFIG_DIR"], "resourceconfig.json")))
 seen["argv"] = sys.argv[1:]
+seen["inputdataconfig"] = json.load(open(os.path.join(os.environ["SM_INPUT_CONFIG_DIR"], "inputdataconfig.json")))
+data_dir = os.path.join(os.environ["SM_INPUT_DIR"], "data")
+seen["data"] = {c: sorted(os.listdir(os.path.join(data_dir, c))) for c in sorted(os.listdir(data_dir))} if os.path.isdir(data_dir) else {}
 model = os.environ["SM_MODEL_DIR"]
 open(os.path.join(model, "written-by-%s.txt" % host), "w").write(host)
 open(os.path.join(model, "same-name.txt"), "w").write(host)
@@ -80,6 +83,8 @@ function jobFile(probeOut: string, failGroup?: string): string {
 interface Seen extends Record<string, unknown> {
   training_env: Record<string, unknown>;
   resourceconfig: Record<string, unknown>;
+  inputdataconfig: Record<string, unknown>;
+  data: Record<string, string[]>;
 }
 
 let scratch: string;
@@ -250,6 +255,57 @@ describe('sagemaker-hf launch --local with instance_groups and torch_distributed
     assert.deepEqual([one.training_env.master_hostname, three.training_env.master_hostname], ['algo-1', 'algo-2']);
     assert.equal(two.MASTER_PORT, three.MASTER_PORT);
     assert.notEqual(one.MASTER_PORT, two.MASTER_PORT, 'two worlds on one port would join each other');
+  });
+});
+
+describe("sagemaker-hf launch --local with a channel's instance_groups: only those groups' hosts get it", processTest, () => {
+  it('gives raw to the data group, shards over the train group only, config to every host; the others do not see the channel at all', async () => {
+    const channels = [
+      'inputs:',
+      '  raw:',
+      '    s3_data: ./raw',
+      '    instance_groups: [data]',
+      '  shards:',
+      '    s3_data: ./shards',
+      '    distribution: ShardedByS3Key',
+      '    instance_groups: [train]',
+      '  config: ./config',
+      '',
+    ].join('\n');
+    const dir = path.join(scratch, 'groups-channels');
+    for (const [folder, files] of [
+      ['raw', ['r.txt']],
+      ['shards', ['s0.txt', 's1.txt', 's2.txt', 's3.txt']],
+      ['config', ['c.json']],
+    ] as const) {
+      await fs.mkdir(path.join(dir, folder), { recursive: true });
+      for (const f of files) await fs.writeFile(path.join(dir, folder, f), f);
+    }
+    const run = await launch('groups-channels', undefined, (probeOut) => jobFile(probeOut) + channels);
+    assert.equal(run.code, 0, run.io.err);
+    const seen: Record<string, Seen> = {};
+    for (const host of ['algo-1', 'algo-2', 'algo-3']) seen[host] = JSON.parse(await fs.readFile(path.join(run.probeOut, `${host}.json`), 'utf8')) as Seen;
+    const [one, two, three] = [seen['algo-1']!, seen['algo-2']!, seen['algo-3']!];
+    // algo-1 (data): raw and config; no shards folder, variable or inputdataconfig.json entry.
+    assert.deepEqual(one.data, { config: ['c.json'], raw: ['r.txt'] });
+    assert.deepEqual(Object.keys(one.inputdataconfig).sort(), ['config', 'raw']);
+    assert.equal(one.SM_CHANNELS, '["config","raw"]');
+    assert.ok(one.SM_CHANNEL_RAW !== undefined && one.SM_CHANNEL_SHARDS === undefined, JSON.stringify(one));
+    assert.deepEqual(Object.keys(one.training_env.channel_input_dirs as object).sort(), ['config', 'raw']);
+    // algo-2, algo-3 (train): shards split between the two of them alone, config whole, no raw.
+    for (const s of [two, three]) {
+      assert.deepEqual(Object.keys(s.data).sort(), ['config', 'shards']);
+      assert.equal(s.SM_CHANNELS, '["config","shards"]');
+      assert.equal(s.SM_CHANNEL_RAW, undefined);
+      assert.deepEqual(s.inputdataconfig.shards, { TrainingInputMode: 'File', S3DistributionType: 'ShardedByS3Key', RecordWrapperType: 'None' });
+    }
+    assert.deepEqual([...two.data.shards!, ...three.data.shards!].sort(), ['s0.txt', 's1.txt', 's2.txt', 's3.txt']);
+    assert.equal(two.data.shards!.length, 2);
+    assert.ok(!existsSync(path.join(run.folder, 'algo-1', 'opt', 'ml', 'input', 'data', 'shards')));
+    // Each host that goes without a channel says so.
+    assert.match(run.io.err, /^\[algo-1\] Channel shards is for instance group\(s\) train only: this host \(group data\) has no /m);
+    assert.match(run.io.err, /^\[algo-3\] Channel raw is for instance group\(s\) data only/m);
+    assert.doesNotMatch(run.io.err, /^\[algo-1\] Channel raw is for/m);
   });
 });
 

@@ -127,6 +127,9 @@ const NOT_CLONED: Readonly<Record<string, string>> = {
   'error-hyperparameter-token-value': 'a clone never copies a secret-looking hyperparameter value (core/sagemaker/secrets.ts)',
   'hyperparameter-secret-name': 'a clone never copies a hyperparameter whose name names a secret',
   'inputs-empty-map': 'an empty InputDataConfig is cloned as no inputs (the SDK sends [] for `inputs: {}`)',
+  'error-channel-instance-groups-unknown': 'the SDK sends a channel for a group the job does not have; plan refuses it (differsFromSdk)',
+  'error-channel-instance-groups-without-groups': "the SDK sends a channel's InstanceGroupNames in a job without groups; plan refuses it (differsFromSdk)",
+  'error-channel-target-attribute-name': "the SDK's TargetAttributeName is not a Channel field (boto3 refuses it); plan refuses it (differsFromSdk)",
 };
 
 describe('Clone as Job File: DescribeTrainingJob → a .sagemaker.yaml that plans back to the same request', () => {

@@ -32,6 +32,7 @@ import { RUNNER_LAUNCH, TOOLKIT_MASTER_PORT } from './runnerLaunch';
 import { distributionFlagged, processesPerHost as processesPerHostFor, toolkitRunner } from '../sagemaker/distribution';
 import type { ToolkitRunner } from '../sagemaker/distribution';
 import { decodeHyperparameters } from '../sagemaker/hyperparameters';
+import { channelsForGroup } from '../sagemaker/channels';
 
 export const SAGEMAKER_BASE_PATH = '/opt/ml';
 export const HOMOGENEOUS_CLUSTER = 'homogeneousCluster';
@@ -64,6 +65,11 @@ export interface ChannelDescription {
   distribution?: 'FullyReplicated' | 'ShardedByS3Key';
   recordWrapping?: 'None' | 'RecordIO';
   compression?: 'None' | 'Gzip';
+  /**
+   * S3DataSource.InstanceGroupNames: the groups of a heterogeneous cluster whose hosts receive the
+   * channel; undefined: every host. A host of another group does not see it at all (channelsForGroup).
+   */
+  instanceGroups?: readonly string[];
 }
 
 /** One group of a heterogeneous cluster, as resourceconfig.json's `instance_groups` lists it. */
@@ -398,13 +404,20 @@ export function computeContainerContract(input: ContainerContractInput): Contain
   const { user, framework, reserved } = splitHyperparameters(decoded);
   const reservedValue = (key: string) => dictGet(reserved, key);
 
-  const paths = contractPaths(
-    baseDir,
-    input.channels.map((c) => c.name),
-  );
   const groups: readonly ClusterInstanceGroup[] = input.instanceGroups ?? [{ name: HOMOGENEOUS_CLUSTER, instanceType: input.instanceType, hosts }];
   const resourceConfigObject = resourceConfigForGroups(hosts, groups, input.currentHost, networkInterfaceName);
-  const inputDataConfigObject = inputDataConfigFor(input.channels);
+  // A channel for other instance groups is not this host's: no folder, no entry in inputdataconfig.json (so no SM_CHANNEL_*).
+  const channels = channelsForGroup(input.channels, resourceConfigObject.current_group_name);
+  for (const left of input.channels.filter((c) => !channels.includes(c))) {
+    notes.push(
+      `Channel ${left.name} is for instance group(s) ${(left.instanceGroups ?? []).join(', ')} only: this host (group ${resourceConfigObject.current_group_name}) has no ${joinPath(baseDir, 'input', 'data', left.name)}, no SM_CHANNEL_${left.name.toUpperCase()} and no ${left.name} in SM_CHANNELS or inputdataconfig.json. SageMaker documents only that the listed groups get the data; a local run leaves the channel out of other hosts' view entirely.`,
+    );
+  }
+  const paths = contractPaths(
+    baseDir,
+    channels.map((c) => c.name),
+  );
+  const inputDataConfigObject = inputDataConfigFor(channels);
   const resourceConfig = fromJsValue(resourceConfigObject) as PyDict;
   const inputDataConfig = fromJsValue(inputDataConfigObject) as PyDict;
 
@@ -611,15 +624,7 @@ function toolkitEnvironment(f: EnvironmentFacts): { trainingEnv: PyDict; envVarE
     ['resource_config', resourceConfig],
     ['input_data_config', inputDataConfig],
     ['output_data_dir', pyStr(paths.outputDataDir)],
-    [
-      'channels',
-      pyList(
-        input.channels
-          .map((c) => c.name)
-          .sort(comparePythonStrings)
-          .map(pyStr),
-      ),
-    ],
+    ['channels', pyList(Object.keys(paths.channelDirs).sort(comparePythonStrings).map(pyStr))],
     ['current_host', pyStr(input.currentHost)],
     ['current_instance_type', pyStr(cluster.instanceType)],
     ['current_instance_group', pyStr(currentGroup)],

@@ -310,6 +310,13 @@ export function cursorContext(text: string, position: Position): CursorContext |
     const indent = keyMatch[1]!.length + (keyMatch[2]?.length ?? 0);
     const prefix = keyMatch[3]!;
     const after = /^[\w.-]*/.exec(line.slice(position.character))![0];
+    const replace = { start: { line: position.line, character: position.character - prefix.length }, end: { line: position.line, character: position.character + after.length } };
+    if (keyMatch[2] !== undefined) {
+      // `- da|` in a list of strings (a channel's instance_groups) is a value, not the first key of a mapping item.
+      const itemPath = enclosingPath(lines, position.line, indent, true);
+      const items = schemaAt(itemPath);
+      if (items?.type === 'string') return { kind: 'value', keyPath: itemPath, prefix, replace };
+    }
     return {
       kind: 'key',
       parentPath: enclosingPath(lines, position.line, indent, keyMatch[2] !== undefined),
@@ -351,12 +358,11 @@ export function completionsFor(text: string, position: Position): Suggestion[] {
   if (!ctx) return [];
   if (ctx.kind === 'key') {
     const schema = schemaAt(ctx.parentPath);
-    // A value of several shapes (a rule's base_config: a name, or a map of a profiler class to its arguments) offers the keys of its map shapes.
-    const props = Object.assign({}, ...[...(schema?.anyOf ?? []), ...(schema?.oneOf ?? [])].map((alt) => alt.properties ?? {}), schema?.properties ?? {}) as Record<
-      string,
-      JsonSchema
-    >;
-    const required = new Set(schema?.required ?? []);
+    // A value of several shapes offers the keys of its map shapes: a rule's base_config (a name, or a map of a
+    // profiler class to its arguments), a channel (a URI, or a map of TrainingInput's options).
+    const shapes = [...mapShapes(schema), ...(schema?.properties ? [schema] : [])];
+    const props = Object.assign({}, ...shapes.map((alt) => alt.properties ?? {})) as Record<string, JsonSchema>;
+    const required = new Set(schema?.properties ? (schema.required ?? []) : shapes.length === 1 ? (shapes[0]!.required ?? []) : []);
     // instance_type is required unless instance_groups or instance_preferences says where the job runs (a semantic check says "exactly one").
     if (ctx.parentPath.length === 0 && !ctx.siblings.includes('instance_groups') && !ctx.siblings.includes('instance_preferences')) required.add('instance_type');
     return Object.entries(props)
@@ -373,6 +379,20 @@ export function completionsFor(text: string, position: Position): Suggestion[] {
       }));
   }
   return valueSuggestions(text, ctx.keyPath, ctx.replace);
+}
+
+/** The schema itself, or, for a value of several shapes (a channel: a URI or a map of options), its alternative that has keys. */
+function mapShapes(s: JsonSchema | undefined): JsonSchema[] {
+  const shapes: JsonSchema[] = [];
+  for (const alt of [...(s?.anyOf ?? []), ...(s?.oneOf ?? [])]) {
+    let target: unknown = alt;
+    if (alt.$ref) {
+      target = JOB_SCHEMA;
+      for (const part of alt.$ref.replace(/^#\//, '').split('/')) target = (target as Record<string, unknown> | undefined)?.[part];
+    }
+    if ((target as JsonSchema | undefined)?.properties) shapes.push(target as JsonSchema);
+  }
+  return shapes;
 }
 
 function keyInsertText(name: string, s: JsonSchema): string {
@@ -404,7 +424,36 @@ function topLevelStrings(text: string): Record<string, string> {
   }
 }
 
+/** The job's instance groups as written (name, type, count), for a channel's instance_groups. */
+function writtenInstanceGroups(text: string): Array<{ name: string; detail: string }> {
+  try {
+    const data = new JobDocument(text).toJS() as { instance_groups?: unknown } | null | undefined;
+    const groups = data && typeof data === 'object' && Array.isArray(data.instance_groups) ? (data.instance_groups as unknown[]) : [];
+    return groups.flatMap((g) => {
+      if (!g || typeof g !== 'object') return [];
+      const { instance_group_name: name, instance_type: type, instance_count: count } = g as Record<string, unknown>;
+      return typeof name === 'string' ? [{ name, detail: `${typeof count === 'number' ? `${count} × ` : ''}${typeof type === 'string' ? type : 'instance group'}` }] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
 function valueSuggestions(text: string, keyPath: Array<string | number>, replace: Range): Suggestion[] {
+  // A channel's instance_groups: the job's own groups, as a list item (`- data`) or as a flow list after the key.
+  if (keyPath.length >= 3 && keyPath[0] === 'inputs' && keyPath[2] === 'instance_groups' && (keyPath.length === 3 || (keyPath.length === 4 && keyPath[3] === 0))) {
+    const doc = 'Only the hosts of this instance group receive the channel.';
+    return writtenInstanceGroups(text).map((g, i) => ({
+      label: g.name,
+      insertText: keyPath.length === 3 ? `[${g.name}]` : g.name,
+      snippet: false,
+      kind: 'value' as const,
+      detail: g.detail,
+      documentation: doc,
+      sortText: String(i).padStart(4, '0'),
+      replace,
+    }));
+  }
   // An instance type inside a list (instance_groups, instance_preferences) is offered as the top-level one is.
   const key = keyPath.length > 1 && keyPath.at(-1) === 'instance_type' ? 'instance_type' : keyPath.join('.');
   // Parsing the whole file is only needed where one value depends on another (the versions).

@@ -44,6 +44,12 @@ export interface ChannelInput {
   s3_data_type?: 'S3Prefix' | 'ManifestFile' | 'AugmentedManifestFile';
   attribute_names?: string[];
   shuffle_seed?: number;
+  /** S3DataSource.InstanceGroupNames: the job's instance groups that receive the channel (core/sagemaker/channels.ts). */
+  instance_groups?: string[];
+  /** S3DataSource.ModelAccessConfig, as the SDK passes the dict: the API's own shape. */
+  model_access_config?: { AcceptEula: boolean };
+  /** S3DataSource.HubAccessConfig, as the SDK passes the dict: the API's own shape. */
+  hub_access_config?: { HubContentArn: string };
 }
 
 export interface MetricDefinition {

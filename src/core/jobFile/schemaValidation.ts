@@ -131,10 +131,18 @@ function toProblem(e: ErrorObject, doc: JobDocument): Problem | undefined {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
       // An estimator argument (or an SDK object's keyword argument, `profiler_config.profile_params`) refused by name.
       const dotted = [...path.map(String), key].join('.');
+      // A channel's options are TrainingInput's, whatever the channel is called (`inputs.<name>.…` in the list).
+      const channel = path.length === 2 && path[0] === 'inputs';
+      const listed = channel ? `inputs.<name>.${key}` : dotted;
       const unsupported =
-        path.every((p) => typeof p === 'string') && Object.prototype.hasOwnProperty.call(UNSUPPORTED_ARGUMENTS, dotted) ? UNSUPPORTED_ARGUMENTS[dotted] : undefined;
+        path.every((p) => typeof p === 'string') && Object.prototype.hasOwnProperty.call(UNSUPPORTED_ARGUMENTS, listed) ? UNSUPPORTED_ARGUMENTS[listed] : undefined;
       if (unsupported !== undefined) {
-        const what = path.length === 0 ? 'a HuggingFace estimator argument' : `a keyword argument of the SDK's ${path[path.length - 1]} object`;
+        const what =
+          path.length === 0
+            ? 'a HuggingFace estimator argument'
+            : channel
+              ? "a keyword argument of the SDK's TrainingInput (a channel's options)"
+              : `a keyword argument of the SDK's ${path[path.length - 1]} object`;
         return doc.problem('error', 'schema.unsupportedArgument', [...path, key], `\`${dotted}\` is ${what} this extension does not send: ${unsupported}`, 'key');
       }
       const known = Object.keys(parent?.properties ?? {});

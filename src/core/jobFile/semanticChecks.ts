@@ -8,6 +8,7 @@ import { shellAltersArgument, toCmdArgs } from '../contract/containerContract';
 import { fromJsValue, pyDict } from '../contract/pythonValue';
 import { debuggerRefusals, debuggerWarnings } from '../sagemaker/debugger';
 import { enabledStrategies, sdkDistributionHyperparameters, sdkDistributionRefusals, sdkIgnoredStrategies, sdkTrainInstanceGroups } from '../sagemaker/distribution';
+import { channelInstanceGroupRefusals } from '../sagemaker/channels';
 import { duplicateGroupNames, imageInstanceType, instanceGroupRefusals, instanceGroupsOf, TUNING_INSTANCE_GROUPS_REFUSAL } from '../sagemaker/instanceGroups';
 import { instanceCandidates, instancePreferenceFindings, specOnCandidate, TUNING_INSTANCE_PREFERENCES_REFUSAL, usesInstancePreferences } from '../sagemaker/instancePreferences';
 import { isRecord } from '../isRecord';
@@ -65,6 +66,7 @@ export function semanticProblems(doc: JobDocument, spec: JobSpec, context: JobFi
   checkInstancePreferences(spec, add);
   checkInstanceType(doc, spec, add);
   checkInstanceGroups(spec, add);
+  checkChannelInstanceGroups(doc, spec, add);
   perCandidate(spec, add, checkDistribution);
   checkRole(spec, add);
   checkS3Uris(spec, context, add);
@@ -323,6 +325,15 @@ function checkInstanceGroups(spec: JobSpec, add: Add): void {
       `With ${launcher} the SDK sends no training group (no sagemaker_distribution_instance_groups), so SageMaker's training toolkit starts ${launcher === 'torch_distributed' ? 'torchrun' : 'the launcher'} in every instance group, each group as its own world with its own master: the groups do not train together, and every group runs the entry point. Use mpi (which sends the group), or branch on SM_CURRENT_INSTANCE_GROUP in the script.`,
       'key',
     );
+  }
+}
+
+/** A channel's instance_groups: only the job's own groups can receive it (core/sagemaker/channels.ts). */
+function checkChannelInstanceGroups(doc: JobDocument, spec: JobSpec, add: Add): void {
+  for (const refusal of channelInstanceGroupRefusals(spec)) {
+    const at = [...refusal.path];
+    const fixes = refusal.suggestion !== undefined ? replaceScalar(doc.writtenScalar(at), refusal.suggestion, `Change to ${refusal.suggestion}`) : [];
+    add('error', refusal.code, at, refusal.message, refusal.value !== undefined ? 'value' : 'key', fixes);
   }
 }
 

@@ -340,6 +340,10 @@ function inputsValue(channels: readonly DescribedChannel[], notes: string[]): un
     if (s3.S3DataType !== undefined && s3.S3DataType !== 'S3Prefix') input['s3_data_type'] = s3.S3DataType;
     if (s3.AttributeNames !== undefined) input['attribute_names'] = s3.AttributeNames;
     if (channel.ShuffleConfig?.Seed !== undefined) input['shuffle_seed'] = channel.ShuffleConfig.Seed;
+    // TrainingInput's instance_groups and its two access-config dicts, read back as they were sent.
+    if (s3.InstanceGroupNames !== undefined) input['instance_groups'] = s3.InstanceGroupNames;
+    if (s3.ModelAccessConfig?.AcceptEula !== undefined) input['model_access_config'] = { AcceptEula: s3.ModelAccessConfig.AcceptEula };
+    if (s3.HubAccessConfig?.HubContentArn !== undefined) input['hub_access_config'] = { HubContentArn: s3.HubAccessConfig.HubContentArn };
     entries.push([name, Object.keys(input).length === 1 ? s3.S3Uri : input]);
   }
   if (entries.length === 0) return undefined;

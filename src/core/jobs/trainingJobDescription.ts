@@ -25,6 +25,9 @@ export interface DescribedS3DataSource {
   S3Uri?: string;
   S3DataDistributionType?: string;
   AttributeNames?: string[];
+  InstanceGroupNames?: string[];
+  ModelAccessConfig?: { AcceptEula?: boolean };
+  HubAccessConfig?: { HubContentArn?: string };
 }
 
 export interface DescribedChannel {

@@ -22,6 +22,7 @@ import type { InstancePreferenceRequest } from '../sagemaker/instancePreferences
 import { secretValueKind } from '../sagemaker/secrets';
 import { trainingCompilerFindings, trainingCompilerHyperparameters } from '../sagemaker/trainingCompiler';
 import { instanceGroupRefusals, instanceGroupsRequest } from '../sagemaker/instanceGroups';
+import { channelRefusals, trainingInputConfig } from '../sagemaker/channels';
 import type { InstanceGroupRequest } from '../sagemaker/instanceGroups';
 import { trainingJobName } from './jobName';
 import { TrainingPlanError } from './trainingPlanError';
@@ -31,7 +32,10 @@ export interface S3DataSource {
   S3DataType: string;
   S3Uri: string;
   S3DataDistributionType?: string;
+  InstanceGroupNames?: string[];
   AttributeNames?: string[];
+  HubAccessConfig?: { HubContentArn: string };
+  ModelAccessConfig?: { AcceptEula: boolean };
 }
 
 export interface TrainingChannel {
@@ -208,6 +212,15 @@ export function buildTrainingJobPlan(input: TrainingJobPlanInput): TrainingJobPl
   // fit(): the image's instance type (_get_instance_type) and the ResourceConfig (_prepare_resource_config).
   const groupRefusal = instanceGroupRefusals(spec)[0];
   if (groupRefusal) throw new TrainingPlanError(groupRefusal.code, groupRefusal.message, { path: groupRefusal.path.join('.') });
+  // Not the SDK's: boto3 refuses target_attribute_name's field; the SDK sends a channel's instance_groups as written,
+  // but groups the job does not have cannot receive a channel.
+  const channelRefusal = channelRefusals(spec)[0];
+  if (channelRefusal)
+    throw new TrainingPlanError(channelRefusal.code, channelRefusal.message, {
+      path: channelRefusal.path.join('.'),
+      ...(channelRefusal.value !== undefined ? { value: channelRefusal.value } : {}),
+      ...(channelRefusal.suggestion !== undefined ? { suggestions: [channelRefusal.suggestion] } : {}),
+    });
 
   const image = trainingImage(spec, region);
   for (const one of checked) {
@@ -525,24 +538,9 @@ function requireS3Input(uri: string, key: string): string {
   throw new TrainingPlanError('inputs.notS3Uri', `Input ${uri} cannot be sent to SageMaker: ${why}.`, { path: key, value: uri });
 }
 
-/** inputs.py `TrainingInput(...).config` plus `ChannelName`, in that dict order. */
+/** inputs.py `TrainingInput(...).config` plus `ChannelName`, in that dict order (core/sagemaker/channels.ts). */
 function s3Channel(name: string, input: ChannelInput): TrainingChannel {
-  return {
-    DataSource: {
-      S3DataSource: {
-        S3DataType: input.s3_data_type ?? 'S3Prefix',
-        S3Uri: input.s3_data,
-        S3DataDistributionType: input.distribution ?? 'FullyReplicated',
-        ...(input.attribute_names !== undefined ? { AttributeNames: input.attribute_names } : {}),
-      },
-    },
-    ...(input.compression !== undefined ? { CompressionType: input.compression } : {}),
-    ...(input.content_type !== undefined ? { ContentType: input.content_type } : {}),
-    ...(input.record_wrapping !== undefined ? { RecordWrapperType: input.record_wrapping } : {}),
-    ...(input.input_mode !== undefined ? { InputMode: input.input_mode } : {}),
-    ...(input.shuffle_seed !== undefined ? { ShuffleConfig: { Seed: input.shuffle_seed } } : {}),
-    ChannelName: name,
-  };
+  return trainingInputConfig(name, input);
 }
 
 /** utils.py `format_tags`: a mapping becomes `[{Key: str(k), Value: str(v)}]`; a list is sent as written. */

@@ -73,7 +73,11 @@ export type TrainingPlanErrorCode =
   | 'distribution.instanceGroupsOversubscribed'
   | 'distribution.instanceGroupsOne'
   | 'distribution.instanceGroupUnknown'
-  | 'distribution.instanceGroupsWithoutStrategy';
+  | 'distribution.instanceGroupsWithoutStrategy'
+  // A channel's instance_groups (src/core/sagemaker/channels.ts): not the SDK's refusals, see there.
+  | 'inputs.instanceGroupsWithoutGroups'
+  | 'inputs.instanceGroupUnknown'
+  | 'inputs.targetAttributeName';
 
 /**
  * Thrown by the training-request core. `context` names the job-file key (`path`) and the offending
