@@ -4,6 +4,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { downloadFile } from '@huggingface/hub';
@@ -511,6 +513,184 @@ describe('runSummarization', () => {
     } finally {
       hub.setFaults({});
     }
+  });
+
+  it('asks three times by default, and at least once whatever maxAttempts says', async () => {
+    hub.setFaults({ unavailable: /^POST \/endpoints\/loading-/ });
+    try {
+      const count = (name: string) => hub.state.requests.filter((r) => r.path === `/endpoints/${name}`).length;
+      const byDefault = await rejection(
+        runSummarization({ model: 'x/y', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl: `${hub.url}/endpoints/loading-default`, retryDelayMs: 0 }),
+      );
+      assert.equal(byDefault.code, 'hub.inferenceUnavailable');
+      assert.equal(byDefault.context.status, 503);
+      assert.match(
+        byDefault.message,
+        new RegExp(`^the endpoint ${hub.url}/endpoints/loading-default is unavailable or still loading x/y \\(HTTP 503\\)\\. Try again in a minute\\.$`),
+      );
+      assert.equal(count('loading-default'), 3);
+      await rejection(
+        runSummarization({ model: 'x/y', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl: `${hub.url}/endpoints/loading-zero`, maxAttempts: 0, retryDelayMs: 0 }),
+      );
+      assert.equal(count('loading-zero'), 1);
+    } finally {
+      hub.setFaults({});
+    }
+  });
+
+  it('asks again after a 503 and returns the summary the second answer carries', async () => {
+    let answered = 0;
+    // The first request only is "still loading".
+    hub.setFaults({ unavailable: { test: (route: string) => route.startsWith('POST /endpoints/warming') && answered++ === 0 } as RegExp });
+    try {
+      const result = await runSummarization({ model: 'x/y', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl: `${hub.url}/endpoints/warming`, retryDelayMs: 0 });
+      assert.equal(result.summary, extractiveSummary(DIALOGUE));
+      assert.equal(hub.state.requests.filter((r) => r.path === '/endpoints/warming').length, 2);
+    } finally {
+      hub.setFaults({});
+    }
+  });
+
+  it('stops waiting between attempts as soon as it is cancelled', async () => {
+    hub.setFaults({ unavailable: /^POST \/endpoints\/slow-start/ });
+    const controller = new AbortController();
+    const started = Date.now();
+    try {
+      const pending = runSummarization({
+        model: 'x/y',
+        text: DIALOGUE,
+        accessToken: EMULATOR_WRITE_TOKEN,
+        endpointUrl: `${hub.url}/endpoints/slow-start`,
+        signal: controller.signal,
+        retryDelayMs: 60_000,
+      });
+      while (!hub.state.requests.some((r) => r.path === '/endpoints/slow-start')) await new Promise((r) => setTimeout(r, 10));
+      controller.abort();
+      const err = await rejection(pending);
+      assert.equal(err.code, 'cancelled');
+      assert.equal(err.message, 'Summarization with x/y cancelled.');
+      assert.ok(Date.now() - started < 10_000, 'ends long before the 60 s pause');
+      assert.equal(hub.state.requests.filter((r) => r.path === '/endpoints/slow-start').length, 1);
+    } finally {
+      hub.setFaults({});
+    }
+  });
+
+  it('asks nothing when cancelled before it starts', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const before = hub.state.requests.length;
+    const err = await rejection(
+      runSummarization({ model: 'x/y', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl: `${hub.url}/endpoints/never`, signal: controller.signal }),
+    );
+    assert.equal(err.code, 'cancelled');
+    assert.equal(hub.state.requests.length, before);
+  });
+
+  it('says which service rejected the token, and how to set it again, without showing it', async () => {
+    const endpoint = await rejection(runSummarization({ model: 'x/y', text: DIALOGUE, accessToken: BAD_TOKEN, endpointUrl: `${hub.url}/endpoints/bart-samsum` }));
+    assert.equal(endpoint.code, 'hub.tokenRejected');
+    assert.equal(endpoint.context.status, 401);
+    assert.equal(
+      endpoint.message,
+      `Hugging Face token rejected by the endpoint ${hub.url}/endpoints/bart-samsum: set it again with 'SageMaker HF: Set Hugging Face Token' (the CLI reads HF_TOKEN).`,
+    );
+    // The client looks the provider up without the token; the router then refuses it.
+    const router = await rejection(runSummarization({ model: 'facebook/bart-large-cnn', text: DIALOGUE, accessToken: BAD_TOKEN, hubUrl: hub.url }));
+    assert.equal(router.code, 'hub.tokenRejected');
+    assert.deepEqual(router.context, { model: 'facebook/bart-large-cnn', hubUrl: hub.url, status: 401 });
+    assert.match(router.message, /^Hugging Face token rejected by Inference Providers \(auto\): set it again with 'SageMaker HF: Set Hugging Face Token'/);
+    for (const err of [endpoint, router]) assert.ok(!`${err.message} ${JSON.stringify(err.context)}`.includes(BAD_TOKEN));
+  });
+
+  it('reads a 404 from an endpoint URL as a wrong URL, and from the router route (trailing slash too) as "not deployed"', async () => {
+    const wrong = await rejection(runSummarization({ model: 'x/y', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl: `${hub.url}/no-such/endpoint` }));
+    assert.ok(!(wrong instanceof NotDeployedError));
+    assert.equal(wrong.code, 'hub.inferenceFailed');
+    assert.equal(wrong.context.status, 404);
+    assert.equal(wrong.message, `the endpoint ${hub.url}/no-such/endpoint answered 404 Not Found: check the endpoint URL.`);
+    const routed = await rejection(
+      runSummarization({
+        model: `${EMULATOR_USER}/never-deployed`,
+        text: DIALOGUE,
+        accessToken: EMULATOR_WRITE_TOKEN,
+        endpointUrl: `${hub.url}/hf-inference/models/${EMULATOR_USER}/never-deployed/`,
+      }),
+    );
+    assert.ok(routed instanceof NotDeployedError, routed.message);
+    assert.match(routed.message, /\(the inference router answered 404\)/);
+  });
+
+  it('reads a model the Hub does not know as "not deployed", and other Hub failures as a failed lookup', async () => {
+    const unknown = await rejection(runSummarization({ model: 'nobody/never-pushed', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+    assert.ok(unknown instanceof NotDeployedError, unknown.message);
+    assert.match(unknown.message, /^No Inference Provider serves nobody\/never-pushed \(the Hub shows no public model with that id; providers never serve private models\)\./);
+    hub.setFaults({ unavailable: /^GET \/api\/models\// });
+    try {
+      // (a model the client has not looked up yet: it keeps what it found for the process)
+      const down = await rejection(runSummarization({ model: `${EMULATOR_USER}/lookup-down`, text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+      assert.equal(down.code, 'hub.inferenceFailed');
+      assert.equal(down.context.status, 503);
+      assert.match(down.message, new RegExp(`^Could not look up who serves ${EMULATOR_USER}/lookup-down: `));
+    } finally {
+      hub.setFaults({});
+    }
+  });
+
+  it('quotes what an endpoint said when it refuses the input', async () => {
+    const err = await rejection(runSummarization({ model: 'x/y', text: '   ', accessToken: EMULATOR_WRITE_TOKEN, endpointUrl: `${hub.url}/endpoints/bart-samsum` }));
+    assert.equal(err.code, 'hub.inferenceFailed');
+    assert.equal(err.context.status, 400);
+    assert.match(err.message, new RegExp(`^the endpoint ${hub.url}/endpoints/bart-samsum could not summarize with x/y \\(HTTP 400\\): .*inputs`));
+  });
+
+  it('says an unreachable endpoint cannot be reached, with the network code', async () => {
+    // A port nothing listens on (fetch refuses well-known ports such as 9 before connecting).
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const endpointUrl = `http://127.0.0.1:${port}/summarize`;
+    const err = await rejection(runSummarization({ model: 'x/y', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl }));
+    assert.equal(err.code, 'hub.network');
+    assert.equal(err.context.cause, 'ECONNREFUSED');
+    assert.equal(err.message, `Cannot reach the endpoint ${endpointUrl} (ECONNREFUSED). Check the network connection, proxy settings and URL.`);
+  });
+
+  it('says an endpoint answering something else than a summary does not serve summarization, and quotes a failing one without the token', async () => {
+    // A server that speaks HTTP but not the summarization answer: the Hub emulator's endpoints always summarize.
+    const answers: Array<{ status: number; body: unknown }> = [
+      { status: 200, body: [{ generated_text: 'not a summary' }] },
+      { status: 500, body: { error: `backend crashed reading the header Authorization: Bearer ${EMULATOR_WRITE_TOKEN}` } },
+    ];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      const answer = answers.shift() ?? { status: 404, body: {} };
+      res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpointUrl = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/summarize`;
+    try {
+      const other = await rejection(runSummarization({ model: 'x/y', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl }));
+      assert.equal(other.code, 'hub.inferenceFailed');
+      assert.equal(other.message, `the endpoint ${endpointUrl} answered, but not with a summary: is it serving a summarization model?`);
+      const failed = await rejection(runSummarization({ model: 'x/y', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl }));
+      assert.equal(failed.code, 'hub.inferenceFailed');
+      assert.equal(failed.context.status, 500);
+      assert.match(failed.message, new RegExp(`^the endpoint ${endpointUrl} could not summarize with x/y \\(HTTP 500\\): .*backend crashed`));
+      assert.ok(!failed.message.includes(EMULATOR_WRITE_TOKEN), failed.message);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('routes through a hub URL given with trailing slashes, and reports the provider it was asked for', async () => {
+    const auto = await runSummarization({ model: 'facebook/bart-large-cnn', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: `${hub.url}//` });
+    assert.equal(auto.summary, extractiveSummary(DIALOGUE));
+    assert.equal(auto.via, 'auto');
+    const named = await runSummarization({ model: 'facebook/bart-large-cnn', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url, provider: 'hf-inference' });
+    assert.equal(named.via, 'hf-inference');
+    assert.equal(hub.state.summarizations.at(-1)?.route, 'router');
   });
 });
 
