@@ -14,7 +14,7 @@ import { pushCommand } from '../../src/cli/pushCommand';
 import { UsageError } from '../../src/cli/cliError';
 import type { CliIo } from '../../src/cli/cliError';
 import { hubWhoAmI } from '../../src/hub/hubAccount';
-import { HubError, NotDeployedError } from '../../src/hub/hubErrors';
+import { HubError, NOT_DEPLOYED_ALTERNATIVES, NotDeployedError, isAbort, networkFailureCode, toHubError } from '../../src/hub/hubErrors';
 import { redactHubTokens, resolveHubToken } from '../../src/hub/hubToken';
 import { listModelFolder, pushModelFolder } from '../../src/hub/pushModelFolder';
 import type { PushProgress } from '../../src/hub/pushModelFolder';
@@ -139,6 +139,118 @@ describe('hubWhoAmI', () => {
     const err = await rejection(hubWhoAmI({ hubUrl: 'http://127.0.0.1:9', accessToken: EMULATOR_WRITE_TOKEN }));
     assert.equal(err.code, 'hub.network');
     assert.match(err.message, /127\.0\.0\.1:9/);
+  });
+});
+
+describe('Hub failures, as the user reads them', () => {
+  it('says the Hub may be busy or down when it answers 5xx, with its status and words', async () => {
+    const dir = await modelFolder('model-hub-down', 51);
+    hub.setFaults({ unavailable: /^POST \/api\/repos\/create$/ });
+    try {
+      const err = await rejection(pushModelFolder({ folder: dir, repo: `${EMULATOR_USER}/hub-down`, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+      assert.equal(err.code, 'hub.requestFailed');
+      assert.deepEqual(err.context, { hubUrl: hub.url, repo: `${EMULATOR_USER}/hub-down`, namespace: EMULATOR_USER, status: 503 });
+      assert.equal(
+        err.message,
+        `The Hugging Face Hub could not create the repository ${EMULATOR_USER}/hub-down (HTTP 503: Service Unavailable). It may be busy or down; try again later.`,
+      );
+    } finally {
+      hub.setFaults({});
+    }
+  });
+
+  it('says the Hub found nothing when a hub URL leads to no Hub API (404)', async () => {
+    const err = await rejection(hubWhoAmI({ hubUrl: `${hub.url}/not-the-hub`, accessToken: EMULATOR_WRITE_TOKEN }));
+    assert.equal(err.code, 'hub.notFound');
+    assert.deepEqual(err.context, { hubUrl: `${hub.url}/not-the-hub`, status: 404 });
+    assert.equal(
+      err.message,
+      'The Hugging Face Hub found nothing to identify the token owner (Not Found). Check the repository name, and that the token can see it if it is private.',
+    );
+  });
+
+  it('quotes what a refusing server said: JSON error or message, the code and message of an XML error, never the URL, at most 500 characters, no token', async () => {
+    const long = 'x'.repeat(600);
+    const answers: Array<{ status: number; type: string; body: string }> = [
+      { status: 429, type: 'application/json', body: JSON.stringify({ error: 'Rate limit reached' }) },
+      { status: 400, type: 'application/json', body: JSON.stringify({ message: 'Bad request shape' }) },
+      { status: 418, type: 'application/json', body: JSON.stringify({ other: 1 }) },
+      { status: 502, type: 'application/xml', body: '<?xml version="1.0"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>' },
+      { status: 500, type: 'application/xml', body: '<Error></Error>' },
+      { status: 403, type: 'application/json', body: JSON.stringify({ error: `Forbidden for ${EMULATOR_WRITE_TOKEN}` }) },
+      { status: 422, type: 'application/json', body: JSON.stringify({ error: long }) },
+    ];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      const answer = answers.shift()!;
+      res.writeHead(answer.status, { 'Content-Type': answer.type }).end(answer.body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const hubUrl = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    const ask = () => rejection(hubWhoAmI({ hubUrl, accessToken: EMULATOR_WRITE_TOKEN }));
+    try {
+      const refused = (status: number, words: string) => `The Hugging Face Hub refused to identify the token owner (HTTP ${status}): ${words}`;
+      const rateLimited = await ask();
+      assert.equal(rateLimited.code, 'hub.requestFailed');
+      assert.deepEqual(rateLimited.context, { hubUrl, status: 429 });
+      assert.equal(rateLimited.message, refused(429, 'Rate limit reached'));
+      assert.equal((await ask()).message, refused(400, 'Bad request shape'));
+      assert.equal((await ask()).message, refused(418, 'Api error with status 418'), 'the client’s own words, without its URL trailer');
+      assert.equal(
+        (await ask()).message,
+        'The Hugging Face Hub could not identify the token owner (HTTP 502: SlowDown: Please reduce your request rate.). It may be busy or down; try again later.',
+      );
+      assert.match((await ask()).message, /\(HTTP 500: storage error\)/);
+      const forbidden = await ask();
+      assert.equal(forbidden.code, 'hub.forbidden');
+      assert.match(forbidden.message, /^No write access on the Hugging Face Hub \(Forbidden for \*\*\*\)\. Use a token with the "write" role/);
+      assert.equal((await ask()).message, refused(422, 'x'.repeat(500)));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('says a token that does not start with hf_ is not an access token, before asking the Hub', async () => {
+    const before = hub.state.requests.length;
+    const err = await rejection(hubWhoAmI({ hubUrl: hub.url, accessToken: 'my-password' }));
+    assert.equal(err.code, 'hub.tokenMalformed');
+    assert.deepEqual(err.context, { hubUrl: hub.url });
+    assert.equal(
+      err.message,
+      `The Hugging Face token does not look like an access token (they start with "hf_"): set it again with 'SageMaker HF: Set Hugging Face Token' (the CLI reads HF_TOKEN).`,
+    );
+    assert.equal(hub.state.requests.length, before);
+  });
+
+  it('names the network cause under a fetch failure, and tells cancellation from other errors', () => {
+    assert.equal(networkFailureCode(new TypeError('fetch failed', { cause: Object.assign(new Error('read'), { code: 'ECONNRESET' }) })), 'ECONNRESET');
+    assert.equal(networkFailureCode(new TypeError('fetch failed')), 'network error');
+    assert.equal(networkFailureCode(new TypeError('other side closed the socket')), 'network error');
+    assert.equal(networkFailureCode(new TypeError('Cannot read properties of undefined')), undefined);
+    assert.equal(networkFailureCode(new Error('fetch failed')), undefined, 'only a TypeError is fetch’s network failure');
+    assert.equal(networkFailureCode('fetch failed'), undefined);
+    assert.equal(isAbort(new DOMException('stopped', 'AbortError')), true);
+    assert.equal(isAbort(Object.assign(new Error('stopped'), { code: 'ABORT_ERR' })), true);
+    assert.equal(isAbort(new Error('stopped')), false);
+    assert.equal(isAbort({ name: 'AbortError' }), false, 'not an Error');
+    assert.equal(isAbort(new Error('anything'), AbortSignal.abort()), true);
+    assert.equal(isAbort(new Error('anything'), new AbortController().signal), false);
+  });
+
+  it('keeps a HubError as it is, and says what it could not do for anything else', () => {
+    const own = new HubError('hub.folderEmpty', 'empty');
+    assert.equal(toHubError(own, { action: 'push', hubUrl: hub.url }), own);
+    const odd = toHubError(new Error(`odd failure with ${EMULATOR_WRITE_TOKEN}`), { action: 'commit to alice/m', hubUrl: hub.url, repo: 'alice/m', token: EMULATOR_WRITE_TOKEN });
+    assert.equal(odd.code, 'hub.requestFailed');
+    assert.equal(odd.message, 'Could not commit to alice/m: odd failure with ***');
+    assert.deepEqual(odd.context, { hubUrl: hub.url, repo: 'alice/m' });
+    assert.equal(toHubError('thrown text', { action: 'push', hubUrl: hub.url }).message, 'Could not push: thrown text');
+    const network = toHubError(new TypeError('fetch failed'), { action: 'push', hubUrl: 'https://hub.example:8443/base', namespace: 'alice' });
+    assert.equal(
+      network.message,
+      'Cannot reach the Hugging Face Hub at hub.example:8443 (network error) while trying to push. Check the network connection, proxy settings and hub URL.',
+    );
+    assert.deepEqual(network.context, { hubUrl: 'https://hub.example:8443/base', namespace: 'alice', cause: 'network error' });
   });
 });
 
@@ -483,6 +595,14 @@ describe('runSummarization', () => {
     const err = await rejection(runSummarization({ model: fresh, text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
     assert.ok(err instanceof NotDeployedError);
     assert.equal(err.code, 'hub.notDeployed');
+    assert.equal(err.name, 'NotDeployedError');
+    assert.deepEqual(err.context, { model: fresh });
+    assert.deepEqual(err.alternatives, NOT_DEPLOYED_ALTERNATIVES);
+    assert.ok(err.message.startsWith(`No Inference Provider serves ${fresh}. A freshly fine-tuned model`), err.message);
+    assert.match(
+      err.message,
+      /Try it instead through \(1\) an endpoint URL you configure .*, \(2\) a SageMaker endpoint .*, \(3\) running the transformers summarization pipeline locally\.$/,
+    );
     assert.match(err.message, /freshly fine-tuned model is usually not deployed by any provider/);
     assert.match(err.message, /endpoint URL/);
     assert.match(err.message, /SageMaker endpoint/);
