@@ -3,6 +3,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -16,7 +17,7 @@ import type { CliIo } from '../../src/cli/cliError';
 import { hubWhoAmI } from '../../src/hub/hubAccount';
 import { HubError, NOT_DEPLOYED_ALTERNATIVES, NotDeployedError, isAbort, networkFailureCode, toHubError } from '../../src/hub/hubErrors';
 import { redactHubTokens, resolveHubToken } from '../../src/hub/hubToken';
-import { listModelFolder, pushModelFolder } from '../../src/hub/pushModelFolder';
+import { describeModelFolderLinks, listModelFolder, pushModelFolder } from '../../src/hub/pushModelFolder';
 import type { PushProgress } from '../../src/hub/pushModelFolder';
 import { runSummarization } from '../../src/hub/runSummarization';
 import { extractiveSummary } from '../emulators/hub/extractiveSummary';
@@ -492,6 +493,203 @@ describe('pushModelFolder', () => {
   it('never lets a token reach the emulator request log', () => {
     const log = JSON.stringify(hub.state.requests);
     for (const token of [EMULATOR_WRITE_TOKEN, EMULATOR_READ_TOKEN, BAD_TOKEN]) assert.ok(!log.includes(token));
+  });
+});
+
+describe('pushModelFolder: what it lists, tells and refuses', () => {
+  it('leaves out tool folders and files, compiled Python, broken links and folder links; only checkpoint-<number> folders count as checkpoints', async () => {
+    const dir = path.join(workDir, 'model-listing');
+    await fs.mkdir(dir);
+    for (const skippedDir of ['.cache', '.ipynb_checkpoints', '.venv', 'node_modules', 'checkpoint-12']) {
+      await fs.mkdir(path.join(dir, skippedDir));
+      await fs.writeFile(path.join(dir, skippedDir, 'inside.bin'), 'x');
+    }
+    for (const keptDir of ['checkpoint-final', 'my-checkpoint-5', 'checkpoint-5x', 'checkpoint-']) {
+      await fs.mkdir(path.join(dir, keptDir));
+      await fs.writeFile(path.join(dir, keptDir, 'kept.txt'), 'kept');
+    }
+    for (const file of ['.DS_Store', 'Thumbs.db', 'train.pyc', 'b.txt', 'a.txt', 'B.txt', 'model.pyc.txt']) await fs.writeFile(path.join(dir, file), file);
+    await fs.symlink(path.join(dir, 'missing-target'), path.join(dir, 'broken-link'));
+    await fs.symlink(path.join(dir, 'checkpoint-final'), path.join(dir, 'folder-link'));
+    // A file inside the folder whose name only starts with "..": a link to it stays inside.
+    await fs.writeFile(path.join(dir, '..notes'), 'notes');
+    await fs.symlink('..notes', path.join(dir, 'notes-link'));
+    const listing = await listModelFolder(dir);
+    assert.deepEqual(
+      listing.files.map((f) => f.path),
+      [
+        '..notes',
+        'B.txt',
+        'a.txt',
+        'b.txt',
+        'checkpoint-/kept.txt',
+        'checkpoint-5x/kept.txt',
+        'checkpoint-final/kept.txt',
+        'model.pyc.txt',
+        'my-checkpoint-5/kept.txt',
+        'notes-link',
+      ],
+    );
+    assert.deepEqual(listing.skipped, [
+      '.DS_Store',
+      '.cache/',
+      '.ipynb_checkpoints/',
+      '.venv/',
+      'Thumbs.db',
+      'broken-link',
+      'checkpoint-12/',
+      'folder-link',
+      'node_modules/',
+      'train.pyc',
+    ]);
+    assert.deepEqual(listing.externalLinks, []);
+    const notes = listing.files.find((f) => f.path === 'notes-link')!;
+    assert.equal(notes.size, 5);
+    assert.equal(notes.absolutePath, path.join(dir, 'notes-link'));
+    assert.equal(notes.stamp.size, 5);
+  });
+
+  it('names at most ten links, then how many more', () => {
+    const links = Array.from({ length: 12 }, (_, i) => ({ path: `l${i}`, target: `/outside/t${i}` }));
+    const text = describeModelFolderLinks(links);
+    assert.equal(text.split('\n').length, 11);
+    assert.ok(text.startsWith('l0 → /outside/t0\nl1 → /outside/t1\n'));
+    assert.ok(text.endsWith('\nl9 → /outside/t9\nand 2 more'));
+    assert.equal(describeModelFolderLinks(links.slice(0, 10)).split('\n').length, 10);
+    assert.equal(describeModelFolderLinks(links, 1), 'l0 → /outside/t0\nand 11 more');
+  });
+
+  it('refuses several outside links in the plural, and stops as cancelled when the push is cancelled while asking', async () => {
+    const dir = await modelFolder('model-two-links', 61);
+    await fs.writeFile(path.join(workDir, 'outside-1'), '1');
+    await fs.writeFile(path.join(workDir, 'outside-2'), '2');
+    await fs.symlink(path.join(workDir, 'outside-1'), path.join(dir, 'one.txt'));
+    await fs.symlink(path.join(workDir, 'outside-2'), path.join(dir, 'two.txt'));
+    const repo = `${EMULATOR_USER}/two-links`;
+    const before = hub.state.requests.length;
+    const refused = await rejection(pushModelFolder({ folder: dir, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+    assert.equal(refused.code, 'hub.externalLinks');
+    assert.deepEqual(refused.context, { repo, hubUrl: hub.url, file: 'one.txt' });
+    assert.ok(
+      refused.message.startsWith(`2 files in ${dir} are symbolic links to files outside it, so the push would publish their content to ${repo}:\none.txt → `),
+      refused.message,
+    );
+    assert.ok(
+      refused.message.endsWith('\nNothing was pushed. Remove or replace the links, or confirm that their targets belong in the model (sagemaker-hf push --follow-external-links).'),
+      refused.message,
+    );
+    const controller = new AbortController();
+    const cancelled = await rejection(
+      pushModelFolder({
+        folder: dir,
+        repo,
+        accessToken: EMULATOR_WRITE_TOKEN,
+        hubUrl: hub.url,
+        signal: controller.signal,
+        confirmExternalLinks: async () => {
+          controller.abort();
+          return true;
+        },
+      }),
+    );
+    assert.equal(cancelled.code, 'cancelled');
+    assert.equal(cancelled.message, `Push to ${repo} cancelled; nothing was pushed.`);
+    assert.equal(hub.state.requests.length, before, 'nothing was asked of the Hub');
+  });
+
+  it('says what is wrong with the folder or the token before asking the Hub', async () => {
+    const before = hub.state.requests.length;
+    const repo = `${EMULATOR_USER}/never-sent`;
+    const noToken = await rejection(pushModelFolder({ folder: FIXTURE_MODEL, repo, accessToken: '', hubUrl: hub.url }));
+    assert.equal(noToken.code, 'hub.tokenMissing');
+    assert.deepEqual(noToken.context, { repo, hubUrl: hub.url });
+    assert.match(noToken.message, /^No Hugging Face token: set one with 'SageMaker HF: Set Hugging Face Token' \(the CLI reads HF_TOKEN\)\.$/);
+    const missing = path.join(workDir, 'no-such-model');
+    const absent = await rejection(pushModelFolder({ folder: missing, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+    assert.equal(absent.code, 'hub.folderUnreadable');
+    assert.equal(absent.message, `Cannot read the model folder ${missing} (ENOENT).`);
+    assert.deepEqual(absent.context, { repo, hubUrl: hub.url });
+    const onlyJunk = path.join(workDir, 'model-only-junk');
+    await fs.mkdir(path.join(onlyJunk, '.git'), { recursive: true });
+    await fs.writeFile(path.join(onlyJunk, 'x.pyc'), 'x');
+    const junk = await rejection(pushModelFolder({ folder: onlyJunk, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+    assert.equal(junk.code, 'hub.folderEmpty');
+    assert.equal(junk.message, `The model folder ${onlyJunk} has no files to push (left out: .git/, x.pyc).`);
+    assert.deepEqual(junk.context, { repo, hubUrl: hub.url });
+    const empty = path.join(workDir, 'model-empty');
+    await fs.mkdir(empty);
+    assert.equal(
+      (await rejection(pushModelFolder({ folder: empty, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }))).message,
+      `The model folder ${empty} has no files to push.`,
+    );
+    assert.equal(hub.state.requests.length, before);
+  });
+
+  it('tells what it listed, the repository, each phase and the commit; a failing progress view does not stop it; a blank message gets the default', async () => {
+    const dir = await modelFolder('model-events', 71);
+    const repo = `${EMULATOR_USER}/told`;
+    const events: PushProgress[] = [];
+    const result = await pushModelFolder({
+      folder: dir,
+      repo,
+      commitMessage: '  \n',
+      accessToken: EMULATOR_WRITE_TOKEN,
+      hubUrl: `${hub.url}//`,
+      onProgress: (e) => {
+        events.push(e);
+        throw new Error('the progress view broke');
+      },
+    });
+    const sizes = (await listModelFolder(dir)).files.reduce((n, f) => n + f.size, 0);
+    assert.deepEqual(events[0], { kind: 'listed', files: 5, bytes: sizes, skipped: ['.git/', '__pycache__/', 'checkpoint-500/'] });
+    assert.deepEqual(events[1], { kind: 'repo', repo, repoUrl: `${hub.url}/${repo}`, created: true });
+    assert.deepEqual(events.at(-1), { kind: 'committed', commitOid: result.commitOid, commitUrl: result.commitUrl });
+    assert.equal(result.repoUrl, `${hub.url}/${repo}`);
+    assert.equal(hub.state.repos.get(repo)?.commits[1]?.title, 'Upload model trained with SageMaker HF Trainer');
+    assert.deepEqual(result.skipped, ['.git/', '__pycache__/', 'checkpoint-500/']);
+    const big = result.files.find((f) => f.path === BIG_FILE)!;
+    assert.deepEqual(big, {
+      path: BIG_FILE,
+      size: BIG_FILE_SIZE,
+      lfs: true,
+      sha256: createHash('sha256')
+        .update(await fs.readFile(path.join(dir, BIG_FILE)))
+        .digest('hex'),
+      hashed: true,
+      uploaded: true,
+    });
+    assert.deepEqual(
+      result.files.find((f) => f.path === 'config.json'),
+      { path: 'config.json', size: (await fs.stat(path.join(dir, 'config.json'))).size, lfs: false },
+    );
+    // Progress of a file, a hundred steps at most: each one reported moves at least 1 %, and 1 is always told.
+    for (const state of ['hashing', 'uploading'] as const) {
+      const steps = events.flatMap((e) => (e.kind === 'file' && e.path === BIG_FILE && e.state === state ? [e.progress] : []));
+      assert.ok(steps.length >= 2 && steps.length <= 102, `${state}: ${steps.length} steps`);
+      assert.equal(steps.at(-1), 1, state);
+      for (let i = 1; i < steps.length; i++) assert.ok(steps[i]! >= 1 || steps[i]! - steps[i - 1]! >= 0.01, `${state}: ${steps[i - 1]} then ${steps[i]}`);
+    }
+  });
+
+  it('says in which step the Hub failed: the preupload and LFS batch (upload) or the commit', async () => {
+    const dir = await modelFolder('model-steps', 81);
+    for (const [route, action, status] of [
+      [/^POST \/api\/models\/[^/]+\/[^/]+\/preupload\//, 'upload to', 503],
+      [/^POST \/[^/]+\/[^/]+\.git\/info\/lfs\/objects\/batch$/, 'upload to', 503],
+      [/^POST \/api\/models\/[^/]+\/[^/]+\/commit\//, 'commit to', 503],
+    ] as const) {
+      const repo = `${EMULATOR_USER}/fails-${action.split(' ')[0]}-${hub.state.requests.length}`;
+      hub.setFaults({ unavailable: route });
+      try {
+        const err = await rejection(pushModelFolder({ folder: dir, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+        assert.equal(err.code, 'hub.requestFailed', `${route}: ${err.message}`);
+        assert.equal(err.context.status, status);
+        assert.equal(err.message, `The Hugging Face Hub could not ${action} ${repo} (HTTP ${status}: Service Unavailable). It may be busy or down; try again later.`);
+      } finally {
+        hub.setFaults({});
+      }
+      assert.equal(hub.state.repos.get(repo)?.commits.length, 1, 'nothing committed');
+    }
   });
 });
 
