@@ -1002,6 +1002,44 @@ describe('runSummarization', () => {
     }
   });
 
+  it('says the token was rejected when the Hub refuses it for the provider lookup (a named provider looks up with the token)', async () => {
+    const err = await rejection(runSummarization({ model: `${EMULATOR_USER}/lookup-401`, text: DIALOGUE, accessToken: BAD_TOKEN, hubUrl: hub.url, provider: 'hf-inference' }));
+    assert.equal(err.code, 'hub.tokenRejected');
+    assert.deepEqual(err.context, { model: `${EMULATOR_USER}/lookup-401`, hubUrl: hub.url, status: 401 });
+    assert.equal(err.message, `Hugging Face token rejected: set it again with 'SageMaker HF: Set Hugging Face Token' (the CLI reads HF_TOKEN).`);
+  });
+
+  it('calls an endpoint without a token when it has none (a public endpoint needs none)', async () => {
+    const seen: Array<string | undefined> = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      req.resume();
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify([{ summary_text: 'short' }]));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const result = await runSummarization({ model: 'x/y', text: DIALOGUE, endpointUrl: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/` });
+      assert.equal(result.summary, 'short');
+      assert.deepEqual(seen, [undefined]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('keeps the inference client from logging its provider choice on the console', async () => {
+    const logged: unknown[][] = [];
+    const originals = { log: console.log, info: console.info, debug: console.debug };
+    console.log = console.info = console.debug = (...args: unknown[]) => void logged.push(args);
+    try {
+      // A model the client has not looked up yet, through the router with "auto": it says which provider it picked.
+      await rejection(runSummarization({ model: `${EMULATOR_USER}/quiet-lookup`, text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+      await runSummarization({ model: 'facebook/bart-large-cnn', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url });
+    } finally {
+      Object.assign(console, originals);
+    }
+    assert.deepEqual(logged, []);
+  });
+
   it('routes through a hub URL given with trailing slashes, and reports the provider it was asked for', async () => {
     const auto = await runSummarization({ model: 'facebook/bart-large-cnn', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: `${hub.url}//` });
     assert.equal(auto.summary, extractiveSummary(DIALOGUE));
@@ -1122,6 +1160,16 @@ describe('sagemaker-hf push / infer', () => {
     assert.equal(code, 0, io.err);
     assert.equal(io.out, `${extractiveSummary(DIALOGUE)}\n`);
     assert.match(io.err, /^latency: \d+ ms \(via endpoint\)\n$/);
+  });
+
+  it('infer takes a provider the client knows, and refuses another, naming the known ones', async () => {
+    await assert.rejects(
+      inferCommand(['facebook/bart-large-cnn', '--text', DIALOGUE, '--provider', 'my-gpu', '--hub-url', hub.url], captureIo({ HF_TOKEN: EMULATOR_WRITE_TOKEN })),
+      (err: unknown) => err instanceof UsageError && /^unknown provider 'my-gpu': one of .*\bhf-inference\b.*\bauto\b/.test(err.message),
+    );
+    const io = captureIo({ HF_TOKEN: EMULATOR_WRITE_TOKEN });
+    assert.equal(await inferCommand(['facebook/bart-large-cnn', '--text', DIALOGUE, '--provider', 'hf-inference', '--hub-url', hub.url], io), 0, io.err);
+    assert.match(io.err, /\(via hf-inference\)/);
   });
 
   it('infer exits 1 with the not-deployed explanation for a fresh model', async () => {
