@@ -240,6 +240,8 @@ describe('Hub failures, as the user reads them', () => {
 
   it('keeps a HubError as it is, and says what it could not do for anything else', () => {
     const own = new HubError('hub.folderEmpty', 'empty');
+    assert.equal(own.name, 'HubError');
+    assert.deepEqual(own.context, {});
     assert.equal(toHubError(own, { action: 'push', hubUrl: hub.url }), own);
     const odd = toHubError(new Error(`odd failure with ${EMULATOR_WRITE_TOKEN}`), { action: 'commit to alice/m', hubUrl: hub.url, repo: 'alice/m', token: EMULATOR_WRITE_TOKEN });
     assert.equal(odd.code, 'hub.requestFailed');
@@ -252,6 +254,11 @@ describe('Hub failures, as the user reads them', () => {
       'Cannot reach the Hugging Face Hub at hub.example:8443 (network error) while trying to push. Check the network connection, proxy settings and hub URL.',
     );
     assert.deepEqual(network.context, { hubUrl: 'https://hub.example:8443/base', namespace: 'alice', cause: 'network error' });
+    // A hub URL that is no URL is named as given.
+    assert.match(
+      toHubError(new TypeError('fetch failed'), { action: 'push', hubUrl: 'hub-without-scheme' }).message,
+      /^Cannot reach the Hugging Face Hub at hub-without-scheme \(network error\)/,
+    );
   });
 });
 
