@@ -986,7 +986,7 @@ describe('runSummarization', () => {
     // A server that speaks HTTP but not the summarization answer: the Hub emulator's endpoints always summarize.
     const answers: Array<{ status: number; body: unknown }> = [
       { status: 200, body: [{ generated_text: 'not a summary' }] },
-      { status: 500, body: { error: `backend crashed reading the header Authorization: Bearer ${EMULATOR_WRITE_TOKEN}` } },
+      { status: 500, body: { error: `backend crashed reading the token ${EMULATOR_WRITE_TOKEN}` } },
     ];
     const server = http.createServer((req, res) => {
       req.resume();
@@ -1003,7 +1003,8 @@ describe('runSummarization', () => {
       assert.equal(failed.code, 'hub.inferenceFailed');
       assert.equal(failed.context.status, 500);
       assert.match(failed.message, new RegExp(`^the endpoint ${endpointUrl} could not summarize with x/y \\(HTTP 500\\): .*backend crashed`));
-      assert.ok(!failed.message.includes(EMULATOR_WRITE_TOKEN), failed.message);
+      // Masked as the caller's own token (***), not only by the hf_ pattern (hf_***).
+      assert.match(failed.message, /backend crashed reading the token \*\*\*/);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
@@ -1045,6 +1046,52 @@ describe('runSummarization', () => {
       Object.assign(console, originals);
     }
     assert.deepEqual(logged, []);
+  });
+
+  it('reports a wall time no longer than the call took', async () => {
+    const started = performance.now();
+    const result = await runSummarization({ model: 'x/y', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl: `${hub.url}/endpoints/timed` });
+    const took = performance.now() - started;
+    assert.ok(result.latencyMs >= 0 && result.latencyMs <= Math.ceil(took), `${result.latencyMs} ms reported, ${took} ms taken`);
+  });
+
+  it('waits before asking again by default: a cancel right after the first 503 finds it waiting', async () => {
+    hub.setFaults({ unavailable: /^POST \/endpoints\/default-pause/ });
+    const controller = new AbortController();
+    try {
+      const pending = runSummarization({
+        model: 'x/y',
+        text: DIALOGUE,
+        accessToken: EMULATOR_WRITE_TOKEN,
+        endpointUrl: `${hub.url}/endpoints/default-pause`,
+        signal: controller.signal,
+      });
+      while (!hub.state.requests.some((r) => r.path === '/endpoints/default-pause')) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 200));
+      controller.abort();
+      assert.equal((await rejection(pending)).code, 'cancelled');
+      assert.equal(hub.state.requests.filter((r) => r.path === '/endpoints/default-pause').length, 1, 'asked again without the pause');
+    } finally {
+      hub.setFaults({});
+    }
+  });
+
+  it('reads a 503 from the router as "unavailable", not "not deployed"', async () => {
+    hub.setFaults({ unavailable: /^POST \/hf-inference\// });
+    try {
+      const err = await rejection(runSummarization({ model: 'facebook/bart-large-cnn', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url, maxAttempts: 1 }));
+      assert.equal(err.code, 'hub.inferenceUnavailable', err.message);
+      assert.match(err.message, /^Inference Providers \(auto\) is unavailable or still loading facebook\/bart-large-cnn \(HTTP 503\)/);
+    } finally {
+      hub.setFaults({});
+    }
+  });
+
+  it('says what failed when the call fails in another way (a token with a character no HTTP header can carry)', async () => {
+    const err = await rejection(runSummarization({ model: 'x/y', text: DIALOGUE, accessToken: 'hf_pastedWith€Sign0123456789', endpointUrl: `${hub.url}/endpoints/bart-samsum` }));
+    assert.equal(err.code, 'hub.inferenceFailed');
+    assert.match(err.message, /^Summarization with x\/y failed: .*ByteString/);
+    assert.deepEqual(err.context, { model: 'x/y' });
   });
 
   it('routes through a hub URL given with trailing slashes, and reports the provider it was asked for', async () => {
