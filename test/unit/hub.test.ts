@@ -944,6 +944,12 @@ describe('runSummarization', () => {
     );
     assert.ok(routed instanceof NotDeployedError, routed.message);
     assert.match(routed.message, /\(the inference router answered 404\)/);
+    // Only the model route itself: a longer path under it is a wrong URL.
+    const longer = await rejection(
+      runSummarization({ model: 'x/y', text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, endpointUrl: `${hub.url}/hf-inference/models/${EMULATOR_USER}/never-deployed/extra` }),
+    );
+    assert.ok(!(longer instanceof NotDeployedError), longer.message);
+    assert.match(longer.message, /answered 404 Not Found: check the endpoint URL\.$/);
   });
 
   it('reads a model the Hub does not know as "not deployed", and other Hub failures as a failed lookup', async () => {
