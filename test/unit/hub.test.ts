@@ -31,6 +31,8 @@ const BIG_FILE = 'pytorch_model.bin';
 /** Above the Hub's 10 MiB line, so the weights take the LFS path by size as well as by name. */
 const BIG_FILE_SIZE = 10 * 1024 * 1024 + 512 * 1024;
 const BAD_TOKEN = 'hf_thisTokenIsNotKnownToTheHub0123456';
+/** Served by the emulated provider, whose mapping says "staging": the inference client warns about it. */
+const STAGING_MODEL = 'facebook/bart-staging';
 
 const DIALOGUE = [
   'Amanda: I baked cookies. Do you want some?',
@@ -96,7 +98,7 @@ function captureIo(env: NodeJS.ProcessEnv): CliIo & { out: string; err: string }
 
 before(async () => {
   workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-test-'));
-  hub = await startHubEmulator({ deployedModels: ['facebook/bart-large-cnn'], maxLifetimeMs: 5 * 60_000 });
+  hub = await startHubEmulator({ deployedModels: ['facebook/bart-large-cnn', STAGING_MODEL], stagingModels: [STAGING_MODEL], maxLifetimeMs: 5 * 60_000 });
 });
 
 after(async () => {
@@ -1052,6 +1054,19 @@ describe('runSummarization', () => {
       Object.assign(console, originals);
     }
     assert.deepEqual(logged, []);
+  });
+
+  it('still lets the inference client’s warnings through (a model a provider serves in staging)', async () => {
+    const warned: unknown[][] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => void warned.push(args);
+    try {
+      const result = await runSummarization({ model: STAGING_MODEL, text: DIALOGUE, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url, provider: 'hf-inference' });
+      assert.equal(result.summary, extractiveSummary(DIALOGUE));
+    } finally {
+      console.warn = original;
+    }
+    assert.match(String(warned[0]?.[0]), /facebook\/bart-staging is in staging mode for provider hf-inference/);
   });
 
   it('reports a wall time no longer than the call took', async () => {
