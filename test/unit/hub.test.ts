@@ -9,13 +9,13 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { downloadFile } from '@huggingface/hub';
+import { HubApiError, downloadFile } from '@huggingface/hub';
 import { inferCommand } from '../../src/cli/inferCommand';
 import { pushCommand } from '../../src/cli/pushCommand';
 import { UsageError } from '../../src/cli/cliError';
 import type { CliIo } from '../../src/cli/cliError';
 import { hubWhoAmI } from '../../src/hub/hubAccount';
-import { HubError, NOT_DEPLOYED_ALTERNATIVES, NotDeployedError, isAbort, networkFailureCode, toHubError } from '../../src/hub/hubErrors';
+import { HubError, NOT_DEPLOYED_ALTERNATIVES, NotDeployedError, hubApiFailure, isAbort, networkFailureCode, toHubError } from '../../src/hub/hubErrors';
 import { redactHubTokens, resolveHubToken } from '../../src/hub/hubToken';
 import { describeModelFolderLinks, listModelFolder, pushModelFolder } from '../../src/hub/pushModelFolder';
 import type { PushProgress } from '../../src/hub/pushModelFolder';
@@ -232,12 +232,30 @@ describe('Hub failures, as the user reads them', () => {
     assert.equal(networkFailureCode(new TypeError('Cannot read properties of undefined')), undefined);
     assert.equal(networkFailureCode(new Error('fetch failed')), undefined, 'only a TypeError is fetch’s network failure');
     assert.equal(networkFailureCode('fetch failed'), undefined);
+    assert.equal(networkFailureCode(undefined), undefined);
+    assert.equal(networkFailureCode({ name: 'TypeError', message: 'fetch failed' }), undefined, 'not an Error');
     assert.equal(isAbort(new DOMException('stopped', 'AbortError')), true);
     assert.equal(isAbort(Object.assign(new Error('stopped'), { code: 'ABORT_ERR' })), true);
     assert.equal(isAbort(new Error('stopped')), false);
     assert.equal(isAbort({ name: 'AbortError' }), false, 'not an Error');
     assert.equal(isAbort(new Error('anything'), AbortSignal.abort()), true);
     assert.equal(isAbort(new Error('anything'), new AbortController().signal), false);
+  });
+
+  it('reads status, URL and the server’s words from the hub client’s HubApiError, and nothing from what is not an Error', () => {
+    // The client's own error class, as it throws it for a batch object the Hub refused (no `data`, the words in the message).
+    const batch = new HubApiError('https://hub.example/alice/m.git/info/lfs/objects/batch', 422, undefined, 'Error while doing LFS batch call for w.bin: too large');
+    assert.deepEqual(hubApiFailure(batch), {
+      status: 422,
+      url: 'https://hub.example/alice/m.git/info/lfs/objects/batch',
+      serverMessage: 'Error while doing LFS batch call for w.bin: too large',
+    });
+    const xml = new HubApiError('https://storage.example/o', 503, undefined, 'Api error with status 503');
+    xml.data = { message: '\n  <?xml version="1.0"?><Error><Code>SlowDown</Code><Message>Reduce your rate.</Message></Error>' };
+    assert.equal(hubApiFailure(xml)?.serverMessage, 'SlowDown: Reduce your rate.', 'an XML body after blank lines is still XML');
+    assert.deepEqual(hubApiFailure(Object.assign(new Error('odd'), { statusCode: 500 })), { status: 500, url: '', serverMessage: 'odd' });
+    assert.equal(hubApiFailure({ statusCode: 500, url: 'https://hub.example', message: 'not an Error' }), undefined);
+    assert.equal(hubApiFailure(new Error('no status')), undefined);
   });
 
   it('keeps a HubError as it is, and says what it could not do for anything else', () => {
