@@ -135,6 +135,8 @@ describe('hubWhoAmI', () => {
     controller.abort();
     const err = await rejection(hubWhoAmI({ hubUrl: hub.url, accessToken: EMULATOR_WRITE_TOKEN, signal: controller.signal }));
     assert.equal(err.code, 'cancelled');
+    assert.equal(err.message, 'Cancelled while trying to identify the token owner.');
+    assert.deepEqual(err.context, { hubUrl: hub.url });
     assert.equal(hub.state.requests.length, before, 'nothing was sent');
   });
 
