@@ -25,6 +25,7 @@ import { EMULATOR_ORG, EMULATOR_READONLY_ORG, EMULATOR_READ_TOKEN, EMULATOR_USER
 import type { HubEmulator } from '../emulators/hub/hubEmulator';
 import { pseudoRandomBytes } from './pseudoRandomBytes';
 import { REPO_ROOT } from './repoRoot';
+import { MAX_FOLDER_DEPTH } from '../../src/core/folderWalk';
 
 const FIXTURE_MODEL = path.join(REPO_ROOT, 'test/emulators/hub/fixtures/trainedModel');
 const BIG_FILE = 'pytorch_model.bin';
@@ -650,6 +651,17 @@ describe('pushModelFolder: what it lists, tells and refuses', () => {
     assert.equal(
       (await rejection(pushModelFolder({ folder: empty, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }))).message,
       `The model folder ${empty} has no files to push.`,
+    );
+    // The listing's own refusal (folderWalks.test has the walk's limits) comes with the push's repository and hub URL.
+    const deep = path.join(workDir, 'model-too-deep');
+    await fs.mkdir(path.join(deep, ...Array(MAX_FOLDER_DEPTH + 1).fill('d')), { recursive: true });
+    await fs.writeFile(path.join(deep, 'config.json'), '{}');
+    const tooDeep = await rejection(pushModelFolder({ folder: deep, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
+    assert.equal(tooDeep.code, 'hub.folderUnreadable');
+    assert.deepEqual(tooDeep.context, { repo, hubUrl: hub.url });
+    assert.match(
+      tooDeep.message,
+      new RegExp(`is more than ${MAX_FOLDER_DEPTH} folders below .*; nothing was pushed\\. Move what should not be pushed out of the model folder\\.$`),
     );
     assert.equal(hub.state.requests.length, before);
   });
