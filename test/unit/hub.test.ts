@@ -325,7 +325,7 @@ describe('pushModelFolder', () => {
       assert.equal(err.code, 'hub.externalLinks');
       assert.match(
         err.message,
-        /A file in .* is a symbolic link to a file outside it, so the push would publish its content to .*linked-model:\nextra\.txt → .*credentials\nNothing was pushed/,
+        /A file in .* is a symbolic link to a file outside it, so the push would publish its content to .*linked-model:\nextra\.txt → .*credentials\nNothing was pushed\. Remove or replace the link, or confirm that its target belongs in the model \(sagemaker-hf push --follow-external-links\)\.$/,
       );
     }
     assert.deepEqual(asked, ['extra.txt']);
@@ -474,6 +474,7 @@ describe('pushModelFolder', () => {
     ] as const) {
       const err = await rejection(pushModelFolder({ folder, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url }));
       assert.equal(err.code, 'hub.repoNameInvalid', repo);
+      assert.deepEqual(err.context, { repo, hubUrl: hub.url });
       assert.match(err.message, says, repo);
     }
     assert.equal(hub.state.requests.length, before);
@@ -624,6 +625,7 @@ describe('pushModelFolder: what it lists, tells and refuses', () => {
     );
     assert.equal(cancelled.code, 'cancelled');
     assert.equal(cancelled.message, `Push to ${repo} cancelled; nothing was pushed.`);
+    assert.deepEqual(cancelled.context, { repo, hubUrl: hub.url });
     assert.equal(hub.state.requests.length, before, 'nothing was asked of the Hub');
   });
 
