@@ -714,6 +714,29 @@ describe('pushModelFolder: what it lists, tells and refuses', () => {
     }
   });
 
+  it('names the large file whose upload failed while another one was still being sent', async () => {
+    const dir = path.join(workDir, 'model-two-weights');
+    await fs.mkdir(dir);
+    const files = { 'a-first.bin': weights(91, 12 * 1024 * 1024), 'b-second.bin': weights(92, 64 * 1024) };
+    for (const [name, bytes] of Object.entries(files)) await fs.writeFile(path.join(dir, name), bytes);
+    const repo = `${EMULATOR_USER}/two-weights`;
+    const putsBefore = hub.state.requests.length;
+    // The second upload PUT fails, every one after it too, and nothing is retried.
+    hub.setFaults({ failUploadPut: 2, failUploadPuts: Infinity });
+    let err: HubError;
+    try {
+      err = await rejection(pushModelFolder({ folder: dir, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url, uploadRetryDelaysMs: [] }));
+    } finally {
+      hub.setFaults({});
+    }
+    const failedPut = hub.state.requests.slice(putsBefore).find((r) => r.method === 'PUT' && r.status === 500);
+    assert.ok(failedPut, 'no upload failed');
+    const failedFile = Object.entries(files).find(([, bytes]) => failedPut.path.includes(createHash('sha256').update(bytes).digest('hex')))![0];
+    assert.equal(err.code, 'hub.uploadFailed');
+    assert.equal(err.context.file, failedFile);
+    assert.match(err.message, new RegExp(`^Uploading ${failedFile.replace('.', '\\.')} to ${repo} failed \\(HTTP 500: `));
+  });
+
   it('says in which step the Hub failed: the preupload and LFS batch (upload) or the commit', async () => {
     const dir = await modelFolder('model-steps', 81);
     for (const [route, action, status] of [
