@@ -737,6 +737,42 @@ describe('pushModelFolder: what it lists, tells and refuses', () => {
     assert.match(err.message, new RegExp(`^Uploading ${failedFile.replace('.', '\\.')} to ${repo} failed \\(HTTP 500: `));
   });
 
+  it('names a retried file in a subfolder by its path in the repository, and shows its progress start over', async () => {
+    const dir = path.join(workDir, 'model-nested-retry');
+    await fs.mkdir(path.join(dir, 'weights'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'config.json'), '{}');
+    await fs.writeFile(path.join(dir, 'weights', BIG_FILE), weights(93));
+    const events: PushProgress[] = [];
+    hub.setFaults({ failUploadPut: 1 });
+    try {
+      await pushModelFolder({
+        folder: dir,
+        repo: `${EMULATOR_USER}/nested-retry`,
+        accessToken: EMULATOR_WRITE_TOKEN,
+        hubUrl: hub.url,
+        uploadRetryDelaysMs: [10],
+        onProgress: (e) => events.push(e),
+      });
+    } finally {
+      hub.setFaults({});
+    }
+    const retryAt = events.findIndex((e) => e.kind === 'retry');
+    assert.deepEqual(events[retryAt], { kind: 'retry', path: `weights/${BIG_FILE}`, attempt: 2, attempts: 2, reason: 'HTTP 500', delayMs: 10 });
+    const uploading = (from: number, to: number) =>
+      events.slice(from, to).flatMap((e) => (e.kind === 'file' && e.state === 'uploading' && e.path === `weights/${BIG_FILE}` ? [e.progress] : []));
+    const before = uploading(0, retryAt);
+    const after = uploading(retryAt + 1, events.length);
+    assert.ok(before.length > 0 && after.length > 0, `${before.length} reports before the retry, ${after.length} after`);
+    assert.ok(after[0]! < Math.max(...before), `after the retry the progress shown starts over: ${before.join(', ')} | ${after.join(', ')}`);
+  });
+
+  it('writes no hash record into a folder whose push hashed nothing', async () => {
+    const dir = path.join(workDir, 'model-small-files');
+    await fs.cp(FIXTURE_MODEL, dir, { recursive: true });
+    await pushModelFolder({ folder: dir, repo: `${EMULATOR_USER}/small-files`, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url });
+    await assert.rejects(fs.stat(path.join(dir, '.cache')), { code: 'ENOENT' });
+  });
+
   it('says in which step the Hub failed: the preupload and LFS batch (upload) or the commit', async () => {
     const dir = await modelFolder('model-steps', 81);
     for (const [route, action, status] of [
