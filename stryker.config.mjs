@@ -31,7 +31,9 @@ export const AREAS = {
     mutate: ['src/hub/**/*.ts'],
     // Not hubXet: each of its runs pushes through the Xet chunker and the bundled CLI (40 s and more
     // here), which would multiply the run time; what only it checks is counted as undetected.
-    testFiles: ['hubUpload', 'hub'],
+    // hubHashRecord (8 s) pushes through pushModelFolder and lfsCommit with the hash record: last, so a
+    // mutant the shorter files kill stops before it.
+    testFiles: ['hubUpload', 'hub', 'hubHashRecord'],
   },
   'core-logs': {
     mutate: ['src/core/logs/**/*.ts'],

@@ -201,6 +201,29 @@ describe('Push to Hub with the hash record', () => {
     assert.ok((await hub.readFile(repo, WEIGHTS))?.equals(await fs.readFile(path.join(folder, WEIGHTS))));
   });
 
+  it('keeps a recorded hash when its upload fails for a passing reason (HTTP 500): the storage did not refuse the content', async () => {
+    const folder = await downloadedModel('storage-down', 6);
+    const repo = `${EMULATOR_USER}/storage-down`;
+    const recorded = (await readHashRecord(folder)).get(WEIGHTS);
+    assert.ok(recorded);
+    hub.setFaults({ failUploadPut: 1, failUploadPuts: Infinity });
+    let err: unknown;
+    try {
+      err = await pushModelFolder({ folder, repo, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url, uploadRetryDelaysMs: [] }).then(
+        () => assert.fail('the push went through a failing storage'),
+        (e: unknown) => e,
+      );
+    } finally {
+      hub.setFaults({});
+    }
+    assert.ok(err instanceof HubError, String(err));
+    assert.equal(err.code, 'hub.uploadFailed');
+    assert.equal(err.context.status, 500);
+    assert.equal(err.context.file, WEIGHTS);
+    assert.doesNotMatch(err.message, /hash record/);
+    assert.deepEqual((await readHashRecord(folder)).get(WEIGHTS), recorded, 'the entry was dropped or changed');
+  });
+
   it('fails, naming the file, when a file changes between listing and hashing, and records no hash for it', async () => {
     const folder = await trainedModel('changing', 7);
     const repo = `${EMULATOR_USER}/changing`;

@@ -73,6 +73,8 @@ export interface HubEmulatorOptions {
   tokens?: Record<string, EmulatedToken>;
   /** Model ids the hf-inference provider serves (summarization); every other model is "not deployed". */
   deployedModels?: string[];
+  /** Among deployedModels, those whose provider mapping says "staging" (the client warns that they are for tests only). */
+  stagingModels?: string[];
   faults?: HubFaults;
   /** The server closes itself after this long, whatever the test does. Default 10 minutes. */
   maxLifetimeMs?: number;
@@ -312,7 +314,8 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
     const repo = state.repos.get(id);
     const deployed = state.deployedModels.has(id);
     if (!deployed || repo) readableRepo(id, auth);
-    const mapping = deployed ? [{ provider: 'hf-inference', providerId: id, hfModelId: id, status: 'live', task: 'summarization' }] : [];
+    const status = opts.stagingModels?.includes(id) ? 'staging' : 'live';
+    const mapping = deployed ? [{ provider: 'hf-inference', providerId: id, hfModelId: id, status, task: 'summarization' }] : [];
     const expand = query.getAll('expand[]').concat(query.getAll('expand'));
     const objectId = repo?.objectId ?? idFor(id);
     if (expand.length > 0) {
