@@ -10,7 +10,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { list as listTar } from 'tar';
+import { tarEntries } from './tarEntries';
 import { parse as parseYaml } from 'yaml';
 
 import { encodeHyperparameter } from '../../src/core/sagemaker/hyperparameters';
@@ -79,19 +79,6 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function tarEntries(file: string): Promise<Map<string, string>> {
-  const entries = new Map<string, string>();
-  await listTar({
-    file,
-    onReadEntry: (entry) => {
-      const chunks: Buffer[] = [];
-      entry.on('data', (c: Buffer) => chunks.push(c));
-      entry.on('end', () => entries.set(entry.path, Buffer.concat(chunks).toString('utf8')));
-    },
-  });
-  return entries;
 }
 
 function probeOptions(root: string, probeOut: string, overrides: Partial<LocalJobOptions> = {}): LocalJobOptions {

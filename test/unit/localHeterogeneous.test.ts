@@ -11,7 +11,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { list as listTar } from 'tar';
+import { tarEntries } from './tarEntries';
 
 import { launchCommand } from '../../src/cli/launchCommand';
 import type { CliIo } from '../../src/cli/cliError';
@@ -115,19 +115,6 @@ async function launch(
   const code = await launchCommand(['job.sagemaker.yaml', '--local', '--root', path.join(scratch, `${name}-jobs`), '--python', python], io);
   const folder = io.out.trim().split('\n')[1] ?? '';
   return { code, io, probeOut, folder };
-}
-
-async function tarEntries(file: string): Promise<Map<string, string>> {
-  const entries = new Map<string, string>();
-  await listTar({
-    file,
-    onReadEntry: (entry) => {
-      const chunks: Buffer[] = [];
-      entry.on('data', (c: Buffer) => chunks.push(c));
-      entry.on('end', () => entries.set(entry.path, Buffer.concat(chunks).toString('utf8')));
-    },
-  });
-  return entries;
 }
 
 describe('sagemaker-hf launch --local with instance_groups: every host of every group', processTest, () => {

@@ -30,28 +30,11 @@
 import { isRecord } from '../isRecord';
 import { closestMatch } from '../jobFile/didYouMean';
 import type { ChannelInput } from '../jobFile/jobSpec';
+import type { S3DataSource, TrainingChannel } from '../training/createTrainingJobRequest';
 import type { TrainingPlanErrorCode } from '../training/trainingPlanError';
 
-/** CreateTrainingJob's Channel for an S3 input, as `TrainingInput(...).config` plus `ChannelName` writes it. */
-export interface S3TrainingChannel {
-  DataSource: {
-    S3DataSource: {
-      S3DataType: string;
-      S3Uri: string;
-      S3DataDistributionType: string;
-      InstanceGroupNames?: string[];
-      AttributeNames?: string[];
-      HubAccessConfig?: { HubContentArn: string };
-      ModelAccessConfig?: { AcceptEula: boolean };
-    };
-  };
-  CompressionType?: string;
-  ContentType?: string;
-  RecordWrapperType?: string;
-  InputMode?: string;
-  ShuffleConfig?: { Seed: number };
-  ChannelName: string;
-}
+/** CreateTrainingJob's Channel for an S3 input, as `TrainingInput(...).config` plus `ChannelName` writes it (the SDK always sets a distribution). */
+export type S3TrainingChannel = TrainingChannel & { DataSource: { S3DataSource: S3DataSource & { S3DataDistributionType: string } } };
 
 /**
  * inputs.py `TrainingInput.__init__` then `_Job._convert_input_to_channel`: S3DataSource's keys in
