@@ -554,6 +554,9 @@ describe('job file validation: checks beyond the schema', () => {
     assert.deepEqual(found('rules:\n  - {rule: Rule.custom, base_config: overfit, name: R, image_uri: i, instance_type: ml.t3.medium, volume_size_in_gb: 1}\n'), [
       ['rules.notAKeyword', 'rules[0].base_config'],
     ]);
+    // Without a constructor, the schema asks for one; nothing is said of what an absent constructor takes.
+    const noRule = found('rules:\n  - base_config: {CPUBottleneck: {threshold: 60}}\n  - {rule: Rule.other, base_config: overfit}\n');
+    assert.ok(noRule.length > 0 && noRule.every(([c]) => String(c).startsWith('schema.')), JSON.stringify(noRule));
     const actions = 'rules:\n  - rule: ProfilerRule.sagemaker\n    base_config: ProfilerReport\n    actions: [{StopTraining: null}]\n';
     assert.deepEqual(found(actions), [['rules.notAKeyword', 'rules[0].actions']]);
     assert.equal(covered(actions, 'rules.notAKeyword'), 'actions');

@@ -296,6 +296,8 @@ export function debuggerRefusals(args: DebuggerArguments, region: string): Debug
       builtinRuleRefusals(rule, i, label, region, profilerOn, out);
       return;
     }
+    // No constructor, or one the SDK does not have: the schema's problem says which to write; what each takes follows from it.
+    if (rule.rule !== 'Rule.custom' && rule.rule !== 'ProfilerRule.custom') return;
     if (given['base_config'] !== undefined) {
       out.push({
         code: 'rules.notAKeyword',
