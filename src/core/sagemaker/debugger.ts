@@ -31,7 +31,7 @@ import { closestMatch } from '../jobFile/didYouMean';
 import { DEBUGGER_BUILTIN_RULES, PROFILER_BUILTIN_RULES, PROFILER_REPORT_RULES, RULE_EVALUATOR_REGISTRIES, RULE_EVALUATOR_REPOSITORY } from '../catalog/debuggerRules';
 import type { DebuggerBuiltinRule, ProfilerBuiltinRule, ProfilerRuleParameter } from '../catalog/debuggerRules';
 import { ecrHostname } from '../catalog/huggingfaceImages';
-import { pythonFloatRepr } from '../training/pythonJson';
+import { pythonFloatRepr, pythonStrOfParsed } from '../training/pythonJson';
 import { pyNone } from '../contract/pythonValue';
 import type { PyValue } from '../contract/pythonValue';
 
@@ -702,14 +702,6 @@ export function actionJson(actions: readonly ActionArg[], jobName: string): stri
   return `[${serialized.join(', ')}]`;
 }
 
-/** Python's `str()` of a value parsed from YAML (numbers as the parsed number: `1.0` reads as 1). */
-function pythonStr(v: unknown): string {
-  if (v === null || v === undefined) return 'None';
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : pythonFloatRepr(v);
-  return String(v);
-}
-
 /**
  * A built-in profiler rule's RuleParameters: `rule_configs.<Class>(**args).rule_parameters`, each
  * value `str()`-ed by to_profiler_rule_config_dict. The classes pass their arguments on in their
@@ -719,7 +711,7 @@ function profilerRuleParameters(rule: ProfilerBuiltinRuleArg, encoded: Readonly<
   const call = baseConfigCall(rule.base_config);
   const builtin = profilerBuiltinRule(call.name)!;
   const args = isRecord(call.args) ? call.args : {};
-  const str = (key: string): string => encoded?.[key] ?? pythonStr(args[key]);
+  const str = (key: string): string => encoded?.[key] ?? pythonStrOfParsed(args[key]);
   if (builtin.name === 'ProfilerReport') {
     const params: Record<string, string> = {};
     for (const key of Object.keys(args)) params[key] = str(key);

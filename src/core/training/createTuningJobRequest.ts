@@ -21,7 +21,7 @@ import type { HyperparameterRange, TuningSpec } from '../sagemaker/tuningSpec';
 import { buildTrainingJobPlan } from './createTrainingJobRequest';
 import type { CreateTrainingJobRequest, SourceArchiveUpload, TrainingJobPlan, TrainingJobPlanInput } from './createTrainingJobRequest';
 import { tuningJobName } from './jobName';
-import { pythonFloatRepr, pythonJsonString } from './pythonJson';
+import { pythonJsonString, pythonStrOfParsed } from './pythonJson';
 import type { EncodedTuningValues } from './pythonJson';
 import { TrainingPlanError } from './trainingPlanError';
 
@@ -345,7 +345,7 @@ function refuseUndefinedObjective(tuning: TuningSpec, spec: JobSpec): void {
  * `"adamw"`, `1` → `"1"`, `true` → `"True"`).
  */
 export function categoricalRangeValue(v: string | number | boolean): string {
-  return pythonJsonString(pythonStr(v));
+  return pythonJsonString(pythonStrOfParsed(v));
 }
 
 /**
@@ -365,22 +365,14 @@ export function parameterRangesRequest(ranges: Record<string, HyperparameterRang
         const target = range.type === 'continuous' ? out.ContinuousParameterRanges : out.IntegerParameterRanges;
         target.push({
           Name: name,
-          MinValue: written?.min_value ?? pythonStr(range.min_value),
-          MaxValue: written?.max_value ?? pythonStr(range.max_value),
+          MinValue: written?.min_value ?? pythonStrOfParsed(range.min_value),
+          MaxValue: written?.max_value ?? pythonStrOfParsed(range.max_value),
           ScalingType: range.scaling_type ?? 'Auto',
         });
       }
     }
   }
   return out;
-}
-
-/** `str()` of a value read without its YAML node: integral numbers as ints (a `1.0` written in the file needs the node). */
-function pythonStr(v: unknown): string {
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (v === null || v === undefined) return 'None';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : pythonFloatRepr(v);
-  return String(v);
 }
 
 /** StrategyConfig(HyperbandStrategyConfig(...)).to_input_req(): MinResource first. */
@@ -410,7 +402,7 @@ function tuningTags(
 ): Array<{ Key: string; Value: string }> | undefined {
   let tags: Array<{ Key: string; Value: string }> | undefined;
   if (tuning.tags !== undefined) {
-    tags = Array.isArray(tuning.tags) ? [...tuning.tags] : Object.entries(tuning.tags).map(([Key, v]) => ({ Key, Value: strValues?.[Key] ?? pythonStr(v) }));
+    tags = Array.isArray(tuning.tags) ? [...tuning.tags] : Object.entries(tuning.tags).map(([Key, v]) => ({ Key, Value: strValues?.[Key] ?? pythonStrOfParsed(v) }));
   }
   if (estimatorTags && estimatorTags.length > 0) {
     tags ??= [];

@@ -397,3 +397,15 @@ function describe(v: unknown): string {
 function pathContext(path: string | undefined): { path?: string } {
   return path ? { path } : {};
 }
+
+/**
+ * Python's `str()` of a value parsed from YAML, where no written form is at hand: None, True/False,
+ * an int's digits (however large), a float's repr. A number parsed from `1.0` is 1, so callers that
+ * have the document prefer the written text (`encodeDocumentValues`).
+ */
+export function pythonStrOfParsed(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : pythonFloatRepr(v);
+  return String(v);
+}
