@@ -6,38 +6,30 @@
 // 2. The real @aws-sdk clients against moto with our SageMaker lifecycle plugin, through a fault
 //    proxy that throttles, answers 5xx and drops connections: 100k events on 16 streams, jobs that
 //    complete and fail, reattaching, the CLI — and the API calls compared with the SageMaker SDK's
-//    per-stream GetLogEvents algorithm (the BASELINE below) replayed against the same job.
+//    per-stream GetLogEvents algorithm (the BASELINE in logTailMoto.ts) replayed against the same job.
+//    The 100,000-line test is in logTailBulk.test.ts.
 //
 // The moto part is skipped, with the setup command, only where scripts/setup-moto.sh has not run.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { performance } from 'node:perf_hooks';
-import {
-  CloudWatchLogsClient,
-  CreateLogGroupCommand,
-  CreateLogStreamCommand,
-  DescribeLogGroupsCommand,
-  DescribeLogStreamsCommand,
-  GetLogEventsCommand,
-  PutLogEventsCommand,
-} from '@aws-sdk/client-cloudwatch-logs';
-import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
-import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
+import { before, describe, it } from 'node:test';
+import { CreateLogStreamCommand, DescribeLogGroupsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { awsFailureKind } from '../../src/aws/awsErrors';
 import type { AwsFailureKind } from '../../src/aws/awsErrors';
 import { LogTailError, tailTrainingJobLogs } from '../../src/aws/logTail';
-import type { LogTailClients, RetryNotice, StatusUpdate, TailEnd, TailOptions } from '../../src/aws/logTail';
+import type { LogTailClients, RetryNotice } from '../../src/aws/logTail';
 import { logsCommand } from '../../src/cli/logsCommand';
 import type { CliIo } from '../../src/cli/cliError';
 import { HistoryLimit, hostLabel, LogCursor, mergeByTimestamp } from '../../src/core/logs/logCursor';
 import type { CloudWatchLogEvent, LogLine, OverlapSettings } from '../../src/core/logs/logCursor';
-import { formatLogLine } from '../../src/core/logs/logFormat';
 import { backoffDelayMs, DEFAULT_TAIL_POLICY, isTransientFailure, retryDelayMs, tailPolicy } from '../../src/core/logs/tailPolicy';
-import { seededRandom, startFaultProxy } from '../emulators/faultProxy';
-import type { AwsErrorAnswer, FaultProxy } from '../emulators/faultProxy';
-import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
+import { seededRandom } from '../emulators/faultProxy';
+import type { FaultProxy } from '../emulators/faultProxy';
+import { motoInstallProblem } from '../emulators/moto/motoServer';
 import type { MotoServer } from '../emulators/moto/motoServer';
+import { baselineTail, byStream, clientsFor, FAST, groundTruth, hfJob, isFilter, LOG_GROUP, sortedEntries, tail, tailHarness } from './logTailMoto';
+import type { Captured } from './logTailMoto';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -528,346 +520,15 @@ describe('tail policy', () => {
 // 2. Against moto, through the real SDK clients
 // ---------------------------------------------------------------------------------------------------
 
-const LOG_GROUP = '/aws/sagemaker/TrainingJobs';
-const HF_IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04';
-const FAST = { pollIntervalMs: 150, statusIntervalMs: 300, overlapMs: 3_000, lagMarginMs: 1_000, backoff: { baseMs: 50, maxMs: 400, maxConsecutiveFailures: 40 } };
-
-function hfJob(name: string, overrides: Partial<CreateTrainingJobCommandInput> = {}, hyperparameters: Record<string, string> = {}): CreateTrainingJobCommandInput {
-  return {
-    TrainingJobName: name,
-    RoleArn: 'arn:aws:iam::123456789012:role/sagemaker-execution',
-    AlgorithmSpecification: { TrainingImage: HF_IMAGE, TrainingInputMode: 'File' },
-    HyperParameters: {
-      model_name_or_path: '"facebook/bart-large-cnn"',
-      num_train_epochs: '3',
-      per_device_train_batch_size: '4',
-      sagemaker_program: '"run_summarization.py"',
-      sagemaker_distributed_dataparallel_enabled: 'true',
-      sagemaker_instance_type: '"ml.p3dn.24xlarge"',
-      ...hyperparameters,
-    },
-    OutputDataConfig: { S3OutputPath: 's3://sagemaker-us-east-1-123456789012/' },
-    ResourceConfig: { InstanceCount: 2, InstanceType: 'ml.p3dn.24xlarge', VolumeSizeInGB: 30 },
-    StoppingCondition: { MaxRuntimeInSeconds: 86400 },
-    ...overrides,
-  };
-}
-
-/** Clients whose every request goes through `endpoint` (a fault proxy, or moto itself); with `account`, as that moto account. */
-function clientsFor(endpoint: string, maxAttempts?: number, account?: string): LogTailClients & { destroy(): void } {
-  const config = { ...awsTestClientConfig(endpoint), ...(maxAttempts ? { maxAttempts } : {}) };
-  const logs = new CloudWatchLogsClient(config);
-  const sagemaker = new SageMakerClient(config);
-  if (account) {
-    for (const client of [logs, sagemaker] as const) {
-      client.middlewareStack.add(
-        (next) => async (args) => {
-          (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = account;
-          return next(args);
-        },
-        { step: 'finalizeRequest', name: 'motoAccount' },
-      );
-    }
-  }
-  return { logs: () => logs, sagemaker: () => sagemaker, destroy: () => (logs.destroy(), sagemaker.destroy()) };
-}
-
-interface Captured {
-  lines: LogLine[];
-  statuses: StatusUpdate[];
-  trimmed: number[];
-  end?: TailEnd;
-}
-
-async function tail(
-  options: Omit<TailOptions, 'onLines' | 'onStatus' | 'onEnd' | 'onHistoryTrimmed'>,
-  captured: Captured = { lines: [], statuses: [], trimmed: [] },
-): Promise<Captured> {
-  captured.end = await tailTrainingJobLogs({
-    ...options,
-    onLines: (lines) => captured.lines.push(...lines),
-    onStatus: (u) => captured.statuses.push(u),
-    onHistoryTrimmed: (n) => captured.trimmed.push(n),
-  });
-  return captured;
-}
-
-/** Every stream's messages, read straight from moto (the ground truth a tail must reproduce). */
-async function groundTruth(logs: CloudWatchLogsClient, job: string): Promise<Map<string, string[]>> {
-  const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName: LOG_GROUP, logStreamNamePrefix: `${job}/` }));
-  const out = new Map<string, string[]>();
-  for (const s of streams.logStreams ?? []) {
-    const messages: string[] = [];
-    let token: string | undefined;
-    for (;;) {
-      const page = await logs.send(
-        new GetLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: s.logStreamName, startFromHead: true, ...(token ? { nextToken: token } : {}) }),
-      );
-      messages.push(...(page.events ?? []).map((e) => e.message ?? ''));
-      if (!page.events?.length) break;
-      token = page.nextForwardToken;
-    }
-    out.set(s.logStreamName!, messages);
-  }
-  return out;
-}
-
-function byStream(lines: readonly LogLine[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const l of lines) {
-    if (!out.has(l.stream)) out.set(l.stream, []);
-    out.get(l.stream)!.push(l.message);
-  }
-  return out;
-}
-
-function sortedEntries(m: Map<string, string[]>): Array<[string, string[]]> {
-  return [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
-}
-
-// -- BASELINE: the SageMaker Python SDK v2's log reading (session.py `_logs_for_job`, `_flush_log_streams`,
-// logs.py `multi_stream_iter` / `log_stream`), replayed with the JS SDK only to count its API calls
-// against the same job. Not product code. --------------------------------------------------------------
-
-interface BaselineCalls {
-  describeLogStreams: number;
-  getLogEvents: number;
-  describeTrainingJob: number;
-}
-
-interface BaselineState {
-  streams: string[];
-  positions: Map<string, { timestamp: number; skip: number }>;
-}
-
-async function baselineFlush(
-  logs: CloudWatchLogsClient,
-  job: string,
-  instanceCount: number,
-  state: BaselineState,
-  calls: BaselineCalls,
-  out: Array<{ stream: string; message: string }>,
-): Promise<void> {
-  if (state.streams.length < instanceCount) {
-    try {
-      let page = await logs.send(
-        new DescribeLogStreamsCommand({ logGroupName: LOG_GROUP, logStreamNamePrefix: `${job}/`, orderBy: 'LogStreamName', limit: Math.min(instanceCount, 50) }),
-      );
-      calls.describeLogStreams++;
-      state.streams = (page.logStreams ?? []).map((s) => s.logStreamName!);
-      // The SDK's loop never passes the token back; with more streams than `limit` it would ask forever. Stop after one.
-      if (page.nextToken) {
-        page = await logs.send(new DescribeLogStreamsCommand({ logGroupName: LOG_GROUP, logStreamNamePrefix: `${job}/`, orderBy: 'LogStreamName', limit: 50 }));
-        calls.describeLogStreams++;
-        state.streams.push(...(page.logStreams ?? []).map((s) => s.logStreamName!));
-      }
-      for (const s of state.streams) if (!state.positions.has(s)) state.positions.set(s, { timestamp: 0, skip: 0 });
-    } catch (error) {
-      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
-    }
-  }
-  const perStream: Array<Array<{ stream: string; timestamp: number; message: string }>> = [];
-  for (const stream of state.streams) {
-    const position = state.positions.get(stream)!;
-    let skip = position.skip;
-    const events: Array<{ stream: string; timestamp: number; message: string }> = [];
-    let token: string | undefined;
-    for (;;) {
-      const page = await logs.send(
-        new GetLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: stream, startTime: position.timestamp, startFromHead: true, ...(token ? { nextToken: token } : {}) }),
-      );
-      calls.getLogEvents++;
-      token = page.nextForwardToken;
-      let got = page.events ?? [];
-      if (got.length === 0) break;
-      if (got.length > skip) {
-        got = got.slice(skip);
-        skip = 0;
-      } else {
-        skip -= got.length;
-        got = [];
-      }
-      events.push(...got.map((e) => ({ stream, timestamp: e.timestamp ?? 0, message: e.message ?? '' })));
-    }
-    perStream.push(events);
-  }
-  for (const event of mergeByTimestamp(perStream)) {
-    out.push({ stream: event.stream, message: event.message });
-    const p = state.positions.get(event.stream)!;
-    state.positions.set(event.stream, event.timestamp === p.timestamp ? { timestamp: p.timestamp, skip: p.skip + 1 } : { timestamp: event.timestamp, skip: 1 });
-  }
-}
-
-/** The SDK's TAILING → JOB_COMPLETE → COMPLETE loop with the same intervals as our tail. */
-async function baselineTail(
-  clients: LogTailClients,
-  job: string,
-  intervals: { pollIntervalMs: number; statusIntervalMs: number },
-): Promise<{ calls: BaselineCalls; lines: Array<{ stream: string; message: string }> }> {
-  const calls: BaselineCalls = { describeLogStreams: 0, getLogEvents: 0, describeTrainingJob: 0 };
-  const lines: Array<{ stream: string; message: string }> = [];
-  const state: BaselineState = { streams: [], positions: new Map() };
-  let description = await clients.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: job }));
-  calls.describeTrainingJob++;
-  const instances = description.ResourceConfig?.InstanceCount ?? 1;
-  let phase: 'tailing' | 'jobComplete' | 'complete' = ['Completed', 'Failed', 'Stopped'].includes(description.TrainingJobStatus!) ? 'complete' : 'tailing';
-  let lastDescribe = performance.now();
-  for (;;) {
-    await baselineFlush(clients.logs(), job, instances, state, calls, lines);
-    if (phase === 'complete') break;
-    await new Promise((r) => setTimeout(r, intervals.pollIntervalMs));
-    if (phase === 'jobComplete') phase = 'complete';
-    else if (performance.now() - lastDescribe >= intervals.statusIntervalMs) {
-      description = await clients.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: job }));
-      calls.describeTrainingJob++;
-      lastDescribe = performance.now();
-      if (['Completed', 'Failed', 'Stopped'].includes(description.TrainingJobStatus!)) phase = 'jobComplete';
-    }
-  }
-  return { calls, lines };
-}
-
 const installProblem = motoInstallProblem();
 
 describe('tailing training jobs against moto through the real SDK', { skip: installProblem ?? false }, () => {
+  const harness = tailHarness();
+  const { proxy, completedJob } = harness;
   let moto: MotoServer;
   let direct: LogTailClients & { destroy(): void };
-  const proxies: FaultProxy[] = [];
-
-  before(async () => {
-    moto = await startMoto({ simSeconds: 300, stopSeconds: 0.5, logLinesPerHost: 12 });
-    direct = clientsFor(moto.endpoint);
-  });
-
-  after(async () => {
-    direct?.destroy();
-    for (const p of proxies) await p.stop();
-    await moto?.stop();
-  });
-
-  async function proxy(
-    seed: number,
-    rates: { throttle?: number; serverError?: number; drop?: number },
-    more: { faultsFor?: (target: string) => boolean; respond?: (request: { operation: string; body: Buffer }) => AwsErrorAnswer | undefined } = {},
-  ): Promise<FaultProxy> {
-    const p = await startFaultProxy({ target: moto.endpoint, seed, rates, maxLifetimeMs: 5 * 60_000, ...more });
-    proxies.push(p);
-    return p;
-  }
-
-  /** A job that has run to Completed (DescribeTrainingJob brings the simulation up to the clock). */
-  async function completedJob(job: string, settings: { simSeconds: number; logLinesPerHost?: number }, clients: LogTailClients = direct): Promise<void> {
-    await moto.configure({ jobs: { [job]: settings } });
-    await clients.sagemaker().send(new CreateTrainingJobCommand(hfJob(job)));
-    for (;;) {
-      const d = await clients.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: job }));
-      if (d.TrainingJobStatus === 'Completed') return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-
-  const isFilter = (target: string) => target.endsWith('.FilterLogEvents');
-
-  it('prints exactly the 100,000 lines 16 hosts write while CloudWatch throttles, fails and drops connections', async (t) => {
-    const job = 'bulk-16-hosts';
-    const hosts = 16;
-    const perHost = 6_250;
-    await moto.configure({ jobs: { [job]: { simSeconds: 86_400, logLinesPerHost: 0 } } });
-    // A job that stays InProgress (its simulated container would start hours from now), so every line is ours.
-    await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job, { ResourceConfig: { InstanceCount: hosts, InstanceType: 'ml.p3.2xlarge', VolumeSizeInGB: 30 } })));
-    await direct
-      .logs()
-      .send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }))
-      .catch((e: Error) => {
-        if (e.name !== 'ResourceAlreadyExistsException') throw e;
-      });
-
-    const faults = await proxy(1234, { throttle: 0.1, serverError: 0.07, drop: 0.07 });
-    // maxAttempts 1: the SDK retries nothing, so every fault reaches the tail's own backoff-and-resume.
-    const tailClients = clientsFor(faults.endpoint, 1);
-    const started = performance.now();
-    const captured: Captured = { lines: [], statuses: [], trimmed: [] };
-    const tailing = tail({ clients: tailClients, jobName: job, follow: true, policy: FAST, random: seededRandom(99) }, captured);
-
-    // Writers: batches of 1–2,000 events per stream, hosts joining one after another, timestamps 0–1.5 s
-    // behind the clock (so lines keep arriving older than what was already read), bursts sharing a millisecond.
-    const rng = seededRandom(4321);
-    const written = new Map<string, string[]>();
-    const clock = new Map<string, number>();
-    const epoch = Math.floor(Date.now() / 1000);
-    const pending: string[] = [];
-    for (let n = 1; n <= hosts; n++) pending.push(`${job}/algo-${n}-${epoch}`);
-    let round = 0;
-    while (pending.length > 0) {
-      round++;
-      const open = pending.filter((_, i) => i < 2 + round); // host N starts writing in round N − 2
-      const stream = open[Math.floor(rng() * open.length)]!;
-      if (!written.has(stream)) {
-        await direct.logs().send(new CreateLogStreamCommand({ logGroupName: LOG_GROUP, logStreamName: stream }));
-        written.set(stream, []);
-      }
-      const lines = written.get(stream)!;
-      const count = Math.min(perHost - lines.length, 1 + Math.floor(rng() * 2_000));
-      let ts = Math.max(clock.get(stream) ?? 0, Date.now() - Math.floor(rng() * 1_500));
-      const batch: Array<{ timestamp: number; message: string }> = [];
-      for (let i = 0; i < count; i++) {
-        if (rng() < 0.2) ts += 1;
-        const message = `${hostLabel(stream)} line ${lines.length + i} ${'x'.repeat(Math.floor(rng() * 40))}`;
-        batch.push({ timestamp: ts, message });
-      }
-      clock.set(stream, ts);
-      await direct.logs().send(new PutLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: stream, logEvents: batch }));
-      lines.push(...batch.map((e) => e.message));
-      // Hosts write over several seconds, so many polls (and their pages) overlap the writing.
-      await new Promise((resolve) => setTimeout(resolve, 60));
-      if (lines.length === perHost) pending.splice(pending.indexOf(stream), 1);
-    }
-    const writtenMs = performance.now() - started;
-    await direct.sagemaker().send(new StopTrainingJobCommand({ TrainingJobName: job }));
-    await tailing;
-    const totalMs = performance.now() - started;
-    tailClients.destroy();
-
-    const printed = new Map<string, string[]>();
-    for (const line of captured.lines) {
-      const text = formatLogLine(line);
-      if (!printed.has(line.host)) printed.set(line.host, []);
-      printed.get(line.host)!.push(text);
-    }
-    const expected = new Map<string, string[]>([...written].map(([stream, msgs]) => [hostLabel(stream), msgs.map((m) => `[${hostLabel(stream)}] ${m}`)]));
-    assert.equal(captured.lines.length, hosts * perHost, 'lines lost or repeated');
-    assert.deepEqual(sortedEntries(printed), sortedEntries(expected));
-
-    const filter = faults.requestsOf('FilterLogEvents');
-    t.diagnostic(`100k lines: written in ${(writtenMs / 1000).toFixed(1)} s, tail done after ${(totalMs / 1000).toFixed(1)} s`);
-    t.diagnostic(
-      `FilterLogEvents HTTP requests ${filter.requests} (throttled ${filter.throttled}, 5xx ${filter.serverError}, dropped ${filter.dropped}); tail stats ${JSON.stringify(captured.end!.stats)}`,
-    );
-    const all = faults.counters;
-    assert.ok(all.throttled > 0 && all.serverError > 0 && all.dropped > 0, `not every kind of fault happened: ${JSON.stringify(all)}`);
-    assert.equal(captured.end!.reason, 'ended');
-    assert.equal(captured.end!.description!.TrainingJobStatus, 'Stopped');
-    assert.ok(captured.end!.stats.duplicatesDropped > 0, 'the overlap never re-read a line: de-duplication was not exercised');
-
-    // Reading the same 100k lines once more from scratch: one FilterLogEvents query against the SDK's
-    // DescribeLogStreams + GetLogEvents per stream (BASELINE), each through its own counting proxy.
-    const oursCounter = await proxy(5, {});
-    const baselineCounter = await proxy(6, {});
-    const oursOnce = clientsFor(oursCounter.endpoint);
-    const baselineOnce = clientsFor(baselineCounter.endpoint);
-    const snapshot = await tail({ clients: oursOnce, jobName: job, follow: false, policy: FAST });
-    const baselineLines: Array<{ stream: string; message: string }> = [];
-    const baselineCalls: BaselineCalls = { describeLogStreams: 0, getLogEvents: 0, describeTrainingJob: 0 };
-    await baselineFlush(baselineOnce.logs(), job, hosts, { streams: [], positions: new Map() }, baselineCalls, baselineLines);
-    oursOnce.destroy();
-    baselineOnce.destroy();
-    assert.equal(snapshot.lines.length, hosts * perHost);
-    assert.equal(baselineLines.length, hosts * perHost);
-    const ourReads = oursCounter.requestsOf('FilterLogEvents').requests;
-    t.diagnostic(
-      `one full read of 100k lines: ours ${ourReads} FilterLogEvents; SDK baseline ${baselineCalls.describeLogStreams} DescribeLogStreams + ${baselineCalls.getLogEvents} GetLogEvents`,
-    );
-    assert.ok(ourReads < baselineCalls.describeLogStreams + baselineCalls.getLogEvents);
+  before(() => {
+    ({ moto, direct } = harness);
   });
 
   describe('a two-host job that completes', () => {
