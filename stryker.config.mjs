@@ -36,7 +36,7 @@ export const AREAS = {
     // here), which would multiply the run time; what only it checks is counted as undetected.
     // hubHashRecord (8 s) pushes through pushModelFolder and lfsCommit with the hash record: last, so a
     // mutant the shorter files kill stops before it.
-    testFiles: ['hubUpload', 'hub', 'hubHashRecord'],
+    testFiles: ['fileHasher', 'hubUpload', 'hub', 'hubHashRecord'],
   },
   'core-logs': {
     mutate: ['src/core/logs/**/*.ts'],
