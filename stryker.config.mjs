@@ -36,7 +36,7 @@ export const AREAS = {
     // here), which would multiply the run time; what only it checks is counted as undetected.
     // hubHashRecord (8 s) pushes through pushModelFolder and lfsCommit with the hash record: last, so a
     // mutant the shorter files kill stops before it.
-    testFiles: ['fileHasher', 'hubUpload', 'hub', 'hubHashRecord'],
+    testFiles: ['fileHasher', 'lfsCommit', 'hubUpload', 'hub', 'hubHashRecord'],
   },
   'core-logs': {
     mutate: ['src/core/logs/**/*.ts'],
@@ -101,7 +101,9 @@ export default {
   testRunner: 'tap',
   tap: {
     testFiles: area.testFiles.map((f) => `out/test/unit/${f}.test.js`),
-    nodeArgs: area.nodeArgs ?? [],
+    // Each test process gets its own temporary folder, removed once the process is gone (scripts/mutationTmp.cjs):
+    // a test file stopped at its first failure never runs its `after` hooks.
+    nodeArgs: ['--require', path.join(root, 'scripts', 'mutationTmp.cjs'), ...(area.nodeArgs ?? [])],
     forceBail: true,
   },
   mutate: area.mutate,

@@ -679,7 +679,8 @@ export async function startHubEmulator(opts: HubEmulatorOptions = {}): Promise<H
       .slice(1)
       .map((s) => decodeURIComponent(s));
     const route = `${method} ${url.pathname}`;
-    if (faults.delayMs && (!faults.delayOn || faults.delayOn.test(route))) await sleep(faults.delayMs);
+    // Unref'd: a delay longer than the test (a cancel test's) must not hold its process open after stop().
+    if (faults.delayMs && (!faults.delayOn || faults.delayOn.test(route))) await new Promise((resolve) => setTimeout(resolve, faults.delayMs).unref());
     if (faults.unavailable?.test(route)) {
       if (seg[0] === 'hf-inference' || seg[0] === 'endpoints') {
         throw new HttpFailure(503, { error: `Model ${seg.slice(2).join('/') || seg[1]} is currently loading`, estimated_time: 20.0 });
@@ -814,10 +815,6 @@ function stringField(body: Record<string, unknown>, key: string): string {
   const value = body[key];
   if (typeof value !== 'string' || !value) throw new HttpFailure(400, { error: `"${key}" is required` });
   return value;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {

@@ -1,0 +1,335 @@
+// Push to Hub's plain-LFS commit (src/hub/lfsCommit.ts) step by step against the Hub emulator, which
+// decides LFS by .gitattributes, size and a binary sample as the Hub does, checks every stored
+// object's sha256 and hands out multipart uploads above `multipartChunkSize`.
+//
+// Where a test needs a Hub or a storage that misbehaves (an LFS batch answering for an object it was
+// not asked about, a part URL missing, a part answer without its ETag, S3's XML error on completion,
+// an OAuth-style JSON error), the emulator's answer is rewritten on its way back, in `tamper` below:
+// the emulator itself answers correctly, and no local server can be made to answer those otherwise.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRepo, HubApiError } from '@huggingface/hub';
+import { stampOf } from '../../src/artifacts/hashRecord';
+import { fileUploadFetch } from '../../src/hub/fileUploadFetch';
+import { lfsCommit } from '../../src/hub/lfsCommit';
+import type { LfsCommitEvent, LfsCommitFile, LfsCommitOptions, LfsCommitResult } from '../../src/hub/lfsCommit';
+import { EMULATOR_USER, EMULATOR_WRITE_TOKEN, startHubEmulator } from '../emulators/hub/hubEmulator';
+import type { HubEmulator } from '../emulators/hub/hubEmulator';
+import { pseudoRandomBytes } from './pseudoRandomBytes';
+
+/** Objects above 1 MiB go up in parts of 1 MiB. */
+const PART = 1024 * 1024;
+let hub: HubEmulator;
+let workDir: string;
+let repoCount = 0;
+
+const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+before(async () => {
+  workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'lfs-commit-'));
+  hub = await startHubEmulator({ maxLifetimeMs: 5 * 60_000, multipartChunkSize: PART });
+});
+
+after(async () => {
+  await hub?.stop();
+  await fs.rm(workDir, { recursive: true, force: true });
+});
+
+/** A new repository and a folder holding `files` (path → content), listed in the order given. */
+async function setUp(files: Array<[string, Buffer | string]>): Promise<{ repo: string; files: LfsCommitFile[] }> {
+  const name = `lfs-commit-${++repoCount}`;
+  const repo = `${EMULATOR_USER}/${name}`;
+  await createRepo({ repo: { type: 'model', name: repo }, accessToken: EMULATOR_WRITE_TOKEN, hubUrl: hub.url });
+  const dir = path.join(workDir, name);
+  const listed: LfsCommitFile[] = [];
+  for (const [rel, content] of files) {
+    const abs = path.join(dir, rel);
+    await fs.mkdir(path.dirname(abs), { recursive: true });
+    await fs.writeFile(abs, content);
+    const stat = await fs.stat(abs, { bigint: true });
+    listed.push({ path: rel, absolutePath: abs, size: Number(stat.size), stamp: stampOf(stat) });
+  }
+  return { repo, files: listed };
+}
+
+interface Sent {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+/**
+ * A fetch through fileUploadFetch (as Push to Hub's) that records every request and lets `rewrite`
+ * replace the emulator's answer to one.
+ */
+function tamper(rewrite: (sent: Sent, res: Response) => Promise<Response | undefined> | Response | undefined = () => undefined): { fetch: typeof fetch; sent: Sent[] } {
+  const base = fileUploadFetch({ retryDelaysMs: [] });
+  const sent: Sent[] = [];
+  const wrapped = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request: Sent = {
+      url: String(input),
+      method: init?.method ?? 'GET',
+      headers: Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v])),
+      body: typeof init?.body === 'string' ? init.body : undefined,
+    };
+    sent.push(request);
+    const res = await base(input, init);
+    return (await rewrite(request, res)) ?? res;
+  };
+  return { fetch: wrapped as typeof fetch, sent };
+}
+
+function commit(repo: string, files: LfsCommitFile[], more: Partial<LfsCommitOptions> = {}, events: LfsCommitEvent[] = []): Promise<LfsCommitResult> {
+  return lfsCommit({
+    repo,
+    accessToken: EMULATOR_WRITE_TOKEN,
+    hubUrl: hub.url,
+    title: 'Upload model',
+    files,
+    fetch: tamper().fetch,
+    onEvent: (e) => events.push(e),
+    ...more,
+  });
+}
+
+const isBatch = (s: Sent) => s.url.endsWith('.git/info/lfs/objects/batch');
+const isPreupload = (s: Sent) => /\/preupload\/main$/.test(s.url);
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+/** Bytes with a NUL at `at`: the Hub takes a file as binary when its sample (its first 512 bytes) holds one. */
+const textWithNulAt = (at: number, size: number) => {
+  const bytes = Buffer.alloc(size, 'a');
+  bytes[at] = 0;
+  return bytes;
+};
+
+describe('lfsCommit: what goes through LFS', () => {
+  it("sends the folder's own .gitattributes to preupload, so a file it marks goes through LFS", async () => {
+    // .gitattributes last: the file is found by its name, wherever the listing has it.
+    const { repo, files } = await setUp([
+      ['config.json', '{"model_type": "bart"}\n'],
+      ['notes.txt', 'trained on samsum\n'],
+      ['.gitattributes', '*.txt filter=lfs diff=lfs merge=lfs -text\n'],
+    ]);
+    const result = await commit(repo, files);
+    assert.deepEqual(
+      result.lfs.map((f) => f.path),
+      ['notes.txt'],
+    );
+    const stored = await hub.readFile(repo, 'notes.txt');
+    assert.equal(stored?.toString(), 'trained on samsum\n');
+    assert.ok(hub.state.lfsObjects.has(sha256('trained on samsum\n')), 'notes.txt is not an LFS object');
+  });
+
+  it('sends each file’s first 512 bytes as its sample, as the client does (the Hub judges binary files by it)', async () => {
+    const long = Buffer.from('x'.repeat(2000) + '\n');
+    const { repo, files } = await setUp([
+      ['long.txt', long],
+      ['short.txt', 'hi\n'],
+      ['early-nul.dat', textWithNulAt(100, 700)],
+    ]);
+    const { fetch, sent } = tamper();
+    const result = await commit(repo, files, { fetch });
+    const samples = sent.filter(isPreupload).flatMap((s) => (JSON.parse(s.body!) as { files: Array<{ path: string; sample: string }> }).files);
+    assert.deepEqual(
+      samples.map((f) => [f.path, Buffer.from(f.sample, 'base64').toString('latin1')]),
+      [
+        ['long.txt', long.subarray(0, 512).toString('latin1')],
+        ['short.txt', 'hi\n'],
+        ['early-nul.dat', textWithNulAt(100, 512).toString('latin1')],
+      ],
+    );
+    assert.deepEqual(
+      result.lfs.map((f) => f.path),
+      ['early-nul.dat'],
+    );
+  });
+
+  it('asks preupload about 100 files at a time, each file once, with JSON', async () => {
+    const { repo, files } = await setUp(Array.from({ length: 200 }, (_, i): [string, string] => [`tokens/part-${String(i).padStart(3, '0')}.txt`, `${i}\n`]));
+    const { fetch, sent } = tamper();
+    const result = await commit(repo, files, { fetch });
+    const preuploads = sent.filter(isPreupload);
+    assert.deepEqual(
+      preuploads.map((s) => (JSON.parse(s.body!) as { files: unknown[] }).files.length),
+      [100, 100],
+    );
+    const asked = preuploads.flatMap((s) => (JSON.parse(s.body!) as { files: Array<{ path: string }> }).files.map((f) => f.path));
+    assert.deepEqual(
+      asked,
+      files.map((f) => f.path),
+    );
+    assert.ok(preuploads.every((s) => s.headers['content-type'] === 'application/json'));
+    assert.equal(result.lfs.length, 0);
+    assert.equal((await hub.readFile(repo, 'tokens/part-199.txt'))?.toString(), '199\n');
+  });
+
+  it('asks the LFS batch in the git-lfs media type, as the Git LFS API and the hub client do', async () => {
+    const { repo, files } = await setUp([['weights.bin', pseudoRandomBytes(3, 4096)]]);
+    const { fetch, sent } = tamper();
+    await commit(repo, files, { fetch });
+    const batch = sent.filter(isBatch);
+    assert.equal(batch.length, 1);
+    assert.equal(batch[0]!.headers['accept'], 'application/vnd.git-lfs+json');
+    assert.equal(batch[0]!.headers['content-type'], 'application/vnd.git-lfs+json');
+  });
+});
+
+describe('lfsCommit: sending', () => {
+  it('sends seven known objects five at a time, and a seven-part object five parts at a time; all arrive whole', { timeout: 60_000 }, async () => {
+    const contents = Array.from({ length: 7 }, (_, i) => pseudoRandomBytes(10 + i, 64 * 1024));
+    const big = pseudoRandomBytes(20, 7 * PART - 100);
+    const { repo, files } = await setUp([...contents.map((c, i): [string, Buffer] => [`shard-${i}.bin`, c]), ['big.bin', big]]);
+    // Known hashes (as from the hash record): every object is asked for at once, so the sixth waits for a slot.
+    const known = files.map((f, i) => ({ ...f, knownSha256: sha256(i < 7 ? contents[i]! : big) }));
+    const result = await commit(repo, known);
+    assert.deepEqual(
+      result.lfs.map((f) => [f.path, f.hashed, f.uploaded]),
+      known.map((f) => [f.path, false, true]),
+    );
+    for (const [i, c] of contents.entries()) assert.ok((await hub.readFile(repo, `shard-${i}.bin`))?.equals(c), `shard-${i}.bin differs`);
+    assert.ok((await hub.readFile(repo, 'big.bin'))?.equals(big), 'big.bin differs');
+  });
+
+  it('reports hashing progress of a file it hashes: 0, each 32 MiB as a fraction, then 1', { timeout: 60_000 }, async () => {
+    const size = 40 * 1024 * 1024;
+    const { repo, files } = await setUp([['model.safetensors', pseudoRandomBytes(5, size)]]);
+    const events: LfsCommitEvent[] = [];
+    const result = await commit(repo, files, {}, events);
+    assert.deepEqual(
+      result.lfs.map((f) => [f.path, f.hashed, f.uploaded]),
+      [['model.safetensors', true, true]],
+    );
+    const hashing = events.flatMap((e) => (e.event === 'fileProgress' && e.path === 'model.safetensors' && e.state === 'hashing' ? [e.progress] : []));
+    assert.deepEqual(hashing, [0, (32 * 1024 * 1024) / size, 1]);
+  });
+});
+
+describe('lfsCommit: a Hub or a storage that refuses or misbehaves', () => {
+  it("names the file of an object the batch refuses, with the Hub's words, its status and request id", async () => {
+    const { repo, files } = await setUp([['weights.bin', pseudoRandomBytes(4, 4096)]]);
+    // A hash record gone bad: not a sha256 at all. The Hub refuses the object in its batch answer.
+    const bad = files.map((f) => ({ ...f, knownSha256: 'not-a-sha256' }));
+    await assert.rejects(commit(repo, bad), (err: unknown) => {
+      assert.ok(err instanceof HubApiError, String(err));
+      assert.equal(err.statusCode, 422);
+      assert.match(err.requestId ?? '', /^Root=1-emulator-\d+$/);
+      assert.equal(
+        err.message,
+        `Error while doing LFS batch call for weights.bin: Invalid object: oid must be a sha256 and size a non-negative integer - Request ID: ${err.requestId}`,
+      );
+      return true;
+    });
+  });
+
+  it('refuses a batch answer for an object it did not ask about', async () => {
+    const { repo, files } = await setUp([['weights.bin', pseudoRandomBytes(6, 4096)]]);
+    const stranger = 'f'.repeat(64);
+    const { fetch } = tamper(async (s, res) => {
+      if (!isBatch(s)) return undefined;
+      const answer = (await res.json()) as { objects: unknown[] };
+      answer.objects.push({ oid: stranger, size: 1 });
+      return json(200, answer);
+    });
+    await assert.rejects(commit(repo, files, { fetch }), { message: `The Hub's LFS batch answered for an object it was not asked about (${stranger}).` });
+  });
+
+  it('refuses a multipart answer whose part URLs do not match the size, sending nothing', async () => {
+    const { repo, files } = await setUp([['big.bin', pseudoRandomBytes(7, 3 * PART)]]);
+    const { fetch, sent } = tamper(async (s, res) => {
+      if (!isBatch(s)) return undefined;
+      const answer = (await res.json()) as { objects: Array<{ actions: { upload: { header: Record<string, string> } } }> };
+      delete answer.objects[0]!.actions.upload.header['3'];
+      return json(200, answer);
+    });
+    await assert.rejects(commit(repo, files, { fetch }), { message: 'Invalid server response to upload large LFS file, wrong number of parts' });
+    assert.equal(sent.filter((s) => s.method === 'PUT').length, 0);
+  });
+
+  it('fails when the storage answers a part without its ETag', async () => {
+    const { repo, files } = await setUp([['big.bin', pseudoRandomBytes(8, 2 * PART)]]);
+    const { fetch } = tamper((s) => (s.method === 'PUT' && s.url.includes('/lfs-part/') ? new Response(null, { status: 200 }) : undefined));
+    await assert.rejects(commit(repo, files, { fetch }), { message: 'Cannot get ETag of part during multipart upload' });
+  });
+
+  it("completes a multipart upload with every part's ETag in order; S3's XML refusal names the file and the batch's request id", async () => {
+    const { repo, files } = await setUp([['big.bin', pseudoRandomBytes(9, 2 * PART + 5)]]);
+    let batchRequestId: string | null = null;
+    const { fetch, sent } = tamper((s, res) => {
+      if (isBatch(s)) batchRequestId = res.headers.get('X-Request-Id');
+      if (!s.url.includes('/lfs-complete/')) return undefined;
+      // S3's answer to a completion naming a part it does not hold: XML, no request id of the Hub's.
+      return new Response(
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidPart</Code><Message>One or more of the specified parts could not be found.</Message></Error>',
+        {
+          status: 400,
+          headers: { 'Content-Type': 'application/xml' },
+        },
+      );
+    });
+    await assert.rejects(commit(repo, files, { fetch }), (err: unknown) => {
+      assert.ok(err instanceof HubApiError, String(err));
+      assert.equal(err.statusCode, 400);
+      assert.ok(batchRequestId);
+      assert.equal(err.requestId, batchRequestId);
+      assert.equal(err.message, `Api error with status 400. Error completing multipart upload of big.bin to LFS storage. URL: . Request ID: ${batchRequestId}`);
+      assert.match(String((err.data as { message: string }).message), /<Code>InvalidPart<\/Code>/);
+      return true;
+    });
+    const completion = JSON.parse(sent.find((s) => s.url.includes('/lfs-complete/'))!.body!) as { oid: string; parts: Array<{ partNumber: number; etag: string }> };
+    assert.equal(completion.oid, files[0]!.knownSha256 ?? sha256(await fs.readFile(files[0]!.absolutePath)));
+    assert.deepEqual(
+      completion.parts.map((p) => p.partNumber),
+      [1, 2, 3],
+    );
+    assert.ok(
+      completion.parts.every((p) => /^"[0-9a-f]{32}"$/.test(p.etag)),
+      JSON.stringify(completion.parts),
+    );
+  });
+
+  it('reads a JSON error as the hub client does: `error`, else `message`, with an OAuth-style `error_description` after it', async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ error: 'invalid_token', error_description: 'The access token expired' }, 'invalid_token: The access token expired'],
+      [{ error: 'Repository is disabled' }, 'Repository is disabled'],
+      [{ message: 'Rate limit reached' }, 'Rate limit reached'],
+      [{}, 'Api error with status 401'],
+    ];
+    for (const [body, message] of cases) {
+      const { repo, files } = await setUp([['config.json', '{}\n']]);
+      const { fetch } = tamper((s) => (isPreupload(s) ? json(401, body, { 'X-Request-Id': 'Root=1-test' }) : undefined));
+      await assert.rejects(commit(repo, files, { fetch }), (err: unknown) => {
+        assert.ok(err instanceof HubApiError, String(err));
+        assert.equal(err.message, `${message}. URL: . Request ID: Root=1-test`);
+        assert.deepEqual(err.data, body);
+        return true;
+      });
+    }
+  });
+});
+
+describe('lfsCommit: cancelling', () => {
+  for (const [step, route] of [
+    ['preupload', /preupload/],
+    ['commit', /\/commit\/main$/],
+  ] as const) {
+    it(`stops waiting for the ${step} answer as soon as it is cancelled`, { timeout: 30_000 }, async (t) => {
+      const { repo, files } = await setUp([['config.json', '{}\n']]);
+      // The Hub takes ten minutes to answer that step: only the cancel can end the commit in time.
+      hub.setFaults({ delayMs: 10 * 60_000, delayOn: route });
+      t.after(() => hub.setFaults({}));
+      const controller = new AbortController();
+      const { fetch, sent } = tamper();
+      const committing = commit(repo, files, { fetch, signal: controller.signal });
+      while (!sent.some((s) => route.test(new URL(s.url).pathname))) await new Promise((resolve) => setTimeout(resolve, 20));
+      controller.abort();
+      await assert.rejects(committing, { name: 'AbortError' });
+    });
+  }
+});
