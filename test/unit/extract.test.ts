@@ -10,7 +10,8 @@ import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { create as tarCreate } from 'tar';
 import { ArchiveEntryGuard } from '../../src/artifacts/archiveEntryGuard';
-import { ArchiveError } from '../../src/artifacts/archiveError';
+import type { AdmittedEntry, ArchiveEntryHeader } from '../../src/artifacts/archiveEntryGuard';
+import { ArchiveError, quoteEntry } from '../../src/artifacts/archiveError';
 import type { ArchiveErrorCode } from '../../src/artifacts/archiveError';
 import { extractTarGz, extractTarGzFile } from '../../src/artifacts/extractArchive';
 import type { ExtractOptions, ExtractProgress } from '../../src/artifacts/extractArchive';
@@ -108,7 +109,8 @@ async function listTree(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-async function expectRefused(archive: Buffer, code: ArchiveErrorCode, opts: ExtractOptions = {}, entry?: string): Promise<ArchiveError> {
+/** Refused with `code` (and `entry`, and exactly `message`, when given); nothing written anywhere. */
+async function expectRefused(archive: Buffer, code: ArchiveErrorCode, opts: ExtractOptions = {}, entry?: string, message?: string): Promise<ArchiveError> {
   const box = await sandbox();
   const before = await listTree(box.dir);
   const err = await extractTarGz(Readable.from([archive]), box.target, opts).then(
@@ -118,6 +120,7 @@ async function expectRefused(archive: Buffer, code: ArchiveErrorCode, opts: Extr
   assert.ok(err instanceof ArchiveError, `expected an ArchiveError, got ${String(err)}`);
   assert.equal(err.code, code, err.message);
   if (entry !== undefined) assert.equal(err.entry, entry);
+  if (message !== undefined) assert.equal(err.message, message);
   // Nothing outside, no half-extracted target, no leftover working folder.
   assert.deepEqual(await listTree(box.dir), before);
   assert.equal(await fs.readFile(path.join(box.outside, 'secret'), 'utf8'), 'do not touch');
@@ -232,21 +235,28 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
       'path-traversal',
       {},
       '../evil',
+      `Entry "../evil" climbs out with '..'.`,
     );
   });
 
   it('a .. segment in the middle of a path', async () => {
-    await expectRefused(tgz([{ name: 'a/../../outside/secret', data: 'pwned' }]), 'path-traversal');
+    await expectRefused(
+      tgz([{ name: 'a/../../outside/secret', data: 'pwned' }]),
+      'path-traversal',
+      {},
+      'a/../../outside/secret',
+      `Entry "a/../../outside/secret" climbs out with '..'.`,
+    );
   });
 
   it('a backslash-separated .. (a traversal on Windows)', async () => {
-    await expectRefused(tgz([{ name: 'a\\..\\..\\evil', data: 'pwned' }]), 'path-traversal');
+    await expectRefused(tgz([{ name: 'a\\..\\..\\evil', data: 'pwned' }]), 'path-traversal', {}, 'a\\..\\..\\evil', `Entry "a\\\\..\\\\..\\\\evil" climbs out with '..'.`);
   });
 
   it('an absolute path', async () => {
     const box = await sandbox();
     const victim = path.join(box.outside, 'abs.txt');
-    await expectRefused(tgz([{ name: victim, data: 'pwned' }]), 'path-traversal', {}, victim);
+    await expectRefused(tgz([{ name: victim, data: 'pwned' }]), 'path-traversal', {}, victim, `Entry ${JSON.stringify(victim)} has an absolute path.`);
     assert.equal(existsSync(victim), false);
   });
 
@@ -260,7 +270,7 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
       {},
       'etc',
     );
-    assert.match(err.message, /absolute path/);
+    assert.equal(err.message, 'Symbolic link "etc" points to the absolute path "/etc".');
   });
 
   it('a file written through a symlink that itself points inside', async () => {
@@ -274,7 +284,7 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
       {},
       'alias/file.txt',
     );
-    assert.match(err.message, /through the symbolic link "alias"/);
+    assert.equal(err.message, 'Entry "alias/file.txt" would be written through the symbolic link "alias" created earlier in the archive.');
   });
 
   it('the same, with the link named in another case (one file on macOS and Windows)', async () => {
@@ -285,11 +295,20 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
         { name: 'alias/file.txt', data: 'x' },
       ]),
       'link-escape',
+      {},
+      'alias/file.txt',
+      'Entry "alias/file.txt" would be written through the symbolic link "alias" created earlier in the archive.',
     );
   });
 
   it('a relative symlink that climbs out', async () => {
-    await expectRefused(tgz([{ name: 'a/up', type: 'symlink', linkname: '../../outside' }]), 'link-escape', {}, 'a/up');
+    await expectRefused(
+      tgz([{ name: 'a/up', type: 'symlink', linkname: '../../outside' }]),
+      'link-escape',
+      {},
+      'a/up',
+      'Symbolic link "a/up" points to "../../outside", outside the extraction folder.',
+    );
   });
 
   it('a symlink chain that would escape once an inner link exists (a/b/../.. read lexically is ".")', async () => {
@@ -301,15 +320,22 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
       'link-escape',
       {},
       'c',
+      'Symbolic link "c" points to "a/b/../..", which goes up again after going down; only targets like ../../a/b are accepted.',
     );
   });
 
   it('a hard link to a file outside', async () => {
-    await expectRefused(tgz([{ name: 'h', type: 'hardlink', linkname: '../outside/secret' }]), 'link-escape', {}, 'h');
+    await expectRefused(
+      tgz([{ name: 'h', type: 'hardlink', linkname: '../outside/secret' }]),
+      'link-escape',
+      {},
+      'h',
+      `Link "h" points to "../outside/secret", which climbs out with '..'.`,
+    );
   });
 
   it('a hard link to an absolute path', async () => {
-    await expectRefused(tgz([{ name: 'h', type: 'hardlink', linkname: '/etc/passwd' }]), 'link-escape');
+    await expectRefused(tgz([{ name: 'h', type: 'hardlink', linkname: '/etc/passwd' }]), 'link-escape', {}, 'h', 'Link "h" points to the absolute path "/etc/passwd".');
   });
 
   it('a hard link to a symlink (which would re-root its relative target)', async () => {
@@ -321,6 +347,7 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
       'link-escape',
       {},
       'h',
+      'Hard link "h" points to "a/s", which is not a regular file extracted earlier from this archive.',
     );
   });
 
@@ -333,19 +360,26 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
       'special-file',
       {},
       'null',
+      'Entry "null" is a character device; a model archive has no reason to contain one.',
     );
   });
 
   it('a block device', async () => {
-    await expectRefused(tgz([{ name: 'sda', type: 'block' }]), 'special-file');
+    await expectRefused(tgz([{ name: 'sda', type: 'block' }]), 'special-file', {}, 'sda', 'Entry "sda" is a block device; a model archive has no reason to contain one.');
   });
 
   it('a FIFO', async () => {
-    await expectRefused(tgz([{ name: 'pipe', type: 'fifo' }]), 'special-file', {}, 'pipe');
+    await expectRefused(tgz([{ name: 'pipe', type: 'fifo' }]), 'special-file', {}, 'pipe', 'Entry "pipe" is a FIFO (named pipe); a model archive has no reason to contain one.');
   });
 
   it('an entry type it does not write (GNU sparse)', async () => {
-    await expectRefused(tgz([{ name: 'sparse.bin', type: 'sparse', data: 'x' }]), 'special-file');
+    await expectRefused(
+      tgz([{ name: 'sparse.bin', type: 'sparse', data: 'x' }]),
+      'special-file',
+      {},
+      'sparse.bin',
+      'Entry "sparse.bin" has a type this extractor does not write (SparseFile).',
+    );
   });
 
   it('a duplicate entry replacing a directory by a symlink', async () => {
@@ -360,7 +394,7 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
       {},
       'cache',
     );
-    assert.match(err.message, /first as a folder and then as a symbolic link/);
+    assert.equal(err.message, 'Entry "cache" appears twice, first as a folder and then as a symbolic link; only a regular file may replace a regular file.');
   });
 
   it('a duplicate entry overwriting a symlink with a file', async () => {
@@ -373,6 +407,7 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
       'conflict',
       {},
       'link',
+      'Entry "link" appears twice, first as a symbolic link and then as a file; only a regular file may replace a regular file.',
     );
   });
 
@@ -385,53 +420,72 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
       'conflict',
       {},
       'deep',
+      'Entry "deep" appears twice, first as a folder and then as a symbolic link; only a regular file may replace a regular file.',
     );
   });
 
   it('a gzip bomb: announced file sizes over the cap', async () => {
     const zeros = Buffer.alloc(4 * 1024 * 1024);
     const err = await expectRefused(tgz([{ name: 'bomb.bin', data: zeros }]), 'too-large', { maxBytes: 1024 * 1024 }, 'bomb.bin');
-    assert.match(err.message, /1 MiB/);
+    assert.equal(err.message, 'The archive\'s files add up to more than 1 MiB (at "bomb.bin"). If it is genuine, raise the size limit.');
   });
 
   it('a gzip bomb: a tiny tar followed by megabytes of zeros (the stream counter, not the headers)', async () => {
-    await expectRefused(tgz([{ name: 'small.txt', data: 'x' }], Buffer.alloc(4 * 1024 * 1024)), 'too-large', { maxBytes: 1024 * 1024 });
+    await expectRefused(
+      tgz([{ name: 'small.txt', data: 'x' }], Buffer.alloc(4 * 1024 * 1024)),
+      'too-large',
+      { maxBytes: 1024 * 1024 },
+      undefined,
+      'The archive unpacks to more than 1 MiB (at "small.txt"). If it is genuine, raise the size limit.',
+    );
   });
 
   it('more entries than the cap', async () => {
     const entries = Array.from({ length: 20 }, (_, i) => ({ name: `f${i}.txt`, data: String(i) }));
-    await expectRefused(tgz(entries), 'too-many-entries', { maxEntries: 10 }, 'f10.txt');
+    await expectRefused(
+      tgz(entries),
+      'too-many-entries',
+      { maxEntries: 10 },
+      'f10.txt',
+      'The archive has more than 10 entries (at "f10.txt"). If it is genuine, raise the entry limit.',
+    );
   });
 
   it('a truncated gzip', async () => {
     const whole = tgz([{ name: 'weights.bin', data: bytes(3, 200_000) }]);
     const err = await expectRefused(whole.subarray(0, Math.floor(whole.length / 2)), 'corrupt');
-    assert.match(err.message, /truncated/);
+    assert.equal(err.message, 'The archive is truncated (the gzip stream ends early); download it again.');
   });
 
   it('a tar truncated inside an entry (gzip intact)', async () => {
     const tar = rawTar([{ name: 'weights.bin', data: bytes(4, 10_000) }]);
-    await expectRefused(zlib.gzipSync(tar.subarray(0, 4096)), 'corrupt');
+    await expectRefused(
+      zlib.gzipSync(tar.subarray(0, 4096)),
+      'corrupt',
+      {},
+      undefined,
+      'The archive is damaged: Truncated input (needed 6656 more bytes, only 0 available) (TAR_BAD_ARCHIVE).',
+    );
   });
 
   it('a bad header checksum', async () => {
     const tar = rawTar([{ name: 'a.txt', data: 'x' }]);
     tar[0] = 'b'.charCodeAt(0);
-    await expectRefused(zlib.gzipSync(tar), 'corrupt');
+    await expectRefused(zlib.gzipSync(tar), 'corrupt', {}, undefined, 'The archive is damaged: checksum failure (TAR_ENTRY_INVALID).');
   });
 
   it('input that is not gzip', async () => {
     const err = await expectRefused(rawTar([{ name: 'a.txt', data: 'x' }]), 'corrupt');
-    assert.match(err.message, /not gzip/);
+    assert.equal(err.message, 'The archive is not gzip-compressed (expected a .tar.gz).');
   });
 
   it('gzip inside gzip', async () => {
-    await expectRefused(zlib.gzipSync(tgz([{ name: 'a.txt', data: 'x' }])), 'corrupt');
+    await expectRefused(zlib.gzipSync(tgz([{ name: 'a.txt', data: 'x' }])), 'corrupt', {}, undefined, 'The archive is gzip inside gzip, not a tar archive.');
   });
 
   it('an empty input', async () => {
     const err = await expectRefused(Buffer.alloc(0), 'corrupt');
-    assert.match(err.message, /empty/);
+    assert.equal(err.message, 'The archive is empty.');
   });
 });
 
@@ -473,6 +527,125 @@ describe('ArchiveEntryGuard: rules the tar writer above cannot reach', () => {
       code(() => guard().admit({ path: 'a\0b', type: 'File', size: 0 })),
       'path-traversal',
     );
+  });
+});
+
+describe('ArchiveEntryGuard: each rule, entry by entry', () => {
+  type Outcome = AdmittedEntry | { code: ArchiveErrorCode; message: string; entry: string | undefined };
+  /** Admits `headers` in order; the last one's admission, or the first refusal. */
+  const judge = (headers: ArchiveEntryHeader[], limits = { maxEntries: 1000, maxBytes: 1e9 }): Outcome => {
+    const g = new ArchiveEntryGuard(limits);
+    try {
+      let last: AdmittedEntry | undefined;
+      for (const h of headers) last = g.admit(h);
+      return last!;
+    } catch (e) {
+      if (!(e instanceof ArchiveError)) throw e;
+      assert.equal(e.name, 'ArchiveError');
+      return { code: e.code, message: e.message, entry: e.entry };
+    }
+  };
+  const file = (p: string, size = 1): ArchiveEntryHeader => ({ path: p, type: 'File', size });
+  const dir = (p: string): ArchiveEntryHeader => ({ path: p, type: 'Directory', size: 0 });
+  const symlink = (p: string, linkpath?: string): ArchiveEntryHeader => ({ path: p, type: 'SymbolicLink', size: 0, ...(linkpath !== undefined ? { linkpath } : {}) });
+  const hardlink = (p: string, linkpath?: string): ArchiveEntryHeader => ({ path: p, type: 'Link', size: 0, ...(linkpath !== undefined ? { linkpath } : {}) });
+  const refused = (code: ArchiveErrorCode, entry: string, message: string) => ({ code, message, entry });
+
+  it("takes tar's other names for files and folders (OldFile, ContiguousFile, GNUDumpDir)", () => {
+    assert.equal((judge([{ path: 'old.bin', type: 'OldFile', size: 1 }]) as AdmittedEntry).kind, 'file');
+    assert.equal((judge([{ path: 'contiguous.bin', type: 'ContiguousFile', size: 1 }]) as AdmittedEntry).kind, 'file');
+    assert.equal((judge([{ path: 'dump/', type: 'GNUDumpDir', size: 0 }]) as AdmittedEntry).kind, 'directory');
+  });
+
+  it('admits the root folder itself only as a folder', () => {
+    assert.deepEqual(judge([dir('./')]), { kind: 'directory', path: '', parents: [], replaces: false });
+    assert.deepEqual(judge([file('.')]), refused('path-traversal', '.', 'Entry "." would replace the extraction folder itself.'));
+    assert.deepEqual(judge([symlink('./', 'x')]), refused('path-traversal', './', 'Entry "./" would replace the extraction folder itself.'));
+  });
+
+  it('allows paths up to 4,096 characters and 256 levels, not one more', () => {
+    assert.equal((judge([file('x'.repeat(4096))]) as AdmittedEntry).kind, 'file');
+    const long = 'x'.repeat(4097);
+    assert.deepEqual(judge([file(long)]), refused('corrupt', long, `Entry "${'x'.repeat(300)}…" has a path longer or deeper than file systems allow.`));
+    assert.equal((judge([file(Array(256).fill('a').join('/'))]) as AdmittedEntry).kind, 'file');
+    assert.equal((judge([file(Array(257).fill('a').join('/'))]) as { code: string }).code, 'corrupt');
+  });
+
+  it('refuses an entry under a file or a hard link the archive made', () => {
+    assert.deepEqual(judge([file('a'), file('a/b')]), refused('conflict', 'a/b', 'Entry "a/b" needs "a" to be a folder, but the archive made it a file.'));
+    assert.deepEqual(judge([file('f'), hardlink('h', 'f'), file('h/x')]), refused('conflict', 'h/x', 'Entry "h/x" needs "h" to be a folder, but the archive made it a file.'));
+  });
+
+  it('lets a folder repeat (also one first made implicitly) and a file replace a file; nothing else', () => {
+    assert.deepEqual(judge([dir('d/'), dir('d/')]), { kind: 'directory', path: 'd', parents: [], replaces: false });
+    assert.deepEqual(judge([file('d/x'), dir('d/')]), { kind: 'directory', path: 'd', parents: [], replaces: false });
+    assert.deepEqual(judge([file('f'), file('f')]), { kind: 'file', path: 'f', parents: [], replaces: true });
+    const rule = 'only a regular file may replace a regular file.';
+    assert.deepEqual(judge([file('f'), dir('f/')]), refused('conflict', 'f/', `Entry "f/" appears twice, first as a file and then as a folder; ${rule}`));
+    assert.deepEqual(judge([dir('d/'), file('d')]), refused('conflict', 'd', `Entry "d" appears twice, first as a folder and then as a file; ${rule}`));
+    assert.deepEqual(
+      judge([file('f'), hardlink('h', 'f'), hardlink('h', 'f')]),
+      refused('conflict', 'h', `Entry "h" appears twice, first as a hard link and then as a hard link; ${rule}`),
+    );
+    assert.deepEqual(judge([file('d/x'), file('d')]), refused('conflict', 'd', `Entry "d" appears twice, first as a folder and then as a file; ${rule}`));
+  });
+
+  it('compares names as macOS and Windows do: case and Unicode form, but not ß against ss', () => {
+    assert.deepEqual(
+      judge([dir('Data/'), file('data')]),
+      refused('conflict', 'data', 'Entry "data" appears twice, first as a folder and then as a file; only a regular file may replace a regular file.'),
+    );
+    // é as e + combining acute, then precomposed: one name on macOS.
+    assert.equal((judge([file('caf\u0065\u0301.txt'), file('caf\u00e9.txt')]) as AdmittedEntry).replaces, true);
+    assert.equal((judge([file('stra\u00dfe.txt'), file('strasse.txt')]) as AdmittedEntry).replaces, false);
+  });
+
+  it('adds up the sizes files announce against the limit (folders and negative sizes count nothing)', () => {
+    const limits = { maxEntries: 1000, maxBytes: 10 };
+    assert.equal((judge([file('a', 6), file('b', 4)], limits) as AdmittedEntry).kind, 'file');
+    assert.deepEqual(
+      judge([file('a', 6), file('b', 4), file('c', 1)], limits),
+      refused('too-large', 'c', `The archive's files add up to more than 10 B (at "c"). If it is genuine, raise the size limit.`),
+    );
+    assert.equal((judge([file('a', -5), file('b', 10)], limits) as AdmittedEntry).kind, 'file');
+    assert.equal((judge([{ path: 'd/', type: 'Directory', size: 1e12 }], limits) as AdmittedEntry).kind, 'directory');
+  });
+
+  it('refuses links without a target, NUL characters, and hard links to anything but a file extracted earlier', () => {
+    assert.deepEqual(judge([hardlink('h')]), refused('corrupt', 'h', 'Hard link "h" has no target.'));
+    assert.deepEqual(judge([symlink('s')]), refused('corrupt', 's', 'Symbolic link "s" has no target.'));
+    assert.deepEqual(judge([symlink('s', 'a\0b')]), refused('link-escape', 's', 'Symbolic link "s" has a NUL character in its target.'));
+    assert.deepEqual(judge([file('f'), hardlink('h', 'f\0')]), refused('link-escape', 'h', 'Entry "h" has a NUL character in its link target.'));
+    assert.deepEqual(judge([file('a\0b')]), refused('path-traversal', 'a\0b', 'Entry "a\\u0000b" has a NUL character in its path.'));
+    assert.deepEqual(
+      judge([dir('d/'), hardlink('h', 'd')]),
+      refused('link-escape', 'h', 'Hard link "h" points to "d", which is not a regular file extracted earlier from this archive.'),
+    );
+    assert.deepEqual(judge([file('f'), hardlink('h1', 'f'), hardlink('h2', 'h1')]), { kind: 'hardlink', path: 'h2', parents: [], linkTarget: 'h1', replaces: false });
+  });
+
+  it("normalises a symbolic link's target (., repeated and trailing slashes, backslashes) and allows as many steps up as it is deep", () => {
+    const target = (linkpath: string, at = 'a/s') => (judge([symlink(at, linkpath)]) as AdmittedEntry).linkTarget;
+    assert.equal(target('../b/./c'), '../b/c');
+    assert.equal(target('b//c/'), 'b/c');
+    assert.equal(target('b\\c'), 'b/c');
+    assert.equal(target('./'), '.');
+    assert.equal(target('../../x', 'a/b/s'), '../../x');
+    assert.deepEqual(judge([symlink('s', 'C:evil')]), refused('link-escape', 's', 'Symbolic link "s" points to the absolute path "C:evil".'));
+  });
+
+  it('takes C:x, \\x and /x as absolute, and 1:x as a name', () => {
+    for (const p of ['C:evil', 'z:evil', '\\evil', '/evil']) assert.deepEqual(judge([file(p)]), refused('path-traversal', p, `Entry ${JSON.stringify(p)} has an absolute path.`));
+    assert.equal((judge([file('1:x')]) as AdmittedEntry).path, '1:x');
+  });
+});
+
+describe('quoteEntry', () => {
+  it('quotes a name, cuts it after 300 characters, and escapes C1 controls and line separators', () => {
+    assert.equal(quoteEntry('a'.repeat(300)), JSON.stringify('a'.repeat(300)));
+    assert.equal(quoteEntry('a'.repeat(301)), JSON.stringify(`${'a'.repeat(300)}…`));
+    assert.equal(quoteEntry('x\u0085y\u2028z\u007f'), '"x\\u0085y\\u2028z\\u007f"');
+    assert.equal(quoteEntry('tab\there'), '"tab\\there"');
   });
 });
 
@@ -621,6 +794,46 @@ describe('sagemaker-hf extract', () => {
     const io = capture(box.dir);
     assert.equal(await extractCommand(['model.tar.gz', '--to', 'model'], io), 1);
     assert.match(io.err, /refused: .*"\.\.\/evil".*\[path-traversal\]/);
+  });
+
+  it('exits 1, saying "refused", for every way an archive is refused; 2 for a problem of the machine', async () => {
+    const cases: Array<[ArchiveErrorCode, Buffer, string[]]> = [
+      ['path-traversal', tgz([{ name: '../evil', data: 'x' }]), []],
+      ['link-escape', tgz([{ name: 'up', type: 'symlink', linkname: '../x' }]), []],
+      ['special-file', tgz([{ name: 'pipe', type: 'fifo' }]), []],
+      [
+        'conflict',
+        tgz([
+          { name: 'd/', type: 'dir' },
+          { name: 'd', data: 'x' },
+        ]),
+        [],
+      ],
+      ['too-large', tgz([{ name: 'big.bin', data: Buffer.alloc(2048) }]), ['--max-bytes', '1K']],
+      [
+        'too-many-entries',
+        tgz([
+          { name: 'a', data: 'x' },
+          { name: 'b', data: 'y' },
+        ]),
+        ['--max-entries', '1'],
+      ],
+      ['corrupt', Buffer.from('not an archive'), []],
+    ];
+    for (const [code, archive, flags] of cases) {
+      const box = await sandbox();
+      await fs.writeFile(path.join(box.dir, 'model.tar.gz'), archive);
+      const io = capture(box.dir);
+      assert.equal(await extractCommand(['model.tar.gz', '--to', 'model', ...flags], io), 1, `${code}: ${io.err}`);
+      assert.match(io.err, new RegExp(`^sagemaker-hf extract: refused: .* \\[${code}\\]\n$`), code);
+    }
+    const box = await sandbox();
+    await fs.writeFile(path.join(box.dir, 'model.tar.gz'), tgz([{ name: 'config.json', data: '{}' }]));
+    await fs.writeFile(box.target, 'a file');
+    const io = capture(box.dir);
+    assert.equal(await extractCommand(['model.tar.gz', '--to', 'model'], io), 2);
+    assert.match(io.err, /^sagemaker-hf extract: .* \[target-exists\]\n/);
+    assert.doesNotMatch(io.err, /refused/);
   });
 
   it('exits 2 on a non-empty target without --overwrite, and 0 with it', async () => {
