@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, promises as fs } from 'node:fs';
+import { createWriteStream, existsSync, promises as fs, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -199,6 +199,21 @@ describe('extractTarGz: a normal model archive', () => {
     assert.equal(await fs.readFile(path.join(box.target, 'weights/b.bin'), 'utf8'), 'first');
     assert.equal((await fs.stat(path.join(box.target, 'weights/b.bin'))).ino, (await fs.stat(path.join(box.target, 'weights/a.bin'))).ino);
     assert.equal(await fs.readFile(path.join(box.target, 'notes.txt'), 'utf8'), 'new notes');
+  });
+
+  it('records the sha256 of a hard link as its target’s, and none for a symbolic link', async () => {
+    const box = await sandbox();
+    const archive = tgz([
+      { name: 'weights/a.bin', data: 'weights' },
+      { name: 'weights/b.bin', type: 'hardlink', linkname: 'weights/a.bin' },
+      { name: 'latest', type: 'symlink', linkname: 'weights/a.bin' },
+    ]);
+    await extractTarGz(Readable.from([archive]), box.target, { recordHashes: true });
+    const record = await readHashRecord(box.target);
+    const sha = createHash('sha256').update('weights').digest('hex');
+    assert.deepEqual([...record.keys()].sort(), ['weights/a.bin', 'weights/b.bin']);
+    assert.equal(record.get('weights/a.bin')?.sha256, sha);
+    assert.equal(record.get('weights/b.bin')?.sha256, sha);
   });
 
   it('drops setuid, setgid and sticky bits', async () => {
@@ -656,7 +671,11 @@ describe('extractTarGz: the target folder and cancellation', () => {
     const box = await sandbox();
     await fs.mkdir(box.target);
     await fs.writeFile(path.join(box.target, 'keep.txt'), 'mine');
-    await assert.rejects(extractTarGz(Readable.from([simple()]), box.target), (e: unknown) => e instanceof ArchiveError && e.code === 'target-exists');
+    await assert.rejects(extractTarGz(Readable.from([simple()]), box.target), {
+      name: 'ArchiveError',
+      code: 'target-exists',
+      message: `${box.target} is not empty. Choose an empty or new folder, or allow overwriting it.`,
+    });
     assert.deepEqual(await fs.readdir(box.target), ['keep.txt']);
     assert.deepEqual((await fs.readdir(box.dir)).sort(), ['model', 'outside']);
   });
@@ -700,7 +719,70 @@ describe('extractTarGz: the target folder and cancellation', () => {
   it('refuses a target that is a file', async () => {
     const box = await sandbox();
     await fs.writeFile(box.target, 'a file');
-    await assert.rejects(extractTarGz(Readable.from([simple()]), box.target, { overwrite: true }), (e: unknown) => e instanceof ArchiveError && e.code === 'target-exists');
+    await assert.rejects(extractTarGz(Readable.from([simple()]), box.target, { overwrite: true }), {
+      name: 'ArchiveError',
+      code: 'target-exists',
+      message: `${box.target} exists and is not a folder. Choose another target folder.`,
+    });
+  });
+
+  it('refuses, changing nothing, when the empty target is filled by someone else while the archive is extracted', async () => {
+    const box = await sandbox();
+    await fs.mkdir(box.target);
+    const intruder = path.join(box.target, 'intruder.txt');
+    const run = extractTarGz(Readable.from([simple()]), box.target, { onProgress: () => writeFileSync(intruder, 'not from the archive') });
+    await assert.rejects(run, {
+      name: 'ArchiveError',
+      code: 'target-exists',
+      message: `${box.target} was filled by something else during the extraction. Nothing was changed; try again.`,
+    });
+    assert.deepEqual(await fs.readdir(box.target), ['intruder.txt']);
+    assert.deepEqual((await fs.readdir(box.dir)).sort(), ['model', 'outside'], 'the working folder was left behind');
+  });
+
+  it("gives a new target the mode of the archive's ./ (kept traversable by its owner)", async () => {
+    const box = await sandbox();
+    await extractTarGz(
+      Readable.from([
+        tgz([
+          { name: './', type: 'dir', mode: 0o550 },
+          { name: 'config.json', data: '{}' },
+        ]),
+      ]),
+      box.target,
+    );
+    assert.equal((await fs.stat(box.target)).mode & 0o777, 0o750);
+  });
+
+  it('takes a progress callback that throws as a cancel: nothing is written', async () => {
+    const box = await sandbox();
+    const stop = new Error('the progress view was closed');
+    await assert.rejects(
+      extractTarGz(Readable.from([simple()]), box.target, {
+        onProgress: () => {
+          throw stop;
+        },
+      }),
+      (e: unknown) => e instanceof ArchiveError && e.code === 'aborted' && e.message === 'The extraction was cancelled; nothing was written.' && e.cause === stop,
+    );
+    assert.deepEqual(await fs.readdir(box.dir), ['outside']);
+  });
+
+  it('fails with "io" when reading the archive fails, and when it cannot be opened', async () => {
+    const box = await sandbox();
+    const broken = new Readable({
+      read() {
+        this.destroy(Object.assign(new Error('read failed'), { code: 'EIO' }));
+      },
+    });
+    await assert.rejects(extractTarGz(broken, box.target), { name: 'ArchiveError', code: 'io', message: 'Reading the archive failed: EIO.' });
+    const missing = path.join(box.dir, 'nope.tar.gz');
+    await assert.rejects(
+      extractTarGzFile(missing, box.target),
+      (e: unknown) =>
+        e instanceof ArchiveError && e.code === 'io' && e.message === `Cannot open the archive ${missing}: ENOENT.` && (e.cause as NodeJS.ErrnoException).code === 'ENOENT',
+    );
+    assert.deepEqual(await fs.readdir(box.dir), ['outside']);
   });
 
   it('stops on abort mid-stream and removes what it wrote', async () => {
