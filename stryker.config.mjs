@@ -28,7 +28,7 @@ export const AREAS = {
     mutate: ['src/artifacts/**/*.ts'],
     // Every unit test file that imports src/artifacts, shortest first, except pytorchDdp (19 s here: it
     // trains a model to get an archive; extract and downloadModel cover the same extraction paths).
-    testFiles: ['webviewProtocol', 'modelFolder', 'honestModelCard', 'extract', 'downloadModel', 'hubHashRecord'],
+    testFiles: ['webviewProtocol', 'modelFolder', 'hashRecord', 'honestModelCard', 'extract', 'downloadModel', 'hubHashRecord'],
   },
   hub: {
     mutate: ['src/hub/**/*.ts'],

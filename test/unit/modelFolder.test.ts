@@ -60,6 +60,21 @@ describe('reading a model folder', () => {
     assert.equal(run.unreadable[1]!.reason, `is larger than 64 MiB (${MAX_MODEL_FOLDER_FILE_BYTES + 1} bytes): too large for a file the card reads`);
   });
 
+  it('leaves out a run file or README.md it cannot stat (a symbolic link loop), naming the error', async () => {
+    const dir = await folderWith('loops', {});
+    for (const name of ['test_results.json', 'README.md']) {
+      await fs.rm(path.join(dir, name), { force: true });
+      await fs.symlink(name, path.join(dir, name));
+    }
+    const run = await readModelFolder(dir);
+    assert.deepEqual(run.unreadable, [
+      { file: 'test_results.json', reason: 'cannot be read (ELOOP)' },
+      { file: 'README.md', reason: 'cannot be read (ELOOP)' },
+    ]);
+    assert.equal(run.readme, undefined);
+    assert.ok('eval_results.json' in run.files);
+  });
+
   it('refuses a folder with nothing usable, saying what it left out; a README alone is enough for the panel only', async () => {
     const broken = path.join(tmp, 'broken');
     await fs.mkdir(broken);
