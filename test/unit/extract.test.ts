@@ -22,8 +22,8 @@ import { REPO_ROOT } from './repoRoot';
 
 // ---- a raw ustar writer, so hostile headers are exactly what the test says (no library sanitising) ----
 
-type TarType = 'file' | 'hardlink' | 'symlink' | 'char' | 'block' | 'dir' | 'fifo' | 'sparse';
-const TYPE_FLAG: Record<TarType, string> = { file: '0', hardlink: '1', symlink: '2', char: '3', block: '4', dir: '5', fifo: '6', sparse: 'S' };
+type TarType = 'file' | 'hardlink' | 'symlink' | 'char' | 'block' | 'dir' | 'fifo' | 'sparse' | 'pax';
+const TYPE_FLAG: Record<TarType, string> = { file: '0', hardlink: '1', symlink: '2', char: '3', block: '4', dir: '5', fifo: '6', sparse: 'S', pax: 'x' };
 
 interface RawEntry {
   name: string;
@@ -496,6 +496,19 @@ describe('extractTarGz: hostile archives are refused whole, nothing written anyw
 
   it('gzip inside gzip', async () => {
     await expectRefused(zlib.gzipSync(tgz([{ name: 'a.txt', data: 'x' }])), 'corrupt', {}, undefined, 'The archive is gzip inside gzip, not a tar archive.');
+  });
+
+  it('an extended (pax) header larger than tar allows', async () => {
+    await expectRefused(
+      tgz([
+        { name: 'PaxHeaders/weights.bin', type: 'pax', data: Buffer.alloc(2 * 1024 * 1024, 'a') },
+        { name: 'weights.bin', data: 'x' },
+      ]),
+      'corrupt',
+      {},
+      'PaxHeaders/weights.bin',
+      'The archive has an extended header larger than tar allows (before "PaxHeaders/weights.bin").',
+    );
   });
 
   it('an empty input', async () => {
