@@ -228,6 +228,16 @@ describe('lfsCommit: a Hub or a storage that refuses or misbehaves', () => {
     });
   });
 
+  it('leaves the request id out of a batch refusal that came without one', async () => {
+    const { repo, files } = await setUp([['weights.bin', pseudoRandomBytes(5, 4096)]]);
+    const bad = files.map((f) => ({ ...f, knownSha256: 'not-a-sha256' }));
+    // The same refusal, its X-Request-Id header dropped on the way.
+    const { fetch } = tamper(async (s, res) => (isBatch(s) ? json(res.status, await res.json()) : undefined));
+    await assert.rejects(commit(repo, bad, { fetch }), {
+      message: 'Error while doing LFS batch call for weights.bin: Invalid object: oid must be a sha256 and size a non-negative integer',
+    });
+  });
+
   it('refuses a batch answer for an object it did not ask about', async () => {
     const { repo, files } = await setUp([['weights.bin', pseudoRandomBytes(6, 4096)]]);
     const stranger = 'f'.repeat(64);
