@@ -10,7 +10,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, utimesSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRepo, HubApiError } from '@huggingface/hub';
@@ -68,9 +68,15 @@ interface Sent {
  * A fetch through fileUploadFetch (as Push to Hub's) that records every request and lets `rewrite`
  * replace the emulator's answer to one.
  */
-function tamper(rewrite: (sent: Sent, res: Response) => Promise<Response | undefined> | Response | undefined = () => undefined): { fetch: typeof fetch; sent: Sent[] } {
+function tamper(
+  rewrite: (sent: Sent, res: Response) => Promise<Response | undefined> | Response | undefined = () => undefined,
+  instead: (sent: Sent, init: RequestInit | undefined) => Promise<Response> | undefined = () => undefined,
+): { fetch: typeof fetch; sent: Sent[]; maxInFlight: (route: 'lfs-upload' | 'lfs-part') => number } {
   const base = fileUploadFetch({ retryDelaysMs: [] });
   const sent: Sent[] = [];
+  /** PUTs under way and the most at once, by route: whole objects (/lfs-upload/) and parts (/lfs-part/). */
+  const inFlight = new Map<string, number>();
+  const most = new Map<string, number>();
   const wrapped = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request: Sent = {
       url: String(input),
@@ -79,11 +85,24 @@ function tamper(rewrite: (sent: Sent, res: Response) => Promise<Response | undef
       body: typeof init?.body === 'string' ? init.body : undefined,
     };
     sent.push(request);
-    const res = await base(input, init);
-    return (await rewrite(request, res)) ?? res;
+    const route = request.method === 'PUT' ? new URL(request.url).pathname.split('/')[1]! : undefined;
+    if (route) {
+      inFlight.set(route, (inFlight.get(route) ?? 0) + 1);
+      most.set(route, Math.max(most.get(route) ?? 0, inFlight.get(route)!));
+    }
+    try {
+      const res = await (instead(request, init) ?? base(input, init));
+      return (await rewrite(request, res)) ?? res;
+    } finally {
+      if (route) inFlight.set(route, inFlight.get(route)! - 1);
+    }
   };
-  return { fetch: wrapped as typeof fetch, sent };
+  return { fetch: wrapped as typeof fetch, sent, maxInFlight: (route) => most.get(route) ?? 0 };
 }
+
+/** An answer that never comes: the request ends only when its signal aborts. */
+const hangUntilAborted = (init: RequestInit | undefined): Promise<Response> =>
+  new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason), { once: true }));
 
 function commit(repo: string, files: LfsCommitFile[], more: Partial<LfsCommitOptions> = {}, events: LfsCommitEvent[] = []): Promise<LfsCommitResult> {
   return lfsCommit({
@@ -178,6 +197,29 @@ describe('lfsCommit: what goes through LFS', () => {
     assert.equal(batch.length, 1);
     assert.equal(batch[0]!.headers['accept'], 'application/vnd.git-lfs+json');
     assert.equal(batch[0]!.headers['content-type'], 'application/vnd.git-lfs+json');
+    assert.deepEqual(JSON.parse(batch[0]!.body!), {
+      operation: 'upload',
+      transfers: ['basic', 'multipart'],
+      hash_algo: 'sha_256',
+      ref: { name: 'main' },
+      objects: [{ oid: sha256(await fs.readFile(files[0]!.absolutePath)), size: 4096 }],
+    });
+    // The upload carries the batch answer's request id, as the client sends it.
+    const put = sent.find((s) => s.method === 'PUT')!;
+    assert.match(put.headers['x-request-id'] ?? '', /^Root=1-emulator-\d+$/);
+  });
+
+  it('asks the LFS batch about 100 objects at a time', { timeout: 60_000 }, async () => {
+    const contents = Array.from({ length: 101 }, (_, i) => pseudoRandomBytes(100 + i, 600));
+    const { repo, files } = await setUp(contents.map((c, i): [string, Buffer] => [`blobs/${String(i).padStart(3, '0')}.bin`, c]));
+    const { fetch, sent } = tamper();
+    const known = files.map((f, i) => ({ ...f, knownSha256: sha256(contents[i]!) }));
+    const result = await commit(repo, known, { fetch });
+    assert.deepEqual(
+      sent.filter(isBatch).map((s) => (JSON.parse(s.body!) as { objects: unknown[] }).objects.length),
+      [100, 1],
+    );
+    assert.equal(result.lfs.filter((f) => f.uploaded).length, 101);
   });
 });
 
@@ -188,11 +230,14 @@ describe('lfsCommit: sending', () => {
     const { repo, files } = await setUp([...contents.map((c, i): [string, Buffer] => [`shard-${i}.bin`, c]), ['big.bin', big]]);
     // Known hashes (as from the hash record): every object is asked for at once, so the sixth waits for a slot.
     const known = files.map((f, i) => ({ ...f, knownSha256: sha256(i < 7 ? contents[i]! : big) }));
-    const result = await commit(repo, known);
+    const { fetch, maxInFlight } = tamper();
+    const result = await commit(repo, known, { fetch });
     assert.deepEqual(
       result.lfs.map((f) => [f.path, f.hashed, f.uploaded]),
       known.map((f) => [f.path, false, true]),
     );
+    assert.equal(maxInFlight('lfs-upload'), 5, 'not five uploads at a time');
+    assert.equal(maxInFlight('lfs-part'), 5, 'not five parts of a file at a time');
     for (const [i, c] of contents.entries()) assert.ok((await hub.readFile(repo, `shard-${i}.bin`))?.equals(c), `shard-${i}.bin differs`);
     assert.ok((await hub.readFile(repo, 'big.bin'))?.equals(big), 'big.bin differs');
   });
@@ -208,6 +253,57 @@ describe('lfsCommit: sending', () => {
     );
     const hashing = events.flatMap((e) => (e.event === 'fileProgress' && e.path === 'model.safetensors' && e.state === 'hashing' ? [e.progress] : []));
     assert.deepEqual(hashing, [0, (32 * 1024 * 1024) / size, 1]);
+    const uploading = events.flatMap((e) => (e.event === 'fileProgress' && e.path === 'model.safetensors' && e.state === 'uploading' ? [e.progress] : []));
+    assert.equal(uploading[0], 0);
+    assert.equal(uploading.at(-1), 1);
+  });
+
+  it('asks once for content it already asked about or the Hub holds, and reports those files sent', async () => {
+    const same = pseudoRandomBytes(30, 4096);
+    const { repo, files } = await setUp([
+      ['a.bin', same],
+      ['b.bin', same],
+    ]);
+    const sentFiles = (events: LfsCommitEvent[]) => events.flatMap((e) => (e.event === 'fileProgress' && e.state === 'uploading' && e.progress === 1 ? [e.path] : [])).sort();
+    // Never hashed: each is asked about as soon as it is hashed; the second is the object the first asked for.
+    const first = tamper();
+    const events: LfsCommitEvent[] = [];
+    await commit(repo, files, { fetch: first.fetch }, events);
+    assert.equal(first.sent.filter(isBatch).length, 1);
+    assert.equal(first.sent.filter((s) => s.method === 'PUT').length, 1);
+    assert.deepEqual(sentFiles(events), ['a.bin', 'b.bin']);
+    // Again: the Hub holds the object, so nothing is sent, and both files are done.
+    const again = tamper();
+    const second: LfsCommitEvent[] = [];
+    await commit(repo, files, { fetch: again.fetch }, second);
+    assert.equal(again.sent.filter((s) => s.method === 'PUT').length, 0);
+    assert.deepEqual(sentFiles(second), ['a.bin', 'b.bin']);
+  });
+
+  it('refuses a file whose stamp or size moved since it was listed, or that changed while it was hashed', { timeout: 60_000 }, async () => {
+    const { repo, files } = await setUp([['weights.bin', pseudoRandomBytes(31, 4096)]]);
+    const listed = files[0]!;
+    const changed = { name: 'FileChangedError', message: `${listed.absolutePath} changed while it was being read: do not change the model folder while it is pushed.` };
+    for (const stamp of [
+      { ...listed.stamp, size: listed.stamp.size + 1 },
+      { ...listed.stamp, mtimeNs: '1' },
+      { ...listed.stamp, ctimeNs: '1' },
+    ]) {
+      await assert.rejects(commit(repo, [{ ...listed, stamp }]), changed, JSON.stringify(stamp));
+    }
+    await assert.rejects(commit(repo, [{ ...listed, size: listed.size + 1 }]), changed);
+    // Touched while the worker reads it: the stamp before the first read is the listed one, the one after is not.
+    const big = await setUp([['model.safetensors', pseudoRandomBytes(32, 96 * 1024 * 1024)]]);
+    const file = big.files[0]!;
+    let touched = false;
+    const touch = (e: LfsCommitEvent) => {
+      if (!touched && e.event === 'fileProgress' && e.state === 'hashing' && e.progress > 0 && e.progress < 1) {
+        touched = true;
+        utimesSync(file.absolutePath, new Date(), new Date(2020, 0, 1));
+      }
+    };
+    await assert.rejects(commit(big.repo, big.files, { onEvent: touch }), { name: 'FileChangedError', message: changed.message.replace(listed.absolutePath, file.absolutePath) });
+    assert.ok(touched);
   });
 });
 
@@ -235,6 +331,50 @@ describe('lfsCommit: a Hub or a storage that refuses or misbehaves', () => {
     const { fetch } = tamper(async (s, res) => (isBatch(s) ? json(res.status, await res.json()) : undefined));
     await assert.rejects(commit(repo, bad, { fetch }), {
       message: 'Error while doing LFS batch call for weights.bin: Invalid object: oid must be a sha256 and size a non-negative integer',
+    });
+  });
+
+  it("reports the storage's refusal of an upload, not the cancel of the others it stops", { timeout: 60_000 }, async () => {
+    const { repo, files } = await setUp([
+      ['a.bin', pseudoRandomBytes(40, 4096)],
+      ['b.bin', pseudoRandomBytes(41, 4096)],
+    ]);
+    const known = files.map((f) => ({ ...f, knownSha256: sha256(readFileSync(f.absolutePath)) }));
+    let batchRequestId: string | null = null;
+    const puts: string[] = [];
+    const { fetch } = tamper(
+      (s, res) => {
+        if (isBatch(s)) batchRequestId = res.headers.get('X-Request-Id');
+        return undefined;
+      },
+      (s, init) => {
+        if (s.method !== 'PUT') return undefined;
+        puts.push(s.url);
+        // b.bin's upload hangs until it is stopped; a.bin's is refused once both are under way.
+        if (s.url.includes(known[1]!.knownSha256)) return hangUntilAborted(init);
+        return (async () => {
+          while (puts.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+          return new Response(new TextEncoder().encode('<Error><Code>InternalError</Code></Error>'), { status: 500 });
+        })();
+      },
+    );
+    await assert.rejects(commit(repo, known, { fetch }), (err: unknown) => {
+      assert.ok(err instanceof HubApiError, String(err));
+      assert.equal(err.statusCode, 500);
+      assert.equal(err.message, `Api error with status 500. Error while uploading a.bin to LFS storage. URL: . Request ID: ${batchRequestId}`);
+      return true;
+    });
+  });
+
+  it('names the part and the file of a part the storage refuses', { timeout: 60_000 }, async () => {
+    const { repo, files } = await setUp([['big.bin', pseudoRandomBytes(42, 2 * PART)]]);
+    const { fetch } = tamper(undefined, (s) =>
+      s.method === 'PUT' && /\/lfs-part\/[0-9a-f]+\/2\?/.test(s.url) ? Promise.resolve(new Response(new TextEncoder().encode('SlowDown'), { status: 503 })) : undefined,
+    );
+    await assert.rejects(commit(repo, files, { fetch }), (err: unknown) => {
+      assert.ok(err instanceof HubApiError, String(err));
+      assert.match(err.message, /^Api error with status 503\. Error while uploading part 2 of big\.bin to LFS storage\. URL: \. Request ID: Root=1-emulator-\d+$/);
+      return true;
     });
   });
 
@@ -302,6 +442,9 @@ describe('lfsCommit: a Hub or a storage that refuses or misbehaves', () => {
       completion.parts.every((p) => /^"[0-9a-f]{32}"$/.test(p.etag)),
       JSON.stringify(completion.parts),
     );
+    const completionHeaders = sent.find((s) => s.url.includes('/lfs-complete/'))!.headers;
+    assert.equal(completionHeaders['accept'], 'application/vnd.git-lfs+json');
+    assert.equal(completionHeaders['content-type'], 'application/vnd.git-lfs+json');
   });
 
   it('reads a JSON error as the hub client does: `error`, else `message`, with an OAuth-style `error_description` after it', async () => {
@@ -318,6 +461,23 @@ describe('lfsCommit: a Hub or a storage that refuses or misbehaves', () => {
         assert.ok(err instanceof HubApiError, String(err));
         assert.equal(err.message, `${message}. URL: . Request ID: Root=1-test`);
         assert.deepEqual(err.data, body);
+        return true;
+      });
+    }
+  });
+
+  it('reads JSON by its media type whatever its parameters, takes any other body as text, and says no request id when there is none', async () => {
+    const answers: Array<[Response, string, unknown]> = [
+      [json(403, { error: 'Forbidden' }, { 'Content-Type': 'application/json; charset=utf-8' }), 'Forbidden. URL: ', { error: 'Forbidden' }],
+      [new Response(new TextEncoder().encode('Bad Gateway'), { status: 502 }), 'Api error with status 502. URL: ', { message: 'Bad Gateway' }],
+    ];
+    for (const [answer, message, data] of answers) {
+      const { repo, files } = await setUp([['config.json', '{}\n']]);
+      const { fetch } = tamper((s) => (isPreupload(s) ? answer : undefined));
+      await assert.rejects(commit(repo, files, { fetch }), (err: unknown) => {
+        assert.ok(err instanceof HubApiError, String(err));
+        assert.equal(err.message, message);
+        assert.deepEqual(err.data, data);
         return true;
       });
     }
