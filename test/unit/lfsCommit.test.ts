@@ -242,6 +242,35 @@ describe('lfsCommit: sending', () => {
     assert.ok((await hub.readFile(repo, 'big.bin'))?.equals(big), 'big.bin differs');
   });
 
+  it('sends eight files one after another, each upload giving its slot back', { timeout: 60_000 }, async () => {
+    const contents = Array.from({ length: 8 }, (_, i) => pseudoRandomBytes(60 + i, 8192));
+    const { repo, files } = await setUp(contents.map((c, i): [string, Buffer] => [`part-${i}.bin`, c]));
+    // Each file is asked about only once the upload before it has ended, so every upload starts with
+    // all slots free and ends with none waiting: the slot count must come back down each time.
+    let uploadsDone = 0;
+    let batches = 0;
+    const { fetch, maxInFlight } = tamper(
+      (s) => {
+        if (s.method === 'PUT') uploadsDone++;
+        return undefined;
+      },
+      (s, init) => {
+        if (!isBatch(s)) return undefined;
+        const before = batches++;
+        return (async () => {
+          while (uploadsDone < before) await new Promise((resolve) => setTimeout(resolve, 5));
+          return globalThis.fetch(s.url, init);
+        })();
+      },
+    );
+    const result = await commit(repo, files, { fetch });
+    assert.equal(maxInFlight('lfs-upload'), 1);
+    assert.deepEqual(
+      result.lfs.map((f) => [f.path, f.sha256, f.hashed, f.uploaded]),
+      files.map((f, i) => [f.path, sha256(contents[i]!), true, true]),
+    );
+  });
+
   it('reports hashing progress of a file it hashes: 0, each 32 MiB as a fraction, then 1', { timeout: 60_000 }, async () => {
     const size = 40 * 1024 * 1024;
     const { repo, files } = await setUp([['model.safetensors', pseudoRandomBytes(5, size)]]);
