@@ -216,6 +216,27 @@ describe('extractTarGz: a normal model archive', () => {
     assert.equal(record.get('weights/b.bin')?.sha256, sha);
   });
 
+  it('takes gzip-like bytes for gzip only at the very start: a name that starts like it, and a .gz member 1 MiB in, extract', async () => {
+    const box = await sandbox();
+    const inner = zlib.gzipSync(Buffer.from('a nested archive'));
+    // The second member's data starts at 1 MiB of the tar stream, where the first 1 MiB output chunk of gunzip ends.
+    const entries: RawEntry[] = [
+      { name: '\u010bonfig.txt', data: 'starts with C4 8B' },
+      { name: '\u001fodd.txt', data: 'starts with 1F' },
+      { name: 'pad.bin', data: Buffer.alloc(1024 * 1024 - 4 * 512 - 1024) },
+      { name: 'nested.gz', data: inner },
+    ];
+    const tar = rawTar(entries);
+    assert.deepEqual([...tar.subarray(1024 * 1024, 1024 * 1024 + 2)], [0x1f, 0x8b], 'the .gz member does not start at 1 MiB');
+    assert.deepEqual([...tar.subarray(0, 2)], [0xc4, 0x8b]);
+    await extractTarGz(Readable.from([zlib.gzipSync(tar)]), box.target);
+    assert.ok((await fs.readFile(path.join(box.target, 'nested.gz'))).equals(inner));
+    assert.equal(await fs.readFile(path.join(box.target, '\u001fodd.txt'), 'utf8'), 'starts with 1F');
+    const second = path.join(box.dir, 'second');
+    await extractTarGz(Readable.from([tgz([{ name: '\u001fodd.txt', data: 'first this time' }])]), second);
+    assert.deepEqual(await fs.readdir(second), ['\u001fodd.txt']);
+  });
+
   it('drops setuid, setgid and sticky bits', async () => {
     const box = await sandbox();
     await extractTarGz(Readable.from([tgz([{ name: 'tool', data: 'x', mode: 0o6755 }])]), box.target);
