@@ -237,6 +237,13 @@ describe('extractTarGz: a normal model archive', () => {
     assert.deepEqual(await fs.readdir(second), ['\u001fodd.txt']);
   });
 
+  it("keeps each file's modification time from its header", async () => {
+    const box = await sandbox();
+    await extractTarGz(Readable.from([tgz([{ name: 'weights/a.bin', data: 'x' }])]), box.target);
+    // The raw writer stamps every header with 1,600,000,000 s.
+    assert.equal((await fs.stat(path.join(box.target, 'weights/a.bin'))).mtimeMs, 1_600_000_000_000);
+  });
+
   it('drops setuid, setgid and sticky bits', async () => {
     const box = await sandbox();
     await extractTarGz(Readable.from([tgz([{ name: 'tool', data: 'x', mode: 0o6755 }])]), box.target);
