@@ -55,6 +55,7 @@ describe('hash record', () => {
       'ok.bin': good,
       'not-an-object.bin': 'x',
       'negative.bin': { ...good, size: -1 },
+      'empty.bin': { ...good, size: 0 },
       'fraction.bin': { ...good, size: 1.5 },
       'size-as-text.bin': { ...good, size: '1' },
       'mtime-with-letters.bin': { ...good, mtimeNs: '12a' },
@@ -71,7 +72,13 @@ describe('hash record', () => {
     };
     await fs.mkdir(path.dirname(record), { recursive: true });
     await fs.writeFile(record, JSON.stringify({ version: 1, files }));
-    assert.deepEqual([...(await readHashRecord(dir))], [['ok.bin', good]]);
+    assert.deepEqual(
+      [...(await readHashRecord(dir))],
+      [
+        ['ok.bin', good],
+        ['empty.bin', { ...good, size: 0 }],
+      ],
+    );
     await fs.writeFile(record, JSON.stringify({ version: 2, files }));
     assert.equal((await readHashRecord(dir)).size, 0, 'a record of another version was read');
     // The record's name is a link to a valid record elsewhere: not read.
