@@ -607,6 +607,13 @@ describe('ArchiveEntryGuard: each rule, entry by entry', () => {
   const hardlink = (p: string, linkpath?: string): ArchiveEntryHeader => ({ path: p, type: 'Link', size: 0, ...(linkpath !== undefined ? { linkpath } : {}) });
   const refused = (code: ArchiveErrorCode, entry: string, message: string) => ({ code, message, entry });
 
+  it('refuses a type it does not write, naming it', () => {
+    assert.deepEqual(
+      judge([{ path: 'sparse.bin', type: 'SparseFile', size: 1 }]),
+      refused('special-file', 'sparse.bin', 'Entry "sparse.bin" has a type this extractor does not write (SparseFile).'),
+    );
+  });
+
   it("takes tar's other names for files and folders (OldFile, ContiguousFile, GNUDumpDir)", () => {
     assert.equal((judge([{ path: 'old.bin', type: 'OldFile', size: 1 }]) as AdmittedEntry).kind, 'file');
     assert.equal((judge([{ path: 'contiguous.bin', type: 'ContiguousFile', size: 1 }]) as AdmittedEntry).kind, 'file');
