@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MAX_MODEL_FOLDER_FILE_BYTES, ModelFolderError, readJobRecord, readModelFolder } from '../../src/artifacts/modelFolder';
+import { MAX_MODEL_FOLDER_FILE_BYTES, ModelFolderError, readJobRecord, readModelFolder, safetensorsParameters } from '../../src/artifacts/modelFolder';
 import { cardCommand } from '../../src/cli/cardCommand';
 import { StorageKey } from '../../src/host/ids';
 import { FolderMemory, MAX_REMEMBERED_FOLDERS } from '../../src/webview/host/folderMemory';
@@ -73,6 +73,82 @@ describe('reading a model folder', () => {
     ]);
     assert.equal(run.readme, undefined);
     assert.ok('eval_results.json' in run.files);
+  });
+
+  it('passes over a dangling link and a README.md that is a folder, lists every name, and reads a file of exactly 64 MiB', async () => {
+    const dir = await folderWith('edges', {});
+    await fs.rm(path.join(dir, 'eval_results.json'));
+    await fs.symlink('nowhere.json', path.join(dir, 'eval_results.json'));
+    await fs.mkdir(path.join(dir, 'README.md'));
+    // Sparse: exactly the cap is still read (and is not JSON).
+    await fs.truncate(path.join(dir, 'trainer_state.json'), MAX_MODEL_FOLDER_FILE_BYTES);
+    const run = await readModelFolder(dir);
+    assert.equal(run.readme, undefined);
+    assert.ok(!('eval_results.json' in run.files));
+    assert.deepEqual(
+      run.unreadable.map((u) => u.file),
+      ['trainer_state.json'],
+    );
+    assert.match(run.unreadable[0]!.reason, /^is not valid JSON /);
+    assert.deepEqual(run.fileNames, (await fs.readdir(dir)).sort());
+    assert.ok(run.fileNames.includes('README.md') && run.fileNames.length > 4);
+  });
+
+  it('says exactly why a folder gives no card, and which folder', async () => {
+    const empty = path.join(tmp, 'empty');
+    await fs.mkdir(empty);
+    for (const [readme, looked] of [
+      [true, 'README.md, config.json, *_results.json or trainer_state.json'],
+      [false, 'config.json, *_results.json or trainer_state.json'],
+    ] as const) {
+      await assert.rejects(readModelFolder(empty, { readme }), {
+        name: 'ModelFolderError',
+        code: 'modelCard.notAModelFolder',
+        context: { folder: empty },
+        message: `${empty} has no model card to make: none of ${looked} could be read. Use the folder a job's model.tar.gz was downloaded or extracted to.`,
+      });
+    }
+    const two = path.join(tmp, 'two-broken');
+    await fs.mkdir(two);
+    await fs.writeFile(path.join(two, 'config.json'), '{');
+    await fs.writeFile(path.join(two, 'eval_results.json'), '[');
+    await assert.rejects(
+      readModelFolder(two),
+      (e: unknown) => e instanceof ModelFolderError && /could be read \(config\.json is not valid JSON .*; eval_results\.json is not valid JSON .*\)\. Use/.test(e.message),
+    );
+    const missing = path.join(tmp, 'no-such-folder');
+    await assert.rejects(readModelFolder(missing), {
+      name: 'ModelFolderError',
+      code: 'modelCard.folderUnreadable',
+      context: { folder: missing },
+      message: `Cannot read the model folder ${missing} (ENOENT). Download or extract the model again, or pick another folder.`,
+    });
+  });
+
+  it('counts safetensors parameters only from a well-formed header', async () => {
+    const file = path.join(tmp, 'weights.safetensors');
+    const write = async (header: string, declared = Buffer.byteLength(header), data = 0) => {
+      const length = Buffer.alloc(8);
+      length.writeBigUInt64LE(BigInt(declared));
+      await fs.writeFile(file, Buffer.concat([length, Buffer.from(header), Buffer.alloc(data)]));
+      return safetensorsParameters(file);
+    };
+    const tensor = (shape: unknown) => JSON.stringify({ __metadata__: { format: 'pt' }, w: { dtype: 'F32', shape, data_offsets: [0, 0] } });
+    assert.equal(await write(tensor([2, 3]), undefined, 24), 6);
+    // A header that fills the file exactly (no tensor data) is still a header.
+    assert.equal(await write(tensor([0, 4])), 0);
+    assert.equal(await write(tensor([2, 3]), 0), undefined, 'a zero-length header');
+    assert.equal(await write(tensor([2, 3]), Buffer.byteLength(tensor([2, 3])) + 1), undefined, 'a header longer than the file');
+    assert.equal(await write('[]'), undefined, 'a header that is not an object');
+    for (const shape of [[3, -1], [1.5], ['3'], 'x', undefined]) assert.equal(await write(tensor(shape)), undefined, JSON.stringify(shape));
+    assert.equal(await write(JSON.stringify({ w: 'F32' })), undefined, 'a tensor that is not an object');
+    assert.equal(await safetensorsParameters(path.join(tmp, 'no-such.safetensors')), undefined);
+  });
+
+  it('gives no weights to a model.safetensors it cannot read', async () => {
+    const dir = await folderWith('bad-weights', {});
+    await fs.writeFile(path.join(dir, 'model.safetensors'), 'SIMULATED-WEIGHTS');
+    assert.equal((await readModelFolder(dir)).weights, undefined);
   });
 
   it('refuses a folder with nothing usable, saying what it left out; a README alone is enough for the panel only', async () => {
