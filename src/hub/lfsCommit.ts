@@ -14,6 +14,7 @@
 // commitIter (pushModelFolder.ts).
 
 import { HubApiError } from '@huggingface/hub';
+import { sameStamp } from '../artifacts/hashRecord';
 import { FileHasher } from './fileHasher';
 import type { FileHashStamp } from './fileHashProtocol';
 import { FileChangedError, LocalFileBlob } from './localFileBlob';
@@ -305,10 +306,6 @@ async function uploadOne(opts: LfsCommitOptions, state: LfsState, upload: Upload
   }
   state.uploaded = true;
   progressCallback(1);
-}
-
-function sameStamp(a: FileHashStamp, b: FileHashStamp): boolean {
-  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
 /** A HubApiError as the client's createApiError builds it (status, URL, request id, the server's words in `data`). */
