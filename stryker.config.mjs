@@ -40,7 +40,9 @@ export const AREAS = {
   },
   'core-logs': {
     mutate: ['src/core/logs/**/*.ts'],
-    testFiles: ['logFormat', 'logTail', 'logTailBulk'],
+    // The plain-node files first (about a second each): a mutant they kill never starts moto. warmPool
+    // checks the warm-pool lines of the job-end summary.
+    testFiles: ['logFormat', 'logCursor', 'warmPool', 'logTail', 'logTailBulk'],
   },
   'core-training': {
     mutate: ['src/core/training/**/*.ts'],
