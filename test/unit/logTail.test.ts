@@ -454,4 +454,118 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     assert.equal(end.reason, 'aborted');
     assert.equal(end.summary, undefined);
   });
+
+  it('ends as aborted, without a description, when the signal fired before the first answer', async () => {
+    const job = 'hf-abort-before-start';
+    await completedJob(job, { simSeconds: 1.5, logLinesPerHost: 2 });
+    const statuses: unknown[] = [];
+    const end = await tailTrainingJobLogs({
+      clients: direct,
+      jobName: job,
+      follow: true,
+      policy: FAST,
+      signal: AbortSignal.abort(),
+      onLines: () => assert.fail('no line after an abort'),
+      onStatus: (u) => statuses.push(u),
+    });
+    assert.equal(end.reason, 'aborted');
+    assert.equal(end.description, undefined);
+    assert.equal(end.stats.describeTrainingJobCalls, 0, 'nothing is asked once the signal has fired');
+    assert.deepEqual(statuses, []);
+  });
+
+  it('ends as aborted, reading nothing, when the signal fires as the first status is shown', async () => {
+    const job = 'hf-abort-on-first-status';
+    await completedJob(job, { simSeconds: 1.5, logLinesPerHost: 2 });
+    const controller = new AbortController();
+    const end = await tailTrainingJobLogs({
+      clients: direct,
+      jobName: job,
+      follow: true,
+      policy: { ...FAST, backoff: { ...FAST.backoff, maxConsecutiveFailures: 0 } },
+      signal: controller.signal,
+      onLines: () => assert.fail('no line after an abort'),
+      onStatus: () => controller.abort(),
+    });
+    assert.equal(end.reason, 'aborted');
+    assert.equal(end.description?.TrainingJobStatus, 'Completed');
+    assert.equal(end.summary, undefined, 'an aborted tail does not sum up even a finished job');
+    assert.equal(end.stats.filterLogEventsCalls, 0);
+  });
+
+  // The abort comes while the call is under way: the client's own middleware fires it just before the
+  // request goes out, so the SDK rejects the call with an AbortError rather than answering it.
+  for (const operation of ['FilterLogEvents', 'DescribeTrainingJob'] as const) {
+    it(`ends as aborted, not as a failure, when the signal fires while a ${operation} call is under way`, { timeout: 60_000 }, async () => {
+      const job = `hf-abort-in-${operation}`;
+      await moto.configure({ jobs: { [job]: { simSeconds: 60 } } });
+      await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job)));
+      const controller = new AbortController();
+      const clients = clientsFor(moto.endpoint);
+      // The second DescribeTrainingJob is the first status refresh; the first FilterLogEvents is the first poll.
+      let calls = 0;
+      const client = operation === 'FilterLogEvents' ? clients.logs() : clients.sagemaker();
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === `${operation}Command` && ++calls === (operation === 'FilterLogEvents' ? 1 : 2)) controller.abort();
+          return next(args);
+        },
+        { step: 'initialize', name: 'abortUnderWay' },
+      );
+      const notices: RetryNotice[] = [];
+      const end = await tailTrainingJobLogs({
+        clients,
+        jobName: job,
+        follow: true,
+        // Giving up at the first failure in a row: an abort that were counted as one would end in an error.
+        policy: { ...FAST, statusIntervalMs: 0, backoff: { ...FAST.backoff, maxConsecutiveFailures: 0 } },
+        signal: controller.signal,
+        onLines: () => {},
+        onRetry: (n) => notices.push(n),
+      });
+      clients.destroy();
+      assert.equal(end.reason, 'aborted');
+      assert.equal(end.description?.TrainingJobName, job, 'the first answer is kept');
+      assert.equal(end.summary, undefined);
+      assert.deepEqual(notices, [], 'an abort is not a failure to wait out');
+      assert.equal(end.stats.describeTrainingJobCalls, operation === 'FilterLogEvents' ? 1 : 2);
+      assert.equal(end.stats.filterLogEventsCalls, 1);
+    });
+  }
+
+  it('stops with ReadRefused, naming the log group and the job, when CloudWatch refuses the read; its cursor resumes', { timeout: 60_000 }, async () => {
+    const job = 'hf-read-refused';
+    await completedJob(job, { simSeconds: 1.5, logLinesPerHost: 3 });
+    const refusing = await proxy(
+      21,
+      {},
+      {
+        respond: ({ operation }) =>
+          operation.endsWith('.FilterLogEvents') ? { status: 400, type: 'AccessDeniedException', message: 'User is not authorized to perform: logs:FilterLogEvents' } : undefined,
+      },
+    );
+    const clients = clientsFor(refusing.endpoint, 1);
+    const notices: RetryNotice[] = [];
+    const err = await tailTrainingJobLogs({
+      clients,
+      jobName: job,
+      follow: true,
+      policy: FAST,
+      onLines: () => assert.fail('no line can come through'),
+      onRetry: (n) => notices.push(n),
+    }).then(
+      () => assert.fail('the tail should have stopped'),
+      (e: unknown) => e,
+    );
+    clients.destroy();
+    assert.ok(err instanceof LogTailError, String(err));
+    assert.equal(err.name, 'LogTailError');
+    assert.equal(err.code, 'ReadRefused');
+    assert.equal(err.message, `CloudWatch Logs refused to read ${LOG_GROUP} for ${job}: AccessDeniedException: User is not authorized to perform: logs:FilterLogEvents`);
+    assert.deepEqual(err.context, { jobName: job, logGroupName: LOG_GROUP });
+    assert.deepEqual(notices, [], 'a refusal is not waited out');
+    assert.equal(refusing.requestsOf('FilterLogEvents').requests, 1);
+    const resumed = await tail({ clients: direct, jobName: job, follow: true, policy: FAST, cursor: err.cursor });
+    assert.deepEqual(sortedEntries(byStream(resumed.lines)), sortedEntries(await groundTruth(direct.logs(), job)));
+  });
 });
