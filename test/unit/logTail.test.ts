@@ -493,6 +493,34 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     assert.equal(end.stats.filterLogEventsCalls, 0);
   });
 
+  it('asks DescribeTrainingJob again only once statusIntervalMs has passed, however often it polls the log', { timeout: 60_000 }, async () => {
+    const job = 'hf-status-interval';
+    await moto.configure({ jobs: { [job]: { simSeconds: 60 } } });
+    await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job)));
+    const controller = new AbortController();
+    const clients = clientsFor(moto.endpoint);
+    let polls = 0;
+    clients.logs().middlewareStack.add(
+      (next) => async (args) => {
+        if (++polls === 6) controller.abort();
+        return next(args);
+      },
+      { step: 'initialize', name: 'abortAfterPolls' },
+    );
+    const end = await tailTrainingJobLogs({
+      clients,
+      jobName: job,
+      follow: true,
+      policy: { ...FAST, pollIntervalMs: 10, statusIntervalMs: 600_000 },
+      signal: controller.signal,
+      onLines: () => {},
+    });
+    clients.destroy();
+    assert.equal(end.reason, 'aborted');
+    assert.equal(end.stats.filterLogEventsCalls, 6);
+    assert.equal(end.stats.describeTrainingJobCalls, 1, 'five polls, and the status interval of ten minutes has not passed');
+  });
+
   // The abort comes while the call is under way: the client's own middleware fires it just before the
   // request goes out, so the SDK rejects the call with an AbortError rather than answering it.
   for (const operation of ['FilterLogEvents', 'DescribeTrainingJob'] as const) {
