@@ -28,7 +28,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // ---------------------------------------------------------------------------------------------------
 
 const installProblem = motoInstallProblem();
-/** The first status line of a job: the simulation's Starting transitions come 5 % of its time apart. */
+/** The first status line of a job: the simulation's Starting message changes at 5 % and 10 % of its time. */
 const STARTING_LINE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} Starting - (Starting the training job|Launching requested ML instances|Preparing the instances for training)$/;
 
 // The tests below run side by side (each has its own job, and its own proxy or account where it injects
@@ -75,8 +75,8 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
 
     it('prints the SDK’s status lines as the job moves, ending with Completed', () => {
       const all = ours.statuses.flatMap((s) => s.lines);
-      // Like the SDK, the first description prints only its latest transition: which of the Starting
-      // messages that is depends on how soon the first DescribeTrainingJob comes.
+      // SageMaker keeps one transition per status and moves its message on as the job starts: which
+      // Starting message the first DescribeTrainingJob finds depends on how soon it comes.
       assert.match(all[0]!, STARTING_LINE);
       for (const expected of [
         'Downloading - Downloading input data',
