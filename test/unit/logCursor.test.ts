@@ -391,9 +391,40 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
     );
   });
 
-  it('refuses a saved state of another job', () => {
+  it('refuses a saved state of another job, naming both, or "another job" when the state names none', () => {
     const state = new LogCursor('job-a', 0, TEST_OVERLAP).state();
-    assert.throws(() => LogCursor.restore('job-b', state, TEST_OVERLAP), { code: 'LogCursorStateMismatch' });
+    assert.throws(() => LogCursor.restore('job-b', state, TEST_OVERLAP), {
+      code: 'LogCursorStateMismatch',
+      message: 'This saved log position belongs to job-a/, not job-b/.',
+    });
+    assert.throws(() => LogCursor.restore('job-b', { ...state, prefix: '' }, TEST_OVERLAP), {
+      code: 'LogCursorStateMismatch',
+      message: 'This saved log position belongs to another job, not job-b/.',
+    });
+  });
+
+  // FilterLogEvents always sends eventId and message; the SDK's types make both optional.
+  it('tells events without an eventId apart by what they carry and their place among identical ones, the same way on a re-read', () => {
+    const cursor = new LogCursor('job', 0, TEST_OVERLAP);
+    const e = (ts: number, message?: string): CloudWatchLogEvent => ({
+      logStreamName: 'job/algo-1-1',
+      timestamp: ts,
+      ingestionTime: ts,
+      ...(message === undefined ? {} : { message }),
+    });
+    // Two identical lines in one page are two lines; a line without a message is an empty line.
+    assert.deepEqual(
+      cursor.acceptPage([e(5, 'epoch done'), e(5, 'epoch done'), e(6)]).map((l) => l.message),
+      ['epoch done', 'epoch done', ''],
+    );
+    cursor.completePoll(0);
+    // The next poll re-reads the overlap: the same three are recognised; a new line, even with an older
+    // timestamp than the last one seen, is not mistaken for one of them.
+    assert.deepEqual(
+      cursor.acceptPage([e(4, 'late'), e(5, 'epoch done'), e(5, 'epoch done'), e(6), e(7, 'epoch done')]).map((l) => `${l.timestamp} ${l.message}`),
+      ['4 late', '7 epoch done'],
+    );
+    assert.equal(cursor.stats.duplicates, 3);
   });
 });
 

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { TrainingJobDescription } from '../../src/core/jobs/trainingJobDescription';
 import { explainFailure, failureHints, pythonFixed1, RecentLines, summarizeJobEnd } from '../../src/core/logs/jobEndSummary';
 import type { LogLine } from '../../src/core/logs/logCursor';
-import { formatLogLine, formatSdkTime, omittedHistoryLine, ruleStatusLines, showControlCharacters, statusLinesSince } from '../../src/core/logs/logFormat';
+import { formatLogLine, formatSdkTime, omittedHistoryLine, ruleStatusLines, secondaryStatusChanged, showControlCharacters, statusLinesSince } from '../../src/core/logs/logFormat';
 
 /** A DescribeTrainingJob answer, built up the way a job moves (PR-GitHub-style builder). */
 class DescriptionBuilder {
@@ -315,5 +315,74 @@ describe('end-of-job summary', () => {
       all.map((l) => l.timestamp),
       [1, 2, 100, 101, 102],
     );
+  });
+});
+
+// DescribeTrainingJob's answer marks nearly every field optional: a field that is missing gets the
+// SDK's own fallback where it has one (Python's `.get(key, default)`), an empty part where it has none,
+// never "undefined" in a printed line.
+describe('answers with fields missing', () => {
+  it('prints no status line for an answer without SecondaryStatusTransitions, first or later', () => {
+    const bare: TrainingJobDescription = { TrainingJobName: 'j', TrainingJobStatus: 'InProgress' };
+    assert.deepEqual(statusLinesSince(bare, undefined), []);
+    const earlier = aJob().transition('Starting', 'Starting the training job', '2021-04-01T13:00:10Z').build();
+    assert.deepEqual(statusLinesSince(bare, earlier), []);
+    assert.equal(secondaryStatusChanged(bare, earlier), false, 'no transition is no change');
+  });
+
+  it('writes a transition without time, status or message with empty parts, never "undefined"', () => {
+    const d: TrainingJobDescription = { SecondaryStatusTransitions: [{} as NonNullable<TrainingJobDescription['SecondaryStatusTransitions']>[number]] };
+    assert.deepEqual(statusLinesSince(d, undefined), ['  - ']);
+  });
+
+  it('takes two answers whose newest transition has no message for unchanged, and a first message after none for a change', () => {
+    const noMessage = (...statuses: string[]): TrainingJobDescription => ({
+      SecondaryStatusTransitions: statuses.map((Status) => ({ Status, StartTime: new Date('2021-04-01T13:00:10Z') })),
+    });
+    assert.deepEqual(statusLinesSince(noMessage('Starting'), noMessage('Starting')), []);
+    assert.deepEqual(statusLinesSince(noMessage('Starting'), { TrainingJobStatus: 'InProgress' }), []);
+    const withMessage = aJob().transition('Starting', 'Starting the training job', '2021-04-01T13:00:10Z').build();
+    assert.deepEqual(statusLinesSince(withMessage, noMessage('Starting')), ['2021-04-01 13:00:10 Starting - Starting the training job']);
+  });
+
+  it('writes a rule without a name or a status with empty parts', () => {
+    assert.deepEqual(ruleStatusLines({ ProfilerRuleEvaluationStatuses: [{}] }, undefined), [': ']);
+  });
+
+  it('sums up an answer without a name or a status, and a failure without a reason', () => {
+    const bare = summarizeJobEnd({}, []);
+    assert.equal(bare.jobName, '');
+    assert.equal(bare.status, 'Unknown');
+    assert.deepEqual(bare.lines, []);
+    const failed = summarizeJobEnd({ TrainingJobName: 'j', TrainingJobStatus: 'Failed' }, []);
+    assert.equal(failed.failureReason, '(No reason provided)');
+    assert.equal(
+      failed.lines[0],
+      'Error for Training job j: Failed. Reason: (No reason provided). Check troubleshooting guide for common errors: https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-python-sdk-troubleshooting.html',
+    );
+  });
+
+  it('says "1 more line" for a single omitted line', () => {
+    const lines = [line('job/algo-1-1', 10, 'Traceback (most recent call last):')];
+    for (let i = 0; i < 10; i++) lines.push(line('job/algo-1-1', 11 + i, `  frame ${i}`));
+    const s = summarizeJobEnd(aJob().ended('Failed', 1).with({ FailureReason: 'AlgorithmError: boom' }).build(), lines, { maxExplainingLines: 10 });
+    assert.ok(s.lines.includes('  … 1 more line …'), s.lines.join('\n'));
+  });
+
+  it('rounds a negative tie to even with its sign, like Python', () => {
+    assert.equal(pythonFixed1(-0.25), '-0.2');
+    assert.equal(pythonFixed1(-0.35), '-0.3');
+    assert.equal(pythonFixed1(-70.25), '-70.2');
+  });
+
+  it('points at capacity for InsufficientInstanceCapacity, naming the instance type', () => {
+    const hints = failureHints('CapacityError: Unable to provision requested ML compute capacity.', [], aJob().build());
+    assert.deepEqual(hints, [
+      {
+        code: 'capacity',
+        message:
+          'SageMaker had no ml.p3dn.24xlarge capacity: launch again later, in another region, or with another instance type; managed spot training with a longer max_wait also helps.',
+      },
+    ]);
   });
 });
