@@ -9,6 +9,7 @@
 
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { performance } from 'node:perf_hooks';
 import { CreateLogStreamCommand, DescribeLogGroupsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { LogTailError, tailTrainingJobLogs } from '../../src/aws/logTail';
@@ -89,6 +90,11 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
           `no status line ending "${expected}" in:\n${all.join('\n')}`,
         );
       }
+      assert.deepEqual(
+        ours.statuses.map((u) => u.first),
+        ours.statuses.map((_, i) => i === 0),
+        'only the first update says it is the first',
+      );
     });
 
     it('ends with training and billable seconds × 2 hosts and the spot savings', () => {
@@ -511,14 +517,59 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
       clients,
       jobName: job,
       follow: true,
-      policy: { ...FAST, pollIntervalMs: 10, statusIntervalMs: 600_000 },
+      // The interval is the time since the last answer, not a reading of the clock: half a second more
+      // than this process's age, which a sum of two clock readings would already exceed.
+      policy: { ...FAST, pollIntervalMs: 10, statusIntervalMs: Math.ceil(performance.now()) + 500 },
       signal: controller.signal,
       onLines: () => {},
     });
     clients.destroy();
     assert.equal(end.reason, 'aborted');
     assert.equal(end.stats.filterLogEventsCalls, 6);
-    assert.equal(end.stats.describeTrainingJobCalls, 1, 'five polls, and the status interval of ten minutes has not passed');
+    assert.equal(end.stats.describeTrainingJobCalls, 1, 'five polls at 10 ms, and the status interval has not passed');
+  });
+
+  it('reads a finished job once: one DescribeTrainingJob and one pass over many pages, holding nothing back, followed or not', { timeout: 60_000 }, async () => {
+    const job = 'hf-finished-one-pass';
+    await completedJob(job, { simSeconds: 1.5, logLinesPerHost: 30 });
+    const truth = await groundTruth(direct.logs(), job);
+    // The service clock an answer gives is its Date header (whole seconds) less a second of margin: let
+    // it pass the last line's ingestion.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    for (const follow of [false, true]) {
+      const got = await tail({ clients: direct, jobName: job, follow, policy: { ...FAST, pageLimit: 7 } });
+      assert.deepEqual(sortedEntries(byStream(got.lines)), sortedEntries(truth));
+      const { reason, stats } = got.end!;
+      assert.equal(reason, follow ? 'ended' : 'snapshot');
+      assert.equal(stats.describeTrainingJobCalls, 1, `follow: ${follow}`);
+      // The service's clock from the DescribeTrainingJob answer tells the cursor that every line was
+      // there before the first page: each page read once, no line held back to a second poll.
+      assert.equal(stats.pages, stats.filterLogEventsCalls, `follow: ${follow}`);
+      assert.equal(stats.duplicatesDropped, 0, `follow: ${follow}`);
+      assert.equal(stats.polls, 1, `follow: ${follow}`);
+      assert.equal(stats.heldBack, 0, `follow: ${follow}`);
+    }
+  });
+
+  it('starts reading from the service clock when an answer lacks CreationTime', { timeout: 60_000 }, async () => {
+    const job = 'hf-no-creation-time';
+    await moto.configure({ jobs: { [job]: { simSeconds: 3, logLinesPerHost: 4 } } });
+    await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job)));
+    const clients = clientsFor(moto.endpoint);
+    // DescribeTrainingJob always carries CreationTime; the SDK's types make it optional. Taken out of
+    // each answer here, after the real client has parsed it.
+    clients.sagemaker().middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        delete (result.output as { CreationTime?: Date }).CreationTime;
+        return result;
+      },
+      { step: 'initialize', name: 'dropCreationTime' },
+    );
+    const got = await tail({ clients, jobName: job, follow: true, policy: FAST });
+    clients.destroy();
+    assert.equal(got.end!.reason, 'ended');
+    assert.deepEqual(sortedEntries(byStream(got.lines)), sortedEntries(await groundTruth(direct.logs(), job)));
   });
 
   // The abort comes while the call is under way: the client's own middleware fires it just before the
