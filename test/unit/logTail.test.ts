@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
 import { CreateLogStreamCommand, DescribeLogGroupsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { CreateTrainingJobCommand, DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { LogTailError, tailTrainingJobLogs } from '../../src/aws/logTail';
 import type { LogTailClients, RetryNotice } from '../../src/aws/logTail';
 import { logsCommand } from '../../src/cli/logsCommand';
@@ -389,7 +389,8 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     // A fresh account in moto: no /aws/sagemaker/TrainingJobs group until its first container logs.
     const account = '210987654321';
     const job = 'hf-first-job-of-an-account';
-    await moto.configure({ jobs: { [job]: { simSeconds: 3 } } });
+    // Its container (and so its log group) starts at 35 % of the job: 2.1 s, for the first poll to come before it even on a loaded machine.
+    await moto.configure({ jobs: { [job]: { simSeconds: 6 } } });
     const clients = clientsFor(moto.endpoint, undefined, account);
     const logs = clients.logs();
     const sagemaker = clients.sagemaker();
@@ -570,6 +571,33 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     clients.destroy();
     assert.equal(got.end!.reason, 'ended');
     assert.deepEqual(sortedEntries(byStream(got.lines)), sortedEntries(await groundTruth(direct.logs(), job)));
+  });
+
+  it('prints debugger and profiler rule statuses when they change, each line once, and no empty status update', { timeout: 60_000 }, async () => {
+    const job = 'hf-rule-statuses';
+    await moto.configure({ jobs: { [job]: { simSeconds: 6, logLinesPerHost: 4 } } });
+    const rule = (name: string) => ({ RuleConfigurationName: name, RuleEvaluatorImage: '503895931360.dkr.ecr.us-east-1.amazonaws.com/sagemaker-debugger-rules:latest' });
+    await direct
+      .sagemaker()
+      .send(new CreateTrainingJobCommand(hfJob(job, { DebugRuleConfigurations: [rule('LossNotDecreasing')], ProfilerRuleConfigurations: [rule('ProfilerReport')] })));
+    // Attach in the long Training phase (35 % to 90 % of the job): the first status refresh then finds
+    // the rules new and the status unchanged, so the rule lines come in an update of their own.
+    while ((await direct.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: job }))).SecondaryStatus !== 'Training') {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const got = await tail({ clients: direct, jobName: job, follow: true, policy: FAST });
+    assert.equal(got.end!.reason, 'ended');
+    const updates = got.statuses.map((u) => u.lines);
+    assert.ok(
+      updates.every((lines) => lines.length > 0),
+      `an update without lines: ${JSON.stringify(updates)}`,
+    );
+    const all = updates.flat();
+    const ruleLines = all.filter((l) => /^(LossNotDecreasing|ProfilerReport): /.test(l));
+    // Both rules are printed whenever either changes (the SDK's _rule_statuses_changed), once per change.
+    assert.deepEqual(ruleLines, ['LossNotDecreasing: InProgress', 'ProfilerReport: InProgress', 'LossNotDecreasing: NoIssuesFound', 'ProfilerReport: NoIssuesFound']);
+    assert.deepEqual(updates[1], ['LossNotDecreasing: InProgress', 'ProfilerReport: InProgress'], 'the first refresh: rule lines alone');
+    assert.equal(new Set(all.filter((l) => !ruleLines.includes(l))).size, all.length - ruleLines.length, `a status line twice:\n${all.join('\n')}`);
   });
 
   // The abort comes while the call is under way: the client's own middleware fires it just before the
