@@ -149,6 +149,8 @@ describe('max_cost_usd against moto', { skip: installProblem ?? false }, () => {
 
   it('a running job is warned at 80 % and stopped at 100 % of its budget', async () => {
     const name = 'budget-running';
+    // Billing starts at 15 % of the simulated job (3 s) and it ends at 20 s, long after the checks below.
+    await moto.configure({ jobs: { [name]: { simSeconds: 20 } } });
     await sagemaker.send(
       new CreateTrainingJobCommand({
         TrainingJobName: name,
