@@ -449,17 +449,32 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     await moto.configure({ jobs: { [job]: { simSeconds: 60 } } });
     await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job)));
     const controller = new AbortController();
+    const clients = clientsFor(moto.endpoint);
+    // The abort comes 50 ms after the first poll's one page came back (or the log group was not there
+    // yet): the tail has handed it out and is pausing by then (nothing it does after the answer waits).
+    clients.logs().middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } finally {
+          setTimeout(() => controller.abort(), 50);
+        }
+      },
+      { step: 'initialize', name: 'abortInThePause' },
+    );
     const end = await tailTrainingJobLogs({
-      clients: direct,
+      clients,
       jobName: job,
       follow: true,
       policy: { ...FAST, pollIntervalMs: 600_000 },
       signal: controller.signal,
       onLines: () => {},
-      onStatus: () => setTimeout(() => controller.abort(), 100),
     });
+    clients.destroy();
     assert.equal(end.reason, 'aborted');
     assert.equal(end.summary, undefined);
+    assert.equal(end.stats.filterLogEventsCalls, 1);
+    assert.equal(end.stats.polls, 1, 'the poll was read to its end before the pause');
   });
 
   it('ends as aborted, without a description, when the signal fired before the first answer', async () => {
@@ -580,9 +595,10 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     await direct
       .sagemaker()
       .send(new CreateTrainingJobCommand(hfJob(job, { DebugRuleConfigurations: [rule('LossNotDecreasing')], ProfilerRuleConfigurations: [rule('ProfilerReport')] })));
-    // Attach in the long Training phase (35 % to 90 % of the job): the first status refresh then finds
+    // Attach in the long stretch of training (35 % to 90 % of the job): the first status refresh then finds
     // the rules new and the status unchanged, so the rule lines come in an update of their own.
-    while ((await direct.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: job }))).SecondaryStatus !== 'Training') {
+    const training = 'Training image download completed. Training in progress.';
+    while ((await direct.sagemaker().send(new DescribeTrainingJobCommand({ TrainingJobName: job }))).SecondaryStatusTransitions?.at(-1)?.StatusMessage !== training) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const got = await tail({ clients: direct, jobName: job, follow: true, policy: FAST });
