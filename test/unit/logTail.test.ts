@@ -71,6 +71,8 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     it('shows both hosts’ lines, each exactly once and in its stream’s order', () => {
       assert.equal(truth.size, 2);
       assert.deepEqual(sortedEntries(byStream(ours.lines)), sortedEntries(truth));
+      assert.deepEqual(ours.streams!.flat().sort(), [...truth.keys()].sort(), 'each host announced once, as it appeared');
+      assert.equal(ours.end!.stats.linesDelivered, ours.lines.length);
       assert.deepEqual(new Set(ours.lines.map((l) => l.host)), new Set(['algo-1', 'algo-2']));
     });
 
@@ -377,7 +379,11 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
       (e: unknown) => {
         assert.ok(e instanceof LogTailError);
         assert.equal(e.code, 'TooManyFailures');
-        assert.match(e.message, /the page token expired 4 times while reading one pass over the log/);
+        assert.equal(
+          e.message,
+          `FilterLogEvents for ${job}: the page token expired 4 times while reading one pass over the log (last: InvalidParameterException: The given nextToken is expired.); the tail stopped. Run it again to resume where it left off.`,
+        );
+        assert.deepEqual(e.context, { jobName: job, operation: 'FilterLogEvents', kind: 'invalidToken', attempts: 4 });
         return true;
       },
     );
@@ -395,8 +401,10 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     const logs = clients.logs();
     const sagemaker = clients.sagemaker();
     const notFound: string[] = [];
+    let firstPages = 0;
     logs.middlewareStack.add(
-      (next) => async (args) => {
+      (next, context) => async (args) => {
+        if (context.commandName === 'FilterLogEventsCommand' && (args.input as { nextToken?: string }).nextToken === undefined) firstPages++;
         try {
           return await next(args);
         } catch (e) {
@@ -411,6 +419,8 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
       await sagemaker.send(new CreateTrainingJobCommand(hfJob(job)));
       const got = await tail({ clients, jobName: job, follow: true, policy: FAST });
       assert.ok(notFound.length > 0 && notFound.every((n) => n === 'ResourceNotFoundException'), `no poll met the missing group: ${JSON.stringify(notFound)}`);
+      assert.equal(got.end!.stats.polls, firstPages, 'every poll counts as read, those that met no group too');
+      assert.equal(got.end!.stats.linesDelivered, got.lines.length);
       assert.equal(got.end!.reason, 'ended');
       assert.equal(got.end!.description!.TrainingJobStatus, 'Completed');
       const truth = await groundTruth(logs, job);
@@ -621,8 +631,13 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
   for (const operation of ['FilterLogEvents', 'DescribeTrainingJob'] as const) {
     it(`ends as aborted, not as a failure, when the signal fires while a ${operation} call is under way`, { timeout: 60_000 }, async () => {
       const job = `hf-abort-in-${operation}`;
-      await moto.configure({ jobs: { [job]: { simSeconds: 60 } } });
-      await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job)));
+      if (operation === 'FilterLogEvents') {
+        // A job with lines to read: the page under way must not be handed out.
+        await completedJob(job, { simSeconds: 1.5, logLinesPerHost: 3 });
+      } else {
+        await moto.configure({ jobs: { [job]: { simSeconds: 60 } } });
+        await direct.sagemaker().send(new CreateTrainingJobCommand(hfJob(job)));
+      }
       const controller = new AbortController();
       const clients = clientsFor(moto.endpoint);
       // The second DescribeTrainingJob is the first status refresh; the first FilterLogEvents is the first poll.
@@ -636,6 +651,7 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
         { step: 'initialize', name: 'abortUnderWay' },
       );
       const notices: RetryNotice[] = [];
+      const delivered: unknown[] = [];
       const end = await tailTrainingJobLogs({
         clients,
         jobName: job,
@@ -643,16 +659,51 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
         // Giving up at the first failure in a row: an abort that were counted as one would end in an error.
         policy: { ...FAST, statusIntervalMs: 0, backoff: { ...FAST.backoff, maxConsecutiveFailures: 0 } },
         signal: controller.signal,
-        onLines: () => {},
+        onLines: (lines) => delivered.push(...lines),
         onRetry: (n) => notices.push(n),
       });
       clients.destroy();
       assert.equal(end.reason, 'aborted');
+      assert.deepEqual(delivered, [], 'what the aborted call would have brought is not handed out');
       assert.equal(end.description?.TrainingJobName, job, 'the first answer is kept');
       assert.equal(end.summary, undefined);
       assert.deepEqual(notices, [], 'an abort is not a failure to wait out');
       assert.equal(end.stats.describeTrainingJobCalls, operation === 'FilterLogEvents' ? 1 : 2);
       assert.equal(end.stats.filterLogEventsCalls, 1);
+    });
+  }
+
+  // Only an answer to a page asked with a token means what it says about that token: a missing group
+  // or an expired token on a later page, or an "expired token" for a first page, is a refusal.
+  for (const [what, answer, firstPage] of [
+    ['ResourceNotFoundException for a later page', { status: 400, type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' }, false],
+    ['AccessDeniedException for a later page', { status: 400, type: 'AccessDeniedException', message: 'User is not authorized to perform: logs:FilterLogEvents' }, false],
+    ['an expired nextToken for a first page', { status: 400, type: 'InvalidParameterException', message: 'The given nextToken is expired.' }, true],
+  ] as const) {
+    it(`stops with ReadRefused at ${what}`, { timeout: 60_000 }, async () => {
+      const job = `hf-refused-${what.split(' ')[0]!.toLowerCase()}-${firstPage ? 'first' : 'later'}`;
+      await completedJob(job, { simSeconds: 1.5, logLinesPerHost: 20 });
+      const refusing = await proxy(
+        22,
+        {},
+        {
+          respond: ({ operation, body }) => {
+            if (!isFilter(operation)) return undefined;
+            const hasToken = (JSON.parse(body.toString('utf8')) as { nextToken?: string }).nextToken !== undefined;
+            return hasToken === !firstPage ? answer : undefined;
+          },
+        },
+      );
+      const clients = clientsFor(refusing.endpoint, 1);
+      const err = await tail({ clients, jobName: job, follow: false, policy: { ...FAST, pageLimit: 5 } }).then(
+        () => assert.fail('the tail should have stopped'),
+        (e: unknown) => e,
+      );
+      clients.destroy();
+      assert.ok(err instanceof LogTailError, String(err));
+      assert.equal(err.code, 'ReadRefused');
+      assert.equal(err.message, `CloudWatch Logs refused to read ${LOG_GROUP} for ${job}: ${answer.type}: ${answer.message}`);
+      assert.equal(refusing.requestsOf('FilterLogEvents').answered, 1, 'refused once, not asked again');
     });
   }
 

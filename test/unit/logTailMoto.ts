@@ -5,6 +5,7 @@
 // The 100,000-line test lives in its own file so that mutation testing (docs/MUTATION.md) runs it
 // only for the mutants the shorter file leaves alive.
 
+import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { performance } from 'node:perf_hooks';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -67,6 +68,8 @@ export interface Captured {
   lines: LogLine[];
   statuses: StatusUpdate[];
   trimmed: number[];
+  /** Each onStreams call's streams. */
+  streams?: string[][];
   end?: TailEnd;
 }
 
@@ -76,7 +79,15 @@ export async function tail(
 ): Promise<Captured> {
   captured.end = await tailTrainingJobLogs({
     ...options,
-    onLines: (lines) => captured.lines.push(...lines),
+    // Never an empty batch: a caller may show every call (a channel append, a webview message).
+    onLines: (lines) => {
+      assert.ok(lines.length > 0, 'onLines was handed no line');
+      captured.lines.push(...lines);
+    },
+    onStreams: (streams) => {
+      assert.ok(streams.length > 0, 'onStreams was handed no stream');
+      (captured.streams ??= []).push(streams);
+    },
     onStatus: (u) => captured.statuses.push(u),
     onHistoryTrimmed: (n) => captured.trimmed.push(n),
   });
