@@ -385,4 +385,91 @@ describe('answers with fields missing', () => {
       },
     ]);
   });
+
+  it('sums up a completed job with an empty explanation and no hints, and a failure with neither without their headings', () => {
+    const done = summarizeJobEnd(aJob().ended('Completed', 100, 80).build(), []);
+    assert.deepEqual(done, {
+      jobName: 'hf-bart-samsum',
+      status: 'Completed',
+      instanceCount: 2,
+      explanation: { lines: [], omitted: 0 },
+      hints: [],
+      lines: ['Training seconds: 200', 'Billable seconds: 160'],
+      trainingSeconds: 200,
+      billableSeconds: 160,
+    });
+    const failed = summarizeJobEnd(aJob().ended('Failed', 100).with({ FailureReason: 'Something went wrong' }).build(), []);
+    assert.deepEqual(failed.hints, []);
+    assert.deepEqual(failed.lines.slice(1), ['Training seconds: 200', 'Billable seconds: 200'], 'no "Last lines" or "Hints" heading over nothing');
+  });
+
+  it('places the "more lines" marker in the middle of a shortened block, and none in a whole one', () => {
+    const block = (n: number) => [
+      line('job/algo-1-1', 10, 'Traceback (most recent call last):'),
+      ...Array.from({ length: n }, (_, i) => line('job/algo-1-1', 11 + i, `  frame ${i}`)),
+    ];
+    const failed = aJob().ended('Failed', 1).with({ FailureReason: 'AlgorithmError: boom' }).build();
+    const cut = summarizeJobEnd(failed, block(6), { maxExplainingLines: 4 }).lines;
+    const start = cut.indexOf('Last lines before the failure:');
+    assert.deepEqual(cut.slice(start, start + 6), [
+      'Last lines before the failure:',
+      '  [algo-1] Traceback (most recent call last):',
+      '  [algo-1]   frame 0',
+      '  … 3 more lines …',
+      '  [algo-1]   frame 4',
+      '  [algo-1]   frame 5',
+    ]);
+    const whole = summarizeJobEnd(failed, block(3), { maxExplainingLines: 4 }).lines;
+    assert.ok(!whole.some((l) => l.includes('more line')), whole.join('\n'));
+  });
+
+  it('writes each hint as an indented item under "Hints:"', () => {
+    const s = summarizeJobEnd(aJob().ended('Failed', 1).with({ FailureReason: 'AlgorithmError: ExitCode 137' }).build(), []);
+    const at = s.lines.indexOf('Hints:');
+    assert.ok(at > 0);
+    assert.deepEqual(
+      s.lines.slice(at + 1, at + 1 + s.hints.length),
+      s.hints.map((h) => `  - ${h.message}`),
+    );
+    assert.ok(s.hints.length > 0);
+  });
+
+  it('counts a Pending transition, or one whose message says capacity, as waiting for capacity', () => {
+    const at = (t: string) => new Date(`2021-04-01T13:${t}Z`);
+    const pending = aJob()
+      .ended('Completed', 10)
+      .with({ SecondaryStatusTransitions: [{ Status: 'Pending', StartTime: at('00:00'), EndTime: at('02:05') }] })
+      .build();
+    assert.equal(summarizeJobEnd(pending, []).capacityWaitSeconds, 125);
+    const starting = aJob()
+      .ended('Completed', 10)
+      .with({
+        SecondaryStatusTransitions: [
+          { Status: 'Starting', StatusMessage: 'Insufficient capacity error from EC2 while launching instances, retrying!', StartTime: at('00:00'), EndTime: at('01:00') },
+        ],
+      })
+      .build();
+    assert.equal(summarizeJobEnd(starting, []).capacityWaitSeconds, 60);
+    const plain = aJob()
+      .ended('Completed', 10)
+      .with({ SecondaryStatusTransitions: [{ Status: 'Starting', StatusMessage: 'Launching requested ML instances', StartTime: at('00:00'), EndTime: at('01:00') }] })
+      .build();
+    assert.equal(summarizeJobEnd(plain, []).capacityWaitSeconds, undefined);
+  });
+
+  it('rounds only exact ties to even: 70.5 and 0.251 are not ties', () => {
+    assert.equal(pythonFixed1(70.5), '70.5');
+    assert.equal(pythonFixed1(0.251), '0.3');
+    assert.equal(pythonFixed1(0.25), '0.2');
+  });
+
+  it('gives no smddprun hint on any of the four instance types smdistributed data parallel supports', () => {
+    const smddpLines = [line('job/algo-1-1', 1, 'mpirun ... smddprun /opt/conda/bin/python3.8 -m mpi4py run.py'), line('job/algo-1-1', 2, 'RuntimeError: boom')];
+    for (const InstanceType of ['ml.p3.16xlarge', 'ml.p3dn.24xlarge', 'ml.p4d.24xlarge', 'ml.p4de.24xlarge']) {
+      const d = aJob()
+        .with({ ResourceConfig: { InstanceType, InstanceCount: 2 } })
+        .build();
+      assert.ok(!failureHints('AlgorithmError: ExecuteUserScriptError', smddpLines, d).some((h) => h.code === 'smddprun'), InstanceType);
+    }
+  });
 });
