@@ -177,7 +177,12 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     const late = await tail({ clients: direct, jobName: job, follow: false, historyLines: 5, policy: FAST });
     const total = [...truth.values()].reduce((n, l) => n + l.length, 0);
     assert.equal(everything.lines.length, total);
+    assert.deepEqual(everything.trimmed, [], 'nothing held back, nothing said about it');
     assert.deepEqual(late.trimmed, [total - 5]);
+    // onHistoryTrimmed is optional.
+    const quiet: unknown[] = [];
+    await tailTrainingJobLogs({ clients: direct, jobName: job, follow: false, historyLines: 5, policy: FAST, onLines: (lines) => quiet.push(...lines) });
+    assert.equal(quiet.length, 5);
     assert.deepEqual(
       late.lines.map((l) => l.eventId),
       everything.lines.slice(-5).map((l) => l.eventId),
