@@ -748,3 +748,97 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
     assert.deepEqual(sortedEntries(byStream(resumed.lines)), sortedEntries(await groundTruth(direct.logs(), job)));
   });
 });
+
+// ---------------------------------------------------------------------------------------------------
+// 3. The final flush against a log group that changes while a poll pages through it. moto cannot do
+//    this (it ingests a line as it is put, and pages one snapshot), so here CloudWatch Logs and
+//    SageMaker are fakes: FilterLogEvents pages by the last event's key like the service, and
+//    answers without a Date header, so the tail knows no service clock.
+// ---------------------------------------------------------------------------------------------------
+
+describe('the final flush, against a log group that changes while it is read', () => {
+  interface FakeEvent {
+    eventId: string;
+    logStreamName: string;
+    timestamp: number;
+    ingestionTime: number;
+    message: string;
+  }
+
+  /** A finished job of six lines; a seventh, with a timestamp among them, arrives once the first page has been computed. */
+  function raceClients(job: string): { clients: LogTailClients; expected: string[] } {
+    const t0 = Date.now() - 60_000;
+    const stream = `${job}/algo-1-1`;
+    const events: FakeEvent[] = Array.from({ length: 6 }, (_, i) => ({
+      eventId: `e${i}`,
+      logStreamName: stream,
+      timestamp: t0 + i * 1000,
+      ingestionTime: t0 + i * 1000 + 100,
+      message: `line ${i}`,
+    }));
+    let arrived = false;
+    const key = (e: FakeEvent) => [e.timestamp, e.ingestionTime, e.eventId] as const;
+    const logs = {
+      send: async (command: { input: { startTime?: number; nextToken?: string; limit?: number } }) => {
+        const { startTime = 0, nextToken, limit = 10_000 } = command.input;
+        const after = nextToken ? (JSON.parse(nextToken) as [number, number, string]) : undefined;
+        const greater = (e: FakeEvent) =>
+          !after || e.timestamp > after[0] || (e.timestamp === after[0] && (e.ingestionTime > after[1] || (e.ingestionTime === after[1] && e.eventId > after[2])));
+        const visible = events.filter((e) => e.timestamp >= startTime && greater(e)).sort((a, b) => a.timestamp - b.timestamp || a.ingestionTime - b.ingestionTime);
+        const page = visible.slice(0, limit);
+        if (!arrived) {
+          arrived = true;
+          events.push({ eventId: 'late', logStreamName: stream, timestamp: t0 + 3500, ingestionTime: t0 + 10_000, message: 'late line' });
+        }
+        return { events: page, ...(visible.length > limit ? { nextToken: JSON.stringify(key(page.at(-1)!)) } : {}) };
+      },
+    };
+    const sagemaker = {
+      send: async () => ({ TrainingJobName: job, TrainingJobStatus: 'Completed', CreationTime: new Date(t0), ResourceConfig: { InstanceCount: 1, InstanceType: 'ml.g5.xlarge' } }),
+    };
+    return {
+      clients: { logs: () => logs, sagemaker: () => sagemaker } as unknown as LogTailClients,
+      expected: ['line 0', 'line 1', 'line 2', 'line 3', 'late line', 'line 4', 'line 5'],
+    };
+  }
+
+  it('reads again until no line is held back, so nothing a later page brought is lost', async () => {
+    const { clients, expected } = raceClients('race-flush');
+    const got = await tail({ clients, jobName: 'race-flush', follow: true, policy: { ...FAST, pageLimit: 3 } });
+    assert.deepEqual(
+      got.lines.map((l) => l.message),
+      expected,
+    );
+    assert.equal(got.end!.reason, 'ended');
+    assert.ok(got.end!.stats.heldBack > 0, 'the first pass held lines back');
+    assert.ok(got.end!.stats.polls >= 2);
+  });
+
+  it('shows the history only once nothing is held back: the last N lines of the whole log', async () => {
+    const { clients, expected } = raceClients('race-history');
+    const got = await tail({ clients, jobName: 'race-history', follow: true, historyLines: 2, policy: { ...FAST, pageLimit: 3 } });
+    assert.deepEqual(
+      got.lines.map((l) => l.message),
+      expected.slice(-2),
+    );
+    assert.deepEqual(got.trimmed, [expected.length - 2]);
+  });
+
+  it('ends as aborted when the signal fires during the final flush', async () => {
+    const { clients } = raceClients('race-abort');
+    const controller = new AbortController();
+    const end = await tailTrainingJobLogs({
+      clients,
+      jobName: 'race-abort',
+      follow: true,
+      policy: { ...FAST, pageLimit: 3 },
+      signal: controller.signal,
+      // The first lines come in the first pass; the flush's pass brings the rest: stop there.
+      onLines: (lines) => {
+        if (lines.some((l) => l.message === 'line 3')) controller.abort();
+      },
+    });
+    assert.equal(end.reason, 'aborted');
+    assert.equal(end.summary, undefined);
+  });
+});
