@@ -473,3 +473,74 @@ describe('answers with fields missing', () => {
     }
   });
 });
+
+describe('the failure explanation and hints, rule by rule', () => {
+  const messages = (lines: readonly LogLine[]) => lines.map((l) => l.message);
+
+  it('anchors on the first error-looking line when there is no traceback, whatever the exception is called', () => {
+    const lines = [line('job/algo-1-1', 1, 'step 1'), line('job/algo-1-1', 2, 'ValueError: bad column'), line('job/algo-1-1', 3, 'cleaning up')];
+    assert.deepEqual(messages(explainFailure(lines).lines), ['ValueError: bad column', 'cleaning up']);
+    // mpirun's rank tags in front of a line do not hide it.
+    const tagged = [line('job/algo-1-1', 1, '[1,0]<stdout>:step 1'), line('job/algo-1-1', 2, '[1,12]<stderr>:ValueError: bad column')];
+    assert.deepEqual(messages(explainFailure(tagged).lines), ['[1,12]<stderr>:ValueError: bad column']);
+  });
+
+  it('prefers a traceback to an earlier error-looking line', () => {
+    const lines = [
+      line('job/algo-1-1', 1, 'ConnectionError: retrying in 1 s'),
+      line('job/algo-1-1', 2, 'step 2'),
+      line('job/algo-1-1', 5, 'Traceback (most recent call last):'),
+      line('job/algo-1-1', 6, 'KeyError: labels'),
+    ];
+    assert.deepEqual(messages(explainFailure(lines).lines), ['Traceback (most recent call last):', 'KeyError: labels']);
+  });
+
+  it('takes the host whose traceback came first in time, and the first listed on a tie', () => {
+    const later = [line('job/algo-1-1', 20, 'Traceback (most recent call last):'), line('job/algo-1-1', 21, 'RuntimeError: NCCL')];
+    const earlier = [line('job/algo-2-1', 10, 'Traceback (most recent call last):'), line('job/algo-2-1', 11, 'RuntimeError: CUDA out of memory.')];
+    assert.deepEqual(
+      explainFailure([...later, ...earlier]).lines.map((l) => l.host),
+      ['algo-2', 'algo-2'],
+    );
+    const tie = [line('job/algo-1-1', 10, 'Traceback (most recent call last):'), line('job/algo-2-1', 10, 'Traceback (most recent call last):')];
+    assert.deepEqual(
+      explainFailure(tie).lines.map((l) => l.host),
+      ['algo-1'],
+    );
+  });
+
+  it('names the instance type of the first instance group, or says "this instance type" when it has none', () => {
+    const quota = (d: TrainingJobDescription) => failureHints('ResourceLimitExceeded', [], d)[0]!.message;
+    assert.match(quota({ ResourceConfig: { InstanceGroups: [{ InstanceGroupName: 'a', InstanceType: 'ml.g5.12xlarge', InstanceCount: 1 }] } }), /quota for ml\.g5\.12xlarge/);
+    for (const d of [{}, { ResourceConfig: { InstanceCount: 1 } }, { ResourceConfig: { InstanceGroups: [] } }] as TrainingJobDescription[]) {
+      assert.match(quota(d), /^Your account's quota for this instance type is too low \("this instance type for training job usage"\)/);
+    }
+  });
+
+  it('words each memory and max_run hint in full', () => {
+    const only = (text: string) => failureHints(text, []).map((h) => [h.code, h.message]);
+    assert.deepEqual(only('RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB'), [
+      [
+        'cudaOutOfMemory',
+        'A GPU ran out of memory: lower per_device_train_batch_size (raise gradient_accumulation_steps to keep the effective batch size), turn on fp16/bf16 or gradient_checkpointing, shorten the maximum sequence lengths, or use an instance with larger GPUs (ml.p4d.24xlarge: 8 × 40 GB A100; ml.p4de.24xlarge: 8 × 80 GB).',
+      ],
+    ]);
+    const host = [
+      'hostOutOfMemory',
+      'A process was killed by the kernel for lack of host memory (exit code 137): load the dataset lazily or in streaming mode, use fewer dataloader workers, or pick an instance with more RAM.',
+    ];
+    assert.deepEqual(only('the process ended with exit code 137'), [host]);
+    assert.deepEqual(only('exit code: 137'), [host]);
+    const maxRun = ['maxRuntime', 'The job reached its max_run limit: raise max_run (seconds, up to 28 days), or save checkpoints (checkpoint_s3_uri) and resume.'];
+    for (const text of ['Training job exceeded max runtime', 'exceeded the maximum run time', 'exceeded maximumruntime']) assert.deepEqual(only(text), [maxRun], text);
+  });
+
+  it('gives the smddprun hint on a supported instance type when smdistributed is missing or refuses, however it says so', () => {
+    for (const text of ['smddprun: No module named smdistributed', 'smddprun: smdistributed is not supported on this image']) {
+      assert.ok(
+        failureHints('AlgorithmError', [line('job/algo-1-1', 1, text)], aJob().build()).some((h) => h.code === 'smddprun'),
+        text,
+      );
+    }
+  });
+});

@@ -125,8 +125,8 @@ export function pythonFixed1(x: number): string {
 /** SDK fw_utils `SM_DATAPARALLEL_SUPPORTED_INSTANCE_TYPES` (without `local_gpu`). */
 const SMDDP_INSTANCE_TYPES: readonly string[] = ['ml.p3.16xlarge', 'ml.p3dn.24xlarge', 'ml.p4d.24xlarge', 'ml.p4de.24xlarge'];
 
-/** The rank tags `mpirun --tag-output` adds, e.g. `[1,3]<stderr>:`. */
-const RANK_TAG = /^\[\d+,\d+\]<(?:stdout|stderr)>:/;
+// Neither pattern is anchored, so the rank tags `mpirun --tag-output` puts before a line
+// (`[1,3]<stderr>:Traceback …`) never stop a match.
 const TRACEBACK = /Traceback \(most recent call last\)/;
 const ERRORISH = /Traceback \(most recent call last\)|\b\w*(?:Error|Exception)\b|\bERROR\b|MPI_ABORT|\bKilled\b|Segmentation fault|CUDA out of memory|exit code|ExitCode/;
 
@@ -136,11 +136,10 @@ const ERRORISH = /Traceback \(most recent call last\)|\b\w*(?:Error|Exception)\b
  * start (where the traceback begins) and its end (where Python prints the exception).
  */
 export function explainFailure(recentLines: readonly LogLine[], max = 20): FailureExplanation {
-  const body = (line: LogLine) => line.message.replace(RANK_TAG, '');
   const earliest = (pattern: RegExp): LogLine | undefined => {
     let found: LogLine | undefined;
     for (const line of recentLines) {
-      if (pattern.test(body(line)) && (found === undefined || line.timestamp < found.timestamp)) found = line;
+      if (pattern.test(line.message) && (found === undefined || line.timestamp < found.timestamp)) found = line;
     }
     return found;
   };
