@@ -543,4 +543,48 @@ describe('the failure explanation and hints, rule by rule', () => {
       );
     }
   });
+
+  it('words the smddprun, MPI and script hints in full, with a multi-digit exit code', () => {
+    const onP5 = aJob()
+      .with({ ResourceConfig: { InstanceType: 'ml.p5.48xlarge', InstanceCount: 2 } })
+      .build();
+    const hints = failureHints('AlgorithmError: ExecuteUserScriptError: ExitCode 127', [line('job/algo-1-1', 1, 'smddprun /opt/conda/bin/python3.8 run.py')], onP5);
+    assert.deepEqual(hints, [
+      {
+        code: 'smddprun',
+        message:
+          'The job ran smdistributed data parallel (smddprun). It works on ml.p3.16xlarge, ml.p3dn.24xlarge, ml.p4d.24xlarge and ml.p4de.24xlarge only (not on p5 or g5), and only with images that ship it (not the transformers 4.36 image); on newer images use distribution torch_distributed instead.',
+      },
+      {
+        code: 'mpi',
+        message:
+          'MPI only reports that a rank exited; the real error is what the rank that failed first printed. Look for the first traceback in the host lines above (a `[1,N]<stderr>` prefix names rank N), whichever host it is on.',
+      },
+      {
+        code: 'executeUserScript',
+        message:
+          "Your training script ended with an error (exit code 127); the traceback above is the script's own. Run the job file with the local backend to reproduce it in seconds before launching again.",
+      },
+    ]);
+    assert.match(failureHints('ExecuteUserScriptError', [])[0]!.message, /^Your training script ended with an error; the traceback/);
+  });
+
+  it('gives the MPI hint for each way MPI reports a rank that died, without smddp', () => {
+    for (const text of [
+      'MPI_ABORT was invoked on rank 3',
+      'mpirun noticed that process rank 1 exited',
+      'ORTE has lost communication with a remote daemon',
+      'an orted daemon died',
+      'Orted process exited',
+      'prterun detected a failure',
+      'Primary job  terminated normally, but 1 process returned',
+    ]) {
+      assert.deepEqual(
+        failureHints('AlgorithmError', [line('job/algo-1-1', 1, text)]).map((h) => h.code),
+        ['mpi'],
+        text,
+      );
+    }
+    assert.deepEqual(failureHints('AlgorithmError', [line('job/algo-1-1', 1, 'sorted the dataset')]), [], 'a word that only contains "orted"');
+  });
 });
