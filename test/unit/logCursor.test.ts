@@ -400,6 +400,12 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
     assert.throws(() => LogCursor.restore('job-b', { ...state, prefix: '' }, TEST_OVERLAP), {
       code: 'LogCursorStateMismatch',
       message: 'This saved log position belongs to another job, not job-b/.',
+      context: { prefix: '', jobName: 'job-b' },
+    });
+    // A state of another format version is refused even for the right job.
+    assert.throws(() => LogCursor.restore('job-a', { ...state, version: 2 } as unknown as typeof state, TEST_OVERLAP), {
+      code: 'LogCursorStateMismatch',
+      context: { prefix: 'job-a/', jobName: 'job-a' },
     });
   });
 
