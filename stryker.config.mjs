@@ -21,7 +21,8 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 export const AREAS = {
   logTail: {
     mutate: ['src/aws/logTail.ts'],
-    // logTailBulk (the 100,000-line test, ~20 s) after logTail: a mutant the shorter file kills never runs it.
+    // logTailBulk (the 100,000-line test, ~20 s) after logTail (~10 s: its moto tests run side by
+    // side): a mutant the shorter file kills never runs it.
     testFiles: ['logTail', 'logTailBulk'],
   },
   artifacts: {
@@ -70,7 +71,9 @@ export const AREAS = {
   },
   'core-cost': {
     mutate: ['src/core/cost/**/*.ts'],
-    testFiles: ['cost'],
+    // Every unit test file that imports src/core/cost, shortest first (0.5–9 s each; budget was 49 s
+    // until its job stopped waiting 45 s to start billing).
+    testFiles: ['runComparison', 'cost', 'instancePreferences', 'cleanup', 'budget', 'jobCost', 'tuningLaunch', 'webviewProtocol'],
   },
   'core-preflight': {
     mutate: ['src/core/preflight/**/*.ts'],

@@ -587,4 +587,29 @@ describe('the failure explanation and hints, rule by rule', () => {
     }
     assert.deepEqual(failureHints('AlgorithmError', [line('job/algo-1-1', 1, 'sorted the dataset')]), [], 'a word that only contains "orted"');
   });
+
+  it('tells smdistributed trouble on a supported instance type by each of its messages', () => {
+    const launcher = line('job/algo-1-1', 1, 'smddprun /opt/conda/bin/python3.8 run.py');
+    for (const text of [
+      "No module named 'smdistributed'",
+      'smdistributed.dataparallel not supported on this image',
+      'smdistributed is not installed',
+      'smdistributed not found',
+      'SMDDP not supported',
+      'SMDDPCommsError: ring broken',
+      'smddprun: launcher failed',
+      'smddprun: rank 3 error',
+      'smddprun: mpirun not found',
+      'NCCL error: unhandled system error',
+      'NCCL WARN NET/OFI request to peer failed',
+      'libfabric:efa provider error',
+      'libfabric: send fail',
+    ]) {
+      assert.ok(
+        failureHints('AlgorithmError', [launcher, line('job/algo-1-1', 2, text)], aJob().build()).some((h) => h.code === 'smddprun'),
+        text,
+      );
+    }
+    assert.ok(!failureHints('AlgorithmError', [launcher, line('job/algo-1-1', 2, 'smddprun: step 10, loss 1.2')], aJob().build()).some((h) => h.code === 'smddprun'));
+  });
 });
