@@ -94,7 +94,11 @@ function simulateTail(
   const delivered: LogLine[] = [];
   let now = options.startAt;
   // Like the tail's final flush: past `until`, poll until a poll holds nothing back.
+  // Past `until` only held-back lines keep it polling, and they come with the next poll: a cursor that
+  // keeps holding lines back for 100 polls is broken, and fails here rather than spinning until a timeout.
+  let flushPolls = 0;
   while (now <= options.until || cursor.heldBackByLastCompletedPoll() > 0) {
+    if (now > options.until && ++flushPolls > 100) throw new Error(`the cursor still holds ${cursor.heldBackByLastCompletedPoll()} lines back after 100 polls past the end`);
     let token: string | undefined;
     const started = now;
     cursor.beginPoll();
