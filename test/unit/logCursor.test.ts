@@ -413,6 +413,37 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
     });
   });
 
+  // FilterLogEvents always sends ingestionTime; the SDK's types make it optional. An event without one
+  // says nothing about what was visible: it neither widens nor spoils what the others tell.
+  it('lets an event without ingestionTime change nothing about what is visible or where the next query starts', () => {
+    const cursor = new LogCursor('job', 0, TEST_OVERLAP);
+    const e = (id: string, ts: number, ingest?: number): CloudWatchLogEvent => ({
+      eventId: id,
+      logStreamName: 'job/algo-1-1',
+      timestamp: ts,
+      ...(ingest === undefined ? {} : { ingestionTime: ingest }),
+      message: id,
+    });
+    cursor.beginPoll();
+    assert.deepEqual(
+      cursor.acceptPage([e('a', 100_000, 100_100), e('b', 100_200)]).map((l) => l.message),
+      ['a', 'b'],
+    );
+    // A later page of the same poll: c was ingested after everything the first page showed, so it waits for the next poll.
+    assert.deepEqual(cursor.acceptPage([e('c', 100_300, 200_000)]), []);
+    cursor.completePoll(0);
+    assert.equal(cursor.heldBackByLastCompletedPoll(), 1);
+    assert.deepEqual(
+      cursor.acceptPage([e('a', 100_000, 100_100), e('b', 100_200), e('c', 100_300, 200_000)]).map((l) => l.message),
+      ['c'],
+    );
+    cursor.completePoll(0);
+    // The first poll moved the start up to the line it held back (no further: it must be read again);
+    // the second would move it to the newest ingestion less the allowance (the lag seen, 99,700 ms,
+    // plus the margin), which is behind that, so it stays.
+    assert.equal(cursor.queryStart(), 100_300);
+  });
+
   // FilterLogEvents always sends eventId and message; the SDK's types make both optional.
   it('tells events without an eventId apart by what they carry and their place among identical ones, the same way on a re-read', () => {
     const cursor = new LogCursor('job', 0, TEST_OVERLAP);
