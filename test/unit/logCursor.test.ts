@@ -444,6 +444,27 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
     assert.equal(cursor.queryStart(), 100_300);
   });
 
+  it('holds back a later page’s line when nothing yet says what was visible, and never one without ingestionTime', () => {
+    const cursor = new LogCursor('job', 0, TEST_OVERLAP);
+    const e = (id: string, ts: number, ingest?: number): CloudWatchLogEvent => ({
+      eventId: id,
+      logStreamName: 'job/algo-1-1',
+      timestamp: ts,
+      ...(ingest === undefined ? {} : { ingestionTime: ingest }),
+      message: id,
+    });
+    cursor.beginPoll();
+    // The first page tells no ingestion time, and no service clock was noted.
+    assert.equal(cursor.acceptPage([e('a', 100)]).length, 1);
+    assert.deepEqual(
+      cursor.acceptPage([e('b', 200), e('c', 300, 5_000)]).map((l) => l.message),
+      ['b'],
+      'b cannot be placed, so it is taken; c may have come after the poll began',
+    );
+    cursor.completePoll(0);
+    assert.equal(cursor.heldBackByLastCompletedPoll(), 1);
+  });
+
   // FilterLogEvents always sends eventId and message; the SDK's types make both optional.
   it('tells events without an eventId apart by what they carry and their place among identical ones, the same way on a re-read', () => {
     const cursor = new LogCursor('job', 0, TEST_OVERLAP);
