@@ -425,10 +425,14 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
       message: id,
     });
     cursor.beginPoll();
+    const first = cursor.acceptPage([e('a', 100_000, 100_100), e('b', 100_200)]);
     assert.deepEqual(
-      cursor.acceptPage([e('a', 100_000, 100_100), e('b', 100_200)]).map((l) => l.message),
+      first.map((l) => l.message),
       ['a', 'b'],
     );
+    // Each line keeps the ingestion time it came with, and has none when it came without.
+    assert.equal(first[0]!.ingestionTime, 100_100);
+    assert.ok(!('ingestionTime' in first[1]!));
     // A later page of the same poll: c was ingested after everything the first page showed, so it waits for the next poll.
     assert.deepEqual(cursor.acceptPage([e('c', 100_300, 200_000)]), []);
     cursor.completePoll(0);
