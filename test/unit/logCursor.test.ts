@@ -469,6 +469,30 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
     assert.equal(cursor.heldBackByLastCompletedPoll(), 1);
   });
 
+  it('takes the later of the service clock and the newest ingestion as visible, and ignores a clock that is not a number', () => {
+    const e = (id: string, ts: number, ingest: number): CloudWatchLogEvent => ({ eventId: id, logStreamName: 'job/algo-1-1', timestamp: ts, ingestionTime: ingest, message: id });
+    const cursor = new LogCursor('job', 0, TEST_OVERLAP);
+    cursor.noteServiceTime(Number.NaN);
+    cursor.beginPoll();
+    cursor.acceptPage([e('a', 50, 100)]);
+    assert.deepEqual(cursor.acceptPage([e('b', 60, 400)]), [], 'no clock: b may have come after the poll began');
+    cursor.completePoll(0);
+    // The service's clock says 10 s: b (ingested at 0.4 s) and c (5 s) were visible before this poll began.
+    cursor.noteServiceTime(10_000);
+    cursor.beginPoll();
+    assert.deepEqual(
+      cursor.acceptPage([e('a', 50, 100), e('b', 60, 400)]).map((l) => l.message),
+      ['b'],
+    );
+    assert.deepEqual(
+      cursor.acceptPage([e('c', 70, 5_000)]).map((l) => l.message),
+      ['c'],
+    );
+    cursor.completePoll(0);
+    assert.equal(cursor.heldBackByLastCompletedPoll(), 0);
+    assert.equal(cursor.stats.delivered, 3);
+  });
+
   // FilterLogEvents always sends eventId and message; the SDK's types make both optional.
   it('tells events without an eventId apart by what they carry and their place among identical ones, the same way on a re-read', () => {
     const cursor = new LogCursor('job', 0, TEST_OVERLAP);
