@@ -398,6 +398,7 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
   it('refuses a saved state of another job, naming both, or "another job" when the state names none', () => {
     const state = new LogCursor('job-a', 0, TEST_OVERLAP).state();
     assert.throws(() => LogCursor.restore('job-b', state, TEST_OVERLAP), {
+      name: 'LogCursorStateError',
       code: 'LogCursorStateMismatch',
       message: 'This saved log position belongs to job-a/, not job-b/.',
     });
@@ -491,6 +492,13 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
     cursor.completePoll(0);
     assert.equal(cursor.heldBackByLastCompletedPoll(), 0);
     assert.equal(cursor.stats.delivered, 3);
+    // Both clocks are saved for a reattach, and come back.
+    const state = JSON.parse(JSON.stringify(cursor.state())) as ReturnType<LogCursor['state']>;
+    assert.equal(state.maxIngestionTime, 5_000);
+    assert.equal(state.serviceTime, 10_000);
+    assert.deepEqual(LogCursor.restore('job', state, TEST_OVERLAP).state(), state);
+    const fresh = new LogCursor('job', 0, TEST_OVERLAP).state();
+    assert.ok(!('maxIngestionTime' in fresh) && !('serviceTime' in fresh), 'a cursor that knows no clock saves none');
   });
 
   // FilterLogEvents always sends eventId and message; the SDK's types make both optional.
