@@ -480,6 +480,7 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
     cursor.completePoll(0);
     // The service's clock says 10 s: b (ingested at 0.4 s) and c (5 s) were visible before this poll began.
     cursor.noteServiceTime(10_000);
+    cursor.noteServiceTime(500); // an older answer's clock, read late, does not turn it back
     cursor.beginPoll();
     assert.deepEqual(
       cursor.acceptPage([e('a', 50, 100), e('b', 60, 400)]).map((l) => l.message),
