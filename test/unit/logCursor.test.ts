@@ -610,8 +610,20 @@ describe('tail policy', () => {
     assert.equal(p.pollIntervalMs, 100);
     assert.equal(p.backoff.baseMs, 10);
     assert.equal(p.backoff.maxMs, DEFAULT_TAIL_POLICY.backoff.maxMs);
-    assert.throws(() => tailPolicy({ statusIntervalMs: -1 }), { code: 'InvalidTailPolicy', message: /statusIntervalMs must be a number ≥ 0/ });
-    assert.throws(() => tailPolicy({ overlapMs: 10, maxOverlapMs: 5 }), { code: 'InvalidTailPolicy' });
+    assert.throws(() => tailPolicy({ statusIntervalMs: -1 }), {
+      name: 'TailPolicyError',
+      code: 'InvalidTailPolicy',
+      message: 'Log tailing: statusIntervalMs must be a number ≥ 0 (got -1).',
+      context: { key: 'statusIntervalMs', value: -1 },
+    });
+    assert.throws(() => tailPolicy({ overlapMs: 10, maxOverlapMs: 5 }), {
+      code: 'InvalidTailPolicy',
+      message: 'Log tailing: maxOverlapMs (5) must be at least overlapMs (10).',
+      context: { key: 'maxOverlapMs', value: 5 },
+    });
+    assert.equal(tailPolicy({ overlapMs: 5_000, maxOverlapMs: 5_000 }).maxOverlapMs, 5_000, 'an overlap that may not grow is allowed');
+    assert.deepEqual(DEFAULT_TAIL_POLICY.backoff, { baseMs: 1_000, maxMs: 30_000, maxConsecutiveFailures: 30 });
+    assert.deepEqual(tailPolicy().backoff, DEFAULT_TAIL_POLICY.backoff);
   });
 
   it('classifies SDK errors for retrying', () => {

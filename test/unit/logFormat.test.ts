@@ -139,6 +139,7 @@ describe('host-labelled lines', () => {
 
   it('labels every line of a multi-line event', () => {
     assert.equal(formatLogLine({ host: 'algo-1', message: 'Traceback:\r\n  File "x.py"' }), '[algo-1] Traceback:\n[algo-1]   File "x.py"');
+    assert.equal(formatLogLine({ host: 'algo-1', message: 'Traceback:\n  File "x.py"\n' }), '[algo-1] Traceback:\n[algo-1]   File "x.py"');
   });
 
   it('shows terminal control sequences as text: OSC 52 clipboard writes, titles, screen clears, C1 and bidi controls', () => {
@@ -611,5 +612,31 @@ describe('the failure explanation and hints, rule by rule', () => {
       );
     }
     assert.ok(!failureHints('AlgorithmError', [launcher, line('job/algo-1-1', 2, 'smddprun: step 10, loss 1.2')], aJob().build()).some((h) => h.code === 'smddprun'));
+  });
+
+  it('compares rule statuses like the SDK: by position, a rule against the same rule, any one changed', () => {
+    const debug = (...rules: Array<[string, string]>): TrainingJobDescription => ({
+      DebugRuleEvaluationStatuses: rules.map(([RuleConfigurationName, RuleEvaluationStatus]) => ({ RuleConfigurationName, RuleEvaluationStatus })),
+    });
+    // The second of two changed: both are printed.
+    assert.deepEqual(ruleStatusLines(debug(['A', 'InProgress'], ['B', 'IssuesFound']), debug(['A', 'InProgress'], ['B', 'InProgress'])), ['A: InProgress', 'B: IssuesFound']);
+    // A rule added, none changed: nothing (Python's zip stops at the shorter list).
+    assert.deepEqual(ruleStatusLines(debug(['A', 'InProgress'], ['B', 'InProgress']), debug(['A', 'InProgress'])), []);
+    // Another rule in the same place is not a change of status.
+    assert.deepEqual(ruleStatusLines(debug(['B', 'NoIssuesFound']), debug(['A', 'InProgress'])), []);
+    // An earlier answer with an empty list counts as none.
+    assert.deepEqual(ruleStatusLines(debug(['A', 'InProgress']), debug()), ['A: InProgress']);
+  });
+
+  it('prints every transition when the previous answer had none, and says whether anything changed against no answer', () => {
+    const withMessage = aJob()
+      .transition('Starting', 'Starting the training job', '2021-04-01T13:00:10Z')
+      .transition('Downloading', 'Downloading input data', '2021-04-01T13:01:10Z')
+      .build();
+    assert.deepEqual(statusLinesSince(withMessage, { TrainingJobStatus: 'InProgress' }), [
+      '2021-04-01 13:00:10 Starting - Starting the training job',
+      '2021-04-01 13:01:10 Downloading - Downloading input data',
+    ]);
+    assert.equal(secondaryStatusChanged(withMessage, undefined), true);
   });
 });
