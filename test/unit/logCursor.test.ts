@@ -533,6 +533,12 @@ describe('host labels, merging and the history limit', () => {
     assert.equal(hostLabel('my-job/algo-12-1617279600'), 'algo-12');
     assert.equal(hostLabel('my-job/rule-1617279600', 'my-job'), 'rule');
     assert.equal(hostLabel('my-job/custom', 'my-job'), 'custom');
+    // Only a whole name of the form algo-N-<digits> is a host; only a trailing run of 9+ digits is an epoch.
+    assert.equal(hostLabel('my-job/algo-12-5', 'my-job'), 'algo-12');
+    assert.equal(hostLabel('my-job/algo-2-12', 'my-job'), 'algo-2');
+    assert.equal(hostLabel('my-job/foo-algo-1-123', 'my-job'), 'foo-algo-1-123');
+    assert.equal(hostLabel('my-job/algo-1-123-extra', 'my-job'), 'algo-1-123-extra');
+    assert.equal(hostLabel('my-job/rule-1617279600-x', 'my-job'), 'rule-1617279600-x');
   });
 
   it('merges streams by timestamp like the SDK’s multi_stream_iter: ties go to the earlier stream, each stream’s order kept', () => {
@@ -549,6 +555,15 @@ describe('host labels, merging and the history limit', () => {
       mergeByTimestamp([a, b]).map((x) => x.v),
       ['a1', 'b2', 'a3', 'a3b', 'b3'],
     );
+  });
+
+  it('releases the history once: a second release gives nothing and counts nothing again', () => {
+    const history = new HistoryLimit(1);
+    const l = (m: string): LogLine => ({ eventId: m, stream: 'job/algo-1-1', host: 'algo-1', timestamp: 1, message: m });
+    history.offer([l('a'), l('b')]);
+    assert.deepEqual(history.release(), { lines: [l('b')], omitted: 1 });
+    assert.deepEqual(history.release(), { lines: [], omitted: 0 });
+    assert.deepEqual(history.offer([l('c')]), [l('c')]);
   });
 
   it('holds the first poll back and releases only its last N lines, then passes everything', () => {
