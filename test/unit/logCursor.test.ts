@@ -183,6 +183,11 @@ function assertExactlyOnceInOrder(written: Map<string, SimEvent[]>, delivered: r
 
 const TEST_OVERLAP: OverlapSettings = { overlapMs: 2_000, lagMarginMs: 1_000, maxOverlapMs: 120_000 };
 
+/** An event of host algo-1 of job `job` whose message is its id; without `ingest`, it carries no ingestionTime. */
+function hostEvent(id: string, ts: number, ingest?: number): CloudWatchLogEvent {
+  return { eventId: id, logStreamName: 'job/algo-1-1', timestamp: ts, ...(ingest === undefined ? {} : { ingestionTime: ingest }), message: id };
+}
+
 describe('LogCursor: each event exactly once, in order per stream', () => {
   it('across small pages, timestamps shared between pages and polls, and late-delivered lines', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
@@ -418,13 +423,7 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
   // says nothing about what was visible: it neither widens nor spoils what the others tell.
   it('lets an event without ingestionTime change nothing about what is visible or where the next query starts', () => {
     const cursor = new LogCursor('job', 0, TEST_OVERLAP);
-    const e = (id: string, ts: number, ingest?: number): CloudWatchLogEvent => ({
-      eventId: id,
-      logStreamName: 'job/algo-1-1',
-      timestamp: ts,
-      ...(ingest === undefined ? {} : { ingestionTime: ingest }),
-      message: id,
-    });
+    const e = hostEvent;
     cursor.beginPoll();
     const first = cursor.acceptPage([e('a', 100_000, 100_100), e('b', 100_200)]);
     assert.deepEqual(
@@ -451,13 +450,7 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
 
   it('holds back a later page’s line when nothing yet says what was visible, and never one without ingestionTime', () => {
     const cursor = new LogCursor('job', 0, TEST_OVERLAP);
-    const e = (id: string, ts: number, ingest?: number): CloudWatchLogEvent => ({
-      eventId: id,
-      logStreamName: 'job/algo-1-1',
-      timestamp: ts,
-      ...(ingest === undefined ? {} : { ingestionTime: ingest }),
-      message: id,
-    });
+    const e = hostEvent;
     cursor.beginPoll();
     // The first page tells no ingestion time, and no service clock was noted.
     assert.equal(cursor.acceptPage([e('a', 100)]).length, 1);
@@ -471,7 +464,7 @@ describe('LogCursor: each event exactly once, in order per stream', () => {
   });
 
   it('takes the later of the service clock and the newest ingestion as visible, and ignores a clock that is not a number', () => {
-    const e = (id: string, ts: number, ingest: number): CloudWatchLogEvent => ({ eventId: id, logStreamName: 'job/algo-1-1', timestamp: ts, ingestionTime: ingest, message: id });
+    const e = hostEvent;
     const cursor = new LogCursor('job', 0, TEST_OVERLAP);
     cursor.noteServiceTime(Number.NaN);
     cursor.beginPoll();
