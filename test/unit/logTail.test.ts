@@ -548,16 +548,17 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
       clients,
       jobName: job,
       follow: true,
-      // The interval is the time since the last answer, not a reading of the clock: half a second more
-      // than this process's age, which a sum of two clock readings would already exceed.
-      policy: { ...FAST, pollIntervalMs: 10, statusIntervalMs: Math.ceil(performance.now()) + 500 },
+      // The interval is the time since the last answer, not a reading of the clock: one and a half times
+      // this process's age (seconds, with moto started), far more than six polls take, and less than a
+      // sum of two clock readings.
+      policy: { ...FAST, pollIntervalMs: 10, statusIntervalMs: Math.ceil(performance.now() * 1.5) },
       signal: controller.signal,
       onLines: () => {},
     });
     clients.destroy();
     assert.equal(end.reason, 'aborted');
     assert.equal(end.stats.filterLogEventsCalls, 6);
-    assert.equal(end.stats.describeTrainingJobCalls, 1, 'five polls at 10 ms, and the status interval has not passed');
+    assert.equal(end.stats.describeTrainingJobCalls, 1, 'six polls, and the status interval has not passed');
   });
 
   it('reads a finished job once: one DescribeTrainingJob and one pass over many pages, holding nothing back, followed or not', { timeout: 60_000 }, async () => {
