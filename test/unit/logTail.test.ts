@@ -21,6 +21,7 @@ import { motoInstallProblem } from '../emulators/moto/motoServer';
 import type { MotoServer } from '../emulators/moto/motoServer';
 import { baselineTail, byStream, clientsFor, FAST, groundTruth, hfJob, isFilter, LOG_GROUP, sortedEntries, tail, tailHarness } from './logTailMoto';
 import type { Captured } from './logTailMoto';
+import { SimulatedLogGroup } from './simulatedLogGroup';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -753,45 +754,28 @@ describe('tailing training jobs against moto through the real SDK', { skip: inst
 // ---------------------------------------------------------------------------------------------------
 // 3. The final flush against a log group that changes while a poll pages through it. moto cannot do
 //    this (it ingests a line as it is put, and pages one snapshot), so here CloudWatch Logs and
-//    SageMaker are fakes: FilterLogEvents pages by the last event's key like the service, and
-//    answers without a Date header, so the tail knows no service clock.
+//    SageMaker are fakes: FilterLogEvents is answered by the cursor tests' simulated group
+//    (simulatedLogGroup.ts), without a Date header, so the tail knows no service clock.
 // ---------------------------------------------------------------------------------------------------
 
 describe('the final flush, against a log group that changes while it is read', () => {
-  interface FakeEvent {
-    eventId: string;
-    logStreamName: string;
-    timestamp: number;
-    ingestionTime: number;
-    message: string;
-  }
-
   /** A finished job of six lines; a seventh, with a timestamp among them, arrives once the first page has been computed. */
   function raceClients(job: string): { clients: LogTailClients; expected: string[] } {
     const t0 = Date.now() - 60_000;
     const stream = `${job}/algo-1-1`;
-    const events: FakeEvent[] = Array.from({ length: 6 }, (_, i) => ({
-      eventId: `e${i}`,
-      logStreamName: stream,
-      timestamp: t0 + i * 1000,
-      ingestionTime: t0 + i * 1000 + 100,
-      message: `line ${i}`,
-    }));
+    const group = new SimulatedLogGroup();
+    for (let i = 0; i < 6; i++) group.put(stream, t0 + i * 1000, t0 + i * 1000 + 100, `line ${i}`);
     let arrived = false;
-    const key = (e: FakeEvent) => [e.timestamp, e.ingestionTime, e.eventId] as const;
     const logs = {
       send: async (command: { input: { startTime?: number; nextToken?: string; limit?: number } }) => {
         const { startTime = 0, nextToken, limit = 10_000 } = command.input;
-        const after = nextToken ? (JSON.parse(nextToken) as [number, number, string]) : undefined;
-        const greater = (e: FakeEvent) =>
-          !after || e.timestamp > after[0] || (e.timestamp === after[0] && (e.ingestionTime > after[1] || (e.ingestionTime === after[1] && e.eventId > after[2])));
-        const visible = events.filter((e) => e.timestamp >= startTime && greater(e)).sort((a, b) => a.timestamp - b.timestamp || a.ingestionTime - b.ingestionTime);
-        const page = visible.slice(0, limit);
+        // Every line put is visible; no Date header, so the tail knows no service clock.
+        const page = group.query(Number.POSITIVE_INFINITY, startTime, nextToken, limit);
         if (!arrived) {
           arrived = true;
-          events.push({ eventId: 'late', logStreamName: stream, timestamp: t0 + 3500, ingestionTime: t0 + 10_000, message: 'late line' });
+          group.put(stream, t0 + 3500, t0 + 10_000, 'late line');
         }
-        return { events: page, ...(visible.length > limit ? { nextToken: JSON.stringify(key(page.at(-1)!)) } : {}) };
+        return page;
       },
     };
     const sagemaker = {
