@@ -59,15 +59,20 @@ export const AREAS = {
   },
   'core-contract': {
     mutate: ['src/core/contract/**/*.ts'],
-    testFiles: ['containerContract', 'localBackend'],
+    // The files that import src/core/contract, shortest first (0.4–2 s each). Not localBackend (it runs
+    // whole local jobs, tens of seconds): localHeterogeneous runs the same contract through a job.
+    testFiles: ['hyperparameters', 'containerContract', 'distribution', 'localHeterogeneous'],
   },
   'core-modelCard': {
     mutate: ['src/core/modelCard/**/*.ts'],
-    testFiles: ['modelCard'],
+    // Every unit test file that imports src/core/modelCard, shortest first (0.4–1.3 s each).
+    testFiles: ['hyperparameters', 'distribution', 'firstHour', 'modelCard', 'honestModelCard'],
   },
   'core-catalog': {
     mutate: ['src/core/catalog/**/*.ts'],
-    testFiles: ['catalog', 'preflight', 'cost'],
+    // The files that import src/core/catalog, and cost (prices by instance type), shortest first
+    // (0.4–4 s each).
+    testFiles: ['diagnosis', 'catalog', 'cost', 'jobFileValidation', 'preflight'],
   },
   'core-cost': {
     mutate: ['src/core/cost/**/*.ts'],
@@ -77,7 +82,8 @@ export const AREAS = {
   },
   'core-preflight': {
     mutate: ['src/core/preflight/**/*.ts'],
-    testFiles: ['preflight'],
+    // preflight (4 s), then tuningLaunch (4 s: it runs the checks before a tuning job's launch).
+    testFiles: ['preflight', 'tuningLaunch'],
   },
   'core-quickstart': {
     mutate: ['src/core/quickstartFiles.ts'],
