@@ -85,6 +85,37 @@ export const AREAS = {
     // preflight (4 s), then tuningLaunch (4 s: it runs the checks before a tuning job's launch).
     testFiles: ['preflight', 'tuningLaunch'],
   },
+  'core-diagnosis': {
+    mutate: ['src/core/diagnosis/**/*.ts'],
+    // diagnosis (0.4 s: classification, tracebacks, frames), then the dashboard's diagnosis card (1 s) and the
+    // CLI's `diagnose` against moto (10 s).
+    testFiles: ['diagnosis', 'jobDashboard', 'diagnoseCommand'],
+  },
+  'core-metrics': {
+    mutate: ['src/core/metrics/**/*.ts'],
+    // The files that import src/core/metrics, shortest first; jobMetrics (11 s) reads curves from moto's
+    // CloudWatch.
+    testFiles: ['drawQueue', 'runComparison', 'tuningValidation', 'trainerLogMetrics', 'jobMetrics'],
+  },
+  'core-sagemaker': {
+    mutate: ['src/core/sagemaker/**/*.ts'],
+    // The files that import src/core/sagemaker, shortest first, without those that run for 10 s and more
+    // (launch, localBackend, localTuning, trainingJobs, jobMetrics, logTail): what only they would kill is
+    // counted as undetected.
+    testFiles: ['hyperparameters', 'jobStatus', 'containerContract', 'distribution', 'secrets', 'logFormat', 'jobFileValidation', 'trainerLogMetrics', 'preflight'],
+  },
+  'core-tuning': {
+    mutate: ['src/core/tuning/**/*.ts'],
+    // localTuning (8 s) runs local tuning jobs with the search and clones the best trial.
+    testFiles: ['localTuning'],
+  },
+  'core-helpers': {
+    mutate: ['src/core/*.ts', '!src/core/quickstartFiles.ts'],
+    // The small shared helpers at the top of src/core, each with its own test file; excerpt is reached
+    // through the catalog. Not folderWalks (27 s: it builds a 10,000-level tree) nor hub: folderWalk.ts's
+    // mutants that only they kill are counted as undetected.
+    testFiles: ['coreHelpers', 'format', 'hubRepoId', 'catalog', 'sagemakerIgnore'],
+  },
   'core-quickstart': {
     mutate: ['src/core/quickstartFiles.ts'],
     testFiles: ['quickstart', 'manifestMenus'],
@@ -135,6 +166,8 @@ export default {
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${areaName}.html` },
   jsonReporter: { fileName: `reports/mutation/${areaName}.json` },
+  // With `--reporters …,event-recorder`: every mutant's result as it comes, one folder per area.
+  eventReporter: { baseDir: `reports/mutation/events-${areaName}` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
   ignorePatterns: ['/.tools', '/out', '/dist', '/test-results', '/bench/.build', '/.vscode-test', '/.sagemaker-local', '*.vsix', '/src/core/jobFile/generated'],
   tempDirName: '.stryker-tmp',
