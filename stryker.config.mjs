@@ -69,7 +69,9 @@ export const AREAS = {
     testFiles: ['hyperparameters', 'distribution', 'firstHour', 'modelCard', 'honestModelCard'],
   },
   'core-catalog': {
-    mutate: ['src/core/catalog/**/*.ts'],
+    // Not debuggerRules.ts: it is data, generated from the SDK's own packages by
+    // scripts/generateDebuggerRules.mjs (each string a mutant, and no logic of ours in it).
+    mutate: ['src/core/catalog/**/*.ts', '!src/core/catalog/debuggerRules.ts'],
     // The files that import src/core/catalog, and cost (prices by instance type), shortest first
     // (0.4–4 s each).
     testFiles: ['diagnosis', 'catalog', 'cost', 'jobFileValidation', 'preflight'],
