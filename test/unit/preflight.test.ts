@@ -25,7 +25,7 @@ import { blockingFailures, isReadyToLaunch, renderChecklistText, summarizeCheckl
 import type { CheckItem, Checklist } from '../../src/core/preflight/checklist';
 import { checkTrainingImage } from '../../src/core/preflight/imageCheck';
 import { jobBuckets } from '../../src/core/preflight/jobBuckets';
-import { quotaConsoleUrl, trainingQuotaName } from '../../src/core/preflight/nextSteps';
+import { createRoleCommand, quotaConsoleUrl, trainingQuotaName } from '../../src/core/preflight/nextSteps';
 import { decodePolicyDocument, sagemakerTrust } from '../../src/core/preflight/trustPolicy';
 import { fakeQuotaCode, startAwsExtras } from '../emulators/awsExtras/awsExtras';
 import type { AwsExtras } from '../emulators/awsExtras/awsExtras';
@@ -79,6 +79,118 @@ describe('trust policies', () => {
   it('treats an unreadable document as no trust', () => {
     assert.equal(sagemakerTrust(decodePolicyDocument('%E0%A4%A')).trusted, false);
   });
+  it('reads a "*" principal, as a string or as an AWS value, as trust in anyone, and says so', () => {
+    const anyone = 'trusts sagemaker.amazonaws.com (through a "*" principal, which lets anyone assume it)';
+    assert.deepEqual(sagemakerTrust({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }] }), { trusted: true, reason: anyone, principals: ['*'] });
+    assert.deepEqual(sagemakerTrust({ Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] }), { trusted: true, reason: anyone, principals: ['*'] });
+  });
+
+  it('says when a policy lets no one assume the role: no statements, or an Allow without a principal', () => {
+    const noOne = 'its trust policy allows no one to assume it, not sagemaker.amazonaws.com';
+    assert.deepEqual(sagemakerTrust({ Version: '2012-10-17', Statement: [] }), { trusted: false, reason: noOne, principals: [] });
+    assert.deepEqual(sagemakerTrust({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole' }] }), { trusted: false, reason: noOne, principals: [] });
+    // A principal written as a bare string other than "*" (IAM refuses it) names no one either.
+    assert.deepEqual(sagemakerTrust({ Statement: [{ Effect: 'Allow', Principal: 'sagemaker.amazonaws.com', Action: 'sts:AssumeRole' }] }), {
+      trusted: false,
+      reason: noOne,
+      principals: [],
+    });
+    // Nor does a Deny, with or without a condition.
+    const conditionalDeny = {
+      Effect: 'Deny',
+      Principal: { Service: 'sagemaker.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    };
+    assert.deepEqual(sagemakerTrust({ Statement: [conditionalDeny] }), { trusted: false, reason: noOne, principals: [] });
+  });
+
+  it('lists the principals allowed sts:AssumeRole, and only those', () => {
+    const statements = [
+      { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:TagSession' },
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com', AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
+    ];
+    assert.deepEqual(sagemakerTrust({ Statement: statements }), {
+      trusted: false,
+      reason: `it trusts Service:lambda.amazonaws.com, AWS:arn:aws:iam::${ACCOUNT}:root, not sagemaker.amazonaws.com`,
+      principals: ['Service:lambda.amazonaws.com', `AWS:arn:aws:iam::${ACCOUNT}:root`],
+    });
+  });
+
+  it('notes a wildcard or a condition only when every statement granting the trust has one', () => {
+    const plain = { Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' };
+    const anyoneUnderCondition = { Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } };
+    assert.equal(sagemakerTrust({ Statement: [plain, anyoneUnderCondition] }).reason, 'trusts sagemaker.amazonaws.com');
+    assert.equal(
+      sagemakerTrust({ Statement: [anyoneUnderCondition] }).reason,
+      'trusts sagemaker.amazonaws.com (through a "*" principal, which lets anyone assume it; under conditions, which SageMaker\'s requests are assumed to meet)',
+    );
+    // A Deny under a condition is not evaluated, so it does not take the trust away.
+    const conditionalDeny = {
+      Effect: 'Deny',
+      Principal: { Service: 'sagemaker.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    };
+    assert.equal(sagemakerTrust({ Statement: [plain, conditionalDeny] }).trusted, true);
+  });
+
+  it("trusts SageMaker's China principal too", () => {
+    assert.equal(sagemakerTrust(decodePolicyDocument(trust('sagemaker.amazonaws.com.cn'))).trusted, true);
+  });
+
+  it('reads plain JSON as written, blank space around it or not, and leaves a "+" in it alone', () => {
+    const doc = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/ml+ops` }, Action: 'sts:AssumeRole' }] });
+    for (const raw of [doc, `  ${doc}\n`]) {
+      assert.equal(sagemakerTrust(decodePolicyDocument(raw)).reason, `it trusts AWS:arn:aws:iam::${ACCOUNT}:role/ml+ops, not sagemaker.amazonaws.com`);
+    }
+    assert.equal(decodePolicyDocument(undefined), undefined);
+    assert.equal(decodePolicyDocument(''), undefined);
+  });
+
+  it('matches actions as IAM does: any case, "*" and "?" wildcards, every other character literal', () => {
+    const trusts = (action: unknown) => sagemakerTrust({ Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: action }] }).trusted;
+    assert.equal(trusts('STS:assumerole'), true);
+    assert.equal(trusts('sts:Assume?ole'), true);
+    assert.equal(trusts('sts:*'), true);
+    assert.equal(trusts('sts:Assume+Role'), false);
+    assert.equal(trusts('sts:AssumeRole.'), false);
+    assert.equal(trusts('sts:TagSession'), false);
+    // Values that are not strings are no action at all.
+    assert.equal(trusts([42, { a: 1 }, 'sts:AssumeRole']), true);
+    assert.equal(trusts([42]), false);
+  });
+
+  it('honours a Deny that names sts:AssumeRole among other actions, or denies everyone', () => {
+    const allow = { Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' };
+    const denyBoth = { Effect: 'Deny', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: ['sts:TagSession', 'sts:AssumeRole'] };
+    assert.equal(sagemakerTrust({ Statement: [allow, denyBoth] }).trusted, false);
+    const denyAll = { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole' };
+    assert.deepEqual(sagemakerTrust({ Statement: [allow, denyAll] }), {
+      trusted: false,
+      reason: 'its trust policy denies sagemaker.amazonaws.com sts:AssumeRole',
+      principals: ['Service:sagemaker.amazonaws.com'],
+    });
+  });
+
+  it('passes over statements that are not objects, and reads a document that is not one as unreadable', () => {
+    const allow = { Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' };
+    assert.equal(sagemakerTrust({ Statement: [null, 'text', 7, allow] }).trusted, true);
+    const unreadable = { trusted: false, reason: 'its trust policy could not be read', principals: [] };
+    assert.deepEqual(sagemakerTrust(decodePolicyDocument('"a string"')), unreadable);
+    assert.deepEqual(sagemakerTrust(decodePolicyDocument('42')), unreadable);
+    assert.deepEqual(sagemakerTrust(undefined), unreadable);
+  });
+
+  it('is not turned by a Deny of another action for SageMaker', () => {
+    const allow = { Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' };
+    const denyTagging = { Effect: 'Deny', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:TagSession' };
+    assert.deepEqual(sagemakerTrust({ Statement: [allow, denyTagging] }), {
+      trusted: true,
+      reason: 'trusts sagemaker.amazonaws.com',
+      principals: ['Service:sagemaker.amazonaws.com'],
+    });
+  });
 });
 
 describe('which buckets a launch writes to', () => {
@@ -96,6 +208,14 @@ describe('which buckets a launch writes to', () => {
       jobBuckets({ ...spec, source_dir: 's3://code/sourcedir.tar.gz' }, 'us-east-1', ACCOUNT).map((b) => b.bucket),
       ['out'],
     );
+  });
+
+  it('reads S3 URIs with blank space around them, and falls back to the default bucket for anything else', () => {
+    const defaultBucket = { bucket: `sagemaker-us-east-1-${ACCOUNT}`, uses: ['output', 'code'], isDefault: true };
+    assert.deepEqual(jobBuckets({ ...SEED, output_path: '  s3://out/x\n' }, 'us-east-1', ACCOUNT), [{ bucket: 'out', uses: ['output', 'code'], isDefault: false }]);
+    assert.deepEqual(jobBuckets({ ...SEED, output_path: 'file:///tmp/out' }, 'us-east-1', ACCOUNT), [defaultBucket]);
+    // Not an S3 URI, though one appears inside it.
+    assert.deepEqual(jobBuckets({ ...SEED, output_path: 'https://example.com/s3://out/x' }, 'us-east-1', ACCOUNT), [defaultBucket]);
   });
 });
 
@@ -140,6 +260,107 @@ describe('the training image check (catalog, no ECR call)', () => {
     assert.equal(got.status, 'unknown');
     assert.equal(got.blocking, false);
   });
+
+  const SEED_IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04';
+  const NOT_ASKED = 'Not confirmed with ECR: DescribeImages on the AWS registry needs cross-account permissions users rarely have.';
+
+  it('passes an image_uri the catalog lists for the region, blank space around it or not', () => {
+    assert.deepEqual(checkTrainingImage({ ...SEED, image_uri: `  ${SEED_IMAGE}\n` }, 'us-east-1'), {
+      id: 'image',
+      kind: 'image',
+      title: 'Training image',
+      status: 'passed',
+      blocking: true,
+      detail: `${SEED_IMAGE} is a Hugging Face DLC the catalog lists for us-east-1. ${NOT_ASKED}`,
+    });
+  });
+
+  it('leaves a Hugging Face image unknown when the catalog does not list its tag', () => {
+    const uri = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:9.9.0-transformers9.9.0-gpu-py311-cu999-ubuntu22.04';
+    const got = checkTrainingImage({ ...SEED, image_uri: uri }, 'us-east-1');
+    assert.deepEqual(
+      { status: got.status, blocking: got.blocking, detail: got.detail },
+      { status: 'unknown', blocking: false, detail: `${uri} looks like a Hugging Face DLC, but the catalog does not list this tag; it was not checked. ${NOT_ASKED}` },
+    );
+  });
+
+  it('fails a custom ECR image of another region as a blocking problem, and says where to push it', () => {
+    const got = checkTrainingImage({ ...SEED, image_uri: `${ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com/my-trainer:latest` }, 'us-east-1');
+    assert.deepEqual(got, {
+      id: 'image',
+      kind: 'image',
+      title: 'Training image',
+      status: 'failed',
+      blocking: true,
+      detail: "image_uri is in the ECR registry of us-west-2, the job runs in us-east-1: SageMaker pulls training images from the job's region.",
+      nextStep: { action: 'Push the image to ECR in us-east-1, or run the job in us-west-2.' },
+    });
+  });
+
+  it("offers a TensorFlow image from the job's region for one of another region", () => {
+    const tag = '2.6.3-transformers4.17.0-gpu-py38-cu112-ubuntu20.04';
+    const got = checkTrainingImage({ ...SEED, image_uri: `763104351884.dkr.ecr.us-west-2.amazonaws.com/huggingface-tensorflow-training:${tag}` }, 'us-east-1');
+    assert.equal(got.status, 'failed');
+    assert.equal(
+      got.nextStep?.action,
+      `Use the same image from us-east-1: image_uri: 763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-tensorflow-training:${tag} (or drop image_uri and keep the versions).`,
+    );
+  });
+
+  it('leaves an image from outside ECR unknown, even when an ECR address appears later in its name', () => {
+    for (const uri of ['docker.io/library/python:3.11', `registry.example.com/${ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com/my-trainer:latest`]) {
+      const got = checkTrainingImage({ ...SEED, image_uri: uri }, 'us-east-1');
+      assert.deepEqual(
+        { status: got.status, blocking: got.blocking, detail: got.detail },
+        {
+          status: 'unknown',
+          blocking: false,
+          detail: `${uri} is not an Amazon ECR image: SageMaker training pulls from ECR in the job's region (or a private registry reached through a VPC).`,
+        },
+      );
+    }
+  });
+
+  it('resolves a TensorFlow job from its versions', () => {
+    const spec: JobSpec = { ...SEED, transformers_version: '4.17.0', tensorflow_version: '2.6.3', py_version: 'py38' };
+    delete spec.pytorch_version;
+    const got = checkTrainingImage(spec, 'us-east-1');
+    assert.equal(got.status, 'passed');
+    assert.equal(got.blocking, true);
+    assert.match(got.detail, /^763104351884\.dkr\.ecr\.us-east-1\.amazonaws\.com\/huggingface-tensorflow-training:2\.6\.3-transformers4\.17\.0-gpu-py38-/);
+  });
+
+  it('names a custom ECR image of the same region and what was not checked about it', () => {
+    const uri = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/my-trainer:latest`;
+    assert.equal(
+      checkTrainingImage({ ...SEED, image_uri: uri }, 'us-east-1').detail,
+      `${uri} is a custom ECR image; whether it exists was not checked (SageMaker's role needs ecr:BatchGetImage on it).`,
+    );
+  });
+
+  it('shows at most eight regions, nearest first, and marks that there are more', () => {
+    const got = checkTrainingImage({ ...SEED, transformers_version: '4.26.0', pytorch_version: '1.13.1', py_version: 'py39' }, 'eu-south-2');
+    assert.equal(
+      got.nextStep?.action,
+      'Run the job in a region that has the image (eu-central-1, eu-north-1, eu-south-1, eu-west-1, eu-west-2, eu-west-3, af-south-1, ap-east-1, …), or choose versions published in eu-south-2.',
+    );
+  });
+
+  it('offers at most three values for a field, and says when transformers_version is missing', () => {
+    const missing: JobSpec = { ...SEED, pytorch_version: '1.13.1', py_version: 'py39' };
+    delete missing.transformers_version;
+    const got = checkTrainingImage(missing, 'us-east-1');
+    assert.match(got.detail, /^No Hugging Face training image: transformers_version is required to pick a Hugging Face training image \(or set image_uri\); available: 5\.3\.0, /);
+    assert.deepEqual(got.nextStep, { action: 'Fix transformers_version (e.g. 5.3.0, 4.56.2, 4.55.0); `sagemaker-hf validate` shows where.' });
+    const py = checkTrainingImage({ ...SEED, transformers_version: '4.26.0', pytorch_version: '1.13.1', py_version: 'py27' }, 'us-east-1');
+    assert.deepEqual(py.nextStep, { action: 'Fix py_version (e.g. py39); `sagemaker-hf validate` shows where.' });
+  });
+
+  it('names the field to fix, with no example when the catalog has none to offer', () => {
+    const got = checkTrainingImage({ ...SEED, transformers_version: '4.26.0', pytorch_version: '9.9', py_version: 'py39' }, 'us-east-1');
+    assert.equal(got.status, 'failed');
+    assert.deepEqual(got.nextStep, { action: 'Fix pytorch_version; `sagemaker-hf validate` shows where.' });
+  });
 });
 
 describe('the checklist text', () => {
@@ -169,6 +390,87 @@ describe('the checklist text', () => {
     assert.match(text, /1 passed, 1 failed, 1 could not be checked — 1 blocking problem/);
     assert.deepEqual(summarizeChecklist(checklist), { passed: 1, failed: 1, unknown: 1, blocking: 1 });
     assert.equal(isReadyToLaunch(checklist), false);
+  });
+
+  it('reads the same in full: cached items, a warning, a document, steps only under what did not pass, and the plural', () => {
+    const checklist: Checklist = {
+      checkedAt: '2026-11-26T00:00:00.000Z',
+      accountId: ACCOUNT,
+      region: 'us-east-1',
+      items: [
+        {
+          id: 'credentials',
+          kind: 'credentials',
+          title: 'AWS credentials',
+          status: 'passed',
+          blocking: true,
+          detail: 'account 123456789012',
+          cached: true,
+          nextStep: { action: 'Nothing to do' },
+        },
+        {
+          id: 'role',
+          kind: 'role',
+          title: 'Execution role',
+          status: 'failed',
+          blocking: true,
+          detail: 'trusts lambda\nnot SageMaker',
+          nextStep: { action: 'Add the trust policy', document: '{\n  "a": 1\n}' },
+        },
+        { id: 'quota', kind: 'quota', title: 'Quota', status: 'failed', blocking: true, detail: 'is 0', nextStep: { action: 'Request an increase' } },
+        { id: 'bucket:x', kind: 'bucket', title: 'Bucket x', status: 'failed', blocking: false, detail: 'in another region' },
+      ],
+    };
+    assert.equal(
+      renderChecklistText(checklist),
+      [
+        'Setup check (account 123456789012, region us-east-1)',
+        '  ✓ passed  AWS credentials (cached)',
+        '              account 123456789012',
+        '  ✗ FAILED  Execution role',
+        '              trusts lambda',
+        '              not SageMaker',
+        '              → Add the trust policy',
+        '                {',
+        '                  "a": 1',
+        '                }',
+        '  ✗ FAILED  Quota',
+        '              is 0',
+        '              → Request an increase',
+        '  ✗ warning Bucket x',
+        '              in another region',
+        '1 passed, 3 failed, 0 could not be checked — 2 blocking problems: a launch would fail before training starts.',
+        '',
+      ].join('\n'),
+    );
+    const quiet: Checklist = { checkedAt: '2026-11-26T00:00:00.000Z', region: 'eu-west-1', items: [checklist.items[3]!] };
+    assert.equal(
+      renderChecklistText(quiet),
+      'Setup check (region eu-west-1)\n  ✗ warning Bucket x\n              in another region\n0 passed, 1 failed, 0 could not be checked — nothing blocks a launch.\n',
+    );
+    assert.equal(isReadyToLaunch(quiet), true);
+    assert.match(
+      renderChecklistText({ checkedAt: '2026-11-26T00:00:00.000Z', items: [] }),
+      /^Setup check\n0 passed, 0 failed, 0 could not be checked — nothing blocks a launch\.\n$/,
+    );
+    assert.match(renderChecklistText({ ...checklist, items: checklist.items.slice(2, 3) }), /— 1 blocking problem: a launch/);
+  });
+});
+
+describe('the fixes handed out', () => {
+  it("links each partition's Service Quotas console, and none where there is no public one", () => {
+    assert.equal(quotaConsoleUrl('eu-west-1', 'L-1'), 'https://eu-west-1.console.aws.amazon.com/servicequotas/home/services/sagemaker/quotas/L-1?region=eu-west-1');
+    assert.equal(quotaConsoleUrl('us-gov-west-1'), 'https://console.amazonaws-us-gov.com/servicequotas/home/services/sagemaker/quotas?region=us-gov-west-1');
+    assert.equal(quotaConsoleUrl('cn-north-1', 'L-2'), 'https://console.amazonaws.cn/servicequotas/home/services/sagemaker/quotas/L-2?region=cn-north-1');
+    assert.equal(quotaConsoleUrl('us-iso-east-1'), undefined);
+  });
+
+  it("creates a role with SageMaker's managed policy of the role's partition (aws unless told)", () => {
+    assert.equal(
+      createRoleCommand('trainer'),
+      'aws iam create-role --role-name trainer --assume-role-policy-document file://sagemaker-trust.json && aws iam attach-role-policy --role-name trainer --policy-arn arn:aws:iam::aws:policy/AmazonSageMakerFullAccess',
+    );
+    assert.match(createRoleCommand('trainer', 'aws-cn'), /--policy-arn arn:aws-cn:iam::aws:policy\/AmazonSageMakerFullAccess$/);
   });
 });
 
