@@ -169,10 +169,61 @@ describe('modelDescent and transformersLoadability', () => {
     assert.equal(modelDescent('facebook/bart-large-cnn', { ...bart, model_type: 't5', architectures: ['T5ForConditionalGeneration'] }).descends, false);
     assert.equal(modelDescent('facebook/bart-large-cnn', undefined).descends, false);
   });
+  it('takes a trimmed _name_or_path, and a local path of any form, for no contradiction', () => {
+    assert.deepEqual(modelDescent('facebook/bart-large-cnn', { ...bart, _name_or_path: ' facebook/bart-large-cnn\n' }), {
+      descends: true,
+      reason: "config.json's _name_or_path is facebook/bart-large-cnn",
+    });
+    for (const local of ['./model', '/opt/ml/input/data/model', '~/models/bart', 'C:\\models\\bart', 'D:/models/bart', 'org/sub/model']) {
+      assert.deepEqual(
+        modelDescent('facebook/bart-large-cnn', { ...bart, _name_or_path: local }),
+        { descends: true, reason: "config.json's model_type bart matches facebook/bart-large-cnn" },
+        local,
+      );
+    }
+    assert.deepEqual(modelDescent('facebook/bart-large-cnn', { ...bart, _name_or_path: 'xC:\\bart' }), {
+      descends: false,
+      reason: "config.json's _name_or_path is xC:\\bart, not facebook/bart-large-cnn",
+    });
+  });
+
+  it('gives the reason a card prints when the model does not descend', () => {
+    assert.equal(
+      modelDescent('facebook/bart-large-cnn', { ...bart, model_type: 't5', architectures: ['T5ForConditionalGeneration'] }).reason,
+      "config.json's model_type t5 does not match facebook/bart-large-cnn",
+    );
+    assert.equal(modelDescent('facebook/bart-large-cnn', undefined).reason, 'there is no config.json to show what the model is');
+    assert.equal(
+      modelDescent('facebook/bart-large-cnn', { ...bart, architectures: ['T5ForConditionalGeneration'] }).reason,
+      "config.json's architecture T5ForConditionalGeneration is not a bart model",
+    );
+  });
+
+  it('takes every weights and tokenizer file transformers reads for a loadable folder', () => {
+    for (const weights of ['model.safetensors', 'model.safetensors.index.json', 'pytorch_model.bin', 'pytorch_model.bin.index.json', 'tf_model.h5', 'flax_model.msgpack']) {
+      assert.deepEqual(transformersLoadability(bart, ['config.json', weights, 'tokenizer.json']), { loadable: true, reason: '' }, weights);
+    }
+    const tokenizers = [
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'vocab.json',
+      'vocab.txt',
+      'spiece.model',
+      'sentencepiece.bpe.model',
+      'tokenizer.model',
+      'preprocessor_config.json',
+      'processor_config.json',
+    ];
+    for (const tokenizer of tokenizers) {
+      assert.deepEqual(transformersLoadability(bart, ['config.json', 'model.safetensors', tokenizer]), { loadable: true, reason: '' }, tokenizer);
+    }
+  });
+
   it('needs config, weights and a tokenizer to call a folder loadable', () => {
     assert.equal(transformersLoadability(bart, ['config.json', 'model.safetensors', 'tokenizer.json']).loadable, true);
     assert.match(transformersLoadability(bart, ['config.json', 'model.safetensors']).reason, /no tokenizer files/);
     assert.match(transformersLoadability(bart, ['config.json', 'tokenizer.json']).reason, /no weights file/);
+    assert.equal(transformersLoadability(undefined, ['model.safetensors', 'tokenizer.json']).reason, 'there is no config.json');
     assert.match(transformersLoadability({ model_type: 'x' }, ['config.json', 'model.safetensors', 'tokenizer.json']).reason, /not saved by transformers/);
   });
 });
