@@ -1258,7 +1258,12 @@ describe('createModelCard: what each fact of the run adds to the card', () => {
       modelCardJobFromSpec({ entry_point: 'train.py', instance_type: 'ml.m5.xlarge', ...(inputs ? { inputs } : {}) } as JobSpec).job.channels;
     assert.deepEqual(channels({ train: 's3://bucket/train', test: 's3://bucket/test' }), ['train', 'test']);
     assert.equal(channels(undefined), undefined);
-    const spec = { entry_point: 'train.py', inputs: 's3://bucket/data', instance_preferences: [{ instance_type: 'ml.g5.2xlarge', instance_count: 2 }, 'ml.g5.4xlarge'] } as JobSpec;
+    const spec = {
+      entry_point: 'train.py',
+      inputs: 's3://bucket/data',
+      instance_count: 2,
+      instance_preferences: [{ instance_type: 'ml.g5.2xlarge', instance_count: 2 }, 'ml.g5.4xlarge'],
+    } as JobSpec;
     const card = createModelCard({ files: {}, ...modelCardJobFromSpec(spec) });
     assert.match(card.readme, /\n\nThis model was trained on the data of its input channels \(training\)\.\n/);
     assert.deepEqual(
