@@ -1274,6 +1274,13 @@ describe('createModelCard: what each fact of the run adds to the card', () => {
         '- Entry point: train.py',
       ],
     );
+    // Candidates that ask for different counts are each named with their own.
+    const uneven = { ...spec, instance_count: 2, instance_preferences: ['ml.g5.2xlarge', { instance_type: 'ml.g5.12xlarge', instance_count: 1 }] } as JobSpec;
+    assert.ok(
+      lines(createModelCard({ files: {}, ...modelCardJobFromSpec(uneven) }).readme).includes(
+        '- Requested in the job file (no job record shows what ran): 2 × ml.g5.2xlarge or 1 × ml.g5.12xlarge',
+      ),
+    );
     assert.match(
       card.readme,
       /\n## Usage\n\nThese files are not a model transformers can load \(the model folder's files were not listed\); load them with the code that wrote them \(the entry point, train\.py, shows how it reads and writes them\)\.\n$/,

@@ -66,6 +66,11 @@ export interface ModelCardJob {
   huggingFaceImage?: boolean;
   instanceType: string;
   instanceCount: number;
+  /**
+   * Job files with instance_preferences: each candidate with its own count (instanceType names them
+   * all, instanceCount is the first one's), since the file cannot know which one SageMaker picks.
+   */
+  instanceChoices?: Array<{ instanceType: string; count: number }>;
   trainingTimeSeconds?: number;
   billableSeconds?: number;
   region?: string;
@@ -446,6 +451,9 @@ function localMachine(job: ModelCardJob): string {
 }
 
 function hardware(job: ModelCardJob): string {
+  // Candidates that ask for different counts: each with its own, so no candidate is said to run a count it does not.
+  const choices = job.instanceChoices ?? [];
+  if (new Set(choices.map((c) => c.count)).size > 1) return choices.map((c) => `${c.count} × ${escapeMarkdownText(c.instanceType)}`).join(' or ');
   const count = isCount(job.instanceCount) && job.instanceCount > 0 ? job.instanceCount : 1;
   const type = escapeMarkdownText(job.instanceType);
   const spec = describeInstanceType(job.instanceType);

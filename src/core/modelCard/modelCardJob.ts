@@ -85,6 +85,7 @@ export function modelCardJobFromSpec(spec: JobSpec): { job: ModelCardJob; hyperp
       : spec.instance_type !== undefined
         ? (spec.instance_count ?? 1)
         : (jobInstances(spec).find((g) => g.instanceType === imageInstanceType(spec))?.count ?? 1),
+    ...(Array.isArray(spec.instance_preferences) ? { instanceChoices: jobInstances(spec).map((c) => ({ instanceType: c.instanceType, count: c.count })) } : {}),
     ...(spec.region ? { region: spec.region } : {}),
     ...(spec.transformers_version ? { transformersVersion: String(spec.transformers_version) } : {}),
     ...(spec.pytorch_version ? { pytorchVersion: String(spec.pytorch_version) } : {}),
