@@ -245,6 +245,15 @@ describe('Model Card content from a model folder', () => {
     );
     assert.ok(!JSON.stringify(card).includes('&lt;'));
     assert.equal(card.jobName, 'hostile-run-2024');
+    // Each split's table under its own title, the training split's too.
+    assert.deepEqual(
+      card.results.map((t) => [t.split, t.title, t.file]),
+      [
+        ['train', 'Training', 'train_results.json'],
+        ['eval', 'Validation', 'eval_results.json'],
+        ['test', 'Test', 'test_results.json'],
+      ],
+    );
   });
 
   it('generates README.md whose Markdown quotes hostile strings escaped, and never the hub token', async () => {
