@@ -1417,8 +1417,8 @@ describe('metric names: label, Hub metric id and validation label of each known 
     ['rougeL', 'ROUGE-L', 'rouge', 'Validation ROUGE-L'],
     ['rougeLsum', 'ROUGE-Lsum', 'rouge', 'Validation ROUGE-Lsum'],
     ['bleu', 'BLEU', 'bleu', 'Validation BLEU'],
-    // The sentence-case rule lowers the capital of a mixed-case name too.
-    ['sacrebleu', 'SacreBLEU', 'sacrebleu', 'Validation sacreBLEU'],
+    // A name keeps its capitals; only a common word is put in sentence case.
+    ['sacrebleu', 'SacreBLEU', 'sacrebleu', 'Validation SacreBLEU'],
     ['bleurt', 'BLEURT', 'bleurt', 'Validation BLEURT'],
     ['meteor', 'METEOR', 'meteor', 'Validation METEOR'],
     ['accuracy', 'Accuracy', 'accuracy', 'Validation accuracy'],

@@ -116,7 +116,8 @@ export function metricLabel(key: string): string {
 export function validationLabel(key: string): string {
   const known = lookup(key)?.label;
   if (!known) return `Validation ${key}`;
-  return `Validation ${/^[A-Z][a-z]/.test(known) ? known[0]!.toLowerCase() + known.slice(1) : known}`;
+  // Sentence case for a common word (Accuracy, Exact match); a name keeps its capitals (ROUGE-1, SacreBLEU).
+  return `Validation ${/^[A-Z][a-z]*(?:\s|$)/.test(known) ? known[0]!.toLowerCase() + known.slice(1) : known}`;
 }
 
 /**
