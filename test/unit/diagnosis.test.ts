@@ -322,3 +322,231 @@ describe('Open Terminal on a host (Session Manager)', () => {
     }
   });
 });
+
+describe('classifier: exact diagnoses (mutation testing, issue #14)', () => {
+  const job = (o: Partial<DiagnosisJob>): DiagnosisJob => ({ TrainingJobName: 'j', TrainingJobStatus: 'Failed', ...o });
+  const host = (name: string, lines: Array<string | { message: string; timestamp: number }>): HostLog => ({
+    host: name,
+    lines: lines.map((m) => (typeof m === 'string' ? { message: m } : m)),
+  });
+  const SPOT_NOTE = 'Managed spot jobs count against the separate "… for spot training job usage" quota.';
+
+  it('quota: the quota SageMaker quotes, its limit, and the instance type of an instance group', () => {
+    const cause = classifyFailure(
+      job({
+        FailureReason: "ResourceLimitExceeded: The quota 'ml.g5.xlarge for training job usage' is 1 Instance, with current utilization of 1 Instances",
+        ResourceConfig: { InstanceGroups: [{ InstanceType: 'ml.g5.xlarge' }] },
+      }),
+      [],
+      [],
+    );
+    assert.equal(cause.message, 'The account\'s quota "ml.g5.xlarge for training job usage" is 1: SageMaker refused to start the instances (ResourceLimitExceeded).');
+    assert.equal(
+      cause.fix,
+      'Request an increase of "ml.g5.xlarge for training job usage" in Service Quotas (service: Amazon SageMaker) for this region, ' +
+        `or launch with an instance type whose quota you have (ml.g6.xlarge, ml.g6.2xlarge, ml.g6.4xlarge). ${SPOT_NOTE}`,
+    );
+    const twelve = classifyFailure(job({ FailureReason: "ResourceLimitExceeded: The account-level service limit 'x' is 12 Instances" }), [], []);
+    assert.match(twelve.message, /quota "x" is 12:/);
+  });
+
+  it('quota: without a quota name, limit or instance type it says "the instance type"', () => {
+    const cause = classifyFailure(job({ FailureReason: 'ResourceLimitExceeded' }), [], []);
+    assert.equal(cause.kind, 'quota');
+    assert.equal(cause.host, null);
+    assert.equal(cause.message, "The account's quota for the instance type: SageMaker refused to start the instances (ResourceLimitExceeded).");
+    assert.equal(
+      cause.fix,
+      `Request an increase of "the instance type for training job usage" in Service Quotas (service: Amazon SageMaker) for this region, or launch with an instance type whose quota you have. ${SPOT_NOTE}`,
+    );
+    const typed = classifyFailure(job({ FailureReason: 'ResourceLimitExceeded', ResourceConfig: { InstanceType: 'ml.g5.xlarge' } }), [], []);
+    assert.match(typed.message, /^The account's quota for ml\.g5\.xlarge: /);
+    assert.match(typed.fix, /^Request an increase of "ml\.g5\.xlarge for training job usage"/);
+  });
+
+  it('capacity: the instance type and alternatives, or "the instance type" and none', () => {
+    const cause = classifyFailure(job({ FailureReason: 'CapacityError: Unable to provision requested ML compute capacity.', ResourceConfig: { InstanceType: 'ml.p4d.24xlarge' } }), [], []);
+    assert.equal(cause.kind, 'capacity');
+    assert.equal(cause.message, 'SageMaker had no ml.p4d.24xlarge capacity to give the job in this region when it started.');
+    assert.equal(
+      cause.fix,
+      'Launch again later or in another region, or choose another instance type (ml.g6e.48xlarge, ml.p4de.24xlarge, ml.p5.48xlarge); with use_spot_instances and a longer max_wait the job waits for capacity instead of failing.',
+    );
+    const bare = classifyFailure(job({ FailureReason: 'InsufficientInstanceCapacity' }), [], []);
+    assert.equal(bare.message, 'SageMaker had no the instance type capacity to give the job in this region when it started.');
+    assert.equal(bare.fix, 'Launch again later or in another region, or choose another instance type; with use_spot_instances and a longer max_wait the job waits for capacity instead of failing.');
+  });
+
+  it('max-runtime: max_wait from a transition, its limit, and the checkpoint LocalPath', () => {
+    const cause = classifyFailure(
+      job({
+        TrainingJobStatus: 'Stopped',
+        SecondaryStatus: 'Stopped',
+        SecondaryStatusTransitions: [{ Status: 'Training' }, { Status: 'MaxWaitTimeExceeded' }],
+        StoppingCondition: { MaxWaitTimeInSeconds: 7200, MaxRuntimeInSeconds: 3600 },
+        CheckpointConfig: { S3Uri: 's3://b/ck', LocalPath: '/opt/ml/ck' },
+      }),
+      [],
+      [],
+    );
+    assert.equal(cause.kind, 'max-runtime');
+    assert.equal(cause.message, 'The job reached its max_wait (MaxWaitTimeInSeconds) limit of 7200 s and SageMaker stopped it.');
+    assert.equal(
+      cause.fix,
+      'Resume from the checkpoints the job saved to s3://b/ck: launch again with the same checkpoint_s3_uri (SageMaker copies them back to /opt/ml/ck) and have the script resume from the newest one (the Trainer: resume_from_checkpoint); raise max_wait if the rest needs longer.',
+    );
+    const byReason = classifyFailure(job({ FailureReason: 'Training job exceeded MaxRuntimeInSeconds', CheckpointConfig: { S3Uri: 's3://b/ck' } }), [], []);
+    assert.equal(byReason.message, 'The job reached its max_run (MaxRuntimeInSeconds) limit and SageMaker stopped it.');
+    assert.match(byReason.fix, /copies them back to \/opt\/ml\/checkpoints\).*; raise max_run if the rest needs longer\.$/);
+    const noCheckpoint = classifyFailure(job({ SecondaryStatus: 'MaxRuntimeExceeded' }), [], []);
+    assert.match(noCheckpoint.fix, /^Raise max_run \(up to 28 days\), and set/);
+  });
+
+  it('spot-interruption: from a transition message, with the checkpoint to resume from', () => {
+    const cause = classifyFailure(
+      job({
+        SecondaryStatusTransitions: [{ Status: 'Training' }, { Status: 'Training', StatusMessage: 'Job was interrupted due to spot instance interruption' }],
+        CheckpointConfig: { S3Uri: 's3://b/ck' },
+      }),
+      [],
+      [],
+    );
+    assert.equal(cause.kind, 'spot-interruption');
+    assert.equal(cause.message, 'The managed spot instances were taken back (spot interruption) before the job finished.');
+    assert.equal(
+      cause.fix,
+      'SageMaker restarts an interrupted spot job while max_wait allows: raise max_wait, and make sure the script resumes from the checkpoints in s3://b/ck. Or run on demand (use_spot_instances: false).',
+    );
+    assert.equal(classifyFailure(job({ SecondaryStatus: 'Interrupted' }), [], []).kind, 'spot-interruption');
+    assert.equal(classifyFailure(job({ FailureReason: 'Training stopped: spot interruption' }), [], []).kind, 'spot-interruption');
+    assert.equal(classifyFailure(job({ SecondaryStatusTransitions: [{ Status: 'Training', StatusMessage: 'Training' }] }), [], []).kind, 'unknown');
+  });
+
+  it('cuda-out-of-memory: the earliest host by timestamp, the halved batch, and a bigger GPU', () => {
+    const oom = '  torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.50 GiB. GPU 0 has a total capacity of 22.19 GiB';
+    const cause = classifyFailure(
+      job({ ResourceConfig: { InstanceType: 'ml.g5.2xlarge' }, HyperParameters: { per_device_train_batch_size: '8', gradient_accumulation_steps: '"2"' } }),
+      [
+        host('algo-1', [
+          { message: 'ok', timestamp: 10 },
+          { message: `x\n${oom}\n`, timestamp: 30 },
+        ]),
+        host('algo-2', [
+          { message: 'a\nb', timestamp: 5 },
+          { message: oom.replace('2.50 GiB', '512 MB'), timestamp: 20 },
+        ]),
+      ],
+      [],
+    );
+    assert.equal(cause.host, 'algo-2');
+    assert.equal(
+      cause.message,
+      'algo-2 ran out of GPU memory (it tried to allocate 512 MB more): torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 512 MB. GPU 0 has a total capacity of 22.19 GiB',
+    );
+    assert.equal(
+      cause.fix,
+      'Lower per_device_train_batch_size from 8 to 4 and raise gradient_accumulation_steps from 2 to 4 to keep the effective batch size; ' +
+        'turn on gradient_checkpointing and bf16 (or fp16), or shorten the maximum sequence length; or use ml.g6e.2xlarge (1 × L40S 48 GB per GPU against 24 GB on ml.g5.2xlarge).',
+    );
+  });
+
+  it('cuda-out-of-memory: same timestamp goes to host order; the largest GPU says to shard', () => {
+    const cause = classifyFailure(
+      job({ ResourceConfig: { InstanceType: 'ml.p5e.48xlarge' }, HyperParameters: { per_device_train_batch_size: '1' } }),
+      [host('algo-1', [{ message: 'CUBLAS_STATUS_ALLOC_FAILED', timestamp: 20 }]), host('algo-2', [{ message: 'RuntimeError: CUDA out of memory.', timestamp: 20 }])],
+      [],
+    );
+    assert.equal(cause.host, 'algo-1');
+    assert.equal(cause.message, 'algo-1 ran out of GPU memory: CUBLAS_STATUS_ALLOC_FAILED');
+    assert.equal(
+      cause.fix,
+      'Lower per_device_train_batch_size and raise gradient_accumulation_steps to keep the effective batch size; turn on gradient_checkpointing and bf16 (or fp16), or shorten the maximum sequence length; ml.p5e.48xlarge already has the most memory per GPU in the catalog (141 GB): shard the model across GPUs (FSDP or DeepSpeed ZeRO) instead.',
+    );
+    const later = classifyFailure(
+      job({}),
+      [host('algo-1', [{ message: 'CUDA out of memory', timestamp: 30 }]), host('algo-2', [{ message: 'CUDA out of memory', timestamp: 20 }]), host('algo-3', [{ message: 'CUDA out of memory', timestamp: 25 }])],
+      [],
+    );
+    assert.equal(later.host, 'algo-2');
+  });
+
+  it('cuda-out-of-memory and disk-full from FailureReason alone: "A host"', () => {
+    const oom = classifyFailure(job({ FailureReason: 'AlgorithmError: ExecuteUserScriptError:\nRuntimeError: CUDA out of memory. Tried to allocate 20 MiB' }), [host('algo-1', ['hello'])], []);
+    assert.equal(oom.host, null);
+    assert.equal(oom.message, 'A host ran out of GPU memory (it tried to allocate 20 MiB more): RuntimeError: CUDA out of memory. Tried to allocate 20 MiB');
+    assert.equal(
+      oom.fix,
+      'Lower per_device_train_batch_size and raise gradient_accumulation_steps to keep the effective batch size; turn on gradient_checkpointing and bf16 (or fp16), or shorten the maximum sequence length.',
+    );
+    const disk = classifyFailure(job({ FailureReason: 'OSError: [Errno 28] No space left on device' }), [], []);
+    assert.equal(disk.kind, 'disk-full');
+    assert.equal(disk.message, 'A host ran out of disk space: OSError: [Errno 28] No space left on device');
+    assert.equal(
+      disk.fix,
+      'Raise volume_size, the storage volume behind /opt/ml; keep fewer checkpoints (save_total_limit) and stream large datasets instead of copying them (input mode FastFile).',
+    );
+  });
+
+  it('disk-full on a host: the volume size and its double', () => {
+    const cause = classifyFailure(job({ ResourceConfig: { VolumeSizeInGB: 30 } }), [host('algo-1', ['  OSError: [Errno 28] No space left on device'])], []);
+    assert.equal(cause.host, 'algo-1');
+    assert.equal(cause.message, 'algo-1 ran out of disk space: OSError: [Errno 28] No space left on device');
+    assert.match(cause.fix, /^Raise volume_size \(now 30 GB; try 60\), the storage volume/);
+  });
+
+  it('module-not-found: the pip name of every import name spelt otherwise', () => {
+    const pipNames: Record<string, string> = {
+      sklearn: 'scikit-learn',
+      cv2: 'opencv-python',
+      PIL: 'Pillow',
+      yaml: 'PyYAML',
+      bs4: 'beautifulsoup4',
+      Crypto: 'pycryptodome',
+      google: 'the google-* package the import names',
+      dateutil: 'python-dateutil',
+      sentencepiece: 'sentencepiece',
+      rouge_score: 'rouge-score',
+      absl: 'absl-py',
+      nltk: 'nltk',
+      peft: 'peft',
+      trl: 'trl',
+      bitsandbytes: 'bitsandbytes',
+      flash_attn: 'flash-attn',
+    };
+    for (const [module, pip] of Object.entries(pipNames)) {
+      const cause = classifyFailure(job({}), [host('algo-1', [`  ModuleNotFoundError: No module named '${module}'`])], []);
+      assert.ok(cause.fix.startsWith(`Add ${pip} to requirements.txt in source_dir`), `${module}: ${cause.fix}`);
+    }
+    const cv2 = classifyFailure(job({}), [host('algo-1', ["  ModuleNotFoundError: No module named 'cv2'"])], []);
+    assert.equal(cv2.message, "algo-1 could not import the module cv2: ModuleNotFoundError: No module named 'cv2'");
+    assert.equal(
+      cv2.fix,
+      "Add opencv-python to requirements.txt in source_dir (the toolkit pip-installs it before the script runs). Whether the training image already ships it cannot be told from here (the extension has no list of the image's packages).",
+    );
+    assert.match(classifyFailure(job({}), [host('algo-1', ['ImportError: No module named yaml'])], []).fix, /^Add PyYAML /);
+  });
+
+  it('module-not-found: a name missing from a module, from FailureReason', () => {
+    const cause = classifyFailure(job({ FailureReason: "ImportError: cannot import name 'LoraConfig' from 'peft' (x)" }), [], []);
+    assert.equal(cause.host, null);
+    assert.equal(cause.message, "The script could not import LoraConfig from peft: ImportError: cannot import name 'LoraConfig' from 'peft' (x)");
+    assert.equal(
+      cause.fix,
+      "Pin a version of peft that has `LoraConfig` in requirements.txt in source_dir. Whether the training image already ships it cannot be told from here (the extension has no list of the image's packages).",
+    );
+  });
+
+  it('module-not-found: torch and tensorflow versions only from an image of that framework', () => {
+    const pt = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04';
+    const tf = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-tensorflow-training:2.6.3-transformers4.17.0-gpu-py38-cu112-ubuntu20.04';
+    const fix = (image: string, module: string) =>
+      classifyFailure(job({ AlgorithmSpecification: { TrainingImage: image } }), [host('algo-1', [`ModuleNotFoundError: No module named '${module}'`])], []).fix;
+    assert.equal(
+      fix(pt, 'torch'),
+      'Add torch to requirements.txt in source_dir (the toolkit pip-installs it before the script runs). The image huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04 has torch 2.1.0, so its absence means the script runs in another interpreter or the name is misspelt.',
+    );
+    assert.match(fix(tf, 'tensorflow'), /The image huggingface-tensorflow-training:2\.6\.3-\S+ has tensorflow 2\.6\.3, so its absence/);
+    assert.match(fix(tf, 'torch'), /already ships torch cannot be told from here \(the extension has no list of the image's packages beyond transformers and tensorflow\)\.$/);
+    assert.match(fix(pt, 'tensorflow'), /already ships tensorflow cannot be told from here/);
+  });
+});
