@@ -550,3 +550,158 @@ describe('classifier: exact diagnoses (mutation testing, issue #14)', () => {
     assert.match(fix(pt, 'tensorflow'), /already ships tensorflow cannot be told from here/);
   });
 });
+
+describe('classifier: exact diagnoses of the log kinds (mutation testing, issue #14)', () => {
+  const job = (o: Partial<DiagnosisJob>): DiagnosisJob => ({ TrainingJobName: 'j', TrainingJobStatus: 'Failed', ...o });
+  const host = (name: string, lines: string[]): HostLog => ({ host: name, lines: lines.map((message) => ({ message })) });
+  const S3_ACTIONS =
+    '(s3:GetObject and s3:ListBucket for inputs, s3:PutObject for outputs and checkpoints), and check that the bucket policy and, for a KMS-encrypted bucket, the key policy allow the role too.';
+
+  it("s3-access-denied: botocore names no bucket and the log none before: the job's buckets", () => {
+    const cause = classifyFailure(
+      job({
+        RoleArn: 'arn:aws:iam::1:role/R',
+        InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3Uri: 's3://in-bucket/data' } } }, { ChannelName: 'x' }],
+        OutputDataConfig: { S3OutputPath: 's3://out-bucket/o' },
+        CheckpointConfig: { S3Uri: 's3://in-bucket/ck' },
+      }),
+      [host('algo-1', ['  botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the GetObject operation: Access Denied'])],
+      [],
+    );
+    assert.equal(cause.kind, 's3-access-denied');
+    assert.equal(cause.host, 'algo-1');
+    assert.equal(
+      cause.message,
+      "The job's role arn:aws:iam::1:role/R was denied GetObject on one of the job's buckets (in-bucket, out-bucket): botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the GetObject operation: Access Denied",
+    );
+    assert.equal(cause.fix, `Allow arn:aws:iam::1:role/R the S3 actions the job needs on one of the job's buckets (in-bucket, out-bucket) ${S3_ACTIONS}`);
+    const none = classifyFailure(job({ OutputDataConfig: { S3OutputPath: 'file:///tmp/out' } }), [host('algo-1', ['An error occurred (AccessDenied) when calling the PutObject operation: Access Denied'])], []);
+    assert.match(none.message, /^The job's role was denied PutObject on an S3 bucket: /);
+    assert.equal(none.fix, `Allow the execution role the S3 actions the job needs on an S3 bucket ${S3_ACTIONS}`);
+  });
+
+  it('s3-access-denied: the last bucket the host named before the error', () => {
+    const cause = classifyFailure(
+      job({}),
+      [
+        host('algo-1', [
+          'reading s3://first-bucket/a',
+          'reading s3://second-bucket/b',
+          'junk',
+          'botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the ListObjectsV2 operation: Access Denied',
+          'later s3://after-bucket/x',
+        ]),
+      ],
+      [],
+    );
+    assert.equal(
+      cause.message,
+      "The job's role was denied ListObjectsV2 on the bucket second-bucket: botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the ListObjectsV2 operation: Access Denied",
+    );
+    assert.equal(cause.fix, `Allow the execution role the S3 actions the job needs on arn:aws:s3:::second-bucket and arn:aws:s3:::second-bucket/* ${S3_ACTIONS}`);
+    const first = classifyFailure(job({}), [host('algo-1', ['reading s3://first-bucket/a', 'An error occurred (AccessDenied) when calling the GetObject operation'])], []);
+    assert.match(first.message, /on the bucket first-bucket: /);
+  });
+
+  it('s3-access-denied: a bucket in the line itself, from FailureReason or quoted', () => {
+    const reason = classifyFailure(job({ FailureReason: 'ClientError: Failed to download data. AccessDenied (403) for s3://my-data-bucket/train: S3 Access Denied' }), [], []);
+    assert.equal(reason.host, null);
+    assert.equal(
+      reason.message,
+      "The job's role was denied access to the bucket my-data-bucket: ClientError: Failed to download data. AccessDenied (403) for s3://my-data-bucket/train: S3 Access Denied",
+    );
+    const quoted = classifyFailure(job({}), [host('algo-1', ["S3 upload failed: Access Denied for bucket='my.bucket-1'"])], []);
+    assert.equal(quoted.message, "The job's role was denied access to the bucket my.bucket-1: S3 upload failed: Access Denied for bucket='my.bucket-1'");
+    const forbidden = classifyFailure(job({}), [host('algo-1', ['Forbidden (403) while reading from S3'])], []);
+    assert.equal(forbidden.kind, 's3-access-denied');
+  });
+
+  it('argument-splitting: a /bin/sh syntax error quoting nothing blames the first value the shell splits', () => {
+    const cause = classifyFailure(job({ HyperParameters: { a: '"x"', prompt: '"(a b)"', epochs: '3' } }), [host('algo-1', ['/bin/sh: 1: Syntax error: "(" unexpected'])], []);
+    assert.equal(cause.kind, 'argument-splitting');
+    assert.equal(
+      cause.message,
+      'The hyperparameter prompt = "(a b)" did not reach the script as one argument: SageMaker\'s training toolkit runs the command line through /bin/sh unquoted, and the shell split or interpreted it: /bin/sh: 1: Syntax error: "(" unexpected',
+    );
+    assert.equal(
+      cause.fix,
+      'Use a value without blanks or shell characters ($ ; & | ( ) * ? \' " and the like) for prompt, or pass it through environment (read it with os.environ) instead of hyperparameters.',
+    );
+    for (const line of ['sh: 1: foo: not found', 'sh: line 3: ${x: bad substitution', '/bin/sh: b): No such file or directory']) {
+      assert.equal(classifyFailure(job({ HyperParameters: { prompt: '"(a b)"' } }), [host('algo-1', [line])], []).kind, 'argument-splitting', line);
+    }
+    // Nothing the shell splits: not this kind.
+    assert.equal(classifyFailure(job({ HyperParameters: { epochs: '3' } }), [host('algo-1', ['/bin/sh: 1: Syntax error: "(" unexpected'])], []).kind, 'unknown');
+  });
+
+  it('argument-splitting: argparse quoting a piece of a split value, behind a leading blank', () => {
+    const cause = classifyFailure(job({ HyperParameters: { a: '"x y"', prompt: '"hello big world"' } }), [host('algo-1', ['  train.py: error: unrecognized arguments: big world'])], []);
+    assert.match(cause.message, /^The hyperparameter prompt = "hello big world" did not reach .* interpreted it: train\.py: error: unrecognized arguments: big world$/);
+    assert.match(cause.fix, / for prompt, or pass it/);
+  });
+
+  it('nccl-timeout: the host that never reported the timeout stopped first, with its last line', () => {
+    const cause = classifyFailure(
+      job({}),
+      [
+        host('algo-1', ['step 1', 'Watchdog caught collective operation timeout: WorkNCCL(SeqNum=9, OpType=BROADCAST, Timeout(ms)=1800000) ran for']),
+        host('algo-2', ['step 1', 'loading', '']),
+        host('algo-3', ['step 1', 'x', 'y', 'last words  ']),
+      ],
+      [],
+    );
+    assert.equal(cause.kind, 'nccl-timeout');
+    assert.equal(cause.host, 'algo-2');
+    assert.equal(cause.message, "algo-2 stopped first: algo-1 waited for it in a collective operation until NCCL's timeout (30 min). Its last line: loading");
+    assert.match(cause.fix, /^Look at algo-2's log for what stopped it/);
+  });
+
+  it('nccl-timeout from FailureReason alone names no host', () => {
+    const cause = classifyFailure(job({ FailureReason: 'NCCL communicator timed out' }), [], []);
+    assert.equal(cause.kind, 'nccl-timeout');
+    assert.equal(cause.host, null);
+    assert.equal(cause.message, "FailureReason reports an NCCL collective timeout; without the hosts' logs it cannot be told which host stopped first.");
+    assert.match(cause.fix, /^Look at each host's log for what stopped it/);
+  });
+
+  it('unknown: the first line of FailureReason, or that there is none', () => {
+    const cause = classifyFailure(job({ FailureReason: 'AlgorithmError: weird\nsecond line' }), [], []);
+    assert.equal(cause.kind, 'unknown');
+    assert.equal(cause.message, 'The job failed: AlgorithmError: weird');
+    assert.equal(cause.fix, "Read the job's logs (sagemaker-hf logs JOB) and its FailureReason; run the job file locally to reproduce it.");
+    assert.deepEqual(cause.lines, []);
+    assert.equal(classifyFailure(job({}), [], []).message, 'The job failed without a reason or an error in its logs.');
+  });
+
+  it('formatDiagnosis: reason lines, the cause without a host, the last lines, and a job that did not fail', () => {
+    const text = formatDiagnosis(
+      diagnoseJob({ job: job({ FailureReason: 'boom\nsecond', SecondaryStatusTransitions: [{ Status: 'Training' }, { Status: 'Failed' }] }), logs: [host('algo-1', ['a', 'b'])] }),
+    );
+    assert.deepEqual(text, [
+      'j: Failed during Training',
+      'FailureReason: boom',
+      '  second',
+      '',
+      'Cause: unknown on algo-1',
+      '  The job failed: boom',
+      "Fix: Read the last lines of algo-1 below and the traceback's frames; run the job file locally (Run Locally / launch --local) to reproduce it in seconds.",
+      '',
+      'Last 2 lines of algo-1:',
+      '  a',
+      '  b',
+    ]);
+    assert.deepEqual(formatDiagnosis(diagnoseJob({ job: job({ TrainingJobStatus: 'Completed' }), logs: [] })), ['j is Completed: it did not fail, there is nothing to diagnose.']);
+    assert.deepEqual(
+      formatDiagnosis(
+        diagnoseJob({ job: { TrainingJobStatus: 'Failed', SecondaryStatusTransitions: [{ Status: 'Downloading', StatusMessage: 'Downloading input data' }, { Status: 'Failed' }] }, logs: [] }),
+      ),
+      [
+        ': Failed during Downloading (Downloading input data)',
+        '',
+        'Cause: unknown',
+        '  The job failed without a reason or an error in its logs.',
+        "Fix: Read the job's logs (sagemaker-hf logs JOB) and its FailureReason; run the job file locally to reproduce it.",
+      ],
+    );
+  });
+});

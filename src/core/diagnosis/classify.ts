@@ -431,7 +431,10 @@ function ncclTimeout(c: Context): FailureCause | undefined {
   } else {
     // Every host timed out: the one that went quiet first (its last line before the timeout is the earliest).
     first = earliestEnd(c.logs, (log) => (c.text.get(log.host) ?? []).findIndex((l) => NCCL_TIMEOUT.test(l)))?.host;
-    how = `Every host hit NCCL's collective timeout${waited}; ${first ?? 'algo-1'} went quiet first.`;
+    // Without any host's log (FailureReason alone) no host can be named.
+    how = first
+      ? `Every host hit NCCL's collective timeout${waited}; ${first} went quiet first.`
+      : `FailureReason reports an NCCL collective timeout${waited}; without the hosts' logs it cannot be told which host stopped first.`;
   }
   const hostLines = first ? (c.text.get(first) ?? []) : [];
   const lastWords = hostLines.filter((l) => l.trim() !== '').slice(-1)[0];
@@ -440,7 +443,7 @@ function ncclTimeout(c: Context): FailureCause | undefined {
     host: first ?? null,
     message: `${how}${lastWords ? ` Its last line: ${excerpt(lastWords.trim(), 160)}` : ''}`,
     fix:
-      `Look at ${first ?? 'that host'}'s log for what stopped it (a crash, an out-of-memory kill, a hang in data loading or a rank that skipped a collective). ` +
+      `Look at ${first ? `${first}'s log` : "each host's log"} for what stopped it (a crash, an out-of-memory kill, a hang in data loading or a rank that skipped a collective). ` +
       "If it was only slow (evaluation or saving on one rank), raise the Trainer's ddp_timeout; set NCCL_DEBUG=INFO in environment to see which collective hung.",
   };
 }
