@@ -561,7 +561,12 @@ describe('classifier: exact diagnoses of the log kinds (mutation testing, issue 
     const cause = classifyFailure(
       job({
         RoleArn: 'arn:aws:iam::1:role/R',
-        InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3Uri: 's3://in-bucket/data' } } }, { ChannelName: 'x' }],
+        InputDataConfig: [
+          { ChannelName: 'train', DataSource: { S3DataSource: { S3Uri: 's3://in-bucket/data' } } },
+          { ChannelName: 'x' },
+          // An FSx or EFS channel: a DataSource without S3DataSource.
+          { ChannelName: 'fsx', DataSource: {} },
+        ],
         OutputDataConfig: { S3OutputPath: 's3://out-bucket/o' },
         CheckpointConfig: { S3Uri: 's3://in-bucket/ck' },
       }),
@@ -691,6 +696,7 @@ describe('classifier: exact diagnoses of the log kinds (mutation testing, issue 
       '  b',
     ]);
     assert.deepEqual(formatDiagnosis(diagnoseJob({ job: job({ TrainingJobStatus: 'Completed' }), logs: [] })), ['j is Completed: it did not fail, there is nothing to diagnose.']);
+    assert.equal(formatDiagnosis(diagnoseJob({ job: job({}), logs: [] }))[0], 'j: Failed');
     assert.deepEqual(
       formatDiagnosis(
         diagnoseJob({ job: { TrainingJobStatus: 'Failed', SecondaryStatusTransitions: [{ Status: 'Downloading', StatusMessage: 'Downloading input data' }, { Status: 'Failed' }] }, logs: [] }),
