@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { biggerGpuInstance, classifyFailure, FAILURE_KINDS, instanceAlternatives } from '../../src/core/diagnosis/classify';
 import type { DiagnosisJob } from '../../src/core/diagnosis/classify';
-import { causeTraceback, diagnoseJob, formatDiagnosis, frameToOpen, jobFailed } from '../../src/core/diagnosis/diagnoseJob';
+import { causeTraceback, compareHosts, diagnoseJob, formatDiagnosis, frameToOpen, jobFailed } from '../../src/core/diagnosis/diagnoseJob';
 import { mapFrameFile, pathInCodeDir } from '../../src/core/diagnosis/frameMapping';
 import { firstTraceback } from '../../src/core/diagnosis/traceback';
 import type { HostLog } from '../../src/core/diagnosis/traceback';
@@ -178,6 +178,8 @@ describe('classifier details', () => {
     assert.equal(cause.kind, 'argument-splitting');
     assert.doesNotMatch(cause.message, /hf_abc/);
     assert.match(cause.message, /value not shown/);
+    const byName = classifyFailure({ ...job, HyperParameters: { api_key: '"abc defgh"' } }, [{ host: 'algo-1', lines: [{ message: 'train.py: error: unrecognized arguments: defgh' }] }], []);
+    assert.match(byName.message, /^The hyperparameter api_key = \(value not shown/);
   });
 
   it('knows what the image tag says of transformers and torch, and says it cannot tell otherwise', () => {
@@ -190,7 +192,10 @@ describe('classifier details', () => {
       [],
     );
     assert.equal(fromTransformers.kind, 'module-not-found');
-    assert.match(fromTransformers.fix, /has transformers 4\.36\.0/);
+    assert.equal(
+      fromTransformers.fix,
+      'The image huggingface-pytorch-training:2.1.0-transformers4.36.0-gpu-py310-cu121-ubuntu20.04 has transformers 4.36.0: `Qwen2ForCausalLM` is not in that version; pin the version that has it in requirements.txt.',
+    );
     const peft = classifyFailure(job, log("ModuleNotFoundError: No module named 'peft'"), []);
     assert.match(peft.fix, /Add peft to requirements\.txt/);
     assert.match(peft.fix, /cannot be told/);
@@ -346,8 +351,8 @@ describe('classifier: exact diagnoses (mutation testing, issue #14)', () => {
       'Request an increase of "ml.g5.xlarge for training job usage" in Service Quotas (service: Amazon SageMaker) for this region, ' +
         `or launch with an instance type whose quota you have (ml.g6.xlarge, ml.g6.2xlarge, ml.g6.4xlarge). ${SPOT_NOTE}`,
     );
-    const twelve = classifyFailure(job({ FailureReason: "ResourceLimitExceeded: The account-level service limit 'x' is 12 Instances" }), [], []);
-    assert.match(twelve.message, /quota "x" is 12:/);
+    const twelve = classifyFailure(job({ FailureReason: "ResourceLimitExceeded: The account-level service limit 'ml.p5.48xlarge for training job usage' is 12 Instances" }), [], []);
+    assert.match(twelve.message, /quota "ml\.p5\.48xlarge for training job usage" is 12:/);
   });
 
   it('quota: without a quota name, limit or instance type it says "the instance type"', () => {
@@ -359,6 +364,11 @@ describe('classifier: exact diagnoses (mutation testing, issue #14)', () => {
       cause.fix,
       `Request an increase of "the instance type for training job usage" in Service Quotas (service: Amazon SageMaker) for this region, or launch with an instance type whose quota you have. ${SPOT_NOTE}`,
     );
+    assert.equal(classifyFailure(job({ FailureReason: 'ResourceLimitExceeded', ResourceConfig: { InstanceGroups: [] } }), [], []).message, cause.message);
+    const cpu = classifyFailure(job({ FailureReason: 'ResourceLimitExceeded', ResourceConfig: { InstanceType: 'ml.m5.2xlarge' } }), [], []);
+    const named = /whose quota you have \(([^)]+)\)/.exec(cpu.fix)![1]!.split(', ');
+    assert.ok(named.length > 0);
+    for (const name of named) assert.ok(findInstanceType(name)!.acceleratorCount === 0 && findInstanceType(name)!.vcpus >= 8, name);
     const typed = classifyFailure(job({ FailureReason: 'ResourceLimitExceeded', ResourceConfig: { InstanceType: 'ml.g5.xlarge' } }), [], []);
     assert.match(typed.message, /^The account's quota for ml\.g5\.xlarge: /);
     assert.match(typed.fix, /^Request an increase of "ml\.g5\.xlarge for training job usage"/);
@@ -398,6 +408,8 @@ describe('classifier: exact diagnoses (mutation testing, issue #14)', () => {
     const byReason = classifyFailure(job({ FailureReason: 'Training job exceeded MaxRuntimeInSeconds', CheckpointConfig: { S3Uri: 's3://b/ck' } }), [], []);
     assert.equal(byReason.message, 'The job reached its max_run (MaxRuntimeInSeconds) limit and SageMaker stopped it.');
     assert.match(byReason.fix, /copies them back to \/opt\/ml\/checkpoints\).*; raise max_run if the rest needs longer\.$/);
+    const noLimits = classifyFailure(job({ SecondaryStatus: 'MaxWaitTimeExceeded' }), [], []);
+    assert.equal(noLimits.message, 'The job reached its max_wait (MaxWaitTimeInSeconds) limit and SageMaker stopped it.');
     const noCheckpoint = classifyFailure(job({ SecondaryStatus: 'MaxRuntimeExceeded' }), [], []);
     assert.match(noCheckpoint.fix, /^Raise max_run \(up to 28 days\), and set/);
   });
@@ -418,6 +430,9 @@ describe('classifier: exact diagnoses (mutation testing, issue #14)', () => {
       'SageMaker restarts an interrupted spot job while max_wait allows: raise max_wait, and make sure the script resumes from the checkpoints in s3://b/ck. Or run on demand (use_spot_instances: false).',
     );
     assert.equal(classifyFailure(job({ SecondaryStatus: 'Interrupted' }), [], []).kind, 'spot-interruption');
+    // Interrupted, restarted, then out of max_wait: the interruption is the cause.
+    const restarted = job({ SecondaryStatus: 'MaxWaitTimeExceeded', SecondaryStatusTransitions: [{ Status: 'Training' }, { Status: 'Interrupted' }, { Status: 'MaxWaitTimeExceeded' }] });
+    assert.equal(classifyFailure(restarted, [], []).kind, 'spot-interruption');
     assert.equal(classifyFailure(job({ FailureReason: 'Training stopped: spot interruption' }), [], []).kind, 'spot-interruption');
     assert.equal(classifyFailure(job({ SecondaryStatusTransitions: [{ Status: 'Training', StatusMessage: 'Training' }] }), [], []).kind, 'unknown');
   });
@@ -468,6 +483,37 @@ describe('classifier: exact diagnoses (mutation testing, issue #14)', () => {
       [],
     );
     assert.equal(later.host, 'algo-2');
+  });
+
+  it('cuda-out-of-memory: each line of a multi-line CloudWatch event carries that event\'s timestamp', () => {
+    const oom = 'RuntimeError: CUDA out of memory.';
+    // algo-1's error is at 50, after algo-2's at 40: a trailing newline adds no line.
+    const trailing = classifyFailure(
+      job({}),
+      [
+        host('algo-1', [
+          { message: 'a\nb\n', timestamp: 10 },
+          { message: oom, timestamp: 50 },
+        ]),
+        host('algo-2', [{ message: oom, timestamp: 40 }]),
+      ],
+      [],
+    );
+    assert.equal(trailing.host, 'algo-2');
+    // algo-1's error is at 50, before algo-2's at 55: the two lines of its first event are one event.
+    const split = classifyFailure(
+      job({}),
+      [
+        host('algo-1', [
+          { message: 'a\nb', timestamp: 10 },
+          { message: oom, timestamp: 50 },
+          { message: 'c', timestamp: 60 },
+        ]),
+        host('algo-2', [{ message: oom, timestamp: 55 }]),
+      ],
+      [],
+    );
+    assert.equal(split.host, 'algo-1');
   });
 
   it('cuda-out-of-memory and disk-full from FailureReason alone: "A host"', () => {
@@ -563,12 +609,13 @@ describe('classifier: exact diagnoses of the log kinds (mutation testing, issue 
         RoleArn: 'arn:aws:iam::1:role/R',
         InputDataConfig: [
           { ChannelName: 'train', DataSource: { S3DataSource: { S3Uri: 's3://in-bucket/data' } } },
+          { ChannelName: 'test', DataSource: { S3DataSource: { S3Uri: 's3://in-bucket/test' } } },
           { ChannelName: 'x' },
           // An FSx or EFS channel: a DataSource without S3DataSource.
           { ChannelName: 'fsx', DataSource: {} },
         ],
         OutputDataConfig: { S3OutputPath: 's3://out-bucket/o' },
-        CheckpointConfig: { S3Uri: 's3://in-bucket/ck' },
+        CheckpointConfig: { S3Uri: 's3://ck-bucket/ck' },
       }),
       [host('algo-1', ['  botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the GetObject operation: Access Denied'])],
       [],
@@ -577,9 +624,9 @@ describe('classifier: exact diagnoses of the log kinds (mutation testing, issue 
     assert.equal(cause.host, 'algo-1');
     assert.equal(
       cause.message,
-      "The job's role arn:aws:iam::1:role/R was denied GetObject on one of the job's buckets (in-bucket, out-bucket): botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the GetObject operation: Access Denied",
+      "The job's role arn:aws:iam::1:role/R was denied GetObject on one of the job's buckets (in-bucket, out-bucket, ck-bucket): botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the GetObject operation: Access Denied",
     );
-    assert.equal(cause.fix, `Allow arn:aws:iam::1:role/R the S3 actions the job needs on one of the job's buckets (in-bucket, out-bucket) ${S3_ACTIONS}`);
+    assert.equal(cause.fix, `Allow arn:aws:iam::1:role/R the S3 actions the job needs on one of the job's buckets (in-bucket, out-bucket, ck-bucket) ${S3_ACTIONS}`);
     const none = classifyFailure(job({ OutputDataConfig: { S3OutputPath: 'file:///tmp/out' } }), [host('algo-1', ['An error occurred (AccessDenied) when calling the PutObject operation: Access Denied'])], []);
     assert.match(none.message, /^The job's role was denied PutObject on an S3 bucket: /);
     assert.equal(none.fix, `Allow the execution role the S3 actions the job needs on an S3 bucket ${S3_ACTIONS}`);
@@ -635,6 +682,8 @@ describe('classifier: exact diagnoses of the log kinds (mutation testing, issue 
     for (const line of ['sh: 1: foo: not found', 'sh: line 3: ${x: bad substitution', '/bin/sh: b): No such file or directory']) {
       assert.equal(classifyFailure(job({ HyperParameters: { prompt: '"(a b)"' } }), [host('algo-1', [line])], []).kind, 'argument-splitting', line);
     }
+    // A value the shell splits, but no shell or argparse error: not this kind.
+    assert.equal(classifyFailure(job({ HyperParameters: { prompt: '"(a b)"' } }), [host('algo-1', ['KeyError: 1'])], []).kind, 'unknown');
     // Nothing the shell splits: not this kind.
     assert.equal(classifyFailure(job({ HyperParameters: { epochs: '3' } }), [host('algo-1', ['/bin/sh: 1: Syntax error: "(" unexpected'])], []).kind, 'unknown');
   });
@@ -659,6 +708,34 @@ describe('classifier: exact diagnoses of the log kinds (mutation testing, issue 
     assert.equal(cause.host, 'algo-2');
     assert.equal(cause.message, "algo-2 stopped first: algo-1 waited for it in a collective operation until NCCL's timeout (30 min). Its last line: loading");
     assert.match(cause.fix, /^Look at algo-2's log for what stopped it/);
+  });
+
+  it('nccl-timeout in FailureReason, none in the logs: the host whose log ends first', () => {
+    const cause = classifyFailure(
+      job({ FailureReason: 'DistBackendError: NCCL communicator was aborted: Timeout' }),
+      [
+        { host: 'algo-1', lines: [{ message: 'step 9', timestamp: 900 }] },
+        { host: 'algo-2', lines: [{ message: 'step 4', timestamp: 400 }] },
+      ],
+      [],
+    );
+    assert.equal(cause.host, 'algo-2');
+    assert.equal(cause.message, "algo-2 stopped first: the other hosts waited for it in a collective operation until NCCL's timeout. Its last line: step 4");
+  });
+
+  it('nccl-timeout: the reporting hosts are listed; of hosts that all timed out together, the one quiet longest', () => {
+    const timeout = 'Watchdog caught collective operation timeout: WorkNCCL(SeqNum=9, OpType=BROADCAST, Timeout(ms)=600000) ran for 600012 milliseconds';
+    const two = classifyFailure(job({}), [host('algo-1', ['step', timeout]), host('algo-2', ['step']), host('algo-3', ['step', timeout])], []);
+    assert.match(two.message, /^algo-2 stopped first: algo-1, algo-3 waited for it/);
+    const together = (name: string, lastWork: number): HostLog => ({
+      host: name,
+      lines: [
+        { message: 'step', timestamp: lastWork },
+        { message: timeout, timestamp: 700_000 },
+      ],
+    });
+    const all = classifyFailure(job({}), [together('algo-1', 5000), together('algo-2', 3000)], []);
+    assert.equal(all.host, 'algo-2');
   });
 
   it('nccl-timeout from FailureReason alone names no host', () => {
@@ -697,6 +774,20 @@ describe('classifier: exact diagnoses of the log kinds (mutation testing, issue 
     ]);
     assert.deepEqual(formatDiagnosis(diagnoseJob({ job: job({ TrainingJobStatus: 'Completed' }), logs: [] })), ['j is Completed: it did not fail, there is nothing to diagnose.']);
     assert.equal(formatDiagnosis(diagnoseJob({ job: job({}), logs: [] }))[0], 'j: Failed');
+    assert.deepEqual(formatDiagnosis(diagnoseJob({ job: { TrainingJobName: 'j' }, logs: [] })), ['j is Unknown: it did not fail, there is nothing to diagnose.']);
+  });
+
+  it('orders hosts that are not algo-N by name', () => {
+    const tb = (name: string) => host(name, ['Traceback (most recent call last):', '  File "/opt/ml/code/t.py", line 1', `ValueError: ${name}`]);
+    const d = diagnoseJob({ job: job({}), logs: [tb('worker-b'), tb('algo-1'), tb('worker-a'), tb('worker-c')] });
+    assert.deepEqual(
+      d.tracebacks.map((t) => t.host),
+      ['algo-1', 'worker-a', 'worker-b', 'worker-c'],
+    );
+    assert.equal(compareHosts('worker-a', 'worker-a'), 0);
+    assert.ok(compareHosts('worker-a', 'worker-b') < 0 && compareHosts('worker-b', 'worker-a') > 0);
+    // A frame without ", in function" has an empty function name.
+    assert.equal(firstTraceback(tb('worker-a'))?.frames[0]?.function, '');
     assert.deepEqual(
       formatDiagnosis(
         diagnoseJob({ job: { TrainingJobStatus: 'Failed', SecondaryStatusTransitions: [{ Status: 'Downloading', StatusMessage: 'Downloading input data' }, { Status: 'Failed' }] }, logs: [] }),
