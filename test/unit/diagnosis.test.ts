@@ -802,3 +802,33 @@ describe('classifier: exact diagnoses of the log kinds (mutation testing, issue 
     );
   });
 });
+
+describe('classifier: the wordings each kind is recognised by (mutation testing, issue #14)', () => {
+  const kindOf = (line: string, hyperparameters: Record<string, string> = {}) =>
+    classifyFailure({ TrainingJobName: 'j', TrainingJobStatus: 'Failed', HyperParameters: hyperparameters }, [{ host: 'algo-1', lines: [{ message: line }] }], []).kind;
+
+  it('recognises each line as its kind', () => {
+    const cases: Array<[string, string, Record<string, string>?]> = [
+      ["RuntimeError: NCCL error in: ProcessGroupNCCL.cpp:1691, unhandled cuda error, NCCL version 2.18.1, Last error: Cuda failure 'out of memory'", 'cuda-out-of-memory'],
+      ['Error: not enough disk space to extract the model', 'disk-full'],
+      ['RuntimeError: [enforce fail at inline_container.cc:595] . PytorchStreamWriter failed writing file data/12: file write failed', 'disk-full'],
+      ['AccessDenied: cannot read s3://my-bucket/train/part-0', 's3-access-denied'],
+      ['Download of s3://my-bucket/train failed with (403)', 's3-access-denied'],
+      ['/bin/sh: 12: Syntax error: Unterminated quoted string', 'argument-splitting', { prompt: '"(a b)"' }],
+      ["sh: -c: line 0: unexpected EOF while looking for matching `''", 'argument-splitting', { prompt: '"(a b)"' }],
+      ["train.py: error: argument --learning-rate: invalid float value: '3e-5'", 'argument-splitting', { 'learning-rate': '"3e-5 x"' }],
+      ['NCCL operation did time out', 'nccl-timeout'],
+      ['torch.distributed.DistBackendError: wait timed out after 1800000ms', 'nccl-timeout'],
+    ];
+    for (const [line, kind, hps] of cases) assert.equal(kindOf(line, hps), kind, line);
+  });
+
+  it('names the bucket a log quotes after "bucket:"', () => {
+    const cause = classifyFailure(
+      { TrainingJobName: 'j', TrainingJobStatus: 'Failed' },
+      [{ host: 'algo-1', lines: [{ message: "S3 Access Denied, bucket: 'my-data-7'" }] }],
+      [],
+    );
+    assert.match(cause.message, /denied access to the bucket my-data-7: /);
+  });
+});
