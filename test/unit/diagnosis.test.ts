@@ -178,7 +178,11 @@ describe('classifier details', () => {
     assert.equal(cause.kind, 'argument-splitting');
     assert.doesNotMatch(cause.message, /hf_abc/);
     assert.match(cause.message, /value not shown/);
-    const byName = classifyFailure({ ...job, HyperParameters: { api_key: '"abc defgh"' } }, [{ host: 'algo-1', lines: [{ message: 'train.py: error: unrecognized arguments: defgh' }] }], []);
+    const byName = classifyFailure(
+      { ...job, HyperParameters: { api_key: '"abc defgh"' } },
+      [{ host: 'algo-1', lines: [{ message: 'train.py: error: unrecognized arguments: defgh' }] }],
+      [],
+    );
     assert.match(byName.message, /^The hyperparameter api_key = \(value not shown/);
   });
 
@@ -351,7 +355,11 @@ describe('classifier: exact diagnoses (mutation testing, issue #14)', () => {
       'Request an increase of "ml.g5.xlarge for training job usage" in Service Quotas (service: Amazon SageMaker) for this region, ' +
         `or launch with an instance type whose quota you have (ml.g6.xlarge, ml.g6.2xlarge, ml.g6.4xlarge). ${SPOT_NOTE}`,
     );
-    const twelve = classifyFailure(job({ FailureReason: "ResourceLimitExceeded: The account-level service limit 'ml.p5.48xlarge for training job usage' is 12 Instances" }), [], []);
+    const twelve = classifyFailure(
+      job({ FailureReason: "ResourceLimitExceeded: The account-level service limit 'ml.p5.48xlarge for training job usage' is 12 Instances" }),
+      [],
+      [],
+    );
     assert.match(twelve.message, /quota "ml\.p5\.48xlarge for training job usage" is 12:/);
   });
 
@@ -375,7 +383,11 @@ describe('classifier: exact diagnoses (mutation testing, issue #14)', () => {
   });
 
   it('capacity: the instance type and alternatives, or "the instance type" and none', () => {
-    const cause = classifyFailure(job({ FailureReason: 'CapacityError: Unable to provision requested ML compute capacity.', ResourceConfig: { InstanceType: 'ml.p4d.24xlarge' } }), [], []);
+    const cause = classifyFailure(
+      job({ FailureReason: 'CapacityError: Unable to provision requested ML compute capacity.', ResourceConfig: { InstanceType: 'ml.p4d.24xlarge' } }),
+      [],
+      [],
+    );
     assert.equal(cause.kind, 'capacity');
     assert.equal(cause.message, 'SageMaker had no ml.p4d.24xlarge capacity to give the job in this region when it started.');
     assert.equal(
@@ -384,7 +396,10 @@ describe('classifier: exact diagnoses (mutation testing, issue #14)', () => {
     );
     const bare = classifyFailure(job({ FailureReason: 'InsufficientInstanceCapacity' }), [], []);
     assert.equal(bare.message, 'SageMaker had no the instance type capacity to give the job in this region when it started.');
-    assert.equal(bare.fix, 'Launch again later or in another region, or choose another instance type; with use_spot_instances and a longer max_wait the job waits for capacity instead of failing.');
+    assert.equal(
+      bare.fix,
+      'Launch again later or in another region, or choose another instance type; with use_spot_instances and a longer max_wait the job waits for capacity instead of failing.',
+    );
   });
 
   it('max-runtime: max_wait from a transition, its limit, and the checkpoint LocalPath', () => {
@@ -431,7 +446,10 @@ describe('classifier: exact diagnoses (mutation testing, issue #14)', () => {
     );
     assert.equal(classifyFailure(job({ SecondaryStatus: 'Interrupted' }), [], []).kind, 'spot-interruption');
     // Interrupted, restarted, then out of max_wait: the interruption is the cause.
-    const restarted = job({ SecondaryStatus: 'MaxWaitTimeExceeded', SecondaryStatusTransitions: [{ Status: 'Training' }, { Status: 'Interrupted' }, { Status: 'MaxWaitTimeExceeded' }] });
+    const restarted = job({
+      SecondaryStatus: 'MaxWaitTimeExceeded',
+      SecondaryStatusTransitions: [{ Status: 'Training' }, { Status: 'Interrupted' }, { Status: 'MaxWaitTimeExceeded' }],
+    });
     assert.equal(classifyFailure(restarted, [], []).kind, 'spot-interruption');
     assert.equal(classifyFailure(job({ FailureReason: 'Training stopped: spot interruption' }), [], []).kind, 'spot-interruption');
     assert.equal(classifyFailure(job({ SecondaryStatusTransitions: [{ Status: 'Training', StatusMessage: 'Training' }] }), [], []).kind, 'unknown');
@@ -479,13 +497,17 @@ describe('classifier: exact diagnoses (mutation testing, issue #14)', () => {
     );
     const later = classifyFailure(
       job({}),
-      [host('algo-1', [{ message: 'CUDA out of memory', timestamp: 30 }]), host('algo-2', [{ message: 'CUDA out of memory', timestamp: 20 }]), host('algo-3', [{ message: 'CUDA out of memory', timestamp: 25 }])],
+      [
+        host('algo-1', [{ message: 'CUDA out of memory', timestamp: 30 }]),
+        host('algo-2', [{ message: 'CUDA out of memory', timestamp: 20 }]),
+        host('algo-3', [{ message: 'CUDA out of memory', timestamp: 25 }]),
+      ],
       [],
     );
     assert.equal(later.host, 'algo-2');
   });
 
-  it('cuda-out-of-memory: each line of a multi-line CloudWatch event carries that event\'s timestamp', () => {
+  it("cuda-out-of-memory: each line of a multi-line CloudWatch event carries that event's timestamp", () => {
     const oom = 'RuntimeError: CUDA out of memory.';
     // algo-1's error is at 50, after algo-2's at 40: a trailing newline adds no line.
     const trailing = classifyFailure(
@@ -517,7 +539,11 @@ describe('classifier: exact diagnoses (mutation testing, issue #14)', () => {
   });
 
   it('cuda-out-of-memory and disk-full from FailureReason alone: "A host"', () => {
-    const oom = classifyFailure(job({ FailureReason: 'AlgorithmError: ExecuteUserScriptError:\nRuntimeError: CUDA out of memory. Tried to allocate 20 MiB' }), [host('algo-1', ['hello'])], []);
+    const oom = classifyFailure(
+      job({ FailureReason: 'AlgorithmError: ExecuteUserScriptError:\nRuntimeError: CUDA out of memory. Tried to allocate 20 MiB' }),
+      [host('algo-1', ['hello'])],
+      [],
+    );
     assert.equal(oom.host, null);
     assert.equal(oom.message, 'A host ran out of GPU memory (it tried to allocate 20 MiB more): RuntimeError: CUDA out of memory. Tried to allocate 20 MiB');
     assert.equal(
@@ -627,7 +653,11 @@ describe('classifier: exact diagnoses of the log kinds (mutation testing, issue 
       "The job's role arn:aws:iam::1:role/R was denied GetObject on one of the job's buckets (in-bucket, out-bucket, ck-bucket): botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the GetObject operation: Access Denied",
     );
     assert.equal(cause.fix, `Allow arn:aws:iam::1:role/R the S3 actions the job needs on one of the job's buckets (in-bucket, out-bucket, ck-bucket) ${S3_ACTIONS}`);
-    const none = classifyFailure(job({ OutputDataConfig: { S3OutputPath: 'file:///tmp/out' } }), [host('algo-1', ['An error occurred (AccessDenied) when calling the PutObject operation: Access Denied'])], []);
+    const none = classifyFailure(
+      job({ OutputDataConfig: { S3OutputPath: 'file:///tmp/out' } }),
+      [host('algo-1', ['An error occurred (AccessDenied) when calling the PutObject operation: Access Denied'])],
+      [],
+    );
     assert.match(none.message, /^The job's role was denied PutObject on an S3 bucket: /);
     assert.equal(none.fix, `Allow the execution role the S3 actions the job needs on an S3 bucket ${S3_ACTIONS}`);
   });
@@ -689,7 +719,11 @@ describe('classifier: exact diagnoses of the log kinds (mutation testing, issue 
   });
 
   it('argument-splitting: argparse quoting a piece of a split value, behind a leading blank', () => {
-    const cause = classifyFailure(job({ HyperParameters: { a: '"x y"', prompt: '"hello big world"' } }), [host('algo-1', ['  train.py: error: unrecognized arguments: big world'])], []);
+    const cause = classifyFailure(
+      job({ HyperParameters: { a: '"x y"', prompt: '"hello big world"' } }),
+      [host('algo-1', ['  train.py: error: unrecognized arguments: big world'])],
+      [],
+    );
     assert.match(cause.message, /^The hyperparameter prompt = "hello big world" did not reach .* interpreted it: train\.py: error: unrecognized arguments: big world$/);
     assert.match(cause.fix, / for prompt, or pass it/);
   });
@@ -790,7 +824,10 @@ describe('classifier: exact diagnoses of the log kinds (mutation testing, issue 
     assert.equal(firstTraceback(tb('worker-a'))?.frames[0]?.function, '');
     assert.deepEqual(
       formatDiagnosis(
-        diagnoseJob({ job: { TrainingJobStatus: 'Failed', SecondaryStatusTransitions: [{ Status: 'Downloading', StatusMessage: 'Downloading input data' }, { Status: 'Failed' }] }, logs: [] }),
+        diagnoseJob({
+          job: { TrainingJobStatus: 'Failed', SecondaryStatusTransitions: [{ Status: 'Downloading', StatusMessage: 'Downloading input data' }, { Status: 'Failed' }] },
+          logs: [],
+        }),
       ),
       [
         ': Failed during Downloading (Downloading input data)',
@@ -824,11 +861,7 @@ describe('classifier: the wordings each kind is recognised by (mutation testing,
   });
 
   it('names the bucket a log quotes after "bucket:"', () => {
-    const cause = classifyFailure(
-      { TrainingJobName: 'j', TrainingJobStatus: 'Failed' },
-      [{ host: 'algo-1', lines: [{ message: "S3 Access Denied, bucket: 'my-data-7'" }] }],
-      [],
-    );
+    const cause = classifyFailure({ TrainingJobName: 'j', TrainingJobStatus: 'Failed' }, [{ host: 'algo-1', lines: [{ message: "S3 Access Denied, bucket: 'my-data-7'" }] }], []);
     assert.match(cause.message, /denied access to the bucket my-data-7: /);
   });
 });
