@@ -395,7 +395,7 @@ describe('classifier: exact diagnoses (mutation testing, issue #14)', () => {
       'Launch again later or in another region, or choose another instance type (ml.g6e.48xlarge, ml.p4de.24xlarge, ml.p5.48xlarge); with use_spot_instances and a longer max_wait the job waits for capacity instead of failing.',
     );
     const bare = classifyFailure(job({ FailureReason: 'InsufficientInstanceCapacity' }), [], []);
-    assert.equal(bare.message, 'SageMaker had no the instance type capacity to give the job in this region when it started.');
+    assert.equal(bare.message, 'SageMaker had no capacity of the instance type to give the job in this region when it started.');
     assert.equal(
       bare.fix,
       'Launch again later or in another region, or choose another instance type; with use_spot_instances and a longer max_wait the job waits for capacity instead of failing.',

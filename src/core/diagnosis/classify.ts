@@ -131,12 +131,11 @@ function quota(c: Context): FailureCause | undefined {
 
 function capacity(c: Context): FailureCause | undefined {
   if (!/CapacityError|InsufficientInstanceCapacity|insufficient capacity|Unable to provision requested ML compute capacity/i.test(c.reason)) return undefined;
-  const type = c.instanceType || 'the instance type';
   const alternatives = instanceAlternatives(c.instanceType);
   return {
     kind: 'capacity',
     host: null,
-    message: `SageMaker had no ${type} capacity to give the job in this region when it started.`,
+    message: `SageMaker had no ${c.instanceType ? `${c.instanceType} capacity` : 'capacity of the instance type'} to give the job in this region when it started.`,
     fix:
       `Launch again later or in another region, or choose another instance type${alternatives.length > 0 ? ` (${alternatives.join(', ')})` : ''}; ` +
       'with use_spot_instances and a longer max_wait the job waits for capacity instead of failing.',
