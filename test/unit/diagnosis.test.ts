@@ -289,6 +289,24 @@ describe('frame mapping', () => {
   it('leaves a frame unmapped when the workspace has no such file', () => {
     assert.equal(mapFrameFile('/opt/ml/code/gone.py', { sourceDir: 'src', exists: () => false }), null);
   });
+
+  it('never maps the code folder itself, or a path that climbs out of it however it is written', () => {
+    for (const file of ['/opt/ml/code/', '/opt/ml/code/.', '/opt/ml/code/..', '..', '../../train.py', 'pkg/../../train.py', '/opt/ml/code/a/../../../x.py']) {
+      assert.equal(pathInCodeDir(file), undefined, file);
+      assert.equal(mapFrameFile(file, { sourceDir: 'src' }), null, file);
+    }
+  });
+
+  it('reads Windows paths of a local run: backslashes, a drive letter, trailing separators', () => {
+    const root = 'C:\\ws\\.sagemaker-local\\job-1\\algo-1\\opt\\ml\\code';
+    assert.equal(pathInCodeDir(`${root}\\models\\head.py`, [`${root}\\\\`]), 'models/head.py');
+    assert.equal(pathInCodeDir('C:/elsewhere/train.py', [root]), undefined);
+    assert.equal(pathInCodeDir('/ws/job/algo-2/opt/ml/code/train.py', ['/ws/job/algo-2/opt/ml/code//']), 'train.py');
+    const mapping = { sourceDir: 'src\\app', dependencies: ['..\\shared\\utils\\\\'], codeRoots: [root] };
+    assert.equal(mapFrameFile(`${root}\\train.py`, mapping), 'src/app/train.py');
+    assert.equal(mapFrameFile('/opt/ml/code/utils/io.py', mapping), '../shared/utils/io.py');
+    assert.equal(mapFrameFile('/opt/ml/code/utils/io.py', { sourceDir: 'src', dependencies: ['../shared/utils//'] }), '../shared/utils/io.py');
+  });
 });
 
 describe('Open Terminal on a host (Session Manager)', () => {
