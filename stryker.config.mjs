@@ -47,7 +47,23 @@ export const AREAS = {
   },
   'core-training': {
     mutate: ['src/core/training/**/*.ts'],
-    testFiles: ['trainingRequest', 'pythonJson', 'launch', 'trainingJobs', 'staging'],
+    // Every unit test file that imports src/core/training: the SDK goldens first (trainingRequest, 1 s,
+    // kills most request-building mutants), then by length (0.3–9 s each; launch and tuningJobs run
+    // against moto).
+    testFiles: [
+      'trainingRequest',
+      'tuningRequest',
+      'pythonJson',
+      'distribution',
+      'credentialFlows',
+      'trainingJobs',
+      'localBackend',
+      'jobFileValidation',
+      'instancePreferences',
+      'staging',
+      'tuningJobs',
+      'launch',
+    ],
   },
   'core-jobFile': {
     mutate: ['src/core/jobFile/**/*.ts', '!src/core/jobFile/generated/**'],
