@@ -510,11 +510,15 @@ describe('the failure explanation and hints, rule by rule', () => {
     );
   });
 
-  it('names the instance type of the first instance group, or says "this instance type" when it has none', () => {
+  it('names the instance type of the first instance group, and words the quota and capacity hints without one when the job has none', () => {
     const quota = (d: TrainingJobDescription) => failureHints('ResourceLimitExceeded', [], d)[0]!.message;
-    assert.match(quota({ ResourceConfig: { InstanceGroups: [{ InstanceGroupName: 'a', InstanceType: 'ml.g5.12xlarge', InstanceCount: 1 }] } }), /quota for ml\.g5\.12xlarge/);
+    const capacity = (d: TrainingJobDescription) => failureHints('CapacityError: Unable to provision requested ML compute capacity.', [], d)[0]!.message;
+    const groups: TrainingJobDescription = { ResourceConfig: { InstanceGroups: [{ InstanceGroupName: 'a', InstanceType: 'ml.g5.12xlarge', InstanceCount: 1 }] } };
+    assert.match(quota(groups), /^Your account's quota for ml\.g5\.12xlarge is too low \("ml\.g5\.12xlarge for training job usage"\)/);
+    assert.match(capacity(groups), /^SageMaker had no ml\.g5\.12xlarge capacity: /);
     for (const d of [{}, { ResourceConfig: { InstanceCount: 1 } }, { ResourceConfig: { InstanceGroups: [] } }] as TrainingJobDescription[]) {
-      assert.match(quota(d), /^Your account's quota for this instance type is too low \("this instance type for training job usage"\)/);
+      assert.match(quota(d), /^Your account's quota for the job's instance type is too low \("<instance type> for training job usage"\): request/);
+      assert.match(capacity(d), /^SageMaker had no capacity of the instance type: launch again later/);
     }
   });
 

@@ -158,7 +158,7 @@ export function explainFailure(recentLines: readonly LogLine[], max = 20): Failu
 /** Hints for the failure reason and the lines before it; most specific first. */
 export function failureHints(reason: string, recentLines: readonly LogLine[], description: TrainingJobDescription = {}): FailureHint[] {
   const text = [reason, ...recentLines.map((l) => l.message)].join('\n');
-  const instanceType = description.ResourceConfig?.InstanceType ?? description.ResourceConfig?.InstanceGroups?.[0]?.InstanceType ?? 'this instance type';
+  const instanceType: string | undefined = description.ResourceConfig?.InstanceType ?? description.ResourceConfig?.InstanceGroups?.[0]?.InstanceType;
   const hints: FailureHint[] = [];
   const add = (code: FailureHintCode, message: string) => hints.push({ code, message });
 
@@ -177,13 +177,13 @@ export function failureHints(reason: string, recentLines: readonly LogLine[], de
   if (/ResourceLimitExceeded/.test(text)) {
     add(
       'resourceLimitExceeded',
-      `Your account's quota for ${instanceType} is too low ("${instanceType} for training job usage"): request an increase in Service Quotas (SageMaker), or choose another instance type or region. Debugger and profiler rules use processing-job quota too.`,
+      `Your account's quota for ${instanceType ?? "the job's instance type"} is too low ("${instanceType ?? '<instance type>'} for training job usage"): request an increase in Service Quotas (SageMaker), or choose another instance type or region. Debugger and profiler rules use processing-job quota too.`,
     );
   }
   if (/CapacityError|InsufficientInstanceCapacity|insufficient capacity/i.test(text)) {
     add(
       'capacity',
-      `SageMaker had no ${instanceType} capacity: launch again later, in another region, or with another instance type; managed spot training with a longer max_wait also helps.`,
+      `SageMaker had no ${instanceType ? `${instanceType} capacity` : 'capacity of the instance type'}: launch again later, in another region, or with another instance type; managed spot training with a longer max_wait also helps.`,
     );
   }
   if (/MaxRuntimeExceeded|MaxRuntimeInSeconds|exceeded (?:the )?max(?:imum)? ?run ?time/i.test(text)) {
@@ -191,7 +191,7 @@ export function failureHints(reason: string, recentLines: readonly LogLine[], de
   }
   const smddp = /smddprun|SMDataParallel|smdistributed\.dataparallel/.test(text);
   const smddpTrouble =
-    !SMDDP_INSTANCE_TYPES.includes(instanceType) ||
+    !(instanceType && SMDDP_INSTANCE_TYPES.includes(instanceType)) ||
     /No module named '?smdistributed|smdistributed\S* (?:is )?not (?:supported|installed|found)|SMDDP\w* ?(?:Error|error|not supported)|smddprun[^\n]*(?:error|failed|not found)|NCCL (?:error|WARN .*failed)|libfabric[^\n]*(?:error|fail)/i.test(
       text,
     );
