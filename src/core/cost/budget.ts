@@ -30,7 +30,7 @@ export function budgetRefusal(spec: JobSpec, estimate: CostEstimate): BudgetRefu
   if (budgetUsd === undefined || estimate.ceiling.usd <= budgetUsd) return undefined;
   if (estimate.tuning) return tuningBudgetRefusal(estimate, estimate.tuning, budgetUsd);
   const perSecond = (estimate.hourlyUsd ?? estimate.price.hourlyUsd * estimate.instanceCount) / 3600;
-  const fittingMaxRun = Math.max(1, Math.floor(budgetUsd / perSecond));
+  const fittingMaxRun = fittingSeconds(budgetUsd, perSecond);
   const n = estimate.instanceCount;
   const limit = estimate.ceiling.limitedBy;
   const spotNote = limit === 'max_wait' ? ` (with spot, the ceiling is taken at max_wait: set max_wait to ${fittingMaxRun} too, and max_run no higher)` : '';
@@ -49,13 +49,21 @@ function tuningBudgetRefusal(estimate: CostEstimate, t: TuningCost, budgetUsd: n
   const n = estimate.instanceCount;
   const perSecondPerTrial = (estimate.hourlyUsd ?? estimate.price.hourlyUsd * n) / 3600;
   const fittingMaxJobs = t.perTrial.usd > 0 ? Math.floor(budgetUsd / t.perTrial.usd + 1e-9) : t.trials;
-  const fittingMaxRun = Math.max(1, Math.floor(budgetUsd / (perSecondPerTrial * t.trials)));
+  const fittingMaxRun = fittingSeconds(budgetUsd, perSecondPerTrial * t.trials);
   const spotNote = t.perTrial.limitedBy === 'max_wait' ? ' (with spot, each trial is counted at max_wait: set max_wait to it too, and max_run no higher)' : '';
   const jobsFix = fittingMaxJobs >= 1 ? `tuning.max_jobs: ${fittingMaxJobs} would fit at this max_run` : `not even one trial fits at this ${t.perTrial.limitedBy}`;
   const message =
     `The tuning job's cost ceiling ${formatUsd(estimate.ceiling.usd)} (${tuningCeilingText(t, estimate.ceiling.limitedBy, n)}, at ${formatUsd(estimate.price.hourlyUsd)}/hour per ${estimate.instanceType}) ` +
     `exceeds max_cost_usd ${formatUsd(budgetUsd)}, which holds for the whole tuning job. ${jobsFix}; or max_run: ${fittingMaxRun} (${formatDuration(fittingMaxRun)}) with ${t.trials} trials${spotNote}; or raise max_cost_usd, or use fewer or cheaper instances.`;
   return { budgetUsd, ceilingUsd: estimate.ceiling.usd, fittingMaxRun, fittingMaxJobs, message };
+}
+
+/**
+ * The most whole seconds (at least 1) the budget buys at this rate. The 1e-9 keeps float noise from
+ * costing a second: $19.80 at $39.60/hour is 1799.9999999999998 s in floating point, yet 1800 s fit.
+ */
+function fittingSeconds(budgetUsd: number, usdPerSecond: number): number {
+  return Math.max(1, Math.floor(budgetUsd / usdPerSecond + 1e-9));
 }
 
 export type BudgetEvent = { level: 'warning' | 'over'; usd: number; budgetUsd: number; message: string };
