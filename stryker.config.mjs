@@ -98,8 +98,8 @@ export const AREAS = {
     // Every unit test file that imports src/core/cost, shortest first (0.5–9 s each; budget was 49 s
     // until its job stopped waiting 45 s to start billing), and preflight (4 s), whose instance checks
     // price the job through src/aws/preflight.
-    // budgetRefusal (0.3 s) first: budget.ts word for word, without moto.
-    testFiles: ['budgetRefusal', 'runComparison', 'cost', 'instancePreferences', 'cleanup', 'preflight', 'budget', 'jobCost', 'tuningLaunch', 'webviewProtocol'],
+    // budgetRefusal and jobCostFigures (0.3 s each) first: budget.ts and jobCost.ts word for word, without moto.
+    testFiles: ['budgetRefusal', 'jobCostFigures', 'runComparison', 'cost', 'instancePreferences', 'cleanup', 'preflight', 'budget', 'jobCost', 'tuningLaunch', 'webviewProtocol'],
   },
   'core-preflight': {
     mutate: ['src/core/preflight/**/*.ts'],

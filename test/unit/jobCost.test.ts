@@ -1,5 +1,4 @@
-// What a job cost: the arithmetic (running, ended, spot savings, warm pool, local), and
-// `sagemaker-hf cost` through the real @aws-sdk clients against moto (with our lifecycle plugin:
+// What a job cost: `sagemaker-hf cost` through the real @aws-sdk clients against moto (with our lifecycle plugin:
 // spot billing, warm pools) and the Price List fake of test/emulators/awsExtras.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,9 +10,6 @@ import type { CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker';
 import { AwsClients } from '../../src/aws/awsClients';
 import type { CliIo } from '../../src/cli/cliError';
 import { costCommand } from '../../src/cli/costCommand';
-import { budgetLevel, costDetailLines, costSummary, jobCostFromDescription, jobCostJson, localJobCost } from '../../src/core/cost/jobCost';
-import type { PriceQuote } from '../../src/core/cost/trainingPrice';
-import type { TrainingJobDescription } from '../../src/core/jobs/trainingJobDescription';
 import { startAwsExtras } from '../emulators/awsExtras/awsExtras';
 import type { AwsExtras } from '../emulators/awsExtras/awsExtras';
 import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
@@ -23,110 +19,6 @@ import { REPO_ROOT } from './repoRoot';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const TYPE = 'ml.p3dn.24xlarge';
-const quote = (hourlyUsd: number): PriceQuote => ({
-  instanceType: TYPE,
-  region: 'us-east-1',
-  hourlyUsd,
-  currency: 'USD',
-  source: 'bundled-table',
-  asOf: '2025-06',
-  sourceDetail: 'bundled price table (test)',
-});
-
-describe('a job’s cost from DescribeTrainingJob', () => {
-  const now = new Date('2026-12-01T12:00:00Z');
-  const ended: TrainingJobDescription = {
-    TrainingJobName: 'spot-job',
-    TrainingJobStatus: 'Completed',
-    EnableManagedSpotTraining: true,
-    ResourceConfig: { InstanceType: TYPE, InstanceCount: 2 },
-    TrainingTimeInSeconds: 3600,
-    BillableTimeInSeconds: 1080,
-    WarmPoolStatus: { Status: 'Terminated', ResourceRetainedBillableTimeInSeconds: 600 },
-  };
-
-  it('bills BillableTimeInSeconds × instances × price, states the spot saving and prices the warm pool on its own line', () => {
-    const c = jobCostFromDescription(ended, () => quote(36), now);
-    assert.equal(c.usd, (2 * 1080 * 36) / 3600);
-    assert.equal(c.spotSavingsPercent, 70);
-    assert.deepEqual(c.warmPool, { status: 'Terminated', retainedSeconds: 600, usd: 12 });
-    assert.equal(costSummary(c), '$33.60', 'instance time and warm pool together on the row');
-    const lines = costDetailLines(c);
-    assert.deepEqual(
-      lines.map((l) => l.label),
-      ['Instances', 'Spot savings', 'Warm pool', 'Price'],
-    );
-    assert.match(lines[1]!.value, /70% — billed 18 min of 1 h training time/);
-    assert.match(lines[3]!.value, /bundled price table \(test\), as of 2025-06/);
-    assert.deepEqual(jobCostJson(c), {
-      job: 'spot-job',
-      instanceType: TYPE,
-      instanceCount: 2,
-      billableSeconds: 1080,
-      usdPerHour: 36,
-      usd: 21.6,
-      spotSavingsPercent: 70,
-      warmPoolUsd: 12,
-      priceSource: 'bundled price table (test), as of 2025-06',
-    });
-  });
-
-  it('while InProgress, counts from TrainingStartTime to now, "so far"; before it, nothing is billed yet', () => {
-    const running: TrainingJobDescription = {
-      TrainingJobName: 'r',
-      TrainingJobStatus: 'InProgress',
-      ResourceConfig: { InstanceType: TYPE, InstanceCount: 2 },
-      TrainingStartTime: new Date(now.getTime() - 3600_000),
-    };
-    const c = jobCostFromDescription(running, () => quote(7.1), now);
-    assert.equal(c.state, 'running');
-    assert.equal(c.billableSeconds, 3600);
-    assert.equal(costSummary(c), '≈ $14.20 so far');
-    const waiting = jobCostFromDescription({ ...running, TrainingStartTime: undefined }, () => quote(7.1), now);
-    assert.equal(waiting.usd, 0);
-    assert.match(costSummary(waiting) ?? '', /not billed yet/);
-  });
-
-  it('bills the type SageMaker selected from InstancePreferences', () => {
-    const c = jobCostFromDescription(
-      {
-        TrainingJobName: 'fallback',
-        TrainingJobStatus: 'Completed',
-        ResourceConfig: {
-          InstancePreferences: [{ InstanceType: TYPE }, { InstanceType: 'ml.g5.48xlarge' }],
-          InstanceCount: 1,
-          SelectedInstanceType: 'ml.g5.48xlarge',
-          SelectedInstanceCount: 1,
-        },
-        BillableTimeInSeconds: 3600,
-      },
-      (t) => (t === 'ml.g5.48xlarge' ? { ...quote(20), instanceType: t } : quote(36)),
-      now,
-    );
-    assert.equal(c.instanceType, 'ml.g5.48xlarge');
-    assert.equal(c.usd, 20);
-  });
-
-  it('a local job costs $0 and says so', () => {
-    const c = localJobCost('quickstart-1');
-    assert.equal(costSummary(c), '$0 (local)');
-    assert.match(costDetailLines(c)[0]!.value, /runs on this machine; SageMaker bills nothing/);
-  });
-
-  it('says which price is missing rather than guessing', () => {
-    const c = jobCostFromDescription(ended, () => undefined, now, 'The bundled table has no price for ml.p3dn.24xlarge in xx-east-9.');
-    assert.equal(c.usd, undefined);
-    assert.equal(costSummary(c), undefined);
-    assert.equal(jobCostJson(c).usd, null);
-    assert.match(c.priceSource, /no price for ml\.p3dn\.24xlarge/);
-  });
-
-  it('a budget warns from 80 % and is over at 100 %', () => {
-    assert.equal(budgetLevel(79.99, 100), 'within');
-    assert.equal(budgetLevel(80, 100), 'warning');
-    assert.equal(budgetLevel(100, 100), 'over');
-  });
-});
 
 const installProblem = motoInstallProblem();
 

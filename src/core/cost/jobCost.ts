@@ -26,14 +26,22 @@ export interface WarmPoolCost {
 export interface JobCost {
   job: string;
   state: JobCostState;
-  /** The billed type: SelectedInstanceType when SageMaker chose one from InstancePreferences. */
+  /**
+   * The billed type: SelectedInstanceType when SageMaker chose one from InstancePreferences; for a
+   * heterogeneous cluster its groups, "1 × ml.p4d.24xlarge + 2 × ml.g5.xlarge".
+   */
   instanceType?: string;
   instanceCount: number;
   /** Billable seconds per instance: BillableTimeInSeconds once ended, the time since TrainingStartTime while running. */
   billableSeconds: number;
   trainingSeconds?: number;
-  /** On-demand USD per instance-hour; undefined when no price is known for the type and region. */
+  /**
+   * On-demand USD per instance-hour (a heterogeneous cluster's: the average over its instances);
+   * undefined when no price is known for the type, or for one of the groups' types, in the region.
+   */
   usdPerHour?: number;
+  /** Instance groups of more than one group: instanceType names them all, usdPerHour is their average. */
+  heterogeneous?: true;
   /** instanceCount × billableSeconds × usdPerHour / 3600; undefined without a price. */
   usd?: number;
   /** Managed spot: (1 − billable / training) × 100, SageMaker's own figure. */
@@ -87,7 +95,7 @@ export function jobCostFromDescription(d: TrainingJobDescription, price: PriceLo
   const inFlight = isInFlightStatus(d.TrainingJobStatus);
   const groups = d.ResourceConfig?.InstanceGroups ?? [];
   const heterogeneous = !d.ResourceConfig?.InstanceType && !d.ResourceConfig?.SelectedInstanceType && groups.length > 1;
-  const instanceType = heterogeneous ? groups.map((g) => `${g.InstanceType ?? '?'} × ${g.InstanceCount ?? 0}`).join(' + ') : billedInstanceType(d);
+  const instanceType = heterogeneous ? groups.map((g) => `${g.InstanceCount ?? 0} × ${g.InstanceType ?? '?'}`).join(' + ') : billedInstanceType(d);
   const instanceCount = billedInstanceCount(d);
 
   let state: JobCostState;
@@ -100,21 +108,23 @@ export function jobCostFromDescription(d: TrainingJobDescription, price: PriceLo
     billableSeconds = d.BillableTimeInSeconds ?? d.TrainingTimeInSeconds ?? 0;
   }
 
-  // One hourly figure per instance: a heterogeneous cluster's is the average over its instances.
+  // One hourly figure per instance: a heterogeneous cluster's is the average over its instances, and
+  // only when every group's type has a price (a sum without one of them would be too low).
   let usdPerHour: number | undefined;
   const quotes: PriceQuote[] = [];
+  const unpriced: string[] = [];
   if (heterogeneous) {
     let total = 0;
     for (const g of groups) {
       const q = g.InstanceType ? price(g.InstanceType) : undefined;
       if (!q) {
-        total = Number.NaN;
-        break;
+        unpriced.push(g.InstanceType ?? `instance group ${g.InstanceGroupName ?? '?'}`);
+        continue;
       }
       quotes.push(q);
       total += q.hourlyUsd * (g.InstanceCount ?? 0);
     }
-    if (Number.isFinite(total) && instanceCount > 0) usdPerHour = total / instanceCount;
+    if (unpriced.length === 0 && instanceCount > 0) usdPerHour = total / instanceCount;
   } else if (instanceType) {
     const q = price(instanceType);
     if (q) {
@@ -128,9 +138,13 @@ export function jobCostFromDescription(d: TrainingJobDescription, price: PriceLo
     state,
     instanceCount,
     billableSeconds,
-    priceSource: quotes.length > 0 ? [...new Set(quotes.map(describePrice))].join('; ') : (noPriceReason ?? `no price is known for ${instanceType ?? 'the instance type'}`),
+    priceSource:
+      quotes.length > 0 && unpriced.length === 0
+        ? [...new Set(quotes.map(describePrice))].join('; ')
+        : (noPriceReason ?? `no price is known for ${unpriced.length > 0 ? [...new Set(unpriced)].join(', ') : (instanceType ?? 'the instance type')}`),
   };
   if (instanceType) cost.instanceType = instanceType;
+  if (heterogeneous) cost.heterogeneous = true;
   if (d.TrainingTimeInSeconds !== undefined) cost.trainingSeconds = d.TrainingTimeInSeconds;
   if (usdPerHour !== undefined) {
     cost.usdPerHour = usdPerHour;
@@ -210,15 +224,15 @@ export function costSummary(c: JobCost): string | undefined {
 export function costDetailLines(c: JobCost): Array<{ label: string; value: string }> {
   if (c.state === 'local') return [{ label: 'Cost', value: '$0 — a local job runs on this machine; SageMaker bills nothing' }];
   const lines: Array<{ label: string; value: string }> = [];
-  const n = c.instanceCount;
-  const rate = c.usdPerHour !== undefined ? ` at ${formatUsd(c.usdPerHour)}/hour` : '';
-  if (c.state === 'not-billed-yet')
-    lines.push({ label: 'Instances', value: `$0 so far: billing starts when SageMaker starts downloading (${n} × ${c.instanceType ?? '?'}${rate})` });
+  // "2 × ml.g5.xlarge … at $1.80/hour" (each), or a heterogeneous cluster's groups and its hourly total.
+  const instances = c.heterogeneous ? `(${c.instanceType})` : `${c.instanceCount} × ${c.instanceType ?? '?'}`;
+  const rate = c.usdPerHour === undefined ? '' : c.heterogeneous ? ` at ${formatUsd(c.usdPerHour * c.instanceCount)}/hour in all` : ` at ${formatUsd(c.usdPerHour)}/hour`;
+  if (c.state === 'not-billed-yet') lines.push({ label: 'Instances', value: `$0 so far: billing starts when SageMaker starts downloading (${instances}${rate})` });
   else {
     const what = c.state === 'running' ? `${formatDuration(c.billableSeconds)} so far` : `${formatDuration(c.billableSeconds)} billable`;
     lines.push({
       label: 'Instances',
-      value: `${c.usd !== undefined ? (c.state === 'running' ? '≈ ' : '') + formatUsd(c.usd) : 'no price'} — ${n} × ${c.instanceType ?? '?'} × ${what}${rate}`,
+      value: `${c.usd !== undefined ? (c.state === 'running' ? '≈ ' : '') + formatUsd(c.usd) : 'no price'} — ${instances} × ${what}${rate}`,
     });
   }
   if (c.spotSavingsPercent !== undefined && c.trainingSeconds !== undefined) {
