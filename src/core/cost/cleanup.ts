@@ -94,11 +94,15 @@ export function cleanupCandidates(chosen: TrainingJobDescription[], others: Trai
  * it (https://aws.amazon.com/s3/pricing/ fills its price cells in the browser, so stored copies of
  * it carry no numbers), and only third-party write-ups quote $0.023 for that tier. Other regions
  * and storage classes differ; the clean-up list says the price is assumed and where to check it.
+ * S3 bills storage in binary GB (2^30 bytes, a GiB): the examples of https://aws.amazon.com/s3/faqs/
+ * turn bytes into GB-months that way (10 TB is 10,995,116,277,760 bytes there), and formatBytes
+ * shows the sizes in GiB too.
  */
 export const S3_STANDARD_USD_PER_GB_MONTH = 0.023;
 export const S3_STORAGE_PRICE_SOURCE =
   'assumed S3 Standard price in us-east-1, $0.023 per GB-month (not confirmed from an AWS page; check https://aws.amazon.com/s3/pricing/); other regions and classes differ';
 
+/** A month of S3 Standard for `bytes`, in dollars to the millionth (1 GiB: $0.023). */
 export function monthlyStorageUsd(bytes: number): number {
-  return Math.round((bytes / 1e9) * S3_STANDARD_USD_PER_GB_MONTH * 1e6) / 1e6;
+  return Math.round((bytes / 2 ** 30) * S3_STANDARD_USD_PER_GB_MONTH * 1e6) / 1e6;
 }
