@@ -98,8 +98,22 @@ export const AREAS = {
     // Every unit test file that imports src/core/cost, shortest first (0.5–9 s each; budget was 49 s
     // until its job stopped waiting 45 s to start billing), and preflight (4 s), whose instance checks
     // price the job through src/aws/preflight.
-    // budgetRefusal and jobCostFigures (0.3 s each) first: budget.ts and jobCost.ts word for word, without moto.
-    testFiles: ['budgetRefusal', 'jobCostFigures', 'runComparison', 'cost', 'instancePreferences', 'cleanup', 'preflight', 'budget', 'jobCost', 'tuningLaunch', 'webviewProtocol'],
+    // budgetRefusal and jobCostFigures (0.3 s each) first: budget.ts and jobCost.ts word for word, without moto;
+    // then cleanupLeftovers (0.3 s): cleanup.ts's prefixes, overlaps and monthly price, without moto.
+    testFiles: [
+      'budgetRefusal',
+      'jobCostFigures',
+      'cleanupLeftovers',
+      'runComparison',
+      'cost',
+      'instancePreferences',
+      'cleanup',
+      'preflight',
+      'budget',
+      'jobCost',
+      'tuningLaunch',
+      'webviewProtocol',
+    ],
   },
   'core-preflight': {
     mutate: ['src/core/preflight/**/*.ts'],
