@@ -99,11 +99,13 @@ export const AREAS = {
     // until its job stopped waiting 45 s to start billing), and preflight (4 s), whose instance checks
     // price the job through src/aws/preflight.
     // budgetRefusal and jobCostFigures (0.3 s each) first: budget.ts and jobCost.ts word for word, without moto;
-    // then cleanupLeftovers (0.3 s): cleanup.ts's prefixes, overlaps and monthly price, without moto.
+    // then cleanupLeftovers (0.3 s): cleanup.ts's prefixes, overlaps and monthly price, and priceList (0.3 s):
+    // price tables and Price List documents, without moto.
     testFiles: [
       'budgetRefusal',
       'jobCostFigures',
       'cleanupLeftovers',
+      'priceList',
       'runComparison',
       'cost',
       'instancePreferences',
