@@ -747,6 +747,15 @@ describe('classifier: exact diagnoses of the log kinds (mutation testing, issue 
   });
 
   it('nccl-timeout: the host that never reported the timeout stopped first, with its last line', () => {
+    const timeout = 'Watchdog caught collective operation timeout: WorkNCCL(SeqNum=9, OpType=BROADCAST, Timeout(ms)=1800000) ran for';
+    const cause = classifyFailure(job({}), [host('algo-1', ['step 1', timeout]), host('algo-2', ['step 1', 'loading', '']), host('algo-3', ['step 1', timeout])], []);
+    assert.equal(cause.kind, 'nccl-timeout');
+    assert.equal(cause.host, 'algo-2');
+    assert.equal(cause.message, "algo-2 stopped first: algo-1, algo-3 waited for it in a collective operation until NCCL's timeout (30 min). Its last line: loading");
+    assert.match(cause.fix, /^Look at algo-2's log for what stopped it/);
+  });
+
+  it('nccl-timeout: of several silent hosts without timestamps, none is named, since host order is no evidence', () => {
     const cause = classifyFailure(
       job({}),
       [
@@ -757,9 +766,16 @@ describe('classifier: exact diagnoses of the log kinds (mutation testing, issue 
       [],
     );
     assert.equal(cause.kind, 'nccl-timeout');
-    assert.equal(cause.host, 'algo-2');
-    assert.equal(cause.message, "algo-2 stopped first: algo-1 waited for it in a collective operation until NCCL's timeout (30 min). Its last line: loading");
-    assert.match(cause.fix, /^Look at algo-2's log for what stopped it/);
+    assert.equal(cause.host, null);
+    assert.equal(
+      cause.message,
+      "algo-2, algo-3 never reported the timeout: algo-1 waited for one of them in a collective operation until NCCL's timeout (30 min); their lines carry no timestamps that tell which stopped first.",
+    );
+    assert.match(cause.fix, /^Look at each host's log for what stopped it/);
+    // Every host timed out, without timestamps: none is said to have gone quiet first.
+    const all = classifyFailure(job({}), [host('algo-1', ['a', 'NCCL operation did time out']), host('algo-2', ['b', 'NCCL operation did time out'])], []);
+    assert.equal(all.host, null);
+    assert.equal(all.message, "Every host hit NCCL's collective timeout; their lines carry no timestamps that tell which went quiet first.");
   });
 
   it('nccl-timeout in FailureReason, none in the logs: the host whose log ends first', () => {
@@ -772,7 +788,24 @@ describe('classifier: exact diagnoses of the log kinds (mutation testing, issue 
       [],
     );
     assert.equal(cause.host, 'algo-2');
-    assert.equal(cause.message, "algo-2 stopped first: the other hosts waited for it in a collective operation until NCCL's timeout. Its last line: step 4");
+    assert.equal(
+      cause.message,
+      "algo-2 stopped first (its log ends before those of algo-1): the other hosts waited for it in a collective operation until NCCL's timeout. Its last line: step 4",
+    );
+    // The same last timestamp on both: no host is named.
+    const tie = classifyFailure(
+      job({ FailureReason: 'DistBackendError: NCCL communicator was aborted: Timeout' }),
+      [
+        { host: 'algo-1', lines: [{ message: 'step 9', timestamp: 400 }] },
+        { host: 'algo-2', lines: [{ message: 'step 4', timestamp: 400 }] },
+      ],
+      [],
+    );
+    assert.equal(tie.host, null);
+    assert.equal(
+      tie.message,
+      "FailureReason reports an NCCL collective timeout, which no host's log shows; the lines of algo-1, algo-2 carry no timestamps that tell which host stopped first.",
+    );
   });
 
   it('nccl-timeout: the reporting hosts are listed; of hosts that all timed out together, the one quiet longest', () => {

@@ -421,19 +421,32 @@ function ncclTimeout(c: Context): FailureCause | undefined {
   const timeoutMs = /Timeout\(ms\)=(\d+)/.exec([...c.text.values()].flat().find((l) => /Timeout\(ms\)=/.test(l)) ?? '')?.[1];
   const waited = timeoutMs ? ` (${Math.round(Number(timeoutMs) / 60000)} min)` : '';
   const silent = c.logs.filter((log) => !reporting.includes(log));
+  const names = (logs: readonly HostLog[]) => logs.map((l) => l.host).join(', ');
   let first: string | undefined;
   let how: string;
-  if (silent.length > 0) {
-    // The host that never reported the timeout is the one the others were waiting for; of several, the one whose log ends first.
+  if (silent.length === 1) {
+    // The one host that never reported the timeout is the one the others were waiting for.
+    first = silent[0]!.host;
+    how = `${first} stopped first: ${names(reporting) || 'the other hosts'} waited for it in a collective operation until NCCL's timeout${waited}.`;
+  } else if (silent.length > 1) {
+    // Of several silent hosts, the one whose log ends first, when the lines' timestamps tell.
     first = earliestEnd(silent, (log) => log.lines.length)?.host;
-    how = `${first} stopped first: ${reporting.map((l) => l.host).join(', ') || 'the other hosts'} waited for it in a collective operation until NCCL's timeout${waited}.`;
+    const waiting = names(reporting) || 'the other hosts';
+    how = first
+      ? `${first} stopped first (its log ends before those of ${names(silent.filter((l) => l.host !== first))}): ${waiting} waited for it in a collective operation until NCCL's timeout${waited}.`
+      : reporting.length > 0
+        ? `${names(silent)} never reported the timeout: ${waiting} waited for one of them in a collective operation until NCCL's timeout${waited}; their lines carry no timestamps that tell which stopped first.`
+        : `FailureReason reports an NCCL collective timeout${waited}, which no host's log shows; the lines of ${names(silent)} carry no timestamps that tell which host stopped first.`;
   } else {
     // Every host timed out: the one that went quiet first (its last line before the timeout is the earliest).
     first = earliestEnd(c.logs, (log) => (c.text.get(log.host) ?? []).findIndex((l) => NCCL_TIMEOUT.test(l)))?.host;
     // Without any host's log (FailureReason alone) no host can be named.
-    how = first
-      ? `Every host hit NCCL's collective timeout${waited}; ${first} went quiet first.`
-      : `FailureReason reports an NCCL collective timeout${waited}; without the hosts' logs it cannot be told which host stopped first.`;
+    how =
+      c.logs.length === 0
+        ? `FailureReason reports an NCCL collective timeout${waited}; without the hosts' logs it cannot be told which host stopped first.`
+        : first
+          ? `Every host hit NCCL's collective timeout${waited}; ${first} went quiet first (its last line before the timeout is the earliest).`
+          : `Every host hit NCCL's collective timeout${waited}; their lines carry no timestamps that tell which went quiet first.`;
   }
   const hostLines = first ? (c.text.get(first) ?? []) : [];
   const lastWords = hostLines.filter((l) => l.trim() !== '').slice(-1)[0];
@@ -448,11 +461,12 @@ function ncclTimeout(c: Context): FailureCause | undefined {
 }
 
 /**
- * Of these hosts, the one whose last line (before `cut` lines, per host) is earliest: by timestamp
- * when the lines have them, else the first in host order.
+ * Of these hosts, the one whose last line (before `cut` lines, per host) is earliest by its timestamp;
+ * undefined when the timestamps cannot tell (a host without any, or a tie for the earliest): host
+ * order is no evidence of which stopped first.
  */
 function earliestEnd(logs: readonly HostLog[], cut: (log: HostLog) => number): HostLog | undefined {
-  let best: { log: HostLog; at: number } | undefined;
+  let best: { log: HostLog; at: number; tied: boolean } | undefined;
   for (const log of logs) {
     const stamps = stampsOf(log);
     const end = cut(log);
@@ -464,9 +478,11 @@ function earliestEnd(logs: readonly HostLog[], cut: (log: HostLog) => number): H
         break;
       }
     }
-    if (!best || at < best.at) best = { log, at };
+    if (!Number.isFinite(at)) return undefined;
+    if (!best || at < best.at) best = { log, at, tied: false };
+    else if (at === best.at) best.tied = true;
   }
-  return best?.log;
+  return best && !best.tied ? best.log : undefined;
 }
 
 function unknown(c: Context): FailureCause {
