@@ -203,7 +203,7 @@ export function estimateTrainingCost(spec: JobSpec, prices: PriceQuote | readonl
     estimate.expected = { seconds: expectedRun, usd: usdFor(jobHourly, 1, Math.min(expectedRun, maxRun)) };
     if (expectedRun > maxRun)
       estimate.notes.push(
-        `expected_run (${formatDuration(expectedRun)}) is longer than max_run (${formatDuration(maxRun)}): SageMaker stops the job at max_run, so the expected cost is counted up to max_run.`,
+        `expected_run ${expectedRun} (${formatDuration(expectedRun)}) is longer than max_run ${maxRun} (${formatDuration(maxRun)}): SageMaker stops the job at max_run, so the expected cost is counted up to max_run.`,
       );
   }
   if (preferences) {
