@@ -100,12 +100,13 @@ export const AREAS = {
     // price the job through src/aws/preflight.
     // budgetRefusal and jobCostFigures (0.3 s each) first: budget.ts and jobCost.ts word for word, without moto;
     // then cleanupLeftovers (0.3 s): cleanup.ts's prefixes, overlaps and monthly price, and priceList (0.3 s):
-    // price tables and Price List documents, without moto.
+    // price tables and Price List documents, and costEstimate (0.2 s): the estimate word for word, without moto.
     testFiles: [
       'budgetRefusal',
       'jobCostFigures',
       'cleanupLeftovers',
       'priceList',
+      'costEstimate',
       'runComparison',
       'cost',
       'instancePreferences',
