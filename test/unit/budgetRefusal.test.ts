@@ -152,6 +152,32 @@ describe('budgetRefusal of a tuning job', () => {
     );
   });
 
+  it('names one trial as fitting when exactly one does', () => {
+    const s = tuning({}, { max_cost_usd: 3.6 });
+    const refusal = budgetRefusal(s, estimateTrainingCost(s, G5))!;
+    assert.equal(refusal.fittingMaxJobs, 1);
+    assert.match(refusal.message, / tuning\.max_jobs: 1 would fit at this max_run; or max_run: 360 \(6 min\) with 10 trials;/);
+  });
+
+  it("prices a trial from the job's hourly total with instance groups, else from price × count", () => {
+    const groups = spec({
+      instance_groups: [
+        { instance_group_name: 'gpu', instance_type: 'ml.p4d.24xlarge', instance_count: 1 },
+        { instance_group_name: 'data', instance_type: 'ml.g5.xlarge', instance_count: 2 },
+      ],
+      max_run: 3600,
+      max_cost_usd: 39.6,
+      tuning: { objective_metric_name: 'eval_loss', max_jobs: 2, max_parallel_jobs: 1, hyperparameter_ranges: {} },
+    });
+    // $39.60 an hour for the job: the budget buys one trial of an hour, or two of 30 min.
+    const refusal = budgetRefusal(groups, estimateTrainingCost(groups, [P4, G5]))!;
+    assert.equal(refusal.fittingMaxJobs, 1);
+    assert.equal(refusal.fittingMaxRun, 1800);
+    const s = tuning({}, { max_cost_usd: 12 });
+    const { hourlyUsd: _dropped, ...partial } = estimateTrainingCost(s, G5);
+    assert.equal(budgetRefusal(s, partial as never)!.fittingMaxRun, 1200);
+  });
+
   it('with a trial that costs nothing, names every trial as fitting', () => {
     const s = tuning({}, { max_cost_usd: 1 });
     const estimate = estimateTrainingCost(s, G5);
@@ -180,6 +206,10 @@ describe('BudgetWatch', () => {
     });
     assert.equal(watch.observe(60), undefined, '"over" is reported once');
     assert.equal(watch.observe(45), undefined, 'no warning after "over"');
+    assert.equal(watch.observe(10), undefined, 'nor anything when a later figure is lower');
+    const warned = new BudgetWatch('j', 50);
+    assert.equal(warned.observe(41)?.level, 'warning');
+    assert.equal(warned.observe(5), undefined, 'a lower figure after the warning says nothing');
   });
 
   it('goes straight to "over" when the first cost seen is over, and floors the percentage', () => {

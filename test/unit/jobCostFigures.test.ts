@@ -106,7 +106,18 @@ describe('a job’s cost from DescribeTrainingJob', () => {
   it('a local job costs $0 and says so', () => {
     const c = localJobCost('quickstart-1');
     assert.equal(costSummary(c), '$0 (local)');
-    assert.match(costDetailLines(c)[0]!.value, /runs on this machine; SageMaker bills nothing/);
+    assert.deepEqual(costDetailLines(c), [{ label: 'Cost', value: '$0 — a local job runs on this machine; SageMaker bills nothing' }]);
+    assert.deepEqual(jobCostJson(c), {
+      job: 'quickstart-1',
+      instanceType: 'local',
+      instanceCount: 1,
+      billableSeconds: 0,
+      usdPerHour: 0,
+      usd: 0,
+      spotSavingsPercent: null,
+      warmPoolUsd: null,
+      priceSource: 'local: runs on this machine, no SageMaker charge',
+    });
   });
 
   it('says which price is missing rather than guessing', () => {
@@ -151,6 +162,7 @@ describe('the words of a job’s cost', () => {
       'Price: bundled price table (test), as of 2025-06',
     ]);
     assert.equal(costSummary(waiting), '$0 so far (not billed yet)');
+    assert.equal(jobCostFromDescription(ended, () => quote(10), now).state, 'ended');
     const unpriced = jobCostFromDescription(ended, () => undefined, now);
     assert.deepEqual(lines(unpriced), ['Instances: no price — 2 × ml.p3dn.24xlarge × 1 h 30 min billable', 'Price: no price is known for ml.p3dn.24xlarge']);
   });
@@ -205,6 +217,7 @@ describe('the words of a job’s cost', () => {
     ]);
     assert.equal(lines(jobCostFromDescription(d, () => undefined, now))[1], 'Warm pool: no price — Reused, 5 min retained, reused by w-2');
     const available = jobCostFromDescription({ ...d, WarmPoolStatus: { Status: 'Available' } }, () => quote(12), now);
+    assert.equal(lines(available)[1], 'Warm pool: $0.00 — Available, 0 s retained');
     assert.deepEqual(available.warmPool, { status: 'Available', retainedSeconds: 0, usd: 0 });
     assert.equal(totalUsd(available), 12);
     assert.equal(jobCostFromDescription({ ...d, WarmPoolStatus: {} }, () => quote(12), now).warmPool, undefined);
@@ -261,6 +274,23 @@ describe('the words of a job’s cost', () => {
     );
     assert.equal(nameless.priceSource, 'no price is known for instance group x');
     assert.equal(nameless.instanceType, '1 × ? + 2 × ml.g5.xlarge');
+    // Neither group priced: both named; priced from two sources: both named.
+    assert.equal(jobCostFromDescription(d, () => undefined, now).priceSource, 'no price is known for ml.p4d.24xlarge, ml.g5.xlarge');
+    const twoSources = jobCostFromDescription(d, (t) => ({ ...prices[t]!, sourceDetail: `table of ${t}` }), now);
+    assert.equal(twoSources.priceSource, 'table of ml.p4d.24xlarge, as of 2025-06; table of ml.g5.xlarge, as of 2025-06');
+  });
+
+  it('a description without ResourceConfig costs nothing it cannot know, and says no price is known', () => {
+    const bare = jobCostFromDescription({ TrainingJobName: 'bare', TrainingJobStatus: 'Completed', BillableTimeInSeconds: 60 }, () => undefined, now);
+    assert.equal(bare.instanceType, undefined);
+    assert.equal(bare.instanceCount, 1);
+    assert.equal(bare.usd, undefined);
+    assert.equal(bare.priceSource, 'no price is known for the instance type');
+    assert.deepEqual(
+      instanceTypesToPrice({ ResourceConfig: { InstanceGroups: [{ InstanceGroupName: 'a', InstanceCount: 1 }] } }),
+      [],
+      'a group without a type has nothing to price',
+    );
   });
 
   it('one instance group, or a billed type, is a homogeneous job', () => {

@@ -139,6 +139,15 @@ describe('Price List documents', () => {
     assert.deepEqual(parsePriceListItem(bare), [{ sku: '', usd: 3, unit: '' }]);
     assert.deepEqual(parsePriceListItem({ product: {} }), []);
     for (const nothing of [undefined, null, 42, 'not json', '[1, 2]', { terms: {} }]) assert.deepEqual(parsePriceListItem(nothing), [], String(nothing));
+    // Parts of the wrong type are skipped, never thrown on.
+    const odd = {
+      product: 5,
+      terms: { OnDemand: { a: 5, b: { priceDimensions: { x: 5, y: { pricePerUnit: 5 }, z: { unit: 'Hrs', pricePerUnit: { USD: '2' } } } } } },
+    };
+    assert.deepEqual(parsePriceListItem(odd), [{ sku: '', usd: 2, unit: 'Hrs' }]);
+    const numbers = doc({ regionCode: 7 as never, instanceName: 'ml.g5.xlarge' }, [{ usd: '1' }]);
+    assert.equal(parsePriceListItem(numbers)[0]!.regionCode, undefined, 'a number where text belongs is left out');
+    assert.equal(parsePriceListItem(numbers)[0]!.instanceName, 'ml.g5.xlarge');
     assert.equal(priceListDocument('{"product": {}}')?.['product'] !== undefined, true);
     assert.equal(priceListDocument(null), undefined);
     assert.equal(priceListDocument(undefined), undefined);
