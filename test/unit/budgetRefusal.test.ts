@@ -6,15 +6,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BudgetWatch, budgetOf, budgetRefusal } from '../../src/core/cost/budget';
 import { estimateTrainingCost } from '../../src/core/cost/costEstimate';
-import type { PriceQuote } from '../../src/core/cost/trainingPrice';
 import type { JobSpec } from '../../src/core/jobFile/jobSpec';
+import { testQuote } from './testPrices';
 
-/** Round prices, so every figure below can be worked out by hand. */
-function quote(instanceType: string, hourlyUsd: number): PriceQuote {
-  return { instanceType, region: 'us-east-1', hourlyUsd, currency: 'USD', source: 'bundled-table', asOf: '2026-01', sourceDetail: 'a test table' } as PriceQuote;
-}
-const G5 = quote('ml.g5.xlarge', 1.8);
-const P4 = quote('ml.p4d.24xlarge', 36);
+const G5 = testQuote('ml.g5.xlarge', 1.8);
+const P4 = testQuote('ml.p4d.24xlarge', 36);
 
 const spec = (s: object): JobSpec => s as JobSpec;
 

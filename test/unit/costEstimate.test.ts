@@ -7,14 +7,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { estimateTrainingCost, renderCostEstimateText, tuningTrials } from '../../src/core/cost/costEstimate';
-import type { PriceQuote } from '../../src/core/cost/trainingPrice';
 import type { JobSpec } from '../../src/core/jobFile/jobSpec';
 import type { TuningSpec } from '../../src/core/sagemaker/tuningSpec';
+import { testQuote as quote } from './testPrices';
 
-/** Round prices, so every figure below can be worked out by hand. */
-function quote(instanceType: string, hourlyUsd: number): PriceQuote {
-  return { instanceType, region: 'us-east-1', hourlyUsd, currency: 'USD', source: 'bundled-table', asOf: '2026-01', sourceDetail: 'a test table' } as PriceQuote;
-}
 const G5 = quote('ml.g5.xlarge', 1.8);
 const G5_2X = quote('ml.g5.2xlarge', 2.4);
 const P4 = quote('ml.p4d.24xlarge', 36);
@@ -23,7 +19,7 @@ const spec = (s: object): JobSpec => s as JobSpec;
 const lines = (text: string): string[] => text.split('\n');
 
 const HEADER = 'Cost estimate (an estimate from list prices, not a quote)';
-const PRICE = '  price: a test table, as of 2026-01';
+const PRICE = '  price: bundled price table (test), as of 2025-06';
 const INSTANCE_TIME = '  note: Instance time only: storage, S3, data transfer and CloudWatch are billed on top.';
 const SPOT_NOTE =
   '  note: Spot: SageMaker bills only training time, at spot prices that do not exceed on-demand; the ceiling counts all of max_wait at on-demand, so the real bill stays below it.';
@@ -95,9 +91,9 @@ describe('the estimate of a training job, word for word', () => {
     assert.deepEqual(lines(renderCostEstimateText(estimateTrainingCost(s, [P4, G5]))), [
       HEADER,
       '  instance group train: 1 × ml.p4d.24xlarge in us-east-1 at $36.00/hour, on-demand',
-      '  price of ml.p4d.24xlarge: a test table, as of 2026-01',
+      '  price of ml.p4d.24xlarge: bundled price table (test), as of 2025-06',
       '  instance group data: 2 × ml.g5.xlarge in us-east-1 at $1.80/hour each, on-demand',
-      '  price of ml.g5.xlarge: a test table, as of 2026-01',
+      '  price of ml.g5.xlarge: bundled price table (test), as of 2025-06',
       '  ceiling: $39.60 — max_run 1 h × 3 instances, the most the job can run',
       INSTANCE_TIME,
       '',

@@ -16,7 +16,6 @@ import type { CliIo } from '../../src/cli/cliError';
 import { costCommand } from '../../src/cli/costCommand';
 import { estimateTrainingCost, renderCostEstimateText } from '../../src/core/cost/costEstimate';
 import { budgetRefusal } from '../../src/core/cost/budget';
-import type { PriceQuote } from '../../src/core/cost/trainingPrice';
 import type { JobSpec } from '../../src/core/jobFile/jobSpec';
 import { validateJobFile } from '../../src/core/jobFile/validateJobFile';
 import { jobFileFromDescription } from '../../src/core/jobs/jobFileFromDescription';
@@ -34,6 +33,7 @@ import type { AwsExtras } from '../emulators/awsExtras/awsExtras';
 import { awsTestClientConfig, motoInstallProblem, startMoto } from '../emulators/moto/motoServer';
 import type { MotoServer } from '../emulators/moto/motoServer';
 import { REPO_ROOT } from './repoRoot';
+import { testQuote } from './testPrices';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -85,15 +85,7 @@ function planOf(text: string): CreateTrainingJobRequest {
   }).createTrainingJob;
 }
 
-const quote = (instanceType: string, hourlyUsd: number): PriceQuote => ({
-  instanceType,
-  region: 'us-east-1',
-  hourlyUsd,
-  currency: 'USD',
-  source: 'bundled-table',
-  asOf: '2025-06',
-  sourceDetail: 'bundled price table (test)',
-});
+const quote = testQuote;
 
 describe('instance_preferences in the validator', () => {
   it('accepts a list of types, and a list with a count on every entry', () => {

@@ -17,17 +17,10 @@ import {
 } from '../../src/core/cost/jobCost';
 import type { PriceQuote } from '../../src/core/cost/trainingPrice';
 import type { TrainingJobDescription } from '../../src/core/jobs/trainingJobDescription';
+import { testQuote } from './testPrices';
 
 const TYPE = 'ml.p3dn.24xlarge';
-const quote = (hourlyUsd: number, instanceType = TYPE): PriceQuote => ({
-  instanceType,
-  region: 'us-east-1',
-  hourlyUsd,
-  currency: 'USD',
-  source: 'bundled-table',
-  asOf: '2025-06',
-  sourceDetail: 'bundled price table (test)',
-});
+const quote = (hourlyUsd: number, instanceType = TYPE): PriceQuote => testQuote(instanceType, hourlyUsd);
 
 describe('a job’s cost from DescribeTrainingJob', () => {
   const now = new Date('2026-12-01T12:00:00Z');
