@@ -106,31 +106,19 @@ describe('Price List documents', () => {
   const train = { regionCode: 'us-east-1', instanceName: 'ml.g5.xlarge', component: 'Training', usagetype: 'USE1-Train:ml.g5.xlarge' };
 
   it('reads every field of each on-demand dimension, and skips a dimension without a number', () => {
+    const fields = {
+      sku: 'SKU1',
+      productFamily: 'ML Instance',
+      regionCode: 'us-east-1',
+      instanceName: 'ml.g5.xlarge',
+      component: 'Training',
+      usagetype: 'USE1-Train:ml.g5.xlarge',
+      publicationDate: '2026-11-15T18:00:00Z',
+      effectiveDate: '2026-11-01T00:00:00Z',
+    };
     assert.deepEqual(parsePriceListItem(doc(train, [{ usd: '1.4080000000' }, { usd: 'n/a' }, { usd: '2.5', unit: 'Quantity' }])), [
-      {
-        sku: 'SKU1',
-        usd: 1.408,
-        unit: 'Hrs',
-        productFamily: 'ML Instance',
-        regionCode: 'us-east-1',
-        instanceName: 'ml.g5.xlarge',
-        component: 'Training',
-        usagetype: 'USE1-Train:ml.g5.xlarge',
-        publicationDate: '2026-11-15T18:00:00Z',
-        effectiveDate: '2026-11-01T00:00:00Z',
-      },
-      {
-        sku: 'SKU1',
-        usd: 2.5,
-        unit: 'Quantity',
-        productFamily: 'ML Instance',
-        regionCode: 'us-east-1',
-        instanceName: 'ml.g5.xlarge',
-        component: 'Training',
-        usagetype: 'USE1-Train:ml.g5.xlarge',
-        publicationDate: '2026-11-15T18:00:00Z',
-        effectiveDate: '2026-11-01T00:00:00Z',
-      },
+      { ...fields, usd: 1.408, unit: 'Hrs' },
+      { ...fields, usd: 2.5, unit: 'Quantity' },
     ]);
   });
 
