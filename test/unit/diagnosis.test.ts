@@ -10,7 +10,7 @@ import { biggerGpuInstance, classifyFailure, FAILURE_KINDS, instanceAlternatives
 import type { DiagnosisJob } from '../../src/core/diagnosis/classify';
 import { causeTraceback, compareHosts, diagnoseJob, formatDiagnosis, frameToOpen, jobFailed } from '../../src/core/diagnosis/diagnoseJob';
 import { mapFrameFile, pathInCodeDir } from '../../src/core/diagnosis/frameMapping';
-import { firstTraceback } from '../../src/core/diagnosis/traceback';
+import { firstTraceback, hostTextLines, stripRankPrefix } from '../../src/core/diagnosis/traceback';
 import type { HostLog } from '../../src/core/diagnosis/traceback';
 import { findInstanceType } from '../../src/core/catalog/instanceTypes';
 import { REPO_ROOT } from './repoRoot';
@@ -914,5 +914,110 @@ describe('classifier: the wordings each kind is recognised by (mutation testing,
   it('names the bucket a log quotes after "bucket:"', () => {
     const cause = classifyFailure({ TrainingJobName: 'j', TrainingJobStatus: 'Failed' }, [{ host: 'algo-1', lines: [{ message: "S3 Access Denied, bucket: 'my-data-7'" }] }], []);
     assert.match(cause.message, /denied access to the bucket my-data-7: /);
+  });
+});
+
+describe('first traceback of a host: exact reading (mutation testing, issue #14)', () => {
+  it('removes two-digit mpirun, PyTorch and torchrun prefixes, stacked, but only at the start of a line', () => {
+    assert.equal(stripRankPrefix('[12,0]<stdout>:epoch 3/10'), 'epoch 3/10');
+    assert.equal(stripRankPrefix('[1,12]<stderr>:[rank12]:RuntimeError: CUDA error: an illegal memory access'), 'RuntimeError: CUDA error: an illegal memory access');
+    assert.equal(stripRankPrefix('[default12]:Traceback (most recent call last):'), 'Traceback (most recent call last):');
+    assert.equal(stripRankPrefix('[rank0]:ValueError: bad\n'), 'ValueError: bad');
+    const quoted = 'RuntimeError: rank 3 stopped; its lines start with [rank3]: see them';
+    assert.equal(stripRankPrefix(quoted), quoted);
+  });
+
+  it('starts at a header on its own line (indented or followed by spaces), not at one quoted in a sentence', () => {
+    const lines = [
+      'INFO worker 1 logged Traceback (most recent call last):',
+      'Traceback (most recent call last): (truncated by the logger)',
+      '    Traceback (most recent call last):  ',
+      '  File "/opt/ml/code/train.py", line 3, in <module>',
+      'ValueError: bad',
+    ].map((message) => ({ message }));
+    assert.equal(firstTraceback({ host: 'algo-1', lines })?.startIndex, 2);
+  });
+
+  it('reads frames with trailing spaces, skips blank and source lines, and keeps an exception line that quotes a frame', () => {
+    const lines = [
+      'epoch 1: loss 0.5',
+      'Traceback (most recent call last):',
+      '  File "/opt/ml/code/train.py", line 40, in <module>   ',
+      '    main()',
+      '  File "/opt/ml/code/ops.py", line 7 ',
+      '',
+      '    load()',
+      'RuntimeError: Error building extension: File "/opt/ml/code/ops.py", line 12, in load   ',
+      '  File "/opt/ml/code/later.py", line 1, in <module>',
+    ].map((message) => ({ message }));
+    // Local logs have no timestamps: the result has no timestamp key at all.
+    assert.deepEqual(firstTraceback({ host: 'algo-1', lines }), {
+      host: 'algo-1',
+      error: 'RuntimeError: Error building extension: File "/opt/ml/code/ops.py", line 12, in load',
+      frames: [
+        { file: '/opt/ml/code/train.py', line: 40, function: '<module>' },
+        { file: '/opt/ml/code/ops.py', line: 7, function: '' },
+      ],
+      startIndex: 1,
+    });
+  });
+
+  it('skips caret and "[Previous line repeated …]" lines even when they reach the log without indentation', () => {
+    const lines = [
+      'Traceback (most recent call last):',
+      '  File "/opt/ml/code/train.py", line 9, in walk',
+      '    return walk(path + "/~")',
+      '^^^^^^^^^^^^',
+      '~~~~^^^^ ',
+      '[Previous line repeated 996 more times]',
+      '[Previous line repeated 1 more time] ',
+      'ValueError: cannot expand ~',
+    ].map((message) => ({ message }));
+    const tb = firstTraceback({ host: 'algo-1', lines });
+    assert.equal(tb?.error, 'ValueError: cannot expand ~');
+    assert.equal(tb?.frames.length, 1);
+  });
+
+  it('has an empty exception line when the log ends inside the traceback', () => {
+    const lines = ['Traceback (most recent call last):', '  File "/opt/ml/code/train.py", line 3, in <module>', '    main()'].map((message) => ({
+      message,
+    }));
+    const tb = firstTraceback({ host: 'algo-1', lines });
+    assert.equal(tb?.error, '');
+    assert.equal(tb?.frames.length, 1);
+  });
+
+  it('keeps the 200 outermost frames of a deep recursion and the first 2000 characters of the exception line', () => {
+    const frames: string[] = [];
+    for (let i = 0; i < 500; i++) frames.push(`  File "/opt/ml/code/tree.py", line ${i % 2 === 0 ? 4 : 8}, in ${i % 2 === 0 ? 'left' : 'right'}`, '    return visit(node)');
+    const error = `RuntimeError: bad tensor ${'0.1234, '.repeat(1000)}`;
+    const lines = ['Traceback (most recent call last):', ...frames, error].map((message) => ({ message }));
+    const tb = firstTraceback({ host: 'algo-1', lines });
+    assert.equal(tb?.frames.length, 200);
+    assert.deepEqual(tb.frames[199], { file: '/opt/ml/code/tree.py', line: 8, function: 'right' });
+    assert.equal(tb.error, error.slice(0, 2000));
+    assert.equal(tb.error.length, 2000);
+  });
+
+  it('counts lines as hostTextLines shows them: events ending in a newline and multi-line events', () => {
+    const log: HostLog = {
+      host: 'algo-2',
+      lines: [
+        { message: 'epoch 1\n', timestamp: 1 },
+        { message: 'epoch 2\r\nepoch 3\n', timestamp: 2 },
+        { message: 'Traceback (most recent call last):\n  File "/opt/ml/code/t.py", line 3, in <module>\nValueError: bad\n', timestamp: 3 },
+      ],
+    };
+    assert.deepEqual(hostTextLines(log), [
+      'epoch 1',
+      'epoch 2',
+      'epoch 3',
+      'Traceback (most recent call last):',
+      '  File "/opt/ml/code/t.py", line 3, in <module>',
+      'ValueError: bad',
+    ]);
+    const tb = firstTraceback(log);
+    assert.equal(tb?.startIndex, 3);
+    assert.equal(tb.timestamp, 3);
   });
 });
