@@ -144,8 +144,9 @@ export const AREAS = {
   },
   'core-tuning': {
     mutate: ['src/core/tuning/**/*.ts'],
-    // localTuning (8 s) runs local tuning jobs with the search and clones the best trial.
-    testFiles: ['localTuning'],
+    // localSearch and cloneBestTrial (0.3 s each) call the search's and the clone's functions
+    // directly; localTuning (2–8 s) runs local tuning jobs with the search and clones the best trial.
+    testFiles: ['localSearch', 'cloneBestTrial', 'localTuning'],
   },
   'core-helpers': {
     mutate: ['src/core/*.ts', '!src/core/quickstartFiles.ts'],
