@@ -1,8 +1,10 @@
-// The two small helpers every layer shares: isRecord (src/core/isRecord.ts), the guard before reading
-// a key of untyped data, and sleep (src/core/sleep.ts), the one wait that an abort ends.
+// The small helpers every layer shares: isRecord (src/core/isRecord.ts), the guard before reading
+// a key of untyped data, sleep (src/core/sleep.ts), the one wait that an abort ends, and excerpt
+// (src/core/excerpt.ts), a value as a message quotes it.
 
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
+import { excerpt } from '../../src/core/excerpt';
 import { isRecord } from '../../src/core/isRecord';
 import { sleep } from '../../src/core/sleep';
 
@@ -48,5 +50,28 @@ describe('sleep', () => {
     assert.equal(await settled(sleep(0)), true);
     assert.equal(await settled(sleep(-5)), true);
     assert.equal(await settled(sleep(Number.NaN)), true);
+  });
+});
+
+describe('excerpt', () => {
+  it('quotes a value of up to max characters whole', () => {
+    assert.equal(excerpt(''), '');
+    assert.equal(excerpt('x'.repeat(80)), 'x'.repeat(80));
+    assert.equal(excerpt('abcde', 5), 'abcde');
+  });
+
+  it('cuts a longer value to max characters, the ellipsis included', () => {
+    assert.equal(excerpt('x'.repeat(81)), `${'x'.repeat(79)}…`);
+    assert.equal(excerpt('abcdef', 5), 'abcd…');
+    // A 5 MB value still makes a one-line message; a character after the cut changes nothing.
+    assert.equal(excerpt(`${'a'.repeat(100)}😀${'b'.repeat(5_000_000)}`), `${'a'.repeat(79)}…`);
+  });
+
+  it('never splits a surrogate pair: an emoji at the cut is left out whole', () => {
+    // 'abc😀def' in UTF-16: a b c \uD83D \uDE00 d e f; with max 5 the cut falls inside the emoji.
+    assert.equal(excerpt('abc😀def', 5), 'abc…');
+    assert.equal(excerpt(`${'x'.repeat(78)}😀${'y'.repeat(10)}`), `${'x'.repeat(78)}…`);
+    // An emoji wholly before the cut is kept.
+    assert.equal(excerpt('ab😀cdef', 5), 'ab😀…');
   });
 });
