@@ -27,6 +27,9 @@ describe('formatBytes: IEC units, named as such', () => {
     [1.5 * GiB, '1.5 GiB'],
     [2048 * GiB, '2 TiB'],
     [5 * 1024 * 1024 * GiB, '5 PiB'],
+    // PiB is the largest unit: nothing is said in a unit past it.
+    [1024 * 1024 * 1024 * GiB, '1024 PiB'],
+    [3000 * 1024 * 1024 * GiB, '3000 PiB'],
     [512.7, '513 B'],
     [Number.NaN, '0 B'],
     [-5, '0 B'],
@@ -67,6 +70,8 @@ describe('formatAge: how long ago, rounded down', () => {
   const table: Array<[number, string]> = [
     [0, '0 s ago'],
     [42, '42 s ago'],
+    [59, '59 s ago'],
+    [60, '1 min ago'],
     [119, '1 min ago'],
     [3599, '59 min ago'],
     [3600, '1 h ago'],
