@@ -50,6 +50,10 @@ describe('the Hub repository id rule', () => {
   it('the form checks namespace and name apart, with the same rule', () => {
     assert.equal(repoIdProblem('alice', 'bart-large-cnn-samsum'), undefined);
     assert.match(repoIdProblem('', 'x') ?? '', /Choose a namespace/);
+    // A namespace of blanks is a missing one, not a bad one; with both missing, the namespace is asked for first.
+    assert.equal(repoIdProblem('  ', 'x'), 'Choose a namespace: your user name or one of your organisations.');
+    assert.equal(repoIdProblem('', ''), 'Choose a namespace: your user name or one of your organisations.');
+    assert.equal(repoIdProblem('alice', ''), 'Enter a repository name.');
     assert.match(repoIdProblem('alice', ' ') ?? '', /Enter a repository name/);
     assert.match(repoIdProblem('alice', 'a/b') ?? '', /The name "a\/b" is not valid on the Hub: "\/" is not allowed/);
     assert.match(repoIdProblem('al ice', 'x') ?? '', /The namespace "al ice"/);
@@ -59,11 +63,29 @@ describe('the Hub repository id rule', () => {
     }
   });
 
+  it('a bare name read where a namespace is optional is refused in full words', () => {
+    assert.equal(
+      hubRepoIdProblem('bart large', { namespace: 'optional' }),
+      'The name "bart large" is not valid on the Hub: " " is not allowed (use letters, digits, "-", "_" and ".").',
+    );
+    assert.equal(
+      hubRepoIdProblem('-gpt2', { namespace: 'optional' }),
+      'The name "-gpt2" is not valid on the Hub: it must start and end with a letter, a digit or "_", not "-" or ".".',
+    );
+  });
+
   it('makes any text into a valid name, or nothing', () => {
     const table: Array<[string, string]> = [
       ['bart-large-cnn-samsum', 'bart-large-cnn-samsum'],
       ['facebook bart / samsum!', 'facebook-bart-samsum'],
       ['--a..b--', 'a.b'],
+      ['a--b', 'a-b'],
+      ['bart - samsum', 'bart-samsum'],
+      // Mixed runs of "-", "." and "_" at either end go whole.
+      ['(.model', 'model'],
+      ['_-.model', 'model'],
+      ['summary v2.!', 'summary-v2'],
+      ['model._-', 'model'],
       ['_x_', 'x'],
       ['model.git', 'model'],
       ['model.git.git', 'model'],
