@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { IgnoreFileError, IgnoreRules } from '../../src/core/sagemakerIgnore';
+import { describeIgnoreProblems, IgnoreFileError, IgnoreRules } from '../../src/core/sagemakerIgnore';
 
 /** The files and folders every rule set is tried on (folders end with `/`). */
 const TREE = [
@@ -231,5 +231,138 @@ describe('.sagemakerignore matching time', () => {
     const rules = IgnoreRules.parse(`${' '.repeat(100_000)}x\n${'/'.repeat(100_000)}y${'/'.repeat(10)}`);
     assert.equal(rules.size, 2);
     assert.ok(performance.now() - started < 2_000, `took ${Math.round(performance.now() - started)} ms`);
+  });
+});
+
+describe('.sagemakerignore error messages, word for word', () => {
+  const problem = (line: number, pattern = 'p') => ({ line, pattern, message: 'bad' });
+
+  it('names the default file, the error class, and counts the other bad lines (one, two, four, more)', () => {
+    assert.throws(
+      () => IgnoreRules.parse('[z-a]'),
+      (err: unknown) =>
+        err instanceof IgnoreFileError &&
+        err.name === 'IgnoreFileError' &&
+        err.file === '.sagemakerignore' &&
+        err.message === '.sagemakerignore line 1: the range z-a runs backwards, so it matches nothing (did you mean a-z?) in the pattern `[z-a]`; fix or remove that line.',
+    );
+    assert.equal(describeIgnoreProblems('f', []), 'f has no unusable lines.');
+    assert.equal(describeIgnoreProblems('f', [problem(2)]), 'f line 2: bad in the pattern `p`; fix or remove that line.');
+    assert.equal(describeIgnoreProblems('f', [problem(2), problem(5)]), 'f line 2: bad in the pattern `p`; fix or remove that line (and 1 more line: 5).');
+    assert.equal(
+      describeIgnoreProblems('f', [problem(2), problem(5), problem(6), problem(7)]),
+      'f line 2: bad in the pattern `p`; fix or remove that line (and 3 more lines: 5, 6, 7).',
+    );
+    assert.equal(
+      describeIgnoreProblems('f', [problem(2), problem(5), problem(6), problem(7), problem(9)]),
+      'f line 2: bad in the pattern `p`; fix or remove that line (and 4 more lines: 5, 6, 7, …).',
+    );
+  });
+
+  it('a pattern longer than 120 characters is shown cut to 117 and an ellipsis', () => {
+    const long = 'a'.repeat(117) + 'bcde';
+    assert.equal(describeIgnoreProblems('f', [problem(1, long)]), `f line 1: bad in the pattern \`${'a'.repeat(117)}…\`; fix or remove that line.`);
+    const exact = 'a'.repeat(120);
+    assert.equal(describeIgnoreProblems('f', [problem(1, exact)]), `f line 1: bad in the pattern \`${exact}\`; fix or remove that line.`);
+  });
+
+  it('a backslash at the end of a class is an unclosed class, also after a dash', () => {
+    const unclosed = '`[` opens a character class that is never closed with `]` (write \\[ for a literal bracket)';
+    assert.deepEqual(IgnoreRules.check('[a\\\n[a-\\\n[a'), [
+      { line: 1, pattern: '[a\\', message: unclosed },
+      { line: 2, pattern: '[a-\\', message: unclosed },
+      { line: 3, pattern: '[a', message: unclosed },
+    ]);
+    // An escaped bound of a range is the character itself.
+    const rules = IgnoreRules.parse('[a-\\c]x');
+    assert.equal(rules.ignores('bx', false), true);
+    assert.equal(rules.ignores('dx', false), false);
+  });
+});
+
+describe('.sagemakerignore rules, beyond the git comparison', () => {
+  it('empty rules ignore nothing', () => {
+    const rules = IgnoreRules.empty();
+    assert.equal(rules.size, 0);
+    assert.equal(rules.ignores('a', false), false);
+    assert.equal(rules.ignores('a', true), false);
+  });
+
+  it('a folder-only rule skips files; the last matching rule decides, both ways', () => {
+    const rules = IgnoreRules.parse('out/\n*.log\n!keep.log\nkeep.log');
+    assert.equal(rules.ignores('out', true), true);
+    assert.equal(rules.ignores('out', false), false);
+    assert.equal(rules.ignores('a.log', false), true);
+    assert.equal(rules.ignores('keep.log', false), true);
+    const back = IgnoreRules.parse('*.log\n!keep.log');
+    assert.equal(back.ignores('keep.log', false), false);
+    assert.equal(back.ignores('sub/keep.log', false), false);
+  });
+
+  it('empty segments of a path (a leading, doubled or trailing slash) are skipped', () => {
+    const rules = IgnoreRules.parse('/a/b');
+    assert.equal(rules.ignores('/a//b/', true), true);
+    assert.equal(rules.ignores('a/b', false), true);
+  });
+
+  it('comments, blank lines and escapes: `#` only at the start, `\\#`, `\\!`, an escaped trailing blank', () => {
+    const rules = IgnoreRules.parse('# c\n\n   \na#\n\\#x\n\\!y\nz\\ \n!\\!w');
+    assert.equal(rules.size, 5);
+    assert.equal(rules.ignores('a#', false), true);
+    assert.equal(rules.ignores('#x', false), true);
+    assert.equal(rules.ignores('\\#x', false), false);
+    assert.equal(rules.ignores('!y', false), true);
+    assert.equal(rules.ignores('z ', false), true);
+    assert.equal(rules.ignores('z', false), false);
+    assert.equal(IgnoreRules.parse('x#').ignores('x#', false), true);
+    assert.equal(IgnoreRules.parse('/\n!/\n#\n').size, 0);
+    assert.equal(IgnoreRules.parse('*\\!').ignores('a!', false), true);
+    assert.equal(IgnoreRules.parse('a\\#').ignores('a#', false), true);
+  });
+
+  it('`**` is special only as a whole segment; other star runs are one star', () => {
+    const rules = IgnoreRules.parse('a**b/c');
+    assert.equal(rules.ignores('axyb/c', false), true);
+    assert.equal(rules.ignores('a/x/b/c', false), false);
+    assert.equal(IgnoreRules.parse('x*/y').ignores('x/q/y', false), false);
+    assert.equal(IgnoreRules.parse('*x/y').ignores('q/r/x/y', false), false);
+  });
+
+  it('each POSIX class accepts and rejects the ASCII characters git says it does', () => {
+    const all = Array.from({ length: 0x80 }, (_, cp) => cp);
+    const expected: Record<string, (cp: number) => boolean> = {
+      alnum: (cp) => /[0-9A-Za-z]/.test(String.fromCharCode(cp)),
+      alpha: (cp) => /[A-Za-z]/.test(String.fromCharCode(cp)),
+      blank: (cp) => cp === 0x20 || cp === 0x09,
+      cntrl: (cp) => cp < 0x20 || cp === 0x7f,
+      digit: (cp) => cp >= 0x30 && cp <= 0x39,
+      graph: (cp) => cp > 0x20 && cp < 0x7f,
+      lower: (cp) => cp >= 0x61 && cp <= 0x7a,
+      print: (cp) => cp >= 0x20 && cp < 0x7f,
+      punct: (cp) => cp > 0x20 && cp < 0x7f && !/[0-9A-Za-z]/.test(String.fromCharCode(cp)),
+      space: (cp) => cp === 0x20 || (cp >= 0x09 && cp <= 0x0d),
+      upper: (cp) => cp >= 0x41 && cp <= 0x5a,
+      xdigit: (cp) => /[0-9A-Fa-f]/.test(String.fromCharCode(cp)),
+    };
+    for (const [name, want] of Object.entries(expected)) {
+      const rules = IgnoreRules.parse(`x[[:${name}:]]`);
+      const got = all.filter((cp) => cp !== 0x2f && rules.ignores(`x${String.fromCharCode(cp)}`, false));
+      assert.deepEqual(
+        got,
+        all.filter((cp) => cp !== 0x2f && want(cp)),
+        name,
+      );
+    }
+  });
+
+  it('a `[:` that is not a class name is plain characters of the set', () => {
+    const rules = IgnoreRules.parse('x[[:a1:]]');
+    assert.equal(rules.ignores('x:]', false), true);
+    assert.equal(rules.ignores('x1]', false), true);
+    assert.equal(IgnoreRules.check('x[[:Zq:]]')[0]!.message.startsWith('[:Zq:] is not a character class'), true);
+    assert.equal(IgnoreRules.check('x[[:a@:]]').length, 0);
+    assert.equal(IgnoreRules.check('x[[:a_:]]').length, 0);
+    assert.equal(IgnoreRules.check('x[[:A:]]')[0]!.message.startsWith('[:A:] is not a character class'), true);
+    assert.equal(IgnoreRules.check('[[:ab')[0]!.message.startsWith('`[` opens a character class that is never closed'), true);
   });
 });
