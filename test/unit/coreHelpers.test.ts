@@ -3,6 +3,7 @@
 // (src/core/excerpt.ts), a value as a message quotes it.
 
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { excerpt } from '../../src/core/excerpt';
 import { isRecord } from '../../src/core/isRecord';
@@ -44,6 +45,18 @@ describe('sleep', () => {
     abort.abort(new Error('stop'));
     assert.equal(await settled(p), true);
     assert.equal(await settled(sleep(60_000, abort.signal)), true);
+  });
+
+  it('leaves no listener on a long-lived signal once the wait is over', async () => {
+    // A poll loop sleeps hundreds of times on one job's signal: each wait must take its listener away.
+    const abort = new AbortController();
+    for (let i = 0; i < 3; i++) {
+      const p = sleep(1000, abort.signal);
+      assert.equal(getEventListeners(abort.signal, 'abort').length, 1);
+      mock.timers.tick(1000);
+      await p;
+    }
+    assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
   });
 
   it('resolves at once for no time at all', async () => {
