@@ -44,6 +44,54 @@ describe('Python dict repr', () => {
     for (const text of ['{1: 2}', "{'a' 1}", "{'a': 1", '{', "{'a': np.float64(1}"]) assert.equal(parsePythonDict(text, 0), undefined, text);
   });
 
+  it('reads an empty dict, a trailing comma, tabs, double quotes and escaped quotes', () => {
+    const read = (text: string) => {
+      const d = parsePythonDict(text, 0);
+      return d && { values: Object.fromEntries(d.values), end: d.end };
+    };
+    assert.deepEqual(read('{ } tail'), { values: {}, end: 3 });
+    assert.deepEqual(read("{'a': 1, } tail"), { values: { a: 1 }, end: 10 });
+    assert.deepEqual(read("{'a':\t1,\t'b' :\t2\t}"), { values: { a: 1, b: 2 }, end: 18 });
+    assert.deepEqual(read(`{"a": 1, 'b': "it's", 'c': 3}`), { values: { a: 1, c: 3 }, end: 29 });
+    assert.deepEqual(read(String.raw`{'it\'s': 1, "say \"hi\"": 2, 'back\\': 3, 'n': 4}`)?.values, { "it's": 1, 'say "hi"': 2, 'back\\': 3, n: 4 });
+  });
+
+  it('reads inf with and without a sign, 1e5, .5 and 1_000 as Python does', () => {
+    const d = parsePythonDict("{'a': inf, 'b': +inf, 'c': -inf, 'd': 1e5, 'e': .5, 'f': -.5e-1, 'g': 1_000, 'h': -nan}", 0)!;
+    assert.deepEqual(Object.fromEntries(d.values), { a: Infinity, b: Infinity, c: -Infinity, d: 100000, e: 0.5, f: -0.05, g: 1000, h: NaN });
+  });
+
+  it('skips tuples, nested dicts, calls, wrapped non-numbers and bare names, keeping the numbers after them', () => {
+    const values = [
+      '(0.9, 0.999)',
+      "{'b': 1, 'c': (2, 3)}",
+      'datetime.timedelta(seconds=95, microseconds=1)',
+      'tensor([1.5, 2.5])',
+      '[\'a]b\', "c)d", \'(\', "{"]',
+      'inference',
+      'nanny',
+      'torch.float16',
+      'ShardingStrategy.FULL_SHARD',
+      'cuda0',
+      'Z9',
+      'lazy',
+      'None',
+    ];
+    for (const value of values) {
+      const text = `{'x': ${value}, 'loss': 0.5}`;
+      const d = parsePythonDict(text, 0);
+      assert.deepEqual(d && [...d.values], [['loss', 0.5]], text);
+      assert.equal(d?.end, text.length, text);
+    }
+  });
+
+  it('refuses separators other than colon and comma, missing values, and text that is not a dict', () => {
+    for (const text of ["{'a'; 1}", "{'a' 12}", "{'a': 1; 'b': 2}", "{'a': }", "{'a': , 'b': 1}", "{'a': -., 'b': 1}", "{'a': ['x", "x'a': 1}", '{0: 1, 10: 2}'])
+      assert.equal(parsePythonDict(text, 0), undefined, text);
+    // A dict cut off inside a value, whatever precedes it on the line.
+    for (const text of ["}{'a': tensor(1.5", "}{'a': [1, 2", "}{'a': max(1, 2"]) assert.equal(parsePythonDict(text, 1), undefined, text);
+  });
+
   it('reads a 200 kB line in linear time (no backtracking)', () => {
     const big = `{'a': '${'x'.repeat(200_000)}', 'loss': 1.5}`;
     const started = performance.now();
