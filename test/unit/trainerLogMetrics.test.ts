@@ -61,6 +61,18 @@ describe('Python dict repr', () => {
     assert.deepEqual(Object.fromEntries(d.values), { a: Infinity, b: Infinity, c: -Infinity, d: 100000, e: 0.5, f: -0.05, g: 1000, h: NaN });
   });
 
+  it("reads numpy 2's quoted longdouble repr", () => {
+    const d = parsePythonDict(`{'eval_loss': np.longdouble('0.25'), 'x': np.longdouble("-inf"), 'epoch': 1.0}`, 0)!;
+    assert.deepEqual(
+      [...d.values],
+      [
+        ['eval_loss', 0.25],
+        ['x', -Infinity],
+        ['epoch', 1],
+      ],
+    );
+  });
+
   it('skips tuples, nested dicts, calls, wrapped non-numbers and bare names, keeping the numbers after them', () => {
     const values = [
       '(0.9, 0.999)',

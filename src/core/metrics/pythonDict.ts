@@ -1,6 +1,7 @@
 // Reads the numbers out of a Python dict's repr as the Hugging Face Trainer prints its logs:
 //   {'loss': 0.6931, 'grad_norm': 4.21, 'learning_rate': 4.9e-05, 'epoch': 0.03}
 //   {'eval_loss': nan, 'eval_accuracy': np.float64(0.8125), 'epoch': 1.0}
+//   {'eval_loss': np.longdouble('0.25'), 'epoch': 1.0}
 //   {'loss': 2.1, 'grad_norm': tensor(1.7, device='cuda:0'), 'learning_rate': 5e-05, 'epoch': 0.1}
 // Values the Trainer does not make numbers of (strings, lists, None, True) are skipped. One pass over the
 // characters, no regular expression with backtracking: a line of any length costs its length.
@@ -100,7 +101,11 @@ function readValue(text: string, i: number): { number?: number; end: number } | 
   WRAPPER.lastIndex = i;
   const wrapped = WRAPPER.exec(text);
   if (wrapped) {
-    const inner = readNumber(text, skipSpace(text, i + wrapped[0].length));
+    let at = skipSpace(text, i + wrapped[0].length);
+    // numpy 2 prints a longdouble (np.float128 on Linux) with its value quoted: np.longdouble('0.5').
+    const q = text.charCodeAt(at);
+    if (q === QUOTE || q === DQUOTE) at++;
+    const inner = readNumber(text, at);
     const end = skipBalanced(text, i + wrapped[0].length - 1);
     if (end === undefined) return undefined;
     return inner ? { number: inner.number, end } : { end };
