@@ -8,7 +8,7 @@ import { layoutLine, niceTicks } from '../../src/core/metrics/chartLayout';
 import { MAX_QUERIES_PER_CALL, planMetricQueries, seriesFromResults, SYSTEM_METRICS } from '../../src/core/metrics/cloudWatchQueries';
 import { SeriesStore } from '../../src/core/metrics/jobMetrics';
 import type { MetricSeries } from '../../src/core/metrics/metricSeries';
-import { mergePoints, seriesJson } from '../../src/core/metrics/metricSeries';
+import { mergePoints, seriesJson, trainingMetricOrder } from '../../src/core/metrics/metricSeries';
 import { parsePythonDict } from '../../src/core/metrics/pythonDict';
 import { compileDefinition, TrainerLogParser } from '../../src/core/metrics/trainerLog';
 import { jobWarnings } from '../../src/core/metrics/warnings';
@@ -256,6 +256,39 @@ describe('CloudWatch query plan', () => {
     ]);
     assert.equal(s.length, 505);
   });
+  it('plans the metric_definitions series without a host, unit None, and no empty call', () => {
+    const plan = planMetricQueries('j', ['algo-1'], ['eval_loss', 'eval_loss']);
+    assert.equal(plan.series.size, 6);
+    assert.deepEqual(plan.series.get('q5'), { name: 'eval_loss', host: null, source: 'sagemaker', unit: 'None' });
+    assert.deepEqual(plan.series.get('q0'), { name: SYSTEM_METRICS[0], host: 'algo-1', source: 'system', unit: 'Percent' });
+    // 100 hosts × 5 metrics: exactly one full call.
+    const hosts = Array.from({ length: 100 }, (_, i) => `algo-${i + 1}`);
+    assert.deepEqual(
+      planMetricQueries('j', hosts, []).batches.map((b) => b.length),
+      [MAX_QUERIES_PER_CALL],
+    );
+    assert.deepEqual(planMetricQueries('j', [], []).batches, []);
+  });
+
+  it('reads results with missing or uneven timestamps and values, and leaves unanswered series empty', () => {
+    const plan = planMetricQueries('j', ['algo-1'], []);
+    const s = seriesFromResults(plan, [
+      { Id: 'q0', Timestamps: [new Date(T0), new Date(T0 + 60_000)], Values: [7] },
+      { Id: 'q1', Values: [1, 2] },
+      { Id: 'q2', Timestamps: [new Date(T0)] },
+      { Id: 'q3', Timestamps: [new Date(T0)], Values: [3, 4] },
+    ]);
+    assert.deepEqual(
+      s.map((x) => [x.name, x.points]),
+      [
+        ['GPUUtilization', [[T0, 7]]],
+        ['GPUMemoryUtilization', []],
+        ['CPUUtilization', []],
+        ['MemoryUtilization', [[T0, 3]]],
+        ['DiskUtilization', []],
+      ],
+    );
+  });
 });
 
 describe('series store and JSON', () => {
@@ -291,6 +324,116 @@ describe('series store and JSON', () => {
       ],
     );
     assert.deepEqual(seriesJson({ ...base, points: [[T0, NaN]] }).points, [[T0, null]]);
+  });
+  it('reports a new series with all its points, a changed minute, and nothing for a repeated poll', () => {
+    const store = new SeriesStore();
+    const base: Omit<MetricSeries, 'points'> = { name: 'GPUUtilization', host: 'algo-1', source: 'system', unit: 'Percent' };
+    const first: MetricSeries = {
+      ...base,
+      points: [
+        [T0, 1],
+        [T0 + 60_000, 2],
+      ],
+    };
+    assert.deepEqual(store.merge([first, { ...base, name: 'CPUUtilization', points: [] }]), [first]);
+    assert.deepEqual(store.merge([first]), []);
+    // CloudWatch re-reads the last minute with its final average.
+    assert.deepEqual(store.merge([{ ...base, points: [[T0 + 60_000, 3]] }]), [{ ...base, points: [[T0 + 60_000, 3]] }]);
+    assert.deepEqual(
+      store.all().map((x) => [x.name, x.points]),
+      [
+        [
+          'GPUUtilization',
+          [
+            [T0, 1],
+            [T0 + 60_000, 3],
+          ],
+        ],
+        ['CPUUtilization', []],
+      ],
+    );
+  });
+
+  it('merges points by time whichever list runs out first, and appends newer points in place', () => {
+    const history: Array<[number, number]> = [[1, 1]];
+    assert.equal(mergePoints(history, []), history);
+    const appended = mergePoints(history, [
+      [2, 2],
+      [3, 3],
+    ]);
+    assert.equal(appended, history);
+    assert.deepEqual(history, [
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+    assert.deepEqual(mergePoints([[5, 5]], [[1, 1]]), [
+      [1, 1],
+      [5, 5],
+    ]);
+    assert.deepEqual(
+      mergePoints(
+        [
+          [1, 1],
+          [3, 3],
+          [5, 5],
+        ],
+        [[2, 2]],
+      ),
+      [
+        [1, 1],
+        [2, 2],
+        [3, 3],
+        [5, 5],
+      ],
+    );
+    assert.deepEqual(
+      mergePoints(
+        [
+          [1, 1],
+          [3, 3],
+        ],
+        [
+          [2, 2],
+          [4, 4],
+        ],
+      ),
+      [
+        [1, 1],
+        [2, 2],
+        [3, 3],
+        [4, 4],
+      ],
+    );
+    assert.deepEqual(
+      mergePoints(
+        [
+          [1, 1],
+          [3, 3],
+        ],
+        [[3, 4]],
+      ),
+      [
+        [1, 1],
+        [3, 4],
+      ],
+    );
+  });
+
+  it('orders training metrics: loss, eval_loss, other eval metrics, learning rate, the rest', () => {
+    const names = ['grad_norm', 'learning_rate', 'eval_accuracy', 'epoch_eval_', 'eval_loss', 'train_loss', 'loss'];
+    assert.deepEqual(
+      names.map((n) => [n, trainingMetricOrder(n)]),
+      [
+        ['grad_norm', 4],
+        ['learning_rate', 3],
+        ['eval_accuracy', 2],
+        ['epoch_eval_', 4],
+        ['eval_loss', 1],
+        ['train_loss', 0],
+        ['loss', 0],
+      ],
+    );
   });
 });
 
