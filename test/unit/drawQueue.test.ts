@@ -49,6 +49,20 @@ describe('DrawQueue', () => {
     assert.deepEqual(q.drawFrame(clock.draw, { budgetMs: 8 }, clock.now), []);
   });
 
+  it('draws one item even when the frame has no budget left at all', () => {
+    const q = new DrawQueue<Chart>();
+    const [a, b] = [chart('a'), chart('b')];
+    q.add(a);
+    q.add(b);
+    const clock = fakeClock(0);
+    assert.deepEqual(
+      q.drawFrame(clock.draw, { budgetMs: 0, afterEachMs: 4 }, clock.now).map((c) => c.name),
+      ['a'],
+    );
+    assert.deepEqual(a.shown, [0]);
+    assert.equal(q.size, 1);
+  });
+
   it('draws as many as the budget allows, in the order they were queued', () => {
     const q = new DrawQueue<Chart>();
     const charts = ['a', 'b', 'c', 'd', 'e'].map(chart);
