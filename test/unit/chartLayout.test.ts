@@ -1,8 +1,8 @@
 // The Job dashboard chart's geometry (core/metrics/chartLayout.ts), in node: the axes' range over several
 // series (non-finite values left out, a flat or single-point range widened), where each point lands on the
 // canvas, how the points of one pixel column are reduced to first, min, max and last, how a non-finite value
-// breaks the line (one gap, none before the first point), the buffer that bounds a chart's cost to its
-// width, and the y axis's round ticks.
+// breaks the line between pixel columns (one gap, none before the first point, none inside a column), the
+// buffer that bounds a chart's cost to its width, and the y axis's round ticks.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -143,34 +143,36 @@ describe('layoutLine', () => {
     );
   });
 
-  it('keeps a line broken at every other point to the cost of its width', () => {
-    const points: SeriesPoint[] = Array.from({ length: 100_000 }, (_, i) => [i, i % 2 === 0 ? 1 : NaN]);
-    const xy = layoutLine(points, { min: 0, max: 99_999 }, { min: 0, max: 2 }, { left: 0, top: 0, width: 100, height: 50 });
-    // 101 pixel columns, at most four points each, and room for 8 gaps.
-    assert.ok(xy.length <= 101 * 4 * 2 + 16, `${xy.length / 2} points`);
-  });
-
-  it('fills its buffer to the last whole column, and never draws a column in part', () => {
-    // x 0–3 on 3 pixels: 4 columns, room for 4 × 4 points and 8 gaps (48 numbers). Each burst of four
-    // distinct values takes 4 points, each gap after it 1.
-    const burst = (values: number[]): SeriesPoint[] => [...column(0, values), [0.45, NaN]];
-    const four = [5, 1, 9, 3];
-    const x = { min: 0, max: 3 };
-    const area = { left: 0, top: 0, width: 3, height: 10 };
-    const lay = (points: SeriesPoint[]) => pairs(layoutLine(points, x, UNIT.y, area));
-    const full: Array<[number, number]> = [
+  it('does not mark a gap narrower than a pixel column', () => {
+    assert.deepEqual(unitLayout([...column(0, [5, NaN, 1]), ...column(1, [5, Infinity])]), [
       [0, 5],
       [0, 9],
-      [0, 1],
-      [0, 7],
+      [1, 5],
+      [NaN, NaN],
+    ]);
+  });
+
+  it('draws a line broken at every other point to its end, at the cost of its width', () => {
+    const points: SeriesPoint[] = Array.from({ length: 100_000 }, (_, i) => [i, i % 2 === 0 ? 1 : NaN]);
+    const xy = layoutLine(points, { min: 0, max: 99_999 }, { min: 0, max: 2 }, { left: 0, top: 0, width: 100, height: 50 });
+    // 101 pixel columns, at most four points and a gap each.
+    assert.ok(xy.length <= 101 * 5 * 2 + 16, `${xy.length / 2} points`);
+    assert.equal(xy.at(-4), 100);
+  });
+
+  it('has room for four points and a gap in every pixel column', () => {
+    // x 0–3 on 3 pixels: 4 columns, each with four distinct values and a gap after it.
+    const x = { min: 0, max: 3 };
+    const area = { left: 0, top: 0, width: 3, height: 10 };
+    const points = [0, 1, 2, 3].flatMap((c): SeriesPoint[] => [...column(c, [5, 1, 9, 3]), [c + 0.45, NaN]]);
+    const full = (c: number): Array<[number, number]> => [
+      [c, 5],
+      [c, 9],
+      [c, 1],
+      [c, 7],
+      [NaN, NaN],
     ];
-    const gap: [number, number] = [NaN, NaN];
-    // Five bursts fill it exactly: the fifth fits in the last 8 numbers; a sixth has no room.
-    const exact = lay([...burst(four), ...burst(four), ...burst(four), ...burst(four), ...column(0, four), [0.45, NaN], ...column(0, four)]);
-    assert.deepEqual(exact, [...full, gap, ...full, gap, ...full, gap, ...full, gap, ...full]);
-    // Four bursts and a single point leave 4 numbers: the next column (4 points) is left out whole.
-    const short = lay([...burst(four), ...burst(four), ...burst(four), ...burst(four), ...burst([5]), ...column(0, four)]);
-    assert.deepEqual(short, [...full, gap, ...full, gap, ...full, gap, ...full, gap, [0, 5], gap]);
+    assert.deepEqual(pairs(layoutLine(points, x, UNIT.y, area)), [0, 1, 2, 3].flatMap(full));
   });
 });
 

@@ -43,10 +43,12 @@ export function extents(series: ReadonlyArray<readonly SeriesPoint[]>): { x: Ext
 
 /**
  * Screen coordinates [x0, y0, x1, y1, …] of `points` in `area`; NaN pairs mark gaps (a non-finite value
- * breaks the line). Consecutive points in one pixel column are reduced to first, min, max, last.
+ * breaks the line between two pixel columns; one inside a column is narrower than a pixel and is not
+ * marked). Consecutive points in one pixel column are reduced to first, min, max, last: at most five pairs
+ * a column with its gap, so a series broken at every other point is drawn to its end.
  */
 export function layoutLine(points: readonly SeriesPoint[], x: Extent, y: Extent, area: PlotArea): Float32Array {
-  const out = new Float32Array(Math.min(points.length, Math.ceil(area.width + 1) * 4) * 2 + 16);
+  const out = new Float32Array(Math.min(points.length, Math.ceil(area.width + 1) * 5) * 2 + 16);
   let n = 0;
   const sx = area.width / (x.max - x.min);
   const sy = area.height / (y.max - y.min);
@@ -58,6 +60,7 @@ export function layoutLine(points: readonly SeriesPoint[], x: Extent, y: Extent,
   let lastY = 0;
   let colX = 0;
   let open = false;
+  let gap = false;
   const flush = (): void => {
     if (!open) return;
     if (n + 8 > out.length) return;
@@ -77,14 +80,16 @@ export function layoutLine(points: readonly SeriesPoint[], x: Extent, y: Extent,
     }
     open = false;
   };
+  const markGap = (): void => {
+    if (gap && n > 0 && !Number.isNaN(out[n - 1]!) && n + 2 <= out.length) {
+      out[n++] = NaN;
+      out[n++] = NaN;
+    }
+    gap = false;
+  };
   for (const [t, v] of points) {
     if (!Number.isFinite(v)) {
-      flush();
-      column = NaN;
-      if (n > 0 && !Number.isNaN(out[n - 1]!) && n + 2 <= out.length) {
-        out[n++] = NaN;
-        out[n++] = NaN;
-      }
+      gap = true;
       continue;
     }
     const px = area.left + (t - x.min) * sx;
@@ -92,6 +97,7 @@ export function layoutLine(points: readonly SeriesPoint[], x: Extent, y: Extent,
     const col = Math.round(px);
     if (col !== column) {
       flush();
+      markGap();
       column = col;
       colX = col;
       firstY = minY = maxY = lastY = py;
@@ -101,9 +107,11 @@ export function layoutLine(points: readonly SeriesPoint[], x: Extent, y: Extent,
       if (py > minY) minY = py;
       if (py < maxY) maxY = py;
       lastY = py;
+      gap = false;
     }
   }
   flush();
+  markGap();
   return out.subarray(0, n);
 }
 
