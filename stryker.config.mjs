@@ -133,7 +133,8 @@ export const AREAS = {
     mutate: ['src/core/metrics/**/*.ts'],
     // The files that import src/core/metrics, shortest first; jobMetrics (11 s) reads curves from moto's
     // CloudWatch.
-    testFiles: ['drawQueue', 'runComparison', 'tuningValidation', 'trainerLogMetrics', 'jobMetrics'],
+    // chartLayout (0.3 s) first: the plain-node tests written from the first run's survivors.
+    testFiles: ['chartLayout', 'drawQueue', 'runComparison', 'tuningValidation', 'trainerLogMetrics', 'jobMetrics'],
   },
   'core-sagemaker': {
     mutate: ['src/core/sagemaker/**/*.ts'],

@@ -8,8 +8,6 @@
  */
 export type SeriesSource = 'system' | 'log' | 'sagemaker';
 
-export const SERIES_SOURCES: readonly SeriesSource[] = ['system', 'log', 'sagemaker'];
-
 /** One point: [epochMs, value]. NaN and ±Infinity are kept (a NaN loss is news); JSON carries them as null. */
 export type SeriesPoint = [number, number];
 
