@@ -177,6 +177,26 @@ describe('metrics block values', () => {
   });
 });
 
+describe('metrics block of a run over a day', () => {
+  it("reads a runtime printed as Python's timedelta with days, and the rows after it", () => {
+    const parser = new TrainerLogParser();
+    feedAll(parser, [
+      [T0, '***** train metrics *****'],
+      [T0, '  train_runtime            = 1 day, 2:13:32.30'],
+      [T0, '  train_steps_per_second   =      1.537'],
+      [T0, '  eval_runtime             = 3 days, 0:00:01.50'],
+    ]);
+    assert.deepEqual(
+      parser.allSeries().map((s) => [s.name, s.points]),
+      [
+        ['train_runtime', [[T0, 86400 + 2 * 3600 + 13 * 60 + 32.3]]],
+        ['train_steps_per_second', [[T0, 1.537]]],
+        ['eval_runtime', [[T0, 3 * 86400 + 1.5]]],
+      ],
+    );
+  });
+});
+
 describe('tqdm bars', () => {
   function barProgress(line: string): ReturnType<TrainerLogParser['progress']> {
     return progressOf([[T0, line]], T0);

@@ -77,7 +77,8 @@ const OBSERVATIONS_KEPT = 32;
 const NOT_CURVES = new Set(['epoch', 'total_flos', 'step', 'num_input_tokens_seen', 'train_samples', 'eval_samples', 'test_samples', 'predict_samples']);
 const RANK_PREFIX = /^\[\d+,\d+\]<std(?:out|err)>:/;
 const METRICS_HEADER = /\*{5} (\w+) metrics \*{5}/;
-const BLOCK_ROW = /^\s+([A-Za-z_][\w./-]*)\s+=\s+(\S+)\s*$/;
+// A runtime over a day prints as Python's timedelta does: `1 day, 2:13:32.30`.
+const BLOCK_ROW = /^\s+([A-Za-z_][\w./-]*)\s+=\s+(\d+ days?, \S+|\S+)\s*$/;
 const RUNTIME = /^(?:(\d+) days?, )?(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/;
 
 export class TrainerLogParser {
