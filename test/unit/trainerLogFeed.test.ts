@@ -103,6 +103,23 @@ describe('TrainerLogParser: log_metrics blocks', () => {
     assert.equal(p.allSeries()[0]!.unit, 'Seconds');
   });
 
+  it('reads runtimes of a day or more as Python prints them (`1 day, 2:03:04.30`) and keeps reading the block', () => {
+    const p = new TrainerLogParser();
+    feedAll(p, [
+      '***** train metrics *****',
+      '  train_loss               =       1.71',
+      '  train_runtime            = 1 day, 2:03:04.30',
+      '  train_samples_per_second =      0.399',
+      '***** eval metrics *****',
+      '  eval_runtime             = 10 days, 0:00:00.50',
+    ]);
+    const c = curves(p);
+    assert.deepEqual(Object.keys(c), ['train_loss', 'train_runtime', 'train_samples_per_second', 'eval_runtime']);
+    assert.ok(Math.abs(c.train_runtime![0]! - (86400 + 2 * 3600 + 3 * 60 + 4.3)) < 1e-9, String(c.train_runtime));
+    assert.deepEqual(c.train_samples_per_second, [0.399]);
+    assert.deepEqual(c.eval_runtime, [864000.5]);
+  });
+
   it('does not take a date-time or a time of day for a runtime', () => {
     const p = new TrainerLogParser();
     feedAll(p, [
