@@ -132,6 +132,36 @@ describe('TrainerLogParser: log_metrics blocks', () => {
   });
 });
 
+describe('TrainerLogParser: the "Running training" banner', () => {
+  it("reads epochs, steps and batch size bare, through transformers' explicit format and through logging.basicConfig", () => {
+    const forms = [
+      (m: string) => m,
+      (m: string) => `[INFO|trainer.py:1714] 2026-12-07 10:00:00,001 >> ${m}`,
+      (m: string) => `12/07/2026 10:00:00 - INFO - transformers.trainer - ${m}`,
+    ];
+    for (const form of forms) {
+      const p = new TrainerLogParser();
+      feedAll(
+        p,
+        [
+          '***** Running training *****',
+          '  Num examples = 14,732',
+          '  Num Epochs = 3',
+          '  Total train batch size (w. parallel, distributed & accumulation) = 32',
+          '  Total optimization steps = 1,383',
+          "{'loss': 1.0, 'epoch': 0.5}",
+        ].map(form),
+      );
+      const [pr] = p.progress(T0 + 10_000);
+      assert.deepEqual(
+        { numEpochs: pr!.numEpochs, maxSteps: pr!.maxSteps, totalBatchSize: pr!.totalBatchSize, step: pr!.step, epoch: pr!.epoch },
+        { numEpochs: 3, maxSteps: 1383, totalBatchSize: 32, step: 231, epoch: 0.5 },
+        form('x'),
+      );
+    }
+  });
+});
+
 describe('TrainerLogParser: allSeries and takeNew', () => {
   it('keeps every point in allSeries while takeNew hands each out once, per host and name', () => {
     const p = new TrainerLogParser();

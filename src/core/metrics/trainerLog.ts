@@ -133,8 +133,9 @@ export class TrainerLogParser {
       const header = METRICS_HEADER.exec(line);
       if (header) state.block = header[1];
       else if (line.includes('Running training')) state.runningTraining = true;
-    } else if (line.includes(' = ') && /^\s/.test(line)) {
-      // The Running-training rows also come through Python logging with a prefix: `[INFO|trainer.py:1721] >>   Num Epochs = 3`.
+    } else if (line.includes(' = ')) {
+      // The Running-training rows also come through Python logging with a prefix: `[INFO|trainer.py:1721] >>   Num Epochs = 3`
+      // (transformers' explicit format) or `… - INFO - transformers.trainer -   Num Epochs = 3` (logging.basicConfig).
       this.runningTrainingRow(state, line);
     } else if (cr < 0 && line.includes('/') && line.includes('|')) {
       this.readBar(state, timestamp, line);
