@@ -133,8 +133,19 @@ export const AREAS = {
     mutate: ['src/core/metrics/**/*.ts'],
     // The files that import src/core/metrics, shortest first; jobMetrics (11 s) reads curves from moto's
     // CloudWatch.
-    // chartLayout (0.3 s) first: the plain-node tests written from the first run's survivors.
-    testFiles: ['chartLayout', 'drawQueue', 'runComparison', 'tuningValidation', 'trainerLogMetrics', 'jobMetrics'],
+    // First the plain-node files written from the first run's survivors (0.1–0.7 s each).
+    testFiles: [
+      'jobWarnings',
+      'chartLayout',
+      'trainerLogDefinitions',
+      'trainerLogProgress',
+      'trainerLogFeed',
+      'drawQueue',
+      'runComparison',
+      'tuningValidation',
+      'trainerLogMetrics',
+      'jobMetrics',
+    ],
   },
   'core-sagemaker': {
     mutate: ['src/core/sagemaker/**/*.ts'],
