@@ -12,6 +12,7 @@ import {
   listBaseFrameworkVersions,
   listImageRegions,
   listTrainingImages,
+  parseImageUri,
   regionPartition,
   resolveTrainingImage,
 } from '../../src/core/catalog/huggingfaceImages';
@@ -180,5 +181,48 @@ describe('resolveTrainingImage: trimming and messages', () => {
     // 4.4.501 is exactly as far from 4.4.2 as from 4.5.0.
     const f = failureOf(resolveTrainingImage({ transformersVersion: '4.4.501', pytorchVersion: '1.6.0' }, 'us-east-1'));
     assert.deepEqual(f.suggestions.slice(0, 2), ['4.5.0', '4.4.2']);
+  });
+});
+
+describe('parseImageUri', () => {
+  it('reads a URI with spaces around it and still finds it in the catalog', () => {
+    const parsed = parseImageUri(` ${BLOG_URI} `);
+    assert.equal(parsed?.transformersVersion, '4.4.2');
+    assert.equal(parsed?.inCatalog, true);
+  });
+
+  it('gives undefined for a tag that carries no versions', () => {
+    assert.equal(parseImageUri('763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:latest'), undefined);
+    assert.equal(parseImageUri('763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:v1.6.0-transformers4.4.2-gpu-py36'), undefined);
+  });
+
+  it('gives undefined for a URI with anything before the account', () => {
+    assert.equal(parseImageUri(`1${BLOG_URI}`), undefined);
+    assert.equal(parseImageUri(`https://${BLOG_URI}`), undefined);
+    assert.equal(parseImageUri(`${BLOG_URI}@sha256:abc`), undefined);
+  });
+
+  it('reads a tag without the cuda/os part, and one with a suffix after it', () => {
+    const bare = parseImageUri('763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36');
+    assert.equal(bare?.pyVersion, 'py36');
+    assert.equal(bare?.cudaOs, undefined);
+    assert.equal(bare?.inCatalog, false);
+    const pinned = parseImageUri('763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.10.2-transformers4.17.0-gpu-py38-cu113-ubuntu20.04-v1.0');
+    assert.equal(pinned?.baseVersion, '1.10.2');
+    assert.equal(pinned?.cudaOs, 'cu113-ubuntu20.04');
+    assert.equal(pinned?.inCatalog, false);
+  });
+
+  it('gives undefined for a Python part that is not py3 and digits', () => {
+    assert.equal(parseImageUri('763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36x'), undefined);
+  });
+
+  it('reads versions with two-digit majors it does not know, outside the catalog', () => {
+    const parsed = parseImageUri('763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:10.0.0-transformers12.1.0-gpu-py312-cu130-ubuntu22.04');
+    assert.equal(parsed?.baseVersion, '10.0.0');
+    assert.equal(parsed?.transformersVersion, '12.1.0');
+    assert.equal(parsed?.pyVersion, 'py312');
+    assert.equal(parsed?.cudaOs, 'cu130-ubuntu22.04');
+    assert.equal(parsed?.inCatalog, false);
   });
 });
