@@ -420,34 +420,7 @@ function ncclTimeout(c: Context): FailureCause | undefined {
   if (reporting.length === 0 && !NCCL_TIMEOUT.test(c.reason)) return undefined;
   const timeoutMs = /Timeout\(ms\)=(\d+)/.exec([...c.text.values()].flat().find((l) => /Timeout\(ms\)=/.test(l)) ?? '')?.[1];
   const waited = timeoutMs ? ` (${Math.round(Number(timeoutMs) / 60000)} min)` : '';
-  const silent = c.logs.filter((log) => !reporting.includes(log));
-  const names = (logs: readonly HostLog[]) => logs.map((l) => l.host).join(', ');
-  let first: string | undefined;
-  let how: string;
-  if (silent.length === 1) {
-    // The one host that never reported the timeout is the one the others were waiting for.
-    first = silent[0]!.host;
-    how = `${first} stopped first: ${names(reporting) || 'the other hosts'} waited for it in a collective operation until NCCL's timeout${waited}.`;
-  } else if (silent.length > 1) {
-    // Of several silent hosts, the one whose log ends first, when the lines' timestamps tell.
-    first = earliestEnd(silent, (log) => log.lines.length)?.host;
-    const waiting = names(reporting) || 'the other hosts';
-    how = first
-      ? `${first} stopped first (its log ends before those of ${names(silent.filter((l) => l.host !== first))}): ${waiting} waited for it in a collective operation until NCCL's timeout${waited}.`
-      : reporting.length > 0
-        ? `${names(silent)} never reported the timeout: ${waiting} waited for one of them in a collective operation until NCCL's timeout${waited}; their lines carry no timestamps that tell which stopped first.`
-        : `FailureReason reports an NCCL collective timeout${waited}, which no host's log shows; the lines of ${names(silent)} carry no timestamps that tell which host stopped first.`;
-  } else {
-    // Every host timed out: the one that went quiet first (its last line before the timeout is the earliest).
-    first = earliestEnd(c.logs, (log) => (c.text.get(log.host) ?? []).findIndex((l) => NCCL_TIMEOUT.test(l)))?.host;
-    // Without any host's log (FailureReason alone) no host can be named.
-    how =
-      c.logs.length === 0
-        ? `FailureReason reports an NCCL collective timeout${waited}; without the hosts' logs it cannot be told which host stopped first.`
-        : first
-          ? `Every host hit NCCL's collective timeout${waited}; ${first} went quiet first (its last line before the timeout is the earliest).`
-          : `Every host hit NCCL's collective timeout${waited}; their lines carry no timestamps that tell which went quiet first.`;
-  }
+  const { first, how } = whoStoppedFirst(c, reporting, waited);
   const hostLines = first ? (c.text.get(first) ?? []) : [];
   const lastWords = hostLines.filter((l) => l.trim() !== '').slice(-1)[0];
   return {
@@ -458,6 +431,42 @@ function ncclTimeout(c: Context): FailureCause | undefined {
       `Look at ${first ? `${first}'s log` : "each host's log"} for what stopped it (a crash, an out-of-memory kill, a hang in data loading or a rank that skipped a collective). ` +
       "If it was only slow (evaluation or saving on one rank), raise the Trainer's ddp_timeout; set NCCL_DEBUG=INFO in environment to see which collective hung.",
   };
+}
+
+/** Which host stopped first in an NCCL timeout, and how the logs tell it; no host when they cannot. */
+function whoStoppedFirst(c: Context, reporting: readonly HostLog[], waited: string): { first?: string; how: string } {
+  const names = (logs: readonly HostLog[]) => logs.map((l) => l.host).join(', ');
+  const silent = c.logs.filter((log) => !reporting.includes(log));
+  const waiting = names(reporting) || 'the other hosts';
+  if (silent.length === 1) {
+    // The one host that never reported the timeout is the one the others were waiting for.
+    const first = silent[0]!.host;
+    return { first, how: `${first} stopped first: ${waiting} waited for it in a collective operation until NCCL's timeout${waited}.` };
+  }
+  if (silent.length > 1) {
+    // Of several silent hosts, the one whose log ends first, when the lines' timestamps tell.
+    const first = earliestEnd(silent, (log) => log.lines.length)?.host;
+    if (first) {
+      const others = names(silent.filter((l) => l.host !== first));
+      return { first, how: `${first} stopped first (its log ends before those of ${others}): ${waiting} waited for it in a collective operation until NCCL's timeout${waited}.` };
+    }
+    if (reporting.length > 0) {
+      return {
+        how: `${names(silent)} never reported the timeout: ${waiting} waited for one of them in a collective operation until NCCL's timeout${waited}; their lines carry no timestamps that tell which stopped first.`,
+      };
+    }
+    return {
+      how: `FailureReason reports an NCCL collective timeout${waited}, which no host's log shows; the lines of ${names(silent)} carry no timestamps that tell which host stopped first.`,
+    };
+  }
+  // Without any host's log (FailureReason alone) no host can be named.
+  if (c.logs.length === 0) {
+    return { how: `FailureReason reports an NCCL collective timeout${waited}; without the hosts' logs it cannot be told which host stopped first.` };
+  }
+  // Every host timed out: the one that went quiet first (its last line before the timeout is the earliest).
+  const first = earliestEnd(c.logs, (log) => (c.text.get(log.host) ?? []).findIndex((l) => NCCL_TIMEOUT.test(l)))?.host;
+  if (first) return { first, how: `Every host hit NCCL's collective timeout${waited}; ${first} went quiet first (its last line before the timeout is the earliest).` };
+  return { how: `Every host hit NCCL's collective timeout${waited}; their lines carry no timestamps that tell which went quiet first.` };
 }
 
 /**
