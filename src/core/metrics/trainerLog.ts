@@ -57,8 +57,6 @@ interface HostState {
   host: string;
   /** The `***** x metrics *****` block being read, or undefined. */
   block?: string;
-  /** Inside `***** Running training *****`. */
-  runningTraining: boolean;
   step?: number;
   maxSteps?: number;
   epoch?: number;
@@ -122,19 +120,14 @@ export class TrainerLogParser {
       }
       state.block = undefined;
     }
-    if (state.runningTraining) {
-      if (/^\s+\S/.test(line) && line.includes(' = ')) this.runningTrainingRow(state, line);
-      else state.runningTraining = false;
-    }
-
     const brace = line.indexOf('{');
     if (brace >= 0) this.readDicts(state, timestamp, line, brace);
     else if (line.includes('*****')) {
       const header = METRICS_HEADER.exec(line);
       if (header) state.block = header[1];
-      else if (line.includes('Running training')) state.runningTraining = true;
     } else if (line.includes(' = ')) {
-      // The Running-training rows also come through Python logging with a prefix: `[INFO|trainer.py:1721] >>   Num Epochs = 3`
+      // The Running-training rows (`  Num Epochs = 3`, indented under its `***** Running training *****`
+      // banner); they also come through Python logging with a prefix: `[INFO|trainer.py:1721] >>   Num Epochs = 3`
       // (transformers' explicit format) or `… - INFO - transformers.trainer -   Num Epochs = 3` (logging.basicConfig).
       this.runningTrainingRow(state, line);
     } else if (cr < 0 && line.includes('/') && line.includes('|')) {
@@ -168,7 +161,7 @@ export class TrainerLogParser {
   private hostState(host: string): HostState {
     let s = this.hosts.get(host);
     if (!s) {
-      s = { host, runningTraining: false, stepObservations: [], epochObservations: [] };
+      s = { host, stepObservations: [], epochObservations: [] };
       this.hosts.set(host, s);
     }
     return s;
