@@ -53,6 +53,7 @@ export const AREAS = {
     testFiles: [
       'trainingRequest',
       'tuningRequest',
+      'cloneBestTrial',
       'pythonJson',
       'distribution',
       'credentialFlows',
@@ -67,11 +68,51 @@ export const AREAS = {
   },
   'core-jobFile': {
     mutate: ['src/core/jobFile/**/*.ts', '!src/core/jobFile/generated/**'],
-    testFiles: ['jobFileValidation', 'jobFileAssist', 'schemaValidator', 'cliValidate', 'modelCard', 'trainingJobs', 'cost', 'preflight'],
+    // The files that import src/core/jobFile, the plain-node ones (0.3–0.7 s each) around jobFileValidation (2 s,
+    // the validator's own cases), then by length (0.7–3.5 s). Not jobFileFuzz (8 s of seeded random files: what
+    // only it would kill is counted as undetected) nor launch and staging (8–10 s against moto).
+    testFiles: [
+      'quickFixes',
+      'credentialFlows',
+      'jobFileAssist',
+      'jobFileValidation',
+      'costEstimate',
+      'budgetRefusal',
+      'firstHour',
+      'tuningValidation',
+      'tuningRequest',
+      'newJobFile',
+      'cost',
+      'trainingRequest',
+      'honestModelCard',
+      'modelCard',
+      'localHeterogeneous',
+      'cliValidate',
+      'localTuning',
+      'trainingJobs',
+      'preflight',
+    ],
   },
   'core-jobs': {
     mutate: ['src/core/jobs/**/*.ts'],
-    testFiles: ['trainingJobs', 'logFormat'],
+    // The files that import src/core/jobs, shortest first (0.25–0.6 s the plain-node ones; trainingJobs,
+    // instancePreferences and warmPool 2–3 s against moto; tuningJobs 7 s, the only one that reads tuning
+    // jobs). Not budget, cleanup, compareCommand (3–6 s each, against moto): they read descriptions the
+    // files before them already read.
+    testFiles: [
+      'runComparison',
+      'cleanupLeftovers',
+      'jobCostFigures',
+      'hyperparameters',
+      'secrets',
+      'distribution',
+      'logFormat',
+      'webviewProtocol',
+      'trainingJobs',
+      'instancePreferences',
+      'warmPool',
+      'tuningJobs',
+    ],
   },
   'core-contract': {
     mutate: ['src/core/contract/**/*.ts'],
