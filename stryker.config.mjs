@@ -191,10 +191,30 @@ export const AREAS = {
   },
   'core-sagemaker': {
     mutate: ['src/core/sagemaker/**/*.ts'],
-    // The files that import src/core/sagemaker, shortest first, without those that run for 10 s and more
-    // (launch, localBackend, localTuning, trainingJobs, jobMetrics, logTail): what only they would kill is
-    // counted as undetected.
-    testFiles: ['hyperparameters', 'jobStatus', 'containerContract', 'distribution', 'secrets', 'logFormat', 'jobFileValidation', 'trainerLogMetrics', 'preflight'],
+    // The files that import src/core/sagemaker, or the request builders and checks that use it, shortest
+    // first: the plain-node ones (0.25–0.9 s; trainingRequest and tuningRequest, the SDK goldens, hold the
+    // debugger, compiler, distribution and instance-group requests), then jobFileValidation (2 s, the
+    // checks), trainingJobs (2.5 s, job files read back from descriptions), instancePreferences and
+    // preflight (2–3.5 s). Not those that run for 7 s and more (launch, staging, tuningJobs, jobMetrics,
+    // logTail) nor the local runs: what only they would kill is counted as undetected.
+    testFiles: [
+      'hyperparameters',
+      'jobStatus',
+      'secrets',
+      'costEstimate',
+      'localSearch',
+      'distribution',
+      'logFormat',
+      'containerContract',
+      'tuningValidation',
+      'tuningRequest',
+      'trainingRequest',
+      'trainerLogMetrics',
+      'jobFileValidation',
+      'trainingJobs',
+      'instancePreferences',
+      'preflight',
+    ],
   },
   'core-tuning': {
     mutate: ['src/core/tuning/**/*.ts'],
