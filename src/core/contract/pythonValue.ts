@@ -238,9 +238,10 @@ export function pythonStringRepr(s: string): string {
     else if (ch === '\t') out += '\\t';
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
-    else if (cp < 0x20 || cp === 0x7f) out += `\\x${hex(cp, 2)}`;
+    else if (cp < 0x20) out += `\\x${hex(cp, 2)}`;
     else if (cp < 0x7f) out += ch;
-    else if (ch !== ' ' && NOT_PRINTABLE.test(ch)) {
+    // DEL (0x7f) is a control character (Cc): written `\x7f` here, as Python writes it.
+    else if (NOT_PRINTABLE.test(ch)) {
       out += cp <= 0xff ? `\\x${hex(cp, 2)}` : cp <= 0xffff ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`;
     } else out += ch;
   }
