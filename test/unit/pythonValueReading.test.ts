@@ -37,6 +37,9 @@ describe('parsePythonJson: the error messages', () => {
   it('names the bad part of a string', () => {
     rejects('"a', 'Unterminated string starting at', 0);
     rejects('["ok", "cut', 'Unterminated string starting at', 7);
+    // Cut right after a backslash (a truncated file): the string is unterminated, not the escape invalid.
+    rejects('"\\', 'Unterminated string starting at', 0);
+    rejects('{"a": "x\\', 'Unterminated string starting at', 6);
     rejects('"tab\there"', 'Invalid control character at', 4);
     rejects('"\\x"', 'Invalid \\escape', 1);
     rejects('"ab\\\'"', 'Invalid \\escape', 3);

@@ -122,8 +122,10 @@ class PythonJsonParser {
         continue;
       }
       const escape = this.text[this.position + 1];
+      // A text cut right after a backslash: Python calls the string unterminated, not the escape invalid.
+      if (escape === undefined) throw new PythonJsonError('Unterminated string starting at', start);
       const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-      if (escape !== undefined && escape in simple) {
+      if (escape in simple) {
         out += simple[escape];
         this.position += 2;
         continue;
