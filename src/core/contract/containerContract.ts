@@ -363,11 +363,13 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'"'"'`)}'`;
 }
 
-/** `os.path.join` for the separator the base path already uses. */
+/**
+ * `os.path.join` for the separator the base path already uses: each part follows one separator,
+ * none added after a path that already ends in one (`/` gives `/code`, as the toolkit's own join).
+ */
 function joinPath(base: string, ...parts: string[]): string {
   const separator = base.includes('\\') && !base.includes('/') ? '\\' : '/';
-  const trimmed = base.length > 1 ? base.replace(/[\\/]+$/, '') : base;
-  return [trimmed, ...parts].join(separator);
+  return parts.reduce((path, part) => (path.endsWith(separator) ? path + part : path + separator + part), base);
 }
 
 export function contractPaths(baseDir: string, channelNames: readonly string[]): ContractPaths {
