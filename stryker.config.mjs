@@ -118,7 +118,17 @@ export const AREAS = {
     mutate: ['src/core/contract/**/*.ts'],
     // The files that import src/core/contract, shortest first (0.4–2 s each). Not localBackend (it runs
     // whole local jobs, tens of seconds): localHeterogeneous runs the same contract through a job.
-    testFiles: ['hyperparameters', 'containerContract', 'distribution', 'localHeterogeneous'],
+    // First the plain-node files written from the first run's survivors (0.3–0.5 s each).
+    testFiles: [
+      'pythonValueWriting',
+      'pythonValueReading',
+      'failureReasonRunnerLaunch',
+      'containerContractMutants',
+      'hyperparameters',
+      'containerContract',
+      'distribution',
+      'localHeterogeneous',
+    ],
   },
   'core-modelCard': {
     mutate: ['src/core/modelCard/**/*.ts'],
