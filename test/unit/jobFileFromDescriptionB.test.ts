@@ -162,7 +162,7 @@ describe('jobFileFromDescription: the training group torchrun and pytorchddp nee
     { InstanceGroupName: 'gpu', InstanceType: 'ml.p4d.24xlarge', InstanceCount: 2 },
   ];
   const note = (name: string) =>
-    `distribution.instance_groups names ${name}: the SDK needs one group named with several, and the job's request does not record which (with torchrun it sends no group name, so any name sends the same request).`;
+    `distribution.instance_groups names ${name}: the SDK needs one group named with several, and the job's request does not record which (with torchrun or pytorchddp it sends no group name, so any name sends the same request).`;
 
   it('names the first GPU group with torchrun, and says so', () => {
     const c = clone({ HyperParameters: { ...PROGRAM, sagemaker_torch_distributed_enabled: 'true' }, ResourceConfig: { InstanceGroups: groups } });

@@ -189,7 +189,7 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
     const named = groups.find((g) => /^ml\.[gp]/.test(g.InstanceType ?? '')) ?? groups[0]!;
     distribution = pyDict([...distribution.entries, ['instance_groups', pyList([pyStr(named.InstanceGroupName ?? '')])]]);
     notes.push(
-      `distribution.instance_groups names ${named.InstanceGroupName ?? '?'}: the SDK needs one group named with several, and the job's request does not record which (with torchrun it sends no group name, so any name sends the same request).`,
+      `distribution.instance_groups names ${named.InstanceGroupName ?? '?'}: the SDK needs one group named with several, and the job's request does not record which (with torchrun or pytorchddp it sends no group name, so any name sends the same request).`,
     );
   }
   if (distribution) set('distribution', pyNode(distribution, 4));
