@@ -194,6 +194,21 @@ describe('compareRuns: hyperparameters as Python values', () => {
       ],
     );
   });
+
+  it('compares an int and an integral float at any size as Python does: 10**21 == 1e21, 10**22 + 1 != 1e22', () => {
+    const a = { big: '1000000000000000000000', bigger: '10000000000000000000001', three: '3' };
+    const b = { big: '1e21', bigger: '1e22', three: '3.0' };
+    const c = compareRuns([run(cloud('int', { HyperParameters: a })), run(cloud('float', { HyperParameters: b }))], NOW);
+    assert.deepEqual(
+      c.rows.filter((r) => r.section === 'hyperparameters').map((r) => [r.label, r.differs, r.cells[1]!.display]),
+      [
+        ['big', false, '1e21'],
+        ['bigger', true, '1e22'],
+        ['three', false, '3.0'],
+      ],
+    );
+    assert.deepEqual(hps(c, 'big').cells[1]!.value, 'n:1000000000000000000000');
+  });
 });
 
 describe("compareRuns: which of a run's series stands for a metric", () => {

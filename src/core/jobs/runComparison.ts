@@ -203,7 +203,8 @@ function canonical(v: PyValue): string {
     case 'int':
       return `n:${v.value.toString()}`;
     case 'float':
-      return Number.isInteger(v.value) && Math.abs(v.value) < 1e21 ? `n:${BigInt(v.value).toString()}` : `n:${String(v.value)}`;
+      // An integral float as its exact integer: String(1e21) is "1e+21", BigInt(1e21) the digits an int 10**21 has.
+      return Number.isInteger(v.value) ? `n:${BigInt(v.value).toString()}` : `n:${String(v.value)}`;
     case 'str':
       return `s:${JSON.stringify(v.value)}`;
     case 'list':
