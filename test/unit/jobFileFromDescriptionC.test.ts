@@ -260,6 +260,7 @@ describe('Clone as Job File: rules', () => {
         { RuleConfigurationName: 'Mine', RuleEvaluatorImage: RULES_IMAGE, RuleParameters: { rule_to_invoke: 'NoSuchRule' } },
         { RuleEvaluatorImage: RULES_IMAGE },
         { RuleConfigurationName: 'NoImage', InstanceType: 'ml.m5.xlarge' },
+        { InstanceType: 'ml.m5.xlarge' },
       ],
     });
     const notBuiltin = (name: string) =>
@@ -268,6 +269,21 @@ describe('Clone as Job File: rules', () => {
       notBuiltin('Mine'),
       notBuiltin('(unnamed)'),
       'The rule NoImage has no evaluator image or instance type in the description; it is not carried over.',
+      'The rule (unnamed) has no evaluator image or instance type in the description; it is not carried over.',
+    ]);
+    assert.equal(result.text, lines(...top(HERE, result.notes), 'debugger_hook_config: false'));
+  });
+
+  it('says when a custom rule is left out for an action_json no actions list sends, rather than for a missing image or instance type', () => {
+    const rule: DescribedRuleConfiguration = {
+      RuleConfigurationName: 'Acts',
+      RuleEvaluatorImage: MY_IMAGE,
+      InstanceType: 'ml.m5.xlarge',
+      RuleParameters: { action_json: '[{"name": "reboot"}]' },
+    };
+    const result = clone({ DebugRuleConfigurations: [rule] });
+    assert.deepEqual(result.notes, [
+      'The rule Acts has an action_json that no actions list a job file can write sends (StopTraining, Email and SMS, as the SDK serializes them); it is not carried over.',
     ]);
     assert.equal(result.text, lines(...top(HERE, result.notes), 'debugger_hook_config: false'));
   });

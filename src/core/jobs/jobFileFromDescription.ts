@@ -399,6 +399,11 @@ function debuggerSettings(
         notes.push(
           `The rule ${config.RuleConfigurationName ?? '(unnamed)'} runs SageMaker's rule image but is no built-in rule a job file can write (parameters no rule_configs class call or ActionList sends, or an image of another region); it is not carried over.`,
         );
+      // With a name, an image and an instance type, only its action_json stopped ruleArguments.
+      else if (config.RuleConfigurationName !== undefined && config.RuleEvaluatorImage !== undefined)
+        notes.push(
+          `The rule ${config.RuleConfigurationName} has an action_json that no actions list a job file can write sends (StopTraining, Email and SMS, as the SDK serializes them); it is not carried over.`,
+        );
       else notes.push(`The rule ${config.RuleConfigurationName ?? '(unnamed)'} has no evaluator image or instance type in the description; it is not carried over.`);
     }
   }
