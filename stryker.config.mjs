@@ -99,7 +99,13 @@ export const AREAS = {
     // instancePreferences and warmPool 2–3 s against moto; tuningJobs 7 s, the only one that reads tuning
     // jobs). Not budget, cleanup, compareCommand (3–6 s each, against moto): they read descriptions the
     // files before them already read.
+    // First the plain-node files written from the first run's survivors (0.2–0.5 s each).
     testFiles: [
+      'jobFileFromDescriptionA',
+      'jobFileFromDescriptionB',
+      'jobFileFromDescriptionC',
+      'runComparisonRows',
+      'runComparisonTable',
       'runComparison',
       'cleanupLeftovers',
       'jobCostFigures',
