@@ -133,15 +133,8 @@ class PythonJsonParser {
       if (escape !== 'u') throw new PythonJsonError('Invalid \\escape', this.position);
       const unit = this.readHex4(this.position + 2);
       this.position += 6;
-      // Python joins a high surrogate with an escaped low surrogate right after it.
-      if (unit >= 0xd800 && unit <= 0xdbff && this.text.startsWith('\\u', this.position)) {
-        const low = this.readHex4(this.position + 2);
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          out += String.fromCharCode(unit, low);
-          this.position += 6;
-          continue;
-        }
-      }
+      // Python joins a high surrogate with an escaped low surrogate right after it; a JavaScript string
+      // is UTF-16, so the two units written one after the other already are that character.
       out += String.fromCharCode(unit);
     }
   }
