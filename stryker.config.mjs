@@ -106,6 +106,7 @@ export const AREAS = {
       'jobFileFromDescriptionC',
       'runComparisonRows',
       'runComparisonTable',
+      'warmPoolMatchRules',
       'runComparison',
       'cleanupLeftovers',
       'jobCostFigures',
