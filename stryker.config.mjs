@@ -107,6 +107,7 @@ export const AREAS = {
       'runComparisonRows',
       'runComparisonTable',
       'warmPoolMatchRules',
+      'trainingJobViewRows',
       'runComparison',
       'cleanupLeftovers',
       'jobCostFigures',
