@@ -210,6 +210,20 @@ describe('best trial and order', () => {
     const view = tuningJobView(description(), [trial('tune-003-cccccccc', 'Completed', NaN), trial('tune-002-bbbbbbbb', 'Failed'), trial('tune-001-aaaaaaaa', 'Completed', 1.5)]);
     assert.deepEqual(names(view.trials), ['tune-001-aaaaaaaa', 'tune-002-bbbbbbbb', 'tune-003-cccccccc']);
   });
+  it('never names a trial whose value is NaN or infinite the best, whatever its name', () => {
+    const view = tuningJobView(description({ HyperParameterTuningJobStatus: 'Completed' }), [
+      trial('tune-001-aaaaaaaa', 'Completed', NaN),
+      trial('tune-002-bbbbbbbb', 'Completed', -Infinity),
+      trial('tune-003-cccccccc', 'Completed', 1.5),
+    ]);
+    assert.equal(view.best?.name, 'tune-003-cccccccc');
+    assert.deepEqual(
+      view.trials.filter((x) => x.best).map((x) => x.name),
+      ['tune-003-cccccccc'],
+    );
+    assert.equal(tuningDescriptionLine(view, t(0)), 'Completed · 3 completed · best eval_loss 1.5');
+    assert.equal(tuningEndSummary(view).message, 'Hyperparameter tuning job tune completed: 3 completed. Best trial tune-003-cccccccc (eval_loss = 1.5).');
+  });
 });
 
 describe('one-line descriptions and the end notification', () => {

@@ -190,9 +190,9 @@ function trialFromSummary(t: TuningTrialSummary): TuningTrialView {
   return view;
 }
 
-/** The best Completed trial with a value (ties: the earlier name). */
+/** The best Completed trial with a finite value (ties: the earlier name); NaN is no value, as in `trialOrder`. */
 function pickBest(trials: readonly TuningTrialSummary[], type: 'Maximize' | 'Minimize'): TuningTrialSummary | undefined {
-  const scored = trials.filter((t) => t.TrainingJobStatus === 'Completed' && typeof t.FinalHyperParameterTuningJobObjectiveMetric?.Value === 'number');
+  const scored = trials.filter((t) => t.TrainingJobStatus === 'Completed' && Number.isFinite(t.FinalHyperParameterTuningJobObjectiveMetric?.Value));
   const value = (t: TuningTrialSummary) => t.FinalHyperParameterTuningJobObjectiveMetric!.Value!;
   return [...scored].sort((a, b) => (type === 'Minimize' ? value(a) - value(b) : value(b) - value(a)) || (a.TrainingJobName ?? '').localeCompare(b.TrainingJobName ?? ''))[0];
 }
