@@ -108,6 +108,7 @@ export const AREAS = {
       'runComparisonTable',
       'warmPoolMatchRules',
       'trainingJobViewRows',
+      'tuningJobViewRows',
       'runComparison',
       'cleanupLeftovers',
       'jobCostFigures',
