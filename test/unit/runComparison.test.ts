@@ -4,50 +4,18 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jobCostFromDescription, localJobCost } from '../../src/core/cost/jobCost';
+import { localJobCost } from '../../src/core/cost/jobCost';
 import { compareRuns, runComparisonJson } from '../../src/core/jobs/runComparison';
 import type { RunInput } from '../../src/core/jobs/runComparison';
 import type { TrainingJobDescription } from '../../src/core/jobs/trainingJobDescription';
 import type { MetricSeries } from '../../src/core/metrics/metricSeries';
-import type { PriceQuote } from '../../src/core/cost/trainingPrice';
+import { completedRun, logSeries, NOW, pricedCost, T0 } from './runFixtures';
 
-const T0 = Date.parse('2026-12-07T10:00:00Z');
-const IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:2.8.0-transformers4.56.2-gpu-py312-cu129-ubuntu22.04';
-const NOW = new Date(T0 + 3_600_000);
-
+/** A Completed run with its ARN and hyperparameters. */
 function cloud(name: string, hps: Record<string, string>, extra: Partial<TrainingJobDescription> = {}): TrainingJobDescription {
-  return {
-    TrainingJobName: name,
-    TrainingJobArn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,
-    TrainingJobStatus: 'Completed',
-    CreationTime: new Date(T0 - 120_000),
-    TrainingStartTime: new Date(T0),
-    TrainingEndTime: new Date(T0 + 600_000),
-    HyperParameters: hps,
-    AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
-    ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
-    TrainingTimeInSeconds: 600,
-    BillableTimeInSeconds: 600,
-    ...extra,
-  };
+  return completedRun(name, { TrainingJobArn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`, HyperParameters: hps, ...extra });
 }
-
-const price: PriceQuote = {
-  instanceType: 'ml.g5.xlarge',
-  region: 'us-east-1',
-  hourlyUsd: 1.408,
-  currency: 'USD',
-  source: 'bundled-table',
-  asOf: '2025-06',
-  sourceDetail: 'bundled price table (test)',
-};
-function priced(d: TrainingJobDescription): RunInput['cost'] {
-  return jobCostFromDescription(d, (t) => (t === 'ml.g5.xlarge' ? price : undefined), NOW);
-}
-
-function logSeries(name: string, host: string, points: Array<[number, number]>): MetricSeries {
-  return { name, host, source: 'log', unit: 'None', points: points.map(([s, v]) => [T0 + s * 1000, v]) };
-}
+const priced = pricedCost;
 
 const rowOf = (c: ReturnType<typeof compareRuns>, key: string) => c.rows.find((r) => r.key === key);
 

@@ -12,32 +12,10 @@ import { compareRuns } from '../../src/core/jobs/runComparison';
 import type { RunInput } from '../../src/core/jobs/runComparison';
 import type { TrainingJobDescription } from '../../src/core/jobs/trainingJobDescription';
 import type { MetricSeries } from '../../src/core/metrics/metricSeries';
-
-const T0 = Date.parse('2026-12-07T10:00:00Z');
-const NOW = new Date(T0 + 3_600_000);
-const IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:2.8.0-transformers4.56.2-gpu-py312-cu129-ubuntu22.04';
-
-function cloud(name: string, extra: Partial<TrainingJobDescription> = {}): TrainingJobDescription {
-  return {
-    TrainingJobName: name,
-    TrainingJobStatus: 'Completed',
-    CreationTime: new Date(T0 - 120_000),
-    TrainingStartTime: new Date(T0),
-    TrainingEndTime: new Date(T0 + 600_000),
-    AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
-    ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
-    TrainingTimeInSeconds: 600,
-    BillableTimeInSeconds: 600,
-    ...extra,
-  };
-}
+import { completedRun as cloud, IMAGE, logSeries, NOW, T0 } from './runFixtures';
 
 function run(description: TrainingJobDescription, series: MetricSeries[] = [], origin: RunInput['origin'] = 'cloud'): RunInput {
   return { origin, description, series };
-}
-
-function logSeries(name: string, host: string, points: Array<[number, number]>): MetricSeries {
-  return { name, host, source: 'log', unit: 'None', points: points.map(([s, v]) => [T0 + s * 1000, v]) };
 }
 
 const rowOf = (c: ReturnType<typeof compareRuns>, key: string) => c.rows.find((r) => r.key === key);

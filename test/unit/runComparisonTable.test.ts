@@ -11,36 +11,9 @@ import { compareRuns } from '../../src/core/jobs/runComparison';
 import type { ComparisonRow, RunComparison, RunInput } from '../../src/core/jobs/runComparison';
 import type { TrainingJobDescription } from '../../src/core/jobs/trainingJobDescription';
 import type { MetricSeries } from '../../src/core/metrics/metricSeries';
-import type { PriceQuote } from '../../src/core/cost/trainingPrice';
+import { completedRun as cloud, NOW, pricedCost, T0 } from './runFixtures';
 
-const T0 = Date.parse('2026-12-07T10:00:00Z');
-const NOW = new Date(T0 + 3_600_000);
-
-function cloud(name: string, extra: Partial<TrainingJobDescription> = {}): TrainingJobDescription {
-  return {
-    TrainingJobName: name,
-    TrainingJobStatus: 'Completed',
-    CreationTime: new Date(T0 - 120_000),
-    TrainingStartTime: new Date(T0),
-    TrainingEndTime: new Date(T0 + 600_000),
-    AlgorithmSpecification: { TrainingImage: 'image:1', TrainingInputMode: 'File' },
-    ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
-    TrainingTimeInSeconds: 600,
-    BillableTimeInSeconds: 600,
-    ...extra,
-  };
-}
-
-const price: PriceQuote = {
-  instanceType: 'ml.g5.xlarge',
-  region: 'us-east-1',
-  hourlyUsd: 1.408,
-  currency: 'USD',
-  source: 'bundled-table',
-  asOf: '2025-06',
-  sourceDetail: 'bundled price table (test)',
-};
-const priced = (d: TrainingJobDescription): RunInput['cost'] => jobCostFromDescription(d, (t) => (t === 'ml.g5.xlarge' ? price : undefined), NOW);
+const priced = pricedCost;
 const unpriced = (d: TrainingJobDescription): RunInput['cost'] => jobCostFromDescription(d, () => undefined, NOW);
 
 function run(d: TrainingJobDescription, extra: Partial<RunInput> = {}): RunInput {
