@@ -183,13 +183,27 @@ describe('the code', () => {
     assert.match(c.text, /^inputs:\n {2}code: s3:\/\/b\/other$/m);
   });
 
-  it('with network isolation and no readable code channel: no source_dir, no error', () => {
+  it('with network isolation and no readable code channel: no source_dir, and a note saying where the code was', () => {
     const hps = { ...PROGRAM, sagemaker_submit_directory: JSON.stringify(ISOLATED_SUBMIT_DIR) };
     for (const InputDataConfig of [[], [{ ChannelName: 'code' }], [{ ChannelName: 'code', DataSource: { FileSystemDataSource: {} } }]]) {
       const c = clone({ EnableNetworkIsolation: true, HyperParameters: hps, InputDataConfig });
-      assert.doesNotMatch(c.text, /source_dir|inputs/);
-      assert.deepEqual(c.notes, []);
+      assert.doesNotMatch(c.text, /^(source_dir|inputs):/m);
+      assert.deepEqual(c.notes, ["The job's code was in its code channel, which has no S3 URI in the description: set source_dir to the folder with train.py."]);
     }
+  });
+
+  it("without network isolation, a submit directory in the code channel is that channel's archive too", () => {
+    const c = clone({
+      HyperParameters: { ...PROGRAM, sagemaker_submit_directory: JSON.stringify(ISOLATED_SUBMIT_DIR) },
+      InputDataConfig: [
+        { ChannelName: 'code', DataSource: { S3DataSource: { S3Uri: 's3://b/code/sourcedir.tar.gz' } } },
+        { ChannelName: 'train', DataSource: { S3DataSource: { S3Uri: 's3://b/train' } } },
+      ],
+    });
+    assert.match(c.text, /^source_dir: s3:\/\/b\/code\/sourcedir\.tar\.gz$/m);
+    assert.match(c.text, /^inputs:\n {2}train: s3:\/\/b\/train$/m);
+    assert.doesNotMatch(c.text, /enable_network_isolation/);
+    assert.deepEqual(c.notes, []);
   });
 });
 

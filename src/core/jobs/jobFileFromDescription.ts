@@ -92,14 +92,18 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   const program = str('sagemaker_program');
   const channels = d.InputDataConfig ?? [];
   let submitDirectory = str('sagemaker_submit_directory');
-  const isolatedCode = d.EnableNetworkIsolation === true && submitDirectory === CODE_CHANNEL_SUBMIT_DIR;
-  if (isolatedCode) submitDirectory = channels.find((c) => c.ChannelName === CODE_CHANNEL)?.DataSource?.S3DataSource?.S3Uri;
+  // With network isolation the SDK sends the archive as a channel named code and points the submit directory
+  // at it: the code is that channel's archive (whatever the job's isolation, if a job points there).
+  const codeInChannel = submitDirectory === CODE_CHANNEL_SUBMIT_DIR;
+  if (codeInChannel) submitDirectory = channels.find((c) => c.ChannelName === CODE_CHANNEL)?.DataSource?.S3DataSource?.S3Uri;
   if (program === undefined) notes.push('The job has no sagemaker_program hyperparameter (it was not launched by a framework estimator): set entry_point to your training script.');
   set('entry_point', program ?? 'train.py');
   if (submitDirectory !== undefined && /^s3:\/\//i.test(submitDirectory)) {
     set('source_dir', submitDirectory);
   } else if (submitDirectory !== undefined) {
     notes.push(`The job's code was at ${submitDirectory}, which a SageMaker job cannot read: set source_dir to the folder with ${program ?? 'your script'}.`);
+  } else if (codeInChannel) {
+    notes.push(`The job's code was in its ${CODE_CHANNEL} channel, which has no S3 URI in the description: set source_dir to the folder with ${program ?? 'your script'}.`);
   }
 
   // Resources.
@@ -198,7 +202,7 @@ export function jobFileFromDescription(d: TrainingJobDescription, options: JobFi
   set(
     'inputs',
     inputsValue(
-      channels.filter((c) => !(isolatedCode && c.ChannelName === CODE_CHANNEL)),
+      channels.filter((c) => !(codeInChannel && c.ChannelName === CODE_CHANNEL)),
       notes,
     ),
   );
