@@ -28,6 +28,12 @@ describe('ints beyond 2^53 keep every digit', () => {
     assert.equal(dumps('12_345_678_901_234_567_891', '1.1'), '12345678901234567891');
     assert.equal(dumps('-0x1FFFFFFFFFFFFFFFF', '1.1'), '-36893488147419103231');
   });
+  it("YAML 1.1's 0-prefixed octal beyond 2^53 (a bug: was read as decimal)", () => {
+    assert.equal(dumps('0777777777777777777777', '1.1'), '9223372036854775807');
+    assert.equal(dumps('-0777777777777777777777', '1.1'), '-9223372036854775807');
+    assert.equal(dumps('0777777777777777777777', '1.2'), '777777777777777777777');
+    assert.equal(dumps('017', '1.1'), '15');
+  });
   it('small ints written in any base', () => {
     assert.equal(dumps('0x1F'), '31');
     assert.equal(dumps('0o17'), '15');

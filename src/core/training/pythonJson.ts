@@ -346,7 +346,9 @@ function exactInt(node: Scalar, source: string): string {
   const raw = scalarText(node, source).trim().replace(/_/g, '');
   const m = /^([-+]?)(0x[0-9a-f]+|0o[0-7]+|0b[01]+|[0-9]+)$/i.exec(raw);
   if (m) {
-    const magnitude = BigInt(m[2]!.toLowerCase());
+    // YAML 1.1's octal is written `0777`, which BigInt would read as decimal.
+    const digits = node.format === 'OCT' && /^0[0-7]+$/.test(m[2]!) ? `0o${m[2]!.slice(1)}` : m[2]!;
+    const magnitude = BigInt(digits.toLowerCase());
     return (m[1] === '-' ? -magnitude : magnitude).toString();
   }
   return Number.isFinite(n) ? BigInt(Math.trunc(n)).toString() : pythonFloatRepr(n, true);
