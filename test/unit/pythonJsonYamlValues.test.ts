@@ -34,6 +34,9 @@ describe('ints beyond 2^53 keep every digit', () => {
     assert.equal(dumps('0777777777777777777777', '1.2'), '777777777777777777777');
     assert.equal(dumps('017', '1.1'), '15');
   });
+  it("YAML 1.1's base-60 int beyond 2^53 keeps its value", () => {
+    assert.equal(dumps('1:0:0:0:0:0:0:0:0:0:0', '1.1'), (60n ** 10n).toString());
+  });
   it('small ints written in any base', () => {
     assert.equal(dumps('0x1F'), '31');
     assert.equal(dumps('0o17'), '15');
