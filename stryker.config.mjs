@@ -51,6 +51,7 @@ export const AREAS = {
     // kills most request-building mutants), then by length (0.3–9 s each; launch and tuningJobs run
     // against moto).
     testFiles: [
+      'pythonJsonYamlValues',
       'trainingRequest',
       'tuningRequest',
       'cloneBestTrial',
