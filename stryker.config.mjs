@@ -52,6 +52,7 @@ export const AREAS = {
     // against moto).
     testFiles: [
       'pythonJsonYamlValues',
+      'pythonJsonDecoding',
       'trainingRequest',
       'tuningRequest',
       'cloneBestTrial',
